@@ -1,0 +1,49 @@
+// The usage record: the only shape in which a Claude Code request is stored,
+// queued or sent. Every field is listed here; nothing else exists to leak.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace codepulse {
+
+enum class FileAction : uint8_t { kRead = 1, kChange = 2 };
+
+// One tool call of the request, reduced to its allowlisted facts.
+struct ToolUse {
+  std::string tool_use_id;  // Anthropic's opaque "toolu_..." id, for dedupe
+  std::string name;         // "Edit", "mcp:server/tool", "skill:name"
+  std::string path;         // repo-relative (or cwd-relative, "(outside)", or keyed hash); may be empty
+  std::optional<FileAction> action;
+  bool git_commit = false;
+};
+
+struct UsageRecord {
+  std::string dedupe_key;  // message.id "\x1f" requestId (or message.id alone)
+  std::string message_id;
+  std::string request_id;  // may be empty
+  int64_t timestamp_ms = 0;
+  std::string session_id;
+  bool sidechain = false;
+  std::string agent_id;
+  std::string model;
+  int64_t input = 0, output = 0, cache_create_5m = 0, cache_create_1h = 0, cache_read = 0;
+  int64_t web_search_requests = 0;
+  bool fast = false;
+  std::optional<int64_t> cost_nanos;  // nullopt: model without a known price
+  bool long_context = false;
+  std::string price_version;
+  std::string cc_version;
+  std::string author;
+  std::string repo;    // "github.com/acme/api" or "local/<folder>"
+  std::string branch;  // may be a keyed hash
+  std::string task_keys;  // comma-separated keys found in the branch name
+  std::string turn_id;    // uuid of the user prompt line that started the turn
+  std::vector<ToolUse> tools;
+
+  int64_t token_total() const { return input + output + cache_create_5m + cache_create_1h + cache_read; }
+};
+
+}  // namespace codepulse

@@ -1,0 +1,19 @@
+// UTF-8 validation helpers.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace codepulse {
+
+// Length of the valid UTF-8 sequence starting at s[0] (1..4), or 0 if invalid
+// (overlong forms, surrogates and code points above U+10FFFF are invalid).
+size_t utf8_sequence_length(std::string_view s);
+
+bool is_valid_utf8(std::string_view s);
+
+// A copy of s with every invalid byte replaced by '?'; same length.
+std::string replace_invalid_utf8(std::string_view s);
+
+}  // namespace codepulse

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs everything codepulse needs to build and test, from Debian 12's
+# packages. Idempotent: packages already present are left as they are.
+set -euo pipefail
+
+packages=(
+  build-essential g++ cmake pkg-config git ca-certificates
+  libboost1.81-dev libssl-dev libsimdjson-dev libsqlite3-dev libzstd-dev catch2
+  sqlite3 tzdata time
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "install-deps: all packages present"
+fi

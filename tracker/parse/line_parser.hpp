@@ -1,0 +1,91 @@
+// parse: one complete JSONL line in, the allowlisted facts of that line out.
+//
+// Only the fields listed in ParsedLine are ever read. Text, thinking, tool
+// inputs other than a file path (and, for Bash, whether it is a git commit),
+// tool outputs and patch lines are skipped by the parser or reduced to counts
+// here; nothing else of the line leaves this file.
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/pricing.hpp"
+
+namespace codepulse::tracker {
+
+enum class ToolKind : uint8_t { kOther = 0, kRead = 1, kChange = 2, kGitCommit = 3 };
+
+struct ToolCall {
+  std::string id;         // toolu_...
+  std::string name;       // counting name: "Read", "mcp:server/tool", "skill:<name>"
+  std::string file_path;  // as written in the log; local only, stripped by strip/
+  ToolKind kind = ToolKind::kOther;
+};
+
+struct RequestLine {
+  std::string message_id, request_id, model, session_id, agent_id, cc_version, cwd, git_branch;
+  std::string line_uuid;
+  int64_t timestamp_ms = 0;
+  bool sidechain = false;
+  bool from_progress = false;  // an agent_progress copy of a subagent request
+  bool api_error = false;
+  TokenCounts tokens;
+  std::vector<ToolCall> tools;
+};
+
+struct ToolResultLine {
+  std::string tool_use_id;
+  int64_t lines_added = 0, lines_removed = 0;
+  bool has_counts = false;
+  std::string commit_sha;  // from a git commit's "[branch sha] ..." first output line
+};
+
+enum class LineKind {
+  kIgnored,     // valid enough, carries nothing we need
+  kRequest,     // an API request with usage
+  kToolResult,  // the result of a tool we track (patch counts, commit sha)
+  kPrompt,      // a user prompt: starts a turn
+  kMalformed,   // broken JSON, truncated line
+  kInvalid,     // JSON, but a usage line that fails validation (reason in error)
+  kSynthetic,   // <synthetic> / API error notice: never counted
+};
+
+struct ParsedLine {
+  LineKind kind = LineKind::kIgnored;
+  RequestLine request;
+  ToolResultLine result;
+  std::string prompt_uuid;
+  std::string error;  // for kMalformed / kInvalid: what is wrong (never line content)
+};
+
+// Kinds of the tool calls whose results we still wait for, by tool_use id.
+using PendingTools = std::unordered_map<std::string, ToolKind>;
+
+class LineParser {
+ public:
+  // `line` excludes the newline; bytes up to line.data() + capacity must be
+  // readable (capacity >= line.size() + simdjson::SIMDJSON_PADDING).
+  const ParsedLine& parse(std::string_view line, size_t capacity, const PendingTools& pending);
+
+ private:
+  LineKind classify_and_parse(std::string_view line, size_t capacity, const PendingTools& pending);
+  LineKind parse_document(const char* data, size_t len, size_t capacity,
+                          const PendingTools& pending);
+  ParsedLine out_;
+  simdjson::ondemand::parser parser_;
+  std::string repaired_;  // a copy with invalid UTF-8 replaced, when needed
+};
+
+// "[main 1a2b3c4] message" / "[main (root-commit) 1a2b3c4] ..." -> "1a2b3c4".
+std::string extract_commit_sha(std::string_view stdout_text);
+// True for a shell command that runs `git ... commit`.
+bool is_git_commit_command(std::string_view command);
+// Claude Code tool name -> the name tools are counted under.
+std::string tool_count_name(std::string_view tool_name, std::string_view skill);
+
+}  // namespace codepulse::tracker

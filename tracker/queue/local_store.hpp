@@ -1,0 +1,69 @@
+// queue: the tracker's local SQLite store. Usage records, tail offsets and
+// pending tool results are written in the same transaction, so a crash can
+// neither lose nor duplicate a record. It is also the outbound queue.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/record.hpp"
+#include "common/result.hpp"
+#include "common/sqlite.hpp"
+#include "tracker/parse/line_parser.hpp"
+
+namespace codepulse::tracker {
+
+struct FileState {
+  std::string path;
+  int64_t dev = 0, ino = 0, size = 0, mtime_ns = 0;
+  int64_t offset = 0;     // bytes consumed: always just after a newline
+  int64_t head_len = 0;   // bytes covered by head_hash
+  int64_t head_hash = 0;  // FNV-1a of the first head_len bytes
+  std::string turn_id;    // prompt uuid in force at offset
+  int64_t lines = 0, malformed_lines = 0;
+  std::string last_error;
+};
+
+enum class UpsertOutcome { kInserted, kReplaced, kKept };
+
+class LocalStore {
+ public:
+  // Creates state_dir (0700) and tracker.db (0600) when missing; migrates.
+  static Result<LocalStore> open(const std::string& state_dir);
+
+  Status begin();
+  Status commit();
+  void rollback();
+
+  Result<std::optional<FileState>> file_state(const std::string& path);
+  Result<std::optional<FileState>> file_by_identity(int64_t dev, int64_t ino);
+  Status save_file_state(const FileState& state);
+  Status forget_file(const std::string& path);
+
+  // Applies the dedupe rule (claude-code-format.md §3.4 and ccusage's
+  // sidechain fallback) against everything stored so far.
+  Result<UpsertOutcome> upsert(const UsageRecord& record);
+  // Lines added/removed or a commit sha for a tool call seen earlier.
+  Status apply_tool_result(const ToolResultLine& result);
+  Status load_pending_tools(PendingTools& out);
+
+  Result<int64_t> record_count();
+  const std::string& db_path() const { return db_.path(); }
+  sql::Database& database() { return db_; }
+
+ private:
+  explicit LocalStore(sql::Database db) : db_(std::move(db)) {}
+  Status prepare_all();
+  Status migrate();
+  Status insert_tools(const UsageRecord& r, int64_t record_id, bool& any_new);
+  void bind_record(sql::Statement& st, const UsageRecord& r);
+
+  sql::Database db_;
+  bool in_txn_ = false;
+  sql::Statement select_file_, select_file_identity_, upsert_file_, delete_file_;
+  sql::Statement select_key_, select_message_, insert_record_, replace_record_, bump_revision_;
+  sql::Statement insert_tool_, insert_pending_, select_pending_, delete_pending_, apply_result_;
+};
+
+}  // namespace codepulse::tracker

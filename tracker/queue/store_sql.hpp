@@ -1,0 +1,154 @@
+// All SQL of the tracker's local store, in one place. Tables are named for
+// their owner; the schema version lives in PRAGMA user_version.
+#pragma once
+
+namespace codepulse::tracker::sql_text {
+
+inline constexpr int kSchemaVersion = 1;
+
+inline constexpr const char* kPragmas =
+    "PRAGMA journal_mode=WAL;"
+    "PRAGMA synchronous=NORMAL;"
+    "PRAGMA foreign_keys=ON;"
+    "PRAGMA temp_store=MEMORY;"
+    "PRAGMA cache_size=-8192;";
+
+// Migration 1: files (tail offsets), records (usage), record_tools, pending results.
+inline constexpr const char* kMigration1 = R"sql(
+CREATE TABLE tracker_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE tail_files (
+  path            TEXT PRIMARY KEY,
+  dev             INTEGER NOT NULL,
+  ino             INTEGER NOT NULL,
+  size            INTEGER NOT NULL,
+  mtime_ns        INTEGER NOT NULL,
+  offset          INTEGER NOT NULL,
+  head_len        INTEGER NOT NULL,
+  head_hash       INTEGER NOT NULL,
+  turn_id         TEXT NOT NULL DEFAULT '',
+  lines           INTEGER NOT NULL DEFAULT 0,
+  malformed_lines INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT NOT NULL DEFAULT '',
+  updated_ms      INTEGER NOT NULL
+);
+CREATE INDEX tail_files_identity ON tail_files(dev, ino);
+
+CREATE TABLE usage_records (
+  id              INTEGER PRIMARY KEY,
+  record_uid      TEXT NOT NULL,
+  dedupe_key      TEXT NOT NULL UNIQUE,
+  message_id      TEXT NOT NULL,
+  request_id      TEXT NOT NULL,
+  ts_ms           INTEGER NOT NULL,
+  session_id      TEXT NOT NULL,
+  sidechain       INTEGER NOT NULL,
+  agent_id        TEXT NOT NULL,
+  model           TEXT NOT NULL,
+  input           INTEGER NOT NULL,
+  output          INTEGER NOT NULL,
+  cache_create_5m INTEGER NOT NULL,
+  cache_create_1h INTEGER NOT NULL,
+  cache_read      INTEGER NOT NULL,
+  web_search      INTEGER NOT NULL,
+  fast            INTEGER NOT NULL,
+  cost_nanos      INTEGER,
+  long_context    INTEGER NOT NULL,
+  price_version   TEXT NOT NULL,
+  cc_version      TEXT NOT NULL,
+  author          TEXT NOT NULL,
+  repo            TEXT NOT NULL,
+  branch          TEXT NOT NULL,
+  task_keys       TEXT NOT NULL,
+  turn_id         TEXT NOT NULL,
+  revision        INTEGER NOT NULL DEFAULT 1,
+  shipped_revision INTEGER NOT NULL DEFAULT 0,
+  created_ms      INTEGER NOT NULL,
+  updated_ms      INTEGER NOT NULL
+);
+CREATE INDEX usage_records_message ON usage_records(message_id) WHERE message_id <> '';
+CREATE INDEX usage_records_ts ON usage_records(ts_ms);
+
+CREATE TABLE record_tools (
+  tool_use_id   TEXT PRIMARY KEY,
+  record_id     INTEGER NOT NULL REFERENCES usage_records(id) ON DELETE CASCADE,
+  name          TEXT NOT NULL,
+  path          TEXT NOT NULL,
+  action        INTEGER NOT NULL,
+  git_commit    INTEGER NOT NULL,
+  lines_added   INTEGER NOT NULL DEFAULT 0,
+  lines_removed INTEGER NOT NULL DEFAULT 0,
+  commit_sha    TEXT NOT NULL DEFAULT '',
+  result_seen   INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX record_tools_record ON record_tools(record_id);
+
+CREATE TABLE pending_results (
+  tool_use_id TEXT PRIMARY KEY,
+  kind        INTEGER NOT NULL,
+  created_ms  INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+inline constexpr const char* kSelectFile =
+    "SELECT path, dev, ino, size, mtime_ns, offset, head_len, head_hash, turn_id, lines,"
+    " malformed_lines FROM tail_files WHERE path = ?1";
+inline constexpr const char* kSelectFileByIdentity =
+    "SELECT path, dev, ino, size, mtime_ns, offset, head_len, head_hash, turn_id, lines,"
+    " malformed_lines FROM tail_files WHERE dev = ?1 AND ino = ?2";
+inline constexpr const char* kUpsertFile =
+    "INSERT INTO tail_files (path, dev, ino, size, mtime_ns, offset, head_len, head_hash, turn_id,"
+    " lines, malformed_lines, last_error, updated_ms)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+    " ON CONFLICT(path) DO UPDATE SET dev=?2, ino=?3, size=?4, mtime_ns=?5, offset=?6,"
+    " head_len=?7, head_hash=?8, turn_id=?9, lines=?10, malformed_lines=?11, last_error=?12,"
+    " updated_ms=?13";
+inline constexpr const char* kDeleteFile = "DELETE FROM tail_files WHERE path = ?1";
+
+inline constexpr const char* kSelectByKey =
+    "SELECT id, sidechain, input + output + cache_create_5m + cache_create_1h + cache_read, fast"
+    " FROM usage_records WHERE dedupe_key = ?1";
+// A sidechain replay shares message.id with the original but not requestId.
+inline constexpr const char* kSelectByMessage =
+    "SELECT id, sidechain, input + output + cache_create_5m + cache_create_1h + cache_read, fast"
+    " FROM usage_records WHERE message_id = ?1 AND message_id <> '' AND dedupe_key <> ?2"
+    " AND (sidechain = 1 OR ?3 = 1) ORDER BY sidechain ASC, id ASC LIMIT 1";
+
+inline constexpr const char* kInsertRecord =
+    "INSERT INTO usage_records (record_uid, dedupe_key, message_id, request_id, ts_ms, session_id,"
+    " sidechain, agent_id, model, input, output, cache_create_5m, cache_create_1h, cache_read,"
+    " web_search, fast, cost_nanos, long_context, price_version, cc_version, author, repo, branch,"
+    " task_keys, turn_id, created_ms, updated_ms)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+    " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?26)";
+inline constexpr const char* kReplaceRecord =
+    "UPDATE usage_records SET dedupe_key=?2, message_id=?3, request_id=?4, ts_ms=?5,"
+    " session_id=?6, sidechain=?7, agent_id=?8, model=?9, input=?10, output=?11,"
+    " cache_create_5m=?12, cache_create_1h=?13, cache_read=?14, web_search=?15, fast=?16,"
+    " cost_nanos=?17, long_context=?18, price_version=?19, cc_version=?20, author=?21, repo=?22,"
+    " branch=?23, task_keys=?24, turn_id=?25, revision=revision+1, updated_ms=?26 WHERE id=?1";
+inline constexpr const char* kBumpRevision =
+    "UPDATE usage_records SET revision = revision + 1, updated_ms = ?2 WHERE id = ?1";
+
+inline constexpr const char* kInsertTool =
+    "INSERT OR IGNORE INTO record_tools (tool_use_id, record_id, name, path, action, git_commit)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+inline constexpr const char* kInsertPending =
+    "INSERT OR IGNORE INTO pending_results (tool_use_id, kind, created_ms) VALUES (?1, ?2, ?3)";
+inline constexpr const char* kSelectPending = "SELECT tool_use_id, kind FROM pending_results";
+inline constexpr const char* kDeletePending = "DELETE FROM pending_results WHERE tool_use_id = ?1";
+inline constexpr const char* kPrunePending = "DELETE FROM pending_results WHERE created_ms < ?1";
+inline constexpr const char* kApplyToolResult =
+    "UPDATE record_tools SET lines_added = ?2, lines_removed = ?3,"
+    " commit_sha = CASE WHEN ?4 <> '' THEN ?4 ELSE commit_sha END, result_seen = 1"
+    " WHERE tool_use_id = ?1 AND result_seen = 0 RETURNING record_id";
+
+inline constexpr const char* kSelectMeta = "SELECT value FROM tracker_meta WHERE key = ?1";
+inline constexpr const char* kInsertMeta =
+    "INSERT OR IGNORE INTO tracker_meta (key, value) VALUES (?1, ?2)";
+inline constexpr const char* kCountRecords = "SELECT count(*) FROM usage_records";
+
+}  // namespace codepulse::tracker::sql_text

@@ -1,0 +1,270 @@
+#include "tracker/scanner.hpp"
+
+#include <fcntl.h>
+#include <simdjson.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/c_handles.hpp"
+#include "common/hashing.hpp"
+
+namespace codepulse::tracker {
+namespace {
+
+constexpr int64_t kHeadBytes = 1024;
+
+int64_t mtime_ns(const struct stat& st) {
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+// FNV-1a of the first `len` bytes, or nullopt if they cannot be read.
+std::optional<int64_t> head_hash(int fd, int64_t len) {
+  std::string buf(static_cast<size_t>(len), '\0');
+  int64_t got = 0;
+  while (got < len) {
+    const ssize_t n = ::pread(fd, buf.data() + got, static_cast<size_t>(len - got), got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return std::nullopt;
+    got += n;
+  }
+  return static_cast<int64_t>(fnv1a64(buf));
+}
+
+}  // namespace
+
+Scanner::Scanner(LocalStore& store, const PriceTable& prices, ScanOptions options)
+    : store_(store),
+      prices_(prices),
+      options_(std::move(options)),
+      builder_(options_.strip, prices),
+      reader_(options_.limits) {}
+
+void Scanner::report(const std::string& path, std::string message, size_t& count) {
+  ++count;
+  if (count <= options_.max_problems_per_file) problems_.push_back({path, std::move(message)});
+}
+
+Result<ScanStats> Scanner::scan_all() {
+  ScanStats stats;
+  Listing listing = list_transcripts(options_.projects_dirs);
+  for (auto& p : listing.problems) {
+    ++stats.skipped_files;
+    problems_.push_back(std::move(p));
+  }
+  stats.files = static_cast<int64_t>(listing.files.size());
+  for (const std::string& path : listing.files) {
+    if (auto s = scan_file(path, stats); !s) return s.error();
+  }
+  stats.unpriced_records = builder_.unknown_model_records();
+  return stats;
+}
+
+Status Scanner::scan_file(const std::string& path, ScanStats& stats) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  if (!fd.valid()) {
+    ++stats.skipped_files;
+    problems_.push_back({path, std::string("cannot open: ") + std::strerror(errno)});
+    return {};
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    ++stats.skipped_files;
+    problems_.push_back({path, "not a regular file"});
+    return {};
+  }
+  auto prev = store_.file_state(path);
+  if (!prev) return prev.error();
+  std::optional<FileState> known = std::move(prev).value();
+  if (!known) {
+    // A renamed file keeps its identity: carry its offset over.
+    auto moved = store_.file_by_identity(static_cast<int64_t>(st.st_dev), static_cast<int64_t>(st.st_ino));
+    if (!moved) return moved.error();
+    if (*moved) {
+      struct stat old {};
+      const bool old_gone = ::stat((*moved)->path.c_str(), &old) != 0 || old.st_ino != st.st_ino ||
+                            old.st_dev != st.st_dev;
+      if (old_gone) {
+        if (auto s = store_.forget_file((*moved)->path); !s) return s;
+        known = std::move(*moved);
+        known->path = path;
+      }
+    }
+  }
+
+  FileState state;
+  state.path = path;
+  state.dev = static_cast<int64_t>(st.st_dev);
+  state.ino = static_cast<int64_t>(st.st_ino);
+  state.mtime_ns = mtime_ns(st);
+  if (known) {
+    const bool same_inode = known->dev == state.dev && known->ino == state.ino;
+    if (same_inode && known->size == st.st_size && known->mtime_ns == state.mtime_ns)
+      return {};  // nothing new: not even opened for reading
+    bool reset = !same_inode || st.st_size < known->offset;
+    if (!reset && known->head_len > 0) {
+      const auto h = head_hash(fd.get(), std::min<int64_t>(known->head_len, st.st_size));
+      reset = !h || known->head_len > st.st_size || *h != known->head_hash;
+    }
+    if (reset) {
+      ++stats.files_reset;
+      problems_.push_back({path, same_inode ? "truncated or rewritten; read again from the start"
+                                            : "replaced by another file; read again from the start"});
+    } else {
+      state.offset = known->offset;
+      state.turn_id = known->turn_id;
+      state.lines = known->lines;
+      state.malformed_lines = known->malformed_lines;
+    }
+  }
+  return process_lines(fd.get(), path, state, stats);
+}
+
+Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
+                              ScanStats& stats) {
+  if (!pending_) {
+    pending_.emplace();
+    if (auto s = store_.load_pending_tools(*pending_); !s) {
+      pending_.reset();
+      return s;
+    }
+  }
+  if (auto s = store_.begin(); !s) return s;
+  Status failure;
+  size_t problems_here = 0;
+  int64_t since_commit = 0;
+  int64_t last_end = state.offset;
+  std::string turn = state.turn_id;
+
+  auto handle = [&](std::string_view line, size_t capacity, int64_t end_offset) {
+    if (!failure) return;
+    ++stats.lines;
+    ++state.lines;
+    const ParsedLine& p = parser_.parse(line, capacity, *pending_);
+    switch (p.kind) {
+      case LineKind::kRequest: {
+        const UsageRecord rec = builder_.build(p.request, turn);
+        auto outcome = store_.upsert(rec);
+        if (!outcome) {
+          failure = outcome.error();
+          return;
+        }
+        if (*outcome == UpsertOutcome::kInserted) {
+          ++stats.records_new;
+        } else {
+          ++stats.duplicates;
+          if (*outcome == UpsertOutcome::kReplaced) ++stats.records_updated;
+        }
+        for (const ToolUse& t : rec.tools) {
+          if (t.git_commit) (*pending_)[t.tool_use_id] = ToolKind::kGitCommit;
+          else if (t.action == FileAction::kChange) (*pending_)[t.tool_use_id] = ToolKind::kChange;
+        }
+        break;
+      }
+      case LineKind::kToolResult:
+        if (auto s = store_.apply_tool_result(p.result); !s) {
+          failure = s;
+          return;
+        }
+        pending_->erase(p.result.tool_use_id);
+        ++stats.tool_results;
+        break;
+      case LineKind::kPrompt:
+        turn = p.prompt_uuid;
+        break;
+      case LineKind::kMalformed:
+      case LineKind::kInvalid:
+        ++stats.malformed_lines;
+        ++state.malformed_lines;
+        report(path,
+               "byte " + std::to_string(end_offset - static_cast<int64_t>(line.size()) - 1) +
+                   ": " + (p.kind == LineKind::kMalformed ? "malformed line: " : "invalid usage line: ") +
+                   p.error,
+               problems_here);
+        break;
+      case LineKind::kSynthetic:
+        ++stats.synthetic_lines;
+        break;
+      case LineKind::kIgnored:
+        break;
+    }
+    since_commit += end_offset - last_end;
+    last_end = end_offset;
+    if (since_commit >= options_.commit_every_bytes) {
+      // Offsets commit with the records they produced.
+      state.offset = end_offset;
+      state.turn_id = turn;
+      state.size = end_offset;
+      if (auto s = store_.save_file_state(state); !s) {
+        failure = s;
+        return;
+      }
+      if (auto s = store_.commit(); !s) {
+        failure = s;
+        return;
+      }
+      if (auto s = store_.begin(); !s) {
+        failure = s;
+        return;
+      }
+      since_commit = 0;
+    }
+  };
+
+  LineReaderCallbacks cb;
+  cb.on_line = handle;
+  cb.on_oversized = [&](int64_t start, int64_t length) {
+    ++stats.malformed_lines;
+    ++state.malformed_lines;
+    report(path,
+           "byte " + std::to_string(start) + ": line of " + std::to_string(length) +
+               " bytes exceeds the " + std::to_string(options_.limits.max_line_bytes) +
+               "-byte limit; skipped",
+           problems_here);
+  };
+  simdjson::dom::parser validator;
+  cb.on_unterminated = [&](std::string_view tail, size_t capacity) {
+    // A last line without its newline is taken only when it is a complete
+    // JSON document (a prefix of one never is); otherwise it is being written.
+    simdjson::dom::element el;
+    if (validator.parse(tail.data(), tail.size(), false).get(el)) return false;
+    const int64_t end = last_end + static_cast<int64_t>(tail.size());
+    handle(tail, capacity, end);
+    return true;
+  };
+
+  auto outcome = reader_.read(fd, state.offset, path, cb);
+  if (!failure) {
+    store_.rollback();
+    return make_error("storing records from " + path + ": " + failure.error().message);
+  }
+  if (!outcome) {
+    // An I/O error on one file: keep what was read before it, report, go on.
+    store_.rollback();
+    ++stats.skipped_files;
+    problems_.push_back({path, outcome.error().message});
+    return {};
+  }
+  stats.bytes_read += outcome->bytes_read;
+  state.offset = outcome->consumed_offset;
+  state.turn_id = turn;
+  // The size we saw at end of file, so that any later append is noticed.
+  state.size = outcome->eof_offset;
+  state.head_len = std::min<int64_t>(kHeadBytes, state.size);
+  if (state.head_len > 0) {
+    const auto h = head_hash(fd, state.head_len);
+    state.head_hash = h ? *h : 0;
+  }
+  if (problems_here > options_.max_problems_per_file)
+    problems_.push_back({path, std::to_string(problems_here - options_.max_problems_per_file) +
+                                   " more problems in this file"});
+  if (auto s = store_.save_file_state(state); !s) {
+    store_.rollback();
+    return s;
+  }
+  return store_.commit();
+}
+
+}  // namespace codepulse::tracker

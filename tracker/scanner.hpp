@@ -1,0 +1,68 @@
+// One pass over every transcript: discover -> tail -> parse -> strip -> queue.
+// `codepulse-tracker scan` runs it once; the daemon runs it on file events.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/pricing.hpp"
+#include "common/result.hpp"
+#include "tracker/discover/claude_dirs.hpp"
+#include "tracker/queue/local_store.hpp"
+#include "tracker/strip/record_builder.hpp"
+#include "tracker/tail/line_reader.hpp"
+
+namespace codepulse::tracker {
+
+struct ScanStats {
+  int64_t files = 0;
+  int64_t bytes_read = 0;
+  int64_t lines = 0;
+  int64_t records_new = 0;
+  int64_t records_updated = 0;   // a later, larger snapshot replaced a stored one
+  int64_t duplicates = 0;        // usage lines that matched a stored request
+  int64_t malformed_lines = 0;   // broken JSON, invalid usage lines, oversized lines
+  int64_t synthetic_lines = 0;   // <synthetic> and API-error notices (never counted)
+  int64_t skipped_files = 0;     // unreadable files and folders, folders named *.jsonl
+  int64_t files_reset = 0;       // truncated, replaced or rewritten: read again from the start
+  int64_t unpriced_records = 0;  // models without a price: stored with cost null
+  int64_t tool_results = 0;      // patch counts and commit shas attached to tool calls
+};
+
+struct ScanOptions {
+  std::vector<std::string> projects_dirs;
+  StripOptions strip;
+  TailLimits limits;
+  int64_t commit_every_bytes = 32 << 20;  // offsets commit with records at least this often
+  size_t max_problems_per_file = 5;       // further problems of a file are summarised
+};
+
+class Scanner {
+ public:
+  Scanner(LocalStore& store, const PriceTable& prices, ScanOptions options);
+
+  // Reads what is new in every transcript. Problems with single files or lines
+  // are counted and listed; only a failing store is an error.
+  Result<ScanStats> scan_all();
+  // Reads what is new in one file (the daemon's entry point).
+  Status scan_file(const std::string& path, ScanStats& stats);
+
+  const std::vector<Problem>& problems() const { return problems_; }
+
+ private:
+  Status process_lines(int fd, const std::string& path, FileState& state, ScanStats& stats);
+  void report(const std::string& path, std::string message, size_t& count_for_file);
+
+  LocalStore& store_;
+  const PriceTable& prices_;
+  ScanOptions options_;
+  RecordBuilder builder_;
+  LineParser parser_;
+  LineReader reader_;
+  std::optional<PendingTools> pending_;  // loaded on first need
+  std::vector<Problem> problems_;
+};
+
+}  // namespace codepulse::tracker

@@ -1,0 +1,177 @@
+#include "tracker/strip/record_builder.hpp"
+
+#include <vector>
+
+#include "common/hashing.hpp"
+
+namespace codepulse::tracker {
+namespace {
+
+bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alnum(char c) { return is_upper(c) || is_digit(c) || (c >= 'a' && c <= 'z'); }
+
+// "a" is `base` or below it: returns the part below, "" for base itself.
+std::optional<std::string_view> below(std::string_view path, std::string_view base) {
+  if (base.empty()) return std::nullopt;
+  if (base.size() > 1 && base.back() == '/') base.remove_suffix(1);
+  if (path == base) return std::string_view();
+  if (base == "/") return path.substr(1);
+  if (path.size() > base.size() && path.substr(0, base.size()) == base && path[base.size()] == '/')
+    return path.substr(base.size() + 1);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string find_task_keys(std::string_view branch) {
+  std::string keys;
+  size_t i = 0;
+  while (i < branch.size()) {
+    if (!is_upper(branch[i]) || (i > 0 && is_alnum(branch[i - 1]))) {
+      ++i;
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < branch.size() && (is_upper(branch[j]) || is_digit(branch[j]))) ++j;
+    if (j - i >= 2 && j < branch.size() && branch[j] == '-' && j + 1 < branch.size() &&
+        is_digit(branch[j + 1])) {
+      size_t k = j + 1;
+      while (k < branch.size() && is_digit(branch[k])) ++k;
+      if (k == branch.size() || !is_alnum(branch[k])) {
+        const std::string_view key = branch.substr(i, k - i);
+        bool seen = false;
+        size_t pos = 0;
+        while (pos < keys.size()) {  // keys stay unique
+          size_t comma = keys.find(',', pos);
+          if (comma == std::string::npos) comma = keys.size();
+          if (std::string_view(keys).substr(pos, comma - pos) == key) seen = true;
+          pos = comma + 1;
+        }
+        if (!seen) {
+          if (!keys.empty()) keys.push_back(',');
+          keys.append(key);
+        }
+      }
+      i = k;
+      continue;
+    }
+    i = j;
+  }
+  return keys;
+}
+
+std::string normalize_path(std::string_view path, std::string_view base) {
+  std::string joined;
+  if (!path.empty() && path.front() == '/') {
+    joined.assign(path);
+  } else {
+    joined.assign(base);
+    joined.push_back('/');
+    joined.append(path);
+  }
+  std::vector<std::string_view> parts;
+  std::string_view rest = joined;
+  while (!rest.empty()) {
+    const size_t slash = rest.find('/');
+    const std::string_view part = rest.substr(0, slash);
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+      continue;
+    }
+    parts.push_back(part);
+  }
+  std::string out;
+  for (auto p : parts) {
+    out.push_back('/');
+    out.append(p);
+  }
+  return out.empty() ? "/" : out;
+}
+
+std::string RecordBuilder::keyed(std::string_view value) const {
+  if (!options_.hash_key || value.empty()) return std::string(value);
+  return "h:" + hmac_sha256_hex(*options_.hash_key, value).substr(0, 32);
+}
+
+std::string RecordBuilder::relative_path(std::string_view file_path, const std::string& cwd) {
+  if (file_path.empty()) return {};
+  if (cwd.empty() || cwd.front() != '/') {
+    // Without an absolute cwd we cannot place the file: only a relative path
+    // that stays relative is kept.
+    if (file_path.front() == '/') return "(outside)";
+    std::string norm = normalize_path(file_path, "/");
+    return keyed(std::string_view(norm).substr(1));
+  }
+  const std::string abs = normalize_path(file_path, cwd);
+  const RepoInfo& repo = repos_.resolve(cwd);
+  const std::string_view base = repo.in_repo ? std::string_view(repo.root) : std::string_view(cwd);
+  auto rel = below(abs, base);
+  if (!rel) return "(outside)";
+  if (rel->empty()) return ".";
+  return keyed(*rel);
+}
+
+UsageRecord RecordBuilder::build(const RequestLine& line, const std::string& turn_id) {
+  UsageRecord r;
+  r.message_id = line.message_id;
+  r.request_id = line.request_id;
+  if (!line.message_id.empty()) {
+    r.dedupe_key = line.message_id;
+    if (!line.request_id.empty()) {
+      r.dedupe_key.push_back('\x1f');
+      r.dedupe_key.append(line.request_id);
+    }
+  } else {
+    // No message id: never deduplicated with other lines, but a re-read of the
+    // same line must not count twice, so the line's own uuid (or its facts) is
+    // the key.
+    r.dedupe_key = "noid\x1f" + (line.line_uuid.empty()
+                                     ? line.session_id + "\x1f" + std::to_string(line.timestamp_ms)
+                                     : line.line_uuid);
+  }
+  r.timestamp_ms = line.timestamp_ms;
+  r.session_id = line.session_id;
+  r.sidechain = line.sidechain;
+  r.agent_id = line.agent_id;
+  r.model = line.model;
+  r.input = line.tokens.input;
+  r.output = line.tokens.output;
+  r.cache_create_5m = line.tokens.cache_write_5m;
+  r.cache_create_1h = line.tokens.cache_write_1h;
+  r.cache_read = line.tokens.cache_read;
+  r.web_search_requests = line.tokens.web_search_requests;
+  r.fast = line.tokens.fast;
+  const CostResult cost = prices_.cost(line.model, line.tokens);
+  r.cost_nanos = cost.nanos;
+  r.long_context = cost.long_context;
+  if (!cost.nanos) ++unknown_models_;
+  r.price_version = prices_.version();
+  r.cc_version = line.cc_version;
+  r.author = options_.author;
+  if (!line.cwd.empty()) {
+    r.repo = repos_.resolve(line.cwd).identity;
+  } else {
+    r.repo = "local/(unknown)";
+  }
+  r.task_keys = find_task_keys(line.git_branch);
+  r.branch = keyed(line.git_branch);
+  r.turn_id = turn_id;
+  r.tools.reserve(line.tools.size());
+  for (const ToolCall& call : line.tools) {
+    ToolUse t;
+    t.tool_use_id = call.id;
+    t.name = call.name;
+    if (call.kind == ToolKind::kRead || call.kind == ToolKind::kChange) {
+      t.path = relative_path(call.file_path, line.cwd);
+      if (!t.path.empty()) t.action = call.kind == ToolKind::kRead ? FileAction::kRead : FileAction::kChange;
+    }
+    t.git_commit = call.kind == ToolKind::kGitCommit;
+    r.tools.push_back(std::move(t));
+  }
+  return r;
+}
+
+}  // namespace codepulse::tracker

@@ -1,0 +1,46 @@
+// strip: builds a UsageRecord from the allowlisted facts of a parsed request.
+// Absolute paths, the cwd and everything not named in UsageRecord stay here.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/pricing.hpp"
+#include "common/record.hpp"
+#include "tracker/git/repo_identity.hpp"
+#include "tracker/parse/line_parser.hpp"
+
+namespace codepulse::tracker {
+
+struct StripOptions {
+  std::string author;                   // the tracker's configured identity
+  std::optional<std::string> hash_key;  // when set: paths and branches become keyed hashes
+};
+
+class RecordBuilder {
+ public:
+  RecordBuilder(StripOptions options, const PriceTable& prices)
+      : options_(std::move(options)), prices_(prices) {}
+
+  UsageRecord build(const RequestLine& line, const std::string& turn_id);
+  // Repo-relative path of a file a tool touched (see docs/PRIVACY.md).
+  std::string relative_path(std::string_view file_path, const std::string& cwd);
+
+  int64_t unknown_model_records() const { return unknown_models_; }
+
+ private:
+  std::string keyed(std::string_view value) const;
+  StripOptions options_;
+  const PriceTable& prices_;
+  RepoResolver repos_;
+  int64_t unknown_models_ = 0;
+};
+
+// Keys such as "PROJ-123" found in a branch name ([A-Z][A-Z0-9]+-[0-9]+).
+std::string find_task_keys(std::string_view branch);
+// Lexically normalized absolute path ("a/./b/../c" -> "a/c"); relative input
+// is joined to base first.
+std::string normalize_path(std::string_view path, std::string_view base);
+
+}  // namespace codepulse::tracker
