@@ -87,7 +87,7 @@ Status Scanner::scan_file(const std::string& path, ScanStats& stats) {
       const bool old_gone = ::stat((*moved)->path.c_str(), &old) != 0 || old.st_ino != st.st_ino ||
                             old.st_dev != st.st_dev;
       if (old_gone) {
-        if (auto s = store_.forget_file((*moved)->path); !s) return s;
+        if (auto s = store_.rename_file((*moved)->path, path); !s) return s;
         known = std::move(*moved);
         known->path = path;
       }

@@ -291,20 +291,37 @@ void parse_tool_result(od::object obj, ToolKind kind, ToolResultFields& r) {
 }  // namespace
 
 bool is_git_commit_command(std::string_view cmd) {
+  // Each shell command segment: skip VAR=value prefixes; if the program is
+  // git, its first non-option word is the subcommand.
   size_t pos = 0;
-  while ((pos = cmd.find("git", pos)) != std::string_view::npos) {
-    const bool word_start = pos == 0 || cmd[pos - 1] == ' ' || cmd[pos - 1] == ';' ||
-                            cmd[pos - 1] == '&' || cmd[pos - 1] == '(' || cmd[pos - 1] == '\n' ||
-                            cmd[pos - 1] == '|';
-    pos += 3;
-    if (!word_start || pos >= cmd.size() || cmd[pos] != ' ') continue;
-    // The git invocation ends at a shell separator; look for the subcommand.
-    size_t end = cmd.find_first_of(";&|\n", pos);
-    std::string_view args = cmd.substr(pos, end == std::string_view::npos ? cmd.npos : end - pos);
-    size_t c = args.find(" commit");
-    if (c != std::string_view::npos &&
-        (c + 7 == args.size() || args[c + 7] == ' ' || args[c + 7] == '\t'))
-      return true;
+  while (pos <= cmd.size()) {
+    size_t end = cmd.find_first_of(";&|\n(", pos);
+    if (end == std::string_view::npos) end = cmd.size();
+    std::string_view seg = cmd.substr(pos, end - pos);
+    pos = end + 1;
+    std::vector<std::string_view> words;
+    size_t i = 0;
+    while (i < seg.size()) {
+      while (i < seg.size() && (seg[i] == ' ' || seg[i] == '\t')) ++i;
+      const size_t start = i;
+      while (i < seg.size() && seg[i] != ' ' && seg[i] != '\t') ++i;
+      if (i > start) words.push_back(seg.substr(start, i - start));
+    }
+    size_t w = 0;
+    while (w < words.size() && words[w].find('=') != std::string_view::npos && words[w][0] != '-') ++w;
+    if (w < words.size() && words[w] == "sudo") ++w;
+    if (w >= words.size() || words[w] != "git") continue;
+    for (++w; w < words.size(); ++w) {
+      const std::string_view word = words[w];
+      if (word == "-C" || word == "-c" || word == "--git-dir" || word == "--work-tree" ||
+          word == "--namespace") {
+        ++w;  // option with a separate value
+        continue;
+      }
+      if (!word.empty() && word[0] == '-') continue;
+      if (word == "commit") return true;
+      break;
+    }
   }
   return false;
 }
@@ -373,7 +390,10 @@ LineKind LineParser::classify_and_parse(std::string_view line, size_t capacity,
     parse = true;  // maybe a prompt that starts a turn
   }
   if (!parse) {
-    if (line.back() != '}') {
+    // Not parsed: a cheap shape check still catches torn and garbage lines.
+    size_t k = 1;
+    while (k < line.size() && (line[k] == ' ' || line[k] == '\t')) ++k;
+    if (line.back() != '}' || k >= line.size() || (line[k] != '"' && line[k] != '}')) {
       out_.error = "truncated or broken JSON line";
       return LineKind::kMalformed;
     }

@@ -113,7 +113,7 @@ Status LocalStore::prepare_all() {
   const Item items[] = {{&select_file_, sql_text::kSelectFile},
                         {&select_file_identity_, sql_text::kSelectFileByIdentity},
                         {&upsert_file_, sql_text::kUpsertFile},
-                        {&delete_file_, sql_text::kDeleteFile},
+                        {&rename_file_, sql_text::kRenameFile},
                         {&select_key_, sql_text::kSelectByKey},
                         {&select_message_, sql_text::kSelectByMessage},
                         {&insert_record_, sql_text::kInsertRecord},
@@ -198,7 +198,9 @@ Status LocalStore::save_file_state(const FileState& f) {
       .run();
 }
 
-Status LocalStore::forget_file(const std::string& path) { return delete_file_.bind(1, path).run(); }
+Status LocalStore::rename_file(const std::string& from, const std::string& to) {
+  return rename_file_.bind(1, from).bind(2, to).run();
+}
 
 void LocalStore::bind_record(sql::Statement& st, const UsageRecord& r) {
   st.bind(2, r.dedupe_key)

@@ -39,7 +39,7 @@ class LocalStore {
   Result<std::optional<FileState>> file_state(const std::string& path);
   Result<std::optional<FileState>> file_by_identity(int64_t dev, int64_t ino);
   Status save_file_state(const FileState& state);
-  Status forget_file(const std::string& path);
+  Status rename_file(const std::string& from, const std::string& to);
 
   // Applies the dedupe rule (claude-code-format.md §3.4 and ccusage's
   // sidechain fallback) against everything stored so far.
@@ -61,7 +61,7 @@ class LocalStore {
 
   sql::Database db_;
   bool in_txn_ = false;
-  sql::Statement select_file_, select_file_identity_, upsert_file_, delete_file_;
+  sql::Statement select_file_, select_file_identity_, upsert_file_, rename_file_;
   sql::Statement select_key_, select_message_, insert_record_, replace_record_, bump_revision_;
   sql::Statement insert_tool_, insert_pending_, select_pending_, delete_pending_, apply_result_;
 };

@@ -106,7 +106,7 @@ inline constexpr const char* kUpsertFile =
     " ON CONFLICT(path) DO UPDATE SET dev=?2, ino=?3, size=?4, mtime_ns=?5, offset=?6,"
     " head_len=?7, head_hash=?8, turn_id=?9, lines=?10, malformed_lines=?11, last_error=?12,"
     " updated_ms=?13";
-inline constexpr const char* kDeleteFile = "DELETE FROM tail_files WHERE path = ?1";
+inline constexpr const char* kRenameFile = "UPDATE tail_files SET path = ?2 WHERE path = ?1";
 
 inline constexpr const char* kSelectByKey =
     "SELECT id, sidechain, input + output + cache_create_5m + cache_create_1h + cache_read, fast"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian 12 machine and runs every test: installs packages,
+# installs the peer tools compared against (ccusage, when npm is available),
+# builds with warnings as errors, runs the suite, then builds and runs it once
+# more under AddressSanitizer + UndefinedBehaviorSanitizer.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+jobs="${JOBS:-$(nproc)}"
+
+packaging/install-deps.sh
+packaging/install-peers.sh "$root/build/peers" || echo "run-tests: peers not installed; comparison tests will skip"
+export CODEPULSE_CCUSAGE="$root/build/peers/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage"
+
+echo "== sanitizer build (ASan + UBSan) =="
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCODEPULSE_SANITIZE=ON -DCODEPULSE_WERROR=ON >/dev/null
+cmake --build build-asan -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 600
+
+echo "== release build =="
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCODEPULSE_WERROR=ON >/dev/null
+cmake --build build -j"$jobs"
+ctest --test-dir build --output-on-failure -j"$jobs" --timeout 600

@@ -1,0 +1,323 @@
+// The scanner on real files in temporary folders with a real SQLite store.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "tests/support/log_lines.hpp"
+#include "tests/support/test_support.hpp"
+#include "tracker/scanner.hpp"
+
+using namespace codepulse;
+using namespace codepulse::tracker;
+using codepulse::test::AssistantSpec;
+using codepulse::test::TempDir;
+
+namespace {
+
+struct Fixture {
+  TempDir dir;
+  std::string projects = dir / "claude/projects";
+  std::string state = dir / "state";
+
+  ScanStats scan(std::vector<Problem>* problems = nullptr) {
+    auto store = LocalStore::open(state);
+    REQUIRE(store);
+    ScanOptions o;
+    o.projects_dirs = {projects};
+    o.strip.author = "dev@example.com";
+    Scanner s(*store, PriceTable::builtin(), o);
+    auto stats = s.scan_all();
+    REQUIRE(stats);
+    if (problems) *problems = s.problems();
+    return *stats;
+  }
+  int64_t sql_int(const std::string& q) {
+    auto store = LocalStore::open(state);
+    REQUIRE(store);
+    auto v = store->database().scalar(q.c_str());
+    REQUIRE(v);
+    return *v;
+  }
+  std::string file(const std::string& rel) { return projects + "/" + rel; }
+};
+
+AssistantSpec spec(const std::string& id, long long output, const std::string& req = "") {
+  AssistantSpec s;
+  s.message_id = id;
+  s.request_id = req.empty() ? "req_" + id : req;
+  s.output = output;
+  s.uuid = "line-" + id + "-" + std::to_string(output);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("a second scan reads nothing old again", "[scan]") {
+  Fixture f;
+  std::string log;
+  for (int i = 0; i < 20; ++i) log += assistant_line(spec("msg_" + std::to_string(i), 10 + i)) + "\n";
+  codepulse::test::write_file(f.file("-home-dev-app/s1.jsonl"), log);
+  const ScanStats first = f.scan();
+  CHECK(first.files == 1);
+  CHECK(first.records_new == 20);
+  CHECK(first.lines == 20);
+  CHECK(first.bytes_read == static_cast<int64_t>(log.size()));
+  const ScanStats second = f.scan();
+  CHECK(second.files == 1);
+  CHECK(second.bytes_read == 0);
+  CHECK(second.lines == 0);
+  CHECK(second.records_new == 0);
+  CHECK(f.sql_int("SELECT count(*) FROM usage_records") == 20);
+}
+
+TEST_CASE("appended lines are read from the stored offset", "[scan]") {
+  Fixture f;
+  const std::string a = assistant_line(spec("msg_a", 5)) + "\n";
+  const std::string path = f.file("p/s.jsonl");
+  codepulse::test::write_file(path, a);
+  f.scan();
+  const std::string b = assistant_line(spec("msg_b", 6)) + "\n";
+  codepulse::test::append_file(path, b);
+  const ScanStats s = f.scan();
+  CHECK(s.bytes_read == static_cast<int64_t>(b.size()));
+  CHECK(s.records_new == 1);
+  CHECK(f.sql_int("SELECT offset FROM tail_files") == static_cast<int64_t>(a.size() + b.size()));
+}
+
+TEST_CASE("a half-written last line is left for the next run", "[scan]") {
+  Fixture f;
+  const std::string full = assistant_line(spec("msg_a", 5)) + "\n";
+  const std::string next = assistant_line(spec("msg_b", 7));
+  const std::string path = f.file("p/s.jsonl");
+  codepulse::test::write_file(path, full + next.substr(0, 100));
+  ScanStats s1 = f.scan();
+  CHECK(s1.records_new == 1);
+  CHECK(s1.malformed_lines == 0);
+  CHECK(f.sql_int("SELECT offset FROM tail_files") == static_cast<int64_t>(full.size()));
+  codepulse::test::append_file(path, next.substr(100) + "\n");
+  ScanStats s2 = f.scan();
+  CHECK(s2.records_new == 1);
+  CHECK(s2.malformed_lines == 0);
+  CHECK(f.sql_int("SELECT sum(output) FROM usage_records") == 12);
+}
+
+TEST_CASE("a complete last line without its newline is taken once", "[scan]") {
+  Fixture f;
+  const std::string path = f.file("p/s.jsonl");
+  codepulse::test::write_file(path, assistant_line(spec("msg_a", 5)));
+  CHECK(f.scan().records_new == 1);
+  codepulse::test::append_file(path, "\n" + assistant_line(spec("msg_b", 6)) + "\n");
+  const ScanStats s = f.scan();
+  CHECK(s.records_new == 1);
+  CHECK(s.malformed_lines == 0);
+  CHECK(f.sql_int("SELECT count(*) FROM usage_records") == 2);
+}
+
+TEST_CASE("streaming snapshots collapse to the one with the most tokens", "[scan][dedupe]") {
+  Fixture f;
+  std::string log;
+  log += assistant_line(spec("msg_s", 8)) + "\n";  // placeholder output
+  log += codepulse::test::user_prompt_line("u-tool", "tool result in between") + "\n";
+  log += assistant_line(spec("msg_s", 8)) + "\n";
+  log += assistant_line(spec("msg_s", 299)) + "\n";  // final
+  codepulse::test::write_file(f.file("p/s.jsonl"), log);
+  const ScanStats s = f.scan();
+  CHECK(s.records_new == 1);
+  CHECK(s.duplicates == 2);
+  CHECK(f.sql_int("SELECT output FROM usage_records") == 299);
+  CHECK(f.sql_int("SELECT revision FROM usage_records") == 2);
+  // A smaller snapshot arriving later changes nothing.
+  codepulse::test::append_file(f.file("p/s.jsonl"), assistant_line(spec("msg_s", 3)) + "\n");
+  f.scan();
+  CHECK(f.sql_int("SELECT output FROM usage_records") == 299);
+  CHECK(f.sql_int("SELECT revision FROM usage_records") == 2);
+}
+
+TEST_CASE("a resumed session's copied history is counted once across files", "[scan][dedupe]") {
+  Fixture f;
+  std::string original, resumed;
+  for (int i = 0; i < 5; ++i) original += assistant_line(spec("msg_" + std::to_string(i), 100)) + "\n";
+  resumed = original;
+  for (int i = 5; i < 8; ++i) resumed += assistant_line(spec("msg_" + std::to_string(i), 100)) + "\n";
+  codepulse::test::write_file(f.file("p/a.jsonl"), original);
+  codepulse::test::write_file(f.file("p/b.jsonl"), resumed);
+  const ScanStats s = f.scan();
+  CHECK(s.records_new == 8);
+  CHECK(s.duplicates == 5);
+  CHECK(f.sql_int("SELECT sum(output) FROM usage_records") == 800);
+}
+
+TEST_CASE("the main-session copy wins over a sidechain replay", "[scan][dedupe]") {
+  Fixture f;
+  AssistantSpec replay = spec("msg_main", 500, "req_btw");
+  replay.sidechain = true;
+  // The replay is seen first, in a subagent file, with more tokens.
+  codepulse::test::write_file(f.file("p/s1/subagents/agent-a1.jsonl"), assistant_line(replay) + "\n");
+  codepulse::test::write_file(f.file("p/s1.jsonl"), assistant_line(spec("msg_main", 40, "req_main")) + "\n");
+  const ScanStats s = f.scan();
+  CHECK(s.records_new == 1);
+  CHECK(f.sql_int("SELECT count(*) FROM usage_records") == 1);
+  CHECK(f.sql_int("SELECT sidechain FROM usage_records") == 0);
+  CHECK(f.sql_int("SELECT output FROM usage_records") == 40);
+}
+
+TEST_CASE("lines without requestId are keyed by message id alone", "[scan][dedupe]") {
+  Fixture f;
+  AssistantSpec a = spec("msg_gw", 5);
+  a.request_id.clear();
+  AssistantSpec b = a;
+  b.output = 50;
+  codepulse::test::write_file(f.file("p/s.jsonl"), assistant_line(a) + "\n" + assistant_line(b) + "\n");
+  CHECK(f.scan().records_new == 1);
+  CHECK(f.sql_int("SELECT output FROM usage_records") == 50);
+}
+
+TEST_CASE("truncation, replacement and rewrites are read again without double counting", "[scan]") {
+  Fixture f;
+  const std::string path = f.file("p/s.jsonl");
+  const std::string two = assistant_line(spec("msg_1", 1)) + "\n" + assistant_line(spec("msg_2", 2)) + "\n";
+  codepulse::test::write_file(path, two);
+  f.scan();
+  SECTION("truncated") {
+    codepulse::test::write_file(path, assistant_line(spec("msg_3", 3)) + "\n");
+    const ScanStats s = f.scan();
+    CHECK(s.files_reset == 1);
+    CHECK(s.records_new == 1);
+  }
+  SECTION("replaced by another file under the same name") {
+    const std::string other = f.file("p/other.tmp");
+    codepulse::test::write_file(other, two + assistant_line(spec("msg_4", 4)) + "\n");
+    REQUIRE(::rename(other.c_str(), path.c_str()) == 0);
+    const ScanStats s = f.scan();
+    CHECK(s.files_reset == 1);
+    CHECK(s.records_new == 1);
+    CHECK(s.duplicates == 2);
+  }
+  SECTION("rewritten in place with a different head") {
+    std::string rewritten = assistant_line(spec("msg_9", 9)) + "\n" + two;
+    codepulse::test::write_file(path, rewritten);
+    const ScanStats s = f.scan();
+    CHECK(s.files_reset == 1);
+    CHECK(s.records_new == 1);
+  }
+  CHECK(f.sql_int("SELECT count(*) FROM usage_records") == 3);
+}
+
+TEST_CASE("a renamed file keeps its offset", "[scan]") {
+  Fixture f;
+  const std::string path = f.file("p/s.jsonl");
+  codepulse::test::write_file(path, assistant_line(spec("msg_1", 1)) + "\n");
+  f.scan();
+  REQUIRE(::rename(path.c_str(), f.file("p/renamed.jsonl").c_str()) == 0);
+  const ScanStats s = f.scan();
+  CHECK(s.bytes_read == 0);
+  CHECK(s.files_reset == 0);
+  CHECK(f.sql_int("SELECT count(*) FROM tail_files") == 1);
+}
+
+TEST_CASE("files that are not transcripts are never read", "[scan]") {
+  Fixture f;
+  const std::string line = assistant_line(spec("msg_x", 1)) + "\n";
+  codepulse::test::write_file(f.file("p/s/subagents/workflows/wf/journal.jsonl"), line);
+  codepulse::test::write_file(f.file("p/s/subagents/agent-a.meta.json"), line);
+  codepulse::test::write_file(f.file("history.jsonl"), line);
+  codepulse::test::write_file(f.file("p/s/tool-results/x.txt"), line);
+  const ScanStats s = f.scan();
+  CHECK(s.files == 0);
+  CHECK(s.records_new == 0);
+}
+
+TEST_CASE("tool results attach line counts and commit shas to their request", "[scan]") {
+  Fixture f;
+  AssistantSpec edit = spec("msg_e", 20);
+  edit.tool_json = codepulse::test::tool_use_block("toolu_e", "Edit", R"({"file_path":"/home/dev/src/app/src/main.cpp","old_string":"a","new_string":"b"})");
+  AssistantSpec commit = spec("msg_c", 20);
+  commit.tool_json = codepulse::test::tool_use_block("toolu_c", "Bash", R"({"command":"git commit -m wip"})");
+  const std::string path = f.file("p/s.jsonl");
+  codepulse::test::write_file(path, codepulse::test::user_prompt_line("turn-1", "please edit") + "\n" +
+                                        assistant_line(edit) + "\n");
+  f.scan();  // the result arrives in a later run
+  codepulse::test::append_file(
+      path, codepulse::test::tool_result_line("toolu_e", "ok",
+                                              R"({"filePath":"/x","structuredPatch":[{"lines":["+a","+b","-c"," d"]}]})") +
+                "\n" + assistant_line(commit) + "\n" +
+                codepulse::test::tool_result_line("toolu_c", "ok", R"({"stdout":"[main 1a2b3c4] wip\n","stderr":""})", "bbbb-2") +
+                "\n");
+  const ScanStats s = f.scan();
+  CHECK(s.tool_results == 2);
+  CHECK(f.sql_int("SELECT lines_added FROM record_tools WHERE tool_use_id='toolu_e'") == 2);
+  CHECK(f.sql_int("SELECT lines_removed FROM record_tools WHERE tool_use_id='toolu_e'") == 1);
+  CHECK(f.sql_int("SELECT count(*) FROM record_tools WHERE path='src/main.cpp' AND action=2") == 1);
+  CHECK(f.sql_int("SELECT count(*) FROM record_tools WHERE commit_sha='1a2b3c4'") == 1);
+  CHECK(f.sql_int("SELECT count(*) FROM usage_records WHERE turn_id='turn-1'") == 2);
+  CHECK(f.sql_int("SELECT count(*) FROM pending_results") == 0);
+}
+
+TEST_CASE("bad input is counted and reported with its path, losing no valid record", "[scan][bad-input]") {
+  Fixture f;
+  const std::string good1 = assistant_line(spec("msg_g1", 1)) + "\n";
+  const std::string good2 = assistant_line(spec("msg_g2", 2)) + "\n";
+  const std::string torn = assistant_line(spec("msg_t", 3)).substr(0, 150) + "\n";
+  std::string bad_utf8 = codepulse::test::user_prompt_line("u-bad", "x") + "\n";
+  bad_utf8.replace(bad_utf8.find("\"x\""), 3, "\"\xC3\x28\xFF\"");
+  codepulse::test::write_file(f.file("p/mixed.jsonl"),
+                              good1 + torn + "{not json}\n" + bad_utf8 + "\n\n" + good2);
+  codepulse::test::write_file(f.file("p/empty.jsonl"), "");
+  // A 100 MB single line, with a valid record after it.
+  {
+    std::string huge = R"({"type":"user","message":{"role":"user","content":")";
+    huge.append(100u << 20, 'a');
+    huge += "\"}}\n";
+    codepulse::test::write_file(f.file("p/huge.jsonl"), huge + assistant_line(spec("msg_after_huge", 4)) + "\n");
+  }
+  codepulse::test::make_dirs(f.file("p/folder.jsonl"));  // a folder where a file was expected
+  codepulse::test::write_file(f.file("p/locked.jsonl"), good1);
+  ::chmod(f.file("p/locked.jsonl").c_str(), 0);
+  codepulse::test::make_dirs(f.file("p/locked-dir"));
+  codepulse::test::write_file(f.file("p/locked-dir/s.jsonl"), good1);
+  ::chmod(f.file("p/locked-dir").c_str(), 0);
+  const bool root = ::geteuid() == 0;  // root reads mode-000 files anyway
+
+  auto store = LocalStore::open(f.state);
+  REQUIRE(store);
+  ScanOptions o;
+  o.projects_dirs = {f.projects};
+  o.limits.max_line_bytes = 64u << 20;
+  Scanner s(*store, PriceTable::builtin(), o);
+  auto stats = s.scan_all();
+  REQUIRE(stats);
+  CHECK(stats->records_new == 3);  // good1 (once), good2, the one after the huge line
+  CHECK(stats->malformed_lines == 3);  // torn, {not json}, 100 MB line
+  CHECK(stats->skipped_files == (root ? 1 : 3));
+  auto mentions = [&](const std::string& path_part, const std::string& what) {
+    for (const auto& p : s.problems())
+      if (p.path.find(path_part) != std::string::npos && p.message.find(what) != std::string::npos) return true;
+    return false;
+  };
+  CHECK(mentions("mixed.jsonl", "truncated or broken"));
+  CHECK(mentions("mixed.jsonl", "broken JSON"));
+  CHECK(mentions("huge.jsonl", "exceeds"));
+  CHECK(mentions("folder.jsonl", "folder where a transcript file was expected"));
+  if (!root) {
+    CHECK(mentions("locked.jsonl", "cannot open"));
+    CHECK(mentions("locked-dir", "cannot open folder"));
+  }
+}
+
+TEST_CASE("a file truncated while it is being read loses nothing on the next scan", "[scan][bad-input]") {
+  Fixture f;
+  const std::string path = f.file("p/s.jsonl");
+  std::string log;
+  for (int i = 0; i < 2000; ++i) log += assistant_line(spec("msg_" + std::to_string(i), 1)) + "\n";
+  codepulse::test::write_file(path, log);
+  // Simulate the race: the store believes it read further than the file now is.
+  f.scan();
+  const std::string shorter = assistant_line(spec("msg_new", 1)) + "\n";
+  REQUIRE(::truncate(path.c_str(), 0) == 0);
+  codepulse::test::append_file(path, shorter);
+  const ScanStats s = f.scan();
+  CHECK(s.files_reset == 1);
+  CHECK(s.records_new == 1);
+  CHECK(f.sql_int("SELECT count(*) FROM usage_records") == 2001);
+}

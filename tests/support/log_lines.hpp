@@ -1,0 +1,37 @@
+// Builders of realistic Claude Code transcript lines for tests.
+#pragma once
+
+#include <string>
+
+namespace codepulse::test {
+
+struct AssistantSpec {
+  std::string message_id = "msg_01";
+  std::string request_id = "req_01";  // empty: field omitted
+  std::string model = "claude-opus-4-6";
+  std::string timestamp = "2026-02-12T16:05:13.088Z";
+  std::string session_id = "11111111-1111-4111-8111-111111111111";
+  std::string cwd = "/home/dev/src/app";
+  std::string branch = "main";
+  std::string uuid = "aaaaaaaa-0000-4000-8000-000000000001";
+  bool sidechain = false;
+  long long input = 3, output = 10, cache_5m = 100, cache_1h = 0, cache_read = 1000;
+  long long web_search = 0;
+  bool fast = false;
+  std::string text = "hello";  // the content block's text (or thinking)
+  std::string tool_json;       // when set: a tool_use block instead of text
+};
+
+std::string assistant_line(const AssistantSpec& s);
+std::string json_escape(const std::string& s);  // the body of a JSON string literal
+std::string user_prompt_line(const std::string& uuid, const std::string& text,
+                             const std::string& session = "11111111-1111-4111-8111-111111111111",
+                             const std::string& cwd = "/home/dev/src/app");
+// A tool_use block: {"type":"tool_use","id":...,"name":...,"input":{...}}
+std::string tool_use_block(const std::string& id, const std::string& name, const std::string& input_json);
+// A user line carrying a tool_result for `tool_id` and `tool_use_result_json`.
+std::string tool_result_line(const std::string& tool_id, const std::string& result_text,
+                             const std::string& tool_use_result_json,
+                             const std::string& uuid = "bbbbbbbb-0000-4000-8000-000000000001");
+
+}  // namespace codepulse::test
