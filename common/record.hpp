@@ -18,6 +18,12 @@ struct ToolUse {
   std::string path;         // repo-relative (or cwd-relative, "(outside)", or keyed hash); may be empty
   std::optional<FileAction> action;
   bool git_commit = false;
+  // From the tool's result, when it has been seen (counts only, never lines).
+  bool result_seen = false;
+  int64_t lines_added = 0, lines_removed = 0;
+  std::string commit_sha;
+
+  bool wants_result() const { return git_commit || action == FileAction::kChange; }
 };
 
 struct UsageRecord {

@@ -35,6 +35,15 @@ std::optional<int64_t> head_hash(int fd, int64_t len) {
 
 }  // namespace
 
+Status Scanner::flush(ScanStats& stats) {
+  auto counts = batch_.flush(store_);
+  if (!counts) return counts.error();
+  stats.records_new += counts->inserted;
+  stats.duplicates += counts->replaced + counts->kept;
+  stats.records_updated += counts->replaced;
+  return {};
+}
+
 Scanner::Scanner(LocalStore& store, const PriceTable& prices, ScanOptions options)
     : store_(store),
       prices_(prices),
@@ -58,6 +67,7 @@ Result<ScanStats> Scanner::scan_all() {
   for (const std::string& path : listing.files) {
     if (auto s = scan_file(path, stats); !s) return s.error();
   }
+  if (auto s = commit(); !s) return s.error();
   stats.unpriced_records = builder_.unknown_model_records();
   return stats;
 }
@@ -132,9 +142,9 @@ Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
     }
   }
   if (auto s = store_.begin(); !s) return s;
+  if (auto s = store_.savepoint(); !s) return s;
   Status failure;
   size_t problems_here = 0;
-  int64_t since_commit = 0;
   int64_t last_end = state.offset;
   std::string turn = state.turn_id;
 
@@ -145,28 +155,20 @@ Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
     const ParsedLine& p = parser_.parse(line, capacity, *pending_);
     switch (p.kind) {
       case LineKind::kRequest: {
-        const UsageRecord rec = builder_.build(p.request, turn);
-        auto outcome = store_.upsert(rec);
-        if (!outcome) {
-          failure = outcome.error();
-          return;
-        }
-        if (*outcome == UpsertOutcome::kInserted) {
-          ++stats.records_new;
-        } else {
-          ++stats.duplicates;
-          if (*outcome == UpsertOutcome::kReplaced) ++stats.records_updated;
-        }
+        UsageRecord rec = builder_.build(p.request, turn);
         for (const ToolUse& t : rec.tools) {
-          if (t.git_commit) (*pending_)[t.tool_use_id] = ToolKind::kGitCommit;
-          else if (t.action == FileAction::kChange) (*pending_)[t.tool_use_id] = ToolKind::kChange;
+          if (t.wants_result())
+            (*pending_)[t.tool_use_id] = t.git_commit ? ToolKind::kGitCommit : ToolKind::kChange;
         }
+        if (batch_.add(std::move(rec))) ++stats.duplicates;
         break;
       }
       case LineKind::kToolResult:
-        if (auto s = store_.apply_tool_result(p.result); !s) {
-          failure = s;
-          return;
+        if (!batch_.apply_result(p.result)) {
+          if (auto s = store_.apply_tool_result(p.result); !s) {
+            failure = s;
+            return;
+          }
         }
         pending_->erase(p.result.tool_use_id);
         ++stats.tool_results;
@@ -190,18 +192,32 @@ Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
       case LineKind::kIgnored:
         break;
     }
-    since_commit += end_offset - last_end;
+    uncommitted_bytes_ += end_offset - last_end;
     last_end = end_offset;
-    if (since_commit >= options_.commit_every_bytes) {
+    if (batch_.size() >= options_.max_batch_records) {
+      if (auto s = flush(stats); !s) {
+        failure = s;
+        return;
+      }
+    }
+    if (uncommitted_bytes_ >= options_.commit_every_bytes) {
       // Offsets commit with the records they produced.
       state.offset = end_offset;
       state.turn_id = turn;
       state.size = end_offset;
+      if (auto s = flush(stats); !s) {
+        failure = s;
+        return;
+      }
       if (auto s = store_.save_file_state(state); !s) {
         failure = s;
         return;
       }
-      if (auto s = store_.commit(); !s) {
+      if (auto s = store_.release_savepoint(); !s) {
+        failure = s;
+        return;
+      }
+      if (auto s = commit(); !s) {
         failure = s;
         return;
       }
@@ -209,7 +225,10 @@ Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
         failure = s;
         return;
       }
-      since_commit = 0;
+      if (auto s = store_.savepoint(); !s) {
+        failure = s;
+        return;
+      }
     }
   };
 
@@ -236,13 +255,18 @@ Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
   };
 
   auto outcome = reader_.read(fd, state.offset, path, cb);
+  if (failure) failure = flush(stats);
   if (!failure) {
+    batch_ = WriteBatch();
     store_.rollback();
     return make_error("storing records from " + path + ": " + failure.error().message);
   }
   if (!outcome) {
-    // An I/O error on one file: keep what was read before it, report, go on.
-    store_.rollback();
+    // An I/O error on one file: its uncommitted part is undone; report, go on.
+    if (auto s = store_.rollback_to_savepoint(); !s) {
+      store_.rollback();
+      return s;
+    }
     ++stats.skipped_files;
     problems_.push_back({path, outcome.error().message});
     return {};
@@ -260,10 +284,18 @@ Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
   if (problems_here > options_.max_problems_per_file)
     problems_.push_back({path, std::to_string(problems_here - options_.max_problems_per_file) +
                                    " more problems in this file"});
-  if (auto s = store_.save_file_state(state); !s) {
+  Status saved = store_.save_file_state(state);
+  if (saved) saved = store_.release_savepoint();
+  if (!saved) {
     store_.rollback();
-    return s;
+    return saved;
   }
+  if (uncommitted_bytes_ >= options_.commit_every_bytes) return commit();
+  return {};
+}
+
+Status Scanner::commit() {
+  uncommitted_bytes_ = 0;
   return store_.commit();
 }
 

@@ -11,6 +11,7 @@
 #include "common/result.hpp"
 #include "tracker/discover/claude_dirs.hpp"
 #include "tracker/queue/local_store.hpp"
+#include "tracker/queue/write_batch.hpp"
 #include "tracker/strip/record_builder.hpp"
 #include "tracker/tail/line_reader.hpp"
 
@@ -36,6 +37,7 @@ struct ScanOptions {
   StripOptions strip;
   TailLimits limits;
   int64_t commit_every_bytes = 32 << 20;  // offsets commit with records at least this often
+  size_t max_batch_records = 20000;       // merged in memory before they meet the store
   size_t max_problems_per_file = 5;       // further problems of a file are summarised
 };
 
@@ -46,14 +48,17 @@ class Scanner {
   // Reads what is new in every transcript. Problems with single files or lines
   // are counted and listed; only a failing store is an error.
   Result<ScanStats> scan_all();
-  // Reads what is new in one file (the daemon's entry point).
+  // Reads what is new in one file (the daemon's entry point). Work is
+  // committed every commit_every_bytes; call commit() to end a round.
   Status scan_file(const std::string& path, ScanStats& stats);
+  Status commit();
 
   const std::vector<Problem>& problems() const { return problems_; }
 
  private:
   Status process_lines(int fd, const std::string& path, FileState& state, ScanStats& stats);
   void report(const std::string& path, std::string message, size_t& count_for_file);
+  Status flush(ScanStats& stats);
 
   LocalStore& store_;
   const PriceTable& prices_;
@@ -61,6 +66,8 @@ class Scanner {
   RecordBuilder builder_;
   LineParser parser_;
   LineReader reader_;
+  WriteBatch batch_;
+  int64_t uncommitted_bytes_ = 0;
   std::optional<PendingTools> pending_;  // loaded on first need
   std::vector<Problem> problems_;
 };

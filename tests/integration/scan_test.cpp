@@ -126,12 +126,12 @@ TEST_CASE("streaming snapshots collapse to the one with the most tokens", "[scan
   CHECK(s.records_new == 1);
   CHECK(s.duplicates == 2);
   CHECK(f.sql_int("SELECT output FROM usage_records") == 299);
-  CHECK(f.sql_int("SELECT revision FROM usage_records") == 2);
+  CHECK(f.sql_int("SELECT revision FROM usage_records") == 1);
   // A smaller snapshot arriving later changes nothing.
   codepulse::test::append_file(f.file("p/s.jsonl"), assistant_line(spec("msg_s", 3)) + "\n");
   f.scan();
   CHECK(f.sql_int("SELECT output FROM usage_records") == 299);
-  CHECK(f.sql_int("SELECT revision FROM usage_records") == 2);
+  CHECK(f.sql_int("SELECT revision FROM usage_records") == 1);
 }
 
 TEST_CASE("a resumed session's copied history is counted once across files", "[scan][dedupe]") {

@@ -51,13 +51,7 @@ struct Existing {
   bool fast = false;
 };
 
-// ccusage's should_replace_deduped_entry: a main-session copy beats a
-// sidechain replay; then the larger token total; then the one with speed.
-bool candidate_wins(const Existing& e, const UsageRecord& c) {
-  if (e.sidechain != c.sidechain) return !c.sidechain;
-  if (c.token_total() != e.total) return c.token_total() > e.total;
-  return c.fast && !e.fast;
-}
+constexpr size_t kFreshLimit = 4'000'000;  // stop remembering after this many inserts
 
 }  // namespace
 
@@ -76,6 +70,9 @@ Result<LocalStore> LocalStore::open(const std::string& state_dir) {
   if (auto s = store.db_.exec(sql_text::kPragmas); !s) return s.error();
   if (auto s = store.migrate(); !s) return s.error();
   if (auto s = store.prepare_all(); !s) return s.error();
+  auto count = store.record_count();
+  if (!count) return count.error();
+  store.fresh_ = *count == 0;
   return store;
 }
 
@@ -153,6 +150,13 @@ void LocalStore::rollback() {
   if (!in_txn_) return;
   in_txn_ = false;
   (void)db_.exec("ROLLBACK");
+}
+
+Status LocalStore::savepoint() { return db_.exec("SAVEPOINT file_pass"); }
+Status LocalStore::release_savepoint() { return db_.exec("RELEASE file_pass"); }
+Status LocalStore::rollback_to_savepoint() {
+  if (auto s = db_.exec("ROLLBACK TO file_pass"); !s) return s;
+  return db_.exec("RELEASE file_pass");
 }
 
 Result<std::optional<FileState>> LocalStore::file_state(const std::string& path) {
@@ -237,18 +241,52 @@ Status LocalStore::insert_tools(const UsageRecord& r, int64_t record_id, bool& a
         .bind(3, t.name)
         .bind(4, t.path)
         .bind(5, int64_t{t.action ? static_cast<int64_t>(*t.action) : 0})
-        .bind(6, int64_t{t.git_commit});
+        .bind(6, int64_t{t.git_commit})
+        .bind(7, t.lines_added)
+        .bind(8, t.lines_removed)
+        .bind(9, t.commit_sha)
+        .bind(10, int64_t{t.result_seen});
     if (auto s = insert_tool_.run(); !s) return s;
-    if (db_.changes() == 0) continue;  // this tool call is known from another copy
+    if (db_.changes() == 0) {
+      // Known from another copy; this copy may bring the result.
+      if (t.result_seen) {
+        if (auto s = apply_result(t.tool_use_id, t.lines_added, t.lines_removed, t.commit_sha); !s)
+          return s;
+      }
+      continue;
+    }
     any_new = true;
-    const bool wants_result = t.git_commit || (t.action && *t.action == FileAction::kChange);
-    if (wants_result) {
+    if (t.wants_result() && !t.result_seen) {
       const int64_t kind = static_cast<int64_t>(t.git_commit ? ToolKind::kGitCommit : ToolKind::kChange);
       if (auto s = insert_pending_.bind(1, t.tool_use_id).bind(2, kind).bind(3, now_utc_ms()).run(); !s)
         return s;
     }
   }
   return {};
+}
+
+bool LocalStore::candidate_wins(bool existing_sidechain, int64_t existing_total, bool existing_fast,
+                                const UsageRecord& c) {
+  if (existing_sidechain != c.sidechain) return !c.sidechain;
+  if (c.token_total() != existing_total) return c.token_total() > existing_total;
+  return c.fast && !existing_fast;
+}
+
+bool LocalStore::certainly_new(const UsageRecord& r) const {
+  return fresh_ && !new_keys_.count(fnv1a64(r.dedupe_key)) &&
+         (r.message_id.empty() || !new_messages_.count(fnv1a64(r.message_id)));
+}
+
+void LocalStore::remember_new(const UsageRecord& r) {
+  if (!fresh_) return;
+  if (new_keys_.size() >= kFreshLimit) {
+    fresh_ = false;
+    new_keys_ = {};
+    new_messages_ = {};
+    return;
+  }
+  new_keys_.insert(fnv1a64(r.dedupe_key));
+  if (!r.message_id.empty()) new_messages_.insert(fnv1a64(r.message_id));
 }
 
 Result<UpsertOutcome> LocalStore::upsert(const UsageRecord& r) {
@@ -260,11 +298,13 @@ Result<UpsertOutcome> LocalStore::upsert(const UsageRecord& r) {
     if (!row) return row.error();
     return {};
   };
-  select_key_.bind(1, r.dedupe_key);
-  if (auto s = read_existing(select_key_); !s) return s.error();
-  if (!existing && !r.message_id.empty()) {
-    select_message_.bind(1, r.message_id).bind(2, r.dedupe_key).bind(3, int64_t{r.sidechain});
-    if (auto s = read_existing(select_message_); !s) return s.error();
+  if (!certainly_new(r)) {
+    select_key_.bind(1, r.dedupe_key);
+    if (auto s = read_existing(select_key_); !s) return s.error();
+    if (!existing && !r.message_id.empty()) {
+      select_message_.bind(1, r.message_id).bind(2, r.dedupe_key).bind(3, int64_t{r.sidechain});
+      if (auto s = read_existing(select_message_); !s) return s.error();
+    }
   }
   bool any_new_tool = false;
   if (!existing) {
@@ -272,9 +312,10 @@ Result<UpsertOutcome> LocalStore::upsert(const UsageRecord& r) {
     bind_record(insert_record_, r);
     if (auto s = insert_record_.run(); !s) return s.error();
     if (auto s = insert_tools(r, db_.last_insert_rowid(), any_new_tool); !s) return s.error();
+    remember_new(r);
     return UpsertOutcome::kInserted;
   }
-  if (candidate_wins(*existing, r)) {
+  if (candidate_wins(existing->sidechain, existing->total, existing->fast, r)) {
     replace_record_.bind(1, existing->id);
     bind_record(replace_record_, r);
     if (auto s = replace_record_.run(); !s) return s.error();
@@ -291,10 +332,12 @@ Result<UpsertOutcome> LocalStore::upsert(const UsageRecord& r) {
 }
 
 Status LocalStore::apply_tool_result(const ToolResultLine& t) {
-  apply_result_.bind(1, t.tool_use_id)
-      .bind(2, t.lines_added)
-      .bind(3, t.lines_removed)
-      .bind(4, t.commit_sha);
+  return apply_result(t.tool_use_id, t.lines_added, t.lines_removed, t.commit_sha);
+}
+
+Status LocalStore::apply_result(std::string_view tool_use_id, int64_t added, int64_t removed,
+                                std::string_view commit_sha) {
+  apply_result_.bind(1, tool_use_id).bind(2, added).bind(3, removed).bind(4, commit_sha);
   auto row = apply_result_.step();
   std::optional<int64_t> record_id;
   if (row && *row) record_id = apply_result_.int64(0);
@@ -303,7 +346,7 @@ Status LocalStore::apply_tool_result(const ToolResultLine& t) {
   if (record_id) {
     if (auto s = bump_revision_.bind(1, *record_id).bind(2, now_utc_ms()).run(); !s) return s;
   }
-  return delete_pending_.bind(1, t.tool_use_id).run();
+  return delete_pending_.bind(1, tool_use_id).run();
 }
 
 Status LocalStore::load_pending_tools(PendingTools& out) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_set>
 
 #include "common/record.hpp"
 #include "common/result.hpp"
@@ -35,6 +36,10 @@ class LocalStore {
   Status begin();
   Status commit();
   void rollback();
+  // One file's work inside the open transaction, undone alone on a read error.
+  Status savepoint();
+  Status release_savepoint();
+  Status rollback_to_savepoint();
 
   Result<std::optional<FileState>> file_state(const std::string& path);
   Result<std::optional<FileState>> file_by_identity(int64_t dev, int64_t ino);
@@ -44,6 +49,10 @@ class LocalStore {
   // Applies the dedupe rule (claude-code-format.md §3.4 and ccusage's
   // sidechain fallback) against everything stored so far.
   Result<UpsertOutcome> upsert(const UsageRecord& record);
+  // ccusage's rule for two copies of one request: a main-session copy beats a
+  // sidechain replay; then the larger token total; then the one with speed.
+  static bool candidate_wins(bool existing_sidechain, int64_t existing_total, bool existing_fast,
+                             const UsageRecord& candidate);
   // Lines added/removed or a commit sha for a tool call seen earlier.
   Status apply_tool_result(const ToolResultLine& result);
   Status load_pending_tools(PendingTools& out);
@@ -57,10 +66,19 @@ class LocalStore {
   Status prepare_all();
   Status migrate();
   Status insert_tools(const UsageRecord& r, int64_t record_id, bool& any_new);
+  Status apply_result(std::string_view tool_use_id, int64_t added, int64_t removed,
+                      std::string_view commit_sha);
+  bool certainly_new(const UsageRecord& r) const;
+  void remember_new(const UsageRecord& r);
   void bind_record(sql::Statement& st, const UsageRecord& r);
 
   sql::Database db_;
   bool in_txn_ = false;
+  // While a store that started empty fills up (a first scan), keys and
+  // message ids inserted so far are remembered by hash, so a request never
+  // seen needs no lookup. A hash match only means "look it up".
+  bool fresh_ = false;
+  std::unordered_set<uint64_t> new_keys_, new_messages_;
   sql::Statement select_file_, select_file_identity_, upsert_file_, rename_file_;
   sql::Statement select_key_, select_message_, insert_record_, replace_record_, bump_revision_;
   sql::Statement insert_tool_, insert_pending_, select_pending_, delete_pending_, apply_result_;

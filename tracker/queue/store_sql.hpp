@@ -134,8 +134,9 @@ inline constexpr const char* kBumpRevision =
     "UPDATE usage_records SET revision = revision + 1, updated_ms = ?2 WHERE id = ?1";
 
 inline constexpr const char* kInsertTool =
-    "INSERT OR IGNORE INTO record_tools (tool_use_id, record_id, name, path, action, git_commit)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    "INSERT OR IGNORE INTO record_tools (tool_use_id, record_id, name, path, action, git_commit,"
+    " lines_added, lines_removed, commit_sha, result_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+    " ?9, ?10)";
 inline constexpr const char* kInsertPending =
     "INSERT OR IGNORE INTO pending_results (tool_use_id, kind, created_ms) VALUES (?1, ?2, ?3)";
 inline constexpr const char* kSelectPending = "SELECT tool_use_id, kind FROM pending_results";
