@@ -65,7 +65,8 @@ Result<Rates> parse_rates(simdjson::dom::object obj, const std::string& where) {
 std::string normalize_model_id(std::string_view id) {
   std::string s;
   s.reserve(id.size());
-  for (char c : id) s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : id)
+    s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   // Provider prefixes: "anthropic/", "bedrock/...", "vertex_ai/", and Bedrock's
   // "[region.]anthropic." form.
   if (auto slash = s.rfind('/'); slash != std::string::npos) s.erase(0, slash + 1);
@@ -90,10 +91,12 @@ std::string format_usd(int64_t nanos, int decimals) {
   const bool neg = nanos < 0;
   uint64_t v = neg ? static_cast<uint64_t>(-(nanos + 1)) + 1 : static_cast<uint64_t>(nanos);
   uint64_t scale = 1;
-  for (int i = decimals; i < 9; ++i) scale *= 10;
+  for (int i = decimals; i < 9; ++i)
+    scale *= 10;
   v = (v + scale / 2) / scale;  // round half away from zero
   uint64_t unit = 1;
-  for (int i = 0; i < decimals; ++i) unit *= 10;
+  for (int i = 0; i < decimals; ++i)
+    unit *= 10;
   char buf[48];
   if (decimals == 0) {
     std::snprintf(buf, sizeof buf, "%s%llu", neg ? "-" : "", static_cast<unsigned long long>(v));
@@ -207,7 +210,8 @@ CostResult PriceTable::cost(std::string_view model_id, const TokenCounts& t) con
                   t.cache_write_1h * rt.cache_write_1h + t.cache_read * rt.cache_read;
   if (t.fast) {
     if (m->fast_multiplier_milli > 0)
-      nanos = nanos / 1000 * m->fast_multiplier_milli + nanos % 1000 * m->fast_multiplier_milli / 1000;
+      nanos =
+          nanos / 1000 * m->fast_multiplier_milli + nanos % 1000 * m->fast_multiplier_milli / 1000;
     else
       r.fast_unpriced = true;
   }

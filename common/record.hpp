@@ -15,7 +15,7 @@ enum class FileAction : uint8_t { kRead = 1, kChange = 2 };
 struct ToolUse {
   std::string tool_use_id;  // Anthropic's opaque "toolu_..." id, for dedupe
   std::string name;         // "Edit", "mcp:server/tool", "skill:name"
-  std::string path;         // repo-relative (or cwd-relative, "(outside)", or keyed hash); may be empty
+  std::string path;  // repo-relative (or cwd-relative, "(outside)", or keyed hash); may be empty
   std::optional<FileAction> action;
   bool git_commit = false;
   // From the tool's result, when it has been seen (counts only, never lines).
@@ -43,13 +43,15 @@ struct UsageRecord {
   std::string price_version;
   std::string cc_version;
   std::string author;
-  std::string repo;    // "github.com/acme/api" or "local/<folder>"
-  std::string branch;  // may be a keyed hash
+  std::string repo;       // "github.com/acme/api" or "local/<folder>"
+  std::string branch;     // may be a keyed hash
   std::string task_keys;  // comma-separated keys found in the branch name
   std::string turn_id;    // uuid of the user prompt line that started the turn
   std::vector<ToolUse> tools;
 
-  int64_t token_total() const { return input + output + cache_create_5m + cache_create_1h + cache_read; }
+  int64_t token_total() const {
+    return input + output + cache_create_5m + cache_create_1h + cache_read;
+  }
 };
 
 }  // namespace codepulse

@@ -10,8 +10,8 @@ Statement& Statement::bind(int index, int64_t value) {
 }
 
 Statement& Statement::bind(int index, std::string_view value) {
-  sqlite3_bind_text64(stmt_.get(), index, value.data(), value.size(), SQLITE_TRANSIENT,
-                      SQLITE_UTF8);
+  // SQLITE_STATIC: callers keep the text alive until the statement is reset.
+  sqlite3_bind_text64(stmt_.get(), index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8);
   return *this;
 }
 
@@ -58,8 +58,7 @@ std::string_view Statement::text(int col) const {
 
 Result<Database> Database::open(const std::string& path, bool create) {
   sqlite3* raw = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
-                    SQLITE_OPEN_NOMUTEX;
+  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   Database db;
   db.db_.reset(raw);
@@ -87,8 +86,8 @@ Result<Statement> Database::prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
                          SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
-    return make_error("sqlite (" + path_ + "): cannot prepare '" +
-                      std::string(sql.substr(0, 60)) + "...': " + sqlite3_errmsg(db_.get()));
+    return make_error("sqlite (" + path_ + "): cannot prepare '" + std::string(sql.substr(0, 60)) +
+                      "...': " + sqlite3_errmsg(db_.get()));
   }
   return Statement(stmt, db_.get());
 }

@@ -20,7 +20,8 @@ class Statement {
   Statement(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
 
   Statement& bind(int index, int64_t value);
-  Statement& bind(int index, std::string_view value);  // copied by SQLite
+  // Not copied: the text must stay alive until step()/run() and reset().
+  Statement& bind(int index, std::string_view value);
   Statement& bind(int index, const std::optional<int64_t>& value);
   Statement& bind_null(int index);
 

@@ -25,7 +25,8 @@ unsigned days_in_month(int y, unsigned m) {
 }
 
 bool valid_date(int y, int m, int d) {
-  return m >= 1 && m <= 12 && d >= 1 && static_cast<unsigned>(d) <= days_in_month(y, static_cast<unsigned>(m));
+  return m >= 1 && m <= 12 && d >= 1 &&
+         static_cast<unsigned>(d) <= days_in_month(y, static_cast<unsigned>(m));
 }
 
 }  // namespace
@@ -74,18 +75,19 @@ std::optional<int64_t> parse_iso8601_utc_ms(std::string_view s) {
       ++pos;
     }
     if (n == 0 || n > 9) return std::nullopt;
-    for (size_t k = n; k < 3; ++k) ms *= 10;
+    for (size_t k = n; k < 3; ++k)
+      ms *= 10;
   }
   if (pos + 1 != s.size() || s[pos] != 'Z') return std::nullopt;
-  const int64_t days = days_from_civil(
-      CivilDate{y, static_cast<unsigned>(mo), static_cast<unsigned>(d)});
+  const int64_t days =
+      days_from_civil(CivilDate{y, static_cast<unsigned>(mo), static_cast<unsigned>(d)});
   return ((days * 24 + h) * 60 + mi) * 60000 + static_cast<int64_t>(se) * 1000 + ms;
 }
 
 std::optional<int64_t> parse_date_bound_ms(std::string_view s, int32_t utc_offset_s) {
   int y, mo, d;
-  if (s.size() == 10 && digits(s, 0, 4, y) && s[4] == '-' && digits(s, 5, 2, mo) &&
-      s[7] == '-' && digits(s, 8, 2, d)) {
+  if (s.size() == 10 && digits(s, 0, 4, y) && s[4] == '-' && digits(s, 5, 2, mo) && s[7] == '-' &&
+      digits(s, 8, 2, d)) {
   } else if (s.size() == 8 && digits(s, 0, 4, y) && digits(s, 4, 2, mo) && digits(s, 6, 2, d)) {
   } else {
     return parse_iso8601_utc_ms(s);

@@ -90,7 +90,8 @@ Status Scanner::scan_file(const std::string& path, ScanStats& stats) {
   std::optional<FileState> known = std::move(prev).value();
   if (!known) {
     // A renamed file keeps its identity: carry its offset over.
-    auto moved = store_.file_by_identity(static_cast<int64_t>(st.st_dev), static_cast<int64_t>(st.st_ino));
+    auto moved =
+        store_.file_by_identity(static_cast<int64_t>(st.st_dev), static_cast<int64_t>(st.st_ino));
     if (!moved) return moved.error();
     if (*moved) {
       struct stat old {};
@@ -120,8 +121,9 @@ Status Scanner::scan_file(const std::string& path, ScanStats& stats) {
     }
     if (reset) {
       ++stats.files_reset;
-      problems_.push_back({path, same_inode ? "truncated or rewritten; read again from the start"
-                                            : "replaced by another file; read again from the start"});
+      problems_.push_back({path, same_inode
+                                     ? "truncated or rewritten; read again from the start"
+                                     : "replaced by another file; read again from the start"});
     } else {
       state.offset = known->offset;
       state.turn_id = known->turn_id;
@@ -132,8 +134,7 @@ Status Scanner::scan_file(const std::string& path, ScanStats& stats) {
   return process_lines(fd.get(), path, state, stats);
 }
 
-Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
-                              ScanStats& stats) {
+Status Scanner::process_lines(int fd, const std::string& path, FileState& state, ScanStats& stats) {
   if (!pending_) {
     pending_.emplace();
     if (auto s = store_.load_pending_tools(*pending_); !s) {
@@ -181,8 +182,8 @@ Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
         ++stats.malformed_lines;
         ++state.malformed_lines;
         report(path,
-               "byte " + std::to_string(end_offset - static_cast<int64_t>(line.size()) - 1) +
-                   ": " + (p.kind == LineKind::kMalformed ? "malformed line: " : "invalid usage line: ") +
+               "byte " + std::to_string(end_offset - static_cast<int64_t>(line.size()) - 1) + ": " +
+                   (p.kind == LineKind::kMalformed ? "malformed line: " : "invalid usage line: ") +
                    p.error,
                problems_here);
         break;

@@ -36,9 +36,9 @@ struct ScanOptions {
   std::vector<std::string> projects_dirs;
   StripOptions strip;
   TailLimits limits;
-  int64_t commit_every_bytes = 32 << 20;  // offsets commit with records at least this often
-  size_t max_batch_records = 20000;       // merged in memory before they meet the store
-  size_t max_problems_per_file = 5;       // further problems of a file are summarised
+  int64_t commit_every_bytes = 1 << 30;  // offsets commit with records at least this often
+  size_t max_batch_records = 20000;      // merged in memory before they meet the store
+  size_t max_problems_per_file = 5;      // further problems of a file are summarised
 };
 
 class Scanner {

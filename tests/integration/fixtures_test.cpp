@@ -20,7 +20,8 @@ struct Totals {
 simdjson::dom::element scan_and_report(simdjson::dom::parser& parser, const std::string& claude_dir,
                                        const std::string& state, std::string& json_holder,
                                        const std::vector<std::string>& extra = {}) {
-  auto scan = run({tracker_bin(), "scan", "--claude-dir", claude_dir, "--state", state, "--json", "--quiet"});
+  auto scan = run(
+      {tracker_bin(), "scan", "--claude-dir", claude_dir, "--state", state, "--json", "--quiet"});
   REQUIRE(scan.exit_code == 0);
   std::vector<std::string> argv = {tracker_bin(), "report", "--state", state, "--format", "json"};
   argv.insert(argv.end(), extra.begin(), extra.end());
@@ -96,8 +97,10 @@ TEST_CASE("per-file totals of the fixtures match SOURCES.md", "[fixtures]") {
   const Row rows[] = {
       // Main sessions read with their subagents/ folders: the sums of the
       // main, agent and acompact rows (their agent_progress copies collapse).
-      {"marot-spotter/4d5611e5-241a-462a-8d15-5122611a9569", 152, 233, 28899, 559475, 12387553, 10.113696},
-      {"marot-spotter/ae4a77f8-aedd-4bc1-888f-c94edc91af04", 221, 2653, 49482, 377624, 16600744, 6.172572},
+      {"marot-spotter/4d5611e5-241a-462a-8d15-5122611a9569", 152, 233, 28899, 559475, 12387553,
+       10.113696},
+      {"marot-spotter/ae4a77f8-aedd-4bc1-888f-c94edc91af04", 221, 2653, 49482, 377624, 16600744,
+       6.172572},
       {"marot-spotter/short.jsonl", 1, 3, 13, 13835, 11515, 0.144448},
       {"marot-spotter/subagent.jsonl", 17, 1600, 1593, 40127, 522629, 0},
       {"marot-spotter/tool_heavy.jsonl", 4, 54, 212, 17696, 88231, 0.226645},
@@ -105,7 +108,8 @@ TEST_CASE("per-file totals of the fixtures match SOURCES.md", "[fixtures]") {
       {"daaain-claude-code-log/session_b.jsonl", 1, 20, 35, 0, 0, 0.000585},
       {"daaain-claude-code-log/edge_cases.jsonl", 4, 488, 435, 0, 0, 0.007989},
       {"daaain-claude-code-log/todowrite_examples.jsonl", 6, 883, 328, 0, 0, 0.007569},
-      {"ccusage/fixtures/claude/projects/project-beta/session-beta/chat.jsonl", 2, 130, 60, 15, 40, 0.000453},
+      {"ccusage/fixtures/claude/projects/project-beta/session-beta/chat.jsonl", 2, 130, 60, 15, 40,
+       0.000453},
   };
   for (const Row& row : rows) {
     DYNAMIC_SECTION(row.file) {
@@ -143,7 +147,8 @@ TEST_CASE("daily per-model totals equal ccusage's on the fixtures", "[fixtures][
   // Claude Code logs: marot-spotter and the compact ccusage fixture.
   TempDir home;
   make_dirs(home / ".claude/projects");
-  REQUIRE(run({"cp", "-r", *fixtures + "/marot-spotter", home / ".claude/projects/spotter"}).exit_code == 0);
+  REQUIRE(run({"cp", "-r", *fixtures + "/marot-spotter", home / ".claude/projects/spotter"})
+              .exit_code == 0);
   auto cc = run({*ccusage, "daily", "--json", "--offline"}, {"HOME=" + home.path(), "TZ=UTC"});
   REQUIRE(cc.exit_code == 0);
   simdjson::dom::parser p1;

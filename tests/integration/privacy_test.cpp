@@ -10,11 +10,13 @@ using namespace codepulse::test;
 namespace {
 
 constexpr const char* kCanaries[] = {
-    "CANARY-PROMPT-7f3a",    "CANARY-ANSWER-91bc",  "CANARY-THINKING-5d2e", "CANARY-TOOLINPUT-c4a8",
-    "CANARY-BASHCMD-0e6f",   "CANARY-OLDSTR-2b9d",  "CANARY-NEWSTR-8a1c",   "CANARY-FILEBODY-4f7e",
-    "CANARY-RESULT-6c3b",    "CANARY-PATCH-1d8a",   "CANARY-SUMMARY-9e4f",  "CANARY-QUEUE-3a6d",
-    "CANARY-LASTPROMPT-7b2c", "CANARY-SYSTEM-5e9a", "CANARY-HOOKCMD-0c7f",  "CANARY-AGENTPROMPT-8d3e",
-    "CANARY-HOMEDIR-2f5b",   "CANARY-TITLE-6a8c",   "CANARY-STDOUT-4b1d",   "CANARY-OUTSIDEPATH-9c2a",
+    "CANARY-PROMPT-7f3a",      "CANARY-ANSWER-91bc",      "CANARY-THINKING-5d2e",
+    "CANARY-TOOLINPUT-c4a8",   "CANARY-BASHCMD-0e6f",     "CANARY-OLDSTR-2b9d",
+    "CANARY-NEWSTR-8a1c",      "CANARY-FILEBODY-4f7e",    "CANARY-RESULT-6c3b",
+    "CANARY-PATCH-1d8a",       "CANARY-SUMMARY-9e4f",     "CANARY-QUEUE-3a6d",
+    "CANARY-LASTPROMPT-7b2c",  "CANARY-SYSTEM-5e9a",      "CANARY-HOOKCMD-0c7f",
+    "CANARY-AGENTPROMPT-8d3e", "CANARY-HOMEDIR-2f5b",     "CANARY-TITLE-6a8c",
+    "CANARY-STDOUT-4b1d",      "CANARY-OUTSIDEPATH-9c2a",
 };
 
 std::string canary_logs() {
@@ -28,35 +30,55 @@ std::string canary_logs() {
   a.text = "Sure: CANARY-ANSWER-91bc";
   log += assistant_line(a) + "\n";
   std::string thinking = assistant_line(a);
-  thinking.replace(thinking.find(R"({"type":"text","text":")"), 23, R"({"type":"thinking","signature":"sig","thinking":")");
+  thinking.replace(thinking.find(R"({"type":"text","text":")"), 23,
+                   R"({"type":"thinking","signature":"sig","thinking":")");
   thinking.replace(thinking.find("Sure: CANARY-ANSWER-91bc"), 24, "CANARY-THINKING-5d2e");
   log += thinking + "\n";
   a.message_id = "msg_c2";
   a.request_id = "req_c2";
-  a.tool_json = tool_use_block("toolu_c2", "Edit",
-                               R"({"file_path":")" + cwd + R"(/src/main.cpp","old_string":"CANARY-OLDSTR-2b9d","new_string":"CANARY-NEWSTR-8a1c"})");
+  a.tool_json = tool_use_block(
+      "toolu_c2", "Edit",
+      R"({"file_path":")" + cwd +
+          R"(/src/main.cpp","old_string":"CANARY-OLDSTR-2b9d","new_string":"CANARY-NEWSTR-8a1c"})");
   log += assistant_line(a) + "\n";
-  log += tool_result_line("toolu_c2", "CANARY-RESULT-6c3b",
-                          R"({"filePath":")" + cwd + R"(/src/main.cpp","oldString":"CANARY-OLDSTR-2b9d","newString":"CANARY-NEWSTR-8a1c","originalFile":"CANARY-FILEBODY-4f7e","structuredPatch":[{"oldStart":1,"oldLines":1,"newStart":1,"newLines":1,"lines":["-CANARY-PATCH-1d8a","+CANARY-PATCH-1d8a2"]}]})") +
-         "\n";
+  log +=
+      tool_result_line(
+          "toolu_c2", "CANARY-RESULT-6c3b",
+          R"({"filePath":")" + cwd +
+              R"(/src/main.cpp","oldString":"CANARY-OLDSTR-2b9d","newString":"CANARY-NEWSTR-8a1c","originalFile":"CANARY-FILEBODY-4f7e","structuredPatch":[{"oldStart":1,"oldLines":1,"newStart":1,"newLines":1,"lines":["-CANARY-PATCH-1d8a","+CANARY-PATCH-1d8a2"]}]})") +
+      "\n";
   a.message_id = "msg_c3";
   a.request_id = "req_c3";
-  a.tool_json = tool_use_block("toolu_c3", "Bash", R"({"command":"git commit -m 'CANARY-BASHCMD-0e6f'","description":"CANARY-TOOLINPUT-c4a8"})");
+  a.tool_json = tool_use_block(
+      "toolu_c3", "Bash",
+      R"({"command":"git commit -m 'CANARY-BASHCMD-0e6f'","description":"CANARY-TOOLINPUT-c4a8"})");
   log += assistant_line(a) + "\n";
-  log += tool_result_line("toolu_c3", "CANARY-RESULT-6c3b",
-                          R"({"stdout":"[main 1a2b3c4] CANARY-STDOUT-4b1d\n","stderr":"CANARY-STDOUT-4b1d"})", "u-c3") +
+  log += tool_result_line(
+             "toolu_c3", "CANARY-RESULT-6c3b",
+             R"({"stdout":"[main 1a2b3c4] CANARY-STDOUT-4b1d\n","stderr":"CANARY-STDOUT-4b1d"})",
+             "u-c3") +
          "\n";
   a.message_id = "msg_c4";
   a.request_id = "req_c4";
-  a.tool_json = tool_use_block("toolu_c4", "Read", R"({"file_path":"/etc/CANARY-OUTSIDEPATH-9c2a/x.conf"})");
+  a.tool_json =
+      tool_use_block("toolu_c4", "Read", R"({"file_path":"/etc/CANARY-OUTSIDEPATH-9c2a/x.conf"})");
   log += assistant_line(a) + "\n";
-  log += R"({"type":"summary","summary":"CANARY-SUMMARY-9e4f","leafUuid":"x"})" "\n";
-  log += R"({"type":"queue-operation","operation":"enqueue","timestamp":"2026-02-12T16:05:00.000Z","content":"CANARY-QUEUE-3a6d","sessionId":"s-1"})" "\n";
-  log += R"({"type":"last-prompt","lastPrompt":"CANARY-LASTPROMPT-7b2c","sessionId":"s-1"})" "\n";
-  log += R"({"type":"ai-title","aiTitle":"CANARY-TITLE-6a8c","sessionId":"s-1"})" "\n";
-  log += R"({"type":"system","subtype":"stop_hook_summary","content":"CANARY-SYSTEM-5e9a","hookInfos":[{"command":"CANARY-HOOKCMD-0c7f"}],"timestamp":"2026-02-12T16:05:00.000Z","uuid":"sys1","sessionId":"s-1"})" "\n";
-  log += R"({"parentUuid":"p","isSidechain":false,"cwd":")" + cwd +
-         R"(","sessionId":"s-1","version":"2.1.38","type":"progress","data":{"message":{"type":"assistant","timestamp":"2026-02-12T16:06:00.000Z","message":{"model":"claude-haiku-4-5-20251001","id":"msg_sub1","type":"message","role":"assistant","content":[{"type":"text","text":"CANARY-ANSWER-91bc"}],"usage":{"input_tokens":2,"output_tokens":3,"cache_creation_input_tokens":0,"cache_read_input_tokens":10}},"requestId":"req_sub1","uuid":"u"},"normalizedMessages":[{"content":"CANARY-AGENTPROMPT-8d3e"}],"type":"agent_progress","prompt":"CANARY-AGENTPROMPT-8d3e","agentId":"a1"},"uuid":"u9","timestamp":"2026-02-12T16:06:00.001Z"})" "\n";
+  log += R"({"type":"summary","summary":"CANARY-SUMMARY-9e4f","leafUuid":"x"})"
+         "\n";
+  log +=
+      R"({"type":"queue-operation","operation":"enqueue","timestamp":"2026-02-12T16:05:00.000Z","content":"CANARY-QUEUE-3a6d","sessionId":"s-1"})"
+      "\n";
+  log += R"({"type":"last-prompt","lastPrompt":"CANARY-LASTPROMPT-7b2c","sessionId":"s-1"})"
+         "\n";
+  log += R"({"type":"ai-title","aiTitle":"CANARY-TITLE-6a8c","sessionId":"s-1"})"
+         "\n";
+  log +=
+      R"({"type":"system","subtype":"stop_hook_summary","content":"CANARY-SYSTEM-5e9a","hookInfos":[{"command":"CANARY-HOOKCMD-0c7f"}],"timestamp":"2026-02-12T16:05:00.000Z","uuid":"sys1","sessionId":"s-1"})"
+      "\n";
+  log +=
+      R"({"parentUuid":"p","isSidechain":false,"cwd":")" + cwd +
+      R"(","sessionId":"s-1","version":"2.1.38","type":"progress","data":{"message":{"type":"assistant","timestamp":"2026-02-12T16:06:00.000Z","message":{"model":"claude-haiku-4-5-20251001","id":"msg_sub1","type":"message","role":"assistant","content":[{"type":"text","text":"CANARY-ANSWER-91bc"}],"usage":{"input_tokens":2,"output_tokens":3,"cache_creation_input_tokens":0,"cache_read_input_tokens":10}},"requestId":"req_sub1","uuid":"u"},"normalizedMessages":[{"content":"CANARY-AGENTPROMPT-8d3e"}],"type":"agent_progress","prompt":"CANARY-AGENTPROMPT-8d3e","agentId":"a1"},"uuid":"u9","timestamp":"2026-02-12T16:06:00.001Z"})"
+      "\n";
   return log;
 }
 
@@ -73,22 +95,26 @@ TEST_CASE("no canary reaches the store or a report", "[privacy]") {
   TempDir dir;
   write_file(dir / "claude/projects/-home-x-src-app/s-1.jsonl", canary_logs());
   const std::string state = dir / "state";
-  auto scan = run({tracker_bin(), "scan", "--claude-dir", dir / "claude", "--state", state, "--json"});
+  auto scan =
+      run({tracker_bin(), "scan", "--claude-dir", dir / "claude", "--state", state, "--json"});
   REQUIRE(scan.exit_code == 0);
   CHECK(scan.out.find("\"records_new\":5") != std::string::npos);
   expect_no_canary("scan output", scan.out + scan.err);
   const auto files = list_files(state);
   REQUIRE(files.size() >= 1);
-  for (const auto& f : files) expect_no_canary(f, read_file(f));
+  for (const auto& f : files)
+    expect_no_canary(f, read_file(f));
   for (const char* group : {"model,repo,file,author,task,date,session", "file", "session,file"}) {
     for (const char* format : {"table", "json", "csv"}) {
-      auto r = run({tracker_bin(), "report", "--state", state, "--group-by", group, "--format", format});
+      auto r =
+          run({tracker_bin(), "report", "--state", state, "--group-by", group, "--format", format});
       REQUIRE(r.exit_code == 0);
       expect_no_canary(std::string("report ") + group + " " + format, r.out + r.err);
     }
   }
   // What is kept instead: the repo-relative path and the commit sha.
-  auto csv = run({tracker_bin(), "report", "--state", state, "--group-by", "file", "--format", "csv"});
+  auto csv =
+      run({tracker_bin(), "report", "--state", state, "--group-by", "file", "--format", "csv"});
   CHECK(csv.out.find("src/main.cpp") != std::string::npos);
   CHECK(csv.out.find("(outside)") != std::string::npos);
 }
@@ -104,10 +130,12 @@ TEST_CASE("no text of the real fixture logs reaches the store", "[privacy][fixtu
   auto scan = run({tracker_bin(), "scan", "--claude-dir", *fixtures, "--state", state, "--quiet"});
   REQUIRE(scan.exit_code == 0);
   // Phrases from prompts, answers, code and paths in the real transcripts.
-  const char* phrases[] = {"Work on bead spotter-dov", "defmodule", "Very thorough exploration",
-                           "/home/USER/projects", "/home/marco", "SessionLive", "Draft bead content"};
+  const char* phrases[] = {"Work on bead spotter-dov", "defmodule",   "Very thorough exploration",
+                           "/home/USER/projects",      "/home/marco", "SessionLive",
+                           "Draft bead content"};
   std::string all;
-  for (const auto& f : list_files(state)) all += read_file(f);
+  for (const auto& f : list_files(state))
+    all += read_file(f);
   REQUIRE(all.size() > 10000);
   for (const char* p : phrases) {
     INFO(p);

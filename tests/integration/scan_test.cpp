@@ -56,7 +56,8 @@ AssistantSpec spec(const std::string& id, long long output, const std::string& r
 TEST_CASE("a second scan reads nothing old again", "[scan]") {
   Fixture f;
   std::string log;
-  for (int i = 0; i < 20; ++i) log += assistant_line(spec("msg_" + std::to_string(i), 10 + i)) + "\n";
+  for (int i = 0; i < 20; ++i)
+    log += assistant_line(spec("msg_" + std::to_string(i), 10 + i)) + "\n";
   codepulse::test::write_file(f.file("-home-dev-app/s1.jsonl"), log);
   const ScanStats first = f.scan();
   CHECK(first.files == 1);
@@ -137,9 +138,11 @@ TEST_CASE("streaming snapshots collapse to the one with the most tokens", "[scan
 TEST_CASE("a resumed session's copied history is counted once across files", "[scan][dedupe]") {
   Fixture f;
   std::string original, resumed;
-  for (int i = 0; i < 5; ++i) original += assistant_line(spec("msg_" + std::to_string(i), 100)) + "\n";
+  for (int i = 0; i < 5; ++i)
+    original += assistant_line(spec("msg_" + std::to_string(i), 100)) + "\n";
   resumed = original;
-  for (int i = 5; i < 8; ++i) resumed += assistant_line(spec("msg_" + std::to_string(i), 100)) + "\n";
+  for (int i = 5; i < 8; ++i)
+    resumed += assistant_line(spec("msg_" + std::to_string(i), 100)) + "\n";
   codepulse::test::write_file(f.file("p/a.jsonl"), original);
   codepulse::test::write_file(f.file("p/b.jsonl"), resumed);
   const ScanStats s = f.scan();
@@ -153,8 +156,10 @@ TEST_CASE("the main-session copy wins over a sidechain replay", "[scan][dedupe]"
   AssistantSpec replay = spec("msg_main", 500, "req_btw");
   replay.sidechain = true;
   // The replay is seen first, in a subagent file, with more tokens.
-  codepulse::test::write_file(f.file("p/s1/subagents/agent-a1.jsonl"), assistant_line(replay) + "\n");
-  codepulse::test::write_file(f.file("p/s1.jsonl"), assistant_line(spec("msg_main", 40, "req_main")) + "\n");
+  codepulse::test::write_file(f.file("p/s1/subagents/agent-a1.jsonl"),
+                              assistant_line(replay) + "\n");
+  codepulse::test::write_file(f.file("p/s1.jsonl"),
+                              assistant_line(spec("msg_main", 40, "req_main")) + "\n");
   const ScanStats s = f.scan();
   CHECK(s.records_new == 1);
   CHECK(f.sql_int("SELECT count(*) FROM usage_records") == 1);
@@ -168,7 +173,8 @@ TEST_CASE("lines without requestId are keyed by message id alone", "[scan][dedup
   a.request_id.clear();
   AssistantSpec b = a;
   b.output = 50;
-  codepulse::test::write_file(f.file("p/s.jsonl"), assistant_line(a) + "\n" + assistant_line(b) + "\n");
+  codepulse::test::write_file(f.file("p/s.jsonl"),
+                              assistant_line(a) + "\n" + assistant_line(b) + "\n");
   CHECK(f.scan().records_new == 1);
   CHECK(f.sql_int("SELECT output FROM usage_records") == 50);
 }
@@ -176,7 +182,8 @@ TEST_CASE("lines without requestId are keyed by message id alone", "[scan][dedup
 TEST_CASE("truncation, replacement and rewrites are read again without double counting", "[scan]") {
   Fixture f;
   const std::string path = f.file("p/s.jsonl");
-  const std::string two = assistant_line(spec("msg_1", 1)) + "\n" + assistant_line(spec("msg_2", 2)) + "\n";
+  const std::string two =
+      assistant_line(spec("msg_1", 1)) + "\n" + assistant_line(spec("msg_2", 2)) + "\n";
   codepulse::test::write_file(path, two);
   f.scan();
   SECTION("truncated") {
@@ -231,18 +238,23 @@ TEST_CASE("files that are not transcripts are never read", "[scan]") {
 TEST_CASE("tool results attach line counts and commit shas to their request", "[scan]") {
   Fixture f;
   AssistantSpec edit = spec("msg_e", 20);
-  edit.tool_json = codepulse::test::tool_use_block("toolu_e", "Edit", R"({"file_path":"/home/dev/src/app/src/main.cpp","old_string":"a","new_string":"b"})");
+  edit.tool_json = codepulse::test::tool_use_block(
+      "toolu_e", "Edit",
+      R"({"file_path":"/home/dev/src/app/src/main.cpp","old_string":"a","new_string":"b"})");
   AssistantSpec commit = spec("msg_c", 20);
-  commit.tool_json = codepulse::test::tool_use_block("toolu_c", "Bash", R"({"command":"git commit -m wip"})");
+  commit.tool_json =
+      codepulse::test::tool_use_block("toolu_c", "Bash", R"({"command":"git commit -m wip"})");
   const std::string path = f.file("p/s.jsonl");
-  codepulse::test::write_file(path, codepulse::test::user_prompt_line("turn-1", "please edit") + "\n" +
-                                        assistant_line(edit) + "\n");
+  codepulse::test::write_file(path, codepulse::test::user_prompt_line("turn-1", "please edit") +
+                                        "\n" + assistant_line(edit) + "\n");
   f.scan();  // the result arrives in a later run
   codepulse::test::append_file(
-      path, codepulse::test::tool_result_line("toolu_e", "ok",
-                                              R"({"filePath":"/x","structuredPatch":[{"lines":["+a","+b","-c"," d"]}]})") +
+      path, codepulse::test::tool_result_line(
+                "toolu_e", "ok",
+                R"({"filePath":"/x","structuredPatch":[{"lines":["+a","+b","-c"," d"]}]})") +
                 "\n" + assistant_line(commit) + "\n" +
-                codepulse::test::tool_result_line("toolu_c", "ok", R"({"stdout":"[main 1a2b3c4] wip\n","stderr":""})", "bbbb-2") +
+                codepulse::test::tool_result_line(
+                    "toolu_c", "ok", R"({"stdout":"[main 1a2b3c4] wip\n","stderr":""})", "bbbb-2") +
                 "\n");
   const ScanStats s = f.scan();
   CHECK(s.tool_results == 2);
@@ -254,7 +266,8 @@ TEST_CASE("tool results attach line counts and commit shas to their request", "[
   CHECK(f.sql_int("SELECT count(*) FROM pending_results") == 0);
 }
 
-TEST_CASE("bad input is counted and reported with its path, losing no valid record", "[scan][bad-input]") {
+TEST_CASE("bad input is counted and reported with its path, losing no valid record",
+          "[scan][bad-input]") {
   Fixture f;
   const std::string good1 = assistant_line(spec("msg_g1", 1)) + "\n";
   const std::string good2 = assistant_line(spec("msg_g2", 2)) + "\n";
@@ -269,7 +282,8 @@ TEST_CASE("bad input is counted and reported with its path, losing no valid reco
     std::string huge = R"({"type":"user","message":{"role":"user","content":")";
     huge.append(100u << 20, 'a');
     huge += "\"}}\n";
-    codepulse::test::write_file(f.file("p/huge.jsonl"), huge + assistant_line(spec("msg_after_huge", 4)) + "\n");
+    codepulse::test::write_file(f.file("p/huge.jsonl"),
+                                huge + assistant_line(spec("msg_after_huge", 4)) + "\n");
   }
   codepulse::test::make_dirs(f.file("p/folder.jsonl"));  // a folder where a file was expected
   codepulse::test::write_file(f.file("p/locked.jsonl"), good1);
@@ -287,12 +301,13 @@ TEST_CASE("bad input is counted and reported with its path, losing no valid reco
   Scanner s(*store, PriceTable::builtin(), o);
   auto stats = s.scan_all();
   REQUIRE(stats);
-  CHECK(stats->records_new == 3);  // good1 (once), good2, the one after the huge line
+  CHECK(stats->records_new == 3);      // good1 (once), good2, the one after the huge line
   CHECK(stats->malformed_lines == 3);  // torn, {not json}, 100 MB line
   CHECK(stats->skipped_files == (root ? 1 : 3));
   auto mentions = [&](const std::string& path_part, const std::string& what) {
     for (const auto& p : s.problems())
-      if (p.path.find(path_part) != std::string::npos && p.message.find(what) != std::string::npos) return true;
+      if (p.path.find(path_part) != std::string::npos && p.message.find(what) != std::string::npos)
+        return true;
     return false;
   };
   CHECK(mentions("mixed.jsonl", "truncated or broken"));
@@ -305,11 +320,13 @@ TEST_CASE("bad input is counted and reported with its path, losing no valid reco
   }
 }
 
-TEST_CASE("a file truncated while it is being read loses nothing on the next scan", "[scan][bad-input]") {
+TEST_CASE("a file truncated while it is being read loses nothing on the next scan",
+          "[scan][bad-input]") {
   Fixture f;
   const std::string path = f.file("p/s.jsonl");
   std::string log;
-  for (int i = 0; i < 2000; ++i) log += assistant_line(spec("msg_" + std::to_string(i), 1)) + "\n";
+  for (int i = 0; i < 2000; ++i)
+    log += assistant_line(spec("msg_" + std::to_string(i), 1)) + "\n";
   codepulse::test::write_file(path, log);
   // Simulate the race: the store believes it read further than the file now is.
   f.scan();

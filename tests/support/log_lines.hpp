@@ -28,7 +28,8 @@ std::string user_prompt_line(const std::string& uuid, const std::string& text,
                              const std::string& session = "11111111-1111-4111-8111-111111111111",
                              const std::string& cwd = "/home/dev/src/app");
 // A tool_use block: {"type":"tool_use","id":...,"name":...,"input":{...}}
-std::string tool_use_block(const std::string& id, const std::string& name, const std::string& input_json);
+std::string tool_use_block(const std::string& id, const std::string& name,
+                           const std::string& input_json);
 // A user line carrying a tool_result for `tool_id` and `tool_use_result_json`.
 std::string tool_result_line(const std::string& tool_id, const std::string& result_text,
                              const std::string& tool_use_result_json,

@@ -32,7 +32,8 @@ TempDir::~TempDir() {
 
 void make_dirs(const std::string& path) {
   size_t pos = 0;
-  while ((pos = path.find('/', pos + 1)) != std::string::npos) ::mkdir(path.substr(0, pos).c_str(), 0755);
+  while ((pos = path.find('/', pos + 1)) != std::string::npos)
+    ::mkdir(path.substr(0, pos).c_str(), 0755);
   ::mkdir(path.c_str(), 0755);
 }
 
@@ -84,9 +85,11 @@ CommandResult run(const std::vector<std::string>& argv, const std::vector<std::s
   if (pid == 0) {
     ::dup2(out_pipe[1], 1);
     ::dup2(err_pipe[1], 2);
-    for (const auto& kv : env) ::putenv(const_cast<char*>(kv.c_str()));
+    for (const auto& kv : env)
+      ::putenv(const_cast<char*>(kv.c_str()));
     std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    for (const auto& a : argv)
+      args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     ::execvp(args[0], args.data());
     std::fprintf(stderr, "exec %s: %s\n", args[0], std::strerror(errno));
@@ -121,8 +124,12 @@ CommandResult run(const std::vector<std::string>& argv, const std::vector<std::s
   return r;
 }
 
-std::string tracker_bin() { return CODEPULSE_TRACKER_BIN; }
-std::string source_dir() { return CODEPULSE_SOURCE_DIR; }
+std::string tracker_bin() {
+  return CODEPULSE_TRACKER_BIN;
+}
+std::string source_dir() {
+  return CODEPULSE_SOURCE_DIR;
+}
 
 std::optional<std::string> shared_fixtures() {
   const std::string p = source_dir() + "/../shared/fixtures/claude-code";
@@ -134,8 +141,10 @@ std::optional<std::string> shared_fixtures() {
 std::optional<std::string> ccusage_bin() {
   std::vector<std::string> candidates;
   if (const char* e = std::getenv("CODEPULSE_CCUSAGE"); e && *e) candidates.push_back(e);
-  candidates.push_back(source_dir() + "/build/peers/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage");
-  candidates.push_back(source_dir() + "/../peers/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage");
+  candidates.push_back(source_dir() +
+                       "/build/peers/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage");
+  candidates.push_back(source_dir() +
+                       "/../peers/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage");
   for (const auto& c : candidates)
     if (::access(c.c_str(), X_OK) == 0) return c;
   return std::nullopt;

@@ -1,7 +1,8 @@
+#include "tracker/parse/line_parser.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "tests/support/log_lines.hpp"
-#include "tracker/parse/line_parser.hpp"
 
 using namespace codepulse;
 using namespace codepulse::tracker;
@@ -91,9 +92,16 @@ TEST_CASE("agent_progress lines carry a subagent request", "[parse]") {
 
 TEST_CASE("hook progress lines and other bookkeeping lines are ignored", "[parse]") {
   Harness h;
-  CHECK(h.parse(R"({"type":"progress","data":{"type":"hook_progress","command":"echo hi"},"timestamp":"2026-02-10T21:58:17.857Z"})").kind == LineKind::kIgnored);
-  CHECK(h.parse(R"({"type":"summary","summary":"Fixing the build","leafUuid":"x"})").kind == LineKind::kIgnored);
-  CHECK(h.parse(R"({"type":"file-history-snapshot","messageId":"m","snapshot":{"trackedFileBackups":{}}})").kind == LineKind::kIgnored);
+  CHECK(
+      h.parse(
+           R"({"type":"progress","data":{"type":"hook_progress","command":"echo hi"},"timestamp":"2026-02-10T21:58:17.857Z"})")
+          .kind == LineKind::kIgnored);
+  CHECK(h.parse(R"({"type":"summary","summary":"Fixing the build","leafUuid":"x"})").kind ==
+        LineKind::kIgnored);
+  CHECK(
+      h.parse(
+           R"({"type":"file-history-snapshot","messageId":"m","snapshot":{"trackedFileBackups":{}}})")
+          .kind == LineKind::kIgnored);
 }
 
 TEST_CASE("synthetic and API-error lines are never counted", "[parse]") {
@@ -162,7 +170,8 @@ TEST_CASE("a long line with usage at its end is found", "[parse]") {
 TEST_CASE("tool calls keep name, file path and git-commit flag only", "[parse]") {
   Harness h;
   AssistantSpec s;
-  s.tool_json = codepulse::test::tool_use_block("toolu_1", "Edit",
+  s.tool_json = codepulse::test::tool_use_block(
+      "toolu_1", "Edit",
       R"({"file_path":"/home/dev/src/app/a.cpp","old_string":"SECRET_OLD","new_string":"SECRET_NEW"})");
   const ParsedLine& p = h.parse(assistant_line(s));
   REQUIRE(p.kind == LineKind::kRequest);
@@ -172,11 +181,15 @@ TEST_CASE("tool calls keep name, file path and git-commit flag only", "[parse]")
   CHECK(p.request.tools[0].kind == ToolKind::kChange);
   CHECK(p.request.tools[0].file_path == "/home/dev/src/app/a.cpp");
 
-  s.tool_json = codepulse::test::tool_use_block("toolu_2", "Bash", R"({"command":"git add -A && git commit -m \"SECRET\"","description":"x"})");
+  s.tool_json = codepulse::test::tool_use_block(
+      "toolu_2", "Bash",
+      R"({"command":"git add -A && git commit -m \"SECRET\"","description":"x"})");
   CHECK(h.parse(assistant_line(s)).request.tools.at(0).kind == ToolKind::kGitCommit);
-  s.tool_json = codepulse::test::tool_use_block("toolu_3", "mcp__plugin_x_github__create_issue", R"({"title":"t"})");
+  s.tool_json = codepulse::test::tool_use_block("toolu_3", "mcp__plugin_x_github__create_issue",
+                                                R"({"title":"t"})");
   CHECK(h.parse(assistant_line(s)).request.tools.at(0).name == "mcp:plugin_x_github/create_issue");
-  s.tool_json = codepulse::test::tool_use_block("toolu_4", "Skill", R"({"skill":"elixir:hex-docs-search","args":"SECRET"})");
+  s.tool_json = codepulse::test::tool_use_block(
+      "toolu_4", "Skill", R"({"skill":"elixir:hex-docs-search","args":"SECRET"})");
   CHECK(h.parse(assistant_line(s)).request.tools.at(0).name == "skill:elixir:hex-docs-search");
 }
 
@@ -194,18 +207,20 @@ TEST_CASE("tool results of tracked tools give line counts and commit shas", "[pa
   CHECK(edit.result.lines_removed == 1);
 
   const ParsedLine& create = h.parse(codepulse::test::tool_result_line(
-      "toolu_w", "ok", R"({"type":"create","filePath":"/x","content":"a\nb\nc\n","structuredPatch":[],"originalFile":null})"));
+      "toolu_w", "ok",
+      R"({"type":"create","filePath":"/x","content":"a\nb\nc\n","structuredPatch":[],"originalFile":null})"));
   REQUIRE(create.kind == LineKind::kToolResult);
   CHECK(create.result.lines_added == 3);
 
   const ParsedLine& commit = h.parse(codepulse::test::tool_result_line(
-      "toolu_c", "x", R"({"stdout":"[main (root-commit) 64f1b9a] feat: SECRET\n 1 file changed","stderr":"","interrupted":false})"));
+      "toolu_c", "x",
+      R"({"stdout":"[main (root-commit) 64f1b9a] feat: SECRET\n 1 file changed","stderr":"","interrupted":false})"));
   REQUIRE(commit.kind == LineKind::kToolResult);
   CHECK(commit.result.commit_sha == "64f1b9a");
 
   // Results of tools nobody waits for are skipped without parsing.
-  CHECK(h.parse(codepulse::test::tool_result_line("toolu_other", "big output", R"({"stdout":"x"})")).kind ==
-        LineKind::kIgnored);
+  CHECK(h.parse(codepulse::test::tool_result_line("toolu_other", "big output", R"({"stdout":"x"})"))
+            .kind == LineKind::kIgnored);
 }
 
 TEST_CASE("user prompts start turns; meta and tool results do not", "[parse]") {

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "common/pricing.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace codepulse;
 
@@ -106,7 +106,8 @@ TEST_CASE("a price table file overrides the built-in one and errors name the key
   c.input = 1'000'000;
   CHECK(*ok->cost("claude-opus-4-6", c).nanos == 4'000'000'000);
 
-  auto missing = PriceTable::parse(R"({"version":"x","models":[{"family":"m","input":1}]})", "bad.json");
+  auto missing =
+      PriceTable::parse(R"({"version":"x","models":[{"family":"m","input":1}]})", "bad.json");
   REQUIRE_FALSE(missing);
   CHECK(missing.error().message == "bad.json: models[0]: missing key 'output'");
   auto broken = PriceTable::parse("{nope", "broken.json");

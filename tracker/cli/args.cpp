@@ -56,8 +56,10 @@ std::string format_help(const std::string& usage, const std::vector<FlagSpec>& s
   std::string out = usage + "\n\nOptions:\n";
   for (const auto& s : specs) {
     std::string left = "  --" + s.name + (s.takes_value ? " " + s.value_name : "");
-    if (left.size() < 30) left += std::string(30 - left.size(), ' ');
-    else left += "\n" + std::string(30, ' ');
+    if (left.size() < 30)
+      left += std::string(30 - left.size(), ' ');
+    else
+      left += "\n" + std::string(30, ' ');
     out += left + s.help + (s.repeatable ? " (repeatable)" : "") + "\n";
   }
   return out;

@@ -22,7 +22,8 @@ struct FlagSpec {
 
 class Args {
  public:
-  static Result<Args> parse(const std::vector<std::string>& argv, const std::vector<FlagSpec>& specs);
+  static Result<Args> parse(const std::vector<std::string>& argv,
+                            const std::vector<FlagSpec>& specs);
 
   bool has(const std::string& name) const { return values_.count(name) > 0; }
   std::optional<std::string> get(const std::string& name) const;

@@ -53,27 +53,34 @@ Result<std::string> read_secret_file(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   std::string key = ss.str();
-  while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+  while (!key.empty() && (key.back() == '\n' || key.back() == '\r'))
+    key.pop_back();
   if (key.size() < 16) return make_error("key file " + path + " holds fewer than 16 bytes");
   return key;
 }
 
 std::vector<FlagSpec> scan_flags() {
-  return {{"claude-dir", true, true, "a Claude config folder or a folder of transcripts", "DIR"},
-          {"state", true, false, "state folder (default $XDG_STATE_HOME/codepulse)", "DIR"},
-          {"json", false, false, "print the counts as one JSON object"},
-          {"author", true, false, "identity on the records (default: git user.email)", "ID"},
-          {"hash-key-file", true, false, "HMAC key: store file paths and branches as keyed hashes", "FILE"},
-          {"prices", true, false, "price table JSON overriding the built-in one", "FILE"},
-          {"max-line-bytes", true, false, "skip longer lines, reporting them (default 64 MiB)", "N"},
-          {"quiet", false, false, "do not list problems with single files or lines"},
-          {"help", false, false, "show this help"}};
+  return {
+      {"claude-dir", true, true, "a Claude config folder or a folder of transcripts", "DIR"},
+      {"state", true, false, "state folder (default $XDG_STATE_HOME/codepulse)", "DIR"},
+      {"json", false, false, "print the counts as one JSON object"},
+      {"author", true, false, "identity on the records (default: git user.email)", "ID"},
+      {"hash-key-file", true, false, "HMAC key: store file paths and branches as keyed hashes",
+       "FILE"},
+      {"prices", true, false, "price table JSON overriding the built-in one", "FILE"},
+      {"max-line-bytes", true, false, "skip longer lines, reporting them (default 64 MiB)", "N"},
+      {"quiet", false, false, "do not list problems with single files or lines"},
+      {"help", false, false, "show this help"}};
 }
 
 std::vector<FlagSpec> report_flags() {
   return {{"state", true, false, "state folder (default $XDG_STATE_HOME/codepulse)", "DIR"},
-          {"group-by", true, false, "dimensions, nested in order: model, repo, file, author, task, date, session (default date,model)", "D1,D2"},
-          {"since", true, false, "first day included (YYYY-MM-DD or YYYYMMDD, or an ISO instant)", "DATE"},
+          {"group-by", true, false,
+           "dimensions, nested in order: model, repo, file, author, task, date, session (default "
+           "date,model)",
+           "D1,D2"},
+          {"since", true, false, "first day included (YYYY-MM-DD or YYYYMMDD, or an ISO instant)",
+           "DATE"},
           {"until", true, false, "last day included", "DATE"},
           {"tz", true, false, "IANA time zone for days (default UTC)", "ZONE"},
           {"format", true, false, "table (default), json or csv", "FORMAT"},
@@ -96,7 +103,8 @@ int run_scan(const Environment& env, const std::vector<std::string>& argv) {
                   .c_str());
     return kExitOk;
   }
-  if (!args->positional().empty()) return fail("scan takes no arguments: " + args->positional()[0], kExitUsage);
+  if (!args->positional().empty())
+    return fail("scan takes no arguments: " + args->positional()[0], kExitUsage);
   auto dirs = find_projects_dirs(env, args->all("claude-dir"));
   if (!dirs) return fail(dirs.error().message);
   auto prices = load_prices(*args);
@@ -106,7 +114,8 @@ int run_scan(const Environment& env, const std::vector<std::string>& argv) {
   options.projects_dirs = *dirs;
   if (auto a = args->get("author")) {
     options.strip.author = *a;
-  } else if (auto email = read_git_user_email(env.home, env.xdg_config_home.value_or(env.home + "/.config"))) {
+  } else if (auto email = read_git_user_email(
+                 env.home, env.xdg_config_home.value_or(env.home + "/.config"))) {
     options.strip.author = *email;
   }
   if (auto f = args->get("hash-key-file")) {
@@ -159,7 +168,8 @@ int run_scan(const Environment& env, const std::vector<std::string>& argv) {
         with_thousands(s.lines).c_str(), with_thousands(s.records_new).c_str(),
         with_thousands(s.duplicates).c_str(), with_thousands(s.malformed_lines).c_str(),
         with_thousands(s.skipped_files).c_str());
-    if (dirs->empty()) std::puts("No Claude Code projects folder found (looked in ~/.claude and ~/.config/claude).");
+    if (dirs->empty())
+      std::puts("No Claude Code projects folder found (looked in ~/.claude and ~/.config/claude).");
   }
   if (s.unpriced_records > 0)
     std::fprintf(stderr,
@@ -191,10 +201,14 @@ int run_report(const Environment& env, const std::vector<std::string>& argv) {
     if (!tz) return fail("--tz: " + tz.error().message, kExitUsage);
     q.tz = std::move(tz).value();
   }
-  auto day_start = [&](const std::string& text, const char* flag, bool next_day) -> Result<int64_t> {
+  auto day_start = [&](const std::string& text, const char* flag,
+                       bool next_day) -> Result<int64_t> {
     // A bare day is taken in --tz; --until includes its whole day.
     auto probe = parse_date_bound_ms(text, 0);
-    if (!probe) return make_error(std::string(flag) + ": expected YYYY-MM-DD, YYYYMMDD or an ISO-8601 instant, got '" + text + "'");
+    if (!probe)
+      return make_error(std::string(flag) +
+                        ": expected YYYY-MM-DD, YYYYMMDD or an ISO-8601 instant, got '" + text +
+                        "'");
     const bool bare_day = text.find('T') == std::string::npos;
     if (!bare_day) return *probe;
     int64_t days = *probe / 86400000 + (next_day ? 1 : 0);
@@ -216,12 +230,13 @@ int run_report(const Environment& env, const std::vector<std::string>& argv) {
   const std::string state_dir = args->get("state").value_or(env.default_state_dir());
   struct stat st {};
   if (::stat((state_dir + "/tracker.db").c_str(), &st) != 0)
-    return fail("no local store at " + state_dir + "/tracker.db; run 'codepulse-tracker scan' first");
+    return fail("no local store at " + state_dir +
+                "/tracker.db; run 'codepulse-tracker scan' first");
   auto store = LocalStore::open(state_dir);
   if (!store) return fail(store.error().message);
   auto report = build_report(store->database(), q);
   if (!report) return fail(report.error().message);
-  std::string out = format == "json" ? render_json(*report)
+  std::string out = format == "json"  ? render_json(*report)
                     : format == "csv" ? render_csv(*report)
                                       : render_table(*report);
   std::fwrite(out.data(), 1, out.size(), stdout);

@@ -33,7 +33,8 @@ std::string expand_home(const std::string& p, const std::string& home) {
 }
 
 std::string strip_trailing_slash(std::string p) {
-  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  while (p.size() > 1 && p.back() == '/')
+    p.pop_back();
   return p;
 }
 
@@ -74,7 +75,10 @@ void walk(const std::string& dir, Listing& out, std::set<std::pair<dev_t, ino_t>
     if (type == DT_UNKNOWN) {
       struct stat lst {};
       if (::lstat(path.c_str(), &lst) != 0) continue;
-      type = S_ISDIR(lst.st_mode) ? DT_DIR : S_ISREG(lst.st_mode) ? DT_REG : S_ISLNK(lst.st_mode) ? DT_LNK : DT_UNKNOWN;
+      type = S_ISDIR(lst.st_mode)   ? DT_DIR
+             : S_ISREG(lst.st_mode) ? DT_REG
+             : S_ISLNK(lst.st_mode) ? DT_LNK
+                                    : DT_UNKNOWN;
     }
     if (type == DT_DIR) {
       if (is_transcript_name(name))
@@ -105,7 +109,8 @@ void walk(const std::string& dir, Listing& out, std::set<std::pair<dev_t, ino_t>
   std::sort(files.begin(), files.end());
   out.files.insert(out.files.end(), files.begin(), files.end());
   std::sort(subdirs.begin(), subdirs.end());
-  for (const auto& sub : subdirs) walk(sub, out, seen_files, depth + 1);
+  for (const auto& sub : subdirs)
+    walk(sub, out, seen_files, depth + 1);
 }
 
 }  // namespace
@@ -143,10 +148,10 @@ Result<std::vector<std::string>> find_projects_dirs(const Environment& env,
       if (!p.empty()) add_unique(dirs, seen, p);
     }
     if (dirs.empty())
-      return make_error(std::string("CLAUDE_CONFIG_DIR is set but ") +
-                        (any_entry ? "none of its entries has a projects/ folder"
-                                   : "has no entries") +
-                        ": " + list);
+      return make_error(
+          std::string("CLAUDE_CONFIG_DIR is set but ") +
+          (any_entry ? "none of its entries has a projects/ folder" : "has no entries") + ": " +
+          list);
     return dirs;
   }
   const std::string xdg = env.xdg_config_home ? *env.xdg_config_home : env.home + "/.config";
@@ -160,7 +165,8 @@ Result<std::vector<std::string>> find_projects_dirs(const Environment& env,
 Listing list_transcripts(const std::vector<std::string>& projects_dirs) {
   Listing out;
   std::set<std::pair<dev_t, ino_t>> seen_files;
-  for (const auto& d : projects_dirs) walk(d, out, seen_files, 0);
+  for (const auto& d : projects_dirs)
+    walk(d, out, seen_files, 0);
   return out;
 }
 

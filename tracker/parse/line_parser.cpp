@@ -24,7 +24,8 @@ std::string_view find_tool_use_id(std::string_view window) {
   const void* hit = memmem(window.data(), window.size(), kKey.data(), kKey.size());
   if (!hit) return {};
   size_t pos = static_cast<size_t>(static_cast<const char*>(hit) - window.data()) + kKey.size();
-  while (pos < window.size() && window[pos] == ' ') ++pos;
+  while (pos < window.size() && window[pos] == ' ')
+    ++pos;
   if (pos >= window.size() || window[pos] != '"') return {};
   const size_t start = pos + 1;
   const size_t end = window.find('"', start);
@@ -86,8 +87,10 @@ void parse_usage(od::object usage, UsageFields& u) {
           u.valid = false;
           return;
         }
-        if (k2 == "ephemeral_5m_input_tokens") u.valid &= read_count(v2, u.c5m);
-        else if (k2 == "ephemeral_1h_input_tokens") u.valid &= read_count(v2, u.c1h);
+        if (k2 == "ephemeral_5m_input_tokens")
+          u.valid &= read_count(v2, u.c5m);
+        else if (k2 == "ephemeral_1h_input_tokens")
+          u.valid &= read_count(v2, u.c1h);
       }
     } else if (key == "server_tool_use") {
       od::object stu;
@@ -143,9 +146,12 @@ void parse_content_block(od::object block, MessageFields& m) {
       if (v.get_string().get(type)) type = {};
       // string_view into the parser's buffer: copy what we compare later.
       if (type == "text") m.has_text_block = true;
-      if (type == "tool_use") type = "tool_use";
-      else if (type == "tool_result") type = "tool_result";
-      else type = "other";
+      if (type == "tool_use")
+        type = "tool_use";
+      else if (type == "tool_result")
+        type = "tool_result";
+      else
+        type = "other";
     } else if (key == "tool_use_id") {
       read_string(v, tool_use_id);
     } else if (key == "id") {
@@ -231,7 +237,8 @@ void parse_message(od::object msg, MessageFields& m) {
 int64_t count_lines(std::string_view text) {
   if (text.empty()) return 0;
   int64_t n = 0;
-  for (char c : text) n += (c == '\n');
+  for (char c : text)
+    n += (c == '\n');
   return text.back() == '\n' ? n : n + 1;
 }
 
@@ -275,8 +282,10 @@ void parse_tool_result(od::object obj, ToolKind kind, ToolResultFields& r) {
               std::string_view raw;
               if (l.raw_json_token().get(raw) || raw.size() < 2) continue;
               r.has_patch = true;
-              if (raw[1] == '+') ++r.added;
-              else if (raw[1] == '-') ++r.removed;
+              if (raw[1] == '+')
+                ++r.added;
+              else if (raw[1] == '-')
+                ++r.removed;
             }
           }
         }
@@ -302,13 +311,16 @@ bool is_git_commit_command(std::string_view cmd) {
     std::vector<std::string_view> words;
     size_t i = 0;
     while (i < seg.size()) {
-      while (i < seg.size() && (seg[i] == ' ' || seg[i] == '\t')) ++i;
+      while (i < seg.size() && (seg[i] == ' ' || seg[i] == '\t'))
+        ++i;
       const size_t start = i;
-      while (i < seg.size() && seg[i] != ' ' && seg[i] != '\t') ++i;
+      while (i < seg.size() && seg[i] != ' ' && seg[i] != '\t')
+        ++i;
       if (i > start) words.push_back(seg.substr(start, i - start));
     }
     size_t w = 0;
-    while (w < words.size() && words[w].find('=') != std::string_view::npos && words[w][0] != '-') ++w;
+    while (w < words.size() && words[w].find('=') != std::string_view::npos && words[w][0] != '-')
+      ++w;
     if (w < words.size() && words[w] == "sudo") ++w;
     if (w >= words.size() || words[w] != "git") continue;
     for (++w; w < words.size(); ++w) {
@@ -368,7 +380,8 @@ LineKind LineParser::classify_and_parse(std::string_view line, size_t capacity,
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
     line.remove_suffix(1);
   size_t lead = 0;
-  while (lead < line.size() && (line[lead] == ' ' || line[lead] == '\t')) ++lead;
+  while (lead < line.size() && (line[lead] == ' ' || line[lead] == '\t'))
+    ++lead;
   line.remove_prefix(lead);
   capacity -= lead;
   if (line.empty()) return LineKind::kIgnored;
@@ -392,7 +405,8 @@ LineKind LineParser::classify_and_parse(std::string_view line, size_t capacity,
   if (!parse) {
     // Not parsed: a cheap shape check still catches torn and garbage lines.
     size_t k = 1;
-    while (k < line.size() && (line[k] == ' ' || line[k] == '\t')) ++k;
+    while (k < line.size() && (line[k] == ' ' || line[k] == '\t'))
+      ++k;
     if (line.back() != '}' || k >= line.size() || (line[k] != '"' && line[k] != '}')) {
       out_.error = "truncated or broken JSON line";
       return LineKind::kMalformed;
@@ -543,8 +557,8 @@ LineKind LineParser::parse_document(const char* data, size_t len, size_t capacit
   }
 
   // Decide what the line is.
-  const bool progress_request = type == "progress" && data_type == "agent_progress" &&
-                                data_msg.usage.present;
+  const bool progress_request =
+      type == "progress" && data_type == "agent_progress" && data_msg.usage.present;
   const bool assistant_request =
       (type == "assistant" || (type.empty() && msg.usage.present)) && msg.usage.present;
   if (assistant_request || progress_request) {
@@ -591,13 +605,15 @@ LineKind LineParser::parse_document(const char* data, size_t len, size_t capacit
   }
   if (type == "user" || msg.role == "user") {
     if (!msg.tool_result_ids.empty()) {
-      if (msg.tool_result_ids.size() != 1 || result_kind == ToolKind::kOther) return LineKind::kIgnored;
+      if (msg.tool_result_ids.size() != 1 || result_kind == ToolKind::kOther)
+        return LineKind::kIgnored;
       ToolResultLine& t = out_.result;
       t = ToolResultLine{};
       t.tool_use_id = msg.tool_result_ids.front();
       if (result_kind == ToolKind::kChange && result.present) {
         t.has_counts = true;
-        t.lines_added = result.has_patch ? result.added : (result.is_create ? result.create_lines : 0);
+        t.lines_added =
+            result.has_patch ? result.added : (result.is_create ? result.create_lines : 0);
         t.lines_removed = result.has_patch ? result.removed : 0;
       }
       t.commit_sha = std::move(result.commit_sha);

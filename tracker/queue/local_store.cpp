@@ -92,7 +92,8 @@ Status LocalStore::migrate() {
     UniqueFd rnd(::open("/dev/urandom", O_RDONLY | O_CLOEXEC));
     if (!rnd.valid() || ::read(rnd.get(), raw, sizeof raw) != static_cast<ssize_t>(sizeof raw))
       return make_error("cannot read /dev/urandom for the device id");
-    std::string device_id = sha256_hex(std::string_view(reinterpret_cast<char*>(raw), sizeof raw)).substr(0, 32);
+    std::string device_id =
+        sha256_hex(std::string_view(reinterpret_cast<char*>(raw), sizeof raw)).substr(0, 32);
     auto ins = db_.prepare(sql_text::kInsertMeta);
     if (!ins) return ins.error();
     if (auto s = ins->bind(1, std::string_view("device_id")).bind(2, device_id).run(); !s) return s;
@@ -152,8 +153,12 @@ void LocalStore::rollback() {
   (void)db_.exec("ROLLBACK");
 }
 
-Status LocalStore::savepoint() { return db_.exec("SAVEPOINT file_pass"); }
-Status LocalStore::release_savepoint() { return db_.exec("RELEASE file_pass"); }
+Status LocalStore::savepoint() {
+  return db_.exec("SAVEPOINT file_pass");
+}
+Status LocalStore::release_savepoint() {
+  return db_.exec("RELEASE file_pass");
+}
 Status LocalStore::rollback_to_savepoint() {
   if (auto s = db_.exec("ROLLBACK TO file_pass"); !s) return s;
   return db_.exec("RELEASE file_pass");
@@ -257,8 +262,10 @@ Status LocalStore::insert_tools(const UsageRecord& r, int64_t record_id, bool& a
     }
     any_new = true;
     if (t.wants_result() && !t.result_seen) {
-      const int64_t kind = static_cast<int64_t>(t.git_commit ? ToolKind::kGitCommit : ToolKind::kChange);
-      if (auto s = insert_pending_.bind(1, t.tool_use_id).bind(2, kind).bind(3, now_utc_ms()).run(); !s)
+      const int64_t kind =
+          static_cast<int64_t>(t.git_commit ? ToolKind::kGitCommit : ToolKind::kChange);
+      if (auto s = insert_pending_.bind(1, t.tool_use_id).bind(2, kind).bind(3, now_utc_ms()).run();
+          !s)
         return s;
     }
   }
@@ -293,7 +300,8 @@ Result<UpsertOutcome> LocalStore::upsert(const UsageRecord& r) {
   std::optional<Existing> existing;
   auto read_existing = [&](sql::Statement& st) -> Status {
     auto row = st.step();
-    if (row && *row) existing = Existing{st.int64(0), st.int64(1) != 0, st.int64(2), st.int64(3) != 0};
+    if (row && *row)
+      existing = Existing{st.int64(0), st.int64(1) != 0, st.int64(2), st.int64(3) != 0};
     st.reset();
     if (!row) return row.error();
     return {};
@@ -308,7 +316,8 @@ Result<UpsertOutcome> LocalStore::upsert(const UsageRecord& r) {
   }
   bool any_new_tool = false;
   if (!existing) {
-    insert_record_.bind(1, sha256_hex(r.dedupe_key).substr(0, 32));
+    const std::string uid = sha256_hex(r.dedupe_key).substr(0, 32);
+    insert_record_.bind(1, uid);
     bind_record(insert_record_, r);
     if (auto s = insert_record_.run(); !s) return s.error();
     if (auto s = insert_tools(r, db_.last_insert_rowid(), any_new_tool); !s) return s.error();
@@ -357,12 +366,15 @@ Status LocalStore::load_pending_tools(PendingTools& out) {
       return row.error();
     }
     if (!*row) break;
-    out.emplace(std::string(select_pending_.text(0)), static_cast<ToolKind>(select_pending_.int64(1)));
+    out.emplace(std::string(select_pending_.text(0)),
+                static_cast<ToolKind>(select_pending_.int64(1)));
   }
   select_pending_.reset();
   return {};
 }
 
-Result<int64_t> LocalStore::record_count() { return db_.scalar(sql_text::kCountRecords); }
+Result<int64_t> LocalStore::record_count() {
+  return db_.scalar(sql_text::kCountRecords);
+}
 
 }  // namespace codepulse::tracker

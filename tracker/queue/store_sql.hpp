@@ -11,7 +11,7 @@ inline constexpr const char* kPragmas =
     "PRAGMA synchronous=NORMAL;"
     "PRAGMA foreign_keys=ON;"
     "PRAGMA temp_store=MEMORY;"
-    "PRAGMA cache_size=-8192;";
+    "PRAGMA cache_size=-32768;";
 
 // Migration 1: files (tail offsets), records (usage), record_tools, pending results.
 inline constexpr const char* kMigration1 = R"sql(
@@ -70,7 +70,6 @@ CREATE TABLE usage_records (
   updated_ms      INTEGER NOT NULL
 );
 CREATE INDEX usage_records_message ON usage_records(message_id) WHERE message_id <> '';
-CREATE INDEX usage_records_ts ON usage_records(ts_ms);
 
 CREATE TABLE record_tools (
   tool_use_id   TEXT PRIMARY KEY,

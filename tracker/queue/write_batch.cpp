@@ -36,7 +36,8 @@ bool WriteBatch::add(UsageRecord&& r) {
   const size_t index = records_.size();
   by_key_[r.dedupe_key] = index;
   if (!r.message_id.empty()) by_message_.emplace(r.message_id, index);
-  for (size_t i = 0; i < r.tools.size(); ++i) tools_.emplace(r.tools[i].tool_use_id, std::make_pair(index, i));
+  for (size_t i = 0; i < r.tools.size(); ++i)
+    tools_.emplace(r.tools[i].tool_use_id, std::make_pair(index, i));
   records_.push_back(std::move(r));
   return false;
 }
@@ -58,9 +59,15 @@ Result<FlushCounts> WriteBatch::flush(LocalStore& store) {
     auto outcome = store.upsert(r);
     if (!outcome) return outcome.error();
     switch (*outcome) {
-      case UpsertOutcome::kInserted: ++counts.inserted; break;
-      case UpsertOutcome::kReplaced: ++counts.replaced; break;
-      case UpsertOutcome::kKept: ++counts.kept; break;
+      case UpsertOutcome::kInserted:
+        ++counts.inserted;
+        break;
+      case UpsertOutcome::kReplaced:
+        ++counts.replaced;
+        break;
+      case UpsertOutcome::kKept:
+        ++counts.kept;
+        break;
     }
   }
   records_.clear();

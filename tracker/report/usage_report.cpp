@@ -17,9 +17,9 @@ struct DimName {
   Dimension d;
   const char* name;
 };
-constexpr DimName kDims[] = {{Dimension::kModel, "model"}, {Dimension::kRepo, "repo"},
-                             {Dimension::kFile, "file"},   {Dimension::kAuthor, "author"},
-                             {Dimension::kTask, "task"},   {Dimension::kDate, "date"},
+constexpr DimName kDims[] = {{Dimension::kModel, "model"},    {Dimension::kRepo, "repo"},
+                             {Dimension::kFile, "file"},      {Dimension::kAuthor, "author"},
+                             {Dimension::kTask, "task"},      {Dimension::kDate, "date"},
                              {Dimension::kSession, "session"}};
 
 std::vector<std::string> split(std::string_view s, char sep) {
@@ -47,7 +47,8 @@ int64_t share(int64_t total, size_t n, size_t i) {
 std::vector<const ReportNode*> sorted_children(const ReportNode& n, bool by_key) {
   std::vector<const ReportNode*> v;
   v.reserve(n.children.size());
-  for (const auto& [k, c] : n.children) v.push_back(&c);
+  for (const auto& [k, c] : n.children)
+    v.push_back(&c);
   if (!by_key) {
     std::stable_sort(v.begin(), v.end(), [](const ReportNode* a, const ReportNode* b) {
       if (a->metrics.cost_nanos != b->metrics.cost_nanos)
@@ -76,7 +77,8 @@ void write_node(JsonWriter& w, const Report& r, const ReportNode& n, size_t leve
   if (!n.children.empty()) {
     w.key("children").begin_array();
     const bool by_key = r.group_by[level + 1] == Dimension::kDate;
-    for (const ReportNode* c : sorted_children(n, by_key)) write_node(w, r, *c, level + 1);
+    for (const ReportNode* c : sorted_children(n, by_key))
+      write_node(w, r, *c, level + 1);
     w.end_array();
   }
   w.end_object();
@@ -93,9 +95,11 @@ std::string csv_field(std::string_view s) {
   return out;
 }
 
-void csv_rows(const Report& r, const ReportNode& n, std::vector<std::string>& path, std::string& out) {
+void csv_rows(const Report& r, const ReportNode& n, std::vector<std::string>& path,
+              std::string& out) {
   if (n.children.empty()) {
-    for (const auto& p : path) out += csv_field(p) + ",";
+    for (const auto& p : path)
+      out += csv_field(p) + ",";
     const Metrics& m = n.metrics;
     out += std::to_string(m.input) + "," + std::to_string(m.output) + "," +
            std::to_string(m.cache_create) + "," + std::to_string(m.cache_read) + "," +
@@ -173,7 +177,8 @@ std::string with_thousands(int64_t v) {
 }
 
 Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
-  const bool want_files = std::find(q.group_by.begin(), q.group_by.end(), Dimension::kFile) != q.group_by.end();
+  const bool want_files =
+      std::find(q.group_by.begin(), q.group_by.end(), Dimension::kFile) != q.group_by.end();
   std::string sql =
       "SELECT r.model, r.repo, r.author, r.task_keys, r.ts_ms, r.session_id, r.input, r.output,"
       " r.cache_create_5m + r.cache_create_1h, r.cache_read, r.cost_nanos, r.fast";
@@ -202,8 +207,10 @@ Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
     m.output = st->int64(7);
     m.cache_create = st->int64(8);
     m.cache_read = st->int64(9);
-    if (st->is_null(10)) m.unpriced_records = 1;
-    else m.cost_nanos = st->int64(10);
+    if (st->is_null(10))
+      m.unpriced_records = 1;
+    else
+      m.cost_nanos = st->int64(10);
     m.records = 1;
     std::string model(st->text(0));
     if (st->int64(11) != 0) model += "-fast";  // as ccusage names fast-mode usage
@@ -219,12 +226,24 @@ Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
       auto& v = values[i];
       v.clear();
       switch (q.group_by[i]) {
-        case Dimension::kModel: v.push_back(model); break;
-        case Dimension::kRepo: v.emplace_back(st->text(1)); break;
-        case Dimension::kAuthor: v.emplace_back(st->text(2).empty() ? "(unknown)" : st->text(2)); break;
-        case Dimension::kSession: v.emplace_back(st->text(5)); break;
-        case Dimension::kFile: v = files; break;
-        case Dimension::kTask: v = tasks; break;
+        case Dimension::kModel:
+          v.push_back(model);
+          break;
+        case Dimension::kRepo:
+          v.emplace_back(st->text(1));
+          break;
+        case Dimension::kAuthor:
+          v.emplace_back(st->text(2).empty() ? "(unknown)" : st->text(2));
+          break;
+        case Dimension::kSession:
+          v.emplace_back(st->text(5));
+          break;
+        case Dimension::kFile:
+          v = files;
+          break;
+        case Dimension::kTask:
+          v = tasks;
+          break;
         case Dimension::kDate: {
           const int64_t ms = st->int64(4);
           const int64_t sec = (ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
@@ -238,7 +257,8 @@ Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
     // A record split over several files or tasks: tokens and cost are divided
     // into integer shares that add up exactly to the record.
     size_t parts = 1;
-    for (const auto& v : values) parts *= v.size();
+    for (const auto& v : values)
+      parts *= v.size();
     report.root.metrics.add(m);
     std::vector<size_t> idx(values.size(), 0);
     std::vector<const ReportNode*> counted;  // a record counts once per node
@@ -278,14 +298,16 @@ std::string render_json(const Report& r) {
   JsonWriter w(out);
   w.begin_object();
   w.key("group_by").begin_array();
-  for (Dimension d : r.group_by) w.value(dimension_name(d));
+  for (Dimension d : r.group_by)
+    w.value(dimension_name(d));
   w.end_array();
   w.key("totals").begin_object();
   write_metrics(w, r.root.metrics);
   w.end_object();
   w.key("rows").begin_array();
   const bool by_key = r.group_by.front() == Dimension::kDate;
-  for (const ReportNode* c : sorted_children(r.root, by_key)) write_node(w, r, *c, 0);
+  for (const ReportNode* c : sorted_children(r.root, by_key))
+    write_node(w, r, *c, 0);
   w.end_array();
   w.end_object();
   out.push_back('\n');
@@ -294,7 +316,8 @@ std::string render_json(const Report& r) {
 
 std::string render_csv(const Report& r) {
   std::string out;
-  for (Dimension d : r.group_by) out += std::string(dimension_name(d)) + ",";
+  for (Dimension d : r.group_by)
+    out += std::string(dimension_name(d)) + ",";
   out += "input,output,cache_create,cache_read,total_tokens,cost_usd,records\n";
   std::vector<std::string> path;
   csv_rows(r, r.root, path, out);
@@ -320,46 +343,56 @@ std::string render_table(const Report& r) {
     if (i) header += " > ";
     header += dimension_name(r.group_by[i]);
   }
-  const char* cols[] = {"Records", "Input", "Output", "Cache create", "Cache read", "Total tokens", "Cost"};
+  const char* cols[] = {"Records",    "Input",        "Output", "Cache create",
+                        "Cache read", "Total tokens", "Cost"};
   auto cells = [](const Metrics& m) {
-    return std::vector<std::string>{with_thousands(m.records), with_thousands(m.input),
-                                    with_thousands(m.output), with_thousands(m.cache_create),
+    return std::vector<std::string>{with_thousands(m.records),    with_thousands(m.input),
+                                    with_thousands(m.output),     with_thousands(m.cache_create),
                                     with_thousands(m.cache_read), with_thousands(m.total_tokens()),
                                     usd_cents(m.cost_nanos)};
   };
   size_t label_w = std::max<size_t>(header.size(), 5);
   std::vector<size_t> widths(7);
-  for (size_t i = 0; i < 7; ++i) widths[i] = std::string_view(cols[i]).size();
+  for (size_t i = 0; i < 7; ++i)
+    widths[i] = std::string_view(cols[i]).size();
   auto measure = [&](const std::string& label, const Metrics& m) {
     // Display width: count UTF-8 lead bytes only.
     size_t w = 0;
-    for (unsigned char c : label) w += (c & 0xC0) != 0x80;
+    for (unsigned char c : label)
+      w += (c & 0xC0) != 0x80;
     label_w = std::max(label_w, w);
     auto cs = cells(m);
-    for (size_t i = 0; i < 7; ++i) widths[i] = std::max(widths[i], cs[i].size());
+    for (size_t i = 0; i < 7; ++i)
+      widths[i] = std::max(widths[i], cs[i].size());
   };
-  for (const auto& l : lines) measure(l.label, *l.m);
+  for (const auto& l : lines)
+    measure(l.label, *l.m);
   measure("TOTAL", r.root.metrics);
   auto pad_label = [&](const std::string& s) {
     size_t w = 0;
-    for (unsigned char c : s) w += (c & 0xC0) != 0x80;
+    for (unsigned char c : s)
+      w += (c & 0xC0) != 0x80;
     return s + std::string(label_w - std::min(label_w, w), ' ');
   };
   std::string out;
   auto row = [&](const std::string& label, const std::vector<std::string>& cs) {
     out += pad_label(label);
-    for (size_t i = 0; i < cs.size(); ++i) out += "  " + std::string(widths[i] - cs[i].size(), ' ') + cs[i];
+    for (size_t i = 0; i < cs.size(); ++i)
+      out += "  " + std::string(widths[i] - cs[i].size(), ' ') + cs[i];
     out += "\n";
   };
   std::vector<std::string> head(cols, cols + 7);
   row(header, head);
   size_t total_w = label_w;
-  for (size_t w : widths) total_w += w + 2;
+  for (size_t w : widths)
+    total_w += w + 2;
   std::string rule;
-  for (size_t i = 0; i < total_w; ++i) rule += "\u2500";
+  for (size_t i = 0; i < total_w; ++i)
+    rule += "\u2500";
   rule += '\n';
   out += rule;
-  for (const auto& l : lines) row(l.label, cells(*l.m));
+  for (const auto& l : lines)
+    row(l.label, cells(*l.m));
   out += rule;
   row("TOTAL", cells(r.root.metrics));
   if (r.root.metrics.unpriced_records > 0) {

@@ -7,9 +7,15 @@
 namespace codepulse::tracker {
 namespace {
 
-bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alnum(char c) { return is_upper(c) || is_digit(c) || (c >= 'a' && c <= 'z'); }
+bool is_upper(char c) {
+  return c >= 'A' && c <= 'Z';
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_alnum(char c) {
+  return is_upper(c) || is_digit(c) || (c >= 'a' && c <= 'z');
+}
 
 // "a" is `base` or below it: returns the part below, "" for base itself.
 std::optional<std::string_view> below(std::string_view path, std::string_view base) {
@@ -33,11 +39,13 @@ std::string find_task_keys(std::string_view branch) {
       continue;
     }
     size_t j = i + 1;
-    while (j < branch.size() && (is_upper(branch[j]) || is_digit(branch[j]))) ++j;
+    while (j < branch.size() && (is_upper(branch[j]) || is_digit(branch[j])))
+      ++j;
     if (j - i >= 2 && j < branch.size() && branch[j] == '-' && j + 1 < branch.size() &&
         is_digit(branch[j + 1])) {
       size_t k = j + 1;
-      while (k < branch.size() && is_digit(branch[k])) ++k;
+      while (k < branch.size() && is_digit(branch[k]))
+        ++k;
       if (k == branch.size() || !is_alnum(branch[k])) {
         const std::string_view key = branch.substr(i, k - i);
         bool seen = false;
@@ -166,7 +174,8 @@ UsageRecord RecordBuilder::build(const RequestLine& line, const std::string& tur
     t.name = call.name;
     if (call.kind == ToolKind::kRead || call.kind == ToolKind::kChange) {
       t.path = relative_path(call.file_path, line.cwd);
-      if (!t.path.empty()) t.action = call.kind == ToolKind::kRead ? FileAction::kRead : FileAction::kChange;
+      if (!t.path.empty())
+        t.action = call.kind == ToolKind::kRead ? FileAction::kRead : FileAction::kChange;
     }
     t.git_commit = call.kind == ToolKind::kGitCommit;
     r.tools.push_back(std::move(t));

@@ -16,9 +16,9 @@ Result<ReadOutcome> LineReader::read(int fd, int64_t offset, const std::string& 
   if (buf_.size() < limits_.chunk_bytes + kPad) buf_.resize(limits_.chunk_bytes + kPad);
   ReadOutcome out;
   out.consumed_offset = offset;
-  size_t len = 0;               // bytes held in buf_ (from file offset `base`)
-  int64_t base = offset;        // file offset of buf_[0]
-  bool skipping = false;        // inside an oversized line
+  size_t len = 0;         // bytes held in buf_ (from file offset `base`)
+  int64_t base = offset;  // file offset of buf_[0]
+  bool skipping = false;  // inside an oversized line
   int64_t skip_start = 0;
   int64_t file_pos = offset;
   while (true) {
@@ -32,8 +32,9 @@ Result<ReadOutcome> LineReader::read(int fd, int64_t offset, const std::string& 
     do {
       n = ::pread(fd, buf_.data() + len, room, file_pos);
     } while (n < 0 && errno == EINTR);
-    if (n < 0) return make_error("read " + path + " at byte " + std::to_string(file_pos) + ": " +
-                                 std::strerror(errno));
+    if (n < 0)
+      return make_error("read " + path + " at byte " + std::to_string(file_pos) + ": " +
+                        std::strerror(errno));
     if (n == 0) break;
     file_pos += n;
     out.bytes_read += n;

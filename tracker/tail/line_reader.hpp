@@ -30,7 +30,7 @@ struct LineReaderCallbacks {
 struct ReadOutcome {
   int64_t consumed_offset = 0;  // just after the last consumed line
   int64_t bytes_read = 0;
-  int64_t eof_offset = 0;       // where reading met the end of the file
+  int64_t eof_offset = 0;  // where reading met the end of the file
 };
 
 class LineReader {

@@ -1,0 +1,170 @@
+// Generated corpora with a known answer: every day x model total equals the
+// generator's truth (and ccusage's, when installed); nothing of the canary
+// text reaches the store.
+#include <simdjson.h>
+
+#include <catch2/catch.hpp>
+#include <map>
+
+#include "bench/corpus/generator.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace codepulse::test;
+namespace bench = codepulse::bench;
+
+namespace {
+
+struct Row {
+  int64_t requests = 0, input = 0, output = 0, cache_create = 0, cache_read = 0;
+  std::string cost_cents;
+};
+
+std::map<std::string, Row> report_rows(const std::string& state) {
+  auto r = run(
+      {tracker_bin(), "report", "--state", state, "--group-by", "date,model", "--format", "csv"});
+  REQUIRE(r.exit_code == 0);
+  std::map<std::string, Row> rows;
+  size_t pos = r.out.find('\n') + 1;  // header
+  while (pos < r.out.size()) {
+    const size_t end = r.out.find('\n', pos);
+    std::string line = r.out.substr(pos, end - pos);
+    pos = end + 1;
+    std::vector<std::string> f;
+    size_t a = 0;
+    while (true) {
+      const size_t c = line.find(',', a);
+      f.push_back(line.substr(a, c == std::string::npos ? std::string::npos : c - a));
+      if (c == std::string::npos) break;
+      a = c + 1;
+    }
+    REQUIRE(f.size() == 9);
+    Row row;
+    row.input = std::stoll(f[2]);
+    row.output = std::stoll(f[3]);
+    row.cache_create = std::stoll(f[4]);
+    row.cache_read = std::stoll(f[5]);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", std::stod(f[7]));
+    row.cost_cents = buf;
+    row.requests = std::stoll(f[8]);
+    rows[f[0] + "|" + f[1]] = row;
+  }
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("a generated corpus totals exactly its truth per day and model", "[corpus][scan]") {
+  TempDir dir;
+  bench::CorpusOptions o;
+  o.seed = 42;
+  o.target_bytes = 12u << 20;
+  o.root = dir / "claude";
+  const bench::CorpusTruth truth = bench::generate_corpus(o);
+  const std::string state = dir / "state";
+  auto scan =
+      run({tracker_bin(), "scan", "--claude-dir", o.root, "--state", state, "--json", "--quiet"});
+  REQUIRE(scan.exit_code == 0);
+  const auto rows = report_rows(state);
+  REQUIRE(rows.size() == truth.by_day_model.size());
+  for (const auto& [key, want] : truth.by_day_model) {
+    INFO(key);
+    REQUIRE(rows.count(key) == 1);
+    const Row& got = rows.at(key);
+    CHECK(got.requests == want.requests);
+    CHECK(got.input == want.input);
+    CHECK(got.output == want.output);
+    CHECK(got.cache_create == want.cache_create);
+    CHECK(got.cache_read == want.cache_read);
+  }
+  // A second scan reads nothing and changes nothing.
+  auto again =
+      run({tracker_bin(), "scan", "--claude-dir", o.root, "--state", state, "--json", "--quiet"});
+  REQUIRE(again.exit_code == 0);
+  CHECK(again.out.find("\"bytes_read\":0,") != std::string::npos);
+  CHECK(again.out.find("\"records_new\":0,") != std::string::npos);
+  CHECK(report_rows(state).size() == rows.size());
+}
+
+TEST_CASE("a generated corpus equals ccusage per day and model, cost to the cent",
+          "[corpus][ccusage]") {
+  auto ccusage = ccusage_bin();
+  if (!ccusage) {
+    WARN("ccusage not installed (packaging/install-peers.sh); skipping");
+    return;
+  }
+  TempDir home;
+  bench::CorpusOptions o;
+  o.seed = 7;
+  o.target_bytes = 16u << 20;
+  o.root = home / ".claude";
+  bench::generate_corpus(o);
+  auto cc = run({*ccusage, "daily", "--json", "--offline"}, {"HOME=" + home.path(), "TZ=UTC"});
+  REQUIRE(cc.exit_code == 0);
+  simdjson::dom::parser parser;
+  simdjson::padded_string json(cc.out);
+  simdjson::dom::element root;
+  REQUIRE_FALSE(parser.parse(json).get(root));
+  std::map<std::string, Row> expected;
+  simdjson::dom::array days;
+  REQUIRE_FALSE(root["daily"].get_array().get(days));
+  for (auto day : days) {
+    std::string_view date;
+    REQUIRE_FALSE(day["period"].get_string().get(date));
+    simdjson::dom::array models;
+    REQUIRE_FALSE(day["modelBreakdowns"].get_array().get(models));
+    for (auto m : models) {
+      std::string_view name;
+      REQUIRE_FALSE(m["modelName"].get_string().get(name));
+      Row& r = expected[std::string(date) + "|" + std::string(name)];
+      REQUIRE_FALSE(m["inputTokens"].get_int64().get(r.input));
+      REQUIRE_FALSE(m["outputTokens"].get_int64().get(r.output));
+      REQUIRE_FALSE(m["cacheCreationTokens"].get_int64().get(r.cache_create));
+      REQUIRE_FALSE(m["cacheReadTokens"].get_int64().get(r.cache_read));
+      double cost = 0;
+      REQUIRE_FALSE(m["cost"].get_double().get(cost));
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.2f", cost);
+      r.cost_cents = buf;
+    }
+  }
+  const std::string state = home / "state";
+  auto scan = run({tracker_bin(), "scan", "--state", state, "--quiet"}, {"HOME=" + home.path()});
+  REQUIRE(scan.exit_code == 0);
+  const auto rows = report_rows(state);
+  REQUIRE(rows.size() == expected.size());
+  for (const auto& [key, want] : expected) {
+    INFO(key);
+    REQUIRE(rows.count(key) == 1);
+    const Row& got = rows.at(key);
+    CHECK(got.input == want.input);
+    CHECK(got.output == want.output);
+    CHECK(got.cache_create == want.cache_create);
+    CHECK(got.cache_read == want.cache_read);
+    CHECK(got.cost_cents == want.cost_cents);
+  }
+}
+
+TEST_CASE("no canary of a generated corpus reaches the store", "[corpus][privacy]") {
+  TempDir dir;
+  bench::CorpusOptions o;
+  o.seed = 3;
+  o.target_bytes = 4u << 20;
+  o.root = dir / "claude";
+  o.canary = "ZQXCANARYJW";
+  bench::generate_corpus(o);
+  const std::string state = dir / "state";
+  auto scan = run({tracker_bin(), "scan", "--claude-dir", o.root, "--state", state, "--quiet"});
+  REQUIRE(scan.exit_code == 0);
+  std::string all;
+  for (const auto& f : list_files(state))
+    all += read_file(f);
+  REQUIRE(all.size() > 10000);
+  CHECK(all.find("ZQXCANARYJW") == std::string::npos);
+  for (const char* format : {"table", "json", "csv"}) {
+    auto r = run({tracker_bin(), "report", "--state", state, "--group-by",
+                  "model,repo,file,author,task,date,session", "--format", format});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("ZQXCANARYJW") == std::string::npos);
+  }
+}
