@@ -67,6 +67,8 @@ Result<ScanStats> Scanner::scan_all() {
   for (const std::string& path : listing.files) {
     if (auto s = scan_file(path, stats); !s) return s.error();
   }
+  if (auto s = store_.begin(); !s) return s.error();
+  if (auto s = store_.end_bulk_load(); !s) return s.error();
   if (auto s = commit(); !s) return s.error();
   stats.unpriced_records = builder_.unknown_model_records();
   return stats;

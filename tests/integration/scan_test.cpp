@@ -258,10 +258,14 @@ TEST_CASE("tool results attach line counts and commit shas to their request", "[
                 "\n");
   const ScanStats s = f.scan();
   CHECK(s.tool_results == 2);
-  CHECK(f.sql_int("SELECT lines_added FROM record_tools WHERE tool_use_id='toolu_e'") == 2);
-  CHECK(f.sql_int("SELECT lines_removed FROM record_tools WHERE tool_use_id='toolu_e'") == 1);
-  CHECK(f.sql_int("SELECT count(*) FROM record_tools WHERE path='src/main.cpp' AND action=2") == 1);
-  CHECK(f.sql_int("SELECT count(*) FROM record_tools WHERE commit_sha='1a2b3c4'") == 1);
+  auto tool_int = [&](const std::string& what, const std::string& where) {
+    return f.sql_int("SELECT " + what + " FROM usage_records r, json_each(r.tools) t WHERE " +
+                     where);
+  };
+  CHECK(tool_int("t.value->>'added'", "t.value->>'id' = 'toolu_e'") == 2);
+  CHECK(tool_int("t.value->>'removed'", "t.value->>'id' = 'toolu_e'") == 1);
+  CHECK(tool_int("count(*)", "t.value->>'path' = 'src/main.cpp' AND t.value->>'action' = 2") == 1);
+  CHECK(tool_int("count(*)", "t.value->>'sha' = '1a2b3c4'") == 1);
   CHECK(f.sql_int("SELECT count(*) FROM usage_records WHERE turn_id='turn-1'") == 2);
   CHECK(f.sql_int("SELECT count(*) FROM pending_results") == 0);
 }

@@ -10,6 +10,7 @@
 #include "common/hashing.hpp"
 #include "common/time.hpp"
 #include "tracker/queue/store_sql.hpp"
+#include "tracker/queue/tool_codec.hpp"
 
 namespace codepulse::tracker {
 namespace {
@@ -44,14 +45,7 @@ void read_file_state(const sql::Statement& st, FileState& f) {
   f.malformed_lines = st.int64(10);
 }
 
-struct Existing {
-  int64_t id = 0;
-  bool sidechain = false;
-  int64_t total = 0;
-  bool fast = false;
-};
-
-constexpr size_t kFreshLimit = 4'000'000;  // stop remembering after this many inserts
+constexpr size_t kBulkLimit = 2'000'000;  // rows looked up in memory before indexes are built
 
 }  // namespace
 
@@ -72,7 +66,10 @@ Result<LocalStore> LocalStore::open(const std::string& state_dir) {
   if (auto s = store.prepare_all(); !s) return s.error();
   auto count = store.record_count();
   if (!count) return count.error();
-  store.fresh_ = *count == 0;
+  store.bulk_ = *count == 0;
+  // Indexes exist on any non-empty store (also after a crash mid bulk load).
+  if (auto s = store.db_.exec(store.bulk_ ? sql_text::kDropIndexes : sql_text::kCreateIndexes); !s)
+    return s.error();
   return store;
 }
 
@@ -114,20 +111,28 @@ Status LocalStore::prepare_all() {
                         {&rename_file_, sql_text::kRenameFile},
                         {&select_key_, sql_text::kSelectByKey},
                         {&select_message_, sql_text::kSelectByMessage},
+                        {&select_id_, sql_text::kSelectById},
                         {&insert_record_, sql_text::kInsertRecord},
                         {&replace_record_, sql_text::kReplaceRecord},
-                        {&bump_revision_, sql_text::kBumpRevision},
-                        {&insert_tool_, sql_text::kInsertTool},
+                        {&update_tools_, sql_text::kUpdateTools},
                         {&insert_pending_, sql_text::kInsertPending},
                         {&select_pending_, sql_text::kSelectPending},
-                        {&delete_pending_, sql_text::kDeletePending},
-                        {&apply_result_, sql_text::kApplyToolResult}};
+                        {&select_pending_record_, sql_text::kSelectPendingRecord},
+                        {&delete_pending_, sql_text::kDeletePending}};
   for (const auto& item : items) {
     auto st = db_.prepare(item.text);
     if (!st) return st.error();
     *item.st = std::move(st).value();
   }
   return {};
+}
+
+Status LocalStore::end_bulk_load() {
+  if (!bulk_) return {};
+  bulk_ = false;
+  bulk_keys_ = {};
+  bulk_messages_ = {};
+  return db_.exec(sql_text::kCreateIndexes);
 }
 
 Status LocalStore::begin() {
@@ -211,7 +216,8 @@ Status LocalStore::rename_file(const std::string& from, const std::string& to) {
   return rename_file_.bind(1, from).bind(2, to).run();
 }
 
-void LocalStore::bind_record(sql::Statement& st, const UsageRecord& r) {
+void LocalStore::bind_record(sql::Statement& st, const UsageRecord& r,
+                             const std::string& tools_json) {
   st.bind(2, r.dedupe_key)
       .bind(3, r.message_id)
       .bind(4, r.request_id)
@@ -236,40 +242,10 @@ void LocalStore::bind_record(sql::Statement& st, const UsageRecord& r) {
       .bind(23, r.branch)
       .bind(24, r.task_keys)
       .bind(25, r.turn_id)
-      .bind(26, now_utc_ms());
-}
-
-Status LocalStore::insert_tools(const UsageRecord& r, int64_t record_id, bool& any_new) {
-  for (const ToolUse& t : r.tools) {
-    insert_tool_.bind(1, t.tool_use_id)
-        .bind(2, record_id)
-        .bind(3, t.name)
-        .bind(4, t.path)
-        .bind(5, int64_t{t.action ? static_cast<int64_t>(*t.action) : 0})
-        .bind(6, int64_t{t.git_commit})
-        .bind(7, t.lines_added)
-        .bind(8, t.lines_removed)
-        .bind(9, t.commit_sha)
-        .bind(10, int64_t{t.result_seen});
-    if (auto s = insert_tool_.run(); !s) return s;
-    if (db_.changes() == 0) {
-      // Known from another copy; this copy may bring the result.
-      if (t.result_seen) {
-        if (auto s = apply_result(t.tool_use_id, t.lines_added, t.lines_removed, t.commit_sha); !s)
-          return s;
-      }
-      continue;
-    }
-    any_new = true;
-    if (t.wants_result() && !t.result_seen) {
-      const int64_t kind =
-          static_cast<int64_t>(t.git_commit ? ToolKind::kGitCommit : ToolKind::kChange);
-      if (auto s = insert_pending_.bind(1, t.tool_use_id).bind(2, kind).bind(3, now_utc_ms()).run();
-          !s)
-        return s;
-    }
-  }
-  return {};
+      .bind(26, now_utc_ms())
+      .bind(27, tools_json)
+      .bind(28, static_cast<int64_t>(fnv1a64(r.dedupe_key)))
+      .bind(29, r.message_id.empty() ? int64_t{0} : static_cast<int64_t>(fnv1a64(r.message_id)));
 }
 
 bool LocalStore::candidate_wins(bool existing_sidechain, int64_t existing_total, bool existing_fast,
@@ -279,83 +255,160 @@ bool LocalStore::candidate_wins(bool existing_sidechain, int64_t existing_total,
   return c.fast && !existing_fast;
 }
 
-bool LocalStore::certainly_new(const UsageRecord& r) const {
-  return fresh_ && !new_keys_.count(fnv1a64(r.dedupe_key)) &&
-         (r.message_id.empty() || !new_messages_.count(fnv1a64(r.message_id)));
-}
-
-void LocalStore::remember_new(const UsageRecord& r) {
-  if (!fresh_) return;
-  if (new_keys_.size() >= kFreshLimit) {
-    fresh_ = false;
-    new_keys_ = {};
-    new_messages_ = {};
-    return;
+Result<std::optional<LocalStore::Existing>> LocalStore::load_by_id(int64_t id, std::string* key,
+                                                                   std::string* message) {
+  select_id_.bind(1, id);
+  auto row = select_id_.step();
+  std::optional<Existing> out;
+  if (row && *row) {
+    out = Existing{select_id_.int64(0), select_id_.int64(1) != 0, select_id_.int64(2),
+                   select_id_.int64(3) != 0, std::string(select_id_.text(4))};
+    if (key) *key = std::string(select_id_.text(5));
+    if (message) *message = std::string(select_id_.text(6));
   }
-  new_keys_.insert(fnv1a64(r.dedupe_key));
-  if (!r.message_id.empty()) new_messages_.insert(fnv1a64(r.message_id));
+  select_id_.reset();
+  if (!row) return row.error();
+  return out;
 }
 
-Result<UpsertOutcome> LocalStore::upsert(const UsageRecord& r) {
-  std::optional<Existing> existing;
-  auto read_existing = [&](sql::Statement& st) -> Status {
+Result<std::optional<LocalStore::Existing>> LocalStore::find_existing(const UsageRecord& r) {
+  std::optional<Existing> found;
+  if (bulk_) {
+    std::string key, message;
+    auto range = bulk_keys_.equal_range(fnv1a64(r.dedupe_key));
+    for (auto it = range.first; it != range.second; ++it) {
+      auto row = load_by_id(it->second, &key, nullptr);
+      if (!row) return row.error();
+      if (*row && key == r.dedupe_key) return row;
+    }
+    if (r.message_id.empty()) return found;
+    auto mrange = bulk_messages_.equal_range(fnv1a64(r.message_id));
+    for (auto it = mrange.first; it != mrange.second; ++it) {
+      auto row = load_by_id(it->second, &key, &message);
+      if (!row) return row.error();
+      if (!*row || message != r.message_id || key == r.dedupe_key) continue;
+      if (!(*row)->sidechain && !r.sidechain) continue;
+      // Same order as the indexed query: main-session rows first, then oldest.
+      if (!found || (found->sidechain && !(*row)->sidechain) ||
+          (found->sidechain == (*row)->sidechain && (*row)->id < found->id))
+        found = std::move(*row);
+    }
+    return found;
+  }
+  auto read = [&](sql::Statement& st) -> Status {
     auto row = st.step();
     if (row && *row)
-      existing = Existing{st.int64(0), st.int64(1) != 0, st.int64(2), st.int64(3) != 0};
+      found = Existing{st.int64(0), st.int64(1) != 0, st.int64(2), st.int64(3) != 0,
+                       std::string(st.text(4))};
     st.reset();
     if (!row) return row.error();
     return {};
   };
-  if (!certainly_new(r)) {
-    select_key_.bind(1, r.dedupe_key);
-    if (auto s = read_existing(select_key_); !s) return s.error();
-    if (!existing && !r.message_id.empty()) {
-      select_message_.bind(1, r.message_id).bind(2, r.dedupe_key).bind(3, int64_t{r.sidechain});
-      if (auto s = read_existing(select_message_); !s) return s.error();
-    }
+  select_key_.bind(1, static_cast<int64_t>(fnv1a64(r.dedupe_key))).bind(2, r.dedupe_key);
+  if (auto s = read(select_key_); !s) return s.error();
+  if (!found && !r.message_id.empty()) {
+    select_message_.bind(1, static_cast<int64_t>(fnv1a64(r.message_id)))
+        .bind(2, r.message_id)
+        .bind(3, r.dedupe_key)
+        .bind(4, int64_t{r.sidechain});
+    if (auto s = read(select_message_); !s) return s.error();
   }
-  bool any_new_tool = false;
-  if (!existing) {
+  return found;
+}
+
+Status LocalStore::note_pending(const std::vector<ToolUse>& tools, int64_t record_id) {
+  for (const ToolUse& t : tools) {
+    if (!t.wants_result() || t.result_seen) continue;
+    const int64_t kind =
+        static_cast<int64_t>(t.git_commit ? ToolKind::kGitCommit : ToolKind::kChange);
+    if (auto s = insert_pending_.bind(1, t.tool_use_id)
+                     .bind(2, record_id)
+                     .bind(3, kind)
+                     .bind(4, now_utc_ms())
+                     .run();
+        !s)
+      return s;
+  }
+  return {};
+}
+
+Result<UpsertOutcome> LocalStore::upsert(const UsageRecord& r) {
+  auto existing = find_existing(r);
+  if (!existing) return existing.error();
+  if (!*existing) {
     const std::string uid = sha256_hex(r.dedupe_key).substr(0, 32);
+    const std::string tools = encode_tools(r.tools);
     insert_record_.bind(1, uid);
-    bind_record(insert_record_, r);
+    bind_record(insert_record_, r, tools);
     if (auto s = insert_record_.run(); !s) return s.error();
-    if (auto s = insert_tools(r, db_.last_insert_rowid(), any_new_tool); !s) return s.error();
-    remember_new(r);
+    const int64_t id = db_.last_insert_rowid();
+    if (bulk_) {
+      bulk_keys_.emplace(fnv1a64(r.dedupe_key), id);
+      if (!r.message_id.empty()) bulk_messages_.emplace(fnv1a64(r.message_id), id);
+      if (bulk_keys_.size() >= kBulkLimit) {
+        if (auto s = end_bulk_load(); !s) return s.error();
+      }
+    }
+    if (auto s = note_pending(r.tools, id); !s) return s.error();
     return UpsertOutcome::kInserted;
   }
-  if (candidate_wins(existing->sidechain, existing->total, existing->fast, r)) {
-    replace_record_.bind(1, existing->id);
-    bind_record(replace_record_, r);
+  Existing& e = **existing;
+  auto stored_tools = decode_tools(e.tools_json);
+  if (!stored_tools)
+    return make_error(db_.path() + ": record " + std::to_string(e.id) + ": " +
+                      stored_tools.error().message);
+  std::vector<ToolUse> tools = std::move(stored_tools).value();
+  const bool tools_changed = merge_tools(tools, r.tools);
+  if (candidate_wins(e.sidechain, e.total, e.fast, r)) {
+    const std::string json = encode_tools(tools);
+    replace_record_.bind(1, e.id);
+    bind_record(replace_record_, r, json);
     if (auto s = replace_record_.run(); !s) return s.error();
-    if (auto s = insert_tools(r, existing->id, any_new_tool); !s) return s.error();
+    if (bulk_) {
+      bulk_keys_.emplace(fnv1a64(r.dedupe_key), e.id);
+      if (!r.message_id.empty()) bulk_messages_.emplace(fnv1a64(r.message_id), e.id);
+    }
+    if (auto s = note_pending(tools, e.id); !s) return s.error();
     return UpsertOutcome::kReplaced;
   }
   // The stored copy stays; tool calls seen only in this copy still join it.
-  if (auto s = insert_tools(r, existing->id, any_new_tool); !s) return s.error();
-  if (any_new_tool) {
-    if (auto s = bump_revision_.bind(1, existing->id).bind(2, now_utc_ms()).run(); !s)
+  if (tools_changed) {
+    const std::string json = encode_tools(tools);
+    if (auto s = update_tools_.bind(1, e.id).bind(2, json).bind(3, now_utc_ms()).run(); !s)
       return s.error();
+    if (auto s = note_pending(tools, e.id); !s) return s.error();
   }
   return UpsertOutcome::kKept;
 }
 
 Status LocalStore::apply_tool_result(const ToolResultLine& t) {
-  return apply_result(t.tool_use_id, t.lines_added, t.lines_removed, t.commit_sha);
-}
-
-Status LocalStore::apply_result(std::string_view tool_use_id, int64_t added, int64_t removed,
-                                std::string_view commit_sha) {
-  apply_result_.bind(1, tool_use_id).bind(2, added).bind(3, removed).bind(4, commit_sha);
-  auto row = apply_result_.step();
+  select_pending_record_.bind(1, t.tool_use_id);
+  auto row = select_pending_record_.step();
   std::optional<int64_t> record_id;
-  if (row && *row) record_id = apply_result_.int64(0);
-  apply_result_.reset();
+  if (row && *row) record_id = select_pending_record_.int64(0);
+  select_pending_record_.reset();
   if (!row) return row.error();
-  if (record_id) {
-    if (auto s = bump_revision_.bind(1, *record_id).bind(2, now_utc_ms()).run(); !s) return s;
+  if (!record_id) return {};  // never seen, or already resolved
+  auto existing = load_by_id(*record_id, nullptr, nullptr);
+  if (!existing) return existing.error();
+  if (*existing) {
+    auto tools = decode_tools((*existing)->tools_json);
+    if (!tools)
+      return make_error(db_.path() + ": record " + std::to_string(*record_id) + ": " +
+                        tools.error().message);
+    for (ToolUse& tool : *tools) {
+      if (tool.tool_use_id != t.tool_use_id || tool.result_seen) continue;
+      tool.result_seen = true;
+      tool.lines_added = t.lines_added;
+      tool.lines_removed = t.lines_removed;
+      tool.commit_sha = t.commit_sha;
+      const std::string json = encode_tools(*tools);
+      if (auto s = update_tools_.bind(1, *record_id).bind(2, json).bind(3, now_utc_ms()).run(); !s)
+        return s;
+      break;
+    }
   }
-  return delete_pending_.bind(1, tool_use_id).run();
+  return delete_pending_.bind(1, t.tool_use_id).run();
 }
 
 Status LocalStore::load_pending_tools(PendingTools& out) {

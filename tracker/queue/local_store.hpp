@@ -6,7 +6,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
+#include <vector>
 
 #include "common/record.hpp"
 #include "common/result.hpp"
@@ -40,6 +41,10 @@ class LocalStore {
   Status savepoint();
   Status release_savepoint();
   Status rollback_to_savepoint();
+  // An empty store is filled without lookup indexes (lookups go through
+  // memory); this builds them. Called at the end of a scan, and on its own
+  // when the in-memory lookup grows large.
+  Status end_bulk_load();
 
   Result<std::optional<FileState>> file_state(const std::string& path);
   Result<std::optional<FileState>> file_by_identity(int64_t dev, int64_t ino);
@@ -53,7 +58,7 @@ class LocalStore {
   // sidechain replay; then the larger token total; then the one with speed.
   static bool candidate_wins(bool existing_sidechain, int64_t existing_total, bool existing_fast,
                              const UsageRecord& candidate);
-  // Lines added/removed or a commit sha for a tool call seen earlier.
+  // Lines added/removed or a commit sha for a tool call stored earlier.
   Status apply_tool_result(const ToolResultLine& result);
   Status load_pending_tools(PendingTools& out);
 
@@ -62,26 +67,30 @@ class LocalStore {
   sql::Database& database() { return db_; }
 
  private:
+  struct Existing {
+    int64_t id = 0;
+    bool sidechain = false;
+    int64_t total = 0;
+    bool fast = false;
+    std::string tools_json;
+  };
   explicit LocalStore(sql::Database db) : db_(std::move(db)) {}
   Status prepare_all();
   Status migrate();
-  Status insert_tools(const UsageRecord& r, int64_t record_id, bool& any_new);
-  Status apply_result(std::string_view tool_use_id, int64_t added, int64_t removed,
-                      std::string_view commit_sha);
-  bool certainly_new(const UsageRecord& r) const;
-  void remember_new(const UsageRecord& r);
-  void bind_record(sql::Statement& st, const UsageRecord& r);
+  void bind_record(sql::Statement& st, const UsageRecord& r, const std::string& tools_json);
+  Result<std::optional<Existing>> find_existing(const UsageRecord& r);
+  Result<std::optional<Existing>> load_by_id(int64_t id, std::string* key, std::string* message);
+  Status note_pending(const std::vector<ToolUse>& tools, int64_t record_id);
 
   sql::Database db_;
   bool in_txn_ = false;
-  // While a store that started empty fills up (a first scan), keys and
-  // message ids inserted so far are remembered by hash, so a request never
-  // seen needs no lookup. A hash match only means "look it up".
-  bool fresh_ = false;
-  std::unordered_set<uint64_t> new_keys_, new_messages_;
+  // Bulk load into an empty store: dedupe key and message id hashes -> row ids.
+  bool bulk_ = false;
+  std::unordered_multimap<uint64_t, int64_t> bulk_keys_, bulk_messages_;
   sql::Statement select_file_, select_file_identity_, upsert_file_, rename_file_;
-  sql::Statement select_key_, select_message_, insert_record_, replace_record_, bump_revision_;
-  sql::Statement insert_tool_, insert_pending_, select_pending_, delete_pending_, apply_result_;
+  sql::Statement select_key_, select_message_, select_id_, insert_record_, replace_record_;
+  sql::Statement update_tools_, insert_pending_, select_pending_, select_pending_record_,
+      delete_pending_;
 };
 
 }  // namespace codepulse::tracker

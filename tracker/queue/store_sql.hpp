@@ -13,7 +13,7 @@ inline constexpr const char* kPragmas =
     "PRAGMA temp_store=MEMORY;"
     "PRAGMA cache_size=-32768;";
 
-// Migration 1: files (tail offsets), records (usage), record_tools, pending results.
+// Migration 1: tail offsets, usage records (tool calls as a JSON array), pending results.
 inline constexpr const char* kMigration1 = R"sql(
 CREATE TABLE tracker_meta (
   key   TEXT PRIMARY KEY,
@@ -40,8 +40,10 @@ CREATE INDEX tail_files_identity ON tail_files(dev, ino);
 CREATE TABLE usage_records (
   id              INTEGER PRIMARY KEY,
   record_uid      TEXT NOT NULL,
-  dedupe_key      TEXT NOT NULL UNIQUE,
+  dedupe_key      TEXT NOT NULL,
+  key_hash        INTEGER NOT NULL,
   message_id      TEXT NOT NULL,
+  message_hash    INTEGER NOT NULL,
   request_id      TEXT NOT NULL,
   ts_ms           INTEGER NOT NULL,
   session_id      TEXT NOT NULL,
@@ -64,33 +66,32 @@ CREATE TABLE usage_records (
   branch          TEXT NOT NULL,
   task_keys       TEXT NOT NULL,
   turn_id         TEXT NOT NULL,
+  tools           TEXT NOT NULL,
   revision        INTEGER NOT NULL DEFAULT 1,
   shipped_revision INTEGER NOT NULL DEFAULT 0,
   created_ms      INTEGER NOT NULL,
   updated_ms      INTEGER NOT NULL
 );
-CREATE INDEX usage_records_message ON usage_records(message_id) WHERE message_id <> '';
 
-CREATE TABLE record_tools (
-  tool_use_id   TEXT PRIMARY KEY,
-  record_id     INTEGER NOT NULL REFERENCES usage_records(id) ON DELETE CASCADE,
-  name          TEXT NOT NULL,
-  path          TEXT NOT NULL,
-  action        INTEGER NOT NULL,
-  git_commit    INTEGER NOT NULL,
-  lines_added   INTEGER NOT NULL DEFAULT 0,
-  lines_removed INTEGER NOT NULL DEFAULT 0,
-  commit_sha    TEXT NOT NULL DEFAULT '',
-  result_seen   INTEGER NOT NULL DEFAULT 0
-) WITHOUT ROWID;
-CREATE INDEX record_tools_record ON record_tools(record_id);
-
+-- Tool calls waiting for their result (lines changed, commit sha) when a
+-- file pass ended before the result line was written.
 CREATE TABLE pending_results (
   tool_use_id TEXT PRIMARY KEY,
+  record_id   INTEGER NOT NULL,
   kind        INTEGER NOT NULL,
   created_ms  INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql";
+
+// Lookup indexes on 64-bit hashes of the dedupe key and message id (the text
+// is compared on lookup). An empty store is filled without them and they are
+// built once at the end, which is several times faster than growing them.
+inline constexpr const char* kCreateIndexes =
+    "CREATE INDEX IF NOT EXISTS usage_records_key ON usage_records(key_hash);"
+    "CREATE INDEX IF NOT EXISTS usage_records_message ON usage_records(message_hash)"
+    " WHERE message_hash <> 0;";
+inline constexpr const char* kDropIndexes =
+    "DROP INDEX IF EXISTS usage_records_key; DROP INDEX IF EXISTS usage_records_message;";
 
 inline constexpr const char* kSelectFile =
     "SELECT path, dev, ino, size, mtime_ns, offset, head_len, head_hash, turn_id, lines,"
@@ -108,43 +109,41 @@ inline constexpr const char* kUpsertFile =
 inline constexpr const char* kRenameFile = "UPDATE tail_files SET path = ?2 WHERE path = ?1";
 
 inline constexpr const char* kSelectByKey =
-    "SELECT id, sidechain, input + output + cache_create_5m + cache_create_1h + cache_read, fast"
-    " FROM usage_records WHERE dedupe_key = ?1";
+    "SELECT id, sidechain, input + output + cache_create_5m + cache_create_1h + cache_read, fast,"
+    " tools FROM usage_records WHERE key_hash = ?1 AND dedupe_key = ?2";
 // A sidechain replay shares message.id with the original but not requestId.
 inline constexpr const char* kSelectByMessage =
-    "SELECT id, sidechain, input + output + cache_create_5m + cache_create_1h + cache_read, fast"
-    " FROM usage_records WHERE message_id = ?1 AND message_id <> '' AND dedupe_key <> ?2"
-    " AND (sidechain = 1 OR ?3 = 1) ORDER BY sidechain ASC, id ASC LIMIT 1";
+    "SELECT id, sidechain, input + output + cache_create_5m + cache_create_1h + cache_read, fast,"
+    " tools FROM usage_records WHERE message_hash = ?1 AND message_id = ?2 AND dedupe_key <> ?3"
+    " AND (sidechain = 1 OR ?4 = 1) ORDER BY sidechain ASC, id ASC LIMIT 1";
+inline constexpr const char* kSelectById =
+    "SELECT id, sidechain, input + output + cache_create_5m + cache_create_1h + cache_read, fast,"
+    " tools, dedupe_key, message_id FROM usage_records WHERE id = ?1";
 
 inline constexpr const char* kInsertRecord =
     "INSERT INTO usage_records (record_uid, dedupe_key, message_id, request_id, ts_ms, session_id,"
     " sidechain, agent_id, model, input, output, cache_create_5m, cache_create_1h, cache_read,"
     " web_search, fast, cost_nanos, long_context, price_version, cc_version, author, repo, branch,"
-    " task_keys, turn_id, created_ms, updated_ms)"
+    " task_keys, turn_id, created_ms, updated_ms, tools, key_hash, message_hash)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-    " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?26)";
+    " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?26, ?27, ?28, ?29)";
 inline constexpr const char* kReplaceRecord =
     "UPDATE usage_records SET dedupe_key=?2, message_id=?3, request_id=?4, ts_ms=?5,"
     " session_id=?6, sidechain=?7, agent_id=?8, model=?9, input=?10, output=?11,"
     " cache_create_5m=?12, cache_create_1h=?13, cache_read=?14, web_search=?15, fast=?16,"
     " cost_nanos=?17, long_context=?18, price_version=?19, cc_version=?20, author=?21, repo=?22,"
-    " branch=?23, task_keys=?24, turn_id=?25, revision=revision+1, updated_ms=?26 WHERE id=?1";
-inline constexpr const char* kBumpRevision =
-    "UPDATE usage_records SET revision = revision + 1, updated_ms = ?2 WHERE id = ?1";
+    " branch=?23, task_keys=?24, turn_id=?25, updated_ms=?26, tools=?27, key_hash=?28,"
+    " message_hash=?29, revision=revision+1 WHERE id=?1";
+inline constexpr const char* kUpdateTools =
+    "UPDATE usage_records SET tools = ?2, revision = revision + 1, updated_ms = ?3 WHERE id = ?1";
 
-inline constexpr const char* kInsertTool =
-    "INSERT OR IGNORE INTO record_tools (tool_use_id, record_id, name, path, action, git_commit,"
-    " lines_added, lines_removed, commit_sha, result_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-    " ?9, ?10)";
 inline constexpr const char* kInsertPending =
-    "INSERT OR IGNORE INTO pending_results (tool_use_id, kind, created_ms) VALUES (?1, ?2, ?3)";
+    "INSERT OR REPLACE INTO pending_results (tool_use_id, record_id, kind, created_ms)"
+    " VALUES (?1, ?2, ?3, ?4)";
 inline constexpr const char* kSelectPending = "SELECT tool_use_id, kind FROM pending_results";
+inline constexpr const char* kSelectPendingRecord =
+    "SELECT record_id FROM pending_results WHERE tool_use_id = ?1";
 inline constexpr const char* kDeletePending = "DELETE FROM pending_results WHERE tool_use_id = ?1";
-inline constexpr const char* kPrunePending = "DELETE FROM pending_results WHERE created_ms < ?1";
-inline constexpr const char* kApplyToolResult =
-    "UPDATE record_tools SET lines_added = ?2, lines_removed = ?3,"
-    " commit_sha = CASE WHEN ?4 <> '' THEN ?4 ELSE commit_sha END, result_seen = 1"
-    " WHERE tool_use_id = ?1 AND result_seen = 0 RETURNING record_id";
 
 inline constexpr const char* kSelectMeta = "SELECT value FROM tracker_meta WHERE key = ?1";
 inline constexpr const char* kInsertMeta =

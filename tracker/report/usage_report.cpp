@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 
 #include "common/json_writer.hpp"
 #include "common/pricing.hpp"
 #include "common/time.hpp"
+#include "tracker/queue/tool_codec.hpp"
 
 namespace codepulse::tracker {
 namespace {
@@ -182,14 +184,7 @@ Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
   std::string sql =
       "SELECT r.model, r.repo, r.author, r.task_keys, r.ts_ms, r.session_id, r.input, r.output,"
       " r.cache_create_5m + r.cache_create_1h, r.cache_read, r.cost_nanos, r.fast";
-  if (want_files) {
-    // Files the request changed; if none, files it read (docs/ATTRIBUTION.md).
-    sql +=
-        ", (SELECT group_concat(path, char(31)) FROM (SELECT DISTINCT path FROM record_tools t"
-        " WHERE t.record_id = r.id AND t.action = 2 AND t.path <> '' ORDER BY path)),"
-        " (SELECT group_concat(path, char(31)) FROM (SELECT DISTINCT path FROM record_tools t"
-        " WHERE t.record_id = r.id AND t.action = 1 AND t.path <> '' ORDER BY path))";
-  }
+  if (want_files) sql += ", r.tools";
   sql += " FROM usage_records r WHERE r.ts_ms >= ?1 AND r.ts_ms < ?2";
   auto st = db.prepare(sql);
   if (!st) return st.error();
@@ -216,8 +211,16 @@ Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
     if (st->int64(11) != 0) model += "-fast";  // as ccusage names fast-mode usage
     std::vector<std::string> files;
     if (want_files) {
-      files = split(st->text(12), '\x1f');
-      if (files.empty()) files = split(st->text(13), '\x1f');
+      // Files the request changed; if none, files it read (docs/PRIVACY.md).
+      auto tools = decode_tools(st->text(12));
+      if (!tools) return tools.error();
+      std::set<std::string> changed, read;
+      for (const ToolUse& t : *tools) {
+        if (t.path.empty() || !t.action) continue;
+        (*t.action == FileAction::kChange ? changed : read).insert(t.path);
+      }
+      const std::set<std::string>& chosen = changed.empty() ? read : changed;
+      files.assign(chosen.begin(), chosen.end());
       if (files.empty()) files.push_back(kNoFile);
     }
     std::vector<std::string> tasks = split(st->text(3), ',');

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Cold and warm scan of a generated corpus, against ccusage on the same bytes.
+# Usage: bench/scan_vs_ccusage.sh [SIZE, default 1G] [SEED, default 1]
+# Needs a Release build in build/ and ccusage (packaging/install-peers.sh).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+size="${1:-1G}"
+seed="${2:-1}"
+work="${BENCH_DIR:-/tmp/codepulse-bench}"
+tracker="$root/build/bin/codepulse-tracker"
+gen="$root/build/bin/codepulse-gen-corpus"
+ccusage="${CODEPULSE_CCUSAGE:-$root/build/peers/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage}"
+
+corpus="$work/corpus-$size-$seed"
+if [ ! -d "$corpus/.claude/projects" ]; then
+  rm -rf "$corpus"
+  "$gen" --out "$corpus/.claude" --bytes "$size" --seed "$seed" --truth "$corpus/truth.json"
+fi
+bytes=$(du -sb "$corpus/.claude/projects" | cut -f1)
+echo "corpus: $corpus/.claude/projects ($bytes bytes)"
+cat $(find "$corpus/.claude/projects" -type f) > /dev/null   # warm the page cache: all runs read from memory
+
+measure() {  # label, command...: prints CPU seconds (user+sys), elapsed, peak RSS
+  local label="$1"; shift
+  /usr/bin/time -f "%U %S %e %M" -o "$work/time.txt" "$@" > "$work/out.txt" 2>/dev/null
+  read -r user sys elapsed rss < "$work/time.txt"
+  printf "%-34s cpu %6.2f s (user %.2f + sys %.2f)  elapsed %6.2f s  peak RSS %4d MiB\n" \
+    "$label" "$(echo "$user + $sys" | bc)" "$user" "$sys" "$elapsed" "$((rss / 1024))"
+}
+
+for run in 1 2 3; do
+  rm -rf "$work/state"
+  measure "codepulse scan (cold) #$run" "$tracker" scan --claude-dir "$corpus/.claude" --state "$work/state" --quiet
+done
+measure "codepulse scan (nothing new)" "$tracker" scan --claude-dir "$corpus/.claude" --state "$work/state" --quiet
+measure "codepulse report date,model" "$tracker" report --state "$work/state" --format json
+if [ -x "$ccusage" ]; then
+  for run in 1 2 3; do
+    measure "ccusage daily --offline #$run" env HOME="$corpus" TZ=UTC "$ccusage" daily --json --offline
+  done
+else
+  echo "ccusage not found at $ccusage (run packaging/install-peers.sh)"
+fi
+measure "cat of the same bytes" sh -c "cat \$(find '$corpus/.claude/projects' -type f) > /dev/null"

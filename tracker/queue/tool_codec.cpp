@@ -1,0 +1,79 @@
+#include "tracker/queue/tool_codec.hpp"
+
+#include <simdjson.h>
+
+#include "common/json_writer.hpp"
+
+namespace codepulse::tracker {
+
+std::string encode_tools(const std::vector<ToolUse>& tools) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_array();
+  for (const ToolUse& t : tools) {
+    w.begin_object()
+        .field("id", t.tool_use_id)
+        .field("name", t.name)
+        .field("path", t.path)
+        .field("action", int64_t{t.action ? static_cast<int64_t>(*t.action) : 0})
+        .field("commit", int64_t{t.git_commit})
+        .field("seen", int64_t{t.result_seen})
+        .field("added", t.lines_added)
+        .field("removed", t.lines_removed)
+        .field("sha", t.commit_sha)
+        .end_object();
+  }
+  w.end_array();
+  return out;
+}
+
+Result<std::vector<ToolUse>> decode_tools(std::string_view json) {
+  std::vector<ToolUse> tools;
+  if (json.empty() || json == "[]") return tools;
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(json);
+  simdjson::dom::array arr;
+  if (parser.parse(padded).get_array().get(arr))
+    return make_error("stored tool calls are not a JSON array");
+  for (simdjson::dom::element e : arr) {
+    ToolUse t;
+    std::string_view s;
+    int64_t action = 0, commit = 0, seen = 0;
+    if (e["id"].get_string().get(s)) return make_error("stored tool call without id");
+    t.tool_use_id = std::string(s);
+    if (!e["name"].get_string().get(s)) t.name = std::string(s);
+    if (!e["path"].get_string().get(s)) t.path = std::string(s);
+    if (!e["sha"].get_string().get(s)) t.commit_sha = std::string(s);
+    if (e["action"].get_int64().get(action) || e["commit"].get_int64().get(commit) ||
+        e["seen"].get_int64().get(seen) || e["added"].get_int64().get(t.lines_added) ||
+        e["removed"].get_int64().get(t.lines_removed))
+      return make_error("stored tool call " + t.tool_use_id + " lacks a count");
+    if (action == 1 || action == 2) t.action = static_cast<FileAction>(action);
+    t.git_commit = commit != 0;
+    t.result_seen = seen != 0;
+    tools.push_back(std::move(t));
+  }
+  return tools;
+}
+
+bool merge_tools(std::vector<ToolUse>& into, const std::vector<ToolUse>& from) {
+  bool changed = false;
+  for (const ToolUse& t : from) {
+    ToolUse* same = nullptr;
+    for (ToolUse& mine : into)
+      if (mine.tool_use_id == t.tool_use_id) same = &mine;
+    if (!same) {
+      into.push_back(t);
+      changed = true;
+    } else if (t.result_seen && !same->result_seen) {
+      same->result_seen = true;
+      same->lines_added = t.lines_added;
+      same->lines_removed = t.lines_removed;
+      same->commit_sha = t.commit_sha;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+}  // namespace codepulse::tracker
