@@ -25,7 +25,7 @@ measure() {  # label, command...: prints CPU seconds (user+sys), elapsed, peak R
   /usr/bin/time -f "%U %S %e %M" -o "$work/time.txt" "$@" > "$work/out.txt" 2>/dev/null
   read -r user sys elapsed rss < "$work/time.txt"
   printf "%-34s cpu %6.2f s (user %.2f + sys %.2f)  elapsed %6.2f s  peak RSS %4d MiB\n" \
-    "$label" "$(echo "$user + $sys" | bc)" "$user" "$sys" "$elapsed" "$((rss / 1024))"
+    "$label" "$(awk "BEGIN{print $user + $sys}")" "$user" "$sys" "$elapsed" "$((rss / 1024))"
 }
 
 for run in 1 2 3; do
