@@ -151,6 +151,47 @@ Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
   int64_t last_end = state.offset;
   std::string turn = state.turn_id;
 
+  auto advance = [&](int64_t end_offset) {
+    uncommitted_bytes_ += end_offset - last_end;
+    last_end = end_offset;
+    if (batch_.size() >= options_.max_batch_records) {
+      if (auto s = flush(stats); !s) {
+        failure = s;
+        return;
+      }
+    }
+    if (uncommitted_bytes_ >= options_.commit_every_bytes) {
+      // Offsets commit with the records they produced.
+      state.offset = end_offset;
+      state.turn_id = turn;
+      state.size = end_offset;
+      if (auto s = flush(stats); !s) {
+        failure = s;
+        return;
+      }
+      if (auto s = store_.save_file_state(state); !s) {
+        failure = s;
+        return;
+      }
+      if (auto s = store_.release_savepoint(); !s) {
+        failure = s;
+        return;
+      }
+      if (auto s = commit(); !s) {
+        failure = s;
+        return;
+      }
+      if (auto s = store_.begin(); !s) {
+        failure = s;
+        return;
+      }
+      if (auto s = store_.savepoint(); !s) {
+        failure = s;
+        return;
+      }
+    }
+  };
+
   auto handle = [&](std::string_view line, size_t capacity, int64_t end_offset) {
     if (!failure) return;
     ++stats.lines;
@@ -195,49 +236,30 @@ Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
       case LineKind::kIgnored:
         break;
     }
-    uncommitted_bytes_ += end_offset - last_end;
-    last_end = end_offset;
-    if (batch_.size() >= options_.max_batch_records) {
-      if (auto s = flush(stats); !s) {
-        failure = s;
-        return;
-      }
-    }
-    if (uncommitted_bytes_ >= options_.commit_every_bytes) {
-      // Offsets commit with the records they produced.
-      state.offset = end_offset;
-      state.turn_id = turn;
-      state.size = end_offset;
-      if (auto s = flush(stats); !s) {
-        failure = s;
-        return;
-      }
-      if (auto s = store_.save_file_state(state); !s) {
-        failure = s;
-        return;
-      }
-      if (auto s = store_.release_savepoint(); !s) {
-        failure = s;
-        return;
-      }
-      if (auto s = commit(); !s) {
-        failure = s;
-        return;
-      }
-      if (auto s = store_.begin(); !s) {
-        failure = s;
-        return;
-      }
-      if (auto s = store_.savepoint(); !s) {
-        failure = s;
-        return;
-      }
-    }
+    advance(end_offset);
   };
 
   LineReaderCallbacks cb;
+  cb.classify = [&](std::string_view line) {
+    const LineClass c = classify_line(line, *pending_);
+    return LineVerdict{c == LineClass::kParse, static_cast<uint8_t>(c)};
+  };
   cb.on_line = handle;
+  cb.on_skipped = [&](uint8_t code, int64_t start, int64_t end_offset) {
+    if (!failure) return;
+    ++stats.lines;
+    ++state.lines;
+    const auto c = static_cast<LineClass>(code);
+    if (c != LineClass::kSkip) {
+      ++stats.malformed_lines;
+      ++state.malformed_lines;
+      report(path, "byte " + std::to_string(start) + ": malformed line: " + line_class_error(c),
+             problems_here);
+    }
+    advance(end_offset);
+  };
   cb.on_oversized = [&](int64_t start, int64_t length) {
+    last_end = start + length + 1;
     ++stats.malformed_lines;
     ++state.malformed_lines;
     report(path,
@@ -253,7 +275,13 @@ Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
     simdjson::dom::element el;
     if (validator.parse(tail.data(), tail.size(), false).get(el)) return false;
     const int64_t end = last_end + static_cast<int64_t>(tail.size());
-    handle(tail, capacity, end);
+    if (classify_line(tail, *pending_) == LineClass::kParse) {
+      handle(tail, capacity, end);
+    } else {
+      ++stats.lines;
+      ++state.lines;
+      advance(end);
+    }
     return true;
   };
 

@@ -15,7 +15,19 @@ struct Harness {
   LineParser parser;
   PendingTools pending;
   std::string buf;
+  ParsedLine skipped;
+  // As the scanner does: classify, then parse what the classifier keeps.
   const ParsedLine& parse(const std::string& line) {
+    switch (classify_line(line, pending)) {
+      case LineClass::kParse:
+        break;
+      case LineClass::kSkip:
+        skipped.kind = LineKind::kIgnored;
+        return skipped;
+      default:
+        skipped.kind = LineKind::kMalformed;
+        return skipped;
+    }
     buf = line;
     buf.append(simdjson::SIMDJSON_PADDING, '\0');
     return parser.parse(std::string_view(buf.data(), line.size()), buf.size(), pending);

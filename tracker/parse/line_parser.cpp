@@ -366,17 +366,38 @@ std::string tool_count_name(std::string_view name, std::string_view skill) {
   return std::string(name);
 }
 
-const ParsedLine& LineParser::parse(std::string_view line, size_t capacity,
-                                    const PendingTools& pending) {
-  out_.kind = LineKind::kIgnored;
-  out_.error.clear();
-  out_.prompt_uuid.clear();
-  out_.kind = classify_and_parse(line, capacity, pending);
-  return out_;
+LineClass classify_line(std::string_view line, const PendingTools& pending) {
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+    line.remove_suffix(1);
+  size_t lead = 0;
+  while (lead < line.size() && (line[lead] == ' ' || line[lead] == '\t'))
+    ++lead;
+  line.remove_prefix(lead);
+  if (line.empty()) return LineClass::kSkip;
+  if (line.front() != '{') return LineClass::kNotObject;
+  const bool small = line.size() <= kSmallLine;
+  const std::string_view head = small ? line : line.substr(0, kHeadWindow);
+  const std::string_view tail = small ? line : line.substr(line.size() - kTailWindow);
+  if (const std::string_view tid = find_tool_use_id(head); !tid.empty()) {
+    // A tool result: needed only for tools whose result we track.
+    if (pending.find(tid) != pending.end()) return LineClass::kParse;
+  } else if (contains(tail, "\"usage\"") || (!small && contains(line, "\"usage\"")) ||
+             contains(head, "\"user\"")) {
+    return LineClass::kParse;  // a request, or maybe a prompt that starts a turn
+  }
+  // Not parsed: a cheap shape check still catches torn and garbage lines.
+  size_t k = 1;
+  while (k < line.size() && (line[k] == ' ' || line[k] == '\t'))
+    ++k;
+  if (line.back() != '}' || k >= line.size() || (line[k] != '"' && line[k] != '}'))
+    return LineClass::kBroken;
+  return LineClass::kSkip;
 }
 
-LineKind LineParser::classify_and_parse(std::string_view line, size_t capacity,
-                                        const PendingTools& pending) {
+const ParsedLine& LineParser::parse(std::string_view line, size_t capacity,
+                                    const PendingTools& pending) {
+  out_.error.clear();
+  out_.prompt_uuid.clear();
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
     line.remove_suffix(1);
   size_t lead = 0;
@@ -384,46 +405,28 @@ LineKind LineParser::classify_and_parse(std::string_view line, size_t capacity,
     ++lead;
   line.remove_prefix(lead);
   capacity -= lead;
-  if (line.empty()) return LineKind::kIgnored;
-  if (line.front() != '{') {
-    out_.error = "not a JSON object";
-    return LineKind::kMalformed;
-  }
-  const bool small = line.size() <= kSmallLine;
-  const std::string_view head = small ? line : line.substr(0, kHeadWindow);
-  const std::string_view tail = small ? line : line.substr(line.size() - kTailWindow);
-
-  bool parse = false;
-  if (const std::string_view tid = find_tool_use_id(head); !tid.empty()) {
-    // A tool result: needed only for tools whose result we track.
-    parse = pending.count(std::string(tid)) > 0;
-  } else if (contains(tail, "\"usage\"") || (!small && contains(line, "\"usage\""))) {
-    parse = true;
-  } else if (contains(head, "\"user\"")) {
-    parse = true;  // maybe a prompt that starts a turn
-  }
-  if (!parse) {
-    // Not parsed: a cheap shape check still catches torn and garbage lines.
-    size_t k = 1;
-    while (k < line.size() && (line[k] == ' ' || line[k] == '\t'))
-      ++k;
-    if (line.back() != '}' || k >= line.size() || (line[k] != '"' && line[k] != '}')) {
-      out_.error = "truncated or broken JSON line";
-      return LineKind::kMalformed;
-    }
-    return LineKind::kIgnored;
-  }
-  LineKind kind = parse_document(line.data(), line.size(), capacity, pending);
-  if (kind == LineKind::kMalformed && out_.error == "invalid UTF-8") {
+  out_.kind = parse_document(line.data(), line.size(), capacity, pending);
+  if (out_.kind == LineKind::kMalformed && out_.error == "invalid UTF-8") {
     // A corrupt byte inside some text must not lose the request around it:
     // parse a copy with invalid bytes replaced (only ids and numbers are kept).
     repaired_ = replace_invalid_utf8(line);
     const size_t len = repaired_.size();
     repaired_.append(simdjson::SIMDJSON_PADDING, ' ');
     out_.error.clear();
-    kind = parse_document(repaired_.data(), len, repaired_.size(), pending);
+    out_.kind = parse_document(repaired_.data(), len, repaired_.size(), pending);
   }
-  return kind;
+  return out_;
+}
+
+const char* line_class_error(LineClass c) {
+  switch (c) {
+    case LineClass::kNotObject:
+      return "not a JSON object";
+    case LineClass::kBroken:
+      return "truncated or broken JSON line";
+    default:
+      return "";
+  }
 }
 
 LineKind LineParser::parse_document(const char* data, size_t len, size_t capacity,

@@ -63,17 +63,35 @@ struct ParsedLine {
   std::string error;  // for kMalformed / kInvalid: what is wrong (never line content)
 };
 
-// Kinds of the tool calls whose results we still wait for, by tool_use id.
-using PendingTools = std::unordered_map<std::string, ToolKind>;
+// Kinds of the tool calls whose results we still wait for, by tool_use id;
+// looked up by string_view without allocating.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using PendingTools = std::unordered_map<std::string, ToolKind, StringHash, std::equal_to<>>;
+
+// What a line needs, decided from a few markers without parsing it.
+enum class LineClass : uint8_t {
+  kSkip,       // carries nothing we need (or is blank)
+  kParse,      // a request, a prompt, or the result of a tool we wait for
+  kNotObject,  // does not start with '{'
+  kBroken,     // torn or garbage
+};
+
+// Pure and allocation-free: it may run on memory that can vanish (a mapped
+// file that shrinks), see tail/line_reader.cpp.
+LineClass classify_line(std::string_view line, const PendingTools& pending);
+const char* line_class_error(LineClass c);
 
 class LineParser {
  public:
-  // `line` excludes the newline; bytes up to line.data() + capacity must be
-  // readable (capacity >= line.size() + simdjson::SIMDJSON_PADDING).
+  // Parses a line classify_line() marked kParse. `line` excludes the newline;
+  // bytes up to line.data() + capacity must be readable (capacity >=
+  // line.size() + simdjson::SIMDJSON_PADDING).
   const ParsedLine& parse(std::string_view line, size_t capacity, const PendingTools& pending);
 
  private:
-  LineKind classify_and_parse(std::string_view line, size_t capacity, const PendingTools& pending);
   LineKind parse_document(const char* data, size_t len, size_t capacity,
                           const PendingTools& pending);
   ParsedLine out_;

@@ -1,18 +1,149 @@
 #include "tracker/tail/line_reader.hpp"
 
+#include <setjmp.h>
+#include <signal.h>
 #include <simdjson.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 
 namespace codepulse::tracker {
+namespace {
+
+constexpr size_t kPad = simdjson::SIMDJSON_PADDING;
+
+// The one piece of process-wide state in the tracker: a SIGBUS handler that
+// jumps back into the reader whose mapped file shrank. It only acts while this
+// thread is inside read_mapped(); any other SIGBUS keeps its default action.
+thread_local sigjmp_buf* t_mapped_read = nullptr;
+
+void on_sigbus(int sig, siginfo_t*, void*) {
+  if (t_mapped_read) siglongjmp(*t_mapped_read, 1);
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
+void install_sigbus_guard() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction sa {};
+    sa.sa_sigaction = on_sigbus;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;  // not blocked after the jump
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGBUS, &sa, nullptr);
+  });
+}
+
+struct Mapping {
+  void* addr = MAP_FAILED;
+  size_t len = 0;
+  ~Mapping() {
+    if (addr != MAP_FAILED) ::munmap(addr, len);
+  }
+};
+
+}  // namespace
 
 LineReader::LineReader(TailLimits limits) : limits_(limits) {}
 
 Result<ReadOutcome> LineReader::read(int fd, int64_t offset, const std::string& path,
                                      const LineReaderCallbacks& cb) {
-  constexpr size_t kPad = simdjson::SIMDJSON_PADDING;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && st.st_size - offset >= static_cast<int64_t>(limits_.map_min_bytes)) {
+    bool mapped = false;
+    auto r = read_mapped(fd, offset, st.st_size, path, cb, mapped);
+    if (mapped) return r;  // else: mapping refused, read by copying
+  }
+  return read_copying(fd, offset, path, cb);
+}
+
+Result<ReadOutcome> LineReader::read_mapped(int fd, int64_t offset, int64_t size,
+                                            const std::string& path, const LineReaderCallbacks& cb,
+                                            bool& mapped) {
+  install_sigbus_guard();
+  const int64_t page = ::sysconf(_SC_PAGESIZE);
+  const int64_t aligned = offset - offset % page;
+  Mapping map;
+  map.len = static_cast<size_t>(size - aligned);
+  map.addr = ::mmap(nullptr, map.len, PROT_READ, MAP_SHARED, fd, aligned);
+  if (map.addr == MAP_FAILED) return ReadOutcome{};
+  mapped = true;
+  ::madvise(map.addr, map.len, MADV_SEQUENTIAL);
+  MappedScan m;
+  m.base = static_cast<const char*>(map.addr);
+  m.end = m.base + map.len;
+  m.pos = m.base + (offset - aligned);
+  m.aligned = aligned;
+  m.out.consumed_offset = offset;
+  m.out.eof_offset = size;
+  m.out.bytes_read = size - offset;
+  sigjmp_buf jump;
+  if (sigsetjmp(jump, 0) != 0) {
+    t_mapped_read = nullptr;
+    return make_error("read " + path + ": the file shrank while it was being read");
+  }
+  t_mapped_read = &jump;
+  scan_mapped(m, jump, cb);
+  t_mapped_read = nullptr;
+  return m.out;
+}
+
+void LineReader::scan_mapped(MappedScan& m, sigjmp_buf& jump, const LineReaderCallbacks& cb) {
+  // Everything here may fault if the file shrinks. Only memchr, the
+  // classifier and memcpy touch the mapping, and none of them leaves anything
+  // half-done that a jump out of them could break; callbacks run disarmed,
+  // on copies.
+  auto file_offset = [&](const char* p) { return m.aligned + (p - m.base); };
+  auto disarmed = [&](auto&& fn) {
+    t_mapped_read = nullptr;
+    fn();
+    t_mapped_read = &jump;
+  };
+  auto copy_out = [&](const char* from, size_t len) {
+    if (buf_.size() < len + kPad) disarmed([&] { buf_.resize(len + kPad); });
+    std::memcpy(buf_.data(), from, len);
+  };
+  while (m.pos < m.end) {
+    const char* nl =
+        static_cast<const char*>(std::memchr(m.pos, '\n', static_cast<size_t>(m.end - m.pos)));
+    if (!nl) break;
+    const size_t len = static_cast<size_t>(nl - m.pos);
+    const int64_t start_off = file_offset(m.pos), end_off = file_offset(nl + 1);
+    if (len > limits_.max_line_bytes) {
+      disarmed([&] { cb.on_oversized(start_off, static_cast<int64_t>(len)); });
+    } else {
+      const LineVerdict v = cb.classify(std::string_view(m.pos, len));
+      if (v.keep) {
+        copy_out(m.pos, len);
+        disarmed([&] { cb.on_line(std::string_view(buf_.data(), len), buf_.size(), end_off); });
+      } else {
+        disarmed([&] { cb.on_skipped(v.code, start_off, end_off); });
+      }
+    }
+    m.pos = nl + 1;
+    m.out.consumed_offset = file_offset(m.pos);
+  }
+  if (m.pos < m.end) {
+    const size_t len = static_cast<size_t>(m.end - m.pos);
+    const int64_t start_off = file_offset(m.pos);
+    if (len > limits_.max_line_bytes) {
+      disarmed([&] { cb.on_oversized(start_off, static_cast<int64_t>(len)); });
+    } else if (cb.on_unterminated) {
+      copy_out(m.pos, len);
+      bool taken = false;
+      disarmed(
+          [&] { taken = cb.on_unterminated(std::string_view(buf_.data(), len), buf_.size()); });
+      if (taken) m.out.consumed_offset = m.out.eof_offset;
+    }
+  }
+}
+
+Result<ReadOutcome> LineReader::read_copying(int fd, int64_t offset, const std::string& path,
+                                             const LineReaderCallbacks& cb) {
   if (buf_.size() < limits_.chunk_bytes + kPad) buf_.resize(limits_.chunk_bytes + kPad);
   ReadOutcome out;
   out.consumed_offset = offset;
@@ -43,15 +174,21 @@ Result<ReadOutcome> LineReader::read(int fd, int64_t offset, const std::string& 
     while (true) {
       const void* nl = std::memchr(buf_.data() + start, '\n', len - start);
       if (!nl) break;
-      const size_t end = static_cast<size_t>(static_cast<const char*>(nl) - buf_.data());
+      const size_t stop = static_cast<size_t>(static_cast<const char*>(nl) - buf_.data());
       if (skipping) {
-        cb.on_oversized(skip_start, base + static_cast<int64_t>(end) - skip_start);
+        cb.on_oversized(skip_start, base + static_cast<int64_t>(stop) - skip_start);
         skipping = false;
       } else {
-        cb.on_line(std::string_view(buf_.data() + start, end - start), buf_.size() - start,
-                   base + static_cast<int64_t>(end) + 1);
+        const LineVerdict v = cb.classify(std::string_view(buf_.data() + start, stop - start));
+        if (v.keep) {
+          cb.on_line(std::string_view(buf_.data() + start, stop - start), buf_.size() - start,
+                     base + static_cast<int64_t>(stop) + 1);
+        } else {
+          cb.on_skipped(v.code, base + static_cast<int64_t>(start),
+                        base + static_cast<int64_t>(stop) + 1);
+        }
       }
-      start = end + 1;
+      start = stop + 1;
       out.consumed_offset = base + static_cast<int64_t>(start);
     }
     // Keep the unfinished line at the front of the buffer.
