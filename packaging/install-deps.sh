@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential g++ cmake pkg-config git ca-certificates
   libboost1.81-dev libssl-dev libsimdjson-dev libsqlite3-dev libzstd-dev catch2
+  libtomlplusplus-dev
   sqlite3 tzdata time
 )
 

@@ -54,6 +54,7 @@ class Scanner {
   Status commit();
 
   const std::vector<Problem>& problems() const { return problems_; }
+  void clear_problems() { problems_.clear(); }
 
  private:
   Status process_lines(int fd, const std::string& path, FileState& state, ScanStats& stats);

@@ -183,7 +183,7 @@ TEST_CASE("bad flags and values get one clear line and exit code 2", "[cli]") {
       {{"frobnicate"}, "unknown command 'frobnicate'"},
       {{"scan", "--bogus"}, "unknown option '--bogus'"},
       {{"scan", "--state"}, "option '--state' needs a value"},
-      {{"scan", "--max-line-bytes", "12"}, "--max-line-bytes: expected a number"},
+      {{"scan", "--max-line-bytes", "12"}, "--max-line-bytes: key 'max_line_bytes': expected a size"},
       {{"report", "--group-by", "model,colour"}, "unknown dimension 'colour'"},
       {{"report", "--group-by", "model,model"}, "dimension 'model' given twice"},
       {{"report", "--format", "xml"}, "--format: expected table, json or csv"},

@@ -3,10 +3,12 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -122,6 +124,76 @@ CommandResult run(const std::vector<std::string>& argv, const std::vector<std::s
   ::waitpid(pid, &status, 0);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
+}
+
+Process::Process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                 const std::string& log_prefix, int64_t fsize_limit)
+    : err_path_(log_prefix + ".err") {
+  const std::string out_path = log_prefix + ".out";
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int err = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    for (const auto& kv : env)
+      ::putenv(const_cast<char*>(kv.c_str()));
+    if (fsize_limit >= 0) {
+      ::signal(SIGXFSZ, SIG_IGN);
+      rlimit lim{static_cast<rlim_t>(fsize_limit), RLIM_INFINITY};
+      ::setrlimit(RLIMIT_FSIZE, &lim);
+    }
+    std::vector<char*> args;
+    for (const auto& a : argv)
+      args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    ::_exit(127);
+  }
+}
+
+void Process::allow_file_size() {
+  rlimit lim{RLIM_INFINITY, RLIM_INFINITY};
+  ::prlimit(pid_, RLIMIT_FSIZE, &lim, nullptr);
+}
+
+Process::~Process() {
+  if (running()) {
+    ::kill(pid_, SIGKILL);
+    wait(5000);
+  }
+}
+
+void Process::signal(int sig) {
+  if (pid_ > 0 && status_ < 0) ::kill(pid_, sig);
+}
+
+bool Process::running() {
+  if (status_ >= 0 || pid_ <= 0) return false;
+  int st = 0;
+  const pid_t r = ::waitpid(pid_, &st, WNOHANG);
+  if (r == pid_) {
+    status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return false;
+  }
+  return true;
+}
+
+int Process::wait(int timeout_ms) {
+  eventually(timeout_ms, [&] { return !running(); });
+  return status_;
+}
+
+std::string Process::err() const {
+  return read_file(err_path_);
+}
+
+bool eventually(int timeout_ms, const std::function<bool()>& check) {
+  for (int waited = 0;; waited += 20) {
+    if (check()) return true;
+    if (waited >= timeout_ms) return false;
+    ::usleep(20'000);
+  }
 }
 
 std::string tracker_bin() {

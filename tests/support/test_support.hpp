@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,33 @@ struct CommandResult {
 };
 // Runs argv (no shell) with extra environment entries "K=V" added.
 CommandResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
+
+// A child process left running: output goes to files in `log_dir`.
+class Process {
+ public:
+  // fsize_limit >= 0: the child's soft RLIMIT_FSIZE (SIGXFSZ ignored), to
+  // simulate a full disk; raise it again with allow_file_size().
+  Process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+          const std::string& log_prefix, int64_t fsize_limit = -1);
+  void allow_file_size();
+  ~Process();  // kills it (SIGKILL) if still running
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+  int pid() const { return pid_; }
+  void signal(int sig);
+  // Exit code (or 128 + signal), or -1 when it did not end within timeout_ms.
+  int wait(int timeout_ms);
+  bool running();
+  std::string err() const;  // what it wrote to stderr so far
+
+ private:
+  int pid_ = -1;
+  int status_ = -1;
+  std::string err_path_;
+};
+
+// Polls `check` every 20 ms until it holds or timeout_ms passes.
+bool eventually(int timeout_ms, const std::function<bool()>& check);
 
 std::string tracker_bin();
 std::string source_dir();

@@ -162,6 +162,45 @@ Result<std::vector<std::string>> find_projects_dirs(const Environment& env,
   return dirs;
 }
 
+std::vector<std::string> candidate_projects_dirs(const Environment& env,
+                                                 const std::vector<std::string>& explicit_dirs) {
+  std::vector<std::string> out;
+  auto add = [&](const std::string& root) {
+    const std::string r = strip_trailing_slash(expand_home(root, env.home));
+    const size_t slash = r.rfind('/');
+    const bool is_projects = r.substr(slash == std::string::npos ? 0 : slash + 1) == "projects";
+    const std::string p = is_projects ? r : r + "/projects";
+    if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+  };
+  if (!explicit_dirs.empty()) {
+    for (const auto& d : explicit_dirs) {
+      const std::string e = strip_trailing_slash(expand_home(d, env.home));
+      // A folder of transcripts given directly is watched as it is.
+      if (is_dir(e) && projects_of(e).empty()) {
+        if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(e);
+      } else {
+        add(e);
+      }
+    }
+    return out;
+  }
+  if (env.claude_config_dir) {
+    std::string list = *env.claude_config_dir;
+    size_t pos = 0;
+    while (pos <= list.size()) {
+      size_t comma = list.find(',', pos);
+      if (comma == std::string::npos) comma = list.size();
+      const std::string entry = trim(list.substr(pos, comma - pos));
+      pos = comma + 1;
+      if (!entry.empty()) add(entry);
+    }
+    return out;
+  }
+  add((env.xdg_config_home ? *env.xdg_config_home : env.home + "/.config") + "/claude");
+  add(env.home + "/.claude");
+  return out;
+}
+
 Listing list_transcripts(const std::vector<std::string>& projects_dirs) {
   Listing out;
   std::set<std::pair<dev_t, ino_t>> seen_files;

@@ -23,6 +23,11 @@ struct Problem {
 Result<std::vector<std::string>> find_projects_dirs(const Environment& env,
                                                     const std::vector<std::string>& explicit_dirs);
 
+// The projects folders to watch, whether they exist yet or not (a first-ever
+// Claude Code run creates them): the same places as find_projects_dirs().
+std::vector<std::string> candidate_projects_dirs(const Environment& env,
+                                                 const std::vector<std::string>& explicit_dirs);
+
 struct Listing {
   std::vector<std::string> files;  // sorted; each (device, inode) once
   std::vector<Problem> problems;   // unreadable folders, folders named *.jsonl, ...

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "common/c_handles.hpp"
@@ -49,6 +50,10 @@ constexpr size_t kBulkLimit = 2'000'000;  // rows looked up in memory before ind
 
 }  // namespace
 
+Status LocalStore::prepare_state_dir(const std::string& state_dir) {
+  return make_private_dir(state_dir);
+}
+
 Result<LocalStore> LocalStore::open(const std::string& state_dir) {
   if (auto s = make_private_dir(state_dir); !s) return s.error();
   const std::string path = state_dir + "/tracker.db";
@@ -71,6 +76,42 @@ Result<LocalStore> LocalStore::open(const std::string& state_dir) {
   if (auto s = store.db_.exec(store.bulk_ ? sql_text::kDropIndexes : sql_text::kCreateIndexes); !s)
     return s.error();
   return store;
+}
+
+Result<LocalStore> LocalStore::open_recovering(const std::string& state_dir,
+                                               std::string& moved_to) {
+  const std::string path = state_dir + "/tracker.db";
+  std::string why;
+  {
+    auto store = open(state_dir);
+    if (store) {
+      auto st = store->db_.prepare("PRAGMA quick_check(1)");
+      if (!st) {
+        why = st.error().message;
+      } else if (auto row = st->step(); !row) {
+        why = row.error().message;
+      } else if (*row && st->text(0) != "ok") {
+        why = std::string(st->text(0));
+      } else {
+        return store;
+      }
+    } else {
+      why = store.error().message;
+    }
+    const bool corrupt = why.find("malformed") != std::string::npos ||
+                         why.find("not a database") != std::string::npos ||
+                         why.find("corrupt") != std::string::npos;
+    if (!corrupt || why.find("cannot create") != std::string::npos) return make_error(why);
+  }
+  // Closed above; move the file and its WAL aside, keep them for inspection.
+  moved_to = path + ".corrupt-" + std::to_string(now_utc_ms());
+  if (::rename(path.c_str(), moved_to.c_str()) != 0)
+    return make_error("database " + path + " is corrupt (" + why +
+                      ") and cannot be moved aside: " + std::strerror(errno));
+  for (const char* suffix : {"-wal", "-shm"})
+    (void)::rename((path + suffix).c_str(), (moved_to + suffix).c_str());
+  moved_to += " (" + why + ")";
+  return open(state_dir);
 }
 
 Status LocalStore::migrate() {
@@ -428,6 +469,91 @@ Status LocalStore::load_pending_tools(PendingTools& out) {
 
 Result<int64_t> LocalStore::record_count() {
   return db_.scalar(sql_text::kCountRecords);
+}
+
+Result<QueueStats> LocalStore::queue_stats() {
+  QueueStats q;
+  auto st = db_.prepare(sql_text::kQueueStats);
+  if (!st) return st.error();
+  auto row = st->step();
+  if (!row) return row.error();
+  if (*row) {
+    q.records = st->int64(0);
+    q.unshipped = st->int64(1);
+    q.oldest_unshipped_ms = st->opt_int64(2);
+  }
+  auto used = db_.scalar(sql_text::kUsedBytes);
+  if (!used) return used.error();
+  q.used_bytes = *used;
+  auto meta = db_.prepare(
+      "SELECT key, CAST(value AS INTEGER) FROM tracker_meta WHERE key IN"
+      " ('evicted_shipped', 'evicted_unshipped', 'expired')");
+  if (!meta) return meta.error();
+  while (true) {
+    auto r = meta->step();
+    if (!r) return r.error();
+    if (!*r) break;
+    const std::string_view key = meta->text(0);
+    int64_t& slot = key == "evicted_shipped" ? q.evicted_shipped
+                    : key == "expired"       ? q.expired
+                                             : q.evicted_unshipped;
+    slot = meta->int64(1);
+  }
+  return q;
+}
+
+Result<BoundsOutcome> LocalStore::enforce_bounds(int64_t max_bytes, int64_t retention_cutoff_ms) {
+  BoundsOutcome out;
+  auto run_counted = [&](const char* sql, int64_t arg, int64_t& counter) -> Status {
+    auto st = db_.prepare(sql);
+    if (!st) return st.error();
+    st->bind(1, arg);
+    if (auto s = st->run(); !s) return s;
+    counter += db_.changes();
+    return {};
+  };
+  if (auto s = run_counted(sql_text::kDeleteExpired, retention_cutoff_ms, out.expired); !s)
+    return s.error();
+  constexpr int64_t kChunk = 500;
+  while (true) {
+    auto used = db_.scalar(sql_text::kUsedBytes);
+    if (!used) return used.error();
+    if (*used <= max_bytes) break;
+    const int64_t before = out.evicted_shipped + out.evicted_unshipped;
+    if (auto s = run_counted(sql_text::kEvictOldestShipped, kChunk, out.evicted_shipped); !s)
+      return s.error();
+    if (out.evicted_shipped + out.evicted_unshipped == before) {
+      if (auto s = run_counted(sql_text::kEvictOldestUnshipped, kChunk, out.evicted_unshipped); !s)
+        return s.error();
+    }
+    if (out.evicted_shipped + out.evicted_unshipped == before) break;  // nothing left to remove
+  }
+  if (out.expired + out.evicted_shipped + out.evicted_unshipped == 0) return out;
+  if (auto s = db_.exec(sql_text::kDeleteOrphanPending); !s) return s.error();
+  auto add = db_.prepare(sql_text::kAddCounter);
+  if (!add) return add.error();
+  const std::pair<const char*, int64_t> counters[] = {{"expired", out.expired},
+                                                      {"evicted_shipped", out.evicted_shipped},
+                                                      {"evicted_unshipped", out.evicted_unshipped}};
+  for (const auto& [key, n] : counters) {
+    if (n == 0) continue;
+    const std::string value = std::to_string(n);
+    if (auto s = add->bind(1, std::string_view(key)).bind(2, value).run(); !s) return s.error();
+  }
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> LocalStore::files_with_problems() {
+  std::vector<std::pair<std::string, int64_t>> out;
+  auto st = db_.prepare(sql_text::kFilesWithProblems);
+  if (!st) return st.error();
+  while (true) {
+    auto r = st->step();
+    if (!r) return r.error();
+    if (!*r) break;
+    out.emplace_back(std::string(st->text(0)), st->int64(1));
+  }
+  return out;
 }
 
 }  // namespace codepulse::tracker

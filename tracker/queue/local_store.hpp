@@ -29,10 +29,30 @@ struct FileState {
 
 enum class UpsertOutcome { kInserted, kReplaced, kKept };
 
+struct QueueStats {
+  int64_t records = 0;
+  int64_t unshipped = 0;
+  std::optional<int64_t> oldest_unshipped_ms;
+  int64_t used_bytes = 0;  // pages in use, not free pages of the file
+  int64_t evicted_shipped = 0, evicted_unshipped = 0, expired = 0;
+};
+
+struct BoundsOutcome {
+  int64_t expired = 0;            // shipped records past retention
+  int64_t evicted_shipped = 0;    // removed to stay under the byte bound
+  int64_t evicted_unshipped = 0;  // removed to stay under the byte bound: data lost
+};
+
 class LocalStore {
  public:
   // Creates state_dir (0700) and tracker.db (0600) when missing; migrates.
   static Result<LocalStore> open(const std::string& state_dir);
+  // Creates the state folder (0700) and its parents when missing.
+  static Status prepare_state_dir(const std::string& state_dir);
+  // As open(), after an integrity check: a corrupt database is moved aside
+  // (tracker.db.corrupt-<time>, named in `moved_to`) and a new one is made; the
+  // logs that still exist are then read again from the start.
+  static Result<LocalStore> open_recovering(const std::string& state_dir, std::string& moved_to);
 
   Status begin();
   Status commit();
@@ -63,6 +83,13 @@ class LocalStore {
   Status load_pending_tools(PendingTools& out);
 
   Result<int64_t> record_count();
+  Result<QueueStats> queue_stats();
+  // Keeps the store under max_bytes: shipped records older than
+  // retention_cutoff_ms go first, then the oldest shipped ones, and only then
+  // the oldest unshipped ones. Every removal is counted (tracker_meta).
+  Result<BoundsOutcome> enforce_bounds(int64_t max_bytes, int64_t retention_cutoff_ms);
+  // Per file: malformed lines seen so far.
+  Result<std::vector<std::pair<std::string, int64_t>>> files_with_problems();
   const std::string& db_path() const { return db_.path(); }
   sql::Database& database() { return db_; }
 

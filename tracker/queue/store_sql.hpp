@@ -89,9 +89,11 @@ CREATE TABLE pending_results (
 inline constexpr const char* kCreateIndexes =
     "CREATE INDEX IF NOT EXISTS usage_records_key ON usage_records(key_hash);"
     "CREATE INDEX IF NOT EXISTS usage_records_message ON usage_records(message_hash)"
-    " WHERE message_hash <> 0;";
+    " WHERE message_hash <> 0;"
+    "CREATE INDEX IF NOT EXISTS usage_records_ts ON usage_records(ts_ms);";
 inline constexpr const char* kDropIndexes =
-    "DROP INDEX IF EXISTS usage_records_key; DROP INDEX IF EXISTS usage_records_message;";
+    "DROP INDEX IF EXISTS usage_records_key; DROP INDEX IF EXISTS usage_records_message;"
+    "DROP INDEX IF EXISTS usage_records_ts;";
 
 inline constexpr const char* kSelectFile =
     "SELECT path, dev, ino, size, mtime_ns, offset, head_len, head_hash, turn_id, lines,"
@@ -144,6 +146,29 @@ inline constexpr const char* kSelectPending = "SELECT tool_use_id, kind FROM pen
 inline constexpr const char* kSelectPendingRecord =
     "SELECT record_id FROM pending_results WHERE tool_use_id = ?1";
 inline constexpr const char* kDeletePending = "DELETE FROM pending_results WHERE tool_use_id = ?1";
+
+// The queue: a record is unshipped while the collector has not acknowledged
+// its current revision.
+inline constexpr const char* kQueueStats =
+    "SELECT count(*), coalesce(sum(shipped_revision < revision), 0),"
+    " min(CASE WHEN shipped_revision < revision THEN ts_ms END) FROM usage_records";
+inline constexpr const char* kUsedBytes =
+    "SELECT (p.page_count - f.freelist_count) * s.page_size"
+    " FROM pragma_page_count() p, pragma_freelist_count() f, pragma_page_size() s";
+inline constexpr const char* kDeleteExpired =
+    "DELETE FROM usage_records WHERE shipped_revision >= revision AND ts_ms < ?1";
+inline constexpr const char* kEvictOldestShipped =
+    "DELETE FROM usage_records WHERE id IN (SELECT id FROM usage_records"
+    " WHERE shipped_revision >= revision ORDER BY ts_ms LIMIT ?1)";
+inline constexpr const char* kEvictOldestUnshipped =
+    "DELETE FROM usage_records WHERE id IN (SELECT id FROM usage_records ORDER BY ts_ms LIMIT ?1)";
+inline constexpr const char* kDeleteOrphanPending =
+    "DELETE FROM pending_results WHERE record_id NOT IN (SELECT id FROM usage_records)";
+inline constexpr const char* kAddCounter =
+    "INSERT INTO tracker_meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET"
+    " value = CAST(value AS INTEGER) + CAST(?2 AS INTEGER)";
+inline constexpr const char* kFilesWithProblems =
+    "SELECT path, malformed_lines FROM tail_files WHERE malformed_lines > 0 ORDER BY path";
 
 inline constexpr const char* kSelectMeta = "SELECT value FROM tracker_meta WHERE key = ?1";
 inline constexpr const char* kInsertMeta =

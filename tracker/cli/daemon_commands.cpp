@@ -1,0 +1,182 @@
+// codepulse-tracker run | status | config show: the background service and
+// what it says about itself.
+#include <sys/stat.h>
+
+#include <cstdio>
+
+#include "common/json_writer.hpp"
+#include "common/time.hpp"
+#include "tracker/cli/commands.hpp"
+#include "tracker/cli/options.hpp"
+#include "tracker/daemon/daemon.hpp"
+#include "tracker/daemon/instance_lock.hpp"
+#include "tracker/daemon/logger.hpp"
+#include "tracker/daemon/status_file.hpp"
+#include "tracker/queue/local_store.hpp"
+#include "tracker/report/usage_report.hpp"
+
+namespace codepulse::tracker {
+namespace {
+
+std::string age(int64_t ms) {
+  const int64_t s = ms / 1000;
+  if (s < 120) return std::to_string(s) + " s";
+  if (s < 7200) return std::to_string(s / 60) + " min";
+  if (s < 172800) return std::to_string(s / 3600) + " h";
+  return std::to_string(s / 86400) + " days";
+}
+
+}  // namespace
+
+int run_daemon_command(const Environment& env, const std::vector<std::string>& argv) {
+  const auto specs = with_config_flags({{"help", false, false, "show this help"}});
+  auto args = Args::parse(argv, specs);
+  if (!args) return fail(args.error().message, kExitUsage);
+  if (args->has("help")) {
+    std::puts(
+        format_help("Usage: codepulse-tracker run [--config FILE] [OPTIONS]\n\n"
+                    "Runs in the foreground as the background service: watches the Claude Code "
+                    "folders and stores what is new within a second. SIGTERM/SIGINT stop it, "
+                    "SIGHUP reloads the configuration.",
+                    specs)
+            .c_str());
+    return kExitOk;
+  }
+  if (!args->positional().empty())
+    return fail("run takes no arguments: " + args->positional()[0], kExitUsage);
+  auto config = load_config(*args, env);
+  if (!config) return fail(config.error().message, kExitUsage);
+  auto options = daemon_options(*config, env);
+  if (!options) return fail(options.error().message, kExitUsage);
+  auto prices = load_prices(*config);
+  if (!prices) return fail(prices.error().message, kExitUsage);
+  auto level = parse_log_level(config->str("log_level"));
+  if (!level) return fail(level.error().message, kExitUsage);
+  auto log = Logger::open(config->str("log_file"), *level, config->num("log_rate_limit"));
+  if (!log) return fail(log.error().message);
+  // The state folder must exist before the lock file is taken in it.
+  if (auto s = LocalStore::prepare_state_dir(options->state_dir); !s)
+    return fail(s.error().message);
+  Logger& logger = *log;
+  const Args parsed = *args;
+  ReloadFn reload = [&env, parsed, &logger]() -> Result<DaemonOptions> {
+    auto fresh = load_config(parsed, env);
+    if (!fresh) return fresh.error();
+    auto lv = parse_log_level(fresh->str("log_level"));
+    if (!lv) return lv.error();
+    logger.set_level(*lv);
+    return daemon_options(*fresh, env);
+  };
+  return run_daemon(env, std::move(options).value(), logger, *prices, reload);
+}
+
+int run_status_command(const Environment& env, const std::vector<std::string>& argv) {
+  const auto specs =
+      with_config_flags({{"json", false, false, "print the status as one JSON object"},
+                         {"help", false, false, "show this help"}});
+  auto args = Args::parse(argv, specs);
+  if (!args) return fail(args.error().message, kExitUsage);
+  if (args->has("help")) {
+    std::puts(format_help("Usage: codepulse-tracker status [--json] [OPTIONS]\n\nWhether the "
+                          "service runs, what it watches, and the state of the local queue.",
+                          specs)
+                  .c_str());
+    return kExitOk;
+  }
+  auto config = load_config(*args, env);
+  if (!config) return fail(config.error().message, kExitUsage);
+  const std::string state_dir = config->str("state_dir");
+  struct stat st {};
+  if (::stat((state_dir + "/tracker.db").c_str(), &st) != 0)
+    return fail("no local store at " + state_dir + "; run 'codepulse-tracker scan' or 'run' first");
+  const auto pid = InstanceLock::holder(state_dir);
+  auto daemon = read_status(state_dir);
+  auto store = LocalStore::open(state_dir);
+  if (!store) return fail(store.error().message);
+  auto q = store->queue_stats();
+  if (!q) return fail(q.error().message);
+  auto problems = store->files_with_problems();
+  if (!problems) return fail(problems.error().message);
+  const int64_t now = now_utc_ms();
+  if (args->has("json")) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object().field("running", pid.has_value());
+    if (pid) w.field("pid", static_cast<int64_t>(*pid));
+    if (pid && daemon) {
+      w.field("watcher", daemon->watcher)
+          .field("watcher_note", daemon->watcher_note)
+          .field("watched_folders", daemon->watched_folders)
+          .field("files", daemon->files)
+          .field("rounds", daemon->rounds)
+          .field("last_round", format_iso8601_utc_ms(daemon->last_round_ms));
+    }
+    w.field("records", q->records)
+        .field("unshipped", q->unshipped)
+        .field("oldest_unshipped_age_s",
+               q->oldest_unshipped_ms ? (now - *q->oldest_unshipped_ms) / 1000 : 0)
+        .field("store_bytes", q->used_bytes)
+        .field("evicted_shipped", q->evicted_shipped)
+        .field("evicted_unshipped", q->evicted_unshipped)
+        .field("expired", q->expired)
+        .field("last_error", daemon ? daemon->last_error : std::string());
+    w.key("parse_errors").begin_object();
+    for (const auto& [path, n] : *problems)
+      w.field(path, n);
+    w.end_object().end_object();
+    std::puts(out.c_str());
+    return kExitOk;
+  }
+  if (pid) {
+    std::printf("codepulse-tracker is running (pid %ld)", *pid);
+    if (daemon)
+      std::printf(", watching %lld folders with %s, %lld files known, last round %s ago",
+                  static_cast<long long>(daemon->watched_folders), daemon->watcher.c_str(),
+                  static_cast<long long>(daemon->files), age(now - daemon->last_round_ms).c_str());
+    std::puts(".");
+    if (daemon && !daemon->watcher_note.empty())
+      std::printf("  polling because: %s\n", daemon->watcher_note.c_str());
+  } else {
+    std::puts("codepulse-tracker is not running.");
+  }
+  std::printf("Records stored: %s (%s unshipped", with_thousands(q->records).c_str(),
+              with_thousands(q->unshipped).c_str());
+  if (q->oldest_unshipped_ms)
+    std::printf(", oldest %s old", age(now - *q->oldest_unshipped_ms).c_str());
+  std::printf("); store uses %s bytes.\n", with_thousands(q->used_bytes).c_str());
+  std::printf("Evictions: %s shipped, %s unshipped; %s shipped records expired.\n",
+              with_thousands(q->evicted_shipped).c_str(),
+              with_thousands(q->evicted_unshipped).c_str(), with_thousands(q->expired).c_str());
+  if (daemon && !daemon->last_error.empty())
+    std::printf("Last error (%s ago): %s\n", age(now - daemon->last_error_ms).c_str(),
+                daemon->last_error.c_str());
+  if (!problems->empty()) {
+    std::puts("Files with malformed lines:");
+    for (const auto& [path, n] : *problems)
+      std::printf("  %6s  %s\n", with_thousands(n).c_str(), path.c_str());
+  }
+  return kExitOk;
+}
+
+int run_config_command(const Environment& env, const std::vector<std::string>& argv) {
+  const auto specs = with_config_flags({{"help", false, false, "show this help"}});
+  auto args = Args::parse(argv, specs);
+  if (!args) return fail(args.error().message, kExitUsage);
+  if (args->has("help") || args->positional().empty()) {
+    std::puts(format_help("Usage: codepulse-tracker config show [--config FILE] [OPTIONS]\n\n"
+                          "Prints the effective configuration and where each value came from.",
+                          specs)
+                  .c_str());
+    return args->has("help") ? kExitOk : kExitUsage;
+  }
+  if (args->positional()[0] != "show")
+    return fail("config: unknown subcommand '" + args->positional()[0] + "' (use: config show)",
+                kExitUsage);
+  auto config = load_config(*args, env);
+  if (!config) return fail(config.error().message, kExitUsage);
+  const std::string out = config->render();
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitOk;
+}
+
+}  // namespace codepulse::tracker

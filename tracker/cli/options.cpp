@@ -1,0 +1,105 @@
+#include "tracker/cli/options.hpp"
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "tracker/discover/claude_dirs.hpp"
+#include "tracker/git/repo_identity.hpp"
+
+namespace codepulse::tracker {
+namespace {
+
+Result<std::string> read_secret_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return make_error("cannot read key file " + path);
+  if ((st.st_mode & 077) != 0)
+    return make_error("key file " + path + " is readable by others; run: chmod 600 " + path);
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string key = ss.str();
+  while (!key.empty() && (key.back() == '\n' || key.back() == '\r'))
+    key.pop_back();
+  if (key.size() < 16) return make_error("key file " + path + " holds fewer than 16 bytes");
+  return key;
+}
+
+}  // namespace
+
+std::vector<FlagSpec> with_config_flags(std::vector<FlagSpec> own) {
+  std::vector<FlagSpec> all = std::move(own);
+  all.push_back({"config", true, false, "configuration file (TOML)", "FILE"});
+  for (auto& f : config_flags())
+    all.push_back(std::move(f));
+  return all;
+}
+
+std::optional<std::string> config_file(const Args& args, const Environment& env) {
+  if (auto f = args.get("config")) return f;
+  const std::string base = env.xdg_config_home ? *env.xdg_config_home : env.home + "/.config";
+  const std::string def = base + "/codepulse/tracker.toml";
+  struct stat st {};
+  if (::stat(def.c_str(), &st) == 0) return def;
+  return std::nullopt;
+}
+
+Result<Config> load_config(const Args& args, const Environment& env) {
+  auto overrides = config_overrides(args);
+  if (!overrides) return overrides.error();
+  return Config::load(config_file(args, env), *overrides, env);
+}
+
+Result<PriceTable> load_prices(const Config& c) {
+  if (c.is_set("prices_file")) return PriceTable::load_file(c.str("prices_file"));
+  return PriceTable::builtin();
+}
+
+Result<ScanOptions> scan_options(const Config& c, const Environment& env) {
+  auto o = scan_settings(c, env);
+  if (!o) return o;
+  auto dirs = find_projects_dirs(env, c.list("claude_dirs"));
+  if (!dirs) return dirs.error();
+  o->projects_dirs = *dirs;
+  return o;
+}
+
+Result<ScanOptions> scan_settings(const Config& c, const Environment& env) {
+  ScanOptions o;
+  if (c.is_set("author")) {
+    o.strip.author = c.str("author");
+  } else if (auto email = read_git_user_email(
+                 env.home, env.xdg_config_home.value_or(env.home + "/.config"))) {
+    o.strip.author = *email;
+  }
+  if (c.is_set("hash_key_file")) {
+    auto key = read_secret_file(c.str("hash_key_file"));
+    if (!key) return key.error();
+    o.strip.hash_key = *key;
+  }
+  o.limits.max_line_bytes = static_cast<size_t>(c.num("max_line_bytes"));
+  return o;
+}
+
+Result<DaemonOptions> daemon_options(const Config& c, const Environment& env) {
+  DaemonOptions d;
+  d.state_dir = c.str("state_dir");
+  d.explicit_dirs = c.list("claude_dirs");
+  d.watch_roots = candidate_projects_dirs(env, d.explicit_dirs);
+  // Folders that do not exist yet are watched for, so only the settings here.
+  auto scan = scan_settings(c, env);
+  if (!scan) return scan.error();
+  d.scan = *scan;
+  const std::string mode = c.str("watcher");
+  d.watch.mode = mode == "inotify" ? WatchOptions::Mode::kInotify
+                 : mode == "poll"  ? WatchOptions::Mode::kPoll
+                                   : WatchOptions::Mode::kAuto;
+  d.watch.debounce_ms = c.num("debounce");
+  d.watch.poll_interval_ms = c.num("poll_interval");
+  d.queue_max_bytes = c.num("queue_max_bytes");
+  d.retention_days = c.num("retention_days");
+  return d;
+}
+
+}  // namespace codepulse::tracker

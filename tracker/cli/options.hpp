@@ -1,0 +1,30 @@
+// From the configuration (file, --set, flags) to what each part needs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/environment.hpp"
+#include "common/pricing.hpp"
+#include "tracker/cli/args.hpp"
+#include "tracker/config/config.hpp"
+#include "tracker/daemon/daemon.hpp"
+#include "tracker/scanner.hpp"
+
+namespace codepulse::tracker {
+
+// A command's own flags plus --config and one flag per configuration key.
+std::vector<FlagSpec> with_config_flags(std::vector<FlagSpec> own);
+
+// --config FILE, else $XDG_CONFIG_HOME/codepulse/tracker.toml when it exists.
+std::optional<std::string> config_file(const Args& args, const Environment& env);
+Result<Config> load_config(const Args& args, const Environment& env);
+
+Result<PriceTable> load_prices(const Config& c);
+// Projects folders that exist now, strip options (author, keyed hashing), limits.
+Result<ScanOptions> scan_options(const Config& c, const Environment& env);
+// The same without the folders (the daemon finds them as they appear).
+Result<ScanOptions> scan_settings(const Config& c, const Environment& env);
+Result<DaemonOptions> daemon_options(const Config& c, const Environment& env);
+
+}  // namespace codepulse::tracker

@@ -1,0 +1,83 @@
+// codepulse-tracker scan: read what is new in every Claude Code log.
+#include <cstdio>
+
+#include "common/json_writer.hpp"
+#include "tracker/cli/commands.hpp"
+#include "tracker/cli/options.hpp"
+#include "tracker/queue/local_store.hpp"
+#include "tracker/report/usage_report.hpp"
+
+namespace codepulse::tracker {
+
+int run_scan_command(const Environment& env, const std::vector<std::string>& argv) {
+  const auto specs =
+      with_config_flags({{"json", false, false, "print the counts as one JSON object"},
+                         {"quiet", false, false, "do not list problems with single files or lines"},
+                         {"help", false, false, "show this help"}});
+  auto args = Args::parse(argv, specs);
+  if (!args) return fail(args.error().message, kExitUsage);
+  if (args->has("help")) {
+    std::puts(
+        format_help("Usage: codepulse-tracker scan [OPTIONS]\n\nReads what is new in every Claude "
+                    "Code log into the local store, once.",
+                    specs)
+            .c_str());
+    return kExitOk;
+  }
+  if (!args->positional().empty())
+    return fail("scan takes no arguments: " + args->positional()[0], kExitUsage);
+  auto config = load_config(*args, env);
+  if (!config) return fail(config.error().message, kExitUsage);
+  auto options = scan_options(*config, env);
+  if (!options) return fail(options.error().message);
+  auto prices = load_prices(*config);
+  if (!prices) return fail(prices.error().message);
+  auto store = LocalStore::open(config->str("state_dir"));
+  if (!store) return fail(store.error().message);
+
+  Scanner scanner(*store, *prices, *options);
+  auto stats = scanner.scan_all();
+  if (!args->has("quiet")) {
+    for (const auto& p : scanner.problems())
+      std::fprintf(stderr, "codepulse-tracker: %s: %s\n", p.path.c_str(), p.message.c_str());
+  }
+  if (!stats) return fail(stats.error().message);
+  const ScanStats& s = *stats;
+  if (args->has("json")) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object()
+        .field("files", s.files)
+        .field("bytes_read", s.bytes_read)
+        .field("lines", s.lines)
+        .field("records_new", s.records_new)
+        .field("duplicates", s.duplicates)
+        .field("malformed_lines", s.malformed_lines)
+        .field("skipped_files", s.skipped_files)
+        .field("records_updated", s.records_updated)
+        .field("synthetic_lines", s.synthetic_lines)
+        .field("files_reset", s.files_reset)
+        .field("unpriced_records", s.unpriced_records)
+        .field("tool_results", s.tool_results)
+        .end_object();
+    std::puts(out.c_str());
+  } else {
+    std::printf(
+        "Scanned %s files (%s bytes, %s lines): %s new records, %s duplicates, %s malformed "
+        "lines, %s skipped files.\n",
+        with_thousands(s.files).c_str(), with_thousands(s.bytes_read).c_str(),
+        with_thousands(s.lines).c_str(), with_thousands(s.records_new).c_str(),
+        with_thousands(s.duplicates).c_str(), with_thousands(s.malformed_lines).c_str(),
+        with_thousands(s.skipped_files).c_str());
+    if (options->projects_dirs.empty())
+      std::puts("No Claude Code projects folder found (looked in ~/.claude and ~/.config/claude).");
+  }
+  if (s.unpriced_records > 0)
+    std::fprintf(stderr,
+                 "codepulse-tracker: warning: %lld records use models without a known price; "
+                 "stored with cost null (add them with --prices FILE)\n",
+                 static_cast<long long>(s.unpriced_records));
+  return kExitOk;
+}
+
+}  // namespace codepulse::tracker

@@ -1,0 +1,76 @@
+// The tracker's configuration: one flat TOML file of the keys declared in
+// keys.cpp, then command-line overrides. Every value is validated against its
+// key's type and range; a bad file or flag is an Error naming where it was
+// (file:line or the flag) and the key. Each effective value remembers its source.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "common/environment.hpp"
+#include "common/result.hpp"
+#include "tracker/cli/args.hpp"
+
+namespace codepulse::tracker {
+
+enum class ConfigType { kString, kPath, kInt, kBytes, kDuration, kBool, kEnum, kStringList };
+
+struct ConfigKey {
+  std::string name;
+  ConfigType type;
+  std::string default_value = {};  // as text, validated like any value; "" = unset
+  std::string help = {};
+  std::vector<std::string> choices = {};     // kEnum
+  int64_t min = INT64_MIN, max = INT64_MAX;  // kInt; kBytes in bytes; kDuration in ms
+  std::string flag = {};                     // its command-line flag; "" = name with '_' -> '-'
+};
+
+// The declarative table (keys.cpp), in the order `config show` prints.
+const std::vector<ConfigKey>& tracker_config_keys();
+
+struct ConfigValue {
+  std::string text;    // canonical: bytes as a count, durations in ms, lists comma-joined
+  std::string source;  // "default", "/path/file.toml:12", "--set", "--debounce", ...
+};
+
+// (key, value, source label), as given on the command line.
+using ConfigOverride = std::tuple<std::string, std::string, std::string>;
+
+class Config {
+ public:
+  // Defaults, then `file` (if given it must exist), then `overrides` in order.
+  static Result<Config> load(const std::optional<std::string>& file,
+                             const std::vector<ConfigOverride>& overrides, const Environment& env);
+
+  // A key not in the table is a programming error: these throw std::out_of_range.
+  std::string str(const std::string& key) const;
+  int64_t num(const std::string& key) const;  // kInt, kBytes (bytes), kDuration (ms)
+  bool flag(const std::string& key) const;
+  std::vector<std::string> list(const std::string& key) const;
+  bool is_set(const std::string& key) const;  // false for "" and an empty list
+
+  const std::map<std::string, ConfigValue>& values() const { return values_; }
+
+  // Every key as TOML `key = value`, preceded by its help and followed by
+  // "# from <source>". Loading it back yields the same values.
+  std::string render() const;
+
+ private:
+  std::map<std::string, ConfigValue> values_;
+};
+
+// `text` checked against `key`: the canonical text, or "expected ..., got ...".
+Result<std::string> canonical_config_value(const ConfigKey& key, const std::string& text,
+                                           const Environment& env);
+
+// "--set KEY=VALUE" (repeatable) plus one flag per key, for a command's flag list.
+std::vector<FlagSpec> config_flags();
+// The overrides in parsed Args: --set ones first, then the dedicated flags, so
+// a dedicated flag beats --set for the same key. Lists: repeated flags join.
+Result<std::vector<ConfigOverride>> config_overrides(const Args& args);
+
+}  // namespace codepulse::tracker

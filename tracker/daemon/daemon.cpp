@@ -1,0 +1,263 @@
+#include "tracker/daemon/daemon.hpp"
+
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <csignal>
+#include <optional>
+
+#include "common/time.hpp"
+#include "tracker/daemon/instance_lock.hpp"
+#include "tracker/daemon/status_file.hpp"
+#include "tracker/discover/claude_dirs.hpp"
+#include "tracker/queue/local_store.hpp"
+
+namespace codepulse::tracker {
+namespace {
+
+namespace net = boost::asio;
+
+class Service {
+ public:
+  Service(DaemonOptions options, Logger& log, const PriceTable& prices, ReloadFn reload,
+          LocalStore& store)
+      : options_(std::move(options)),
+        log_(log),
+        prices_(prices),
+        reload_(std::move(reload)),
+        store_(store),
+        signals_(io_, SIGINT, SIGTERM, SIGHUP),
+        retry_(io_) {}
+
+  int run() {
+    status_.pid = ::getpid();
+    status_.started_ms = now_utc_ms();
+    wait_for_signal();
+    // Watch first, then read everything new since the last run: a change made
+    // during that first round still raises an event.
+    if (auto s = start_watcher(); !s) {
+      log_.error("watcher", "cannot watch the Claude Code folders: " + s.error().message);
+      return 1;
+    }
+    round({}, true);
+    io_.run();
+    if (watcher_) watcher_->stop();
+    log_.info("lifecycle", "stopped");
+    return 0;
+  }
+
+ private:
+  Status start_watcher() {
+    WatchOptions w = options_.watch;
+    w.roots = options_.watch_roots;
+    auto made = make_watcher(io_, w);
+    if (!made) return made.error();
+    watcher_ = std::move(made).value();
+    auto on_batch = [this](WatchBatch b) {
+      for (const auto& n : b.notices)
+        log_.warn("watcher", n);
+      round(b.files, b.rescan);
+    };
+    if (auto s = watcher_->start(on_batch); !s) return s;
+    status_.watcher = watcher_->kind();
+    status_.watcher_note = watcher_->fallback_reason();
+    status_.watched_folders = static_cast<int64_t>(watcher_->watched_folders());
+    if (!status_.watcher_note.empty())
+      log_.warn("watcher", "polling every " + std::to_string(w.poll_interval_ms) +
+                               " ms instead of inotify: " + status_.watcher_note);
+    log_.info("lifecycle", std::string("watching ") + std::to_string(status_.watched_folders) +
+                               " folders with " + watcher_->kind());
+    write_status_file();
+    return {};
+  }
+
+  void wait_for_signal() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+      if (ec) return;
+      if (sig == SIGHUP) {
+        reload();
+        wait_for_signal();
+        return;
+      }
+      // The current round has finished (handlers run one at a time): stop.
+      log_.info("lifecycle",
+                std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", stopping");
+      retry_.cancel();
+      if (watcher_) watcher_->stop();
+      io_.stop();
+    });
+  }
+
+  void reload() {
+    auto fresh =
+        reload_ ? reload_() : Result<DaemonOptions>(make_error("no configuration to reload"));
+    if (!fresh) {
+      log_.error("config", "SIGHUP: configuration not reloaded, keeping the current one: " +
+                               fresh.error().message);
+      return;
+    }
+    const bool roots_changed = fresh->watch_roots != options_.watch_roots ||
+                               fresh->watch.mode != options_.watch.mode ||
+                               fresh->watch.debounce_ms != options_.watch.debounce_ms ||
+                               fresh->watch.poll_interval_ms != options_.watch.poll_interval_ms;
+    if (fresh->state_dir != options_.state_dir)
+      log_.warn("config", "SIGHUP: state_dir changes take effect after a restart");
+    fresh->state_dir = options_.state_dir;
+    options_ = std::move(fresh).value();
+    scanner_.reset();  // strip options and limits apply from the next round
+    log_.info("config", "SIGHUP: configuration reloaded");
+    if (roots_changed) {
+      if (watcher_) watcher_->stop();
+      watcher_.reset();
+      if (auto s = start_watcher(); !s)
+        log_.error("watcher", "cannot watch after reload: " + s.error().message);
+    }
+    round({}, true);
+  }
+
+  Scanner& scanner() {
+    if (!scanner_) {
+      ScanOptions o = options_.scan;
+      o.projects_dirs.clear();
+      for (const auto& d : options_.watch_roots)
+        if (::access(d.c_str(), F_OK) == 0) o.projects_dirs.push_back(d);
+      scanner_.emplace(store_, prices_, o);
+    }
+    return *scanner_;
+  }
+
+  // One round: read what changed, commit, keep the queue bounded.
+  void round(const std::vector<std::string>& files, bool rescan) {
+    if (rescan || failed_) scanner_.reset();  // rediscover folders
+    Scanner& sc = scanner();
+    ScanStats stats;
+    Status result;
+    if (rescan || failed_) {
+      auto all = sc.scan_all();
+      if (all)
+        stats = *all;
+      else
+        result = all.error();
+    } else {
+      for (const auto& f : files) {
+        if (result = sc.scan_file(f, stats); !result) break;
+      }
+      if (result) result = sc.commit();
+    }
+    if (result) result = enforce_bounds();
+    ++status_.rounds;
+    status_.last_round_ms = now_utc_ms();
+    status_.records_new += stats.records_new;
+    status_.malformed_lines += stats.malformed_lines;
+    for (const Problem& p : sc.problems())
+      log_.warn("file:" + p.path, p.path + ": " + p.message);
+    sc.clear_problems();
+    if (stats.records_new + stats.records_updated > 0)
+      log_.info("round", "stored " + std::to_string(stats.records_new) + " new and " +
+                             std::to_string(stats.records_updated) + " updated records from " +
+                             std::to_string(stats.bytes_read) + " bytes");
+    if (!result) {
+      // Disk full, I/O error, a locked database: nothing half-done is kept (the
+      // transaction is rolled back); retry with backoff until it works.
+      failed_ = true;
+      status_.last_error = result.error().message;
+      status_.last_error_ms = now_utc_ms();
+      log_.error("store", "round failed, retrying in " + std::to_string(backoff_ms_ / 1000) +
+                              " s: " + result.error().message);
+      schedule_retry();
+    } else if (failed_) {
+      failed_ = false;
+      backoff_ms_ = kFirstBackoffMs;
+      log_.info("store", "recovered: rounds succeed again");
+    }
+    write_status_file();
+  }
+
+  Status enforce_bounds() {
+    if (auto s = store_.begin(); !s) return s;
+    const int64_t cutoff = now_utc_ms() - options_.retention_days * 86'400'000;
+    auto b = store_.enforce_bounds(options_.queue_max_bytes, cutoff);
+    if (!b) {
+      store_.rollback();
+      return b.error();
+    }
+    if (auto s = store_.commit(); !s) return s;
+    if (b->evicted_shipped > 0)
+      log_.warn("evict", "queue over " + std::to_string(options_.queue_max_bytes) +
+                             " bytes: removed the " + std::to_string(b->evicted_shipped) +
+                             " oldest shipped records");
+    if (b->evicted_unshipped > 0) {
+      status_.evicted_unshipped += b->evicted_unshipped;
+      log_.error("evict", "queue over " + std::to_string(options_.queue_max_bytes) +
+                              " bytes: dropped the " + std::to_string(b->evicted_unshipped) +
+                              " oldest records that were never shipped");
+    }
+    if (b->expired > 0)
+      log_.info("evict", "removed " + std::to_string(b->expired) + " shipped records older than " +
+                             std::to_string(options_.retention_days) + " days");
+    return {};
+  }
+
+  void schedule_retry() {
+    retry_.expires_after(std::chrono::milliseconds(backoff_ms_));
+    backoff_ms_ = std::min<int64_t>(backoff_ms_ * 2, kMaxBackoffMs);
+    retry_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) round({}, true);
+    });
+  }
+
+  void write_status_file() {
+    auto files = store_.database().scalar("SELECT count(*) FROM tail_files");
+    if (files) status_.files = *files;
+    if (watcher_) status_.watched_folders = static_cast<int64_t>(watcher_->watched_folders());
+    if (auto s = write_status(options_.state_dir, status_); !s)
+      log_.warn("status", s.error().message);
+  }
+
+  static constexpr int64_t kFirstBackoffMs = 1000;
+  static constexpr int64_t kMaxBackoffMs = 60'000;
+
+  DaemonOptions options_;
+  Logger& log_;
+  const PriceTable& prices_;
+  ReloadFn reload_;
+  LocalStore& store_;
+  net::io_context io_;
+  net::signal_set signals_;
+  net::steady_timer retry_;
+  std::unique_ptr<Watcher> watcher_;
+  std::optional<Scanner> scanner_;
+  DaemonStatus status_;
+  bool failed_ = false;
+  int64_t backoff_ms_ = kFirstBackoffMs;
+};
+
+}  // namespace
+
+int run_daemon(const Environment& env, DaemonOptions options, Logger& log, const PriceTable& prices,
+               ReloadFn reload) {
+  auto lock = InstanceLock::acquire(options.state_dir);
+  if (!lock) {
+    log.error("lifecycle", lock.error().message);
+    return 1;
+  }
+  std::string moved;
+  auto store = LocalStore::open_recovering(options.state_dir, moved);
+  if (!store) {
+    log.error("store", store.error().message);
+    return 1;
+  }
+  if (!moved.empty())
+    log.error("store", "the local database was corrupt and was moved aside to " + moved +
+                           "; rebuilding it from the logs that still exist");
+  log.info("lifecycle",
+           "started (pid " + std::to_string(::getpid()) + ", state " + options.state_dir + ")");
+  (void)env;
+  Service service(std::move(options), log, prices, std::move(reload), *store);
+  return service.run();
+}
+
+}  // namespace codepulse::tracker

@@ -1,0 +1,36 @@
+// The background service: `scan` continuously. One io_context; file events
+// from the watcher, signals and (only after a failure) a retry timer are its
+// only wake-ups.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/environment.hpp"
+#include "common/pricing.hpp"
+#include "tracker/daemon/logger.hpp"
+#include "tracker/scanner.hpp"
+#include "tracker/watch/watcher.hpp"
+
+namespace codepulse::tracker {
+
+struct DaemonOptions {
+  std::string state_dir;
+  std::vector<std::string> watch_roots;    // projects folders, existing or not
+  std::vector<std::string> explicit_dirs;  // --claude-dir / claude_dirs, for rescans
+  ScanOptions scan;    // strip options, limits (projects_dirs filled per rescan)
+  WatchOptions watch;  // roots filled from watch_roots
+  int64_t queue_max_bytes = 256ll << 20;
+  int64_t retention_days = 90;
+};
+
+// Reloads settings on SIGHUP: returns new options or an error (kept: old ones).
+using ReloadFn = std::function<Result<DaemonOptions>()>;
+
+// Runs until SIGTERM/SIGINT. Returns the process exit code.
+int run_daemon(const Environment& env, DaemonOptions options, Logger& log, const PriceTable& prices,
+               ReloadFn reload);
+
+}  // namespace codepulse::tracker

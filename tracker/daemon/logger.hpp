@@ -1,0 +1,50 @@
+// The daemon's log: leveled, one line per event, to stderr or a file, with a
+// per-kind rate limit so a broken log file cannot flood the disk.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/c_handles.hpp"
+#include "common/result.hpp"
+
+namespace codepulse::tracker {
+
+enum class LogLevel { kError = 0, kWarn = 1, kInfo = 2, kDebug = 3 };
+
+Result<LogLevel> parse_log_level(std::string_view text);
+
+class Logger {
+ public:
+  // path empty: stderr. per_minute: lines per message kind per minute.
+  static Result<Logger> open(const std::string& path, LogLevel level, int64_t per_minute);
+
+  // `kind` groups messages for rate limiting (e.g. "malformed:<file>").
+  void log(LogLevel level, std::string_view kind, std::string_view message);
+  void error(std::string_view kind, std::string_view m) { log(LogLevel::kError, kind, m); }
+  void warn(std::string_view kind, std::string_view m) { log(LogLevel::kWarn, kind, m); }
+  void info(std::string_view kind, std::string_view m) { log(LogLevel::kInfo, kind, m); }
+  void debug(std::string_view kind, std::string_view m) { log(LogLevel::kDebug, kind, m); }
+  LogLevel level() const { return level_; }
+  void set_level(LogLevel level) { level_ = level; }
+  int64_t suppressed() const { return suppressed_total_; }
+
+ private:
+  struct Window {
+    int64_t start_ms = 0;
+    int64_t count = 0;
+    int64_t suppressed = 0;
+  };
+  void write_line(LogLevel level, std::string_view message);
+  UniqueFd fd_;  // -1: stderr
+  LogLevel level_ = LogLevel::kInfo;
+  int64_t per_minute_ = 60;
+  std::map<std::string, Window, std::less<>> windows_;
+  int64_t suppressed_total_ = 0;
+};
+
+}  // namespace codepulse::tracker

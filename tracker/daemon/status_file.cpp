@@ -1,0 +1,78 @@
+#include "tracker/daemon/status_file.hpp"
+
+#include <fcntl.h>
+#include <simdjson.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "common/c_handles.hpp"
+#include "common/json_writer.hpp"
+
+namespace codepulse::tracker {
+
+Status write_status(const std::string& state_dir, const DaemonStatus& s) {
+  std::string json;
+  JsonWriter w(json);
+  w.begin_object()
+      .field("pid", s.pid)
+      .field("started_ms", s.started_ms)
+      .field("watcher", s.watcher)
+      .field("watcher_note", s.watcher_note)
+      .field("watched_folders", s.watched_folders)
+      .field("files", s.files)
+      .field("rounds", s.rounds)
+      .field("last_round_ms", s.last_round_ms)
+      .field("records_new", s.records_new)
+      .field("malformed_lines", s.malformed_lines)
+      .field("evicted_unshipped", s.evicted_unshipped)
+      .field("last_error", s.last_error)
+      .field("last_error_ms", s.last_error_ms)
+      .end_object();
+  json.push_back('\n');
+  const std::string path = state_dir + "/status.json";
+  const std::string tmp = path + ".tmp";
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  if (!fd.valid()) return make_error("cannot write " + tmp + ": " + std::strerror(errno));
+  if (::write(fd.get(), json.data(), json.size()) != static_cast<ssize_t>(json.size()))
+    return make_error("cannot write " + tmp + ": " + std::strerror(errno));
+  fd.reset();
+  if (::rename(tmp.c_str(), path.c_str()) != 0)
+    return make_error("cannot replace " + path + ": " + std::strerror(errno));
+  return {};
+}
+
+Result<DaemonStatus> read_status(const std::string& state_dir) {
+  const std::string path = state_dir + "/status.json";
+  simdjson::padded_string text;
+  if (simdjson::padded_string::load(path).get(text)) return make_error("no status file " + path);
+  simdjson::dom::parser parser;
+  simdjson::dom::object o;
+  if (parser.parse(text).get_object().get(o)) return make_error("unreadable status file " + path);
+  DaemonStatus s;
+  auto num = [&](const char* k, int64_t& v) {
+    if (o[k].get_int64().get(v) != simdjson::SUCCESS) v = 0;
+  };
+  auto str = [&](const char* k, std::string& v) {
+    std::string_view sv;
+    if (!o[k].get_string().get(sv)) v = std::string(sv);
+  };
+  num("pid", s.pid);
+  num("started_ms", s.started_ms);
+  str("watcher", s.watcher);
+  str("watcher_note", s.watcher_note);
+  num("watched_folders", s.watched_folders);
+  num("files", s.files);
+  num("rounds", s.rounds);
+  num("last_round_ms", s.last_round_ms);
+  num("records_new", s.records_new);
+  num("malformed_lines", s.malformed_lines);
+  num("evicted_unshipped", s.evicted_unshipped);
+  str("last_error", s.last_error);
+  num("last_error_ms", s.last_error_ms);
+  return s;
+}
+
+}  // namespace codepulse::tracker
