@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <random>
 
 #include "tests/support/log_lines.hpp"
@@ -135,7 +136,10 @@ TEST_CASE("kill -9 at random moments neither loses nor duplicates a record", "[d
   make_dirs(d.logs + "/p");
   int next_id = 0;
   int64_t expected_output = 0;
-  for (int round = 0; round < 100; ++round) {
+  // 100 rounds here; bench/crash_rounds.sh runs 1000.
+  const char* env_rounds = std::getenv("CODEPULSE_CRASH_ROUNDS");
+  const int rounds = env_rounds ? std::atoi(env_rounds) : 100;
+  for (int round = 0; round < rounds; ++round) {
     Process p(d.argv(), d.env(), d.dir / "crash");
     // The writer appends to several logs while the daemon runs: complete
     // requests, streaming snapshots (placeholder then final), and a torn

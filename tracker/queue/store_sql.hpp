@@ -11,7 +11,7 @@ inline constexpr const char* kPragmas =
     "PRAGMA synchronous=NORMAL;"
     "PRAGMA foreign_keys=ON;"
     "PRAGMA temp_store=MEMORY;"
-    "PRAGMA cache_size=-32768;";
+    "PRAGMA cache_size=-8192;";
 
 // Migration 1: tail offsets, usage records (tool calls as a JSON array), pending results.
 inline constexpr const char* kMigration1 = R"sql(

@@ -15,6 +15,7 @@ namespace codepulse::tracker {
 namespace {
 
 constexpr size_t kPad = simdjson::SIMDJSON_PADDING;
+constexpr ptrdiff_t kReleaseEvery = 8 << 20;  // a multiple of the page size
 
 // The one piece of process-wide state in the tracker: a SIGBUS handler that
 // jumps back into the reader whose mapped file shrank. It only acts while this
@@ -77,6 +78,7 @@ Result<ReadOutcome> LineReader::read_mapped(int fd, int64_t offset, int64_t size
   m.base = static_cast<const char*>(map.addr);
   m.end = m.base + map.len;
   m.pos = m.base + (offset - aligned);
+  m.released = m.base;
   m.aligned = aligned;
   m.out.consumed_offset = offset;
   m.out.eof_offset = size;
@@ -126,6 +128,14 @@ void LineReader::scan_mapped(MappedScan& m, sigjmp_buf& jump, const LineReaderCa
     }
     m.pos = nl + 1;
     m.out.consumed_offset = file_offset(m.pos);
+    // Pages already read are dropped from this process (they stay in the page
+    // cache), so a large file costs no more resident memory than a small one.
+    if (m.pos - m.released >= kReleaseEvery) {
+      const char* upto = m.base + ((m.pos - m.base) / kReleaseEvery) * kReleaseEvery;
+      ::madvise(const_cast<char*>(m.released), static_cast<size_t>(upto - m.released),
+                MADV_DONTNEED);
+      m.released = upto;
+    }
   }
   if (m.pos < m.end) {
     const size_t len = static_cast<size_t>(m.end - m.pos);

@@ -71,6 +71,7 @@ class LineReader {
     const char* base = nullptr;
     const char* end = nullptr;
     const char* pos = nullptr;
+    const char* released = nullptr;  // pages below this were given back
     int64_t aligned = 0;
     ReadOutcome out;
   };
