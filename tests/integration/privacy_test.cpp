@@ -112,6 +112,19 @@ TEST_CASE("no canary reaches the store or a report", "[privacy]") {
       expect_no_canary(std::string("report ") + group + " " + format, r.out + r.err);
     }
   }
+  // The auditor's view: what the next batch would send, and its exact bytes.
+  auto show = run({tracker_bin(), "queue", "show", "--state", state, "--json"});
+  REQUIRE(show.exit_code == 0);
+  CHECK(show.out.find("\"record_count\":5") != std::string::npos);
+  expect_no_canary("queue show", show.out);
+  auto exported = run({tracker_bin(), "queue", "export", dir / "batch.zst", "--state", state});
+  REQUIRE(exported.exit_code == 0);
+  CHECK(read_file(dir / "batch.zst.README").find("zstd -dc") != std::string::npos);
+  auto decoded = run({tracker_bin(), "queue", "decode", dir / "batch.zst"});
+  REQUIRE(decoded.exit_code == 0);
+  CHECK(decoded.out.find("\"record_count\":5") != std::string::npos);
+  CHECK(decoded.out.find("\"src/main.cpp\"") != std::string::npos);
+  expect_no_canary("queue export (decompressed)", decoded.out);
   // What is kept instead: the repo-relative path and the commit sha.
   auto csv =
       run({tracker_bin(), "report", "--state", state, "--group-by", "file", "--format", "csv"});

@@ -19,6 +19,7 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
 int run_report_command(const Environment& env, const std::vector<std::string>& args);
 int run_daemon_command(const Environment& env, const std::vector<std::string>& args);
 int run_status_command(const Environment& env, const std::vector<std::string>& args);
+int run_queue_command(const Environment& env, const std::vector<std::string>& args);
 int run_config_command(const Environment& env, const std::vector<std::string>& args);
 
 }  // namespace codepulse::tracker

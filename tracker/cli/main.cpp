@@ -28,6 +28,7 @@ const char* kTopUsage =
     "  run          the background service: watch the logs and store what is new\n"
     "  status       whether the service runs, what it watches, the local queue\n"
     "  report       tokens and cost from the local store, grouped by any dimensions\n"
+    "  queue show   exactly what the next batch would send (also: queue export FILE)\n"
     "  config show  the effective configuration and where each value came from\n"
     "\n"
     "Run 'codepulse-tracker COMMAND --help' for a command's options.\n"
@@ -55,5 +56,6 @@ int main(int argc, char** argv) {
   if (command == "run") return run_daemon_command(env, args);
   if (command == "status") return run_status_command(env, args);
   if (command == "config") return run_config_command(env, args);
+  if (command == "queue") return run_queue_command(env, args);
   return fail("unknown command '" + command + "' (see --help)", kExitUsage);
 }

@@ -471,6 +471,62 @@ Result<int64_t> LocalStore::record_count() {
   return db_.scalar(sql_text::kCountRecords);
 }
 
+Result<std::vector<proto::WireRecord>> LocalStore::unshipped(size_t limit) {
+  std::vector<proto::WireRecord> out;
+  auto st = db_.prepare(sql_text::kSelectUnshipped);
+  if (!st) return st.error();
+  st->bind(1, static_cast<int64_t>(limit));
+  while (true) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    proto::WireRecord w;
+    w.record_uid = std::string(st->text(0));
+    w.revision = st->int64(1);
+    UsageRecord& r = w.usage;
+    r.dedupe_key = std::string(st->text(2));
+    r.message_id = std::string(st->text(3));
+    r.request_id = std::string(st->text(4));
+    r.timestamp_ms = st->int64(5);
+    r.session_id = std::string(st->text(6));
+    r.sidechain = st->int64(7) != 0;
+    r.agent_id = std::string(st->text(8));
+    r.model = std::string(st->text(9));
+    r.input = st->int64(10);
+    r.output = st->int64(11);
+    r.cache_create_5m = st->int64(12);
+    r.cache_create_1h = st->int64(13);
+    r.cache_read = st->int64(14);
+    r.web_search_requests = st->int64(15);
+    r.fast = st->int64(16) != 0;
+    r.cost_nanos = st->opt_int64(17);
+    r.long_context = st->int64(18) != 0;
+    r.price_version = std::string(st->text(19));
+    r.cc_version = std::string(st->text(20));
+    r.author = std::string(st->text(21));
+    r.repo = std::string(st->text(22));
+    r.branch = std::string(st->text(23));
+    r.task_keys = std::string(st->text(24));
+    r.turn_id = std::string(st->text(25));
+    auto tools = decode_tools(st->text(26));
+    if (!tools)
+      return make_error(db_.path() + ": record " + w.record_uid + ": " + tools.error().message);
+    r.tools = std::move(tools).value();
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+Result<std::string> LocalStore::device_id() {
+  auto st = db_.prepare(sql_text::kSelectMeta);
+  if (!st) return st.error();
+  st->bind(1, std::string_view("device_id"));
+  auto row = st->step();
+  if (!row) return row.error();
+  if (!*row) return make_error(db_.path() + ": no device id");
+  return std::string(st->text(0));
+}
+
 Result<QueueStats> LocalStore::queue_stats() {
   QueueStats q;
   auto st = db_.prepare(sql_text::kQueueStats);

@@ -12,6 +12,7 @@
 #include "common/record.hpp"
 #include "common/result.hpp"
 #include "common/sqlite.hpp"
+#include "proto/wire_batch.hpp"
 #include "tracker/parse/line_parser.hpp"
 
 namespace codepulse::tracker {
@@ -84,6 +85,9 @@ class LocalStore {
 
   Result<int64_t> record_count();
   Result<QueueStats> queue_stats();
+  // The oldest records whose current revision has not been shipped.
+  Result<std::vector<proto::WireRecord>> unshipped(size_t limit);
+  Result<std::string> device_id();
   // Keeps the store under max_bytes: shipped records older than
   // retention_cutoff_ms go first, then the oldest shipped ones, and only then
   // the oldest unshipped ones. Every removal is counted (tracker_meta).

@@ -170,6 +170,12 @@ inline constexpr const char* kAddCounter =
 inline constexpr const char* kFilesWithProblems =
     "SELECT path, malformed_lines FROM tail_files WHERE malformed_lines > 0 ORDER BY path";
 
+inline constexpr const char* kSelectUnshipped =
+    "SELECT record_uid, revision, dedupe_key, message_id, request_id, ts_ms, session_id, sidechain,"
+    " agent_id, model, input, output, cache_create_5m, cache_create_1h, cache_read, web_search, fast,"
+    " cost_nanos, long_context, price_version, cc_version, author, repo, branch, task_keys, turn_id,"
+    " tools FROM usage_records WHERE shipped_revision < revision ORDER BY ts_ms, id LIMIT ?1";
+
 inline constexpr const char* kSelectMeta = "SELECT value FROM tracker_meta WHERE key = ?1";
 inline constexpr const char* kInsertMeta =
     "INSERT OR IGNORE INTO tracker_meta (key, value) VALUES (?1, ?2)";

@@ -1,0 +1,270 @@
+#include "proto/wire_batch.hpp"
+
+#include <simdjson.h>
+
+#include "common/json_writer.hpp"
+#include "common/time.hpp"
+#include "common/zstd_codec.hpp"
+
+namespace codepulse::proto {
+namespace {
+
+namespace dom = simdjson::dom;
+
+const char* action_name(const ToolUse& t) {
+  if (!t.action) return "";
+  return *t.action == FileAction::kChange ? "change" : "read";
+}
+
+void write_record(JsonWriter& w, const WireRecord& wr) {
+  const UsageRecord& r = wr.usage;
+  w.begin_object()
+      .field("uid", wr.record_uid)
+      .field("revision", wr.revision)
+      .field("timestamp", format_iso8601_utc_ms(r.timestamp_ms))
+      .field("session_id", r.session_id)
+      .field("sidechain", r.sidechain)
+      .field("agent_id", r.agent_id)
+      .field("message_id", r.message_id)
+      .field("request_id", r.request_id)
+      .field("model", r.model)
+      .field("input_tokens", r.input)
+      .field("output_tokens", r.output)
+      .field("cache_write_5m_tokens", r.cache_create_5m)
+      .field("cache_write_1h_tokens", r.cache_create_1h)
+      .field("cache_read_tokens", r.cache_read)
+      .field("web_search_requests", r.web_search_requests)
+      .field("fast", r.fast)
+      .field("cost_nanos", r.cost_nanos)
+      .field("long_context", r.long_context)
+      .field("price_version", r.price_version)
+      .field("claude_code_version", r.cc_version)
+      .field("repo", r.repo)
+      .field("branch", r.branch)
+      .field("task_keys", r.task_keys)
+      .field("turn_id", r.turn_id);
+  w.key("tools").begin_array();
+  for (const ToolUse& t : r.tools) {
+    w.begin_object()
+        .field("id", t.tool_use_id)
+        .field("name", t.name)
+        .field("path", t.path)
+        .field("action", action_name(t))
+        .field("git_commit", t.git_commit)
+        .field("result_seen", t.result_seen)
+        .field("lines_added", t.lines_added)
+        .field("lines_removed", t.lines_removed)
+        .field("commit_sha", t.commit_sha)
+        .end_object();
+  }
+  w.end_array().end_object();
+}
+
+// Reads one field; absent optional fields keep their default.
+class Fields {
+ public:
+  explicit Fields(dom::object o) : o_(o) {}
+  bool str(const char* key, std::string& out, bool required, std::string& why,
+           size_t max_len = 512) {
+    dom::element e;
+    if (o_[key].get(e)) return absent(key, required, why);
+    std::string_view s;
+    if (e.get_string().get(s)) return wrong(key, "a string", why);
+    if (s.size() > max_len) return wrong(key, "at most " + std::to_string(max_len) + " bytes", why);
+    out.assign(s);
+    return true;
+  }
+  bool count(const char* key, int64_t& out, bool required, std::string& why) {
+    dom::element e;
+    if (o_[key].get(e)) return absent(key, required, why);
+    int64_t v = 0;
+    if (e.get_int64().get(v) || v < 0) return wrong(key, "a non-negative integer", why);
+    out = v;
+    return true;
+  }
+  bool flag(const char* key, bool& out, std::string& why) {
+    dom::element e;
+    if (o_[key].get(e)) return true;
+    bool v = false;
+    if (e.get_bool().get(v)) return wrong(key, "true or false", why);
+    out = v;
+    return true;
+  }
+
+ private:
+  static bool absent(const char* key, bool required, std::string& why) {
+    if (!required) return true;
+    why = std::string("missing required field '") + key + "'";
+    return false;
+  }
+  static bool wrong(const char* key, const std::string& want, std::string& why) {
+    why = std::string("field '") + key + "' must be " + want;
+    return false;
+  }
+  dom::object o_;
+};
+
+bool read_record(dom::object o, WireRecord& wr, std::string& why) {
+  Fields f(o);
+  UsageRecord& r = wr.usage;
+  std::string ts;
+  if (!f.str("uid", wr.record_uid, true, why, 64) || !f.count("revision", wr.revision, true, why) ||
+      !f.str("timestamp", ts, true, why, 40) ||
+      !f.str("session_id", r.session_id, true, why, 128) ||
+      !f.str("model", r.model, true, why, 128) || !f.count("input_tokens", r.input, true, why) ||
+      !f.count("output_tokens", r.output, true, why) ||
+      !f.count("cache_write_5m_tokens", r.cache_create_5m, true, why) ||
+      !f.count("cache_write_1h_tokens", r.cache_create_1h, true, why) ||
+      !f.count("cache_read_tokens", r.cache_read, true, why))
+    return false;
+  auto ms = parse_iso8601_utc_ms(ts);
+  if (!ms) {
+    why = "field 'timestamp' must be an ISO-8601 UTC time like 2026-02-12T16:05:13.088Z";
+    return false;
+  }
+  r.timestamp_ms = *ms;
+  if (wr.revision < 1) {
+    why = "field 'revision' must be at least 1";
+    return false;
+  }
+  int64_t cost = 0;
+  dom::element cost_el;
+  if (!o["cost_nanos"].get(cost_el) && !cost_el.is_null()) {
+    if (!f.count("cost_nanos", cost, false, why)) return false;
+    r.cost_nanos = cost;
+  }
+  if (!f.str("agent_id", r.agent_id, false, why, 128) ||
+      !f.str("message_id", r.message_id, false, why, 256) ||
+      !f.str("request_id", r.request_id, false, why, 256) ||
+      !f.count("web_search_requests", r.web_search_requests, false, why) ||
+      !f.flag("sidechain", r.sidechain, why) || !f.flag("fast", r.fast, why) ||
+      !f.flag("long_context", r.long_context, why) ||
+      !f.str("price_version", r.price_version, false, why, 64) ||
+      !f.str("claude_code_version", r.cc_version, false, why, 64) ||
+      !f.str("repo", r.repo, false, why, 512) || !f.str("branch", r.branch, false, why, 512) ||
+      !f.str("task_keys", r.task_keys, false, why, 1024) ||
+      !f.str("turn_id", r.turn_id, false, why, 128))
+    return false;
+  dom::array tools;
+  if (!o["tools"].get_array().get(tools)) {
+    size_t i = 0;
+    for (dom::element te : tools) {
+      dom::object to;
+      const std::string where = "tools[" + std::to_string(i++) + "]: ";
+      if (te.get_object().get(to)) {
+        why = where + "must be an object";
+        return false;
+      }
+      Fields tf(to);
+      ToolUse t;
+      std::string action;
+      if (!tf.str("id", t.tool_use_id, true, why, 128) || !tf.str("name", t.name, true, why, 256) ||
+          !tf.str("path", t.path, false, why, 4096) || !tf.str("action", action, false, why, 16) ||
+          !tf.flag("git_commit", t.git_commit, why) ||
+          !tf.flag("result_seen", t.result_seen, why) ||
+          !tf.count("lines_added", t.lines_added, false, why) ||
+          !tf.count("lines_removed", t.lines_removed, false, why) ||
+          !tf.str("commit_sha", t.commit_sha, false, why, 64)) {
+        why = where + why;
+        return false;
+      }
+      if (action == "change")
+        t.action = FileAction::kChange;
+      else if (action == "read")
+        t.action = FileAction::kRead;
+      else if (!action.empty()) {
+        why = where + "field 'action' must be \"read\", \"change\" or \"\"";
+        return false;
+      }
+      r.tools.push_back(std::move(t));
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string encode_json(const BatchHeader& h, const std::vector<WireRecord>& records) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object()
+      .field("format_version", int64_t{h.format_version})
+      .field("tracker_version", h.tracker_version)
+      .field("device_id", h.device_id)
+      .field("author", h.author)
+      .field("batch_id", h.batch_id)
+      .field("record_count", static_cast<int64_t>(records.size()))
+      .field("created", format_iso8601_utc_ms(h.created_ms));
+  w.key("records").begin_array();
+  for (const WireRecord& r : records)
+    write_record(w, r);
+  w.end_array().end_object();
+  return out;
+}
+
+Result<std::string> encode(const BatchHeader& header, const std::vector<WireRecord>& records) {
+  return zstd_compress(encode_json(header, records), kZstdLevel);
+}
+
+Result<DecodedBatch> decode(std::string_view compressed, const DecodeLimits& limits) {
+  auto json = zstd_decompress(compressed, limits.max_decompressed_bytes);
+  if (!json) return json.error();
+  return decode_json(*json, limits);
+}
+
+Result<DecodedBatch> decode_json(std::string_view json, const DecodeLimits& limits) {
+  dom::parser parser;
+  simdjson::padded_string padded(json);
+  dom::object root;
+  if (auto err = parser.parse(padded).get_object().get(root); err)
+    return make_error(std::string("batch is not a JSON object: ") + simdjson::error_message(err));
+  DecodedBatch out;
+  BatchHeader& h = out.header;
+  Fields f(root);
+  std::string why, created;
+  int64_t version = 0;
+  if (!f.count("format_version", version, true, why) ||
+      !f.str("tracker_version", h.tracker_version, true, why, 64) ||
+      !f.str("device_id", h.device_id, true, why, 128) ||
+      !f.str("author", h.author, false, why, 320) ||
+      !f.str("batch_id", h.batch_id, true, why, 128) ||
+      !f.count("record_count", h.record_count, true, why) ||
+      !f.str("created", created, true, why, 40))
+    return make_error("batch header: " + why);
+  if (version != kFormatVersion)
+    return make_error("batch header: format_version " + std::to_string(version) +
+                      " is not supported (this side speaks " + std::to_string(kFormatVersion) +
+                      ")");
+  h.format_version = static_cast<int>(version);
+  auto created_ms = parse_iso8601_utc_ms(created);
+  if (!created_ms) return make_error("batch header: field 'created' must be an ISO-8601 UTC time");
+  h.created_ms = *created_ms;
+  if (h.batch_id.empty()) return make_error("batch header: field 'batch_id' must not be empty");
+  dom::array records;
+  if (root["records"].get_array().get(records)) return make_error("batch: missing array 'records'");
+  if (records.size() != static_cast<size_t>(h.record_count))
+    return make_error("batch: record_count says " + std::to_string(h.record_count) +
+                      " but the batch holds " + std::to_string(records.size()) + " records");
+  if (records.size() > limits.max_records)
+    return make_error("batch: " + std::to_string(records.size()) + " records exceed the limit of " +
+                      std::to_string(limits.max_records));
+  size_t index = 0;
+  for (dom::element e : records) {
+    WireRecord wr;
+    dom::object o;
+    std::string reason;
+    if (e.get_object().get(o)) {
+      out.rejected.push_back({index++, "", "a record must be a JSON object"});
+      continue;
+    }
+    if (read_record(o, wr, reason)) {
+      out.records.push_back(std::move(wr));
+    } else {
+      out.rejected.push_back({index, wr.record_uid, reason});
+    }
+    ++index;
+  }
+  return out;
+}
+
+}  // namespace codepulse::proto

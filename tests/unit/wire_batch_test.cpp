@@ -1,0 +1,157 @@
+#include "proto/wire_batch.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "common/zstd_codec.hpp"
+
+using namespace codepulse;
+using namespace codepulse::proto;
+
+namespace {
+
+WireRecord sample(int i) {
+  WireRecord w;
+  w.record_uid = "uid" + std::to_string(i);
+  w.revision = 2;
+  UsageRecord& r = w.usage;
+  r.timestamp_ms = 1770912313088 + i;
+  r.session_id = "4d5611e5-241a-462a-8d15-5122611a9569";
+  r.message_id = "msg_01Aci2WjhVxhEoZK5GJvwV" + std::to_string(i);
+  r.request_id = "req_011CY4TdRR4Sr7x9h9V6za" + std::to_string(i);
+  r.model = "claude-opus-4-6";
+  r.input = 1 + i;
+  r.output = 299;
+  r.cache_create_5m = 5601;
+  r.cache_read = 29509;
+  r.cost_nanos = 57240750;
+  r.price_version = "2026-11-22";
+  r.cc_version = "2.1.39";
+  r.author = "dev@acme.example";
+  r.repo = "github.com/acme/api";
+  r.branch = "feature/PROJ-1";
+  r.task_keys = "PROJ-1";
+  r.turn_id = "daa5a4bb-530c-4055-b20c-bde38255c99e";
+  ToolUse t;
+  t.tool_use_id = "toolu_01K5BegAi12wHgGD6yU8D8" + std::to_string(i);
+  t.name = "Edit";
+  t.path = "src/main.cpp";
+  t.action = FileAction::kChange;
+  t.result_seen = true;
+  t.lines_added = 3;
+  t.lines_removed = 1;
+  r.tools.push_back(t);
+  return w;
+}
+
+BatchHeader header(size_t n) {
+  BatchHeader h;
+  h.tracker_version = "0.1.0";
+  h.device_id = "0123456789abcdef0123456789abcdef";
+  h.author = "dev@acme.example";
+  h.batch_id = "b-1";
+  h.record_count = static_cast<int64_t>(n);
+  h.created_ms = 1770912400000;
+  return h;
+}
+
+}  // namespace
+
+TEST_CASE("a batch survives encode and decode unchanged", "[proto]") {
+  std::vector<WireRecord> recs = {sample(1), sample(2)};
+  recs[1].usage.cost_nanos.reset();  // an unpriced model
+  auto bytes = encode(header(2), recs);
+  REQUIRE(bytes);
+  auto d = decode(*bytes, {});
+  REQUIRE(d);
+  CHECK(d->header.batch_id == "b-1");
+  CHECK(d->header.device_id == "0123456789abcdef0123456789abcdef");
+  CHECK(d->header.created_ms == 1770912400000);
+  REQUIRE(d->records.size() == 2);
+  CHECK(d->rejected.empty());
+  const UsageRecord& r = d->records[0].usage;
+  CHECK(d->records[0].record_uid == "uid1");
+  CHECK(d->records[0].revision == 2);
+  CHECK(r.timestamp_ms == 1770912313089);
+  CHECK(r.input == 2);
+  CHECK(r.cache_create_5m == 5601);
+  CHECK(r.cost_nanos == 57240750);
+  CHECK(r.repo == "github.com/acme/api");
+  REQUIRE(r.tools.size() == 1);
+  CHECK(r.tools[0].action == FileAction::kChange);
+  CHECK(r.tools[0].lines_added == 3);
+  CHECK_FALSE(d->records[1].usage.cost_nanos.has_value());
+}
+
+TEST_CASE("unknown fields from a newer tracker are ignored", "[proto]") {
+  std::string json = encode_json(header(1), {sample(1)});
+  json.replace(json.find("\"uid\""), 5, R"("future_field":{"x":[1,2]},"uid")");
+  json.insert(1, R"("future_header":true,)");
+  auto d = decode_json(json, {});
+  REQUIRE(d);
+  CHECK(d->records.size() == 1);
+}
+
+TEST_CASE("a record missing a required field is rejected alone, with the reason", "[proto]") {
+  std::string json = encode_json(header(3), {sample(1), sample(2), sample(3)});
+  const size_t second = json.find("\"uid\":\"uid2\"");
+  const size_t model = json.find("\"model\":", second);
+  json.replace(model, std::string("\"model\":\"claude-opus-4-6\",").size(), "");
+  const size_t third = json.find("\"uid\":\"uid3\"");
+  const size_t input = json.find("\"input_tokens\":4", third);
+  json.replace(input, std::string("\"input_tokens\":4").size(), "\"input_tokens\":-4");
+  auto d = decode_json(json, {});
+  REQUIRE(d);
+  CHECK(d->records.size() == 1);
+  REQUIRE(d->rejected.size() == 2);
+  CHECK(d->rejected[0].index == 1);
+  CHECK(d->rejected[0].uid == "uid2");
+  CHECK(d->rejected[0].reason == "missing required field 'model'");
+  CHECK(d->rejected[1].reason == "field 'input_tokens' must be a non-negative integer");
+}
+
+TEST_CASE("bad batches fail as a whole with a clear reason", "[proto]") {
+  auto json = encode_json(header(1), {sample(1)});
+  std::string wrong_count = json;
+  wrong_count.replace(wrong_count.find("\"record_count\":1"), 16, "\"record_count\":7");
+  CHECK(decode_json(wrong_count, {}).error().message ==
+        "batch: record_count says 7 but the batch holds 1 records");
+  std::string newer = json;
+  newer.replace(newer.find("\"format_version\":1"), 18, "\"format_version\":2");
+  CHECK(decode_json(newer, {}).error().message.find("format_version 2 is not supported") !=
+        std::string::npos);
+  CHECK_FALSE(decode_json("[1,2]", {}));
+  CHECK_FALSE(decode_json(json.substr(0, json.size() / 2), {}));
+  DecodeLimits few;
+  few.max_records = 0;
+  CHECK(decode_json(json, few).error().message.find("exceed the limit") != std::string::npos);
+}
+
+TEST_CASE("truncated, corrupt and oversized zstd frames are refused", "[proto][zstd]") {
+  auto bytes = encode(header(1), {sample(1)});
+  REQUIRE(bytes);
+  CHECK(decode(bytes->substr(0, bytes->size() - 5), {}).error().message.find("truncated") !=
+        std::string::npos);
+  std::string corrupt = *bytes;
+  corrupt[corrupt.size() / 2] ^= 0x5a;
+  corrupt[corrupt.size() / 2 + 1] ^= 0x33;
+  CHECK_FALSE(decode(corrupt, {}));
+  CHECK_FALSE(decode("not zstd at all", {}));
+  // A zstd bomb: 1 GiB of zeros compresses to a few tens of KiB.
+  auto bomb = zstd_compress(std::string(64u << 20, '\0'), 19);
+  REQUIRE(bomb);
+  CHECK(bomb->size() < (64u << 10));
+  auto refused = zstd_decompress(*bomb, 1u << 20);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message == "zstd: decompressed data exceeds the limit of 1048576 bytes");
+}
+
+TEST_CASE("a realistic batch compresses to under 15% of its size", "[proto][zstd]") {
+  std::vector<WireRecord> recs;
+  for (int i = 0; i < 1000; ++i)
+    recs.push_back(sample(i * 7919));
+  const std::string json = encode_json(header(recs.size()), recs);
+  auto bytes = encode(header(recs.size()), recs);
+  REQUIRE(bytes);
+  INFO(json.size() << " -> " << bytes->size());
+  CHECK(bytes->size() * 100 < json.size() * 15);
+}

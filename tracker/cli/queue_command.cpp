@@ -1,0 +1,152 @@
+// codepulse-tracker queue show | export | decode: the privacy auditor's view
+// of exactly what would leave this machine.
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "common/hashing.hpp"
+#include "common/time.hpp"
+#include "common/version.hpp"
+#include "proto/wire_batch.hpp"
+#include "tracker/cli/commands.hpp"
+#include "tracker/cli/options.hpp"
+#include "tracker/queue/local_store.hpp"
+#include "tracker/report/usage_report.hpp"
+
+namespace codepulse::tracker {
+namespace {
+
+// The next batch: the oldest unshipped records. Its id is derived from the
+// record revisions it holds, so the same batch always has the same
+// idempotency key.
+Result<std::pair<proto::BatchHeader, std::vector<proto::WireRecord>>> next_batch(LocalStore& store,
+                                                                                 size_t limit) {
+  auto records = store.unshipped(limit);
+  if (!records) return records.error();
+  auto device = store.device_id();
+  if (!device) return device.error();
+  proto::BatchHeader h;
+  h.tracker_version = kVersion;
+  h.device_id = *device;
+  h.record_count = static_cast<int64_t>(records->size());
+  h.created_ms = now_utc_ms();
+  std::string ids = *device;
+  for (const auto& r : *records) {
+    ids += '\n' + r.record_uid + ':' + std::to_string(r.revision);
+    if (h.author.empty()) h.author = r.usage.author;
+  }
+  h.batch_id = sha256_hex(ids).substr(0, 32);
+  return std::make_pair(std::move(h), std::move(records).value());
+}
+
+Result<std::string> read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+int run_queue_command(const Environment& env, const std::vector<std::string>& argv) {
+  const auto specs = with_config_flags(
+      {{"limit", true, false, "records in the batch (default 5000, the shipping batch size)", "N"},
+       {"json", false, false, "show: print the JSON document itself"},
+       {"help", false, false, "show this help"}});
+  auto args = Args::parse(argv, specs);
+  if (!args) return fail(args.error().message, kExitUsage);
+  const auto& pos = args->positional();
+  if (args->has("help") || pos.empty()) {
+    std::puts(format_help("Usage: codepulse-tracker queue show [--limit N] [--json]\n"
+                          "       codepulse-tracker queue export FILE [--limit N]\n"
+                          "       codepulse-tracker queue decode FILE\n\n"
+                          "show prints exactly what the next batch sends (after decompression); "
+                          "export writes its exact bytes (zstd) and, beside them, how to decode "
+                          "them; decode prints such a file.",
+                          specs)
+                  .c_str());
+    return args->has("help") ? kExitOk : kExitUsage;
+  }
+  size_t limit = 5000;
+  if (auto l = args->get("limit")) {
+    char* end = nullptr;
+    const unsigned long long v = std::strtoull(l->c_str(), &end, 10);
+    if (l->empty() || *end != '\0' || v == 0 || v > 100000)
+      return fail("--limit: expected a number from 1 to 100000, got '" + *l + "'", kExitUsage);
+    limit = static_cast<size_t>(v);
+  }
+  const std::string& sub = pos[0];
+  if (sub == "decode") {
+    if (pos.size() != 2) return fail("queue decode: give the file to decode", kExitUsage);
+    auto bytes = read_all(pos[1]);
+    if (!bytes) return fail(bytes.error().message);
+    auto batch = proto::decode(*bytes, {});
+    if (!batch) return fail(pos[1] + ": " + batch.error().message);
+    const std::string json = proto::encode_json(batch->header, batch->records);
+    std::puts(json.c_str());
+    return kExitOk;
+  }
+  if (sub != "show" && sub != "export")
+    return fail("queue: unknown subcommand '" + sub + "' (use show, export or decode)", kExitUsage);
+  auto config = load_config(*args, env);
+  if (!config) return fail(config.error().message, kExitUsage);
+  const std::string state_dir = config->str("state_dir");
+  struct stat st {};
+  if (::stat((state_dir + "/tracker.db").c_str(), &st) != 0)
+    return fail("no local store at " + state_dir + "; run 'codepulse-tracker scan' first");
+  auto store = LocalStore::open(state_dir);
+  if (!store) return fail(store.error().message);
+  auto batch = next_batch(*store, limit);
+  if (!batch) return fail(batch.error().message);
+  const auto& [header, records] = *batch;
+  auto bytes = proto::encode(header, records);
+  if (!bytes) return fail(bytes.error().message);
+  if (sub == "export") {
+    if (pos.size() != 2) return fail("queue export: give the file to write", kExitUsage);
+    const std::string& path = pos[1];
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
+    if (!out) return fail("cannot write " + path);
+    std::ofstream how(path + ".README", std::ios::trunc);
+    how << "This file holds the exact bytes codepulse-tracker would send as its next batch\n"
+        << "(" << records.size() << " records, " << bytes->size()
+        << " bytes, zstd-compressed JSON).\n"
+        << "Decode it with either of:\n"
+        << "  zstd -dc " << path << "\n"
+        << "  codepulse-tracker queue decode " << path << "\n"
+        << "The format is described in proto/README.md of the codepulse sources.\n";
+    if (!how) return fail("cannot write " + path + ".README");
+    std::printf("Wrote %zu records (%zu bytes) to %s; see %s.README to decode them.\n",
+                records.size(), bytes->size(), path.c_str(), path.c_str());
+    return kExitOk;
+  }
+  // show: decompress and decode what would be sent, and print that.
+  auto decoded = proto::decode(*bytes, {});
+  if (!decoded) return fail("the batch does not decode: " + decoded.error().message);
+  if (args->has("json")) {
+    std::puts(proto::encode_json(decoded->header, decoded->records).c_str());
+    return kExitOk;
+  }
+  std::printf("Next batch %s: %zu records from device %s, author %s (%zu bytes compressed).\n",
+              decoded->header.batch_id.c_str(), decoded->records.size(),
+              decoded->header.device_id.c_str(), decoded->header.author.c_str(), bytes->size());
+  for (const auto& w : decoded->records) {
+    const UsageRecord& r = w.usage;
+    std::string files;
+    for (const ToolUse& t : r.tools)
+      if (!t.path.empty()) files += (files.empty() ? "" : ", ") + t.path;
+    std::printf("  %s r%lld %s %-28s in %s out %s cache %s/%s %s%s%s\n",
+                format_iso8601_utc_ms(r.timestamp_ms).c_str(), static_cast<long long>(w.revision),
+                w.record_uid.substr(0, 12).c_str(), r.model.c_str(),
+                with_thousands(r.input).c_str(), with_thousands(r.output).c_str(),
+                with_thousands(r.cache_create_5m + r.cache_create_1h).c_str(),
+                with_thousands(r.cache_read).c_str(), r.repo.c_str(), files.empty() ? "" : " ",
+                files.c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace codepulse::tracker
