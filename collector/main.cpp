@@ -1,21 +1,53 @@
-// codepulse-collector: the central server. Its ingest, storage and reports
-// arrive with their own issues; until then it only says what it will do.
+// codepulse-collector: the central server. Today it manages API tokens in its
+// store; serving ingest and reports arrive with their own issues.
 #include <cstdio>
 #include <string>
+#include <vector>
 
+#include "collector/cli/commands.hpp"
 #include "common/version.hpp"
 
+namespace codepulse::collector {
+
+int fail(const std::string& message, int code) {
+  std::fprintf(stderr, "codepulse-collector: %s\n", message.c_str());
+  return code;
+}
+
+int print_version() {
+  std::printf("codepulse-collector %s\n", kVersion);
+  return kExitOk;
+}
+
+namespace {
+
+const char* kTopUsage =
+    "Usage: codepulse-collector COMMAND [OPTIONS]\n"
+    "\n"
+    "The central codepulse server: authenticated ingest of tracker batches, storage,\n"
+    "attribution and reports.\n"
+    "\n"
+    "Commands:\n"
+    "  token create   make an API token for an author (printed once, stored hashed)\n"
+    "  token list     the tokens: id, author, role, created, revoked, label\n"
+    "  token revoke   refuse a token from now on\n"
+    "\n"
+    "Run 'codepulse-collector COMMAND --help' for a command's options.\n"
+    "Exit codes: 0 success, 1 failure, 2 bad command line.";
+
+}  // namespace
+}  // namespace codepulse::collector
+
 int main(int argc, char** argv) {
-  const std::string arg = argc > 1 ? argv[1] : "";
-  if (arg == "--version") {
-    std::printf("codepulse-collector %s\n", codepulse::kVersion);
-    return 0;
+  using namespace codepulse::collector;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::puts(kTopUsage);
+    return args.empty() ? kExitUsage : kExitOk;
   }
-  std::puts(
-      "Usage: codepulse-collector COMMAND [OPTIONS]\n"
-      "\n"
-      "The central codepulse server: authenticated HTTPS ingest of tracker batches,\n"
-      "storage, attribution and reports. No command is available in this version yet;\n"
-      "use 'codepulse-tracker report' for the reports of one machine.");
-  return arg == "--help" ? 0 : 2;
+  if (args[0] == "--version") return print_version();
+  const std::string command = args[0];
+  args.erase(args.begin());
+  if (command == "token") return run_token_command(args);
+  return fail("unknown command '" + command + "' (see --help)", kExitUsage);
 }

@@ -288,14 +288,15 @@ Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
   auto outcome = reader_.read(fd, state.offset, path, cb);
   if (failure) failure = flush(stats);
   if (!failure) {
-    batch_ = WriteBatch();
-    store_.rollback();
+    abort();
     return make_error("storing records from " + path + ": " + failure.error().message);
   }
   if (!outcome) {
     // An I/O error on one file: its uncommitted part is undone; report, go on.
+    // Tool calls resolved during the undone part are pending again.
+    pending_.reset();
     if (auto s = store_.rollback_to_savepoint(); !s) {
-      store_.rollback();
+      abort();
       return s;
     }
     ++stats.skipped_files;
@@ -323,6 +324,13 @@ Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
   }
   if (uncommitted_bytes_ >= options_.commit_every_bytes) return commit();
   return {};
+}
+
+void Scanner::abort() {
+  batch_ = WriteBatch();
+  pending_.reset();
+  uncommitted_bytes_ = 0;
+  store_.rollback();
 }
 
 Status Scanner::commit() {

@@ -52,6 +52,8 @@ class Scanner {
   // committed every commit_every_bytes; call commit() to end a round.
   Status scan_file(const std::string& path, ScanStats& stats);
   Status commit();
+  // Undoes everything not committed (after a failure): nothing half-done stays.
+  void abort();
 
   const std::vector<Problem>& problems() const { return problems_; }
   void clear_problems() { problems_.clear(); }

@@ -151,7 +151,15 @@ TEST_CASE("kill -9 at random moments neither loses nor duplicates a record", "[d
       append_file(path, request(id, 100 + next_id));
       expected_output += 100 + next_id;
     }
+    // Half of a request line, finished in the next round (a writer caught
+    // mid-write when the daemon dies).
+    const std::string torn_id = "m" + std::to_string(next_id++);
+    const std::string torn = request(torn_id, 7);
+    const std::string torn_path = d.logs + "/p/torn.jsonl";
+    append_file(torn_path, torn.substr(0, torn.size() / 2));
+    expected_output += 7;
     ::usleep(static_cast<useconds_t>(rng() % 120'000));
+    append_file(torn_path, torn.substr(torn.size() / 2));
     p.signal(SIGKILL);
     p.wait(2000);
   }

@@ -155,3 +155,48 @@ TEST_CASE("no text of the real fixture logs reaches the store", "[privacy][fixtu
     CHECK(all.find(p) == std::string::npos);
   }
 }
+
+TEST_CASE("absolute paths of any shape never reach the store", "[privacy]") {
+  TempDir dir;
+  std::string log;
+  auto add = [&](const std::string& id, const std::string& cwd, const std::string& file) {
+    AssistantSpec a;
+    a.message_id = id;
+    a.request_id = "req_" + id;
+    a.uuid = "u-" + id;
+    a.cwd = cwd;
+    a.tool_json =
+        tool_use_block("toolu_" + id, "Read", R"({"file_path":")" + json_escape(file) + R"("})");
+    log += assistant_line(a) + "\n";
+  };
+  add("w1", "C:\\Users\\alice\\secretproj", "C:\\Users\\alice\\secretproj\\src\\a.cpp");
+  add("w2", "C:\\Users\\alice\\secretproj", "D:/other/taxes-2026.pdf");
+  add("w3", "/", "/home/alice/Documents/taxes-2026.pdf");
+  add("w4", "relative/dir", "/home/alice/secretproj/x.cpp");
+  // A repository whose origin is a path on this machine.
+  const std::string repo = dir / "secret-work/app";
+  make_dirs(repo);
+  REQUIRE(run({"git", "init", "-q", repo}).exit_code == 0);
+  REQUIRE(run({"git", "-C", repo, "remote", "add", "origin", dir / "secret-work/upstream.git"})
+              .exit_code == 0);
+  add("w5", repo, repo + "/src/main.cpp");
+  write_file(dir / "logs/p/s.jsonl", log);
+  REQUIRE(
+      run({tracker_bin(), "scan", "--claude-dir", dir / "logs", "--state", dir / "st"}).exit_code ==
+      0);
+  std::string all;
+  for (const auto& f : list_files(dir / "st"))
+    all += read_file(f);
+  // The cwd's own folder name may appear ("local/secretproj" names a folder
+  // without a repository, as specified); nothing else of any path may.
+  CHECK(all.find("local/secretproj") != std::string::npos);
+  for (const char* secret :
+       {"alice", "secretproj\\", "taxes-2026", "secret-work", "Users", "Documents"}) {
+    INFO(secret);
+    CHECK(all.find(secret) == std::string::npos);
+  }
+  auto csv = run({tracker_bin(), "report", "--state", dir / "st", "--group-by", "repo,file",
+                  "--format", "csv"});
+  CHECK(csv.out.find("local/upstream,src/main.cpp,") != std::string::npos);
+  CHECK(csv.out.find("(outside)") != std::string::npos);
+}

@@ -51,6 +51,12 @@ AssistantSpec spec(const std::string& id, long long output, const std::string& r
   return s;
 }
 
+AssistantSpec spec_sidechain(const std::string& id, long long output, const std::string& req) {
+  AssistantSpec s = spec(id, output, req);
+  s.sidechain = true;
+  return s;
+}
+
 }  // namespace
 
 TEST_CASE("a second scan reads nothing old again", "[scan]") {
@@ -155,16 +161,28 @@ TEST_CASE("the main-session copy wins over a sidechain replay", "[scan][dedupe]"
   Fixture f;
   AssistantSpec replay = spec("msg_main", 500, "req_btw");
   replay.sidechain = true;
-  // The replay is seen first, in a subagent file, with more tokens.
-  codepulse::test::write_file(f.file("p/s1/subagents/agent-a1.jsonl"),
-                              assistant_line(replay) + "\n");
+  // The replay is read first (files sort before folders and "a" before "s"),
+  // with more tokens; the main copy read later replaces it in the store.
+  codepulse::test::write_file(f.file("p/a-replay.jsonl"), assistant_line(replay) + "\n");
   codepulse::test::write_file(f.file("p/s1.jsonl"),
                               assistant_line(spec("msg_main", 40, "req_main")) + "\n");
-  const ScanStats s = f.scan();
+  ScanStats s = f.scan();
   CHECK(s.records_new == 1);
-  CHECK(f.sql_int("SELECT count(*) FROM usage_records") == 1);
-  CHECK(f.sql_int("SELECT sidechain FROM usage_records") == 0);
-  CHECK(f.sql_int("SELECT output FROM usage_records") == 40);
+  CHECK(f.sql_int("SELECT count(*) FROM usage_records WHERE dedupe_key = 'msg_main' || char(31) || "
+                  "'req_main'") == 1);
+  // Across runs too: a replay stored first is replaced by the main copy.
+  codepulse::test::write_file(f.file("p/b-replay.jsonl"),
+                              assistant_line(spec_sidechain("msg_two", 900, "req_btw2")) + "\n");
+  f.scan();
+  codepulse::test::write_file(f.file("p/s2.jsonl"),
+                              assistant_line(spec("msg_two", 50, "req_main2")) + "\n");
+  s = f.scan();
+  CHECK(s.records_updated == 1);
+  CHECK(f.sql_int("SELECT output FROM usage_records WHERE message_id = 'msg_two'") == 50);
+  CHECK(f.sql_int("SELECT sidechain FROM usage_records WHERE message_id = 'msg_two'") == 0);
+  CHECK(f.sql_int("SELECT count(*) FROM usage_records WHERE message_id = 'msg_main'") == 1);
+  CHECK(f.sql_int("SELECT sidechain FROM usage_records WHERE message_id = 'msg_main'") == 0);
+  CHECK(f.sql_int("SELECT output FROM usage_records WHERE message_id = 'msg_main'") == 40);
 }
 
 TEST_CASE("lines without requestId are keyed by message id alone", "[scan][dedupe]") {
@@ -341,4 +359,20 @@ TEST_CASE("a file truncated while it is being read loses nothing on the next sca
   CHECK(s.files_reset == 1);
   CHECK(s.records_new == 1);
   CHECK(f.sql_int("SELECT count(*) FROM usage_records") == 2001);
+}
+
+TEST_CASE("a failed edit answers its tool call with nothing to count", "[scan]") {
+  Fixture f;
+  AssistantSpec edit = spec("msg_e", 20);
+  edit.tool_json = codepulse::test::tool_use_block("toolu_fail", "Edit",
+                                                   R"({"file_path":"/home/dev/src/app/a.cpp"})");
+  std::string line = codepulse::test::tool_result_line(
+      "toolu_fail", "Error: String to replace not found", "\"Error: String to replace not found\"");
+  codepulse::test::write_file(f.file("p/s.jsonl"), assistant_line(edit) + "\n");
+  f.scan();
+  CHECK(f.sql_int("SELECT count(*) FROM pending_results") == 1);
+  codepulse::test::append_file(f.file("p/s.jsonl"), line + "\n");
+  const ScanStats s = f.scan();
+  CHECK(s.tool_results == 1);
+  CHECK(f.sql_int("SELECT count(*) FROM pending_results") == 0);
 }

@@ -185,9 +185,9 @@ TEST_CASE("normalize_remote_url handles the common URL forms", "[git]") {
       {"https://github.com./acme/api", "github.com/acme/api"},
       {"https://host/repo?foo=bar#frag", "host/repo"},
       {"ssh://git@[::1]:2222/srv/repo.git", "[::1]/srv/repo"},
-      {"file:///srv/repo.git", "file/srv/repo"},
-      {"file://localhost/srv/repo.git", "file/srv/repo"},
-      {"/srv/repo.git", "file/srv/repo"},
+      {"file:///srv/repo.git", "local/repo"},
+      {"file://localhost/srv/repo.git", "local/repo"},
+      {"/home/alice/secret-work/upstream.git", "local/upstream"},
       {"  https://github.com/acme/api.git\n", "github.com/acme/api"},
       {"HTTPS://github.com/acme/api", "github.com/acme/api"},
   };

@@ -91,7 +91,7 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
     return fail("no local store at " + state_dir + "; run 'codepulse-tracker scan' or 'run' first");
   const auto pid = InstanceLock::holder(state_dir);
   auto daemon = read_status(state_dir);
-  auto store = LocalStore::open(state_dir);
+  auto store = LocalStore::open(state_dir, /*writer=*/false);
   if (!store) return fail(store.error().message);
   auto q = store->queue_stats();
   if (!q) return fail(q.error().message);

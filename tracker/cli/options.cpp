@@ -91,6 +91,7 @@ Result<DaemonOptions> daemon_options(const Config& c, const Environment& env) {
   auto scan = scan_settings(c, env);
   if (!scan) return scan.error();
   d.scan = *scan;
+  d.scan.commit_every_bytes = 32 << 20;  // a killed daemon redoes at most this much
   const std::string mode = c.str("watcher");
   d.watch.mode = mode == "inotify" ? WatchOptions::Mode::kInotify
                  : mode == "poll"  ? WatchOptions::Mode::kPoll

@@ -97,7 +97,7 @@ int run_queue_command(const Environment& env, const std::vector<std::string>& ar
   struct stat st {};
   if (::stat((state_dir + "/tracker.db").c_str(), &st) != 0)
     return fail("no local store at " + state_dir + "; run 'codepulse-tracker scan' first");
-  auto store = LocalStore::open(state_dir);
+  auto store = LocalStore::open(state_dir, /*writer=*/false);
   if (!store) return fail(store.error().message);
   auto batch = next_batch(*store, limit);
   if (!batch) return fail(batch.error().message);

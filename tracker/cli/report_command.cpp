@@ -83,7 +83,7 @@ int run_report_command(const Environment& env, const std::vector<std::string>& a
   if (::stat((state_dir + "/tracker.db").c_str(), &st) != 0)
     return fail("no local store at " + state_dir +
                 "/tracker.db; run 'codepulse-tracker scan' first");
-  auto store = LocalStore::open(state_dir);
+  auto store = LocalStore::open(state_dir, /*writer=*/false);
   if (!store) return fail(store.error().message);
   auto report = build_report(store->database(), q);
   if (!report) return fail(report.error().message);

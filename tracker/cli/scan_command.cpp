@@ -4,6 +4,7 @@
 #include "common/json_writer.hpp"
 #include "tracker/cli/commands.hpp"
 #include "tracker/cli/options.hpp"
+#include "tracker/daemon/instance_lock.hpp"
 #include "tracker/queue/local_store.hpp"
 #include "tracker/report/usage_report.hpp"
 
@@ -32,7 +33,13 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
   if (!options) return fail(options.error().message);
   auto prices = load_prices(*config);
   if (!prices) return fail(prices.error().message);
-  auto store = LocalStore::open(config->str("state_dir"));
+  // One writer per store: a running daemon or another scan holds the lock.
+  const std::string state_dir = config->str("state_dir");
+  if (auto s = LocalStore::prepare_state_dir(state_dir); !s) return fail(s.error().message);
+  auto lock = InstanceLock::acquire(state_dir);
+  if (!lock)
+    return fail(lock.error().message + " (a running daemon already keeps the store up to date)");
+  auto store = LocalStore::open(state_dir);
   if (!store) return fail(store.error().message);
 
   Scanner scanner(*store, *prices, *options);

@@ -50,18 +50,24 @@ class Service {
   }
 
  private:
+  // Makes and starts a watcher; the current one is replaced only when the new
+  // one works.
   Status start_watcher() {
     WatchOptions w = options_.watch;
     w.roots = options_.watch_roots;
     auto made = make_watcher(io_, w);
     if (!made) return made.error();
-    watcher_ = std::move(made).value();
+    std::unique_ptr<Watcher> fresh = std::move(made).value();
     auto on_batch = [this](WatchBatch b) {
       for (const auto& n : b.notices)
         log_.warn("watcher", n);
-      round(b.files, b.rescan);
+      // While failing, only the retry timer starts rounds (with backoff); it
+      // rescans everything, so no change is missed.
+      if (!failed_) round(b.files, b.rescan);
     };
-    if (auto s = watcher_->start(on_batch); !s) return s;
+    if (auto s = fresh->start(on_batch); !s) return s;
+    if (watcher_) watcher_->stop();
+    watcher_ = std::move(fresh);
     status_.watcher = watcher_->kind();
     status_.watcher_note = watcher_->fallback_reason();
     status_.watched_folders = static_cast<int64_t>(watcher_->watched_folders());
@@ -110,11 +116,13 @@ class Service {
     scanner_.reset();  // strip options and limits apply from the next round
     log_.info("config", "SIGHUP: configuration reloaded");
     if (roots_changed) {
-      if (watcher_) watcher_->stop();
-      watcher_.reset();
       if (auto s = start_watcher(); !s)
-        log_.error("watcher", "cannot watch after reload: " + s.error().message);
+        log_.error("watcher",
+                   "SIGHUP: cannot watch with the new settings, keeping the old watcher: " +
+                       s.error().message);
     }
+    log_.info("config",
+              "SIGHUP: prices_file, log_file and log_rate_limit take effect after a restart");
     round({}, true);
   }
 
@@ -162,6 +170,7 @@ class Service {
     if (!result) {
       // Disk full, I/O error, a locked database: nothing half-done is kept (the
       // transaction is rolled back); retry with backoff until it works.
+      sc.abort();
       failed_ = true;
       status_.last_error = result.error().message;
       status_.last_error_ms = now_utc_ms();

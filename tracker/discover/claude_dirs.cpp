@@ -196,7 +196,12 @@ std::vector<std::string> candidate_projects_dirs(const Environment& env,
     }
     return out;
   }
-  add((env.xdg_config_home ? *env.xdg_config_home : env.home + "/.config") + "/claude");
+  // ~/.config/claude was used by Claude Code 1.0.28-1.0.4x only, and only when
+  // XDG_CONFIG_HOME was set: waiting for it to appear would wake the daemon on
+  // every write in ~/.config.
+  const std::string xdg =
+      (env.xdg_config_home ? *env.xdg_config_home : env.home + "/.config") + "/claude";
+  if (env.xdg_config_home || is_dir(xdg)) add(xdg);
   add(env.home + "/.claude");
   return out;
 }

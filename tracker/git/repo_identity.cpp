@@ -147,11 +147,28 @@ std::string_view dir_name(std::string_view path) {
 }
 
 // Last non-empty component; empty for "/" or "".
+std::string local_identity(std::string_view folder_name) {
+  std::string out(kLocalPrefix);
+  out += folder_name.empty() ? kUnknownName : folder_name;
+  return out;
+}
+
+// Both separators count: a Windows cwd ("C:\Users\a\proj") must not leak whole.
 std::string_view last_component(std::string_view path) {
-  while (!path.empty() && path.back() == '/')
+  while (!path.empty() && (path.back() == '/' || path.back() == '\\'))
     path.remove_suffix(1);
-  const size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+  const size_t slash = path.find_last_of("/\\");
+  path = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  if (path.size() == 2 && path[1] == ':') return {};  // a bare drive letter
+  return path;
+}
+
+// A remote that is a path on some machine ("/srv/x.git", "file:///srv/x.git"):
+// only its last component is kept, never the path.
+std::string local_remote_identity(std::string_view path) {
+  std::string_view name = last_component(path);
+  if (name.size() > 4 && name.substr(name.size() - 4) == ".git") name.remove_suffix(4);
+  return local_identity(name);
 }
 
 // Lexically normal absolute path: no "//", "." or "..", no trailing "/".
@@ -177,12 +194,6 @@ std::optional<std::string> normalize_absolute(std::string_view path) {
     out += '/';
     out += part;
   }
-  return out;
-}
-
-std::string local_identity(std::string_view folder_name) {
-  std::string out(kLocalPrefix);
-  out += folder_name.empty() ? kUnknownName : folder_name;
   return out;
 }
 
@@ -587,7 +598,7 @@ std::string normalize_scheme_url(std::string_view scheme, std::string_view rest)
   if (scheme == "file") {
     // file:///srv/repo.git, file://localhost/srv/repo.git
     if (rest.starts_with("localhost/")) rest.remove_prefix(9);
-    return assemble("file", rest);
+    return local_remote_identity(rest);
   }
   rest = rest.substr(0, rest.find_first_of("?#"));
   const size_t slash = rest.find('/');
@@ -649,7 +660,7 @@ std::string normalize_remote_url(std::string_view url) {
     return {};
   }
   if (sep != std::string_view::npos) return {};  // "://" with a malformed scheme
-  if (is_absolute(url)) return assemble("file", url);
+  if (is_absolute(url)) return local_remote_identity(url);
   return normalize_scp_like(url);
 }
 

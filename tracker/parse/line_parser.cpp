@@ -378,11 +378,12 @@ LineClass classify_line(std::string_view line, const PendingTools& pending) {
   const bool small = line.size() <= kSmallLine;
   const std::string_view head = small ? line : line.substr(0, kHeadWindow);
   const std::string_view tail = small ? line : line.substr(line.size() - kTailWindow);
+  // Usage first: a request line is never skipped for what else it holds.
+  if (contains(tail, "\"usage\"")) return LineClass::kParse;
   if (const std::string_view tid = find_tool_use_id(head); !tid.empty()) {
     // A tool result: needed only for tools whose result we track.
     if (pending.find(tid) != pending.end()) return LineClass::kParse;
-  } else if (contains(tail, "\"usage\"") || (!small && contains(line, "\"usage\"")) ||
-             contains(head, "\"user\"")) {
+  } else if ((!small && contains(line, "\"usage\"")) || contains(head, "\"user\"")) {
     return LineClass::kParse;  // a request, or maybe a prompt that starts a turn
   }
   // Not parsed: a cheap shape check still catches torn and garbage lines.
@@ -406,6 +407,8 @@ const ParsedLine& LineParser::parse(std::string_view line, size_t capacity,
   line.remove_prefix(lead);
   capacity -= lead;
   out_.kind = parse_document(line.data(), line.size(), capacity, pending);
+  // One huge line must not keep its buffers for the life of the daemon.
+  if (parser_.capacity() > (8u << 20)) parser_ = simdjson::ondemand::parser{};
   if (out_.kind == LineKind::kMalformed && out_.error == "invalid UTF-8") {
     // A corrupt byte inside some text must not lose the request around it:
     // parse a copy with invalid bytes replaced (only ids and numbers are kept).
@@ -608,6 +611,12 @@ LineKind LineParser::parse_document(const char* data, size_t len, size_t capacit
   }
   if (type == "user" || msg.role == "user") {
     if (!msg.tool_result_ids.empty()) {
+      if (msg.tool_result_ids.size() == 1 && result_kind == ToolKind::kOther) {
+        // No toolUseResult object (an error text, or none): the call is still
+        // answered, with nothing to count.
+        auto it = pending.find(msg.tool_result_ids.front());
+        if (it != pending.end()) result_kind = it->second;
+      }
       if (msg.tool_result_ids.size() != 1 || result_kind == ToolKind::kOther)
         return LineKind::kIgnored;
       ToolResultLine& t = out_.result;
@@ -620,7 +629,6 @@ LineKind LineParser::parse_document(const char* data, size_t len, size_t capacit
         t.lines_removed = result.has_patch ? result.removed : 0;
       }
       t.commit_sha = std::move(result.commit_sha);
-      if (!t.has_counts && t.commit_sha.empty()) return LineKind::kIgnored;
       return LineKind::kToolResult;
     }
     if (type == "user" && !is_meta && !is_compact_summary &&

@@ -46,7 +46,7 @@ void read_file_state(const sql::Statement& st, FileState& f) {
   f.malformed_lines = st.int64(10);
 }
 
-constexpr size_t kBulkLimit = 2'000'000;  // rows looked up in memory before indexes are built
+constexpr size_t kBulkLimit = 200'000;  // rows looked up in memory before indexes are built
 
 }  // namespace
 
@@ -54,7 +54,7 @@ Status LocalStore::prepare_state_dir(const std::string& state_dir) {
   return make_private_dir(state_dir);
 }
 
-Result<LocalStore> LocalStore::open(const std::string& state_dir) {
+Result<LocalStore> LocalStore::open(const std::string& state_dir, bool writer) {
   if (auto s = make_private_dir(state_dir); !s) return s.error();
   const std::string path = state_dir + "/tracker.db";
   {
@@ -71,6 +71,7 @@ Result<LocalStore> LocalStore::open(const std::string& state_dir) {
   if (auto s = store.prepare_all(); !s) return s.error();
   auto count = store.record_count();
   if (!count) return count.error();
+  if (!writer) return store;
   store.bulk_ = *count == 0;
   // Indexes exist on any non-empty store (also after a crash mid bulk load).
   if (auto s = store.db_.exec(store.bulk_ ? sql_text::kDropIndexes : sql_text::kCreateIndexes); !s)

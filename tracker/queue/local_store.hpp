@@ -47,7 +47,9 @@ struct BoundsOutcome {
 class LocalStore {
  public:
   // Creates state_dir (0700) and tracker.db (0600) when missing; migrates.
-  static Result<LocalStore> open(const std::string& state_dir);
+  // `writer`: the one process that writes (scan, run; they hold tracker.lock).
+  // Readers (report, status, queue) open without changing the schema.
+  static Result<LocalStore> open(const std::string& state_dir, bool writer = true);
   // Creates the state folder (0700) and its parents when missing.
   static Status prepare_state_dir(const std::string& state_dir);
   // As open(), after an integrity check: a corrupt database is moved aside

@@ -116,7 +116,8 @@ inline constexpr const char* kSelectByKey =
 // A sidechain replay shares message.id with the original but not requestId.
 inline constexpr const char* kSelectByMessage =
     "SELECT id, sidechain, input + output + cache_create_5m + cache_create_1h + cache_read, fast,"
-    " tools FROM usage_records WHERE message_hash = ?1 AND message_id = ?2 AND dedupe_key <> ?3"
+    " tools FROM usage_records WHERE message_hash = ?1 AND message_hash <> 0 AND message_id = ?2"
+    " AND dedupe_key <> ?3"
     " AND (sidechain = 1 OR ?4 = 1) ORDER BY sidechain ASC, id ASC LIMIT 1";
 inline constexpr const char* kSelectById =
     "SELECT id, sidechain, input + output + cache_create_5m + cache_create_1h + cache_read, fast,"
@@ -172,8 +173,10 @@ inline constexpr const char* kFilesWithProblems =
 
 inline constexpr const char* kSelectUnshipped =
     "SELECT record_uid, revision, dedupe_key, message_id, request_id, ts_ms, session_id, sidechain,"
-    " agent_id, model, input, output, cache_create_5m, cache_create_1h, cache_read, web_search, fast,"
-    " cost_nanos, long_context, price_version, cc_version, author, repo, branch, task_keys, turn_id,"
+    " agent_id, model, input, output, cache_create_5m, cache_create_1h, cache_read, web_search, "
+    "fast,"
+    " cost_nanos, long_context, price_version, cc_version, author, repo, branch, task_keys, "
+    "turn_id,"
     " tools FROM usage_records WHERE shipped_revision < revision ORDER BY ts_ms, id LIMIT ?1";
 
 inline constexpr const char* kSelectMeta = "SELECT value FROM tracker_meta WHERE key = ?1";

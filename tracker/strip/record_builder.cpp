@@ -21,11 +21,19 @@ bool is_alnum(char c) {
 std::optional<std::string_view> below(std::string_view path, std::string_view base) {
   if (base.empty()) return std::nullopt;
   if (base.size() > 1 && base.back() == '/') base.remove_suffix(1);
+  if (base == "/") return std::nullopt;  // everything is below "/": no place to keep
   if (path == base) return std::string_view();
-  if (base == "/") return path.substr(1);
   if (path.size() > base.size() && path.substr(0, base.size()) == base && path[base.size()] == '/')
     return path.substr(base.size() + 1);
   return std::nullopt;
+}
+
+// "/x", "\\server\x", "C:\x" or "C:/x": absolute on some system.
+bool is_absolute_anywhere(std::string_view p) {
+  if (p.empty()) return false;
+  if (p[0] == '/' || p[0] == '\\') return true;
+  return p.size() >= 3 && ((p[0] >= 'A' && p[0] <= 'Z') || (p[0] >= 'a' && p[0] <= 'z')) &&
+         p[1] == ':' && (p[2] == '\\' || p[2] == '/');
 }
 
 }  // namespace
@@ -109,7 +117,7 @@ std::string RecordBuilder::relative_path(std::string_view file_path, const std::
   if (cwd.empty() || cwd.front() != '/') {
     // Without an absolute cwd we cannot place the file: only a relative path
     // that stays relative is kept.
-    if (file_path.front() == '/') return "(outside)";
+    if (is_absolute_anywhere(file_path)) return "(outside)";
     std::string norm = normalize_path(file_path, "/");
     return keyed(std::string_view(norm).substr(1));
   }

@@ -53,6 +53,14 @@ LineReader::LineReader(TailLimits limits) : limits_(limits) {}
 
 Result<ReadOutcome> LineReader::read(int fd, int64_t offset, const std::string& path,
                                      const LineReaderCallbacks& cb) {
+  auto result = read_any(fd, offset, path, cb);
+  // A buffer grown for one huge line is given back afterwards.
+  if (buf_.capacity() > 4 * (limits_.chunk_bytes + kPad)) std::vector<char>().swap(buf_);
+  return result;
+}
+
+Result<ReadOutcome> LineReader::read_any(int fd, int64_t offset, const std::string& path,
+                                         const LineReaderCallbacks& cb) {
   struct stat st {};
   if (::fstat(fd, &st) == 0 && st.st_size - offset >= static_cast<int64_t>(limits_.map_min_bytes)) {
     bool mapped = false;

@@ -62,6 +62,8 @@ class LineReader {
                            const LineReaderCallbacks& cb);
 
  private:
+  Result<ReadOutcome> read_any(int fd, int64_t offset, const std::string& path,
+                               const LineReaderCallbacks& cb);
   Result<ReadOutcome> read_copying(int fd, int64_t offset, const std::string& path,
                                    const LineReaderCallbacks& cb);
   Result<ReadOutcome> read_mapped(int fd, int64_t offset, int64_t size, const std::string& path,

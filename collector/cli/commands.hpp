@@ -1,0 +1,21 @@
+// The collector's commands, one file each; main.cpp dispatches.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace codepulse::collector {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+// Prints "codepulse-collector: <message>" to stderr; returns `code`.
+int fail(const std::string& message, int code = kExitFailure);
+// Prints "codepulse-collector <version>"; returns kExitOk.
+int print_version();
+
+// token create | list | revoke
+int run_token_command(const std::vector<std::string>& args);
+
+}  // namespace codepulse::collector

@@ -1,0 +1,203 @@
+// codepulse-collector token create | list | revoke: API tokens for trackers,
+// viewers and admins. A token is printed once, at creation; the store keeps
+// only its hash, so `list` can never show one.
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+
+#include "collector/cli/commands.hpp"
+#include "collector/store/store.hpp"
+#include "common/json_writer.hpp"
+#include "common/time.hpp"
+#include "tracker/cli/args.hpp"
+
+namespace codepulse::collector {
+namespace {
+
+using tracker::Args;
+using tracker::FlagSpec;
+
+const char* kTokenUsage =
+    "Usage: codepulse-collector token create --db PATH --author EMAIL [--role ROLE] [--label "
+    "TEXT]\n"
+    "       codepulse-collector token list --db PATH [--json]\n"
+    "       codepulse-collector token revoke --db PATH --id N\n"
+    "\n"
+    "API tokens. A tracker token writes records for its author only; viewer and admin\n"
+    "tokens are for reports and administration. 'create' prints the new token once, as\n"
+    "the last line of its output; the database keeps only a SHA-256 hash of it.\n"
+    "\n"
+    "Run 'codepulse-collector token SUBCOMMAND --help' for its options.";
+
+const FlagSpec kDb{"db", true, false, "the collector's SQLite database", "PATH"};
+const FlagSpec kHelp{"help", false, false, "show this help", "VALUE"};
+const FlagSpec kVersion{"version", false, false, "print the version", "VALUE"};
+
+// Parses argv; on --help/--version or an error, `exit_code` is set.
+std::optional<Args> parse(const std::vector<std::string>& argv, const std::vector<FlagSpec>& specs,
+                          const std::string& usage, int& exit_code) {
+  auto args = Args::parse(argv, specs);
+  if (!args) {
+    exit_code = fail(args.error().message, kExitUsage);
+    return std::nullopt;
+  }
+  if (args->has("help")) {
+    std::puts(tracker::format_help(usage, specs).c_str());
+    exit_code = kExitOk;
+    return std::nullopt;
+  }
+  if (args->has("version")) {
+    exit_code = print_version();
+    return std::nullopt;
+  }
+  if (!args->positional().empty()) {
+    exit_code =
+        fail("unexpected argument '" + args->positional()[0] + "' (see --help)", kExitUsage);
+    return std::nullopt;
+  }
+  if (!args->get("db")) {
+    exit_code = fail("--db PATH is required (see --help)", kExitUsage);
+    return std::nullopt;
+  }
+  return std::move(args).value();
+}
+
+// list and revoke need an existing database; only create makes one.
+Result<std::unique_ptr<Store>> open_existing(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return make_error("no database at " + path);
+  return open_sqlite_store(path);
+}
+
+std::string revoked_text(const TokenInfo& t) {
+  return t.revoked_ms ? format_iso8601_utc_ms(*t.revoked_ms) : "-";
+}
+
+int token_create(const std::vector<std::string>& argv) {
+  const std::vector<FlagSpec> specs = {
+      kDb,
+      {"author", true, false, "whose records the token writes (an email address)", "EMAIL"},
+      {"role", true, false, "tracker (default), viewer or admin", "ROLE"},
+      {"label", true, false, "a note shown by 'token list', e.g. the machine", "TEXT"},
+      kHelp,
+      kVersion};
+  int code = kExitOk;
+  auto args = parse(argv, specs,
+                    "Usage: codepulse-collector token create --db PATH --author EMAIL [OPTIONS]\n\n"
+                    "Creates a token and prints it once, as the last line.",
+                    code);
+  if (!args) return code;
+  const std::string author = args->get("author").value_or("");
+  if (author.empty()) return fail("--author EMAIL is required (see --help)", kExitUsage);
+  const auto role = parse_role(args->get("role").value_or("tracker"));
+  if (!role) return fail("--role must be tracker, viewer or admin", kExitUsage);
+  const std::string label = args->get("label").value_or("");
+
+  auto store = open_sqlite_store(*args->get("db"));
+  if (!store) return fail(store.error().message);
+  auto token = (*store)->create_token(author, *role, label);
+  if (!token) return fail(token.error().message);
+  const std::string note = label.empty() ? "" : " (" + label + ")";
+  std::printf("Created a %s token for %s%s. It is shown only now; store it safely:\n",
+              role_name(*role), author.c_str(), note.c_str());
+  std::printf("%s\n", token->c_str());
+  return kExitOk;
+}
+
+int token_list(const std::vector<std::string>& argv) {
+  const std::vector<FlagSpec> specs = {
+      kDb, {"json", false, false, "print one JSON object", "VALUE"}, kHelp, kVersion};
+  int code = kExitOk;
+  auto args = parse(argv, specs,
+                    "Usage: codepulse-collector token list --db PATH [--json]\n\n"
+                    "Lists tokens (id, author, role, created, revoked, label), never a token.",
+                    code);
+  if (!args) return code;
+  auto store = open_existing(*args->get("db"));
+  if (!store) return fail(store.error().message);
+  auto tokens = (*store)->list_tokens();
+  if (!tokens) return fail(tokens.error().message);
+
+  if (args->has("json")) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object().key("tokens").begin_array();
+    for (const TokenInfo& t : *tokens) {
+      w.begin_object()
+          .field("id", t.id)
+          .field("author", t.author)
+          .field("role", role_name(t.role))
+          .field("created", format_iso8601_utc_ms(t.created_ms));
+      w.key("revoked");
+      if (t.revoked_ms)
+        w.value(format_iso8601_utc_ms(*t.revoked_ms));
+      else
+        w.null();
+      w.field("label", t.label).end_object();
+    }
+    w.end_array().end_object();
+    std::puts(out.c_str());
+    return kExitOk;
+  }
+  std::vector<std::vector<std::string>> rows = {
+      {"ID", "AUTHOR", "ROLE", "CREATED", "REVOKED", "LABEL"}};
+  for (const TokenInfo& t : *tokens)
+    rows.push_back({std::to_string(t.id), t.author, role_name(t.role),
+                    format_iso8601_utc_ms(t.created_ms), revoked_text(t), t.label});
+  std::vector<size_t> widths(rows[0].size(), 0);
+  for (const auto& row : rows)
+    for (size_t i = 0; i < row.size(); ++i)
+      widths[i] = std::max(widths[i], row[i].size());
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
+    }
+    line.erase(line.find_last_not_of(' ') + 1);
+    std::puts(line.c_str());
+  }
+  if (tokens->empty()) std::puts("(no tokens)");
+  return kExitOk;
+}
+
+int token_revoke(const std::vector<std::string>& argv) {
+  const std::vector<FlagSpec> specs = {
+      kDb, {"id", true, false, "the token's id, from 'token list'", "N"}, kHelp, kVersion};
+  int code = kExitOk;
+  auto args = parse(argv, specs,
+                    "Usage: codepulse-collector token revoke --db PATH --id N\n\n"
+                    "Revokes a token: requests with it are refused from now on.",
+                    code);
+  if (!args) return code;
+  const std::string id_text = args->get("id").value_or("");
+  int64_t id = 0;
+  const char* end = id_text.data() + id_text.size();
+  if (id_text.empty() || std::from_chars(id_text.data(), end, id).ptr != end || id < 1)
+    return fail("--id N is required: a positive token id (see 'token list')", kExitUsage);
+  auto store = open_existing(*args->get("db"));
+  if (!store) return fail(store.error().message);
+  if (auto s = (*store)->revoke_token(id); !s) return fail(s.error().message);
+  std::printf("Revoked token %lld.\n", static_cast<long long>(id));
+  return kExitOk;
+}
+
+}  // namespace
+
+int run_token_command(const std::vector<std::string>& args) {
+  const std::string sub = args.empty() ? "" : args[0];
+  if (sub.empty() || sub == "--help" || sub == "help") {
+    std::puts(kTokenUsage);
+    return sub.empty() ? kExitUsage : kExitOk;
+  }
+  if (sub == "--version") return print_version();
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (sub == "create") return token_create(rest);
+  if (sub == "list") return token_list(rest);
+  if (sub == "revoke") return token_revoke(rest);
+  return fail("unknown token command '" + sub + "' (use create, list or revoke)", kExitUsage);
+}
+
+}  // namespace codepulse::collector

@@ -1,0 +1,138 @@
+// All SQL of the collector's SQLite store, in one place. Tables are named for
+// their owner (usage_records keeps the name and columns the report engine
+// reads); the schema version lives in PRAGMA user_version.
+#pragma once
+
+namespace codepulse::collector::sql_text {
+
+inline constexpr int kSchemaVersion = 1;
+
+// A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
+inline constexpr const char* kPragmas =
+    "PRAGMA journal_mode=WAL;"
+    "PRAGMA synchronous=FULL;"
+    "PRAGMA foreign_keys=ON;"
+    "PRAGMA temp_store=MEMORY;"
+    "PRAGMA cache_size=-32768;";
+
+// Migration 1: tokens, batches (with their outcome, for idempotent replies),
+// and usage records keyed by (author, uid).
+inline constexpr const char* kMigration1 = R"sql(
+CREATE TABLE collector_tokens (
+  id          INTEGER PRIMARY KEY,
+  token_hash  TEXT NOT NULL UNIQUE,
+  author      TEXT NOT NULL,
+  role        TEXT NOT NULL CHECK (role IN ('tracker', 'viewer', 'admin')),
+  label       TEXT NOT NULL DEFAULT '',
+  created_ms  INTEGER NOT NULL,
+  revoked_ms  INTEGER
+);
+
+CREATE TABLE collector_batches (
+  author          TEXT NOT NULL,
+  batch_id        TEXT NOT NULL,
+  device_id       TEXT NOT NULL,
+  tracker_version TEXT NOT NULL,
+  created_ms      INTEGER NOT NULL,
+  received_ms     INTEGER NOT NULL,
+  record_count    INTEGER NOT NULL,
+  records_new     INTEGER NOT NULL,
+  duplicates      INTEGER NOT NULL,
+  replaced        INTEGER NOT NULL,
+  stale           INTEGER NOT NULL,
+  rejected        INTEGER NOT NULL,
+  PRIMARY KEY (author, batch_id)
+) WITHOUT ROWID;
+
+CREATE TABLE collector_batch_rejections (
+  author    TEXT NOT NULL,
+  batch_id  TEXT NOT NULL,
+  idx       INTEGER NOT NULL,
+  uid       TEXT NOT NULL,
+  reason    TEXT NOT NULL,
+  PRIMARY KEY (author, batch_id, idx)
+) WITHOUT ROWID;
+
+CREATE TABLE usage_records (
+  id              INTEGER PRIMARY KEY,
+  author          TEXT NOT NULL,
+  uid             TEXT NOT NULL,
+  revision        INTEGER NOT NULL,
+  device_id       TEXT NOT NULL,
+  message_id      TEXT NOT NULL,
+  request_id      TEXT NOT NULL,
+  ts_ms           INTEGER NOT NULL,
+  session_id      TEXT NOT NULL,
+  sidechain       INTEGER NOT NULL,
+  agent_id        TEXT NOT NULL,
+  model           TEXT NOT NULL,
+  input           INTEGER NOT NULL,
+  output          INTEGER NOT NULL,
+  cache_create_5m INTEGER NOT NULL,
+  cache_create_1h INTEGER NOT NULL,
+  cache_read      INTEGER NOT NULL,
+  web_search      INTEGER NOT NULL,
+  fast            INTEGER NOT NULL,
+  cost_nanos      INTEGER,
+  long_context    INTEGER NOT NULL,
+  price_version   TEXT NOT NULL,
+  cc_version      TEXT NOT NULL,
+  repo            TEXT NOT NULL,
+  branch          TEXT NOT NULL,
+  task_keys       TEXT NOT NULL,
+  turn_id         TEXT NOT NULL,
+  tools           TEXT NOT NULL,
+  received_ms     INTEGER NOT NULL,
+  UNIQUE (author, uid)
+);
+CREATE INDEX usage_records_ts ON usage_records(ts_ms);
+
+PRAGMA user_version = 1;
+)sql";
+
+// Tokens.
+inline constexpr const char* kInsertToken =
+    "INSERT INTO collector_tokens (token_hash, author, role, label, created_ms)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)";
+inline constexpr const char* kSelectTokenByHash =
+    "SELECT id, author, role, created_ms, revoked_ms, label FROM collector_tokens"
+    " WHERE token_hash = ?1";
+inline constexpr const char* kSelectTokens =
+    "SELECT id, author, role, created_ms, revoked_ms, label FROM collector_tokens ORDER BY id";
+inline constexpr const char* kRevokeToken =
+    "UPDATE collector_tokens SET revoked_ms = coalesce(revoked_ms, ?2) WHERE id = ?1";
+
+// Batches: the outcome of a batch is kept so a resent batch gets the same reply.
+inline constexpr const char* kSelectBatch =
+    "SELECT records_new, duplicates, replaced, stale, rejected FROM collector_batches"
+    " WHERE author = ?1 AND batch_id = ?2";
+inline constexpr const char* kSelectBatchRejections =
+    "SELECT idx, uid, reason FROM collector_batch_rejections WHERE author = ?1 AND batch_id = ?2"
+    " ORDER BY idx";
+inline constexpr const char* kInsertBatch =
+    "INSERT INTO collector_batches (author, batch_id, device_id, tracker_version, created_ms,"
+    " received_ms, record_count, records_new, duplicates, replaced, stale, rejected)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+inline constexpr const char* kInsertBatchRejection =
+    "INSERT INTO collector_batch_rejections (author, batch_id, idx, uid, reason)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)";
+
+// Records. kInsertRecord and kReplaceRecord share their parameter numbers.
+inline constexpr const char* kSelectRevision =
+    "SELECT revision FROM usage_records WHERE author = ?1 AND uid = ?2";
+inline constexpr const char* kInsertRecord =
+    "INSERT INTO usage_records (author, uid, revision, device_id, message_id, request_id, ts_ms,"
+    " session_id, sidechain, agent_id, model, input, output, cache_create_5m, cache_create_1h,"
+    " cache_read, web_search, fast, cost_nanos, long_context, price_version, cc_version, repo,"
+    " branch, task_keys, turn_id, tools, received_ms)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+    " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)";
+inline constexpr const char* kReplaceRecord =
+    "UPDATE usage_records SET revision=?3, device_id=?4, message_id=?5, request_id=?6, ts_ms=?7,"
+    " session_id=?8, sidechain=?9, agent_id=?10, model=?11, input=?12, output=?13,"
+    " cache_create_5m=?14, cache_create_1h=?15, cache_read=?16, web_search=?17, fast=?18,"
+    " cost_nanos=?19, long_context=?20, price_version=?21, cc_version=?22, repo=?23, branch=?24,"
+    " task_keys=?25, turn_id=?26, tools=?27, received_ms=?28 WHERE author = ?1 AND uid = ?2";
+inline constexpr const char* kCountRecords = "SELECT count(*) FROM usage_records";
+
+}  // namespace codepulse::collector::sql_text

@@ -1,0 +1,431 @@
+// The embedded SQLite store: one connection, prepared statements reused, one
+// transaction per batch, WAL synced on every commit (sqlite_sql.hpp).
+#include <fcntl.h>
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+
+#include "collector/store/sqlite_sql.hpp"
+#include "collector/store/store.hpp"
+#include "collector/store/tools_json.hpp"
+#include "common/c_handles.hpp"
+#include "common/hashing.hpp"
+#include "common/sqlite.hpp"
+#include "common/time.hpp"
+
+namespace codepulse::collector {
+namespace {
+
+constexpr std::string_view kTokenPrefix = "cpt_";
+constexpr size_t kTokenRandomBytes = 32;
+constexpr size_t kMaxTokenLength = 256;
+constexpr size_t kMaxAuthorLength = 320;
+constexpr size_t kMaxLabelLength = 200;
+
+// Resets a statement (and its bindings) when the scope ends.
+class ResetGuard {
+ public:
+  explicit ResetGuard(sql::Statement& st) : st_(st) {}
+  ~ResetGuard() { st_.reset(); }
+  ResetGuard(const ResetGuard&) = delete;
+  ResetGuard& operator=(const ResetGuard&) = delete;
+
+ private:
+  sql::Statement& st_;
+};
+
+std::string base64url(const unsigned char* data, size_t n) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (size_t i = 0; i < n; ++i) {
+    acc = (acc << 8) | data[i];
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out.push_back(kAlphabet[(acc >> bits) & 63]);
+    }
+  }
+  if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 63]);
+  return out;
+}
+
+Result<std::string> new_token() {
+  unsigned char raw[kTokenRandomBytes];
+  if (RAND_bytes(raw, sizeof raw) != 1) return make_error("cannot get random bytes for a token");
+  return std::string(kTokenPrefix) + base64url(raw, sizeof raw);
+}
+
+bool has_control_chars(std::string_view s) {
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+// Reads id, author, role, created_ms, revoked_ms, label.
+Result<TokenInfo> read_token(const sql::Statement& st) {
+  TokenInfo t;
+  t.id = st.int64(0);
+  t.author = std::string(st.text(1));
+  const auto role = parse_role(st.text(2));
+  if (!role)
+    return make_error("token " + std::to_string(t.id) + " has an unknown role in the store");
+  t.role = *role;
+  t.created_ms = st.int64(3);
+  t.revoked_ms = st.opt_int64(4);
+  t.label = std::string(st.text(5));
+  return t;
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(sql::Database db) : db_(std::move(db)) {}
+
+  Status migrate();
+  Status prepare_all();
+
+  Result<IngestResult> ingest(const std::string& author_from_token,
+                              const proto::DecodedBatch& batch) override;
+  Result<std::string> create_token(const std::string& author, Role role,
+                                   const std::string& label) override;
+  Result<std::optional<TokenInfo>> authenticate(std::string_view token) override;
+  Result<std::vector<TokenInfo>> list_tokens() override;
+  Status revoke_token(int64_t id) override;
+  Result<int64_t> record_count() override;
+
+ private:
+  Result<std::optional<IngestResult>> stored_outcome(const std::string& author,
+                                                     const std::string& batch_id);
+  Result<RecordOutcome::Kind> store_record(const std::string& author, const std::string& device_id,
+                                           const proto::WireRecord& wr, int64_t now_ms);
+  Status save_outcome(const std::string& author, const proto::DecodedBatch& batch,
+                      const IngestResult& r, int64_t now_ms);
+
+  std::mutex mu_;  // one connection: calls serialize
+  sql::Database db_;
+  sql::Statement insert_token_, select_token_, select_tokens_, revoke_token_;
+  sql::Statement select_batch_, select_rejections_, insert_batch_, insert_rejection_;
+  sql::Statement select_revision_, insert_record_, replace_record_;
+};
+
+Status SqliteStore::migrate() {
+  auto version = db_.scalar("PRAGMA user_version");
+  if (!version) return version.error();
+  if (*version > sql_text::kSchemaVersion)
+    return make_error(db_.path() + " has schema version " + std::to_string(*version) +
+                      ", newer than this collector supports (" +
+                      std::to_string(sql_text::kSchemaVersion) + ")");
+  if (*version < 1) {
+    auto txn = sql::Transaction::begin(db_);
+    if (!txn) return txn.error();
+    if (auto s = db_.exec(sql_text::kMigration1); !s) return s;
+    if (auto s = txn->commit(); !s) return s;
+  }
+  return {};
+}
+
+Status SqliteStore::prepare_all() {
+  struct Item {
+    sql::Statement* st;
+    const char* text;
+  };
+  const Item items[] = {{&insert_token_, sql_text::kInsertToken},
+                        {&select_token_, sql_text::kSelectTokenByHash},
+                        {&select_tokens_, sql_text::kSelectTokens},
+                        {&revoke_token_, sql_text::kRevokeToken},
+                        {&select_batch_, sql_text::kSelectBatch},
+                        {&select_rejections_, sql_text::kSelectBatchRejections},
+                        {&insert_batch_, sql_text::kInsertBatch},
+                        {&insert_rejection_, sql_text::kInsertBatchRejection},
+                        {&select_revision_, sql_text::kSelectRevision},
+                        {&insert_record_, sql_text::kInsertRecord},
+                        {&replace_record_, sql_text::kReplaceRecord}};
+  for (const auto& item : items) {
+    auto st = db_.prepare(item.text);
+    if (!st) return st.error();
+    *item.st = std::move(st).value();
+  }
+  return {};
+}
+
+Result<IngestResult> SqliteStore::ingest(const std::string& author,
+                                         const proto::DecodedBatch& batch) {
+  if (author.empty()) return make_error("ingest: the token has no author");
+  const proto::BatchHeader& h = batch.header;
+  if (h.batch_id.empty()) return make_error("ingest: the batch has no batch_id");
+  std::lock_guard lock(mu_);
+  auto txn = sql::Transaction::begin(db_);
+  if (!txn) return txn.error();
+  auto seen = stored_outcome(author, h.batch_id);
+  if (!seen) return seen.error();
+  if (*seen) return std::move(**seen);  // nothing written; the transaction rolls back
+
+  IngestResult result;
+  std::vector<size_t> rejected_at;
+  for (const proto::Rejection& r : batch.rejected) {
+    result.rejections.push_back({r.index, r.uid, RecordOutcome::kRejected, r.reason});
+    rejected_at.push_back(r.index);
+  }
+  std::sort(rejected_at.begin(), rejected_at.end());
+  // The decoder keeps accepted records in order: record i sits at the i-th
+  // position of the batch that it did not reject.
+  size_t position = 0, next_rejected = 0;
+  const int64_t now = now_utc_ms();
+  for (const proto::WireRecord& wr : batch.records) {
+    while (next_rejected < rejected_at.size() && rejected_at[next_rejected] <= position) {
+      if (rejected_at[next_rejected] == position) ++position;
+      ++next_rejected;
+    }
+    const size_t index = position++;
+    if (wr.record_uid.empty()) {
+      result.rejections.push_back(
+          {index, "", RecordOutcome::kRejected, "field 'uid' must not be empty"});
+      continue;
+    }
+    auto kind = store_record(author, h.device_id, wr, now);
+    if (!kind) return kind.error();
+    switch (*kind) {
+      case RecordOutcome::kNew:
+        ++result.records_new;
+        break;
+      case RecordOutcome::kDuplicate:
+        ++result.duplicates;
+        break;
+      case RecordOutcome::kReplaced:
+        ++result.replaced;
+        break;
+      case RecordOutcome::kStale:
+        ++result.stale;
+        break;
+      case RecordOutcome::kRejected:
+        break;
+    }
+  }
+  std::stable_sort(
+      result.rejections.begin(), result.rejections.end(),
+      [](const RecordOutcome& a, const RecordOutcome& b) { return a.index < b.index; });
+  result.rejected = static_cast<int64_t>(result.rejections.size());
+  if (auto s = save_outcome(author, batch, result, now); !s) return s.error();
+  if (auto s = txn->commit(); !s) return s.error();
+  return result;
+}
+
+Result<std::optional<IngestResult>> SqliteStore::stored_outcome(const std::string& author,
+                                                                const std::string& batch_id) {
+  std::optional<IngestResult> out;
+  {
+    ResetGuard guard(select_batch_);
+    select_batch_.bind(1, author).bind(2, batch_id);
+    auto row = select_batch_.step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.emplace();
+    out->batch_seen_before = true;
+    out->records_new = select_batch_.int64(0);
+    out->duplicates = select_batch_.int64(1);
+    out->replaced = select_batch_.int64(2);
+    out->stale = select_batch_.int64(3);
+    out->rejected = select_batch_.int64(4);
+  }
+  ResetGuard guard(select_rejections_);
+  select_rejections_.bind(1, author).bind(2, batch_id);
+  while (true) {
+    auto row = select_rejections_.step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out->rejections.push_back({static_cast<size_t>(select_rejections_.int64(0)),
+                               std::string(select_rejections_.text(1)), RecordOutcome::kRejected,
+                               std::string(select_rejections_.text(2))});
+  }
+  return out;
+}
+
+Result<RecordOutcome::Kind> SqliteStore::store_record(const std::string& author,
+                                                      const std::string& device_id,
+                                                      const proto::WireRecord& wr, int64_t now_ms) {
+  std::optional<int64_t> stored;
+  {
+    ResetGuard guard(select_revision_);
+    select_revision_.bind(1, author).bind(2, wr.record_uid);
+    auto row = select_revision_.step();
+    if (!row) return row.error();
+    if (*row) stored = select_revision_.int64(0);
+  }
+  if (stored && wr.revision == *stored) return RecordOutcome::kDuplicate;
+  if (stored && wr.revision < *stored) return RecordOutcome::kStale;
+
+  const UsageRecord& u = wr.usage;
+  const std::string tools = tools_json(u.tools);  // bound below: lives until run()
+  sql::Statement& st = stored ? replace_record_ : insert_record_;
+  st.bind(1, author)
+      .bind(2, wr.record_uid)
+      .bind(3, wr.revision)
+      .bind(4, device_id)
+      .bind(5, u.message_id)
+      .bind(6, u.request_id)
+      .bind(7, u.timestamp_ms)
+      .bind(8, u.session_id)
+      .bind(9, int64_t{u.sidechain})
+      .bind(10, u.agent_id)
+      .bind(11, u.model)
+      .bind(12, u.input)
+      .bind(13, u.output)
+      .bind(14, u.cache_create_5m)
+      .bind(15, u.cache_create_1h)
+      .bind(16, u.cache_read)
+      .bind(17, u.web_search_requests)
+      .bind(18, int64_t{u.fast})
+      .bind(19, u.cost_nanos)
+      .bind(20, int64_t{u.long_context})
+      .bind(21, u.price_version)
+      .bind(22, u.cc_version)
+      .bind(23, u.repo)
+      .bind(24, u.branch)
+      .bind(25, u.task_keys)
+      .bind(26, u.turn_id)
+      .bind(27, tools)
+      .bind(28, now_ms);
+  if (auto s = st.run(); !s) return s.error();
+  return stored ? RecordOutcome::kReplaced : RecordOutcome::kNew;
+}
+
+Status SqliteStore::save_outcome(const std::string& author, const proto::DecodedBatch& batch,
+                                 const IngestResult& r, int64_t now_ms) {
+  const proto::BatchHeader& h = batch.header;
+  const auto record_count = static_cast<int64_t>(batch.records.size() + batch.rejected.size());
+  auto s = insert_batch_.bind(1, author)
+               .bind(2, h.batch_id)
+               .bind(3, h.device_id)
+               .bind(4, h.tracker_version)
+               .bind(5, h.created_ms)
+               .bind(6, now_ms)
+               .bind(7, record_count)
+               .bind(8, r.records_new)
+               .bind(9, r.duplicates)
+               .bind(10, r.replaced)
+               .bind(11, r.stale)
+               .bind(12, r.rejected)
+               .run();
+  if (!s) return s;
+  for (const RecordOutcome& o : r.rejections) {
+    s = insert_rejection_.bind(1, author)
+            .bind(2, h.batch_id)
+            .bind(3, static_cast<int64_t>(o.index))
+            .bind(4, o.uid)
+            .bind(5, o.reason)
+            .run();
+    if (!s) return s;
+  }
+  return {};
+}
+
+Result<std::string> SqliteStore::create_token(const std::string& author, Role role,
+                                              const std::string& label) {
+  if (author.empty()) return make_error("a token needs an author");
+  if (author.size() > kMaxAuthorLength || has_control_chars(author))
+    return make_error("author must be at most " + std::to_string(kMaxAuthorLength) +
+                      " bytes without control characters");
+  if (label.size() > kMaxLabelLength || has_control_chars(label))
+    return make_error("label must be at most " + std::to_string(kMaxLabelLength) +
+                      " bytes without control characters");
+  auto token = new_token();
+  if (!token) return token.error();
+  const std::string hash = sha256_hex(*token);
+  std::lock_guard lock(mu_);
+  auto s = insert_token_.bind(1, hash)
+               .bind(2, author)
+               .bind(3, std::string_view(role_name(role)))
+               .bind(4, label)
+               .bind(5, now_utc_ms())
+               .run();
+  if (!s) return s.error();
+  return token;
+}
+
+Result<std::optional<TokenInfo>> SqliteStore::authenticate(std::string_view token) {
+  std::optional<TokenInfo> out;
+  if (token.size() <= kTokenPrefix.size() || token.size() > kMaxTokenLength ||
+      token.substr(0, kTokenPrefix.size()) != kTokenPrefix)
+    return out;
+  const std::string hash = sha256_hex(token);
+  std::lock_guard lock(mu_);
+  ResetGuard guard(select_token_);
+  select_token_.bind(1, hash);
+  auto row = select_token_.step();
+  if (!row) return row.error();
+  if (!*row) return out;
+  auto info = read_token(select_token_);
+  if (!info) return info.error();
+  if (!info->revoked_ms) out = std::move(info).value();
+  return out;
+}
+
+Result<std::vector<TokenInfo>> SqliteStore::list_tokens() {
+  std::vector<TokenInfo> out;
+  std::lock_guard lock(mu_);
+  ResetGuard guard(select_tokens_);
+  while (true) {
+    auto row = select_tokens_.step();
+    if (!row) return row.error();
+    if (!*row) break;
+    auto info = read_token(select_tokens_);
+    if (!info) return info.error();
+    out.push_back(std::move(info).value());
+  }
+  return out;
+}
+
+Status SqliteStore::revoke_token(int64_t id) {
+  std::lock_guard lock(mu_);
+  if (auto s = revoke_token_.bind(1, id).bind(2, now_utc_ms()).run(); !s) return s;
+  if (db_.changes() == 0) return make_error("no token with id " + std::to_string(id));
+  return {};
+}
+
+Result<int64_t> SqliteStore::record_count() {
+  std::lock_guard lock(mu_);
+  return db_.scalar(sql_text::kCountRecords);
+}
+
+}  // namespace
+
+const char* role_name(Role role) {
+  switch (role) {
+    case Role::kTracker:
+      return "tracker";
+    case Role::kViewer:
+      return "viewer";
+    case Role::kAdmin:
+      return "admin";
+  }
+  return "?";
+}
+
+std::optional<Role> parse_role(std::string_view name) {
+  for (Role r : {Role::kTracker, Role::kViewer, Role::kAdmin})
+    if (name == role_name(r)) return r;
+  return std::nullopt;
+}
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
+  {
+    // Create the file ourselves so it is private from the first byte; SQLite
+    // gives its -wal and -shm files the same mode.
+    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+    if (!fd.valid())
+      return make_error("cannot create database " + path + ": " + std::strerror(errno));
+  }
+  auto db = sql::Database::open(path);
+  if (!db) return db.error();
+  if (auto s = db->exec(sql_text::kPragmas); !s) return s.error();
+  auto store = std::make_unique<SqliteStore>(std::move(db).value());
+  if (auto s = store->migrate(); !s) return s.error();
+  if (auto s = store->prepare_all(); !s) return s.error();
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace codepulse::collector

@@ -1,0 +1,89 @@
+// The collector's storage: ingested batches, usage records and API tokens,
+// behind an interface that the embedded SQLite store implements today and a
+// PostgreSQL store will implement later. No SQL dialect detail lives here.
+//
+// Record identity: a record's uid is a SHA-256 of the request's message id and
+// request id (proto/README.md), so it is globally unique; records are keyed by
+// (author, uid), so a token of one author can never overwrite, or shadow, a
+// record of another. The same request arriving from two devices of one author
+// (a shared home folder) is therefore stored once.
+//
+// Implementations are safe to call from several threads (calls serialize).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+#include "proto/wire_batch.hpp"
+
+namespace codepulse::collector {
+
+enum class Role { kTracker, kViewer, kAdmin };
+
+// "tracker", "viewer", "admin"; parse_role is the inverse (nullopt otherwise).
+const char* role_name(Role role);
+std::optional<Role> parse_role(std::string_view name);
+
+struct TokenInfo {
+  int64_t id = 0;
+  std::string author;
+  Role role = Role::kTracker;
+  int64_t created_ms = 0;
+  std::optional<int64_t> revoked_ms;
+  std::string label;
+};
+
+struct RecordOutcome {
+  size_t index = 0;  // position of the record in the batch as sent
+  std::string uid;   // empty when it could not be read
+  enum Kind { kNew, kDuplicate, kReplaced, kStale, kRejected } kind = kRejected;
+  std::string reason;  // for kRejected
+};
+
+struct IngestResult {
+  bool batch_seen_before = false;
+  int64_t records_new = 0, duplicates = 0, replaced = 0, stale = 0, rejected = 0;
+  std::vector<RecordOutcome> rejections;  // the rejected records, by index
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Stores a decoded batch in ONE transaction, committed durably before
+  // returning. The author comes from the token (author_from_token), never from
+  // the payload; the device id from the header.
+  // Idempotent: a batch_id seen before from the same author changes nothing
+  // and returns the outcome stored the first time, with batch_seen_before.
+  // A record uid seen before (for this author): same revision -> duplicate;
+  // higher revision -> replaced; lower -> stale (the stored one is kept).
+  // Records the decoder rejected (DecodedBatch::rejected) are counted as
+  // rejected with their reasons; so is a record with an empty uid.
+  virtual Result<IngestResult> ingest(const std::string& author_from_token,
+                                      const proto::DecodedBatch& batch) = 0;
+
+  // Tokens: only a SHA-256 hash of a token is stored. create_token returns the
+  // plain token ("cpt_" + 43 base64url characters), which is shown once.
+  virtual Result<std::string> create_token(const std::string& author, Role role,
+                                           const std::string& label) = 0;
+  // nullopt: unknown or revoked token.
+  virtual Result<std::optional<TokenInfo>> authenticate(std::string_view token) = 0;
+  virtual Result<std::vector<TokenInfo>> list_tokens() = 0;  // by id
+  // Revoking a revoked token keeps its first revocation time; an unknown id
+  // is an error.
+  virtual Status revoke_token(int64_t id) = 0;
+
+  virtual Result<int64_t> record_count() = 0;
+};
+
+// Opens the SQLite store at `path`, creating the file (mode 0600) when absent
+// and migrating its schema; refuses a schema newer than this build knows.
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path);
+
+}  // namespace codepulse::collector

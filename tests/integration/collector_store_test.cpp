@@ -1,0 +1,412 @@
+// The collector's store: idempotent ingest keyed by the token's author, token
+// management that keeps only hashes, the token CLI, and the report engine
+// reading the collector's usage_records.
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+
+#include "collector/store/store.hpp"
+#include "common/hashing.hpp"
+#include "common/sqlite.hpp"
+#include "proto/wire_batch.hpp"
+#include "tests/support/test_support.hpp"
+#include "tracker/report/usage_report.hpp"
+
+using namespace codepulse;
+using namespace codepulse::collector;
+using codepulse::test::TempDir;
+
+namespace {
+
+constexpr const char* kAuthor = "dev@acme.example";
+constexpr int64_t kDay = 86'400'000;
+constexpr int64_t kT0 = 1'770'912'000'000;  // 2026-02-12T16:00:00Z
+
+proto::WireRecord rec(int i, int64_t revision = 1) {
+  proto::WireRecord w;
+  w.record_uid = "uid-" + std::to_string(i);
+  w.revision = revision;
+  UsageRecord& r = w.usage;
+  r.timestamp_ms = kT0 + (i % 3) * kDay + i;
+  r.session_id = "session-" + std::to_string(i % 2);
+  r.message_id = "msg_" + std::to_string(i);
+  r.request_id = "req_" + std::to_string(i);
+  r.model = i % 2 ? "claude-opus-4-6" : "claude-haiku-4-5-20251001";
+  r.input = 10 + i;
+  r.output = 100 * i + revision;
+  r.cache_create_5m = 1000 + i;
+  r.cache_create_1h = 7;
+  r.cache_read = 20'000 + i;
+  r.cost_nanos = 1'000'000 * i + revision;
+  r.author = "mallory@evil.example";  // the payload's claim, never stored
+  r.repo = "github.com/acme/api";
+  r.branch = "feature/PROJ-1";
+  r.task_keys = "PROJ-1";
+  ToolUse t;
+  t.tool_use_id = "toolu_" + std::to_string(i);
+  t.name = "Edit";
+  t.path = "src/file" + std::to_string(i % 2) + ".cpp";
+  t.action = FileAction::kChange;
+  t.result_seen = true;
+  t.lines_added = 3;
+  r.tools.push_back(t);
+  return w;
+}
+
+std::string batch_json(const std::string& batch_id, const std::vector<proto::WireRecord>& recs) {
+  proto::BatchHeader h;
+  h.tracker_version = "0.1.0";
+  h.device_id = "0123456789abcdef0123456789abcdef";
+  h.author = "mallory@evil.example";
+  h.batch_id = batch_id;
+  h.record_count = static_cast<int64_t>(recs.size());
+  h.created_ms = kT0 + 5 * kDay;
+  return proto::encode_json(h, recs);
+}
+
+proto::DecodedBatch decoded(const std::string& json) {
+  auto d = proto::decode_json(json, {});
+  REQUIRE(d);
+  return std::move(d).value();
+}
+
+proto::DecodedBatch batch(const std::string& batch_id, const std::vector<proto::WireRecord>& recs) {
+  return decoded(batch_json(batch_id, recs));
+}
+
+std::unique_ptr<Store> open_store(const std::string& path) {
+  auto store = open_sqlite_store(path);
+  REQUIRE(store);
+  return std::move(store).value();
+}
+
+IngestResult ingest(Store& store, const proto::DecodedBatch& b,
+                    const std::string& author = kAuthor) {
+  auto r = store.ingest(author, b);
+  REQUIRE(r);
+  return std::move(r).value();
+}
+
+// Everything the totals depend on, read with a second connection.
+std::string sums(const std::string& path) {
+  auto db = sql::Database::open(path, false);
+  REQUIRE(db);
+  auto st = db->prepare(
+      "SELECT count(*), sum(input), sum(output), sum(cache_create_5m + cache_create_1h),"
+      " sum(cache_read), sum(cost_nanos), group_concat(DISTINCT author), sum(revision),"
+      " sum(received_ms) FROM usage_records");
+  REQUIRE(st);
+  auto row = st->step();
+  REQUIRE(row);
+  REQUIRE(*row);
+  std::string out;
+  for (int i = 0; i < 9; ++i)
+    out += std::string(st->text(i)) + "|";
+  return out;
+}
+
+std::string column(const std::string& path, const std::string& sql) {
+  auto db = sql::Database::open(path, false);
+  REQUIRE(db);
+  auto st = db->prepare(sql);
+  REQUIRE(st);
+  auto row = st->step();
+  REQUIRE(row);
+  REQUIRE(*row);
+  return std::string(st->text(0));
+}
+
+}  // namespace
+
+TEST_CASE("records are stored under the token's author, never the payload's", "[collector]") {
+  TempDir dir;
+  const std::string db = dir / "collector.db";
+  auto store = open_store(db);
+  auto r = ingest(*store, batch("b1", {rec(1), rec(2), rec(3)}));
+  CHECK_FALSE(r.batch_seen_before);
+  CHECK(r.records_new == 3);
+  CHECK(r.duplicates + r.replaced + r.stale + r.rejected == 0);
+  CHECK(*store->record_count() == 3);
+  CHECK(column(db, "SELECT group_concat(DISTINCT author) FROM usage_records") == kAuthor);
+  CHECK(column(db, "SELECT group_concat(DISTINCT device_id) FROM usage_records") ==
+        "0123456789abcdef0123456789abcdef");
+  CHECK(column(db, "SELECT author FROM collector_batches WHERE batch_id = 'b1'") == kAuthor);
+
+  // Another author sending the same uid at a higher revision gets its own
+  // record; it cannot replace the first author's.
+  auto other = ingest(*store, batch("b1", {rec(1, 9)}), "other@acme.example");
+  CHECK_FALSE(other.batch_seen_before);
+  CHECK(other.records_new == 1);
+  CHECK(other.replaced == 0);
+  CHECK(column(db, "SELECT revision FROM usage_records WHERE uid = 'uid-1' AND author = '" +
+                       std::string(kAuthor) + "'") == "1");
+  CHECK(*store->record_count() == 4);
+}
+
+TEST_CASE("the same batch twice changes nothing", "[collector]") {
+  TempDir dir;
+  const std::string db = dir / "collector.db";
+  auto store = open_store(db);
+  std::string json = batch_json("b1", {rec(1), rec(2), rec(3)});
+  const std::string needle = "\"model\":\"claude-opus-4-6\",";
+  json.erase(json.find(needle), needle.size());  // record 0 loses its model
+  const auto b = decoded(json);
+  REQUIRE(b.rejected.size() == 1);
+
+  const auto first = ingest(*store, b);
+  CHECK(first.records_new == 2);
+  CHECK(first.rejected == 1);
+  const std::string before = sums(db);
+
+  const auto again = ingest(*store, b);
+  CHECK(again.batch_seen_before);
+  CHECK(again.records_new == first.records_new);
+  CHECK(again.duplicates == 0);
+  CHECK(again.rejected == 1);
+  REQUIRE(again.rejections.size() == 1);
+  CHECK(again.rejections[0].index == 0);
+  CHECK(again.rejections[0].reason == first.rejections[0].reason);
+  CHECK(sums(db) == before);
+  CHECK(*store->record_count() == 2);
+  CHECK(column(db, "SELECT count(*) FROM collector_batches") == "1");
+
+  // Also after reopening the store.
+  store.reset();
+  store = open_store(db);
+  CHECK(ingest(*store, b).batch_seen_before);
+  CHECK(sums(db) == before);
+}
+
+TEST_CASE("a record sent again in another batch is a duplicate", "[collector]") {
+  TempDir dir;
+  const std::string db = dir / "collector.db";
+  auto store = open_store(db);
+  CHECK(ingest(*store, batch("b1", {rec(1), rec(2)})).records_new == 2);
+  const std::string before = sums(db);
+  const auto r = ingest(*store, batch("b2", {rec(2), rec(1)}));
+  CHECK_FALSE(r.batch_seen_before);
+  CHECK(r.records_new == 0);
+  CHECK(r.duplicates == 2);
+  CHECK(sums(db) == before);
+  const auto r3 = ingest(*store, batch("b3", {rec(2), rec(3), rec(3)}));
+  CHECK(r3.records_new == 1);
+  CHECK(r3.duplicates == 2);  // also within one batch
+  CHECK(*store->record_count() == 3);
+}
+
+TEST_CASE("a higher revision replaces a record, a lower one is stale", "[collector]") {
+  TempDir dir;
+  const std::string db = dir / "collector.db";
+  auto store = open_store(db);
+  const std::string where = " FROM usage_records WHERE uid = 'uid-4'";
+  CHECK(ingest(*store, batch("b1", {rec(4, 2)})).records_new == 1);
+  CHECK(column(db, "SELECT output" + where) == "402");
+
+  auto up = rec(4, 3);
+  up.usage.tools[0].path = "src/changed.cpp";
+  const auto r = ingest(*store, batch("b2", {up}));
+  CHECK(r.replaced == 1);
+  CHECK(r.records_new == 0);
+  CHECK(column(db, "SELECT output || ' ' || revision" + where) == "403 3");
+  CHECK(column(db, "SELECT tools" + where).find("src/changed.cpp") != std::string::npos);
+
+  const auto old = ingest(*store, batch("b3", {rec(4, 1)}));
+  CHECK(old.stale == 1);
+  CHECK(old.replaced == 0);
+  CHECK(column(db, "SELECT output || ' ' || revision" + where) == "403 3");
+  CHECK(*store->record_count() == 1);
+}
+
+TEST_CASE("rejected records are counted with their reasons and positions", "[collector]") {
+  TempDir dir;
+  auto store = open_store(dir / "collector.db");
+  auto bad_uid = rec(5);
+  bad_uid.record_uid = "";
+  auto negative = rec(6);
+  negative.usage.input = 424242;
+  std::string json = batch_json("b1", {rec(1), negative, bad_uid, rec(3)});
+  json.replace(json.find("424242"), 6, "-1");
+  const auto r = ingest(*store, decoded(json));
+  CHECK(r.records_new == 2);
+  CHECK(r.rejected == 2);
+  REQUIRE(r.rejections.size() == 2);
+  CHECK(r.rejections[0].index == 1);
+  CHECK(r.rejections[0].uid == "uid-6");
+  CHECK(r.rejections[0].kind == RecordOutcome::kRejected);
+  CHECK(r.rejections[0].reason.find("input_tokens") != std::string::npos);
+  CHECK(r.rejections[1].index == 2);
+  CHECK(r.rejections[1].reason.find("uid") != std::string::npos);
+  CHECK(*store->record_count() == 2);
+}
+
+TEST_CASE("tokens: created once, stored hashed, revoked", "[collector]") {
+  TempDir dir;
+  const std::string db = dir / "collector.db";
+  auto store = open_store(db);
+  auto t1 = store->create_token(kAuthor, Role::kTracker, "laptop");
+  auto t2 = store->create_token("boss@acme.example", Role::kAdmin, "");
+  REQUIRE(t1);
+  REQUIRE(t2);
+  CHECK(t1->rfind("cpt_", 0) == 0);
+  CHECK(t1->size() == 4 + 43);
+  CHECK(t1->find_first_not_of("_-ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+                              4) == std::string::npos);
+  CHECK(*t1 != *t2);
+  CHECK_FALSE(store->create_token("", Role::kTracker, "").ok());
+
+  auto who = store->authenticate(*t1);
+  REQUIRE(who);
+  REQUIRE(who->has_value());
+  CHECK((*who)->author == kAuthor);
+  CHECK((*who)->role == Role::kTracker);
+  CHECK((*who)->label == "laptop");
+  CHECK_FALSE((*who)->revoked_ms);
+  CHECK((*store->authenticate(*t2))->role == Role::kAdmin);
+  for (std::string_view bad : {std::string_view(""), std::string_view("cpt_"),
+                               std::string_view("garbage"), std::string_view(t1->data(), 20)})
+    CHECK_FALSE(store->authenticate(bad)->has_value());
+
+  auto list = store->list_tokens();
+  REQUIRE(list);
+  REQUIRE(list->size() == 2);
+  CHECK((*list)[0].author == kAuthor);
+  CHECK((*list)[1].role == Role::kAdmin);
+
+  REQUIRE(store->revoke_token((*who)->id).ok());
+  CHECK_FALSE(store->authenticate(*t1)->has_value());
+  CHECK(store->authenticate(*t2)->has_value());
+  CHECK((*store->list_tokens())[0].revoked_ms.has_value());
+  CHECK(store->revoke_token((*who)->id).ok());  // again: no error
+  CHECK_FALSE(store->revoke_token(999).ok());
+
+  // Only hashes reach the disk (database, WAL and all).
+  store.reset();
+  std::string bytes;
+  for (const auto& f : test::list_files(dir.path()))
+    bytes += test::read_file(f);
+  CHECK(bytes.find(*t1) == std::string::npos);
+  CHECK(bytes.find(*t2) == std::string::npos);
+  CHECK(bytes.find(t1->substr(4)) == std::string::npos);
+  CHECK(bytes.find(sha256_hex(*t1)) != std::string::npos);
+}
+
+TEST_CASE("the collector database is private and durable", "[collector]") {
+  TempDir dir;
+  const std::string db = dir / "collector.db";
+  auto store = open_store(db);
+  ingest(*store, batch("b1", {rec(1)}));
+  struct stat st {};
+  REQUIRE(::stat(db.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  if (::stat((db + "-wal").c_str(), &st) == 0) CHECK((st.st_mode & 0777) == 0600);
+  CHECK(column(db, "PRAGMA journal_mode") == "wal");
+  CHECK(column(db, "PRAGMA user_version") == "1");
+  // Reopening an existing store works and keeps the data.
+  store.reset();
+  CHECK(*open_store(db)->record_count() == 1);
+}
+
+TEST_CASE("the report engine reads the collector's usage_records", "[collector]") {
+  TempDir dir;
+  const std::string db = dir / "collector.db";
+  auto store = open_store(db);
+  std::vector<proto::WireRecord> recs;
+  for (int i = 1; i <= 12; ++i)
+    recs.push_back(rec(i));
+  recs[4].usage.cost_nanos.reset();  // an unpriced model
+  ingest(*store, batch("b1", recs));
+  // A replacement, a duplicate and a stale copy must not change the truth below.
+  recs[0] = rec(1, 2);
+  const auto r = ingest(*store, batch("b2", {recs[0], rec(2), rec(1, 1)}));
+  CHECK(r.replaced == 1);
+  CHECK(r.duplicates == 1);
+  CHECK(r.stale == 1);
+
+  tracker::Metrics truth;
+  for (const auto& w : recs) {
+    truth.input += w.usage.input;
+    truth.output += w.usage.output;
+    truth.cache_create += w.usage.cache_create_5m + w.usage.cache_create_1h;
+    truth.cache_read += w.usage.cache_read;
+    truth.cost_nanos += w.usage.cost_nanos.value_or(0);
+  }
+  auto conn = sql::Database::open(db, false);
+  REQUIRE(conn);
+  for (const char* group_by : {"date,model", "author,file", "task,session"}) {
+    tracker::ReportQuery q;
+    q.group_by = *tracker::parse_dimensions(group_by);
+    auto report = tracker::build_report(*conn, q);
+    REQUIRE(report);
+    const tracker::Metrics& m = report->root.metrics;
+    CHECK(m.records == 12);
+    CHECK(m.unpriced_records == 1);
+    CHECK(m.input == truth.input);
+    CHECK(m.output == truth.output);
+    CHECK(m.cache_create == truth.cache_create);
+    CHECK(m.cache_read == truth.cache_read);
+    CHECK(m.cost_nanos == truth.cost_nanos);
+    if (std::string(group_by) == "date,model") CHECK(report->root.children.size() == 3);
+    if (std::string(group_by) == "author,file") {
+      REQUIRE(report->root.children.size() == 1);
+      const auto& author = report->root.children.begin()->second;
+      CHECK(author.key == kAuthor);
+      CHECK(author.children.count("src/file0.cpp") == 1);
+      CHECK(author.children.count("src/file1.cpp") == 1);
+    }
+  }
+}
+
+TEST_CASE("codepulse-collector token create, list and revoke", "[collector][cli]") {
+  TempDir dir;
+  const std::string db = dir / "collector.db";
+  const std::string bin = CODEPULSE_COLLECTOR_BIN;
+  auto created = test::run({bin, "token", "create", "--db", db, "--author", kAuthor, "--role",
+                            "tracker", "--label", "ci runner"});
+  INFO(created.err);
+  REQUIRE(created.exit_code == 0);
+  std::string out = created.out;
+  while (!out.empty() && out.back() == '\n')
+    out.pop_back();
+  const std::string token = out.substr(out.rfind('\n') + 1);
+  CHECK(token.rfind("cpt_", 0) == 0);
+
+  {
+    auto store = open_store(db);
+    auto who = store->authenticate(token);
+    REQUIRE(who);
+    REQUIRE(who->has_value());
+    CHECK((*who)->author == kAuthor);
+    CHECK((*who)->label == "ci runner");
+  }
+
+  auto list = test::run({bin, "token", "list", "--db", db});
+  CHECK(list.exit_code == 0);
+  CHECK(list.out.find(kAuthor) != std::string::npos);
+  CHECK(list.out.find("ci runner") != std::string::npos);
+  CHECK(list.out.find(token) == std::string::npos);
+  auto json = test::run({bin, "token", "list", "--db", db, "--json"});
+  CHECK(json.exit_code == 0);
+  CHECK(json.out.find("\"author\":\"dev@acme.example\"") != std::string::npos);
+  CHECK(json.out.find("\"revoked\":null") != std::string::npos);
+  CHECK(json.out.find("cpt_") == std::string::npos);
+
+  auto revoke = test::run({bin, "token", "revoke", "--db", db, "--id", "1"});
+  CHECK(revoke.exit_code == 0);
+  CHECK_FALSE(open_store(db)->authenticate(token)->has_value());
+
+  // Usage errors exit 2 with one line on stderr; failures exit 1.
+  auto no_author = test::run({bin, "token", "create", "--db", db});
+  CHECK(no_author.exit_code == 2);
+  CHECK(std::count(no_author.err.begin(), no_author.err.end(), '\n') == 1);
+  CHECK(test::run({bin, "token", "create", "--db", db, "--author", "a", "--role", "x"}).exit_code ==
+        2);
+  CHECK(test::run({bin, "token", "revoke", "--db", db, "--id", "abc"}).exit_code == 2);
+  CHECK(test::run({bin, "token", "revoke", "--db", db, "--id", "7"}).exit_code == 1);
+  CHECK(test::run({bin, "token", "list", "--db", dir / "missing.db"}).exit_code == 1);
+  CHECK(test::run({bin, "token", "list", "--bogus"}).exit_code == 2);
+  CHECK(test::run({bin, "token", "create", "--help"}).exit_code == 0);
+  auto version = test::run({bin, "token", "list", "--version"});
+  CHECK(version.exit_code == 0);
+  CHECK(version.out.rfind("codepulse-collector ", 0) == 0);
+}
