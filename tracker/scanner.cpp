@@ -65,6 +65,7 @@ Result<ScanStats> Scanner::scan_all() {
   }
   stats.files = static_cast<int64_t>(listing.files.size());
   for (const std::string& path : listing.files) {
+    if (interrupted_ && interrupted_()) break;  // the rest is read next time
     if (auto s = scan_file(path, stats); !s) return s.error();
   }
   if (auto s = store_.begin(); !s) return s.error();

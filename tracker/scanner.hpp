@@ -57,6 +57,9 @@ class Scanner {
 
   const std::vector<Problem>& problems() const { return problems_; }
   void clear_problems() { problems_.clear(); }
+  // Checked between files: when it says stop, scan_all() ends early with what
+  // it has (committed) and the caller decides what to do next.
+  void set_interrupt(bool (*interrupted)()) { interrupted_ = interrupted; }
 
  private:
   Status process_lines(int fd, const std::string& path, FileState& state, ScanStats& stats);
@@ -70,6 +73,7 @@ class Scanner {
   LineParser parser_;
   LineReader reader_;
   WriteBatch batch_;
+  bool (*interrupted_)() = nullptr;
   int64_t uncommitted_bytes_ = 0;
   std::optional<PendingTools> pending_;  // loaded on first need
   std::vector<Problem> problems_;

@@ -1,12 +1,15 @@
 #include "tracker/daemon/daemon.hpp"
 
+#include <signal.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <csignal>
+#include <cstring>
 #include <optional>
 
 #include "common/time.hpp"
@@ -29,12 +32,16 @@ class Service {
         prices_(prices),
         reload_(std::move(reload)),
         store_(store),
-        signals_(io_, SIGINT, SIGTERM, SIGHUP),
+        signals_(io_),
         retry_(io_) {}
 
   int run() {
     status_.pid = ::getpid();
     status_.started_ms = now_utc_ms();
+    if (auto s = open_signals(); !s) {
+      log_.error("lifecycle", s.error().message);
+      return 1;
+    }
     wait_for_signal();
     // Watch first, then read everything new since the last run: a change made
     // during that first round still raises an event.
@@ -80,21 +87,48 @@ class Service {
     return {};
   }
 
+  // Signals are blocked and read from a signalfd: no handler, no global
+  // state, and a long round can see a pending SIGTERM between files.
+  Status open_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP})
+      sigaddset(&set, sig);
+    if (::pthread_sigmask(SIG_BLOCK, &set, nullptr) != 0) return make_error("cannot block signals");
+    const int fd = ::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (fd < 0) return make_error(std::string("signalfd: ") + std::strerror(errno));
+    signals_.assign(fd);
+    return {};
+  }
+
+  static bool stop_requested() {
+    sigset_t pending;
+    if (::sigpending(&pending) != 0) return false;
+    return sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1;
+  }
+
   void wait_for_signal() {
-    signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
-      if (ec) return;
-      if (sig == SIGHUP) {
-        reload();
-        wait_for_signal();
-        return;
-      }
-      // The current round has finished (handlers run one at a time): stop.
-      log_.info("lifecycle",
-                std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", stopping");
-      retry_.cancel();
-      if (watcher_) watcher_->stop();
-      io_.stop();
-    });
+    signals_.async_wait(
+        net::posix::stream_descriptor::wait_read, [this](const boost::system::error_code& ec) {
+          if (ec) return;
+          signalfd_siginfo info{};
+          while (::read(signals_.native_handle(), &info, sizeof info) ==
+                 static_cast<ssize_t>(sizeof info)) {
+            const int sig = static_cast<int>(info.ssi_signo);
+            if (sig == SIGHUP) {
+              reload();
+              continue;
+            }
+            // The current round has finished (handlers run one at a time): stop.
+            log_.info("lifecycle", std::string("received ") +
+                                       (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", stopping");
+            retry_.cancel();
+            if (watcher_) watcher_->stop();
+            io_.stop();
+            return;
+          }
+          wait_for_signal();
+        });
   }
 
   void reload() {
@@ -133,6 +167,7 @@ class Service {
       for (const auto& d : options_.watch_roots)
         if (::access(d.c_str(), F_OK) == 0) o.projects_dirs.push_back(d);
       scanner_.emplace(store_, prices_, o);
+      scanner_->set_interrupt(&Service::stop_requested);
     }
     return *scanner_;
   }
@@ -235,7 +270,7 @@ class Service {
   ReloadFn reload_;
   LocalStore& store_;
   net::io_context io_;
-  net::signal_set signals_;
+  net::posix::stream_descriptor signals_;
   net::steady_timer retry_;
   std::unique_ptr<Watcher> watcher_;
   std::optional<Scanner> scanner_;
