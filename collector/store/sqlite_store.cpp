@@ -10,11 +10,11 @@
 
 #include "collector/store/sqlite_sql.hpp"
 #include "collector/store/store.hpp"
-#include "collector/store/tools_json.hpp"
 #include "common/c_handles.hpp"
 #include "common/hashing.hpp"
 #include "common/sqlite.hpp"
 #include "common/time.hpp"
+#include "common/tool_codec.hpp"
 
 namespace codepulse::collector {
 namespace {
@@ -259,7 +259,7 @@ Result<RecordOutcome::Kind> SqliteStore::store_record(const std::string& author,
   if (stored && wr.revision < *stored) return RecordOutcome::kStale;
 
   const UsageRecord& u = wr.usage;
-  const std::string tools = tools_json(u.tools);  // bound below: lives until run()
+  const std::string tools = encode_tools(u.tools);  // bound below: lives until run()
   sql::Statement& st = stored ? replace_record_ : insert_record_;
   st.bind(1, author)
       .bind(2, wr.record_uid)

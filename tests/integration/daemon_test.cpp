@@ -197,7 +197,7 @@ TEST_CASE("a full disk is logged, leaves the store consistent, and the daemon re
   CHECK(run({"sqlite3", "-readonly", d.db, "PRAGMA integrity_check"}).out == "ok\n");
   p.allow_file_size();  // space returns
   CHECK(eventually(8000, [&] { return d.records() == 3001; }));
-  CHECK(p.err().find("recovered") != std::string::npos);
+  CHECK(eventually(3000, [&] { return p.err().find("recovered") != std::string::npos; }));
   p.signal(SIGTERM);
   CHECK(p.wait(2000) == 0);
 }

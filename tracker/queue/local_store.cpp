@@ -11,7 +11,7 @@
 #include "common/hashing.hpp"
 #include "common/time.hpp"
 #include "tracker/queue/store_sql.hpp"
-#include "tracker/queue/tool_codec.hpp"
+#include "common/tool_codec.hpp"
 
 namespace codepulse::tracker {
 namespace {

@@ -7,7 +7,7 @@
 #include "common/json_writer.hpp"
 #include "common/pricing.hpp"
 #include "common/time.hpp"
-#include "tracker/queue/tool_codec.hpp"
+#include "common/tool_codec.hpp"
 
 namespace codepulse::tracker {
 namespace {

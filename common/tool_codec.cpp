@@ -1,10 +1,10 @@
-#include "tracker/queue/tool_codec.hpp"
+#include "common/tool_codec.hpp"
 
 #include <simdjson.h>
 
 #include "common/json_writer.hpp"
 
-namespace codepulse::tracker {
+namespace codepulse {
 
 std::string encode_tools(const std::vector<ToolUse>& tools) {
   std::string out;
@@ -76,4 +76,4 @@ bool merge_tools(std::vector<ToolUse>& into, const std::vector<ToolUse>& from) {
   return changed;
 }
 
-}  // namespace codepulse::tracker
+}  // namespace codepulse

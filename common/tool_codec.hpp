@@ -1,5 +1,5 @@
-// queue: a record's tool calls, stored as one JSON array in its row. Only the
-// allowlisted ToolUse fields exist in it (see docs/PRIVACY.md).
+// A record's tool calls as one JSON array, the form both stores keep them in
+// (and the report engine reads). Only the allowlisted ToolUse fields exist.
 #pragma once
 
 #include <string>
@@ -9,7 +9,7 @@
 #include "common/record.hpp"
 #include "common/result.hpp"
 
-namespace codepulse::tracker {
+namespace codepulse {
 
 // [{"id":"toolu_..","name":"Edit","path":"src/a.cpp","action":2,"commit":0,
 //   "seen":1,"added":3,"removed":1,"sha":""}, ...]
@@ -20,4 +20,4 @@ Result<std::vector<ToolUse>> decode_tools(std::string_view json);
 // fills a call of `into` that has none. True when `into` changed.
 bool merge_tools(std::vector<ToolUse>& into, const std::vector<ToolUse>& from);
 
-}  // namespace codepulse::tracker
+}  // namespace codepulse
