@@ -132,6 +132,7 @@ Status Scanner::scan_file(const std::string& path, ScanStats& stats) {
       state.turn_id = known->turn_id;
       state.lines = known->lines;
       state.malformed_lines = known->malformed_lines;
+      state.oversized_open = known->oversized_open;
     }
   }
   return process_lines(fd.get(), path, state, stats);
@@ -259,14 +260,12 @@ Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
     }
     advance(end_offset);
   };
-  cb.on_oversized = [&](int64_t start, int64_t length) {
-    last_end = start + length + 1;
+  cb.on_oversized = [&](int64_t start) {
     ++stats.malformed_lines;
     ++state.malformed_lines;
     report(path,
-           "byte " + std::to_string(start) + ": line of " + std::to_string(length) +
-               " bytes exceeds the " + std::to_string(options_.limits.max_line_bytes) +
-               "-byte limit; skipped",
+           "byte " + std::to_string(start) + ": line longer than " +
+               std::to_string(options_.limits.max_line_bytes) + " bytes; skipped",
            problems_here);
   };
   simdjson::dom::parser validator;
@@ -286,7 +285,7 @@ Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
     return true;
   };
 
-  auto outcome = reader_.read(fd, state.offset, path, cb);
+  auto outcome = reader_.read(fd, state.offset, path, cb, state.oversized_open);
   if (failure) failure = flush(stats);
   if (!failure) {
     abort();
@@ -306,6 +305,7 @@ Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
   }
   stats.bytes_read += outcome->bytes_read;
   state.offset = outcome->consumed_offset;
+  state.oversized_open = outcome->inside_oversized;
   state.turn_id = turn;
   // The size we saw at end of file, so that any later append is noticed.
   state.size = outcome->eof_offset;

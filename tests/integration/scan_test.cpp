@@ -334,7 +334,7 @@ TEST_CASE("bad input is counted and reported with its path, losing no valid reco
   };
   CHECK(mentions("mixed.jsonl", "truncated or broken"));
   CHECK(mentions("mixed.jsonl", "broken JSON"));
-  CHECK(mentions("huge.jsonl", "exceeds"));
+  CHECK(mentions("huge.jsonl", "bytes; skipped"));
   CHECK(mentions("folder.jsonl", "folder where a transcript file was expected"));
   if (!root) {
     CHECK(mentions("locked.jsonl", "cannot open"));

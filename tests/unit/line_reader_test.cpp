@@ -18,7 +18,7 @@ struct Collected {
   std::vector<std::string> kept;
   std::vector<int64_t> kept_ends;
   int skipped = 0;
-  std::vector<std::pair<int64_t, int64_t>> oversized;
+  std::vector<int64_t> oversized;
   std::string tail;
 };
 
@@ -34,7 +34,7 @@ LineReaderCallbacks collect(Collected& c) {
     CHECK(code == 7);
     ++c.skipped;
   };
-  cb.on_oversized = [&c](int64_t start, int64_t len) { c.oversized.emplace_back(start, len); };
+  cb.on_oversized = [&c](int64_t start) { c.oversized.push_back(start); };
   cb.on_unterminated = [&c](std::string_view tail, size_t) {
     c.tail = std::string(tail);
     return false;
@@ -75,7 +75,7 @@ TEST_CASE("mapped and copying reads hand over the same lines", "[tail]") {
     CHECK(c.kept.back() == "keep last");
     CHECK(c.skipped == 3333);
     REQUIRE(c.oversized.size() == 1);
-    CHECK(c.oversized[0].second == 5005);
+    CHECK(c.oversized[0] == static_cast<int64_t>(sample_log().find("skip LLLL")));
     CHECK(c.tail == "keep unfinished");
     const std::string log = sample_log();
     CHECK(out->consumed_offset ==
@@ -103,7 +103,7 @@ TEST_CASE("a file that shrinks while mapped is an error, not a crash", "[tail]")
     if (++lines == 10) REQUIRE(::truncate(path.c_str(), 0) == 0);  // Claude Code rewrote it
   };
   cb.on_skipped = [](uint8_t, int64_t, int64_t) {};
-  cb.on_oversized = [](int64_t, int64_t) {};
+  cb.on_oversized = [](int64_t) {};
   auto out = reader.read(fd.get(), 0, path, cb);
   REQUIRE_FALSE(out);
   CHECK(out.error().message.find("shrank while it was being read") != std::string::npos);
@@ -116,4 +116,36 @@ TEST_CASE("a file that shrinks while mapped is an error, not a crash", "[tail]")
   auto again = reader.read(fd2.get(), 0, path, cb);
   REQUIRE(again);
   CHECK(lines == 2);
+}
+
+TEST_CASE("an oversized line still being written is reported once and skipped across reads",
+          "[tail]") {
+  TempDir dir;
+  const std::string path = dir / "log.jsonl";
+  for (const size_t map_min : {size_t{1}, size_t{1} << 40}) {
+    INFO("map_min_bytes " << map_min);
+    codepulse::test::write_file(path, "keep a\n" + std::string(10000, 'L'));
+    TailLimits limits;
+    limits.max_line_bytes = 4096;
+    limits.chunk_bytes = 4096;
+    limits.map_min_bytes = map_min;
+    LineReader reader(limits);
+    Collected c;
+    UniqueFd fd(::open(path.c_str(), O_RDONLY));
+    auto first = reader.read(fd.get(), 0, path, collect(c));
+    REQUIRE(first);
+    CHECK(first->inside_oversized);
+    CHECK(first->consumed_offset == 10007);  // past what there is of the long line
+    CHECK(c.oversized.size() == 1);
+    // More of the long line, then its end and a normal line.
+    codepulse::test::append_file(path, std::string(5000, 'L') + "\nkeep b\n");
+    UniqueFd fd2(::open(path.c_str(), O_RDONLY));
+    auto second = reader.read(fd2.get(), first->consumed_offset, path, collect(c), true);
+    REQUIRE(second);
+    CHECK_FALSE(second->inside_oversized);
+    CHECK(c.oversized.size() == 1);  // not reported again
+    REQUIRE(c.kept.size() == 2);
+    CHECK(c.kept.back() == "keep b");
+    CHECK(second->bytes_read <= 5000 + 8);  // only the new bytes were read
+  }
 }

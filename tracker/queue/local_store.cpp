@@ -10,8 +10,8 @@
 #include "common/c_handles.hpp"
 #include "common/hashing.hpp"
 #include "common/time.hpp"
-#include "tracker/queue/store_sql.hpp"
 #include "common/tool_codec.hpp"
+#include "tracker/queue/store_sql.hpp"
 
 namespace codepulse::tracker {
 namespace {
@@ -44,6 +44,7 @@ void read_file_state(const sql::Statement& st, FileState& f) {
   f.turn_id = std::string(st.text(8));
   f.lines = st.int64(9);
   f.malformed_lines = st.int64(10);
+  f.oversized_open = st.int64(11) != 0;
 }
 
 constexpr size_t kBulkLimit = 200'000;  // rows looked up in memory before indexes are built
@@ -137,6 +138,14 @@ Status LocalStore::migrate() {
     if (!ins) return ins.error();
     if (auto s = ins->bind(1, std::string_view("device_id")).bind(2, device_id).run(); !s) return s;
     if (auto s = db_.exec("PRAGMA user_version = 1"); !s) return s.error();
+    if (auto s = txn->commit(); !s) return s;
+    version = 1;
+  }
+  if (*version < 2) {
+    auto txn = sql::Transaction::begin(db_);
+    if (!txn) return txn.error();
+    if (auto s = db_.exec(sql_text::kMigration2); !s) return s.error();
+    if (auto s = db_.exec("PRAGMA user_version = 2"); !s) return s.error();
     if (auto s = txn->commit(); !s) return s;
   }
   return {};
@@ -251,6 +260,7 @@ Status LocalStore::save_file_state(const FileState& f) {
       .bind(11, f.malformed_lines)
       .bind(12, f.last_error)
       .bind(13, now_utc_ms())
+      .bind(14, int64_t{f.oversized_open})
       .run();
 }
 

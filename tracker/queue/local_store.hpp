@@ -26,6 +26,7 @@ struct FileState {
   std::string turn_id;    // prompt uuid in force at offset
   int64_t lines = 0, malformed_lines = 0;
   std::string last_error;
+  bool oversized_open = false;  // offset is inside an oversized line (reported)
 };
 
 enum class UpsertOutcome { kInserted, kReplaced, kKept };

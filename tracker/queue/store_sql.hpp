@@ -4,7 +4,7 @@
 
 namespace codepulse::tracker::sql_text {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 inline constexpr const char* kPragmas =
     "PRAGMA journal_mode=WAL;"
@@ -95,19 +95,23 @@ inline constexpr const char* kDropIndexes =
     "DROP INDEX IF EXISTS usage_records_key; DROP INDEX IF EXISTS usage_records_message;"
     "DROP INDEX IF EXISTS usage_records_ts;";
 
+// Migration 2: a file whose reading ended inside an oversized line.
+inline constexpr const char* kMigration2 =
+    "ALTER TABLE tail_files ADD COLUMN oversized_open INTEGER NOT NULL DEFAULT 0;";
+
 inline constexpr const char* kSelectFile =
     "SELECT path, dev, ino, size, mtime_ns, offset, head_len, head_hash, turn_id, lines,"
-    " malformed_lines FROM tail_files WHERE path = ?1";
+    " malformed_lines, oversized_open FROM tail_files WHERE path = ?1";
 inline constexpr const char* kSelectFileByIdentity =
     "SELECT path, dev, ino, size, mtime_ns, offset, head_len, head_hash, turn_id, lines,"
-    " malformed_lines FROM tail_files WHERE dev = ?1 AND ino = ?2";
+    " malformed_lines, oversized_open FROM tail_files WHERE dev = ?1 AND ino = ?2";
 inline constexpr const char* kUpsertFile =
     "INSERT INTO tail_files (path, dev, ino, size, mtime_ns, offset, head_len, head_hash, turn_id,"
-    " lines, malformed_lines, last_error, updated_ms)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+    " lines, malformed_lines, last_error, updated_ms, oversized_open)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
     " ON CONFLICT(path) DO UPDATE SET dev=?2, ino=?3, size=?4, mtime_ns=?5, offset=?6,"
     " head_len=?7, head_hash=?8, turn_id=?9, lines=?10, malformed_lines=?11, last_error=?12,"
-    " updated_ms=?13";
+    " updated_ms=?13, oversized_open=?14";
 inline constexpr const char* kRenameFile = "UPDATE tail_files SET path = ?2 WHERE path = ?1";
 
 inline constexpr const char* kSelectByKey =

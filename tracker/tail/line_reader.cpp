@@ -52,27 +52,27 @@ struct Mapping {
 LineReader::LineReader(TailLimits limits) : limits_(limits) {}
 
 Result<ReadOutcome> LineReader::read(int fd, int64_t offset, const std::string& path,
-                                     const LineReaderCallbacks& cb) {
-  auto result = read_any(fd, offset, path, cb);
+                                     const LineReaderCallbacks& cb, bool resume_oversized) {
+  auto result = read_any(fd, offset, path, cb, resume_oversized);
   // A buffer grown for one huge line is given back afterwards.
   if (buf_.capacity() > 4 * (limits_.chunk_bytes + kPad)) std::vector<char>().swap(buf_);
   return result;
 }
 
 Result<ReadOutcome> LineReader::read_any(int fd, int64_t offset, const std::string& path,
-                                         const LineReaderCallbacks& cb) {
+                                         const LineReaderCallbacks& cb, bool resume_oversized) {
   struct stat st {};
   if (::fstat(fd, &st) == 0 && st.st_size - offset >= static_cast<int64_t>(limits_.map_min_bytes)) {
     bool mapped = false;
-    auto r = read_mapped(fd, offset, st.st_size, path, cb, mapped);
+    auto r = read_mapped(fd, offset, st.st_size, path, cb, resume_oversized, mapped);
     if (mapped) return r;  // else: mapping refused, read by copying
   }
-  return read_copying(fd, offset, path, cb);
+  return read_copying(fd, offset, path, cb, resume_oversized);
 }
 
 Result<ReadOutcome> LineReader::read_mapped(int fd, int64_t offset, int64_t size,
                                             const std::string& path, const LineReaderCallbacks& cb,
-                                            bool& mapped) {
+                                            bool resume_oversized, bool& mapped) {
   install_sigbus_guard();
   const int64_t page = ::sysconf(_SC_PAGESIZE);
   const int64_t aligned = offset - offset % page;
@@ -88,6 +88,7 @@ Result<ReadOutcome> LineReader::read_mapped(int fd, int64_t offset, int64_t size
   m.pos = m.base + (offset - aligned);
   m.released = m.base;
   m.aligned = aligned;
+  m.resume_oversized = resume_oversized;
   m.out.consumed_offset = offset;
   m.out.eof_offset = size;
   m.out.bytes_read = size - offset;
@@ -117,6 +118,14 @@ void LineReader::scan_mapped(MappedScan& m, sigjmp_buf& jump, const LineReaderCa
     if (buf_.size() < len + kPad) disarmed([&] { buf_.resize(len + kPad); });
     std::memcpy(buf_.data(), from, len);
   };
+  if (m.resume_oversized) {
+    // The rest of an oversized line reported earlier: skip to its newline.
+    const char* nl =
+        static_cast<const char*>(std::memchr(m.pos, '\n', static_cast<size_t>(m.end - m.pos)));
+    m.pos = nl ? nl + 1 : m.end;
+    m.out.consumed_offset = file_offset(m.pos);
+    m.out.inside_oversized = nl == nullptr;
+  }
   while (m.pos < m.end) {
     const char* nl =
         static_cast<const char*>(std::memchr(m.pos, '\n', static_cast<size_t>(m.end - m.pos)));
@@ -124,7 +133,7 @@ void LineReader::scan_mapped(MappedScan& m, sigjmp_buf& jump, const LineReaderCa
     const size_t len = static_cast<size_t>(nl - m.pos);
     const int64_t start_off = file_offset(m.pos), end_off = file_offset(nl + 1);
     if (len > limits_.max_line_bytes) {
-      disarmed([&] { cb.on_oversized(start_off, static_cast<int64_t>(len)); });
+      disarmed([&] { cb.on_oversized(start_off); });
     } else {
       const LineVerdict v = cb.classify(std::string_view(m.pos, len));
       if (v.keep) {
@@ -149,7 +158,11 @@ void LineReader::scan_mapped(MappedScan& m, sigjmp_buf& jump, const LineReaderCa
     const size_t len = static_cast<size_t>(m.end - m.pos);
     const int64_t start_off = file_offset(m.pos);
     if (len > limits_.max_line_bytes) {
-      disarmed([&] { cb.on_oversized(start_off, static_cast<int64_t>(len)); });
+      // Too long already and not finished: report it once, skip what there
+      // is, and skip the rest next time.
+      disarmed([&] { cb.on_oversized(start_off); });
+      m.out.consumed_offset = m.out.eof_offset;
+      m.out.inside_oversized = true;
     } else if (cb.on_unterminated) {
       copy_out(m.pos, len);
       bool taken = false;
@@ -161,14 +174,13 @@ void LineReader::scan_mapped(MappedScan& m, sigjmp_buf& jump, const LineReaderCa
 }
 
 Result<ReadOutcome> LineReader::read_copying(int fd, int64_t offset, const std::string& path,
-                                             const LineReaderCallbacks& cb) {
+                                             const LineReaderCallbacks& cb, bool resume_oversized) {
   if (buf_.size() < limits_.chunk_bytes + kPad) buf_.resize(limits_.chunk_bytes + kPad);
   ReadOutcome out;
   out.consumed_offset = offset;
-  size_t len = 0;         // bytes held in buf_ (from file offset `base`)
-  int64_t base = offset;  // file offset of buf_[0]
-  bool skipping = false;  // inside an oversized line
-  int64_t skip_start = 0;
+  size_t len = 0;                    // bytes held in buf_ (from file offset `base`)
+  int64_t base = offset;             // file offset of buf_[0]
+  bool skipping = resume_oversized;  // inside an oversized line (already reported)
   int64_t file_pos = offset;
   while (true) {
     if (buf_.size() - kPad - len < limits_.chunk_bytes / 2) {
@@ -194,8 +206,7 @@ Result<ReadOutcome> LineReader::read_copying(int fd, int64_t offset, const std::
       if (!nl) break;
       const size_t stop = static_cast<size_t>(static_cast<const char*>(nl) - buf_.data());
       if (skipping) {
-        cb.on_oversized(skip_start, base + static_cast<int64_t>(stop) - skip_start);
-        skipping = false;
+        skipping = false;  // the oversized line ends here
       } else {
         const LineVerdict v = cb.classify(std::string_view(buf_.data() + start, stop - start));
         if (v.keep) {
@@ -217,18 +228,19 @@ Result<ReadOutcome> LineReader::read_copying(int fd, int64_t offset, const std::
     }
     if (!skipping && len > limits_.max_line_bytes) {
       skipping = true;
-      skip_start = base;
+      cb.on_oversized(base);
     }
     if (skipping) {  // drop what we hold of the oversized line
       base += static_cast<int64_t>(len);
       len = 0;
+      out.consumed_offset = base;
     }
   }
   out.eof_offset = file_pos;
   if (skipping) {
-    // The oversized line has no end yet: report it and wait for its newline
-    // from its start next time, so nothing after it is lost.
-    cb.on_oversized(skip_start, file_pos - skip_start);
+    // The oversized line has no end yet: what there is of it was skipped;
+    // the next read skips on to its newline.
+    out.inside_oversized = true;
   } else if (len > 0 && cb.on_unterminated &&
              cb.on_unterminated(std::string_view(buf_.data(), len), buf_.size())) {
     out.consumed_offset = base + static_cast<int64_t>(len);

@@ -41,8 +41,9 @@ struct LineReaderCallbacks {
   std::function<void(std::string_view line, size_t capacity, int64_t end_offset)> on_line;
   // A skipped line: the classifier's code and where the line is.
   std::function<void(uint8_t code, int64_t start_offset, int64_t end_offset)> on_skipped;
-  // A line longer than max_line_bytes, skipped: where it starts, its length.
-  std::function<void(int64_t start_offset, int64_t length)> on_oversized;
+  // A line longer than max_line_bytes, skipped: where it starts. Called once
+  // per line, when it is found to be too long (it may still be being written).
+  std::function<void(int64_t start_offset)> on_oversized;
   // The bytes after the last newline at end of file (a padded copy). Return
   // true when they form a complete line (it is then consumed).
   std::function<bool(std::string_view tail, size_t capacity)> on_unterminated;
@@ -52,22 +53,27 @@ struct ReadOutcome {
   int64_t consumed_offset = 0;  // just after the last consumed line
   int64_t bytes_read = 0;
   int64_t eof_offset = 0;  // where reading met the end of the file
+  // Reading ended inside an oversized line (consumed_offset is past what was
+  // skipped of it): pass resume_oversized next time to skip on to its newline.
+  bool inside_oversized = false;
 };
 
 class LineReader {
  public:
   explicit LineReader(TailLimits limits);
-  // Reads `fd` from `offset` to end of file.
+  // Reads `fd` from `offset` to end of file. resume_oversized: `offset` is
+  // inside an oversized line already reported; skip to its end first.
   Result<ReadOutcome> read(int fd, int64_t offset, const std::string& path_for_errors,
-                           const LineReaderCallbacks& cb);
+                           const LineReaderCallbacks& cb, bool resume_oversized = false);
 
  private:
   Result<ReadOutcome> read_any(int fd, int64_t offset, const std::string& path,
-                               const LineReaderCallbacks& cb);
+                               const LineReaderCallbacks& cb, bool resume_oversized);
   Result<ReadOutcome> read_copying(int fd, int64_t offset, const std::string& path,
-                                   const LineReaderCallbacks& cb);
+                                   const LineReaderCallbacks& cb, bool resume_oversized);
   Result<ReadOutcome> read_mapped(int fd, int64_t offset, int64_t size, const std::string& path,
-                                  const LineReaderCallbacks& cb, bool& mapped);
+                                  const LineReaderCallbacks& cb, bool resume_oversized,
+                                  bool& mapped);
 
   struct MappedScan {
     const char* base = nullptr;
@@ -75,6 +81,7 @@ class LineReader {
     const char* pos = nullptr;
     const char* released = nullptr;  // pages below this were given back
     int64_t aligned = 0;
+    bool resume_oversized = false;
     ReadOutcome out;
   };
   [[gnu::noinline]] void scan_mapped(MappedScan& m, sigjmp_buf& jump,
