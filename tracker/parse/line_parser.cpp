@@ -10,8 +10,11 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
-constexpr size_t kSmallLine = 8192;  // below this, markers are searched in the whole line
-constexpr size_t kHeadWindow = 1024;
+// Markers are looked for in windows: the envelope keys ("type", a tool
+// result's "tool_use_id") sit in the first bytes of a line, an assistant
+// line's "usage" in its last ones; only a line the windows do not explain is
+// searched whole for "usage".
+constexpr size_t kHeadWindow = 2048;
 constexpr size_t kTailWindow = 4096;
 
 bool contains(std::string_view hay, std::string_view needle) {
@@ -375,8 +378,8 @@ LineClass classify_line(std::string_view line, const PendingTools& pending) {
   line.remove_prefix(lead);
   if (line.empty()) return LineClass::kSkip;
   if (line.front() != '{') return LineClass::kNotObject;
-  const bool small = line.size() <= kSmallLine;
-  const std::string_view head = small ? line : line.substr(0, kHeadWindow);
+  const bool small = line.size() <= kTailWindow;  // the tail window is the whole line
+  const std::string_view head = line.substr(0, kHeadWindow);
   const std::string_view tail = small ? line : line.substr(line.size() - kTailWindow);
   // Usage first: a request line is never skipped for what else it holds.
   if (contains(tail, "\"usage\"")) return LineClass::kParse;
