@@ -31,20 +31,6 @@ size_t utf8_sequence_length(std::string_view s) {
   return n;
 }
 
-bool is_valid_utf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    if (static_cast<unsigned char>(s[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    const size_t n = utf8_sequence_length(s.substr(i));
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
-
 std::string replace_invalid_utf8(std::string_view s) {
   std::string out(s);
   size_t i = 0;

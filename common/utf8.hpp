@@ -11,8 +11,6 @@ namespace codepulse {
 // (overlong forms, surrogates and code points above U+10FFFF are invalid).
 size_t utf8_sequence_length(std::string_view s);
 
-bool is_valid_utf8(std::string_view s);
-
 // A copy of s with every invalid byte replaced by '?'; same length.
 std::string replace_invalid_utf8(std::string_view s);
 
