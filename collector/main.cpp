@@ -1,5 +1,5 @@
-// codepulse-collector: the central server. Today it manages API tokens in its
-// store; serving ingest and reports arrive with their own issues.
+// codepulse-collector: the central server. Serves tracker ingest over HTTPS,
+// manages API tokens, and reports usage from its store.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -28,6 +28,9 @@ const char* kTopUsage =
     "attribution and reports.\n"
     "\n"
     "Commands:\n"
+    "  serve          the HTTPS server: POST /v1/batches, GET /healthz, GET /metrics\n"
+    "  report         tokens and cost from the store, nested by any dimensions\n"
+    "  cert create    a local CA and server certificate to try it out\n"
     "  token create   make an API token for an author (printed once, stored hashed)\n"
     "  token list     the tokens: id, author, role, created, revoked, label\n"
     "  token revoke   refuse a token from now on\n"
@@ -49,5 +52,8 @@ int main(int argc, char** argv) {
   const std::string command = args[0];
   args.erase(args.begin());
   if (command == "token") return run_token_command(args);
+  if (command == "serve") return run_serve_command(args);
+  if (command == "report") return run_report_command(args);
+  if (command == "cert") return run_cert_command(args);
   return fail("unknown command '" + command + "' (see --help)", kExitUsage);
 }

@@ -104,6 +104,58 @@ class Fields {
   dom::object o_;
 };
 
+// Model ids and record uids are identifiers: letters, digits and . _ - : @ / +.
+bool is_identifier(std::string_view s) {
+  if (s.empty()) return false;
+  for (const char c : s) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-' || c == ':' || c == '@' || c == '/' ||
+                    c == '+';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Ranges that no real request reaches: checked after the types.
+bool in_range(const WireRecord& wr, const DecodeLimits& limits, std::string& why) {
+  const UsageRecord& r = wr.usage;
+  if (!is_identifier(wr.record_uid)) {
+    why = "field 'uid' must be a non-empty identifier (letters, digits, . _ - : @ / +)";
+    return false;
+  }
+  if (!is_identifier(r.model)) {
+    why = "field 'model' must be a non-empty model id (letters, digits, . _ - : @ / +)";
+    return false;
+  }
+  const std::pair<const char*, int64_t> tokens[] = {{"input_tokens", r.input},
+                                                    {"output_tokens", r.output},
+                                                    {"cache_write_5m_tokens", r.cache_create_5m},
+                                                    {"cache_write_1h_tokens", r.cache_create_1h},
+                                                    {"cache_read_tokens", r.cache_read}};
+  for (const auto& [name, value] : tokens) {
+    if (value > kMaxTokensPerField) {
+      why = std::string("field '") + name + "' is " + std::to_string(value) +
+            ", more than any request can use (" + std::to_string(kMaxTokensPerField) + ")";
+      return false;
+    }
+  }
+  if (r.web_search_requests > kMaxWebSearches) {
+    why = "field 'web_search_requests' is out of range";
+    return false;
+  }
+  if (r.cost_nanos && *r.cost_nanos > kMaxCostNanos) {
+    why = "field 'cost_nanos' is out of range (more than $1,000,000 for one request)";
+    return false;
+  }
+  if (r.timestamp_ms < limits.min_timestamp_ms ||
+      (limits.max_timestamp_ms > 0 && r.timestamp_ms > limits.max_timestamp_ms)) {
+    why = "field 'timestamp' " + format_iso8601_utc_ms(r.timestamp_ms) +
+          " is absurd (before 2023 or more than a day ahead of the receiver's clock)";
+    return false;
+  }
+  return true;
+}
+
 bool read_record(dom::object o, WireRecord& wr, std::string& why) {
   Fields f(o);
   UsageRecord& r = wr.usage;
@@ -257,7 +309,7 @@ Result<DecodedBatch> decode_json(std::string_view json, const DecodeLimits& limi
       out.rejected.push_back({index++, "", "a record must be a JSON object"});
       continue;
     }
-    if (read_record(o, wr, reason)) {
+    if (read_record(o, wr, reason) && in_range(wr, limits, reason)) {
       out.records.push_back(std::move(wr));
     } else {
       out.rejected.push_back({index, wr.record_uid, reason});

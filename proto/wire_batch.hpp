@@ -48,7 +48,17 @@ struct DecodedBatch {
 struct DecodeLimits {
   size_t max_decompressed_bytes = 64u << 20;
   size_t max_records = 100'000;
+  // Record timestamps outside [min, max] are rejected as absurd; max 0 = no
+  // upper bound (the collector passes now + 1 day).
+  int64_t min_timestamp_ms = 1'672'531'200'000;  // 2023-01-01, before Claude Code existed
+  int64_t max_timestamp_ms = 0;
 };
+
+// Largest accepted values: far above any real request, far below overflow
+// when summed over billions of records.
+inline constexpr int64_t kMaxTokensPerField = 100'000'000;
+inline constexpr int64_t kMaxCostNanos = 1'000'000'000'000'000;  // one million dollars
+inline constexpr int64_t kMaxWebSearches = 100'000;
 
 // The uncompressed JSON document (what `queue show` prints).
 std::string encode_json(const BatchHeader& header, const std::vector<WireRecord>& records);

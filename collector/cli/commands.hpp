@@ -17,5 +17,11 @@ int print_version();
 
 // token create | list | revoke
 int run_token_command(const std::vector<std::string>& args);
+// serve: the HTTPS ingest server
+int run_serve_command(const std::vector<std::string>& args);
+// report: usage from the collector's database
+int run_report_command(const std::vector<std::string>& args);
+// cert create | fingerprint
+int run_cert_command(const std::vector<std::string>& args);
 
 }  // namespace codepulse::collector

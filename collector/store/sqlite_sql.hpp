@@ -14,6 +14,7 @@ inline constexpr const char* kPragmas =
     "PRAGMA foreign_keys=ON;"
     "PRAGMA temp_store=MEMORY;"
     "PRAGMA cache_size=-32768;";
+inline constexpr const char* kReaderPragmas = "PRAGMA query_only=ON;";
 
 // Migration 1: tokens, batches (with their outcome, for idempotent replies),
 // and usage records keyed by (author, uid).

@@ -1,6 +1,7 @@
 // The embedded SQLite store: one connection, prepared statements reused, one
 // transaction per batch, WAL synced on every commit (sqlite_sql.hpp).
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -83,13 +84,17 @@ Result<TokenInfo> read_token(const sql::Statement& st) {
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(sql::Database db) : db_(std::move(db)) {}
+  SqliteStore(sql::Database db, sql::Database reader)
+      : db_(std::move(db)), reader_(std::move(reader)) {}
 
   Status migrate();
   Status prepare_all();
 
   Result<IngestResult> ingest(const std::string& author_from_token,
                               const proto::DecodedBatch& batch) override;
+  std::vector<Result<IngestResult>> ingest_many(
+      const std::vector<IngestRequest>& requests) override;
+  Result<int64_t> size_bytes() override;
   Result<std::string> create_token(const std::string& author, Role role,
                                    const std::string& label) override;
   Result<std::optional<TokenInfo>> authenticate(std::string_view token) override;
@@ -98,6 +103,8 @@ class SqliteStore final : public Store {
   Result<int64_t> record_count() override;
 
  private:
+  // One batch inside the open transaction.
+  Result<IngestResult> ingest_one(const std::string& author, const proto::DecodedBatch& batch);
   Result<std::optional<IngestResult>> stored_outcome(const std::string& author,
                                                      const std::string& batch_id);
   Result<RecordOutcome::Kind> store_record(const std::string& author, const std::string& device_id,
@@ -105,8 +112,11 @@ class SqliteStore final : public Store {
   Status save_outcome(const std::string& author, const proto::DecodedBatch& batch,
                       const IngestResult& r, int64_t now_ms);
 
-  std::mutex mu_;  // one connection: calls serialize
+  std::mutex mu_;  // the writing connection: calls serialize
   sql::Database db_;
+  std::mutex reader_mu_;  // authentication and sizes: never waits for a commit (WAL)
+  sql::Database reader_;
+  sql::Statement reader_select_token_;
   sql::Statement insert_token_, select_token_, select_tokens_, revoke_token_;
   sql::Statement select_batch_, select_rejections_, insert_batch_, insert_rejection_;
   sql::Statement select_revision_, insert_record_, replace_record_;
@@ -149,21 +159,59 @@ Status SqliteStore::prepare_all() {
     if (!st) return st.error();
     *item.st = std::move(st).value();
   }
+  auto st = reader_.prepare(sql_text::kSelectTokenByHash);
+  if (!st) return st.error();
+  reader_select_token_ = std::move(st).value();
   return {};
 }
 
 Result<IngestResult> SqliteStore::ingest(const std::string& author,
                                          const proto::DecodedBatch& batch) {
+  auto results = ingest_many({IngestRequest{author, &batch}});
+  return std::move(results.front());
+}
+
+std::vector<Result<IngestResult>> SqliteStore::ingest_many(
+    const std::vector<IngestRequest>& requests) {
+  std::vector<Result<IngestResult>> out;
+  out.reserve(requests.size());
+  std::lock_guard lock(mu_);
+  auto txn = sql::Transaction::begin(db_);
+  if (!txn) {
+    for (size_t i = 0; i < requests.size(); ++i)
+      out.emplace_back(txn.error());
+    return out;
+  }
+  for (const IngestRequest& r : requests) {
+    // A savepoint per batch: a batch that fails leaves no trace, the others stay.
+    if (auto s = db_.exec("SAVEPOINT batch"); !s) {
+      out.emplace_back(s.error());
+      continue;
+    }
+    auto one = ingest_one(r.author_from_token, *r.batch);
+    if (one) {
+      (void)db_.exec("RELEASE batch");
+    } else {
+      (void)db_.exec("ROLLBACK TO batch");
+      (void)db_.exec("RELEASE batch");
+    }
+    out.push_back(std::move(one));
+  }
+  if (auto s = txn->commit(); !s) {
+    for (auto& r : out)
+      r = Result<IngestResult>(s.error());
+  }
+  return out;
+}
+
+Result<IngestResult> SqliteStore::ingest_one(const std::string& author,
+                                             const proto::DecodedBatch& batch) {
   if (author.empty()) return make_error("ingest: the token has no author");
   const proto::BatchHeader& h = batch.header;
   if (h.batch_id.empty()) return make_error("ingest: the batch has no batch_id");
-  std::lock_guard lock(mu_);
-  auto txn = sql::Transaction::begin(db_);
-  if (!txn) return txn.error();
   auto seen = stored_outcome(author, h.batch_id);
   if (!seen) return seen.error();
-  if (*seen) return std::move(**seen);  // nothing written; the transaction rolls back
-
+  if (*seen) return std::move(**seen);  // nothing written
   IngestResult result;
   std::vector<size_t> rejected_at;
   for (const proto::Rejection& r : batch.rejected) {
@@ -210,7 +258,6 @@ Result<IngestResult> SqliteStore::ingest(const std::string& author,
       [](const RecordOutcome& a, const RecordOutcome& b) { return a.index < b.index; });
   result.rejected = static_cast<int64_t>(result.rejections.size());
   if (auto s = save_outcome(author, batch, result, now); !s) return s.error();
-  if (auto s = txn->commit(); !s) return s.error();
   return result;
 }
 
@@ -352,13 +399,13 @@ Result<std::optional<TokenInfo>> SqliteStore::authenticate(std::string_view toke
       token.substr(0, kTokenPrefix.size()) != kTokenPrefix)
     return out;
   const std::string hash = sha256_hex(token);
-  std::lock_guard lock(mu_);
-  ResetGuard guard(select_token_);
-  select_token_.bind(1, hash);
-  auto row = select_token_.step();
+  std::lock_guard lock(reader_mu_);
+  ResetGuard guard(reader_select_token_);
+  reader_select_token_.bind(1, hash);
+  auto row = reader_select_token_.step();
   if (!row) return row.error();
   if (!*row) return out;
-  auto info = read_token(select_token_);
+  auto info = read_token(reader_select_token_);
   if (!info) return info.error();
   if (!info->revoked_ms) out = std::move(info).value();
   return out;
@@ -387,8 +434,17 @@ Status SqliteStore::revoke_token(int64_t id) {
 }
 
 Result<int64_t> SqliteStore::record_count() {
-  std::lock_guard lock(mu_);
-  return db_.scalar(sql_text::kCountRecords);
+  std::lock_guard lock(reader_mu_);
+  return reader_.scalar(sql_text::kCountRecords);
+}
+
+Result<int64_t> SqliteStore::size_bytes() {
+  int64_t total = 0;
+  for (const char* suffix : {"", "-wal"}) {
+    struct stat st {};
+    if (::stat((db_.path() + suffix).c_str(), &st) == 0) total += st.st_size;
+  }
+  return total;
 }
 
 }  // namespace
@@ -422,7 +478,10 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
   auto db = sql::Database::open(path);
   if (!db) return db.error();
   if (auto s = db->exec(sql_text::kPragmas); !s) return s.error();
-  auto store = std::make_unique<SqliteStore>(std::move(db).value());
+  auto reader = sql::Database::open(path, /*create=*/false);
+  if (!reader) return reader.error();
+  if (auto s = reader->exec(sql_text::kReaderPragmas); !s) return s.error();
+  auto store = std::make_unique<SqliteStore>(std::move(db).value(), std::move(reader).value());
   if (auto s = store->migrate(); !s) return s.error();
   if (auto s = store->prepare_all(); !s) return s.error();
   return std::unique_ptr<Store>(std::move(store));

@@ -8,7 +8,8 @@
 // record of another. The same request arriving from two devices of one author
 // (a shared home folder) is therefore stored once.
 //
-// Implementations are safe to call from several threads (calls serialize).
+// Implementations are safe to call from several threads: writes serialize,
+// authentication has its own connection so it never waits for a commit.
 #pragma once
 
 #include <cstddef>
@@ -52,9 +53,21 @@ struct IngestResult {
   std::vector<RecordOutcome> rejections;  // the rejected records, by index
 };
 
+// One batch of a group commit: the author comes from the caller's token.
+struct IngestRequest {
+  std::string author_from_token;
+  const proto::DecodedBatch* batch = nullptr;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
+
+  // Group commit: every request is applied as ingest() would, each all or
+  // nothing on its own, and ONE durable commit covers them all. Results come
+  // in request order; when the commit fails every result is that error.
+  virtual std::vector<Result<IngestResult>> ingest_many(
+      const std::vector<IngestRequest>& requests) = 0;
 
   // Stores a decoded batch in ONE transaction, committed durably before
   // returning. The author comes from the token (author_from_token), never from
@@ -80,6 +93,8 @@ class Store {
   virtual Status revoke_token(int64_t id) = 0;
 
   virtual Result<int64_t> record_count() = 0;
+  // Bytes the store occupies (database and write-ahead log), for /metrics.
+  virtual Result<int64_t> size_bytes() = 0;
 };
 
 // Opens the SQLite store at `path`, creating the file (mode 0600) when absent

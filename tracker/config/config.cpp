@@ -42,8 +42,8 @@ const Units kByteUnits = {{"", 1},
 const Units kDurationUnits = {{"", 1},      {"ms", 1},      {"s", 1000},
                               {"m", 60000}, {"min", 60000}, {"h", 3600000}};
 
-const ConfigKey* find_key(std::string_view name) {
-  for (const auto& k : tracker_config_keys())
+const ConfigKey* find_key(const ConfigKeys& keys, std::string_view name) {
+  for (const auto& k : keys)
     if (k.name == name) return &k;
   return nullptr;
 }
@@ -217,12 +217,12 @@ size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-std::string unknown_key(std::string_view name) {
+std::string unknown_key(const ConfigKeys& keys, std::string_view name) {
   // Near: at most two edits away, or one name starts the other ("state" -> "state_dir").
   const ConfigKey* best = nullptr;
   size_t best_score = 3;
   std::string all;
-  for (const auto& k : tracker_config_keys()) {
+  for (const auto& k : keys) {
     all += (all.empty() ? "" : ", ") + k.name;
     const bool prefix = name.size() >= 4 && (k.name.starts_with(name) || name.starts_with(k.name));
     const size_t score = prefix ? 0 : edit_distance(name, k.name);
@@ -255,7 +255,7 @@ std::optional<std::string> node_text(const ConfigKey& k, const toml::node& node)
   return std::nullopt;
 }
 
-Status read_file(const std::string& path, const Environment& env,
+Status read_file(const ConfigKeys& keys, const std::string& path, const Environment& env,
                  std::map<std::string, ConfigValue>& values) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0)
@@ -279,14 +279,14 @@ Status read_file(const std::string& path, const Environment& env,
     const uint32_t line =
         node.source().begin.line ? node.source().begin.line : name.source().begin.line;
     const std::string where = path + ":" + std::to_string(line);
-    const ConfigKey* k = find_key(key);
+    const ConfigKey* k = find_key(keys, key);
     std::optional<std::string> value;
     if (node.is_table() || node.is_array_of_tables()) {
       problems.emplace_back(line, where + ": '" + key +
                                       "' is a table; the configuration is flat: top-level "
                                       "'key = value' lines only, no [sections]");
     } else if (!k) {
-      problems.emplace_back(line, where + ": " + unknown_key(key));
+      problems.emplace_back(line, where + ": " + unknown_key(keys, key));
     } else if (auto t = node_text(*k, node); t && (value = parse_value(*k, *t, env))) {
       values[key] = {*value, where};
     } else {
@@ -317,20 +317,23 @@ Result<std::string> canonical_config_value(const ConfigKey& key, const std::stri
 }
 
 Result<Config> Config::load(const std::optional<std::string>& file,
-                            const std::vector<ConfigOverride>& overrides, const Environment& env) {
+                            const std::vector<ConfigOverride>& overrides, const Environment& env,
+                            const ConfigKeys& keys, std::string program) {
   Config c;
-  for (const auto& k : tracker_config_keys()) {
+  c.keys_ = &keys;
+  c.program_ = std::move(program);
+  for (const auto& k : keys) {
     const std::string text = k.name == "state_dir" ? env.default_state_dir() : k.default_value;
     auto v = canonical_config_value(k, text, env);
     if (!v) return make_error("built-in default of key '" + k.name + "': " + v.error().message);
     c.values_[k.name] = {*v, "default"};
   }
   if (file) {
-    if (auto s = read_file(*file, env, c.values_); !s) return s.error();
+    if (auto s = read_file(keys, *file, env, c.values_); !s) return s.error();
   }
   for (const auto& [key, text, source] : overrides) {
-    const ConfigKey* k = find_key(key);
-    if (!k) return make_error(source + ": " + unknown_key(key));
+    const ConfigKey* k = find_key(keys, key);
+    if (!k) return make_error(source + ": " + unknown_key(keys, key));
     auto v = canonical_config_value(*k, text, env);
     if (!v) return make_error(source + ": key '" + key + "': " + v.error().message);
     c.values_[key] = {*v, source};
@@ -364,9 +367,9 @@ bool Config::is_set(const std::string& key) const {
 
 std::string Config::render() const {
   std::string out =
-      "# codepulse-tracker configuration in effect, as TOML.\n"
+      "# " + program_ + " configuration in effect, as TOML.\n"
       "# Precedence: built-in default < config file < --set KEY=VALUE < --KEY VALUE.\n";
-  for (const auto& k : tracker_config_keys()) {
+  for (const auto& k : *keys_) {
     const ConfigValue& v = values_.at(k.name);
     std::string value, unit;
     switch (k.type) {
@@ -397,10 +400,10 @@ std::string Config::render() const {
   return out;
 }
 
-std::vector<FlagSpec> config_flags() {
+std::vector<FlagSpec> config_flags(const ConfigKeys& keys) {
   std::vector<FlagSpec> specs = {
       {"set", true, true, "set a configuration key (see 'config show')", "KEY=VALUE"}};
-  for (const auto& k : tracker_config_keys()) {
+  for (const auto& k : keys) {
     std::string value_name;
     switch (k.type) {
       case ConfigType::kString:
@@ -436,7 +439,7 @@ std::vector<FlagSpec> config_flags() {
   return specs;
 }
 
-Result<std::vector<ConfigOverride>> config_overrides(const Args& args) {
+Result<std::vector<ConfigOverride>> config_overrides(const Args& args, const ConfigKeys& keys) {
   std::vector<ConfigOverride> out;
   for (const auto& s : args.all("set")) {
     const auto eq = s.find('=');
@@ -445,7 +448,7 @@ Result<std::vector<ConfigOverride>> config_overrides(const Args& args) {
     out.emplace_back(std::string(trim(std::string_view(s).substr(0, eq))), s.substr(eq + 1),
                      "--set");
   }
-  for (const auto& k : tracker_config_keys()) {
+  for (const auto& k : keys) {
     const std::string flag = flag_name(k);
     const auto given = args.all(flag);
     if (given.empty()) continue;

@@ -29,8 +29,11 @@ struct ConfigKey {
   std::string flag = {};                     // its command-line flag; "" = name with '_' -> '-'
 };
 
-// The declarative table (keys.cpp), in the order `config show` prints.
-const std::vector<ConfigKey>& tracker_config_keys();
+using ConfigKeys = std::vector<ConfigKey>;
+
+// The tracker's declarative table (keys.cpp), in the order `config show`
+// prints. The collector declares its own (collector/serve/server_keys.cpp).
+const ConfigKeys& tracker_config_keys();
 
 struct ConfigValue {
   std::string text;    // canonical: bytes as a count, durations in ms, lists comma-joined
@@ -43,8 +46,11 @@ using ConfigOverride = std::tuple<std::string, std::string, std::string>;
 class Config {
  public:
   // Defaults, then `file` (if given it must exist), then `overrides` in order.
+  // `keys` must outlive the Config; `program` names it in render().
   static Result<Config> load(const std::optional<std::string>& file,
-                             const std::vector<ConfigOverride>& overrides, const Environment& env);
+                             const std::vector<ConfigOverride>& overrides, const Environment& env,
+                             const ConfigKeys& keys = tracker_config_keys(),
+                             std::string program = "codepulse-tracker");
 
   // A key not in the table is a programming error: these throw std::out_of_range.
   std::string str(const std::string& key) const;
@@ -61,6 +67,8 @@ class Config {
 
  private:
   std::map<std::string, ConfigValue> values_;
+  const ConfigKeys* keys_ = nullptr;
+  std::string program_;
 };
 
 // `text` checked against `key`: the canonical text, or "expected ..., got ...".
@@ -68,9 +76,10 @@ Result<std::string> canonical_config_value(const ConfigKey& key, const std::stri
                                            const Environment& env);
 
 // "--set KEY=VALUE" (repeatable) plus one flag per key, for a command's flag list.
-std::vector<FlagSpec> config_flags();
+std::vector<FlagSpec> config_flags(const ConfigKeys& keys = tracker_config_keys());
 // The overrides in parsed Args: --set ones first, then the dedicated flags, so
 // a dedicated flag beats --set for the same key. Lists: repeated flags join.
-Result<std::vector<ConfigOverride>> config_overrides(const Args& args);
+Result<std::vector<ConfigOverride>> config_overrides(const Args& args,
+                                                    const ConfigKeys& keys = tracker_config_keys());
 
 }  // namespace codepulse::tracker

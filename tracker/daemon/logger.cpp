@@ -67,6 +67,7 @@ void Logger::write_line(LogLevel level, std::string_view message) {
 
 void Logger::log(LogLevel level, std::string_view kind, std::string_view message) {
   if (level > level_) return;
+  std::lock_guard lock(*mu_);
   const int64_t now = now_utc_ms();
   auto it = windows_.find(kind);
   if (it == windows_.end()) it = windows_.emplace(std::string(kind), Window{now, 0, 0}).first;

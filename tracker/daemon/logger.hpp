@@ -1,11 +1,13 @@
 // The daemon's log: leveled, one line per event, to stderr or a file, with a
-// per-kind rate limit so a broken log file cannot flood the disk.
+// per-kind rate limit so a broken log file cannot flood the disk. Safe to
+// call from several threads (the collector's server logs from each).
 #pragma once
 
 #include <cstdint>
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -40,6 +42,7 @@ class Logger {
     int64_t suppressed = 0;
   };
   void write_line(LogLevel level, std::string_view message);
+  std::unique_ptr<std::mutex> mu_ = std::make_unique<std::mutex>();  // log() is thread-safe
   UniqueFd fd_;  // -1: stderr
   LogLevel level_ = LogLevel::kInfo;
   int64_t per_minute_ = 60;

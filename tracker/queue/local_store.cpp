@@ -148,6 +148,13 @@ Status LocalStore::migrate() {
     if (auto s = db_.exec("PRAGMA user_version = 2"); !s) return s.error();
     if (auto s = txn->commit(); !s) return s;
   }
+  if (*version < 3) {
+    auto txn = sql::Transaction::begin(db_);
+    if (!txn) return txn.error();
+    if (auto s = db_.exec(sql_text::kMigration3); !s) return s.error();
+    if (auto s = db_.exec("PRAGMA user_version = 3"); !s) return s.error();
+    if (auto s = txn->commit(); !s) return s;
+  }
   return {};
 }
 
@@ -482,8 +489,10 @@ Result<int64_t> LocalStore::record_count() {
   return db_.scalar(sql_text::kCountRecords);
 }
 
-Result<std::vector<proto::WireRecord>> LocalStore::unshipped(size_t limit) {
+Result<std::vector<proto::WireRecord>> LocalStore::unshipped(size_t limit,
+                                                             std::vector<int64_t>* ids) {
   std::vector<proto::WireRecord> out;
+  if (ids) ids->clear();
   auto st = db_.prepare(sql_text::kSelectUnshipped);
   if (!st) return st.error();
   st->bind(1, static_cast<int64_t>(limit));
@@ -523,9 +532,70 @@ Result<std::vector<proto::WireRecord>> LocalStore::unshipped(size_t limit) {
     if (!tools)
       return make_error(db_.path() + ": record " + w.record_uid + ": " + tools.error().message);
     r.tools = std::move(tools).value();
+    if (ids) ids->push_back(st->int64(27));
     out.push_back(std::move(w));
   }
   return out;
+}
+
+Status LocalStore::mark_shipped(const std::vector<std::pair<int64_t, int64_t>>& id_revisions) {
+  auto st = db_.prepare(sql_text::kMarkShipped);
+  if (!st) return st.error();
+  for (const auto& [id, revision] : id_revisions) {
+    if (auto s = st->bind(1, id).bind(2, revision).run(); !s) return s;
+  }
+  return {};
+}
+
+Status LocalStore::quarantine(const std::vector<QuarantineEntry>& entries) {
+  auto mark = db_.prepare(sql_text::kQuarantine);
+  if (!mark) return mark.error();
+  auto note = db_.prepare(sql_text::kInsertQuarantine);
+  if (!note) return note.error();
+  const int64_t now = now_utc_ms();
+  for (const QuarantineEntry& e : entries) {
+    if (auto s = mark->bind(1, e.record_id).bind(2, e.revision).run(); !s) return s;
+    const int64_t status = e.http_status;
+    if (auto s = note->bind(1, e.record_id)
+                     .bind(2, e.revision)
+                     .bind(3, e.record_uid)
+                     .bind(4, e.batch_id)
+                     .bind(5, status)
+                     .bind(6, e.reason)
+                     .bind(7, now)
+                     .run();
+        !s)
+      return s;
+  }
+  return {};
+}
+
+Result<std::vector<QuarantineEntry>> LocalStore::quarantined(size_t limit) {
+  std::vector<QuarantineEntry> out;
+  auto st = db_.prepare(sql_text::kSelectQuarantine);
+  if (!st) return st.error();
+  st->bind(1, static_cast<int64_t>(limit));
+  while (true) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    QuarantineEntry e;
+    e.record_uid = std::string(st->text(0));
+    e.revision = st->int64(1);
+    e.batch_id = std::string(st->text(2));
+    e.http_status = static_cast<int>(st->int64(3));
+    e.reason = std::string(st->text(4));
+    e.at_ms = st->int64(5);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<int64_t> LocalStore::release_quarantine() {
+  auto n = db_.scalar("SELECT count(*) FROM usage_records WHERE quarantined_revision > 0");
+  if (!n) return n.error();
+  if (auto s = db_.exec(sql_text::kReleaseQuarantine); !s) return s.error();
+  return *n;
 }
 
 Result<std::string> LocalStore::device_id() {
@@ -548,6 +618,7 @@ Result<QueueStats> LocalStore::queue_stats() {
     q.records = st->int64(0);
     q.unshipped = st->int64(1);
     q.oldest_unshipped_ms = st->opt_int64(2);
+    q.quarantined = st->int64(3);
   }
   auto used = db_.scalar(sql_text::kUsedBytes);
   if (!used) return used.error();
@@ -597,6 +668,7 @@ Result<BoundsOutcome> LocalStore::enforce_bounds(int64_t max_bytes, int64_t rete
   }
   if (out.expired + out.evicted_shipped + out.evicted_unshipped == 0) return out;
   if (auto s = db_.exec(sql_text::kDeleteOrphanPending); !s) return s.error();
+  if (auto s = db_.exec(sql_text::kDeleteOrphanQuarantine); !s) return s.error();
   auto add = db_.prepare(sql_text::kAddCounter);
   if (!add) return add.error();
   const std::pair<const char*, int64_t> counters[] = {{"expired", out.expired},

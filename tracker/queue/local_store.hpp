@@ -37,6 +37,18 @@ struct QueueStats {
   std::optional<int64_t> oldest_unshipped_ms;
   int64_t used_bytes = 0;  // pages in use, not free pages of the file
   int64_t evicted_shipped = 0, evicted_unshipped = 0, expired = 0;
+  int64_t quarantined = 0;  // records whose current revision the collector refused
+};
+
+// A record revision the collector refused, and why.
+struct QuarantineEntry {
+  int64_t record_id = 0;  // local row id
+  int64_t revision = 0;
+  std::string record_uid;
+  std::string batch_id;
+  int http_status = 0;  // 0: the collector accepted the batch but rejected this record
+  std::string reason;
+  int64_t at_ms = 0;
 };
 
 struct BoundsOutcome {
@@ -88,8 +100,19 @@ class LocalStore {
 
   Result<int64_t> record_count();
   Result<QueueStats> queue_stats();
-  // The oldest records whose current revision has not been shipped.
-  Result<std::vector<proto::WireRecord>> unshipped(size_t limit);
+  // The oldest records whose current revision is neither shipped nor
+  // quarantined; `ids` (when given) receives their local row ids, in order.
+  Result<std::vector<proto::WireRecord>> unshipped(size_t limit,
+                                                   std::vector<int64_t>* ids = nullptr);
+  // After the collector's 2xx: (row id, revision sent). A record changed since
+  // (a higher revision) stays unshipped.
+  Status mark_shipped(const std::vector<std::pair<int64_t, int64_t>>& id_revisions);
+  // Revisions the collector refused: not sent again until released.
+  Status quarantine(const std::vector<QuarantineEntry>& entries);
+  // The newest quarantined revisions still current (record_id not filled).
+  Result<std::vector<QuarantineEntry>> quarantined(size_t limit);
+  // Puts every quarantined record back in the queue; returns how many.
+  Result<int64_t> release_quarantine();
   Result<std::string> device_id();
   // Keeps the store under max_bytes: shipped records older than
   // retention_cutoff_ms go first, then the oldest shipped ones, and only then

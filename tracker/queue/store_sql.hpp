@@ -4,7 +4,7 @@
 
 namespace codepulse::tracker::sql_text {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 inline constexpr const char* kPragmas =
     "PRAGMA journal_mode=WAL;"
@@ -90,14 +90,33 @@ inline constexpr const char* kCreateIndexes =
     "CREATE INDEX IF NOT EXISTS usage_records_key ON usage_records(key_hash);"
     "CREATE INDEX IF NOT EXISTS usage_records_message ON usage_records(message_hash)"
     " WHERE message_hash <> 0;"
-    "CREATE INDEX IF NOT EXISTS usage_records_ts ON usage_records(ts_ms);";
+    "CREATE INDEX IF NOT EXISTS usage_records_ts ON usage_records(ts_ms);"
+    "CREATE INDEX IF NOT EXISTS usage_records_unshipped ON usage_records(ts_ms, id)"
+    " WHERE shipped_revision < revision AND quarantined_revision < revision;";
 inline constexpr const char* kDropIndexes =
     "DROP INDEX IF EXISTS usage_records_key; DROP INDEX IF EXISTS usage_records_message;"
-    "DROP INDEX IF EXISTS usage_records_ts;";
+    "DROP INDEX IF EXISTS usage_records_ts; DROP INDEX IF EXISTS usage_records_unshipped;";
 
 // Migration 2: a file whose reading ended inside an oversized line.
 inline constexpr const char* kMigration2 =
     "ALTER TABLE tail_files ADD COLUMN oversized_open INTEGER NOT NULL DEFAULT 0;";
+
+// Migration 3: shipping. A revision the collector refused (a 4xx, or a record
+// it rejected) is quarantined: not sent again until released, and listed in
+// ship_quarantine with the reason. A later revision of the record is shipped.
+inline constexpr const char* kMigration3 = R"sql(
+ALTER TABLE usage_records ADD COLUMN quarantined_revision INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE ship_quarantine (
+  record_id   INTEGER NOT NULL,
+  revision    INTEGER NOT NULL,
+  record_uid  TEXT NOT NULL,
+  batch_id    TEXT NOT NULL,
+  http_status INTEGER NOT NULL,
+  reason      TEXT NOT NULL,
+  at_ms       INTEGER NOT NULL,
+  PRIMARY KEY (record_id, revision)
+) WITHOUT ROWID;
+)sql";
 
 inline constexpr const char* kSelectFile =
     "SELECT path, dev, ino, size, mtime_ns, offset, head_len, head_hash, turn_id, lines,"
@@ -155,8 +174,10 @@ inline constexpr const char* kDeletePending = "DELETE FROM pending_results WHERE
 // The queue: a record is unshipped while the collector has not acknowledged
 // its current revision.
 inline constexpr const char* kQueueStats =
-    "SELECT count(*), coalesce(sum(shipped_revision < revision), 0),"
-    " min(CASE WHEN shipped_revision < revision THEN ts_ms END) FROM usage_records";
+    "SELECT count(*),"
+    " coalesce(sum(shipped_revision < revision AND quarantined_revision < revision), 0),"
+    " min(CASE WHEN shipped_revision < revision AND quarantined_revision < revision"
+    " THEN ts_ms END), coalesce(sum(quarantined_revision = revision), 0) FROM usage_records";
 inline constexpr const char* kUsedBytes =
     "SELECT (p.page_count - f.freelist_count) * s.page_size"
     " FROM pragma_page_count() p, pragma_freelist_count() f, pragma_page_size() s";
@@ -167,6 +188,8 @@ inline constexpr const char* kEvictOldestShipped =
     " WHERE shipped_revision >= revision ORDER BY ts_ms LIMIT ?1)";
 inline constexpr const char* kEvictOldestUnshipped =
     "DELETE FROM usage_records WHERE id IN (SELECT id FROM usage_records ORDER BY ts_ms LIMIT ?1)";
+inline constexpr const char* kDeleteOrphanQuarantine =
+    "DELETE FROM ship_quarantine WHERE record_id NOT IN (SELECT id FROM usage_records)";
 inline constexpr const char* kDeleteOrphanPending =
     "DELETE FROM pending_results WHERE record_id NOT IN (SELECT id FROM usage_records)";
 inline constexpr const char* kAddCounter =
@@ -181,7 +204,25 @@ inline constexpr const char* kSelectUnshipped =
     "fast,"
     " cost_nanos, long_context, price_version, cc_version, author, repo, branch, task_keys, "
     "turn_id,"
-    " tools FROM usage_records WHERE shipped_revision < revision ORDER BY ts_ms, id LIMIT ?1";
+    " tools, id FROM usage_records"
+    " WHERE shipped_revision < revision AND quarantined_revision < revision"
+    " ORDER BY ts_ms, id LIMIT ?1";
+// After the collector's 2xx: this revision (or a later one) is on the collector.
+inline constexpr const char* kMarkShipped =
+    "UPDATE usage_records SET shipped_revision = max(shipped_revision, ?2) WHERE id = ?1";
+inline constexpr const char* kQuarantine =
+    "UPDATE usage_records SET quarantined_revision = max(quarantined_revision, ?2) WHERE id = ?1";
+inline constexpr const char* kInsertQuarantine =
+    "INSERT OR REPLACE INTO ship_quarantine (record_id, revision, record_uid, batch_id,"
+    " http_status, reason, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+inline constexpr const char* kSelectQuarantine =
+    "SELECT q.record_uid, q.revision, q.batch_id, q.http_status, q.reason, q.at_ms"
+    " FROM ship_quarantine q JOIN usage_records r ON r.id = q.record_id"
+    " WHERE r.quarantined_revision = q.revision AND r.revision = q.revision"
+    " ORDER BY q.at_ms DESC, q.record_uid LIMIT ?1";
+inline constexpr const char* kReleaseQuarantine =
+    "UPDATE usage_records SET quarantined_revision = 0 WHERE quarantined_revision > 0;"
+    "DELETE FROM ship_quarantine;";
 
 inline constexpr const char* kSelectMeta = "SELECT value FROM tracker_meta WHERE key = ?1";
 inline constexpr const char* kInsertMeta =

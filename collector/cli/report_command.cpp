@@ -1,0 +1,47 @@
+// codepulse-collector report: tokens and cost of every author's records in
+// the collector's database, nested by any dimensions (the same engine and
+// output shapes as `codepulse-tracker report`).
+#include <sys/stat.h>
+
+#include <cstdio>
+
+#include "collector/cli/commands.hpp"
+#include "common/sqlite.hpp"
+#include "tracker/report/report_args.hpp"
+
+namespace codepulse::collector {
+
+int run_report_command(const std::vector<std::string>& argv) {
+  auto specs = tracker::report_flags();
+  specs.push_back({"db", true, false, "the collector's SQLite database", "PATH"});
+  auto args = tracker::Args::parse(argv, specs);
+  if (!args) return fail(args.error().message, kExitUsage);
+  if (args->has("help")) {
+    std::puts(tracker::format_help("Usage: codepulse-collector report --db PATH [OPTIONS]\n\n"
+                                   "Tokens and cost of the stored records, nested by the given "
+                                   "dimensions.",
+                                   specs)
+                  .c_str());
+    return kExitOk;
+  }
+  if (!args->positional().empty())
+    return fail("unexpected argument '" + args->positional()[0] + "' (see --help)", kExitUsage);
+  const auto path = args->get("db");
+  if (!path) return fail("--db PATH is required (see --help)", kExitUsage);
+  tracker::ReportQuery q;
+  std::string format;
+  if (auto parsed = tracker::parse_report_args(*args, q, format); !parsed)
+    return fail(parsed.error().message, kExitUsage);
+  struct stat st {};
+  if (::stat(path->c_str(), &st) != 0) return fail("no database at " + *path);
+  auto db = sql::Database::open(*path, /*create=*/false);
+  if (!db) return fail(db.error().message);
+  if (auto s = db->exec("PRAGMA query_only=ON"); !s) return fail(s.error().message);
+  auto report = tracker::build_report(*db, q);
+  if (!report) return fail(report.error().message);
+  const std::string out = tracker::render_report(*report, format);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitOk;
+}
+
+}  // namespace codepulse::collector

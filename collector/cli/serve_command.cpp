@@ -1,0 +1,56 @@
+// codepulse-collector serve: the HTTPS ingest server, until SIGTERM/SIGINT.
+#include <cstdio>
+
+#include "collector/cli/commands.hpp"
+#include "collector/serve/server_config.hpp"
+#include "common/environment.hpp"
+#include "tracker/cli/args.hpp"
+
+namespace codepulse::collector {
+
+int run_serve_command(const std::vector<std::string>& argv) {
+  std::vector<tracker::FlagSpec> specs = {
+      {"config", true, false, "configuration file (TOML) with any of the keys below", "FILE"},
+      {"print-config", false, false, "print the settings in effect as TOML and exit", "VALUE"},
+      {"help", false, false, "show this help", "VALUE"}};
+  for (auto& f : tracker::config_flags(server_config_keys()))
+    specs.push_back(std::move(f));
+  auto args = tracker::Args::parse(argv, specs);
+  if (!args) return fail(args.error().message, kExitUsage);
+  if (args->has("help")) {
+    std::puts(tracker::format_help(
+                  "Usage: codepulse-collector serve --db PATH --tls-cert FILE --tls-key FILE "
+                  "[--listen HOST:PORT] [OPTIONS]\n\n"
+                  "Serves POST /v1/batches (tracker ingest), GET /healthz and GET /metrics over "
+                  "HTTPS\nuntil SIGTERM or SIGINT, then finishes the requests in flight and exits.",
+                  specs)
+                  .c_str());
+    return kExitOk;
+  }
+  if (!args->positional().empty())
+    return fail("unexpected argument '" + args->positional()[0] + "' (see --help)", kExitUsage);
+  auto overrides = tracker::config_overrides(*args, server_config_keys());
+  if (!overrides) return fail(overrides.error().message, kExitUsage);
+  const Environment env = Environment::from_process();
+  auto config = tracker::Config::load(args->get("config"), *overrides, env, server_config_keys(),
+                                      "codepulse-collector serve");
+  if (!config) return fail(config.error().message, kExitUsage);
+  if (args->has("print-config")) {
+    std::fputs(config->render().c_str(), stdout);
+    return kExitOk;
+  }
+  auto options = server_options(*config);
+  if (!options) return fail(options.error().message, kExitUsage);
+  auto level = tracker::parse_log_level(config->str("log_level"));
+  if (!level) return fail(level.error().message, kExitUsage);
+  auto log = tracker::Logger::open(config->str("log_file"), *level, 600);
+  if (!log) return fail(log.error().message);
+  auto store = open_sqlite_store(config->str("db"));
+  if (!store) return fail(store.error().message);
+  auto server = HttpsServer::create(*options, **store, *log);
+  if (!server) return fail(server.error().message);
+  (*server)->run();
+  return kExitOk;
+}
+
+}  // namespace codepulse::collector

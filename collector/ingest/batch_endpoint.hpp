@@ -1,0 +1,74 @@
+// POST /v1/batches without the HTTP plumbing: what to answer after the
+// request header (authentication, rate limit, size), after the body (decode
+// and validate), and after the store committed. The server (serve/) only
+// moves bytes; every decision about a batch is made here.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "collector/ingest/ingest_queue.hpp"
+#include "collector/ingest/metrics.hpp"
+#include "collector/ingest/rate_limiter.hpp"
+#include "collector/store/store.hpp"
+
+namespace codepulse::collector {
+
+struct IngestLimits {
+  size_t max_body_bytes = 16u << 20;          // compressed request body
+  size_t max_decompressed_bytes = 64u << 20;  // zstd bombs
+  size_t max_records = 100'000;               // per batch
+  double rate_per_s = 50;                     // batches per second per token; 0 = no limit
+  double burst = 200;
+};
+
+struct HttpReply {
+  int status = 200;
+  std::string body;  // JSON
+  int64_t retry_after_s = 0;
+  bool close = false;  // close the connection after replying (the body was not read)
+  bool authenticate = false;  // add WWW-Authenticate: Bearer
+};
+
+// Who sent the batch: filled in by admit().
+struct Caller {
+  int64_t token_id = 0;
+  std::string author;
+};
+
+class BatchEndpoint {
+ public:
+  BatchEndpoint(Store& store, RateLimiter& limiter, Metrics& metrics, IngestLimits limits)
+      : store_(store), limiter_(limiter), metrics_(metrics), limits_(limits) {}
+
+  // After the header: a reply to send at once (401, 403, 411, 413, 415, 429),
+  // or nullopt to read the body. Fills `caller`.
+  std::optional<HttpReply> admit(std::string_view authorization, std::string_view content_encoding,
+                                 std::optional<uint64_t> content_length, Caller& caller);
+  // After the body: an error reply (400, 413) or a job for the IngestQueue.
+  std::variant<HttpReply, std::shared_ptr<IngestJob>> prepare(const Caller& caller,
+                                                              std::string_view body,
+                                                              std::string_view content_encoding,
+                                                              std::string_view idempotency_key);
+  // After the store: 200 with the outcome, or 503 when the commit failed.
+  HttpReply finish(const IngestJob& job);
+
+  const IngestLimits& limits() const { return limits_; }
+
+ private:
+  HttpReply refuse(BatchOutcome outcome, int status, const std::string& message);
+
+  Store& store_;
+  RateLimiter& limiter_;
+  Metrics& metrics_;
+  IngestLimits limits_;
+};
+
+// {"error": message, "status": status}
+std::string error_json(int status, const std::string& message);
+
+}  // namespace codepulse::collector

@@ -1,0 +1,454 @@
+#include "collector/serve/https_server.hpp"
+
+#include <openssl/ssl.h>
+
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <chrono>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "collector/ingest/ingest_queue.hpp"
+#include "collector/ingest/metrics.hpp"
+#include "collector/ingest/rate_limiter.hpp"
+#include "common/version.hpp"
+
+namespace codepulse::collector {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+using Stream = beast::ssl_stream<beast::tcp_stream>;
+using Clock = std::chrono::steady_clock;
+constexpr auto kTuple = net::as_tuple(net::use_awaitable);
+constexpr size_t kHeaderLimit = 16 * 1024;
+constexpr size_t kSmallBodyLimit = 64 * 1024;  // any request other than a batch
+
+// One client connection; touched only on its strand.
+struct Connection {
+  Connection(tcp::socket socket, ssl::context& tls) : stream(std::move(socket), tls) {}
+  Stream stream;
+  bool busy = false;  // between a request header and its reply
+};
+
+// Splits "host:port" or "[v6]:port".
+Result<std::pair<std::string, std::string>> split_listen(const std::string& listen) {
+  std::string host, port;
+  if (!listen.empty() && listen.front() == '[') {
+    const auto close = listen.find(']');
+    if (close == std::string::npos || close + 1 >= listen.size() || listen[close + 1] != ':')
+      return make_error("listen address '" + listen + "': expected [IPv6]:PORT");
+    host = listen.substr(1, close - 1);
+    port = listen.substr(close + 2);
+  } else {
+    const auto colon = listen.rfind(':');
+    if (colon == std::string::npos)
+      return make_error("listen address '" + listen + "': expected HOST:PORT");
+    host = listen.substr(0, colon);
+    port = listen.substr(colon + 1);
+  }
+  if (host.empty() || port.empty() ||
+      port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 ||
+      std::stoi(port) > 65535)
+    return make_error("listen address '" + listen + "': expected HOST:PORT with PORT 0-65535");
+  return std::make_pair(host, port);
+}
+
+// Suspends the calling coroutine until the writer thread has stored the job.
+template <class Token>
+auto async_store(IngestQueue& queue, std::shared_ptr<IngestJob> job, Token&& token) {
+  return net::async_initiate<Token, void()>(
+      [&queue](auto handler, std::shared_ptr<IngestJob> j) {
+        auto ex = net::get_associated_executor(handler);
+        auto h = std::make_shared<decltype(handler)>(std::move(handler));
+        j->done = [h, ex]() { net::post(ex, [h]() { std::move (*h)(); }); };
+        if (!queue.submit(j)) j->done();  // shutting down: no result, the reply says 503
+      },
+      token, std::move(job));
+}
+
+}  // namespace
+
+class HttpsServer::Impl {
+ public:
+  Impl(const ServerOptions& options, Store& store, tracker::Logger& log)
+      : options_(options),
+        store_(store),
+        log_(log),
+        tls_(ssl::context::tls_server),
+        acceptor_(io_),
+        signals_(io_, SIGINT, SIGTERM),
+        limiter_(options.limits.rate_per_s, options.limits.burst),
+        queue_(store),
+        endpoint_(store, limiter_, metrics_, options.limits) {}
+
+  Status open() {
+    tls_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                     ssl::context::single_dh_use);
+    SSL_CTX_set_min_proto_version(tls_.native_handle(), TLS1_2_VERSION);
+    boost::system::error_code ec;
+    tls_.use_certificate_chain_file(options_.tls_cert, ec);
+    if (ec)
+      return make_error("cannot load the TLS certificate " + options_.tls_cert + ": " +
+                        ec.message());
+    tls_.use_private_key_file(options_.tls_key, ssl::context::pem, ec);
+    if (ec)
+      return make_error("cannot load the TLS private key " + options_.tls_key + ": " +
+                        ec.message());
+    if (SSL_CTX_check_private_key(tls_.native_handle()) != 1)
+      return make_error("the TLS private key " + options_.tls_key +
+                        " does not match the certificate " + options_.tls_cert);
+    auto hp = split_listen(options_.listen);
+    if (!hp) return hp.error();
+    tcp::resolver resolver(io_);
+    auto endpoints = resolver.resolve(hp->first, hp->second,
+                                      tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+    if (ec || endpoints.empty())
+      return make_error("cannot resolve the listen address " + options_.listen + ": " +
+                        ec.message());
+    const tcp::endpoint ep = endpoints.begin()->endpoint();
+    acceptor_.open(ep.protocol(), ec);
+    if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(ep, ec);
+    if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) return make_error("cannot listen on " + options_.listen + ": " + ec.message());
+    port_ = acceptor_.local_endpoint().port();
+    return {};
+  }
+
+  uint16_t port() const { return port_; }
+
+  void run() {
+    const auto address = acceptor_.local_endpoint().address().to_string();
+    log_.info("lifecycle", "listening on https://" +
+                               (address.find(':') != std::string::npos ? "[" + address + "]"
+                                                                       : address) +
+                               ":" + std::to_string(port_) + " (codepulse-collector " + kVersion +
+                               ")");
+    signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+      if (ec) return;
+      log_.info("lifecycle", std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
+                                 ", finishing the requests in flight");
+      begin_shutdown();
+    });
+    net::co_spawn(io_, accept_loop(), net::detached);
+    int threads = options_.threads > 0 ? options_.threads
+                                       : static_cast<int>(std::thread::hardware_concurrency());
+    threads = std::max(1, threads);
+    std::vector<std::thread> pool;
+    for (int i = 1; i < threads; ++i)
+      pool.emplace_back([this] { io_.run(); });
+    io_.run();
+    for (auto& t : pool)
+      t.join();
+    queue_.stop();  // every accepted batch is stored before we return
+    log_.info("lifecycle", "stopped");
+  }
+
+  void stop() {
+    net::post(io_, [this] { begin_shutdown(); });
+  }
+
+ private:
+  void begin_shutdown() {
+    if (stopping_.exchange(true)) return;
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    signals_.cancel(ignored);
+    // Idle connections (waiting for a request) close now; busy ones finish.
+    std::vector<std::shared_ptr<Connection>> open;
+    {
+      std::lock_guard lock(connections_mu_);
+      for (auto& [id, weak] : connections_)
+        if (auto c = weak.lock()) open.push_back(std::move(c));
+    }
+    for (auto& c : open)
+      net::post(c->stream.get_executor(), [c] {
+        if (!c->busy) beast::get_lowest_layer(c->stream).socket().cancel();
+      });
+    net::co_spawn(io_, drain(), net::detached);
+  }
+
+  // Waits for the open connections to finish, at most shutdown_grace_ms.
+  net::awaitable<void> drain() {
+    const auto deadline = Clock::now() + std::chrono::milliseconds(options_.shutdown_grace_ms);
+    net::steady_timer timer(io_);
+    while (open_connections_.load() > 0 && Clock::now() < deadline) {
+      timer.expires_after(std::chrono::milliseconds(20));
+      co_await timer.async_wait(kTuple);
+    }
+    if (open_connections_.load() > 0)
+      log_.warn("lifecycle", std::to_string(open_connections_.load()) +
+                                 " connections still busy after the grace period; closing them");
+    io_.stop();
+  }
+
+  net::awaitable<void> accept_loop() {
+    while (!stopping_) {
+      tcp::socket socket(net::make_strand(io_));
+      auto [ec] = co_await acceptor_.async_accept(socket, kTuple);
+      if (ec) {
+        if (stopping_ || ec == net::error::operation_aborted) co_return;
+        log_.warn("accept", "accept failed: " + ec.message());
+        net::steady_timer pause(io_, std::chrono::milliseconds(100));  // e.g. out of descriptors
+        co_await pause.async_wait(kTuple);
+        continue;
+      }
+      if (open_connections_.load() >= options_.max_connections) {
+        metrics_.connection_refused();
+        log_.warn("accept", "connection limit of " + std::to_string(options_.max_connections) +
+                                " reached; refusing a connection");
+        boost::system::error_code ignored;
+        socket.close(ignored);
+        continue;
+      }
+      auto c = std::make_shared<Connection>(std::move(socket), tls_);
+      const uint64_t id = ++next_id_;
+      {
+        std::lock_guard lock(connections_mu_);
+        connections_[id] = c;
+      }
+      ++open_connections_;
+      metrics_.connection_opened();
+      auto ex = c->stream.get_executor();
+      net::co_spawn(ex, serve(c), [this, id](std::exception_ptr e) {
+        if (e) {
+          try {
+            std::rethrow_exception(e);
+          } catch (const std::exception& ex2) {
+            log_.error("connection", std::string("connection ended by an error: ") + ex2.what());
+          }
+        }
+        {
+          std::lock_guard lock(connections_mu_);
+          connections_.erase(id);
+        }
+        metrics_.connection_closed();
+        --open_connections_;
+      });
+    }
+  }
+
+  using Response = http::response<http::string_body>;
+
+  Response make_response(const HttpReply& reply, unsigned version, bool keep_alive,
+                         const char* content_type = "application/json") {
+    Response res{static_cast<http::status>(reply.status), version};
+    res.set(http::field::server, std::string("codepulse-collector/") + kVersion);
+    res.set(http::field::content_type, content_type);
+    if (reply.retry_after_s > 0) res.set(http::field::retry_after, std::to_string(reply.retry_after_s));
+    if (reply.authenticate) res.set(http::field::www_authenticate, "Bearer realm=\"codepulse\"");
+    res.keep_alive(keep_alive && !reply.close && !stopping_);
+    res.body() = reply.body;
+    res.prepare_payload();
+    return res;
+  }
+
+  static std::string path_label(std::string_view target) {
+    const auto q = target.find('?');
+    const auto path = target.substr(0, q);
+    if (path == "/v1/batches" || path == "/healthz" || path == "/metrics") return std::string(path);
+    return "other";
+  }
+
+  // Reads requests until the client closes, a timeout, an error or shutdown.
+  net::awaitable<void> serve(std::shared_ptr<Connection> c) {
+    auto& tcp_layer = beast::get_lowest_layer(c->stream);
+    tcp_layer.expires_after(std::chrono::milliseconds(options_.header_timeout_ms));
+    if (auto [ec] = co_await c->stream.async_handshake(ssl::stream_base::server, kTuple); ec) {
+      log_.debug("tls", "TLS handshake failed: " + ec.message());
+      co_return;
+    }
+    beast::flat_buffer buffer;
+    bool first = true;
+    while (!stopping_) {
+      c->busy = false;
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(kHeaderLimit);
+      parser.body_limit(kSmallBodyLimit);
+      tcp_layer.expires_after(
+          std::chrono::milliseconds(first ? options_.header_timeout_ms : options_.idle_timeout_ms));
+      first = false;
+      auto [ec, n] = co_await http::async_read_header(c->stream, buffer, parser, kTuple);
+      if (ec) {
+        if (ec != http::error::end_of_stream && ec != beast::error::timeout &&
+            ec != net::error::operation_aborted && ec != net::ssl::error::stream_truncated &&
+            ec != net::error::eof && ec != net::error::connection_reset) {
+          // Garbage: say so, then close.
+          HttpReply bad{400, error_json(400, "malformed HTTP request: " + ec.message())};
+          bad.close = true;
+          metrics_.request("other", 400);
+          co_await write(c, make_response(bad, 11, false));
+        }
+        break;
+      }
+      c->busy = true;
+      const auto started = Clock::now();
+      auto& req = parser.get();
+      const std::string path = path_label(req.target());
+      HttpReply reply;
+      const char* type = "application/json";
+      bool stored = false;
+      if (path == "/v1/batches") {
+        if (req.method() != http::verb::post) {
+          reply = {405, error_json(405, "use POST for /v1/batches")};
+          reply.close = true;
+        } else {
+          stored = co_await handle_batch(c, buffer, parser, reply);
+        }
+      } else if (path == "/healthz" || path == "/metrics") {
+        if (req.method() != http::verb::get && req.method() != http::verb::head) {
+          reply = {405, error_json(405, "use GET for " + path)};
+          reply.close = true;
+        } else if (auto [ec2, m] = co_await http::async_read(c->stream, buffer, parser, kTuple);
+                   ec2) {
+          break;
+        } else if (path == "/healthz") {
+          reply = healthz();
+        } else {
+          reply.body = metrics_text();
+          type = "text/plain; version=0.0.4";
+        }
+      } else {
+        reply = {404, error_json(404, "no such endpoint; the collector serves POST /v1/batches, "
+                                      "GET /healthz and GET /metrics")};
+        reply.close = true;
+      }
+      metrics_.request(path, reply.status);
+      if (stored)
+        metrics_.batch_latency().observe(
+            std::chrono::duration<double>(Clock::now() - started).count());
+      const bool keep = req.keep_alive();
+      const bool ok = co_await write(c, make_response(reply, req.version(), keep, type));
+      if (!ok || reply.close || !keep) break;
+    }
+    c->busy = false;
+    tcp_layer.expires_after(std::chrono::seconds(2));
+    co_await c->stream.async_shutdown(kTuple);
+  }
+
+  net::awaitable<bool> write(const std::shared_ptr<Connection>& c, Response res) {
+    beast::get_lowest_layer(c->stream).expires_after(std::chrono::seconds(30));
+    auto [ec, n] = co_await http::async_write(c->stream, res, kTuple);
+    co_return !ec;
+  }
+
+  // POST /v1/batches after its header: admit, read the body, decode, store.
+  // True when the batch reached the store.
+  net::awaitable<bool> handle_batch(const std::shared_ptr<Connection>& c,
+                                    beast::flat_buffer& buffer,
+                                    http::request_parser<http::string_body>& parser,
+                                    HttpReply& reply) {
+    auto& req = parser.get();
+    Caller caller;
+    std::optional<uint64_t> length;
+    if (const auto cl = parser.content_length(); cl && !parser.chunked()) length = *cl;
+    if (auto early = endpoint_.admit(req[http::field::authorization],
+                                     req[http::field::content_encoding], length, caller)) {
+      reply = std::move(*early);
+      co_return false;
+    }
+    parser.body_limit(endpoint_.limits().max_body_bytes);
+    beast::get_lowest_layer(c->stream).expires_after(
+        std::chrono::milliseconds(options_.body_timeout_ms));
+    auto [ec, n] = co_await http::async_read(c->stream, buffer, parser, kTuple);
+    if (ec) {
+      if (ec == http::error::body_limit) {
+        reply = {413, error_json(413, "the body is over the limit of " +
+                                          std::to_string(endpoint_.limits().max_body_bytes) +
+                                          " bytes")};
+      } else {
+        reply = {408, error_json(408, "the request body did not arrive: " + ec.message())};
+      }
+      reply.close = true;
+      co_return false;
+    }
+    auto prepared = endpoint_.prepare(caller, req.body(), req[http::field::content_encoding],
+                                      req["Idempotency-Key"]);
+    if (auto* r = std::get_if<HttpReply>(&prepared)) {
+      reply = std::move(*r);
+      co_return false;
+    }
+    auto job = std::get<std::shared_ptr<IngestJob>>(std::move(prepared));
+    req.body().clear();
+    req.body().shrink_to_fit();
+    co_await async_store(queue_, job, net::use_awaitable);
+    reply = endpoint_.finish(*job);
+    co_return reply.status == 200;
+  }
+
+  HttpReply healthz() {
+    auto count = store_.record_count();
+    if (!count) return {503, error_json(503, "store unavailable: " + count.error().message)};
+    std::string body = "{\"status\":\"ok\",\"version\":\"" + std::string(kVersion) +
+                       "\",\"records\":" + std::to_string(*count) + "}";
+    return {200, body};
+  }
+
+  std::string metrics_text() {
+    auto size = store_.size_bytes();
+    auto count = store_.record_count();
+    return metrics_.render(size ? *size : -1, count ? *count : -1, queue_.depth());
+  }
+
+  ServerOptions options_;
+  Store& store_;
+  tracker::Logger& log_;
+  net::io_context io_;
+  ssl::context tls_;
+  tcp::acceptor acceptor_;
+  net::signal_set signals_;
+  Metrics metrics_;
+  RateLimiter limiter_;
+  IngestQueue queue_;
+  BatchEndpoint endpoint_;
+  uint16_t port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<size_t> open_connections_{0};
+  std::atomic<uint64_t> next_id_{0};
+  std::mutex connections_mu_;
+  std::unordered_map<uint64_t, std::weak_ptr<Connection>> connections_;
+};
+
+HttpsServer::HttpsServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HttpsServer::~HttpsServer() = default;
+
+Result<std::unique_ptr<HttpsServer>> HttpsServer::create(const ServerOptions& options,
+                                                         Store& store, tracker::Logger& log) {
+  auto impl = std::make_unique<Impl>(options, store, log);
+  if (auto s = impl->open(); !s) return s.error();
+  return std::unique_ptr<HttpsServer>(new HttpsServer(std::move(impl)));
+}
+
+uint16_t HttpsServer::port() const {
+  return impl_->port();
+}
+
+void HttpsServer::run() {
+  impl_->run();
+}
+
+void HttpsServer::stop() {
+  impl_->stop();
+}
+
+}  // namespace codepulse::collector

@@ -1,0 +1,55 @@
+// The collector's HTTPS server: TLS 1.2+, keep-alive, timeouts against slow
+// clients, a connection limit, and graceful shutdown on SIGTERM/SIGINT.
+// Routes: POST /v1/batches (collector/ingest/batch_endpoint.hpp), GET /healthz,
+// GET /metrics. Boost.Beast stays inside https_server.cpp.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "collector/ingest/batch_endpoint.hpp"
+#include "collector/store/store.hpp"
+#include "common/result.hpp"
+#include "tracker/daemon/logger.hpp"
+
+namespace codepulse::collector {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:8443";  // HOST:PORT; port 0 picks a free port
+  std::string tls_cert;                   // PEM chain file
+  std::string tls_key;                    // PEM private key file
+  int threads = 0;                        // network threads; 0 = one per core
+  int64_t header_timeout_ms = 10'000;     // TLS handshake, or a request header
+  int64_t body_timeout_ms = 60'000;       // a whole request body
+  int64_t idle_timeout_ms = 75'000;       // keep-alive wait for the next request
+  int64_t shutdown_grace_ms = 30'000;     // in-flight requests get this long
+  size_t max_connections = 1024;
+  IngestLimits limits;
+};
+
+class HttpsServer {
+ public:
+  // Loads the certificate and key, binds and listens (nothing is served yet).
+  static Result<std::unique_ptr<HttpsServer>> create(const ServerOptions& options, Store& store,
+                                                     tracker::Logger& log);
+  ~HttpsServer();
+  HttpsServer(const HttpsServer&) = delete;
+  HttpsServer& operator=(const HttpsServer&) = delete;
+
+  uint16_t port() const;
+  // Serves until SIGTERM, SIGINT or stop(); then stops accepting, finishes the
+  // requests in flight (up to shutdown_grace_ms), stores every accepted
+  // batch, and returns.
+  void run();
+  // Thread-safe; begins the same graceful shutdown.
+  void stop();
+
+  class Impl;
+
+ private:
+  explicit HttpsServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace codepulse::collector

@@ -1,0 +1,14 @@
+// `serve` settings: the declarative key table (server_keys.cpp) and the
+// translation into ServerOptions.
+#pragma once
+
+#include "collector/serve/https_server.hpp"
+#include "tracker/config/config.hpp"
+
+namespace codepulse::collector {
+
+const tracker::ConfigKeys& server_config_keys();
+// Requires db, tls_cert and tls_key.
+Result<ServerOptions> server_options(const tracker::Config& c);
+
+}  // namespace codepulse::collector

@@ -1,0 +1,120 @@
+// Every configuration key of `codepulse-collector serve`: a TOML file
+// (--config) may set any of them; each is also a flag.
+#include "collector/serve/server_config.hpp"
+
+namespace codepulse::collector {
+
+const tracker::ConfigKeys& server_config_keys() {
+  using T = tracker::ConfigType;
+  static const tracker::ConfigKeys keys = {
+      {.name = "listen",
+       .type = T::kString,
+       .default_value = "127.0.0.1:8443",
+       .help = "address to serve HTTPS on, HOST:PORT or [IPv6]:PORT; port 0 picks a free one"},
+      {.name = "db", .type = T::kPath, .default_value = "", .help = "the SQLite database"},
+      {.name = "tls_cert",
+       .type = T::kPath,
+       .default_value = "",
+       .help = "TLS certificate chain (PEM); 'codepulse-collector cert create' makes one to try"},
+      {.name = "tls_key", .type = T::kPath, .default_value = "", .help = "TLS private key (PEM)"},
+      {.name = "threads",
+       .type = T::kInt,
+       .default_value = "0",
+       .help = "network threads; 0 = one per core (the store has its own writer thread)",
+       .min = 0,
+       .max = 256},
+      {.name = "max_body_bytes",
+       .type = T::kBytes,
+       .default_value = "16MiB",
+       .help = "largest compressed batch accepted",
+       .min = 1024,
+       .max = int64_t{1} << 31},
+      {.name = "max_decompressed_bytes",
+       .type = T::kBytes,
+       .default_value = "64MiB",
+       .help = "largest batch after decompression (zstd bombs stop here)",
+       .min = 1024,
+       .max = int64_t{1} << 32},
+      {.name = "max_records",
+       .type = T::kInt,
+       .default_value = "100000",
+       .help = "most records in one batch",
+       .min = 1,
+       .max = 10'000'000},
+      {.name = "rate_limit",
+       .type = T::kInt,
+       .default_value = "50",
+       .help = "batches per second each token may send; 0 = no limit",
+       .min = 0,
+       .max = 1'000'000},
+      {.name = "rate_burst",
+       .type = T::kInt,
+       .default_value = "200",
+       .help = "batches a token may send at once before the rate limit applies",
+       .min = 1,
+       .max = 1'000'000},
+      {.name = "header_timeout",
+       .type = T::kDuration,
+       .default_value = "10s",
+       .help = "time for the TLS handshake and for a request header",
+       .min = 100,
+       .max = 3'600'000},
+      {.name = "body_timeout",
+       .type = T::kDuration,
+       .default_value = "60s",
+       .help = "time for a whole request body (slow clients are cut off)",
+       .min = 100,
+       .max = 3'600'000},
+      {.name = "idle_timeout",
+       .type = T::kDuration,
+       .default_value = "75s",
+       .help = "keep-alive: how long an idle connection waits for its next request",
+       .min = 100,
+       .max = 3'600'000},
+      {.name = "shutdown_grace",
+       .type = T::kDuration,
+       .default_value = "30s",
+       .help = "on SIGTERM, how long requests in flight may take to finish",
+       .min = 0,
+       .max = 3'600'000},
+      {.name = "max_connections",
+       .type = T::kInt,
+       .default_value = "1024",
+       .help = "open connections at most; more are closed at once",
+       .min = 1,
+       .max = 1'000'000},
+      {.name = "log_level",
+       .type = T::kEnum,
+       .default_value = "info",
+       .help = "least severe log messages written",
+       .choices = {"error", "warn", "info", "debug"}},
+      {.name = "log_file", .type = T::kPath, .default_value = "", .help = "log file; empty = stderr"},
+  };
+  return keys;
+}
+
+Result<ServerOptions> server_options(const tracker::Config& c) {
+  ServerOptions o;
+  o.listen = c.str("listen");
+  o.tls_cert = c.str("tls_cert");
+  o.tls_key = c.str("tls_key");
+  if (o.tls_cert.empty() || o.tls_key.empty())
+    return make_error(
+        "serve needs --tls-cert FILE and --tls-key FILE (or tls_cert and tls_key in the config "
+        "file); 'codepulse-collector cert create --dir DIR' makes a pair to try it out");
+  if (c.str("db").empty()) return make_error("serve needs --db PATH (or db in the config file)");
+  o.threads = static_cast<int>(c.num("threads"));
+  o.header_timeout_ms = c.num("header_timeout");
+  o.body_timeout_ms = c.num("body_timeout");
+  o.idle_timeout_ms = c.num("idle_timeout");
+  o.shutdown_grace_ms = c.num("shutdown_grace");
+  o.max_connections = static_cast<size_t>(c.num("max_connections"));
+  o.limits.max_body_bytes = static_cast<size_t>(c.num("max_body_bytes"));
+  o.limits.max_decompressed_bytes = static_cast<size_t>(c.num("max_decompressed_bytes"));
+  o.limits.max_records = static_cast<size_t>(c.num("max_records"));
+  o.limits.rate_per_s = static_cast<double>(c.num("rate_limit"));
+  o.limits.burst = static_cast<double>(c.num("rate_burst"));
+  return o;
+}
+
+}  // namespace codepulse::collector
