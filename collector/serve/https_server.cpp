@@ -17,6 +17,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <chrono>
+#include <ctime>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -26,6 +27,7 @@
 #include "collector/ingest/ingest_queue.hpp"
 #include "collector/ingest/metrics.hpp"
 #include "collector/ingest/rate_limiter.hpp"
+#include "common/json_writer.hpp"
 #include "common/version.hpp"
 
 namespace codepulse::collector {
@@ -70,6 +72,16 @@ Result<std::pair<std::string, std::string>> split_listen(const std::string& list
       std::stoi(port) > 65535)
     return make_error("listen address '" + listen + "': expected HOST:PORT with PORT 0-65535");
   return std::make_pair(host, port);
+}
+
+// "Sun, 22 Nov 2026 13:15:01 GMT": trackers check their clock against it.
+std::string http_date_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
 }
 
 // Suspends the calling coroutine until the writer thread has stored the job.
@@ -255,6 +267,7 @@ class HttpsServer::Impl {
     Response res{static_cast<http::status>(reply.status), version};
     res.set(http::field::server, std::string("codepulse-collector/") + kVersion);
     res.set(http::field::content_type, content_type);
+    res.set(http::field::date, http_date_now());
     if (reply.retry_after_s > 0) res.set(http::field::retry_after, std::to_string(reply.retry_after_s));
     if (reply.authenticate) res.set(http::field::www_authenticate, "Bearer realm=\"codepulse\"");
     res.keep_alive(keep_alive && !reply.close && !stopping_);
@@ -266,7 +279,8 @@ class HttpsServer::Impl {
   static std::string path_label(std::string_view target) {
     const auto q = target.find('?');
     const auto path = target.substr(0, q);
-    if (path == "/v1/batches" || path == "/healthz" || path == "/metrics") return std::string(path);
+    if (path == "/v1/batches" || path == "/v1/whoami" || path == "/healthz" || path == "/metrics")
+      return std::string(path);
     return "other";
   }
 
@@ -284,11 +298,22 @@ class HttpsServer::Impl {
       c->busy = false;
       http::request_parser<http::string_body> parser;
       parser.header_limit(kHeaderLimit);
-      parser.body_limit(kSmallBodyLimit);
+      // Beast checks Content-Length against this while parsing the header.
+      parser.body_limit(endpoint_.limits().max_body_bytes);
       tcp_layer.expires_after(
           std::chrono::milliseconds(first ? options_.header_timeout_ms : options_.idle_timeout_ms));
       first = false;
       auto [ec, n] = co_await http::async_read_header(c->stream, buffer, parser, kTuple);
+      if (ec == http::error::body_limit) {
+        HttpReply big{413, error_json(413, "the body is over the limit of " +
+                                               std::to_string(endpoint_.limits().max_body_bytes) +
+                                               " bytes; send smaller batches")};
+        big.close = true;
+        metrics_.request(path_label(parser.get().target()), 413);
+        metrics_.batch(BatchOutcome::kTooLarge);
+        co_await write(c, make_response(big, 11, false));
+        break;
+      }
       if (ec) {
         if (ec != http::error::end_of_stream && ec != beast::error::timeout &&
             ec != net::error::operation_aborted && ec != net::ssl::error::stream_truncated &&
@@ -305,6 +330,7 @@ class HttpsServer::Impl {
       const auto started = Clock::now();
       auto& req = parser.get();
       const std::string path = path_label(req.target());
+      if (path != "/v1/batches") parser.body_limit(kSmallBodyLimit);
       HttpReply reply;
       const char* type = "application/json";
       bool stored = false;
@@ -315,6 +341,10 @@ class HttpsServer::Impl {
         } else {
           stored = co_await handle_batch(c, buffer, parser, reply);
         }
+      } else if (path == "/v1/whoami") {
+        if (auto [ec2, m] = co_await http::async_read(c->stream, buffer, parser, kTuple); ec2)
+          break;
+        reply = whoami(req[http::field::authorization]);
       } else if (path == "/healthz" || path == "/metrics") {
         if (req.method() != http::verb::get && req.method() != http::verb::head) {
           reply = {405, error_json(405, "use GET for " + path)};
@@ -367,7 +397,6 @@ class HttpsServer::Impl {
       reply = std::move(*early);
       co_return false;
     }
-    parser.body_limit(endpoint_.limits().max_body_bytes);
     beast::get_lowest_layer(c->stream).expires_after(
         std::chrono::milliseconds(options_.body_timeout_ms));
     auto [ec, n] = co_await http::async_read(c->stream, buffer, parser, kTuple);
@@ -396,11 +425,34 @@ class HttpsServer::Impl {
     co_return reply.status == 200;
   }
 
+  // Who a token belongs to: `codepulse-tracker doctor` checks its token here.
+  HttpReply whoami(std::string_view authorization) {
+    if (authorization.size() < 7 || !beast::iequals(authorization.substr(0, 7), "Bearer "))
+      return {401, error_json(401, "missing 'Authorization: Bearer <token>' header"), 0, false,
+              true};
+    auto info = store_.authenticate(authorization.substr(7));
+    if (!info) return {503, error_json(503, "cannot check the token now: " + info.error().message)};
+    if (!*info) return {401, error_json(401, "unknown or revoked token"), 0, false, true};
+    std::string body;
+    JsonWriter w(body);
+    w.begin_object()
+        .field("author", (*info)->author)
+        .field("role", role_name((*info)->role))
+        .field("token_id", (*info)->id)
+        .end_object();
+    return {200, body};
+  }
+
   HttpReply healthz() {
     auto count = store_.record_count();
     if (!count) return {503, error_json(503, "store unavailable: " + count.error().message)};
-    std::string body = "{\"status\":\"ok\",\"version\":\"" + std::string(kVersion) +
-                       "\",\"records\":" + std::to_string(*count) + "}";
+    std::string body;
+    JsonWriter w(body);
+    w.begin_object()
+        .field("status", "ok")
+        .field("version", kVersion)
+        .field("records", *count)
+        .end_object();
     return {200, body};
   }
 

@@ -21,5 +21,7 @@ int run_daemon_command(const Environment& env, const std::vector<std::string>& a
 int run_status_command(const Environment& env, const std::vector<std::string>& args);
 int run_queue_command(const Environment& env, const std::vector<std::string>& args);
 int run_config_command(const Environment& env, const std::vector<std::string>& args);
+int run_flush_command(const Environment& env, const std::vector<std::string>& args);
+int run_doctor_command(const Environment& env, const std::vector<std::string>& args);
 
 }  // namespace codepulse::tracker

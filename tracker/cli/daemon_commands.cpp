@@ -119,7 +119,26 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
         .field("evicted_shipped", q->evicted_shipped)
         .field("evicted_unshipped", q->evicted_unshipped)
         .field("expired", q->expired)
+        .field("quarantined", q->quarantined)
         .field("last_error", daemon ? daemon->last_error : std::string());
+    if (pid && daemon && daemon->ship) {
+      const ShipStatus& h = *daemon->ship;
+      w.key("ship")
+          .begin_object()
+          .field("collector", h.collector)
+          .field("batches_shipped", h.batches_shipped)
+          .field("records_shipped", h.records_shipped)
+          .field("records_quarantined", h.records_quarantined)
+          .field("consecutive_failures", h.failures)
+          .field("last_http_status", int64_t{h.last_http_status})
+          .field("last_error", h.last_error)
+          .field("last_success",
+                 h.last_success_ms ? format_iso8601_utc_ms(h.last_success_ms) : std::string())
+          .field("next_attempt", h.failures > 0 && h.next_attempt_ms
+                                     ? format_iso8601_utc_ms(h.next_attempt_ms)
+                                     : std::string())
+          .end_object();
+    }
     w.key("parse_errors").begin_object();
     for (const auto& [path, n] : *problems)
       w.field(path, n);
@@ -147,6 +166,24 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
   std::printf("Evictions: %s shipped, %s unshipped; %s shipped records expired.\n",
               with_thousands(q->evicted_shipped).c_str(),
               with_thousands(q->evicted_unshipped).c_str(), with_thousands(q->expired).c_str());
+  if (pid && daemon && daemon->ship) {
+    const ShipStatus& h = *daemon->ship;
+    std::printf("Shipping to %s: %s records in %s batches since start", h.collector.c_str(),
+                with_thousands(h.records_shipped).c_str(),
+                with_thousands(h.batches_shipped).c_str());
+    if (h.last_success_ms) std::printf(", last success %s ago", age(now - h.last_success_ms).c_str());
+    std::puts(".");
+    if (h.failures > 0)
+      std::printf("  failing (%lld attempts, next in %s): %s\n",
+                  static_cast<long long>(h.failures),
+                  age(std::max<int64_t>(0, h.next_attempt_ms - now)).c_str(), h.last_error.c_str());
+  } else if (pid && daemon) {
+    std::puts("Not shipping: no collector configured (records stay in the local queue).");
+  }
+  if (q->quarantined > 0)
+    std::printf("Quarantined: %s records the collector refused; see 'codepulse-tracker queue "
+                "quarantine', resend with 'queue release'.\n",
+                with_thousands(q->quarantined).c_str());
   if (daemon && !daemon->last_error.empty())
     std::printf("Last error (%s ago): %s\n", age(now - daemon->last_error_ms).c_str(),
                 daemon->last_error.c_str());

@@ -21,7 +21,8 @@ const char* kTopUsage =
     "Usage: codepulse-tracker COMMAND [OPTIONS]\n"
     "\n"
     "Reads Claude Code session logs, keeps only token counts, cost and metadata\n"
-    "(never prompts, answers, tool input/output or code) in a local SQLite store.\n"
+    "(never prompts, answers, tool input/output or code) in a local SQLite store,\n"
+    "and ships them to a codepulse collector over HTTPS when one is configured.\n"
     "\n"
     "Commands:\n"
     "  scan         read what is new in every Claude Code log into the local store, once\n"
@@ -29,6 +30,8 @@ const char* kTopUsage =
     "  status       whether the service runs, what it watches, the local queue\n"
     "  report       tokens and cost from the local store, grouped by any dimensions\n"
     "  queue show   exactly what the next batch would send (also: queue export FILE)\n"
+    "  flush        ship the queue to the collector now\n"
+    "  doctor       check folders, configuration, and the way to the collector\n"
     "  config show  the effective configuration and where each value came from\n"
     "\n"
     "Run 'codepulse-tracker COMMAND --help' for a command's options.\n"
@@ -57,5 +60,7 @@ int main(int argc, char** argv) {
   if (command == "status") return run_status_command(env, args);
   if (command == "config") return run_config_command(env, args);
   if (command == "queue") return run_queue_command(env, args);
+  if (command == "flush") return run_flush_command(env, args);
+  if (command == "doctor") return run_doctor_command(env, args);
   return fail("unknown command '" + command + "' (see --help)", kExitUsage);
 }

@@ -100,7 +100,38 @@ Result<DaemonOptions> daemon_options(const Config& c, const Environment& env) {
   d.watch.poll_interval_ms = c.num("poll_interval");
   d.queue_max_bytes = c.num("queue_max_bytes");
   d.retention_days = c.num("retention_days");
+  auto ship = ship_options(c);
+  if (!ship) return ship.error();
+  d.ship = std::move(ship).value();
   return d;
+}
+
+Result<std::optional<ShipOptions>> ship_options(const Config& c) {
+  std::optional<ShipOptions> out;
+  if (!c.is_set("collector")) {
+    for (const char* key : {"token_file", "ca_file", "collector_pin_sha256"})
+      if (c.is_set(key))
+        return make_error(std::string(key) + " is set but collector is not: set collector = "
+                                             "\"https://HOST:PORT\" to ship records");
+    return out;
+  }
+  auto endpoint = parse_collector_url(c.str("collector"));
+  if (!endpoint) return endpoint.error();
+  if (!c.is_set("token_file"))
+    return make_error("collector is set but token_file is not: the collector needs a token "
+                      "('codepulse-collector token create' makes one)");
+  ShipOptions o;
+  o.endpoint = *endpoint;
+  o.tls.ca_file = c.str("ca_file");
+  o.tls.pin_sha256 = c.str("collector_pin_sha256");
+  o.token_file = c.str("token_file");
+  o.batch_max_records = static_cast<size_t>(c.num("batch_max_records"));
+  o.batch_max_age_ms = c.num("batch_max_age");
+  o.backoff_max_ms = c.num("ship_backoff_max");
+  o.backoff_first_ms = std::min<int64_t>(1000, o.backoff_max_ms);
+  o.timeout_ms = c.num("ship_timeout");
+  out = std::move(o);
+  return out;
 }
 
 }  // namespace codepulse::tracker

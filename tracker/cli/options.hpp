@@ -26,5 +26,7 @@ Result<ScanOptions> scan_options(const Config& c, const Environment& env);
 // The same without the folders (the daemon finds them as they appear).
 Result<ScanOptions> scan_settings(const Config& c, const Environment& env);
 Result<DaemonOptions> daemon_options(const Config& c, const Environment& env);
+// nullopt when no collector is configured (records are only queued).
+Result<std::optional<ShipOptions>> ship_options(const Config& c);
 
 }  // namespace codepulse::tracker

@@ -1,45 +1,24 @@
 // codepulse-tracker queue show | export | decode: the privacy auditor's view
 // of exactly what would leave this machine.
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 
-#include "common/hashing.hpp"
+#include "common/json_writer.hpp"
 #include "common/time.hpp"
-#include "common/version.hpp"
 #include "proto/wire_batch.hpp"
 #include "tracker/cli/commands.hpp"
 #include "tracker/cli/options.hpp"
 #include "tracker/queue/local_store.hpp"
+#include "tracker/daemon/instance_lock.hpp"
 #include "tracker/report/usage_report.hpp"
+#include "tracker/ship/batch_builder.hpp"
 
 namespace codepulse::tracker {
 namespace {
-
-// The next batch: the oldest unshipped records. Its id is derived from the
-// record revisions it holds, so the same batch always has the same
-// idempotency key.
-Result<std::pair<proto::BatchHeader, std::vector<proto::WireRecord>>> next_batch(LocalStore& store,
-                                                                                 size_t limit) {
-  auto records = store.unshipped(limit);
-  if (!records) return records.error();
-  auto device = store.device_id();
-  if (!device) return device.error();
-  proto::BatchHeader h;
-  h.tracker_version = kVersion;
-  h.device_id = *device;
-  h.record_count = static_cast<int64_t>(records->size());
-  h.created_ms = now_utc_ms();
-  std::string ids = *device;
-  for (const auto& r : *records) {
-    ids += '\n' + r.record_uid + ':' + std::to_string(r.revision);
-    if (h.author.empty()) h.author = r.usage.author;
-  }
-  h.batch_id = sha256_hex(ids).substr(0, 32);
-  return std::make_pair(std::move(h), std::move(records).value());
-}
 
 Result<std::string> read_all(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -47,6 +26,38 @@ Result<std::string> read_all(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+int print_quarantine(LocalStore& store, size_t limit, bool json) {
+  auto entries = store.quarantined(limit);
+  if (!entries) return fail(entries.error().message);
+  if (json) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object().key("quarantined").begin_array();
+    for (const auto& e : *entries)
+      w.begin_object()
+          .field("uid", e.record_uid)
+          .field("revision", e.revision)
+          .field("batch_id", e.batch_id)
+          .field("http_status", int64_t{e.http_status})
+          .field("reason", e.reason)
+          .field("at", format_iso8601_utc_ms(e.at_ms))
+          .end_object();
+    w.end_array().end_object();
+    std::puts(out.c_str());
+    return kExitOk;
+  }
+  if (entries->empty()) {
+    std::puts("No quarantined records.");
+    return kExitOk;
+  }
+  for (const auto& e : *entries)
+    std::printf("%s %s r%lld batch %s %s: %s\n", format_iso8601_utc_ms(e.at_ms).c_str(),
+                e.record_uid.c_str(), static_cast<long long>(e.revision), e.batch_id.c_str(),
+                e.http_status ? ("HTTP " + std::to_string(e.http_status)).c_str() : "rejected",
+                e.reason.c_str());
+  return kExitOk;
 }
 
 }  // namespace
@@ -62,10 +73,13 @@ int run_queue_command(const Environment& env, const std::vector<std::string>& ar
   if (args->has("help") || pos.empty()) {
     std::puts(format_help("Usage: codepulse-tracker queue show [--limit N] [--json]\n"
                           "       codepulse-tracker queue export FILE [--limit N]\n"
-                          "       codepulse-tracker queue decode FILE\n\n"
+                          "       codepulse-tracker queue decode FILE\n"
+                          "       codepulse-tracker queue quarantine [--limit N] [--json]\n"
+                          "       codepulse-tracker queue release\n\n"
                           "show prints exactly what the next batch sends (after decompression); "
                           "export writes its exact bytes (zstd) and, beside them, how to decode "
-                          "them; decode prints such a file.",
+                          "them; decode prints such a file. quarantine lists records the "
+                          "collector refused, and why; release queues them again.",
                           specs)
                   .c_str());
     return args->has("help") ? kExitOk : kExitUsage;
@@ -89,8 +103,10 @@ int run_queue_command(const Environment& env, const std::vector<std::string>& ar
     std::puts(json.c_str());
     return kExitOk;
   }
-  if (sub != "show" && sub != "export")
-    return fail("queue: unknown subcommand '" + sub + "' (use show, export or decode)", kExitUsage);
+  if (sub != "show" && sub != "export" && sub != "quarantine" && sub != "release")
+    return fail("queue: unknown subcommand '" + sub +
+                    "' (use show, export, decode, quarantine or release)",
+                kExitUsage);
   auto config = load_config(*args, env);
   if (!config) return fail(config.error().message, kExitUsage);
   const std::string state_dir = config->str("state_dir");
@@ -99,9 +115,20 @@ int run_queue_command(const Environment& env, const std::vector<std::string>& ar
     return fail("no local store at " + state_dir + "; run 'codepulse-tracker scan' first");
   auto store = LocalStore::open(state_dir, /*writer=*/false);
   if (!store) return fail(store.error().message);
+  if (sub == "quarantine") return print_quarantine(*store, limit, args->has("json"));
+  if (sub == "release") {
+    auto n = store->release_quarantine();
+    if (!n) return fail(n.error().message);
+    std::printf("Released %lld quarantined records; they are shipped again.\n",
+                static_cast<long long>(*n));
+    if (const auto pid = InstanceLock::holder(state_dir); pid && *n > 0)
+      ::kill(static_cast<pid_t>(*pid), SIGUSR1);  // the running daemon ships them now
+    return kExitOk;
+  }
   auto batch = next_batch(*store, limit);
   if (!batch) return fail(batch.error().message);
-  const auto& [header, records] = *batch;
+  const auto& header = batch->header;
+  const auto& records = batch->records;
   auto bytes = proto::encode(header, records);
   if (!bytes) return fail(bytes.error().message);
   if (sub == "export") {

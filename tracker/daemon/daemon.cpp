@@ -50,8 +50,10 @@ class Service {
       return 1;
     }
     round({}, true);
+    start_shipper();
     io_.run();
     if (watcher_) watcher_->stop();
+    if (shipper_) shipper_->stop();
     log_.info("lifecycle", "stopped");
     return 0;
   }
@@ -87,12 +89,34 @@ class Service {
     return {};
   }
 
+  // Ships to the collector when one is configured; a shipper that cannot
+  // start (a missing token file) is logged and the daemon keeps queueing.
+  void start_shipper() {
+    if (shipper_) shipper_->stop();
+    shipper_.reset();
+    if (!options_.ship) {
+      log_.info("ship", "no collector configured: records are queued locally only");
+      return;
+    }
+    auto s = std::make_unique<Shipper>(io_, store_, *options_.ship, log_);
+    s->set_on_change([this] { write_status_file(); });
+    if (auto st = s->start(); !st) {
+      status_.last_error = "cannot ship: " + st.error().message;
+      status_.last_error_ms = now_utc_ms();
+      log_.error("ship", "cannot ship to the collector: " + st.error().message +
+                             "; records stay queued (fix it and send SIGHUP)");
+      write_status_file();
+      return;
+    }
+    shipper_ = std::move(s);
+  }
+
   // Signals are blocked and read from a signalfd: no handler, no global
   // state, and a long round can see a pending SIGTERM between files.
   Status open_signals() {
     sigset_t set;
     sigemptyset(&set);
-    for (int sig : {SIGINT, SIGTERM, SIGHUP})
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGUSR1})
       sigaddset(&set, sig);
     if (::pthread_sigmask(SIG_BLOCK, &set, nullptr) != 0) return make_error("cannot block signals");
     const int fd = ::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -119,11 +143,21 @@ class Service {
               reload();
               continue;
             }
+            if (sig == SIGUSR1) {  // codepulse-tracker flush
+              if (shipper_) {
+                log_.info("ship", "SIGUSR1: shipping the queue now");
+                shipper_->ship_now();
+              } else {
+                log_.warn("ship", "SIGUSR1: no collector configured, nothing to ship to");
+              }
+              continue;
+            }
             // The current round has finished (handlers run one at a time): stop.
             log_.info("lifecycle", std::string("received ") +
                                        (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", stopping");
             retry_.cancel();
             if (watcher_) watcher_->stop();
+            if (shipper_) shipper_->stop();
             io_.stop();
             return;
           }
@@ -158,6 +192,7 @@ class Service {
     log_.info("config",
               "SIGHUP: prices_file, log_file and log_rate_limit take effect after a restart");
     round({}, true);
+    start_shipper();
   }
 
   Scanner& scanner() {
@@ -198,6 +233,7 @@ class Service {
     for (const Problem& p : sc.problems())
       log_.warn("file:" + p.path, p.path + ": " + p.message);
     sc.clear_problems();
+    if (result && shipper_) shipper_->records_queued(stats.records_new + stats.records_updated);
     if (stats.records_new + stats.records_updated > 0)
       log_.info("round", "stored " + std::to_string(stats.records_new) + " new and " +
                              std::to_string(stats.records_updated) + " updated records from " +
@@ -257,6 +293,7 @@ class Service {
     auto files = store_.database().scalar("SELECT count(*) FROM tail_files");
     if (files) status_.files = *files;
     if (watcher_) status_.watched_folders = static_cast<int64_t>(watcher_->watched_folders());
+    status_.ship = shipper_ ? std::optional<ShipStatus>(shipper_->status()) : std::nullopt;
     if (auto s = write_status(options_.state_dir, status_); !s)
       log_.warn("status", s.error().message);
   }
@@ -274,6 +311,7 @@ class Service {
   net::steady_timer retry_;
   std::unique_ptr<Watcher> watcher_;
   std::optional<Scanner> scanner_;
+  std::unique_ptr<Shipper> shipper_;
   DaemonStatus status_;
   bool failed_ = false;
   int64_t backoff_ms_ = kFirstBackoffMs;

@@ -12,6 +12,7 @@
 #include "common/pricing.hpp"
 #include "tracker/daemon/logger.hpp"
 #include "tracker/scanner.hpp"
+#include "tracker/ship/shipper.hpp"
 #include "tracker/watch/watcher.hpp"
 
 namespace codepulse::tracker {
@@ -24,12 +25,13 @@ struct DaemonOptions {
   WatchOptions watch;  // roots filled from watch_roots
   int64_t queue_max_bytes = 256ll << 20;
   int64_t retention_days = 90;
+  std::optional<ShipOptions> ship;  // nullopt: only queue
 };
 
 // Reloads settings on SIGHUP: returns new options or an error (kept: old ones).
 using ReloadFn = std::function<Result<DaemonOptions>()>;
 
-// Runs until SIGTERM/SIGINT. Returns the process exit code.
+// Runs until SIGTERM/SIGINT; SIGUSR1 ships the queue now. Returns the exit code.
 int run_daemon(const Environment& env, DaemonOptions options, Logger& log, const PriceTable& prices,
                ReloadFn reload);
 

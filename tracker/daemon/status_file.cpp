@@ -29,8 +29,24 @@ Status write_status(const std::string& state_dir, const DaemonStatus& s) {
       .field("malformed_lines", s.malformed_lines)
       .field("evicted_unshipped", s.evicted_unshipped)
       .field("last_error", s.last_error)
-      .field("last_error_ms", s.last_error_ms)
-      .end_object();
+      .field("last_error_ms", s.last_error_ms);
+  if (s.ship) {
+    const ShipStatus& h = *s.ship;
+    w.key("ship")
+        .begin_object()
+        .field("collector", h.collector)
+        .field("batches_shipped", h.batches_shipped)
+        .field("records_shipped", h.records_shipped)
+        .field("records_quarantined", h.records_quarantined)
+        .field("failures", h.failures)
+        .field("last_success_ms", h.last_success_ms)
+        .field("last_error_ms", h.last_error_ms)
+        .field("next_attempt_ms", h.next_attempt_ms)
+        .field("last_http_status", int64_t{h.last_http_status})
+        .field("last_error", h.last_error)
+        .end_object();
+  }
+  w.end_object();
   json.push_back('\n');
   const std::string path = state_dir + "/status.json";
   const std::string tmp = path + ".tmp";
@@ -72,6 +88,27 @@ Result<DaemonStatus> read_status(const std::string& state_dir) {
   num("evicted_unshipped", s.evicted_unshipped);
   str("last_error", s.last_error);
   num("last_error_ms", s.last_error_ms);
+  simdjson::dom::object ship;
+  if (!o["ship"].get_object().get(ship)) {
+    ShipStatus h;
+    auto snum = [&](const char* k, int64_t& v) {
+      if (ship[k].get_int64().get(v) != simdjson::SUCCESS) v = 0;
+    };
+    std::string_view sv;
+    if (!ship["collector"].get_string().get(sv)) h.collector = std::string(sv);
+    if (!ship["last_error"].get_string().get(sv)) h.last_error = std::string(sv);
+    snum("batches_shipped", h.batches_shipped);
+    snum("records_shipped", h.records_shipped);
+    snum("records_quarantined", h.records_quarantined);
+    snum("failures", h.failures);
+    snum("last_success_ms", h.last_success_ms);
+    snum("last_error_ms", h.last_error_ms);
+    snum("next_attempt_ms", h.next_attempt_ms);
+    int64_t code = 0;
+    snum("last_http_status", code);
+    h.last_http_status = static_cast<int>(code);
+    s.ship = h;
+  }
   return s;
 }
 

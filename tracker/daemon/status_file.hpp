@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/result.hpp"
+#include "tracker/ship/ship_status.hpp"
 
 namespace codepulse::tracker {
 
@@ -24,6 +25,7 @@ struct DaemonStatus {
   int64_t evicted_unshipped = 0;
   std::string last_error;
   int64_t last_error_ms = 0;
+  std::optional<ShipStatus> ship;  // when a collector is configured
 };
 
 Status write_status(const std::string& state_dir, const DaemonStatus& s);

@@ -1,0 +1,117 @@
+// codepulse-tracker flush: ship the queue to the collector now. With the
+// service running, it is asked (SIGUSR1) and flush waits for the queue to
+// empty; otherwise flush ships by itself, holding the store's lock.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "common/time.hpp"
+#include "tracker/cli/commands.hpp"
+#include "tracker/cli/options.hpp"
+#include "tracker/daemon/instance_lock.hpp"
+#include "tracker/daemon/status_file.hpp"
+#include "tracker/queue/local_store.hpp"
+#include "tracker/ship/shipper.hpp"
+
+namespace codepulse::tracker {
+namespace {
+
+// The service ships; we watch the queue and its status file.
+int flush_through_daemon(const std::string& state_dir, long pid, int64_t timeout_ms) {
+  const int64_t asked = now_utc_ms();
+  if (::kill(static_cast<pid_t>(pid), SIGUSR1) != 0)
+    return fail("cannot signal the running tracker (pid " + std::to_string(pid) + ")");
+  auto store = LocalStore::open(state_dir, /*writer=*/false);
+  if (!store) return fail(store.error().message);
+  while (true) {
+    auto q = store->queue_stats();
+    if (!q) return fail(q.error().message);
+    if (q->unshipped == 0) {
+      std::printf("The queue is empty: every record is shipped%s.\n",
+                  q->quarantined > 0 ? " or quarantined ('queue quarantine' lists them)" : "");
+      return kExitOk;
+    }
+    auto st = read_status(state_dir);
+    if (st && !st->ship) return fail("the running tracker has no collector configured");
+    if (st && st->ship && st->ship->failures > 0 && st->ship->last_error_ms >= asked)
+      return fail(std::to_string(q->unshipped) +
+                  " records not shipped yet; the tracker keeps retrying: " + st->ship->last_error);
+    if (now_utc_ms() - asked > timeout_ms)
+      return fail("timed out with " + std::to_string(q->unshipped) + " records still queued");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+}  // namespace
+
+int run_flush_command(const Environment& env, const std::vector<std::string>& argv) {
+  const auto specs = with_config_flags(
+      {{"timeout", true, false, "give up after this many seconds (default 120)", "SECONDS"},
+       {"help", false, false, "show this help"}});
+  auto args = Args::parse(argv, specs);
+  if (!args) return fail(args.error().message, kExitUsage);
+  if (args->has("help")) {
+    std::puts(format_help("Usage: codepulse-tracker flush [OPTIONS]\n\nShips every queued record "
+                          "to the collector now and waits until the queue is empty.",
+                          specs)
+                  .c_str());
+    return kExitOk;
+  }
+  int64_t timeout_ms = 120'000;
+  if (auto t = args->get("timeout")) {
+    char* end = nullptr;
+    const long v = std::strtol(t->c_str(), &end, 10);
+    if (t->empty() || *end != '\0' || v < 1 || v > 86400)
+      return fail("--timeout: expected seconds from 1 to 86400", kExitUsage);
+    timeout_ms = v * 1000;
+  }
+  auto config = load_config(*args, env);
+  if (!config) return fail(config.error().message, kExitUsage);
+  const std::string state_dir = config->str("state_dir");
+  struct stat st {};
+  if (::stat((state_dir + "/tracker.db").c_str(), &st) != 0)
+    return fail("no local store at " + state_dir + "; run 'codepulse-tracker scan' first");
+  if (const auto pid = InstanceLock::holder(state_dir))
+    return flush_through_daemon(state_dir, *pid, timeout_ms);
+
+  auto ship = ship_options(*config);
+  if (!ship) return fail(ship.error().message, kExitUsage);
+  if (!*ship)
+    return fail("no collector configured: set collector, token_file (and ca_file) in the "
+                "configuration or give --collector URL --token-file FILE",
+                kExitUsage);
+  auto lock = InstanceLock::acquire(state_dir);
+  if (!lock) return fail(lock.error().message);
+  auto store = LocalStore::open(state_dir);
+  if (!store) return fail(store.error().message);
+  auto log = Logger::open("", LogLevel::kWarn, 60);
+  if (!log) return fail(log.error().message);
+  boost::asio::io_context io;
+  Shipper shipper(io, *store, **ship, *log);
+  std::string error;
+  bool drained = false;
+  shipper.set_on_drained([&](const std::string& e) {
+    error = e;
+    drained = true;
+    shipper.stop();
+    io.stop();
+  });
+  if (auto s = shipper.start(); !s) return fail(s.error().message);
+  shipper.ship_now();
+  io.run_for(std::chrono::milliseconds(timeout_ms));
+  const ShipStatus& h = shipper.status();
+  if (!drained) return fail("timed out; " + std::to_string(h.records_shipped) + " records shipped");
+  if (!error.empty())
+    return fail(std::to_string(h.records_shipped) + " records shipped, then: " + error);
+  std::printf("Shipped %lld records in %lld batches to %s.\n",
+              static_cast<long long>(h.records_shipped), static_cast<long long>(h.batches_shipped),
+              h.collector.c_str());
+  return kExitOk;
+}
+
+}  // namespace codepulse::tracker

@@ -1,0 +1,30 @@
+#include "tracker/ship/batch_builder.hpp"
+
+#include "common/hashing.hpp"
+#include "common/time.hpp"
+#include "common/version.hpp"
+
+namespace codepulse::tracker {
+
+Result<OutgoingBatch> next_batch(LocalStore& store, size_t limit) {
+  OutgoingBatch b;
+  auto records = store.unshipped(limit, &b.local_ids);
+  if (!records) return records.error();
+  b.records = std::move(records).value();
+  auto device = store.device_id();
+  if (!device) return device.error();
+  proto::BatchHeader& h = b.header;
+  h.tracker_version = kVersion;
+  h.device_id = *device;
+  h.record_count = static_cast<int64_t>(b.records.size());
+  h.created_ms = now_utc_ms();
+  std::string ids = *device;
+  for (const auto& r : b.records) {
+    ids += '\n' + r.record_uid + ':' + std::to_string(r.revision);
+    if (h.author.empty()) h.author = r.usage.author;
+  }
+  h.batch_id = sha256_hex(ids).substr(0, 32);
+  return b;
+}
+
+}  // namespace codepulse::tracker

@@ -1,0 +1,302 @@
+#include "tracker/ship/shipper.hpp"
+
+#include <simdjson.h>
+
+#include <boost/asio/post.hpp>
+
+#include <algorithm>
+#include <chrono>
+
+#include "common/time.hpp"
+#include "tracker/ship/token_file.hpp"
+
+namespace codepulse::tracker {
+namespace {
+
+std::string first_line(std::string s, size_t max = 300) {
+  if (const auto nl = s.find('\n'); nl != std::string::npos) s.resize(nl);
+  if (s.size() > max) s = s.substr(0, max) + "...";
+  return s;
+}
+
+// The "error" of a JSON error body, else the body's first line.
+std::string error_text(const std::string& body) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  std::string_view msg;
+  if (!parser.parse(body).get(doc) && !doc["error"].get_string().get(msg)) return std::string(msg);
+  return first_line(body);
+}
+
+}  // namespace
+
+Shipper::Shipper(boost::asio::io_context& io, LocalStore& store, ShipOptions options, Logger& log)
+    : io_(io),
+      store_(store),
+      options_(std::move(options)),
+      log_(log),
+      linger_(io),
+      backoff_(io),
+      rng_(std::random_device{}()),
+      limit_(options_.batch_max_records) {
+  status_.collector = options_.endpoint.display();
+}
+
+Shipper::~Shipper() {
+  stop();
+}
+
+Status Shipper::start() {
+  if (auto token = read_token_file(options_.token_file); !token) return token.error();
+  auto client = HttpsClient::create(io_, options_.endpoint, options_.tls,
+                                    std::chrono::milliseconds(options_.timeout_ms));
+  if (!client) return client.error();
+  client_ = std::move(client).value();
+  log_.info("ship", "shipping to https://" + options_.endpoint.display() +
+                        options_.endpoint.base_path + " in batches of at most " +
+                        std::to_string(options_.batch_max_records) + " records");
+  send();  // whatever waited while the tracker was not running
+  return {};
+}
+
+void Shipper::stop() {
+  stopped_ = true;
+  linger_.cancel();
+  backoff_.cancel();
+  if (client_) client_->close();
+}
+
+void Shipper::records_queued(int64_t count) {
+  if (stopped_ || count <= 0) return;
+  pending_ += count;
+  if (in_flight_ || backing_off_) return;  // picked up when that ends
+  if (pending_ >= static_cast<int64_t>(limit_)) {
+    linger_.cancel();
+    lingering_ = false;
+    send();
+    return;
+  }
+  if (lingering_) return;
+  lingering_ = true;
+  linger_.expires_after(std::chrono::milliseconds(options_.batch_max_age_ms));
+  linger_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    lingering_ = false;
+    if (!in_flight_ && !backing_off_) send();
+  });
+}
+
+void Shipper::ship_now() {
+  if (stopped_) return;
+  flushing_ = true;
+  linger_.cancel();
+  lingering_ = false;
+  if (backing_off_) {
+    backoff_.cancel();
+    backing_off_ = false;
+  }
+  if (!in_flight_) send();
+}
+
+void Shipper::changed() {
+  if (on_change_) on_change_();
+}
+
+void Shipper::net_post_send() {
+  boost::asio::post(io_, [this] {
+    if (!stopped_ && !in_flight_ && !backing_off_) send();
+  });
+}
+
+void Shipper::send() {
+  if (stopped_ || in_flight_ || !client_) return;
+  auto batch = next_batch(store_, limit_);
+  if (!batch) {
+    retry_later("cannot read the queue: " + batch.error().message, -1);
+    return;
+  }
+  pending_ = 0;
+  if (batch->records.empty()) {
+    if (flushing_) {
+      flushing_ = false;
+      if (on_drained_) on_drained_("");
+    }
+    return;
+  }
+  auto token = read_token_file(options_.token_file);
+  if (!token) {
+    retry_later(token.error().message, -1);
+    return;
+  }
+  auto body = proto::encode(batch->header, batch->records);
+  if (!body) {
+    retry_later("cannot encode a batch: " + body.error().message, -1);
+    return;
+  }
+  HttpRequest req;
+  req.method = "POST";
+  req.target = "/v1/batches";
+  req.headers = {{"Authorization", "Bearer " + *token},
+                 {"Content-Type", "application/json"},
+                 {"Content-Encoding", "zstd"},
+                 {"Idempotency-Key", batch->header.batch_id}};
+  req.body = std::move(body).value();
+  in_flight_ = true;
+  auto shared = std::make_shared<OutgoingBatch>(std::move(batch).value());
+  client_->send(std::move(req), [this, shared](Result<HttpResponse> r) {
+    in_flight_ = false;
+    if (stopped_) return;
+    on_response(std::move(*shared), std::move(r));
+  });
+}
+
+void Shipper::on_response(OutgoingBatch batch, Result<HttpResponse> response) {
+  if (!response) {
+    retry_later(response.error().message, -1);
+    return;
+  }
+  const int code = response->status;
+  status_.last_http_status = code;
+  if (code >= 200 && code < 300) {
+    if (auto s = apply_success(batch, *response); !s) {
+      // Stored on the collector, not marked here: sent again later, which the
+      // collector answers as a duplicate batch. Nothing is lost or doubled.
+      retry_later("cannot mark the batch shipped: " + s.error().message, -1);
+      return;
+    }
+    status_.failures = 0;
+    status_.last_success_ms = now_utc_ms();
+    ++status_.batches_shipped;
+    status_.records_shipped += static_cast<int64_t>(batch.records.size());
+    changed();
+    const bool full = batch.records.size() >= limit_;
+    if (full || flushing_) {
+      net_post_send();
+      return;
+    }
+    if (pending_ > 0) {
+      const int64_t again = pending_;
+      pending_ = 0;
+      records_queued(again);
+    }
+    return;
+  }
+  const std::string why = "collector answered " + std::to_string(code) + ": " +
+                          error_text(response->body);
+  if (code == 408 || code == 429 || code >= 500) {
+    retry_later(why, response->retry_after_s);
+    return;
+  }
+  if (code == 401 || code == 403) {
+    // The batch is fine; the token is not. Wait (with backoff) for a new
+    // token file; the records stay queued.
+    retry_later(why + " (check token_file " + options_.token_file + ")", -1);
+    return;
+  }
+  if (code == 413 && batch.records.size() > 1) {
+    limit_ = std::max<size_t>(1, batch.records.size() / 2);
+    log_.warn("ship", why + "; sending batches of at most " + std::to_string(limit_) + " records");
+    net_post_send();
+    return;
+  }
+  if (auto s = quarantine(batch, code, why); !s) {
+    retry_later("cannot quarantine a refused batch: " + s.error().message, -1);
+    return;
+  }
+  net_post_send();
+}
+
+Status Shipper::apply_success(const OutgoingBatch& batch, const HttpResponse& response) {
+  // Records the collector rejected (by index) are quarantined with the reason.
+  std::vector<QuarantineEntry> rejected;
+  std::vector<bool> is_rejected(batch.records.size(), false);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  simdjson::dom::array list;
+  if (!parser.parse(response.body).get(doc) && !doc["rejections"].get_array().get(list)) {
+    for (simdjson::dom::element e : list) {
+      int64_t index = -1;
+      std::string_view reason;
+      if (e["index"].get_int64().get(index) || index < 0 ||
+          static_cast<size_t>(index) >= batch.records.size())
+        continue;
+      if (e["reason"].get_string().get(reason)) reason = "rejected";
+      const auto i = static_cast<size_t>(index);
+      is_rejected[i] = true;
+      rejected.push_back({batch.local_ids[i], batch.records[i].revision,
+                          batch.records[i].record_uid, batch.header.batch_id, 0,
+                          std::string(reason), 0});
+    }
+  }
+  std::vector<std::pair<int64_t, int64_t>> shipped;
+  for (size_t i = 0; i < batch.records.size(); ++i)
+    if (!is_rejected[i]) shipped.emplace_back(batch.local_ids[i], batch.records[i].revision);
+  if (auto s = store_.begin(); !s) return s;
+  Status s = store_.mark_shipped(shipped);
+  if (s && !rejected.empty()) s = store_.quarantine(rejected);
+  if (!s) {
+    store_.rollback();
+    return s;
+  }
+  if (auto c = store_.commit(); !c) return c;
+  if (!rejected.empty()) {
+    status_.records_quarantined += static_cast<int64_t>(rejected.size());
+    log_.error("ship", "the collector rejected " + std::to_string(rejected.size()) +
+                           " records of batch " + batch.header.batch_id + " (first: " +
+                           rejected.front().reason + "); they are quarantined");
+  }
+  return {};
+}
+
+Status Shipper::quarantine(const OutgoingBatch& batch, int status, const std::string& reason) {
+  std::vector<QuarantineEntry> entries;
+  for (size_t i = 0; i < batch.records.size(); ++i)
+    entries.push_back({batch.local_ids[i], batch.records[i].revision, batch.records[i].record_uid,
+                       batch.header.batch_id, status, reason, 0});
+  if (auto s = store_.begin(); !s) return s;
+  if (auto s = store_.quarantine(entries); !s) {
+    store_.rollback();
+    return s;
+  }
+  if (auto s = store_.commit(); !s) return s;
+  status_.records_quarantined += static_cast<int64_t>(entries.size());
+  status_.last_error = reason;
+  status_.last_error_ms = now_utc_ms();
+  log_.error("ship", "batch " + batch.header.batch_id + " (" +
+                         std::to_string(batch.records.size()) + " records) quarantined: " + reason +
+                         "; 'codepulse-tracker queue quarantine' lists them, 'queue release' "
+                         "sends them again");
+  changed();
+  return {};
+}
+
+void Shipper::retry_later(const std::string& why, int64_t retry_after_s) {
+  ++status_.failures;
+  const int shift = static_cast<int>(std::min<int64_t>(status_.failures - 1, 30));
+  const int64_t ceiling =
+      std::min(options_.backoff_max_ms, options_.backoff_first_ms << std::min(shift, 20));
+  std::uniform_int_distribution<int64_t> jitter(0, std::max<int64_t>(ceiling, 1));
+  int64_t delay = jitter(rng_);
+  if (retry_after_s >= 0)
+    delay = std::min(options_.backoff_max_ms, std::max(delay, retry_after_s * 1000));
+  delay = std::max<int64_t>(delay, 50);
+  status_.last_error = why;
+  status_.last_error_ms = now_utc_ms();
+  status_.next_attempt_ms = status_.last_error_ms + delay;
+  log_.warn("ship", why + "; attempt " + std::to_string(status_.failures) + ", retrying in " +
+                        std::to_string(delay) + " ms (records stay queued)");
+  changed();
+  if (flushing_ && on_drained_) {
+    flushing_ = false;
+    on_drained_(why);
+  }
+  backing_off_ = true;
+  backoff_.expires_after(std::chrono::milliseconds(delay));
+  backoff_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    backing_off_ = false;
+    send();
+  });
+}
+
+}  // namespace codepulse::tracker

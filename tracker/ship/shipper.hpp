@@ -1,0 +1,89 @@
+// ship: sends the queue to the collector. The oldest unshipped records go in
+// batches (at most batch_max_records, or whatever is queued once the oldest
+// waited batch_max_age); a record is marked shipped only after the
+// collector's 2xx. Network errors, 5xx, 408 and 429 are retried forever with
+// exponential backoff and full jitter (capped); a 401/403 waits the same way
+// for a better token; 413 halves the batch; any other 4xx quarantines the
+// batch (kept, logged, shown in `status`, released by `queue release`).
+// Runs on the daemon's io_context, between rounds, never beside one.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+
+#include "tracker/daemon/logger.hpp"
+#include "tracker/queue/local_store.hpp"
+#include "tracker/ship/batch_builder.hpp"
+#include "tracker/ship/https_client.hpp"
+#include "tracker/ship/ship_status.hpp"
+
+namespace codepulse::tracker {
+
+struct ShipOptions {
+  CollectorEndpoint endpoint;
+  ClientTls tls;
+  std::string token_file;
+  size_t batch_max_records = 5000;
+  int64_t batch_max_age_ms = 1000;
+  int64_t backoff_first_ms = 1000;
+  int64_t backoff_max_ms = 300'000;
+  int64_t timeout_ms = 30'000;
+};
+
+
+class Shipper {
+ public:
+  Shipper(boost::asio::io_context& io, LocalStore& store, ShipOptions options, Logger& log);
+  ~Shipper();
+  Shipper(const Shipper&) = delete;
+  Shipper& operator=(const Shipper&) = delete;
+
+  // Checks the token file and CA file; ships what is queued.
+  Status start();
+  // After a round stored `count` new or changed records.
+  void records_queued(int64_t count);
+  // Ships now: skips the age wait and any backoff wait.
+  void ship_now();
+  void stop();
+
+  const ShipStatus& status() const { return status_; }
+  bool busy() const { return in_flight_; }
+  // Called after every batch outcome (the daemon rewrites its status file).
+  void set_on_change(std::function<void()> f) { on_change_ = std::move(f); }
+  // Called once the queue is empty after ship_now (flush waits for it), with
+  // the last error when shipping stopped on one.
+  void set_on_drained(std::function<void(const std::string& error)> f) {
+    on_drained_ = std::move(f);
+  }
+
+ private:
+  void send();
+  void net_post_send();  // send() from the io_context, not from this stack
+  void on_response(OutgoingBatch batch, Result<HttpResponse> response);
+  void retry_later(const std::string& why, int64_t retry_after_s);
+  Status quarantine(const OutgoingBatch& batch, int status, const std::string& reason);
+  Status apply_success(const OutgoingBatch& batch, const HttpResponse& response);
+  void changed();
+
+  boost::asio::io_context& io_;
+  LocalStore& store_;
+  ShipOptions options_;
+  Logger& log_;
+  std::unique_ptr<HttpsClient> client_;
+  boost::asio::steady_timer linger_, backoff_;
+  std::mt19937_64 rng_;
+  ShipStatus status_;
+  size_t limit_;
+  int64_t pending_ = 0;  // records queued since the last fetch
+  bool in_flight_ = false, lingering_ = false, backing_off_ = false, flushing_ = false;
+  bool stopped_ = false;
+  std::function<void()> on_change_;
+  std::function<void(const std::string&)> on_drained_;
+};
+
+}  // namespace codepulse::tracker
