@@ -14,42 +14,11 @@ namespace bench = codepulse::bench;
 
 namespace {
 
-struct Row {
-  int64_t requests = 0, input = 0, output = 0, cache_create = 0, cache_read = 0;
-  std::string cost_cents;
-};
-
-std::map<std::string, Row> report_rows(const std::string& state) {
+std::map<std::string, DayModelRow> report_rows(const std::string& state) {
   auto r = run(
       {tracker_bin(), "report", "--state", state, "--group-by", "date,model", "--format", "csv"});
   REQUIRE(r.exit_code == 0);
-  std::map<std::string, Row> rows;
-  size_t pos = r.out.find('\n') + 1;  // header
-  while (pos < r.out.size()) {
-    const size_t end = r.out.find('\n', pos);
-    std::string line = r.out.substr(pos, end - pos);
-    pos = end + 1;
-    std::vector<std::string> f;
-    size_t a = 0;
-    while (true) {
-      const size_t c = line.find(',', a);
-      f.push_back(line.substr(a, c == std::string::npos ? std::string::npos : c - a));
-      if (c == std::string::npos) break;
-      a = c + 1;
-    }
-    REQUIRE(f.size() == 9);
-    Row row;
-    row.input = std::stoll(f[2]);
-    row.output = std::stoll(f[3]);
-    row.cache_create = std::stoll(f[4]);
-    row.cache_read = std::stoll(f[5]);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f", std::stod(f[7]));
-    row.cost_cents = buf;
-    row.requests = std::stoll(f[8]);
-    rows[f[0] + "|" + f[1]] = row;
-  }
-  return rows;
+  return parse_day_model_csv(r.out);
 }
 
 }  // namespace
@@ -70,7 +39,7 @@ TEST_CASE("a generated corpus totals exactly its truth per day and model", "[cor
   for (const auto& [key, want] : truth.by_day_model) {
     INFO(key);
     REQUIRE(rows.count(key) == 1);
-    const Row& got = rows.at(key);
+    const DayModelRow& got = rows.at(key);
     CHECK(got.requests == want.requests);
     CHECK(got.input == want.input);
     CHECK(got.output == want.output);
@@ -105,7 +74,7 @@ TEST_CASE("a generated corpus equals ccusage per day and model, cost to the cent
   simdjson::padded_string json(cc.out);
   simdjson::dom::element root;
   REQUIRE_FALSE(parser.parse(json).get(root));
-  std::map<std::string, Row> expected;
+  std::map<std::string, DayModelRow> expected;
   simdjson::dom::array days;
   REQUIRE_FALSE(root["daily"].get_array().get(days));
   for (auto day : days) {
@@ -116,7 +85,7 @@ TEST_CASE("a generated corpus equals ccusage per day and model, cost to the cent
     for (auto m : models) {
       std::string_view name;
       REQUIRE_FALSE(m["modelName"].get_string().get(name));
-      Row& r = expected[std::string(date) + "|" + std::string(name)];
+      DayModelRow& r = expected[std::string(date) + "|" + std::string(name)];
       REQUIRE_FALSE(m["inputTokens"].get_int64().get(r.input));
       REQUIRE_FALSE(m["outputTokens"].get_int64().get(r.output));
       REQUIRE_FALSE(m["cacheCreationTokens"].get_int64().get(r.cache_create));
@@ -136,7 +105,7 @@ TEST_CASE("a generated corpus equals ccusage per day and model, cost to the cent
   for (const auto& [key, want] : expected) {
     INFO(key);
     REQUIRE(rows.count(key) == 1);
-    const Row& got = rows.at(key);
+    const DayModelRow& got = rows.at(key);
     CHECK(got.input == want.input);
     CHECK(got.output == want.output);
     CHECK(got.cache_create == want.cache_create);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -220,6 +221,36 @@ std::optional<std::string> ccusage_bin() {
   for (const auto& c : candidates)
     if (::access(c.c_str(), X_OK) == 0) return c;
   return std::nullopt;
+}
+
+std::map<std::string, DayModelRow> parse_day_model_csv(const std::string& csv) {
+  std::map<std::string, DayModelRow> rows;
+  size_t pos = csv.find('\n') + 1;  // header
+  while (pos < csv.size()) {
+    const size_t end = csv.find('\n', pos);
+    const std::string line = csv.substr(pos, end - pos);
+    pos = end == std::string::npos ? csv.size() : end + 1;
+    std::vector<std::string> f;
+    size_t a = 0;
+    while (true) {
+      const size_t c = line.find(',', a);
+      f.push_back(line.substr(a, c == std::string::npos ? std::string::npos : c - a));
+      if (c == std::string::npos) break;
+      a = c + 1;
+    }
+    if (f.size() != 9) throw std::runtime_error("unexpected report line: " + line);
+    DayModelRow row;
+    row.input = std::stoll(f[2]);
+    row.output = std::stoll(f[3]);
+    row.cache_create = std::stoll(f[4]);
+    row.cache_read = std::stoll(f[5]);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", std::stod(f[7]));
+    row.cost_cents = buf;
+    row.requests = std::stoll(f[8]);
+    rows[f[0] + "|" + f[1]] = row;
+  }
+  return rows;
 }
 
 }  // namespace codepulse::test

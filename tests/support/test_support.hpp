@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,6 +60,14 @@ class Process {
   int status_ = -1;
   std::string err_path_;
 };
+
+// A row of `report --group-by date,model --format csv` (either program).
+struct DayModelRow {
+  int64_t requests = 0, input = 0, output = 0, cache_create = 0, cache_read = 0;
+  std::string cost_cents;  // "12.34"
+};
+// Keyed "YYYY-MM-DD|model"; throws on a malformed report.
+std::map<std::string, DayModelRow> parse_day_model_csv(const std::string& csv);
 
 // Polls `check` every 20 ms until it holds or timeout_ms passes.
 bool eventually(int timeout_ms, const std::function<bool()>& check);

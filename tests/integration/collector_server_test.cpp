@@ -1,0 +1,320 @@
+// The collector's HTTPS server, as a real process on 127.0.0.1 with a CA and
+// certificate the test makes: ingest, idempotency, authentication, limits,
+// bad and slow clients, and graceful shutdown.
+#include <simdjson.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <csignal>
+#include <thread>
+
+#include "common/zstd_codec.hpp"
+#include "proto/wire_batch.hpp"
+#include "tests/support/collector_fixture.hpp"
+#include "tests/support/tls_peer.hpp"
+
+using namespace codepulse;
+using namespace codepulse::test;
+
+namespace {
+
+proto::WireRecord record(const std::string& uid, int64_t revision = 1, int64_t input = 100) {
+  proto::WireRecord w;
+  w.record_uid = uid;
+  w.revision = revision;
+  UsageRecord& r = w.usage;
+  r.message_id = "msg_" + uid;
+  r.request_id = "req_" + uid;
+  r.timestamp_ms = 1'767'225'600'000;  // 2026-01-01
+  r.session_id = "session-1";
+  r.model = "claude-opus-4-6";
+  r.input = input;
+  r.output = 20;
+  r.cache_read = 1000;
+  r.cost_nanos = 123'000;
+  r.author = "someone.else@example.org";  // the server must ignore this
+  r.repo = "github.com/acme/api";
+  return w;
+}
+
+proto::BatchHeader header(const std::string& batch_id, size_t n) {
+  proto::BatchHeader h;
+  h.tracker_version = "0.1.0";
+  h.device_id = "device-1";
+  h.author = "someone.else@example.org";
+  h.batch_id = batch_id;
+  h.record_count = static_cast<int64_t>(n);
+  h.created_ms = 1'767'225'600'000;
+  return h;
+}
+
+std::string batch_body(const std::string& batch_id, const std::vector<proto::WireRecord>& records) {
+  auto b = proto::encode(header(batch_id, records.size()), records);
+  REQUIRE(b);
+  return *b;
+}
+
+struct Reply {
+  int status = 0;
+  std::string body;
+};
+
+Reply post(CollectorFixture& c, const std::string& token, const std::string& body,
+           std::vector<std::string> headers = {}) {
+  TlsClient client(c.port(), c.ca());
+  headers.push_back("Authorization: Bearer " + token);
+  headers.push_back("Content-Encoding: zstd");
+  REQUIRE(client.send(http_request("POST", "/v1/batches", headers, body)));
+  const std::string res = client.read_response(15000);
+  return {status_of(res), body_of(res)};
+}
+
+int64_t json_int(const std::string& body, const char* key) {
+  simdjson::dom::parser p;
+  simdjson::dom::element doc;
+  int64_t v = -1;
+  if (p.parse(body).get(doc) || doc[key].get_int64().get(v)) return -1;
+  return v;
+}
+
+Reply get(CollectorFixture& c, const std::string& target) {
+  TlsClient client(c.port(), c.ca());
+  REQUIRE(client.send(http_request("GET", target, {}, "")));
+  const std::string res = client.read_response(10000);
+  return {status_of(res), body_of(res)};
+}
+
+}  // namespace
+
+TEST_CASE("the collector stores a batch once, however often it is sent", "[collector][server]") {
+  TempDir dir;
+  CollectorFixture c(dir.path());
+  const std::string token = c.token_of(c.token_file("dev@example.org"));
+  c.start();
+
+  auto first = post(c, token, batch_body("b1", {record("u1"), record("u2"), record("u3")}));
+  REQUIRE(first.status == 200);
+  CHECK(json_int(first.body, "records_new") == 3);
+  CHECK(first.body.find("\"duplicate_batch\":false") != std::string::npos);
+
+  // The same batch again: the stored outcome, nothing new.
+  auto again = post(c, token, batch_body("b1", {record("u1"), record("u2"), record("u3")}));
+  REQUIRE(again.status == 200);
+  CHECK(again.body.find("\"duplicate_batch\":true") != std::string::npos);
+  CHECK(c.record_count() == 3);
+
+  // The same records in another batch: duplicates; a higher revision replaces.
+  auto mixed = post(c, token, batch_body("b2", {record("u1"), record("u2", 2, 500), record("u4")}));
+  REQUIRE(mixed.status == 200);
+  CHECK(json_int(mixed.body, "duplicates") == 1);
+  CHECK(json_int(mixed.body, "replaced") == 1);
+  CHECK(json_int(mixed.body, "records_new") == 1);
+  CHECK(c.record_count() == 4);
+  const std::string report = c.report_json("author");
+  // 100 (u1) + 500 (u2 r2) + 100 (u3) + 100 (u4); the author is the token's.
+  CHECK(report.find("\"input\":800") != std::string::npos);
+  CHECK(report.find("dev@example.org") != std::string::npos);
+  CHECK(report.find("someone.else@example.org") == std::string::npos);
+
+  // The Idempotency-Key header must match the batch id.
+  auto wrong_key = post(c, token, batch_body("b3", {record("u5")}), {"Idempotency-Key: other"});
+  CHECK(wrong_key.status == 400);
+
+  auto metrics = get(c, "/metrics");
+  REQUIRE(metrics.status == 200);
+  CHECK(metrics.body.find("codepulse_records_total{outcome=\"new\"} 4") != std::string::npos);
+  CHECK(metrics.body.find("codepulse_batches_total{outcome=\"duplicate_batch\"} 1") !=
+        std::string::npos);
+  CHECK(metrics.body.find("codepulse_batch_duration_seconds_count 3") != std::string::npos);
+  CHECK(metrics.body.find("codepulse_store_records 4") != std::string::npos);
+  auto health = get(c, "/healthz");
+  CHECK(health.status == 200);
+  CHECK(health.body.find("\"records\":4") != std::string::npos);
+  c.stop();
+}
+
+TEST_CASE("the collector refuses wrong, revoked and viewer tokens and stores nothing",
+          "[collector][server][auth]") {
+  TempDir dir;
+  CollectorFixture c(dir.path());
+  const std::string good = c.token_of(c.token_file("dev@example.org"));
+  const std::string viewer = c.token_of(c.token_file("boss@example.org", "viewer"));
+  const std::string revoked = c.token_of(c.token_file("gone@example.org"));
+  REQUIRE(run({collector_bin(), "token", "revoke", "--db", c.db(), "--id", "3"}).exit_code == 0);
+  c.start();
+  const std::string body = batch_body("b1", {record("u1")});
+  CHECK(post(c, "cpt_not-a-real-token", body).status == 401);
+  CHECK(post(c, revoked, body).status == 401);
+  CHECK(post(c, viewer, body).status == 403);
+  {
+    TlsClient client(c.port(), c.ca());
+    REQUIRE(client.send(http_request("POST", "/v1/batches", {"Content-Encoding: zstd"}, body)));
+    const std::string res = client.read_response(10000);
+    CHECK(status_of(res) == 401);
+    CHECK(res.find("WWW-Authenticate: Bearer") != std::string::npos);
+  }
+  CHECK(c.record_count() == 0);
+  CHECK(post(c, good, body).status == 200);
+  CHECK(c.record_count() == 1);
+  c.stop();
+}
+
+TEST_CASE("bad batches get clear errors and lose nothing", "[collector][server][faults]") {
+  TempDir dir;
+  CollectorFixture c(dir.path());
+  const std::string token = c.token_of(c.token_file("dev@example.org"));
+  c.start({"--max-decompressed-bytes", "1MiB", "--max-body-bytes", "4MiB"});
+  const std::string good = batch_body("b1", {record("u1"), record("u2")});
+
+  SECTION("truncated and corrupt zstd") {
+    auto truncated = post(c, token, good.substr(0, good.size() / 2));
+    CHECK(truncated.status == 400);
+    CHECK(truncated.body.find("zstd") != std::string::npos);
+    std::string corrupt = good;
+    for (size_t i = 8; i < corrupt.size(); i += 7)
+      corrupt[i] = static_cast<char>(corrupt[i] ^ 0x5a);
+    CHECK(post(c, token, corrupt).status == 400);
+    CHECK(post(c, token, "this is not zstd at all").status == 400);
+  }
+  SECTION("a zstd bomb is refused at the decompressed-size limit") {
+    auto bomb = zstd_compress(std::string(64u << 20, '\0'), 19);  // 64 MiB of zeros
+    REQUIRE(bomb);
+    REQUIRE(bomb->size() < 100'000);
+    auto r = post(c, token, *bomb);
+    CHECK(r.status == 413);
+    CHECK(r.body.find("limit") != std::string::npos);
+  }
+  SECTION("a 1 GiB body is refused from its header, without reading it") {
+    TlsClient client(c.port(), c.ca());
+    REQUIRE(client.send("POST /v1/batches HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " +
+                        token + "\r\nContent-Encoding: zstd\r\nContent-Length: 1073741824\r\n\r\n" +
+                        std::string(65536, 'x')));
+    const auto started = std::chrono::steady_clock::now();
+    const std::string res = client.read_response(10000);
+    CHECK(status_of(res) == 413);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+  }
+  SECTION("records with absurd fields are rejected alone, with reasons") {
+    auto future = record("u3");
+    future.usage.timestamp_ms = 4'102'444'800'000;  // 2100
+    auto bad_model = record("u4");
+    bad_model.usage.model = "claude<script>";
+    auto huge = record("u5", 1, 5'000'000'000);
+    auto r = post(c, token, batch_body("b9", {record("u1"), future, bad_model, huge}));
+    REQUIRE(r.status == 200);
+    CHECK(json_int(r.body, "records_new") == 1);
+    CHECK(json_int(r.body, "rejected") == 3);
+    CHECK(r.body.find("field 'timestamp'") != std::string::npos);
+    CHECK(r.body.find("field 'model'") != std::string::npos);
+    CHECK(r.body.find("field 'input_tokens'") != std::string::npos);
+  }
+  // After every fault the good batch is stored exactly once.
+  CHECK(post(c, token, good).status == 200);
+  CHECK(post(c, token, good).status == 200);
+  CHECK(c.record_count() == 2);
+  c.stop();
+}
+
+TEST_CASE("garbage and slow clients do not stop the collector serving others",
+          "[collector][server][faults]") {
+  TempDir dir;
+  CollectorFixture c(dir.path());
+  const std::string token = c.token_of(c.token_file("dev@example.org"));
+  c.start({"--header-timeout", "1s", "--body-timeout", "2s"});
+
+  // Plain bytes on the TLS port.
+  const int raw = connect_tcp(c.port());
+  const std::string junk = "GET / HTTP/1.1\r\n\r\n\x01\x02garbage";
+  CHECK(::send(raw, junk.data(), junk.size(), MSG_NOSIGNAL) > 0);
+  // HTTP garbage inside TLS: a 400 and a closed connection.
+  TlsClient garbage(c.port(), c.ca());
+  REQUIRE(garbage.send("\x16\x03 this is not HTTP\r\n\r\n"));
+  const std::string garbage_reply = garbage.read_response(5000);
+  CHECK(status_of(garbage_reply) == 400);
+
+  // Slowloris: connections that never finish their header, or their body.
+  std::vector<std::unique_ptr<TlsClient>> slow;
+  for (int i = 0; i < 20; ++i) {
+    slow.push_back(std::make_unique<TlsClient>(c.port(), c.ca()));
+    REQUIRE(slow.back()->send("POST /v1/batches HTTP/1.1\r\nHost: local"));
+  }
+  TlsClient slow_body(c.port(), c.ca());
+  REQUIRE(slow_body.send("POST /v1/batches HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " +
+                         token + "\r\nContent-Encoding: zstd\r\nContent-Length: 5000\r\n\r\nab"));
+  // Meanwhile a real tracker is served at once.
+  auto ok = post(c, token, batch_body("b1", {record("u1")}));
+  CHECK(ok.status == 200);
+  // And the slow ones are cut off by the timeouts.
+  for (auto& s : slow)
+    CHECK(s->closed_within(5000));
+  CHECK(slow_body.closed_within(6000));
+  ::close(raw);
+  CHECK(post(c, token, batch_body("b2", {record("u2")})).status == 200);
+  CHECK(c.record_count() == 2);
+  c.stop();
+}
+
+TEST_CASE("a token over its rate limit gets 429 with Retry-After", "[collector][server]") {
+  TempDir dir;
+  CollectorFixture c(dir.path());
+  const std::string token = c.token_of(c.token_file("dev@example.org"));
+  c.start({"--rate-limit", "1", "--rate-burst", "2"});
+  CHECK(post(c, token, batch_body("b1", {record("u1")})).status == 200);
+  CHECK(post(c, token, batch_body("b2", {record("u2")})).status == 200);
+  TlsClient client(c.port(), c.ca());
+  REQUIRE(client.send(http_request(
+      "POST", "/v1/batches", {"Authorization: Bearer " + token, "Content-Encoding: zstd"},
+      batch_body("b3", {record("u3")}))));
+  const std::string res = client.read_response(10000);
+  CHECK(status_of(res) == 429);
+  CHECK(res.find("Retry-After: ") != std::string::npos);
+  CHECK(c.record_count() == 2);
+  c.stop();
+}
+
+TEST_CASE("SIGTERM finishes the batch in flight, then the collector exits",
+          "[collector][server][shutdown]") {
+  TempDir dir;
+  CollectorFixture c(dir.path());
+  const std::string token = c.token_of(c.token_file("dev@example.org"));
+  c.start();
+  const std::string body = batch_body("b1", {record("u1"), record("u2")});
+  TlsClient client(c.port(), c.ca());
+  const std::string request = http_request(
+      "POST", "/v1/batches", {"Authorization: Bearer " + token, "Content-Encoding: zstd"}, body);
+  // Header and half the body, then SIGTERM, then the rest.
+  REQUIRE(client.send(request.substr(0, request.size() - body.size() / 2)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  c.process().signal(SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // No new connections are accepted while it drains.
+  CHECK_THROWS(TlsClient(c.port(), c.ca()));
+  REQUIRE(client.send(request.substr(request.size() - body.size() / 2)));
+  const std::string res = client.read_response(10000);
+  CHECK(status_of(res) == 200);
+  CHECK(c.process().wait(10000) == 0);
+  CHECK(c.process().err().find("stopped") != std::string::npos);
+  CHECK(c.record_count() == 2);
+}
+
+TEST_CASE("serve refuses bad settings with clear errors", "[collector][server][cli]") {
+  TempDir dir;
+  CollectorFixture c(dir.path());
+  auto no_cert = run({collector_bin(), "serve", "--db", c.db()});
+  CHECK(no_cert.exit_code == 2);
+  CHECK(no_cert.err.find("--tls-cert") != std::string::npos);
+  auto bad_key = run({collector_bin(), "serve", "--db", c.db(), "--tls-cert", c.cert(),
+                      "--tls-key", c.ca(), "--listen", "127.0.0.1:0"});
+  CHECK(bad_key.exit_code == 1);
+  CHECK(bad_key.err.find("private key") != std::string::npos);
+  auto bad_listen = run({collector_bin(), "serve", "--db", c.db(), "--tls-cert", c.cert(),
+                         "--tls-key", c.key(), "--listen", "nowhere"});
+  CHECK(bad_listen.exit_code == 1);
+  CHECK(bad_listen.err.find("HOST:PORT") != std::string::npos);
+  write_file(dir / "serve.toml", "listen = \"127.0.0.1:0\"\nrate_limt = 5\n");
+  auto typo = run({collector_bin(), "serve", "--config", dir / "serve.toml", "--print-config"});
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.err.find("did you mean 'rate_limit'") != std::string::npos);
+}

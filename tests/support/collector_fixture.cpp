@@ -1,0 +1,108 @@
+#include "tests/support/collector_fixture.hpp"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <csignal>
+#include <regex>
+#include <stdexcept>
+
+#include "common/tls/pki.hpp"
+
+namespace codepulse::test {
+
+std::string collector_bin() {
+  return CODEPULSE_COLLECTOR_BIN;
+}
+
+CollectorFixture::CollectorFixture(const std::string& dir) : dir_(dir), db_(dir + "/collector.db") {
+  make_dirs(dir);
+  tls::CertificateRequest req;
+  req.common_name = "localhost";
+  req.dns_names = {"localhost"};
+  req.ip_addresses = {"127.0.0.1"};
+  if (auto s = tls::write_test_pki(dir + "/pki", req, true); !s)
+    throw std::runtime_error(s.error().message);
+}
+
+CollectorFixture::~CollectorFixture() {
+  if (process_ && process_->running()) process_->signal(SIGKILL);
+}
+
+void CollectorFixture::start(const std::vector<std::string>& extra_args, int port) {
+  std::vector<std::string> argv = {collector_bin(), "serve",   "--listen",
+                                   "127.0.0.1:" + std::to_string(port),
+                                   "--db",          db_,       "--tls-cert",
+                                   cert(),          "--tls-key", key()};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  process_ = std::make_unique<Process>(argv, std::vector<std::string>{},
+                                       dir_ + "/serve-" + std::to_string(++starts_));
+  const std::regex listening("listening on https://127\\.0\\.0\\.1:([0-9]+)");
+  std::smatch m;
+  const bool up = eventually(15000, [&] {
+    const std::string err = process_->err();
+    return std::regex_search(err, m, listening) || !process_->running();
+  });
+  const std::string err = process_->err();
+  if (!up || !std::regex_search(err, m, listening))
+    throw std::runtime_error("the collector did not start: " + err);
+  port_ = std::stoi(m[1].str());
+}
+
+void CollectorFixture::stop() {
+  if (!process_) return;
+  process_->signal(SIGTERM);
+  const int code = process_->wait(20000);
+  if (code != 0)
+    throw std::runtime_error("the collector exited with " + std::to_string(code) + ": " +
+                             process_->err());
+}
+
+void CollectorFixture::kill_hard() {
+  if (!process_) return;
+  process_->signal(SIGKILL);
+  process_->wait(10000);
+}
+
+std::string CollectorFixture::token_file(const std::string& author, const std::string& role) {
+  auto r = run({collector_bin(), "token", "create", "--db", db_, "--author", author, "--role", role});
+  if (r.exit_code != 0) throw std::runtime_error("token create failed: " + r.err);
+  std::string out = r.out;
+  while (!out.empty() && out.back() == '\n')
+    out.pop_back();
+  const std::string token = out.substr(out.rfind('\n') + 1);
+  const std::string path = dir_ + "/token-" + std::to_string(++tokens_);
+  write_file(path, token + "\n");
+  ::chmod(path.c_str(), 0600);
+  return path;
+}
+
+std::string CollectorFixture::token_of(const std::string& file) const {
+  std::string t = read_file(file);
+  while (!t.empty() && (t.back() == '\n' || t.back() == '\r'))
+    t.pop_back();
+  return t;
+}
+
+std::string CollectorFixture::report_json(const std::string& group_by) const {
+  auto r = run({collector_bin(), "report", "--db", db_, "--group-by", group_by, "--format", "json"});
+  if (r.exit_code != 0) throw std::runtime_error("collector report failed: " + r.err);
+  return r.out;
+}
+
+int64_t CollectorFixture::record_count() const {
+  sqlite3* db = nullptr;
+  int64_t n = -1;
+  if (sqlite3_open_v2(db_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM usage_records", -1, &st, nullptr) ==
+            SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+      n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return n;
+}
+
+}  // namespace codepulse::test

@@ -1,0 +1,50 @@
+// A real codepulse-collector for tests: its own CA and server certificate
+// (made with common/tls/pki), a SQLite database, and `serve` on a free port
+// of 127.0.0.1, started as a child process.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/support/test_support.hpp"
+
+namespace codepulse::test {
+
+std::string collector_bin();
+
+class CollectorFixture {
+ public:
+  // Makes <dir>/pki (ca.pem, server.pem for localhost and 127.0.0.1).
+  explicit CollectorFixture(const std::string& dir);
+  ~CollectorFixture();
+
+  // Starts `serve`; port 0 = a free one. Waits until it listens.
+  void start(const std::vector<std::string>& extra_args = {}, int port = 0);
+  void stop();         // SIGTERM and wait: returns after a clean exit
+  void kill_hard();    // SIGKILL
+  int port() const { return port_; }
+  std::string url() const { return "https://localhost:" + std::to_string(port_); }
+  Process& process() { return *process_; }
+
+  // A new token (created through the CLI) written to a 0600 file; returns the file.
+  std::string token_file(const std::string& author, const std::string& role = "tracker");
+  std::string token_of(const std::string& file) const;
+
+  const std::string& db() const { return db_; }
+  std::string ca() const { return dir_ + "/pki/ca.pem"; }
+  std::string cert() const { return dir_ + "/pki/server.pem"; }
+  std::string key() const { return dir_ + "/pki/server-key.pem"; }
+  // `codepulse-collector report --db ... --format json` output.
+  std::string report_json(const std::string& group_by = "date,model") const;
+  int64_t record_count() const;
+
+ private:
+  std::string dir_, db_;
+  int port_ = 0;
+  int tokens_ = 0;
+  int starts_ = 0;
+  std::unique_ptr<Process> process_;
+};
+
+}  // namespace codepulse::test

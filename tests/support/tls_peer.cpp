@@ -1,0 +1,219 @@
+#include "tests/support/tls_peer.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+
+namespace codepulse::test {
+namespace {
+
+SSL* as_ssl(void* p) {
+  return static_cast<SSL*>(p);
+}
+SSL_CTX* as_ctx(void* p) {
+  return static_cast<SSL_CTX*>(p);
+}
+
+std::string ssl_error() {
+  char buf[256] = "";
+  ERR_error_string_n(ERR_get_error(), buf, sizeof buf);
+  ERR_clear_error();
+  return buf;
+}
+
+bool readable(int fd, int timeout_ms) {
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, timeout_ms) > 0;
+}
+
+size_t content_length(const std::string& head) {
+  std::string lower;
+  for (char c : head)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  const auto at = lower.find("content-length:");
+  if (at == std::string::npos) return 0;
+  return static_cast<size_t>(std::stoull(head.substr(at + 15)));
+}
+
+}  // namespace
+
+int connect_tcp(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    if (fd >= 0) ::close(fd);
+    throw std::runtime_error("cannot connect to 127.0.0.1:" + std::to_string(port));
+  }
+  return fd;
+}
+
+TlsClient::TlsClient(int port, const std::string& ca_file, const std::string& host) {
+  fd_ = connect_tcp(port);
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  ctx_ = ctx;
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+  if (SSL_CTX_load_verify_locations(ctx, ca_file.c_str(), nullptr) != 1)
+    throw std::runtime_error("cannot load " + ca_file);
+  SSL* ssl = SSL_new(ctx);
+  ssl_ = ssl;
+  X509_VERIFY_PARAM_set1_host(SSL_get0_param(ssl), host.c_str(), 0);
+  SSL_set_fd(ssl, fd_);
+  if (SSL_connect(ssl) != 1) {
+    const long v = SSL_get_verify_result(ssl);
+    throw std::runtime_error("TLS handshake failed: " + ssl_error() + " / " +
+                             X509_verify_cert_error_string(v));
+  }
+}
+
+TlsClient::~TlsClient() {
+  if (ssl_) SSL_free(as_ssl(ssl_));
+  if (ctx_) SSL_CTX_free(as_ctx(ctx_));
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool TlsClient::send(const std::string& bytes) {
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const int n = SSL_write(as_ssl(ssl_), bytes.data() + done,
+                            static_cast<int>(std::min<size_t>(bytes.size() - done, 1 << 20)));
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+std::string TlsClient::read_response(int timeout_ms) {
+  std::string data;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  char buf[16384];
+  while (true) {
+    const auto head_end = data.find("\r\n\r\n");
+    if (head_end != std::string::npos &&
+        data.size() >= head_end + 4 + content_length(data.substr(0, head_end)))
+      return data;
+    if (SSL_pending(as_ssl(ssl_)) == 0) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            deadline - std::chrono::steady_clock::now())
+                            .count();
+      if (left <= 0 || !readable(fd_, static_cast<int>(left))) return data;
+    }
+    const int n = SSL_read(as_ssl(ssl_), buf, sizeof buf);
+    if (n <= 0) return data;
+    data.append(buf, static_cast<size_t>(n));
+  }
+}
+
+bool TlsClient::closed_within(int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  char buf[4096];
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          deadline - std::chrono::steady_clock::now())
+                          .count();
+    if (left <= 0) return false;
+    if (!readable(fd_, static_cast<int>(left))) return false;
+    if (SSL_read(as_ssl(ssl_), buf, sizeof buf) <= 0) return true;
+  }
+}
+
+std::string http_request(const std::string& method, const std::string& target,
+                         const std::vector<std::string>& headers, const std::string& body) {
+  std::string r = method + " " + target + " HTTP/1.1\r\nHost: localhost\r\n";
+  for (const auto& h : headers)
+    r += h + "\r\n";
+  r += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  return r;
+}
+
+int status_of(const std::string& response) {
+  if (response.size() < 12 || response.compare(0, 5, "HTTP/") != 0) return 0;
+  return std::atoi(response.c_str() + 9);
+}
+
+std::string body_of(const std::string& response) {
+  const auto at = response.find("\r\n\r\n");
+  return at == std::string::npos ? "" : response.substr(at + 4);
+}
+
+CaptureServer::CaptureServer(const std::string& cert_file, const std::string& key_file) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  ctx_ = ctx;
+  if (SSL_CTX_use_certificate_chain_file(ctx, cert_file.c_str()) != 1 ||
+      SSL_CTX_use_PrivateKey_file(ctx, key_file.c_str(), SSL_FILETYPE_PEM) != 1)
+    throw std::runtime_error("capture server: cannot load the certificate");
+  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      ::listen(listen_fd_, 16) != 0 ||
+      ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+    throw std::runtime_error("capture server: cannot listen");
+  port_ = ntohs(a.sin_port);
+  thread_ = std::thread([this] { serve(); });
+}
+
+CaptureServer::~CaptureServer() {
+  stop_ = true;
+  ::shutdown(listen_fd_, SHUT_RDWR);
+  thread_.join();
+  ::close(listen_fd_);
+  SSL_CTX_free(as_ctx(ctx_));
+}
+
+std::vector<std::string> CaptureServer::bodies() {
+  std::lock_guard lock(mu_);
+  return bodies_;
+}
+
+void CaptureServer::serve() {
+  while (!stop_) {
+    if (!readable(listen_fd_, 100)) continue;
+    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) continue;
+    SSL* ssl = SSL_new(as_ctx(ctx_));
+    SSL_set_fd(ssl, fd);
+    if (SSL_accept(ssl) == 1) {
+      std::string data;
+      char buf[65536];
+      while (true) {
+        const auto head_end = data.find("\r\n\r\n");
+        if (head_end != std::string::npos &&
+            data.size() >= head_end + 4 + content_length(data.substr(0, head_end))) {
+          {
+            std::lock_guard lock(mu_);
+            bodies_.push_back(data.substr(head_end + 4));
+          }
+          const std::string reply = "{\"rejections\":[]}";
+          const std::string res = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                  "Connection: close\r\nContent-Length: " +
+                                  std::to_string(reply.size()) + "\r\n\r\n" + reply;
+          SSL_write(ssl, res.data(), static_cast<int>(res.size()));
+          break;
+        }
+        if (!readable(fd, 5000)) break;
+        const int n = SSL_read(ssl, buf, sizeof buf);
+        if (n <= 0) break;
+        data.append(buf, static_cast<size_t>(n));
+      }
+      SSL_shutdown(ssl);
+    }
+    SSL_free(ssl);
+    ::close(fd);
+  }
+}
+
+}  // namespace codepulse::test

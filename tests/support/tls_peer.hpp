@@ -1,0 +1,68 @@
+// Raw TLS peers for tests, on OpenSSL directly: a client that sends any
+// bytes at any pace (slow clients, garbage, half requests), and a capture
+// server that records what a tracker sends. Loopback only.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace codepulse::test {
+
+class TlsClient {
+ public:
+  // Connects to 127.0.0.1:port and verifies the server for `host` against
+  // `ca_file`. Throws std::runtime_error with the reason when that fails.
+  TlsClient(int port, const std::string& ca_file, const std::string& host = "localhost");
+  ~TlsClient();
+  TlsClient(const TlsClient&) = delete;
+  TlsClient& operator=(const TlsClient&) = delete;
+
+  // False when the peer has closed the connection.
+  bool send(const std::string& bytes);
+  // Reads one HTTP response (header and Content-Length body); "" when the
+  // connection closed or nothing came within timeout_ms.
+  std::string read_response(int timeout_ms);
+  // True when the server closes the connection within timeout_ms.
+  bool closed_within(int timeout_ms);
+
+ private:
+  int fd_ = -1;
+  void* ctx_ = nullptr;  // SSL_CTX
+  void* ssl_ = nullptr;  // SSL
+};
+
+// A plain TCP connection to 127.0.0.1:port (no TLS): for garbage bytes.
+int connect_tcp(int port);
+// An HTTP request with the given headers and body, as bytes.
+std::string http_request(const std::string& method, const std::string& target,
+                         const std::vector<std::string>& headers, const std::string& body);
+// The status code of an HTTP response ("HTTP/1.1 200 OK..."), or 0.
+int status_of(const std::string& response);
+// The body of an HTTP response.
+std::string body_of(const std::string& response);
+
+// An HTTPS server on 127.0.0.1 that answers every request 200 with an empty
+// rejection list and keeps each request body: what a tracker puts on the wire.
+class CaptureServer {
+ public:
+  CaptureServer(const std::string& cert_file, const std::string& key_file);
+  ~CaptureServer();
+  int port() const { return port_; }
+  std::vector<std::string> bodies();
+
+ private:
+  void serve();
+  int listen_fd_ = -1;
+  int port_ = 0;
+  void* ctx_ = nullptr;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  std::vector<std::string> bodies_;
+  std::thread thread_;
+};
+
+}  // namespace codepulse::test
