@@ -165,8 +165,9 @@ TEST_CASE("every problem in a file is reported, in file order", "[config]") {
         p + ":1: key 'watcher': expected one of auto, inotify, poll, got \"fs\"\n" + p +
             ":3: unknown key 'bogus_key' (known keys: claude_dirs, state_dir, "
             "author, hash_key_file, prices_file, max_line_bytes, watcher, "
-            "debounce, poll_interval, queue_max_bytes, retention_days, "
-            "log_level, log_file, log_rate_limit)");
+            "debounce, poll_interval, queue_max_bytes, retention_days, collector, "
+            "ca_file, token_file, collector_pin_sha256, batch_max_records, batch_max_age, "
+            "ship_backoff_max, ship_timeout, log_level, log_file, log_rate_limit)");
 }
 
 TEST_CASE("the command line beats the file, and a key's own flag beats --set", "[config]") {
