@@ -13,7 +13,8 @@ inline constexpr const char* kPragmas =
     "PRAGMA synchronous=FULL;"
     "PRAGMA foreign_keys=ON;"
     "PRAGMA temp_store=MEMORY;"
-    "PRAGMA cache_size=-32768;";
+    "PRAGMA cache_size=-65536;"
+    "PRAGMA wal_autocheckpoint=0;";  // a Checkpointer thread does it (sqlite_store.cpp)
 inline constexpr const char* kReaderPragmas = "PRAGMA query_only=ON;";
 
 // Migration 1: tokens, batches (with their outcome, for idempotent replies),
@@ -127,7 +128,8 @@ inline constexpr const char* kInsertRecord =
     " cache_read, web_search, fast, cost_nanos, long_context, price_version, cc_version, repo,"
     " branch, task_keys, turn_id, tools, received_ms)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-    " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)";
+    " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)"
+    " ON CONFLICT(author, uid) DO NOTHING";
 inline constexpr const char* kReplaceRecord =
     "UPDATE usage_records SET revision=?3, device_id=?4, message_id=?5, request_id=?6, ts_ms=?7,"
     " session_id=?8, sidechain=?9, agent_id=?10, model=?11, input=?12, output=?13,"

@@ -1,13 +1,15 @@
 // The embedded SQLite store: one connection, prepared statements reused, one
 // transaction per batch, WAL synced on every commit (sqlite_sql.hpp).
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <openssl/rand.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <mutex>
+#include <thread>
 
 #include "collector/store/sqlite_sql.hpp"
 #include "collector/store/store.hpp"
@@ -82,10 +84,71 @@ Result<TokenInfo> read_token(const sql::Statement& st) {
   return t;
 }
 
+// Checkpoints the write-ahead log on its own connection and thread, so a
+// commit never waits for a checkpoint (the writer's auto-checkpoint is off).
+class Checkpointer {
+ public:
+  explicit Checkpointer(sql::Database db) : db_(std::move(db)), thread_([this] { run(); }) {}
+  ~Checkpointer() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+  }
+  Checkpointer(const Checkpointer&) = delete;
+  Checkpointer& operator=(const Checkpointer&) = delete;
+
+  // From the writer's WAL hook: the log holds `pages` pages.
+  void note_wal_pages(int pages) {
+    if (pages < kPagesPerCheckpoint) return;
+    {
+      std::lock_guard lock(mu_);
+      wanted_ = true;
+    }
+    wake_.notify_one();
+  }
+
+ private:
+  static constexpr int kPagesPerCheckpoint = 4000;  // 16 MiB of 4 KiB pages
+
+  void run() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      wake_.wait(lock, [this] { return stop_ || wanted_; });
+      if (stop_) break;
+      wanted_ = false;
+      lock.unlock();
+      // PASSIVE: copies what no reader still needs, never blocks the writer.
+      sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      lock.lock();
+    }
+    lock.unlock();
+    sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  }
+
+  sql::Database db_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stop_ = false, wanted_ = false;
+  std::thread thread_;
+};
+
+int on_wal_commit(void* checkpointer, sqlite3*, const char*, int pages) {
+  static_cast<Checkpointer*>(checkpointer)->note_wal_pages(pages);
+  return SQLITE_OK;
+}
+
 class SqliteStore final : public Store {
  public:
-  SqliteStore(sql::Database db, sql::Database reader)
-      : db_(std::move(db)), reader_(std::move(reader)) {}
+  SqliteStore(sql::Database db, sql::Database reader, sql::Database checkpoint)
+      : db_(std::move(db)),
+        reader_(std::move(reader)),
+        checkpointer_(std::make_unique<Checkpointer>(std::move(checkpoint))) {
+    sqlite3_wal_hook(db_.handle(), &on_wal_commit, checkpointer_.get());
+  }
+  ~SqliteStore() override { sqlite3_wal_hook(db_.handle(), nullptr, nullptr); }
 
   Status migrate();
   Status prepare_all();
@@ -117,6 +180,7 @@ class SqliteStore final : public Store {
   std::mutex reader_mu_;  // authentication and sizes: never waits for a commit (WAL)
   sql::Database reader_;
   sql::Statement reader_select_token_;
+  std::unique_ptr<Checkpointer> checkpointer_;
   sql::Statement insert_token_, select_token_, select_tokens_, revoke_token_;
   sql::Statement select_batch_, select_rejections_, insert_batch_, insert_rejection_;
   sql::Statement select_revision_, insert_record_, replace_record_;
@@ -294,50 +358,56 @@ Result<std::optional<IngestResult>> SqliteStore::stored_outcome(const std::strin
 Result<RecordOutcome::Kind> SqliteStore::store_record(const std::string& author,
                                                       const std::string& device_id,
                                                       const proto::WireRecord& wr, int64_t now_ms) {
-  std::optional<int64_t> stored;
-  {
-    ResetGuard guard(select_revision_);
-    select_revision_.bind(1, author).bind(2, wr.record_uid);
-    auto row = select_revision_.step();
-    if (!row) return row.error();
-    if (*row) stored = select_revision_.int64(0);
-  }
-  if (stored && wr.revision == *stored) return RecordOutcome::kDuplicate;
-  if (stored && wr.revision < *stored) return RecordOutcome::kStale;
-
+  // Most records are new: try the insert first; the unique index does the
+  // lookup. Only when the record exists is its stored revision read.
   const UsageRecord& u = wr.usage;
   const std::string tools = encode_tools(u.tools);  // bound below: lives until run()
-  sql::Statement& st = stored ? replace_record_ : insert_record_;
-  st.bind(1, author)
-      .bind(2, wr.record_uid)
-      .bind(3, wr.revision)
-      .bind(4, device_id)
-      .bind(5, u.message_id)
-      .bind(6, u.request_id)
-      .bind(7, u.timestamp_ms)
-      .bind(8, u.session_id)
-      .bind(9, int64_t{u.sidechain})
-      .bind(10, u.agent_id)
-      .bind(11, u.model)
-      .bind(12, u.input)
-      .bind(13, u.output)
-      .bind(14, u.cache_create_5m)
-      .bind(15, u.cache_create_1h)
-      .bind(16, u.cache_read)
-      .bind(17, u.web_search_requests)
-      .bind(18, int64_t{u.fast})
-      .bind(19, u.cost_nanos)
-      .bind(20, int64_t{u.long_context})
-      .bind(21, u.price_version)
-      .bind(22, u.cc_version)
-      .bind(23, u.repo)
-      .bind(24, u.branch)
-      .bind(25, u.task_keys)
-      .bind(26, u.turn_id)
-      .bind(27, tools)
-      .bind(28, now_ms);
-  if (auto s = st.run(); !s) return s.error();
-  return stored ? RecordOutcome::kReplaced : RecordOutcome::kNew;
+  std::optional<int64_t> stored;
+  for (int pass = 0; pass < 2; ++pass) {
+    if (pass == 1) {
+      ResetGuard guard(select_revision_);
+      select_revision_.bind(1, author).bind(2, wr.record_uid);
+      auto row = select_revision_.step();
+      if (!row) return row.error();
+      if (!*row) return make_error("record " + wr.record_uid + " vanished during ingest");
+      stored = select_revision_.int64(0);
+      if (wr.revision == *stored) return RecordOutcome::kDuplicate;
+      if (wr.revision < *stored) return RecordOutcome::kStale;
+    }
+    sql::Statement& st = stored ? replace_record_ : insert_record_;
+    st.bind(1, author)
+        .bind(2, wr.record_uid)
+        .bind(3, wr.revision)
+        .bind(4, device_id)
+        .bind(5, u.message_id)
+        .bind(6, u.request_id)
+        .bind(7, u.timestamp_ms)
+        .bind(8, u.session_id)
+        .bind(9, int64_t{u.sidechain})
+        .bind(10, u.agent_id)
+        .bind(11, u.model)
+        .bind(12, u.input)
+        .bind(13, u.output)
+        .bind(14, u.cache_create_5m)
+        .bind(15, u.cache_create_1h)
+        .bind(16, u.cache_read)
+        .bind(17, u.web_search_requests)
+        .bind(18, int64_t{u.fast})
+        .bind(19, u.cost_nanos)
+        .bind(20, int64_t{u.long_context})
+        .bind(21, u.price_version)
+        .bind(22, u.cc_version)
+        .bind(23, u.repo)
+        .bind(24, u.branch)
+        .bind(25, u.task_keys)
+        .bind(26, u.turn_id)
+        .bind(27, tools)
+        .bind(28, now_ms);
+    if (auto s = st.run(); !s) return s.error();
+    if (stored) return RecordOutcome::kReplaced;
+    if (db_.changes() > 0) return RecordOutcome::kNew;
+  }
+  return make_error("record " + wr.record_uid + " could not be stored");
 }
 
 Status SqliteStore::save_outcome(const std::string& author, const proto::DecodedBatch& batch,
@@ -481,7 +551,10 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
   auto reader = sql::Database::open(path, /*create=*/false);
   if (!reader) return reader.error();
   if (auto s = reader->exec(sql_text::kReaderPragmas); !s) return s.error();
-  auto store = std::make_unique<SqliteStore>(std::move(db).value(), std::move(reader).value());
+  auto checkpoint = sql::Database::open(path, /*create=*/false);
+  if (!checkpoint) return checkpoint.error();
+  auto store = std::make_unique<SqliteStore>(std::move(db).value(), std::move(reader).value(),
+                                             std::move(checkpoint).value());
   if (auto s = store->migrate(); !s) return s.error();
   if (auto s = store->prepare_all(); !s) return s.error();
   return std::unique_ptr<Store>(std::move(store));
