@@ -30,6 +30,7 @@ cpid=$(pgrep -P "$pid" -f codepulse-collector)
 [ -n "$port" ] || { echo "collector did not start"; cat "$work/collector.log"; exit 1; }
 "$bin/codepulse-bench-ingest" --url "https://localhost:$port" --ca-file "$work/pki/ca.pem" \
   --token-prefix "$work/token" --trackers "$trackers" --batches "$batches" --records "$records"
+echo "wal before shutdown: $(stat -c %s "$work/collector.db-wal" 2>/dev/null || echo 0) bytes"
 kill -TERM "$cpid"; wait "$pid" || true
 echo "collector: peak RSS $(awk '/Maximum resident/ {print $6}' "$work/collector.time") KiB," \
      "CPU $(awk '/User time/ {u=$4} /System time/ {s=$4} END {print u + s}' "$work/collector.time") s"

@@ -25,7 +25,8 @@ struct Options {
 };
 
 // Realistic records: several models, repos, sessions and tool calls with
-// paths, so the batch compresses like a real one.
+// paths, so the batch compresses like a real one; timestamps as live
+// trackers send them (recent, rising).
 proto::WireRecord make_record(int tracker, int batch, int i) {
   static const char* kModels[] = {"claude-opus-4-6", "claude-sonnet-4-5-20250929",
                                   "claude-haiku-4-5-20251001"};
@@ -40,7 +41,8 @@ proto::WireRecord make_record(int tracker, int batch, int i) {
   UsageRecord& r = w.usage;
   r.message_id = "msg_01" + sha256_hex(w.record_uid).substr(0, 22);
   r.request_id = "req_01" + sha256_hex(r.message_id).substr(0, 22);
-  r.timestamp_ms = 1'767'225'600'000 + static_cast<int64_t>(h % (300ull * 86'400'000));
+  // Like live trackers: each sends its newest requests, a few seconds apart.
+  r.timestamp_ms = 1'793'491'200'000 + (static_cast<int64_t>(batch) * 1000 + i) * 3000 + tracker;
   r.session_id = sha256_hex("s" + std::to_string(tracker * 1000 + batch / 3)).substr(0, 8) +
                  "-57a6-4b16-85d5-3adb4dc0c675";
   r.model = kModels[h % 3];

@@ -5,7 +5,7 @@
 
 namespace codepulse::collector::sql_text {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
 inline constexpr const char* kPragmas =
@@ -14,7 +14,8 @@ inline constexpr const char* kPragmas =
     "PRAGMA foreign_keys=ON;"
     "PRAGMA temp_store=MEMORY;"
     "PRAGMA cache_size=-65536;"
-    "PRAGMA wal_autocheckpoint=0;";  // a Checkpointer thread does it (sqlite_store.cpp)
+    "PRAGMA wal_autocheckpoint=0;"  // a Checkpointer thread does it (sqlite_store.cpp)
+    "PRAGMA journal_size_limit=67108864;";
 inline constexpr const char* kReaderPragmas = "PRAGMA query_only=ON;";
 
 // Migration 1: tokens, batches (with their outcome, for idempotent replies),
@@ -92,6 +93,59 @@ CREATE INDEX usage_records_ts ON usage_records(ts_ms);
 PRAGMA user_version = 1;
 )sql";
 
+// Migration 2: no index on the uid any more. An index on a random key
+// dirtied pages all over it at every commit, so ingest slowed as the store
+// grew. Records are found through uid_key, a 64-bit hash of the uid (the
+// function codepulse_uid_key), kept in memory (uid_index.hpp) and rebuilt from
+// this column at open. (author, uid) stays unique: the single writer looks it
+// up before inserting.
+inline constexpr const char* kMigration2 = R"sql(
+CREATE TABLE usage_records_v2 (
+  id              INTEGER PRIMARY KEY,
+  author          TEXT NOT NULL,
+  uid             TEXT NOT NULL,
+  uid_key         INTEGER NOT NULL,
+  revision        INTEGER NOT NULL,
+  device_id       TEXT NOT NULL,
+  message_id      TEXT NOT NULL,
+  request_id      TEXT NOT NULL,
+  ts_ms           INTEGER NOT NULL,
+  session_id      TEXT NOT NULL,
+  sidechain       INTEGER NOT NULL,
+  agent_id        TEXT NOT NULL,
+  model           TEXT NOT NULL,
+  input           INTEGER NOT NULL,
+  output          INTEGER NOT NULL,
+  cache_create_5m INTEGER NOT NULL,
+  cache_create_1h INTEGER NOT NULL,
+  cache_read      INTEGER NOT NULL,
+  web_search      INTEGER NOT NULL,
+  fast            INTEGER NOT NULL,
+  cost_nanos      INTEGER,
+  long_context    INTEGER NOT NULL,
+  price_version   TEXT NOT NULL,
+  cc_version      TEXT NOT NULL,
+  repo            TEXT NOT NULL,
+  branch          TEXT NOT NULL,
+  task_keys       TEXT NOT NULL,
+  turn_id         TEXT NOT NULL,
+  tools           TEXT NOT NULL,
+  received_ms     INTEGER NOT NULL
+);
+INSERT INTO usage_records_v2 (id, author, uid, uid_key, revision, device_id, message_id,
+  request_id, ts_ms, session_id, sidechain, agent_id, model, input, output, cache_create_5m,
+  cache_create_1h, cache_read, web_search, fast, cost_nanos, long_context, price_version,
+  cc_version, repo, branch, task_keys, turn_id, tools, received_ms)
+SELECT id, author, uid, codepulse_uid_key(uid), revision, device_id, message_id, request_id,
+  ts_ms, session_id, sidechain, agent_id, model, input, output, cache_create_5m,
+  cache_create_1h, cache_read, web_search, fast, cost_nanos, long_context, price_version,
+  cc_version, repo, branch, task_keys, turn_id, tools, received_ms FROM usage_records;
+DROP TABLE usage_records;
+ALTER TABLE usage_records_v2 RENAME TO usage_records;
+CREATE INDEX usage_records_ts ON usage_records(ts_ms);
+PRAGMA user_version = 2;
+)sql";
+
 // Tokens.
 inline constexpr const char* kInsertToken =
     "INSERT INTO collector_tokens (token_hash, author, role, label, created_ms)"
@@ -119,23 +173,24 @@ inline constexpr const char* kInsertBatchRejection =
     "INSERT INTO collector_batch_rejections (author, batch_id, idx, uid, reason)"
     " VALUES (?1, ?2, ?3, ?4, ?5)";
 
-// Records. kInsertRecord and kReplaceRecord share their parameter numbers.
-inline constexpr const char* kSelectRevision =
-    "SELECT revision FROM usage_records WHERE author = ?1 AND uid = ?2";
+// Records. kInsertRecord and kReplaceRecord share their parameter numbers;
+// ?29 is codepulse_uid_key(uid), ?30 the row to replace.
+inline constexpr const char* kSelectIdentity =
+    "SELECT author, uid, revision FROM usage_records WHERE id = ?1";
+inline constexpr const char* kSelectUidKeys = "SELECT uid_key, id FROM usage_records";
 inline constexpr const char* kInsertRecord =
     "INSERT INTO usage_records (author, uid, revision, device_id, message_id, request_id, ts_ms,"
     " session_id, sidechain, agent_id, model, input, output, cache_create_5m, cache_create_1h,"
     " cache_read, web_search, fast, cost_nanos, long_context, price_version, cc_version, repo,"
-    " branch, task_keys, turn_id, tools, received_ms)"
+    " branch, task_keys, turn_id, tools, received_ms, uid_key)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-    " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)"
-    " ON CONFLICT(author, uid) DO NOTHING";
+    " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)";
 inline constexpr const char* kReplaceRecord =
     "UPDATE usage_records SET revision=?3, device_id=?4, message_id=?5, request_id=?6, ts_ms=?7,"
     " session_id=?8, sidechain=?9, agent_id=?10, model=?11, input=?12, output=?13,"
     " cache_create_5m=?14, cache_create_1h=?15, cache_read=?16, web_search=?17, fast=?18,"
     " cost_nanos=?19, long_context=?20, price_version=?21, cc_version=?22, repo=?23, branch=?24,"
-    " task_keys=?25, turn_id=?26, tools=?27, received_ms=?28 WHERE author = ?1 AND uid = ?2";
+    " task_keys=?25, turn_id=?26, tools=?27, received_ms=?28, uid_key=?29 WHERE id = ?30";
 inline constexpr const char* kCountRecords = "SELECT count(*) FROM usage_records";
 
 }  // namespace codepulse::collector::sql_text

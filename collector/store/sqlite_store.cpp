@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <atomic>
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
@@ -13,6 +14,7 @@
 
 #include "collector/store/sqlite_sql.hpp"
 #include "collector/store/store.hpp"
+#include "collector/store/uid_index.hpp"
 #include "common/c_handles.hpp"
 #include "common/hashing.hpp"
 #include "common/sqlite.hpp"
@@ -100,6 +102,15 @@ class Checkpointer {
   Checkpointer(const Checkpointer&) = delete;
   Checkpointer& operator=(const Checkpointer&) = delete;
 
+  // On the writer's connection, outside a transaction: after a PASSIVE
+  // checkpoint copied most of the log, a RESTART copies the frames added
+  // since (a few) and makes the next commit write the log from its start.
+  void restart_if_due(sql::Database& writer) {
+    if (!restart_due_.exchange(false)) return;
+    sqlite3_wal_checkpoint_v2(writer.handle(), nullptr, SQLITE_CHECKPOINT_RESTART, nullptr,
+                              nullptr);
+  }
+
   // From the writer's WAL hook: the log holds `pages` pages.
   void note_wal_pages(int pages) {
     if (pages < kPagesPerCheckpoint) return;
@@ -120,8 +131,11 @@ class Checkpointer {
       if (stop_) break;
       wanted_ = false;
       lock.unlock();
-      // PASSIVE: copies what no reader still needs, never blocks the writer.
+      // PASSIVE copies the log into the database without blocking the
+      // writer. The writer then finishes the job between two commits
+      // (restart_if_due), so the log starts over instead of growing.
       sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      restart_due_ = true;
       lock.lock();
     }
     lock.unlock();
@@ -132,8 +146,22 @@ class Checkpointer {
   std::mutex mu_;
   std::condition_variable wake_;
   bool stop_ = false, wanted_ = false;
+  std::atomic<bool> restart_due_{false};
   std::thread thread_;
 };
+
+// The lookup key of a record uid: 64 bits of FNV-1a. Collisions only cost a
+// second row visit; the uid text decides.
+int64_t uid_key(std::string_view uid) {
+  return static_cast<int64_t>(fnv1a64(uid));
+}
+
+void sql_uid_key(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const auto* text = sqlite3_value_text(argv[0]);
+  const int n = sqlite3_value_bytes(argv[0]);
+  sqlite3_result_int64(
+      ctx, uid_key(std::string_view(reinterpret_cast<const char*>(text), static_cast<size_t>(n))));
+}
 
 int on_wal_commit(void* checkpointer, sqlite3*, const char*, int pages) {
   static_cast<Checkpointer*>(checkpointer)->note_wal_pages(pages);
@@ -152,6 +180,7 @@ class SqliteStore final : public Store {
 
   Status migrate();
   Status prepare_all();
+  Status load_uid_index();
 
   Result<IngestResult> ingest(const std::string& author_from_token,
                               const proto::DecodedBatch& batch) override;
@@ -181,9 +210,13 @@ class SqliteStore final : public Store {
   sql::Database reader_;
   sql::Statement reader_select_token_;
   std::unique_ptr<Checkpointer> checkpointer_;
+  UidIndex uids_;  // uid_key -> row ids of every stored record
+  // Rows added to uids_ by the current batch and group, undone on rollback.
+  std::vector<std::pair<uint64_t, int64_t>> batch_added_, group_added_;
+  std::vector<int64_t> candidates_;
   sql::Statement insert_token_, select_token_, select_tokens_, revoke_token_;
   sql::Statement select_batch_, select_rejections_, insert_batch_, insert_rejection_;
-  sql::Statement select_revision_, insert_record_, replace_record_;
+  sql::Statement select_identity_, insert_record_, replace_record_;
 };
 
 Status SqliteStore::migrate() {
@@ -198,6 +231,25 @@ Status SqliteStore::migrate() {
     if (!txn) return txn.error();
     if (auto s = db_.exec(sql_text::kMigration1); !s) return s;
     if (auto s = txn->commit(); !s) return s;
+  }
+  if (*version < 2) {
+    auto txn = sql::Transaction::begin(db_);
+    if (!txn) return txn.error();
+    if (auto s = db_.exec(sql_text::kMigration2); !s) return s;
+    if (auto s = txn->commit(); !s) return s;
+  }
+  return {};
+}
+
+Status SqliteStore::load_uid_index() {
+  auto st = db_.prepare(sql_text::kSelectUidKeys);
+  if (!st) return st.error();
+  uids_.clear();
+  while (true) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    uids_.insert(static_cast<uint64_t>(st->int64(0)), st->int64(1));
   }
   return {};
 }
@@ -215,7 +267,7 @@ Status SqliteStore::prepare_all() {
                         {&select_rejections_, sql_text::kSelectBatchRejections},
                         {&insert_batch_, sql_text::kInsertBatch},
                         {&insert_rejection_, sql_text::kInsertBatchRejection},
-                        {&select_revision_, sql_text::kSelectRevision},
+                        {&select_identity_, sql_text::kSelectIdentity},
                         {&insert_record_, sql_text::kInsertRecord},
                         {&replace_record_, sql_text::kReplaceRecord}};
   for (const auto& item : items) {
@@ -252,19 +304,27 @@ std::vector<Result<IngestResult>> SqliteStore::ingest_many(
       out.emplace_back(s.error());
       continue;
     }
+    batch_added_.clear();
     auto one = ingest_one(r.author_from_token, *r.batch);
     if (one) {
       (void)db_.exec("RELEASE batch");
+      group_added_.insert(group_added_.end(), batch_added_.begin(), batch_added_.end());
     } else {
       (void)db_.exec("ROLLBACK TO batch");
       (void)db_.exec("RELEASE batch");
+      for (const auto& [key, row] : batch_added_)
+        uids_.erase(key, row);
     }
     out.push_back(std::move(one));
   }
   if (auto s = txn->commit(); !s) {
     for (auto& r : out)
       r = Result<IngestResult>(s.error());
+    for (const auto& [key, row] : group_added_)
+      uids_.erase(key, row);
   }
+  group_added_.clear();
+  checkpointer_->restart_if_due(db_);
   return out;
 }
 
@@ -358,56 +418,64 @@ Result<std::optional<IngestResult>> SqliteStore::stored_outcome(const std::strin
 Result<RecordOutcome::Kind> SqliteStore::store_record(const std::string& author,
                                                       const std::string& device_id,
                                                       const proto::WireRecord& wr, int64_t now_ms) {
-  // Most records are new: try the insert first; the unique index does the
-  // lookup. Only when the record exists is its stored revision read.
+  const int64_t key = uid_key(wr.record_uid);
+  std::optional<int64_t> stored;
+  int64_t row = 0;
+  candidates_.clear();
+  uids_.find(static_cast<uint64_t>(key), candidates_);
+  for (const int64_t id : candidates_) {
+    ResetGuard guard(select_identity_);
+    select_identity_.bind(1, id);
+    auto found = select_identity_.step();
+    if (!found) return found.error();
+    if (*found && select_identity_.text(0) == author && select_identity_.text(1) == wr.record_uid) {
+      stored = select_identity_.int64(2);
+      row = id;
+      break;
+    }
+  }
+  if (stored && wr.revision == *stored) return RecordOutcome::kDuplicate;
+  if (stored && wr.revision < *stored) return RecordOutcome::kStale;
+
   const UsageRecord& u = wr.usage;
   const std::string tools = encode_tools(u.tools);  // bound below: lives until run()
-  std::optional<int64_t> stored;
-  for (int pass = 0; pass < 2; ++pass) {
-    if (pass == 1) {
-      ResetGuard guard(select_revision_);
-      select_revision_.bind(1, author).bind(2, wr.record_uid);
-      auto row = select_revision_.step();
-      if (!row) return row.error();
-      if (!*row) return make_error("record " + wr.record_uid + " vanished during ingest");
-      stored = select_revision_.int64(0);
-      if (wr.revision == *stored) return RecordOutcome::kDuplicate;
-      if (wr.revision < *stored) return RecordOutcome::kStale;
-    }
-    sql::Statement& st = stored ? replace_record_ : insert_record_;
-    st.bind(1, author)
-        .bind(2, wr.record_uid)
-        .bind(3, wr.revision)
-        .bind(4, device_id)
-        .bind(5, u.message_id)
-        .bind(6, u.request_id)
-        .bind(7, u.timestamp_ms)
-        .bind(8, u.session_id)
-        .bind(9, int64_t{u.sidechain})
-        .bind(10, u.agent_id)
-        .bind(11, u.model)
-        .bind(12, u.input)
-        .bind(13, u.output)
-        .bind(14, u.cache_create_5m)
-        .bind(15, u.cache_create_1h)
-        .bind(16, u.cache_read)
-        .bind(17, u.web_search_requests)
-        .bind(18, int64_t{u.fast})
-        .bind(19, u.cost_nanos)
-        .bind(20, int64_t{u.long_context})
-        .bind(21, u.price_version)
-        .bind(22, u.cc_version)
-        .bind(23, u.repo)
-        .bind(24, u.branch)
-        .bind(25, u.task_keys)
-        .bind(26, u.turn_id)
-        .bind(27, tools)
-        .bind(28, now_ms);
-    if (auto s = st.run(); !s) return s.error();
-    if (stored) return RecordOutcome::kReplaced;
-    if (db_.changes() > 0) return RecordOutcome::kNew;
-  }
-  return make_error("record " + wr.record_uid + " could not be stored");
+  sql::Statement& st = stored ? replace_record_ : insert_record_;
+  st.bind(1, author)
+      .bind(2, wr.record_uid)
+      .bind(3, wr.revision)
+      .bind(4, device_id)
+      .bind(5, u.message_id)
+      .bind(6, u.request_id)
+      .bind(7, u.timestamp_ms)
+      .bind(8, u.session_id)
+      .bind(9, int64_t{u.sidechain})
+      .bind(10, u.agent_id)
+      .bind(11, u.model)
+      .bind(12, u.input)
+      .bind(13, u.output)
+      .bind(14, u.cache_create_5m)
+      .bind(15, u.cache_create_1h)
+      .bind(16, u.cache_read)
+      .bind(17, u.web_search_requests)
+      .bind(18, int64_t{u.fast})
+      .bind(19, u.cost_nanos)
+      .bind(20, int64_t{u.long_context})
+      .bind(21, u.price_version)
+      .bind(22, u.cc_version)
+      .bind(23, u.repo)
+      .bind(24, u.branch)
+      .bind(25, u.task_keys)
+      .bind(26, u.turn_id)
+      .bind(27, tools)
+      .bind(28, now_ms)
+      .bind(29, key);
+  if (stored) st.bind(30, row);
+  if (auto s = st.run(); !s) return s.error();
+  if (stored) return RecordOutcome::kReplaced;
+  const int64_t id = db_.last_insert_rowid();
+  uids_.insert(static_cast<uint64_t>(key), id);
+  batch_added_.emplace_back(static_cast<uint64_t>(key), id);
+  return RecordOutcome::kNew;
 }
 
 Status SqliteStore::save_outcome(const std::string& author, const proto::DecodedBatch& batch,
@@ -548,6 +616,10 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
   auto db = sql::Database::open(path);
   if (!db) return db.error();
   if (auto s = db->exec(sql_text::kPragmas); !s) return s.error();
+  if (sqlite3_create_function(db->handle(), "codepulse_uid_key", 1,
+                              SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &sql_uid_key, nullptr,
+                              nullptr) != SQLITE_OK)
+    return make_error(path + ": cannot register codepulse_uid_key");
   auto reader = sql::Database::open(path, /*create=*/false);
   if (!reader) return reader.error();
   if (auto s = reader->exec(sql_text::kReaderPragmas); !s) return s.error();
@@ -557,6 +629,7 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
                                              std::move(checkpoint).value());
   if (auto s = store->migrate(); !s) return s.error();
   if (auto s = store->prepare_all(); !s) return s.error();
+  if (auto s = store->load_uid_index(); !s) return s.error();
   return std::unique_ptr<Store>(std::move(store));
 }
 
