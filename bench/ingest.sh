@@ -4,10 +4,13 @@
 # to `codepulse-collector serve` (SQLite, synchronous=FULL) on 127.0.0.1.
 # Prints the load generator's JSON (records/s, batch latency p50/p99,
 # compressed size ratio) and the collector's peak RSS and CPU.
-# Usage: bench/ingest.sh [TRACKERS=16] [BATCHES=20] [RECORDS=1000]
+# RATE (records/s offered in total) paces the trackers; 0 = each sends its
+# next batch as soon as the previous one is answered (the most the collector
+# takes).
+# Usage: bench/ingest.sh [TRACKERS=16] [BATCHES=20] [RECORDS=1000] [RATE=0]
 set -eu
 root="$(cd "$(dirname "$0")/.." && pwd)"
-trackers="${1:-16}"; batches="${2:-20}"; records="${3:-1000}"
+trackers="${1:-16}"; batches="${2:-20}"; records="${3:-1000}"; rate="${4:-0}"
 work="${BENCH_DIR:-/tmp/codepulse-ingest}"
 bin="${BENCH_BIN:-$root/build/bin}"
 rm -rf "$work"; mkdir -p "$work"
@@ -29,7 +32,7 @@ done
 cpid=$(pgrep -P "$pid" -f codepulse-collector)
 [ -n "$port" ] || { echo "collector did not start"; cat "$work/collector.log"; exit 1; }
 "$bin/codepulse-bench-ingest" --url "https://localhost:$port" --ca-file "$work/pki/ca.pem" \
-  --token-prefix "$work/token" --trackers "$trackers" --batches "$batches" --records "$records"
+  --token-prefix "$work/token" --trackers "$trackers" --batches "$batches" --records "$records" --rate "$rate"
 echo "wal before shutdown: $(stat -c %s "$work/collector.db-wal" 2>/dev/null || echo 0) bytes"
 kill -TERM "$cpid"; wait "$pid" || true
 echo "collector: peak RSS $(awk '/Maximum resident/ {print $6}' "$work/collector.time") KiB," \

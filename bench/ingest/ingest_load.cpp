@@ -4,6 +4,7 @@
 // second, per-batch latency percentiles and the compression ratio as JSON.
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -22,6 +23,7 @@ namespace {
 struct Options {
   std::string url, ca_file, token_prefix;
   int trackers = 16, batches = 20, records = 1000;
+  double rate = 0;  // records/s offered in total; 0 = each tracker sends as fast as answered
 };
 
 // Realistic records: several models, repos, sessions and tool calls with
@@ -92,11 +94,12 @@ int main(int argc, char** argv) {
     else if (k == "--trackers") o.trackers = std::stoi(v);
     else if (k == "--batches") o.batches = std::stoi(v);
     else if (k == "--records") o.records = std::stoi(v);
+    else if (k == "--rate") o.rate = std::stod(v);
   }
   if (o.url.empty() || o.token_prefix.empty()) {
     std::fprintf(stderr,
                  "usage: codepulse-bench-ingest --url URL --ca-file CA --token-prefix P "
-                 "[--trackers 16] [--batches 20] [--records 1000]\n"
+                 "[--trackers 16] [--batches 20] [--records 1000] [--rate RECORDS_PER_S]\n"
                  "tokens are read from P0, P1, ... (one per tracker)\n");
     return 2;
   }
@@ -112,7 +115,8 @@ int main(int argc, char** argv) {
     std::vector<std::string> ids;
     size_t next = 0;
     std::unique_ptr<tracker::HttpsClient> client;
-    std::chrono::steady_clock::time_point sent;
+    std::chrono::steady_clock::time_point sent, due;
+    std::unique_ptr<boost::asio::steady_timer> pace;
   };
   std::vector<Tracker> trackers(static_cast<size_t>(o.trackers));
   size_t json_bytes = 0, zstd_bytes = 0;
@@ -139,6 +143,9 @@ int main(int argc, char** argv) {
     }
   }
   boost::asio::io_context io;
+  // Paced mode: each tracker sends one batch every `interval`, staggered.
+  const auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(o.rate > 0 ? o.trackers * o.records / o.rate : 0));
   std::vector<double> latencies_ms;
   int failures = 0;
   std::string first_failure;
@@ -161,7 +168,14 @@ int main(int argc, char** argv) {
           first_failure = r ? std::to_string(r->status) + " " + r->body : r.error().message;
       }
       ++tr.next;
-      send_next(tr);
+      if (o.rate <= 0) {
+        send_next(tr);
+        return;
+      }
+      // Paced: the next batch leaves at its slot (at once if already late).
+      tr.due += interval;
+      tr.pace->expires_at(tr.due);
+      tr.pace->async_wait([&](const boost::system::error_code&) { send_next(tr); });
     });
   };
   for (auto& tr : trackers) {
@@ -173,11 +187,18 @@ int main(int argc, char** argv) {
     tr.client = std::move(c).value();
   }
   const auto start = std::chrono::steady_clock::now();
-  for (auto& tr : trackers)
-    send_next(tr);
+  for (size_t t = 0; t < trackers.size(); ++t) {
+    Tracker& tr = trackers[t];
+    tr.pace = std::make_unique<boost::asio::steady_timer>(io);
+    tr.due = start + interval * static_cast<int>(t) / o.trackers;
+    tr.pace->expires_at(tr.due);
+    tr.pace->async_wait([&](const boost::system::error_code&) { send_next(tr); });
+  }
   io.run();
-  for (auto& tr : trackers)
+  for (auto& tr : trackers) {
     tr.client.reset();  // before the io_context they use
+    tr.pace.reset();
+  }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::sort(latencies_ms.begin(), latencies_ms.end());
   auto pct = [&](double p) {
@@ -187,10 +208,10 @@ int main(int argc, char** argv) {
   };
   const double total = static_cast<double>(o.trackers) * o.batches * o.records;
   std::printf(
-      "{\"trackers\":%d,\"batches\":%zu,\"records\":%.0f,\"seconds\":%.3f,"
+      "{\"trackers\":%d,\"offered_records_per_s\":%.0f,\"batches\":%zu,\"records\":%.0f,\"seconds\":%.3f,"
       "\"records_per_s\":%.0f,\"batch_ms_p50\":%.1f,\"batch_ms_p99\":%.1f,\"batch_ms_max\":%.1f,"
       "\"compressed_ratio\":%.4f,\"failures\":%d%s%s%s}\n",
-      o.trackers, latencies_ms.size(), total, secs, total / secs, pct(0.50), pct(0.99),
+      o.trackers, o.rate, latencies_ms.size(), total, secs, total / secs, pct(0.50), pct(0.99),
       latencies_ms.empty() ? 0.0 : latencies_ms.back(),
       static_cast<double>(zstd_bytes) / static_cast<double>(json_bytes), failures,
       first_failure.empty() ? "" : ",\"first_failure\":\"", first_failure.substr(0, 200).c_str(),
