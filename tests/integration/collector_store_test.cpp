@@ -34,11 +34,11 @@ proto::WireRecord rec(int i, int64_t revision = 1) {
   r.request_id = "req_" + std::to_string(i);
   r.model = i % 2 ? "claude-opus-4-6" : "claude-haiku-4-5-20251001";
   r.input = 10 + i;
-  r.output = 100 * i + revision;
+  r.output = int64_t{100} * i + revision;
   r.cache_create_5m = 1000 + i;
   r.cache_create_1h = 7;
   r.cache_read = 20'000 + i;
-  r.cost_nanos = 1'000'000 * i + revision;
+  r.cost_nanos = int64_t{1'000'000} * i + revision;
   r.author = "mallory@evil.example";  // the payload's claim, never stored
   r.repo = "github.com/acme/api";
   r.branch = "feature/PROJ-1";
@@ -301,7 +301,7 @@ TEST_CASE("the collector database is private and durable", "[collector]") {
   CHECK((st.st_mode & 0777) == 0600);
   if (::stat((db + "-wal").c_str(), &st) == 0) CHECK((st.st_mode & 0777) == 0600);
   CHECK(column(db, "PRAGMA journal_mode") == "wal");
-  CHECK(column(db, "PRAGMA user_version") == "1");
+  CHECK(column(db, "PRAGMA user_version") == "2");
   // Reopening an existing store works and keeps the data.
   store.reset();
   CHECK(*open_store(db)->record_count() == 1);
@@ -409,4 +409,124 @@ TEST_CASE("codepulse-collector token create, list and revoke", "[collector][cli]
   auto version = test::run({bin, "token", "list", "--version"});
   CHECK(version.exit_code == 0);
   CHECK(version.out.rfind("codepulse-collector ", 0) == 0);
+}
+
+TEST_CASE("a schema 1 store is migrated and keeps deduplicating its records", "[collector]") {
+  TempDir dir;
+  const std::string db = dir / "collector.db";
+  {
+    // A store as the first release wrote it: one record of uid-1, revision 1.
+    auto raw = sql::Database::open(db);
+    REQUIRE(raw);
+    REQUIRE(raw->exec("PRAGMA journal_mode=WAL"));
+    REQUIRE(raw->exec(R"sql(
+      CREATE TABLE collector_tokens (id INTEGER PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE,
+        author TEXT NOT NULL, role TEXT NOT NULL, label TEXT NOT NULL DEFAULT '',
+        created_ms INTEGER NOT NULL, revoked_ms INTEGER);
+      CREATE TABLE collector_batches (author TEXT NOT NULL, batch_id TEXT NOT NULL,
+        device_id TEXT NOT NULL, tracker_version TEXT NOT NULL, created_ms INTEGER NOT NULL,
+        received_ms INTEGER NOT NULL, record_count INTEGER NOT NULL, records_new INTEGER NOT NULL,
+        duplicates INTEGER NOT NULL, replaced INTEGER NOT NULL, stale INTEGER NOT NULL,
+        rejected INTEGER NOT NULL, PRIMARY KEY (author, batch_id)) WITHOUT ROWID;
+      CREATE TABLE collector_batch_rejections (author TEXT NOT NULL, batch_id TEXT NOT NULL,
+        idx INTEGER NOT NULL, uid TEXT NOT NULL, reason TEXT NOT NULL,
+        PRIMARY KEY (author, batch_id, idx)) WITHOUT ROWID;
+      CREATE TABLE usage_records (id INTEGER PRIMARY KEY, author TEXT NOT NULL, uid TEXT NOT NULL,
+        revision INTEGER NOT NULL, device_id TEXT NOT NULL, message_id TEXT NOT NULL,
+        request_id TEXT NOT NULL, ts_ms INTEGER NOT NULL, session_id TEXT NOT NULL,
+        sidechain INTEGER NOT NULL, agent_id TEXT NOT NULL, model TEXT NOT NULL,
+        input INTEGER NOT NULL, output INTEGER NOT NULL, cache_create_5m INTEGER NOT NULL,
+        cache_create_1h INTEGER NOT NULL, cache_read INTEGER NOT NULL, web_search INTEGER NOT NULL,
+        fast INTEGER NOT NULL, cost_nanos INTEGER, long_context INTEGER NOT NULL,
+        price_version TEXT NOT NULL, cc_version TEXT NOT NULL, repo TEXT NOT NULL,
+        branch TEXT NOT NULL, task_keys TEXT NOT NULL, turn_id TEXT NOT NULL, tools TEXT NOT NULL,
+        received_ms INTEGER NOT NULL, UNIQUE (author, uid));
+      CREATE INDEX usage_records_ts ON usage_records(ts_ms);
+      INSERT INTO usage_records VALUES (7, 'dev@acme.example', 'uid-1', 1, 'd', 'msg_1', 'req_1',
+        1770912000001, 's', 0, '', 'claude-opus-4-6', 11, 101, 1001, 7, 20001, 0, 0, 1000001, 0,
+        '', '', 'github.com/acme/api', 'main', '', '', '[]', 1770912000001);
+      PRAGMA user_version = 1;)sql"));
+  }
+  auto store = open_store(db);
+  CHECK(column(db, "PRAGMA user_version") == "2");
+  CHECK(*store->record_count() == 1);
+  // The migrated record is found again: the same revision is a duplicate,
+  // a higher one replaces it, a new uid is new.
+  auto r = store->ingest(kAuthor, batch("b1", {rec(1), rec(2)}));
+  REQUIRE(r);
+  CHECK(r->duplicates == 1);
+  CHECK(r->records_new == 1);
+  auto r2 = store->ingest(kAuthor, batch("b2", {rec(1, 2)}));
+  REQUIRE(r2);
+  CHECK(r2->replaced == 1);
+  CHECK(*store->record_count() == 2);
+  CHECK(column(db, "SELECT revision FROM usage_records WHERE uid = 'uid-1'") == "2");
+}
+
+TEST_CASE("records are found again after reopening, under each author separately",
+          "[collector]") {
+  TempDir dir;
+  const std::string db = dir / "collector.db";
+  {
+    auto store = open_store(db);
+    std::vector<proto::WireRecord> recs;
+    for (int i = 1; i <= 3000; ++i)
+      recs.push_back(rec(i));
+    auto r = store->ingest(kAuthor, batch("b1", recs));
+    REQUIRE(r);
+    CHECK(r->records_new == 3000);
+  }
+  auto store = open_store(db);  // the lookup table is rebuilt from the database
+  auto again = store->ingest(kAuthor, batch("b2", {rec(5), rec(2999), rec(3001)}));
+  REQUIRE(again);
+  CHECK(again->duplicates == 2);
+  CHECK(again->records_new == 1);
+  // The same uid under another author is another record.
+  auto other = store->ingest("other@acme.example", batch("b2", {rec(5)}));
+  REQUIRE(other);
+  CHECK(other->records_new == 1);
+  CHECK(*store->record_count() == 3002);
+}
+
+TEST_CASE("a group commit stores several batches, each all or nothing", "[collector]") {
+  TempDir dir;
+  const std::string db = dir / "collector.db";
+  auto store = open_store(db);
+  auto b1 = batch("g1", {rec(1), rec(2)});
+  auto b2 = batch("g2", {rec(2), rec(3)});  // rec(2) again: a duplicate within the group
+  auto b3 = batch("g1", {rec(1), rec(2)});  // g1 again, in the same group
+  const std::vector<IngestRequest> group = {{kAuthor, &b1}, {kAuthor, &b2}, {kAuthor, &b3}};
+  auto results = store->ingest_many(group);
+  REQUIRE(results.size() == 3);
+  REQUIRE(results[0]);
+  REQUIRE(results[1]);
+  REQUIRE(results[2]);
+  CHECK(results[0]->records_new == 2);
+  CHECK(results[1]->duplicates == 1);
+  CHECK(results[1]->records_new == 1);
+  CHECK(results[2]->batch_seen_before);
+  CHECK(*store->record_count() == 3);
+}
+
+TEST_CASE("the write-ahead log stays bounded under sustained ingest", "[collector]") {
+  TempDir dir;
+  const std::string db = dir / "collector.db";
+  auto store = open_store(db);
+  int uid = 0;
+  for (int b = 0; b < 120; ++b) {
+    std::vector<proto::WireRecord> recs;
+    for (int i = 0; i < 1000; ++i)
+      recs.push_back(rec(++uid));
+    auto r = store->ingest(kAuthor, batch("w" + std::to_string(b), recs));
+    REQUIRE(r);
+    REQUIRE(r->records_new == 1000);
+  }
+  struct stat st {};
+  REQUIRE(::stat(db.c_str(), &st) == 0);
+  const auto db_bytes = st.st_size;
+  REQUIRE(::stat((db + "-wal").c_str(), &st) == 0);
+  // Without checkpoints the log would hold every page written (more than the
+  // database itself); with them it is restarted and cut back.
+  CHECK(st.st_size < db_bytes);
+  CHECK(st.st_size < (96 << 20));
 }
