@@ -35,8 +35,8 @@ proto::WireRecord make_record(int tracker, int batch, int i) {
   static const char* kRepos[] = {"github.com/acme/api", "github.com/acme/web",
                                  "bitbucket.org/acme/billing", "local/scratch"};
   static const char* kTools[] = {"Edit", "Read", "Bash", "Grep", "Write"};
-  const uint64_t h = fnv1a64(std::to_string(tracker) + ":" + std::to_string(batch) + ":" +
-                             std::to_string(i));
+  const uint64_t h =
+      fnv1a64(std::to_string(tracker) + ":" + std::to_string(batch) + ":" + std::to_string(i));
   proto::WireRecord w;
   w.record_uid = sha256_hex(std::to_string(h) + std::to_string(tracker)).substr(0, 32);
   w.revision = 1;
@@ -88,13 +88,20 @@ int main(int argc, char** argv) {
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--url") o.url = v;
-    else if (k == "--ca-file") o.ca_file = v;
-    else if (k == "--token-prefix") o.token_prefix = v;
-    else if (k == "--trackers") o.trackers = std::stoi(v);
-    else if (k == "--batches") o.batches = std::stoi(v);
-    else if (k == "--records") o.records = std::stoi(v);
-    else if (k == "--rate") o.rate = std::stod(v);
+    if (k == "--url")
+      o.url = v;
+    else if (k == "--ca-file")
+      o.ca_file = v;
+    else if (k == "--token-prefix")
+      o.token_prefix = v;
+    else if (k == "--trackers")
+      o.trackers = std::stoi(v);
+    else if (k == "--batches")
+      o.batches = std::stoi(v);
+    else if (k == "--records")
+      o.records = std::stoi(v);
+    else if (k == "--rate")
+      o.rate = std::stod(v);
   }
   if (o.url.empty() || o.token_prefix.empty()) {
     std::fprintf(stderr,
@@ -199,16 +206,19 @@ int main(int argc, char** argv) {
     tr.client.reset();  // before the io_context they use
     tr.pace.reset();
   }
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::sort(latencies_ms.begin(), latencies_ms.end());
   auto pct = [&](double p) {
     if (latencies_ms.empty()) return 0.0;
-    return latencies_ms[std::min(latencies_ms.size() - 1,
-                                 static_cast<size_t>(p * static_cast<double>(latencies_ms.size())))];
+    return latencies_ms[std::min(
+        latencies_ms.size() - 1,
+        static_cast<size_t>(p * static_cast<double>(latencies_ms.size())))];
   };
   const double total = static_cast<double>(o.trackers) * o.batches * o.records;
   std::printf(
-      "{\"trackers\":%d,\"offered_records_per_s\":%.0f,\"batches\":%zu,\"records\":%.0f,\"seconds\":%.3f,"
+      "{\"trackers\":%d,\"offered_records_per_s\":%.0f,\"batches\":%zu,\"records\":%.0f,"
+      "\"seconds\":%.3f,"
       "\"records_per_s\":%.0f,\"batch_ms_p50\":%.1f,\"batch_ms_p99\":%.1f,\"batch_ms_max\":%.1f,"
       "\"compressed_ratio\":%.4f,\"failures\":%d%s%s%s}\n",
       o.trackers, o.rate, latencies_ms.size(), total, secs, total / secs, pct(0.50), pct(0.99),

@@ -59,8 +59,8 @@ std::optional<HttpReply> BatchEndpoint::admit(std::string_view authorization,
                                               Caller& caller) {
   const auto auth = trim(authorization);
   if (auth.size() < 7 || !iequals(auth.substr(0, 7), "Bearer ")) {
-    auto r = refuse(BatchOutcome::kUnauthorized, 401,
-                    "missing 'Authorization: Bearer <token>' header");
+    auto r =
+        refuse(BatchOutcome::kUnauthorized, 401, "missing 'Authorization: Bearer <token>' header");
     r.authenticate = r.close = true;
     return r;
   }
@@ -86,9 +86,9 @@ std::optional<HttpReply> BatchEndpoint::admit(std::string_view authorization,
   caller.token_id = (*info)->id;
   caller.author = (*info)->author;
   if (!is_supported_encoding(content_encoding)) {
-    auto r = refuse(BatchOutcome::kUnsupported, 415,
-                    "Content-Encoding '" + std::string(content_encoding) +
-                        "' is not supported; send zstd");
+    auto r = refuse(
+        BatchOutcome::kUnsupported, 415,
+        "Content-Encoding '" + std::string(content_encoding) + "' is not supported; send zstd");
     r.close = true;
     return r;
   }
@@ -98,10 +98,10 @@ std::optional<HttpReply> BatchEndpoint::admit(std::string_view authorization,
     return r;
   }
   if (*content_length > limits_.max_body_bytes) {
-    auto r = refuse(BatchOutcome::kTooLarge, 413,
-                    "the body of " + std::to_string(*content_length) +
-                        " bytes is over the limit of " + std::to_string(limits_.max_body_bytes) +
-                        " bytes; send smaller batches");
+    auto r =
+        refuse(BatchOutcome::kTooLarge, 413,
+               "the body of " + std::to_string(*content_length) + " bytes is over the limit of " +
+                   std::to_string(limits_.max_body_bytes) + " bytes; send smaller batches");
     r.close = true;
     return r;
   }
@@ -122,8 +122,8 @@ std::variant<HttpReply, std::shared_ptr<IngestJob>> BatchEndpoint::prepare(
   limits.max_decompressed_bytes = limits_.max_decompressed_bytes;
   limits.max_records = limits_.max_records;
   limits.max_timestamp_ms = now_utc_ms() + kDayMs;
-  auto decoded = is_zstd(content_encoding) ? proto::decode(body, limits)
-                                           : proto::decode_json(body, limits);
+  auto decoded =
+      is_zstd(content_encoding) ? proto::decode(body, limits) : proto::decode_json(body, limits);
   if (!decoded) {
     const bool too_big = decoded.error().message.find("limit") != std::string::npos;
     return refuse(too_big ? BatchOutcome::kTooLarge : BatchOutcome::kBad, too_big ? 413 : 400,

@@ -30,7 +30,7 @@ struct HttpReply {
   int status = 200;
   std::string body;  // JSON
   int64_t retry_after_s = 0;
-  bool close = false;  // close the connection after replying (the body was not read)
+  bool close = false;         // close the connection after replying (the body was not read)
   bool authenticate = false;  // add WWW-Authenticate: Bearer
 };
 

@@ -83,8 +83,7 @@ void Metrics::records(const IngestResult& r) {
   rejected_ += static_cast<uint64_t>(r.rejected);
 }
 
-std::string Metrics::render(int64_t store_bytes, int64_t records_stored,
-                            size_t queue_depth) const {
+std::string Metrics::render(int64_t store_bytes, int64_t records_stored, size_t queue_depth) const {
   std::string out;
   header(out, "codepulse_http_requests_total", "counter", "HTTP requests by path and status.");
   {
@@ -117,8 +116,8 @@ std::string Metrics::render(int64_t store_bytes, int64_t records_stored,
   out += "codepulse_connections_total " + std::to_string(connections_total_.load()) + "\n";
   header(out, "codepulse_connections_refused_total", "counter",
          "Connections closed at once because the connection limit was reached.");
-  out += "codepulse_connections_refused_total " + std::to_string(connections_refused_.load()) +
-         "\n";
+  out +=
+      "codepulse_connections_refused_total " + std::to_string(connections_refused_.load()) + "\n";
   header(out, "codepulse_ingest_queue_depth", "gauge", "Batches waiting for the store writer.");
   out += "codepulse_ingest_queue_depth " + std::to_string(queue_depth) + "\n";
   header(out, "codepulse_store_bytes", "gauge", "Size of the store on disk (database and WAL).");

@@ -67,9 +67,8 @@ Result<std::pair<std::string, std::string>> split_listen(const std::string& list
     host = listen.substr(0, colon);
     port = listen.substr(colon + 1);
   }
-  if (host.empty() || port.empty() ||
-      port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 ||
-      std::stoi(port) > 65535)
+  if (host.empty() || port.empty() || port.find_first_not_of("0123456789") != std::string::npos ||
+      port.size() > 5 || std::stoi(port) > 65535)
     return make_error("listen address '" + listen + "': expected HOST:PORT with PORT 0-65535");
   return std::make_pair(host, port);
 }
@@ -151,11 +150,10 @@ class HttpsServer::Impl {
 
   void run() {
     const auto address = acceptor_.local_endpoint().address().to_string();
-    log_.info("lifecycle", "listening on https://" +
-                               (address.find(':') != std::string::npos ? "[" + address + "]"
-                                                                       : address) +
-                               ":" + std::to_string(port_) + " (codepulse-collector " + kVersion +
-                               ")");
+    log_.info("lifecycle",
+              "listening on https://" +
+                  (address.find(':') != std::string::npos ? "[" + address + "]" : address) + ":" +
+                  std::to_string(port_) + " (codepulse-collector " + kVersion + ")");
     signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
       if (ec) return;
       log_.info("lifecycle", std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
@@ -268,7 +266,8 @@ class HttpsServer::Impl {
     res.set(http::field::server, std::string("codepulse-collector/") + kVersion);
     res.set(http::field::content_type, content_type);
     res.set(http::field::date, http_date_now());
-    if (reply.retry_after_s > 0) res.set(http::field::retry_after, std::to_string(reply.retry_after_s));
+    if (reply.retry_after_s > 0)
+      res.set(http::field::retry_after, std::to_string(reply.retry_after_s));
     if (reply.authenticate) res.set(http::field::www_authenticate, "Bearer realm=\"codepulse\"");
     res.keep_alive(keep_alive && !reply.close && !stopping_);
     res.body() = reply.body;
@@ -359,8 +358,9 @@ class HttpsServer::Impl {
           type = "text/plain; version=0.0.4";
         }
       } else {
-        reply = {404, error_json(404, "no such endpoint; the collector serves POST /v1/batches, "
-                                      "GET /healthz and GET /metrics")};
+        reply = {404, error_json(404,
+                                 "no such endpoint; the collector serves POST /v1/batches, "
+                                 "GET /healthz and GET /metrics")};
         reply.close = true;
       }
       metrics_.request(path, reply.status);
@@ -402,9 +402,9 @@ class HttpsServer::Impl {
     auto [ec, n] = co_await http::async_read(c->stream, buffer, parser, kTuple);
     if (ec) {
       if (ec == http::error::body_limit) {
-        reply = {413, error_json(413, "the body is over the limit of " +
-                                          std::to_string(endpoint_.limits().max_body_bytes) +
-                                          " bytes")};
+        reply = {413,
+                 error_json(413, "the body is over the limit of " +
+                                     std::to_string(endpoint_.limits().max_body_bytes) + " bytes")};
       } else {
         reply = {408, error_json(408, "the request body did not arrive: " + ec.message())};
       }
@@ -484,8 +484,8 @@ class HttpsServer::Impl {
 HttpsServer::HttpsServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpsServer::~HttpsServer() = default;
 
-Result<std::unique_ptr<HttpsServer>> HttpsServer::create(const ServerOptions& options,
-                                                         Store& store, tracker::Logger& log) {
+Result<std::unique_ptr<HttpsServer>> HttpsServer::create(const ServerOptions& options, Store& store,
+                                                         tracker::Logger& log) {
   auto impl = std::make_unique<Impl>(options, store, log);
   if (auto s = impl->open(); !s) return s.error();
   return std::unique_ptr<HttpsServer>(new HttpsServer(std::move(impl)));

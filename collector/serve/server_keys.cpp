@@ -88,7 +88,10 @@ const tracker::ConfigKeys& server_config_keys() {
        .default_value = "info",
        .help = "least severe log messages written",
        .choices = {"error", "warn", "info", "debug"}},
-      {.name = "log_file", .type = T::kPath, .default_value = "", .help = "log file; empty = stderr"},
+      {.name = "log_file",
+       .type = T::kPath,
+       .default_value = "",
+       .help = "log file; empty = stderr"},
   };
   return keys;
 }

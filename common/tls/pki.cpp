@@ -141,10 +141,9 @@ Result<Issued> make_ca(const std::string& common_name, int days) {
   if (!cert) return cert.error();
   X509* c = cert->get();
   X509_set_issuer_name(c, X509_get_subject_name(c));
-  for (const auto& [nid, value] :
-       {std::pair{NID_basic_constraints, "critical,CA:TRUE"},
-        std::pair{NID_key_usage, "critical,keyCertSign,cRLSign"},
-        std::pair{NID_subject_key_identifier, "hash"}}) {
+  for (const auto& [nid, value] : {std::pair{NID_basic_constraints, "critical,CA:TRUE"},
+                                   std::pair{NID_key_usage, "critical,keyCertSign,cRLSign"},
+                                   std::pair{NID_subject_key_identifier, "hash"}}) {
     if (auto s = add_ext(c, c, nid, value); !s) return s.error();
   }
   if (X509_sign(c, key->get(), EVP_sha256()) == 0)

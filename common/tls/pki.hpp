@@ -12,7 +12,7 @@ namespace codepulse::tls {
 
 struct CertificateRequest {
   std::string common_name;
-  std::vector<std::string> dns_names;  // subjectAltName DNS entries
+  std::vector<std::string> dns_names;     // subjectAltName DNS entries
   std::vector<std::string> ip_addresses;  // subjectAltName IP entries, "127.0.0.1", "::1"
   int days = 825;
 };

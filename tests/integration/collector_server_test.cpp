@@ -264,9 +264,9 @@ TEST_CASE("a token over its rate limit gets 429 with Retry-After", "[collector][
   CHECK(post(c, token, batch_body("b1", {record("u1")})).status == 200);
   CHECK(post(c, token, batch_body("b2", {record("u2")})).status == 200);
   TlsClient client(c.port(), c.ca());
-  REQUIRE(client.send(http_request(
-      "POST", "/v1/batches", {"Authorization: Bearer " + token, "Content-Encoding: zstd"},
-      batch_body("b3", {record("u3")}))));
+  REQUIRE(client.send(http_request("POST", "/v1/batches",
+                                   {"Authorization: Bearer " + token, "Content-Encoding: zstd"},
+                                   batch_body("b3", {record("u3")}))));
   const std::string res = client.read_response(10000);
   CHECK(status_of(res) == 429);
   CHECK(res.find("Retry-After: ") != std::string::npos);
@@ -305,8 +305,8 @@ TEST_CASE("serve refuses bad settings with clear errors", "[collector][server][c
   auto no_cert = run({collector_bin(), "serve", "--db", c.db()});
   CHECK(no_cert.exit_code == 2);
   CHECK(no_cert.err.find("--tls-cert") != std::string::npos);
-  auto bad_key = run({collector_bin(), "serve", "--db", c.db(), "--tls-cert", c.cert(),
-                      "--tls-key", c.ca(), "--listen", "127.0.0.1:0"});
+  auto bad_key = run({collector_bin(), "serve", "--db", c.db(), "--tls-cert", c.cert(), "--tls-key",
+                      c.ca(), "--listen", "127.0.0.1:0"});
   CHECK(bad_key.exit_code == 1);
   CHECK(bad_key.err.find("private key") != std::string::npos);
   auto bad_listen = run({collector_bin(), "serve", "--db", c.db(), "--tls-cert", c.cert(),

@@ -463,8 +463,7 @@ TEST_CASE("a schema 1 store is migrated and keeps deduplicating its records", "[
   CHECK(column(db, "SELECT revision FROM usage_records WHERE uid = 'uid-1'") == "2");
 }
 
-TEST_CASE("records are found again after reopening, under each author separately",
-          "[collector]") {
+TEST_CASE("records are found again after reopening, under each author separately", "[collector]") {
   TempDir dir;
   const std::string db = dir / "collector.db";
   {

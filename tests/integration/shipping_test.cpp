@@ -33,8 +33,8 @@ bench::CorpusTruth make_corpus(const std::string& root, uint64_t seed, uint64_t 
 }
 
 std::map<std::string, DayModelRow> collector_rows(const CollectorFixture& c) {
-  auto r = run({collector_bin(), "report", "--db", c.db(), "--group-by", "date,model", "--format",
-                "csv"});
+  auto r = run(
+      {collector_bin(), "report", "--db", c.db(), "--group-by", "date,model", "--format", "csv"});
   REQUIRE(r.exit_code == 0);
   return parse_day_model_csv(r.out);
 }
@@ -64,10 +64,22 @@ void expect_truth(const CollectorFixture& c, const bench::CorpusTruth& truth) {
 std::vector<std::string> tracker_args(const std::string& claude, const std::string& state,
                                       const CollectorFixture& c, const std::string& token_file,
                                       const std::string& url = "") {
-  return {"--claude-dir",  claude,          "--state",     state,
-          "--collector",   url.empty() ? c.url() : url,      "--ca-file", c.ca(),
-          "--token-file",  token_file,      "--ship-backoff-max", "400ms",
-          "--batch-max-age", "100ms",       "--debounce",  "50ms"};
+  return {"--claude-dir",
+          claude,
+          "--state",
+          state,
+          "--collector",
+          url.empty() ? c.url() : url,
+          "--ca-file",
+          c.ca(),
+          "--token-file",
+          token_file,
+          "--ship-backoff-max",
+          "400ms",
+          "--batch-max-age",
+          "100ms",
+          "--debounce",
+          "50ms"};
 }
 
 std::string tracker_status(const std::string& state) {
@@ -133,8 +145,8 @@ TEST_CASE("a collector that is down, then killed mid-batch, loses and doubles no
   const auto truth = make_corpus(dir / "claude", 23, 24u << 20);
   const int64_t total = truth_requests(truth);
   const std::string state = dir / "state";
-  auto args = tracker_args(dir / "claude", state, c, token,
-                           "https://localhost:" + std::to_string(port));
+  auto args =
+      tracker_args(dir / "claude", state, c, token, "https://localhost:" + std::to_string(port));
   args.insert(args.begin(), {tracker_bin(), "run"});
   args.push_back("--batch-max-records");
   args.push_back("200");
@@ -188,8 +200,8 @@ TEST_CASE("refused TLS and refused tokens keep the records queued, with clear er
   }
   SECTION("a wrong host name") {
     // The certificate names localhost and 127.0.0.1, not 127.0.0.2.
-    auto r = flush({"--collector", "https://127.0.0.2:" + port, "--ca-file", c.ca(),
-                    "--token-file", token});
+    auto r = flush(
+        {"--collector", "https://127.0.0.2:" + port, "--ca-file", c.ca(), "--token-file", token});
     CHECK(r.exit_code == 1);
     CHECK((r.err.find("mismatch") != std::string::npos ||
            r.err.find("cannot connect") != std::string::npos));
@@ -248,8 +260,8 @@ TEST_CASE("records the collector rejects are quarantined, listed, and can be rel
   const std::string state = dir / "state";
   REQUIRE(run({tracker_bin(), "scan", "--claude-dir", dir / "claude", "--state", state, "--quiet"})
               .exit_code == 0);
-  const std::vector<std::string> ship = {"--collector", c.url(), "--ca-file", c.ca(),
-                                         "--token-file", token};
+  const std::vector<std::string> ship = {"--collector", c.url(),        "--ca-file",
+                                         c.ca(),        "--token-file", token};
   std::vector<std::string> argv = {tracker_bin(), "flush", "--state", state};
   argv.insert(argv.end(), ship.begin(), ship.end());
   REQUIRE(run(argv).exit_code == 0);

@@ -30,10 +30,10 @@ CollectorFixture::~CollectorFixture() {
 }
 
 void CollectorFixture::start(const std::vector<std::string>& extra_args, int port) {
-  std::vector<std::string> argv = {collector_bin(), "serve",   "--listen",
-                                   "127.0.0.1:" + std::to_string(port),
-                                   "--db",          db_,       "--tls-cert",
-                                   cert(),          "--tls-key", key()};
+  std::vector<std::string> argv = {
+      collector_bin(), "serve", "--listen",   "127.0.0.1:" + std::to_string(port),
+      "--db",          db_,     "--tls-cert", cert(),
+      "--tls-key",     key()};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   process_ = std::make_unique<Process>(argv, std::vector<std::string>{},
                                        dir_ + "/serve-" + std::to_string(++starts_));
@@ -65,7 +65,8 @@ void CollectorFixture::kill_hard() {
 }
 
 std::string CollectorFixture::token_file(const std::string& author, const std::string& role) {
-  auto r = run({collector_bin(), "token", "create", "--db", db_, "--author", author, "--role", role});
+  auto r =
+      run({collector_bin(), "token", "create", "--db", db_, "--author", author, "--role", role});
   if (r.exit_code != 0) throw std::runtime_error("token create failed: " + r.err);
   std::string out = r.out;
   while (!out.empty() && out.back() == '\n')
@@ -85,7 +86,8 @@ std::string CollectorFixture::token_of(const std::string& file) const {
 }
 
 std::string CollectorFixture::report_json(const std::string& group_by) const {
-  auto r = run({collector_bin(), "report", "--db", db_, "--group-by", group_by, "--format", "json"});
+  auto r =
+      run({collector_bin(), "report", "--db", db_, "--group-by", group_by, "--format", "json"});
   if (r.exit_code != 0) throw std::runtime_error("collector report failed: " + r.err);
   return r.out;
 }

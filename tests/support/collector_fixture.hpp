@@ -21,8 +21,8 @@ class CollectorFixture {
 
   // Starts `serve`; port 0 = a free one. Waits until it listens.
   void start(const std::vector<std::string>& extra_args = {}, int port = 0);
-  void stop();         // SIGTERM and wait: returns after a clean exit
-  void kill_hard();    // SIGKILL
+  void stop();       // SIGTERM and wait: returns after a clean exit
+  void kill_hard();  // SIGKILL
   int port() const { return port_; }
   std::string url() const { return "https://localhost:" + std::to_string(port_); }
   Process& process() { return *process_; }

@@ -198,9 +198,10 @@ void CaptureServer::serve() {
             bodies_.push_back(data.substr(head_end + 4));
           }
           const std::string reply = "{\"rejections\":[]}";
-          const std::string res = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                                  "Connection: close\r\nContent-Length: " +
-                                  std::to_string(reply.size()) + "\r\n\r\n" + reply;
+          const std::string res =
+              "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+              "Connection: close\r\nContent-Length: " +
+              std::to_string(reply.size()) + "\r\n\r\n" + reply;
           SSL_write(ssl, res.data(), static_cast<int>(res.size()));
           break;
         }

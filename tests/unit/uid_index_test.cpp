@@ -1,8 +1,8 @@
 // The collector's in-memory uid lookup: every row under a key is found, also
 // across growth, shared hashes and removals.
-#include <catch2/catch.hpp>
-
 #include "collector/store/uid_index.hpp"
+
+#include <catch2/catch.hpp>
 
 using codepulse::collector::UidIndex;
 

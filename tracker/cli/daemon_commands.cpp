@@ -171,19 +171,20 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
     std::printf("Shipping to %s: %s records in %s batches since start", h.collector.c_str(),
                 with_thousands(h.records_shipped).c_str(),
                 with_thousands(h.batches_shipped).c_str());
-    if (h.last_success_ms) std::printf(", last success %s ago", age(now - h.last_success_ms).c_str());
+    if (h.last_success_ms)
+      std::printf(", last success %s ago", age(now - h.last_success_ms).c_str());
     std::puts(".");
     if (h.failures > 0)
-      std::printf("  failing (%lld attempts, next in %s): %s\n",
-                  static_cast<long long>(h.failures),
+      std::printf("  failing (%lld attempts, next in %s): %s\n", static_cast<long long>(h.failures),
                   age(std::max<int64_t>(0, h.next_attempt_ms - now)).c_str(), h.last_error.c_str());
   } else if (pid && daemon) {
     std::puts("Not shipping: no collector configured (records stay in the local queue).");
   }
   if (q->quarantined > 0)
-    std::printf("Quarantined: %s records the collector refused; see 'codepulse-tracker queue "
-                "quarantine', resend with 'queue release'.\n",
-                with_thousands(q->quarantined).c_str());
+    std::printf(
+        "Quarantined: %s records the collector refused; see 'codepulse-tracker queue "
+        "quarantine', resend with 'queue release'.\n",
+        with_thousands(q->quarantined).c_str());
   if (daemon && !daemon->last_error.empty())
     std::printf("Last error (%s ago): %s\n", age(now - daemon->last_error_ms).c_str(),
                 daemon->last_error.c_str());

@@ -1,12 +1,12 @@
 // codepulse-tracker doctor: one line per check, from this machine's folders
 // to the collector's answer; exit 1 when any check fails.
+#include <simdjson.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <ctime>
-#include <simdjson.h>
 
 #include "common/time.hpp"
 #include "tracker/cli/commands.hpp"
@@ -157,8 +157,9 @@ int run_doctor_command(const Environment& env, const std::vector<std::string>& a
                  "accepted: records are stored for " + json_string(w->body, "author") + " (" +
                      role + " token)");
     } else {
-      checks.add("token", false,
-                 "refused with " + std::to_string(w->status) + ": " + json_string(w->body, "error"));
+      checks.add(
+          "token", false,
+          "refused with " + std::to_string(w->status) + ": " + json_string(w->body, "error"));
     }
   }
   return checks.failed() ? kExitFailure : kExitOk;

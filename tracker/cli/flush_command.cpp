@@ -82,9 +82,10 @@ int run_flush_command(const Environment& env, const std::vector<std::string>& ar
   auto ship = ship_options(*config);
   if (!ship) return fail(ship.error().message, kExitUsage);
   if (!*ship)
-    return fail("no collector configured: set collector, token_file (and ca_file) in the "
-                "configuration or give --collector URL --token-file FILE",
-                kExitUsage);
+    return fail(
+        "no collector configured: set collector, token_file (and ca_file) in the "
+        "configuration or give --collector URL --token-file FILE",
+        kExitUsage);
   auto lock = InstanceLock::acquire(state_dir);
   if (!lock) return fail(lock.error().message);
   auto store = LocalStore::open(state_dir);

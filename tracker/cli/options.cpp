@@ -111,15 +111,17 @@ Result<std::optional<ShipOptions>> ship_options(const Config& c) {
   if (!c.is_set("collector")) {
     for (const char* key : {"token_file", "ca_file", "collector_pin_sha256"})
       if (c.is_set(key))
-        return make_error(std::string(key) + " is set but collector is not: set collector = "
-                                             "\"https://HOST:PORT\" to ship records");
+        return make_error(std::string(key) +
+                          " is set but collector is not: set collector = "
+                          "\"https://HOST:PORT\" to ship records");
     return out;
   }
   auto endpoint = parse_collector_url(c.str("collector"));
   if (!endpoint) return endpoint.error();
   if (!c.is_set("token_file"))
-    return make_error("collector is set but token_file is not: the collector needs a token "
-                      "('codepulse-collector token create' makes one)");
+    return make_error(
+        "collector is set but token_file is not: the collector needs a token "
+        "('codepulse-collector token create' makes one)");
   ShipOptions o;
   o.endpoint = *endpoint;
   o.tls.ca_file = c.str("ca_file");

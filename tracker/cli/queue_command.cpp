@@ -12,8 +12,8 @@
 #include "proto/wire_batch.hpp"
 #include "tracker/cli/commands.hpp"
 #include "tracker/cli/options.hpp"
-#include "tracker/queue/local_store.hpp"
 #include "tracker/daemon/instance_lock.hpp"
+#include "tracker/queue/local_store.hpp"
 #include "tracker/report/usage_report.hpp"
 #include "tracker/ship/batch_builder.hpp"
 
@@ -104,9 +104,9 @@ int run_queue_command(const Environment& env, const std::vector<std::string>& ar
     return kExitOk;
   }
   if (sub != "show" && sub != "export" && sub != "quarantine" && sub != "release")
-    return fail("queue: unknown subcommand '" + sub +
-                    "' (use show, export, decode, quarantine or release)",
-                kExitUsage);
+    return fail(
+        "queue: unknown subcommand '" + sub + "' (use show, export, decode, quarantine or release)",
+        kExitUsage);
   auto config = load_config(*args, env);
   if (!config) return fail(config.error().message, kExitUsage);
   const std::string state_dir = config->str("state_dir");

@@ -367,7 +367,8 @@ bool Config::is_set(const std::string& key) const {
 
 std::string Config::render() const {
   std::string out =
-      "# " + program_ + " configuration in effect, as TOML.\n"
+      "# " + program_ +
+      " configuration in effect, as TOML.\n"
       "# Precedence: built-in default < config file < --set KEY=VALUE < --KEY VALUE.\n";
   for (const auto& k : *keys_) {
     const ConfigValue& v = values_.at(k.name);

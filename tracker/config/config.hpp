@@ -79,7 +79,7 @@ Result<std::string> canonical_config_value(const ConfigKey& key, const std::stri
 std::vector<FlagSpec> config_flags(const ConfigKeys& keys = tracker_config_keys());
 // The overrides in parsed Args: --set ones first, then the dedicated flags, so
 // a dedicated flag beats --set for the same key. Lists: repeated flags join.
-Result<std::vector<ConfigOverride>> config_overrides(const Args& args,
-                                                    const ConfigKeys& keys = tracker_config_keys());
+Result<std::vector<ConfigOverride>> config_overrides(
+    const Args& args, const ConfigKeys& keys = tracker_config_keys());
 
 }  // namespace codepulse::tracker

@@ -43,7 +43,7 @@ class Logger {
   };
   void write_line(LogLevel level, std::string_view message);
   std::unique_ptr<std::mutex> mu_ = std::make_unique<std::mutex>();  // log() is thread-safe
-  UniqueFd fd_;  // -1: stderr
+  UniqueFd fd_;                                                      // -1: stderr
   LogLevel level_ = LogLevel::kInfo;
   int64_t per_minute_ = 60;
   std::map<std::string, Window, std::less<>> windows_;

@@ -157,23 +157,23 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
   void send(HttpRequest request, Callback done) {
     auto self = shared_from_this();
     auto out = std::make_shared<std::optional<Result<HttpResponse>>>();
-    net::co_spawn(io_, run(std::move(request), out),
-                  [self, out, done = std::move(done)](std::exception_ptr e) {
-                    if (e) {
-                      std::string what = "unknown error";
-                      try {
-                        std::rethrow_exception(e);
-                      } catch (const std::exception& ex) {
-                        what = ex.what();
-                      }
-                      self->stream_.reset();
-                      done(make_error("request to " + self->endpoint_.display() +
-                                      " failed: " + what));
-                      return;
-                    }
-                    done(out->has_value() ? std::move(**out)
-                                          : Result<HttpResponse>(make_error("no response")));
-                  });
+    net::co_spawn(
+        io_, run(std::move(request), out),
+        [self, out, done = std::move(done)](std::exception_ptr e) {
+          if (e) {
+            std::string what = "unknown error";
+            try {
+              std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+              what = ex.what();
+            }
+            self->stream_.reset();
+            done(make_error("request to " + self->endpoint_.display() + " failed: " + what));
+            return;
+          }
+          done(out->has_value() ? std::move(**out)
+                                : Result<HttpResponse>(make_error("no response")));
+        });
   }
 
   void close() {
@@ -298,8 +298,8 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
       if (rec) {
         stream_.reset();
         if (reused && rn == 0 && rec != beast::error::timeout) continue;
-        *out = Result<HttpResponse>(make_error("no reply from " + endpoint_.display() + ": " +
-                                               rec.message()));
+        *out = Result<HttpResponse>(
+            make_error("no reply from " + endpoint_.display() + ": " + rec.message()));
         co_return;
       }
       auto& res = parser.get();

@@ -21,9 +21,9 @@ class io_context;
 namespace codepulse::tracker {
 
 struct CollectorEndpoint {
-  std::string host;       // name or IP literal (without brackets)
-  std::string port;       // default 443
-  std::string base_path;  // "" or "/prefix" (no trailing slash)
+  std::string host;             // name or IP literal (without brackets)
+  std::string port;             // default 443
+  std::string base_path;        // "" or "/prefix" (no trailing slash)
   std::string display() const;  // host:port
 };
 

@@ -2,9 +2,8 @@
 
 #include <simdjson.h>
 
-#include <boost/asio/post.hpp>
-
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <chrono>
 
 #include "common/time.hpp"
@@ -181,8 +180,8 @@ void Shipper::on_response(OutgoingBatch batch, Result<HttpResponse> response) {
     }
     return;
   }
-  const std::string why = "collector answered " + std::to_string(code) + ": " +
-                          error_text(response->body);
+  const std::string why =
+      "collector answered " + std::to_string(code) + ": " + error_text(response->body);
   if (code == 408 || code == 429 || code >= 500) {
     retry_later(why, response->retry_after_s);
     return;
@@ -242,8 +241,8 @@ Status Shipper::apply_success(const OutgoingBatch& batch, const HttpResponse& re
   if (!rejected.empty()) {
     status_.records_quarantined += static_cast<int64_t>(rejected.size());
     log_.error("ship", "the collector rejected " + std::to_string(rejected.size()) +
-                           " records of batch " + batch.header.batch_id + " (first: " +
-                           rejected.front().reason + "); they are quarantined");
+                           " records of batch " + batch.header.batch_id +
+                           " (first: " + rejected.front().reason + "); they are quarantined");
   }
   return {};
 }

@@ -35,7 +35,6 @@ struct ShipOptions {
   int64_t timeout_ms = 30'000;
 };
 
-
 class Shipper {
  public:
   Shipper(boost::asio::io_context& io, LocalStore& store, ShipOptions options, Logger& log);

@@ -19,8 +19,8 @@ Result<std::string> read_token_file(const std::string& path) {
   if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
     return make_error("the token file " + path + " is not a regular file");
   if ((st.st_mode & 077) != 0)
-    return make_error("the token file " + path +
-                      " is readable by other users; run: chmod 600 " + path);
+    return make_error("the token file " + path + " is readable by other users; run: chmod 600 " +
+                      path);
   if (st.st_uid != ::geteuid())
     return make_error("the token file " + path + " belongs to another user");
   if (st.st_size > 4096) return make_error("the token file " + path + " is too large for a token");
