@@ -4,7 +4,7 @@
 #include <sys/stat.h>
 
 #include <csignal>
-#include <regex>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "common/tls/pki.hpp"
@@ -37,16 +37,19 @@ void CollectorFixture::start(const std::vector<std::string>& extra_args, int por
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   process_ = std::make_unique<Process>(argv, std::vector<std::string>{},
                                        dir_ + "/serve-" + std::to_string(++starts_));
-  const std::regex listening("listening on https://127\\.0\\.0\\.1:([0-9]+)");
-  std::smatch m;
-  const bool up = eventually(15000, [&] {
-    const std::string err = process_->err();
-    return std::regex_search(err, m, listening) || !process_->running();
-  });
-  const std::string err = process_->err();
-  if (!up || !std::regex_search(err, m, listening))
-    throw std::runtime_error("the collector did not start: " + err);
-  port_ = std::stoi(m[1].str());
+  // The port from "listening on https://127.0.0.1:PORT".
+  const std::string marker = "listening on https://127.0.0.1:";
+  auto port_in = [&](const std::string& err) {
+    const auto at = err.find(marker);
+    if (at == std::string::npos) return 0;
+    const auto digits = err.substr(at + marker.size(), 5);
+    return std::atoi(digits.c_str());
+  };
+  const bool up =
+      eventually(15000, [&] { return port_in(process_->err()) > 0 || !process_->running(); });
+  port_ = port_in(process_->err());
+  if (!up || port_ == 0)
+    throw std::runtime_error("the collector did not start: " + process_->err());
 }
 
 void CollectorFixture::stop() {
