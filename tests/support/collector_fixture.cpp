@@ -15,12 +15,15 @@ std::string collector_bin() {
   return CODEPULSE_COLLECTOR_BIN;
 }
 
-CollectorFixture::CollectorFixture(const std::string& dir) : dir_(dir), db_(dir + "/collector.db") {
+CollectorFixture::CollectorFixture(const std::string& dir,
+                                   const std::vector<std::string>& dns_names,
+                                   const std::vector<std::string>& ip_addresses)
+    : dir_(dir), db_(dir + "/collector.db") {
   make_dirs(dir);
   tls::CertificateRequest req;
-  req.common_name = "localhost";
-  req.dns_names = {"localhost"};
-  req.ip_addresses = {"127.0.0.1"};
+  req.dns_names = dns_names;
+  req.ip_addresses = ip_addresses;
+  req.common_name = dns_names.empty() ? ip_addresses.at(0) : dns_names.front();
   if (auto s = tls::write_test_pki(dir + "/pki", req, true); !s)
     throw std::runtime_error(s.error().message);
 }

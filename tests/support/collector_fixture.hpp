@@ -15,8 +15,11 @@ std::string collector_bin();
 
 class CollectorFixture {
  public:
-  // Makes <dir>/pki (ca.pem, server.pem for localhost and 127.0.0.1).
-  explicit CollectorFixture(const std::string& dir);
+  // Makes <dir>/pki: ca.pem, and server.pem for the given names (default
+  // localhost and 127.0.0.1).
+  explicit CollectorFixture(const std::string& dir,
+                            const std::vector<std::string>& dns_names = {"localhost"},
+                            const std::vector<std::string>& ip_addresses = {"127.0.0.1"});
   ~CollectorFixture();
 
   // Starts `serve`; port 0 = a free one. Waits until it listens.
