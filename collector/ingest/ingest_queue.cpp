@@ -63,7 +63,10 @@ void IngestQueue::run() {
     for (size_t i = 0; i < group.size(); ++i) {
       group[i]->result = std::move(results[i]);
       group[i]->commit_us = us;
-      if (group[i]->done) group[i]->done();
+      // Moved out first: the callback owns the waiting request, which owns the job.
+      auto done = std::move(group[i]->done);
+      group[i]->done = nullptr;
+      if (done) done();
     }
   }
 }

@@ -105,7 +105,6 @@ class HttpsServer::Impl {
         store_(store),
         log_(log),
         tls_(ssl::context::tls_server),
-        acceptor_(io_),
         signals_(io_, SIGINT, SIGTERM),
         limiter_(options.limits.rate_per_s, options.limits.burst),
         queue_(store),
@@ -158,9 +157,9 @@ class HttpsServer::Impl {
       if (ec) return;
       log_.info("lifecycle", std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
                                  ", finishing the requests in flight");
-      begin_shutdown();
+      stop();
     });
-    net::co_spawn(io_, accept_loop(), net::detached);
+    net::co_spawn(accept_strand_, accept_loop(), net::detached);
     int threads = options_.threads > 0 ? options_.threads
                                        : static_cast<int>(std::thread::hardware_concurrency());
     threads = std::max(1, threads);
@@ -174,8 +173,9 @@ class HttpsServer::Impl {
     log_.info("lifecycle", "stopped");
   }
 
+  // The acceptor is only touched on its strand.
   void stop() {
-    net::post(io_, [this] { begin_shutdown(); });
+    net::post(accept_strand_, [this] { begin_shutdown(); });
   }
 
  private:
@@ -329,8 +329,21 @@ class HttpsServer::Impl {
       const auto started = Clock::now();
       auto& req = parser.get();
       const std::string path = path_label(req.target());
-      if (path != "/v1/batches") parser.body_limit(kSmallBodyLimit);
       HttpReply reply;
+      if (path != "/v1/batches") {
+        // Beast checked Content-Length against the batch limit; other
+        // requests carry no real body.
+        const auto cl = parser.content_length();
+        if ((cl && *cl > kSmallBodyLimit) || parser.chunked()) {
+          HttpReply big{413, error_json(413, path + " takes no request body")};
+          big.close = true;
+          metrics_.request(path, 413);
+          co_await write(c, make_response(big, req.version(), false));
+          co_await drain_unread(c);
+          break;
+        }
+        parser.body_limit(kSmallBodyLimit);
+      }
       const char* type = "application/json";
       bool stored = false;
       if (path == "/v1/batches") {
@@ -345,7 +358,7 @@ class HttpsServer::Impl {
           break;
         reply = whoami(req[http::field::authorization]);
       } else if (path == "/healthz" || path == "/metrics") {
-        if (req.method() != http::verb::get && req.method() != http::verb::head) {
+        if (req.method() != http::verb::get) {
           reply = {405, error_json(405, "use GET for " + path)};
           reply.close = true;
         } else if (auto [ec2, m] = co_await http::async_read(c->stream, buffer, parser, kTuple);
@@ -369,11 +382,28 @@ class HttpsServer::Impl {
             std::chrono::duration<double>(Clock::now() - started).count());
       const bool keep = req.keep_alive();
       const bool ok = co_await write(c, make_response(reply, req.version(), keep, type));
+      if (ok && reply.close && !parser.is_done()) co_await drain_unread(c);
       if (!ok || reply.close || !keep) break;
     }
     c->busy = false;
     tcp_layer.expires_after(std::chrono::seconds(2));
     co_await c->stream.async_shutdown(kTuple);
+  }
+
+  // After a reply sent before the request body was read (401, 413, 429...):
+  // read and drop what the client still sends, for a moment, so closing
+  // does not reset the connection before the client has read the reply.
+  net::awaitable<void> drain_unread(const std::shared_ptr<Connection>& c) {
+    auto& layer = beast::get_lowest_layer(c->stream);
+    const auto until = Clock::now() + std::chrono::seconds(2);
+    std::vector<char> sink(64 * 1024);
+    size_t total = 0;
+    while (Clock::now() < until && total < (64u << 20)) {
+      layer.expires_at(until);
+      auto [ec, n] = co_await c->stream.async_read_some(net::buffer(sink), kTuple);
+      if (ec) break;
+      total += n;
+    }
   }
 
   net::awaitable<bool> write(const std::shared_ptr<Connection>& c, Response res) {
@@ -467,7 +497,8 @@ class HttpsServer::Impl {
   tracker::Logger& log_;
   net::io_context io_;
   ssl::context tls_;
-  tcp::acceptor acceptor_;
+  net::strand<net::io_context::executor_type> accept_strand_{net::make_strand(io_)};
+  tcp::acceptor acceptor_{accept_strand_};
   net::signal_set signals_;
   Metrics metrics_;
   RateLimiter limiter_;

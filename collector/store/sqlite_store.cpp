@@ -298,28 +298,42 @@ std::vector<Result<IngestResult>> SqliteStore::ingest_many(
       out.emplace_back(txn.error());
     return out;
   }
+  bool broken = false;  // SQLite rolled the whole transaction back (disk full, I/O error)
   for (const IngestRequest& r : requests) {
+    if (broken) {
+      out.emplace_back(make_error("not stored: an earlier batch of the same commit failed"));
+      continue;
+    }
     // A savepoint per batch: a batch that fails leaves no trace, the others stay.
     if (auto s = db_.exec("SAVEPOINT batch"); !s) {
       out.emplace_back(s.error());
+      broken = sqlite3_get_autocommit(db_.handle()) != 0;
       continue;
     }
     batch_added_.clear();
     auto one = ingest_one(r.author_from_token, *r.batch);
     if (one) {
-      (void)db_.exec("RELEASE batch");
+      if (auto s = db_.exec("RELEASE batch"); !s) one = Result<IngestResult>(s.error());
+    }
+    if (one) {
       group_added_.insert(group_added_.end(), batch_added_.begin(), batch_added_.end());
     } else {
-      (void)db_.exec("ROLLBACK TO batch");
-      (void)db_.exec("RELEASE batch");
       for (const auto& [key, row] : batch_added_)
         uids_.erase(key, row);
+      if (sqlite3_get_autocommit(db_.handle()) != 0) {
+        broken = true;  // the transaction is gone: nothing of this group is on disk
+      } else {
+        (void)db_.exec("ROLLBACK TO batch");
+        (void)db_.exec("RELEASE batch");
+      }
     }
     out.push_back(std::move(one));
   }
-  if (auto s = txn->commit(); !s) {
+  Status committed =
+      broken ? Status(make_error("the transaction was rolled back by SQLite")) : txn->commit();
+  if (!committed) {
     for (auto& r : out)
-      r = Result<IngestResult>(s.error());
+      if (r) r = Result<IngestResult>(committed.error());
     for (const auto& [key, row] : group_added_)
       uids_.erase(key, row);
   }

@@ -3,7 +3,10 @@
 // equal the generator's truth exactly, also across collector outages, a
 // collector killed mid-batch, refused TLS and refused tokens. No canary of
 // the logs reaches the wire or the collector.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <simdjson.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
@@ -322,4 +325,94 @@ TEST_CASE("no canary reaches the wire or the collector", "[shipping][privacy]") 
     CHECK(read_file(f).find(canary) == std::string::npos);
   for (const auto& f : list_files(state2.path()))
     CHECK(read_file(f).find(canary) == std::string::npos);
+}
+
+TEST_CASE("a wrong collector URL keeps every record queued", "[shipping][faults]") {
+  TempDir dir;
+  const auto truth = make_corpus(dir / "claude", 3, 1u << 20);
+  const std::string state = dir / "state";
+  REQUIRE(run({tracker_bin(), "scan", "--claude-dir", dir / "claude", "--state", state, "--quiet"})
+              .exit_code == 0);
+  const int64_t total = truth_requests(truth);
+  CollectorFixture c(dir / "collector");
+  const std::string token = c.token_file("dev@example.org");
+  using Mode = CaptureServer::Mode;
+  for (Mode mode : {Mode::kHtml200, Mode::kNotFound}) {
+    // A web server at the wrong path answers 200 with a page, or 404.
+    CaptureServer web(c.cert(), c.key(), mode);
+    auto r = run({tracker_bin(), "flush", "--state", state, "--collector",
+                  "https://localhost:" + std::to_string(web.port()) + "/wrong", "--ca-file", c.ca(),
+                  "--token-file", token, "--timeout", "20"});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("collector URL") != std::string::npos);
+    // Nothing marked shipped, nothing quarantined.
+    const std::string s = tracker_status(state);
+    CHECK(status_int(s, "unshipped") == total);
+    CHECK(status_int(s, "quarantined") == 0);
+  }
+}
+
+TEST_CASE("a collector with a small body limit gets smaller batches, and everything",
+          "[shipping][faults]") {
+  TempDir dir;
+  const auto truth = make_corpus(dir / "claude", 9, 2u << 20);
+  const std::string state = dir / "state";
+  REQUIRE(run({tracker_bin(), "scan", "--claude-dir", dir / "claude", "--state", state, "--quiet"})
+              .exit_code == 0);
+  CollectorFixture c(dir / "collector");
+  const std::string token = c.token_file("dev@example.org");
+  c.start({"--max-body-bytes", "4KiB"});
+  // The first batches get 413 before their body is read; the tracker reads
+  // that answer, halves its batches, and ships everything.
+  auto r = run({tracker_bin(), "flush", "--state", state, "--collector", c.url(), "--ca-file",
+                c.ca(), "--token-file", token, "--timeout", "60"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("413") != std::string::npos);
+  expect_truth(c, truth);
+  c.stop();
+}
+
+TEST_CASE("SIGHUP while a batch is in flight replaces the shipper safely", "[shipping][daemon]") {
+  TempDir dir;
+  CollectorFixture c(dir / "collector");
+  const std::string token = c.token_file("dev@example.org");
+  const auto truth = make_corpus(dir / "claude", 4, 1u << 20);
+  // A listener that accepts and never answers: the TLS handshake hangs.
+  const int hang = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  REQUIRE(::bind(hang, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  REQUIRE(::listen(hang, 8) == 0);
+  REQUIRE(::getsockname(hang, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+  const std::string config = dir / "tracker.toml";
+  auto write_config = [&](const std::string& url, const std::string& timeout) {
+    write_file(config, "claude_dirs = [\"" + dir / "claude" + "\"]\nstate_dir = \"" +
+                           dir / "state" + "\"\ncollector = \"" + url + "\"\nca_file = \"" +
+                           c.ca() + "\"\ntoken_file = \"" + token + "\"\nship_timeout = \"" +
+                           timeout + "\"\nship_backoff_max = \"300ms\"\n");
+  };
+  write_config("https://localhost:" + std::to_string(ntohs(a.sin_port)), "20s");
+  Process tracker({tracker_bin(), "run", "--config", config}, {}, dir / "tracker");
+  REQUIRE(eventually(10000, [&] {
+    return tracker.err().find("shipping to https://localhost") != std::string::npos;
+  }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the handshake is pending
+  // New settings while the request hangs: the shipper is replaced.
+  write_config("https://localhost:" + std::to_string(ntohs(a.sin_port)), "25s");
+  tracker.signal(SIGHUP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // And once more, to the real collector: everything arrives.
+  c.start();
+  write_config(c.url(), "20s");
+  tracker.signal(SIGHUP);
+  REQUIRE(eventually(30000, [&] { return c.record_count() == truth_requests(truth); }));
+  CHECK(tracker.running());
+  tracker.signal(SIGTERM);
+  CHECK(tracker.wait(10000) == 0);
+  ::close(hang);
+  expect_truth(c, truth);
+  c.stop();
 }

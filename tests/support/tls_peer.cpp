@@ -6,12 +6,15 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <poll.h>
+#include <simdjson.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
+
+#include "common/zstd_codec.hpp"
 
 namespace codepulse::test {
 namespace {
@@ -147,7 +150,8 @@ std::string body_of(const std::string& response) {
   return at == std::string::npos ? "" : response.substr(at + 4);
 }
 
-CaptureServer::CaptureServer(const std::string& cert_file, const std::string& key_file) {
+CaptureServer::CaptureServer(const std::string& cert_file, const std::string& key_file, Mode mode)
+    : mode_(mode) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
   ctx_ = ctx;
   if (SSL_CTX_use_certificate_chain_file(ctx, cert_file.c_str()) != 1 ||
@@ -193,15 +197,37 @@ void CaptureServer::serve() {
         const auto head_end = data.find("\r\n\r\n");
         if (head_end != std::string::npos &&
             data.size() >= head_end + 4 + content_length(data.substr(0, head_end))) {
+          const std::string body = data.substr(head_end + 4);
           {
             std::lock_guard lock(mu_);
-            bodies_.push_back(data.substr(head_end + 4));
+            bodies_.push_back(body);
           }
-          const std::string reply = "{\"rejections\":[]}";
+          // A receipt like the collector's: every record new.
+          std::string batch_id;
+          int64_t count = 0;
+          if (auto json = zstd_decompress(body, 256u << 20)) {
+            simdjson::dom::parser parser;
+            simdjson::dom::element doc;
+            std::string_view id;
+            if (!parser.parse(*json).get(doc) && !doc["batch_id"].get_string().get(id) &&
+                !doc["record_count"].get_int64().get(count))
+              batch_id = std::string(id);
+          }
+          const std::string reply = "{\"batch_id\":\"" + batch_id +
+                                    "\",\"records_new\":" + std::to_string(count) +
+                                    ",\"duplicates\":0,\"replaced\":0,\"stale\":0,"
+                                    "\"rejected\":0,\"rejections\":[]}";
+          const std::string html = "<html><body>Welcome</body></html>";
           const std::string res =
-              "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-              "Connection: close\r\nContent-Length: " +
-              std::to_string(reply.size()) + "\r\n\r\n" + reply;
+              mode_ == Mode::kReceipt
+                  ? "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    "Connection: close\r\nContent-Length: " +
+                        std::to_string(reply.size()) + "\r\n\r\n" + reply
+                  : std::string(mode_ == Mode::kHtml200 ? "HTTP/1.1 200 OK"
+                                                        : "HTTP/1.1 404 Not Found") +
+                        "\r\nContent-Type: text/html\r\nConnection: close\r\n"
+                        "Content-Length: " +
+                        std::to_string(html.size()) + "\r\n\r\n" + html;
           SSL_write(ssl, res.data(), static_cast<int>(res.size()));
           break;
         }

@@ -45,17 +45,22 @@ int status_of(const std::string& response);
 // The body of an HTTP response.
 std::string body_of(const std::string& response);
 
-// An HTTPS server on 127.0.0.1 that answers every request 200 with an empty
-// rejection list and keeps each request body: what a tracker puts on the wire.
+// An HTTPS server on 127.0.0.1 that keeps each request body (what a tracker
+// puts on the wire) and answers with a receipt that takes every record.
 class CaptureServer {
  public:
-  CaptureServer(const std::string& cert_file, const std::string& key_file);
+  // kReceipt: answer like a collector. kHtml200: a web server's page with 200
+  // (a wrong URL path). kNotFound: 404.
+  enum class Mode { kReceipt, kHtml200, kNotFound };
+  CaptureServer(const std::string& cert_file, const std::string& key_file,
+                Mode mode = Mode::kReceipt);
   ~CaptureServer();
   int port() const { return port_; }
   std::vector<std::string> bodies();
 
  private:
   void serve();
+  Mode mode_;
   int listen_fd_ = -1;
   int port_ = 0;
   void* ctx_ = nullptr;

@@ -37,7 +37,10 @@ int flush_through_daemon(const std::string& state_dir, long pid, int64_t timeout
       return kExitOk;
     }
     auto st = read_status(state_dir);
-    if (st && !st->ship) return fail("the running tracker has no collector configured");
+    if (st && !st->ship)
+      return fail(
+          "the running tracker is not shipping: " +
+          (st->last_error.empty() ? std::string("no collector is configured") : st->last_error));
     if (st && st->ship && st->ship->failures > 0 && st->ship->last_error_ms >= asked)
       return fail(std::to_string(q->unshipped) +
                   " records not shipped yet; the tracker keeps retrying: " + st->ship->last_error);

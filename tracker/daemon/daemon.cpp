@@ -92,8 +92,10 @@ class Service {
   // Ships to the collector when one is configured; a shipper that cannot
   // start (a missing token file) is logged and the daemon keeps queueing.
   void start_shipper() {
+    if (shipper_ && options_.ship && shipper_options_ == *options_.ship) return;  // unchanged
     if (shipper_) shipper_->stop();
     shipper_.reset();
+    if (options_.ship) shipper_options_ = *options_.ship;
     if (!options_.ship) {
       log_.info("ship", "no collector configured: records are queued locally only");
       return;
@@ -312,6 +314,7 @@ class Service {
   std::unique_ptr<Watcher> watcher_;
   std::optional<Scanner> scanner_;
   std::unique_ptr<Shipper> shipper_;
+  ShipOptions shipper_options_;  // what shipper_ was made with
   DaemonStatus status_;
   bool failed_ = false;
   int64_t backoff_ms_ = kFirstBackoffMs;
@@ -321,6 +324,16 @@ class Service {
 
 int run_daemon(const Environment& env, DaemonOptions options, Logger& log, const PriceTable& prices,
                ReloadFn reload) {
+  // Block the service's signals first: a SIGUSR1 from `flush` or a SIGHUP
+  // during start-up (lock, integrity check, migrations) must wait, not kill.
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGUSR1})
+    sigaddset(&set, sig);
+  if (::pthread_sigmask(SIG_BLOCK, &set, nullptr) != 0) {
+    log.error("lifecycle", "cannot block signals");
+    return 1;
+  }
   auto lock = InstanceLock::acquire(options.state_dir);
   if (!lock) {
     log.error("lifecycle", lock.error().message);

@@ -538,11 +538,11 @@ Result<std::vector<proto::WireRecord>> LocalStore::unshipped(size_t limit,
   return out;
 }
 
-Status LocalStore::mark_shipped(const std::vector<std::pair<int64_t, int64_t>>& id_revisions) {
+Status LocalStore::mark_shipped(const std::vector<Sent>& sent) {
   auto st = db_.prepare(sql_text::kMarkShipped);
   if (!st) return st.error();
-  for (const auto& [id, revision] : id_revisions) {
-    if (auto s = st->bind(1, id).bind(2, revision).run(); !s) return s;
+  for (const Sent& r : sent) {
+    if (auto s = st->bind(1, r.id).bind(2, r.revision).bind(3, r.uid).run(); !s) return s;
   }
   return {};
 }
@@ -554,7 +554,8 @@ Status LocalStore::quarantine(const std::vector<QuarantineEntry>& entries) {
   if (!note) return note.error();
   const int64_t now = now_utc_ms();
   for (const QuarantineEntry& e : entries) {
-    if (auto s = mark->bind(1, e.record_id).bind(2, e.revision).run(); !s) return s;
+    if (auto s = mark->bind(1, e.record_id).bind(2, e.revision).bind(3, e.record_uid).run(); !s)
+      return s;
     const int64_t status = e.http_status;
     if (auto s = note->bind(1, e.record_id)
                      .bind(2, e.revision)

@@ -104,9 +104,14 @@ class LocalStore {
   // quarantined; `ids` (when given) receives their local row ids, in order.
   Result<std::vector<proto::WireRecord>> unshipped(size_t limit,
                                                    std::vector<int64_t>* ids = nullptr);
-  // After the collector's 2xx: (row id, revision sent). A record changed since
-  // (a higher revision) stays unshipped.
-  Status mark_shipped(const std::vector<std::pair<int64_t, int64_t>>& id_revisions);
+  // After the collector's 2xx: the revisions sent. A record changed since (a
+  // higher revision) stays unshipped; a row id reused by another record
+  // (the sent one was evicted meanwhile) is not touched.
+  struct Sent {
+    int64_t id = 0, revision = 0;
+    std::string uid;
+  };
+  Status mark_shipped(const std::vector<Sent>& sent);
   // Revisions the collector refused: not sent again until released.
   Status quarantine(const std::vector<QuarantineEntry>& entries);
   // The newest quarantined revisions still current (record_id not filled).

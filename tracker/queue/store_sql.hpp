@@ -209,9 +209,11 @@ inline constexpr const char* kSelectUnshipped =
     " ORDER BY ts_ms, id LIMIT ?1";
 // After the collector's 2xx: this revision (or a later one) is on the collector.
 inline constexpr const char* kMarkShipped =
-    "UPDATE usage_records SET shipped_revision = max(shipped_revision, ?2) WHERE id = ?1";
+    "UPDATE usage_records SET shipped_revision = max(shipped_revision, ?2)"
+    " WHERE id = ?1 AND record_uid = ?3";
 inline constexpr const char* kQuarantine =
-    "UPDATE usage_records SET quarantined_revision = max(quarantined_revision, ?2) WHERE id = ?1";
+    "UPDATE usage_records SET quarantined_revision = max(quarantined_revision, ?2)"
+    " WHERE id = ?1 AND record_uid = ?3";
 inline constexpr const char* kInsertQuarantine =
     "INSERT OR REPLACE INTO ship_quarantine (record_id, revision, record_uid, batch_id,"
     " http_status, reason, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";

@@ -4,6 +4,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -167,7 +168,7 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
             } catch (const std::exception& ex) {
               what = ex.what();
             }
-            self->stream_.reset();
+            self->drop();
             done(make_error("request to " + self->endpoint_.display() + " failed: " + what));
             return;
           }
@@ -176,7 +177,15 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
         });
   }
 
+  // Closes the connection. A request in flight keeps its own reference to
+  // the stream, so it completes (with an error) safely, and is not retried.
   void close() {
+    closed_ = true;
+    drop();
+  }
+
+  // Forgets the current connection (the next request makes a new one).
+  void drop() {
     if (stream_) {
       boost::system::error_code ignored;
       beast::get_lowest_layer(*stream_).socket().close(ignored);
@@ -189,7 +198,7 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
     auto note = [steps](const char* name, bool ok, std::string detail) {
       if (steps) steps->push_back({name, ok, std::move(detail)});
     };
-    stream_.reset();
+    drop();
     tcp::resolver resolver(io_);
     auto [rec, results] = co_await resolver.async_resolve(endpoint_.host, endpoint_.port, kTuple);
     if (rec) {
@@ -201,7 +210,7 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
     for (const auto& r : results)
       addresses += (addresses.empty() ? "" : ", ") + r.endpoint().address().to_string();
     note("dns", true, endpoint_.host + " -> " + addresses);
-    auto stream = std::make_unique<Stream>(io_, ctx_);
+    auto stream = std::make_shared<Stream>(io_, ctx_);
     auto& layer = beast::get_lowest_layer(*stream);
     layer.expires_after(timeout_);
     const auto started = std::chrono::steady_clock::now();
@@ -262,6 +271,11 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
   net::awaitable<void> run(HttpRequest request,
                            std::shared_ptr<std::optional<Result<HttpResponse>>> out) {
     for (int attempt = 0; attempt < 2; ++attempt) {
+      if (closed_) {
+        *out = Result<HttpResponse>(
+            make_error("the connection to " + endpoint_.display() + " was closed"));
+        co_return;
+      }
       const bool reused = stream_ != nullptr;
       if (!stream_) {
         auto s = co_await connect();
@@ -270,36 +284,36 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
           co_return;
         }
       }
+      // This request's own reference: close() may drop stream_ meanwhile.
+      const std::shared_ptr<Stream> stream = stream_;
       http::request<http::string_body> req{
           request.method == "GET" ? http::verb::get : http::verb::post,
           endpoint_.base_path + request.target, 11};
-      req.set(http::field::host, endpoint_.host);
+      req.set(http::field::host, host_header());
       req.set(http::field::user_agent, std::string("codepulse-tracker/") + kVersion);
       for (const auto& [k, v] : request.headers)
         req.set(k, v);
       req.body() = request.body;
       req.keep_alive(true);
       req.prepare_payload();
-      auto& layer = beast::get_lowest_layer(*stream_);
+      auto& layer = beast::get_lowest_layer(*stream);
       layer.expires_after(timeout_);
-      auto [wec, wn] = co_await http::async_write(*stream_, req, kTuple);
-      if (wec) {
-        stream_.reset();
-        if (reused) continue;
-        *out = Result<HttpResponse>(
-            make_error("cannot send to " + endpoint_.display() + ": " + wec.message()));
-        co_return;
-      }
+      auto [wec, wn] = co_await http::async_write(*stream, req, kTuple);
       beast::flat_buffer buffer;
       http::response_parser<http::string_body> parser;
       parser.body_limit(kMaxResponseBody);
-      layer.expires_after(timeout_);
-      auto [rec, rn] = co_await http::async_read(*stream_, buffer, parser, kTuple);
+      // After a failed write the server may still have answered (a 413 or a
+      // 401 sent before it read the body): read that answer if it is there.
+      layer.expires_after(wec ? std::chrono::milliseconds(2000) : timeout_);
+      auto [rec, rn] = co_await http::async_read(*stream, buffer, parser, kTuple);
       if (rec) {
-        stream_.reset();
-        if (reused && rn == 0 && rec != beast::error::timeout) continue;
+        if (stream_ == stream) drop();
+        const bool server_closed_idle =
+            reused && !closed_ && rec != beast::error::timeout && (wec || rn == 0);
+        if (server_closed_idle && attempt == 0) continue;
         *out = Result<HttpResponse>(
-            make_error("no reply from " + endpoint_.display() + ": " + rec.message()));
+            make_error(wec ? "cannot send to " + endpoint_.display() + ": " + wec.message()
+                           : "no reply from " + endpoint_.display() + ": " + rec.message()));
         co_return;
       }
       auto& res = parser.get();
@@ -310,11 +324,19 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
       const auto ra = res[http::field::retry_after];
       int64_t secs = 0;
       if (!ra.empty() && std::from_chars(ra.data(), ra.data() + ra.size(), secs).ec == std::errc())
-        r.retry_after_s = secs;
-      if (!res.keep_alive()) close();
+        r.retry_after_s = std::clamp<int64_t>(secs, 0, 86'400);
+      if ((wec || !res.keep_alive()) && stream_ == stream) drop();
       *out = std::move(r);
       co_return;
     }
+  }
+
+  // Host: names as given, IPv6 literals in brackets, the port unless 443.
+  std::string host_header() const {
+    std::string h =
+        endpoint_.host.find(':') != std::string::npos ? "[" + endpoint_.host + "]" : endpoint_.host;
+    if (endpoint_.port != "443") h += ":" + endpoint_.port;
+    return h;
   }
 
   net::io_context& io_;
@@ -322,7 +344,8 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
   ClientTls tls_;
   std::chrono::milliseconds timeout_;
   ssl::context ctx_;
-  std::unique_ptr<Stream> stream_;
+  std::shared_ptr<Stream> stream_;
+  bool closed_ = false;
 };
 
 HttpsClient::HttpsClient(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -25,6 +25,7 @@ struct CollectorEndpoint {
   std::string port;             // default 443
   std::string base_path;        // "" or "/prefix" (no trailing slash)
   std::string display() const;  // host:port
+  bool operator==(const CollectorEndpoint&) const = default;
 };
 
 // https://HOST[:PORT][/PREFIX]; anything but https is refused.
@@ -33,6 +34,7 @@ Result<CollectorEndpoint> parse_collector_url(const std::string& url);
 struct ClientTls {
   std::string ca_file;     // empty: the system's trusted CAs
   std::string pin_sha256;  // empty, or the server certificate's SHA-256 (hex, ':' allowed)
+  bool operator==(const ClientTls&) const = default;
 };
 
 struct HttpRequest {

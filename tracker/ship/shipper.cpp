@@ -42,6 +42,7 @@ Shipper::Shipper(boost::asio::io_context& io, LocalStore& store, ShipOptions opt
 }
 
 Shipper::~Shipper() {
+  *alive_ = false;
   stop();
 }
 
@@ -78,8 +79,8 @@ void Shipper::records_queued(int64_t count) {
   if (lingering_) return;
   lingering_ = true;
   linger_.expires_after(std::chrono::milliseconds(options_.batch_max_age_ms));
-  linger_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;
+  linger_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+    if (ec || !*alive) return;
     lingering_ = false;
     if (!in_flight_ && !backing_off_) send();
   });
@@ -102,8 +103,8 @@ void Shipper::changed() {
 }
 
 void Shipper::net_post_send() {
-  boost::asio::post(io_, [this] {
-    if (!stopped_ && !in_flight_ && !backing_off_) send();
+  boost::asio::post(io_, [this, alive = alive_] {
+    if (*alive && !stopped_ && !in_flight_ && !backing_off_) send();
   });
 }
 
@@ -142,7 +143,8 @@ void Shipper::send() {
   req.body = std::move(body).value();
   in_flight_ = true;
   auto shared = std::make_shared<OutgoingBatch>(std::move(batch).value());
-  client_->send(std::move(req), [this, shared](Result<HttpResponse> r) {
+  client_->send(std::move(req), [this, shared, alive = alive_](Result<HttpResponse> r) {
+    if (!*alive) return;
     in_flight_ = false;
     if (stopped_) return;
     on_response(std::move(*shared), std::move(r));
@@ -158,9 +160,9 @@ void Shipper::on_response(OutgoingBatch batch, Result<HttpResponse> response) {
   status_.last_http_status = code;
   if (code >= 200 && code < 300) {
     if (auto s = apply_success(batch, *response); !s) {
-      // Stored on the collector, not marked here: sent again later, which the
-      // collector answers as a duplicate batch. Nothing is lost or doubled.
-      retry_later("cannot mark the batch shipped: " + s.error().message, -1);
+      // Not a receipt, or not marked here: sent again later (a collector that
+      // stored it answers "duplicate batch"). Nothing is lost or doubled.
+      retry_later(s.error().message, -1);
       return;
     }
     status_.failures = 0;
@@ -198,6 +200,14 @@ void Shipper::on_response(OutgoingBatch batch, Result<HttpResponse> response) {
     net_post_send();
     return;
   }
+  if (code != 400 && code != 422 && code != 413) {
+    // 404, 405, 415, a proxy's page: the URL or something in front of the
+    // collector is wrong, not the batch. Keep the records and retry.
+    retry_later(why + " (is the collector URL https://" + options_.endpoint.display() +
+                    options_.endpoint.base_path + " right?)",
+                -1);
+    return;
+  }
   if (auto s = quarantine(batch, code, why); !s) {
     retry_later("cannot quarantine a refused batch: " + s.error().message, -1);
     return;
@@ -212,7 +222,23 @@ Status Shipper::apply_success(const OutgoingBatch& batch, const HttpResponse& re
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
   simdjson::dom::array list;
-  if (!parser.parse(response.body).get(doc) && !doc["rejections"].get_array().get(list)) {
+  // Only the collector's receipt for this very batch marks records shipped:
+  // a 200 from anything else (a web server at a wrong path) must not.
+  std::string_view batch_id;
+  int64_t counted = 0;
+  bool receipt = !parser.parse(response.body).get(doc) &&
+                 !doc["batch_id"].get_string().get(batch_id) && batch_id == batch.header.batch_id &&
+                 !doc["rejections"].get_array().get(list);
+  for (const char* key : {"records_new", "duplicates", "replaced", "stale", "rejected"}) {
+    int64_t n = 0;
+    receipt = receipt && !doc[key].get_int64().get(n);
+    counted += n;
+  }
+  if (!receipt || counted != static_cast<int64_t>(batch.records.size()))
+    return make_error("the collector answered " + std::to_string(response.status) +
+                      " without a receipt for batch " + batch.header.batch_id +
+                      " (is the collector URL right?): " + first_line(response.body, 120));
+  {
     for (simdjson::dom::element e : list) {
       int64_t index = -1;
       std::string_view reason;
@@ -227,9 +253,11 @@ Status Shipper::apply_success(const OutgoingBatch& batch, const HttpResponse& re
                           std::string(reason), 0});
     }
   }
-  std::vector<std::pair<int64_t, int64_t>> shipped;
+  std::vector<LocalStore::Sent> shipped;
   for (size_t i = 0; i < batch.records.size(); ++i)
-    if (!is_rejected[i]) shipped.emplace_back(batch.local_ids[i], batch.records[i].revision);
+    if (!is_rejected[i])
+      shipped.push_back(
+          {batch.local_ids[i], batch.records[i].revision, batch.records[i].record_uid});
   if (auto s = store_.begin(); !s) return s;
   Status s = store_.mark_shipped(shipped);
   if (s && !rejected.empty()) s = store_.quarantine(rejected);
@@ -291,8 +319,8 @@ void Shipper::retry_later(const std::string& why, int64_t retry_after_s) {
   }
   backing_off_ = true;
   backoff_.expires_after(std::chrono::milliseconds(delay));
-  backoff_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;
+  backoff_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+    if (ec || !*alive) return;
     backing_off_ = false;
     send();
   });

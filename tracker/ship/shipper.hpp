@@ -3,8 +3,11 @@
 // waited batch_max_age); a record is marked shipped only after the
 // collector's 2xx. Network errors, 5xx, 408 and 429 are retried forever with
 // exponential backoff and full jitter (capped); a 401/403 waits the same way
-// for a better token; 413 halves the batch; any other 4xx quarantines the
-// batch (kept, logged, shown in `status`, released by `queue release`).
+// for a better token; 413 halves the batch; a 2xx that is not the
+// collector's receipt for the batch is retried;
+// 400/422 quarantines the batch (kept, logged, shown in `status`, released by
+// `queue release`); other answers (404, 405, a proxy's page) mean a wrong
+// collector URL and are retried like network errors.
 // Runs on the daemon's io_context, between rounds, never beside one.
 #pragma once
 
@@ -33,6 +36,7 @@ struct ShipOptions {
   int64_t backoff_first_ms = 1000;
   int64_t backoff_max_ms = 300'000;
   int64_t timeout_ms = 30'000;
+  bool operator==(const ShipOptions&) const = default;
 };
 
 class Shipper {
@@ -81,6 +85,9 @@ class Shipper {
   int64_t pending_ = 0;  // records queued since the last fetch
   bool in_flight_ = false, lingering_ = false, backing_off_ = false, flushing_ = false;
   bool stopped_ = false;
+  // Callbacks still queued on the io_context when the shipper is destroyed
+  // (a SIGHUP replaces it) find this false and do nothing.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::function<void()> on_change_;
   std::function<void(const std::string&)> on_drained_;
 };

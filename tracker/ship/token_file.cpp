@@ -13,6 +13,9 @@ namespace codepulse::tracker {
 
 Result<std::string> read_token_file(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (!fd.valid() && errno == ELOOP)
+    return make_error("the token file " + path +
+                      " is a symbolic link; give the file itself (links are refused)");
   if (!fd.valid())
     return make_error("cannot read the token file " + path + ": " + std::strerror(errno));
   struct stat st {};
