@@ -28,18 +28,16 @@ int run_report_command(const std::vector<std::string>& argv) {
     return fail("unexpected argument '" + args->positional()[0] + "' (see --help)", kExitUsage);
   const auto path = args->get("db");
   if (!path) return fail("--db PATH is required (see --help)", kExitUsage);
-  tracker::ReportQuery q;
-  std::string format;
-  if (auto parsed = tracker::parse_report_args(*args, q, format); !parsed)
-    return fail(parsed.error().message, kExitUsage);
+  auto request = tracker::parse_report_args(*args);
+  if (!request) return fail(request.error().message, kExitUsage);
   struct stat st {};
   if (::stat(path->c_str(), &st) != 0) return fail("no database at " + *path);
   auto db = sql::Database::open(*path, /*create=*/false);
   if (!db) return fail(db.error().message);
   if (auto s = db->exec("PRAGMA query_only=ON"); !s) return fail(s.error().message);
-  auto report = tracker::build_report(*db, q);
+  auto report = report::build_report(*db, request->query);
   if (!report) return fail(report.error().message);
-  const std::string out = tracker::render_report(*report, format);
+  const std::string out = report::render(*report, request->format);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
 }

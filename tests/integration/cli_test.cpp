@@ -151,9 +151,9 @@ TEST_CASE("reports nest dimensions in every format with days in a time zone", "[
   CHECK(scan.err.find("1 records use models without a known price") != std::string::npos);
 
   auto utc = run({tracker_bin(), "report", "--state", dir / "st", "--format", "csv"});
-  CHECK(utc.out.rfind(
-            "date,model,input,output,cache_create,cache_read,total_tokens,cost_usd,records\n", 0) ==
-        0);
+  CHECK(utc.out.rfind("date,model,input,output,cache_create,cache_read,total_tokens,cost_usd,"
+                      "records,cache_hit_ratio,sessions,active_days\n",
+                      0) == 0);
   CHECK(utc.out.find("2026-03-28,claude-opus-4-6,6,20,200,2000,2226,") != std::string::npos);
   auto berlin = run(
       {tracker_bin(), "report", "--state", dir / "st", "--tz", "Europe/Berlin", "--format", "csv"});
@@ -163,7 +163,8 @@ TEST_CASE("reports nest dimensions in every format with days in a time zone", "[
   auto since = run({tracker_bin(), "report", "--state", dir / "st", "--since", "2026-03-29",
                     "--until", "20260330", "--group-by", "model", "--format", "json"});
   REQUIRE(since.exit_code == 0);
-  CHECK(since.out.find("\"records\":2,\"unpriced_records\":1}") != std::string::npos);  // m3, m4
+  CHECK(since.out.find("\"totals\":{\"input\"") != std::string::npos);
+  CHECK(since.out.find("\"records\":2,") != std::string::npos);  // m3, m4
   CHECK(since.out.find("\"unpriced_records\":1") != std::string::npos);
 
   auto table = run({tracker_bin(), "report", "--state", dir / "st", "--group-by", "model,date"});
@@ -186,7 +187,7 @@ TEST_CASE("bad flags and values get one clear line and exit code 2", "[cli]") {
       {{"scan", "--max-line-bytes", "12"},
        "--max-line-bytes: key 'max_line_bytes': expected a size"},
       {{"report", "--group-by", "model,colour"}, "unknown dimension 'colour'"},
-      {{"report", "--group-by", "model,model"}, "dimension 'model' given twice"},
+      {{"report", "--group-by", "model,model"}, "dimension 'model' is given twice"},
       {{"report", "--format", "xml"}, "--format: expected table, json or csv"},
       {{"report", "--since", "last tuesday"}, "--since: expected YYYY-MM-DD"},
       {{"report", "--tz", "Mars/Olympus"}, "--tz:"},

@@ -8,10 +8,10 @@
 
 #include "collector/store/store.hpp"
 #include "common/hashing.hpp"
+#include "common/report/report.hpp"
 #include "common/sqlite.hpp"
 #include "proto/wire_batch.hpp"
 #include "tests/support/test_support.hpp"
-#include "tracker/report/usage_report.hpp"
 
 using namespace codepulse;
 using namespace codepulse::collector;
@@ -323,7 +323,7 @@ TEST_CASE("the report engine reads the collector's usage_records", "[collector]"
   CHECK(r.duplicates == 1);
   CHECK(r.stale == 1);
 
-  tracker::Metrics truth;
+  report::Metrics truth;
   for (const auto& w : recs) {
     truth.input += w.usage.input;
     truth.output += w.usage.output;
@@ -334,11 +334,11 @@ TEST_CASE("the report engine reads the collector's usage_records", "[collector]"
   auto conn = sql::Database::open(db, false);
   REQUIRE(conn);
   for (const char* group_by : {"date,model", "author,file", "task,session"}) {
-    tracker::ReportQuery q;
-    q.group_by = *tracker::parse_dimensions(group_by);
-    auto report = tracker::build_report(*conn, q);
+    auto request = report::parse_report_params({{"group_by", group_by}});
+    REQUIRE(request);
+    auto report = report::build_report(*conn, request->query);
     REQUIRE(report);
-    const tracker::Metrics& m = report->root.metrics;
+    const report::Metrics& m = report->root.metrics;
     CHECK(m.records == 12);
     CHECK(m.unpriced_records == 1);
     CHECK(m.input == truth.input);

@@ -238,7 +238,7 @@ std::map<std::string, DayModelRow> parse_day_model_csv(const std::string& csv) {
       if (c == std::string::npos) break;
       a = c + 1;
     }
-    if (f.size() != 9) throw std::runtime_error("unexpected report line: " + line);
+    if (f.size() < 9) throw std::runtime_error("unexpected report line: " + line);
     DayModelRow row;
     row.input = std::stoll(f[2]);
     row.output = std::stoll(f[3]);

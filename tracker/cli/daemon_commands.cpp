@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "common/json_writer.hpp"
+#include "common/report/report.hpp"
 #include "common/time.hpp"
 #include "tracker/cli/commands.hpp"
 #include "tracker/cli/options.hpp"
@@ -13,9 +14,10 @@
 #include "tracker/daemon/logger.hpp"
 #include "tracker/daemon/status_file.hpp"
 #include "tracker/queue/local_store.hpp"
-#include "tracker/report/usage_report.hpp"
 
 namespace codepulse::tracker {
+
+using report::with_thousands;
 namespace {
 
 std::string age(int64_t ms) {

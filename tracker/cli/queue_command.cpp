@@ -8,16 +8,18 @@
 #include <sstream>
 
 #include "common/json_writer.hpp"
+#include "common/report/report.hpp"
 #include "common/time.hpp"
 #include "proto/wire_batch.hpp"
 #include "tracker/cli/commands.hpp"
 #include "tracker/cli/options.hpp"
 #include "tracker/daemon/instance_lock.hpp"
 #include "tracker/queue/local_store.hpp"
-#include "tracker/report/usage_report.hpp"
 #include "tracker/ship/batch_builder.hpp"
 
 namespace codepulse::tracker {
+
+using report::with_thousands;
 namespace {
 
 Result<std::string> read_all(const std::string& path) {

@@ -7,7 +7,6 @@
 #include "tracker/cli/options.hpp"
 #include "tracker/queue/local_store.hpp"
 #include "tracker/report/report_args.hpp"
-#include "tracker/report/usage_report.hpp"
 
 namespace codepulse::tracker {
 int run_report_command(const Environment& env, const std::vector<std::string>& argv) {
@@ -21,10 +20,8 @@ int run_report_command(const Environment& env, const std::vector<std::string>& a
                   .c_str());
     return kExitOk;
   }
-  ReportQuery q;
-  std::string format;
-  if (auto parsed = parse_report_args(*args, q, format); !parsed)
-    return fail(parsed.error().message, kExitUsage);
+  auto request = parse_report_args(*args);
+  if (!request) return fail(request.error().message, kExitUsage);
   auto config = load_config(*args, env);
   if (!config) return fail(config.error().message, kExitUsage);
   const std::string state_dir = config->str("state_dir");
@@ -34,9 +31,9 @@ int run_report_command(const Environment& env, const std::vector<std::string>& a
                 "/tracker.db; run 'codepulse-tracker scan' first");
   auto store = LocalStore::open(state_dir, /*writer=*/false);
   if (!store) return fail(store.error().message);
-  auto report = build_report(store->database(), q);
+  auto report = report::build_report(store->database(), request->query);
   if (!report) return fail(report.error().message);
-  const std::string out = render_report(*report, format);
+  const std::string out = report::render(*report, request->format);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
 }

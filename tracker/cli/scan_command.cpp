@@ -2,13 +2,15 @@
 #include <cstdio>
 
 #include "common/json_writer.hpp"
+#include "common/report/report.hpp"
 #include "tracker/cli/commands.hpp"
 #include "tracker/cli/options.hpp"
 #include "tracker/daemon/instance_lock.hpp"
 #include "tracker/queue/local_store.hpp"
-#include "tracker/report/usage_report.hpp"
 
 namespace codepulse::tracker {
+
+using report::with_thousands;
 
 int run_scan_command(const Environment& env, const std::vector<std::string>& argv) {
   const auto specs =

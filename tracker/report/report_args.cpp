@@ -1,67 +1,53 @@
 #include "tracker/report/report_args.hpp"
 
-#include "common/time.hpp"
-#include "common/tz.hpp"
-
 namespace codepulse::tracker {
 
 std::vector<FlagSpec> report_flags() {
   return {{"group-by", true, false,
-           "dimensions, nested in order: model, repo, file, author, task, date, session (default "
-           "date,model)",
+           "dimensions, nested in order: model, repo, file, author, task, epic, date, session, "
+           "branch (default date,model)",
            "D1,D2"},
+          {"metric", true, false,
+           "sort every level by this metric, largest first: input, output, cache_create, "
+           "cache_read, total_tokens, cost_usd, records, cache_hit_ratio, cost_per_session, "
+           "cost_per_active_day (default: dates by date, the rest by cost)",
+           "METRIC"},
+          {"where", true, true, "only this value of a dimension (repeatable)", "DIM=VALUE"},
+          {"top", true, false, "keep the N largest children per level; the rest: (others)", "N"},
           {"since", true, false, "first day included (YYYY-MM-DD or YYYYMMDD, or an ISO instant)",
            "DATE"},
           {"until", true, false, "last day included", "DATE"},
           {"tz", true, false, "IANA time zone for days (default UTC)", "ZONE"},
+          {"granularity", true, false, "date as day (default), week or month", "G"},
           {"format", true, false, "table (default), json or csv", "FORMAT"},
           {"help", false, false, "show this help"}};
 }
 
-Status parse_report_args(const Args& args, ReportQuery& q, std::string& format) {
-  if (auto g = args.get("group-by")) {
-    auto dims = parse_dimensions(*g);
-    if (!dims) return dims.error();
-    q.group_by = *dims;
+Result<report::ReportRequest> parse_report_args(const Args& args) {
+  report::Params params;
+  const std::pair<const char*, const char*> names[] = {{"group-by", "group_by"},
+                                                       {"metric", "metric"},
+                                                       {"top", "top"},
+                                                       {"since", "since"},
+                                                       {"until", "until"},
+                                                       {"tz", "tz"},
+                                                       {"granularity", "granularity"},
+                                                       {"format", "format"}};
+  for (const auto& [flag, param] : names)
+    if (auto v = args.get(flag)) params.emplace_back(param, *v);
+  for (const auto& w : args.all("where"))
+    params.emplace_back("where", w);
+  auto r = report::parse_report_params(params);
+  if (!r) {
+    // Name the flag the way the command line spells it.
+    std::string m = r.error().message;
+    for (const auto& [flag, param] : names)
+      if (m.rfind(std::string(param) + ":", 0) == 0)
+        m = "--" + std::string(flag) + m.substr(std::string(param).size());
+    if (m.rfind("where:", 0) == 0) m = "--" + m;
+    return make_error(m);
   }
-  if (auto z = args.get("tz")) {
-    auto tz = TimeZone::load(*z);
-    if (!tz) return make_error("--tz: " + tz.error().message);
-    q.tz = std::move(tz).value();
-  }
-  auto day_start = [&](const std::string& text, const char* flag,
-                       bool next_day) -> Result<int64_t> {
-    // A bare day is taken in --tz; --until includes its whole day.
-    auto probe = parse_date_bound_ms(text, 0);
-    if (!probe)
-      return make_error(std::string(flag) +
-                        ": expected YYYY-MM-DD, YYYYMMDD or an ISO-8601 instant, got '" + text +
-                        "'");
-    const bool bare_day = text.find('T') == std::string::npos;
-    if (!bare_day) return *probe;
-    int64_t days = *probe / 86400000 + (next_day ? 1 : 0);
-    return q.tz.local_day_start_utc(civil_from_days(days)) * 1000;
-  };
-  if (auto s = args.get("since")) {
-    auto v = day_start(*s, "--since", false);
-    if (!v) return v.error();
-    q.since_ms = *v;
-  }
-  if (auto u = args.get("until")) {
-    auto v = day_start(*u, "--until", true);
-    if (!v) return v.error();
-    q.until_ms = *v;
-  }
-  format = args.get("format").value_or("table");
-  if (format != "table" && format != "json" && format != "csv")
-    return make_error("--format: expected table, json or csv, got '" + format + "'");
-  return {};
-}
-
-std::string render_report(const Report& report, const std::string& format) {
-  if (format == "json") return render_json(report);
-  if (format == "csv") return render_csv(report);
-  return render_table(report);
+  return r;
 }
 
 }  // namespace codepulse::tracker

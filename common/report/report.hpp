@@ -1,0 +1,110 @@
+// The report engine both programs and the collector's JSON API use: any
+// nesting of the dimensions, every node carrying the same metrics, children
+// that add up exactly to their parent (docs/ATTRIBUTION.md), rendered as an
+// indented table, a JSON tree or flat CSV.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/result.hpp"
+#include "common/sqlite.hpp"
+#include "common/tz.hpp"
+
+namespace codepulse::report {
+
+enum class Dimension { kModel, kRepo, kFile, kAuthor, kTask, kEpic, kDate, kSession, kBranch };
+enum class Metric {
+  kInput,
+  kOutput,
+  kCacheCreate,
+  kCacheRead,
+  kTotalTokens,
+  kCostUsd,
+  kRecords,
+  kCacheHitRatio,     // cache_read / (input + cache_create + cache_read)
+  kCostPerSession,    // cost / distinct sessions
+  kCostPerActiveDay,  // cost / distinct days with usage (in the report's zone)
+};
+enum class Granularity { kDay, kWeek, kMonth };
+
+const char* dimension_name(Dimension d);
+const char* metric_name(Metric m);
+const char* granularity_name(Granularity g);
+
+struct Metrics {
+  // Additive: a record split over files or tasks is divided into integer
+  // shares that add up exactly to the record.
+  int64_t input = 0, output = 0, cache_create = 0, cache_read = 0;
+  int64_t cost_nanos = 0;  // sum over priced records
+  // Distinct counts: a record split over several files counts in each.
+  int64_t records = 0;
+  int64_t unpriced_records = 0;  // records whose model has no price
+  int64_t sessions = 0, active_days = 0;
+
+  int64_t total_tokens() const { return input + output + cache_create + cache_read; }
+  double cache_hit_ratio() const;
+  int64_t cost_per_session_nanos() const;
+  int64_t cost_per_active_day_nanos() const;
+  // The value sorted on: tokens and nanos as they are, ratios scaled by 1e9.
+  int64_t sort_value(Metric m) const;
+};
+
+struct ReportNode {
+  std::string key;
+  Metrics metrics;
+  std::map<std::string, ReportNode> children;
+  bool others = false;  // the "(others)" node of a --top cut
+};
+
+struct Filter {
+  Dimension dimension;
+  std::string value;
+};
+
+struct ReportQuery {
+  std::vector<Dimension> group_by{Dimension::kDate, Dimension::kModel};
+  std::optional<int64_t> since_ms, until_ms;  // [since, until)
+  TimeZone tz = TimeZone::utc();
+  Granularity granularity = Granularity::kDay;
+  // Filters: values of one dimension are alternatives, dimensions all apply.
+  std::vector<Filter> where;
+  std::optional<Metric> sort_by;  // default: dates by key, everything else by cost
+  size_t top = 0;                 // children kept per node (the rest: "(others)"); 0 = all
+};
+
+struct Report {
+  ReportQuery query;
+  ReportNode root;  // root.metrics are the totals of what the filters let through
+};
+
+// From a store's usage_records (the tracker's or the collector's; the
+// collector's optional task_epics table names epics).
+Result<Report> build_report(sql::Database& db, const ReportQuery& query);
+
+// Output formats: "table", "json", "csv".
+std::string render(const Report& r, std::string_view format);
+std::string render_json(const Report& r);
+std::string render_csv(const Report& r);
+std::string render_table(const Report& r);
+
+// Report parameters by name, as the command line (--group-by ...) and the
+// JSON API (?group_by=...) give them: group_by, metric, since, until, where
+// (repeatable, DIM=VALUE), top, tz, granularity, format. Errors name the
+// parameter and list the valid choices.
+using Params = std::vector<std::pair<std::string, std::string>>;
+struct ReportRequest {
+  ReportQuery query;
+  std::string format = "table";
+};
+Result<ReportRequest> parse_report_params(const Params& params);
+
+// "1,234,567"
+std::string with_thousands(int64_t v);
+
+}  // namespace codepulse::report

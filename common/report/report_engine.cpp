@@ -1,0 +1,439 @@
+// build_report: one pass over the records in range collects what each turn
+// changed (file attribution is per turn), a second pass attributes every
+// record to its keys and adds it to the tree. docs/ATTRIBUTION.md has the
+// rules with examples.
+#include <algorithm>
+#include <cstdio>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "common/hashing.hpp"
+#include "common/record.hpp"
+#include "common/report/report.hpp"
+#include "common/time.hpp"
+#include "common/tool_codec.hpp"
+
+namespace codepulse::report {
+namespace {
+
+constexpr const char* kNoFile = "(no file)";
+constexpr const char* kNoTask = "(no task)";
+constexpr const char* kNoEpic = "(no epic)";
+constexpr const char* kNoBranch = "(no branch)";
+constexpr const char* kOthers = "(others)";
+
+std::vector<std::string> split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos < s.size()) {
+    const size_t next = s.find(sep, pos);
+    const auto part = s.substr(pos, next == std::string_view::npos ? s.npos : next - pos);
+    if (!part.empty()) out.emplace_back(part);
+    if (next == std::string_view::npos) break;
+    pos = next + 1;
+  }
+  return out;
+}
+
+// 128-bit products: a cost in nano-dollars times a line count can exceed 64 bits.
+__extension__ typedef __int128 Wide;
+
+// `total` divided by `weights` into integer shares that add up to `total`
+// exactly: each gets floor(total * w / W), and the units left over go to the
+// largest remainders (earlier entries first on ties).
+std::vector<int64_t> apportion(int64_t total, const std::vector<int64_t>& weights) {
+  const size_t n = weights.size();
+  std::vector<int64_t> out(n, 0);
+  Wide sum = 0;
+  for (int64_t w : weights)
+    sum += w;
+  if (n == 0) return out;
+  if (sum <= 0) {  // no weights: evenly
+    for (size_t i = 0; i < n; ++i)
+      out[i] = total / static_cast<int64_t>(n) +
+               (static_cast<int64_t>(i) < total % static_cast<int64_t>(n) ? 1 : 0);
+    return out;
+  }
+  std::vector<std::pair<Wide, size_t>> remainders;
+  int64_t given = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const Wide p = static_cast<Wide>(total) * weights[i];
+    out[i] = static_cast<int64_t>(p / sum);
+    given += out[i];
+    remainders.emplace_back(p % sum, i);
+  }
+  std::stable_sort(remainders.begin(), remainders.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (size_t k = 0; given < total && k < n; ++k, ++given)
+    ++out[remainders[k].second];
+  return out;
+}
+
+std::string date_key(int64_t ts_ms, const TimeZone& tz, Granularity g) {
+  const int64_t sec = ts_ms >= 0 ? ts_ms / 1000 : (ts_ms - 999) / 1000;
+  const int64_t local = sec + tz.offset_at(sec);
+  const int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+  const CivilDate d = civil_from_days(days);
+  char buf[16];
+  switch (g) {
+    case Granularity::kDay:
+      return format_date(d);
+    case Granularity::kMonth:
+      std::snprintf(buf, sizeof buf, "%04d-%02d", static_cast<int>(d.year),
+                    static_cast<int>(d.month));
+      return buf;
+    case Granularity::kWeek: {
+      // ISO 8601 week: the week with the year's first Thursday is week 1.
+      const int64_t weekday = ((days % 7) + 7 + 3) % 7;  // Monday = 0 (1970-01-01 was a Thursday)
+      const int64_t thursday = days - weekday + 3;
+      const CivilDate th = civil_from_days(thursday);
+      const int64_t jan1 = days_from_civil({th.year, 1, 1});
+      const int64_t week = (thursday - jan1) / 7 + 1;
+      std::snprintf(buf, sizeof buf, "%04d-W%02d", static_cast<int>(th.year),
+                    static_cast<int>(week));
+      return buf;
+    }
+  }
+  return format_date(d);
+}
+
+int64_t local_day(int64_t ts_ms, const TimeZone& tz) {
+  const int64_t sec = ts_ms >= 0 ? ts_ms / 1000 : (ts_ms - 999) / 1000;
+  const int64_t local = sec + tz.offset_at(sec);
+  return local >= 0 ? local / 86400 : (local - 86399) / 86400;
+}
+
+struct Row {
+  std::string model, repo, author, task_keys, session, branch, turn_id;
+  int64_t ts_ms = 0;
+  int64_t input = 0, output = 0, cache_create = 0, cache_read = 0;
+  std::optional<int64_t> cost;
+  std::vector<ToolUse> tools;
+};
+
+// Files a turn changed (lines changed as the weight), and files it read.
+struct TurnFiles {
+  std::map<std::string, int64_t> changed;
+  std::set<std::string> read;
+};
+
+// Building state kept beside each node: distinct sessions and days.
+struct Distinct {
+  std::unordered_set<uint64_t> sessions;
+  std::unordered_set<int64_t> days;
+};
+
+bool needs(const ReportQuery& q, Dimension d) {
+  if (std::find(q.group_by.begin(), q.group_by.end(), d) != q.group_by.end()) return true;
+  return std::any_of(q.where.begin(), q.where.end(),
+                     [d](const Filter& f) { return f.dimension == d; });
+}
+
+Result<std::unordered_map<std::string, std::string>> load_epics(sql::Database& db) {
+  std::unordered_map<std::string, std::string> epics;
+  auto exists =
+      db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'task_epics'");
+  if (!exists) return exists.error();
+  auto row = exists->step();
+  if (!row) return row.error();
+  if (!*row || exists->int64(0) == 0) return epics;
+  auto st = db.prepare("SELECT task_key, epic_key FROM task_epics");
+  if (!st) return st.error();
+  while (true) {
+    auto r = st->step();
+    if (!r) return r.error();
+    if (!*r) break;
+    epics.emplace(std::string(st->text(0)), std::string(st->text(1)));
+  }
+  return epics;
+}
+
+// Keeps the `top` largest children of every node and folds the rest into
+// one "(others)" leaf; sums are unchanged.
+void cut_top(ReportNode& node, const ReportQuery& q, size_t level) {
+  if (node.children.empty()) return;
+  if (q.top > 0 && node.children.size() > q.top) {
+    const Metric m = q.sort_by.value_or(Metric::kCostUsd);
+    std::vector<std::string> keys;
+    for (const auto& [k, c] : node.children)
+      keys.push_back(k);
+    std::stable_sort(keys.begin(), keys.end(), [&](const std::string& a, const std::string& b) {
+      const auto& ma = node.children.at(a).metrics;
+      const auto& mb = node.children.at(b).metrics;
+      if (ma.sort_value(m) != mb.sort_value(m)) return ma.sort_value(m) > mb.sort_value(m);
+      return a < b;
+    });
+    ReportNode others;
+    others.key = kOthers;
+    others.others = true;
+    int64_t records = 0, unpriced = 0, sessions = 0, days = 0;
+    for (size_t i = q.top; i < keys.size(); ++i) {
+      const Metrics& m2 = node.children.at(keys[i]).metrics;
+      others.metrics.input += m2.input;
+      others.metrics.output += m2.output;
+      others.metrics.cache_create += m2.cache_create;
+      others.metrics.cache_read += m2.cache_read;
+      others.metrics.cost_nanos += m2.cost_nanos;
+      records += m2.records;
+      unpriced += m2.unpriced_records;
+      sessions = std::max(sessions, m2.sessions);
+      days = std::max(days, m2.active_days);
+      node.children.erase(keys[i]);
+    }
+    // Distinct counts of a union are not known after the fact: the sum is
+    // an upper bound for records; sessions and days are at least the max.
+    others.metrics.records = records;
+    others.metrics.unpriced_records = unpriced;
+    others.metrics.sessions = sessions;
+    others.metrics.active_days = days;
+    node.children.emplace(kOthers, std::move(others));
+  }
+  for (auto& [k, c] : node.children)
+    if (!c.others) cut_top(c, q, level + 1);
+}
+
+}  // namespace
+
+Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
+  const bool want_files = needs(q, Dimension::kFile);
+  const bool want_epics = needs(q, Dimension::kEpic);
+  std::unordered_map<std::string, std::string> epics;
+  if (want_epics) {
+    auto e = load_epics(db);
+    if (!e) return e.error();
+    epics = std::move(e).value();
+  }
+  std::string sql =
+      "SELECT model, repo, author, task_keys, ts_ms, session_id, input, output,"
+      " cache_create_5m + cache_create_1h, cache_read, cost_nanos, fast, branch, turn_id";
+  if (want_files) sql += ", tools";
+  sql += " FROM usage_records WHERE ts_ms >= ?1 AND ts_ms < ?2";
+  auto st = db.prepare(sql);
+  if (!st) return st.error();
+  st->bind(1, q.since_ms.value_or(INT64_MIN)).bind(2, q.until_ms.value_or(INT64_MAX));
+
+  std::vector<Row> rows;
+  std::unordered_map<std::string, TurnFiles> turns;
+  while (true) {
+    auto more = st->step();
+    if (!more) return more.error();
+    if (!*more) break;
+    Row r;
+    r.model = std::string(st->text(0));
+    if (st->int64(11) != 0) r.model += "-fast";  // as ccusage names fast-mode usage
+    r.repo = std::string(st->text(1));
+    r.author = st->text(2).empty() ? "(unknown)" : std::string(st->text(2));
+    r.task_keys = std::string(st->text(3));
+    r.ts_ms = st->int64(4);
+    r.session = std::string(st->text(5));
+    r.input = st->int64(6);
+    r.output = st->int64(7);
+    r.cache_create = st->int64(8);
+    r.cache_read = st->int64(9);
+    r.cost = st->opt_int64(10);
+    r.branch = st->text(12).empty() ? kNoBranch : std::string(st->text(12));
+    r.turn_id = std::string(st->text(13));
+    if (want_files) {
+      auto tools = decode_tools(st->text(14));
+      if (!tools) return tools.error();
+      r.tools = std::move(tools).value();
+      // A record without a turn is a turn of its own.
+      TurnFiles& t = turns[r.turn_id.empty() ? "\x1f" + std::to_string(rows.size()) : r.turn_id];
+      for (const ToolUse& tool : r.tools) {
+        if (tool.path.empty() || !tool.action) continue;
+        if (*tool.action == FileAction::kChange)
+          t.changed[tool.path] += tool.lines_added + tool.lines_removed;
+        else
+          t.read.insert(tool.path);
+      }
+    }
+    rows.push_back(std::move(r));
+  }
+
+  Report report;
+  report.query = q;
+  std::map<ReportNode*, Distinct> distinct;
+  Distinct root_distinct;
+  std::vector<std::vector<std::string>> values(q.group_by.size());
+  std::vector<std::string> files;
+  std::vector<int64_t> file_weights;
+  for (size_t ri = 0; ri < rows.size(); ++ri) {
+    const Row& r = rows[ri];
+    // Files: what the turn changed, weighted by lines changed (evenly when no
+    // line counts are known); else what it read, evenly; else "(no file)".
+    files.clear();
+    file_weights.clear();
+    if (want_files) {
+      const TurnFiles& t = turns.at(r.turn_id.empty() ? "\x1f" + std::to_string(ri) : r.turn_id);
+      for (const auto& [path, lines] : t.changed) {
+        files.push_back(path);
+        file_weights.push_back(lines);
+      }
+      if (files.empty())
+        for (const auto& path : t.read) {
+          files.push_back(path);
+          file_weights.push_back(0);
+        }
+      if (files.empty()) {
+        files.push_back(kNoFile);
+        file_weights.push_back(0);
+      }
+    }
+    std::vector<std::string> tasks = split(r.task_keys, ',');
+    if (tasks.empty()) tasks.push_back(kNoTask);
+    auto values_of = [&](Dimension d, std::vector<std::string>& v) {
+      v.clear();
+      switch (d) {
+        case Dimension::kModel:
+          v.push_back(r.model);
+          break;
+        case Dimension::kRepo:
+          v.push_back(r.repo);
+          break;
+        case Dimension::kAuthor:
+          v.push_back(r.author);
+          break;
+        case Dimension::kSession:
+          v.push_back(r.session);
+          break;
+        case Dimension::kBranch:
+          v.push_back(r.branch);
+          break;
+        case Dimension::kFile:
+          v = files;
+          break;
+        case Dimension::kTask:
+          v = tasks;
+          break;
+        case Dimension::kEpic: {
+          std::set<std::string> e;
+          for (const auto& t : tasks) {
+            auto it = epics.find(t);
+            e.insert(it == epics.end() ? kNoEpic : it->second);
+          }
+          v.assign(e.begin(), e.end());
+          break;
+        }
+        case Dimension::kDate:
+          v.push_back(date_key(r.ts_ms, q.tz, q.granularity));
+          break;
+      }
+    };
+    // The record's parts: every combination of its files and tasks (the only
+    // dimensions with several values), each with its share.
+    const bool file_split = want_files && files.size() > 1;
+    const size_t task_parts = tasks.size();
+    const size_t file_parts = want_files ? files.size() : 1;
+    struct Part {
+      std::string file, task;
+      int64_t input, output, cache_create, cache_read, cost;
+    };
+    std::vector<Part> parts;
+    auto split_metric = [&](int64_t total) {
+      // Files by weight first, then each file share evenly over the tasks.
+      std::vector<int64_t> by_file =
+          file_split ? apportion(total, file_weights) : std::vector<int64_t>{total};
+      std::vector<int64_t> out;
+      for (int64_t f : by_file) {
+        const auto by_task = apportion(f, std::vector<int64_t>(task_parts, 0));
+        out.insert(out.end(), by_task.begin(), by_task.end());
+      }
+      return out;
+    };
+    const auto in = split_metric(r.input), out = split_metric(r.output),
+               cc = split_metric(r.cache_create), cr = split_metric(r.cache_read),
+               cost = split_metric(r.cost.value_or(0));
+    for (size_t f = 0; f < file_parts; ++f)
+      for (size_t t = 0; t < task_parts; ++t) {
+        const size_t i = f * task_parts + t;
+        parts.push_back({want_files ? files[f] : std::string(), tasks[t], in[i], out[i], cc[i],
+                         cr[i], cost[i]});
+      }
+    // Epics, dates and the rest have one value per record except epics of
+    // several tasks, which follow the task of each part.
+    const int64_t day = local_day(r.ts_ms, q.tz);
+    const uint64_t session_hash = fnv1a64(r.session);
+    std::vector<std::string> one;
+    bool counted_root = false;
+    std::vector<ReportNode*> counted;
+    for (const Part& p : parts) {
+      // Every dimension's value for this part.
+      bool pass = true;
+      for (size_t i = 0; i < q.group_by.size(); ++i) {
+        const Dimension d = q.group_by[i];
+        if (d == Dimension::kFile) {
+          values[i] = {p.file};
+        } else if (d == Dimension::kTask) {
+          values[i] = {p.task};
+        } else if (d == Dimension::kEpic) {
+          auto it = epics.find(p.task);
+          values[i] = {it == epics.end() ? kNoEpic : it->second};
+        } else {
+          values_of(d, values[i]);
+        }
+      }
+      // Filters: each filtered dimension must match one of its values.
+      std::map<Dimension, bool> matched;
+      for (const Filter& f : q.where) {
+        std::string value;
+        if (f.dimension == Dimension::kFile) {
+          value = p.file;
+        } else if (f.dimension == Dimension::kTask) {
+          value = p.task;
+        } else if (f.dimension == Dimension::kEpic) {
+          auto it = epics.find(p.task);
+          value = it == epics.end() ? kNoEpic : it->second;
+        } else {
+          values_of(f.dimension, one);
+          value = one.empty() ? "" : one.front();
+        }
+        matched[f.dimension] = matched[f.dimension] || value == f.value;
+      }
+      for (const auto& [d, ok] : matched)
+        pass = pass && ok;
+      if (!pass) continue;
+      Metrics s;
+      s.input = p.input;
+      s.output = p.output;
+      s.cache_create = p.cache_create;
+      s.cache_read = p.cache_read;
+      s.cost_nanos = p.cost;
+      auto add_to = [&](ReportNode& node, Distinct& dist, bool first) {
+        node.metrics.input += s.input;
+        node.metrics.output += s.output;
+        node.metrics.cache_create += s.cache_create;
+        node.metrics.cache_read += s.cache_read;
+        node.metrics.cost_nanos += s.cost_nanos;
+        if (first) {
+          ++node.metrics.records;
+          if (!r.cost) ++node.metrics.unpriced_records;
+        }
+        dist.sessions.insert(session_hash);
+        dist.days.insert(day);
+      };
+      add_to(report.root, root_distinct, !counted_root);
+      counted_root = true;
+      ReportNode* node = &report.root;
+      for (size_t i = 0; i < values.size(); ++i) {
+        const std::string& key = values[i].front();
+        ReportNode& child = node->children[key];
+        if (child.key.empty()) child.key = key;
+        const bool first = std::find(counted.begin(), counted.end(), &child) == counted.end();
+        if (first) counted.push_back(&child);
+        add_to(child, distinct[&child], first);
+        node = &child;
+      }
+    }
+  }
+  report.root.metrics.sessions = static_cast<int64_t>(root_distinct.sessions.size());
+  report.root.metrics.active_days = static_cast<int64_t>(root_distinct.days.size());
+  for (auto& [node, dist] : distinct) {
+    node->metrics.sessions = static_cast<int64_t>(dist.sessions.size());
+    node->metrics.active_days = static_cast<int64_t>(dist.days.size());
+  }
+  cut_top(report.root, q, 0);
+  return report;
+}
+
+}  // namespace codepulse::report

@@ -1,0 +1,318 @@
+// Rendering a Report: an indented table for people, a JSON tree for programs
+// (the collector's GET /v1/report sends the same), flat CSV for spreadsheets.
+#include <algorithm>
+#include <cstdio>
+
+#include "common/json_writer.hpp"
+#include "common/pricing.hpp"
+#include "common/report/report.hpp"
+
+namespace codepulse::report {
+namespace {
+
+struct Named {
+  Dimension d;
+  const char* name;
+};
+constexpr Named kDims[] = {{Dimension::kModel, "model"},  {Dimension::kRepo, "repo"},
+                           {Dimension::kFile, "file"},    {Dimension::kAuthor, "author"},
+                           {Dimension::kTask, "task"},    {Dimension::kEpic, "epic"},
+                           {Dimension::kDate, "date"},    {Dimension::kSession, "session"},
+                           {Dimension::kBranch, "branch"}};
+
+// Children in report order: by the chosen metric (descending), else dates by
+// key and everything else by cost; "(others)" last.
+std::vector<const ReportNode*> ordered(const Report& r, const ReportNode& n, size_t level) {
+  std::vector<const ReportNode*> v;
+  v.reserve(n.children.size());
+  for (const auto& [k, c] : n.children)
+    v.push_back(&c);
+  const bool by_key = !r.query.sort_by && level < r.query.group_by.size() &&
+                      r.query.group_by[level] == Dimension::kDate;
+  const Metric m = r.query.sort_by.value_or(Metric::kCostUsd);
+  std::stable_sort(v.begin(), v.end(), [&](const ReportNode* a, const ReportNode* b) {
+    if (a->others != b->others) return b->others;
+    if (by_key) return a->key < b->key;
+    const int64_t va = a->metrics.sort_value(m), vb = b->metrics.sort_value(m);
+    if (va != vb) return va > vb;
+    if (a->metrics.total_tokens() != b->metrics.total_tokens())
+      return a->metrics.total_tokens() > b->metrics.total_tokens();
+    return a->key < b->key;
+  });
+  return v;
+}
+
+std::string ratio_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4f", v);
+  return buf;
+}
+
+void write_metrics(JsonWriter& w, const Metrics& m) {
+  w.field("input", m.input)
+      .field("output", m.output)
+      .field("cache_create", m.cache_create)
+      .field("cache_read", m.cache_read)
+      .field("total_tokens", m.total_tokens());
+  w.key("cost_usd").raw_number(format_usd(m.cost_nanos));
+  w.field("records", m.records);
+  w.key("cache_hit_ratio").raw_number(ratio_text(m.cache_hit_ratio()));
+  w.field("sessions", m.sessions);
+  w.field("active_days", m.active_days);
+  w.key("cost_per_session").raw_number(format_usd(m.cost_per_session_nanos()));
+  w.key("cost_per_active_day").raw_number(format_usd(m.cost_per_active_day_nanos()));
+  if (m.unpriced_records > 0) w.field("unpriced_records", m.unpriced_records);
+}
+
+void write_node(JsonWriter& w, const Report& r, const ReportNode& n, size_t level) {
+  w.begin_object();
+  w.field("key", n.key);
+  write_metrics(w, n.metrics);
+  if (n.others) w.field("others", true);
+  if (!n.children.empty()) {
+    w.key("children").begin_array();
+    for (const ReportNode* c : ordered(r, n, level + 1))
+      write_node(w, r, *c, level + 1);
+    w.end_array();
+  }
+  w.end_object();
+}
+
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+void csv_rows(const Report& r, const ReportNode& n, std::vector<std::string>& path,
+              std::string& out) {
+  if (n.children.empty()) {
+    for (size_t i = 0; i < r.query.group_by.size(); ++i)
+      out += (i < path.size() ? csv_field(path[i]) : std::string()) + ",";
+    const Metrics& m = n.metrics;
+    out += std::to_string(m.input) + "," + std::to_string(m.output) + "," +
+           std::to_string(m.cache_create) + "," + std::to_string(m.cache_read) + "," +
+           std::to_string(m.total_tokens()) + "," + format_usd(m.cost_nanos) + "," +
+           std::to_string(m.records) + "," + ratio_text(m.cache_hit_ratio()) + "," +
+           std::to_string(m.sessions) + "," + std::to_string(m.active_days) + "\n";
+    return;
+  }
+  for (const ReportNode* c : ordered(r, n, path.size())) {
+    path.push_back(c->key);
+    csv_rows(r, *c, path, out);
+    path.pop_back();
+  }
+}
+
+std::string usd_cents(int64_t nanos) {
+  std::string s = format_usd(nanos, 2);
+  const size_t dot = s.find('.');
+  const bool neg = !s.empty() && s[0] == '-';
+  const int64_t whole = std::stoll(s.substr(neg ? 1 : 0, dot - (neg ? 1 : 0)));
+  std::string out = neg ? "-$" : "$";
+  out += with_thousands(whole);
+  out.append(s, dot, std::string::npos);
+  return out;
+}
+
+size_t display_width(std::string_view s) {
+  size_t w = 0;
+  for (unsigned char c : s)
+    w += (c & 0xC0) != 0x80;  // count UTF-8 lead bytes only
+  return w;
+}
+
+}  // namespace
+
+double Metrics::cache_hit_ratio() const {
+  const int64_t denominator = input + cache_create + cache_read;
+  return denominator > 0 ? static_cast<double>(cache_read) / static_cast<double>(denominator) : 0.0;
+}
+
+int64_t Metrics::cost_per_session_nanos() const {
+  return sessions > 0 ? cost_nanos / sessions : 0;
+}
+
+int64_t Metrics::cost_per_active_day_nanos() const {
+  return active_days > 0 ? cost_nanos / active_days : 0;
+}
+
+int64_t Metrics::sort_value(Metric m) const {
+  switch (m) {
+    case Metric::kInput:
+      return input;
+    case Metric::kOutput:
+      return output;
+    case Metric::kCacheCreate:
+      return cache_create;
+    case Metric::kCacheRead:
+      return cache_read;
+    case Metric::kTotalTokens:
+      return total_tokens();
+    case Metric::kCostUsd:
+      return cost_nanos;
+    case Metric::kRecords:
+      return records;
+    case Metric::kCacheHitRatio:
+      return static_cast<int64_t>(cache_hit_ratio() * 1e9);
+    case Metric::kCostPerSession:
+      return cost_per_session_nanos();
+    case Metric::kCostPerActiveDay:
+      return cost_per_active_day_nanos();
+  }
+  return 0;
+}
+
+const char* dimension_name(Dimension d) {
+  for (const auto& n : kDims)
+    if (n.d == d) return n.name;
+  return "?";
+}
+
+std::string with_thousands(int64_t v) {
+  std::string digits = std::to_string(v < 0 ? -v : v);
+  std::string out;
+  const size_t n = digits.size();
+  for (size_t i = 0; i < n; ++i) {
+    out.push_back(digits[i]);
+    if ((n - i - 1) % 3 == 0 && i + 1 < n) out.push_back(',');
+  }
+  if (v < 0) out.insert(out.begin(), '-');
+  return out;
+}
+
+std::string render(const Report& r, std::string_view format) {
+  if (format == "json") return render_json(r);
+  if (format == "csv") return render_csv(r);
+  return render_table(r);
+}
+
+std::string render_json(const Report& r) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  w.key("group_by").begin_array();
+  for (Dimension d : r.query.group_by)
+    w.value(dimension_name(d));
+  w.end_array();
+  if (r.query.sort_by) w.field("metric", metric_name(*r.query.sort_by));
+  w.field("granularity", granularity_name(r.query.granularity));
+  w.key("totals").begin_object();
+  write_metrics(w, r.root.metrics);
+  w.end_object();
+  w.key("rows").begin_array();
+  for (const ReportNode* c : ordered(r, r.root, 0))
+    write_node(w, r, *c, 0);
+  w.end_array();
+  w.end_object();
+  out.push_back('\n');
+  return out;
+}
+
+std::string render_csv(const Report& r) {
+  std::string out;
+  for (Dimension d : r.query.group_by)
+    out += std::string(dimension_name(d)) + ",";
+  out +=
+      "input,output,cache_create,cache_read,total_tokens,cost_usd,records,cache_hit_ratio,"
+      "sessions,active_days\n";
+  std::vector<std::string> path;
+  csv_rows(r, r.root, path, out);
+  return out;
+}
+
+std::string render_table(const Report& r) {
+  struct Line {
+    std::string label;
+    const Metrics* m;
+  };
+  std::vector<Line> lines;
+  auto visit = [&](auto&& self, const ReportNode& n, size_t level) -> void {
+    for (const ReportNode* c : ordered(r, n, level)) {
+      lines.push_back({std::string(level * 2, ' ') + c->key, &c->metrics});
+      if (level + 1 < r.query.group_by.size()) self(self, *c, level + 1);
+    }
+  };
+  visit(visit, r.root, 0);
+  std::string header;
+  for (size_t i = 0; i < r.query.group_by.size(); ++i) {
+    if (i) header += " > ";
+    header += dimension_name(r.query.group_by[i]);
+  }
+  std::vector<std::string> cols = {"Records",    "Input",        "Output", "Cache create",
+                                   "Cache read", "Total tokens", "Cost"};
+  // A derived metric chosen with --metric gets its own column.
+  const std::optional<Metric> extra =
+      r.query.sort_by && (*r.query.sort_by == Metric::kCacheHitRatio ||
+                          *r.query.sort_by == Metric::kCostPerSession ||
+                          *r.query.sort_by == Metric::kCostPerActiveDay)
+          ? r.query.sort_by
+          : std::nullopt;
+  if (extra)
+    cols.push_back(*extra == Metric::kCacheHitRatio    ? "Cache hit"
+                   : *extra == Metric::kCostPerSession ? "Per session"
+                                                       : "Per active day");
+  auto cells = [&](const Metrics& m) {
+    std::vector<std::string> c = {with_thousands(m.records),    with_thousands(m.input),
+                                  with_thousands(m.output),     with_thousands(m.cache_create),
+                                  with_thousands(m.cache_read), with_thousands(m.total_tokens()),
+                                  usd_cents(m.cost_nanos)};
+    if (extra) {
+      if (*extra == Metric::kCacheHitRatio) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%.1f%%", m.cache_hit_ratio() * 100);
+        c.push_back(buf);
+      } else {
+        c.push_back(usd_cents(*extra == Metric::kCostPerSession ? m.cost_per_session_nanos()
+                                                                : m.cost_per_active_day_nanos()));
+      }
+    }
+    return c;
+  };
+  size_t label_w = std::max<size_t>(display_width(header), 5);
+  std::vector<size_t> widths(cols.size());
+  for (size_t i = 0; i < cols.size(); ++i)
+    widths[i] = cols[i].size();
+  auto measure = [&](const std::string& label, const Metrics& m) {
+    label_w = std::max(label_w, display_width(label));
+    auto cs = cells(m);
+    for (size_t i = 0; i < cs.size(); ++i)
+      widths[i] = std::max(widths[i], cs[i].size());
+  };
+  for (const auto& l : lines)
+    measure(l.label, *l.m);
+  measure("TOTAL", r.root.metrics);
+  std::string out;
+  auto row = [&](const std::string& label, const std::vector<std::string>& cs) {
+    out += label + std::string(label_w - std::min(label_w, display_width(label)), ' ');
+    for (size_t i = 0; i < cs.size(); ++i)
+      out += "  " + std::string(widths[i] - cs[i].size(), ' ') + cs[i];
+    out += "\n";
+  };
+  row(header, cols);
+  size_t total_w = label_w;
+  for (size_t w : widths)
+    total_w += w + 2;
+  std::string rule;
+  for (size_t i = 0; i < total_w; ++i)
+    rule += "\u2500";
+  rule += '\n';
+  out += rule;
+  for (const auto& l : lines)
+    row(l.label, cells(*l.m));
+  out += rule;
+  row("TOTAL", cells(r.root.metrics));
+  if (r.root.metrics.unpriced_records > 0) {
+    out += '\n';
+    out += with_thousands(r.root.metrics.unpriced_records);
+    out += " records use a model without a known price; their cost is not included.\n";
+  }
+  return out;
+}
+
+}  // namespace codepulse::report
