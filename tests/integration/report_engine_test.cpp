@@ -1,0 +1,252 @@
+// The report engine on a generated data set in a real collector store:
+// on random nestings, every level's children add up exactly to their parent
+// and the root to the data set's totals; filters, --top, granularity and the
+// per-turn file attribution keep those sums.
+#include <catch2/catch.hpp>
+#include <random>
+
+#include "collector/store/store.hpp"
+#include "common/report/report.hpp"
+#include "common/sqlite.hpp"
+#include "proto/wire_batch.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace codepulse;
+using codepulse::test::TempDir;
+
+namespace {
+
+constexpr int64_t kT0 = 1'767'225'600'000;  // 2026-01-01
+
+struct Totals {
+  int64_t input = 0, output = 0, cache_create = 0, cache_read = 0, cost = 0;
+  bool operator==(const Totals&) const = default;
+};
+
+Totals of(const report::Metrics& m) {
+  return {m.input, m.output, m.cache_create, m.cache_read, m.cost_nanos};
+}
+
+// A few hundred records: several models, repos, authors, sessions and turns;
+// tool calls changing or reading files with line counts; 0-3 task keys.
+std::vector<std::pair<std::string, proto::WireRecord>> dataset(uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
+  const char* models[] = {"claude-opus-4-6", "claude-sonnet-4-5-20250929",
+                          "claude-haiku-4-5-20251001"};
+  std::vector<std::pair<std::string, proto::WireRecord>> out;
+  for (int i = 0; i < 400; ++i) {
+    proto::WireRecord w;
+    w.record_uid = "u" + std::to_string(i);
+    UsageRecord& r = w.usage;
+    r.timestamp_ms = kT0 + pick(90) * 86'400'000LL + pick(86'400'000);
+    r.session_id = "s" + std::to_string(pick(30));
+    r.turn_id = "t" + std::to_string(i / 3);  // about three requests per turn
+    r.model = models[pick(3)];
+    r.input = pick(5000);
+    r.output = pick(20000);
+    r.cache_create_5m = pick(90000);
+    r.cache_read = pick(900000);
+    r.cost_nanos = static_cast<int64_t>(rng() % 5'000'000'000ull);
+    if (pick(10) == 0) r.cost_nanos.reset();  // an unpriced model
+    r.repo = "github.com/acme/r" + std::to_string(pick(4));
+    r.branch = pick(3) == 0 ? "main" : "feature/x";
+    const int tasks = pick(4);
+    for (int t = 0; t < tasks; ++t)
+      r.task_keys += (t ? "," : "") + std::string("PROJ-") + std::to_string(pick(6));
+    const int tools = pick(4);
+    for (int t = 0; t < tools; ++t) {
+      ToolUse u;
+      u.tool_use_id = "toolu_" + std::to_string(i) + "_" + std::to_string(t);
+      u.name = pick(2) ? "Edit" : "Read";
+      u.path = "src/f" + std::to_string(pick(12)) + ".cpp";
+      u.action = u.name == "Edit" ? FileAction::kChange : FileAction::kRead;
+      u.lines_added = pick(2) ? pick(200) : 0;
+      u.lines_removed = pick(50);
+      r.tools.push_back(u);
+    }
+    out.emplace_back("dev" + std::to_string(pick(5)) + "@acme.example", std::move(w));
+  }
+  return out;
+}
+
+// Children add up exactly to their parent, at every level.
+void check_sums(const report::ReportNode& n, const std::string& path) {
+  if (n.children.empty()) return;
+  report::Metrics sum;
+  for (const auto& [k, c] : n.children) {
+    sum.input += c.metrics.input;
+    sum.output += c.metrics.output;
+    sum.cache_create += c.metrics.cache_create;
+    sum.cache_read += c.metrics.cache_read;
+    sum.cost_nanos += c.metrics.cost_nanos;
+    check_sums(c, path + "/" + k);
+  }
+  INFO(path);
+  CHECK(of(sum) == of(n.metrics));
+}
+
+}  // namespace
+
+TEST_CASE("on random nestings every level adds up exactly to its parent", "[report][property]") {
+  TempDir dir;
+  const std::string db = dir / "collector.db";
+  Totals truth;
+  {
+    auto store = collector::open_sqlite_store(db);
+    REQUIRE(store);
+    std::map<std::string, std::vector<proto::WireRecord>> by_author;
+    for (auto& [author, w] : dataset(7)) {
+      truth.input += w.usage.input;
+      truth.output += w.usage.output;
+      truth.cache_create += w.usage.cache_create_5m;
+      truth.cache_read += w.usage.cache_read;
+      truth.cost += w.usage.cost_nanos.value_or(0);
+      by_author[author].push_back(w);
+    }
+    for (auto& [author, recs] : by_author) {
+      proto::BatchHeader h;
+      h.tracker_version = "0.1.0";
+      h.device_id = "d";
+      h.batch_id = "b-" + author;
+      h.record_count = static_cast<int64_t>(recs.size());
+      auto decoded = proto::decode_json(proto::encode_json(h, recs), {});
+      REQUIRE(decoded);
+      REQUIRE(decoded->rejected.empty());
+      REQUIRE((*store)->ingest(author, *decoded));
+    }
+  }
+  auto conn = sql::Database::open(db, false);
+  REQUIRE(conn);
+  const std::vector<std::string> dims = {"model", "repo", "file",    "author", "task",
+                                         "epic",  "date", "session", "branch"};
+  std::mt19937_64 rng(11);
+  for (int round = 0; round < 40; ++round) {
+    std::vector<std::string> order = dims;
+    std::shuffle(order.begin(), order.end(), rng);
+    order.resize(1 + rng() % 5);
+    std::string group_by;
+    for (const auto& d : order)
+      group_by += (group_by.empty() ? "" : ",") + d;
+    report::Params params = {{"group_by", group_by}};
+    if (round % 3 == 1) params.emplace_back("top", std::to_string(1 + rng() % 3));
+    if (round % 4 == 2) params.emplace_back("granularity", round % 8 == 2 ? "week" : "month");
+    if (round % 5 == 3) params.emplace_back("metric", "cache_hit_ratio");
+    INFO(group_by);
+    auto request = report::parse_report_params(params);
+    REQUIRE(request);
+    auto r = report::build_report(*conn, request->query);
+    REQUIRE(r);
+    CHECK(of(r->root.metrics) == truth);  // the root is the unfiltered total
+    CHECK(r->root.metrics.records == 400);
+    check_sums(r->root, "");
+    // Every format renders it.
+    CHECK(report::render_json(*r).find("\"totals\"") != std::string::npos);
+    CHECK(report::render_csv(*r).find(order.front() + ",") == 0);
+  }
+}
+
+TEST_CASE("filters keep what matches, and only its share", "[report]") {
+  TempDir dir;
+  const std::string db = dir / "collector.db";
+  auto store = collector::open_sqlite_store(db);
+  REQUIRE(store);
+  // One turn of two requests: the first edits a.cpp (30 lines), the second
+  // b.cpp (10 lines); the turn's 3 requests' tokens go 3:1 to a and b.
+  auto rec = [](const std::string& uid, const std::string& model, int64_t input,
+                std::vector<ToolUse> tools) {
+    proto::WireRecord w;
+    w.record_uid = uid;
+    w.usage.timestamp_ms = kT0;
+    w.usage.session_id = "s1";
+    w.usage.turn_id = "turn-1";
+    w.usage.model = model;
+    w.usage.input = input;
+    w.usage.cost_nanos = input * 1000;
+    w.usage.repo = "github.com/acme/api";
+    w.usage.tools = std::move(tools);
+    return w;
+  };
+  ToolUse a{"toolu_a", "Edit", "a.cpp", FileAction::kChange, false, true, 25, 5, ""};
+  ToolUse b{"toolu_b", "Edit", "b.cpp", FileAction::kChange, false, true, 10, 0, ""};
+  std::vector<proto::WireRecord> recs = {rec("u1", "claude-opus-4-6", 400, {a}),
+                                         rec("u2", "claude-opus-4-6", 800, {b}),
+                                         rec("u3", "claude-haiku-4-5-20251001", 1001, {})};
+  proto::BatchHeader h;
+  h.tracker_version = "0.1.0";
+  h.device_id = "d";
+  h.batch_id = "b1";
+  h.record_count = 3;
+  auto decoded = proto::decode_json(proto::encode_json(h, recs), {});
+  REQUIRE(decoded);
+  REQUIRE((*store)->ingest("dev@acme.example", *decoded));
+  auto conn = sql::Database::open(db, false);
+  REQUIRE(conn);
+  auto run_report = [&](report::Params p) {
+    auto request = report::parse_report_params(p);
+    REQUIRE(request);
+    auto r = report::build_report(*conn, request->query);
+    REQUIRE(r);
+    return std::move(r).value();
+  };
+  auto files = run_report({{"group_by", "file"}});
+  REQUIRE(files.root.children.size() == 2);
+  // 400 -> 300 + 100; 800 -> 600 + 200; 1001 -> 751 + 250 (remainder to the larger share).
+  CHECK(files.root.children.at("a.cpp").metrics.input == 300 + 600 + 751);
+  CHECK(files.root.children.at("b.cpp").metrics.input == 100 + 200 + 250);
+  CHECK(files.root.metrics.input == 2201);
+  auto only_b = run_report({{"group_by", "model"}, {"where", "file=b.cpp"}});
+  CHECK(only_b.root.metrics.input == 550);
+  auto haiku = run_report({{"group_by", "file"}, {"where", "model=claude-haiku-4-5-20251001"}});
+  CHECK(haiku.root.metrics.input == 1001);
+  auto either = run_report({{"group_by", "model"},
+                            {"where", "model=claude-haiku-4-5-20251001"},
+                            {"where", "model=claude-opus-4-6"}});
+  CHECK(either.root.metrics.input == 2201);
+  auto none = run_report({{"group_by", "model"}, {"where", "repo=github.com/acme/web"}});
+  CHECK(none.root.metrics.input == 0);
+  CHECK(none.root.children.empty());
+  auto top = run_report({{"group_by", "file"}, {"top", "1"}, {"metric", "input"}});
+  REQUIRE(top.root.children.size() == 2);
+  CHECK(top.root.children.count("(others)") == 1);
+  CHECK(top.root.children.at("(others)").metrics.input == 550);
+  auto weeks = run_report({{"group_by", "date"}, {"granularity", "week"}});
+  CHECK(weeks.root.children.count("2026-W01") == 1);  // 2026-01-01 is a Thursday of week 1
+  auto months = run_report({{"group_by", "date"}, {"granularity", "month"}});
+  CHECK(months.root.children.count("2026-01") == 1);
+  CHECK(files.root.metrics.sessions == 1);
+  CHECK(files.root.metrics.active_days == 1);
+  CHECK(files.root.metrics.cost_per_session_nanos() == 2'201'000);
+}
+
+TEST_CASE("bad report parameters are refused with the valid choices", "[report]") {
+  struct Case {
+    report::Params params;
+    const char* message;
+  };
+  const Case cases[] = {
+      {{{"group_by", "model,colour"}}, "unknown dimension 'colour' (use model, repo"},
+      {{{"group_by", "model,model"}}, "'model' is given twice"},
+      {{{"metric", "speed"}}, "unknown metric 'speed' (use input"},
+      {{{"where", "repo"}}, "where: expected DIMENSION=VALUE"},
+      {{{"where", "colour=red"}}, "where: expected DIMENSION=VALUE"},
+      {{{"since", "2026-13-45"}}, "since: expected YYYY-MM-DD"},
+      {{{"since", "2026-02-01"}, {"until", "2026-01-01"}}, "since must be before until"},
+      {{{"tz", "Mars/Olympus"}}, "tz:"},
+      {{{"granularity", "hour"}}, "expected day, week or month"},
+      {{{"top", "0"}}, "top: expected a number"},
+      {{{"format", "xml"}}, "format: expected table, json or csv"},
+      {{{"group_by", "repo'; DROP TABLE usage_records; --"}}, "unknown dimension"},
+      {{{"colour", "red"}}, "unknown parameter 'colour'"},
+  };
+  for (const Case& c : cases) {
+    auto r = report::parse_report_params(c.params);
+    REQUIRE_FALSE(r);
+    INFO(r.error().message);
+    CHECK(r.error().message.find(c.message) != std::string::npos);
+  }
+  // A filter value with quotes or SQL is just a value that matches nothing.
+  auto ok = report::parse_report_params({{"where", "repo=x' OR '1'='1"}});
+  REQUIRE(ok);
+  CHECK(ok->query.where.front().value == "x' OR '1'='1");
+}
