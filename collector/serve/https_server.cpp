@@ -27,7 +27,10 @@
 #include "collector/ingest/ingest_queue.hpp"
 #include "collector/ingest/metrics.hpp"
 #include "collector/ingest/rate_limiter.hpp"
+#include "collector/serve/query_string.hpp"
+#include "collector/serve/report_runner.hpp"
 #include "common/json_writer.hpp"
+#include "common/report/report.hpp"
 #include "common/version.hpp"
 
 namespace codepulse::collector {
@@ -96,6 +99,19 @@ auto async_store(IngestQueue& queue, std::shared_ptr<IngestJob> job, Token&& tok
       token, std::move(job));
 }
 
+// Suspends the calling coroutine until the report thread has run the job.
+template <class Token>
+auto async_report(ReportRunner& runner, std::shared_ptr<ReportJob> job, Token&& token) {
+  return net::async_initiate<Token, void()>(
+      [&runner](auto handler, std::shared_ptr<ReportJob> j) {
+        auto ex = net::get_associated_executor(handler);
+        auto h = std::make_shared<decltype(handler)>(std::move(handler));
+        j->done = [h, ex]() { net::post(ex, [h]() { std::move (*h)(); }); };
+        if (!runner.submit(j)) j->done();  // busy: no result, the reply says 503
+      },
+      token, std::move(job));
+}
+
 }  // namespace
 
 class HttpsServer::Impl {
@@ -108,7 +124,8 @@ class HttpsServer::Impl {
         signals_(io_, SIGINT, SIGTERM),
         limiter_(options.limits.rate_per_s, options.limits.burst),
         queue_(store),
-        endpoint_(store, limiter_, metrics_, options.limits) {}
+        endpoint_(store, limiter_, metrics_, options.limits),
+        reports_(options.db_path) {}
 
   Status open() {
     tls_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
@@ -170,6 +187,7 @@ class HttpsServer::Impl {
     for (auto& t : pool)
       t.join();
     queue_.stop();  // every accepted batch is stored before we return
+    reports_.stop();
     log_.info("lifecycle", "stopped");
   }
 
@@ -278,7 +296,8 @@ class HttpsServer::Impl {
   static std::string path_label(std::string_view target) {
     const auto q = target.find('?');
     const auto path = target.substr(0, q);
-    if (path == "/v1/batches" || path == "/v1/whoami" || path == "/healthz" || path == "/metrics")
+    if (path == "/v1/batches" || path == "/v1/report" || path == "/v1/whoami" ||
+        path == "/healthz" || path == "/metrics")
       return std::string(path);
     return "other";
   }
@@ -353,6 +372,16 @@ class HttpsServer::Impl {
         } else {
           stored = co_await handle_batch(c, buffer, parser, reply);
         }
+      } else if (path == "/v1/report") {
+        if (req.method() != http::verb::get) {
+          reply = {405, error_json(405, "use GET for /v1/report")};
+          reply.close = true;
+        } else if (auto [ec2, m] = co_await http::async_read(c->stream, buffer, parser, kTuple);
+                   ec2) {
+          break;
+        } else {
+          co_await handle_report(req, reply, type);
+        }
       } else if (path == "/v1/whoami") {
         if (auto [ec2, m] = co_await http::async_read(c->stream, buffer, parser, kTuple); ec2)
           break;
@@ -373,7 +402,7 @@ class HttpsServer::Impl {
       } else {
         reply = {404, error_json(404,
                                  "no such endpoint; the collector serves POST /v1/batches, "
-                                 "GET /healthz and GET /metrics")};
+                                 "GET /v1/report, GET /v1/whoami, GET /healthz and GET /metrics")};
         reply.close = true;
       }
       metrics_.request(path, reply.status);
@@ -455,6 +484,65 @@ class HttpsServer::Impl {
     co_return reply.status == 200;
   }
 
+  // GET /v1/report?group_by=...&metric=...: the report engine's tree, for
+  // viewer and admin tokens. The same parameters and errors as the CLI.
+  net::awaitable<void> handle_report(const http::request<http::string_body>& req, HttpReply& reply,
+                                     const char*& type) {
+    const auto auth = req[http::field::authorization];
+    if (auth.size() < 7 || !beast::iequals(auth.substr(0, 7), "Bearer ")) {
+      reply = {401, error_json(401, "missing 'Authorization: Bearer <token>' header"), 0, false,
+               true};
+      co_return;
+    }
+    auto info = store_.authenticate(auth.substr(7));
+    if (!info) {
+      reply = {503, error_json(503, "cannot check the token now: " + info.error().message), 1};
+      co_return;
+    }
+    if (!*info) {
+      reply = {401, error_json(401, "unknown or revoked token"), 0, false, true};
+      co_return;
+    }
+    if ((*info)->role == Role::kTracker) {
+      reply = {403, error_json(403,
+                               "a tracker token cannot read reports; use a viewer or admin "
+                               "token")};
+      co_return;
+    }
+    const std::string_view target = req.target();
+    const auto q = target.find('?');
+    auto pairs =
+        parse_query_string(q == std::string_view::npos ? std::string_view() : target.substr(q + 1));
+    if (!pairs) {
+      reply = {400, error_json(400, pairs.error().message)};
+      co_return;
+    }
+    report::Params params(pairs->begin(), pairs->end());
+    if (std::none_of(params.begin(), params.end(),
+                     [](const auto& p) { return p.first == "format"; }))
+      params.emplace_back("format", "json");
+    auto request = report::parse_report_params(params);
+    if (!request) {
+      reply = {400, error_json(400, request.error().message)};
+      co_return;
+    }
+    auto job = std::make_shared<ReportJob>();
+    job->request = std::move(request).value();
+    co_await async_report(reports_, job, net::use_awaitable);
+    if (!job->rendered) {
+      reply = {503, error_json(503, "too many reports are running; retry shortly"), 2};
+      co_return;
+    }
+    if (!*job->rendered) {
+      reply = {500, error_json(500, "the report failed: " + job->rendered->error().message)};
+      co_return;
+    }
+    reply.body = std::move(**job->rendered);
+    type = job->request.format == "json"  ? "application/json"
+           : job->request.format == "csv" ? "text/csv; charset=utf-8"
+                                          : "text/plain; charset=utf-8";
+  }
+
   // Who a token belongs to: `codepulse-tracker doctor` checks its token here.
   HttpReply whoami(std::string_view authorization) {
     if (authorization.size() < 7 || !beast::iequals(authorization.substr(0, 7), "Bearer "))
@@ -504,6 +592,7 @@ class HttpsServer::Impl {
   RateLimiter limiter_;
   IngestQueue queue_;
   BatchEndpoint endpoint_;
+  ReportRunner reports_;
   uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
   std::atomic<size_t> open_connections_{0};

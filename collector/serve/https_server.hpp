@@ -1,7 +1,8 @@
 // The collector's HTTPS server: TLS 1.2+, keep-alive, timeouts against slow
 // clients, a connection limit, and graceful shutdown on SIGTERM/SIGINT.
-// Routes: POST /v1/batches (collector/ingest/batch_endpoint.hpp), GET /healthz,
-// GET /metrics. Boost.Beast stays inside https_server.cpp.
+// Routes: POST /v1/batches (collector/ingest/batch_endpoint.hpp), GET
+// /v1/report (viewer and admin tokens), GET /v1/whoami, GET /healthz, GET
+// /metrics. Boost.Beast stays inside https_server.cpp.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,7 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:8443";  // HOST:PORT; port 0 picks a free port
   std::string tls_cert;                   // PEM chain file
   std::string tls_key;                    // PEM private key file
+  std::string db_path;                    // for GET /v1/report (its own read-only connection)
   int threads = 0;                        // network threads; 0 = one per core
   int64_t header_timeout_ms = 10'000;     // TLS handshake, or a request header
   int64_t body_timeout_ms = 60'000;       // a whole request body

@@ -101,6 +101,7 @@ Result<ServerOptions> server_options(const tracker::Config& c) {
   o.listen = c.str("listen");
   o.tls_cert = c.str("tls_cert");
   o.tls_key = c.str("tls_key");
+  o.db_path = c.str("db");
   if (o.tls_cert.empty() || o.tls_key.empty())
     return make_error(
         "serve needs --tls-cert FILE and --tls-key FILE (or tls_cert and tls_key in the config "

@@ -318,3 +318,40 @@ TEST_CASE("serve refuses bad settings with clear errors", "[collector][server][c
   CHECK(typo.exit_code == 2);
   CHECK(typo.err.find("did you mean 'rate_limit'") != std::string::npos);
 }
+
+TEST_CASE("GET /v1/report returns the CLI's report to viewer and admin tokens",
+          "[collector][server][report]") {
+  TempDir dir;
+  CollectorFixture c(dir.path());
+  const std::string tracker = c.token_of(c.token_file("dev@example.org"));
+  const std::string viewer = c.token_of(c.token_file("boss@example.org", "viewer"));
+  c.start();
+  REQUIRE(post(c, tracker, batch_body("b1", {record("u1"), record("u2", 1, 300), record("u3")}))
+              .status == 200);
+  auto get_with = [&](const std::string& token, const std::string& target) {
+    TlsClient client(c.port(), c.ca());
+    REQUIRE(client.send(http_request("GET", target, {"Authorization: Bearer " + token}, "")));
+    const std::string res = client.read_response(10000);
+    return Reply{status_of(res), body_of(res)};
+  };
+  auto api = get_with(viewer, "/v1/report?group_by=date%2Cmodel&metric=cost_usd");
+  REQUIRE(api.status == 200);
+  auto cli = run({collector_bin(), "report", "--db", c.db(), "--group-by", "date,model", "--metric",
+                  "cost_usd", "--format", "json"});
+  REQUIRE(cli.exit_code == 0);
+  CHECK(api.body == cli.out);  // one engine, one output
+  CHECK(api.body.find("\"input\":500") != std::string::npos);
+  auto csv = get_with(viewer, "/v1/report?group_by=author&format=csv");
+  CHECK(csv.status == 200);
+  CHECK(csv.body.rfind("author,input,", 0) == 0);
+  // A tracker token cannot read; bad parameters get the valid choices.
+  CHECK(get_with(tracker, "/v1/report?group_by=model").status == 403);
+  auto bad = get_with(viewer, "/v1/report?group_by=model,colour");
+  CHECK(bad.status == 400);
+  CHECK(bad.body.find("unknown dimension 'colour'") != std::string::npos);
+  auto sql = get_with(viewer, "/v1/report?group_by=model&where=repo%3Dx%27%20OR%20%271%27%3D%271");
+  CHECK(sql.status == 200);
+  CHECK(sql.body.find("\"records\":0") != std::string::npos);
+  CHECK(get_with("cpt_nope", "/v1/report?group_by=model").status == 401);
+  c.stop();
+}
