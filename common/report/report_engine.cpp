@@ -1,6 +1,6 @@
-// build_report: one pass over the records in range collects what each turn
-// changed (file attribution is per turn), a second pass attributes every
-// record to its keys and adds it to the tree. docs/ATTRIBUTION.md has the
+// build_report: when files are asked for, a first pass over the records in
+// range collects what each turn changed (file attribution is per turn); a
+// streaming pass then attributes every record to its keys in the tree. docs/ATTRIBUTION.md has the
 // rules with examples.
 #include <algorithm>
 #include <cstdio>
@@ -105,11 +105,10 @@ int64_t local_day(int64_t ts_ms, const TimeZone& tz) {
 }
 
 struct Row {
-  std::string model, repo, author, task_keys, session, branch, turn_id;
+  std::string model, repo, author, task_keys, session, branch;
   int64_t ts_ms = 0;
   int64_t input = 0, output = 0, cache_create = 0, cache_read = 0;
   std::optional<int64_t> cost;
-  std::vector<ToolUse> tools;
 };
 
 // Files a turn changed (lines changed as the weight), and files it read.
@@ -118,10 +117,36 @@ struct TurnFiles {
   std::set<std::string> read;
 };
 
+// A set of 64-bit values that stays a small vector while small (most nodes
+// see a few sessions and days) and becomes a hash set when it grows.
+class DistinctSet {
+ public:
+  void insert(uint64_t v) {
+    if (!large_.empty()) {
+      large_.insert(v);
+      return;
+    }
+    if (std::find(small_.begin(), small_.end(), v) != small_.end()) return;
+    if (small_.size() < kSmallMax) {
+      small_.push_back(v);
+      return;
+    }
+    large_.insert(small_.begin(), small_.end());
+    large_.insert(v);
+    small_.clear();
+    small_.shrink_to_fit();
+  }
+  size_t size() const { return large_.empty() ? small_.size() : large_.size(); }
+
+ private:
+  static constexpr size_t kSmallMax = 24;
+  std::vector<uint64_t> small_;
+  std::unordered_set<uint64_t> large_;
+};
+
 // Building state kept beside each node: distinct sessions and days.
 struct Distinct {
-  std::unordered_set<uint64_t> sessions;
-  std::unordered_set<int64_t> days;
+  DistinctSet sessions, days;
 };
 
 bool needs(const ReportQuery& q, Dimension d) {
@@ -195,6 +220,11 @@ void cut_top(ReportNode& node, const ReportQuery& q, size_t level) {
 
 }  // namespace
 
+// The key of a turn; a record without one is a turn of its own.
+std::string turn_key(std::string_view turn_id, int64_t row_id) {
+  return turn_id.empty() ? "\x1f" + std::to_string(row_id) : std::string(turn_id);
+}
+
 Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
   const bool want_files = needs(q, Dimension::kFile);
   const bool want_epics = needs(q, Dimension::kEpic);
@@ -204,43 +234,22 @@ Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
     if (!e) return e.error();
     epics = std::move(e).value();
   }
-  std::string sql =
-      "SELECT model, repo, author, task_keys, ts_ms, session_id, input, output,"
-      " cache_create_5m + cache_create_1h, cache_read, cost_nanos, fast, branch, turn_id";
-  if (want_files) sql += ", tools";
-  sql += " FROM usage_records WHERE ts_ms >= ?1 AND ts_ms < ?2";
-  auto st = db.prepare(sql);
-  if (!st) return st.error();
-  st->bind(1, q.since_ms.value_or(INT64_MIN)).bind(2, q.until_ms.value_or(INT64_MAX));
-
-  std::vector<Row> rows;
+  const int64_t since = q.since_ms.value_or(INT64_MIN), until = q.until_ms.value_or(INT64_MAX);
+  // Pass 1 (only for files): what each turn changed and read.
   std::unordered_map<std::string, TurnFiles> turns;
-  while (true) {
-    auto more = st->step();
-    if (!more) return more.error();
-    if (!*more) break;
-    Row r;
-    r.model = std::string(st->text(0));
-    if (st->int64(11) != 0) r.model += "-fast";  // as ccusage names fast-mode usage
-    r.repo = std::string(st->text(1));
-    r.author = st->text(2).empty() ? "(unknown)" : std::string(st->text(2));
-    r.task_keys = std::string(st->text(3));
-    r.ts_ms = st->int64(4);
-    r.session = std::string(st->text(5));
-    r.input = st->int64(6);
-    r.output = st->int64(7);
-    r.cache_create = st->int64(8);
-    r.cache_read = st->int64(9);
-    r.cost = st->opt_int64(10);
-    r.branch = st->text(12).empty() ? kNoBranch : std::string(st->text(12));
-    r.turn_id = std::string(st->text(13));
-    if (want_files) {
-      auto tools = decode_tools(st->text(14));
+  if (want_files) {
+    auto st =
+        db.prepare("SELECT id, turn_id, tools FROM usage_records WHERE ts_ms >= ?1 AND ts_ms < ?2");
+    if (!st) return st.error();
+    st->bind(1, since).bind(2, until);
+    while (true) {
+      auto more = st->step();
+      if (!more) return more.error();
+      if (!*more) break;
+      auto tools = decode_tools(st->text(2));
       if (!tools) return tools.error();
-      r.tools = std::move(tools).value();
-      // A record without a turn is a turn of its own.
-      TurnFiles& t = turns[r.turn_id.empty() ? "\x1f" + std::to_string(rows.size()) : r.turn_id];
-      for (const ToolUse& tool : r.tools) {
+      TurnFiles& t = turns[turn_key(st->text(1), st->int64(0))];
+      for (const ToolUse& tool : *tools) {
         if (tool.path.empty() || !tool.action) continue;
         if (*tool.action == FileAction::kChange)
           t.changed[tool.path] += tool.lines_added + tool.lines_removed;
@@ -248,92 +257,108 @@ Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
           t.read.insert(tool.path);
       }
     }
-    rows.push_back(std::move(r));
   }
+  // Pass 2: every record to its keys.
+  auto st = db.prepare(
+      "SELECT model, repo, author, task_keys, ts_ms, session_id, input, output,"
+      " cache_create_5m + cache_create_1h, cache_read, cost_nanos, fast, branch, turn_id, id"
+      " FROM usage_records WHERE ts_ms >= ?1 AND ts_ms < ?2");
+  if (!st) return st.error();
+  st->bind(1, since).bind(2, until);
 
   Report report;
   report.query = q;
-  std::map<ReportNode*, Distinct> distinct;
+  std::unordered_map<ReportNode*, Distinct> distinct;
   Distinct root_distinct;
-  std::vector<std::vector<std::string>> values(q.group_by.size());
-  std::vector<std::string> files;
+  std::unordered_map<int64_t, std::string> date_keys;  // local day -> key at the granularity
+  const size_t levels = q.group_by.size();
+  std::vector<std::string> base(levels);  // per record: the keys of single-valued dimensions
+  std::vector<std::string> files, tasks;
   std::vector<int64_t> file_weights;
-  for (size_t ri = 0; ri < rows.size(); ++ri) {
-    const Row& r = rows[ri];
+  std::vector<ReportNode*> path(levels);
+  std::vector<ReportNode*> counted;
+  Row r;
+  while (true) {
+    auto more = st->step();
+    if (!more) return more.error();
+    if (!*more) break;
+    r.model.assign(st->text(0));
+    if (st->int64(11) != 0) r.model += "-fast";  // as ccusage names fast-mode usage
+    r.repo.assign(st->text(1));
+    r.author = st->text(2).empty() ? std::string("(unknown)") : std::string(st->text(2));
+    r.task_keys.assign(st->text(3));
+    r.ts_ms = st->int64(4);
+    r.session.assign(st->text(5));
+    r.input = st->int64(6);
+    r.output = st->int64(7);
+    r.cache_create = st->int64(8);
+    r.cache_read = st->int64(9);
+    r.cost = st->opt_int64(10);
+    r.branch = st->text(12).empty() ? std::string(kNoBranch) : std::string(st->text(12));
+    const int64_t day = local_day(r.ts_ms, q.tz);
+    auto date_it = date_keys.find(day);
+    if (date_it == date_keys.end())
+      date_it = date_keys.emplace(day, date_key(r.ts_ms, q.tz, q.granularity)).first;
+    const std::string& date = date_it->second;
     // Files: what the turn changed, weighted by lines changed (evenly when no
     // line counts are known); else what it read, evenly; else "(no file)".
     files.clear();
     file_weights.clear();
     if (want_files) {
-      const TurnFiles& t = turns.at(r.turn_id.empty() ? "\x1f" + std::to_string(ri) : r.turn_id);
-      for (const auto& [path, lines] : t.changed) {
-        files.push_back(path);
+      const TurnFiles& t = turns[turn_key(st->text(13), st->int64(14))];
+      for (const auto& [file, lines] : t.changed) {
+        files.push_back(file);
         file_weights.push_back(lines);
       }
       if (files.empty())
-        for (const auto& path : t.read) {
-          files.push_back(path);
+        for (const auto& file : t.read) {
+          files.push_back(file);
           file_weights.push_back(0);
         }
       if (files.empty()) {
         files.push_back(kNoFile);
         file_weights.push_back(0);
       }
+    } else {
+      files.push_back("");
+      file_weights.push_back(0);
     }
-    std::vector<std::string> tasks = split(r.task_keys, ',');
+    tasks = split(r.task_keys, ',');
     if (tasks.empty()) tasks.push_back(kNoTask);
-    auto values_of = [&](Dimension d, std::vector<std::string>& v) {
-      v.clear();
+    auto single = [&](Dimension d) -> const std::string& {
       switch (d) {
         case Dimension::kModel:
-          v.push_back(r.model);
-          break;
+          return r.model;
         case Dimension::kRepo:
-          v.push_back(r.repo);
-          break;
+          return r.repo;
         case Dimension::kAuthor:
-          v.push_back(r.author);
-          break;
+          return r.author;
         case Dimension::kSession:
-          v.push_back(r.session);
-          break;
+          return r.session;
         case Dimension::kBranch:
-          v.push_back(r.branch);
-          break;
-        case Dimension::kFile:
-          v = files;
-          break;
-        case Dimension::kTask:
-          v = tasks;
-          break;
-        case Dimension::kEpic: {
-          std::set<std::string> e;
-          for (const auto& t : tasks) {
-            auto it = epics.find(t);
-            e.insert(it == epics.end() ? kNoEpic : it->second);
-          }
-          v.assign(e.begin(), e.end());
-          break;
-        }
-        case Dimension::kDate:
-          v.push_back(date_key(r.ts_ms, q.tz, q.granularity));
-          break;
+          return r.branch;
+        default:
+          return date;
       }
     };
-    // The record's parts: every combination of its files and tasks (the only
-    // dimensions with several values), each with its share.
-    const bool file_split = want_files && files.size() > 1;
-    const size_t task_parts = tasks.size();
-    const size_t file_parts = want_files ? files.size() : 1;
-    struct Part {
-      std::string file, task;
-      int64_t input, output, cache_create, cache_read, cost;
+    auto epic_of = [&](const std::string& task) -> const std::string& {
+      static const std::string no_epic = kNoEpic;
+      auto it = epics.find(task);
+      return it == epics.end() ? no_epic : it->second;
     };
-    std::vector<Part> parts;
+    auto key_of = [&](Dimension d, const std::string& file,
+                      const std::string& task) -> const std::string& {
+      if (d == Dimension::kFile) return file;
+      if (d == Dimension::kTask) return task;
+      if (d == Dimension::kEpic) return epic_of(task);
+      return single(d);
+    };
+    // Shares: files by weight first, then each file's share evenly over tasks.
+    const size_t task_parts = tasks.size(), file_parts = files.size();
     auto split_metric = [&](int64_t total) {
-      // Files by weight first, then each file share evenly over the tasks.
       std::vector<int64_t> by_file =
-          file_split ? apportion(total, file_weights) : std::vector<int64_t>{total};
+          file_parts > 1 ? apportion(total, file_weights) : std::vector<int64_t>{total};
+      if (task_parts == 1) return by_file;
       std::vector<int64_t> out;
       for (int64_t f : by_file) {
         const auto by_task = apportion(f, std::vector<int64_t>(task_parts, 0));
@@ -344,85 +369,51 @@ Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
     const auto in = split_metric(r.input), out = split_metric(r.output),
                cc = split_metric(r.cache_create), cr = split_metric(r.cache_read),
                cost = split_metric(r.cost.value_or(0));
-    for (size_t f = 0; f < file_parts; ++f)
+    const uint64_t session_hash = fnv1a64(r.session);
+    bool counted_root = false;
+    counted.clear();
+    auto add_to = [&](ReportNode& node, Distinct& dist, bool first, size_t i) {
+      node.metrics.input += in[i];
+      node.metrics.output += out[i];
+      node.metrics.cache_create += cc[i];
+      node.metrics.cache_read += cr[i];
+      node.metrics.cost_nanos += cost[i];
+      if (first) {
+        ++node.metrics.records;
+        if (!r.cost) ++node.metrics.unpriced_records;
+        dist.sessions.insert(session_hash);
+        dist.days.insert(static_cast<uint64_t>(day));
+      }
+    };
+    for (size_t f = 0; f < file_parts; ++f) {
       for (size_t t = 0; t < task_parts; ++t) {
         const size_t i = f * task_parts + t;
-        parts.push_back({want_files ? files[f] : std::string(), tasks[t], in[i], out[i], cc[i],
-                         cr[i], cost[i]});
-      }
-    // Epics, dates and the rest have one value per record except epics of
-    // several tasks, which follow the task of each part.
-    const int64_t day = local_day(r.ts_ms, q.tz);
-    const uint64_t session_hash = fnv1a64(r.session);
-    std::vector<std::string> one;
-    bool counted_root = false;
-    std::vector<ReportNode*> counted;
-    for (const Part& p : parts) {
-      // Every dimension's value for this part.
-      bool pass = true;
-      for (size_t i = 0; i < q.group_by.size(); ++i) {
-        const Dimension d = q.group_by[i];
-        if (d == Dimension::kFile) {
-          values[i] = {p.file};
-        } else if (d == Dimension::kTask) {
-          values[i] = {p.task};
-        } else if (d == Dimension::kEpic) {
-          auto it = epics.find(p.task);
-          values[i] = {it == epics.end() ? kNoEpic : it->second};
-        } else {
-          values_of(d, values[i]);
+        // Filters: values of one dimension are alternatives; all dimensions apply.
+        bool pass = true;
+        for (size_t a = 0; a < q.where.size() && pass; ++a) {
+          const Dimension d = q.where[a].dimension;
+          bool any = false;
+          for (const Filter& g : q.where)
+            if (g.dimension == d) any = any || key_of(d, files[f], tasks[t]) == g.value;
+          pass = any;
         }
-      }
-      // Filters: each filtered dimension must match one of its values.
-      std::map<Dimension, bool> matched;
-      for (const Filter& f : q.where) {
-        std::string value;
-        if (f.dimension == Dimension::kFile) {
-          value = p.file;
-        } else if (f.dimension == Dimension::kTask) {
-          value = p.task;
-        } else if (f.dimension == Dimension::kEpic) {
-          auto it = epics.find(p.task);
-          value = it == epics.end() ? kNoEpic : it->second;
-        } else {
-          values_of(f.dimension, one);
-          value = one.empty() ? "" : one.front();
+        if (!pass) continue;
+        add_to(report.root, root_distinct, !counted_root, i);
+        counted_root = true;
+        ReportNode* node = &report.root;
+        for (size_t level = 0; level < levels; ++level) {
+          const std::string& key = key_of(q.group_by[level], files[f], tasks[t]);
+          auto it = node->children.find(key);
+          if (it == node->children.end()) {
+            it = node->children.emplace(key, ReportNode{}).first;
+            it->second.key = key;
+          }
+          ReportNode& child = it->second;
+          const bool first = std::find(counted.begin(), counted.end(), &child) == counted.end();
+          if (first) counted.push_back(&child);
+          add_to(child, distinct[&child], first, i);
+          node = &child;
         }
-        matched[f.dimension] = matched[f.dimension] || value == f.value;
-      }
-      for (const auto& [d, ok] : matched)
-        pass = pass && ok;
-      if (!pass) continue;
-      Metrics s;
-      s.input = p.input;
-      s.output = p.output;
-      s.cache_create = p.cache_create;
-      s.cache_read = p.cache_read;
-      s.cost_nanos = p.cost;
-      auto add_to = [&](ReportNode& node, Distinct& dist, bool first) {
-        node.metrics.input += s.input;
-        node.metrics.output += s.output;
-        node.metrics.cache_create += s.cache_create;
-        node.metrics.cache_read += s.cache_read;
-        node.metrics.cost_nanos += s.cost_nanos;
-        if (first) {
-          ++node.metrics.records;
-          if (!r.cost) ++node.metrics.unpriced_records;
-        }
-        dist.sessions.insert(session_hash);
-        dist.days.insert(day);
-      };
-      add_to(report.root, root_distinct, !counted_root);
-      counted_root = true;
-      ReportNode* node = &report.root;
-      for (size_t i = 0; i < values.size(); ++i) {
-        const std::string& key = values[i].front();
-        ReportNode& child = node->children[key];
-        if (child.key.empty()) child.key = key;
-        const bool first = std::find(counted.begin(), counted.end(), &child) == counted.end();
-        if (first) counted.push_back(&child);
-        add_to(child, distinct[&child], first);
-        node = &child;
       }
     }
   }
