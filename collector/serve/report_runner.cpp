@@ -22,11 +22,20 @@ bool ReportRunner::submit(std::shared_ptr<ReportJob> job) {
 }
 
 void ReportRunner::stop() {
+  std::deque<std::shared_ptr<ReportJob>> dropped;
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
+    dropped.swap(jobs_);
+    // The report running now is cut short (its reply says it failed).
+    if (running_db_) sqlite3_interrupt(running_db_);
   }
   wake_.notify_one();
+  for (auto& job : dropped) {  // no result: their replies say 503
+    auto done = std::move(job->done);
+    job->done = nullptr;
+    if (done) done();
+  }
   if (worker_.joinable()) worker_.join();
 }
 
@@ -50,7 +59,15 @@ void ReportRunner::run() {
                        (opened ? std::string() : ": " + opened.error().message)));
     }
     if (db) {
+      {
+        std::lock_guard lock(mu_);
+        running_db_ = db->handle();
+      }
       auto r = report::build_report(*db, job->request.query);
+      {
+        std::lock_guard lock(mu_);
+        running_db_ = nullptr;
+      }
       job->rendered = r ? Result<std::string>(report::render(*r, job->request.format))
                         : Result<std::string>(r.error());
     }

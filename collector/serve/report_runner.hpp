@@ -3,6 +3,8 @@
 // network threads. At most `max_queued` wait; more are refused (503).
 #pragma once
 
+#include <sqlite3.h>
+
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -42,6 +44,7 @@ class ReportRunner {
   std::condition_variable wake_;
   std::deque<std::shared_ptr<ReportJob>> jobs_;
   bool stopping_ = false;
+  sqlite3* running_db_ = nullptr;  // the report thread's connection while it runs one
   std::thread worker_;
 };
 

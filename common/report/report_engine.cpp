@@ -115,7 +115,11 @@ struct Row {
 struct TurnFiles {
   std::map<std::string, int64_t> changed;
   std::set<std::string> read;
+  bool lines_unknown = false;  // a change whose result (line counts) was not seen
 };
+
+// Line counts come from trackers: capped so sums cannot overflow.
+constexpr int64_t kMaxLines = 1'000'000'000;
 
 // A set of 64-bit values that stays a small vector while small (most nodes
 // see a few sessions and days) and becomes a hash set when it grows.
@@ -147,6 +151,7 @@ class DistinctSet {
 // Building state kept beside each node: distinct sessions and days.
 struct Distinct {
   DistinctSet sessions, days;
+  int64_t last_row = -1;  // the record counted last in this node
 };
 
 bool needs(const ReportQuery& q, Dimension d) {
@@ -155,14 +160,13 @@ bool needs(const ReportQuery& q, Dimension d) {
                      [d](const Filter& f) { return f.dimension == d; });
 }
 
-Result<std::unordered_map<std::string, std::string>> load_epics(sql::Database& db) {
-  std::unordered_map<std::string, std::string> epics;
+Status load_epics(sql::Database& db, std::unordered_map<std::string, std::string>& epics) {
   auto exists =
       db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'task_epics'");
   if (!exists) return exists.error();
   auto row = exists->step();
   if (!row) return row.error();
-  if (!*row || exists->int64(0) == 0) return epics;
+  if (!*row || exists->int64(0) == 0) return {};
   auto st = db.prepare("SELECT task_key, epic_key FROM task_epics");
   if (!st) return st.error();
   while (true) {
@@ -171,7 +175,7 @@ Result<std::unordered_map<std::string, std::string>> load_epics(sql::Database& d
     if (!*r) break;
     epics.emplace(std::string(st->text(0)), std::string(st->text(1)));
   }
-  return epics;
+  return {};
 }
 
 // Keeps the `top` largest children of every node and folds the rest into
@@ -189,8 +193,12 @@ void cut_top(ReportNode& node, const ReportQuery& q, size_t level) {
       if (ma.sort_value(m) != mb.sort_value(m)) return ma.sort_value(m) > mb.sort_value(m);
       return a < b;
     });
+    // A real key "(others)" must not be merged with the fold: pick a free one.
+    std::string others_key = kOthers;
+    while (node.children.count(others_key) > 0)
+      others_key += "*";
     ReportNode others;
-    others.key = kOthers;
+    others.key = others_key;
     others.others = true;
     int64_t records = 0, unpriced = 0, sessions = 0, days = 0;
     for (size_t i = q.top; i < keys.size(); ++i) {
@@ -212,7 +220,7 @@ void cut_top(ReportNode& node, const ReportQuery& q, size_t level) {
     others.metrics.unpriced_records = unpriced;
     others.metrics.sessions = sessions;
     others.metrics.active_days = days;
-    node.children.emplace(kOthers, std::move(others));
+    node.children.emplace(others_key, std::move(others));
   }
   for (auto& [k, c] : node.children)
     if (!c.others) cut_top(c, q, level + 1);
@@ -228,20 +236,28 @@ std::string turn_key(std::string_view turn_id, int64_t row_id) {
 Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
   const bool want_files = needs(q, Dimension::kFile);
   const bool want_epics = needs(q, Dimension::kEpic);
+  // One snapshot for both passes, even while ingest goes on.
+  if (auto s = db.exec("SAVEPOINT report"); !s) return s.error();
+  struct Release {
+    sql::Database& conn;
+    ~Release() { (void)conn.exec("RELEASE report"); }
+  } release{db};
   std::unordered_map<std::string, std::string> epics;
   if (want_epics) {
-    auto e = load_epics(db);
-    if (!e) return e.error();
-    epics = std::move(e).value();
+    if (auto e = load_epics(db, epics); !e) return e.error();
   }
   const int64_t since = q.since_ms.value_or(INT64_MIN), until = q.until_ms.value_or(INT64_MAX);
   // Pass 1 (only for files): what each turn changed and read.
   std::unordered_map<std::string, TurnFiles> turns;
   if (want_files) {
+    // A turn may cross the range's edges: its files are collected from its
+    // records up to a day beyond them.
     auto st =
         db.prepare("SELECT id, turn_id, tools FROM usage_records WHERE ts_ms >= ?1 AND ts_ms < ?2");
     if (!st) return st.error();
-    st->bind(1, since).bind(2, until);
+    constexpr int64_t kTurnMargin = 86'400'000;
+    st->bind(1, since > INT64_MIN + kTurnMargin ? since - kTurnMargin : INT64_MIN)
+        .bind(2, until < INT64_MAX - kTurnMargin ? until + kTurnMargin : INT64_MAX);
     while (true) {
       auto more = st->step();
       if (!more) return more.error();
@@ -251,10 +267,14 @@ Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
       TurnFiles& t = turns[turn_key(st->text(1), st->int64(0))];
       for (const ToolUse& tool : *tools) {
         if (tool.path.empty() || !tool.action) continue;
-        if (*tool.action == FileAction::kChange)
-          t.changed[tool.path] += tool.lines_added + tool.lines_removed;
-        else
+        if (*tool.action == FileAction::kChange) {
+          int64_t& w = t.changed[tool.path];
+          w = std::min(kMaxLines, w + std::clamp<int64_t>(tool.lines_added, 0, kMaxLines) +
+                                      std::clamp<int64_t>(tool.lines_removed, 0, kMaxLines));
+          t.lines_unknown = t.lines_unknown || !tool.result_seen;
+        } else {
           t.read.insert(tool.path);
+        }
       }
     }
   }
@@ -276,7 +296,7 @@ Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
   std::vector<std::string> files, tasks;
   std::vector<int64_t> file_weights;
   std::vector<ReportNode*> path(levels);
-  std::vector<ReportNode*> counted;
+  int64_t row_number = 0;
   Row r;
   while (true) {
     auto more = st->step();
@@ -308,7 +328,7 @@ Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
       const TurnFiles& t = turns[turn_key(st->text(13), st->int64(14))];
       for (const auto& [file, lines] : t.changed) {
         files.push_back(file);
-        file_weights.push_back(lines);
+        file_weights.push_back(t.lines_unknown ? 0 : lines);  // unknown: evenly
       }
       if (files.empty())
         for (const auto& file : t.read) {
@@ -353,16 +373,19 @@ Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
       if (d == Dimension::kEpic) return epic_of(task);
       return single(d);
     };
-    // Shares: files by weight first, then each file's share evenly over tasks.
+    // Shares: tasks evenly first (every report splits tasks), then each task's
+    // share over the files by weight, so a task's total is the same whether
+    // or not the report asks for files. Part i = task * files + file.
     const size_t task_parts = tasks.size(), file_parts = files.size();
     auto split_metric = [&](int64_t total) {
-      std::vector<int64_t> by_file =
-          file_parts > 1 ? apportion(total, file_weights) : std::vector<int64_t>{total};
-      if (task_parts == 1) return by_file;
+      std::vector<int64_t> by_task = task_parts > 1
+                                         ? apportion(total, std::vector<int64_t>(task_parts, 0))
+                                         : std::vector<int64_t>{total};
+      if (file_parts == 1) return by_task;
       std::vector<int64_t> out;
-      for (int64_t f : by_file) {
-        const auto by_task = apportion(f, std::vector<int64_t>(task_parts, 0));
-        out.insert(out.end(), by_task.begin(), by_task.end());
+      for (int64_t t : by_task) {
+        const auto by_file = apportion(t, file_weights);
+        out.insert(out.end(), by_file.begin(), by_file.end());
       }
       return out;
     };
@@ -371,7 +394,7 @@ Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
                cost = split_metric(r.cost.value_or(0));
     const uint64_t session_hash = fnv1a64(r.session);
     bool counted_root = false;
-    counted.clear();
+    ++row_number;
     auto add_to = [&](ReportNode& node, Distinct& dist, bool first, size_t i) {
       node.metrics.input += in[i];
       node.metrics.output += out[i];
@@ -385,9 +408,9 @@ Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
         dist.days.insert(static_cast<uint64_t>(day));
       }
     };
-    for (size_t f = 0; f < file_parts; ++f) {
-      for (size_t t = 0; t < task_parts; ++t) {
-        const size_t i = f * task_parts + t;
+    for (size_t t = 0; t < task_parts; ++t) {
+      for (size_t f = 0; f < file_parts; ++f) {
+        const size_t i = t * file_parts + f;
         // Filters: values of one dimension are alternatives; all dimensions apply.
         bool pass = true;
         for (size_t a = 0; a < q.where.size() && pass; ++a) {
@@ -409,9 +432,10 @@ Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
             it->second.key = key;
           }
           ReportNode& child = it->second;
-          const bool first = std::find(counted.begin(), counted.end(), &child) == counted.end();
-          if (first) counted.push_back(&child);
-          add_to(child, distinct[&child], first, i);
+          Distinct& dist = distinct[&child];
+          const bool first = dist.last_row != row_number;
+          dist.last_row = row_number;
+          add_to(child, dist, first, i);
           node = &child;
         }
       }

@@ -250,3 +250,69 @@ TEST_CASE("bad report parameters are refused with the valid choices", "[report]"
   REQUIRE(ok);
   CHECK(ok->query.where.front().value == "x' OR '1'='1");
 }
+
+TEST_CASE("a task's total does not depend on whether the report asks for files", "[report]") {
+  TempDir dir;
+  const std::string db = dir / "collector.db";
+  auto store = collector::open_sqlite_store(db);
+  REQUIRE(store);
+  // input 2, two tasks, two files of equal weight: every report gives each
+  // task 1, whatever else it groups by.
+  proto::WireRecord w;
+  w.record_uid = "u1";
+  w.usage.timestamp_ms = kT0;
+  w.usage.session_id = "s";
+  w.usage.turn_id = "t";
+  w.usage.model = "claude-opus-4-6";
+  w.usage.input = 2;
+  w.usage.cost_nanos = 2;
+  w.usage.branch = "(others)";  // a real key named like the --top fold
+  w.usage.task_keys = "PROJ-1,PROJ-2";
+  w.usage.tools = {{"toolu_a", "Edit", "a.cpp", FileAction::kChange, false, true, 10, 0, ""},
+                   {"toolu_b", "Edit", "b.cpp", FileAction::kChange, false, true, 10, 0, ""}};
+  proto::WireRecord other = w;
+  other.record_uid = "u2";
+  other.usage.branch = "main";
+  other.usage.task_keys = "";
+  other.usage.input = 1;
+  other.usage.turn_id = "t2";
+  // A change whose result was not seen: its files share evenly.
+  other.usage.tools = {{"toolu_c", "Edit", "c.cpp", FileAction::kChange, false, true, 90, 0, ""},
+                       {"toolu_d", "Write", "d.cpp", FileAction::kChange, false, false, 0, 0, ""}};
+  other.usage.input = 100;
+  proto::BatchHeader h;
+  h.tracker_version = "0.1.0";
+  h.device_id = "d";
+  h.batch_id = "b1";
+  h.record_count = 2;
+  auto decoded = proto::decode_json(proto::encode_json(h, {w, other}), {});
+  REQUIRE(decoded);
+  REQUIRE((*store)->ingest("dev@acme.example", *decoded));
+  auto conn = sql::Database::open(db, false);
+  REQUIRE(conn);
+  auto run_report = [&](report::Params p) {
+    auto request = report::parse_report_params(p);
+    REQUIRE(request);
+    auto r = report::build_report(*conn, request->query);
+    REQUIRE(r);
+    return std::move(r).value();
+  };
+  auto by_task = run_report({{"group_by", "task"}});
+  auto by_task_file = run_report({{"group_by", "task,file"}});
+  for (const char* task : {"PROJ-1", "PROJ-2"}) {
+    INFO(task);
+    CHECK(by_task.root.children.at(task).metrics.input == 1);
+    CHECK(by_task_file.root.children.at(task).metrics.input == 1);
+  }
+  auto files = run_report({{"group_by", "file"}, {"where", "branch=main"}});
+  CHECK(files.root.children.at("c.cpp").metrics.input == 50);
+  CHECK(files.root.children.at("d.cpp").metrics.input == 50);
+  // --top with a real "(others)" key: the fold gets another name, sums stay exact.
+  auto top = run_report({{"group_by", "branch"}, {"top", "1"}, {"metric", "records"}});
+  CHECK(top.root.metrics.input == 102);
+  int64_t sum = 0;
+  for (const auto& [k, c] : top.root.children)
+    sum += c.metrics.input;
+  CHECK(sum == 102);
+  CHECK(top.root.children.size() == 2);
+}
