@@ -5,7 +5,7 @@
 
 namespace codepulse::collector::sql_text {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
 inline constexpr const char* kPragmas =
@@ -144,6 +144,17 @@ DROP TABLE usage_records;
 ALTER TABLE usage_records_v2 RENAME TO usage_records;
 CREATE INDEX usage_records_ts ON usage_records(ts_ms);
 PRAGMA user_version = 2;
+)sql";
+
+// Migration 3: the epic of each task (Jira's parent), for reports by epic.
+// The integrations fill it; until then every task is "(no epic)".
+inline constexpr const char* kMigration3 = R"sql(
+CREATE TABLE task_epics (
+  task_key   TEXT PRIMARY KEY,
+  epic_key   TEXT NOT NULL,
+  updated_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+PRAGMA user_version = 3;
 )sql";
 
 // Tokens.

@@ -238,6 +238,12 @@ Status SqliteStore::migrate() {
     if (auto s = db_.exec(sql_text::kMigration2); !s) return s;
     if (auto s = txn->commit(); !s) return s;
   }
+  if (*version < 3) {
+    auto txn = sql::Transaction::begin(db_);
+    if (!txn) return txn.error();
+    if (auto s = db_.exec(sql_text::kMigration3); !s) return s;
+    if (auto s = txn->commit(); !s) return s;
+  }
   return {};
 }
 

@@ -316,3 +316,58 @@ TEST_CASE("a task's total does not depend on whether the report asks for files",
   CHECK(sum == 102);
   CHECK(top.root.children.size() == 2);
 }
+
+TEST_CASE("epics come from task_epics, and split records follow their tasks", "[report]") {
+  TempDir dir;
+  const std::string db = dir / "collector.db";
+  auto store = collector::open_sqlite_store(db);
+  REQUIRE(store);
+  auto rec = [](const std::string& uid, const std::string& tasks, int64_t input) {
+    proto::WireRecord w;
+    w.record_uid = uid;
+    w.usage.timestamp_ms = kT0;
+    w.usage.session_id = "s";
+    w.usage.model = "claude-opus-4-6";
+    w.usage.input = input;
+    w.usage.cost_nanos = input;
+    w.usage.task_keys = tasks;
+    return w;
+  };
+  proto::BatchHeader h;
+  h.tracker_version = "0.1.0";
+  h.device_id = "d";
+  h.batch_id = "b1";
+  h.record_count = 3;
+  auto decoded = proto::decode_json(
+      proto::encode_json(
+          h, {rec("u1", "PROJ-1,PROJ-2", 10), rec("u2", "PROJ-3", 7), rec("u3", "", 5)}),
+      {});
+  REQUIRE(decoded);
+  REQUIRE((*store)->ingest("dev@acme.example", *decoded));
+  {
+    auto raw = sql::Database::open(db, false);
+    REQUIRE(raw);
+    REQUIRE(
+        raw->exec("INSERT INTO task_epics VALUES ('PROJ-1', 'PROJ-100', 0),"
+                  " ('PROJ-2', 'PROJ-100', 0), ('PROJ-3', 'PROJ-200', 0)"));
+  }
+  auto conn = sql::Database::open(db, false);
+  REQUIRE(conn);
+  auto request = report::parse_report_params({{"group_by", "epic,task"}});
+  REQUIRE(request);
+  auto r = report::build_report(*conn, request->query);
+  REQUIRE(r);
+  const auto& epics = r->root.children;
+  REQUIRE(epics.size() == 3);
+  CHECK(epics.at("PROJ-100").metrics.input == 10);   // both tasks of u1
+  CHECK(epics.at("PROJ-100").metrics.records == 1);  // one record, counted once
+  CHECK(epics.at("PROJ-100").children.at("PROJ-1").metrics.input == 5);
+  CHECK(epics.at("PROJ-200").metrics.input == 7);
+  CHECK(epics.at("(no epic)").children.at("(no task)").metrics.input == 5);
+  auto filtered = report::parse_report_params({{"group_by", "task"}, {"where", "epic=PROJ-100"}});
+  REQUIRE(filtered);
+  auto f = report::build_report(*conn, filtered->query);
+  REQUIRE(f);
+  CHECK(f->root.metrics.input == 10);
+  CHECK(f->root.children.size() == 2);
+}
