@@ -16,6 +16,7 @@
 #include "bench/corpus/generator.hpp"
 #include "common/zstd_codec.hpp"
 #include "tests/support/collector_fixture.hpp"
+#include "tests/support/fault_proxy.hpp"
 #include "tests/support/log_lines.hpp"
 #include "tests/support/tls_peer.hpp"
 
@@ -414,5 +415,48 @@ TEST_CASE("SIGHUP while a batch is in flight replaces the shipper safely", "[shi
   CHECK(tracker.wait(10000) == 0);
   ::close(hang);
   expect_truth(c, truth);
+  c.stop();
+}
+
+TEST_CASE("a network that drops, delays, resets, truncates, corrupts and stalls loses nothing",
+          "[shipping][faults][proxy]") {
+  TempDir dir;
+  CollectorFixture c(dir / "collector");
+  const std::string token = c.token_file("dev@example.org");
+  c.start();
+  FaultProxy proxy(c.port());
+  using Fault = FaultProxy::Fault;
+  proxy.set_fault(Fault::kReset, 3000);
+  const auto truth = make_corpus(dir / "claude", 31, 6u << 20);
+  const int64_t total = truth_requests(truth);
+  const std::string state = dir / "state";
+  auto args = tracker_args(dir / "claude", state, c, token,
+                           "https://localhost:" + std::to_string(proxy.port()));
+  args.insert(args.begin(), {tracker_bin(), "run"});
+  for (const char* extra : {"--batch-max-records", "50", "--ship-timeout", "1s"})
+    args.push_back(extra);
+  Process tracker(args, {}, dir / "tracker");
+  // Each fault in turn, long enough for several attempts; nothing gets through.
+  const std::pair<Fault, size_t> faults[] = {{Fault::kReset, 3000},
+                                             {Fault::kTruncate, 5000},
+                                             {Fault::kCorrupt, 4000},
+                                             {Fault::kStall, 2500},
+                                             {Fault::kDrop, 0}};
+  for (const auto& [fault, after] : faults) {
+    proxy.set_fault(fault, after);
+    const int before = proxy.connections();
+    REQUIRE(eventually(20000, [&] { return proxy.connections() >= before + 2; }));
+  }
+  CHECK(c.record_count() < total);
+  // A slow but working line, then a clean one: everything arrives, once.
+  proxy.set_fault(Fault::kDelay, 0, 20);
+  REQUIRE(eventually(30000, [&] { return c.record_count() > 0; }));
+  proxy.set_fault(Fault::kNone);
+  REQUIRE(eventually(60000, [&] { return c.record_count() == total; }));
+  REQUIRE(eventually(10000, [&] { return status_int(tracker_status(state), "unshipped") == 0; }));
+  expect_truth(c, truth);
+  CHECK(status_int(tracker_status(state), "quarantined") == 0);
+  tracker.signal(SIGTERM);
+  CHECK(tracker.wait(10000) == 0);
   c.stop();
 }
