@@ -329,7 +329,7 @@ class HttpsServer::Impl {
         big.close = true;
         metrics_.request(path_label(parser.get().target()), 413);
         metrics_.batch(BatchOutcome::kTooLarge);
-        co_await write(c, make_response(big, 11, false));
+        if (co_await write(c, make_response(big, 11, false))) co_await drain_unread(c);
         break;
       }
       if (ec) {
@@ -340,7 +340,7 @@ class HttpsServer::Impl {
           HttpReply bad{400, error_json(400, "malformed HTTP request: " + ec.message())};
           bad.close = true;
           metrics_.request("other", 400);
-          co_await write(c, make_response(bad, 11, false));
+          if (co_await write(c, make_response(bad, 11, false))) co_await drain_unread(c);
         }
         break;
       }
