@@ -45,6 +45,20 @@ std::string error_json(int status, const std::string& message) {
   return out;
 }
 
+std::variant<HttpReply, TokenInfo> authenticate_bearer(Store& store,
+                                                       std::string_view authorization) {
+  const auto auth = trim(authorization);
+  if (auth.size() < 7 || !iequals(auth.substr(0, 7), "Bearer "))
+    return HttpReply{401, error_json(401, "missing 'Authorization: Bearer <token>' header"), 0,
+                     false, true};
+  auto info = store.authenticate(trim(auth.substr(7)));
+  if (!info)
+    return HttpReply{503, error_json(503, "cannot check the token now: " + info.error().message),
+                     1};
+  if (!*info) return HttpReply{401, error_json(401, "unknown or revoked token"), 0, false, true};
+  return std::move(**info);
+}
+
 HttpReply BatchEndpoint::refuse(BatchOutcome outcome, int status, const std::string& message) {
   metrics_.batch(outcome);
   HttpReply r;
@@ -57,34 +71,21 @@ std::optional<HttpReply> BatchEndpoint::admit(std::string_view authorization,
                                               std::string_view content_encoding,
                                               std::optional<uint64_t> content_length,
                                               Caller& caller) {
-  const auto auth = trim(authorization);
-  if (auth.size() < 7 || !iequals(auth.substr(0, 7), "Bearer ")) {
-    auto r =
-        refuse(BatchOutcome::kUnauthorized, 401, "missing 'Authorization: Bearer <token>' header");
-    r.authenticate = r.close = true;
-    return r;
+  auto who = authenticate_bearer(store_, authorization);
+  if (auto* r = std::get_if<HttpReply>(&who)) {
+    metrics_.batch(r->status == 401 ? BatchOutcome::kUnauthorized : BatchOutcome::kStoreError);
+    r->close = true;
+    return std::move(*r);
   }
-  auto info = store_.authenticate(trim(auth.substr(7)));
-  if (!info) {
-    auto r = refuse(BatchOutcome::kStoreError, 503,
-                    "cannot check the token now: " + info.error().message);
-    r.retry_after_s = 1;
-    r.close = true;
-    return r;
-  }
-  if (!*info) {
-    auto r = refuse(BatchOutcome::kUnauthorized, 401, "unknown or revoked token");
-    r.authenticate = r.close = true;
-    return r;
-  }
-  if ((*info)->role != Role::kTracker && (*info)->role != Role::kAdmin) {
+  const TokenInfo& token = std::get<TokenInfo>(who);
+  if (token.role != Role::kTracker && token.role != Role::kAdmin) {
     auto r = refuse(BatchOutcome::kForbidden, 403,
-                    std::string("a ") + role_name((*info)->role) + " token cannot send batches");
+                    std::string("a ") + role_name(token.role) + " token cannot send batches");
     r.close = true;
     return r;
   }
-  caller.token_id = (*info)->id;
-  caller.author = (*info)->author;
+  caller.token_id = token.id;
+  caller.author = token.author;
   if (!is_supported_encoding(content_encoding)) {
     auto r = refuse(
         BatchOutcome::kUnsupported, 415,

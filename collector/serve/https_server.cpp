@@ -488,22 +488,12 @@ class HttpsServer::Impl {
   // viewer and admin tokens. The same parameters and errors as the CLI.
   net::awaitable<void> handle_report(const http::request<http::string_body>& req, HttpReply& reply,
                                      const char*& type) {
-    const auto auth = req[http::field::authorization];
-    if (auth.size() < 7 || !beast::iequals(auth.substr(0, 7), "Bearer ")) {
-      reply = {401, error_json(401, "missing 'Authorization: Bearer <token>' header"), 0, false,
-               true};
+    auto who = authenticate_bearer(store_, req[http::field::authorization]);
+    if (auto* r = std::get_if<HttpReply>(&who)) {
+      reply = std::move(*r);
       co_return;
     }
-    auto info = store_.authenticate(auth.substr(7));
-    if (!info) {
-      reply = {503, error_json(503, "cannot check the token now: " + info.error().message), 1};
-      co_return;
-    }
-    if (!*info) {
-      reply = {401, error_json(401, "unknown or revoked token"), 0, false, true};
-      co_return;
-    }
-    if ((*info)->role == Role::kTracker) {
+    if (std::get<TokenInfo>(who).role == Role::kTracker) {
       reply = {403, error_json(403,
                                "a tracker token cannot read reports; use a viewer or admin "
                                "token")};
@@ -545,18 +535,15 @@ class HttpsServer::Impl {
 
   // Who a token belongs to: `codepulse-tracker doctor` checks its token here.
   HttpReply whoami(std::string_view authorization) {
-    if (authorization.size() < 7 || !beast::iequals(authorization.substr(0, 7), "Bearer "))
-      return {401, error_json(401, "missing 'Authorization: Bearer <token>' header"), 0, false,
-              true};
-    auto info = store_.authenticate(authorization.substr(7));
-    if (!info) return {503, error_json(503, "cannot check the token now: " + info.error().message)};
-    if (!*info) return {401, error_json(401, "unknown or revoked token"), 0, false, true};
+    auto who = authenticate_bearer(store_, authorization);
+    if (auto* r = std::get_if<HttpReply>(&who)) return std::move(*r);
+    const TokenInfo& token = std::get<TokenInfo>(who);
     std::string body;
     JsonWriter w(body);
     w.begin_object()
-        .field("author", (*info)->author)
-        .field("role", role_name((*info)->role))
-        .field("token_id", (*info)->id)
+        .field("author", token.author)
+        .field("role", role_name(token.role))
+        .field("token_id", token.id)
         .end_object();
     return {200, body};
   }

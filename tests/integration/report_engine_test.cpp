@@ -70,6 +70,19 @@ std::vector<std::pair<std::string, proto::WireRecord>> dataset(uint64_t seed) {
   return out;
 }
 
+// The records as the collector decodes them from one batch.
+proto::DecodedBatch as_batch(const std::string& batch_id,
+                             const std::vector<proto::WireRecord>& recs) {
+  proto::BatchHeader h;
+  h.tracker_version = "0.1.0";
+  h.device_id = "d";
+  h.batch_id = batch_id;
+  h.record_count = static_cast<int64_t>(recs.size());
+  auto decoded = proto::decode_json(proto::encode_json(h, recs), {});
+  REQUIRE(decoded);
+  return std::move(decoded).value();
+}
+
 // Children add up exactly to their parent, at every level.
 void check_sums(const report::ReportNode& n, const std::string& path) {
   if (n.children.empty()) return;
@@ -105,15 +118,9 @@ TEST_CASE("on random nestings every level adds up exactly to its parent", "[repo
       by_author[author].push_back(w);
     }
     for (auto& [author, recs] : by_author) {
-      proto::BatchHeader h;
-      h.tracker_version = "0.1.0";
-      h.device_id = "d";
-      h.batch_id = "b-" + author;
-      h.record_count = static_cast<int64_t>(recs.size());
-      auto decoded = proto::decode_json(proto::encode_json(h, recs), {});
-      REQUIRE(decoded);
-      REQUIRE(decoded->rejected.empty());
-      REQUIRE((*store)->ingest(author, *decoded));
+      const auto decoded = as_batch("b-" + author, recs);
+      REQUIRE(decoded.rejected.empty());
+      REQUIRE((*store)->ingest(author, decoded));
     }
   }
   auto conn = sql::Database::open(db, false);
@@ -172,14 +179,7 @@ TEST_CASE("filters keep what matches, and only its share", "[report]") {
   std::vector<proto::WireRecord> recs = {rec("u1", "claude-opus-4-6", 400, {a}),
                                          rec("u2", "claude-opus-4-6", 800, {b}),
                                          rec("u3", "claude-haiku-4-5-20251001", 1001, {})};
-  proto::BatchHeader h;
-  h.tracker_version = "0.1.0";
-  h.device_id = "d";
-  h.batch_id = "b1";
-  h.record_count = 3;
-  auto decoded = proto::decode_json(proto::encode_json(h, recs), {});
-  REQUIRE(decoded);
-  REQUIRE((*store)->ingest("dev@acme.example", *decoded));
+  REQUIRE((*store)->ingest("dev@acme.example", as_batch("b1", recs)));
   auto conn = sql::Database::open(db, false);
   REQUIRE(conn);
   auto run_report = [&](report::Params p) {
@@ -280,14 +280,7 @@ TEST_CASE("a task's total does not depend on whether the report asks for files",
   other.usage.tools = {{"toolu_c", "Edit", "c.cpp", FileAction::kChange, false, true, 90, 0, ""},
                        {"toolu_d", "Write", "d.cpp", FileAction::kChange, false, false, 0, 0, ""}};
   other.usage.input = 100;
-  proto::BatchHeader h;
-  h.tracker_version = "0.1.0";
-  h.device_id = "d";
-  h.batch_id = "b1";
-  h.record_count = 2;
-  auto decoded = proto::decode_json(proto::encode_json(h, {w, other}), {});
-  REQUIRE(decoded);
-  REQUIRE((*store)->ingest("dev@acme.example", *decoded));
+  REQUIRE((*store)->ingest("dev@acme.example", as_batch("b1", {w, other})));
   auto conn = sql::Database::open(db, false);
   REQUIRE(conn);
   auto run_report = [&](report::Params p) {
@@ -333,17 +326,9 @@ TEST_CASE("epics come from task_epics, and split records follow their tasks", "[
     w.usage.task_keys = tasks;
     return w;
   };
-  proto::BatchHeader h;
-  h.tracker_version = "0.1.0";
-  h.device_id = "d";
-  h.batch_id = "b1";
-  h.record_count = 3;
-  auto decoded = proto::decode_json(
-      proto::encode_json(
-          h, {rec("u1", "PROJ-1,PROJ-2", 10), rec("u2", "PROJ-3", 7), rec("u3", "", 5)}),
-      {});
-  REQUIRE(decoded);
-  REQUIRE((*store)->ingest("dev@acme.example", *decoded));
+  REQUIRE((*store)->ingest(
+      "dev@acme.example",
+      as_batch("b1", {rec("u1", "PROJ-1,PROJ-2", 10), rec("u2", "PROJ-3", 7), rec("u3", "", 5)})));
   {
     auto raw = sql::Database::open(db, false);
     REQUIRE(raw);

@@ -380,14 +380,8 @@ TEST_CASE("SIGHUP while a batch is in flight replaces the shipper safely", "[shi
   const std::string token = c.token_file("dev@example.org");
   const auto truth = make_corpus(dir / "claude", 4, 1u << 20);
   // A listener that accepts and never answers: the TLS handshake hangs.
-  const int hang = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  REQUIRE(::bind(hang, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  REQUIRE(::listen(hang, 8) == 0);
-  REQUIRE(::getsockname(hang, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+  int hang_port = 0;
+  const int hang = listen_loopback(8, hang_port, "hanging listener");
   const std::string config = dir / "tracker.toml";
   auto write_config = [&](const std::string& url, const std::string& timeout) {
     write_file(config, "claude_dirs = [\"" + dir / "claude" + "\"]\nstate_dir = \"" +
@@ -395,14 +389,14 @@ TEST_CASE("SIGHUP while a batch is in flight replaces the shipper safely", "[shi
                            c.ca() + "\"\ntoken_file = \"" + token + "\"\nship_timeout = \"" +
                            timeout + "\"\nship_backoff_max = \"300ms\"\n");
   };
-  write_config("https://localhost:" + std::to_string(ntohs(a.sin_port)), "20s");
+  write_config("https://localhost:" + std::to_string(hang_port), "20s");
   Process tracker({tracker_bin(), "run", "--config", config}, {}, dir / "tracker");
   REQUIRE(eventually(10000, [&] {
     return tracker.err().find("shipping to https://localhost") != std::string::npos;
   }));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the handshake is pending
   // New settings while the request hangs: the shipper is replaced.
-  write_config("https://localhost:" + std::to_string(ntohs(a.sin_port)), "25s");
+  write_config("https://localhost:" + std::to_string(hang_port), "25s");
   tracker.signal(SIGHUP);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   // And once more, to the real collector: everything arrives.

@@ -33,16 +33,7 @@ bool send_all(int fd, const char* data, size_t n) {
 }  // namespace
 
 FaultProxy::FaultProxy(int target_port) : target_port_(target_port) {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::listen(listen_fd_, 64) != 0 ||
-      ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-    throw std::runtime_error("fault proxy: cannot listen");
-  port_ = ntohs(a.sin_port);
+  listen_fd_ = listen_loopback(64, port_, "fault proxy");
   acceptor_ = std::thread([this] { accept_loop(); });
 }
 

@@ -62,6 +62,21 @@ int connect_tcp(int port) {
   return fd;
 }
 
+int listen_loopback(int backlog, int& port, const char* who) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      ::listen(fd, backlog) != 0 || ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    if (fd >= 0) ::close(fd);
+    throw std::runtime_error(std::string(who) + ": cannot listen on 127.0.0.1");
+  }
+  port = ntohs(a.sin_port);
+  return fd;
+}
+
 TlsClient::TlsClient(int port, const std::string& ca_file, const std::string& host) {
   fd_ = connect_tcp(port);
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
@@ -157,16 +172,7 @@ CaptureServer::CaptureServer(const std::string& cert_file, const std::string& ke
   if (SSL_CTX_use_certificate_chain_file(ctx, cert_file.c_str()) != 1 ||
       SSL_CTX_use_PrivateKey_file(ctx, key_file.c_str(), SSL_FILETYPE_PEM) != 1)
     throw std::runtime_error("capture server: cannot load the certificate");
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::listen(listen_fd_, 16) != 0 ||
-      ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-    throw std::runtime_error("capture server: cannot listen");
-  port_ = ntohs(a.sin_port);
+  listen_fd_ = listen_loopback(16, port_, "capture server");
   thread_ = std::thread([this] { serve(); });
 }
 

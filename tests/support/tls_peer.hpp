@@ -37,6 +37,9 @@ class TlsClient {
 
 // A plain TCP connection to 127.0.0.1:port (no TLS): for garbage bytes.
 int connect_tcp(int port);
+// A listening socket on a free port of 127.0.0.1; `port` receives the port.
+// Throws std::runtime_error naming `who` when that fails.
+int listen_loopback(int backlog, int& port, const char* who);
 // An HTTP request with the given headers and body, as bytes.
 std::string http_request(const std::string& method, const std::string& target,
                          const std::vector<std::string>& headers, const std::string& body);
