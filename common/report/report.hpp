@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -86,6 +87,10 @@ struct Report {
 // From a store's usage_records (the tracker's or the collector's; the
 // collector's optional task_epics table names epics).
 Result<Report> build_report(sql::Database& db, const ReportQuery& query);
+
+// Task key -> epic key, from the collector's task_epics table (absent: none).
+using EpicMap = std::unordered_map<std::string, std::string>;
+Result<EpicMap> load_epics(sql::Database& db);
 
 // Output formats: "table", "json", "csv".
 std::string render(const Report& r, std::string_view format);

@@ -1,0 +1,191 @@
+// Folding records into the cube: dictionaries, turns with their files, and
+// groups found through an open-addressing index over the group array.
+#include "common/report/usage_cube.hpp"
+
+#include <algorithm>
+
+#include "common/hashing.hpp"
+
+namespace codepulse::report {
+namespace {
+
+constexpr uint32_t kEmpty = UINT32_MAX;
+constexpr int64_t kMaxLines = 1'000'000'000;  // per tool call, as trackers report them
+
+uint64_t mix(uint64_t h, uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  return h;
+}
+
+int64_t bucket_of(int64_t ts_ms) {
+  return ts_ms >= 0 ? ts_ms / kBucketMs : (ts_ms - kBucketMs + 1) / kBucketMs;
+}
+
+}  // namespace
+
+size_t Dictionary::Hash::operator()(std::string_view s) const {
+  return static_cast<size_t>(fnv1a64(s));
+}
+
+uint32_t Dictionary::intern(std::string_view s) {
+  auto it = ids_.find(s);
+  if (it != ids_.end()) return it->second;
+  const auto id = static_cast<uint32_t>(names_.size());
+  auto [inserted, ok] = ids_.emplace(std::string(s), id);
+  names_.push_back(&inserted->first);
+  return id;
+}
+
+std::optional<uint32_t> Dictionary::find(std::string_view s) const {
+  auto it = ids_.find(s);
+  if (it == ids_.end()) return std::nullopt;
+  return it->second;
+}
+
+UsageCube::UsageCube() {
+  no_file_ = files_.intern("(no file)");
+  index_.assign(1024, kEmpty);
+}
+
+size_t UsageCube::group_hash(const Group& g) const {
+  uint64_t h = static_cast<uint64_t>(g.bucket);
+  for (uint32_t v : {g.turn, g.author, g.session, g.model, g.repo, g.branch, g.tasks})
+    h = mix(h, v);
+  return static_cast<size_t>(h);
+}
+
+bool UsageCube::same_key(const Group& a, const Group& b) {
+  return a.bucket == b.bucket && a.turn == b.turn && a.author == b.author &&
+         a.session == b.session && a.model == b.model && a.repo == b.repo &&
+         a.branch == b.branch && a.tasks == b.tasks;
+}
+
+void UsageCube::grow_index() {
+  std::vector<uint32_t> bigger(index_.size() * 2, kEmpty);
+  const size_t mask = bigger.size() - 1;
+  for (uint32_t id : index_) {
+    if (id == kEmpty) continue;
+    size_t slot = group_hash(groups_[id]) & mask;
+    while (bigger[slot] != kEmpty)
+      slot = (slot + 1) & mask;
+    bigger[slot] = id;
+  }
+  index_.swap(bigger);
+}
+
+uint32_t UsageCube::group_of(const Group& key) {
+  if ((groups_.size() + 1) * 2 > index_.size()) grow_index();
+  const size_t mask = index_.size() - 1;
+  size_t slot = group_hash(key) & mask;
+  while (index_[slot] != kEmpty) {
+    if (same_key(groups_[index_[slot]], key)) return index_[slot];
+    slot = (slot + 1) & mask;
+  }
+  const auto id = static_cast<uint32_t>(groups_.size());
+  Group g;
+  g.bucket = key.bucket;
+  g.turn = key.turn;
+  g.author = key.author;
+  g.session = key.session;
+  g.model = key.model;
+  g.repo = key.repo;
+  g.branch = key.branch;
+  g.tasks = key.tasks;
+  groups_.push_back(g);
+  index_[slot] = id;
+  return id;
+}
+
+uint32_t UsageCube::turn_of(uint32_t author, const UsageFact& f) {
+  // A turn is one author's (a turn id from another token never mixes in); a
+  // record without a turn id is a turn of its own.
+  uint64_t h = mix(0x51ed270b27f3a5c1ULL, author);
+  h = f.turn_id.empty() ? mix(h ^ 0x1f, static_cast<uint64_t>(f.record_id))
+                        : mix(h, fnv1a64(f.turn_id));
+  auto [it, added] = turn_ids_.emplace(h, static_cast<uint32_t>(turns_.size()));
+  if (added) turns_.emplace_back();
+  return it->second;
+}
+
+uint32_t UsageCube::author_of(const UsageFact& f) {
+  return authors_.intern(f.author.empty() ? std::string_view("(unknown)") : f.author);
+}
+
+void UsageCube::fold_tools(uint32_t turn_id, const std::vector<ToolUse>& tools, int sign) {
+  Turn& turn = turns_[turn_id];
+  for (const ToolUse& tool : tools) {
+    if (tool.path.empty() || !tool.action) continue;
+    const uint32_t file = files_.intern(tool.path);
+    auto it = std::find_if(turn.files.begin(), turn.files.end(),
+                           [file](const TurnFile& t) { return t.file == file; });
+    if (it == turn.files.end()) {
+      turn.files.push_back({file, 0, 0, 0, 0});
+      it = turn.files.end() - 1;
+    }
+    if (*tool.action == FileAction::kChange) {
+      it->changes += sign;
+      it->lines += sign * (std::clamp<int64_t>(tool.lines_added, 0, kMaxLines) +
+                           std::clamp<int64_t>(tool.lines_removed, 0, kMaxLines));
+      if (!tool.result_seen) it->unknown += sign;
+    } else {
+      it->reads += sign;
+    }
+    if (it->changes <= 0 && it->reads <= 0) turn.files.erase(it);
+  }
+}
+
+void UsageCube::add_turn_files(const UsageFact& f) {
+  fold_tools(turn_of(author_of(f), f), f.tools, 1);
+}
+
+void UsageCube::add(const UsageFact& f, int sign) {
+  Group key;
+  key.bucket = bucket_of(f.ts_ms);
+  key.author = author_of(f);
+  key.session = sessions_.intern(f.session);
+  key.model = models_.intern(f.model);
+  key.repo = repos_.intern(f.repo);
+  key.branch = branches_.intern(f.branch.empty() ? std::string_view("(no branch)") : f.branch);
+  key.tasks = task_sets_.intern(f.task_keys);
+  if (key.tasks == task_set_tasks_.size()) {  // a new set: its task ids
+    std::vector<uint32_t> ids;
+    size_t pos = 0;
+    while (pos < f.task_keys.size()) {
+      size_t comma = f.task_keys.find(',', pos);
+      if (comma == std::string::npos) comma = f.task_keys.size();
+      if (comma > pos) {
+        const uint32_t id = tasks_.intern(std::string_view(f.task_keys).substr(pos, comma - pos));
+        if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+      }
+      pos = comma + 1;
+    }
+    if (ids.empty()) ids.push_back(tasks_.intern("(no task)"));
+    task_set_tasks_.push_back(std::move(ids));
+  }
+  key.turn = turn_of(key.author, f);
+  fold_tools(key.turn, f.tools, sign);
+  Group& g = groups_[group_of(key)];
+  g.input += sign * f.input;
+  g.output += sign * f.output;
+  g.cache_create += sign * f.cache_create;
+  g.cache_read += sign * f.cache_read;
+  g.cost_nanos += sign * f.cost_nanos.value_or(0);
+  g.records += sign;
+  if (!f.cost_nanos) g.unpriced += sign;
+  records_ += sign;
+}
+
+size_t UsageCube::memory_bytes() const {
+  size_t bytes = groups_.capacity() * sizeof(Group) + index_.capacity() * sizeof(uint32_t) +
+                 turns_.capacity() * sizeof(Turn) + turn_ids_.size() * 32;
+  for (const Turn& t : turns_)
+    bytes += t.files.capacity() * sizeof(TurnFile);
+  const Dictionary* dicts[] = {&authors_,  &sessions_, &models_, &repos_,
+                               &branches_, &task_sets_, &tasks_, &files_};
+  for (const Dictionary* d : dicts)
+    for (size_t i = 0; i < d->size(); ++i)
+      bytes += d->name(static_cast<uint32_t>(i)).capacity() + 64;
+  return bytes;
+}
+
+}  // namespace codepulse::report

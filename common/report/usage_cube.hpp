@@ -1,0 +1,115 @@
+// The report engine's data: usage records folded into groups, one per turn,
+// quarter hour and set of dimension values, with every dimension value
+// dictionary-encoded. A report is a hash aggregation over these groups'
+// integer columns, not over raw rows; a turn's files are kept beside it and
+// split its groups at query time (docs/ATTRIBUTION.md).
+//
+// The collector keeps one cube for its whole store in memory and folds each
+// commit into it (collector/serve/report_runner.hpp); the tracker and the
+// collector's `report --db` build one for the asked range from the database
+// (build_report). Both answer through the same query code, so they agree.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/record.hpp"
+#include "common/report/report.hpp"
+
+namespace codepulse::report {
+
+// One usage record as reports see it.
+struct UsageFact {
+  int64_t record_id = 0;  // the store's row id: the turn of a record without turn_id
+  std::string author;     // "" reads as "(unknown)"
+  std::string session, model /* "-fast" appended for fast mode */, repo, branch, task_keys,
+      turn_id;
+  int64_t ts_ms = 0;
+  int64_t input = 0, output = 0, cache_create = 0, cache_read = 0;
+  std::optional<int64_t> cost_nanos;  // nullopt: the model has no price
+  std::vector<ToolUse> tools;
+};
+
+// Strings to dense ids and back; ids are stable for the dictionary's life.
+class Dictionary {
+ public:
+  uint32_t intern(std::string_view s);
+  std::optional<uint32_t> find(std::string_view s) const;
+  const std::string& name(uint32_t id) const { return *names_[id]; }
+  size_t size() const { return names_.size(); }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const;
+  };
+  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> ids_;
+  std::vector<const std::string*> names_;  // keys of ids_ (stable addresses)
+};
+
+// The minutes of a group: usage is kept per quarter hour, the finest step of
+// any time zone's offset, so every zone's days are whole groups.
+inline constexpr int64_t kBucketMs = 15 * 60 * 1000;
+
+class UsageCube {
+ public:
+  UsageCube();
+
+  // Folds a record in (sign +1) or out (-1, with exactly the values it was
+  // folded in with: a replaced record's old version).
+  void add(const UsageFact& f, int sign = 1);
+  // Only the files of the record's turn: a record just outside a report's
+  // range still tells which files its turn changed.
+  void add_turn_files(const UsageFact& f);
+
+  // The report over the groups whose quarter hour starts in [since, until).
+  // answers() is false when a bound is not on a quarter hour: such a report
+  // needs the raw records (build_report).
+  static bool answers(const ReportQuery& q);
+  Report query(const ReportQuery& q, const EpicMap& epics) const;
+
+  size_t group_count() const { return groups_.size(); }
+  size_t turn_count() const { return turns_.size(); }
+  int64_t record_count() const { return records_; }
+  size_t memory_bytes() const;
+
+ private:
+  friend class CubeQuery;
+  struct Group {
+    int64_t bucket = 0;
+    uint32_t turn = 0, author = 0, session = 0, model = 0, repo = 0, branch = 0, tasks = 0;
+    int64_t input = 0, output = 0, cache_create = 0, cache_read = 0, cost_nanos = 0;
+    int64_t records = 0, unpriced = 0;
+  };
+  struct TurnFile {
+    uint32_t file = 0;
+    int32_t changes = 0, reads = 0, unknown = 0;  // tool calls; unknown: no line counts seen
+    int64_t lines = 0;                            // lines added + removed by the changes
+  };
+  struct Turn {
+    std::vector<TurnFile> files;
+  };
+
+  uint32_t turn_of(uint32_t author, const UsageFact& f);
+  uint32_t author_of(const UsageFact& f);
+  void fold_tools(uint32_t turn, const std::vector<ToolUse>& tools, int sign);
+  uint32_t group_of(const Group& key);
+  size_t group_hash(const Group& g) const;
+  static bool same_key(const Group& a, const Group& b);
+  void grow_index();
+
+  Dictionary authors_, sessions_, models_, repos_, branches_, task_sets_, tasks_, files_;
+  std::vector<std::vector<uint32_t>> task_set_tasks_;  // task set id -> task ids
+  uint32_t no_file_ = 0;
+  std::unordered_map<uint64_t, uint32_t> turn_ids_;  // hash of (author, turn) -> turn
+  std::vector<Turn> turns_;
+  std::vector<Group> groups_;
+  std::vector<uint32_t> index_;  // open addressing over groups_; kEmpty when free
+  int64_t records_ = 0;
+};
+
+}  // namespace codepulse::report

@@ -1,0 +1,68 @@
+#include "common/report/usage_source.hpp"
+
+#include "common/tool_codec.hpp"
+
+namespace codepulse::report {
+
+Status scan_usage(sql::Database& db, int64_t since_ms, int64_t until_ms, bool with_tools,
+                  const std::function<void(const UsageFact&)>& fn) {
+  auto st = db.prepare(
+      "SELECT id, author, session_id, model, fast, repo, branch, task_keys, turn_id, ts_ms,"
+      " input, output, cache_create_5m + cache_create_1h, cache_read, cost_nanos, tools"
+      " FROM usage_records WHERE ts_ms >= ?1 AND ts_ms < ?2");
+  if (!st) return st.error();
+  st->bind(1, since_ms).bind(2, until_ms);
+  UsageFact f;
+  while (true) {
+    auto more = st->step();
+    if (!more) return more.error();
+    if (!*more) break;
+    f.record_id = st->int64(0);
+    f.author.assign(st->text(1));
+    f.session.assign(st->text(2));
+    f.model.assign(st->text(3));
+    if (st->int64(4) != 0) f.model += "-fast";  // as ccusage names fast-mode usage
+    f.repo.assign(st->text(5));
+    f.branch.assign(st->text(6));
+    f.task_keys.assign(st->text(7));
+    f.turn_id.assign(st->text(8));
+    f.ts_ms = st->int64(9);
+    f.input = st->int64(10);
+    f.output = st->int64(11);
+    f.cache_create = st->int64(12);
+    f.cache_read = st->int64(13);
+    f.cost_nanos = st->opt_int64(14);
+    f.tools.clear();
+    if (with_tools) {
+      auto tools = decode_tools(st->text(15));
+      if (!tools)
+        return make_error("usage record " + std::to_string(f.record_id) +
+                          ": tools: " + tools.error().message);
+      f.tools = std::move(tools).value();
+    }
+    fn(f);
+  }
+  return {};
+}
+
+UsageFact usage_fact(const UsageRecord& u, std::string_view author, int64_t record_id) {
+  UsageFact f;
+  f.record_id = record_id;
+  f.author.assign(author);
+  f.session = u.session_id;
+  f.model = u.fast ? u.model + "-fast" : u.model;
+  f.repo = u.repo;
+  f.branch = u.branch;
+  f.task_keys = u.task_keys;
+  f.turn_id = u.turn_id;
+  f.ts_ms = u.timestamp_ms;
+  f.input = u.input;
+  f.output = u.output;
+  f.cache_create = u.cache_create_5m + u.cache_create_1h;
+  f.cache_read = u.cache_read;
+  f.cost_nanos = u.cost_nanos;
+  f.tools = u.tools;
+  return f;
+}
+
+}  // namespace codepulse::report

@@ -1,0 +1,24 @@
+// Where the report engine's usage facts come from: rows of a store's
+// usage_records table (the tracker's or the collector's), or a record as the
+// collector decoded it from a batch.
+#pragma once
+
+#include <functional>
+#include <string_view>
+
+#include "common/report/usage_cube.hpp"
+#include "common/result.hpp"
+#include "common/sqlite.hpp"
+
+namespace codepulse::report {
+
+// Calls `fn` with every record whose timestamp is in [since, until), from
+// one statement (so one snapshot inside a transaction). The fact passed is
+// reused between calls. Without `with_tools` its tools are left empty.
+Status scan_usage(sql::Database& db, int64_t since_ms, int64_t until_ms, bool with_tools,
+                  const std::function<void(const UsageFact&)>& fn);
+
+// The fact of a record the collector stores for `author` as row `record_id`.
+UsageFact usage_fact(const UsageRecord& u, std::string_view author, int64_t record_id);
+
+}  // namespace codepulse::report
