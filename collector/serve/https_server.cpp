@@ -125,7 +125,7 @@ class HttpsServer::Impl {
         limiter_(options.limits.rate_per_s, options.limits.burst),
         queue_(store),
         endpoint_(store, limiter_, metrics_, options.limits),
-        reports_(options.db_path) {}
+        reports_(store, options.db_path, log) {}
 
   Status open() {
     tls_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
@@ -564,7 +564,22 @@ class HttpsServer::Impl {
   std::string metrics_text() {
     auto size = store_.size_bytes();
     auto count = store_.record_count();
-    return metrics_.render(size ? *size : -1, count ? *count : -1, queue_.depth());
+    std::string out = metrics_.render(size ? *size : -1, count ? *count : -1, queue_.depth());
+    const CubeStats cube = reports_.stats();
+    auto gauge = [&out](const char* name, const char* help, int64_t value) {
+      out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" + name +
+             " " + std::to_string(value) + "\n";
+    };
+    gauge("codepulse_report_cube_ready", "1 once the in-memory report cube is built.",
+          cube.ready ? 1 : 0);
+    gauge("codepulse_report_cube_records", "Usage records folded into the report cube.",
+          cube.records);
+    gauge("codepulse_report_cube_groups", "Groups (turn, quarter hour, dimensions) in the cube.",
+          cube.groups);
+    gauge("codepulse_report_cube_bytes", "Approximate memory of the report cube.",
+          cube.memory_bytes);
+    gauge("codepulse_report_cube_build_ms", "Time the cube took to build at start.", cube.build_ms);
+    return out;
   }
 
   ServerOptions options_;

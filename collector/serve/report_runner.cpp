@@ -1,11 +1,28 @@
 #include "collector/serve/report_runner.hpp"
 
+#include <chrono>
+
+#include "common/report/usage_cube.hpp"
 #include "common/sqlite.hpp"
 
 namespace codepulse::collector {
+namespace {
 
-ReportRunner::ReportRunner(std::string db_path, size_t max_queued)
-    : db_path_(std::move(db_path)), max_queued_(max_queued), worker_([this] { run(); }) {}
+int64_t elapsed_ms(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               since)
+      .count();
+}
+
+}  // namespace
+
+ReportRunner::ReportRunner(Store& store, std::string db_path, tracker::Logger& log,
+                           size_t max_queued)
+    : store_(store),
+      db_path_(std::move(db_path)),
+      log_(log),
+      max_queued_(max_queued),
+      worker_([this] { run(); }) {}
 
 ReportRunner::~ReportRunner() {
   stop();
@@ -21,6 +38,11 @@ bool ReportRunner::submit(std::shared_ptr<ReportJob> job) {
   return true;
 }
 
+CubeStats ReportRunner::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
 void ReportRunner::stop() {
   std::deque<std::shared_ptr<ReportJob>> dropped;
   {
@@ -30,6 +52,7 @@ void ReportRunner::stop() {
     // The report running now is cut short (its reply says it failed).
     if (running_db_) sqlite3_interrupt(running_db_);
   }
+  stop_scan_ = true;
   wake_.notify_one();
   for (auto& job : dropped) {  // no result: their replies say 503
     auto done = std::move(job->done);
@@ -37,40 +60,113 @@ void ReportRunner::stop() {
     if (done) done();
   }
   if (worker_.joinable()) worker_.join();
+  store_.unfollow_usage();
+}
+
+void ReportRunner::build_cube(report::UsageCube& cube) {
+  const auto start = std::chrono::steady_clock::now();
+  auto followed = store_.follow_usage(
+      [&](const report::UsageFact& f) {
+        cube.add(f);
+        return !stop_scan_.load(std::memory_order_relaxed);
+      },
+      [this](std::vector<UsageChange>&& changes) {
+        {
+          std::lock_guard lock(mu_);
+          if (changes_.empty())
+            changes_ = std::move(changes);
+          else
+            std::move(changes.begin(), changes.end(), std::back_inserter(changes_));
+        }
+        wake_.notify_one();
+      });
+  if (!followed) {
+    if (!stop_scan_)
+      log_.warn("reports", "cannot build the report cube (" + followed.error().message +
+                               "): reports read the database");
+    return;
+  }
+  apply_changes(cube);
+  std::lock_guard lock(mu_);
+  stats_.ready = true;
+  stats_.build_ms = elapsed_ms(start);
+  log_.info("reports", "report cube ready: " + std::to_string(cube.record_count()) +
+                           " records in " + std::to_string(cube.group_count()) + " groups, " +
+                           std::to_string(cube.memory_bytes() >> 20) + " MiB, built in " +
+                           std::to_string(stats_.build_ms) + " ms");
+}
+
+void ReportRunner::apply_changes(report::UsageCube& cube) {
+  std::vector<UsageChange> changes;
+  {
+    std::lock_guard lock(mu_);
+    changes.swap(changes_);
+  }
+  for (const UsageChange& c : changes) {
+    if (c.before) cube.add(*c.before, -1);
+    cube.add(c.after);
+  }
+  std::lock_guard lock(mu_);
+  stats_.records = cube.record_count();
+  stats_.groups = static_cast<int64_t>(cube.group_count());
+  stats_.turns = static_cast<int64_t>(cube.turn_count());
+  if (!changes.empty() || stats_.memory_bytes == 0)
+    stats_.memory_bytes = static_cast<int64_t>(cube.memory_bytes());
+}
+
+Result<std::string> ReportRunner::answer(const report::ReportRequest& request,
+                                         report::UsageCube* cube) {
+  if (!db_) {
+    auto opened = sql::Database::open(db_path_, /*create=*/false);
+    if (!opened)
+      return make_error("cannot open " + db_path_ + " for reports: " + opened.error().message);
+    if (auto s = opened->exec("PRAGMA query_only=ON"); !s) return s.error();
+    db_.emplace(std::move(opened).value());
+  }
+  {
+    std::lock_guard lock(mu_);
+    running_db_ = db_->handle();
+  }
+  struct Clear {
+    ReportRunner& r;
+    ~Clear() {
+      std::lock_guard lock(r.mu_);
+      r.running_db_ = nullptr;
+    }
+  } clear{*this};
+  if (cube && report::UsageCube::answers(request.query)) {
+    auto epics = report::load_epics(*db_);
+    if (!epics) return epics.error();
+    return report::render(cube->query(request.query, *epics), request.format);
+  }
+  auto r = report::build_report(*db_, request.query);
+  if (!r) return r.error();
+  return report::render(*r, request.format);
 }
 
 void ReportRunner::run() {
-  std::optional<sql::Database> db;
+  report::UsageCube cube;
+  build_cube(cube);
+  const bool live = stats().ready;
   while (true) {
     std::shared_ptr<ReportJob> job;
     {
       std::unique_lock lock(mu_);
-      wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
-      if (jobs_.empty()) return;
-      job = std::move(jobs_.front());
-      jobs_.pop_front();
-    }
-    if (!db) {
-      auto opened = sql::Database::open(db_path_, /*create=*/false);
-      if (opened && opened->exec("PRAGMA query_only=ON")) db.emplace(std::move(opened).value());
-      if (!db)
-        job->rendered = Result<std::string>(
-            make_error("cannot open " + db_path_ + " for reports" +
-                       (opened ? std::string() : ": " + opened.error().message)));
-    }
-    if (db) {
-      {
-        std::lock_guard lock(mu_);
-        running_db_ = db->handle();
+      wake_.wait(lock, [this] { return stopping_ || !jobs_.empty() || !changes_.empty(); });
+      if (stopping_ && jobs_.empty()) return;
+      if (!jobs_.empty()) {
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
       }
-      auto r = report::build_report(*db, job->request.query);
-      {
-        std::lock_guard lock(mu_);
-        running_db_ = nullptr;
-      }
-      job->rendered = r ? Result<std::string>(report::render(*r, job->request.format))
-                        : Result<std::string>(r.error());
     }
+    if (live) {
+      apply_changes(cube);  // every commit up to now is in the report
+    } else {
+      std::lock_guard lock(mu_);
+      changes_.clear();
+    }
+    if (!job) continue;
+    job->rendered = answer(job->request, live ? &cube : nullptr);
     auto done = std::move(job->done);
     job->done = nullptr;
     if (done) done();

@@ -1,10 +1,15 @@
-// Reports for GET /v1/report run here, on their own thread and read-only
-// database connection, so a long report never holds up ingest or the
-// network threads. At most `max_queued` wait; more are refused (503).
+// Reports for GET /v1/report run here, on their own thread, so a long report
+// never holds up ingest or the network threads. The thread owns the live
+// report cube (common/report/usage_cube.hpp): it builds it from the store at
+// start, folds in every commit the store reports after that, and answers
+// from it. A report whose range is not on quarter hours is answered from
+// the database instead (its own read-only connection). At most `max_queued`
+// wait; more are refused (503).
 #pragma once
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -13,8 +18,11 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "collector/store/store.hpp"
 #include "common/report/report.hpp"
+#include "tracker/daemon/logger.hpp"
 
 namespace codepulse::collector {
 
@@ -24,9 +32,16 @@ struct ReportJob {
   std::function<void()> done;                   // runs on the report thread
 };
 
+// What the cube holds, for /metrics.
+struct CubeStats {
+  bool ready = false;
+  int64_t records = 0, groups = 0, turns = 0, memory_bytes = 0;
+  int64_t build_ms = 0;
+};
+
 class ReportRunner {
  public:
-  ReportRunner(std::string db_path, size_t max_queued = 8);
+  ReportRunner(Store& store, std::string db_path, tracker::Logger& log, size_t max_queued = 8);
   ~ReportRunner();
   ReportRunner(const ReportRunner&) = delete;
   ReportRunner& operator=(const ReportRunner&) = delete;
@@ -34,17 +49,27 @@ class ReportRunner {
   // False when stopped or full: the job was not queued.
   bool submit(std::shared_ptr<ReportJob> job);
   void stop();
+  CubeStats stats() const;
 
  private:
   void run();
+  void build_cube(report::UsageCube& cube);
+  void apply_changes(report::UsageCube& cube);
+  Result<std::string> answer(const report::ReportRequest& request, report::UsageCube* cube);
 
+  Store& store_;
   const std::string db_path_;
+  tracker::Logger& log_;
   const size_t max_queued_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable wake_;
   std::deque<std::shared_ptr<ReportJob>> jobs_;
+  std::vector<UsageChange> changes_;  // committed, not yet in the cube
   bool stopping_ = false;
+  std::atomic<bool> stop_scan_{false};
+  CubeStats stats_;
   sqlite3* running_db_ = nullptr;  // the report thread's connection while it runs one
+  std::optional<sql::Database> db_;
   std::thread worker_;
 };
 

@@ -17,6 +17,7 @@
 #include "collector/store/uid_index.hpp"
 #include "common/c_handles.hpp"
 #include "common/hashing.hpp"
+#include "common/report/usage_source.hpp"
 #include "common/sqlite.hpp"
 #include "common/time.hpp"
 #include "common/tool_codec.hpp"
@@ -192,6 +193,8 @@ class SqliteStore final : public Store {
   Result<std::optional<TokenInfo>> authenticate(std::string_view token) override;
   Result<std::vector<TokenInfo>> list_tokens() override;
   Status revoke_token(int64_t id) override;
+  Status follow_usage(const UsageScan& scan, UsageListener listener) override;
+  void unfollow_usage() override;
   Result<int64_t> record_count() override;
 
  private:
@@ -214,9 +217,12 @@ class SqliteStore final : public Store {
   // Rows added to uids_ by the current batch and group, undone on rollback.
   std::vector<std::pair<uint64_t, int64_t>> batch_added_, group_added_;
   std::vector<int64_t> candidates_;
+  // The follower of usage changes, and the changes of the current batch and group.
+  UsageListener listener_;
+  std::vector<UsageChange> batch_changes_, group_changes_;
   sql::Statement insert_token_, select_token_, select_tokens_, revoke_token_;
   sql::Statement select_batch_, select_rejections_, insert_batch_, insert_rejection_;
-  sql::Statement select_identity_, insert_record_, replace_record_;
+  sql::Statement select_identity_, insert_record_, replace_record_, select_usage_fact_;
 };
 
 Status SqliteStore::migrate() {
@@ -281,6 +287,10 @@ Status SqliteStore::prepare_all() {
     if (!st) return st.error();
     *item.st = std::move(st).value();
   }
+  auto fact = db_.prepare(std::string("SELECT ") + report::kUsageFactColumns +
+                          " FROM usage_records WHERE id = ?1");
+  if (!fact) return fact.error();
+  select_usage_fact_ = std::move(fact).value();
   auto st = reader_.prepare(sql_text::kSelectTokenByHash);
   if (!st) return st.error();
   reader_select_token_ = std::move(st).value();
@@ -317,12 +327,14 @@ std::vector<Result<IngestResult>> SqliteStore::ingest_many(
       continue;
     }
     batch_added_.clear();
+    batch_changes_.clear();
     auto one = ingest_one(r.author_from_token, *r.batch);
     if (one) {
       if (auto s = db_.exec("RELEASE batch"); !s) one = Result<IngestResult>(s.error());
     }
     if (one) {
       group_added_.insert(group_added_.end(), batch_added_.begin(), batch_added_.end());
+      std::move(batch_changes_.begin(), batch_changes_.end(), std::back_inserter(group_changes_));
     } else {
       for (const auto& [key, row] : batch_added_)
         uids_.erase(key, row);
@@ -342,8 +354,12 @@ std::vector<Result<IngestResult>> SqliteStore::ingest_many(
       if (r) r = Result<IngestResult>(committed.error());
     for (const auto& [key, row] : group_added_)
       uids_.erase(key, row);
+  } else if (listener_ && !group_changes_.empty()) {
+    listener_(std::move(group_changes_));
   }
   group_added_.clear();
+  group_changes_.clear();
+  batch_changes_.clear();
   checkpointer_->restart_if_due(db_);
   return out;
 }
@@ -490,9 +506,25 @@ Result<RecordOutcome::Kind> SqliteStore::store_record(const std::string& author,
       .bind(28, now_ms)
       .bind(29, key);
   if (stored) st.bind(30, row);
+  std::optional<report::UsageFact> before;
+  if (stored && listener_) {  // the version the cube must take out
+    ResetGuard guard(select_usage_fact_);
+    select_usage_fact_.bind(1, row);
+    auto found = select_usage_fact_.step();
+    if (!found) return found.error();
+    if (*found) {
+      before.emplace();
+      if (auto s = report::read_usage_fact(select_usage_fact_, true, *before); !s) return s.error();
+    }
+  }
   if (auto s = st.run(); !s) return s.error();
-  if (stored) return RecordOutcome::kReplaced;
+  if (stored) {
+    if (listener_)
+      batch_changes_.push_back({std::move(before), report::usage_fact(u, author, row)});
+    return RecordOutcome::kReplaced;
+  }
   const int64_t id = db_.last_insert_rowid();
+  if (listener_) batch_changes_.push_back({std::nullopt, report::usage_fact(u, author, id)});
   uids_.insert(static_cast<uint64_t>(key), id);
   batch_added_.emplace_back(static_cast<uint64_t>(key), id);
   return RecordOutcome::kNew;
@@ -526,6 +558,30 @@ Status SqliteStore::save_outcome(const std::string& author, const proto::Decoded
     if (!s) return s;
   }
   return {};
+}
+
+Status SqliteStore::follow_usage(const UsageScan& scan, UsageListener listener) {
+  auto conn = sql::Database::open(db_.path(), /*create=*/false);
+  if (!conn) return conn.error();
+  if (auto s = conn->exec(sql_text::kReaderPragmas); !s) return s;
+  if (auto s = conn->exec("BEGIN"); !s) return s;
+  {
+    // The snapshot starts with the first read, taken between two commits:
+    // a commit is either in it or passed to the listener.
+    std::lock_guard lock(mu_);
+    auto first = conn->scalar("SELECT count(*) FROM usage_records WHERE id = 0");
+    if (!first) return first.error();
+    listener_ = std::move(listener);
+  }
+  auto s = report::scan_usage(*conn, INT64_MIN, INT64_MAX, /*with_tools=*/true, scan);
+  (void)conn->exec("COMMIT");
+  if (!s) unfollow_usage();
+  return s;
+}
+
+void SqliteStore::unfollow_usage() {
+  std::lock_guard lock(mu_);
+  listener_ = nullptr;
 }
 
 Result<std::string> SqliteStore::create_token(const std::string& author, Role role,

@@ -14,12 +14,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/report/usage_cube.hpp"
 #include "common/result.hpp"
 #include "proto/wire_batch.hpp"
 
@@ -59,6 +61,14 @@ struct IngestRequest {
   const proto::DecodedBatch* batch = nullptr;
 };
 
+// A record as a commit changed it, for the live report cube.
+struct UsageChange {
+  std::optional<report::UsageFact> before;  // the version a replacement removed
+  report::UsageFact after;
+};
+using UsageScan = std::function<bool(const report::UsageFact&)>;  // false: stop
+using UsageListener = std::function<void(std::vector<UsageChange>&&)>;
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -91,6 +101,14 @@ class Store {
   // Revoking a revoked token keeps its first revocation time; an unknown id
   // is an error.
   virtual Status revoke_token(int64_t id) = 0;
+
+  // Live usage for an in-memory report cube: `scan` gets every stored record
+  // from one snapshot (on the caller's thread), and from that snapshot on
+  // `listener` gets, after each durable commit and on the writer's thread
+  // (so it must be quick), the records the commit added or replaced: none
+  // missed, none twice. One follower at a time; unfollow_usage() ends it.
+  virtual Status follow_usage(const UsageScan& scan, UsageListener listener) = 0;
+  virtual void unfollow_usage() = 0;
 
   virtual Result<int64_t> record_count() = 0;
   // Bytes the store occupies (database and write-ahead log), for /metrics.

@@ -344,8 +344,7 @@ class CubeQuery {
     }
     const size_t n = file_ids_.size() - begin;
     if (unknown)
-      std::fill(file_weights_.begin() + static_cast<std::ptrdiff_t>(begin), file_weights_.end(),
-                0);
+      std::fill(file_weights_.begin() + static_cast<std::ptrdiff_t>(begin), file_weights_.end(), 0);
     if (n > 1) {
       std::vector<std::pair<uint32_t, int64_t>> sorted;
       for (size_t i = begin; i < file_ids_.size(); ++i)

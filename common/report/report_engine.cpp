@@ -52,6 +52,7 @@ Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
       cube.add(f);
     else
       cube.add_turn_files(f);
+    return true;
   });
   if (!scanned) return scanned.error();
   // The cube holds exactly the range: its quarter hours need no cut.

@@ -56,8 +56,8 @@ size_t UsageCube::group_hash(const Group& g) const {
 
 bool UsageCube::same_key(const Group& a, const Group& b) {
   return a.bucket == b.bucket && a.turn == b.turn && a.author == b.author &&
-         a.session == b.session && a.model == b.model && a.repo == b.repo &&
-         a.branch == b.branch && a.tasks == b.tasks;
+         a.session == b.session && a.model == b.model && a.repo == b.repo && a.branch == b.branch &&
+         a.tasks == b.tasks;
 }
 
 void UsageCube::grow_index() {
@@ -180,8 +180,8 @@ size_t UsageCube::memory_bytes() const {
                  turns_.capacity() * sizeof(Turn) + turn_ids_.size() * 32;
   for (const Turn& t : turns_)
     bytes += t.files.capacity() * sizeof(TurnFile);
-  const Dictionary* dicts[] = {&authors_,  &sessions_, &models_, &repos_,
-                               &branches_, &task_sets_, &tasks_, &files_};
+  const Dictionary* dicts[] = {&authors_,  &sessions_,  &models_, &repos_,
+                               &branches_, &task_sets_, &tasks_,  &files_};
   for (const Dictionary* d : dicts)
     for (size_t i = 0; i < d->size(); ++i)
       bytes += d->name(static_cast<uint32_t>(i)).capacity() + 64;

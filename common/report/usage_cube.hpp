@@ -26,8 +26,7 @@ namespace codepulse::report {
 struct UsageFact {
   int64_t record_id = 0;  // the store's row id: the turn of a record without turn_id
   std::string author;     // "" reads as "(unknown)"
-  std::string session, model /* "-fast" appended for fast mode */, repo, branch, task_keys,
-      turn_id;
+  std::string session, model /* "-fast" appended for fast mode */, repo, branch, task_keys, turn_id;
   int64_t ts_ms = 0;
   int64_t input = 0, output = 0, cache_create = 0, cache_read = 0;
   std::optional<int64_t> cost_nanos;  // nullopt: the model has no price

@@ -4,12 +4,36 @@
 
 namespace codepulse::report {
 
+Status read_usage_fact(const sql::Statement& st, bool with_tools, UsageFact& f) {
+  f.record_id = st.int64(0);
+  f.author.assign(st.text(1));
+  f.session.assign(st.text(2));
+  f.model.assign(st.text(3));
+  if (st.int64(4) != 0) f.model += "-fast";  // as ccusage names fast-mode usage
+  f.repo.assign(st.text(5));
+  f.branch.assign(st.text(6));
+  f.task_keys.assign(st.text(7));
+  f.turn_id.assign(st.text(8));
+  f.ts_ms = st.int64(9);
+  f.input = st.int64(10);
+  f.output = st.int64(11);
+  f.cache_create = st.int64(12);
+  f.cache_read = st.int64(13);
+  f.cost_nanos = st.opt_int64(14);
+  f.tools.clear();
+  if (!with_tools) return {};
+  auto tools = decode_tools(st.text(15));
+  if (!tools)
+    return make_error("usage record " + std::to_string(f.record_id) +
+                      ": tools: " + tools.error().message);
+  f.tools = std::move(tools).value();
+  return {};
+}
+
 Status scan_usage(sql::Database& db, int64_t since_ms, int64_t until_ms, bool with_tools,
-                  const std::function<void(const UsageFact&)>& fn) {
-  auto st = db.prepare(
-      "SELECT id, author, session_id, model, fast, repo, branch, task_keys, turn_id, ts_ms,"
-      " input, output, cache_create_5m + cache_create_1h, cache_read, cost_nanos, tools"
-      " FROM usage_records WHERE ts_ms >= ?1 AND ts_ms < ?2");
+                  const std::function<bool(const UsageFact&)>& fn) {
+  auto st = db.prepare(std::string("SELECT ") + kUsageFactColumns +
+                       " FROM usage_records WHERE ts_ms >= ?1 AND ts_ms < ?2");
   if (!st) return st.error();
   st->bind(1, since_ms).bind(2, until_ms);
   UsageFact f;
@@ -17,30 +41,8 @@ Status scan_usage(sql::Database& db, int64_t since_ms, int64_t until_ms, bool wi
     auto more = st->step();
     if (!more) return more.error();
     if (!*more) break;
-    f.record_id = st->int64(0);
-    f.author.assign(st->text(1));
-    f.session.assign(st->text(2));
-    f.model.assign(st->text(3));
-    if (st->int64(4) != 0) f.model += "-fast";  // as ccusage names fast-mode usage
-    f.repo.assign(st->text(5));
-    f.branch.assign(st->text(6));
-    f.task_keys.assign(st->text(7));
-    f.turn_id.assign(st->text(8));
-    f.ts_ms = st->int64(9);
-    f.input = st->int64(10);
-    f.output = st->int64(11);
-    f.cache_create = st->int64(12);
-    f.cache_read = st->int64(13);
-    f.cost_nanos = st->opt_int64(14);
-    f.tools.clear();
-    if (with_tools) {
-      auto tools = decode_tools(st->text(15));
-      if (!tools)
-        return make_error("usage record " + std::to_string(f.record_id) +
-                          ": tools: " + tools.error().message);
-      f.tools = std::move(tools).value();
-    }
-    fn(f);
+    if (auto s = read_usage_fact(*st, with_tools, f); !s) return s;
+    if (!fn(f)) return make_error("the scan of usage records was stopped");
   }
   return {};
 }

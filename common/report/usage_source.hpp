@@ -12,11 +12,20 @@
 
 namespace codepulse::report {
 
+// The columns of usage_records a fact is read from, in read_usage_fact's order.
+inline constexpr const char* kUsageFactColumns =
+    "id, author, session_id, model, fast, repo, branch, task_keys, turn_id, ts_ms, input,"
+    " output, cache_create_5m + cache_create_1h, cache_read, cost_nanos, tools";
+
+// The fact of the row `st` stands on (selected with kUsageFactColumns).
+// Without `with_tools` its tools are left empty.
+Status read_usage_fact(const sql::Statement& st, bool with_tools, UsageFact& f);
+
 // Calls `fn` with every record whose timestamp is in [since, until), from
 // one statement (so one snapshot inside a transaction). The fact passed is
-// reused between calls. Without `with_tools` its tools are left empty.
+// reused between calls. `fn` returns false to stop the scan (an error).
 Status scan_usage(sql::Database& db, int64_t since_ms, int64_t until_ms, bool with_tools,
-                  const std::function<void(const UsageFact&)>& fn);
+                  const std::function<bool(const UsageFact&)>& fn);
 
 // The fact of a record the collector stores for `author` as row `record_id`.
 UsageFact usage_fact(const UsageRecord& u, std::string_view author, int64_t record_id);
