@@ -111,26 +111,31 @@ class DistinctSet {
   std::unordered_set<uint32_t> large_;
 };
 
-// Open addressing from a 64-bit key (never ~0) to a node id.
+// Open addressing from a 64-bit key (never ~0) to a node id; key and value
+// side by side, so a probe touches one cache line.
 class NodeIndex {
  public:
-  NodeIndex() : keys_(1024, kFree), values_(1024, 0) {}
+  NodeIndex() : slots_(1024) {}
   // The node for `key`, or `fresh` (and remembered) when there is none.
   uint32_t find_or_add(uint64_t key, uint32_t fresh) {
-    if ((count_ + 1) * 2 > keys_.size()) grow();
-    size_t slot = hash(key) & (keys_.size() - 1);
-    while (keys_[slot] != kFree) {
-      if (keys_[slot] == key) return values_[slot];
-      slot = (slot + 1) & (keys_.size() - 1);
+    if ((count_ + 1) * 2 > slots_.size()) grow();
+    const size_t mask = slots_.size() - 1;
+    size_t i = hash(key) & mask;
+    while (slots_[i].key != kFree) {
+      if (slots_[i].key == key) return slots_[i].value;
+      i = (i + 1) & mask;
     }
-    keys_[slot] = key;
-    values_[slot] = fresh;
+    slots_[i] = {key, fresh};
     ++count_;
     return fresh;
   }
 
  private:
   static constexpr uint64_t kFree = ~uint64_t{0};
+  struct Slot {
+    uint64_t key = kFree;
+    uint32_t value = 0;
+  };
   static size_t hash(uint64_t k) {
     k ^= k >> 33;
     k *= 0xff51afd7ed558ccdULL;
@@ -138,21 +143,18 @@ class NodeIndex {
     return static_cast<size_t>(k);
   }
   void grow() {
-    std::vector<uint64_t> keys(keys_.size() * 2, kFree);
-    std::vector<uint32_t> values(keys.size(), 0);
-    for (size_t i = 0; i < keys_.size(); ++i) {
-      if (keys_[i] == kFree) continue;
-      size_t slot = hash(keys_[i]) & (keys.size() - 1);
-      while (keys[slot] != kFree)
-        slot = (slot + 1) & (keys.size() - 1);
-      keys[slot] = keys_[i];
-      values[slot] = values_[i];
+    std::vector<Slot> bigger(slots_.size() * 2);
+    const size_t mask = bigger.size() - 1;
+    for (const Slot& s : slots_) {
+      if (s.key == kFree) continue;
+      size_t i = hash(s.key) & mask;
+      while (bigger[i].key != kFree)
+        i = (i + 1) & mask;
+      bigger[i] = s;
     }
-    keys_.swap(keys);
-    values_.swap(values);
+    slots_.swap(bigger);
   }
-  std::vector<uint64_t> keys_;
-  std::vector<uint32_t> values_;
+  std::vector<Slot> slots_;
   size_t count_ = 0;
 };
 
@@ -162,56 +164,13 @@ bool needs(const ReportQuery& q, Dimension d) {
                      [d](const Filter& f) { return f.dimension == d; });
 }
 
-// Keeps the `top` largest children of every node and folds the rest into
-// one "(others)" leaf; sums are unchanged.
-void cut_top(ReportNode& node, const ReportQuery& q) {
-  if (node.children.empty()) return;
-  if (q.top > 0 && node.children.size() > q.top) {
-    const Metric m = q.sort_by.value_or(Metric::kCostUsd);
-    std::vector<std::string> keys;
-    for (const auto& [k, c] : node.children)
-      keys.push_back(k);
-    std::stable_sort(keys.begin(), keys.end(), [&](const std::string& a, const std::string& b) {
-      const auto& ma = node.children.at(a).metrics;
-      const auto& mb = node.children.at(b).metrics;
-      if (ma.sort_value(m) != mb.sort_value(m)) return ma.sort_value(m) > mb.sort_value(m);
-      return a < b;
-    });
-    // A real key "(others)" must not be merged with the fold: pick a free one.
-    std::string others_key = kOthers;
-    while (node.children.count(others_key) > 0)
-      others_key += "*";
-    ReportNode others;
-    others.key = others_key;
-    others.others = true;
-    for (size_t i = q.top; i < keys.size(); ++i) {
-      const Metrics& m2 = node.children.at(keys[i]).metrics;
-      Metrics& o = others.metrics;
-      o.input += m2.input;
-      o.output += m2.output;
-      o.cache_create += m2.cache_create;
-      o.cache_read += m2.cache_read;
-      o.cost_nanos += m2.cost_nanos;
-      // Distinct counts of a union are not known after the fact: the sum is
-      // an upper bound for records; sessions and days are at least the max.
-      o.records += m2.records;
-      o.unpriced_records += m2.unpriced_records;
-      o.sessions = std::max(o.sessions, m2.sessions);
-      o.active_days = std::max(o.active_days, m2.active_days);
-      node.children.erase(keys[i]);
-    }
-    node.children.emplace(others_key, std::move(others));
-  }
-  for (auto& [k, c] : node.children)
-    if (!c.others) cut_top(c, q);
-}
-
 }  // namespace
 
 class CubeQuery {
  public:
-  CubeQuery(const UsageCube& cube, const ReportQuery& q, const EpicMap& epics)
-      : c_(cube), q_(q), levels_(q.group_by.size()) {
+  using Strategy = UsageCube::Strategy;
+  CubeQuery(const UsageCube& cube, const ReportQuery& q, const EpicMap& epics, Strategy strategy)
+      : c_(cube), q_(q), levels_(q.group_by.size()), strategy_(strategy) {
     want_files_ = needs(q, Dimension::kFile);
     // Files split each task's share, so tasks are split whenever files are.
     want_tasks_ = want_files_ || needs(q, Dimension::kTask) || needs(q, Dimension::kEpic);
@@ -227,6 +186,26 @@ class CubeQuery {
     resolved_count_.assign(resolved_.size(), 0);
     since_ = q.since_ms.value_or(INT64_MIN);
     until_ = q.until_ms.value_or(INT64_MAX);
+    // Quarter hours -> dates: a flat table over the buckets a report can meet.
+    first_bucket_ = std::max(c_.min_bucket_, since_ == INT64_MIN ? INT64_MIN : since_ / kBucketMs);
+    const int64_t last =
+        std::min(c_.max_bucket_, until_ == INT64_MAX ? INT64_MAX : until_ / kBucketMs);
+    if (last >= first_bucket_ && last - first_bucket_ < kMaxFlatBuckets)
+      bucket_table_.assign(static_cast<size_t>(last - first_bucket_ + 1), BucketInfo{});
+    // Local days the report can meet (zones are within 14 hours of UTC).
+    const int64_t lo = std::max(first_bucket_, c_.min_bucket_), hi = std::min(last, c_.max_bucket_);
+    if (hi >= lo) {
+      const int64_t per_day = 86'400'000 / kBucketMs;
+      first_day_ = floor_div(lo, per_day) - 2;
+      const int64_t span = floor_div(hi, per_day) + 2 - first_day_ + 1;
+      if (span <= kMaxBitmapDays)
+        day_words_ = static_cast<size_t>(span + 63) / 64;
+      else
+        wide_days_ = true;  // absurd timestamps: hash sets instead of bitmaps
+    }
+    memo_.resize(levels_);
+    for (int level = 0; level < static_cast<int>(levels_); ++level)
+      level_dims_.push_back(q.group_by[static_cast<size_t>(level)]);
   }
 
   Report run() {
@@ -234,25 +213,42 @@ class CubeQuery {
     report.query = q_;
     nodes_.emplace_back();  // the root
     prepare_filters();
-    for (uint32_t g = 0; g < c_.groups_.size(); ++g)
-      add_group(g);
-    report.root = materialize(0, "");
-    cut_top(report.root, q_);
+    // Session by session (see UsageCube::by_session_), skipping sessions
+    // wholly outside the range.
+    const int64_t first = since_ == INT64_MIN ? INT64_MIN : since_ / kBucketMs - 1;
+    const int64_t last = until_ == INT64_MAX ? INT64_MAX : until_ / kBucketMs + 1;
+    sorted_ = strategy_ == Strategy::kSort || (strategy_ == Strategy::kAuto && deep_or_wide());
+    if (sorted_) sorted_ = plan_sort();
+    for (const auto& session : c_.by_session_) {
+      if (session.last_bucket < first || session.first_bucket > last) continue;
+      for (uint32_t g : session.groups)
+        add_group(g);
+    }
+    if (sorted_) sweep();
+    link_children();
+    if (q_.top > 0) cut_top();
+    report.root = materialize();
     return report;
   }
 
  private:
+  static constexpr int64_t kMaxFlatBuckets = 4'000'000;  // about 114 years
+  static constexpr int64_t kMaxBitmapDays = 40'000;      // about 110 years
+  static int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : (a - b + 1) / b; }
   struct Node {
     int64_t input = 0, output = 0, cache_create = 0, cache_read = 0, cost = 0;
     int64_t records = 0, unpriced = 0;
     uint32_t last_group = kNone, last_session = kNone;
-    int64_t last_day = INT64_MIN;
     uint32_t key = 0, parent = kNone;
-    DistinctSet sessions, days;
+    uint32_t sessions = 0;  // sessions arrive one after another: a count suffices
+    uint32_t days = 0;      // distinct local days
+    int32_t day_a = INT32_MIN, day_b = INT32_MIN;  // the first two days
+    uint32_t day_bits = kNone;                     // from the third day: a bitmap in day_pool_
+    bool others = false;                           // the fold of a --top cut
   };
   struct BucketInfo {
-    uint32_t date = 0;  // id in date_names_
-    int64_t day = 0;    // local day number, for active days
+    uint32_t date = kNone;  // id in date_names_; kNone: not computed yet
+    int64_t day = 0;        // local day number, for active days
   };
   struct Share {
     uint32_t task = 0, file = 0;
@@ -295,6 +291,11 @@ class CubeQuery {
       }
       auto& allowed = allowed_[static_cast<size_t>(f.dimension)];
       filtered_[static_cast<size_t>(f.dimension)] = true;
+      if (f.dimension == Dimension::kFile || f.dimension == Dimension::kTask ||
+          f.dimension == Dimension::kEpic)
+        share_filters_ = true;
+      else
+        group_filters_ = true;
       if (id) allowed.push_back(*id);
     }
   }
@@ -304,16 +305,26 @@ class CubeQuery {
     return std::find(allowed_[i].begin(), allowed_[i].end(), id) != allowed_[i].end();
   }
 
-  const BucketInfo& bucket_info(int64_t bucket) {
-    auto it = buckets_.find(bucket);
-    if (it != buckets_.end()) return it->second;
+  BucketInfo compute_bucket(int64_t bucket) {
     const int64_t sec = bucket * (kBucketMs / 1000);
     const int64_t local = sec + q_.tz.offset_at(sec);
     const int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
     BucketInfo info;
     info.day = day;
-    info.date = date_names_.intern(date_key(day, q_.granularity));
-    return buckets_.emplace(bucket, info).first->second;
+    auto it = day_dates_.find(day);
+    if (it == day_dates_.end())
+      it = day_dates_.emplace(day, date_names_.intern(date_key(day, q_.granularity))).first;
+    info.date = it->second;
+    return info;
+  }
+  BucketInfo bucket_info(int64_t bucket) {
+    const int64_t i = bucket - first_bucket_;
+    if (i >= 0 && i < static_cast<int64_t>(bucket_table_.size())) {
+      BucketInfo& slot = bucket_table_[static_cast<size_t>(i)];
+      if (slot.date == kNone) slot = compute_bucket(bucket);
+      return slot;
+    }
+    return compute_bucket(bucket);
   }
 
   // The turn's files and weights, sorted by path: what it changed, weighted
@@ -364,7 +375,6 @@ class CubeQuery {
   // the report asks for files), then each task's share over the files by
   // weight. Share i = task * files + file.
   void split(const UsageCube::Group& g) {
-    shares_.clear();
     const std::vector<uint32_t>* tasks = want_tasks_ ? &c_.task_set_tasks_[g.tasks] : nullptr;
     const size_t task_count = tasks ? tasks->size() : 1;
     const uint32_t* fids = nullptr;
@@ -378,6 +388,13 @@ class CubeQuery {
     }
     const int64_t totals[5] = {g.input, g.output, g.cache_create, g.cache_read, g.cost_nanos};
     shares_.resize(task_count * file_count);
+    if (task_count * file_count == 1) {
+      Share& s = shares_[0];
+      std::copy(std::begin(totals), std::end(totals), std::begin(s.m));
+      s.task = tasks ? (*tasks)[0] : 0;
+      s.file = fids ? fids[0] : 0;
+      return;
+    }
     by_task_.resize(task_count);
     by_file_.resize(file_count);
     for (int m = 0; m < 5; ++m) {
@@ -415,11 +432,34 @@ class CubeQuery {
     n.unpriced += group.unpriced;
     if (n.last_session != group.session) {
       n.last_session = group.session;
-      n.sessions.insert(group.session);
+      ++n.sessions;
     }
-    if (n.last_day != day) {
-      n.last_day = day;
-      n.days.insert(static_cast<uint32_t>(day));
+    if (wide_days_) {
+      DistinctSet& set = wide_day_sets_[node_id];
+      const size_t before = set.size();
+      set.insert(static_cast<uint32_t>(day));
+      n.days += static_cast<uint32_t>(set.size() - before);
+      return;
+    }
+    const auto d = static_cast<int32_t>(day - first_day_);
+    if (d == n.day_a || d == n.day_b) return;
+    if (n.day_a == INT32_MIN) {
+      n.day_a = d;
+      ++n.days;
+    } else if (n.day_b == INT32_MIN) {
+      n.day_b = d;
+      ++n.days;
+    } else {
+      if (n.day_bits == kNone) {  // a bitmap over the report's days
+        n.day_bits = static_cast<uint32_t>(day_pool_.size());
+        day_pool_.resize(day_pool_.size() + day_words_, 0);
+      }
+      uint64_t& word = day_pool_[n.day_bits + static_cast<size_t>(d) / 64];
+      const uint64_t bit = uint64_t{1} << (static_cast<unsigned>(d) % 64);
+      if ((word & bit) == 0) {
+        word |= bit;
+        ++n.days;
+      }
     }
   }
 
@@ -453,36 +493,243 @@ class CubeQuery {
     const int64_t start = g.bucket * kBucketMs;
     if (start < since_ || start >= until_) return;
     const BucketInfo info = bucket_info(g.bucket);
-    if (!allows(Dimension::kModel, g.model) || !allows(Dimension::kRepo, g.repo) ||
-        !allows(Dimension::kAuthor, g.author) || !allows(Dimension::kSession, g.session) ||
-        !allows(Dimension::kBranch, g.branch) || !allows(Dimension::kDate, info.date))
+    if (group_filters_ &&
+        (!allows(Dimension::kModel, g.model) || !allows(Dimension::kRepo, g.repo) ||
+         !allows(Dimension::kAuthor, g.author) || !allows(Dimension::kSession, g.session) ||
+         !allows(Dimension::kBranch, g.branch) || !allows(Dimension::kDate, info.date)))
       return;
     split(g);
+    if (sorted_) {
+      emit_rows(g, info);
+      return;
+    }
     for (const Share& s : shares_) {
-      if (want_files_ && !allows(Dimension::kFile, s.file)) continue;
-      if (want_tasks_ && !allows(Dimension::kTask, s.task)) continue;
-      if (!task_epic_.empty() && !allows(Dimension::kEpic, task_epic_[s.task])) continue;
+      if (share_filters_ && !share_allowed(s)) continue;
       add_to(0, s, gid, g, info.day);
       uint32_t parent = 0;
       for (size_t level = 0; level < levels_; ++level) {
-        const uint32_t key = level_key(q_.group_by[level], g, s, info.date);
+        const uint32_t key = level_key(level_dims_[level], g, s, info.date);
         // Node ids fit 31 bits and keys 32: (parent, key) never collides.
         const uint64_t k = (static_cast<uint64_t>(parent) << 32) | key;
-        const auto fresh = static_cast<uint32_t>(nodes_.size());
-        const uint32_t id = index_.find_or_add(k, fresh);
-        if (id == fresh) {
-          nodes_.emplace_back();
-          nodes_.back().key = key;
-          nodes_.back().parent = parent;
+        Memo& memo = memo_[level];
+        if (memo.key != k) {  // consecutive groups mostly meet the same nodes
+          const auto fresh = static_cast<uint32_t>(nodes_.size());
+          memo.id = index_.find_or_add(k, fresh);
+          memo.key = k;
+          if (memo.id == fresh) {
+            nodes_.emplace_back();
+            nodes_.back().key = key;
+            nodes_.back().parent = parent;
+          }
         }
-        add_to(id, s, gid, g, info.day);
-        parent = id;
+        add_to(memo.id, s, gid, g, info.day);
+        parent = memo.id;
       }
     }
   }
 
+  bool share_allowed(const Share& s) const {
+    if (want_files_ && !allows(Dimension::kFile, s.file)) return false;
+    if (want_tasks_ && !allows(Dimension::kTask, s.task)) return false;
+    if (!task_epic_.empty() && !allows(Dimension::kEpic, task_epic_[s.task])) return false;
+    return true;
+  }
+
+  // --- The sorting path, for deep or wide trees ---------------------------
+  // Every share becomes a row with its path packed into one 64-bit key;
+  // a radix sort brings each node's rows together, and one sweep makes the
+  // nodes in pre-order. Distinct counts need no sets: a record is counted by
+  // the one share of its group that represents it at that depth (rep bits),
+  // sessions and days by markers holding the last node that counted them
+  // at each depth (a node's rows are contiguous, so it is never revisited).
+  struct Row {
+    int64_t m[5];
+    int64_t records, unpriced;
+    uint32_t session, day;
+    uint8_t rep;  // bit k: the group's first share under projection k
+  };
+  struct Keyed {
+    uint64_t key;
+    uint32_t row;
+  };
+
+  // Which split dimensions (bit 1 task, 2 epic, 4 file) the path down to
+  // each depth has fixed; the key bits of each level. False when the path
+  // does not fit 64 bits (the hashing path then answers).
+  bool plan_sort() {
+    auto cardinality = [this](Dimension d) -> uint64_t {
+      switch (d) {
+        case Dimension::kModel:
+          return c_.models_.size();
+        case Dimension::kRepo:
+          return c_.repos_.size();
+        case Dimension::kAuthor:
+          return c_.authors_.size();
+        case Dimension::kSession:
+          return c_.sessions_.size();
+        case Dimension::kBranch:
+          return c_.branches_.size();
+        case Dimension::kFile:
+          return c_.files_.size();
+        case Dimension::kTask:
+          return c_.tasks_.size();
+        case Dimension::kEpic:
+          return epic_names_.size();
+        case Dimension::kDate:  // at most one date per day, plus filter values
+          return static_cast<uint64_t>(day_words_ * 64) + q_.where.size() + 1;
+      }
+      return 0;
+    };
+    if (wide_days_) return false;
+    int total = 0;
+    kinds_.assign(levels_ + 1, 0);
+    level_bits_.assign(levels_, 0);
+    for (size_t level = 0; level < levels_; ++level) {
+      const Dimension d = level_dims_[level];
+      int bits = 1;
+      while ((uint64_t{1} << bits) < cardinality(d) + 1)
+        ++bits;
+      level_bits_[level] = bits;
+      total += bits;
+      uint8_t kind = kinds_[level];
+      if (d == Dimension::kTask) kind |= 1;
+      if (d == Dimension::kEpic) kind |= 2;
+      if (d == Dimension::kFile) kind |= 4;
+      kinds_[level + 1] = kind;
+    }
+    if (total > 64) return false;
+    key_bits_ = total;
+    level_shift_.assign(levels_, 0);
+    int shift = total;
+    for (size_t level = 0; level < levels_; ++level) {
+      shift -= level_bits_[level];
+      level_shift_[level] = shift;
+    }
+    return true;
+  }
+
+  void emit_rows(const UsageCube::Group& g, const BucketInfo& info) {
+    const size_t first = rows_.size();
+    for (size_t i = 0; i < shares_.size(); ++i) {
+      const Share& s = shares_[i];
+      if (share_filters_ && !share_allowed(s)) continue;
+      Row r;
+      std::copy(std::begin(s.m), std::end(s.m), std::begin(r.m));
+      r.records = g.records;
+      r.unpriced = g.unpriced;
+      r.session = g.session;
+      r.day = static_cast<uint32_t>(info.day - first_day_);
+      r.rep = 0;
+      // Representative under projection k: no earlier kept share of this
+      // group agrees with it on the dimensions k fixes.
+      for (unsigned k = 0; k < 8; ++k) {
+        bool first_of_kind = true;
+        for (size_t j = first; j < rows_.size() && first_of_kind; ++j) {
+          const Share& o = shares_[row_share_[j - first]];
+          const bool same =
+              (!(k & 1) || o.task == s.task) &&
+              (!(k & 2) || task_epic_.empty() || task_epic_[o.task] == task_epic_[s.task]) &&
+              (!(k & 4) || o.file == s.file);
+          first_of_kind = !same;
+        }
+        if (first_of_kind) r.rep = static_cast<uint8_t>(r.rep | (1u << k));
+      }
+      uint64_t key = 0;
+      for (size_t level = 0; level < levels_; ++level)
+        key |= static_cast<uint64_t>(level_key(level_dims_[level], g, s, info.date))
+               << level_shift_[level];
+      keyed_.push_back({key, static_cast<uint32_t>(rows_.size())});
+      rows_.push_back(r);
+      if (row_share_.size() < rows_.size() - first) row_share_.resize(rows_.size() - first);
+      row_share_[rows_.size() - first - 1] = static_cast<uint32_t>(i);
+    }
+  }
+
+  // LSD radix sort of keyed_ on its used bits, 11 bits a pass.
+  void sort_keys() {
+    constexpr int kDigit = 11;
+    std::vector<Keyed> buffer(keyed_.size());
+    std::vector<size_t> counts(size_t{1} << kDigit);
+    for (int shift = 0; shift < key_bits_; shift += kDigit) {
+      std::fill(counts.begin(), counts.end(), 0);
+      const uint64_t mask = (uint64_t{1} << kDigit) - 1;
+      for (const Keyed& k : keyed_)
+        ++counts[(k.key >> shift) & mask];
+      size_t sum = 0;
+      for (size_t& c : counts) {
+        const size_t n = c;
+        c = sum;
+        sum += n;
+      }
+      for (const Keyed& k : keyed_)
+        buffer[counts[(k.key >> shift) & mask]++] = k;
+      keyed_.swap(buffer);
+    }
+  }
+
+  void add_row(uint32_t node_id, size_t depth, const Row& r) {
+    Node& n = nodes_[node_id];
+    n.input += r.m[0];
+    n.output += r.m[1];
+    n.cache_create += r.m[2];
+    n.cache_read += r.m[3];
+    n.cost += r.m[4];
+    if ((r.rep >> kinds_[depth]) & 1) {
+      n.records += r.records;
+      n.unpriced += r.unpriced;
+    }
+    uint32_t& seen_session = session_marks_[depth * session_count_ + r.session];
+    if (seen_session != node_id) {
+      seen_session = node_id;
+      ++n.sessions;
+    }
+    uint32_t& seen_day = day_marks_[depth * day_count_ + r.day];
+    if (seen_day != node_id) {
+      seen_day = node_id;
+      ++n.days;
+    }
+  }
+
+  void sweep() {
+    sort_keys();
+    session_count_ = c_.sessions_.size();
+    day_count_ = day_words_ * 64;
+    session_marks_.assign((levels_ + 1) * session_count_, kNone);
+    day_marks_.assign((levels_ + 1) * day_count_, kNone);
+    std::vector<uint32_t> path(levels_ + 1, 0);
+    std::vector<uint32_t> keys(levels_, kNone);
+    bool started = false;
+    uint64_t previous = 0;
+    for (const Keyed& k : keyed_) {
+      if (!started || k.key != previous) {
+        size_t level = 0;
+        if (started)
+          while (level < levels_ &&
+                 ((k.key >> level_shift_[level]) & level_mask(level)) == keys[level])
+            ++level;
+        for (; level < levels_; ++level) {
+          keys[level] = static_cast<uint32_t>((k.key >> level_shift_[level]) & level_mask(level));
+          Node node;
+          node.key = keys[level];
+          node.parent = path[level];
+          path[level + 1] = static_cast<uint32_t>(nodes_.size());
+          nodes_.push_back(node);
+        }
+        started = true;
+        previous = k.key;
+      }
+      const Row& r = rows_[k.row];
+      for (size_t depth = 0; depth <= levels_; ++depth)
+        add_row(path[depth], depth, r);
+    }
+  }
+
+  uint64_t level_mask(size_t level) const {
+    return level_bits_[level] >= 64 ? ~uint64_t{0} : (uint64_t{1} << level_bits_[level]) - 1;
+  }
+
   const std::string& key_name(size_t level, uint32_t key) const {
-    switch (q_.group_by[level]) {
+    switch (level_dims_[level]) {
       case Dimension::kModel:
         return c_.models_.name(key);
       case Dimension::kRepo:
@@ -505,62 +752,158 @@ class CubeQuery {
     return c_.models_.name(key);
   }
 
-  ReportNode materialize(uint32_t root, const std::string& root_key) {
-    // Children lists by parent, then the tree from the root down.
-    std::vector<uint32_t> first(nodes_.size(), kNone), next(nodes_.size(), kNone);
-    std::vector<uint8_t> depth(nodes_.size(), 0);
-    for (uint32_t i = static_cast<uint32_t>(nodes_.size()); i-- > 1;) {
-      next[i] = first[nodes_[i].parent];
-      first[nodes_[i].parent] = i;
+  Metrics metrics_of(uint32_t i) const {
+    const Node& n = nodes_[i];
+    Metrics m;
+    m.input = n.input;
+    m.output = n.output;
+    m.cache_create = n.cache_create;
+    m.cache_read = n.cache_read;
+    m.cost_nanos = n.cost;
+    m.records = n.records;
+    m.unpriced_records = n.unpriced;
+    m.sessions = n.sessions;
+    m.active_days = n.days;
+    return m;
+  }
+
+  // Children lists in creation order (first_, next_), and each node's depth.
+  void link_children() {
+    const size_t n = nodes_.size();
+    first_.assign(n, kNone);
+    next_.assign(n, kNone);
+    depth_.assign(n, 0);
+    std::vector<uint32_t> last(n, kNone);
+    for (uint32_t i = 1; i < n; ++i) {
+      const uint32_t p = nodes_[i].parent;
+      depth_[i] = static_cast<uint8_t>(depth_[p] + 1);
+      if (last[p] == kNone)
+        first_[p] = i;
+      else
+        next_[last[p]] = i;
+      last[p] = i;
     }
-    for (uint32_t i = 1; i < nodes_.size(); ++i)
-      depth[i] = static_cast<uint8_t>(depth[nodes_[i].parent] + 1);
-    auto metrics_of = [this](uint32_t i) {
-      const Node& n = nodes_[i];
-      Metrics m;
-      m.input = n.input;
-      m.output = n.output;
-      m.cache_create = n.cache_create;
-      m.cache_read = n.cache_read;
-      m.cost_nanos = n.cost;
-      m.records = n.records;
-      m.unpriced_records = n.unpriced;
-      m.sessions = static_cast<int64_t>(n.sessions.size());
-      m.active_days = static_cast<int64_t>(n.days.size());
-      return m;
-    };
+  }
+
+  // --top N: every node keeps its N largest children by the sort metric
+  // (ties by key); the rest fold into one "(others)" leaf, so sums hold.
+  void cut_top() {
+    const Metric metric = q_.sort_by.value_or(Metric::kCostUsd);
+    std::vector<uint32_t> stack{0}, kids;
+    std::vector<int64_t> value;
+    while (!stack.empty()) {
+      const uint32_t id = stack.back();
+      stack.pop_back();
+      kids.clear();
+      for (uint32_t c = first_[id]; c != kNone; c = next_[c])
+        kids.push_back(c);
+      if (kids.size() > q_.top) {
+        value.resize(nodes_.size());
+        for (uint32_t c : kids)
+          value[c] = metrics_of(c).sort_value(metric);
+        std::sort(kids.begin(), kids.end(), [&](uint32_t a, uint32_t b) {
+          if (value[a] != value[b]) return value[a] > value[b];
+          return name_of(a) < name_of(b);
+        });
+        // A real key "(others)" must not be merged with the fold: pick a free one.
+        std::string others_key = kOthers;
+        auto taken = [&](const std::string& k) {
+          for (uint32_t c : kids)
+            if (name_of(c) == k) return true;
+          return false;
+        };
+        while (taken(others_key))
+          others_key += "*";
+        Node o;
+        o.parent = id;
+        o.others = true;
+        for (size_t i = q_.top; i < kids.size(); ++i) {
+          const Node& d = nodes_[kids[i]];
+          o.input += d.input;
+          o.output += d.output;
+          o.cache_create += d.cache_create;
+          o.cache_read += d.cache_read;
+          o.cost += d.cost;
+          // Distinct counts of a union are not known after the fact: the sum
+          // is an upper bound for records; sessions and days at least the max.
+          o.records += d.records;
+          o.unpriced += d.unpriced;
+          const Metrics m = metrics_of(kids[i]);
+          o.sessions = std::max<uint32_t>(o.sessions, static_cast<uint32_t>(m.sessions));
+          o.days = std::max<uint32_t>(o.days, static_cast<uint32_t>(m.active_days));
+        }
+        const auto oid = static_cast<uint32_t>(nodes_.size());
+        nodes_.push_back(o);
+        first_.push_back(kNone);
+        next_.push_back(kNone);
+        depth_.push_back(static_cast<uint8_t>(depth_[id] + 1));
+        others_names_.emplace(oid, others_key);
+        kids.resize(q_.top);
+        kids.push_back(oid);
+        first_[id] = kids.front();
+        for (size_t i = 0; i + 1 < kids.size(); ++i)
+          next_[kids[i]] = kids[i + 1];
+        next_[kids.back()] = kNone;
+      }
+      for (uint32_t c = first_[id]; c != kNone; c = next_[c])
+        if (!nodes_[c].others) stack.push_back(c);
+    }
+  }
+
+  const std::string& name_of(uint32_t id) const {
+    if (nodes_[id].others) return others_names_.at(id);
+    return key_name(depth_[id] - 1u, nodes_[id].key);
+  }
+
+  ReportNode materialize() {
     struct Frame {
       uint32_t node;
       ReportNode* out;
     };
     ReportNode top;
-    top.key = root_key;
-    top.metrics = metrics_of(root);
-    std::vector<Frame> stack{{root, &top}};
+    top.metrics = metrics_of(0);
+    std::vector<Frame> stack{{0, &top}};
     while (!stack.empty()) {
       const Frame f = stack.back();
       stack.pop_back();
-      for (uint32_t child = first[f.node]; child != kNone; child = next[child]) {
-        const std::string& name = key_name(depth[child] - 1u, nodes_[child].key);
-        auto [it, added] = f.out->children.emplace(name, ReportNode{});
-        it->second.key = name;
-        it->second.metrics = metrics_of(child);
-        stack.push_back({child, &it->second});
+      size_t count = 0;
+      for (uint32_t c = first_[f.node]; c != kNone; c = next_[c])
+        ++count;
+      // Every child is added before any is descended into: their addresses hold.
+      f.out->children.reserve(count);
+      for (uint32_t c = first_[f.node]; c != kNone; c = next_[c]) {
+        ReportNode child;
+        child.key = name_of(c);
+        child.metrics = metrics_of(c);
+        child.others = nodes_[c].others;
+        stack.push_back({c, &f.out->children.add(std::move(child))});
       }
     }
     return top;
   }
 
+  // Many nodes expected: files or sessions in the path, or four levels.
+  bool deep_or_wide() const {
+    return levels_ >= 4 || needs(q_, Dimension::kFile) ||
+           std::find(level_dims_.begin(), level_dims_.end(), Dimension::kSession) !=
+               level_dims_.end();
+  }
+
   const UsageCube& c_;
   const ReportQuery& q_;
   const size_t levels_;
+  const Strategy strategy_;
+  std::vector<Dimension> level_dims_;
   bool want_files_ = false, want_tasks_ = false;
   int64_t since_ = 0, until_ = 0;
   Dictionary epic_names_, date_names_;
   std::vector<uint32_t> task_epic_;  // task id -> epic id (only when epics are asked)
   bool filtered_[9] = {};
+  bool group_filters_ = false, share_filters_ = false;
   std::vector<uint32_t> allowed_[9];
-  std::unordered_map<int64_t, BucketInfo> buckets_;
+  int64_t first_bucket_ = 0;
+  std::vector<BucketInfo> bucket_table_;
+  std::unordered_map<int64_t, uint32_t> day_dates_;  // local day -> date id
   std::vector<uint32_t> resolved_, resolved_count_;  // turn -> its files in file_ids_
   std::vector<uint32_t> file_ids_;
   std::vector<int64_t> file_weights_;
@@ -568,6 +911,29 @@ class CubeQuery {
   std::vector<int64_t> by_task_, by_file_;
   std::vector<std::pair<Wide, size_t>> scratch_;
   std::vector<Node> nodes_;
+  std::vector<uint32_t> first_, next_;  // children lists
+  std::vector<uint8_t> depth_;
+  std::unordered_map<uint32_t, std::string> others_names_;
+  // The sorting path.
+  bool sorted_ = false;
+  std::vector<uint8_t> kinds_;
+  std::vector<int> level_bits_, level_shift_;
+  int key_bits_ = 0;
+  std::vector<Row> rows_;
+  std::vector<Keyed> keyed_;
+  std::vector<uint32_t> row_share_;  // per kept share of the current group: its index
+  size_t session_count_ = 0, day_count_ = 0;
+  std::vector<uint32_t> session_marks_, day_marks_;
+  struct Memo {
+    uint64_t key = ~uint64_t{0};
+    uint32_t id = 0;
+  };
+  std::vector<Memo> memo_;  // per level: the last node found
+  int64_t first_day_ = 0;   // the report's days, for the bitmaps of day_pool_
+  size_t day_words_ = 0;
+  std::vector<uint64_t> day_pool_;
+  bool wide_days_ = false;
+  std::unordered_map<uint32_t, DistinctSet> wide_day_sets_;
   NodeIndex index_;
 };
 
@@ -576,8 +942,8 @@ bool UsageCube::answers(const ReportQuery& q) {
          (!q.until_ms || *q.until_ms % kBucketMs == 0);
 }
 
-Report UsageCube::query(const ReportQuery& q, const EpicMap& epics) const {
-  return CubeQuery(*this, q, epics).run();
+Report UsageCube::query(const ReportQuery& q, const EpicMap& epics, Strategy strategy) const {
+  return CubeQuery(*this, q, epics, strategy).run();
 }
 
 }  // namespace codepulse::report

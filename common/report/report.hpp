@@ -56,12 +56,41 @@ struct Metrics {
   int64_t sort_value(Metric m) const;
 };
 
+struct ReportNode;
+
+// The children of a node, in no set order (the renderers order them). at()
+// and count() look a key up by scanning: for tests and small trees.
+class ReportChildren {
+ public:
+  using iterator = std::vector<ReportNode>::iterator;
+  using const_iterator = std::vector<ReportNode>::const_iterator;
+  iterator begin() { return nodes_.begin(); }
+  iterator end() { return nodes_.end(); }
+  const_iterator begin() const { return nodes_.begin(); }
+  const_iterator end() const { return nodes_.end(); }
+  size_t size() const { return nodes_.size(); }
+  bool empty() const { return nodes_.empty(); }
+  void reserve(size_t n) { nodes_.reserve(n); }
+  ReportNode& add(ReportNode node);
+  const ReportNode& at(std::string_view key) const;  // throws std::out_of_range
+  ReportNode& at(std::string_view key);
+  size_t count(std::string_view key) const;
+
+ private:
+  std::vector<ReportNode> nodes_;
+};
+
 struct ReportNode {
   std::string key;
   Metrics metrics;
-  std::map<std::string, ReportNode> children;
+  ReportChildren children;
   bool others = false;  // the "(others)" node of a --top cut
 };
+
+inline ReportNode& ReportChildren::add(ReportNode node) {
+  nodes_.push_back(std::move(node));
+  return nodes_.back();
+}
 
 struct Filter {
   Dimension dimension;

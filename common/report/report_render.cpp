@@ -2,12 +2,31 @@
 // (the collector's GET /v1/report sends the same), flat CSV for spreadsheets.
 #include <algorithm>
 #include <cstdio>
+#include <stdexcept>
 
 #include "common/json_writer.hpp"
 #include "common/pricing.hpp"
 #include "common/report/report.hpp"
 
 namespace codepulse::report {
+
+const ReportNode& ReportChildren::at(std::string_view key) const {
+  for (const ReportNode& n : nodes_)
+    if (n.key == key) return n;
+  throw std::out_of_range("no report node '" + std::string(key) + "'");
+}
+
+ReportNode& ReportChildren::at(std::string_view key) {
+  for (ReportNode& n : nodes_)
+    if (n.key == key) return n;
+  throw std::out_of_range("no report node '" + std::string(key) + "'");
+}
+
+size_t ReportChildren::count(std::string_view key) const {
+  return static_cast<size_t>(std::count_if(nodes_.begin(), nodes_.end(),
+                                           [key](const ReportNode& n) { return n.key == key; }));
+}
+
 namespace {
 
 struct Named {
@@ -25,7 +44,7 @@ constexpr Named kDims[] = {{Dimension::kModel, "model"},  {Dimension::kRepo, "re
 std::vector<const ReportNode*> ordered(const Report& r, const ReportNode& n, size_t level) {
   std::vector<const ReportNode*> v;
   v.reserve(n.children.size());
-  for (const auto& [k, c] : n.children)
+  for (const ReportNode& c : n.children)
     v.push_back(&c);
   const bool by_key = !r.query.sort_by && level < r.query.group_by.size() &&
                       r.query.group_by[level] == Dimension::kDate;

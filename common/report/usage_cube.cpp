@@ -93,6 +93,13 @@ uint32_t UsageCube::group_of(const Group& key) {
   g.tasks = key.tasks;
   groups_.push_back(g);
   index_[slot] = id;
+  if (by_session_.size() <= g.session) by_session_.resize(g.session + 1);
+  SessionGroups& sg = by_session_[g.session];
+  sg.groups.push_back(id);
+  sg.first_bucket = std::min(sg.first_bucket, g.bucket);
+  sg.last_bucket = std::max(sg.last_bucket, g.bucket);
+  min_bucket_ = std::min(min_bucket_, g.bucket);
+  max_bucket_ = std::max(max_bucket_, g.bucket);
   return id;
 }
 
@@ -177,7 +184,9 @@ void UsageCube::add(const UsageFact& f, int sign) {
 
 size_t UsageCube::memory_bytes() const {
   size_t bytes = groups_.capacity() * sizeof(Group) + index_.capacity() * sizeof(uint32_t) +
-                 turns_.capacity() * sizeof(Turn) + turn_ids_.size() * 32;
+                 groups_.size() * sizeof(uint32_t) +
+                 by_session_.capacity() * sizeof(SessionGroups) + turns_.capacity() * sizeof(Turn) +
+                 turn_ids_.size() * 32;
   for (const Turn& t : turns_)
     bytes += t.files.capacity() * sizeof(TurnFile);
   const Dictionary* dicts[] = {&authors_,  &sessions_,  &models_, &repos_,

@@ -69,7 +69,12 @@ class UsageCube {
   // answers() is false when a bound is not on a quarter hour: such a report
   // needs the raw records (build_report).
   static bool answers(const ReportQuery& q);
-  Report query(const ReportQuery& q, const EpicMap& epics) const;
+  // How the tree is aggregated: hashing each share into its nodes (few
+  // nodes), or sorting the shares by path and sweeping them (many nodes).
+  // kAuto picks; both give the same report.
+  enum class Strategy { kAuto, kHash, kSort };
+  Report query(const ReportQuery& q, const EpicMap& epics,
+               Strategy strategy = Strategy::kAuto) const;
 
   size_t group_count() const { return groups_.size(); }
   size_t turn_count() const { return turns_.size(); }
@@ -108,6 +113,16 @@ class UsageCube {
   std::vector<Turn> turns_;
   std::vector<Group> groups_;
   std::vector<uint32_t> index_;  // open addressing over groups_; kEmpty when free
+  // Groups by session, in the order they were made (a session's time
+  // order), with the quarter hours each session spans: a report walks
+  // session by session, so each node meets a session's usage in one run and
+  // counts distinct sessions without a set.
+  struct SessionGroups {
+    std::vector<uint32_t> groups;
+    int64_t first_bucket = INT64_MAX, last_bucket = INT64_MIN;
+  };
+  std::vector<SessionGroups> by_session_;
+  int64_t min_bucket_ = INT64_MAX, max_bucket_ = INT64_MIN;
   int64_t records_ = 0;
 };
 

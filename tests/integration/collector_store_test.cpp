@@ -349,7 +349,7 @@ TEST_CASE("the report engine reads the collector's usage_records", "[collector]"
     if (std::string(group_by) == "date,model") CHECK(report->root.children.size() == 3);
     if (std::string(group_by) == "author,file") {
       REQUIRE(report->root.children.size() == 1);
-      const auto& author = report->root.children.begin()->second;
+      const auto& author = *report->root.children.begin();
       CHECK(author.key == kAuthor);
       CHECK(author.children.count("src/file0.cpp") == 1);
       CHECK(author.children.count("src/file1.cpp") == 1);

@@ -88,13 +88,13 @@ proto::DecodedBatch as_batch(const std::string& batch_id,
 void check_sums(const report::ReportNode& n, const std::string& path) {
   if (n.children.empty()) return;
   report::Metrics sum;
-  for (const auto& [k, c] : n.children) {
+  for (const auto& c : n.children) {
     sum.input += c.metrics.input;
     sum.output += c.metrics.output;
     sum.cache_create += c.metrics.cache_create;
     sum.cache_read += c.metrics.cache_read;
     sum.cost_nanos += c.metrics.cost_nanos;
-    check_sums(c, path + "/" + k);
+    check_sums(c, path + "/" + c.key);
   }
   INFO(path);
   CHECK(of(sum) == of(n.metrics));
@@ -305,7 +305,7 @@ TEST_CASE("a task's total does not depend on whether the report asks for files",
   auto top = run_report({{"group_by", "branch"}, {"top", "1"}, {"metric", "records"}});
   CHECK(top.root.metrics.input == 102);
   int64_t sum = 0;
-  for (const auto& [k, c] : top.root.children)
+  for (const auto& c : top.root.children)
     sum += c.metrics.input;
   CHECK(sum == 102);
   CHECK(top.root.children.size() == 2);

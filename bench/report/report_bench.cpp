@@ -1,0 +1,394 @@
+// codepulse-bench-report: the report speed benchmark of docs/BENCHMARKS.md.
+//
+//   generate --db F [--records N] [--seed S]
+//       a collector store with N records (default 10 million) from 200
+//       authors, 50 repos, 5,000 files, 2,000 tasks in 100 epics, over the
+//       year before 2026-11-01, written through the store's own ingest.
+//   query --db F [--rounds K] [--ingest-rate R]
+//       builds the live report cube the collector builds at start, then times
+//       each benchmark report K times (engine and JSON rendering apart) while
+//       another thread ingests R new records per second through the store,
+//       as the collector's writer does. Prints a Markdown table.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "collector/store/store.hpp"
+#include "common/report/report.hpp"
+#include "common/report/usage_cube.hpp"
+#include "common/sqlite.hpp"
+
+using namespace codepulse;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr int kAuthors = 200, kRepos = 50, kFilesPerRepo = 100, kTasksPerRepo = 40, kEpics = 100;
+constexpr int64_t kDayMs = 86'400'000;
+constexpr int64_t kEnd = 1'793'491'200'000;  // 2026-11-01T00:00:00Z
+constexpr int64_t kStart = kEnd - 365 * kDayMs;
+
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+std::string task_key(int repo, int task) {
+  return "PROJ-" + std::to_string(repo * kTasksPerRepo + task + 1);
+}
+
+// Sessions of one author, one after another, as Claude Code writes them: a
+// repo and branch per session, turns of a few requests, and the files each
+// turn changed or read.
+class Generator {
+ public:
+  Generator(uint64_t seed, int64_t start_ms, int64_t end_ms)
+      : rng_(seed), seed_(seed), start_(start_ms), end_(end_ms) {}
+
+  // Appends about `n` records of `author` (whole sessions).
+  void session(int author, std::vector<proto::WireRecord>& out) {
+    static const char* kModels[] = {"claude-sonnet-4-5-20250929", "claude-opus-4-6",
+                                    "claude-haiku-4-5-20251001"};
+    const int repo = (author * 7 + pick(3) * 11) % kRepos;  // a few repos per author
+    const bool on_task = pick(10) < 8;
+    const int task = pick(kTasksPerRepo);
+    const std::string branch =
+        on_task ? "feature/" + task_key(repo, task) + "-work" : std::string("main");
+    const std::string session = "s-" + std::to_string(author) + "-" + std::to_string(++serial_);
+    int64_t ts = start_ + static_cast<int64_t>(rng_() % static_cast<uint64_t>(end_ - start_));
+    const int turns = 4 + pick(14);
+    for (int t = 0; t < turns; ++t) {
+      const std::string turn = session + "-t" + std::to_string(t);
+      const int requests = 3 + pick(10);
+      std::vector<ToolUse> tools;
+      const int kind = pick(100);
+      const int files = kind < 60 ? 1 + pick(3) : kind < 85 ? 1 + pick(4) : 0;
+      for (int f = 0; f < files; ++f) {
+        ToolUse u;
+        u.tool_use_id = "toolu_" + turn + "_" + std::to_string(f);
+        u.name = kind < 60 ? "Edit" : "Read";
+        u.path =
+            "src/r" + std::to_string(repo) + "/f" + std::to_string(pick(kFilesPerRepo)) + ".cpp";
+        u.action = kind < 60 ? FileAction::kChange : FileAction::kRead;
+        u.result_seen = true;
+        u.lines_added = kind < 60 ? 1 + pick(80) : 0;
+        u.lines_removed = kind < 60 ? pick(30) : 0;
+        tools.push_back(std::move(u));
+      }
+      for (int r = 0; r < requests; ++r) {
+        proto::WireRecord w;
+        // Unique like the real ones (a SHA-256 of message and request ids).
+        w.record_uid = "uid-" + std::to_string(seed_) + "-" + std::to_string(++uid_);
+        UsageRecord& u = w.usage;
+        u.message_id = "msg_" + std::to_string(uid_);
+        u.request_id = "req_" + std::to_string(uid_);
+        u.timestamp_ms = ts;
+        ts += 5'000 + pick(40'000);
+        u.session_id = session;
+        u.turn_id = turn;
+        const int m = pick(10);
+        u.model = kModels[m < 7 ? 0 : m < 9 ? 1 : 2];
+        u.input = 1 + pick(50);
+        u.output = 50 + pick(3000);
+        u.cache_create_5m = pick(20000);
+        u.cache_read = 10'000 + pick(140'000);
+        u.cost_nanos = 1'000'000 + static_cast<int64_t>(rng_() % 400'000'000);
+        u.price_version = "bench";
+        u.cc_version = "2.0.0";
+        u.repo = "github.com/acme/repo-" + std::to_string(repo);
+        u.branch = branch;
+        if (on_task) u.task_keys = task_key(repo, task);
+        // The turn's tool calls ride on its requests.
+        for (size_t i = static_cast<size_t>(r); i < tools.size();
+             i += static_cast<size_t>(requests))
+          u.tools.push_back(tools[i]);
+        out.push_back(std::move(w));
+      }
+    }
+  }
+
+ private:
+  int pick(int n) { return static_cast<int>(rng_() % static_cast<uint64_t>(n)); }
+  std::mt19937_64 rng_;
+  uint64_t seed_;
+  int64_t start_, end_;
+  int64_t serial_ = 0, uid_ = 0;
+};
+
+proto::DecodedBatch batch_of(std::vector<proto::WireRecord>&& records, const std::string& id) {
+  proto::DecodedBatch b;
+  b.header.tracker_version = "bench";
+  b.header.device_id = "bench-device";
+  b.header.batch_id = id;
+  b.header.record_count = static_cast<int64_t>(records.size());
+  b.records = std::move(records);
+  return b;
+}
+
+std::string author_name(int a) {
+  return "dev" + std::to_string(a) + "@acme.example";
+}
+
+int generate(const std::string& db, int64_t total, uint64_t seed) {
+  auto store = collector::open_sqlite_store(db);
+  if (!store) {
+    std::fprintf(stderr, "generate: %s\n", store.error().message.c_str());
+    return 1;
+  }
+  std::vector<Generator> gens;
+  for (int a = 0; a < kAuthors; ++a)
+    gens.emplace_back(seed * 1000 + static_cast<uint64_t>(a), kStart, kEnd);
+  const auto t0 = Clock::now();
+  int64_t written = 0, batch_no = 0;
+  while (written < total) {
+    // One group commit: a batch of about 1,000 records from every author.
+    std::vector<proto::DecodedBatch> batches;
+    for (int a = 0; a < kAuthors && written < total; ++a) {
+      std::vector<proto::WireRecord> recs;
+      while (recs.size() < 1000)
+        gens[static_cast<size_t>(a)].session(a, recs);
+      written += static_cast<int64_t>(recs.size());
+      batches.push_back(batch_of(std::move(recs), "gen-" + std::to_string(++batch_no)));
+    }
+    std::vector<collector::IngestRequest> requests;
+    std::vector<std::string> authors;
+    authors.reserve(batches.size());
+    for (size_t i = 0; i < batches.size(); ++i) {
+      authors.push_back(author_name(static_cast<int>(i)));
+      requests.push_back({authors.back(), &batches[i]});
+    }
+    for (auto& r : (*store)->ingest_many(requests))
+      if (!r) {
+        std::fprintf(stderr, "generate: %s\n", r.error().message.c_str());
+        return 1;
+      }
+    std::fprintf(stderr, "\r%lld records", static_cast<long long>(written));
+  }
+  store->reset();
+  auto conn = sql::Database::open(db, false);
+  if (!conn) return 1;
+  // Tasks belong to epics (what the Jira integration will fill in).
+  if (auto s = conn->exec("BEGIN"); !s) return 1;
+  auto st = conn->prepare("INSERT OR REPLACE INTO task_epics VALUES (?1, ?2, 0)");
+  if (!st) return 1;
+  for (int repo = 0; repo < kRepos; ++repo)
+    for (int t = 0; t < kTasksPerRepo; ++t) {
+      const std::string task = task_key(repo, t);
+      const std::string epic = "EPIC-" + std::to_string((repo * kTasksPerRepo + t) % kEpics + 1);
+      if (!st->bind(1, task).bind(2, epic).run()) return 1;
+    }
+  if (auto s = conn->exec("COMMIT"); !s) return 1;
+  std::fprintf(stderr, "\n%lld records in %.1f s\n", static_cast<long long>(written),
+               ms_since(t0) / 1000);
+  return 0;
+}
+
+struct Bench {
+  const char* name;
+  std::vector<std::pair<std::string, std::string>> params;
+};
+
+int query(const std::string& db, int rounds, int64_t ingest_rate, const std::string& only) {
+  auto store = collector::open_sqlite_store(db);
+  if (!store) {
+    std::fprintf(stderr, "query: %s\n", store.error().message.c_str());
+    return 1;
+  }
+  report::UsageCube cube;
+  std::mutex mu;
+  std::vector<collector::UsageChange> pending;
+  const auto t0 = Clock::now();
+  auto followed = (*store)->follow_usage(
+      [&](const report::UsageFact& f) {
+        cube.add(f);
+        return true;
+      },
+      [&](std::vector<collector::UsageChange>&& changes) {
+        std::lock_guard lock(mu);
+        for (auto& c : changes)
+          pending.push_back(std::move(c));
+      });
+  if (!followed) {
+    std::fprintf(stderr, "query: %s\n", followed.error().message.c_str());
+    return 1;
+  }
+  const double build_ms = ms_since(t0);
+  std::printf("cube: %lld records, %zu groups, %zu turns, %zu MiB, built in %.0f ms\n\n",
+              static_cast<long long>(cube.record_count()), cube.group_count(), cube.turn_count(),
+              cube.memory_bytes() >> 20, build_ms);
+
+  // Ingest going on: batches of 1,000 new records from rotating authors, in
+  // the last days of the data set, paced to `ingest_rate`.
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> ingested{0};
+  std::thread writer;
+  if (ingest_rate > 0) {
+    writer = std::thread([&] {
+      Generator gen(99, kEnd - 3 * kDayMs, kEnd);
+      const auto start = Clock::now();
+      int64_t n = 0;
+      while (!stop) {
+        std::vector<proto::DecodedBatch> batches;
+        for (int i = 0; i < 10; ++i) {
+          std::vector<proto::WireRecord> recs;
+          while (recs.size() < 1000)
+            gen.session(static_cast<int>(n % kAuthors), recs);
+          n += static_cast<int64_t>(recs.size());
+          batches.push_back(batch_of(std::move(recs), "live-" + std::to_string(n)));
+        }
+        std::vector<collector::IngestRequest> requests;
+        std::vector<std::string> authors;
+        authors.reserve(batches.size());
+        for (size_t i = 0; i < batches.size(); ++i) {
+          authors.push_back(author_name(static_cast<int>((n / 1000 + i) % kAuthors)));
+          requests.push_back({authors.back(), &batches[i]});
+        }
+        for (auto& r : (*store)->ingest_many(requests))
+          if (!r) std::fprintf(stderr, "ingest: %s\n", r.error().message.c_str());
+        ingested += static_cast<int64_t>(batches.size()) * 1000;
+        const auto due = start + std::chrono::microseconds(n * 1'000'000 / ingest_rate);
+        std::this_thread::sleep_until(due);
+      }
+    });
+  }
+  auto apply = [&] {
+    std::vector<collector::UsageChange> changes;
+    {
+      std::lock_guard lock(mu);
+      changes.swap(pending);
+    }
+    for (const auto& c : changes) {
+      if (c.before) cube.add(*c.before, -1);
+      cube.add(c.after);
+    }
+    return changes.size();
+  };
+  auto conn = sql::Database::open(db, false);
+  if (!conn) return 1;
+  auto epics = report::load_epics(*conn);
+  if (!epics) return 1;
+
+  const std::string since90 = "2026-08-03", until = "2026-10-31";
+  const std::vector<Bench> benches = {
+      {"5 levels, 90 days: model,repo,file,author,date",
+       {{"group_by", "model,repo,file,author,date"}, {"since", since90}, {"until", until}}},
+      {"5 levels, 90 days: task,repo,file,author,date",
+       {{"group_by", "task,repo,file,author,date"}, {"since", since90}, {"until", until}}},
+      {"6 levels, 90 days: epic,task,repo,file,author,date",
+       {{"group_by", "epic,task,repo,file,author,date"}, {"since", since90}, {"until", until}}},
+      {"4 levels, 90 days: date,repo,file,author, --top 10",
+       {{"group_by", "date,repo,file,author"},
+        {"since", since90},
+        {"until", until},
+        {"top", "10"}}},
+      {"2 levels, year: model,repo", {{"group_by", "model,repo"}}},
+      {"2 levels, year: date,model", {{"group_by", "date,model"}}},
+      {"2 levels, year: author,repo", {{"group_by", "author,repo"}}},
+      {"2 levels, year: epic,task", {{"group_by", "epic,task"}}},
+      {"2 levels, year, by week in Asia/Kolkata: date,author",
+       {{"group_by", "date,author"}, {"granularity", "week"}, {"tz", "Asia/Kolkata"}}},
+  };
+  std::printf(
+      "| report | nodes | engine ms (min / median / max) | JSON ms (median) | JSON MiB |\n");
+  std::printf("|---|---:|---:|---:|---:|\n");
+  const auto q0 = Clock::now();
+  for (const Bench& b : benches) {
+    if (!only.empty() && std::string(b.name).find(only) == std::string::npos) continue;
+    auto request = report::parse_report_params(b.params);
+    if (!request) {
+      std::fprintf(stderr, "%s: %s\n", b.name, request.error().message.c_str());
+      return 1;
+    }
+    std::vector<double> engine, render;
+    size_t bytes = 0, nodes = 0;
+    for (int k = 0; k < rounds; ++k) {
+      apply();  // what the collector does before each report
+      auto t = Clock::now();
+      const report::Report r = cube.query(request->query, *epics);
+      engine.push_back(ms_since(t));
+      t = Clock::now();
+      const std::string json = report::render_json(r);
+      render.push_back(ms_since(t));
+      bytes = json.size();
+      nodes = 0;
+      std::vector<const report::ReportNode*> stack{&r.root};
+      while (!stack.empty()) {
+        const auto* n = stack.back();
+        stack.pop_back();
+        nodes += n->children.size();
+        for (const auto& child : n->children)
+          stack.push_back(&child);
+      }
+    }
+    std::sort(engine.begin(), engine.end());
+    std::sort(render.begin(), render.end());
+    std::printf("| %s | %zu | %.0f / %.0f / %.0f | %.0f | %.1f |\n", b.name, nodes, engine.front(),
+                engine[engine.size() / 2], engine.back(), render[render.size() / 2],
+                static_cast<double>(bytes) / (1 << 20));
+    std::fflush(stdout);
+  }
+  const double query_s = ms_since(q0) / 1000;
+  stop = true;
+  if (writer.joinable()) writer.join();
+  apply();
+  if (ingest_rate > 0)
+    std::printf("\ningest meanwhile: %lld records in %.1f s = %.0f records/s (offered %lld/s)\n",
+                static_cast<long long>(ingested.load()), query_s,
+                static_cast<double>(ingested.load()) / query_s,
+                static_cast<long long>(ingest_rate));
+  std::printf("cube after: %lld records, %zu MiB\n", static_cast<long long>(cube.record_count()),
+              cube.memory_bytes() >> 20);
+  (*store)->unfollow_usage();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0) {
+    std::printf(
+        "usage: codepulse-bench-report generate --db FILE [--records N] [--seed S]\n"
+        "       codepulse-bench-report query --db FILE [--rounds K] [--ingest-rate R]"
+        " [--only TEXT]\n");
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  std::string db;
+  int64_t records = 10'000'000, rate = 0;
+  uint64_t seed = 1;
+  int rounds = 5;
+  std::string only;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i], value = argv[i + 1];
+    if (flag == "--db")
+      db = value;
+    else if (flag == "--records")
+      records = std::stoll(value);
+    else if (flag == "--seed")
+      seed = std::stoull(value);
+    else if (flag == "--rounds")
+      rounds = std::max(1, std::stoi(value));
+    else if (flag == "--only")
+      only = value;
+    else if (flag == "--ingest-rate")
+      rate = std::stoll(value);
+    else {
+      std::fprintf(stderr, "unknown flag %s (see --help)\n", flag.c_str());
+      return 2;
+    }
+  }
+  if (db.empty()) {
+    std::fprintf(stderr, "--db FILE is needed (see --help)\n");
+    return 2;
+  }
+  if (command == "generate") return generate(db, records, seed);
+  if (command == "query") return query(db, rounds, rate, only);
+  std::fprintf(stderr, "unknown command %s (generate or query)\n", command.c_str());
+  return 2;
+}
