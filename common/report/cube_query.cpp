@@ -53,8 +53,11 @@ void apportion(int64_t total, const int64_t* weights, size_t n, int64_t* out,
     given += out[i];
     scratch.emplace_back(rem, i);
   }
-  std::stable_sort(scratch.begin(), scratch.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  // Largest remainder first, earlier entry on ties (no allocation, unlike
+  // std::stable_sort).
+  std::sort(scratch.begin(), scratch.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
   for (size_t k = 0; given < total && k < n; ++k, ++given)
     ++out[scratch[k].second];
 }
@@ -166,11 +169,63 @@ bool needs(const ReportQuery& q, Dimension d) {
 
 }  // namespace
 
+// A query's working memory, kept by the cube between queries: big reports
+// reuse it instead of faulting fresh pages in every time.
+struct QueryScratch {
+  struct Node {
+    int64_t input = 0, output = 0, cache_create = 0, cache_read = 0, cost = 0;
+    int64_t records = 0, unpriced = 0;
+    uint32_t last_group = kNone, last_session = kNone;
+    uint32_t key = 0, parent = kNone;
+    uint32_t sessions = 0;  // sessions arrive one after another: a count suffices
+    uint32_t days = 0;      // distinct local days
+    int32_t day_a = INT32_MIN, day_b = INT32_MIN;  // the first two days
+    uint32_t day_bits = kNone;                     // from the third day: a bitmap in day_pool_
+    bool others = false;                           // the fold of a --top cut
+  };
+  // One cache line: the sweep reads rows in key order, one miss each.
+  struct alignas(64) Row {
+    int64_t m[5];
+    uint32_t records, unpriced;  // of the share's group (a group is a turn's quarter hour)
+    uint32_t session, day;
+    uint8_t rep;  // bit k: the group's first share under projection k
+  };
+  struct Keyed {
+    uint64_t key;
+    uint32_t row;
+  };
+  std::vector<Node> nodes;
+  std::vector<uint32_t> first, next;  // children lists
+  std::vector<uint8_t> depth;
+  std::vector<Row> rows;
+  std::vector<Keyed> keyed, sort_buffer;
+  std::vector<uint32_t> session_marks, day_marks;
+};
+
 class CubeQuery {
  public:
   using Strategy = UsageCube::Strategy;
-  CubeQuery(const UsageCube& cube, const ReportQuery& q, const EpicMap& epics, Strategy strategy)
-      : c_(cube), q_(q), levels_(q.group_by.size()), strategy_(strategy) {
+  using Node = QueryScratch::Node;
+  using Row = QueryScratch::Row;
+  using Keyed = QueryScratch::Keyed;
+  CubeQuery(const UsageCube& cube, const ReportQuery& q, const EpicMap& epics, Strategy strategy,
+            QueryScratch& scratch)
+      : c_(cube),
+        q_(q),
+        levels_(q.group_by.size()),
+        strategy_(strategy),
+        nodes_(scratch.nodes),
+        first_(scratch.first),
+        next_(scratch.next),
+        depth_(scratch.depth),
+        rows_(scratch.rows),
+        keyed_(scratch.keyed),
+        sort_buffer_(scratch.sort_buffer),
+        session_marks_(scratch.session_marks),
+        day_marks_(scratch.day_marks) {
+    nodes_.clear();
+    rows_.clear();
+    keyed_.clear();
     want_files_ = needs(q, Dimension::kFile);
     // Files split each task's share, so tasks are split whenever files are.
     want_tasks_ = want_files_ || needs(q, Dimension::kTask) || needs(q, Dimension::kEpic);
@@ -235,17 +290,6 @@ class CubeQuery {
   static constexpr int64_t kMaxFlatBuckets = 4'000'000;  // about 114 years
   static constexpr int64_t kMaxBitmapDays = 40'000;      // about 110 years
   static int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : (a - b + 1) / b; }
-  struct Node {
-    int64_t input = 0, output = 0, cache_create = 0, cache_read = 0, cost = 0;
-    int64_t records = 0, unpriced = 0;
-    uint32_t last_group = kNone, last_session = kNone;
-    uint32_t key = 0, parent = kNone;
-    uint32_t sessions = 0;  // sessions arrive one after another: a count suffices
-    uint32_t days = 0;      // distinct local days
-    int32_t day_a = INT32_MIN, day_b = INT32_MIN;  // the first two days
-    uint32_t day_bits = kNone;                     // from the third day: a bitmap in day_pool_
-    bool others = false;                           // the fold of a --top cut
-  };
   struct BucketInfo {
     uint32_t date = kNone;  // id in date_names_; kNone: not computed yet
     int64_t day = 0;        // local day number, for active days
@@ -542,16 +586,6 @@ class CubeQuery {
   // the one share of its group that represents it at that depth (rep bits),
   // sessions and days by markers holding the last node that counted them
   // at each depth (a node's rows are contiguous, so it is never revisited).
-  struct Row {
-    int64_t m[5];
-    int64_t records, unpriced;
-    uint32_t session, day;
-    uint8_t rep;  // bit k: the group's first share under projection k
-  };
-  struct Keyed {
-    uint64_t key;
-    uint32_t row;
-  };
 
   // Which split dimensions (bit 1 task, 2 epic, 4 file) the path down to
   // each depth has fixed; the key bits of each level. False when the path
@@ -615,8 +649,8 @@ class CubeQuery {
       if (share_filters_ && !share_allowed(s)) continue;
       Row r;
       std::copy(std::begin(s.m), std::end(s.m), std::begin(r.m));
-      r.records = g.records;
-      r.unpriced = g.unpriced;
+      r.records = static_cast<uint32_t>(g.records);
+      r.unpriced = static_cast<uint32_t>(g.unpriced);
       r.session = g.session;
       r.day = static_cast<uint32_t>(info.day - first_day_);
       r.rep = 0;
@@ -645,10 +679,11 @@ class CubeQuery {
     }
   }
 
-  // LSD radix sort of keyed_ on its used bits, 11 bits a pass.
+  // LSD radix sort of keyed_ on its used bits, 16 bits a pass.
   void sort_keys() {
-    constexpr int kDigit = 11;
-    std::vector<Keyed> buffer(keyed_.size());
+    constexpr int kDigit = 16;
+    std::vector<Keyed>& buffer = sort_buffer_;
+    buffer.resize(keyed_.size());
     std::vector<size_t> counts(size_t{1} << kDigit);
     for (int shift = 0; shift < key_bits_; shift += kDigit) {
       std::fill(counts.begin(), counts.end(), 0);
@@ -910,20 +945,23 @@ class CubeQuery {
   std::vector<Share> shares_;
   std::vector<int64_t> by_task_, by_file_;
   std::vector<std::pair<Wide, size_t>> scratch_;
-  std::vector<Node> nodes_;
-  std::vector<uint32_t> first_, next_;  // children lists
-  std::vector<uint8_t> depth_;
+  std::vector<Node>& nodes_;
+  std::vector<uint32_t>& first_;  // children lists
+  std::vector<uint32_t>& next_;
+  std::vector<uint8_t>& depth_;
   std::unordered_map<uint32_t, std::string> others_names_;
   // The sorting path.
   bool sorted_ = false;
   std::vector<uint8_t> kinds_;
   std::vector<int> level_bits_, level_shift_;
   int key_bits_ = 0;
-  std::vector<Row> rows_;
-  std::vector<Keyed> keyed_;
+  std::vector<Row>& rows_;
+  std::vector<Keyed>& keyed_;
+  std::vector<Keyed>& sort_buffer_;
   std::vector<uint32_t> row_share_;  // per kept share of the current group: its index
   size_t session_count_ = 0, day_count_ = 0;
-  std::vector<uint32_t> session_marks_, day_marks_;
+  std::vector<uint32_t>& session_marks_;
+  std::vector<uint32_t>& day_marks_;
   struct Memo {
     uint64_t key = ~uint64_t{0};
     uint32_t id = 0;
@@ -942,8 +980,18 @@ bool UsageCube::answers(const ReportQuery& q) {
          (!q.until_ms || *q.until_ms % kBucketMs == 0);
 }
 
+// Here, where QueryScratch is complete.
+UsageCube::UsageCube() {
+  no_file_ = files_.intern("(no file)");
+  index_.assign(1024, UINT32_MAX);  // every slot free
+}
+UsageCube::~UsageCube() = default;
+UsageCube::UsageCube(UsageCube&&) noexcept = default;
+UsageCube& UsageCube::operator=(UsageCube&&) noexcept = default;
+
 Report UsageCube::query(const ReportQuery& q, const EpicMap& epics, Strategy strategy) const {
-  return CubeQuery(*this, q, epics, strategy).run();
+  if (!scratch_) scratch_ = std::make_unique<QueryScratch>();
+  return CubeQuery(*this, q, epics, strategy, *scratch_).run();
 }
 
 }  // namespace codepulse::report

@@ -42,11 +42,6 @@ std::optional<uint32_t> Dictionary::find(std::string_view s) const {
   return it->second;
 }
 
-UsageCube::UsageCube() {
-  no_file_ = files_.intern("(no file)");
-  index_.assign(1024, kEmpty);
-}
-
 size_t UsageCube::group_hash(const Group& g) const {
   uint64_t h = static_cast<uint64_t>(g.bucket);
   for (uint32_t v : {g.turn, g.author, g.session, g.model, g.repo, g.branch, g.tasks})

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,9 +55,14 @@ class Dictionary {
 // any time zone's offset, so every zone's days are whole groups.
 inline constexpr int64_t kBucketMs = 15 * 60 * 1000;
 
+struct QueryScratch;  // cube_query.cpp
+
 class UsageCube {
  public:
   UsageCube();
+  ~UsageCube();
+  UsageCube(UsageCube&&) noexcept;
+  UsageCube& operator=(UsageCube&&) noexcept;
 
   // Folds a record in (sign +1) or out (-1, with exactly the values it was
   // folded in with: a replaced record's old version).
@@ -123,6 +129,9 @@ class UsageCube {
   };
   std::vector<SessionGroups> by_session_;
   int64_t min_bucket_ = INT64_MAX, max_bucket_ = INT64_MIN;
+  // The working memory of the last query, for the next (queries run on one
+  // thread at a time, like add()).
+  mutable std::unique_ptr<QueryScratch> scratch_;
   int64_t records_ = 0;
 };
 
