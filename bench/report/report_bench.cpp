@@ -230,30 +230,31 @@ int query(const std::string& db, int rounds, int64_t ingest_rate, const std::str
   std::thread writer;
   if (ingest_rate > 0) {
     writer = std::thread([&] {
+      // Batches of what a tracker sends in about half a second at this rate.
+      const size_t per_batch = static_cast<size_t>(std::clamp<int64_t>(ingest_rate / 20, 50, 1000));
       Generator gen(99, kEnd - 3 * kDayMs, kEnd);
       const auto start = Clock::now();
-      int64_t n = 0;
+      int64_t n = 0, batch_no = 0;
       while (!stop) {
         std::vector<proto::DecodedBatch> batches;
+        std::vector<std::string> authors;
         for (int i = 0; i < 10; ++i) {
+          const int author = static_cast<int>(batch_no % kAuthors);
           std::vector<proto::WireRecord> recs;
-          while (recs.size() < 1000)
-            gen.session(static_cast<int>(n % kAuthors), recs);
+          while (recs.size() < per_batch)
+            gen.session(author, recs);
           n += static_cast<int64_t>(recs.size());
-          batches.push_back(batch_of(std::move(recs), "live-" + std::to_string(n)));
+          batches.push_back(batch_of(std::move(recs), "live-" + std::to_string(++batch_no)));
+          authors.push_back(author_name(author));
         }
         std::vector<collector::IngestRequest> requests;
-        std::vector<std::string> authors;
-        authors.reserve(batches.size());
-        for (size_t i = 0; i < batches.size(); ++i) {
-          authors.push_back(author_name(static_cast<int>((n / 1000 + i) % kAuthors)));
-          requests.push_back({authors.back(), &batches[i]});
-        }
+        for (size_t i = 0; i < batches.size(); ++i)
+          requests.push_back({authors[i], &batches[i]});
         for (auto& r : (*store)->ingest_many(requests))
           if (!r) std::fprintf(stderr, "ingest: %s\n", r.error().message.c_str());
-        ingested += static_cast<int64_t>(batches.size()) * 1000;
-        const auto due = start + std::chrono::microseconds(n * 1'000'000 / ingest_rate);
-        std::this_thread::sleep_until(due);
+        ingested += n - ingested.load();
+        std::this_thread::sleep_until(start +
+                                      std::chrono::microseconds(n * 1'000'000 / ingest_rate));
       }
     });
   }

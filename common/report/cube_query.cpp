@@ -5,6 +5,7 @@
 // docs/ATTRIBUTION.md has the rules with examples.
 #include <algorithm>
 #include <cstdio>
+#include <thread>
 #include <unordered_set>
 
 #include "common/report/usage_cube.hpp"
@@ -199,7 +200,11 @@ struct QueryScratch {
   std::vector<uint8_t> depth;
   std::vector<Row> rows;
   std::vector<Keyed> keyed, sort_buffer;
-  std::vector<uint32_t> session_marks, day_marks;
+  struct SweepPart {
+    std::vector<Node> nodes;
+    std::vector<uint32_t> session_marks, day_marks;
+  };
+  SweepPart parts[2];
 };
 
 class CubeQuery {
@@ -208,6 +213,7 @@ class CubeQuery {
   using Node = QueryScratch::Node;
   using Row = QueryScratch::Row;
   using Keyed = QueryScratch::Keyed;
+  using SweepPart = QueryScratch::SweepPart;
   CubeQuery(const UsageCube& cube, const ReportQuery& q, const EpicMap& epics, Strategy strategy,
             QueryScratch& scratch)
       : c_(cube),
@@ -221,8 +227,7 @@ class CubeQuery {
         rows_(scratch.rows),
         keyed_(scratch.keyed),
         sort_buffer_(scratch.sort_buffer),
-        session_marks_(scratch.session_marks),
-        day_marks_(scratch.day_marks) {
+        parts_(scratch.parts) {
     nodes_.clear();
     rows_.clear();
     keyed_.clear();
@@ -272,7 +277,8 @@ class CubeQuery {
     // wholly outside the range.
     const int64_t first = since_ == INT64_MIN ? INT64_MIN : since_ / kBucketMs - 1;
     const int64_t last = until_ == INT64_MAX ? INT64_MAX : until_ / kBucketMs + 1;
-    sorted_ = strategy_ == Strategy::kSort || (strategy_ == Strategy::kAuto && deep_or_wide());
+    sorted_ = strategy_ == Strategy::kSort || strategy_ == Strategy::kSortTwoThreads ||
+              (strategy_ == Strategy::kAuto && deep_or_wide());
     if (sorted_) sorted_ = plan_sort();
     for (const auto& session : c_.by_session_) {
       if (session.last_bucket < first || session.first_bucket > last) continue;
@@ -289,6 +295,7 @@ class CubeQuery {
  private:
   static constexpr int64_t kMaxFlatBuckets = 4'000'000;  // about 114 years
   static constexpr int64_t kMaxBitmapDays = 40'000;      // about 110 years
+  static constexpr size_t kParallelRows = 200'000;       // a second thread pays off
   static int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : (a - b + 1) / b; }
   struct BucketInfo {
     uint32_t date = kNone;  // id in date_names_; kNone: not computed yet
@@ -702,8 +709,9 @@ class CubeQuery {
     }
   }
 
-  void add_row(uint32_t node_id, size_t depth, const Row& r) {
-    Node& n = nodes_[node_id];
+  // A node's share of a row, at `depth` (1 = the first level); `marks`
+  // are the part's session and day markers.
+  void add_row(Node& n, uint32_t id, size_t depth, const Row& r, SweepPart& part) const {
     n.input += r.m[0];
     n.output += r.m[1];
     n.cache_create += r.m[2];
@@ -713,29 +721,30 @@ class CubeQuery {
       n.records += r.records;
       n.unpriced += r.unpriced;
     }
-    uint32_t& seen_session = session_marks_[depth * session_count_ + r.session];
-    if (seen_session != node_id) {
-      seen_session = node_id;
+    uint32_t& seen_session = part.session_marks[(depth - 1) * session_count_ + r.session];
+    if (seen_session != id) {
+      seen_session = id;
       ++n.sessions;
     }
-    uint32_t& seen_day = day_marks_[depth * day_count_ + r.day];
-    if (seen_day != node_id) {
-      seen_day = node_id;
+    uint32_t& seen_day = part.day_marks[(depth - 1) * day_count_ + r.day];
+    if (seen_day != id) {
+      seen_day = id;
       ++n.days;
     }
   }
 
-  void sweep() {
-    sort_keys();
-    session_count_ = c_.sessions_.size();
-    day_count_ = day_words_ * 64;
-    session_marks_.assign((levels_ + 1) * session_count_, kNone);
-    day_marks_.assign((levels_ + 1) * day_count_, kNone);
-    std::vector<uint32_t> path(levels_ + 1, 0);
+  // The nodes below the root for the sorted rows [begin, end), in pre-order,
+  // into `part` (ids local to it; kNone as parent: the root).
+  void sweep_range(size_t begin, size_t end, SweepPart& part) const {
+    part.nodes.clear();
+    part.session_marks.assign(levels_ * session_count_, kNone);
+    part.day_marks.assign(levels_ * day_count_, kNone);
+    std::vector<uint32_t> path(levels_ + 1, kNone);
     std::vector<uint32_t> keys(levels_, kNone);
     bool started = false;
     uint64_t previous = 0;
-    for (const Keyed& k : keyed_) {
+    for (size_t i = begin; i < end; ++i) {
+      const Keyed& k = keyed_[i];
       if (!started || k.key != previous) {
         size_t level = 0;
         if (started)
@@ -747,15 +756,83 @@ class CubeQuery {
           Node node;
           node.key = keys[level];
           node.parent = path[level];
-          path[level + 1] = static_cast<uint32_t>(nodes_.size());
-          nodes_.push_back(node);
+          path[level + 1] = static_cast<uint32_t>(part.nodes.size());
+          part.nodes.push_back(node);
         }
         started = true;
         previous = k.key;
       }
       const Row& r = rows_[k.row];
-      for (size_t depth = 0; depth <= levels_; ++depth)
-        add_row(path[depth], depth, r);
+      for (size_t depth = 1; depth <= levels_; ++depth)
+        add_row(part.nodes[path[depth]], path[depth], depth, r, part);
+    }
+  }
+
+  // The root from every row, in memory order: sums, and distinct records,
+  // sessions and days.
+  void root_pass() {
+    Node& root = nodes_[0];
+    std::vector<uint8_t> sessions(session_count_, 0), days(day_count_, 0);
+    for (const Row& r : rows_) {
+      root.input += r.m[0];
+      root.output += r.m[1];
+      root.cache_create += r.m[2];
+      root.cache_read += r.m[3];
+      root.cost += r.m[4];
+      if ((r.rep >> kinds_[0]) & 1) {
+        root.records += r.records;
+        root.unpriced += r.unpriced;
+      }
+      if (!sessions[r.session]) {
+        sessions[r.session] = 1;
+        ++root.sessions;
+      }
+      if (!days[r.day]) {
+        days[r.day] = 1;
+        ++root.days;
+      }
+    }
+  }
+
+  void sweep() {
+    sort_keys();
+    session_count_ = c_.sessions_.size();
+    day_count_ = day_words_ * 64;
+    // Two halves, split where the first level's key changes, swept on two
+    // threads when the report is big: their nodes are disjoint subtrees.
+    const size_t n = keyed_.size();
+    size_t split = n;
+    const size_t threshold = strategy_ == Strategy::kSortTwoThreads ? 2 : kParallelRows;
+    if (n >= threshold && levels_ > 0) {
+      const int shift = level_shift_[0];
+      auto first_key = [&](size_t i) { return keyed_[i].key >> shift; };
+      size_t lo = n / 2, hi = n / 2;
+      while (lo > 0 && first_key(lo - 1) == first_key(lo))
+        --lo;
+      while (hi < n && first_key(hi - 1) == first_key(hi))
+        ++hi;
+      split = (n / 2 - lo <= hi - n / 2) ? lo : hi;
+      if (split == 0) split = hi;
+    }
+    SweepPart& a = parts_[0];
+    SweepPart& b = parts_[1];
+    b.nodes.clear();
+    if (split < n) {
+      std::thread second([&] { sweep_range(split, n, b); });
+      root_pass();
+      sweep_range(0, split, a);
+      second.join();
+    } else {
+      root_pass();
+      sweep_range(0, n, a);
+    }
+    // Into one array: the root, then each part (ids shifted, parents too).
+    for (SweepPart* part : {&a, &b}) {
+      const auto offset = static_cast<uint32_t>(nodes_.size());
+      for (Node node : part->nodes) {
+        node.parent = node.parent == kNone ? 0 : node.parent + offset;
+        nodes_.push_back(node);
+      }
     }
   }
 
@@ -960,8 +1037,7 @@ class CubeQuery {
   std::vector<Keyed>& sort_buffer_;
   std::vector<uint32_t> row_share_;  // per kept share of the current group: its index
   size_t session_count_ = 0, day_count_ = 0;
-  std::vector<uint32_t>& session_marks_;
-  std::vector<uint32_t>& day_marks_;
+  QueryScratch::SweepPart* parts_;
   struct Memo {
     uint64_t key = ~uint64_t{0};
     uint32_t id = 0;

@@ -76,9 +76,10 @@ class UsageCube {
   // needs the raw records (build_report).
   static bool answers(const ReportQuery& q);
   // How the tree is aggregated: hashing each share into its nodes (few
-  // nodes), or sorting the shares by path and sweeping them (many nodes).
-  // kAuto picks; both give the same report.
-  enum class Strategy { kAuto, kHash, kSort };
+  // nodes), or sorting the shares by path and sweeping them (many nodes; a
+  // big report is swept on two threads, kSortTwoThreads even a small one).
+  // kAuto picks; all give the same report.
+  enum class Strategy { kAuto, kHash, kSort, kSortTwoThreads };
   Report query(const ReportQuery& q, const EpicMap& epics,
                Strategy strategy = Strategy::kAuto) const;
 
