@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Report speed end to end (issue 5): a collector serving a generated store of
+# RECORDS records (default 10 million: 200 authors, 50 repos, 5,000 files,
+# 2,000 tasks, a year), timed through GET /v1/report with curl while
+# TRACKERS trackers keep ingesting over HTTPS at RATE records/s in total.
+# Prints, per report, the wall time of ROUNDS requests (min / median / max)
+# and the reply size. The store is generated once into $BENCH_DIR and reused.
+# Usage: bench/report.sh [RECORDS=10000000] [RATE=1000] [ROUNDS=5] [TRACKERS=4]
+set -eu
+root="$(cd "$(dirname "$0")/.." && pwd)"
+records="${1:-10000000}"; rate="${2:-1000}"; rounds="${3:-5}"; trackers="${4:-4}"
+work="${BENCH_DIR:-/tmp/codepulse-report}"
+bin="${BENCH_BIN:-$root/build/bin}"
+mkdir -p "$work"
+db="$work/store-$records.db"
+if [ ! -f "$db" ]; then
+  "$bin/codepulse-bench-report" generate --db "$db.tmp" --records "$records"
+  mv "$db.tmp" "$db"
+fi
+rm -rf "$work/run"; mkdir -p "$work/run"
+cp "$db" "$work/run/collector.db"
+"$bin/codepulse-collector" cert create --dir "$work/run/pki" >/dev/null
+"$bin/codepulse-collector" token create --db "$work/run/collector.db" --author lead@acme.example \
+  --role viewer | tail -1 > "$work/run/viewer"
+for i in $(seq 0 $((trackers - 1))); do
+  "$bin/codepulse-collector" token create --db "$work/run/collector.db" \
+    --author "dev$i@acme.example" | tail -1 > "$work/run/token$i"
+done
+"$bin/codepulse-collector" serve --listen 127.0.0.1:0 --db "$work/run/collector.db" \
+  --tls-cert "$work/run/pki/server.pem" --tls-key "$work/run/pki/server-key.pem" \
+  2> "$work/run/collector.log" &
+pid=$!
+trap 'kill -TERM $pid 2>/dev/null || true' EXIT
+port=""
+for _ in $(seq 600); do
+  sleep 0.5
+  port=$(grep -o 'listening on https://127.0.0.1:[0-9]*' "$work/run/collector.log" | grep -o '[0-9]*$' || true)
+  [ -n "$port" ] && grep -q 'report cube ready' "$work/run/collector.log" && break
+done
+[ -n "$port" ] || { echo "collector did not start"; cat "$work/run/collector.log"; exit 1; }
+grep 'report cube ready' "$work/run/collector.log" | sed 's/.*info //'
+url="https://localhost:$port"
+# Ingest going on meanwhile: enough batches to outlast the reports.
+batch=$(( rate / trackers / 2 > 0 ? rate / trackers / 2 : 1 ))
+"$bin/codepulse-bench-ingest" --url "$url" --ca-file "$work/run/pki/ca.pem" \
+  --token-prefix "$work/run/token" --trackers "$trackers" --batches 100000 --records "$batch" \
+  --rate "$rate" > "$work/run/ingest.json" 2>&1 &
+ingest=$!
+sleep 2
+get() {
+  curl -s --cacert "$work/run/pki/ca.pem" -H "Authorization: Bearer $(cat "$work/run/viewer")" \
+    -o "$work/run/reply" -w '%{http_code} %{time_total} %{size_download}\n' "$url/v1/report?$1"
+}
+q90="since=2026-08-03&until=2026-10-31"
+echo
+echo "| report (GET /v1/report?...) | reply | wall ms (min / median / max) |"
+echo "|---|---:|---:|"
+for q in \
+  "group_by=model,repo,file,author,date&$q90&format=json" \
+  "group_by=task,repo,file,author,date&$q90&format=json" \
+  "group_by=model,repo,file,author,date&$q90&top=10&format=json" \
+  "group_by=epic,task,repo,file,author,date&$q90&top=5&format=json" \
+  "group_by=model,repo&format=json" \
+  "group_by=date,model&format=json" \
+  "group_by=author,repo&format=json" \
+  "group_by=epic,task&format=json"; do
+  times=()
+  for _ in $(seq "$rounds"); do
+    read -r code secs size < <(get "$q")
+    [ "$code" = 200 ] || { echo "HTTP $code for $q"; cat "$work/run/reply"; exit 1; }
+    times+=("$(awk -v s="$secs" 'BEGIN {printf "%.0f", s * 1000}')")
+  done
+  sorted=($(printf '%s\n' "${times[@]}" | sort -n))
+  echo "| \`$q\` | $(awk -v b="$size" 'BEGIN {printf "%.1f MiB", b / 1048576}') |" \
+       "${sorted[0]} / ${sorted[$(( rounds / 2 ))]} / ${sorted[$(( rounds - 1 ))]} |"
+done
+kill -KILL "$ingest" 2>/dev/null || true
+wait "$ingest" 2>/dev/null || true
+echo
+echo "collector: $(grep -E '^(VmHWM|VmRSS)' /proc/$pid/status | tr -s ' \t\n' ' ')"
+echo "ingested meanwhile: $(curl -s --cacert "$work/run/pki/ca.pem" "$url/metrics" |
+  grep -E '^codepulse_report_cube_records' | awk '{print $2}') records in the cube"
