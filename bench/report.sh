@@ -41,12 +41,15 @@ done
 grep 'report cube ready' "$work/run/collector.log" | sed 's/.*info //'
 url="https://localhost:$port"
 # Ingest going on meanwhile: enough batches to outlast the reports.
-batch=$(( rate / trackers / 2 > 0 ? rate / trackers / 2 : 1 ))
+# Each tracker sends a batch about every 2 s (a tracker's 1 s linger, and then
+# some); enough batches for 10 minutes (the load generator encodes them first).
+batch=$(( rate * 2 / trackers > 0 ? rate * 2 / trackers : 1 ))
+batches=$(( rate * 600 / trackers / batch + 1 ))
 "$bin/codepulse-bench-ingest" --url "$url" --ca-file "$work/run/pki/ca.pem" \
-  --token-prefix "$work/run/token" --trackers "$trackers" --batches 100000 --records "$batch" \
+  --token-prefix "$work/run/token" --trackers "$trackers" --batches "$batches" --records "$batch" \
   --rate "$rate" > "$work/run/ingest.json" 2>&1 &
 ingest=$!
-sleep 2
+sleep 5  # encoding, then the first batches
 get() {
   curl -s --cacert "$work/run/pki/ca.pem" -H "Authorization: Bearer $(cat "$work/run/viewer")" \
     -o "$work/run/reply" -w '%{http_code} %{time_total} %{size_download}\n' "$url/v1/report?$1"

@@ -200,6 +200,8 @@ struct QueryScratch {
   std::vector<uint8_t> depth;
   std::vector<Row> rows;
   std::vector<Keyed> keyed, sort_buffer;
+  std::vector<Row> second_rows;  // the second collecting thread's
+  std::vector<Keyed> second_keyed;
   struct SweepPart {
     std::vector<Node> nodes;
     std::vector<uint32_t> session_marks, day_marks;
@@ -227,6 +229,8 @@ class CubeQuery {
         rows_(scratch.rows),
         keyed_(scratch.keyed),
         sort_buffer_(scratch.sort_buffer),
+        second_rows_(scratch.second_rows),
+        second_keyed_(scratch.second_keyed),
         parts_(scratch.parts) {
     nodes_.clear();
     rows_.clear();
@@ -242,8 +246,6 @@ class CubeQuery {
         if (it != epics.end()) task_epic_[t] = epic_names_.intern(it->second);
       }
     }
-    resolved_.assign(want_files_ ? c_.turns_.size() : 0, kNone);
-    resolved_count_.assign(resolved_.size(), 0);
     since_ = q.since_ms.value_or(INT64_MIN);
     until_ = q.until_ms.value_or(INT64_MAX);
     // Quarter hours -> dates: a flat table over the buckets a report can meet.
@@ -280,10 +282,43 @@ class CubeQuery {
     sorted_ = strategy_ == Strategy::kSort || strategy_ == Strategy::kSortTwoThreads ||
               (strategy_ == Strategy::kAuto && deep_or_wide());
     if (sorted_) sorted_ = plan_sort();
-    for (const auto& session : c_.by_session_) {
+    lanes_[0].rows = &rows_;
+    lanes_[0].keyed = &keyed_;
+    lanes_[1].rows = &second_rows_;
+    lanes_[1].keyed = &second_keyed_;
+    std::vector<uint32_t> sessions;  // those that reach into the range
+    size_t groups = 0;
+    for (uint32_t i = 0; i < c_.by_session_.size(); ++i) {
+      const auto& session = c_.by_session_[i];
       if (session.last_bucket < first || session.first_bucket > last) continue;
-      for (uint32_t g : session.groups)
-        add_group(g);
+      sessions.push_back(i);
+      groups += session.groups.size();
+    }
+    // A big sorted report is collected on two threads, half the sessions
+    // each: every shared table is filled first, and a turn (one session's)
+    // is only ever met by one of them.
+    const size_t threshold = strategy_ == Strategy::kSortTwoThreads ? 2 : kParallelGroups;
+    if (sorted_ && groups >= threshold && !bucket_table_.empty() &&
+        bucket_table_.size() <= kMaxEagerBuckets) {
+      for (size_t i = 0; i < bucket_table_.size(); ++i)
+        bucket_info(first_bucket_ + static_cast<int64_t>(i));
+      size_t half = 0, count = 0;
+      while (half < sessions.size() && count * 2 < groups)
+        count += c_.by_session_[sessions[half++]].groups.size();
+      second_rows_.clear();
+      second_keyed_.clear();
+      std::thread other([&] { collect(lanes_[1], sessions, half, sessions.size()); });
+      collect(lanes_[0], sessions, 0, half);
+      other.join();
+      // One set of rows: the second lane's after the first's.
+      const auto offset = static_cast<uint32_t>(rows_.size());
+      rows_.insert(rows_.end(), second_rows_.begin(), second_rows_.end());
+      for (Keyed k : second_keyed_) {
+        k.row += offset;
+        keyed_.push_back(k);
+      }
+    } else {
+      collect(lanes_[0], sessions, 0, sessions.size());
     }
     if (sorted_) sweep();
     link_children();
@@ -296,6 +331,9 @@ class CubeQuery {
   static constexpr int64_t kMaxFlatBuckets = 4'000'000;  // about 114 years
   static constexpr int64_t kMaxBitmapDays = 40'000;      // about 110 years
   static constexpr size_t kParallelRows = 200'000;       // a second thread pays off
+  static constexpr size_t kParallelGroups = 100'000;
+  static constexpr size_t kMaxEagerBuckets = 500'000;  // about 14 years
+
   static int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : (a - b + 1) / b; }
   struct BucketInfo {
     uint32_t date = kNone;  // id in date_names_; kNone: not computed yet
@@ -305,6 +343,28 @@ class CubeQuery {
     uint32_t task = 0, file = 0;
     int64_t m[5] = {0, 0, 0, 0, 0};
   };
+  // What one collecting thread works with.
+  struct Lane {
+    // turn -> its files in file_ids (a turn may span sessions, so each
+    // lane resolves the turns it meets itself)
+    std::vector<uint32_t> resolved, resolved_count;
+    std::vector<uint32_t> file_ids;
+    std::vector<int64_t> file_weights;
+    std::vector<Share> shares;
+    std::vector<int64_t> by_task, by_file;
+    std::vector<std::pair<Wide, size_t>> scratch;
+    std::vector<uint32_t> row_share;  // per kept share of the current group: its index
+    std::vector<Row>* rows = nullptr;
+    std::vector<Keyed>* keyed = nullptr;
+  };
+
+  void collect(Lane& lane, const std::vector<uint32_t>& sessions, size_t begin, size_t end) {
+    lane.resolved.assign(want_files_ ? c_.turns_.size() : 0, kNone);
+    lane.resolved_count.assign(lane.resolved.size(), 0);
+    for (size_t i = begin; i < end; ++i)
+      for (uint32_t g : c_.by_session_[sessions[i]].groups)
+        add_group(lane, g);
+  }
 
   // Filter values as ids: a dimension's values are alternatives. A value no
   // record has matches nothing.
@@ -381,91 +441,92 @@ class CubeQuery {
   // The turn's files and weights, sorted by path: what it changed, weighted
   // by lines changed (evenly when a change's line counts are unknown); else
   // what it read, evenly; else "(no file)".
-  void turn_files(uint32_t turn) {
-    if (resolved_[turn] != kNone) return;
-    resolved_[turn] = static_cast<uint32_t>(file_ids_.size());
+  void turn_files(Lane& L, uint32_t turn) {
+    if (L.resolved[turn] != kNone) return;
+    L.resolved[turn] = static_cast<uint32_t>(L.file_ids.size());
     const auto& files = c_.turns_[turn].files;
-    const size_t begin = file_ids_.size();
+    const size_t begin = L.file_ids.size();
     bool unknown = false;
     for (const auto& f : files)
       if (f.changes > 0) {
-        file_ids_.push_back(f.file);
-        file_weights_.push_back(std::clamp<int64_t>(f.lines, 0, kMaxWeight));
+        L.file_ids.push_back(f.file);
+        L.file_weights.push_back(std::clamp<int64_t>(f.lines, 0, kMaxWeight));
         unknown = unknown || f.unknown > 0;
       }
-    if (file_ids_.size() == begin) {
+    if (L.file_ids.size() == begin) {
       for (const auto& f : files)
         if (f.reads > 0) {
-          file_ids_.push_back(f.file);
-          file_weights_.push_back(0);
+          L.file_ids.push_back(f.file);
+          L.file_weights.push_back(0);
         }
     }
-    if (file_ids_.size() == begin) {
-      file_ids_.push_back(c_.no_file_);
-      file_weights_.push_back(0);
+    if (L.file_ids.size() == begin) {
+      L.file_ids.push_back(c_.no_file_);
+      L.file_weights.push_back(0);
     }
-    const size_t n = file_ids_.size() - begin;
+    const size_t n = L.file_ids.size() - begin;
     if (unknown)
-      std::fill(file_weights_.begin() + static_cast<std::ptrdiff_t>(begin), file_weights_.end(), 0);
+      std::fill(L.file_weights.begin() + static_cast<std::ptrdiff_t>(begin), L.file_weights.end(),
+                0);
     if (n > 1) {
       std::vector<std::pair<uint32_t, int64_t>> sorted;
-      for (size_t i = begin; i < file_ids_.size(); ++i)
-        sorted.emplace_back(file_ids_[i], file_weights_[i]);
+      for (size_t i = begin; i < L.file_ids.size(); ++i)
+        sorted.emplace_back(L.file_ids[i], L.file_weights[i]);
       std::sort(sorted.begin(), sorted.end(), [this](const auto& a, const auto& b) {
         return c_.files_.name(a.first) < c_.files_.name(b.first);
       });
       for (size_t i = 0; i < n; ++i) {
-        file_ids_[begin + i] = sorted[i].first;
-        file_weights_[begin + i] = sorted[i].second;
+        L.file_ids[begin + i] = sorted[i].first;
+        L.file_weights[begin + i] = sorted[i].second;
       }
     }
-    resolved_count_[turn] = static_cast<uint32_t>(n);
+    L.resolved_count[turn] = static_cast<uint32_t>(n);
   }
 
   // Shares: tasks evenly first (so a task's total is the same whether or not
   // the report asks for files), then each task's share over the files by
   // weight. Share i = task * files + file.
-  void split(const UsageCube::Group& g) {
+  void split(Lane& L, const UsageCube::Group& g) {
     const std::vector<uint32_t>* tasks = want_tasks_ ? &c_.task_set_tasks_[g.tasks] : nullptr;
     const size_t task_count = tasks ? tasks->size() : 1;
     const uint32_t* fids = nullptr;
     const int64_t* weights = nullptr;
     size_t file_count = 1;
     if (want_files_) {
-      turn_files(g.turn);
-      fids = &file_ids_[resolved_[g.turn]];
-      weights = &file_weights_[resolved_[g.turn]];
-      file_count = resolved_count_[g.turn];
+      turn_files(L, g.turn);
+      fids = &L.file_ids[L.resolved[g.turn]];
+      weights = &L.file_weights[L.resolved[g.turn]];
+      file_count = L.resolved_count[g.turn];
     }
     const int64_t totals[5] = {g.input, g.output, g.cache_create, g.cache_read, g.cost_nanos};
-    shares_.resize(task_count * file_count);
+    L.shares.resize(task_count * file_count);
     if (task_count * file_count == 1) {
-      Share& s = shares_[0];
+      Share& s = L.shares[0];
       std::copy(std::begin(totals), std::end(totals), std::begin(s.m));
       s.task = tasks ? (*tasks)[0] : 0;
       s.file = fids ? fids[0] : 0;
       return;
     }
-    by_task_.resize(task_count);
-    by_file_.resize(file_count);
+    L.by_task.resize(task_count);
+    L.by_file.resize(file_count);
     for (int m = 0; m < 5; ++m) {
       if (task_count == 1)
-        by_task_[0] = totals[m];
+        L.by_task[0] = totals[m];
       else
-        apportion(totals[m], nullptr, task_count, by_task_.data(), scratch_);
+        apportion(totals[m], nullptr, task_count, L.by_task.data(), L.scratch);
       for (size_t t = 0; t < task_count; ++t) {
         if (file_count == 1)
-          by_file_[0] = by_task_[t];
+          L.by_file[0] = L.by_task[t];
         else
-          apportion(by_task_[t], weights, file_count, by_file_.data(), scratch_);
+          apportion(L.by_task[t], weights, file_count, L.by_file.data(), L.scratch);
         for (size_t f = 0; f < file_count; ++f)
-          shares_[t * file_count + f].m[m] = by_file_[f];
+          L.shares[t * file_count + f].m[m] = L.by_file[f];
       }
     }
     for (size_t t = 0; t < task_count; ++t)
       for (size_t f = 0; f < file_count; ++f) {
-        shares_[t * file_count + f].task = tasks ? (*tasks)[t] : 0;
-        shares_[t * file_count + f].file = fids ? fids[f] : 0;
+        L.shares[t * file_count + f].task = tasks ? (*tasks)[t] : 0;
+        L.shares[t * file_count + f].file = fids ? fids[f] : 0;
       }
   }
 
@@ -538,7 +599,7 @@ class CubeQuery {
     return 0;
   }
 
-  void add_group(uint32_t gid) {
+  void add_group(Lane& L, uint32_t gid) {
     const UsageCube::Group& g = c_.groups_[gid];
     if (g.records == 0) return;  // emptied by replacements
     const int64_t start = g.bucket * kBucketMs;
@@ -549,12 +610,12 @@ class CubeQuery {
          !allows(Dimension::kAuthor, g.author) || !allows(Dimension::kSession, g.session) ||
          !allows(Dimension::kBranch, g.branch) || !allows(Dimension::kDate, info.date)))
       return;
-    split(g);
+    split(L, g);
     if (sorted_) {
-      emit_rows(g, info);
+      emit_rows(L, g, info);
       return;
     }
-    for (const Share& s : shares_) {
+    for (const Share& s : L.shares) {
       if (share_filters_ && !share_allowed(s)) continue;
       add_to(0, s, gid, g, info.day);
       uint32_t parent = 0;
@@ -649,10 +710,10 @@ class CubeQuery {
     return true;
   }
 
-  void emit_rows(const UsageCube::Group& g, const BucketInfo& info) {
-    const size_t first = rows_.size();
-    for (size_t i = 0; i < shares_.size(); ++i) {
-      const Share& s = shares_[i];
+  void emit_rows(Lane& L, const UsageCube::Group& g, const BucketInfo& info) {
+    const size_t first = (*L.rows).size();
+    for (size_t i = 0; i < L.shares.size(); ++i) {
+      const Share& s = L.shares[i];
       if (share_filters_ && !share_allowed(s)) continue;
       Row r;
       std::copy(std::begin(s.m), std::end(s.m), std::begin(r.m));
@@ -665,8 +726,8 @@ class CubeQuery {
       // group agrees with it on the dimensions k fixes.
       for (unsigned k = 0; k < 8; ++k) {
         bool first_of_kind = true;
-        for (size_t j = first; j < rows_.size() && first_of_kind; ++j) {
-          const Share& o = shares_[row_share_[j - first]];
+        for (size_t j = first; j < (*L.rows).size() && first_of_kind; ++j) {
+          const Share& o = L.shares[L.row_share[j - first]];
           const bool same =
               (!(k & 1) || o.task == s.task) &&
               (!(k & 2) || task_epic_.empty() || task_epic_[o.task] == task_epic_[s.task]) &&
@@ -679,10 +740,11 @@ class CubeQuery {
       for (size_t level = 0; level < levels_; ++level)
         key |= static_cast<uint64_t>(level_key(level_dims_[level], g, s, info.date))
                << level_shift_[level];
-      keyed_.push_back({key, static_cast<uint32_t>(rows_.size())});
-      rows_.push_back(r);
-      if (row_share_.size() < rows_.size() - first) row_share_.resize(rows_.size() - first);
-      row_share_[rows_.size() - first - 1] = static_cast<uint32_t>(i);
+      (*L.keyed).push_back({key, static_cast<uint32_t>((*L.rows).size())});
+      (*L.rows).push_back(r);
+      if (L.row_share.size() < (*L.rows).size() - first)
+        L.row_share.resize((*L.rows).size() - first);
+      L.row_share[(*L.rows).size() - first - 1] = static_cast<uint32_t>(i);
     }
   }
 
@@ -1016,12 +1078,7 @@ class CubeQuery {
   int64_t first_bucket_ = 0;
   std::vector<BucketInfo> bucket_table_;
   std::unordered_map<int64_t, uint32_t> day_dates_;  // local day -> date id
-  std::vector<uint32_t> resolved_, resolved_count_;  // turn -> its files in file_ids_
-  std::vector<uint32_t> file_ids_;
-  std::vector<int64_t> file_weights_;
-  std::vector<Share> shares_;
-  std::vector<int64_t> by_task_, by_file_;
-  std::vector<std::pair<Wide, size_t>> scratch_;
+  Lane lanes_[2];
   std::vector<Node>& nodes_;
   std::vector<uint32_t>& first_;  // children lists
   std::vector<uint32_t>& next_;
@@ -1035,7 +1092,8 @@ class CubeQuery {
   std::vector<Row>& rows_;
   std::vector<Keyed>& keyed_;
   std::vector<Keyed>& sort_buffer_;
-  std::vector<uint32_t> row_share_;  // per kept share of the current group: its index
+  std::vector<Row>& second_rows_;
+  std::vector<Keyed>& second_keyed_;
   size_t session_count_ = 0, day_count_ = 0;
   QueryScratch::SweepPart* parts_;
   struct Memo {
