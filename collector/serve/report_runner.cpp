@@ -106,12 +106,19 @@ void ReportRunner::apply_changes(report::UsageCube& cube) {
     if (c.before) cube.add(*c.before, -1);
     cube.add(c.after);
   }
+  // The memory walk visits every turn: at most once a second, and outside
+  // the lock the store's listener takes at every commit.
+  const auto now = std::chrono::steady_clock::now();
+  std::optional<int64_t> bytes;
+  if (now - memory_measured_ >= std::chrono::seconds(1)) {
+    memory_measured_ = now;
+    bytes = static_cast<int64_t>(cube.memory_bytes());
+  }
   std::lock_guard lock(mu_);
   stats_.records = cube.record_count();
   stats_.groups = static_cast<int64_t>(cube.group_count());
   stats_.turns = static_cast<int64_t>(cube.turn_count());
-  if (!changes.empty() || stats_.memory_bytes == 0)
-    stats_.memory_bytes = static_cast<int64_t>(cube.memory_bytes());
+  if (bytes) stats_.memory_bytes = *bytes;
 }
 
 Result<std::string> ReportRunner::answer(const report::ReportRequest& request,

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -68,6 +69,7 @@ class ReportRunner {
   bool stopping_ = false;
   std::atomic<bool> stop_scan_{false};
   CubeStats stats_;
+  std::chrono::steady_clock::time_point memory_measured_{};  // report thread only
   sqlite3* running_db_ = nullptr;  // the report thread's connection while it runs one
   std::optional<sql::Database> db_;
   std::thread worker_;

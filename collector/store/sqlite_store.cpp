@@ -219,6 +219,7 @@ class SqliteStore final : public Store {
   std::vector<int64_t> candidates_;
   // The follower of usage changes, and the changes of the current batch and group.
   UsageListener listener_;
+  std::atomic<bool> scanning_{false};  // follow_usage's snapshot scan is running
   std::vector<UsageChange> batch_changes_, group_changes_;
   sql::Statement insert_token_, select_token_, select_tokens_, revoke_token_;
   sql::Statement select_batch_, select_rejections_, insert_batch_, insert_rejection_;
@@ -360,7 +361,9 @@ std::vector<Result<IngestResult>> SqliteStore::ingest_many(
   group_added_.clear();
   group_changes_.clear();
   batch_changes_.clear();
-  checkpointer_->restart_if_due(db_);
+  // A RESTART checkpoint waits for every reader to reach the newest snapshot:
+  // not while the report cube's start-up scan holds an old one.
+  if (!scanning_.load()) checkpointer_->restart_if_due(db_);
   return out;
 }
 
@@ -573,7 +576,9 @@ Status SqliteStore::follow_usage(const UsageScan& scan, UsageListener listener) 
     if (!first) return first.error();
     listener_ = std::move(listener);
   }
+  scanning_ = true;
   auto s = report::scan_usage(*conn, INT64_MIN, INT64_MAX, /*with_tools=*/true, scan);
+  scanning_ = false;
   (void)conn->exec("COMMIT");
   if (!s) unfollow_usage();
   return s;

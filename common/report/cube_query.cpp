@@ -295,8 +295,8 @@ class CubeQuery {
       groups += session.groups.size();
     }
     // A big sorted report is collected on two threads, half the sessions
-    // each: every shared table is filled first, and a turn (one session's)
-    // is only ever met by one of them.
+    // each: every shared table is filled first, and each thread resolves
+    // the files of the turns it meets in its own lane.
     const size_t threshold = strategy_ == Strategy::kSortTwoThreads ? 2 : kParallelGroups;
     if (sorted_ && groups >= threshold && !bucket_table_.empty() &&
         bucket_table_.size() <= kMaxEagerBuckets) {
@@ -307,7 +307,7 @@ class CubeQuery {
         count += c_.by_session_[sessions[half++]].groups.size();
       second_rows_.clear();
       second_keyed_.clear();
-      std::thread other([&] { collect(lanes_[1], sessions, half, sessions.size()); });
+      std::jthread other([&] { collect(lanes_[1], sessions, half, sessions.size()); });
       collect(lanes_[0], sessions, 0, half);
       other.join();
       // One set of rows: the second lane's after the first's.
@@ -601,7 +601,7 @@ class CubeQuery {
 
   void add_group(Lane& L, uint32_t gid) {
     const UsageCube::Group& g = c_.groups_[gid];
-    if (g.records == 0) return;  // emptied by replacements
+    if (g.records <= 0) return;  // emptied by replacements
     const int64_t start = g.bucket * kBucketMs;
     if (start < since_ || start >= until_) return;
     const BucketInfo info = bucket_info(g.bucket);
@@ -880,7 +880,7 @@ class CubeQuery {
     SweepPart& b = parts_[1];
     b.nodes.clear();
     if (split < n) {
-      std::thread second([&] { sweep_range(split, n, b); });
+      std::jthread second([&] { sweep_range(split, n, b); });
       root_pass();
       sweep_range(0, split, a);
       second.join();

@@ -105,7 +105,7 @@ class UsageCube {
     std::vector<TurnFile> files;
   };
 
-  uint32_t turn_of(uint32_t author, const UsageFact& f);
+  uint32_t turn_of(const UsageFact& f);
   uint32_t author_of(const UsageFact& f);
   void fold_tools(uint32_t turn, const std::vector<ToolUse>& tools, int sign);
   uint32_t group_of(const Group& key);
@@ -116,7 +116,7 @@ class UsageCube {
   Dictionary authors_, sessions_, models_, repos_, branches_, task_sets_, tasks_, files_;
   std::vector<std::vector<uint32_t>> task_set_tasks_;  // task set id -> task ids
   uint32_t no_file_ = 0;
-  std::unordered_map<uint64_t, uint32_t> turn_ids_;  // hash of (author, turn) -> turn
+  std::unordered_map<uint64_t, uint32_t> turn_ids_;  // 64-bit hash of (author, turn) -> turn
   std::vector<Turn> turns_;
   std::vector<Group> groups_;
   std::vector<uint32_t> index_;  // open addressing over groups_; kEmpty when free

@@ -514,3 +514,39 @@ TEST_CASE("hashing and sorting aggregate to the same report", "[report][property
     }
   }
 }
+
+TEST_CASE("records without a turn id stay their own turns, across authors", "[report]") {
+  // Each is a turn of its own, keyed by author and record id: no pair of
+  // (author, record id) may share another's files.
+  report::UsageCube cube;
+  auto fact = [](const std::string& author, int64_t id, const std::string& file) {
+    report::UsageFact f;
+    f.record_id = id;
+    f.author = author;
+    f.session = author + "-s";
+    f.model = "claude-opus-4-6";
+    f.ts_ms = kT0 + id * 60'000;
+    f.input = 10;
+    f.cost_nanos = 10;
+    ToolUse t;
+    t.tool_use_id = "toolu_" + author + std::to_string(id);
+    t.name = "Edit";
+    t.path = file;
+    t.action = FileAction::kChange;
+    t.result_seen = true;
+    t.lines_added = 1;
+    f.tools.push_back(t);
+    return f;
+  };
+  cube.add(fact("a@acme.example", 1, "a.cpp"));
+  for (int64_t id = 1; id <= 5000; ++id)
+    cube.add(fact("b@acme.example", id, "b.cpp"));
+  CHECK(cube.turn_count() == 5001);
+  auto request = report::parse_report_params({{"group_by", "author,file"}});
+  REQUIRE(request);
+  const auto r = cube.query(request->query, {});
+  const auto& a = r.root.children.at("a@acme.example");
+  REQUIRE(a.children.size() == 1);
+  CHECK(a.children.at("a.cpp").metrics.input == 10);
+  CHECK(r.root.children.at("b@acme.example").children.size() == 1);
+}
