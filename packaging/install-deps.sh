@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libssl-dev libsimdjson-dev libsqlite3-dev libzstd-dev catch2
   libtomlplusplus-dev
   sqlite3 tzdata time
+  clang libclang-rt-14-dev
 )
 
 missing=()

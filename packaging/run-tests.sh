@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine and runs every test: installs packages,
 # installs the peer tools compared against (ccusage, when npm is available),
-# builds with warnings as errors, runs the suite, then builds and runs it once
-# more under AddressSanitizer + UndefinedBehaviorSanitizer.
+# builds and runs the suite under AddressSanitizer + UndefinedBehaviorSanitizer,
+# runs every fuzzing harness for a minute (docs/FUZZING.md), then builds with
+# warnings as errors and runs the suite once more (its summary comes last).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -17,6 +18,9 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCODEPULSE_SANITIZE=
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 600
+
+echo "== fuzzing (libFuzzer, clang, ASan + UBSan; 60 s per harness) =="
+tests/fuzz/run.sh "${FUZZ_SECONDS:-60}"
 
 echo "== release build =="
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCODEPULSE_WERROR=ON >/dev/null

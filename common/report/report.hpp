@@ -64,13 +64,13 @@ class ReportChildren {
  public:
   using iterator = std::vector<ReportNode>::iterator;
   using const_iterator = std::vector<ReportNode>::const_iterator;
-  iterator begin() { return nodes_.begin(); }
-  iterator end() { return nodes_.end(); }
-  const_iterator begin() const { return nodes_.begin(); }
-  const_iterator end() const { return nodes_.end(); }
-  size_t size() const { return nodes_.size(); }
-  bool empty() const { return nodes_.empty(); }
-  void reserve(size_t n) { nodes_.reserve(n); }
+  iterator begin();
+  iterator end();
+  const_iterator begin() const;
+  const_iterator end() const;
+  size_t size() const;
+  bool empty() const;
+  void reserve(size_t n);
   ReportNode& add(ReportNode node);
   const ReportNode& at(std::string_view key) const;  // throws std::out_of_range
   ReportNode& at(std::string_view key);
@@ -87,6 +87,29 @@ struct ReportNode {
   bool others = false;  // the "(others)" node of a --top cut
 };
 
+// Defined here, where ReportNode is complete (clang instantiates the vector's
+// members at their first use).
+inline ReportChildren::iterator ReportChildren::begin() {
+  return nodes_.begin();
+}
+inline ReportChildren::iterator ReportChildren::end() {
+  return nodes_.end();
+}
+inline ReportChildren::const_iterator ReportChildren::begin() const {
+  return nodes_.begin();
+}
+inline ReportChildren::const_iterator ReportChildren::end() const {
+  return nodes_.end();
+}
+inline size_t ReportChildren::size() const {
+  return nodes_.size();
+}
+inline bool ReportChildren::empty() const {
+  return nodes_.empty();
+}
+inline void ReportChildren::reserve(size_t n) {
+  nodes_.reserve(n);
+}
 inline ReportNode& ReportChildren::add(ReportNode node) {
   nodes_.push_back(std::move(node));
   return nodes_.back();

@@ -99,8 +99,9 @@ Result<ReportRequest> parse_report_params(const Params& params) {
         q.group_by.push_back(*d);
       }
     } else if (name == "metric") {
+      const std::string& wanted = value;  // clang 14 cannot capture a structured binding
       const auto it = std::find_if(std::begin(kMetrics), std::end(kMetrics),
-                                   [&](const MetricName& m) { return value == m.name; });
+                                   [&wanted](const MetricName& m) { return wanted == m.name; });
       if (it == std::end(kMetrics))
         return make_error("metric: unknown metric " + shown(value) + " (use " + metric_list() +
                           ")");

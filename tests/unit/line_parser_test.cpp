@@ -152,6 +152,25 @@ TEST_CASE("torn and broken JSON lines are malformed", "[parse]") {
   CHECK(h.parse("").kind == LineKind::kIgnored);
 }
 
+TEST_CASE("a broken token where a nullable count goes is an invalid line, not a crash",
+          "[parse][fuzz]") {
+  // Found by fuzz_log_line (docs/FUZZING.md): is_null() on a broken token
+  // threw out of the parser and ended the program.
+  Harness h;
+  for (const char* field : {"cache_read_input_tokens", "cache_creation_input_tokens"}) {
+    INFO(field);
+    std::string line = assistant_line(AssistantSpec{});
+    const std::string key = std::string("\"") + field + "\":";
+    const size_t at = line.find(key);
+    REQUIRE(at != std::string::npos);
+    const size_t value = at + key.size();
+    line.replace(value, line.find_first_of(",}", value) - value, "name0");
+    const ParsedLine& parsed = h.parse(line);
+    CHECK((parsed.kind == LineKind::kInvalid || parsed.kind == LineKind::kMalformed));
+    CHECK_FALSE(parsed.error.empty());
+  }
+}
+
 TEST_CASE("invalid UTF-8 inside text does not lose the request", "[parse]") {
   Harness h;
   AssistantSpec s;

@@ -43,6 +43,14 @@ bool read_count(od::value v, int64_t& out) {
   return true;
 }
 
+// null reads as absent; anything else must be a count. (is_null() is asked
+// with get(): on a broken token it is an error, not an exception.)
+bool read_nullable_count(od::value v, int64_t& out) {
+  bool null = false;
+  if (v.is_null().get(null)) return false;
+  return null || read_count(v, out);
+}
+
 bool read_string(od::value v, std::string& out) {
   std::string_view s;
   if (v.get_string().get(s)) return false;
@@ -76,9 +84,9 @@ void parse_usage(od::object usage, UsageFields& u) {
       u.valid &= read_count(v, u.output);
       u.have_output = true;
     } else if (key == "cache_creation_input_tokens") {
-      if (!v.is_null()) u.valid &= read_count(v, u.cache_creation_total);
+      u.valid &= read_nullable_count(v, u.cache_creation_total);
     } else if (key == "cache_read_input_tokens") {
-      if (!v.is_null()) u.valid &= read_count(v, u.cache_read);
+      u.valid &= read_nullable_count(v, u.cache_read);
     } else if (key == "cache_creation") {
       od::object cc;
       if (v.get_object().get(cc)) continue;  // null or not an object: no breakdown

@@ -1,0 +1,75 @@
+// libFuzzer harness: GET /v1/report's query string. Percent-decoding, the
+// report parameter parser (dimensions, metrics, dates, time zones, filters),
+// then the report itself on a small cube, rendered in the asked format.
+// Every level must add up to its parent, whatever was asked.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "collector/serve/query_string.hpp"
+#include "common/report/report.hpp"
+#include "common/report/usage_cube.hpp"
+
+using namespace codepulse;
+
+namespace {
+
+const report::UsageCube& cube() {
+  static const report::UsageCube c = [] {
+    report::UsageCube made;
+    const char* models[] = {"claude-opus-4-6", "claude-sonnet-4-5", "claude-haiku-4-5"};
+    for (int i = 0; i < 300; ++i) {
+      report::UsageFact f;
+      f.record_id = i + 1;
+      f.author = i % 3 ? "dev@example.org" : "lead@example.org";
+      f.session = "s" + std::to_string(i % 7);
+      f.model = models[i % 3];
+      f.repo = "github.com/acme/r" + std::to_string(i % 4);
+      f.branch = i % 5 ? "feature/PROJ-" + std::to_string(i % 6) + "-x" : "main";
+      f.task_keys = i % 5 ? "PROJ-" + std::to_string(i % 6) : "";
+      f.turn_id = "t" + std::to_string(i / 4);
+      f.ts_ms = 1'767'225'600'000 + int64_t{i} * 3'600'000 * 7;
+      f.input = i * 13;
+      f.output = i * 7 + 1;
+      f.cache_create = i * 101;
+      f.cache_read = i * 1001;
+      if (i % 11) f.cost_nanos = int64_t{i} * 123'457;
+      ToolUse t;
+      t.tool_use_id = "toolu_" + std::to_string(i);
+      t.name = "Edit";
+      t.path = "src/f" + std::to_string(i % 9) + ".cpp";
+      t.action = i % 4 ? FileAction::kChange : FileAction::kRead;
+      t.result_seen = i % 3 != 0;
+      t.lines_added = i % 17;
+      f.tools.push_back(t);
+      made.add(f);
+    }
+    return made;
+  }();
+  return c;
+}
+
+void check(const report::ReportNode& n) {
+  if (n.children.empty()) return;
+  int64_t input = 0, cost = 0;
+  for (const auto& c : n.children) {
+    input += c.metrics.input;
+    cost += c.metrics.cost_nanos;
+    check(c);
+  }
+  if (input != n.metrics.input || cost != n.metrics.cost_nanos) __builtin_trap();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view query(reinterpret_cast<const char*>(data), size);
+  auto params = collector::parse_query_string(query);
+  if (!params) return 0;
+  auto request = report::parse_report_params(*params);
+  if (!request) return 0;
+  const report::Report r = cube().query(request->query, {{"PROJ-1", "PROJ-100"}});
+  check(r.root);
+  (void)report::render(r, request->format);
+  return 0;
+}
