@@ -311,7 +311,7 @@ int query(const std::string& db, int rounds, int64_t ingest_rate, const std::str
     for (int k = 0; k < rounds; ++k) {
       apply();  // what the collector does before each report
       auto t = Clock::now();
-      const report::Report r = cube.query(request->query, *epics);
+      const report::Report r = cube.query(request->query, *epics).value();
       engine.push_back(ms_since(t));
       t = Clock::now();
       const std::string json = report::render_json(r);

@@ -125,7 +125,7 @@ class HttpsServer::Impl {
         limiter_(options.limits.rate_per_s, options.limits.burst),
         queue_(store),
         endpoint_(store, limiter_, metrics_, options.limits),
-        reports_(store, options.db_path, log) {}
+        reports_(store, options.db_path, log, options.report_max_nodes) {}
 
   Status open() {
     tls_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
@@ -524,7 +524,11 @@ class HttpsServer::Impl {
       co_return;
     }
     if (!*job->rendered) {
-      reply = {500, error_json(500, "the report failed: " + job->rendered->error().message)};
+      const std::string& why = job->rendered->error().message;
+      if (why.rfind(report::kTooManyNodes, 0) == 0)
+        reply = {422, error_json(422, why)};
+      else
+        reply = {500, error_json(500, "the report failed: " + why)};
       co_return;
     }
     reply.body = std::move(**job->rendered);

@@ -27,6 +27,7 @@ struct ServerOptions {
   int64_t idle_timeout_ms = 75'000;       // keep-alive wait for the next request
   int64_t shutdown_grace_ms = 30'000;     // in-flight requests get this long
   size_t max_connections = 1024;
+  size_t report_max_nodes = 2'000'000;  // GET /v1/report: larger trees get a 422
   IngestLimits limits;
 };
 

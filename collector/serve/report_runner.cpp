@@ -17,10 +17,11 @@ int64_t elapsed_ms(std::chrono::steady_clock::time_point since) {
 }  // namespace
 
 ReportRunner::ReportRunner(Store& store, std::string db_path, tracker::Logger& log,
-                           size_t max_queued)
+                           size_t max_nodes, size_t max_queued)
     : store_(store),
       db_path_(std::move(db_path)),
       log_(log),
+      max_nodes_(max_nodes),
       max_queued_(max_queued),
       worker_([this] { run(); }) {}
 
@@ -144,7 +145,9 @@ Result<std::string> ReportRunner::answer(const report::ReportRequest& request,
   if (cube && report::UsageCube::answers(request.query)) {
     auto epics = report::load_epics(*db_);
     if (!epics) return epics.error();
-    return report::render(cube->query(request.query, *epics), request.format);
+    auto r = cube->query(request.query, *epics);
+    if (!r) return r.error();
+    return report::render(*r, request.format);
   }
   auto r = report::build_report(*db_, request.query);
   if (!r) return r.error();
@@ -173,6 +176,7 @@ void ReportRunner::run() {
       changes_.clear();
     }
     if (!job) continue;
+    job->request.query.max_nodes = max_nodes_;
     job->rendered = answer(job->request, live ? &cube : nullptr);
     auto done = std::move(job->done);
     job->done = nullptr;

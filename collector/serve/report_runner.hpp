@@ -42,7 +42,9 @@ struct CubeStats {
 
 class ReportRunner {
  public:
-  ReportRunner(Store& store, std::string db_path, tracker::Logger& log, size_t max_queued = 8);
+  // `max_nodes`: reports that would return more nodes fail (0: no limit).
+  ReportRunner(Store& store, std::string db_path, tracker::Logger& log, size_t max_nodes,
+               size_t max_queued = 8);
   ~ReportRunner();
   ReportRunner(const ReportRunner&) = delete;
   ReportRunner& operator=(const ReportRunner&) = delete;
@@ -61,6 +63,7 @@ class ReportRunner {
   Store& store_;
   const std::string db_path_;
   tracker::Logger& log_;
+  const size_t max_nodes_;
   const size_t max_queued_;
   mutable std::mutex mu_;
   std::condition_variable wake_;

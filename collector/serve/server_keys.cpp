@@ -83,6 +83,12 @@ const tracker::ConfigKeys& server_config_keys() {
        .help = "open connections at most; more are closed at once",
        .min = 1,
        .max = 1'000'000},
+      {.name = "report_max_nodes",
+       .type = T::kInt,
+       .default_value = "2000000",
+       .help = "GET /v1/report: a report returning more nodes gets a 422 (use top or filters)",
+       .min = 1,
+       .max = 1'000'000'000},
       {.name = "log_level",
        .type = T::kEnum,
        .default_value = "info",
@@ -113,6 +119,7 @@ Result<ServerOptions> server_options(const tracker::Config& c) {
   o.idle_timeout_ms = c.num("idle_timeout");
   o.shutdown_grace_ms = c.num("shutdown_grace");
   o.max_connections = static_cast<size_t>(c.num("max_connections"));
+  o.report_max_nodes = static_cast<size_t>(c.num("report_max_nodes"));
   o.limits.max_body_bytes = static_cast<size_t>(c.num("max_body_bytes"));
   o.limits.max_decompressed_bytes = static_cast<size_t>(c.num("max_decompressed_bytes"));
   o.limits.max_records = static_cast<size_t>(c.num("max_records"));

@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "common/report/usage_cube.hpp"
+#include "common/result.hpp"
 #include "common/time.hpp"
 
 namespace codepulse::report {
@@ -270,7 +271,7 @@ class CubeQuery {
       level_dims_.push_back(q.group_by[static_cast<size_t>(level)]);
   }
 
-  Report run() {
+  Result<Report> run() {
     Report report;
     report.query = q_;
     nodes_.emplace_back();  // the root
@@ -323,6 +324,14 @@ class CubeQuery {
     if (sorted_) sweep();
     link_children();
     if (q_.top > 0) cut_top();
+    if (q_.max_nodes > 0) {
+      const size_t n = returned_nodes();
+      if (n > q_.max_nodes)
+        return make_error(std::string(kTooManyNodes) + ": it has " + std::to_string(n) +
+                          " nodes, more than this collector's report_max_nodes (" +
+                          std::to_string(q_.max_nodes) +
+                          "); ask for top=N, a shorter range, fewer levels or a filter");
+    }
     report.root = materialize();
     return report;
   }
@@ -1024,6 +1033,21 @@ class CubeQuery {
     }
   }
 
+  // The nodes materialize() would make (the root's descendants after --top).
+  size_t returned_nodes() const {
+    size_t count = 0;
+    std::vector<uint32_t> stack{0};
+    while (!stack.empty()) {
+      const uint32_t id = stack.back();
+      stack.pop_back();
+      for (uint32_t c = first_[id]; c != kNone; c = next_[c]) {
+        ++count;
+        stack.push_back(c);
+      }
+    }
+    return count;
+  }
+
   const std::string& name_of(uint32_t id) const {
     if (nodes_[id].others) return others_names_.at(id);
     return key_name(depth_[id] - 1u, nodes_[id].key);
@@ -1123,7 +1147,8 @@ UsageCube::~UsageCube() = default;
 UsageCube::UsageCube(UsageCube&&) noexcept = default;
 UsageCube& UsageCube::operator=(UsageCube&&) noexcept = default;
 
-Report UsageCube::query(const ReportQuery& q, const EpicMap& epics, Strategy strategy) const {
+Result<Report> UsageCube::query(const ReportQuery& q, const EpicMap& epics,
+                                Strategy strategy) const {
   if (!scratch_) scratch_ = std::make_unique<QueryScratch>();
   return CubeQuery(*this, q, epics, strategy, *scratch_).run();
 }

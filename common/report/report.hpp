@@ -129,7 +129,13 @@ struct ReportQuery {
   std::vector<Filter> where;
   std::optional<Metric> sort_by;  // default: dates by key, everything else by cost
   size_t top = 0;                 // children kept per node (the rest: "(others)"); 0 = all
+  // Set by the collector (report_max_nodes), never by a request: a report
+  // that would return more nodes fails with an error starting with
+  // kTooManyNodes instead. 0 = no limit.
+  size_t max_nodes = 0;
 };
+
+inline constexpr const char* kTooManyNodes = "report too large";
 
 struct Report {
   ReportQuery query;

@@ -59,8 +59,9 @@ Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
   ReportQuery all = q;
   all.since_ms.reset();
   all.until_ms.reset();
-  Report r = cube.query(all, *epics);
-  r.query = q;
+  auto r = cube.query(all, *epics);
+  if (!r) return r.error();
+  r->query = q;
   return r;
 }
 

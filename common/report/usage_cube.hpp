@@ -80,8 +80,9 @@ class UsageCube {
   // big report is swept on two threads, kSortTwoThreads even a small one).
   // kAuto picks; all give the same report.
   enum class Strategy { kAuto, kHash, kSort, kSortTwoThreads };
-  Report query(const ReportQuery& q, const EpicMap& epics,
-               Strategy strategy = Strategy::kAuto) const;
+  // Fails only when the tree has more nodes than q.max_nodes (after --top).
+  Result<Report> query(const ReportQuery& q, const EpicMap& epics,
+                       Strategy strategy = Strategy::kAuto) const;
 
   size_t group_count() const { return groups_.size(); }
   size_t turn_count() const { return turns_.size(); }

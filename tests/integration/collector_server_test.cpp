@@ -355,3 +355,27 @@ TEST_CASE("GET /v1/report returns the CLI's report to viewer and admin tokens",
   CHECK(get_with("cpt_nope", "/v1/report?group_by=model").status == 401);
   c.stop();
 }
+
+TEST_CASE("GET /v1/report refuses a tree over report_max_nodes with a 422",
+          "[collector][server][report]") {
+  TempDir dir;
+  CollectorFixture c(dir.path());
+  const std::string tracker = c.token_of(c.token_file("dev@example.org"));
+  const std::string viewer = c.token_of(c.token_file("boss@example.org", "viewer"));
+  c.start({"--report-max-nodes", "3"});
+  REQUIRE(post(c, tracker, batch_body("b1", {record("u1"), record("u2", 1, 300), record("u3")}))
+              .status == 200);
+  auto get = [&](const std::string& target) {
+    TlsClient client(c.port(), c.ca());
+    REQUIRE(client.send(http_request("GET", target, {"Authorization: Bearer " + viewer}, "")));
+    const std::string res = client.read_response(10000);
+    return Reply{status_of(res), body_of(res)};
+  };
+  // author > date > model > session: at least 4 nodes.
+  auto big = get("/v1/report?group_by=author,date,model,session");
+  CHECK(big.status == 422);
+  CHECK(big.body.find("report_max_nodes (3)") != std::string::npos);
+  CHECK(big.body.find("top=N") != std::string::npos);
+  auto small = get("/v1/report?group_by=author");
+  CHECK(small.status == 200);
+}

@@ -429,7 +429,7 @@ TEST_CASE("the live cube, fed by commits and replacements, answers as a rebuilt 
     REQUIRE(request);
     auto rebuilt = report::build_report(*conn, request->query);
     REQUIRE(rebuilt);
-    const auto from_live = live.query(request->query, {});
+    const auto from_live = live.query(request->query, {}).value();
     CHECK(report::render_json(from_live) == report::render_json(*rebuilt));
     if (std::string(group_by) == "file,session")  // the replacements' file is there
       CHECK(from_live.root.children.count("src/new.cpp") == 1);
@@ -441,8 +441,8 @@ TEST_CASE("the live cube, fed by commits and replacements, answers as a rebuilt 
   REQUIRE(report::UsageCube::answers(ranged->query));
   auto direct = report::build_report(*conn, ranged->query);
   REQUIRE(direct);
-  CHECK(of(live.query(ranged->query, {}).root.metrics) == of(direct->root.metrics));
-  CHECK(live.query(ranged->query, {}).root.metrics.records == direct->root.metrics.records);
+  CHECK(of(live.query(ranged->query, {})->root.metrics) == of(direct->root.metrics));
+  CHECK(live.query(ranged->query, {})->root.metrics.records == direct->root.metrics.records);
   auto odd =
       report::parse_report_params({{"group_by", "model"}, {"since", "2026-01-10T10:07:00Z"}});
   REQUIRE(odd);
@@ -493,10 +493,12 @@ TEST_CASE("hashing and sorting aggregate to the same report", "[report][property
     INFO(group_by << " round " << round);
     auto request = report::parse_report_params(params);
     REQUIRE(request);
-    const auto hashed = cube.query(request->query, *epics, report::UsageCube::Strategy::kHash);
-    const auto sorted = cube.query(request->query, *epics, report::UsageCube::Strategy::kSort);
+    const auto hashed =
+        cube.query(request->query, *epics, report::UsageCube::Strategy::kHash).value();
+    const auto sorted =
+        cube.query(request->query, *epics, report::UsageCube::Strategy::kSort).value();
     const auto halves =
-        cube.query(request->query, *epics, report::UsageCube::Strategy::kSortTwoThreads);
+        cube.query(request->query, *epics, report::UsageCube::Strategy::kSortTwoThreads).value();
     CHECK(report::render_json(hashed) == report::render_json(sorted));
     CHECK(report::render_json(halves) == report::render_json(sorted));
     check_sums(sorted.root, "");
@@ -544,9 +546,40 @@ TEST_CASE("records without a turn id stay their own turns, across authors", "[re
   CHECK(cube.turn_count() == 5001);
   auto request = report::parse_report_params({{"group_by", "author,file"}});
   REQUIRE(request);
-  const auto r = cube.query(request->query, {});
+  const auto r = cube.query(request->query, {}).value();
   const auto& a = r.root.children.at("a@acme.example");
   REQUIRE(a.children.size() == 1);
   CHECK(a.children.at("a.cpp").metrics.input == 10);
   CHECK(r.root.children.at("b@acme.example").children.size() == 1);
+}
+
+TEST_CASE("a report over the node limit is refused before it is built", "[report]") {
+  report::UsageCube cube;
+  for (int i = 0; i < 50; ++i) {
+    report::UsageFact f;
+    f.record_id = i + 1;
+    f.author = "dev@acme.example";
+    f.session = "s" + std::to_string(i);
+    f.model = "claude-opus-4-6";
+    f.ts_ms = kT0 + i * 86'400'000LL;
+    f.input = 1;
+    cube.add(f);
+  }
+  auto request = report::parse_report_params({{"group_by", "session,date"}});
+  REQUIRE(request);
+  request->query.max_nodes = 99;  // 50 sessions, one day each: 100 nodes
+  for (auto strategy : {report::UsageCube::Strategy::kHash, report::UsageCube::Strategy::kSort}) {
+    auto refused = cube.query(request->query, {}, strategy);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message.rfind(report::kTooManyNodes, 0) == 0);
+    CHECK(refused.error().message.find("100 nodes") != std::string::npos);
+  }
+  request->query.max_nodes = 100;
+  CHECK(cube.query(request->query, {}));
+  // --top counts what is returned: 5 sessions and an "(others)" fold, each with its day.
+  request->query.max_nodes = 12;
+  request->query.top = 5;
+  auto cut = cube.query(request->query, {});
+  REQUIRE(cut);
+  CHECK(cut->root.children.size() == 6);
 }
