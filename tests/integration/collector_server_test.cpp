@@ -79,9 +79,12 @@ int64_t json_int(const std::string& body, const char* key) {
   return v;
 }
 
-Reply get(CollectorFixture& c, const std::string& target) {
+// A GET, with a bearer token when one is given.
+Reply get(CollectorFixture& c, const std::string& target, const std::string& token = "") {
   TlsClient client(c.port(), c.ca());
-  REQUIRE(client.send(http_request("GET", target, {}, "")));
+  std::vector<std::string> headers;
+  if (!token.empty()) headers.push_back("Authorization: Bearer " + token);
+  REQUIRE(client.send(http_request("GET", target, headers, "")));
   const std::string res = client.read_response(10000);
   return {status_of(res), body_of(res)};
 }
@@ -329,10 +332,7 @@ TEST_CASE("GET /v1/report returns the CLI's report to viewer and admin tokens",
   REQUIRE(post(c, tracker, batch_body("b1", {record("u1"), record("u2", 1, 300), record("u3")}))
               .status == 200);
   auto get_with = [&](const std::string& token, const std::string& target) {
-    TlsClient client(c.port(), c.ca());
-    REQUIRE(client.send(http_request("GET", target, {"Authorization: Bearer " + token}, "")));
-    const std::string res = client.read_response(10000);
-    return Reply{status_of(res), body_of(res)};
+    return get(c, target, token);
   };
   auto api = get_with(viewer, "/v1/report?group_by=date%2Cmodel&metric=cost_usd");
   REQUIRE(api.status == 200);
@@ -365,17 +365,11 @@ TEST_CASE("GET /v1/report refuses a tree over report_max_nodes with a 422",
   c.start({"--report-max-nodes", "3"});
   REQUIRE(post(c, tracker, batch_body("b1", {record("u1"), record("u2", 1, 300), record("u3")}))
               .status == 200);
-  auto get = [&](const std::string& target) {
-    TlsClient client(c.port(), c.ca());
-    REQUIRE(client.send(http_request("GET", target, {"Authorization: Bearer " + viewer}, "")));
-    const std::string res = client.read_response(10000);
-    return Reply{status_of(res), body_of(res)};
-  };
   // author > date > model > session: at least 4 nodes.
-  auto big = get("/v1/report?group_by=author,date,model,session");
+  auto big = get(c, "/v1/report?group_by=author,date,model,session", viewer);
   CHECK(big.status == 422);
   CHECK(big.body.find("report_max_nodes (3)") != std::string::npos);
   CHECK(big.body.find("top=N") != std::string::npos);
-  auto small = get("/v1/report?group_by=author");
+  auto small = get(c, "/v1/report?group_by=author", viewer);
   CHECK(small.status == 200);
 }
