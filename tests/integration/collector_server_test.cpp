@@ -89,6 +89,17 @@ Reply get(CollectorFixture& c, const std::string& target, const std::string& tok
   return {status_of(res), body_of(res)};
 }
 
+// A started collector with a tracker token (id 1) and a viewer token (id 2).
+struct Serving {
+  CollectorFixture c;
+  std::string tracker, viewer;
+  explicit Serving(const std::string& dir, const std::vector<std::string>& args = {}) : c(dir) {
+    tracker = c.token_of(c.token_file("dev@example.org"));
+    viewer = c.token_of(c.token_file("boss@example.org", "viewer"));
+    c.start(args);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("the collector stores a batch once, however often it is sent", "[collector][server]") {
@@ -161,6 +172,26 @@ TEST_CASE("the collector refuses wrong, revoked and viewer tokens and stores not
   CHECK(c.record_count() == 0);
   CHECK(post(c, good, body).status == 200);
   CHECK(c.record_count() == 1);
+  c.stop();
+}
+
+TEST_CASE("a token revoked while the collector runs is refused within a second",
+          "[collector][server][auth]") {
+  TempDir dir;
+  Serving s(dir.path());
+  auto& [c, tracker, viewer] = s;
+  REQUIRE(post(c, tracker, batch_body("b1", {record("u1")})).status == 200);
+  REQUIRE(get(c, "/v1/report?group_by=model", viewer).status == 200);
+  // Revoked from another process (the CLI) while serving: tokens are looked
+  // up at every request, never cached.
+  REQUIRE(run({collector_bin(), "token", "revoke", "--db", c.db(), "--id", "1"}).exit_code == 0);
+  REQUIRE(run({collector_bin(), "token", "revoke", "--db", c.db(), "--id", "2"}).exit_code == 0);
+  const auto revoked_at = std::chrono::steady_clock::now();
+  CHECK(post(c, tracker, batch_body("b2", {record("u2")})).status == 401);
+  CHECK(get(c, "/v1/report?group_by=model", viewer).status == 401);
+  CHECK(get(c, "/v1/whoami", tracker).status == 401);
+  CHECK(std::chrono::steady_clock::now() - revoked_at < std::chrono::seconds(1));
+  CHECK(c.record_count() == 1);  // the batch after revocation stored nothing
   c.stop();
 }
 
@@ -325,10 +356,8 @@ TEST_CASE("serve refuses bad settings with clear errors", "[collector][server][c
 TEST_CASE("GET /v1/report returns the CLI's report to viewer and admin tokens",
           "[collector][server][report]") {
   TempDir dir;
-  CollectorFixture c(dir.path());
-  const std::string tracker = c.token_of(c.token_file("dev@example.org"));
-  const std::string viewer = c.token_of(c.token_file("boss@example.org", "viewer"));
-  c.start();
+  Serving s(dir.path());
+  auto& [c, tracker, viewer] = s;
   REQUIRE(post(c, tracker, batch_body("b1", {record("u1"), record("u2", 1, 300), record("u3")}))
               .status == 200);
   auto get_with = [&](const std::string& token, const std::string& target) {
@@ -359,10 +388,8 @@ TEST_CASE("GET /v1/report returns the CLI's report to viewer and admin tokens",
 TEST_CASE("GET /v1/report refuses a tree over report_max_nodes with a 422",
           "[collector][server][report]") {
   TempDir dir;
-  CollectorFixture c(dir.path());
-  const std::string tracker = c.token_of(c.token_file("dev@example.org"));
-  const std::string viewer = c.token_of(c.token_file("boss@example.org", "viewer"));
-  c.start({"--report-max-nodes", "3"});
+  Serving s(dir.path(), {"--report-max-nodes", "3"});
+  auto& [c, tracker, viewer] = s;
   REQUIRE(post(c, tracker, batch_body("b1", {record("u1"), record("u2", 1, 300), record("u3")}))
               .status == 200);
   // author > date > model > session: at least 4 nodes.
