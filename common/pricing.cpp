@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -199,15 +200,22 @@ const ModelPrice* PriceTable::find(std::string_view model_id) const {
   return nullptr;
 }
 
+namespace {
+__extension__ typedef __int128 Wide;
+}  // namespace
+
 CostResult PriceTable::cost(std::string_view model_id, const TokenCounts& t) const {
   CostResult r;
   const ModelPrice* m = find(model_id);
   if (!m) return r;
-  const int64_t prompt = t.input + t.cache_write_5m + t.cache_write_1h + t.cache_read;
+  const Wide prompt = Wide{t.input} + t.cache_write_5m + t.cache_write_1h + t.cache_read;
   r.long_context = m->long_context.has_value() && prompt > long_context_threshold_;
   const Rates& rt = r.long_context ? *m->long_context : m->base;
-  int64_t nanos = t.input * rt.input + t.output * rt.output + t.cache_write_5m * rt.cache_write_5m +
-                  t.cache_write_1h * rt.cache_write_1h + t.cache_read * rt.cache_read;
+  // In 128 bits, clamped to 64: counts from a log are bounded by the parser,
+  // but no input may make this overflow.
+  Wide nanos = Wide{t.input} * rt.input + Wide{t.output} * rt.output +
+               Wide{t.cache_write_5m} * rt.cache_write_5m +
+               Wide{t.cache_write_1h} * rt.cache_write_1h + Wide{t.cache_read} * rt.cache_read;
   if (t.fast) {
     if (m->fast_multiplier_milli > 0)
       nanos =
@@ -215,8 +223,8 @@ CostResult PriceTable::cost(std::string_view model_id, const TokenCounts& t) con
     else
       r.fast_unpriced = true;
   }
-  nanos += t.web_search_requests * web_search_nanos_each_;
-  r.nanos = nanos;
+  nanos += Wide{t.web_search_requests} * web_search_nanos_each_;
+  r.nanos = static_cast<int64_t>(std::clamp<Wide>(nanos, INT64_MIN, INT64_MAX));
   return r;
 }
 

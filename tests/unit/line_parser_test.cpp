@@ -171,6 +171,19 @@ TEST_CASE("a broken token where a nullable count goes is an invalid line, not a 
   }
 }
 
+TEST_CASE("token counts over a billion make a line invalid", "[parse][fuzz]") {
+  // Found by fuzz_log_line: such a count overflowed the price (pricing_test).
+  Harness h;
+  std::string line = assistant_line(AssistantSpec{});
+  line.replace(line.find(R"("output_tokens":10)"), 18, R"("output_tokens":70999999999999255)");
+  const ParsedLine& parsed = h.parse(line);
+  CHECK(parsed.kind == LineKind::kInvalid);
+  CHECK(parsed.error.find("over 10^9") != std::string::npos);
+  std::string fine = assistant_line(AssistantSpec{});
+  fine.replace(fine.find(R"("output_tokens":10)"), 18, R"("output_tokens":1000000000)");
+  CHECK(h.parse(fine).kind == LineKind::kRequest);
+}
+
 TEST_CASE("invalid UTF-8 inside text does not lose the request", "[parse]") {
   Harness h;
   AssistantSpec s;

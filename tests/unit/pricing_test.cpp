@@ -126,3 +126,17 @@ TEST_CASE("dollar amounts round half away from zero", "[pricing]") {
   CHECK(format_usd(1'234'567'891, 2) == "1.23");
   CHECK(format_usd(-1500) == "-0.000002");
 }
+
+TEST_CASE("absurd token counts cannot overflow a price", "[pricing][fuzz]") {
+  // Found by fuzz_log_line (docs/FUZZING.md): 70,999,999,999,999,255 cache
+  // reads times 500 nano-dollars overflowed 64 bits. The parser now refuses
+  // counts over 10^9; the price itself is computed in 128 bits and clamped.
+  TokenCounts c;
+  c.cache_read = 70'999'999'999'999'255;
+  c.output = INT64_MAX;
+  c.web_search_requests = INT64_MAX;
+  c.fast = true;
+  auto r = PriceTable::builtin().cost("claude-opus-4-6", c);
+  REQUIRE(r.nanos);
+  CHECK(*r.nanos == INT64_MAX);
+}

@@ -36,9 +36,13 @@ std::string_view find_tool_use_id(std::string_view window) {
   return window.substr(start, end - start);
 }
 
+// No request reads or writes a billion tokens (the largest context is a
+// million): a bigger count is a broken line, and would overflow its price.
+constexpr int64_t kMaxTokenCount = 1'000'000'000;
+
 bool read_count(od::value v, int64_t& out) {
   int64_t x = 0;
-  if (v.get_int64().get(x) || x < 0) return false;
+  if (v.get_int64().get(x) || x < 0 || x > kMaxTokenCount) return false;
   out = x;
   return true;
 }
@@ -591,7 +595,7 @@ LineKind LineParser::parse_document(const char* data, size_t len, size_t capacit
     if (m.model == "<synthetic>" || r.api_error) return LineKind::kSynthetic;
     const UsageFields& u = m.usage;
     if (!u.valid || !u.have_input || !u.have_output) {
-      out_.error = "usage has missing, negative or non-integer token counts";
+      out_.error = "usage has missing, negative, non-integer or absurd (over 10^9) token counts";
       return LineKind::kInvalid;
     }
     auto ts = parse_iso8601_utc_ms(timestamp);
