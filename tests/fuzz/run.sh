@@ -4,6 +4,8 @@
 # tests/fuzz/corpus (copied, so the seeds stay as committed). A crash, leak,
 # sanitizer report or timeout fails the run; its input is saved under
 # build-fuzz/artifacts. docs/FUZZING.md has the longer runs.
+# FUZZ_SEED (default 1) fixes libFuzzer's random seed, so a run, and a CI
+# failure, can be repeated exactly; FUZZ_SEED=0 picks a new seed each run.
 # Usage: tests/fuzz/run.sh [SECONDS=60] [TARGET...]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -13,6 +15,7 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(log_line batch report_query http_request)
 jobs="${JOBS:-$(nproc)}"
+seed="${FUZZ_SEED:-1}"
 
 CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCODEPULSE_FUZZ=ON \
   -DCODEPULSE_BUILD_TESTS=OFF -DCODEPULSE_WERROR=ON >/dev/null
@@ -25,7 +28,7 @@ for t in "${targets[@]}"; do
   cp -n tests/fuzz/corpus/"$t"/* "$work"/ 2>/dev/null || true
   echo "== fuzz_$t for ${seconds} s =="
   if ! ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-      "build-fuzz/bin/fuzz_$t" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
+      "build-fuzz/bin/fuzz_$t" -seed="$seed" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
       -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="build-fuzz/artifacts/$t-" \
       "$work" > "build-fuzz/fuzz_$t.log" 2>&1; then
     tail -n 60 "build-fuzz/fuzz_$t.log"
