@@ -11,8 +11,10 @@
 //       as the collector's writer does. Prints a Markdown table.
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <random>
@@ -365,20 +367,37 @@ int main(int argc, char** argv) {
   uint64_t seed = 1;
   int rounds = 5;
   std::string only;
-  for (int i = 2; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i], value = argv[i + 1];
+  // A flag's number, or a clear error (exit 2).
+  auto number = [](const std::string& flag, const std::string& value, int64_t min) {
+    char* end = nullptr;
+    errno = 0;
+    const long long n = std::strtoll(value.c_str(), &end, 10);
+    if (value.empty() || *end != '\0' || errno != 0 || n < min) {
+      std::fprintf(stderr, "%s expects a whole number of at least %lld, got '%s'\n", flag.c_str(),
+                   static_cast<long long>(min), value.c_str());
+      std::exit(2);
+    }
+    return static_cast<int64_t>(n);
+  };
+  for (int i = 2; i < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "%s needs a value (see --help)\n", flag.c_str());
+      return 2;
+    }
+    const std::string value = argv[i + 1];
     if (flag == "--db")
       db = value;
     else if (flag == "--records")
-      records = std::stoll(value);
+      records = number(flag, value, 1);
     else if (flag == "--seed")
-      seed = std::stoull(value);
+      seed = static_cast<uint64_t>(number(flag, value, 0));
     else if (flag == "--rounds")
-      rounds = std::max(1, std::stoi(value));
+      rounds = static_cast<int>(std::min<int64_t>(number(flag, value, 1), 1000));
     else if (flag == "--only")
       only = value;
     else if (flag == "--ingest-rate")
-      rate = std::stoll(value);
+      rate = number(flag, value, 0);
     else {
       std::fprintf(stderr, "unknown flag %s (see --help)\n", flag.c_str());
       return 2;

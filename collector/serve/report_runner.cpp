@@ -118,7 +118,6 @@ void ReportRunner::apply_changes(report::UsageCube& cube) {
   std::lock_guard lock(mu_);
   stats_.records = cube.record_count();
   stats_.groups = static_cast<int64_t>(cube.group_count());
-  stats_.turns = static_cast<int64_t>(cube.turn_count());
   if (bytes) stats_.memory_bytes = *bytes;
 }
 

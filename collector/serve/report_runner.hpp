@@ -36,7 +36,7 @@ struct ReportJob {
 // What the cube holds, for /metrics.
 struct CubeStats {
   bool ready = false;
-  int64_t records = 0, groups = 0, turns = 0, memory_bytes = 0;
+  int64_t records = 0, groups = 0, memory_bytes = 0;
   int64_t build_ms = 0;
 };
 

@@ -163,12 +163,6 @@ class NodeIndex {
   size_t count_ = 0;
 };
 
-bool needs(const ReportQuery& q, Dimension d) {
-  if (std::find(q.group_by.begin(), q.group_by.end(), d) != q.group_by.end()) return true;
-  return std::any_of(q.where.begin(), q.where.end(),
-                     [d](const Filter& f) { return f.dimension == d; });
-}
-
 }  // namespace
 
 // A query's working memory, kept by the cube between queries: big reports
@@ -236,10 +230,10 @@ class CubeQuery {
     nodes_.clear();
     rows_.clear();
     keyed_.clear();
-    want_files_ = needs(q, Dimension::kFile);
+    want_files_ = q.uses(Dimension::kFile);
     // Files split each task's share, so tasks are split whenever files are.
-    want_tasks_ = want_files_ || needs(q, Dimension::kTask) || needs(q, Dimension::kEpic);
-    if (needs(q, Dimension::kEpic)) {
+    want_tasks_ = want_files_ || q.uses(Dimension::kTask) || q.uses(Dimension::kEpic);
+    if (q.uses(Dimension::kEpic)) {
       const uint32_t no_epic = epic_names_.intern("(no epic)");
       task_epic_.assign(c_.tasks_.size(), no_epic);
       for (size_t t = 0; t < c_.tasks_.size(); ++t) {
@@ -379,36 +373,10 @@ class CubeQuery {
   // record has matches nothing.
   void prepare_filters() {
     for (const Filter& f : q_.where) {
-      std::optional<uint32_t> id;
-      switch (f.dimension) {
-        case Dimension::kModel:
-          id = c_.models_.find(f.value);
-          break;
-        case Dimension::kRepo:
-          id = c_.repos_.find(f.value);
-          break;
-        case Dimension::kAuthor:
-          id = c_.authors_.find(f.value);
-          break;
-        case Dimension::kSession:
-          id = c_.sessions_.find(f.value);
-          break;
-        case Dimension::kBranch:
-          id = c_.branches_.find(f.value);
-          break;
-        case Dimension::kFile:
-          id = c_.files_.find(f.value);
-          break;
-        case Dimension::kTask:
-          id = c_.tasks_.find(f.value);
-          break;
-        case Dimension::kEpic:
-          id = epic_names_.find(f.value);
-          break;
-        case Dimension::kDate:
-          id = date_names_.intern(f.value);  // dates get ids as they are met
-          break;
-      }
+      // Dates get ids as they are met, so a filter's date is given one now.
+      const std::optional<uint32_t> id = f.dimension == Dimension::kDate
+                                             ? date_names_.intern(f.value)
+                                             : names(f.dimension).find(f.value);
       auto& allowed = allowed_[static_cast<size_t>(f.dimension)];
       filtered_[static_cast<size_t>(f.dimension)] = true;
       if (f.dimension == Dimension::kFile || f.dimension == Dimension::kTask ||
@@ -669,27 +637,9 @@ class CubeQuery {
   // does not fit 64 bits (the hashing path then answers).
   bool plan_sort() {
     auto cardinality = [this](Dimension d) -> uint64_t {
-      switch (d) {
-        case Dimension::kModel:
-          return c_.models_.size();
-        case Dimension::kRepo:
-          return c_.repos_.size();
-        case Dimension::kAuthor:
-          return c_.authors_.size();
-        case Dimension::kSession:
-          return c_.sessions_.size();
-        case Dimension::kBranch:
-          return c_.branches_.size();
-        case Dimension::kFile:
-          return c_.files_.size();
-        case Dimension::kTask:
-          return c_.tasks_.size();
-        case Dimension::kEpic:
-          return epic_names_.size();
-        case Dimension::kDate:  // at most one date per day, plus filter values
-          return static_cast<uint64_t>(day_words_ * 64) + q_.where.size() + 1;
-      }
-      return 0;
+      if (d == Dimension::kDate)  // at most one date per day, plus filter values
+        return static_cast<uint64_t>(day_words_ * 64) + q_.where.size() + 1;
+      return names(d).size();
     };
     if (wide_days_) return false;
     int total = 0;
@@ -912,27 +862,33 @@ class CubeQuery {
   }
 
   const std::string& key_name(size_t level, uint32_t key) const {
-    switch (level_dims_[level]) {
+    return names(level_dims_[level]).name(key);
+  }
+
+  // The dictionary of a dimension's values: the cube's, or this query's for
+  // dates and epics.
+  const Dictionary& names(Dimension d) const {
+    switch (d) {
       case Dimension::kModel:
-        return c_.models_.name(key);
+        return c_.models_;
       case Dimension::kRepo:
-        return c_.repos_.name(key);
+        return c_.repos_;
       case Dimension::kAuthor:
-        return c_.authors_.name(key);
+        return c_.authors_;
       case Dimension::kSession:
-        return c_.sessions_.name(key);
+        return c_.sessions_;
       case Dimension::kBranch:
-        return c_.branches_.name(key);
-      case Dimension::kDate:
-        return date_names_.name(key);
+        return c_.branches_;
       case Dimension::kFile:
-        return c_.files_.name(key);
+        return c_.files_;
       case Dimension::kTask:
-        return c_.tasks_.name(key);
+        return c_.tasks_;
       case Dimension::kEpic:
-        return epic_names_.name(key);
+        return epic_names_;
+      case Dimension::kDate:
+        return date_names_;
     }
-    return c_.models_.name(key);
+    return c_.models_;
   }
 
   Metrics metrics_of(uint32_t i) const {
@@ -1082,7 +1038,7 @@ class CubeQuery {
 
   // Many nodes expected: files or sessions in the path, or four levels.
   bool deep_or_wide() const {
-    return levels_ >= 4 || needs(q_, Dimension::kFile) ||
+    return levels_ >= 4 || q_.uses(Dimension::kFile) ||
            std::find(level_dims_.begin(), level_dims_.end(), Dimension::kSession) !=
                level_dims_.end();
   }

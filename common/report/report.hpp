@@ -133,6 +133,9 @@ struct ReportQuery {
   // that would return more nodes fails with an error starting with
   // kTooManyNodes instead. 0 = no limit.
   size_t max_nodes = 0;
+
+  // True when the report groups or filters by `d`.
+  bool uses(Dimension d) const;
 };
 
 inline constexpr const char* kTooManyNodes = "report too large";

@@ -1,7 +1,5 @@
 // build_report: a cube of the asked range, built from the database, then the
 // same query the collector's live cube answers (usage_cube.hpp).
-#include <algorithm>
-
 #include "common/report/report.hpp"
 #include "common/report/usage_cube.hpp"
 #include "common/report/usage_source.hpp"
@@ -28,10 +26,7 @@ Result<EpicMap> load_epics(sql::Database& db) {
 }
 
 Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
-  const bool want_files =
-      std::find(q.group_by.begin(), q.group_by.end(), Dimension::kFile) != q.group_by.end() ||
-      std::any_of(q.where.begin(), q.where.end(),
-                  [](const Filter& f) { return f.dimension == Dimension::kFile; });
+  const bool want_files = q.uses(Dimension::kFile);
   // One snapshot for the epics and the records, even while ingest goes on.
   if (auto s = db.exec("SAVEPOINT report"); !s) return s.error();
   struct Release {

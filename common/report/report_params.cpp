@@ -77,6 +77,11 @@ const char* granularity_name(Granularity g) {
   return "?";
 }
 
+bool ReportQuery::uses(Dimension d) const {
+  return std::find(group_by.begin(), group_by.end(), d) != group_by.end() ||
+         std::any_of(where.begin(), where.end(), [d](const Filter& f) { return f.dimension == d; });
+}
+
 Result<ReportRequest> parse_report_params(const Params& params) {
   ReportRequest out;
   ReportQuery& q = out.query;

@@ -87,16 +87,7 @@ uint32_t UsageCube::group_of(const Group& key) {
     slot = (slot + 1) & mask;
   }
   const auto id = static_cast<uint32_t>(groups_.size());
-  Group g;
-  g.bucket = key.bucket;
-  g.turn = key.turn;
-  g.author = key.author;
-  g.session = key.session;
-  g.model = key.model;
-  g.repo = key.repo;
-  g.branch = key.branch;
-  g.tasks = key.tasks;
-  groups_.push_back(g);
+  const Group& g = groups_.emplace_back(key);  // the key's sums are zero
   index_[slot] = id;
   if (by_session_.size() <= g.session) by_session_.resize(g.session + 1);
   SessionGroups& sg = by_session_[g.session];
