@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential g++ cmake pkg-config git ca-certificates
   libboost1.81-dev libssl-dev libsimdjson-dev libsqlite3-dev libzstd-dev catch2
-  libtomlplusplus-dev
+  libtomlplusplus-dev libpq-dev postgresql
   sqlite3 tzdata time
   clang libclang-rt-14-dev
 )

@@ -268,7 +268,7 @@ int query(const std::string& db, int rounds, int64_t ingest_rate, const std::str
     }
     for (const auto& c : changes) {
       if (c.before) cube.add(*c.before, -1);
-      cube.add(c.after);
+      if (c.after) cube.add(*c.after);
     }
     return changes.size();
   };

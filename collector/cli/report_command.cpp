@@ -6,18 +6,46 @@
 #include <cstdio>
 
 #include "collector/cli/commands.hpp"
+#include "collector/store/store.hpp"
 #include "common/sqlite.hpp"
 #include "tracker/report/report_args.hpp"
 
 namespace codepulse::collector {
 
+namespace {
+
+// Read-only: a report never migrates or writes the file.
+Result<report::Report> report_of_sqlite(const std::string& path, const report::ReportQuery& q) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return make_error("no database at " + path);
+  auto db = sql::Database::open(path, /*create=*/false);
+  if (!db) return db.error();
+  if (auto s = db->exec("PRAGMA query_only=ON"); !s) return s.error();
+  return report::build_report(*db, q);
+}
+
+Result<report::Report> report_of_store(const std::string& uri, const report::ReportQuery& q) {
+  auto store = open_store(uri);
+  if (!store) return store.error();
+  return report::build_report(
+      [&store](int64_t since, int64_t until, bool with_tools, report::EpicMap& epics,
+               const std::function<bool(const report::UsageFact&)>& fn) {
+        return (*store)->read_usage(since, until, with_tools, epics, fn);
+      },
+      q);
+}
+
+}  // namespace
+
 int run_report_command(const std::vector<std::string>& argv) {
   auto specs = tracker::report_flags();
-  specs.push_back({"db", true, false, "the collector's SQLite database", "PATH"});
+  specs.push_back({"db", true, false,
+                   "the collector's database: a SQLite file, or postgresql://USER@HOST:PORT/DB",
+                   "PATH|URI"});
   auto args = tracker::Args::parse(argv, specs);
   if (!args) return fail(args.error().message, kExitUsage);
   if (args->has("help")) {
-    std::puts(tracker::format_help("Usage: codepulse-collector report --db PATH [OPTIONS]\n\n"
+    std::puts(tracker::format_help("Usage: codepulse-collector report --db PATH|URI [OPTIONS]\n\n"
                                    "Tokens and cost of the stored records, nested by the given "
                                    "dimensions.",
                                    specs)
@@ -30,12 +58,8 @@ int run_report_command(const std::vector<std::string>& argv) {
   if (!path) return fail("--db PATH is required (see --help)", kExitUsage);
   auto request = tracker::parse_report_args(*args);
   if (!request) return fail(request.error().message, kExitUsage);
-  struct stat st {};
-  if (::stat(path->c_str(), &st) != 0) return fail("no database at " + *path);
-  auto db = sql::Database::open(*path, /*create=*/false);
-  if (!db) return fail(db.error().message);
-  if (auto s = db->exec("PRAGMA query_only=ON"); !s) return fail(s.error().message);
-  auto report = report::build_report(*db, request->query);
+  auto report = is_postgres_uri(*path) ? report_of_store(*path, request->query)
+                                       : report_of_sqlite(*path, request->query);
   if (!report) return fail(report.error().message);
   const std::string out = report::render(*report, request->format);
   std::fwrite(out.data(), 1, out.size(), stdout);

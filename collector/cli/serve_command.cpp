@@ -19,7 +19,7 @@ int run_serve_command(const std::vector<std::string>& argv) {
   if (!args) return fail(args.error().message, kExitUsage);
   if (args->has("help")) {
     std::puts(tracker::format_help(
-                  "Usage: codepulse-collector serve --db PATH --tls-cert FILE --tls-key FILE "
+                  "Usage: codepulse-collector serve --db PATH|URI --tls-cert FILE --tls-key FILE "
                   "[--listen HOST:PORT] [OPTIONS]\n\n"
                   "Serves POST /v1/batches (tracker ingest), GET /healthz and GET /metrics over "
                   "HTTPS\nuntil SIGTERM or SIGINT, then finishes the requests in flight and exits.",
@@ -45,7 +45,7 @@ int run_serve_command(const std::vector<std::string>& argv) {
   if (!level) return fail(level.error().message, kExitUsage);
   auto log = tracker::Logger::open(config->str("log_file"), *level, 600);
   if (!log) return fail(log.error().message);
-  auto store = open_sqlite_store(config->str("db"));
+  auto store = open_store(config->str("db"));
   if (!store) return fail(store.error().message);
   auto server = HttpsServer::create(*options, **store, *log);
   if (!server) return fail(server.error().message);

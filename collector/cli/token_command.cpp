@@ -31,7 +31,9 @@ const char* kTokenUsage =
     "\n"
     "Run 'codepulse-collector token SUBCOMMAND --help' for its options.";
 
-const FlagSpec kDb{"db", true, false, "the collector's SQLite database", "PATH"};
+const FlagSpec kDb{"db", true, false,
+                   "the collector's database: a SQLite file, or postgresql://USER@HOST:PORT/DB",
+                   "PATH|URI"};
 const FlagSpec kHelp{"help", false, false, "show this help", "VALUE"};
 const FlagSpec kVersion{"version", false, false, "print the version", "VALUE"};
 
@@ -65,10 +67,11 @@ std::optional<Args> parse(const std::vector<std::string>& argv, const std::vecto
 }
 
 // list and revoke need an existing database; only create makes one.
-Result<std::unique_ptr<Store>> open_existing(const std::string& path) {
+Result<std::unique_ptr<Store>> open_existing(const std::string& db) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return make_error("no database at " + path);
-  return open_sqlite_store(path);
+  if (!is_postgres_uri(db) && ::stat(db.c_str(), &st) != 0)
+    return make_error("no database at " + db);
+  return open_store(db);
 }
 
 std::string revoked_text(const TokenInfo& t) {
@@ -95,7 +98,7 @@ int token_create(const std::vector<std::string>& argv) {
   if (!role) return fail("--role must be tracker, viewer or admin", kExitUsage);
   const std::string label = args->get("label").value_or("");
 
-  auto store = open_sqlite_store(*args->get("db"));
+  auto store = open_store(*args->get("db"));
   if (!store) return fail(store.error().message);
   auto token = (*store)->create_token(author, *role, label);
   if (!token) return fail(token.error().message);

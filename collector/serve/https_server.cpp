@@ -125,7 +125,7 @@ class HttpsServer::Impl {
         limiter_(options.limits.rate_per_s, options.limits.burst),
         queue_(store),
         endpoint_(store, limiter_, metrics_, options.limits),
-        reports_(store, options.db_path, log, options.report_max_nodes) {}
+        reports_(store, log, options.report_max_nodes) {}
 
   Status open() {
     tls_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |

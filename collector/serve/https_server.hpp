@@ -20,7 +20,6 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:8443";  // HOST:PORT; port 0 picks a free port
   std::string tls_cert;                   // PEM chain file
   std::string tls_key;                    // PEM private key file
-  std::string db_path;                    // for GET /v1/report (its own read-only connection)
   int threads = 0;                        // network threads; 0 = one per core
   int64_t header_timeout_ms = 10'000;     // TLS handshake, or a request header
   int64_t body_timeout_ms = 60'000;       // a whole request body

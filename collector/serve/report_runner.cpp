@@ -3,7 +3,6 @@
 #include <chrono>
 
 #include "common/report/usage_cube.hpp"
-#include "common/sqlite.hpp"
 
 namespace codepulse::collector {
 namespace {
@@ -16,14 +15,10 @@ int64_t elapsed_ms(std::chrono::steady_clock::time_point since) {
 
 }  // namespace
 
-ReportRunner::ReportRunner(Store& store, std::string db_path, tracker::Logger& log,
-                           size_t max_nodes, size_t max_queued)
-    : store_(store),
-      db_path_(std::move(db_path)),
-      log_(log),
-      max_nodes_(max_nodes),
-      max_queued_(max_queued),
-      worker_([this] { run(); }) {}
+ReportRunner::ReportRunner(Store& store, tracker::Logger& log, size_t max_nodes, size_t max_queued)
+    : store_(store), log_(log), max_nodes_(max_nodes), max_queued_(max_queued), worker_([this] {
+        run();
+      }) {}
 
 ReportRunner::~ReportRunner() {
   stop();
@@ -50,9 +45,8 @@ void ReportRunner::stop() {
     std::lock_guard lock(mu_);
     stopping_ = true;
     dropped.swap(jobs_);
-    // The report running now is cut short (its reply says it failed).
-    if (running_db_) sqlite3_interrupt(running_db_);
   }
+  // A scan running now is cut short (its reply says it failed).
   stop_scan_ = true;
   wake_.notify_one();
   for (auto& job : dropped) {  // no result: their replies say 503
@@ -105,7 +99,7 @@ void ReportRunner::apply_changes(report::UsageCube& cube) {
   }
   for (const UsageChange& c : changes) {
     if (c.before) cube.add(*c.before, -1);
-    cube.add(c.after);
+    if (c.after) cube.add(*c.after);
   }
   // The memory walk visits every turn: at most once a second, and outside
   // the lock the store's listener takes at every commit.
@@ -123,32 +117,21 @@ void ReportRunner::apply_changes(report::UsageCube& cube) {
 
 Result<std::string> ReportRunner::answer(const report::ReportRequest& request,
                                          report::UsageCube* cube) {
-  if (!db_) {
-    auto opened = sql::Database::open(db_path_, /*create=*/false);
-    if (!opened)
-      return make_error("cannot open " + db_path_ + " for reports: " + opened.error().message);
-    if (auto s = opened->exec("PRAGMA query_only=ON"); !s) return s.error();
-    db_.emplace(std::move(opened).value());
-  }
-  {
-    std::lock_guard lock(mu_);
-    running_db_ = db_->handle();
-  }
-  struct Clear {
-    ReportRunner& r;
-    ~Clear() {
-      std::lock_guard lock(r.mu_);
-      r.running_db_ = nullptr;
-    }
-  } clear{*this};
   if (cube && report::UsageCube::answers(request.query)) {
-    auto epics = report::load_epics(*db_);
+    auto epics = store_.load_epics();
     if (!epics) return epics.error();
     auto r = cube->query(request.query, *epics);
     if (!r) return r.error();
     return report::render(*r, request.format);
   }
-  auto r = report::build_report(*db_, request.query);
+  auto r = report::build_report(
+      [this](int64_t since, int64_t until, bool with_tools, report::EpicMap& epics,
+             const std::function<bool(const report::UsageFact&)>& fn) {
+        return store_.read_usage(since, until, with_tools, epics, [&](const report::UsageFact& f) {
+          return !stop_scan_.load(std::memory_order_relaxed) && fn(f);
+        });
+      },
+      request.query);
   if (!r) return r.error();
   return report::render(*r, request.format);
 }
@@ -169,7 +152,12 @@ void ReportRunner::run() {
       }
     }
     if (live) {
-      apply_changes(cube);  // every commit up to now is in the report
+      // Every commit up to now, this collector's or another's, is in the report.
+      if (job) {
+        if (auto s = store_.sync_usage(); !s)
+          log_.warn("reports", "cannot catch up with the store: " + s.error().message);
+      }
+      apply_changes(cube);
     } else {
       std::lock_guard lock(mu_);
       changes_.clear();

@@ -3,11 +3,9 @@
 // report cube (common/report/usage_cube.hpp): it builds it from the store at
 // start, folds in every commit the store reports after that, and answers
 // from it. A report whose range is not on quarter hours is answered from
-// the database instead (its own read-only connection). At most `max_queued`
-// wait; more are refused (503).
+// the store's records of that range instead. At most `max_queued` wait; more
+// are refused (503).
 #pragma once
-
-#include <sqlite3.h>
 
 #include <atomic>
 #include <chrono>
@@ -43,8 +41,7 @@ struct CubeStats {
 class ReportRunner {
  public:
   // `max_nodes`: reports that would return more nodes fail (0: no limit).
-  ReportRunner(Store& store, std::string db_path, tracker::Logger& log, size_t max_nodes,
-               size_t max_queued = 8);
+  ReportRunner(Store& store, tracker::Logger& log, size_t max_nodes, size_t max_queued = 8);
   ~ReportRunner();
   ReportRunner(const ReportRunner&) = delete;
   ReportRunner& operator=(const ReportRunner&) = delete;
@@ -61,7 +58,6 @@ class ReportRunner {
   Result<std::string> answer(const report::ReportRequest& request, report::UsageCube* cube);
 
   Store& store_;
-  const std::string db_path_;
   tracker::Logger& log_;
   const size_t max_nodes_;
   const size_t max_queued_;
@@ -73,8 +69,6 @@ class ReportRunner {
   std::atomic<bool> stop_scan_{false};
   CubeStats stats_;
   std::chrono::steady_clock::time_point memory_measured_{};  // report thread only
-  sqlite3* running_db_ = nullptr;  // the report thread's connection while it runs one
-  std::optional<sql::Database> db_;
   std::thread worker_;
 };
 

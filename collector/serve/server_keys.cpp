@@ -11,7 +11,11 @@ const tracker::ConfigKeys& server_config_keys() {
        .type = T::kString,
        .default_value = "127.0.0.1:8443",
        .help = "address to serve HTTPS on, HOST:PORT or [IPv6]:PORT; port 0 picks a free one"},
-      {.name = "db", .type = T::kPath, .default_value = "", .help = "the SQLite database"},
+      {.name = "db",
+       .type = T::kPath,
+       .default_value = "",
+       .help = "the database: a SQLite file, or postgresql://USER@HOST:PORT/DB (password in "
+               "~/.pgpass or PGPASSWORD, never here)"},
       {.name = "tls_cert",
        .type = T::kPath,
        .default_value = "",
@@ -107,7 +111,6 @@ Result<ServerOptions> server_options(const tracker::Config& c) {
   o.listen = c.str("listen");
   o.tls_cert = c.str("tls_cert");
   o.tls_key = c.str("tls_key");
-  o.db_path = c.str("db");
   if (o.tls_cert.empty() || o.tls_key.empty())
     return make_error(
         "serve needs --tls-cert FILE and --tls-key FILE (or tls_cert and tls_key in the config "

@@ -1,7 +1,6 @@
 // The embedded SQLite store: one connection, prepared statements reused, one
 // transaction per batch, WAL synced on every commit (sqlite_sql.hpp).
 #include <fcntl.h>
-#include <openssl/rand.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -14,6 +13,7 @@
 
 #include "collector/store/sqlite_sql.hpp"
 #include "collector/store/store.hpp"
+#include "collector/store/store_rules.hpp"
 #include "collector/store/uid_index.hpp"
 #include "common/c_handles.hpp"
 #include "common/hashing.hpp"
@@ -24,12 +24,6 @@
 
 namespace codepulse::collector {
 namespace {
-
-constexpr std::string_view kTokenPrefix = "cpt_";
-constexpr size_t kTokenRandomBytes = 32;
-constexpr size_t kMaxTokenLength = 256;
-constexpr size_t kMaxAuthorLength = 320;
-constexpr size_t kMaxLabelLength = 200;
 
 // Resets a statement (and its bindings) when the scope ends.
 class ResetGuard {
@@ -42,35 +36,6 @@ class ResetGuard {
  private:
   sql::Statement& st_;
 };
-
-std::string base64url(const unsigned char* data, size_t n) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (size_t i = 0; i < n; ++i) {
-    acc = (acc << 8) | data[i];
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kAlphabet[(acc >> bits) & 63]);
-    }
-  }
-  if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 63]);
-  return out;
-}
-
-Result<std::string> new_token() {
-  unsigned char raw[kTokenRandomBytes];
-  if (RAND_bytes(raw, sizeof raw) != 1) return make_error("cannot get random bytes for a token");
-  return std::string(kTokenPrefix) + base64url(raw, sizeof raw);
-}
-
-bool has_control_chars(std::string_view s) {
-  return std::any_of(s.begin(), s.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
-}
 
 // Reads id, author, role, created_ms, revoked_ms, label.
 Result<TokenInfo> read_token(const sql::Statement& st) {
@@ -195,6 +160,9 @@ class SqliteStore final : public Store {
   Status revoke_token(int64_t id) override;
   Status follow_usage(const UsageScan& scan, UsageListener listener) override;
   void unfollow_usage() override;
+  Status read_usage(int64_t since_ms, int64_t until_ms, bool with_tools, report::EpicMap& epics,
+                    const UsageScan& scan) override;
+  Result<report::EpicMap> load_epics() override;
   Result<int64_t> record_count() override;
 
  private:
@@ -212,6 +180,8 @@ class SqliteStore final : public Store {
   std::mutex reader_mu_;  // authentication and sizes: never waits for a commit (WAL)
   sql::Database reader_;
   sql::Statement reader_select_token_;
+  std::mutex report_mu_;  // reports: long reads on their own connection
+  std::optional<sql::Database> report_db_;
   std::unique_ptr<Checkpointer> checkpointer_;
   UidIndex uids_;  // uid_key -> row ids of every stored record
   // Rows added to uids_ by the current batch and group, undone on rollback.
@@ -376,50 +346,11 @@ Result<IngestResult> SqliteStore::ingest_one(const std::string& author,
   if (!seen) return seen.error();
   if (*seen) return std::move(**seen);  // nothing written
   IngestResult result;
-  std::vector<size_t> rejected_at;
-  for (const proto::Rejection& r : batch.rejected) {
-    result.rejections.push_back({r.index, r.uid, RecordOutcome::kRejected, r.reason});
-    rejected_at.push_back(r.index);
-  }
-  std::sort(rejected_at.begin(), rejected_at.end());
-  // The decoder keeps accepted records in order: record i sits at the i-th
-  // position of the batch that it did not reject.
-  size_t position = 0, next_rejected = 0;
   const int64_t now = now_utc_ms();
-  for (const proto::WireRecord& wr : batch.records) {
-    while (next_rejected < rejected_at.size() && rejected_at[next_rejected] <= position) {
-      if (rejected_at[next_rejected] == position) ++position;
-      ++next_rejected;
-    }
-    const size_t index = position++;
-    if (wr.record_uid.empty()) {
-      result.rejections.push_back(
-          {index, "", RecordOutcome::kRejected, "field 'uid' must not be empty"});
-      continue;
-    }
-    auto kind = store_record(author, h.device_id, wr, now);
-    if (!kind) return kind.error();
-    switch (*kind) {
-      case RecordOutcome::kNew:
-        ++result.records_new;
-        break;
-      case RecordOutcome::kDuplicate:
-        ++result.duplicates;
-        break;
-      case RecordOutcome::kReplaced:
-        ++result.replaced;
-        break;
-      case RecordOutcome::kStale:
-        ++result.stale;
-        break;
-      case RecordOutcome::kRejected:
-        break;
-    }
-  }
-  std::stable_sort(
-      result.rejections.begin(), result.rejections.end(),
-      [](const RecordOutcome& a, const RecordOutcome& b) { return a.index < b.index; });
-  result.rejected = static_cast<int64_t>(result.rejections.size());
+  auto walked = walk_batch(batch, result, [&](const proto::WireRecord& wr) {
+    return store_record(author, h.device_id, wr, now);
+  });
+  if (!walked) return walked.error();
   if (auto s = save_outcome(author, batch, result, now); !s) return s.error();
   return result;
 }
@@ -589,15 +520,35 @@ void SqliteStore::unfollow_usage() {
   listener_ = nullptr;
 }
 
+Status SqliteStore::read_usage(int64_t since_ms, int64_t until_ms, bool with_tools,
+                               report::EpicMap& epics, const UsageScan& scan) {
+  std::lock_guard lock(report_mu_);
+  if (!report_db_) {
+    auto conn = sql::Database::open(db_.path(), /*create=*/false);
+    if (!conn) return conn.error();
+    if (auto s = conn->exec(sql_text::kReaderPragmas); !s) return s;
+    report_db_.emplace(std::move(conn).value());
+  }
+  // One snapshot for the epics and the records, even while ingest goes on.
+  if (auto s = report_db_->exec("BEGIN"); !s) return s;
+  auto loaded = report::load_epics(*report_db_);
+  auto s = loaded ? report::scan_usage(*report_db_, since_ms, until_ms, with_tools, scan)
+                  : Status(loaded.error());
+  (void)report_db_->exec("COMMIT");
+  if (loaded) epics = std::move(loaded).value();
+  return s;
+}
+
+Result<report::EpicMap> SqliteStore::load_epics() {
+  report::EpicMap epics;
+  auto s = read_usage(0, 0, false, epics, [](const report::UsageFact&) { return true; });
+  if (!s) return s.error();
+  return epics;
+}
+
 Result<std::string> SqliteStore::create_token(const std::string& author, Role role,
                                               const std::string& label) {
-  if (author.empty()) return make_error("a token needs an author");
-  if (author.size() > kMaxAuthorLength || has_control_chars(author))
-    return make_error("author must be at most " + std::to_string(kMaxAuthorLength) +
-                      " bytes without control characters");
-  if (label.size() > kMaxLabelLength || has_control_chars(label))
-    return make_error("label must be at most " + std::to_string(kMaxLabelLength) +
-                      " bytes without control characters");
+  if (auto s = check_token_fields(author, label); !s) return s.error();
   auto token = new_token();
   if (!token) return token.error();
   const std::string hash = sha256_hex(*token);
@@ -614,9 +565,7 @@ Result<std::string> SqliteStore::create_token(const std::string& author, Role ro
 
 Result<std::optional<TokenInfo>> SqliteStore::authenticate(std::string_view token) {
   std::optional<TokenInfo> out;
-  if (token.size() <= kTokenPrefix.size() || token.size() > kMaxTokenLength ||
-      token.substr(0, kTokenPrefix.size()) != kTokenPrefix)
-    return out;
+  if (!plausible_token(token)) return out;
   const std::string hash = sha256_hex(token);
   std::lock_guard lock(reader_mu_);
   ResetGuard guard(reader_select_token_);

@@ -1,6 +1,6 @@
 // The collector's storage: ingested batches, usage records and API tokens,
-// behind an interface that the embedded SQLite store implements today and a
-// PostgreSQL store will implement later. No SQL dialect detail lives here.
+// behind one interface that the embedded SQLite store (sqlite_store.cpp) and
+// the PostgreSQL store (postgres/) implement. No SQL dialect detail lives here.
 //
 // Record identity: a record's uid is a SHA-256 of the request's message id and
 // request id (proto/README.md), so it is globally unique; records are keyed by
@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/report/report.hpp"
 #include "common/report/usage_cube.hpp"
 #include "common/result.hpp"
 #include "proto/wire_batch.hpp"
@@ -61,10 +62,11 @@ struct IngestRequest {
   const proto::DecodedBatch* batch = nullptr;
 };
 
-// A record as a commit changed it, for the live report cube.
+// A record as a commit changed it, for the live report cube: the version a
+// replacement took out (before), the version now stored (after), or both.
 struct UsageChange {
-  std::optional<report::UsageFact> before;  // the version a replacement removed
-  report::UsageFact after;
+  std::optional<report::UsageFact> before;
+  std::optional<report::UsageFact> after;
 };
 using UsageScan = std::function<bool(const report::UsageFact&)>;  // false: stop
 using UsageListener = std::function<void(std::vector<UsageChange>&&)>;
@@ -109,6 +111,18 @@ class Store {
   // missed, none twice. One follower at a time; unfollow_usage() ends it.
   virtual Status follow_usage(const UsageScan& scan, UsageListener listener) = 0;
   virtual void unfollow_usage() = 0;
+  // Brings the follower up to date with the commits of other writers (several
+  // collectors on one database): when it returns, every commit made anywhere
+  // before the call has reached the listener. Nothing to do where this
+  // process is the only writer.
+  virtual Status sync_usage() { return {}; }
+
+  // Reports off the live cube: from ONE snapshot, the epic of every task into
+  // `epics`, then every record whose timestamp is in [since_ms, until_ms)
+  // into `scan` (which returns false to stop: an error).
+  virtual Status read_usage(int64_t since_ms, int64_t until_ms, bool with_tools,
+                            report::EpicMap& epics, const UsageScan& scan) = 0;
+  virtual Result<report::EpicMap> load_epics() = 0;
 
   virtual Result<int64_t> record_count() = 0;
   // Bytes the store occupies (database and write-ahead log), for /metrics.
@@ -118,5 +132,17 @@ class Store {
 // Opens the SQLite store at `path`, creating the file (mode 0600) when absent
 // and migrating its schema; refuses a schema newer than this build knows.
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path);
+
+// Opens the PostgreSQL store a libpq connection URI names
+// ("postgresql://user@host:port/db?..."), migrating its schema (one collector
+// at a time, under an advisory lock); refuses a schema newer than this build.
+Result<std::unique_ptr<Store>> open_postgres_store(const std::string& uri);
+
+// True when `db` names a PostgreSQL database (postgresql:// or postgres://).
+bool is_postgres_uri(std::string_view db);
+// Either store, by what --db names: a PostgreSQL URI or a SQLite file path.
+Result<std::unique_ptr<Store>> open_store(const std::string& db);
+// `db` with any password in it replaced by "***", for logs and errors.
+std::string redacted_db(const std::string& db);
 
 }  // namespace codepulse::collector

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -145,13 +146,25 @@ struct Report {
   ReportNode root;  // root.metrics are the totals of what the filters let through
 };
 
-// From a store's usage_records (the tracker's or the collector's; the
-// collector's optional task_epics table names epics).
-Result<Report> build_report(sql::Database& db, const ReportQuery& query);
-
 // Task key -> epic key, from the collector's task_epics table (absent: none).
 using EpicMap = std::unordered_map<std::string, std::string>;
 Result<EpicMap> load_epics(sql::Database& db);
+
+struct UsageFact;  // usage_cube.hpp
+
+// Reads, from ONE snapshot of a store, the epic of every task into `epics`,
+// then every usage record whose timestamp is in [since_ms, until_ms) into
+// `fn` (which returns false to stop: an error). The fact passed is reused.
+using UsageReader =
+    std::function<Status(int64_t since_ms, int64_t until_ms, bool with_tools, EpicMap& epics,
+                         const std::function<bool(const UsageFact&)>& fn)>;
+
+// A report of the records `read` gives: a cube of the asked range, then the
+// same query the collector's live cube answers (usage_cube.hpp).
+Result<Report> build_report(const UsageReader& read, const ReportQuery& query);
+// The same, from a SQLite store's usage_records (the tracker's or the
+// collector's; the collector's optional task_epics table names epics).
+Result<Report> build_report(sql::Database& db, const ReportQuery& query);
 
 // Output formats: "table", "json", "csv".
 std::string render(const Report& r, std::string_view format);

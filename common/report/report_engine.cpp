@@ -1,5 +1,5 @@
-// build_report: a cube of the asked range, built from the database, then the
-// same query the collector's live cube answers (usage_cube.hpp).
+// build_report: a cube of the asked range, built from a store's records, then
+// the same query the collector's live cube answers (usage_cube.hpp).
 #include "common/report/report.hpp"
 #include "common/report/usage_cube.hpp"
 #include "common/report/usage_source.hpp"
@@ -25,16 +25,8 @@ Result<EpicMap> load_epics(sql::Database& db) {
   return epics;
 }
 
-Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
+Result<Report> build_report(const UsageReader& read, const ReportQuery& q) {
   const bool want_files = q.uses(Dimension::kFile);
-  // One snapshot for the epics and the records, even while ingest goes on.
-  if (auto s = db.exec("SAVEPOINT report"); !s) return s.error();
-  struct Release {
-    sql::Database& conn;
-    ~Release() { (void)conn.exec("RELEASE report"); }
-  } release{db};
-  auto epics = load_epics(db);
-  if (!epics) return epics.error();
   const int64_t since = q.since_ms.value_or(INT64_MIN), until = q.until_ms.value_or(INT64_MAX);
   // A turn may cross the range's edges: its files are collected from its
   // records up to a day beyond them.
@@ -42,7 +34,8 @@ Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
   const int64_t from = want_files && since > INT64_MIN + kTurnMargin ? since - kTurnMargin : since;
   const int64_t to = want_files && until < INT64_MAX - kTurnMargin ? until + kTurnMargin : until;
   UsageCube cube;
-  auto scanned = scan_usage(db, from, to, want_files, [&](const UsageFact& f) {
+  EpicMap epics;
+  auto scanned = read(from, to, want_files, epics, [&](const UsageFact& f) {
     if (f.ts_ms >= since && f.ts_ms < until)
       cube.add(f);
     else
@@ -54,10 +47,28 @@ Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
   ReportQuery all = q;
   all.since_ms.reset();
   all.until_ms.reset();
-  auto r = cube.query(all, *epics);
+  auto r = cube.query(all, epics);
   if (!r) return r.error();
   r->query = q;
   return r;
+}
+
+Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
+  return build_report(
+      [&db](int64_t since, int64_t until, bool with_tools, EpicMap& epics,
+            const std::function<bool(const UsageFact&)>& fn) -> Status {
+        // One snapshot for the epics and the records, even while ingest goes on.
+        if (auto s = db.exec("SAVEPOINT report"); !s) return s;
+        struct Release {
+          sql::Database& conn;
+          ~Release() { (void)conn.exec("RELEASE report"); }
+        } release{db};
+        auto loaded = load_epics(db);
+        if (!loaded) return loaded.error();
+        epics = std::move(loaded).value();
+        return scan_usage(db, since, until, with_tools, fn);
+      },
+      q);
 }
 
 }  // namespace codepulse::report

@@ -11,6 +11,7 @@
 #include "common/report/report.hpp"
 #include "common/sqlite.hpp"
 #include "proto/wire_batch.hpp"
+#include "tests/support/store_targets.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace codepulse;
@@ -75,8 +76,9 @@ proto::DecodedBatch batch(const std::string& batch_id, const std::vector<proto::
   return decoded(batch_json(batch_id, recs));
 }
 
-std::unique_ptr<Store> open_store(const std::string& path) {
-  auto store = open_sqlite_store(path);
+std::unique_ptr<Store> opened(const std::string& db) {
+  auto store = collector::open_store(db);
+  INFO(db);
   REQUIRE(store);
   return std::move(store).value();
 }
@@ -89,48 +91,35 @@ IngestResult ingest(Store& store, const proto::DecodedBatch& b,
 }
 
 // Everything the totals depend on, read with a second connection.
-std::string sums(const std::string& path) {
-  auto db = sql::Database::open(path, false);
-  REQUIRE(db);
-  auto st = db->prepare(
-      "SELECT count(*), sum(input), sum(output), sum(cache_create_5m + cache_create_1h),"
-      " sum(cache_read), sum(cost_nanos), group_concat(DISTINCT author), sum(revision),"
-      " sum(received_ms) FROM usage_records");
-  REQUIRE(st);
-  auto row = st->step();
-  REQUIRE(row);
-  REQUIRE(*row);
-  std::string out;
-  for (int i = 0; i < 9; ++i)
-    out += std::string(st->text(i)) + "|";
-  return out;
+std::string sums(const std::string& db) {
+  return test::db_text(
+      db,
+      "SELECT count(*) || '|' || sum(input) || '|' || sum(output) || '|' ||"
+      " sum(cache_create_5m + cache_create_1h) || '|' || sum(cache_read) || '|' ||"
+      " coalesce(sum(cost_nanos), -1) || '|' || min(author) || max(author) || '|' ||"
+      " sum(revision) || '|' || sum(received_ms) FROM usage_records");
 }
 
-std::string column(const std::string& path, const std::string& sql) {
-  auto db = sql::Database::open(path, false);
-  REQUIRE(db);
-  auto st = db->prepare(sql);
-  REQUIRE(st);
-  auto row = st->step();
-  REQUIRE(row);
-  REQUIRE(*row);
-  return std::string(st->text(0));
+std::string column(const std::string& db, const std::string& sql) {
+  return test::db_text(db, sql);
 }
 
 }  // namespace
 
 TEST_CASE("records are stored under the token's author, never the payload's", "[collector]") {
   TempDir dir;
-  const std::string db = dir / "collector.db";
-  auto store = open_store(db);
+  CODEPULSE_STORE_TARGET(target, dir);
+  const std::string db = target.db;
+  auto store = opened(db);
   auto r = ingest(*store, batch("b1", {rec(1), rec(2), rec(3)}));
   CHECK_FALSE(r.batch_seen_before);
   CHECK(r.records_new == 3);
   CHECK(r.duplicates + r.replaced + r.stale + r.rejected == 0);
   CHECK(*store->record_count() == 3);
-  CHECK(column(db, "SELECT group_concat(DISTINCT author) FROM usage_records") == kAuthor);
-  CHECK(column(db, "SELECT group_concat(DISTINCT device_id) FROM usage_records") ==
-        "0123456789abcdef0123456789abcdef");
+  CHECK(column(db, "SELECT count(DISTINCT author) || min(author) FROM usage_records") ==
+        std::string("1") + kAuthor);
+  CHECK(column(db, "SELECT count(DISTINCT device_id) || min(device_id) FROM usage_records") ==
+        "10123456789abcdef0123456789abcdef");
   CHECK(column(db, "SELECT author FROM collector_batches WHERE batch_id = 'b1'") == kAuthor);
 
   // Another author sending the same uid at a higher revision gets its own
@@ -146,8 +135,9 @@ TEST_CASE("records are stored under the token's author, never the payload's", "[
 
 TEST_CASE("the same batch twice changes nothing", "[collector]") {
   TempDir dir;
-  const std::string db = dir / "collector.db";
-  auto store = open_store(db);
+  CODEPULSE_STORE_TARGET(target, dir);
+  const std::string db = target.db;
+  auto store = opened(db);
   std::string json = batch_json("b1", {rec(1), rec(2), rec(3)});
   const std::string needle = "\"model\":\"claude-opus-4-6\",";
   json.erase(json.find(needle), needle.size());  // record 0 loses its model
@@ -173,15 +163,16 @@ TEST_CASE("the same batch twice changes nothing", "[collector]") {
 
   // Also after reopening the store.
   store.reset();
-  store = open_store(db);
+  store = opened(db);
   CHECK(ingest(*store, b).batch_seen_before);
   CHECK(sums(db) == before);
 }
 
 TEST_CASE("a record sent again in another batch is a duplicate", "[collector]") {
   TempDir dir;
-  const std::string db = dir / "collector.db";
-  auto store = open_store(db);
+  CODEPULSE_STORE_TARGET(target, dir);
+  const std::string db = target.db;
+  auto store = opened(db);
   CHECK(ingest(*store, batch("b1", {rec(1), rec(2)})).records_new == 2);
   const std::string before = sums(db);
   const auto r = ingest(*store, batch("b2", {rec(2), rec(1)}));
@@ -197,8 +188,9 @@ TEST_CASE("a record sent again in another batch is a duplicate", "[collector]") 
 
 TEST_CASE("a higher revision replaces a record, a lower one is stale", "[collector]") {
   TempDir dir;
-  const std::string db = dir / "collector.db";
-  auto store = open_store(db);
+  CODEPULSE_STORE_TARGET(target, dir);
+  const std::string db = target.db;
+  auto store = opened(db);
   const std::string where = " FROM usage_records WHERE uid = 'uid-4'";
   CHECK(ingest(*store, batch("b1", {rec(4, 2)})).records_new == 1);
   CHECK(column(db, "SELECT output" + where) == "402");
@@ -220,7 +212,8 @@ TEST_CASE("a higher revision replaces a record, a lower one is stale", "[collect
 
 TEST_CASE("rejected records are counted with their reasons and positions", "[collector]") {
   TempDir dir;
-  auto store = open_store(dir / "collector.db");
+  CODEPULSE_STORE_TARGET(target, dir);
+  auto store = opened(target.db);
   auto bad_uid = rec(5);
   bad_uid.record_uid = "";
   auto negative = rec(6);
@@ -242,8 +235,9 @@ TEST_CASE("rejected records are counted with their reasons and positions", "[col
 
 TEST_CASE("tokens: created once, stored hashed, revoked", "[collector]") {
   TempDir dir;
-  const std::string db = dir / "collector.db";
-  auto store = open_store(db);
+  CODEPULSE_STORE_TARGET(target, dir);
+  const std::string db = target.db;
+  auto store = opened(db);
   auto t1 = store->create_token(kAuthor, Role::kTracker, "laptop");
   auto t2 = store->create_token("boss@acme.example", Role::kAdmin, "");
   REQUIRE(t1);
@@ -280,11 +274,17 @@ TEST_CASE("tokens: created once, stored hashed, revoked", "[collector]") {
   CHECK(store->revoke_token((*who)->id).ok());  // again: no error
   CHECK_FALSE(store->revoke_token(999).ok());
 
-  // Only hashes reach the disk (database, WAL and all).
+  // Only hashes reach the disk (database, WAL and all); in PostgreSQL, the
+  // tables hold only hashes.
   store.reset();
   std::string bytes;
-  for (const auto& f : test::list_files(dir.path()))
-    bytes += test::read_file(f);
+  if (target.postgres()) {
+    bytes =
+        column(db, "SELECT string_agg(token_hash || author || label, ',') FROM collector_tokens");
+  } else {
+    for (const auto& f : test::list_files(dir.path()))
+      bytes += test::read_file(f);
+  }
   CHECK(bytes.find(*t1) == std::string::npos);
   CHECK(bytes.find(*t2) == std::string::npos);
   CHECK(bytes.find(t1->substr(4)) == std::string::npos);
@@ -294,7 +294,7 @@ TEST_CASE("tokens: created once, stored hashed, revoked", "[collector]") {
 TEST_CASE("the collector database is private and durable", "[collector]") {
   TempDir dir;
   const std::string db = dir / "collector.db";
-  auto store = open_store(db);
+  auto store = opened(db);
   ingest(*store, batch("b1", {rec(1)}));
   struct stat st {};
   REQUIRE(::stat(db.c_str(), &st) == 0);
@@ -304,13 +304,14 @@ TEST_CASE("the collector database is private and durable", "[collector]") {
   CHECK(column(db, "PRAGMA user_version") == "3");
   // Reopening an existing store works and keeps the data.
   store.reset();
-  CHECK(*open_store(db)->record_count() == 1);
+  CHECK(*opened(db)->record_count() == 1);
 }
 
 TEST_CASE("the report engine reads the collector's usage_records", "[collector]") {
   TempDir dir;
-  const std::string db = dir / "collector.db";
-  auto store = open_store(db);
+  CODEPULSE_STORE_TARGET(target, dir);
+  const std::string db = target.db;
+  auto store = opened(db);
   std::vector<proto::WireRecord> recs;
   for (int i = 1; i <= 12; ++i)
     recs.push_back(rec(i));
@@ -331,12 +332,10 @@ TEST_CASE("the report engine reads the collector's usage_records", "[collector]"
     truth.cache_read += w.usage.cache_read;
     truth.cost_nanos += w.usage.cost_nanos.value_or(0);
   }
-  auto conn = sql::Database::open(db, false);
-  REQUIRE(conn);
   for (const char* group_by : {"date,model", "author,file", "task,session"}) {
     auto request = report::parse_report_params({{"group_by", group_by}});
     REQUIRE(request);
-    auto report = report::build_report(*conn, request->query);
+    auto report = test::store_report(*store, request->query);
     REQUIRE(report);
     const report::Metrics& m = report->root.metrics;
     CHECK(m.records == 12);
@@ -359,7 +358,8 @@ TEST_CASE("the report engine reads the collector's usage_records", "[collector]"
 
 TEST_CASE("codepulse-collector token create, list and revoke", "[collector][cli]") {
   TempDir dir;
-  const std::string db = dir / "collector.db";
+  CODEPULSE_STORE_TARGET(target, dir);
+  const std::string db = target.db;
   const std::string bin = CODEPULSE_COLLECTOR_BIN;
   auto created = test::run({bin, "token", "create", "--db", db, "--author", kAuthor, "--role",
                             "tracker", "--label", "ci runner"});
@@ -372,7 +372,7 @@ TEST_CASE("codepulse-collector token create, list and revoke", "[collector][cli]
   CHECK(token.rfind("cpt_", 0) == 0);
 
   {
-    auto store = open_store(db);
+    auto store = opened(db);
     auto who = store->authenticate(token);
     REQUIRE(who);
     REQUIRE(who->has_value());
@@ -393,7 +393,7 @@ TEST_CASE("codepulse-collector token create, list and revoke", "[collector][cli]
 
   auto revoke = test::run({bin, "token", "revoke", "--db", db, "--id", "1"});
   CHECK(revoke.exit_code == 0);
-  CHECK_FALSE(open_store(db)->authenticate(token)->has_value());
+  CHECK_FALSE(opened(db)->authenticate(token)->has_value());
 
   // Usage errors exit 2 with one line on stderr; failures exit 1.
   auto no_author = test::run({bin, "token", "create", "--db", db});
@@ -447,7 +447,7 @@ TEST_CASE("a schema 1 store is migrated and keeps deduplicating its records", "[
         '', '', 'github.com/acme/api', 'main', '', '', '[]', 1770912000001);
       PRAGMA user_version = 1;)sql"));
   }
-  auto store = open_store(db);
+  auto store = opened(db);
   CHECK(column(db, "PRAGMA user_version") == "3");
   CHECK(*store->record_count() == 1);
   // The migrated record is found again: the same revision is a duplicate,
@@ -465,9 +465,10 @@ TEST_CASE("a schema 1 store is migrated and keeps deduplicating its records", "[
 
 TEST_CASE("records are found again after reopening, under each author separately", "[collector]") {
   TempDir dir;
-  const std::string db = dir / "collector.db";
+  CODEPULSE_STORE_TARGET(target, dir);
+  const std::string db = target.db;
   {
-    auto store = open_store(db);
+    auto store = opened(db);
     std::vector<proto::WireRecord> recs;
     for (int i = 1; i <= 3000; ++i)
       recs.push_back(rec(i));
@@ -475,7 +476,7 @@ TEST_CASE("records are found again after reopening, under each author separately
     REQUIRE(r);
     CHECK(r->records_new == 3000);
   }
-  auto store = open_store(db);  // the lookup table is rebuilt from the database
+  auto store = opened(db);  // the lookup table is rebuilt from the database
   auto again = store->ingest(kAuthor, batch("b2", {rec(5), rec(2999), rec(3001)}));
   REQUIRE(again);
   CHECK(again->duplicates == 2);
@@ -489,8 +490,9 @@ TEST_CASE("records are found again after reopening, under each author separately
 
 TEST_CASE("a group commit stores several batches, each all or nothing", "[collector]") {
   TempDir dir;
-  const std::string db = dir / "collector.db";
-  auto store = open_store(db);
+  CODEPULSE_STORE_TARGET(target, dir);
+  const std::string db = target.db;
+  auto store = opened(db);
   auto b1 = batch("g1", {rec(1), rec(2)});
   auto b2 = batch("g2", {rec(2), rec(3)});  // rec(2) again: a duplicate within the group
   auto b3 = batch("g1", {rec(1), rec(2)});  // g1 again, in the same group
@@ -510,7 +512,7 @@ TEST_CASE("a group commit stores several batches, each all or nothing", "[collec
 TEST_CASE("the write-ahead log stays bounded under sustained ingest", "[collector]") {
   TempDir dir;
   const std::string db = dir / "collector.db";
-  auto store = open_store(db);
+  auto store = opened(db);
   int uid = 0;
   for (int b = 0; b < 120; ++b) {
     std::vector<proto::WireRecord> recs;

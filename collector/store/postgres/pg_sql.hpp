@@ -1,0 +1,232 @@
+// All SQL of the collector's PostgreSQL store. Tables and columns are those of
+// the SQLite store (sqlite_sql.hpp) and schema versions count the same way, so
+// the report engine reads both alike. Two additions serve several collectors
+// on one database:
+// - usage_records.txid: the transaction that wrote the row's version. A
+//   collector's live report cube asks for the rows visible now and not in the
+//   snapshot it saw last (pg_visible_in_snapshot): every commit of every
+//   collector, none missed, none twice, whatever the commit order.
+// - usage_retractions: the version a replacement took out, with the
+//   transaction that wrote it, so each cube removes exactly what it had.
+#pragma once
+
+namespace codepulse::collector::pg_sql {
+
+inline constexpr int kSchemaVersion = 3;
+
+// Two collectors starting at once: one migrates, the other waits.
+inline constexpr const char* kLockSchema =
+    "SELECT pg_advisory_xact_lock(7283612023417782101)";  // any fixed number
+inline constexpr const char* kCreateVersionTable =
+    "CREATE TABLE IF NOT EXISTS codepulse_schema (version integer NOT NULL)";
+inline constexpr const char* kSelectVersion =
+    "SELECT coalesce(max(version), 0) FROM codepulse_schema";
+
+// Versions 1 to 3 of the SQLite store in one step (PostgreSQL starts at 3).
+inline constexpr const char* kMigrationTo3 = R"sql(
+CREATE TABLE collector_tokens (
+  id          bigserial PRIMARY KEY,
+  token_hash  text NOT NULL UNIQUE,
+  author      text NOT NULL,
+  role        text NOT NULL CHECK (role IN ('tracker', 'viewer', 'admin')),
+  label       text NOT NULL DEFAULT '',
+  created_ms  bigint NOT NULL,
+  revoked_ms  bigint
+);
+
+CREATE TABLE collector_batches (
+  author          text NOT NULL,
+  batch_id        text NOT NULL,
+  device_id       text NOT NULL,
+  tracker_version text NOT NULL,
+  created_ms      bigint NOT NULL,
+  received_ms     bigint NOT NULL,
+  record_count    bigint NOT NULL,
+  records_new     bigint NOT NULL,
+  duplicates      bigint NOT NULL,
+  replaced        bigint NOT NULL,
+  stale           bigint NOT NULL,
+  rejected        bigint NOT NULL,
+  PRIMARY KEY (author, batch_id)
+);
+
+CREATE TABLE collector_batch_rejections (
+  author    text NOT NULL,
+  batch_id  text NOT NULL,
+  idx       bigint NOT NULL,
+  uid       text NOT NULL,
+  reason    text NOT NULL,
+  PRIMARY KEY (author, batch_id, idx)
+);
+
+CREATE TABLE usage_records (
+  id              bigserial PRIMARY KEY,
+  author          text NOT NULL,
+  uid             text NOT NULL,
+  revision        bigint NOT NULL,
+  device_id       text NOT NULL,
+  message_id      text NOT NULL,
+  request_id      text NOT NULL,
+  ts_ms           bigint NOT NULL,
+  session_id      text NOT NULL,
+  sidechain       integer NOT NULL,
+  agent_id        text NOT NULL,
+  model           text NOT NULL,
+  input           bigint NOT NULL,
+  output          bigint NOT NULL,
+  cache_create_5m bigint NOT NULL,
+  cache_create_1h bigint NOT NULL,
+  cache_read      bigint NOT NULL,
+  web_search      bigint NOT NULL,
+  fast            integer NOT NULL,
+  cost_nanos      bigint,
+  long_context    integer NOT NULL,
+  price_version   text NOT NULL,
+  cc_version      text NOT NULL,
+  repo            text NOT NULL,
+  branch          text NOT NULL,
+  task_keys       text NOT NULL,
+  turn_id         text NOT NULL,
+  tools           text NOT NULL,
+  received_ms     bigint NOT NULL,
+  txid            xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  UNIQUE (author, uid)
+);
+CREATE INDEX usage_records_ts ON usage_records (ts_ms);
+CREATE INDEX usage_records_txid ON usage_records (txid);
+
+CREATE TABLE usage_retractions (
+  id              bigserial PRIMARY KEY,
+  txid            xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  retracted_txid  xid8 NOT NULL,
+  created_ms      bigint NOT NULL,
+  record_id       bigint NOT NULL,
+  author          text NOT NULL,
+  session_id      text NOT NULL,
+  model           text NOT NULL,
+  fast            integer NOT NULL,
+  repo            text NOT NULL,
+  branch          text NOT NULL,
+  task_keys       text NOT NULL,
+  turn_id         text NOT NULL,
+  ts_ms           bigint NOT NULL,
+  input           bigint NOT NULL,
+  output          bigint NOT NULL,
+  cache_create_5m bigint NOT NULL,
+  cache_create_1h bigint NOT NULL,
+  cache_read      bigint NOT NULL,
+  cost_nanos      bigint,
+  tools           text NOT NULL
+);
+CREATE INDEX usage_retractions_txid ON usage_retractions (txid);
+
+CREATE TABLE task_epics (
+  task_key   text PRIMARY KEY,
+  epic_key   text NOT NULL,
+  updated_ms bigint NOT NULL
+);
+
+INSERT INTO codepulse_schema (version) VALUES (3);
+)sql";
+
+// Tokens.
+inline constexpr const char* kInsertToken =
+    "INSERT INTO collector_tokens (token_hash, author, role, label, created_ms)"
+    " VALUES ($1, $2, $3, $4, $5::bigint)";
+inline constexpr const char* kSelectTokenByHash =
+    "SELECT id, author, role, created_ms, revoked_ms, label FROM collector_tokens"
+    " WHERE token_hash = $1";
+inline constexpr const char* kSelectTokens =
+    "SELECT id, author, role, created_ms, revoked_ms, label FROM collector_tokens ORDER BY id";
+inline constexpr const char* kRevokeToken =
+    "UPDATE collector_tokens SET revoked_ms = coalesce(revoked_ms, $2::bigint)"
+    " WHERE id = $1::bigint";
+
+// Batches. A batch is claimed first: of two collectors given the same batch
+// at once, the second waits for the first's commit and then finds it.
+inline constexpr const char* kClaimBatch =
+    "INSERT INTO collector_batches (author, batch_id, device_id, tracker_version, created_ms,"
+    " received_ms, record_count, records_new, duplicates, replaced, stale, rejected)"
+    " VALUES ($1, $2, $3, $4, $5::bigint, $6::bigint, $7::bigint, 0, 0, 0, 0, 0)"
+    " ON CONFLICT (author, batch_id) DO NOTHING RETURNING 1";
+inline constexpr const char* kSaveBatchOutcome =
+    "UPDATE collector_batches SET records_new = $3::bigint, duplicates = $4::bigint,"
+    " replaced = $5::bigint, stale = $6::bigint, rejected = $7::bigint"
+    " WHERE author = $1 AND batch_id = $2";
+inline constexpr const char* kSelectBatch =
+    "SELECT records_new, duplicates, replaced, stale, rejected FROM collector_batches"
+    " WHERE author = $1 AND batch_id = $2";
+inline constexpr const char* kSelectBatchRejections =
+    "SELECT idx, uid, reason FROM collector_batch_rejections WHERE author = $1 AND batch_id = $2"
+    " ORDER BY idx";
+inline constexpr const char* kInsertBatchRejection =
+    "INSERT INTO collector_batch_rejections (author, batch_id, idx, uid, reason)"
+    " VALUES ($1, $2, $3::bigint, $4, $5)";
+
+// One record, in one statement: insert it, or keep the stored version, or
+// replace a lower revision (keeping what it took out in usage_retractions).
+// Returns (inserted id, existing id, stored revision); both ids NULL means a
+// concurrent insert of the same record won the race: run it again.
+inline constexpr const char* kUpsertRecord = R"sql(
+WITH prev AS (
+  SELECT id, revision, txid, author, session_id, model, fast, repo, branch, task_keys, turn_id,
+         ts_ms, input, output, cache_create_5m, cache_create_1h, cache_read, cost_nanos, tools
+  FROM usage_records WHERE author = $1 AND uid = $2 FOR UPDATE
+), ins AS (
+  INSERT INTO usage_records (author, uid, revision, device_id, message_id, request_id, ts_ms,
+    session_id, sidechain, agent_id, model, input, output, cache_create_5m, cache_create_1h,
+    cache_read, web_search, fast, cost_nanos, long_context, price_version, cc_version, repo,
+    branch, task_keys, turn_id, tools, received_ms)
+  SELECT $1::text, $2::text, $3::bigint, $4::text, $5::text, $6::text, $7::bigint, $8::text,
+    $9::integer, $10::text, $11::text, $12::bigint, $13::bigint, $14::bigint, $15::bigint,
+    $16::bigint, $17::bigint, $18::integer, $19::bigint, $20::integer, $21::text, $22::text,
+    $23::text, $24::text, $25::text, $26::text, $27::text, $28::bigint
+  WHERE NOT EXISTS (SELECT 1 FROM prev)
+  ON CONFLICT (author, uid) DO NOTHING
+  RETURNING id
+), upd AS (
+  UPDATE usage_records r SET revision = $3::bigint, device_id = $4::text, message_id = $5::text,
+    request_id = $6::text, ts_ms = $7::bigint, session_id = $8::text, sidechain = $9::integer,
+    agent_id = $10::text, model = $11::text, input = $12::bigint, output = $13::bigint,
+    cache_create_5m = $14::bigint, cache_create_1h = $15::bigint, cache_read = $16::bigint,
+    web_search = $17::bigint, fast = $18::integer, cost_nanos = $19::bigint,
+    long_context = $20::integer, price_version = $21::text, cc_version = $22::text,
+    repo = $23::text, branch = $24::text, task_keys = $25::text, turn_id = $26::text,
+    tools = $27::text, received_ms = $28::bigint, txid = pg_current_xact_id()
+  FROM prev WHERE r.id = prev.id AND prev.revision < $3::bigint
+  RETURNING r.id
+), retracted AS (
+  INSERT INTO usage_retractions (retracted_txid, created_ms, record_id, author, session_id, model,
+    fast, repo, branch, task_keys, turn_id, ts_ms, input, output, cache_create_5m,
+    cache_create_1h, cache_read, cost_nanos, tools)
+  SELECT txid, $28::bigint, id, author, session_id, model, fast, repo, branch, task_keys, turn_id,
+    ts_ms, input, output, cache_create_5m, cache_create_1h, cache_read, cost_nanos, tools
+  FROM prev WHERE prev.revision < $3::bigint
+)
+SELECT (SELECT id FROM ins), (SELECT id FROM prev), (SELECT revision FROM prev)
+)sql";
+
+// The report engine's columns (report::kUsageFactColumns) of a retraction.
+inline constexpr const char* kRetractionFactColumns =
+    "record_id, author, session_id, model, fast, repo, branch, task_keys, turn_id, ts_ms, input,"
+    " output, cache_create_5m + cache_create_1h, cache_read, cost_nanos, tools";
+
+// Followers (usage_follower.cpp). $1 is the snapshot a follower saw last.
+inline constexpr const char* kBeginSnapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+inline constexpr const char* kCurrentSnapshot = "SELECT pg_current_snapshot()::text";
+inline constexpr const char* kNewVersionsWhere =
+    " WHERE txid >= pg_snapshot_xmin($1::pg_snapshot)"
+    " AND NOT pg_visible_in_snapshot(txid, $1::pg_snapshot)";
+inline constexpr const char* kRetractedSinceWhere =
+    " WHERE txid >= pg_snapshot_xmin($1::pg_snapshot)"
+    " AND NOT pg_visible_in_snapshot(txid, $1::pg_snapshot)"
+    " AND pg_visible_in_snapshot(retracted_txid, $1::pg_snapshot)";
+// Retractions older than any follower can still need (a day).
+inline constexpr const char* kPruneRetractions =
+    "DELETE FROM usage_retractions WHERE created_ms < $1::bigint";
+
+inline constexpr const char* kSelectEpics = "SELECT task_key, epic_key FROM task_epics";
+inline constexpr const char* kCountRecords = "SELECT count(*) FROM usage_records";
+inline constexpr const char* kDatabaseSize = "SELECT pg_database_size(current_database())";
+
+}  // namespace codepulse::collector::pg_sql

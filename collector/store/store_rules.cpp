@@ -1,0 +1,112 @@
+#include "collector/store/store_rules.hpp"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+
+namespace codepulse::collector {
+namespace {
+
+constexpr std::string_view kTokenPrefix = "cpt_";
+constexpr size_t kTokenRandomBytes = 32;
+constexpr size_t kMaxTokenLength = 256;
+constexpr size_t kMaxAuthorLength = 320;
+constexpr size_t kMaxLabelLength = 200;
+
+std::string base64url(const unsigned char* data, size_t n) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (size_t i = 0; i < n; ++i) {
+    acc = (acc << 8) | data[i];
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out.push_back(kAlphabet[(acc >> bits) & 63]);
+    }
+  }
+  if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 63]);
+  return out;
+}
+
+bool has_control_chars(std::string_view s) {
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+}  // namespace
+
+Result<std::string> new_token() {
+  unsigned char raw[kTokenRandomBytes];
+  if (RAND_bytes(raw, sizeof raw) != 1) return make_error("cannot get random bytes for a token");
+  return std::string(kTokenPrefix) + base64url(raw, sizeof raw);
+}
+
+Status check_token_fields(const std::string& author, const std::string& label) {
+  if (author.empty()) return make_error("a token needs an author");
+  if (author.size() > kMaxAuthorLength || has_control_chars(author))
+    return make_error("author must be at most " + std::to_string(kMaxAuthorLength) +
+                      " bytes without control characters");
+  if (label.size() > kMaxLabelLength || has_control_chars(label))
+    return make_error("label must be at most " + std::to_string(kMaxLabelLength) +
+                      " bytes without control characters");
+  return {};
+}
+
+bool plausible_token(std::string_view token) {
+  return token.size() > kTokenPrefix.size() && token.size() <= kMaxTokenLength &&
+         token.substr(0, kTokenPrefix.size()) == kTokenPrefix;
+}
+
+Status walk_batch(
+    const proto::DecodedBatch& batch, IngestResult& result,
+    const std::function<Result<RecordOutcome::Kind>(const proto::WireRecord&)>& store) {
+  std::vector<size_t> rejected_at;
+  for (const proto::Rejection& r : batch.rejected) {
+    result.rejections.push_back({r.index, r.uid, RecordOutcome::kRejected, r.reason});
+    rejected_at.push_back(r.index);
+  }
+  std::sort(rejected_at.begin(), rejected_at.end());
+  // The decoder keeps accepted records in order: record i sits at the i-th
+  // position of the batch that it did not reject.
+  size_t position = 0, next_rejected = 0;
+  for (const proto::WireRecord& wr : batch.records) {
+    while (next_rejected < rejected_at.size() && rejected_at[next_rejected] <= position) {
+      if (rejected_at[next_rejected] == position) ++position;
+      ++next_rejected;
+    }
+    const size_t index = position++;
+    if (wr.record_uid.empty()) {
+      result.rejections.push_back(
+          {index, "", RecordOutcome::kRejected, "field 'uid' must not be empty"});
+      continue;
+    }
+    auto kind = store(wr);
+    if (!kind) return kind.error();
+    switch (*kind) {
+      case RecordOutcome::kNew:
+        ++result.records_new;
+        break;
+      case RecordOutcome::kDuplicate:
+        ++result.duplicates;
+        break;
+      case RecordOutcome::kReplaced:
+        ++result.replaced;
+        break;
+      case RecordOutcome::kStale:
+        ++result.stale;
+        break;
+      case RecordOutcome::kRejected:
+        break;
+    }
+  }
+  std::stable_sort(
+      result.rejections.begin(), result.rejections.end(),
+      [](const RecordOutcome& a, const RecordOutcome& b) { return a.index < b.index; });
+  result.rejected = static_cast<int64_t>(result.rejections.size());
+  return {};
+}
+
+}  // namespace codepulse::collector
