@@ -527,6 +527,8 @@ class HttpsServer::Impl {
       const std::string& why = job->rendered->error().message;
       if (why.rfind(report::kTooManyNodes, 0) == 0)
         reply = {422, error_json(422, why)};
+      else if (why.rfind(kStoreUnavailable, 0) == 0)
+        reply = {503, error_json(503, why), 5};
       else
         reply = {500, error_json(500, "the report failed: " + why)};
       co_return;

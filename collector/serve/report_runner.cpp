@@ -151,11 +151,13 @@ void ReportRunner::run() {
         jobs_.pop_front();
       }
     }
+    std::optional<Error> behind;
     if (live) {
-      // Every commit up to now, this collector's or another's, is in the report.
+      // Every commit up to now, this collector's or another's, is in the
+      // report; a report that cannot be sure of that is refused, not stale.
       if (job) {
         if (auto s = store_.sync_usage(); !s)
-          log_.warn("reports", "cannot catch up with the store: " + s.error().message);
+          behind = make_error(std::string(kStoreUnavailable) + ": " + s.error().message);
       }
       apply_changes(cube);
     } else {
@@ -164,7 +166,8 @@ void ReportRunner::run() {
     }
     if (!job) continue;
     job->request.query.max_nodes = max_nodes_;
-    job->rendered = answer(job->request, live ? &cube : nullptr);
+    job->rendered =
+        behind ? Result<std::string>(*behind) : answer(job->request, live ? &cube : nullptr);
     auto done = std::move(job->done);
     job->done = nullptr;
     if (done) done();

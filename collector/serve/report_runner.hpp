@@ -25,6 +25,9 @@
 
 namespace codepulse::collector {
 
+// The prefix of a report error that means "the store cannot be read now" (503).
+inline constexpr const char* kStoreUnavailable = "the store is unavailable";
+
 struct ReportJob {
   report::ReportRequest request;
   std::optional<Result<std::string>> rendered;  // set before `done` runs

@@ -18,6 +18,7 @@
 #include "tests/support/collector_fixture.hpp"
 #include "tests/support/fault_proxy.hpp"
 #include "tests/support/log_lines.hpp"
+#include "tests/support/store_targets.hpp"
 #include "tests/support/tls_peer.hpp"
 
 using namespace codepulse;
@@ -103,7 +104,9 @@ int64_t status_int(const std::string& json, const char* key) {
 TEST_CASE("generated logs reach the collector through the daemon with exact totals",
           "[shipping][e2e]") {
   TempDir dir;
+  CODEPULSE_STORE_TARGET(target, dir);
   CollectorFixture c(dir / "collector");
+  if (target.postgres()) c.use_db(target.db);
   const std::string token = c.token_file("dev@example.org");
   c.start();
   const auto truth = make_corpus(dir / "claude", 11, 6u << 20);
@@ -140,7 +143,9 @@ TEST_CASE("generated logs reach the collector through the daemon with exact tota
 TEST_CASE("a collector that is down, then killed mid-batch, loses and doubles nothing",
           "[shipping][faults]") {
   TempDir dir;
+  CODEPULSE_STORE_TARGET(target, dir);
   CollectorFixture c(dir / "collector");
+  if (target.postgres()) c.use_db(target.db);
   const std::string token = c.token_file("dev@example.org");
   // Find a free port, then leave it closed: the collector is down.
   c.start();

@@ -1,6 +1,5 @@
 #include "tests/support/collector_fixture.hpp"
 
-#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <csignal>
@@ -8,6 +7,7 @@
 #include <stdexcept>
 
 #include "common/tls/pki.hpp"
+#include "tests/support/store_targets.hpp"
 
 namespace codepulse::test {
 
@@ -99,18 +99,11 @@ std::string CollectorFixture::report_json(const std::string& group_by) const {
 }
 
 int64_t CollectorFixture::record_count() const {
-  sqlite3* db = nullptr;
-  int64_t n = -1;
-  if (sqlite3_open_v2(db_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM usage_records", -1, &st, nullptr) ==
-            SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-      n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+  try {
+    return std::stoll(db_text(db_, "SELECT count(*) FROM usage_records"));
+  } catch (const std::exception&) {
+    return -1;  // not there yet
   }
-  sqlite3_close(db);
-  return n;
 }
 
 }  // namespace codepulse::test

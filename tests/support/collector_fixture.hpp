@@ -1,5 +1,5 @@
 // A real codepulse-collector for tests: its own CA and server certificate
-// (made with common/tls/pki), a SQLite database, and `serve` on a free port
+// (made with common/tls/pki), a SQLite database (or any --db), and `serve` on a free port
 // of 127.0.0.1, started as a child process.
 #pragma once
 
@@ -35,6 +35,8 @@ class CollectorFixture {
   std::string token_of(const std::string& file) const;
 
   const std::string& db() const { return db_; }
+  // Serve another database (a postgresql:// URI, say) instead of <dir>/collector.db.
+  void use_db(const std::string& db) { db_ = db; }
   std::string ca() const { return dir_ + "/pki/ca.pem"; }
   std::string cert() const { return dir_ + "/pki/server.pem"; }
   std::string key() const { return dir_ + "/pki/server-key.pem"; }

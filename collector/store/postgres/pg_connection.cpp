@@ -1,5 +1,7 @@
 #include "collector/store/postgres/pg_connection.hpp"
 
+#include <poll.h>
+
 #include <charconv>
 
 namespace codepulse::pg {
@@ -115,7 +117,16 @@ Status Connection::ensure_open() {
     *this = std::move(fresh).value();
     return {};
   }
-  if (PQstatus(conn_.get()) == CONNECTION_OK) return {};
+  if (PQstatus(conn_.get()) == CONNECTION_OK && PQtransactionStatus(conn_.get()) == PQTRANS_IDLE) {
+    // An idle connection has nothing to read, unless the server ended it
+    // (restart, failover, idle timeout) and said so: reconnect now rather
+    // than fail the next statement. (A rare harmless message costs a
+    // reconnect.)
+    pollfd p{PQsocket(conn_.get()), POLLIN, 0};
+    if (::poll(&p, 1, 0) == 0) return {};
+  } else if (PQstatus(conn_.get()) == CONNECTION_OK) {
+    return {};
+  }
   prepared_.clear();
   pipelined_ = 0;
   PQreset(conn_.get());
