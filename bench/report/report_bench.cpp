@@ -138,7 +138,7 @@ std::string author_name(int a) {
 }
 
 int generate(const std::string& db, int64_t total, uint64_t seed) {
-  auto store = collector::open_sqlite_store(db);
+  auto store = collector::open_store(db);
   if (!store) {
     std::fprintf(stderr, "generate: %s\n", store.error().message.c_str());
     return 1;
@@ -172,20 +172,16 @@ int generate(const std::string& db, int64_t total, uint64_t seed) {
       }
     std::fprintf(stderr, "\r%lld records", static_cast<long long>(written));
   }
-  store->reset();
-  auto conn = sql::Database::open(db, false);
-  if (!conn) return 1;
-  // Tasks belong to epics (what the Jira integration will fill in).
-  if (auto s = conn->exec("BEGIN"); !s) return 1;
-  auto st = conn->prepare("INSERT OR REPLACE INTO task_epics VALUES (?1, ?2, 0)");
-  if (!st) return 1;
+  // Tasks belong to epics (what the Jira integration fills in).
+  std::vector<std::pair<std::string, std::string>> epics;
   for (int repo = 0; repo < kRepos; ++repo)
-    for (int t = 0; t < kTasksPerRepo; ++t) {
-      const std::string task = task_key(repo, t);
-      const std::string epic = "EPIC-" + std::to_string((repo * kTasksPerRepo + t) % kEpics + 1);
-      if (!st->bind(1, task).bind(2, epic).run()) return 1;
-    }
-  if (auto s = conn->exec("COMMIT"); !s) return 1;
+    for (int t = 0; t < kTasksPerRepo; ++t)
+      epics.emplace_back(task_key(repo, t),
+                         "EPIC-" + std::to_string((repo * kTasksPerRepo + t) % kEpics + 1));
+  if (auto s = (*store)->upsert_task_epics(epics, 0); !s) {
+    std::fprintf(stderr, "generate: %s\n", s.error().message.c_str());
+    return 1;
+  }
   std::fprintf(stderr, "\n%lld records in %.1f s\n", static_cast<long long>(written),
                ms_since(t0) / 1000);
   return 0;
@@ -197,7 +193,7 @@ struct Bench {
 };
 
 int query(const std::string& db, int rounds, int64_t ingest_rate, const std::string& only) {
-  auto store = collector::open_sqlite_store(db);
+  auto store = collector::open_store(db);
   if (!store) {
     std::fprintf(stderr, "query: %s\n", store.error().message.c_str());
     return 1;
@@ -272,9 +268,7 @@ int query(const std::string& db, int rounds, int64_t ingest_rate, const std::str
     }
     return changes.size();
   };
-  auto conn = sql::Database::open(db, false);
-  if (!conn) return 1;
-  auto epics = report::load_epics(*conn);
+  auto epics = (*store)->load_epics();
   if (!epics) return 1;
 
   const std::string since90 = "2026-08-03", until = "2026-10-31";
@@ -311,7 +305,8 @@ int query(const std::string& db, int rounds, int64_t ingest_rate, const std::str
     std::vector<double> engine, render;
     size_t bytes = 0, nodes = 0;
     for (int k = 0; k < rounds; ++k) {
-      apply();  // what the collector does before each report
+      (void)(*store)->sync_usage();  // what the collector does before each report
+      apply();
       auto t = Clock::now();
       const report::Report r = cube.query(request->query, *epics).value();
       engine.push_back(ms_since(t));

@@ -203,5 +203,9 @@ inline constexpr const char* kReplaceRecord =
     " cost_nanos=?19, long_context=?20, price_version=?21, cc_version=?22, repo=?23, branch=?24,"
     " task_keys=?25, turn_id=?26, tools=?27, received_ms=?28, uid_key=?29 WHERE id = ?30";
 inline constexpr const char* kCountRecords = "SELECT count(*) FROM usage_records";
+inline constexpr const char* kUpsertTaskEpic =
+    "INSERT INTO task_epics (task_key, epic_key, updated_ms) VALUES (?1, ?2, ?3)"
+    " ON CONFLICT (task_key) DO UPDATE SET epic_key = excluded.epic_key,"
+    " updated_ms = excluded.updated_ms";
 
 }  // namespace codepulse::collector::sql_text

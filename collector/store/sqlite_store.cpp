@@ -163,6 +163,8 @@ class SqliteStore final : public Store {
   Status read_usage(int64_t since_ms, int64_t until_ms, bool with_tools, report::EpicMap& epics,
                     const UsageScan& scan) override;
   Result<report::EpicMap> load_epics() override;
+  Status upsert_task_epics(const std::vector<std::pair<std::string, std::string>>& pairs,
+                           int64_t now_ms) override;
   Result<int64_t> record_count() override;
 
  private:
@@ -537,6 +539,18 @@ Status SqliteStore::read_usage(int64_t since_ms, int64_t until_ms, bool with_too
   (void)report_db_->exec("COMMIT");
   if (loaded) epics = std::move(loaded).value();
   return s;
+}
+
+Status SqliteStore::upsert_task_epics(const std::vector<std::pair<std::string, std::string>>& pairs,
+                                      int64_t now_ms) {
+  std::lock_guard lock(mu_);
+  auto txn = sql::Transaction::begin(db_);
+  if (!txn) return txn.error();
+  auto st = db_.prepare(sql_text::kUpsertTaskEpic);
+  if (!st) return st.error();
+  for (const auto& [task, epic] : pairs)
+    if (auto s = st->bind(1, task).bind(2, epic).bind(3, now_ms).run(); !s) return s;
+  return txn->commit();
 }
 
 Result<report::EpicMap> SqliteStore::load_epics() {

@@ -123,6 +123,9 @@ class Store {
   virtual Status read_usage(int64_t since_ms, int64_t until_ms, bool with_tools,
                             report::EpicMap& epics, const UsageScan& scan) = 0;
   virtual Result<report::EpicMap> load_epics() = 0;
+  // Sets the epic of each task (Jira's parent), in one transaction.
+  virtual Status upsert_task_epics(const std::vector<std::pair<std::string, std::string>>& pairs,
+                                   int64_t now_ms) = 0;
 
   virtual Result<int64_t> record_count() = 0;
   // Bytes the store occupies (database and write-ahead log), for /metrics.

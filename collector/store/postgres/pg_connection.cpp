@@ -40,6 +40,30 @@ const char* const* Params::pointers() const {
   return ptrs_.data();
 }
 
+TextArray& TextArray::add(std::string_view v) {
+  if (out_.size() > 1) out_ += ',';
+  out_ += '"';
+  for (const char c : v) {
+    if (c == '"' || c == '\\') out_ += '\\';
+    out_ += c;
+  }
+  out_ += '"';
+  return *this;
+}
+
+TextArray& TextArray::add(int64_t v) {
+  if (out_.size() > 1) out_ += ',';
+  out_ += std::to_string(v);
+  return *this;
+}
+
+TextArray& TextArray::add(const std::optional<int64_t>& v) {
+  if (v) return add(*v);
+  if (out_.size() > 1) out_ += ',';
+  out_ += "NULL";
+  return *this;
+}
+
 std::string_view Rows::text(int row, int col) const {
   return {PQgetvalue(r_.get(), row, col), static_cast<size_t>(PQgetlength(r_.get(), row, col))};
 }

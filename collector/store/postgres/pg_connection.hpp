@@ -36,6 +36,18 @@ class Params {
   mutable std::vector<const char*> ptrs_;
 };
 
+// A one-dimensional array parameter in PostgreSQL's text form: {"a",NULL,"b"}.
+class TextArray {
+ public:
+  TextArray& add(std::string_view v);
+  TextArray& add(int64_t v);
+  TextArray& add(const std::optional<int64_t>& v);
+  std::string str() const { return out_ + "}"; }
+
+ private:
+  std::string out_ = "{";
+};
+
 // The rows of a statement, read as text.
 class Rows {
  public:

@@ -206,6 +206,23 @@ WITH prev AS (
 SELECT (SELECT id FROM ins), (SELECT id FROM prev), (SELECT revision FROM prev)
 )sql";
 
+// The fast path of a batch: every record not stored yet, in one statement
+// ($1 author, $2 device id, $3 received_ms, then one array per column).
+// Returns the uids inserted; the others exist and go through kUpsertRecord.
+inline constexpr const char* kInsertNewRecords = R"sql(
+INSERT INTO usage_records (author, device_id, received_ms, uid, revision, message_id, request_id,
+  ts_ms, session_id, sidechain, agent_id, model, input, output, cache_create_5m, cache_create_1h,
+  cache_read, web_search, fast, cost_nanos, long_context, price_version, cc_version, repo, branch,
+  task_keys, turn_id, tools)
+SELECT $1::text, $2::text, $3::bigint, t.*
+FROM unnest($4::text[], $5::bigint[], $6::text[], $7::text[], $8::bigint[], $9::text[],
+  $10::integer[], $11::text[], $12::text[], $13::bigint[], $14::bigint[], $15::bigint[],
+  $16::bigint[], $17::bigint[], $18::bigint[], $19::integer[], $20::bigint[], $21::integer[],
+  $22::text[], $23::text[], $24::text[], $25::text[], $26::text[], $27::text[], $28::text[]) AS t
+ON CONFLICT (author, uid) DO NOTHING
+RETURNING uid
+)sql";
+
 // The report engine's columns (report::kUsageFactColumns) of a retraction.
 inline constexpr const char* kRetractionFactColumns =
     "record_id, author, session_id, model, fast, repo, branch, task_keys, turn_id, ts_ms, input,"
@@ -226,6 +243,10 @@ inline constexpr const char* kPruneRetractions =
     "DELETE FROM usage_retractions WHERE created_ms < $1::bigint";
 
 inline constexpr const char* kSelectEpics = "SELECT task_key, epic_key FROM task_epics";
+inline constexpr const char* kUpsertTaskEpic =
+    "INSERT INTO task_epics (task_key, epic_key, updated_ms) VALUES ($1, $2, $3::bigint)"
+    " ON CONFLICT (task_key) DO UPDATE SET epic_key = excluded.epic_key,"
+    " updated_ms = excluded.updated_ms";
 inline constexpr const char* kCountRecords = "SELECT count(*) FROM usage_records";
 inline constexpr const char* kDatabaseSize = "SELECT pg_database_size(current_database())";
 

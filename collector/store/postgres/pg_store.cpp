@@ -3,13 +3,15 @@
 // never in this process: the same batch sent to two collectors at once is
 // stored once, and a higher record revision wins whatever the arrival order.
 // A group of batches is one transaction (a savepoint per batch); a
-// serialization failure or deadlock runs the whole group again. A record's
-// statements go out pipelined, a few dozen per round trip.
+// serialization failure or deadlock runs the whole group again. New records
+// go in with one set-based INSERT per batch; records stored before take one
+// statement each (pipelined, a few dozen per round trip).
 #include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <random>
 #include <thread>
+#include <unordered_map>
 
 #include "collector/store/postgres/pg_pool.hpp"
 #include "collector/store/postgres/pg_sql.hpp"
@@ -25,9 +27,10 @@
 namespace codepulse::collector {
 namespace {
 
-constexpr int kMaxAttempts = 6;         // of a group hit by serialization failures
-constexpr size_t kRecordsPerTrip = 64;  // pipelined record statements per round trip
-constexpr size_t kPoolSize = 4;         // tokens, counts and reports
+constexpr int kMaxAttempts = 6;             // of a group hit by serialization failures
+constexpr size_t kRecordsPerTrip = 64;      // pipelined record statements per round trip
+constexpr size_t kRecordsPerInsert = 2000;  // new records per set-based insert
+constexpr size_t kPoolSize = 4;             // tokens, counts and reports
 constexpr int64_t kFollowIntervalMs = 500;
 
 constexpr const char* kUpsertName = "codepulse_upsert_record";
@@ -121,6 +124,8 @@ class PostgresStore final : public Store {
   Status read_usage(int64_t since_ms, int64_t until_ms, bool with_tools, report::EpicMap& epics,
                     const UsageScan& scan) override;
   Result<report::EpicMap> load_epics() override;
+  Status upsert_task_epics(const std::vector<std::pair<std::string, std::string>>& pairs,
+                           int64_t now_ms) override;
   Result<int64_t> record_count() override;
   Result<int64_t> size_bytes() override;
 
@@ -135,6 +140,10 @@ class PostgresStore final : public Store {
   Result<std::vector<RecordOutcome::Kind>> store_records(const std::string& author,
                                                          const proto::DecodedBatch& batch,
                                                          int64_t now_ms);
+  // Inserts the records not stored yet in one statement; true for each.
+  Result<std::vector<bool>> insert_new(const std::string& author, const std::string& device_id,
+                                       const std::vector<const proto::WireRecord*>& sent,
+                                       int64_t now_ms);
   Result<int64_t> scalar(const char* sql);
 
   const std::string uri_;
@@ -262,14 +271,26 @@ Result<std::vector<RecordOutcome::Kind>> PostgresStore::store_records(
   for (const auto& wr : batch.records)
     if (!wr.record_uid.empty()) sent.push_back(&wr);
   std::vector<std::optional<RecordOutcome::Kind>> kinds(sent.size());
+  // New records (the usual case) in one statement; the rest (stored before,
+  // or a uid repeated within the batch) one statement each, in batch order.
+  auto inserted = insert_new(author, batch.header.device_id, sent, now_ms);
+  if (!inserted) return inserted.error();
+  std::vector<size_t> rest;
+  for (size_t i = 0; i < sent.size(); ++i) {
+    if ((*inserted)[i])
+      kinds[i] = RecordOutcome::kNew;
+    else
+      rest.push_back(i);
+  }
   pg::Params p;
   std::string tools;
-  for (size_t from = 0; from < sent.size(); from += kRecordsPerTrip) {
-    const size_t to = std::min(sent.size(), from + kRecordsPerTrip);
+  for (size_t from = 0; from < rest.size(); from += kRecordsPerTrip) {
+    const size_t to = std::min(rest.size(), from + kRecordsPerTrip);
     if (auto s = writer_.begin_pipeline(); !s) return s.error();
-    for (size_t i = from; i < to; ++i) {
-      tools = encode_tools(sent[i]->usage.tools);
-      add_record_params(p, author, batch.header.device_id, *sent[i], tools, now_ms);
+    for (size_t k = from; k < to; ++k) {
+      const proto::WireRecord& wr = *sent[rest[k]];
+      tools = encode_tools(wr.usage.tools);
+      add_record_params(p, author, batch.header.device_id, wr, tools, now_ms);
       if (auto s = writer_.send(kUpsertName, p); !s) {
         (void)writer_.finish_pipeline();
         return s.error();
@@ -277,8 +298,8 @@ Result<std::vector<RecordOutcome::Kind>> PostgresStore::store_records(
     }
     auto results = writer_.finish_pipeline();
     if (!results) return results.error();
-    for (size_t i = from; i < to; ++i)
-      kinds[i] = upsert_outcome((*results)[i - from], sent[i]->revision);
+    for (size_t k = from; k < to; ++k)
+      kinds[rest[k]] = upsert_outcome((*results)[k - from], sent[rest[k]]->revision);
   }
   // Records another collector inserted while this one tried: once more, now
   // that theirs is committed.
@@ -299,6 +320,63 @@ Result<std::vector<RecordOutcome::Kind>> PostgresStore::store_records(
   for (const auto& k : kinds)
     out.push_back(*k);
   return out;
+}
+
+Result<std::vector<bool>> PostgresStore::insert_new(
+    const std::string& author, const std::string& device_id,
+    const std::vector<const proto::WireRecord*>& sent, int64_t now_ms) {
+  std::vector<bool> inserted(sent.size(), false);
+  // Only the first record of each uid: a repeat is decided after it.
+  std::unordered_map<std::string_view, size_t> first;
+  std::vector<size_t> candidates;
+  for (size_t i = 0; i < sent.size(); ++i)
+    if (first.emplace(sent[i]->record_uid, i).second) candidates.push_back(i);
+  for (size_t from = 0; from < candidates.size(); from += kRecordsPerInsert) {
+    const size_t to = std::min(candidates.size(), from + kRecordsPerInsert);
+    constexpr int kColumns = 25;
+    pg::TextArray cols[kColumns];
+    for (size_t k = from; k < to; ++k) {
+      const proto::WireRecord& wr = *sent[candidates[k]];
+      const UsageRecord& u = wr.usage;
+      int c = 0;
+      cols[c++].add(wr.record_uid);
+      cols[c++].add(wr.revision);
+      cols[c++].add(u.message_id);
+      cols[c++].add(u.request_id);
+      cols[c++].add(u.timestamp_ms);
+      cols[c++].add(u.session_id);
+      cols[c++].add(int64_t{u.sidechain});
+      cols[c++].add(u.agent_id);
+      cols[c++].add(u.model);
+      cols[c++].add(u.input);
+      cols[c++].add(u.output);
+      cols[c++].add(u.cache_create_5m);
+      cols[c++].add(u.cache_create_1h);
+      cols[c++].add(u.cache_read);
+      cols[c++].add(u.web_search_requests);
+      cols[c++].add(int64_t{u.fast});
+      cols[c++].add(u.cost_nanos);
+      cols[c++].add(int64_t{u.long_context});
+      cols[c++].add(u.price_version);
+      cols[c++].add(u.cc_version);
+      cols[c++].add(u.repo);
+      cols[c++].add(u.branch);
+      cols[c++].add(u.task_keys);
+      cols[c++].add(u.turn_id);
+      cols[c++].add(encode_tools(u.tools));
+    }
+    pg::Params p;
+    p.add(author).add(device_id).add(now_ms);
+    for (const auto& col : cols)
+      p.add(col.str());
+    auto rows = writer_.run("codepulse_insert_new_records", pg_sql::kInsertNewRecords, p);
+    if (!rows) return rows.error();
+    for (int r = 0; r < rows->size(); ++r) {
+      const auto at = first.find(rows->text(r, 0));
+      if (at != first.end()) inserted[at->second] = true;
+    }
+  }
+  return inserted;
 }
 
 Result<std::optional<IngestResult>> PostgresStore::stored_outcome(const std::string& author,
@@ -413,6 +491,22 @@ Result<report::EpicMap> PostgresStore::load_epics() {
   for (int i = 0; i < rows->size(); ++i)
     epics.emplace(std::string(rows->text(i, 0)), std::string(rows->text(i, 1)));
   return epics;
+}
+
+Status PostgresStore::upsert_task_epics(
+    const std::vector<std::pair<std::string, std::string>>& pairs, int64_t now_ms) {
+  std::lock_guard lock(writer_mu_);
+  if (auto s = writer_.exec("BEGIN"); !s) return s;
+  pg::Params p;
+  for (const auto& [task, epic] : pairs) {
+    p.clear();
+    p.add(task).add(epic).add(now_ms);
+    if (auto s = writer_.run("codepulse_upsert_task_epic", pg_sql::kUpsertTaskEpic, p); !s) {
+      (void)writer_.exec("ROLLBACK");
+      return s.error();
+    }
+  }
+  return writer_.exec("COMMIT");
 }
 
 Result<int64_t> PostgresStore::scalar(const char* sql) {
