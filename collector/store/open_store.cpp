@@ -1,5 +1,4 @@
 // Which store --db names: a PostgreSQL URI or a SQLite file.
-#include "collector/store/postgres/pg_connection.hpp"
 #include "collector/store/store.hpp"
 
 namespace codepulse::collector {
@@ -11,10 +10,6 @@ bool is_postgres_uri(std::string_view db) {
 Result<std::unique_ptr<Store>> open_store(const std::string& db) {
   if (is_postgres_uri(db)) return open_postgres_store(db);
   return open_sqlite_store(db);
-}
-
-std::string redacted_db(const std::string& db) {
-  return is_postgres_uri(db) ? pg::redact_uri(db) : db;
 }
 
 }  // namespace codepulse::collector

@@ -145,7 +145,5 @@ Result<std::unique_ptr<Store>> open_postgres_store(const std::string& uri);
 bool is_postgres_uri(std::string_view db);
 // Either store, by what --db names: a PostgreSQL URI or a SQLite file path.
 Result<std::unique_ptr<Store>> open_store(const std::string& db);
-// `db` with any password in it replaced by "***", for logs and errors.
-std::string redacted_db(const std::string& db);
 
 }  // namespace codepulse::collector
