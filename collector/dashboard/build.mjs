@@ -4,13 +4,19 @@
 // binary nor the collector needs Node.js.
 //   node build.mjs           rebuild dist/
 //   node build.mjs --check   exit 1 when dist/ differs from a fresh build
-import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+let build;
+try {
+  ({ build } = await import('esbuild'));
+} catch {
+  console.log('SKIP: esbuild is not installed; run packaging/install-dashboard-deps.sh (npm ci in collector/dashboard)');
+  process.exit(77);
+}
 const check = process.argv.includes('--check');
 
 const result = await build({

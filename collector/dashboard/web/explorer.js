@@ -228,7 +228,11 @@ export function explorerView(state, update) {
     const tr = target && [...tbody.querySelectorAll('tr')].find((r) => r.node === target);
     if (tr) focusRow(tr);
     else tbody.querySelector('tr').tabIndex = 0;
-    totalsLine.textContent = `Total ${metric.label.toLowerCase()}: ${formatMetric(metric.id, root.m[metric.id] || 0)} · ${formatUsd(root.m.cost_usd || 0)} · ${formatInt(root.m.total_tokens || 0)} tokens · ${formatInt(root.m.records || 0)} records`;
+    const parts = [`${formatUsd(root.m.cost_usd || 0)}`, `${formatInt(root.m.total_tokens || 0)} tokens`,
+      `${formatInt(root.m.records || 0)} records`];
+    if (!['cost_usd', 'total_tokens', 'records'].includes(metric.id))
+      parts.unshift(`${metric.label}: ${formatMetric(metric.id, root.m[metric.id] || 0)}`);
+    totalsLine.textContent = `Total: ${parts.join(' · ')}`;
   };
 
   const start = async () => {

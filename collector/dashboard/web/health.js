@@ -42,5 +42,6 @@ export function healthView() {
   };
   load();
   return h('section', { class: 'view health' },
-    h('div', { class: 'toolbar' }, h('button', { type: 'button', onclick: load }, 'Refresh')), body);
+    h('div', { class: 'toolbar' }, h('div', { class: 'row' },
+      h('button', { type: 'button', id: 'health-refresh', onclick: load }, 'Refresh'))), body);
 }

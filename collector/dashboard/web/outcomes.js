@@ -17,7 +17,7 @@ const UNAVAILABLE = [
 ];
 
 export function outcomesView(state, update) {
-  const by = ['author', 'repo', 'model', 'branch'].includes(state.by) ? state.by : 'author';
+  const by = ['author', 'repo', 'model', 'branch'].includes(state.oby) ? state.oby : 'author';
   const body = h('div', { 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Loading…'));
 
   const load = async () => {
@@ -56,7 +56,7 @@ export function outcomesView(state, update) {
 
   const el = h('section', { class: 'view outcomes' },
     h('div', { class: 'toolbar' }, h('div', { class: 'row' },
-      h('label', {}, 'By ', h('select', { id: 'outcomes-by', onchange: (e) => update({ by: e.target.value }) },
+      h('label', {}, 'By ', h('select', { id: 'outcomes-by', onchange: (e) => update({ oby: e.target.value }) },
         ['author', 'repo', 'model', 'branch'].map((d) => h('option', { value: d, selected: d === by }, d)))),
       dateRange(state, update)), filterBar(state, update)),
     body,

@@ -48,7 +48,8 @@ export function spendView(state, update) {
           if (values.has(c.key)) values.get(c.key)[index.get(p.key)] = c[metric.id];
       const rest = periods.map((_, i) => totals.rows[i][metric.id] - keys.reduce((s, k) => s + values.get(k)[i], 0));
       const allKeys = [...keys];
-      if (rest.some((v) => Math.abs(v) > 1e-9)) {
+      // Sums of decimal costs differ in the last bits: "others" only when real.
+      if (rest.some((v, i) => v > 1e-6 * Math.max(1, totals.rows[i][metric.id]))) {
         allKeys.push('(others)');
         values.set('(others)', rest.map((v) => Math.max(0, v)));
       }
@@ -70,7 +71,8 @@ export function spendView(state, update) {
       acc = acc.map((v, i) => v + values.get(k)[i]);
       stacked.push(acc);
     }
-    // Drawn top of the stack first, so each lower band paints over it.
+    // Drawn top of the stack first, so each lower band paints over it; the
+    // legend lists them in the same order, top of the stack first.
     const order = keys.map((_, i) => i).reverse();
     const bars = uPlot.paths.bars({ size: [0.8, 60] });
     const opts = {

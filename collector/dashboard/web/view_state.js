@@ -15,6 +15,7 @@ const DEFAULTS = {
   dir: 'desc',
   open: [],
   by: 'model',
+  oby: 'author',
 };
 
 export function readState(search = location.search) {
@@ -22,7 +23,7 @@ export function readState(search = location.search) {
   const s = structuredClone(DEFAULTS);
   if (q.get('view')) s.view = q.get('view');
   if (q.get('nest') !== null) s.nest = q.get('nest').split(',').filter(Boolean);
-  for (const k of ['metric', 'since', 'until', 'gran', 'sort', 'dir', 'by'])
+  for (const k of ['metric', 'since', 'until', 'gran', 'sort', 'dir', 'by', 'oby'])
     if (q.get(k) !== null) s[k] = q.get(k);
   if (q.get('top') !== null) s.top = Math.max(1, Math.min(1000, Number(q.get('top')) || DEFAULTS.top));
   s.where = q.getAll('where');
@@ -50,6 +51,7 @@ export function writeState(s, { push = false } = {}) {
   q.set('sort', s.sort);
   q.set('dir', s.dir);
   q.set('by', s.by);
+  q.set('oby', s.oby);
   for (const p of s.open) q.append('open', JSON.stringify(p));
   const url = `${location.pathname}?${q}`;
   if (url === `${location.pathname}${location.search}`) return;
