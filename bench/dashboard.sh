@@ -10,11 +10,8 @@ records="${1:-10000000}"; rounds="${2:-5}"
 work="${BENCH_DIR:-/tmp/codepulse-report}"
 bin="${BENCH_BIN:-$root/build/bin}"
 mkdir -p "$work"
-db="$work/store-$records.db"
-if [ ! -f "$db" ]; then
-  "$bin/codepulse-bench-report" generate --db "$db.tmp" --records "$records"
-  mv "$db.tmp" "$db"
-fi
+. "$root/bench/generated_store.sh"
+db="$(generated_store "$records")"
 rm -rf "$work/dashboard"; mkdir -p "$work/dashboard"
 cp "$db" "$work/dashboard/collector.db"  # the run adds tokens to its copy
 trap 'rm -rf "$work/dashboard"' EXIT

@@ -401,23 +401,23 @@ class HttpsServer::Impl {
         } else {
           stored = co_await handle_batch(c, buffer, parser, reply);
         }
+      } else if (path == "other") {
+        reply = {404, error_json(404,
+                                 "no such endpoint; the collector serves the dashboard at /, "
+                                 "POST /v1/batches, GET /v1/report, GET /v1/whoami, "
+                                 "/v1/session, GET /v1/health, GET /healthz and GET /metrics")};
+        reply.close = true;
+      } else if (path != "/v1/whoami" && path != "/v1/session" && req.method() != http::verb::get) {
+        reply = {405, error_json(405, "use GET for " + path)};
+        reply.close = true;
+      } else if (auto [ec2, m] = co_await http::async_read(c->stream, buffer, parser, kTuple);
+                 ec2) {
+        break;
       } else if (path == "/v1/report") {
-        if (req.method() != http::verb::get) {
-          reply = {405, error_json(405, "use GET for /v1/report")};
-          reply.close = true;
-        } else if (auto [ec2, m] = co_await http::async_read(c->stream, buffer, parser, kTuple);
-                   ec2) {
-          break;
-        } else {
-          co_await handle_report(req, reply, type);
-        }
+        co_await handle_report(req, reply, type);
       } else if (path == "/v1/whoami") {
-        if (auto [ec2, m] = co_await http::async_read(c->stream, buffer, parser, kTuple); ec2)
-          break;
         reply = whoami(web_request(req));
       } else if (path == "/v1/session") {
-        if (auto [ec2, m] = co_await http::async_read(c->stream, buffer, parser, kTuple); ec2)
-          break;
         WebReply web{{405, error_json(405,
                                       "use POST (log in), GET or DELETE (log out) for "
                                       "/v1/session")}};
@@ -430,50 +430,19 @@ class HttpsServer::Impl {
         reply = std::move(web.http);
         headers = std::move(web.headers);
       } else if (path == "/v1/health") {
-        if (req.method() != http::verb::get) {
-          reply = {405, error_json(405, "use GET for /v1/health")};
-          reply.close = true;
-        } else if (auto [ec2, m] = co_await http::async_read(c->stream, buffer, parser, kTuple);
-                   ec2) {
-          break;
-        } else {
-          reply = health(web_request(req));
-        }
-      } else if (path == "/" || path == "/assets") {
-        if (req.method() != http::verb::get) {
-          reply = {405, error_json(405, "use GET for the dashboard")};
-          reply.close = true;
-        } else if (auto [ec2, m] = co_await http::async_read(c->stream, buffer, parser, kTuple);
-                   ec2) {
-          break;
-        } else if (auto asset =
-                       find_dashboard_asset(req.target().substr(0, req.target().find('?')));
-                   !asset) {
-          reply = {404, error_json(404, "no such dashboard file")};
-        } else {
-          reply.body = std::string(asset->body);
-          type = asset->content_type;
-          headers = std::move(asset->headers);
-        }
-      } else if (path == "/healthz" || path == "/metrics") {
-        if (req.method() != http::verb::get) {
-          reply = {405, error_json(405, "use GET for " + path)};
-          reply.close = true;
-        } else if (auto [ec2, m] = co_await http::async_read(c->stream, buffer, parser, kTuple);
-                   ec2) {
-          break;
-        } else if (path == "/healthz") {
-          reply = healthz();
-        } else {
-          reply.body = metrics_text();
-          type = "text/plain; version=0.0.4";
-        }
+        reply = health(web_request(req));
+      } else if (path == "/healthz") {
+        reply = healthz();
+      } else if (path == "/metrics") {
+        reply.body = metrics_text();
+        type = "text/plain; version=0.0.4";
+      } else if (auto asset = find_dashboard_asset(req.target().substr(0, req.target().find('?')));
+                 !asset) {  // "/" and "/assets"
+        reply = {404, error_json(404, "no such dashboard file")};
       } else {
-        reply = {404, error_json(404,
-                                 "no such endpoint; the collector serves the dashboard at /, "
-                                 "POST /v1/batches, GET /v1/report, GET /v1/whoami, "
-                                 "/v1/session, GET /v1/health, GET /healthz and GET /metrics")};
-        reply.close = true;
+        reply.body = std::string(asset->body);
+        type = asset->content_type;
+        headers = std::move(asset->headers);
       }
       metrics_.request(path, reply.status);
       if (stored)

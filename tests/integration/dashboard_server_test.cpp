@@ -48,11 +48,23 @@ std::string csrf_of(const Response& r) {
   return r.body.substr(at + 8, 64);
 }
 
+// A logged-in viewer: its "Cookie: ..." header and CSRF value.
+struct LoggedIn {
+  std::string cookie, csrf;
+};
+
 struct Dashboard {
   explicit Dashboard(const std::string& dir) : c(dir) {
     viewer = c.token_of(c.token_file("lead@example.org", "viewer"));  // id 1
     tracker = c.token_of(c.token_file("dev@example.org"));            // id 2
     c.start();
+  }
+  LoggedIn log_in() {
+    const Response in = login(c, viewer);
+    REQUIRE(in.status == 200);
+    LoggedIn l{"Cookie: theme=dark; " + cookie_of(in), csrf_of(in)};
+    REQUIRE(send(c, "GET", "/v1/whoami", {l.cookie}).status == 200);
+    return l;
   }
   CollectorFixture c;
   std::string viewer, tracker;
@@ -131,11 +143,7 @@ TEST_CASE("the session cookie reads reports, whoami and health; logout needs the
           "[dashboard][server][auth]") {
   TempDir dir;
   Dashboard d(dir.path());
-  const Response in = login(d.c, d.viewer);
-  REQUIRE(in.status == 200);
-  const std::string cookie = "Cookie: theme=dark; " + cookie_of(in);
-  const std::string csrf = csrf_of(in);
-
+  const auto [cookie, csrf] = d.log_in();
   CHECK(send(d.c, "GET", "/v1/report?group_by=model", {cookie}).status == 200);
   const Response who = send(d.c, "GET", "/v1/whoami", {cookie});
   CHECK(who.status == 200);
@@ -170,10 +178,7 @@ TEST_CASE("revoking a token ends its dashboard sessions within a second",
           "[dashboard][server][auth]") {
   TempDir dir;
   Dashboard d(dir.path());
-  const Response in = login(d.c, d.viewer);
-  REQUIRE(in.status == 200);
-  const std::string cookie = "Cookie: " + cookie_of(in);
-  REQUIRE(send(d.c, "GET", "/v1/whoami", {cookie}).status == 200);
+  const std::string cookie = d.log_in().cookie;
   REQUIRE(run({collector_bin(), "token", "revoke", "--db", d.c.db(), "--id", "1"}).exit_code == 0);
   const auto revoked_at = std::chrono::steady_clock::now();
   const Response after = send(d.c, "GET", "/v1/report?group_by=model", {cookie});

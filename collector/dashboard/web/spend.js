@@ -28,9 +28,10 @@ export function spendView(state, update) {
       return;
     }
     try {
-      const top = await report({ ...base, groupBy: [by], where: state.where, top: SERIES });
+      const [top, totals] = await Promise.all([
+        report({ ...base, groupBy: [by], where: state.where, top: SERIES }),
+        report({ ...base, groupBy: ['date'], where: state.where })]);
       const keys = top.rows.filter((r) => !r.others).map((r) => r.key);
-      const totals = await report({ ...base, groupBy: ['date'], where: state.where });
       if (totals.rows.length === 0) {
         status.replaceChildren(notice('empty', 'No usage in this range.',
           'Widen the date range or remove filters; Health shows whether trackers are sending.'));
