@@ -5,7 +5,7 @@
 // after the collector started is reported apart (it faults in the query's
 // working memory).
 //   node bench/dashboard_first_view.mjs --collector BIN --db STORE [--rounds 5]
-import { launch, loadPlaywright, startCollector } from '../collector/dashboard/tests/harness.mjs';
+import { apiGet, launch, loadPlaywright, startCollector } from '../collector/dashboard/tests/harness.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
@@ -74,6 +74,14 @@ try {
     await page.waitForFunction(() => !document.querySelector('table.tree tbody tr[data-depth="1"]'));
   }
   console.log(`| expand an epic (its tasks fetched and drawn) | ${stats(times)} |`);
+  // The default view's one report alone, without the browser, for comparison.
+  const api = [];
+  for (let i = 0; i < rounds; ++i) {
+    const t = Date.now();
+    await apiGet(c, '/v1/report?group_by=model&metric=cost_usd&top=25&granularity=day&format=json');
+    api.push(Date.now() - t);
+  }
+  console.log(`| (the default view's GET /v1/report alone, from Node) | ${stats(api)} |`);
 } finally {
   await browser.close();
   await c.stop();
