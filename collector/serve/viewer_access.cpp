@@ -36,18 +36,16 @@ std::string session_json(const TokenInfo& token, const std::string& csrf,
   return body;
 }
 
-// The "token" string of a login body, or a message saying what is wrong.
-std::variant<std::string, std::string> token_of_body(std::string_view body) {
+// The "token" string of a login body, or what is wrong with the body.
+Result<std::string> token_of_body(std::string_view body) {
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
   if (parser.parse(simdjson::padded_string(body)).get(doc))
-    return std::variant<std::string, std::string>(
-        std::in_place_index<1>, "the body is not JSON; send {\"token\": \"...\"}");
+    return make_error("the body is not JSON; send {\"token\": \"...\"}");
   std::string_view token;
   if (doc["token"].get_string().get(token) || token.empty() || token.size() > kMaxTokenChars)
-    return std::variant<std::string, std::string>(
-        std::in_place_index<1>, "the body needs a \"token\" string (a viewer or admin token)");
-  return std::variant<std::string, std::string>(std::in_place_index<0>, std::string(token));
+    return make_error("the body needs a \"token\" string (a viewer or admin token)");
+  return std::string(token);
 }
 
 }  // namespace
@@ -101,10 +99,9 @@ WebReply ViewerAccess::login(const WebRequest& r) {
                              "refused)")}};
   if (r.content_type.substr(0, 16) != "application/json")
     return {{415, error_json(415, "send the login as Content-Type: application/json")}};
-  auto parsed = token_of_body(r.body);
-  if (parsed.index() == 1) return {{400, error_json(400, std::get<1>(parsed))}};
-  const std::string& token = std::get<0>(parsed);
-  auto info = store_.authenticate(token);
+  auto token = token_of_body(r.body);
+  if (!token) return {{400, error_json(400, token.error().message)}};
+  auto info = store_.authenticate(*token);
   if (!info)
     return {{503, error_json(503, "cannot check the token now: " + info.error().message), 1}};
   if (!*info) return {unauthorized("unknown or revoked token")};
@@ -112,7 +109,7 @@ WebReply ViewerAccess::login(const WebRequest& r) {
     return {{403, error_json(403,
                              "a tracker token cannot open the dashboard; use a viewer or admin "
                              "token (codepulse-collector token create --role viewer)")}};
-  auto session = sessions_.create(token, clock_());
+  auto session = sessions_.create(*token, clock_());
   if (!session) return {{503, error_json(503, session.error().message), 1}};
   WebReply reply{{200, session_json(**info, session->csrf, session->expires_ms)}};
   reply.headers.emplace_back("Set-Cookie",

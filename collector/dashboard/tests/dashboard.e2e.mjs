@@ -184,6 +184,18 @@ try {
     const legend = await page.textContent('#spend-chart .u-legend');
     const models = await apiGet(c, '/v1/report?group_by=model&top=8&format=json');
     for (const m of models.rows.filter((r) => !r.others)) assert.ok(legend.includes(m.key), `legend names ${m.key}`);
+    // The stack of each day adds up to the day's total from the API (each part
+    // comes rounded to a micro-dollar, so the sum may differ by a few).
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#spend-csv')]);
+    const lines = readFileSync(await download.path(), 'utf8').trim().split('\n');
+    const days = await apiGet(c, '/v1/report?group_by=date&metric=cost_usd&granularity=day&format=json');
+    assert.equal(lines.length - 1, days.rows.length);
+    days.rows.forEach((day, i) => {
+      const cells = lines[i + 1].split(',');
+      assert.equal(cells[0], day.key);
+      const sum = cells.slice(1).reduce((s, v) => s + Number(v), 0);
+      assert.ok(Math.abs(sum - day.cost_usd) < 1e-5, `${day.key}: ${sum} vs ${day.cost_usd}`);
+    });
     await shot('spend');
   });
 
