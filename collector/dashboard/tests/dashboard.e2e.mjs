@@ -168,6 +168,29 @@ try {
     });
   });
 
+  await step('sorting by a column reorders the rows here, without a new request', async () => {
+    const asked = [];
+    const count = (r) => { if (r.url().includes('/v1/report')) asked.push(r.url()); };
+    page.on('request', count);
+    const topKeys = async () => page.$$eval('table.tree tbody tr[data-depth="0"]',
+      (trs) => trs.map((tr) => JSON.parse(tr.dataset.path)[0]));
+    const before = await topKeys();
+    await page.click('th button[data-sort="name"]');
+    await page.waitForSelector('th[aria-sort="descending"] button[data-sort="name"]');
+    const desc = await topKeys();
+    const byName = (a, b) => a.localeCompare(b, 'en', { numeric: true });
+    assert.deepEqual(desc.filter((k) => k !== '(others)'), [...before].filter((k) => k !== '(others)').sort(byName).reverse());
+    await page.click('th button[data-sort="name"]');
+    await page.waitForSelector('th[aria-sort="ascending"] button[data-sort="name"]');
+    assert.deepEqual((await topKeys()).filter((k) => k !== '(others)'), [...before].filter((k) => k !== '(others)').sort(byName));
+    assert.match(page.url(), /sort=name&dir=asc/);
+    await page.click('th button[data-sort="value"]');  // back to the metric, largest first
+    await page.waitForSelector('th[aria-sort="descending"] button[data-sort="value"]');
+    assert.deepEqual(await topKeys(), before);
+    page.off('request', count);
+    assert.deepEqual(asked, []);
+  });
+
   await step('a shared link restores the view', async () => {
     const link = page.url();
     const other = await context.newPage();

@@ -36,7 +36,8 @@ function makeNode(row, parent) {
   };
 }
 
-export function explorerView(state, update) {
+export function explorerView(initial, update) {
+  let state = initial;  // sorting changes it here, without asking the collector again
   const metric = metricInfo(state.metric);
   const root = { ...makeNode({ key: '' }, null), open: true };
   const tbody = h('tbody', {});
@@ -259,22 +260,29 @@ export function explorerView(state, update) {
     download(`codepulse-${state.nest.join('-')}-${metric.id}.csv`, toCsv(header, rows));
   };
 
+  // Sorting is done here, on the rows already fetched: no new request.
+  const sortBy = (id) => {
+    const dir = state.sort === id && state.dir === 'desc' ? 'asc' : 'desc';
+    state = { ...state, sort: id, dir };
+    update({ sort: id, dir }, { silent: true });
+    head.replaceChildren(headRow());
+    render();
+  };
   const sortHeader = (id, label, cls) => {
     const active = state.sort === id;
     return h('th', { scope: 'col', class: cls, 'aria-sort': active ? (state.dir === 'asc' ? 'ascending' : 'descending') : 'none' },
-      h('button', { type: 'button', class: 'sort', dataset: { sort: id },
-        onclick: () => update({ sort: id, dir: active && state.dir === 'desc' ? 'asc' : 'desc' }) },
-      label, active ? (state.dir === 'asc' ? ' ▲' : ' ▼') : ''));
+      h('button', { type: 'button', class: 'sort', dataset: { sort: id }, onclick: () => sortBy(id) },
+        label, active ? (state.dir === 'asc' ? ' ▲' : ' ▼') : ''));
   };
+  const headRow = () => h('tr', {},
+    sortHeader('name', state.nest.map(dimensionLabel).join(' → '), 'name'),
+    h('th', { scope: 'col' }, metric.additive ? 'Share of parent' : 'Relative to largest'),
+    sortHeader('value', metric.label, 'num'),
+    columns.map((c) => sortHeader(c.id, c.label, 'num')));
 
   const totalsLine = h('p', { class: 'totals', id: 'totals' });
-  const table = h('table', { class: 'tree', role: 'treegrid', 'aria-label': 'Cost explorer' },
-    h('thead', {}, h('tr', {},
-      sortHeader('name', state.nest.map(dimensionLabel).join(' → '), 'name'),
-      h('th', { scope: 'col' }, metric.additive ? 'Share of parent' : 'Relative to largest'),
-      sortHeader('value', metric.label, 'num'),
-      columns.map((c) => sortHeader(c.id, c.label, 'num')))),
-    tbody);
+  const head = h('thead', {}, headRow());
+  const table = h('table', { class: 'tree', role: 'treegrid', 'aria-label': 'Cost explorer' }, head, tbody);
 
   const el = h('section', { class: 'view explorer' },
     h('div', { class: 'toolbar' },
