@@ -240,6 +240,17 @@ try {
     await shot('health');
   });
 
+  await step('empty and error states say what to do', async () => {
+    await page.goto(`${c.url}/?view=explorer&nest=repo&where=repo%3Dno-such-repo`);
+    await page.waitForSelector('.notice-empty');
+    assert.match(await page.textContent('.notice-empty'), /No usage matches.*Widen the date range or remove filters/s);
+    await page.goto(`${c.url}/?view=explorer&nest=repo&since=2026-02-01&until=2026-01-01`);
+    await page.waitForSelector('.notice-error');
+    assert.match(await page.textContent('.notice-error'), /since must be before until.*Change the settings above/s);
+    // The browser logs the 400 itself; nothing else may be logged.
+    assert.deepEqual(problems.splice(0).filter((p) => !/status of 400/.test(p)), []);
+  });
+
   await step('logging out ends the session', async () => {
     await page.click('#logout');
     await page.waitForSelector('#token');
