@@ -12,11 +12,8 @@ records="${1:-10000000}"; rate="${2:-1000}"; rounds="${3:-5}"; trackers="${4:-4}
 work="${BENCH_DIR:-/tmp/codepulse-report}"
 bin="${BENCH_BIN:-$root/build/bin}"
 mkdir -p "$work"
-db="$work/store-$records.db"
-if [ ! -f "$db" ]; then
-  "$bin/codepulse-bench-report" generate --db "$db.tmp" --records "$records"
-  mv "$db.tmp" "$db"
-fi
+. "$root/bench/generated_store.sh"
+db="$(generated_store "$records")"
 rm -rf "$work/run"; mkdir -p "$work/run"
 cp "$db" "$work/run/collector.db"
 "$bin/codepulse-collector" cert create --dir "$work/run/pki" >/dev/null

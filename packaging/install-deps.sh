@@ -9,7 +9,11 @@ packages=(
   libtomlplusplus-dev libpq-dev postgresql
   sqlite3 tzdata time
   clang libclang-rt-14-dev
+  chromium
 )
+# Node.js builds the dashboard bundle and drives its browser test (the
+# collector itself never needs it); keep a newer node that is already there.
+if ! command -v node >/dev/null 2>&1; then packages+=(nodejs npm); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -10,6 +10,7 @@ cd "$root"
 jobs="${JOBS:-$(nproc)}"
 
 packaging/install-deps.sh
+packaging/install-dashboard-deps.sh
 packaging/install-peers.sh "$root/build/peers" || echo "run-tests: peers not installed; comparison tests will skip"
 export CODEPULSE_CCUSAGE="$root/build/peers/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage"
 

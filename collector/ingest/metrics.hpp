@@ -45,6 +45,9 @@ class Metrics {
  public:
   void request(const std::string& path, int status);
   void batch(BatchOutcome outcome);
+  uint64_t batches(BatchOutcome outcome) const {
+    return batches_[static_cast<size_t>(outcome)].load();
+  }
   void records(const IngestResult& result);
   void connection_opened() { ++connections_open_, ++connections_total_; }
   void connection_closed() { --connections_open_; }

@@ -27,10 +27,15 @@
 #include "collector/ingest/ingest_queue.hpp"
 #include "collector/ingest/metrics.hpp"
 #include "collector/ingest/rate_limiter.hpp"
+#include "collector/serve/dashboard_assets.hpp"
+#include "collector/serve/health_view.hpp"
 #include "collector/serve/query_string.hpp"
 #include "collector/serve/report_runner.hpp"
+#include "collector/serve/session_store.hpp"
+#include "collector/serve/viewer_access.hpp"
 #include "common/json_writer.hpp"
 #include "common/report/report.hpp"
+#include "common/time.hpp"
 #include "common/version.hpp"
 
 namespace codepulse::collector {
@@ -46,6 +51,7 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
 constexpr size_t kHeaderLimit = 16 * 1024;
 constexpr size_t kSmallBodyLimit = 64 * 1024;  // any request other than a batch
+constexpr size_t kHealthDevices = 5000;        // devices listed by GET /v1/health
 
 // One client connection; touched only on its strand.
 struct Connection {
@@ -112,6 +118,21 @@ auto async_report(ReportRunner& runner, std::shared_ptr<ReportJob> job, Token&& 
       token, std::move(job));
 }
 
+// The parts of a request the dashboard's access rules read.
+WebRequest web_request(const http::request<http::string_body>& req) {
+  WebRequest w;
+  w.method = req.method_string();
+  w.authorization = req[http::field::authorization];
+  w.cookie = req[http::field::cookie];
+  w.csrf = req[kCsrfHeader];
+  w.origin = req[http::field::origin];
+  w.host = req[http::field::host];
+  w.sec_fetch_site = req["Sec-Fetch-Site"];
+  w.content_type = req[http::field::content_type];
+  w.body = req.body();
+  return w;
+}
+
 }  // namespace
 
 class HttpsServer::Impl {
@@ -125,7 +146,8 @@ class HttpsServer::Impl {
         limiter_(options.limits.rate_per_s, options.limits.burst),
         queue_(store),
         endpoint_(store, limiter_, metrics_, options.limits),
-        reports_(store, log, options.report_max_nodes) {}
+        reports_(store, log, options.report_max_nodes),
+        viewers_(store, sessions_, now_utc_ms) {}
 
   Status open() {
     tls_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
@@ -279,7 +301,8 @@ class HttpsServer::Impl {
   using Response = http::response<http::string_body>;
 
   Response make_response(const HttpReply& reply, unsigned version, bool keep_alive,
-                         const char* content_type = "application/json") {
+                         std::string_view content_type = "application/json",
+                         const Headers& headers = {}) {
     Response res{static_cast<http::status>(reply.status), version};
     res.set(http::field::server, std::string("codepulse-collector/") + kVersion);
     res.set(http::field::content_type, content_type);
@@ -287,6 +310,9 @@ class HttpsServer::Impl {
     if (reply.retry_after_s > 0)
       res.set(http::field::retry_after, std::to_string(reply.retry_after_s));
     if (reply.authenticate) res.set(http::field::www_authenticate, "Bearer realm=\"codepulse\"");
+    res.set("X-Content-Type-Options", "nosniff");
+    for (const auto& [name, value] : headers)
+      res.set(name, value);
     res.keep_alive(keep_alive && !reply.close && !stopping_);
     res.body() = reply.body;
     res.prepare_payload();
@@ -297,8 +323,10 @@ class HttpsServer::Impl {
     const auto q = target.find('?');
     const auto path = target.substr(0, q);
     if (path == "/v1/batches" || path == "/v1/report" || path == "/v1/whoami" ||
-        path == "/healthz" || path == "/metrics")
+        path == "/v1/session" || path == "/v1/health" || path == "/healthz" || path == "/metrics" ||
+        path == "/")
       return std::string(path);
+    if (path.substr(0, 8) == "/assets/") return "/assets";
     return "other";
   }
 
@@ -363,7 +391,8 @@ class HttpsServer::Impl {
         }
         parser.body_limit(kSmallBodyLimit);
       }
-      const char* type = "application/json";
+      std::string type = "application/json";
+      Headers headers;
       bool stored = false;
       if (path == "/v1/batches") {
         if (req.method() != http::verb::post) {
@@ -372,45 +401,55 @@ class HttpsServer::Impl {
         } else {
           stored = co_await handle_batch(c, buffer, parser, reply);
         }
-      } else if (path == "/v1/report") {
-        if (req.method() != http::verb::get) {
-          reply = {405, error_json(405, "use GET for /v1/report")};
-          reply.close = true;
-        } else if (auto [ec2, m] = co_await http::async_read(c->stream, buffer, parser, kTuple);
-                   ec2) {
-          break;
-        } else {
-          co_await handle_report(req, reply, type);
-        }
-      } else if (path == "/v1/whoami") {
-        if (auto [ec2, m] = co_await http::async_read(c->stream, buffer, parser, kTuple); ec2)
-          break;
-        reply = whoami(req[http::field::authorization]);
-      } else if (path == "/healthz" || path == "/metrics") {
-        if (req.method() != http::verb::get) {
-          reply = {405, error_json(405, "use GET for " + path)};
-          reply.close = true;
-        } else if (auto [ec2, m] = co_await http::async_read(c->stream, buffer, parser, kTuple);
-                   ec2) {
-          break;
-        } else if (path == "/healthz") {
-          reply = healthz();
-        } else {
-          reply.body = metrics_text();
-          type = "text/plain; version=0.0.4";
-        }
-      } else {
+      } else if (path == "other") {
         reply = {404, error_json(404,
-                                 "no such endpoint; the collector serves POST /v1/batches, "
-                                 "GET /v1/report, GET /v1/whoami, GET /healthz and GET /metrics")};
+                                 "no such endpoint; the collector serves the dashboard at /, "
+                                 "POST /v1/batches, GET /v1/report, GET /v1/whoami, "
+                                 "/v1/session, GET /v1/health, GET /healthz and GET /metrics")};
         reply.close = true;
+      } else if (path != "/v1/whoami" && path != "/v1/session" && req.method() != http::verb::get) {
+        reply = {405, error_json(405, "use GET for " + path)};
+        reply.close = true;
+      } else if (auto [ec2, m] = co_await http::async_read(c->stream, buffer, parser, kTuple);
+                 ec2) {
+        break;
+      } else if (path == "/v1/report") {
+        co_await handle_report(req, reply, type);
+      } else if (path == "/v1/whoami") {
+        reply = whoami(web_request(req));
+      } else if (path == "/v1/session") {
+        WebReply web{{405, error_json(405,
+                                      "use POST (log in), GET or DELETE (log out) for "
+                                      "/v1/session")}};
+        if (req.method() == http::verb::post)
+          web = viewers_.login(web_request(req));
+        else if (req.method() == http::verb::get)
+          web = viewers_.current(web_request(req));
+        else if (req.method() == http::verb::delete_)
+          web = viewers_.logout(web_request(req));
+        reply = std::move(web.http);
+        headers = std::move(web.headers);
+      } else if (path == "/v1/health") {
+        reply = health(web_request(req));
+      } else if (path == "/healthz") {
+        reply = healthz();
+      } else if (path == "/metrics") {
+        reply.body = metrics_text();
+        type = "text/plain; version=0.0.4";
+      } else if (auto asset = find_dashboard_asset(req.target().substr(0, req.target().find('?')));
+                 !asset) {  // "/" and "/assets"
+        reply = {404, error_json(404, "no such dashboard file")};
+      } else {
+        reply.body = std::string(asset->body);
+        type = asset->content_type;
+        headers = std::move(asset->headers);
       }
       metrics_.request(path, reply.status);
       if (stored)
         metrics_.batch_latency().observe(
             std::chrono::duration<double>(Clock::now() - started).count());
       const bool keep = req.keep_alive();
-      const bool ok = co_await write(c, make_response(reply, req.version(), keep, type));
+      const bool ok = co_await write(c, make_response(reply, req.version(), keep, type, headers));
       if (ok && reply.close && !parser.is_done()) co_await drain_unread(c);
       if (!ok || reply.close || !keep) break;
     }
@@ -487,16 +526,10 @@ class HttpsServer::Impl {
   // GET /v1/report?group_by=...&metric=...: the report engine's tree, for
   // viewer and admin tokens. The same parameters and errors as the CLI.
   net::awaitable<void> handle_report(const http::request<http::string_body>& req, HttpReply& reply,
-                                     const char*& type) {
-    auto who = authenticate_bearer(store_, req[http::field::authorization]);
+                                     std::string& type) {
+    auto who = viewers_.identify(web_request(req), true);
     if (auto* r = std::get_if<HttpReply>(&who)) {
       reply = std::move(*r);
-      co_return;
-    }
-    if (std::get<TokenInfo>(who).role == Role::kTracker) {
-      reply = {403, error_json(403,
-                               "a tracker token cannot read reports; use a viewer or admin "
-                               "token")};
       co_return;
     }
     const std::string_view target = req.target();
@@ -540,10 +573,10 @@ class HttpsServer::Impl {
   }
 
   // Who a token belongs to: `codepulse-tracker doctor` checks its token here.
-  HttpReply whoami(std::string_view authorization) {
-    auto who = authenticate_bearer(store_, authorization);
+  HttpReply whoami(const WebRequest& request) {
+    auto who = viewers_.identify(request, false);
     if (auto* r = std::get_if<HttpReply>(&who)) return std::move(*r);
-    const TokenInfo& token = std::get<TokenInfo>(who);
+    const TokenInfo& token = std::get<Viewer>(who).token;
     std::string body;
     JsonWriter w(body);
     w.begin_object()
@@ -552,6 +585,22 @@ class HttpsServer::Impl {
         .field("token_id", token.id)
         .end_object();
     return {200, body};
+  }
+
+  // GET /v1/health: trackers by device, refused batches, queues (viewers).
+  HttpReply health(const WebRequest& request) {
+    auto who = viewers_.identify(request, true);
+    if (auto* r = std::get_if<HttpReply>(&who)) return std::move(*r);
+    HealthInputs in;
+    auto devices = store_.device_activity(kHealthDevices);
+    if (!devices)
+      return {503, error_json(503, "cannot read the batches: " + devices.error().message), 1};
+    in.devices = std::move(devices).value();
+    in.now_ms = now_utc_ms();
+    auto count = store_.record_count();
+    in.records_stored = count ? *count : -1;
+    in.ingest_queue_depth = queue_.depth();
+    return {200, health_json(in, metrics_)};
   }
 
   HttpReply healthz() {
@@ -601,6 +650,8 @@ class HttpsServer::Impl {
   IngestQueue queue_;
   BatchEndpoint endpoint_;
   ReportRunner reports_;
+  SessionStore sessions_;
+  ViewerAccess viewers_;
   uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
   std::atomic<size_t> open_connections_{0};

@@ -180,6 +180,12 @@ inline constexpr const char* kInsertBatch =
     "INSERT INTO collector_batches (author, batch_id, device_id, tracker_version, created_ms,"
     " received_ms, record_count, records_new, duplicates, replaced, stale, rejected)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+// Per device, for the health view: SQLite takes the bare tracker_version
+// from the row where max(received_ms) is found.
+inline constexpr const char* kSelectDeviceActivity =
+    "SELECT author, device_id, tracker_version, max(received_ms), min(received_ms), count(*),"
+    " sum(record_count), sum(records_new), sum(rejected), sum(rejected > 0)"
+    " FROM collector_batches GROUP BY author, device_id ORDER BY 4 DESC LIMIT ?1";
 inline constexpr const char* kInsertBatchRejection =
     "INSERT INTO collector_batch_rejections (author, batch_id, idx, uid, reason)"
     " VALUES (?1, ?2, ?3, ?4, ?5)";

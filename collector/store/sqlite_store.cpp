@@ -166,6 +166,7 @@ class SqliteStore final : public Store {
   Status upsert_task_epics(const std::vector<std::pair<std::string, std::string>>& pairs,
                            int64_t now_ms) override;
   Result<int64_t> record_count() override;
+  Result<std::vector<DeviceActivity>> device_activity(size_t limit) override;
 
  private:
   // One batch inside the open transaction.
@@ -618,6 +619,32 @@ Status SqliteStore::revoke_token(int64_t id) {
 Result<int64_t> SqliteStore::record_count() {
   std::lock_guard lock(reader_mu_);
   return reader_.scalar(sql_text::kCountRecords);
+}
+
+Result<std::vector<DeviceActivity>> SqliteStore::device_activity(size_t limit) {
+  std::lock_guard lock(reader_mu_);
+  auto st = reader_.prepare(sql_text::kSelectDeviceActivity);
+  if (!st) return st.error();
+  st->bind(1, static_cast<int64_t>(limit));
+  std::vector<DeviceActivity> out;
+  while (true) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    DeviceActivity d;
+    d.author = std::string(st->text(0));
+    d.device_id = std::string(st->text(1));
+    d.tracker_version = std::string(st->text(2));
+    d.last_received_ms = st->int64(3);
+    d.first_received_ms = st->int64(4);
+    d.batches = st->int64(5);
+    d.records_sent = st->int64(6);
+    d.records_new = st->int64(7);
+    d.records_rejected = st->int64(8);
+    d.batches_with_rejections = st->int64(9);
+    out.push_back(std::move(d));
+  }
+  return out;
 }
 
 Result<int64_t> SqliteStore::size_bytes() {

@@ -68,6 +68,17 @@ struct UsageChange {
   std::optional<report::UsageFact> before;
   std::optional<report::UsageFact> after;
 };
+// What one device's tracker has sent, from the stored batches, for the
+// dashboard's health view.
+struct DeviceActivity {
+  std::string author, device_id;
+  std::string tracker_version;  // of its latest batch
+  int64_t first_received_ms = 0, last_received_ms = 0;
+  int64_t batches = 0;
+  int64_t records_sent = 0, records_new = 0, records_rejected = 0;
+  int64_t batches_with_rejections = 0;
+};
+
 using UsageScan = std::function<bool(const report::UsageFact&)>;  // false: stop
 using UsageListener = std::function<void(std::vector<UsageChange>&&)>;
 
@@ -126,6 +137,10 @@ class Store {
   // Sets the epic of each task (Jira's parent), in one transaction.
   virtual Status upsert_task_epics(const std::vector<std::pair<std::string, std::string>>& pairs,
                                    int64_t now_ms) = 0;
+
+  // Every device that has sent a batch, the most recently heard from first,
+  // at most `limit` of them.
+  virtual Result<std::vector<DeviceActivity>> device_activity(size_t limit) = 0;
 
   virtual Result<int64_t> record_count() = 0;
   // Bytes the store occupies (database and write-ahead log), for /metrics.

@@ -531,3 +531,30 @@ TEST_CASE("the write-ahead log stays bounded under sustained ingest", "[collecto
   CHECK(st.st_size < db_bytes);
   CHECK(st.st_size < (96 << 20));
 }
+
+TEST_CASE("device activity sums each device's batches, the latest first", "[collector]") {
+  TempDir dir;
+  CODEPULSE_STORE_TARGET(target, dir);
+  auto store = opened(target.db);
+  std::string json = batch_json("b1", {rec(1), rec(2), rec(3)});
+  const std::string needle = "\"model\":\"claude-opus-4-6\",";
+  json.erase(json.find(needle), needle.size());  // one record rejected
+  ingest(*store, decoded(json));
+  ingest(*store, batch("b2", {rec(4)}));
+  ingest(*store, batch("b2", {rec(4)}));  // the same batch: counted once
+  ingest(*store, batch("b3", {rec(5)}), "other@acme.example");
+  auto devices = store->device_activity(10);
+  REQUIRE(devices);
+  REQUIRE(devices->size() == 2);
+  const DeviceActivity& mine = (*devices)[0].author == kAuthor ? (*devices)[0] : (*devices)[1];
+  CHECK(mine.device_id == "0123456789abcdef0123456789abcdef");
+  CHECK(mine.tracker_version == "0.1.0");
+  CHECK(mine.batches == 2);
+  CHECK(mine.records_sent == 4);
+  CHECK(mine.records_new == 3);
+  CHECK(mine.records_rejected == 1);
+  CHECK(mine.batches_with_rejections == 1);
+  CHECK(mine.first_received_ms <= mine.last_received_ms);
+  CHECK((*devices)[0].last_received_ms >= (*devices)[1].last_received_ms);
+  CHECK(store->device_activity(1)->size() == 1);
+}

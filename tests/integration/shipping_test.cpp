@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "bench/corpus/generator.hpp"
+#include "common/c_handles.hpp"
 #include "common/zstd_codec.hpp"
 #include "tests/support/collector_fixture.hpp"
 #include "tests/support/fault_proxy.hpp"
@@ -151,6 +152,18 @@ TEST_CASE("a collector that is down, then killed mid-batch, loses and doubles no
   c.start();
   const int port = c.port();
   c.stop();
+  // Hold the port (bound, not listening: connections are refused) so no
+  // other test's server takes it while this collector is down.
+  UniqueFd hold(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const int one = 1;
+    ::setsockopt(hold.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    REQUIRE(::bind(hold.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  }
   const auto truth = make_corpus(dir / "claude", 23, 24u << 20);
   const int64_t total = truth_requests(truth);
   const std::string state = dir / "state";
@@ -166,6 +179,7 @@ TEST_CASE("a collector that is down, then killed mid-batch, loses and doubles no
     return s.find("cannot connect") != std::string::npos && status_int(s, "unshipped") == total;
   }));
   // Up: shipping resumes by itself. Killed -9 after the first batches...
+  hold.reset();
   c.start({}, port);
   REQUIRE(eventually(30000, [&] { return c.record_count() > 0; }));
   c.kill_hard();

@@ -159,6 +159,11 @@ inline constexpr const char* kSelectBatch =
 inline constexpr const char* kSelectBatchRejections =
     "SELECT idx, uid, reason FROM collector_batch_rejections WHERE author = $1 AND batch_id = $2"
     " ORDER BY idx";
+inline constexpr const char* kSelectDeviceActivity =
+    "SELECT author, device_id, (array_agg(tracker_version ORDER BY received_ms DESC))[1],"
+    " max(received_ms), min(received_ms), count(*), sum(record_count), sum(records_new),"
+    " sum(rejected), count(*) FILTER (WHERE rejected > 0)"
+    " FROM collector_batches GROUP BY author, device_id ORDER BY 4 DESC LIMIT $1::bigint";
 inline constexpr const char* kInsertBatchRejection =
     "INSERT INTO collector_batch_rejections (author, batch_id, idx, uid, reason)"
     " VALUES ($1, $2, $3::bigint, $4, $5)";

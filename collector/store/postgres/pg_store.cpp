@@ -126,6 +126,7 @@ class PostgresStore final : public Store {
   Result<report::EpicMap> load_epics() override;
   Status upsert_task_epics(const std::vector<std::pair<std::string, std::string>>& pairs,
                            int64_t now_ms) override;
+  Result<std::vector<DeviceActivity>> device_activity(size_t limit) override;
   Result<int64_t> record_count() override;
   Result<int64_t> size_bytes() override;
 
@@ -507,6 +508,31 @@ Status PostgresStore::upsert_task_epics(
     }
   }
   return writer_.exec("COMMIT");
+}
+
+Result<std::vector<DeviceActivity>> PostgresStore::device_activity(size_t limit) {
+  pg::Params p;
+  p.add(static_cast<int64_t>(limit));
+  auto conn = pool_.lease();
+  if (!conn) return conn.error();
+  auto rows = (*conn)->run("codepulse_device_activity", pg_sql::kSelectDeviceActivity, p);
+  if (!rows) return rows.error();
+  std::vector<DeviceActivity> out;
+  for (int i = 0; i < rows->size(); ++i) {
+    DeviceActivity d;
+    d.author = std::string(rows->text(i, 0));
+    d.device_id = std::string(rows->text(i, 1));
+    d.tracker_version = std::string(rows->text(i, 2));
+    d.last_received_ms = rows->int64(i, 3);
+    d.first_received_ms = rows->int64(i, 4);
+    d.batches = rows->int64(i, 5);
+    d.records_sent = rows->int64(i, 6);
+    d.records_new = rows->int64(i, 7);
+    d.records_rejected = rows->int64(i, 8);
+    d.batches_with_rejections = rows->int64(i, 9);
+    out.push_back(std::move(d));
+  }
+  return out;
 }
 
 Result<int64_t> PostgresStore::scalar(const char* sql) {

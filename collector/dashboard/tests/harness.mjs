@@ -1,0 +1,94 @@
+// Shared by the browser test and the dashboard benchmark: a codepulse
+// collector started for the run (its own certificate, tokens and store), a
+// client for its JSON API, and headless Debian chromium through
+// playwright-core.
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const CHROMIUM = process.env.CODEPULSE_CHROMIUM || '/usr/bin/chromium';
+export const SKIP = 77;  // CTest SKIP_RETURN_CODE
+
+// Exits with SKIP (and says why) when the browser or playwright-core is missing.
+export async function loadPlaywright() {
+  if (!existsSync(CHROMIUM)) {
+    console.log(`SKIP: ${CHROMIUM} not found; install it with packaging/install-deps.sh (apt-get install chromium)`);
+    process.exit(SKIP);
+  }
+  try {
+    return await import('playwright-core');
+  } catch {
+    console.log('SKIP: playwright-core is not installed; run packaging/install-dashboard-deps.sh (npm ci in collector/dashboard)');
+    process.exit(SKIP);
+  }
+}
+
+export function launch(pw) {
+  return pw.chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+function run(bin, args) {
+  return execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+// A collector on 127.0.0.1:<free port> serving `db` (made by `makeDb(path)`
+// when given), with a viewer and a tracker token.
+export async function startCollector({ collector, db, makeDb, dir }) {
+  dir = dir || mkdtempSync(join(tmpdir(), 'codepulse-dash-'));
+  const store = db || join(dir, 'collector.db');
+  if (makeDb) makeDb(store);
+  run(collector, ['cert', 'create', '--dir', join(dir, 'pki')]);
+  const token = (author, role) =>
+    run(collector, ['token', 'create', '--db', store, '--author', author, '--role', role]).trim().split('\n').pop().trim();
+  const viewer = token('lead@acme.example', 'viewer');
+  const tracker = token('dev@acme.example', 'tracker');
+  const child = spawn(collector, ['serve', '--listen', '127.0.0.1:0', '--db', store,
+    '--tls-cert', join(dir, 'pki/server.pem'), '--tls-key', join(dir, 'pki/server-key.pem')],
+  { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (d) => { log += d; });
+  const deadline = Date.now() + 600_000;
+  let port = 0;
+  while (Date.now() < deadline) {
+    const m = log.match(/listening on https:\/\/127\.0\.0\.1:(\d+)/);
+    if (m) port = Number(m[1]);
+    if (port && /report cube ready/.test(log)) break;
+    if (child.exitCode !== null) throw new Error(`the collector exited: ${log}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!port || !/report cube ready/.test(log)) throw new Error(`the collector did not get ready: ${log}`);
+  const ca = readFileSync(join(dir, 'pki/ca.pem'));
+  return {
+    dir, store, viewer, tracker, port, ca,
+    url: `https://localhost:${port}`,
+    log: () => log,
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.on('exit', resolve);
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+// GET a JSON API path with a bearer token.
+export function apiGet(c, path, token = c.viewer) {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', servername: 'localhost', port: c.port, path, ca: c.ca,
+      headers: { Authorization: `Bearer ${token}` } }, (res) => {
+      let body = '';
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => {
+        if (res.statusCode !== 200) return reject(new Error(`GET ${path}: ${res.statusCode} ${body}`));
+        resolve(JSON.parse(body));
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

@@ -1,0 +1,95 @@
+// Talks to the collector: the JSON API under /v1, with the session cookie the
+// browser keeps (HttpOnly: this code never sees it) and the CSRF value that
+// login returns, sent back on every state-changing request.
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+let csrf = '';
+
+export async function api(path, { method = 'GET', body } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET') headers['X-Codepulse-CSRF'] = csrf;
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch (e) {
+    throw new ApiError(0, `cannot reach the collector (${e.message}); check that it is running`);
+  }
+  const text = await res.text();
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!res.ok) throw new ApiError(res.status, (data && data.error) || `${res.status} ${res.statusText}`);
+  return data;
+}
+
+export async function currentSession() {
+  const s = await api('/v1/session');
+  csrf = s.csrf || '';
+  return s;
+}
+
+export async function login(token) {
+  const s = await api('/v1/session', { method: 'POST', body: { token } });
+  csrf = s.csrf || '';
+  return s;
+}
+
+export async function logout() {
+  await api('/v1/session', { method: 'DELETE' });
+  csrf = '';
+}
+
+// GET /v1/report with the given parameters; `where` is a list of "dim=value".
+export function reportPath({ groupBy, metric, since, until, where = [], top, granularity }) {
+  const q = new URLSearchParams();
+  q.set('group_by', groupBy.join(','));
+  if (metric) q.set('metric', metric);
+  if (since) q.set('since', since);
+  if (until) q.set('until', until);
+  for (const w of where) q.append('where', w);
+  if (top) q.set('top', String(top));
+  if (granularity) q.set('granularity', granularity);
+  q.set('format', 'json');
+  return `/v1/report?${q}`;
+}
+
+export function report(params) {
+  return api(reportPath(params));
+}
+
+// What the user should do about an error, in words.
+export function advice(err) {
+  if (!(err instanceof ApiError)) return `Something failed in the page: ${err.message}. Reload the page.`;
+  switch (err.status) {
+    case 0:
+      return err.message;
+    case 400:
+      return `The collector refused the question: ${err.message}. Change the settings above.`;
+    case 401:
+      return 'Your session has ended or its token was revoked. Log in again.';
+    case 403:
+      return `Not allowed: ${err.message}.`;
+    case 422:
+      return `${err.message}. Nest fewer dimensions, narrow the dates, or lower "Top".`;
+    case 503:
+      return `The collector is busy (${err.message}). Wait a few seconds and retry.`;
+    default:
+      return `The collector answered ${err.status}: ${err.message}.`;
+  }
+}

@@ -1,0 +1,300 @@
+// The nested cost explorer: a tree table over any nesting of dimensions.
+// Only the first level is asked for at first; expanding a node asks the
+// collector for that node's children alone (the node's path becomes filters),
+// so a large store answers quickly at every step.
+import { advice, report } from './api.js';
+import { dateRange, filterBar, granularitySelect, metricSelect } from './controls.js';
+import { download, toCsv } from './csv.js';
+import { h, notice } from './dom.js';
+import { dimensionLabel, formatInt, formatMetric, formatPercent, formatUsd, metricInfo } from './format.js';
+import { nestingEditor } from './nesting.js';
+
+const EXTRA_COLUMNS = [
+  { id: 'cost_usd', label: 'Cost', format: formatUsd },
+  { id: 'total_tokens', label: 'Total tokens', format: formatInt },
+  { id: 'records', label: 'Records', format: formatInt },
+];
+
+function indent(depth) {
+  const span = h('span', { class: 'indent' });
+  span.style.width = `${depth * 1.25}em`;  // CSSOM, allowed by the page's CSP
+  return span;
+}
+
+function makeNode(row, parent) {
+  return {
+    key: row.key,
+    m: row,
+    others: !!row.others,
+    parent,
+    depth: parent ? parent.depth + 1 : -1,
+    path: parent && parent.depth >= 0 ? [...parent.path, row.key] : parent ? [row.key] : [],
+    children: null,
+    open: false,
+    loading: false,
+    error: null,
+  };
+}
+
+export function explorerView(initial, update) {
+  let state = initial;  // sorting changes it here, without asking the collector again
+  const metric = metricInfo(state.metric);
+  const root = { ...makeNode({ key: '' }, null), open: true };
+  const tbody = h('tbody', {});
+  const status = h('div', { class: 'status', 'aria-live': 'polite' });
+  const columns = EXTRA_COLUMNS.filter((c) => c.id !== metric.id);
+
+  // The filters of a node's children: the user's, and the node's path (a path
+  // value replaces the user's filters on that dimension).
+  const childQuery = (node) => {
+    const dims = state.nest.slice(0, node.path.length);
+    const where = state.where.filter((w) => !dims.includes(w.slice(0, w.indexOf('='))));
+    dims.forEach((d, i) => where.push(`${d}=${node.path[i]}`));
+    return {
+      groupBy: [state.nest[node.path.length]],
+      metric: state.metric,
+      since: state.since,
+      until: state.until,
+      where,
+      top: state.top,
+      granularity: state.gran,
+    };
+  };
+
+  const load = async (node) => {
+    node.loading = true;
+    node.error = null;
+    render();
+    try {
+      const r = await report(childQuery(node));
+      if (node === root) root.m = r.totals;
+      node.children = r.rows.map((row) => makeNode(row, node));
+    } catch (e) {
+      node.error = e;
+    }
+    node.loading = false;
+  };
+
+  const canExpand = (n) => !n.others && n.depth + 1 < state.nest.length;
+
+  const toggle = async (node, open = !node.open) => {
+    if (!canExpand(node)) return;
+    node.open = open;
+    if (open && !node.children) await load(node);
+    rememberOpen();
+    render(node);
+  };
+
+  const rememberOpen = () => {
+    const open = [];
+    const walk = (n) => (n.children || []).forEach((c) => {
+      if (c.open) {
+        open.push(c.path);
+        walk(c);
+      }
+    });
+    walk(root);
+    update({ open }, { silent: true });
+  };
+
+  const sorted = (nodes) => {
+    const dir = state.dir === 'asc' ? 1 : -1;
+    const key = state.sort;
+    const val = (n) => (key === 'name' ? n.key : key === 'value' ? n.m[metric.id] : n.m[key]);
+    return [...nodes].sort((a, b) => {
+      if (a.others !== b.others) return a.others ? 1 : -1;
+      const x = val(a), y = val(b);
+      if (key === 'name') return dir * String(x).localeCompare(String(y), 'en', { numeric: true });
+      return dir * (x - y);
+    });
+  };
+
+  const visible = () => {
+    const out = [];
+    const walk = (n) => {
+      for (const c of sorted(n.children || [])) {
+        out.push(c);
+        if (c.open) walk(c);
+      }
+    };
+    walk(root);
+    return out;
+  };
+
+  const share = (n) => {
+    const parent = n.parent.m[metric.id];
+    if (metric.additive) return parent > 0 ? n.m[metric.id] / parent : 0;
+    const max = Math.max(...n.parent.children.map((c) => c.m[metric.id]), 0);
+    return max > 0 ? n.m[metric.id] / max : 0;
+  };
+
+  const row = (n) => {
+    const expandable = canExpand(n);
+    const s = share(n);
+    const tr = h('tr', {
+      role: 'row', tabindex: '-1', 'aria-level': n.depth + 1,
+      'aria-expanded': expandable ? String(n.open) : null,
+      class: n.others ? 'others' : null,
+      dataset: { path: JSON.stringify(n.path), depth: String(n.depth) },
+      onclick: () => focusRow(tr),
+    },
+    h('td', { role: 'gridcell', class: 'name' },
+      indent(n.depth),
+      expandable
+        ? h('button', { type: 'button', class: 'toggle', tabindex: '-1',
+          'aria-label': `${n.open ? 'Collapse' : 'Expand'} ${n.key}`,
+          onclick: (e) => { e.stopPropagation(); toggle(n); } }, n.loading ? '…' : n.open ? '▾' : '▸')
+        : h('span', { class: 'toggle-space' }),
+      h('span', { class: 'dim' }, `${dimensionLabel(state.nest[n.depth])}: `),
+      h('span', { class: 'key' }, n.key)),
+    h('td', { role: 'gridcell', class: 'share' },
+      h('span', { class: 'bar' }, h('meter', { min: '0', max: '1', value: String(s),
+        'aria-label': 'share' })),
+      metric.additive ? h('span', { class: 'pct' }, formatPercent(s)) : null),
+    h('td', { role: 'gridcell', class: 'num metric', dataset: { value: String(n.m[metric.id]) } },
+      formatMetric(metric.id, n.m[metric.id])),
+    columns.map((c) => h('td', { role: 'gridcell', class: `num col-${c.id}`,
+      dataset: { value: String(n.m[c.id]) } }, c.format(n.m[c.id]))));
+    tr.node = n;
+    return tr;
+  };
+
+  const focusRow = (tr) => {
+    for (const r of tbody.querySelectorAll('tr[tabindex="0"]')) r.tabIndex = -1;
+    tr.tabIndex = 0;
+    tr.focus();
+  };
+
+  // Arrow keys move and open/close, Enter toggles, Home/End jump.
+  tbody.addEventListener('keydown', (e) => {
+    const tr = e.target.closest('tr');
+    if (!tr || !tr.node) return;
+    const rows = [...tbody.querySelectorAll('tr')].filter((r) => r.node);
+    const i = rows.indexOf(tr);
+    const n = tr.node;
+    const go = (j) => rows[j] && focusRow(rows[j]);
+    const parentRow = () => rows.find((r) => r.node === n.parent);
+    switch (e.key) {
+      case 'ArrowDown': go(i + 1); break;
+      case 'ArrowUp': go(i - 1); break;
+      case 'Home': go(0); break;
+      case 'End': go(rows.length - 1); break;
+      case 'ArrowRight':
+        if (canExpand(n) && !n.open) toggle(n, true);
+        else if (n.open) go(i + 1);
+        break;
+      case 'ArrowLeft':
+        if (n.open) toggle(n, false);
+        else if (parentRow()) focusRow(parentRow());
+        break;
+      case 'Enter':
+      case ' ':
+        toggle(n);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  });
+
+  const render = (focusNode) => {
+    const hadFocus = tbody.contains(document.activeElement) ? document.activeElement.node : null;
+    tbody.replaceChildren();
+    status.replaceChildren();
+    if (root.loading) {
+      status.append(h('p', { class: 'muted' }, 'Loading…'));
+      return;
+    }
+    if (root.error) {
+      status.append(notice('error', 'The report could not be loaded.', advice(root.error),
+        h('button', { type: 'button', onclick: () => start() }, 'Retry')));
+      return;
+    }
+    const rows = visible();
+    if (rows.length === 0) {
+      status.append(notice('empty', 'No usage matches.',
+        'Widen the date range or remove filters. If this stays empty, open Health to check that trackers are sending batches.'));
+      return;
+    }
+    for (const n of rows) {
+      tbody.append(row(n));
+      if (n.open && n.error)
+        tbody.append(h('tr', {}, h('td', { colspan: String(3 + columns.length), class: 'row-error' },
+          advice(n.error))));
+      if (n.open && n.children && n.children.length === 0)
+        tbody.append(h('tr', {}, h('td', { colspan: String(3 + columns.length), class: 'muted' },
+          'No rows under this node.')));
+    }
+    const target = focusNode || hadFocus;
+    const tr = target && [...tbody.querySelectorAll('tr')].find((r) => r.node === target);
+    if (tr) focusRow(tr);
+    else tbody.querySelector('tr').tabIndex = 0;
+    const parts = [`${formatUsd(root.m.cost_usd || 0)}`, `${formatInt(root.m.total_tokens || 0)} tokens`,
+      `${formatInt(root.m.records || 0)} records`];
+    if (!['cost_usd', 'total_tokens', 'records'].includes(metric.id))
+      parts.unshift(`${metric.label}: ${formatMetric(metric.id, root.m[metric.id] || 0)}`);
+    totalsLine.textContent = `Total: ${parts.join(' · ')}`;
+  };
+
+  const start = async () => {
+    root.children = null;
+    await load(root);
+    render();
+    // Open what the URL says was open, parents first.
+    for (const path of [...state.open].sort((a, b) => a.length - b.length)) {
+      let n = root;
+      for (const key of path) n = (n && n.children || []).find((c) => c.key === key);
+      if (n && canExpand(n)) {
+        n.open = true;
+        if (!n.children) await load(n);
+      }
+    }
+    render();
+  };
+
+  const csv = () => {
+    const header = [...state.nest.map(dimensionLabel), metric.id, 'share', ...columns.map((c) => c.id)];
+    const rows = visible().map((n) => [
+      ...state.nest.map((_, i) => (i < n.path.length ? n.path[i] : '')),
+      n.m[metric.id], share(n).toFixed(4), ...columns.map((c) => n.m[c.id])]);
+    download(`codepulse-${state.nest.join('-')}-${metric.id}.csv`, toCsv(header, rows));
+  };
+
+  // Sorting is done here, on the rows already fetched: no new request.
+  const sortBy = (id) => {
+    const dir = state.sort === id && state.dir === 'desc' ? 'asc' : 'desc';
+    state = { ...state, sort: id, dir };
+    update({ sort: id, dir }, { silent: true });
+    head.replaceChildren(headRow());
+    render();
+  };
+  const sortHeader = (id, label, cls) => {
+    const active = state.sort === id;
+    return h('th', { scope: 'col', class: cls, 'aria-sort': active ? (state.dir === 'asc' ? 'ascending' : 'descending') : 'none' },
+      h('button', { type: 'button', class: 'sort', dataset: { sort: id }, onclick: () => sortBy(id) },
+        label, active ? (state.dir === 'asc' ? ' ▲' : ' ▼') : ''));
+  };
+  const headRow = () => h('tr', {},
+    sortHeader('name', state.nest.map(dimensionLabel).join(' → '), 'name'),
+    h('th', { scope: 'col' }, metric.additive ? 'Share of parent' : 'Relative to largest'),
+    sortHeader('value', metric.label, 'num'),
+    columns.map((c) => sortHeader(c.id, c.label, 'num')));
+
+  const totalsLine = h('p', { class: 'totals', id: 'totals' });
+  const head = h('thead', {}, headRow());
+  const table = h('table', { class: 'tree', role: 'treegrid', 'aria-label': 'Cost explorer' }, head, tbody);
+
+  const el = h('section', { class: 'view explorer' },
+    h('div', { class: 'toolbar' },
+      nestingEditor(state.nest, (nest) => update({ nest, open: [] })),
+      h('div', { class: 'row' },
+        metricSelect(state, update), dateRange(state, update),
+        state.nest.includes('date') ? granularitySelect(state, update) : null,
+        h('label', {}, 'Top ', h('input', { id: 'top', type: 'number', min: '1', max: '1000',
+          value: String(state.top), onchange: (e) => update({ top: Number(e.target.value) || 25, open: [] }) })),
+        h('button', { type: 'button', id: 'csv', onclick: csv }, 'Download CSV')),
+      filterBar(state, update)),
+    totalsLine, status, table);
+  start();
+  return el;
+}

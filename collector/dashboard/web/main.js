@@ -1,0 +1,92 @@
+// The dashboard: log in, then one of four views, all state in the URL.
+import 'uplot/dist/uPlot.min.css';
+import './style.css';
+
+import { ApiError, advice, currentSession, login, logout } from './api.js';
+import { h, notice } from './dom.js';
+import { explorerView } from './explorer.js';
+import { healthView } from './health.js';
+import { outcomesView } from './outcomes.js';
+import { spendView } from './spend.js';
+import { readState, writeState } from './view_state.js';
+
+const VIEWS = [
+  { id: 'explorer', label: 'Cost explorer', make: explorerView },
+  { id: 'spend', label: 'Spend over time', make: spendView },
+  { id: 'outcomes', label: 'Outcomes', make: outcomesView },
+  { id: 'health', label: 'Health', make: healthView },
+];
+
+const app = document.getElementById('app');
+let who = null;
+let state = readState();
+
+function update(patch, { silent = false } = {}) {
+  state = { ...state, ...patch };
+  writeState(state, { push: !silent && 'view' in patch });
+  if (!silent) render();
+}
+
+function render() {
+  if (!who) return renderLogin();
+  const view = VIEWS.find((v) => v.id === state.view) || VIEWS[0];
+  document.title = `${view.label} · codepulse`;
+  app.replaceChildren(
+    h('header', { class: 'top' },
+      h('span', { class: 'brand' }, 'codepulse'),
+      h('nav', { 'aria-label': 'Views' }, VIEWS.map((v) => h('a', {
+        href: '#', class: v.id === view.id ? 'active' : null, 'aria-current': v.id === view.id ? 'page' : null,
+        dataset: { view: v.id },
+        onclick: (e) => { e.preventDefault(); update({ view: v.id }); },
+      }, v.label))),
+      h('span', { class: 'who' }, `${who.author} (${who.role})`),
+      h('button', { type: 'button', id: 'logout', onclick: async () => {
+        try { await logout(); } catch { /* the session is gone either way */ }
+        who = null;
+        render();
+      } }, 'Log out')),
+    h('main', {}, view.make(state, update)));
+}
+
+function renderLogin(message) {
+  document.title = 'Log in · codepulse';
+  const token = h('input', { id: 'token', type: 'password', autocomplete: 'off', required: true,
+    placeholder: 'cpt_…', 'aria-describedby': 'login-help' });
+  const error = h('div', { id: 'login-error', 'aria-live': 'assertive' },
+    message ? notice('error', 'Not logged in.', message) : null);
+  const form = h('form', { class: 'login', onsubmit: async (e) => {
+    e.preventDefault();
+    error.replaceChildren();
+    try {
+      who = await login(token.value.trim());
+      render();
+    } catch (err) {
+      const text = err instanceof ApiError && err.status === 401
+        ? 'That token is unknown or revoked. Ask an admin for a viewer token: codepulse-collector token create --author you@example.org --role viewer.'
+        : advice(err);
+      error.replaceChildren(notice('error', 'Login failed.', text));
+    }
+  } },
+  h('h1', {}, 'codepulse'),
+  h('label', { for: 'token' }, 'Viewer or admin token'), token,
+  h('p', { id: 'login-help', class: 'muted' },
+    'The token stays on this page only for the login: the collector answers with a session cookie that scripts cannot read.'),
+  h('button', { type: 'submit', id: 'login' }, 'Log in'), error);
+  app.replaceChildren(form);
+  token.focus();
+}
+
+window.addEventListener('popstate', () => {
+  state = readState();
+  render();
+});
+
+(async () => {
+  try {
+    who = await currentSession();
+  } catch (e) {
+    who = null;
+    if (!(e instanceof ApiError) || e.status !== 401) return renderLogin(advice(e));
+  }
+  render();
+})();

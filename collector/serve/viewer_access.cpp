@@ -1,0 +1,146 @@
+#include "collector/serve/viewer_access.hpp"
+
+#include <openssl/crypto.h>
+#include <simdjson.h>
+
+#include "common/json_writer.hpp"
+
+namespace codepulse::collector {
+namespace {
+
+constexpr size_t kMaxTokenChars = 256;
+
+HttpReply unauthorized(const std::string& message) {
+  return HttpReply{401, error_json(401, message), 0, false, false};
+}
+
+std::string session_cookie(const std::string& id, int64_t max_age_s) {
+  return std::string(kSessionCookie) + "=" + id + "; Path=/; Secure; HttpOnly; SameSite=Strict; " +
+         "Max-Age=" + std::to_string(max_age_s);
+}
+
+bool equal_secret(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && !a.empty() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string session_json(const TokenInfo& token, const std::string& csrf,
+                         std::optional<int64_t> expires_ms) {
+  std::string body;
+  JsonWriter w(body);
+  w.begin_object()
+      .field("author", token.author)
+      .field("role", role_name(token.role))
+      .field("csrf", csrf)
+      .field("expires_ms", expires_ms)
+      .end_object();
+  return body;
+}
+
+// The "token" string of a login body, or what is wrong with the body.
+Result<std::string> token_of_body(std::string_view body) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(simdjson::padded_string(body)).get(doc))
+    return make_error("the body is not JSON; send {\"token\": \"...\"}");
+  std::string_view token;
+  if (doc["token"].get_string().get(token) || token.empty() || token.size() > kMaxTokenChars)
+    return make_error("the body needs a \"token\" string (a viewer or admin token)");
+  return std::string(token);
+}
+
+}  // namespace
+
+bool same_origin(const WebRequest& r) {
+  if (!r.origin.empty() && r.origin != "https://" + std::string(r.host)) return false;
+  if (!r.sec_fetch_site.empty() && r.sec_fetch_site != "same-origin" && r.sec_fetch_site != "none")
+    return false;
+  return true;
+}
+
+ViewerAccess::ViewerAccess(Store& store, SessionStore& sessions, Clock clock)
+    : store_(store), sessions_(sessions), clock_(std::move(clock)) {}
+
+std::variant<HttpReply, Viewer> ViewerAccess::identify(const WebRequest& r, bool readers_only) {
+  Viewer viewer;
+  const std::string_view id = cookie_value(r.cookie, kSessionCookie);
+  if (!r.authorization.empty() || id.empty()) {
+    auto who = authenticate_bearer(store_, r.authorization);
+    if (auto* reply = std::get_if<HttpReply>(&who)) return std::move(*reply);
+    viewer.token = std::get<TokenInfo>(std::move(who));
+  } else {
+    auto session = sessions_.use(id, clock_());
+    if (!session) return unauthorized("the session has ended; log in again");
+    // The token is checked again at every request, so revoking it ends the session.
+    auto info = store_.authenticate(session->token);
+    if (!info)
+      return HttpReply{503, error_json(503, "cannot check the token now: " + info.error().message),
+                       1};
+    if (!*info) {
+      sessions_.end(id);
+      return unauthorized("the token of this session was revoked; log in with another token");
+    }
+    viewer.token = std::move(**info);
+    viewer.session_id = std::string(id);
+    viewer.csrf = session->csrf;
+  }
+  if (readers_only && viewer.token.role == Role::kTracker)
+    return HttpReply{403,
+                     error_json(403,
+                                "a tracker token cannot read reports; use a viewer or admin "
+                                "token"),
+                     0};
+  return viewer;
+}
+
+WebReply ViewerAccess::login(const WebRequest& r) {
+  if (!same_origin(r))
+    return {{403, error_json(403,
+                             "log in from the dashboard's own page (cross-site request "
+                             "refused)")}};
+  if (r.content_type.substr(0, 16) != "application/json")
+    return {{415, error_json(415, "send the login as Content-Type: application/json")}};
+  auto token = token_of_body(r.body);
+  if (!token) return {{400, error_json(400, token.error().message)}};
+  auto info = store_.authenticate(*token);
+  if (!info)
+    return {{503, error_json(503, "cannot check the token now: " + info.error().message), 1}};
+  if (!*info) return {unauthorized("unknown or revoked token")};
+  if ((*info)->role == Role::kTracker)
+    return {{403, error_json(403,
+                             "a tracker token cannot open the dashboard; use a viewer or admin "
+                             "token (codepulse-collector token create --role viewer)")}};
+  auto session = sessions_.create(*token, clock_());
+  if (!session) return {{503, error_json(503, session.error().message), 1}};
+  WebReply reply{{200, session_json(**info, session->csrf, session->expires_ms)}};
+  reply.headers.emplace_back("Set-Cookie",
+                             session_cookie(session->id, sessions_.limits().lifetime_ms / 1000));
+  reply.headers.emplace_back("Cache-Control", "no-store");
+  return reply;
+}
+
+WebReply ViewerAccess::logout(const WebRequest& r) {
+  if (!same_origin(r)) return {{403, error_json(403, "cross-site request refused")}};
+  auto who = identify(r, false);
+  if (auto* reply = std::get_if<HttpReply>(&who)) return {std::move(*reply)};
+  const Viewer& v = std::get<Viewer>(who);
+  if (v.session_id.empty())
+    return {{400, error_json(400, "no dashboard session to end (a bearer token has none)")}};
+  if (!equal_secret(r.csrf, v.csrf))
+    return {{403, error_json(403, std::string("missing or wrong ") + kCsrfHeader + " header")}};
+  sessions_.end(v.session_id);
+  WebReply reply{{200, "{\"status\":\"logged out\"}"}};
+  reply.headers.emplace_back("Set-Cookie", session_cookie("", 0));
+  reply.headers.emplace_back("Cache-Control", "no-store");
+  return reply;
+}
+
+WebReply ViewerAccess::current(const WebRequest& r) {
+  auto who = identify(r, true);
+  if (auto* reply = std::get_if<HttpReply>(&who)) return {std::move(*reply)};
+  const Viewer& v = std::get<Viewer>(who);
+  WebReply reply{{200, session_json(v.token, v.csrf, std::nullopt)}};
+  reply.headers.emplace_back("Cache-Control", "no-store");
+  return reply;
+}
+
+}  // namespace codepulse::collector

@@ -1,0 +1,70 @@
+// Who may read the dashboard's endpoints, without the HTTP plumbing: a bearer
+// token (scripts, the CLI) or the session cookie a viewer got by logging in
+// (POST /v1/session). Login, logout and the session's CSRF rules live here;
+// docs/SECURITY.md ("Dashboard sessions") explains the choices.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "collector/ingest/batch_endpoint.hpp"
+#include "collector/serve/session_store.hpp"
+#include "collector/store/store.hpp"
+
+namespace codepulse::collector {
+
+inline constexpr const char* kSessionCookie = "__Host-codepulse_session";
+inline constexpr const char* kCsrfHeader = "X-Codepulse-CSRF";
+
+// The parts of an HTTP request these rules read.
+struct WebRequest {
+  std::string_view method;  // "GET", "POST", "DELETE", ...
+  std::string_view authorization, cookie, csrf, origin, host, sec_fetch_site, content_type;
+  std::string_view body;
+};
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// A reply with more headers than HttpReply carries (Set-Cookie, Cache-Control).
+struct WebReply {
+  HttpReply http;
+  Headers headers = {};
+};
+
+struct Viewer {
+  TokenInfo token;
+  std::string session_id;  // empty for a bearer token
+  std::string csrf;        // the session's CSRF value
+};
+
+class ViewerAccess {
+ public:
+  using Clock = std::function<int64_t()>;
+  ViewerAccess(Store& store, SessionStore& sessions, Clock clock);
+
+  // The caller: the bearer token when there is an Authorization header, else
+  // the session cookie. `readers_only`: a tracker token gets 403.
+  std::variant<HttpReply, Viewer> identify(const WebRequest& r, bool readers_only);
+  // POST /v1/session {"token": "..."}: a viewer or admin token gets a session cookie.
+  WebReply login(const WebRequest& r);
+  // DELETE /v1/session: needs the CSRF header and a same-origin request.
+  WebReply logout(const WebRequest& r);
+  // GET /v1/session: who is logged in, and the CSRF value again (after a reload).
+  WebReply current(const WebRequest& r);
+
+ private:
+  Store& store_;
+  SessionStore& sessions_;
+  Clock clock_;
+};
+
+// False when the browser says the request comes from another site: an Origin
+// other than https://<Host>, or Sec-Fetch-Site other than same-origin/none.
+bool same_origin(const WebRequest& r);
+
+}  // namespace codepulse::collector
