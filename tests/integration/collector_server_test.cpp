@@ -10,6 +10,7 @@
 #include <csignal>
 #include <thread>
 
+#include "common/sqlite.hpp"
 #include "common/zstd_codec.hpp"
 #include "proto/wire_batch.hpp"
 #include "tests/support/collector_fixture.hpp"
@@ -550,4 +551,53 @@ TEST_CASE("PostgreSQL going away: 503 to trackers, nothing lost, service back by
                    "--tls-cert", c.cert(), "--tls-key", c.key(), "--listen", "127.0.0.1:0"});
   CHECK(down.exit_code == 1);
   CHECK(down.err.find("cannot connect to PostgreSQL at") != std::string::npos);
+}
+
+TEST_CASE("a locked or full SQLite store: 503s, nothing half-stored, stored once it is back",
+          "[collector][server][faults]") {
+  TempDir dir;
+  CollectorFixture c(dir / "c");
+  const std::string tracker = c.token_of(c.token_file("dev@example.org"));
+  const std::string viewer = c.token_of(c.token_file("boss@example.org", "viewer"));
+  c.start();
+  REQUIRE(post(c, tracker, batch_body("b1", {record("u1")})).status == 200);
+
+  // Another process holds the write lock longer than the collector waits (5 s).
+  {
+    auto other = sql::Database::open(c.db(), false);
+    REQUIRE(other);
+    REQUIRE(other->exec("BEGIN IMMEDIATE"));
+    const auto locked = post(c, tracker, batch_body("b2", {record("u2"), record("u3")}));
+    CHECK(locked.status == 503);
+    CHECK(locked.body.find("the batch was not stored") != std::string::npos);
+    CHECK(locked.body.find("locked") != std::string::npos);
+    REQUIRE(other->exec("ROLLBACK"));
+  }
+  const auto unlocked = post(c, tracker, batch_body("b2", {record("u2"), record("u3")}));
+  CHECK(unlocked.status == 200);
+  CHECK(json_int(unlocked.body, "records_new") == 2);
+  CHECK(c.record_count() == 3);
+  c.stop();
+
+  // A full disk: no file of the collector may grow past 1 MiB.
+  c.start({}, 0, 1 << 20);
+  std::vector<proto::WireRecord> many;
+  for (int i = 0; i < 20000; ++i)
+    many.push_back(record("big-" + std::to_string(i)));
+  const std::string big = batch_body("b3", many);
+  const auto full = post(c, tracker, big);
+  INFO(c.process().err());
+  CHECK(full.status == 503);
+  CHECK(full.body.find("the batch was not stored") != std::string::npos);
+  CHECK(c.process().running());
+  CHECK(c.record_count() == 3);  // nothing of b3
+  c.process().allow_file_size();  // space returns
+  const auto stored = post(c, tracker, big);
+  CHECK(stored.status == 200);
+  CHECK(json_int(stored.body, "records_new") == 20000);
+  CHECK(c.record_count() == 20003);
+  auto report = get(c, "/v1/report?group_by=model", viewer);
+  CHECK(report.body.find("\"records\":20003") != std::string::npos);
+  c.stop();
+  CHECK(run({"sqlite3", "-readonly", c.db(), "PRAGMA integrity_check"}).out == "ok\n");
 }

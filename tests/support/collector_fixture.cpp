@@ -32,14 +32,15 @@ CollectorFixture::~CollectorFixture() {
   if (process_ && process_->running()) process_->signal(SIGKILL);
 }
 
-void CollectorFixture::start(const std::vector<std::string>& extra_args, int port) {
+void CollectorFixture::start(const std::vector<std::string>& extra_args, int port,
+                             int64_t fsize_limit) {
   std::vector<std::string> argv = {
       collector_bin(), "serve", "--listen",   "127.0.0.1:" + std::to_string(port),
       "--db",          db_,     "--tls-cert", cert(),
       "--tls-key",     key()};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   process_ = std::make_unique<Process>(argv, std::vector<std::string>{},
-                                       dir_ + "/serve-" + std::to_string(++starts_));
+                                       dir_ + "/serve-" + std::to_string(++starts_), fsize_limit);
   // The port from "listening on https://127.0.0.1:PORT".
   const std::string marker = "listening on https://127.0.0.1:";
   auto port_in = [&](const std::string& err) {

@@ -23,7 +23,10 @@ class CollectorFixture {
   ~CollectorFixture();
 
   // Starts `serve`; port 0 = a free one. Waits until it listens.
-  void start(const std::vector<std::string>& extra_args = {}, int port = 0);
+  // fsize_limit >= 0: no file of the collector may grow past it (a full
+  // disk; process().allow_file_size() gives the space back).
+  void start(const std::vector<std::string>& extra_args = {}, int port = 0,
+             int64_t fsize_limit = -1);
   void stop();       // SIGTERM and wait: returns after a clean exit
   void kill_hard();  // SIGKILL
   int port() const { return port_; }
