@@ -3,7 +3,8 @@
 # installs the peer tools compared against (ccusage, when npm is available),
 # builds and runs the suite under AddressSanitizer + UndefinedBehaviorSanitizer,
 # runs every fuzzing harness for a minute (docs/FUZZING.md), then builds with
-# warnings as errors and runs the suite once more (its summary comes last).
+# warnings as errors and runs the suite once more, with the 3-minute soak
+# (its summary comes last).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -18,7 +19,7 @@ echo "== sanitizer build (ASan + UBSan) =="
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCODEPULSE_SANITIZE=ON -DCODEPULSE_WERROR=ON >/dev/null
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 600
+  ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 600 -LE soak
 
 echo "== fuzzing (libFuzzer, clang, ASan + UBSan; 60 s per harness) =="
 tests/fuzz/run.sh "${FUZZ_SECONDS:-60}"
