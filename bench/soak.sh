@@ -35,6 +35,7 @@ port=0
 collector_lives=0
 start_collector() {
   collector_lives=$((collector_lives + 1))
+  : > "$work/collector-$collector_lives.log"
   "$bin/codepulse-collector" serve --listen "127.0.0.1:$port" --db "$db" \
     --tls-cert "$work/pki/server.pem" --tls-key "$work/pki/server-key.pem" \
     2> "$work/collector-$collector_lives.log" &

@@ -173,12 +173,17 @@ int generate(const std::string& db, int64_t total, uint64_t seed) {
     std::fprintf(stderr, "\r%lld records", static_cast<long long>(written));
   }
   // Tasks belong to epics (what the Jira integration fills in).
-  std::vector<std::pair<std::string, std::string>> epics;
+  std::vector<collector::TaskRecord> epics;
   for (int repo = 0; repo < kRepos; ++repo)
-    for (int t = 0; t < kTasksPerRepo; ++t)
-      epics.emplace_back(task_key(repo, t),
-                         "EPIC-" + std::to_string((repo * kTasksPerRepo + t) % kEpics + 1));
-  if (auto s = (*store)->upsert_task_epics(epics, 0); !s) {
+    for (int t = 0; t < kTasksPerRepo; ++t) {
+      collector::TaskRecord task;
+      task.key = task_key(repo, t);
+      task.epic = "EPIC-" + std::to_string((repo * kTasksPerRepo + t) % kEpics + 1);
+      task.issue_type = "Story";
+      task.updated_ms = 1;
+      epics.push_back(std::move(task));
+    }
+  if (auto s = (*store)->upsert_tasks(epics); !s) {
     std::fprintf(stderr, "generate: %s\n", s.error().message.c_str());
     return 1;
   }

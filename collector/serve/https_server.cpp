@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "collector/ingest/ingest_queue.hpp"
+#include "collector/ingest/jira_endpoint.hpp"
 #include "collector/ingest/metrics.hpp"
 #include "collector/ingest/rate_limiter.hpp"
 #include "collector/serve/dashboard_assets.hpp"
@@ -50,7 +51,8 @@ using Stream = beast::ssl_stream<beast::tcp_stream>;
 using Clock = std::chrono::steady_clock;
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
 constexpr size_t kHeaderLimit = 16 * 1024;
-constexpr size_t kSmallBodyLimit = 64 * 1024;  // any request other than a batch
+constexpr size_t kSmallBodyLimit = 64 * 1024;  // any request other than a batch or webhook
+constexpr size_t kWebhookBodyLimit = 1 << 20;  // Jira sends whole issues
 constexpr size_t kHealthDevices = 5000;        // devices listed by GET /v1/health
 
 // One client connection; touched only on its strand.
@@ -147,7 +149,8 @@ class HttpsServer::Impl {
         queue_(store),
         endpoint_(store, limiter_, metrics_, options.limits),
         reports_(store, log, options.report_max_nodes),
-        viewers_(store, sessions_, now_utc_ms) {}
+        viewers_(store, sessions_, now_utc_ms),
+        jira_(store, options.jira_webhook_secret, options.jira_epic_link_field) {}
 
   Status open() {
     tls_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
@@ -324,7 +327,7 @@ class HttpsServer::Impl {
     const auto path = target.substr(0, q);
     if (path == "/v1/batches" || path == "/v1/report" || path == "/v1/whoami" ||
         path == "/v1/session" || path == "/v1/health" || path == "/healthz" || path == "/metrics" ||
-        path == "/")
+        path == "/v1/webhooks/jira" || path == "/")
       return std::string(path);
     if (path.substr(0, 8) == "/assets/") return "/assets";
     return "other";
@@ -380,16 +383,20 @@ class HttpsServer::Impl {
       if (path != "/v1/batches") {
         // Beast checked Content-Length against the batch limit; other
         // requests carry no real body.
+        const size_t limit = path == "/v1/webhooks/jira" ? kWebhookBodyLimit : kSmallBodyLimit;
         const auto cl = parser.content_length();
-        if ((cl && *cl > kSmallBodyLimit) || parser.chunked()) {
-          HttpReply big{413, error_json(413, path + " takes no request body")};
+        if ((cl && *cl > limit) || parser.chunked()) {
+          HttpReply big{413, error_json(413, limit == kSmallBodyLimit
+                                                 ? path + " takes no request body"
+                                                 : "the body is over the limit of " +
+                                                       std::to_string(limit) + " bytes")};
           big.close = true;
           metrics_.request(path, 413);
           co_await write(c, make_response(big, req.version(), false));
           co_await drain_unread(c);
           break;
         }
-        parser.body_limit(kSmallBodyLimit);
+        parser.body_limit(limit);
       }
       std::string type = "application/json";
       Headers headers;
@@ -402,12 +409,18 @@ class HttpsServer::Impl {
           stored = co_await handle_batch(c, buffer, parser, reply);
         }
       } else if (path == "other") {
-        reply = {404, error_json(404,
-                                 "no such endpoint; the collector serves the dashboard at /, "
-                                 "POST /v1/batches, GET /v1/report, GET /v1/whoami, "
-                                 "/v1/session, GET /v1/health, GET /healthz and GET /metrics")};
+        reply = {404,
+                 error_json(404,
+                            "no such endpoint; the collector serves the dashboard at /, "
+                            "POST /v1/batches, GET /v1/report, GET /v1/whoami, "
+                            "/v1/session, GET /v1/health, POST /v1/webhooks/jira, GET /healthz and "
+                            "GET /metrics")};
         reply.close = true;
-      } else if (path != "/v1/whoami" && path != "/v1/session" && req.method() != http::verb::get) {
+      } else if (path == "/v1/webhooks/jira" && req.method() != http::verb::post) {
+        reply = {405, error_json(405, "use POST for " + path)};
+        reply.close = true;
+      } else if (path != "/v1/whoami" && path != "/v1/session" && path != "/v1/webhooks/jira" &&
+                 req.method() != http::verb::get) {
         reply = {405, error_json(405, "use GET for " + path)};
         reply.close = true;
       } else if (auto [ec2, m] = co_await http::async_read(c->stream, buffer, parser, kTuple);
@@ -429,6 +442,8 @@ class HttpsServer::Impl {
           web = viewers_.logout(web_request(req));
         reply = std::move(web.http);
         headers = std::move(web.headers);
+      } else if (path == "/v1/webhooks/jira") {
+        reply = jira_.handle(req.target(), req["X-Codepulse-Secret"], req.body());
       } else if (path == "/v1/health") {
         reply = health(web_request(req));
       } else if (path == "/healthz") {
@@ -652,6 +667,7 @@ class HttpsServer::Impl {
   ReportRunner reports_;
   SessionStore sessions_;
   ViewerAccess viewers_;
+  JiraEndpoint jira_;
   uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
   std::atomic<size_t> open_connections_{0};

@@ -27,6 +27,8 @@ struct ServerOptions {
   int64_t shutdown_grace_ms = 30'000;     // in-flight requests get this long
   size_t max_connections = 1024;
   size_t report_max_nodes = 2'000'000;  // GET /v1/report: larger trees get a 422
+  std::string jira_webhook_secret;        // empty: POST /v1/webhooks/jira is off
+  std::string jira_epic_link_field = "customfield_10014";
   IngestLimits limits;
 };
 

@@ -1,5 +1,12 @@
 // Every configuration key of `codepulse-collector serve`: a TOML file
 // (--config) may set any of them; each is also a flag.
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
 #include "collector/serve/server_config.hpp"
 
 namespace codepulse::collector {
@@ -93,6 +100,15 @@ const tracker::ConfigKeys& server_config_keys() {
        .help = "GET /v1/report: a report returning more nodes gets a 422 (use top or filters)",
        .min = 1,
        .max = 1'000'000'000},
+      {.name = "jira_webhook_secret_file",
+       .type = T::kPath,
+       .default_value = "",
+       .help = "file (mode 0600) holding the secret Jira webhooks send in their URL (?secret=); "
+               "empty = POST /v1/webhooks/jira is off"},
+      {.name = "jira_epic_link_field",
+       .type = T::kString,
+       .default_value = "customfield_10014",
+       .help = "the Epic Link custom field, used when an issue has no epic as its parent"},
       {.name = "log_level",
        .type = T::kEnum,
        .default_value = "info",
@@ -105,6 +121,31 @@ const tracker::ConfigKeys& server_config_keys() {
   };
   return keys;
 }
+
+namespace {
+
+// A webhook secret: a private file (not readable by group or others) of at
+// least 16 characters; surrounding white space is dropped.
+Result<std::string> read_secret_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return make_error("jira_webhook_secret_file " + path + ": " + std::strerror(errno));
+  if ((st.st_mode & 077) != 0)
+    return make_error("jira_webhook_secret_file " + path +
+                      " is readable by others; run chmod 600 " + path);
+  std::ifstream in(path);
+  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) return make_error("cannot read jira_webhook_secret_file " + path);
+  const auto first = secret.find_first_not_of(" \t\r\n");
+  const auto last = secret.find_last_not_of(" \t\r\n");
+  secret = first == std::string::npos ? "" : secret.substr(first, last - first + 1);
+  if (secret.size() < 16 || secret.size() > 256)
+    return make_error("jira_webhook_secret_file " + path +
+                      " must hold a secret of 16 to 256 characters (e.g. openssl rand -hex 32)");
+  return secret;
+}
+
+}  // namespace
 
 Result<ServerOptions> server_options(const tracker::Config& c) {
   ServerOptions o;
@@ -123,6 +164,12 @@ Result<ServerOptions> server_options(const tracker::Config& c) {
   o.shutdown_grace_ms = c.num("shutdown_grace");
   o.max_connections = static_cast<size_t>(c.num("max_connections"));
   o.report_max_nodes = static_cast<size_t>(c.num("report_max_nodes"));
+  o.jira_epic_link_field = c.str("jira_epic_link_field");
+  if (const std::string file = c.str("jira_webhook_secret_file"); !file.empty()) {
+    auto secret = read_secret_file(file);
+    if (!secret) return secret.error();
+    o.jira_webhook_secret = std::move(secret).value();
+  }
   o.limits.max_body_bytes = static_cast<size_t>(c.num("max_body_bytes"));
   o.limits.max_decompressed_bytes = static_cast<size_t>(c.num("max_decompressed_bytes"));
   o.limits.max_records = static_cast<size_t>(c.num("max_records"));

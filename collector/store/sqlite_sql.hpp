@@ -5,7 +5,7 @@
 
 namespace codepulse::collector::sql_text {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
 inline constexpr const char* kPragmas =
@@ -157,6 +157,14 @@ CREATE TABLE task_epics (
 PRAGMA user_version = 3;
 )sql";
 
+// Migration 4: what Jira says of a task besides its epic (webhooks).
+inline constexpr const char* kMigration4 = R"sql(
+ALTER TABLE task_epics ADD COLUMN issue_type TEXT NOT NULL DEFAULT '';
+ALTER TABLE task_epics ADD COLUMN status TEXT NOT NULL DEFAULT '';
+ALTER TABLE task_epics ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+PRAGMA user_version = 4;
+)sql";
+
 // Tokens.
 inline constexpr const char* kInsertToken =
     "INSERT INTO collector_tokens (token_hash, author, role, label, created_ms)"
@@ -209,9 +217,12 @@ inline constexpr const char* kReplaceRecord =
     " cost_nanos=?19, long_context=?20, price_version=?21, cc_version=?22, repo=?23, branch=?24,"
     " task_keys=?25, turn_id=?26, tools=?27, received_ms=?28, uid_key=?29 WHERE id = ?30";
 inline constexpr const char* kCountRecords = "SELECT count(*) FROM usage_records";
-inline constexpr const char* kUpsertTaskEpic =
-    "INSERT INTO task_epics (task_key, epic_key, updated_ms) VALUES (?1, ?2, ?3)"
+inline constexpr const char* kUpsertTask =
+    "INSERT INTO task_epics (task_key, epic_key, updated_ms, issue_type, status, deleted)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
     " ON CONFLICT (task_key) DO UPDATE SET epic_key = excluded.epic_key,"
-    " updated_ms = excluded.updated_ms";
+    " updated_ms = excluded.updated_ms, issue_type = excluded.issue_type,"
+    " status = excluded.status, deleted = excluded.deleted"
+    " WHERE excluded.updated_ms > task_epics.updated_ms";
 
 }  // namespace codepulse::collector::sql_text

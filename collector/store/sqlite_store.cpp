@@ -163,8 +163,7 @@ class SqliteStore final : public Store {
   Status read_usage(int64_t since_ms, int64_t until_ms, bool with_tools, report::EpicMap& epics,
                     const UsageScan& scan) override;
   Result<report::EpicMap> load_epics() override;
-  Status upsert_task_epics(const std::vector<std::pair<std::string, std::string>>& pairs,
-                           int64_t now_ms) override;
+  Result<int64_t> upsert_tasks(const std::vector<TaskRecord>& tasks) override;
   Result<int64_t> record_count() override;
   Result<std::vector<DeviceActivity>> device_activity(size_t limit) override;
 
@@ -222,6 +221,12 @@ Status SqliteStore::migrate() {
     auto txn = sql::Transaction::begin(db_);
     if (!txn) return txn.error();
     if (auto s = db_.exec(sql_text::kMigration3); !s) return s;
+    if (auto s = txn->commit(); !s) return s;
+  }
+  if (*version < 4) {
+    auto txn = sql::Transaction::begin(db_);
+    if (!txn) return txn.error();
+    if (auto s = db_.exec(sql_text::kMigration4); !s) return s;
     if (auto s = txn->commit(); !s) return s;
   }
   return {};
@@ -542,16 +547,26 @@ Status SqliteStore::read_usage(int64_t since_ms, int64_t until_ms, bool with_too
   return s;
 }
 
-Status SqliteStore::upsert_task_epics(const std::vector<std::pair<std::string, std::string>>& pairs,
-                                      int64_t now_ms) {
+Result<int64_t> SqliteStore::upsert_tasks(const std::vector<TaskRecord>& tasks) {
   std::lock_guard lock(mu_);
   auto txn = sql::Transaction::begin(db_);
   if (!txn) return txn.error();
-  auto st = db_.prepare(sql_text::kUpsertTaskEpic);
+  auto st = db_.prepare(sql_text::kUpsertTask);
   if (!st) return st.error();
-  for (const auto& [task, epic] : pairs)
-    if (auto s = st->bind(1, task).bind(2, epic).bind(3, now_ms).run(); !s) return s;
-  return txn->commit();
+  int64_t changed = 0;
+  for (const TaskRecord& t : tasks) {
+    auto s = st->bind(1, t.key)
+                 .bind(2, t.epic)
+                 .bind(3, t.updated_ms)
+                 .bind(4, t.issue_type)
+                 .bind(5, t.status)
+                 .bind(6, int64_t{t.deleted})
+                 .run();
+    if (!s) return s.error();
+    changed += db_.changes();
+  }
+  if (auto s = txn->commit(); !s) return s.error();
+  return changed;
 }
 
 Result<report::EpicMap> SqliteStore::load_epics() {

@@ -79,6 +79,15 @@ struct DeviceActivity {
   int64_t batches_with_rejections = 0;
 };
 
+// A task (a Jira issue) as the last event about it described it.
+struct TaskRecord {
+  std::string key;
+  std::string epic;  // "" = no epic (also once the issue is deleted)
+  std::string issue_type, status;
+  int64_t updated_ms = 0;  // the event's time
+  bool deleted = false;
+};
+
 using UsageScan = std::function<bool(const report::UsageFact&)>;  // false: stop
 using UsageListener = std::function<void(std::vector<UsageChange>&&)>;
 
@@ -134,9 +143,10 @@ class Store {
   virtual Status read_usage(int64_t since_ms, int64_t until_ms, bool with_tools,
                             report::EpicMap& epics, const UsageScan& scan) = 0;
   virtual Result<report::EpicMap> load_epics() = 0;
-  // Sets the epic of each task (Jira's parent), in one transaction.
-  virtual Status upsert_task_epics(const std::vector<std::pair<std::string, std::string>>& pairs,
-                                   int64_t now_ms) = 0;
+  // Sets tasks as Jira last described them (epic, type, status), in one
+  // transaction. An entry no newer than the stored one is ignored, so a
+  // replayed or late webhook changes nothing. Returns how many changed.
+  virtual Result<int64_t> upsert_tasks(const std::vector<TaskRecord>& tasks) = 0;
 
   // Every device that has sent a batch, the most recently heard from first,
   // at most `limit` of them.

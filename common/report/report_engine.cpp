@@ -14,7 +14,7 @@ Result<EpicMap> load_epics(sql::Database& db) {
   auto row = exists->step();
   if (!row) return row.error();
   if (!*row || exists->int64(0) == 0) return epics;
-  auto st = db.prepare("SELECT task_key, epic_key FROM task_epics");
+  auto st = db.prepare("SELECT task_key, epic_key FROM task_epics WHERE epic_key <> ''");
   if (!st) return st.error();
   while (true) {
     auto r = st->step();

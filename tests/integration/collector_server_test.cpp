@@ -3,6 +3,7 @@
 // bad and slow clients, and graceful shutdown.
 #include <simdjson.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -590,7 +591,7 @@ TEST_CASE("a locked or full SQLite store: 503s, nothing half-stored, stored once
   CHECK(full.status == 503);
   CHECK(full.body.find("the batch was not stored") != std::string::npos);
   CHECK(c.process().running());
-  CHECK(c.record_count() == 3);  // nothing of b3
+  CHECK(c.record_count() == 3);   // nothing of b3
   c.process().allow_file_size();  // space returns
   const auto stored = post(c, tracker, big);
   CHECK(stored.status == 200);
@@ -600,4 +601,100 @@ TEST_CASE("a locked or full SQLite store: 503s, nothing half-stored, stored once
   CHECK(report.body.find("\"records\":20003") != std::string::npos);
   c.stop();
   CHECK(run({"sqlite3", "-readonly", c.db(), "PRAGMA integrity_check"}).out == "ok\n");
+}
+
+namespace {
+
+std::string jira_fixture(const std::string& name) {
+  return read_file(std::string(CODEPULSE_SOURCE_DIR) + "/tests/fixtures/jira/" + name);
+}
+
+Reply post_jira(CollectorFixture& c, const std::string& query, const std::string& body,
+                std::vector<std::string> headers = {}) {
+  TlsClient client(c.port(), c.ca());
+  headers.push_back("Content-Type: application/json");
+  REQUIRE(client.send(http_request("POST", "/v1/webhooks/jira" + query, headers, body)));
+  const std::string res = client.read_response(15000);
+  return {status_of(res), body_of(res)};
+}
+
+}  // namespace
+
+TEST_CASE("Jira webhooks set each task's epic: verified, replay-safe, bad bodies refused",
+          "[collector][server][webhooks]") {
+  TempDir dir;
+  CODEPULSE_STORE_TARGET(store, dir);
+  CollectorFixture c(dir / "collector");
+  if (store.postgres()) c.use_db(store.db);
+  const std::string secret = "s3cret-0123456789abcdef";
+  write_file(dir / "jira.secret", secret + "\n");
+  ::chmod((dir / "jira.secret").c_str(), 0600);
+  const std::string tracker = c.token_of(c.token_file("dev@example.org"));
+  const std::string viewer = c.token_of(c.token_file("boss@example.org", "viewer"));
+  c.start({"--jira-webhook-secret-file", dir / "jira.secret"});
+  auto task_record = [](const std::string& uid, const char* task) {
+    auto r = record(uid);
+    r.usage.task_keys = task;
+    return r;
+  };
+  REQUIRE(post(c, tracker,
+               batch_body("b1", {task_record("u1", "PROJ-7"), task_record("u2", "PROJ-7"),
+                                 task_record("u3", "OPS-9")}))
+              .status == 200);
+  auto epics = [&] { return get(c, "/v1/report?group_by=epic&format=csv", viewer).body; };
+  const std::string before = epics();
+  CHECK(before.find("(no epic),300,") != std::string::npos);
+
+  // The secret is checked first; nothing changes without it.
+  const std::string created = jira_fixture("issue_created.json");
+  CHECK(post_jira(c, "", created).status == 401);
+  CHECK(post_jira(c, "?secret=wrong", created).status == 401);
+  CHECK(post_jira(c, "", created, {"X-Codepulse-Secret: " + secret + "x"}).status == 401);
+  CHECK(epics() == before);
+
+  auto ok = post_jira(c, "?secret=" + secret, created);
+  REQUIRE(ok.status == 200);
+  CHECK(ok.body.find("\"epic\":\"PROJ-1\"") != std::string::npos);
+  CHECK(ok.body.find("\"changed\":true") != std::string::npos);
+  CHECK(epics().find("PROJ-1,200,") != std::string::npos);
+  // The same delivery again, and an older event, change nothing.
+  auto replay = post_jira(c, "", created, {"X-Codepulse-Secret: " + secret});
+  CHECK(replay.status == 200);
+  CHECK(replay.body.find("\"changed\":false") != std::string::npos);
+  std::string older = created;
+  older.replace(older.find("1767225600000"), 13, "1767225500000");
+  older.replace(older.find("\"key\": \"PROJ-1\""), 15, "\"key\": \"PROJ-2\"");
+  CHECK(post_jira(c, "?secret=" + secret, older).body.find("\"changed\":false") !=
+        std::string::npos);
+  CHECK(epics().find("PROJ-1,200,") != std::string::npos);
+  CHECK(epics().find("PROJ-2") == std::string::npos);
+
+  // A sub-task through its Epic Link; a deletion; an event codepulse ignores.
+  CHECK(post_jira(c, "?secret=" + secret, jira_fixture("issue_updated_subtask.json")).status ==
+        200);
+  CHECK(epics().find("OPS-2,100,") != std::string::npos);
+  CHECK(post_jira(c, "?secret=" + secret, jira_fixture("issue_deleted.json")).status == 200);
+  CHECK(epics().find("(no epic),200,") != std::string::npos);
+  auto ignored = post_jira(c, "?secret=" + secret, jira_fixture("comment_created.json"));
+  CHECK(ignored.status == 200);
+  CHECK(ignored.body.find("\"ignored\":true") != std::string::npos);
+
+  // Bad bodies: the reason, and nothing stored.
+  auto bad = post_jira(c, "?secret=" + secret, "{\"webhookEvent\": ");
+  CHECK(bad.status == 400);
+  CHECK(bad.body.find("not JSON") != std::string::npos);
+  CHECK(post_jira(c, "?secret=" + secret, std::string(2 << 20, ' ')).status == 413);
+  TlsClient getter(c.port(), c.ca());
+  REQUIRE(getter.send(http_request("GET", "/v1/webhooks/jira", {}, "")));
+  CHECK(status_of(getter.read_response(10000)) == 405);
+  // Nothing of a Jira payload but the keys, type and status is kept.
+  if (!store.postgres()) CHECK(read_file(c.db()).find("CANARY-JIRA") == std::string::npos);
+  c.stop();
+
+  // Without a secret file the endpoint is off, and says how to turn it on.
+  c.start();
+  auto off = post_jira(c, "?secret=" + secret, created);
+  CHECK(off.status == 404);
+  CHECK(off.body.find("jira_webhook_secret_file") != std::string::npos);
+  c.stop();
 }

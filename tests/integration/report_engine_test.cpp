@@ -335,9 +335,9 @@ TEST_CASE("epics come from task_epics, and split records follow their tasks", "[
   {
     auto raw = sql::Database::open(db, false);
     REQUIRE(raw);
-    REQUIRE(
-        raw->exec("INSERT INTO task_epics VALUES ('PROJ-1', 'PROJ-100', 0),"
-                  " ('PROJ-2', 'PROJ-100', 0), ('PROJ-3', 'PROJ-200', 0)"));
+    REQUIRE(raw->exec(
+        "INSERT INTO task_epics (task_key, epic_key, updated_ms) VALUES ('PROJ-1', 'PROJ-100', 0),"
+        " ('PROJ-2', 'PROJ-100', 0), ('PROJ-3', 'PROJ-200', 0)"));
   }
   auto conn = sql::Database::open(db, false);
   REQUIRE(conn);
@@ -470,9 +470,9 @@ TEST_CASE("hashing and sorting aggregate to the same report", "[report][property
   }
   auto conn = sql::Database::open(db, false);
   REQUIRE(conn);
-  REQUIRE(
-      conn->exec("INSERT INTO task_epics VALUES ('PROJ-1', 'PROJ-100', 0),"
-                 " ('PROJ-2', 'PROJ-100', 0), ('PROJ-3', 'PROJ-200', 0)"));
+  REQUIRE(conn->exec(
+      "INSERT INTO task_epics (task_key, epic_key, updated_ms) VALUES ('PROJ-1', 'PROJ-100', 0),"
+      " ('PROJ-2', 'PROJ-100', 0), ('PROJ-3', 'PROJ-200', 0)"));
   report::UsageCube cube;
   REQUIRE(report::scan_usage(*conn, INT64_MIN, INT64_MAX, true, [&](const report::UsageFact& f) {
     cube.add(f);

@@ -12,7 +12,7 @@
 
 namespace codepulse::collector::pg_sql {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // Two collectors starting at once: one migrates, the other waits.
 inline constexpr const char* kLockSchema =
@@ -127,6 +127,14 @@ CREATE TABLE task_epics (
 );
 
 INSERT INTO codepulse_schema (version) VALUES (3);
+)sql";
+
+// Version 4: what Jira says of a task besides its epic (webhooks).
+inline constexpr const char* kMigrationTo4 = R"sql(
+ALTER TABLE task_epics ADD COLUMN issue_type text NOT NULL DEFAULT '';
+ALTER TABLE task_epics ADD COLUMN status text NOT NULL DEFAULT '';
+ALTER TABLE task_epics ADD COLUMN deleted integer NOT NULL DEFAULT 0;
+INSERT INTO codepulse_schema (version) VALUES (4);
 )sql";
 
 // Tokens.
@@ -247,11 +255,15 @@ inline constexpr const char* kRetractedSinceWhere =
 inline constexpr const char* kPruneRetractions =
     "DELETE FROM usage_retractions WHERE created_ms < $1::bigint";
 
-inline constexpr const char* kSelectEpics = "SELECT task_key, epic_key FROM task_epics";
-inline constexpr const char* kUpsertTaskEpic =
-    "INSERT INTO task_epics (task_key, epic_key, updated_ms) VALUES ($1, $2, $3::bigint)"
+inline constexpr const char* kSelectEpics =
+    "SELECT task_key, epic_key FROM task_epics WHERE epic_key <> ''";
+inline constexpr const char* kUpsertTask =
+    "INSERT INTO task_epics (task_key, epic_key, updated_ms, issue_type, status, deleted)"
+    " VALUES ($1, $2, $3::bigint, $4, $5, $6::integer)"
     " ON CONFLICT (task_key) DO UPDATE SET epic_key = excluded.epic_key,"
-    " updated_ms = excluded.updated_ms";
+    " updated_ms = excluded.updated_ms, issue_type = excluded.issue_type,"
+    " status = excluded.status, deleted = excluded.deleted"
+    " WHERE excluded.updated_ms > task_epics.updated_ms";
 inline constexpr const char* kCountRecords = "SELECT count(*) FROM usage_records";
 inline constexpr const char* kDatabaseSize = "SELECT pg_database_size(current_database())";
 

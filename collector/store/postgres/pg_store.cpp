@@ -124,8 +124,7 @@ class PostgresStore final : public Store {
   Status read_usage(int64_t since_ms, int64_t until_ms, bool with_tools, report::EpicMap& epics,
                     const UsageScan& scan) override;
   Result<report::EpicMap> load_epics() override;
-  Status upsert_task_epics(const std::vector<std::pair<std::string, std::string>>& pairs,
-                           int64_t now_ms) override;
+  Result<int64_t> upsert_tasks(const std::vector<TaskRecord>& tasks) override;
   Result<std::vector<DeviceActivity>> device_activity(size_t limit) override;
   Result<int64_t> record_count() override;
   Result<int64_t> size_bytes() override;
@@ -169,6 +168,9 @@ Status PostgresStore::migrate() {
                         std::to_string(pg_sql::kSchemaVersion) + ")");
     if (v < 3) {
       if (auto s = writer_.exec(pg_sql::kMigrationTo3); !s) return s;
+    }
+    if (v < 4) {
+      if (auto s = writer_.exec(pg_sql::kMigrationTo4); !s) return s;
     }
     return writer_.exec("COMMIT");
   };
@@ -494,20 +496,28 @@ Result<report::EpicMap> PostgresStore::load_epics() {
   return epics;
 }
 
-Status PostgresStore::upsert_task_epics(
-    const std::vector<std::pair<std::string, std::string>>& pairs, int64_t now_ms) {
+Result<int64_t> PostgresStore::upsert_tasks(const std::vector<TaskRecord>& tasks) {
   std::lock_guard lock(writer_mu_);
-  if (auto s = writer_.exec("BEGIN"); !s) return s;
+  if (auto s = writer_.exec("BEGIN"); !s) return s.error();
   pg::Params p;
-  for (const auto& [task, epic] : pairs) {
+  int64_t changed = 0;
+  for (const TaskRecord& t : tasks) {
     p.clear();
-    p.add(task).add(epic).add(now_ms);
-    if (auto s = writer_.run("codepulse_upsert_task_epic", pg_sql::kUpsertTaskEpic, p); !s) {
+    p.add(t.key)
+        .add(t.epic)
+        .add(t.updated_ms)
+        .add(t.issue_type)
+        .add(t.status)
+        .add(int64_t{t.deleted});
+    auto done = writer_.run("codepulse_upsert_task", pg_sql::kUpsertTask, p);
+    if (!done) {
       (void)writer_.exec("ROLLBACK");
-      return s.error();
+      return done.error();
     }
+    changed += done->affected();
   }
-  return writer_.exec("COMMIT");
+  if (auto s = writer_.exec("COMMIT"); !s) return s.error();
+  return changed;
 }
 
 Result<std::vector<DeviceActivity>> PostgresStore::device_activity(size_t limit) {

@@ -1,0 +1,106 @@
+#include "collector/ingest/jira_webhook.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+
+namespace codepulse::collector {
+namespace {
+
+constexpr size_t kMaxKeyLength = 64;
+constexpr size_t kMaxNameLength = 200;
+
+bool clean_name(std::string_view s) {
+  return s.size() <= kMaxNameLength && std::none_of(s.begin(), s.end(), [](char c) {
+           return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+         });
+}
+
+// A string field, or "" when absent or not a string.
+std::string_view text_of(simdjson::dom::element e, const char* key) {
+  std::string_view v;
+  if (e[key].get_string().get(v)) return {};
+  return v;
+}
+
+}  // namespace
+
+bool is_jira_key(std::string_view key) {
+  if (key.empty() || key.size() > kMaxKeyLength) return false;
+  const auto dash = key.rfind('-');
+  if (dash == std::string_view::npos || dash == 0 || dash + 1 == key.size()) return false;
+  if (key[0] < 'A' || key[0] > 'Z') return false;
+  for (size_t i = 1; i < dash; ++i) {
+    const char c = key[i];
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  if (key[dash + 1] == '0') return false;
+  return std::all_of(key.begin() + static_cast<std::ptrdiff_t>(dash) + 1, key.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
+Result<JiraEvent> parse_jira_webhook(std::string_view body, std::string_view epic_link_field) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (auto err = parser.parse(body.data(), body.size()).get(doc); err)
+    return make_error(std::string("the body is not JSON: ") + simdjson::error_message(err));
+  if (!doc.is_object()) return make_error("the body is not a JSON object");
+  JiraEvent out;
+  std::string_view event;
+  if (doc["webhookEvent"].get_string().get(event))
+    return make_error("field 'webhookEvent' is missing or not a string");
+  out.event = std::string(event.substr(0, kMaxNameLength));
+  const bool deleted = event == "jira:issue_deleted";
+  if (event != "jira:issue_created" && event != "jira:issue_updated" && !deleted) return out;
+  int64_t timestamp = 0;
+  if (doc["timestamp"].get_int64().get(timestamp) || timestamp <= 0)
+    return make_error("field 'timestamp' (milliseconds) is missing or not a positive integer");
+  simdjson::dom::element issue, fields;
+  if (doc["issue"].get(issue) || !issue.is_object())
+    return make_error("field 'issue' is missing or not an object");
+  const std::string_view key = text_of(issue, "key");
+  if (!is_jira_key(key)) return make_error("issue.key is missing or not a Jira key like PROJ-123");
+  out.used = true;
+  out.task.key = std::string(key);
+  out.task.updated_ms = timestamp;
+  if (issue["fields"].get(fields) || !fields.is_object()) {
+    if (!deleted) return make_error("issue.fields is missing or not an object");
+    out.task.deleted = true;
+    return out;
+  }
+  simdjson::dom::element type;
+  bool subtask = false, is_epic = false;
+  if (!fields["issuetype"].get(type) && type.is_object()) {
+    const std::string_view name = text_of(type, "name");
+    if (!clean_name(name)) return make_error("issue.fields.issuetype.name is not a plain name");
+    out.task.issue_type = std::string(name);
+    if (type["subtask"].get_bool().get(subtask)) subtask = false;
+    int64_t level = 0;
+    is_epic = name == "Epic" || (!type["hierarchyLevel"].get_int64().get(level) && level == 1);
+  }
+  simdjson::dom::element status;
+  if (!fields["status"].get(status) && status.is_object()) {
+    const std::string_view name = text_of(status, "name");
+    if (!clean_name(name)) return make_error("issue.fields.status.name is not a plain name");
+    out.task.status = std::string(name);
+  }
+  if (deleted) {
+    out.task.deleted = true;  // a deleted issue keeps no epic
+    return out;
+  }
+  simdjson::dom::element parent;
+  std::string_view epic;
+  if (is_epic) {
+    epic = key;
+  } else if (!subtask && !fields["parent"].get(parent) && parent.is_object()) {
+    epic = text_of(parent, "key");
+  } else if (!epic_link_field.empty()) {
+    epic = text_of(fields, std::string(epic_link_field).c_str());
+  }
+  if (!epic.empty() && !is_jira_key(epic))
+    return make_error("the epic of " + out.task.key + " is not a Jira key like PROJ-123");
+  out.task.epic = std::string(epic);
+  return out;
+}
+
+}  // namespace codepulse::collector

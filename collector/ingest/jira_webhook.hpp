@@ -1,0 +1,34 @@
+// Jira Cloud issue webhooks (POST /v1/webhooks/jira): which epic a task
+// belongs to, and its type and status, for reports by epic. Only
+// jira:issue_created, jira:issue_updated and jira:issue_deleted are used;
+// other events are acknowledged and ignored.
+//
+// A task's epic: its `fields.parent` when the issue is not a sub-task (in
+// team-managed projects and Jira's current hierarchy the parent of a
+// standard issue is its epic), else the old Epic Link custom field (named by
+// the collector's jira_epic_link_field, "customfield_10014" by default). An
+// epic's own epic is itself, so work filed under the epic key stays with it.
+// A deleted issue keeps no epic.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "collector/store/store.hpp"
+#include "common/result.hpp"
+
+namespace codepulse::collector {
+
+struct JiraEvent {
+  std::string event;  // the webhookEvent as sent
+  bool used = false;  // false: an event codepulse does not need (ignored)
+  TaskRecord task;    // when used
+};
+
+// Parses a webhook body; errors say what is wrong with it (for a 400).
+Result<JiraEvent> parse_jira_webhook(std::string_view body, std::string_view epic_link_field);
+
+// True for an issue key as Jira makes them: PROJECT-123.
+bool is_jira_key(std::string_view key);
+
+}  // namespace codepulse::collector
