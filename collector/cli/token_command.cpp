@@ -10,8 +10,8 @@
 #include "collector/cli/commands.hpp"
 #include "collector/store/store.hpp"
 #include "common/json_writer.hpp"
-#include "common/tls/pki.hpp"
 #include "common/time.hpp"
+#include "common/tls/pki.hpp"
 #include "tracker/cli/args.hpp"
 
 namespace codepulse::collector {
@@ -86,8 +86,7 @@ int token_create(const std::vector<std::string>& argv) {
       {"role", true, false, "tracker (default), viewer or admin", "ROLE"},
       {"label", true, false, "a note shown by 'token list', e.g. the machine", "TEXT"},
       {"url", true, false,
-       "the collector's URL as trackers reach it: also print the tracker's enrol command",
-       "URL"},
+       "the collector's URL as trackers reach it: also print the tracker's enrol command", "URL"},
       {"ca-file", true, false,
        "with --url: the CA certificate (PEM) that signed the collector's; its SHA-256 goes "
        "into the enrol command (omit for a CA trackers already trust)",
@@ -129,8 +128,9 @@ int token_create(const std::vector<std::string>& argv) {
   if (!token) return fail(token.error().message);
   const std::string note = label.empty() ? "" : " (" + label + ")";
   if (!enrol.empty())
-    std::printf("On the developer's machine, this one line configures the tracker:\n%s --token %s\n",
-                enrol.c_str(), token->c_str());
+    std::printf(
+        "On the developer's machine, this one line configures the tracker:\n%s --token %s\n",
+        enrol.c_str(), token->c_str());
   std::printf("Created a %s token for %s%s. It is shown only now; store it safely:\n",
               role_name(*role), author.c_str(), note.c_str());
   std::printf("%s\n", token->c_str());

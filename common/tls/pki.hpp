@@ -28,8 +28,8 @@ Result<Issued> make_ca(const std::string& common_name, int days = 3650);
 // A server certificate (serverAuth) for `request`, signed by `ca`.
 Result<Issued> issue_server_certificate(const Issued& ca, const CertificateRequest& request);
 
-// Writes ca.pem, server.pem (the chain: server certificate, then the CA) and server-key.pem (key files mode 0600; also
-// ca-key.pem) into `dir`, creating it (0700). Refuses to overwrite existing
+// Writes ca.pem, server.pem (the chain: server certificate, then the CA) and server-key.pem (key
+// files mode 0600; also ca-key.pem) into `dir`, creating it (0700). Refuses to overwrite existing
 // files unless `overwrite`.
 Status write_test_pki(const std::string& dir, const CertificateRequest& server, bool overwrite);
 

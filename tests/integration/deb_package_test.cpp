@@ -1,9 +1,8 @@
 // The Debian packages: cpack builds them from this build tree; their
 // fields, dependencies and contents are checked; the collector package is
 // unpacked into a throwaway root and started from its unit's ExecStart line.
-#include <csignal>
-
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <set>
 #include <sstream>
 
@@ -49,8 +48,9 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
 
 TEST_CASE("cpack makes Debian packages that install and start the collector", "[packaging][deb]") {
   if (!have("dpkg-deb") || !have("objdump") || !have(CODEPULSE_CPACK)) {
-    WARN("SKIPPED: dpkg-deb, objdump or cpack is not installed (apt-get install dpkg binutils "
-         "cmake)");
+    WARN(
+        "SKIPPED: dpkg-deb, objdump or cpack is not installed (apt-get install dpkg binutils "
+        "cmake)");
     return;
   }
   TempDir dir;
@@ -65,8 +65,7 @@ TEST_CASE("cpack makes Debian packages that install and start the collector", "[
       dir / ("out/codepulse-collector_" + version + "_" + arch + ".deb");
 
   for (const auto& [deb, binary] :
-       {std::pair{tracker_deb, tracker_bin()},
-        std::pair{collector_deb, collector_bin()}}) {
+       {std::pair{tracker_deb, tracker_bin()}, std::pair{collector_deb, collector_bin()}}) {
     INFO(deb);
     auto depends = run({"dpkg-deb", "--field", deb, "Depends"});
     REQUIRE(depends.exit_code == 0);
@@ -83,9 +82,9 @@ TEST_CASE("cpack makes Debian packages that install and start the collector", "[
         std::string::npos);
 
   const std::string tracker_files = run({"dpkg-deb", "--contents", tracker_deb}).out;
-  for (const char* path : {"./usr/bin/codepulse-tracker",
-                           "./usr/lib/systemd/user/codepulse-tracker.service",
-                           "./usr/share/codepulse/tracker.toml.example"})
+  for (const char* path :
+       {"./usr/bin/codepulse-tracker", "./usr/lib/systemd/user/codepulse-tracker.service",
+        "./usr/share/codepulse/tracker.toml.example"})
     CHECK(tracker_files.find(path) != std::string::npos);
   const std::string collector_files = run({"dpkg-deb", "--contents", collector_deb}).out;
   for (const char* path :
@@ -131,9 +130,8 @@ TEST_CASE("cpack makes Debian packages that install and start the collector", "[
   REQUIRE(argv.size() == 4);  // codepulse-collector serve --config FILE
   Process serve(argv, {}, dir / "serve");
   const std::string marker = "listening on https://127.0.0.1:";
-  REQUIRE(eventually(15000, [&] {
-    return serve.err().find(marker) != std::string::npos || !serve.running();
-  }));
+  REQUIRE(eventually(
+      15000, [&] { return serve.err().find(marker) != std::string::npos || !serve.running(); }));
   INFO(serve.err());
   const auto at = serve.err().find(marker);
   REQUIRE(at != std::string::npos);

@@ -62,10 +62,9 @@ TEST_CASE("the enrol line from token create configures a tracker that ships", "[
   CHECK(out.substr(out.rfind('\n') + 1) == line[7]);
 
   const TempDir home;
-  const std::vector<std::string> env = {"HOME=" + home.path(),
-                                        "XDG_CONFIG_HOME=" + home / ".config",
-                                        "XDG_STATE_HOME=" + home / ".state",
-                                        "CLAUDE_CONFIG_DIR=" + home / ".claude"};
+  const std::vector<std::string> env = {
+      "HOME=" + home.path(), "XDG_CONFIG_HOME=" + home / ".config",
+      "XDG_STATE_HOME=" + home / ".state", "CLAUDE_CONFIG_DIR=" + home / ".claude"};
   write_file(home / ".claude/projects/p/s.jsonl", one_request());
   auto enrolled = run(line, env);
   INFO(enrolled.err);

@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <iostream>
 
-#include "tracker/cli/commands.hpp"
 #include "common/tls/pki.hpp"
+#include "tracker/cli/commands.hpp"
 #include "tracker/cli/options.hpp"
 #include "tracker/enroll/enrolment.hpp"
 #include "tracker/enroll/presented_chain.hpp"
@@ -96,7 +96,8 @@ int run_enroll_command(const Environment& env, const std::vector<std::string>& a
   std::string pin;
   if (auto given = args->get("ca-sha256")) {
     pin = normalize_sha256(*given);
-    if (pin.empty()) return fail("--ca-sha256 must be 64 hex digits, got '" + *given + "'", kExitUsage);
+    if (pin.empty())
+      return fail("--ca-sha256 must be 64 hex digits, got '" + *given + "'", kExitUsage);
     auto ca = fetch_pinned_ca(*endpoint, pin);
     if (!ca) return fail(ca.error().message);
     e.ca_pem = *ca;
@@ -108,7 +109,8 @@ int run_enroll_command(const Environment& env, const std::vector<std::string>& a
 
   std::printf("Enrolled with %s.\n", url.c_str());
   std::printf("  token          %s (mode 600)\n", files.token_file.c_str());
-  if (e.ca_pem) std::printf("  collector CA   %s (SHA-256 %s)\n", files.ca_file.c_str(), pin.c_str());
+  if (e.ca_pem)
+    std::printf("  collector CA   %s (SHA-256 %s)\n", files.ca_file.c_str(), pin.c_str());
   std::printf("  configuration  %s\n", files.config_file.c_str());
   std::printf(
       "Check the way to the collector: codepulse-tracker doctor\n"

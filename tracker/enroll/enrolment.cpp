@@ -89,7 +89,8 @@ std::string enrolled_config_text(const std::string& old_text, const Enrolment& e
     if (!managed) out += line + "\n";
   }
   if (out.empty())
-    out = "# codepulse-tracker configuration; `codepulse-tracker config show` explains every key.\n";
+    out =
+        "# codepulse-tracker configuration; `codepulse-tracker config show` explains every key.\n";
   out += "# Written by codepulse-tracker enroll:\n";
   out += "collector = \"" + e.collector_url + "\"\n";
   out += "token_file = \"" + files.token_file + "\"\n";
