@@ -37,7 +37,7 @@ echo "$second"
 grep -q "already running (pid $collector_pid)" <<<"$second" || fail "collector not reused"
 grep -q "already running (pid $tracker_pid)" <<<"$second" || fail "tracker not reused"
 grep -q 'Enrolled with' <<<"$second" && fail "enrolled again"
-[ "$(grep -c . <<<"$(sed -n 's/.*token  *\(cpt_[^ ]*\).*/\1/p' <<<"$first$second" | sort -u)")" = 1 ] ||
+[ "$(grep -c . <<<"$(sed -n 's/^   token  *\(cpt_[^ ]*\).*/\1/p' <<<"$first$second" | sort -u)")" = 1 ] ||
   fail "the viewer token changed"
 
 stopped="$("$root/packaging/quickstart.sh" stop)"

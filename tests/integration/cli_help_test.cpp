@@ -1,7 +1,6 @@
 // Every command and subcommand of both programs answers --help and
 // --version, and a bad command line is one line on stderr and exit code 2.
 #include <algorithm>
-
 #include <catch2/catch.hpp>
 #include <sstream>
 

@@ -590,7 +590,7 @@ TEST_CASE("a locked or full SQLite store: 503s, nothing half-stored, stored once
   CHECK(full.status == 503);
   CHECK(full.body.find("the batch was not stored") != std::string::npos);
   CHECK(c.process().running());
-  CHECK(c.record_count() == 3);  // nothing of b3
+  CHECK(c.record_count() == 3);   // nothing of b3
   c.process().allow_file_size();  // space returns
   const auto stored = post(c, tracker, big);
   CHECK(stored.status == 200);

@@ -32,7 +32,8 @@ std::set<std::string> linked_packages(const std::string& binary) {
     std::istringstream w(line);
     std::string tag, lib;
     if (!(w >> tag >> lib) || tag != "NEEDED") continue;
-    auto owner = run({"sh", "-c", "dpkg -S '*/" + lib + "' | grep -v ':i386' | head -1"});
+    // This architecture's copy (libc6-i386 holds another libc.so.6).
+    auto owner = run({"sh", "-c", "dpkg -S \"*/$(gcc -dumpmachine)/" + lib + "\" | head -1"});
     const std::string package = owner.out.substr(0, owner.out.find(':'));
     if (!package.empty()) packages.insert(package);
   }
@@ -47,7 +48,7 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
 }  // namespace
 
 TEST_CASE("cpack makes Debian packages that install and start the collector", "[packaging][deb]") {
-  if (!have("dpkg-deb") || !have("objdump") || !have(CODEPULSE_CPACK)) {
+  if (!have("dpkg-deb") || !have("objdump") || !have("gcc") || !have(CODEPULSE_CPACK)) {
     WARN(
         "SKIPPED: dpkg-deb, objdump or cpack is not installed (apt-get install dpkg binutils "
         "cmake)");

@@ -55,7 +55,7 @@ TEST_CASE("the enrol line from token create configures a tracker that ships", "[
   REQUIRE(created.exit_code == 0);
   auto line = enrol_line(created.out);
   REQUIRE(line.size() == 8);  // enroll --collector URL --ca-sha256 HEX --token TOKEN
-  CHECK(line[2] == c.url());
+  CHECK(line[3] == c.url());
   // The token is still the last line of the output.
   std::string out = created.out;
   out.pop_back();
