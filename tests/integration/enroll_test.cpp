@@ -3,6 +3,7 @@
 // passes doctor and ships to the collector.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <sstream>
 
@@ -69,6 +70,7 @@ TEST_CASE("the enrol line from token create configures a tracker that ships", "[
   auto enrolled = run(line, env);
   INFO(enrolled.err);
   REQUIRE(enrolled.exit_code == 0);
+  CHECK(enrolled.out.find("records are stored for dev@example.org") != std::string::npos);
   CHECK(mode_of(home / ".config/codepulse/token") == 0600);
   CHECK(read_file(home / ".config/codepulse/token") == line[7] + "\n");
   CHECK(read_file(home / ".config/codepulse/collector-ca.pem") == read_file(c.ca()));
@@ -104,7 +106,16 @@ TEST_CASE("enroll refuses a CA whose fingerprint is not the one given", "[enroll
                {"HOME=" + home.path(), "XDG_CONFIG_HOME=" + home / ".config"});
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("ask the collector's administrator") != std::string::npos);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
   CHECK(mode_of(home / ".config/codepulse/token") == -1);  // nothing written
+  // The right CA, a token the collector does not know: refused, nothing written.
+  auto fp = run({collector_bin(), "cert", "fingerprint", c.ca()});
+  auto unknown = run({tracker_bin(), "enroll", "--collector", c.url(), "--ca-sha256",
+                      fp.out.substr(0, 64), "--token", "cpt_unknown"},
+                     {"HOME=" + home.path(), "XDG_CONFIG_HOME=" + home / ".config"});
+  CHECK(unknown.exit_code == 1);
+  CHECK(unknown.err.find("refused the token (HTTP 401)") != std::string::npos);
+  CHECK(mode_of(home / ".config/codepulse/token") == -1);
   auto bad = run({tracker_bin(), "enroll", "--collector", "http://x", "--token", "t"},
                  {"HOME=" + home.path()});
   CHECK(bad.exit_code == 2);

@@ -2,10 +2,15 @@
 // --url ...` prints. Fetches the collector's CA (kept only when its SHA-256 is
 // the one given), writes the token file (0600) and the collector keys of the
 // configuration file.
+#include <simdjson.h>
+#include <unistd.h>
+
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
+#include "common/c_handles.hpp"
 #include "common/tls/pki.hpp"
 #include "tracker/cli/commands.hpp"
 #include "tracker/cli/options.hpp"
@@ -23,7 +28,8 @@ const char* kEnrollUsage =
     "Configures this machine's tracker for a collector, from the line that\n"
     "'codepulse-collector token create --url URL' prints. With --ca-sha256 it fetches the\n"
     "certificates the collector presents and keeps the CA whose SHA-256 that is (refusing\n"
-    "otherwise); without it the system's trusted CAs are used. Writes the token file (mode\n"
+    "otherwise); without it the system's trusted CAs are used. Checks the token with the\n"
+    "collector (GET /v1/whoami), then writes the token file (mode\n"
     "600), collector-ca.pem and the collector keys of the configuration file (other keys\n"
     "are kept). '--token -' reads the token from standard input.";
 
@@ -58,6 +64,42 @@ Result<std::string> fetch_pinned_ca(const CollectorEndpoint& endpoint, const std
                     endpoint.display() +
                     " presents has the SHA-256 given with --ca-sha256; ask the collector's "
                     "administrator for a new enrolment line");
+}
+
+// GET /v1/whoami with the token over a verified connection (the fetched CA,
+// or the system's): the author the collector stores records under.
+Result<std::string> check_token(const CollectorEndpoint& endpoint,
+                                const std::optional<std::string>& ca_pem,
+                                const std::string& token) {
+  ClientTls tls;
+  std::string ca_path;
+  if (ca_pem) {
+    const char* tmp = std::getenv("TMPDIR");
+    ca_path = std::string(tmp && *tmp ? tmp : "/tmp") + "/codepulse-enroll-ca-XXXXXX";
+    UniqueFd fd(::mkstemp(ca_path.data()));
+    if (!fd.valid() ||
+        ::write(fd.get(), ca_pem->data(), ca_pem->size()) != static_cast<ssize_t>(ca_pem->size()))
+      return make_error("cannot write a temporary file for the collector's CA in " + ca_path);
+    tls.ca_file = ca_path;
+  }
+  HttpRequest who;
+  who.method = "GET";
+  who.target = "/v1/whoami";
+  who.headers = {{"Authorization", "Bearer " + token}};
+  auto reply = send_blocking(endpoint, tls, std::chrono::seconds(15), who);
+  if (!ca_path.empty()) ::unlink(ca_path.c_str());
+  if (!reply) return reply.error();
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  std::string_view author, role;
+  if (reply->status != 200 || parser.parse(reply->body).get(doc) ||
+      doc["author"].get_string().get(author) || doc["role"].get_string().get(role))
+    return make_error("the collector refused the token (HTTP " + std::to_string(reply->status) +
+                      "); ask the collector's administrator for a new enrolment line");
+  if (role != "tracker" && role != "admin")
+    return make_error("this is a " + std::string(role) +
+                      " token, which cannot send records; ask for a tracker token");
+  return std::string(author);
 }
 
 }  // namespace
@@ -102,12 +144,14 @@ int run_enroll_command(const Environment& env, const std::vector<std::string>& a
     if (!ca) return fail(ca.error().message);
     e.ca_pem = *ca;
   }
+  auto author = check_token(*endpoint, e.ca_pem, token);
+  if (!author) return fail(author.error().message);
   const std::string base = env.xdg_config_home ? *env.xdg_config_home : env.home + "/.config";
   const auto files =
       enrolment_files(args->get("config").value_or(base + "/codepulse/tracker.toml"));
   if (auto s = write_enrolment(e, files, env); !s) return fail(s.error().message);
 
-  std::printf("Enrolled with %s.\n", url.c_str());
+  std::printf("Enrolled with %s: records are stored for %s.\n", url.c_str(), author->c_str());
   std::printf("  token          %s (mode 600)\n", files.token_file.c_str());
   if (e.ca_pem)
     std::printf("  collector CA   %s (SHA-256 %s)\n", files.ca_file.c_str(), pin.c_str());
