@@ -37,12 +37,12 @@ set(CODEPULSE_DEB_COMMON_DEPENDS
 
 set(CPACK_DEBIAN_TRACKER_PACKAGE_NAME codepulse-tracker)
 set(CPACK_COMPONENT_TRACKER_DESCRIPTION
-    "Claude Code usage tracker\n Reads Claude Code session logs on a developer's machine, keeps token counts,\n cost and metadata (never prompts, answers, tool input or output, or code) in a\n local queue, and ships them to a codepulse collector over HTTPS. Runs as a\n systemd user service.")
+    "Claude Code usage tracker\nReads Claude Code session logs on a developer's machine, keeps token counts,\ncost and metadata (never prompts, answers, tool input or output, or code) in a\nlocal queue, and ships them to a codepulse collector over HTTPS. Runs as a\nsystemd user service.")
 set(CPACK_DEBIAN_TRACKER_PACKAGE_DEPENDS "${CODEPULSE_DEB_COMMON_DEPENDS}")
 
 set(CPACK_DEBIAN_COLLECTOR_PACKAGE_NAME codepulse-collector)
 set(CPACK_COMPONENT_COLLECTOR_DESCRIPTION
-    "codepulse collector: ingest, store, reports and dashboard\n The central server of codepulse: authenticated HTTPS ingest of tracker batches,\n a SQLite or PostgreSQL store, nested cost reports and a web dashboard. Runs as\n the system service codepulse-collector under its own user.")
+    "codepulse collector: ingest, store, reports and dashboard\nThe central server of codepulse: authenticated HTTPS ingest of tracker batches,\na SQLite or PostgreSQL store, nested cost reports and a web dashboard. Runs as\nthe system service codepulse-collector under its own user.")
 set(CPACK_DEBIAN_COLLECTOR_PACKAGE_DEPENDS "${CODEPULSE_DEB_COMMON_DEPENDS}, libpq5 (>= 15), adduser")
 set(CPACK_DEBIAN_COLLECTOR_PACKAGE_CONTROL_EXTRA
     ${DEB_DIR}/collector/postinst ${DEB_DIR}/collector/prerm ${DEB_DIR}/collector/postrm
