@@ -86,10 +86,15 @@ TEST_CASE("the enrol line from token create configures a tracker that ships", "[
   CHECK(flushed.exit_code == 0);
   CHECK(c.record_count() == 1);
 
-  // Enrolling again (a new token) keeps the other keys of the file.
+  // Enrolling again (a new token, read from stdin) keeps the other keys of the file.
   append_file(home / ".config/codepulse/tracker.toml", "log_level = \"debug\"\n");
-  auto again = run(line, env);
+  const std::string token2 = c.token_of(c.token_file("dev@example.org"));
+  auto again = run({"sh", "-c", "printf '%s\\n' \"$T\" | \"$@\"", "sh", line[0], line[1], line[2],
+                    line[3], line[4], line[5], "--token", "-"},
+                   {env[0], env[1], env[2], env[3], "T=" + token2});
+  INFO(again.err);
   CHECK(again.exit_code == 0);
+  CHECK(read_file(home / ".config/codepulse/token") == token2 + "\n");
   const std::string config2 = read_file(home / ".config/codepulse/tracker.toml");
   CHECK(config2.find("log_level = \"debug\"") != std::string::npos);
   CHECK(config2.find("collector = ") == config2.rfind("collector = "));
