@@ -1,5 +1,6 @@
 // codepulse-collector: the central server. Serves tracker ingest over HTTPS,
 // manages API tokens, and reports usage from its store.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -31,11 +32,13 @@ const char* kTopUsage =
     "  serve          the HTTPS server: POST /v1/batches, GET /healthz, GET /metrics\n"
     "  report         tokens and cost from the store, nested by any dimensions\n"
     "  cert create    a local CA and server certificate to try it out\n"
+    "  cert fingerprint  the SHA-256 of a certificate, for pins and enrolment\n"
     "  token create   make an API token for an author (printed once, stored hashed)\n"
     "  token list     the tokens: id, author, role, created, revoked, label\n"
     "  token revoke   refuse a token from now on\n"
     "\n"
-    "Run 'codepulse-collector COMMAND --help' for a command's options.\n"
+    "Run 'codepulse-collector COMMAND --help' for a command's options; every command\n"
+    "also takes --version. Errors are one line on standard error that says what to do.\n"
     "Exit codes: 0 success, 1 failure, 2 bad command line.";
 
 }  // namespace
@@ -51,6 +54,8 @@ int main(int argc, char** argv) {
   if (args[0] == "--version") return print_version();
   const std::string command = args[0];
   args.erase(args.begin());
+  // Every command and subcommand answers --version.
+  if (std::find(args.begin(), args.end(), "--version") != args.end()) return print_version();
   if (command == "token") return run_token_command(args);
   if (command == "serve") return run_serve_command(args);
   if (command == "report") return run_report_command(args);

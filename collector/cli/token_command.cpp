@@ -11,6 +11,7 @@
 #include "collector/store/store.hpp"
 #include "common/json_writer.hpp"
 #include "common/time.hpp"
+#include "common/tls/pki.hpp"
 #include "tracker/cli/args.hpp"
 
 namespace codepulse::collector {
@@ -84,12 +85,20 @@ int token_create(const std::vector<std::string>& argv) {
       {"author", true, false, "whose records the token writes (an email address)", "EMAIL"},
       {"role", true, false, "tracker (default), viewer or admin", "ROLE"},
       {"label", true, false, "a note shown by 'token list', e.g. the machine", "TEXT"},
+      {"url", true, false,
+       "the collector's URL as trackers reach it: also print the tracker's enrol command", "URL"},
+      {"ca-file", true, false,
+       "with --url: the CA certificate (PEM) that signed the collector's; its SHA-256 goes "
+       "into the enrol command (omit for a CA trackers already trust)",
+       "FILE"},
       kHelp,
       kVersion};
   int code = kExitOk;
   auto args = parse(argv, specs,
                     "Usage: codepulse-collector token create --db PATH --author EMAIL [OPTIONS]\n\n"
-                    "Creates a token and prints it once, as the last line.",
+                    "Creates a token and prints it once, as the last line. With --url (tracker\n"
+                    "tokens) it first prints the one-line 'codepulse-tracker enroll' command that\n"
+                    "configures a developer's tracker: URL, CA fingerprint and token.",
                     code);
   if (!args) return code;
   const std::string author = args->get("author").value_or("");
@@ -97,12 +106,31 @@ int token_create(const std::vector<std::string>& argv) {
   const auto role = parse_role(args->get("role").value_or("tracker"));
   if (!role) return fail("--role must be tracker, viewer or admin", kExitUsage);
   const std::string label = args->get("label").value_or("");
+  const auto url = args->get("url");
+  if (args->has("ca-file") && !url) return fail("--ca-file needs --url (see --help)", kExitUsage);
+  if (url && *role != Role::kTracker)
+    return fail("--url is for tracker tokens: drop it or use --role tracker", kExitUsage);
+  if (url && (url->rfind("https://", 0) != 0 || url->find_first_of(" '\"") != std::string::npos))
+    return fail("--url must be the collector's https://HOST[:PORT]", kExitUsage);
+  std::string enrol;
+  if (url) {
+    enrol = "codepulse-tracker enroll --collector " + *url;
+    if (auto ca = args->get("ca-file")) {
+      auto fp = tls::certificate_sha256(*ca);
+      if (!fp) return fail(fp.error().message + " (give the CA's PEM file with --ca-file)");
+      enrol += " --ca-sha256 " + *fp;
+    }
+  }
 
   auto store = open_store(*args->get("db"));
   if (!store) return fail(store.error().message);
   auto token = (*store)->create_token(author, *role, label);
   if (!token) return fail(token.error().message);
   const std::string note = label.empty() ? "" : " (" + label + ")";
+  if (!enrol.empty())
+    std::printf(
+        "On the developer's machine, this one line configures the tracker:\n%s --token %s\n",
+        enrol.c_str(), token->c_str());
   std::printf("Created a %s token for %s%s. It is shown only now; store it safely:\n",
               role_name(*role), author.c_str(), note.c_str());
   std::printf("%s\n", token->c_str());

@@ -188,13 +188,16 @@ Status write_test_pki(const std::string& dir, const CertificateRequest& server, 
   if (!ca) return ca.error();
   auto leaf = issue_server_certificate(*ca, server);
   if (!leaf) return leaf.error();
+  // server.pem is the chain (leaf, then the CA): the collector presents both,
+  // so `codepulse-tracker enroll` can fetch the CA it was given the SHA-256 of.
+  const std::string chain = leaf->certificate_pem + ca->certificate_pem;
   const struct {
     const char* name;
     const std::string& text;
     mode_t mode;
   } files[] = {{"ca.pem", ca->certificate_pem, 0644},
                {"ca-key.pem", ca->private_key_pem, 0600},
-               {"server.pem", leaf->certificate_pem, 0644},
+               {"server.pem", chain, 0644},
                {"server-key.pem", leaf->private_key_pem, 0600}};
   for (const auto& f : files) {
     if (auto s = write_file(dir + "/" + f.name, f.text, f.mode, overwrite); !s) return s;
@@ -207,12 +210,18 @@ Result<std::string> certificate_sha256(const std::string& pem_file) {
   if (!in) return make_error("cannot read " + pem_file);
   std::stringstream ss;
   ss << in.rdbuf();
-  auto cert = read_cert(ss.str());
-  if (!cert) return make_error(pem_file + ": " + cert.error().message);
+  auto fp = pem_sha256(ss.str());
+  if (!fp) return make_error(pem_file + ": " + fp.error().message);
+  return fp;
+}
+
+Result<std::string> pem_sha256(const std::string& pem) {
+  auto cert = read_cert(pem);
+  if (!cert) return cert.error();
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   if (X509_digest(cert->get(), EVP_sha256(), md, &n) != 1)
-    return make_error(openssl_error("cannot hash " + pem_file));
+    return make_error(openssl_error("cannot hash the certificate"));
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   for (unsigned int i = 0; i < n; ++i) {

@@ -1,6 +1,7 @@
 // The service definitions shipped in packaging/.
 #include <catch2/catch.hpp>
 
+#include "tests/support/collector_fixture.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace codepulse::test;
@@ -43,4 +44,26 @@ TEST_CASE("the example configuration is valid and config show explains every key
   CHECK(r.out.find("from default") != std::string::npos);
   auto flag = run({tracker_bin(), "config", "show", "--debounce", "5s"}, {"HOME=" + dir.path()});
   CHECK(flag.out.find("from --debounce") != std::string::npos);
+}
+
+TEST_CASE("the collector's system unit passes systemd-analyze verify", "[packaging]") {
+  if (run({"sh", "-c", "command -v systemd-analyze"}).exit_code != 0) {
+    WARN("systemd-analyze not installed; skipping");
+    return;
+  }
+  TempDir dir;
+  std::string unit = read_file(source_dir() + "/packaging/systemd/codepulse-collector.service");
+  for (const char* line :
+       {"User=codepulse",
+        "ExecStart=/usr/bin/codepulse-collector serve --config "
+        "/etc/codepulse/collector.conf",
+        "ProtectSystem=strict", "ReadWritePaths=/var/lib/codepulse", "NoNewPrivileges=yes"})
+    CHECK(unit.find(line) != std::string::npos);
+  const std::string from = "/usr/bin/codepulse-collector";
+  unit.replace(unit.find(from), from.size(), collector_bin());
+  write_file(dir / "codepulse-collector.service", unit);
+  auto r = run({"systemd-analyze", "verify", dir / "codepulse-collector.service"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
 }

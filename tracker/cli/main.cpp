@@ -1,5 +1,6 @@
 // codepulse-tracker: reads Claude Code transcripts into a local store of
 // stripped usage records, and reports from it.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -33,8 +34,10 @@ const char* kTopUsage =
     "  flush        ship the queue to the collector now\n"
     "  doctor       check folders, configuration, and the way to the collector\n"
     "  config show  the effective configuration and where each value came from\n"
+    "  enroll       configure the collector from the line 'collector token create' prints\n"
     "\n"
-    "Run 'codepulse-tracker COMMAND --help' for a command's options.\n"
+    "Run 'codepulse-tracker COMMAND --help' for a command's options; every command also\n"
+    "takes --version. Errors are one line on standard error that says what to do.\n"
     "Exit codes: 0 success, 1 failure, 2 bad command line or configuration.";
 
 }  // namespace
@@ -54,6 +57,11 @@ int main(int argc, char** argv) {
   const codepulse::Environment env = codepulse::Environment::from_process();
   const std::string command = args[0];
   args.erase(args.begin());
+  // Every command and subcommand answers --version.
+  if (std::find(args.begin(), args.end(), "--version") != args.end()) {
+    std::printf("codepulse-tracker %s\n", codepulse::kVersion);
+    return kExitOk;
+  }
   if (command == "scan") return run_scan_command(env, args);
   if (command == "report") return run_report_command(env, args);
   if (command == "run") return run_daemon_command(env, args);
@@ -62,5 +70,6 @@ int main(int argc, char** argv) {
   if (command == "queue") return run_queue_command(env, args);
   if (command == "flush") return run_flush_command(env, args);
   if (command == "doctor") return run_doctor_command(env, args);
+  if (command == "enroll") return run_enroll_command(env, args);
   return fail("unknown command '" + command + "' (see --help)", kExitUsage);
 }

@@ -1,0 +1,113 @@
+// Every command and subcommand of both programs answers --help and
+// --version, and a bad command line is one line on stderr and exit code 2.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <sstream>
+
+#include "common/version.hpp"
+#include "tests/support/collector_fixture.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace codepulse::test;
+
+namespace {
+
+struct Program {
+  std::string bin, name;
+  std::vector<std::vector<std::string>> commands;
+};
+
+std::vector<Program> programs() {
+  return {{tracker_bin(),
+           "codepulse-tracker",
+           {{"scan"},
+            {"run"},
+            {"status"},
+            {"report"},
+            {"queue"},
+            {"queue", "show"},
+            {"queue", "export"},
+            {"flush"},
+            {"doctor"},
+            {"config"},
+            {"config", "show"},
+            {"enroll"}}},
+          {collector_bin(),
+           "codepulse-collector",
+           {{"serve"},
+            {"report"},
+            {"cert"},
+            {"cert", "create"},
+            {"cert", "fingerprint"},
+            {"token"},
+            {"token", "create"},
+            {"token", "list"},
+            {"token", "revoke"}}}};
+}
+
+std::vector<std::string> with(std::vector<std::string> words, const std::string& last) {
+  words.push_back(last);
+  return words;
+}
+
+// The first word of each line of the top-level "Commands:" section.
+std::vector<std::string> listed_commands(const std::string& help) {
+  std::vector<std::string> out;
+  std::istringstream in(help);
+  bool inside = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line == "Commands:") {
+      inside = true;
+      continue;
+    }
+    if (inside && line.empty()) break;
+    if (inside) {
+      std::istringstream w(line);
+      std::string word;
+      w >> word;
+      out.push_back(word);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every command and subcommand answers --help and --version", "[cli][help]") {
+  TempDir home;
+  const std::vector<std::string> env = {"HOME=" + home.path()};
+  for (const Program& p : programs()) {
+    auto top = run({p.bin, "--help"}, env);
+    REQUIRE(top.exit_code == 0);
+    // Every command the top-level help lists is walked below.
+    for (const std::string& listed : listed_commands(top.out)) {
+      bool walked = false;
+      for (const auto& c : p.commands)
+        walked = walked || c[0] == listed;
+      INFO(p.name << " " << listed);
+      CHECK(walked);
+    }
+    CHECK(run({p.bin, "--version"}, env).out == p.name + " " + codepulse::kVersion + "\n");
+    for (const auto& command : p.commands) {
+      std::string shown = p.name;
+      for (const auto& w : command)
+        shown += " " + w;
+      INFO(shown);
+      std::vector<std::string> argv = {p.bin};
+      argv.insert(argv.end(), command.begin(), command.end());
+      auto help = run(with(argv, "--help"), env);
+      CHECK(help.exit_code == 0);
+      CHECK(help.out.find("Usage: ") != std::string::npos);
+      CHECK(help.err.empty());
+      auto version = run(with(argv, "--version"), env);
+      CHECK(version.exit_code == 0);
+      CHECK(version.out == p.name + " " + codepulse::kVersion + "\n");
+      // An unknown flag: one line on stderr that names it, exit code 2.
+      auto bad = run(with(argv, "--no-such-flag"), env);
+      CHECK(bad.exit_code == 2);
+      CHECK(bad.err.rfind(p.name + ": ", 0) == 0);
+      CHECK(bad.err.find("no-such-flag") != std::string::npos);
+      CHECK(std::count(bad.err.begin(), bad.err.end(), '\n') == 1);
+    }
+  }
+}
