@@ -70,9 +70,13 @@ TEST_CASE("cpack makes Debian packages that install and start the collector", "[
     INFO(deb);
     auto depends = run({"dpkg-deb", "--field", deb, "Depends"});
     REQUIRE(depends.exit_code == 0);
-    // Every library the binary links comes from a package it depends on.
+    // Every library the binary links comes from a package it depends on
+    // (but a sanitizer build's runtimes, which no package ships with).
     for (const std::string& package : linked_packages(binary)) {
       INFO(package);
+      if (package.rfind("libasan", 0) == 0 || package.rfind("libubsan", 0) == 0 ||
+          package.rfind("liblsan", 0) == 0)
+        continue;
       CHECK(depends.out.find(package) != std::string::npos);
     }
     CHECK(trim(run({"dpkg-deb", "--field", deb, "Version"}).out) == version);
