@@ -30,4 +30,22 @@ struct PullRequestFact {
   std::vector<std::string> commit_shas;  // its commits the webhooks named (pushes, head, merge)
 };
 
+// Lines a commit wrote that a later commit deleted or rewrote within the
+// rework window (the later commit's CommitRecord::reworked, keyed the other
+// way round): rework is charged to the commit that wrote the lines.
+struct ReworkFact {
+  std::string repo, original_sha, path;
+  std::string reworking_sha;
+  int64_t reworking_ms = 0;  // the reworking commit's committer time
+  int64_t lines = 0;
+};
+
+// The commits of a report's range (committer time in [since, until)), each
+// with its files and the lines it reworked, and the rework of those commits
+// by any later commit, whenever it was shipped.
+struct CommitFacts {
+  std::vector<CommitRecord> commits;
+  std::vector<ReworkFact> rework_of_commits;
+};
+
 }  // namespace codepulse::report
