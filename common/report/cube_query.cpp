@@ -170,7 +170,7 @@ class NodeIndex {
 struct QueryScratch {
   struct Node {
     int64_t input = 0, output = 0, cache_create = 0, cache_read = 0, cost = 0;
-    int64_t records = 0, unpriced = 0;
+    int64_t records = 0, unpriced = 0, skills = 0, mcp = 0;
     uint32_t last_group = kNone, last_session = kNone;
     uint32_t key = 0, parent = kNone;
     uint32_t sessions = 0;  // sessions arrive one after another: a count suffices
@@ -184,7 +184,8 @@ struct QueryScratch {
     int64_t m[5];
     uint32_t records, unpriced;  // of the share's group (a group is a turn's quarter hour)
     uint32_t session, day;
-    uint8_t rep;  // bit k: the group's first share under projection k
+    uint8_t rep;           // bit k: the group's first share under projection k
+    uint16_t skills, mcp;  // the group's tool calls (saturated)
   };
   struct Keyed {
     uint64_t key;
@@ -212,7 +213,7 @@ class CubeQuery {
   using Keyed = QueryScratch::Keyed;
   using SweepPart = QueryScratch::SweepPart;
   CubeQuery(const UsageCube& cube, const ReportQuery& q, const EpicMap& epics, Strategy strategy,
-            QueryScratch& scratch)
+            QueryScratch& scratch, const CommitAttribution* commits)
       : c_(cube),
         q_(q),
         levels_(q.group_by.size()),
@@ -241,6 +242,7 @@ class CubeQuery {
         if (it != epics.end()) task_epic_[t] = epic_names_.intern(it->second);
       }
     }
+    if (q.uses(Dimension::kCommit) || q.uses(Dimension::kPr)) prepare_commits(commits);
     since_ = q.since_ms.value_or(INT64_MIN);
     until_ = q.until_ms.value_or(INT64_MAX);
     // Quarter hours -> dates: a flat table over the buckets a report can meet.
@@ -274,8 +276,11 @@ class CubeQuery {
     // wholly outside the range.
     const int64_t first = since_ == INT64_MIN ? INT64_MIN : since_ / kBucketMs - 1;
     const int64_t last = until_ == INT64_MAX ? INT64_MAX : until_ / kBucketMs + 1;
-    sorted_ = strategy_ == Strategy::kSort || strategy_ == Strategy::kSortTwoThreads ||
-              (strategy_ == Strategy::kAuto && deep_or_wide());
+    // A split over commits is hashed: the sorting path's record counting
+    // knows the task, epic and file splits only.
+    sorted_ =
+        !want_commits_ && (strategy_ == Strategy::kSort || strategy_ == Strategy::kSortTwoThreads ||
+                           (strategy_ == Strategy::kAuto && deep_or_wide()));
     if (sorted_) sorted_ = plan_sort();
     lanes_[0].rows = &rows_;
     lanes_[0].keyed = &keyed_;
@@ -343,7 +348,7 @@ class CubeQuery {
     int64_t day = 0;        // local day number, for active days
   };
   struct Share {
-    uint32_t task = 0, file = 0;
+    uint32_t task = 0, file = 0, commit = 0;
     int64_t m[5] = {0, 0, 0, 0, 0};
   };
   // What one collecting thread works with.
@@ -354,7 +359,8 @@ class CubeQuery {
     std::vector<uint32_t> file_ids;
     std::vector<int64_t> file_weights;
     std::vector<Share> shares;
-    std::vector<int64_t> by_task, by_file;
+    std::vector<int64_t> by_task, by_file, by_commit;
+    std::vector<Share> before_commits;
     std::vector<std::pair<Wide, size_t>> scratch;
     std::vector<uint32_t> row_share;  // per kept share of the current group: its index
     std::vector<Row>* rows = nullptr;
@@ -369,6 +375,34 @@ class CubeQuery {
         add_group(lane, g);
   }
 
+  // Session -> commit ids, commit -> pull request id, in this query's
+  // dictionaries.
+  void prepare_commits(const CommitAttribution* commits) {
+    want_commits_ = true;
+    const uint32_t no_commit = commit_names_.intern(kNoCommit);
+    const uint32_t no_pr = pr_names_.intern(kNoPr);
+    session_commits_.assign(c_.sessions_.size(), {no_commit});
+    if (!commits) {
+      commit_pr_.assign(commit_names_.size(), no_pr);
+      return;
+    }
+    for (const auto& [session, keys] : commits->session_commits) {
+      const auto id = c_.sessions_.find(session);
+      if (!id || keys.empty()) continue;
+      auto& list = session_commits_[*id];
+      list.clear();
+      for (const std::string& k : keys) {
+        const uint32_t cid = commit_names_.intern(k);
+        if (std::find(list.begin(), list.end(), cid) == list.end()) list.push_back(cid);
+      }
+    }
+    for (const auto& [commit, pr] : commits->commit_pr)
+      commit_names_.intern(commit);
+    commit_pr_.assign(commit_names_.size(), no_pr);
+    for (const auto& [commit, pr] : commits->commit_pr)
+      commit_pr_[*commit_names_.find(commit)] = pr_names_.intern(pr);
+  }
+
   // Filter values as ids: a dimension's values are alternatives. A value no
   // record has matches nothing.
   void prepare_filters() {
@@ -380,7 +414,8 @@ class CubeQuery {
       auto& allowed = allowed_[static_cast<size_t>(f.dimension)];
       filtered_[static_cast<size_t>(f.dimension)] = true;
       if (f.dimension == Dimension::kFile || f.dimension == Dimension::kTask ||
-          f.dimension == Dimension::kEpic)
+          f.dimension == Dimension::kEpic || f.dimension == Dimension::kCommit ||
+          f.dimension == Dimension::kPr)
         share_filters_ = true;
       else
         group_filters_ = true;
@@ -507,6 +542,34 @@ class CubeQuery {
       }
   }
 
+  // Each share over the session's commits, evenly: share i * n + c.
+  void split_commits(Lane& L, const UsageCube::Group& g) {
+    const std::vector<uint32_t>& commits = session_commits_[g.session];
+    const size_t n = commits.size();
+    if (n == 1) {
+      for (Share& s : L.shares)
+        s.commit = commits[0];
+      return;
+    }
+    L.before_commits.swap(L.shares);
+    L.shares.resize(L.before_commits.size() * n);
+    L.by_commit.resize(n);
+    for (size_t i = 0; i < L.before_commits.size(); ++i) {
+      const Share& whole = L.before_commits[i];
+      for (size_t c = 0; c < n; ++c) {
+        Share& part = L.shares[i * n + c];
+        part.task = whole.task;
+        part.file = whole.file;
+        part.commit = commits[c];
+      }
+      for (int m = 0; m < 5; ++m) {
+        apportion(whole.m[m], nullptr, n, L.by_commit.data(), L.scratch);
+        for (size_t c = 0; c < n; ++c)
+          L.shares[i * n + c].m[m] = L.by_commit[c];
+      }
+    }
+  }
+
   void add_to(uint32_t node_id, const Share& s, uint32_t g, const UsageCube::Group& group,
               int64_t day) {
     Node& n = nodes_[node_id];
@@ -519,6 +582,8 @@ class CubeQuery {
     n.last_group = g;
     n.records += group.records;
     n.unpriced += group.unpriced;
+    n.skills += group.skills;
+    n.mcp += group.mcp;
     if (n.last_session != group.session) {
       n.last_session = group.session;
       ++n.sessions;
@@ -572,6 +637,10 @@ class CubeQuery {
         return s.task;
       case Dimension::kEpic:
         return task_epic_[s.task];
+      case Dimension::kCommit:
+        return s.commit;
+      case Dimension::kPr:
+        return commit_pr_[s.commit];
     }
     return 0;
   }
@@ -588,6 +657,7 @@ class CubeQuery {
          !allows(Dimension::kBranch, g.branch) || !allows(Dimension::kDate, info.date)))
       return;
     split(L, g);
+    if (want_commits_) split_commits(L, g);
     if (sorted_) {
       emit_rows(L, g, info);
       return;
@@ -621,6 +691,9 @@ class CubeQuery {
     if (want_files_ && !allows(Dimension::kFile, s.file)) return false;
     if (want_tasks_ && !allows(Dimension::kTask, s.task)) return false;
     if (!task_epic_.empty() && !allows(Dimension::kEpic, task_epic_[s.task])) return false;
+    if (want_commits_ &&
+        (!allows(Dimension::kCommit, s.commit) || !allows(Dimension::kPr, commit_pr_[s.commit])))
+      return false;
     return true;
   }
 
@@ -681,6 +754,8 @@ class CubeQuery {
       r.session = g.session;
       r.day = static_cast<uint32_t>(info.day - first_day_);
       r.rep = 0;
+      r.skills = static_cast<uint16_t>(std::min<int64_t>(g.skills, UINT16_MAX));
+      r.mcp = static_cast<uint16_t>(std::min<int64_t>(g.mcp, UINT16_MAX));
       // Representative under projection k: no earlier kept share of this
       // group agrees with it on the dimensions k fixes.
       for (unsigned k = 0; k < 8; ++k) {
@@ -741,6 +816,8 @@ class CubeQuery {
     if ((r.rep >> kinds_[depth]) & 1) {
       n.records += r.records;
       n.unpriced += r.unpriced;
+      n.skills += r.skills;
+      n.mcp += r.mcp;
     }
     uint32_t& seen_session = part.session_marks[(depth - 1) * session_count_ + r.session];
     if (seen_session != id) {
@@ -803,6 +880,8 @@ class CubeQuery {
       if ((r.rep >> kinds_[0]) & 1) {
         root.records += r.records;
         root.unpriced += r.unpriced;
+        root.skills += r.skills;
+        root.mcp += r.mcp;
       }
       if (!sessions[r.session]) {
         sessions[r.session] = 1;
@@ -887,6 +966,10 @@ class CubeQuery {
         return epic_names_;
       case Dimension::kDate:
         return date_names_;
+      case Dimension::kCommit:
+        return commit_names_;
+      case Dimension::kPr:
+        return pr_names_;
     }
     return c_.models_;
   }
@@ -903,6 +986,8 @@ class CubeQuery {
     m.unpriced_records = n.unpriced;
     m.sessions = n.sessions;
     m.active_days = n.days;
+    m.skill_calls = n.skills;
+    m.mcp_calls = n.mcp;
     return m;
   }
 
@@ -967,6 +1052,8 @@ class CubeQuery {
           // is an upper bound for records; sessions and days at least the max.
           o.records += d.records;
           o.unpriced += d.unpriced;
+          o.skills += d.skills;
+          o.mcp += d.mcp;
           const Metrics m = metrics_of(kids[i]);
           o.sessions = std::max<uint32_t>(o.sessions, static_cast<uint32_t>(m.sessions));
           o.days = std::max<uint32_t>(o.days, static_cast<uint32_t>(m.active_days));
@@ -1050,11 +1137,14 @@ class CubeQuery {
   std::vector<Dimension> level_dims_;
   bool want_files_ = false, want_tasks_ = false;
   int64_t since_ = 0, until_ = 0;
-  Dictionary epic_names_, date_names_;
+  Dictionary epic_names_, date_names_, commit_names_, pr_names_;
+  bool want_commits_ = false;
+  std::vector<std::vector<uint32_t>> session_commits_;  // cube session id -> commit ids
+  std::vector<uint32_t> commit_pr_;                     // commit id -> pr id
   std::vector<uint32_t> task_epic_;  // task id -> epic id (only when epics are asked)
-  bool filtered_[9] = {};
+  bool filtered_[kDimensionCount] = {};
   bool group_filters_ = false, share_filters_ = false;
-  std::vector<uint32_t> allowed_[9];
+  std::vector<uint32_t> allowed_[kDimensionCount];
   int64_t first_bucket_ = 0;
   std::vector<BucketInfo> bucket_table_;
   std::unordered_map<int64_t, uint32_t> day_dates_;  // local day -> date id
@@ -1089,6 +1179,13 @@ class CubeQuery {
   NodeIndex index_;
 };
 
+std::string date_key_at(int64_t ts_ms, const TimeZone& tz, Granularity g) {
+  const int64_t sec = ts_ms >= 0 ? ts_ms / 1000 : (ts_ms - 999) / 1000;
+  const int64_t local = sec + tz.offset_at(sec);
+  const int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+  return date_key(day, g);
+}
+
 bool UsageCube::answers(const ReportQuery& q) {
   return (!q.since_ms || *q.since_ms % kBucketMs == 0) &&
          (!q.until_ms || *q.until_ms % kBucketMs == 0);
@@ -1103,10 +1200,10 @@ UsageCube::~UsageCube() = default;
 UsageCube::UsageCube(UsageCube&&) noexcept = default;
 UsageCube& UsageCube::operator=(UsageCube&&) noexcept = default;
 
-Result<Report> UsageCube::query(const ReportQuery& q, const EpicMap& epics,
-                                Strategy strategy) const {
+Result<Report> UsageCube::query(const ReportQuery& q, const EpicMap& epics, Strategy strategy,
+                                const CommitAttribution* commits) const {
   if (!scratch_) scratch_ = std::make_unique<QueryScratch>();
-  return CubeQuery(*this, q, epics, strategy, *scratch_).run();
+  return CubeQuery(*this, q, epics, strategy, *scratch_, commits).run();
 }
 
 }  // namespace codepulse::report

@@ -20,7 +20,20 @@
 
 namespace codepulse::report {
 
-enum class Dimension { kModel, kRepo, kFile, kAuthor, kTask, kEpic, kDate, kSession, kBranch };
+enum class Dimension {
+  kModel,
+  kRepo,
+  kFile,
+  kAuthor,
+  kTask,
+  kEpic,
+  kDate,
+  kSession,
+  kBranch,
+  kCommit,  // the commits a session is linked to (docs/METRICS.md)
+  kPr,      // the pull requests of those commits
+};
+inline constexpr size_t kDimensionCount = 11;
 enum class Metric {
   kInput,
   kOutput,
@@ -32,12 +45,42 @@ enum class Metric {
   kCacheHitRatio,     // cache_read / (input + cache_create + cache_read)
   kCostPerSession,    // cost / distinct sessions
   kCostPerActiveDay,  // cost / distinct days with usage (in the report's zone)
+  // Outcomes (docs/METRICS.md): they make a report carry outcome metrics.
+  kCommits,
+  kMergedPrs,
+  kCostPerCommit,
+  kCostPerMergedPr,
+  kPrCycleTimeHours,     // median, merged PRs
+  kPrCycleTimeHoursP75,  // 75th percentile
+  kReworkRate,           // reworked lines / lines added
+  kLeverage,
 };
 enum class Granularity { kDay, kWeek, kMonth };
 
 const char* dimension_name(Dimension d);
 const char* metric_name(Metric m);
 const char* granularity_name(Granularity g);
+
+// Weights of the leverage score (docs/METRICS.md): activity per dollar.
+struct LeverageWeights {
+  double lines_added = 1.0, lines_removed = 0.875, refactoring = 0.75, skills = 1.0, mcp = 0.875;
+};
+
+// What a node's commits and pull requests did (docs/METRICS.md). Unlike
+// spend, outcomes are not split: a commit naming two tasks counts in both.
+struct Outcomes {
+  int64_t commits = 0;
+  int64_t ai_commits = 0;  // an AI co-author trailer or a link to a session
+  int64_t lines_added = 0, lines_removed = 0;
+  int64_t reworked_lines = 0;  // of the lines added, those later commits reworked
+  int64_t ai_lines_added = 0, ai_reworked_lines = 0;  // the same, AI commits only
+  int64_t refactoring_lines = 0;  // lines of earlier commits these commits reworked
+  int64_t prs = 0, merged_prs = 0;
+  // Per merged PR, in ms: total (first commit or opening -> merge) and phases.
+  std::vector<int64_t> cycle_ms, coding_ms, pickup_ms, review_ms;
+
+  bool empty() const { return commits == 0 && prs == 0; }
+};
 
 struct Metrics {
   // Additive: a record split over files or tasks is divided into integer
@@ -48,12 +91,23 @@ struct Metrics {
   int64_t records = 0;
   int64_t unpriced_records = 0;  // records whose model has no price
   int64_t sessions = 0, active_days = 0;
+  // Tool calls of the node's records (distinct like records): Skills, MCP tools.
+  int64_t skill_calls = 0, mcp_calls = 0;
+  Outcomes outcomes;
 
   int64_t total_tokens() const { return input + output + cache_create + cache_read; }
   double cache_hit_ratio() const;
   int64_t cost_per_session_nanos() const;
   int64_t cost_per_active_day_nanos() const;
-  // The value sorted on: tokens and nanos as they are, ratios scaled by 1e9.
+  // Outcome ratios; nullopt when the denominator is zero.
+  std::optional<int64_t> cost_per_commit_nanos() const;
+  std::optional<int64_t> cost_per_merged_pr_nanos() const;
+  std::optional<double> rework_rate() const;
+  std::optional<double> ai_rework_rate() const;
+  std::optional<double> other_rework_rate() const;
+  std::optional<double> leverage(const LeverageWeights& w) const;
+  // The value sorted on: tokens and nanos as they are, ratios scaled by 1e9;
+  // a ratio without a value sorts last.
   int64_t sort_value(Metric m) const;
 };
 
@@ -134,9 +188,16 @@ struct ReportQuery {
   // that would return more nodes fails with an error starting with
   // kTooManyNodes instead. 0 = no limit.
   size_t max_nodes = 0;
+  // Outcome metrics (commits, pull requests, rework, leverage): asked for
+  // with outcomes=true, or implied by an outcome metric or the commit and pr
+  // dimensions. `links` is the weakest session-commit link counted.
+  bool outcomes = false;
+  enum class Links { kExact, kStrong, kWeak } links = Links::kStrong;
+  LeverageWeights weights;
 
   // True when the report groups or filters by `d`.
   bool uses(Dimension d) const;
+  bool wants_outcomes() const;
 };
 
 inline constexpr const char* kTooManyNodes = "report too large";
@@ -159,9 +220,14 @@ using UsageReader =
     std::function<Status(int64_t since_ms, int64_t until_ms, bool with_tools, EpicMap& epics,
                          const std::function<bool(const UsageFact&)>& fn)>;
 
+struct OutcomeData;  // outcome_report.hpp
+using OutcomeReader = std::function<Result<OutcomeData>(int64_t since_ms, int64_t until_ms)>;
+
 // A report of the records `read` gives: a cube of the asked range, then the
-// same query the collector's live cube answers (usage_cube.hpp).
-Result<Report> build_report(const UsageReader& read, const ReportQuery& query);
+// same query the collector's live cube answers (usage_cube.hpp). Outcomes,
+// when the query asks for them, come from `outcomes` (none when empty).
+Result<Report> build_report(const UsageReader& read, const ReportQuery& query,
+                            const OutcomeReader& outcomes = {});
 // The same, from a SQLite store's usage_records (the tracker's or the
 // collector's; the collector's optional task_epics table names epics).
 Result<Report> build_report(sql::Database& db, const ReportQuery& query);
@@ -182,6 +248,9 @@ struct ReportRequest {
   std::string format = "table";
 };
 Result<ReportRequest> parse_report_params(const Params& params);
+
+// The date dimension's key of an instant: its local day, ISO week or month.
+std::string date_key_at(int64_t ts_ms, const TimeZone& tz, Granularity g);
 
 // "1,234,567"
 std::string with_thousands(int64_t v);

@@ -1,5 +1,6 @@
 // build_report: a cube of the asked range, built from a store's records, then
 // the same query the collector's live cube answers (usage_cube.hpp).
+#include "common/report/outcome_report.hpp"
 #include "common/report/report.hpp"
 #include "common/report/usage_cube.hpp"
 #include "common/report/usage_source.hpp"
@@ -25,8 +26,11 @@ Result<EpicMap> load_epics(sql::Database& db) {
   return epics;
 }
 
-Result<Report> build_report(const UsageReader& read, const ReportQuery& q) {
-  const bool want_files = q.uses(Dimension::kFile);
+Result<Report> build_report(const UsageReader& read, const ReportQuery& q,
+                            const OutcomeReader& outcomes) {
+  // Outcomes need every record's tools: edited files and commits link
+  // sessions to commits, Skill and MCP calls weigh in the leverage score.
+  const bool want_files = q.uses(Dimension::kFile) || q.wants_outcomes();
   const int64_t since = q.since_ms.value_or(INT64_MIN), until = q.until_ms.value_or(INT64_MAX);
   // A turn may cross the range's edges: its files are collected from its
   // records up to a day beyond them.
@@ -47,7 +51,7 @@ Result<Report> build_report(const UsageReader& read, const ReportQuery& q) {
   ReportQuery all = q;
   all.since_ms.reset();
   all.until_ms.reset();
-  auto r = cube.query(all, epics);
+  auto r = query_cube(cube, all, epics, outcomes, TimeRange{since, until});
   if (!r) return r.error();
   r->query = q;
   return r;

@@ -23,11 +23,20 @@ constexpr MetricName kMetrics[] = {{Metric::kInput, "input"},
                                    {Metric::kRecords, "records"},
                                    {Metric::kCacheHitRatio, "cache_hit_ratio"},
                                    {Metric::kCostPerSession, "cost_per_session"},
-                                   {Metric::kCostPerActiveDay, "cost_per_active_day"}};
+                                   {Metric::kCostPerActiveDay, "cost_per_active_day"},
+                                   {Metric::kCommits, "commits"},
+                                   {Metric::kMergedPrs, "merged_prs"},
+                                   {Metric::kCostPerCommit, "cost_per_commit"},
+                                   {Metric::kCostPerMergedPr, "cost_per_merged_pr"},
+                                   {Metric::kPrCycleTimeHours, "pr_cycle_time_hours"},
+                                   {Metric::kPrCycleTimeHoursP75, "pr_cycle_time_hours_p75"},
+                                   {Metric::kReworkRate, "rework_rate"},
+                                   {Metric::kLeverage, "leverage"}};
 
 constexpr Dimension kAllDims[] = {Dimension::kModel,  Dimension::kRepo,    Dimension::kFile,
                                   Dimension::kAuthor, Dimension::kTask,    Dimension::kEpic,
-                                  Dimension::kDate,   Dimension::kSession, Dimension::kBranch};
+                                  Dimension::kDate,   Dimension::kSession, Dimension::kBranch,
+                                  Dimension::kCommit, Dimension::kPr};
 
 std::string dimension_list() {
   std::string out;
@@ -75,6 +84,11 @@ const char* granularity_name(Granularity g) {
       return "month";
   }
   return "?";
+}
+
+bool ReportQuery::wants_outcomes() const {
+  return outcomes || uses(Dimension::kCommit) || uses(Dimension::kPr) ||
+         (sort_by && *sort_by >= Metric::kCommits);
 }
 
 bool ReportQuery::uses(Dimension d) const {
@@ -141,6 +155,19 @@ Result<ReportRequest> parse_report_params(const Params& params) {
       if (value != "table" && value != "json" && value != "csv")
         return make_error("format: expected table, json or csv, got " + shown(value));
       out.format = value;
+    } else if (name == "outcomes") {
+      if (value != "true" && value != "false" && value != "1" && value != "0")
+        return make_error("outcomes: expected true or false, got " + shown(value));
+      q.outcomes = value == "true" || value == "1";
+    } else if (name == "links") {
+      if (value == "exact")
+        q.links = ReportQuery::Links::kExact;
+      else if (value == "strong")
+        q.links = ReportQuery::Links::kStrong;
+      else if (value == "weak")
+        q.links = ReportQuery::Links::kWeak;
+      else
+        return make_error("links: expected exact, strong or weak, got " + shown(value));
     } else if (name == "since") {
       since = value;
     } else if (name == "until") {
@@ -148,7 +175,7 @@ Result<ReportRequest> parse_report_params(const Params& params) {
     } else {
       return make_error("unknown parameter " + shown(name) +
                         " (use group_by, metric, where, top, since, until, tz, granularity, "
-                        "format)");
+                        "format, outcomes, links)");
     }
   }
   if (q.group_by.empty()) return make_error("group_by: no dimension given");

@@ -6,6 +6,7 @@
 
 #include "common/json_writer.hpp"
 #include "common/pricing.hpp"
+#include "common/report/leverage.hpp"
 #include "common/report/report.hpp"
 
 namespace codepulse::report {
@@ -33,11 +34,12 @@ struct Named {
   Dimension d;
   const char* name;
 };
-constexpr Named kDims[] = {{Dimension::kModel, "model"},  {Dimension::kRepo, "repo"},
-                           {Dimension::kFile, "file"},    {Dimension::kAuthor, "author"},
-                           {Dimension::kTask, "task"},    {Dimension::kEpic, "epic"},
-                           {Dimension::kDate, "date"},    {Dimension::kSession, "session"},
-                           {Dimension::kBranch, "branch"}};
+constexpr Named kDims[] = {{Dimension::kModel, "model"},   {Dimension::kRepo, "repo"},
+                           {Dimension::kFile, "file"},     {Dimension::kAuthor, "author"},
+                           {Dimension::kTask, "task"},     {Dimension::kEpic, "epic"},
+                           {Dimension::kDate, "date"},     {Dimension::kSession, "session"},
+                           {Dimension::kBranch, "branch"}, {Dimension::kCommit, "commit"},
+                           {Dimension::kPr, "pr"}};
 
 // Children in report order: by the chosen metric (descending), else dates by
 // key and everything else by cost; "(others)" last.
@@ -67,6 +69,74 @@ std::string ratio_text(double v) {
   return buf;
 }
 
+const char* link_name(ReportQuery::Links l) {
+  switch (l) {
+    case ReportQuery::Links::kExact:
+      return "exact";
+    case ReportQuery::Links::kStrong:
+      return "strong";
+    case ReportQuery::Links::kWeak:
+      return "weak";
+  }
+  return "?";
+}
+
+// The outcome columns of CSV, after the usage ones.
+constexpr const char* kOutcomeCsvHeader =
+    ",commits,ai_commits,lines_added,lines_removed,reworked_lines,refactoring_lines,rework_rate,"
+    "merged_prs,cost_per_commit,cost_per_merged_pr,pr_cycle_time_hours,pr_cycle_time_hours_p75,"
+    "skill_calls,mcp_calls,leverage";
+
+std::string hours_text(std::optional<double> ms) {
+  if (!ms) return "null";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", *ms / 3'600'000.0);
+  return buf;
+}
+
+std::optional<double> pct(std::vector<int64_t> v, double p) {
+  return percentile(v, p);
+}
+
+std::string optional_ratio(std::optional<double> v) {
+  return v ? ratio_text(*v) : "null";
+}
+
+std::string optional_usd(std::optional<int64_t> nanos) {
+  return nanos ? format_usd(*nanos) : "null";
+}
+
+std::string leverage_text(const Metrics& m, const LeverageWeights& w) {
+  const auto l = m.leverage(w);
+  if (!l) return "null";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", *l);
+  return buf;
+}
+
+void write_outcomes(JsonWriter& w, const Metrics& m, const LeverageWeights& weights) {
+  const Outcomes& o = m.outcomes;
+  w.field("commits", o.commits)
+      .field("ai_commits", o.ai_commits)
+      .field("lines_added", o.lines_added)
+      .field("lines_removed", o.lines_removed)
+      .field("reworked_lines", o.reworked_lines)
+      .field("refactoring_lines", o.refactoring_lines);
+  w.key("rework_rate").raw_number(optional_ratio(m.rework_rate()));
+  w.key("rework_rate_ai").raw_number(optional_ratio(m.ai_rework_rate()));
+  w.key("rework_rate_other").raw_number(optional_ratio(m.other_rework_rate()));
+  w.field("prs", o.prs).field("merged_prs", o.merged_prs);
+  w.key("cost_per_commit").raw_number(optional_usd(m.cost_per_commit_nanos()));
+  w.key("cost_per_merged_pr").raw_number(optional_usd(m.cost_per_merged_pr_nanos()));
+  w.key("pr_cycle_time_hours").raw_number(hours_text(pct(o.cycle_ms, 50)));
+  w.key("pr_cycle_time_hours_p75").raw_number(hours_text(pct(o.cycle_ms, 75)));
+  w.key("coding_hours").raw_number(hours_text(pct(o.coding_ms, 50)));
+  w.key("pickup_hours").raw_number(hours_text(pct(o.pickup_ms, 50)));
+  w.key("review_hours").raw_number(hours_text(pct(o.review_ms, 50)));
+  w.field("skill_calls", m.skill_calls).field("mcp_calls", m.mcp_calls);
+  w.key("leverage").raw_number(leverage_text(m, weights));
+}
+
 void write_metrics(JsonWriter& w, const Metrics& m) {
   w.field("input", m.input)
       .field("output", m.output)
@@ -87,6 +157,7 @@ void write_node(JsonWriter& w, const Report& r, const ReportNode& n, size_t leve
   w.begin_object();
   w.field("key", n.key);
   write_metrics(w, n.metrics);
+  if (r.query.wants_outcomes()) write_outcomes(w, n.metrics, r.query.weights);
   if (n.others) w.field("others", true);
   if (!n.children.empty()) {
     w.key("children").begin_array();
@@ -118,7 +189,21 @@ void csv_rows(const Report& r, const ReportNode& n, std::vector<std::string>& pa
            std::to_string(m.cache_create) + "," + std::to_string(m.cache_read) + "," +
            std::to_string(m.total_tokens()) + "," + format_usd(m.cost_nanos) + "," +
            std::to_string(m.records) + "," + ratio_text(m.cache_hit_ratio()) + "," +
-           std::to_string(m.sessions) + "," + std::to_string(m.active_days) + "\n";
+           std::to_string(m.sessions) + "," + std::to_string(m.active_days);
+    if (r.query.wants_outcomes()) {
+      const Outcomes& o = m.outcomes;
+      auto blank = [](const std::string& v) { return v == "null" ? std::string() : v; };
+      for (int64_t v : {o.commits, o.ai_commits, o.lines_added, o.lines_removed, o.reworked_lines,
+                        o.refactoring_lines})
+        out += "," + std::to_string(v);
+      out += "," + blank(optional_ratio(m.rework_rate())) + "," + std::to_string(o.merged_prs) +
+             "," + blank(optional_usd(m.cost_per_commit_nanos())) + "," +
+             blank(optional_usd(m.cost_per_merged_pr_nanos())) + "," +
+             blank(hours_text(pct(o.cycle_ms, 50))) + "," + blank(hours_text(pct(o.cycle_ms, 75))) +
+             "," + std::to_string(m.skill_calls) + "," + std::to_string(m.mcp_calls) + "," +
+             blank(leverage_text(m, r.query.weights));
+    }
+    out += "\n";
     return;
   }
   for (const ReportNode* c : ordered(r, n, path.size())) {
@@ -183,6 +268,28 @@ int64_t Metrics::sort_value(Metric m) const {
       return cost_per_session_nanos();
     case Metric::kCostPerActiveDay:
       return cost_per_active_day_nanos();
+    case Metric::kCommits:
+      return outcomes.commits;
+    case Metric::kMergedPrs:
+      return outcomes.merged_prs;
+    case Metric::kCostPerCommit:
+      return cost_per_commit_nanos().value_or(INT64_MIN);
+    case Metric::kCostPerMergedPr:
+      return cost_per_merged_pr_nanos().value_or(INT64_MIN);
+    case Metric::kPrCycleTimeHours:
+    case Metric::kPrCycleTimeHoursP75: {
+      std::vector<int64_t> v = outcomes.cycle_ms;
+      const auto p = percentile(v, m == Metric::kPrCycleTimeHours ? 50 : 75);
+      return p ? static_cast<int64_t>(*p) : INT64_MIN;
+    }
+    case Metric::kReworkRate: {
+      const auto r = rework_rate();
+      return r ? static_cast<int64_t>(*r * 1e9) : INT64_MIN;
+    }
+    case Metric::kLeverage: {
+      const auto l = leverage(LeverageWeights{});
+      return l ? static_cast<int64_t>(*l * 1e6) : INT64_MIN;
+    }
   }
   return 0;
 }
@@ -221,8 +328,13 @@ std::string render_json(const Report& r) {
   w.end_array();
   if (r.query.sort_by) w.field("metric", metric_name(*r.query.sort_by));
   w.field("granularity", granularity_name(r.query.granularity));
+  if (r.query.wants_outcomes()) {
+    w.field("links", link_name(r.query.links));
+    w.field("leverage_weights", format_leverage_weights(r.query.weights));
+  }
   w.key("totals").begin_object();
   write_metrics(w, r.root.metrics);
+  if (r.query.wants_outcomes()) write_outcomes(w, r.root.metrics, r.query.weights);
   w.end_object();
   w.key("rows").begin_array();
   for (const ReportNode* c : ordered(r, r.root, 0))
@@ -239,7 +351,9 @@ std::string render_csv(const Report& r) {
     out += std::string(dimension_name(d)) + ",";
   out +=
       "input,output,cache_create,cache_read,total_tokens,cost_usd,records,cache_hit_ratio,"
-      "sessions,active_days\n";
+      "sessions,active_days";
+  if (r.query.wants_outcomes()) out += kOutcomeCsvHeader;
+  out += "\n";
   std::vector<std::string> path;
   csv_rows(r, r.root, path, out);
   return out;
@@ -263,20 +377,47 @@ std::string render_table(const Report& r) {
     if (i) header += " > ";
     header += dimension_name(r.query.group_by[i]);
   }
-  std::vector<std::string> cols = {"Records",    "Input",        "Output", "Cache create",
-                                   "Cache read", "Total tokens", "Cost"};
+  const bool outcomes = r.query.wants_outcomes();
+  std::vector<std::string> cols =
+      outcomes ? std::vector<std::string>{"Cost",        "Commits", "AI commits", "+Lines",
+                                          "-Lines",      "Rework",  "Merged PRs", "Cycle h",
+                                          "Cost/commit", "Leverage"}
+               : std::vector<std::string>{"Records",    "Input",        "Output", "Cache create",
+                                          "Cache read", "Total tokens", "Cost"};
   // A derived metric chosen with --metric gets its own column.
-  const std::optional<Metric> extra =
-      r.query.sort_by && (*r.query.sort_by == Metric::kCacheHitRatio ||
-                          *r.query.sort_by == Metric::kCostPerSession ||
-                          *r.query.sort_by == Metric::kCostPerActiveDay)
-          ? r.query.sort_by
-          : std::nullopt;
+  const std::optional<Metric> extra = !outcomes && r.query.sort_by &&
+                                              (*r.query.sort_by == Metric::kCacheHitRatio ||
+                                               *r.query.sort_by == Metric::kCostPerSession ||
+                                               *r.query.sort_by == Metric::kCostPerActiveDay)
+                                          ? r.query.sort_by
+                                          : std::nullopt;
   if (extra)
     cols.push_back(*extra == Metric::kCacheHitRatio    ? "Cache hit"
                    : *extra == Metric::kCostPerSession ? "Per session"
                                                        : "Per active day");
+  auto outcome_cells = [&](const Metrics& m) {
+    const Outcomes& o = m.outcomes;
+    auto or_dash = [](const std::string& v) { return v == "null" ? std::string("-") : v; };
+    std::string rework = "-";
+    if (const auto rate = m.rework_rate()) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "%.1f%%", *rate * 100);
+      rework = buf;
+    }
+    const auto per_commit = m.cost_per_commit_nanos();
+    return std::vector<std::string>{usd_cents(m.cost_nanos),
+                                    with_thousands(o.commits),
+                                    with_thousands(o.ai_commits),
+                                    with_thousands(o.lines_added),
+                                    with_thousands(o.lines_removed),
+                                    rework,
+                                    with_thousands(o.merged_prs),
+                                    or_dash(hours_text(pct(o.cycle_ms, 50))),
+                                    per_commit ? usd_cents(*per_commit) : "-",
+                                    or_dash(leverage_text(m, r.query.weights))};
+  };
   auto cells = [&](const Metrics& m) {
+    if (outcomes) return outcome_cells(m);
     std::vector<std::string> c = {with_thousands(m.records),    with_thousands(m.input),
                                   with_thousands(m.output),     with_thousands(m.cache_create),
                                   with_thousands(m.cache_read), with_thousands(m.total_tokens()),

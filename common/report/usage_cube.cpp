@@ -145,6 +145,77 @@ void UsageCube::fold_tools(uint32_t turn_id, const std::vector<ToolUse>& tools, 
   }
 }
 
+void UsageCube::fold_session(uint32_t session, const UsageFact& f, const Group& key, int sign) {
+  if (session_info_.size() <= session) session_info_.resize(session + 1);
+  SessionInfo& s = session_info_[session];
+  s.first_ms = std::min(s.first_ms, f.ts_ms);
+  s.last_ms = std::max(s.last_ms, f.ts_ms);
+  if (f.ts_ms >= s.latest_ms) {
+    s.latest_ms = f.ts_ms;
+    s.author = key.author;
+    s.repo = key.repo;
+    s.branch = key.branch;
+  }
+  bool edited = false;
+  for (const ToolUse& tool : f.tools) {
+    if (tool.git_commit && !tool.commit_sha.empty() && sign > 0 &&
+        std::find(s.commit_shas.begin(), s.commit_shas.end(), tool.commit_sha) ==
+            s.commit_shas.end())
+      s.commit_shas.push_back(tool.commit_sha);
+    if (tool.path.empty() || tool.action != FileAction::kChange) continue;
+    edited = true;
+    const uint32_t file = files_.intern(tool.path);
+    auto it = std::find_if(s.edited.begin(), s.edited.end(),
+                           [file](const auto& e) { return e.first == file; });
+    if (it == s.edited.end()) {
+      s.edited.emplace_back(file, 0);
+      it = s.edited.end() - 1;
+    }
+    it->second += sign;
+    if (it->second <= 0) s.edited.erase(it);
+  }
+  if (edited) {
+    s.first_edit_ms = std::min(s.first_edit_ms, f.ts_ms);
+    s.last_edit_ms = std::max(s.last_edit_ms, f.ts_ms);
+  }
+}
+
+std::vector<SessionActivity> UsageCube::session_activity() const {
+  std::vector<SessionActivity> out;
+  out.reserve(session_info_.size());
+  for (size_t id = 0; id < session_info_.size(); ++id) {
+    const SessionInfo& s = session_info_[id];
+    if (s.first_ms == INT64_MAX) continue;
+    SessionActivity a;
+    a.session = sessions_.name(static_cast<uint32_t>(id));
+    a.author = authors_.name(s.author);
+    a.repo = repos_.name(s.repo);
+    const std::string& branch = branches_.name(s.branch);
+    a.branch = branch == "(no branch)" ? std::string() : branch;
+    a.first_ms = s.first_ms;
+    a.last_ms = s.last_ms;
+    if (s.last_edit_ms != INT64_MIN) {
+      a.first_edit_ms = s.first_edit_ms;
+      a.last_edit_ms = s.last_edit_ms;
+    }
+    for (const auto& [file, count] : s.edited)
+      a.edited_files.push_back(files_.name(file));
+    std::sort(a.edited_files.begin(), a.edited_files.end());
+    a.commit_shas = s.commit_shas;
+    if (id < by_session_.size())
+      for (uint32_t g : by_session_[id].groups) {
+        const Group& group = groups_[g];
+        if (group.records <= 0) continue;
+        const std::string& model = models_.name(group.model);
+        if (std::find(a.models.begin(), a.models.end(), model) == a.models.end())
+          a.models.push_back(model);
+      }
+    std::sort(a.models.begin(), a.models.end());
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
 void UsageCube::add_turn_files(const UsageFact& f) {
   fold_tools(turn_of(f), f.tools, 1);
 }
@@ -175,7 +246,12 @@ void UsageCube::add(const UsageFact& f, int sign) {
   }
   key.turn = turn_of(f);
   fold_tools(key.turn, f.tools, sign);
+  fold_session(key.session, f, key, sign);
   Group& g = groups_[group_of(key)];
+  for (const ToolUse& tool : f.tools) {
+    if (tool.name == "Skill" || tool.name.rfind("skill:", 0) == 0) g.skills += sign;
+    if (tool.name.rfind("mcp:", 0) == 0) g.mcp += sign;
+  }
   g.input += sign * f.input;
   g.output += sign * f.output;
   g.cache_create += sign * f.cache_create;
@@ -190,7 +266,7 @@ size_t UsageCube::memory_bytes() const {
   size_t bytes = groups_.capacity() * sizeof(Group) + index_.capacity() * sizeof(uint32_t) +
                  groups_.size() * sizeof(uint32_t) +
                  by_session_.capacity() * sizeof(SessionGroups) + turns_.capacity() * sizeof(Turn) +
-                 turn_ids_.size() * 32;
+                 turn_ids_.size() * 32 + session_info_.capacity() * sizeof(SessionInfo);
   for (const Turn& t : turns_)
     bytes += t.files.capacity() * sizeof(TurnFile);
   const Dictionary* dicts[] = {&authors_,  &sessions_,  &models_, &repos_,

@@ -20,6 +20,7 @@
 
 #include "common/record.hpp"
 #include "common/report/report.hpp"
+#include "common/report/session_links.hpp"
 
 namespace codepulse::report {
 
@@ -57,6 +58,18 @@ inline constexpr int64_t kBucketMs = 15 * 60 * 1000;
 
 struct QueryScratch;  // cube_query.cpp
 
+// Spend by commit and pull request (the commit and pr dimensions): each
+// session's records are split evenly over the commits it is linked to (its
+// key in session_commits; a session not there: "(no commit)"), so spend is
+// never counted twice; a commit's pull request comes from commit_pr
+// ("(no pr)" when absent).
+struct CommitAttribution {
+  std::unordered_map<std::string, std::vector<std::string>> session_commits;
+  std::unordered_map<std::string, std::string> commit_pr;
+};
+inline constexpr const char* kNoCommit = "(no commit)";
+inline constexpr const char* kNoPr = "(no pr)";
+
 class UsageCube {
  public:
   UsageCube();
@@ -81,8 +94,13 @@ class UsageCube {
   // kAuto picks; all give the same report.
   enum class Strategy { kAuto, kHash, kSort, kSortTwoThreads };
   // Fails only when the tree has more nodes than q.max_nodes (after --top).
+  // `commits` is needed when the query uses the commit or pr dimension.
   Result<Report> query(const ReportQuery& q, const EpicMap& epics,
-                       Strategy strategy = Strategy::kAuto) const;
+                       Strategy strategy = Strategy::kAuto,
+                       const CommitAttribution* commits = nullptr) const;
+
+  // What session-commit linking needs of every session with usage.
+  std::vector<SessionActivity> session_activity() const;
 
   size_t group_count() const { return groups_.size(); }
   size_t turn_count() const { return turns_.size(); }
@@ -96,6 +114,7 @@ class UsageCube {
     uint32_t turn = 0, author = 0, session = 0, model = 0, repo = 0, branch = 0, tasks = 0;
     int64_t input = 0, output = 0, cache_create = 0, cache_read = 0, cost_nanos = 0;
     int64_t records = 0, unpriced = 0;
+    int64_t skills = 0, mcp = 0;  // tool calls
   };
   struct TurnFile {
     uint32_t file = 0;
@@ -109,6 +128,7 @@ class UsageCube {
   uint32_t turn_of(const UsageFact& f);
   uint32_t author_of(const UsageFact& f);
   void fold_tools(uint32_t turn, const std::vector<ToolUse>& tools, int sign);
+  void fold_session(uint32_t session, const UsageFact& f, const Group& key, int sign);
   uint32_t group_of(const Group& key);
   size_t group_hash(const Group& g) const;
   static bool same_key(const Group& a, const Group& b);
@@ -130,6 +150,17 @@ class UsageCube {
     int64_t first_bucket = INT64_MAX, last_bucket = INT64_MIN;
   };
   std::vector<SessionGroups> by_session_;
+  // By session id: what linking sessions to commits needs. Times only grow (a
+  // replaced record comes back with its time); file edits are counted.
+  struct SessionInfo {
+    int64_t first_ms = INT64_MAX, last_ms = INT64_MIN;
+    int64_t first_edit_ms = INT64_MAX, last_edit_ms = INT64_MIN;
+    uint32_t author = 0, repo = 0, branch = 0;
+    int64_t latest_ms = INT64_MIN;  // of the record that set author, repo and branch
+    std::vector<std::pair<uint32_t, int32_t>> edited;  // file id, change calls
+    std::vector<std::string> commit_shas;
+  };
+  std::vector<SessionInfo> session_info_;
   int64_t min_bucket_ = INT64_MAX, max_bucket_ = INT64_MIN;
   // The working memory of the last query, for the next (queries run on one
   // thread at a time, like add()).

@@ -1,0 +1,49 @@
+// The outcome ratios of a report node (docs/METRICS.md).
+#include "common/report/leverage.hpp"
+#include "common/report/report.hpp"
+
+namespace codepulse::report {
+namespace {
+
+std::optional<double> ratio(int64_t num, int64_t den) {
+  if (den <= 0) return std::nullopt;
+  return static_cast<double>(num) / static_cast<double>(den);
+}
+
+}  // namespace
+
+std::optional<int64_t> Metrics::cost_per_commit_nanos() const {
+  if (outcomes.commits <= 0) return std::nullopt;
+  return cost_nanos / outcomes.commits;
+}
+
+std::optional<int64_t> Metrics::cost_per_merged_pr_nanos() const {
+  if (outcomes.merged_prs <= 0) return std::nullopt;
+  return cost_nanos / outcomes.merged_prs;
+}
+
+std::optional<double> Metrics::rework_rate() const {
+  return ratio(outcomes.reworked_lines, outcomes.lines_added);
+}
+
+std::optional<double> Metrics::ai_rework_rate() const {
+  return ratio(outcomes.ai_reworked_lines, outcomes.ai_lines_added);
+}
+
+std::optional<double> Metrics::other_rework_rate() const {
+  return ratio(outcomes.reworked_lines - outcomes.ai_reworked_lines,
+               outcomes.lines_added - outcomes.ai_lines_added);
+}
+
+std::optional<double> Metrics::leverage(const LeverageWeights& w) const {
+  LeverageInputs in;
+  in.lines_added = outcomes.lines_added;
+  in.lines_removed = outcomes.lines_removed;
+  in.refactoring = outcomes.refactoring_lines;
+  in.skills = skill_calls;
+  in.mcp = mcp_calls;
+  in.cost_nanos = cost_nanos;
+  return leverage_score(in, w);
+}
+
+}  // namespace codepulse::report
