@@ -30,7 +30,8 @@ const char* kTopUsage =
     "\n"
     "Commands:\n"
     "  serve          the HTTPS server: POST /v1/batches, GET /healthz, GET /metrics\n"
-    "  report         tokens and cost from the store, nested by any dimensions\n"
+    "  report         spend and outcomes from the store, nested by any dimensions\n"
+    "  leverage       the leverage score of given activity and spend, by hand\n"
     "  cert create    a local CA and server certificate to try it out\n"
     "  cert fingerprint  the SHA-256 of a certificate, for pins and enrolment\n"
     "  token create   make an API token for an author (printed once, stored hashed)\n"
@@ -60,5 +61,6 @@ int main(int argc, char** argv) {
   if (command == "serve") return run_serve_command(args);
   if (command == "report") return run_report_command(args);
   if (command == "cert") return run_cert_command(args);
+  if (command == "leverage") return run_leverage_command(args);
   return fail("unknown command '" + command + "' (see --help)", kExitUsage);
 }

@@ -21,6 +21,8 @@ int run_token_command(const std::vector<std::string>& args);
 int run_serve_command(const std::vector<std::string>& args);
 // report: usage from the collector's database
 int run_report_command(const std::vector<std::string>& args);
+// leverage: the leverage score of given numbers
+int run_leverage_command(const std::vector<std::string>& args);
 // cert create | fingerprint
 int run_cert_command(const std::vector<std::string>& args);
 

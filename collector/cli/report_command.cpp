@@ -33,7 +33,7 @@ Result<report::Report> report_of_store(const std::string& uri, const report::Rep
 }  // namespace
 
 int run_report_command(const std::vector<std::string>& argv) {
-  auto specs = tracker::report_flags();
+  auto specs = tracker::report_flags(tracker::ReportFlavour::kOutcomes);
   specs.push_back({"db", true, false,
                    "the collector's database: a SQLite file, or postgresql://USER@HOST:PORT/DB",
                    "PATH|URI"});
@@ -51,7 +51,7 @@ int run_report_command(const std::vector<std::string>& argv) {
     return fail("unexpected argument '" + args->positional()[0] + "' (see --help)", kExitUsage);
   const auto path = args->get("db");
   if (!path) return fail("--db PATH is required (see --help)", kExitUsage);
-  auto request = tracker::parse_report_args(*args);
+  auto request = tracker::parse_report_args(*args, tracker::ReportFlavour::kOutcomes);
   if (!request) return fail(request.error().message, kExitUsage);
   auto report = is_postgres_uri(*path) ? report_of_store(*path, request->query)
                                        : report_of_sqlite(*path, request->query);

@@ -36,6 +36,7 @@ std::vector<Program> programs() {
            "codepulse-collector",
            {{"serve"},
             {"report"},
+            {"leverage"},
             {"cert"},
             {"cert", "create"},
             {"cert", "fingerprint"},

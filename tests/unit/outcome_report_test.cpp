@@ -8,6 +8,8 @@
 #include "common/report/leverage.hpp"
 #include "common/report/session_links.hpp"
 #include "common/report/usage_cube.hpp"
+#include "tests/support/collector_fixture.hpp"
+#include "tests/support/test_support.hpp"
 
 using namespace codepulse;
 using namespace codepulse::report;
@@ -347,4 +349,30 @@ TEST_CASE("report parameters name the outcome metrics and dimensions", "[outcome
   CHECK(
       parse_report_params({{"group_by", "author"}, {"outcomes", "true"}})->query.wants_outcomes());
   CHECK_FALSE(parse_report_params({{"group_by", "author"}, {"links", "some"}}));
+}
+
+TEST_CASE("codepulse-collector leverage prints the published scores", "[outcomes][cli]") {
+  const auto a = codepulse::test::run(
+      {codepulse::test::collector_bin(), "leverage", "--lines-added", "2000", "--lines-removed",
+       "50", "--refactoring", "20", "--skills", "2", "--mcp", "4", "--cost", "500"});
+  CHECK(a.exit_code == 0);
+  CHECK(a.out.rfind("leverage 4.13\n", 0) == 0);
+  CHECK(a.out.find("2064.250 = 2000 x 1 + 50 x 0.875 + 20 x 0.75 + 2 x 1 + 4 x 0.875") !=
+        std::string::npos);
+  const auto b = codepulse::test::run(
+      {codepulse::test::collector_bin(), "leverage", "--lines-added", "1500", "--lines-removed",
+       "75", "--refactoring", "10", "--skills", "10", "--mcp", "8", "--cost", "200"});
+  CHECK(b.out.rfind("leverage 7.95\n", 0) == 0);
+  const auto weighted =
+      codepulse::test::run({codepulse::test::collector_bin(), "leverage", "--lines-added", "100",
+                            "--cost", "10", "--weights", "lines_added=0.5"});
+  CHECK(weighted.out.rfind("leverage 5.00\n", 0) == 0);
+  const auto no_cost =
+      codepulse::test::run({codepulse::test::collector_bin(), "leverage", "--lines-added", "1"});
+  CHECK(no_cost.exit_code == 2);
+  CHECK(no_cost.err.find("--cost USD is required") != std::string::npos);
+  const auto bad = codepulse::test::run(
+      {codepulse::test::collector_bin(), "leverage", "--cost", "5", "--skills", "-3"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--skills") != std::string::npos);
 }
