@@ -5,9 +5,14 @@
 #include "common/json_writer.hpp"
 #include "common/time.hpp"
 #include "common/zstd_codec.hpp"
+#include "proto/wire_commits.hpp"
+#include "proto/wire_fields.hpp"
 
 namespace codepulse::proto {
 namespace {
+
+using detail::Fields;
+using detail::is_identifier;
 
 namespace dom = simdjson::dom;
 
@@ -58,62 +63,6 @@ void write_record(JsonWriter& w, const WireRecord& wr) {
         .end_object();
   }
   w.end_array().end_object();
-}
-
-// Reads one field; absent optional fields keep their default.
-class Fields {
- public:
-  explicit Fields(dom::object o) : o_(o) {}
-  bool str(const char* key, std::string& out, bool required, std::string& why,
-           size_t max_len = 512) {
-    dom::element e;
-    if (o_[key].get(e)) return absent(key, required, why);
-    std::string_view s;
-    if (e.get_string().get(s)) return wrong(key, "a string", why);
-    if (s.size() > max_len) return wrong(key, "at most " + std::to_string(max_len) + " bytes", why);
-    out.assign(s);
-    return true;
-  }
-  bool count(const char* key, int64_t& out, bool required, std::string& why) {
-    dom::element e;
-    if (o_[key].get(e)) return absent(key, required, why);
-    int64_t v = 0;
-    if (e.get_int64().get(v) || v < 0) return wrong(key, "a non-negative integer", why);
-    out = v;
-    return true;
-  }
-  bool flag(const char* key, bool& out, std::string& why) {
-    dom::element e;
-    if (o_[key].get(e)) return true;
-    bool v = false;
-    if (e.get_bool().get(v)) return wrong(key, "true or false", why);
-    out = v;
-    return true;
-  }
-
- private:
-  static bool absent(const char* key, bool required, std::string& why) {
-    if (!required) return true;
-    why = std::string("missing required field '") + key + "'";
-    return false;
-  }
-  static bool wrong(const char* key, const std::string& want, std::string& why) {
-    why = std::string("field '") + key + "' must be " + want;
-    return false;
-  }
-  dom::object o_;
-};
-
-// Model ids and record uids are identifiers: letters, digits and . _ - : @ / +.
-bool is_identifier(std::string_view s) {
-  if (s.empty()) return false;
-  for (const char c : s) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '_' || c == '-' || c == ':' || c == '@' || c == '/' ||
-                    c == '+';
-    if (!ok) return false;
-  }
-  return true;
 }
 
 // Ranges that no real request reaches: checked after the types.
@@ -236,7 +185,8 @@ bool read_record(dom::object o, WireRecord& wr, std::string& why) {
 
 }  // namespace
 
-std::string encode_json(const BatchHeader& h, const std::vector<WireRecord>& records) {
+std::string encode_json(const BatchHeader& h, const std::vector<WireRecord>& records,
+                        const std::vector<CommitRecord>& commits) {
   std::string out;
   JsonWriter w(out);
   w.begin_object()
@@ -250,12 +200,21 @@ std::string encode_json(const BatchHeader& h, const std::vector<WireRecord>& rec
   w.key("records").begin_array();
   for (const WireRecord& r : records)
     write_record(w, r);
-  w.end_array().end_object();
+  w.end_array();
+  if (!commits.empty()) {
+    w.field("commit_count", static_cast<int64_t>(commits.size()));
+    w.key("commits").begin_array();
+    for (const CommitRecord& c : commits)
+      detail::write_commit(w, c);
+    w.end_array();
+  }
+  w.end_object();
   return out;
 }
 
-Result<std::string> encode(const BatchHeader& header, const std::vector<WireRecord>& records) {
-  return zstd_compress(encode_json(header, records), kZstdLevel);
+Result<std::string> encode(const BatchHeader& header, const std::vector<WireRecord>& records,
+                           const std::vector<CommitRecord>& commits) {
+  return zstd_compress(encode_json(header, records, commits), kZstdLevel);
 }
 
 Result<DecodedBatch> decode(std::string_view compressed, const DecodeLimits& limits) {
@@ -316,6 +275,7 @@ Result<DecodedBatch> decode_json(std::string_view json, const DecodeLimits& limi
     }
     ++index;
   }
+  if (auto read = detail::read_commits(root, limits, out); !read) return read.error();
   return out;
 }
 

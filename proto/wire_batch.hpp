@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/commit_record.hpp"
 #include "common/record.hpp"
 #include "common/result.hpp"
 
@@ -43,11 +44,16 @@ struct DecodedBatch {
   BatchHeader header;
   std::vector<WireRecord> records;
   std::vector<Rejection> rejected;
+  // Git commits (optional in a batch): read alone like records, a bad one
+  // rejected alone with its reason (Rejection::uid holds its sha).
+  std::vector<CommitRecord> commits;
+  std::vector<Rejection> rejected_commits;
 };
 
 struct DecodeLimits {
   size_t max_decompressed_bytes = 64u << 20;
   size_t max_records = 100'000;
+  size_t max_commits = 100'000;
   // Record timestamps outside [min, max] are rejected as absurd; max 0 = no
   // upper bound (the collector passes now + 1 day).
   int64_t min_timestamp_ms = 1'672'531'200'000;  // 2023-01-01, before Claude Code existed
@@ -59,11 +65,16 @@ struct DecodeLimits {
 inline constexpr int64_t kMaxTokensPerField = 100'000'000;
 inline constexpr int64_t kMaxCostNanos = 1'000'000'000'000'000;  // one million dollars
 inline constexpr int64_t kMaxWebSearches = 100'000;
+inline constexpr size_t kMaxFilesPerCommit = 100'000;
+inline constexpr int64_t kMaxLinesPerFile = 1'000'000'000;
 
-// The uncompressed JSON document (what `queue show` prints).
-std::string encode_json(const BatchHeader& header, const std::vector<WireRecord>& records);
+// The uncompressed JSON document (what `queue show` prints). Commits are
+// written only when there are some.
+std::string encode_json(const BatchHeader& header, const std::vector<WireRecord>& records,
+                        const std::vector<CommitRecord>& commits = {});
 // encode_json, compressed with zstd at kZstdLevel.
-Result<std::string> encode(const BatchHeader& header, const std::vector<WireRecord>& records);
+Result<std::string> encode(const BatchHeader& header, const std::vector<WireRecord>& records,
+                           const std::vector<CommitRecord>& commits = {});
 
 // Decodes a compressed batch. A bad header or document fails the batch; a bad
 // record is rejected alone, with the reason. Unknown fields are ignored.

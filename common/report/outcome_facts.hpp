@@ -14,9 +14,9 @@ namespace codepulse::report {
 // A pull request as the webhooks last described it. Times are ms UTC, 0 when
 // the event never happened (or was not seen).
 struct PullRequestFact {
-  std::string repo;    // "github.com/acme/api", "bitbucket.org/acme/api"
-  int64_t number = 0;  // the vendor's PR number (Bitbucket: id)
-  std::string author;  // the vendor's account: "github:login", "bitbucket:{uuid}"
+  std::string repo;          // "github.com/acme/api", "bitbucket.org/acme/api"
+  int64_t number = 0;        // the vendor's PR number (Bitbucket: id)
+  std::string author;        // the vendor's account: "github:login", "bitbucket:{uuid}"
   std::string author_email;  // of its commits, when a push or a tracker named it; may be ""
   std::string head_branch, base_branch;
   std::string task_keys;  // comma-separated keys found in the head branch and title (keys only)

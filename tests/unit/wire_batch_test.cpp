@@ -155,3 +155,83 @@ TEST_CASE("a realistic batch compresses to under 15% of its size", "[proto][zstd
   INFO(json.size() << " -> " << bytes->size());
   CHECK(bytes->size() * 100 < json.size() * 15);
 }
+
+namespace {
+
+CommitRecord sample_commit(const std::string& sha) {
+  CommitRecord c;
+  c.repo = "github.com/acme/api";
+  c.sha = sha;
+  c.parents = {"1111111111111111111111111111111111111111"};
+  c.author_email = "dev@acme.example";
+  c.committer_email = "dev@acme.example";
+  c.author_ms = 1770912000000;
+  c.committer_ms = 1770912060000;
+  c.branch = "feature/PROJ-1";
+  c.task_keys = "PROJ-1,PROJ-7";
+  c.ai_coauthor = true;
+  c.files = {{"src/main.cpp", 12, 3, false}, {"logo.png", 0, 0, true}};
+  c.reworked = {{"2222222222222222222222222222222222222222", "src/main.cpp", 2}};
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("commits travel beside the records and come back unchanged", "[proto][commits]") {
+  const std::string sha = "abcdef0123456789abcdef0123456789abcdef01";
+  auto bytes = encode(header(1), {sample(1)}, {sample_commit(sha)});
+  REQUIRE(bytes);
+  auto d = decode(*bytes, {});
+  REQUIRE(d);
+  CHECK(d->records.size() == 1);
+  REQUIRE(d->commits.size() == 1);
+  CHECK(d->rejected_commits.empty());
+  const CommitRecord& c = d->commits[0];
+  CHECK(c.sha == sha);
+  CHECK(c.repo == "github.com/acme/api");
+  CHECK(c.parents == std::vector<std::string>{"1111111111111111111111111111111111111111"});
+  CHECK(c.author_ms == 1770912000000);
+  CHECK(c.committer_ms == 1770912060000);
+  CHECK(c.task_keys == "PROJ-1,PROJ-7");
+  CHECK(c.ai_coauthor);
+  REQUIRE(c.files.size() == 2);
+  CHECK(c.files[0].path == "src/main.cpp");
+  CHECK(c.files[0].added == 12);
+  CHECK(c.files[0].removed == 3);
+  CHECK(c.files[1].binary);
+  REQUIRE(c.reworked.size() == 1);
+  CHECK(c.reworked[0].lines == 2);
+  // A batch of usage only has no commits array at all (older collectors
+  // never see one).
+  CHECK(encode_json(header(1), {sample(1)}).find("commits") == std::string::npos);
+}
+
+TEST_CASE("a bad commit is rejected alone; a bad commits array fails the batch",
+          "[proto][commits]") {
+  const std::string good = "abcdef0123456789abcdef0123456789abcdef01";
+  std::string json = encode_json(header(1), {sample(1)},
+                                 {sample_commit(good), sample_commit("not-a-sha; rm -rf /")});
+  auto d = decode_json(json, {});
+  REQUIRE(d);
+  CHECK(d->records.size() == 1);
+  REQUIRE(d->commits.size() == 1);
+  REQUIRE(d->rejected_commits.size() == 1);
+  CHECK(d->rejected_commits[0].index == 1);
+  CHECK(d->rejected_commits[0].reason.find("field 'sha'") != std::string::npos);
+
+  std::string negative = encode_json(header(1), {sample(1)}, {sample_commit(good)});
+  negative.replace(negative.find("\"added\":12"), 10, "\"added\":-1");
+  auto n = decode_json(negative, {});
+  REQUIRE(n);
+  REQUIRE(n->rejected_commits.size() == 1);
+  CHECK(n->rejected_commits[0].reason == "files[0]: field 'added' must be a non-negative integer");
+
+  std::string miscount = encode_json(header(1), {sample(1)}, {sample_commit(good)});
+  miscount.replace(miscount.find("\"commit_count\":1"), 16, "\"commit_count\":3");
+  CHECK(decode_json(miscount, {}).error().message.find("commit_count") != std::string::npos);
+
+  DecodeLimits few;
+  few.max_commits = 0;
+  CHECK(decode_json(json, few).error().message.find("commits exceed the limit") !=
+        std::string::npos);
+}

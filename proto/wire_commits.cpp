@@ -1,0 +1,198 @@
+#include "proto/wire_commits.hpp"
+
+#include "common/time.hpp"
+#include "proto/wire_fields.hpp"
+
+namespace codepulse::proto::detail {
+namespace {
+
+// Object names: hexadecimal, SHA-1 (40) or SHA-256 (64) long; shorter
+// abbreviations are accepted from 7 digits.
+bool is_object_name(std::string_view s) {
+  if (s.size() < 7 || s.size() > 64) return false;
+  for (const char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+bool read_time(Fields& f, const char* key, int64_t& out, const DecodeLimits& limits,
+               std::string& why) {
+  std::string text;
+  if (!f.str(key, text, true, why, 40)) return false;
+  auto ms = parse_iso8601_utc_ms(text);
+  if (!ms || *ms < 0 || (limits.max_timestamp_ms > 0 && *ms > limits.max_timestamp_ms)) {
+    why = std::string("field '") + key +
+          "' must be an ISO-8601 UTC time after 1970 and not more than a day ahead";
+    return false;
+  }
+  out = *ms;
+  return true;
+}
+
+bool read_files(dom::object o, CommitRecord& c, std::string& why) {
+  dom::array files;
+  if (o["files"].get_array().get(files)) return true;  // optional: a commit of no files
+  if (files.size() > kMaxFilesPerCommit) {
+    why = "field 'files' holds more than " + std::to_string(kMaxFilesPerCommit) + " files";
+    return false;
+  }
+  size_t i = 0;
+  for (dom::element fe : files) {
+    const std::string where = "files[" + std::to_string(i++) + "]: ";
+    dom::object fo;
+    if (fe.get_object().get(fo)) {
+      why = where + "must be an object";
+      return false;
+    }
+    Fields ff(fo);
+    CommitFile file;
+    if (!ff.str("path", file.path, true, why, 4096) || !ff.count("added", file.added, false, why) ||
+        !ff.count("removed", file.removed, false, why) || !ff.flag("binary", file.binary, why)) {
+      why = where + why;
+      return false;
+    }
+    if (file.path.empty() || file.added > kMaxLinesPerFile || file.removed > kMaxLinesPerFile) {
+      why = where + "needs a non-empty 'path' and line counts up to " +
+            std::to_string(kMaxLinesPerFile);
+      return false;
+    }
+    c.files.push_back(std::move(file));
+  }
+  return true;
+}
+
+bool read_reworked(dom::object o, CommitRecord& c, std::string& why) {
+  dom::array items;
+  if (o["reworked"].get_array().get(items)) return true;  // optional
+  if (items.size() > kMaxFilesPerCommit) {
+    why = "field 'reworked' holds more than " + std::to_string(kMaxFilesPerCommit) + " entries";
+    return false;
+  }
+  size_t i = 0;
+  for (dom::element re : items) {
+    const std::string where = "reworked[" + std::to_string(i++) + "]: ";
+    dom::object ro;
+    if (re.get_object().get(ro)) {
+      why = where + "must be an object";
+      return false;
+    }
+    Fields rf(ro);
+    ReworkedLines r;
+    if (!rf.str("original_sha", r.original_sha, true, why, 64) ||
+        !rf.str("path", r.path, true, why, 4096) || !rf.count("lines", r.lines, true, why)) {
+      why = where + why;
+      return false;
+    }
+    if (!is_object_name(r.original_sha) || r.lines > kMaxLinesPerFile) {
+      why = where + "needs a hexadecimal 'original_sha' and 'lines' up to " +
+            std::to_string(kMaxLinesPerFile);
+      return false;
+    }
+    c.reworked.push_back(std::move(r));
+  }
+  return true;
+}
+
+bool read_commit(dom::object o, CommitRecord& c, const DecodeLimits& limits, std::string& why) {
+  Fields f(o);
+  if (!f.str("sha", c.sha, true, why, 64)) return false;
+  if (!is_object_name(c.sha)) {
+    why = "field 'sha' must be a lowercase hexadecimal object name (7 to 64 digits)";
+    return false;
+  }
+  if (!f.str("repo", c.repo, true, why, 512) ||
+      !f.str("author_email", c.author_email, false, why, 320) ||
+      !f.str("committer_email", c.committer_email, false, why, 320) ||
+      !read_time(f, "author_time", c.author_ms, limits, why) ||
+      !read_time(f, "committer_time", c.committer_ms, limits, why) ||
+      !f.str("branch", c.branch, false, why, 512) ||
+      !f.str("task_keys", c.task_keys, false, why, 1024) ||
+      !f.flag("ai_coauthor", c.ai_coauthor, why))
+    return false;
+  if (c.repo.empty()) {
+    why = "field 'repo' must not be empty";
+    return false;
+  }
+  dom::array parents;
+  if (!o["parents"].get_array().get(parents)) {
+    for (dom::element pe : parents) {
+      std::string_view p;
+      if (pe.get_string().get(p) || !is_object_name(p)) {
+        why = "field 'parents' must be an array of hexadecimal object names";
+        return false;
+      }
+      c.parents.emplace_back(p);
+    }
+  }
+  return read_files(o, c, why) && read_reworked(o, c, why);
+}
+
+}  // namespace
+
+void write_commit(JsonWriter& w, const CommitRecord& c) {
+  w.begin_object().field("sha", c.sha).field("repo", c.repo);
+  w.key("parents").begin_array();
+  for (const std::string& p : c.parents)
+    w.value(p);
+  w.end_array()
+      .field("author_email", c.author_email)
+      .field("author_time", format_iso8601_utc_ms(c.author_ms))
+      .field("committer_email", c.committer_email)
+      .field("committer_time", format_iso8601_utc_ms(c.committer_ms))
+      .field("branch", c.branch)
+      .field("task_keys", c.task_keys)
+      .field("ai_coauthor", c.ai_coauthor);
+  w.key("files").begin_array();
+  for (const CommitFile& f : c.files) {
+    w.begin_object()
+        .field("path", f.path)
+        .field("added", f.added)
+        .field("removed", f.removed)
+        .field("binary", f.binary)
+        .end_object();
+  }
+  w.end_array();
+  w.key("reworked").begin_array();
+  for (const ReworkedLines& r : c.reworked) {
+    w.begin_object()
+        .field("original_sha", r.original_sha)
+        .field("path", r.path)
+        .field("lines", r.lines)
+        .end_object();
+  }
+  w.end_array().end_object();
+}
+
+Status read_commits(dom::object root, const DecodeLimits& limits, DecodedBatch& out) {
+  dom::element el;
+  if (root["commits"].get(el)) return {};  // a batch of usage only
+  dom::array commits;
+  if (el.get_array().get(commits)) return make_error("batch: field 'commits' must be an array");
+  int64_t count = 0;
+  dom::element count_el;
+  if (root["commit_count"].get(count_el) || count_el.get_int64().get(count) ||
+      count != static_cast<int64_t>(commits.size()))
+    return make_error("batch: commit_count must equal the " + std::to_string(commits.size()) +
+                      " commits the batch holds");
+  if (commits.size() > limits.max_commits)
+    return make_error("batch: " + std::to_string(commits.size()) + " commits exceed the limit of " +
+                      std::to_string(limits.max_commits));
+  size_t index = 0;
+  for (dom::element e : commits) {
+    CommitRecord c;
+    dom::object o;
+    std::string why;
+    if (e.get_object().get(o)) {
+      out.rejected_commits.push_back({index++, "", "a commit must be a JSON object"});
+      continue;
+    }
+    if (read_commit(o, c, limits, why))
+      out.commits.push_back(std::move(c));
+    else
+      out.rejected_commits.push_back({index, c.sha, why});
+    ++index;
+  }
+  return {};
+}
+
+}  // namespace codepulse::proto::detail
