@@ -83,6 +83,32 @@ class SpawnActions {
   bool ok_ = false;
 };
 
+// Owns posix_spawnattr_t: the child starts with no blocked signals (the
+// daemon blocks its own for a signalfd) and SIGPIPE at its default.
+class SpawnAttributes {
+ public:
+  SpawnAttributes() {
+    ok_ = ::posix_spawnattr_init(&attr_) == 0;
+    if (!ok_) return;
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);
+    ok_ = ::posix_spawnattr_setsigmask(&attr_, &none) == 0 &&
+          ::posix_spawnattr_setsigdefault(&attr_, &defaults) == 0 &&
+          ::posix_spawnattr_setflags(&attr_, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) == 0;
+  }
+  ~SpawnAttributes() { ::posix_spawnattr_destroy(&attr_); }
+  SpawnAttributes(const SpawnAttributes&) = delete;
+  SpawnAttributes& operator=(const SpawnAttributes&) = delete;
+  bool ok() const { return ok_; }
+  const posix_spawnattr_t* get() const { return &attr_; }
+
+ private:
+  posix_spawnattr_t attr_{};
+  bool ok_ = false;
+};
+
 // Splits the byte stream into records, cutting long ones.
 class RecordSplitter {
  public:
@@ -197,12 +223,14 @@ Status GitRunner::run(const std::string& repo_root, const std::vector<std::strin
     return make_error(what + ": cannot make a pipe: " + std::strerror(errno));
   UniqueFd read_end(fds[0]), write_end(fds[1]);
   SpawnActions actions;
-  if (!actions.ok()) return make_error(what + ": cannot prepare the child");
+  SpawnAttributes attributes;
+  if (!actions.ok() || !attributes.ok()) return make_error(what + ": cannot prepare the child");
   ::posix_spawn_file_actions_addopen(actions.get(), 0, "/dev/null", O_RDONLY, 0);
   ::posix_spawn_file_actions_adddup2(actions.get(), write_end.get(), 1);
   ::posix_spawn_file_actions_addopen(actions.get(), 2, "/dev/null", O_WRONLY, 0);
   pid_t pid = -1;
-  const int rc = ::posix_spawnp(&pid, "git", actions.get(), nullptr, cargv.data(), cenv.data());
+  const int rc =
+      ::posix_spawnp(&pid, "git", actions.get(), attributes.get(), cargv.data(), cenv.data());
   if (rc != 0) return make_error(what + ": cannot run git: " + std::strerror(rc));
   ChildProcess child(pid);
   write_end.reset();

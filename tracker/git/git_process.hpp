@@ -23,6 +23,7 @@ namespace codepulse::tracker {
 struct GitLimits {
   int64_t timeout_ms = 300'000;           // per command, from spawn to exit
   size_t max_record_bytes = 1024 * 1024;  // longer records are cut (and flagged)
+  bool operator==(const GitLimits&) const = default;
 };
 
 // One delimited record of git's output, without its delimiter. `cut` when the
