@@ -336,6 +336,7 @@ void Scanner::abort() {
 }
 
 Status Scanner::note_repos() {
+  if (!options_.remember_repos) return {};
   CommitStore commits(store_.database());
   for (const auto& [root, identity] : builder_.repo_roots()) {
     if (noted_roots_.count(root)) continue;

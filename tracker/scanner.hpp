@@ -40,6 +40,9 @@ struct ScanOptions {
   int64_t commit_every_bytes = 1 << 30;  // offsets commit with records at least this often
   size_t max_batch_records = 20000;      // merged in memory before they meet the store
   size_t max_problems_per_file = 5;      // further problems of a file are summarised
+  // Keep the root folder of each repository sessions ran in (git_repos), for
+  // the git scan; the only absolute paths the store then holds (git_metadata).
+  bool remember_repos = false;
 };
 
 class Scanner {

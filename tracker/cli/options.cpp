@@ -79,6 +79,7 @@ Result<ScanOptions> scan_settings(const Config& c, const Environment& env) {
     o.strip.hash_key = *key;
   }
   o.limits.max_line_bytes = static_cast<size_t>(c.num("max_line_bytes"));
+  o.remember_repos = c.flag("git_metadata");
   return o;
 }
 
