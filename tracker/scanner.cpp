@@ -10,6 +10,7 @@
 
 #include "common/c_handles.hpp"
 #include "common/hashing.hpp"
+#include "tracker/queue/commit_store.hpp"
 
 namespace codepulse::tracker {
 namespace {
@@ -334,9 +335,26 @@ void Scanner::abort() {
   store_.rollback();
 }
 
+Status Scanner::note_repos() {
+  if (!options_.remember_repos) return {};
+  CommitStore commits(store_.database());
+  for (const auto& [root, identity] : builder_.repo_roots()) {
+    if (noted_roots_.count(root)) continue;
+    if (auto s = commits.note_repo(root, identity); !s) return s;
+  }
+  return {};
+}
+
 Status Scanner::commit() {
   uncommitted_bytes_ = 0;
-  return store_.commit();
+  if (auto s = note_repos(); !s) {
+    store_.rollback();
+    return s;
+  }
+  if (auto s = store_.commit(); !s) return s;
+  for (const auto& [root, identity] : builder_.repo_roots())
+    noted_roots_.insert(root);
+  return {};
 }
 
 }  // namespace codepulse::tracker

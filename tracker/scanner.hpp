@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "common/pricing.hpp"
@@ -39,6 +40,9 @@ struct ScanOptions {
   int64_t commit_every_bytes = 1 << 30;  // offsets commit with records at least this often
   size_t max_batch_records = 20000;      // merged in memory before they meet the store
   size_t max_problems_per_file = 5;      // further problems of a file are summarised
+  // Keep the root folder of each repository sessions ran in (git_repos), for
+  // the git scan; the only absolute paths the store then holds (git_metadata).
+  bool remember_repos = false;
 };
 
 class Scanner {
@@ -65,6 +69,9 @@ class Scanner {
   Status process_lines(int fd, const std::string& path, FileState& state, ScanStats& stats);
   void report(const std::string& path, std::string message, size_t& count_for_file);
   Status flush(ScanStats& stats);
+  // Records the repositories sessions ran in (for the git scan) in the
+  // transaction about to commit.
+  Status note_repos();
 
   LocalStore& store_;
   const PriceTable& prices_;
@@ -77,6 +84,7 @@ class Scanner {
   int64_t uncommitted_bytes_ = 0;
   std::optional<PendingTools> pending_;  // loaded on first need
   std::vector<Problem> problems_;
+  std::unordered_set<std::string> noted_roots_;  // repositories already in the store
 };
 
 }  // namespace codepulse::tracker

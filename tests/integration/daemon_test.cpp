@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <random>
 
+#include "tests/support/git_repo.hpp"
 #include "tests/support/log_lines.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -74,6 +75,27 @@ TEST_CASE("the daemon stores appended lines within a second and stops on SIGTERM
   CHECK(p.wait(2000) == 0);
   auto after = run({tracker_bin(), "status", "--state", d.state}, d.env());
   CHECK(after.out.find("is not running") != std::string::npos);
+}
+
+TEST_CASE("the daemon reads the commits of session repositories on its git thread",
+          "[daemon][git]") {
+  Daemon d;
+  GitRepoBuilder repo(d.dir / "app");
+  const int64_t today = (::time(nullptr) - GitRepoBuilder::kEpochS) / 86'400;
+  repo.write("a.txt", "one\ntwo\n");
+  repo.commit("PROJ-5 first", today - 2);
+  repo.write("a.txt", "one\n");
+  repo.commit("second", today - 1);
+  AssistantSpec s;
+  s.cwd = repo.root();
+  write_file(d.logs + "/p/s.jsonl", assistant_line(s) + "\n");
+  Process p(d.argv(), d.env(), d.dir / "run");
+  REQUIRE(
+      eventually(10000, [&] { return sql_int(d.db, "SELECT count(*) FROM git_commits") == 2; }));
+  CHECK(sql_int(d.db, "SELECT count(*) FROM git_commits WHERE task_keys = 'PROJ-5'") == 1);
+  CHECK(sql_int(d.db, "SELECT count(*) FROM git_commits WHERE reworked LIKE '%\"lines\":1%'") == 1);
+  p.signal(SIGTERM);
+  CHECK(p.wait(3000) == 0);
 }
 
 TEST_CASE("a projects folder created after start is picked up", "[daemon]") {

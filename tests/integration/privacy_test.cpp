@@ -2,6 +2,7 @@
 // file of the state folder (database, WAL, anything else) nor in any report.
 #include <catch2/catch.hpp>
 
+#include "common/sqlite.hpp"
 #include "tests/support/log_lines.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -182,9 +183,11 @@ TEST_CASE("absolute paths of any shape never reach the store", "[privacy]") {
               .exit_code == 0);
   add("w5", repo, repo + "/src/main.cpp");
   write_file(dir / "logs/p/s.jsonl", log);
-  REQUIRE(
-      run({tracker_bin(), "scan", "--claude-dir", dir / "logs", "--state", dir / "st"}).exit_code ==
-      0);
+  // With git_metadata on, the store keeps each repository's root folder (the
+  // git scan needs it; it is never sent): checked below, separately.
+  REQUIRE(run({tracker_bin(), "scan", "--claude-dir", dir / "logs", "--state", dir / "st",
+               "--git-metadata", "false"})
+              .exit_code == 0);
   std::string all;
   for (const auto& f : list_files(dir / "st"))
     all += read_file(f);
@@ -200,4 +203,16 @@ TEST_CASE("absolute paths of any shape never reach the store", "[privacy]") {
                   "--format", "csv"});
   CHECK(csv.out.find("local/upstream,src/main.cpp,") != std::string::npos);
   CHECK(csv.out.find("(outside)") != std::string::npos);
+
+  // git_metadata on: the repository root is kept in git_repos, and only there.
+  REQUIRE(run({tracker_bin(), "scan", "--claude-dir", dir / "logs", "--state", dir / "st-git"})
+              .exit_code == 0);
+  auto db = codepulse::sql::Database::open(dir / "st-git/tracker.db", false);
+  REQUIRE(db);
+  CHECK(db->scalar("SELECT count(*) FROM git_repos").value() == 1);
+  REQUIRE(db->exec("DELETE FROM git_repos; VACUUM; PRAGMA wal_checkpoint(TRUNCATE);"));
+  std::string rest;
+  for (const auto& f : list_files(dir / "st-git"))
+    rest += read_file(f);
+  CHECK(rest.find("secret-work") == std::string::npos);
 }

@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 #include <csignal>
+#include <ctime>
 #include <thread>
 
 #include "bench/corpus/generator.hpp"
@@ -18,6 +19,7 @@
 #include "common/zstd_codec.hpp"
 #include "tests/support/collector_fixture.hpp"
 #include "tests/support/fault_proxy.hpp"
+#include "tests/support/git_repo.hpp"
 #include "tests/support/log_lines.hpp"
 #include "tests/support/store_targets.hpp"
 #include "tests/support/tls_peer.hpp"
@@ -472,4 +474,39 @@ TEST_CASE("a network that drops, delays, resets, truncates, corrupts and stalls 
   tracker.signal(SIGTERM);
   CHECK(tracker.wait(10000) == 0);
   c.stop();
+}
+
+TEST_CASE("queued commits travel with the records and are marked shipped after the 2xx",
+          "[shipping][git]") {
+  TempDir dir;
+  CollectorFixture c(dir / "collector");
+  const std::string token = c.token_file("dev@example.org");
+  c.start();
+  GitRepoBuilder repo(dir / "app");
+  const int64_t today = (::time(nullptr) - GitRepoBuilder::kEpochS) / 86'400;
+  repo.write("a.txt", "one\ntwo\n");
+  repo.commit("first", today - 2);
+  repo.write("a.txt", "one\n");
+  repo.commit("second", today - 1);
+  AssistantSpec a;
+  a.cwd = repo.root();
+  write_file(dir / "claude/projects/-app/s.jsonl", assistant_line(a) + "\n");
+  const std::string state = dir / "state";
+  REQUIRE(run({tracker_bin(), "scan", "--claude-dir", dir / "claude", "--state", state, "--quiet"})
+              .exit_code == 0);
+  const std::string db = state + "/tracker.db";
+  auto unshipped_commits = [&] {
+    auto r =
+        run({"sqlite3", "-readonly", db, "SELECT count(*) FROM git_commits WHERE shipped = 0"});
+    return r.exit_code == 0 ? std::stoll(r.out) : -1;
+  };
+  REQUIRE(unshipped_commits() == 2);
+  auto r = run({tracker_bin(), "flush", "--state", state, "--timeout", "20", "--collector", c.url(),
+                "--ca-file", c.ca(), "--token-file", token});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(c.record_count() == 1);
+  CHECK(unshipped_commits() == 0);
+  auto show = run({tracker_bin(), "queue", "show", "--state", state});
+  CHECK(show.out.find("0 records and 0 commits") != std::string::npos);
 }

@@ -167,7 +167,9 @@ TEST_CASE("every problem in a file is reported, in file order", "[config]") {
             "author, hash_key_file, prices_file, max_line_bytes, watcher, "
             "debounce, poll_interval, queue_max_bytes, retention_days, collector, "
             "ca_file, token_file, collector_pin_sha256, batch_max_records, batch_max_age, "
-            "ship_backoff_max, ship_timeout, log_level, log_file, log_rate_limit)");
+            "ship_backoff_max, ship_timeout, git_metadata, git_history_days, "
+            "rework_window_days, git_include, git_exclude, git_scan_interval, log_level, "
+            "log_file, log_rate_limit)");
 }
 
 TEST_CASE("the command line beats the file, and a key's own flag beats --set", "[config]") {

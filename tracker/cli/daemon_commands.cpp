@@ -130,6 +130,7 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
           .field("collector", h.collector)
           .field("batches_shipped", h.batches_shipped)
           .field("records_shipped", h.records_shipped)
+          .field("commits_shipped", h.commits_shipped)
           .field("records_quarantined", h.records_quarantined)
           .field("consecutive_failures", h.failures)
           .field("last_http_status", int64_t{h.last_http_status})

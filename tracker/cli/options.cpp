@@ -79,7 +79,20 @@ Result<ScanOptions> scan_settings(const Config& c, const Environment& env) {
     o.strip.hash_key = *key;
   }
   o.limits.max_line_bytes = static_cast<size_t>(c.num("max_line_bytes"));
+  o.remember_repos = c.flag("git_metadata");
   return o;
+}
+
+GitScanOptions git_scan_options(const Config& c, const ScanOptions& scan) {
+  GitScanOptions g;
+  g.enabled = c.flag("git_metadata");
+  g.history_days = c.num("git_history_days");
+  g.rework_window_days = c.num("rework_window_days");
+  g.include = c.list("git_include");
+  g.exclude = c.list("git_exclude");
+  g.interval_ms = c.num("git_scan_interval");
+  g.hash_key = scan.strip.hash_key;
+  return g;
 }
 
 Result<DaemonOptions> daemon_options(const Config& c, const Environment& env) {
@@ -92,6 +105,7 @@ Result<DaemonOptions> daemon_options(const Config& c, const Environment& env) {
   if (!scan) return scan.error();
   d.scan = *scan;
   d.scan.commit_every_bytes = 32 << 20;  // a killed daemon redoes at most this much
+  d.git = git_scan_options(c, d.scan);
   const std::string mode = c.str("watcher");
   d.watch.mode = mode == "inotify" ? WatchOptions::Mode::kInotify
                  : mode == "poll"  ? WatchOptions::Mode::kPoll

@@ -25,6 +25,8 @@ Result<PriceTable> load_prices(const Config& c);
 Result<ScanOptions> scan_options(const Config& c, const Environment& env);
 // The same without the folders (the daemon finds them as they appear).
 Result<ScanOptions> scan_settings(const Config& c, const Environment& env);
+// git_metadata and the git_* keys; paths and branches hashed like usage records'.
+GitScanOptions git_scan_options(const Config& c, const ScanOptions& scan);
 Result<DaemonOptions> daemon_options(const Config& c, const Environment& env);
 // nullopt when no collector is configured (records are only queued).
 Result<std::optional<ShipOptions>> ship_options(const Config& c);

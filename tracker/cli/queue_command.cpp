@@ -14,6 +14,7 @@
 #include "tracker/cli/commands.hpp"
 #include "tracker/cli/options.hpp"
 #include "tracker/daemon/instance_lock.hpp"
+#include "tracker/queue/commit_store.hpp"
 #include "tracker/queue/local_store.hpp"
 #include "tracker/ship/batch_builder.hpp"
 
@@ -62,6 +63,28 @@ int print_quarantine(LocalStore& store, size_t limit, bool json) {
   return kExitOk;
 }
 
+// One line per commit, then one per file and per reworked (commit, path):
+// everything the batch says about it.
+void print_commit(const CommitRecord& c) {
+  std::string parents;
+  for (const auto& p : c.parents)
+    parents += (parents.empty() ? "" : " ") + p.substr(0, 12);
+  std::printf("  commit %s %s %s branch %s author %s committer %s at %s parents [%s]%s%s%s\n",
+              c.sha.substr(0, 12).c_str(), format_iso8601_utc_ms(c.committer_ms).c_str(),
+              c.repo.c_str(), c.branch.c_str(), c.author_email.c_str(), c.committer_email.c_str(),
+              format_iso8601_utc_ms(c.author_ms).c_str(), parents.c_str(),
+              c.task_keys.empty() ? "" : " tasks ", c.task_keys.c_str(),
+              c.ai_coauthor ? " ai-coauthor" : "");
+  for (const CommitFile& f : c.files)
+    std::printf("    file %s %s\n", f.path.c_str(),
+                f.binary
+                    ? "binary"
+                    : ("+" + std::to_string(f.added) + " -" + std::to_string(f.removed)).c_str());
+  for (const ReworkedLines& r : c.reworked)
+    std::printf("    reworked %lld lines of %s in %s\n", static_cast<long long>(r.lines),
+                r.original_sha.substr(0, 12).c_str(), r.path.c_str());
+}
+
 }  // namespace
 
 int run_queue_command(const Environment& env, const std::vector<std::string>& argv) {
@@ -101,7 +124,7 @@ int run_queue_command(const Environment& env, const std::vector<std::string>& ar
     if (!bytes) return fail(bytes.error().message);
     auto batch = proto::decode(*bytes, {});
     if (!batch) return fail(pos[1] + ": " + batch.error().message);
-    const std::string json = proto::encode_json(batch->header, batch->records);
+    const std::string json = proto::encode_json(batch->header, batch->records, batch->commits);
     std::puts(json.c_str());
     return kExitOk;
   }
@@ -121,8 +144,11 @@ int run_queue_command(const Environment& env, const std::vector<std::string>& ar
   if (sub == "release") {
     auto n = store->release_quarantine();
     if (!n) return fail(n.error().message);
-    std::printf("Released %lld quarantined records; they are shipped again.\n",
-                static_cast<long long>(*n));
+    auto commits = CommitStore(store->database()).release_quarantine();
+    if (!commits) return fail(commits.error().message);
+    std::printf("Released %lld quarantined records and %lld commits; they are shipped again.\n",
+                static_cast<long long>(*n), static_cast<long long>(*commits));
+    *n += *commits;
     if (const auto pid = InstanceLock::holder(state_dir); pid && *n > 0)
       ::kill(static_cast<pid_t>(*pid), SIGUSR1);  // the running daemon ships them now
     return kExitOk;
@@ -131,7 +157,7 @@ int run_queue_command(const Environment& env, const std::vector<std::string>& ar
   if (!batch) return fail(batch.error().message);
   const auto& header = batch->header;
   const auto& records = batch->records;
-  auto bytes = proto::encode(header, records);
+  auto bytes = proto::encode(header, records, batch->commits);
   if (!bytes) return fail(bytes.error().message);
   if (sub == "export") {
     if (pos.size() != 2) return fail("queue export: give the file to write", kExitUsage);
@@ -141,27 +167,31 @@ int run_queue_command(const Environment& env, const std::vector<std::string>& ar
     if (!out) return fail("cannot write " + path);
     std::ofstream how(path + ".README", std::ios::trunc);
     how << "This file holds the exact bytes codepulse-tracker would send as its next batch\n"
-        << "(" << records.size() << " records, " << bytes->size()
-        << " bytes, zstd-compressed JSON).\n"
+        << "(" << records.size() << " records, " << batch->commits.size() << " commits, "
+        << bytes->size() << " bytes, zstd-compressed JSON).\n"
         << "Decode it with either of:\n"
         << "  zstd -dc " << path << "\n"
         << "  codepulse-tracker queue decode " << path << "\n"
         << "The format is described in proto/README.md of the codepulse sources.\n";
     if (!how) return fail("cannot write " + path + ".README");
-    std::printf("Wrote %zu records (%zu bytes) to %s; see %s.README to decode them.\n",
-                records.size(), bytes->size(), path.c_str(), path.c_str());
+    std::printf(
+        "Wrote %zu records and %zu commits (%zu bytes) to %s; see %s.README to decode "
+        "them.\n",
+        records.size(), batch->commits.size(), bytes->size(), path.c_str(), path.c_str());
     return kExitOk;
   }
   // show: decompress and decode what would be sent, and print that.
   auto decoded = proto::decode(*bytes, {});
   if (!decoded) return fail("the batch does not decode: " + decoded.error().message);
   if (args->has("json")) {
-    std::puts(proto::encode_json(decoded->header, decoded->records).c_str());
+    std::puts(proto::encode_json(decoded->header, decoded->records, decoded->commits).c_str());
     return kExitOk;
   }
-  std::printf("Next batch %s: %zu records from device %s, author %s (%zu bytes compressed).\n",
-              decoded->header.batch_id.c_str(), decoded->records.size(),
-              decoded->header.device_id.c_str(), decoded->header.author.c_str(), bytes->size());
+  std::printf(
+      "Next batch %s: %zu records and %zu commits from device %s, author %s (%zu bytes "
+      "compressed).\n",
+      decoded->header.batch_id.c_str(), decoded->records.size(), decoded->commits.size(),
+      decoded->header.device_id.c_str(), decoded->header.author.c_str(), bytes->size());
   for (const auto& w : decoded->records) {
     const UsageRecord& r = w.usage;
     std::string files;
@@ -175,6 +205,8 @@ int run_queue_command(const Environment& env, const std::vector<std::string>& ar
                 with_thousands(r.cache_read).c_str(), r.repo.c_str(), files.empty() ? "" : " ",
                 files.c_str());
   }
+  for (const CommitRecord& c : decoded->commits)
+    print_commit(c);
   return kExitOk;
 }
 

@@ -3,9 +3,11 @@
 
 #include "common/json_writer.hpp"
 #include "common/report/report.hpp"
+#include "common/time.hpp"
 #include "tracker/cli/commands.hpp"
 #include "tracker/cli/options.hpp"
 #include "tracker/daemon/instance_lock.hpp"
+#include "tracker/git/git_scan.hpp"
 #include "tracker/queue/local_store.hpp"
 
 namespace codepulse::tracker {
@@ -22,7 +24,8 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
   if (args->has("help")) {
     std::puts(
         format_help("Usage: codepulse-tracker scan [OPTIONS]\n\nReads what is new in every Claude "
-                    "Code log into the local store, once.",
+                    "Code log into the local store, once, then the new commits of the "
+                    "repositories the sessions ran in (unless git_metadata = false).",
                     specs)
             .c_str());
     return kExitOk;
@@ -52,6 +55,13 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
   }
   if (!stats) return fail(stats.error().message);
   const ScanStats& s = *stats;
+  GitScan git_scan(store->database(), git_scan_options(*config, *options));
+  auto git = git_scan.run(now_utc_ms());
+  if (!git) return fail(git.error().message);
+  if (!args->has("quiet")) {
+    for (const auto& p : git->problems)
+      std::fprintf(stderr, "codepulse-tracker: git: %s\n", p.c_str());
+  }
   if (args->has("json")) {
     std::string out;
     JsonWriter w(out);
@@ -68,6 +78,11 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
         .field("files_reset", s.files_reset)
         .field("unpriced_records", s.unpriced_records)
         .field("tool_results", s.tool_results)
+        .field("git_repos", git->repos)
+        .field("git_repos_excluded", git->repos_excluded)
+        .field("git_repos_failed", git->repos_failed)
+        .field("commits_new", git->commits_new)
+        .field("commits_known", git->commits_known)
         .end_object();
     std::puts(out.c_str());
   } else {
@@ -78,6 +93,9 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
         with_thousands(s.lines).c_str(), with_thousands(s.records_new).c_str(),
         with_thousands(s.duplicates).c_str(), with_thousands(s.malformed_lines).c_str(),
         with_thousands(s.skipped_files).c_str());
+    if (git->repos + git->repos_failed > 0)
+      std::printf("Read %s repositories: %s new commits.\n", with_thousands(git->repos).c_str(),
+                  with_thousands(git->commits_new).c_str());
     if (options->projects_dirs.empty())
       std::puts("No Claude Code projects folder found (looked in ~/.claude and ~/.config/claude).");
   }

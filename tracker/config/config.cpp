@@ -433,6 +433,7 @@ std::vector<FlagSpec> config_flags(const ConfigKeys& keys) {
           value_name += (value_name.empty() ? "" : "|") + c;
         break;
     }
+    if (!k.value_name.empty()) value_name = k.value_name;
     std::string help = k.help;
     if (!k.default_value.empty()) help += " (default " + k.default_value + ")";
     specs.push_back({flag_name(k), true, k.type == ConfigType::kStringList, help, value_name});

@@ -27,6 +27,7 @@ struct ConfigKey {
   std::vector<std::string> choices = {};     // kEnum
   int64_t min = INT64_MIN, max = INT64_MAX;  // kInt; kBytes in bytes; kDuration in ms
   std::string flag = {};                     // its command-line flag; "" = name with '_' -> '-'
+  std::string value_name = {};               // in --help; "" = from the type (PATH, N, ...)
 };
 
 using ConfigKeys = std::vector<ConfigKey>;

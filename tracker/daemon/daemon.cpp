@@ -6,6 +6,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <csignal>
@@ -13,9 +14,11 @@
 #include <optional>
 
 #include "common/time.hpp"
+#include "tracker/daemon/git_scan_service.hpp"
 #include "tracker/daemon/instance_lock.hpp"
 #include "tracker/daemon/status_file.hpp"
 #include "tracker/discover/claude_dirs.hpp"
+#include "tracker/queue/commit_store.hpp"
 #include "tracker/queue/local_store.hpp"
 
 namespace codepulse::tracker {
@@ -51,7 +54,9 @@ class Service {
     }
     round({}, true);
     start_shipper();
+    start_git_scan();
     io_.run();
+    if (git_scan_) git_scan_->stop();
     if (watcher_) watcher_->stop();
     if (shipper_) shipper_->stop();
     log_.info("lifecycle", "stopped");
@@ -113,6 +118,24 @@ class Service {
     shipper_ = std::move(s);
   }
 
+  // Reads git metadata on its own thread; new commits wake the shipper here.
+  void start_git_scan() {
+    if (git_scan_ && git_scan_->options() == options_.git) return;  // unchanged
+    git_scan_.reset();
+    if (!options_.git.enabled) {
+      log_.info("git", "git_metadata = false: commits are not read");
+      return;
+    }
+    git_scan_ = std::make_unique<GitScanService>(options_.state_dir, options_.git, log_,
+                                                 [this](int64_t commits) {
+                                                   net::post(io_, [this, commits] {
+                                                     if (shipper_)
+                                                       shipper_->records_queued(commits);
+                                                   });
+                                                 });
+    git_scan_->start();
+  }
+
   // Signals are blocked and read from a signalfd: no handler, no global
   // state, and a long round can see a pending SIGTERM between files.
   Status open_signals() {
@@ -158,6 +181,7 @@ class Service {
             log_.info("lifecycle", std::string("received ") +
                                        (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", stopping");
             retry_.cancel();
+            if (git_scan_) git_scan_->stop();
             if (watcher_) watcher_->stop();
             if (shipper_) shipper_->stop();
             io_.stop();
@@ -195,6 +219,7 @@ class Service {
               "SIGHUP: prices_file, log_file and log_rate_limit take effect after a restart");
     round({}, true);
     start_shipper();
+    start_git_scan();
   }
 
   Scanner& scanner() {
@@ -266,6 +291,10 @@ class Service {
       store_.rollback();
       return b.error();
     }
+    if (auto expired = CommitStore(store_.database()).expire(cutoff); !expired) {
+      store_.rollback();
+      return expired.error();
+    }
     if (auto s = store_.commit(); !s) return s;
     if (b->evicted_shipped > 0)
       log_.warn("evict", "queue over " + std::to_string(options_.queue_max_bytes) +
@@ -314,7 +343,8 @@ class Service {
   std::unique_ptr<Watcher> watcher_;
   std::optional<Scanner> scanner_;
   std::unique_ptr<Shipper> shipper_;
-  ShipOptions shipper_options_;  // what shipper_ was made with
+  std::unique_ptr<GitScanService> git_scan_;  // stopped before io_ goes
+  ShipOptions shipper_options_;               // what shipper_ was made with
   DaemonStatus status_;
   bool failed_ = false;
   int64_t backoff_ms_ = kFirstBackoffMs;

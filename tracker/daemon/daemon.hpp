@@ -11,6 +11,7 @@
 #include "common/environment.hpp"
 #include "common/pricing.hpp"
 #include "tracker/daemon/logger.hpp"
+#include "tracker/git/git_scan.hpp"
 #include "tracker/scanner.hpp"
 #include "tracker/ship/shipper.hpp"
 #include "tracker/watch/watcher.hpp"
@@ -26,6 +27,7 @@ struct DaemonOptions {
   int64_t queue_max_bytes = 256ll << 20;
   int64_t retention_days = 90;
   std::optional<ShipOptions> ship;  // nullopt: only queue
+  GitScanOptions git;               // commit metadata, read on its own thread
 };
 
 // Reloads settings on SIGHUP: returns new options or an error (kept: old ones).

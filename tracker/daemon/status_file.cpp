@@ -37,6 +37,7 @@ Status write_status(const std::string& state_dir, const DaemonStatus& s) {
         .field("collector", h.collector)
         .field("batches_shipped", h.batches_shipped)
         .field("records_shipped", h.records_shipped)
+        .field("commits_shipped", h.commits_shipped)
         .field("records_quarantined", h.records_quarantined)
         .field("failures", h.failures)
         .field("last_success_ms", h.last_success_ms)
@@ -99,6 +100,7 @@ Result<DaemonStatus> read_status(const std::string& state_dir) {
     if (!ship["last_error"].get_string().get(sv)) h.last_error = std::string(sv);
     snum("batches_shipped", h.batches_shipped);
     snum("records_shipped", h.records_shipped);
+    snum("commits_shipped", h.commits_shipped);
     snum("records_quarantined", h.records_quarantined);
     snum("failures", h.failures);
     snum("last_success_ms", h.last_success_ms);

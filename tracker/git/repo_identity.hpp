@@ -51,6 +51,8 @@ class RepoResolver {
  public:
   // The reference stays valid for the resolver's lifetime.
   const RepoInfo& resolve(const std::string& cwd);
+  // Every worktree root found so far -> its identity.
+  const std::unordered_map<std::string, std::string>& roots() const { return identity_by_root_; }
 
  private:
   RepoInfo compute(const std::string& cwd);

@@ -141,18 +141,15 @@ Status LocalStore::migrate() {
     if (auto s = txn->commit(); !s) return s;
     version = 1;
   }
-  if (*version < 2) {
+  const std::pair<int, const char*> steps[] = {
+      {2, sql_text::kMigration2}, {3, sql_text::kMigration3}, {4, sql_text::kMigration4}};
+  for (const auto& [to, text] : steps) {
+    if (*version >= to) continue;
     auto txn = sql::Transaction::begin(db_);
     if (!txn) return txn.error();
-    if (auto s = db_.exec(sql_text::kMigration2); !s) return s.error();
-    if (auto s = db_.exec("PRAGMA user_version = 2"); !s) return s.error();
-    if (auto s = txn->commit(); !s) return s;
-  }
-  if (*version < 3) {
-    auto txn = sql::Transaction::begin(db_);
-    if (!txn) return txn.error();
-    if (auto s = db_.exec(sql_text::kMigration3); !s) return s.error();
-    if (auto s = db_.exec("PRAGMA user_version = 3"); !s) return s.error();
+    if (auto s = db_.exec(text); !s) return s.error();
+    const std::string set_version = "PRAGMA user_version = " + std::to_string(to);
+    if (auto s = db_.exec(set_version.c_str()); !s) return s.error();
     if (auto s = txn->commit(); !s) return s;
   }
   return {};

@@ -4,7 +4,7 @@
 
 namespace codepulse::tracker::sql_text {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 inline constexpr const char* kPragmas =
     "PRAGMA journal_mode=WAL;"
@@ -117,6 +117,74 @@ CREATE TABLE ship_quarantine (
   PRIMARY KEY (record_id, revision)
 ) WITHOUT ROWID;
 )sql";
+
+// Migration 4: git metadata (docs/METRICS.md). Repositories seen in sessions,
+// the branch tips read so far in each, and the commit records (files and
+// reworked lines as JSON arrays), unique per repository identity and sha so a
+// commit is queued once even when two clones or worktrees hold it.
+inline constexpr const char* kMigration4 = R"sql(
+CREATE TABLE git_repos (
+  root       TEXT PRIMARY KEY,
+  identity   TEXT NOT NULL,
+  seen_ms    INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE git_tips (
+  root TEXT NOT NULL,
+  sha  TEXT NOT NULL,
+  PRIMARY KEY (root, sha)
+) WITHOUT ROWID;
+CREATE TABLE git_commits (
+  id              INTEGER PRIMARY KEY,
+  repo            TEXT NOT NULL,
+  sha             TEXT NOT NULL,
+  parents         TEXT NOT NULL,
+  author_email    TEXT NOT NULL,
+  committer_email TEXT NOT NULL,
+  author_ms       INTEGER NOT NULL,
+  committer_ms    INTEGER NOT NULL,
+  branch          TEXT NOT NULL,
+  task_keys       TEXT NOT NULL,
+  ai_coauthor     INTEGER NOT NULL,
+  files           TEXT NOT NULL,
+  reworked        TEXT NOT NULL,
+  shipped         INTEGER NOT NULL DEFAULT 0,
+  quarantined     INTEGER NOT NULL DEFAULT 0,
+  created_ms      INTEGER NOT NULL,
+  UNIQUE (repo, sha)
+);
+CREATE INDEX git_commits_unshipped ON git_commits(id) WHERE shipped = 0 AND quarantined = 0;
+)sql";
+
+inline constexpr const char* kUpsertGitRepo =
+    "INSERT INTO git_repos (root, identity, seen_ms) VALUES (?1, ?2, ?3)"
+    " ON CONFLICT(root) DO UPDATE SET identity = ?2, seen_ms = ?3";
+inline constexpr const char* kSelectGitRepos = "SELECT root, identity FROM git_repos ORDER BY root";
+inline constexpr const char* kSelectGitTips =
+    "SELECT sha FROM git_tips WHERE root = ?1 ORDER BY sha";
+inline constexpr const char* kDeleteGitTips = "DELETE FROM git_tips WHERE root = ?1";
+inline constexpr const char* kInsertGitTip =
+    "INSERT OR IGNORE INTO git_tips (root, sha) VALUES (?1, ?2)";
+inline constexpr const char* kHasCommit =
+    "SELECT count(*) FROM git_commits WHERE repo = ?1 AND sha = ?2";
+inline constexpr const char* kInsertCommit =
+    "INSERT OR IGNORE INTO git_commits (repo, sha, parents, author_email, committer_email,"
+    " author_ms, committer_ms, branch, task_keys, ai_coauthor, files, reworked, created_ms)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+inline constexpr const char* kSelectUnshippedCommits =
+    "SELECT id, repo, sha, parents, author_email, committer_email, author_ms, committer_ms, branch,"
+    " task_keys, ai_coauthor, files, reworked FROM git_commits"
+    " WHERE shipped = 0 AND quarantined = 0 ORDER BY id LIMIT ?1";
+inline constexpr const char* kMarkCommitShipped =
+    "UPDATE git_commits SET shipped = 1 WHERE id = ?1";
+inline constexpr const char* kQuarantineCommit =
+    "UPDATE git_commits SET quarantined = 1 WHERE id = ?1";
+inline constexpr const char* kCommitStats =
+    "SELECT count(*), coalesce(sum(shipped = 0 AND quarantined = 0), 0),"
+    " coalesce(sum(quarantined), 0) FROM git_commits";
+inline constexpr const char* kDeleteExpiredCommits =
+    "DELETE FROM git_commits WHERE shipped = 1 AND created_ms < ?1";
+inline constexpr const char* kReleaseCommitQuarantine =
+    "UPDATE git_commits SET quarantined = 0 WHERE quarantined = 1";
 
 inline constexpr const char* kSelectFile =
     "SELECT path, dev, ino, size, mtime_ns, offset, head_len, head_hash, turn_id, lines,"

@@ -3,6 +3,7 @@
 #include "common/hashing.hpp"
 #include "common/time.hpp"
 #include "common/version.hpp"
+#include "tracker/queue/commit_store.hpp"
 
 namespace codepulse::tracker {
 
@@ -11,6 +12,14 @@ Result<OutgoingBatch> next_batch(LocalStore& store, size_t limit) {
   auto records = store.unshipped(limit, &b.local_ids);
   if (!records) return records.error();
   b.records = std::move(records).value();
+  if (b.records.size() < limit) {
+    auto commits = CommitStore(store.database()).unshipped(limit - b.records.size());
+    if (!commits) return commits.error();
+    for (QueuedCommit& q : *commits) {
+      b.commit_ids.push_back(q.id);
+      b.commits.push_back(std::move(q.commit));
+    }
+  }
   auto device = store.device_id();
   if (!device) return device.error();
   proto::BatchHeader& h = b.header;
@@ -23,6 +32,8 @@ Result<OutgoingBatch> next_batch(LocalStore& store, size_t limit) {
     ids += '\n' + r.record_uid + ':' + std::to_string(r.revision);
     if (h.author.empty()) h.author = r.usage.author;
   }
+  for (const auto& c : b.commits)
+    ids += "\ncommit:" + c.repo + ':' + c.sha;
   h.batch_id = sha256_hex(ids).substr(0, 32);
   return b;
 }

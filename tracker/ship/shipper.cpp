@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "common/time.hpp"
+#include "tracker/queue/commit_store.hpp"
 #include "tracker/ship/token_file.hpp"
 
 namespace codepulse::tracker {
@@ -116,7 +117,7 @@ void Shipper::send() {
     return;
   }
   pending_ = 0;
-  if (batch->records.empty()) {
+  if (batch->size() == 0) {
     if (flushing_) {
       flushing_ = false;
       if (on_drained_) on_drained_("");
@@ -128,7 +129,7 @@ void Shipper::send() {
     retry_later(token.error().message, -1);
     return;
   }
-  auto body = proto::encode(batch->header, batch->records);
+  auto body = proto::encode(batch->header, batch->records, batch->commits);
   if (!body) {
     retry_later("cannot encode a batch: " + body.error().message, -1);
     return;
@@ -170,7 +171,8 @@ void Shipper::on_response(OutgoingBatch batch, Result<HttpResponse> response) {
     ++status_.batches_shipped;
     status_.records_shipped += static_cast<int64_t>(batch.records.size());
     changed();
-    const bool full = batch.records.size() >= limit_;
+    status_.commits_shipped += static_cast<int64_t>(batch.commits.size());
+    const bool full = batch.size() >= limit_;
     if (full || flushing_) {
       net_post_send();
       return;
@@ -194,8 +196,8 @@ void Shipper::on_response(OutgoingBatch batch, Result<HttpResponse> response) {
     retry_later(why + " (check token_file " + options_.token_file + ")", -1);
     return;
   }
-  if (code == 413 && batch.records.size() > 1) {
-    limit_ = std::max<size_t>(1, batch.records.size() / 2);
+  if (code == 413 && batch.size() > 1) {
+    limit_ = std::max<size_t>(1, batch.size() / 2);
     log_.warn("ship", why + "; sending batches of at most " + std::to_string(limit_) + " records");
     net_post_send();
     return;
@@ -258,14 +260,34 @@ Status Shipper::apply_success(const OutgoingBatch& batch, const HttpResponse& re
     if (!is_rejected[i])
       shipped.push_back(
           {batch.local_ids[i], batch.records[i].revision, batch.records[i].record_uid});
+  // Commits the collector rejected (optional "commit_rejections", by index).
+  std::vector<bool> commit_rejected(batch.commits.size(), false);
+  simdjson::dom::array commit_list;
+  if (!doc["commit_rejections"].get_array().get(commit_list)) {
+    for (simdjson::dom::element e : commit_list) {
+      int64_t index = -1;
+      if (!e["index"].get_int64().get(index) && index >= 0 &&
+          static_cast<size_t>(index) < batch.commits.size())
+        commit_rejected[static_cast<size_t>(index)] = true;
+    }
+  }
+  std::vector<int64_t> commits_shipped, commits_refused;
+  for (size_t i = 0; i < batch.commits.size(); ++i)
+    (commit_rejected[i] ? commits_refused : commits_shipped).push_back(batch.commit_ids[i]);
   if (auto s = store_.begin(); !s) return s;
+  CommitStore commits(store_.database());
   Status s = store_.mark_shipped(shipped);
   if (s && !rejected.empty()) s = store_.quarantine(rejected);
+  if (s) s = commits.mark_shipped(commits_shipped);
+  if (s) s = commits.quarantine(commits_refused);
   if (!s) {
     store_.rollback();
     return s;
   }
   if (auto c = store_.commit(); !c) return c;
+  if (!commits_refused.empty())
+    log_.error("ship", "the collector rejected " + std::to_string(commits_refused.size()) +
+                           " commits of batch " + batch.header.batch_id + "; they are quarantined");
   if (!rejected.empty()) {
     status_.records_quarantined += static_cast<int64_t>(rejected.size());
     log_.error("ship", "the collector rejected " + std::to_string(rejected.size()) +
@@ -281,16 +303,19 @@ Status Shipper::quarantine(const OutgoingBatch& batch, int status, const std::st
     entries.push_back({batch.local_ids[i], batch.records[i].revision, batch.records[i].record_uid,
                        batch.header.batch_id, status, reason, 0});
   if (auto s = store_.begin(); !s) return s;
-  if (auto s = store_.quarantine(entries); !s) {
+  Status kept = store_.quarantine(entries);
+  if (kept) kept = CommitStore(store_.database()).quarantine(batch.commit_ids);
+  if (!kept) {
     store_.rollback();
-    return s;
+    return kept;
   }
   if (auto s = store_.commit(); !s) return s;
   status_.records_quarantined += static_cast<int64_t>(entries.size());
   status_.last_error = reason;
   status_.last_error_ms = now_utc_ms();
   log_.error("ship", "batch " + batch.header.batch_id + " (" +
-                         std::to_string(batch.records.size()) + " records) quarantined: " + reason +
+                         std::to_string(batch.records.size()) + " records, " +
+                         std::to_string(batch.commits.size()) + " commits) quarantined: " + reason +
                          "; 'codepulse-tracker queue quarantine' lists them, 'queue release' "
                          "sends them again");
   changed();

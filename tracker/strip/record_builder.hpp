@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "common/pricing.hpp"
 #include "common/record.hpp"
@@ -28,6 +29,8 @@ class RecordBuilder {
   std::string relative_path(std::string_view file_path, const std::string& cwd);
 
   int64_t unknown_model_records() const { return unknown_models_; }
+  // Repositories (worktree root -> identity) the sessions so far ran in.
+  const std::unordered_map<std::string, std::string>& repo_roots() const { return repos_.roots(); }
 
  private:
   std::string keyed(std::string_view value) const;
@@ -36,6 +39,9 @@ class RecordBuilder {
   RepoResolver repos_;
   int64_t unknown_models_ = 0;
 };
+
+// `value` as stored and sent: "h:<hmac>" under a hash key, else as is.
+std::string keyed_value(const std::optional<std::string>& hash_key, std::string_view value);
 
 // Keys such as "PROJ-123" found in a branch name ([A-Z][A-Z0-9]+-[0-9]+).
 std::string find_task_keys(std::string_view branch);

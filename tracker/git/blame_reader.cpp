@@ -1,0 +1,61 @@
+#include "tracker/git/blame_reader.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "tracker/git/patch_ranges.hpp"
+
+namespace codepulse::tracker {
+namespace {
+
+bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+}  // namespace
+
+// Per line: "<sha> <orig line> <final line>[ <group size>]", then (the first
+// time a commit appears) its "key value" lines and "filename <path>", then
+// the line's text after a tab.
+Status BlameReader::feed(std::string_view line, bool cut) {
+  if (line.starts_with('\t')) {  // the text: counted, not kept
+    if (expect_header_ || current_.empty()) return make_error("a line of text without a header");
+    if (filename_.empty()) return make_error("a line without its file name");
+    ++commits_[current_].lines_by_path[filename_];
+    expect_header_ = true;
+    return {};
+  }
+  if (cut) return make_error("a header line longer than the line limit");
+  if (expect_header_) {
+    const size_t sp = line.find(' ');
+    const std::string_view sha = line.substr(0, sp);
+    if ((sha.size() != 40 && sha.size() != 64) || !std::all_of(sha.begin(), sha.end(), is_hex))
+      return make_error("a line header without an object name");
+    if (sha != current_) {
+      current_ = std::string(sha);
+      commits_.try_emplace(current_);
+      // git names the file only the first time a commit appears (unless the
+      // commit touches several paths, then in each group).
+      filename_ = path_of_[current_];
+    }
+    expect_header_ = false;
+    return {};
+  }
+  const size_t sp = line.find(' ');
+  const std::string_view key = line.substr(0, sp);
+  const std::string_view value = sp == std::string_view::npos ? "" : line.substr(sp + 1);
+  BlamedLines& c = commits_[current_];
+  if (key == "committer-time") {
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), c.committer_s);
+    if (ec != std::errc() || end != value.data() + value.size())
+      return make_error("a committer-time that is not a number");
+  } else if (key == "boundary") {
+    c.boundary = true;
+  } else if (key == "filename") {
+    filename_ = unquote_git_path(value);
+    path_of_[current_] = filename_;
+  }
+  return {};
+}
+
+}  // namespace codepulse::tracker

@@ -1,0 +1,37 @@
+// Lines of a parent commit counted by the commit that wrote them, from
+// `git blame --porcelain` fed line by line. The text of each line, the
+// summary (the message's first line) and the author names git prints are
+// read past and dropped; only counts per (commit, path) are kept.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "common/result.hpp"
+
+namespace codepulse::tracker {
+
+struct BlamedLines {
+  int64_t committer_s = 0;                       // the writing commit's committer time
+  bool boundary = false;                         // blamed on the range boundary: written before it
+  std::map<std::string, int64_t> lines_by_path;  // as that commit named the file
+};
+
+class BlameReader {
+ public:
+  Status feed(std::string_view line, bool cut);
+  // Per writing commit (full object name).
+  std::map<std::string, BlamedLines>& result() { return commits_; }
+
+ private:
+  std::map<std::string, BlamedLines> commits_;
+  std::string current_;                         // commit of the line being described
+  std::string filename_;                        // its file name in that commit
+  std::map<std::string, std::string> path_of_;  // last file name given per commit
+  bool expect_header_ = true;
+};
+
+}  // namespace codepulse::tracker

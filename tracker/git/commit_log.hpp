@@ -1,0 +1,36 @@
+// Reads commits from `git log` on all local branches: metadata, per-file line
+// counts (renames detected), the facts of the message (task keys, an AI
+// co-author) — never the message or a line of a file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/commit_record.hpp"
+#include "common/result.hpp"
+#include "tracker/git/git_process.hpp"
+
+namespace codepulse::tracker {
+
+struct LogRange {
+  int64_t since_s = 0;                  // committer time bound (unix seconds); 0 = none
+  std::vector<std::string> known_tips;  // commits reachable from these are not read
+};
+
+// Commits reachable from a local branch and not from a known tip, newest
+// first. `repo` is left empty; paths are repository-relative and plain (the
+// caller applies keyed hashing); `branch` is the branch git reached it from.
+Result<std::vector<CommitRecord>> read_commit_log(const GitRunner& git,
+                                                  const std::string& repo_root,
+                                                  const LogRange& range);
+
+// "a b c" -> {"a", "b", "c"}: the parents as `%P` prints them and the store keeps them.
+std::vector<std::string> split_object_names(std::string_view names);
+
+// The local branches' tips (full object names), sorted and unique.
+Result<std::vector<std::string>> read_branch_tips(const GitRunner& git,
+                                                  const std::string& repo_root);
+
+}  // namespace codepulse::tracker

@@ -1,0 +1,126 @@
+#include "tracker/git/git_scan.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+
+#include "tracker/git/commit_log.hpp"
+#include "tracker/git/repo_filter.hpp"
+#include "tracker/git/rework_counter.hpp"
+#include "tracker/queue/commit_store.hpp"
+#include "tracker/strip/record_builder.hpp"
+
+namespace codepulse::tracker {
+namespace {
+
+constexpr int64_t kDayMs = 86'400'000;
+
+bool is_directory(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// Paths and the branch as the store keeps them (keyed hashes when configured).
+void apply_hash_key(const std::optional<std::string>& key, CommitRecord& c) {
+  c.branch = keyed_value(key, c.branch);
+  for (CommitFile& f : c.files)
+    f.path = keyed_value(key, f.path);
+  for (ReworkedLines& r : c.reworked)
+    r.path = keyed_value(key, r.path);
+}
+
+}  // namespace
+
+GitScan::GitScan(sql::Database& db, GitScanOptions options, CancelFn cancelled)
+    : db_(db),
+      options_(std::move(options)),
+      cancelled_(std::move(cancelled)),
+      git_(options_.limits, cancelled_) {}
+
+Result<GitScanStats> GitScan::run(int64_t now_ms) {
+  GitScanStats stats;
+  if (!options_.enabled) return stats;
+  CommitStore store(db_);
+  auto repos = store.repos();
+  if (!repos) return repos.error();
+  if (repos->empty()) return stats;
+  // One check that git runs at all, instead of one failure per repository.
+  if (auto s = git_.run("/", {"--version"}, '\n', [](std::string_view, bool) { return Status{}; });
+      !s) {
+    stats.problems.push_back("git metadata not read: " + s.error().message);
+    return stats;
+  }
+  for (const GitRepo& repo : *repos) {
+    if (cancelled_ && cancelled_()) break;
+    if (!repo_selected(repo.identity, repo.root, options_.include, options_.exclude)) {
+      ++stats.repos_excluded;
+      continue;
+    }
+    if (!is_directory(repo.root)) {
+      ++stats.repos_failed;
+      stats.problems.push_back(repo.root + " (" + repo.identity +
+                               "): the repository is gone; its commits are not read");
+      continue;
+    }
+    auto before = stats.problems.size();
+    if (auto s = scan_repo(repo.root, repo.identity, now_ms, stats); !s) return s.error();
+    if (stats.problems.size() > before) ++stats.repos_failed;
+  }
+  return stats;
+}
+
+Status GitScan::scan_repo(const std::string& root, const std::string& identity, int64_t now_ms,
+                          GitScanStats& stats) {
+  CommitStore store(db_);
+  auto problem = [&](const std::string& what) {
+    stats.problems.push_back(root + " (" + identity + "): " + what);
+  };
+  // The tips first: a commit made while the log runs is read now or next time.
+  auto tips = read_branch_tips(git_, root);
+  if (!tips) {
+    problem(tips.error().message);
+    return {};
+  }
+  auto known = store.tips(root);
+  if (!known) return known.error();
+  ++stats.repos;
+  if (*tips == *known) return {};
+  LogRange range;
+  range.since_s = (now_ms - options_.history_days * kDayMs) / 1000;
+  range.known_tips = *known;
+  auto commits = read_commit_log(git_, root, range);
+  if (!commits) {
+    problem(commits.error().message);
+    return {};
+  }
+
+  std::vector<CommitRecord> fresh;
+  for (CommitRecord& c : *commits) {
+    if (cancelled_ && cancelled_()) return {};  // tips not advanced: read again next time
+    auto seen = store.has_commit(identity, c.sha);
+    if (!seen) return seen.error();
+    if (*seen) {
+      ++stats.commits_known;
+      continue;
+    }
+    c.repo = identity;
+    auto reworked = count_rework(git_, root, c, options_.rework_window_days * kDayMs);
+    if (reworked)
+      c.reworked = std::move(reworked).value();
+    else
+      problem("rework of " + c.sha + " not counted: " + reworked.error().message);
+    apply_hash_key(options_.hash_key, c);
+    fresh.push_back(std::move(c));
+  }
+  auto txn = sql::Transaction::begin(db_);
+  if (!txn) return txn.error();
+  for (const CommitRecord& c : fresh) {
+    auto added = store.add(c);
+    if (!added) return added.error();
+    if (*added) ++stats.commits_new;
+  }
+  if (auto s = store.set_tips(root, *tips); !s) return s;
+  return txn->commit();
+}
+
+}  // namespace codepulse::tracker

@@ -1,0 +1,59 @@
+// One pass of git metadata reading over every repository sessions ran in:
+// new commits on all local branches (the last git_history_days on the first
+// pass, then only commits not read before), each with its rework, queued in
+// the local store once per (repository, sha). `codepulse-tracker scan` runs it
+// once; the daemon every git_scan_interval, on its own thread and connection.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "common/sqlite.hpp"
+#include "tracker/git/git_process.hpp"
+
+namespace codepulse::tracker {
+
+struct GitScanOptions {
+  bool enabled = true;
+  int64_t history_days = 90;
+  int64_t rework_window_days = 21;
+  std::vector<std::string> include, exclude;  // repo_filter.hpp
+  int64_t interval_ms = 300'000;              // the daemon's pause between passes
+  std::optional<std::string> hash_key;        // paths and branches as keyed hashes
+  GitLimits limits;
+  bool operator==(const GitScanOptions&) const = default;
+};
+
+struct GitScanStats {
+  int64_t repos = 0;                  // read
+  int64_t repos_excluded = 0;         // by git_include / git_exclude
+  int64_t repos_failed = 0;           // gone, not a repository any more, or git failed
+  int64_t commits_new = 0;            // queued by this pass
+  int64_t commits_known = 0;          // read again, already queued before
+  std::vector<std::string> problems;  // one line each, naming the repository
+};
+
+class GitScan {
+ public:
+  // `db`: a connection to tracker.db (migrated). `cancelled` is polled between
+  // commits and while git runs.
+  GitScan(sql::Database& db, GitScanOptions options, CancelFn cancelled = {});
+
+  // A missing git binary is a problem in the stats, not an error; only a
+  // failing store is an error.
+  Result<GitScanStats> run(int64_t now_ms);
+
+ private:
+  Status scan_repo(const std::string& root, const std::string& identity, int64_t now_ms,
+                   GitScanStats& stats);
+
+  sql::Database& db_;
+  GitScanOptions options_;
+  CancelFn cancelled_;
+  GitRunner git_;
+};
+
+}  // namespace codepulse::tracker

@@ -1,0 +1,263 @@
+#include "tracker/queue/commit_store.hpp"
+
+#include <simdjson.h>
+
+#include "common/json_writer.hpp"
+#include "common/time.hpp"
+#include "tracker/git/commit_log.hpp"
+#include "tracker/queue/store_sql.hpp"
+
+namespace codepulse::tracker {
+namespace {
+
+std::string join_words(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words)
+    out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+// Calls fn for each object of a stored JSON array.
+template <class Fn>
+Status each_object(std::string_view json, const char* what, Fn fn) {
+  if (json.empty() || json == "[]") return {};
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(json);
+  simdjson::dom::array arr;
+  if (parser.parse(padded).get_array().get(arr))
+    return make_error(std::string("stored ") + what + " are not a JSON array");
+  for (simdjson::dom::element e : arr) {
+    if (auto s = fn(e); !s) return s;
+  }
+  return {};
+}
+
+// Steps `st` through its rows, calling fn on each.
+template <class Fn>
+Status each_row(sql::Statement& st, Fn fn) {
+  while (true) {
+    auto row = st.step();
+    if (!row) return row.error();
+    if (!*row) return {};
+    if (Status s = fn(); !s) return s;
+  }
+}
+
+}  // namespace
+
+std::string encode_commit_files(const std::vector<CommitFile>& files) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_array();
+  for (const CommitFile& f : files)
+    w.begin_object()
+        .field("path", f.path)
+        .field("added", f.added)
+        .field("removed", f.removed)
+        .field("binary", f.binary)
+        .end_object();
+  w.end_array();
+  return out;
+}
+
+Result<std::vector<CommitFile>> decode_commit_files(std::string_view json) {
+  std::vector<CommitFile> files;
+  auto s = each_object(json, "commit files", [&](simdjson::dom::element e) -> Status {
+    CommitFile f;
+    std::string_view path;
+    if (e["path"].get_string().get(path) || e["added"].get_int64().get(f.added) ||
+        e["removed"].get_int64().get(f.removed) || e["binary"].get_bool().get(f.binary))
+      return make_error("a stored commit file lacks a field");
+    f.path = std::string(path);
+    files.push_back(std::move(f));
+    return {};
+  });
+  if (!s) return s.error();
+  return files;
+}
+
+std::string encode_reworked(const std::vector<ReworkedLines>& reworked) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_array();
+  for (const ReworkedLines& r : reworked)
+    w.begin_object()
+        .field("original_sha", r.original_sha)
+        .field("path", r.path)
+        .field("lines", r.lines)
+        .end_object();
+  w.end_array();
+  return out;
+}
+
+Result<std::vector<ReworkedLines>> decode_reworked(std::string_view json) {
+  std::vector<ReworkedLines> out;
+  auto s = each_object(json, "reworked lines", [&](simdjson::dom::element e) -> Status {
+    ReworkedLines r;
+    std::string_view sha, path;
+    if (e["original_sha"].get_string().get(sha) || e["path"].get_string().get(path) ||
+        e["lines"].get_int64().get(r.lines))
+      return make_error("a stored reworked-lines entry lacks a field");
+    r.original_sha = std::string(sha);
+    r.path = std::string(path);
+    out.push_back(std::move(r));
+    return {};
+  });
+  if (!s) return s.error();
+  return out;
+}
+
+Status CommitStore::note_repo(const std::string& root, const std::string& identity) {
+  auto st = db_.prepare(sql_text::kUpsertGitRepo);
+  if (!st) return st.error();
+  return st->bind(1, root).bind(2, identity).bind(3, now_utc_ms()).run();
+}
+
+Result<std::vector<GitRepo>> CommitStore::repos() {
+  std::vector<GitRepo> out;
+  auto st = db_.prepare(sql_text::kSelectGitRepos);
+  if (!st) return st.error();
+  auto s = each_row(*st, [&]() -> Status {
+    out.push_back(GitRepo{std::string(st->text(0)), std::string(st->text(1))});
+    return {};
+  });
+  if (!s) return s.error();
+  return out;
+}
+
+Result<std::vector<std::string>> CommitStore::tips(const std::string& root) {
+  std::vector<std::string> out;
+  auto st = db_.prepare(sql_text::kSelectGitTips);
+  if (!st) return st.error();
+  st->bind(1, root);
+  auto s = each_row(*st, [&]() -> Status {
+    out.emplace_back(st->text(0));
+    return {};
+  });
+  if (!s) return s.error();
+  return out;
+}
+
+Status CommitStore::set_tips(const std::string& root, const std::vector<std::string>& tips) {
+  auto del = db_.prepare(sql_text::kDeleteGitTips);
+  if (!del) return del.error();
+  if (auto s = del->bind(1, root).run(); !s) return s;
+  auto ins = db_.prepare(sql_text::kInsertGitTip);
+  if (!ins) return ins.error();
+  for (const auto& sha : tips) {
+    if (auto s = ins->bind(1, root).bind(2, sha).run(); !s) return s;
+  }
+  return {};
+}
+
+Result<bool> CommitStore::has_commit(const std::string& repo, const std::string& sha) {
+  auto st = db_.prepare(sql_text::kHasCommit);
+  if (!st) return st.error();
+  st->bind(1, repo).bind(2, sha);
+  auto row = st->step();
+  if (!row) return row.error();
+  return *row && st->int64(0) > 0;
+}
+
+Result<bool> CommitStore::add(const CommitRecord& c) {
+  auto st = db_.prepare(sql_text::kInsertCommit);
+  if (!st) return st.error();
+  const std::string parents = join_words(c.parents);
+  const std::string files = encode_commit_files(c.files);
+  const std::string reworked = encode_reworked(c.reworked);
+  if (auto s = st->bind(1, c.repo)
+                   .bind(2, c.sha)
+                   .bind(3, parents)
+                   .bind(4, c.author_email)
+                   .bind(5, c.committer_email)
+                   .bind(6, c.author_ms)
+                   .bind(7, c.committer_ms)
+                   .bind(8, c.branch)
+                   .bind(9, c.task_keys)
+                   .bind(10, int64_t{c.ai_coauthor})
+                   .bind(11, files)
+                   .bind(12, reworked)
+                   .bind(13, now_utc_ms())
+                   .run();
+      !s)
+    return s.error();
+  return db_.changes() > 0;
+}
+
+Result<std::vector<QueuedCommit>> CommitStore::unshipped(size_t limit) {
+  std::vector<QueuedCommit> out;
+  auto st = db_.prepare(sql_text::kSelectUnshippedCommits);
+  if (!st) return st.error();
+  st->bind(1, static_cast<int64_t>(limit));
+  auto s = each_row(*st, [&]() -> Status {
+    QueuedCommit q;
+    q.id = st->int64(0);
+    CommitRecord& c = q.commit;
+    c.repo = std::string(st->text(1));
+    c.sha = std::string(st->text(2));
+    c.parents = split_object_names(st->text(3));
+    c.author_email = std::string(st->text(4));
+    c.committer_email = std::string(st->text(5));
+    c.author_ms = st->int64(6);
+    c.committer_ms = st->int64(7);
+    c.branch = std::string(st->text(8));
+    c.task_keys = std::string(st->text(9));
+    c.ai_coauthor = st->int64(10) != 0;
+    auto files = decode_commit_files(st->text(11));
+    if (!files) return make_error(db_.path() + ": commit " + c.sha + ": " + files.error().message);
+    c.files = std::move(files).value();
+    auto reworked = decode_reworked(st->text(12));
+    if (!reworked)
+      return make_error(db_.path() + ": commit " + c.sha + ": " + reworked.error().message);
+    c.reworked = std::move(reworked).value();
+    out.push_back(std::move(q));
+    return {};
+  });
+  if (!s) return s.error();
+  return out;
+}
+
+Status CommitStore::run_for_ids(const char* sql, const std::vector<int64_t>& ids) {
+  auto st = db_.prepare(sql);
+  if (!st) return st.error();
+  for (const int64_t id : ids) {
+    if (auto s = st->bind(1, id).run(); !s) return s;
+  }
+  return {};
+}
+
+Status CommitStore::mark_shipped(const std::vector<int64_t>& ids) {
+  return run_for_ids(sql_text::kMarkCommitShipped, ids);
+}
+
+Status CommitStore::quarantine(const std::vector<int64_t>& ids) {
+  return run_for_ids(sql_text::kQuarantineCommit, ids);
+}
+
+Result<int64_t> CommitStore::release_quarantine() {
+  if (auto s = db_.exec(sql_text::kReleaseCommitQuarantine); !s) return s.error();
+  return int64_t{db_.changes()};
+}
+
+Result<CommitQueueStats> CommitStore::stats() {
+  CommitQueueStats out;
+  auto st = db_.prepare(sql_text::kCommitStats);
+  if (!st) return st.error();
+  auto row = st->step();
+  if (!row) return row.error();
+  if (*row) {
+    out.commits = st->int64(0);
+    out.unshipped = st->int64(1);
+    out.quarantined = st->int64(2);
+  }
+  return out;
+}
+
+Result<int64_t> CommitStore::expire(int64_t cutoff_ms) {
+  auto st = db_.prepare(sql_text::kDeleteExpiredCommits);
+  if (!st) return st.error();
+  if (auto s = st->bind(1, cutoff_ms).run(); !s) return s.error();
+  return int64_t{db_.changes()};
+}
+
+}  // namespace codepulse::tracker

@@ -1,0 +1,65 @@
+// queue: the git side of the tracker's local store (tables of migration 4):
+// the repositories seen in sessions, the branch tips read in each, and the
+// commit records waiting to be shipped. Works on any connection to
+// tracker.db, so the daemon's git scan can write from its own thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/commit_record.hpp"
+#include "common/result.hpp"
+#include "common/sqlite.hpp"
+
+namespace codepulse::tracker {
+
+struct GitRepo {
+  std::string root;      // absolute worktree root
+  std::string identity;  // "github.com/acme/api", "local/<folder>"
+};
+
+struct QueuedCommit {
+  int64_t id = 0;  // local row id
+  CommitRecord commit;
+};
+
+struct CommitQueueStats {
+  int64_t commits = 0, unshipped = 0, quarantined = 0;
+};
+
+class CommitStore {
+ public:
+  explicit CommitStore(sql::Database& db) : db_(db) {}
+
+  Status note_repo(const std::string& root, const std::string& identity);
+  Result<std::vector<GitRepo>> repos();
+  Result<std::vector<std::string>> tips(const std::string& root);
+  Status set_tips(const std::string& root, const std::vector<std::string>& tips);
+
+  Result<bool> has_commit(const std::string& repo, const std::string& sha);
+  // False when the repository already holds a record of this sha.
+  Result<bool> add(const CommitRecord& commit);
+
+  Result<std::vector<QueuedCommit>> unshipped(size_t limit);
+  // After the collector's 2xx for the batch that held them.
+  Status mark_shipped(const std::vector<int64_t>& ids);
+  // The collector refused the batch that held them: not sent again until released.
+  Status quarantine(const std::vector<int64_t>& ids);
+  Result<int64_t> release_quarantine();
+  Result<CommitQueueStats> stats();
+  // Shipped commits queued before cutoff_ms; returns how many went.
+  Result<int64_t> expire(int64_t cutoff_ms);
+
+ private:
+  Status run_for_ids(const char* sql, const std::vector<int64_t>& ids);
+  sql::Database& db_;
+};
+
+// The JSON arrays the store keeps files and reworked lines in.
+std::string encode_commit_files(const std::vector<CommitFile>& files);
+Result<std::vector<CommitFile>> decode_commit_files(std::string_view json);
+std::string encode_reworked(const std::vector<ReworkedLines>& reworked);
+Result<std::vector<ReworkedLines>> decode_reworked(std::string_view json);
+
+}  // namespace codepulse::tracker
