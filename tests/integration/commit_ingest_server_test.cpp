@@ -139,5 +139,14 @@ TEST_CASE("a tracker's commits over HTTPS: counted in the answer, stored once",
                 " WHERE sha = '" +
                     a + "'") == "dev@example.org|device-1|12");
   CHECK(db_text(c.db(), "SELECT count(*) FROM commit_files") == "2");
+
+  // Counted once each in /metrics (the resent batch not again).
+  TlsClient client(c.port(), c.ca());
+  REQUIRE(client.send(http_request("GET", "/metrics", {}, "")));
+  const std::string metrics = body_of(client.read_response(10000));
+  for (const char* line : {"codepulse_commits_total{outcome=\"new\"} 2",
+                           "codepulse_commits_total{outcome=\"duplicate\"} 1",
+                           "codepulse_commits_total{outcome=\"rejected\"} 1"})
+    CHECK(metrics.find(line) != std::string::npos);
   c.stop();
 }
