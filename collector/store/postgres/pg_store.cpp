@@ -5,7 +5,8 @@
 // A group of batches is one transaction (a savepoint per batch); a
 // serialization failure or deadlock runs the whole group again. New records
 // go in with one set-based INSERT per batch; records stored before take one
-// statement each (pipelined, a few dozen per round trip).
+// statement each (pipelined, a few dozen per round trip). A batch's commits
+// go in set-based too (pg_commits.cpp), keyed by (repo, sha).
 #include <algorithm>
 #include <chrono>
 #include <mutex>
