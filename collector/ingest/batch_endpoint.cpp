@@ -170,7 +170,25 @@ HttpReply BatchEndpoint::finish(const IngestJob& job) {
         .field("uid", o.uid)
         .field("reason", o.reason)
         .end_object();
-  w.end_array().end_object();
+  w.end_array();
+  // Commit counts only for a batch that carried commits (or, resent, stored
+  // some): a tracker that sends none gets the answer it always did.
+  const bool carried_commits = !job.batch.commits.empty() || !job.batch.rejected_commits.empty();
+  if (carried_commits || res.commits_new != 0 || res.commits_duplicate != 0 ||
+      res.commits_rejected != 0) {
+    w.field("commits_new", res.commits_new)
+        .field("commits_duplicate", res.commits_duplicate)
+        .field("commits_rejected", res.commits_rejected);
+    w.key("commit_rejections").begin_array();
+    for (const CommitRejection& o : res.commit_rejections)
+      w.begin_object()
+          .field("index", static_cast<int64_t>(o.index))
+          .field("sha", o.sha)
+          .field("reason", o.reason)
+          .end_object();
+    w.end_array();
+  }
+  w.end_object();
   return r;
 }
 

@@ -1,6 +1,7 @@
 #include "collector/ingest/metrics.hpp"
 
 #include <cstdio>
+#include <initializer_list>
 
 namespace codepulse::collector {
 namespace {
@@ -39,6 +40,13 @@ std::string number(double v) {
 
 void header(std::string& out, const std::string& name, const char* type, const std::string& help) {
   out += "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+}
+
+// One line of counter `name` per outcome label.
+void by_outcome(std::string& out, const char* name,
+                std::initializer_list<std::pair<const char*, uint64_t>> counts) {
+  for (const auto& [label, n] : counts)
+    out += std::string(name) + "{outcome=\"" + label + "\"} " + std::to_string(n) + "\n";
 }
 
 }  // namespace
@@ -81,6 +89,9 @@ void Metrics::records(const IngestResult& r) {
   replaced_ += static_cast<uint64_t>(r.replaced);
   stale_ += static_cast<uint64_t>(r.stale);
   rejected_ += static_cast<uint64_t>(r.rejected);
+  commits_new_ += static_cast<uint64_t>(r.commits_new);
+  commits_duplicate_ += static_cast<uint64_t>(r.commits_duplicate);
+  commits_rejected_ += static_cast<uint64_t>(r.commits_rejected);
 }
 
 std::string Metrics::render(int64_t store_bytes, int64_t records_stored, size_t queue_depth) const {
@@ -98,14 +109,17 @@ std::string Metrics::render(int64_t store_bytes, int64_t records_stored, size_t 
            outcome_label(static_cast<BatchOutcome>(i)) + "\"} " +
            std::to_string(batches_[i].load()) + "\n";
   header(out, "codepulse_records_total", "counter", "Records received, by outcome.");
-  const std::pair<const char*, uint64_t> records[] = {{"new", new_.load()},
-                                                      {"duplicate", duplicate_.load()},
-                                                      {"replaced", replaced_.load()},
-                                                      {"stale", stale_.load()},
-                                                      {"rejected", rejected_.load()}};
-  for (const auto& [label, n] : records)
-    out += std::string("codepulse_records_total{outcome=\"") + label + "\"} " + std::to_string(n) +
-           "\n";
+  by_outcome(out, "codepulse_records_total",
+             {{"new", new_.load()},
+              {"duplicate", duplicate_.load()},
+              {"replaced", replaced_.load()},
+              {"stale", stale_.load()},
+              {"rejected", rejected_.load()}});
+  header(out, "codepulse_commits_total", "counter", "Git commits received, by outcome.");
+  by_outcome(out, "codepulse_commits_total",
+             {{"new", commits_new_.load()},
+              {"duplicate", commits_duplicate_.load()},
+              {"rejected", commits_rejected_.load()}});
   batch_latency_.render(out, "codepulse_batch_duration_seconds",
                         "Time from a batch's request header to its reply, stored batches.");
   commit_latency_.render(out, "codepulse_store_commit_duration_seconds",

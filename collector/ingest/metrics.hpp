@@ -62,6 +62,7 @@ class Metrics {
   std::map<std::pair<std::string, int>, uint64_t> requests_;
   std::array<std::atomic<uint64_t>, static_cast<size_t>(BatchOutcome::kCount)> batches_{};
   std::atomic<uint64_t> new_{0}, duplicate_{0}, replaced_{0}, stale_{0}, rejected_{0};
+  std::atomic<uint64_t> commits_new_{0}, commits_duplicate_{0}, commits_rejected_{0};
   std::atomic<int64_t> connections_open_{0};
   std::atomic<uint64_t> connections_total_{0}, connections_refused_{0};
   Histogram batch_latency_, commit_latency_;

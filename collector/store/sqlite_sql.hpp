@@ -5,7 +5,7 @@
 
 namespace codepulse::collector::sql_text {
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 6;
 
 // A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
 inline constexpr const char* kPragmas =
@@ -165,6 +165,79 @@ ALTER TABLE task_epics ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
 PRAGMA user_version = 4;
 )sql";
 
+// Migration 5 belongs to the webhooks branch (merged separately)
+inline constexpr const char* kMigration5 = R"sql(
+PRAGMA user_version = 5;
+)sql";
+
+// Migration 6: the git commits trackers ship (proto/README.md, "Commits").
+// A commit is keyed by (repo, sha) whoever sent it: the first sender's copy
+// is kept, with who sent it (sent_by, the token's author), from which device
+// and when. Its files and the lines it reworked keep the order they were
+// sent in (idx). A batch's commit counts and commit rejections are kept with
+// its outcome, so a resent batch gets the same reply.
+inline constexpr const char* kMigration6 = R"sql(
+ALTER TABLE collector_batches ADD COLUMN commit_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE collector_batches ADD COLUMN commits_new INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE collector_batches ADD COLUMN commits_duplicate INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE collector_batches ADD COLUMN commits_rejected INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE collector_commit_rejections (
+  author    TEXT NOT NULL,
+  batch_id  TEXT NOT NULL,
+  idx       INTEGER NOT NULL,
+  sha       TEXT NOT NULL,
+  reason    TEXT NOT NULL,
+  PRIMARY KEY (author, batch_id, idx)
+) WITHOUT ROWID;
+
+CREATE TABLE commits (
+  repo            TEXT NOT NULL,
+  sha             TEXT NOT NULL,
+  parents         TEXT NOT NULL,
+  author_email    TEXT NOT NULL,
+  committer_email TEXT NOT NULL,
+  author_ms       INTEGER NOT NULL,
+  committer_ms    INTEGER NOT NULL,
+  branch          TEXT NOT NULL,
+  task_keys       TEXT NOT NULL,
+  ai_coauthor     INTEGER NOT NULL,
+  lines_added     INTEGER NOT NULL,
+  lines_removed   INTEGER NOT NULL,
+  sent_by         TEXT NOT NULL,
+  device_id       TEXT NOT NULL,
+  received_ms     INTEGER NOT NULL,
+  PRIMARY KEY (repo, sha)
+) WITHOUT ROWID;
+CREATE INDEX commits_committer_ms ON commits(committer_ms);
+
+CREATE TABLE commit_files (
+  repo      TEXT NOT NULL,
+  sha       TEXT NOT NULL,
+  idx       INTEGER NOT NULL,
+  path      TEXT NOT NULL,
+  added     INTEGER NOT NULL,
+  removed   INTEGER NOT NULL,
+  is_binary INTEGER NOT NULL,
+  PRIMARY KEY (repo, sha, idx),
+  FOREIGN KEY (repo, sha) REFERENCES commits (repo, sha)
+) WITHOUT ROWID;
+
+CREATE TABLE commit_reworks (
+  repo         TEXT NOT NULL,
+  sha          TEXT NOT NULL,
+  idx          INTEGER NOT NULL,
+  original_sha TEXT NOT NULL,
+  path         TEXT NOT NULL,
+  lines        INTEGER NOT NULL,
+  PRIMARY KEY (repo, sha, idx),
+  FOREIGN KEY (repo, sha) REFERENCES commits (repo, sha)
+) WITHOUT ROWID;
+CREATE INDEX commit_reworks_original ON commit_reworks(repo, original_sha);
+
+PRAGMA user_version = 6;
+)sql";
+
 // Tokens.
 inline constexpr const char* kInsertToken =
     "INSERT INTO collector_tokens (token_hash, author, role, label, created_ms)"
@@ -179,15 +252,16 @@ inline constexpr const char* kRevokeToken =
 
 // Batches: the outcome of a batch is kept so a resent batch gets the same reply.
 inline constexpr const char* kSelectBatch =
-    "SELECT records_new, duplicates, replaced, stale, rejected FROM collector_batches"
-    " WHERE author = ?1 AND batch_id = ?2";
+    "SELECT records_new, duplicates, replaced, stale, rejected, commits_new, commits_duplicate,"
+    " commits_rejected FROM collector_batches WHERE author = ?1 AND batch_id = ?2";
 inline constexpr const char* kSelectBatchRejections =
     "SELECT idx, uid, reason FROM collector_batch_rejections WHERE author = ?1 AND batch_id = ?2"
     " ORDER BY idx";
 inline constexpr const char* kInsertBatch =
     "INSERT INTO collector_batches (author, batch_id, device_id, tracker_version, created_ms,"
-    " received_ms, record_count, records_new, duplicates, replaced, stale, rejected)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+    " received_ms, record_count, records_new, duplicates, replaced, stale, rejected,"
+    " commit_count, commits_new, commits_duplicate, commits_rejected)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
 // Per device, for the health view: SQLite takes the bare tracker_version
 // from the row where max(received_ms) is found.
 inline constexpr const char* kSelectDeviceActivity =
@@ -197,6 +271,50 @@ inline constexpr const char* kSelectDeviceActivity =
 inline constexpr const char* kInsertBatchRejection =
     "INSERT INTO collector_batch_rejections (author, batch_id, idx, uid, reason)"
     " VALUES (?1, ?2, ?3, ?4, ?5)";
+inline constexpr const char* kSelectCommitRejections =
+    "SELECT idx, sha, reason FROM collector_commit_rejections WHERE author = ?1 AND batch_id = ?2"
+    " ORDER BY idx";
+inline constexpr const char* kInsertCommitRejection =
+    "INSERT INTO collector_commit_rejections (author, batch_id, idx, sha, reason)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)";
+
+// Commits: the first copy of (repo, sha) wins; a later one changes nothing
+// (no row changed = a duplicate). Files and reworks go in with a new commit.
+inline constexpr const char* kInsertCommit =
+    "INSERT INTO commits (repo, sha, parents, author_email, committer_email, author_ms,"
+    " committer_ms, branch, task_keys, ai_coauthor, lines_added, lines_removed, sent_by,"
+    " device_id, received_ms)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+    " ON CONFLICT (repo, sha) DO NOTHING";
+inline constexpr const char* kInsertCommitFile =
+    "INSERT INTO commit_files (repo, sha, idx, path, added, removed, is_binary)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+inline constexpr const char* kInsertCommitRework =
+    "INSERT INTO commit_reworks (repo, sha, idx, original_sha, path, lines)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+// load_commits: the commits of [?1, ?2) by committer time, their files and
+// reworked lines, and the rework of them by any commit (commit_rows.hpp
+// lists each read's columns).
+inline constexpr const char* kSelectCommits =
+    "SELECT repo, sha, parents, author_email, committer_email, author_ms, committer_ms, branch,"
+    " task_keys, ai_coauthor FROM commits WHERE committer_ms >= ?1 AND committer_ms < ?2"
+    " ORDER BY committer_ms, sha, repo";
+inline constexpr const char* kSelectCommitFiles =
+    "SELECT f.repo, f.sha, f.path, f.added, f.removed, f.is_binary"
+    " FROM commits c JOIN commit_files f ON f.repo = c.repo AND f.sha = c.sha"
+    " WHERE c.committer_ms >= ?1 AND c.committer_ms < ?2 ORDER BY f.repo, f.sha, f.idx";
+inline constexpr const char* kSelectCommitReworked =
+    "SELECT w.repo, w.sha, w.original_sha, w.path, w.lines"
+    " FROM commits c JOIN commit_reworks w ON w.repo = c.repo AND w.sha = c.sha"
+    " WHERE c.committer_ms >= ?1 AND c.committer_ms < ?2 ORDER BY w.repo, w.sha, w.idx";
+inline constexpr const char* kSelectReworkOfCommits =
+    "SELECT w.repo, w.original_sha, w.path, w.sha, r.committer_ms, w.lines"
+    " FROM commits o"
+    " JOIN commit_reworks w ON w.repo = o.repo AND w.original_sha = o.sha"
+    " JOIN commits r ON r.repo = w.repo AND r.sha = w.sha"
+    " WHERE o.committer_ms >= ?1 AND o.committer_ms < ?2"
+    " ORDER BY o.committer_ms, o.sha, r.committer_ms, w.sha, w.idx";
 
 // Records. kInsertRecord and kReplaceRecord share their parameter numbers;
 // ?29 is codepulse_uid_key(uid), ?30 the row to replace.

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "collector/store/commit_rows.hpp"
 #include "collector/store/sqlite_sql.hpp"
 #include "collector/store/store.hpp"
 #include "collector/store/store_rules.hpp"
@@ -134,6 +135,49 @@ int on_wal_commit(void* checkpointer, sqlite3*, const char*, int pages) {
   return SQLITE_OK;
 }
 
+// A row of a SQLite statement, for CommitFactsBuilder.
+class StatementRow final : public RowView {
+ public:
+  explicit StatementRow(const sql::Statement& st) : st_(st) {}
+  std::string_view text(int col) const override { return st_.text(col); }
+  int64_t int64(int col) const override { return st_.int64(col); }
+
+ private:
+  const sql::Statement& st_;
+};
+
+const char* commit_read_sql(CommitRead read) {
+  switch (read) {
+    case CommitRead::kCommits:
+      return sql_text::kSelectCommits;
+    case CommitRead::kFiles:
+      return sql_text::kSelectCommitFiles;
+    case CommitRead::kReworked:
+      return sql_text::kSelectCommitReworked;
+    case CommitRead::kReworkOf:
+      return sql_text::kSelectReworkOfCommits;
+  }
+  return "";
+}
+
+// load_commits' reads of [since_ms, until_ms) into `facts`.
+Status read_commit_rows(sql::Database& db, int64_t since_ms, int64_t until_ms,
+                        CommitFactsBuilder& facts) {
+  for (const CommitRead read : kCommitReads) {
+    auto st = db.prepare(commit_read_sql(read));
+    if (!st) return st.error();
+    st->bind(1, since_ms).bind(2, until_ms);
+    const StatementRow row(*st);
+    while (true) {
+      auto more = st->step();
+      if (!more) return more.error();
+      if (!*more) break;
+      if (auto s = facts.add(read, row); !s) return s;
+    }
+  }
+  return {};
+}
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(sql::Database db, sql::Database reader, sql::Database checkpoint)
@@ -161,6 +205,7 @@ class SqliteStore final : public Store {
   Status read_usage(int64_t since_ms, int64_t until_ms, bool with_tools, report::EpicMap& epics,
                     const UsageScan& scan) override;
   Result<report::EpicMap> load_epics() override;
+  Result<report::CommitFacts> load_commits(int64_t since_ms, int64_t until_ms) override;
   Result<int64_t> upsert_tasks(const std::vector<TaskRecord>& tasks) override;
   Result<int64_t> record_count() override;
   Result<std::vector<DeviceActivity>> device_activity(size_t limit) override;
@@ -172,6 +217,9 @@ class SqliteStore final : public Store {
                                                      const std::string& batch_id);
   Result<RecordOutcome::Kind> store_record(const std::string& author, const std::string& device_id,
                                            const proto::WireRecord& wr, int64_t now_ms);
+  // True when the commit is new; false when (repo, sha) is stored already.
+  Result<bool> store_commit(const std::string& author, const std::string& device_id,
+                            const CommitRecord& c, int64_t now_ms);
   Status save_outcome(const std::string& author, const proto::DecodedBatch& batch,
                       const IngestResult& r, int64_t now_ms);
 
@@ -195,6 +243,8 @@ class SqliteStore final : public Store {
   sql::Statement insert_token_, select_token_, select_tokens_, revoke_token_;
   sql::Statement select_batch_, select_rejections_, insert_batch_, insert_rejection_;
   sql::Statement select_identity_, insert_record_, replace_record_, select_usage_fact_;
+  sql::Statement select_commit_rejections_, insert_commit_rejection_;
+  sql::Statement insert_commit_, insert_commit_file_, insert_commit_rework_;
 };
 
 Status SqliteStore::migrate() {
@@ -204,29 +254,18 @@ Status SqliteStore::migrate() {
     return make_error(db_.path() + " has schema version " + std::to_string(*version) +
                       ", newer than this collector supports (" +
                       std::to_string(sql_text::kSchemaVersion) + ")");
-  if (*version < 1) {
+  // Each step in its own transaction: an interrupted upgrade resumes where it stopped.
+  const char* const steps[sql_text::kSchemaVersion] = {
+      sql_text::kMigration1, sql_text::kMigration2, sql_text::kMigration3,
+      sql_text::kMigration4, sql_text::kMigration5, sql_text::kMigration6};
+  for (int64_t v = *version; v < sql_text::kSchemaVersion; ++v) {
     auto txn = sql::Transaction::begin(db_);
     if (!txn) return txn.error();
-    if (auto s = db_.exec(sql_text::kMigration1); !s) return s;
-    if (auto s = txn->commit(); !s) return s;
-  }
-  if (*version < 2) {
-    auto txn = sql::Transaction::begin(db_);
-    if (!txn) return txn.error();
-    if (auto s = db_.exec(sql_text::kMigration2); !s) return s;
-    if (auto s = txn->commit(); !s) return s;
-  }
-  if (*version < 3) {
-    auto txn = sql::Transaction::begin(db_);
-    if (!txn) return txn.error();
-    if (auto s = db_.exec(sql_text::kMigration3); !s) return s;
-    if (auto s = txn->commit(); !s) return s;
-  }
-  if (*version < 4) {
-    auto txn = sql::Transaction::begin(db_);
-    if (!txn) return txn.error();
-    if (auto s = db_.exec(sql_text::kMigration4); !s) return s;
-    if (auto s = txn->commit(); !s) return s;
+    auto s = db_.exec(steps[v]);
+    if (s) s = txn->commit();
+    if (!s)
+      return make_error(db_.path() + ": migrating to schema version " + std::to_string(v + 1) +
+                        ": " + s.error().message);
   }
   return {};
 }
@@ -257,6 +296,11 @@ Status SqliteStore::prepare_all() {
                         {&select_rejections_, sql_text::kSelectBatchRejections},
                         {&insert_batch_, sql_text::kInsertBatch},
                         {&insert_rejection_, sql_text::kInsertBatchRejection},
+                        {&select_commit_rejections_, sql_text::kSelectCommitRejections},
+                        {&insert_commit_rejection_, sql_text::kInsertCommitRejection},
+                        {&insert_commit_, sql_text::kInsertCommit},
+                        {&insert_commit_file_, sql_text::kInsertCommitFile},
+                        {&insert_commit_rework_, sql_text::kInsertCommitRework},
                         {&select_identity_, sql_text::kSelectIdentity},
                         {&insert_record_, sql_text::kInsertRecord},
                         {&replace_record_, sql_text::kReplaceRecord}};
@@ -352,6 +396,10 @@ Result<IngestResult> SqliteStore::ingest_one(const std::string& author,
     return store_record(author, h.device_id, wr, now);
   });
   if (!walked) return walked.error();
+  walked = walk_commits(batch, result, [&](const CommitRecord& c) {
+    return store_commit(author, h.device_id, c, now);
+  });
+  if (!walked) return walked.error();
   if (auto s = save_outcome(author, batch, result, now); !s) return s.error();
   return result;
 }
@@ -372,16 +420,26 @@ Result<std::optional<IngestResult>> SqliteStore::stored_outcome(const std::strin
     out->replaced = select_batch_.int64(2);
     out->stale = select_batch_.int64(3);
     out->rejected = select_batch_.int64(4);
+    out->commits_new = select_batch_.int64(5);
+    out->commits_duplicate = select_batch_.int64(6);
+    out->commits_rejected = select_batch_.int64(7);
   }
-  ResetGuard guard(select_rejections_);
-  select_rejections_.bind(1, author).bind(2, batch_id);
-  while (true) {
-    auto row = select_rejections_.step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out->rejections.push_back({static_cast<size_t>(select_rejections_.int64(0)),
-                               std::string(select_rejections_.text(1)), RecordOutcome::kRejected,
-                               std::string(select_rejections_.text(2))});
+  // Both rejection tables read (idx, uid or sha, reason).
+  for (sql::Statement* st : {&select_rejections_, &select_commit_rejections_}) {
+    ResetGuard guard(*st);
+    st->bind(1, author).bind(2, batch_id);
+    while (true) {
+      auto row = st->step();
+      if (!row) return row.error();
+      if (!*row) break;
+      const auto index = static_cast<size_t>(st->int64(0));
+      std::string id(st->text(1)), reason(st->text(2));
+      if (st == &select_rejections_)
+        out->rejections.push_back(
+            {index, std::move(id), RecordOutcome::kRejected, std::move(reason)});
+      else
+        out->commit_rejections.push_back({index, std::move(id), std::move(reason)});
+    }
   }
   return out;
 }
@@ -465,10 +523,60 @@ Result<RecordOutcome::Kind> SqliteStore::store_record(const std::string& author,
   return RecordOutcome::kNew;
 }
 
+Result<bool> SqliteStore::store_commit(const std::string& author, const std::string& device_id,
+                                       const CommitRecord& c, int64_t now_ms) {
+  const std::string parents = join_parents(c.parents);  // bound below: lives until run()
+  const CommitTotals totals = commit_totals(c);
+  auto s = insert_commit_.bind(1, c.repo)
+               .bind(2, c.sha)
+               .bind(3, parents)
+               .bind(4, c.author_email)
+               .bind(5, c.committer_email)
+               .bind(6, c.author_ms)
+               .bind(7, c.committer_ms)
+               .bind(8, c.branch)
+               .bind(9, c.task_keys)
+               .bind(10, int64_t{c.ai_coauthor})
+               .bind(11, totals.added)
+               .bind(12, totals.removed)
+               .bind(13, author)
+               .bind(14, device_id)
+               .bind(15, now_ms)
+               .run();
+  if (!s) return s.error();
+  if (db_.changes() == 0) return false;  // stored before: the first copy stays
+  for (size_t i = 0; i < c.files.size(); ++i) {
+    const CommitFile& f = c.files[i];
+    s = insert_commit_file_.bind(1, c.repo)
+            .bind(2, c.sha)
+            .bind(3, static_cast<int64_t>(i))
+            .bind(4, f.path)
+            .bind(5, f.added)
+            .bind(6, f.removed)
+            .bind(7, int64_t{f.binary})
+            .run();
+    if (!s) return s.error();
+  }
+  for (size_t i = 0; i < c.reworked.size(); ++i) {
+    const ReworkedLines& r = c.reworked[i];
+    s = insert_commit_rework_.bind(1, c.repo)
+            .bind(2, c.sha)
+            .bind(3, static_cast<int64_t>(i))
+            .bind(4, r.original_sha)
+            .bind(5, r.path)
+            .bind(6, r.lines)
+            .run();
+    if (!s) return s.error();
+  }
+  return true;
+}
+
 Status SqliteStore::save_outcome(const std::string& author, const proto::DecodedBatch& batch,
                                  const IngestResult& r, int64_t now_ms) {
   const proto::BatchHeader& h = batch.header;
   const auto record_count = static_cast<int64_t>(batch.records.size() + batch.rejected.size());
+  const auto commit_count =
+      static_cast<int64_t>(batch.commits.size() + batch.rejected_commits.size());
   auto s = insert_batch_.bind(1, author)
                .bind(2, h.batch_id)
                .bind(3, h.device_id)
@@ -481,6 +589,10 @@ Status SqliteStore::save_outcome(const std::string& author, const proto::Decoded
                .bind(10, r.replaced)
                .bind(11, r.stale)
                .bind(12, r.rejected)
+               .bind(13, commit_count)
+               .bind(14, r.commits_new)
+               .bind(15, r.commits_duplicate)
+               .bind(16, r.commits_rejected)
                .run();
   if (!s) return s;
   for (const RecordOutcome& o : r.rejections) {
@@ -488,6 +600,15 @@ Status SqliteStore::save_outcome(const std::string& author, const proto::Decoded
             .bind(2, h.batch_id)
             .bind(3, static_cast<int64_t>(o.index))
             .bind(4, o.uid)
+            .bind(5, o.reason)
+            .run();
+    if (!s) return s;
+  }
+  for (const CommitRejection& o : r.commit_rejections) {
+    s = insert_commit_rejection_.bind(1, author)
+            .bind(2, h.batch_id)
+            .bind(3, static_cast<int64_t>(o.index))
+            .bind(4, o.sha)
             .bind(5, o.reason)
             .run();
     if (!s) return s;
@@ -548,6 +669,18 @@ Result<report::EpicMap> SqliteStore::load_epics() {
   std::lock_guard lock(report_mu_);
   if (auto s = open_report_db(); !s) return s.error();
   return report::load_epics(*report_db_);
+}
+
+Result<report::CommitFacts> SqliteStore::load_commits(int64_t since_ms, int64_t until_ms) {
+  std::lock_guard lock(report_mu_);
+  if (auto s = open_report_db(); !s) return s.error();
+  CommitFactsBuilder facts;
+  // One snapshot for the four reads, even while ingest goes on.
+  if (auto s = report_db_->exec("BEGIN"); !s) return s.error();
+  auto s = read_commit_rows(*report_db_, since_ms, until_ms, facts);
+  (void)report_db_->exec("COMMIT");
+  if (!s) return s.error();
+  return facts.take();
 }
 
 Result<int64_t> SqliteStore::upsert_tasks(const std::vector<TaskRecord>& tasks) {

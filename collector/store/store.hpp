@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/report/outcome_facts.hpp"
 #include "common/report/report.hpp"
 #include "common/report/usage_cube.hpp"
 #include "common/result.hpp"
@@ -50,10 +51,21 @@ struct RecordOutcome {
   std::string reason;  // for kRejected
 };
 
+// A commit of a batch that was not stored, and why.
+struct CommitRejection {
+  size_t index = 0;    // position in the batch's commits as sent
+  std::string sha;     // when it could be read
+  std::string reason;  // which field and what is wrong with it
+};
+
 struct IngestResult {
   bool batch_seen_before = false;
   int64_t records_new = 0, duplicates = 0, replaced = 0, stale = 0, rejected = 0;
   std::vector<RecordOutcome> rejections;  // the rejected records, by index
+  // Commits (optional in a batch): new ones stored, ones stored before (by
+  // anyone: a commit is keyed by repo and sha), rejected ones with reasons.
+  int64_t commits_new = 0, commits_duplicate = 0, commits_rejected = 0;
+  std::vector<CommitRejection> commit_rejections;  // by index
 };
 
 // One batch of a group commit: the author comes from the caller's token.
@@ -110,6 +122,10 @@ class Store {
   // higher revision -> replaced; lower -> stale (the stored one is kept).
   // Records the decoder rejected (DecodedBatch::rejected) are counted as
   // rejected with their reasons; so is a record with an empty uid.
+  // Commits (DecodedBatch::commits) are keyed by (repo, sha) across authors:
+  // the first sender's copy is kept (with its author, device and time), any
+  // later copy is a duplicate; the decoder's rejected_commits, and a commit
+  // without repo or sha, are commit rejections.
   Result<IngestResult> ingest(const std::string& author_from_token,
                               const proto::DecodedBatch& batch) {
     auto results = ingest_many({IngestRequest{author_from_token, &batch}});
@@ -146,6 +162,11 @@ class Store {
   virtual Status read_usage(int64_t since_ms, int64_t until_ms, bool with_tools,
                             report::EpicMap& epics, const UsageScan& scan) = 0;
   virtual Result<report::EpicMap> load_epics() = 0;
+  // From ONE snapshot: the commits whose committer time is in
+  // [since_ms, until_ms), by committer time then sha, each with its files and
+  // the lines it reworked (in the order sent), and every rework of those
+  // commits by any stored commit, with the reworking commit's time.
+  virtual Result<report::CommitFacts> load_commits(int64_t since_ms, int64_t until_ms) = 0;
   // Sets tasks as Jira last described them (epic, type, status), in one
   // transaction. An entry no newer than the stored one is ignored, so a
   // replayed or late webhook changes nothing. Returns how many changed.

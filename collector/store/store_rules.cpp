@@ -36,6 +36,27 @@ bool has_control_chars(std::string_view s) {
                      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
+// The position each accepted item held in the batch as sent: the decoder
+// keeps accepted items in order, so item i sits at the i-th position it did
+// not reject.
+class Positions {
+ public:
+  explicit Positions(std::vector<size_t> rejected) : rejected_(std::move(rejected)) {
+    std::sort(rejected_.begin(), rejected_.end());
+  }
+  size_t next() {
+    while (next_rejected_ < rejected_.size() && rejected_[next_rejected_] <= position_) {
+      if (rejected_[next_rejected_] == position_) ++position_;
+      ++next_rejected_;
+    }
+    return position_++;
+  }
+
+ private:
+  std::vector<size_t> rejected_;
+  size_t position_ = 0, next_rejected_ = 0;
+};
+
 }  // namespace
 
 Result<std::string> new_token() {
@@ -68,16 +89,9 @@ Status walk_batch(
     result.rejections.push_back({r.index, r.uid, RecordOutcome::kRejected, r.reason});
     rejected_at.push_back(r.index);
   }
-  std::sort(rejected_at.begin(), rejected_at.end());
-  // The decoder keeps accepted records in order: record i sits at the i-th
-  // position of the batch that it did not reject.
-  size_t position = 0, next_rejected = 0;
+  Positions positions(std::move(rejected_at));
   for (const proto::WireRecord& wr : batch.records) {
-    while (next_rejected < rejected_at.size() && rejected_at[next_rejected] <= position) {
-      if (rejected_at[next_rejected] == position) ++position;
-      ++next_rejected;
-    }
-    const size_t index = position++;
+    const size_t index = positions.next();
     if (wr.record_uid.empty()) {
       result.rejections.push_back(
           {index, "", RecordOutcome::kRejected, "field 'uid' must not be empty"});
@@ -106,6 +120,33 @@ Status walk_batch(
       result.rejections.begin(), result.rejections.end(),
       [](const RecordOutcome& a, const RecordOutcome& b) { return a.index < b.index; });
   result.rejected = static_cast<int64_t>(result.rejections.size());
+  return {};
+}
+
+Status walk_commits(const proto::DecodedBatch& batch, IngestResult& result,
+                    const std::function<Result<bool>(const CommitRecord&)>& store) {
+  std::vector<size_t> rejected_at;
+  for (const proto::Rejection& r : batch.rejected_commits) {
+    result.commit_rejections.push_back({r.index, r.uid, r.reason});
+    rejected_at.push_back(r.index);
+  }
+  Positions positions(std::move(rejected_at));
+  for (const CommitRecord& c : batch.commits) {
+    const size_t index = positions.next();
+    if (c.repo.empty() || c.sha.empty()) {
+      result.commit_rejections.push_back(
+          {index, c.sha,
+           c.repo.empty() ? "field 'repo' must not be empty" : "field 'sha' must not be empty"});
+      continue;
+    }
+    auto is_new = store(c);
+    if (!is_new) return is_new.error();
+    ++(*is_new ? result.commits_new : result.commits_duplicate);
+  }
+  std::stable_sort(
+      result.commit_rejections.begin(), result.commit_rejections.end(),
+      [](const CommitRejection& a, const CommitRejection& b) { return a.index < b.index; });
+  result.commits_rejected = static_cast<int64_t>(result.commit_rejections.size());
   return {};
 }
 

@@ -1,5 +1,6 @@
 // What every store implementation decides the same way: token format and
-// fields, and which position of a batch each record held.
+// fields, which position of a batch each record and commit held, and how
+// the outcome of a batch is counted.
 #pragma once
 
 #include <functional>
@@ -25,5 +26,14 @@ bool plausible_token(std::string_view token);
 Status walk_batch(
     const proto::DecodedBatch& batch, IngestResult& result,
     const std::function<Result<RecordOutcome::Kind>(const proto::WireRecord&)>& store);
+
+// Walks a decoded batch's commits the same way: `result` gets the decoder's
+// commit rejections (and a commit without repo or sha), and `store` is called
+// with each other commit in batch order; it returns true when the commit is
+// new, false when its (repo, sha) was stored before (by anyone, or earlier in
+// this batch). An error stops the walk. The rejections end up sorted by
+// position.
+Status walk_commits(const proto::DecodedBatch& batch, IngestResult& result,
+                    const std::function<Result<bool>(const CommitRecord&)>& store);
 
 }  // namespace codepulse::collector

@@ -36,4 +36,21 @@ std::string db_text(const std::string& db, const std::string& sql) {
   return std::string(st->text(0));
 }
 
+void db_exec(const std::string& db, const std::string& sql) {
+  if (collector::is_postgres_uri(db)) {
+    PGconn* c = PQconnectdb(db.c_str());
+    PGresult* r = PQexec(c, sql.c_str());
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    const std::string why = PQerrorMessage(c);
+    PQclear(r);
+    PQfinish(c);
+    if (!ok) throw std::runtime_error("db_exec: " + sql + ": " + why);
+    return;
+  }
+  auto conn = sql::Database::open(db, false);
+  if (!conn) throw std::runtime_error("db_exec: " + conn.error().message);
+  if (auto s = conn->exec(sql.c_str()); !s)
+    throw std::runtime_error("db_exec: " + s.error().message);
+}
+
 }  // namespace codepulse::test

@@ -12,7 +12,7 @@
 
 namespace codepulse::collector::pg_sql {
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 6;
 
 // Two collectors starting at once: one migrates, the other waits.
 inline constexpr const char* kLockSchema =
@@ -137,6 +137,76 @@ ALTER TABLE task_epics ADD COLUMN deleted integer NOT NULL DEFAULT 0;
 INSERT INTO codepulse_schema (version) VALUES (4);
 )sql";
 
+// Migration 5 belongs to the webhooks branch (merged separately)
+inline constexpr const char* kMigrationTo5 = R"sql(
+INSERT INTO codepulse_schema (version) VALUES (5);
+)sql";
+
+// Version 6: the git commits trackers ship, as in the SQLite store
+// (sqlite_sql.hpp, kMigration6).
+inline constexpr const char* kMigrationTo6 = R"sql(
+ALTER TABLE collector_batches
+  ADD COLUMN commit_count bigint NOT NULL DEFAULT 0,
+  ADD COLUMN commits_new bigint NOT NULL DEFAULT 0,
+  ADD COLUMN commits_duplicate bigint NOT NULL DEFAULT 0,
+  ADD COLUMN commits_rejected bigint NOT NULL DEFAULT 0;
+
+CREATE TABLE collector_commit_rejections (
+  author    text NOT NULL,
+  batch_id  text NOT NULL,
+  idx       bigint NOT NULL,
+  sha       text NOT NULL,
+  reason    text NOT NULL,
+  PRIMARY KEY (author, batch_id, idx)
+);
+
+CREATE TABLE commits (
+  repo            text NOT NULL,
+  sha             text NOT NULL,
+  parents         text NOT NULL,
+  author_email    text NOT NULL,
+  committer_email text NOT NULL,
+  author_ms       bigint NOT NULL,
+  committer_ms    bigint NOT NULL,
+  branch          text NOT NULL,
+  task_keys       text NOT NULL,
+  ai_coauthor     integer NOT NULL,
+  lines_added     bigint NOT NULL,
+  lines_removed   bigint NOT NULL,
+  sent_by         text NOT NULL,
+  device_id       text NOT NULL,
+  received_ms     bigint NOT NULL,
+  PRIMARY KEY (repo, sha)
+);
+CREATE INDEX commits_committer_ms ON commits (committer_ms);
+
+CREATE TABLE commit_files (
+  repo      text NOT NULL,
+  sha       text NOT NULL,
+  idx       bigint NOT NULL,
+  path      text NOT NULL,
+  added     bigint NOT NULL,
+  removed   bigint NOT NULL,
+  is_binary integer NOT NULL,
+  PRIMARY KEY (repo, sha, idx),
+  FOREIGN KEY (repo, sha) REFERENCES commits (repo, sha)
+);
+
+CREATE TABLE commit_reworks (
+  repo         text NOT NULL,
+  sha          text NOT NULL,
+  idx          bigint NOT NULL,
+  original_sha text NOT NULL,
+  path         text NOT NULL,
+  lines        bigint NOT NULL,
+  PRIMARY KEY (repo, sha, idx),
+  FOREIGN KEY (repo, sha) REFERENCES commits (repo, sha)
+);
+CREATE INDEX commit_reworks_original ON commit_reworks (repo, original_sha);
+
+INSERT INTO codepulse_schema (version) VALUES (6);
+)sql";
+
 // Tokens.
 inline constexpr const char* kInsertToken =
     "INSERT INTO collector_tokens (token_hash, author, role, label, created_ms)"
@@ -159,11 +229,12 @@ inline constexpr const char* kClaimBatch =
     " ON CONFLICT (author, batch_id) DO NOTHING RETURNING 1";
 inline constexpr const char* kSaveBatchOutcome =
     "UPDATE collector_batches SET records_new = $3::bigint, duplicates = $4::bigint,"
-    " replaced = $5::bigint, stale = $6::bigint, rejected = $7::bigint"
-    " WHERE author = $1 AND batch_id = $2";
+    " replaced = $5::bigint, stale = $6::bigint, rejected = $7::bigint,"
+    " commit_count = $8::bigint, commits_new = $9::bigint, commits_duplicate = $10::bigint,"
+    " commits_rejected = $11::bigint WHERE author = $1 AND batch_id = $2";
 inline constexpr const char* kSelectBatch =
-    "SELECT records_new, duplicates, replaced, stale, rejected FROM collector_batches"
-    " WHERE author = $1 AND batch_id = $2";
+    "SELECT records_new, duplicates, replaced, stale, rejected, commits_new, commits_duplicate,"
+    " commits_rejected FROM collector_batches WHERE author = $1 AND batch_id = $2";
 inline constexpr const char* kSelectBatchRejections =
     "SELECT idx, uid, reason FROM collector_batch_rejections WHERE author = $1 AND batch_id = $2"
     " ORDER BY idx";
@@ -175,6 +246,60 @@ inline constexpr const char* kSelectDeviceActivity =
 inline constexpr const char* kInsertBatchRejection =
     "INSERT INTO collector_batch_rejections (author, batch_id, idx, uid, reason)"
     " VALUES ($1, $2, $3::bigint, $4, $5)";
+inline constexpr const char* kSelectCommitRejections =
+    "SELECT idx, sha, reason FROM collector_commit_rejections WHERE author = $1 AND batch_id = $2"
+    " ORDER BY idx";
+inline constexpr const char* kInsertCommitRejection =
+    "INSERT INTO collector_commit_rejections (author, batch_id, idx, sha, reason)"
+    " VALUES ($1, $2, $3::bigint, $4, $5)";
+
+// Commits, set-based ($1 sent_by, $2 device id, $3 received_ms, then one
+// array per column). The first copy of (repo, sha) wins: a commit another
+// transaction is inserting waits for it, then is skipped. Returns the
+// commits inserted; files and reworked lines go in for those only.
+inline constexpr const char* kInsertNewCommits = R"sql(
+INSERT INTO commits (sent_by, device_id, received_ms, repo, sha, parents, author_email,
+  committer_email, author_ms, committer_ms, branch, task_keys, ai_coauthor, lines_added,
+  lines_removed)
+SELECT $1::text, $2::text, $3::bigint, t.*
+FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[],
+  $10::bigint[], $11::text[], $12::text[], $13::integer[], $14::bigint[], $15::bigint[]) AS t
+ON CONFLICT (repo, sha) DO NOTHING
+RETURNING repo, sha
+)sql";
+inline constexpr const char* kInsertCommitFiles = R"sql(
+INSERT INTO commit_files (repo, sha, idx, path, added, removed, is_binary)
+SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[],
+  $6::bigint[], $7::integer[])
+)sql";
+inline constexpr const char* kInsertCommitReworks = R"sql(
+INSERT INTO commit_reworks (repo, sha, idx, original_sha, path, lines)
+SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[])
+)sql";
+
+// load_commits, as in the SQLite store (commit_rows.hpp lists the columns).
+inline constexpr const char* kSelectCommits =
+    "SELECT repo, sha, parents, author_email, committer_email, author_ms, committer_ms, branch,"
+    " task_keys, ai_coauthor FROM commits"
+    " WHERE committer_ms >= $1::bigint AND committer_ms < $2::bigint"
+    " ORDER BY committer_ms, sha, repo";
+inline constexpr const char* kSelectCommitFiles =
+    "SELECT f.repo, f.sha, f.path, f.added, f.removed, f.is_binary"
+    " FROM commits c JOIN commit_files f ON f.repo = c.repo AND f.sha = c.sha"
+    " WHERE c.committer_ms >= $1::bigint AND c.committer_ms < $2::bigint"
+    " ORDER BY f.repo, f.sha, f.idx";
+inline constexpr const char* kSelectCommitReworked =
+    "SELECT w.repo, w.sha, w.original_sha, w.path, w.lines"
+    " FROM commits c JOIN commit_reworks w ON w.repo = c.repo AND w.sha = c.sha"
+    " WHERE c.committer_ms >= $1::bigint AND c.committer_ms < $2::bigint"
+    " ORDER BY w.repo, w.sha, w.idx";
+inline constexpr const char* kSelectReworkOfCommits =
+    "SELECT w.repo, w.original_sha, w.path, w.sha, r.committer_ms, w.lines"
+    " FROM commits o"
+    " JOIN commit_reworks w ON w.repo = o.repo AND w.original_sha = o.sha"
+    " JOIN commits r ON r.repo = w.repo AND r.sha = w.sha"
+    " WHERE o.committer_ms >= $1::bigint AND o.committer_ms < $2::bigint"
+    " ORDER BY o.committer_ms, o.sha, r.committer_ms, w.sha, w.idx";
 
 // One record, in one statement: insert it, or keep the stored version, or
 // replace a lower revision (keeping what it took out in usage_retractions).

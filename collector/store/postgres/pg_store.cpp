@@ -5,7 +5,8 @@
 // A group of batches is one transaction (a savepoint per batch); a
 // serialization failure or deadlock runs the whole group again. New records
 // go in with one set-based INSERT per batch; records stored before take one
-// statement each (pipelined, a few dozen per round trip).
+// statement each (pipelined, a few dozen per round trip). A batch's commits
+// go in set-based too (pg_commits.cpp), keyed by (repo, sha).
 #include <algorithm>
 #include <chrono>
 #include <mutex>
@@ -13,6 +14,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "collector/store/postgres/pg_commits.hpp"
 #include "collector/store/postgres/pg_pool.hpp"
 #include "collector/store/postgres/pg_sql.hpp"
 #include "collector/store/postgres/pg_usage_scan.hpp"
@@ -127,6 +129,7 @@ class PostgresStore final : public Store {
   Status read_usage(int64_t since_ms, int64_t until_ms, bool with_tools, report::EpicMap& epics,
                     const UsageScan& scan) override;
   Result<report::EpicMap> load_epics() override;
+  Result<report::CommitFacts> load_commits(int64_t since_ms, int64_t until_ms) override;
   Result<int64_t> upsert_tasks(const std::vector<TaskRecord>& tasks) override;
   Result<std::vector<DeviceActivity>> device_activity(size_t limit) override;
   Result<int64_t> record_count() override;
@@ -147,6 +150,8 @@ class PostgresStore final : public Store {
   Result<std::vector<bool>> insert_new(const std::string& author, const std::string& device_id,
                                        const std::vector<const proto::WireRecord*>& sent,
                                        int64_t now_ms);
+  Status save_outcome(const std::string& author, const proto::DecodedBatch& batch,
+                      const IngestResult& result);
   Result<int64_t> scalar(const char* sql);
 
   const std::string uri_;
@@ -169,11 +174,15 @@ Status PostgresStore::migrate() {
       return make_error(writer_.where() + " has schema version " + std::to_string(v) +
                         ", newer than this collector supports (" +
                         std::to_string(pg_sql::kSchemaVersion) + ")");
-    if (v < 3) {
-      if (auto s = writer_.exec(pg_sql::kMigrationTo3); !s) return s;
-    }
-    if (v < 4) {
-      if (auto s = writer_.exec(pg_sql::kMigrationTo4); !s) return s;
+    const std::pair<int64_t, const char*> steps[] = {{3, pg_sql::kMigrationTo3},
+                                                     {4, pg_sql::kMigrationTo4},
+                                                     {5, pg_sql::kMigrationTo5},
+                                                     {6, pg_sql::kMigrationTo6}};
+    for (const auto& [to, sql] : steps) {
+      if (v >= to) continue;
+      if (auto s = writer_.exec(sql); !s)
+        return make_error(writer_.where() + ": migrating to schema version " + std::to_string(to) +
+                          ": " + s.error().message);
     }
     return writer_.exec("COMMIT");
   };
@@ -252,23 +261,52 @@ Result<IngestResult> PostgresStore::ingest_one(const std::string& author,
     return Result<RecordOutcome::Kind>((*kinds)[next++]);
   });
   if (!walked) return walked.error();
-  p.clear();
+  // Commits without repo or sha are rejected by walk_commits and never sent.
+  std::vector<const CommitRecord*> sent;
+  for (const CommitRecord& c : batch.commits)
+    if (!c.repo.empty() && !c.sha.empty()) sent.push_back(&c);
+  auto is_new = pg_store::insert_commits(writer_, author, h.device_id, sent, now);
+  if (!is_new) return is_new.error();
+  next = 0;
+  walked = walk_commits(batch, result,
+                        [&](const CommitRecord&) { return Result<bool>((*is_new)[next++]); });
+  if (!walked) return walked.error();
+  if (auto s = save_outcome(author, batch, result); !s) return s.error();
+  return result;
+}
+
+Status PostgresStore::save_outcome(const std::string& author, const proto::DecodedBatch& batch,
+                                   const IngestResult& result) {
+  const std::string& batch_id = batch.header.batch_id;
+  pg::Params p;
   p.add(author)
-      .add(h.batch_id)
+      .add(batch_id)
       .add(result.records_new)
       .add(result.duplicates)
       .add(result.replaced)
       .add(result.stale)
-      .add(result.rejected);
-  if (auto s = writer_.run("codepulse_save_outcome", pg_sql::kSaveBatchOutcome, p); !s)
-    return s.error();
+      .add(result.rejected)
+      .add(static_cast<int64_t>(batch.commits.size() + batch.rejected_commits.size()))
+      .add(result.commits_new)
+      .add(result.commits_duplicate)
+      .add(result.commits_rejected);
+  auto saved = writer_.run("codepulse_save_outcome", pg_sql::kSaveBatchOutcome, p);
+  if (!saved) return saved.error();
   for (const RecordOutcome& o : result.rejections) {
     p.clear();
-    p.add(author).add(h.batch_id).add(static_cast<int64_t>(o.index)).add(o.uid).add(o.reason);
+    p.add(author).add(batch_id).add(static_cast<int64_t>(o.index)).add(o.uid).add(o.reason);
     if (auto s = writer_.run("codepulse_insert_rejection", pg_sql::kInsertBatchRejection, p); !s)
       return s.error();
   }
-  return result;
+  for (const CommitRejection& o : result.commit_rejections) {
+    p.clear();
+    p.add(author).add(batch_id).add(static_cast<int64_t>(o.index)).add(o.sha).add(o.reason);
+    if (auto s =
+            writer_.run("codepulse_insert_commit_rejection", pg_sql::kInsertCommitRejection, p);
+        !s)
+      return s.error();
+  }
+  return {};
 }
 
 Result<std::vector<RecordOutcome::Kind>> PostgresStore::store_records(
@@ -401,12 +439,22 @@ Result<std::optional<IngestResult>> PostgresStore::stored_outcome(const std::str
   out->replaced = batch->int64(0, 2);
   out->stale = batch->int64(0, 3);
   out->rejected = batch->int64(0, 4);
+  out->commits_new = batch->int64(0, 5);
+  out->commits_duplicate = batch->int64(0, 6);
+  out->commits_rejected = batch->int64(0, 7);
   auto rejections = writer_.run("codepulse_select_rejections", pg_sql::kSelectBatchRejections, p);
   if (!rejections) return rejections.error();
   for (int i = 0; i < rejections->size(); ++i)
     out->rejections.push_back({static_cast<size_t>(rejections->int64(i, 0)),
                                std::string(rejections->text(i, 1)), RecordOutcome::kRejected,
                                std::string(rejections->text(i, 2))});
+  auto commit_rejections =
+      writer_.run("codepulse_select_commit_rejections", pg_sql::kSelectCommitRejections, p);
+  if (!commit_rejections) return commit_rejections.error();
+  for (int i = 0; i < commit_rejections->size(); ++i)
+    out->commit_rejections.push_back({static_cast<size_t>(commit_rejections->int64(i, 0)),
+                                      std::string(commit_rejections->text(i, 1)),
+                                      std::string(commit_rejections->text(i, 2))});
   return out;
 }
 
@@ -484,6 +532,18 @@ Status PostgresStore::read_usage(int64_t since_ms, int64_t until_ms, bool with_t
   auto s = run();
   (void)(*conn)->exec(s ? "COMMIT" : "ROLLBACK");
   return s;
+}
+
+Result<report::CommitFacts> PostgresStore::load_commits(int64_t since_ms, int64_t until_ms) {
+  auto conn = pool_.lease();
+  if (!conn) return conn.error();
+  CommitFactsBuilder facts;
+  // One snapshot for the four reads, even while ingest goes on.
+  if (auto s = (*conn)->exec(pg_sql::kBeginSnapshot); !s) return s.error();
+  auto s = pg_store::read_commits(**conn, since_ms, until_ms, facts);
+  (void)(*conn)->exec(s ? "COMMIT" : "ROLLBACK");
+  if (!s) return s.error();
+  return facts.take();
 }
 
 Result<report::EpicMap> PostgresStore::load_epics() {
