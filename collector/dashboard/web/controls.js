@@ -3,9 +3,34 @@ import { h } from './dom.js';
 import { DIMENSIONS, METRICS, dimensionLabel } from './format.js';
 
 export function metricSelect(state, update, id = 'metric') {
+  const option = (m) => h('option', { value: m.id, selected: m.id === state.metric }, m.label);
   return h('label', {}, 'Metric ',
     h('select', { id, onchange: (e) => update({ metric: e.target.value }) },
-      METRICS.map((m) => h('option', { value: m.id, selected: m.id === state.metric }, m.label))));
+      h('optgroup', { label: 'Usage' }, METRICS.filter((m) => !m.outcome).map(option)),
+      h('optgroup', { label: 'Outcomes (commits, pull requests)' }, METRICS.filter((m) => m.outcome).map(option))));
+}
+
+// Which session-commit links count (docs/METRICS.md), with what each means.
+export const LINKS = [
+  { id: 'exact', label: 'exact',
+    text: 'a session counts for a commit only when its own git commit reported that commit\'s SHA.' },
+  { id: 'strong', label: 'strong (default)',
+    text: 'also the same author\'s commits in the same repository that changed a file the session edited, ' +
+      'from its first edit to 8 hours after its last.' },
+  { id: 'weak', label: 'weak',
+    text: 'also the same author\'s commits on the session\'s branch while it ran or up to 2 hours after it.' },
+];
+
+export function linksSelect(state, update) {
+  const links = LINKS.find((l) => l.id === state.links) || LINKS[1];
+  return h('span', { class: 'links' },
+    h('label', {}, 'Session–commit links ',
+      h('select', { id: 'links', 'aria-describedby': 'links-help',
+        onchange: (e) => update({ links: e.target.value, open: [] }) },
+      LINKS.map((l) => h('option', { value: l.id, selected: l.id === links.id }, l.label)))),
+    h('span', { id: 'links-help', class: 'muted' },
+      `Links decide which commits are AI commits and which sessions, models and spend a commit belongs to: ` +
+      `${links.id}: ${links.text}`));
 }
 
 export function dateRange(state, update) {

@@ -1,12 +1,15 @@
 // The nested cost explorer: a tree table over any nesting of dimensions.
 // Only the first level is asked for at first; expanding a node asks the
 // collector for that node's children alone (the node's path becomes filters),
-// so a large store answers quickly at every step.
+// so a large store answers quickly at every step. An outcome metric, or the
+// commit or pr level, asks for outcomes (commits, pull requests) as well.
 import { advice, report } from './api.js';
-import { dateRange, filterBar, granularitySelect, metricSelect } from './controls.js';
+import { dateRange, filterBar, granularitySelect, linksSelect, metricSelect } from './controls.js';
 import { download, toCsv } from './csv.js';
 import { h, notice } from './dom.js';
-import { dimensionLabel, formatInt, formatMetric, formatPercent, formatUsd, metricInfo } from './format.js';
+import {
+  NA, dimensionLabel, formatInt, formatMetric, formatPercent, formatUsd, metricInfo, naReason, needsOutcomes,
+} from './format.js';
 import { nestingEditor } from './nesting.js';
 
 const EXTRA_COLUMNS = [
@@ -14,6 +17,14 @@ const EXTRA_COLUMNS = [
   { id: 'total_tokens', label: 'Total tokens', format: formatInt },
   { id: 'records', label: 'Records', format: formatInt },
 ];
+// With outcomes: what the metric is made of.
+const OUTCOME_COLUMNS = [
+  { id: 'cost_usd', label: 'Cost', format: formatUsd },
+  { id: 'commits', label: 'Commits', format: formatInt },
+  { id: 'merged_prs', label: 'Merged PRs', format: formatInt },
+];
+
+const shownValue = (v) => (v === null || v === undefined ? '' : String(v));
 
 function indent(depth) {
   const span = h('span', { class: 'indent' });
@@ -39,10 +50,11 @@ function makeNode(row, parent) {
 export function explorerView(initial, update) {
   let state = initial;  // sorting changes it here, without asking the collector again
   const metric = metricInfo(state.metric);
+  const outcomes = needsOutcomes(state.metric, state.nest);
   const root = { ...makeNode({ key: '' }, null), open: true };
   const tbody = h('tbody', {});
   const status = h('div', { class: 'status', 'aria-live': 'polite' });
-  const columns = EXTRA_COLUMNS.filter((c) => c.id !== metric.id);
+  const columns = (outcomes ? OUTCOME_COLUMNS : EXTRA_COLUMNS).filter((c) => c.id !== metric.id);
 
   // The filters of a node's children: the user's, and the node's path (a path
   // value replaces the user's filters on that dimension).
@@ -58,6 +70,8 @@ export function explorerView(initial, update) {
       where,
       top: state.top,
       granularity: state.gran,
+      outcomes,
+      links: state.links,
     };
   };
 
@@ -101,10 +115,12 @@ export function explorerView(initial, update) {
     const dir = state.dir === 'asc' ? 1 : -1;
     const key = state.sort;
     const val = (n) => (key === 'name' ? n.key : key === 'value' ? n.m[metric.id] : n.m[key]);
+    const none = (v) => v === null || v === undefined;
     return [...nodes].sort((a, b) => {
       if (a.others !== b.others) return a.others ? 1 : -1;
       const x = val(a), y = val(b);
       if (key === 'name') return dir * String(x).localeCompare(String(y), 'en', { numeric: true });
+      if (none(x) || none(y)) return none(x) - none(y);  // no value: last either way
       return dir * (x - y);
     });
   };
@@ -123,9 +139,18 @@ export function explorerView(initial, update) {
 
   const share = (n) => {
     const parent = n.parent.m[metric.id];
-    if (metric.additive) return parent > 0 ? n.m[metric.id] / parent : 0;
-    const max = Math.max(...n.parent.children.map((c) => c.m[metric.id]), 0);
-    return max > 0 ? n.m[metric.id] / max : 0;
+    const v = n.m[metric.id] || 0;
+    if (metric.additive) return parent > 0 ? v / parent : 0;
+    const max = Math.max(...n.parent.children.map((c) => c.m[metric.id] || 0), 0);
+    return max > 0 ? v / max : 0;
+  };
+
+  // A metric cell: its value for tests and CSV, "–" with the reason when none.
+  const cell = (id, cls, n, format) => {
+    const v = n.m[id];
+    const none = v === null || v === undefined;
+    return h('td', { role: 'gridcell', class: cls, title: none ? naReason(id, n.m) : null,
+      dataset: { value: shownValue(v) } }, none ? NA : format(v));
   };
 
   const row = (n) => {
@@ -151,10 +176,8 @@ export function explorerView(initial, update) {
       h('span', { class: 'bar' }, h('meter', { min: '0', max: '1', value: String(s),
         'aria-label': 'share' })),
       metric.additive ? h('span', { class: 'pct' }, formatPercent(s)) : null),
-    h('td', { role: 'gridcell', class: 'num metric', dataset: { value: String(n.m[metric.id]) } },
-      formatMetric(metric.id, n.m[metric.id])),
-    columns.map((c) => h('td', { role: 'gridcell', class: `num col-${c.id}`,
-      dataset: { value: String(n.m[c.id]) } }, c.format(n.m[c.id]))));
+    cell(metric.id, 'num metric', n, (v) => formatMetric(metric.id, v)),
+    columns.map((c) => cell(c.id, `num col-${c.id}`, n, c.format)));
     tr.node = n;
     return tr;
   };
@@ -231,8 +254,10 @@ export function explorerView(initial, update) {
     else tbody.querySelector('tr').tabIndex = 0;
     const parts = [`${formatUsd(root.m.cost_usd || 0)}`, `${formatInt(root.m.total_tokens || 0)} tokens`,
       `${formatInt(root.m.records || 0)} records`];
-    if (!['cost_usd', 'total_tokens', 'records'].includes(metric.id))
-      parts.unshift(`${metric.label}: ${formatMetric(metric.id, root.m[metric.id] || 0)}`);
+    if (outcomes) parts.splice(1, 2, `${formatInt(root.m.commits || 0)} commits`,
+      `${formatInt(root.m.merged_prs || 0)} merged PRs`);
+    if (!['cost_usd', 'total_tokens', 'records', 'commits', 'merged_prs'].includes(metric.id))
+      parts.unshift(`${metric.label}: ${formatMetric(metric.id, root.m[metric.id])}`);
     totalsLine.textContent = `Total: ${parts.join(' · ')}`;
   };
 
@@ -256,7 +281,7 @@ export function explorerView(initial, update) {
     const header = [...state.nest.map(dimensionLabel), metric.id, 'share', ...columns.map((c) => c.id)];
     const rows = visible().map((n) => [
       ...state.nest.map((_, i) => (i < n.path.length ? n.path[i] : '')),
-      n.m[metric.id], share(n).toFixed(4), ...columns.map((c) => n.m[c.id])]);
+      shownValue(n.m[metric.id]), share(n).toFixed(4), ...columns.map((c) => shownValue(n.m[c.id]))]);
     download(`codepulse-${state.nest.join('-')}-${metric.id}.csv`, toCsv(header, rows));
   };
 
@@ -293,6 +318,7 @@ export function explorerView(initial, update) {
         h('label', {}, 'Top ', h('input', { id: 'top', type: 'number', min: '1', max: '1000',
           value: String(state.top), onchange: (e) => update({ top: Number(e.target.value) || 25, open: [] }) })),
         h('button', { type: 'button', id: 'csv', onclick: csv }, 'Download CSV')),
+      outcomes ? h('div', { class: 'row' }, linksSelect(state, update)) : null,
       filterBar(state, update)),
     totalsLine, status, table);
   start();

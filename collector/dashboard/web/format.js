@@ -11,6 +11,11 @@ const dollars = new Intl.NumberFormat('en-US', {
 export const formatInt = (n) => integer.format(n);
 export const formatUsd = (v) => dollars.format(v);
 export const formatPercent = (v) => `${(v * 100).toFixed(1)}%`;
+const decimal = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+export const formatHours = (v) => `${decimal.format(v)} h`;
+export const formatScore = (v) => decimal.format(v);
+// What an empty outcome cell shows; its tooltip says why (naReason).
+export const NA = '–';
 
 export const METRICS = [
   { id: 'cost_usd', label: 'Cost', kind: 'usd', additive: true },
@@ -23,6 +28,17 @@ export const METRICS = [
   { id: 'cache_hit_ratio', label: 'Cache hit ratio', kind: 'ratio', additive: false },
   { id: 'cost_per_session', label: 'Cost per session', kind: 'usd', additive: false },
   { id: 'cost_per_active_day', label: 'Cost per active day', kind: 'usd', additive: false },
+  // Outcomes (docs/METRICS.md): asking for one makes the report carry
+  // commits and pull requests. A commit counts in every node it belongs to
+  // (two tasks, two sessions), so none of them adds up over children.
+  { id: 'commits', label: 'Commits', kind: 'int', additive: false, outcome: true },
+  { id: 'merged_prs', label: 'Merged PRs', kind: 'int', additive: false, outcome: true },
+  { id: 'cost_per_commit', label: 'Cost per commit', kind: 'usd', additive: false, outcome: true },
+  { id: 'cost_per_merged_pr', label: 'Cost per merged PR', kind: 'usd', additive: false, outcome: true },
+  { id: 'pr_cycle_time_hours', label: 'PR cycle time (median)', kind: 'hours', additive: false, outcome: true },
+  { id: 'pr_cycle_time_hours_p75', label: 'PR cycle time (p75)', kind: 'hours', additive: false, outcome: true },
+  { id: 'rework_rate', label: 'Rework rate', kind: 'ratio', additive: false, outcome: true },
+  { id: 'leverage', label: 'Leverage', kind: 'score', additive: false, outcome: true },
 ];
 
 export const DIMENSIONS = [
@@ -35,16 +51,45 @@ export const DIMENSIONS = [
   { id: 'date', label: 'Date' },
   { id: 'session', label: 'Session' },
   { id: 'branch', label: 'Branch' },
+  { id: 'commit', label: 'Commit', outcome: true },
+  { id: 'pr', label: 'Pull request', outcome: true },
 ];
 
 export const metricInfo = (id) => METRICS.find((m) => m.id === id) || METRICS[0];
 export const dimensionLabel = (id) => (DIMENSIONS.find((d) => d.id === id) || { label: id }).label;
 
+// True when a report with this metric and nesting carries outcomes.
+export const needsOutcomes = (metric, dims = []) =>
+  !!metricInfo(metric).outcome || dims.some((d) => DIMENSIONS.some((x) => x.id === d && x.outcome));
+
 export function formatMetric(id, value) {
+  if (value === null || value === undefined) return NA;
   const kind = metricInfo(id).kind;
   if (kind === 'usd') return formatUsd(value);
   if (kind === 'ratio') return formatPercent(value);
+  if (kind === 'hours') return formatHours(value);
+  if (kind === 'score') return formatScore(value);
   return formatInt(value);
+}
+
+// Why an outcome of a report node `n` is null, in words for a tooltip.
+export function naReason(id, n) {
+  const noMerged = 'no merged pull request here';
+  switch (id) {
+    case 'cost_per_commit': return 'no commits here';
+    case 'cost_per_merged_pr':
+    case 'pr_cycle_time_hours':
+    case 'pr_cycle_time_hours_p75': return noMerged;
+    case 'coding_hours': return n.merged_prs ? 'no commit before its pull request was opened' : noMerged;
+    case 'pickup_hours':
+    case 'review_hours': return n.merged_prs ? 'no review before the merge' : noMerged;
+    case 'rework_rate': return n.commits ? 'no lines added' : 'no commits here';
+    case 'rework_rate_ai': return n.ai_commits ? 'no lines added by AI commits' : 'no AI commits here';
+    case 'rework_rate_other':
+      return n.commits > n.ai_commits ? 'no lines added by other commits' : 'no commits without AI here';
+    case 'leverage': return 'no spend here';
+    default: return 'not available';
+  }
 }
 
 // "3 minutes ago", for the health view.

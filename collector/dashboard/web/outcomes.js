@@ -1,53 +1,159 @@
-// Outcomes: what the usage buys. The collector does not receive commits or
-// pull requests yet, so cost per commit or PR, cycle time, rework and leverage
-// are shown as not available (with why), never as made-up numbers. What the
-// usage records do support is shown per author, repo or model: cost per
-// session, cost per active day and the cache hit ratio, with their inputs.
+// Outcomes: what the usage buys, per any one dimension. One report with
+// outcomes (GET /v1/report?outcomes=true, docs/METRICS.md) gives every row its
+// cost, commits and AI commits, merged pull requests, cost per commit and per
+// merged PR, PR cycle time (median, p75 and the phases' medians), rework (AI
+// commits against the others) and leverage with its inputs and weights; and,
+// from the usage records alone, cost per session and per active day.
+// A ratio without a denominator is "–", with a tooltip saying why.
 import { advice, report } from './api.js';
-import { dateRange, filterBar } from './controls.js';
+import { dateRange, filterBar, granularitySelect, linksSelect } from './controls.js';
 import { h, notice } from './dom.js';
-import { formatInt, formatPercent, formatUsd } from './format.js';
+import {
+  DIMENSIONS, NA, dimensionLabel, formatHours, formatInt, formatPercent, formatScore, formatUsd, naReason,
+} from './format.js';
 
-const UNAVAILABLE = [
-  'Cost per commit',
-  'Cost per merged PR',
-  'PR cycle time phases',
-  'Rework rate',
-  'Leverage score',
+const int = (id, label) => ({ id, label, format: formatInt });
+const usd = (id, label) => ({ id, label, format: formatUsd });
+const hours = (id, label) => ({ id, label, format: formatHours });
+const pct = (id, label) => ({ id, label, format: formatPercent });
+
+const DELIVERY = [
+  usd('cost_usd', 'Cost'),
+  int('commits', 'Commits'),
+  int('ai_commits', 'AI commits'),
+  int('merged_prs', 'Merged PRs'),
+  usd('cost_per_commit', 'Cost / commit'),
+  usd('cost_per_merged_pr', 'Cost / merged PR'),
+  hours('pr_cycle_time_hours', 'PR cycle time (median)'),
+  hours('pr_cycle_time_hours_p75', 'PR cycle time (p75)'),
+  hours('coding_hours', 'Coding (median)'),
+  hours('pickup_hours', 'Pickup (median)'),
+  hours('review_hours', 'Review (median)'),
+  pct('rework_rate', 'Rework rate'),
+  pct('rework_rate_ai', 'Rework, AI commits'),
+  pct('rework_rate_other', 'Rework, other commits'),
 ];
 
+const LEVERAGE = [
+  int('lines_added', 'Lines added'),
+  int('lines_removed', 'Lines removed'),
+  int('refactoring_lines', 'Refactoring lines'),
+  int('skill_calls', 'Skill calls'),
+  int('mcp_calls', 'MCP calls'),
+  usd('cost_usd', 'Cost'),
+  { id: 'leverage', label: 'Leverage', format: formatScore },
+];
+
+const USAGE = [
+  usd('cost_usd', 'Cost'),
+  int('sessions', 'Sessions'),
+  usd('cost_per_session', 'Cost / session'),
+  int('active_days', 'Active days'),
+  usd('cost_per_active_day', 'Cost / active day'),
+  pct('cache_hit_ratio', 'Cache hit ratio'),
+];
+
+const WEIGHT_NAMES = {
+  lines_added: 'lines added', lines_removed: 'lines removed', refactoring: 'refactoring lines',
+  skills: 'Skill calls', mcp: 'MCP calls',
+};
+
+// "lines_added=1,lines_removed=0.875,..." -> [["lines_added", "1"], ...]
+const weightsOf = (text) => (text || '').split(',').filter(Boolean).map((p) => p.split('='));
+
+// One number: its value in data-value (empty when none); none shows "–" and says why.
+function valueCell(col, n) {
+  const v = n[col.id];
+  const none = v === null || v === undefined;
+  const why = none ? naReason(col.id, n) : null;
+  return h('td', { class: `num col-${col.id}`, title: why, 'aria-label': none ? `none: ${why}` : null,
+    dataset: { value: none ? '' : String(v) } }, none ? NA : col.format(v));
+}
+
+function table(id, caption, by, cols, rows, totals, extra) {
+  const row = (n, total) => h('tr', { class: n.others ? 'others' : total ? 'total' : null,
+    dataset: total ? { total: '' } : { key: n.key } },
+  h('th', { scope: 'row' }, total ? 'Total' : n.key),
+  cols.map((c) => valueCell(c, n)),
+  extra ? extra(n) : null);
+  // A wide table scrolls on its own; the keyboard can scroll it too.
+  return h('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': caption }, h('table', { class: 'grid', id },
+    h('caption', {}, caption),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, dimensionLabel(by)),
+      cols.map((c) => h('th', { scope: 'col', class: 'num' }, c.label)),
+      extra ? h('th', { scope: 'col', class: 'num' }, 'Cache read of input-side tokens') : null)),
+    h('tbody', {}, rows.map((n) => row(n, false))),
+    h('tfoot', {}, row(totals, true))));
+}
+
+function card(title, value, detail, id) {
+  return h('div', { class: 'card', id }, h('div', { class: 'card-title' }, title),
+    h('div', { class: 'card-value' }, value), h('div', { class: 'card-detail muted' }, detail));
+}
+
+// A card's value: "–" with the reason as its tooltip when there is none.
+function cardValue(id, n, format) {
+  const v = n[id];
+  if (v === null || v === undefined) return h('span', { title: naReason(id, n) }, NA);
+  return format(v);
+}
+
 export function outcomesView(state, update) {
-  const by = ['author', 'repo', 'model', 'branch'].includes(state.oby) ? state.oby : 'author';
+  const by = DIMENSIONS.some((d) => d.id === state.oby) ? state.oby : 'author';
   const body = h('div', { 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Loading…'));
 
   const load = async () => {
     try {
-      const r = await report({ groupBy: [by], metric: 'cost_usd', since: state.since, until: state.until,
-        where: state.where, top: state.top });
+      const r = await report({ groupBy: [by], since: state.since, until: state.until, where: state.where,
+        top: state.top, granularity: state.gran, outcomes: true, links: state.links });
       if (r.rows.length === 0) {
-        body.replaceChildren(notice('empty', 'No usage in this range.', 'Widen the date range or remove filters.'));
+        body.replaceChildren(notice('empty', 'No usage or commits in this range.',
+          'Widen the date range or remove filters; Health shows whether trackers are sending.'));
         return;
       }
       const t = r.totals;
-      const row = (n) => h('tr', { class: n.others ? 'others' : null },
-        h('th', { scope: 'row' }, n.key),
-        h('td', { class: 'num' }, formatUsd(n.cost_usd)),
-        h('td', { class: 'num' }, formatInt(n.sessions)),
-        h('td', { class: 'num' }, formatUsd(n.cost_per_session)),
-        h('td', { class: 'num' }, formatInt(n.active_days)),
-        h('td', { class: 'num' }, formatUsd(n.cost_per_active_day)),
-        h('td', { class: 'num', dataset: { value: String(n.cache_hit_ratio) } }, formatPercent(n.cache_hit_ratio)),
-        h('td', { class: 'num muted' }, `${formatInt(n.cache_read)} of ${formatInt(n.input + n.cache_create + n.cache_read)}`));
+      const weights = weightsOf(r.leverage_weights);
+      const formula = `Leverage = (${weights.map(([k, w]) => `${WEIGHT_NAMES[k] || k} × ${w}`).join(' + ')}) ÷ cost in dollars`;
+      const phase = (id, label) => `${label} ${t[id] === null ? NA : formatHours(t[id])}`;
+      const inputSide = (n) => n.input + n.cache_create + n.cache_read;
       body.replaceChildren(
-        h('div', { class: 'cards' },
+        h('div', { class: 'cards', id: 'outcome-cards' },
+          card('Cost per commit', cardValue('cost_per_commit', t, formatUsd),
+            `${formatUsd(t.cost_usd)} over ${formatInt(t.commits)} commits, ${formatInt(t.ai_commits)} of them AI`, 'card-cost-per-commit'),
+          card('Cost per merged PR', cardValue('cost_per_merged_pr', t, formatUsd),
+            `${formatInt(t.merged_prs)} merged of ${formatInt(t.prs)} pull requests`, 'card-cost-per-pr'),
+          card('PR cycle time (median)', cardValue('pr_cycle_time_hours', t, formatHours),
+            `p75 ${t.pr_cycle_time_hours_p75 === null ? NA : formatHours(t.pr_cycle_time_hours_p75)}; ` +
+            [phase('coding_hours', 'coding'), phase('pickup_hours', 'pickup'), phase('review_hours', 'review')].join(', '),
+            'card-cycle'),
+          card('Rework rate', cardValue('rework_rate', t, formatPercent),
+            `${formatInt(t.reworked_lines)} of ${formatInt(t.lines_added)} added lines reworked; AI ` +
+            `${t.rework_rate_ai === null ? NA : formatPercent(t.rework_rate_ai)}, other ` +
+            `${t.rework_rate_other === null ? NA : formatPercent(t.rework_rate_other)}`, 'card-rework'),
+          card('Leverage', cardValue('leverage', t, formatScore), 'weighted lines and tool calls per dollar (below)', 'card-leverage'),
           card('Cost per session', formatUsd(t.cost_per_session), `${formatUsd(t.cost_usd)} over ${formatInt(t.sessions)} sessions`),
           card('Cost per active day', formatUsd(t.cost_per_active_day), `${formatInt(t.active_days)} days with usage`),
           card('Cache hit ratio', formatPercent(t.cache_hit_ratio),
-            `${formatInt(t.cache_read)} cache-read tokens of ${formatInt(t.input + t.cache_create + t.cache_read)} input-side tokens`)),
-        h('table', { class: 'grid', id: 'outcomes-table' },
-          h('thead', {}, h('tr', {}, ['', 'Cost', 'Sessions', 'Cost / session', 'Active days', 'Cost / active day',
-            'Cache hit ratio', 'Cache read of input-side tokens'].map((c, i) => h('th', { scope: 'col', class: i ? 'num' : null }, c || by)))),
-          h('tbody', {}, r.rows.map(row))));
+            `${formatInt(t.cache_read)} cache-read tokens of ${formatInt(inputSide(t))} input-side tokens`)),
+        t.commits === 0
+          ? notice('empty', 'No commits in this range.',
+            'Trackers send the commits of the repositories their sessions ran in (git_metadata, on by default); ' +
+            'commit counts, cost per commit, rework and leverage fill in once they do.')
+          : null,
+        t.prs === 0
+          ? h('p', { class: 'muted', id: 'no-prs' },
+            'No pull requests in this range: the collector learns them from GitHub\'s webhook. ' +
+            'Until it has some, the pull-request columns show –.')
+          : null,
+        h('h2', {}, `Delivery by ${dimensionLabel(by).toLowerCase()}`),
+        table('outcomes-table', 'Commits, pull requests and rework. Cycle time runs from the first commit (or the opening) to the merge; ' +
+          'rework is the share of added lines that later commits reworked within the rework window.', by, DELIVERY, r.rows, t),
+        h('h2', {}, `Leverage by ${dimensionLabel(by).toLowerCase()}`),
+        h('p', { id: 'leverage-formula' }, formula, h('span', { class: 'muted' }, ` (weights: ${r.leverage_weights}).`)),
+        table('leverage-table', 'The leverage score and its inputs.', by, LEVERAGE, r.rows, t),
+        h('h2', {}, `Usage by ${dimensionLabel(by).toLowerCase()}`),
+        table('usage-table', 'Cost per session and per active day, and the cache hit ratio, from the usage records.', by,
+          USAGE, r.rows, t, (n) => h('td', { class: 'num muted' }, `${formatInt(n.cache_read)} of ${formatInt(inputSide(n))}`)));
     } catch (e) {
       body.replaceChildren(notice('error', 'Outcomes could not be loaded.', advice(e),
         h('button', { type: 'button', onclick: load }, 'Retry')));
@@ -55,21 +161,19 @@ export function outcomesView(state, update) {
   };
 
   const el = h('section', { class: 'view outcomes' },
-    h('div', { class: 'toolbar' }, h('div', { class: 'row' },
-      h('label', {}, 'By ', h('select', { id: 'outcomes-by', onchange: (e) => update({ oby: e.target.value }) },
-        ['author', 'repo', 'model', 'branch'].map((d) => h('option', { value: d, selected: d === by }, d)))),
-      dateRange(state, update)), filterBar(state, update)),
-    body,
-    notice('empty', 'Not available yet: ' + UNAVAILABLE.join(', ') + '.',
-      'These need commits and pull requests, which trackers do not send to the collector yet. ' +
-      'They will appear here when the git and pull-request outcomes are collected; nothing is estimated meanwhile.'));
+    h('div', { class: 'toolbar' },
+      h('div', { class: 'row' },
+        h('label', {}, 'By ', h('select', { id: 'outcomes-by', onchange: (e) => update({ oby: e.target.value }) },
+          DIMENSIONS.map((d) => h('option', { value: d.id, selected: d.id === by }, d.label)))),
+        by === 'date' ? granularitySelect(state, update) : null,
+        dateRange(state, update),
+        h('label', {}, 'Top ', h('input', { id: 'outcomes-top', type: 'number', min: '1', max: '1000',
+          value: String(state.top), onchange: (e) => update({ top: Number(e.target.value) || 25 }) }))),
+      h('div', { class: 'row' }, linksSelect(state, update)),
+      filterBar(state, update)),
+    body);
   load();
   return el;
-}
-
-function card(title, value, detail) {
-  return h('div', { class: 'card' }, h('div', { class: 'card-title' }, title),
-    h('div', { class: 'card-value' }, value), h('div', { class: 'card-detail muted' }, detail));
 }
 
 export { card };
