@@ -53,8 +53,14 @@ int run_report_command(const std::vector<std::string>& argv) {
   if (!path) return fail("--db PATH is required (see --help)", kExitUsage);
   auto request = tracker::parse_report_args(*args, tracker::ReportFlavour::kOutcomes);
   if (!request) return fail(request.error().message, kExitUsage);
-  auto report = is_postgres_uri(*path) ? report_of_store(*path, request->query)
-                                       : report_of_sqlite(*path, request->query);
+  // Outcomes read the store's commits and pull requests through the store.
+  const bool through_store = is_postgres_uri(*path) || request->query.wants_outcomes();
+  if (through_store && !is_postgres_uri(*path)) {
+    struct stat st {};
+    if (::stat(path->c_str(), &st) != 0) return fail("no database at " + *path);
+  }
+  auto report = through_store ? report_of_store(*path, request->query)
+                              : report_of_sqlite(*path, request->query);
   if (!report) return fail(report.error().message);
   const std::string out = report::render(*report, request->format);
   std::fwrite(out.data(), 1, out.size(), stdout);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "common/report/outcome_report.hpp"
 #include "common/report/usage_cube.hpp"
 
 namespace codepulse::collector {
@@ -120,7 +121,7 @@ Result<std::string> ReportRunner::answer(const report::ReportRequest& request,
   if (cube && report::UsageCube::answers(request.query)) {
     auto epics = store_.load_epics();
     if (!epics) return epics.error();
-    auto r = cube->query(request.query, *epics);
+    auto r = report::query_cube(*cube, request.query, *epics, outcome_reader(store_));
     if (!r) return r.error();
     return report::render(*r, request.format);
   }
@@ -131,7 +132,7 @@ Result<std::string> ReportRunner::answer(const report::ReportRequest& request,
           return !stop_scan_.load(std::memory_order_relaxed) && fn(f);
         });
       },
-      request.query);
+      request.query, outcome_reader(store_));
   if (!r) return r.error();
   return report::render(*r, request.format);
 }

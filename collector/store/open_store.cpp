@@ -1,6 +1,7 @@
 // Which store --db names (a PostgreSQL URI or a SQLite file), and reports
 // read from either.
 #include "collector/store/store.hpp"
+#include "common/report/outcome_report.hpp"
 
 namespace codepulse::collector {
 
@@ -13,13 +14,23 @@ Result<std::unique_ptr<Store>> open_store(const std::string& db) {
   return open_sqlite_store(db);
 }
 
+report::OutcomeReader outcome_reader(Store& store) {
+  return [&store](int64_t since, int64_t until) -> Result<report::OutcomeData> {
+    report::OutcomeData data;
+    auto commits = store.load_commits(since, until);
+    if (!commits) return commits.error();
+    data.commits = std::move(commits).value();
+    return data;
+  };
+}
+
 Result<report::Report> build_report(Store& store, const report::ReportQuery& query) {
   return report::build_report(
       [&store](int64_t since, int64_t until, bool with_tools, report::EpicMap& epics,
                const std::function<bool(const report::UsageFact&)>& fn) {
         return store.read_usage(since, until, with_tools, epics, fn);
       },
-      query);
+      query, outcome_reader(store));
 }
 
 }  // namespace codepulse::collector
