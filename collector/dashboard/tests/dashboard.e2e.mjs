@@ -2,14 +2,18 @@
 // generated store: a bad and a tracker token are refused, a viewer logs in,
 // nests Epic → Task → Author, expands nodes (mouse and keyboard), and every
 // number shown equals the JSON API's; then the metric changes, the CSV is
-// downloaded and checked, and the other views render. No request leaves the
-// collector's origin and the page logs no error (CSP violations included).
+// downloaded and checked, and the other views render. A tracker then sends
+// one session with three commits of a repository of its own (a zstd batch to
+// POST /v1/batches), and the Outcomes view and the explorer's outcome metrics
+// must show the numbers the API gives and the ones worked out by hand below.
+// No request leaves the collector's origin and the page logs no error (CSP
+// violations included).
 //   node dashboard.e2e.mjs --collector BIN --bench BIN [--screenshots DIR]
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-import { apiGet, launch, loadPlaywright, startCollector } from './harness.mjs';
+import { apiGet, launch, loadPlaywright, postBatch, startCollector } from './harness.mjs';
 
 const arg = (name) => {
   const i = process.argv.indexOf(name);
@@ -28,6 +32,59 @@ const c = await startCollector({
   collector,
   makeDb: (db) => execFileSync(bench, ['generate', '--db', db, '--records', '20000', '--seed', '7']),
 });
+
+// One session of dev@acme.example (the tracker token's author) in a repository
+// of its own, and three commits there:
+//   record 1, 10:00  $1.50  edits src/app.cpp, one Skill call
+//   record 2, 10:20  $2.50  one MCP call; its `git commit` reported c1's SHA
+//   c1 10:20:30 dev  +100 -20 src/app.cpp, AI co-author     (exact link)
+//   c2 11:30    dev  +20  -10 src/app.cpp, reworks 5 of c1's lines
+//                    (same author, a file the session edited, 70 min after
+//                    its last edit: a strong link, not an exact one)
+//   c3 12:00    pat  +50  -0  docs/notes.md, no AI, no link (pat has no spend)
+const DEMO = 'github.com/acme/outcomes-demo';
+const SHA = { c1: 'a1'.repeat(20), c2: 'b2'.repeat(20), c3: 'c3'.repeat(20) };
+const record = (n, time, cost, tools) => ({
+  uid: `${'d'.repeat(31)}${n}`, revision: 1, timestamp: `2026-11-20T${time}:00.000Z`,
+  session_id: 'e2e-outcomes-session', model: 'claude-sonnet-4-5', input_tokens: 1000, output_tokens: 500,
+  cache_write_5m_tokens: 0, cache_write_1h_tokens: 0, cache_read_tokens: 4000, cost_nanos: cost,
+  repo: DEMO, branch: 'feature/DEMO-1-outcomes', task_keys: 'DEMO-1', tools,
+});
+const commit = (sha, time, author, ai, files, reworked = []) => ({
+  sha, repo: DEMO, parents: [], author_email: author, committer_email: author,
+  author_time: `2026-11-20T${time}Z`, committer_time: `2026-11-20T${time}Z`,
+  branch: 'feature/DEMO-1-outcomes', task_keys: 'DEMO-1', ai_coauthor: ai,
+  files: files.map(([path, added, removed]) => ({ path, added, removed, binary: false })), reworked,
+});
+const seedOutcomes = async () => {
+  const records = [
+    record(1, '10:00', 1_500_000_000, [
+      { id: 'toolu_e2e_1', name: 'Edit', path: 'src/app.cpp', action: 'change', result_seen: true, lines_added: 10 },
+      { id: 'toolu_e2e_2', name: 'skill:review', path: '', action: '' }]),
+    record(2, '10:20', 2_500_000_000, [
+      { id: 'toolu_e2e_3', name: 'mcp:github/create_issue', path: '', action: '' },
+      { id: 'toolu_e2e_4', name: 'Bash', path: '', action: '', git_commit: true, commit_sha: SHA.c1.slice(0, 7) }]),
+  ];
+  const commits = [
+    commit(SHA.c1, '10:20:30', 'dev@acme.example', true, [['src/app.cpp', 100, 20]]),
+    commit(SHA.c2, '11:30:00', 'dev@acme.example', false, [['src/app.cpp', 20, 10]],
+      [{ original_sha: SHA.c1, path: 'src/app.cpp', lines: 5 }]),
+    commit(SHA.c3, '12:00:00', 'pat@acme.example', false, [['docs/notes.md', 50, 0]]),
+  ];
+  const answer = await postBatch(c, {
+    format_version: 1, tracker_version: '0.1.0', device_id: 'e2e0'.repeat(8), author: 'dev@acme.example',
+    batch_id: 'e2e-outcomes-batch', record_count: records.length, created: '2026-11-20T13:00:00.000Z', records,
+    commit_count: commits.length, commits });
+  assert.equal(answer.commits_rejected || 0, 0, JSON.stringify(answer));
+  // The report cube folds the batch in shortly after the store commits it.
+  for (let i = 0; i < 100; ++i) {
+    const r = await apiGet(c, `/v1/report?group_by=repo&where=repo=${DEMO}&outcomes=true&format=json`);
+    if (r.totals.records === 2 && r.totals.commits === 3) return;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error('the seeded batch never showed in /v1/report');
+};
+await seedOutcomes();
 const browser = await launch(pw);
 let passed = 0;
 const step = async (name, fn) => {
@@ -115,7 +172,8 @@ try {
     await page.waitForSelector('table.tree tbody tr[data-depth="1"]');
     assert.equal(asked.length, 1);
     assert.match(asked[0], /group_by=task&/);
-    assert.ok(asked[0].includes(`where=epic=${epic.key}`));
+    // (a key may hold a space, which the query string spells "+")
+    assert.ok(new URL(asked[0]).searchParams.getAll('where').includes(`epic=${epic.key}`), asked[0]);
     sameAsApi(await rowsAt(1), epic.children, 'cost_usd');
     assert.match(page.url(), /open=/, 'the URL remembers the open node');
   });
@@ -222,13 +280,145 @@ try {
     await shot('spend');
   });
 
-  await step('outcomes shows what exists and says what does not', async () => {
+  // The hand count of the seeded repository (see seedOutcomes), by author.
+  const W = { lines_added: 1, lines_removed: 0.875, refactoring: 0.75, skills: 1, mcp: 0.875 };
+  const leverageOf = (added, removed, refactoring, skills, mcp, usd) =>
+    (added * W.lines_added + removed * W.lines_removed + refactoring * W.refactoring +
+      skills * W.skills + mcp * W.mcp) / usd;
+  const HAND = {
+    total: { cost_usd: 4, commits: 3, ai_commits: 2, merged_prs: 0, cost_per_commit: 4 / 3,
+      lines_added: 170, lines_removed: 30, refactoring_lines: 5, reworked_lines: 5, skill_calls: 1, mcp_calls: 1,
+      rework_rate: 5 / 170, rework_rate_ai: 5 / 120, rework_rate_other: 0, leverage: leverageOf(170, 30, 5, 1, 1, 4) },
+    'dev@acme.example': { cost_usd: 4, commits: 2, ai_commits: 2, merged_prs: 0, cost_per_commit: 2,
+      lines_added: 120, lines_removed: 30, refactoring_lines: 5, reworked_lines: 5, skill_calls: 1, mcp_calls: 1,
+      rework_rate: 5 / 120, rework_rate_ai: 5 / 120, rework_rate_other: null, leverage: leverageOf(120, 30, 5, 1, 1, 4) },
+    'pat@acme.example': { cost_usd: 0, commits: 1, ai_commits: 0, merged_prs: 0, cost_per_commit: 0,
+      lines_added: 50, lines_removed: 0, refactoring_lines: 0, reworked_lines: 0, skill_calls: 0, mcp_calls: 0,
+      rework_rate: 0, rework_rate_ai: null, rework_rate_other: 0, leverage: null },
+  };
+  // The API rounds: dollars to micro-dollars, ratios to 4 decimals, leverage to 2.
+  const near = (shown, hand, what) => {
+    if (hand === null) return assert.equal(shown, null, `${what}: none`);
+    const within = /leverage$/.test(what) ? 0.005 : /rework_rate/.test(what) ? 5e-5 : 1e-6;
+    assert.ok(shown !== null && Math.abs(shown - hand) <= within, `${what}: ${shown}, by hand ${hand}`);
+  };
+  const demoWhere = `where=repo=${DEMO}`;
+  // Every cell of an outcomes table: its data-value, text and tooltip, by row key ("total" for the footer).
+  const cellsOf = (id) => page.$$eval(`#${id} tbody tr, #${id} tfoot tr`, (trs) => Object.fromEntries(trs.map((tr) => [
+    tr.dataset.key === undefined ? 'total' : tr.dataset.key,
+    Object.fromEntries([...tr.querySelectorAll('td[class*="col-"]')].map((td) => [
+      td.className.match(/col-(\w+)/)[1], { value: td.dataset.value, text: td.textContent, title: td.title }])),
+  ])));
+  const usd2 = (v) => `$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  const pct1 = (v) => `${(v * 100).toFixed(1)}%`;
+
+  await step('outcomes of the seeded repository equal the API and the hand count; PR columns say why they are empty', async () => {
     await page.click('nav a[data-view="outcomes"]');
     await page.waitForSelector('#outcomes-table tbody tr');
-    const text = await page.textContent('main');
-    assert.match(text, /Cache hit ratio/);
-    assert.match(text, /Not available yet: Cost per commit/);
+    await page.selectOption('#filter-dim', 'repo');
+    await page.fill('#filter-value', DEMO);
+    await page.click('form.filters button[type="submit"]');
+    await page.waitForFunction(() => document.querySelectorAll('#outcomes-table tbody tr').length === 2);
+    assert.match(page.url(), /view=outcomes/);
+    const api = await apiGet(c, `/v1/report?group_by=author&${demoWhere}&top=25&outcomes=true&links=strong&format=json`);
+    assert.equal(api.links, 'strong');
+    assert.equal(api.leverage_weights, 'lines_added=1,lines_removed=0.875,refactoring=0.75,skills=1,mcp=0.875');
+    assert.deepEqual(api.rows.map((r) => r.key).sort(), ['dev@acme.example', 'pat@acme.example']);
+    const byKey = { total: api.totals, ...Object.fromEntries(api.rows.map((r) => [r.key, r])) };
+    for (const [key, hand] of Object.entries(HAND))
+      for (const [field, v] of Object.entries(hand)) near(byKey[key][field], v, `${key} ${field}`);
+
+    const delivery = await cellsOf('outcomes-table');
+    const leverage = await cellsOf('leverage-table');
+    for (const [key, n] of Object.entries(byKey)) {
+      const shown = { ...delivery[key], ...leverage[key] };
+      for (const field of ['cost_usd', 'commits', 'ai_commits', 'merged_prs', 'cost_per_commit', 'cost_per_merged_pr',
+        'pr_cycle_time_hours', 'pr_cycle_time_hours_p75', 'coding_hours', 'pickup_hours', 'review_hours',
+        'rework_rate', 'rework_rate_ai', 'rework_rate_other', 'lines_added', 'lines_removed', 'refactoring_lines',
+        'skill_calls', 'mcp_calls', 'leverage'])
+        assert.equal(shown[field].value, n[field] === null ? '' : String(n[field]), `${key} ${field} as the API`);
+      assert.equal(shown.commits.text, String(n.commits));
+      assert.equal(shown.cost_per_commit.text, usd2(n.cost_per_commit));
+      assert.equal(shown.rework_rate.text, pct1(n.rework_rate));
+      // No pull requests reach this collector: every PR column is "–" and says why.
+      assert.equal(shown.merged_prs.text, '0');
+      for (const field of ['cost_per_merged_pr', 'pr_cycle_time_hours', 'pr_cycle_time_hours_p75', 'coding_hours',
+        'pickup_hours', 'review_hours']) {
+        assert.equal(shown[field].text, '–', `${key} ${field}`);
+        assert.match(shown[field].title, /no merged pull request/);
+      }
+    }
+    assert.equal(delivery.total.cost_per_commit.text, '$1.33');
+    assert.equal(delivery.total.rework_rate.text, '2.9%');
+    assert.equal(delivery['dev@acme.example'].rework_rate_ai.text, '4.2%');
+    assert.equal(delivery['dev@acme.example'].rework_rate_other.title, 'no commits without AI here');
+    assert.equal(delivery['pat@acme.example'].rework_rate_ai.title, 'no AI commits here');
+    assert.equal(leverage.total.leverage.text, '50.47');
+    assert.equal(leverage['dev@acme.example'].leverage.text, '37.97');
+    assert.equal(leverage['pat@acme.example'].leverage.text, '–');
+    assert.equal(leverage['pat@acme.example'].leverage.title, 'no spend here');
+    assert.equal(await page.textContent('#card-cost-per-commit .card-value'), '$1.33');
+    assert.equal(await page.textContent('#card-leverage .card-value'), '50.47');
+    assert.match(await page.textContent('#card-rework'), /5 of 170 added lines reworked; AI 4\.2%, other 0\.0%/);
+    assert.match(await page.textContent('#leverage-formula'),
+      /lines added × 1 \+ lines removed × 0\.875 \+ refactoring lines × 0\.75 \+ Skill calls × 1 \+ MCP calls × 0\.875\) ÷ cost in dollars/);
+    assert.match(await page.textContent('#no-prs'), /webhook/);
+    assert.match(await page.textContent('#links-help'), /strong: also the same author's commits/);
     await shot('outcomes');
+  });
+
+  await step('exact links only: c2 is no longer an AI commit, as the API says', async () => {
+    await page.selectOption('#links', 'exact');
+    await page.waitForFunction(() => document.querySelector('#outcomes-table tfoot td.col-ai_commits')?.textContent === '1');
+    assert.match(page.url(), /links=exact/);
+    const api = await apiGet(c, `/v1/report?group_by=author&${demoWhere}&top=25&outcomes=true&links=exact&format=json`);
+    const dev = api.rows.find((r) => r.key === 'dev@acme.example');
+    near(dev.rework_rate_ai, 5 / 100, 'exact dev rework_rate_ai');
+    near(dev.rework_rate_other, 0 / 20, 'exact dev rework_rate_other');
+    assert.equal(api.totals.commits, 3, 'links change which commits are AI, not how many there are');
+    const delivery = await cellsOf('outcomes-table');
+    assert.equal(delivery['dev@acme.example'].ai_commits.value, String(dev.ai_commits));
+    assert.equal(delivery['dev@acme.example'].ai_commits.text, '1');
+    assert.equal(delivery['dev@acme.example'].rework_rate_ai.text, '5.0%');
+    assert.equal(delivery['dev@acme.example'].rework_rate_other.text, '0.0%');
+    assert.match(await page.textContent('#links-help'), /exact: .*reported that commit's SHA/);
+    await page.selectOption('#links', 'strong');
+    await page.waitForFunction(() => document.querySelector('#outcomes-table tfoot td.col-ai_commits')?.textContent === '2');
+  });
+
+  await step('the explorer nests Repo → Commit by commits and cost per commit, asking for outcomes', async () => {
+    const asked = [];
+    const count = (r) => { if (r.url().includes('/v1/report')) asked.push(decodeURIComponent(r.url())); };
+    page.on('request', count);
+    await page.goto(`${c.url}/?view=explorer&nest=repo,commit&metric=commits&where=${encodeURIComponent(`repo=${DEMO}`)}`);
+    await page.waitForSelector('table.tree tbody tr[data-depth="0"]');
+    assert.ok(asked.every((u) => u.includes('outcomes=true') && u.includes('links=strong')), asked.join('\n'));
+    const api = await apiGet(c, `/v1/report?group_by=repo,commit&metric=commits&${demoWhere}&top=25&outcomes=true&format=json`);
+    sameAsApi(await rowsAt(0), api.rows, 'commits');
+    assert.equal((await rowsAt(0))[0].value, 3);
+    await page.click(`table.tree tbody tr[data-depth="0"] button.toggle`);
+    await page.waitForSelector('table.tree tbody tr[data-depth="1"]');
+    const commits = await rowsAt(1);
+    sameAsApi(commits, api.rows[0].children, 'commits');
+    for (const sha of Object.values(SHA)) assert.ok(commits.some((r) => r.path[1] === sha.slice(0, 12)), `commit ${sha}`);
+    assert.match(await page.textContent('table.tree thead'), /Commits.*Cost.*Merged PRs/s);
+    await page.selectOption('#metric', 'cost_per_commit');
+    await page.waitForFunction(() => /Cost per commit/.test(document.querySelector('table.tree thead').textContent));
+    await page.waitForSelector('table.tree tbody tr[data-depth="1"]');
+    const byCost = await apiGet(c, `/v1/report?group_by=repo,commit&metric=cost_per_commit&${demoWhere}&top=25&outcomes=true&format=json`);
+    const top = await rowsAt(0);
+    sameAsApi(top, byCost.rows, 'cost_per_commit');
+    assert.equal(top[0].text, '$1.33');
+    const shownCommits = await page.$$eval('table.tree tbody tr[data-depth="1"] td.metric',
+      (tds) => tds.map((td) => ({ value: td.dataset.value, text: td.textContent, title: td.title })));
+    assert.deepEqual(shownCommits.map((t) => t.value),
+      byCost.rows[0].children.map((r) => (r.cost_per_commit === null ? '' : String(r.cost_per_commit))));
+    for (const t of shownCommits.filter((x) => x.value === '')) {
+      assert.equal(t.text, '–');
+      assert.equal(t.title, 'no commits here');
+    }
+    page.off('request', count);
+    await shot('explorer-repo-commit');
   });
 
   await step('health lists the devices from the stored batches', async () => {

@@ -2,7 +2,7 @@
 // collector started for the run (its own certificate, tokens and store), a
 // client for its JSON API, and headless Debian chromium through
 // playwright-core.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -90,5 +90,30 @@ export function apiGet(c, path, token = c.viewer) {
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+// POST one batch (proto/README.md) with a tracker token: zstd-compressed by
+// the zstd command when there is one, else sent as identity (both accepted).
+// Resolves to the collector's JSON answer.
+export function postBatch(c, batch, token = c.tracker) {
+  const json = Buffer.from(JSON.stringify(batch));
+  const z = spawnSync('zstd', ['-q', '-c'], { input: json, maxBuffer: 64 << 20 });
+  const zstd = !z.error && z.status === 0;
+  const body = zstd ? z.stdout : json;
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', servername: 'localhost', port: c.port, path: '/v1/batches',
+      method: 'POST', ca: c.ca,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json',
+        'Content-Length': body.length, ...(zstd ? { 'Content-Encoding': 'zstd' } : {}) } }, (res) => {
+      let text = '';
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => {
+        if (res.statusCode !== 200) return reject(new Error(`POST /v1/batches: ${res.statusCode} ${text}`));
+        resolve(JSON.parse(text));
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
   });
 }

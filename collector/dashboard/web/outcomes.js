@@ -70,20 +70,21 @@ function valueCell(col, n) {
     dataset: { value: none ? '' : String(v) } }, none ? NA : col.format(v));
 }
 
-function table(id, caption, by, cols, rows, totals, extra) {
+// A table of `rows` and their total; `caption` names it, `about` explains it.
+function table(id, caption, about, by, cols, rows, totals, extra) {
   const row = (n, total) => h('tr', { class: n.others ? 'others' : total ? 'total' : null,
     dataset: total ? { total: '' } : { key: n.key } },
   h('th', { scope: 'row' }, total ? 'Total' : n.key),
   cols.map((c) => valueCell(c, n)),
   extra ? extra(n) : null);
   // A wide table scrolls on its own; the keyboard can scroll it too.
-  return h('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': caption }, h('table', { class: 'grid', id },
-    h('caption', {}, caption),
+  return [h('h2', {}, caption), about ? h('p', { class: 'muted about' }, about) : null,
+    h('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': caption }, h('table', { class: 'grid', id, 'aria-label': caption },
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, dimensionLabel(by)),
       cols.map((c) => h('th', { scope: 'col', class: 'num' }, c.label)),
       extra ? h('th', { scope: 'col', class: 'num' }, 'Cache read of input-side tokens') : null)),
     h('tbody', {}, rows.map((n) => row(n, false))),
-    h('tfoot', {}, row(totals, true))));
+    h('tfoot', {}, row(totals, true))))];
 }
 
 function card(title, value, detail, id) {
@@ -116,7 +117,8 @@ export function outcomesView(state, update) {
       const formula = `Leverage = (${weights.map(([k, w]) => `${WEIGHT_NAMES[k] || k} × ${w}`).join(' + ')}) ÷ cost in dollars`;
       const phase = (id, label) => `${label} ${t[id] === null ? NA : formatHours(t[id])}`;
       const inputSide = (n) => n.input + n.cache_create + n.cache_read;
-      body.replaceChildren(
+      const of = dimensionLabel(by).toLowerCase();
+      body.replaceChildren(...[
         h('div', { class: 'cards', id: 'outcome-cards' },
           card('Cost per commit', cardValue('cost_per_commit', t, formatUsd),
             `${formatUsd(t.cost_usd)} over ${formatInt(t.commits)} commits, ${formatInt(t.ai_commits)} of them AI`, 'card-cost-per-commit'),
@@ -145,15 +147,17 @@ export function outcomesView(state, update) {
             'No pull requests in this range: the collector learns them from GitHub\'s webhook. ' +
             'Until it has some, the pull-request columns show –.')
           : null,
-        h('h2', {}, `Delivery by ${dimensionLabel(by).toLowerCase()}`),
-        table('outcomes-table', 'Commits, pull requests and rework. Cycle time runs from the first commit (or the opening) to the merge; ' +
-          'rework is the share of added lines that later commits reworked within the rework window.', by, DELIVERY, r.rows, t),
-        h('h2', {}, `Leverage by ${dimensionLabel(by).toLowerCase()}`),
-        h('p', { id: 'leverage-formula' }, formula, h('span', { class: 'muted' }, ` (weights: ${r.leverage_weights}).`)),
-        table('leverage-table', 'The leverage score and its inputs.', by, LEVERAGE, r.rows, t),
-        h('h2', {}, `Usage by ${dimensionLabel(by).toLowerCase()}`),
-        table('usage-table', 'Cost per session and per active day, and the cache hit ratio, from the usage records.', by,
-          USAGE, r.rows, t, (n) => h('td', { class: 'num muted' }, `${formatInt(n.cache_read)} of ${formatInt(inputSide(n))}`)));
+        table('outcomes-table', `Delivery by ${of}`,
+          'Commits, AI commits (an AI co-author trailer or a linked session), merged pull requests and what each cost. ' +
+          'Cycle time runs from the first commit (or the opening) to the merge, in coding, pickup and review phases; ' +
+          'rework is the share of added lines that later commits rewrote or deleted within the rework window.',
+          by, DELIVERY, r.rows, t),
+        table('leverage-table', `Leverage by ${of}`,
+          h('span', { id: 'leverage-formula' }, `${formula}; weights: ${r.leverage_weights}.`), by, LEVERAGE, r.rows, t),
+        table('usage-table', `Usage by ${of}`,
+          'Cost per session and per active day, and the cache hit ratio, from the usage records alone.', by,
+          USAGE, r.rows, t, (n) => h('td', { class: 'num muted' }, `${formatInt(n.cache_read)} of ${formatInt(inputSide(n))}`)),
+      ].flat().filter(Boolean));
     } catch (e) {
       body.replaceChildren(notice('error', 'Outcomes could not be loaded.', advice(e),
         h('button', { type: 'button', onclick: load }, 'Retry')));
