@@ -27,12 +27,7 @@ Result<report::Report> report_of_sqlite(const std::string& path, const report::R
 Result<report::Report> report_of_store(const std::string& uri, const report::ReportQuery& q) {
   auto store = open_store(uri);
   if (!store) return store.error();
-  return report::build_report(
-      [&store](int64_t since, int64_t until, bool with_tools, report::EpicMap& epics,
-               const std::function<bool(const report::UsageFact&)>& fn) {
-        return (*store)->read_usage(since, until, with_tools, epics, fn);
-      },
-      q);
+  return build_report(**store, q);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
-// Which store --db names: a PostgreSQL URI or a SQLite file.
+// Which store --db names (a PostgreSQL URI or a SQLite file), and reports
+// read from either.
 #include "collector/store/store.hpp"
 
 namespace codepulse::collector {
@@ -10,6 +11,15 @@ bool is_postgres_uri(std::string_view db) {
 Result<std::unique_ptr<Store>> open_store(const std::string& db) {
   if (is_postgres_uri(db)) return open_postgres_store(db);
   return open_sqlite_store(db);
+}
+
+Result<report::Report> build_report(Store& store, const report::ReportQuery& query) {
+  return report::build_report(
+      [&store](int64_t since, int64_t until, bool with_tools, report::EpicMap& epics,
+               const std::function<bool(const report::UsageFact&)>& fn) {
+        return store.read_usage(since, until, with_tools, epics, fn);
+      },
+      query);
 }
 
 }  // namespace codepulse::collector

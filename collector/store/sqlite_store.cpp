@@ -148,8 +148,6 @@ class SqliteStore final : public Store {
   Status prepare_all();
   Status load_uid_index();
 
-  Result<IngestResult> ingest(const std::string& author_from_token,
-                              const proto::DecodedBatch& batch) override;
   std::vector<Result<IngestResult>> ingest_many(
       const std::vector<IngestRequest>& requests) override;
   Result<int64_t> size_bytes() override;
@@ -184,6 +182,7 @@ class SqliteStore final : public Store {
   sql::Statement reader_select_token_;
   std::mutex report_mu_;  // reports: long reads on their own connection
   std::optional<sql::Database> report_db_;
+  Status open_report_db();  // with report_mu_ held
   std::unique_ptr<Checkpointer> checkpointer_;
   UidIndex uids_;  // uid_key -> row ids of every stored record
   // Rows added to uids_ by the current batch and group, undone on rollback.
@@ -274,12 +273,6 @@ Status SqliteStore::prepare_all() {
   if (!st) return st.error();
   reader_select_token_ = std::move(st).value();
   return {};
-}
-
-Result<IngestResult> SqliteStore::ingest(const std::string& author,
-                                         const proto::DecodedBatch& batch) {
-  auto results = ingest_many({IngestRequest{author, &batch}});
-  return std::move(results.front());
 }
 
 std::vector<Result<IngestResult>> SqliteStore::ingest_many(
@@ -528,15 +521,19 @@ void SqliteStore::unfollow_usage() {
   listener_ = nullptr;
 }
 
+Status SqliteStore::open_report_db() {
+  if (report_db_) return {};
+  auto conn = sql::Database::open(db_.path(), /*create=*/false);
+  if (!conn) return conn.error();
+  if (auto s = conn->exec(sql_text::kReaderPragmas); !s) return s;
+  report_db_.emplace(std::move(conn).value());
+  return {};
+}
+
 Status SqliteStore::read_usage(int64_t since_ms, int64_t until_ms, bool with_tools,
                                report::EpicMap& epics, const UsageScan& scan) {
   std::lock_guard lock(report_mu_);
-  if (!report_db_) {
-    auto conn = sql::Database::open(db_.path(), /*create=*/false);
-    if (!conn) return conn.error();
-    if (auto s = conn->exec(sql_text::kReaderPragmas); !s) return s;
-    report_db_.emplace(std::move(conn).value());
-  }
+  if (auto s = open_report_db(); !s) return s;
   // One snapshot for the epics and the records, even while ingest goes on.
   if (auto s = report_db_->exec("BEGIN"); !s) return s;
   auto loaded = report::load_epics(*report_db_);
@@ -545,6 +542,12 @@ Status SqliteStore::read_usage(int64_t since_ms, int64_t until_ms, bool with_too
   (void)report_db_->exec("COMMIT");
   if (loaded) epics = std::move(loaded).value();
   return s;
+}
+
+Result<report::EpicMap> SqliteStore::load_epics() {
+  std::lock_guard lock(report_mu_);
+  if (auto s = open_report_db(); !s) return s.error();
+  return report::load_epics(*report_db_);
 }
 
 Result<int64_t> SqliteStore::upsert_tasks(const std::vector<TaskRecord>& tasks) {
@@ -567,13 +570,6 @@ Result<int64_t> SqliteStore::upsert_tasks(const std::vector<TaskRecord>& tasks) 
   }
   if (auto s = txn->commit(); !s) return s.error();
   return changed;
-}
-
-Result<report::EpicMap> SqliteStore::load_epics() {
-  report::EpicMap epics;
-  auto s = read_usage(0, 0, false, epics, [](const report::UsageFact&) { return true; });
-  if (!s) return s.error();
-  return epics;
 }
 
 Result<std::string> SqliteStore::create_token(const std::string& author, Role role,

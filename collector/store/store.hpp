@@ -110,8 +110,11 @@ class Store {
   // higher revision -> replaced; lower -> stale (the stored one is kept).
   // Records the decoder rejected (DecodedBatch::rejected) are counted as
   // rejected with their reasons; so is a record with an empty uid.
-  virtual Result<IngestResult> ingest(const std::string& author_from_token,
-                                      const proto::DecodedBatch& batch) = 0;
+  Result<IngestResult> ingest(const std::string& author_from_token,
+                              const proto::DecodedBatch& batch) {
+    auto results = ingest_many({IngestRequest{author_from_token, &batch}});
+    return std::move(results.front());
+  }
 
   // Tokens: only a SHA-256 hash of a token is stored. create_token returns the
   // plain token ("cpt_" + 43 base64url characters), which is shown once.
@@ -170,5 +173,9 @@ Result<std::unique_ptr<Store>> open_postgres_store(const std::string& uri);
 bool is_postgres_uri(std::string_view db);
 // Either store, by what --db names: a PostgreSQL URI or a SQLite file path.
 Result<std::unique_ptr<Store>> open_store(const std::string& db);
+
+// A report of the records `store` holds (report::build_report over its
+// read_usage: one snapshot, the asked range only).
+Result<report::Report> build_report(Store& store, const report::ReportQuery& query);
 
 }  // namespace codepulse::collector

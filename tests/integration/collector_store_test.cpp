@@ -335,7 +335,7 @@ TEST_CASE("the report engine reads the collector's usage_records", "[collector]"
   for (const char* group_by : {"date,model", "author,file", "task,session"}) {
     auto request = report::parse_report_params({{"group_by", group_by}});
     REQUIRE(request);
-    auto report = test::store_report(*store, request->query);
+    auto report = collector::build_report(*store, request->query);
     REQUIRE(report);
     const report::Metrics& m = report->root.metrics;
     CHECK(m.records == 12);

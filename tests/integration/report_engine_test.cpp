@@ -434,7 +434,7 @@ TEST_CASE("the live cube, fed by commits and replacements, answers as a rebuilt 
     INFO(group_by);
     auto request = report::parse_report_params({{"group_by", group_by}, {"granularity", "week"}});
     REQUIRE(request);
-    auto rebuilt = test::store_report(**store, request->query);
+    auto rebuilt = collector::build_report(**store, request->query);
     REQUIRE(rebuilt);
     const auto from_live = live.query(request->query, {}).value();
     CHECK(report::render_json(from_live) == report::render_json(*rebuilt));
@@ -446,7 +446,7 @@ TEST_CASE("the live cube, fed by commits and replacements, answers as a rebuilt 
       {{"group_by", "model"}, {"since", "2026-01-10"}, {"until", "2026-02-10"}});
   REQUIRE(ranged);
   REQUIRE(report::UsageCube::answers(ranged->query));
-  auto direct = test::store_report(**store, ranged->query);
+  auto direct = collector::build_report(**store, ranged->query);
   REQUIRE(direct);
   CHECK(of(live.query(ranged->query, {})->root.metrics) == of(direct->root.metrics));
   CHECK(live.query(ranged->query, {})->root.metrics.records == direct->root.metrics.records);

@@ -36,13 +36,4 @@ std::string db_text(const std::string& db, const std::string& sql) {
   return std::string(st->text(0));
 }
 
-Result<report::Report> store_report(collector::Store& store, const report::ReportQuery& q) {
-  return report::build_report(
-      [&store](int64_t since, int64_t until, bool with_tools, report::EpicMap& epics,
-               const std::function<bool(const report::UsageFact&)>& fn) {
-        return store.read_usage(since, until, with_tools, epics, fn);
-      },
-      q);
-}
-
 }  // namespace codepulse::test

@@ -26,9 +26,6 @@ std::optional<StoreTarget> store_target(const std::string& kind, const TempDir& 
 // The first column of the first row `sql` returns in `db`, as text ("" for NULL).
 std::string db_text(const std::string& db, const std::string& sql);
 
-// A report of everything `store` holds, through its read_usage.
-Result<report::Report> store_report(collector::Store& store, const report::ReportQuery& q);
-
 }  // namespace codepulse::test
 
 #define CODEPULSE_STORE_TARGET(var, dir)                                              \

@@ -135,6 +135,7 @@ Result<Connection> Connection::open(const std::string& uri) {
 }
 
 Status Connection::ensure_open() {
+  sqlstate_.clear();  // a new statement: an earlier failure says nothing about it
   if (!conn_) {
     auto fresh = open(uri_);
     if (!fresh) return fresh.error();
@@ -156,9 +157,7 @@ Status Connection::ensure_open() {
   PQreset(conn_.get());
   if (PQstatus(conn_.get()) != CONNECTION_OK)
     return make_error(where_ + " is unreachable: " + trimmed(PQerrorMessage(conn_.get())));
-  PQsetNoticeProcessor(
-      conn_.get(), [](void*, const char*) {}, nullptr);
-  return {};
+  return {};  // PQreset keeps the connection's notice processor
 }
 
 Error Connection::fail(std::string_view what, const PGresult* r) {

@@ -86,10 +86,12 @@ class Connection {
   Status send(const char* name, const Params& params);
   Result<std::vector<Rows>> finish_pipeline();
 
-  // Reconnects when the server closed the connection (restart, failover).
+  // Before each statement: reconnects when the server closed the connection
+  // (restart, failover), and forgets the last error's SQLSTATE.
   Status ensure_open();
   bool broken() const { return !conn_ || PQstatus(conn_.get()) != CONNECTION_OK; }
-  // SQLSTATE of the last failed statement ("" when it was not the server's).
+  // SQLSTATE of the last statement's failure ("" when it succeeded, or the
+  // failure was not the server's).
   const std::string& last_sqlstate() const { return sqlstate_; }
   // 40001 (serialization failure) and 40P01 (deadlock): run the transaction again.
   bool last_error_retryable() const;

@@ -93,6 +93,14 @@ std::optional<RecordOutcome::Kind> upsert_outcome(const pg::Rows& r, int64_t rev
   return revision < stored ? RecordOutcome::kStale : RecordOutcome::kReplaced;
 }
 
+Status read_epics(pg::Connection& conn, report::EpicMap& epics) {
+  auto rows = conn.query(pg_sql::kSelectEpics);
+  if (!rows) return rows.error();
+  for (int i = 0; i < rows->size(); ++i)
+    epics.emplace(std::string(rows->text(i, 0)), std::string(rows->text(i, 1)));
+  return {};
+}
+
 class PostgresStore final : public Store {
  public:
   PostgresStore(std::string uri, pg::Connection writer)
@@ -106,11 +114,6 @@ class PostgresStore final : public Store {
 
   std::vector<Result<IngestResult>> ingest_many(
       const std::vector<IngestRequest>& requests) override;
-  Result<IngestResult> ingest(const std::string& author,
-                              const proto::DecodedBatch& batch) override {
-    auto results = ingest_many({IngestRequest{author, &batch}});
-    return std::move(results.front());
-  }
   Result<std::string> create_token(const std::string& author, Role role,
                                    const std::string& label) override;
   Result<std::optional<TokenInfo>> authenticate(std::string_view token) override;
@@ -187,9 +190,10 @@ std::vector<Result<IngestResult>> PostgresStore::ingest_many(
   for (int attempt = 1; attempt <= kMaxAttempts; ++attempt) {
     auto group = ingest_group(requests);
     if (group) return std::move(group).value();
+    const bool retry = writer_.last_error_retryable();
     (void)writer_.exec("ROLLBACK");
     last = group.error();
-    if (!writer_.last_error_retryable()) break;
+    if (!retry) break;
     // Another collector holds the same rows: back off a little and run again.
     std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt + jitter() % 20));
   }
@@ -468,10 +472,7 @@ Status PostgresStore::read_usage(int64_t since_ms, int64_t until_ms, bool with_t
   // One snapshot for the epics and the records, even while ingest goes on.
   if (auto s = (*conn)->exec(pg_sql::kBeginSnapshot); !s) return s;
   auto run = [&]() -> Status {
-    auto rows = (*conn)->query(pg_sql::kSelectEpics);
-    if (!rows) return rows.error();
-    for (int i = 0; i < rows->size(); ++i)
-      epics.emplace(std::string(rows->text(i, 0)), std::string(rows->text(i, 1)));
+    if (auto s = read_epics(**conn, epics); !s) return s;
     pg::Params range;
     range.add(since_ms).add(until_ms);
     return pg_store::scan_facts(**conn,
@@ -488,11 +489,8 @@ Status PostgresStore::read_usage(int64_t since_ms, int64_t until_ms, bool with_t
 Result<report::EpicMap> PostgresStore::load_epics() {
   auto conn = pool_.lease();
   if (!conn) return conn.error();
-  auto rows = (*conn)->query(pg_sql::kSelectEpics);
-  if (!rows) return rows.error();
   report::EpicMap epics;
-  for (int i = 0; i < rows->size(); ++i)
-    epics.emplace(std::string(rows->text(i, 0)), std::string(rows->text(i, 1)));
+  if (auto s = read_epics(**conn, epics); !s) return s.error();
   return epics;
 }
 

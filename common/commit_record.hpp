@@ -1,0 +1,39 @@
+// A git commit as the tracker ships it: metadata and per-file line counts,
+// never the message, the diff or a line of source (docs/METRICS.md, issue 6).
+// Every field is listed here; nothing else exists to leak.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace codepulse {
+
+struct CommitFile {
+  std::string path;  // repository-relative (or "h:<hmac>" when keyed hashing is on)
+  int64_t added = 0, removed = 0;
+  bool binary = false;  // git reports no line counts for a binary file
+};
+
+// Lines an earlier commit wrote that this commit deleted or rewrote, within
+// the rework window: counted on the laptop, only the count leaves it.
+struct ReworkedLines {
+  std::string original_sha;  // the commit that wrote the lines
+  std::string path;          // the file, as the original commit named it
+  int64_t lines = 0;
+};
+
+struct CommitRecord {
+  std::string repo;  // normalized like usage records: "github.com/acme/api", "local/<folder>"
+  std::string sha;   // full hex object name
+  std::vector<std::string> parents;
+  std::string author_email, committer_email;
+  int64_t author_ms = 0, committer_ms = 0;
+  std::string branch;        // a local branch holding it when first read (may be a keyed hash)
+  std::string task_keys;     // comma-separated task keys found in the message; only the keys
+  bool ai_coauthor = false;  // the message has a Co-Authored-By trailer of an AI assistant
+  std::vector<CommitFile> files;
+  std::vector<ReworkedLines> reworked;  // earlier commits' lines this one reworked
+};
+
+}  // namespace codepulse

@@ -1,0 +1,33 @@
+// What the outcome metrics (commits, pull requests, rework, leverage: issue 6)
+// read besides usage: commits the trackers shipped and pull requests the
+// GitHub and Bitbucket webhooks described. docs/METRICS.md defines them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/commit_record.hpp"
+
+namespace codepulse::report {
+
+// A pull request as the webhooks last described it. Times are ms UTC, 0 when
+// the event never happened (or was not seen).
+struct PullRequestFact {
+  std::string repo;    // "github.com/acme/api", "bitbucket.org/acme/api"
+  int64_t number = 0;  // the vendor's PR number (Bitbucket: id)
+  std::string author;  // the vendor's account: "github:login", "bitbucket:{uuid}"
+  std::string author_email;  // of its commits, when a push or a tracker named it; may be ""
+  std::string head_branch, base_branch;
+  std::string task_keys;  // comma-separated keys found in the head branch and title (keys only)
+  enum class State { kOpen, kMerged, kClosed } state = State::kOpen;
+  int64_t opened_ms = 0;
+  int64_t ready_ms = 0;         // left draft; = opened_ms when it never was a draft
+  int64_t first_review_ms = 0;  // first review (or approval) by someone other than the author
+  int64_t merged_ms = 0, closed_ms = 0;
+  int64_t first_commit_ms = 0;  // earliest commit pushed to its head branch the webhooks saw
+  std::string merge_sha, head_sha;
+  std::vector<std::string> commit_shas;  // its commits the webhooks named (pushes, head, merge)
+};
+
+}  // namespace codepulse::report
