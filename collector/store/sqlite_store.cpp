@@ -8,10 +8,12 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
+#include <iterator>
 #include <mutex>
 #include <thread>
 
 #include "collector/store/sqlite_sql.hpp"
+#include "collector/store/sqlite_webhooks.hpp"
 #include "collector/store/store.hpp"
 #include "collector/store/store_rules.hpp"
 #include "collector/store/uid_index.hpp"
@@ -162,6 +164,15 @@ class SqliteStore final : public Store {
                     const UsageScan& scan) override;
   Result<report::EpicMap> load_epics() override;
   Result<int64_t> upsert_tasks(const std::vector<TaskRecord>& tasks) override;
+  Result<WebhookOutcome> apply_webhook(const WebhookDelivery& delivery) override {
+    std::lock_guard lock(mu_);
+    return sqlite_webhooks::apply(db_, delivery);
+  }
+  Result<std::vector<report::PullRequestFact>> load_pull_requests() override {
+    std::lock_guard lock(report_mu_);
+    if (auto s = open_report_db(); !s) return s.error();
+    return sqlite_webhooks::load_pull_requests(*report_db_);
+  }
   Result<int64_t> record_count() override;
   Result<std::vector<DeviceActivity>> device_activity(size_t limit) override;
 
@@ -204,28 +215,14 @@ Status SqliteStore::migrate() {
     return make_error(db_.path() + " has schema version " + std::to_string(*version) +
                       ", newer than this collector supports (" +
                       std::to_string(sql_text::kSchemaVersion) + ")");
-  if (*version < 1) {
+  const char* const steps[] = {sql_text::kMigration1, sql_text::kMigration2, sql_text::kMigration3,
+                               sql_text::kMigration4, sql_text::kMigration5};
+  static_assert(std::size(steps) == sql_text::kSchemaVersion);
+  // Each step in its own transaction; its last statement sets user_version.
+  for (int64_t step = *version; step < sql_text::kSchemaVersion; ++step) {
     auto txn = sql::Transaction::begin(db_);
     if (!txn) return txn.error();
-    if (auto s = db_.exec(sql_text::kMigration1); !s) return s;
-    if (auto s = txn->commit(); !s) return s;
-  }
-  if (*version < 2) {
-    auto txn = sql::Transaction::begin(db_);
-    if (!txn) return txn.error();
-    if (auto s = db_.exec(sql_text::kMigration2); !s) return s;
-    if (auto s = txn->commit(); !s) return s;
-  }
-  if (*version < 3) {
-    auto txn = sql::Transaction::begin(db_);
-    if (!txn) return txn.error();
-    if (auto s = db_.exec(sql_text::kMigration3); !s) return s;
-    if (auto s = txn->commit(); !s) return s;
-  }
-  if (*version < 4) {
-    auto txn = sql::Transaction::begin(db_);
-    if (!txn) return txn.error();
-    if (auto s = db_.exec(sql_text::kMigration4); !s) return s;
+    if (auto s = db_.exec(steps[step]); !s) return s;
     if (auto s = txn->commit(); !s) return s;
   }
   return {};

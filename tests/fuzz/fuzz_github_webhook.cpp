@@ -20,11 +20,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (std::string_view event : {"push", "pull_request", "pull_request_review"}) {
     auto e = collector::parse_github_webhook(event, body);
     if (!e) continue;
-    if (e->kind != collector::GitHubEvent::kIgnored && e->repo.rfind("github.com/", 0) != 0)
+    if (e->kind != collector::WebhookEvent::kIgnored && e->repo.rfind("github.com/", 0) != 0)
       std::abort();
     if (e->commits.size() > 2048) std::abort();
     for (const auto& c : e->commits)
-      if (c.sha.size() != 40) std::abort();
+      if (c.sha.size() != 40 || c.branch.empty()) std::abort();
   }
   return 0;
 }

@@ -25,6 +25,8 @@ std::optional<StoreTarget> store_target(const std::string& kind, const TempDir& 
 
 // The first column of the first row `sql` returns in `db`, as text ("" for NULL).
 std::string db_text(const std::string& db, const std::string& sql);
+// Runs statements that return no rows (DDL, say) in `db`; throws on failure.
+void db_exec(const std::string& db, const std::string& sql);
 
 }  // namespace codepulse::test
 

@@ -37,8 +37,6 @@ class RecordBuilder {
   int64_t unknown_models_ = 0;
 };
 
-// Keys such as "PROJ-123" found in a branch name ([A-Z][A-Z0-9]+-[0-9]+).
-std::string find_task_keys(std::string_view branch);
 // Lexically normalized absolute path ("a/./b/../c" -> "a/c"); relative input
 // is joined to base first.
 std::string normalize_path(std::string_view path, std::string_view base);

@@ -16,6 +16,7 @@
 #include "collector/store/postgres/pg_pool.hpp"
 #include "collector/store/postgres/pg_sql.hpp"
 #include "collector/store/postgres/pg_usage_scan.hpp"
+#include "collector/store/postgres/pg_webhooks.hpp"
 #include "collector/store/postgres/usage_follower.hpp"
 #include "collector/store/store.hpp"
 #include "collector/store/store_rules.hpp"
@@ -128,6 +129,15 @@ class PostgresStore final : public Store {
                     const UsageScan& scan) override;
   Result<report::EpicMap> load_epics() override;
   Result<int64_t> upsert_tasks(const std::vector<TaskRecord>& tasks) override;
+  Result<WebhookOutcome> apply_webhook(const WebhookDelivery& delivery) override {
+    std::lock_guard lock(writer_mu_);
+    return pg_webhooks::apply(writer_, delivery);
+  }
+  Result<std::vector<report::PullRequestFact>> load_pull_requests() override {
+    auto conn = pool_.lease();
+    if (!conn) return conn.error();
+    return pg_webhooks::load_pull_requests(**conn);
+  }
   Result<std::vector<DeviceActivity>> device_activity(size_t limit) override;
   Result<int64_t> record_count() override;
   Result<int64_t> size_bytes() override;
@@ -174,6 +184,9 @@ Status PostgresStore::migrate() {
     }
     if (v < 4) {
       if (auto s = writer_.exec(pg_sql::kMigrationTo4); !s) return s;
+    }
+    if (v < 5) {
+      if (auto s = writer_.exec(pg_sql::kMigrationTo5); !s) return s;
     }
     return writer_.exec("COMMIT");
   };
