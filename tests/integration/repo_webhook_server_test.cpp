@@ -37,11 +37,14 @@ std::string fixture(const std::string& vendor, const std::string& name) {
   return read_file(std::string(CODEPULSE_SOURCE_DIR) + "/tests/fixtures/" + vendor + "/" + name);
 }
 
-std::string secret_file(const TempDir& dir, const std::string& name, const std::string& secret) {
-  const std::string path = dir / name;
+// A collector on `store` with the webhook secret file `flag` names holding `secret`.
+void start_with_secret(CollectorFixture& c, const TempDir& dir, const StoreTarget& store,
+                       const std::string& flag, const std::string& secret) {
+  const std::string path = dir / "webhook.secret";
   write_file(path, secret + "\n");
   ::chmod(path.c_str(), 0600);
-  return path;
+  if (store.postgres()) c.use_db(store.db);
+  c.start({flag, path});
 }
 
 // Rows of the webhook tables: deliveries/commits/pull requests/reviews.
@@ -75,9 +78,8 @@ TEST_CASE("GitHub webhooks: signed, replay-safe, bad bodies refused, pull reques
   TempDir dir;
   CODEPULSE_STORE_TARGET(store, dir);
   CollectorFixture c(dir / "collector");
-  if (store.postgres()) c.use_db(store.db);
   const std::string secret = "github-s3cret-0123456789";
-  c.start({"--github-secret-file", secret_file(dir, "github.secret", secret)});
+  start_with_secret(c, dir, store, "--github-secret-file", secret);
   auto send = [&](const std::string& event, const std::string& delivery, const std::string& body,
                   const std::string& key) {
     return post_webhook(c, "/v1/webhooks/github",
@@ -189,9 +191,8 @@ TEST_CASE("Bitbucket webhooks: signed, replay-safe, bad bodies refused, pull req
   TempDir dir;
   CODEPULSE_STORE_TARGET(store, dir);
   CollectorFixture c(dir / "collector");
-  if (store.postgres()) c.use_db(store.db);
   const std::string secret = "bitbucket-s3cret-0123456789";
-  c.start({"--bitbucket-secret-file", secret_file(dir, "bitbucket.secret", secret)});
+  start_with_secret(c, dir, store, "--bitbucket-secret-file", secret);
   const std::string hook = "X-Hook-UUID: {7f3c2a1b-0d4e-4f5a-9b8c-1d2e3f4a5b6c}";
   auto send = [&](const std::string& key, const std::string& request, const std::string& body) {
     std::vector<std::string> headers = {
