@@ -4,23 +4,18 @@
 
 #include <algorithm>
 
+#include "collector/ingest/webhook_json.hpp"
+
 namespace codepulse::collector {
 namespace {
 
 constexpr size_t kMaxKeyLength = 64;
 constexpr size_t kMaxNameLength = 200;
 
-bool clean_name(std::string_view s) {
-  return s.size() <= kMaxNameLength && std::none_of(s.begin(), s.end(), [](char c) {
-           return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-         });
-}
+using webhook_json::text_of;
 
-// A string field, or "" when absent or not a string.
-std::string_view text_of(simdjson::dom::element e, const char* key) {
-  std::string_view v;
-  if (e[key].get_string().get(v)) return {};
-  return v;
+bool clean_name(std::string_view s) {
+  return webhook_json::plain(s, kMaxNameLength);
 }
 
 }  // namespace
@@ -41,10 +36,9 @@ bool is_jira_key(std::string_view key) {
 
 Result<JiraEvent> parse_jira_webhook(std::string_view body, std::string_view epic_link_field) {
   simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (auto err = parser.parse(body.data(), body.size()).get(doc); err)
-    return make_error(std::string("the body is not JSON: ") + simdjson::error_message(err));
-  if (!doc.is_object()) return make_error("the body is not a JSON object");
+  auto parsed = webhook_json::parse_object(parser, body);
+  if (!parsed) return parsed.error();
+  const simdjson::dom::element doc = *parsed;
   JiraEvent out;
   std::string_view event;
   if (doc["webhookEvent"].get_string().get(event))

@@ -28,6 +28,7 @@
 #include "collector/ingest/jira_endpoint.hpp"
 #include "collector/ingest/metrics.hpp"
 #include "collector/ingest/rate_limiter.hpp"
+#include "collector/ingest/repo_webhook_endpoint.hpp"
 #include "collector/serve/dashboard_assets.hpp"
 #include "collector/serve/health_view.hpp"
 #include "collector/serve/query_string.hpp"
@@ -52,7 +53,7 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
 constexpr size_t kHeaderLimit = 16 * 1024;
 constexpr size_t kSmallBodyLimit = 64 * 1024;  // any request other than a batch or webhook
-constexpr size_t kWebhookBodyLimit = 1 << 20;  // Jira sends whole issues
+constexpr size_t kWebhookBodyLimit = 1 << 20;  // Jira sends whole issues, GitHub whole pushes
 constexpr size_t kHealthDevices = 5000;        // devices listed by GET /v1/health
 
 // One client connection; touched only on its strand.
@@ -150,7 +151,9 @@ class HttpsServer::Impl {
         endpoint_(store, limiter_, metrics_, options.limits),
         reports_(store, log, options.report_max_nodes),
         viewers_(store, sessions_, now_utc_ms),
-        jira_(store, options.jira_webhook_secret, options.jira_epic_link_field) {}
+        jira_(store, options.jira_webhook_secret, options.jira_epic_link_field),
+        github_(store, github_webhook_source(), options.github_webhook_secret),
+        bitbucket_(store, bitbucket_webhook_source(), options.bitbucket_webhook_secret) {}
 
   Status open() {
     tls_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
@@ -322,12 +325,17 @@ class HttpsServer::Impl {
     return res;
   }
 
+  static bool is_webhook(std::string_view path) {
+    return path == "/v1/webhooks/jira" || path == "/v1/webhooks/github" ||
+           path == "/v1/webhooks/bitbucket";
+  }
+
   static std::string path_label(std::string_view target) {
     const auto q = target.find('?');
     const auto path = target.substr(0, q);
     if (path == "/v1/batches" || path == "/v1/report" || path == "/v1/whoami" ||
         path == "/v1/session" || path == "/v1/health" || path == "/healthz" || path == "/metrics" ||
-        path == "/v1/webhooks/jira" || path == "/")
+        is_webhook(path) || path == "/")
       return std::string(path);
     if (path.substr(0, 8) == "/assets/") return "/assets";
     return "other";
@@ -383,7 +391,7 @@ class HttpsServer::Impl {
       if (path != "/v1/batches") {
         // Beast checked Content-Length against the batch limit; other
         // requests carry no real body.
-        const size_t limit = path == "/v1/webhooks/jira" ? kWebhookBodyLimit : kSmallBodyLimit;
+        const size_t limit = is_webhook(path) ? kWebhookBodyLimit : kSmallBodyLimit;
         const auto cl = parser.content_length();
         if ((cl && *cl > limit) || parser.chunked()) {
           HttpReply big{413, error_json(413, limit == kSmallBodyLimit
@@ -409,17 +417,17 @@ class HttpsServer::Impl {
           stored = co_await handle_batch(c, buffer, parser, reply);
         }
       } else if (path == "other") {
-        reply = {404,
-                 error_json(404,
-                            "no such endpoint; the collector serves the dashboard at /, "
-                            "POST /v1/batches, GET /v1/report, GET /v1/whoami, "
-                            "/v1/session, GET /v1/health, POST /v1/webhooks/jira, GET /healthz and "
-                            "GET /metrics")};
+        reply = {404, error_json(404,
+                                 "no such endpoint; the collector serves the dashboard at /, "
+                                 "POST /v1/batches, GET /v1/report, GET /v1/whoami, "
+                                 "/v1/session, GET /v1/health, POST /v1/webhooks/jira, "
+                                 "/v1/webhooks/github and /v1/webhooks/bitbucket, GET /healthz and "
+                                 "GET /metrics")};
         reply.close = true;
-      } else if (path == "/v1/webhooks/jira" && req.method() != http::verb::post) {
+      } else if (is_webhook(path) && req.method() != http::verb::post) {
         reply = {405, error_json(405, "use POST for " + path)};
         reply.close = true;
-      } else if (path != "/v1/whoami" && path != "/v1/session" && path != "/v1/webhooks/jira" &&
+      } else if (path != "/v1/whoami" && path != "/v1/session" && !is_webhook(path) &&
                  req.method() != http::verb::get) {
         reply = {405, error_json(405, "use GET for " + path)};
         reply.close = true;
@@ -444,6 +452,10 @@ class HttpsServer::Impl {
         headers = std::move(web.headers);
       } else if (path == "/v1/webhooks/jira") {
         reply = jira_.handle(req.target(), req["X-Codepulse-Secret"], req.body());
+      } else if (path == "/v1/webhooks/github") {
+        reply = repo_webhook(github_, req);
+      } else if (path == "/v1/webhooks/bitbucket") {
+        reply = repo_webhook(bitbucket_, req);
       } else if (path == "/v1/health") {
         reply = health(web_request(req));
       } else if (path == "/healthz") {
@@ -587,6 +599,18 @@ class HttpsServer::Impl {
                                           : "text/plain; charset=utf-8";
   }
 
+  static HttpReply repo_webhook(RepoWebhookEndpoint& endpoint,
+                                const http::request<http::string_body>& req) {
+    const RepoWebhookSource& source = endpoint.source();
+    RepoWebhookRequest r;
+    r.event = req[source.event_header];
+    r.delivery = req[source.delivery_header];
+    if (source.hook_header) r.hook = req[source.hook_header];
+    r.signature = req[source.signature_header];
+    r.body = req.body();
+    return endpoint.handle(r, now_utc_ms());
+  }
+
   // Who a token belongs to: `codepulse-tracker doctor` checks its token here.
   HttpReply whoami(const WebRequest& request) {
     auto who = viewers_.identify(request, false);
@@ -668,6 +692,7 @@ class HttpsServer::Impl {
   SessionStore sessions_;
   ViewerAccess viewers_;
   JiraEndpoint jira_;
+  RepoWebhookEndpoint github_, bitbucket_;
   uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
   std::atomic<size_t> open_connections_{0};

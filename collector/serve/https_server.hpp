@@ -2,7 +2,8 @@
 // clients, a connection limit, and graceful shutdown on SIGTERM/SIGINT.
 // Routes: POST /v1/batches (collector/ingest/batch_endpoint.hpp), GET
 // /v1/report (viewer and admin tokens), GET /v1/whoami, GET /healthz, GET
-// /metrics. Boost.Beast stays inside https_server.cpp.
+// /metrics, the dashboard, and the webhooks (POST /v1/webhooks/jira, github,
+// bitbucket). Boost.Beast stays inside https_server.cpp.
 #pragma once
 
 #include <cstdint>
@@ -27,8 +28,10 @@ struct ServerOptions {
   int64_t shutdown_grace_ms = 30'000;     // in-flight requests get this long
   size_t max_connections = 1024;
   size_t report_max_nodes = 2'000'000;  // GET /v1/report: larger trees get a 422
-  std::string jira_webhook_secret;        // empty: POST /v1/webhooks/jira is off
+  std::string jira_webhook_secret;      // empty: POST /v1/webhooks/jira is off
   std::string jira_epic_link_field = "customfield_10014";
+  std::string github_webhook_secret;     // empty: POST /v1/webhooks/github is off
+  std::string bitbucket_webhook_secret;  // empty: POST /v1/webhooks/bitbucket is off
   IngestLimits limits;
 };
 

@@ -105,6 +105,16 @@ const tracker::ConfigKeys& server_config_keys() {
        .default_value = "",
        .help = "file (mode 0600) holding the secret Jira webhooks send in their URL (?secret=); "
                "empty = POST /v1/webhooks/jira is off"},
+      {.name = "github_secret_file",
+       .type = T::kPath,
+       .default_value = "",
+       .help = "file (mode 0600) holding the secret of the GitHub webhook (it signs each body: "
+               "X-Hub-Signature-256); empty = POST /v1/webhooks/github is off"},
+      {.name = "bitbucket_secret_file",
+       .type = T::kPath,
+       .default_value = "",
+       .help = "file (mode 0600) holding the secret of the Bitbucket Cloud webhook (it signs "
+               "each body: X-Hub-Signature); empty = POST /v1/webhooks/bitbucket is off"},
       {.name = "jira_epic_link_field",
        .type = T::kString,
        .default_value = "customfield_10014",
@@ -125,24 +135,34 @@ const tracker::ConfigKeys& server_config_keys() {
 namespace {
 
 // A webhook secret: a private file (not readable by group or others) of at
-// least 16 characters; surrounding white space is dropped.
-Result<std::string> read_secret_file(const std::string& path) {
+// least 16 characters; surrounding white space is dropped. `key` names the
+// setting in errors.
+Result<std::string> read_secret_file(const std::string& key, const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0)
-    return make_error("jira_webhook_secret_file " + path + ": " + std::strerror(errno));
+    return make_error(key + " " + path + ": " + std::strerror(errno));
   if ((st.st_mode & 077) != 0)
-    return make_error("jira_webhook_secret_file " + path +
-                      " is readable by others; run chmod 600 " + path);
+    return make_error(key + " " + path + " is readable by others; run chmod 600 " + path);
   std::ifstream in(path);
   std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) return make_error("cannot read jira_webhook_secret_file " + path);
+  if (!in.good() && !in.eof()) return make_error("cannot read " + key + " " + path);
   const auto first = secret.find_first_not_of(" \t\r\n");
   const auto last = secret.find_last_not_of(" \t\r\n");
   secret = first == std::string::npos ? "" : secret.substr(first, last - first + 1);
   if (secret.size() < 16 || secret.size() > 256)
-    return make_error("jira_webhook_secret_file " + path +
+    return make_error(key + " " + path +
                       " must hold a secret of 16 to 256 characters (e.g. openssl rand -hex 32)");
   return secret;
+}
+
+// The secret the setting `key` names, or "" when it names no file.
+Status load_secret(const tracker::Config& c, const std::string& key, std::string& secret) {
+  const std::string file = c.str(key);
+  if (file.empty()) return {};
+  auto read = read_secret_file(key, file);
+  if (!read) return read.error();
+  secret = std::move(read).value();
+  return {};
 }
 
 }  // namespace
@@ -165,10 +185,10 @@ Result<ServerOptions> server_options(const tracker::Config& c) {
   o.max_connections = static_cast<size_t>(c.num("max_connections"));
   o.report_max_nodes = static_cast<size_t>(c.num("report_max_nodes"));
   o.jira_epic_link_field = c.str("jira_epic_link_field");
-  if (const std::string file = c.str("jira_webhook_secret_file"); !file.empty()) {
-    auto secret = read_secret_file(file);
-    if (!secret) return secret.error();
-    o.jira_webhook_secret = std::move(secret).value();
+  for (auto [key, secret] : {std::pair{"jira_webhook_secret_file", &o.jira_webhook_secret},
+                             std::pair{"github_secret_file", &o.github_webhook_secret},
+                             std::pair{"bitbucket_secret_file", &o.bitbucket_webhook_secret}}) {
+    if (auto s = load_secret(c, key, *secret); !s) return s.error();
   }
   o.limits.max_body_bytes = static_cast<size_t>(c.num("max_body_bytes"));
   o.limits.max_decompressed_bytes = static_cast<size_t>(c.num("max_decompressed_bytes"));

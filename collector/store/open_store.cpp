@@ -20,6 +20,9 @@ report::OutcomeReader outcome_reader(Store& store) {
     auto commits = store.load_commits(since, until);
     if (!commits) return commits.error();
     data.commits = std::move(commits).value();
+    auto prs = store.load_pull_requests();
+    if (!prs) return prs.error();
+    data.pull_requests = std::move(prs).value();
     return data;
   };
 }

@@ -3,6 +3,10 @@
 // reads); the schema version lives in PRAGMA user_version.
 #pragma once
 
+#include <string>
+
+#include "collector/store/webhook_sql.hpp"
+
 namespace codepulse::collector::sql_text {
 
 inline constexpr int kSchemaVersion = 6;
@@ -165,10 +169,60 @@ ALTER TABLE task_epics ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
 PRAGMA user_version = 4;
 )sql";
 
-// Migration 5 belongs to the webhooks branch (merged separately)
+// Migration 5: what the GitHub and Bitbucket webhooks say (webhook_event.hpp).
+// A delivery id is claimed in the transaction that applies its event, so a
+// redelivery changes nothing and a failed one can be delivered again.
+// pull_requests keeps one row per pull request, merged from its events in any
+// order (webhook_sql.hpp, kMergePullRequest); reviews and pushed commits are kept as sent,
+// once each. Nothing else of a payload is kept.
 inline constexpr const char* kMigration5 = R"sql(
+CREATE TABLE webhook_deliveries (
+  source       TEXT NOT NULL,
+  delivery_id  TEXT NOT NULL,
+  event        TEXT NOT NULL,
+  received_ms  INTEGER NOT NULL,
+  PRIMARY KEY (source, delivery_id)
+) WITHOUT ROWID;
+
+CREATE TABLE pull_requests (
+  repo         TEXT NOT NULL,
+  number       INTEGER NOT NULL,
+  author       TEXT NOT NULL,
+  head_branch  TEXT NOT NULL,
+  base_branch  TEXT NOT NULL,
+  task_keys    TEXT NOT NULL,
+  head_sha     TEXT NOT NULL,
+  merge_sha    TEXT NOT NULL,
+  state        TEXT NOT NULL CHECK (state IN ('open', 'merged', 'closed')),
+  event_ms     INTEGER NOT NULL,
+  opened_ms    INTEGER NOT NULL,
+  ready_ms     INTEGER NOT NULL,
+  merged_ms    INTEGER NOT NULL,
+  closed_ms    INTEGER NOT NULL,
+  PRIMARY KEY (repo, number)
+) WITHOUT ROWID;
+
+CREATE TABLE pr_reviews (
+  repo      TEXT NOT NULL,
+  number    INTEGER NOT NULL,
+  reviewer  TEXT NOT NULL,
+  time_ms   INTEGER NOT NULL,
+  state     TEXT NOT NULL,
+  PRIMARY KEY (repo, number, reviewer, time_ms)
+) WITHOUT ROWID;
+
+CREATE TABLE pushed_commits (
+  repo          TEXT NOT NULL,
+  branch        TEXT NOT NULL,
+  sha           TEXT NOT NULL,
+  time_ms       INTEGER NOT NULL,
+  author_email  TEXT NOT NULL,
+  pusher        TEXT NOT NULL,
+  PRIMARY KEY (repo, branch, sha)
+) WITHOUT ROWID;
 PRAGMA user_version = 5;
 )sql";
+
 
 // Migration 6: the git commits trackers ship (proto/README.md, "Commits").
 // A commit is keyed by (repo, sha) whoever sent it: the first sender's copy
@@ -342,5 +396,21 @@ inline constexpr const char* kUpsertTask =
     " updated_ms = excluded.updated_ms, issue_type = excluded.issue_type,"
     " status = excluded.status, deleted = excluded.deleted"
     " WHERE excluded.updated_ms > task_epics.updated_ms";
+
+// Webhooks (the merge of pull request events and the reads are in
+// webhook_sql.hpp, shared with PostgreSQL).
+inline constexpr const char* kClaimDelivery =
+    "INSERT INTO webhook_deliveries (source, delivery_id, event, received_ms)"
+    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source, delivery_id) DO NOTHING";
+inline constexpr const char* kInsertPushedCommit =
+    "INSERT INTO pushed_commits (repo, branch, sha, time_ms, author_email, pusher)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (repo, branch, sha) DO NOTHING";
+inline constexpr const char* kInsertReview =
+    "INSERT INTO pr_reviews (repo, number, reviewer, time_ms, state) VALUES (?1, ?2, ?3, ?4, ?5)"
+    " ON CONFLICT (repo, number, reviewer, time_ms) DO NOTHING";
+inline const std::string kUpsertPullRequest =
+    std::string(webhook_sql::kInsertPullRequest) +
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)" +
+    webhook_sql::kMergePullRequest;
 
 }  // namespace codepulse::collector::sql_text

@@ -8,11 +8,13 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
+#include <iterator>
 #include <mutex>
 #include <thread>
 
 #include "collector/store/commit_rows.hpp"
 #include "collector/store/sqlite_sql.hpp"
+#include "collector/store/sqlite_webhooks.hpp"
 #include "collector/store/store.hpp"
 #include "collector/store/store_rules.hpp"
 #include "collector/store/uid_index.hpp"
@@ -207,6 +209,15 @@ class SqliteStore final : public Store {
   Result<report::EpicMap> load_epics() override;
   Result<report::CommitFacts> load_commits(int64_t since_ms, int64_t until_ms) override;
   Result<int64_t> upsert_tasks(const std::vector<TaskRecord>& tasks) override;
+  Result<WebhookOutcome> apply_webhook(const WebhookDelivery& delivery) override {
+    std::lock_guard lock(mu_);
+    return sqlite_webhooks::apply(db_, delivery);
+  }
+  Result<std::vector<report::PullRequestFact>> load_pull_requests() override {
+    std::lock_guard lock(report_mu_);
+    if (auto s = open_report_db(); !s) return s.error();
+    return sqlite_webhooks::load_pull_requests(*report_db_);
+  }
   Result<int64_t> record_count() override;
   Result<std::vector<DeviceActivity>> device_activity(size_t limit) override;
 

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collector/store/webhook_event.hpp"
 #include "common/report/outcome_facts.hpp"
 #include "common/report/report.hpp"
 #include "common/report/usage_cube.hpp"
@@ -171,6 +172,16 @@ class Store {
   // transaction. An entry no newer than the stored one is ignored, so a
   // replayed or late webhook changes nothing. Returns how many changed.
   virtual Result<int64_t> upsert_tasks(const std::vector<TaskRecord>& tasks) = 0;
+
+  // A GitHub or Bitbucket webhook delivery: claims (source, delivery_id) and
+  // applies the event in ONE durable transaction, so a crash keeps both or
+  // neither, and a redelivery after a failure applies. A delivery id seen
+  // before changes nothing (WebhookOutcome::duplicate). Events merge in any
+  // order (webhook_event.hpp; the rules are kUpsertPullRequest's).
+  virtual Result<WebhookOutcome> apply_webhook(const WebhookDelivery& delivery) = 0;
+  // Every pull request the webhooks described, by repo and number, each field
+  // of PullRequestFact filled as webhook_rows::FactBuilder says.
+  virtual Result<std::vector<report::PullRequestFact>> load_pull_requests() = 0;
 
   // Every device that has sent a batch, the most recently heard from first,
   // at most `limit` of them.

@@ -13,7 +13,7 @@ cd "$root"
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(log_line batch report_query http_request jira_webhook)
+[ ${#targets[@]} -gt 0 ] || targets=(log_line batch report_query http_request jira_webhook github_webhook bitbucket_webhook)
 jobs="${JOBS:-$(nproc)}"
 seed="${FUZZ_SEED:-1}"
 

@@ -1,5 +1,6 @@
 #include "tracker/git/commit_message.hpp"
 
+#include "common/task_keys.hpp"
 #include "tracker/strip/record_builder.hpp"
 
 namespace codepulse::tracker {

@@ -3,19 +3,10 @@
 #include <vector>
 
 #include "common/hashing.hpp"
+#include "common/task_keys.hpp"
 
 namespace codepulse::tracker {
 namespace {
-
-bool is_upper(char c) {
-  return c >= 'A' && c <= 'Z';
-}
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-bool is_alnum(char c) {
-  return is_upper(c) || is_digit(c) || (c >= 'a' && c <= 'z');
-}
 
 // "a" is `base` or below it: returns the part below, "" for base itself.
 std::optional<std::string_view> below(std::string_view path, std::string_view base) {
@@ -37,45 +28,6 @@ bool is_absolute_anywhere(std::string_view p) {
 }
 
 }  // namespace
-
-std::string find_task_keys(std::string_view branch) {
-  std::string keys;
-  size_t i = 0;
-  while (i < branch.size()) {
-    if (!is_upper(branch[i]) || (i > 0 && is_alnum(branch[i - 1]))) {
-      ++i;
-      continue;
-    }
-    size_t j = i + 1;
-    while (j < branch.size() && (is_upper(branch[j]) || is_digit(branch[j])))
-      ++j;
-    if (j - i >= 2 && j < branch.size() && branch[j] == '-' && j + 1 < branch.size() &&
-        is_digit(branch[j + 1])) {
-      size_t k = j + 1;
-      while (k < branch.size() && is_digit(branch[k]))
-        ++k;
-      if (k == branch.size() || !is_alnum(branch[k])) {
-        const std::string_view key = branch.substr(i, k - i);
-        bool seen = false;
-        size_t pos = 0;
-        while (pos < keys.size()) {  // keys stay unique
-          size_t comma = keys.find(',', pos);
-          if (comma == std::string::npos) comma = keys.size();
-          if (std::string_view(keys).substr(pos, comma - pos) == key) seen = true;
-          pos = comma + 1;
-        }
-        if (!seen) {
-          if (!keys.empty()) keys.push_back(',');
-          keys.append(key);
-        }
-      }
-      i = k;
-      continue;
-    }
-    i = j;
-  }
-  return keys;
-}
 
 std::string normalize_path(std::string_view path, std::string_view base) {
   std::string joined;

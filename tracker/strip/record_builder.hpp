@@ -43,8 +43,6 @@ class RecordBuilder {
 // `value` as stored and sent: "h:<hmac>" under a hash key, else as is.
 std::string keyed_value(const std::optional<std::string>& hash_key, std::string_view value);
 
-// Keys such as "PROJ-123" found in a branch name ([A-Z][A-Z0-9]+-[0-9]+).
-std::string find_task_keys(std::string_view branch);
 // Lexically normalized absolute path ("a/./b/../c" -> "a/c"); relative input
 // is joined to base first.
 std::string normalize_path(std::string_view path, std::string_view base);

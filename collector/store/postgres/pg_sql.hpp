@@ -10,6 +10,10 @@
 //   transaction that wrote it, so each cube removes exactly what it had.
 #pragma once
 
+#include <string>
+
+#include "collector/store/webhook_sql.hpp"
+
 namespace codepulse::collector::pg_sql {
 
 inline constexpr int kSchemaVersion = 6;
@@ -137,10 +141,56 @@ ALTER TABLE task_epics ADD COLUMN deleted integer NOT NULL DEFAULT 0;
 INSERT INTO codepulse_schema (version) VALUES (4);
 )sql";
 
-// Migration 5 belongs to the webhooks branch (merged separately)
+// Version 5: what the GitHub and Bitbucket webhooks say (sqlite_sql.hpp,
+// migration 5, says why each table is as it is).
 inline constexpr const char* kMigrationTo5 = R"sql(
+CREATE TABLE webhook_deliveries (
+  source       text NOT NULL,
+  delivery_id  text NOT NULL,
+  event        text NOT NULL,
+  received_ms  bigint NOT NULL,
+  PRIMARY KEY (source, delivery_id)
+);
+
+CREATE TABLE pull_requests (
+  repo         text NOT NULL,
+  number       bigint NOT NULL,
+  author       text NOT NULL,
+  head_branch  text NOT NULL,
+  base_branch  text NOT NULL,
+  task_keys    text NOT NULL,
+  head_sha     text NOT NULL,
+  merge_sha    text NOT NULL,
+  state        text NOT NULL CHECK (state IN ('open', 'merged', 'closed')),
+  event_ms     bigint NOT NULL,
+  opened_ms    bigint NOT NULL,
+  ready_ms     bigint NOT NULL,
+  merged_ms    bigint NOT NULL,
+  closed_ms    bigint NOT NULL,
+  PRIMARY KEY (repo, number)
+);
+
+CREATE TABLE pr_reviews (
+  repo      text NOT NULL,
+  number    bigint NOT NULL,
+  reviewer  text NOT NULL,
+  time_ms   bigint NOT NULL,
+  state     text NOT NULL,
+  PRIMARY KEY (repo, number, reviewer, time_ms)
+);
+
+CREATE TABLE pushed_commits (
+  repo          text NOT NULL,
+  branch        text NOT NULL,
+  sha           text NOT NULL,
+  time_ms       bigint NOT NULL,
+  author_email  text NOT NULL,
+  pusher        text NOT NULL,
+  PRIMARY KEY (repo, branch, sha)
+);
 INSERT INTO codepulse_schema (version) VALUES (5);
 )sql";
+
 
 // Version 6: the git commits trackers ship, as in the SQLite store
 // (sqlite_sql.hpp, kMigration6).
@@ -391,5 +441,26 @@ inline constexpr const char* kUpsertTask =
     " WHERE excluded.updated_ms > task_epics.updated_ms";
 inline constexpr const char* kCountRecords = "SELECT count(*) FROM usage_records";
 inline constexpr const char* kDatabaseSize = "SELECT pg_database_size(current_database())";
+
+// Webhooks (the merge of pull request events and the reads are in
+// webhook_sql.hpp, shared with SQLite). Of two collectors applying events of
+// one pull request at once, the second waits for the first's row and merges
+// into it; a delivery claimed by one is a duplicate for the other once the
+// first commits.
+inline constexpr const char* kClaimDelivery =
+    "INSERT INTO webhook_deliveries (source, delivery_id, event, received_ms)"
+    " VALUES ($1, $2, $3, $4::bigint) ON CONFLICT (source, delivery_id) DO NOTHING";
+inline constexpr const char* kInsertPushedCommit =
+    "INSERT INTO pushed_commits (repo, branch, sha, time_ms, author_email, pusher)"
+    " VALUES ($1, $2, $3, $4::bigint, $5, $6) ON CONFLICT (repo, branch, sha) DO NOTHING";
+inline constexpr const char* kInsertReview =
+    "INSERT INTO pr_reviews (repo, number, reviewer, time_ms, state)"
+    " VALUES ($1, $2::bigint, $3, $4::bigint, $5)"
+    " ON CONFLICT (repo, number, reviewer, time_ms) DO NOTHING";
+inline const std::string kUpsertPullRequest =
+    std::string(webhook_sql::kInsertPullRequest) +
+    "VALUES ($1, $2::bigint, $3, $4, $5, $6, $7, $8, $9, $10::bigint, $11::bigint, $12::bigint,"
+    " $13::bigint, $14::bigint)" +
+    webhook_sql::kMergePullRequest;
 
 }  // namespace codepulse::collector::pg_sql

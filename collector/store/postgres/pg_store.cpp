@@ -18,6 +18,7 @@
 #include "collector/store/postgres/pg_pool.hpp"
 #include "collector/store/postgres/pg_sql.hpp"
 #include "collector/store/postgres/pg_usage_scan.hpp"
+#include "collector/store/postgres/pg_webhooks.hpp"
 #include "collector/store/postgres/usage_follower.hpp"
 #include "collector/store/store.hpp"
 #include "collector/store/store_rules.hpp"
@@ -131,6 +132,15 @@ class PostgresStore final : public Store {
   Result<report::EpicMap> load_epics() override;
   Result<report::CommitFacts> load_commits(int64_t since_ms, int64_t until_ms) override;
   Result<int64_t> upsert_tasks(const std::vector<TaskRecord>& tasks) override;
+  Result<WebhookOutcome> apply_webhook(const WebhookDelivery& delivery) override {
+    std::lock_guard lock(writer_mu_);
+    return pg_webhooks::apply(writer_, delivery);
+  }
+  Result<std::vector<report::PullRequestFact>> load_pull_requests() override {
+    auto conn = pool_.lease();
+    if (!conn) return conn.error();
+    return pg_webhooks::load_pull_requests(**conn);
+  }
   Result<std::vector<DeviceActivity>> device_activity(size_t limit) override;
   Result<int64_t> record_count() override;
   Result<int64_t> size_bytes() override;

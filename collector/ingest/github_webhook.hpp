@@ -1,0 +1,20 @@
+// GitHub webhook events (POST /v1/webhooks/github), read into what the
+// outcome metrics need (collector/store/webhook_event.hpp): pushes (commits
+// with their author email and time), pull requests (opened, ready for review,
+// synchronized, edited, converted to draft, closed or merged, reopened) and
+// submitted reviews. Messages, titles, bodies and diffs are never kept: a
+// title gives its task keys only. Other events and actions are acknowledged
+// and ignored.
+#pragma once
+
+#include <string_view>
+
+#include "collector/store/webhook_event.hpp"
+#include "common/result.hpp"
+
+namespace codepulse::collector {
+
+// `event` is the X-GitHub-Event header. Errors say what is wrong (for a 400).
+Result<WebhookEvent> parse_github_webhook(std::string_view event, std::string_view body);
+
+}  // namespace codepulse::collector

@@ -1,0 +1,84 @@
+#include "collector/store/sqlite_webhooks.hpp"
+
+#include "collector/store/sqlite_sql.hpp"
+#include "collector/store/webhook_rows.hpp"
+
+namespace codepulse::collector::sqlite_webhooks {
+namespace {
+
+// Runs `text` with `params`; returns the rows it changed.
+Result<int64_t> run(sql::Database& db, const char* text, const webhook_rows::Params& params) {
+  auto st = db.prepare(text);
+  if (!st) return st.error();
+  for (size_t i = 0; i < params.size(); ++i)
+    std::visit([&](auto v) { st->bind(static_cast<int>(i + 1), v); }, params[i]);
+  if (auto s = st->run(); !s) return s.error();
+  return db.changes();
+}
+
+const char* sql_of(webhook_rows::Write w) {
+  switch (w) {
+    case webhook_rows::Write::kClaimDelivery:
+      return sql_text::kClaimDelivery;
+    case webhook_rows::Write::kPushedCommit:
+      return sql_text::kInsertPushedCommit;
+    case webhook_rows::Write::kPullRequest:
+      return sql_text::kUpsertPullRequest.c_str();
+    case webhook_rows::Write::kReview:
+      return sql_text::kInsertReview;
+  }
+  return "";
+}
+
+// Runs the query `text`, passing each row to `row`; stops at its first error.
+template <class F>
+Status each_row(sql::Database& db, const char* text, F&& row) {
+  auto st = db.prepare(text);
+  if (!st) return st.error();
+  while (true) {
+    auto more = st->step();
+    if (!more) return more.error();
+    if (!*more) return {};
+    if (auto s = row(*st); !s) return s;
+  }
+}
+
+}  // namespace
+
+Result<WebhookOutcome> apply(sql::Database& db, const WebhookDelivery& delivery) {
+  auto txn = sql::Transaction::begin(db);
+  if (!txn) return txn.error();
+  auto out = webhook_rows::write_delivery(
+      delivery,
+      [&](webhook_rows::Write w, const webhook_rows::Params& p) { return run(db, sql_of(w), p); });
+  if (!out) return out.error();
+  if (out->duplicate) return out;  // the transaction rolls back: nothing was written
+  if (auto s = txn->commit(); !s) return s.error();
+  return out;
+}
+
+Result<std::vector<report::PullRequestFact>> load_pull_requests(sql::Database& db) {
+  // One snapshot for both reads.
+  if (auto s = db.exec("BEGIN"); !s) return s.error();
+  auto read = [&]() -> Result<std::vector<report::PullRequestFact>> {
+    webhook_rows::FactBuilder facts;
+    auto s = each_row(db, webhook_sql::kSelectPullRequests, [&](const sql::Statement& row) {
+      auto fact = webhook_rows::fact_of(row);
+      if (!fact) return Status(fact.error());
+      facts.add(std::move(fact).value());
+      return Status();
+    });
+    if (s) {
+      s = each_row(db, webhook_sql::kSelectPullRequestCommits, [&](const sql::Statement& row) {
+        return facts.add_commit(webhook_rows::commit_of(row));
+      });
+    }
+    if (!s) return s.error();
+    return std::move(facts).finish();
+  };
+  auto out = read();
+  (void)db.exec("COMMIT");
+  return out;
+}
+
+}  // namespace codepulse::collector::sqlite_webhooks

@@ -1,0 +1,75 @@
+// What a GitHub or Bitbucket webhook delivery says, in one shape for both
+// (collector/ingest/github_webhook.hpp, bitbucket_webhook.hpp), and what the
+// store made of it (Store::apply_webhook). Only identities, branch names,
+// SHAs, times and task keys: never messages, titles, descriptions or diffs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/report/outcome_facts.hpp"
+
+namespace codepulse::collector {
+
+// A commit a push put on a branch.
+struct PushedCommit {
+  std::string branch;        // "refs/heads/" removed
+  std::string sha;           // 40 lower-case hex digits
+  int64_t time_ms = 0;       // its author date, ms UTC
+  std::string author_email;  // "" when the vendor did not say
+};
+
+// What one event says of a pull request; 0 and "" mean "this event does not
+// say". The store merges events so their order does not matter
+// (docs/COLLECTOR.md, "Pull requests from webhooks").
+struct PullRequestUpdate {
+  int64_t number = 0;
+  std::string author;  // "github:LOGIN", "bitbucket:{UUID}"
+  std::string head_branch, base_branch;
+  std::string task_keys;  // found in the head branch and the title
+  std::string head_sha, merge_sha;
+  report::PullRequestFact::State state = report::PullRequestFact::State::kOpen;
+  // The vendor's "updated" time of the pull request in this event: of two
+  // events, the later one says which state it is in (a merge is final).
+  // 0: the event does not describe the state (a review).
+  int64_t event_ms = 0;
+  int64_t opened_ms = 0;
+  int64_t ready_ms = 0;  // it was out of draft at this time; 0: a draft, or not known
+  int64_t merged_ms = 0, closed_ms = 0;
+};
+
+struct PullRequestReview {
+  std::string reviewer;  // named like PullRequestUpdate::author
+  std::string state;     // "approved", "changes_requested", "commented", "unapproved"
+  int64_t time_ms = 0;
+};
+
+struct WebhookEvent {
+  enum Kind { kIgnored, kPush, kPullRequest, kReview } kind = kIgnored;
+  std::string event;  // "push", "pull_request.closed", "repo:push", "pullrequest:fulfilled"
+  std::string repo;   // "github.com/OWNER/NAME", "bitbucket.org/OWNER/NAME"
+  // kPush
+  std::string pusher;  // who pushed, named like PullRequestUpdate::author
+  std::vector<PushedCommit> commits;
+  // kPullRequest, and kReview (the pull request reviewed)
+  PullRequestUpdate pull_request;
+  // kReview
+  PullRequestReview review;
+};
+
+struct WebhookDelivery {
+  std::string source;       // "github" or "bitbucket"
+  std::string delivery_id;  // the vendor's id of this delivery; a redelivery repeats it
+  int64_t received_ms = 0;
+  WebhookEvent event;
+};
+
+struct WebhookOutcome {
+  bool duplicate = false;     // this delivery id was applied before: nothing changed
+  int64_t commits_new = 0;    // pushed commits not stored before
+  int64_t reviews_new = 0;    // reviews not stored before
+  bool pull_request = false;  // a pull request row was written
+};
+
+}  // namespace codepulse::collector

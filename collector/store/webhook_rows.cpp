@@ -1,0 +1,116 @@
+#include "collector/store/webhook_rows.hpp"
+
+#include <algorithm>
+
+namespace codepulse::collector::webhook_rows {
+
+using State = report::PullRequestFact::State;
+
+Params delivery(const WebhookDelivery& d) {
+  return {d.source, d.delivery_id, d.event.event, d.received_ms};
+}
+
+Params pushed_commit(const WebhookEvent& e, const PushedCommit& c) {
+  return {e.repo, c.branch, c.sha, c.time_ms, c.author_email, e.pusher};
+}
+
+Params review(const WebhookEvent& e) {
+  return {e.repo, e.pull_request.number, e.review.reviewer, e.review.time_ms, e.review.state};
+}
+
+Params pull_request(const WebhookEvent& e) {
+  const PullRequestUpdate& p = e.pull_request;
+  return {e.repo,        p.number,      p.author,
+          p.head_branch, p.base_branch, p.task_keys,
+          p.head_sha,    p.merge_sha,   std::string_view(state_name(p.state)),
+          p.event_ms,    p.opened_ms,   p.ready_ms,
+          p.merged_ms,   p.closed_ms};
+}
+
+Result<WebhookOutcome> write_delivery(const WebhookDelivery& d, const Runner& run) {
+  WebhookOutcome out;
+  auto claimed = run(Write::kClaimDelivery, delivery(d));
+  if (!claimed) return claimed.error();
+  if (*claimed == 0) {
+    out.duplicate = true;
+    return out;
+  }
+  const WebhookEvent& e = d.event;
+  for (const PushedCommit& c : e.commits) {
+    auto added = run(Write::kPushedCommit, pushed_commit(e, c));
+    if (!added) return added.error();
+    out.commits_new += *added;
+  }
+  if (e.kind == WebhookEvent::kPullRequest || e.kind == WebhookEvent::kReview) {
+    auto written = run(Write::kPullRequest, pull_request(e));
+    if (!written) return written.error();
+    out.pull_request = true;
+  }
+  if (e.kind == WebhookEvent::kReview) {
+    auto added = run(Write::kReview, review(e));
+    if (!added) return added.error();
+    out.reviews_new += *added;
+  }
+  return out;
+}
+
+namespace {
+
+constexpr std::pair<State, const char*> kStates[] = {
+    {State::kOpen, "open"}, {State::kMerged, "merged"}, {State::kClosed, "closed"}};
+
+}  // namespace
+
+const char* state_name(State s) {
+  for (const auto& [state, name] : kStates)
+    if (state == s) return name;
+  return "open";
+}
+
+std::optional<State> parse_state(std::string_view name) {
+  for (const auto& [state, text] : kStates)
+    if (name == text) return state;
+  return std::nullopt;
+}
+
+void FactBuilder::add(report::PullRequestFact fact) {
+  index_[{fact.repo, fact.number}] = facts_.size();
+  facts_.push_back(std::move(fact));
+  commits_.emplace_back();
+}
+
+Status FactBuilder::add_commit(CommitRow row) {
+  const auto at = index_.find({row.repo, row.number});
+  if (at == index_.end())
+    return make_error("pushed commit " + row.sha + " names pull request " + row.repo + "#" +
+                      std::to_string(row.number) + ", which was not read");
+  commits_[at->second].push_back(std::move(row));
+  return {};
+}
+
+std::vector<report::PullRequestFact> FactBuilder::finish() && {
+  for (size_t i = 0; i < facts_.size(); ++i) {
+    report::PullRequestFact& f = facts_[i];
+    std::vector<CommitRow>& commits = commits_[i];
+    std::stable_sort(commits.begin(), commits.end(),
+                     [](const CommitRow& a, const CommitRow& b) { return a.time_ms < b.time_ms; });
+    auto add_sha = [&f](const std::string& sha) {
+      if (!sha.empty() &&
+          std::find(f.commit_shas.begin(), f.commit_shas.end(), sha) == f.commit_shas.end())
+        f.commit_shas.push_back(sha);
+    };
+    for (const CommitRow& c : commits) {
+      if (f.first_commit_ms == 0) f.first_commit_ms = c.time_ms;
+      if (f.author_email.empty() && !f.author.empty() && c.pusher == f.author)
+        f.author_email = c.author_email;
+      add_sha(c.sha);
+      if (f.head_sha.size() < 40 && !f.head_sha.empty() && c.sha.rfind(f.head_sha, 0) == 0)
+        f.head_sha = c.sha;
+    }
+    add_sha(f.head_sha);
+    add_sha(f.merge_sha);
+  }
+  return std::move(facts_);
+}
+
+}  // namespace codepulse::collector::webhook_rows
