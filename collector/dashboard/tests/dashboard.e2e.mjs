@@ -4,8 +4,9 @@
 // number shown equals the JSON API's; then the metric changes, the CSV is
 // downloaded and checked, and the other views render. A tracker then sends
 // one session with three commits of a repository of its own (a zstd batch to
-// POST /v1/batches), and the Outcomes view and the explorer's outcome metrics
-// must show the numbers the API gives and the ones worked out by hand below.
+// POST /v1/batches), GitHub's webhook one merged pull request of two of them,
+// and the Outcomes view and the explorer's outcome metrics must show the
+// numbers the API gives and the ones worked out by hand below.
 // No request leaves the collector's origin and the page logs no error (CSP
 // violations included).
 //   node dashboard.e2e.mjs --collector BIN --bench BIN [--screenshots DIR]
@@ -13,7 +14,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-import { apiGet, launch, loadPlaywright, postBatch, startCollector } from './harness.mjs';
+import { apiGet, launch, loadPlaywright, postBatch, postGithub, startCollector } from './harness.mjs';
 
 const arg = (name) => {
   const i = process.argv.indexOf(name);
@@ -31,6 +32,7 @@ const pw = await loadPlaywright();
 const c = await startCollector({
   collector,
   makeDb: (db) => execFileSync(bench, ['generate', '--db', db, '--records', '20000', '--seed', '7']),
+  githubSecret: 'e2e-github-secret-0123456789',
 });
 
 // One session of dev@acme.example (the tracker token's author) in a repository
@@ -41,7 +43,9 @@ const c = await startCollector({
 //   c2 11:30    dev  +20  -10 src/app.cpp, reworks 5 of c1's lines
 //                    (same author, a file the session edited, 70 min after
 //                    its last edit: a strong link, not an exact one)
-//   c3 12:00    pat  +50  -0  docs/notes.md, no AI, no link (pat has no spend)
+//   c3 12:00    pat  +50  -0  docs/notes.md on main, no AI, no link (pat has no spend)
+// and, through POST /v1/webhooks/github, dev's push of c1 and c2 and their
+// pull request #7: opened 11:00, reviewed 13:00, merged 15:00.
 const DEMO = 'github.com/acme/outcomes-demo';
 const SHA = { c1: 'a1'.repeat(20), c2: 'b2'.repeat(20), c3: 'c3'.repeat(20) };
 const record = (n, time, cost, tools) => ({
@@ -50,10 +54,11 @@ const record = (n, time, cost, tools) => ({
   cache_write_5m_tokens: 0, cache_write_1h_tokens: 0, cache_read_tokens: 4000, cost_nanos: cost,
   repo: DEMO, branch: 'feature/DEMO-1-outcomes', task_keys: 'DEMO-1', tools,
 });
-const commit = (sha, time, author, ai, files, reworked = []) => ({
+const BRANCH = 'feature/DEMO-1-outcomes';
+const commit = (sha, time, author, ai, files, reworked = [], branch = BRANCH) => ({
   sha, repo: DEMO, parents: [], author_email: author, committer_email: author,
   author_time: `2026-11-20T${time}Z`, committer_time: `2026-11-20T${time}Z`,
-  branch: 'feature/DEMO-1-outcomes', task_keys: 'DEMO-1', ai_coauthor: ai,
+  branch, task_keys: 'DEMO-1', ai_coauthor: ai,
   files: files.map(([path, added, removed]) => ({ path, added, removed, binary: false })), reworked,
 });
 const seedOutcomes = async () => {
@@ -69,17 +74,39 @@ const seedOutcomes = async () => {
     commit(SHA.c1, '10:20:30', 'dev@acme.example', true, [['src/app.cpp', 100, 20]]),
     commit(SHA.c2, '11:30:00', 'dev@acme.example', false, [['src/app.cpp', 20, 10]],
       [{ original_sha: SHA.c1, path: 'src/app.cpp', lines: 5 }]),
-    commit(SHA.c3, '12:00:00', 'pat@acme.example', false, [['docs/notes.md', 50, 0]]),
+    commit(SHA.c3, '12:00:00', 'pat@acme.example', false, [['docs/notes.md', 50, 0]], [], 'main'),
   ];
   const answer = await postBatch(c, {
     format_version: 1, tracker_version: '0.1.0', device_id: 'e2e0'.repeat(8), author: 'dev@acme.example',
     batch_id: 'e2e-outcomes-batch', record_count: records.length, created: '2026-11-20T13:00:00.000Z', records,
     commit_count: commits.length, commits });
   assert.equal(answer.commits_rejected || 0, 0, JSON.stringify(answer));
+  const repository = { id: 7001, name: 'outcomes-demo', full_name: 'acme/outcomes-demo', private: true };
+  const dev = { login: 'dev', id: 1 };
+  await postGithub(c, 'push', 'e2e-push-1', {
+    ref: `refs/heads/${BRANCH}`, repository, pusher: { name: 'dev', email: 'dev@acme.example' }, sender: dev,
+    commits: [[SHA.c1, '10:20:30'], [SHA.c2, '11:30:00']].map(([id, time]) => ({
+      id, timestamp: `2026-11-20T${time}Z`, distinct: true,
+      author: { name: 'Dev', email: 'dev@acme.example', username: 'dev' },
+      committer: { name: 'Dev', email: 'dev@acme.example', username: 'dev' } })),
+    head_commit: { id: SHA.c2 } });
+  const pr = (action, updated, merged) => ({
+    action, number: 7, repository, sender: dev,
+    pull_request: { number: 7, state: merged ? 'closed' : 'open', title: 'DEMO-1 outcomes', user: dev,
+      created_at: '2026-11-20T11:00:00Z', updated_at: `2026-11-20T${updated}Z`,
+      closed_at: merged ? `2026-11-20T${updated}Z` : null, merged_at: merged ? `2026-11-20T${updated}Z` : null,
+      merge_commit_sha: merged ? 'e4'.repeat(20) : null, draft: false, merged,
+      head: { ref: BRANCH, sha: SHA.c2 }, base: { ref: 'main', sha: 'f5'.repeat(20) } } });
+  await postGithub(c, 'pull_request', 'e2e-pr-opened', pr('opened', '11:00:00', false));
+  await postGithub(c, 'pull_request_review', 'e2e-pr-review', {
+    action: 'submitted', repository, sender: { login: 'pat', id: 2 },
+    review: { id: 1, user: { login: 'pat', id: 2 }, state: 'approved', submitted_at: '2026-11-20T13:00:00Z' },
+    pull_request: { number: 7, user: dev, created_at: '2026-11-20T11:00:00Z', head: { ref: BRANCH }, base: { ref: 'main' } } });
+  await postGithub(c, 'pull_request', 'e2e-pr-merged', pr('closed', '15:00:00', true));
   // The report cube folds the batch in shortly after the store commits it.
   for (let i = 0; i < 100; ++i) {
     const r = await apiGet(c, `/v1/report?group_by=repo&where=repo=${DEMO}&outcomes=true&format=json`);
-    if (r.totals.records === 2 && r.totals.commits === 3) return;
+    if (r.totals.records === 2 && r.totals.commits === 3 && r.totals.merged_prs === 1) return;
     await new Promise((res) => setTimeout(res, 100));
   }
   throw new Error('the seeded batch never showed in /v1/report');
@@ -285,21 +312,29 @@ try {
   const leverageOf = (added, removed, refactoring, skills, mcp, usd) =>
     (added * W.lines_added + removed * W.lines_removed + refactoring * W.refactoring +
       skills * W.skills + mcp * W.mcp) / usd;
+  // Pull request #7: from its first commit (c1, 10:20:30) to the merge (15:00);
+  // coding until it opened (11:00), pickup until the review (13:00), review until the merge.
+  const h = (hh, mm, ss = 0) => hh + mm / 60 + ss / 3600;
+  const PR = { merged_prs: 1, prs: 1, cost_per_merged_pr: 4, pr_cycle_time_hours: h(15, 0) - h(10, 20, 30),
+    pr_cycle_time_hours_p75: h(15, 0) - h(10, 20, 30), coding_hours: h(11, 0) - h(10, 20, 30),
+    pickup_hours: 2, review_hours: 2 };
+  const NO_PR = { merged_prs: 0, prs: 0, cost_per_merged_pr: null, pr_cycle_time_hours: null,
+    pr_cycle_time_hours_p75: null, coding_hours: null, pickup_hours: null, review_hours: null };
   const HAND = {
-    total: { cost_usd: 4, commits: 3, ai_commits: 2, merged_prs: 0, cost_per_commit: 4 / 3,
+    total: { ...PR, cost_usd: 4, commits: 3, ai_commits: 2, cost_per_commit: 4 / 3,
       lines_added: 170, lines_removed: 30, refactoring_lines: 5, reworked_lines: 5, skill_calls: 1, mcp_calls: 1,
       rework_rate: 5 / 170, rework_rate_ai: 5 / 120, rework_rate_other: 0, leverage: leverageOf(170, 30, 5, 1, 1, 4) },
-    'dev@acme.example': { cost_usd: 4, commits: 2, ai_commits: 2, merged_prs: 0, cost_per_commit: 2,
+    'dev@acme.example': { ...PR, cost_usd: 4, commits: 2, ai_commits: 2, cost_per_commit: 2,
       lines_added: 120, lines_removed: 30, refactoring_lines: 5, reworked_lines: 5, skill_calls: 1, mcp_calls: 1,
       rework_rate: 5 / 120, rework_rate_ai: 5 / 120, rework_rate_other: null, leverage: leverageOf(120, 30, 5, 1, 1, 4) },
-    'pat@acme.example': { cost_usd: 0, commits: 1, ai_commits: 0, merged_prs: 0, cost_per_commit: 0,
+    'pat@acme.example': { ...NO_PR, cost_usd: 0, commits: 1, ai_commits: 0, cost_per_commit: 0,
       lines_added: 50, lines_removed: 0, refactoring_lines: 0, reworked_lines: 0, skill_calls: 0, mcp_calls: 0,
       rework_rate: 0, rework_rate_ai: null, rework_rate_other: 0, leverage: null },
   };
-  // The API rounds: dollars to micro-dollars, ratios to 4 decimals, leverage to 2.
+  // The API rounds: dollars to micro-dollars, ratios to 4 decimals, leverage and hours to 2.
   const near = (shown, hand, what) => {
     if (hand === null) return assert.equal(shown, null, `${what}: none`);
-    const within = /leverage$/.test(what) ? 0.005 : /rework_rate/.test(what) ? 5e-5 : 1e-6;
+    const within = /(leverage|hours(_p75)?)$/.test(what) ? 0.005 : /rework_rate/.test(what) ? 5e-5 : 1e-6;
     assert.ok(shown !== null && Math.abs(shown - hand) <= within, `${what}: ${shown}, by hand ${hand}`);
   };
   const demoWhere = `where=repo=${DEMO}`;
@@ -312,7 +347,7 @@ try {
   const usd2 = (v) => `$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
   const pct1 = (v) => `${(v * 100).toFixed(1)}%`;
 
-  await step('outcomes of the seeded repository equal the API and the hand count; PR columns say why they are empty', async () => {
+  await step('outcomes of the seeded repository equal the API and the hand count; empty cells say why', async () => {
     await page.click('nav a[data-view="outcomes"]');
     await page.waitForSelector('#outcomes-table tbody tr');
     await page.selectOption('#filter-dim', 'repo');
@@ -340,13 +375,25 @@ try {
       assert.equal(shown.commits.text, String(n.commits));
       assert.equal(shown.cost_per_commit.text, usd2(n.cost_per_commit));
       assert.equal(shown.rework_rate.text, pct1(n.rework_rate));
-      // No pull requests reach this collector: every PR column is "–" and says why.
-      assert.equal(shown.merged_prs.text, '0');
+      assert.equal(shown.merged_prs.text, String(n.merged_prs));
       for (const field of ['cost_per_merged_pr', 'pr_cycle_time_hours', 'pr_cycle_time_hours_p75', 'coding_hours',
         'pickup_hours', 'review_hours']) {
+        if (n.merged_prs) {
+          assert.equal(shown[field].title, '', `${key} ${field}`);
+          continue;
+        }
+        // pat merged no pull request: every PR column is "–" and says why.
         assert.equal(shown[field].text, '–', `${key} ${field}`);
         assert.match(shown[field].title, /no merged pull request/);
       }
+    }
+    for (const key of ['total', 'dev@acme.example']) {
+      assert.equal(delivery[key].cost_per_merged_pr.text, '$4.00');
+      assert.equal(delivery[key].pr_cycle_time_hours.text, '4.66 h');
+      assert.equal(delivery[key].pr_cycle_time_hours_p75.text, '4.66 h');
+      assert.equal(delivery[key].coding_hours.text, '0.66 h');
+      assert.equal(delivery[key].pickup_hours.text, '2.00 h');
+      assert.equal(delivery[key].review_hours.text, '2.00 h');
     }
     assert.equal(delivery.total.cost_per_commit.text, '$1.33');
     assert.equal(delivery.total.rework_rate.text, '2.9%');
@@ -362,7 +409,9 @@ try {
     assert.match(await page.textContent('#card-rework'), /5 of 170 added lines reworked; AI 4\.2%, other 0\.0%/);
     assert.match(await page.textContent('#leverage-formula'),
       /lines added × 1 \+ lines removed × 0\.875 \+ refactoring lines × 0\.75 \+ Skill calls × 1 \+ MCP calls × 0\.875\) ÷ cost in dollars/);
-    assert.match(await page.textContent('#no-prs'), /webhook/);
+    assert.equal(await page.textContent('#card-cost-per-pr .card-value'), '$4.00');
+    assert.match(await page.textContent('#card-cycle'), /4\.66 h.*p75 4\.66 h; coding 0\.66 h, pickup 2\.00 h, review 2\.00 h/s);
+    assert.equal(await page.$('#no-prs'), null, 'no "no pull requests" note with a merged one');
     assert.match(await page.textContent('#links-help'), /strong: also the same author's commits/);
     await shot('outcomes');
   });
@@ -386,7 +435,7 @@ try {
     await page.waitForFunction(() => document.querySelector('#outcomes-table tfoot td.col-ai_commits')?.textContent === '2');
   });
 
-  await step('the explorer nests Repo → Commit by commits and cost per commit, asking for outcomes', async () => {
+  await step('the explorer nests Repo → Commit and Pull request → Author by outcome metrics, asking for outcomes', async () => {
     const asked = [];
     const count = (r) => { if (r.url().includes('/v1/report')) asked.push(decodeURIComponent(r.url())); };
     page.on('request', count);
@@ -417,8 +466,22 @@ try {
       assert.equal(t.text, '–');
       assert.equal(t.title, 'no commits here');
     }
-    page.off('request', count);
     await shot('explorer-repo-commit');
+
+    // The pull request as a level, by its cycle time.
+    await page.goto(`${c.url}/?view=explorer&nest=pr,author&metric=pr_cycle_time_hours&where=${encodeURIComponent(`repo=${DEMO}`)}`);
+    await page.waitForSelector('table.tree tbody tr[data-depth="0"]');
+    const byPr = await apiGet(c, `/v1/report?group_by=pr,author&metric=pr_cycle_time_hours&${demoWhere}&top=25&outcomes=true&format=json`);
+    const prRows = await page.$$eval('table.tree tbody tr[data-depth="0"]', (trs) => trs.map((tr) => ({
+      key: JSON.parse(tr.dataset.path)[0], value: tr.querySelector('td.metric').dataset.value,
+      text: tr.querySelector('td.metric').textContent })));
+    assert.deepEqual(prRows.map((r) => [r.key, r.value]),
+      byPr.rows.map((r) => [r.key, r.pr_cycle_time_hours === null ? '' : String(r.pr_cycle_time_hours)]));
+    const seven = prRows.find((r) => r.key === `${DEMO}#7`);
+    assert.ok(seven, 'pull request #7 is a row');
+    assert.equal(seven.text, '4.66 h');
+    page.off('request', count);
+    assert.ok(asked.every((u) => u.includes('outcomes=true')), asked.join('\n'));
   });
 
   await step('health lists the devices from the stored batches', async () => {

@@ -3,7 +3,8 @@
 // client for its JSON API, and headless Debian chromium through
 // playwright-core.
 import { spawn, execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,8 +39,9 @@ function run(bin, args) {
 }
 
 // A collector on 127.0.0.1:<free port> serving `db` (made by `makeDb(path)`
-// when given), with a viewer and a tracker token.
-export async function startCollector({ collector, db, makeDb, dir }) {
+// when given), with a viewer and a tracker token; with `githubSecret`, its
+// POST /v1/webhooks/github takes deliveries signed with it (postGithub).
+export async function startCollector({ collector, db, makeDb, dir, githubSecret }) {
   dir = dir || mkdtempSync(join(tmpdir(), 'codepulse-dash-'));
   const store = db || join(dir, 'collector.db');
   if (makeDb) makeDb(store);
@@ -48,8 +50,13 @@ export async function startCollector({ collector, db, makeDb, dir }) {
     run(collector, ['token', 'create', '--db', store, '--author', author, '--role', role]).trim().split('\n').pop().trim();
   const viewer = token('lead@acme.example', 'viewer');
   const tracker = token('dev@acme.example', 'tracker');
+  const extra = [];
+  if (githubSecret) {
+    writeFileSync(join(dir, 'github.secret'), `${githubSecret}\n`, { mode: 0o600 });
+    extra.push('--github-secret-file', join(dir, 'github.secret'));
+  }
   const child = spawn(collector, ['serve', '--listen', '127.0.0.1:0', '--db', store,
-    '--tls-cert', join(dir, 'pki/server.pem'), '--tls-key', join(dir, 'pki/server-key.pem')],
+    '--tls-cert', join(dir, 'pki/server.pem'), '--tls-key', join(dir, 'pki/server-key.pem'), ...extra],
   { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (d) => { log += d; });
@@ -65,7 +72,7 @@ export async function startCollector({ collector, db, makeDb, dir }) {
   if (!port || !/report cube ready/.test(log)) throw new Error(`the collector did not get ready: ${log}`);
   const ca = readFileSync(join(dir, 'pki/ca.pem'));
   return {
-    dir, store, viewer, tracker, port, ca,
+    dir, store, viewer, tracker, port, ca, githubSecret,
     url: `https://localhost:${port}`,
     log: () => log,
     stop: () => new Promise((resolve) => {
@@ -97,19 +104,35 @@ export function apiGet(c, path, token = c.viewer) {
 // the zstd command when there is one, else sent as identity (both accepted).
 // Resolves to the collector's JSON answer.
 export function postBatch(c, batch, token = c.tracker) {
+  return post(c, '/v1/batches', batch, token);
+}
+
+// One GitHub webhook delivery: `event` (X-GitHub-Event) with `payload`,
+// signed as GitHub does (X-Hub-Signature-256: HMAC-SHA256 of the body).
+export function postGithub(c, event, delivery, payload) {
+  const body = Buffer.from(JSON.stringify(payload));
+  const signature = `sha256=${createHmac('sha256', c.githubSecret).update(body).digest('hex')}`;
+  return send(c, '/v1/webhooks/github', body, {
+    'Content-Type': 'application/json', 'X-GitHub-Event': event, 'X-GitHub-Delivery': delivery,
+    'X-Hub-Signature-256': signature });
+}
+
+function post(c, path, batch, token) {
   const json = Buffer.from(JSON.stringify(batch));
   const z = spawnSync('zstd', ['-q', '-c'], { input: json, maxBuffer: 64 << 20 });
   const zstd = !z.error && z.status === 0;
-  const body = zstd ? z.stdout : json;
+  return send(c, path, zstd ? z.stdout : json, { Authorization: `Bearer ${token}`,
+    'Content-Type': 'application/json', ...(zstd ? { 'Content-Encoding': 'zstd' } : {}) });
+}
+
+function send(c, path, body, headers) {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', servername: 'localhost', port: c.port, path: '/v1/batches',
-      method: 'POST', ca: c.ca,
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json',
-        'Content-Length': body.length, ...(zstd ? { 'Content-Encoding': 'zstd' } : {}) } }, (res) => {
+    const req = request({ host: '127.0.0.1', servername: 'localhost', port: c.port, path, method: 'POST', ca: c.ca,
+      headers: { ...headers, 'Content-Length': body.length } }, (res) => {
       let text = '';
       res.on('data', (d) => { text += d; });
       res.on('end', () => {
-        if (res.statusCode !== 200) return reject(new Error(`POST /v1/batches: ${res.statusCode} ${text}`));
+        if (res.statusCode !== 200) return reject(new Error(`POST ${path}: ${res.statusCode} ${text}`));
         resolve(JSON.parse(text));
       });
     });
