@@ -295,6 +295,7 @@ TEST_CASE("leverage and rework per author, AI commits apart", "[outcomes]") {
   CHECK(dev.skill_calls == 1);
   CHECK(dev.mcp_calls == 1);
   CHECK(*dev.rework_rate() == Approx(4.0 / 35));
+  CHECK(*dev.reworked_cost_nanos() == 685'714'286);  // $6 x 4 / 35
   CHECK(*dev.ai_rework_rate() == Approx(4.0 / 30));
   CHECK(*dev.other_rework_rate() == Approx(0.0));
   CHECK(*dev.leverage(LeverageWeights{}) == Approx((35 + 6 * 0.875 + 4 * 0.75 + 1 + 0.875) / 6));
