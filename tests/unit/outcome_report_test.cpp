@@ -377,3 +377,13 @@ TEST_CASE("codepulse-collector leverage prints the published scores", "[outcomes
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("--skills") != std::string::npos);
 }
+
+TEST_CASE("the tracker's report points to the collector for outcomes", "[outcomes][cli]") {
+  const auto r = codepulse::test::run(
+      {codepulse::test::tracker_bin(), "report", "--group-by", "author,commit"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("outcome metrics are in the collector's reports") != std::string::npos);
+  const auto m =
+      codepulse::test::run({codepulse::test::tracker_bin(), "report", "--metric", "leverage"});
+  CHECK(m.exit_code == 2);
+}
