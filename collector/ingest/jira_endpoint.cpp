@@ -31,7 +31,7 @@ HttpReply JiraEndpoint::handle(std::string_view target, std::string_view secret_
                                std::string_view body) {
   if (secret_.empty())
     return {404, error_json(404,
-                            "the Jira webhook is off; set jira_webhook_secret_file in the "
+                            "the Jira webhook is off; set jira_secret_file in the "
                             "collector's configuration")};
   if (!secret_matches(target, secret_header))
     return {401, error_json(401,

@@ -149,7 +149,7 @@ class HttpsServer::Impl {
         limiter_(options.limits.rate_per_s, options.limits.burst),
         queue_(store),
         endpoint_(store, limiter_, metrics_, options.limits),
-        reports_(store, log, options.report_max_nodes),
+        reports_(store, log, options.report_max_nodes, options.leverage_weights),
         viewers_(store, sessions_, now_utc_ms),
         jira_(store, options.jira_webhook_secret, options.jira_epic_link_field),
         github_(store, github_webhook_source(), options.github_webhook_secret),

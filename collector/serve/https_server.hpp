@@ -27,8 +27,9 @@ struct ServerOptions {
   int64_t idle_timeout_ms = 75'000;       // keep-alive wait for the next request
   int64_t shutdown_grace_ms = 30'000;     // in-flight requests get this long
   size_t max_connections = 1024;
-  size_t report_max_nodes = 2'000'000;  // GET /v1/report: larger trees get a 422
-  std::string jira_webhook_secret;      // empty: POST /v1/webhooks/jira is off
+  size_t report_max_nodes = 2'000'000;       // GET /v1/report: larger trees get a 422
+  report::LeverageWeights leverage_weights;  // reports' leverage score
+  std::string jira_webhook_secret;           // empty: POST /v1/webhooks/jira is off
   std::string jira_epic_link_field = "customfield_10014";
   std::string github_webhook_secret;     // empty: POST /v1/webhooks/github is off
   std::string bitbucket_webhook_secret;  // empty: POST /v1/webhooks/bitbucket is off

@@ -16,10 +16,14 @@ int64_t elapsed_ms(std::chrono::steady_clock::time_point since) {
 
 }  // namespace
 
-ReportRunner::ReportRunner(Store& store, tracker::Logger& log, size_t max_nodes, size_t max_queued)
-    : store_(store), log_(log), max_nodes_(max_nodes), max_queued_(max_queued), worker_([this] {
-        run();
-      }) {}
+ReportRunner::ReportRunner(Store& store, tracker::Logger& log, size_t max_nodes,
+                           report::LeverageWeights weights, size_t max_queued)
+    : store_(store),
+      log_(log),
+      max_nodes_(max_nodes),
+      weights_(weights),
+      max_queued_(max_queued),
+      worker_([this] { run(); }) {}
 
 ReportRunner::~ReportRunner() {
   stop();
@@ -167,6 +171,7 @@ void ReportRunner::run() {
     }
     if (!job) continue;
     job->request.query.max_nodes = max_nodes_;
+    job->request.query.weights = weights_;
     job->rendered =
         behind ? Result<std::string>(*behind) : answer(job->request, live ? &cube : nullptr);
     auto done = std::move(job->done);

@@ -44,7 +44,8 @@ struct CubeStats {
 class ReportRunner {
  public:
   // `max_nodes`: reports that would return more nodes fail (0: no limit).
-  ReportRunner(Store& store, tracker::Logger& log, size_t max_nodes, size_t max_queued = 8);
+  ReportRunner(Store& store, tracker::Logger& log, size_t max_nodes,
+               report::LeverageWeights weights = {}, size_t max_queued = 8);
   ~ReportRunner();
   ReportRunner(const ReportRunner&) = delete;
   ReportRunner& operator=(const ReportRunner&) = delete;
@@ -63,6 +64,7 @@ class ReportRunner {
   Store& store_;
   tracker::Logger& log_;
   const size_t max_nodes_;
+  const report::LeverageWeights weights_;
   const size_t max_queued_;
   mutable std::mutex mu_;
   std::condition_variable wake_;

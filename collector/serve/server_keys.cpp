@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "collector/serve/server_config.hpp"
+#include "common/report/leverage.hpp"
 
 namespace codepulse::collector {
 
@@ -100,7 +101,11 @@ const tracker::ConfigKeys& server_config_keys() {
        .help = "GET /v1/report: a report returning more nodes gets a 422 (use top or filters)",
        .min = 1,
        .max = 1'000'000'000},
-      {.name = "jira_webhook_secret_file",
+      {.name = "leverage_weights",
+       .type = T::kString,
+       .default_value = "lines_added=1,lines_removed=0.875,refactoring=0.75,skills=1,mcp=0.875",
+       .help = "weights of the leverage score in reports (docs/METRICS.md)"},
+      {.name = "jira_secret_file",
        .type = T::kPath,
        .default_value = "",
        .help = "file (mode 0600) holding the secret Jira webhooks send in their URL (?secret=); "
@@ -185,7 +190,10 @@ Result<ServerOptions> server_options(const tracker::Config& c) {
   o.max_connections = static_cast<size_t>(c.num("max_connections"));
   o.report_max_nodes = static_cast<size_t>(c.num("report_max_nodes"));
   o.jira_epic_link_field = c.str("jira_epic_link_field");
-  for (auto [key, secret] : {std::pair{"jira_webhook_secret_file", &o.jira_webhook_secret},
+  auto weights = report::parse_leverage_weights(c.str("leverage_weights"));
+  if (!weights) return weights.error();
+  o.leverage_weights = *weights;
+  for (auto [key, secret] : {std::pair{"jira_secret_file", &o.jira_webhook_secret},
                              std::pair{"github_secret_file", &o.github_webhook_secret},
                              std::pair{"bitbucket_secret_file", &o.bitbucket_webhook_secret}}) {
     if (auto s = load_secret(c, key, *secret); !s) return s.error();

@@ -1,4 +1,6 @@
 // The outcome ratios of a report node (docs/METRICS.md).
+#include <cmath>
+
 #include "common/report/leverage.hpp"
 #include "common/report/report.hpp"
 
@@ -24,6 +26,12 @@ std::optional<int64_t> Metrics::cost_per_merged_pr_nanos() const {
 
 std::optional<double> Metrics::rework_rate() const {
   return ratio(outcomes.reworked_lines, outcomes.lines_added);
+}
+
+std::optional<int64_t> Metrics::reworked_cost_nanos() const {
+  const auto rate = rework_rate();
+  if (!rate) return std::nullopt;
+  return static_cast<int64_t>(std::llround(static_cast<double>(cost_nanos) * *rate));
 }
 
 std::optional<double> Metrics::ai_rework_rate() const {

@@ -103,6 +103,9 @@ struct Metrics {
   std::optional<int64_t> cost_per_commit_nanos() const;
   std::optional<int64_t> cost_per_merged_pr_nanos() const;
   std::optional<double> rework_rate() const;
+  // Spend on reworked lines: the node's spend in the proportion of its
+  // commits' added lines that were reworked (an estimate; docs/METRICS.md).
+  std::optional<int64_t> reworked_cost_nanos() const;
   std::optional<double> ai_rework_rate() const;
   std::optional<double> other_rework_rate() const;
   std::optional<double> leverage(const LeverageWeights& w) const;

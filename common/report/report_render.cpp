@@ -125,6 +125,7 @@ void write_outcomes(JsonWriter& w, const Metrics& m, const LeverageWeights& weig
   w.key("rework_rate").raw_number(optional_ratio(m.rework_rate()));
   w.key("rework_rate_ai").raw_number(optional_ratio(m.ai_rework_rate()));
   w.key("rework_rate_other").raw_number(optional_ratio(m.other_rework_rate()));
+  w.key("reworked_cost_usd").raw_number(optional_usd(m.reworked_cost_nanos()));
   w.field("prs", o.prs).field("merged_prs", o.merged_prs);
   w.key("cost_per_commit").raw_number(optional_usd(m.cost_per_commit_nanos()));
   w.key("cost_per_merged_pr").raw_number(optional_usd(m.cost_per_merged_pr_nanos()));

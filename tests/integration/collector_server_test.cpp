@@ -631,7 +631,7 @@ TEST_CASE("Jira webhooks set each task's epic: verified, replay-safe, bad bodies
   ::chmod((dir / "jira.secret").c_str(), 0600);
   const std::string tracker = c.token_of(c.token_file("dev@example.org"));
   const std::string viewer = c.token_of(c.token_file("boss@example.org", "viewer"));
-  c.start({"--jira-webhook-secret-file", dir / "jira.secret"});
+  c.start({"--jira-secret-file", dir / "jira.secret"});
   auto task_record = [](const std::string& uid, const char* task) {
     auto r = record(uid);
     r.usage.task_keys = task;
@@ -695,6 +695,6 @@ TEST_CASE("Jira webhooks set each task's epic: verified, replay-safe, bad bodies
   c.start();
   auto off = post_jira(c, "?secret=" + secret, created);
   CHECK(off.status == 404);
-  CHECK(off.body.find("jira_webhook_secret_file") != std::string::npos);
+  CHECK(off.body.find("jira_secret_file") != std::string::npos);
   c.stop();
 }

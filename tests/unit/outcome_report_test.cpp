@@ -295,6 +295,7 @@ TEST_CASE("leverage and rework per author, AI commits apart", "[outcomes]") {
   CHECK(dev.skill_calls == 1);
   CHECK(dev.mcp_calls == 1);
   CHECK(*dev.rework_rate() == Approx(4.0 / 35));
+  CHECK(*dev.reworked_cost_nanos() == 685'714'286);  // $6 x 4 / 35
   CHECK(*dev.ai_rework_rate() == Approx(4.0 / 30));
   CHECK(*dev.other_rework_rate() == Approx(0.0));
   CHECK(*dev.leverage(LeverageWeights{}) == Approx((35 + 6 * 0.875 + 4 * 0.75 + 1 + 0.875) / 6));
@@ -375,4 +376,14 @@ TEST_CASE("codepulse-collector leverage prints the published scores", "[outcomes
       {codepulse::test::collector_bin(), "leverage", "--cost", "5", "--skills", "-3"});
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("--skills") != std::string::npos);
+}
+
+TEST_CASE("the tracker's report points to the collector for outcomes", "[outcomes][cli]") {
+  const auto r = codepulse::test::run(
+      {codepulse::test::tracker_bin(), "report", "--group-by", "author,commit"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("outcome metrics are in the collector's reports") != std::string::npos);
+  const auto m =
+      codepulse::test::run({codepulse::test::tracker_bin(), "report", "--metric", "leverage"});
+  CHECK(m.exit_code == 2);
 }
