@@ -323,13 +323,13 @@ try {
   const HAND = {
     total: { ...PR, cost_usd: 4, commits: 3, ai_commits: 2, cost_per_commit: 4 / 3,
       lines_added: 170, lines_removed: 30, refactoring_lines: 5, reworked_lines: 5, skill_calls: 1, mcp_calls: 1,
-      rework_rate: 5 / 170, rework_rate_ai: 5 / 120, rework_rate_other: 0, leverage: leverageOf(170, 30, 5, 1, 1, 4) },
+      rework_rate: 5 / 170, rework_rate_ai: 5 / 120, rework_rate_other: 0, reworked_cost_usd: 4 * 5 / 170, leverage: leverageOf(170, 30, 5, 1, 1, 4) },
     'dev@acme.example': { ...PR, cost_usd: 4, commits: 2, ai_commits: 2, cost_per_commit: 2,
       lines_added: 120, lines_removed: 30, refactoring_lines: 5, reworked_lines: 5, skill_calls: 1, mcp_calls: 1,
-      rework_rate: 5 / 120, rework_rate_ai: 5 / 120, rework_rate_other: null, leverage: leverageOf(120, 30, 5, 1, 1, 4) },
+      rework_rate: 5 / 120, rework_rate_ai: 5 / 120, rework_rate_other: null, reworked_cost_usd: 4 * 5 / 120, leverage: leverageOf(120, 30, 5, 1, 1, 4) },
     'pat@acme.example': { ...NO_PR, cost_usd: 0, commits: 1, ai_commits: 0, cost_per_commit: 0,
       lines_added: 50, lines_removed: 0, refactoring_lines: 0, reworked_lines: 0, skill_calls: 0, mcp_calls: 0,
-      rework_rate: 0, rework_rate_ai: null, rework_rate_other: 0, leverage: null },
+      rework_rate: 0, rework_rate_ai: null, rework_rate_other: 0, reworked_cost_usd: 0, leverage: null },
   };
   // The API rounds: dollars to micro-dollars, ratios to 4 decimals, leverage and hours to 2.
   const near = (shown, hand, what) => {
@@ -369,7 +369,7 @@ try {
       const shown = { ...delivery[key], ...leverage[key] };
       for (const field of ['cost_usd', 'commits', 'ai_commits', 'merged_prs', 'cost_per_commit', 'cost_per_merged_pr',
         'pr_cycle_time_hours', 'pr_cycle_time_hours_p75', 'coding_hours', 'pickup_hours', 'review_hours',
-        'rework_rate', 'rework_rate_ai', 'rework_rate_other', 'lines_added', 'lines_removed', 'refactoring_lines',
+        'rework_rate', 'rework_rate_ai', 'rework_rate_other', 'reworked_cost_usd', 'lines_added', 'lines_removed', 'refactoring_lines',
         'skill_calls', 'mcp_calls', 'leverage'])
         assert.equal(shown[field].value, n[field] === null ? '' : String(n[field]), `${key} ${field} as the API`);
       assert.equal(shown.commits.text, String(n.commits));
@@ -397,6 +397,8 @@ try {
     }
     assert.equal(delivery.total.cost_per_commit.text, '$1.33');
     assert.equal(delivery.total.rework_rate.text, '2.9%');
+    assert.equal(delivery.total.reworked_cost_usd.text, '$0.12');
+    assert.equal(delivery['dev@acme.example'].reworked_cost_usd.text, '$0.17');
     assert.equal(delivery['dev@acme.example'].rework_rate_ai.text, '4.2%');
     assert.equal(delivery['dev@acme.example'].rework_rate_other.title, 'no commits without AI here');
     assert.equal(delivery['pat@acme.example'].rework_rate_ai.title, 'no AI commits here');

@@ -83,7 +83,8 @@ export function naReason(id, n) {
     case 'coding_hours': return n.merged_prs ? 'no commit before its pull request was opened' : noMerged;
     case 'pickup_hours':
     case 'review_hours': return n.merged_prs ? 'no review before the merge' : noMerged;
-    case 'rework_rate': return n.commits ? 'no lines added' : 'no commits here';
+    case 'rework_rate':
+    case 'reworked_cost_usd': return n.commits ? 'no lines added' : 'no commits here';
     case 'rework_rate_ai': return n.ai_commits ? 'no lines added by AI commits' : 'no AI commits here';
     case 'rework_rate_other':
       return n.commits > n.ai_commits ? 'no lines added by other commits' : 'no commits without AI here';

@@ -32,6 +32,7 @@ const DELIVERY = [
   pct('rework_rate', 'Rework rate'),
   pct('rework_rate_ai', 'Rework, AI commits'),
   pct('rework_rate_other', 'Rework, other commits'),
+  usd('reworked_cost_usd', 'Spend on rework (est.)'),
 ];
 
 const LEVERAGE = [
@@ -150,7 +151,8 @@ export function outcomesView(state, update) {
         table('outcomes-table', `Delivery by ${of}`,
           'Commits, AI commits (an AI co-author trailer or a linked session), merged pull requests and what each cost. ' +
           'Cycle time runs from the first commit (or the opening) to the merge, in coding, pickup and review phases; ' +
-          'rework is the share of added lines that later commits rewrote or deleted within the rework window.',
+          'rework is the share of added lines that later commits rewrote or deleted within the rework window, ' +
+          'and the spend on rework is the cost in that proportion (an estimate).',
           by, DELIVERY, r.rows, t),
         table('leverage-table', `Leverage by ${of}`,
           h('span', { id: 'leverage-formula' }, `${formula}; weights: ${r.leverage_weights}.`), by, LEVERAGE, r.rows, t),
