@@ -155,16 +155,20 @@ void graft(ReportNode& node, const OutcomeTree& tree, size_t o) {
   for (const ReportNode& c : node.children)
     by_key.emplace(c.key, i++);
   std::vector<std::pair<size_t, size_t>> pairs;  // report child index, outcome node
+  std::vector<size_t> fresh;                      // outcome nodes without a report child
   for (size_t oc : tree.at(o).children) {
     auto it = by_key.find(tree.at(oc).key);
-    if (it != by_key.end()) {
+    if (it != by_key.end())
       pairs.emplace_back(it->second, oc);
-    } else {
-      ReportNode fresh;
-      fresh.key = tree.at(oc).key;
-      node.children.add(std::move(fresh));
-      pairs.emplace_back(node.children.size() - 1, oc);
-    }
+    else
+      fresh.push_back(oc);
+  }
+  by_key.clear();  // its keys point into children that adding may move
+  for (size_t oc : fresh) {
+    ReportNode child;
+    child.key = tree.at(oc).key;
+    node.children.add(std::move(child));
+    pairs.emplace_back(node.children.size() - 1, oc);
   }
   auto first = node.children.begin();
   for (const auto& [index, oc] : pairs)
