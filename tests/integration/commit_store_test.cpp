@@ -189,7 +189,7 @@ TEST_CASE("a commit sent again, by anyone, is a duplicate and changes nothing",
   CHECK(count(db, "commit_files") == "4");
 }
 
-TEST_CASE("a bad commit is rejected alone; a resent batch gets the stored outcome",
+TEST_CASE("a bad commit is rejected alone, a resent batch gets the stored outcome",
           "[collector][commits]") {
   TempDir dir;
   CODEPULSE_STORE_TARGET(target, dir);

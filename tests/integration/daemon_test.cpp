@@ -119,7 +119,7 @@ TEST_CASE("a second instance on the same state folder refuses to start", "[daemo
   CHECK(second.err.find("pid " + std::to_string(first.pid())) != std::string::npos);
 }
 
-TEST_CASE("SIGHUP reloads the configuration; a bad one is refused and the old kept",
+TEST_CASE("SIGHUP reloads the configuration, a bad one is refused and the old kept",
           "[daemon][config]") {
   Daemon d;
   const std::string cfg = d.dir / "tracker.toml";

@@ -139,7 +139,7 @@ TEST_CASE("only viewer and admin tokens log in, from the same origin, as JSON",
   d.c.stop();
 }
 
-TEST_CASE("the session cookie reads reports, whoami and health; logout needs the CSRF header",
+TEST_CASE("the session cookie reads reports, whoami and health, logout needs the CSRF header",
           "[dashboard][server][auth]") {
   TempDir dir;
   Dashboard d(dir.path());

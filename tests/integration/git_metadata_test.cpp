@@ -192,7 +192,7 @@ TEST_CASE("rework follows two files and a rename to the commit that wrote the li
   CHECK(ff->removed == 2);
 }
 
-TEST_CASE("merges carry no files or rework; branch commits rework their own lines", "[git]") {
+TEST_CASE("merges carry no files or rework, branch commits rework their own lines", "[git]") {
   TempDir dir;
   GitRepoBuilder repo(dir / "app");
   std::string f = GitRepoBuilder::numbered_lines("a", 6);
@@ -270,7 +270,7 @@ TEST_CASE("the message gives only task keys and whether an AI assistant co-autho
   CHECK(commits[copilot].ai_coauthor);
 }
 
-TEST_CASE("a later pass reads only new commits; the first reads git_history_days", "[git]") {
+TEST_CASE("a later pass reads only new commits, the first reads git_history_days", "[git]") {
   TempDir dir;
   GitRepoBuilder repo(dir / "app");
   repo.write("a.txt", "old\n");

@@ -166,7 +166,7 @@ TEST_CASE("approvals and change requests are reviews", "[bitbucket]") {
   CHECK(unapproved->review.state == "unapproved");
 }
 
-TEST_CASE("other Bitbucket events are ignored; bad bodies are refused with the reason",
+TEST_CASE("other Bitbucket events are ignored, bad bodies are refused with the reason",
           "[bitbucket]") {
   auto comment = parse_bitbucket_webhook("pullrequest:comment_created",
                                          fixture("pullrequest_comment_created.json"));

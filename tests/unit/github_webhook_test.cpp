@@ -95,7 +95,7 @@ TEST_CASE("a merged pull request and a review give the cycle time's points", "[g
   CHECK(review->review.time_ms == 1767282300000);
 }
 
-TEST_CASE("a draft is not ready until ready_for_review; an open PR names no merge", "[github]") {
+TEST_CASE("a draft is not ready until ready_for_review, an open PR names no merge", "[github]") {
   std::string opened = fixture("pull_request_closed.json");
   auto set = [&opened](const std::string& from, const std::string& to) {
     const auto at = opened.find(from);
@@ -124,7 +124,7 @@ TEST_CASE("a draft is not ready until ready_for_review; an open PR names no merg
   CHECK(later->pull_request.ready_ms == later->pull_request.event_ms);
 }
 
-TEST_CASE("other GitHub events are ignored; bad bodies are refused with the reason", "[github]") {
+TEST_CASE("other GitHub events are ignored, bad bodies are refused with the reason", "[github]") {
   CHECK(parse_github_webhook("ping", "{\"zen\": \"Keep it logically awesome.\"}")->kind ==
         WebhookEvent::kIgnored);
   CHECK(parse_github_webhook("issues", "{\"action\": \"opened\"}")->kind == WebhookEvent::kIgnored);

@@ -43,7 +43,7 @@ TEST_CASE("a sub-task's epic comes from the Epic Link field, never its parent ta
   CHECK(other->task.epic.empty());
 }
 
-TEST_CASE("an epic is its own epic; a deleted issue keeps none", "[jira]") {
+TEST_CASE("an epic is its own epic, a deleted issue keeps none", "[jira]") {
   std::string epic = fixture("issue_created.json");
   epic.replace(epic.find("\"name\": \"Story\""), 15, "\"name\": \"Epic\"");
   auto e = parse_jira_webhook(epic, "customfield_10014");
@@ -56,7 +56,7 @@ TEST_CASE("an epic is its own epic; a deleted issue keeps none", "[jira]") {
   CHECK(gone->task.status == "Done");
 }
 
-TEST_CASE("other events are ignored; bad bodies are refused with the reason", "[jira]") {
+TEST_CASE("other events are ignored, bad bodies are refused with the reason", "[jira]") {
   auto comment = parse_jira_webhook(fixture("comment_created.json"), "");
   REQUIRE(comment);
   CHECK(comment->event == "comment_created");

@@ -267,7 +267,7 @@ TEST_CASE("tool results of tracked tools give line counts and commit shas", "[pa
             .kind == LineKind::kIgnored);
 }
 
-TEST_CASE("user prompts start turns; meta and tool results do not", "[parse]") {
+TEST_CASE("user prompts start turns, meta and tool results do not", "[parse]") {
   Harness h;
   const ParsedLine& p = h.parse(codepulse::test::user_prompt_line("uuid-prompt-1", "Fix the bug"));
   REQUIRE(p.kind == LineKind::kPrompt);

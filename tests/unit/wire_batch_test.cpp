@@ -206,7 +206,7 @@ TEST_CASE("commits travel beside the records and come back unchanged", "[proto][
   CHECK(encode_json(header(1), {sample(1)}).find("commits") == std::string::npos);
 }
 
-TEST_CASE("a bad commit is rejected alone; a bad commits array fails the batch",
+TEST_CASE("a bad commit is rejected alone, a bad commits array fails the batch",
           "[proto][commits]") {
   const std::string good = "abcdef0123456789abcdef0123456789abcdef01";
   std::string json = encode_json(header(1), {sample(1)},
