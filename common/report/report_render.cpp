@@ -132,8 +132,11 @@ void write_outcomes(JsonWriter& w, const Metrics& m, const LeverageWeights& weig
   w.key("pr_cycle_time_hours").raw_number(hours_text(pct(o.cycle_ms, 50)));
   w.key("pr_cycle_time_hours_p75").raw_number(hours_text(pct(o.cycle_ms, 75)));
   w.key("coding_hours").raw_number(hours_text(pct(o.coding_ms, 50)));
+  w.key("coding_hours_p75").raw_number(hours_text(pct(o.coding_ms, 75)));
   w.key("pickup_hours").raw_number(hours_text(pct(o.pickup_ms, 50)));
+  w.key("pickup_hours_p75").raw_number(hours_text(pct(o.pickup_ms, 75)));
   w.key("review_hours").raw_number(hours_text(pct(o.review_ms, 50)));
+  w.key("review_hours_p75").raw_number(hours_text(pct(o.review_ms, 75)));
   w.field("skill_calls", m.skill_calls).field("mcp_calls", m.mcp_calls);
   w.key("leverage").raw_number(leverage_text(m, weights));
 }

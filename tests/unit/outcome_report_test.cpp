@@ -257,6 +257,7 @@ TEST_CASE("pull requests: spend, merged PRs and cycle time phases", "[outcomes]"
   const std::string json = render_json(*r);
   CHECK(json.find("\"pr_cycle_time_hours\":8.00") != std::string::npos);
   CHECK(json.find("\"pickup_hours\":3.50") != std::string::npos);
+  CHECK(json.find("\"pickup_hours_p75\":3.50") != std::string::npos);
 }
 
 TEST_CASE("the report by epic, task and author carries every outcome", "[outcomes]") {
