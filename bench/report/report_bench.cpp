@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "collector/store/store.hpp"
+#include "common/report/outcome_report.hpp"
 #include "common/report/report.hpp"
 #include "common/report/usage_cube.hpp"
 #include "common/sqlite.hpp"
@@ -197,6 +198,59 @@ struct Bench {
   std::vector<std::pair<std::string, std::string>> params;
 };
 
+// Outcomes for the outcome reports: a commit per session, by its author in
+// its repository half an hour after its last request, changing one of the
+// files it edited (a strong link), a third with an AI trailer, each reworking
+// a few lines of the session's previous commit; a merged pull request per
+// five commits of a repository.
+report::OutcomeData generated_outcomes(const report::UsageCube& cube) {
+  report::OutcomeData d;
+  std::mt19937_64 rng(11);
+  std::map<std::string, std::vector<size_t>> by_repo;
+  int64_t n = 0;
+  for (const report::SessionActivity& s : cube.session_activity()) {
+    CommitRecord c;
+    c.repo = s.repo;
+    char sha[41];
+    std::snprintf(sha, sizeof sha, "%016llx%024llx", static_cast<unsigned long long>(++n),
+                  static_cast<unsigned long long>(rng()));
+    c.sha = sha;
+    c.author_email = c.committer_email = s.author;
+    c.author_ms = c.committer_ms = s.last_ms + 1'800'000;
+    c.branch = s.branch;
+    c.ai_coauthor = n % 3 == 0;
+    const std::string path = s.edited_files.empty() ? "README.md" : s.edited_files.front();
+    c.files.push_back({path, static_cast<int64_t>(rng() % 200), static_cast<int64_t>(rng() % 50)});
+    auto& list = by_repo[c.repo];
+    if (!list.empty()) {
+      const CommitRecord& earlier = d.commits.commits[list.back()];
+      const int64_t lines = static_cast<int64_t>(rng() % 10);
+      c.reworked.push_back({earlier.sha, earlier.files.front().path, lines});
+      d.commits.rework_of_commits.push_back(
+          {c.repo, earlier.sha, earlier.files.front().path, c.sha, c.committer_ms, lines});
+    }
+    list.push_back(d.commits.commits.size());
+    d.commits.commits.push_back(std::move(c));
+  }
+  int64_t number = 0;
+  for (const auto& [repo, list] : by_repo)
+    for (size_t i = 0; i + 5 <= list.size(); i += 5) {
+      report::PullRequestFact pr;
+      pr.repo = repo;
+      pr.number = ++number;
+      pr.author_email = d.commits.commits[list[i]].author_email;
+      pr.state = report::PullRequestFact::State::kMerged;
+      pr.first_commit_ms = d.commits.commits[list[i]].author_ms;
+      pr.opened_ms = pr.ready_ms = d.commits.commits[list[i + 4]].committer_ms + 600'000;
+      pr.first_review_ms = pr.opened_ms + 7'200'000;
+      pr.merged_ms = pr.first_review_ms + 3'600'000;
+      for (size_t k = i; k < i + 5; ++k)
+        pr.commit_shas.push_back(d.commits.commits[list[k]].sha);
+      d.pull_requests.push_back(std::move(pr));
+    }
+  return d;
+}
+
 int query(const std::string& db, int rounds, int64_t ingest_rate, const std::string& only) {
   auto store = collector::open_store(db);
   if (!store) {
@@ -296,11 +350,36 @@ int query(const std::string& db, int rounds, int64_t ingest_rate, const std::str
       {"2 levels, year, by week in Asia/Kolkata: date,author",
        {{"group_by", "date,author"}, {"granularity", "week"}, {"tz", "Asia/Kolkata"}}},
   };
+  // Outcome reports read their commits and pull requests through the same
+  // reader the collector gives them (here, generated ones kept in memory).
+  const report::OutcomeData outcomes = generated_outcomes(cube);
+  std::printf("outcomes: %zu commits, %zu merged pull requests\n\n",
+              outcomes.commits.commits.size(), outcomes.pull_requests.size());
+  const report::OutcomeReader read_outcomes =
+      [&outcomes](int64_t from, int64_t to) -> Result<report::OutcomeData> {
+    report::OutcomeData d;
+    for (const CommitRecord& c : outcomes.commits.commits)
+      if (c.committer_ms >= from && c.committer_ms < to) d.commits.commits.push_back(c);
+    d.commits.rework_of_commits = outcomes.commits.rework_of_commits;
+    d.pull_requests = outcomes.pull_requests;
+    return d;
+  };
+  std::vector<Bench> all = benches;
+  all.push_back(
+      {"outcomes, 90 days: author",
+       {{"group_by", "author"}, {"since", since90}, {"until", until}, {"outcomes", "true"}}});
+  all.push_back({"outcomes, 90 days: epic,task,author",
+                 {{"group_by", "epic,task,author"},
+                  {"since", since90},
+                  {"until", until},
+                  {"outcomes", "true"}}});
+  all.push_back({"outcomes, 90 days: repo,pr (spend split by commit)",
+                 {{"group_by", "repo,pr"}, {"since", since90}, {"until", until}}});
   std::printf(
       "| report | nodes | engine ms (min / median / max) | JSON ms (median) | JSON MiB |\n");
   std::printf("|---|---:|---:|---:|---:|\n");
   const auto q0 = Clock::now();
-  for (const Bench& b : benches) {
+  for (const Bench& b : all) {
     if (!only.empty() && std::string(b.name).find(only) == std::string::npos) continue;
     auto request = report::parse_report_params(b.params);
     if (!request) {
@@ -313,7 +392,8 @@ int query(const std::string& db, int rounds, int64_t ingest_rate, const std::str
       (void)(*store)->sync_usage();  // what the collector does before each report
       apply();
       auto t = Clock::now();
-      const report::Report r = cube.query(request->query, *epics).value();
+      const report::Report r =
+          report::query_cube(cube, request->query, *epics, read_outcomes).value();
       engine.push_back(ms_since(t));
       t = Clock::now();
       const std::string json = report::render_json(r);
