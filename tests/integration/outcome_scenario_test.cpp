@@ -184,7 +184,10 @@ TEST_CASE("issue 6's scenario: spend next to commits, PRs, rework and leverage b
   repo.write("README.md", "# shop\n" + GitRepoBuilder::numbered_lines("docs ", 4));
   const std::string c = repo.commit("SHOP-1 document checkout", D + 3, second_of(12), kDev);
   // T, D+1 15:00 on main, by a teammate: one line of the base rewritten (old:
-  // no rework).
+  // no rework). After A on purpose: `git log --branches --source` names a
+  // commit by the branch it first reaches it from, newest first, so were T
+  // older than A the base commit (and all history before it) would carry
+  // feature/SHOP-1 and join PR #12 by its branch (a known limit).
   repo.git({"checkout", "-q", "main"});
   std::string cart = GitRepoBuilder::numbered_lines("cart ", 10);
   cart.replace(0, 6, "cart one");
@@ -237,18 +240,20 @@ TEST_CASE("issue 6's scenario: spend next to commits, PRs, rework and leverage b
                    dir / "jira.secret"});
 
   const std::string state = dir / "state";
-  const CommandResult scan =
-      run({tracker_bin(), "scan", "--claude-dir", dir / "claude", "--state", state, "--json"});
-  INFO(scan.out << scan.err);
-  REQUIRE(scan.exit_code == 0);
-  CHECK(scan.out.find("\"records_new\":7") != std::string::npos);
-  CHECK(scan.out.find("\"commits_new\":5") != std::string::npos);
-  const CommandResult flush =
-      run({tracker_bin(), "flush", "--state", state, "--collector", collector.url(), "--ca-file",
-           collector.ca(), "--token-file", token, "--timeout", "30"});
-  INFO(flush.out << flush.err);
-  REQUIRE(flush.exit_code == 0);
-  CHECK(collector.record_count() == 7);
+  {
+    const CommandResult scan =
+        run({tracker_bin(), "scan", "--claude-dir", dir / "claude", "--state", state, "--json"});
+    INFO(scan.out << scan.err);
+    REQUIRE(scan.exit_code == 0);
+    CHECK(scan.out.find("\"records_new\":7") != std::string::npos);
+    CHECK(scan.out.find("\"commits_new\":5") != std::string::npos);
+    const CommandResult flush =
+        run({tracker_bin(), "flush", "--state", state, "--collector", collector.url(), "--ca-file",
+             collector.ca(), "--token-file", token, "--timeout", "30"});
+    INFO(flush.out << flush.err);
+    REQUIRE(flush.exit_code == 0);
+    CHECK(collector.record_count() == 7);
+  }
 
   // --- Webhooks -----------------------------------------------------------
   auto github = [&](const std::string& event, const std::string& delivery,
@@ -318,11 +323,13 @@ TEST_CASE("issue 6's scenario: spend next to commits, PRs, rework and leverage b
     return send(collector, "POST", "/v1/webhooks/jira", {"X-Codepulse-Secret: " + jira_secret},
                 jira);
   };
-  const Reply epic = post_jira();
-  INFO(epic.body);
-  REQUIRE(epic.status == 200);
-  CHECK(epic.has("\"epic\":\"SHOP-100\""));
-  CHECK(epic.has("\"changed\":true"));
+  {
+    const Reply epic = post_jira();
+    INFO(epic.body);
+    REQUIRE(epic.status == 200);
+    CHECK(epic.has("\"epic\":\"SHOP-100\""));
+    CHECK(epic.has("\"changed\":true"));
+  }
 
   // --- The report ---------------------------------------------------------
   auto report = [&](const std::string& group_by) {
@@ -450,5 +457,35 @@ TEST_CASE("issue 6's scenario: spend next to commits, PRs, rework and leverage b
     CHECK(nanos(node(commits, {sha.substr(0, 12)}), "cost_usd") == 0);
   CHECK(integer(node(commits, {a.substr(0, 12)}), "reworked_lines") == 10);
   CHECK(integer(node(commits, {b.substr(0, 12)}), "refactoring_lines") == 10);
+
+  // By pull request: A and B are PR #12's, so S1's and S2's spend is; S3's is
+  // no PR's.
+  const std::string by_pr = report("pr");
+  INFO(by_pr);
+  simdjson::dom::parser pr_parser;
+  Json prs;
+  REQUIRE_FALSE(pr_parser.parse(by_pr).get(prs));
+  const Json pr12 = node(prs, {"github.com/acme/shop#12"});
+  CHECK(nanos(pr12, "cost_usd") == 6 * kRequestNanos);
+  CHECK(integer(pr12, "commits") == 3);
+  CHECK(integer(pr12, "merged_prs") == 1);
+  CHECK(nanos(node(prs, {"(no pr)"}), "cost_usd") == kRequestNanos);
+
+  // Exact links only: S2 reported no commit, so B is no longer AI work and
+  // S2's $0.42 is no commit's; the task's spend does not change.
+  const std::string exact = report("epic%2Ctask%2Cauthor&links=exact");
+  INFO(exact);
+  simdjson::dom::parser exact_parser;
+  Json exact_doc;
+  REQUIRE_FALSE(exact_parser.parse(exact).get(exact_doc));
+  const Json exact_dev = node(exact_doc, {"SHOP-100", "SHOP-1", "dev@acme.example"});
+  CHECK(integer(exact_dev, "ai_commits") == 1);
+  CHECK(nanos(exact_dev, "cost_usd") == 6 * kRequestNanos);
+  const std::string exact_commits = report("commit&links=exact");
+  simdjson::dom::parser exact_commit_parser;
+  Json exact_commit_doc;
+  REQUIRE_FALSE(exact_commit_parser.parse(exact_commits).get(exact_commit_doc));
+  CHECK(nanos(node(exact_commit_doc, {b.substr(0, 12)}), "cost_usd") == 0);
+  CHECK(nanos(node(exact_commit_doc, {"(no commit)"}), "cost_usd") == 3 * kRequestNanos);
   collector.stop();
 }
