@@ -150,7 +150,9 @@ void merge_outcomes(Outcomes& into, const Outcomes& from) {
 // new nodes without spend.
 void graft(ReportNode& node, const OutcomeTree& tree, size_t o) {
   node.metrics.outcomes = tree.at(o).outcomes;
-  std::unordered_map<std::string_view, size_t> by_key;
+  // Keys are copied: adding a child below may move the others (and the
+  // characters of their short keys).
+  std::unordered_map<std::string, size_t> by_key;
   size_t i = 0;
   for (const ReportNode& c : node.children)
     by_key.emplace(c.key, i++);

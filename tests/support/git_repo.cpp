@@ -22,23 +22,25 @@ std::string GitRepoBuilder::numbered_lines(const std::string& prefix, int n) {
   return out;
 }
 
-std::string GitRepoBuilder::git(const std::vector<std::string>& args, int64_t day) const {
+std::string GitRepoBuilder::git(const std::vector<std::string>& args, int64_t day, int64_t second,
+                                const GitPerson& who) const {
   std::vector<std::string> argv = {"git", "-C", root_};
   argv.insert(argv.end(), args.begin(), args.end());
-  const std::string date = "@" + std::to_string(kEpochS + day * 86'400) + " +0000";
+  const std::string date = "@" + std::to_string(kEpochS + day * 86'400 + second) + " +0000";
   const CommandResult r =
-      run(argv, {"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1", "GIT_AUTHOR_NAME=Dev",
-                 "GIT_AUTHOR_EMAIL=dev@acme.example", "GIT_COMMITTER_NAME=Dev",
-                 "GIT_COMMITTER_EMAIL=dev@acme.example", "GIT_AUTHOR_DATE=" + date,
-                 "GIT_COMMITTER_DATE=" + date});
+      run(argv, {"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
+                 "GIT_AUTHOR_NAME=" + who.name, "GIT_AUTHOR_EMAIL=" + who.email,
+                 "GIT_COMMITTER_NAME=" + who.name, "GIT_COMMITTER_EMAIL=" + who.email,
+                 "GIT_AUTHOR_DATE=" + date, "GIT_COMMITTER_DATE=" + date});
   if (r.exit_code != 0)
     throw std::runtime_error("git " + (args.empty() ? "" : args[0]) + " failed: " + r.err);
   return r.out;
 }
 
-std::string GitRepoBuilder::commit(const std::string& message, int64_t day) const {
-  git({"add", "-A"}, day);
-  git({"commit", "-q", "--allow-empty", "-m", message}, day);
+std::string GitRepoBuilder::commit(const std::string& message, int64_t day, int64_t second,
+                                   const GitPerson& who) const {
+  git({"add", "-A"}, day, second, who);
+  git({"commit", "-q", "--allow-empty", "-m", message}, day, second, who);
   std::string sha = git({"rev-parse", "HEAD"});
   while (!sha.empty() && sha.back() == '\n')
     sha.pop_back();

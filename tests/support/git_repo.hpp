@@ -8,6 +8,12 @@
 
 namespace codepulse::test {
 
+// Who commits: author and committer alike.
+struct GitPerson {
+  std::string name = "Dev";
+  std::string email = "dev@acme.example";
+};
+
 class GitRepoBuilder {
  public:
   // 2026-01-01T00:00:00Z: day 0 of every test repository.
@@ -21,10 +27,14 @@ class GitRepoBuilder {
   void write(const std::string& rel, const std::string& content) const;
   // Lines "<prefix>1" .. "<prefix>n", each ending in a newline.
   static std::string numbered_lines(const std::string& prefix, int n);
-  // Runs git in the repository; throws with git's stderr when it fails.
-  std::string git(const std::vector<std::string>& args, int64_t day = 0) const;
-  // Stages everything and commits at `day`; returns the new commit's sha.
-  std::string commit(const std::string& message, int64_t day) const;
+  // Runs git in the repository at `second` seconds into `day`, as `who`;
+  // throws with git's stderr when it fails.
+  std::string git(const std::vector<std::string>& args, int64_t day = 0, int64_t second = 0,
+                  const GitPerson& who = {}) const;
+  // Stages everything and commits at `second` seconds into `day`; returns the
+  // new commit's sha.
+  std::string commit(const std::string& message, int64_t day, int64_t second = 0,
+                     const GitPerson& who = {}) const;
 
  private:
   std::string root_;

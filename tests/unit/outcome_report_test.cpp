@@ -3,6 +3,7 @@
 // computed here by hand.
 #include "common/report/outcome_report.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "common/report/leverage.hpp"
@@ -237,6 +238,27 @@ TEST_CASE("spend by commit is split over the links and never counted twice", "[o
   CHECK(w->root.children.at("bbbbbbb22222").metrics.cost_nanos == 3 * kDollar);
   CHECK(w->root.children.at("ccccccc33333").metrics.cost_nanos == 1 * kDollar);
   CHECK(w->root.metrics.cost_nanos == 6 * kDollar);
+}
+
+TEST_CASE("a commit with spend meets its outcomes whatever the order of the commits",
+          "[outcomes]") {
+  // Commits without spend first: their new nodes are added before A and B
+  // are looked up among the nodes with spend.
+  UsageCube cube = scenario_cube();
+  auto r = query_cube(cube, grouped({Dimension::kCommit}), {}, [](int64_t, int64_t) {
+    OutcomeData d = scenario_outcomes();
+    std::reverse(d.commits.commits.begin(), d.commits.commits.end());
+    return Result<OutcomeData>(std::move(d));
+  });
+  REQUIRE(r);
+  CHECK(r->root.children.size() == 4);
+  for (const char* key : {"aaaaaaa11111", "bbbbbbb22222", "ccccccc33333", "ddddddd44444"}) {
+    INFO(key);
+    REQUIRE(r->root.children.count(key) == 1);
+    CHECK(r->root.children.at(key).metrics.outcomes.commits == 1);
+  }
+  CHECK(r->root.children.at("aaaaaaa11111").metrics.cost_nanos == 2 * kDollar);
+  CHECK(r->root.children.at("aaaaaaa11111").metrics.outcomes.reworked_lines == 4);
 }
 
 TEST_CASE("pull requests: spend, merged PRs and cycle time phases", "[outcomes]") {
