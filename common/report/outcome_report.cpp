@@ -150,14 +150,13 @@ void merge_outcomes(Outcomes& into, const Outcomes& from) {
 // new nodes without spend.
 void graft(ReportNode& node, const OutcomeTree& tree, size_t o) {
   node.metrics.outcomes = tree.at(o).outcomes;
-  // Keys are copied: adding a child below may move the others (and the
-  // characters of their short keys).
+  // Every lookup before any child is added: adding may move the children.
   std::unordered_map<std::string, size_t> by_key;
   size_t i = 0;
   for (const ReportNode& c : node.children)
     by_key.emplace(c.key, i++);
   std::vector<std::pair<size_t, size_t>> pairs;  // report child index, outcome node
-  std::vector<size_t> fresh;                      // outcome nodes without a report child
+  std::vector<size_t> fresh;                     // outcome nodes without a report child
   for (size_t oc : tree.at(o).children) {
     auto it = by_key.find(tree.at(oc).key);
     if (it != by_key.end())
@@ -165,7 +164,6 @@ void graft(ReportNode& node, const OutcomeTree& tree, size_t o) {
     else
       fresh.push_back(oc);
   }
-  by_key.clear();  // its keys point into children that adding may move
   for (size_t oc : fresh) {
     ReportNode child;
     child.key = tree.at(oc).key;
@@ -233,16 +231,22 @@ size_t count_nodes(const ReportNode& n) {
   return total;
 }
 
-// Commits to their pull request: the commits a webhook named, then the
-// commits of the head branch until the PR was merged or closed (the earliest
-// such PR when a branch name was reused).
+// Commits to their pull request: the commits a webhook named, then, for a
+// pull request no push named commits of, the commits of its head branch
+// until it was merged or closed (the earliest such PR when a branch name was
+// reused). A tracker names a commit after one branch that holds it, which
+// for history shared with the default branch may be a feature branch; named
+// commits are the better evidence where there are any.
 std::unordered_map<std::string, size_t> commit_prs(const std::vector<CommitRecord>& commits,
                                                    const std::vector<PullRequestFact>& prs) {
   std::unordered_map<std::string, size_t> out;                 // full sha -> pr index
   std::unordered_map<std::string, std::vector<size_t>> named;  // 12-digit key -> prs
+  std::vector<bool> pushed(prs.size(), false);                 // a push named commits of it
   for (size_t p = 0; p < prs.size(); ++p) {
-    for (const std::string& sha : prs[p].commit_shas)
+    for (const std::string& sha : prs[p].commit_shas) {
       named[commit_key(sha)].push_back(p);
+      if (sha != prs[p].head_sha && sha != prs[p].merge_sha) pushed[p] = true;
+    }
     for (const std::string* sha : {&prs[p].merge_sha, &prs[p].head_sha})
       if (!sha->empty()) named[commit_key(*sha)].push_back(p);
   }
@@ -256,7 +260,8 @@ std::unordered_map<std::string, size_t> commit_prs(const std::vector<CommitRecor
     int64_t best_end = INT64_MAX;
     for (size_t p = 0; p < prs.size(); ++p) {
       const PullRequestFact& pr = prs[p];
-      if (pr.repo != c.repo || pr.head_branch.empty() || pr.head_branch != c.branch) continue;
+      if (pr.repo != c.repo || pr.head_branch.empty() || pr.head_branch != c.branch || pushed[p])
+        continue;
       const int64_t end = pr.merged_ms > 0   ? pr.merged_ms
                           : pr.closed_ms > 0 ? pr.closed_ms
                                              : INT64_MAX;

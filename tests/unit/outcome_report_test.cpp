@@ -131,11 +131,11 @@ OutcomeData scenario_outcomes() {
   return d;
 }
 
-Result<Report> run(const ReportQuery& q) {
+Result<Report> run(const ReportQuery& q, const OutcomeData& data = scenario_outcomes()) {
   static const EpicMap epics = {{"PROJ-1", "EPIC-1"}};
   UsageCube cube = scenario_cube();
   return query_cube(cube, q, epics,
-                    [](int64_t, int64_t) -> Result<OutcomeData> { return scenario_outcomes(); });
+                    [&data](int64_t, int64_t) -> Result<OutcomeData> { return data; });
 }
 
 ReportQuery grouped(std::vector<Dimension> dims) {
@@ -409,4 +409,22 @@ TEST_CASE("the tracker's report points to the collector for outcomes", "[outcome
   const auto m =
       codepulse::test::run({codepulse::test::tracker_bin(), "report", "--metric", "leverage"});
   CHECK(m.exit_code == 2);
+}
+
+TEST_CASE("a pull request some push named commits of takes no others by branch", "[outcomes]") {
+  OutcomeData data = scenario_outcomes();
+  // A push named another commit of PR 7: commit A, on its head branch but
+  // never named, is not taken as the PR's (shared history may carry a
+  // feature branch's name).
+  data.pull_requests[0].commit_shas = {"fffffff6666666666666666666666666666666666"};
+  auto r = run(grouped({Dimension::kPr}), data);
+  REQUIRE(r);
+  CHECK(r->root.children.at("github.com/acme/api#7").metrics.outcomes.commits == 0);
+  CHECK(r->root.children.at("(no pr)").metrics.outcomes.commits == 4);
+  // Named by the head SHA only (no push seen): the branch decides, as before.
+  data.pull_requests[0].commit_shas = {data.pull_requests[0].merge_sha};
+  data.pull_requests[0].head_sha = data.pull_requests[0].merge_sha;
+  auto b = run(grouped({Dimension::kPr}), data);
+  REQUIRE(b);
+  CHECK(b->root.children.at("github.com/acme/api#7").metrics.outcomes.commits == 1);
 }
