@@ -223,7 +223,6 @@ CREATE TABLE pushed_commits (
 PRAGMA user_version = 5;
 )sql";
 
-
 // Migration 6: the git commits trackers ship (proto/README.md, "Commits").
 // A commit is keyed by (repo, sha) whoever sent it: the first sender's copy
 // is kept, with who sent it (sent_by, the token's author), from which device

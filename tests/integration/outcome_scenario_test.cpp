@@ -236,8 +236,8 @@ TEST_CASE("issue 6's scenario: spend next to commits, PRs, rework and leverage b
   const std::string token = collector.token_file("dev@acme.example");
   const std::string viewer =
       collector.token_of(collector.token_file("boss@acme.example", "viewer"));
-  collector.start({"--github-secret-file", dir / "github.secret", "--jira-secret-file",
-                   dir / "jira.secret"});
+  collector.start(
+      {"--github-secret-file", dir / "github.secret", "--jira-secret-file", dir / "jira.secret"});
 
   const std::string state = dir / "state";
   {

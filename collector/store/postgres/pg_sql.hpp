@@ -191,7 +191,6 @@ CREATE TABLE pushed_commits (
 INSERT INTO codepulse_schema (version) VALUES (5);
 )sql";
 
-
 // Version 6: the git commits trackers ship, as in the SQLite store
 // (sqlite_sql.hpp, kMigration6).
 inline constexpr const char* kMigrationTo6 = R"sql(
