@@ -234,9 +234,9 @@ size_t count_nodes(const ReportNode& n) {
 // Commits to their pull request: the commits a webhook named, then, for a
 // pull request no push named commits of, the commits of its head branch
 // until it was merged or closed (the earliest such PR when a branch name was
-// reused). A tracker names a commit after one branch that holds it, which
-// for history shared with the default branch may be a feature branch; named
-// commits are the better evidence where there are any.
+// reused). A tracker names a commit after one branch that holds it (the
+// default branch for its own history), so a branch name is weaker evidence
+// than commits a push named, where there are any.
 std::unordered_map<std::string, size_t> commit_prs(const std::vector<CommitRecord>& commits,
                                                    const std::vector<PullRequestFact>& prs) {
   std::unordered_map<std::string, size_t> out;                 // full sha -> pr index

@@ -371,3 +371,26 @@ TEST_CASE("keyed hashing hides commit paths and branches", "[git]") {
   for (const auto& file : test::list_files(fx.state_dir()))
     CHECK(test::read_file(file).find("secret/plan") == std::string::npos);
 }
+
+TEST_CASE("history shared with main is main's, whichever branch git reaches it from", "[git]") {
+  TempDir dir;
+  GitRepoBuilder repo(dir / "app");
+  repo.write("f.txt", GitRepoBuilder::numbered_lines("a", 4));
+  const std::string base = repo.commit("base", 0);
+  repo.git({"checkout", "-q", "-b", "feature/PROJ-9"});
+  repo.write("h.txt", "feature\n");
+  // Newer than main's tip: `git log --source` walks the newest first and so
+  // reaches the fork point, base, from the feature branch.
+  const std::string feature = repo.commit("feature work", 5);
+  repo.git({"checkout", "-q", "main"});
+  repo.write("g.txt", "main\n");
+  const std::string on_main = repo.commit("main work", 1);
+
+  ScanFixture fx(repo.root());
+  fx.scan(10);
+  auto commits = fx.commits();
+  REQUIRE(commits.size() == 3);
+  CHECK(commits[base].branch == "main");
+  CHECK(commits[on_main].branch == "main");
+  CHECK(commits[feature].branch == "feature/PROJ-9");
+}

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <optional>
+#include <unordered_set>
 
 #include "tracker/git/commit_message.hpp"
 
@@ -125,6 +126,60 @@ std::vector<std::string> split_object_names(std::string_view s) {
   return out;
 }
 
+namespace {
+
+// The repository's default branch when it exists locally: the branch
+// origin/HEAD names, else main, else master; "" when none.
+Result<std::string> default_branch(const GitRunner& git, const std::string& repo_root) {
+  std::vector<std::string> refs;  // "refs/heads/NAME" and "refs/remotes/origin/HEAD NAME"
+  auto s = git.run(
+      repo_root,
+      {"for-each-ref", "--format=%(refname) %(symref)", "refs/heads/", "refs/remotes/origin/HEAD"},
+      '\n', [&](std::string_view line, bool) -> Status {
+        refs.emplace_back(line);
+        return {};
+      });
+  if (!s) return s.error();
+  auto local = [&refs](const std::string& name) {
+    return std::find(refs.begin(), refs.end(), "refs/heads/" + name + " ") != refs.end();
+  };
+  for (const std::string& r : refs) {
+    const std::string origin_head = "refs/remotes/origin/HEAD refs/remotes/origin/";
+    if (r.rfind(origin_head, 0) == 0 && local(r.substr(origin_head.size())))
+      return r.substr(origin_head.size());
+  }
+  for (const char* name : {"main", "master"})
+    if (local(name)) return std::string(name);
+  return std::string();
+}
+
+}  // namespace
+
+Status name_by_default_branch(const GitRunner& git, const std::string& repo_root,
+                              const LogRange& range, std::vector<CommitRecord>& commits) {
+  auto name = default_branch(git, repo_root);
+  if (!name) return name.error();
+  if (name->empty() || commits.empty()) return {};
+  // Its first-parent chain: a feature branch's commits merged into it keep
+  // their branch.
+  std::vector<std::string> args = {"rev-list", "--first-parent", "refs/heads/" + *name};
+  if (range.since_s > 0) args.push_back("--since=@" + std::to_string(range.since_s));
+  if (!range.known_tips.empty()) {
+    args.push_back("--ignore-missing");
+    args.push_back("--not");
+    args.insert(args.end(), range.known_tips.begin(), range.known_tips.end());
+  }
+  std::unordered_set<std::string> on_default;
+  auto s = git.run(repo_root, args, '\n', [&](std::string_view line, bool) -> Status {
+    on_default.emplace(line);
+    return {};
+  });
+  if (!s) return s;
+  for (CommitRecord& c : commits)
+    if (on_default.count(c.sha) > 0) c.branch = *name;
+  return {};
+}
+
 Result<std::vector<CommitRecord>> read_commit_log(const GitRunner& git,
                                                   const std::string& repo_root,
                                                   const LogRange& range) {
@@ -142,7 +197,10 @@ Result<std::vector<CommitRecord>> read_commit_log(const GitRunner& git,
                        [&](std::string_view r, bool cut) { return parser.feed(r, cut); });
       !s)
     return s.error();
-  return parser.finish();
+  auto commits = parser.finish();
+  if (!commits) return commits;
+  if (auto s = name_by_default_branch(git, repo_root, range, *commits); !s) return s.error();
+  return commits;
 }
 
 Result<std::vector<std::string>> read_branch_tips(const GitRunner& git,

@@ -21,7 +21,15 @@ struct LogRange {
 
 // Commits reachable from a local branch and not from a known tip, newest
 // first. `repo` is left empty; paths are repository-relative and plain (the
-// caller applies keyed hashing); `branch` is the branch git reached it from.
+// caller applies keyed hashing); `branch` is the default branch (origin/HEAD's,
+// else main, else master) for a commit on its first-parent chain, else the
+// branch git reached it from (git log --source, which may reach history a
+// feature branch shares with the default branch from the feature first).
+// Names every commit of `commits` on the default branch's first-parent chain
+// after it.
+Status name_by_default_branch(const GitRunner& git, const std::string& repo_root,
+                              const LogRange& range, std::vector<CommitRecord>& commits);
+
 Result<std::vector<CommitRecord>> read_commit_log(const GitRunner& git,
                                                   const std::string& repo_root,
                                                   const LogRange& range);
