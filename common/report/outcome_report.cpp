@@ -8,6 +8,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "common/ascii.hpp"
+
 namespace codepulse::report {
 namespace {
 
@@ -34,13 +36,6 @@ Values split_keys(const std::string& csv) {
     if (comma > pos) add_unique(out, csv.substr(pos, comma - pos));
     pos = comma + 1;
   }
-  return out;
-}
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return out;
 }
 
@@ -85,7 +80,7 @@ using AddFn = std::function<void(Outcomes&, const std::string* file)>;
 
 class Overlay {
  public:
-  Overlay(const ReportQuery& q) : q_(q) {}
+  explicit Overlay(const ReportQuery& q) : q_(q) {}
 
   // Adds a fact whose values for dimension d are values[d]: filters first
   // (a filtered dimension must have an allowed value), then every path.
@@ -196,11 +191,18 @@ void cut_top(ReportNode& node, const ReportQuery& q) {
   if (node.children.size() > q.top) {
     std::vector<ReportNode> kids(std::make_move_iterator(node.children.begin()),
                                  std::make_move_iterator(node.children.end()));
-    std::stable_sort(kids.begin(), kids.end(), [m](const ReportNode& a, const ReportNode& b) {
-      const int64_t va = a.metrics.sort_value(m), vb = b.metrics.sort_value(m);
-      if (va != vb) return va > vb;
-      return a.key < b.key;
+    std::vector<std::pair<int64_t, size_t>> order;  // each value once
+    for (size_t i = 0; i < kids.size(); ++i)
+      order.emplace_back(kids[i].metrics.sort_value(m, q.weights), i);
+    std::stable_sort(order.begin(), order.end(), [&kids](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first > b.first;
+      return kids[a.second].key < kids[b.second].key;
     });
+    std::vector<ReportNode> sorted;
+    sorted.reserve(kids.size());
+    for (const auto& [value, i] : order)
+      sorted.push_back(std::move(kids[i]));
+    kids.swap(sorted);
     std::string others_key = kOthers;
     auto taken = [&kids](const std::string& k) {
       return std::any_of(kids.begin(), kids.end(),
@@ -335,10 +337,10 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
   // collector knows the person (a token's author), else in lower case.
   std::unordered_map<std::string, std::string> known_authors;
   for (const SessionActivity& s : sessions)
-    known_authors.emplace(lowercase(s.author), s.author);
+    known_authors.emplace(ascii_lower(s.author), s.author);
   auto author_of = [&known_authors](const std::string& email) -> std::string {
     if (email.empty()) return kUnknown;
-    std::string low = lowercase(email);
+    std::string low = ascii_lower(email);
     auto it = known_authors.find(low);
     return it != known_authors.end() ? it->second : low;
   };
@@ -348,7 +350,7 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
   std::unordered_map<std::string, std::vector<const ReworkFact*>> rework_of;
   for (const ReworkFact& r : data.commits.rework_of_commits)
     rework_of[r.repo + "\x1f" + r.original_sha].push_back(&r);
-  std::vector<size_t> pr_commits_first(prs.size(), 0);  // earliest author time of its commits
+  std::vector<int64_t> pr_commits_first(prs.size(), 0);  // earliest author time of its commits
   std::vector<Values> pr_commit_keys(prs.size()), pr_sessions(prs.size()), pr_models(prs.size());
   for (size_t i = 0; i < commits.size(); ++i) {
     const CommitRecord& c = commits[i];
@@ -366,9 +368,8 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
         add_unique(pr_sessions[p], s);
       for (const std::string& m : linked_models)
         add_unique(pr_models[p], m);
-      if (c.author_ms > 0 &&
-          (pr_commits_first[p] == 0 || c.author_ms < static_cast<int64_t>(pr_commits_first[p])))
-        pr_commits_first[p] = static_cast<size_t>(c.author_ms);
+      if (c.author_ms > 0 && (pr_commits_first[p] == 0 || c.author_ms < pr_commits_first[p]))
+        pr_commits_first[p] = c.author_ms;
     }
     if (c.committer_ms < since || c.committer_ms >= until) continue;
     std::vector<Values> v(kDimensionCount);
@@ -421,7 +422,7 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
     const int64_t when = merged ? pr.merged_ms : pr.opened_ms;
     if (when <= 0 || when < since || when >= until) continue;
     int64_t first_commit = pr.first_commit_ms;
-    const auto tracked = static_cast<int64_t>(pr_commits_first[p]);
+    const int64_t tracked = pr_commits_first[p];
     if (tracked > 0 && (first_commit <= 0 || tracked < first_commit)) first_commit = tracked;
     std::vector<Values> v(kDimensionCount);
     Values tasks = split_keys(pr.task_keys);

@@ -110,8 +110,8 @@ struct Metrics {
   std::optional<double> other_rework_rate() const;
   std::optional<double> leverage(const LeverageWeights& w) const;
   // The value sorted on: tokens and nanos as they are, ratios scaled by 1e9;
-  // a ratio without a value sorts last.
-  int64_t sort_value(Metric m) const;
+  // a ratio without a value sorts last. `w` weighs the leverage score.
+  int64_t sort_value(Metric m, const LeverageWeights& w = {}) const;
 };
 
 struct ReportNode;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "common/json_writer.hpp"
 #include "common/pricing.hpp"
@@ -51,10 +52,15 @@ std::vector<const ReportNode*> ordered(const Report& r, const ReportNode& n, siz
   const bool by_key = !r.query.sort_by && level < r.query.group_by.size() &&
                       r.query.group_by[level] == Dimension::kDate;
   const Metric m = r.query.sort_by.value_or(Metric::kCostUsd);
+  // Each child's value once (a percentile sorts a copy of its durations).
+  std::unordered_map<const ReportNode*, int64_t> value;
+  if (!by_key)
+    for (const ReportNode* c : v)
+      value.emplace(c, c->metrics.sort_value(m, r.query.weights));
   std::stable_sort(v.begin(), v.end(), [&](const ReportNode* a, const ReportNode* b) {
     if (a->others != b->others) return b->others;
     if (by_key) return a->key < b->key;
-    const int64_t va = a->metrics.sort_value(m), vb = b->metrics.sort_value(m);
+    const int64_t va = value.at(a), vb = value.at(b);
     if (va != vb) return va > vb;
     if (a->metrics.total_tokens() != b->metrics.total_tokens())
       return a->metrics.total_tokens() > b->metrics.total_tokens();
@@ -250,7 +256,7 @@ int64_t Metrics::cost_per_active_day_nanos() const {
   return active_days > 0 ? cost_nanos / active_days : 0;
 }
 
-int64_t Metrics::sort_value(Metric m) const {
+int64_t Metrics::sort_value(Metric m, const LeverageWeights& w) const {
   switch (m) {
     case Metric::kInput:
       return input;
@@ -291,7 +297,7 @@ int64_t Metrics::sort_value(Metric m) const {
       return r ? static_cast<int64_t>(*r * 1e9) : INT64_MIN;
     }
     case Metric::kLeverage: {
-      const auto l = leverage(LeverageWeights{});
+      const auto l = leverage(w);
       return l ? static_cast<int64_t>(*l * 1e6) : INT64_MIN;
     }
   }

@@ -3,19 +3,14 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "common/ascii.hpp"
+
 namespace codepulse::report {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 bool same_author(const std::string& session_author, const CommitRecord& c) {
-  const std::string a = lower(session_author);
-  return !a.empty() && (a == lower(c.author_email) || a == lower(c.committer_email));
+  const std::string a = ascii_lower(session_author);
+  return !a.empty() && (a == ascii_lower(c.author_email) || a == ascii_lower(c.committer_email));
 }
 
 bool touches(const SessionActivity& s, const CommitRecord& c) {

@@ -122,11 +122,25 @@ uint32_t UsageCube::author_of(const UsageFact& f) {
   return authors_.intern(f.author.empty() ? std::string_view("(unknown)") : f.author);
 }
 
-void UsageCube::fold_tools(uint32_t turn_id, const std::vector<ToolUse>& tools, int sign) {
+bool UsageCube::fold_tools(uint32_t turn_id, const std::vector<ToolUse>& tools, int sign,
+                           SessionInfo* session) {
   Turn& turn = turns_[turn_id];
+  bool edited = false;
   for (const ToolUse& tool : tools) {
     if (tool.path.empty() || !tool.action) continue;
     const uint32_t file = files_.intern(tool.path);
+    if (session && *tool.action == FileAction::kChange) {
+      edited = true;
+      auto& list = session->edited;
+      auto e =
+          std::find_if(list.begin(), list.end(), [file](const auto& x) { return x.first == file; });
+      if (e == list.end()) {
+        list.emplace_back(file, 0);
+        e = list.end() - 1;
+      }
+      e->second += sign;
+      if (e->second <= 0) list.erase(e);
+    }
     auto it = std::find_if(turn.files.begin(), turn.files.end(),
                            [file](const TurnFile& t) { return t.file == file; });
     if (it == turn.files.end()) {
@@ -143,11 +157,16 @@ void UsageCube::fold_tools(uint32_t turn_id, const std::vector<ToolUse>& tools, 
     }
     if (it->changes <= 0 && it->reads <= 0) turn.files.erase(it);
   }
+  return edited;
 }
 
-void UsageCube::fold_session(uint32_t session, const UsageFact& f, const Group& key, int sign) {
+UsageCube::SessionInfo& UsageCube::session_info(uint32_t session) {
   if (session_info_.size() <= session) session_info_.resize(session + 1);
-  SessionInfo& s = session_info_[session];
+  return session_info_[session];
+}
+
+void UsageCube::fold_session(SessionInfo& s, const UsageFact& f, const Group& key, int sign,
+                             bool edited) {
   s.first_ms = std::min(s.first_ms, f.ts_ms);
   s.last_ms = std::max(s.last_ms, f.ts_ms);
   if (f.ts_ms >= s.latest_ms) {
@@ -156,24 +175,11 @@ void UsageCube::fold_session(uint32_t session, const UsageFact& f, const Group& 
     s.repo = key.repo;
     s.branch = key.branch;
   }
-  bool edited = false;
-  for (const ToolUse& tool : f.tools) {
+  for (const ToolUse& tool : f.tools)
     if (tool.git_commit && !tool.commit_sha.empty() && sign > 0 &&
         std::find(s.commit_shas.begin(), s.commit_shas.end(), tool.commit_sha) ==
             s.commit_shas.end())
       s.commit_shas.push_back(tool.commit_sha);
-    if (tool.path.empty() || tool.action != FileAction::kChange) continue;
-    edited = true;
-    const uint32_t file = files_.intern(tool.path);
-    auto it = std::find_if(s.edited.begin(), s.edited.end(),
-                           [file](const auto& e) { return e.first == file; });
-    if (it == s.edited.end()) {
-      s.edited.emplace_back(file, 0);
-      it = s.edited.end() - 1;
-    }
-    it->second += sign;
-    if (it->second <= 0) s.edited.erase(it);
-  }
   if (edited) {
     s.first_edit_ms = std::min(s.first_edit_ms, f.ts_ms);
     s.last_edit_ms = std::max(s.last_edit_ms, f.ts_ms);
@@ -245,8 +251,9 @@ void UsageCube::add(const UsageFact& f, int sign) {
     task_set_tasks_.push_back(std::move(ids));
   }
   key.turn = turn_of(f);
-  fold_tools(key.turn, f.tools, sign);
-  fold_session(key.session, f, key, sign);
+  SessionInfo& session = session_info(key.session);
+  const bool edited = fold_tools(key.turn, f.tools, sign, &session);
+  fold_session(session, f, key, sign, edited);
   Group& g = groups_[group_of(key)];
   for (const ToolUse& tool : f.tools) {
     if (tool.name == "Skill" || tool.name.rfind("skill:", 0) == 0) g.skills += sign;

@@ -127,8 +127,13 @@ class UsageCube {
 
   uint32_t turn_of(const UsageFact& f);
   uint32_t author_of(const UsageFact& f);
-  void fold_tools(uint32_t turn, const std::vector<ToolUse>& tools, int sign);
-  void fold_session(uint32_t session, const UsageFact& f, const Group& key, int sign);
+  struct SessionInfo;
+  // The turn's files, and the session's edited files when `session` is
+  // given; true when a tool changed a file.
+  bool fold_tools(uint32_t turn, const std::vector<ToolUse>& tools, int sign,
+                  SessionInfo* session = nullptr);
+  SessionInfo& session_info(uint32_t session);
+  void fold_session(SessionInfo& s, const UsageFact& f, const Group& key, int sign, bool edited);
   uint32_t group_of(const Group& key);
   size_t group_hash(const Group& g) const;
   static bool same_key(const Group& a, const Group& b);

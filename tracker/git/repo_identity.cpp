@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/ascii.hpp"
 #include "common/c_handles.hpp"
 #include "common/result.hpp"
 
@@ -49,21 +50,10 @@ bool is_control(char c) {
   return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
 }
 
-char lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-std::string lowered(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = lower(c);
-  return out;
-}
-
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   }
   return true;
 }
@@ -239,7 +229,7 @@ class ConfigParser {
         continue;
       }
       if (!is_alpha(c)) break;
-      ConfigEntry entry{section_, subsection_, std::string(1, lower(static_cast<char>(c))),
+      ConfigEntry entry{section_, subsection_, std::string(1, ascii_lower(static_cast<char>(c))),
                         std::nullopt};
       if (!parse_entry(entry)) break;
       entries.push_back(std::move(entry));
@@ -271,7 +261,7 @@ class ConfigParser {
       if (c == ']') break;
       if (is_space(c)) return parse_quoted_subsection(std::move(name));
       if (!is_key_char(c) && c != '.') return false;
-      name += lower(static_cast<char>(c));
+      name += ascii_lower(static_cast<char>(c));
     }
     if (name.empty()) return false;
     const size_t dot = name.find('.');
@@ -315,7 +305,7 @@ class ConfigParser {
     for (;;) {
       c = next();
       if (eof_ || !is_key_char(c)) break;
-      entry.key += lower(static_cast<char>(c));
+      entry.key += ascii_lower(static_cast<char>(c));
     }
     while (c == ' ' || c == '\t')
       c = next();
@@ -513,7 +503,7 @@ std::optional<std::string> parse_host_port(std::string_view host_port) {
   for (const char c : port) {
     if (!is_digit(c)) return std::nullopt;
   }
-  return lowered(host);
+  return ascii_lower(host);
 }
 
 std::vector<std::string> split_path(std::string_view path) {
@@ -651,7 +641,7 @@ std::string normalize_remote_url(std::string_view url) {
     for (const char c : scheme) {
       if (!is_alnum(c) && c != '+' && c != '-' && c != '.') valid_scheme = false;
     }
-    if (valid_scheme) return normalize_scheme_url(lowered(scheme), url.substr(sep + 3));
+    if (valid_scheme) return normalize_scheme_url(ascii_lower(scheme), url.substr(sep + 3));
   }
   // "helper::address" remote-helper syntax: the address format is the
   // helper's business, do not guess.
