@@ -47,7 +47,6 @@ Status Scanner::flush(ScanStats& stats) {
 
 Scanner::Scanner(LocalStore& store, const PriceTable& prices, ScanOptions options)
     : store_(store),
-      prices_(prices),
       options_(std::move(options)),
       builder_(options_.strip, prices),
       reader_(options_.limits) {}

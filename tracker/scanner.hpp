@@ -74,7 +74,6 @@ class Scanner {
   Status note_repos();
 
   LocalStore& store_;
-  const PriceTable& prices_;
   ScanOptions options_;
   RecordBuilder builder_;
   LineParser parser_;
