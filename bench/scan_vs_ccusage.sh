@@ -1,21 +1,10 @@
 #!/usr/bin/env bash
 # Cold and warm scan of a generated corpus, against ccusage on the same bytes.
-# Usage: bench/scan_vs_ccusage.sh [SIZE, default 1G] [SEED, default 1]
-# Needs a Release build in build/ and ccusage (packaging/install-peers.sh).
+# Usage: bench/scan_vs_ccusage.sh [SIZE, default 1G] [SEED, default 1] [MAX_READ_BYTES]
+# (MAX_READ_BYTES: see bench/corpus_env.sh). Needs a Release build in build/
+# and ccusage (packaging/install-peers.sh).
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-size="${1:-1G}"
-seed="${2:-1}"
-work="${BENCH_DIR:-/tmp/codepulse-bench}"
-tracker="$root/build/bin/codepulse-tracker"
-gen="$root/build/bin/codepulse-gen-corpus"
-ccusage="${CODEPULSE_CCUSAGE:-$root/build/peers/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage}"
-
-corpus="$work/corpus-$size-$seed"
-if [ ! -d "$corpus/.claude/projects" ]; then
-  rm -rf "$corpus"
-  "$gen" --out "$corpus/.claude" --bytes "$size" --seed "$seed" --truth "$corpus/truth.json"
-fi
+source "$(dirname "$0")/corpus_env.sh"
 bytes=$(du -sb "$corpus/.claude/projects" | cut -f1)
 echo "corpus: $corpus/.claude/projects ($bytes bytes)"
 cat $(find "$corpus/.claude/projects" -type f) > /dev/null   # warm the page cache: all runs read from memory

@@ -2,6 +2,7 @@
 //
 //   codepulse-gen-corpus --out DIR --bytes N[K|M|G] [--seed S] [--projects N] [--canary STR]
 //                        [--long-context] [--web-search] [--no-bad-lines] [--truth FILE]
+//                        [--max-read-bytes N]
 //
 // The tree is written to DIR/projects/...; point CLAUDE_CONFIG_DIR (or HOME=X with DIR=X/.claude)
 // at it.
@@ -21,7 +22,9 @@ void usage(std::FILE* out) {
   std::fputs(
       "usage: codepulse-gen-corpus --out DIR --bytes N[K|M|G] [--seed S] [--projects N]\n"
       "                            [--canary STR] [--long-context] [--web-search]\n"
-      "                            [--no-bad-lines] [--truth FILE]\n",
+      "                            [--no-bad-lines] [--truth FILE] [--max-read-bytes N]\n"
+      "  --max-read-bytes N  cap on a tool result's size (default: 8,000 to 220,000 by\n"
+      "                      session); small caps make a corpus dense in requests\n",
       out);
 }
 
@@ -112,6 +115,13 @@ int main(int argc, char** argv) {
       opts.include_web_search = true;
     } else if (a == "--no-bad-lines") {
       opts.include_bad_lines = false;
+    } else if (a == "--max-read-bytes") {
+      uint64_t n = 0;
+      if (!value(v) || !parse_u64(v, n) || n < 1000 || n > 10'000'000) {
+        std::fprintf(stderr, "codepulse-gen-corpus: bad --max-read-bytes value (1000..10000000)\n");
+        return 2;
+      }
+      opts.max_read_bytes = static_cast<int64_t>(n);
     } else if (a == "--truth") {
       if (!value(v)) return 2;
       truth_path = std::string(v);

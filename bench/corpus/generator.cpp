@@ -2837,6 +2837,8 @@ std::unique_ptr<Session> Gen::make_session(int index, Project* p, const VerInfo*
   c.now = opts_.start_ms + when + rng_.range(0, 8 * 3'600'000);
   s->budget_end = written_ + base_budget_ * rng_.range(30, 170) / 100;
   s->max_read_bytes = std::clamp<int64_t>(base_budget_ / 3, 8'000, 220'000);
+  if (opts_.max_read_bytes > 0)
+    s->max_read_bytes = std::min(s->max_read_bytes, opts_.max_read_bytes);
   s->x.ctx = rng_.range(9'000, 14'000);
   s->x.pending = rng_.range(3'000, 16'000);
   (void)index;

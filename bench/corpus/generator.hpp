@@ -60,6 +60,9 @@ struct CorpusOptions {
   bool include_web_search = false;  // usage.server_tool_use.web_search_requests > 0
   // Torn/invalid JSON lines, invalid UTF-8 bytes inside strings, lines with no timestamp.
   bool include_bad_lines = true;
+  // If > 0, caps the size of tool results (Read contents, Bash output) below the per-session
+  // default of 8,000 to 220,000 bytes: a small cap makes a corpus dense in requests.
+  int64_t max_read_bytes = 0;
   // If non-empty, every prompt, answer, thinking, tool input, tool result, patch line, summary and
   // file content contains this string followed by "-<n>" (n = per-occurrence counter). File
   // paths never contain it (a Read input holds nothing else).

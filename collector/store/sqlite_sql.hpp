@@ -100,7 +100,7 @@ PRAGMA user_version = 1;
 // Migration 2: no index on the uid any more. An index on a random key
 // dirtied pages all over it at every commit, so ingest slowed as the store
 // grew. Records are found through uid_key, a 64-bit hash of the uid (the
-// function codepulse_uid_key), kept in memory (uid_index.hpp) and rebuilt from
+// function codepulse_uid_key), kept in memory (common/hash_row_index.hpp) and rebuilt from
 // this column at open. (author, uid) stays unique: the single writer looks it
 // up before inserting.
 inline constexpr const char* kMigration2 = R"sql(

@@ -17,8 +17,8 @@
 #include "collector/store/sqlite_webhooks.hpp"
 #include "collector/store/store.hpp"
 #include "collector/store/store_rules.hpp"
-#include "collector/store/uid_index.hpp"
 #include "common/c_handles.hpp"
+#include "common/hash_row_index.hpp"
 #include "common/hashing.hpp"
 #include "common/report/usage_source.hpp"
 #include "common/sqlite.hpp"
@@ -243,7 +243,7 @@ class SqliteStore final : public Store {
   std::optional<sql::Database> report_db_;
   Status open_report_db();  // with report_mu_ held
   std::unique_ptr<Checkpointer> checkpointer_;
-  UidIndex uids_;  // uid_key -> row ids of every stored record
+  HashRowIndex uids_;  // uid_key -> row ids of every stored record
   // Rows added to uids_ by the current batch and group, undone on rollback.
   std::vector<std::pair<uint64_t, int64_t>> batch_added_, group_added_;
   std::vector<int64_t> candidates_;

@@ -1,5 +1,6 @@
 // The scanner on real files in temporary folders with a real SQLite store.
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -375,4 +376,72 @@ TEST_CASE("a failed edit answers its tool call with nothing to count", "[scan]")
   const ScanStats s = f.scan();
   CHECK(s.tool_results == 1);
   CHECK(f.sql_int("SELECT count(*) FROM pending_results") == 0);
+}
+
+namespace {
+
+std::string journal_mode(LocalStore& store) {
+  auto st = store.database().prepare("PRAGMA journal_mode");
+  REQUIRE(st);
+  auto row = st->step();
+  REQUIRE(row);
+  REQUIRE(*row);
+  return std::string(st->text(0));
+}
+
+UsageRecord bare_record(const std::string& id) {
+  UsageRecord r;
+  r.message_id = id;
+  r.request_id = "req_" + id;
+  r.dedupe_key = r.message_id + "\x1f" + r.request_id;
+  r.timestamp_ms = 1767225600000;
+  r.model = "claude-sonnet-4-5";
+  r.output = 5;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("an empty store is filled with a rollback journal, then runs in WAL mode", "[scan]") {
+  Fixture f;
+  {
+    auto store = LocalStore::open(f.state);
+    REQUIRE(store);
+    CHECK(journal_mode(*store) == "delete");  // empty: the bulk load writes pages once
+  }
+  std::string log;
+  for (int i = 0; i < 5; ++i)
+    log += assistant_line(spec("msg_j" + std::to_string(i), 10)) + "\n";
+  codepulse::test::write_file(f.file("-home-dev-app/s1.jsonl"), log);
+  CHECK(f.scan().records_new == 5);
+  auto store = LocalStore::open(f.state);
+  REQUIRE(store);
+  CHECK(journal_mode(*store) == "wal");  // a store with records keeps readers unblocked
+  auto reader = LocalStore::open(f.state, /*writer=*/false);
+  REQUIRE(reader);
+  CHECK(journal_mode(*reader) == "wal");
+}
+
+TEST_CASE("a bulk load killed before its commit leaves an empty store that fills again", "[scan]") {
+  Fixture f;
+  REQUIRE(LocalStore::prepare_state_dir(f.state));
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    // Writes a record into the empty store, then dies without committing.
+    auto store = LocalStore::open(f.state);
+    if (!store || !store->begin() || !store->upsert(bare_record("msg_lost"))) ::_exit(2);
+    ::_exit(0);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+  CHECK(::access((f.state + "/tracker.db-journal").c_str(), F_OK) == 0);  // the hot journal
+  CHECK(f.sql_int("SELECT count(*) FROM usage_records") == 0);
+  codepulse::test::write_file(f.file("-home-dev-app/s1.jsonl"),
+                              assistant_line(spec("msg_kept", 10)) + "\n");
+  CHECK(f.scan().records_new == 1);
+  CHECK(f.sql_int("SELECT count(*) FROM usage_records WHERE message_id = 'msg_lost'") == 0);
+  CHECK(f.sql_int("SELECT count(*) FROM usage_records") == 1);
 }

@@ -289,3 +289,34 @@ TEST_CASE("corpus options for long context and web search", "[corpus]") {
   // long-context requests (Sonnet 4.5 with more than 200k tokens of context)
   CHECK(max_context(d2.path()) > 200'000);
 }
+
+TEST_CASE("a cap on tool results makes a corpus dense in requests", "[corpus]") {
+  TempDir plain_dir, dense_dir;
+  CorpusOptions plain = small_options(plain_dir.path(), 11);
+  CorpusOptions dense = small_options(dense_dir.path(), 11);
+  dense.max_read_bytes = 1000;
+  const CorpusTruth tp = generate_corpus(plain);
+  const CorpusTruth td = generate_corpus(dense);
+  // Same size on disk, far more requests in it.
+  CHECK(td.bytes >= static_cast<int64_t>(dense.target_bytes) * 9 / 10);
+  const double plain_density = static_cast<double>(tp.usage_lines) / static_cast<double>(tp.bytes);
+  const double dense_density = static_cast<double>(td.usage_lines) / static_cast<double>(td.bytes);
+  CHECK(dense_density > 2 * plain_density);
+  // No Read result line is much bigger than the cap plus its envelope.
+  size_t longest_result = 0;
+  for (const auto& [rel, content] : snapshot(dense_dir.path())) {
+    if (!ends_with(rel, ".jsonl")) continue;
+    size_t start = 0;
+    while (start < content.size()) {
+      size_t end = content.find('\n', start);
+      if (end == std::string::npos) end = content.size();
+      const std::string_view line(content.data() + start, end - start);
+      if (line.find("\"tool_result\"") != std::string_view::npos &&
+          line.find("\"filePath\"") != std::string_view::npos)
+        longest_result = std::max(longest_result, line.size());
+      start = end + 1;
+    }
+  }
+  CHECK(longest_result > 0);
+  CHECK(longest_result < 12'000);
+}

@@ -4,6 +4,7 @@
 
 #include "common/time.hpp"
 #include "common/utf8.hpp"
+#include "tracker/parse/marker_search.hpp"
 
 namespace codepulse::tracker {
 namespace {
@@ -17,16 +18,12 @@ namespace od = simdjson::ondemand;
 constexpr size_t kHeadWindow = 2048;
 constexpr size_t kTailWindow = 4096;
 
-bool contains(std::string_view hay, std::string_view needle) {
-  return memmem(hay.data(), hay.size(), needle.data(), needle.size()) != nullptr;
-}
-
 // The tool_use_id of a tool_result line, searched in `window`.
 std::string_view find_tool_use_id(std::string_view window) {
   static constexpr std::string_view kKey = "\"tool_use_id\":";
-  const void* hit = memmem(window.data(), window.size(), kKey.data(), kKey.size());
-  if (!hit) return {};
-  size_t pos = static_cast<size_t>(static_cast<const char*>(hit) - window.data()) + kKey.size();
+  const size_t hit = find_marker(window, kKey);
+  if (hit == std::string_view::npos) return {};
+  size_t pos = hit + kKey.size();
   while (pos < window.size() && window[pos] == ' ')
     ++pos;
   if (pos >= window.size() || window[pos] != '"') return {};
@@ -394,11 +391,11 @@ LineClass classify_line(std::string_view line, const PendingTools& pending) {
   const std::string_view head = line.substr(0, kHeadWindow);
   const std::string_view tail = small ? line : line.substr(line.size() - kTailWindow);
   // Usage first: a request line is never skipped for what else it holds.
-  if (contains(tail, "\"usage\"")) return LineClass::kParse;
+  if (has_marker(tail, "\"usage\"")) return LineClass::kParse;
   if (const std::string_view tid = find_tool_use_id(head); !tid.empty()) {
     // A tool result: needed only for tools whose result we track.
     if (pending.find(tid) != pending.end()) return LineClass::kParse;
-  } else if ((!small && contains(line, "\"usage\"")) || contains(head, "\"user\"")) {
+  } else if ((!small && has_marker(line, "\"usage\"")) || has_marker(head, "\"user\"")) {
     return LineClass::kParse;  // a request, or maybe a prompt that starts a turn
   }
   // Not parsed: a cheap shape check still catches torn and garbage lines.

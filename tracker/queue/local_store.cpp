@@ -68,6 +68,9 @@ Result<LocalStore> LocalStore::open(const std::string& state_dir, bool writer) {
   if (!db) return db.error();
   LocalStore store(std::move(db).value());
   if (auto s = store.db_.exec(sql_text::kPragmas); !s) return s.error();
+  if (writer) {
+    if (auto s = store.db_.exec(sql_text::kWriterPragmas); !s) return s.error();
+  }
   if (auto s = store.migrate(); !s) return s.error();
   if (auto s = store.prepare_all(); !s) return s.error();
   auto count = store.record_count();
@@ -77,7 +80,23 @@ Result<LocalStore> LocalStore::open(const std::string& state_dir, bool writer) {
   // Indexes exist on any non-empty store (also after a crash mid bulk load).
   if (auto s = store.db_.exec(store.bulk_ ? sql_text::kDropIndexes : sql_text::kCreateIndexes); !s)
     return s.error();
+  // A crash mid bulk load leaves a hot journal, rolled back at the next open:
+  // the store is empty again and is filled again, as with the WAL.
+  if (store.bulk_) {
+    if (auto s = store.set_journal_mode("delete", store.bulk_journal_); !s) return s.error();
+  }
   return store;
+}
+
+Status LocalStore::set_journal_mode(const char* mode, bool& now_set) {
+  auto st = db_.prepare((std::string("PRAGMA journal_mode=") + mode).c_str());
+  if (!st) return st.error();
+  auto row = st->step();
+  if (!row) return row.error();
+  // SQLite answers with the mode in force: another connection to the store
+  // keeps it in WAL mode, which is correct, only slower to fill.
+  now_set = *row && st->text(0) == mode;
+  return {};
 }
 
 Result<LocalStore> LocalStore::open_recovering(const std::string& state_dir,
@@ -187,6 +206,7 @@ Status LocalStore::end_bulk_load() {
   bulk_ = false;
   bulk_keys_ = {};
   bulk_messages_ = {};
+  candidates_ = {};
   return db_.exec(sql_text::kCreateIndexes);
 }
 
@@ -203,6 +223,11 @@ Status LocalStore::commit() {
   if (auto s = db_.exec("COMMIT"); !s) {
     (void)db_.exec("ROLLBACK");
     return s;
+  }
+  if (bulk_journal_ && !bulk_) {
+    bool wal = false;
+    if (auto s = set_journal_mode("wal", wal); !s) return s;
+    bulk_journal_ = !wal;
   }
   return {};
 }
@@ -272,8 +297,12 @@ Status LocalStore::rename_file(const std::string& from, const std::string& to) {
   return rename_file_.bind(1, from).bind(2, to).run();
 }
 
+LocalStore::KeyHashes LocalStore::hashes_of(const UsageRecord& r) {
+  return {fnv1a64(r.dedupe_key), r.message_id.empty() ? 0 : fnv1a64(r.message_id)};
+}
+
 void LocalStore::bind_record(sql::Statement& st, const UsageRecord& r,
-                             const std::string& tools_json) {
+                             const std::string& tools_json, const KeyHashes& h) {
   st.bind(2, r.dedupe_key)
       .bind(3, r.message_id)
       .bind(4, r.request_id)
@@ -300,8 +329,8 @@ void LocalStore::bind_record(sql::Statement& st, const UsageRecord& r,
       .bind(25, r.turn_id)
       .bind(26, now_utc_ms())
       .bind(27, tools_json)
-      .bind(28, static_cast<int64_t>(fnv1a64(r.dedupe_key)))
-      .bind(29, r.message_id.empty() ? int64_t{0} : static_cast<int64_t>(fnv1a64(r.message_id)));
+      .bind(28, static_cast<int64_t>(h.key))
+      .bind(29, static_cast<int64_t>(h.message));
 }
 
 bool LocalStore::candidate_wins(bool existing_sidechain, int64_t existing_total, bool existing_fast,
@@ -327,20 +356,23 @@ Result<std::optional<LocalStore::Existing>> LocalStore::load_by_id(int64_t id, s
   return out;
 }
 
-Result<std::optional<LocalStore::Existing>> LocalStore::find_existing(const UsageRecord& r) {
+Result<std::optional<LocalStore::Existing>> LocalStore::find_existing(const UsageRecord& r,
+                                                                      const KeyHashes& h) {
   std::optional<Existing> found;
   if (bulk_) {
     std::string key, message;
-    auto range = bulk_keys_.equal_range(fnv1a64(r.dedupe_key));
-    for (auto it = range.first; it != range.second; ++it) {
-      auto row = load_by_id(it->second, &key, nullptr);
+    candidates_.clear();
+    bulk_keys_.find(h.key, candidates_);
+    for (const int64_t id : candidates_) {
+      auto row = load_by_id(id, &key, nullptr);
       if (!row) return row.error();
       if (*row && key == r.dedupe_key) return row;
     }
     if (r.message_id.empty()) return found;
-    auto mrange = bulk_messages_.equal_range(fnv1a64(r.message_id));
-    for (auto it = mrange.first; it != mrange.second; ++it) {
-      auto row = load_by_id(it->second, &key, &message);
+    candidates_.clear();
+    bulk_messages_.find(h.message, candidates_);
+    for (const int64_t id : candidates_) {
+      auto row = load_by_id(id, &key, &message);
       if (!row) return row.error();
       if (!*row || message != r.message_id || key == r.dedupe_key) continue;
       if (!(*row)->sidechain && !r.sidechain) continue;
@@ -360,10 +392,10 @@ Result<std::optional<LocalStore::Existing>> LocalStore::find_existing(const Usag
     if (!row) return row.error();
     return {};
   };
-  select_key_.bind(1, static_cast<int64_t>(fnv1a64(r.dedupe_key))).bind(2, r.dedupe_key);
+  select_key_.bind(1, static_cast<int64_t>(h.key)).bind(2, r.dedupe_key);
   if (auto s = read(select_key_); !s) return s.error();
   if (!found && !r.message_id.empty()) {
-    select_message_.bind(1, static_cast<int64_t>(fnv1a64(r.message_id)))
+    select_message_.bind(1, static_cast<int64_t>(h.message))
         .bind(2, r.message_id)
         .bind(3, r.dedupe_key)
         .bind(4, int64_t{r.sidechain});
@@ -389,18 +421,19 @@ Status LocalStore::note_pending(const std::vector<ToolUse>& tools, int64_t recor
 }
 
 Result<UpsertOutcome> LocalStore::upsert(const UsageRecord& r) {
-  auto existing = find_existing(r);
+  const KeyHashes h = hashes_of(r);
+  auto existing = find_existing(r, h);
   if (!existing) return existing.error();
   if (!*existing) {
-    const std::string uid = sha256_hex(r.dedupe_key).substr(0, 32);
+    const std::string uid = sha256_.hex(r.dedupe_key, 32);
     const std::string tools = encode_tools(r.tools);
     insert_record_.bind(1, uid);
-    bind_record(insert_record_, r, tools);
+    bind_record(insert_record_, r, tools, h);
     if (auto s = insert_record_.run(); !s) return s.error();
     const int64_t id = db_.last_insert_rowid();
     if (bulk_) {
-      bulk_keys_.emplace(fnv1a64(r.dedupe_key), id);
-      if (!r.message_id.empty()) bulk_messages_.emplace(fnv1a64(r.message_id), id);
+      bulk_keys_.insert(h.key, id);
+      if (!r.message_id.empty()) bulk_messages_.insert(h.message, id);
       if (bulk_keys_.size() >= kBulkLimit) {
         if (auto s = end_bulk_load(); !s) return s.error();
       }
@@ -418,11 +451,11 @@ Result<UpsertOutcome> LocalStore::upsert(const UsageRecord& r) {
   if (candidate_wins(e.sidechain, e.total, e.fast, r)) {
     const std::string json = encode_tools(tools);
     replace_record_.bind(1, e.id);
-    bind_record(replace_record_, r, json);
+    bind_record(replace_record_, r, json, h);
     if (auto s = replace_record_.run(); !s) return s.error();
     if (bulk_) {
-      bulk_keys_.emplace(fnv1a64(r.dedupe_key), e.id);
-      if (!r.message_id.empty()) bulk_messages_.emplace(fnv1a64(r.message_id), e.id);
+      bulk_keys_.insert(h.key, e.id);
+      if (!r.message_id.empty()) bulk_messages_.insert(h.message, e.id);
     }
     if (auto s = note_pending(tools, e.id); !s) return s.error();
     return UpsertOutcome::kReplaced;

@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/hash_row_index.hpp"
+#include "common/hashing.hpp"
 #include "common/record.hpp"
 #include "common/result.hpp"
 #include "common/sqlite.hpp"
@@ -139,8 +141,15 @@ class LocalStore {
   explicit LocalStore(sql::Database db) : db_(std::move(db)) {}
   Status prepare_all();
   Status migrate();
-  void bind_record(sql::Statement& st, const UsageRecord& r, const std::string& tools_json);
-  Result<std::optional<Existing>> find_existing(const UsageRecord& r);
+  // 64-bit hashes of a record's dedupe key and message id (0: no message id),
+  // computed once per upsert.
+  struct KeyHashes {
+    uint64_t key = 0, message = 0;
+  };
+  static KeyHashes hashes_of(const UsageRecord& r);
+  void bind_record(sql::Statement& st, const UsageRecord& r, const std::string& tools_json,
+                   const KeyHashes& h);
+  Result<std::optional<Existing>> find_existing(const UsageRecord& r, const KeyHashes& h);
   Result<std::optional<Existing>> load_by_id(int64_t id, std::string* key, std::string* message);
   Status note_pending(const std::vector<ToolUse>& tools, int64_t record_id);
 
@@ -148,7 +157,14 @@ class LocalStore {
   bool in_txn_ = false;
   // Bulk load into an empty store: dedupe key and message id hashes -> row ids.
   bool bulk_ = false;
-  std::unordered_multimap<uint64_t, int64_t> bulk_keys_, bulk_messages_;
+  // The empty store is filled with a rollback journal instead of the WAL: new
+  // pages then go to the database once, where the WAL writes them twice (log,
+  // then checkpoint). Back to WAL at the first commit after the bulk load.
+  bool bulk_journal_ = false;
+  Status set_journal_mode(const char* mode, bool& now_set);
+  HashRowIndex bulk_keys_, bulk_messages_;
+  std::vector<int64_t> candidates_;  // scratch for index lookups
+  Sha256Hasher sha256_;              // record uids
   sql::Statement select_file_, select_file_identity_, upsert_file_, rename_file_;
   sql::Statement select_key_, select_message_, select_id_, insert_record_, replace_record_;
   sql::Statement update_tools_, insert_pending_, select_pending_, select_pending_record_,

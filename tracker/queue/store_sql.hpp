@@ -6,8 +6,10 @@ namespace codepulse::tracker::sql_text {
 
 inline constexpr int kSchemaVersion = 4;
 
+// Only a writer sets the journal mode (see LocalStore::bulk_journal_): a
+// reader asking for WAL while an empty store is being filled would wait for it.
+inline constexpr const char* kWriterPragmas = "PRAGMA journal_mode=WAL;";
 inline constexpr const char* kPragmas =
-    "PRAGMA journal_mode=WAL;"
     "PRAGMA synchronous=NORMAL;"
     "PRAGMA foreign_keys=ON;"
     "PRAGMA temp_store=MEMORY;"

@@ -1,18 +1,19 @@
-// The SQLite store's record lookup: 64-bit uid hash -> row id, in memory.
-// An index inside SQLite on a random hash dirties pages all over the index at
-// every commit, so ingest slowed as the store grew; this table costs about
-// 24 bytes per record of RAM instead, and is rebuilt from the uid_key column
-// when the store opens. Several rows may share a hash: callers compare the
-// uid text of each candidate row.
+// A record lookup in memory: 64-bit key hash -> SQLite row id, open
+// addressing, about 24 bytes per entry. The collector keeps one for every
+// stored record: an index inside SQLite on a random hash dirties pages all
+// over the index at every commit, so ingest slowed as the store grew; it is
+// rebuilt from the uid_key column when the store opens. The tracker keeps one
+// while it fills an empty store, before its SQLite indexes are built. Several
+// rows may share a hash: callers compare the key text of each candidate row.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
-namespace codepulse::collector {
+namespace codepulse {
 
-class UidIndex {
+class HashRowIndex {
  public:
   void insert(uint64_t key, int64_t row);
   // Row ids stored under `key`, appended to `out`.
@@ -31,4 +32,4 @@ class UidIndex {
   size_t count_ = 0, used_ = 0;
 };
 
-}  // namespace codepulse::collector
+}  // namespace codepulse

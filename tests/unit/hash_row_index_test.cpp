@@ -1,13 +1,13 @@
 // The collector's in-memory uid lookup: every row under a key is found, also
 // across growth, shared hashes and removals.
-#include "collector/store/uid_index.hpp"
+#include "common/hash_row_index.hpp"
 
 #include <catch2/catch.hpp>
 
-using codepulse::collector::UidIndex;
+using codepulse::HashRowIndex;
 
 TEST_CASE("the uid index finds every row under a key across growth", "[collector][unit]") {
-  UidIndex index;
+  HashRowIndex index;
   for (int64_t i = 1; i <= 50'000; ++i)
     index.insert(static_cast<uint64_t>(i) * 7919, i);
   CHECK(index.size() == 50'000);
@@ -24,7 +24,7 @@ TEST_CASE("the uid index finds every row under a key across growth", "[collector
 }
 
 TEST_CASE("the uid index keeps rows that share a key, and removes one alone", "[collector][unit]") {
-  UidIndex index;
+  HashRowIndex index;
   index.insert(0, 10);  // 0 is a valid key too
   index.insert(42, 1);
   index.insert(42, 2);

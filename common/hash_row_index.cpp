@@ -1,8 +1,8 @@
-#include "collector/store/uid_index.hpp"
+#include "common/hash_row_index.hpp"
 
-namespace codepulse::collector {
+namespace codepulse {
 
-void UidIndex::grow() {
+void HashRowIndex::grow() {
   std::vector<uint64_t> keys = std::move(keys_);
   std::vector<int64_t> rows = std::move(rows_);
   const size_t capacity = keys.empty() ? 1024 : keys.size() * 2;
@@ -13,7 +13,7 @@ void UidIndex::grow() {
     if (keys[i] != 0 && rows[i] >= 0) insert(keys[i], rows[i]);
 }
 
-void UidIndex::insert(uint64_t key, int64_t row) {
+void HashRowIndex::insert(uint64_t key, int64_t row) {
   if ((used_ + 1) * 4 > keys_.size() * 3) grow();  // load factor 0.75
   const uint64_t k = slot_key(key);
   const size_t mask = keys_.size() - 1;
@@ -26,7 +26,7 @@ void UidIndex::insert(uint64_t key, int64_t row) {
   ++used_;
 }
 
-void UidIndex::find(uint64_t key, std::vector<int64_t>& out) const {
+void HashRowIndex::find(uint64_t key, std::vector<int64_t>& out) const {
   if (keys_.empty()) return;
   const uint64_t k = slot_key(key);
   const size_t mask = keys_.size() - 1;
@@ -34,7 +34,7 @@ void UidIndex::find(uint64_t key, std::vector<int64_t>& out) const {
     if (keys_[i] == k && rows_[i] >= 0) out.push_back(rows_[i]);
 }
 
-void UidIndex::erase(uint64_t key, int64_t row) {
+void HashRowIndex::erase(uint64_t key, int64_t row) {
   if (keys_.empty()) return;
   const uint64_t k = slot_key(key);
   const size_t mask = keys_.size() - 1;
@@ -47,10 +47,10 @@ void UidIndex::erase(uint64_t key, int64_t row) {
   }
 }
 
-void UidIndex::clear() {
+void HashRowIndex::clear() {
   keys_.clear();
   rows_.clear();
   count_ = used_ = 0;
 }
 
-}  // namespace codepulse::collector
+}  // namespace codepulse
