@@ -205,8 +205,11 @@ __extension__ typedef __int128 Wide;
 }  // namespace
 
 CostResult PriceTable::cost(std::string_view model_id, const TokenCounts& t) const {
+  return cost_for(find(model_id), t);
+}
+
+CostResult PriceTable::cost_for(const ModelPrice* m, const TokenCounts& t) const {
   CostResult r;
-  const ModelPrice* m = find(model_id);
   if (!m) return r;
   const Wide prompt = Wide{t.input} + t.cache_write_5m + t.cache_write_1h + t.cache_read;
   r.long_context = m->long_context.has_value() && prompt > long_context_threshold_;

@@ -53,6 +53,8 @@ class PriceTable {
   // all map to "claude-sonnet-4-5"), or nullptr when unknown.
   const ModelPrice* find(std::string_view model_id) const;
   CostResult cost(std::string_view model_id, const TokenCounts& t) const;
+  // The same, with the model already looked up (nullptr: unknown, no cost).
+  CostResult cost_for(const ModelPrice* model, const TokenCounts& t) const;
 
   int64_t long_context_threshold() const { return long_context_threshold_; }
   int64_t web_search_nanos_each() const { return web_search_nanos_each_; }

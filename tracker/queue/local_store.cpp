@@ -124,12 +124,12 @@ Result<LocalStore> LocalStore::open_recovering(const std::string& state_dir,
                          why.find("corrupt") != std::string::npos;
     if (!corrupt || why.find("cannot create") != std::string::npos) return make_error(why);
   }
-  // Closed above; move the file and its WAL aside, keep them for inspection.
+  // Closed above; move the file and its WAL or journal aside, keep them for inspection.
   moved_to = path + ".corrupt-" + std::to_string(now_utc_ms());
   if (::rename(path.c_str(), moved_to.c_str()) != 0)
     return make_error("database " + path + " is corrupt (" + why +
                       ") and cannot be moved aside: " + std::strerror(errno));
-  for (const char* suffix : {"-wal", "-shm"})
+  for (const char* suffix : {"-wal", "-shm", "-journal"})
     (void)::rename((path + suffix).c_str(), (moved_to + suffix).c_str());
   moved_to += " (" + why + ")";
   return open(state_dir);

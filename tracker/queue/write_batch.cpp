@@ -1,56 +1,97 @@
 #include "tracker/queue/write_batch.hpp"
 
+#include "common/hashing.hpp"
+
 namespace codepulse::tracker {
+
+int64_t WriteBatch::find_key(const std::string& key) {
+  hits_.clear();
+  by_key_.find(fnv1a64(key), hits_);
+  for (const int64_t i : hits_)
+    if (records_[static_cast<size_t>(i)].dedupe_key == key) return i;
+  return -1;
+}
+
+int64_t WriteBatch::find_message(const std::string& message_id) {
+  hits_.clear();
+  by_message_.find(fnv1a64(message_id), hits_);
+  int64_t first = -1;  // the earliest buffered record with this message id
+  for (const int64_t i : hits_)
+    if (records_[static_cast<size_t>(i)].message_id == message_id && (first < 0 || i < first))
+      first = i;
+  return first;
+}
+
+bool WriteBatch::has_tool(const std::string& tool_use_id) {
+  hits_.clear();
+  tools_.find(fnv1a64(tool_use_id), hits_);
+  for (const int64_t ref : hits_) {
+    const auto [record, tool] = tool_refs_[static_cast<size_t>(ref)];
+    if (records_[record].tools[tool].tool_use_id == tool_use_id) return true;
+  }
+  return false;
+}
+
+void WriteBatch::add_tool(size_t record, size_t tool) {
+  tools_.insert(fnv1a64(records_[record].tools[tool].tool_use_id),
+                static_cast<int64_t>(tool_refs_.size()));
+  tool_refs_.emplace_back(record, tool);
+}
 
 void WriteBatch::merge_into(size_t index, UsageRecord&& other) {
   UsageRecord& kept = records_[index];
   std::vector<ToolUse> incoming = std::move(other.tools);
   if (LocalStore::candidate_wins(kept.sidechain, kept.token_total(), kept.fast, other)) {
     // The other copy's facts win; tool calls already buffered stay in place.
+    // (Both copies share the message id: one dedupe key, or ccusage's
+    // sidechain fallback on the message id.)
     std::vector<ToolUse> tools = std::move(kept.tools);
-    by_key_.erase(kept.dedupe_key);
+    by_key_.erase(fnv1a64(kept.dedupe_key), static_cast<int64_t>(index));
     kept = std::move(other);
     kept.tools = std::move(tools);
-    by_key_[kept.dedupe_key] = index;
-    if (!kept.message_id.empty()) by_message_.emplace(kept.message_id, index);
+    by_key_.insert(fnv1a64(kept.dedupe_key), static_cast<int64_t>(index));
   }
   for (ToolUse& t : incoming) {  // each tool call id once
-    if (tools_.count(t.tool_use_id)) continue;
-    tools_[t.tool_use_id] = {index, kept.tools.size()};
+    if (has_tool(t.tool_use_id)) continue;
     kept.tools.push_back(std::move(t));
+    add_tool(index, kept.tools.size() - 1);
   }
 }
 
 bool WriteBatch::add(UsageRecord&& r) {
-  auto it = by_key_.find(r.dedupe_key);
-  if (it == by_key_.end() && !r.message_id.empty()) {
+  int64_t found = find_key(r.dedupe_key);
+  if (found < 0 && !r.message_id.empty()) {
     // ccusage's sidechain fallback: same message id, either side a sidechain.
-    auto m = by_message_.find(r.message_id);
-    if (m != by_message_.end() && (records_[m->second].sidechain || r.sidechain))
-      it = by_key_.find(records_[m->second].dedupe_key);
+    const int64_t m = find_message(r.message_id);
+    if (m >= 0 && (records_[static_cast<size_t>(m)].sidechain || r.sidechain)) found = m;
   }
-  if (it != by_key_.end()) {
-    merge_into(it->second, std::move(r));
+  if (found >= 0) {
+    merge_into(static_cast<size_t>(found), std::move(r));
     return true;
   }
   const size_t index = records_.size();
-  by_key_[r.dedupe_key] = index;
-  if (!r.message_id.empty()) by_message_.emplace(r.message_id, index);
-  for (size_t i = 0; i < r.tools.size(); ++i)
-    tools_.emplace(r.tools[i].tool_use_id, std::make_pair(index, i));
+  by_key_.insert(fnv1a64(r.dedupe_key), static_cast<int64_t>(index));
+  if (!r.message_id.empty()) by_message_.insert(fnv1a64(r.message_id), static_cast<int64_t>(index));
   records_.push_back(std::move(r));
+  for (size_t i = 0; i < records_[index].tools.size(); ++i)
+    add_tool(index, i);
   return false;
 }
 
 bool WriteBatch::apply_result(const ToolResultLine& result) {
-  auto it = tools_.find(result.tool_use_id);
-  if (it == tools_.end()) return false;
-  ToolUse& t = records_[it->second.first].tools[it->second.second];
-  t.result_seen = true;
-  t.lines_added = result.lines_added;
-  t.lines_removed = result.lines_removed;
-  if (!result.commit_sha.empty()) t.commit_sha = result.commit_sha;
-  return true;
+  hits_.clear();
+  tools_.find(fnv1a64(result.tool_use_id), hits_);
+  for (const int64_t ref : hits_) {
+    const auto [record, tool] = tool_refs_[static_cast<size_t>(ref)];
+    ToolUse& t = records_[record].tools[tool];
+    if (t.tool_use_id != result.tool_use_id) continue;
+    t.result_seen = true;
+    t.lines_added = result.lines_added;
+    t.lines_removed = result.lines_removed;
+    if (!result.commit_sha.empty()) t.commit_sha = result.commit_sha;
+    return true;
+  }
+  return false;
 }
 
 Result<FlushCounts> WriteBatch::flush(LocalStore& store) {
@@ -74,6 +115,7 @@ Result<FlushCounts> WriteBatch::flush(LocalStore& store) {
   by_key_.clear();
   by_message_.clear();
   tools_.clear();
+  tool_refs_.clear();
   return counts;
 }
 

@@ -5,9 +5,10 @@
 #pragma once
 
 #include <string>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
+#include "common/hash_row_index.hpp"
 #include "common/record.hpp"
 #include "common/result.hpp"
 #include "tracker/parse/line_parser.hpp"
@@ -33,10 +34,20 @@ class WriteBatch {
 
  private:
   void merge_into(size_t index, UsageRecord&& other);
+  // The buffered record with this dedupe key / message id, or -1.
+  int64_t find_key(const std::string& key);
+  int64_t find_message(const std::string& message_id);
+  bool has_tool(const std::string& tool_use_id);
+  void add_tool(size_t record, size_t tool);
+
+  // Lookups by 64-bit hash (the text is compared on each hit): no allocation
+  // per line, where string-keyed maps made two for every key.
   std::vector<UsageRecord> records_;
-  std::unordered_map<std::string, size_t> by_key_;
-  std::unordered_map<std::string, size_t> by_message_;
-  std::unordered_map<std::string, std::pair<size_t, size_t>> tools_;  // id -> (record, tool)
+  HashRowIndex by_key_;                               // hash of dedupe key -> record
+  HashRowIndex by_message_;                           // hash of message id -> record
+  HashRowIndex tools_;                                // hash of tool_use_id -> tool_refs_ entry
+  std::vector<std::pair<size_t, size_t>> tool_refs_;  // (record, tool)
+  std::vector<int64_t> hits_;                         // scratch
 };
 
 }  // namespace codepulse::tracker

@@ -86,6 +86,15 @@ std::string RecordBuilder::relative_path(std::string_view file_path, const std::
   return keyed(*rel);
 }
 
+const ModelPrice* RecordBuilder::price_of(const std::string& model) {
+  for (const auto& [id, price] : price_cache_)
+    if (id == model) return price;
+  const ModelPrice* price = prices_.find(model);
+  if (price_cache_.size() < 32)
+    price_cache_.emplace_back(model, price);  // bounded: ids are free text
+  return price;
+}
+
 UsageRecord RecordBuilder::build(const RequestLine& line, const std::string& turn_id) {
   UsageRecord r;
   r.message_id = line.message_id;
@@ -116,7 +125,7 @@ UsageRecord RecordBuilder::build(const RequestLine& line, const std::string& tur
   r.cache_read = line.tokens.cache_read;
   r.web_search_requests = line.tokens.web_search_requests;
   r.fast = line.tokens.fast;
-  const CostResult cost = prices_.cost(line.model, line.tokens);
+  const CostResult cost = prices_.cost_for(price_of(line.model), line.tokens);
   r.cost_nanos = cost.nanos;
   r.long_context = cost.long_context;
   if (!cost.nanos) ++unknown_models_;

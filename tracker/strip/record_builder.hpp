@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "common/pricing.hpp"
 #include "common/record.hpp"
@@ -34,8 +36,12 @@ class RecordBuilder {
 
  private:
   std::string keyed(std::string_view value) const;
+  // The price of a model id as logged; a log holds a handful of ids, so the
+  // lookups (normalising the id, matching aliases) are kept.
+  const ModelPrice* price_of(const std::string& model);
   StripOptions options_;
   const PriceTable& prices_;
+  std::vector<std::pair<std::string, const ModelPrice*>> price_cache_;
   RepoResolver repos_;
   int64_t unknown_models_ = 0;
 };
