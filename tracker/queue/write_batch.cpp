@@ -1,12 +1,21 @@
 #include "tracker/queue/write_batch.hpp"
 
-#include "common/hashing.hpp"
+#include <functional>
+#include <string_view>
 
 namespace codepulse::tracker {
+namespace {
+
+// In memory only, so any good hash does; the standard one reads 8 bytes a step.
+uint64_t hash_of(std::string_view s) {
+  return std::hash<std::string_view>{}(s);
+}
+
+}  // namespace
 
 int64_t WriteBatch::find_key(const std::string& key) {
   hits_.clear();
-  by_key_.find(fnv1a64(key), hits_);
+  by_key_.find(hash_of(key), hits_);
   for (const int64_t i : hits_)
     if (records_[static_cast<size_t>(i)].dedupe_key == key) return i;
   return -1;
@@ -14,7 +23,7 @@ int64_t WriteBatch::find_key(const std::string& key) {
 
 int64_t WriteBatch::find_message(const std::string& message_id) {
   hits_.clear();
-  by_message_.find(fnv1a64(message_id), hits_);
+  by_message_.find(hash_of(message_id), hits_);
   int64_t first = -1;  // the earliest buffered record with this message id
   for (const int64_t i : hits_)
     if (records_[static_cast<size_t>(i)].message_id == message_id && (first < 0 || i < first))
@@ -24,7 +33,7 @@ int64_t WriteBatch::find_message(const std::string& message_id) {
 
 bool WriteBatch::has_tool(const std::string& tool_use_id) {
   hits_.clear();
-  tools_.find(fnv1a64(tool_use_id), hits_);
+  tools_.find(hash_of(tool_use_id), hits_);
   for (const int64_t ref : hits_) {
     const auto [record, tool] = tool_refs_[static_cast<size_t>(ref)];
     if (records_[record].tools[tool].tool_use_id == tool_use_id) return true;
@@ -33,7 +42,7 @@ bool WriteBatch::has_tool(const std::string& tool_use_id) {
 }
 
 void WriteBatch::add_tool(size_t record, size_t tool) {
-  tools_.insert(fnv1a64(records_[record].tools[tool].tool_use_id),
+  tools_.insert(hash_of(records_[record].tools[tool].tool_use_id),
                 static_cast<int64_t>(tool_refs_.size()));
   tool_refs_.emplace_back(record, tool);
 }
@@ -46,10 +55,10 @@ void WriteBatch::merge_into(size_t index, UsageRecord&& other) {
     // (Both copies share the message id: one dedupe key, or ccusage's
     // sidechain fallback on the message id.)
     std::vector<ToolUse> tools = std::move(kept.tools);
-    by_key_.erase(fnv1a64(kept.dedupe_key), static_cast<int64_t>(index));
+    by_key_.erase(hash_of(kept.dedupe_key), static_cast<int64_t>(index));
     kept = std::move(other);
     kept.tools = std::move(tools);
-    by_key_.insert(fnv1a64(kept.dedupe_key), static_cast<int64_t>(index));
+    by_key_.insert(hash_of(kept.dedupe_key), static_cast<int64_t>(index));
   }
   for (ToolUse& t : incoming) {  // each tool call id once
     if (has_tool(t.tool_use_id)) continue;
@@ -70,8 +79,8 @@ bool WriteBatch::add(UsageRecord&& r) {
     return true;
   }
   const size_t index = records_.size();
-  by_key_.insert(fnv1a64(r.dedupe_key), static_cast<int64_t>(index));
-  if (!r.message_id.empty()) by_message_.insert(fnv1a64(r.message_id), static_cast<int64_t>(index));
+  by_key_.insert(hash_of(r.dedupe_key), static_cast<int64_t>(index));
+  if (!r.message_id.empty()) by_message_.insert(hash_of(r.message_id), static_cast<int64_t>(index));
   records_.push_back(std::move(r));
   for (size_t i = 0; i < records_[index].tools.size(); ++i)
     add_tool(index, i);
@@ -80,7 +89,7 @@ bool WriteBatch::add(UsageRecord&& r) {
 
 bool WriteBatch::apply_result(const ToolResultLine& result) {
   hits_.clear();
-  tools_.find(fnv1a64(result.tool_use_id), hits_);
+  tools_.find(hash_of(result.tool_use_id), hits_);
   for (const int64_t ref : hits_) {
     const auto [record, tool] = tool_refs_[static_cast<size_t>(ref)];
     ToolUse& t = records_[record].tools[tool];
