@@ -31,7 +31,7 @@ measure() {  # label, command...
 }
 for part in "$usage_dir" "$other_dir"; do
   name=${part##*-}
-  bytes=$(du -sb "$part/.claude/projects" | cut -f1)
+  bytes=$(find "$part/.claude/projects" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
   lines=$(cat $(find "$part/.claude/projects" -name '*.jsonl') | wc -l)
   echo "$name lines: $lines lines, $bytes bytes"
   cat $(find "$part/.claude/projects" -type f) > /dev/null

@@ -5,7 +5,11 @@ namespace codepulse {
 void HashRowIndex::grow() {
   std::vector<uint64_t> keys = std::move(keys_);
   std::vector<int64_t> rows = std::move(rows_);
-  const size_t capacity = keys.empty() ? 1024 : keys.size() * 2;
+  // Sized for the live entries: a table full of removed ones is rebuilt
+  // without them rather than doubled.
+  size_t capacity = 1024;
+  while (capacity < (count_ + 1) * 2)
+    capacity *= 2;
   keys_.assign(capacity, 0);
   rows_.assign(capacity, -1);
   count_ = used_ = 0;

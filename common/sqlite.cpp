@@ -67,7 +67,7 @@ Result<Database> Database::open(const std::string& path, bool create) {
     return make_error("cannot open database " + path + ": " +
                       (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
   }
-  sqlite3_busy_timeout(raw, 5000);
+  sqlite3_busy_timeout(raw, kBusyTimeoutMs);
   sqlite3_extended_result_codes(raw, 1);
   return db;
 }

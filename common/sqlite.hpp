@@ -45,8 +45,12 @@ class Statement {
 
 class Database {
  public:
+  // How long a statement waits for another connection's lock by default.
+  static constexpr int kBusyTimeoutMs = 5000;
   // Opens (creating when asked) the database file; sets a busy timeout.
   static Result<Database> open(const std::string& path, bool create = true);
+  // 0: a locked database answers SQLITE_BUSY at once.
+  void set_busy_timeout(int ms) { sqlite3_busy_timeout(db_.get(), ms); }
 
   Status exec(const char* sql);
   Result<Statement> prepare(std::string_view sql);

@@ -414,12 +414,30 @@ TEST_CASE("an empty store is filled with a rollback journal, then runs in WAL mo
     log += assistant_line(spec("msg_j" + std::to_string(i), 10)) + "\n";
   codepulse::test::write_file(f.file("-home-dev-app/s1.jsonl"), log);
   CHECK(f.scan().records_new == 5);
-  auto store = LocalStore::open(f.state);
-  REQUIRE(store);
-  CHECK(journal_mode(*store) == "wal");  // a store with records keeps readers unblocked
+  // Seen by a reader, which never sets the mode: the scan's commit did.
   auto reader = LocalStore::open(f.state, /*writer=*/false);
   REQUIRE(reader);
   CHECK(journal_mode(*reader) == "wal");
+}
+
+TEST_CASE("an empty store held open by a reader is filled in WAL mode", "[scan]") {
+  Fixture f;
+  { REQUIRE(LocalStore::open(f.state)); }  // an empty store, left in rollback mode
+  // Another connection puts it in WAL mode and keeps it open: the writer
+  // cannot leave WAL mode, and must neither fail nor wait for it.
+  auto other = sql::Database::open(f.state + "/tracker.db", /*create=*/false);
+  REQUIRE(other);
+  REQUIRE(other->exec("PRAGMA journal_mode=WAL"));
+  REQUIRE(other->scalar("SELECT count(*) FROM usage_records"));
+  {
+    auto store = LocalStore::open(f.state);
+    REQUIRE(store);
+    CHECK(journal_mode(*store) == "wal");
+  }
+  codepulse::test::write_file(f.file("-home-dev-app/s1.jsonl"),
+                              assistant_line(spec("msg_w", 10)) + "\n");
+  CHECK(f.scan().records_new == 1);
+  CHECK(*other->scalar("SELECT count(*) FROM usage_records") == 1);
 }
 
 TEST_CASE("a bulk load killed before its commit leaves an empty store that fills again", "[scan]") {

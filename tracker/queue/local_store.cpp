@@ -68,9 +68,9 @@ Result<LocalStore> LocalStore::open(const std::string& state_dir, bool writer) {
   if (!db) return db.error();
   LocalStore store(std::move(db).value());
   if (auto s = store.db_.exec(sql_text::kPragmas); !s) return s.error();
-  if (writer) {
-    if (auto s = store.db_.exec(sql_text::kWriterPragmas); !s) return s.error();
-  }
+  // Only a writer sets the journal mode: a reader asking for WAL while an
+  // empty store is being filled would have to wait for the fill.
+  if (writer) store.rollback_journal_ = !store.try_journal_mode("wal", /*wait=*/true);
   if (auto s = store.migrate(); !s) return s.error();
   if (auto s = store.prepare_all(); !s) return s.error();
   auto count = store.record_count();
@@ -80,23 +80,25 @@ Result<LocalStore> LocalStore::open(const std::string& state_dir, bool writer) {
   // Indexes exist on any non-empty store (also after a crash mid bulk load).
   if (auto s = store.db_.exec(store.bulk_ ? sql_text::kDropIndexes : sql_text::kCreateIndexes); !s)
     return s.error();
-  // A crash mid bulk load leaves a hot journal, rolled back at the next open:
-  // the store is empty again and is filled again, as with the WAL.
-  if (store.bulk_) {
-    if (auto s = store.set_journal_mode("delete", store.bulk_journal_); !s) return s.error();
-  }
+  // A crash before the fill's first commit leaves a hot journal, rolled back
+  // at the next open: the store is empty again and is filled again.
+  if (store.bulk_ && !store.rollback_journal_)
+    store.rollback_journal_ = store.try_journal_mode("delete", /*wait=*/false);
   return store;
 }
 
-Status LocalStore::set_journal_mode(const char* mode, bool& now_set) {
-  auto st = db_.prepare((std::string("PRAGMA journal_mode=") + mode).c_str());
-  if (!st) return st.error();
-  auto row = st->step();
-  if (!row) return row.error();
-  // SQLite answers with the mode in force: another connection to the store
-  // keeps it in WAL mode, which is correct, only slower to fill.
-  now_set = *row && st->text(0) == mode;
-  return {};
+bool LocalStore::try_journal_mode(std::string_view mode, bool wait) {
+  if (!wait) db_.set_busy_timeout(0);
+  bool in_force = false;
+  if (auto st = db_.prepare("PRAGMA journal_mode=" + std::string(mode))) {
+    auto row = st->step();
+    in_force = row && *row && st->text(0) == mode;
+  }
+  if (!wait) db_.set_busy_timeout(sql::Database::kBusyTimeoutMs);
+  // NORMAL is crash-safe with the WAL; a rollback journal needs FULL.
+  const bool wal = in_force ? mode == "wal" : mode != "wal";
+  (void)db_.exec(wal ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL");
+  return in_force;
 }
 
 Result<LocalStore> LocalStore::open_recovering(const std::string& state_dir,
@@ -224,11 +226,9 @@ Status LocalStore::commit() {
     (void)db_.exec("ROLLBACK");
     return s;
   }
-  if (bulk_journal_ && !bulk_) {
-    bool wal = false;
-    if (auto s = set_journal_mode("wal", wal); !s) return s;
-    bulk_journal_ = !wal;
-  }
+  // Back to WAL once the bulk load is over. The commit stands either way: a
+  // reader holding the store keeps the rollback journal until a later commit.
+  if (rollback_journal_ && !bulk_) rollback_journal_ = !try_journal_mode("wal", /*wait=*/false);
   return {};
 }
 

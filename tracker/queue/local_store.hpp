@@ -157,11 +157,15 @@ class LocalStore {
   bool in_txn_ = false;
   // Bulk load into an empty store: dedupe key and message id hashes -> row ids.
   bool bulk_ = false;
-  // The empty store is filled with a rollback journal instead of the WAL: new
+  // An empty store is filled with a rollback journal instead of the WAL: new
   // pages then go to the database once, where the WAL writes them twice (log,
-  // then checkpoint). Back to WAL at the first commit after the bulk load.
-  bool bulk_journal_ = false;
-  Status set_journal_mode(const char* mode, bool& now_set);
+  // then checkpoint). True while the store is not in WAL mode: each commit
+  // after the bulk load asks for WAL again until it is in force.
+  bool rollback_journal_ = false;
+  // Asks for a journal mode ("wal" or "delete") and the synchronous level that
+  // keeps it crash-safe; true when it is in force. Another connection can keep
+  // the mode as it is (SQLITE_BUSY); without `wait` that is answered at once.
+  bool try_journal_mode(std::string_view mode, bool wait);
   HashRowIndex bulk_keys_, bulk_messages_;
   std::vector<int64_t> candidates_;  // scratch for index lookups
   Sha256Hasher sha256_;              // record uids

@@ -6,9 +6,6 @@ namespace codepulse::tracker::sql_text {
 
 inline constexpr int kSchemaVersion = 4;
 
-// Only a writer sets the journal mode (see LocalStore::bulk_journal_): a
-// reader asking for WAL while an empty store is being filled would wait for it.
-inline constexpr const char* kWriterPragmas = "PRAGMA journal_mode=WAL;";
 // page_size applies to a new database only (16 KiB: a quarter of the page
 // reads and writes of 4 KiB pages for the same rows; records are ~600 bytes).
 inline constexpr const char* kPragmas =

@@ -55,10 +55,11 @@ void WriteBatch::merge_into(size_t index, UsageRecord&& other) {
     // (Both copies share the message id: one dedupe key, or ccusage's
     // sidechain fallback on the message id.)
     std::vector<ToolUse> tools = std::move(kept.tools);
-    by_key_.erase(hash_of(kept.dedupe_key), static_cast<int64_t>(index));
+    const bool same_key = kept.dedupe_key == other.dedupe_key;
+    if (!same_key) by_key_.erase(hash_of(kept.dedupe_key), static_cast<int64_t>(index));
     kept = std::move(other);
     kept.tools = std::move(tools);
-    by_key_.insert(hash_of(kept.dedupe_key), static_cast<int64_t>(index));
+    if (!same_key) by_key_.insert(hash_of(kept.dedupe_key), static_cast<int64_t>(index));
   }
   for (ToolUse& t : incoming) {  // each tool call id once
     if (has_tool(t.tool_use_id)) continue;
@@ -82,8 +83,10 @@ bool WriteBatch::add(UsageRecord&& r) {
   by_key_.insert(hash_of(r.dedupe_key), static_cast<int64_t>(index));
   if (!r.message_id.empty()) by_message_.insert(hash_of(r.message_id), static_cast<int64_t>(index));
   records_.push_back(std::move(r));
-  for (size_t i = 0; i < records_[index].tools.size(); ++i)
-    add_tool(index, i);
+  for (size_t i = 0; i < records_[index].tools.size(); ++i) {
+    // A tool call id already buffered keeps its first record (results go there).
+    if (!has_tool(records_[index].tools[i].tool_use_id)) add_tool(index, i);
+  }
   return false;
 }
 
