@@ -3,17 +3,13 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "common/ascii.hpp"
+
 namespace codepulse {
 namespace {
 
 std::string to_hex(const unsigned char* p, size_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(n * 2, '0');
-  for (size_t i = 0; i < n; ++i) {
-    out[2 * i] = kHex[p[i] >> 4];
-    out[2 * i + 1] = kHex[p[i] & 15];
-  }
-  return out;
+  return hex_encode(p, n);
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/record.hpp"
+#include "common/record/usage_record.hpp"
 #include "common/result.hpp"
 
 namespace codepulse {

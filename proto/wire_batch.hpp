@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "common/commit_record.hpp"
-#include "common/record.hpp"
+#include "common/record/commit_record.hpp"
+#include "common/record/usage_record.hpp"
 #include "common/result.hpp"
 
 namespace codepulse::proto {

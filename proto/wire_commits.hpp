@@ -5,8 +5,8 @@
 
 #include <simdjson.h>
 
-#include "common/commit_record.hpp"
 #include "common/json_writer.hpp"
+#include "common/record/commit_record.hpp"
 #include "common/result.hpp"
 #include "proto/wire_batch.hpp"
 

@@ -4,8 +4,8 @@
 #include <cstdio>
 
 #include "collector/cli/commands.hpp"
+#include "common/cli/args.hpp"
 #include "common/tls/pki.hpp"
-#include "tracker/cli/args.hpp"
 
 namespace codepulse::collector {
 namespace {
@@ -23,17 +23,17 @@ const char* kCertUsage =
 }  // namespace
 
 int run_cert_command(const std::vector<std::string>& argv) {
-  const std::vector<tracker::FlagSpec> specs = {
+  const std::vector<FlagSpec> specs = {
       {"dir", true, false, "folder to write the files into (created 0700)", "DIR"},
       {"host", true, true, "a DNS name of the collector (repeatable)", "NAME"},
       {"ip", true, true, "an IP address of the collector (repeatable)", "ADDRESS"},
       {"force", false, false, "overwrite existing files", "VALUE"},
       {"help", false, false, "show this help", "VALUE"}};
-  auto args = tracker::Args::parse(argv, specs);
+  auto args = Args::parse(argv, specs);
   if (!args) return fail(args.error().message, kExitUsage);
   const auto& pos = args->positional();
   if (args->has("help") || pos.empty()) {
-    std::puts(tracker::format_help(kCertUsage, specs).c_str());
+    std::puts(format_help(kCertUsage, specs).c_str());
     return args->has("help") ? kExitOk : kExitUsage;
   }
   if (pos[0] == "fingerprint") {

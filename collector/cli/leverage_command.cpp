@@ -5,13 +5,13 @@
 #include <cstdlib>
 
 #include "collector/cli/commands.hpp"
+#include "common/cli/args.hpp"
 #include "common/report/leverage.hpp"
-#include "tracker/cli/args.hpp"
 
 namespace codepulse::collector {
 namespace {
 
-Result<int64_t> count_flag(const tracker::Args& args, const char* name) {
+Result<int64_t> count_flag(const Args& args, const char* name) {
   const auto v = args.get(name);
   if (!v) return int64_t{0};
   char* end = nullptr;
@@ -25,7 +25,7 @@ Result<int64_t> count_flag(const tracker::Args& args, const char* name) {
 }  // namespace
 
 int run_leverage_command(const std::vector<std::string>& argv) {
-  const std::vector<tracker::FlagSpec> specs = {
+  const std::vector<FlagSpec> specs = {
       {"lines-added", true, false, "lines added", "N"},
       {"lines-removed", true, false, "lines removed", "N"},
       {"refactoring", true, false, "lines of earlier code updated or deleted", "N"},
@@ -37,17 +37,17 @@ int run_leverage_command(const std::vector<std::string>& argv) {
        "(the default)",
        "W"},
       {"help", false, false, "show this help"}};
-  auto args = tracker::Args::parse(argv, specs);
+  auto args = Args::parse(argv, specs);
   if (!args) return fail(args.error().message, kExitUsage);
   if (args->has("help")) {
-    std::puts(tracker::format_help(
-                  "Usage: codepulse-collector leverage --cost USD [--lines-added N] "
-                  "[--lines-removed N]\n"
-                  "       [--refactoring N] [--skills N] [--mcp N] [--weights W]\n\n"
-                  "The leverage score: (lines added x 1 + lines removed x 0.875 + refactoring x "
-                  "0.75\n+ Skill calls x 1 + MCP calls x 0.875) / cost in dollars.",
-                  specs)
-                  .c_str());
+    std::puts(
+        format_help("Usage: codepulse-collector leverage --cost USD [--lines-added N] "
+                    "[--lines-removed N]\n"
+                    "       [--refactoring N] [--skills N] [--mcp N] [--weights W]\n\n"
+                    "The leverage score: (lines added x 1 + lines removed x 0.875 + refactoring x "
+                    "0.75\n+ Skill calls x 1 + MCP calls x 0.875) / cost in dollars.",
+                    specs)
+            .c_str());
     return kExitOk;
   }
   if (!args->positional().empty())

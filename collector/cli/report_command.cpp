@@ -6,9 +6,10 @@
 #include <cstdio>
 
 #include "collector/cli/commands.hpp"
+#include "collector/report/store_report.hpp"
 #include "collector/store/store.hpp"
+#include "common/report/report_args.hpp"
 #include "common/sqlite.hpp"
-#include "tracker/report/report_args.hpp"
 
 namespace codepulse::collector {
 
@@ -33,17 +34,17 @@ Result<report::Report> report_of_store(const std::string& uri, const report::Rep
 }  // namespace
 
 int run_report_command(const std::vector<std::string>& argv) {
-  auto specs = tracker::report_flags(tracker::ReportFlavour::kOutcomes);
+  auto specs = report_flags(ReportFlavour::kOutcomes);
   specs.push_back({"db", true, false,
                    "the collector's database: a SQLite file, or postgresql://USER@HOST:PORT/DB",
                    "PATH|URI"});
-  auto args = tracker::Args::parse(argv, specs);
+  auto args = Args::parse(argv, specs);
   if (!args) return fail(args.error().message, kExitUsage);
   if (args->has("help")) {
-    std::puts(tracker::format_help("Usage: codepulse-collector report --db PATH|URI [OPTIONS]\n\n"
-                                   "Tokens and cost of the stored records, nested by the given "
-                                   "dimensions.",
-                                   specs)
+    std::puts(format_help("Usage: codepulse-collector report --db PATH|URI [OPTIONS]\n\n"
+                          "Tokens and cost of the stored records, nested by the given "
+                          "dimensions.",
+                          specs)
                   .c_str());
     return kExitOk;
   }
@@ -51,7 +52,7 @@ int run_report_command(const std::vector<std::string>& argv) {
     return fail("unexpected argument '" + args->positional()[0] + "' (see --help)", kExitUsage);
   const auto path = args->get("db");
   if (!path) return fail("--db PATH is required (see --help)", kExitUsage);
-  auto request = tracker::parse_report_args(*args, tracker::ReportFlavour::kOutcomes);
+  auto request = parse_report_args(*args, ReportFlavour::kOutcomes);
   if (!request) return fail(request.error().message, kExitUsage);
   // Outcomes read the store's commits and pull requests through the store.
   const bool through_store = is_postgres_uri(*path) || request->query.wants_outcomes();

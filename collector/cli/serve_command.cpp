@@ -3,22 +3,22 @@
 
 #include "collector/cli/commands.hpp"
 #include "collector/serve/server_config.hpp"
+#include "common/cli/args.hpp"
 #include "common/environment.hpp"
-#include "tracker/cli/args.hpp"
 
 namespace codepulse::collector {
 
 int run_serve_command(const std::vector<std::string>& argv) {
-  std::vector<tracker::FlagSpec> specs = {
+  std::vector<FlagSpec> specs = {
       {"config", true, false, "configuration file (TOML) with any of the keys below", "FILE"},
       {"print-config", false, false, "print the settings in effect as TOML and exit", "VALUE"},
       {"help", false, false, "show this help", "VALUE"}};
-  for (auto& f : tracker::config_flags(server_config_keys()))
+  for (auto& f : config_flags(server_config_keys()))
     specs.push_back(std::move(f));
-  auto args = tracker::Args::parse(argv, specs);
+  auto args = Args::parse(argv, specs);
   if (!args) return fail(args.error().message, kExitUsage);
   if (args->has("help")) {
-    std::puts(tracker::format_help(
+    std::puts(format_help(
                   "Usage: codepulse-collector serve --db PATH|URI --tls-cert FILE --tls-key FILE "
                   "[--listen HOST:PORT] [OPTIONS]\n\n"
                   "Serves POST /v1/batches (tracker ingest), GET /healthz and GET /metrics over "
@@ -29,11 +29,11 @@ int run_serve_command(const std::vector<std::string>& argv) {
   }
   if (!args->positional().empty())
     return fail("unexpected argument '" + args->positional()[0] + "' (see --help)", kExitUsage);
-  auto overrides = tracker::config_overrides(*args, server_config_keys());
+  auto overrides = config_overrides(*args, server_config_keys());
   if (!overrides) return fail(overrides.error().message, kExitUsage);
   const Environment env = Environment::from_process();
-  auto config = tracker::Config::load(args->get("config"), *overrides, env, server_config_keys(),
-                                      "codepulse-collector serve");
+  auto config = Config::load(args->get("config"), *overrides, env, server_config_keys(),
+                             "codepulse-collector serve");
   if (!config) return fail(config.error().message, kExitUsage);
   if (args->has("print-config")) {
     std::fputs(config->render().c_str(), stdout);
@@ -41,9 +41,9 @@ int run_serve_command(const std::vector<std::string>& argv) {
   }
   auto options = server_options(*config);
   if (!options) return fail(options.error().message, kExitUsage);
-  auto level = tracker::parse_log_level(config->str("log_level"));
+  auto level = parse_log_level(config->str("log_level"));
   if (!level) return fail(level.error().message, kExitUsage);
-  auto log = tracker::Logger::open(config->str("log_file"), *level, 600);
+  auto log = Logger::open(config->str("log_file"), *level, 600);
   if (!log) return fail(log.error().message);
   auto store = open_store(config->str("db"));
   if (!store) return fail(store.error().message);

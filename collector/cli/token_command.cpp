@@ -9,16 +9,13 @@
 
 #include "collector/cli/commands.hpp"
 #include "collector/store/store.hpp"
+#include "common/cli/args.hpp"
 #include "common/json_writer.hpp"
 #include "common/time.hpp"
 #include "common/tls/pki.hpp"
-#include "tracker/cli/args.hpp"
 
 namespace codepulse::collector {
 namespace {
-
-using tracker::Args;
-using tracker::FlagSpec;
 
 const char* kTokenUsage =
     "Usage: codepulse-collector token create --db PATH --author EMAIL [--role ROLE] [--label "
@@ -47,7 +44,7 @@ std::optional<Args> parse(const std::vector<std::string>& argv, const std::vecto
     return std::nullopt;
   }
   if (args->has("help")) {
-    std::puts(tracker::format_help(usage, specs).c_str());
+    std::puts(format_help(usage, specs).c_str());
     exit_code = kExitOk;
     return std::nullopt;
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/ascii.hpp"
 #include "common/json_writer.hpp"
 #include "common/time.hpp"
 #include "proto/wire_batch.hpp"
@@ -11,21 +12,6 @@ namespace codepulse::collector {
 namespace {
 
 constexpr int64_t kDayMs = 86'400'000;
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
 
 // zstd (the protocol's encoding) or none (plain JSON, for debugging by hand).
 bool is_zstd(std::string_view encoding) {

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <variant>
 
+#include "collector/http/reply.hpp"
 #include "collector/ingest/ingest_queue.hpp"
 #include "collector/ingest/metrics.hpp"
 #include "collector/ingest/rate_limiter.hpp"
@@ -24,14 +25,6 @@ struct IngestLimits {
   size_t max_records = 100'000;               // per batch
   double rate_per_s = 50;                     // batches per second per token; 0 = no limit
   double burst = 200;
-};
-
-struct HttpReply {
-  int status = 200;
-  std::string body;  // JSON
-  int64_t retry_after_s = 0;
-  bool close = false;         // close the connection after replying (the body was not read)
-  bool authenticate = false;  // add WWW-Authenticate: Bearer
 };
 
 // Who sent the batch: filled in by admit().

@@ -2,8 +2,8 @@
 
 #include <openssl/crypto.h>
 
+#include "collector/http/query_string.hpp"
 #include "collector/ingest/jira_webhook.hpp"
-#include "collector/serve/query_string.hpp"
 #include "common/json_writer.hpp"
 
 namespace codepulse::collector {

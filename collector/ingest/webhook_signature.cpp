@@ -4,6 +4,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "common/ascii.hpp"
+
 namespace codepulse::collector {
 namespace {
 
@@ -29,13 +31,7 @@ bool mac_of(std::string_view secret, std::string_view body, unsigned char (&out)
 std::string hub_signature(std::string_view secret, std::string_view body) {
   unsigned char mac[32];
   if (!mac_of(secret, body, mac)) return {};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(kPrefix);
-  for (unsigned char b : mac) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
-  return out;
+  return std::string(kPrefix) + hex_encode(mac, sizeof mac);
 }
 
 bool hub_signature_valid(std::string_view header, std::string_view secret, std::string_view body) {

@@ -24,6 +24,7 @@
 #include <variant>
 #include <vector>
 
+#include "collector/http/query_string.hpp"
 #include "collector/ingest/ingest_queue.hpp"
 #include "collector/ingest/jira_endpoint.hpp"
 #include "collector/ingest/metrics.hpp"
@@ -31,7 +32,6 @@
 #include "collector/ingest/repo_webhook_endpoint.hpp"
 #include "collector/serve/dashboard_assets.hpp"
 #include "collector/serve/health_view.hpp"
-#include "collector/serve/query_string.hpp"
 #include "collector/serve/report_runner.hpp"
 #include "collector/serve/session_store.hpp"
 #include "collector/serve/viewer_access.hpp"
@@ -140,7 +140,7 @@ WebRequest web_request(const http::request<http::string_body>& req) {
 
 class HttpsServer::Impl {
  public:
-  Impl(const ServerOptions& options, Store& store, tracker::Logger& log)
+  Impl(const ServerOptions& options, Store& store, Logger& log)
       : options_(options),
         store_(store),
         log_(log),
@@ -678,7 +678,7 @@ class HttpsServer::Impl {
 
   ServerOptions options_;
   Store& store_;
-  tracker::Logger& log_;
+  Logger& log_;
   net::io_context io_;
   ssl::context tls_;
   net::strand<net::io_context::executor_type> accept_strand_{net::make_strand(io_)};
@@ -705,7 +705,7 @@ HttpsServer::HttpsServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpsServer::~HttpsServer() = default;
 
 Result<std::unique_ptr<HttpsServer>> HttpsServer::create(const ServerOptions& options, Store& store,
-                                                         tracker::Logger& log) {
+                                                         Logger& log) {
   auto impl = std::make_unique<Impl>(options, store, log);
   if (auto s = impl->open(); !s) return s.error();
   return std::unique_ptr<HttpsServer>(new HttpsServer(std::move(impl)));

@@ -12,8 +12,8 @@
 
 #include "collector/ingest/batch_endpoint.hpp"
 #include "collector/store/store.hpp"
+#include "common/log/logger.hpp"
 #include "common/result.hpp"
-#include "tracker/daemon/logger.hpp"
 
 namespace codepulse::collector {
 
@@ -40,7 +40,7 @@ class HttpsServer {
  public:
   // Loads the certificate and key, binds and listens (nothing is served yet).
   static Result<std::unique_ptr<HttpsServer>> create(const ServerOptions& options, Store& store,
-                                                     tracker::Logger& log);
+                                                     Logger& log);
   ~HttpsServer();
   HttpsServer(const HttpsServer&) = delete;
   HttpsServer& operator=(const HttpsServer&) = delete;

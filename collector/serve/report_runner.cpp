@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "collector/report/store_report.hpp"
 #include "common/report/outcome_report.hpp"
 #include "common/report/usage_cube.hpp"
 
@@ -16,7 +17,7 @@ int64_t elapsed_ms(std::chrono::steady_clock::time_point since) {
 
 }  // namespace
 
-ReportRunner::ReportRunner(Store& store, tracker::Logger& log, size_t max_nodes,
+ReportRunner::ReportRunner(Store& store, Logger& log, size_t max_nodes,
                            report::LeverageWeights weights, size_t max_queued)
     : store_(store),
       log_(log),

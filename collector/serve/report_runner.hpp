@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "collector/store/store.hpp"
+#include "common/log/logger.hpp"
 #include "common/report/report.hpp"
-#include "tracker/daemon/logger.hpp"
 
 namespace codepulse::collector {
 
@@ -44,8 +44,8 @@ struct CubeStats {
 class ReportRunner {
  public:
   // `max_nodes`: reports that would return more nodes fail (0: no limit).
-  ReportRunner(Store& store, tracker::Logger& log, size_t max_nodes,
-               report::LeverageWeights weights = {}, size_t max_queued = 8);
+  ReportRunner(Store& store, Logger& log, size_t max_nodes, report::LeverageWeights weights = {},
+               size_t max_queued = 8);
   ~ReportRunner();
   ReportRunner(const ReportRunner&) = delete;
   ReportRunner& operator=(const ReportRunner&) = delete;
@@ -62,7 +62,7 @@ class ReportRunner {
   Result<std::string> answer(const report::ReportRequest& request, report::UsageCube* cube);
 
   Store& store_;
-  tracker::Logger& log_;
+  Logger& log_;
   const size_t max_nodes_;
   const report::LeverageWeights weights_;
   const size_t max_queued_;

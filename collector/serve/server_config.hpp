@@ -3,12 +3,12 @@
 #pragma once
 
 #include "collector/serve/https_server.hpp"
-#include "tracker/config/config.hpp"
+#include "common/config/config.hpp"
 
 namespace codepulse::collector {
 
-const tracker::ConfigKeys& server_config_keys();
+const ConfigKeys& server_config_keys();
 // Requires db, tls_cert and tls_key.
-Result<ServerOptions> server_options(const tracker::Config& c);
+Result<ServerOptions> server_options(const Config& c);
 
 }  // namespace codepulse::collector

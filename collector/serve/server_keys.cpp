@@ -12,9 +12,9 @@
 
 namespace codepulse::collector {
 
-const tracker::ConfigKeys& server_config_keys() {
-  using T = tracker::ConfigType;
-  static const tracker::ConfigKeys keys = {
+const ConfigKeys& server_config_keys() {
+  using T = ConfigType;
+  static const ConfigKeys keys = {
       {.name = "listen",
        .type = T::kString,
        .default_value = "127.0.0.1:8443",
@@ -161,7 +161,7 @@ Result<std::string> read_secret_file(const std::string& key, const std::string& 
 }
 
 // The secret the setting `key` names, or "" when it names no file.
-Status load_secret(const tracker::Config& c, const std::string& key, std::string& secret) {
+Status load_secret(const Config& c, const std::string& key, std::string& secret) {
   const std::string file = c.str(key);
   if (file.empty()) return {};
   auto read = read_secret_file(key, file);
@@ -172,7 +172,7 @@ Status load_secret(const tracker::Config& c, const std::string& key, std::string
 
 }  // namespace
 
-Result<ServerOptions> server_options(const tracker::Config& c) {
+Result<ServerOptions> server_options(const Config& c) {
   ServerOptions o;
   o.listen = c.str("listen");
   o.tls_cert = c.str("tls_cert");

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "common/ascii.hpp"
+
 namespace codepulse::collector {
 namespace {
 
@@ -13,14 +15,7 @@ Result<std::string> random_hex() {
   unsigned char raw[kRandomBytes];
   if (RAND_bytes(raw, sizeof raw) != 1)
     return make_error("cannot get random bytes for a dashboard session");
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * kRandomBytes);
-  for (unsigned char b : raw) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 0xf]);
-  }
-  return out;
+  return hex_encode(raw, sizeof raw);
 }
 
 }  // namespace

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "common/commit_record.hpp"
+#include "common/record/commit_record.hpp"
 #include "common/report/outcome_facts.hpp"
 #include "common/result.hpp"
 

@@ -206,11 +206,4 @@ bool is_postgres_uri(std::string_view db);
 // Either store, by what --db names: a PostgreSQL URI or a SQLite file path.
 Result<std::unique_ptr<Store>> open_store(const std::string& db);
 
-// A report of the records `store` holds (report::build_report over its
-// read_usage: one snapshot, the asked range only), with the store's commits
-// and pull requests when the query asks for outcomes.
-Result<report::Report> build_report(Store& store, const report::ReportQuery& query);
-// The outcomes (commits, pull requests) of a range, from `store`.
-report::OutcomeReader outcome_reader(Store& store);
-
 }  // namespace codepulse::collector

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "common/commit_record.hpp"
+#include "common/record/commit_record.hpp"
 
 namespace codepulse::report {
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "common/commit_record.hpp"
+#include "common/record/commit_record.hpp"
 #include "common/report/report.hpp"
 
 namespace codepulse::report {

@@ -18,7 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "common/record.hpp"
+#include "common/record/usage_record.hpp"
 #include "common/report/report.hpp"
 #include "common/report/session_links.hpp"
 

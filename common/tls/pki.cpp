@@ -20,6 +20,7 @@
 #include <memory>
 #include <sstream>
 
+#include "common/ascii.hpp"
 #include "common/c_handles.hpp"
 
 namespace codepulse::tls {
@@ -222,13 +223,7 @@ Result<std::string> pem_sha256(const std::string& pem) {
   unsigned int n = 0;
   if (X509_digest(cert->get(), EVP_sha256(), md, &n) != 1)
     return make_error(openssl_error("cannot hash the certificate"));
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < n; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 15]);
-  }
-  return out;
+  return hex_encode(md, n);
 }
 
 }  // namespace codepulse::tls

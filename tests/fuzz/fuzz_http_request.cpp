@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "collector/serve/query_string.hpp"
+#include "collector/http/query_string.hpp"
 
 namespace http = boost::beast::http;
 

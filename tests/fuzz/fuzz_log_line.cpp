@@ -19,9 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<char> buffer(size + 64, '\0');
   if (size > 0) std::memcpy(buffer.data(), data, size);
   const std::string_view line(buffer.data(), size);
-  tracker::PendingTools pending;
-  pending.emplace("toolu_edit", tracker::ToolKind::kChange);
-  pending.emplace("toolu_commit", tracker::ToolKind::kGitCommit);
+  PendingTools pending;
+  pending.emplace("toolu_edit", ToolKind::kChange);
+  pending.emplace("toolu_commit", ToolKind::kGitCommit);
   (void)tracker::line_class_error(tracker::classify_line(line, pending));
   if (tracker::classify_line(line, pending) != tracker::LineClass::kParse) return 0;
   tracker::LineParser parser;

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "collector/serve/query_string.hpp"
+#include "collector/http/query_string.hpp"
 #include "common/report/report.hpp"
 #include "common/report/usage_cube.hpp"
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 
+#include "collector/report/store_report.hpp"
 #include "collector/store/store.hpp"
 #include "common/hashing.hpp"
 #include "common/report/report.hpp"

@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "collector/store/postgres/pg_sql.hpp"
-#include "collector/store/sqlite_sql.hpp"
+#include "collector/store/sqlite/sqlite_sql.hpp"
 #include "collector/store/store.hpp"
 #include "common/hashing.hpp"
 #include "common/sqlite.hpp"

@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 
-#include "bench/corpus/generator.hpp"
+#include "tests/corpus/generator.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace codepulse::test;

@@ -5,7 +5,7 @@
 
 #include "tests/support/git_repo.hpp"
 #include "tests/support/test_support.hpp"
-#include "tracker/git/git_scan.hpp"
+#include "tracker/flow/git_scan.hpp"
 #include "tracker/queue/commit_store.hpp"
 #include "tracker/queue/local_store.hpp"
 

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <random>
 
+#include "collector/report/store_report.hpp"
 #include "collector/store/store.hpp"
 #include "common/report/report.hpp"
 #include "common/report/usage_cube.hpp"

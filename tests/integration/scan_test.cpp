@@ -7,7 +7,7 @@
 
 #include "tests/support/log_lines.hpp"
 #include "tests/support/test_support.hpp"
-#include "tracker/scanner.hpp"
+#include "tracker/flow/scanner.hpp"
 
 using namespace codepulse;
 using namespace codepulse::tracker;

@@ -14,9 +14,9 @@
 #include <ctime>
 #include <thread>
 
-#include "bench/corpus/generator.hpp"
 #include "common/c_handles.hpp"
 #include "common/zstd_codec.hpp"
+#include "tests/corpus/generator.hpp"
 #include "tests/support/collector_fixture.hpp"
 #include "tests/support/fault_proxy.hpp"
 #include "tests/support/git_repo.hpp"

@@ -1,7 +1,5 @@
 // The tracker's configuration: defaults, the TOML file, command-line
 // overrides, every error message form, and `config show` output.
-#include "tracker/config/config.hpp"
-
 #include <catch2/catch.hpp>
 #include <optional>
 #include <string>
@@ -9,6 +7,7 @@
 #include <vector>
 
 #include "tests/support/test_support.hpp"
+#include "tracker/config/keys.hpp"
 
 namespace codepulse::tracker {
 namespace {
@@ -25,7 +24,7 @@ Environment test_env() {
 
 Config must_load(const std::optional<std::string>& file,
                  const std::vector<ConfigOverride>& overrides = {}) {
-  auto c = Config::load(file, overrides, test_env());
+  auto c = Config::load(file, overrides, test_env(), tracker_config_keys(), kTrackerProgram);
   INFO((c ? std::string() : c.error().message));
   REQUIRE(c.ok());
   return *c;
@@ -33,7 +32,7 @@ Config must_load(const std::optional<std::string>& file,
 
 std::string load_error(const std::optional<std::string>& file,
                        const std::vector<ConfigOverride>& overrides = {}) {
-  auto c = Config::load(file, overrides, test_env());
+  auto c = Config::load(file, overrides, test_env(), tracker_config_keys(), kTrackerProgram);
   REQUIRE_FALSE(c.ok());
   return c.error().message;
 }
@@ -46,7 +45,7 @@ std::string config_file(const TempDir& dir, const std::string& content) {
 }
 
 Result<Args> parse_args(const std::vector<std::string>& argv) {
-  return Args::parse(argv, config_flags());
+  return Args::parse(argv, config_flags(tracker_config_keys()));
 }
 
 }  // namespace
@@ -179,7 +178,7 @@ TEST_CASE("the command line beats the file, and a key's own flag beats --set", "
   auto args = parse_args({"--set", "debounce=300", "--set", "poll_interval=1s", "--debounce",
                           "400ms", "--retention-days", "7"});
   REQUIRE(args.ok());
-  auto overrides = config_overrides(*args);
+  auto overrides = config_overrides(*args, tracker_config_keys());
   REQUIRE(overrides.ok());
   const Config c = must_load(p, *overrides);
   CHECK(c.num("debounce") == 400);
@@ -204,7 +203,7 @@ TEST_CASE("overrides are validated with the flag as their location", "[config]")
 
   auto args = parse_args({"--set", "debounce"});
   REQUIRE(args.ok());
-  auto overrides = config_overrides(*args);
+  auto overrides = config_overrides(*args, tracker_config_keys());
   REQUIRE_FALSE(overrides.ok());
   CHECK(overrides.error().message == "--set: expected KEY=VALUE, got 'debounce'");
 }
@@ -294,7 +293,7 @@ TEST_CASE("list values come from a TOML array or repeated flags", "[config]") {
 
   auto args = parse_args({"--claude-dir", "/a", "--claude-dir", "/b,/c"});
   REQUIRE(args.ok());
-  auto overrides = config_overrides(*args);
+  auto overrides = config_overrides(*args, tracker_config_keys());
   REQUIRE(overrides.ok());
   const Config from_flags = must_load(std::nullopt, *overrides);
   CHECK(from_flags.list("claude_dirs") == std::vector<std::string>{"/a", "/b", "/c"});
@@ -330,7 +329,7 @@ TEST_CASE("integers and booleans are checked strictly", "[config]") {
 }
 
 TEST_CASE("config_flags has --set and one flag per key", "[config]") {
-  const auto flags = config_flags();
+  const auto flags = config_flags(tracker_config_keys());
   REQUIRE(flags.size() == tracker_config_keys().size() + 1);
   CHECK(flags[0].name == "set");
   auto has = [&](const std::string& name) {

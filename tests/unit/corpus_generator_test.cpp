@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/corpus/generator.hpp"
+#include "tests/corpus/generator.hpp"
 
 namespace {
 

@@ -1,10 +1,10 @@
-#include "tracker/daemon/logger.hpp"
+#include "common/log/logger.hpp"
 
 #include <catch2/catch.hpp>
 
 #include "tests/support/test_support.hpp"
 
-using namespace codepulse::tracker;
+using namespace codepulse;
 using codepulse::test::TempDir;
 
 TEST_CASE("the log writes one line per event at or above its level", "[log]") {

@@ -1,5 +1,5 @@
 // URL query strings for GET /v1/report.
-#include "collector/serve/query_string.hpp"
+#include "collector/http/query_string.hpp"
 
 #include <catch2/catch.hpp>
 

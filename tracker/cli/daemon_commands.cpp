@@ -5,13 +5,13 @@
 #include <cstdio>
 
 #include "common/json_writer.hpp"
+#include "common/log/logger.hpp"
 #include "common/report/report.hpp"
 #include "common/time.hpp"
 #include "tracker/cli/commands.hpp"
 #include "tracker/cli/options.hpp"
 #include "tracker/daemon/daemon.hpp"
 #include "tracker/daemon/instance_lock.hpp"
-#include "tracker/daemon/logger.hpp"
 #include "tracker/daemon/status_file.hpp"
 #include "tracker/queue/local_store.hpp"
 

@@ -31,7 +31,7 @@ Result<std::string> read_secret_file(const std::string& path) {
 std::vector<FlagSpec> with_config_flags(std::vector<FlagSpec> own) {
   std::vector<FlagSpec> all = std::move(own);
   all.push_back({"config", true, false, "configuration file (TOML)", "FILE"});
-  for (auto& f : config_flags())
+  for (auto& f : config_flags(tracker_config_keys()))
     all.push_back(std::move(f));
   return all;
 }
@@ -46,9 +46,10 @@ std::optional<std::string> config_file(const Args& args, const Environment& env)
 }
 
 Result<Config> load_config(const Args& args, const Environment& env) {
-  auto overrides = config_overrides(args);
+  auto overrides = config_overrides(args, tracker_config_keys());
   if (!overrides) return overrides.error();
-  return Config::load(config_file(args, env), *overrides, env);
+  return Config::load(config_file(args, env), *overrides, env, tracker_config_keys(),
+                      kTrackerProgram);
 }
 
 Result<PriceTable> load_prices(const Config& c) {

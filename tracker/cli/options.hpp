@@ -4,12 +4,12 @@
 #include <string>
 #include <vector>
 
+#include "common/cli/args.hpp"
 #include "common/environment.hpp"
 #include "common/pricing.hpp"
-#include "tracker/cli/args.hpp"
-#include "tracker/config/config.hpp"
+#include "tracker/config/keys.hpp"
 #include "tracker/daemon/daemon.hpp"
-#include "tracker/scanner.hpp"
+#include "tracker/flow/scanner.hpp"
 
 namespace codepulse::tracker {
 

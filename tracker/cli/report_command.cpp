@@ -3,10 +3,10 @@
 
 #include <cstdio>
 
+#include "common/report/report_args.hpp"
 #include "tracker/cli/commands.hpp"
 #include "tracker/cli/options.hpp"
 #include "tracker/queue/local_store.hpp"
-#include "tracker/report/report_args.hpp"
 
 namespace codepulse::tracker {
 int run_report_command(const Environment& env, const std::vector<std::string>& argv) {

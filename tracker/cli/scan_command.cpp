@@ -7,7 +7,7 @@
 #include "tracker/cli/commands.hpp"
 #include "tracker/cli/options.hpp"
 #include "tracker/daemon/instance_lock.hpp"
-#include "tracker/git/git_scan.hpp"
+#include "tracker/flow/git_scan.hpp"
 #include "tracker/queue/local_store.hpp"
 
 namespace codepulse::tracker {

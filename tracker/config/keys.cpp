@@ -1,6 +1,6 @@
 // Every configuration key of the tracker: its type, default, range and help.
 // Adding a key here adds it to the file format, the command line and `config show`.
-#include "tracker/config/config.hpp"
+#include "tracker/config/keys.hpp"
 
 namespace codepulse::tracker {
 
@@ -15,10 +15,10 @@ const std::vector<ConfigKey>& tracker_config_keys() {
        .flag = "claude-dir"},
       {.name = "state_dir",
        .type = T::kPath,
-       .default_value = "",  // Config::load fills in Environment::default_state_dir()
        .help = "state folder holding the local store ($XDG_STATE_HOME/codepulse or "
                "~/.local/state/codepulse)",
-       .flag = "state"},
+       .flag = "state",
+       .default_from = [](const Environment& env) { return env.default_state_dir(); }},
       {.name = "author",
        .type = T::kString,
        .default_value = "",

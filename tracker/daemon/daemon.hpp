@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "common/environment.hpp"
+#include "common/log/logger.hpp"
 #include "common/pricing.hpp"
-#include "tracker/daemon/logger.hpp"
-#include "tracker/git/git_scan.hpp"
-#include "tracker/scanner.hpp"
+#include "tracker/flow/git_scan.hpp"
+#include "tracker/flow/scanner.hpp"
 #include "tracker/ship/shipper.hpp"
 #include "tracker/watch/watcher.hpp"
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <thread>
 
-#include "tracker/daemon/logger.hpp"
-#include "tracker/git/git_scan.hpp"
+#include "common/log/logger.hpp"
+#include "tracker/flow/git_scan.hpp"
 
 namespace codepulse::tracker {
 

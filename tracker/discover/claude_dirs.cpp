@@ -9,6 +9,7 @@
 #include <set>
 #include <utility>
 
+#include "common/ascii.hpp"
 #include "common/c_handles.hpp"
 
 namespace codepulse::tracker {
@@ -17,13 +18,6 @@ namespace {
 bool is_dir(const std::string& p) {
   struct stat st {};
   return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-std::string trim(const std::string& s) {
-  const size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  const size_t e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
 }
 
 std::string expand_home(const std::string& p, const std::string& home) {
@@ -140,7 +134,7 @@ Result<std::vector<std::string>> find_projects_dirs(const Environment& env,
     while (pos <= list.size()) {
       size_t comma = list.find(',', pos);
       if (comma == std::string::npos) comma = list.size();
-      const std::string entry = trim(list.substr(pos, comma - pos));
+      const std::string entry(trim(list.substr(pos, comma - pos), " \t\r\n"));
       pos = comma + 1;
       if (entry.empty()) continue;
       any_entry = true;
@@ -190,7 +184,7 @@ std::vector<std::string> candidate_projects_dirs(const Environment& env,
     while (pos <= list.size()) {
       size_t comma = list.find(',', pos);
       if (comma == std::string::npos) comma = list.size();
-      const std::string entry = trim(list.substr(pos, comma - pos));
+      const std::string entry(trim(list.substr(pos, comma - pos), " \t\r\n"));
       pos = comma + 1;
       if (!entry.empty()) add(entry);
     }

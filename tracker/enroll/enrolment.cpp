@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "common/c_handles.hpp"
-#include "tracker/config/config.hpp"
+#include "tracker/config/keys.hpp"
 
 namespace codepulse::tracker {
 namespace {
@@ -112,7 +112,9 @@ Status write_enrolment(const Enrolment& e, const EnrolmentFiles& files, const En
   const std::string text = enrolled_config_text(old_text, e, files);
   if (auto s = write_temp(files.config_file, text, 0600); !s) return s;
   // The new configuration must load before it replaces the old one.
-  if (auto c = Config::load(files.config_file + ".tmp", {}, env); !c) {
+  if (auto c =
+          Config::load(files.config_file + ".tmp", {}, env, tracker_config_keys(), kTrackerProgram);
+      !c) {
     ::unlink((files.config_file + ".tmp").c_str());
     return make_error("the configuration would not load: " + c.error().message);
   }

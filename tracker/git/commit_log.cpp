@@ -5,6 +5,7 @@
 #include <optional>
 #include <unordered_set>
 
+#include "common/record/object_names.hpp"
 #include "tracker/git/commit_message.hpp"
 
 namespace codepulse::tracker {
@@ -114,17 +115,6 @@ class CommitLogParser {
 };
 
 }  // namespace
-
-std::vector<std::string> split_object_names(std::string_view s) {
-  std::vector<std::string> out;
-  while (!s.empty()) {
-    const size_t sp = s.find(' ');
-    if (sp != 0) out.emplace_back(s.substr(0, sp));
-    if (sp == std::string_view::npos) break;
-    s.remove_prefix(sp + 1);
-  }
-  return out;
-}
 
 namespace {
 

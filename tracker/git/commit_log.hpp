@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/commit_record.hpp"
+#include "common/record/commit_record.hpp"
 #include "common/result.hpp"
 #include "tracker/git/git_process.hpp"
 
@@ -33,9 +33,6 @@ Status name_by_default_branch(const GitRunner& git, const std::string& repo_root
 Result<std::vector<CommitRecord>> read_commit_log(const GitRunner& git,
                                                   const std::string& repo_root,
                                                   const LogRange& range);
-
-// "a b c" -> {"a", "b", "c"}: the parents as `%P` prints them and the store keeps them.
-std::vector<std::string> split_object_names(std::string_view names);
 
 // The local branches' tips (full object names), sorted and unique.
 Result<std::vector<std::string>> read_branch_tips(const GitRunner& git,

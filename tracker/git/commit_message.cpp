@@ -1,7 +1,7 @@
 #include "tracker/git/commit_message.hpp"
 
+#include "common/ascii.hpp"
 #include "common/task_keys.hpp"
-#include "tracker/strip/record_builder.hpp"
 
 namespace codepulse::tracker {
 namespace {
@@ -19,14 +19,6 @@ bool icontains(std::string_view text, std::string_view needle) {
     if (j == needle.size()) return true;
   }
   return false;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
 }
 
 // Lowercase fragments of the names and addresses assistants sign with.
@@ -49,7 +41,7 @@ MessageFacts read_commit_message(std::string_view message) {
   constexpr std::string_view kTrailer = "co-authored-by:";
   while (!message.empty() && !facts.ai_coauthor) {
     const size_t nl = message.find('\n');
-    const std::string_view line = trim(message.substr(0, nl));
+    const std::string_view line = trim(message.substr(0, nl), " \t\r");
     message = nl == std::string_view::npos ? std::string_view() : message.substr(nl + 1);
     if (line.size() > kTrailer.size() && icontains(line.substr(0, kTrailer.size()), kTrailer))
       facts.ai_coauthor = names_ai_assistant(line.substr(kTrailer.size()));

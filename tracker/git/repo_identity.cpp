@@ -50,14 +50,6 @@ bool is_control(char c) {
   return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
-
 bool has_control(std::string_view s) {
   for (char c : s) {
     if (is_control(c)) return true;
@@ -65,13 +57,7 @@ bool has_control(std::string_view s) {
   return false;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back()))
-    s.remove_suffix(1);
-  return s;
-}
+constexpr std::string_view kSpace = " \t\n\r";
 
 // ---------------------------------------------------------------------------
 // Files and paths.
@@ -412,9 +398,9 @@ std::optional<std::string> read_gitdir_pointer(const std::string& dot_git,
   Result<std::string> text = read_small_file(dot_git, kMaxPointerFileBytes);
   if (!text) return std::nullopt;
   constexpr std::string_view kPrefix = "gitdir:";
-  const std::string_view content = trim(*text);
+  const std::string_view content = trim(*text, kSpace);
   if (!content.starts_with(kPrefix)) return std::nullopt;
-  const std::string_view target = trim(content.substr(kPrefix.size()));
+  const std::string_view target = trim(content.substr(kPrefix.size()), kSpace);
   if (target.empty() || has_control(target)) return std::nullopt;
   return is_absolute(target) ? std::string(target) : join_path(worktree, target);
 }
@@ -432,7 +418,7 @@ bool looks_like_git_dir(const std::string& dir) {
 std::string common_dir_of(const std::string& git_dir) {
   Result<std::string> text = read_small_file(join_path(git_dir, "commondir"), kMaxPointerFileBytes);
   if (!text) return git_dir;
-  const std::string_view target = trim(*text);
+  const std::string_view target = trim(*text, kSpace);
   if (target.empty() || has_control(target)) return git_dir;
   return is_absolute(target) ? std::string(target) : join_path(git_dir, target);
 }
@@ -632,7 +618,7 @@ std::string normalize_scp_like(std::string_view url) {
 }  // namespace
 
 std::string normalize_remote_url(std::string_view url) {
-  url = trim(url);
+  url = trim(url, kSpace);
   if (url.empty() || has_control(url)) return {};
   const size_t sep = url.find("://");
   if (sep != std::string_view::npos) {
@@ -740,9 +726,9 @@ std::optional<std::string> read_head_branch(const std::string& repo_root) {
   if (!head) return std::nullopt;
   constexpr std::string_view kRef = "ref:";
   constexpr std::string_view kHeads = "refs/heads/";
-  std::string_view text = trim(*head);
+  std::string_view text = trim(*head, kSpace);
   if (!text.starts_with(kRef)) return std::nullopt;  // detached: an object id
-  text = trim(text.substr(kRef.size()));
+  text = trim(text.substr(kRef.size()), kSpace);
   if (!text.starts_with(kHeads)) return std::nullopt;
   const std::string_view branch = text.substr(kHeads.size());
   // With the reftable backend HEAD is a stub naming "refs/heads/.invalid".

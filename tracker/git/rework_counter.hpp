@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "common/commit_record.hpp"
+#include "common/record/commit_record.hpp"
 #include "common/result.hpp"
 #include "tracker/git/git_process.hpp"
 

@@ -15,10 +15,9 @@
 #include <vector>
 
 #include "common/pricing.hpp"
+#include "common/record/tool_result.hpp"
 
 namespace codepulse::tracker {
-
-enum class ToolKind : uint8_t { kOther = 0, kRead = 1, kChange = 2, kGitCommit = 3 };
 
 struct ToolCall {
   std::string id;         // toolu_...
@@ -38,13 +37,6 @@ struct RequestLine {
   std::vector<ToolCall> tools;
 };
 
-struct ToolResultLine {
-  std::string tool_use_id;
-  int64_t lines_added = 0, lines_removed = 0;
-  bool has_counts = false;
-  std::string commit_sha;  // from a git commit's "[branch sha] ..." first output line
-};
-
 enum class LineKind {
   kIgnored,     // valid enough, carries nothing we need
   kRequest,     // an API request with usage
@@ -62,14 +54,6 @@ struct ParsedLine {
   std::string prompt_uuid;
   std::string error;  // for kMalformed / kInvalid: what is wrong (never line content)
 };
-
-// Kinds of the tool calls whose results we still wait for, by tool_use id;
-// looked up by string_view without allocating.
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-using PendingTools = std::unordered_map<std::string, ToolKind, StringHash, std::equal_to<>>;
 
 // What a line needs, decided from a few markers without parsing it.
 enum class LineClass : uint8_t {

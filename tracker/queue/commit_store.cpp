@@ -3,8 +3,8 @@
 #include <simdjson.h>
 
 #include "common/json_writer.hpp"
+#include "common/record/object_names.hpp"
 #include "common/time.hpp"
-#include "tracker/git/commit_log.hpp"
 #include "tracker/queue/store_sql.hpp"
 
 namespace codepulse::tracker {

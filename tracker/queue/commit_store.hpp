@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "common/commit_record.hpp"
+#include "common/record/commit_record.hpp"
 #include "common/result.hpp"
 #include "common/sqlite.hpp"
 

@@ -10,11 +10,11 @@
 
 #include "common/hash_row_index.hpp"
 #include "common/hashing.hpp"
-#include "common/record.hpp"
+#include "common/record/tool_result.hpp"
+#include "common/record/usage_record.hpp"
 #include "common/result.hpp"
 #include "common/sqlite.hpp"
 #include "proto/wire_batch.hpp"
-#include "tracker/parse/line_parser.hpp"
 
 namespace codepulse::tracker {
 

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "common/hash_row_index.hpp"
-#include "common/record.hpp"
+#include "common/record/tool_result.hpp"
+#include "common/record/usage_record.hpp"
 #include "common/result.hpp"
-#include "tracker/parse/line_parser.hpp"
 #include "tracker/queue/local_store.hpp"
 
 namespace codepulse::tracker {

@@ -18,6 +18,7 @@
 #include <charconv>
 #include <optional>
 
+#include "common/ascii.hpp"
 #include "common/version.hpp"
 
 namespace codepulse::tracker {
@@ -38,16 +39,6 @@ bool is_ip_literal(const std::string& host) {
   return !ec;
 }
 
-std::string hex(const unsigned char* data, unsigned int n) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < n; ++i) {
-    out.push_back(kHex[data[i] >> 4]);
-    out.push_back(kHex[data[i] & 15]);
-  }
-  return out;
-}
-
 // "AB:cd:..." -> "abcd..."
 std::string normalize_pin(std::string pin) {
   if (pin.rfind("sha256:", 0) == 0 || pin.rfind("SHA256:", 0) == 0) pin = pin.substr(7);
@@ -63,7 +54,7 @@ std::string peer_sha256(SSL* ssl) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   const bool ok = X509_digest(cert, EVP_sha256(), md, &n) == 1;
-  const std::string subject = ok ? hex(md, n) : "";
+  const std::string subject = ok ? hex_encode(md, n) : "";
   X509_free(cert);
   return subject;
 }

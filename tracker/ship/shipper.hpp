@@ -19,7 +19,7 @@
 #include <random>
 #include <string>
 
-#include "tracker/daemon/logger.hpp"
+#include "common/log/logger.hpp"
 #include "tracker/queue/local_store.hpp"
 #include "tracker/ship/batch_builder.hpp"
 #include "tracker/ship/https_client.hpp"

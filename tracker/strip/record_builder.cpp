@@ -59,11 +59,6 @@ std::string normalize_path(std::string_view path, std::string_view base) {
   return out.empty() ? "/" : out;
 }
 
-std::string keyed_value(const std::optional<std::string>& hash_key, std::string_view value) {
-  if (!hash_key || value.empty()) return std::string(value);
-  return "h:" + hmac_sha256_hex(*hash_key, value).substr(0, 32);
-}
-
 std::string RecordBuilder::keyed(std::string_view value) const {
   return keyed_value(options_.hash_key, value);
 }

@@ -10,7 +10,8 @@
 #include <vector>
 
 #include "common/pricing.hpp"
-#include "common/record.hpp"
+#include "common/record/keyed_value.hpp"
+#include "common/record/usage_record.hpp"
 #include "tracker/git/repo_identity.hpp"
 #include "tracker/parse/line_parser.hpp"
 
@@ -45,9 +46,6 @@ class RecordBuilder {
   RepoResolver repos_;
   int64_t unknown_models_ = 0;
 };
-
-// `value` as stored and sent: "h:<hmac>" under a hash key, else as is.
-std::string keyed_value(const std::optional<std::string>& hash_key, std::string_view value);
 
 // Lexically normalized absolute path ("a/./b/../c" -> "a/c"); relative input
 // is joined to base first.

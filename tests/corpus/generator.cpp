@@ -1,4 +1,4 @@
-#include "bench/corpus/generator.hpp"
+#include "tests/corpus/generator.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,6 +1,6 @@
-#include "tracker/cli/args.hpp"
+#include "common/cli/args.hpp"
 
-namespace codepulse::tracker {
+namespace codepulse {
 
 Result<Args> Args::parse(const std::vector<std::string>& argv, const std::vector<FlagSpec>& specs) {
   Args a;
@@ -65,4 +65,4 @@ std::string format_help(const std::string& usage, const std::vector<FlagSpec>& s
   return out;
 }
 
-}  // namespace codepulse::tracker
+}  // namespace codepulse

@@ -1,8 +1,8 @@
-#include "tracker/report/report_args.hpp"
+#include "common/report/report_args.hpp"
 
 #include "common/report/leverage.hpp"
 
-namespace codepulse::tracker {
+namespace codepulse {
 
 std::vector<FlagSpec> report_flags(ReportFlavour flavour) {
   const bool outcomes = flavour == ReportFlavour::kOutcomes;
@@ -88,4 +88,4 @@ Result<report::ReportRequest> parse_report_args(const Args& args, ReportFlavour 
   return r;
 }
 
-}  // namespace codepulse::tracker
+}  // namespace codepulse

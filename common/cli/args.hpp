@@ -10,7 +10,7 @@
 
 #include "common/result.hpp"
 
-namespace codepulse::tracker {
+namespace codepulse {
 
 struct FlagSpec {
   std::string name;  // without "--"
@@ -37,4 +37,4 @@ class Args {
 
 std::string format_help(const std::string& usage, const std::vector<FlagSpec>& specs);
 
-}  // namespace codepulse::tracker
+}  // namespace codepulse

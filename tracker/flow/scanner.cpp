@@ -1,4 +1,4 @@
-#include "tracker/scanner.hpp"
+#include "tracker/flow/scanner.hpp"
 
 #include <fcntl.h>
 #include <simdjson.h>

@@ -1,5 +1,7 @@
-// The tracker's configuration: one flat TOML file of the keys declared in
-// keys.cpp, then command-line overrides. Every value is validated against its
+// A program's configuration engine: one flat TOML file of the keys its
+// declarative table declares (tracker/config/keys.cpp for the tracker,
+// collector/serve/server_keys.cpp for the collector), then command-line
+// overrides. Every value is validated against its
 // key's type and range; a bad file or flag is an Error naming where it was
 // (file:line or the flag) and the key. Each effective value remembers its source.
 #pragma once
@@ -11,11 +13,11 @@
 #include <tuple>
 #include <vector>
 
+#include "common/cli/args.hpp"
 #include "common/environment.hpp"
 #include "common/result.hpp"
-#include "tracker/cli/args.hpp"
 
-namespace codepulse::tracker {
+namespace codepulse {
 
 enum class ConfigType { kString, kPath, kInt, kBytes, kDuration, kBool, kEnum, kStringList };
 
@@ -28,13 +30,12 @@ struct ConfigKey {
   int64_t min = INT64_MIN, max = INT64_MAX;  // kInt; kBytes in bytes; kDuration in ms
   std::string flag = {};                     // its command-line flag; "" = name with '_' -> '-'
   std::string value_name = {};               // in --help; "" = from the type (PATH, N, ...)
+  // A default that depends on the machine (e.g. the state folder); when set,
+  // it replaces default_value.
+  std::string (*default_from)(const Environment&) = nullptr;
 };
 
 using ConfigKeys = std::vector<ConfigKey>;
-
-// The tracker's declarative table (keys.cpp), in the order `config show`
-// prints. The collector declares its own (collector/serve/server_keys.cpp).
-const ConfigKeys& tracker_config_keys();
 
 struct ConfigValue {
   std::string text;    // canonical: bytes as a count, durations in ms, lists comma-joined
@@ -50,8 +51,7 @@ class Config {
   // `keys` must outlive the Config; `program` names it in render().
   static Result<Config> load(const std::optional<std::string>& file,
                              const std::vector<ConfigOverride>& overrides, const Environment& env,
-                             const ConfigKeys& keys = tracker_config_keys(),
-                             std::string program = "codepulse-tracker");
+                             const ConfigKeys& keys, std::string program);
 
   // A key not in the table is a programming error: these throw std::out_of_range.
   std::string str(const std::string& key) const;
@@ -77,10 +77,9 @@ Result<std::string> canonical_config_value(const ConfigKey& key, const std::stri
                                            const Environment& env);
 
 // "--set KEY=VALUE" (repeatable) plus one flag per key, for a command's flag list.
-std::vector<FlagSpec> config_flags(const ConfigKeys& keys = tracker_config_keys());
+std::vector<FlagSpec> config_flags(const ConfigKeys& keys);
 // The overrides in parsed Args: --set ones first, then the dedicated flags, so
 // a dedicated flag beats --set for the same key. Lists: repeated flags join.
-Result<std::vector<ConfigOverride>> config_overrides(
-    const Args& args, const ConfigKeys& keys = tracker_config_keys());
+Result<std::vector<ConfigOverride>> config_overrides(const Args& args, const ConfigKeys& keys);
 
-}  // namespace codepulse::tracker
+}  // namespace codepulse

@@ -1,4 +1,4 @@
-#include "collector/serve/query_string.hpp"
+#include "collector/http/query_string.hpp"
 
 namespace codepulse::collector {
 namespace {

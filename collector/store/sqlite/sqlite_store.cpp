@@ -13,8 +13,8 @@
 #include <thread>
 
 #include "collector/store/commit_rows.hpp"
-#include "collector/store/sqlite_sql.hpp"
-#include "collector/store/sqlite_webhooks.hpp"
+#include "collector/store/sqlite/sqlite_sql.hpp"
+#include "collector/store/sqlite/sqlite_webhooks.hpp"
 #include "collector/store/store.hpp"
 #include "collector/store/store_rules.hpp"
 #include "common/c_handles.hpp"

@@ -1,7 +1,7 @@
-// Loading, validating, overriding and rendering the tracker's configuration.
+// Loading, validating, overriding and rendering a program's configuration.
 // toml++ is used here only, in its no-exceptions mode: a parse error is a value.
 #define TOML_EXCEPTIONS 0
-#include "tracker/config/config.hpp"
+#include "common/config/config.hpp"
 
 #include <sys/stat.h>
 #include <toml++/toml.h>
@@ -16,7 +16,9 @@
 #include <string_view>
 #include <utility>
 
-namespace codepulse::tracker {
+#include "common/ascii.hpp"
+
+namespace codepulse {
 namespace {
 
 using Units = std::vector<std::pair<std::string_view, int64_t>>;
@@ -53,14 +55,6 @@ std::string flag_name(const ConfigKey& k) {
   std::string f = k.name;
   std::replace(f.begin(), f.end(), '_', '-');
   return f;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
 }
 
 std::optional<int64_t> parse_int(std::string_view s) {
@@ -323,7 +317,7 @@ Result<Config> Config::load(const std::optional<std::string>& file,
   c.keys_ = &keys;
   c.program_ = std::move(program);
   for (const auto& k : keys) {
-    const std::string text = k.name == "state_dir" ? env.default_state_dir() : k.default_value;
+    const std::string text = k.default_from ? k.default_from(env) : k.default_value;
     auto v = canonical_config_value(k, text, env);
     if (!v) return make_error("built-in default of key '" + k.name + "': " + v.error().message);
     c.values_[k.name] = {*v, "default"};
@@ -465,4 +459,4 @@ Result<std::vector<ConfigOverride>> config_overrides(const Args& args, const Con
   return out;
 }
 
-}  // namespace codepulse::tracker
+}  // namespace codepulse

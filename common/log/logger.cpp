@@ -1,4 +1,4 @@
-#include "tracker/daemon/logger.hpp"
+#include "common/log/logger.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 
 #include "common/time.hpp"
 
-namespace codepulse::tracker {
+namespace codepulse {
 namespace {
 
 const char* level_name(LogLevel l) {
@@ -88,4 +88,4 @@ void Logger::log(LogLevel level, std::string_view kind, std::string_view message
   write_line(level, message);
 }
 
-}  // namespace codepulse::tracker
+}  // namespace codepulse

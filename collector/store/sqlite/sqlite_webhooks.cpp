@@ -1,6 +1,6 @@
-#include "collector/store/sqlite_webhooks.hpp"
+#include "collector/store/sqlite/sqlite_webhooks.hpp"
 
-#include "collector/store/sqlite_sql.hpp"
+#include "collector/store/sqlite/sqlite_sql.hpp"
 #include "collector/store/webhook_rows.hpp"
 
 namespace codepulse::collector::sqlite_webhooks {

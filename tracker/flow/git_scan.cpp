@@ -1,14 +1,14 @@
-#include "tracker/git/git_scan.hpp"
+#include "tracker/flow/git_scan.hpp"
 
 #include <sys/stat.h>
 
 #include <algorithm>
 
+#include "common/record/keyed_value.hpp"
 #include "tracker/git/commit_log.hpp"
 #include "tracker/git/repo_filter.hpp"
 #include "tracker/git/rework_counter.hpp"
 #include "tracker/queue/commit_store.hpp"
-#include "tracker/strip/record_builder.hpp"
 
 namespace codepulse::tracker {
 namespace {

@@ -14,7 +14,7 @@
 #include "common/c_handles.hpp"
 #include "common/result.hpp"
 
-namespace codepulse::tracker {
+namespace codepulse {
 
 enum class LogLevel { kError = 0, kWarn = 1, kInfo = 2, kDebug = 3 };
 
@@ -50,4 +50,4 @@ class Logger {
   int64_t suppressed_total_ = 0;
 };
 
-}  // namespace codepulse::tracker
+}  // namespace codepulse

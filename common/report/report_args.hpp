@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "common/cli/args.hpp"
 #include "common/report/report.hpp"
-#include "tracker/cli/args.hpp"
 
-namespace codepulse::tracker {
+namespace codepulse {
 
 // The collector's reports also take the outcome flags (--outcomes, --links,
 // --leverage-weights) and name the outcome dimensions and metrics.
@@ -21,4 +21,4 @@ std::vector<FlagSpec> report_flags(ReportFlavour flavour = ReportFlavour::kUsage
 Result<report::ReportRequest> parse_report_args(const Args& args,
                                                 ReportFlavour flavour = ReportFlavour::kUsage);
 
-}  // namespace codepulse::tracker
+}  // namespace codepulse

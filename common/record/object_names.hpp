@@ -1,0 +1,14 @@
+// Git object names as a list: how the tracker's git reader and its commit
+// queue both spell a commit's parents.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace codepulse {
+
+// "a b c" -> {"a", "b", "c"}: the parents as `%P` prints them and the store keeps them.
+std::vector<std::string> split_object_names(std::string_view names);
+
+}  // namespace codepulse
