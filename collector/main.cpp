@@ -11,8 +11,7 @@
 namespace codepulse::collector {
 
 int fail(const std::string& message, int code) {
-  std::fprintf(stderr, "codepulse-collector: %s\n", message.c_str());
-  return code;
+  return fail_command(kProgram, message, code);
 }
 
 int print_version() {
@@ -46,6 +45,7 @@ const char* kTopUsage =
 }  // namespace codepulse::collector
 
 int main(int argc, char** argv) {
+  using namespace codepulse;
   using namespace codepulse::collector;
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {

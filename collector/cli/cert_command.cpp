@@ -29,13 +29,9 @@ int run_cert_command(const std::vector<std::string>& argv) {
       {"ip", true, true, "an IP address of the collector (repeatable)", "ADDRESS"},
       {"force", false, false, "overwrite existing files", "VALUE"},
       {"help", false, false, "show this help", "VALUE"}};
-  auto args = Args::parse(argv, specs);
-  if (!args) return fail(args.error().message, kExitUsage);
+  const auto args = parse_command(kProgram, argv, specs, kCertUsage, NeedsArguments::kYes);
+  if (!args) return args.exit_code();
   const auto& pos = args->positional();
-  if (args->has("help") || pos.empty()) {
-    std::puts(format_help(kCertUsage, specs).c_str());
-    return args->has("help") ? kExitOk : kExitUsage;
-  }
   if (pos[0] == "fingerprint") {
     if (pos.size() != 2) return fail("cert fingerprint: give one PEM file", kExitUsage);
     auto fp = tls::certificate_sha256(pos[1]);

@@ -2,13 +2,14 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "common/cli/command.hpp"
 
 namespace codepulse::collector {
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailure = 1;
-constexpr int kExitUsage = 2;
+inline constexpr std::string_view kProgram = "codepulse-collector";
 
 // Prints "codepulse-collector: <message>" to stderr; returns `code`.
 int fail(const std::string& message, int code = kExitFailure);

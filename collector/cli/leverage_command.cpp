@@ -37,19 +37,14 @@ int run_leverage_command(const std::vector<std::string>& argv) {
        "(the default)",
        "W"},
       {"help", false, false, "show this help"}};
-  auto args = Args::parse(argv, specs);
-  if (!args) return fail(args.error().message, kExitUsage);
-  if (args->has("help")) {
-    std::puts(
-        format_help("Usage: codepulse-collector leverage --cost USD [--lines-added N] "
+  const auto args =
+      parse_command(kProgram, argv, specs,
+                    "Usage: codepulse-collector leverage --cost USD [--lines-added N] "
                     "[--lines-removed N]\n"
                     "       [--refactoring N] [--skills N] [--mcp N] [--weights W]\n\n"
                     "The leverage score: (lines added x 1 + lines removed x 0.875 + refactoring x "
-                    "0.75\n+ Skill calls x 1 + MCP calls x 0.875) / cost in dollars.",
-                    specs)
-            .c_str());
-    return kExitOk;
-  }
+                    "0.75\n+ Skill calls x 1 + MCP calls x 0.875) / cost in dollars.");
+  if (!args) return args.exit_code();
   if (!args->positional().empty())
     return fail("unexpected argument '" + args->positional()[0] + "' (see --help)", kExitUsage);
   report::LeverageInputs in;

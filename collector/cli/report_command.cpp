@@ -38,16 +38,11 @@ int run_report_command(const std::vector<std::string>& argv) {
   specs.push_back({"db", true, false,
                    "the collector's database: a SQLite file, or postgresql://USER@HOST:PORT/DB",
                    "PATH|URI"});
-  auto args = Args::parse(argv, specs);
-  if (!args) return fail(args.error().message, kExitUsage);
-  if (args->has("help")) {
-    std::puts(format_help("Usage: codepulse-collector report --db PATH|URI [OPTIONS]\n\n"
-                          "Tokens and cost of the stored records, nested by the given "
-                          "dimensions.",
-                          specs)
-                  .c_str());
-    return kExitOk;
-  }
+  const auto args = parse_command(kProgram, argv, specs,
+                                  "Usage: codepulse-collector report --db PATH|URI [OPTIONS]\n\n"
+                                  "Tokens and cost of the stored records, nested by the given "
+                                  "dimensions.");
+  if (!args) return args.exit_code();
   if (!args->positional().empty())
     return fail("unexpected argument '" + args->positional()[0] + "' (see --help)", kExitUsage);
   const auto path = args->get("db");

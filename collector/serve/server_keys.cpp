@@ -124,15 +124,8 @@ const ConfigKeys& server_config_keys() {
        .type = T::kString,
        .default_value = "customfield_10014",
        .help = "the Epic Link custom field, used when an issue has no epic as its parent"},
-      {.name = "log_level",
-       .type = T::kEnum,
-       .default_value = "info",
-       .help = "least severe log messages written",
-       .choices = {"error", "warn", "info", "debug"}},
-      {.name = "log_file",
-       .type = T::kPath,
-       .default_value = "",
-       .help = "log file; empty = stderr"},
+      log_level_key(),
+      log_file_key(),
   };
   return keys;
 }

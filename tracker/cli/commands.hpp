@@ -2,15 +2,15 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "common/cli/command.hpp"
 #include "common/environment.hpp"
 
 namespace codepulse::tracker {
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailure = 1;
-constexpr int kExitUsage = 2;
+inline constexpr std::string_view kProgram = "codepulse-tracker";
 
 // Prints "codepulse-tracker: <message>" to stderr; returns `code`.
 int fail(const std::string& message, int code = kExitFailure);

@@ -32,18 +32,13 @@ std::string age(int64_t ms) {
 
 int run_daemon_command(const Environment& env, const std::vector<std::string>& argv) {
   const auto specs = with_config_flags({{"help", false, false, "show this help"}});
-  auto args = Args::parse(argv, specs);
-  if (!args) return fail(args.error().message, kExitUsage);
-  if (args->has("help")) {
-    std::puts(
-        format_help("Usage: codepulse-tracker run [--config FILE] [OPTIONS]\n\n"
+  const auto args =
+      parse_command(kProgram, argv, specs,
+                    "Usage: codepulse-tracker run [--config FILE] [OPTIONS]\n\n"
                     "Runs in the foreground as the background service: watches the Claude Code "
                     "folders and stores what is new within a second. SIGTERM/SIGINT stop it, "
-                    "SIGHUP reloads the configuration.",
-                    specs)
-            .c_str());
-    return kExitOk;
-  }
+                    "SIGHUP reloads the configuration.");
+  if (!args) return args.exit_code();
   if (!args->positional().empty())
     return fail("run takes no arguments: " + args->positional()[0], kExitUsage);
   auto config = load_config(*args, env);
@@ -76,15 +71,11 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
   const auto specs =
       with_config_flags({{"json", false, false, "print the status as one JSON object"},
                          {"help", false, false, "show this help"}});
-  auto args = Args::parse(argv, specs);
-  if (!args) return fail(args.error().message, kExitUsage);
-  if (args->has("help")) {
-    std::puts(format_help("Usage: codepulse-tracker status [--json] [OPTIONS]\n\nWhether the "
-                          "service runs, what it watches, and the state of the local queue.",
-                          specs)
-                  .c_str());
-    return kExitOk;
-  }
+  const auto args =
+      parse_command(kProgram, argv, specs,
+                    "Usage: codepulse-tracker status [--json] [OPTIONS]\n\nWhether the "
+                    "service runs, what it watches, and the state of the local queue.");
+  if (!args) return args.exit_code();
   auto config = load_config(*args, env);
   if (!config) return fail(config.error().message, kExitUsage);
   const std::string state_dir = config->str("state_dir");
@@ -201,15 +192,12 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
 
 int run_config_command(const Environment& env, const std::vector<std::string>& argv) {
   const auto specs = with_config_flags({{"help", false, false, "show this help"}});
-  auto args = Args::parse(argv, specs);
-  if (!args) return fail(args.error().message, kExitUsage);
-  if (args->has("help") || args->positional().empty()) {
-    std::puts(format_help("Usage: codepulse-tracker config show [--config FILE] [OPTIONS]\n\n"
-                          "Prints the effective configuration and where each value came from.",
-                          specs)
-                  .c_str());
-    return args->has("help") ? kExitOk : kExitUsage;
-  }
+  const auto args =
+      parse_command(kProgram, argv, specs,
+                    "Usage: codepulse-tracker config show [--config FILE] [OPTIONS]\n\n"
+                    "Prints the effective configuration and where each value came from.",
+                    NeedsArguments::kYes);
+  if (!args) return args.exit_code();
   if (args->positional()[0] != "show")
     return fail("config: unknown subcommand '" + args->positional()[0] + "' (use: config show)",
                 kExitUsage);

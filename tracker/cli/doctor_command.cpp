@@ -53,16 +53,12 @@ std::string json_string(const std::string& body, const char* key) {
 
 int run_doctor_command(const Environment& env, const std::vector<std::string>& argv) {
   const auto specs = with_config_flags({{"help", false, false, "show this help"}});
-  auto args = Args::parse(argv, specs);
-  if (!args) return fail(args.error().message, kExitUsage);
-  if (args->has("help")) {
-    std::puts(format_help("Usage: codepulse-tracker doctor [OPTIONS]\n\nChecks the Claude Code "
-                          "folders, the state folder, the configuration and the way to the "
-                          "collector (DNS, TCP, TLS, token, clock), one line per check.",
-                          specs)
-                  .c_str());
-    return kExitOk;
-  }
+  const auto args =
+      parse_command(kProgram, argv, specs,
+                    "Usage: codepulse-tracker doctor [OPTIONS]\n\nChecks the Claude Code "
+                    "folders, the state folder, the configuration and the way to the "
+                    "collector (DNS, TCP, TLS, token, clock), one line per check.");
+  if (!args) return args.exit_code();
   Checks checks;
   auto config = load_config(*args, env);
   if (!config) {

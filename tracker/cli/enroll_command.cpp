@@ -113,12 +113,8 @@ int run_enroll_command(const Environment& env, const std::vector<std::string>& a
       {"config", true, false,
        "configuration file to write ($XDG_CONFIG_HOME/codepulse/tracker.toml)", "FILE"},
       {"help", false, false, "show this help"}};
-  auto args = Args::parse(argv, specs);
-  if (!args) return fail(args.error().message, kExitUsage);
-  if (args->has("help")) {
-    std::puts(format_help(kEnrollUsage, specs).c_str());
-    return kExitOk;
-  }
+  const auto args = parse_command(kProgram, argv, specs, kEnrollUsage);
+  if (!args) return args.exit_code();
   if (!args->positional().empty())
     return fail("unexpected argument '" + args->positional()[0] + "' (see --help)", kExitUsage);
   const std::string url = args->get("collector").value_or("");

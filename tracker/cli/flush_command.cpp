@@ -56,15 +56,11 @@ int run_flush_command(const Environment& env, const std::vector<std::string>& ar
   const auto specs = with_config_flags(
       {{"timeout", true, false, "give up after this many seconds (default 120)", "SECONDS"},
        {"help", false, false, "show this help"}});
-  auto args = Args::parse(argv, specs);
-  if (!args) return fail(args.error().message, kExitUsage);
-  if (args->has("help")) {
-    std::puts(format_help("Usage: codepulse-tracker flush [OPTIONS]\n\nShips every queued record "
-                          "to the collector now and waits until the queue is empty.",
-                          specs)
-                  .c_str());
-    return kExitOk;
-  }
+  const auto args =
+      parse_command(kProgram, argv, specs,
+                    "Usage: codepulse-tracker flush [OPTIONS]\n\nShips every queued record "
+                    "to the collector now and waits until the queue is empty.");
+  if (!args) return args.exit_code();
   int64_t timeout_ms = 120'000;
   if (auto t = args->get("timeout")) {
     char* end = nullptr;

@@ -12,8 +12,7 @@
 namespace codepulse::tracker {
 
 int fail(const std::string& message, int code) {
-  std::fprintf(stderr, "codepulse-tracker: %s\n", message.c_str());
-  return code;
+  return fail_command(kProgram, message, code);
 }
 
 namespace {
@@ -44,6 +43,7 @@ const char* kTopUsage =
 }  // namespace codepulse::tracker
 
 int main(int argc, char** argv) {
+  using namespace codepulse;
   using namespace codepulse::tracker;
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {

@@ -92,23 +92,20 @@ int run_queue_command(const Environment& env, const std::vector<std::string>& ar
       {{"limit", true, false, "records in the batch (default 5000, the shipping batch size)", "N"},
        {"json", false, false, "show: print the JSON document itself"},
        {"help", false, false, "show this help"}});
-  auto args = Args::parse(argv, specs);
-  if (!args) return fail(args.error().message, kExitUsage);
+  const auto args =
+      parse_command(kProgram, argv, specs,
+                    "Usage: codepulse-tracker queue show [--limit N] [--json]\n"
+                    "       codepulse-tracker queue export FILE [--limit N]\n"
+                    "       codepulse-tracker queue decode FILE\n"
+                    "       codepulse-tracker queue quarantine [--limit N] [--json]\n"
+                    "       codepulse-tracker queue release\n\n"
+                    "show prints exactly what the next batch sends (after decompression); "
+                    "export writes its exact bytes (zstd) and, beside them, how to decode "
+                    "them; decode prints such a file. quarantine lists records the "
+                    "collector refused, and why; release queues them again.",
+                    NeedsArguments::kYes);
+  if (!args) return args.exit_code();
   const auto& pos = args->positional();
-  if (args->has("help") || pos.empty()) {
-    std::puts(format_help("Usage: codepulse-tracker queue show [--limit N] [--json]\n"
-                          "       codepulse-tracker queue export FILE [--limit N]\n"
-                          "       codepulse-tracker queue decode FILE\n"
-                          "       codepulse-tracker queue quarantine [--limit N] [--json]\n"
-                          "       codepulse-tracker queue release\n\n"
-                          "show prints exactly what the next batch sends (after decompression); "
-                          "export writes its exact bytes (zstd) and, beside them, how to decode "
-                          "them; decode prints such a file. quarantine lists records the "
-                          "collector refused, and why; release queues them again.",
-                          specs)
-                  .c_str());
-    return args->has("help") ? kExitOk : kExitUsage;
-  }
   size_t limit = 5000;
   if (auto l = args->get("limit")) {
     char* end = nullptr;

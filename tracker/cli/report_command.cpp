@@ -11,15 +11,11 @@
 namespace codepulse::tracker {
 int run_report_command(const Environment& env, const std::vector<std::string>& argv) {
   const auto specs = with_config_flags(report_flags());
-  auto args = Args::parse(argv, specs);
-  if (!args) return fail(args.error().message, kExitUsage);
-  if (args->has("help")) {
-    std::puts(format_help("Usage: codepulse-tracker report [OPTIONS]\n\nTokens and cost from the "
-                          "local store, nested by the given dimensions.",
-                          specs)
-                  .c_str());
-    return kExitOk;
-  }
+  const auto args =
+      parse_command(kProgram, argv, specs,
+                    "Usage: codepulse-tracker report [OPTIONS]\n\nTokens and cost from the "
+                    "local store, nested by the given dimensions.");
+  if (!args) return args.exit_code();
   auto request = parse_report_args(*args);
   if (!request) return fail(request.error().message, kExitUsage);
   auto config = load_config(*args, env);

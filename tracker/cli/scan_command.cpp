@@ -19,17 +19,12 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
       with_config_flags({{"json", false, false, "print the counts as one JSON object"},
                          {"quiet", false, false, "do not list problems with single files or lines"},
                          {"help", false, false, "show this help"}});
-  auto args = Args::parse(argv, specs);
-  if (!args) return fail(args.error().message, kExitUsage);
-  if (args->has("help")) {
-    std::puts(
-        format_help("Usage: codepulse-tracker scan [OPTIONS]\n\nReads what is new in every Claude "
+  const auto args =
+      parse_command(kProgram, argv, specs,
+                    "Usage: codepulse-tracker scan [OPTIONS]\n\nReads what is new in every Claude "
                     "Code log into the local store, once, then the new commits of the "
-                    "repositories the sessions ran in (unless git_metadata = false).",
-                    specs)
-            .c_str());
-    return kExitOk;
-  }
+                    "repositories the sessions ran in (unless git_metadata = false).");
+  if (!args) return args.exit_code();
   if (!args->positional().empty())
     return fail("scan takes no arguments: " + args->positional()[0], kExitUsage);
   auto config = load_config(*args, env);
