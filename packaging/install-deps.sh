@@ -7,7 +7,7 @@ packages=(
   build-essential g++ cmake pkg-config git ca-certificates
   libboost1.81-dev libssl-dev libsimdjson-dev libsqlite3-dev libzstd-dev catch2
   libtomlplusplus-dev libpq-dev postgresql
-  sqlite3 tzdata time curl
+  sqlite3 tzdata time curl systemd binutils dpkg
   clang libclang-rt-14-dev
   chromium
 )

@@ -15,6 +15,7 @@
 #include "common/zstd_codec.hpp"
 #include "proto/wire_batch.hpp"
 #include "tests/support/collector_fixture.hpp"
+#include "tests/support/skip.hpp"
 #include "tests/support/store_targets.hpp"
 #include "tests/support/tls_peer.hpp"
 
@@ -429,10 +430,7 @@ Reply post_from_thread(CollectorFixture& c, const std::string& token, const std:
 TEST_CASE("two collectors on one PostgreSQL store every batch once, the highest revision winning",
           "[collector][server][postgres]") {
   PgServer* pg = PgServer::shared();
-  if (!pg) {
-    WARN(PgServer::why());
-    return;
-  }
+  if (!pg) CODEPULSE_SKIP(PgServer::why());
   TempDir dir;
   const std::string db = pg->create_database();
   CollectorFixture a(dir / "a"), b(dir / "b");
@@ -509,10 +507,7 @@ TEST_CASE("two collectors on one PostgreSQL store every batch once, the highest 
 TEST_CASE("PostgreSQL going away: 503 to trackers, nothing lost, service back by itself",
           "[collector][server][postgres][faults]") {
   PgServer* pg = PgServer::shared();
-  if (!pg) {
-    WARN(PgServer::why());
-    return;
-  }
+  if (!pg) CODEPULSE_SKIP(PgServer::why());
   TempDir dir;
   const std::string db = pg->create_database();
   CollectorFixture c(dir / "c");

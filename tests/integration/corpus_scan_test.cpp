@@ -7,6 +7,7 @@
 #include <map>
 
 #include "tests/corpus/generator.hpp"
+#include "tests/support/skip.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace codepulse::test;
@@ -59,8 +60,7 @@ TEST_CASE("a generated corpus equals ccusage per day and model, cost to the cent
           "[corpus][ccusage]") {
   auto ccusage = ccusage_bin();
   if (!ccusage) {
-    WARN("ccusage not installed (packaging/install-peers.sh); skipping");
-    return;
+    CODEPULSE_SKIP("ccusage not installed (packaging/install-peers.sh)");
   }
   TempDir home;
   bench::CorpusOptions o;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "tests/support/collector_fixture.hpp"
+#include "tests/support/skip.hpp"
 #include "tests/support/test_support.hpp"
 #include "tests/support/tls_peer.hpp"
 
@@ -49,10 +50,8 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
 
 TEST_CASE("cpack makes Debian packages that install and start the collector", "[packaging][deb]") {
   if (!have("dpkg-deb") || !have("objdump") || !have("gcc") || !have(CODEPULSE_CPACK)) {
-    WARN(
-        "SKIPPED: dpkg-deb, objdump or cpack is not installed (apt-get install dpkg binutils "
-        "cmake)");
-    return;
+    CODEPULSE_SKIP(
+        "dpkg-deb, objdump or cpack is not installed (apt-get install dpkg binutils cmake)");
   }
   TempDir dir;
   auto built = run({CODEPULSE_CPACK, "-G", "DEB", "-B", dir / "out", "--config",

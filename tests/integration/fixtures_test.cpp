@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 
+#include "tests/support/skip.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace codepulse::test;
@@ -64,8 +65,7 @@ simdjson::dom::array arr(simdjson::dom::element e, const char* key) {
 TEST_CASE("marot-spotter fixtures total exactly what ccusage reports", "[fixtures]") {
   auto fixtures = shared_fixtures();
   if (!fixtures) {
-    WARN("../shared/fixtures/claude-code not found; skipping");
-    return;
+    CODEPULSE_SKIP("../shared/fixtures/claude-code not found");
   }
   TempDir dir;
   simdjson::dom::parser parser;
@@ -84,8 +84,7 @@ TEST_CASE("marot-spotter fixtures total exactly what ccusage reports", "[fixture
 TEST_CASE("per-file totals of the fixtures match SOURCES.md", "[fixtures]") {
   auto fixtures = shared_fixtures();
   if (!fixtures) {
-    WARN("../shared/fixtures/claude-code not found; skipping");
-    return;
+    CODEPULSE_SKIP("../shared/fixtures/claude-code not found");
   }
   struct Row {
     const char* file;
@@ -138,8 +137,7 @@ TEST_CASE("daily per-model totals equal ccusage's on the fixtures", "[fixtures][
   auto fixtures = shared_fixtures();
   auto ccusage = ccusage_bin();
   if (!fixtures || !ccusage) {
-    WARN("needs ../shared/fixtures and ccusage (packaging/install-peers.sh); skipping");
-    return;
+    CODEPULSE_SKIP("needs ../shared/fixtures/claude-code and ccusage (packaging/install-peers.sh)");
   }
   // ccusage reads $HOME/.claude/projects. Its 20.0.24 binary skips lines that
   // spell the usage key with a space ('"usage": {', never written by Claude

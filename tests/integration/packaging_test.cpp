@@ -2,14 +2,14 @@
 #include <catch2/catch.hpp>
 
 #include "tests/support/collector_fixture.hpp"
+#include "tests/support/skip.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace codepulse::test;
 
 TEST_CASE("the systemd user unit passes systemd-analyze verify", "[packaging]") {
   if (run({"sh", "-c", "command -v systemd-analyze"}).exit_code != 0) {
-    WARN("systemd-analyze not installed; skipping");
-    return;
+    CODEPULSE_SKIP("systemd-analyze not installed (apt-get install systemd)");
   }
   TempDir dir;
   std::string unit = read_file(source_dir() + "/packaging/systemd/codepulse-tracker.service");
@@ -48,8 +48,7 @@ TEST_CASE("the example configuration is valid and config show explains every key
 
 TEST_CASE("the collector's system unit passes systemd-analyze verify", "[packaging]") {
   if (run({"sh", "-c", "command -v systemd-analyze"}).exit_code != 0) {
-    WARN("systemd-analyze not installed; skipping");
-    return;
+    CODEPULSE_SKIP("systemd-analyze not installed (apt-get install systemd)");
   }
   TempDir dir;
   std::string unit = read_file(source_dir() + "/packaging/systemd/codepulse-collector.service");

@@ -4,6 +4,7 @@
 
 #include "common/sqlite.hpp"
 #include "tests/support/log_lines.hpp"
+#include "tests/support/skip.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace codepulse::test;
@@ -137,8 +138,7 @@ TEST_CASE("no canary reaches the store or a report", "[privacy]") {
 TEST_CASE("no text of the real fixture logs reaches the store", "[privacy][fixtures]") {
   auto fixtures = shared_fixtures();
   if (!fixtures) {
-    WARN("../shared/fixtures/claude-code not found; skipping");
-    return;
+    CODEPULSE_SKIP("../shared/fixtures/claude-code not found");
   }
   TempDir dir;
   const std::string state = dir / "state";

@@ -1,8 +1,8 @@
 // The stores a collector test runs against: "sqlite" (a file in the test's
 // directory) and "postgresql" (a fresh database on the test process's own
 // PostgreSQL server, pg_server.hpp). CODEPULSE_STORE_TARGET runs the test
-// once per store (Catch2 GENERATE) and skips PostgreSQL, with a warning,
-// on a machine without its server binaries.
+// once per store (Catch2 GENERATE) and skips PostgreSQL (skip.hpp) on a
+// machine without its server binaries.
 #pragma once
 
 #include <optional>
@@ -10,6 +10,7 @@
 
 #include "collector/store/store.hpp"
 #include "tests/support/pg_server.hpp"
+#include "tests/support/skip.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace codepulse::test {
@@ -33,9 +34,6 @@ void db_exec(const std::string& db, const std::string& sql);
 #define CODEPULSE_STORE_TARGET(var, dir)                                              \
   const std::string var##_kind = GENERATE(as<std::string>(), "sqlite", "postgresql"); \
   const auto var##_found = ::codepulse::test::store_target(var##_kind, dir);          \
-  if (!var##_found) {                                                                 \
-    WARN(::codepulse::test::PgServer::why());                                         \
-    return;                                                                           \
-  }                                                                                   \
+  if (!var##_found) CODEPULSE_SKIP(::codepulse::test::PgServer::why());               \
   const ::codepulse::test::StoreTarget& var = *var##_found;                           \
   INFO("store: " << var.kind)
