@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "collector/cli/commands.hpp"
+#include "collector/serve/routes.hpp"
 #include "collector/serve/server_config.hpp"
 #include "common/cli/args.hpp"
 #include "common/environment.hpp"
@@ -18,13 +19,17 @@ int run_serve_command(const std::vector<std::string>& argv) {
   auto args = Args::parse(argv, specs);
   if (!args) return fail(args.error().message, kExitUsage);
   if (args->has("help")) {
-    std::puts(format_help(
-                  "Usage: codepulse-collector serve --db PATH|URI --tls-cert FILE --tls-key FILE "
-                  "[--listen HOST:PORT] [OPTIONS]\n\n"
-                  "Serves POST /v1/batches (tracker ingest), GET /healthz and GET /metrics over "
-                  "HTTPS\nuntil SIGTERM or SIGINT, then finishes the requests in flight and exits.",
-                  specs)
-                  .c_str());
+    std::string endpoints = render_routes(collector_router().routes());
+    endpoints.pop_back();  // format_help adds the blank line before "Options:"
+    std::puts(
+        format_help("Usage: codepulse-collector serve --db PATH|URI --tls-cert FILE --tls-key FILE "
+                    "[--listen HOST:PORT] [OPTIONS]\n\n"
+                    "Serves the endpoints below over HTTPS until SIGTERM or SIGINT, then finishes "
+                    "the\nrequests in flight and exits.\n\n"
+                    "Endpoints (method, path, who may call it, what it is):\n" +
+                        endpoints,
+                    specs)
+            .c_str());
     return kExitOk;
   }
   if (!args->positional().empty())

@@ -1,9 +1,8 @@
 // The collector's HTTPS server: TLS 1.2+, keep-alive, timeouts against slow
 // clients, a connection limit, and graceful shutdown on SIGTERM/SIGINT.
-// Routes: POST /v1/batches (collector/ingest/batch_endpoint.hpp), GET
-// /v1/report (viewer and admin tokens), GET /v1/whoami, GET /healthz, GET
-// /metrics, the dashboard, and the webhooks (POST /v1/webhooks/jira, github,
-// bitbucket). Boost.Beast stays inside https_server.cpp.
+// Routes: the table in routes.hpp (batches, reports, sessions, the dashboard,
+// webhooks, health and metrics; `serve --help` lists it), answered by the
+// *_routes.cpp handlers. Boost.Beast stays inside https_server.cpp.
 #pragma once
 
 #include <cstdint>

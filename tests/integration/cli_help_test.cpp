@@ -1,9 +1,11 @@
 // Every command and subcommand of both programs answers --help and
-// --version, and a bad command line is one line on stderr and exit code 2.
+// --version, and a bad command line is one line on stderr and exit code 2;
+// `serve --help` lists every endpoint of the server's route table.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <sstream>
 
+#include "collector/serve/routes.hpp"
 #include "common/version.hpp"
 #include "tests/support/collector_fixture.hpp"
 #include "tests/support/test_support.hpp"
@@ -110,5 +112,19 @@ TEST_CASE("every command and subcommand answers --help and --version", "[cli][he
       CHECK(bad.err.find("no-such-flag") != std::string::npos);
       CHECK(std::count(bad.err.begin(), bad.err.end(), '\n') == 1);
     }
+  }
+}
+
+TEST_CASE("serve --help lists every endpoint of the route table", "[cli][help][routes]") {
+  TempDir home;
+  auto help = run({collector_bin(), "serve", "--help"}, {"HOME=" + home.path()});
+  REQUIRE(help.exit_code == 0);
+  const auto& routes = codepulse::collector::collector_router().routes();
+  CHECK(help.out.find(codepulse::collector::render_routes(routes)) != std::string::npos);
+  for (const auto& r : routes) {
+    INFO(r.method << " " << r.path);
+    CHECK(help.out.find(" " + std::string(r.method) + " ") != std::string::npos);
+    CHECK(help.out.find(" " + std::string(r.path)) != std::string::npos);
+    CHECK(help.out.find(std::string(r.summary)) != std::string::npos);
   }
 }

@@ -1,0 +1,53 @@
+#include "collector/serve/endpoints.hpp"
+
+#include "collector/serve/health_routes.hpp"
+#include "collector/serve/routes.hpp"
+#include "collector/serve/viewer_routes.hpp"
+#include "collector/serve/webhook_routes.hpp"
+#include "common/time.hpp"
+
+namespace codepulse::collector {
+
+Endpoints::Endpoints(const ServerOptions& options, Store& store, Logger& log)
+    : store_(store),
+      limiter_(options.limits.rate_per_s, options.limits.burst),
+      queue_(store),
+      batches_(store, limiter_, metrics_, options.limits),
+      reports_(store, log, options.report_max_nodes, options.leverage_weights),
+      viewers_(store, sessions_, now_utc_ms),
+      jira_(store, options.jira_webhook_secret, options.jira_epic_link_field),
+      github_(store, github_webhook_source(), options.github_webhook_secret),
+      bitbucket_(store, bitbucket_webhook_source(), options.bitbucket_webhook_secret) {}
+
+RouteReply Endpoints::answer(int handler, const RouteRequest& request) {
+  switch (handler) {
+    case Handler::kWhoami:
+      return {whoami(viewers_, request)};
+    case Handler::kSession:
+      return session(viewers_, request);
+    case Handler::kJiraWebhook:
+      return {jira_webhook(jira_, request)};
+    case Handler::kGithubWebhook:
+      return {repo_webhook(github_, request)};
+    case Handler::kBitbucketWebhook:
+      return {repo_webhook(bitbucket_, request)};
+    case Handler::kHealth:
+      return {health(viewers_, store_, metrics_, queue_, request)};
+    case Handler::kHealthz:
+      return {healthz(store_)};
+    case Handler::kMetrics:
+      return {{200, metrics_text(store_, metrics_, queue_, reports_)}, "text/plain; version=0.0.4"};
+    case Handler::kDashboard:
+      return dashboard(request);
+    default:
+      break;
+  }
+  return {{500, error_json(500, "no handler answers this route at once")}};
+}
+
+void Endpoints::stop() {
+  queue_.stop();
+  reports_.stop();
+}
+
+}  // namespace codepulse::collector

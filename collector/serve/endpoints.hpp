@@ -1,0 +1,51 @@
+// What one server's routes answer with: the ingest queue, the report thread,
+// sessions, webhooks and counters it owns, and answer() for every route that
+// replies at once. Batches and reports wait for their threads; https_server.cpp
+// does that waiting (batch_routes.hpp, viewer_routes.hpp).
+#pragma once
+
+#include "collector/ingest/batch_endpoint.hpp"
+#include "collector/ingest/ingest_queue.hpp"
+#include "collector/ingest/jira_endpoint.hpp"
+#include "collector/ingest/metrics.hpp"
+#include "collector/ingest/rate_limiter.hpp"
+#include "collector/ingest/repo_webhook_endpoint.hpp"
+#include "collector/serve/https_server.hpp"
+#include "collector/serve/report_runner.hpp"
+#include "collector/serve/route_io.hpp"
+#include "collector/serve/session_store.hpp"
+#include "collector/serve/viewer_access.hpp"
+
+namespace codepulse::collector {
+
+class Endpoints {
+ public:
+  Endpoints(const ServerOptions& options, Store& store, Logger& log);
+
+  // The reply of a route whose handler (routes.hpp: Handler) answers at once;
+  // every one but kBatches and kReport.
+  RouteReply answer(int handler, const RouteRequest& request);
+
+  Metrics& metrics() { return metrics_; }
+  IngestQueue& queue() { return queue_; }
+  BatchEndpoint& batches() { return batches_; }
+  ReportRunner& reports() { return reports_; }
+  ViewerAccess& viewers() { return viewers_; }
+
+  // Stores every accepted batch, then ends the writer and report threads.
+  void stop();
+
+ private:
+  Store& store_;
+  Metrics metrics_;
+  RateLimiter limiter_;
+  IngestQueue queue_;
+  BatchEndpoint batches_;
+  ReportRunner reports_;
+  SessionStore sessions_;
+  ViewerAccess viewers_;
+  JiraEndpoint jira_;
+  RepoWebhookEndpoint github_, bitbucket_;
+};
+
+}  // namespace codepulse::collector

@@ -1,0 +1,65 @@
+#include "collector/serve/health_routes.hpp"
+
+#include "collector/serve/health_view.hpp"
+#include "common/json_writer.hpp"
+#include "common/time.hpp"
+#include "common/version.hpp"
+
+namespace codepulse::collector {
+namespace {
+
+constexpr size_t kHealthDevices = 5000;  // devices listed by GET /v1/health
+
+}  // namespace
+
+HttpReply health(ViewerAccess& viewers, Store& store, const Metrics& metrics,
+                 const IngestQueue& queue, const RouteRequest& request) {
+  auto who = viewers.identify(web_request(request), true);
+  if (auto* r = std::get_if<HttpReply>(&who)) return std::move(*r);
+  HealthInputs in;
+  auto devices = store.device_activity(kHealthDevices);
+  if (!devices)
+    return {503, error_json(503, "cannot read the batches: " + devices.error().message), 1};
+  in.devices = std::move(devices).value();
+  in.now_ms = now_utc_ms();
+  auto count = store.record_count();
+  in.records_stored = count ? *count : -1;
+  in.ingest_queue_depth = queue.depth();
+  return {200, health_json(in, metrics)};
+}
+
+HttpReply healthz(Store& store) {
+  auto count = store.record_count();
+  if (!count) return {503, error_json(503, "store unavailable: " + count.error().message)};
+  std::string body;
+  JsonWriter w(body);
+  w.begin_object()
+      .field("status", "ok")
+      .field("version", kVersion)
+      .field("records", *count)
+      .end_object();
+  return {200, body};
+}
+
+std::string metrics_text(Store& store, const Metrics& metrics, const IngestQueue& queue,
+                         const ReportRunner& reports) {
+  auto size = store.size_bytes();
+  auto count = store.record_count();
+  std::string out = metrics.render(size ? *size : -1, count ? *count : -1, queue.depth());
+  const CubeStats cube = reports.stats();
+  auto gauge = [&out](const char* name, const char* help, int64_t value) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" + name +
+           " " + std::to_string(value) + "\n";
+  };
+  gauge("codepulse_report_cube_ready", "1 once the in-memory report cube is built.",
+        cube.ready ? 1 : 0);
+  gauge("codepulse_report_cube_records", "Usage records folded into the report cube.",
+        cube.records);
+  gauge("codepulse_report_cube_groups", "Groups (turn, quarter hour, dimensions) in the cube.",
+        cube.groups);
+  gauge("codepulse_report_cube_bytes", "Approximate memory of the report cube.", cube.memory_bytes);
+  gauge("codepulse_report_cube_build_ms", "Time the cube took to build at start.", cube.build_ms);
+  return out;
+}
+
+}  // namespace codepulse::collector

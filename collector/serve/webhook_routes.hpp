@@ -1,0 +1,15 @@
+// POST /v1/webhooks/jira, github and bitbucket in the server's terms: the
+// headers each source sends handed to its endpoint (collector/ingest/).
+#pragma once
+
+#include "collector/ingest/jira_endpoint.hpp"
+#include "collector/ingest/repo_webhook_endpoint.hpp"
+#include "collector/serve/route_io.hpp"
+
+namespace codepulse::collector {
+
+HttpReply jira_webhook(JiraEndpoint& endpoint, const RouteRequest& request);
+// GitHub or Bitbucket, by the endpoint's source.
+HttpReply repo_webhook(RepoWebhookEndpoint& endpoint, const RouteRequest& request);
+
+}  // namespace codepulse::collector
