@@ -28,7 +28,7 @@ const char* kTopUsage =
     "attribution and reports.\n"
     "\n"
     "Commands:\n"
-    "  serve          the HTTPS server: POST /v1/batches, GET /healthz, GET /metrics\n"
+    "  serve          the HTTPS server: batches, webhooks, reports, the dashboard (serve --help)\n"
     "  report         spend and outcomes from the store, nested by any dimensions\n"
     "  leverage       the leverage score of given activity and spend, by hand\n"
     "  cert create    a local CA and server certificate to try it out\n"

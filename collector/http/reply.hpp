@@ -16,4 +16,7 @@ struct HttpReply {
   bool authenticate = false;  // add WWW-Authenticate: Bearer
 };
 
+// The JSON body of an error reply: {"error": message, "status": status}.
+std::string error_json(int status, const std::string& message);
+
 }  // namespace codepulse::collector

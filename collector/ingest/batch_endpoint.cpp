@@ -24,13 +24,6 @@ bool is_supported_encoding(std::string_view encoding) {
 
 }  // namespace
 
-std::string error_json(int status, const std::string& message) {
-  std::string out;
-  JsonWriter w(out);
-  w.begin_object().field("error", message).field("status", int64_t{status}).end_object();
-  return out;
-}
-
 std::variant<HttpReply, TokenInfo> authenticate_bearer(Store& store,
                                                        std::string_view authorization) {
   const auto auth = trim(authorization);

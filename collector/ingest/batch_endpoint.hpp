@@ -61,9 +61,6 @@ class BatchEndpoint {
   IngestLimits limits_;
 };
 
-// {"error": message, "status": status}
-std::string error_json(int status, const std::string& message);
-
 // The token of an "Authorization: Bearer <token>" header: who it is, or the
 // reply to send (401 with WWW-Authenticate, or 503 when the store cannot tell).
 std::variant<HttpReply, TokenInfo> authenticate_bearer(Store& store,
