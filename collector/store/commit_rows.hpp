@@ -5,6 +5,7 @@
 // store's SQL selects them in that order).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -12,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "collector/store/row_view.hpp"
 #include "common/record/commit_record.hpp"
 #include "common/report/outcome_facts.hpp"
 #include "common/result.hpp"
@@ -30,13 +32,24 @@ CommitTotals commit_totals(const CommitRecord& c);
 std::string join_parents(const std::vector<std::string>& parents);
 std::vector<std::string> split_parents(std::string_view text);
 
-// One row of a read, whichever store read it.
-class RowView {
- public:
-  virtual ~RowView() = default;
-  virtual std::string_view text(int col) const = 0;
-  virtual int64_t int64(int col) const = 0;
-};
+// The rows a store writes for a commit, its files and its reworked lines:
+// fn(column, value) for each column in the order both stores' INSERTs list
+// them (sqlite_sql.hpp kInsertCommit, kInsertCommitFile, kInsertCommitRework;
+// pg_sql.hpp kInsertNewCommits, kInsertCommitFiles, kInsertCommitReworks),
+// the value a std::string_view or an int64_t. The sender's columns (sent_by,
+// device_id, received_ms) are each store's own.
+// - commits: repo, sha, parents (`parents`, join_parents' text, which must
+//   outlive a SQLite binding), author_email, committer_email, author_ms,
+//   committer_ms, branch, task_keys, ai_coauthor, lines_added, lines_removed
+// - commit_files, for c.files[i]: repo, sha, idx, path, added, removed, is_binary
+// - commit_reworks, for c.reworked[i]: repo, sha, idx, original_sha, path, lines
+inline constexpr size_t kCommitValues = 12, kCommitFileValues = 7, kCommitReworkValues = 6;
+template <class Fn>
+void for_each_commit_value(const CommitRecord& c, const std::string& parents, Fn&& fn);
+template <class Fn>
+void for_each_commit_file_value(const CommitRecord& c, size_t i, Fn&& fn);
+template <class Fn>
+void for_each_commit_rework_value(const CommitRecord& c, size_t i, Fn&& fn);
 
 // load_commits' four reads of a range, in the order they are made, and the
 // columns each selects:
@@ -68,5 +81,48 @@ class CommitFactsBuilder {
   report::CommitFacts facts_;
   std::map<std::pair<std::string, std::string>, size_t> at_;  // (repo, sha) -> index
 };
+
+template <class Fn>
+void for_each_commit_value(const CommitRecord& c, const std::string& parents, Fn&& fn) {
+  const CommitTotals totals = commit_totals(c);
+  size_t col = 0;
+  fn(col++, std::string_view(c.repo));
+  fn(col++, std::string_view(c.sha));
+  fn(col++, std::string_view(parents));
+  fn(col++, std::string_view(c.author_email));
+  fn(col++, std::string_view(c.committer_email));
+  fn(col++, c.author_ms);
+  fn(col++, c.committer_ms);
+  fn(col++, std::string_view(c.branch));
+  fn(col++, std::string_view(c.task_keys));
+  fn(col++, int64_t{c.ai_coauthor});
+  fn(col++, totals.added);
+  fn(col++, totals.removed);
+}
+
+template <class Fn>
+void for_each_commit_file_value(const CommitRecord& c, size_t i, Fn&& fn) {
+  const CommitFile& f = c.files[i];
+  size_t col = 0;
+  fn(col++, std::string_view(c.repo));
+  fn(col++, std::string_view(c.sha));
+  fn(col++, static_cast<int64_t>(i));
+  fn(col++, std::string_view(f.path));
+  fn(col++, f.added);
+  fn(col++, f.removed);
+  fn(col++, int64_t{f.binary});
+}
+
+template <class Fn>
+void for_each_commit_rework_value(const CommitRecord& c, size_t i, Fn&& fn) {
+  const ReworkedLines& r = c.reworked[i];
+  size_t col = 0;
+  fn(col++, std::string_view(c.repo));
+  fn(col++, std::string_view(c.sha));
+  fn(col++, static_cast<int64_t>(i));
+  fn(col++, std::string_view(r.original_sha));
+  fn(col++, std::string_view(r.path));
+  fn(col++, r.lines);
+}
 
 }  // namespace codepulse::collector

@@ -1,6 +1,6 @@
 // The collector's storage: ingested batches, usage records and API tokens,
-// behind one interface that the embedded SQLite store (sqlite_store.cpp) and
-// the PostgreSQL store (postgres/) implement. No SQL dialect detail lives here.
+// behind one interface that the embedded SQLite store (sqlite/) and the
+// PostgreSQL store (postgres/) implement. No SQL dialect detail lives here.
 //
 // Record identity: a record's uid is a SHA-256 of the request's message id and
 // request id (proto/README.md), so it is globally unique; records are keyed by

@@ -59,6 +59,24 @@ class Positions {
 
 }  // namespace
 
+const char* role_name(Role role) {
+  switch (role) {
+    case Role::kTracker:
+      return "tracker";
+    case Role::kViewer:
+      return "viewer";
+    case Role::kAdmin:
+      return "admin";
+  }
+  return "?";
+}
+
+std::optional<Role> parse_role(std::string_view name) {
+  for (Role r : {Role::kTracker, Role::kViewer, Role::kAdmin})
+    if (name == role_name(r)) return r;
+  return std::nullopt;
+}
+
 Result<std::string> new_token() {
   unsigned char raw[kTokenRandomBytes];
   if (RAND_bytes(raw, sizeof raw) != 1) return make_error("cannot get random bytes for a token");
@@ -79,6 +97,12 @@ Status check_token_fields(const std::string& author, const std::string& label) {
 bool plausible_token(std::string_view token) {
   return token.size() > kTokenPrefix.size() && token.size() <= kMaxTokenLength &&
          token.substr(0, kTokenPrefix.size()) == kTokenPrefix;
+}
+
+Status check_batch_keys(const std::string& author, const proto::DecodedBatch& batch) {
+  if (author.empty()) return make_error("ingest: the token has no author");
+  if (batch.header.batch_id.empty()) return make_error("ingest: the batch has no batch_id");
+  return {};
 }
 
 Status walk_batch(

@@ -18,6 +18,10 @@ Status check_token_fields(const std::string& author, const std::string& label);
 // False for anything that cannot be a token (so it is never looked up).
 bool plausible_token(std::string_view token);
 
+// What a batch needs before anything of it is stored: an author (the
+// token's) and a batch_id.
+Status check_batch_keys(const std::string& author, const proto::DecodedBatch& batch);
+
 // Walks a decoded batch: `result` gets the decoder's rejections, and `store`
 // is called with each accepted record and the position it held in the batch
 // as sent (records with an empty uid are rejected here). `store` returns the

@@ -1,5 +1,5 @@
 // The SQL of the webhook tables that SQLite and PostgreSQL read alike
-// (migration 5 in sqlite_sql.hpp and pg_sql.hpp makes the tables; each
+// (migration 5 in sqlite_schema.hpp and pg_schema.hpp makes the tables; each
 // dialect adds its own parameter list to kInsertPullRequest).
 #pragma once
 

@@ -5,10 +5,13 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <type_traits>
 
 #include "collector/report/store_report.hpp"
 #include "collector/store/store.hpp"
 #include "common/hashing.hpp"
+#include "common/record/usage_columns.hpp"
+#include "common/record/usage_sqlite.hpp"
 #include "common/report/report.hpp"
 #include "common/sqlite.hpp"
 #include "proto/wire_batch.hpp"
@@ -103,6 +106,50 @@ std::string sums(const std::string& db) {
 
 std::string column(const std::string& db, const std::string& sql) {
   return test::db_text(db, sql);
+}
+
+// Every listed field of `u` (common/record/usage_columns.hpp) as text, in the
+// list's order: flags 0/1, an absent cost "NULL".
+std::string field_texts(const UsageRecord& u) {
+  std::string out;
+  for_each_usage_field(u, [&](size_t i, const auto& field) {
+    using Field = std::decay_t<decltype(field)>;
+    if (i > 0) out += '|';
+    if constexpr (std::is_same_v<Field, std::string>)
+      out += field;
+    else if constexpr (std::is_same_v<Field, bool>)
+      out += field ? "1" : "0";
+    else if constexpr (std::is_same_v<Field, int64_t>)
+      out += std::to_string(field);
+    else
+      out += field ? std::to_string(*field) : "NULL";
+  });
+  return out;
+}
+
+// The same of the stored record `uid`, read with a second connection.
+std::string stored_field_texts(const std::string& db, const std::string& uid) {
+  std::string select;
+  for (const UsageColumn& c : kUsageColumns) {
+    if (!select.empty()) select += " || '|' || ";
+    select += "coalesce(CAST(" + std::string(c.name) + " AS text), 'NULL')";
+  }
+  return test::db_text(db, "SELECT " + select + " FROM usage_records WHERE uid = '" + uid + "'");
+}
+
+// A record with every field set, none at its default.
+proto::WireRecord full_record(int i, int64_t revision) {
+  proto::WireRecord w = rec(i, revision);
+  UsageRecord& r = w.usage;
+  r.sidechain = true;
+  r.agent_id = "agent-" + std::to_string(i);
+  r.web_search_requests = 3 + revision;
+  r.fast = true;
+  r.long_context = true;
+  r.price_version = "2026-02-01";
+  r.cc_version = "2.1." + std::to_string(revision);
+  r.turn_id = "turn-" + std::to_string(revision);
+  return w;
 }
 
 }  // namespace
@@ -209,6 +256,46 @@ TEST_CASE("a higher revision replaces a record, a lower one is stale", "[collect
   CHECK(old.replaced == 0);
   CHECK(column(db, "SELECT output || ' ' || revision" + where) == "403 3");
   CHECK(*store->record_count() == 1);
+}
+
+TEST_CASE("every listed field of a record is stored as sent, inserted and replaced",
+          "[collector]") {
+  TempDir dir;
+  CODEPULSE_STORE_TARGET(target, dir);
+  const std::string db = target.db;
+  auto store = opened(db);
+  proto::WireRecord priced = full_record(1, 1);
+  proto::WireRecord unpriced = full_record(2, 1);
+  unpriced.usage.cost_nanos.reset();
+  const auto first = batch("b1", {priced, unpriced});
+  REQUIRE(ingest(*store, first).records_new == 2);
+  for (const proto::WireRecord& sent : first.records)
+    CHECK(stored_field_texts(db, sent.record_uid) == field_texts(sent.usage));
+
+  // A higher revision changes every field but the keys.
+  proto::WireRecord up = full_record(1, 2);
+  up.usage.sidechain = false;
+  up.usage.fast = false;
+  up.usage.long_context = false;
+  up.usage.cost_nanos.reset();
+  up.usage.message_id = "msg_changed";
+  const auto second = batch("b2", {up});
+  REQUIRE(ingest(*store, second).replaced == 1);
+  CHECK(stored_field_texts(db, up.record_uid) == field_texts(second.records[0].usage));
+
+  if (target.postgres()) return;
+  // read_usage_fields reads back what bind_usage_fields wrote.
+  auto conn = sql::Database::open(db, /*create=*/false);
+  REQUIRE(conn);
+  auto st = conn->prepare("SELECT " + usage_column_names() + " FROM usage_records WHERE uid = ?1");
+  REQUIRE(st);
+  st->bind(1, up.record_uid);
+  auto row = st->step();
+  REQUIRE(row);
+  REQUIRE(*row);
+  UsageRecord read;
+  read_usage_fields(*st, 0, read);
+  CHECK(field_texts(read) == field_texts(second.records[0].usage));
 }
 
 TEST_CASE("rejected records are counted with their reasons and positions", "[collector]") {

@@ -5,8 +5,8 @@
 // reworked it.
 #include <catch2/catch.hpp>
 
-#include "collector/store/postgres/pg_sql.hpp"
-#include "collector/store/sqlite/sqlite_sql.hpp"
+#include "collector/store/postgres/pg_schema.hpp"
+#include "collector/store/sqlite/sqlite_schema.hpp"
 #include "collector/store/store.hpp"
 #include "common/hashing.hpp"
 #include "common/sqlite.hpp"

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "collector/store/postgres/pg_sql.hpp"
+#include "collector/store/postgres/pg_store_internal.hpp"
 
 namespace codepulse::collector::pg_store {
 namespace {
@@ -46,30 +47,24 @@ class ArrayInsert {
   size_t rows_ = 0;
 };
 
+// Adds a value of commit_rows.hpp's lists to its column's array.
+auto add_to(ArrayInsert& insert) {
+  return [&insert](size_t column, auto value) { insert[column].add(value); };
+}
+
 // The files and reworked lines of the commits just inserted.
 Status insert_parts(pg::Connection& conn, const std::vector<const CommitRecord*>& commits) {
-  ArrayInsert files(conn, "codepulse_insert_commit_files", pg_sql::kInsertCommitFiles, 7);
-  ArrayInsert reworks(conn, "codepulse_insert_commit_reworks", pg_sql::kInsertCommitReworks, 6);
+  ArrayInsert files(conn, "codepulse_insert_commit_files", pg_sql::kInsertCommitFiles,
+                    kCommitFileValues);
+  ArrayInsert reworks(conn, "codepulse_insert_commit_reworks", pg_sql::kInsertCommitReworks,
+                      kCommitReworkValues);
   for (const CommitRecord* c : commits) {
     for (size_t i = 0; i < c->files.size(); ++i) {
-      const CommitFile& f = c->files[i];
-      files[0].add(c->repo);
-      files[1].add(c->sha);
-      files[2].add(static_cast<int64_t>(i));
-      files[3].add(f.path);
-      files[4].add(f.added);
-      files[5].add(f.removed);
-      files[6].add(int64_t{f.binary});
+      for_each_commit_file_value(*c, i, add_to(files));
       if (auto r = files.end_row(); !r) return r.error();
     }
     for (size_t i = 0; i < c->reworked.size(); ++i) {
-      const ReworkedLines& w = c->reworked[i];
-      reworks[0].add(c->repo);
-      reworks[1].add(c->sha);
-      reworks[2].add(static_cast<int64_t>(i));
-      reworks[3].add(w.original_sha);
-      reworks[4].add(w.path);
-      reworks[5].add(w.lines);
+      for_each_commit_rework_value(*c, i, add_to(reworks));
       if (auto r = reworks.end_row(); !r) return r.error();
     }
   }
@@ -77,18 +72,6 @@ Status insert_parts(pg::Connection& conn, const std::vector<const CommitRecord*>
   if (auto r = reworks.flush(); !r) return r.error();
   return {};
 }
-
-// A row of a PostgreSQL result, for CommitFactsBuilder.
-class ResultRow final : public RowView {
- public:
-  ResultRow(const pg::Rows& rows, int row) : rows_(rows), row_(row) {}
-  std::string_view text(int col) const override { return rows_.text(row_, col); }
-  int64_t int64(int col) const override { return rows_.int64(row_, col); }
-
- private:
-  const pg::Rows& rows_;
-  int row_;
-};
 
 std::pair<const char*, const char*> read_statement(CommitRead read) {
   switch (read) {
@@ -119,7 +102,8 @@ Result<std::vector<bool>> insert_commits(pg::Connection& conn, const std::string
                   i);
   pg::Params prefix;
   prefix.add(author).add(device_id).add(now_ms);
-  ArrayInsert insert(conn, "codepulse_insert_new_commits", pg_sql::kInsertNewCommits, 12, prefix);
+  ArrayInsert insert(conn, "codepulse_insert_new_commits", pg_sql::kInsertNewCommits, kCommitValues,
+                     prefix);
   std::vector<const CommitRecord*> inserted;
   auto note = [&](const pg::Rows& rows) {
     for (int r = 0; r < rows.size(); ++r) {
@@ -131,19 +115,7 @@ Result<std::vector<bool>> insert_commits(pg::Connection& conn, const std::string
   };
   for (const auto& [key, i] : first) {
     const CommitRecord& c = *sent[i];
-    const CommitTotals totals = commit_totals(c);
-    insert[0].add(c.repo);
-    insert[1].add(c.sha);
-    insert[2].add(join_parents(c.parents));
-    insert[3].add(c.author_email);
-    insert[4].add(c.committer_email);
-    insert[5].add(c.author_ms);
-    insert[6].add(c.committer_ms);
-    insert[7].add(c.branch);
-    insert[8].add(c.task_keys);
-    insert[9].add(int64_t{c.ai_coauthor});
-    insert[10].add(totals.added);
-    insert[11].add(totals.removed);
+    for_each_commit_value(c, join_parents(c.parents), add_to(insert));
     auto rows = insert.end_row();
     if (!rows) return rows.error();
     note(*rows);
@@ -167,6 +139,18 @@ Status read_commits(pg::Connection& conn, int64_t since_ms, int64_t until_ms,
       if (auto s = facts.add(read, ResultRow(*rows, i)); !s) return s;
   }
   return {};
+}
+
+Result<report::CommitFacts> PostgresStore::load_commits(int64_t since_ms, int64_t until_ms) {
+  auto conn = pool_.lease();
+  if (!conn) return conn.error();
+  CommitFactsBuilder facts;
+  // One snapshot for the four reads, even while ingest goes on.
+  if (auto s = (*conn)->exec(pg_sql::kBeginSnapshot); !s) return s.error();
+  auto s = read_commits(**conn, since_ms, until_ms, facts);
+  (void)(*conn)->exec(s ? "COMMIT" : "ROLLBACK");
+  if (!s) return s.error();
+  return facts.take();
 }
 
 }  // namespace codepulse::collector::pg_store

@@ -1,260 +1,14 @@
-// All SQL of the collector's PostgreSQL store. Tables and columns are those of
-// the SQLite store (sqlite_sql.hpp) and schema versions count the same way, so
-// the report engine reads both alike. Two additions serve several collectors
-// on one database:
-// - usage_records.txid: the transaction that wrote the row's version. A
-//   collector's live report cube asks for the rows visible now and not in the
-//   snapshot it saw last (pg_visible_in_snapshot): every commit of every
-//   collector, none missed, none twice, whatever the commit order.
-// - usage_retractions: the version a replacement took out, with the
-//   transaction that wrote it, so each cube removes exactly what it had.
+// The statements of the collector's PostgreSQL store (the tables are made in
+// pg_schema.hpp). The usage record's statements are built from its column
+// list (common/record/usage_columns.hpp), in pg_sql.cpp.
 #pragma once
 
 #include <string>
 
 #include "collector/store/webhook_sql.hpp"
+#include "common/record/usage_columns.hpp"
 
 namespace codepulse::collector::pg_sql {
-
-inline constexpr int kSchemaVersion = 6;
-
-// Two collectors starting at once: one migrates, the other waits.
-inline constexpr const char* kLockSchema =
-    "SELECT pg_advisory_xact_lock(7283612023417782101)";  // any fixed number
-inline constexpr const char* kCreateVersionTable =
-    "CREATE TABLE IF NOT EXISTS codepulse_schema (version integer NOT NULL)";
-inline constexpr const char* kSelectVersion =
-    "SELECT coalesce(max(version), 0) FROM codepulse_schema";
-
-// Versions 1 to 3 of the SQLite store in one step (PostgreSQL starts at 3).
-inline constexpr const char* kMigrationTo3 = R"sql(
-CREATE TABLE collector_tokens (
-  id          bigserial PRIMARY KEY,
-  token_hash  text NOT NULL UNIQUE,
-  author      text NOT NULL,
-  role        text NOT NULL CHECK (role IN ('tracker', 'viewer', 'admin')),
-  label       text NOT NULL DEFAULT '',
-  created_ms  bigint NOT NULL,
-  revoked_ms  bigint
-);
-
-CREATE TABLE collector_batches (
-  author          text NOT NULL,
-  batch_id        text NOT NULL,
-  device_id       text NOT NULL,
-  tracker_version text NOT NULL,
-  created_ms      bigint NOT NULL,
-  received_ms     bigint NOT NULL,
-  record_count    bigint NOT NULL,
-  records_new     bigint NOT NULL,
-  duplicates      bigint NOT NULL,
-  replaced        bigint NOT NULL,
-  stale           bigint NOT NULL,
-  rejected        bigint NOT NULL,
-  PRIMARY KEY (author, batch_id)
-);
-
-CREATE TABLE collector_batch_rejections (
-  author    text NOT NULL,
-  batch_id  text NOT NULL,
-  idx       bigint NOT NULL,
-  uid       text NOT NULL,
-  reason    text NOT NULL,
-  PRIMARY KEY (author, batch_id, idx)
-);
-
-CREATE TABLE usage_records (
-  id              bigserial PRIMARY KEY,
-  author          text NOT NULL,
-  uid             text NOT NULL,
-  revision        bigint NOT NULL,
-  device_id       text NOT NULL,
-  message_id      text NOT NULL,
-  request_id      text NOT NULL,
-  ts_ms           bigint NOT NULL,
-  session_id      text NOT NULL,
-  sidechain       integer NOT NULL,
-  agent_id        text NOT NULL,
-  model           text NOT NULL,
-  input           bigint NOT NULL,
-  output          bigint NOT NULL,
-  cache_create_5m bigint NOT NULL,
-  cache_create_1h bigint NOT NULL,
-  cache_read      bigint NOT NULL,
-  web_search      bigint NOT NULL,
-  fast            integer NOT NULL,
-  cost_nanos      bigint,
-  long_context    integer NOT NULL,
-  price_version   text NOT NULL,
-  cc_version      text NOT NULL,
-  repo            text NOT NULL,
-  branch          text NOT NULL,
-  task_keys       text NOT NULL,
-  turn_id         text NOT NULL,
-  tools           text NOT NULL,
-  received_ms     bigint NOT NULL,
-  txid            xid8 NOT NULL DEFAULT pg_current_xact_id(),
-  UNIQUE (author, uid)
-);
-CREATE INDEX usage_records_ts ON usage_records (ts_ms);
-CREATE INDEX usage_records_txid ON usage_records (txid);
-
-CREATE TABLE usage_retractions (
-  id              bigserial PRIMARY KEY,
-  txid            xid8 NOT NULL DEFAULT pg_current_xact_id(),
-  retracted_txid  xid8 NOT NULL,
-  created_ms      bigint NOT NULL,
-  record_id       bigint NOT NULL,
-  author          text NOT NULL,
-  session_id      text NOT NULL,
-  model           text NOT NULL,
-  fast            integer NOT NULL,
-  repo            text NOT NULL,
-  branch          text NOT NULL,
-  task_keys       text NOT NULL,
-  turn_id         text NOT NULL,
-  ts_ms           bigint NOT NULL,
-  input           bigint NOT NULL,
-  output          bigint NOT NULL,
-  cache_create_5m bigint NOT NULL,
-  cache_create_1h bigint NOT NULL,
-  cache_read      bigint NOT NULL,
-  cost_nanos      bigint,
-  tools           text NOT NULL
-);
-CREATE INDEX usage_retractions_txid ON usage_retractions (txid);
-
-CREATE TABLE task_epics (
-  task_key   text PRIMARY KEY,
-  epic_key   text NOT NULL,
-  updated_ms bigint NOT NULL
-);
-
-INSERT INTO codepulse_schema (version) VALUES (3);
-)sql";
-
-// Version 4: what Jira says of a task besides its epic (webhooks).
-inline constexpr const char* kMigrationTo4 = R"sql(
-ALTER TABLE task_epics ADD COLUMN issue_type text NOT NULL DEFAULT '';
-ALTER TABLE task_epics ADD COLUMN status text NOT NULL DEFAULT '';
-ALTER TABLE task_epics ADD COLUMN deleted integer NOT NULL DEFAULT 0;
-INSERT INTO codepulse_schema (version) VALUES (4);
-)sql";
-
-// Version 5: what the GitHub and Bitbucket webhooks say (sqlite_sql.hpp,
-// migration 5, says why each table is as it is).
-inline constexpr const char* kMigrationTo5 = R"sql(
-CREATE TABLE webhook_deliveries (
-  source       text NOT NULL,
-  delivery_id  text NOT NULL,
-  event        text NOT NULL,
-  received_ms  bigint NOT NULL,
-  PRIMARY KEY (source, delivery_id)
-);
-
-CREATE TABLE pull_requests (
-  repo         text NOT NULL,
-  number       bigint NOT NULL,
-  author       text NOT NULL,
-  head_branch  text NOT NULL,
-  base_branch  text NOT NULL,
-  task_keys    text NOT NULL,
-  head_sha     text NOT NULL,
-  merge_sha    text NOT NULL,
-  state        text NOT NULL CHECK (state IN ('open', 'merged', 'closed')),
-  event_ms     bigint NOT NULL,
-  opened_ms    bigint NOT NULL,
-  ready_ms     bigint NOT NULL,
-  merged_ms    bigint NOT NULL,
-  closed_ms    bigint NOT NULL,
-  PRIMARY KEY (repo, number)
-);
-
-CREATE TABLE pr_reviews (
-  repo      text NOT NULL,
-  number    bigint NOT NULL,
-  reviewer  text NOT NULL,
-  time_ms   bigint NOT NULL,
-  state     text NOT NULL,
-  PRIMARY KEY (repo, number, reviewer, time_ms)
-);
-
-CREATE TABLE pushed_commits (
-  repo          text NOT NULL,
-  branch        text NOT NULL,
-  sha           text NOT NULL,
-  time_ms       bigint NOT NULL,
-  author_email  text NOT NULL,
-  pusher        text NOT NULL,
-  PRIMARY KEY (repo, branch, sha)
-);
-INSERT INTO codepulse_schema (version) VALUES (5);
-)sql";
-
-// Version 6: the git commits trackers ship, as in the SQLite store
-// (sqlite_sql.hpp, kMigration6).
-inline constexpr const char* kMigrationTo6 = R"sql(
-ALTER TABLE collector_batches
-  ADD COLUMN commit_count bigint NOT NULL DEFAULT 0,
-  ADD COLUMN commits_new bigint NOT NULL DEFAULT 0,
-  ADD COLUMN commits_duplicate bigint NOT NULL DEFAULT 0,
-  ADD COLUMN commits_rejected bigint NOT NULL DEFAULT 0;
-
-CREATE TABLE collector_commit_rejections (
-  author    text NOT NULL,
-  batch_id  text NOT NULL,
-  idx       bigint NOT NULL,
-  sha       text NOT NULL,
-  reason    text NOT NULL,
-  PRIMARY KEY (author, batch_id, idx)
-);
-
-CREATE TABLE commits (
-  repo            text NOT NULL,
-  sha             text NOT NULL,
-  parents         text NOT NULL,
-  author_email    text NOT NULL,
-  committer_email text NOT NULL,
-  author_ms       bigint NOT NULL,
-  committer_ms    bigint NOT NULL,
-  branch          text NOT NULL,
-  task_keys       text NOT NULL,
-  ai_coauthor     integer NOT NULL,
-  lines_added     bigint NOT NULL,
-  lines_removed   bigint NOT NULL,
-  sent_by         text NOT NULL,
-  device_id       text NOT NULL,
-  received_ms     bigint NOT NULL,
-  PRIMARY KEY (repo, sha)
-);
-CREATE INDEX commits_committer_ms ON commits (committer_ms);
-
-CREATE TABLE commit_files (
-  repo      text NOT NULL,
-  sha       text NOT NULL,
-  idx       bigint NOT NULL,
-  path      text NOT NULL,
-  added     bigint NOT NULL,
-  removed   bigint NOT NULL,
-  is_binary integer NOT NULL,
-  PRIMARY KEY (repo, sha, idx),
-  FOREIGN KEY (repo, sha) REFERENCES commits (repo, sha)
-);
-
-CREATE TABLE commit_reworks (
-  repo         text NOT NULL,
-  sha          text NOT NULL,
-  idx          bigint NOT NULL,
-  original_sha text NOT NULL,
-  path         text NOT NULL,
-  lines        bigint NOT NULL,
-  PRIMARY KEY (repo, sha, idx),
-  FOREIGN KEY (repo, sha) REFERENCES commits (repo, sha)
-);
-CREATE INDEX commit_reworks_original ON commit_reworks (repo, original_sha);
-
-INSERT INTO codepulse_schema (version) VALUES (6);
-)sql";
 
 // Tokens.
 inline constexpr const char* kInsertToken =
@@ -350,65 +104,31 @@ inline constexpr const char* kSelectReworkOfCommits =
     " WHERE o.committer_ms >= $1::bigint AND o.committer_ms < $2::bigint"
     " ORDER BY o.committer_ms, o.sha, r.committer_ms, w.sha, w.idx";
 
-// One record, in one statement: insert it, or keep the stored version, or
-// replace a lower revision (keeping what it took out in usage_retractions).
-// Returns (inserted id, existing id, stored revision); both ids NULL means a
-// concurrent insert of the same record won the race: run it again.
-inline constexpr const char* kUpsertRecord = R"sql(
-WITH prev AS (
-  SELECT id, revision, txid, author, session_id, model, fast, repo, branch, task_keys, turn_id,
-         ts_ms, input, output, cache_create_5m, cache_create_1h, cache_read, cost_nanos, tools
-  FROM usage_records WHERE author = $1 AND uid = $2 FOR UPDATE
-), ins AS (
-  INSERT INTO usage_records (author, uid, revision, device_id, message_id, request_id, ts_ms,
-    session_id, sidechain, agent_id, model, input, output, cache_create_5m, cache_create_1h,
-    cache_read, web_search, fast, cost_nanos, long_context, price_version, cc_version, repo,
-    branch, task_keys, turn_id, tools, received_ms)
-  SELECT $1::text, $2::text, $3::bigint, $4::text, $5::text, $6::text, $7::bigint, $8::text,
-    $9::integer, $10::text, $11::text, $12::bigint, $13::bigint, $14::bigint, $15::bigint,
-    $16::bigint, $17::bigint, $18::integer, $19::bigint, $20::integer, $21::text, $22::text,
-    $23::text, $24::text, $25::text, $26::text, $27::text, $28::bigint
-  WHERE NOT EXISTS (SELECT 1 FROM prev)
-  ON CONFLICT (author, uid) DO NOTHING
-  RETURNING id
-), upd AS (
-  UPDATE usage_records r SET revision = $3::bigint, device_id = $4::text, message_id = $5::text,
-    request_id = $6::text, ts_ms = $7::bigint, session_id = $8::text, sidechain = $9::integer,
-    agent_id = $10::text, model = $11::text, input = $12::bigint, output = $13::bigint,
-    cache_create_5m = $14::bigint, cache_create_1h = $15::bigint, cache_read = $16::bigint,
-    web_search = $17::bigint, fast = $18::integer, cost_nanos = $19::bigint,
-    long_context = $20::integer, price_version = $21::text, cc_version = $22::text,
-    repo = $23::text, branch = $24::text, task_keys = $25::text, turn_id = $26::text,
-    tools = $27::text, received_ms = $28::bigint, txid = pg_current_xact_id()
-  FROM prev WHERE r.id = prev.id AND prev.revision < $3::bigint
-  RETURNING r.id
-), retracted AS (
-  INSERT INTO usage_retractions (retracted_txid, created_ms, record_id, author, session_id, model,
-    fast, repo, branch, task_keys, turn_id, ts_ms, input, output, cache_create_5m,
-    cache_create_1h, cache_read, cost_nanos, tools)
-  SELECT txid, $28::bigint, id, author, session_id, model, fast, repo, branch, task_keys, turn_id,
-    ts_ms, input, output, cache_create_5m, cache_create_1h, cache_read, cost_nanos, tools
-  FROM prev WHERE prev.revision < $3::bigint
-)
-SELECT (SELECT id FROM ins), (SELECT id FROM prev), (SELECT revision FROM prev)
-)sql";
+// Records. upsert_record_sql() takes one record, in one statement: inserts
+// it, or keeps the stored version, or replaces a lower revision (keeping what
+// it took out in usage_retractions). Returns (inserted id, existing id, stored
+// revision); both ids NULL means a concurrent insert of the same record won
+// the race: run it again. Its parameters (record_param) are added in order:
+// the listed fields (common/record/usage_columns.hpp) from kFirstField on.
+namespace record_param {
+inline constexpr int kAuthor = 1, kUid = 2, kRevision = 3, kDeviceId = 4;
+inline constexpr int kFirstField = 5;
+inline constexpr int kTools = kFirstField + static_cast<int>(kUsageColumnCount);
+inline constexpr int kReceivedMs = kTools + 1;
+}  // namespace record_param
+const std::string& upsert_record_sql();
 
-// The fast path of a batch: every record not stored yet, in one statement
-// ($1 author, $2 device id, $3 received_ms, then one array per column).
-// Returns the uids inserted; the others exist and go through kUpsertRecord.
-inline constexpr const char* kInsertNewRecords = R"sql(
-INSERT INTO usage_records (author, device_id, received_ms, uid, revision, message_id, request_id,
-  ts_ms, session_id, sidechain, agent_id, model, input, output, cache_create_5m, cache_create_1h,
-  cache_read, web_search, fast, cost_nanos, long_context, price_version, cc_version, repo, branch,
-  task_keys, turn_id, tools)
-SELECT $1::text, $2::text, $3::bigint, t.*
-FROM unnest($4::text[], $5::bigint[], $6::text[], $7::text[], $8::bigint[], $9::text[],
-  $10::integer[], $11::text[], $12::text[], $13::bigint[], $14::bigint[], $15::bigint[],
-  $16::bigint[], $17::bigint[], $18::bigint[], $19::integer[], $20::bigint[], $21::integer[],
-  $22::text[], $23::text[], $24::text[], $25::text[], $26::text[], $27::text[], $28::text[]) AS t
-ON CONFLICT (author, uid) DO NOTHING
-RETURNING uid
-)sql";
+// The fast path of a batch: every record not stored yet, in one statement:
+// the values every row shares, then one array per column (new_records_param).
+// Returns the uids inserted; the others exist and go through
+// upsert_record_sql().
+namespace new_records_param {
+inline constexpr int kAuthor = 1, kDeviceId = 2, kReceivedMs = 3;
+inline constexpr int kUids = 4, kRevisions = 5;
+inline constexpr int kFirstField = 6;
+inline constexpr int kTools = kFirstField + static_cast<int>(kUsageColumnCount);
+}  // namespace new_records_param
+const std::string& insert_new_records_sql();
 
 // The report engine's columns (report::kUsageFactColumns) of a retraction.
 inline constexpr const char* kRetractionFactColumns =

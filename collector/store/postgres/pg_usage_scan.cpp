@@ -1,5 +1,10 @@
+// Usage facts from PostgreSQL rows, the cursor scan over them, and the
+// store's read_usage (the epics and the records of a range in one snapshot).
 #include "collector/store/postgres/pg_usage_scan.hpp"
 
+#include "collector/store/postgres/pg_sql.hpp"
+#include "collector/store/postgres/pg_store_internal.hpp"
+#include "common/report/usage_source.hpp"
 #include "common/tool_codec.hpp"
 
 namespace codepulse::collector::pg_store {
@@ -55,6 +60,27 @@ Status scan_facts(pg::Connection& conn, const std::string& select, const pg::Par
     if (auto s = conn.exec("CLOSE codepulse_scan"); !s) return s;
   }
   return result;
+}
+
+Status PostgresStore::read_usage(int64_t since_ms, int64_t until_ms, bool with_tools,
+                                 report::EpicMap& epics, const UsageScan& scan) {
+  auto conn = pool_.lease();
+  if (!conn) return conn.error();
+  // One snapshot for the epics and the records, even while ingest goes on.
+  if (auto s = (*conn)->exec(pg_sql::kBeginSnapshot); !s) return s;
+  auto run = [&]() -> Status {
+    if (auto s = read_epics(**conn, epics); !s) return s;
+    pg::Params range;
+    range.add(since_ms).add(until_ms);
+    return scan_facts(**conn,
+                      std::string("SELECT ") + report::kUsageFactColumns +
+                          " FROM usage_records WHERE ts_ms >= $1::bigint AND ts_ms < "
+                          "$2::bigint",
+                      range, with_tools, scan);
+  };
+  auto s = run();
+  (void)(*conn)->exec(s ? "COMMIT" : "ROLLBACK");
+  return s;
 }
 
 }  // namespace codepulse::collector::pg_store

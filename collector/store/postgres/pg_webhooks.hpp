@@ -1,4 +1,4 @@
-// The PostgreSQL store's webhook tables (pg_sql.hpp, version 5): applying a
+// The PostgreSQL store's webhook tables (pg_schema.hpp, version 5): applying a
 // delivery and reading the pull requests back, on the connection given.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The SQLite store's webhook tables (sqlite_sql.hpp, migration 5): applying
+// The SQLite store's webhook tables (sqlite_schema.hpp, migration 5): applying
 // a delivery and reading the pull requests back. The store holds the locks;
 // these take the connection to use.
 #pragma once

@@ -1,0 +1,255 @@
+// The collector's PostgreSQL schema and its migrations. Tables and columns
+// are those of the SQLite store (sqlite_schema.hpp) and schema versions count
+// the same way, so the report engine reads both alike. Two additions serve several collectors
+// on one database:
+// - usage_records.txid: the transaction that wrote the row's version. A
+//   collector's live report cube asks for the rows visible now and not in the
+//   snapshot it saw last (pg_visible_in_snapshot): every commit of every
+//   collector, none missed, none twice, whatever the commit order.
+// - usage_retractions: the version a replacement took out, with the
+//   transaction that wrote it, so each cube removes exactly what it had.
+#pragma once
+
+namespace codepulse::collector::pg_sql {
+
+inline constexpr int kSchemaVersion = 6;
+
+// Two collectors starting at once: one migrates, the other waits.
+inline constexpr const char* kLockSchema =
+    "SELECT pg_advisory_xact_lock(7283612023417782101)";  // any fixed number
+inline constexpr const char* kCreateVersionTable =
+    "CREATE TABLE IF NOT EXISTS codepulse_schema (version integer NOT NULL)";
+inline constexpr const char* kSelectVersion =
+    "SELECT coalesce(max(version), 0) FROM codepulse_schema";
+
+// Versions 1 to 3 of the SQLite store in one step (PostgreSQL starts at 3).
+inline constexpr const char* kMigrationTo3 = R"sql(
+CREATE TABLE collector_tokens (
+  id          bigserial PRIMARY KEY,
+  token_hash  text NOT NULL UNIQUE,
+  author      text NOT NULL,
+  role        text NOT NULL CHECK (role IN ('tracker', 'viewer', 'admin')),
+  label       text NOT NULL DEFAULT '',
+  created_ms  bigint NOT NULL,
+  revoked_ms  bigint
+);
+
+CREATE TABLE collector_batches (
+  author          text NOT NULL,
+  batch_id        text NOT NULL,
+  device_id       text NOT NULL,
+  tracker_version text NOT NULL,
+  created_ms      bigint NOT NULL,
+  received_ms     bigint NOT NULL,
+  record_count    bigint NOT NULL,
+  records_new     bigint NOT NULL,
+  duplicates      bigint NOT NULL,
+  replaced        bigint NOT NULL,
+  stale           bigint NOT NULL,
+  rejected        bigint NOT NULL,
+  PRIMARY KEY (author, batch_id)
+);
+
+CREATE TABLE collector_batch_rejections (
+  author    text NOT NULL,
+  batch_id  text NOT NULL,
+  idx       bigint NOT NULL,
+  uid       text NOT NULL,
+  reason    text NOT NULL,
+  PRIMARY KEY (author, batch_id, idx)
+);
+
+CREATE TABLE usage_records (
+  id              bigserial PRIMARY KEY,
+  author          text NOT NULL,
+  uid             text NOT NULL,
+  revision        bigint NOT NULL,
+  device_id       text NOT NULL,
+  message_id      text NOT NULL,
+  request_id      text NOT NULL,
+  ts_ms           bigint NOT NULL,
+  session_id      text NOT NULL,
+  sidechain       integer NOT NULL,
+  agent_id        text NOT NULL,
+  model           text NOT NULL,
+  input           bigint NOT NULL,
+  output          bigint NOT NULL,
+  cache_create_5m bigint NOT NULL,
+  cache_create_1h bigint NOT NULL,
+  cache_read      bigint NOT NULL,
+  web_search      bigint NOT NULL,
+  fast            integer NOT NULL,
+  cost_nanos      bigint,
+  long_context    integer NOT NULL,
+  price_version   text NOT NULL,
+  cc_version      text NOT NULL,
+  repo            text NOT NULL,
+  branch          text NOT NULL,
+  task_keys       text NOT NULL,
+  turn_id         text NOT NULL,
+  tools           text NOT NULL,
+  received_ms     bigint NOT NULL,
+  txid            xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  UNIQUE (author, uid)
+);
+CREATE INDEX usage_records_ts ON usage_records (ts_ms);
+CREATE INDEX usage_records_txid ON usage_records (txid);
+
+CREATE TABLE usage_retractions (
+  id              bigserial PRIMARY KEY,
+  txid            xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  retracted_txid  xid8 NOT NULL,
+  created_ms      bigint NOT NULL,
+  record_id       bigint NOT NULL,
+  author          text NOT NULL,
+  session_id      text NOT NULL,
+  model           text NOT NULL,
+  fast            integer NOT NULL,
+  repo            text NOT NULL,
+  branch          text NOT NULL,
+  task_keys       text NOT NULL,
+  turn_id         text NOT NULL,
+  ts_ms           bigint NOT NULL,
+  input           bigint NOT NULL,
+  output          bigint NOT NULL,
+  cache_create_5m bigint NOT NULL,
+  cache_create_1h bigint NOT NULL,
+  cache_read      bigint NOT NULL,
+  cost_nanos      bigint,
+  tools           text NOT NULL
+);
+CREATE INDEX usage_retractions_txid ON usage_retractions (txid);
+
+CREATE TABLE task_epics (
+  task_key   text PRIMARY KEY,
+  epic_key   text NOT NULL,
+  updated_ms bigint NOT NULL
+);
+
+INSERT INTO codepulse_schema (version) VALUES (3);
+)sql";
+
+// Version 4: what Jira says of a task besides its epic (webhooks).
+inline constexpr const char* kMigrationTo4 = R"sql(
+ALTER TABLE task_epics ADD COLUMN issue_type text NOT NULL DEFAULT '';
+ALTER TABLE task_epics ADD COLUMN status text NOT NULL DEFAULT '';
+ALTER TABLE task_epics ADD COLUMN deleted integer NOT NULL DEFAULT 0;
+INSERT INTO codepulse_schema (version) VALUES (4);
+)sql";
+
+// Version 5: what the GitHub and Bitbucket webhooks say (sqlite_schema.hpp,
+// migration 5, says why each table is as it is).
+inline constexpr const char* kMigrationTo5 = R"sql(
+CREATE TABLE webhook_deliveries (
+  source       text NOT NULL,
+  delivery_id  text NOT NULL,
+  event        text NOT NULL,
+  received_ms  bigint NOT NULL,
+  PRIMARY KEY (source, delivery_id)
+);
+
+CREATE TABLE pull_requests (
+  repo         text NOT NULL,
+  number       bigint NOT NULL,
+  author       text NOT NULL,
+  head_branch  text NOT NULL,
+  base_branch  text NOT NULL,
+  task_keys    text NOT NULL,
+  head_sha     text NOT NULL,
+  merge_sha    text NOT NULL,
+  state        text NOT NULL CHECK (state IN ('open', 'merged', 'closed')),
+  event_ms     bigint NOT NULL,
+  opened_ms    bigint NOT NULL,
+  ready_ms     bigint NOT NULL,
+  merged_ms    bigint NOT NULL,
+  closed_ms    bigint NOT NULL,
+  PRIMARY KEY (repo, number)
+);
+
+CREATE TABLE pr_reviews (
+  repo      text NOT NULL,
+  number    bigint NOT NULL,
+  reviewer  text NOT NULL,
+  time_ms   bigint NOT NULL,
+  state     text NOT NULL,
+  PRIMARY KEY (repo, number, reviewer, time_ms)
+);
+
+CREATE TABLE pushed_commits (
+  repo          text NOT NULL,
+  branch        text NOT NULL,
+  sha           text NOT NULL,
+  time_ms       bigint NOT NULL,
+  author_email  text NOT NULL,
+  pusher        text NOT NULL,
+  PRIMARY KEY (repo, branch, sha)
+);
+INSERT INTO codepulse_schema (version) VALUES (5);
+)sql";
+
+// Version 6: the git commits trackers ship, as in the SQLite store
+// (sqlite_schema.hpp, kMigration6).
+inline constexpr const char* kMigrationTo6 = R"sql(
+ALTER TABLE collector_batches
+  ADD COLUMN commit_count bigint NOT NULL DEFAULT 0,
+  ADD COLUMN commits_new bigint NOT NULL DEFAULT 0,
+  ADD COLUMN commits_duplicate bigint NOT NULL DEFAULT 0,
+  ADD COLUMN commits_rejected bigint NOT NULL DEFAULT 0;
+
+CREATE TABLE collector_commit_rejections (
+  author    text NOT NULL,
+  batch_id  text NOT NULL,
+  idx       bigint NOT NULL,
+  sha       text NOT NULL,
+  reason    text NOT NULL,
+  PRIMARY KEY (author, batch_id, idx)
+);
+
+CREATE TABLE commits (
+  repo            text NOT NULL,
+  sha             text NOT NULL,
+  parents         text NOT NULL,
+  author_email    text NOT NULL,
+  committer_email text NOT NULL,
+  author_ms       bigint NOT NULL,
+  committer_ms    bigint NOT NULL,
+  branch          text NOT NULL,
+  task_keys       text NOT NULL,
+  ai_coauthor     integer NOT NULL,
+  lines_added     bigint NOT NULL,
+  lines_removed   bigint NOT NULL,
+  sent_by         text NOT NULL,
+  device_id       text NOT NULL,
+  received_ms     bigint NOT NULL,
+  PRIMARY KEY (repo, sha)
+);
+CREATE INDEX commits_committer_ms ON commits (committer_ms);
+
+CREATE TABLE commit_files (
+  repo      text NOT NULL,
+  sha       text NOT NULL,
+  idx       bigint NOT NULL,
+  path      text NOT NULL,
+  added     bigint NOT NULL,
+  removed   bigint NOT NULL,
+  is_binary integer NOT NULL,
+  PRIMARY KEY (repo, sha, idx),
+  FOREIGN KEY (repo, sha) REFERENCES commits (repo, sha)
+);
+
+CREATE TABLE commit_reworks (
+  repo         text NOT NULL,
+  sha          text NOT NULL,
+  idx          bigint NOT NULL,
+  original_sha text NOT NULL,
+  path         text NOT NULL,
+  lines        bigint NOT NULL,
+  PRIMARY KEY (repo, sha, idx),
+  FOREIGN KEY (repo, sha) REFERENCES commits (repo, sha)
+);
+CREATE INDEX commit_reworks_original ON commit_reworks (repo, original_sha);
+
+INSERT INTO codepulse_schema (version) VALUES (6);
+)sql";
+
+}  // namespace codepulse::collector::pg_sql

@@ -1,0 +1,104 @@
+// The PostgreSQL store's class, shared by the files that define its members
+// (pg_store.cpp opens it; ingest, tokens, commits, usage reads, tasks and
+// devices each have their own file), and the helpers several of them use.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "collector/store/postgres/pg_connection.hpp"
+#include "collector/store/postgres/pg_pool.hpp"
+#include "collector/store/postgres/pg_webhooks.hpp"
+#include "collector/store/postgres/usage_follower.hpp"
+#include "collector/store/row_view.hpp"
+#include "collector/store/store.hpp"
+
+namespace codepulse::collector::pg_store {
+
+// Row `row` of a PostgreSQL result, for the readers of rows shared by the
+// stores (stored_rows.hpp, commit_rows.hpp).
+class ResultRow final : public RowView {
+ public:
+  ResultRow(const pg::Rows& rows, int row) : rows_(rows), row_(row) {}
+  std::string_view text(int col) const override { return rows_.text(row_, col); }
+  int64_t int64(int col) const override { return rows_.int64(row_, col); }
+  std::optional<int64_t> opt_int64(int col) const override { return rows_.opt_int64(row_, col); }
+
+ private:
+  const pg::Rows& rows_;
+  int row_;
+};
+
+// The task epics (task_epics with an epic) into `epics`.
+Status read_epics(pg::Connection& conn, report::EpicMap& epics);
+
+// Several stateless collectors over one database: idempotence lives in the
+// database (unique keys and INSERT ... ON CONFLICT), never in this process.
+class PostgresStore final : public Store {
+ public:
+  PostgresStore(std::string uri, pg::Connection writer);
+  ~PostgresStore() override;
+
+  Status migrate();
+
+  std::vector<Result<IngestResult>> ingest_many(
+      const std::vector<IngestRequest>& requests) override;
+  Result<std::string> create_token(const std::string& author, Role role,
+                                   const std::string& label) override;
+  Result<std::optional<TokenInfo>> authenticate(std::string_view token) override;
+  Result<std::vector<TokenInfo>> list_tokens() override;
+  Status revoke_token(int64_t id) override;
+  Status follow_usage(const UsageScan& scan, UsageListener listener) override {
+    return follower_.start(scan, std::move(listener));
+  }
+  void unfollow_usage() override { follower_.stop(); }
+  Status sync_usage() override { return follower_.sync(); }
+  Status read_usage(int64_t since_ms, int64_t until_ms, bool with_tools, report::EpicMap& epics,
+                    const UsageScan& scan) override;
+  Result<report::EpicMap> load_epics() override;
+  Result<report::CommitFacts> load_commits(int64_t since_ms, int64_t until_ms) override;
+  Result<int64_t> upsert_tasks(const std::vector<TaskRecord>& tasks) override;
+  Result<WebhookOutcome> apply_webhook(const WebhookDelivery& delivery) override {
+    std::lock_guard lock(writer_mu_);
+    return pg_webhooks::apply(writer_, delivery);
+  }
+  Result<std::vector<report::PullRequestFact>> load_pull_requests() override {
+    auto conn = pool_.lease();
+    if (!conn) return conn.error();
+    return pg_webhooks::load_pull_requests(**conn);
+  }
+  Result<std::vector<DeviceActivity>> device_activity(size_t limit) override;
+  Result<int64_t> record_count() override;
+  Result<int64_t> size_bytes() override;
+
+ private:
+  // One attempt at the whole group, in one transaction.
+  Result<std::vector<Result<IngestResult>>> ingest_group(
+      const std::vector<IngestRequest>& requests);
+  Result<IngestResult> ingest_one(const std::string& author, const proto::DecodedBatch& batch);
+  Result<std::optional<IngestResult>> stored_outcome(const std::string& author,
+                                                     const std::string& batch_id);
+  // The records of a batch, pipelined; outcomes in batch order.
+  Result<std::vector<RecordOutcome::Kind>> store_records(const std::string& author,
+                                                         const proto::DecodedBatch& batch,
+                                                         int64_t now_ms);
+  // Inserts the records not stored yet in one statement; true for each.
+  Result<std::vector<bool>> insert_new(const std::string& author, const std::string& device_id,
+                                       const std::vector<const proto::WireRecord*>& sent,
+                                       int64_t now_ms);
+  Status save_outcome(const std::string& author, const proto::DecodedBatch& batch,
+                      const IngestResult& result);
+  Result<int64_t> scalar(const char* sql);
+
+  const std::string uri_;
+  std::mutex writer_mu_;  // the writing connection: ingest and tokens serialize
+  pg::Connection writer_;
+  pg::Pool pool_;
+  UsageFollower follower_;
+};
+
+}  // namespace codepulse::collector::pg_store

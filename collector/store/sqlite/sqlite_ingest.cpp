@@ -1,0 +1,229 @@
+// Ingest into the SQLite store: a group of batches in one transaction (a
+// savepoint per batch), each batch's records and commits, its outcome kept so
+// a resent batch gets the same reply.
+#include <iterator>
+
+#include "collector/store/sqlite/sqlite_sql.hpp"
+#include "collector/store/sqlite/sqlite_store_internal.hpp"
+#include "collector/store/store_rules.hpp"
+#include "collector/store/stored_rows.hpp"
+#include "common/record/usage_sqlite.hpp"
+#include "common/report/usage_source.hpp"
+#include "common/time.hpp"
+#include "common/tool_codec.hpp"
+
+namespace codepulse::collector::sqlite_store {
+
+std::vector<Result<IngestResult>> SqliteStore::ingest_many(
+    const std::vector<IngestRequest>& requests) {
+  std::vector<Result<IngestResult>> out;
+  out.reserve(requests.size());
+  std::lock_guard lock(mu_);
+  auto txn = sql::Transaction::begin(db_);
+  if (!txn) {
+    for (size_t i = 0; i < requests.size(); ++i)
+      out.emplace_back(txn.error());
+    return out;
+  }
+  bool broken = false;  // SQLite rolled the whole transaction back (disk full, I/O error)
+  for (const IngestRequest& r : requests) {
+    if (broken) {
+      out.emplace_back(make_error("not stored: an earlier batch of the same commit failed"));
+      continue;
+    }
+    // A savepoint per batch: a batch that fails leaves no trace, the others stay.
+    if (auto s = db_.exec("SAVEPOINT batch"); !s) {
+      out.emplace_back(s.error());
+      broken = sqlite3_get_autocommit(db_.handle()) != 0;
+      continue;
+    }
+    batch_added_.clear();
+    batch_changes_.clear();
+    auto one = ingest_one(r.author_from_token, *r.batch);
+    if (one) {
+      if (auto s = db_.exec("RELEASE batch"); !s) one = Result<IngestResult>(s.error());
+    }
+    if (one) {
+      group_added_.insert(group_added_.end(), batch_added_.begin(), batch_added_.end());
+      std::move(batch_changes_.begin(), batch_changes_.end(), std::back_inserter(group_changes_));
+    } else {
+      for (const auto& [key, row] : batch_added_)
+        uids_.erase(key, row);
+      if (sqlite3_get_autocommit(db_.handle()) != 0) {
+        broken = true;  // the transaction is gone: nothing of this group is on disk
+      } else {
+        (void)db_.exec("ROLLBACK TO batch");
+        (void)db_.exec("RELEASE batch");
+      }
+    }
+    out.push_back(std::move(one));
+  }
+  Status committed =
+      broken ? Status(make_error("the transaction was rolled back by SQLite")) : txn->commit();
+  if (!committed) {
+    for (auto& r : out)
+      if (r) r = Result<IngestResult>(committed.error());
+    for (const auto& [key, row] : group_added_)
+      uids_.erase(key, row);
+  } else if (listener_ && !group_changes_.empty()) {
+    listener_(std::move(group_changes_));
+  }
+  group_added_.clear();
+  group_changes_.clear();
+  batch_changes_.clear();
+  // A RESTART checkpoint waits for every reader to reach the newest snapshot:
+  // not while the report cube's start-up scan holds an old one.
+  if (!scanning_.load()) checkpointer_->restart_if_due(db_);
+  return out;
+}
+
+Result<IngestResult> SqliteStore::ingest_one(const std::string& author,
+                                             const proto::DecodedBatch& batch) {
+  if (auto s = check_batch_keys(author, batch); !s) return s.error();
+  const proto::BatchHeader& h = batch.header;
+  auto seen = stored_outcome(author, h.batch_id);
+  if (!seen) return seen.error();
+  if (*seen) return std::move(**seen);  // nothing written
+  IngestResult result;
+  const int64_t now = now_utc_ms();
+  auto walked = walk_batch(batch, result, [&](const proto::WireRecord& wr) {
+    return store_record(author, h.device_id, wr, now);
+  });
+  if (!walked) return walked.error();
+  walked = walk_commits(batch, result, [&](const CommitRecord& c) {
+    return store_commit(author, h.device_id, c, now);
+  });
+  if (!walked) return walked.error();
+  if (auto s = save_outcome(author, batch, result, now); !s) return s.error();
+  return result;
+}
+
+Result<std::optional<IngestResult>> SqliteStore::stored_outcome(const std::string& author,
+                                                                const std::string& batch_id) {
+  std::optional<IngestResult> out;
+  {
+    ResetGuard guard(select_batch_);
+    select_batch_.bind(1, author).bind(2, batch_id);
+    auto row = select_batch_.step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    out = read_batch_outcome(StatementRow(select_batch_));
+  }
+  // Both rejection tables read (idx, uid or sha, reason).
+  for (sql::Statement* st : {&select_rejections_, &select_commit_rejections_}) {
+    ResetGuard guard(*st);
+    st->bind(1, author).bind(2, batch_id);
+    while (true) {
+      auto row = st->step();
+      if (!row) return row.error();
+      if (!*row) break;
+      if (st == &select_rejections_)
+        out->rejections.push_back(read_record_rejection(StatementRow(*st)));
+      else
+        out->commit_rejections.push_back(read_commit_rejection(StatementRow(*st)));
+    }
+  }
+  return out;
+}
+
+Result<RecordOutcome::Kind> SqliteStore::store_record(const std::string& author,
+                                                      const std::string& device_id,
+                                                      const proto::WireRecord& wr, int64_t now_ms) {
+  const int64_t key = uid_key(wr.record_uid);
+  std::optional<int64_t> stored;
+  int64_t row = 0;
+  candidates_.clear();
+  uids_.find(static_cast<uint64_t>(key), candidates_);
+  for (const int64_t id : candidates_) {
+    ResetGuard guard(select_identity_);
+    select_identity_.bind(1, id);
+    auto found = select_identity_.step();
+    if (!found) return found.error();
+    if (*found && select_identity_.text(0) == author && select_identity_.text(1) == wr.record_uid) {
+      stored = select_identity_.int64(2);
+      row = id;
+      break;
+    }
+  }
+  if (stored && wr.revision == *stored) return RecordOutcome::kDuplicate;
+  if (stored && wr.revision < *stored) return RecordOutcome::kStale;
+
+  const UsageRecord& u = wr.usage;
+  const std::string tools = encode_tools(u.tools);  // bound below: lives until run()
+  sql::Statement& st = stored ? replace_record_ : insert_record_;
+  namespace param = sql_text::record_param;
+  bind_usage_fields(st, param::kFirstField, u);
+  st.bind(param::kAuthor, author)
+      .bind(param::kUid, wr.record_uid)
+      .bind(param::kRevision, wr.revision)
+      .bind(param::kDeviceId, device_id)
+      .bind(param::kTools, tools)
+      .bind(param::kReceivedMs, now_ms)
+      .bind(param::kUidKey, key);
+  if (stored) st.bind(param::kRowId, row);
+  std::optional<report::UsageFact> before;
+  if (stored && listener_) {  // the version the cube must take out
+    ResetGuard guard(select_usage_fact_);
+    select_usage_fact_.bind(1, row);
+    auto found = select_usage_fact_.step();
+    if (!found) return found.error();
+    if (*found) {
+      before.emplace();
+      if (auto s = report::read_usage_fact(select_usage_fact_, true, *before); !s) return s.error();
+    }
+  }
+  if (auto s = st.run(); !s) return s.error();
+  if (stored) {
+    if (listener_)
+      batch_changes_.push_back({std::move(before), report::usage_fact(u, author, row)});
+    return RecordOutcome::kReplaced;
+  }
+  const int64_t id = db_.last_insert_rowid();
+  if (listener_) batch_changes_.push_back({std::nullopt, report::usage_fact(u, author, id)});
+  uids_.insert(static_cast<uint64_t>(key), id);
+  batch_added_.emplace_back(static_cast<uint64_t>(key), id);
+  return RecordOutcome::kNew;
+}
+
+Status SqliteStore::save_outcome(const std::string& author, const proto::DecodedBatch& batch,
+                                 const IngestResult& r, int64_t now_ms) {
+  const proto::BatchHeader& h = batch.header;
+  const auto record_count = static_cast<int64_t>(batch.records.size() + batch.rejected.size());
+  const auto commit_count =
+      static_cast<int64_t>(batch.commits.size() + batch.rejected_commits.size());
+  auto s = insert_batch_.bind(1, author)
+               .bind(2, h.batch_id)
+               .bind(3, h.device_id)
+               .bind(4, h.tracker_version)
+               .bind(5, h.created_ms)
+               .bind(6, now_ms)
+               .bind(7, record_count)
+               .bind(8, r.records_new)
+               .bind(9, r.duplicates)
+               .bind(10, r.replaced)
+               .bind(11, r.stale)
+               .bind(12, r.rejected)
+               .bind(13, commit_count)
+               .bind(14, r.commits_new)
+               .bind(15, r.commits_duplicate)
+               .bind(16, r.commits_rejected)
+               .run();
+  if (!s) return s;
+  // Both rejection tables take (author, batch_id, idx, uid or sha, reason).
+  auto reject = [&](sql::Statement& st, size_t index, const std::string& id,
+                    const std::string& reason) {
+    return st.bind(1, author)
+        .bind(2, h.batch_id)
+        .bind(3, static_cast<int64_t>(index))
+        .bind(4, id)
+        .bind(5, reason)
+        .run();
+  };
+  for (const RecordOutcome& o : r.rejections)
+    if (s = reject(insert_rejection_, o.index, o.uid, o.reason); !s) return s;
+  for (const CommitRejection& o : r.commit_rejections)
+    if (s = reject(insert_commit_rejection_, o.index, o.sha, o.reason); !s) return s;
+  return {};
+}
+
+}  // namespace codepulse::collector::sqlite_store

@@ -1,0 +1,129 @@
+// The SQLite store's class, shared by the files that define its members
+// (sqlite_store.cpp opens it; ingest, tokens, commits, usage reads, tasks and
+// devices each have their own file), and the helpers several of them use.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "collector/store/row_view.hpp"
+#include "collector/store/sqlite/sqlite_checkpointer.hpp"
+#include "collector/store/sqlite/sqlite_webhooks.hpp"
+#include "collector/store/store.hpp"
+#include "common/hash_row_index.hpp"
+#include "common/sqlite.hpp"
+
+namespace codepulse::collector::sqlite_store {
+
+// Resets a statement (and its bindings) when the scope ends.
+class ResetGuard {
+ public:
+  explicit ResetGuard(sql::Statement& st) : st_(st) {}
+  ~ResetGuard() { st_.reset(); }
+  ResetGuard(const ResetGuard&) = delete;
+  ResetGuard& operator=(const ResetGuard&) = delete;
+
+ private:
+  sql::Statement& st_;
+};
+
+// The row a SQLite statement stands on, for the readers of rows shared by
+// the stores (stored_rows.hpp, commit_rows.hpp).
+class StatementRow final : public RowView {
+ public:
+  explicit StatementRow(const sql::Statement& st) : st_(st) {}
+  std::string_view text(int col) const override { return st_.text(col); }
+  int64_t int64(int col) const override { return st_.int64(col); }
+  std::optional<int64_t> opt_int64(int col) const override { return st_.opt_int64(col); }
+
+ private:
+  const sql::Statement& st_;
+};
+
+// The lookup key of a record uid: 64 bits of FNV-1a. Collisions only cost a
+// second row visit; the uid text decides.
+int64_t uid_key(std::string_view uid);
+
+// One connection writes, prepared statements reused, one transaction per
+// group of batches, WAL synced on every commit (sqlite_schema.hpp).
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(sql::Database db, sql::Database reader, sql::Database checkpoint);
+  ~SqliteStore() override;
+
+  Status migrate();
+  Status prepare_all();
+  Status load_uid_index();
+
+  std::vector<Result<IngestResult>> ingest_many(
+      const std::vector<IngestRequest>& requests) override;
+  Result<int64_t> size_bytes() override;
+  Result<std::string> create_token(const std::string& author, Role role,
+                                   const std::string& label) override;
+  Result<std::optional<TokenInfo>> authenticate(std::string_view token) override;
+  Result<std::vector<TokenInfo>> list_tokens() override;
+  Status revoke_token(int64_t id) override;
+  Status follow_usage(const UsageScan& scan, UsageListener listener) override;
+  void unfollow_usage() override;
+  Status read_usage(int64_t since_ms, int64_t until_ms, bool with_tools, report::EpicMap& epics,
+                    const UsageScan& scan) override;
+  Result<report::EpicMap> load_epics() override;
+  Result<report::CommitFacts> load_commits(int64_t since_ms, int64_t until_ms) override;
+  Result<int64_t> upsert_tasks(const std::vector<TaskRecord>& tasks) override;
+  Result<WebhookOutcome> apply_webhook(const WebhookDelivery& delivery) override {
+    std::lock_guard lock(mu_);
+    return sqlite_webhooks::apply(db_, delivery);
+  }
+  Result<std::vector<report::PullRequestFact>> load_pull_requests() override {
+    std::lock_guard lock(report_mu_);
+    if (auto s = open_report_db(); !s) return s.error();
+    return sqlite_webhooks::load_pull_requests(*report_db_);
+  }
+  Result<int64_t> record_count() override;
+  Result<std::vector<DeviceActivity>> device_activity(size_t limit) override;
+
+ private:
+  // One batch inside the open transaction.
+  Result<IngestResult> ingest_one(const std::string& author, const proto::DecodedBatch& batch);
+  Result<std::optional<IngestResult>> stored_outcome(const std::string& author,
+                                                     const std::string& batch_id);
+  Result<RecordOutcome::Kind> store_record(const std::string& author, const std::string& device_id,
+                                           const proto::WireRecord& wr, int64_t now_ms);
+  // True when the commit is new; false when (repo, sha) is stored already.
+  Result<bool> store_commit(const std::string& author, const std::string& device_id,
+                            const CommitRecord& c, int64_t now_ms);
+  Status save_outcome(const std::string& author, const proto::DecodedBatch& batch,
+                      const IngestResult& r, int64_t now_ms);
+
+  std::mutex mu_;  // the writing connection: calls serialize
+  sql::Database db_;
+  std::mutex reader_mu_;  // authentication and sizes: never waits for a commit (WAL)
+  sql::Database reader_;
+  sql::Statement reader_select_token_;
+  std::mutex report_mu_;  // reports: long reads on their own connection
+  std::optional<sql::Database> report_db_;
+  Status open_report_db();  // with report_mu_ held
+  std::unique_ptr<Checkpointer> checkpointer_;
+  HashRowIndex uids_;  // uid_key -> row ids of every stored record
+  // Rows added to uids_ by the current batch and group, undone on rollback.
+  std::vector<std::pair<uint64_t, int64_t>> batch_added_, group_added_;
+  std::vector<int64_t> candidates_;
+  // The follower of usage changes, and the changes of the current batch and group.
+  UsageListener listener_;
+  std::atomic<bool> scanning_{false};  // follow_usage's snapshot scan is running
+  std::vector<UsageChange> batch_changes_, group_changes_;
+  sql::Statement insert_token_, select_token_, select_tokens_, revoke_token_;
+  sql::Statement select_batch_, select_rejections_, insert_batch_, insert_rejection_;
+  sql::Statement select_identity_, insert_record_, replace_record_, select_usage_fact_;
+  sql::Statement select_commit_rejections_, insert_commit_rejection_;
+  sql::Statement insert_commit_, insert_commit_file_, insert_commit_rework_;
+};
+
+}  // namespace codepulse::collector::sqlite_store

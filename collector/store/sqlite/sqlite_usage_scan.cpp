@@ -1,0 +1,62 @@
+// The SQLite store's usage reads for reports, on their own connection: the
+// records of a range with the epics (one snapshot), and the follower of usage
+// changes (a snapshot scan, then every commit's changes).
+#include <cstdint>
+
+#include "collector/store/sqlite/sqlite_schema.hpp"
+#include "collector/store/sqlite/sqlite_sql.hpp"
+#include "collector/store/sqlite/sqlite_store_internal.hpp"
+#include "common/report/usage_source.hpp"
+
+namespace codepulse::collector::sqlite_store {
+
+Status SqliteStore::follow_usage(const UsageScan& scan, UsageListener listener) {
+  auto conn = sql::Database::open(db_.path(), /*create=*/false);
+  if (!conn) return conn.error();
+  if (auto s = conn->exec(sql_text::kReaderPragmas); !s) return s;
+  if (auto s = conn->exec("BEGIN"); !s) return s;
+  {
+    // The snapshot starts with the first read, taken between two commits:
+    // a commit is either in it or passed to the listener.
+    std::lock_guard lock(mu_);
+    auto first = conn->scalar("SELECT count(*) FROM usage_records WHERE id = 0");
+    if (!first) return first.error();
+    listener_ = std::move(listener);
+  }
+  scanning_ = true;
+  auto s = report::scan_usage(*conn, INT64_MIN, INT64_MAX, /*with_tools=*/true, scan);
+  scanning_ = false;
+  (void)conn->exec("COMMIT");
+  if (!s) unfollow_usage();
+  return s;
+}
+
+void SqliteStore::unfollow_usage() {
+  std::lock_guard lock(mu_);
+  listener_ = nullptr;
+}
+
+Status SqliteStore::open_report_db() {
+  if (report_db_) return {};
+  auto conn = sql::Database::open(db_.path(), /*create=*/false);
+  if (!conn) return conn.error();
+  if (auto s = conn->exec(sql_text::kReaderPragmas); !s) return s;
+  report_db_.emplace(std::move(conn).value());
+  return {};
+}
+
+Status SqliteStore::read_usage(int64_t since_ms, int64_t until_ms, bool with_tools,
+                               report::EpicMap& epics, const UsageScan& scan) {
+  std::lock_guard lock(report_mu_);
+  if (auto s = open_report_db(); !s) return s;
+  // One snapshot for the epics and the records, even while ingest goes on.
+  if (auto s = report_db_->exec("BEGIN"); !s) return s;
+  auto loaded = report::load_epics(*report_db_);
+  auto s = loaded ? report::scan_usage(*report_db_, since_ms, until_ms, with_tools, scan)
+                  : Status(loaded.error());
+  (void)report_db_->exec("COMMIT");
+  if (loaded) epics = std::move(loaded).value();
+  return s;
+}
+
+}  // namespace codepulse::collector::sqlite_store

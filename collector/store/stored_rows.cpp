@@ -1,0 +1,58 @@
+// The stores' rows of tokens, batch outcomes and device activity, read.
+#include "collector/store/stored_rows.hpp"
+
+namespace codepulse::collector {
+
+Result<TokenInfo> read_token(const RowView& row) {
+  TokenInfo t;
+  t.id = row.int64(0);
+  t.author = std::string(row.text(1));
+  const auto role = parse_role(row.text(2));
+  if (!role)
+    return make_error("token " + std::to_string(t.id) + " has an unknown role in the store");
+  t.role = *role;
+  t.created_ms = row.int64(3);
+  t.revoked_ms = row.opt_int64(4);
+  t.label = std::string(row.text(5));
+  return t;
+}
+
+IngestResult read_batch_outcome(const RowView& row) {
+  IngestResult out;
+  out.batch_seen_before = true;
+  out.records_new = row.int64(0);
+  out.duplicates = row.int64(1);
+  out.replaced = row.int64(2);
+  out.stale = row.int64(3);
+  out.rejected = row.int64(4);
+  out.commits_new = row.int64(5);
+  out.commits_duplicate = row.int64(6);
+  out.commits_rejected = row.int64(7);
+  return out;
+}
+
+RecordOutcome read_record_rejection(const RowView& row) {
+  return {static_cast<size_t>(row.int64(0)), std::string(row.text(1)), RecordOutcome::kRejected,
+          std::string(row.text(2))};
+}
+
+CommitRejection read_commit_rejection(const RowView& row) {
+  return {static_cast<size_t>(row.int64(0)), std::string(row.text(1)), std::string(row.text(2))};
+}
+
+DeviceActivity read_device_activity(const RowView& row) {
+  DeviceActivity d;
+  d.author = std::string(row.text(0));
+  d.device_id = std::string(row.text(1));
+  d.tracker_version = std::string(row.text(2));
+  d.last_received_ms = row.int64(3);
+  d.first_received_ms = row.int64(4);
+  d.batches = row.int64(5);
+  d.records_sent = row.int64(6);
+  d.records_new = row.int64(7);
+  d.records_rejected = row.int64(8);
+  d.batches_with_rejections = row.int64(9);
+  return d;
+}
+
+}  // namespace codepulse::collector
