@@ -10,6 +10,7 @@
 
 #include "common/c_handles.hpp"
 #include "common/hashing.hpp"
+#include "tracker/parse/line_classifier.hpp"
 #include "tracker/queue/commit_store.hpp"
 
 namespace codepulse::tracker {
