@@ -9,6 +9,7 @@
 
 #include "common/pricing.hpp"
 #include "common/tool_codec.hpp"
+#include "tracker/parse/line_classifier.hpp"
 #include "tracker/parse/line_parser.hpp"
 #include "tracker/strip/record_builder.hpp"
 

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "tests/support/log_lines.hpp"
+#include "tracker/parse/git_commit_command.hpp"
+#include "tracker/parse/line_classifier.hpp"
 
 using namespace codepulse;
 using namespace codepulse::tracker;

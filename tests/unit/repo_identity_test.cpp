@@ -19,6 +19,9 @@
 #include <vector>
 
 #include "common/c_handles.hpp"
+#include "tracker/git/git_config.hpp"
+#include "tracker/git/remote_url.hpp"
+#include "tracker/git/worktree_probe.hpp"
 
 namespace codepulse {
 namespace {

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "tracker/discover/claude_dirs.hpp"
-#include "tracker/git/repo_identity.hpp"
+#include "tracker/git/git_config.hpp"
 
 namespace codepulse::tracker {
 namespace {

@@ -88,208 +88,84 @@ Status Scanner::scan_file(const std::string& path, ScanStats& stats) {
     problems_.push_back({path, "not a regular file"});
     return {};
   }
-  auto prev = store_.file_state(path);
-  if (!prev) return prev.error();
-  std::optional<FileState> known = std::move(prev).value();
-  if (!known) {
-    // A renamed file keeps its identity: carry its offset over.
-    auto moved =
-        store_.file_by_identity(static_cast<int64_t>(st.st_dev), static_cast<int64_t>(st.st_ino));
-    if (!moved) return moved.error();
-    if (*moved) {
-      struct stat old {};
-      const bool old_gone = ::stat((*moved)->path.c_str(), &old) != 0 || old.st_ino != st.st_ino ||
-                            old.st_dev != st.st_dev;
-      if (old_gone) {
-        if (auto s = store_.rename_file((*moved)->path, path); !s) return s;
-        known = std::move(*moved);
-        known->path = path;
-      }
-    }
-  }
+  std::optional<FileState> known;
+  if (auto s = stored_state(path, st, known); !s) return s;
 
   FileState state;
   state.path = path;
   state.dev = static_cast<int64_t>(st.st_dev);
   state.ino = static_cast<int64_t>(st.st_ino);
   state.mtime_ns = mtime_ns(st);
-  if (known) {
-    const bool same_inode = known->dev == state.dev && known->ino == state.ino;
-    if (same_inode && known->size == st.st_size && known->mtime_ns == state.mtime_ns)
-      return {};  // nothing new: not even opened for reading
-    bool reset = !same_inode || st.st_size < known->offset;
-    if (!reset && known->head_len > 0) {
-      const auto h = head_hash(fd.get(), std::min<int64_t>(known->head_len, st.st_size));
-      reset = !h || known->head_len > st.st_size || *h != known->head_hash;
-    }
-    if (reset) {
-      ++stats.files_reset;
-      problems_.push_back({path, same_inode
-                                     ? "truncated or rewritten; read again from the start"
-                                     : "replaced by another file; read again from the start"});
-    } else {
-      state.offset = known->offset;
-      state.turn_id = known->turn_id;
-      state.lines = known->lines;
-      state.malformed_lines = known->malformed_lines;
-      state.oversized_open = known->oversized_open;
-    }
-  }
+  if (known && !resume_point(*known, fd.get(), st, state, stats))
+    return {};  // nothing new: not even opened for reading
   return process_lines(fd.get(), path, state, stats);
 }
 
-Status Scanner::process_lines(int fd, const std::string& path, FileState& state, ScanStats& stats) {
-  if (!pending_) {
-    pending_.emplace();
-    if (auto s = store_.load_pending_tools(*pending_); !s) {
-      pending_.reset();
-      return s;
+// What the store knows of the file at `path` (into `known`), or of the file
+// it was renamed from: a renamed file keeps its identity, and its offset is
+// carried over.
+Status Scanner::stored_state(const std::string& path, const struct stat& st,
+                             std::optional<FileState>& known) {
+  auto prev = store_.file_state(path);
+  if (!prev) return prev.error();
+  known = std::move(prev).value();
+  if (known) return {};
+  auto moved =
+      store_.file_by_identity(static_cast<int64_t>(st.st_dev), static_cast<int64_t>(st.st_ino));
+  if (!moved) return moved.error();
+  if (*moved) {
+    struct stat old {};
+    const bool old_gone = ::stat((*moved)->path.c_str(), &old) != 0 || old.st_ino != st.st_ino ||
+                          old.st_dev != st.st_dev;
+    if (old_gone) {
+      if (auto s = store_.rename_file((*moved)->path, path); !s) return s;
+      known = std::move(*moved);
+      known->path = path;
     }
   }
+  return {};
+}
+
+// Where reading resumes in a file read before: where it stopped, or its start
+// when it was truncated, replaced or rewritten since (reported). False when
+// it is unchanged: there is nothing to read.
+bool Scanner::resume_point(const FileState& known, int fd, const struct stat& st, FileState& state,
+                           ScanStats& stats) {
+  const bool same_inode = known.dev == state.dev && known.ino == state.ino;
+  if (same_inode && known.size == st.st_size && known.mtime_ns == state.mtime_ns) return false;
+  bool reset = !same_inode || st.st_size < known.offset;
+  if (!reset && known.head_len > 0) {
+    const auto h = head_hash(fd, std::min<int64_t>(known.head_len, st.st_size));
+    reset = !h || known.head_len > st.st_size || *h != known.head_hash;
+  }
+  if (reset) {
+    ++stats.files_reset;
+    problems_.push_back({state.path, same_inode
+                                         ? "truncated or rewritten; read again from the start"
+                                         : "replaced by another file; read again from the start"});
+  } else {
+    state.offset = known.offset;
+    state.turn_id = known.turn_id;
+    state.lines = known.lines;
+    state.malformed_lines = known.malformed_lines;
+    state.oversized_open = known.oversized_open;
+  }
+  return true;
+}
+
+// The file's new lines, in one transaction with a savepoint: on a store
+// failure everything uncommitted is undone; on an I/O error only this file's
+// uncommitted part is.
+Status Scanner::process_lines(int fd, const std::string& path, FileState& state, ScanStats& stats) {
+  if (auto s = load_pending_tools(); !s) return s;
   if (auto s = store_.begin(); !s) return s;
   if (auto s = store_.savepoint(); !s) return s;
-  Status failure;
-  size_t problems_here = 0;
-  int64_t last_end = state.offset;
-  std::string turn = state.turn_id;
-
-  auto advance = [&](int64_t end_offset) {
-    uncommitted_bytes_ += end_offset - last_end;
-    last_end = end_offset;
-    if (batch_.size() >= options_.max_batch_records) {
-      if (auto s = flush(stats); !s) {
-        failure = s;
-        return;
-      }
-    }
-    if (uncommitted_bytes_ >= options_.commit_every_bytes) {
-      // Offsets commit with the records they produced.
-      state.offset = end_offset;
-      state.turn_id = turn;
-      state.size = end_offset;
-      if (auto s = flush(stats); !s) {
-        failure = s;
-        return;
-      }
-      if (auto s = store_.save_file_state(state); !s) {
-        failure = s;
-        return;
-      }
-      if (auto s = store_.release_savepoint(); !s) {
-        failure = s;
-        return;
-      }
-      if (auto s = commit(); !s) {
-        failure = s;
-        return;
-      }
-      if (auto s = store_.begin(); !s) {
-        failure = s;
-        return;
-      }
-      if (auto s = store_.savepoint(); !s) {
-        failure = s;
-        return;
-      }
-    }
-  };
-
-  auto handle = [&](std::string_view line, size_t capacity, int64_t end_offset) {
-    if (!failure) return;
-    ++stats.lines;
-    ++state.lines;
-    const ParsedLine& p = parser_.parse(line, capacity, *pending_);
-    switch (p.kind) {
-      case LineKind::kRequest: {
-        UsageRecord rec = builder_.build(p.request, turn);
-        for (const ToolUse& t : rec.tools) {
-          if (t.wants_result())
-            (*pending_)[t.tool_use_id] = t.git_commit ? ToolKind::kGitCommit : ToolKind::kChange;
-        }
-        if (batch_.add(std::move(rec))) ++stats.duplicates;
-        break;
-      }
-      case LineKind::kToolResult:
-        if (!batch_.apply_result(p.result)) {
-          if (auto s = store_.apply_tool_result(p.result); !s) {
-            failure = s;
-            return;
-          }
-        }
-        pending_->erase(p.result.tool_use_id);
-        ++stats.tool_results;
-        break;
-      case LineKind::kPrompt:
-        turn = p.prompt_uuid;
-        break;
-      case LineKind::kMalformed:
-      case LineKind::kInvalid:
-        ++stats.malformed_lines;
-        ++state.malformed_lines;
-        report(path,
-               "byte " + std::to_string(end_offset - static_cast<int64_t>(line.size()) - 1) + ": " +
-                   (p.kind == LineKind::kMalformed ? "malformed line: " : "invalid usage line: ") +
-                   p.error,
-               problems_here);
-        break;
-      case LineKind::kSynthetic:
-        ++stats.synthetic_lines;
-        break;
-      case LineKind::kIgnored:
-        break;
-    }
-    advance(end_offset);
-  };
-
-  LineReaderCallbacks cb;
-  cb.classify = [&](std::string_view line) {
-    const LineClass c = classify_line(line, *pending_);
-    return LineVerdict{c == LineClass::kParse, static_cast<uint8_t>(c)};
-  };
-  cb.on_line = handle;
-  cb.on_skipped = [&](uint8_t code, int64_t start, int64_t end_offset) {
-    if (!failure) return;
-    ++stats.lines;
-    ++state.lines;
-    const auto c = static_cast<LineClass>(code);
-    if (c != LineClass::kSkip) {
-      ++stats.malformed_lines;
-      ++state.malformed_lines;
-      report(path, "byte " + std::to_string(start) + ": malformed line: " + line_class_error(c),
-             problems_here);
-    }
-    advance(end_offset);
-  };
-  cb.on_oversized = [&](int64_t start) {
-    ++stats.malformed_lines;
-    ++state.malformed_lines;
-    report(path,
-           "byte " + std::to_string(start) + ": line longer than " +
-               std::to_string(options_.limits.max_line_bytes) + " bytes; skipped",
-           problems_here);
-  };
-  simdjson::dom::parser validator;
-  cb.on_unterminated = [&](std::string_view tail, size_t capacity) {
-    // A last line without its newline is taken only when it is a complete
-    // JSON document (a prefix of one never is); otherwise it is being written.
-    simdjson::dom::element el;
-    if (validator.parse(tail.data(), tail.size(), false).get(el)) return false;
-    const int64_t end = last_end + static_cast<int64_t>(tail.size());
-    if (classify_line(tail, *pending_) == LineClass::kParse) {
-      handle(tail, capacity, end);
-    } else {
-      ++stats.lines;
-      ++state.lines;
-      advance(end);
-    }
-    return true;
-  };
-
-  auto outcome = reader_.read(fd, state.offset, path, cb, state.oversized_open);
-  if (failure) failure = flush(stats);
-  if (!failure) {
+  FileRead read(path, state, stats);
+  auto outcome = reader_.read(fd, state.offset, path, line_steps(read), state.oversized_open);
+  if (read.status) read.status = flush(stats);
+  if (!read.status) {
     abort();
-    return make_error("storing records from " + path + ": " + failure.error().message);
+    return make_error("storing records from " + path + ": " + read.status.error().message);
   }
   if (!outcome) {
     // An I/O error on one file: its uncommitted part is undone; report, go on.
@@ -303,20 +179,38 @@ Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
     problems_.push_back({path, outcome.error().message});
     return {};
   }
-  stats.bytes_read += outcome->bytes_read;
-  state.offset = outcome->consumed_offset;
-  state.oversized_open = outcome->inside_oversized;
-  state.turn_id = turn;
+  return finish_file(read, fd, *outcome);
+}
+
+// The kinds of the tool calls still waiting for their result, loaded once.
+Status Scanner::load_pending_tools() {
+  if (pending_) return {};
+  pending_.emplace();
+  if (auto s = store_.load_pending_tools(*pending_); !s) {
+    pending_.reset();
+    return s;
+  }
+  return {};
+}
+
+// Saves where the file was read to (and a hash of its head, to notice a
+// rewrite) with the records its lines produced.
+Status Scanner::finish_file(FileRead& read, int fd, const ReadOutcome& outcome) {
+  FileState& state = read.state;
+  read.stats.bytes_read += outcome.bytes_read;
+  state.offset = outcome.consumed_offset;
+  state.oversized_open = outcome.inside_oversized;
+  state.turn_id = read.turn;
   // The size we saw at end of file, so that any later append is noticed.
-  state.size = outcome->eof_offset;
+  state.size = outcome.eof_offset;
   state.head_len = std::min<int64_t>(kHeadBytes, state.size);
   if (state.head_len > 0) {
     const auto h = head_hash(fd, state.head_len);
     state.head_hash = h ? *h : 0;
   }
-  if (problems_here > options_.max_problems_per_file)
-    problems_.push_back({path, std::to_string(problems_here - options_.max_problems_per_file) +
-                                   " more problems in this file"});
+  if (read.problems > options_.max_problems_per_file)
+    problems_.push_back({read.path, std::to_string(read.problems - options_.max_problems_per_file) +
+                                        " more problems in this file"});
   Status saved = store_.save_file_state(state);
   if (saved) saved = store_.release_savepoint();
   if (!saved) {

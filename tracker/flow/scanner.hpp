@@ -2,15 +2,20 @@
 // `codepulse-tracker scan` runs it once; the daemon runs it on file events.
 #pragma once
 
+#include <simdjson.h>
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
 #include "common/pricing.hpp"
 #include "common/result.hpp"
 #include "tracker/discover/claude_dirs.hpp"
+#include "tracker/parse/line_classifier.hpp"
 #include "tracker/queue/local_store.hpp"
 #include "tracker/queue/write_batch.hpp"
 #include "tracker/strip/record_builder.hpp"
@@ -66,7 +71,54 @@ class Scanner {
   void set_interrupt(bool (*interrupted)()) { interrupted_ = interrupted; }
 
  private:
+  // One file being read: what the steps below share while its lines go by.
+  // It holds references to the file's state and the scan's counts.
+  struct FileRead {
+    FileRead(const std::string& file, FileState& file_state, ScanStats& scan_stats)
+        : path(file),
+          state(file_state),
+          stats(scan_stats),
+          last_end(file_state.offset),
+          turn(file_state.turn_id) {}
+
+    const std::string& path;
+    FileState& state;
+    ScanStats& stats;
+    int64_t last_end = 0;  // file offset just after the last line handled
+    std::string turn;      // the prompt the next request belongs to
+    size_t problems = 0;   // reported for this file so far
+    // The store's first failure; the lines after it are not handled.
+    Status status;
+    // Tells whether an unterminated last line is complete.
+    simdjson::dom::parser validator;
+
+    void count_line() {
+      ++stats.lines;
+      ++state.lines;
+    }
+  };
+
+  // Steps of scan_file: where reading resumes in the file, then its lines.
+  Status stored_state(const std::string& path, const struct stat& st,
+                      std::optional<FileState>& known);
+  bool resume_point(const FileState& known, int fd, const struct stat& st, FileState& state,
+                    ScanStats& stats);
   Status process_lines(int fd, const std::string& path, FileState& state, ScanStats& stats);
+  Status load_pending_tools();
+  Status finish_file(FileRead& read, int fd, const ReadOutcome& outcome);
+
+  // Steps of each line, called by the line reader (line_steps binds them).
+  LineReaderCallbacks line_steps(FileRead& read);
+  void take_line(FileRead& read, std::string_view line, size_t capacity, int64_t end_offset);
+  void queue_request(FileRead& read, const RequestLine& request);
+  Status apply_tool_result(const ToolResultLine& result, ScanStats& stats);
+  void skip_line(FileRead& read, LineClass c, int64_t start_offset, int64_t end_offset);
+  void report_oversized(FileRead& read, int64_t start_offset);
+  bool take_unterminated(FileRead& read, std::string_view tail, size_t capacity);
+  void report_bad_line(FileRead& read, int64_t start_offset, std::string what);
+  void advance(FileRead& read, int64_t end_offset);
+  Status commit_progress(FileRead& read, int64_t end_offset);
+
   void report(const std::string& path, std::string message, size_t& count_for_file);
   Status flush(ScanStats& stats);
   // Records the repositories sessions ran in (for the git scan) in the

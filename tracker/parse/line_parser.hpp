@@ -3,7 +3,8 @@
 // Only the fields listed in ParsedLine are ever read. Text, thinking, tool
 // inputs other than a file path (and, for Bash, whether it is a git commit),
 // tool outputs and patch lines are skipped by the parser or reduced to counts
-// here; nothing else of the line leaves this file.
+// here (line_parser.cpp and the readers it uses: message_reader.cpp,
+// tool_result_reader.cpp); nothing else of the line leaves these files.
 #pragma once
 
 #include <simdjson.h>
@@ -55,24 +56,11 @@ struct ParsedLine {
   std::string error;  // for kMalformed / kInvalid: what is wrong (never line content)
 };
 
-// What a line needs, decided from a few markers without parsing it.
-enum class LineClass : uint8_t {
-  kSkip,       // carries nothing we need (or is blank)
-  kParse,      // a request, a prompt, or the result of a tool we wait for
-  kNotObject,  // does not start with '{'
-  kBroken,     // torn or garbage
-};
-
-// Pure and allocation-free: it may run on memory that can vanish (a mapped
-// file that shrinks), see tail/line_reader.cpp.
-LineClass classify_line(std::string_view line, const PendingTools& pending);
-const char* line_class_error(LineClass c);
-
 class LineParser {
  public:
-  // Parses a line classify_line() marked kParse. `line` excludes the newline;
-  // bytes up to line.data() + capacity must be readable (capacity >=
-  // line.size() + simdjson::SIMDJSON_PADDING).
+  // Parses a line classify_line() (line_classifier.hpp) marked kParse. `line`
+  // excludes the newline; bytes up to line.data() + capacity must be readable
+  // (capacity >= line.size() + simdjson::SIMDJSON_PADDING).
   const ParsedLine& parse(std::string_view line, size_t capacity, const PendingTools& pending);
 
  private:
@@ -82,12 +70,5 @@ class LineParser {
   simdjson::ondemand::parser parser_;
   std::string repaired_;  // a copy with invalid UTF-8 replaced, when needed
 };
-
-// "[main 1a2b3c4] message" / "[main (root-commit) 1a2b3c4] ..." -> "1a2b3c4".
-std::string extract_commit_sha(std::string_view stdout_text);
-// True for a shell command that runs `git ... commit`.
-bool is_git_commit_command(std::string_view command);
-// Claude Code tool name -> the name tools are counted under.
-std::string tool_count_name(std::string_view tool_name, std::string_view skill);
 
 }  // namespace codepulse::tracker

@@ -1,0 +1,155 @@
+// The scanner's steps for each line of a file, as the line reader hands them
+// over: parse, strip into a record or apply a tool's result, report a bad
+// line, and commit the file's progress every commit_every_bytes.
+#include <simdjson.h>
+
+#include <string>
+#include <utility>
+
+#include "tracker/flow/scanner.hpp"
+
+namespace codepulse::tracker {
+
+LineReaderCallbacks Scanner::line_steps(FileRead& read) {
+  LineReaderCallbacks cb;
+  cb.classify = [this](std::string_view line) {
+    const LineClass c = classify_line(line, *pending_);
+    return LineVerdict{c == LineClass::kParse, static_cast<uint8_t>(c)};
+  };
+  cb.on_line = [this, &read](std::string_view line, size_t capacity, int64_t end_offset) {
+    take_line(read, line, capacity, end_offset);
+  };
+  cb.on_skipped = [this, &read](uint8_t code, int64_t start, int64_t end_offset) {
+    skip_line(read, static_cast<LineClass>(code), start, end_offset);
+  };
+  cb.on_oversized = [this, &read](int64_t start) { report_oversized(read, start); };
+  cb.on_unterminated = [this, &read](std::string_view tail, size_t capacity) {
+    return take_unterminated(read, tail, capacity);
+  };
+  return cb;
+}
+
+// A line the classifier kept: parsed, then a record, a tool's result, the
+// start of a turn, or a problem.
+void Scanner::take_line(FileRead& read, std::string_view line, size_t capacity,
+                        int64_t end_offset) {
+  if (!read.status) return;
+  read.count_line();
+  const ParsedLine& p = parser_.parse(line, capacity, *pending_);
+  switch (p.kind) {
+    case LineKind::kRequest:
+      queue_request(read, p.request);
+      break;
+    case LineKind::kToolResult:
+      if (auto s = apply_tool_result(p.result, read.stats); !s) {
+        read.status = s;
+        return;
+      }
+      break;
+    case LineKind::kPrompt:
+      read.turn = p.prompt_uuid;
+      break;
+    case LineKind::kMalformed:
+    case LineKind::kInvalid:
+      report_bad_line(
+          read, end_offset - static_cast<int64_t>(line.size()) - 1,
+          (p.kind == LineKind::kMalformed ? "malformed line: " : "invalid usage line: ") + p.error);
+      break;
+    case LineKind::kSynthetic:
+      ++read.stats.synthetic_lines;
+      break;
+    case LineKind::kIgnored:
+      break;
+  }
+  advance(read, end_offset);
+}
+
+// A request: stripped into a record for the batch; the calls whose results
+// are counted (changes, git commits) now wait for them.
+void Scanner::queue_request(FileRead& read, const RequestLine& request) {
+  UsageRecord rec = builder_.build(request, read.turn);
+  for (const ToolUse& t : rec.tools) {
+    if (t.wants_result())
+      (*pending_)[t.tool_use_id] = t.git_commit ? ToolKind::kGitCommit : ToolKind::kChange;
+  }
+  if (batch_.add(std::move(rec))) ++read.stats.duplicates;
+}
+
+// A tool's result: folded into the record that made the call, in the batch
+// or already stored.
+Status Scanner::apply_tool_result(const ToolResultLine& result, ScanStats& stats) {
+  if (!batch_.apply_result(result)) {
+    if (auto s = store_.apply_tool_result(result); !s) return s;
+  }
+  pending_->erase(result.tool_use_id);
+  ++stats.tool_results;
+  return {};
+}
+
+// A line the classifier did not keep: nothing we need, or torn or garbage.
+void Scanner::skip_line(FileRead& read, LineClass c, int64_t start_offset, int64_t end_offset) {
+  if (!read.status) return;
+  read.count_line();
+  if (c != LineClass::kSkip)
+    report_bad_line(read, start_offset, std::string("malformed line: ") + line_class_error(c));
+  advance(read, end_offset);
+}
+
+void Scanner::report_oversized(FileRead& read, int64_t start_offset) {
+  report_bad_line(
+      read, start_offset,
+      "line longer than " + std::to_string(options_.limits.max_line_bytes) + " bytes; skipped");
+}
+
+// A last line without its newline is taken only when it is a complete JSON
+// document (a prefix of one never is); otherwise it is being written.
+bool Scanner::take_unterminated(FileRead& read, std::string_view tail, size_t capacity) {
+  simdjson::dom::element el;
+  if (read.validator.parse(tail.data(), tail.size(), false).get(el)) return false;
+  const int64_t end = read.last_end + static_cast<int64_t>(tail.size());
+  if (classify_line(tail, *pending_) == LineClass::kParse) {
+    take_line(read, tail, capacity, end);
+  } else {
+    read.count_line();
+    advance(read, end);
+  }
+  return true;
+}
+
+void Scanner::report_bad_line(FileRead& read, int64_t start_offset, std::string what) {
+  ++read.stats.malformed_lines;
+  ++read.state.malformed_lines;
+  report(read.path, "byte " + std::to_string(start_offset) + ": " + what, read.problems);
+}
+
+// Past a handled line: a full batch meets the store, and every
+// commit_every_bytes the file's progress is committed.
+void Scanner::advance(FileRead& read, int64_t end_offset) {
+  uncommitted_bytes_ += end_offset - read.last_end;
+  read.last_end = end_offset;
+  if (batch_.size() >= options_.max_batch_records) {
+    if (auto s = flush(read.stats); !s) {
+      read.status = s;
+      return;
+    }
+  }
+  if (uncommitted_bytes_ >= options_.commit_every_bytes) {
+    if (auto s = commit_progress(read, end_offset); !s) read.status = s;
+  }
+}
+
+// Offsets commit with the records they produced: the file's state up to
+// end_offset, then a new transaction and savepoint for the rest of it.
+Status Scanner::commit_progress(FileRead& read, int64_t end_offset) {
+  read.state.offset = end_offset;
+  read.state.turn_id = read.turn;
+  read.state.size = end_offset;
+  if (auto s = flush(read.stats); !s) return s;
+  if (auto s = store_.save_file_state(read.state); !s) return s;
+  if (auto s = store_.release_savepoint(); !s) return s;
+  if (auto s = commit(); !s) return s;
+  if (auto s = store_.begin(); !s) return s;
+  return store_.savepoint();
+}
+
+}  // namespace codepulse::tracker

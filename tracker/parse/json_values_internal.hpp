@@ -1,0 +1,55 @@
+// parse: reading one simdjson on-demand value or object field, shared by the
+// readers of a line's nested objects (message_reader, tool_result_reader,
+// line_parser).
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace codepulse::tracker::parse_internal {
+
+namespace od = simdjson::ondemand;
+
+// No request reads or writes a billion tokens (the largest context is a
+// million): a bigger count is a broken line, and would overflow its price.
+constexpr int64_t kMaxTokenCount = 1'000'000'000;
+
+inline bool read_count(od::value v, int64_t& out) {
+  int64_t x = 0;
+  if (v.get_int64().get(x) || x < 0 || x > kMaxTokenCount) return false;
+  out = x;
+  return true;
+}
+
+// null reads as absent; anything else must be a count. (is_null() is asked
+// with get(): on a broken token it is an error, not an exception.)
+inline bool read_nullable_count(od::value v, int64_t& out) {
+  bool null = false;
+  if (v.is_null().get(null)) return false;
+  return null || read_count(v, out);
+}
+
+inline bool read_string(od::value v, std::string& out) {
+  std::string_view s;
+  if (v.get_string().get(s)) return false;
+  out.assign(s);
+  return true;
+}
+
+// A boolean; anything else leaves `out` as it was.
+inline void read_bool(od::value v, bool& out) {
+  bool b = false;
+  if (!v.get_bool().get(b)) out = b;
+}
+
+// The key and value of the field an object iteration is at; false when
+// either is a broken token (the value is then not read).
+inline bool read_field(simdjson::simdjson_result<od::field>& field, od::raw_json_string& key,
+                       od::value& value) {
+  return !field.key().get(key) && !field.value().get(value);
+}
+
+}  // namespace codepulse::tracker::parse_internal

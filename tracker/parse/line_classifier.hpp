@@ -1,0 +1,38 @@
+// parse: what a line needs, decided from a few markers without parsing it
+// (the classifier runs on every line; the parser only on those it keeps).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "common/record/tool_result.hpp"
+
+namespace codepulse::tracker {
+
+enum class LineClass : uint8_t {
+  kSkip,       // carries nothing we need (or is blank)
+  kParse,      // a request, a prompt, or the result of a tool we wait for
+  kNotObject,  // does not start with '{'
+  kBroken,     // torn or garbage
+};
+
+// Pure and allocation-free: it may run on memory that can vanish (a mapped
+// file that shrinks), see tail/line_reader.cpp.
+LineClass classify_line(std::string_view line, const PendingTools& pending);
+const char* line_class_error(LineClass c);
+
+// Removes the blanks around a line (trailing '\r', ' ', '\t'; leading ' ',
+// '\t'), as both the classifier and the parser see it; returns how many
+// leading bytes went.
+inline size_t strip_line_blanks(std::string_view& line) {
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+    line.remove_suffix(1);
+  size_t lead = 0;
+  while (lead < line.size() && (line[lead] == ' ' || line[lead] == '\t'))
+    ++lead;
+  line.remove_prefix(lead);
+  return lead;
+}
+
+}  // namespace codepulse::tracker

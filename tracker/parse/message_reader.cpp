@@ -1,0 +1,212 @@
+// The message object of a line: usage (with its cache_creation and
+// server_tool_use objects), content blocks and a tool_use block's input.
+#include "tracker/parse/message_reader.hpp"
+
+#include <string_view>
+#include <utility>
+
+#include "tracker/parse/git_commit_command.hpp"
+#include "tracker/parse/json_values_internal.hpp"
+#include "tracker/parse/tool_names.hpp"
+
+namespace codepulse::tracker {
+
+using namespace parse_internal;
+
+namespace {
+
+// usage.cache_creation: cache writes by lifetime. False on a broken field.
+bool read_cache_creation(od::object cc, UsageFields& u) {
+  for (auto field : cc) {
+    od::raw_json_string key;
+    od::value v;
+    if (!read_field(field, key, v)) return false;
+    if (key == "ephemeral_5m_input_tokens")
+      u.valid &= read_count(v, u.c5m);
+    else if (key == "ephemeral_1h_input_tokens")
+      u.valid &= read_count(v, u.c1h);
+  }
+  return true;
+}
+
+// usage.server_tool_use: web searches. False on a broken field.
+bool read_server_tool_use(od::object stu, UsageFields& u) {
+  for (auto field : stu) {
+    od::raw_json_string key;
+    od::value v;
+    if (!read_field(field, key, v)) return false;
+    if (key == "web_search_requests") u.valid &= read_count(v, u.web_search);
+  }
+  return true;
+}
+
+void read_usage(od::object usage, UsageFields& u) {
+  u.present = true;
+  for (auto field : usage) {
+    od::raw_json_string key;
+    od::value v;
+    if (!read_field(field, key, v)) {
+      u.valid = false;
+      return;
+    }
+    if (key == "input_tokens") {
+      u.valid &= read_count(v, u.input);
+      u.have_input = true;
+    } else if (key == "output_tokens") {
+      u.valid &= read_count(v, u.output);
+      u.have_output = true;
+    } else if (key == "cache_creation_input_tokens") {
+      u.valid &= read_nullable_count(v, u.cache_creation_total);
+    } else if (key == "cache_read_input_tokens") {
+      u.valid &= read_nullable_count(v, u.cache_read);
+    } else if (key == "cache_creation") {
+      od::object cc;
+      if (v.get_object().get(cc)) continue;  // null or not an object: no breakdown
+      u.has_breakdown = true;
+      if (!read_cache_creation(cc, u)) {
+        u.valid = false;
+        return;
+      }
+    } else if (key == "server_tool_use") {
+      od::object stu;
+      if (v.get_object().get(stu)) continue;
+      if (!read_server_tool_use(stu, u)) {
+        u.valid = false;
+        return;
+      }
+    } else if (key == "speed") {
+      std::string_view s;
+      if (!v.get_string().get(s)) u.fast = (s == "fast");
+    }
+  }
+}
+
+// What a tool_use block's input holds that we keep: a file path, a skill
+// name, and whether a command is a git commit (the command is not kept).
+struct ToolInputFields {
+  std::string skill, path;
+  bool git_commit = false;
+};
+
+// A tool_use block's input. False on a broken field.
+bool read_tool_input(od::object input, ToolInputFields& in) {
+  for (auto field : input) {
+    od::raw_json_string key;
+    od::value v;
+    if (!read_field(field, key, v)) return false;
+    if (key == "file_path" || key == "notebook_path") {
+      read_string(v, in.path);
+    } else if (key == "skill") {
+      read_string(v, in.skill);
+    } else if (key == "command") {
+      std::string_view cmd;  // only whether it is a git commit is kept
+      if (!v.get_string().get(cmd)) in.git_commit = is_git_commit_command(cmd);
+    }
+  }
+  return true;
+}
+
+// A tool_use block becomes a ToolCall; a tool_result block adds its id.
+void read_content_block(od::object block, MessageFields& m) {
+  // Blocks are tool_use, tool_result, text, thinking, image, ...; fields come in
+  // any order, so collect the few we need and decide at the end.
+  std::string_view type;
+  std::string tool_use_id;
+  std::string id, name;
+  ToolInputFields input;
+  for (auto field : block) {
+    od::raw_json_string key;
+    od::value v;
+    if (!read_field(field, key, v)) {
+      m.ok = false;
+      return;
+    }
+    if (key == "type") {
+      if (v.get_string().get(type)) type = {};
+      // string_view into the parser's buffer: copy what we compare later.
+      if (type == "text") m.has_text_block = true;
+      if (type == "tool_use")
+        type = "tool_use";
+      else if (type == "tool_result")
+        type = "tool_result";
+      else
+        type = "other";
+    } else if (key == "tool_use_id") {
+      read_string(v, tool_use_id);
+    } else if (key == "id") {
+      read_string(v, id);
+    } else if (key == "name") {
+      read_string(v, name);
+    } else if (key == "input") {
+      od::object obj;
+      if (v.get_object().get(obj)) continue;
+      if (!read_tool_input(obj, input)) {
+        m.ok = false;
+        return;
+      }
+    }
+  }
+  if (type == "tool_result" && !tool_use_id.empty()) {
+    m.tool_result_ids.push_back(std::move(tool_use_id));
+  } else if (type == "tool_use" && !id.empty() && !name.empty()) {
+    ToolCall call;
+    call.id = std::move(id);
+    call.kind = tool_kind(name);
+    if (name == "Bash" && input.git_commit) call.kind = ToolKind::kGitCommit;
+    if (call.kind == ToolKind::kRead || call.kind == ToolKind::kChange) call.file_path = input.path;
+    call.name = tool_count_name(name, input.skill);
+    m.tools.push_back(std::move(call));
+  }
+}
+
+// message.content: a prompt's string, or an array of blocks.
+void read_content(od::value v, MessageFields& m) {
+  od::json_type t;
+  if (v.type().get(t)) {
+    m.ok = false;
+    return;
+  }
+  if (t == od::json_type::string) {
+    m.content_is_string = true;
+  } else if (t == od::json_type::array) {
+    od::array blocks;
+    if (v.get_array().get(blocks)) {
+      m.ok = false;
+      return;
+    }
+    for (auto b : blocks) {
+      od::object block;
+      if (b.get_object().get(block)) continue;
+      read_content_block(block, m);
+      if (!m.ok) return;
+    }
+  }
+}
+
+}  // namespace
+
+void read_message(od::object msg, MessageFields& m) {
+  for (auto field : msg) {
+    od::raw_json_string key;
+    od::value v;
+    if (!read_field(field, key, v)) {
+      m.ok = false;
+      return;
+    }
+    if (key == "id") {
+      read_string(v, m.id);
+    } else if (key == "model") {
+      read_string(v, m.model);
+    } else if (key == "role") {
+      read_string(v, m.role);
+    } else if (key == "usage") {
+      od::object usage;
+      if (!v.get_object().get(usage)) read_usage(usage, m.usage);
+    } else if (key == "content") {
+      read_content(v, m);
+      if (!m.ok) return;
+    }
+  }
+}
+
+}  // namespace codepulse::tracker
