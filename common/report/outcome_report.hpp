@@ -32,9 +32,4 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
                           std::optional<TimeRange> range = std::nullopt,
                           const LinkWindows& windows = {});
 
-// The key of a pull request in the pr dimension: "github.com/acme/api#42".
-std::string pr_key(const PullRequestFact& pr);
-// The key of a commit in the commit dimension: its first 12 hex digits.
-std::string commit_key(const std::string& sha);
-
 }  // namespace codepulse::report

@@ -1,7 +1,8 @@
 // Report parameters from the command line or a URL query: one parser, one
-// set of error messages. Values are never pasted into SQL: dimensions and
-// metrics are names from fixed lists, filters are compared in memory, and
-// the time range is bound as integers.
+// set of error messages, and the names of dimensions, metrics and
+// granularities. Values are never pasted into SQL: dimensions and metrics
+// are names from fixed lists, filters are compared in memory, and the time
+// range is bound as integers.
 #include <algorithm>
 
 #include "common/report/report.hpp"
@@ -33,15 +34,22 @@ constexpr MetricName kMetrics[] = {{Metric::kInput, "input"},
                                    {Metric::kReworkRate, "rework_rate"},
                                    {Metric::kLeverage, "leverage"}};
 
-constexpr Dimension kAllDims[] = {Dimension::kModel,  Dimension::kRepo,    Dimension::kFile,
-                                  Dimension::kAuthor, Dimension::kTask,    Dimension::kEpic,
-                                  Dimension::kDate,   Dimension::kSession, Dimension::kBranch,
-                                  Dimension::kCommit, Dimension::kPr};
+struct DimensionName {
+  Dimension d;
+  const char* name;
+};
+constexpr DimensionName kDimensions[] = {
+    {Dimension::kModel, "model"},   {Dimension::kRepo, "repo"},
+    {Dimension::kFile, "file"},     {Dimension::kAuthor, "author"},
+    {Dimension::kTask, "task"},     {Dimension::kEpic, "epic"},
+    {Dimension::kDate, "date"},     {Dimension::kSession, "session"},
+    {Dimension::kBranch, "branch"}, {Dimension::kCommit, "commit"},
+    {Dimension::kPr, "pr"}};
 
 std::string dimension_list() {
   std::string out;
-  for (Dimension d : kAllDims)
-    out += (out.empty() ? "" : ", ") + std::string(dimension_name(d));
+  for (const auto& d : kDimensions)
+    out += (out.empty() ? "" : ", ") + std::string(d.name);
   return out;
 }
 
@@ -53,8 +61,8 @@ std::string metric_list() {
 }
 
 std::optional<Dimension> find_dimension(std::string_view name) {
-  for (Dimension d : kAllDims)
-    if (name == dimension_name(d)) return d;
+  for (const auto& d : kDimensions)
+    if (name == d.name) return d.d;
   return std::nullopt;
 }
 
@@ -67,6 +75,12 @@ std::string shown(std::string_view v) {
 }
 
 }  // namespace
+
+const char* dimension_name(Dimension d) {
+  for (const auto& n : kDimensions)
+    if (n.d == d) return n.name;
+  return "?";
+}
 
 const char* metric_name(Metric m) {
   for (const auto& n : kMetrics)

@@ -105,7 +105,7 @@ uint32_t UsageCube::turn_of(const UsageFact& f) {
   // author's name and the turn id (or the record id) into 64 bits, the same
   // in every cube: two of 10 million turns collide with odds of about 3 in
   // a million, and a collision only merges two turns' file lists.
-  const std::string_view author = f.author.empty() ? std::string_view("(unknown)") : f.author;
+  const std::string_view author = f.author.empty() ? std::string_view(kUnknownAuthor) : f.author;
   uint64_t h = fnv1a64(author);
   if (f.turn_id.empty()) {
     h = fnv1a64("\x1e", h);
@@ -119,7 +119,7 @@ uint32_t UsageCube::turn_of(const UsageFact& f) {
 }
 
 uint32_t UsageCube::author_of(const UsageFact& f) {
-  return authors_.intern(f.author.empty() ? std::string_view("(unknown)") : f.author);
+  return authors_.intern(f.author.empty() ? std::string_view(kUnknownAuthor) : f.author);
 }
 
 bool UsageCube::fold_tools(uint32_t turn_id, const std::vector<ToolUse>& tools, int sign,
@@ -197,7 +197,7 @@ std::vector<SessionActivity> UsageCube::session_activity() const {
     a.author = authors_.name(s.author);
     a.repo = repos_.name(s.repo);
     const std::string& branch = branches_.name(s.branch);
-    a.branch = branch == "(no branch)" ? std::string() : branch;
+    a.branch = branch == kNoBranch ? std::string() : branch;
     a.first_ms = s.first_ms;
     a.last_ms = s.last_ms;
     if (s.last_edit_ms != INT64_MIN) {
@@ -233,21 +233,12 @@ void UsageCube::add(const UsageFact& f, int sign) {
   key.session = sessions_.intern(f.session);
   key.model = models_.intern(f.model);
   key.repo = repos_.intern(f.repo);
-  key.branch = branches_.intern(f.branch.empty() ? std::string_view("(no branch)") : f.branch);
+  key.branch = branches_.intern(f.branch.empty() ? std::string_view(kNoBranch) : f.branch);
   key.tasks = task_sets_.intern(f.task_keys);
   if (key.tasks == task_set_tasks_.size()) {  // a new set: its task ids
     std::vector<uint32_t> ids;
-    size_t pos = 0;
-    while (pos < f.task_keys.size()) {
-      size_t comma = f.task_keys.find(',', pos);
-      if (comma == std::string::npos) comma = f.task_keys.size();
-      if (comma > pos) {
-        const uint32_t id = tasks_.intern(std::string_view(f.task_keys).substr(pos, comma - pos));
-        if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
-      }
-      pos = comma + 1;
-    }
-    if (ids.empty()) ids.push_back(tasks_.intern("(no task)"));
+    for (const std::string& task : attributed_tasks(f.task_keys))
+      ids.push_back(tasks_.intern(task));
     task_set_tasks_.push_back(std::move(ids));
   }
   key.turn = turn_of(f);

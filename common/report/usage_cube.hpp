@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/record/usage_record.hpp"
+#include "common/report/attribution.hpp"
 #include "common/report/report.hpp"
 #include "common/report/session_links.hpp"
 
@@ -56,19 +57,7 @@ class Dictionary {
 // any time zone's offset, so every zone's days are whole groups.
 inline constexpr int64_t kBucketMs = 15 * 60 * 1000;
 
-struct QueryScratch;  // cube_query.cpp
-
-// Spend by commit and pull request (the commit and pr dimensions): each
-// session's records are split evenly over the commits it is linked to (its
-// key in session_commits; a session not there: "(no commit)"), so spend is
-// never counted twice; a commit's pull request comes from commit_pr
-// ("(no pr)" when absent).
-struct CommitAttribution {
-  std::unordered_map<std::string, std::vector<std::string>> session_commits;
-  std::unordered_map<std::string, std::string> commit_pr;
-};
-inline constexpr const char* kNoCommit = "(no commit)";
-inline constexpr const char* kNoPr = "(no pr)";
+struct QueryScratch;  // cube_query_internal.hpp
 
 class UsageCube {
  public:
@@ -116,13 +105,8 @@ class UsageCube {
     int64_t records = 0, unpriced = 0;
     int64_t skills = 0, mcp = 0;  // tool calls
   };
-  struct TurnFile {
-    uint32_t file = 0;
-    int32_t changes = 0, reads = 0, unknown = 0;  // tool calls; unknown: no line counts seen
-    int64_t lines = 0;                            // lines added + removed by the changes
-  };
   struct Turn {
-    std::vector<TurnFile> files;
+    std::vector<TurnFile> files;  // attribution.hpp
   };
 
   uint32_t turn_of(const UsageFact& f);
