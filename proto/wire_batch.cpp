@@ -21,6 +21,8 @@ const char* action_name(const ToolUse& t) {
   return *t.action == FileAction::kChange ? "change" : "read";
 }
 
+// Field by field rather than from common/record/usage_columns.hpp: the wire's
+// order (proto/README.md) is not the list's, and the timestamp is ISO-8601.
 void write_record(JsonWriter& w, const WireRecord& wr) {
   const UsageRecord& r = wr.usage;
   w.begin_object()

@@ -1,6 +1,7 @@
 #include "proto/wire_commits.hpp"
 
 #include "common/time.hpp"
+#include "proto/commit_lists.hpp"
 #include "proto/wire_fields.hpp"
 
 namespace codepulse::proto::detail {
@@ -142,25 +143,11 @@ void write_commit(JsonWriter& w, const CommitRecord& c) {
       .field("branch", c.branch)
       .field("task_keys", c.task_keys)
       .field("ai_coauthor", c.ai_coauthor);
-  w.key("files").begin_array();
-  for (const CommitFile& f : c.files) {
-    w.begin_object()
-        .field("path", f.path)
-        .field("added", f.added)
-        .field("removed", f.removed)
-        .field("binary", f.binary)
-        .end_object();
-  }
-  w.end_array();
-  w.key("reworked").begin_array();
-  for (const ReworkedLines& r : c.reworked) {
-    w.begin_object()
-        .field("original_sha", r.original_sha)
-        .field("path", r.path)
-        .field("lines", r.lines)
-        .end_object();
-  }
-  w.end_array().end_object();
+  w.key("files");
+  write_commit_files(w, c.files);
+  w.key("reworked");
+  write_reworked_lines(w, c.reworked);
+  w.end_object();
 }
 
 Status read_commits(dom::object root, const DecodeLimits& limits, DecodedBatch& out) {

@@ -13,4 +13,13 @@ std::vector<std::string> split_object_names(std::string_view s) {
   return out;
 }
 
+std::string join_object_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& name : names) {
+    if (!out.empty()) out += ' ';
+    out += name;
+  }
+  return out;
+}
+
 }  // namespace codepulse

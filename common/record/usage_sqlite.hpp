@@ -1,6 +1,6 @@
-// Binds and reads the usage record's listed columns (usage_columns.hpp) on a
-// SQLite statement, in the list's order: text as text, integers as INTEGER,
-// flags as 0/1, an absent optional as NULL.
+// Binding and reading the usage record's listed columns (usage_columns.hpp)
+// through common/sqlite.hpp's statements: the SQLite stores of the tracker
+// and the collector both go through these two functions.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +15,7 @@
 namespace codepulse {
 namespace usage_sqlite_detail {
 
+// One field, by its type: text, INTEGER, 0/1, or INTEGER and NULL when absent.
 inline void bind_field(sql::Statement& st, int index, const std::string& v) {
   st.bind(index, std::string_view(v));
 }
@@ -43,16 +44,16 @@ inline void read_field(const sql::Statement& st, int col, std::optional<int64_t>
 
 }  // namespace usage_sqlite_detail
 
-// Binds the listed fields of `r` to ?first_index, ?first_index+1, ... Text is
-// not copied: `r` must outlive the statement's run().
+// Binds r's listed fields to ?first_index, ?first_index+1, ... in the list's
+// order. Text is not copied: r must outlive the statement's run.
 inline void bind_usage_fields(sql::Statement& st, int first_index, const UsageRecord& r) {
   for_each_usage_field(r, [&](size_t i, const auto& field) {
     usage_sqlite_detail::bind_field(st, first_index + static_cast<int>(i), field);
   });
 }
 
-// Reads the listed fields of `r` from columns first_col, first_col+1, ... of
-// the row `st` stands on (selected with usage_column_names()).
+// Reads r's listed fields from columns first_col, first_col+1, ... of the
+// current row, in the list's order; other fields of r are left as they are.
 inline void read_usage_fields(const sql::Statement& st, int first_col, UsageRecord& r) {
   for_each_usage_field(r, [&](size_t i, auto& field) {
     usage_sqlite_detail::read_field(st, first_col + static_cast<int>(i), field);

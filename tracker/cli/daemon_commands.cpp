@@ -14,6 +14,7 @@
 #include "tracker/daemon/instance_lock.hpp"
 #include "tracker/daemon/status_file.hpp"
 #include "tracker/queue/local_store.hpp"
+#include "tracker/ship/ship_status.hpp"
 
 namespace codepulse::tracker {
 
@@ -116,14 +117,9 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
         .field("last_error", daemon ? daemon->last_error : std::string());
     if (pid && daemon && daemon->ship) {
       const ShipStatus& h = *daemon->ship;
-      w.key("ship")
-          .begin_object()
-          .field("collector", h.collector)
-          .field("batches_shipped", h.batches_shipped)
-          .field("records_shipped", h.records_shipped)
-          .field("commits_shipped", h.commits_shipped)
-          .field("records_quarantined", h.records_quarantined)
-          .field("consecutive_failures", h.failures)
+      w.key("ship").begin_object();
+      write_ship_counts(w, h);
+      w.field("consecutive_failures", h.failures)
           .field("last_http_status", int64_t{h.last_http_status})
           .field("last_error", h.last_error)
           .field("last_success",

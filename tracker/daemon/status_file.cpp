@@ -32,14 +32,9 @@ Status write_status(const std::string& state_dir, const DaemonStatus& s) {
       .field("last_error_ms", s.last_error_ms);
   if (s.ship) {
     const ShipStatus& h = *s.ship;
-    w.key("ship")
-        .begin_object()
-        .field("collector", h.collector)
-        .field("batches_shipped", h.batches_shipped)
-        .field("records_shipped", h.records_shipped)
-        .field("commits_shipped", h.commits_shipped)
-        .field("records_quarantined", h.records_quarantined)
-        .field("failures", h.failures)
+    w.key("ship").begin_object();
+    write_ship_counts(w, h);
+    w.field("failures", h.failures)
         .field("last_success_ms", h.last_success_ms)
         .field("last_error_ms", h.last_error_ms)
         .field("next_attempt_ms", h.next_attempt_ms)

@@ -3,19 +3,15 @@
 #include <simdjson.h>
 
 #include "common/json_writer.hpp"
+#include "common/record/commit_sqlite.hpp"
 #include "common/record/object_names.hpp"
 #include "common/time.hpp"
-#include "tracker/queue/store_sql.hpp"
+#include "proto/commit_lists.hpp"
+#include "tracker/queue/commit_sql.hpp"
+#include "tracker/queue/store_statements.hpp"
 
 namespace codepulse::tracker {
 namespace {
-
-std::string join_words(const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& w : words)
-    out += (out.empty() ? "" : " ") + w;
-  return out;
-}
 
 // Calls fn for each object of a stored JSON array.
 template <class Fn>
@@ -32,31 +28,12 @@ Status each_object(std::string_view json, const char* what, Fn fn) {
   return {};
 }
 
-// Steps `st` through its rows, calling fn on each.
-template <class Fn>
-Status each_row(sql::Statement& st, Fn fn) {
-  while (true) {
-    auto row = st.step();
-    if (!row) return row.error();
-    if (!*row) return {};
-    if (Status s = fn(); !s) return s;
-  }
-}
-
 }  // namespace
 
 std::string encode_commit_files(const std::vector<CommitFile>& files) {
   std::string out;
   JsonWriter w(out);
-  w.begin_array();
-  for (const CommitFile& f : files)
-    w.begin_object()
-        .field("path", f.path)
-        .field("added", f.added)
-        .field("removed", f.removed)
-        .field("binary", f.binary)
-        .end_object();
-  w.end_array();
+  proto::write_commit_files(w, files);
   return out;
 }
 
@@ -79,14 +56,7 @@ Result<std::vector<CommitFile>> decode_commit_files(std::string_view json) {
 std::string encode_reworked(const std::vector<ReworkedLines>& reworked) {
   std::string out;
   JsonWriter w(out);
-  w.begin_array();
-  for (const ReworkedLines& r : reworked)
-    w.begin_object()
-        .field("original_sha", r.original_sha)
-        .field("path", r.path)
-        .field("lines", r.lines)
-        .end_object();
-  w.end_array();
+  proto::write_reworked_lines(w, reworked);
   return out;
 }
 
@@ -162,24 +132,11 @@ Result<bool> CommitStore::has_commit(const std::string& repo, const std::string&
 Result<bool> CommitStore::add(const CommitRecord& c) {
   auto st = db_.prepare(sql_text::kInsertCommit);
   if (!st) return st.error();
-  const std::string parents = join_words(c.parents);
+  const std::string parents = join_object_names(c.parents);
   const std::string files = encode_commit_files(c.files);
   const std::string reworked = encode_reworked(c.reworked);
-  if (auto s = st->bind(1, c.repo)
-                   .bind(2, c.sha)
-                   .bind(3, parents)
-                   .bind(4, c.author_email)
-                   .bind(5, c.committer_email)
-                   .bind(6, c.author_ms)
-                   .bind(7, c.committer_ms)
-                   .bind(8, c.branch)
-                   .bind(9, c.task_keys)
-                   .bind(10, int64_t{c.ai_coauthor})
-                   .bind(11, files)
-                   .bind(12, reworked)
-                   .bind(13, now_utc_ms())
-                   .run();
-      !s)
+  bind_commit_fields(*st, 1, c, parents);
+  if (auto s = st->bind(11, files).bind(12, reworked).bind(13, now_utc_ms()).run(); !s)
     return s.error();
   return db_.changes() > 0;
 }
@@ -193,16 +150,7 @@ Result<std::vector<QueuedCommit>> CommitStore::unshipped(size_t limit) {
     QueuedCommit q;
     q.id = st->int64(0);
     CommitRecord& c = q.commit;
-    c.repo = std::string(st->text(1));
-    c.sha = std::string(st->text(2));
-    c.parents = split_object_names(st->text(3));
-    c.author_email = std::string(st->text(4));
-    c.committer_email = std::string(st->text(5));
-    c.author_ms = st->int64(6);
-    c.committer_ms = st->int64(7);
-    c.branch = std::string(st->text(8));
-    c.task_keys = std::string(st->text(9));
-    c.ai_coauthor = st->int64(10) != 0;
+    read_commit_fields(*st, 1, c);
     auto files = decode_commit_files(st->text(11));
     if (!files) return make_error(db_.path() + ": commit " + c.sha + ": " + files.error().message);
     c.files = std::move(files).value();

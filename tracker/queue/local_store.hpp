@@ -71,6 +71,7 @@ class LocalStore {
   // logs that still exist are then read again from the start.
   static Result<LocalStore> open_recovering(const std::string& state_dir, std::string& moved_to);
 
+  // Transactions (local_store.cpp).
   Status begin();
   Status commit();
   void rollback();
@@ -82,12 +83,17 @@ class LocalStore {
   // memory); this builds them. Called at the end of a scan, and on its own
   // when the in-memory lookup grows large.
   Status end_bulk_load();
+  Result<std::string> device_id();
 
+  // File cursors (file_cursors.cpp).
   Result<std::optional<FileState>> file_state(const std::string& path);
   Result<std::optional<FileState>> file_by_identity(int64_t dev, int64_t ino);
   Status save_file_state(const FileState& state);
   Status rename_file(const std::string& from, const std::string& to);
+  // Per file: malformed lines seen so far.
+  Result<std::vector<std::pair<std::string, int64_t>>> files_with_problems();
 
+  // The record table (record_table.cpp).
   // Applies the dedupe rule (claude-code-format.md §3.4 and ccusage's
   // sidechain fallback) against everything stored so far.
   Result<UpsertOutcome> upsert(const UsageRecord& record);
@@ -98,8 +104,9 @@ class LocalStore {
   // Lines added/removed or a commit sha for a tool call stored earlier.
   Status apply_tool_result(const ToolResultLine& result);
   Status load_pending_tools(PendingTools& out);
-
   Result<int64_t> record_count();
+
+  // The outbox (outbox.cpp).
   Result<QueueStats> queue_stats();
   // The oldest records whose current revision is neither shipped nor
   // quarantined; `ids` (when given) receives their local row ids, in order.
@@ -119,13 +126,13 @@ class LocalStore {
   Result<std::vector<QuarantineEntry>> quarantined(size_t limit);
   // Puts every quarantined record back in the queue; returns how many.
   Result<int64_t> release_quarantine();
-  Result<std::string> device_id();
-  // Keeps the store under max_bytes: shipped records older than
-  // retention_cutoff_ms go first, then the oldest shipped ones, and only then
-  // the oldest unshipped ones. Every removal is counted (tracker_meta).
+
+  // The bounds (queue_bounds.cpp). Keeps the store under max_bytes: shipped
+  // records older than retention_cutoff_ms go first, then the oldest shipped
+  // ones, and only then the oldest unshipped ones. Every removal is counted
+  // (tracker_meta).
   Result<BoundsOutcome> enforce_bounds(int64_t max_bytes, int64_t retention_cutoff_ms);
-  // Per file: malformed lines seen so far.
-  Result<std::vector<std::pair<std::string, int64_t>>> files_with_problems();
+
   const std::string& db_path() const { return db_.path(); }
   sql::Database& database() { return db_; }
 
@@ -139,6 +146,8 @@ class LocalStore {
   };
   explicit LocalStore(sql::Database db) : db_(std::move(db)) {}
   Status prepare_all();
+  Status prepare_cursor_statements();
+  Status prepare_record_statements();
   Status migrate();
   // 64-bit hashes of a record's dedupe key and message id (0: no message id),
   // computed once per upsert.

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "common/json_writer.hpp"
+
 namespace codepulse::tracker {
 
 struct ShipStatus {
@@ -15,5 +17,10 @@ struct ShipStatus {
   int last_http_status = 0;
   std::string last_error;
 };
+
+// The collector and what went to it since start, as fields of an open JSON
+// object: spelled alike in the status file and in `status --json`, which
+// then add the failures and times each in its own form.
+void write_ship_counts(JsonWriter& w, const ShipStatus& status);
 
 }  // namespace codepulse::tracker

@@ -1,0 +1,18 @@
+// A commit's files and reworked lines as JSON arrays: the shape a batch
+// carries them in (proto/README.md, "Commit"), which the tracker's commit
+// queue also stores them in. Writing only; each reader checks its own input.
+#pragma once
+
+#include <vector>
+
+#include "common/json_writer.hpp"
+#include "common/record/commit_record.hpp"
+
+namespace codepulse::proto {
+
+// [{"path", "added", "removed", "binary"}, ...]
+void write_commit_files(JsonWriter& w, const std::vector<CommitFile>& files);
+// [{"original_sha", "path", "lines"}, ...]
+void write_reworked_lines(JsonWriter& w, const std::vector<ReworkedLines>& reworked);
+
+}  // namespace codepulse::proto

@@ -1,0 +1,113 @@
+// The local store's record table and outbox (tracker/queue/local_store.hpp):
+// a record comes back from the queue with every field it was stored with,
+// after an insert and after a replacement.
+#include <catch2/catch.hpp>
+
+#include "proto/wire_batch.hpp"
+#include "tests/support/test_support.hpp"
+#include "tracker/queue/local_store.hpp"
+
+using namespace codepulse;
+using namespace codepulse::tracker;
+using codepulse::test::TempDir;
+
+namespace {
+
+// Every field set, none to its default; `n` makes the values differ.
+UsageRecord full_record(int n, int64_t input) {
+  const std::string s = std::to_string(n);
+  UsageRecord r;
+  r.message_id = "msg_011jxCMkYDFrY8KhFov9ZCaF";
+  r.request_id = "req_011COU38vZSq0pXcz5OJGMnM";
+  r.dedupe_key = r.message_id + "\x1f" + r.request_id;
+  r.timestamp_ms = 1'770'912'313'088 + n;
+  r.session_id = "254c58dd-57a6-4b16-85d5-3adb4dc0c67" + s;
+  r.sidechain = false;
+  r.agent_id = "agent-" + s;
+  r.model = "claude-opus-4-" + s;
+  r.input = input;
+  r.output = 7 + n;
+  r.cache_create_5m = 2567 + n;
+  r.cache_create_1h = 5989 + n;
+  r.cache_read = 12497 + n;
+  r.web_search_requests = 2 + n;
+  r.fast = n % 2 == 1;
+  r.cost_nanos = 82'362'250 + n;
+  r.long_context = n % 2 == 0;
+  r.price_version = "2026-11-2" + s;
+  r.cc_version = "2.1.3" + s;
+  r.author = "dev" + s + "@example.org";
+  r.repo = "github.com/acme/api-" + s;
+  r.branch = "feature/PROJ-" + s;
+  r.task_keys = "PROJ-" + s;
+  r.turn_id = "459e3c76-3c0e-4f57-bf2d-d225482ecb6" + s;
+  ToolUse edit;
+  edit.tool_use_id = "toolu_edit_" + s;
+  edit.name = "Edit";
+  edit.path = "src/main.cpp";
+  edit.action = FileAction::kChange;
+  edit.result_seen = true;
+  edit.lines_added = 3 + n;
+  edit.lines_removed = 1 + n;
+  ToolUse commit;
+  commit.tool_use_id = "toolu_commit_" + s;
+  commit.name = "Bash";
+  commit.git_commit = true;
+  commit.result_seen = true;
+  commit.commit_sha = "0123456789abcdef0123456789abcdef0123456" + s;
+  ToolUse read;
+  read.tool_use_id = "toolu_read_" + s;
+  read.name = "mcp:server/tool";
+  read.path = "(outside)";
+  read.action = FileAction::kRead;
+  r.tools = {edit, commit, read};
+  return r;
+}
+
+// The record as the wire carries it, and what the wire leaves out.
+std::string spelled(const UsageRecord& r, const std::string& uid, int64_t revision) {
+  proto::WireRecord w{uid, revision, r};
+  return r.dedupe_key + "|" + r.author + "|" + proto::encode_json(proto::BatchHeader{}, {w});
+}
+
+}  // namespace
+
+TEST_CASE("a stored record comes back from the queue with every field, also when replaced",
+          "[queue][unit]") {
+  TempDir dir;
+  auto store = LocalStore::open(dir / "state");
+  REQUIRE(store);
+  const UsageRecord first = full_record(1, 100);
+  REQUIRE(store->begin());
+  auto inserted = store->upsert(first);
+  REQUIRE(inserted);
+  CHECK(*inserted == UpsertOutcome::kInserted);
+  REQUIRE(store->commit());
+  std::vector<int64_t> ids;
+  auto queued = store->unshipped(10, &ids);
+  REQUIRE(queued);
+  REQUIRE(queued->size() == 1);
+  REQUIRE(ids.size() == 1);
+  const std::string uid = queued->front().record_uid;
+  CHECK(uid.size() == 32);
+  CHECK(spelled(queued->front().usage, uid, queued->front().revision) == spelled(first, uid, 1));
+
+  // A copy with more tokens replaces every field; the tool calls of both stay.
+  UsageRecord second = full_record(2, 200);
+  second.cost_nanos.reset();
+  REQUIRE(store->begin());
+  auto replaced = store->upsert(second);
+  REQUIRE(replaced);
+  CHECK(*replaced == UpsertOutcome::kReplaced);
+  REQUIRE(store->commit());
+  std::vector<int64_t> ids_after;
+  queued = store->unshipped(10, &ids_after);
+  REQUIRE(queued);
+  REQUIRE(queued->size() == 1);
+  CHECK(ids_after == ids);
+  CHECK(queued->front().record_uid == uid);
+  UsageRecord want = second;
+  want.tools = first.tools;
+  want.tools.insert(want.tools.end(), second.tools.begin(), second.tools.end());
+  CHECK(spelled(queued->front().usage, uid, queued->front().revision) == spelled(want, uid, 2));
+}

@@ -1,0 +1,288 @@
+// WriteBatch (tracker/queue/write_batch.hpp): lines of a file merged in
+// memory before they meet the store, with the same outcome as applying each
+// line to the store in order.
+#include "tracker/queue/write_batch.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <map>
+#include <optional>
+#include <random>
+
+#include "proto/wire_batch.hpp"
+#include "tests/support/test_support.hpp"
+#include "tracker/queue/local_store.hpp"
+
+using namespace codepulse;
+using namespace codepulse::tracker;
+using codepulse::test::TempDir;
+
+namespace {
+
+UsageRecord request(const std::string& message, const std::string& req, int64_t input,
+                    bool sidechain = false) {
+  UsageRecord r;
+  r.message_id = message;
+  r.request_id = req;
+  r.dedupe_key = message + "\x1f" + req;
+  r.timestamp_ms = 1'770'912'313'000;
+  r.session_id = "session";
+  r.sidechain = sidechain;
+  r.model = "claude-opus-4-6";
+  r.input = input;
+  r.output = 1;
+  return r;
+}
+
+ToolUse edit(const std::string& id) {
+  ToolUse t;
+  t.tool_use_id = id;
+  t.name = "Edit";
+  t.path = "src/main.cpp";
+  t.action = FileAction::kChange;
+  return t;
+}
+
+ToolResultLine result(const std::string& id, int64_t added, int64_t removed) {
+  ToolResultLine r;
+  r.tool_use_id = id;
+  r.lines_added = added;
+  r.lines_removed = removed;
+  r.has_counts = true;
+  return r;
+}
+
+std::vector<proto::WireRecord> stored(LocalStore& store) {
+  auto records = store.unshipped(1000);
+  REQUIRE(records);
+  return std::move(records).value();
+}
+
+std::vector<std::string> tool_ids(const UsageRecord& r) {
+  std::vector<std::string> ids;
+  for (const ToolUse& t : r.tools)
+    ids.push_back(t.tool_use_id);
+  return ids;
+}
+
+FlushCounts flush(WriteBatch& batch, LocalStore& store) {
+  REQUIRE(store.begin());
+  auto counts = batch.flush(store);
+  REQUIRE(counts);
+  REQUIRE(store.commit());
+  return *counts;
+}
+
+}  // namespace
+
+TEST_CASE("a write batch keeps the snapshot with the most tokens and every tool call once",
+          "[queue][unit]") {
+  TempDir dir;
+  auto store = LocalStore::open(dir / "state");
+  REQUIRE(store);
+  WriteBatch batch;
+  UsageRecord first = request("msg_1", "req_1", 10);
+  first.tools = {edit("toolu_a")};
+  UsageRecord largest = request("msg_1", "req_1", 50);
+  largest.tools = {edit("toolu_a"), edit("toolu_b")};
+  largest.agent_id = "largest";
+  UsageRecord later = request("msg_1", "req_1", 20);
+  later.tools = {edit("toolu_c")};
+  CHECK_FALSE(batch.add(std::move(first)));
+  CHECK(batch.add(std::move(largest)));
+  CHECK(batch.add(std::move(later)));
+  CHECK(batch.size() == 1);
+
+  const FlushCounts counts = flush(batch, *store);
+  CHECK(counts.inserted == 1);
+  CHECK(counts.replaced == 0);
+  CHECK(counts.kept == 0);
+  CHECK(batch.size() == 0);
+  const auto records = stored(*store);
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].usage.input == 50);
+  CHECK(records[0].usage.agent_id == "largest");
+  CHECK(tool_ids(records[0].usage) == std::vector<std::string>{"toolu_a", "toolu_b", "toolu_c"});
+}
+
+TEST_CASE("a write batch joins a sidechain replay to its main-session copy by message id",
+          "[queue][unit]") {
+  TempDir dir;
+  auto store = LocalStore::open(dir / "state");
+  REQUIRE(store);
+
+  SECTION("the main-session copy first: the replay joins it and loses") {
+    WriteBatch batch;
+    CHECK_FALSE(batch.add(request("msg_1", "req_main", 10)));
+    CHECK(batch.add(request("msg_1", "req_replay", 99, /*sidechain=*/true)));
+    CHECK(batch.size() == 1);
+    flush(batch, *store);
+    const auto records = stored(*store);
+    REQUIRE(records.size() == 1);
+    CHECK(records[0].usage.request_id == "req_main");
+    CHECK(records[0].usage.dedupe_key == "msg_1\x1freq_main");
+    CHECK(records[0].usage.input == 10);
+  }
+  SECTION("the replay first: the main-session copy takes its place, and is found by its key") {
+    WriteBatch batch;
+    CHECK_FALSE(batch.add(request("msg_1", "req_replay", 99, /*sidechain=*/true)));
+    CHECK(batch.add(request("msg_1", "req_main", 10)));
+    CHECK(batch.add(request("msg_1", "req_main", 12)));  // a later snapshot, by key
+    CHECK(batch.size() == 1);
+    flush(batch, *store);
+    const auto records = stored(*store);
+    REQUIRE(records.size() == 1);
+    CHECK_FALSE(records[0].usage.sidechain);
+    CHECK(records[0].usage.dedupe_key == "msg_1\x1freq_main");
+    CHECK(records[0].usage.input == 12);
+  }
+  SECTION("two main-session requests sharing a message id stay apart") {
+    WriteBatch batch;
+    CHECK_FALSE(batch.add(request("msg_1", "req_1", 10)));
+    CHECK_FALSE(batch.add(request("msg_1", "req_2", 20)));
+    CHECK(batch.size() == 2);
+    CHECK(flush(batch, *store).inserted == 2);
+    CHECK(stored(*store).size() == 2);
+  }
+}
+
+TEST_CASE("a write batch attaches a tool result to its buffered tool call", "[queue][unit]") {
+  TempDir dir;
+  auto store = LocalStore::open(dir / "state");
+  REQUIRE(store);
+  WriteBatch batch;
+  UsageRecord r = request("msg_1", "req_1", 10);
+  r.tools = {edit("toolu_a"), edit("toolu_b")};
+  batch.add(std::move(r));
+  ToolResultLine commit = result("toolu_b", 0, 0);
+  commit.commit_sha = "0123456789abcdef0123456789abcdef01234567";
+  CHECK(batch.apply_result(result("toolu_a", 3, 1)));
+  CHECK(batch.apply_result(commit));
+  CHECK_FALSE(batch.apply_result(result("toolu_unknown", 5, 5)));
+  flush(batch, *store);
+  const auto records = stored(*store);
+  REQUIRE(records.size() == 1);
+  const auto& tools = records[0].usage.tools;
+  REQUIRE(tools.size() == 2);
+  CHECK(tools[0].result_seen);
+  CHECK(tools[0].lines_added == 3);
+  CHECK(tools[0].lines_removed == 1);
+  CHECK(tools[0].commit_sha.empty());
+  CHECK(tools[1].result_seen);
+  CHECK(tools[1].commit_sha == "0123456789abcdef0123456789abcdef01234567");
+  // Nothing waits for a result any more.
+  PendingTools pending;
+  REQUIRE(store->load_pending_tools(pending));
+  CHECK(pending.empty());
+}
+
+TEST_CASE("flushing a write batch counts inserted, replaced and kept records, and empties it",
+          "[queue][unit]") {
+  TempDir dir;
+  auto store = LocalStore::open(dir / "state");
+  REQUIRE(store);
+  WriteBatch batch;
+  batch.add(request("msg_a", "req_a", 50));
+  batch.add(request("msg_b", "req_b", 10));
+  CHECK(flush(batch, *store).inserted == 2);
+
+  batch.add(request("msg_a", "req_a", 20));  // fewer tokens: the stored copy stays
+  batch.add(request("msg_b", "req_b", 30));  // more tokens: replaces the stored copy
+  batch.add(request("msg_c", "req_c", 1));
+  const FlushCounts counts = flush(batch, *store);
+  CHECK(counts.inserted == 1);
+  CHECK(counts.replaced == 1);
+  CHECK(counts.kept == 1);
+  CHECK(batch.size() == 0);
+  const FlushCounts again = flush(batch, *store);
+  CHECK(again.inserted + again.replaced + again.kept == 0);
+
+  std::map<std::string, proto::WireRecord> by_message;
+  for (auto& w : stored(*store))
+    by_message[w.usage.message_id] = w;
+  REQUIRE(by_message.size() == 3);
+  CHECK(by_message["msg_a"].usage.input == 50);
+  CHECK(by_message["msg_a"].revision == 1);
+  CHECK(by_message["msg_b"].usage.input == 30);
+  CHECK(by_message["msg_b"].revision == 2);
+  CHECK(by_message["msg_c"].revision == 1);
+}
+
+TEST_CASE("a write batch stores what applying each line to the store in order stores",
+          "[queue][unit][property]") {
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    INFO("seed " << seed);
+    std::mt19937_64 rng(seed);
+    auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
+    // Lines of a file: snapshots of 6 requests (some replayed in a sidechain),
+    // each with up to two tool calls whose results come some lines later.
+    struct Line {
+      std::optional<UsageRecord> record;
+      std::optional<ToolResultLine> result;
+    };
+    std::vector<Line> lines;
+    std::vector<std::string> called, answered;  // a tool call has one result
+    for (int i = 0; i < 60; ++i) {
+      if (!called.empty() && pick(4) == 0) {
+        const size_t which = static_cast<size_t>(pick(static_cast<int>(called.size())));
+        lines.push_back({std::nullopt, result(called[which], pick(50), pick(50))});
+        answered.push_back(called[which]);
+        called.erase(called.begin() + static_cast<std::ptrdiff_t>(which));
+        continue;
+      }
+      const std::string m = std::to_string(pick(6));
+      const bool replay = pick(4) == 0;
+      UsageRecord r =
+          request("msg_" + m, replay ? "req_" + m + "_side" : "req_" + m, 1 + pick(100), replay);
+      r.timestamp_ms += std::stoi(m) * 1000 + (replay ? 1 : 0);
+      for (const char* k : {"x", "y"}) {
+        if (pick(2) == 0) continue;
+        const std::string id = "toolu_" + m + k;
+        r.tools.push_back(edit(id));
+        if (std::find(answered.begin(), answered.end(), id) == answered.end() &&
+            std::find(called.begin(), called.end(), id) == called.end())
+          called.push_back(id);
+      }
+      lines.push_back({std::move(r), std::nullopt});
+    }
+
+    TempDir dir;
+    auto batched = LocalStore::open(dir / "batched");
+    auto direct = LocalStore::open(dir / "direct");
+    REQUIRE(batched);
+    REQUIRE(direct);
+    // As the scanner does: a result the batch does not hold goes to the
+    // store; the batch is flushed every few records.
+    WriteBatch batch;
+    REQUIRE(batched->begin());
+    REQUIRE(direct->begin());
+    for (const Line& line : lines) {
+      if (line.record) {
+        batch.add(UsageRecord(*line.record));
+        REQUIRE(direct->upsert(*line.record));
+        if (batch.size() >= 4) REQUIRE(batch.flush(*batched));
+      } else {
+        if (!batch.apply_result(*line.result)) REQUIRE(batched->apply_tool_result(*line.result));
+        REQUIRE(direct->apply_tool_result(*line.result));
+      }
+    }
+    REQUIRE(batch.flush(*batched));
+    REQUIRE(batched->commit());
+    REQUIRE(direct->commit());
+
+    // Revisions count the store's writes, which the batch saves. The uid is
+    // made from the key of the first copy that reaches the store: a sidechain
+    // replay stored before its main-session copy lends the record its uid,
+    // where the batch may have merged the two first. All else is equal.
+    auto flatten = [](std::vector<proto::WireRecord> records) {
+      std::string out;
+      for (auto& w : records) {
+        w.revision = 1;
+        w.record_uid = "uid";
+        out += w.usage.dedupe_key + " " + proto::encode_json(proto::BatchHeader{}, {w}) + "\n";
+      }
+      return out;
+    };
+    CHECK(flatten(stored(*batched)) == flatten(stored(*direct)));
+  }
+}

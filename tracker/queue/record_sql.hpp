@@ -1,0 +1,43 @@
+// The statements of the record table (usage_records, store_sql.hpp): lookups
+// for the dedupe rule, insert and replace, tool calls and their pending
+// results. Insert and replace name the record's listed columns from
+// common/record/usage_columns.hpp.
+#pragma once
+
+#include <string>
+
+namespace codepulse::tracker::sql_text {
+
+inline constexpr const char* kSelectByKey =
+    "SELECT id, sidechain, input + output + cache_create_5m + cache_create_1h + cache_read, fast,"
+    " tools FROM usage_records WHERE key_hash = ?1 AND dedupe_key = ?2";
+// A sidechain replay shares message.id with the original but not requestId.
+inline constexpr const char* kSelectByMessage =
+    "SELECT id, sidechain, input + output + cache_create_5m + cache_create_1h + cache_read, fast,"
+    " tools FROM usage_records WHERE message_hash = ?1 AND message_hash <> 0 AND message_id = ?2"
+    " AND dedupe_key <> ?3"
+    " AND (sidechain = 1 OR ?4 = 1) ORDER BY sidechain ASC, id ASC LIMIT 1";
+inline constexpr const char* kSelectById =
+    "SELECT id, sidechain, input + output + cache_create_5m + cache_create_1h + cache_read, fast,"
+    " tools, dedupe_key, message_id FROM usage_records WHERE id = ?1";
+
+// Insert and replace take the same parameters: ?1 the record uid (insert) or
+// the row id (replace), ?2 dedupe_key, ?3 author, ?4 the time (created_ms and
+// updated_ms on insert, updated_ms on replace), ?5 tools, ?6 key_hash,
+// ?7 message_hash, then the listed columns from kFirstListedParam on.
+inline constexpr int kFirstListedParam = 8;
+const std::string& insert_record();
+const std::string& replace_record();  // and revision + 1
+inline constexpr const char* kUpdateTools =
+    "UPDATE usage_records SET tools = ?2, revision = revision + 1, updated_ms = ?3 WHERE id = ?1";
+inline constexpr const char* kCountRecords = "SELECT count(*) FROM usage_records";
+
+inline constexpr const char* kInsertPending =
+    "INSERT OR REPLACE INTO pending_results (tool_use_id, record_id, kind, created_ms)"
+    " VALUES (?1, ?2, ?3, ?4)";
+inline constexpr const char* kSelectPending = "SELECT tool_use_id, kind FROM pending_results";
+inline constexpr const char* kSelectPendingRecord =
+    "SELECT record_id FROM pending_results WHERE tool_use_id = ?1";
+inline constexpr const char* kDeletePending = "DELETE FROM pending_results WHERE tool_use_id = ?1";
+
+}  // namespace codepulse::tracker::sql_text

@@ -1,0 +1,233 @@
+// The record table: usage records under the dedupe rule (lookup, insert,
+// replace), the tool calls they carry, and the results still pending for them.
+#include "common/hashing.hpp"
+#include "common/record/usage_sqlite.hpp"
+#include "common/time.hpp"
+#include "common/tool_codec.hpp"
+#include "tracker/queue/local_store.hpp"
+#include "tracker/queue/record_sql.hpp"
+#include "tracker/queue/store_statements.hpp"
+
+namespace codepulse::tracker {
+namespace {
+
+constexpr size_t kBulkLimit = 200'000;  // rows looked up in memory before indexes are built
+
+}  // namespace
+
+Status LocalStore::prepare_record_statements() {
+  return prepare_statements(db_, {{&select_key_, sql_text::kSelectByKey},
+                                  {&select_message_, sql_text::kSelectByMessage},
+                                  {&select_id_, sql_text::kSelectById},
+                                  {&insert_record_, sql_text::insert_record()},
+                                  {&replace_record_, sql_text::replace_record()},
+                                  {&update_tools_, sql_text::kUpdateTools},
+                                  {&insert_pending_, sql_text::kInsertPending},
+                                  {&select_pending_, sql_text::kSelectPending},
+                                  {&select_pending_record_, sql_text::kSelectPendingRecord},
+                                  {&delete_pending_, sql_text::kDeletePending}});
+}
+
+LocalStore::KeyHashes LocalStore::hashes_of(const UsageRecord& r) {
+  return {fnv1a64(r.dedupe_key), r.message_id.empty() ? 0 : fnv1a64(r.message_id)};
+}
+
+void LocalStore::bind_record(sql::Statement& st, const UsageRecord& r,
+                             const std::string& tools_json, const KeyHashes& h) {
+  // ?1, the uid or the row id, is the caller's (record_sql.hpp).
+  st.bind(2, r.dedupe_key)
+      .bind(3, r.author)
+      .bind(4, now_utc_ms())
+      .bind(5, tools_json)
+      .bind(6, static_cast<int64_t>(h.key))
+      .bind(7, static_cast<int64_t>(h.message));
+  bind_usage_fields(st, sql_text::kFirstListedParam, r);
+}
+
+bool LocalStore::candidate_wins(bool existing_sidechain, int64_t existing_total, bool existing_fast,
+                                const UsageRecord& c) {
+  if (existing_sidechain != c.sidechain) return !c.sidechain;
+  if (c.token_total() != existing_total) return c.token_total() > existing_total;
+  return c.fast && !existing_fast;
+}
+
+Result<std::optional<LocalStore::Existing>> LocalStore::load_by_id(int64_t id, std::string* key,
+                                                                   std::string* message) {
+  select_id_.bind(1, id);
+  auto row = select_id_.step();
+  std::optional<Existing> out;
+  if (row && *row) {
+    out = Existing{select_id_.int64(0), select_id_.int64(1) != 0, select_id_.int64(2),
+                   select_id_.int64(3) != 0, std::string(select_id_.text(4))};
+    if (key) *key = std::string(select_id_.text(5));
+    if (message) *message = std::string(select_id_.text(6));
+  }
+  select_id_.reset();
+  if (!row) return row.error();
+  return out;
+}
+
+Result<std::optional<LocalStore::Existing>> LocalStore::find_existing(const UsageRecord& r,
+                                                                      const KeyHashes& h) {
+  std::optional<Existing> found;
+  if (bulk_) {
+    std::string key, message;
+    candidates_.clear();
+    bulk_keys_.find(h.key, candidates_);
+    for (const int64_t id : candidates_) {
+      auto row = load_by_id(id, &key, nullptr);
+      if (!row) return row.error();
+      if (*row && key == r.dedupe_key) return row;
+    }
+    if (r.message_id.empty()) return found;
+    candidates_.clear();
+    bulk_messages_.find(h.message, candidates_);
+    for (const int64_t id : candidates_) {
+      auto row = load_by_id(id, &key, &message);
+      if (!row) return row.error();
+      if (!*row || message != r.message_id || key == r.dedupe_key) continue;
+      if (!(*row)->sidechain && !r.sidechain) continue;
+      // Same order as the indexed query: main-session rows first, then oldest.
+      if (!found || (found->sidechain && !(*row)->sidechain) ||
+          (found->sidechain == (*row)->sidechain && (*row)->id < found->id))
+        found = std::move(*row);
+    }
+    return found;
+  }
+  auto read = [&](sql::Statement& st) -> Status {
+    auto row = st.step();
+    if (row && *row)
+      found = Existing{st.int64(0), st.int64(1) != 0, st.int64(2), st.int64(3) != 0,
+                       std::string(st.text(4))};
+    st.reset();
+    if (!row) return row.error();
+    return {};
+  };
+  select_key_.bind(1, static_cast<int64_t>(h.key)).bind(2, r.dedupe_key);
+  if (auto s = read(select_key_); !s) return s.error();
+  if (!found && !r.message_id.empty()) {
+    select_message_.bind(1, static_cast<int64_t>(h.message))
+        .bind(2, r.message_id)
+        .bind(3, r.dedupe_key)
+        .bind(4, int64_t{r.sidechain});
+    if (auto s = read(select_message_); !s) return s.error();
+  }
+  return found;
+}
+
+Status LocalStore::note_pending(const std::vector<ToolUse>& tools, int64_t record_id) {
+  for (const ToolUse& t : tools) {
+    if (!t.wants_result() || t.result_seen) continue;
+    const int64_t kind =
+        static_cast<int64_t>(t.git_commit ? ToolKind::kGitCommit : ToolKind::kChange);
+    if (auto s = insert_pending_.bind(1, t.tool_use_id)
+                     .bind(2, record_id)
+                     .bind(3, kind)
+                     .bind(4, now_utc_ms())
+                     .run();
+        !s)
+      return s;
+  }
+  return {};
+}
+
+Result<UpsertOutcome> LocalStore::upsert(const UsageRecord& r) {
+  const KeyHashes h = hashes_of(r);
+  auto existing = find_existing(r, h);
+  if (!existing) return existing.error();
+  if (!*existing) {
+    const std::string uid = sha256_.hex(r.dedupe_key, 32);
+    const std::string tools = encode_tools(r.tools);
+    insert_record_.bind(1, uid);
+    bind_record(insert_record_, r, tools, h);
+    if (auto s = insert_record_.run(); !s) return s.error();
+    const int64_t id = db_.last_insert_rowid();
+    if (bulk_) {
+      bulk_keys_.insert(h.key, id);
+      if (!r.message_id.empty()) bulk_messages_.insert(h.message, id);
+      if (bulk_keys_.size() >= kBulkLimit) {
+        if (auto s = end_bulk_load(); !s) return s.error();
+      }
+    }
+    if (auto s = note_pending(r.tools, id); !s) return s.error();
+    return UpsertOutcome::kInserted;
+  }
+  Existing& e = **existing;
+  auto stored_tools = decode_tools(e.tools_json);
+  if (!stored_tools)
+    return make_error(db_.path() + ": record " + std::to_string(e.id) + ": " +
+                      stored_tools.error().message);
+  std::vector<ToolUse> tools = std::move(stored_tools).value();
+  const bool tools_changed = merge_tools(tools, r.tools);
+  if (candidate_wins(e.sidechain, e.total, e.fast, r)) {
+    const std::string json = encode_tools(tools);
+    replace_record_.bind(1, e.id);
+    bind_record(replace_record_, r, json, h);
+    if (auto s = replace_record_.run(); !s) return s.error();
+    if (bulk_) {
+      bulk_keys_.insert(h.key, e.id);
+      if (!r.message_id.empty()) bulk_messages_.insert(h.message, e.id);
+    }
+    if (auto s = note_pending(tools, e.id); !s) return s.error();
+    return UpsertOutcome::kReplaced;
+  }
+  // The stored copy stays; tool calls seen only in this copy still join it.
+  if (tools_changed) {
+    const std::string json = encode_tools(tools);
+    if (auto s = update_tools_.bind(1, e.id).bind(2, json).bind(3, now_utc_ms()).run(); !s)
+      return s.error();
+    if (auto s = note_pending(tools, e.id); !s) return s.error();
+  }
+  return UpsertOutcome::kKept;
+}
+
+Status LocalStore::apply_tool_result(const ToolResultLine& t) {
+  select_pending_record_.bind(1, t.tool_use_id);
+  auto row = select_pending_record_.step();
+  std::optional<int64_t> record_id;
+  if (row && *row) record_id = select_pending_record_.int64(0);
+  select_pending_record_.reset();
+  if (!row) return row.error();
+  if (!record_id) return {};  // never seen, or already resolved
+  auto existing = load_by_id(*record_id, nullptr, nullptr);
+  if (!existing) return existing.error();
+  if (*existing) {
+    auto tools = decode_tools((*existing)->tools_json);
+    if (!tools)
+      return make_error(db_.path() + ": record " + std::to_string(*record_id) + ": " +
+                        tools.error().message);
+    for (ToolUse& tool : *tools) {
+      if (tool.tool_use_id != t.tool_use_id || tool.result_seen) continue;
+      tool.result_seen = true;
+      tool.lines_added = t.lines_added;
+      tool.lines_removed = t.lines_removed;
+      tool.commit_sha = t.commit_sha;
+      const std::string json = encode_tools(*tools);
+      if (auto s = update_tools_.bind(1, *record_id).bind(2, json).bind(3, now_utc_ms()).run(); !s)
+        return s;
+      break;
+    }
+  }
+  return delete_pending_.bind(1, t.tool_use_id).run();
+}
+
+Status LocalStore::load_pending_tools(PendingTools& out) {
+  while (true) {
+    auto row = select_pending_.step();
+    if (!row) {
+      select_pending_.reset();
+      return row.error();
+    }
+    if (!*row) break;
+    out.emplace(std::string(select_pending_.text(0)),
+                static_cast<ToolKind>(select_pending_.int64(1)));
+  }
+  select_pending_.reset();
+  return {};
+}
+
+Result<int64_t> LocalStore::record_count() {
+  return db_.scalar(sql_text::kCountRecords);
+}
+
+}  // namespace codepulse::tracker
