@@ -29,6 +29,9 @@ std::vector<Program> programs() {
             {"queue"},
             {"queue", "show"},
             {"queue", "export"},
+            {"queue", "decode"},
+            {"queue", "quarantine"},
+            {"queue", "release"},
             {"flush"},
             {"doctor"},
             {"config"},
@@ -74,6 +77,29 @@ std::vector<std::string> listed_commands(const std::string& help) {
   return out;
 }
 
+// The subcommands a command's usage lines name: "<program> <command> SUB ...".
+std::vector<std::string> usage_subcommands(const std::string& help, const std::string& program,
+                                           const std::string& command) {
+  std::vector<std::string> out;
+  std::istringstream in(help);
+  const std::string prefix = program + " " + command + " ";
+  for (std::string line; std::getline(in, line) && !line.empty();) {
+    const auto at = line.find(prefix);
+    if (at == std::string::npos) continue;
+    std::istringstream w(line.substr(at + prefix.size()));
+    std::string word;
+    w >> word;
+    if (!word.empty() &&
+        std::all_of(word.begin(), word.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+      out.push_back(word);
+  }
+  return out;
+}
+
+bool is_walked(const Program& p, const std::vector<std::string>& command) {
+  return std::find(p.commands.begin(), p.commands.end(), command) != p.commands.end();
+}
+
 }  // namespace
 
 TEST_CASE("every command and subcommand answers --help and --version", "[cli][help]") {
@@ -102,6 +128,13 @@ TEST_CASE("every command and subcommand answers --help and --version", "[cli][he
       CHECK(help.exit_code == 0);
       CHECK(help.out.find("Usage: ") != std::string::npos);
       CHECK(help.err.empty());
+      // Every subcommand its usage names is walked too.
+      if (command.size() == 1) {
+        for (const std::string& sub : usage_subcommands(help.out, p.name, command[0])) {
+          INFO("subcommand " << sub);
+          CHECK(is_walked(p, {command[0], sub}));
+        }
+      }
       auto version = run(with(argv, "--version"), env);
       CHECK(version.exit_code == 0);
       CHECK(version.out == p.name + " " + codepulse::kVersion + "\n");

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/support/log_lines.hpp"
+#include "tests/support/store_contents.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace codepulse::test;
@@ -107,8 +108,12 @@ TEST_CASE("records name the repository by its origin and files relative to its r
   auto r = run({tracker_bin(), "report", "--state", dir / "st", "--group-by", "repo,task,file",
                 "--format", "csv"});
   CHECK(r.out.find("github.com/acme/api,PROJ-123,src/main.cpp,") != std::string::npos);
-  for (const auto& f : list_files(dir / "st"))
-    CHECK(read_file(f).find("secret") == std::string::npos);
+  CHECK(folder_contents(dir / "st").find("secret") == std::string::npos);
+  // The control: "secret" as a branch name, which is kept, is found.
+  write_file(dir / "control/p/s.jsonl", branch_lines({"secret"}));
+  REQUIRE(run({tracker_bin(), "scan", "--claude-dir", dir / "control", "--state", dir / "st"})
+              .exit_code == 0);
+  CHECK(folder_contents(dir / "st").find("secret") != std::string::npos);
 }
 
 TEST_CASE("keyed hashing hides paths and branches", "[cli][privacy]") {
@@ -128,11 +133,15 @@ TEST_CASE("keyed hashing hides paths and branches", "[cli][privacy]") {
   REQUIRE(run({tracker_bin(), "scan", "--claude-dir", dir / "logs", "--state", dir / "st",
                "--hash-key-file", dir / "key"})
               .exit_code == 0);
-  std::string all;
-  for (const auto& f : list_files(dir / "st"))
-    all += read_file(f);
+  const std::string all = folder_contents(dir / "st");
   CHECK(all.find("secret_plan") == std::string::npos);
   CHECK(all.find("secret-branch") == std::string::npos);
+  // The control: without the key, the same read finds both.
+  REQUIRE(run({tracker_bin(), "scan", "--claude-dir", dir / "logs", "--state", dir / "plain"})
+              .exit_code == 0);
+  const std::string plain = folder_contents(dir / "plain");
+  CHECK(plain.find("secret_plan") != std::string::npos);
+  CHECK(plain.find("secret-branch") != std::string::npos);
   auto r = run({tracker_bin(), "report", "--state", dir / "st", "--group-by", "task,file",
                 "--format", "csv"});
   CHECK(r.out.find("PROJ-9,h:") != std::string::npos);  // task keys stay readable

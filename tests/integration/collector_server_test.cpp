@@ -16,6 +16,7 @@
 #include "proto/wire_batch.hpp"
 #include "tests/support/collector_fixture.hpp"
 #include "tests/support/skip.hpp"
+#include "tests/support/store_contents.hpp"
 #include "tests/support/store_targets.hpp"
 #include "tests/support/tls_peer.hpp"
 
@@ -682,8 +683,15 @@ TEST_CASE("Jira webhooks set each task's epic: verified, replay-safe, bad bodies
   TlsClient getter(c.port(), c.ca());
   REQUIRE(getter.send(http_request("GET", "/v1/webhooks/jira", {}, "")));
   CHECK(status_of(getter.read_response(10000)) == 405);
-  // Nothing of a Jira payload but the keys, type and status is kept.
-  if (!store.postgres()) CHECK(read_file(c.db()).find("CANARY-JIRA") == std::string::npos);
+  // Nothing of a Jira payload but the keys, type and status is kept: not in
+  // any file of the store (the WAL too) nor any row. The control: the canary
+  // as a status, which is kept, is found by the same read.
+  CHECK(store_contents(c.db()).find("CANARY-JIRA") == std::string::npos);
+  std::string control = created;
+  control.replace(control.find("\"key\": \"PROJ-7\""), 15, "\"key\": \"PROJ-8\"");
+  control.replace(control.find("\"name\": \"To Do\""), 15, "\"name\": \"CANARY-JIRA-STATUS\"");
+  REQUIRE(post_jira(c, "?secret=" + secret, control).status == 200);
+  CHECK(store_contents(c.db()).find("CANARY-JIRA-STATUS") != std::string::npos);
   c.stop();
 
   // Without a secret file the endpoint is off, and says how to turn it on.

@@ -15,6 +15,7 @@
 #include "common/report/report.hpp"
 #include "common/sqlite.hpp"
 #include "proto/wire_batch.hpp"
+#include "tests/support/store_contents.hpp"
 #include "tests/support/store_targets.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -362,21 +363,22 @@ TEST_CASE("tokens: created once, stored hashed, revoked", "[collector]") {
   CHECK(store->revoke_token((*who)->id).ok());  // again: no error
   CHECK_FALSE(store->revoke_token(999).ok());
 
-  // Only hashes reach the disk (database, WAL and all); in PostgreSQL, the
-  // tables hold only hashes.
+  // Only hashes reach the store: no file of it (database, WAL and all) nor
+  // any row holds a token, while the store is open and after it is closed.
+  // The control: a token as a label, which is kept, is found.
+  auto expect_only_hashes = [&] {
+    const std::string bytes = test::store_contents(db);
+    CHECK(bytes.find(*t1) == std::string::npos);
+    CHECK(bytes.find(*t2) == std::string::npos);
+    CHECK(bytes.find(t1->substr(4)) == std::string::npos);
+    CHECK(bytes.find(sha256_hex(*t1)) != std::string::npos);
+  };
+  expect_only_hashes();
   store.reset();
-  std::string bytes;
-  if (target.postgres()) {
-    bytes =
-        column(db, "SELECT string_agg(token_hash || author || label, ',') FROM collector_tokens");
-  } else {
-    for (const auto& f : test::list_files(dir.path()))
-      bytes += test::read_file(f);
-  }
-  CHECK(bytes.find(*t1) == std::string::npos);
-  CHECK(bytes.find(*t2) == std::string::npos);
-  CHECK(bytes.find(t1->substr(4)) == std::string::npos);
-  CHECK(bytes.find(sha256_hex(*t1)) != std::string::npos);
+  expect_only_hashes();
+  store = opened(db);
+  REQUIRE(store->create_token(kAuthor, Role::kViewer, *t2));
+  CHECK(test::store_contents(db).find(*t2) != std::string::npos);
 }
 
 TEST_CASE("the collector database is private and durable", "[collector]") {
@@ -631,10 +633,27 @@ TEST_CASE("device activity sums each device's batches, the latest first", "[coll
   ingest(*store, batch("b2", {rec(4)}));
   ingest(*store, batch("b2", {rec(4)}));  // the same batch: counted once
   ingest(*store, batch("b3", {rec(5)}), "other@acme.example");
+  // Distinct times, set here: my batches at 1000 and 3000, the other
+  // author's at 2000 (last ingested, and later in the alphabet).
+  auto received_at = [&](int64_t b1, int64_t b2, int64_t b3) {
+    for (const auto& [id, ms] : {std::pair{"b1", b1}, {"b2", b2}, {"b3", b3}})
+      test::db_exec(target.db, "UPDATE collector_batches SET received_ms = " + std::to_string(ms) +
+                                   " WHERE batch_id = '" + id + "'");
+  };
+  auto authors = [&](size_t limit) {
+    auto d = store->device_activity(limit);
+    REQUIRE(d);
+    std::string out;
+    for (const DeviceActivity& a : *d)
+      out += a.author + " ";
+    return out;
+  };
+  received_at(1000, 3000, 2000);
   auto devices = store->device_activity(10);
   REQUIRE(devices);
   REQUIRE(devices->size() == 2);
-  const DeviceActivity& mine = (*devices)[0].author == kAuthor ? (*devices)[0] : (*devices)[1];
+  const DeviceActivity& mine = (*devices)[0];
+  CHECK(mine.author == kAuthor);
   CHECK(mine.device_id == "0123456789abcdef0123456789abcdef");
   CHECK(mine.tracker_version == "0.1.0");
   CHECK(mine.batches == 2);
@@ -642,7 +661,12 @@ TEST_CASE("device activity sums each device's batches, the latest first", "[coll
   CHECK(mine.records_new == 3);
   CHECK(mine.records_rejected == 1);
   CHECK(mine.batches_with_rejections == 1);
-  CHECK(mine.first_received_ms <= mine.last_received_ms);
-  CHECK((*devices)[0].last_received_ms >= (*devices)[1].last_received_ms);
-  CHECK(store->device_activity(1)->size() == 1);
+  CHECK(mine.first_received_ms == 1000);
+  CHECK(mine.last_received_ms == 3000);
+  CHECK((*devices)[1].last_received_ms == 2000);
+  CHECK(authors(1) == "dev@acme.example ");
+  // And the other way round.
+  received_at(1000, 2000, 3000);
+  CHECK(authors(10) == "other@acme.example dev@acme.example ");
+  CHECK(authors(1) == "other@acme.example ");
 }

@@ -7,7 +7,9 @@
 #include <map>
 
 #include "tests/corpus/generator.hpp"
+#include "tests/support/log_lines.hpp"
 #include "tests/support/skip.hpp"
+#include "tests/support/store_contents.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace codepulse::test;
@@ -125,9 +127,7 @@ TEST_CASE("no canary of a generated corpus reaches the store", "[corpus][privacy
   const std::string state = dir / "state";
   auto scan = run({tracker_bin(), "scan", "--claude-dir", o.root, "--state", state, "--quiet"});
   REQUIRE(scan.exit_code == 0);
-  std::string all;
-  for (const auto& f : list_files(state))
-    all += read_file(f);
+  const std::string all = folder_contents(state);
   REQUIRE(all.size() > 10000);
   CHECK(all.find("ZQXCANARYJW") == std::string::npos);
   for (const char* format : {"table", "json", "csv"}) {
@@ -136,4 +136,10 @@ TEST_CASE("no canary of a generated corpus reaches the store", "[corpus][privacy
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find("ZQXCANARYJW") == std::string::npos);
   }
+  // The control: the canary as a branch name, which is kept, is found.
+  write_file(o.root + "/projects/-control/control.jsonl", branch_lines({o.canary}));
+  REQUIRE(
+      run({tracker_bin(), "scan", "--claude-dir", o.root, "--state", state, "--quiet"}).exit_code ==
+      0);
+  CHECK(folder_contents(state).find("ZQXCANARYJW") != std::string::npos);
 }

@@ -185,14 +185,37 @@ TEST_CASE("kill -9 at random moments neither loses nor duplicates a record", "[d
     p.signal(SIGKILL);
     p.wait(2000);
   }
+  // What the killed daemons stored: something, and no request twice.
+  auto sum_output = [&] { return sql_int(d.db, "SELECT sum(output) FROM usage_records"); };
+  auto distinct = [&] {
+    return sql_int(d.db, "SELECT count(DISTINCT message_id) FROM usage_records");
+  };
+  const int64_t stored = d.records();
+  CHECK(stored > 0);
+  CHECK(stored <= next_id);
+  CHECK(distinct() == stored);
+  // Started once more and left to run, the daemon alone reaches the truth.
+  {
+    Process p(d.argv(), d.env(), d.dir / "last");
+    CHECK(eventually(30000,
+                     [&] { return d.records() == next_id && sum_output() == expected_output; }));
+    p.signal(SIGTERM);
+    CHECK(p.wait(10000) == 0);
+  }
+  CHECK(d.records() == next_id);
+  CHECK(sum_output() == expected_output);
+  CHECK(distinct() == next_id);
+  // A fresh scan finds nothing the daemon missed, and changes nothing.
   auto scan =
       run({tracker_bin(), "scan", "--claude-dir", d.dir / "claude", "--state", d.state, "--json"},
           d.env());
   INFO(scan.err);
   REQUIRE(scan.exit_code == 0);
+  CHECK(scan.out.find("\"records_new\":0,") != std::string::npos);
+  CHECK(scan.out.find("\"records_updated\":0,") != std::string::npos);
   CHECK(d.records() == next_id);
-  CHECK(sql_int(d.db, "SELECT sum(output) FROM usage_records") == expected_output);
-  CHECK(sql_int(d.db, "SELECT count(DISTINCT message_id) FROM usage_records") == next_id);
+  CHECK(sum_output() == expected_output);
+  CHECK(distinct() == next_id);
 }
 
 TEST_CASE("a full disk is logged, leaves the store consistent, and the daemon resumes",

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "tests/support/git_repo.hpp"
+#include "tests/support/store_contents.hpp"
 #include "tests/support/test_support.hpp"
 #include "tracker/flow/git_scan.hpp"
 #include "tracker/queue/commit_store.hpp"
@@ -368,8 +369,11 @@ TEST_CASE("keyed hashing hides commit paths and branches", "[git]") {
   CHECK(cb.branch.starts_with("h:"));
   REQUIRE(cb.reworked.size() == 1);
   CHECK(cb.reworked[0].path == cb.files[0].path);
-  for (const auto& file : test::list_files(fx.state_dir()))
-    CHECK(test::read_file(file).find("secret/plan") == std::string::npos);
+  CHECK(test::folder_contents(fx.state_dir()).find("secret/plan") == std::string::npos);
+  // The control: without the key, the same read finds the path.
+  ScanFixture plain(repo.root());
+  plain.scan(5);
+  CHECK(test::folder_contents(plain.state_dir()).find("secret/plan") != std::string::npos);
 }
 
 TEST_CASE("history shared with main is main's, whichever branch git reaches it from", "[git]") {

@@ -9,6 +9,7 @@
 #include "proto/wire_batch.hpp"
 #include "tests/support/git_repo.hpp"
 #include "tests/support/log_lines.hpp"
+#include "tests/support/store_contents.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace codepulse::test;
@@ -66,8 +67,7 @@ TEST_CASE("scan queues the commits of session repositories and no canary leaves 
   REQUIRE(scan.exit_code == 0);
   CHECK(scan.out.find("\"commits_new\":2") != std::string::npos);
   expect_no_canary("scan output", scan.out + scan.err);
-  for (const auto& f : list_files(r.dir / "state"))
-    expect_no_canary(f, read_file(f));
+  expect_no_canary("the state folder", folder_contents(r.dir / "state"));
 
   // The exact bytes of the next batch: records and both commits.
   const std::string state = r.dir / "state";
@@ -114,6 +114,22 @@ TEST_CASE("scan queues the commits of session repositories and no canary leaves 
   const CommandResult again = r.scan();
   REQUIRE(again.exit_code == 0);
   CHECK(again.out.find("\"commits_new\":0") != std::string::npos);
+
+  // The control: the canaries as a changed file's path, which is kept, are
+  // found by the same read.
+  std::string path;
+  for (const char* c : kCanaries)
+    path += std::string(path.empty() ? "" : "/") + c;
+  r.repo.write(path, "control\n");
+  r.repo.commit("control", (::time(nullptr) - GitRepoBuilder::kEpochS) / 86'400 - 1);
+  const CommandResult control = r.scan();
+  REQUIRE(control.exit_code == 0);
+  CHECK(control.out.find("\"commits_new\":1") != std::string::npos);
+  const std::string stored = folder_contents(r.dir / "state");
+  for (const char* c : kCanaries) {
+    INFO("the state folder lacks " << c);
+    CHECK(stored.find(c) != std::string::npos);
+  }
 }
 
 TEST_CASE("git_metadata = false reads no commits", "[git][cli]") {

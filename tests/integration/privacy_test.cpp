@@ -5,6 +5,7 @@
 #include "common/sqlite.hpp"
 #include "tests/support/log_lines.hpp"
 #include "tests/support/skip.hpp"
+#include "tests/support/store_contents.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace codepulse::test;
@@ -91,6 +92,15 @@ void expect_no_canary(const std::string& where, const std::string& text) {
   }
 }
 
+// The control of a check above: every one of `texts` is found.
+void expect_all(const std::string& where, const std::string& text,
+                const std::vector<std::string>& texts) {
+  for (const std::string& t : texts) {
+    INFO(where << " lacks " << t);
+    CHECK(text.find(t) != std::string::npos);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("no canary reaches the store or a report", "[privacy]") {
@@ -102,10 +112,7 @@ TEST_CASE("no canary reaches the store or a report", "[privacy]") {
   REQUIRE(scan.exit_code == 0);
   CHECK(scan.out.find("\"records_new\":5") != std::string::npos);
   expect_no_canary("scan output", scan.out + scan.err);
-  const auto files = list_files(state);
-  REQUIRE(files.size() >= 1);
-  for (const auto& f : files)
-    expect_no_canary(f, read_file(f));
+  expect_no_canary("the state folder", folder_contents(state));
   for (const char* group : {"model,repo,file,author,task,date,session", "file", "session,file"}) {
     for (const char* format : {"table", "json", "csv"}) {
       auto r =
@@ -133,6 +140,15 @@ TEST_CASE("no canary reaches the store or a report", "[privacy]") {
   CHECK(csv.out.find("src/main.cpp") != std::string::npos);
   // A path outside the repository is kept only as "(outside)".
   CHECK(decoded.out.find("\"(outside)\"") != std::string::npos);
+
+  // The control: each canary as a branch name, which is kept, is found by
+  // the same read of the state folder.
+  write_file(dir / "claude/projects/-control/control.jsonl",
+             branch_lines({std::begin(kCanaries), std::end(kCanaries)}));
+  REQUIRE(run({tracker_bin(), "scan", "--claude-dir", dir / "claude", "--state", state, "--quiet"})
+              .exit_code == 0);
+  expect_all("the state folder", folder_contents(state),
+             {std::begin(kCanaries), std::end(kCanaries)});
 }
 
 TEST_CASE("no text of the real fixture logs reaches the store", "[privacy][fixtures]") {
@@ -148,14 +164,18 @@ TEST_CASE("no text of the real fixture logs reaches the store", "[privacy][fixtu
   const char* phrases[] = {"Work on bead spotter-dov", "defmodule",   "Very thorough exploration",
                            "/home/USER/projects",      "/home/marco", "SessionLive",
                            "Draft bead content"};
-  std::string all;
-  for (const auto& f : list_files(state))
-    all += read_file(f);
+  const std::string all = folder_contents(state);
   REQUIRE(all.size() > 10000);
   for (const char* p : phrases) {
     INFO(p);
     CHECK(all.find(p) == std::string::npos);
   }
+  // The control: each phrase as a branch name, which is kept, is found.
+  write_file(dir / "control/p/control.jsonl",
+             branch_lines({std::begin(phrases), std::end(phrases)}));
+  REQUIRE(run({tracker_bin(), "scan", "--claude-dir", dir / "control", "--state", state, "--quiet"})
+              .exit_code == 0);
+  expect_all("the state folder", folder_contents(state), {std::begin(phrases), std::end(phrases)});
 }
 
 TEST_CASE("absolute paths of any shape never reach the store", "[privacy]") {
@@ -188,14 +208,13 @@ TEST_CASE("absolute paths of any shape never reach the store", "[privacy]") {
   REQUIRE(run({tracker_bin(), "scan", "--claude-dir", dir / "logs", "--state", dir / "st",
                "--git-metadata", "false"})
               .exit_code == 0);
-  std::string all;
-  for (const auto& f : list_files(dir / "st"))
-    all += read_file(f);
+  const std::string all = folder_contents(dir / "st");
   // The cwd's own folder name may appear ("local/secretproj" names a folder
   // without a repository, as specified); nothing else of any path may.
   CHECK(all.find("local/secretproj") != std::string::npos);
-  for (const char* secret :
-       {"alice", "secretproj\\", "taxes-2026", "secret-work", "Users", "Documents"}) {
+  const std::vector<std::string> secrets = {"alice",       "secretproj\\", "taxes-2026",
+                                            "secret-work", "Users",        "Documents"};
+  for (const std::string& secret : secrets) {
     INFO(secret);
     CHECK(all.find(secret) == std::string::npos);
   }
@@ -203,16 +222,20 @@ TEST_CASE("absolute paths of any shape never reach the store", "[privacy]") {
                   "--format", "csv"});
   CHECK(csv.out.find("local/upstream,src/main.cpp,") != std::string::npos);
   CHECK(csv.out.find("(outside)") != std::string::npos);
+  // The control: each secret as a branch name, which is kept, is found.
+  write_file(dir / "control/p/control.jsonl", branch_lines(secrets));
+  REQUIRE(run({tracker_bin(), "scan", "--claude-dir", dir / "control", "--state", dir / "st",
+               "--git-metadata", "false"})
+              .exit_code == 0);
+  expect_all("the state folder", folder_contents(dir / "st"), secrets);
 
   // git_metadata on: the repository root is kept in git_repos, and only there.
   REQUIRE(run({tracker_bin(), "scan", "--claude-dir", dir / "logs", "--state", dir / "st-git"})
               .exit_code == 0);
+  CHECK(folder_contents(dir / "st-git").find("secret-work") != std::string::npos);
   auto db = codepulse::sql::Database::open(dir / "st-git/tracker.db", false);
   REQUIRE(db);
   CHECK(db->scalar("SELECT count(*) FROM git_repos").value() == 1);
   REQUIRE(db->exec("DELETE FROM git_repos; VACUUM; PRAGMA wal_checkpoint(TRUNCATE);"));
-  std::string rest;
-  for (const auto& f : list_files(dir / "st-git"))
-    rest += read_file(f);
-  CHECK(rest.find("secret-work") == std::string::npos);
+  CHECK(folder_contents(dir / "st-git").find("secret-work") == std::string::npos);
 }

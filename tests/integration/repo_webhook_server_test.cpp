@@ -9,6 +9,7 @@
 #include "collector/store/store.hpp"
 #include "common/sqlite.hpp"
 #include "tests/support/collector_fixture.hpp"
+#include "tests/support/store_contents.hpp"
 #include "tests/support/store_targets.hpp"
 #include "tests/support/tls_peer.hpp"
 
@@ -45,6 +46,14 @@ void start_with_secret(CollectorFixture& c, const TempDir& dir, const StoreTarge
   ::chmod(path.c_str(), 0600);
   if (store.postgres()) c.use_db(store.db);
   c.start({flag, path});
+}
+
+// `text` with every `from` (there is one at least) replaced by `to`.
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  REQUIRE(text.find(from) != std::string::npos);
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
 }
 
 // Rows of the webhook tables: deliveries/commits/pull requests/reviews.
@@ -157,8 +166,14 @@ TEST_CASE("GitHub webhooks: signed, replay-safe, bad bodies refused, pull reques
   REQUIRE(getter.send(http_request("GET", "/v1/webhooks/github", {}, "")));
   CHECK(status_of(getter.read_response(10000)) == 405);
   CHECK(webhook_rows(c.db()) == "4/1/1/1");
-  if (!store.postgres())
-    CHECK(read_file(c.db()).find("CANARY-GITHUB") == std::string::npos);  // no message or title
+  // No message, title or body: not in any file of the store (the WAL too)
+  // nor any row. The control: the canary as a branch (of another repository),
+  // which is kept, is found.
+  CHECK(store_contents(c.db()).find("CANARY-GITHUB") == std::string::npos);
+  const std::string control = replaced(
+      replaced(push, "feature/PROJ-7-saved-cards", "CANARY-GITHUB-BRANCH"), "Acme/API", "Acme/X");
+  CHECK(send("push", "d-control", control, secret).status == 200);
+  CHECK(store_contents(c.db()).find("CANARY-GITHUB-BRANCH") != std::string::npos);
   c.stop();
 
   const auto facts = pull_requests(c.db());
@@ -258,8 +273,15 @@ TEST_CASE("Bitbucket webhooks: signed, replay-safe, bad bodies refused, pull req
   CHECK(send("repo:push", "r-11", std::string((1 << 20) + 1, ' ')).status == 413);
   CHECK(webhook_rows(c.db()) == rows);
 
+  // No message: not in any file of the store (the WAL too) nor any row. The
+  // control: the canary as a branch (of another repository), which is kept, is found.
+  CHECK(store_contents(c.db()).find("CANARY-BITBUCKET") == std::string::npos);
+  const std::string control =
+      replaced(replaced(push, "feature/PAY-12-refunds", "CANARY-BITBUCKET-BRANCH"), "Acme/Payments",
+               "Acme/X");
+  CHECK(send("repo:push", "r-control", control).status == 200);
+  CHECK(store_contents(c.db()).find("CANARY-BITBUCKET-BRANCH") != std::string::npos);
   if (!store.postgres()) {
-    CHECK(read_file(c.db()).find("CANARY-BITBUCKET") == std::string::npos);
     // Another process holds the write lock longer than the collector waits
     // (5 s): 503, so Bitbucket delivers again; then it is stored once.
     auto other = sql::Database::open(c.db(), false);

@@ -82,4 +82,17 @@ std::string tool_result_line(const std::string& tool_id, const std::string& resu
          "}";
 }
 
+std::string branch_lines(const std::vector<std::string>& branches) {
+  std::string out;
+  for (size_t i = 0; i < branches.size(); ++i) {
+    AssistantSpec a;
+    a.message_id = "msg_branch_" + std::to_string(i);
+    a.request_id = "req_branch_" + std::to_string(i);
+    a.uuid = "cccccccc-0000-4000-8000-" + std::to_string(100'000'000'000ULL + i);
+    a.branch = branches[i];
+    out += assistant_line(a) + "\n";
+  }
+  return out;
+}
+
 }  // namespace codepulse::test

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace codepulse::test {
 
@@ -23,6 +24,10 @@ struct AssistantSpec {
 };
 
 std::string assistant_line(const AssistantSpec& s);
+// One assistant line per text, each its own request, with the text as its
+// git branch: a field the tracker keeps and sends (unless hashed). The
+// control of a privacy check: a canary placed where it must be found.
+std::string branch_lines(const std::vector<std::string>& branches);
 std::string json_escape(const std::string& s);  // the body of a JSON string literal
 std::string user_prompt_line(const std::string& uuid, const std::string& text,
                              const std::string& session = "11111111-1111-4111-8111-111111111111",

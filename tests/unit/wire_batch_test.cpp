@@ -3,9 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include "common/zstd_codec.hpp"
+#include "tests/support/record_fields.hpp"
 
 using namespace codepulse;
 using namespace codepulse::proto;
+using codepulse::test::expect_same_record;
 
 namespace {
 
@@ -43,6 +45,36 @@ WireRecord sample(int i) {
   return w;
 }
 
+// sample(i) with every field away from its default, and a tool of each
+// kind, so that a field the wire loses shows.
+WireRecord full_sample(int i) {
+  WireRecord w = sample(i);
+  UsageRecord& r = w.usage;
+  r.dedupe_key = r.message_id + "\x1f" + r.request_id;
+  r.sidechain = true;
+  r.agent_id = "a2898e3";
+  r.cache_create_1h = 7164;
+  r.web_search_requests = 2;
+  r.fast = true;
+  r.long_context = true;
+  ToolUse read;
+  read.tool_use_id = "toolu_01Read" + std::to_string(i);
+  read.name = "Read";
+  read.path = "src/util.cpp";
+  read.action = FileAction::kRead;
+  r.tools.push_back(read);
+  ToolUse commit;
+  commit.tool_use_id = "toolu_01Bash" + std::to_string(i);
+  commit.name = "Bash";
+  commit.git_commit = true;
+  commit.result_seen = true;
+  commit.lines_added = 12;
+  commit.lines_removed = 4;
+  commit.commit_sha = "1a2b3c4";
+  r.tools.push_back(commit);
+  return w;
+}
+
 BatchHeader header(size_t n) {
   BatchHeader h;
   h.tracker_version = "0.1.0";
@@ -57,29 +89,33 @@ BatchHeader header(size_t n) {
 }  // namespace
 
 TEST_CASE("a batch survives encode and decode unchanged", "[proto]") {
-  std::vector<WireRecord> recs = {sample(1), sample(2)};
+  std::vector<WireRecord> recs = {full_sample(1), full_sample(2)};
   recs[1].usage.cost_nanos.reset();  // an unpriced model
   auto bytes = encode(header(2), recs);
   REQUIRE(bytes);
   auto d = decode(*bytes, {});
   REQUIRE(d);
-  CHECK(d->header.batch_id == "b-1");
-  CHECK(d->header.device_id == "0123456789abcdef0123456789abcdef");
-  CHECK(d->header.created_ms == 1770912400000);
+  const BatchHeader sent = header(2);
+  CHECK(d->header.format_version == sent.format_version);
+  CHECK(d->header.tracker_version == sent.tracker_version);
+  CHECK(d->header.device_id == sent.device_id);
+  CHECK(d->header.author == sent.author);
+  CHECK(d->header.batch_id == sent.batch_id);
+  CHECK(d->header.record_count == sent.record_count);
+  CHECK(d->header.created_ms == sent.created_ms);
   REQUIRE(d->records.size() == 2);
   CHECK(d->rejected.empty());
-  const UsageRecord& r = d->records[0].usage;
-  CHECK(d->records[0].record_uid == "uid1");
-  CHECK(d->records[0].revision == 2);
-  CHECK(r.timestamp_ms == 1770912313089);
-  CHECK(r.input == 2);
-  CHECK(r.cache_create_5m == 5601);
-  CHECK(r.cost_nanos == 57240750);
-  CHECK(r.repo == "github.com/acme/api");
-  REQUIRE(r.tools.size() == 1);
-  CHECK(r.tools[0].action == FileAction::kChange);
-  CHECK(r.tools[0].lines_added == 3);
-  CHECK_FALSE(d->records[1].usage.cost_nanos.has_value());
+  for (size_t i = 0; i < recs.size(); ++i) {
+    INFO("record " << i);
+    CHECK(d->records[i].record_uid == recs[i].record_uid);
+    CHECK(d->records[i].revision == recs[i].revision);
+    // Every field travels but two: the author, sent once in the header (the
+    // collector takes it from the token), and the tracker's own dedupe key.
+    UsageRecord want = recs[i].usage;
+    want.author.clear();
+    want.dedupe_key.clear();
+    expect_same_record(d->records[i].usage, want);
+  }
 }
 
 TEST_CASE("unknown fields from a newer tracker are ignored", "[proto]") {
