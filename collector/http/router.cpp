@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/enum_names.hpp"
+
 namespace codepulse::collector {
 namespace {
 
@@ -33,24 +35,18 @@ void pad(std::string& line, size_t width) {
 
 }  // namespace
 
+constexpr EnumName<Access> kAccessNames[] = {
+    {Access::kAnyone, "anyone"},
+    {Access::kTrackerToken, "tracker or admin token"},
+    {Access::kReader, "viewer or admin token, or session"},
+    {Access::kAnyToken, "any token, or session"},
+    {Access::kLoginToken, "viewer or admin token in the body"},
+    {Access::kSessionCsrf, "session and its CSRF header"},
+    {Access::kWebhookSecret, "the webhook's secret"}};
+
+// The names are literals: data() ends with a NUL.
 const char* access_name(Access access) {
-  switch (access) {
-    case Access::kAnyone:
-      return "anyone";
-    case Access::kTrackerToken:
-      return "tracker or admin token";
-    case Access::kReader:
-      return "viewer or admin token, or session";
-    case Access::kAnyToken:
-      return "any token, or session";
-    case Access::kLoginToken:
-      return "viewer or admin token in the body";
-    case Access::kSessionCsrf:
-      return "session and its CSRF header";
-    case Access::kWebhookSecret:
-      return "the webhook's secret";
-  }
-  return "?";
+  return name_of(kAccessNames, access).data();
 }
 
 RouteMatch Router::match(std::string_view method, std::string_view target) const {

@@ -3,33 +3,25 @@
 #include <cstdio>
 #include <initializer_list>
 
+#include "common/enum_names.hpp"
+
 namespace codepulse::collector {
 namespace {
 
+constexpr EnumName<BatchOutcome> kOutcomeLabels[] = {
+    {BatchOutcome::kStored, "stored"},
+    {BatchOutcome::kDuplicateBatch, "duplicate_batch"},
+    {BatchOutcome::kBad, "bad_request"},
+    {BatchOutcome::kUnauthorized, "unauthorized"},
+    {BatchOutcome::kForbidden, "forbidden"},
+    {BatchOutcome::kTooLarge, "too_large"},
+    {BatchOutcome::kUnsupported, "unsupported_media"},
+    {BatchOutcome::kRateLimited, "rate_limited"},
+    {BatchOutcome::kStoreError, "store_error"}};
+
+// The names are literals: data() ends with a NUL.
 const char* outcome_label(BatchOutcome o) {
-  switch (o) {
-    case BatchOutcome::kStored:
-      return "stored";
-    case BatchOutcome::kDuplicateBatch:
-      return "duplicate_batch";
-    case BatchOutcome::kBad:
-      return "bad_request";
-    case BatchOutcome::kUnauthorized:
-      return "unauthorized";
-    case BatchOutcome::kForbidden:
-      return "forbidden";
-    case BatchOutcome::kTooLarge:
-      return "too_large";
-    case BatchOutcome::kUnsupported:
-      return "unsupported_media";
-    case BatchOutcome::kRateLimited:
-      return "rate_limited";
-    case BatchOutcome::kStoreError:
-      return "store_error";
-    case BatchOutcome::kCount:
-      break;
-  }
-  return "unknown";
+  return name_of(kOutcomeLabels, o).data();
 }
 
 std::string number(double v) {

@@ -11,26 +11,6 @@ CommitTotals commit_totals(const CommitRecord& c) {
   return t;
 }
 
-std::string join_parents(const std::vector<std::string>& parents) {
-  std::string out;
-  for (const std::string& p : parents) {
-    if (!out.empty()) out += ' ';
-    out += p;
-  }
-  return out;
-}
-
-std::vector<std::string> split_parents(std::string_view text) {
-  std::vector<std::string> out;
-  while (!text.empty()) {
-    const size_t space = text.find(' ');
-    if (space != 0) out.emplace_back(text.substr(0, space));
-    if (space == std::string_view::npos) break;
-    text.remove_prefix(space + 1);
-  }
-  return out;
-}
-
 Status CommitFactsBuilder::add(CommitRead read, const RowView& row) {
   switch (read) {
     case CommitRead::kCommits:
@@ -51,7 +31,7 @@ void CommitFactsBuilder::add_commit(const RowView& row) {
   CommitRecord c;
   c.repo = row.text(0);
   c.sha = row.text(1);
-  c.parents = split_parents(row.text(2));
+  c.parents = split_object_names(row.text(2));
   c.author_email = row.text(3);
   c.committer_email = row.text(4);
   c.author_ms = row.int64(5);

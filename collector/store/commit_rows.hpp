@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "collector/store/row_view.hpp"
+#include "common/record/commit_columns.hpp"
 #include "common/record/commit_record.hpp"
+#include "common/record/object_names.hpp"
 #include "common/report/outcome_facts.hpp"
 #include "common/result.hpp"
 
@@ -26,19 +28,13 @@ struct CommitTotals {
 };
 CommitTotals commit_totals(const CommitRecord& c);
 
-// Parents as one column: the object names separated by single spaces, first
-// parent first ("" for a root commit). Object names are hex, so this is
-// unambiguous; split_parents is the inverse.
-std::string join_parents(const std::vector<std::string>& parents);
-std::vector<std::string> split_parents(std::string_view text);
-
 // The rows a store writes for a commit, its files and its reworked lines:
 // fn(column, value) for each column in the order both stores' INSERTs list
 // them (sqlite_sql.hpp kInsertCommit, kInsertCommitFile, kInsertCommitRework;
 // pg_sql.hpp kInsertNewCommits, kInsertCommitFiles, kInsertCommitReworks),
 // the value a std::string_view or an int64_t. The sender's columns (sent_by,
 // device_id, received_ms) are each store's own.
-// - commits: repo, sha, parents (`parents`, join_parents' text, which must
+// - commits: repo, sha, parents (`parents`, join_object_names' text, which must
 //   outlive a SQLite binding), author_email, committer_email, author_ms,
 //   committer_ms, branch, task_keys, ai_coauthor, lines_added, lines_removed
 // - commit_files, for c.files[i]: repo, sha, idx, path, added, removed, is_binary
@@ -85,19 +81,9 @@ class CommitFactsBuilder {
 template <class Fn>
 void for_each_commit_value(const CommitRecord& c, const std::string& parents, Fn&& fn) {
   const CommitTotals totals = commit_totals(c);
-  size_t col = 0;
-  fn(col++, std::string_view(c.repo));
-  fn(col++, std::string_view(c.sha));
-  fn(col++, std::string_view(parents));
-  fn(col++, std::string_view(c.author_email));
-  fn(col++, std::string_view(c.committer_email));
-  fn(col++, c.author_ms);
-  fn(col++, c.committer_ms);
-  fn(col++, std::string_view(c.branch));
-  fn(col++, std::string_view(c.task_keys));
-  fn(col++, int64_t{c.ai_coauthor});
-  fn(col++, totals.added);
-  fn(col++, totals.removed);
+  for_each_commit_field(c, parents, fn);
+  fn(kCommitFieldCount, totals.added);
+  fn(kCommitFieldCount + 1, totals.removed);
 }
 
 template <class Fn>

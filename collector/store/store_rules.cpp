@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "common/enum_names.hpp"
+
 namespace codepulse::collector {
 namespace {
 
@@ -59,22 +61,18 @@ class Positions {
 
 }  // namespace
 
+namespace {
+constexpr EnumName<Role> kRoleNames[] = {
+    {Role::kTracker, "tracker"}, {Role::kViewer, "viewer"}, {Role::kAdmin, "admin"}};
+}  // namespace
+
+// The names are literals: data() ends with a NUL.
 const char* role_name(Role role) {
-  switch (role) {
-    case Role::kTracker:
-      return "tracker";
-    case Role::kViewer:
-      return "viewer";
-    case Role::kAdmin:
-      return "admin";
-  }
-  return "?";
+  return name_of(kRoleNames, role).data();
 }
 
 std::optional<Role> parse_role(std::string_view name) {
-  for (Role r : {Role::kTracker, Role::kViewer, Role::kAdmin})
-    if (name == role_name(r)) return r;
-  return std::nullopt;
+  return value_named(kRoleNames, name);
 }
 
 Result<std::string> new_token() {

@@ -6,32 +6,21 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/enum_names.hpp"
 #include "common/time.hpp"
 
 namespace codepulse {
 namespace {
 
-const char* level_name(LogLevel l) {
-  switch (l) {
-    case LogLevel::kError:
-      return "error";
-    case LogLevel::kWarn:
-      return "warn";
-    case LogLevel::kInfo:
-      return "info";
-    case LogLevel::kDebug:
-      return "debug";
-  }
-  return "?";
-}
+constexpr EnumName<LogLevel> kLevelNames[] = {{LogLevel::kError, "error"},
+                                              {LogLevel::kWarn, "warn"},
+                                              {LogLevel::kInfo, "info"},
+                                              {LogLevel::kDebug, "debug"}};
 
 }  // namespace
 
 Result<LogLevel> parse_log_level(std::string_view t) {
-  if (t == "error") return LogLevel::kError;
-  if (t == "warn") return LogLevel::kWarn;
-  if (t == "info") return LogLevel::kInfo;
-  if (t == "debug") return LogLevel::kDebug;
+  if (auto level = value_named(kLevelNames, t)) return *level;
   return make_error("log level must be error, warn, info or debug, not '" + std::string(t) + "'");
 }
 
@@ -50,7 +39,7 @@ Result<Logger> Logger::open(const std::string& path, LogLevel level, int64_t per
 void Logger::write_line(LogLevel level, std::string_view message) {
   std::string line = format_iso8601_utc_ms(now_utc_ms());
   line += ' ';
-  line += level_name(level);
+  line += name_of(kLevelNames, level);
   line += ' ';
   for (char c : message)
     line.push_back(c == '\n' ? ' ' : c);  // one line per event

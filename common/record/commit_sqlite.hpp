@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/record/commit_columns.hpp"
 #include "common/record/commit_record.hpp"
 #include "common/record/object_names.hpp"
 #include "common/sqlite.hpp"
@@ -18,16 +19,8 @@ namespace codepulse {
 // `parents` is join_object_names(c.parents); it and c must outlive the run.
 inline void bind_commit_fields(sql::Statement& st, int first, const CommitRecord& c,
                                const std::string& parents) {
-  st.bind(first, c.repo)
-      .bind(first + 1, c.sha)
-      .bind(first + 2, parents)
-      .bind(first + 3, c.author_email)
-      .bind(first + 4, c.committer_email)
-      .bind(first + 5, c.author_ms)
-      .bind(first + 6, c.committer_ms)
-      .bind(first + 7, c.branch)
-      .bind(first + 8, c.task_keys)
-      .bind(first + 9, int64_t{c.ai_coauthor});
+  for_each_commit_field(c, parents,
+                        [&](size_t i, auto value) { st.bind(first + static_cast<int>(i), value); });
 }
 
 // Reads the same ten columns from first_col on; files and reworked lines

@@ -5,6 +5,7 @@
 // range is bound as integers.
 #include <algorithm>
 
+#include "common/enum_names.hpp"
 #include "common/report/report.hpp"
 #include "common/time.hpp"
 
@@ -88,16 +89,14 @@ const char* metric_name(Metric m) {
   return "?";
 }
 
+namespace {
+constexpr EnumName<Granularity> kGranularityNames[] = {
+    {Granularity::kDay, "day"}, {Granularity::kWeek, "week"}, {Granularity::kMonth, "month"}};
+}  // namespace
+
+// The names are literals: data() ends with a NUL.
 const char* granularity_name(Granularity g) {
-  switch (g) {
-    case Granularity::kDay:
-      return "day";
-    case Granularity::kWeek:
-      return "week";
-    case Granularity::kMonth:
-      return "month";
-  }
-  return "?";
+  return name_of(kGranularityNames, g).data();
 }
 
 bool ReportQuery::wants_outcomes() const {
@@ -157,12 +156,8 @@ Result<ReportRequest> parse_report_params(const Params& params) {
       if (!tz) return make_error("tz: " + tz.error().message);
       q.tz = std::move(tz).value();
     } else if (name == "granularity") {
-      if (value == "day")
-        q.granularity = Granularity::kDay;
-      else if (value == "week")
-        q.granularity = Granularity::kWeek;
-      else if (value == "month")
-        q.granularity = Granularity::kMonth;
+      if (auto g = value_named(kGranularityNames, value))
+        q.granularity = *g;
       else
         return make_error("granularity: expected day, week or month, got " + shown(value));
     } else if (name == "format") {

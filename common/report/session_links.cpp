@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "common/ascii.hpp"
+#include "common/enum_names.hpp"
 
 namespace codepulse::report {
 namespace {
@@ -38,16 +39,12 @@ double link_confidence(LinkLevel level) {
   return 0;
 }
 
+constexpr EnumName<LinkLevel> kLinkLevelNames[] = {
+    {LinkLevel::kExact, "exact"}, {LinkLevel::kStrong, "strong"}, {LinkLevel::kWeak, "weak"}};
+
+// The names are literals: data() ends with a NUL.
 const char* link_level_name(LinkLevel level) {
-  switch (level) {
-    case LinkLevel::kExact:
-      return "exact";
-    case LinkLevel::kStrong:
-      return "strong";
-    case LinkLevel::kWeak:
-      return "weak";
-  }
-  return "?";
+  return name_of(kLinkLevelNames, level).data();
 }
 
 std::vector<SessionCommitLink> link_sessions(const std::vector<SessionActivity>& sessions,

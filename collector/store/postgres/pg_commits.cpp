@@ -115,7 +115,7 @@ Result<std::vector<bool>> insert_commits(pg::Connection& conn, const std::string
   };
   for (const auto& [key, i] : first) {
     const CommitRecord& c = *sent[i];
-    for_each_commit_value(c, join_parents(c.parents), add_to(insert));
+    for_each_commit_value(c, join_object_names(c.parents), add_to(insert));
     auto rows = insert.end_row();
     if (!rows) return rows.error();
     note(*rows);

@@ -48,7 +48,7 @@ auto bind_to(sql::Statement& st) {
 
 Result<bool> SqliteStore::store_commit(const std::string& author, const std::string& device_id,
                                        const CommitRecord& c, int64_t now_ms) {
-  const std::string parents = join_parents(c.parents);  // bound below: lives until run()
+  const std::string parents = join_object_names(c.parents);  // bound below: lives until run()
   for_each_commit_value(c, parents, bind_to(insert_commit_));
   constexpr int kSender = static_cast<int>(kCommitValues) + 1;
   auto s = insert_commit_.bind(kSender, author)

@@ -359,7 +359,7 @@ TEST_CASE("prepare rejects records dated more than a day ahead, keeping the batc
   CHECK(job->batch.rejected[0].reason.find("is absurd") != std::string::npos);
 }
 
-TEST_CASE("finish answers 200 with the outcome; a batch sent again is a duplicate",
+TEST_CASE("finish answers 200 with the outcome, and a batch sent again is a duplicate",
           "[collector][ingest][batch]") {
   Bench b;
   REQUIRE_FALSE(b.admit(b.tracker));

@@ -137,7 +137,7 @@ TEST_CASE("/v1/whoami takes any method, and /v1/session answers other methods it
   CHECK(error_of(r.http) == "use POST (log in), GET or DELETE (log out) for /v1/session");
 }
 
-TEST_CASE("each route reads a body up to its limit; a batch reads its own",
+TEST_CASE("each route reads a body up to its limit, a batch reads its own",
           "[collector][server][routes]") {
   CHECK(body_limit(match("POST", "/v1/batches")) == 0);
   CHECK(body_limit(match("GET", "/v1/batches")) == 0);
