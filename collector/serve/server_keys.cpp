@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "collector/serve/server_config.hpp"
+#include "common/log/log_keys.hpp"
 #include "common/report/leverage.hpp"
 
 namespace codepulse::collector {

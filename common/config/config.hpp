@@ -37,10 +37,6 @@ struct ConfigKey {
 
 using ConfigKeys = std::vector<ConfigKey>;
 
-// The keys every program's log takes (common/log/logger.hpp): log_level and log_file.
-ConfigKey log_level_key();
-ConfigKey log_file_key();
-
 struct ConfigValue {
   std::string text;    // canonical: bytes as a count, durations in ms, lists comma-joined
   std::string source;  // "default", "/path/file.toml:12", "--set", "--debounce", ...

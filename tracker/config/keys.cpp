@@ -2,6 +2,8 @@
 // Adding a key here adds it to the file format, the command line and `config show`.
 #include "tracker/config/keys.hpp"
 
+#include "common/log/log_keys.hpp"
+
 namespace codepulse::tracker {
 
 const std::vector<ConfigKey>& tracker_config_keys() {
