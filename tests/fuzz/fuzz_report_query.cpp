@@ -1,7 +1,9 @@
 // libFuzzer harness: GET /v1/report's query string. Percent-decoding, the
 // report parameter parser (dimensions, metrics, dates, time zones, filters),
 // then the report itself on a small cube, rendered in the asked format.
-// Every level must add up to its parent, whatever was asked.
+// Whatever was asked: every level adds up to its parent in each additive
+// metric; the whole is never more than the cube holds; the same query
+// renders the same bytes again.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -9,8 +11,10 @@
 #include "collector/http/query_string.hpp"
 #include "common/report/report.hpp"
 #include "common/report/usage_cube.hpp"
+#include "tests/fuzz/fuzz_checks.hpp"
 
 using namespace codepulse;
+using fuzz::expect;
 
 namespace {
 
@@ -49,15 +53,28 @@ const report::UsageCube& cube() {
   return c;
 }
 
+// What the whole cube holds (made above): input i * 13, output i * 7 + 1,
+// cache i * 101 and i * 1001 for i < 300.
+constexpr int64_t kFacts = 300, kSumOfI = kFacts * (kFacts - 1) / 2;
+
 void check(const report::ReportNode& n) {
+  expect(n.metrics.input >= 0 && n.metrics.output >= 0 && n.metrics.cache_create >= 0 &&
+             n.metrics.cache_read >= 0 && n.metrics.cost_nanos >= 0 && n.metrics.records >= 0,
+         "no negative metric");
   if (n.children.empty()) return;
-  int64_t input = 0, cost = 0;
+  report::Metrics sum;
   for (const auto& c : n.children) {
-    input += c.metrics.input;
-    cost += c.metrics.cost_nanos;
+    sum.input += c.metrics.input;
+    sum.output += c.metrics.output;
+    sum.cache_create += c.metrics.cache_create;
+    sum.cache_read += c.metrics.cache_read;
+    sum.cost_nanos += c.metrics.cost_nanos;
     check(c);
   }
-  if (input != n.metrics.input || cost != n.metrics.cost_nanos) __builtin_trap();
+  expect(sum.input == n.metrics.input && sum.output == n.metrics.output &&
+             sum.cache_create == n.metrics.cache_create && sum.cache_read == n.metrics.cache_read &&
+             sum.cost_nanos == n.metrics.cost_nanos,
+         "every level adds up to its parent");
 }
 
 }  // namespace
@@ -72,6 +89,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto r = cube().query(request->query, {{"PROJ-1", "PROJ-100"}});
   if (!r) return 0;
   check(r->root);
-  (void)report::render(*r, request->format);
+  const report::Metrics& all = r->root.metrics;
+  expect(all.input <= 13 * kSumOfI && all.output <= 7 * kSumOfI + kFacts &&
+             all.cache_create <= 101 * kSumOfI && all.cache_read <= 1001 * kSumOfI &&
+             all.records <= kFacts,
+         "the whole is never more than the cube holds");
+  const std::string rendered = report::render(*r, request->format);
+  auto again = cube().query(request->query, {{"PROJ-1", "PROJ-100"}});
+  expect(again && report::render(*again, request->format) == rendered,
+         "the same query renders the same bytes");
   return 0;
 }

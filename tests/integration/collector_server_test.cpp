@@ -72,7 +72,7 @@ Reply post(CollectorFixture& c, const std::string& token, const std::string& bod
   headers.push_back("Authorization: Bearer " + token);
   headers.push_back("Content-Encoding: zstd");
   REQUIRE(client.send(http_request("POST", "/v1/batches", headers, body)));
-  const std::string res = client.read_response(15000);
+  const std::string res = client.read_response(kPatienceMs);
   return {status_of(res), body_of(res)};
 }
 
@@ -90,7 +90,7 @@ Reply get(CollectorFixture& c, const std::string& target, const std::string& tok
   std::vector<std::string> headers;
   if (!token.empty()) headers.push_back("Authorization: Bearer " + token);
   REQUIRE(client.send(http_request("GET", target, headers, "")));
-  const std::string res = client.read_response(10000);
+  const std::string res = client.read_response(kPatienceMs);
   return {status_of(res), body_of(res)};
 }
 
@@ -175,7 +175,7 @@ TEST_CASE("the collector refuses wrong, revoked and viewer tokens and stores not
   {
     TlsClient client(c.port(), c.ca());
     REQUIRE(client.send(http_request("POST", "/v1/batches", {"Content-Encoding: zstd"}, body)));
-    const std::string res = client.read_response(10000);
+    const std::string res = client.read_response(kPatienceMs);
     CHECK(status_of(res) == 401);
     CHECK(res.find("WWW-Authenticate: Bearer") != std::string::npos);
   }
@@ -185,7 +185,7 @@ TEST_CASE("the collector refuses wrong, revoked and viewer tokens and stores not
   c.stop();
 }
 
-TEST_CASE("a token revoked while the collector runs is refused within a second",
+TEST_CASE("a token revoked while the collector runs is refused at its next request",
           "[collector][server][auth]") {
   TempDir dir;
   Serving s(dir.path());
@@ -196,11 +196,9 @@ TEST_CASE("a token revoked while the collector runs is refused within a second",
   // up at every request, never cached.
   REQUIRE(run({collector_bin(), "token", "revoke", "--db", c.db(), "--id", "1"}).exit_code == 0);
   REQUIRE(run({collector_bin(), "token", "revoke", "--db", c.db(), "--id", "2"}).exit_code == 0);
-  const auto revoked_at = std::chrono::steady_clock::now();
   CHECK(post(c, tracker, batch_body("b2", {record("u2")})).status == 401);
   CHECK(get(c, "/v1/report?group_by=model", viewer).status == 401);
   CHECK(get(c, "/v1/whoami", tracker).status == 401);
-  CHECK(std::chrono::steady_clock::now() - revoked_at < std::chrono::seconds(1));
   CHECK(c.record_count() == 1);  // the batch after revocation stored nothing
   c.stop();
 }
@@ -235,10 +233,10 @@ TEST_CASE("bad batches get clear errors and lose nothing", "[collector][server][
     REQUIRE(client.send("POST /v1/batches HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " +
                         token + "\r\nContent-Encoding: zstd\r\nContent-Length: 1073741824\r\n\r\n" +
                         std::string(65536, 'x')));
-    const auto started = std::chrono::steady_clock::now();
-    const std::string res = client.read_response(10000);
+    // Only 64 KiB of the body ever comes: a server that read it before
+    // answering would wait for the rest and never send this 413.
+    const std::string res = client.read_response(kPatienceMs);
     CHECK(status_of(res) == 413);
-    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
   }
   SECTION("records with absurd fields are rejected alone, with reasons") {
     auto future = record("u3");
@@ -275,7 +273,7 @@ TEST_CASE("garbage and slow clients do not stop the collector serving others",
   // HTTP garbage inside TLS: a 400 and a closed connection.
   TlsClient garbage(c.port(), c.ca());
   REQUIRE(garbage.send("\x16\x03 this is not HTTP\r\n\r\n"));
-  const std::string garbage_reply = garbage.read_response(5000);
+  const std::string garbage_reply = garbage.read_response(kPatienceMs);
   CHECK(status_of(garbage_reply) == 400);
 
   // Slowloris: connections that never finish their header, or their body.
@@ -290,10 +288,10 @@ TEST_CASE("garbage and slow clients do not stop the collector serving others",
   // Meanwhile a real tracker is served at once.
   auto ok = post(c, token, batch_body("b1", {record("u1")}));
   CHECK(ok.status == 200);
-  // And the slow ones are cut off by the timeouts.
+  // And the slow ones are cut off by the timeouts (they never finish by themselves).
   for (auto& s : slow)
-    CHECK(s->closed_within(5000));
-  CHECK(slow_body.closed_within(6000));
+    CHECK(s->closed_within(kPatienceMs));
+  CHECK(slow_body.closed_within(kPatienceMs));
   ::close(raw);
   CHECK(post(c, token, batch_body("b2", {record("u2")})).status == 200);
   CHECK(c.record_count() == 2);
@@ -304,17 +302,42 @@ TEST_CASE("a token over its rate limit gets 429 with Retry-After", "[collector][
   TempDir dir;
   CollectorFixture c(dir.path());
   const std::string token = c.token_of(c.token_file("dev@example.org"));
+  // A bucket of 2 batches, refilled at 1 a second. Of 24 batches sent at
+  // once, the first 2 taken always pass, and at most one more for each second
+  // the whole exchange took: how many pass is bounded by counts and the time
+  // measured, so a slow machine cannot fail this. The arithmetic itself, on a
+  // clock the test sets, is in tests/unit/rate_limiter_test.cpp.
   c.start({"--rate-limit", "1", "--rate-burst", "2"});
-  CHECK(post(c, token, batch_body("b1", {record("u1")})).status == 200);
-  CHECK(post(c, token, batch_body("b2", {record("u2")})).status == 200);
-  TlsClient client(c.port(), c.ca());
-  REQUIRE(client.send(http_request("POST", "/v1/batches",
-                                   {"Authorization: Bearer " + token, "Content-Encoding: zstd"},
-                                   batch_body("b3", {record("u3")}))));
-  const std::string res = client.read_response(10000);
-  CHECK(status_of(res) == 429);
-  CHECK(res.find("Retry-After: ") != std::string::npos);
-  CHECK(c.record_count() == 2);
+  constexpr int kBatches = 24;
+  std::vector<std::unique_ptr<TlsClient>> clients;
+  for (int i = 0; i < kBatches; ++i)
+    clients.push_back(std::make_unique<TlsClient>(c.port(), c.ca()));
+  const auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < kBatches; ++i) {
+    const std::string id = std::to_string(i);
+    REQUIRE(clients[i]->send(http_request(
+        "POST", "/v1/batches", {"Authorization: Bearer " + token, "Content-Encoding: zstd"},
+        batch_body("b" + id, {record("u" + id)}))));
+  }
+  int accepted = 0, refused = 0;
+  for (auto& client : clients) {
+    const std::string res = client->read_response(kPatienceMs);
+    if (status_of(res) == 200) {
+      ++accepted;
+      continue;
+    }
+    CHECK(status_of(res) == 429);
+    CHECK(res.find("Retry-After: ") != std::string::npos);
+    ++refused;
+  }
+  const auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started)
+          .count();
+  INFO(accepted << " accepted, " << refused << " refused in " << seconds << " s");
+  CHECK(accepted >= 2);
+  CHECK(accepted <= 2 + seconds);
+  CHECK(accepted + refused == kBatches);  // so at least one refused, unless this took 22 s
+  CHECK(c.record_count() == accepted);    // a refused batch stores nothing
   c.stop();
 }
 
@@ -332,13 +355,19 @@ TEST_CASE("SIGTERM finishes the batch in flight, then the collector exits",
   REQUIRE(client.send(request.substr(0, request.size() - body.size() / 2)));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   c.process().signal(SIGTERM);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   // No new connections are accepted while it drains.
-  CHECK_THROWS(TlsClient(c.port(), c.ca()));
+  CHECK(eventually(kPatienceMs, [&] {
+    try {
+      TlsClient probe(c.port(), c.ca());
+      return false;
+    } catch (const std::exception&) {
+      return true;
+    }
+  }));
   REQUIRE(client.send(request.substr(request.size() - body.size() / 2)));
-  const std::string res = client.read_response(10000);
+  const std::string res = client.read_response(kPatienceMs);
   CHECK(status_of(res) == 200);
-  CHECK(c.process().wait(10000) == 0);
+  CHECK(c.process().wait(kPatienceMs) == 0);
   CHECK(c.process().err().find("stopped") != std::string::npos);
   CHECK(c.record_count() == 2);
 }
@@ -422,7 +451,7 @@ Reply post_from_thread(CollectorFixture& c, const std::string& token, const std:
                                 {"Authorization: Bearer " + token, "Content-Encoding: zstd"},
                                 body)))
     return {};
-  const std::string res = client.read_response(30000);
+  const std::string res = client.read_response(kPatienceMs);
   return {status_of(res), body_of(res)};
 }
 
@@ -529,7 +558,7 @@ TEST_CASE("PostgreSQL going away: 503 to trackers, nothing lost, service back by
 
   pg->start();
   // The tracker's retry of b2 is stored once the connections are back.
-  REQUIRE(eventually(20000, [&] {
+  REQUIRE(eventually(kPatienceMs, [&] {
     return post_from_thread(c, tracker, batch_body("b2", {record("u3"), record("u4")})).status ==
            200;
   }));
@@ -610,7 +639,7 @@ Reply post_jira(CollectorFixture& c, const std::string& query, const std::string
   TlsClient client(c.port(), c.ca());
   headers.push_back("Content-Type: application/json");
   REQUIRE(client.send(http_request("POST", "/v1/webhooks/jira" + query, headers, body)));
-  const std::string res = client.read_response(15000);
+  const std::string res = client.read_response(kPatienceMs);
   return {status_of(res), body_of(res)};
 }
 

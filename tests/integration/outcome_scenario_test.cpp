@@ -98,7 +98,7 @@ Reply send(CollectorFixture& c, const std::string& method, const std::string& ta
   TlsClient client(c.port(), c.ca());
   if (!body.empty()) headers.push_back("Content-Type: application/json");
   REQUIRE(client.send(http_request(method, target, headers, body)));
-  const std::string res = client.read_response(15000);
+  const std::string res = client.read_response(kPatienceMs);
   return {status_of(res), body_of(res)};
 }
 

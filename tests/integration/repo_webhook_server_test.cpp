@@ -30,7 +30,7 @@ Reply post_webhook(CollectorFixture& c, const std::string& path, std::vector<std
   TlsClient client(c.port(), c.ca());
   headers.push_back("Content-Type: application/json");
   REQUIRE(client.send(http_request("POST", path, headers, body)));
-  const std::string res = client.read_response(15000);
+  const std::string res = client.read_response(kPatienceMs);
   return {status_of(res), body_of(res)};
 }
 

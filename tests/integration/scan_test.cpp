@@ -337,10 +337,50 @@ TEST_CASE("bad input is counted and reported with its path, losing no valid reco
   CHECK(mentions("mixed.jsonl", "broken JSON"));
   CHECK(mentions("huge.jsonl", "bytes; skipped"));
   CHECK(mentions("folder.jsonl", "folder where a transcript file was expected"));
-  if (!root) {
+  if (!root) {  // as root, the next test makes these checks as an unprivileged user
     CHECK(mentions("locked.jsonl", "cannot open"));
     CHECK(mentions("locked-dir", "cannot open folder"));
   }
+}
+
+TEST_CASE("a file or folder the user may not read is named and skipped, also under root",
+          "[scan][bad-input]") {
+  // Root reads mode-000 files anyway, so when the suite runs as root (as CI
+  // does) the real tracker runs as the user nobody (setpriv) over files nobody
+  // owns; otherwise as this user.
+  TempDir tmp;
+  const std::string dir = tmp / "home";
+  const std::string projects = dir + "/claude/projects";
+  codepulse::test::write_file(projects + "/p/ok.jsonl", assistant_line(spec("msg_ok", 1)) + "\n");
+  codepulse::test::write_file(projects + "/p/locked.jsonl",
+                              assistant_line(spec("msg_locked", 2)) + "\n");
+  codepulse::test::write_file(projects + "/p/locked-dir/s.jsonl",
+                              assistant_line(spec("msg_in_locked_dir", 3)) + "\n");
+  std::vector<std::string> argv = {codepulse::test::tracker_bin()};
+  if (::geteuid() == 0) {
+    const std::string copy = dir + "/bin/codepulse-tracker";  // where nobody may run it
+    codepulse::test::make_dirs(dir + "/bin");
+    REQUIRE(codepulse::test::run({"cp", codepulse::test::tracker_bin(), copy}).exit_code == 0);
+    REQUIRE(codepulse::test::run({"chown", "-R", "65534:65534", dir}).exit_code == 0);
+    REQUIRE(::chmod(tmp.path().c_str(), 0711) == 0);
+    argv = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", copy};
+  }
+  REQUIRE(::chmod((projects + "/p/locked.jsonl").c_str(), 0) == 0);
+  REQUIRE(::chmod((projects + "/p/locked-dir").c_str(), 0) == 0);
+  for (const char* a : {"scan", "--json", "--claude-dir"})
+    argv.push_back(a);
+  argv.push_back(dir + "/claude");
+  argv.push_back("--state");
+  argv.push_back(dir + "/state");
+  const auto r = codepulse::test::run(argv);
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("\"records_new\":1,") != std::string::npos);
+  CHECK(r.out.find("\"skipped_files\":2,") != std::string::npos);
+  CHECK(r.err.find(projects + "/p/locked.jsonl: cannot open: Permission denied") !=
+        std::string::npos);
+  CHECK(r.err.find(projects + "/p/locked-dir: cannot open folder: Permission denied") !=
+        std::string::npos);
 }
 
 TEST_CASE("a file truncated while it is being read loses nothing on the next scan",

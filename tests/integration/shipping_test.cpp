@@ -121,8 +121,9 @@ TEST_CASE("generated logs reach the collector through the daemon with exact tota
   args.push_back("500");  // several batches
   Process tracker(args, {}, dir / "tracker");
   const int64_t total = truth_requests(truth);
-  REQUIRE(eventually(60000, [&] { return c.record_count() == total; }));
-  REQUIRE(eventually(10000, [&] { return status_int(tracker_status(state), "unshipped") == 0; }));
+  REQUIRE(eventually(kPatienceMs, [&] { return c.record_count() == total; }));
+  REQUIRE(
+      eventually(kPatienceMs, [&] { return status_int(tracker_status(state), "unshipped") == 0; }));
   expect_truth(c, truth);
   const std::string status = tracker_status(state);
   CHECK(status.find("\"records_shipped\":" + std::to_string(total)) != std::string::npos);
@@ -134,13 +135,13 @@ TEST_CASE("generated logs reach the collector through the daemon with exact tota
   more.timestamp = "2026-03-01T10:00:00.000Z";
   more.input = 7777;
   write_file(dir / "claude/projects/-home-dev-src-late/late.jsonl", assistant_line(more) + "\n");
-  const bool late_arrived = eventually(20000, [&] { return c.record_count() == total + 1; });
+  const bool late_arrived = eventually(kPatienceMs, [&] { return c.record_count() == total + 1; });
   INFO(tracker.err());
   INFO(tracker_status(state));
   REQUIRE(late_arrived);
   CHECK(c.report_json("author").find("dev@example.org") != std::string::npos);
   tracker.signal(SIGTERM);
-  CHECK(tracker.wait(10000) == 0);
+  CHECK(tracker.wait(kPatienceMs) == 0);
   c.stop();
 }
 
@@ -151,22 +152,12 @@ TEST_CASE("a collector that is down, then killed mid-batch, loses and doubles no
   CollectorFixture c(dir / "collector");
   if (target.postgres()) c.use_db(target.db);
   const std::string token = c.token_file("dev@example.org");
-  // Find a free port, then leave it closed: the collector is down.
-  c.start();
-  const int port = c.port();
-  c.stop();
-  // Hold the port (bound, not listening: connections are refused) so no
-  // other test's server takes it while this collector is down.
-  UniqueFd hold(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const int one = 1;
-    ::setsockopt(hold.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    REQUIRE(::bind(hold.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  }
+  // The tracker's collector address is a port this test holds throughout, so
+  // no other test's server can take it: bound, not listening, while the
+  // collector is down (connections are refused); then a relay to wherever
+  // the collector listens, each start on a free port of its own.
+  int port = 0;
+  UniqueFd hold(bind_loopback(port, "the collector's address"));
   const auto truth = make_corpus(dir / "claude", 23, 24u << 20);
   const int64_t total = truth_requests(truth);
   const std::string state = dir / "state";
@@ -177,25 +168,27 @@ TEST_CASE("a collector that is down, then killed mid-batch, loses and doubles no
   args.push_back("200");
   Process tracker(args, {}, dir / "tracker");
   // Down: retries, nothing lost, the status says why.
-  REQUIRE(eventually(20000, [&] {
+  REQUIRE(eventually(kPatienceMs, [&] {
     const std::string s = tracker_status(state);
     return s.find("cannot connect") != std::string::npos && status_int(s, "unshipped") == total;
   }));
   // Up: shipping resumes by itself. Killed -9 after the first batches...
-  hold.reset();
-  c.start({}, port);
-  REQUIRE(eventually(30000, [&] { return c.record_count() > 0; }));
+  c.start();
+  FaultProxy relay(c.port(), hold.release());
+  REQUIRE(eventually(kPatienceMs, [&] { return c.record_count() > 0; }));
   c.kill_hard();
   const int64_t stored_at_kill = c.record_count();
   CHECK(stored_at_kill <= total);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   // ...and up again on the same database: the rest arrives, exactly once.
-  c.start({}, port);
-  REQUIRE(eventually(60000, [&] { return c.record_count() == total; }));
-  REQUIRE(eventually(10000, [&] { return status_int(tracker_status(state), "unshipped") == 0; }));
+  c.start();
+  relay.set_target(c.port());
+  REQUIRE(eventually(kPatienceMs, [&] { return c.record_count() == total; }));
+  REQUIRE(
+      eventually(kPatienceMs, [&] { return status_int(tracker_status(state), "unshipped") == 0; }));
   expect_truth(c, truth);
   tracker.signal(SIGTERM);
-  CHECK(tracker.wait(10000) == 0);
+  CHECK(tracker.wait(kPatienceMs) == 0);
   c.stop();
 }
 
@@ -424,7 +417,7 @@ TEST_CASE("SIGHUP while a batch is in flight replaces the shipper safely", "[shi
   };
   write_config("https://localhost:" + std::to_string(hang_port), "20s");
   Process tracker({tracker_bin(), "run", "--config", config}, {}, dir / "tracker");
-  REQUIRE(eventually(10000, [&] {
+  REQUIRE(eventually(kPatienceMs, [&] {
     return tracker.err().find("shipping to https://localhost") != std::string::npos;
   }));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the handshake is pending
@@ -436,10 +429,10 @@ TEST_CASE("SIGHUP while a batch is in flight replaces the shipper safely", "[shi
   c.start();
   write_config(c.url(), "20s");
   tracker.signal(SIGHUP);
-  REQUIRE(eventually(30000, [&] { return c.record_count() == truth_requests(truth); }));
+  REQUIRE(eventually(kPatienceMs, [&] { return c.record_count() == truth_requests(truth); }));
   CHECK(tracker.running());
   tracker.signal(SIGTERM);
-  CHECK(tracker.wait(10000) == 0);
+  CHECK(tracker.wait(kPatienceMs) == 0);
   ::close(hang);
   expect_truth(c, truth);
   c.stop();

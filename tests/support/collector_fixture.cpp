@@ -50,7 +50,7 @@ void CollectorFixture::start(const std::vector<std::string>& extra_args, int por
     return std::atoi(digits.c_str());
   };
   const bool up =
-      eventually(15000, [&] { return port_in(process_->err()) > 0 || !process_->running(); });
+      eventually(kPatienceMs, [&] { return port_in(process_->err()) > 0 || !process_->running(); });
   port_ = port_in(process_->err());
   if (!up || port_ == 0)
     throw std::runtime_error("the collector did not start: " + process_->err());
@@ -59,7 +59,7 @@ void CollectorFixture::start(const std::vector<std::string>& extra_args, int por
 void CollectorFixture::stop() {
   if (!process_) return;
   process_->signal(SIGTERM);
-  const int code = process_->wait(20000);
+  const int code = process_->wait(kPatienceMs);
   if (code != 0)
     throw std::runtime_error("the collector exited with " + std::to_string(code) + ": " +
                              process_->err());
@@ -68,7 +68,7 @@ void CollectorFixture::stop() {
 void CollectorFixture::kill_hard() {
   if (!process_) return;
   process_->signal(SIGKILL);
-  process_->wait(10000);
+  process_->wait(kPatienceMs);
 }
 
 std::string CollectorFixture::token_file(const std::string& author, const std::string& role) {

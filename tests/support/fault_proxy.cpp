@@ -37,6 +37,19 @@ FaultProxy::FaultProxy(int target_port) : target_port_(target_port) {
   acceptor_ = std::thread([this] { accept_loop(); });
 }
 
+FaultProxy::FaultProxy(int target_port, int bound_fd)
+    : target_port_(target_port), listen_fd_(bound_fd) {
+  sockaddr_in a{};
+  socklen_t len = sizeof a;
+  if (::listen(listen_fd_, 64) != 0 ||
+      ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    ::close(listen_fd_);
+    throw std::runtime_error("fault proxy: cannot listen on the socket given");
+  }
+  port_ = ntohs(a.sin_port);
+  acceptor_ = std::thread([this] { accept_loop(); });
+}
+
 FaultProxy::~FaultProxy() {
   stop_ = true;
   ::shutdown(listen_fd_, SHUT_RDWR);
@@ -74,7 +87,7 @@ void FaultProxy::pump(int client, Setting s) {
   }
   int server = -1;
   try {
-    server = connect_tcp(target_port_);
+    server = connect_tcp(target_port_.load());
   } catch (const std::exception&) {
     ::close(client);
     return;

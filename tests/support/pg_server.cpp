@@ -2,21 +2,23 @@
 
 #include <glob.h>
 #include <libpq-fe.h>
-#include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 #include <thread>
 #include <vector>
+
+#include "tests/support/test_support.hpp"
 
 namespace codepulse::test {
 namespace {
@@ -30,18 +32,23 @@ std::string find_bin_dir() {
   return found;
 }
 
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-    throw std::runtime_error("pg_server: cannot find a free port");
-  const int port = ntohs(a.sin_port);
-  ::close(fd);
-  return port;
+// The server listens on a Unix socket in its own directory only, named for
+// this port number: no TCP port to find, lose while it is stopped, or share.
+constexpr int kSocketPort = 5432;
+
+// A path as the host of a postgresql:// URI: percent-encoded.
+std::string uri_host(const std::string& path) {
+  std::string out;
+  for (char ch : path) {
+    if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.') {
+      out.push_back(ch);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(ch));
+      out += buf;
+    }
+  }
+  return out;
 }
 
 // fork + exec, as the postgres user when we are root; the child dies with us.
@@ -72,9 +79,9 @@ int wait_for(int pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-std::string admin_conninfo(int port, const std::string& db = "postgres") {
-  return "host=127.0.0.1 port=" + std::to_string(port) + " user=postgres dbname=" + db +
-         " connect_timeout=5";
+std::string admin_conninfo(const std::string& socket_dir, int port) {
+  return "host=" + socket_dir + " port=" + std::to_string(port) +
+         " user=postgres dbname=postgres connect_timeout=5";
 }
 
 }  // namespace
@@ -95,7 +102,7 @@ PgServer* PgServer::shared() {
     if (!::mkdtemp(tmpl)) throw std::runtime_error("pg_server: mkdtemp failed");
     s.reset(new PgServer(bin, tmpl));
     s->initdb();
-    s->port_ = free_port();
+    s->port_ = kSocketPort;
     s->start();
     return s;
   }();
@@ -124,13 +131,13 @@ void PgServer::initdb() {
 }
 
 void PgServer::start() {
-  pid_ = spawn(
-      {bin_dir_ + "/postgres", "-D", dir_ + "/data", "-p", std::to_string(port_), "-k", dir_, "-c",
-       "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "full_page_writes=off", "-c",
-       "max_connections=200", "-c", "shared_buffers=64MB", "-c", "logging_collector=off"},
-      dir_ + "/server.log");
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (PQping(admin_conninfo(port_).c_str()) != PQPING_OK) {
+  pid_ =
+      spawn({bin_dir_ + "/postgres", "-D", dir_ + "/data", "-p", std::to_string(port_), "-k", dir_,
+             "-c", "listen_addresses=", "-c", "fsync=off", "-c", "full_page_writes=off", "-c",
+             "max_connections=200", "-c", "shared_buffers=64MB", "-c", "logging_collector=off"},
+            dir_ + "/server.log");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kPatienceMs);
+  while (PQping(admin_conninfo(dir_, port_).c_str()) != PQPING_OK) {
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
@@ -151,14 +158,14 @@ void PgServer::stop() {
 
 std::string PgServer::create_database() {
   const std::string name = "codepulse_test_" + std::to_string(++databases_);
-  PGconn* c = PQconnectdb(admin_conninfo(port_).c_str());
+  PGconn* c = PQconnectdb(admin_conninfo(dir_, port_).c_str());
   PGresult* r = PQexec(c, ("CREATE DATABASE " + name).c_str());
   const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
   const std::string why = PQerrorMessage(c);
   PQclear(r);
   PQfinish(c);
   if (!ok) throw std::runtime_error("pg_server: CREATE DATABASE failed: " + why);
-  return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/" + name;
+  return "postgresql://postgres@" + uri_host(dir_) + ":" + std::to_string(port_) + "/" + name;
 }
 
 }  // namespace codepulse::test

@@ -1,7 +1,7 @@
 // A real PostgreSQL server for tests: Debian's postgresql binaries, initdb
-// into a temporary directory, listening on a free port of 127.0.0.1 only
-// (and a Unix socket in its own directory). Run as root, the server runs as
-// the `postgres` user, as PostgreSQL requires. It dies with the test process.
+// into a temporary directory, listening on a Unix socket in that directory
+// only (no TCP port another process could take). Run as root, the server runs
+// as the `postgres` user, as PostgreSQL requires. It dies with the test process.
 #pragma once
 
 #include <memory>
@@ -20,12 +20,13 @@ class PgServer {
   PgServer(const PgServer&) = delete;
   PgServer& operator=(const PgServer&) = delete;
 
-  // A new, empty database; returns its postgresql:// URI.
+  // A new, empty database; returns its postgresql:// URI (the socket's
+  // directory, percent-encoded, as its host).
   std::string create_database();
-  int port() const { return port_; }
+  int port() const { return port_; }  // the number in the socket's name
 
   // For "the database went away" tests: stop (fast shutdown) and start again
-  // on the same port and data.
+  // on the same socket and data.
   void stop();
   void start();
 

@@ -15,10 +15,46 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 extern char** environ;
 
 namespace codepulse::test {
+namespace {
+
+// argv-style pointers into `strings`, ending in nullptr (made before fork:
+// the child only calls exec).
+std::vector<char*> c_strings(const std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (const auto& s : strings)
+    out.push_back(const_cast<char*>(s.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+bool read_by_the_programs(std::string_view name) {
+  return name == "HOME" || name == "TZ" || name == "CLAUDE_CONFIG_DIR" ||
+         name.rfind("XDG_", 0) == 0 || name.rfind("CODEPULSE_", 0) == 0;
+}
+
+}  // namespace
+
+std::vector<std::string> test_environment(const std::vector<std::string>& env) {
+  std::map<std::string, std::string> vars;  // name -> "name=value"
+  for (char** e = environ; e && *e; ++e) {
+    const std::string kv = *e;
+    const std::string name = kv.substr(0, kv.find('='));
+    if (!read_by_the_programs(name)) vars[name] = kv;
+  }
+  vars["HOME"] = "HOME=/nonexistent";
+  vars["TZ"] = "TZ=UTC";
+  for (const auto& kv : env)
+    vars[kv.substr(0, kv.find('='))] = kv;
+  std::vector<std::string> out;
+  for (auto& [name, kv] : vars)
+    out.push_back(std::move(kv));
+  return out;
+}
 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
@@ -84,17 +120,13 @@ CommandResult run(const std::vector<std::string>& argv, const std::vector<std::s
   int out_pipe[2], err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0)
     throw std::runtime_error("pipe failed");
+  const std::vector<std::string> child_env = test_environment(env);
+  const std::vector<char*> args = c_strings(argv), envp = c_strings(child_env);
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(out_pipe[1], 1);
     ::dup2(err_pipe[1], 2);
-    for (const auto& kv : env)
-      ::putenv(const_cast<char*>(kv.c_str()));
-    std::vector<char*> args;
-    for (const auto& a : argv)
-      args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
+    ::execvpe(args[0], args.data(), envp.data());
     std::fprintf(stderr, "exec %s: %s\n", args[0], std::strerror(errno));
     ::_exit(127);
   }
@@ -131,24 +163,20 @@ Process::Process(const std::vector<std::string>& argv, const std::vector<std::st
                  const std::string& log_prefix, int64_t fsize_limit)
     : err_path_(log_prefix + ".err") {
   const std::string out_path = log_prefix + ".out";
+  const std::vector<std::string> child_env = test_environment(env);
+  const std::vector<char*> args = c_strings(argv), envp = c_strings(child_env);
   pid_ = ::fork();
   if (pid_ == 0) {
     const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     const int err = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     ::dup2(out, 1);
     ::dup2(err, 2);
-    for (const auto& kv : env)
-      ::putenv(const_cast<char*>(kv.c_str()));
     if (fsize_limit >= 0) {
       ::signal(SIGXFSZ, SIG_IGN);
       rlimit lim{static_cast<rlim_t>(fsize_limit), RLIM_INFINITY};
       ::setrlimit(RLIMIT_FSIZE, &lim);
     }
-    std::vector<char*> args;
-    for (const auto& a : argv)
-      args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
+    ::execvpe(args[0], args.data(), envp.data());
     ::_exit(127);
   }
 }

@@ -34,10 +34,16 @@ struct CommandResult {
   int exit_code = -1;
   std::string out, err;
 };
-// Runs argv (no shell) with extra environment entries "K=V" added.
+// The environment a spawned program gets: this process's, without what the
+// programs read from it (HOME, TZ, CLAUDE_CONFIG_DIR, every XDG_* and
+// CODEPULSE_*), so the caller's settings never reach a test; HOME=/nonexistent
+// and TZ=UTC instead; then `env`'s "K=V" entries, which win.
+std::vector<std::string> test_environment(const std::vector<std::string>& env);
+
+// Runs argv (no shell) in test_environment(env).
 CommandResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
 
-// A child process left running: output goes to files in `log_dir`.
+// A child process left running, in test_environment(env): output goes to files in `log_dir`.
 class Process {
  public:
   // fsize_limit >= 0: the child's soft RLIMIT_FSIZE (SIGXFSZ ignored), to
@@ -71,6 +77,11 @@ std::map<std::string, DayModelRow> parse_day_model_csv(const std::string& csv);
 
 // Polls `check` every 20 ms until it holds or timeout_ms passes.
 bool eventually(int timeout_ms, const std::function<bool()>& check);
+// How long a test waits for what must happen (a record stored, a process
+// ended, a reply): generous, so a loaded machine (sanitizers, parallel tests)
+// is slow but does not fail. A wait ends as soon as its condition holds; no
+// test measures speed (bench/ does).
+inline constexpr int kPatienceMs = 120'000;
 
 std::string tracker_bin();
 std::string source_dir();

@@ -62,18 +62,27 @@ int connect_tcp(int port) {
   return fd;
 }
 
-int listen_loopback(int backlog, int& port, const char* who) {
+int bind_loopback(int& port, const char* who) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t len = sizeof a;
   if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::listen(fd, backlog) != 0 || ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
     if (fd >= 0) ::close(fd);
-    throw std::runtime_error(std::string(who) + ": cannot listen on 127.0.0.1");
+    throw std::runtime_error(std::string(who) + ": cannot bind a port of 127.0.0.1");
   }
   port = ntohs(a.sin_port);
+  return fd;
+}
+
+int listen_loopback(int backlog, int& port, const char* who) {
+  const int fd = bind_loopback(port, who);
+  if (::listen(fd, backlog) != 0) {
+    ::close(fd);
+    throw std::runtime_error(std::string(who) + ": cannot listen on 127.0.0.1");
+  }
   return fd;
 }
 

@@ -37,6 +37,11 @@ class TlsClient {
 
 // A plain TCP connection to 127.0.0.1:port (no TLS): for garbage bytes.
 int connect_tcp(int port);
+// A socket bound to a free port of 127.0.0.1, not listening: connections to
+// the port are refused, and no other server can take it while it is held
+// (listen() on it later serves the port). `port` receives the port. Throws
+// std::runtime_error naming `who` when that fails.
+int bind_loopback(int& port, const char* who);
 // A listening socket on a free port of 127.0.0.1; `port` receives the port.
 // Throws std::runtime_error naming `who` when that fails.
 int listen_loopback(int backlog, int& port, const char* who);

@@ -1,5 +1,6 @@
 #include "tracker/watch/watcher.hpp"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -60,7 +61,8 @@ struct Batches {
 
 // Drives the io_context until `done` holds or `limit` passes.
 template <class Pred>
-bool run_until(boost::asio::io_context& io, Pred done, std::chrono::milliseconds limit = 3s) {
+bool run_until(boost::asio::io_context& io, Pred done,
+               std::chrono::milliseconds limit = std::chrono::milliseconds(test::kPatienceMs)) {
   const auto deadline = Clock::now() + limit;
   while (!done()) {
     if (Clock::now() >= deadline) return false;
@@ -112,9 +114,7 @@ TEST_CASE("inotify: an append is reported after the debounce", "[watch]") {
   const auto t0 = Clock::now();
   append_file(file, "{\"a\":1}\n");
   REQUIRE(run_until(io, [&] { return !got.all.empty(); }));
-  const int64_t latency = ms_since(t0);
-  CHECK(latency >= 100);
-  CHECK(latency < 600);
+  CHECK(ms_since(t0) >= 100);  // not before the quiet time; how soon after: bench/watch_latency.cpp
   REQUIRE(got.all.size() == 1);
   CHECK(got.all[0].files == std::vector<std::string>{file});
   CHECK(got.all[0].removed.empty());
@@ -316,34 +316,48 @@ TEST_CASE("inotify: symbolic links to folders are not followed", "[watch]") {
   CHECK(got.all.empty());
 }
 
-TEST_CASE("inotify: a flood of appends gives batches at a bounded interval", "[watch]") {
+TEST_CASE("inotify: a flood of appends gives a batch every 5 debounces", "[watch]") {
   TempDir tmp;
   const std::string root = tmp / "projects";
   const std::string file = root + "/p/s.jsonl";
   write_file(file, "");
-  constexpr int64_t kDebounce = 60;
+  constexpr auto kDebounce = 100ms;
   boost::asio::io_context io;
-  auto w = make(io, inotify_options(root, kDebounce));
+  auto w = make(io, inotify_options(root, kDebounce.count()));
   Batches got;
   REQUIRE(w->start(got.sink()).ok());
 
+  // An append before every turn of the io_context: the watcher reads it before
+  // its timer runs, so it never sees a debounce of quiet, and every batch comes
+  // from the limit of 5 debounces after the first event. A batch that comes
+  // less than a debounce after the last append can only come from that limit,
+  // at any speed of this machine (a stall of the test between the append and
+  // the batch leaves that batch unjudged). How late past the limit batches
+  // come is measured by bench/watch_latency.cpp (docs/BENCHMARKS.md).
+  std::vector<Clock::time_point> appends;
+  size_t from_the_limit = 0;
   const auto t0 = Clock::now();
-  while (Clock::now() - t0 < 1500ms) {
-    append_file(file, "{\"line\":1}\n");  // every 10 ms: never quiet for a debounce
-    io.run_for(10ms);
+  while (from_the_limit < 3 && Clock::now() - t0 < std::chrono::milliseconds(test::kPatienceMs)) {
+    append_file(file, "{\"line\":1}\n");
+    appends.push_back(Clock::now());
+    const size_t before = got.all.size();
+    if (io.stopped()) io.restart();
+    io.poll();
+    for (size_t i = before; i < got.all.size(); ++i) {
+      const auto since_append = got.at[i] - appends.back();
+      const auto since_previous = got.at[i] - (i == 0 ? t0 : got.at[i - 1]);
+      INFO("batch " << i << ": "
+                    << std::chrono::duration_cast<std::chrono::milliseconds>(since_previous).count()
+                    << " ms after the previous");
+      CHECK(since_previous >= kDebounce);  // never sooner than a debounce
+      if (since_append < kDebounce) {
+        ++from_the_limit;
+        CHECK(since_previous >= 5 * kDebounce);  // the limit, not the quiet, made it
+      }
+    }
+    ::usleep(10'000);
   }
-  REQUIRE(run_until(io, [&] { return !got.all.empty() && Clock::now() - got.at.back() > 200ms; }));
-
-  const int64_t max_wait = 5 * kDebounce;
-  std::vector<Clock::time_point> times = {t0};
-  times.insert(times.end(), got.at.begin(), got.at.end());
-  for (size_t i = 1; i + 1 < times.size(); ++i) {
-    const auto gap = std::chrono::duration_cast<std::chrono::milliseconds>(times[i] - times[i - 1]);
-    INFO("batch " << i << " came " << gap.count() << " ms after the previous");
-    CHECK(gap.count() <= max_wait + 200);
-  }
-  CHECK(got.all.size() >= 1500 / (max_wait + 200));
-  CHECK(got.all.size() <= 1500 / max_wait + 2);
+  CHECK(from_the_limit >= 3);  // batches keep coming while the file is written without pause
   for (const auto& b : got.all)
     CHECK(b.files == std::vector<std::string>{file});
 }
@@ -356,16 +370,31 @@ TEST_CASE("inotify: a queue overflow asks for a rescan", "[watch]") {
   auto w = make(io, inotify_options(root));
   Batches got;
   REQUIRE(w->start(got.sink()).ok());
-  // More events than fs.inotify.max_queued_events (16384 by default), unread.
-  int created = 0;
-  for (int i = 0; i < 17000; ++i) {
-    FILE* f = ::fopen((root + "/p/n" + std::to_string(i) + ".txt").c_str(), "w");
-    if (f) ++created;
-    if (f) ::fclose(f);
+  // More events than this host's inotify queue holds (fs.inotify.max_queued_events,
+  // 16384 by default), unread: writes to two files in turn, each a new event
+  // (the kernel merges an event only into an identical last one).
+  long queue_limit = 0;
+  {
+    FILE* f = ::fopen("/proc/sys/fs/inotify/max_queued_events", "r");
+    REQUIRE(f);
+    REQUIRE(::fscanf(f, "%ld", &queue_limit) == 1);
+    ::fclose(f);
   }
-  REQUIRE(created == 17000);
-  REQUIRE(run_until(
-      io, [&] { return got.rescan(); }, 10s));
+  INFO("max_queued_events " << queue_limit);
+  REQUIRE(queue_limit > 0);
+  write_file(root + "/p/a.txt", "a");
+  write_file(root + "/p/b.txt", "b");
+  const int fds[2] = {::open((root + "/p/a.txt").c_str(), O_WRONLY | O_CLOEXEC),
+                      ::open((root + "/p/b.txt").c_str(), O_WRONLY | O_CLOEXEC)};
+  REQUIRE(fds[0] >= 0);
+  REQUIRE(fds[1] >= 0);
+  long written = 0;
+  for (long i = 0; i < queue_limit + 100; ++i)
+    written += ::pwrite(fds[i % 2], "x", 1, 0) == 1;
+  ::close(fds[0]);
+  ::close(fds[1]);
+  REQUIRE(written == queue_limit + 100);
+  REQUIRE(run_until(io, [&] { return got.rescan(); }));
   CHECK(w->watched_folders() == 2);
   got.clear();
   write_file(root + "/p/s.jsonl", "{}\n");
