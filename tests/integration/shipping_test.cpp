@@ -168,10 +168,14 @@ TEST_CASE("a collector that is down, then killed mid-batch, loses and doubles no
   args.push_back("200");
   Process tracker(args, {}, dir / "tracker");
   // Down: retries, nothing lost, the status says why.
-  REQUIRE(eventually(kPatienceMs, [&] {
-    const std::string s = tracker_status(state);
-    return s.find("cannot connect") != std::string::npos && status_int(s, "unshipped") == total;
-  }));
+  std::string last_status;
+  const bool down_seen = eventually(kPatienceMs, [&] {
+    last_status = tracker_status(state);
+    return last_status.find("cannot connect") != std::string::npos &&
+           status_int(last_status, "unshipped") == total;
+  });
+  INFO("records: " << total << "; the tracker's last status: " << last_status);
+  REQUIRE(down_seen);
   // Up: shipping resumes by itself. Killed -9 after the first batches...
   c.start();
   FaultProxy relay(c.port(), hold.release());
