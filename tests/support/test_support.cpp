@@ -124,6 +124,7 @@ CommandResult run(const std::vector<std::string>& argv, const std::vector<std::s
   const std::vector<char*> args = c_strings(argv), envp = c_strings(child_env);
   const pid_t pid = ::fork();
   if (pid == 0) {
+    ::signal(SIGPIPE, SIG_DFL);  // the runner ignores it (tests/main.cpp); a program gets its own
     ::dup2(out_pipe[1], 1);
     ::dup2(err_pipe[1], 2);
     ::execvpe(args[0], args.data(), envp.data());
@@ -167,6 +168,7 @@ Process::Process(const std::vector<std::string>& argv, const std::vector<std::st
   const std::vector<char*> args = c_strings(argv), envp = c_strings(child_env);
   pid_ = ::fork();
   if (pid_ == 0) {
+    ::signal(SIGPIPE, SIG_DFL);  // the runner ignores it (tests/main.cpp); a program gets its own
     const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     const int err = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     ::dup2(out, 1);

@@ -87,6 +87,15 @@ int listen_loopback(int backlog, int& port, const char* who) {
 }
 
 TlsClient::TlsClient(int port, const std::string& ca_file, const std::string& host) {
+  try {
+    connect(port, ca_file, host);
+  } catch (...) {
+    close();  // a constructor that throws runs no destructor
+    throw;
+  }
+}
+
+void TlsClient::connect(int port, const std::string& ca_file, const std::string& host) {
   fd_ = connect_tcp(port);
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
   ctx_ = ctx;
@@ -105,9 +114,16 @@ TlsClient::TlsClient(int port, const std::string& ca_file, const std::string& ho
 }
 
 TlsClient::~TlsClient() {
+  close();
+}
+
+void TlsClient::close() {
   if (ssl_) SSL_free(as_ssl(ssl_));
   if (ctx_) SSL_CTX_free(as_ctx(ctx_));
   if (fd_ >= 0) ::close(fd_);
+  ssl_ = nullptr;
+  ctx_ = nullptr;
+  fd_ = -1;
 }
 
 bool TlsClient::send(const std::string& bytes) {

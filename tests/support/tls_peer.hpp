@@ -30,6 +30,8 @@ class TlsClient {
   bool closed_within(int timeout_ms);
 
  private:
+  void connect(int port, const std::string& ca_file, const std::string& host);
+  void close();  // frees what connect() made, also when it threw half-way
   int fd_ = -1;
   void* ctx_ = nullptr;  // SSL_CTX
   void* ssl_ = nullptr;  // SSL
