@@ -6,13 +6,6 @@
 #include "common/ascii.hpp"
 
 namespace codepulse {
-namespace {
-
-std::string to_hex(const unsigned char* p, size_t n) {
-  return hex_encode(p, n);
-}
-
-}  // namespace
 
 uint64_t fnv1a64(std::string_view data, uint64_t seed) {
   uint64_t h = seed;
@@ -27,7 +20,7 @@ std::string sha256_hex(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  return to_hex(md, len);
+  return hex_encode(md, len);
 }
 
 void Sha256Hasher::MdFree::operator()(EVP_MD* p) const {
@@ -48,7 +41,7 @@ std::string Sha256Hasher::hex(std::string_view data, size_t hex_chars) {
       EVP_DigestUpdate(ctx_.get(), data.data(), data.size()) != 1 ||
       EVP_DigestFinal_ex(ctx_.get(), md, &len) != 1)
     return sha256_hex(data).substr(0, hex_chars);
-  std::string out = to_hex(md, len);
+  std::string out = hex_encode(md, len);
   if (hex_chars < out.size()) out.resize(hex_chars);
   return out;
 }
@@ -58,7 +51,7 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
   unsigned int len = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len);
-  return to_hex(md, len);
+  return hex_encode(md, len);
 }
 
 }  // namespace codepulse
