@@ -49,7 +49,10 @@ void write_record(JsonWriter& w, const WireRecord& wr) {
       .field("repo", r.repo)
       .field("branch", r.branch)
       .field("task_keys", r.task_keys)
-      .field("turn_id", r.turn_id);
+      .field("turn_id", r.turn_id)
+      .field("web_fetch_requests", r.web_fetch_requests)
+      .field("inference_geo", r.inference_geo)
+      .field("iteration", r.iteration);
   w.key("tools").begin_array();
   for (const ToolUse& t : r.tools) {
     w.begin_object()
@@ -92,6 +95,15 @@ bool in_range(const WireRecord& wr, const DecodeLimits& limits, std::string& why
   }
   if (r.web_search_requests > kMaxWebSearches) {
     why = "field 'web_search_requests' is out of range";
+    return false;
+  }
+  if (r.web_fetch_requests > kMaxWebSearches) {
+    why = "field 'web_fetch_requests' is out of range";
+    return false;
+  }
+  if (r.iteration > kMaxIteration) {
+    why = "field 'iteration' is out of range (more than " + std::to_string(kMaxIteration) +
+          " advisor calls in one request)";
     return false;
   }
   if (r.cost_nanos && *r.cost_nanos > kMaxCostNanos) {
@@ -146,7 +158,10 @@ bool read_record(dom::object o, WireRecord& wr, std::string& why) {
       !f.str("claude_code_version", r.cc_version, false, why, 64) ||
       !f.str("repo", r.repo, false, why, 512) || !f.str("branch", r.branch, false, why, 512) ||
       !f.str("task_keys", r.task_keys, false, why, 1024) ||
-      !f.str("turn_id", r.turn_id, false, why, 128))
+      !f.str("turn_id", r.turn_id, false, why, 128) ||
+      !f.count("web_fetch_requests", r.web_fetch_requests, false, why) ||
+      !f.str("inference_geo", r.inference_geo, false, why, 32) ||
+      !f.count("iteration", r.iteration, false, why))
     return false;
   dom::array tools;
   if (!o["tools"].get_array().get(tools)) {

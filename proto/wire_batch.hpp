@@ -64,7 +64,8 @@ struct DecodeLimits {
 // when summed over billions of records.
 inline constexpr int64_t kMaxTokensPerField = 100'000'000;
 inline constexpr int64_t kMaxCostNanos = 1'000'000'000'000'000;  // one million dollars
-inline constexpr int64_t kMaxWebSearches = 100'000;
+inline constexpr int64_t kMaxWebSearches = 100'000;  // also web fetches
+inline constexpr int64_t kMaxIteration = 10'000;
 inline constexpr size_t kMaxFilesPerCommit = 100'000;
 inline constexpr int64_t kMaxLinesPerFile = 1'000'000'000;
 

@@ -45,7 +45,10 @@ enum class ColumnKind : uint8_t { kText, kInt, kBool, kOptInt };
   X(repo, repo, kText, "repo")                                       \
   X(branch, branch, kText, "branch")                                 \
   X(task_keys, task_keys, kText, "task_keys")                        \
-  X(turn_id, turn_id, kText, "turn_id")
+  X(turn_id, turn_id, kText, "turn_id")                              \
+  X(web_fetch, web_fetch_requests, kInt, "web_fetch_requests")       \
+  X(inference_geo, inference_geo, kText, "inference_geo")            \
+  X(iteration, iteration, kInt, "iteration")
 
 struct UsageColumn {
   const char* name;  // the column in every store

@@ -36,8 +36,14 @@ struct UsageRecord {
   std::string agent_id;
   std::string model;
   int64_t input = 0, output = 0, cache_create_5m = 0, cache_create_1h = 0, cache_read = 0;
-  int64_t web_search_requests = 0;
+  int64_t web_search_requests = 0, web_fetch_requests = 0;
   bool fast = false;
+  std::string inference_geo;  // usage.inference_geo: "", "global", "us", ...
+  // 0: the request itself; n: its n-th advisor call (usage.iterations[] entry
+  // of type advisor_message), a request of its own under the advisor's model.
+  int64_t iteration = 0;
+  // The tracker's list cost with its book, for its own report and older
+  // collectors; the collector prices every record itself (docs/PRICING.md).
   std::optional<int64_t> cost_nanos;  // nullopt: model without a known price
   bool long_context = false;
   std::string price_version;

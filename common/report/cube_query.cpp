@@ -268,7 +268,8 @@ bool UsageCube::answers(const ReportQuery& q) {
 }
 
 // Here, where QueryScratch is complete.
-UsageCube::UsageCube() {
+UsageCube::UsageCube(std::shared_ptr<const Pricer> pricer)
+    : pricer_(pricer ? std::move(pricer) : Pricer::builtin()) {
   no_file_ = files_.intern(kNoFile);
   index_.assign(1024, UINT32_MAX);  // every slot free
 }

@@ -3,7 +3,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/pricing.hpp"
+#include "common/pricing/usd.hpp"
 #include "common/report/render_internal.hpp"
 
 namespace codepulse::report {

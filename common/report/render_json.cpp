@@ -1,7 +1,7 @@
 // The JSON report: the query, the totals and the tree of rows, every node with
 // its usage metrics (and outcomes when the query asks for them).
 #include "common/json_writer.hpp"
-#include "common/pricing.hpp"
+#include "common/pricing/usd.hpp"
 #include "common/report/leverage.hpp"
 #include "common/report/render_internal.hpp"
 #include "common/report/session_links.hpp"

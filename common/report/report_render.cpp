@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <unordered_map>
 
-#include "common/pricing.hpp"
+#include "common/pricing/usd.hpp"
 #include "common/report/leverage.hpp"
 #include "common/report/render_internal.hpp"
 

@@ -254,9 +254,11 @@ void UsageCube::add(const UsageFact& f, int sign) {
   g.output += sign * f.output;
   g.cache_create += sign * f.cache_create;
   g.cache_read += sign * f.cache_read;
-  g.cost_nanos += sign * f.cost_nanos.value_or(0);
+  const PricedUsage priced = pricer_->price(f.to_price());
+  g.cost_nanos += sign * priced.org_nanos.value_or(0);
+  g.list_cost_nanos += sign * priced.list_nanos.value_or(0);
   g.records += sign;
-  if (!f.cost_nanos) g.unpriced += sign;
+  if (!priced.list_nanos) g.unpriced += sign;
   records_ += sign;
 }
 

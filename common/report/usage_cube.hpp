@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/pricing/pricer.hpp"
 #include "common/record/usage_record.hpp"
 #include "common/report/attribution.hpp"
 #include "common/report/report.hpp"
@@ -31,9 +32,17 @@ struct UsageFact {
   std::string author;     // "" reads as "(unknown)"
   std::string session, model /* "-fast" appended for fast mode */, repo, branch, task_keys, turn_id;
   int64_t ts_ms = 0;
-  int64_t input = 0, output = 0, cache_create = 0, cache_read = 0;
-  std::optional<int64_t> cost_nanos;  // nullopt: the model has no price
+  int64_t input = 0, output = 0, cache_create = 0 /* 5m + 1h */, cache_read = 0;
+  // What pricing needs besides: the cube prices every fact it folds with its
+  // Pricer (common/pricing/pricer.hpp); no stored cost is read.
+  int64_t cache_create_1h = 0, web_search = 0, web_fetch = 0;
+  bool fast = false;
+  std::string inference_geo;
   std::vector<ToolUse> tools;
+
+  // The model id as logged (without the "-fast" of fast mode).
+  std::string_view logged_model() const;
+  UsageToPrice to_price() const;
 };
 
 // Strings to dense ids and back; ids are stable for the dictionary's life.
@@ -61,7 +70,8 @@ struct QueryScratch;  // cube_query_internal.hpp
 
 class UsageCube {
  public:
-  UsageCube();
+  // Prices every fact with `pricer` (the builtin book when none is given).
+  explicit UsageCube(std::shared_ptr<const Pricer> pricer = nullptr);
   ~UsageCube();
   UsageCube(UsageCube&&) noexcept;
   UsageCube& operator=(UsageCube&&) noexcept;
@@ -91,6 +101,7 @@ class UsageCube {
   // What session-commit linking needs of every session with usage.
   std::vector<SessionActivity> session_activity() const;
 
+  const Pricer& pricer() const { return *pricer_; }
   size_t group_count() const { return groups_.size(); }
   size_t turn_count() const { return turns_.size(); }
   int64_t record_count() const { return records_; }
@@ -101,7 +112,8 @@ class UsageCube {
   struct Group {
     int64_t bucket = 0;
     uint32_t turn = 0, author = 0, session = 0, model = 0, repo = 0, branch = 0, tasks = 0;
-    int64_t input = 0, output = 0, cache_create = 0, cache_read = 0, cost_nanos = 0;
+    int64_t input = 0, output = 0, cache_create = 0, cache_read = 0;
+    int64_t cost_nanos = 0, list_cost_nanos = 0;  // at organisation rates, at list prices
     int64_t records = 0, unpriced = 0;
     int64_t skills = 0, mcp = 0;  // tool calls
   };
@@ -155,6 +167,7 @@ class UsageCube {
   // thread at a time, like add()).
   mutable std::unique_ptr<QueryScratch> scratch_;
   int64_t records_ = 0;
+  std::shared_ptr<const Pricer> pricer_;
 };
 
 }  // namespace codepulse::report

@@ -9,7 +9,8 @@ Status read_usage_fact(const sql::Statement& st, bool with_tools, UsageFact& f) 
   f.author.assign(st.text(1));
   f.session.assign(st.text(2));
   f.model.assign(st.text(3));
-  if (st.int64(4) != 0) f.model += "-fast";  // as ccusage names fast-mode usage
+  f.fast = st.int64(4) != 0;
+  if (f.fast) f.model += "-fast";  // as ccusage names fast-mode usage
   f.repo.assign(st.text(5));
   f.branch.assign(st.text(6));
   f.task_keys.assign(st.text(7));
@@ -19,10 +20,13 @@ Status read_usage_fact(const sql::Statement& st, bool with_tools, UsageFact& f) 
   f.output = st.int64(11);
   f.cache_create = st.int64(12);
   f.cache_read = st.int64(13);
-  f.cost_nanos = st.opt_int64(14);
+  f.cache_create_1h = st.int64(14);
+  f.web_search = st.int64(15);
+  f.web_fetch = st.int64(16);
+  f.inference_geo.assign(st.text(17));
   f.tools.clear();
   if (!with_tools) return {};
-  auto tools = decode_tools(st.text(15));
+  auto tools = decode_tools(st.text(18));
   if (!tools)
     return make_error("usage record " + std::to_string(f.record_id) +
                       ": tools: " + tools.error().message);
@@ -47,6 +51,28 @@ Status scan_usage(sql::Database& db, int64_t since_ms, int64_t until_ms, bool wi
   return {};
 }
 
+std::string_view UsageFact::logged_model() const {
+  std::string_view m = model;
+  if (fast && m.ends_with("-fast")) m.remove_suffix(5);
+  return m;
+}
+
+UsageToPrice UsageFact::to_price() const {
+  UsageToPrice u;
+  u.model = logged_model();
+  u.ts_ms = ts_ms;
+  u.input = input;
+  u.output = output;
+  u.cache_write_1h = cache_create_1h;
+  u.cache_write_5m = cache_create - cache_create_1h;
+  u.cache_read = cache_read;
+  u.web_search = web_search;
+  u.web_fetch = web_fetch;
+  u.fast = fast;
+  u.inference_geo = inference_geo;
+  return u;
+}
+
 UsageFact usage_fact(const UsageRecord& u, std::string_view author, int64_t record_id) {
   UsageFact f;
   f.record_id = record_id;
@@ -62,7 +88,11 @@ UsageFact usage_fact(const UsageRecord& u, std::string_view author, int64_t reco
   f.output = u.output;
   f.cache_create = u.cache_create_5m + u.cache_create_1h;
   f.cache_read = u.cache_read;
-  f.cost_nanos = u.cost_nanos;
+  f.cache_create_1h = u.cache_create_1h;
+  f.web_search = u.web_search_requests;
+  f.web_fetch = u.web_fetch_requests;
+  f.fast = u.fast;
+  f.inference_geo = u.inference_geo;
   f.tools = u.tools;
   return f;
 }

@@ -15,7 +15,8 @@ namespace codepulse::report {
 // The columns of usage_records a fact is read from, in read_usage_fact's order.
 inline constexpr const char* kUsageFactColumns =
     "id, author, session_id, model, fast, repo, branch, task_keys, turn_id, ts_ms, input,"
-    " output, cache_create_5m + cache_create_1h, cache_read, cost_nanos, tools";
+    " output, cache_create_5m + cache_create_1h, cache_read, cache_create_1h, web_search,"
+    " web_fetch, inference_geo, tools";
 
 // The fact of the row `st` stands on (selected with kUsageFactColumns).
 // Without `with_tools` its tools are left empty.

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "common/pricing.hpp"
+#include "common/pricing/pricer.hpp"
 #include "common/tool_codec.hpp"
 #include "tests/fuzz/fuzz_checks.hpp"
 #include "tracker/parse/line_classifier.hpp"
@@ -52,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   tracker::LineParser parser;
   const tracker::ParsedLine& parsed = parser.parse(line, buffer.size(), pending);
   if (parsed.kind != tracker::LineKind::kRequest) return 0;
-  tracker::RecordBuilder builder({"dev@example.org", std::nullopt}, PriceTable::builtin());
+  tracker::RecordBuilder builder({"dev@example.org", std::nullopt}, *Pricer::builtin());
   const UsageRecord record = builder.build(parsed.request, "turn");
   expect(record.author == "dev@example.org", "the configured author");
   expect(!record.dedupe_key.empty(), "a dedupe key");

@@ -91,6 +91,7 @@ std::unique_ptr<Store> opened(const std::string& db) {
 IngestResult ingest(Store& store, const proto::DecodedBatch& b,
                     const std::string& author = kAuthor) {
   auto r = store.ingest(author, b);
+  INFO((r ? std::string() : r.error().message));
   REQUIRE(r);
   return std::move(r).value();
 }

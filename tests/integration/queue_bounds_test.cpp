@@ -1,7 +1,6 @@
 // The local store as a bounded queue: retention, eviction order, counters.
 #include <catch2/catch.hpp>
 
-#include "common/pricing.hpp"
 #include "tests/support/test_support.hpp"
 #include "tracker/queue/local_store.hpp"
 

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <random>
 
+#include "common/pricing/record_pricing.hpp"
 #include "collector/report/store_report.hpp"
 #include "collector/store/store.hpp"
 #include "common/report/report.hpp"
@@ -37,7 +38,7 @@ std::vector<std::pair<std::string, proto::WireRecord>> dataset(uint64_t seed) {
   std::mt19937_64 rng(seed);
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
   const char* models[] = {"claude-opus-4-6", "claude-sonnet-4-5-20250929",
-                          "claude-haiku-4-5-20251001"};
+                          "claude-haiku-4-5-20251001", "us.anthropic.claude-opus-5-5-v1"};
   std::vector<std::pair<std::string, proto::WireRecord>> out;
   for (int i = 0; i < 400; ++i) {
     proto::WireRecord w;
@@ -46,13 +47,15 @@ std::vector<std::pair<std::string, proto::WireRecord>> dataset(uint64_t seed) {
     r.timestamp_ms = kT0 + pick(90) * 86'400'000LL + pick(86'400'000);
     r.session_id = "s" + std::to_string(pick(30));
     r.turn_id = "t" + std::to_string(i / 3);  // about three requests per turn
-    r.model = models[pick(3)];
+    r.model = models[pick(4)];
+    if (pick(10) == 0) r.model = "gateway-model-x";  // an unpriced model
     r.input = pick(5000);
     r.output = pick(20000);
     r.cache_create_5m = pick(90000);
     r.cache_read = pick(900000);
-    r.cost_nanos = static_cast<int64_t>(rng() % 5'000'000'000ull);
-    if (pick(10) == 0) r.cost_nanos.reset();  // an unpriced model
+    r.inference_geo = pick(4) == 0 ? "us" : "global";
+    r.fast = pick(8) == 0;
+    r.web_search_requests = pick(6) == 0 ? pick(3) : 0;
     r.repo = "github.com/acme/r" + std::to_string(pick(4));
     r.branch = pick(3) == 0 ? "main" : "feature/x";
     const int tasks = pick(4);
@@ -118,7 +121,7 @@ TEST_CASE("on random nestings every level adds up exactly to its parent", "[repo
       truth.output += w.usage.output;
       truth.cache_create += w.usage.cache_create_5m;
       truth.cache_read += w.usage.cache_read;
-      truth.cost += w.usage.cost_nanos.value_or(0);
+      truth.cost += Pricer::builtin()->price(to_price(w.usage)).org_nanos.value_or(0);
       by_author[author].push_back(w);
     }
     for (auto& [author, recs] : by_author) {
@@ -173,7 +176,6 @@ TEST_CASE("filters keep what matches, and only its share", "[report]") {
     w.usage.turn_id = "turn-1";
     w.usage.model = model;
     w.usage.input = input;
-    w.usage.cost_nanos = input * 1000;
     w.usage.repo = "github.com/acme/api";
     w.usage.tools = std::move(tools);
     return w;
@@ -220,7 +222,9 @@ TEST_CASE("filters keep what matches, and only its share", "[report]") {
   CHECK(months.root.children.count("2026-01") == 1);
   CHECK(files.root.metrics.sessions == 1);
   CHECK(files.root.metrics.active_days == 1);
-  CHECK(files.root.metrics.cost_per_session_nanos() == 2'201'000);
+  // Priced by the collector from the tokens: opus-4-6 input $5 per million,
+  // haiku-4-5 $1: (400 + 800) * 5,000 + 1001 * 1,000 nano-dollars, one session.
+  CHECK(files.root.metrics.cost_per_session_nanos() == 7'001'000);
 }
 
 TEST_CASE("bad report parameters are refused with the valid choices", "[report]") {
@@ -269,7 +273,6 @@ TEST_CASE("a task's total does not depend on whether the report asks for files",
   w.usage.turn_id = "t";
   w.usage.model = "claude-opus-4-6";
   w.usage.input = 2;
-  w.usage.cost_nanos = 2;
   w.usage.branch = "(others)";  // a real key named like the --top fold
   w.usage.task_keys = "PROJ-1,PROJ-2";
   w.usage.tools = {{"toolu_a", "Edit", "a.cpp", FileAction::kChange, false, true, 10, 0, ""},
@@ -326,7 +329,6 @@ TEST_CASE("epics come from task_epics, and split records follow their tasks", "[
     w.usage.session_id = "s";
     w.usage.model = "claude-opus-4-6";
     w.usage.input = input;
-    w.usage.cost_nanos = input;
     w.usage.task_keys = tasks;
     return w;
   };
@@ -395,7 +397,6 @@ TEST_CASE("the live cube, fed by commits and replacements, answers as a rebuilt 
     proto::WireRecord w = records[i].second;
     w.revision = 2;
     w.usage.output += 1000;
-    w.usage.cost_nanos = w.usage.cost_nanos.value_or(0) + 12345;
     w.usage.task_keys = i % 14 ? "PROJ-9" : "";
     w.usage.tools.clear();
     w.usage.tools.push_back({"toolu_r" + std::to_string(i), "Write", "src/new.cpp",
@@ -537,7 +538,6 @@ TEST_CASE("records without a turn id stay their own turns, across authors", "[re
     f.model = "claude-opus-4-6";
     f.ts_ms = kT0 + id * 60'000;
     f.input = 10;
-    f.cost_nanos = 10;
     ToolUse t;
     t.tool_use_id = "toolu_" + author + std::to_string(id);
     t.name = "Edit";

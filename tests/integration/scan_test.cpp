@@ -27,7 +27,7 @@ struct Fixture {
     ScanOptions o;
     o.projects_dirs = {projects};
     o.strip.author = "dev@example.com";
-    Scanner s(*store, PriceTable::builtin(), o);
+    Scanner s(*store, *Pricer::builtin(), o);
     auto stats = s.scan_all();
     REQUIRE(stats);
     if (problems) *problems = s.problems();
@@ -321,7 +321,7 @@ TEST_CASE("bad input is counted and reported with its path, losing no valid reco
   ScanOptions o;
   o.projects_dirs = {f.projects};
   o.limits.max_line_bytes = 64u << 20;
-  Scanner s(*store, PriceTable::builtin(), o);
+  Scanner s(*store, *Pricer::builtin(), o);
   auto stats = s.scan_all();
   REQUIRE(stats);
   CHECK(stats->records_new == 3);      // good1 (once), good2, the one after the huge line

@@ -27,13 +27,15 @@ inline constexpr std::array kToolFieldNames = {"tool_use_id", "name",          "
 inline auto fields_of(const UsageRecord& r) {
   const auto& [dedupe_key, message_id, request_id, timestamp_ms, session_id, sidechain, agent_id,
                model, input, output, cache_create_5m, cache_create_1h, cache_read,
-               web_search_requests, fast, cost_nanos, long_context, price_version, cc_version,
-               author, repo, branch, task_keys, turn_id, tools] = r;
+               web_search_requests, web_fetch_requests, fast, inference_geo, iteration, cost_nanos,
+               long_context, price_version, cc_version, author, repo, branch, task_keys, turn_id,
+               tools] = r;
   (void)tools;
   return std::tie(dedupe_key, message_id, request_id, timestamp_ms, session_id, sidechain, agent_id,
                   model, input, output, cache_create_5m, cache_create_1h, cache_read,
-                  web_search_requests, fast, cost_nanos, long_context, price_version, cc_version,
-                  author, repo, branch, task_keys, turn_id);
+                  web_search_requests, web_fetch_requests, fast, inference_geo, iteration,
+                  cost_nanos, long_context, price_version, cc_version, author, repo, branch,
+                  task_keys, turn_id);
 }
 inline constexpr std::array kRecordFieldNames = {"dedupe_key",
                                                  "message_id",
@@ -49,7 +51,10 @@ inline constexpr std::array kRecordFieldNames = {"dedupe_key",
                                                  "cache_create_1h",
                                                  "cache_read",
                                                  "web_search_requests",
+                                                 "web_fetch_requests",
                                                  "fast",
+                                                 "inference_geo",
+                                                 "iteration",
                                                  "cost_nanos",
                                                  "long_context",
                                                  "price_version",

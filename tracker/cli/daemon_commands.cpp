@@ -65,7 +65,7 @@ int run_daemon_command(const Environment& env, const std::vector<std::string>& a
     logger.set_level(*lv);
     return daemon_options(*fresh, env);
   };
-  return run_daemon(env, std::move(options).value(), logger, *prices, reload);
+  return run_daemon(env, std::move(options).value(), logger, **prices, reload);
 }
 
 int run_status_command(const Environment& env, const std::vector<std::string>& argv) {

@@ -52,9 +52,11 @@ Result<Config> load_config(const Args& args, const Environment& env) {
                       kTrackerProgram);
 }
 
-Result<PriceTable> load_prices(const Config& c) {
-  if (c.is_set("prices_file")) return PriceTable::load_file(c.str("prices_file"));
-  return PriceTable::builtin();
+Result<std::shared_ptr<const Pricer>> load_prices(const Config& c) {
+  if (!c.is_set("prices_file")) return Pricer::builtin();
+  auto book = PriceBook::load_file(c.str("prices_file"));
+  if (!book) return book.error();
+  return std::make_shared<const Pricer>(std::make_shared<const PriceBook>(std::move(*book)));
 }
 
 Result<ScanOptions> scan_options(const Config& c, const Environment& env) {

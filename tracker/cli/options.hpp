@@ -6,7 +6,7 @@
 
 #include "common/cli/args.hpp"
 #include "common/environment.hpp"
-#include "common/pricing.hpp"
+#include "common/pricing/pricer.hpp"
 #include "tracker/config/keys.hpp"
 #include "tracker/daemon/daemon.hpp"
 #include "tracker/flow/scanner.hpp"
@@ -20,7 +20,7 @@ std::vector<FlagSpec> with_config_flags(std::vector<FlagSpec> own);
 std::optional<std::string> config_file(const Args& args, const Environment& env);
 Result<Config> load_config(const Args& args, const Environment& env);
 
-Result<PriceTable> load_prices(const Config& c);
+Result<std::shared_ptr<const Pricer>> load_prices(const Config& c);
 // Projects folders that exist now, strip options (author, keyed hashing), limits.
 Result<ScanOptions> scan_options(const Config& c, const Environment& env);
 // The same without the folders (the daemon finds them as they appear).

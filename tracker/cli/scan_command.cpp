@@ -42,7 +42,7 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
   auto store = LocalStore::open(state_dir);
   if (!store) return fail(store.error().message);
 
-  Scanner scanner(*store, *prices, *options);
+  Scanner scanner(*store, **prices, *options);
   auto stats = scanner.scan_all();
   if (!args->has("quiet")) {
     for (const auto& p : scanner.problems())

@@ -28,7 +28,7 @@ namespace net = boost::asio;
 
 class Service {
  public:
-  Service(DaemonOptions options, Logger& log, const PriceTable& prices, ReloadFn reload,
+  Service(DaemonOptions options, Logger& log, const Pricer& prices, ReloadFn reload,
           LocalStore& store)
       : options_(std::move(options)),
         log_(log),
@@ -334,7 +334,7 @@ class Service {
 
   DaemonOptions options_;
   Logger& log_;
-  const PriceTable& prices_;
+  const Pricer& prices_;
   ReloadFn reload_;
   LocalStore& store_;
   net::io_context io_;
@@ -352,7 +352,7 @@ class Service {
 
 }  // namespace
 
-int run_daemon(const Environment& env, DaemonOptions options, Logger& log, const PriceTable& prices,
+int run_daemon(const Environment& env, DaemonOptions options, Logger& log, const Pricer& prices,
                ReloadFn reload) {
   // Block the service's signals first: a SIGUSR1 from `flush` or a SIGHUP
   // during start-up (lock, integrity check, migrations) must wait, not kill.

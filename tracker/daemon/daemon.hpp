@@ -10,7 +10,7 @@
 
 #include "common/environment.hpp"
 #include "common/log/logger.hpp"
-#include "common/pricing.hpp"
+#include "common/pricing/pricer.hpp"
 #include "tracker/flow/git_scan.hpp"
 #include "tracker/flow/scanner.hpp"
 #include "tracker/ship/shipper.hpp"
@@ -34,7 +34,7 @@ struct DaemonOptions {
 using ReloadFn = std::function<Result<DaemonOptions>()>;
 
 // Runs until SIGTERM/SIGINT; SIGUSR1 ships the queue now. Returns the exit code.
-int run_daemon(const Environment& env, DaemonOptions options, Logger& log, const PriceTable& prices,
+int run_daemon(const Environment& env, DaemonOptions options, Logger& log, const Pricer& prices,
                ReloadFn reload);
 
 }  // namespace codepulse::tracker

@@ -45,7 +45,7 @@ Status Scanner::flush(ScanStats& stats) {
   return {};
 }
 
-Scanner::Scanner(LocalStore& store, const PriceTable& prices, ScanOptions options)
+Scanner::Scanner(LocalStore& store, const Pricer& prices, ScanOptions options)
     : store_(store),
       options_(std::move(options)),
       builder_(options_.strip, prices),

@@ -12,7 +12,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "common/pricing.hpp"
+#include "common/pricing/pricer.hpp"
 #include "common/result.hpp"
 #include "tracker/discover/claude_dirs.hpp"
 #include "tracker/parse/line_classifier.hpp"
@@ -52,7 +52,7 @@ struct ScanOptions {
 
 class Scanner {
  public:
-  Scanner(LocalStore& store, const PriceTable& prices, ScanOptions options);
+  Scanner(LocalStore& store, const Pricer& prices, ScanOptions options);
 
   // Reads what is new in every transcript. Problems with single files or lines
   // are counted and listed; only a failing store is an error.

@@ -15,7 +15,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "common/pricing.hpp"
 #include "common/record/tool_result.hpp"
 
 namespace codepulse::tracker {
@@ -25,6 +24,14 @@ struct ToolCall {
   std::string name;       // counting name: "Read", "mcp:server/tool", "skill:<name>"
   std::string file_path;  // as written in the log; local only, stripped by strip/
   ToolKind kind = ToolKind::kOther;
+};
+
+// A request's usage as logged: what pricing needs (common/pricing/pricer.hpp).
+struct TokenCounts {
+  int64_t input = 0, output = 0, cache_write_5m = 0, cache_write_1h = 0, cache_read = 0;
+  int64_t web_search_requests = 0, web_fetch_requests = 0;
+  bool fast = false;
+  std::string inference_geo;
 };
 
 struct RequestLine {

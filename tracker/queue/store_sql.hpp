@@ -6,7 +6,7 @@
 
 namespace codepulse::tracker::sql_text {
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // page_size applies to a new database only (16 KiB: a quarter of the page
 // reads and writes of 4 KiB pages for the same rows; records are ~600 bytes).
@@ -164,5 +164,13 @@ CREATE INDEX git_commits_unshipped ON git_commits(id) WHERE shipped = 0 AND quar
 inline constexpr const char* kSelectMeta = "SELECT value FROM tracker_meta WHERE key = ?1";
 inline constexpr const char* kInsertMeta =
     "INSERT OR IGNORE INTO tracker_meta (key, value) VALUES (?1, ?2)";
+
+// Migration 5: what pricing needs besides tokens (docs/PRICING.md): web
+// fetches, the data-residency region and the advisor iteration a record is.
+inline constexpr const char* kMigration5 = R"sql(
+ALTER TABLE usage_records ADD COLUMN web_fetch INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE usage_records ADD COLUMN inference_geo TEXT NOT NULL DEFAULT '';
+ALTER TABLE usage_records ADD COLUMN iteration INTEGER NOT NULL DEFAULT 0;
+)sql";
 
 }  // namespace codepulse::tracker::sql_text

@@ -1,5 +1,7 @@
 #include "tracker/strip/record_builder.hpp"
 
+#include "common/pricing/record_pricing.hpp"
+
 #include <vector>
 
 #include "common/hashing.hpp"
@@ -81,14 +83,6 @@ std::string RecordBuilder::relative_path(std::string_view file_path, const std::
   return keyed(*rel);
 }
 
-const ModelPrice* RecordBuilder::price_of(const std::string& model) {
-  for (const auto& [id, price] : price_cache_)
-    if (id == model) return price;
-  const ModelPrice* price = prices_.find(model);
-  if (price_cache_.size() < 32)
-    price_cache_.emplace_back(model, price);  // bounded: ids are free text
-  return price;
-}
 
 UsageRecord RecordBuilder::build(const RequestLine& line, const std::string& turn_id) {
   UsageRecord r;
@@ -119,12 +113,14 @@ UsageRecord RecordBuilder::build(const RequestLine& line, const std::string& tur
   r.cache_create_1h = line.tokens.cache_write_1h;
   r.cache_read = line.tokens.cache_read;
   r.web_search_requests = line.tokens.web_search_requests;
+  r.web_fetch_requests = line.tokens.web_fetch_requests;
   r.fast = line.tokens.fast;
-  const CostResult cost = prices_.cost_for(price_of(line.model), line.tokens);
-  r.cost_nanos = cost.nanos;
+  r.inference_geo = line.tokens.inference_geo;
+  const PricedUsage cost = prices_.price(to_price(r));
+  r.cost_nanos = cost.list_nanos;
   r.long_context = cost.long_context;
-  if (!cost.nanos) ++unknown_models_;
-  r.price_version = prices_.version();
+  if (!cost.list_nanos) ++unknown_models_;
+  r.price_version = prices_.book().revision();
   r.cc_version = line.cc_version;
   r.author = options_.author;
   if (!line.cwd.empty()) {

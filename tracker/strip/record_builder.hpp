@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "common/pricing.hpp"
+#include "common/pricing/pricer.hpp"
 #include "common/record/keyed_value.hpp"
 #include "common/record/usage_record.hpp"
 #include "tracker/git/repo_identity.hpp"
@@ -24,7 +24,7 @@ struct StripOptions {
 
 class RecordBuilder {
  public:
-  RecordBuilder(StripOptions options, const PriceTable& prices)
+  RecordBuilder(StripOptions options, const Pricer& prices)
       : options_(std::move(options)), prices_(prices) {}
 
   UsageRecord build(const RequestLine& line, const std::string& turn_id);
@@ -37,12 +37,8 @@ class RecordBuilder {
 
  private:
   std::string keyed(std::string_view value) const;
-  // The price of a model id as logged; a log holds a handful of ids, so the
-  // lookups (normalising the id, matching aliases) are kept.
-  const ModelPrice* price_of(const std::string& model);
   StripOptions options_;
-  const PriceTable& prices_;
-  std::vector<std::pair<std::string, const ModelPrice*>> price_cache_;
+  const Pricer& prices_;
   RepoResolver repos_;
   int64_t unknown_models_ = 0;
 };

@@ -12,7 +12,7 @@
 
 namespace codepulse::collector::pg_sql {
 
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 // Two collectors starting at once: one migrates, the other waits.
 inline constexpr const char* kLockSchema =
@@ -250,6 +250,38 @@ CREATE TABLE commit_reworks (
 CREATE INDEX commit_reworks_original ON commit_reworks (repo, original_sha);
 
 INSERT INTO codepulse_schema (version) VALUES (6);
+)sql";
+
+// Version 7: pricing, as in the SQLite store (sqlite_schema.hpp, kMigration7).
+inline constexpr const char* kMigrationTo7 = R"sql(
+ALTER TABLE usage_records
+  ADD COLUMN web_fetch bigint NOT NULL DEFAULT 0,
+  ADD COLUMN inference_geo text NOT NULL DEFAULT '',
+  ADD COLUMN iteration bigint NOT NULL DEFAULT 0;
+ALTER TABLE usage_retractions
+  ADD COLUMN web_search bigint NOT NULL DEFAULT 0,
+  ADD COLUMN web_fetch bigint NOT NULL DEFAULT 0,
+  ADD COLUMN inference_geo text NOT NULL DEFAULT '';
+
+CREATE TABLE price_books (
+  id          bigserial PRIMARY KEY,
+  revision    text NOT NULL,
+  digest      text NOT NULL,
+  body        text NOT NULL,
+  imported_by text NOT NULL,
+  imported_ms bigint NOT NULL,
+  note        text NOT NULL
+);
+
+CREATE TABLE price_overrides (
+  id          bigserial PRIMARY KEY,
+  body        text NOT NULL,
+  created_by  text NOT NULL,
+  created_ms  bigint NOT NULL,
+  removed_by  text,
+  removed_ms  bigint
+);
+INSERT INTO codepulse_schema (version) VALUES (7);
 )sql";
 
 }  // namespace codepulse::collector::pg_sql

@@ -14,7 +14,8 @@ Status read_fact(const pg::Rows& rows, int row, bool with_tools, report::UsageFa
   f.author.assign(rows.text(row, 1));
   f.session.assign(rows.text(row, 2));
   f.model.assign(rows.text(row, 3));
-  if (rows.int64(row, 4) != 0) f.model += "-fast";  // as the SQLite store names fast mode
+  f.fast = rows.int64(row, 4) != 0;
+  if (f.fast) f.model += "-fast";  // as the SQLite store names fast mode
   f.repo.assign(rows.text(row, 5));
   f.branch.assign(rows.text(row, 6));
   f.task_keys.assign(rows.text(row, 7));
@@ -24,10 +25,13 @@ Status read_fact(const pg::Rows& rows, int row, bool with_tools, report::UsageFa
   f.output = rows.int64(row, 11);
   f.cache_create = rows.int64(row, 12);
   f.cache_read = rows.int64(row, 13);
-  f.cost_nanos = rows.opt_int64(row, 14);
+  f.cache_create_1h = rows.int64(row, 14);
+  f.web_search = rows.int64(row, 15);
+  f.web_fetch = rows.int64(row, 16);
+  f.inference_geo.assign(rows.text(row, 17));
   f.tools.clear();
   if (!with_tools) return {};
-  auto tools = decode_tools(rows.text(row, 15));
+  auto tools = decode_tools(rows.text(row, 18));
   if (!tools)
     return make_error("usage record " + std::to_string(f.record_id) +
                       ": tools: " + tools.error().message);

@@ -5,7 +5,7 @@
 
 namespace codepulse::collector::sql_text {
 
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 // A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
 inline constexpr const char* kPragmas =
@@ -285,6 +285,37 @@ CREATE TABLE commit_reworks (
 CREATE INDEX commit_reworks_original ON commit_reworks(repo, original_sha);
 
 PRAGMA user_version = 6;
+)sql";
+
+// Migration 7: pricing (docs/PRICING.md). Records carry what pricing needs
+// besides tokens; the collector prices them itself, with the price book in
+// force: the newest row of price_books (none: the book built in), and the
+// organisation's rate overrides not removed. Every import and every change
+// of an override keeps who made it and when.
+inline constexpr const char* kMigration7 = R"sql(
+ALTER TABLE usage_records ADD COLUMN web_fetch INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE usage_records ADD COLUMN inference_geo TEXT NOT NULL DEFAULT '';
+ALTER TABLE usage_records ADD COLUMN iteration INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE price_books (
+  id          INTEGER PRIMARY KEY,
+  revision    TEXT NOT NULL,
+  digest      TEXT NOT NULL,
+  body        TEXT NOT NULL,
+  imported_by TEXT NOT NULL,
+  imported_ms INTEGER NOT NULL,
+  note        TEXT NOT NULL
+);
+
+CREATE TABLE price_overrides (
+  id          INTEGER PRIMARY KEY,
+  body        TEXT NOT NULL,
+  created_by  TEXT NOT NULL,
+  created_ms  INTEGER NOT NULL,
+  removed_by  TEXT,
+  removed_ms  INTEGER
+);
+PRAGMA user_version = 7;
 )sql";
 
 }  // namespace codepulse::collector::sql_text

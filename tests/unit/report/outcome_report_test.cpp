@@ -38,9 +38,8 @@ UsageFact fact(int64_t id, const std::string& session, int64_t ts, int64_t cost_
   f.task_keys = tasks;
   f.turn_id = session + "-turn-" + std::to_string(id);
   f.ts_ms = ts;
-  f.input = 100;
-  f.output = 10;
-  f.cost_nanos = cost_dollars * kDollar;
+  // claude-opus-4-6 input is $5 per million tokens: 200,000 tokens a dollar.
+  f.input = cost_dollars * 200'000;
   return f;
 }
 

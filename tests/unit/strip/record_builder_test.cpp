@@ -23,21 +23,21 @@ namespace {
 // One model with simple rates (USD per million tokens, i.e. 1 = 1000 nanos a
 // token) and a long-context tier above 1000 prompt tokens.
 constexpr std::string_view kPrices = R"({
-  "version": "test-prices-1",
-  "web_search_usd_per_1000": 10,
-  "long_context_threshold_tokens": 1000,
-  "models": [{"family": "claude-test-1", "input": 1, "output": 2, "cache_write_5m": 3,
-              "cache_write_1h": 4, "cache_read": 0.5,
-              "long_context": {"input": 2, "output": 4, "cache_write_5m": 6,
-                               "cache_write_1h": 8, "cache_read": 1}}]})";
+  "format": 2,
+  "revision": "test-prices-1",
+  "server_tools": [{"tool": "web_search", "usd_per_1000": 10}],
+  "models": [{"family": "claude-test-1", "periods": [{"input": 1, "output": 2,
+              "cache_write_5m": 3, "cache_write_1h": 4, "cache_read": 0.5,
+              "long_context": {"above_tokens": 1000, "input": 2, "output": 4,
+                               "cache_write_5m": 6, "cache_write_1h": 8, "cache_read": 1}}]}]})";
 
-const PriceTable& test_prices() {
-  static const PriceTable table = [] {
-    auto parsed = PriceTable::parse(kPrices, "test-prices.json");
+const Pricer& test_prices() {
+  static const Pricer pricer = [] {
+    auto parsed = PriceBook::parse(kPrices, "test-prices.json");
     if (!parsed) throw std::runtime_error(parsed.error().message);
-    return std::move(parsed).value();
+    return Pricer(std::make_shared<const PriceBook>(std::move(parsed).value()));
   }();
-  return table;
+  return pricer;
 }
 
 // A line as the tail layer hands it over (padded), through the parser.

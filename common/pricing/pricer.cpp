@@ -1,0 +1,121 @@
+#include "common/pricing/pricer.hpp"
+
+#include <algorithm>
+
+#include "common/hashing.hpp"
+
+namespace codepulse {
+namespace {
+
+__extension__ typedef __int128 Wide;
+
+int64_t clamp64(Wide v) {
+  return static_cast<int64_t>(std::clamp<Wide>(v, INT64_MIN, INT64_MAX));
+}
+
+int scope_rank(RateOverride::Scope s) {
+  return s == RateOverride::Scope::kAll ? 0 : s == RateOverride::Scope::kEndpoint ? 1 : 2;
+}
+
+Wide token_cost(const UsageToPrice& u, const Rates& r) {
+  return Wide{u.input} * r.input + Wide{u.output} * r.output +
+         Wide{u.cache_write_5m} * r.cache_write_5m + Wide{u.cache_write_1h} * r.cache_write_1h +
+         Wide{u.cache_read} * r.cache_read;
+}
+
+}  // namespace
+
+int64_t apply_ppm(int64_t v, int64_t ppm) {
+  const Wide x = Wide{v} * ppm;
+  const Wide q = x / kOnePpm, rem = x % kOnePpm;
+  Wide r = q;
+  if (rem * 2 >= kOnePpm) ++r;
+  if (rem * 2 <= -kOnePpm) --r;
+  return clamp64(r);
+}
+
+Pricer::Pricer(std::shared_ptr<const PriceBook> book, std::vector<RateOverride> overrides)
+    : book_(std::move(book)), overrides_(std::move(overrides)) {
+  std::stable_sort(overrides_.begin(), overrides_.end(),
+                   [](const RateOverride& a, const RateOverride& b) {
+                     const int ra = scope_rank(a.scope), rb = scope_rank(b.scope);
+                     return ra != rb ? ra < rb : a.id < b.id;
+                   });
+  std::string ids = book_->digest();
+  for (const auto& o : overrides_)
+    ids += "\n" + rate_override_json(o);
+  fingerprint_ = overrides_.empty() ? book_->digest() : sha256_hex(ids);
+}
+
+std::shared_ptr<const Pricer> Pricer::builtin() {
+  static const std::shared_ptr<const Pricer> pricer =
+      std::make_shared<const Pricer>(PriceBook::builtin());
+  return pricer;
+}
+
+const Pricer::Resolved& Pricer::resolve(std::string_view model) const {
+  std::lock_guard lock(cache_mutex_);
+  auto it = cache_.find(std::string(model));
+  if (it != cache_.end()) return *it->second;
+  auto r = std::make_unique<Resolved>();
+  r->id = parse_model_id(model);
+  r->entry = book_->find_family(r->id.family);
+  return *cache_.emplace(std::string(model), std::move(r)).first->second;
+}
+
+const ModelEntry* Pricer::entry_for(std::string_view model) const {
+  return resolve(model).entry;
+}
+
+PricedUsage Pricer::price(const UsageToPrice& u) const {
+  PricedUsage out;
+  const Resolved& m = resolve(u.model);
+  if (!m.entry) return out;
+  const PricePeriod* p = m.entry->period_at(u.ts_ms);
+  if (!p) return out;
+  const Wide prompt = Wide{u.input} + u.cache_write_5m + u.cache_write_1h + u.cache_read;
+  out.long_context = p->long_context && prompt > p->long_context->above_tokens;
+  // The request's multipliers, in a fixed order, each rounded to a whole
+  // nano-dollar (docs/PRICING.md "Rounding").
+  int64_t multipliers[3];
+  int count = 0;
+  if (u.fast) {
+    if (auto ppm = p->speed_ppm("fast"))
+      multipliers[count++] = *ppm;
+    else
+      out.speed_unpriced = true;
+  }
+  if (auto ppm = p->geo_ppm(u.inference_geo))
+    multipliers[count++] = *ppm;
+  else
+    out.geo_unpriced = true;
+  if (m.id.regional) multipliers[count++] = p->regional_ppm;
+  const auto with_multipliers = [&](const Rates& rates) {
+    int64_t v = clamp64(token_cost(u, rates));
+    for (int i = 0; i < count; ++i)
+      if (multipliers[i] != kOnePpm) v = apply_ppm(v, multipliers[i]);
+    return v;
+  };
+  const int64_t tools =
+      clamp64(Wide{u.web_search} * book_->server_tool_nanos("web_search", u.ts_ms) +
+              Wide{u.web_fetch} * book_->server_tool_nanos("web_fetch", u.ts_ms));
+  const Rates& list_rates = out.long_context ? p->long_context->rates : p->rates;
+  const int64_t list_tokens = with_multipliers(list_rates);
+  out.list_nanos = clamp64(Wide{list_tokens} + tools);
+
+  // Organisation rates: the last (most specific, then newest) override with
+  // rates replaces the list rates at every prompt size; every percentage
+  // then multiplies the result, tools included.
+  const RateOverride* absolute = nullptr;
+  for (const auto& o : overrides_)
+    if (o.rates && o.applies(m.entry->family, m.id.endpoint, u.ts_ms)) absolute = &o;
+  int64_t org =
+      absolute ? clamp64(Wide{with_multipliers(*absolute->rates)} + tools) : *out.list_nanos;
+  for (const auto& o : overrides_)
+    if (o.multiplier_ppm && o.applies(m.entry->family, m.id.endpoint, u.ts_ms))
+      org = apply_ppm(org, *o.multiplier_ppm);
+  out.org_nanos = org;
+  return out;
+}
+
+}  // namespace codepulse
