@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <type_traits>
 
+#include "common/pricing/record_pricing.hpp"
 #include "collector/report/store_report.hpp"
 #include "collector/store/store.hpp"
 #include "common/hashing.hpp"
@@ -392,7 +393,7 @@ TEST_CASE("the collector database is private and durable", "[collector]") {
   CHECK((st.st_mode & 0777) == 0600);
   if (::stat((db + "-wal").c_str(), &st) == 0) CHECK((st.st_mode & 0777) == 0600);
   CHECK(column(db, "PRAGMA journal_mode") == "wal");
-  CHECK(column(db, "PRAGMA user_version") == "6");
+  CHECK(column(db, "PRAGMA user_version") == "7");
   // Reopening an existing store works and keeps the data.
   store.reset();
   CHECK(*opened(db)->record_count() == 1);
@@ -406,7 +407,7 @@ TEST_CASE("the report engine reads the collector's usage_records", "[collector]"
   std::vector<proto::WireRecord> recs;
   for (int i = 1; i <= 12; ++i)
     recs.push_back(rec(i));
-  recs[4].usage.cost_nanos.reset();  // an unpriced model
+  recs[4].usage.model = "gateway-model-x";  // an unpriced model
   ingest(*store, batch("b1", recs));
   // A replacement, a duplicate and a stale copy must not change the truth below.
   recs[0] = rec(1, 2);
@@ -421,7 +422,8 @@ TEST_CASE("the report engine reads the collector's usage_records", "[collector]"
     truth.output += w.usage.output;
     truth.cache_create += w.usage.cache_create_5m + w.usage.cache_create_1h;
     truth.cache_read += w.usage.cache_read;
-    truth.cost_nanos += w.usage.cost_nanos.value_or(0);
+    // Priced again here, independently of the stored cost the tracker sent.
+    truth.cost_nanos += Pricer::builtin()->price(to_price(w.usage)).org_nanos.value_or(0);
   }
   for (const char* group_by : {"date,model", "author,file", "task,session"}) {
     auto request = report::parse_report_params({{"group_by", group_by}});
@@ -539,7 +541,7 @@ TEST_CASE("a schema 1 store is migrated and keeps deduplicating its records", "[
       PRAGMA user_version = 1;)sql"));
   }
   auto store = opened(db);
-  CHECK(column(db, "PRAGMA user_version") == "6");
+  CHECK(column(db, "PRAGMA user_version") == "7");
   CHECK(*store->record_count() == 1);
   // The migrated record is found again: the same revision is a duplicate,
   // a higher one replaces it, a new uid is new.

@@ -365,7 +365,7 @@ TEST_CASE("load_commits reads a range with its files, reworked lines and their r
   CHECK(none->rework_of_commits.empty());
 }
 
-TEST_CASE("a schema 4 store migrates to 6 and keeps its data", "[collector][commits]") {
+TEST_CASE("a schema 4 store migrates to the current schema and keeps its data", "[collector][commits]") {
   TempDir dir;
   CODEPULSE_STORE_TARGET(target, dir);
   const std::string& db = target.db;
@@ -413,7 +413,7 @@ TEST_CASE("a schema 4 store migrates to 6 and keeps its data", "[collector][comm
 
   auto store = opened(db);
   CHECK(test::db_text(db, target.postgres() ? "SELECT max(version) FROM codepulse_schema"
-                                            : "PRAGMA user_version") == "6");
+                                            : "PRAGMA user_version") == "7");
   CHECK(*store->record_count() == 1);
   auto epics = store->load_epics();
   REQUIRE(epics);
