@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine and runs every test: installs packages,
-# installs the peer tools compared against (ccusage, when npm is available),
-# builds and runs the suite under AddressSanitizer + UndefinedBehaviorSanitizer,
+# installs the peer tools compared against (ccusage) and the real Claude Code
+# (docs/TESTING.md) when npm is available, builds and runs the suite under
+# AddressSanitizer + UndefinedBehaviorSanitizer,
 # runs every fuzzing harness for a minute (docs/FUZZING.md), then builds with
 # warnings as errors and runs the suite once more, with the 3-minute soak
 # (its summary comes last).
@@ -18,6 +19,7 @@ if ! packaging/install-peers.sh "$root/build/peers"; then
   echo "run-tests: peers not installed; comparison tests will skip"
 fi
 export CODEPULSE_CCUSAGE="$root/build/peers/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage"
+export CODEPULSE_CLAUDE_CODE="$root/build/peers/node_modules/@anthropic-ai/claude-code-linux-x64/claude"
 
 echo "== sanitizer build (ASan + UBSan) =="
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCODEPULSE_SANITIZE=ON -DCODEPULSE_WERROR=ON >/dev/null

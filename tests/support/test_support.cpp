@@ -241,16 +241,28 @@ std::optional<std::string> shared_fixtures() {
   return std::nullopt;
 }
 
-std::optional<std::string> ccusage_bin() {
+namespace {
+
+// The first executable of: $`env_var`, then `rel` under build/peers and
+// ../peers beside the checkout (packaging/install-peers.sh puts it there).
+std::optional<std::string> peer_bin(const char* env_var, const std::string& rel) {
   std::vector<std::string> candidates;
-  if (const char* e = std::getenv("CODEPULSE_CCUSAGE"); e && *e) candidates.push_back(e);
-  candidates.push_back(source_dir() +
-                       "/build/peers/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage");
-  candidates.push_back(source_dir() +
-                       "/../peers/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage");
+  if (const char* e = std::getenv(env_var); e && *e) candidates.push_back(e);
+  candidates.push_back(source_dir() + "/build/peers/node_modules/" + rel);
+  candidates.push_back(source_dir() + "/../peers/node_modules/" + rel);
   for (const auto& c : candidates)
     if (::access(c.c_str(), X_OK) == 0) return c;
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> ccusage_bin() {
+  return peer_bin("CODEPULSE_CCUSAGE", "@ccusage/ccusage-linux-x64/bin/ccusage");
+}
+
+std::optional<std::string> claude_code_bin() {
+  return peer_bin("CODEPULSE_CLAUDE_CODE", "@anthropic-ai/claude-code-linux-x64/claude");
 }
 
 std::map<std::string, DayModelRow> parse_day_model_csv(const std::string& csv) {

@@ -89,5 +89,8 @@ std::string source_dir();
 std::optional<std::string> shared_fixtures();
 // The ccusage binary from $CODEPULSE_CCUSAGE or known install places, if any.
 std::optional<std::string> ccusage_bin();
+// Claude Code's native binary from $CODEPULSE_CLAUDE_CODE or known install
+// places (packaging/install-peers.sh), if any.
+std::optional<std::string> claude_code_bin();
 
 }  // namespace codepulse::test

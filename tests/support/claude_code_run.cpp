@@ -1,0 +1,98 @@
+#include "tests/support/claude_code_run.hpp"
+
+#include <simdjson.h>
+
+#include <cctype>
+#include <cstdlib>
+
+namespace codepulse::test {
+namespace {
+
+// Claude Code's folder name for a working directory: every character but a
+// letter or digit becomes '-'.
+std::string project_folder(const std::string& cwd) {
+  std::string out = cwd;
+  for (char& c : out)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '-';
+  return out;
+}
+
+// A string field of a JSON object (an element, or the result of a lookup);
+// empty when missing.
+std::string string_field(auto e, const char* key) {
+  std::string_view v;
+  if (e[key].get_string().get(v)) return "";
+  return std::string(v);
+}
+
+}  // namespace
+
+ClaudeCodeRun run_claude_code(const std::string& claude, const std::string& home,
+                              const std::string& cwd, const std::string& base_url,
+                              const std::string& prompt,
+                              const std::vector<std::string>& allowed_tools) {
+  const char* path = std::getenv("PATH");
+  // env -i: nothing of this process's environment (an ANTHROPIC_MODEL, say)
+  // reaches it; sh sets the folder and standard input.
+  std::vector<std::string> argv = {"timeout",
+                                   "300",
+                                   "env",
+                                   "-i",
+                                   std::string("PATH=") + (path ? path : "/usr/bin:/bin"),
+                                   "HOME=" + home,
+                                   "TZ=UTC",
+                                   "TMPDIR=" + home + "/tmp",
+                                   "ANTHROPIC_BASE_URL=" + base_url,
+                                   "ANTHROPIC_API_KEY=sk-ant-mock-key",
+                                   "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1",
+                                   "DISABLE_AUTOUPDATER=1",
+                                   "DISABLE_TELEMETRY=1",
+                                   "DISABLE_ERROR_REPORTING=1",
+                                   "GIT_CONFIG_NOSYSTEM=1",
+                                   "sh",
+                                   "-c",
+                                   "cd \"$0\" && exec \"$@\" < /dev/null",
+                                   cwd,
+                                   claude,
+                                   "-p",
+                                   prompt,
+                                   "--output-format",
+                                   "json",
+                                   "--allowedTools"};
+  argv.insert(argv.end(), allowed_tools.begin(), allowed_tools.end());
+  make_dirs(home + "/tmp");  // its scratch files (claude-<uid>/...), gone with `home`
+  ClaudeCodeRun out;
+  const auto started = std::chrono::steady_clock::now();
+  out.result = run(argv);
+  out.took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (!parser.parse(out.result.out).get(doc)) out.session_id = string_field(doc, "session_id");
+  out.project_dir = home + "/.claude/projects/" + project_folder(cwd);
+  return out;
+}
+
+std::map<std::string, std::vector<std::string>> assistant_lines(const std::string& jsonl_path) {
+  std::map<std::string, std::vector<std::string>> out;
+  const std::string all = read_file(jsonl_path);
+  simdjson::dom::parser parser;
+  for (size_t pos = 0; pos < all.size();) {
+    const size_t end = all.find('\n', pos);
+    std::string line = all.substr(pos, end - pos);
+    pos = end == std::string::npos ? all.size() : end + 1;
+    simdjson::dom::element doc;
+    if (parser.parse(line).get(doc) || string_field(doc, "type") != "assistant") continue;
+    out[string_field(doc["message"], "id")].push_back(std::move(line));
+  }
+  return out;
+}
+
+std::vector<std::string> subagent_transcripts(const ClaudeCodeRun& run) {
+  std::vector<std::string> out;
+  for (const std::string& f : list_files(run.project_dir + "/" + run.session_id + "/subagents"))
+    if (f.ends_with(".jsonl")) out.push_back(f);
+  return out;
+}
+
+}  // namespace codepulse::test
