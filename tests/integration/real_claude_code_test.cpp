@@ -28,8 +28,8 @@ struct ListRates {
   int64_t input, output, write_5m, write_1h, read;
 };
 constexpr ListRates kRates[] = {
-    // USD/M:          input 4, output 20, 5m write 5,    1h write 8,    read 0.40
-    {"claude-opus-5-5", 4'000, 20'000, 5'000, 8'000, 400},
+    // USD/M:          input 4, output 20, 5m write 5,    1h write 8,    read 0.20
+    {"claude-opus-5-5", 4'000, 20'000, 5'000, 8'000, 200},
     // USD/M:          input 5, output 25, 5m write 6.25, 1h write 10,   read 0.50
     {"claude-opus-5", 5'000, 25'000, 6'250, 10'000, 500},
 };
@@ -342,21 +342,21 @@ TEST_CASE("the real Claude Code's transcripts are counted and priced as the mock
   // By hand, nano-dollars, at the rates at the top of this file:
   //   M1 claude-opus-5-5, inference_geo "us":
   //      1,200 in × 4,000 + 310 out × 20,000 + 500 5m × 5,000 + 1,500 1h × 8,000
-  //      + 15,000 read × 400 = 4,800,000 + 6,200,000 + 2,500,000 + 12,000,000
-  //      + 6,000,000 = 31,500,000; × 1.1 = 34,650,000
+  //      + 15,000 read × 200 = 4,800,000 + 6,200,000 + 2,500,000 + 12,000,000
+  //      + 3,000,000 = 28,500,000; × 1.1 = 31,350,000
   //   M2: 900 × 4,000 + 120 × 20,000 + 3,000 5m (no breakdown) × 5,000
-  //      + 17,000 × 400 = 3,600,000 + 2,400,000 + 15,000,000 + 6,800,000 = 27,800,000
-  //   M3: 700 × 4,000 + 95 × 20,000 + 800 5m × 5,000 + 20,000 × 400 = 2,800,000
-  //      + 1,900,000 + 4,000,000 + 8,000,000 = 16,700,000; + 3 searches × 10,000,000
-  //      = 46,700,000
+  //      + 17,000 × 200 = 3,600,000 + 2,400,000 + 15,000,000 + 3,400,000 = 24,400,000
+  //   M3: 700 × 4,000 + 95 × 20,000 + 800 5m × 5,000 + 20,000 × 200 = 2,800,000
+  //      + 1,900,000 + 4,000,000 + 4,000,000 = 12,700,000; + 3 searches × 10,000,000
+  //      = 42,700,000
   //   S1: 50 × 4,000 + 40 × 20,000 + 4,000 5m × 5,000 = 200,000 + 800,000
   //      + 20,000,000 = 21,000,000
-  //   S2: 60 × 4,000 + 80 × 20,000 + 300 1h × 8,000 + 4,000 × 400 = 240,000
-  //      + 1,600,000 + 2,400,000 + 1,600,000 = 5,840,000
-  //   M4, "us": 400 × 4,000 + 150 × 20,000 + 24,000 × 400 = 1,600,000 + 3,000,000
-  //      + 9,600,000 = 14,200,000; × 1.1 = 15,620,000; + 2 × 10,000,000 = 35,620,000
-  //   claude-opus-5-5: 34,650,000 + 27,800,000 + 46,700,000 + 21,000,000
-  //      + 5,840,000 + 35,620,000 = 171,610,000
+  //   S2: 60 × 4,000 + 80 × 20,000 + 300 1h × 8,000 + 4,000 × 200 = 240,000
+  //      + 1,600,000 + 2,400,000 + 800,000 = 5,040,000
+  //   M4, "us": 400 × 4,000 + 150 × 20,000 + 24,000 × 200 = 1,600,000 + 3,000,000
+  //      + 4,800,000 = 9,400,000; × 1.1 = 10,340,000; + 2 × 10,000,000 = 30,340,000
+  //   claude-opus-5-5: 31,350,000 + 24,400,000 + 42,700,000 + 21,000,000
+  //      + 5,040,000 + 30,340,000 = 154,830,000
   //   Advisor A, claude-opus-5, in M4 ("us"): 9,000 × 5,000 + 700 × 25,000
   //      + 1,200 5m × 6,250 + 3,000 × 500 = 45,000,000 + 17,500,000 + 7,500,000
   //      + 1,500,000 = 71,500,000; × 1.1 = 78,650,000
@@ -365,10 +365,8 @@ TEST_CASE("the real Claude Code's transcripts are counted and priced as the mock
   //   claude-opus-5: 78,650,000 + 22,000,000 = 100,650,000
   // Every sum is a multiple of 10, so × 1.1 is exact here. The advisor calls
   // take the premium of the request they ran in, as Claude Code's own price
-  // does (its modelUsage, checked below). Claude Code 2.1.328's own table
-  // prices claude-opus-5-5 cache reads at $0.20 per million, not $0.40: its
-  // costUSD for that model is 171,610,000 - (80,000 reads, 39,000 of them
-  // × 1.1) × 200 = 154,830,000, so it is not compared.
+  // does. Claude Code's own cost (its modelUsage costUSD, from its own price
+  // table) is a second, independent computation: both models must agree.
   const int64_t m1 = request_nanos("claude-opus-5-5", counted(served[0].response.usage), true, 0);
   const int64_t m2 = request_nanos("claude-opus-5-5", counted(served[1].response.usage), false, 0);
   const int64_t m3 = request_nanos("claude-opus-5-5", counted(served[2].response.usage), false, 3);
@@ -378,8 +376,11 @@ TEST_CASE("the real Claude Code's transcripts are counted and priced as the mock
   const int64_t a1 = request_nanos("claude-opus-5", advisors.at(0), true, 0);
   const int64_t a2 = request_nanos("claude-opus-5", advisors.at(1), true, 0);
   REQUIRE(std::vector<int64_t>{m1, m2, m3, s1, s2, m4, a1, a2} ==
-          std::vector<int64_t>{34'650'000, 27'800'000, 46'700'000, 21'000'000, 5'840'000,
-                               35'620'000, 78'650'000, 22'000'000});
+          std::vector<int64_t>{31'350'000, 24'400'000, 42'700'000, 21'000'000, 5'040'000,
+                               30'340'000, 78'650'000, 22'000'000});
+  double main_usd = -1;
+  CHECK_FALSE(result["modelUsage"]["claude-opus-5-5"]["costUSD"].get_double().get(main_usd));
+  CHECK(std::llround(main_usd * 1e9) == m1 + m2 + m3 + s1 + s2 + m4);
   double advisor_usd = -1;
   CHECK_FALSE(result["modelUsage"]["claude-opus-5"]["costUSD"].get_double().get(advisor_usd));
   CHECK(std::llround(advisor_usd * 1e9) == a1 + a2);
