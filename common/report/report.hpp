@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/pricing/pricer.hpp"
 #include "common/result.hpp"
 #include "common/sqlite.hpp"
 #include "common/tz.hpp"
@@ -229,11 +231,14 @@ using OutcomeReader = std::function<Result<OutcomeData>(int64_t since_ms, int64_
 // A report of the records `read` gives: a cube of the asked range, then the
 // same query the collector's live cube answers (usage_cube.hpp). Outcomes,
 // when the query asks for them, come from `outcomes` (none when empty).
+// Every record is priced with `pricer` (the builtin book when null).
 Result<Report> build_report(const UsageReader& read, const ReportQuery& query,
-                            const OutcomeReader& outcomes = {});
+                            const OutcomeReader& outcomes = {},
+                            std::shared_ptr<const Pricer> pricer = nullptr);
 // The same, from a SQLite store's usage_records (the tracker's or the
 // collector's; the collector's optional task_epics table names epics).
-Result<Report> build_report(sql::Database& db, const ReportQuery& query);
+Result<Report> build_report(sql::Database& db, const ReportQuery& query,
+                            std::shared_ptr<const Pricer> pricer = nullptr);
 
 // Output formats: "table", "json", "csv".
 std::string render(const Report& r, std::string_view format);

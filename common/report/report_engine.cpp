@@ -27,7 +27,7 @@ Result<EpicMap> load_epics(sql::Database& db) {
 }
 
 Result<Report> build_report(const UsageReader& read, const ReportQuery& q,
-                            const OutcomeReader& outcomes) {
+                            const OutcomeReader& outcomes, std::shared_ptr<const Pricer> pricer) {
   // Outcomes need every record's tools: edited files and commits link
   // sessions to commits, Skill and MCP calls weigh in the leverage score.
   const bool want_files = q.uses(Dimension::kFile) || q.wants_outcomes();
@@ -37,7 +37,7 @@ Result<Report> build_report(const UsageReader& read, const ReportQuery& q,
   constexpr int64_t kTurnMargin = 86'400'000;
   const int64_t from = want_files && since > INT64_MIN + kTurnMargin ? since - kTurnMargin : since;
   const int64_t to = want_files && until < INT64_MAX - kTurnMargin ? until + kTurnMargin : until;
-  UsageCube cube;
+  UsageCube cube(std::move(pricer));
   EpicMap epics;
   auto scanned = read(from, to, want_files, epics, [&](const UsageFact& f) {
     if (f.ts_ms >= since && f.ts_ms < until)
@@ -57,7 +57,8 @@ Result<Report> build_report(const UsageReader& read, const ReportQuery& q,
   return r;
 }
 
-Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
+Result<Report> build_report(sql::Database& db, const ReportQuery& q,
+                            std::shared_ptr<const Pricer> pricer) {
   return build_report(
       [&db](int64_t since, int64_t until, bool with_tools, EpicMap& epics,
             const std::function<bool(const UsageFact&)>& fn) -> Status {
@@ -72,7 +73,7 @@ Result<Report> build_report(sql::Database& db, const ReportQuery& q) {
         epics = std::move(loaded).value();
         return scan_usage(db, since, until, with_tools, fn);
       },
-      q);
+      q, {}, std::move(pricer));
 }
 
 }  // namespace codepulse::report
