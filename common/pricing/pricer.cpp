@@ -13,6 +13,18 @@ int64_t clamp64(Wide v) {
   return static_cast<int64_t>(std::clamp<Wide>(v, INT64_MIN, INT64_MAX));
 }
 
+// Half away from zero; d > 0.
+Wide round_div(Wide n, Wide d) {
+  const Wide q = n / d, r = n % d;
+  if (r * 2 >= d) return q + 1;
+  if (r * 2 <= -d) return q - 1;
+  return q;
+}
+
+// Token costs up to this many nano-dollars are multiplied exactly: three
+// multipliers of at most 100x (1e8 ppm each) keep the product below 2^127.
+constexpr Wide kExactLimit = Wide{170'000} * 1'000'000'000;
+
 int scope_rank(RateOverride::Scope s) {
   return s == RateOverride::Scope::kAll ? 0 : s == RateOverride::Scope::kEndpoint ? 1 : 2;
 }
@@ -26,12 +38,7 @@ Wide token_cost(const UsageToPrice& u, const Rates& r) {
 }  // namespace
 
 int64_t apply_ppm(int64_t v, int64_t ppm) {
-  const Wide x = Wide{v} * ppm;
-  const Wide q = x / kOnePpm, rem = x % kOnePpm;
-  Wide r = q;
-  if (rem * 2 >= kOnePpm) ++r;
-  if (rem * 2 <= -kOnePpm) --r;
-  return clamp64(r);
+  return clamp64(round_div(Wide{v} * ppm, kOnePpm));
 }
 
 Pricer::Pricer(std::shared_ptr<const PriceBook> book, std::vector<RateOverride> overrides)
@@ -75,8 +82,7 @@ PricedUsage Pricer::price(const UsageToPrice& u) const {
   if (!p) return out;
   const Wide prompt = Wide{u.input} + u.cache_write_5m + u.cache_write_1h + u.cache_read;
   out.long_context = p->long_context && prompt > p->long_context->above_tokens;
-  // The request's multipliers, in a fixed order, each rounded to a whole
-  // nano-dollar (docs/PRICING.md "Rounding").
+  // The request's multipliers (docs/PRICING.md "Rounding").
   int64_t multipliers[3];
   int count = 0;
   if (u.fast) {
@@ -90,10 +96,20 @@ PricedUsage Pricer::price(const UsageToPrice& u) const {
   else
     out.geo_unpriced = true;
   if (m.id.regional) multipliers[count++] = p->regional_ppm;
+  // The multipliers together, applied once: (token cost x product) rounded
+  // half away from zero. Exact in 128 bits for any request under $170,000 of
+  // tokens; beyond that each multiplier is applied and rounded in turn.
   const auto with_multipliers = [&](const Rates& rates) {
-    int64_t v = clamp64(token_cost(u, rates));
+    const Wide tokens = token_cost(u, rates);
+    Wide product = 1, divisor = 1;
+    for (int i = 0; i < count; ++i) {
+      product *= multipliers[i];
+      divisor *= kOnePpm;
+    }
+    if (tokens >= 0 && tokens <= kExactLimit) return clamp64(round_div(tokens * product, divisor));
+    int64_t v = clamp64(tokens);
     for (int i = 0; i < count; ++i)
-      if (multipliers[i] != kOnePpm) v = apply_ppm(v, multipliers[i]);
+      v = apply_ppm(v, multipliers[i]);
     return v;
   };
   const int64_t tools =
