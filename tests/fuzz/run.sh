@@ -21,7 +21,7 @@ cd "$root"
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(log_line batch report_query http_request jira_webhook github_webhook bitbucket_webhook)
+[ ${#targets[@]} -gt 0 ] || targets=(log_line batch report_query http_request jira_webhook github_webhook bitbucket_webhook price_book)
 jobs="${JOBS:-$(nproc)}"
 seed="${FUZZ_SEED:-0}"
 # libFuzzer takes 0 as "pick one" and would not say which: pick it here.

@@ -7,10 +7,10 @@
 #include <catch2/catch.hpp>
 #include <type_traits>
 
-#include "common/pricing/record_pricing.hpp"
 #include "collector/report/store_report.hpp"
 #include "collector/store/store.hpp"
 #include "common/hashing.hpp"
+#include "common/pricing/record_pricing.hpp"
 #include "common/record/usage_columns.hpp"
 #include "common/record/usage_sqlite.hpp"
 #include "common/report/report.hpp"

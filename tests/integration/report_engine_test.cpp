@@ -5,9 +5,9 @@
 #include <catch2/catch.hpp>
 #include <random>
 
-#include "common/pricing/record_pricing.hpp"
 #include "collector/report/store_report.hpp"
 #include "collector/store/store.hpp"
+#include "common/pricing/record_pricing.hpp"
 #include "common/report/report.hpp"
 #include "common/report/usage_cube.hpp"
 #include "common/report/usage_source.hpp"
