@@ -60,14 +60,17 @@ std::shared_ptr<const Pricer> Pricer::builtin() {
   return pricer;
 }
 
-const Pricer::Resolved& Pricer::resolve(std::string_view model) const {
+Pricer::Resolved Pricer::resolve(std::string_view model) const {
+  constexpr size_t kMaxCached = 4096;
+  {
+    std::lock_guard lock(cache_mutex_);
+    if (auto it = cache_.find(model); it != cache_.end()) return it->second;
+  }
+  const ModelId id = parse_model_id(model);
+  const Resolved r{book_->find_family(id.family), id.endpoint, id.regional};
   std::lock_guard lock(cache_mutex_);
-  auto it = cache_.find(std::string(model));
-  if (it != cache_.end()) return *it->second;
-  auto r = std::make_unique<Resolved>();
-  r->id = parse_model_id(model);
-  r->entry = book_->find_family(r->id.family);
-  return *cache_.emplace(std::string(model), std::move(r)).first->second;
+  if (cache_.size() < kMaxCached) cache_.emplace(std::string(model), r);
+  return r;
 }
 
 const ModelEntry* Pricer::entry_for(std::string_view model) const {
@@ -76,7 +79,7 @@ const ModelEntry* Pricer::entry_for(std::string_view model) const {
 
 PricedUsage Pricer::price(const UsageToPrice& u) const {
   PricedUsage out;
-  const Resolved& m = resolve(u.model);
+  const Resolved m = resolve(u.model);
   if (!m.entry) return out;
   const PricePeriod* p = m.entry->period_at(u.ts_ms);
   if (!p) return out;
@@ -95,7 +98,7 @@ PricedUsage Pricer::price(const UsageToPrice& u) const {
     multipliers[count++] = *ppm;
   else
     out.geo_unpriced = true;
-  if (m.id.regional) multipliers[count++] = p->regional_ppm;
+  if (m.regional) multipliers[count++] = p->regional_ppm;
   // The multipliers together, applied once: (token cost x product) rounded
   // half away from zero. Exact in 128 bits for any request under $170,000 of
   // tokens; beyond that each multiplier is applied and rounded in turn.
@@ -124,11 +127,11 @@ PricedUsage Pricer::price(const UsageToPrice& u) const {
   // then multiplies the result, tools included.
   const RateOverride* absolute = nullptr;
   for (const auto& o : overrides_)
-    if (o.rates && o.applies(m.entry->family, m.id.endpoint, u.ts_ms)) absolute = &o;
+    if (o.rates && o.applies(m.entry->family, m.endpoint, u.ts_ms)) absolute = &o;
   int64_t org =
       absolute ? clamp64(Wide{with_multipliers(*absolute->rates)} + tools) : *out.list_nanos;
   for (const auto& o : overrides_)
-    if (o.multiplier_ppm && o.applies(m.entry->family, m.id.endpoint, u.ts_ms))
+    if (o.multiplier_ppm && o.applies(m.entry->family, m.endpoint, u.ts_ms))
       org = apply_ppm(org, *o.multiplier_ppm);
   out.org_nanos = org;
   return out;

@@ -54,16 +54,23 @@ class Pricer {
 
  private:
   struct Resolved {
-    ModelId id;
     const ModelEntry* entry = nullptr;
+    EndpointKind endpoint = EndpointKind::kAnthropic;
+    bool regional = false;
   };
-  const Resolved& resolve(std::string_view model) const;
+  Resolved resolve(std::string_view model) const;
 
   std::shared_ptr<const PriceBook> book_;
   std::vector<RateOverride> overrides_;  // applied by scope (all, endpoint, family), then id
   std::string fingerprint_;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
   mutable std::mutex cache_mutex_;
-  mutable std::unordered_map<std::string, std::unique_ptr<Resolved>> cache_;
+  // Model ids as logged -> their entry; ids are few (a few dozen per store).
+  // Bounded: model ids come from trackers.
+  mutable std::unordered_map<std::string, Resolved, Hash, std::equal_to<>> cache_;
 };
 
 // Rounds v * ppm / 1e6 half away from zero (exact for any int64 v, ppm).
