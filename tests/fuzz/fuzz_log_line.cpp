@@ -52,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   tracker::LineParser parser;
   const tracker::ParsedLine& parsed = parser.parse(line, buffer.size(), pending);
   if (parsed.kind != tracker::LineKind::kRequest) return 0;
-  tracker::RecordBuilder builder({"dev@example.org", std::nullopt}, *Pricer::builtin());
+  tracker::RecordBuilder builder({"dev@example.org", std::nullopt}, Pricer::builtin());
   const UsageRecord record = builder.build(parsed.request, "turn");
   expect(record.author == "dev@example.org", "the configured author");
   expect(!record.dedupe_key.empty(), "a dedupe key");

@@ -239,3 +239,55 @@ TEST_CASE("absolute paths of any shape never reach the store", "[privacy]") {
   REQUIRE(db->exec("DELETE FROM git_repos; VACUUM; PRAGMA wal_checkpoint(TRUNCATE);"));
   CHECK(folder_contents(dir / "st-git").find("secret-work") == std::string::npos);
 }
+
+TEST_CASE("no canary in an advisor iteration or an inference_geo reaches the queue", "[privacy]") {
+  // Only an advisor iteration's type, model and counts are read, and only an
+  // inference_geo shaped like a region code is kept.
+  const std::vector<std::string> canaries = {
+      "CANARY-ADVICE-3e7a",   "CANARY-ADVPROMPT-5b1c",
+      "CANARY-ADVSTOP-8d2f",  "CANARY-ADVNOTE-1a9e",
+      "CANARY-ITERTEXT-6f4b", "CANARY-GEO-2c8d",
+      "canary geo 7e3a",      "canarygeo9b5dxxxxxxxxxxxxxxxxxxxxxxxxxxxx"};
+  std::string log;
+  AssistantSpec a;
+  a.model = "claude-opus-5-5";
+  a.timestamp = "2026-11-30T10:00:00.000Z";
+  a.message_id = "msg_adv";
+  a.request_id = "req_adv";
+  a.inference_geo_json = "\"" + canaries[5] + "\"";
+  a.iterations_json =
+      R"([{"type":"message","input_tokens":3,"output_tokens":10,"content":")" + canaries[4] +
+      R"("},{"type":"advisor_message","model":"claude-opus-5","content":[{"type":"text","text":")" +
+      canaries[0] + R"("}],"prompt":")" + canaries[1] +
+      R"(","input_tokens":900,"output_tokens":70,"cache_read_input_tokens":0,"cache_creation_input_tokens":0,"cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":0,"note":")" +
+      canaries[3] + R"("},"stop_reason":")" + canaries[2] + R"("}])";
+  log += assistant_line(a) + "\n";
+  for (size_t i = 6; i < canaries.size(); ++i) {
+    a.message_id = "msg_geo" + std::to_string(i);
+    a.request_id = "req_geo" + std::to_string(i);
+    a.inference_geo_json = "\"" + canaries[i] + "\"";
+    a.iterations_json = "[]";
+    log += assistant_line(a) + "\n";
+  }
+  TempDir dir;
+  write_file(dir / "claude/projects/-home-x-src-app/s-1.jsonl", log);
+  const std::string state = dir / "state";
+  auto scan =
+      run({tracker_bin(), "scan", "--claude-dir", dir / "claude", "--state", state, "--json"});
+  REQUIRE(scan.exit_code == 0);
+  CHECK(scan.out.find("\"records_new\":4") != std::string::npos);  // 3 requests, 1 advisor call
+  CHECK(scan.out.find("\"advisor_records_new\":1") != std::string::npos);
+  auto show = run({tracker_bin(), "queue", "show", "--state", state, "--json"});
+  REQUIRE(show.exit_code == 0);
+  const std::string stored = folder_contents(state);
+  for (const std::string& c : canaries) {
+    INFO(c);
+    CHECK(log.find(c) != std::string::npos);  // the control: in the log
+    CHECK(stored.find(c) == std::string::npos);
+    CHECK(show.out.find(c) == std::string::npos);
+    CHECK((scan.out + scan.err).find(c) == std::string::npos);
+  }
+  // What is kept of them: the advisor's model and counts.
+  CHECK(show.out.find("\"claude-opus-5\"") != std::string::npos);
+  CHECK(show.out.find("\"iteration\":2") != std::string::npos);
+}

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/support/log_lines.hpp"
+#include "tests/support/scan_fixture.hpp"
 #include "tests/support/test_support.hpp"
 #include "tracker/flow/scanner.hpp"
 
@@ -16,32 +17,7 @@ using codepulse::test::TempDir;
 
 namespace {
 
-struct Fixture {
-  TempDir dir;
-  std::string projects = dir / "claude/projects";
-  std::string state = dir / "state";
-
-  ScanStats scan(std::vector<Problem>* problems = nullptr) {
-    auto store = LocalStore::open(state);
-    REQUIRE(store);
-    ScanOptions o;
-    o.projects_dirs = {projects};
-    o.strip.author = "dev@example.com";
-    Scanner s(*store, *Pricer::builtin(), o);
-    auto stats = s.scan_all();
-    REQUIRE(stats);
-    if (problems) *problems = s.problems();
-    return *stats;
-  }
-  int64_t sql_int(const std::string& q) {
-    auto store = LocalStore::open(state);
-    REQUIRE(store);
-    auto v = store->database().scalar(q.c_str());
-    REQUIRE(v);
-    return *v;
-  }
-  std::string file(const std::string& rel) { return projects + "/" + rel; }
-};
+using Fixture = codepulse::test::ScanFixture;
 
 AssistantSpec spec(const std::string& id, long long output, const std::string& req = "") {
   AssistantSpec s;
@@ -321,7 +297,7 @@ TEST_CASE("bad input is counted and reported with its path, losing no valid reco
   ScanOptions o;
   o.projects_dirs = {f.projects};
   o.limits.max_line_bytes = 64u << 20;
-  Scanner s(*store, *Pricer::builtin(), o);
+  Scanner s(*store, Pricer::builtin(), o);
   auto stats = s.scan_all();
   REQUIRE(stats);
   CHECK(stats->records_new == 3);      // good1 (once), good2, the one after the huge line

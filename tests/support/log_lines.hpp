@@ -17,13 +17,25 @@ struct AssistantSpec {
   std::string uuid = "aaaaaaaa-0000-4000-8000-000000000001";
   bool sidechain = false;
   long long input = 3, output = 10, cache_5m = 100, cache_1h = 0, cache_read = 1000;
-  long long web_search = 0;
+  long long web_search = 0, web_fetch = 0;
+  long long cache_total = -1;  // cache_creation_input_tokens; -1: cache_5m + cache_1h
   bool fast = false;
-  std::string text = "hello";  // the content block's text (or thinking)
-  std::string tool_json;       // when set: a tool_use block instead of text
+  std::string inference_geo_json;  // when set: usage.inference_geo's JSON value ("\"us\"")
+  std::string iterations_json;     // when set: usage.iterations, as JSON
+  std::string usage_extra_json;    // when set: more fields at the end of usage ("\"k\":1")
+  std::string text = "hello";      // the content block's text (or thinking)
+  std::string tool_json;           // when set: a tool_use block instead of text
 };
 
 std::string assistant_line(const AssistantSpec& s);
+// The same request streamed into the parent session as a subagent's
+// agent_progress line (data.message holds the subagent's line).
+std::string agent_progress_line(const AssistantSpec& s, const std::string& agent_id);
+// One usage.iterations entry of type advisor_message, as Claude Code writes it
+// (the cache_creation breakdown only when c5m or c1h is not negative).
+std::string advisor_iteration(const std::string& model, long long input, long long output,
+                              long long cache_read, long long cache_total, long long c5m = -1,
+                              long long c1h = -1);
 // One assistant line per text, each its own request, with the text as its
 // git branch: a field the tracker keeps and sends (unless hashed). The
 // control of a privacy check: a canary placed where it must be found.

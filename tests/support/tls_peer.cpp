@@ -38,11 +38,15 @@ bool readable(int fd, int timeout_ms) {
   return ::poll(&p, 1, timeout_ms) > 0;
 }
 
+std::string lower(const std::string& s) {
+  std::string out;
+  for (char c : s)
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return out;
+}
+
 size_t content_length(const std::string& head) {
-  std::string lower;
-  for (char c : head)
-    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  const auto at = lower.find("content-length:");
+  const auto at = lower(head).find("content-length:");
   if (at == std::string::npos) return 0;
   return static_cast<size_t>(std::stoull(head.substr(at + 15)));
 }
@@ -190,18 +194,50 @@ std::string body_of(const std::string& response) {
   return at == std::string::npos ? "" : response.substr(at + 4);
 }
 
-CaptureServer::CaptureServer(const std::string& cert_file, const std::string& key_file, Mode mode)
-    : mode_(mode) {
+std::string PeerRequest::header(const std::string& name) const {
+  const std::string want = lower(name) + ":";
+  size_t at = head.find("\r\n");
+  while (at != std::string::npos) {
+    const size_t start = at + 2;
+    const size_t end = head.find("\r\n", start);
+    const std::string line = head.substr(start, end == std::string::npos ? end : end - start);
+    if (lower(line.substr(0, want.size())) == want) {
+      const size_t value = line.find_first_not_of(' ', want.size());
+      return value == std::string::npos ? "" : line.substr(value);
+    }
+    at = end;
+  }
+  return "";
+}
+
+std::string http_response(int status, const std::vector<std::string>& headers,
+                          const std::string& body) {
+  std::string r = "HTTP/1.1 " + std::to_string(status) + " " +
+                  (status == 200   ? "OK"
+                   : status == 304 ? "Not Modified"
+                   : status == 404 ? "Not Found"
+                                   : "Status") +
+                  "\r\n";
+  for (const auto& h : headers)
+    r += h + "\r\n";
+  return r + "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+         body;
+}
+
+HttpsPeer::HttpsPeer(const std::string& cert_file, const std::string& key_file, Handler handler)
+    : handler_(std::move(handler)) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
   ctx_ = ctx;
   if (SSL_CTX_use_certificate_chain_file(ctx, cert_file.c_str()) != 1 ||
-      SSL_CTX_use_PrivateKey_file(ctx, key_file.c_str(), SSL_FILETYPE_PEM) != 1)
-    throw std::runtime_error("capture server: cannot load the certificate");
-  listen_fd_ = listen_loopback(16, port_, "capture server");
+      SSL_CTX_use_PrivateKey_file(ctx, key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+    SSL_CTX_free(ctx);
+    throw std::runtime_error("https peer: cannot load the certificate");
+  }
+  listen_fd_ = listen_loopback(16, port_, "https peer");
   thread_ = std::thread([this] { serve(); });
 }
 
-CaptureServer::~CaptureServer() {
+HttpsPeer::~HttpsPeer() {
   stop_ = true;
   ::shutdown(listen_fd_, SHUT_RDWR);
   thread_.join();
@@ -209,12 +245,12 @@ CaptureServer::~CaptureServer() {
   SSL_CTX_free(as_ctx(ctx_));
 }
 
-std::vector<std::string> CaptureServer::bodies() {
+std::vector<PeerRequest> HttpsPeer::requests() {
   std::lock_guard lock(mu_);
-  return bodies_;
+  return requests_;
 }
 
-void CaptureServer::serve() {
+void HttpsPeer::serve() {
   while (!stop_) {
     if (!readable(listen_fd_, 100)) continue;
     const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
@@ -228,37 +264,18 @@ void CaptureServer::serve() {
         const auto head_end = data.find("\r\n\r\n");
         if (head_end != std::string::npos &&
             data.size() >= head_end + 4 + content_length(data.substr(0, head_end))) {
-          const std::string body = data.substr(head_end + 4);
+          PeerRequest request;
+          request.head = data.substr(0, head_end);
+          request.body = data.substr(head_end + 4);
+          const size_t space = request.head.find(' ');
+          request.method = request.head.substr(0, space);
+          request.target =
+              request.head.substr(space + 1, request.head.find(' ', space + 1) - space - 1);
           {
             std::lock_guard lock(mu_);
-            bodies_.push_back(body);
+            requests_.push_back(request);
           }
-          // A receipt like the collector's: every record new.
-          std::string batch_id;
-          int64_t count = 0;
-          if (auto json = zstd_decompress(body, 256u << 20)) {
-            simdjson::dom::parser parser;
-            simdjson::dom::element doc;
-            std::string_view id;
-            if (!parser.parse(*json).get(doc) && !doc["batch_id"].get_string().get(id) &&
-                !doc["record_count"].get_int64().get(count))
-              batch_id = std::string(id);
-          }
-          const std::string reply = "{\"batch_id\":\"" + batch_id +
-                                    "\",\"records_new\":" + std::to_string(count) +
-                                    ",\"duplicates\":0,\"replaced\":0,\"stale\":0,"
-                                    "\"rejected\":0,\"rejections\":[]}";
-          const std::string html = "<html><body>Welcome</body></html>";
-          const std::string res =
-              mode_ == Mode::kReceipt
-                  ? "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                    "Connection: close\r\nContent-Length: " +
-                        std::to_string(reply.size()) + "\r\n\r\n" + reply
-                  : std::string(mode_ == Mode::kHtml200 ? "HTTP/1.1 200 OK"
-                                                        : "HTTP/1.1 404 Not Found") +
-                        "\r\nContent-Type: text/html\r\nConnection: close\r\n"
-                        "Content-Length: " +
-                        std::to_string(html.size()) + "\r\n\r\n" + html;
+          const std::string res = handler_(request);
           SSL_write(ssl, res.data(), static_cast<int>(res.size()));
           break;
         }
@@ -272,6 +289,41 @@ void CaptureServer::serve() {
     SSL_free(ssl);
     ::close(fd);
   }
+}
+
+CaptureServer::CaptureServer(const std::string& cert_file, const std::string& key_file, Mode mode)
+    : mode_(mode), peer_(cert_file, key_file, [this](const PeerRequest& r) { return answer(r); }) {}
+
+std::vector<std::string> CaptureServer::bodies() {
+  std::vector<std::string> out;
+  for (const PeerRequest& r : peer_.requests())
+    if (r.method != "GET") out.push_back(r.body);
+  return out;
+}
+
+std::string CaptureServer::answer(const PeerRequest& request) const {
+  const std::string html = "<html><body>Welcome</body></html>";
+  if (request.method == "GET" || mode_ == Mode::kNotFound)
+    return http_response(404, {"Content-Type: text/html"}, html);
+  if (mode_ == Mode::kHtml200) return http_response(200, {"Content-Type: text/html"}, html);
+  return http_response(200, {"Content-Type: application/json"}, receipt_for(request.body));
+}
+
+std::string receipt_for(const std::string& batch_body) {
+  // A receipt like the collector's: every record new.
+  std::string batch_id;
+  int64_t count = 0;
+  if (auto json = zstd_decompress(batch_body, 256u << 20)) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    std::string_view id;
+    if (!parser.parse(*json).get(doc) && !doc["batch_id"].get_string().get(id) &&
+        !doc["record_count"].get_int64().get(count))
+      batch_id = std::string(id);
+  }
+  return "{\"batch_id\":\"" + batch_id + "\",\"records_new\":" + std::to_string(count) +
+         ",\"duplicates\":0,\"replaced\":0,\"stale\":0,"
+         "\"rejected\":0,\"rejections\":[]}";
 }
 
 }  // namespace codepulse::test

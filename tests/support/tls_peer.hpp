@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -55,8 +56,50 @@ int status_of(const std::string& response);
 // The body of an HTTP response.
 std::string body_of(const std::string& response);
 
+// One request an HttpsPeer received.
+struct PeerRequest {
+  std::string method, target;
+  std::string head;  // the request line and headers
+  std::string body;
+  // A header's value ("" when absent); the name is matched without case.
+  std::string header(const std::string& name) const;
+};
+
+// A whole HTTP response with Content-Length and Connection: close.
+std::string http_response(int status, const std::vector<std::string>& headers,
+                          const std::string& body);
+
+// The collector's answer to a batch (a zstd body): every record new.
+std::string receipt_for(const std::string& batch_body);
+
+// An HTTPS server on 127.0.0.1 that answers each request (one per
+// connection) with what `handler` returns, and keeps the requests.
+class HttpsPeer {
+ public:
+  using Handler = std::function<std::string(const PeerRequest&)>;
+  HttpsPeer(const std::string& cert_file, const std::string& key_file, Handler handler);
+  ~HttpsPeer();
+  HttpsPeer(const HttpsPeer&) = delete;
+  HttpsPeer& operator=(const HttpsPeer&) = delete;
+  int port() const { return port_; }
+  std::vector<PeerRequest> requests();
+
+ private:
+  void serve();
+  Handler handler_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  void* ctx_ = nullptr;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  std::vector<PeerRequest> requests_;
+  std::thread thread_;
+};
+
 // An HTTPS server on 127.0.0.1 that keeps each request body (what a tracker
-// puts on the wire) and answers with a receipt that takes every record.
+// puts on the wire) and answers with a receipt that takes every record. A
+// GET (the price book) is answered 404, as an older collector does, and not
+// kept.
 class CaptureServer {
  public:
   // kReceipt: answer like a collector. kHtml200: a web server's page with 200
@@ -64,20 +107,13 @@ class CaptureServer {
   enum class Mode { kReceipt, kHtml200, kNotFound };
   CaptureServer(const std::string& cert_file, const std::string& key_file,
                 Mode mode = Mode::kReceipt);
-  ~CaptureServer();
-  int port() const { return port_; }
+  int port() const { return peer_.port(); }
   std::vector<std::string> bodies();
 
  private:
-  void serve();
+  std::string answer(const PeerRequest& request) const;
   Mode mode_;
-  int listen_fd_ = -1;
-  int port_ = 0;
-  void* ctx_ = nullptr;
-  std::atomic<bool> stop_{false};
-  std::mutex mu_;
-  std::vector<std::string> bodies_;
-  std::thread thread_;
+  HttpsPeer peer_;
 };
 
 }  // namespace codepulse::test

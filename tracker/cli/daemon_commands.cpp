@@ -29,6 +29,33 @@ std::string age(int64_t ms) {
   return std::to_string(s / 86400) + " days";
 }
 
+// The price book in force: the running daemon's, else the one a scan or a
+// report would use now.
+PriceBookStatus price_book_status(const Config& config, const Result<DaemonStatus>& daemon,
+                                  bool running) {
+  if (running && daemon && !daemon->prices.revision.empty()) return daemon->prices;
+  auto choice = load_prices(config);
+  if (choice) return choice->status();
+  PriceBookStatus p;
+  p.last_error = choice.error().message;
+  return p;
+}
+
+std::string price_book_line(const PriceBookStatus& p, int64_t now) {
+  if (p.revision.empty()) return "Price book: cannot be read: " + p.last_error;
+  std::string line = "Price book: revision " + p.revision;
+  if (p.origin == "collector")
+    line += ", from the collector" + (p.path.empty() ? "" : " (saved in " + p.path + ")");
+  else if (p.origin == "prices_file")
+    line += ", from prices_file " + p.path + " (the collector's book is not fetched)";
+  else
+    line += ", built into this tracker";
+  if (p.checked_ms) line += "; checked with the collector " + age(now - p.checked_ms) + " ago";
+  line += ".";
+  if (!p.last_error.empty()) line += "\n  " + p.last_error;
+  return line;
+}
+
 }  // namespace
 
 int run_daemon_command(const Environment& env, const std::vector<std::string>& argv) {
@@ -65,7 +92,7 @@ int run_daemon_command(const Environment& env, const std::vector<std::string>& a
     logger.set_level(*lv);
     return daemon_options(*fresh, env);
   };
-  return run_daemon(env, std::move(options).value(), logger, **prices, reload);
+  return run_daemon(env, std::move(options).value(), logger, std::move(prices).value(), reload);
 }
 
 int run_status_command(const Environment& env, const std::vector<std::string>& argv) {
@@ -92,6 +119,7 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
   auto problems = store->files_with_problems();
   if (!problems) return fail(problems.error().message);
   const int64_t now = now_utc_ms();
+  const PriceBookStatus prices = price_book_status(*config, daemon, pid.has_value());
   if (args->has("json")) {
     std::string out;
     JsonWriter w(out);
@@ -115,6 +143,15 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
         .field("expired", q->expired)
         .field("quarantined", q->quarantined)
         .field("last_error", daemon ? daemon->last_error : std::string());
+    w.key("prices")
+        .begin_object()
+        .field("revision", prices.revision)
+        .field("origin", prices.origin)
+        .field("path", prices.path)
+        .field("checked", prices.checked_ms ? format_iso8601_utc_ms(prices.checked_ms) : "")
+        .field("changed", prices.changed_ms ? format_iso8601_utc_ms(prices.changed_ms) : "")
+        .field("last_error", prices.last_error)
+        .end_object();
     if (pid && daemon && daemon->ship) {
       const ShipStatus& h = *daemon->ship;
       w.key("ship").begin_object();
@@ -170,6 +207,7 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
   } else if (pid && daemon) {
     std::puts("Not shipping: no collector configured (records stay in the local queue).");
   }
+  std::puts(price_book_line(prices, now).c_str());
   if (q->quarantined > 0)
     std::printf(
         "Quarantined: %s records the collector refused; see 'codepulse-tracker queue "

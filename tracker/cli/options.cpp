@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -52,11 +53,17 @@ Result<Config> load_config(const Args& args, const Environment& env) {
                       kTrackerProgram);
 }
 
-Result<std::shared_ptr<const Pricer>> load_prices(const Config& c) {
-  if (!c.is_set("prices_file")) return Pricer::builtin();
-  auto book = PriceBook::load_file(c.str("prices_file"));
-  if (!book) return book.error();
-  return std::make_shared<const Pricer>(std::make_shared<const PriceBook>(std::move(*book)));
+Result<PriceBookChoice> load_prices(const Config& c) {
+  return choose_price_book(c.is_set("prices_file") ? c.str("prices_file") : std::string(),
+                           c.str("state_dir"));
+}
+
+Result<std::shared_ptr<const Pricer>> load_pricer(const Config& c) {
+  auto choice = load_prices(c);
+  if (!choice) return choice.error();
+  if (!choice->warning.empty())
+    std::fprintf(stderr, "codepulse-tracker: warning: %s\n", choice->warning.c_str());
+  return std::make_shared<const Pricer>(choice->book);
 }
 
 Result<ScanOptions> scan_options(const Config& c, const Environment& env) {

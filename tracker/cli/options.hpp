@@ -10,6 +10,7 @@
 #include "tracker/config/keys.hpp"
 #include "tracker/daemon/daemon.hpp"
 #include "tracker/flow/scanner.hpp"
+#include "tracker/ship/price_book_file.hpp"
 
 namespace codepulse::tracker {
 
@@ -20,7 +21,12 @@ std::vector<FlagSpec> with_config_flags(std::vector<FlagSpec> own);
 std::optional<std::string> config_file(const Args& args, const Environment& env);
 Result<Config> load_config(const Args& args, const Environment& env);
 
-Result<std::shared_ptr<const Pricer>> load_prices(const Config& c);
+// The price book to price with: prices_file, else the collector's book saved
+// in the state folder, else the embedded one (tracker/ship/price_book_file.hpp).
+Result<PriceBookChoice> load_prices(const Config& c);
+// The same as a pricer; a saved book that cannot be used is warned about on
+// stderr.
+Result<std::shared_ptr<const Pricer>> load_pricer(const Config& c);
 // Projects folders that exist now, strip options (author, keyed hashing), limits.
 Result<ScanOptions> scan_options(const Config& c, const Environment& env);
 // The same without the folders (the daemon finds them as they appear).

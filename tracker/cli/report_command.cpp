@@ -27,7 +27,10 @@ int run_report_command(const Environment& env, const std::vector<std::string>& a
                 "/tracker.db; run 'codepulse-tracker scan' first");
   auto store = LocalStore::open(state_dir, /*writer=*/false);
   if (!store) return fail(store.error().message);
-  auto report = report::build_report(store->database(), request->query);
+  // Priced with the tracker's book: prices_file, the collector's, or embedded.
+  auto prices = load_pricer(*config);
+  if (!prices) return fail(prices.error().message);
+  auto report = report::build_report(store->database(), request->query, *prices);
   if (!report) return fail(report.error().message);
   const std::string out = report::render(*report, request->format);
   std::fwrite(out.data(), 1, out.size(), stdout);

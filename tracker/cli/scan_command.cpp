@@ -31,7 +31,7 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
   if (!config) return fail(config.error().message, kExitUsage);
   auto options = scan_options(*config, env);
   if (!options) return fail(options.error().message);
-  auto prices = load_prices(*config);
+  auto prices = load_pricer(*config);
   if (!prices) return fail(prices.error().message);
   // One writer per store: a running daemon or another scan holds the lock.
   const std::string state_dir = config->str("state_dir");
@@ -42,7 +42,7 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
   auto store = LocalStore::open(state_dir);
   if (!store) return fail(store.error().message);
 
-  Scanner scanner(*store, **prices, *options);
+  Scanner scanner(*store, *prices, *options);
   auto stats = scanner.scan_all();
   if (!args->has("quiet")) {
     for (const auto& p : scanner.problems())
@@ -65,6 +65,7 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
         .field("bytes_read", s.bytes_read)
         .field("lines", s.lines)
         .field("records_new", s.records_new)
+        .field("advisor_records_new", s.advisor_records_new)
         .field("duplicates", s.duplicates)
         .field("malformed_lines", s.malformed_lines)
         .field("skipped_files", s.skipped_files)
@@ -81,11 +82,15 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
         .end_object();
     std::puts(out.c_str());
   } else {
+    const std::string advisors =
+        s.advisor_records_new > 0
+            ? " (" + with_thousands(s.advisor_records_new) + " of them advisor calls)"
+            : std::string();
     std::printf(
-        "Scanned %s files (%s bytes, %s lines): %s new records, %s duplicates, %s malformed "
+        "Scanned %s files (%s bytes, %s lines): %s new records%s, %s duplicates, %s malformed "
         "lines, %s skipped files.\n",
         with_thousands(s.files).c_str(), with_thousands(s.bytes_read).c_str(),
-        with_thousands(s.lines).c_str(), with_thousands(s.records_new).c_str(),
+        with_thousands(s.lines).c_str(), with_thousands(s.records_new).c_str(), advisors.c_str(),
         with_thousands(s.duplicates).c_str(), with_thousands(s.malformed_lines).c_str(),
         with_thousands(s.skipped_files).c_str());
     if (git->repos + git->repos_failed > 0)

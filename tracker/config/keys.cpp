@@ -33,7 +33,8 @@ const std::vector<ConfigKey>& tracker_config_keys() {
       {.name = "prices_file",
        .type = T::kPath,
        .default_value = "",
-       .help = "price table JSON overriding the built-in one; empty = built-in",
+       .help = "price book JSON to price with, instead of the collector's (saved in the state "
+               "folder) or the built-in one; empty = the collector's when it sent one",
        .flag = "prices"},
       {.name = "max_line_bytes",
        .type = T::kBytes,

@@ -28,15 +28,18 @@ namespace net = boost::asio;
 
 class Service {
  public:
-  Service(DaemonOptions options, Logger& log, const Pricer& prices, ReloadFn reload,
+  Service(DaemonOptions options, Logger& log, PriceBookChoice prices, ReloadFn reload,
           LocalStore& store)
       : options_(std::move(options)),
         log_(log),
-        prices_(prices),
+        book_choice_(std::move(prices)),
+        prices_(std::make_shared<const Pricer>(book_choice_.book)),
         reload_(std::move(reload)),
         store_(store),
         signals_(io_),
-        retry_(io_) {}
+        retry_(io_) {
+    status_.prices = book_choice_.status();
+  }
 
   int run() {
     status_.pid = ::getpid();
@@ -46,6 +49,9 @@ class Service {
       return 1;
     }
     wait_for_signal();
+    if (!book_choice_.warning.empty()) log_.warn("prices", book_choice_.warning);
+    log_.info("prices", "pricing with price book " + book_choice_.book->revision() + " from " +
+                            book_choice_.describe());
     // Watch first, then read everything new since the last run: a change made
     // during that first round still raises an event.
     if (auto s = start_watcher(); !s) {
@@ -107,6 +113,7 @@ class Service {
     }
     auto s = std::make_unique<Shipper>(io_, store_, *options_.ship, log_);
     s->set_on_change([this] { write_status_file(); });
+    if (PriceRefresh* refresh = price_refresh()) s->set_price_refresh(refresh);
     if (auto st = s->start(); !st) {
       status_.last_error = "cannot ship: " + st.error().message;
       status_.last_error_ms = now_utc_ms();
@@ -116,6 +123,25 @@ class Service {
       return;
     }
     shipper_ = std::move(s);
+  }
+
+  // The collector's price book is fetched unless a prices_file is set; the
+  // refresh outlives shipper replacements (SIGHUP).
+  PriceRefresh* price_refresh() {
+    if (book_choice_.origin == PriceBookChoice::Origin::kPricesFile) return nullptr;
+    if (!refresh_)
+      refresh_ = std::make_unique<PriceRefresh>(
+          options_.state_dir, book_choice_, log_,
+          [this](std::shared_ptr<const PriceBook> book) { use_book(std::move(book)); });
+    return refresh_.get();
+  }
+
+  // A new book from the collector: records read from the next round on are
+  // priced with it (rounds never run beside this handler).
+  void use_book(std::shared_ptr<const PriceBook> book) {
+    prices_ = std::make_shared<const Pricer>(std::move(book));
+    if (scanner_) scanner_->set_pricer(prices_);
+    write_status_file();
   }
 
   // Reads git metadata on its own thread; new commits wake the shipper here.
@@ -217,6 +243,7 @@ class Service {
     }
     log_.info("config",
               "SIGHUP: prices_file, log_file and log_rate_limit take effect after a restart");
+    if (refresh_) refresh_->check_soon();  // the price book is checked with the next batch
     round({}, true);
     start_shipper();
     start_git_scan();
@@ -325,6 +352,7 @@ class Service {
     if (files) status_.files = *files;
     if (watcher_) status_.watched_folders = static_cast<int64_t>(watcher_->watched_folders());
     status_.ship = shipper_ ? std::optional<ShipStatus>(shipper_->status()) : std::nullopt;
+    if (refresh_) status_.prices = refresh_->status();
     if (auto s = write_status(options_.state_dir, status_); !s)
       log_.warn("status", s.error().message);
   }
@@ -334,7 +362,8 @@ class Service {
 
   DaemonOptions options_;
   Logger& log_;
-  const Pricer& prices_;
+  PriceBookChoice book_choice_;           // the book at start, and where it came from
+  std::shared_ptr<const Pricer> prices_;  // replaced when the collector's book changes
   ReloadFn reload_;
   LocalStore& store_;
   net::io_context io_;
@@ -342,6 +371,7 @@ class Service {
   net::steady_timer retry_;
   std::unique_ptr<Watcher> watcher_;
   std::optional<Scanner> scanner_;
+  std::unique_ptr<PriceRefresh> refresh_;  // outlives shipper_, which points to it
   std::unique_ptr<Shipper> shipper_;
   std::unique_ptr<GitScanService> git_scan_;  // stopped before io_ goes
   ShipOptions shipper_options_;               // what shipper_ was made with
@@ -352,7 +382,7 @@ class Service {
 
 }  // namespace
 
-int run_daemon(const Environment& env, DaemonOptions options, Logger& log, const Pricer& prices,
+int run_daemon(const Environment& env, DaemonOptions options, Logger& log, PriceBookChoice prices,
                ReloadFn reload) {
   // Block the service's signals first: a SIGUSR1 from `flush` or a SIGHUP
   // during start-up (lock, integrity check, migrations) must wait, not kill.
@@ -381,7 +411,7 @@ int run_daemon(const Environment& env, DaemonOptions options, Logger& log, const
   log.info("lifecycle",
            "started (pid " + std::to_string(::getpid()) + ", state " + options.state_dir + ")");
   (void)env;
-  Service service(std::move(options), log, prices, std::move(reload), *store);
+  Service service(std::move(options), log, std::move(prices), std::move(reload), *store);
   return service.run();
 }
 

@@ -13,6 +13,7 @@
 #include "common/pricing/pricer.hpp"
 #include "tracker/flow/git_scan.hpp"
 #include "tracker/flow/scanner.hpp"
+#include "tracker/ship/price_book_file.hpp"
 #include "tracker/ship/shipper.hpp"
 #include "tracker/watch/watcher.hpp"
 
@@ -34,7 +35,9 @@ struct DaemonOptions {
 using ReloadFn = std::function<Result<DaemonOptions>()>;
 
 // Runs until SIGTERM/SIGINT; SIGUSR1 ships the queue now. Returns the exit code.
-int run_daemon(const Environment& env, DaemonOptions options, Logger& log, const Pricer& prices,
+// Records are priced with `prices`; unless it is a prices_file, the
+// collector's book replaces it when it changes (tracker/ship/price_refresh.hpp).
+int run_daemon(const Environment& env, DaemonOptions options, Logger& log, PriceBookChoice prices,
                ReloadFn reload);
 
 }  // namespace codepulse::tracker

@@ -12,6 +12,18 @@
 #include "common/json_writer.hpp"
 
 namespace codepulse::tracker {
+namespace {
+
+// A field of the status file; 0 or unchanged when missing.
+void read_number(simdjson::dom::object o, const char* key, int64_t& v) {
+  if (o[key].get_int64().get(v) != simdjson::SUCCESS) v = 0;
+}
+void read_text(simdjson::dom::object o, const char* key, std::string& v) {
+  std::string_view sv;
+  if (!o[key].get_string().get(sv)) v = std::string(sv);
+}
+
+}  // namespace
 
 Status write_status(const std::string& state_dir, const DaemonStatus& s) {
   std::string json;
@@ -30,6 +42,16 @@ Status write_status(const std::string& state_dir, const DaemonStatus& s) {
       .field("evicted_unshipped", s.evicted_unshipped)
       .field("last_error", s.last_error)
       .field("last_error_ms", s.last_error_ms);
+  w.key("prices")
+      .begin_object()
+      .field("revision", s.prices.revision)
+      .field("origin", s.prices.origin)
+      .field("path", s.prices.path)
+      .field("checked_ms", s.prices.checked_ms)
+      .field("changed_ms", s.prices.changed_ms)
+      .field("last_error", s.prices.last_error)
+      .field("last_error_ms", s.prices.last_error_ms)
+      .end_object();
   if (s.ship) {
     const ShipStatus& h = *s.ship;
     w.key("ship").begin_object();
@@ -64,13 +86,8 @@ Result<DaemonStatus> read_status(const std::string& state_dir) {
   simdjson::dom::object o;
   if (parser.parse(text).get_object().get(o)) return make_error("unreadable status file " + path);
   DaemonStatus s;
-  auto num = [&](const char* k, int64_t& v) {
-    if (o[k].get_int64().get(v) != simdjson::SUCCESS) v = 0;
-  };
-  auto str = [&](const char* k, std::string& v) {
-    std::string_view sv;
-    if (!o[k].get_string().get(sv)) v = std::string(sv);
-  };
+  auto num = [&](const char* k, int64_t& v) { read_number(o, k, v); };
+  auto str = [&](const char* k, std::string& v) { read_text(o, k, v); };
   num("pid", s.pid);
   num("started_ms", s.started_ms);
   str("watcher", s.watcher);
@@ -84,6 +101,17 @@ Result<DaemonStatus> read_status(const std::string& state_dir) {
   num("evicted_unshipped", s.evicted_unshipped);
   str("last_error", s.last_error);
   num("last_error_ms", s.last_error_ms);
+  simdjson::dom::object prices;
+  if (!o["prices"].get_object().get(prices)) {
+    PriceBookStatus& p = s.prices;
+    read_text(prices, "revision", p.revision);
+    read_text(prices, "origin", p.origin);
+    read_text(prices, "path", p.path);
+    read_number(prices, "checked_ms", p.checked_ms);
+    read_number(prices, "changed_ms", p.changed_ms);
+    read_text(prices, "last_error", p.last_error);
+    read_number(prices, "last_error_ms", p.last_error_ms);
+  }
   simdjson::dom::object ship;
   if (!o["ship"].get_object().get(ship)) {
     ShipStatus h;

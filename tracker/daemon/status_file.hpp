@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/result.hpp"
+#include "tracker/ship/price_book_file.hpp"
 #include "tracker/ship/ship_status.hpp"
 
 namespace codepulse::tracker {
@@ -26,6 +27,7 @@ struct DaemonStatus {
   std::string last_error;
   int64_t last_error_ms = 0;
   std::optional<ShipStatus> ship;  // when a collector is configured
+  PriceBookStatus prices;          // the price book in force
 };
 
 Status write_status(const std::string& state_dir, const DaemonStatus& s);

@@ -40,15 +40,16 @@ Status Scanner::flush(ScanStats& stats) {
   auto counts = batch_.flush(store_);
   if (!counts) return counts.error();
   stats.records_new += counts->inserted;
+  stats.advisor_records_new += counts->advisors_inserted;
   stats.duplicates += counts->replaced + counts->kept;
   stats.records_updated += counts->replaced;
   return {};
 }
 
-Scanner::Scanner(LocalStore& store, const Pricer& prices, ScanOptions options)
+Scanner::Scanner(LocalStore& store, std::shared_ptr<const Pricer> prices, ScanOptions options)
     : store_(store),
       options_(std::move(options)),
-      builder_(options_.strip, prices),
+      builder_(options_.strip, std::move(prices)),
       reader_(options_.limits) {}
 
 void Scanner::report(const std::string& path, std::string message, size_t& count) {

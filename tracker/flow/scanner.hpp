@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,14 +29,15 @@ struct ScanStats {
   int64_t bytes_read = 0;
   int64_t lines = 0;
   int64_t records_new = 0;
-  int64_t records_updated = 0;   // a later, larger snapshot replaced a stored one
-  int64_t duplicates = 0;        // usage lines that matched a stored request
-  int64_t malformed_lines = 0;   // broken JSON, invalid usage lines, oversized lines
-  int64_t synthetic_lines = 0;   // <synthetic> and API-error notices (never counted)
-  int64_t skipped_files = 0;     // unreadable files and folders, folders named *.jsonl
-  int64_t files_reset = 0;       // truncated, replaced or rewritten: read again from the start
-  int64_t unpriced_records = 0;  // models without a price: stored with cost null
-  int64_t tool_results = 0;      // patch counts and commit shas attached to tool calls
+  int64_t advisor_records_new = 0;  // of records_new: advisor calls (usage.iterations)
+  int64_t records_updated = 0;      // a later, larger snapshot replaced a stored one
+  int64_t duplicates = 0;           // usage lines that matched a stored request
+  int64_t malformed_lines = 0;      // broken JSON, invalid usage lines, oversized lines
+  int64_t synthetic_lines = 0;      // <synthetic> and API-error notices (never counted)
+  int64_t skipped_files = 0;        // unreadable files and folders, folders named *.jsonl
+  int64_t files_reset = 0;          // truncated, replaced or rewritten: read again from the start
+  int64_t unpriced_records = 0;     // models without a price: stored with cost null
+  int64_t tool_results = 0;         // patch counts and commit shas attached to tool calls
 };
 
 struct ScanOptions {
@@ -52,7 +54,11 @@ struct ScanOptions {
 
 class Scanner {
  public:
-  Scanner(LocalStore& store, const Pricer& prices, ScanOptions options);
+  Scanner(LocalStore& store, std::shared_ptr<const Pricer> prices, ScanOptions options);
+
+  // Records read from here on are priced with `prices` (the daemon swaps in
+  // a refreshed price book between rounds).
+  void set_pricer(std::shared_ptr<const Pricer> prices) { builder_.set_pricer(std::move(prices)); }
 
   // Reads what is new in every transcript. Problems with single files or lines
   // are counted and listed; only a failing store is an error.

@@ -64,13 +64,18 @@ void Scanner::take_line(FileRead& read, std::string_view line, size_t capacity,
   advance(read, end_offset);
 }
 
-// A request: stripped into a record for the batch; the calls whose results
-// are counted (changes, git commits) now wait for them.
+// A request: stripped into a record for the batch, and each advisor call it
+// made into a record of its own (keyed by the request's key and the call's
+// index, so a re-read or a later snapshot of the line meets the same keys);
+// the calls whose results are counted (changes, git commits) now wait for them.
 void Scanner::queue_request(FileRead& read, const RequestLine& request) {
   UsageRecord rec = builder_.build(request, read.turn);
   for (const ToolUse& t : rec.tools) {
     if (t.wants_result())
       (*pending_)[t.tool_use_id] = t.git_commit ? ToolKind::kGitCommit : ToolKind::kChange;
+  }
+  for (const AdvisorCall& call : request.advisors) {
+    if (batch_.add(builder_.build_advisor(rec, call))) ++read.stats.duplicates;
   }
   if (batch_.add(std::move(rec))) ++read.stats.duplicates;
 }

@@ -155,6 +155,21 @@ const char* read_line(od::object top, const PendingTools& pending, RequestLine& 
 // ---------------------------------------------------------------------------
 // What the line is, from what was read.
 
+// Cache writes by lifetime (docs/PRICING.md, the remainder rule): what a
+// breakdown leaves of cache_creation_input_tokens (a gateway's zeros beside a
+// real total) counts as 5-minute writes; a breakdown larger than the total
+// counts as it is; without a breakdown every write is a 5-minute write.
+void cache_writes(const UsageCounts& c, int64_t& w5m, int64_t& w1h) {
+  if (!c.has_breakdown) {
+    w5m = c.cache_creation_total;
+    w1h = 0;
+    return;
+  }
+  const int64_t remainder = c.cache_creation_total - c.c5m - c.c1h;
+  w5m = c.c5m + (remainder > 0 ? remainder : 0);
+  w1h = c.c1h;
+}
+
 // An API request (the line's own, or a subagent's from agent_progress).
 LineKind finish_request(LineFields& f, bool from_progress, ParsedLine& out) {
   RequestLine& r = out.request;
@@ -168,9 +183,13 @@ LineKind finish_request(LineFields& f, bool from_progress, ParsedLine& out) {
   }
   r.line_uuid = f.uuid;
   if (m.model == "<synthetic>" || r.api_error) return LineKind::kSynthetic;
-  const UsageFields& u = m.usage;
+  UsageFields& u = m.usage;
   if (!u.valid || !u.have_input || !u.have_output) {
-    out.error = "usage has missing, negative, non-integer or absurd (over 10^9) token counts";
+    out.error = "usage has missing, negative, non-integer or absurd (over 10^9) counts";
+    return LineKind::kInvalid;
+  }
+  if (!u.iterations_problem.empty()) {
+    out.error = std::move(u.iterations_problem);
     return LineKind::kInvalid;
   }
   auto ts = parse_iso8601_utc_ms(f.timestamp);
@@ -188,14 +207,22 @@ LineKind finish_request(LineFields& f, bool from_progress, ParsedLine& out) {
   r.tokens.input = u.input;
   r.tokens.output = u.output;
   r.tokens.cache_read = u.cache_read;
-  if (u.has_breakdown) {
-    r.tokens.cache_write_5m = u.c5m;
-    r.tokens.cache_write_1h = u.c1h;
-  } else {
-    r.tokens.cache_write_5m = u.cache_creation_total;
-  }
+  cache_writes(u, r.tokens.cache_write_5m, r.tokens.cache_write_1h);
   r.tokens.web_search_requests = u.web_search;
+  r.tokens.web_fetch_requests = u.web_fetch;
   r.tokens.fast = u.fast;
+  r.tokens.inference_geo = std::move(u.inference_geo);
+  r.advisors.reserve(u.advisors.size());
+  for (AdvisorFields& a : u.advisors) {
+    AdvisorCall call;
+    call.index = a.index;
+    call.model = std::move(a.model);
+    call.input = a.input;
+    call.output = a.output;
+    call.cache_read = a.cache_read;
+    cache_writes(a, call.cache_write_5m, call.cache_write_1h);
+    r.advisors.push_back(std::move(call));
+  }
   r.tools = std::move(m.tools);
   return LineKind::kRequest;
 }

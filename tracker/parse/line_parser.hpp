@@ -34,6 +34,14 @@ struct TokenCounts {
   std::string inference_geo;
 };
 
+// An advisor call the request made (a usage.iterations entry of type
+// advisor_message): a model call of its own, not in the request's usage.
+struct AdvisorCall {
+  int64_t index = 0;  // its position in usage.iterations
+  std::string model;
+  int64_t input = 0, output = 0, cache_write_5m = 0, cache_write_1h = 0, cache_read = 0;
+};
+
 struct RequestLine {
   std::string message_id, request_id, model, session_id, agent_id, cc_version, cwd, git_branch;
   std::string line_uuid;
@@ -43,6 +51,7 @@ struct RequestLine {
   bool api_error = false;
   TokenCounts tokens;
   std::vector<ToolCall> tools;
+  std::vector<AdvisorCall> advisors;
 };
 
 enum class LineKind {

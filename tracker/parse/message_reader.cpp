@@ -1,5 +1,5 @@
-// The message object of a line: usage (with its cache_creation and
-// server_tool_use objects), content blocks and a tool_use block's input.
+// The message object of a line: id, model, role, usage (usage_reader.cpp),
+// content blocks and a tool_use block's input.
 #include "tracker/parse/message_reader.hpp"
 
 #include <string_view>
@@ -14,72 +14,6 @@ namespace codepulse::tracker {
 using namespace parse_internal;
 
 namespace {
-
-// usage.cache_creation: cache writes by lifetime. False on a broken field.
-bool read_cache_creation(od::object cc, UsageFields& u) {
-  for (auto field : cc) {
-    od::raw_json_string key;
-    od::value v;
-    if (!read_field(field, key, v)) return false;
-    if (key == "ephemeral_5m_input_tokens")
-      u.valid &= read_count(v, u.c5m);
-    else if (key == "ephemeral_1h_input_tokens")
-      u.valid &= read_count(v, u.c1h);
-  }
-  return true;
-}
-
-// usage.server_tool_use: web searches. False on a broken field.
-bool read_server_tool_use(od::object stu, UsageFields& u) {
-  for (auto field : stu) {
-    od::raw_json_string key;
-    od::value v;
-    if (!read_field(field, key, v)) return false;
-    if (key == "web_search_requests") u.valid &= read_count(v, u.web_search);
-  }
-  return true;
-}
-
-void read_usage(od::object usage, UsageFields& u) {
-  u.present = true;
-  for (auto field : usage) {
-    od::raw_json_string key;
-    od::value v;
-    if (!read_field(field, key, v)) {
-      u.valid = false;
-      return;
-    }
-    if (key == "input_tokens") {
-      u.valid &= read_count(v, u.input);
-      u.have_input = true;
-    } else if (key == "output_tokens") {
-      u.valid &= read_count(v, u.output);
-      u.have_output = true;
-    } else if (key == "cache_creation_input_tokens") {
-      u.valid &= read_nullable_count(v, u.cache_creation_total);
-    } else if (key == "cache_read_input_tokens") {
-      u.valid &= read_nullable_count(v, u.cache_read);
-    } else if (key == "cache_creation") {
-      od::object cc;
-      if (v.get_object().get(cc)) continue;  // null or not an object: no breakdown
-      u.has_breakdown = true;
-      if (!read_cache_creation(cc, u)) {
-        u.valid = false;
-        return;
-      }
-    } else if (key == "server_tool_use") {
-      od::object stu;
-      if (v.get_object().get(stu)) continue;
-      if (!read_server_tool_use(stu, u)) {
-        u.valid = false;
-        return;
-      }
-    } else if (key == "speed") {
-      std::string_view s;
-      if (!v.get_string().get(s)) u.fast = (s == "fast");
-    }
-  }
-}
 
 // What a tool_use block's input holds that we keep: a file path, a skill
 // name, and whether a command is a git commit (the command is not kept).

@@ -10,19 +10,9 @@
 #include <vector>
 
 #include "tracker/parse/line_parser.hpp"
+#include "tracker/parse/usage_reader.hpp"
 
 namespace codepulse::tracker {
-
-// message.usage as read; checked when the line turns out to be a request.
-struct UsageFields {
-  bool present = false;
-  bool valid = true;
-  bool has_breakdown = false;
-  int64_t input = 0, output = 0, cache_creation_total = 0, cache_read = 0;
-  int64_t c5m = 0, c1h = 0, web_search = 0;
-  bool have_input = false, have_output = false;
-  bool fast = false;
-};
 
 struct MessageFields {
   std::string id, model, role;

@@ -143,6 +143,7 @@ class LocalStore {
     int64_t total = 0;
     bool fast = false;
     std::string tools_json;
+    int64_t iteration = 0;  // filled by load_by_id only
   };
   explicit LocalStore(sql::Database db) : db_(std::move(db)) {}
   Status prepare_all();

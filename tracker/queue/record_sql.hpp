@@ -11,15 +11,16 @@ namespace codepulse::tracker::sql_text {
 inline constexpr const char* kSelectByKey =
     "SELECT id, sidechain, input + output + cache_create_5m + cache_create_1h + cache_read, fast,"
     " tools FROM usage_records WHERE key_hash = ?1 AND dedupe_key = ?2";
-// A sidechain replay shares message.id with the original but not requestId.
+// A sidechain replay shares message.id with the original but not requestId
+// (a request's advisor calls share it too: only the same iteration matches).
 inline constexpr const char* kSelectByMessage =
     "SELECT id, sidechain, input + output + cache_create_5m + cache_create_1h + cache_read, fast,"
     " tools FROM usage_records WHERE message_hash = ?1 AND message_hash <> 0 AND message_id = ?2"
-    " AND dedupe_key <> ?3"
+    " AND dedupe_key <> ?3 AND iteration = ?5"
     " AND (sidechain = 1 OR ?4 = 1) ORDER BY sidechain ASC, id ASC LIMIT 1";
 inline constexpr const char* kSelectById =
     "SELECT id, sidechain, input + output + cache_create_5m + cache_create_1h + cache_read, fast,"
-    " tools, dedupe_key, message_id FROM usage_records WHERE id = ?1";
+    " tools, dedupe_key, message_id, iteration FROM usage_records WHERE id = ?1";
 
 // Insert and replace take the same parameters: ?1 the record uid (insert) or
 // the row id (replace), ?2 dedupe_key, ?3 author, ?4 the time (created_ms and

@@ -57,8 +57,8 @@ Result<std::optional<LocalStore::Existing>> LocalStore::load_by_id(int64_t id, s
   auto row = select_id_.step();
   std::optional<Existing> out;
   if (row && *row) {
-    out = Existing{select_id_.int64(0), select_id_.int64(1) != 0, select_id_.int64(2),
-                   select_id_.int64(3) != 0, std::string(select_id_.text(4))};
+    out = Existing{select_id_.int64(0),      select_id_.int64(1) != 0,        select_id_.int64(2),
+                   select_id_.int64(3) != 0, std::string(select_id_.text(4)), select_id_.int64(7)};
     if (key) *key = std::string(select_id_.text(5));
     if (message) *message = std::string(select_id_.text(6));
   }
@@ -86,6 +86,7 @@ Result<std::optional<LocalStore::Existing>> LocalStore::find_existing(const Usag
       auto row = load_by_id(id, &key, &message);
       if (!row) return row.error();
       if (!*row || message != r.message_id || key == r.dedupe_key) continue;
+      if ((*row)->iteration != r.iteration) continue;  // another advisor call of the request
       if (!(*row)->sidechain && !r.sidechain) continue;
       // Same order as the indexed query: main-session rows first, then oldest.
       if (!found || (found->sidechain && !(*row)->sidechain) ||
@@ -97,8 +98,8 @@ Result<std::optional<LocalStore::Existing>> LocalStore::find_existing(const Usag
   auto read = [&](sql::Statement& st) -> Status {
     auto row = st.step();
     if (row && *row)
-      found = Existing{st.int64(0), st.int64(1) != 0, st.int64(2), st.int64(3) != 0,
-                       std::string(st.text(4))};
+      found = Existing{st.int64(0),      st.int64(1) != 0,        st.int64(2),
+                       st.int64(3) != 0, std::string(st.text(4)), 0};
     st.reset();
     if (!row) return row.error();
     return {};
@@ -109,7 +110,8 @@ Result<std::optional<LocalStore::Existing>> LocalStore::find_existing(const Usag
     select_message_.bind(1, static_cast<int64_t>(h.message))
         .bind(2, r.message_id)
         .bind(3, r.dedupe_key)
-        .bind(4, int64_t{r.sidechain});
+        .bind(4, int64_t{r.sidechain})
+        .bind(5, r.iteration);
     if (auto s = read(select_message_); !s) return s.error();
   }
   return found;

@@ -21,13 +21,15 @@ int64_t WriteBatch::find_key(const std::string& key) {
   return -1;
 }
 
-int64_t WriteBatch::find_message(const std::string& message_id) {
+int64_t WriteBatch::find_message(const std::string& message_id, int64_t iteration) {
   hits_.clear();
   by_message_.find(hash_of(message_id), hits_);
-  int64_t first = -1;  // the earliest buffered record with this message id
-  for (const int64_t i : hits_)
-    if (records_[static_cast<size_t>(i)].message_id == message_id && (first < 0 || i < first))
+  int64_t first = -1;  // the earliest buffered record with this message id and iteration
+  for (const int64_t i : hits_) {
+    const UsageRecord& r = records_[static_cast<size_t>(i)];
+    if (r.message_id == message_id && r.iteration == iteration && (first < 0 || i < first))
       first = i;
+  }
   return first;
 }
 
@@ -71,8 +73,9 @@ void WriteBatch::merge_into(size_t index, UsageRecord&& other) {
 bool WriteBatch::add(UsageRecord&& r) {
   int64_t found = find_key(r.dedupe_key);
   if (found < 0 && !r.message_id.empty()) {
-    // ccusage's sidechain fallback: same message id, either side a sidechain.
-    const int64_t m = find_message(r.message_id);
+    // ccusage's sidechain fallback: same message id, either side a sidechain
+    // (and the same advisor call: a request's advisor calls share its id).
+    const int64_t m = find_message(r.message_id, r.iteration);
     if (m >= 0 && (records_[static_cast<size_t>(m)].sidechain || r.sidechain)) found = m;
   }
   if (found >= 0) {
@@ -114,6 +117,7 @@ Result<FlushCounts> WriteBatch::flush(LocalStore& store) {
     switch (*outcome) {
       case UpsertOutcome::kInserted:
         ++counts.inserted;
+        if (r.iteration > 0) ++counts.advisors_inserted;
         break;
       case UpsertOutcome::kReplaced:
         ++counts.replaced;

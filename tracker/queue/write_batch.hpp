@@ -18,6 +18,7 @@ namespace codepulse::tracker {
 
 struct FlushCounts {
   int64_t inserted = 0, replaced = 0, kept = 0;
+  int64_t advisors_inserted = 0;  // of `inserted`: records of advisor calls
 };
 
 class WriteBatch {
@@ -34,9 +35,9 @@ class WriteBatch {
 
  private:
   void merge_into(size_t index, UsageRecord&& other);
-  // The buffered record with this dedupe key / message id, or -1.
+  // The buffered record with this dedupe key / message id and iteration, or -1.
   int64_t find_key(const std::string& key);
-  int64_t find_message(const std::string& message_id);
+  int64_t find_message(const std::string& message_id, int64_t iteration);
   bool has_tool(const std::string& tool_use_id);
   void add_tool(size_t record, size_t tool);
 

@@ -312,6 +312,7 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
       r.status = static_cast<int>(res.result_int());
       r.body = std::move(res.body());
       r.date = std::string(res[http::field::date]);
+      r.etag = std::string(res[http::field::etag]);
       const auto ra = res[http::field::retry_after];
       int64_t secs = 0;
       if (!ra.empty() && std::from_chars(ra.data(), ra.data() + ra.size(), secs).ec == std::errc())

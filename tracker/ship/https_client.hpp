@@ -49,6 +49,7 @@ struct HttpResponse {
   std::string body;
   int64_t retry_after_s = -1;  // -1: no Retry-After header
   std::string date;            // the Date header, for clock-skew checks
+  std::string etag;            // the ETag header, as sent (quotes included)
 };
 
 class HttpsClient {

@@ -37,6 +37,7 @@ Shipper::Shipper(boost::asio::io_context& io, LocalStore& store, ShipOptions opt
       log_(log),
       linger_(io),
       backoff_(io),
+      refresh_timer_(io),
       rng_(std::random_device{}()),
       limit_(options_.batch_max_records) {
   status_.collector = options_.endpoint.display();
@@ -64,6 +65,7 @@ void Shipper::stop() {
   stopped_ = true;
   linger_.cancel();
   backoff_.cancel();
+  refresh_timer_.cancel();
   if (client_) client_->close();
 }
 
@@ -109,8 +111,46 @@ void Shipper::net_post_send() {
   });
 }
 
+// The price book check, when due, goes before the next batch; whatever its
+// outcome, the batch follows.
+void Shipper::refresh_prices() {
+  auto token = read_token_file(options_.token_file);
+  if (!token) {
+    refresh_->failed("cannot ask for the collector's price book: " + token.error().message,
+                     now_utc_ms());
+    arm_refresh_timer();
+    send();
+    return;
+  }
+  in_flight_ = true;
+  client_->send(refresh_->request(*token), [this, alive = alive_](Result<HttpResponse> r) {
+    if (!*alive) return;
+    in_flight_ = false;
+    if (stopped_) return;
+    refresh_->take(r, now_utc_ms());
+    arm_refresh_timer();
+    changed();
+    send();
+  });
+}
+
+// When the queue is quiet, the next check still happens on time.
+void Shipper::arm_refresh_timer() {
+  if (!refresh_ || stopped_) return;
+  const int64_t wait = std::max<int64_t>(0, refresh_->next_ms() - now_utc_ms());
+  refresh_timer_.expires_after(std::chrono::milliseconds(wait));
+  refresh_timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+    if (ec || !*alive || stopped_) return;
+    if (!in_flight_ && !backing_off_ && !lingering_) send();
+  });
+}
+
 void Shipper::send() {
   if (stopped_ || in_flight_ || !client_) return;
+  if (refresh_ && refresh_->due(now_utc_ms())) {
+    refresh_prices();
+    return;
+  }
   auto batch = next_batch(store_, limit_);
   if (!batch) {
     retry_later("cannot read the queue: " + batch.error().message, -1);

@@ -7,7 +7,9 @@
 // collector's receipt for the batch is retried;
 // 400/422 quarantines the batch (kept, logged, shown in `status`, released by
 // `queue release`); other answers (404, 405, a proxy's page) mean a wrong
-// collector URL and are retried like network errors.
+// collector URL and are retried like network errors. With a PriceRefresh it
+// also keeps the price book current (price_refresh.hpp), on the same
+// connection, between batches.
 // Runs on the daemon's io_context, between rounds, never beside one.
 #pragma once
 
@@ -23,6 +25,7 @@
 #include "tracker/queue/local_store.hpp"
 #include "tracker/ship/batch_builder.hpp"
 #include "tracker/ship/https_client.hpp"
+#include "tracker/ship/price_refresh.hpp"
 #include "tracker/ship/ship_status.hpp"
 
 namespace codepulse::tracker {
@@ -46,6 +49,9 @@ class Shipper {
   Shipper(const Shipper&) = delete;
   Shipper& operator=(const Shipper&) = delete;
 
+  // Asks the collector for its price book when `refresh` says it is due
+  // (first at start); `refresh` outlives the shipper. Call before start().
+  void set_price_refresh(PriceRefresh* refresh) { refresh_ = refresh; }
   // Checks the token file and CA file; ships what is queued.
   Status start();
   // After a round stored `count` new or changed records.
@@ -67,6 +73,8 @@ class Shipper {
  private:
   void send();
   void net_post_send();  // send() from the io_context, not from this stack
+  void refresh_prices();
+  void arm_refresh_timer();
   void on_response(OutgoingBatch batch, Result<HttpResponse> response);
   void retry_later(const std::string& why, int64_t retry_after_s);
   Status quarantine(const OutgoingBatch& batch, int status, const std::string& reason);
@@ -78,7 +86,8 @@ class Shipper {
   ShipOptions options_;
   Logger& log_;
   std::unique_ptr<HttpsClient> client_;
-  boost::asio::steady_timer linger_, backoff_;
+  boost::asio::steady_timer linger_, backoff_, refresh_timer_;
+  PriceRefresh* refresh_ = nullptr;
   std::mt19937_64 rng_;
   ShipStatus status_;
   size_t limit_;

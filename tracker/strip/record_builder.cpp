@@ -1,10 +1,9 @@
 #include "tracker/strip/record_builder.hpp"
 
-#include "common/pricing/record_pricing.hpp"
-
 #include <vector>
 
 #include "common/hashing.hpp"
+#include "common/pricing/record_pricing.hpp"
 #include "common/task_keys.hpp"
 
 namespace codepulse::tracker {
@@ -83,6 +82,36 @@ std::string RecordBuilder::relative_path(std::string_view file_path, const std::
   return keyed(*rel);
 }
 
+void RecordBuilder::price(UsageRecord& r) {
+  const PricedUsage cost = prices_->price(to_price(r));
+  r.cost_nanos = cost.list_nanos;
+  r.long_context = cost.long_context;
+  if (!cost.list_nanos) ++unknown_models_;
+  r.price_version = prices_->book().revision();
+}
+
+UsageRecord RecordBuilder::build_advisor(const UsageRecord& parent, const AdvisorCall& call) {
+  // The request's ids, time, session, place, turn and inference_geo; the
+  // advisor's model and tokens; nothing of the request's own work.
+  UsageRecord r = parent;
+  r.tools.clear();
+  r.dedupe_key +=
+      "\x1f"
+      "advisor:" +
+      std::to_string(call.index);
+  r.iteration = call.index + 1;
+  r.model = call.model;
+  r.input = call.input;
+  r.output = call.output;
+  r.cache_create_5m = call.cache_write_5m;
+  r.cache_create_1h = call.cache_write_1h;
+  r.cache_read = call.cache_read;
+  r.web_search_requests = 0;
+  r.web_fetch_requests = 0;
+  r.fast = false;
+  price(r);
+  return r;
+}
 
 UsageRecord RecordBuilder::build(const RequestLine& line, const std::string& turn_id) {
   UsageRecord r;
@@ -116,11 +145,7 @@ UsageRecord RecordBuilder::build(const RequestLine& line, const std::string& tur
   r.web_fetch_requests = line.tokens.web_fetch_requests;
   r.fast = line.tokens.fast;
   r.inference_geo = line.tokens.inference_geo;
-  const PricedUsage cost = prices_.price(to_price(r));
-  r.cost_nanos = cost.list_nanos;
-  r.long_context = cost.long_context;
-  if (!cost.list_nanos) ++unknown_models_;
-  r.price_version = prices_.book().revision();
+  price(r);
   r.cc_version = line.cc_version;
   r.author = options_.author;
   if (!line.cwd.empty()) {

@@ -2,6 +2,7 @@
 // Absolute paths, the cwd and everything not named in UsageRecord stay here.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,10 +25,18 @@ struct StripOptions {
 
 class RecordBuilder {
  public:
-  RecordBuilder(StripOptions options, const Pricer& prices)
-      : options_(std::move(options)), prices_(prices) {}
+  RecordBuilder(StripOptions options, std::shared_ptr<const Pricer> prices)
+      : options_(std::move(options)), prices_(std::move(prices)) {}
 
   UsageRecord build(const RequestLine& line, const std::string& turn_id);
+  // The record of one advisor call of `parent`'s request (line.advisors):
+  // the parent's ids, time, session, place and turn under the advisor's
+  // model and tokens, keyed "<parent key>\x1fadvisor:<index>". Advisor calls
+  // take the request's inference_geo, run at standard speed and use no tools.
+  UsageRecord build_advisor(const UsageRecord& parent, const AdvisorCall& call);
+  // Records built from here on are priced with `prices` (a refreshed book).
+  void set_pricer(std::shared_ptr<const Pricer> prices) { prices_ = std::move(prices); }
+  const Pricer& pricer() const { return *prices_; }
   // Repo-relative path of a file a tool touched (see docs/PRIVACY.md).
   std::string relative_path(std::string_view file_path, const std::string& cwd);
 
@@ -37,8 +46,9 @@ class RecordBuilder {
 
  private:
   std::string keyed(std::string_view value) const;
+  void price(UsageRecord& r);
   StripOptions options_;
-  const Pricer& prices_;
+  std::shared_ptr<const Pricer> prices_;
   RepoResolver repos_;
   int64_t unknown_models_ = 0;
 };

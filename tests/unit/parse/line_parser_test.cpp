@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/support/log_lines.hpp"
+#include "tests/support/parse_harness.hpp"
 #include "tracker/parse/git_commit_command.hpp"
 #include "tracker/parse/line_classifier.hpp"
 
@@ -10,33 +11,7 @@ using namespace codepulse;
 using namespace codepulse::tracker;
 using codepulse::test::AssistantSpec;
 
-namespace {
-
-// Parses one line the way the tail layer hands it over (with padding).
-struct Harness {
-  LineParser parser;
-  PendingTools pending;
-  std::string buf;
-  ParsedLine skipped;
-  // As the scanner does: classify, then parse what the classifier keeps.
-  const ParsedLine& parse(const std::string& line) {
-    switch (classify_line(line, pending)) {
-      case LineClass::kParse:
-        break;
-      case LineClass::kSkip:
-        skipped.kind = LineKind::kIgnored;
-        return skipped;
-      default:
-        skipped.kind = LineKind::kMalformed;
-        return skipped;
-    }
-    buf = line;
-    buf.append(simdjson::SIMDJSON_PADDING, '\0');
-    return parser.parse(std::string_view(buf.data(), line.size()), buf.size(), pending);
-  }
-};
-
-}  // namespace
+using Harness = codepulse::test::ParseHarness;
 
 TEST_CASE("assistant line yields a request with every usage field", "[parse]") {
   Harness h;

@@ -11,6 +11,7 @@
 
 #include "common/hashing.hpp"
 #include "tests/support/log_lines.hpp"
+#include "tests/support/test_prices.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace codepulse;
@@ -31,12 +32,8 @@ constexpr std::string_view kPrices = R"({
               "long_context": {"above_tokens": 1000, "input": 2, "output": 4,
                                "cache_write_5m": 6, "cache_write_1h": 8, "cache_read": 1}}]}]})";
 
-const Pricer& test_prices() {
-  static const Pricer pricer = [] {
-    auto parsed = PriceBook::parse(kPrices, "test-prices.json");
-    if (!parsed) throw std::runtime_error(parsed.error().message);
-    return Pricer(std::make_shared<const PriceBook>(std::move(parsed).value()));
-  }();
+std::shared_ptr<const Pricer> test_prices() {
+  static const std::shared_ptr<const Pricer> pricer = test::pricer_of(kPrices);
   return pricer;
 }
 
