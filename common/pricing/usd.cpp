@@ -1,6 +1,6 @@
 #include "common/pricing/usd.hpp"
 
-#include <cstdio>
+#include <charconv>
 
 namespace codepulse {
 
@@ -14,15 +14,21 @@ std::string format_usd(int64_t nanos, int decimals) {
   uint64_t unit = 1;
   for (int i = 0; i < decimals; ++i)
     unit *= 10;
+  // Digits by hand rather than snprintf: a big JSON report formats millions.
   char buf[48];
-  if (decimals == 0) {
-    std::snprintf(buf, sizeof buf, "%s%llu", neg ? "-" : "", static_cast<unsigned long long>(v));
-  } else {
-    std::snprintf(buf, sizeof buf, "%s%llu.%0*llu", neg ? "-" : "",
-                  static_cast<unsigned long long>(v / unit), decimals,
-                  static_cast<unsigned long long>(v % unit));
+  char* p = buf;
+  if (neg) *p++ = '-';
+  p = std::to_chars(p, buf + sizeof buf, v / unit).ptr;
+  if (decimals > 0) {
+    *p++ = '.';
+    uint64_t frac = v % unit;
+    for (int i = decimals - 1; i >= 0; --i) {
+      p[i] = static_cast<char>('0' + frac % 10);
+      frac /= 10;
+    }
+    p += decimals;
   }
-  return buf;
+  return std::string(buf, p);
 }
 
 }  // namespace codepulse

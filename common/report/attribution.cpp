@@ -107,7 +107,7 @@ size_t attributed_files(const std::vector<TurnFile>& files, uint32_t no_file,
   return n;
 }
 
-void split_shares(const int64_t (&totals)[5], const uint32_t* tasks, size_t task_count,
+void split_shares(const int64_t (&totals)[kShareSums], const uint32_t* tasks, size_t task_count,
                   const uint32_t* files, const int64_t* weights, size_t file_count,
                   SplitScratch& scratch, std::vector<Share>& shares) {
   shares.resize(task_count * file_count);
@@ -120,7 +120,7 @@ void split_shares(const int64_t (&totals)[5], const uint32_t* tasks, size_t task
   }
   scratch.by_task.resize(task_count);
   scratch.by_file.resize(file_count);
-  for (int m = 0; m < 5; ++m) {
+  for (int m = 0; m < kShareSums; ++m) {
     if (task_count == 1)
       scratch.by_task[0] = totals[m];
     else
@@ -161,7 +161,7 @@ void split_over_commits(const std::vector<uint32_t>& commits, SplitScratch& scra
       part.file = whole.file;
       part.commit = commits[c];
     }
-    for (int m = 0; m < 5; ++m) {
+    for (int m = 0; m < kShareSums; ++m) {
       apportion(whole.m[m], nullptr, n, scratch.by_commit.data(), scratch.remainders);
       for (size_t c = 0; c < n; ++c)
         shares[i * n + c].m[m] = scratch.by_commit[c];

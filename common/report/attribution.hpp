@@ -62,11 +62,15 @@ size_t attributed_files(const std::vector<TurnFile>& files, uint32_t no_file,
                         const Dictionary& paths, std::vector<uint32_t>& ids,
                         std::vector<int64_t>& weights);
 
-// One share of a group: its task, file and commit ids, and its part of the
-// group's input, output, cache_create, cache_read and cost.
+// The sums a group is split by: input, output, cache_create, cache_read,
+// cost (organisation rates) and list cost.
+inline constexpr int kShareSums = 6;
+
+// One share of a group: its task, file and commit ids, and its part of each
+// of the group's sums.
 struct Share {
   uint32_t task = 0, file = 0, commit = 0;
-  int64_t m[5] = {0, 0, 0, 0, 0};
+  int64_t m[kShareSums] = {};
 };
 
 // The working memory of the splits, reused from group to group.
@@ -80,7 +84,7 @@ struct SplitScratch {
 // not the report asks for files), then each task's share over the files by
 // weight, into `shares`: share i = task * file_count + file. Null `tasks` or
 // `files`: one share with id 0 (not split by it); null `weights`: evenly.
-void split_shares(const int64_t (&totals)[5], const uint32_t* tasks, size_t task_count,
+void split_shares(const int64_t (&totals)[kShareSums], const uint32_t* tasks, size_t task_count,
                   const uint32_t* files, const int64_t* weights, size_t file_count,
                   SplitScratch& scratch, std::vector<Share>& shares);
 // Each share over `commits` (at least one), evenly: share i * n + c.

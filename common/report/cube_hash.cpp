@@ -40,6 +40,7 @@ void CubeQuery::add_to(uint32_t node_id, const Share& s, uint32_t g, const Usage
   n.cache_create += s.m[2];
   n.cache_read += s.m[3];
   n.cost += s.m[4];
+  n.list_cost += s.m[5];
   if (n.last_group == g) return;  // this group's records are counted once per node
   n.last_group = g;
   n.records += group.records;

@@ -122,6 +122,7 @@ Result<Report> CubeQuery::run() {
     if (n > q_.max_nodes) return too_many_nodes(n, q_.max_nodes);
   }
   report.root = materialize();
+  report.unpriced = unpriced_models();
   return report;
 }
 
@@ -231,7 +232,8 @@ void CubeQuery::split(Lane& L, const UsageCube::Group& g) {
     weights = &L.file_weights[L.resolved[g.turn]];
     file_count = L.resolved_count[g.turn];
   }
-  const int64_t totals[5] = {g.input, g.output, g.cache_create, g.cache_read, g.cost_nanos};
+  const int64_t totals[kShareSums] = {g.input,      g.output,     g.cache_create,
+                                      g.cache_read, g.cost_nanos, g.list_cost_nanos};
   split_shares(totals, tasks ? tasks->data() : nullptr, tasks ? tasks->size() : 1, fids, weights,
                file_count, L.split_scratch, L.shares);
 }
@@ -249,10 +251,47 @@ void CubeQuery::add_group(Lane& L, uint32_t gid) {
     return;
   split(L, g);
   if (want_commits_) split_over_commits(session_commits_[g.session], L.split_scratch, L.shares);
+  if (!g.priced) tally_unpriced(L, g);
   if (sorted_)
     emit_rows(L, g, info);
   else
     hash_shares(L, gid, g, info);
+}
+
+// An unpriced group's records under its model, with the tokens of the shares
+// the filters keep (the group counts when one is kept, as at the root).
+void CubeQuery::tally_unpriced(Lane& L, const UsageCube::Group& g) const {
+  int64_t tokens = 0;
+  bool kept = false;
+  for (const Share& s : L.shares) {
+    if (share_filters_ && !share_allowed(s)) continue;
+    kept = true;
+    tokens += s.m[0] + s.m[1] + s.m[2] + s.m[3];
+  }
+  if (!kept) return;
+  if (L.unpriced.size() <= g.model) L.unpriced.resize(g.model + 1);
+  L.unpriced[g.model].requests += g.unpriced;
+  L.unpriced[g.model].tokens += tokens;
+}
+
+// Both lanes' tallies by model name, most requests first.
+std::vector<UnpricedModel> CubeQuery::unpriced_models() const {
+  std::vector<UnpricedModel> out;
+  for (const Lane& L : lanes_)
+    for (uint32_t m = 0; m < L.unpriced.size(); ++m) {
+      if (L.unpriced[m].requests == 0) continue;
+      const std::string& name = c_.models_.name(m);
+      auto it = std::find_if(out.begin(), out.end(),
+                             [&name](const UnpricedModel& u) { return u.model == name; });
+      if (it == out.end()) it = out.insert(out.end(), UnpricedModel{name, 0, 0});
+      it->requests += L.unpriced[m].requests;
+      it->tokens += L.unpriced[m].tokens;
+    }
+  std::sort(out.begin(), out.end(), [](const UnpricedModel& a, const UnpricedModel& b) {
+    if (a.requests != b.requests) return a.requests > b.requests;
+    return a.model < b.model;
+  });
+  return out;
 }
 
 // Many nodes expected: files or sessions in the path, or four levels.

@@ -24,7 +24,7 @@ inline constexpr uint32_t kNone = UINT32_MAX;
 // reuse it instead of faulting fresh pages in every time.
 struct QueryScratch {
   struct Node {
-    int64_t input = 0, output = 0, cache_create = 0, cache_read = 0, cost = 0;
+    int64_t input = 0, output = 0, cache_create = 0, cache_read = 0, cost = 0, list_cost = 0;
     int64_t records = 0, unpriced = 0, skills = 0, mcp = 0;
     uint32_t last_group = kNone, last_session = kNone;
     uint32_t key = 0, parent = kNone;
@@ -36,12 +36,15 @@ struct QueryScratch {
   };
   // One cache line: the sweep reads rows in key order, one miss each.
   struct alignas(64) Row {
-    int64_t m[5];
-    uint32_t records, unpriced;  // of the share's group (a group is a turn's quarter hour)
-    uint32_t session, day;
-    uint8_t rep;           // bit k: the group's first share under projection k
+    int64_t m[kShareSums];
+    uint32_t records;  // of the share's group (a group is a turn's quarter hour)
+    uint32_t session;
+    uint16_t day;          // from the report's first day: fewer than 65,536 (plan_sort)
     uint16_t skills, mcp;  // the group's tool calls (saturated)
+    uint8_t rep;           // bit k: the group's first share under projection k
+    bool unpriced;         // the group's records are all unpriced (UsageCube::Group::priced)
   };
+  static_assert(sizeof(Row) == 64);
   struct Keyed {
     uint64_t key;
     uint32_t row;
@@ -100,6 +103,11 @@ class CubeQuery {
     std::vector<uint32_t> row_share;  // per kept share of the current group: its index
     std::vector<Row>* rows = nullptr;
     std::vector<Keyed>* keyed = nullptr;
+    // Unpriced records and their tokens by model id (Report::unpriced).
+    struct Unpriced {
+      int64_t requests = 0, tokens = 0;
+    };
+    std::vector<Unpriced> unpriced;
   };
 
   // --- Collecting and attributing (cube_query.cpp) ------------------------
@@ -112,6 +120,8 @@ class CubeQuery {
   void turn_files(Lane& L, uint32_t turn);
   void split(Lane& L, const UsageCube::Group& g);
   void add_group(Lane& L, uint32_t gid);
+  void tally_unpriced(Lane& L, const UsageCube::Group& g) const;
+  std::vector<UnpricedModel> unpriced_models() const;
   bool deep_or_wide() const;
 
   bool allows(Dimension d, uint32_t id) const {

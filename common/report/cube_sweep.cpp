@@ -24,7 +24,7 @@ bool CubeQuery::plan_sort() {
       return static_cast<uint64_t>(day_words_ * 64) + q_.where.size() + 1;
     return names(d).size();
   };
-  if (wide_days_) return false;
+  if (wide_days_ || day_words_ * 64 > UINT16_MAX) return false;  // Row::day is 16 bits
   int total = 0;
   kinds_.assign(levels_ + 1, 0);
   level_bits_.assign(levels_, 0);
@@ -60,9 +60,9 @@ void CubeQuery::emit_rows(Lane& L, const UsageCube::Group& g, const BucketInfo& 
     Row r;
     std::copy(std::begin(s.m), std::end(s.m), std::begin(r.m));
     r.records = static_cast<uint32_t>(g.records);
-    r.unpriced = static_cast<uint32_t>(g.unpriced);
+    r.unpriced = !g.priced;
     r.session = g.session;
-    r.day = static_cast<uint32_t>(info.day - first_day_);
+    r.day = static_cast<uint16_t>(info.day - first_day_);
     r.rep = 0;
     r.skills = static_cast<uint16_t>(std::min<int64_t>(g.skills, UINT16_MAX));
     r.mcp = static_cast<uint16_t>(std::min<int64_t>(g.mcp, UINT16_MAX));
@@ -122,9 +122,10 @@ void CubeQuery::add_row(Node& n, uint32_t id, size_t depth, const Row& r, SweepP
   n.cache_create += r.m[2];
   n.cache_read += r.m[3];
   n.cost += r.m[4];
+  n.list_cost += r.m[5];
   if ((r.rep >> kinds_[depth]) & 1) {
     n.records += r.records;
-    n.unpriced += r.unpriced;
+    if (r.unpriced) n.unpriced += r.records;
     n.skills += r.skills;
     n.mcp += r.mcp;
   }
@@ -186,9 +187,10 @@ void CubeQuery::root_pass() {
     root.cache_create += r.m[2];
     root.cache_read += r.m[3];
     root.cost += r.m[4];
+    root.list_cost += r.m[5];
     if ((r.rep >> kinds_[0]) & 1) {
       root.records += r.records;
-      root.unpriced += r.unpriced;
+      if (r.unpriced) root.unpriced += r.records;
       root.skills += r.skills;
       root.mcp += r.mcp;
     }

@@ -13,6 +13,7 @@ namespace codepulse::report {
 // (ties by key); the rest fold into one "(others)" leaf, so sums hold.
 void CubeQuery::cut_top() {
   const Metric metric = q_.sort_by.value_or(Metric::kCostUsd);
+  const CostBasis basis = q_.cost_basis;
   std::vector<uint32_t> stack{0}, kids;
   std::vector<int64_t> value;
   while (!stack.empty()) {
@@ -24,7 +25,7 @@ void CubeQuery::cut_top() {
     if (kids.size() > q_.top) {
       value.resize(nodes_.size());
       for (uint32_t c : kids)
-        value[c] = metrics_of(c).sort_value(metric);
+        value[c] = metrics_of(c).sort_value(metric, q_.weights, basis);
       std::sort(kids.begin(), kids.end(), [&](uint32_t a, uint32_t b) {
         if (value[a] != value[b]) return value[a] > value[b];
         return name_of(a) < name_of(b);
@@ -48,6 +49,7 @@ void CubeQuery::cut_top() {
         o.cache_create += d.cache_create;
         o.cache_read += d.cache_read;
         o.cost += d.cost;
+        o.list_cost += d.list_cost;
         // Distinct counts of a union are not known after the fact: the sum
         // is an upper bound for records; sessions and days at least the max.
         o.records += d.records;

@@ -14,24 +14,24 @@ std::optional<double> ratio(int64_t num, int64_t den) {
 
 }  // namespace
 
-std::optional<int64_t> Metrics::cost_per_commit_nanos() const {
-  if (outcomes.commits <= 0) return std::nullopt;
-  return cost_nanos / outcomes.commits;
+std::optional<int64_t> Metrics::cost_per_commit_nanos(CostBasis b) const {
+  if (outcomes.commits <= 0 || all_unpriced()) return std::nullopt;
+  return cost(b) / outcomes.commits;
 }
 
-std::optional<int64_t> Metrics::cost_per_merged_pr_nanos() const {
-  if (outcomes.merged_prs <= 0) return std::nullopt;
-  return cost_nanos / outcomes.merged_prs;
+std::optional<int64_t> Metrics::cost_per_merged_pr_nanos(CostBasis b) const {
+  if (outcomes.merged_prs <= 0 || all_unpriced()) return std::nullopt;
+  return cost(b) / outcomes.merged_prs;
 }
 
 std::optional<double> Metrics::rework_rate() const {
   return ratio(outcomes.reworked_lines, outcomes.lines_added);
 }
 
-std::optional<int64_t> Metrics::reworked_cost_nanos() const {
+std::optional<int64_t> Metrics::reworked_cost_nanos(CostBasis b) const {
   const auto rate = rework_rate();
-  if (!rate) return std::nullopt;
-  return static_cast<int64_t>(std::llround(static_cast<double>(cost_nanos) * *rate));
+  if (!rate || all_unpriced()) return std::nullopt;
+  return static_cast<int64_t>(std::llround(static_cast<double>(cost(b)) * *rate));
 }
 
 std::optional<double> Metrics::ai_rework_rate() const {
@@ -43,14 +43,14 @@ std::optional<double> Metrics::other_rework_rate() const {
                outcomes.lines_added - outcomes.ai_lines_added);
 }
 
-std::optional<double> Metrics::leverage(const LeverageWeights& w) const {
+std::optional<double> Metrics::leverage(const LeverageWeights& w, CostBasis b) const {
   LeverageInputs in;
   in.lines_added = outcomes.lines_added;
   in.lines_removed = outcomes.lines_removed;
   in.refactoring = outcomes.refactoring_lines;
   in.skills = skill_calls;
   in.mcp = mcp_calls;
-  in.cost_nanos = cost_nanos;
+  in.cost_nanos = cost(b);  // none when every record is unpriced: no score
   return leverage_score(in, w);
 }
 

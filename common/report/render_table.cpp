@@ -1,5 +1,7 @@
 // The table report: an indented tree for people, with aligned columns, money
-// in cents and counts with thousands separators.
+// in cents on the chosen cost basis and counts with thousands separators. A
+// node without any priced record shows "unpriced", one partly priced a "*";
+// the unpriced models are listed below the total.
 #include <algorithm>
 #include <cstdio>
 #include <optional>
@@ -22,6 +24,22 @@ std::string usd_cents(int64_t nanos) {
   out += with_thousands(whole);
   out.append(s, dot, std::string::npos);
   return out;
+}
+
+// A money cell: "unpriced" when every record of the node is, "-" without a
+// value for another reason (no commits), "*" after a partly priced amount.
+std::string money_cell(const Metrics& m, std::optional<int64_t> nanos, bool& partial) {
+  if (m.all_unpriced()) return "unpriced";
+  if (!nanos) return "-";
+  if (m.cost_complete()) return usd_cents(*nanos);
+  partial = true;
+  return usd_cents(*nanos) + "*";
+}
+
+// "3 requests of model M unpriced (12,345 tokens)"
+std::string unpriced_line(int64_t requests, const std::string& model, int64_t tokens) {
+  return with_thousands(requests) + (requests == 1 ? " request" : " requests") + " of model " +
+         model + " unpriced (" + with_thousands(tokens) + (tokens == 1 ? " token)" : " tokens)");
 }
 
 size_t display_width(std::string_view s) {
@@ -64,12 +82,15 @@ std::string render_table(const Report& r) {
     header += dimension_name(r.query.group_by[i]);
   }
   const bool outcomes = r.query.wants_outcomes();
+  const CostBasis basis = r.query.cost_basis;
+  const std::string cost_col = basis == CostBasis::kList ? "List cost" : "Cost";
+  bool partial = false;  // a partly priced amount was shown
   std::vector<std::string> cols =
-      outcomes ? std::vector<std::string>{"Cost",        "Commits", "AI commits", "+Lines",
+      outcomes ? std::vector<std::string>{cost_col,      "Commits", "AI commits", "+Lines",
                                           "-Lines",      "Rework",  "Merged PRs", "Cycle h",
                                           "Cost/commit", "Leverage"}
                : std::vector<std::string>{"Records",    "Input",        "Output", "Cache create",
-                                          "Cache read", "Total tokens", "Cost"};
+                                          "Cache read", "Total tokens", cost_col};
   // A derived metric chosen with --metric gets its own column.
   const std::optional<Metric> extra = !outcomes && r.query.sort_by &&
                                               (*r.query.sort_by == Metric::kCacheHitRatio ||
@@ -90,8 +111,14 @@ std::string render_table(const Report& r) {
       std::snprintf(buf, sizeof buf, "%.1f%%", *rate * 100);
       rework = buf;
     }
-    const auto per_commit = m.cost_per_commit_nanos();
-    return std::vector<std::string>{usd_cents(m.cost_nanos),
+    std::string leverage = or_dash(leverage_text(m, r.query.weights, basis));
+    if (m.all_unpriced())
+      leverage = "unpriced";
+    else if (leverage != "-" && !m.cost_complete())
+      leverage += "*";
+    const std::string per_commit =
+        o.commits > 0 ? money_cell(m, m.cost_per_commit_nanos(basis), partial) : "-";
+    return std::vector<std::string>{money_cell(m, m.known_cost(basis), partial),
                                     with_thousands(o.commits),
                                     with_thousands(o.ai_commits),
                                     with_thousands(o.lines_added),
@@ -99,23 +126,29 @@ std::string render_table(const Report& r) {
                                     rework,
                                     with_thousands(o.merged_prs),
                                     or_dash(hours_text(pct(o.cycle_ms, 50))),
-                                    per_commit ? usd_cents(*per_commit) : "-",
-                                    or_dash(leverage_text(m, r.query.weights))};
+                                    per_commit,
+                                    leverage};
   };
   auto cells = [&](const Metrics& m) {
     if (outcomes) return outcome_cells(m);
-    std::vector<std::string> c = {with_thousands(m.records),    with_thousands(m.input),
-                                  with_thousands(m.output),     with_thousands(m.cache_create),
-                                  with_thousands(m.cache_read), with_thousands(m.total_tokens()),
-                                  usd_cents(m.cost_nanos)};
+    std::vector<std::string> c = {with_thousands(m.records),
+                                  with_thousands(m.input),
+                                  with_thousands(m.output),
+                                  with_thousands(m.cache_create),
+                                  with_thousands(m.cache_read),
+                                  with_thousands(m.total_tokens()),
+                                  money_cell(m, m.known_cost(basis), partial)};
     if (extra) {
       if (*extra == Metric::kCacheHitRatio) {
         char buf[16];
         std::snprintf(buf, sizeof buf, "%.1f%%", m.cache_hit_ratio() * 100);
         c.push_back(buf);
       } else {
-        c.push_back(usd_cents(*extra == Metric::kCostPerSession ? m.cost_per_session_nanos()
-                                                                : m.cost_per_active_day_nanos()));
+        c.push_back(money_cell(m,
+                               *extra == Metric::kCostPerSession
+                                   ? m.cost_per_session_nanos(basis)
+                                   : m.cost_per_active_day_nanos(basis),
+                               partial));
       }
     }
     return c;
@@ -153,10 +186,20 @@ std::string render_table(const Report& r) {
     row(l.label, cells(*l.m));
   out += rule;
   row("TOTAL", cells(r.root.metrics));
-  if (r.root.metrics.unpriced_records > 0) {
+  const int64_t unpriced = r.root.metrics.unpriced_records;
+  if (unpriced > 0) {
     out += '\n';
-    out += with_thousands(r.root.metrics.unpriced_records);
-    out += " records use a model without a known price; their cost is not included.\n";
+    if (partial)
+      out += "* partly priced: the " +
+             std::string(basis == CostBasis::kList ? "list cost" : "cost") +
+             " (and what is computed from it) leaves out the unpriced requests below.\n";
+    int64_t listed = 0;
+    for (const UnpricedModel& u : r.unpriced) {
+      out += unpriced_line(u.requests, u.model, u.tokens) + "\n";
+      listed += u.requests;
+    }
+    if (listed < unpriced)  // a report made without the per-model list
+      out += with_thousands(unpriced - listed) + " more requests unpriced\n";
   }
   return out;
 }

@@ -58,10 +58,15 @@ enum class Metric {
   kLeverage,
 };
 enum class Granularity { kDay, kWeek, kMonth };
+// Which cost is THE cost of a report (what cost_usd sorts by, the table's
+// cost column, the outcome ratios): the organisation's rates (the default)
+// or the provider's list prices. Both are always carried.
+enum class CostBasis { kOrg, kList };
 
 const char* dimension_name(Dimension d);
 const char* metric_name(Metric m);
 const char* granularity_name(Granularity g);
+const char* cost_basis_name(CostBasis b);  // "org", "list"
 
 // Weights of the leverage score (docs/METRICS.md): activity per dollar.
 struct LeverageWeights {
@@ -88,32 +93,44 @@ struct Metrics {
   // Additive: a record split over files or tasks is divided into integer
   // shares that add up exactly to the record.
   int64_t input = 0, output = 0, cache_create = 0, cache_read = 0;
-  int64_t cost_nanos = 0;  // sum over priced records
+  int64_t cost_nanos = 0;       // sum over priced records, at the organisation's rates
+  int64_t list_cost_nanos = 0;  // the same records at list prices
   // Distinct counts: a record split over several files counts in each.
   int64_t records = 0;
-  int64_t unpriced_records = 0;  // records whose model has no price
+  int64_t unpriced_records = 0;  // records whose model has no price (never counted as $0)
   int64_t sessions = 0, active_days = 0;
   // Tool calls of the node's records (distinct like records): Skills, MCP tools.
   int64_t skill_calls = 0, mcp_calls = 0;
   Outcomes outcomes;
 
   int64_t total_tokens() const { return input + output + cache_create + cache_read; }
+  // The cost on basis `b`: the sum over the priced records.
+  int64_t cost(CostBasis b) const { return b == CostBasis::kList ? list_cost_nanos : cost_nanos; }
+  // Every record of the node is unpriced: it has no cost at all (not $0).
+  bool all_unpriced() const { return unpriced_records > 0 && unpriced_records >= records; }
+  // No record of the node is unpriced: its cost is the whole cost.
+  bool cost_complete() const { return unpriced_records == 0; }
+  // cost(b), or nullopt when every record is unpriced.
+  std::optional<int64_t> known_cost(CostBasis b) const;
   double cache_hit_ratio() const;
-  int64_t cost_per_session_nanos() const;
-  int64_t cost_per_active_day_nanos() const;
-  // Outcome ratios; nullopt when the denominator is zero.
-  std::optional<int64_t> cost_per_commit_nanos() const;
-  std::optional<int64_t> cost_per_merged_pr_nanos() const;
+  // Money ratios on basis `b`; nullopt when every record is unpriced (a
+  // partly priced node's ratios are of its priced part: see cost_complete).
+  std::optional<int64_t> cost_per_session_nanos(CostBasis b = CostBasis::kOrg) const;
+  std::optional<int64_t> cost_per_active_day_nanos(CostBasis b = CostBasis::kOrg) const;
+  // Outcome ratios; nullopt also when the denominator is zero.
+  std::optional<int64_t> cost_per_commit_nanos(CostBasis b = CostBasis::kOrg) const;
+  std::optional<int64_t> cost_per_merged_pr_nanos(CostBasis b = CostBasis::kOrg) const;
   std::optional<double> rework_rate() const;
   // Spend on reworked lines: the node's spend in the proportion of its
   // commits' added lines that were reworked (an estimate; docs/METRICS.md).
-  std::optional<int64_t> reworked_cost_nanos() const;
+  std::optional<int64_t> reworked_cost_nanos(CostBasis b = CostBasis::kOrg) const;
   std::optional<double> ai_rework_rate() const;
   std::optional<double> other_rework_rate() const;
-  std::optional<double> leverage(const LeverageWeights& w) const;
+  std::optional<double> leverage(const LeverageWeights& w, CostBasis b = CostBasis::kOrg) const;
   // The value sorted on: tokens and nanos as they are, ratios scaled by 1e9;
-  // a ratio without a value sorts last. `w` weighs the leverage score.
-  int64_t sort_value(Metric m, const LeverageWeights& w = {}) const;
+  // a ratio or a cost without a value (all records unpriced) sorts last. `w`
+  // weighs the leverage score, `b` is the cost basis of every money metric.
+  int64_t sort_value(Metric m, const LeverageWeights& w = {}, CostBasis b = CostBasis::kOrg) const;
 };
 
 struct ReportNode;
@@ -199,6 +216,7 @@ struct ReportQuery {
   bool outcomes = false;
   enum class Links { kExact, kStrong, kWeak } links = Links::kStrong;
   LeverageWeights weights;
+  CostBasis cost_basis = CostBasis::kOrg;
 
   // True when the report groups or filters by `d`.
   bool uses(Dimension d) const;
@@ -207,9 +225,20 @@ struct ReportQuery {
 
 inline constexpr const char* kTooManyNodes = "report too large";
 
+// The records of one model the report could not price (its key in the
+// model dimension), and their tokens.
+struct UnpricedModel {
+  std::string model;
+  int64_t requests = 0, tokens = 0;
+  bool operator==(const UnpricedModel&) const = default;
+};
+
 struct Report {
   ReportQuery query;
   ReportNode root;  // root.metrics are the totals of what the filters let through
+  // Of root.metrics.unpriced_records: per model, most requests first (their
+  // requests add up to it exactly).
+  std::vector<UnpricedModel> unpriced;
 };
 
 // Task key -> epic key, from the collector's task_epics table (absent: none).
@@ -248,8 +277,8 @@ std::string render_table(const Report& r);
 
 // Report parameters by name, as the command line (--group-by ...) and the
 // JSON API (?group_by=...) give them: group_by, metric, since, until, where
-// (repeatable, DIM=VALUE), top, tz, granularity, format. Errors name the
-// parameter and list the valid choices.
+// (repeatable, DIM=VALUE), top, tz, granularity, format, cost (org or list),
+// outcomes, links. Errors name the parameter and list the valid choices.
 using Params = std::vector<std::pair<std::string, std::string>>;
 struct ReportRequest {
   ReportQuery query;

@@ -29,6 +29,10 @@ std::vector<FlagSpec> report_flags(ReportFlavour flavour) {
       {"tz", true, false, "IANA time zone for days (default UTC)", "ZONE"},
       {"granularity", true, false, "date as day (default), week or month", "G"},
       {"format", true, false, "table (default), json or csv", "FORMAT"},
+      {"cost", true, false,
+       "the cost that sorts, cuts, fills the table and divides: org (default, the "
+       "organisation's rates) or list (list prices); json and csv carry both",
+       "BASIS"},
       {"help", false, false, "show this help"}};
   if (outcomes) {
     flags.insert(
@@ -55,7 +59,8 @@ Result<report::ReportRequest> parse_report_args(const Args& args, ReportFlavour 
                                                        {"until", "until"},
                                                        {"tz", "tz"},
                                                        {"granularity", "granularity"},
-                                                       {"format", "format"}};
+                                                       {"format", "format"},
+                                                       {"cost", "cost"}};
   for (const auto& [flag, param] : names)
     if (auto v = args.get(flag)) params.emplace_back(param, *v);
   for (const auto& w : args.all("where"))

@@ -15,7 +15,8 @@ namespace codepulse {
 enum class ReportFlavour { kUsage, kOutcomes };
 std::vector<FlagSpec> report_flags(ReportFlavour flavour = ReportFlavour::kUsage);
 // --group-by, --metric, --where..., --top, --since, --until, --tz,
-// --granularity, --format (and the outcome flags) -> a checked ReportRequest.
+// --granularity, --format, --cost (and the outcome flags) -> a checked
+// ReportRequest.
 // A usage-only program refuses outcome dimensions and metrics, saying where
 // they are.
 Result<report::ReportRequest> parse_report_args(const Args& args,

@@ -34,6 +34,7 @@ void merge_metrics(Metrics& into, const Metrics& from) {
   into.cache_create += from.cache_create;
   into.cache_read += from.cache_read;
   into.cost_nanos += from.cost_nanos;
+  into.list_cost_nanos += from.list_cost_nanos;
   into.records += from.records;  // an upper bound of a union, as the cube's cut says
   into.unpriced_records += from.unpriced_records;
   into.skill_calls += from.skill_calls;
@@ -52,7 +53,7 @@ void cut_top(ReportNode& node, const ReportQuery& q) {
                                  std::make_move_iterator(node.children.end()));
     std::vector<std::pair<int64_t, size_t>> order;  // each value once
     for (size_t i = 0; i < kids.size(); ++i)
-      order.emplace_back(kids[i].metrics.sort_value(m, q.weights), i);
+      order.emplace_back(kids[i].metrics.sort_value(m, q.weights, q.cost_basis), i);
     std::stable_sort(order.begin(), order.end(), [&kids](const auto& a, const auto& b) {
       if (a.first != b.first) return a.first > b.first;
       return kids[a.second].key < kids[b.second].key;

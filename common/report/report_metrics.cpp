@@ -12,15 +12,22 @@ double Metrics::cache_hit_ratio() const {
   return denominator > 0 ? static_cast<double>(cache_read) / static_cast<double>(denominator) : 0.0;
 }
 
-int64_t Metrics::cost_per_session_nanos() const {
-  return sessions > 0 ? cost_nanos / sessions : 0;
+std::optional<int64_t> Metrics::known_cost(CostBasis b) const {
+  if (all_unpriced()) return std::nullopt;
+  return cost(b);
 }
 
-int64_t Metrics::cost_per_active_day_nanos() const {
-  return active_days > 0 ? cost_nanos / active_days : 0;
+std::optional<int64_t> Metrics::cost_per_session_nanos(CostBasis b) const {
+  if (all_unpriced()) return std::nullopt;
+  return sessions > 0 ? cost(b) / sessions : 0;
 }
 
-int64_t Metrics::sort_value(Metric m, const LeverageWeights& w) const {
+std::optional<int64_t> Metrics::cost_per_active_day_nanos(CostBasis b) const {
+  if (all_unpriced()) return std::nullopt;
+  return active_days > 0 ? cost(b) / active_days : 0;
+}
+
+int64_t Metrics::sort_value(Metric m, const LeverageWeights& w, CostBasis b) const {
   switch (m) {
     case Metric::kInput:
       return input;
@@ -33,23 +40,23 @@ int64_t Metrics::sort_value(Metric m, const LeverageWeights& w) const {
     case Metric::kTotalTokens:
       return total_tokens();
     case Metric::kCostUsd:
-      return cost_nanos;
+      return known_cost(b).value_or(INT64_MIN);
     case Metric::kRecords:
       return records;
     case Metric::kCacheHitRatio:
       return static_cast<int64_t>(cache_hit_ratio() * 1e9);
     case Metric::kCostPerSession:
-      return cost_per_session_nanos();
+      return cost_per_session_nanos(b).value_or(INT64_MIN);
     case Metric::kCostPerActiveDay:
-      return cost_per_active_day_nanos();
+      return cost_per_active_day_nanos(b).value_or(INT64_MIN);
     case Metric::kCommits:
       return outcomes.commits;
     case Metric::kMergedPrs:
       return outcomes.merged_prs;
     case Metric::kCostPerCommit:
-      return cost_per_commit_nanos().value_or(INT64_MIN);
+      return cost_per_commit_nanos(b).value_or(INT64_MIN);
     case Metric::kCostPerMergedPr:
-      return cost_per_merged_pr_nanos().value_or(INT64_MIN);
+      return cost_per_merged_pr_nanos(b).value_or(INT64_MIN);
     case Metric::kPrCycleTimeHours:
     case Metric::kPrCycleTimeHoursP75: {
       std::vector<int64_t> v = outcomes.cycle_ms;
@@ -61,7 +68,7 @@ int64_t Metrics::sort_value(Metric m, const LeverageWeights& w) const {
       return r ? static_cast<int64_t>(*r * 1e9) : INT64_MIN;
     }
     case Metric::kLeverage: {
-      const auto l = leverage(w);
+      const auto l = leverage(w, b);
       return l ? static_cast<int64_t>(*l * 1e6) : INT64_MIN;
     }
   }

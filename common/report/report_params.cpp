@@ -94,9 +94,18 @@ constexpr EnumName<Granularity> kGranularityNames[] = {
     {Granularity::kDay, "day"}, {Granularity::kWeek, "week"}, {Granularity::kMonth, "month"}};
 }  // namespace
 
+namespace {
+constexpr EnumName<CostBasis> kCostBasisNames[] = {{CostBasis::kOrg, "org"},
+                                                   {CostBasis::kList, "list"}};
+}  // namespace
+
 // The names are literals: data() ends with a NUL.
 const char* granularity_name(Granularity g) {
   return name_of(kGranularityNames, g).data();
+}
+
+const char* cost_basis_name(CostBasis b) {
+  return name_of(kCostBasisNames, b).data();
 }
 
 bool ReportQuery::wants_outcomes() const {
@@ -160,6 +169,11 @@ Result<ReportRequest> parse_report_params(const Params& params) {
         q.granularity = *g;
       else
         return make_error("granularity: expected day, week or month, got " + shown(value));
+    } else if (name == "cost") {
+      if (auto b = value_named(kCostBasisNames, value))
+        q.cost_basis = *b;
+      else
+        return make_error("cost: expected org or list, got " + shown(value));
     } else if (name == "format") {
       if (value != "table" && value != "json" && value != "csv")
         return make_error("format: expected table, json or csv, got " + shown(value));
@@ -184,7 +198,7 @@ Result<ReportRequest> parse_report_params(const Params& params) {
     } else {
       return make_error("unknown parameter " + shown(name) +
                         " (use group_by, metric, where, top, since, until, tz, granularity, "
-                        "format, outcomes, links)");
+                        "format, cost, outcomes, links)");
     }
   }
   if (q.group_by.empty()) return make_error("group_by: no dimension given");

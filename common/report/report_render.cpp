@@ -2,6 +2,7 @@
 // (the collector's GET /v1/report sends the same), flat CSV for spreadsheets.
 // Here: the choice of format and what the three share.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <unordered_map>
 
@@ -23,7 +24,7 @@ std::vector<const ReportNode*> ordered(const Report& r, const ReportNode& n, siz
   std::unordered_map<const ReportNode*, int64_t> value;
   if (!by_key)
     for (const ReportNode* c : v)
-      value.emplace(c, c->metrics.sort_value(m, r.query.weights));
+      value.emplace(c, c->metrics.sort_value(m, r.query.weights, r.query.cost_basis));
   std::stable_sort(v.begin(), v.end(), [&](const ReportNode* a, const ReportNode* b) {
     if (a->others != b->others) return b->others;
     if (by_key) return a->key < b->key;
@@ -49,6 +50,16 @@ std::string hours_text(std::optional<double> ms) {
   return buf;
 }
 
+std::string seconds_text(std::optional<double> ms) {
+  if (!ms) return "null";
+  const long long whole = std::llround(*ms);
+  const long long magnitude = whole < 0 ? -whole : whole;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%s%lld.%03lld", whole < 0 ? "-" : "", magnitude / 1000,
+                magnitude % 1000);
+  return buf;
+}
+
 std::optional<double> pct(std::vector<int64_t> v, double p) {
   return percentile(v, p);
 }
@@ -61,8 +72,12 @@ std::string optional_usd(std::optional<int64_t> nanos) {
   return nanos ? format_usd(*nanos) : "null";
 }
 
-std::string leverage_text(const Metrics& m, const LeverageWeights& w) {
-  const auto l = m.leverage(w);
+std::string optional_nanos(std::optional<int64_t> nanos) {
+  return nanos ? std::to_string(*nanos) : "null";
+}
+
+std::string leverage_text(const Metrics& m, const LeverageWeights& w, CostBasis b) {
+  const auto l = m.leverage(w, b);
   if (!l) return "null";
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f", *l);

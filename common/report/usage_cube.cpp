@@ -54,7 +54,8 @@ std::optional<uint32_t> Dictionary::find(std::string_view s) const {
 
 size_t UsageCube::group_hash(const Group& g) const {
   uint64_t h = static_cast<uint64_t>(g.bucket);
-  for (uint32_t v : {g.turn, g.author, g.session, g.model, g.repo, g.branch, g.tasks})
+  for (uint32_t v : {g.turn, g.author, g.session, g.model, g.repo, g.branch, g.tasks,
+                     static_cast<uint32_t>(g.priced)})
     h = mix(h, v);
   return static_cast<size_t>(h);
 }
@@ -62,7 +63,7 @@ size_t UsageCube::group_hash(const Group& g) const {
 bool UsageCube::same_key(const Group& a, const Group& b) {
   return a.bucket == b.bucket && a.turn == b.turn && a.author == b.author &&
          a.session == b.session && a.model == b.model && a.repo == b.repo && a.branch == b.branch &&
-         a.tasks == b.tasks;
+         a.tasks == b.tasks && a.priced == b.priced;
 }
 
 void UsageCube::grow_index() {
@@ -242,6 +243,8 @@ void UsageCube::add(const UsageFact& f, int sign) {
     task_set_tasks_.push_back(std::move(ids));
   }
   key.turn = turn_of(f);
+  const PricedUsage priced = pricer_->price(f.to_price());
+  key.priced = priced.list_nanos.has_value();  // list and organisation prices exist together
   SessionInfo& session = session_info(key.session);
   const bool edited = fold_tools(key.turn, f.tools, sign, &session);
   fold_session(session, f, key, sign, edited);
@@ -254,11 +257,10 @@ void UsageCube::add(const UsageFact& f, int sign) {
   g.output += sign * f.output;
   g.cache_create += sign * f.cache_create;
   g.cache_read += sign * f.cache_read;
-  const PricedUsage priced = pricer_->price(f.to_price());
   g.cost_nanos += sign * priced.org_nanos.value_or(0);
   g.list_cost_nanos += sign * priced.list_nanos.value_or(0);
   g.records += sign;
-  if (!priced.list_nanos) g.unpriced += sign;
+  if (!key.priced) g.unpriced += sign;
   records_ += sign;
 }
 

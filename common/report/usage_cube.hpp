@@ -112,10 +112,13 @@ class UsageCube {
   struct Group {
     int64_t bucket = 0;
     uint32_t turn = 0, author = 0, session = 0, model = 0, repo = 0, branch = 0, tasks = 0;
+    // Part of the key: a group's records are all priced or all unpriced, so
+    // a share of a group is wholly one or the other.
+    bool priced = true;
     int64_t input = 0, output = 0, cache_create = 0, cache_read = 0;
     int64_t cost_nanos = 0, list_cost_nanos = 0;  // at organisation rates, at list prices
-    int64_t records = 0, unpriced = 0;
-    int64_t skills = 0, mcp = 0;  // tool calls
+    int64_t records = 0, unpriced = 0;            // unpriced: records when !priced, else 0
+    int64_t skills = 0, mcp = 0;                  // tool calls
   };
   struct Turn {
     std::vector<TurnFile> files;  // attribution.hpp

@@ -161,8 +161,12 @@ TEST_CASE("reports nest dimensions in every format with days in a time zone", "[
 
   auto utc = run({tracker_bin(), "report", "--state", dir / "st", "--format", "csv"});
   CHECK(utc.out.rfind("date,model,input,output,cache_create,cache_read,total_tokens,cost_usd,"
-                      "records,cache_hit_ratio,sessions,active_days\n",
+                      "list_cost_usd,cost_nanos,list_cost_nanos,unpriced_records,records,"
+                      "cache_hit_ratio,sessions,active_days\n",
                       0) == 0);
+  // The unpriced model's costs are empty, never 0, with its unpriced record beside.
+  CHECK(utc.out.find("2026-03-30,gateway-model-x,3,10,100,1000,1113,,,,,1,1,") !=
+        std::string::npos);
   CHECK(utc.out.find("2026-03-28,claude-opus-4-6,6,20,200,2000,2226,") != std::string::npos);
   auto berlin = run(
       {tracker_bin(), "report", "--state", dir / "st", "--tz", "Europe/Berlin", "--format", "csv"});
@@ -175,12 +179,15 @@ TEST_CASE("reports nest dimensions in every format with days in a time zone", "[
   CHECK(since.out.find("\"totals\":{\"input\"") != std::string::npos);
   CHECK(since.out.find("\"records\":2,") != std::string::npos);  // m3, m4
   CHECK(since.out.find("\"unpriced_records\":1") != std::string::npos);
+  CHECK(since.out.find(R"("unpriced":[{"model":"gateway-model-x","requests":1,"tokens":1113}])") !=
+        std::string::npos);
 
   auto table = run({tracker_bin(), "report", "--state", dir / "st", "--group-by", "model,date"});
   CHECK(table.out.find("model > date") != std::string::npos);
   CHECK(table.out.find("TOTAL") != std::string::npos);
   CHECK(table.out.find("  2026-03-28") != std::string::npos);
-  CHECK(table.out.find("use a model without a known price") != std::string::npos);
+  CHECK(table.out.find("1 request of model gateway-model-x unpriced (1,113 tokens)") !=
+        std::string::npos);
 }
 
 TEST_CASE("bad flags and values get one clear line and exit code 2", "[cli]") {

@@ -24,12 +24,12 @@ namespace {
 constexpr int64_t kT0 = 1'767'225'600'000;  // 2026-01-01
 
 struct Totals {
-  int64_t input = 0, output = 0, cache_create = 0, cache_read = 0, cost = 0;
+  int64_t input = 0, output = 0, cache_create = 0, cache_read = 0, cost = 0, list_cost = 0;
   bool operator==(const Totals&) const = default;
 };
 
 Totals of(const report::Metrics& m) {
-  return {m.input, m.output, m.cache_create, m.cache_read, m.cost_nanos};
+  return {m.input, m.output, m.cache_create, m.cache_read, m.cost_nanos, m.list_cost_nanos};
 }
 
 // A few hundred records: several models, repos, authors, sessions and turns;
@@ -100,6 +100,7 @@ void check_sums(const report::ReportNode& n, const std::string& path) {
     sum.cache_create += c.metrics.cache_create;
     sum.cache_read += c.metrics.cache_read;
     sum.cost_nanos += c.metrics.cost_nanos;
+    sum.list_cost_nanos += c.metrics.list_cost_nanos;
     check_sums(c, path + "/" + c.key);
   }
   INFO(path);
@@ -121,7 +122,9 @@ TEST_CASE("on random nestings every level adds up exactly to its parent", "[repo
       truth.output += w.usage.output;
       truth.cache_create += w.usage.cache_create_5m;
       truth.cache_read += w.usage.cache_read;
-      truth.cost += Pricer::builtin()->price(to_price(w.usage)).org_nanos.value_or(0);
+      const PricedUsage priced = Pricer::builtin()->price(to_price(w.usage));
+      truth.cost += priced.org_nanos.value_or(0);
+      truth.list_cost += priced.list_nanos.value_or(0);
       by_author[author].push_back(w);
     }
     for (auto& [author, recs] : by_author) {

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -266,12 +267,7 @@ std::optional<std::string> claude_code_bin() {
 }
 
 std::map<std::string, DayModelRow> parse_day_model_csv(const std::string& csv) {
-  std::map<std::string, DayModelRow> rows;
-  size_t pos = csv.find('\n') + 1;  // header
-  while (pos < csv.size()) {
-    const size_t end = csv.find('\n', pos);
-    const std::string line = csv.substr(pos, end - pos);
-    pos = end == std::string::npos ? csv.size() : end + 1;
+  auto fields = [](const std::string& line) {
     std::vector<std::string> f;
     size_t a = 0;
     while (true) {
@@ -280,16 +276,37 @@ std::map<std::string, DayModelRow> parse_day_model_csv(const std::string& csv) {
       if (c == std::string::npos) break;
       a = c + 1;
     }
-    if (f.size() < 9) throw std::runtime_error("unexpected report line: " + line);
+    return f;
+  };
+  // Columns by their header names: the report may add columns.
+  const std::vector<std::string> header = fields(csv.substr(0, csv.find('\n')));
+  auto column = [&header](const char* name) {
+    const auto it = std::find(header.begin(), header.end(), name);
+    if (it == header.end()) throw std::runtime_error(std::string("no report column ") + name);
+    return static_cast<size_t>(it - header.begin());
+  };
+  const size_t input = column("input"), output = column("output"),
+               cache_create = column("cache_create"), cache_read = column("cache_read"),
+               cost = column("cost_usd"), records = column("records");
+  std::map<std::string, DayModelRow> rows;
+  size_t pos = csv.find('\n') + 1;
+  while (pos < csv.size()) {
+    const size_t end = csv.find('\n', pos);
+    const std::string line = csv.substr(pos, end - pos);
+    pos = end == std::string::npos ? csv.size() : end + 1;
+    const std::vector<std::string> f = fields(line);
+    if (f.size() != header.size()) throw std::runtime_error("unexpected report line: " + line);
     DayModelRow row;
-    row.input = std::stoll(f[2]);
-    row.output = std::stoll(f[3]);
-    row.cache_create = std::stoll(f[4]);
-    row.cache_read = std::stoll(f[5]);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f", std::stod(f[7]));
-    row.cost_cents = buf;
-    row.requests = std::stoll(f[8]);
+    row.input = std::stoll(f[input]);
+    row.output = std::stoll(f[output]);
+    row.cache_create = std::stoll(f[cache_create]);
+    row.cache_read = std::stoll(f[cache_read]);
+    if (!f[cost].empty()) {  // empty: every record of the row is unpriced
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.2f", std::stod(f[cost]));
+      row.cost_cents = buf;
+    }
+    row.requests = std::stoll(f[records]);
     rows[f[0] + "|" + f[1]] = row;
   }
   return rows;

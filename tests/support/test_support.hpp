@@ -70,7 +70,7 @@ class Process {
 // A row of `report --group-by date,model --format csv` (either program).
 struct DayModelRow {
   int64_t requests = 0, input = 0, output = 0, cache_create = 0, cache_read = 0;
-  std::string cost_cents;  // "12.34"
+  std::string cost_cents;  // "12.34"; empty when every record of the row is unpriced
 };
 // Keyed "YYYY-MM-DD|model"; throws on a malformed report.
 std::map<std::string, DayModelRow> parse_day_model_csv(const std::string& csv);

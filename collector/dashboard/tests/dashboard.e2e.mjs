@@ -6,7 +6,11 @@
 // one session with three commits of a repository of its own (a zstd batch to
 // POST /v1/batches), GitHub's webhook one merged pull request of two of them,
 // and the Outcomes view and the explorer's outcome metrics must show the
-// numbers the API gives and the ones worked out by hand below.
+// numbers the API gives and the ones worked out by hand below. The collector
+// prices every record from its tokens with the builtin book (docs/PRICING.md);
+// three requests of a model the book does not price must be listed as
+// unpriced in every view, never shown as $0.00, and the cost basis toggle
+// (organisation rates or list prices) must reach the API and the shared link.
 // No request leaves the collector's origin and the page logs no error (CSP
 // violations included).
 //   node dashboard.e2e.mjs --collector BIN --bench BIN [--screenshots DIR]
@@ -39,6 +43,9 @@ const c = await startCollector({
 // of its own, and three commits there:
 //   record 1, 10:00  $1.50  edits src/app.cpp, one Skill call
 //   record 2, 10:20  $2.50  one MCP call; its `git commit` reported c1's SHA
+// (claude-opus-4-6 at $5 / $25 / $0.50 per million input / output / cache-read
+// tokens: 1,000 input + 4,000 cache read = $0.007, plus 59,720 output tokens
+// = $1.493 for record 1 and 99,720 = $2.493 for record 2)
 //   c1 10:20:30 dev  +100 -20 src/app.cpp, AI co-author     (exact link)
 //   c2 11:30    dev  +20  -10 src/app.cpp, reworks 5 of c1's lines
 //                    (same author, a file the session edited, 70 min after
@@ -48,11 +55,21 @@ const c = await startCollector({
 // pull request #7: opened 11:00, reviewed 13:00, merged 15:00.
 const DEMO = 'github.com/acme/outcomes-demo';
 const SHA = { c1: 'a1'.repeat(20), c2: 'b2'.repeat(20), c3: 'c3'.repeat(20) };
-const record = (n, time, cost, tools) => ({
+const record = (n, time, output, tools) => ({
   uid: `${'d'.repeat(31)}${n}`, revision: 1, timestamp: `2026-11-20T${time}:00.000Z`,
-  session_id: 'e2e-outcomes-session', model: 'claude-sonnet-4-5', input_tokens: 1000, output_tokens: 500,
-  cache_write_5m_tokens: 0, cache_write_1h_tokens: 0, cache_read_tokens: 4000, cost_nanos: cost,
+  session_id: 'e2e-outcomes-session', model: 'claude-opus-4-6', input_tokens: 1000, output_tokens: output,
+  cache_write_5m_tokens: 0, cache_write_1h_tokens: 0, cache_read_tokens: 4000,
   repo: DEMO, branch: 'feature/DEMO-1-outcomes', task_keys: 'DEMO-1', tools,
+});
+// Three requests of a model the book has no price for, in a session and
+// repository of their own: 1,500 tokens each.
+const UNPRICED_MODEL = 'gateway-model-x';
+const UNPRICED_LINE = `3 requests of model ${UNPRICED_MODEL} unpriced (4,500 tokens)`;
+const unpricedRecord = (n, time) => ({
+  uid: `${'d'.repeat(31)}${n}`, revision: 1, timestamp: `2026-11-20T${time}:00.000Z`,
+  session_id: 'e2e-gateway-session', model: UNPRICED_MODEL, input_tokens: 1000, output_tokens: 500,
+  cache_write_5m_tokens: 0, cache_write_1h_tokens: 0, cache_read_tokens: 0,
+  repo: 'github.com/acme/gateway-demo', branch: 'main', task_keys: '', tools: [],
 });
 const BRANCH = 'feature/DEMO-1-outcomes';
 const commit = (sha, time, author, ai, files, reworked = [], branch = BRANCH) => ({
@@ -63,12 +80,13 @@ const commit = (sha, time, author, ai, files, reworked = [], branch = BRANCH) =>
 });
 const seedOutcomes = async () => {
   const records = [
-    record(1, '10:00', 1_500_000_000, [
+    record(1, '10:00', 59_720, [
       { id: 'toolu_e2e_1', name: 'Edit', path: 'src/app.cpp', action: 'change', result_seen: true, lines_added: 10 },
       { id: 'toolu_e2e_2', name: 'skill:review', path: '', action: '' }]),
-    record(2, '10:20', 2_500_000_000, [
+    record(2, '10:20', 99_720, [
       { id: 'toolu_e2e_3', name: 'mcp:github/create_issue', path: '', action: '' },
       { id: 'toolu_e2e_4', name: 'Bash', path: '', action: '', git_commit: true, commit_sha: SHA.c1.slice(0, 7) }]),
+    unpricedRecord(3, '09:00'), unpricedRecord(4, '09:15'), unpricedRecord(5, '09:30'),
   ];
   const commits = [
     commit(SHA.c1, '10:20:30', 'dev@acme.example', true, [['src/app.cpp', 100, 20]]),
@@ -106,7 +124,9 @@ const seedOutcomes = async () => {
   // The report cube folds the batch in shortly after the store commits it.
   for (let i = 0; i < 100; ++i) {
     const r = await apiGet(c, `/v1/report?group_by=repo&where=repo=${DEMO}&outcomes=true&format=json`);
-    if (r.totals.records === 2 && r.totals.commits === 3 && r.totals.merged_prs === 1) return;
+    const gateway = await apiGet(c, `/v1/report?group_by=model&where=model=${UNPRICED_MODEL}&format=json`);
+    if (r.totals.records === 2 && r.totals.commits === 3 && r.totals.merged_prs === 1 &&
+      r.totals.cost_usd === 4 && gateway.totals.records === 3) return;
     await new Promise((res) => setTimeout(res, 100));
   }
   throw new Error('the seeded batch never showed in /v1/report');
@@ -165,17 +185,76 @@ try {
     await shot('explorer-default');
   });
 
-  const rowsAt = (depth) => page.$$eval(`table.tree tbody tr[data-depth="${depth}"]`, (trs) => trs.map((tr) => ({
-    path: JSON.parse(tr.dataset.path),
-    value: Number(tr.querySelector('td.metric').dataset.value),
-    cost: tr.querySelector('td.col-cost_usd') ? Number(tr.querySelector('td.col-cost_usd').dataset.value) : null,
-    text: tr.querySelector('td.metric').textContent,
-  })));
+  // A cell's value as the API gives it: '' (no value, e.g. an unpriced cost) is null.
+  const rowsAt = (depth) => page.$$eval(`table.tree tbody tr[data-depth="${depth}"]`, (trs) => trs.map((tr) => {
+    const num = (td) => (td && td.dataset.value !== '' ? Number(td.dataset.value) : null);
+    return {
+      path: JSON.parse(tr.dataset.path),
+      value: num(tr.querySelector('td.metric')),
+      cost: num(tr.querySelector('td.col-cost_usd')),
+      text: tr.querySelector('td.metric').textContent,
+      share: tr.querySelector('td.share').textContent,
+    };
+  }));
   const sameAsApi = (shown, apiRows, metric) => {
     assert.deepEqual(shown.map((r) => r.path[r.path.length - 1]), apiRows.map((r) => r.key));
     assert.deepEqual(shown.map((r) => r.value), apiRows.map((r) => r[metric]));
   };
   let tree;
+
+  await step('usage without a price is listed and its cost reads "unpriced", never $0.00', async () => {
+    const api = await apiGet(c, '/v1/report?group_by=model,repo,author&metric=cost_usd&top=25&format=json');
+    assert.equal(api.cost_basis, 'org');
+    assert.deepEqual(api.unpriced, [{ model: UNPRICED_MODEL, requests: 3, tokens: 4500 }]);
+    assert.equal(api.totals.cost_complete, false);
+    assert.equal(api.totals.unpriced_records, 3);
+    assert.equal(typeof api.totals.cost_nanos, 'number');
+    const gateway = api.rows.find((r) => r.key === UNPRICED_MODEL);
+    assert.ok(gateway, 'the unpriced model is a row');
+    for (const f of ['cost_usd', 'list_cost_usd', 'cost_nanos', 'list_cost_nanos', 'cost_per_session'])
+      assert.equal(gateway[f], null, `${f} of an unpriced model is null`);
+    assert.equal(gateway.unpriced_records, 3);
+    assert.equal(api.rows[api.rows.length - 1].key, UNPRICED_MODEL, 'a cost without a value sorts last');
+    for (const r of api.rows.filter((x) => x.key !== UNPRICED_MODEL)) {
+      assert.equal(r.unpriced_records, 0);
+      assert.ok(Number.isInteger(r.cost_nanos) && Math.abs(r.cost_nanos / 1e9 - r.cost_usd) < 5.1e-7,
+        `${r.key}: ${r.cost_nanos} nano-dollars are ${r.cost_usd} dollars to the micro-dollar`);
+    }
+    // The exact integers add up to the total; the rounded dollars need not.
+    assert.equal(api.rows.reduce((s, r) => s + (r.cost_nanos || 0), 0), api.totals.cost_nanos);
+    assert.ok((await page.textContent('#unpriced')).includes(UNPRICED_LINE), UNPRICED_LINE);
+    const shown = await rowsAt(0);
+    sameAsApi(shown, api.rows, 'cost_usd');
+    const row = shown.find((r) => r.path[0] === UNPRICED_MODEL);
+    assert.equal(row.text, 'unpriced');
+    assert.equal(row.value, null);
+    assert.equal(row.share.trim(), '–', 'no share of the cost, not 0.0%');
+    assert.doesNotMatch(await page.textContent('table.tree tbody'), /\$0\.00/);
+    assert.match(await page.textContent('#totals'), /priced usage only/);
+  });
+
+  await step('the cost basis toggle asks for list prices and is kept in the shared link', async () => {
+    const asked = [];
+    const count = (r) => { if (r.url().includes('/v1/report')) asked.push(r.url()); };
+    page.on('request', count);
+    await page.selectOption('#cost', 'list');
+    await page.waitForFunction(() => /List cost/.test(document.querySelector('table.tree thead').textContent));
+    await page.waitForSelector('table.tree tbody tr[data-depth="0"]');
+    page.off('request', count);
+    assert.match(page.url(), /cost=list/);
+    assert.ok(asked.length > 0 && asked.every((u) => new URL(u).searchParams.get('cost') === 'list'), asked.join('\n'));
+    const api = await apiGet(c, '/v1/report?group_by=model,repo,author&metric=cost_usd&top=25&cost=list&format=json');
+    assert.equal(api.cost_basis, 'list');
+    sameAsApi(await rowsAt(0), api.rows, 'list_cost_usd');
+    const other = await context.newPage();
+    await other.goto(page.url());
+    await other.waitForSelector('table.tree tbody tr[data-depth="0"]');
+    assert.equal(await other.inputValue('#cost'), 'list');
+    await other.close();
+    await page.selectOption('#cost', 'org');
+    await page.waitForFunction(() => !/List cost/.test(document.querySelector('table.tree thead').textContent));
+    assert.match(page.url(), /cost=org/);
+  });
 
   await step('nesting Epic → Task → Author; the first level equals the API', async () => {
     await page.fill('#nest-text', 'epic,task,author');
@@ -289,6 +368,7 @@ try {
     await page.selectOption('#metric', 'cost_usd');
     await page.click('nav a[data-view="spend"]');
     await page.waitForSelector('#spend-chart canvas');
+    assert.ok((await page.textContent('#unpriced')).includes(UNPRICED_LINE), UNPRICED_LINE);
     const legend = await page.textContent('#spend-chart .u-legend');
     const models = await apiGet(c, '/v1/report?group_by=model&top=8&format=json');
     for (const m of models.rows.filter((r) => !r.others)) assert.ok(legend.includes(m.key), `legend names ${m.key}`);
@@ -350,11 +430,27 @@ try {
   await step('outcomes of the seeded repository equal the API and the hand count; empty cells say why', async () => {
     await page.click('nav a[data-view="outcomes"]');
     await page.waitForSelector('#outcomes-table tbody tr');
+    // The whole store: the unpriced requests are listed, and outcomes say they cover the priced part.
+    assert.ok((await page.textContent('#unpriced')).includes(UNPRICED_LINE), UNPRICED_LINE);
+    assert.match(await page.textContent('#partly-priced'), /computed from the priced usage only/);
+    // By model: the unpriced model's money reads "unpriced", with the reason as its tooltip.
+    await page.selectOption('#outcomes-by', 'model');
+    await page.waitForSelector(`#outcomes-table tbody tr[data-key="${UNPRICED_MODEL}"]`);
+    for (const [table, field] of [['outcomes-table', 'cost_usd'], ['usage-table', 'cost_per_session']]) {
+      const shown = (await cellsOf(table))[UNPRICED_MODEL][field];
+      assert.equal(shown.text, 'unpriced', `${table} ${field}`);
+      assert.equal(shown.value, '');
+      assert.match(shown.title, /no price for the model/);
+    }
+    assert.match((await cellsOf('usage-table')).total.cost_usd.text, /^\$[\d,]+\.\d\d\*$/, 'a partly priced total is marked');
+    await page.selectOption('#outcomes-by', 'author');
+    await page.waitForFunction(() => !document.querySelector('#outcomes-table tbody tr[data-key="gateway-model-x"]'));
     await page.selectOption('#filter-dim', 'repo');
     await page.fill('#filter-value', DEMO);
     await page.click('form.filters button[type="submit"]');
     await page.waitForFunction(() => document.querySelectorAll('#outcomes-table tbody tr').length === 2);
     assert.match(page.url(), /view=outcomes/);
+    assert.equal(await page.$('#unpriced'), null, 'the seeded repository is wholly priced');
     const api = await apiGet(c, `/v1/report?group_by=author&${demoWhere}&top=25&outcomes=true&links=strong&format=json`);
     assert.equal(api.links, 'strong');
     assert.equal(api.leverage_weights, 'lines_added=1,lines_removed=0.875,refactoring=0.75,skills=1,mcp=0.875');

@@ -58,7 +58,8 @@ export async function logout() {
 // GET /v1/report with the given parameters; `where` is a list of "dim=value".
 // `outcomes` adds commits, pull requests, rework and leverage to every node;
 // `links` (exact, strong, weak) is then the weakest session-commit link counted.
-export function reportPath({ groupBy, metric, since, until, where = [], top, granularity, outcomes, links }) {
+// `cost` (org, list) is the cost the report sorts by and divides.
+export function reportPath({ groupBy, metric, since, until, where = [], top, granularity, outcomes, links, cost }) {
   const q = new URLSearchParams();
   q.set('group_by', groupBy.join(','));
   if (metric) q.set('metric', metric);
@@ -67,6 +68,7 @@ export function reportPath({ groupBy, metric, since, until, where = [], top, gra
   for (const w of where) q.append('where', w);
   if (top) q.set('top', String(top));
   if (granularity) q.set('granularity', granularity);
+  if (cost) q.set('cost', cost);
   if (outcomes) {
     q.set('outcomes', 'true');
     if (links) q.set('links', links);

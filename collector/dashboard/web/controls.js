@@ -1,4 +1,4 @@
-// The settings shared by the report views: dates, filters, metric.
+// The settings shared by the report views: dates, filters, metric, cost basis.
 import { h } from './dom.js';
 import { DIMENSIONS, METRICS, dimensionLabel } from './format.js';
 
@@ -31,6 +31,14 @@ export function linksSelect(state, update) {
     h('span', { id: 'links-help', class: 'muted' },
       `Links decide which commits are AI commits and which sessions, models and spend a commit belongs to: ` +
       `${links.id}: ${links.text}`));
+}
+
+// Which cost counts: the organisation's rates or list prices (`cost` of the API).
+export function costSelect(state, update) {
+  return h('label', {}, 'Cost at ',
+    h('select', { id: 'cost', onchange: (e) => update({ cost: e.target.value, open: [] }) },
+      h('option', { value: 'org', selected: state.cost !== 'list' }, 'organisation rates'),
+      h('option', { value: 'list', selected: state.cost === 'list' }, 'list prices')));
 }
 
 export function dateRange(state, update) {

@@ -3,14 +3,18 @@
 // collector for that node's children alone (the node's path becomes filters),
 // so a large store answers quickly at every step. An outcome metric, or the
 // commit or pr level, asks for outcomes (commits, pull requests) as well.
+// Costs are on the chosen basis (organisation rates or list prices); usage
+// without a price is listed above the tree and its cost cells read "unpriced".
 import { advice, report } from './api.js';
-import { dateRange, filterBar, granularitySelect, linksSelect, metricSelect } from './controls.js';
+import { costSelect, dateRange, filterBar, granularitySelect, linksSelect, metricSelect } from './controls.js';
 import { download, toCsv } from './csv.js';
 import { h, notice } from './dom.js';
 import {
-  NA, dimensionLabel, formatInt, formatMetric, formatPercent, formatUsd, metricInfo, naReason, needsOutcomes,
+  NA, UNPRICED, allUnpriced, costKey, dimensionLabel, formatInt, formatMetric, formatPercent, formatUsd, isMoney,
+  metricInfo, naReason, needsOutcomes,
 } from './format.js';
 import { nestingEditor } from './nesting.js';
+import { unpricedNotice } from './unpriced.js';
 
 const EXTRA_COLUMNS = [
   { id: 'cost_usd', label: 'Cost', format: formatUsd },
@@ -54,7 +58,13 @@ export function explorerView(initial, update) {
   const root = { ...makeNode({ key: '' }, null), open: true };
   const tbody = h('tbody', {});
   const status = h('div', { class: 'status', 'aria-live': 'polite' });
-  const columns = (outcomes ? OUTCOME_COLUMNS : EXTRA_COLUMNS).filter((c) => c.id !== metric.id);
+  const columns = (outcomes ? OUTCOME_COLUMNS : EXTRA_COLUMNS).filter((c) => c.id !== metric.id)
+    .map((c) => ({ ...c, key: costKey(c.id, state.cost),
+      label: c.id === 'cost_usd' && state.cost === 'list' ? 'List cost' : c.label }));
+  // The report field the metric reads (list_cost_usd for Cost at list prices).
+  const valueKey = costKey(metric.id, state.cost);
+  const metricLabel = metric.id === 'cost_usd' && state.cost === 'list' ? 'List cost' : metric.label;
+  const unpricedBox = h('div', { class: 'unpriced-box' });
 
   // The filters of a node's children: the user's, and the node's path (a path
   // value replaces the user's filters on that dimension).
@@ -72,6 +82,7 @@ export function explorerView(initial, update) {
       granularity: state.gran,
       outcomes,
       links: state.links,
+      cost: state.cost,
     };
   };
 
@@ -81,7 +92,10 @@ export function explorerView(initial, update) {
     render();
     try {
       const r = await report(childQuery(node));
-      if (node === root) root.m = r.totals;
+      if (node === root) {
+        root.m = r.totals;
+        unpricedBox.replaceChildren(...[unpricedNotice(r)].filter(Boolean));
+      }
       node.children = r.rows.map((row) => makeNode(row, node));
     } catch (e) {
       node.error = e;
@@ -114,7 +128,7 @@ export function explorerView(initial, update) {
   const sorted = (nodes) => {
     const dir = state.dir === 'asc' ? 1 : -1;
     const key = state.sort;
-    const val = (n) => (key === 'name' ? n.key : key === 'value' ? n.m[metric.id] : n.m[key]);
+    const val = (n) => (key === 'name' ? n.key : key === 'value' ? n.m[valueKey] : n.m[costKey(key, state.cost)]);
     const none = (v) => v === null || v === undefined;
     return [...nodes].sort((a, b) => {
       if (a.others !== b.others) return a.others ? 1 : -1;
@@ -137,20 +151,34 @@ export function explorerView(initial, update) {
     return out;
   };
 
+  // A node's part of its parent (or of its largest sibling); null when the
+  // node has no value: unpriced usage has no share of a cost, not 0%.
   const share = (n) => {
-    const parent = n.parent.m[metric.id];
-    const v = n.m[metric.id] || 0;
-    if (metric.additive) return parent > 0 ? v / parent : 0;
-    const max = Math.max(...n.parent.children.map((c) => c.m[metric.id] || 0), 0);
+    const v = n.m[valueKey];
+    if (v === null || v === undefined) return null;
+    if (metric.additive) {
+      const parent = n.parent.m[valueKey];
+      return parent > 0 ? v / parent : 0;
+    }
+    const max = Math.max(...n.parent.children.map((c) => c.m[valueKey] || 0), 0);
     return max > 0 ? v / max : 0;
   };
+  // Why a share is missing or is a share of the priced part only.
+  const shareNote = (n) => {
+    if (!isMoney(metric.id)) return null;
+    if (allUnpriced(n.m)) return 'unpriced: this usage has no price, so no share of the cost';
+    if (n.parent.m.cost_complete === false) return 'a share of the priced cost; unpriced requests are left out';
+    return null;
+  };
 
-  // A metric cell: its value for tests and CSV, "–" with the reason when none.
-  const cell = (id, cls, n, format) => {
-    const v = n.m[id];
+  // A metric cell: its value for tests and CSV, "–" with the reason when none
+  // ("unpriced" for the money of usage without a price).
+  const cell = (id, key, cls, n, format) => {
+    const v = n.m[key];
     const none = v === null || v === undefined;
+    const text = none ? (isMoney(id) && allUnpriced(n.m) ? UNPRICED : NA) : format(v);
     return h('td', { role: 'gridcell', class: cls, title: none ? naReason(id, n.m) : null,
-      dataset: { value: shownValue(v) } }, none ? NA : format(v));
+      dataset: { value: shownValue(v) } }, text);
   };
 
   const row = (n) => {
@@ -172,12 +200,12 @@ export function explorerView(initial, update) {
         : h('span', { class: 'toggle-space' }),
       h('span', { class: 'dim' }, `${dimensionLabel(state.nest[n.depth])}: `),
       h('span', { class: 'key' }, n.key)),
-    h('td', { role: 'gridcell', class: 'share' },
-      h('span', { class: 'bar' }, h('meter', { min: '0', max: '1', value: String(s),
+    h('td', { role: 'gridcell', class: 'share', title: shareNote(n) },
+      h('span', { class: 'bar' }, s === null ? null : h('meter', { min: '0', max: '1', value: String(s),
         'aria-label': 'share' })),
-      metric.additive ? h('span', { class: 'pct' }, formatPercent(s)) : null),
-    cell(metric.id, 'num metric', n, (v) => formatMetric(metric.id, v)),
-    columns.map((c) => cell(c.id, `num col-${c.id}`, n, c.format)));
+      metric.additive ? h('span', { class: 'pct' }, s === null ? NA : formatPercent(s)) : null),
+    cell(metric.id, valueKey, 'num metric', n, (v) => formatMetric(metric.id, v)),
+    columns.map((c) => cell(c.id, c.key, `num col-${c.id}`, n, c.format)));
     tr.node = n;
     return tr;
   };
@@ -252,12 +280,15 @@ export function explorerView(initial, update) {
     const tr = target && [...tbody.querySelectorAll('tr')].find((r) => r.node === target);
     if (tr) focusRow(tr);
     else tbody.querySelector('tr').tabIndex = 0;
-    const parts = [`${formatUsd(root.m.cost_usd || 0)}`, `${formatInt(root.m.total_tokens || 0)} tokens`,
+    const cost = root.m[costKey('cost_usd', state.cost)];
+    const costText = cost === null || cost === undefined ? UNPRICED
+      : `${formatUsd(cost)}${root.m.cost_complete === false ? ' (priced usage only)' : ''}`;
+    const parts = [costText, `${formatInt(root.m.total_tokens || 0)} tokens`,
       `${formatInt(root.m.records || 0)} records`];
     if (outcomes) parts.splice(1, 2, `${formatInt(root.m.commits || 0)} commits`,
       `${formatInt(root.m.merged_prs || 0)} merged PRs`);
     if (!['cost_usd', 'total_tokens', 'records', 'commits', 'merged_prs'].includes(metric.id))
-      parts.unshift(`${metric.label}: ${formatMetric(metric.id, root.m[metric.id])}`);
+      parts.unshift(`${metricLabel}: ${formatMetric(metric.id, root.m[valueKey])}`);
     totalsLine.textContent = `Total: ${parts.join(' · ')}`;
   };
 
@@ -278,11 +309,13 @@ export function explorerView(initial, update) {
   };
 
   const csv = () => {
-    const header = [...state.nest.map(dimensionLabel), metric.id, 'share', ...columns.map((c) => c.id)];
-    const rows = visible().map((n) => [
-      ...state.nest.map((_, i) => (i < n.path.length ? n.path[i] : '')),
-      shownValue(n.m[metric.id]), share(n).toFixed(4), ...columns.map((c) => shownValue(n.m[c.id]))]);
-    download(`codepulse-${state.nest.join('-')}-${metric.id}.csv`, toCsv(header, rows));
+    const header = [...state.nest.map(dimensionLabel), valueKey, 'share', ...columns.map((c) => c.key)];
+    const rows = visible().map((n) => {
+      const s = share(n);
+      return [...state.nest.map((_, i) => (i < n.path.length ? n.path[i] : '')),
+        shownValue(n.m[valueKey]), s === null ? '' : s.toFixed(4), ...columns.map((c) => shownValue(n.m[c.key]))];
+    });
+    download(`codepulse-${state.nest.join('-')}-${valueKey}.csv`, toCsv(header, rows));
   };
 
   // Sorting is done here, on the rows already fetched: no new request.
@@ -302,7 +335,7 @@ export function explorerView(initial, update) {
   const headRow = () => h('tr', {},
     sortHeader('name', state.nest.map(dimensionLabel).join(' → '), 'name'),
     h('th', { scope: 'col' }, metric.additive ? 'Share of parent' : 'Relative to largest'),
-    sortHeader('value', metric.label, 'num'),
+    sortHeader('value', metricLabel, 'num'),
     columns.map((c) => sortHeader(c.id, c.label, 'num')));
 
   const totalsLine = h('p', { class: 'totals', id: 'totals' });
@@ -313,14 +346,14 @@ export function explorerView(initial, update) {
     h('div', { class: 'toolbar' },
       nestingEditor(state.nest, (nest) => update({ nest, open: [] })),
       h('div', { class: 'row' },
-        metricSelect(state, update), dateRange(state, update),
+        metricSelect(state, update), costSelect(state, update), dateRange(state, update),
         state.nest.includes('date') ? granularitySelect(state, update) : null,
         h('label', {}, 'Top ', h('input', { id: 'top', type: 'number', min: '1', max: '1000',
           value: String(state.top), onchange: (e) => update({ top: Number(e.target.value) || 25, open: [] }) })),
         h('button', { type: 'button', id: 'csv', onclick: csv }, 'Download CSV')),
       outcomes ? h('div', { class: 'row' }, linksSelect(state, update)) : null,
       filterBar(state, update)),
-    totalsLine, status, table);
+    totalsLine, unpricedBox, status, table);
   start();
   return el;
 }

@@ -16,6 +16,24 @@ export const formatHours = (v) => `${decimal.format(v)} h`;
 export const formatScore = (v) => decimal.format(v);
 // What an empty outcome cell shows; its tooltip says why (naReason).
 export const NA = '–';
+// What a cost cell of usage without any price shows: never $0.00.
+export const UNPRICED = 'unpriced';
+
+// The report field of a metric on a cost basis ("org" or "list"): the JSON's
+// cost_usd is the organisation's cost, list_cost_usd the list price; every
+// other money field is already on the basis the report was asked for.
+export const costKey = (id, basis) => (id === 'cost_usd' && basis === 'list' ? 'list_cost_usd' : id);
+// The fields that are money (or computed from it), null when a node's every
+// record is unpriced.
+const MONEY = new Set(['cost_usd', 'list_cost_usd', 'cost_per_session', 'cost_per_active_day', 'cost_per_commit',
+  'cost_per_merged_pr', 'reworked_cost_usd', 'leverage']);
+export const isMoney = (id) => MONEY.has(id);
+// A report node whose records are all unpriced: it has no cost.
+export const allUnpriced = (n) => n.unpriced_records > 0 && n.unpriced_records >= n.records;
+// "3 requests of model glm-4.6 unpriced (4,500 tokens)"
+export const unpricedLine = (u) =>
+  `${formatInt(u.requests)} ${u.requests === 1 ? 'request' : 'requests'} of model ${u.model} unpriced ` +
+  `(${formatInt(u.tokens)} ${u.tokens === 1 ? 'token' : 'tokens'})`;
 
 export const METRICS = [
   { id: 'cost_usd', label: 'Cost', kind: 'usd', additive: true },
@@ -74,6 +92,7 @@ export function formatMetric(id, value) {
 
 // Why an outcome of a report node `n` is null, in words for a tooltip.
 export function naReason(id, n) {
+  if (isMoney(id) && allUnpriced(n)) return 'unpriced: no price for the model of this usage, so no cost (not $0)';
   const noMerged = 'no merged pull request here';
   switch (id) {
     case 'cost_per_commit': return 'no commits here';

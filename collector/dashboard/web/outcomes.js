@@ -4,13 +4,17 @@
 // merged PR, PR cycle time (median, p75 and the phases' medians), rework (AI
 // commits against the others) and leverage with its inputs and weights; and,
 // from the usage records alone, cost per session and per active day.
-// A ratio without a denominator is "–", with a tooltip saying why.
+// A ratio without a denominator is "–", with a tooltip saying why. Money is
+// on the chosen cost basis; usage without a price is listed, its cost reads
+// "unpriced", and outcomes computed from a partly priced cost say so.
 import { advice, report } from './api.js';
-import { dateRange, filterBar, granularitySelect, linksSelect } from './controls.js';
+import { costSelect, dateRange, filterBar, granularitySelect, linksSelect } from './controls.js';
 import { h, notice } from './dom.js';
 import {
-  DIMENSIONS, NA, dimensionLabel, formatHours, formatInt, formatPercent, formatScore, formatUsd, naReason,
+  DIMENSIONS, NA, UNPRICED, allUnpriced, costKey, dimensionLabel, formatHours, formatInt, formatPercent, formatScore,
+  formatUsd, isMoney, naReason,
 } from './format.js';
+import { unpricedNotice } from './unpriced.js';
 
 const int = (id, label) => ({ id, label, format: formatInt });
 const usd = (id, label) => ({ id, label, format: formatUsd });
@@ -62,13 +66,17 @@ const WEIGHT_NAMES = {
 // "lines_added=1,lines_removed=0.875,..." -> [["lines_added", "1"], ...]
 const weightsOf = (text) => (text || '').split(',').filter(Boolean).map((p) => p.split('='));
 
-// One number: its value in data-value (empty when none); none shows "–" and says why.
+// One number: its value in data-value (empty when none); none shows "–" (or
+// "unpriced" for the money of usage without a price) and says why. Money of a
+// partly priced row is marked "*": it covers the priced usage only.
 function valueCell(col, n) {
-  const v = n[col.id];
+  const v = n[col.key || col.id];
   const none = v === null || v === undefined;
   const why = none ? naReason(col.id, n) : null;
-  return h('td', { class: `num col-${col.id}`, title: why, 'aria-label': none ? `none: ${why}` : null,
-    dataset: { value: none ? '' : String(v) } }, none ? NA : col.format(v));
+  const partial = !none && isMoney(col.id) && n.cost_complete === false;
+  const text = none ? (isMoney(col.id) && allUnpriced(n) ? UNPRICED : NA) : `${col.format(v)}${partial ? '*' : ''}`;
+  return h('td', { class: `num col-${col.id}`, title: why || (partial ? 'of the priced usage only' : null),
+    'aria-label': none ? `none: ${why}` : null, dataset: { value: none ? '' : String(v) } }, text);
 }
 
 // A table of `rows` and their total; `caption` names it, `about` explains it.
@@ -93,11 +101,12 @@ function card(title, value, detail, id) {
     h('div', { class: 'card-value' }, value), h('div', { class: 'card-detail muted' }, detail));
 }
 
-// A card's value: "–" with the reason as its tooltip when there is none.
+// A card's value: "–" (or "unpriced") with the reason as its tooltip when there is none.
 function cardValue(id, n, format) {
   const v = n[id];
-  if (v === null || v === undefined) return h('span', { title: naReason(id, n) }, NA);
-  return format(v);
+  if (v === null || v === undefined)
+    return h('span', { title: naReason(id, n) }, isMoney(id) && allUnpriced(n) ? UNPRICED : NA);
+  return `${format(v)}${isMoney(id) && n.cost_complete === false ? '*' : ''}`;
 }
 
 export function outcomesView(state, update) {
@@ -107,22 +116,34 @@ export function outcomesView(state, update) {
   const load = async () => {
     try {
       const r = await report({ groupBy: [by], since: state.since, until: state.until, where: state.where,
-        top: state.top, granularity: state.gran, outcomes: true, links: state.links });
+        top: state.top, granularity: state.gran, outcomes: true, links: state.links, cost: state.cost });
       if (r.rows.length === 0) {
         body.replaceChildren(notice('empty', 'No usage or commits in this range.',
           'Widen the date range or remove filters; Health shows whether trackers are sending.'));
         return;
       }
       const t = r.totals;
+      // Cost columns read the chosen basis (list_cost_usd at list prices).
+      const costLabel = state.cost === 'list' ? 'List cost' : 'Cost';
+      const onBasis = (cols) => cols.map((c) => (c.id === 'cost_usd'
+        ? { ...c, key: costKey('cost_usd', state.cost), label: costLabel } : c));
+      const cost = t[costKey('cost_usd', state.cost)];
+      const costText = cost === null || cost === undefined ? UNPRICED : `${formatUsd(cost)}${t.cost_complete === false ? '*' : ''}`;
       const weights = weightsOf(r.leverage_weights);
       const formula = `Leverage = (${weights.map(([k, w]) => `${WEIGHT_NAMES[k] || k} × ${w}`).join(' + ')}) ÷ cost in dollars`;
       const phase = (id, label) => `${label} ${t[id] === null ? NA : formatHours(t[id])}`;
       const inputSide = (n) => n.input + n.cache_create + n.cache_read;
       const of = dimensionLabel(by).toLowerCase();
       body.replaceChildren(...[
+        unpricedNotice(r),
+        t.cost_complete === false
+          ? h('p', { class: 'muted', id: 'partly-priced' },
+            '* Partly priced: the cost leaves out the unpriced requests above, so cost per commit, per merged PR, ' +
+            'the spend on rework and leverage are computed from the priced usage only.')
+          : null,
         h('div', { class: 'cards', id: 'outcome-cards' },
           card('Cost per commit', cardValue('cost_per_commit', t, formatUsd),
-            `${formatUsd(t.cost_usd)} over ${formatInt(t.commits)} commits, ${formatInt(t.ai_commits)} of them AI`, 'card-cost-per-commit'),
+            `${costText} over ${formatInt(t.commits)} commits, ${formatInt(t.ai_commits)} of them AI`, 'card-cost-per-commit'),
           card('Cost per merged PR', cardValue('cost_per_merged_pr', t, formatUsd),
             `${formatInt(t.merged_prs)} merged of ${formatInt(t.prs)} pull requests`, 'card-cost-per-pr'),
           card('PR cycle time (median)', cardValue('pr_cycle_time_hours', t, formatHours),
@@ -134,8 +155,8 @@ export function outcomesView(state, update) {
             `${t.rework_rate_ai === null ? NA : formatPercent(t.rework_rate_ai)}, other ` +
             `${t.rework_rate_other === null ? NA : formatPercent(t.rework_rate_other)}`, 'card-rework'),
           card('Leverage', cardValue('leverage', t, formatScore), 'weighted lines and tool calls per dollar (below)', 'card-leverage'),
-          card('Cost per session', formatUsd(t.cost_per_session), `${formatUsd(t.cost_usd)} over ${formatInt(t.sessions)} sessions`),
-          card('Cost per active day', formatUsd(t.cost_per_active_day), `${formatInt(t.active_days)} days with usage`),
+          card('Cost per session', cardValue('cost_per_session', t, formatUsd), `${costText} over ${formatInt(t.sessions)} sessions`),
+          card('Cost per active day', cardValue('cost_per_active_day', t, formatUsd), `${formatInt(t.active_days)} days with usage`),
           card('Cache hit ratio', formatPercent(t.cache_hit_ratio),
             `${formatInt(t.cache_read)} cache-read tokens of ${formatInt(inputSide(t))} input-side tokens`)),
         t.commits === 0
@@ -153,12 +174,12 @@ export function outcomesView(state, update) {
           'Cycle time runs from the first commit (or the opening) to the merge, in coding, pickup and review phases; ' +
           'rework is the share of added lines that later commits rewrote or deleted within the rework window, ' +
           'and the spend on rework is the cost in that proportion (an estimate).',
-          by, DELIVERY, r.rows, t),
+          by, onBasis(DELIVERY), r.rows, t),
         table('leverage-table', `Leverage by ${of}`,
-          h('span', { id: 'leverage-formula' }, `${formula}; weights: ${r.leverage_weights}.`), by, LEVERAGE, r.rows, t),
+          h('span', { id: 'leverage-formula' }, `${formula}; weights: ${r.leverage_weights}.`), by, onBasis(LEVERAGE), r.rows, t),
         table('usage-table', `Usage by ${of}`,
           'Cost per session and per active day, and the cache hit ratio, from the usage records alone.', by,
-          USAGE, r.rows, t, (n) => h('td', { class: 'num muted' }, `${formatInt(n.cache_read)} of ${formatInt(inputSide(n))}`)),
+          onBasis(USAGE), r.rows, t, (n) => h('td', { class: 'num muted' }, `${formatInt(n.cache_read)} of ${formatInt(inputSide(n))}`)),
       ].flat().filter(Boolean));
     } catch (e) {
       body.replaceChildren(notice('error', 'Outcomes could not be loaded.', advice(e),
@@ -174,7 +195,8 @@ export function outcomesView(state, update) {
         by === 'date' ? granularitySelect(state, update) : null,
         dateRange(state, update),
         h('label', {}, 'Top ', h('input', { id: 'outcomes-top', type: 'number', min: '1', max: '1000',
-          value: String(state.top), onchange: (e) => update({ top: Number(e.target.value) || 25 }) }))),
+          value: String(state.top), onchange: (e) => update({ top: Number(e.target.value) || 25 }) })),
+        costSelect(state, update)),
       h('div', { class: 'row' }, linksSelect(state, update)),
       filterBar(state, update)),
     body);

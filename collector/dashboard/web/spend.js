@@ -2,13 +2,16 @@
 // any one dimension (its top 8, the rest as "others"). Three small questions
 // to the collector: the top keys, the totals per period, and those keys per
 // period; "others" is the difference, so the stack adds up to the total.
+// Cost is on the chosen basis; usage without a price has no bar (its cost is
+// unknown, not $0) and is listed above the chart.
 import uPlot from 'uplot';
 
 import { advice, report } from './api.js';
-import { dateRange, filterBar, granularitySelect, metricSelect } from './controls.js';
+import { costSelect, dateRange, filterBar, granularitySelect, metricSelect } from './controls.js';
 import { download, toCsv } from './csv.js';
 import { h, notice } from './dom.js';
-import { DIMENSIONS, dimensionLabel, formatMetric, metricInfo } from './format.js';
+import { DIMENSIONS, UNPRICED, costKey, dimensionLabel, formatMetric, metricInfo } from './format.js';
+import { unpricedNotice } from './unpriced.js';
 
 const COLORS = ['#2f6fdf', '#e8833a', '#3aa35b', '#c8423f', '#8a5cc7', '#8c6d46', '#d36fb0', '#6b7280', '#b9bec7'];
 const SERIES = 8;
@@ -16,11 +19,15 @@ const SERIES = 8;
 export function spendView(state, update) {
   const metric = metricInfo(state.metric);
   const chartBox = h('div', { class: 'chart', id: 'spend-chart' });
+  const unpricedBox = h('div', { class: 'unpriced-box' });
+  const key = costKey(metric.id, state.cost);  // the report field charted
+  const label = metric.id === 'cost_usd' && state.cost === 'list' ? 'List cost' : metric.label;
   const status = h('div', { class: 'status', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Loading…'));
   const by = DIMENSIONS.some((d) => d.id === state.by && d.id !== 'date') ? state.by : 'model';
   let shown = null;  // {periods, keys, values[key][i]} for the CSV
 
-  const base = { metric: state.metric, since: state.since, until: state.until, granularity: state.gran };
+  const base = { metric: state.metric, since: state.since, until: state.until, granularity: state.gran,
+    cost: state.cost };
   const load = async () => {
     if (!metric.additive) {
       status.replaceChildren(notice('empty', `${metric.label} does not stack.`,
@@ -31,6 +38,7 @@ export function spendView(state, update) {
       const [top, totals] = await Promise.all([
         report({ ...base, groupBy: [by], where: state.where, top: SERIES }),
         report({ ...base, groupBy: ['date'], where: state.where })]);
+      unpricedBox.replaceChildren(...[unpricedNotice(totals)].filter(Boolean));
       const keys = top.rows.filter((r) => !r.others).map((r) => r.key);
       if (totals.rows.length === 0) {
         status.replaceChildren(notice('empty', 'No usage in this range.',
@@ -46,11 +54,12 @@ export function spendView(state, update) {
       const index = new Map(periods.map((p, i) => [p, i]));
       for (const p of split.rows)
         for (const c of p.children || [])
-          if (values.has(c.key)) values.get(c.key)[index.get(p.key)] = c[metric.id];
-      const rest = periods.map((_, i) => totals.rows[i][metric.id] - keys.reduce((s, k) => s + values.get(k)[i], 0));
+          if (values.has(c.key)) values.get(c.key)[index.get(p.key)] = c[key];
+      // An unpriced part (null) has no bar: it adds nothing to the priced total.
+      const rest = periods.map((_, i) => (totals.rows[i][key] || 0) - keys.reduce((s, k) => s + (values.get(k)[i] || 0), 0));
       const allKeys = [...keys];
       // Sums of decimal costs differ in the last bits: "others" only when real.
-      if (rest.some((v, i) => v > 1e-6 * Math.max(1, totals.rows[i][metric.id]))) {
+      if (rest.some((v, i) => v > 1e-6 * Math.max(1, totals.rows[i][key] || 0))) {
         allKeys.push('(others)');
         values.set('(others)', rest.map((v) => Math.max(0, v)));
       }
@@ -69,7 +78,7 @@ export function spendView(state, update) {
     const stacked = [];
     let acc = periods.map(() => 0);
     for (const k of keys) {
-      acc = acc.map((v, i) => v + values.get(k)[i]);
+      acc = acc.map((v, i) => v + (values.get(k)[i] || 0));
       stacked.push(acc);
     }
     // Drawn top of the stack first, so each lower band paints over it; the
@@ -89,7 +98,11 @@ export function spendView(state, update) {
           stroke: COLORS[k % COLORS.length],
           paths: bars,
           points: { show: false },
-          value: (u, v, si, i) => (i == null ? '' : formatMetric(metric.id, values.get(keys[k])[i])),
+          value: (u, v, si, i) => {
+            if (i == null) return '';
+            const x = values.get(keys[k])[i];
+            return x === null || x === undefined ? UNPRICED : formatMetric(metric.id, x);
+          },
         })),
       ],
     };
@@ -99,7 +112,7 @@ export function spendView(state, update) {
 
   const csv = () => {
     if (!shown) return;
-    const rows = shown.periods.map((p, i) => [p, ...shown.keys.map((k) => shown.values.get(k)[i])]);
+    const rows = shown.periods.map((p, i) => [p, ...shown.keys.map((k) => shown.values.get(k)[i] ?? '')]);
     download(`codepulse-spend-${by}-${state.gran}.csv`, toCsv([state.gran, ...shown.keys], rows));
   };
 
@@ -108,11 +121,12 @@ export function spendView(state, update) {
       h('div', { class: 'row' },
         h('label', {}, 'Split by ', h('select', { id: 'spend-by', onchange: (e) => update({ by: e.target.value }) },
           DIMENSIONS.filter((d) => d.id !== 'date').map((d) => h('option', { value: d.id, selected: d.id === by }, d.label)))),
-        metricSelect(state, update), granularitySelect(state, update), dateRange(state, update),
+        metricSelect(state, update), costSelect(state, update), granularitySelect(state, update),
+        dateRange(state, update),
         h('button', { type: 'button', id: 'spend-csv', onclick: csv }, 'Download CSV')),
       filterBar(state, update)),
-    h('h2', {}, `${metric.label} per ${state.gran}, by ${dimensionLabel(by).toLowerCase()}`),
-    status, chartBox);
+    h('h2', {}, `${label} per ${state.gran}, by ${dimensionLabel(by).toLowerCase()}`),
+    unpricedBox, status, chartBox);
   load();
   return el;
 }

@@ -1,6 +1,6 @@
 // The whole view lives in the URL's query string, so a link shows a colleague
 // exactly what you see: the view, nesting, metric, dates, filters, top-N,
-// sorting, the session-commit links counted and the expanded rows.
+// sorting, the session-commit links counted, the cost basis and the expanded rows.
 
 const DEFAULTS = {
   view: 'explorer',
@@ -17,6 +17,7 @@ const DEFAULTS = {
   by: 'model',
   oby: 'author',
   links: 'strong',
+  cost: 'org',
 };
 
 export function readState(search = location.search) {
@@ -24,7 +25,7 @@ export function readState(search = location.search) {
   const s = structuredClone(DEFAULTS);
   if (q.get('view')) s.view = q.get('view');
   if (q.get('nest') !== null) s.nest = q.get('nest').split(',').filter(Boolean);
-  for (const k of ['metric', 'since', 'until', 'gran', 'sort', 'dir', 'by', 'oby', 'links'])
+  for (const k of ['metric', 'since', 'until', 'gran', 'sort', 'dir', 'by', 'oby', 'links', 'cost'])
     if (q.get(k) !== null) s[k] = q.get(k);
   if (q.get('top') !== null) s.top = Math.max(1, Math.min(1000, Number(q.get('top')) || DEFAULTS.top));
   s.where = q.getAll('where');
@@ -54,6 +55,7 @@ export function writeState(s, { push = false } = {}) {
   q.set('by', s.by);
   q.set('oby', s.oby);
   q.set('links', s.links);
+  q.set('cost', s.cost);
   for (const p of s.open) q.append('open', JSON.stringify(p));
   const url = `${location.pathname}?${q}`;
   if (url === `${location.pathname}${location.search}`) return;

@@ -12,8 +12,10 @@
 
 #include "common/pricing/pricer.hpp"
 #include "common/time.hpp"
+#include "tests/support/org_rates.hpp"
 
 using namespace codepulse;
+using codepulse::test::override_from;
 
 namespace {
 
@@ -49,14 +51,6 @@ std::shared_ptr<const PriceBook> test_book() {
   auto book = PriceBook::parse(kBook, "cases book");
   REQUIRE(book);  // the message is shown when it fails
   return std::make_shared<const PriceBook>(std::move(book).value());
-}
-
-RateOverride override_from(const std::string& json, const PriceBook& book) {
-  auto o = parse_rate_override(json, "test override");
-  INFO(json);
-  REQUIRE(o);
-  REQUIRE(check_rate_override(*o, book));
-  return *o;
 }
 
 int64_t at(const char* iso) {

@@ -160,15 +160,15 @@ TEST_CASE("a group is split over tasks evenly, then each task's share over files
           "[report][attribution]") {
   SplitScratch scratch;
   std::vector<Share> shares;
-  const int64_t totals[5] = {1001, 10, 3, 0, 4000};
+  const int64_t totals[kShareSums] = {1001, 10, 3, 0, 4000, 5003};  // ..., cost, list cost
 
   SECTION("neither tasks nor files: one share of everything") {
     split_shares(totals, nullptr, 1, nullptr, nullptr, 1, scratch, shares);
     REQUIRE(shares.size() == 1);
     CHECK(shares[0].task == 0);
     CHECK(shares[0].file == 0);
-    CHECK(std::vector<int64_t>(shares[0].m, shares[0].m + 5) ==
-          std::vector<int64_t>{1001, 10, 3, 0, 4000});
+    CHECK(std::vector<int64_t>(shares[0].m, shares[0].m + kShareSums) ==
+          std::vector<int64_t>{1001, 10, 3, 0, 4000, 5003});
   }
   SECTION("two tasks and two files weighing 30 and 10") {
     const uint32_t tasks[] = {7, 8};
@@ -187,7 +187,7 @@ TEST_CASE("a group is split over tasks evenly, then each task's share over files
     CHECK(shares[1].m[0] == 125);
     CHECK(shares[2].m[0] == 375);
     CHECK(shares[3].m[0] == 125);
-    for (int m = 0; m < 5; ++m) {
+    for (int m = 0; m < kShareSums; ++m) {
       int64_t total = 0;
       for (const Share& s : shares)
         total += s.m[m];
@@ -198,7 +198,7 @@ TEST_CASE("a group is split over tasks evenly, then each task's share over files
     split_shares(totals, tasks, 2, nullptr, nullptr, 1, scratch, by_task);
     REQUIRE(by_task.size() == 2);
     for (size_t t = 0; t < 2; ++t)
-      for (int m = 0; m < 5; ++m)
+      for (int m = 0; m < kShareSums; ++m)
         CHECK(by_task[t].m[m] == shares[t * 2].m[m] + shares[t * 2 + 1].m[m]);
   }
   SECTION("files without weights share evenly") {
@@ -217,7 +217,7 @@ TEST_CASE("each share is split evenly over its session's commits", "[report][att
   std::vector<Share> shares(2);
   shares[0].task = 1;
   shares[0].file = 2;
-  const int64_t first[5] = {10, 3, 0, 1, 7};
+  const int64_t first[kShareSums] = {10, 3, 0, 1, 7, 8};
   std::copy(std::begin(first), std::end(first), shares[0].m);
   shares[1].task = 3;
   shares[1].file = 4;
@@ -245,6 +245,8 @@ TEST_CASE("each share is split evenly over its session's commits", "[report][att
           std::vector<int64_t>{3, 2, 2});
     CHECK(std::vector<int64_t>{shares[0].m[3], shares[1].m[3], shares[2].m[3]} ==
           std::vector<int64_t>{1, 0, 0});
+    CHECK(std::vector<int64_t>{shares[0].m[5], shares[1].m[5], shares[2].m[5]} ==
+          std::vector<int64_t>{3, 3, 2});
     CHECK(std::vector<int64_t>{shares[3].m[0], shares[4].m[0], shares[5].m[0]} ==
           std::vector<int64_t>{2, 2, 1});
   }

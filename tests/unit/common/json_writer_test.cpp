@@ -1,0 +1,39 @@
+// JSON strings as the writer escapes them (common/json_writer.hpp): plain
+// runs copied whole, quotes, backslashes and control characters escaped,
+// valid UTF-8 kept and invalid bytes replaced.
+#include "common/json_writer.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
+
+using namespace codepulse;
+
+namespace {
+
+std::string quoted(std::string_view s) {
+  std::string out;
+  append_json_string(out, s);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("JSON strings: plain text whole, everything else escaped", "[json]") {
+  CHECK(quoted("") == R"("")");
+  CHECK(quoted("cost_per_session_nanos") == R"("cost_per_session_nanos")");
+  CHECK(quoted(R"(a"b\c)") == R"("a\"b\\c")");
+  CHECK(quoted("line\nnext\ttab\r\b\f") == R"("line\nnext\ttab\r\b\f")");
+  CHECK(quoted(std::string("nul\0x", 5)) == R"("nul\u0000x")");
+  CHECK(quoted("\x1f\x7f~ ") == R"("\u001f\u007f~ ")");
+  CHECK(quoted("caf\xc3\xa9 \xe2\x82\xac") == "\"caf\xc3\xa9 \xe2\x82\xac\"");
+  CHECK(quoted("bad \xff byte") == R"("bad \ufffd byte")");
+  CHECK(quoted("cut \xe2\x82") == R"("cut \ufffd\ufffd")");
+}
+
+TEST_CASE("the writer places commas and colons", "[json]") {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().field("a", int64_t{1}).key("b").begin_array().value("x").null().end_array();
+  w.field("c", true).key("d").raw_number("1.500000").end_object();
+  CHECK(out == R"({"a":1,"b":["x",null],"c":true,"d":1.500000})");
+}
