@@ -37,7 +37,9 @@ const report::UsageCube& cube() {
       f.output = i * 7 + 1;
       f.cache_create = i * 101;
       f.cache_read = i * 1001;
-      if (i % 11) f.cost_nanos = int64_t{i} * 123'457;
+      // Every eleventh record of a model the book does not price.
+      if (i % 11 == 0) f.model = "gateway-model-x";
+      f.inference_geo = i % 2 ? "us" : "";
       ToolUse t;
       t.tool_use_id = "toolu_" + std::to_string(i);
       t.name = "Edit";
