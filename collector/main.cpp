@@ -36,6 +36,7 @@ const char* kTopUsage =
     "  token create   make an API token for an author (printed once, stored hashed)\n"
     "  token list     the tokens: id, author, role, created, revoked, label\n"
     "  token revoke   refuse a token from now on\n"
+    "  prices         the price book and organisation rates, their history (prices --help)\n"
     "\n"
     "Run 'codepulse-collector COMMAND --help' for a command's options; every command\n"
     "also takes --version. Errors are one line on standard error that says what to do.\n"
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
   if (command == "serve") return run_serve_command(args);
   if (command == "report") return run_report_command(args);
   if (command == "cert") return run_cert_command(args);
+  if (command == "prices") return run_prices_command(args);
   if (command == "leverage") return run_leverage_command(args);
   return fail("unknown command '" + command + "' (see --help)", kExitUsage);
 }

@@ -26,5 +26,7 @@ int run_report_command(const std::vector<std::string>& args);
 int run_leverage_command(const std::vector<std::string>& args);
 // cert create | fingerprint
 int run_cert_command(const std::vector<std::string>& args);
+// prices list | show | history | unpriced | import | override
+int run_prices_command(const std::vector<std::string>& args);
 
 }  // namespace codepulse::collector

@@ -1,12 +1,15 @@
 // codepulse-collector report: tokens and cost of every author's records in
 // the collector's database, nested by any dimensions (the same engine and
-// output shapes as `codepulse-tracker report`).
+// output shapes as `codepulse-tracker report`), priced with the book and
+// overrides in force in that database.
 #include <sys/stat.h>
 
 #include <cstdio>
 
 #include "collector/cli/commands.hpp"
+#include "collector/report/pricing_state.hpp"
 #include "collector/report/store_report.hpp"
+#include "collector/store/sqlite/sqlite_pricing.hpp"
 #include "collector/store/store.hpp"
 #include "common/report/report_args.hpp"
 #include "common/sqlite.hpp"
@@ -15,20 +18,37 @@ namespace codepulse::collector {
 
 namespace {
 
-// Read-only: a report never migrates or writes the file.
-Result<report::Report> report_of_sqlite(const std::string& path, const report::ReportQuery& q) {
+struct Priced {
+  report::Report report;
+  std::shared_ptr<const Pricer> pricer;
+};
+
+// Read-only: a report never migrates or writes the file. It prices with the
+// book and overrides in force in the file.
+Result<Priced> report_of_sqlite(const std::string& path, const report::ReportQuery& q) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return make_error("no database at " + path);
   auto db = sql::Database::open(path, /*create=*/false);
   if (!db) return db.error();
   if (auto s = db->exec("PRAGMA query_only=ON"); !s) return s.error();
-  return report::build_report(*db, q);
+  auto rows = sqlite_store::load_pricing_rows(*db);
+  if (!rows) return rows.error();
+  auto pricer = pricer_of(*rows);
+  if (!pricer) return pricer.error();
+  auto r = report::build_report(*db, q, *pricer);
+  if (!r) return r.error();
+  return Priced{std::move(r).value(), std::move(pricer).value()};
 }
 
-Result<report::Report> report_of_store(const std::string& uri, const report::ReportQuery& q) {
+Result<Priced> report_of_store(const std::string& uri, const report::ReportQuery& q) {
   auto store = open_store(uri);
   if (!store) return store.error();
-  return build_report(**store, q);
+  auto state = PricingState::open(**store);
+  if (!state) return state.error();
+  auto pricer = (*state)->current();
+  auto r = build_report(**store, q, pricer);
+  if (!r) return r.error();
+  return Priced{std::move(r).value(), std::move(pricer)};
 }
 
 }  // namespace
@@ -58,7 +78,7 @@ int run_report_command(const std::vector<std::string>& argv) {
   auto report = through_store ? report_of_store(*path, request->query)
                               : report_of_sqlite(*path, request->query);
   if (!report) return fail(report.error().message);
-  const std::string out = report::render(*report, request->format);
+  const std::string out = render_priced(report->report, request->format, *report->pricer);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
 }

@@ -3,10 +3,10 @@
 // only its hash, so `list` can never show one.
 #include <sys/stat.h>
 
-#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
+#include "collector/cli/cli_table.hpp"
 #include "collector/cli/commands.hpp"
 #include "collector/store/store.hpp"
 #include "common/cli/args.hpp"
@@ -174,19 +174,7 @@ int token_list(const std::vector<std::string>& argv) {
   for (const TokenInfo& t : *tokens)
     rows.push_back({std::to_string(t.id), t.author, role_name(t.role),
                     format_iso8601_utc_ms(t.created_ms), revoked_text(t), t.label});
-  std::vector<size_t> widths(rows[0].size(), 0);
-  for (const auto& row : rows)
-    for (size_t i = 0; i < row.size(); ++i)
-      widths[i] = std::max(widths[i], row[i].size());
-  for (const auto& row : rows) {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
-    }
-    line.erase(line.find_last_not_of(' ') + 1);
-    std::puts(line.c_str());
-  }
+  std::fputs(render_text_table(rows).c_str(), stdout);
   if (tokens->empty()) std::puts("(no tokens)");
   return kExitOk;
 }

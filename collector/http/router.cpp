@@ -42,7 +42,8 @@ constexpr EnumName<Access> kAccessNames[] = {
     {Access::kAnyToken, "any token, or session"},
     {Access::kLoginToken, "viewer or admin token in the body"},
     {Access::kSessionCsrf, "session and its CSRF header"},
-    {Access::kWebhookSecret, "the webhook's secret"}};
+    {Access::kWebhookSecret, "the webhook's secret"},
+    {Access::kAdmin, "admin token, or admin session"}};
 
 // The names are literals: data() ends with a NUL.
 const char* access_name(Access access) {

@@ -21,6 +21,7 @@ enum class Access {
   kLoginToken,     // a viewer or admin token, sent in the body
   kSessionCsrf,    // a dashboard session and its CSRF header
   kWebhookSecret,  // the webhook's shared secret (or a signature made with it)
+  kAdmin,          // an admin token, or an admin's session (changes: with its CSRF header)
 };
 
 // "anyone", "tracker or admin token", ...: what the help shows.

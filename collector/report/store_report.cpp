@@ -1,5 +1,7 @@
 #include "collector/report/store_report.hpp"
 
+#include "common/json_writer.hpp"
+
 namespace codepulse::collector {
 
 report::OutcomeReader outcome_reader(Store& store) {
@@ -15,13 +17,36 @@ report::OutcomeReader outcome_reader(Store& store) {
   };
 }
 
-Result<report::Report> build_report(Store& store, const report::ReportQuery& query) {
+Result<report::Report> build_report(Store& store, const report::ReportQuery& query,
+                                    std::shared_ptr<const Pricer> pricer) {
+  if (!pricer) {
+    auto rows = store.load_pricing();
+    if (!rows) return rows.error();
+    auto loaded = pricer_of(*rows);
+    if (!loaded) return loaded.error();
+    pricer = std::move(loaded).value();
+  }
   return report::build_report(
       [&store](int64_t since, int64_t until, bool with_tools, report::EpicMap& epics,
                const std::function<bool(const report::UsageFact&)>& fn) {
         return store.read_usage(since, until, with_tools, epics, fn);
       },
-      query, outcome_reader(store));
+      query, outcome_reader(store), std::move(pricer));
+}
+
+std::string render_priced(const report::Report& r, std::string_view format, const Pricer& pricer) {
+  std::string out = report::render(r, format);
+  if (format != "json" || out.empty() || out.front() != '{') return out;
+  std::string fields;
+  JsonWriter w(fields);
+  w.begin_object()
+      .field("pricing", pricer.book().revision())
+      .field("pricing_digest", pricer.fingerprint())
+      .end_object();
+  // {"pricing":...,"pricing_digest":"..."} + the report's own keys.
+  fields.back() = ',';
+  out.replace(0, 1, fields);
+  return out;
 }
 
 }  // namespace codepulse::collector

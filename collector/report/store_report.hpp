@@ -1,6 +1,10 @@
 // The collector's reports: the report engine (common/report) over what a
-// store holds.
+// store holds, priced with the store's book in force and its overrides.
 #pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
 
 #include "collector/store/store.hpp"
 #include "common/report/outcome_report.hpp"
@@ -10,9 +14,16 @@ namespace codepulse::collector {
 
 // A report of the records `store` holds (report::build_report over its
 // read_usage: one snapshot, the asked range only), with the store's commits
-// and pull requests when the query asks for outcomes.
-Result<report::Report> build_report(Store& store, const report::ReportQuery& query);
+// and pull requests when the query asks for outcomes. Priced with `pricer`,
+// or when none is given with the store's pricing in force.
+Result<report::Report> build_report(Store& store, const report::ReportQuery& query,
+                                    std::shared_ptr<const Pricer> pricer = nullptr);
 // The outcomes (commits, pull requests) of a range, from `store`.
 report::OutcomeReader outcome_reader(Store& store);
+
+// report::render, with JSON saying what priced it: "pricing" (the book's
+// revision) and "pricing_digest" (Pricer::fingerprint: the book and the
+// overrides).
+std::string render_priced(const report::Report& r, std::string_view format, const Pricer& pricer);
 
 }  // namespace codepulse::collector

@@ -1,6 +1,7 @@
 #include "collector/serve/endpoints.hpp"
 
 #include "collector/serve/health_routes.hpp"
+#include "collector/serve/prices_routes.hpp"
 #include "collector/serve/routes.hpp"
 #include "collector/serve/viewer_routes.hpp"
 #include "collector/serve/webhook_routes.hpp"
@@ -8,12 +9,14 @@
 
 namespace codepulse::collector {
 
-Endpoints::Endpoints(const ServerOptions& options, Store& store, Logger& log)
+Endpoints::Endpoints(const ServerOptions& options, Store& store, Logger& log,
+                     std::unique_ptr<PricingState> pricing)
     : store_(store),
       limiter_(options.limits.rate_per_s, options.limits.burst),
       queue_(store),
       batches_(store, limiter_, metrics_, options.limits),
-      reports_(store, log, options.report_max_nodes, options.leverage_weights),
+      pricing_(std::move(pricing)),
+      reports_(store, *pricing_, log, options.report_max_nodes, options.leverage_weights),
       viewers_(store, sessions_, now_utc_ms),
       jira_(store, options.jira_webhook_secret, options.jira_epic_link_field),
       github_(store, github_webhook_source(), options.github_webhook_secret),
@@ -39,6 +42,19 @@ RouteReply Endpoints::answer(int handler, const RouteRequest& request) {
       return {{200, metrics_text(store_, metrics_, queue_, reports_)}, "text/plain; version=0.0.4"};
     case Handler::kDashboard:
       return dashboard(request);
+    case Handler::kPrices: {
+      PriceRoutes routes{viewers_, store_, *pricing_, reports_};
+      return price_book(routes, request);
+    }
+    case Handler::kAdminPrices:
+    case Handler::kAdminPriceHistory:
+    case Handler::kAdminUnpriced:
+    case Handler::kAdminImportBook:
+    case Handler::kAdminAddOverride:
+    case Handler::kAdminRemoveOverride: {
+      PriceRoutes routes{viewers_, store_, *pricing_, reports_};
+      return admin_prices(handler, routes, request);
+    }
     default:
       break;
   }

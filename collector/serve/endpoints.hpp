@@ -1,7 +1,8 @@
 // What one server's routes answer with: the ingest queue, the report thread,
 // sessions, webhooks and counters it owns, and answer() for every route that
 // replies at once. Batches and reports wait for their threads; https_server.cpp
-// does that waiting (batch_routes.hpp, viewer_routes.hpp).
+// does that waiting (batch_routes.hpp, viewer_routes.hpp). The prices in
+// force (PricingState) are loaded before the server is made.
 #pragma once
 
 #include "collector/ingest/batch_endpoint.hpp"
@@ -10,6 +11,7 @@
 #include "collector/ingest/metrics.hpp"
 #include "collector/ingest/rate_limiter.hpp"
 #include "collector/ingest/repo_webhook_endpoint.hpp"
+#include "collector/report/pricing_state.hpp"
 #include "collector/serve/https_server.hpp"
 #include "collector/serve/report_runner.hpp"
 #include "collector/serve/route_io.hpp"
@@ -20,7 +22,8 @@ namespace codepulse::collector {
 
 class Endpoints {
  public:
-  Endpoints(const ServerOptions& options, Store& store, Logger& log);
+  Endpoints(const ServerOptions& options, Store& store, Logger& log,
+            std::unique_ptr<PricingState> pricing);
 
   // The reply of a route whose handler (routes.hpp: Handler) answers at once;
   // every one but kBatches and kReport.
@@ -30,6 +33,7 @@ class Endpoints {
   IngestQueue& queue() { return queue_; }
   BatchEndpoint& batches() { return batches_; }
   ReportRunner& reports() { return reports_; }
+  PricingState& pricing() { return *pricing_; }
   ViewerAccess& viewers() { return viewers_; }
 
   // Stores every accepted batch, then ends the writer and report threads.
@@ -41,6 +45,7 @@ class Endpoints {
   RateLimiter limiter_;
   IngestQueue queue_;
   BatchEndpoint batches_;
+  std::unique_ptr<PricingState> pricing_;
   ReportRunner reports_;
   SessionStore sessions_;
   ViewerAccess viewers_;

@@ -59,6 +59,12 @@ std::string metrics_text(Store& store, const Metrics& metrics, const IngestQueue
         cube.groups);
   gauge("codepulse_report_cube_bytes", "Approximate memory of the report cube.", cube.memory_bytes);
   gauge("codepulse_report_cube_build_ms", "Time the cube took to build at start.", cube.build_ms);
+  gauge("codepulse_report_cube_repricing", "1 while a cube is built with changed prices.",
+        cube.repricing ? 1 : 0);
+  gauge("codepulse_report_cube_reprices", "Cubes re-priced and swapped in since start.",
+        cube.reprices);
+  gauge("codepulse_report_cube_reprice_ms", "Time the last re-priced cube took to build.",
+        cube.reprice_ms);
   return out;
 }
 

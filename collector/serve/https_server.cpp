@@ -103,12 +103,13 @@ RouteRequest route_request(const Request& req) {
 
 class HttpsServer::Impl {
  public:
-  Impl(const ServerOptions& options, Store& store, Logger& log)
+  Impl(const ServerOptions& options, Store& store, Logger& log,
+       std::unique_ptr<PricingState> pricing)
       : options_(options),
         log_(log),
         tls_(ssl::context::tls_server),
         signals_(io_, SIGINT, SIGTERM),
-        endpoints_(options, store, log) {}
+        endpoints_(options, store, log, std::move(pricing)) {}
 
   Status open() {
     tls_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
@@ -455,7 +456,9 @@ HttpsServer::~HttpsServer() = default;
 
 Result<std::unique_ptr<HttpsServer>> HttpsServer::create(const ServerOptions& options, Store& store,
                                                          Logger& log) {
-  auto impl = std::make_unique<Impl>(options, store, log);
+  auto pricing = PricingState::open(store);
+  if (!pricing) return pricing.error();
+  auto impl = std::make_unique<Impl>(options, store, log, std::move(pricing).value());
   if (auto s = impl->open(); !s) return s.error();
   return std::unique_ptr<HttpsServer>(new HttpsServer(std::move(impl)));
 }

@@ -2,29 +2,46 @@
 
 #include <chrono>
 
+#include "collector/report/cube_build.hpp"
 #include "collector/report/store_report.hpp"
 #include "common/report/outcome_report.hpp"
-#include "common/report/usage_cube.hpp"
 
 namespace codepulse::collector {
 namespace {
 
-int64_t elapsed_ms(std::chrono::steady_clock::time_point since) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                               since)
-      .count();
+using Clock = std::chrono::steady_clock;
+constexpr auto kRebuildRetry = std::chrono::seconds(5);
+
+int64_t elapsed_ms(Clock::time_point since) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count();
+}
+
+void append(std::vector<UsageChange>& to, std::vector<UsageChange>&& from) {
+  if (to.empty())
+    to = std::move(from);
+  else
+    std::move(from.begin(), from.end(), std::back_inserter(to));
 }
 
 }  // namespace
 
-ReportRunner::ReportRunner(Store& store, Logger& log, size_t max_nodes,
+ReportRunner::ReportRunner(Store& store, PricingState& pricing, Logger& log, size_t max_nodes,
                            report::LeverageWeights weights, size_t max_queued)
     : store_(store),
+      pricing_(pricing),
       log_(log),
       max_nodes_(max_nodes),
       weights_(weights),
       max_queued_(max_queued),
-      worker_([this] { run(); }) {}
+      worker_([this] { run(); }) {
+  pricing_.on_change([this](const std::shared_ptr<const Pricer>&) {
+    {
+      std::lock_guard lock(mu_);
+      prices_changed_ = true;
+    }
+    wake_.notify_one();
+  });
+}
 
 ReportRunner::~ReportRunner() {
   stop();
@@ -61,40 +78,52 @@ void ReportRunner::stop() {
     if (done) done();
   }
   if (worker_.joinable()) worker_.join();
+  if (rebuilder_.joinable()) rebuilder_.join();
   store_.unfollow_usage();
 }
 
-void ReportRunner::build_cube(report::UsageCube& cube) {
-  const auto start = std::chrono::steady_clock::now();
-  auto followed = store_.follow_usage(
-      [&](const report::UsageFact& f) {
-        cube.add(f);
-        return !stop_scan_.load(std::memory_order_relaxed);
-      },
-      [this](std::vector<UsageChange>&& changes) {
-        {
-          std::lock_guard lock(mu_);
-          if (changes_.empty())
-            changes_ = std::move(changes);
-          else
-            std::move(changes.begin(), changes.end(), std::back_inserter(changes_));
-        }
-        wake_.notify_one();
-      });
-  if (!followed) {
-    if (!stop_scan_)
-      log_.warn("reports", "cannot build the report cube (" + followed.error().message +
-                               "): reports read the database");
-    return;
-  }
-  apply_changes(cube);
+UsageListener ReportRunner::listener(uint64_t gen) {
+  return [this, gen](std::vector<UsageChange>&& changes) {
+    {
+      std::lock_guard lock(mu_);
+      // Every commit after the snapshot of a cube being rebuilt goes to it
+      // too; the live cube gets every commit.
+      if (gen == building_gen_)
+        next_changes_.insert(next_changes_.end(), changes.begin(), changes.end());
+      append(changes_, std::move(changes));
+    }
+    wake_.notify_one();
+  };
+}
+
+Status ReportRunner::build_cube(report::UsageCube& cube, uint64_t gen) {
+  return build_cube_from(
+      cube, [&](const UsageScan& scan) { return store_.follow_usage(scan, listener(gen)); },
+      [this] { return stop_scan_.load(std::memory_order_relaxed); });
+}
+
+void ReportRunner::set_live_stats(const report::UsageCube& cube, int64_t build_ms) {
+  const auto bytes = static_cast<int64_t>(cube.memory_bytes());  // outside the lock
+  memory_measured_ = Clock::now();
   std::lock_guard lock(mu_);
   stats_.ready = true;
-  stats_.build_ms = elapsed_ms(start);
-  log_.info("reports", "report cube ready: " + std::to_string(cube.record_count()) +
-                           " records in " + std::to_string(cube.group_count()) + " groups, " +
-                           std::to_string(cube.memory_bytes() >> 20) + " MiB, built in " +
-                           std::to_string(stats_.build_ms) + " ms");
+  stats_.memory_bytes = bytes;
+  stats_.pricing = cube.pricer().book().revision();
+  stats_.pricing_digest = cube.pricer().fingerprint();
+  stats_.records = cube.record_count();
+  stats_.groups = static_cast<int64_t>(cube.group_count());
+  if (built_once_) {
+    ++stats_.reprices;
+    stats_.reprice_ms = build_ms;
+  } else {
+    stats_.build_ms = build_ms;
+  }
+  built_once_ = true;
+  log_.info("reports",
+            "report cube ready with prices " + stats_.pricing + " (" +
+                stats_.pricing_digest.substr(0, 12) + "): " + std::to_string(cube.record_count()) +
+                " records in " + std::to_string(cube.group_count()) + " groups, " +
+                std::to_string(bytes >> 20) + " MiB, built in " + std::to_string(build_ms) + " ms");
 }
 
 void ReportRunner::apply_changes(report::UsageCube& cube) {
@@ -109,7 +138,7 @@ void ReportRunner::apply_changes(report::UsageCube& cube) {
   }
   // The memory walk visits every turn: at most once a second, and outside
   // the lock the store's listener takes at every commit.
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = Clock::now();
   std::optional<int64_t> bytes;
   if (now - memory_measured_ >= std::chrono::seconds(1)) {
     memory_measured_ = now;
@@ -121,6 +150,84 @@ void ReportRunner::apply_changes(report::UsageCube& cube) {
   if (bytes) stats_.memory_bytes = *bytes;
 }
 
+void ReportRunner::rebuild(std::shared_ptr<const Pricer> pricer, uint64_t gen) {
+  const auto start = Clock::now();
+  auto cube = std::make_unique<report::UsageCube>(std::move(pricer));
+  auto s = build_cube(*cube, gen);
+  {
+    std::lock_guard lock(mu_);
+    // building_gen_ stays until the swap: the commits until then go to the
+    // new cube's changes too.
+    rebuild_done_ = true;
+    built_ms_ = elapsed_ms(start);
+    if (s)
+      built_ = std::move(cube);
+    else
+      rebuild_error_ = s.error().message;
+  }
+  wake_.notify_one();
+}
+
+void ReportRunner::swap_in_rebuilt(std::unique_ptr<report::UsageCube>& cube, bool& live) {
+  std::unique_ptr<report::UsageCube> built;
+  std::vector<UsageChange> changes;
+  std::optional<std::string> error;
+  int64_t build_ms = 0;
+  {
+    std::lock_guard lock(mu_);
+    if (!rebuild_done_) return;
+    rebuild_done_ = false;
+    built = std::move(built_);
+    error = std::move(rebuild_error_);
+    rebuild_error_.reset();
+    build_ms = built_ms_;
+    stats_.repricing = false;
+    // The commits after the new snapshot are all in next_changes_, those
+    // before it in the new cube; the old cube's are of no more use.
+    building_gen_ = 0;
+    if (built) changes.swap(next_changes_);
+    next_changes_.clear();
+    changes_.clear();
+    if (!built) stats_.ready = false;
+  }
+  rebuilder_.join();
+  if (!built) {
+    // The store follows nothing now: reports read the database until a
+    // later build succeeds.
+    live = false;
+    retry_at_ = Clock::now() + kRebuildRetry;
+    if (!stop_scan_)
+      log_.warn("reports", "cannot build the report cube (" + error.value_or("") +
+                               "): reports read the database");
+    return;
+  }
+  for (const UsageChange& c : changes) {
+    if (c.before) built->add(*c.before, -1);
+    if (c.after) built->add(*c.after);
+  }
+  cube = std::move(built);
+  live = true;
+  set_live_stats(*cube, build_ms);
+}
+
+void ReportRunner::start_rebuild(const report::UsageCube* cube, bool live) {
+  if (rebuilder_.joinable() || stop_scan_ || Clock::now() < retry_at_) return;
+  auto pricer = pricing_.current();
+  if (live && cube && cube->pricer().fingerprint() == pricer->fingerprint()) return;
+  uint64_t gen = 0;
+  {
+    std::lock_guard lock(mu_);
+    gen = ++generations_;
+    building_gen_ = gen;
+    next_changes_.clear();
+    stats_.repricing = true;
+  }
+  log_.info("reports", "re-pricing: building a report cube with prices " +
+                           pricer->book().revision() + " (" + pricer->fingerprint().substr(0, 12) +
+                           ")");
+  rebuilder_ = std::thread([this, pricer, gen] { rebuild(pricer, gen); });
+}
+
 Result<std::string> ReportRunner::answer(const report::ReportRequest& request,
                                          report::UsageCube* cube) {
   if (cube && report::UsageCube::answers(request.query)) {
@@ -128,8 +235,9 @@ Result<std::string> ReportRunner::answer(const report::ReportRequest& request,
     if (!epics) return epics.error();
     auto r = report::query_cube(*cube, request.query, *epics, outcome_reader(store_));
     if (!r) return r.error();
-    return report::render(*r, request.format);
+    return render_priced(*r, request.format, cube->pricer());
   }
+  auto pricer = pricing_.current();
   auto r = report::build_report(
       [this](int64_t since, int64_t until, bool with_tools, report::EpicMap& epics,
              const std::function<bool(const report::UsageFact&)>& fn) {
@@ -137,26 +245,48 @@ Result<std::string> ReportRunner::answer(const report::ReportRequest& request,
           return !stop_scan_.load(std::memory_order_relaxed) && fn(f);
         });
       },
-      request.query, outcome_reader(store_));
+      request.query, outcome_reader(store_), pricer);
   if (!r) return r.error();
-  return report::render(*r, request.format);
+  return render_priced(*r, request.format, *pricer);
 }
 
 void ReportRunner::run() {
-  report::UsageCube cube;
-  build_cube(cube);
-  const bool live = stats().ready;
+  auto cube = std::make_unique<report::UsageCube>(pricing_.current());
+  const auto start = Clock::now();
+  bool live = false;
+  if (auto s = build_cube(*cube, ++generations_); s) {
+    apply_changes(*cube);
+    live = true;
+    set_live_stats(*cube, elapsed_ms(start));
+  } else {
+    retry_at_ = Clock::now() + kRebuildRetry;
+    if (!stop_scan_)
+      log_.warn("reports", "cannot build the report cube (" + s.error().message +
+                               "): reports read the database");
+  }
+  auto next_poll = Clock::now() + std::chrono::milliseconds(kPricingPollMs);
   while (true) {
     std::shared_ptr<ReportJob> job;
     {
       std::unique_lock lock(mu_);
-      wake_.wait(lock, [this] { return stopping_ || !jobs_.empty() || !changes_.empty(); });
+      wake_.wait_until(lock, next_poll, [this] {
+        return stopping_ || !jobs_.empty() || !changes_.empty() || rebuild_done_ || prices_changed_;
+      });
       if (stopping_ && jobs_.empty()) return;
+      prices_changed_ = false;
       if (!jobs_.empty()) {
         job = std::move(jobs_.front());
         jobs_.pop_front();
       }
     }
+    if (Clock::now() >= next_poll) {
+      // Another process's change (a collector on the same database, the CLI).
+      if (auto changed = pricing_.refresh(); !changed)
+        log_.warn("reports", "cannot check the prices: " + changed.error().message);
+      next_poll = Clock::now() + std::chrono::milliseconds(kPricingPollMs);
+    }
+    swap_in_rebuilt(cube, live);
+    start_rebuild(cube.get(), live);
     std::optional<Error> behind;
     if (live) {
       // Every commit up to now, this collector's or another's, is in the
@@ -165,7 +295,7 @@ void ReportRunner::run() {
         if (auto s = store_.sync_usage(); !s)
           behind = make_error(std::string(kStoreUnavailable) + ": " + s.error().message);
       }
-      apply_changes(cube);
+      apply_changes(*cube);
     } else {
       std::lock_guard lock(mu_);
       changes_.clear();
@@ -174,7 +304,7 @@ void ReportRunner::run() {
     job->request.query.max_nodes = max_nodes_;
     job->request.query.weights = weights_;
     job->rendered =
-        behind ? Result<std::string>(*behind) : answer(job->request, live ? &cube : nullptr);
+        behind ? Result<std::string>(*behind) : answer(job->request, live ? cube.get() : nullptr);
     auto done = std::move(job->done);
     job->done = nullptr;
     if (done) done();

@@ -5,6 +5,13 @@
 // from it. A report whose range is not on quarter hours is answered from
 // the store's records of that range instead. At most `max_queued` wait; more
 // are refused (503).
+//
+// Re-pricing: when the prices change (PricingState), a new cube is built
+// with the new Pricer from a new snapshot of the store on a thread of its
+// own, following the store's commits from there; reports meanwhile answer
+// from the old cube (and say which prices answered), and the new one takes
+// over when it is complete. Changes made by another process are noticed by
+// polling the store every kPricingPollMs.
 #pragma once
 
 #include <atomic>
@@ -19,9 +26,11 @@
 #include <thread>
 #include <vector>
 
+#include "collector/report/pricing_state.hpp"
 #include "collector/store/store.hpp"
 #include "common/log/logger.hpp"
 #include "common/report/report.hpp"
+#include "common/report/usage_cube.hpp"
 
 namespace codepulse::collector {
 
@@ -34,18 +43,26 @@ struct ReportJob {
   std::function<void()> done;                   // runs on the report thread
 };
 
-// What the cube holds, for /metrics.
+inline constexpr int64_t kPricingPollMs = 1000;
+
+// What the cube holds, for /metrics and the admin API.
 struct CubeStats {
   bool ready = false;
   int64_t records = 0, groups = 0, memory_bytes = 0;
   int64_t build_ms = 0;
+  // The prices of the live cube: the book's revision and Pricer::fingerprint.
+  std::string pricing, pricing_digest;
+  bool repricing = false;  // a new cube is being built with new prices
+  int64_t reprices = 0;    // new cubes swapped in since start
+  int64_t reprice_ms = 0;  // how long the last one took to build
 };
 
 class ReportRunner {
  public:
   // `max_nodes`: reports that would return more nodes fail (0: no limit).
-  ReportRunner(Store& store, Logger& log, size_t max_nodes, report::LeverageWeights weights = {},
-               size_t max_queued = 8);
+  // `pricing` must outlive the runner.
+  ReportRunner(Store& store, PricingState& pricing, Logger& log, size_t max_nodes,
+               report::LeverageWeights weights = {}, size_t max_queued = 8);
   ~ReportRunner();
   ReportRunner(const ReportRunner&) = delete;
   ReportRunner& operator=(const ReportRunner&) = delete;
@@ -57,11 +74,22 @@ class ReportRunner {
 
  private:
   void run();
-  void build_cube(report::UsageCube& cube);
+  // The listener of the store's commits for the cube of generation `gen`.
+  UsageListener listener(uint64_t gen);
+  // Builds `cube` from a new snapshot and follows the store from there.
+  Status build_cube(report::UsageCube& cube, uint64_t gen);
   void apply_changes(report::UsageCube& cube);
+  // On the report thread: swaps in a cube the rebuild finished, or learns
+  // that it failed (the store follows nothing then: `live` ends); starts a
+  // rebuild when the prices differ from the live cube's (or nothing is live).
+  void swap_in_rebuilt(std::unique_ptr<report::UsageCube>& cube, bool& live);
+  void start_rebuild(const report::UsageCube* cube, bool live);
+  void rebuild(std::shared_ptr<const Pricer> pricer, uint64_t gen);
+  void set_live_stats(const report::UsageCube& cube, int64_t build_ms);
   Result<std::string> answer(const report::ReportRequest& request, report::UsageCube* cube);
 
   Store& store_;
+  PricingState& pricing_;
   Logger& log_;
   const size_t max_nodes_;
   const report::LeverageWeights weights_;
@@ -69,10 +97,22 @@ class ReportRunner {
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::deque<std::shared_ptr<ReportJob>> jobs_;
-  std::vector<UsageChange> changes_;  // committed, not yet in the cube
+  std::vector<UsageChange> changes_;  // committed, not yet in the live cube
   bool stopping_ = false;
+  bool prices_changed_ = false;  // PricingState said so
   std::atomic<bool> stop_scan_{false};
   CubeStats stats_;
+  // The rebuild: its generation (0: none running), the commits after its
+  // snapshot (for the new cube), and its result for the report thread.
+  uint64_t generations_ = 0, building_gen_ = 0;
+  std::vector<UsageChange> next_changes_;
+  std::unique_ptr<report::UsageCube> built_;
+  int64_t built_ms_ = 0;
+  bool rebuild_done_ = false;
+  std::optional<std::string> rebuild_error_;
+  std::chrono::steady_clock::time_point retry_at_{};  // after a failed build
+  bool built_once_ = false;
+  std::thread rebuilder_;
   std::chrono::steady_clock::time_point memory_measured_{};  // report thread only
   std::thread worker_;
 };

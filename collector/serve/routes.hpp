@@ -25,12 +25,20 @@ struct Handler {
     kDashboard,
     kHealthz,
     kMetrics,
+    kPrices,
+    kAdminPrices,
+    kAdminPriceHistory,
+    kAdminUnpriced,
+    kAdminImportBook,
+    kAdminAddOverride,
+    kAdminRemoveOverride,
   };
 };
 
 inline constexpr size_t kSmallBodyLimit = 64 * 1024;  // any request other than a batch or webhook
 inline constexpr size_t kWebhookBodyLimit = 1
                                             << 20;  // Jira sends whole issues, GitHub whole pushes
+inline constexpr size_t kPriceBookBodyLimit = 4 << 20;  // the default book is about 40 KB
 
 const Router& collector_router();
 

@@ -118,6 +118,15 @@ WebReply ViewerAccess::login(const WebRequest& r) {
   return reply;
 }
 
+std::optional<HttpReply> refuse_cross_site(const Viewer& v, const WebRequest& r) {
+  if (v.session_id.empty()) return std::nullopt;
+  if (!same_origin(r)) return HttpReply{403, error_json(403, "cross-site request refused")};
+  if (!equal_secret(r.csrf, v.csrf))
+    return HttpReply{403,
+                     error_json(403, std::string("missing or wrong ") + kCsrfHeader + " header")};
+  return std::nullopt;
+}
+
 WebReply ViewerAccess::logout(const WebRequest& r) {
   if (!same_origin(r)) return {{403, error_json(403, "cross-site request refused")}};
   auto who = identify(r, false);
@@ -125,8 +134,7 @@ WebReply ViewerAccess::logout(const WebRequest& r) {
   const Viewer& v = std::get<Viewer>(who);
   if (v.session_id.empty())
     return {{400, error_json(400, "no dashboard session to end (a bearer token has none)")}};
-  if (!equal_secret(r.csrf, v.csrf))
-    return {{403, error_json(403, std::string("missing or wrong ") + kCsrfHeader + " header")}};
+  if (auto refused = refuse_cross_site(v, r)) return {std::move(*refused)};
   sessions_.end(v.session_id);
   WebReply reply{{200, "{\"status\":\"logged out\"}"}};
   reply.headers.emplace_back("Set-Cookie", session_cookie("", 0));

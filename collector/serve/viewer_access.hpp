@@ -66,5 +66,9 @@ class ViewerAccess {
 // False when the browser says the request comes from another site: an Origin
 // other than https://<Host>, or Sec-Fetch-Site other than same-origin/none.
 bool same_origin(const WebRequest& r);
+// A state-changing request of a dashboard session must come from the same
+// origin and carry the session's CSRF header: the refusal (403) when it does
+// not, nullopt when it may go on (always for a bearer token).
+std::optional<HttpReply> refuse_cross_site(const Viewer& v, const WebRequest& r);
 
 }  // namespace codepulse::collector

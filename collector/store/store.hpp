@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collector/store/price_rows.hpp"
 #include "collector/store/webhook_event.hpp"
 #include "common/report/outcome_facts.hpp"
 #include "common/report/report.hpp"
@@ -148,7 +149,10 @@ class Store {
   // from one snapshot (on the caller's thread), and from that snapshot on
   // `listener` gets, after each durable commit and on the writer's thread
   // (so it must be quick), the records the commit added or replaced: none
-  // missed, none twice. One follower at a time; unfollow_usage() ends it.
+  // missed, none twice. One follower at a time: following again moves it to
+  // a new snapshot (a re-price builds a new cube so), every commit before that
+  // snapshot going to the old listener and every later one to the new; when
+  // the scan fails nothing is followed any more. unfollow_usage() ends it.
   virtual Status follow_usage(const UsageScan& scan, UsageListener listener) = 0;
   virtual void unfollow_usage() = 0;
   // Brings the follower up to date with the commits of other writers (several
@@ -186,6 +190,29 @@ class Store {
   // Every device that has sent a batch, the most recently heard from first,
   // at most `limit` of them.
   virtual Result<std::vector<DeviceActivity>> device_activity(size_t limit) = 0;
+
+  // Prices (price_rows.hpp). The book in force is the newest imported one
+  // (none: the builtin book); an override is active until removed. Callers
+  // validate what they store (collector/report/pricing_state.hpp).
+  virtual Result<PricingRows> load_pricing() = 0;
+  // Cheap: polled to notice another collector's (or the CLI's) change.
+  virtual Result<PricingVersion> pricing_version() = 0;
+  // Stores `book` (its canonical JSON) as the book in force, with who
+  // imported it, when and why; returns its row id.
+  virtual Result<int64_t> import_price_book(const PriceBook& book, const std::string& by,
+                                            int64_t at_ms, const std::string& note) = 0;
+  // Stores an override made by o.created_by at o.created_ms; returns its new
+  // id (o.id is not read).
+  virtual Result<int64_t> add_price_override(const RateOverride& o) = 0;
+  // Ends an active override; it stays in the history with who and when. An
+  // unknown or already removed id is an error.
+  virtual Status remove_price_override(int64_t id, const std::string& by, int64_t at_ms) = 0;
+  // Every import and override change, newest first.
+  virtual Result<std::vector<PriceChange>> price_history() = 0;
+  // The models of the records in [since_ms, until_ms) that `pricer` has no
+  // price for at the records' times, from one snapshot (find_unpriced).
+  virtual Result<std::vector<UnpricedModel>> unpriced_models(const Pricer& pricer, int64_t since_ms,
+                                                             int64_t until_ms) = 0;
 
   virtual Result<int64_t> record_count() = 0;
   // Bytes the store occupies (database and write-ahead log), for /metrics.

@@ -1,4 +1,4 @@
-// The stores' rows of tokens, batch outcomes and device activity, read.
+// The stores' rows of tokens, batch outcomes, device activity and prices, read.
 #include "collector/store/stored_rows.hpp"
 
 namespace codepulse::collector {
@@ -53,6 +53,33 @@ DeviceActivity read_device_activity(const RowView& row) {
   d.records_rejected = row.int64(8);
   d.batches_with_rejections = row.int64(9);
   return d;
+}
+
+StoredBook read_stored_book(const RowView& row) {
+  StoredBook b;
+  b.id = row.int64(0);
+  b.revision = std::string(row.text(1));
+  b.digest = std::string(row.text(2));
+  b.body = std::string(row.text(3));
+  b.imported_by = std::string(row.text(4));
+  b.imported_ms = row.int64(5);
+  b.note = std::string(row.text(6));
+  return b;
+}
+
+StoredOverride read_stored_override(const RowView& row) {
+  StoredOverride o;
+  o.id = row.int64(0);
+  o.body = std::string(row.text(1));
+  o.created_by = std::string(row.text(2));
+  o.created_ms = row.int64(3);
+  o.removed_ms = row.opt_int64(5);
+  if (o.removed_ms) o.removed_by = std::string(row.text(4));
+  return o;
+}
+
+ModelUsage read_model_usage(const RowView& row) {
+  return {std::string(row.text(0)), row.int64(1), row.int64(2), row.int64(3), row.int64(4)};
 }
 
 }  // namespace codepulse::collector

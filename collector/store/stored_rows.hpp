@@ -1,4 +1,4 @@
-// What the stores' reads of tokens, batch outcomes and device activity make
+// What the stores' reads of tokens, batch outcomes, device activity and prices make
 // of their rows, the same for every store (each store's SQL selects the
 // columns listed below, in that order).
 #pragma once
@@ -21,5 +21,12 @@ CommitRejection read_commit_rejection(const RowView& row);
 // author, device_id, tracker_version, last and first received_ms, batches,
 // records sent, new and rejected, batches with rejections.
 DeviceActivity read_device_activity(const RowView& row);
+
+// Prices (price_sql.hpp): id, revision, digest, body, imported_by,
+// imported_ms, note; id, body, created_by, created_ms, removed_by,
+// removed_ms; model, requests, tokens, first and last ts_ms.
+StoredBook read_stored_book(const RowView& row);
+StoredOverride read_stored_override(const RowView& row);
+ModelUsage read_model_usage(const RowView& row);
 
 }  // namespace codepulse::collector

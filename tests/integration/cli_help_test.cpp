@@ -48,7 +48,16 @@ std::vector<Program> programs() {
             {"token"},
             {"token", "create"},
             {"token", "list"},
-            {"token", "revoke"}}}};
+            {"token", "revoke"},
+            {"prices"},
+            {"prices", "list"},
+            {"prices", "show"},
+            {"prices", "history"},
+            {"prices", "unpriced"},
+            {"prices", "import"},
+            {"prices", "override"},
+            {"prices", "override", "add"},
+            {"prices", "override", "remove"}}}};
 }
 
 std::vector<std::string> with(std::vector<std::string> words, const std::string& last) {

@@ -12,21 +12,11 @@ using namespace codepulse::test;
 
 namespace {
 
-struct Response {
-  int status = 0;
-  std::string head, body;
-  bool has(const std::string& header_line) const {
-    return head.find(header_line) != std::string::npos;
-  }
-};
+using Response = HttpsResponse;
 
 Response send(CollectorFixture& c, const std::string& method, const std::string& target,
               const std::vector<std::string>& headers = {}, const std::string& body = "") {
-  TlsClient client(c.port(), c.ca());
-  REQUIRE(client.send(http_request(method, target, headers, body)));
-  const std::string res = client.read_response(kPatienceMs);
-  const auto end = res.find("\r\n\r\n");
-  return {status_of(res), res.substr(0, end), body_of(res)};
+  return https_call(c.port(), c.ca(), method, target, headers, body);
 }
 
 Response login(CollectorFixture& c, const std::string& token,

@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "common/zstd_codec.hpp"
+#include "tests/support/test_support.hpp"
 
 namespace codepulse::test {
 namespace {
@@ -192,6 +193,16 @@ int status_of(const std::string& response) {
 std::string body_of(const std::string& response) {
   const auto at = response.find("\r\n\r\n");
   return at == std::string::npos ? "" : response.substr(at + 4);
+}
+
+HttpsResponse https_call(int port, const std::string& ca_file, const std::string& method,
+                         const std::string& target, const std::vector<std::string>& headers,
+                         const std::string& body) {
+  TlsClient client(port, ca_file);
+  if (!client.send(http_request(method, target, headers, body)))
+    throw std::runtime_error("the server closed the connection before " + method + " " + target);
+  const std::string res = client.read_response(kPatienceMs);
+  return {status_of(res), res.substr(0, res.find("\r\n\r\n")), body_of(res)};
 }
 
 std::string PeerRequest::header(const std::string& name) const {

@@ -96,6 +96,20 @@ class HttpsPeer {
   std::thread thread_;
 };
 
+// A response read whole: its status, header block and body.
+struct HttpsResponse {
+  int status = 0;
+  std::string head, body;
+  bool has(const std::string& header_line) const {
+    return head.find(header_line) != std::string::npos;
+  }
+};
+// One request on a new TLS connection to 127.0.0.1:port, verified against
+// `ca_file`; throws std::runtime_error when it cannot be sent.
+HttpsResponse https_call(int port, const std::string& ca_file, const std::string& method,
+                         const std::string& target, const std::vector<std::string>& headers = {},
+                         const std::string& body = "");
+
 // An HTTPS server on 127.0.0.1 that keeps each request body (what a tracker
 // puts on the wire) and answers with a receipt that takes every record. A
 // GET (the price book) is answered 404, as an older collector does, and not

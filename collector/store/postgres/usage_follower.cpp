@@ -30,23 +30,43 @@ UsageFollower::~UsageFollower() {
 }
 
 Status UsageFollower::start(const UsageScan& scan, UsageListener listener) {
-  std::lock_guard lock(mu_);
-  if (!conn_) {
-    auto opened = pg::Connection::open(uri_);
-    if (!opened) return opened.error();
-    conn_.emplace(std::move(opened).value());
+  // The scan reads its snapshot on a connection of its own, so polls go on
+  // (on conn_) while a new cube is built beside the live one.
+  auto opened = pg::Connection::open(uri_);
+  if (!opened) return opened.error();
+  pg::Connection scan_conn = std::move(opened).value();
+  if (auto s = scan_conn.exec(pg_sql::kBeginSnapshot); !s) return s;
+  EndTransaction end{scan_conn};
+  {
+    std::lock_guard lock(mu_);
+    if (!conn_) {
+      auto polls = pg::Connection::open(uri_);
+      if (!polls) return polls.error();
+      conn_.emplace(std::move(polls).value());
+    }
+    // The snapshot is taken here, between two polls: what committed since
+    // the last poll goes to the listener followed so far, and everything
+    // after the snapshot to the new one.
+    auto snap = scan_conn.query(pg_sql::kCurrentSnapshot);
+    if (!snap) return snap.error();
+    if (listener_) {
+      auto changes = changes_since(scan_conn, snapshot_);
+      if (!changes) return changes.error();
+      if (!changes->empty()) listener_(std::move(changes).value());
+    }
+    snapshot_ = std::string(snap->text(0, 0));
+    listener_ = std::move(listener);
   }
-  if (auto s = conn_->exec(pg_sql::kBeginSnapshot); !s) return s;
-  EndTransaction end{*conn_};
-  auto snap = conn_->query(pg_sql::kCurrentSnapshot);
-  if (!snap) return snap.error();
   const std::string select =
       std::string("SELECT ") + report::kUsageFactColumns + " FROM usage_records";
-  if (auto s = scan_facts(*conn_, select, {}, /*with_tools=*/true, scan); !s) return s;
-  if (auto s = conn_->exec("COMMIT"); !s) return s;
+  auto scanned = scan_facts(scan_conn, select, {}, /*with_tools=*/true, scan);
+  if (scanned) scanned = scan_conn.exec("COMMIT");
+  if (!scanned) {
+    std::lock_guard lock(mu_);
+    listener_ = nullptr;
+    return scanned;
+  }
   end.committed = true;
-  snapshot_ = std::string(snap->text(0, 0));
-  listener_ = std::move(listener);
   {
     std::lock_guard wake_lock(wake_mu_);
     stopping_ = false;
@@ -72,37 +92,44 @@ void UsageFollower::stop() {
   listener_ = nullptr;
 }
 
+Result<std::vector<UsageChange>> UsageFollower::changes_since(pg::Connection& conn,
+                                                              const std::string& snapshot) {
+  pg::Params since;
+  since.add(snapshot);
+  auto retracted = conn.query(std::string("SELECT ") + pg_sql::kRetractionFactColumns +
+                                  " FROM usage_retractions" + pg_sql::kRetractedSinceWhere,
+                              since);
+  if (!retracted) return retracted.error();
+  auto added = conn.query(std::string("SELECT ") + report::kUsageFactColumns +
+                              " FROM usage_records" + pg_sql::kNewVersionsWhere,
+                          since);
+  if (!added) return added.error();
+  std::vector<UsageChange> changes;
+  changes.reserve(static_cast<size_t>(retracted->size() + added->size()));
+  for (int i = 0; i < retracted->size(); ++i) {
+    report::UsageFact f;
+    if (auto s = read_fact(*retracted, i, true, f); !s) return s.error();
+    changes.push_back({std::move(f), std::nullopt});
+  }
+  for (int i = 0; i < added->size(); ++i) {
+    report::UsageFact f;
+    if (auto s = read_fact(*added, i, true, f); !s) return s.error();
+    changes.push_back({std::nullopt, std::move(f)});
+  }
+  return changes;
+}
+
 Status UsageFollower::poll() {
   if (auto s = conn_->exec(pg_sql::kBeginSnapshot); !s) return s;
   EndTransaction end{*conn_};
   auto snap = conn_->query(pg_sql::kCurrentSnapshot);
   if (!snap) return snap.error();
-  pg::Params since;
-  since.add(snapshot_);
-  auto retracted = conn_->query(std::string("SELECT ") + pg_sql::kRetractionFactColumns +
-                                    " FROM usage_retractions" + pg_sql::kRetractedSinceWhere,
-                                since);
-  if (!retracted) return retracted.error();
-  auto added = conn_->query(std::string("SELECT ") + report::kUsageFactColumns +
-                                " FROM usage_records" + pg_sql::kNewVersionsWhere,
-                            since);
-  if (!added) return added.error();
+  auto changes = changes_since(*conn_, snapshot_);
+  if (!changes) return changes.error();
   if (auto s = conn_->exec("COMMIT"); !s) return s;
   end.committed = true;
-  std::vector<UsageChange> changes;
-  changes.reserve(static_cast<size_t>(retracted->size() + added->size()));
-  for (int i = 0; i < retracted->size(); ++i) {
-    report::UsageFact f;
-    if (auto s = read_fact(*retracted, i, true, f); !s) return s;
-    changes.push_back({std::move(f), std::nullopt});
-  }
-  for (int i = 0; i < added->size(); ++i) {
-    report::UsageFact f;
-    if (auto s = read_fact(*added, i, true, f); !s) return s;
-    changes.push_back({std::nullopt, std::move(f)});
-  }
   snapshot_ = std::string(snap->text(0, 0));
-  if (!changes.empty()) listener_(std::move(changes));
+  if (!changes->empty()) listener_(std::move(changes).value());
   const int64_t now = now_utc_ms();
   if (now - pruned_ms_ >= kPruneEveryMs) {
     pruned_ms_ = now;

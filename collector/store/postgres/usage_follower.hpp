@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "collector/store/postgres/pg_connection.hpp"
 #include "collector/store/store.hpp"
@@ -26,7 +27,9 @@ class UsageFollower {
   UsageFollower& operator=(const UsageFollower&) = delete;
 
   // Scans every record of one snapshot into `scan`, then hands `listener`
-  // what commits after it. One follow at a time.
+  // what commits after it. One follow at a time: starting again while
+  // following first hands the old listener what committed before the new
+  // snapshot. Polls go on during the scan (it has its own connection).
   Status start(const UsageScan& scan, UsageListener listener);
   // Polls now: on return every commit before the call has been handed over.
   Status sync();
@@ -34,6 +37,10 @@ class UsageFollower {
 
  private:
   Status poll();  // with mu_ held
+  // The record versions and retractions committed after `snapshot` and
+  // visible to `conn`'s transaction.
+  static Result<std::vector<UsageChange>> changes_since(pg::Connection& conn,
+                                                        const std::string& snapshot);
   void run();
 
   const std::string uri_;

@@ -88,6 +88,16 @@ class SqliteStore final : public Store {
   }
   Result<int64_t> record_count() override;
   Result<std::vector<DeviceActivity>> device_activity(size_t limit) override;
+  // Prices: sqlite_pricing.cpp.
+  Result<PricingRows> load_pricing() override;
+  Result<PricingVersion> pricing_version() override;
+  Result<int64_t> import_price_book(const PriceBook& book, const std::string& by, int64_t at_ms,
+                                    const std::string& note) override;
+  Result<int64_t> add_price_override(const RateOverride& o) override;
+  Status remove_price_override(int64_t id, const std::string& by, int64_t at_ms) override;
+  Result<std::vector<PriceChange>> price_history() override;
+  Result<std::vector<UnpricedModel>> unpriced_models(const Pricer& pricer, int64_t since_ms,
+                                                     int64_t until_ms) override;
 
  private:
   // One batch inside the open transaction.

@@ -42,7 +42,14 @@ TEST_CASE("the route table holds every endpoint the collector serves",
       {"GET", "/"},
       {"GET", "/assets/index.js"},
       {"GET", "/healthz"},
-      {"GET", "/metrics"}};
+      {"GET", "/metrics"},
+      {"GET", "/v1/prices"},
+      {"GET", "/v1/admin/prices"},
+      {"GET", "/v1/admin/prices/history"},
+      {"GET", "/v1/admin/prices/unpriced"},
+      {"POST", "/v1/admin/prices/book"},
+      {"POST", "/v1/admin/prices/overrides"},
+      {"DELETE", "/v1/admin/prices/overrides/12"}};
   for (const auto& [method, path] : endpoints) {
     INFO(method << " " << path);
     CHECK(match(method, path).kind == RouteMatch::Kind::kFound);
@@ -100,7 +107,10 @@ TEST_CASE("a known path with another method gets 405 naming the method to use",
       {"POST", "/healthz", "use GET for /healthz"},
       {"POST", "/metrics", "use GET for /metrics"},
       {"POST", "/", "use GET for /"},
-      {"DELETE", "/assets/index.js", "use GET for /assets"}};
+      {"DELETE", "/assets/index.js", "use GET for /assets"},
+      {"POST", "/v1/prices", "use GET for /v1/prices"},
+      {"GET", "/v1/admin/prices/book", "use POST for /v1/admin/prices/book"},
+      {"GET", "/v1/admin/prices/overrides/3", "use DELETE for /v1/admin/prices/overrides"}};
   for (const auto& [method, target, message] : cases) {
     INFO(method << " " << target);
     auto m = match(method, target);
@@ -146,6 +156,8 @@ TEST_CASE("each route reads a body up to its limit, a batch reads its own",
   CHECK(body_limit(match("POST", "/v1/session")) == kSmallBodyLimit);
   CHECK(body_limit(match("GET", "/assets/x.js")) == kSmallBodyLimit);
   CHECK(body_limit(match("POST", "/no/such/path")) == kSmallBodyLimit);
+  CHECK(body_limit(match("POST", "/v1/admin/prices/book")) == kPriceBookBodyLimit);
+  CHECK(body_limit(match("POST", "/v1/admin/prices/overrides")) == kSmallBodyLimit);
 
   const HttpReply small = body_too_large("other", kSmallBodyLimit);
   CHECK(small.status == 413);
