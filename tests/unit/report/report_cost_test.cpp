@@ -140,7 +140,8 @@ TEST_CASE("list and organisation costs: exact totals, children add up on every p
   }
 }
 
-TEST_CASE("--cost list|org picks the cost that sorts, cuts and divides", "[report][cost]") {
+TEST_CASE("the cost basis, --cost list or org, picks the cost that sorts, cuts and divides",
+          "[report][cost]") {
   const UsageCube cube = small_cube();
   const Report org = query(cube, {{"group_by", "model"}});
   const Report list = query(cube, {{"group_by", "model"}, {"cost", "list"}});
