@@ -225,23 +225,25 @@ Result<ModelEntry> PriceBookReader::model(dom::object obj, const std::string& wh
   if (m.family != family)
     return make_error(where + ": family '" + std::string(family) + "' is not normalised (write '" +
                       m.family + "')");
+  // From here on, errors name the family too.
+  const std::string named = where + " (" + m.family + ")";
   std::string_view provider = "anthropic";
   if (dom::element el; !obj["provider"].get(el) && el.get_string().get(provider))
-    return make_error(where + ".provider: expected a string");
+    return make_error(named + ".provider: expected a string");
   m.provider = std::string(provider);
   if (dom::element el; !obj["aliases"].get(el)) {
-    auto aliases = strings(el, where + ".aliases");
+    auto aliases = strings(el, named + ".aliases");
     if (!aliases) return aliases.error();
     for (const auto& a : *aliases)
       m.aliases.push_back(normalize_model_id(a));
   }
   dom::array periods;
   if (obj["periods"].get_array().get(periods))
-    return make_error(where + ": missing array key 'periods'");
+    return make_error(named + ": missing array key 'periods'");
   std::vector<bool> has_until;
   size_t i = 0;
   for (dom::element el : periods) {
-    const std::string at = where + ".periods[" + std::to_string(i++) + "]";
+    const std::string at = named + ".periods[" + std::to_string(i++) + "]";
     dom::object po;
     if (el.get_object().get(po)) return make_error(at + ": expected an object");
     bool until = false;
@@ -250,8 +252,8 @@ Result<ModelEntry> PriceBookReader::model(dom::object obj, const std::string& wh
     m.periods.push_back(std::move(*p));
     has_until.push_back(until);
   }
-  if (m.periods.empty()) return make_error(where + ": 'periods' is empty");
-  if (auto st = close_periods(m.periods, has_until, where); !st) return st.error();
+  if (m.periods.empty()) return make_error(named + ": 'periods' is empty");
+  if (auto st = close_periods(m.periods, has_until, named); !st) return st.error();
   return m;
 }
 

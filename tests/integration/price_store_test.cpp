@@ -251,19 +251,19 @@ TEST_CASE("a bad book or override is refused naming the entry, and the prices st
        book_with("x",
                  {kGatewayFamily, family_with(R"({"from":"2026-01-01","until":"2026-03-01",)" +
                                               rates + R"(},{"from":"2026-02-01",)" + rates + "}")}),
-       "models[1].periods[0]: 'until' 2026-03-01T00:00:00Z overlaps the next period"},
+       "models[1] (claude-bad-1).periods[0]: 'until' 2026-03-01T00:00:00Z overlaps the next period"},
       {"a negative rate",
        book_with("x", {kGatewayFamily, family_with(R"({"input":-1,"output":5,"cache_write_5m":1,)"
                                                    R"("cache_write_1h":2,"cache_read":0.1})")}),
-       "models[1].periods[0].input"},
+       "models[1] (claude-bad-1).periods[0].input"},
       {"an absurd rate",
        book_with("x",
                  {kGatewayFamily, family_with(R"({"input":1,"output":5000000,"cache_write_5m":1,)"
                                               R"("cache_write_1h":2,"cache_read":0.1})")}),
-       "models[1].periods[0].output"},
+       "models[1] (claude-bad-1).periods[0].output"},
       {"an unknown field",
        book_with("x", {kGatewayFamily, family_with("{" + rates + R"(,"cache_raed":1})")}),
-       "models[1].periods[0]: unknown key 'cache_raed'"},
+       "models[1] (claude-bad-1).periods[0]: unknown key 'cache_raed'"},
       {"an override whose pattern matches nothing in the new book", book_with("x", {}),
        "override " + std::to_string(*glm_override) + ": the pattern 'glm-*' matches no model"},
       {"not JSON", "{\"format\":2,", "new.json: invalid JSON"},

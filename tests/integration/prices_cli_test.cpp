@@ -93,7 +93,7 @@ TEST_CASE("codepulse-collector prices lists, shows, imports, overrides and keeps
              book_with("2026-12-30", {R"({"family":"glm-4-6","periods":[{"input":1}]})"}));
   auto bad = prices(db, {"import", dir / "bad.json"});
   CHECK(bad.exit_code == 1);
-  CHECK(has(bad.err, dir / "bad.json: models[0].periods[0]: missing key 'output'"));
+  CHECK(has(bad.err, dir / "bad.json: models[0] (glm-4-6).periods[0]: missing key 'output'"));
   CHECK(has(bad.err, "the book in force is unchanged"));
   CHECK(has(prices(db, {"history"}).out, "No price changes yet"));
 
