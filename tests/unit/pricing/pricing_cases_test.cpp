@@ -299,3 +299,31 @@ TEST_CASE("apply_ppm rounds half away from zero", "[pricing]") {
   CHECK(apply_ppm(-5, 1'100'000) == -6);
   CHECK(apply_ppm(INT64_MAX, 2'000'000) == INT64_MAX);  // clamped, never wrapped
 }
+
+TEST_CASE("absurd token counts cannot overflow a price", "[pricing]") {
+  // Counts from a log are bounded by the parser, but no input may overflow:
+  // costs are computed in 128 bits and clamped to 64.
+  const Pricer pricer(test_book());
+  UsageToPrice u;
+  u.model = "claude-test-opus";
+  u.ts_ms = at("2026-02-10T12:00:00Z");
+  u.input = u.output = u.cache_write_5m = u.cache_write_1h = u.cache_read = INT64_MAX;
+  u.web_search = INT64_MAX;
+  u.fast = true;
+  u.inference_geo = "us";
+  const PricedUsage p = pricer.price(u);
+  CHECK(p.list_nanos == INT64_MAX);
+  CHECK(p.org_nanos == INT64_MAX);
+  // At the exact limit ($170,000 of tokens) and just over it, after the rate
+  // change (no long-context tier; fast 2x, us 1.1x): both are exact here,
+  // since 2.2 x these amounts is a whole number of nano-dollars.
+  UsageToPrice big;
+  big.model = "claude-test-opus";
+  big.ts_ms = at("2026-04-01T00:00:00Z");
+  big.cache_read = 680'000'000'000;  // x 250 = 170,000,000,000,000 nano-dollars
+  big.fast = true;
+  big.inference_geo = "us";
+  CHECK(pricer.price(big).list_nanos == int64_t{170'000'000'000'000} * 22 / 10);
+  big.cache_read += 4;
+  CHECK(pricer.price(big).list_nanos == int64_t{170'000'000'001'000} * 22 / 10);
+}
