@@ -3,7 +3,7 @@
 # installs the peer tools compared against (ccusage) and the real Claude Code
 # (docs/TESTING.md) when npm is available, builds and runs the suite under
 # AddressSanitizer + UndefinedBehaviorSanitizer,
-# runs every fuzzing harness for 50 s (docs/FUZZING.md), then builds with
+# runs every fuzzing harness for 40 s (docs/FUZZING.md), then builds with
 # warnings as errors and runs the suite once more, with the 3-minute soak
 # (its summary comes last).
 set -euo pipefail
@@ -27,8 +27,8 @@ cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 600 -LE soak
 
-echo "== fuzzing (libFuzzer, clang, ASan + UBSan; ${FUZZ_SECONDS:-50} s per harness) =="
-tests/fuzz/run.sh "${FUZZ_SECONDS:-50}"
+echo "== fuzzing (libFuzzer, clang, ASan + UBSan; ${FUZZ_SECONDS:-40} s per harness) =="
+tests/fuzz/run.sh "${FUZZ_SECONDS:-40}"
 
 echo "== release build =="
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCODEPULSE_WERROR=ON >/dev/null
