@@ -1,4 +1,5 @@
-// write_file_atomically: temp file, fsync, rename, fsync of the folder.
+// write_synced_file and write_file_atomically: temp file, fsync, rename,
+// fsync of the folder.
 #include "common/atomic_file.hpp"
 
 #include <fcntl.h>
@@ -12,8 +13,7 @@
 
 namespace codepulse {
 
-Status write_file_atomically(const std::string& path, std::string_view text, mode_t mode) {
-  const std::string tmp = path + ".tmp";
+Status write_synced_file(const std::string& tmp, std::string_view text, mode_t mode) {
   ::unlink(tmp.c_str());
   UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
   if (!fd.valid()) return make_error("cannot create " + tmp + ": " + std::strerror(errno));
@@ -33,7 +33,12 @@ Status write_file_atomically(const std::string& path, std::string_view text, mod
     ::unlink(tmp.c_str());
     return make_error("cannot write " + tmp + ": " + why);
   }
-  fd.reset();
+  return {};
+}
+
+Status write_file_atomically(const std::string& path, std::string_view text, mode_t mode) {
+  const std::string tmp = path + ".tmp";
+  if (auto s = write_synced_file(tmp, text, mode); !s) return s;
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     const std::string why = std::strerror(errno);
     ::unlink(tmp.c_str());

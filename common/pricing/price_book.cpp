@@ -24,7 +24,9 @@ Result<int64_t> scaled(double v, double scale, double max, const std::string& wh
   return static_cast<int64_t>(r);
 }
 
-std::string decimal(int64_t v, int64_t unit, int max_decimals) {
+}  // namespace
+
+std::string format_decimal(int64_t v, int64_t unit, int max_decimals) {
   const bool neg = v < 0;
   const uint64_t a = neg ? static_cast<uint64_t>(-(v + 1)) + 1 : static_cast<uint64_t>(v);
   std::string s = (neg ? "-" : "") + std::to_string(a / static_cast<uint64_t>(unit));
@@ -37,6 +39,8 @@ std::string decimal(int64_t v, int64_t unit, int max_decimals) {
     f.pop_back();
   return s + "." + f;
 }
+
+namespace {
 
 std::optional<int64_t> find_ppm(const std::vector<NamedMultiplier>& list, std::string_view key) {
   for (const auto& m : list)
@@ -57,17 +61,16 @@ Result<int64_t> multiplier_to_ppm(double multiplier, const std::string& where) {
 }
 
 std::string nanos_to_usd_per_mtok(int64_t nanos) {
-  return decimal(nanos, 1000, 3);
+  return format_decimal(nanos, 1000, 3);
 }
 std::string ppm_to_multiplier(int64_t ppm) {
-  return decimal(ppm, kOnePpm, 6);
+  return format_decimal(ppm, kOnePpm, 6);
 }
 
 std::optional<int64_t> parse_effective_time(std::string_view text) {
   if (text.size() == 10) {
-    auto ms = parse_date_bound_ms(text, 0);
     if (text[4] != '-' || text[7] != '-') return std::nullopt;
-    return ms;
+    return parse_date_bound_ms(text, 0);
   }
   if (auto utc = parse_iso8601_utc_ms(text)) return utc;
   // "YYYY-MM-DDTHH:MM:SS(+|-)HH:MM"

@@ -108,6 +108,9 @@ class PriceBook {
 Result<int64_t> usd_per_mtok_to_nanos(double usd, const std::string& where);
 Result<int64_t> multiplier_to_ppm(double multiplier, const std::string& where);
 std::string nanos_to_usd_per_mtok(int64_t nanos);
+// v / unit as exact decimal text with at most max_decimals digits after the
+// point (unit = 10^max_decimals), trailing zeros dropped: (6250, 1000, 3) -> "6.25".
+std::string format_decimal(int64_t v, int64_t unit, int max_decimals);
 std::string ppm_to_multiplier(int64_t ppm);
 
 // "2026-03-13T00:00:00-07:00", "...Z" or "2026-03-13" (midnight UTC) -> UTC ms.

@@ -3,8 +3,6 @@
 #include <simdjson.h>
 
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 
 #include "common/json_writer.hpp"
 
@@ -183,18 +181,7 @@ std::string rate_override_json(const RateOverride& o) {
   if (o.until_ms != kEndOfTime) w.field("until", format_effective_time(o.until_ms));
   if (o.multiplier_ppm) {
     // ppm -> percent with up to 4 decimals: (ppm - 1e6) / 1e4.
-    const int64_t delta = *o.multiplier_ppm - kOnePpm;
-    const int64_t whole = delta / 10'000, frac = std::llabs(delta % 10'000);
-    std::string pct = (delta < 0 && whole == 0 ? "-" : "") + std::to_string(whole);
-    if (frac) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "%04lld", static_cast<long long>(frac));
-      std::string f = buf;
-      while (f.back() == '0')
-        f.pop_back();
-      pct += "." + f;
-    }
-    w.key("percent").raw_number(pct);
+    w.key("percent").raw_number(format_decimal(*o.multiplier_ppm - kOnePpm, 10'000, 4));
   }
   if (o.rates) {
     w.key("rates").begin_object();

@@ -1,6 +1,5 @@
 #include "tracker/enroll/enrolment.hpp"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "common/c_handles.hpp"
+#include "common/atomic_file.hpp"
 #include "tracker/config/keys.hpp"
 
 namespace codepulse::tracker {
@@ -46,15 +45,7 @@ Status make_dirs(const std::string& dir) {
 
 // Writes `path`.tmp with `mode`, syncs it; the caller renames it.
 Status write_temp(const std::string& path, const std::string& text, mode_t mode) {
-  const std::string tmp = path + ".tmp";
-  ::unlink(tmp.c_str());
-  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
-  if (!fd.valid()) return make_error("cannot create " + tmp + ": " + std::strerror(errno));
-  if (::fchmod(fd.get(), mode) != 0 ||
-      ::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()) ||
-      ::fsync(fd.get()) != 0)
-    return make_error("cannot write " + tmp + ": " + std::strerror(errno));
-  return {};
+  return write_synced_file(path + ".tmp", text, mode);
 }
 
 Status commit(const std::string& path) {
