@@ -27,6 +27,12 @@ Environment Environment::from_process() {
   e.xdg_state_home = env("XDG_STATE_HOME");
   if (const char* v = std::getenv("CLAUDE_CONFIG_DIR"); v) e.claude_config_dir = std::string(v);
   e.tz = env("TZ");
+  e.xdg_data_home = env("XDG_DATA_HOME");
+  e.codex_home = env("CODEX_HOME");
+  e.gemini_cli_home = env("GEMINI_CLI_HOME");
+  e.gemini_data_dir = env("GEMINI_DATA_DIR");
+  e.opencode_data_dir = env("OPENCODE_DATA_DIR");
+  e.copilot_otel_file = env("COPILOT_OTEL_FILE_EXPORTER_PATH");
   return e;
 }
 

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include "common/json_writer.hpp"
+#include "common/record/assistant.hpp"
 #include "common/time.hpp"
 #include "common/zstd_codec.hpp"
 #include "proto/wire_commits.hpp"
@@ -52,7 +53,9 @@ void write_record(JsonWriter& w, const WireRecord& wr) {
       .field("turn_id", r.turn_id)
       .field("web_fetch_requests", r.web_fetch_requests)
       .field("inference_geo", r.inference_geo)
-      .field("iteration", r.iteration);
+      .field("iteration", r.iteration)
+      .field("assistant", r.assistant)
+      .field("reasoning_tokens", r.reasoning);
   w.key("tools").begin_array();
   for (const ToolUse& t : r.tools) {
     w.begin_object()
@@ -99,6 +102,15 @@ bool in_range(const WireRecord& wr, const DecodeLimits& limits, std::string& why
   }
   if (r.web_fetch_requests > kMaxWebSearches) {
     why = "field 'web_fetch_requests' is out of range";
+    return false;
+  }
+  if (!is_assistant_name(r.assistant)) {
+    why = "field 'assistant' must be an assistant name like \"codex\" (1 to 32 of a-z, 0-9, -)";
+    return false;
+  }
+  if (r.reasoning > r.output) {
+    why = "field 'reasoning_tokens' is " + std::to_string(r.reasoning) +
+          ", more than output_tokens (reasoning is a part of the output)";
     return false;
   }
   if (r.iteration > kMaxIteration) {
@@ -161,7 +173,9 @@ bool read_record(dom::object o, WireRecord& wr, std::string& why) {
       !f.str("turn_id", r.turn_id, false, why, 128) ||
       !f.count("web_fetch_requests", r.web_fetch_requests, false, why) ||
       !f.str("inference_geo", r.inference_geo, false, why, 32) ||
-      !f.count("iteration", r.iteration, false, why))
+      !f.count("iteration", r.iteration, false, why) ||
+      !f.str("assistant", r.assistant, false, why, 32) ||
+      !f.count("reasoning_tokens", r.reasoning, false, why))
     return false;
   dom::array tools;
   if (!o["tools"].get_array().get(tools)) {

@@ -48,7 +48,9 @@ enum class ColumnKind : uint8_t { kText, kInt, kBool, kOptInt };
   X(turn_id, turn_id, kText, "turn_id")                              \
   X(web_fetch, web_fetch_requests, kInt, "web_fetch_requests")       \
   X(inference_geo, inference_geo, kText, "inference_geo")            \
-  X(iteration, iteration, kInt, "iteration")
+  X(iteration, iteration, kInt, "iteration")                         \
+  X(assistant, assistant, kText, "assistant")                        \
+  X(reasoning, reasoning, kInt, "reasoning_tokens")
 
 struct UsageColumn {
   const char* name;  // the column in every store

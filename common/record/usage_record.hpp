@@ -1,5 +1,5 @@
-// The usage record: the only shape in which a Claude Code request is stored,
-// queued or sent. Every field is listed here; nothing else exists to leak.
+// The usage record: the only shape in which an assistant's model request is
+// stored, queued or sent. Every field is listed here; nothing else exists to leak.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +27,10 @@ struct ToolUse {
 };
 
 struct UsageRecord {
-  std::string dedupe_key;  // message.id "\x1f" requestId (or message.id alone)
+  // Claude Code: message.id "\x1f" requestId (or message.id alone); other
+  // assistants: "<assistant>\x1f" and the id their reader names.
+  std::string dedupe_key;
+  std::string assistant{"claude-code"};  // common/record/assistant.hpp
   std::string message_id;
   std::string request_id;  // may be empty
   int64_t timestamp_ms = 0;
@@ -35,7 +38,10 @@ struct UsageRecord {
   bool sidechain = false;
   std::string agent_id;
   std::string model;
+  // Disjoint: input is the uncached input, cache_create_* the cache writes,
+  // cache_read the cache reads; output includes reasoning (thinking) tokens.
   int64_t input = 0, output = 0, cache_create_5m = 0, cache_create_1h = 0, cache_read = 0;
+  int64_t reasoning = 0;  // of output: reasoning / thinking tokens, as logged
   int64_t web_search_requests = 0, web_fetch_requests = 0;
   bool fast = false;
   std::string inference_geo;  // usage.inference_geo: "", "global", "us", ...

@@ -37,6 +37,8 @@ const Dictionary& CubeQuery::names(Dimension d) const {
       return commit_names_;
     case Dimension::kPr:
       return pr_names_;
+    case Dimension::kAssistant:
+      return c_.assistants_;
   }
   return c_.models_;
 }

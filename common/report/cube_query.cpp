@@ -247,7 +247,8 @@ void CubeQuery::add_group(Lane& L, uint32_t gid) {
   if (group_filters_ &&
       (!allows(Dimension::kModel, g.model) || !allows(Dimension::kRepo, g.repo) ||
        !allows(Dimension::kAuthor, g.author) || !allows(Dimension::kSession, g.session) ||
-       !allows(Dimension::kBranch, g.branch) || !allows(Dimension::kDate, info.date)))
+       !allows(Dimension::kBranch, g.branch) || !allows(Dimension::kDate, info.date) ||
+       !allows(Dimension::kAssistant, g.assistant)))
     return;
   split(L, g);
   if (want_commits_) split_over_commits(session_commits_[g.session], L.split_scratch, L.shares);

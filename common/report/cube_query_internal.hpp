@@ -162,6 +162,8 @@ class CubeQuery {
         return s.commit;
       case Dimension::kPr:
         return commit_pr_[s.commit];
+      case Dimension::kAssistant:
+        return g.assistant;
     }
     return 0;
   }

@@ -76,15 +76,18 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
   for (const ReworkFact& r : data.commits.rework_of_commits)
     rework_of[r.repo + "\x1f" + r.original_sha].push_back(&r);
   std::vector<int64_t> pr_commits_first(prs.size(), 0);  // earliest author time of its commits
-  std::vector<Values> pr_commit_keys(prs.size()), pr_sessions(prs.size()), pr_models(prs.size());
+  std::vector<Values> pr_commit_keys(prs.size()), pr_sessions(prs.size()), pr_models(prs.size()),
+      pr_assistants(prs.size());
   for (size_t i = 0; i < commits.size(); ++i) {
     const CommitRecord& c = commits[i];
     auto pr = pr_of.find(c.sha);
-    Values linked_sessions, linked_models;
+    Values linked_sessions, linked_models, linked_assistants;
     for (size_t s : sessions_of_commit[i]) {
       add_unique(linked_sessions, sessions[s].session);
       for (const std::string& m : sessions[s].models)
         add_unique(linked_models, m);
+      for (const std::string& a : sessions[s].assistants)
+        add_unique(linked_assistants, a);
     }
     if (pr != pr_of.end()) {
       const size_t p = pr->second;
@@ -93,6 +96,8 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
         add_unique(pr_sessions[p], s);
       for (const std::string& m : linked_models)
         add_unique(pr_models[p], m);
+      for (const std::string& a : linked_assistants)
+        add_unique(pr_assistants[p], a);
       if (c.author_ms > 0 && (pr_commits_first[p] == 0 || c.author_ms < pr_commits_first[p]))
         pr_commits_first[p] = c.author_ms;
     }
@@ -100,6 +105,7 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
     std::vector<Values> v(kDimensionCount);
     const Values tasks = attributed_tasks(c.task_keys);
     v[static_cast<size_t>(Dimension::kModel)] = or_default(linked_models, kNoSession);
+    v[static_cast<size_t>(Dimension::kAssistant)] = or_default(linked_assistants, kNoSession);
     v[static_cast<size_t>(Dimension::kRepo)] = {c.repo};
     for (const CommitFile& f : c.files)
       add_unique(v[static_cast<size_t>(Dimension::kFile)], f.path);
@@ -152,6 +158,7 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
     std::vector<Values> v(kDimensionCount);
     const Values tasks = attributed_tasks(pr.task_keys);
     v[static_cast<size_t>(Dimension::kModel)] = or_default(pr_models[p], kNoSession);
+    v[static_cast<size_t>(Dimension::kAssistant)] = or_default(pr_assistants[p], kNoSession);
     v[static_cast<size_t>(Dimension::kRepo)] = {pr.repo};
     v[static_cast<size_t>(Dimension::kFile)] = {kNoFile};
     v[static_cast<size_t>(Dimension::kAuthor)] = {

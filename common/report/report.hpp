@@ -32,10 +32,11 @@ enum class Dimension {
   kDate,
   kSession,
   kBranch,
-  kCommit,  // the commits a session is linked to (docs/METRICS.md)
-  kPr,      // the pull requests of those commits
+  kCommit,     // the commits a session is linked to (docs/METRICS.md)
+  kPr,         // the pull requests of those commits
+  kAssistant,  // claude-code, codex, gemini-cli, ... (common/record/assistant.hpp)
 };
-inline constexpr size_t kDimensionCount = 11;
+inline constexpr size_t kDimensionCount = 12;
 enum class Metric {
   kInput,
   kOutput,

@@ -45,7 +45,7 @@ constexpr DimensionName kDimensions[] = {
     {Dimension::kTask, "task"},     {Dimension::kEpic, "epic"},
     {Dimension::kDate, "date"},     {Dimension::kSession, "session"},
     {Dimension::kBranch, "branch"}, {Dimension::kCommit, "commit"},
-    {Dimension::kPr, "pr"}};
+    {Dimension::kPr, "pr"},         {Dimension::kAssistant, "assistant"}};
 
 std::string dimension_list() {
   std::string out;

@@ -23,6 +23,7 @@ namespace codepulse::report {
 struct SessionActivity {
   std::string session, author, repo, branch;
   std::vector<std::string> models;              // of its records, sorted
+  std::vector<std::string> assistants;          // of its records, sorted
   int64_t first_ms = 0, last_ms = 0;            // its requests
   int64_t first_edit_ms = 0, last_edit_ms = 0;  // requests that changed a file (0: none)
   std::vector<std::string> edited_files;        // repository-relative, sorted, unique

@@ -55,7 +55,7 @@ std::optional<uint32_t> Dictionary::find(std::string_view s) const {
 size_t UsageCube::group_hash(const Group& g) const {
   uint64_t h = static_cast<uint64_t>(g.bucket);
   for (uint32_t v : {g.turn, g.author, g.session, g.model, g.repo, g.branch, g.tasks,
-                     static_cast<uint32_t>(g.priced)})
+                     static_cast<uint32_t>(g.priced), static_cast<uint32_t>(g.assistant)})
     h = mix(h, v);
   return static_cast<size_t>(h);
 }
@@ -63,7 +63,7 @@ size_t UsageCube::group_hash(const Group& g) const {
 bool UsageCube::same_key(const Group& a, const Group& b) {
   return a.bucket == b.bucket && a.turn == b.turn && a.author == b.author &&
          a.session == b.session && a.model == b.model && a.repo == b.repo && a.branch == b.branch &&
-         a.tasks == b.tasks && a.priced == b.priced;
+         a.tasks == b.tasks && a.priced == b.priced && a.assistant == b.assistant;
 }
 
 void UsageCube::grow_index() {
@@ -216,11 +216,26 @@ std::vector<SessionActivity> UsageCube::session_activity() const {
         const std::string& model = models_.name(group.model);
         if (std::find(a.models.begin(), a.models.end(), model) == a.models.end())
           a.models.push_back(model);
+        const std::string& assistant = assistants_.name(group.assistant);
+        if (std::find(a.assistants.begin(), a.assistants.end(), assistant) == a.assistants.end())
+          a.assistants.push_back(assistant);
       }
     std::sort(a.models.begin(), a.models.end());
+    std::sort(a.assistants.begin(), a.assistants.end());
     out.push_back(std::move(a));
   }
   return out;
+}
+
+// The assistant's id. Past 65,535 distinct names (no tracker writes more
+// than a handful) the rest share one "(other)" value.
+uint16_t UsageCube::assistant_of(const UsageFact& f) {
+  constexpr uint32_t kMax = UINT16_MAX;
+  std::string_view name = f.assistant.empty() ? std::string_view("claude-code") : f.assistant;
+  auto known = assistants_.find(name);
+  if (!known && assistants_.size() >= kMax) name = "(other)";
+  const uint32_t id = known ? *known : assistants_.intern(name);
+  return static_cast<uint16_t>(id < kMax ? id : kMax - 1);
 }
 
 void UsageCube::add_turn_files(const UsageFact& f) {
@@ -233,6 +248,7 @@ void UsageCube::add(const UsageFact& f, int sign) {
   key.author = author_of(f);
   key.session = sessions_.intern(f.session);
   key.model = models_.intern(f.model);
+  key.assistant = assistant_of(f);
   key.repo = repos_.intern(f.repo);
   key.branch = branches_.intern(f.branch.empty() ? std::string_view(kNoBranch) : f.branch);
   key.tasks = task_sets_.intern(f.task_keys);
@@ -271,8 +287,8 @@ size_t UsageCube::memory_bytes() const {
                  turn_ids_.size() * 32 + session_info_.capacity() * sizeof(SessionInfo);
   for (const Turn& t : turns_)
     bytes += t.files.capacity() * sizeof(TurnFile);
-  const Dictionary* dicts[] = {&authors_,  &sessions_,  &models_, &repos_,
-                               &branches_, &task_sets_, &tasks_,  &files_};
+  const Dictionary* dicts[] = {&authors_,   &sessions_, &models_, &repos_,     &branches_,
+                               &task_sets_, &tasks_,    &files_,  &assistants_};
   for (const Dictionary* d : dicts)
     for (size_t i = 0; i < d->size(); ++i)
       bytes += d->name(static_cast<uint32_t>(i)).capacity() + 64;

@@ -31,6 +31,7 @@ struct UsageFact {
   int64_t record_id = 0;  // the store's row id: the turn of a record without turn_id
   std::string author;     // "" reads as "(unknown)"
   std::string session, model /* "-fast" appended for fast mode */, repo, branch, task_keys, turn_id;
+  std::string assistant{"claude-code"};
   int64_t ts_ms = 0;
   int64_t input = 0, output = 0, cache_create = 0 /* 5m + 1h */, cache_read = 0;
   // What pricing needs besides: the cube prices every fact it folds with its
@@ -112,6 +113,8 @@ class UsageCube {
   struct Group {
     int64_t bucket = 0;
     uint32_t turn = 0, author = 0, session = 0, model = 0, repo = 0, branch = 0, tasks = 0;
+    // Few distinct values: 16 bits keep the group's key in 40 bytes.
+    uint16_t assistant = 0;
     // Part of the key: a group's records are all priced or all unpriced, so
     // a share of a group is wholly one or the other.
     bool priced = true;
@@ -138,7 +141,9 @@ class UsageCube {
   static bool same_key(const Group& a, const Group& b);
   void grow_index();
 
-  Dictionary authors_, sessions_, models_, repos_, branches_, task_sets_, tasks_, files_;
+  uint16_t assistant_of(const UsageFact& f);
+  Dictionary authors_, sessions_, models_, repos_, branches_, task_sets_, tasks_, files_,
+      assistants_;
   std::vector<std::vector<uint32_t>> task_set_tasks_;  // task set id -> task ids
   uint32_t no_file_ = 0;
   std::unordered_map<uint64_t, uint32_t> turn_ids_;  // 64-bit hash of (author, turn) -> turn

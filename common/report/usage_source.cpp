@@ -24,9 +24,10 @@ Status read_usage_fact(const sql::Statement& st, bool with_tools, UsageFact& f) 
   f.web_search = st.int64(15);
   f.web_fetch = st.int64(16);
   f.inference_geo.assign(st.text(17));
+  f.assistant.assign(st.text(18));
   f.tools.clear();
   if (!with_tools) return {};
-  auto tools = decode_tools(st.text(18));
+  auto tools = decode_tools(st.text(19));
   if (!tools)
     return make_error("usage record " + std::to_string(f.record_id) +
                       ": tools: " + tools.error().message);
@@ -93,6 +94,7 @@ UsageFact usage_fact(const UsageRecord& u, std::string_view author, int64_t reco
   f.web_fetch = u.web_fetch_requests;
   f.fast = u.fast;
   f.inference_geo = u.inference_geo;
+  f.assistant = u.assistant;
   f.tools = u.tools;
   return f;
 }

@@ -25,19 +25,20 @@ inline constexpr std::array kToolFieldNames = {"tool_use_id", "name",          "
 
 // Every field but `tools`, which expect_same_record compares one by one.
 inline auto fields_of(const UsageRecord& r) {
-  const auto& [dedupe_key, message_id, request_id, timestamp_ms, session_id, sidechain, agent_id,
-               model, input, output, cache_create_5m, cache_create_1h, cache_read,
-               web_search_requests, web_fetch_requests, fast, inference_geo, iteration, cost_nanos,
-               long_context, price_version, cc_version, author, repo, branch, task_keys, turn_id,
-               tools] = r;
+  const auto& [dedupe_key, assistant, message_id, request_id, timestamp_ms, session_id, sidechain,
+               agent_id, model, input, output, cache_create_5m, cache_create_1h, cache_read,
+               reasoning, web_search_requests, web_fetch_requests, fast, inference_geo, iteration,
+               cost_nanos, long_context, price_version, cc_version, author, repo, branch, task_keys,
+               turn_id, tools] = r;
   (void)tools;
-  return std::tie(dedupe_key, message_id, request_id, timestamp_ms, session_id, sidechain, agent_id,
-                  model, input, output, cache_create_5m, cache_create_1h, cache_read,
-                  web_search_requests, web_fetch_requests, fast, inference_geo, iteration,
-                  cost_nanos, long_context, price_version, cc_version, author, repo, branch,
-                  task_keys, turn_id);
+  return std::tie(dedupe_key, assistant, message_id, request_id, timestamp_ms, session_id,
+                  sidechain, agent_id, model, input, output, cache_create_5m, cache_create_1h,
+                  cache_read, reasoning, web_search_requests, web_fetch_requests, fast,
+                  inference_geo, iteration, cost_nanos, long_context, price_version, cc_version,
+                  author, repo, branch, task_keys, turn_id);
 }
 inline constexpr std::array kRecordFieldNames = {"dedupe_key",
+                                                 "assistant",
                                                  "message_id",
                                                  "request_id",
                                                  "timestamp_ms",
@@ -50,6 +51,7 @@ inline constexpr std::array kRecordFieldNames = {"dedupe_key",
                                                  "cache_create_5m",
                                                  "cache_create_1h",
                                                  "cache_read",
+                                                 "reasoning",
                                                  "web_search_requests",
                                                  "web_fetch_requests",
                                                  "fast",

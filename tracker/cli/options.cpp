@@ -6,7 +6,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/record/assistant.hpp"
 #include "tracker/discover/claude_dirs.hpp"
+#include "tracker/discover/sources.hpp"
 #include "tracker/git/git_config.hpp"
 
 namespace codepulse::tracker {
@@ -69,9 +71,11 @@ Result<std::shared_ptr<const Pricer>> load_pricer(const Config& c) {
 Result<ScanOptions> scan_options(const Config& c, const Environment& env) {
   auto o = scan_settings(c, env);
   if (!o) return o;
-  auto dirs = find_projects_dirs(env, c.list("claude_dirs"));
-  if (!dirs) return dirs.error();
-  o->projects_dirs = *dirs;
+  if (o->sources_selection.wants(kClaudeCode)) {
+    auto dirs = find_projects_dirs(env, c.list("claude_dirs"));
+    if (!dirs) return dirs.error();
+    o->projects_dirs = *dirs;
+  }
   return o;
 }
 
@@ -90,6 +94,10 @@ Result<ScanOptions> scan_settings(const Config& c, const Environment& env) {
   }
   o.limits.max_line_bytes = static_cast<size_t>(c.num("max_line_bytes"));
   o.remember_repos = c.flag("git_metadata");
+  o.sources_selection.assistants = c.list("assistants");
+  auto sources = Sources::find(env, o.sources_selection, c.list("assistant_dirs"));
+  if (!sources) return sources.error();
+  o.sources = std::move(sources).value();
   return o;
 }
 
@@ -109,11 +117,15 @@ Result<DaemonOptions> daemon_options(const Config& c, const Environment& env) {
   DaemonOptions d;
   d.state_dir = c.str("state_dir");
   d.explicit_dirs = c.list("claude_dirs");
-  d.watch_roots = candidate_projects_dirs(env, d.explicit_dirs);
   // Folders that do not exist yet are watched for, so only the settings here.
   auto scan = scan_settings(c, env);
   if (!scan) return scan.error();
   d.scan = *scan;
+  if (d.scan.sources_selection.wants(kClaudeCode))
+    d.claude_roots = candidate_projects_dirs(env, d.explicit_dirs);
+  d.watch_roots = d.claude_roots;
+  for (const SourceRoot& r : d.scan.sources.roots())
+    d.watch_roots.push_back(r.path);
   d.scan.commit_every_bytes = 32 << 20;  // a killed daemon redoes at most this much
   d.git = git_scan_options(c, d.scan);
   const std::string mode = c.str("watcher");

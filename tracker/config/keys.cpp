@@ -15,6 +15,20 @@ const std::vector<ConfigKey>& tracker_config_keys() {
        .help = "Claude Code config folders or transcript folders to read; empty = discover "
                "(CLAUDE_CONFIG_DIR, ~/.config/claude, ~/.claude)",
        .flag = "claude-dir"},
+      {.name = "assistants",
+       .type = T::kStringList,
+       .default_value = "",
+       .help = "assistants whose logs are read: claude-code, codex, gemini-cli, opencode, "
+               "copilot-cli, claude-desktop; empty = all of them",
+       .flag = "assistant"},
+      {.name = "assistant_dirs",
+       .type = T::kStringList,
+       .default_value = "",
+       .help = "ASSISTANT=FOLDER: read FOLDER as that assistant's log folder instead of "
+               "discovering it (codex: a CODEX_HOME or sessions folder; gemini-cli: a .gemini "
+               "or tmp folder; opencode: its data folder; copilot-cli: the export folder; "
+               "claude-desktop: local-agent-mode-sessions)",
+       .flag = "assistant-dir"},
       {.name = "state_dir",
        .type = T::kPath,
        .help = "state folder holding the local store ($XDG_STATE_HOME/codepulse or "

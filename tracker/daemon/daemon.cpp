@@ -75,6 +75,14 @@ class Service {
   Status start_watcher() {
     WatchOptions w = options_.watch;
     w.roots = options_.watch_roots;
+    if (!options_.scan.sources.roots().empty()) {
+      // The other assistants write *.json, *.db and -wal files too; scan_path
+      // sorts out which changes are logs.
+      w.wanted_file = [](std::string_view name) { return is_log_name(name); };
+      w.enter_folder = [sources = options_.scan.sources](const std::string& folder) {
+        return sources.descend(folder);
+      };
+    }
     auto made = make_watcher(io_, w);
     if (!made) return made.error();
     std::unique_ptr<Watcher> fresh = std::move(made).value();
@@ -253,7 +261,7 @@ class Service {
     if (!scanner_) {
       ScanOptions o = options_.scan;
       o.projects_dirs.clear();
-      for (const auto& d : options_.watch_roots)
+      for (const auto& d : options_.claude_roots)
         if (::access(d.c_str(), F_OK) == 0) o.projects_dirs.push_back(d);
       scanner_.emplace(store_, prices_, o);
       scanner_->set_interrupt(&Service::stop_requested);
@@ -275,7 +283,7 @@ class Service {
         result = all.error();
     } else {
       for (const auto& f : files) {
-        if (result = sc.scan_file(f, stats); !result) break;
+        if (result = sc.scan_path(f, stats); !result) break;
       }
       if (result) result = sc.commit();
     }

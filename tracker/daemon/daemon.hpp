@@ -21,7 +21,8 @@ namespace codepulse::tracker {
 
 struct DaemonOptions {
   std::string state_dir;
-  std::vector<std::string> watch_roots;    // projects folders, existing or not
+  std::vector<std::string> claude_roots;   // Claude Code projects folders, existing or not
+  std::vector<std::string> watch_roots;    // those and the other assistants' (scan.sources)
   std::vector<std::string> explicit_dirs;  // --claude-dir / claude_dirs, for rescans
   ScanOptions scan;    // strip options, limits (projects_dirs filled per rescan)
   WatchOptions watch;  // roots filled from watch_roots

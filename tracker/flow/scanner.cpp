@@ -64,10 +64,20 @@ Result<ScanStats> Scanner::scan_all() {
     ++stats.skipped_files;
     problems_.push_back(std::move(p));
   }
-  stats.files = static_cast<int64_t>(listing.files.size());
+  std::vector<Problem> unreadable;
+  std::vector<SourceFile> logs = options_.sources.list(unreadable);
+  for (auto& p : unreadable) {
+    ++stats.skipped_files;
+    problems_.push_back(std::move(p));
+  }
+  stats.files = static_cast<int64_t>(listing.files.size() + logs.size());
   for (const std::string& path : listing.files) {
     if (interrupted_ && interrupted_()) break;  // the rest is read next time
     if (auto s = scan_file(path, stats); !s) return s.error();
+  }
+  for (const SourceFile& log : logs) {
+    if (interrupted_ && interrupted_()) break;
+    if (auto s = scan_source(log, stats); !s) return s.error();
   }
   if (auto s = store_.begin(); !s) return s.error();
   if (auto s = store_.end_bulk_load(); !s) return s.error();
@@ -77,7 +87,17 @@ Result<ScanStats> Scanner::scan_all() {
 }
 
 Status Scanner::scan_file(const std::string& path, ScanStats& stats) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  UniqueFd fd;
+  FileState state;
+  bool go = false;
+  if (auto s = open_log(path, stats, fd, state, go); !s || !go) return s;
+  return process_lines(fd.get(), path, state, stats);
+}
+
+Status Scanner::open_log(const std::string& path, ScanStats& stats, UniqueFd& fd, FileState& state,
+                         bool& go) {
+  go = false;
+  fd = UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (!fd.valid()) {
     ++stats.skipped_files;
     problems_.push_back({path, std::string("cannot open: ") + std::strerror(errno)});
@@ -92,14 +112,14 @@ Status Scanner::scan_file(const std::string& path, ScanStats& stats) {
   std::optional<FileState> known;
   if (auto s = stored_state(path, st, known); !s) return s;
 
-  FileState state;
   state.path = path;
   state.dev = static_cast<int64_t>(st.st_dev);
   state.ino = static_cast<int64_t>(st.st_ino);
   state.mtime_ns = mtime_ns(st);
   if (known && !resume_point(*known, fd.get(), st, state, stats))
     return {};  // nothing new: not even opened for reading
-  return process_lines(fd.get(), path, state, stats);
+  go = true;
+  return {};
 }
 
 // What the store knows of the file at `path` (into `known`), or of the file
@@ -139,17 +159,17 @@ bool Scanner::resume_point(const FileState& known, int fd, const struct stat& st
     const auto h = head_hash(fd, std::min<int64_t>(known.head_len, st.st_size));
     reset = !h || known.head_len > st.st_size || *h != known.head_hash;
   }
-  if (reset) {
-    ++stats.files_reset;
-    problems_.push_back({state.path, same_inode
-                                         ? "truncated or rewritten; read again from the start"
-                                         : "replaced by another file; read again from the start"});
-  } else {
+  if (!reset) {
     state.offset = known.offset;
     state.turn_id = known.turn_id;
     state.lines = known.lines;
     state.malformed_lines = known.malformed_lines;
     state.oversized_open = known.oversized_open;
+  } else if (!quiet_resets_) {  // a file read whole is rewritten as a matter of course
+    ++stats.files_reset;
+    problems_.push_back({state.path, same_inode
+                                         ? "truncated or rewritten; read again from the start"
+                                         : "replaced by another file; read again from the start"});
   }
   return true;
 }
@@ -157,12 +177,37 @@ bool Scanner::resume_point(const FileState& known, int fd, const struct stat& st
 // The file's new lines, in one transaction with a savepoint: on a store
 // failure everything uncommitted is undone; on an I/O error only this file's
 // uncommitted part is.
-Status Scanner::process_lines(int fd, const std::string& path, FileState& state, ScanStats& stats) {
+Status Scanner::process_lines(int fd, const std::string& path, FileState& state, ScanStats& stats,
+                              const SourceFile* source) {
   if (auto s = load_pending_tools(); !s) return s;
+  JsonlLogReader* log_reader = nullptr;
+  if (source && source->format != LogFormat::kClaude) {
+    log_reader = jsonl_reader(source->format);
+    if (!log_reader->begin_file(path, state.turn_id)) {
+      // What was carried cannot be used: the file is read again from its
+      // start (its records meet their stored copies).
+      ++stats.files_reset;
+      problems_.push_back({path,
+                           "state kept from the last read is unusable; read again from "
+                           "the start"});
+      state.offset = 0;
+      state.turn_id.clear();
+      state.lines = state.malformed_lines = 0;
+      state.oversized_open = false;
+      log_reader->begin_file(path, "");
+    }
+  }
   if (auto s = store_.begin(); !s) return s;
   if (auto s = store_.savepoint(); !s) return s;
   FileRead read(path, state, stats);
-  auto outcome = reader_.read(fd, state.offset, path, line_steps(read), state.oversized_open);
+  if (source) {
+    read.assistant = source->assistant;
+    read.format = source->format;
+  }
+  read.reader = log_reader;
+  auto outcome =
+      reader_.read(fd, state.offset, path, log_reader ? log_steps(read) : line_steps(read),
+                   state.oversized_open);
   if (read.status) read.status = flush(stats);
   if (!read.status) {
     abort();
@@ -201,6 +246,7 @@ Status Scanner::finish_file(FileRead& read, int fd, const ReadOutcome& outcome) 
   read.stats.bytes_read += outcome.bytes_read;
   state.offset = outcome.consumed_offset;
   state.oversized_open = outcome.inside_oversized;
+  if (read.reader) read.turn = read.reader->carried();
   state.turn_id = read.turn;
   // The size we saw at end of file, so that any later append is noticed.
   state.size = outcome.eof_offset;

@@ -16,6 +16,8 @@
 #include "common/pricing/pricer.hpp"
 #include "common/result.hpp"
 #include "tracker/discover/claude_dirs.hpp"
+#include "tracker/discover/sources.hpp"
+#include "tracker/parse/assistant_log.hpp"
 #include "tracker/parse/line_classifier.hpp"
 #include "tracker/queue/local_store.hpp"
 #include "tracker/queue/write_batch.hpp"
@@ -41,12 +43,15 @@ struct ScanStats {
 };
 
 struct ScanOptions {
-  std::vector<std::string> projects_dirs;
+  std::vector<std::string> projects_dirs;  // Claude Code's
+  Sources sources;                         // the other assistants' logs
+  SourceSelection sources_selection;       // which assistants are read
   StripOptions strip;
   TailLimits limits;
-  int64_t commit_every_bytes = 1 << 30;  // offsets commit with records at least this often
-  size_t max_batch_records = 20000;      // merged in memory before they meet the store
-  size_t max_problems_per_file = 5;      // further problems of a file are summarised
+  size_t max_document_bytes = 256u << 20;  // a log read whole (Gemini CLI's .json)
+  int64_t commit_every_bytes = 1 << 30;    // offsets commit with records at least this often
+  size_t max_batch_records = 20000;        // merged in memory before they meet the store
+  size_t max_problems_per_file = 5;        // further problems of a file are summarised
   // Keep the root folder of each repository sessions ran in (git_repos), for
   // the git scan; the only absolute paths the store then holds (git_metadata).
   bool remember_repos = false;
@@ -66,6 +71,11 @@ class Scanner {
   // Reads what is new in one file (the daemon's entry point). Work is
   // committed every commit_every_bytes; call commit() to end a round.
   Status scan_file(const std::string& path, ScanStats& stats);
+  // The daemon's entry point for a changed path: a Claude Code transcript,
+  // another assistant's log (options.sources), or nothing to read.
+  Status scan_path(const std::string& path, ScanStats& stats);
+  // One log of another assistant (or Claude Desktop's transcripts).
+  Status scan_source(const SourceFile& file, ScanStats& stats);
   Status commit();
   // Undoes everything not committed (after a failure): nothing half-done stays.
   void abort();
@@ -88,6 +98,9 @@ class Scanner {
           turn(file_state.turn_id) {}
 
     const std::string& path;
+    std::string_view assistant = "claude-code";
+    LogFormat format = LogFormat::kClaude;
+    JsonlLogReader* reader = nullptr;  // another assistant's appended log
     FileState& state;
     ScanStats& stats;
     int64_t last_end = 0;  // file offset just after the last line handled
@@ -109,7 +122,21 @@ class Scanner {
                       std::optional<FileState>& known);
   bool resume_point(const FileState& known, int fd, const struct stat& st, FileState& state,
                     ScanStats& stats);
-  Status process_lines(int fd, const std::string& path, FileState& state, ScanStats& stats);
+  Status process_lines(int fd, const std::string& path, FileState& state, ScanStats& stats,
+                       const SourceFile* source = nullptr);
+  // Opens `path` and finds where reading resumes; false in `go` when there
+  // is nothing new (or the file cannot be read: reported).
+  Status open_log(const std::string& path, ScanStats& stats, UniqueFd& fd, FileState& state,
+                  bool& go);
+  // Another assistant's log read whole (scanner_sources.cpp).
+  Status process_document(int fd, const SourceFile& file, FileState& state, ScanStats& stats);
+  LineReaderCallbacks log_steps(FileRead& read);
+  void take_log_line(FileRead& read, std::string_view line, size_t capacity, int64_t end_offset);
+  bool take_unterminated_log(FileRead& read, std::string_view tail, size_t capacity);
+  JsonlLogReader* jsonl_reader(LogFormat format);
+  // An OpenCode database (scanner_database.cpp).
+  Status scan_database(const SourceFile& file, ScanStats& stats);
+  DocumentLogReader* document_reader(LogFormat format);
   Status load_pending_tools();
   Status finish_file(FileRead& read, int fd, const ReadOutcome& outcome);
 
@@ -140,6 +167,11 @@ class Scanner {
   bool (*interrupted_)() = nullptr;
   int64_t uncommitted_bytes_ = 0;
   std::optional<PendingTools> pending_;  // loaded on first need
+  // One reader per format, made on first need; requests of the current line.
+  std::vector<std::pair<LogFormat, std::unique_ptr<JsonlLogReader>>> jsonl_readers_;
+  std::vector<std::pair<LogFormat, std::unique_ptr<DocumentLogReader>>> document_readers_;
+  std::vector<RequestLine> log_requests_;
+  bool quiet_resets_ = false;  // resume_point: a rewrite is not reported
   std::vector<Problem> problems_;
   std::unordered_set<std::string> noted_roots_;  // repositories already in the store
 };

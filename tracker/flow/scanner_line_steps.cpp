@@ -69,9 +69,11 @@ void Scanner::take_line(FileRead& read, std::string_view line, size_t capacity,
 // index, so a re-read or a later snapshot of the line meets the same keys);
 // the calls whose results are counted (changes, git commits) now wait for them.
 void Scanner::queue_request(FileRead& read, const RequestLine& request) {
-  UsageRecord rec = builder_.build(request, read.turn);
+  const bool claude_lines = read.format == LogFormat::kClaude;
+  UsageRecord rec = builder_.build(request, claude_lines ? read.turn : request.turn_id);
+  if (claude_lines) rec.assistant.assign(read.assistant);
   for (const ToolUse& t : rec.tools) {
-    if (t.wants_result())
+    if (t.wants_result() && !t.result_seen)
       (*pending_)[t.tool_use_id] = t.git_commit ? ToolKind::kGitCommit : ToolKind::kChange;
   }
   for (const AdvisorCall& call : request.advisors) {
@@ -147,6 +149,7 @@ void Scanner::advance(FileRead& read, int64_t end_offset) {
 // end_offset, then a new transaction and savepoint for the rest of it.
 Status Scanner::commit_progress(FileRead& read, int64_t end_offset) {
   read.state.offset = end_offset;
+  if (read.reader) read.turn = read.reader->carried();
   read.state.turn_id = read.turn;
   read.state.size = end_offset;
   if (auto s = flush(read.stats); !s) return s;

@@ -24,11 +24,18 @@ struct ToolCall {
   std::string name;       // counting name: "Read", "mcp:server/tool", "skill:<name>"
   std::string file_path;  // as written in the log; local only, stripped by strip/
   ToolKind kind = ToolKind::kOther;
+  // Lines the call itself adds and removes (a patch given as the call's
+  // input, as Codex's apply_patch): known without waiting for its result.
+  bool counted = false;
+  int64_t lines_added = 0, lines_removed = 0;
 };
 
 // A request's usage as logged: what pricing needs (common/pricing/pricer.hpp).
 struct TokenCounts {
+  // Disjoint, as UsageRecord's: input is the uncached part; output includes
+  // `reasoning`.
   int64_t input = 0, output = 0, cache_write_5m = 0, cache_write_1h = 0, cache_read = 0;
+  int64_t reasoning = 0;
   int64_t web_search_requests = 0, web_fetch_requests = 0;
   bool fast = false;
   std::string inference_geo;
@@ -43,8 +50,12 @@ struct AdvisorCall {
 };
 
 struct RequestLine {
+  // common/record/assistant.hpp; a reader other than Claude Code's names its
+  // own, and its message_id is unique among that assistant's requests.
+  std::string_view assistant = "claude-code";
   std::string message_id, request_id, model, session_id, agent_id, cc_version, cwd, git_branch;
   std::string line_uuid;
+  std::string turn_id;  // other readers: the turn the request belongs to
   int64_t timestamp_ms = 0;
   bool sidechain = false;
   bool from_progress = false;  // an agent_progress copy of a subagent request

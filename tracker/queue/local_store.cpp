@@ -152,7 +152,8 @@ Status LocalStore::migrate() {
       {2, sql_text::kMigration2},
       {3, sql_text::kMigration3},
       {4, sql_text::kMigration4},
-      {5, sql_text::kMigration5}};
+      {5, sql_text::kMigration5},
+      {6, sql_text::kMigration6}};
   for (const auto& [to, text] : steps) {
     if (*version >= to) continue;
     auto txn = sql::Transaction::begin(db_);

@@ -6,7 +6,7 @@
 
 namespace codepulse::tracker::sql_text {
 
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 // page_size applies to a new database only (16 KiB: a quarter of the page
 // reads and writes of 4 KiB pages for the same rows; records are ~600 bytes).
@@ -171,6 +171,13 @@ inline constexpr const char* kMigration5 = R"sql(
 ALTER TABLE usage_records ADD COLUMN web_fetch INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE usage_records ADD COLUMN inference_geo TEXT NOT NULL DEFAULT '';
 ALTER TABLE usage_records ADD COLUMN iteration INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+// Migration 6: the assistant a record comes from (every record before it is
+// Claude Code's) and its reasoning tokens (a part of its output).
+inline constexpr const char* kMigration6 = R"sql(
+ALTER TABLE usage_records ADD COLUMN assistant TEXT NOT NULL DEFAULT 'claude-code';
+ALTER TABLE usage_records ADD COLUMN reasoning INTEGER NOT NULL DEFAULT 0;
 )sql";
 
 }  // namespace codepulse::tracker::sql_text

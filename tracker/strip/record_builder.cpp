@@ -4,6 +4,7 @@
 
 #include "common/hashing.hpp"
 #include "common/pricing/record_pricing.hpp"
+#include "common/record/assistant.hpp"
 #include "common/task_keys.hpp"
 
 namespace codepulse::tracker {
@@ -115,9 +116,15 @@ UsageRecord RecordBuilder::build_advisor(const UsageRecord& parent, const Adviso
 
 UsageRecord RecordBuilder::build(const RequestLine& line, const std::string& turn_id) {
   UsageRecord r;
+  r.assistant.assign(line.assistant);
   r.message_id = line.message_id;
   r.request_id = line.request_id;
-  if (!line.message_id.empty()) {
+  if (line.assistant != kClaudeCode && line.assistant != kClaudeDesktop) {
+    // The other readers name a unique id for every request.
+    r.dedupe_key.assign(line.assistant);
+    r.dedupe_key.push_back('\x1f');
+    r.dedupe_key.append(line.message_id);
+  } else if (!line.message_id.empty()) {
     r.dedupe_key = line.message_id;
     if (!line.request_id.empty()) {
       r.dedupe_key.push_back('\x1f');
@@ -141,6 +148,7 @@ UsageRecord RecordBuilder::build(const RequestLine& line, const std::string& tur
   r.cache_create_5m = line.tokens.cache_write_5m;
   r.cache_create_1h = line.tokens.cache_write_1h;
   r.cache_read = line.tokens.cache_read;
+  r.reasoning = line.tokens.reasoning;
   r.web_search_requests = line.tokens.web_search_requests;
   r.web_fetch_requests = line.tokens.web_fetch_requests;
   r.fast = line.tokens.fast;
@@ -167,6 +175,11 @@ UsageRecord RecordBuilder::build(const RequestLine& line, const std::string& tur
         t.action = call.kind == ToolKind::kRead ? FileAction::kRead : FileAction::kChange;
     }
     t.git_commit = call.kind == ToolKind::kGitCommit;
+    if (call.counted) {
+      t.result_seen = true;
+      t.lines_added = call.lines_added;
+      t.lines_removed = call.lines_removed;
+    }
     r.tools.push_back(std::move(t));
   }
   return r;

@@ -283,9 +283,9 @@ class InotifyCore : public std::enable_shared_from_this<InotifyCore> {
         type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
       }
       if (type == DT_DIR) {
-        subdirs.push_back(join(path, name));
-      } else if ((type == DT_REG || type == DT_LNK) && found &&
-                 is_transcript_name(std::string(name))) {
+        std::string sub = join(path, name);
+        if (options_.enters(sub)) subdirs.push_back(std::move(sub));
+      } else if ((type == DT_REG || type == DT_LNK) && found && options_.wants(name)) {
         found->push_back(join(path, name));
       }
     }
@@ -411,7 +411,7 @@ class InotifyCore : public std::enable_shared_from_this<InotifyCore> {
     }
     if (!d.tree) return;
     if (mask & IN_ISDIR) {
-      if (mask & (IN_CREATE | IN_MOVED_TO)) {
+      if ((mask & (IN_CREATE | IN_MOVED_TO)) && options_.enters(path)) {
         std::vector<std::string> found;
         add_tree(path, false, d.depth + 1, &found);
         for (const auto& f : found)
@@ -428,7 +428,7 @@ class InotifyCore : public std::enable_shared_from_this<InotifyCore> {
       return;
     }
     const std::string file_name(name);
-    if (!is_transcript_name(file_name)) return;
+    if (!options_.wants(file_name)) return;
     mark(path, (mask & (IN_DELETE | IN_MOVED_FROM)) == 0);
   }
 

@@ -53,7 +53,8 @@ std::string join(const std::string& dir, std::string_view name) {
 
 // Records every transcript below `path`; folders are entered only when they
 // are real folders (a root itself may be a symbolic link).
-void walk(const std::string& path, int depth, Snapshot& out, size_t& folders) {
+void walk(const WatchOptions& options, const std::string& path, int depth, Snapshot& out,
+          size_t& folders) {
   const int fd =
       ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | (depth > 0 ? O_NOFOLLOW : 0));
   if (fd < 0) return;
@@ -68,18 +69,20 @@ void walk(const std::string& path, int depth, Snapshot& out, size_t& folders) {
     const std::string_view name = e->d_name;
     if (name == "." || name == "..") continue;
     if (e->d_type == DT_DIR) {
-      subdirs.push_back(join(path, name));
+      std::string sub = join(path, name);
+      if (options.enters(sub)) subdirs.push_back(std::move(sub));
       continue;
     }
     if (e->d_type == DT_UNKNOWN) {
       struct stat lst {};
       if (::fstatat(fd, e->d_name, &lst, AT_SYMLINK_NOFOLLOW) != 0) continue;
       if (S_ISDIR(lst.st_mode)) {
-        subdirs.push_back(join(path, name));
+        std::string sub = join(path, name);
+        if (options.enters(sub)) subdirs.push_back(std::move(sub));
         continue;
       }
     }
-    if (!is_transcript_name(std::string(name))) continue;
+    if (!options.wants(name)) continue;
     struct stat st {};  // a link to a file is followed, as a scan does
     if (::fstatat(fd, e->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode)) continue;
     out[join(path, name)] =
@@ -89,7 +92,7 @@ void walk(const std::string& path, int depth, Snapshot& out, size_t& folders) {
   dir.reset();
   if (depth >= kMaxDepth) return;
   for (const auto& sub : subdirs)
-    walk(sub, depth + 1, out, folders);
+    walk(options, sub, depth + 1, out, folders);
 }
 
 class PollCore : public std::enable_shared_from_this<PollCore> {
@@ -97,7 +100,8 @@ class PollCore : public std::enable_shared_from_this<PollCore> {
   PollCore(asio::io_context& io, const WatchOptions& options, std::string reason)
       : timer_(io),
         interval_(std::max(options.poll_interval_ms, kMinIntervalMs)),
-        reason_(std::move(reason)) {
+        reason_(std::move(reason)),
+        options_(options) {
     std::set<std::string> seen;
     for (auto root : options.roots) {
       while (root.size() > 1 && root.back() == '/')
@@ -132,7 +136,7 @@ class PollCore : public std::enable_shared_from_this<PollCore> {
   void snapshot(Snapshot& out) {
     size_t folders = 0;
     for (const auto& root : roots_)
-      walk(root, 0, out, folders);
+      walk(options_, root, 0, out, folders);
     folders_ = folders;
   }
 
@@ -171,6 +175,7 @@ class PollCore : public std::enable_shared_from_this<PollCore> {
   asio::steady_timer timer_;
   std::chrono::milliseconds interval_;
   std::string reason_;
+  WatchOptions options_;  // the filters
   std::vector<std::string> roots_;
   std::function<void(WatchBatch)> on_batch_;
   Snapshot files_;

@@ -4,7 +4,14 @@
 
 #include <utility>
 
+#include "tracker/discover/claude_dirs.hpp"
+
 namespace codepulse::tracker {
+
+bool WatchOptions::wants(std::string_view file_name) const {
+  return wanted_file ? wanted_file(file_name) : is_transcript_name(std::string(file_name));
+}
+
 namespace {
 
 // inotify until a folder cannot be watched for the watch limit, then polling.

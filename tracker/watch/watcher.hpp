@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.hpp"
@@ -25,6 +26,12 @@ struct WatchOptions {
   int64_t debounce_ms = 200;       // quiet time before a batch; a batch waits at most 5x this
   int64_t poll_interval_ms = 2000;
   enum class Mode { kAuto, kInotify, kPoll } mode = Mode::kAuto;
+  // Which files are reported (by name) and which folders below a root are
+  // entered; unset: Claude Code transcripts (is_transcript_name), every folder.
+  std::function<bool(std::string_view file_name)> wanted_file;
+  std::function<bool(const std::string& folder)> enter_folder;
+  bool wants(std::string_view file_name) const;
+  bool enters(const std::string& folder) const { return !enter_folder || enter_folder(folder); }
   // Tests only: behave as if the inotify watch limit were this many watches (0: the real one).
   int inotify_watch_limit_for_test = 0;
 };

@@ -61,6 +61,7 @@ export const METRICS = [
 
 export const DIMENSIONS = [
   { id: 'model', label: 'Model' },
+  { id: 'assistant', label: 'Assistant' },
   { id: 'repo', label: 'Repo' },
   { id: 'file', label: 'File' },
   { id: 'author', label: 'Author' },

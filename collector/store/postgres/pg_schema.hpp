@@ -12,7 +12,7 @@
 
 namespace codepulse::collector::pg_sql {
 
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 // Two collectors starting at once: one migrates, the other waits.
 inline constexpr const char* kLockSchema =
@@ -282,6 +282,17 @@ CREATE TABLE price_overrides (
   removed_ms  bigint
 );
 INSERT INTO codepulse_schema (version) VALUES (7);
+)sql";
+
+// Version 8: the assistant of a record, as in the SQLite store
+// (sqlite_schema.hpp, kMigration8); retractions keep it to fold it out.
+inline constexpr const char* kMigrationTo8 = R"sql(
+ALTER TABLE usage_records
+  ADD COLUMN assistant text NOT NULL DEFAULT 'claude-code',
+  ADD COLUMN reasoning bigint NOT NULL DEFAULT 0;
+ALTER TABLE usage_retractions
+  ADD COLUMN assistant text NOT NULL DEFAULT 'claude-code';
+INSERT INTO codepulse_schema (version) VALUES (8);
 )sql";
 
 }  // namespace codepulse::collector::pg_sql

@@ -16,7 +16,7 @@ constexpr const char* kUpsertRecord = R"sql(
 WITH prev AS (
   SELECT id, revision, txid, author, session_id, model, fast, repo, branch, task_keys, turn_id,
          ts_ms, input, output, cache_create_5m, cache_create_1h, cache_read, cost_nanos,
-         web_search, web_fetch, inference_geo, tools
+         web_search, web_fetch, inference_geo, assistant, tools
   FROM usage_records WHERE author = {author} AND uid = {uid} FOR UPDATE
 ), ins AS (
   INSERT INTO usage_records (author, uid, revision, device_id, {columns}, tools, received_ms)
@@ -32,10 +32,11 @@ WITH prev AS (
 ), retracted AS (
   INSERT INTO usage_retractions (retracted_txid, created_ms, record_id, author, session_id, model,
     fast, repo, branch, task_keys, turn_id, ts_ms, input, output, cache_create_5m,
-    cache_create_1h, cache_read, cost_nanos, web_search, web_fetch, inference_geo, tools)
+    cache_create_1h, cache_read, cost_nanos, web_search, web_fetch, inference_geo, assistant,
+    tools)
   SELECT txid, {received_ms}, id, author, session_id, model, fast, repo, branch, task_keys,
     turn_id, ts_ms, input, output, cache_create_5m, cache_create_1h, cache_read, cost_nanos,
-    web_search, web_fetch, inference_geo, tools
+    web_search, web_fetch, inference_geo, assistant, tools
   FROM prev WHERE prev.revision < {revision}
 )
 SELECT (SELECT id FROM ins), (SELECT id FROM prev), (SELECT revision FROM prev)

@@ -134,7 +134,7 @@ const std::string& insert_new_records_sql();
 inline constexpr const char* kRetractionFactColumns =
     "record_id, author, session_id, model, fast, repo, branch, task_keys, turn_id, ts_ms, input,"
     " output, cache_create_5m + cache_create_1h, cache_read, cache_create_1h, web_search,"
-    " web_fetch, inference_geo, tools";
+    " web_fetch, inference_geo, assistant, tools";
 
 // Followers (usage_follower.cpp). $1 is the snapshot a follower saw last.
 inline constexpr const char* kBeginSnapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";

@@ -29,9 +29,10 @@ Status read_fact(const pg::Rows& rows, int row, bool with_tools, report::UsageFa
   f.web_search = rows.int64(row, 15);
   f.web_fetch = rows.int64(row, 16);
   f.inference_geo.assign(rows.text(row, 17));
+  f.assistant.assign(rows.text(row, 18));
   f.tools.clear();
   if (!with_tools) return {};
-  auto tools = decode_tools(rows.text(row, 18));
+  auto tools = decode_tools(rows.text(row, 19));
   if (!tools)
     return make_error("usage record " + std::to_string(f.record_id) +
                       ": tools: " + tools.error().message);

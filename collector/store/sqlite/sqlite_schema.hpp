@@ -5,7 +5,7 @@
 
 namespace codepulse::collector::sql_text {
 
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 // A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
 inline constexpr const char* kPragmas =
@@ -316,6 +316,14 @@ CREATE TABLE price_overrides (
   removed_ms  INTEGER
 );
 PRAGMA user_version = 7;
+)sql";
+
+// Migration 8: the assistant a record comes from (every record before it is
+// Claude Code's) and its reasoning tokens (a part of its output).
+inline constexpr const char* kMigration8 = R"sql(
+ALTER TABLE usage_records ADD COLUMN assistant TEXT NOT NULL DEFAULT 'claude-code';
+ALTER TABLE usage_records ADD COLUMN reasoning INTEGER NOT NULL DEFAULT 0;
+PRAGMA user_version = 8;
 )sql";
 
 }  // namespace codepulse::collector::sql_text

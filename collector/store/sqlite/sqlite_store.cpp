@@ -53,7 +53,7 @@ Status SqliteStore::migrate() {
   const char* const steps[sql_text::kSchemaVersion] = {
       sql_text::kMigration1, sql_text::kMigration2, sql_text::kMigration3,
       sql_text::kMigration4, sql_text::kMigration5, sql_text::kMigration6,
-      sql_text::kMigration7};
+      sql_text::kMigration7, sql_text::kMigration8};
   for (int64_t v = *version; v < sql_text::kSchemaVersion; ++v) {
     auto txn = sql::Transaction::begin(db_);
     if (!txn) return txn.error();

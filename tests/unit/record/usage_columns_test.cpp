@@ -26,20 +26,20 @@ namespace {
 // a member is added: list it in usage_columns.hpp, or among the ones each
 // store keeps itself (dedupe_key, author), and here.
 auto members(const UsageRecord& r) {
-  const auto& [dedupe_key, message_id, request_id, timestamp_ms, session_id, sidechain, agent_id,
-               model, input, output, cache_create_5m, cache_create_1h, cache_read,
-               web_search_requests, web_fetch_requests, fast, inference_geo, iteration, cost_nanos,
-               long_context, price_version, cc_version, author, repo, branch, task_keys, turn_id,
-               tools] = r;
+  const auto& [dedupe_key, assistant, message_id, request_id, timestamp_ms, session_id, sidechain,
+               agent_id, model, input, output, cache_create_5m, cache_create_1h, cache_read,
+               reasoning, web_search_requests, web_fetch_requests, fast, inference_geo, iteration,
+               cost_nanos, long_context, price_version, cc_version, author, repo, branch, task_keys,
+               turn_id, tools] = r;
   (void)tools;
-  return std::tie(dedupe_key, message_id, request_id, timestamp_ms, session_id, sidechain, agent_id,
-                  model, input, output, cache_create_5m, cache_create_1h, cache_read,
-                  web_search_requests, web_fetch_requests, fast, inference_geo, iteration,
-                  cost_nanos, long_context, price_version, cc_version, author, repo, branch,
-                  task_keys, turn_id);
+  return std::tie(dedupe_key, assistant, message_id, request_id, timestamp_ms, session_id,
+                  sidechain, agent_id, model, input, output, cache_create_5m, cache_create_1h,
+                  cache_read, reasoning, web_search_requests, web_fetch_requests, fast,
+                  inference_geo, iteration, cost_nanos, long_context, price_version, cc_version,
+                  author, repo, branch, task_keys, turn_id);
 }
-constexpr size_t kDedupeKeyMember = 0, kAuthorMember = 22;
-constexpr size_t kMemberCount = 27;  // and the tools
+constexpr size_t kDedupeKeyMember = 0, kAuthorMember = 24;
+constexpr size_t kMemberCount = 29;  // and the tools
 static_assert(std::tuple_size_v<decltype(members(UsageRecord{}))> == kMemberCount);
 
 template <class Tuple, size_t... I>
@@ -135,7 +135,7 @@ TEST_CASE("the column list gives the SQL text of every column in the list's orde
   CHECK(placeholders.substr(placeholders.size() - last.size() - 3) == ", ?" + last);
   const std::string assignments = usage_sqlite_assignments(3);
   CHECK(assignments.rfind("message_id=?3, request_id=?4, ts_ms=?5, ", 0) == 0);
-  CHECK(assignments.find("iteration=?" + std::to_string(3 + kUsageColumnCount - 1)) !=
+  CHECK(assignments.find("reasoning=?" + std::to_string(3 + kUsageColumnCount - 1)) !=
         std::string::npos);
 }
 

@@ -1,0 +1,341 @@
+#include "tracker/discover/sources.hpp"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <set>
+
+#include "common/ascii.hpp"
+#include "common/c_handles.hpp"
+#include "common/record/assistant.hpp"
+
+namespace codepulse::tracker {
+namespace {
+
+constexpr int kMaxDepth = 32;  // as deep as a Claude Code scan reads
+
+std::string strip_slash(std::string p) {
+  while (p.size() > 1 && p.back() == '/')
+    p.pop_back();
+  return p;
+}
+
+std::string expand(const std::string& p, const std::string& home) {
+  if (p == "~") return home;
+  if (p.rfind("~/", 0) == 0) return home + p.substr(1);
+  return p;
+}
+
+std::string_view name_of(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// `below` is the part of a path under its root ("2026/12/04/rollout-x.jsonl").
+std::optional<LogFormat> codex_format(std::string_view below) {
+  const std::string_view name = name_of(below);
+  if (name.rfind("rollout-", 0) == 0 && ends_with(name, ".jsonl")) return LogFormat::kCodexRollout;
+  return std::nullopt;
+}
+
+// Gemini CLI: <project>/chats/session-*.json(l), and a subagent's sessions
+// one folder further down (<project>/chats/<parent session>/...).
+std::optional<LogFormat> gemini_format(std::string_view below) {
+  const std::string_view name = name_of(below);
+  if (below.find("/chats/") == std::string_view::npos) return std::nullopt;
+  if (name.find(".tmp") != std::string_view::npos) return std::nullopt;  // a write in progress
+  if (ends_with(name, ".jsonl")) return LogFormat::kGeminiJsonl;
+  if (ends_with(name, ".json") && name != "logs.json") return LogFormat::kGeminiJson;
+  return std::nullopt;
+}
+
+// OpenCode: opencode.db and opencode-<channel>.db in its data folder (their
+// -wal files stand for them), and the legacy storage/message/**/*.json.
+std::optional<LogFormat> opencode_format(std::string_view below) {
+  if (below.find('/') == std::string_view::npos) {
+    if (below.rfind("opencode", 0) != 0) return std::nullopt;
+    if (ends_with(below, ".db") || ends_with(below, ".db-wal")) return LogFormat::kOpenCodeDb;
+    return std::nullopt;
+  }
+  if (below.rfind("storage/message/", 0) == 0 && ends_with(below, ".json"))
+    return LogFormat::kOpenCodeMessage;
+  return std::nullopt;
+}
+
+// Claude Desktop agent mode: Claude Code transcripts in each session's own
+// .claude/projects folder; its audit.jsonl is not one.
+std::optional<LogFormat> desktop_format(std::string_view below) {
+  if (below.find("/.claude/projects/") == std::string_view::npos) return std::nullopt;
+  if (!is_transcript_name(std::string(name_of(below)))) return std::nullopt;
+  if (name_of(below) == "audit.jsonl") return std::nullopt;
+  return LogFormat::kClaude;
+}
+
+std::optional<LogFormat> format_in(std::string_view assistant, std::string_view below) {
+  if (assistant == kCodex) return codex_format(below);
+  if (assistant == kGeminiCli) return gemini_format(below);
+  if (assistant == kOpenCode) return opencode_format(below);
+  if (assistant == kCopilotCli)
+    return ends_with(below, ".jsonl") ? std::optional(LogFormat::kCopilotOtel) : std::nullopt;
+  if (assistant == kClaudeDesktop) return desktop_format(below);
+  return std::nullopt;
+}
+
+// Folders below an OpenCode data folder that hold logs: storage/ and its
+// message/ tree (snapshot/ holds a git repository per project).
+bool opencode_descends(std::string_view below) {
+  return below == "storage" || below == "storage/message" ||
+         below.rfind("storage/message/", 0) == 0;
+}
+
+}  // namespace
+
+const char* log_format_name(LogFormat f) {
+  switch (f) {
+    case LogFormat::kClaude:
+      return "claude-code transcript";
+    case LogFormat::kCodexRollout:
+      return "codex rollout";
+    case LogFormat::kGeminiJsonl:
+      return "gemini-cli session (jsonl)";
+    case LogFormat::kGeminiJson:
+      return "gemini-cli session (json)";
+    case LogFormat::kCopilotOtel:
+      return "copilot-cli opentelemetry export";
+    case LogFormat::kOpenCodeDb:
+      return "opencode database";
+    case LogFormat::kOpenCodeMessage:
+      return "opencode message (json)";
+  }
+  return "?";
+}
+
+bool SourceSelection::wants(std::string_view assistant) const {
+  return assistants.empty() ||
+         std::find(assistants.begin(), assistants.end(), assistant) != assistants.end();
+}
+
+bool is_log_name(std::string_view name) {
+  return ends_with(name, ".jsonl") || ends_with(name, ".json") || ends_with(name, ".db") ||
+         ends_with(name, ".db-wal");
+}
+
+void Sources::add_root(std::string_view assistant, std::string path) {
+  path = strip_slash(std::move(path));
+  for (const SourceRoot& r : roots_)
+    if (r.assistant == assistant && r.path == path) return;
+  roots_.push_back({assistant, std::move(path)});
+}
+
+Status SourceSelection::check() const {
+  for (const std::string& a : assistants) {
+    if (std::find(std::begin(kAssistants), std::end(kAssistants), a) == std::end(kAssistants)) {
+      std::string known;
+      for (std::string_view k : kAssistants)
+        known += (known.empty() ? "" : ", ") + std::string(k);
+      return make_error("unknown assistant '" + a + "' (known: " + known + ")");
+    }
+  }
+  return {};
+}
+
+void Sources::add_given(std::string_view assistant, const std::string& given) {
+  const std::string path = strip_slash(given);
+  auto is_dir = [](const std::string& p) {
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+  };
+  if (assistant == kCodex && (is_dir(path + "/sessions") || is_dir(path + "/archived_sessions"))) {
+    add_root(assistant, path + "/sessions");
+    add_root(assistant, path + "/archived_sessions");
+  } else if (assistant == kGeminiCli && is_dir(path + "/.gemini/tmp")) {
+    add_root(assistant, path + "/.gemini/tmp");
+  } else if (assistant == kGeminiCli && is_dir(path + "/tmp")) {
+    add_root(assistant, path + "/tmp");
+  } else {
+    add_root(assistant, path);
+  }
+}
+
+Result<Sources> Sources::find(const Environment& env, const SourceSelection& selection,
+                              const std::vector<std::string>& explicit_dirs) {
+  if (auto s = selection.check(); !s) return s.error();
+  Sources s;
+  std::vector<std::string_view> given;
+  for (const std::string& entry : explicit_dirs) {
+    const size_t eq = entry.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == entry.size())
+      return make_error("assistant_dirs entry '" + entry + "' is not ASSISTANT=FOLDER");
+    const std::string name = entry.substr(0, eq);
+    const auto known = std::find(std::begin(kAssistants), std::end(kAssistants), name);
+    if (known == std::end(kAssistants) || *known == kClaudeCode)
+      return make_error("assistant_dirs entry '" + entry +
+                        "': not an assistant read from there (claude-code's folders are "
+                        "claude_dirs)");
+    if (!selection.wants(*known)) continue;
+    s.add_given(*known, expand(entry.substr(eq + 1), env.home));
+    given.push_back(*known);
+  }
+  auto wants = [&](std::string_view a) {
+    return selection.wants(a) && std::find(given.begin(), given.end(), a) == given.end();
+  };
+  const std::string& home = env.home;
+  if (wants(kCodex)) {
+    std::vector<std::string> homes;
+    if (env.codex_home) {
+      std::string list = *env.codex_home;
+      size_t pos = 0;
+      while (pos <= list.size()) {
+        size_t comma = list.find(',', pos);
+        if (comma == std::string::npos) comma = list.size();
+        const std::string entry(trim(list.substr(pos, comma - pos), " \t\r\n"));
+        pos = comma + 1;
+        if (!entry.empty()) homes.push_back(expand(entry, home));
+      }
+    }
+    if (homes.empty()) homes.push_back(home + "/.codex");
+    for (const std::string& h : homes) {
+      s.add_root(kCodex, strip_slash(h) + "/sessions");
+      s.add_root(kCodex, strip_slash(h) + "/archived_sessions");
+    }
+  }
+  if (wants(kGeminiCli)) {
+    if (env.gemini_data_dir) s.add_root(kGeminiCli, expand(*env.gemini_data_dir, home) + "/tmp");
+    const std::string base = env.gemini_cli_home ? expand(*env.gemini_cli_home, home) : home;
+    s.add_root(kGeminiCli, base + "/.gemini/tmp");
+  }
+  if (wants(kOpenCode)) {
+    if (env.opencode_data_dir) s.add_root(kOpenCode, expand(*env.opencode_data_dir, home));
+    const std::string data = env.xdg_data_home && (*env.xdg_data_home)[0] == '/'
+                                 ? *env.xdg_data_home
+                                 : home + "/.local/share";
+    s.add_root(kOpenCode, data + "/opencode");
+  }
+  if (wants(kCopilotCli)) {
+    s.add_root(kCopilotCli, home + "/.copilot/otel");
+    if (env.copilot_otel_file) {
+      const std::string file = expand(*env.copilot_otel_file, home);
+      const size_t slash = file.rfind('/');
+      if (slash != std::string::npos && slash > 0) {
+        s.add_root(kCopilotCli, file.substr(0, slash));
+        s.copilot_files_.push_back(file);
+      }
+    }
+  }
+  if (wants(kClaudeDesktop)) {
+    const std::string config = env.xdg_config_home && (*env.xdg_config_home)[0] == '/'
+                                   ? *env.xdg_config_home
+                                   : home + "/.config";
+    s.add_root(kClaudeDesktop, config + "/Claude/local-agent-mode-sessions");
+    s.add_root(kClaudeDesktop,
+               home + "/Library/Application Support/Claude/local-agent-mode-sessions");
+  }
+  return s;
+}
+
+const SourceRoot* Sources::root_of(const std::string& path, std::string_view& below) const {
+  const SourceRoot* best = nullptr;
+  for (const SourceRoot& r : roots_) {
+    if (path.size() <= r.path.size() + 1 || path.compare(0, r.path.size(), r.path) != 0 ||
+        path[r.path.size()] != '/')
+      continue;
+    if (!best || r.path.size() > best->path.size()) best = &r;
+  }
+  if (best) below = std::string_view(path).substr(best->path.size() + 1);
+  return best;
+}
+
+std::optional<SourceFile> Sources::classify(const std::string& path) const {
+  std::string_view below;
+  const SourceRoot* root = root_of(path, below);
+  if (!root) return std::nullopt;
+  if (root->assistant == kCopilotCli && below.find('/') != std::string_view::npos)
+    return std::nullopt;  // the export folder's own files only
+  auto format = format_in(root->assistant, below);
+  if (!format) {
+    // The exporter's file may have any name.
+    if (root->assistant == kCopilotCli &&
+        std::find(copilot_files_.begin(), copilot_files_.end(), path) != copilot_files_.end())
+      return SourceFile{path, root->assistant, LogFormat::kCopilotOtel};
+    return std::nullopt;
+  }
+  if (root->assistant == kOpenCode && ends_with(path, "-wal"))
+    return SourceFile{path.substr(0, path.size() - 4), root->assistant, *format};
+  return SourceFile{path, root->assistant, *format};
+}
+
+bool Sources::descend(const std::string& folder) const {
+  std::string_view below;
+  const SourceRoot* root = root_of(folder, below);
+  if (!root) return true;
+  if (root->assistant == kOpenCode) return opencode_descends(below);
+  if (root->assistant == kCopilotCli) return false;
+  return true;
+}
+
+std::vector<SourceFile> Sources::list(std::vector<Problem>& problems) const {
+  std::vector<SourceFile> out;
+  std::set<std::pair<dev_t, ino_t>> seen;
+  // Codex: rollout names seen under sessions/, so an archived copy is skipped.
+  std::set<std::string, std::less<>> active_rollouts;
+  struct Pending {
+    std::string dir;
+    int depth;
+  };
+  auto walk_root = [&](const SourceRoot& root, bool archived) {
+    std::vector<Pending> todo{{root.path, 0}};
+    while (!todo.empty()) {
+      Pending p = std::move(todo.back());
+      todo.pop_back();
+      UniqueDir d(::opendir(p.dir.c_str()));
+      if (!d) {
+        if (errno != ENOENT || p.depth > 0)
+          problems.push_back({p.dir, std::string("cannot open folder: ") + std::strerror(errno)});
+        continue;
+      }
+      while (const dirent* e = ::readdir(d.get())) {
+        const std::string_view name = e->d_name;
+        if (name == "." || name == "..") continue;
+        const std::string path = p.dir + "/" + std::string(name);
+        struct stat st {};
+        if (::stat(path.c_str(), &st) != 0) continue;
+        if (S_ISDIR(st.st_mode)) {
+          struct stat lst {};
+          if (::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) continue;
+          if (p.depth + 1 > kMaxDepth) {
+            problems.push_back({path, "folder nesting deeper than 32 levels; not read"});
+          } else if (descend(path)) {
+            todo.push_back({path, p.depth + 1});
+          }
+          continue;
+        }
+        if (!S_ISREG(st.st_mode) || ends_with(name, "-wal")) continue;
+        auto file = classify(path);
+        if (!file || file->assistant != root.assistant) continue;
+        if (!seen.insert({st.st_dev, st.st_ino}).second) continue;
+        if (file->format == LogFormat::kCodexRollout) {
+          if (archived && active_rollouts.count(name)) continue;
+          if (!archived) active_rollouts.insert(std::string(name));
+        }
+        out.push_back(std::move(*file));
+      }
+    }
+  };
+  // sessions/ before archived_sessions/: the active copy of a rollout wins.
+  for (const SourceRoot& r : roots_)
+    if (!ends_with(r.path, "/archived_sessions")) walk_root(r, false);
+  for (const SourceRoot& r : roots_)
+    if (ends_with(r.path, "/archived_sessions")) walk_root(r, true);
+  std::sort(out.begin(), out.end(),
+            [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
+  return out;
+}
+
+}  // namespace codepulse::tracker
