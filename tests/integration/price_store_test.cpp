@@ -251,7 +251,8 @@ TEST_CASE("a bad book or override is refused naming the entry, and the prices st
        book_with("x",
                  {kGatewayFamily, family_with(R"({"from":"2026-01-01","until":"2026-03-01",)" +
                                               rates + R"(},{"from":"2026-02-01",)" + rates + "}")}),
-       "models[1] (claude-bad-1).periods[0]: 'until' 2026-03-01T00:00:00Z overlaps the next period"},
+       "models[1] (claude-bad-1).periods[0]: 'until' 2026-03-01T00:00:00Z overlaps the next "
+       "period"},
       {"a negative rate",
        book_with("x", {kGatewayFamily, family_with(R"({"input":-1,"output":5,"cache_write_5m":1,)"
                                                    R"("cache_write_1h":2,"cache_read":0.1})")}),
@@ -277,7 +278,8 @@ TEST_CASE("a bad book or override is refused naming the entry, and the prices st
     CHECK((*state)->current()->fingerprint() == digest);
   }
   const std::vector<std::pair<std::string, std::string>> bad_overrides = {
-      {R"({"scope":"family","match":"gpt-*","percent":-10})", "'gpt-*' matches no model family"},
+      {R"({"scope":"family","match":"mistral-*","percent":-10})",
+       "'mistral-*' matches no model family"},
       {R"({"scope":"endpoint","match":"azure","percent":-10})", "endpoint 'azure'"},
       {R"({"scope":"all","percent":-10,"rates":{}})", "exactly one of 'percent' and 'rates'"},
       {R"({"scope":"all","percent":-10,"id":7})", "set by the collector"},

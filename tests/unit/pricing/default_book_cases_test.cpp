@@ -6,28 +6,16 @@
 // the rule), advisor iterations, aliases, retirement and unknown models.
 // Amounts are nano-dollars; the arithmetic is in the comment beside each case.
 #include <catch2/catch.hpp>
-#include <optional>
 
 #include "common/pricing/pricer.hpp"
+#include "tests/unit/pricing/book_cases.hpp"
 
 using namespace codepulse;
 
 namespace {
 
-struct Usage {
-  int64_t input, output, c5m, c1h, read, web_search = 0;
-};
-
-struct Case {
-  int number;
-  const char* model;
-  const char* time;
-  Usage u;
-  bool fast;
-  const char* geo;
-  std::optional<int64_t> expect;  // nullopt: unpriced
-  bool speed_unpriced = false;
-};
+using Usage = test::CaseUsage;
+using Case = test::BookCase;
 
 // U1: in 3, out 1200, 1h 25000, read 150000 at Opus 5.5 rates:
 //   3x4000 + 1200x20000 + 25000x8000 + 150000x200 = 254,012,000
@@ -252,26 +240,7 @@ const Case kCases[] = {
 }  // namespace
 
 TEST_CASE("the default book prices the hand-computed cases", "[pricing]") {
-  const auto pricer = Pricer::builtin();
-  for (const Case& c : kCases) {
-    INFO("case " << c.number << ": " << c.model << " at " << c.time);
-    const auto ts = parse_effective_time(c.time);
-    REQUIRE(ts);
-    UsageToPrice u;
-    u.model = c.model;
-    u.ts_ms = *ts;
-    u.input = c.u.input;
-    u.output = c.u.output;
-    u.cache_write_5m = c.u.c5m;
-    u.cache_write_1h = c.u.c1h;
-    u.cache_read = c.u.read;
-    u.web_search = c.u.web_search;
-    u.fast = c.fast;
-    u.inference_geo = c.geo;
-    const PricedUsage p = pricer->price(u);
-    CHECK(p.list_nanos == c.expect);
-    CHECK(p.speed_unpriced == c.speed_unpriced);
-  }
+  test::check_book_cases(*Pricer::builtin(), kCases);
 }
 
 TEST_CASE("the default book prices every model the real Claude Code offers", "[pricing]") {

@@ -147,11 +147,12 @@ TEST_CASE("a bad override is refused, naming it", "[pricing]") {
     REQUIRE_FALSE(o);
     CHECK(o.error().message.find(c.says) != std::string::npos);
   }
-  auto nothing = parse_rate_override(R"({"scope": "family", "match": "gpt-*", "percent": 5})", "o");
+  auto nothing =
+      parse_rate_override(R"({"scope": "family", "match": "mistral-*", "percent": 5})", "o");
   REQUIRE(nothing);
   const auto checked = check_rate_override(*nothing, *book);
   REQUIRE_FALSE(checked);
-  CHECK(checked.error().message.find("'gpt-*' matches no model family") != std::string::npos);
+  CHECK(checked.error().message.find("'mistral-*' matches no model family") != std::string::npos);
   auto endpoint =
       parse_rate_override(R"({"scope": "endpoint", "match": "azure", "percent": 5})", "o");
   REQUIRE(endpoint);
