@@ -96,7 +96,8 @@ TEST_CASE("an unknown key names the file, the line and the known keys", "[config
   TempDir dir;
   const std::string path = config_file(dir, "debounce = 100\nfrobnicate = true\n");
   const std::string e = load_error(path);
-  CHECK(e.starts_with(path + ":2: unknown key 'frobnicate' (known keys: claude_dirs, state_dir, "));
+  CHECK(
+      e.starts_with(path + ":2: unknown key 'frobnicate' (known keys: claude_dirs, assistants, "));
   CHECK(e.ends_with("log_file, log_rate_limit)"));
 }
 

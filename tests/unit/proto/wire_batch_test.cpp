@@ -57,6 +57,9 @@ WireRecord full_sample(int i) {
   r.web_search_requests = 2;
   r.fast = true;
   r.long_context = true;
+  r.assistant = "codex";
+  r.output = 1299;
+  r.reasoning = 1000;
   ToolUse read;
   read.tool_use_id = "toolu_01Read" + std::to_string(i);
   read.name = "Read";
@@ -125,6 +128,39 @@ TEST_CASE("unknown fields from a newer tracker are ignored", "[proto]") {
   auto d = decode_json(json, {});
   REQUIRE(d);
   CHECK(d->records.size() == 1);
+}
+
+TEST_CASE("a record of an older tracker, without assistant, is Claude Code's", "[proto]") {
+  std::string json = encode_json(header(1), {sample(1)});
+  const std::string field = R"("assistant":"claude-code",)";
+  REQUIRE(json.find(field) != std::string::npos);
+  json.erase(json.find(field), field.size());
+  const std::string reasoning = R"("reasoning_tokens":0,)";
+  REQUIRE(json.find(reasoning) != std::string::npos);
+  json.erase(json.find(reasoning), reasoning.size());
+  auto d = decode_json(json, {});
+  REQUIRE(d);
+  REQUIRE(d->records.size() == 1);
+  CHECK(d->records[0].usage.assistant == "claude-code");
+  CHECK(d->records[0].usage.reasoning == 0);
+}
+
+TEST_CASE("an assistant that is not a name, or reasoning above output, is refused", "[proto]") {
+  std::vector<WireRecord> recs = {sample(1), sample(2), sample(3), sample(4)};
+  recs[1].usage.assistant = "Codex CLI";
+  recs[2].usage.assistant = "gemini-cli\x1b[2J";
+  recs[3].usage.assistant = "opencode";
+  recs[3].usage.reasoning = recs[3].usage.output + 1;
+  auto d = decode_json(encode_json(header(4), recs), {});
+  REQUIRE(d);
+  REQUIRE(d->records.size() == 1);
+  CHECK(d->records[0].usage.assistant == "claude-code");
+  REQUIRE(d->rejected.size() == 3);
+  CHECK(d->rejected[0].reason.find("field 'assistant' must be an assistant name") == 0);
+  CHECK(d->rejected[1].reason.find("field 'assistant' must be an assistant name") == 0);
+  CHECK(d->rejected[2].reason ==
+        "field 'reasoning_tokens' is 300, more than output_tokens (reasoning is a part of the "
+        "output)");
 }
 
 TEST_CASE("a record missing a required field is rejected alone, with the reason", "[proto]") {
