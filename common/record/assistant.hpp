@@ -13,8 +13,8 @@ inline constexpr std::string_view kOpenCode = "opencode";
 inline constexpr std::string_view kCopilotCli = "copilot-cli";
 inline constexpr std::string_view kClaudeDesktop = "claude-desktop";
 
-inline constexpr std::string_view kAssistants[] = {kClaudeCode, kOpenCode,   kCodex,
-                                                   kGeminiCli,  kCopilotCli, kClaudeDesktop};
+inline constexpr std::string_view kAssistants[] = {kClaudeCode, kCodex,      kGeminiCli,
+                                                   kOpenCode,   kCopilotCli, kClaudeDesktop};
 
 // A well-formed assistant name: 1 to 32 of a-z, 0-9 and '-'. A collector
 // accepts any such name, so a newer tracker's new reader is not refused.

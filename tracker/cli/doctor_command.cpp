@@ -8,10 +8,12 @@
 #include <cstdio>
 #include <ctime>
 
+#include "common/record/assistant.hpp"
 #include "common/time.hpp"
 #include "tracker/cli/commands.hpp"
 #include "tracker/cli/options.hpp"
 #include "tracker/discover/claude_dirs.hpp"
+#include "tracker/discover/sources.hpp"
 #include "tracker/ship/https_client.hpp"
 #include "tracker/ship/token_file.hpp"
 
@@ -68,8 +70,40 @@ int run_doctor_command(const Environment& env, const std::vector<std::string>& a
   const auto file = config_file(*args, env);
   checks.add("config", true, file ? *file : "no configuration file; built-in defaults and flags");
 
+  // The other assistants' logs first: a laptop with only Codex is fine.
+  SourceSelection selection;
+  selection.assistants = config->list("assistants");
+  auto sources = Sources::find(env, selection, config->list("assistant_dirs"));
+  size_t other_logs = 0;
+  if (!sources) {
+    checks.add("assistants", false, sources.error().message);
+  } else {
+    std::vector<Problem> problems;
+    const std::vector<SourceFile> logs = sources->list(problems);
+    other_logs = logs.size();
+    std::string found;
+    for (std::string_view a : kAssistants) {
+      if (a == kClaudeCode || !selection.wants(a)) continue;
+      size_t n = 0;
+      for (const SourceFile& f : logs)
+        n += f.assistant == a;
+      found += (found.empty() ? "" : ", ") + std::string(a) + " " + std::to_string(n);
+    }
+    checks.add(
+        "assistant-logs", problems.empty(),
+        "logs of the other assistants: " + found +
+            (problems.empty() ? ""
+                              : "; " + problems.front().path + ": " + problems.front().message));
+  }
+
   auto dirs = find_projects_dirs(env, config->list("claude_dirs"));
-  if (!dirs || dirs->empty()) {
+  if (!selection.wants(kClaudeCode)) {
+    checks.skip("claude-logs", "claude-code is not in `assistants`");
+  } else if ((!dirs || dirs->empty()) && other_logs > 0) {
+    checks.skip("claude-logs", dirs ? "no Claude Code projects folder (the other assistants' "
+                                      "logs are read)"
+                                    : dirs.error().message);
+  } else if (!dirs || dirs->empty()) {
     checks.add("claude-logs", false,
                dirs ? "no Claude Code projects folder found (looked in CLAUDE_CONFIG_DIR, "
                       "~/.config/claude, ~/.claude); set claude_dirs"

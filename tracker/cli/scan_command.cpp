@@ -78,8 +78,11 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
         .field("git_repos_excluded", git->repos_excluded)
         .field("git_repos_failed", git->repos_failed)
         .field("commits_new", git->commits_new)
-        .field("commits_known", git->commits_known)
-        .end_object();
+        .field("commits_known", git->commits_known);
+    w.key("files_by_assistant").begin_object();
+    for (const auto& [assistant, n] : s.files_by_assistant)
+      w.field(assistant, n);
+    w.end_object().end_object();
     std::puts(out.c_str());
   } else {
     const std::string advisors =
@@ -93,11 +96,20 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
         with_thousands(s.lines).c_str(), with_thousands(s.records_new).c_str(), advisors.c_str(),
         with_thousands(s.duplicates).c_str(), with_thousands(s.malformed_lines).c_str(),
         with_thousands(s.skipped_files).c_str());
+    if (s.files_by_assistant.size() > 1 ||
+        (s.files_by_assistant.size() == 1 && s.files_by_assistant[0].first != "claude-code")) {
+      std::string by;
+      for (const auto& [assistant, n] : s.files_by_assistant)
+        by += (by.empty() ? "" : ", ") + std::string(assistant) + " " + with_thousands(n);
+      std::printf("Files by assistant: %s.\n", by.c_str());
+    }
     if (git->repos + git->repos_failed > 0)
       std::printf("Read %s repositories: %s new commits.\n", with_thousands(git->repos).c_str(),
                   with_thousands(git->commits_new).c_str());
-    if (options->projects_dirs.empty())
-      std::puts("No Claude Code projects folder found (looked in ~/.claude and ~/.config/claude).");
+    if (options->projects_dirs.empty() && s.files == 0)
+      std::puts(
+          "No assistant logs found (Claude Code: ~/.claude, ~/.config/claude; the others: "
+          "docs/ASSISTANTS.md).");
   }
   if (s.unpriced_records > 0)
     std::fprintf(stderr,

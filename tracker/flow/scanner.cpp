@@ -10,6 +10,7 @@
 
 #include "common/c_handles.hpp"
 #include "common/hashing.hpp"
+#include "common/record/assistant.hpp"
 #include "tracker/queue/commit_store.hpp"
 
 namespace codepulse::tracker {
@@ -57,6 +58,15 @@ void Scanner::report(const std::string& path, std::string message, size_t& count
   if (count <= options_.max_problems_per_file) problems_.push_back({path, std::move(message)});
 }
 
+void ScanStats::count_file(std::string_view assistant) {
+  for (auto& [name, n] : files_by_assistant)
+    if (name == assistant) {
+      ++n;
+      return;
+    }
+  files_by_assistant.emplace_back(assistant, 1);
+}
+
 Result<ScanStats> Scanner::scan_all() {
   ScanStats stats;
   Listing listing = list_transcripts(options_.projects_dirs);
@@ -71,6 +81,10 @@ Result<ScanStats> Scanner::scan_all() {
     problems_.push_back(std::move(p));
   }
   stats.files = static_cast<int64_t>(listing.files.size() + logs.size());
+  if (!listing.files.empty())
+    stats.files_by_assistant.emplace_back(kClaudeCode, static_cast<int64_t>(listing.files.size()));
+  for (const SourceFile& log : logs)
+    stats.count_file(log.assistant);
   for (const std::string& path : listing.files) {
     if (interrupted_ && interrupted_()) break;  // the rest is read next time
     if (auto s = scan_file(path, stats); !s) return s.error();

@@ -40,6 +40,9 @@ struct ScanStats {
   int64_t files_reset = 0;          // truncated, replaced or rewritten: read again from the start
   int64_t unpriced_records = 0;     // models without a price: stored with cost null
   int64_t tool_results = 0;         // patch counts and commit shas attached to tool calls
+  // Logs found per assistant (scan_all), in common/record/assistant.hpp's order.
+  std::vector<std::pair<std::string_view, int64_t>> files_by_assistant;
+  void count_file(std::string_view assistant);
 };
 
 struct ScanOptions {
