@@ -425,6 +425,47 @@ TEST_CASE("GET /v1/report returns the CLI's report to viewer and admin tokens",
   c.stop();
 }
 
+TEST_CASE("records of several assistants are stored and reported by assistant",
+          "[collector][server][report][assistant]") {
+  TempDir dir;
+  CODEPULSE_STORE_TARGET(store, dir);
+  Serving s(dir / "collector", {}, store.postgres() ? store.db : "");
+  auto& [c, tracker, viewer] = s;
+  proto::WireRecord codex = record("c1", 1, 1000);
+  codex.usage.assistant = "codex";
+  codex.usage.model = "gpt-5.5";
+  codex.usage.output = 500;
+  codex.usage.reasoning = 300;
+  proto::WireRecord gemini = record("g1", 1, 2000);
+  gemini.usage.assistant = "gemini-cli";
+  gemini.usage.model = "gemini-2.5-pro";
+  REQUIRE(post(c, tracker, batch_body("b1", {record("u1"), codex, gemini})).status == 200);
+  // A newer revision keeps the assistant (the replaced version folds out).
+  codex.revision = 2;
+  codex.usage.input = 1500;
+  REQUIRE(post(c, tracker, batch_body("b2", {codex})).status == 200);
+  auto api = get(c, "/v1/report?group_by=assistant%2Cmodel", viewer);
+  REQUIRE(api.status == 200);
+  CHECK(api.body.find(R"("key":"codex","input":1500,"output":500,)") != std::string::npos);
+  CHECK(api.body.find(R"("key":"gemini-cli","input":2000,)") != std::string::npos);
+  CHECK(api.body.find(R"("key":"claude-code","input":100,)") != std::string::npos);
+  auto only = get(c, "/v1/report?group_by=model&where=assistant%3Dcodex", viewer);
+  REQUIRE(only.status == 200);
+  CHECK(only.body.find(R"("key":"gpt-5.5","input":1500,)") != std::string::npos);
+  CHECK(only.body.find("claude-opus") == std::string::npos);
+  // The store keeps the assistant and the reasoning tokens as sent.
+  auto cli = run(
+      {collector_bin(), "report", "--db", c.db(), "--group-by", "assistant", "--format", "csv"});
+  REQUIRE(cli.exit_code == 0);
+  CHECK(cli.out.find("\ncodex,1500,500,") != std::string::npos);
+  c.stop();
+  if (!store.postgres()) {
+    CHECK(db_text(c.db(),
+                  "SELECT assistant || ':' || reasoning FROM usage_records WHERE "
+                  "model = 'gpt-5.5'") == "codex:300");
+  }
+}
+
 TEST_CASE("GET /v1/report refuses a tree over report_max_nodes with a 422",
           "[collector][server][report]") {
   TempDir dir;
