@@ -69,7 +69,7 @@ const unpricedRecord = (n, time) => ({
   uid: `${'d'.repeat(31)}${n}`, revision: 1, timestamp: `2026-11-20T${time}:00.000Z`,
   session_id: 'e2e-gateway-session', model: UNPRICED_MODEL, input_tokens: 1000, output_tokens: 500,
   cache_write_5m_tokens: 0, cache_write_1h_tokens: 0, cache_read_tokens: 0,
-  repo: 'github.com/acme/gateway-demo', branch: 'main', task_keys: '', tools: [],
+  repo: 'github.com/acme/gateway-demo', branch: 'main', task_keys: '', tools: [], assistant: 'opencode',
 });
 const BRANCH = 'feature/DEMO-1-outcomes';
 const commit = (sha, time, author, ai, files, reworked = [], branch = BRANCH) => ({
@@ -385,6 +385,19 @@ try {
       assert.ok(Math.abs(sum - day.cost_usd) < 1e-5, `${day.key}: ${sum} vs ${day.cost_usd}`);
     });
     await shot('spend');
+  });
+
+  await step('spend splits by assistant; the explorer filters by it', async () => {
+    await page.selectOption('#metric', 'total_tokens');
+    await page.selectOption('#spend-by', 'assistant');
+    await page.waitForFunction(() => (document.querySelector('#spend-chart .u-legend') || {}).textContent?.includes('opencode'));
+    const legend = await page.textContent('#spend-chart .u-legend');
+    const api = await apiGet(c, '/v1/report?group_by=assistant&metric=total_tokens&format=json');
+    assert.deepEqual(api.rows.map((r) => r.key).sort(), ['claude-code', 'opencode']);
+    for (const r of api.rows) assert.ok(legend.includes(r.key), `legend names ${r.key}`);
+    assert.equal(api.rows.find((r) => r.key === 'opencode').total_tokens, 4500);
+    await page.selectOption('#spend-by', 'model');
+    await page.selectOption('#metric', 'cost_usd');
   });
 
   // The hand count of the seeded repository (see seedOutcomes), by author.
