@@ -387,7 +387,7 @@ try {
     await shot('spend');
   });
 
-  await step('spend splits by assistant; the explorer filters by it', async () => {
+  await step('spend splits by assistant, as the API counts', async () => {
     await page.selectOption('#metric', 'total_tokens');
     await page.selectOption('#spend-by', 'assistant');
     await page.waitForFunction(() => (document.querySelector('#spend-chart .u-legend') || {}).textContent?.includes('opencode'));
