@@ -1,0 +1,181 @@
+// The real Codex CLI (npm @openai/codex 0.169.0) as a log writer: it runs
+// offline against the mock Responses API, runs a shell command and applies a
+// patch the mock asks for, and its rollout must hold what the mock served:
+// the model, the calls, and one token_usage_record and one token_count per
+// response with the usage served (cache writes too).
+#include <catch2/catch.hpp>
+#include <regex>
+
+#include "tests/support/codex_run.hpp"
+#include "tests/support/json_lines.hpp"
+#include "tests/support/mock_responses_api.hpp"
+#include "tests/support/skip.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace codepulse::test;
+
+namespace {
+
+constexpr const char* kModel = "gpt-5.5";  // one Codex knows: it then offers apply_patch
+constexpr const char* kPrompt = "CANARY_CODEX_PROMPT_4b1d";
+constexpr const char* kShellBody = "CANARY_CODEX_SHELL_8e2a";
+constexpr const char* kPatchBody = "CANARY_CODEX_PATCH_3f7c";
+constexpr const char* kAnswer = "CANARY_CODEX_ANSWER_6d9b";
+
+MockResponsesUsage usage(int64_t input, int64_t cached, std::optional<int64_t> cache_write,
+                         int64_t output, int64_t reasoning) {
+  MockResponsesUsage u;
+  u.input_tokens = input;
+  u.cached_tokens = cached;
+  u.cache_write_tokens = cache_write;
+  u.output_tokens = output;
+  u.reasoning_tokens = reasoning;
+  return u;
+}
+
+// A shell command, a patch, the answer; every number chosen, the third
+// without a cache-write field at all.
+std::vector<MockResponsesAnswer> script() {
+  std::vector<MockResponsesAnswer> s(3);
+  s[0].output = {MockOutputItem::function_call(
+      "exec_command", std::string(R"({"cmd":"printf )") + kShellBody + R"( > shell.txt"})")};
+  s[0].usage = usage(12'000, 3'000, 7'000, 800, 300);
+  s[1].output = {MockOutputItem::custom_tool_call(
+      "apply_patch", std::string("*** Begin Patch\n*** Add File: notes.md\n+") + kPatchBody +
+                         "\n*** End Patch\n")};
+  s[1].usage = usage(15'000, 11'000, 0, 600, 0);
+  s[2].output = {MockOutputItem::message(std::string("Both written. ") + kAnswer)};
+  s[2].usage = usage(17'000, 14'000, std::nullopt, 250, 50);
+  return s;
+}
+
+// The usage Codex writes (TokenUsage) and the sum of several.
+struct Usage {
+  int64_t input = 0, cached = 0, cache_write = 0, output = 0, reasoning = 0, total = 0;
+  bool operator==(const Usage&) const = default;
+  Usage& operator+=(const Usage& o) {
+    input += o.input, cached += o.cached, cache_write += o.cache_write;
+    output += o.output, reasoning += o.reasoning, total += o.total;
+    return *this;
+  }
+};
+std::ostream& operator<<(std::ostream& os, const Usage& u) {
+  return os << "{input " << u.input << ", cached " << u.cached << ", cache_write " << u.cache_write
+            << ", output " << u.output << ", reasoning " << u.reasoning << ", total " << u.total
+            << "}";
+}
+
+Usage served_usage(const MockResponsesUsage& u) {
+  return {u.input_tokens,  u.cached_tokens,    u.cache_write_tokens.value_or(0),
+          u.output_tokens, u.reasoning_tokens, u.input_tokens + u.output_tokens};
+}
+
+Usage written_usage(simdjson::dom::element line, const std::string& at) {
+  return {json_int(line, at + "/input_tokens"),
+          json_int(line, at + "/cached_input_tokens"),
+          json_int(line, at + "/cache_write_input_tokens"),
+          json_int(line, at + "/output_tokens"),
+          json_int(line, at + "/reasoning_output_tokens"),
+          json_int(line, at + "/total_tokens")};
+}
+
+}  // namespace
+
+TEST_CASE("the real Codex CLI's rollout holds the calls and usage the mock served",
+          "[real-assistants]") {
+  const std::optional<std::string> codex = codex_bin();
+  if (!codex)
+    CODEPULSE_SKIP(
+        "Codex CLI is not installed (packaging/install-peers.sh puts @openai/codex 0.169.0 in "
+        "build/peers; or set CODEPULSE_CODEX)");
+
+  TempDir dir;
+  const std::string home = dir / "home", cwd = dir / "app";
+  make_dirs(home);
+  make_dirs(cwd);
+  MockResponsesApi api(script());
+  const CodexRun run = run_codex(*codex, home, cwd, api.base_url(), kModel,
+                                 std::string("Write shell.txt and notes.md. ") + kPrompt);
+  {
+    INFO("codex exit " << run.result.exit_code << " after " << run.took.count()
+                       << " ms\nstdout: " << run.result.out << "\nstderr: " << run.result.err);
+    REQUIRE(run.result.exit_code == 0);
+  }
+  CHECK(run.result.out.find(kAnswer) != std::string::npos);
+  CHECK(read_file(cwd + "/shell.txt") == kShellBody);
+  CHECK(read_file(cwd + "/notes.md") == std::string(kPatchBody) + "\n");
+
+  // Only the mock was asked, once per answer, streaming, for the model.
+  const std::vector<MockResponsesServed> served = api.served();
+  CHECK(api.remaining() == 0);
+  REQUIRE(served.size() == 3);
+  for (const MockRequest& r : api.requests()) {
+    INFO(r.method << " " << r.target << " -> " << r.status);
+    CHECK(r.target == "/v1/responses");
+    CHECK(r.status == 200);
+    CHECK(r.api_key);
+    CHECK(r.stream);
+    CHECK(r.model == kModel);
+  }
+  CHECK(api.requests().size() == 3);
+
+  // One rollout, sessions/YYYY/MM/DD/rollout-YYYY-MM-DDTHH-MM-SS-<session id>.jsonl
+  // (local time; TZ=UTC here).
+  REQUIRE(run.rollouts.size() == 1);
+  const std::string& path = run.rollouts[0];
+  std::smatch m;
+  const std::regex name(
+      R"(/sessions/(\d{4})/(\d\d)/(\d\d)/rollout-(\d{4})-(\d\d)-(\d\d)T\d\d-\d\d-\d\d-([0-9a-f-]{36})\.jsonl$)");
+  REQUIRE(std::regex_search(path, m, name));
+  CHECK(m[1].str() + m[2].str() + m[3].str() == m[4].str() + m[5].str() + m[6].str());
+  const JsonLines log(path);
+  CHECK(log.bad == 0);
+  REQUIRE(!log.lines.empty());
+  CHECK(read_file(path).find(kPrompt) != std::string::npos);
+
+  const simdjson::dom::element meta = log.lines[0];
+  CHECK(json_str(meta, "/type") == "session_meta");
+  CHECK(json_str(meta, "/payload/id") == m[7].str());
+  CHECK(json_str(meta, "/payload/cli_version") == "0.169.0");
+  CHECK(json_str(meta, "/payload/cwd") == cwd);
+  CHECK(json_str(meta, "/payload/model_provider") == "mock");
+  CHECK(json_str(meta, "/payload/source") == "exec");
+
+  // The calls as served; one token_usage_record and one token_count per
+  // response, in order, with its usage and the running sums.
+  std::vector<std::string> turn_models;
+  std::vector<simdjson::dom::element> records, counts, function_calls, custom_calls;
+  for (simdjson::dom::element line : log.lines) {
+    const std::string type = json_str(line, "/type"), kind = json_str(line, "/payload/type");
+    if (type == "turn_context") turn_models.push_back(json_str(line, "/payload/model"));
+    if (type == "token_usage_record") records.push_back(line);
+    if (type == "event_msg" && kind == "token_count") counts.push_back(line);
+    if (type == "response_item" && kind == "function_call") function_calls.push_back(line);
+    if (type == "response_item" && kind == "custom_tool_call") custom_calls.push_back(line);
+  }
+  CHECK(turn_models == std::vector<std::string>{kModel});
+  REQUIRE(function_calls.size() == 1);
+  CHECK(json_str(function_calls[0], "/payload/name") == "exec_command");
+  CHECK(json_str(function_calls[0], "/payload/call_id") == served[0].call_ids.at(0));
+  CHECK(json_str(function_calls[0], "/payload/arguments") == served[0].answer.output[0].text);
+  REQUIRE(custom_calls.size() == 1);
+  CHECK(json_str(custom_calls[0], "/payload/name") == "apply_patch");
+  CHECK(json_str(custom_calls[0], "/payload/call_id") == served[1].call_ids.at(0));
+  CHECK(json_str(custom_calls[0], "/payload/input") == served[1].answer.output[0].text);
+
+  REQUIRE(records.size() == served.size());
+  REQUIRE(counts.size() == served.size());
+  Usage sum;
+  for (size_t i = 0; i < served.size(); ++i) {
+    INFO("response " << i << " " << served[i].response_id);
+    const Usage want = served_usage(served[i].answer.usage);
+    sum += want;
+    CHECK(json_str(records[i], "/payload/response_id") == served[i].response_id);
+    CHECK(json_str(records[i], "/payload/session_id") == m[7].str());
+    CHECK(written_usage(records[i], "/payload/usage") == want);
+    CHECK(written_usage(records[i], "/payload/turn_token_usage") == sum);
+    CHECK(written_usage(records[i], "/payload/thread_token_usage") == sum);
+    CHECK(written_usage(counts[i], "/payload/info/last_token_usage") == want);
+    CHECK(written_usage(counts[i], "/payload/info/total_token_usage") == sum);
+  }
+}

@@ -1,0 +1,236 @@
+// The real OpenCode (npm opencode-ai 1.18.33) as a log writer: it runs offline
+// against the mock Messages API through its Anthropic provider, in a git
+// repository, writes a file and runs a shell command the mock asks for, and
+// its SQLite database must hold what the mock served: an assistant message
+// and a step-finish part per response with its usage and cost, the session's
+// sums, and nothing of the title request's usage.
+#include <simdjson.h>
+
+#include <catch2/catch.hpp>
+
+#include "common/json_writer.hpp"
+#include "tests/support/git_repo.hpp"
+#include "tests/support/json_lines.hpp"
+#include "tests/support/mock_messages_api.hpp"
+#include "tests/support/opencode_run.hpp"
+#include "tests/support/skip.hpp"
+#include "tests/support/sqlite_query.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace codepulse::test;
+
+namespace {
+
+constexpr const char* kModel = "claude-mock-1";
+constexpr const char* kTitleRequest = "You are a title generator";
+constexpr const char* kTitle = "Notes and shell CANARY_OC_TITLE_1e5d";
+constexpr const char* kPrompt = "CANARY_OC_PROMPT_8c2f";
+constexpr const char* kFileBody = "CANARY_OC_FILE_4a9e";
+constexpr const char* kShellBody = "CANARY_OC_SHELL_6b3c";
+constexpr const char* kAnswer = "CANARY_OC_ANSWER_2d7a";
+// USD per million tokens, told to OpenCode.
+constexpr OpenCodeCost kCost{3, 15, 0.3, 3.75};
+
+std::string json_string(const std::string& s) {
+  std::string out;
+  codepulse::append_json_string(out, s);
+  return out;
+}
+
+MockUsage usage(int64_t input, int64_t output, int64_t cache_writes, int64_t cache_reads) {
+  MockUsage u;
+  u.input_tokens = input;
+  u.output_tokens = output;
+  u.cache_creation_input_tokens = cache_writes;
+  u.cache_read_input_tokens = cache_reads;
+  return u;
+}
+
+// The title (whenever OpenCode asks for it), then text and a write, a shell
+// command, the answer.
+std::vector<MockResponse> script(const std::string& cwd) {
+  std::vector<MockResponse> s(4);
+  s[0].blocks = {MockBlock::text_block(kTitle)};
+  s[0].usage = usage(11, 5, 0, 0);
+  s[0].only_for = kTitleRequest;
+  s[1].blocks = {MockBlock::text_block("Writing the notes."),
+                 MockBlock::tool_use("write", "{\"filePath\":" + json_string(cwd + "/notes.md") +
+                                                  ",\"content\":\"" + kFileBody + "\\n\"}")};
+  s[1].usage = usage(1'500, 70, 600, 2'400);
+  s[2].blocks = {MockBlock::tool_use("bash", std::string(R"({"command":"printf )") + kShellBody +
+                                                 R"( > shell.txt","description":"Write it"})")};
+  s[2].usage = usage(200, 40, 0, 4'100);
+  s[3].blocks = {MockBlock::text_block(std::string("Done. ") + kAnswer)};
+  s[3].usage = usage(300, 20, 100, 4'300);
+  return s;
+}
+
+// A message's or step's tokens as OpenCode writes them.
+struct Tokens {
+  int64_t input = 0, output = 0, reasoning = 0, cache_write = 0, cache_read = 0, total = 0;
+  bool operator==(const Tokens&) const = default;
+};
+std::ostream& operator<<(std::ostream& os, const Tokens& t) {
+  return os << "{input " << t.input << ", output " << t.output << ", reasoning " << t.reasoning
+            << ", write " << t.cache_write << ", read " << t.cache_read << ", total " << t.total
+            << "}";
+}
+
+// input is the Messages API's input_tokens (cache reads and writes apart);
+// total the sum of all four.
+Tokens expected(const MockUsage& u) {
+  return {
+      u.input_tokens,
+      u.output_tokens,
+      0,
+      u.cache_creation_input_tokens,
+      u.cache_read_input_tokens,
+      u.input_tokens + u.output_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens};
+}
+
+double expected_cost(const MockUsage& u) {
+  return (u.input_tokens * kCost.input + u.output_tokens * kCost.output +
+          u.cache_read_input_tokens * kCost.cache_read +
+          u.cache_creation_input_tokens * kCost.cache_write) /
+         1e6;
+}
+
+Tokens written(simdjson::dom::element data) {
+  return {json_int(data, "/tokens/input"),      json_int(data, "/tokens/output"),
+          json_int(data, "/tokens/reasoning"),  json_int(data, "/tokens/cache/write"),
+          json_int(data, "/tokens/cache/read"), json_int(data, "/tokens/total")};
+}
+
+double number(simdjson::dom::element data, const char* pointer) {
+  double v = -1;
+  if (data.at_pointer(pointer).get_double().get(v)) return -1;
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("the real OpenCode's database holds the calls and usage the mock served",
+          "[real-assistants]") {
+  const std::optional<std::string> opencode = opencode_bin();
+  if (!opencode)
+    CODEPULSE_SKIP(
+        "OpenCode is not installed (packaging/install-peers.sh puts opencode-ai 1.18.33 in "
+        "build/peers; or set CODEPULSE_OPENCODE)");
+
+  TempDir dir;
+  const std::string home = dir / "home";
+  make_dirs(home);
+  GitRepoBuilder repo(dir / "app");
+  repo.write("README.md", "app\n");
+  repo.commit("first", 0);
+  std::string root_commit = repo.git({"rev-list", "--max-parents=0", "HEAD"});
+  root_commit.resize(root_commit.find_last_not_of('\n') + 1);
+  MockMessagesApi api(script(repo.root()));
+  const OpenCodeRun run =
+      run_opencode(*opencode, home, repo.root(), api.base_url(), kModel,
+                   std::string("Write notes.md and shell.txt. ") + kPrompt, kCost);
+  {
+    INFO("opencode exit " << run.result.exit_code << " after " << run.took.count()
+                          << " ms\nstdout: " << run.result.out << "\nstderr: " << run.result.err);
+    REQUIRE(run.result.exit_code == 0);
+  }
+  CHECK(read_file(repo.root() + "/notes.md") == std::string(kFileBody) + "\n");
+  CHECK(read_file(repo.root() + "/shell.txt") == kShellBody);
+
+  // Only the mock was asked: the title and three steps, and the npm
+  // registry's plugin metadata (answered 404).
+  const std::vector<MockServed> served = api.served();
+  CHECK(api.remaining() == 0);
+  REQUIRE(served.size() == 4);
+  int messages = 0;
+  for (const MockRequest& r : api.requests()) {
+    INFO(r.method << " " << r.target << " -> " << r.status);
+    if (r.target.starts_with("/npm-registry/")) {
+      CHECK(r.status == 404);
+      continue;
+    }
+    ++messages;
+    CHECK(r.target == "/v1/messages");
+    CHECK(r.status == 200);
+    CHECK(r.api_key);
+    CHECK(r.stream);
+    CHECK(r.model == kModel);
+  }
+  CHECK(messages == 4);
+  std::vector<MockServed> steps;  // the three steps, in the order served
+  for (const MockServed& s : served)
+    if (s.response.only_for.empty()) steps.push_back(s);
+  REQUIRE(steps.size() == 3);
+
+  // The database, read in place: ~/.local/share/opencode/opencode.db in WAL
+  // mode, its -wal left beside it.
+  CHECK(list_files(run.data_dir).size() >= 3);
+  CHECK(read_file(run.db_path + "-wal").size() > 0);
+  const auto sessions = query_read_only(
+      run.db_path,
+      "SELECT id, project_id, directory, title, version, tokens_input, tokens_output, "
+      "tokens_reasoning, tokens_cache_read, tokens_cache_write, cost FROM session");
+  REQUIRE(sessions.size() == 1);
+  const std::vector<std::string>& session = sessions[0];
+  CHECK(session[1] == root_commit);
+  CHECK(session[2] == repo.root());
+  CHECK(session[3] == kTitle);
+  CHECK(session[4] == "1.18.33");
+  Tokens sum;
+  double cost = 0;
+  for (const MockServed& s : steps) {
+    const Tokens t = expected(s.response.usage);
+    sum = {sum.input + t.input,
+           sum.output + t.output,
+           0,
+           sum.cache_write + t.cache_write,
+           sum.cache_read + t.cache_read,
+           0};
+    cost += expected_cost(s.response.usage);
+  }
+  CHECK(std::vector<std::string>(session.begin() + 5, session.begin() + 10) ==
+        std::vector<std::string>{std::to_string(sum.input), std::to_string(sum.output), "0",
+                                 std::to_string(sum.cache_read), std::to_string(sum.cache_write)});
+  CHECK(std::stod(session[10]) == Approx(cost).epsilon(1e-9));
+
+  // An assistant message per step, in order, with the usage served, the
+  // cost from the prices given, and its step-finish part the same.
+  const auto rows = query_read_only(
+      run.db_path,
+      "SELECT m.id, m.data, p.data FROM message m JOIN part p ON p.message_id = m.id "
+      "WHERE json_extract(p.data, '$.type') = 'step-finish' "
+      "ORDER BY m.time_created, m.id");
+  REQUIRE(rows.size() == steps.size());
+  const char* finishes[] = {"tool-calls", "tool-calls", "stop"};
+  for (size_t i = 0; i < steps.size(); ++i) {
+    INFO("step " << i << ", message " << rows[i][0] << ": " << rows[i][1]);
+    simdjson::dom::parser message_parser, part_parser;
+    simdjson::dom::element message, part;
+    REQUIRE_FALSE(message_parser.parse(rows[i][1]).get(message));
+    REQUIRE_FALSE(part_parser.parse(rows[i][2]).get(part));
+    CHECK(json_str(message, "/role") == "assistant");
+    CHECK(json_str(message, "/providerID") == "mock");
+    CHECK(json_str(message, "/modelID") == kModel);
+    CHECK(json_str(message, "/finish") == finishes[i]);
+    CHECK(written(message) == expected(steps[i].response.usage));
+    CHECK(written(part) == expected(steps[i].response.usage));
+    CHECK(number(message, "/cost") == Approx(expected_cost(steps[i].response.usage)));
+    CHECK(number(part, "/cost") == Approx(expected_cost(steps[i].response.usage)));
+  }
+
+  // The tool calls, under the ids the mock gave them.
+  const auto tools =
+      query_read_only(run.db_path,
+                      "SELECT json_extract(data, '$.tool'), json_extract(data, '$.callID'), "
+                      "json_extract(data, '$.state.status') FROM part "
+                      "WHERE json_extract(data, '$.type') = 'tool' ORDER BY time_created, id");
+  CHECK(tools ==
+        std::vector<std::vector<std::string>>{{"write", steps[0].tool_use_ids.at(0), "completed"},
+                                              {"bash", steps[1].tool_use_ids.at(0), "completed"}});
+  const auto user_text =
+      query_read_only(run.db_path,
+                      "SELECT p.data FROM part p JOIN message m ON p.message_id = m.id "
+                      "WHERE json_extract(m.data, '$.role') = 'user'");
+  REQUIRE(user_text.size() == 1);
+  CHECK(user_text[0][0].find(kPrompt) != std::string::npos);
+}
