@@ -22,30 +22,31 @@ constexpr const char* kShellBody = "CANARY_CODEX_SHELL_8e2a";
 constexpr const char* kPatchBody = "CANARY_CODEX_PATCH_3f7c";
 constexpr const char* kAnswer = "CANARY_CODEX_ANSWER_6d9b";
 
-MockResponsesUsage usage(int64_t input, int64_t cached, std::optional<int64_t> cache_write,
-                         int64_t output, int64_t reasoning) {
-  MockResponsesUsage u;
-  u.input_tokens = input;
-  u.cached_tokens = cached;
-  u.cache_write_tokens = cache_write;
-  u.output_tokens = output;
-  u.reasoning_tokens = reasoning;
-  return u;
-}
-
 // A shell command, a patch, the answer; every number chosen, the third
 // without a cache-write field at all.
 std::vector<MockResponsesAnswer> script() {
   std::vector<MockResponsesAnswer> s(3);
   s[0].output = {MockOutputItem::function_call(
       "exec_command", std::string(R"({"cmd":"printf )") + kShellBody + R"( > shell.txt"})")};
-  s[0].usage = usage(12'000, 3'000, 7'000, 800, 300);
+  s[0].usage = {.input_tokens = 12'000,
+                .cached_tokens = 3'000,
+                .output_tokens = 800,
+                .reasoning_tokens = 300,
+                .cache_write_tokens = 7'000};
   s[1].output = {MockOutputItem::custom_tool_call(
       "apply_patch", std::string("*** Begin Patch\n*** Add File: notes.md\n+") + kPatchBody +
                          "\n*** End Patch\n")};
-  s[1].usage = usage(15'000, 11'000, 0, 600, 0);
+  s[1].usage = {.input_tokens = 15'000,
+                .cached_tokens = 11'000,
+                .output_tokens = 600,
+                .reasoning_tokens = 0,
+                .cache_write_tokens = 0};
   s[2].output = {MockOutputItem::message(std::string("Both written. ") + kAnswer)};
-  s[2].usage = usage(17'000, 14'000, std::nullopt, 250, 50);
+  s[2].usage = {.input_tokens = 17'000,
+                .cached_tokens = 14'000,
+                .output_tokens = 250,
+                .reasoning_tokens = 50,
+                .cache_write_tokens = std::nullopt};  // no field
   return s;
 }
 
@@ -89,18 +90,12 @@ TEST_CASE("the real Codex CLI's rollout holds the calls and usage the mock serve
         "Codex CLI is not installed (packaging/install-peers.sh puts @openai/codex 0.169.0 in "
         "build/peers; or set CODEPULSE_CODEX)");
 
-  TempDir dir;
-  const std::string home = dir / "home", cwd = dir / "app";
-  make_dirs(home);
-  make_dirs(cwd);
+  const RunDirs dirs;
+  const std::string& cwd = dirs.cwd;
   MockResponsesApi api(script());
-  const CodexRun run = run_codex(*codex, home, cwd, api.base_url(), kModel,
-                                 std::string("Write shell.txt and notes.md. ") + kPrompt);
-  {
-    INFO("codex exit " << run.result.exit_code << " after " << run.took.count()
-                       << " ms\nstdout: " << run.result.out << "\nstderr: " << run.result.err);
-    REQUIRE(run.result.exit_code == 0);
-  }
+  const CodexRun run = run_codex(*codex, {dirs.home, cwd, api.base_url(), kModel,
+                                          std::string("Write shell.txt and notes.md. ") + kPrompt});
+  require_success(run);
   CHECK(run.result.out.find(kAnswer) != std::string::npos);
   CHECK(read_file(cwd + "/shell.txt") == kShellBody);
   CHECK(read_file(cwd + "/notes.md") == std::string(kPatchBody) + "\n");
@@ -109,15 +104,8 @@ TEST_CASE("the real Codex CLI's rollout holds the calls and usage the mock serve
   const std::vector<MockResponsesServed> served = api.served();
   CHECK(api.remaining() == 0);
   REQUIRE(served.size() == 3);
-  for (const MockRequest& r : api.requests()) {
-    INFO(r.method << " " << r.target << " -> " << r.status);
-    CHECK(r.target == "/v1/responses");
-    CHECK(r.status == 200);
-    CHECK(r.api_key);
-    CHECK(r.stream);
-    CHECK(r.model == kModel);
-  }
-  CHECK(api.requests().size() == 3);
+  CHECK(api.requests() ==
+        std::vector<MockRequest>(3, {"POST", "/v1/responses", 200, kModel, true, true}));
 
   // One rollout, sessions/YYYY/MM/DD/rollout-YYYY-MM-DDTHH-MM-SS-<session id>.jsonl
   // (local time; TZ=UTC here).

@@ -7,7 +7,6 @@
 #include <regex>
 
 #include "common/hashing.hpp"
-#include "common/json_writer.hpp"
 #include "tests/support/gemini_run.hpp"
 #include "tests/support/json_lines.hpp"
 #include "tests/support/mock_gemini_api.hpp"
@@ -25,18 +24,12 @@ constexpr const char* kFileBody = "CANARY_GEMINI_FILE_7a1f";
 constexpr const char* kShellBody = "CANARY_GEMINI_SHELL_5e3b";
 constexpr const char* kAnswer = "CANARY_GEMINI_ANSWER_9d4a";
 
-std::string json_string(const std::string& s) {
-  std::string out;
-  codepulse::append_json_string(out, s);
-  return out;
-}
-
 // Text and a file write, a shell command, the answer; every number chosen.
 std::vector<MockGeminiAnswer> script(const std::string& cwd) {
   std::vector<MockGeminiAnswer> s(3);
   s[0].parts = {MockGeminiPart::text_part("Writing the notes now."),
                 MockGeminiPart::function_call("write_file",
-                                              "{\"file_path\":" + json_string(cwd + "/notes.md") +
+                                              "{\"file_path\":" + json_quote(cwd + "/notes.md") +
                                                   ",\"content\":\"" + kFileBody + "\\n\"}")};
   s[0].usage = {9'000, 120, 6'000, 80, 40};
   s[1].parts = {MockGeminiPart::function_call(
@@ -93,18 +86,13 @@ TEST_CASE("the real Gemini CLI's chat file holds the calls and usage the mock se
         "Gemini CLI or node is not installed (packaging/install-peers.sh puts "
         "@google/gemini-cli 0.61.0 in build/peers; or set CODEPULSE_GEMINI_CLI)");
 
-  TempDir dir;
-  const std::string home = dir / "home", cwd = dir / "app";
-  make_dirs(home);
-  make_dirs(cwd);
+  const RunDirs dirs;
+  const std::string& cwd = dirs.cwd;
   MockGeminiApi api(script(cwd));
-  const GeminiRun run = run_gemini(*gemini, home, cwd, api.base_url(), kModel,
-                                   std::string("Write notes.md and shell.txt. ") + kPrompt);
-  {
-    INFO("gemini exit " << run.result.exit_code << " after " << run.took.count()
-                        << " ms\nstdout: " << run.result.out << "\nstderr: " << run.result.err);
-    REQUIRE(run.result.exit_code == 0);
-  }
+  const GeminiRun run =
+      run_gemini(*gemini, {dirs.home, cwd, api.base_url(), kModel,
+                           std::string("Write notes.md and shell.txt. ") + kPrompt});
+  require_success(run);
   CHECK(read_file(cwd + "/notes.md") == std::string(kFileBody) + "\n");
   CHECK(read_file(cwd + "/shell.txt") == kShellBody);
 
@@ -113,14 +101,9 @@ TEST_CASE("the real Gemini CLI's chat file holds the calls and usage the mock se
   const std::vector<MockGeminiServed> served = api.served();
   CHECK(api.remaining() == 0);
   REQUIRE(served.size() == 3);
-  const std::vector<MockRequest> requests = api.requests();
-  CHECK(requests.size() == 3);
-  for (const MockRequest& r : requests) {
-    INFO(r.method << " " << r.target << " -> " << r.status);
-    CHECK(r.target == std::string("/v1beta/models/") + kModel + ":streamGenerateContent?alt=sse");
-    CHECK(r.status == 200);
-    CHECK(r.api_key);
-  }
+  const std::string stream = std::string("/v1beta/models/") + kModel + ":streamGenerateContent";
+  CHECK(api.requests() ==
+        std::vector<MockRequest>(3, {"POST", stream + "?alt=sse", 200, kModel, true, true}));
 
   // Its result: the session id, the answer, usage by the modelVersion served.
   simdjson::dom::parser parser;

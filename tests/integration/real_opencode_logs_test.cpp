@@ -8,7 +8,6 @@
 
 #include <catch2/catch.hpp>
 
-#include "common/json_writer.hpp"
 #include "tests/support/git_repo.hpp"
 #include "tests/support/json_lines.hpp"
 #include "tests/support/mock_messages_api.hpp"
@@ -31,37 +30,22 @@ constexpr const char* kAnswer = "CANARY_OC_ANSWER_2d7a";
 // USD per million tokens, told to OpenCode.
 constexpr OpenCodeCost kCost{3, 15, 0.3, 3.75};
 
-std::string json_string(const std::string& s) {
-  std::string out;
-  codepulse::append_json_string(out, s);
-  return out;
-}
-
-MockUsage usage(int64_t input, int64_t output, int64_t cache_writes, int64_t cache_reads) {
-  MockUsage u;
-  u.input_tokens = input;
-  u.output_tokens = output;
-  u.cache_creation_input_tokens = cache_writes;
-  u.cache_read_input_tokens = cache_reads;
-  return u;
-}
-
 // The title (whenever OpenCode asks for it), then text and a write, a shell
 // command, the answer.
 std::vector<MockResponse> script(const std::string& cwd) {
   std::vector<MockResponse> s(4);
   s[0].blocks = {MockBlock::text_block(kTitle)};
-  s[0].usage = usage(11, 5, 0, 0);
+  s[0].usage = mock_usage(11, 5, 0, 0);
   s[0].only_for = kTitleRequest;
   s[1].blocks = {MockBlock::text_block("Writing the notes."),
-                 MockBlock::tool_use("write", "{\"filePath\":" + json_string(cwd + "/notes.md") +
+                 MockBlock::tool_use("write", "{\"filePath\":" + json_quote(cwd + "/notes.md") +
                                                   ",\"content\":\"" + kFileBody + "\\n\"}")};
-  s[1].usage = usage(1'500, 70, 600, 2'400);
+  s[1].usage = mock_usage(1'500, 70, 600, 2'400);
   s[2].blocks = {MockBlock::tool_use("bash", std::string(R"({"command":"printf )") + kShellBody +
                                                  R"( > shell.txt","description":"Write it"})")};
-  s[2].usage = usage(200, 40, 0, 4'100);
+  s[2].usage = mock_usage(200, 40, 0, 4'100);
   s[3].blocks = {MockBlock::text_block(std::string("Done. ") + kAnswer)};
-  s[3].usage = usage(300, 20, 100, 4'300);
+  s[3].usage = mock_usage(300, 20, 100, 4'300);
   return s;
 }
 
@@ -117,23 +101,18 @@ TEST_CASE("the real OpenCode's database holds the calls and usage the mock serve
         "OpenCode is not installed (packaging/install-peers.sh puts opencode-ai 1.18.33 in "
         "build/peers; or set CODEPULSE_OPENCODE)");
 
-  TempDir dir;
-  const std::string home = dir / "home";
-  make_dirs(home);
-  GitRepoBuilder repo(dir / "app");
+  const RunDirs dirs;
+  GitRepoBuilder repo(dirs.cwd);
   repo.write("README.md", "app\n");
   repo.commit("first", 0);
   std::string root_commit = repo.git({"rev-list", "--max-parents=0", "HEAD"});
   root_commit.resize(root_commit.find_last_not_of('\n') + 1);
   MockMessagesApi api(script(repo.root()));
-  const OpenCodeRun run =
-      run_opencode(*opencode, home, repo.root(), api.base_url(), kModel,
-                   std::string("Write notes.md and shell.txt. ") + kPrompt, kCost);
-  {
-    INFO("opencode exit " << run.result.exit_code << " after " << run.took.count()
-                          << " ms\nstdout: " << run.result.out << "\nstderr: " << run.result.err);
-    REQUIRE(run.result.exit_code == 0);
-  }
+  const OpenCodeRun run = run_opencode(*opencode,
+                                       {dirs.home, repo.root(), api.base_url(), kModel,
+                                        std::string("Write notes.md and shell.txt. ") + kPrompt},
+                                       kCost);
+  require_success(run);
   CHECK(read_file(repo.root() + "/notes.md") == std::string(kFileBody) + "\n");
   CHECK(read_file(repo.root() + "/shell.txt") == kShellBody);
 
@@ -142,21 +121,14 @@ TEST_CASE("the real OpenCode's database holds the calls and usage the mock serve
   const std::vector<MockServed> served = api.served();
   CHECK(api.remaining() == 0);
   REQUIRE(served.size() == 4);
-  int messages = 0;
+  std::vector<MockRequest> messages;
   for (const MockRequest& r : api.requests()) {
-    INFO(r.method << " " << r.target << " -> " << r.status);
-    if (r.target.starts_with("/npm-registry/")) {
+    if (!r.target.starts_with("/npm-registry/"))
+      messages.push_back(r);
+    else
       CHECK(r.status == 404);
-      continue;
-    }
-    ++messages;
-    CHECK(r.target == "/v1/messages");
-    CHECK(r.status == 200);
-    CHECK(r.api_key);
-    CHECK(r.stream);
-    CHECK(r.model == kModel);
   }
-  CHECK(messages == 4);
+  CHECK(messages == std::vector<MockRequest>(4, {"POST", "/v1/messages", 200, kModel, true, true}));
   std::vector<MockServed> steps;  // the three steps, in the order served
   for (const MockServed& s : served)
     if (s.response.only_for.empty()) steps.push_back(s);

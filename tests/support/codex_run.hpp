@@ -15,14 +15,12 @@ struct CodexRun : OfflineRun {
   std::vector<std::string> rollouts;  // codex_home/sessions/YYYY/MM/DD/rollout-*.jsonl, sorted
 };
 
-// Writes codex_home/config.toml (`model`, and a provider "mock" at
-// base_url/v1 with wire_api "responses" and its key in MOCK_OPENAI_KEY), then
+// Writes codex_home/config.toml (spec.model, and a provider "mock" at
+// spec.base_url/v1 with wire_api "responses" and its key in MOCK_OPENAI_KEY), then
 // `codex exec --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox
-// --disable plugins --disable remote_plugin --disable apps PROMPT` in `cwd`,
-// run_offline() with CODEX_HOME and the key. `model` should be one Codex
+// --disable plugins --disable remote_plugin --disable apps PROMPT` in spec.cwd,
+// run_offline() with CODEX_HOME and the key. The model should be one Codex
 // knows (e.g. "gpt-5.5"): for others it offers no apply_patch tool.
-CodexRun run_codex(const std::string& codex, const std::string& home, const std::string& cwd,
-                   const std::string& base_url, const std::string& model,
-                   const std::string& prompt);
+CodexRun run_codex(const std::string& codex, const RunSpec& spec);
 
 }  // namespace codepulse::test

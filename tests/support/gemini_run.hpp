@@ -19,12 +19,10 @@ struct GeminiRun : OfflineRun {
 
 // Writes gemini_dir/settings.json (API-key auth; auto-update, usage
 // statistics and telemetry off), then `node gemini_js -p PROMPT -m MODEL
-// --output-format json --yolo` in `cwd`, run_offline() with GEMINI_API_KEY,
-// GOOGLE_GEMINI_BASE_URL=base_url, GEMINI_CLI_TRUST_WORKSPACE=true (headless
+// --output-format json --yolo` in spec.cwd, run_offline() with GEMINI_API_KEY,
+// GOOGLE_GEMINI_BASE_URL=spec.base_url, GEMINI_CLI_TRUST_WORKSPACE=true (headless
 // it refuses an untrusted folder) and GEMINI_CLI_NO_RELAUNCH=true. With -m
 // it makes no model-routing call.
-GeminiRun run_gemini(const std::string& gemini_js, const std::string& home, const std::string& cwd,
-                     const std::string& base_url, const std::string& model,
-                     const std::string& prompt);
+GeminiRun run_gemini(const std::string& gemini_js, const RunSpec& spec);
 
 }  // namespace codepulse::test

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "common/json_writer.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace codepulse::test {
@@ -38,6 +39,12 @@ std::string json_str(simdjson::dom::element e, std::string_view pointer) {
 
 bool json_has(simdjson::dom::element e, std::string_view pointer) {
   return !e.at_pointer(pointer).error();
+}
+
+std::string json_quote(const std::string& s) {
+  std::string out;
+  append_json_string(out, s);
+  return out;
 }
 
 std::string json_text(simdjson::dom::element e, std::string_view pointer) {

@@ -33,6 +33,9 @@ int64_t json_int(simdjson::dom::element e, std::string_view pointer);
 std::string json_str(simdjson::dom::element e, std::string_view pointer);
 bool json_has(simdjson::dom::element e, std::string_view pointer);
 
+// `s` as a JSON string literal, quotes included.
+std::string json_quote(const std::string& s);
+
 // The JSON text of the value at a pointer; empty when missing.
 std::string json_text(simdjson::dom::element e, std::string_view pointer);
 

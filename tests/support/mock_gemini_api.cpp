@@ -26,7 +26,7 @@ constexpr std::string_view kRouting = R"({"complexity_reasoning":"mock","complex
 Reply error_reply(int status, std::string_view state, std::string_view message) {
   const std::string error =
       Object().number("code", status).string("message", message).string("status", state).done();
-  return {status, "application/json", Object().raw("error", error).done(), {}, {}};
+  return mock_http::json_reply(status, Object().raw("error", error).done());
 }
 
 std::string usage_json(const MockGeminiUsage& u, bool final_chunk) {
@@ -96,7 +96,7 @@ Reply routing_reply(const std::string& model) {
   s.response_id = "routing";
   s.answer.usage = {200, 20, 0, 0, 0};
   s.answer.parts = {MockGeminiPart::text_part(std::string(kRouting))};
-  return {200, "application/json", whole_json(s), {}, {}};
+  return mock_http::json_reply(200, whole_json(s));
 }
 
 }  // namespace
@@ -109,18 +109,13 @@ MockGeminiPart MockGeminiPart::function_call(std::string name, std::string args_
   return {Kind::kFunctionCall, std::move(name), std::move(args_json)};
 }
 
-void GeminiProtocol::check(const MockGeminiAnswer& a) {
+void check_answer(const MockGeminiAnswer& a) {
   for (const MockGeminiPart& p : a.parts)
-    if (p.kind == Kind::kFunctionCall && !mock_json::is_json_object(p.text))
-      throw std::invalid_argument("mock gemini api: the args of functionCall " + p.name +
-                                  " are not a JSON object: " + p.text);
+    if (p.kind == Kind::kFunctionCall)
+      mock_json::require_object("mock gemini api: the args of functionCall " + p.name, p.text);
 }
 
-Reply GeminiProtocol::internal_error(const std::string& message) {
-  return error_reply(500, "INTERNAL", message);
-}
-
-Reply GeminiProtocol::answer(Ledger& ledger, const mock_http::Request& req, MockRequest& seen) {
+Reply answer_request(Ledger& ledger, const mock_http::Request& req, MockRequest& seen) {
   const std::string path = req.path(), query = req.target.substr(path.size());
   seen.api_key = !req.header("x-goog-api-key").empty() || query.find("key=") != std::string::npos;
   const size_t colon = path.rfind(':');
@@ -142,13 +137,9 @@ Reply GeminiProtocol::answer(Ledger& ledger, const mock_http::Request& req, Mock
     return routing_reply(seen.model);
 
   std::lock_guard lock(ledger.mu);
-  auto next = ledger.take();
-  if (!next)
-    return error_reply(400, "INVALID_ARGUMENT",
-                       "the mock's script has no response left for this request");
-  MockGeminiServed s;
-  s.script_index = next->first;
-  s.answer = std::move(next->second);
+  std::optional<MockGeminiServed> next = ledger.take(&MockGeminiServed::answer);
+  if (!next) return error_reply(400, "INVALID_ARGUMENT", mock_json::kScriptEnded);
+  MockGeminiServed& s = *next;
   s.model = seen.model;
   s.model_version = s.answer.model_version.empty() ? seen.model : s.answer.model_version;
   s.response_id = ledger.next_id("gresp");
@@ -163,10 +154,10 @@ Reply GeminiProtocol::answer(Ledger& ledger, const mock_http::Request& req, Mock
   } else {
     r.body = mock_json::array(chunks(s));
   }
-  ledger.served.push_back(std::move(s));
+  ledger.served.push_back(std::move(*next));
   return r;
 }
 
-template class MockModelApi<GeminiProtocol>;
+template class MockModelApi<MockGeminiAnswer, MockGeminiServed>;
 
 }  // namespace codepulse::test

@@ -67,15 +67,7 @@ struct MockGeminiServed {
 // {"complexity_reasoning":...,"complexity_score":10} outside the script.
 // Any other path 404, in the API's error shape. MockRequest::api_key: it
 // carried x-goog-api-key or ?key=.
-struct GeminiProtocol {
-  using Answer = MockGeminiAnswer;
-  using Served = MockGeminiServed;
-  static void check(const MockGeminiAnswer& a);
-  static mock_http::Reply answer(MockLedger<Answer, Served>& ledger, const mock_http::Request& req,
-                                 MockRequest& seen);
-  static mock_http::Reply internal_error(const std::string& message);
-};
 
-using MockGeminiApi = MockModelApi<GeminiProtocol>;
+using MockGeminiApi = MockModelApi<MockGeminiAnswer, MockGeminiServed>;
 
 }  // namespace codepulse::test

@@ -13,8 +13,11 @@
 #include <boost/beast/http.hpp>
 #include <cctype>
 #include <cstdio>
+#include <ostream>
 #include <random>
 #include <thread>
+
+#include "tests/support/mock_model_api.hpp"
 
 namespace codepulse::test::mock_http {
 
@@ -51,6 +54,10 @@ std::string Request::header(std::string_view name) const {
   for (const auto& [k, v] : headers)
     if (k == name) return v;
   return "";
+}
+
+Reply json_reply(int status, std::string body) {
+  return {status, "application/json", std::move(body), {}, {}};
 }
 
 struct Server::State {
@@ -159,3 +166,12 @@ std::string random_tag() {
 }
 
 }  // namespace codepulse::test::mock_http
+
+namespace codepulse::test {
+
+std::ostream& operator<<(std::ostream& os, const MockRequest& r) {
+  return os << "{" << r.method << " " << r.target << " -> " << r.status << ", model " << r.model
+            << (r.stream ? ", stream" : "") << (r.api_key ? ", key" : "") << "}";
+}
+
+}  // namespace codepulse::test

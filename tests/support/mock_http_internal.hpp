@@ -29,6 +29,9 @@ struct Reply {
   std::vector<std::pair<std::string, std::string>> headers;  // added to the response
 };
 
+// A whole JSON reply.
+Reply json_reply(int status, std::string body);
+
 class Server {
  public:
   // Called on the server's thread, one request at a time. An exception

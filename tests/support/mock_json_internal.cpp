@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace codepulse::test::mock_json {
 
@@ -19,6 +20,11 @@ bool is_json_object(std::string_view text) {
   simdjson::dom::element doc;
   if (parser.parse(simdjson::padded_string(text)).get(doc)) return false;
   return doc.type() == simdjson::dom::element_type::OBJECT;
+}
+
+void require_object(const std::string& what, std::string_view text) {
+  if (!is_json_object(text))
+    throw std::invalid_argument(what + " is not a JSON object: " + std::string(text));
 }
 
 std::vector<std::string_view> pieces(std::string_view text, size_t parts) {

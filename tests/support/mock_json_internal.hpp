@@ -37,11 +37,18 @@ class Object {
   bool first_ = true;
 };
 
+// The error message of a request that finds the script served out.
+inline constexpr std::string_view kScriptEnded =
+    "the mock's script has no response left for this request";
+
 // "[a,b,...]" of JSON texts.
 std::string array(const std::vector<std::string>& items);
 
 // True when `text` is one JSON object.
 bool is_json_object(std::string_view text);
+// Throws std::invalid_argument("<what> is not a JSON object: <text>") unless
+// `text` is one: a scripted tool call's input checked when a mock is made.
+void require_object(const std::string& what, std::string_view text);
 
 // Up to `parts` pieces of `text`, cut only where a UTF-8 character starts
 // (each piece is sent as its own JSON string), as the APIs stream text.

@@ -18,17 +18,20 @@ using mock_http::Reply;
 
 namespace {
 
+// A JSON reply with the request-id header the API sends.
+Reply with_id(int status, std::string body, const std::string& request_id) {
+  Reply r = mock_http::json_reply(status, std::move(body));
+  r.headers = {{"request-id", request_id}};
+  return r;
+}
+
 Reply error_reply(int status, std::string_view type, std::string_view message,
                   const std::string& request_id) {
-  return {status,
-          "application/json",
-          mock_wire::error_json(type, message, request_id),
-          {},
-          {{"request-id", request_id}}};
+  return with_id(status, mock_wire::error_json(type, message, request_id), request_id);
 }
 
 Reply ok_reply(std::string body, const std::string& request_id) {
-  return {200, "application/json", std::move(body), {}, {{"request-id", request_id}}};
+  return with_id(200, std::move(body), request_id);
 }
 
 // The fields of a Messages API body the mock looks at; `problem` says what
@@ -69,6 +72,11 @@ Body read_body(const std::string& text, bool count_tokens) {
 
 }  // namespace
 
+MockUsage mock_usage(int64_t input, int64_t output, int64_t cache_writes, int64_t cache_reads) {
+  return {input,        output,       cache_writes, cache_reads,  std::nullopt,
+          std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt};
+}
+
 MockBlock MockBlock::text_block(std::string text) {
   MockBlock b;
   b.kind = Kind::kText;
@@ -92,16 +100,15 @@ using Ledger = MockLedger<MockResponse, MockServed>;
 Reply messages(Ledger& ledger, const Body& body, const std::string& request_id,
                const std::string& request_body) {
   std::lock_guard lock(ledger.mu);
-  auto next = ledger.take([&request_body](const MockResponse& r) {
-    return !r.only_for.empty() && request_body.find(r.only_for) != std::string::npos;
-  });
-  if (!next) next = ledger.take([](const MockResponse& r) { return r.only_for.empty(); });
+  std::optional<MockServed> next =
+      ledger.take(&MockServed::response, [&request_body](const MockResponse& r) {
+        return !r.only_for.empty() && request_body.find(r.only_for) != std::string::npos;
+      });
   if (!next)
-    return error_reply(400, "invalid_request_error",
-                       "the mock's script has no response left for this request", request_id);
-  MockServed s;
-  s.script_index = next->first;
-  s.response = std::move(next->second);
+    next = ledger.take(&MockServed::response,
+                       [](const MockResponse& r) { return r.only_for.empty(); });
+  if (!next) return error_reply(400, "invalid_request_error", mock_json::kScriptEnded, request_id);
+  MockServed& s = *next;
   s.model = s.response.model.empty() ? body.model : s.response.model;
   s.request_id = request_id;
   s.message_id = ledger.next_id("msg");
@@ -116,24 +123,20 @@ Reply messages(Ledger& ledger, const Body& body, const std::string& request_id,
   } else {
     r.body = mock_wire::message_json(s.response, s.model, ids);
   }
-  ledger.served.push_back(std::move(s));
+  ledger.served.push_back(std::move(*next));
   return r;
 }
 
 }  // namespace
 
-void MessagesProtocol::check(const MockResponse& r) {
+void check_answer(const MockResponse& r) {
   for (const MockBlock& b : r.blocks)
-    if (b.kind == MockBlock::Kind::kToolUse && !mock_json::is_json_object(b.input_json))
-      throw std::invalid_argument("mock messages api: the input of tool_use " + b.tool_name +
-                                  " is not a JSON object: " + b.input_json);
+    if (b.kind == MockBlock::Kind::kToolUse)
+      mock_json::require_object("mock messages api: the input of tool_use " + b.tool_name,
+                                b.input_json);
 }
 
-Reply MessagesProtocol::internal_error(const std::string& message) {
-  return error_reply(500, "api_error", message, "");
-}
-
-Reply MessagesProtocol::answer(Ledger& ledger, const mock_http::Request& req, MockRequest& seen) {
+Reply answer_request(Ledger& ledger, const mock_http::Request& req, MockRequest& seen) {
   seen.api_key = !req.header("x-api-key").empty() || !req.header("authorization").empty();
   std::string request_id;
   {
@@ -169,6 +172,6 @@ Reply MessagesProtocol::answer(Ledger& ledger, const mock_http::Request& req, Mo
   return messages(ledger, body, request_id, req.body);
 }
 
-template class MockModelApi<MessagesProtocol>;
+template class MockModelApi<MockResponse, MockServed>;
 
 }  // namespace codepulse::test

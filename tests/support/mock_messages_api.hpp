@@ -44,6 +44,9 @@ struct MockUsage {
   std::optional<std::vector<MockIteration>> iterations;
 };
 
+// The four counts every response reports, the optional fields left out.
+MockUsage mock_usage(int64_t input, int64_t output, int64_t cache_writes, int64_t cache_reads);
+
 // A content block of a response: text, or a tool call with its input.
 struct MockBlock {
   enum class Kind { kText, kToolUse };
@@ -83,15 +86,7 @@ struct MockServed {
 // GET /api/hello; any other path 404, in the API's error shape. A tool_use
 // block's input must be a JSON object (checked when the mock is made).
 // MockRequest::api_key: it carried x-api-key or Authorization.
-struct MessagesProtocol {
-  using Answer = MockResponse;
-  using Served = MockServed;
-  static void check(const MockResponse& r);
-  static mock_http::Reply answer(MockLedger<Answer, Served>& ledger, const mock_http::Request& req,
-                                 MockRequest& seen);
-  static mock_http::Reply internal_error(const std::string& message);
-};
 
-using MockMessagesApi = MockModelApi<MessagesProtocol>;
+using MockMessagesApi = MockModelApi<MockResponse, MockServed>;
 
 }  // namespace codepulse::test

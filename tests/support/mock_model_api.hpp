@@ -2,10 +2,11 @@
 // mock_responses_api.hpp, mock_gemini_api.hpp): an HTTP/1.1 server on
 // 127.0.0.1 (ephemeral port, own thread) that answers with the responses a
 // test scripts, in order, and records every request it read and what it
-// served. A protocol says how requests are checked and answered.
+// served.
 #pragma once
 
 #include <cstddef>
+#include <iosfwd>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,27 +20,21 @@ struct MockRequest {
   std::string model;           // the model asked for (in the body or the path), when known
   bool stream = false;         // it asked for a stream
   bool api_key = false;        // it carried an API key where its API wants one
+  bool operator==(const MockRequest&) const = default;
 };
-
-namespace mock_http {
-struct Request;
-struct Reply;
-}  // namespace mock_http
+// "{POST /v1/x -> 200, model m, stream, key}", for test messages.
+std::ostream& operator<<(std::ostream& os, const MockRequest& r);
 
 // The script and log of a mock (mock_model_api_internal.hpp).
 template <class Answer, class Served>
 struct MockLedger;
 
-// Protocol: Answer (one scripted response), Served (what one became on the
-// wire), static check(const Answer&) (throws std::invalid_argument on a bad
-// answer), static answer(MockLedger&, const mock_http::Request&, MockRequest&)
-// and static internal_error(message), both returning a mock_http::Reply.
-template <class Protocol>
+// Answer: one scripted response; Served: what one became on the wire. Each
+// API's file defines how its requests are answered (see
+// mock_model_api_internal.hpp) and instantiates this class.
+template <class Answer, class Served>
 class MockModelApi {
  public:
-  using Answer = typename Protocol::Answer;
-  using Served = typename Protocol::Served;
-
   // Throws std::invalid_argument when an answer of the script is malformed.
   explicit MockModelApi(std::vector<Answer> script);
   ~MockModelApi();

@@ -1,6 +1,12 @@
 // The parts of a mock model API (mock_model_api.hpp) its protocols share: the
 // ledger of script, requests and served answers, and the members of
-// MockModelApi, instantiated once per protocol in the protocol's .cpp.
+// MockModelApi. Each API's .cpp defines, in namespace codepulse::test (found
+// by argument-dependent lookup), for its Answer and Served:
+//   void check_answer(const Answer&);  // throws std::invalid_argument
+//   mock_http::Reply answer_request(MockLedger<Answer, Served>&,
+//                                   const mock_http::Request&, MockRequest& seen);
+// (which fills seen's model, stream and api_key) and then instantiates
+// `template class MockModelApi<Answer, Served>;`.
 #pragma once
 
 #include <cstdint>
@@ -37,22 +43,25 @@ struct MockLedger {
     return buf;
   }
 
-  // The first answer left in the script that `fits` (any, without it), and
-  // its index in the script; nullopt when none. Holding mu.
-  std::optional<std::pair<size_t, Answer>> take(
-      const std::function<bool(const Answer&)>& fits = nullptr) {
+  // The first answer left in the script that `fits` (any, without it), taken
+  // from the script into a new Served's `field`, with its script_index;
+  // nullopt when none is left. Holding mu.
+  std::optional<Served> take(Answer Served::*field,
+                             const std::function<bool(const Answer&)>& fits = nullptr) {
     for (auto it = script.begin(); it != script.end(); ++it) {
       if (fits && !fits(it->second)) continue;
-      std::pair<size_t, Answer> next = std::move(*it);
+      Served s;
+      s.script_index = it->first;
+      s.*field = std::move(it->second);
       script.erase(it);
-      return next;
+      return s;
     }
     return std::nullopt;
   }
 };
 
-template <class Protocol>
-struct MockModelApi<Protocol>::State {
+template <class Answer, class Served>
+struct MockModelApi<Answer, Served>::State {
   MockLedger<Answer, Served> ledger;
   std::unique_ptr<mock_http::Server> server;  // last: stopped before the ledger goes
 
@@ -62,9 +71,9 @@ struct MockModelApi<Protocol>::State {
     seen.target = req.target;
     mock_http::Reply reply;
     try {
-      reply = Protocol::answer(ledger, req, seen);
+      reply = answer_request(ledger, req, seen);
     } catch (const std::exception& e) {
-      reply = Protocol::internal_error(e.what());
+      reply = {500, "text/plain", e.what(), {}, {}};
     }
     seen.status = reply.status;
     std::lock_guard lock(ledger.mu);
@@ -73,44 +82,44 @@ struct MockModelApi<Protocol>::State {
   }
 };
 
-template <class Protocol>
-MockModelApi<Protocol>::MockModelApi(std::vector<Answer> script)
+template <class Answer, class Served>
+MockModelApi<Answer, Served>::MockModelApi(std::vector<Answer> script)
     : state_(std::make_unique<State>()) {
   for (const Answer& a : script)
-    Protocol::check(a);
+    check_answer(a);
   for (size_t i = 0; i < script.size(); ++i)
     state_->ledger.script.emplace_back(i, std::move(script[i]));
   state_->server = std::make_unique<mock_http::Server>(
       [s = state_.get()](const mock_http::Request& req) { return s->handle(req); });
 }
 
-template <class Protocol>
-MockModelApi<Protocol>::~MockModelApi() = default;
+template <class Answer, class Served>
+MockModelApi<Answer, Served>::~MockModelApi() = default;
 
-template <class Protocol>
-int MockModelApi<Protocol>::port() const {
+template <class Answer, class Served>
+int MockModelApi<Answer, Served>::port() const {
   return state_->server->port();
 }
 
-template <class Protocol>
-std::string MockModelApi<Protocol>::base_url() const {
+template <class Answer, class Served>
+std::string MockModelApi<Answer, Served>::base_url() const {
   return state_->server->base_url();
 }
 
-template <class Protocol>
-std::vector<MockRequest> MockModelApi<Protocol>::requests() const {
+template <class Answer, class Served>
+std::vector<MockRequest> MockModelApi<Answer, Served>::requests() const {
   std::lock_guard lock(state_->ledger.mu);
   return state_->ledger.requests;
 }
 
-template <class Protocol>
-std::vector<typename Protocol::Served> MockModelApi<Protocol>::served() const {
+template <class Answer, class Served>
+std::vector<Served> MockModelApi<Answer, Served>::served() const {
   std::lock_guard lock(state_->ledger.mu);
   return state_->ledger.served;
 }
 
-template <class Protocol>
-size_t MockModelApi<Protocol>::remaining() const {
+template <class Answer, class Served>
+size_t MockModelApi<Answer, Served>::remaining() const {
   std::lock_guard lock(state_->ledger.mu);
   return state_->ledger.script.size();
 }

@@ -13,13 +13,12 @@
 
 namespace codepulse::test {
 
-using mock_http::Reply;
-using mock_json::Object;
-using Kind = MockOutputItem::Kind;
-
 namespace {
 
+using Kind = MockOutputItem::Kind;
 using Ledger = MockLedger<MockResponsesAnswer, MockResponsesServed>;
+using mock_http::Reply;
+using mock_json::Object;
 
 Reply error_reply(int status, std::string_view type, std::string_view message) {
   const std::string error = Object()
@@ -28,7 +27,7 @@ Reply error_reply(int status, std::string_view type, std::string_view message) {
                                 .raw("param", "null")
                                 .raw("code", "null")
                                 .done();
-  return {status, "application/json", Object().raw("error", error).done(), {}, {}};
+  return mock_http::json_reply(status, Object().raw("error", error).done());
 }
 
 std::string usage_json(const MockResponsesUsage& u) {
@@ -136,18 +135,14 @@ MockOutputItem MockOutputItem::custom_tool_call(std::string name, std::string in
   return {Kind::kCustomToolCall, std::move(name), std::move(input)};
 }
 
-void ResponsesProtocol::check(const MockResponsesAnswer& a) {
+void check_answer(const MockResponsesAnswer& a) {
   for (const MockOutputItem& item : a.output)
-    if (item.kind == Kind::kFunctionCall && !mock_json::is_json_object(item.text))
-      throw std::invalid_argument("mock responses api: the arguments of function_call " +
-                                  item.name + " are not a JSON object: " + item.text);
+    if (item.kind == Kind::kFunctionCall)
+      mock_json::require_object("mock responses api: the arguments of function_call " + item.name,
+                                item.text);
 }
 
-Reply ResponsesProtocol::internal_error(const std::string& message) {
-  return error_reply(500, "server_error", message);
-}
-
-Reply ResponsesProtocol::answer(Ledger& ledger, const mock_http::Request& req, MockRequest& seen) {
+Reply answer_request(Ledger& ledger, const mock_http::Request& req, MockRequest& seen) {
   seen.api_key = req.header("authorization").starts_with("Bearer ");
   const std::string path = req.path();
   if (path != "/v1/responses")
@@ -168,13 +163,9 @@ Reply ResponsesProtocol::answer(Ledger& ledger, const mock_http::Request& req, M
     return error_reply(400, "invalid_request_error", "Missing required parameter: 'input'.");
 
   std::lock_guard lock(ledger.mu);
-  auto next = ledger.take();
-  if (!next)
-    return error_reply(400, "invalid_request_error",
-                       "the mock's script has no response left for this request");
-  MockResponsesServed s;
-  s.script_index = next->first;
-  s.answer = std::move(next->second);
+  std::optional<MockResponsesServed> next = ledger.take(&MockResponsesServed::answer);
+  if (!next) return error_reply(400, "invalid_request_error", mock_json::kScriptEnded);
+  MockResponsesServed& s = *next;
   s.model = s.answer.model.empty() ? seen.model : s.answer.model;
   s.response_id = ledger.next_id("resp");
   for (const MockOutputItem& item : s.answer.output) {
@@ -190,10 +181,10 @@ Reply ResponsesProtocol::answer(Ledger& ledger, const mock_http::Request& req, M
     r.body = response_json(s, true);
   }
   r.headers = {{"x-request-id", ledger.next_id("req")}};
-  ledger.served.push_back(std::move(s));
+  ledger.served.push_back(std::move(*next));
   return r;
 }
 
-template class MockModelApi<ResponsesProtocol>;
+template class MockModelApi<MockResponsesAnswer, MockResponsesServed>;
 
 }  // namespace codepulse::test

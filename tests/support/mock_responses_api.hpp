@@ -59,15 +59,7 @@ struct MockResponsesServed {
 // response.completed with the usage), else the whole response; any other
 // path 404, in the API's error shape. MockRequest::api_key: it carried
 // Authorization: Bearer.
-struct ResponsesProtocol {
-  using Answer = MockResponsesAnswer;
-  using Served = MockResponsesServed;
-  static void check(const MockResponsesAnswer& a);
-  static mock_http::Reply answer(MockLedger<Answer, Served>& ledger, const mock_http::Request& req,
-                                 MockRequest& seen);
-  static mock_http::Reply internal_error(const std::string& message);
-};
 
-using MockResponsesApi = MockModelApi<ResponsesProtocol>;
+using MockResponsesApi = MockModelApi<MockResponsesAnswer, MockResponsesServed>;
 
 }  // namespace codepulse::test

@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 
 namespace codepulse::test {
@@ -31,6 +32,12 @@ OfflineRun run_offline(const std::string& home, const std::string& cwd,
   out.took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   return out;
+}
+
+void require_success(const OfflineRun& run) {
+  INFO("exit " << run.result.exit_code << " after " << run.took.count()
+               << " ms\nstdout: " << run.result.out << "\nstderr: " << run.result.err);
+  REQUIRE(run.result.exit_code == 0);
 }
 
 std::vector<std::string> files_below(const std::string& dir, const std::string& part,

@@ -11,6 +11,23 @@
 
 namespace codepulse::test {
 
+// A temporary HOME and working folder ("app") for runs of a real CLI, gone
+// with it.
+struct RunDirs {
+  TempDir dir;
+  std::string home = dir / "home", cwd = dir / "app";
+  RunDirs() {
+    make_dirs(home);
+    make_dirs(cwd);
+  }
+};
+
+// What a test asks of one run of a real CLI: its HOME and working folder,
+// the mock it talks to (base_url), the model and the prompt.
+struct RunSpec {
+  std::string home, cwd, base_url, model, prompt;
+};
+
 struct OfflineRun {
   CommandResult result;  // exit code (124: killed after 5 minutes), stdout, stderr
   std::chrono::milliseconds took{0};
@@ -23,6 +40,9 @@ struct OfflineRun {
 OfflineRun run_offline(const std::string& home, const std::string& cwd,
                        const std::vector<std::string>& env,
                        const std::vector<std::string>& command);
+
+// Fails the test (REQUIRE) unless the run exited 0, showing what it printed.
+void require_success(const OfflineRun& run);
 
 // The files below `dir` (recursively) whose path contains `part` and ends in
 // `suffix`, sorted: the logs a run wrote.

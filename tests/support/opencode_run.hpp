@@ -23,16 +23,14 @@ struct OpenCodeRun : OfflineRun {
 };
 
 // Writes home/.config/opencode/opencode.json (a provider "mock" using
-// @ai-sdk/anthropic at base_url/v1 with the one model `model`, also the small
+// @ai-sdk/anthropic at spec.base_url/v1 with the one model spec.model, also the small
 // model that titles the session; edits, bash and web fetches allowed), then
-// `opencode run --format json PROMPT` in `cwd`, run_offline() with the
+// `opencode run --format json PROMPT` in spec.cwd, run_offline() with the
 // OPENCODE_* variables that turn off model fetches, updates, sharing,
 // plugins, LSP downloads and Claude Code files, and npm_config_registry at
 // base_url/npm-registry/ (it asks the registry for its plugin package even
 // so; the mock answers 404 and it carries on).
-OpenCodeRun run_opencode(const std::string& opencode, const std::string& home,
-                         const std::string& cwd, const std::string& base_url,
-                         const std::string& model, const std::string& prompt,
+OpenCodeRun run_opencode(const std::string& opencode, const RunSpec& spec,
                          const std::optional<OpenCodeCost>& cost = std::nullopt);
 
 }  // namespace codepulse::test
