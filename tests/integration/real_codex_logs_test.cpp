@@ -50,34 +50,15 @@ std::vector<MockResponsesAnswer> script() {
   return s;
 }
 
-// The usage Codex writes (TokenUsage) and the sum of several.
-struct Usage {
-  int64_t input = 0, cached = 0, cache_write = 0, output = 0, reasoning = 0, total = 0;
-  bool operator==(const Usage&) const = default;
-  Usage& operator+=(const Usage& o) {
-    input += o.input, cached += o.cached, cache_write += o.cache_write;
-    output += o.output, reasoning += o.reasoning, total += o.total;
-    return *this;
-  }
-};
-std::ostream& operator<<(std::ostream& os, const Usage& u) {
-  return os << "{input " << u.input << ", cached " << u.cached << ", cache_write " << u.cache_write
-            << ", output " << u.output << ", reasoning " << u.reasoning << ", total " << u.total
-            << "}";
-}
+// The fields of the usage Codex writes (TokenUsage).
+const std::vector<std::string> kUsage = {
+    "input_tokens",  "cached_input_tokens",     "cache_write_input_tokens",
+    "output_tokens", "reasoning_output_tokens", "total_tokens"};
 
-Usage served_usage(const MockResponsesUsage& u) {
+// What they should be for a served usage, in kUsage's order.
+std::vector<int64_t> served_usage(const MockResponsesUsage& u) {
   return {u.input_tokens,  u.cached_tokens,    u.cache_write_tokens.value_or(0),
           u.output_tokens, u.reasoning_tokens, u.input_tokens + u.output_tokens};
-}
-
-Usage written_usage(simdjson::dom::element line, const std::string& at) {
-  return {json_int(line, at + "/input_tokens"),
-          json_int(line, at + "/cached_input_tokens"),
-          json_int(line, at + "/cache_write_input_tokens"),
-          json_int(line, at + "/output_tokens"),
-          json_int(line, at + "/reasoning_output_tokens"),
-          json_int(line, at + "/total_tokens")};
 }
 
 }  // namespace
@@ -153,17 +134,21 @@ TEST_CASE("the real Codex CLI's rollout holds the calls and usage the mock serve
 
   REQUIRE(records.size() == served.size());
   REQUIRE(counts.size() == served.size());
-  Usage sum;
+  std::vector<int64_t> sum(kUsage.size());
   for (size_t i = 0; i < served.size(); ++i) {
     INFO("response " << i << " " << served[i].response_id);
-    const Usage want = served_usage(served[i].answer.usage);
-    sum += want;
+    const std::vector<int64_t> want = served_usage(served[i].answer.usage);
+    for (size_t k = 0; k < sum.size(); ++k)
+      sum[k] += want[k];
     CHECK(json_str(records[i], "/payload/response_id") == served[i].response_id);
     CHECK(json_str(records[i], "/payload/session_id") == m[7].str());
-    CHECK(written_usage(records[i], "/payload/usage") == want);
-    CHECK(written_usage(records[i], "/payload/turn_token_usage") == sum);
-    CHECK(written_usage(records[i], "/payload/thread_token_usage") == sum);
-    CHECK(written_usage(counts[i], "/payload/info/last_token_usage") == want);
-    CHECK(written_usage(counts[i], "/payload/info/total_token_usage") == sum);
+    CHECK(json_counts(records[i], "/payload/usage", kUsage) == counts_text(kUsage, want));
+    CHECK(json_counts(records[i], "/payload/turn_token_usage", kUsage) == counts_text(kUsage, sum));
+    CHECK(json_counts(records[i], "/payload/thread_token_usage", kUsage) ==
+          counts_text(kUsage, sum));
+    CHECK(json_counts(counts[i], "/payload/info/last_token_usage", kUsage) ==
+          counts_text(kUsage, want));
+    CHECK(json_counts(counts[i], "/payload/info/total_token_usage", kUsage) ==
+          counts_text(kUsage, sum));
   }
 }

@@ -53,27 +53,14 @@ std::string served_args(const MockGeminiAnswer& a) {
   return "";
 }
 
-// A message line's tokens as Gemini CLI writes them.
-struct Tokens {
-  int64_t input = 0, output = 0, cached = 0, thoughts = 0, tool = 0, total = 0;
-  bool operator==(const Tokens&) const = default;
-};
-std::ostream& operator<<(std::ostream& os, const Tokens& t) {
-  return os << "{input " << t.input << ", output " << t.output << ", cached " << t.cached
-            << ", thoughts " << t.thoughts << ", tool " << t.tool << ", total " << t.total << "}";
-}
+// A message line's tokens, as Gemini CLI writes them.
+const std::vector<std::string> kTokens = {"input", "output", "cached", "thoughts", "tool", "total"};
 
 // What each count of usageMetadata becomes: input is promptTokenCount (the
 // cached tokens within it), output candidatesTokenCount (thoughts apart).
-Tokens expected(const MockGeminiUsage& u) {
-  return {u.prompt_tokens,   u.candidates_tokens,      u.cached_tokens,
-          u.thoughts_tokens, u.tool_use_prompt_tokens, u.total()};
-}
-
-Tokens written(simdjson::dom::element line) {
-  return {json_int(line, "/tokens/input"),  json_int(line, "/tokens/output"),
-          json_int(line, "/tokens/cached"), json_int(line, "/tokens/thoughts"),
-          json_int(line, "/tokens/tool"),   json_int(line, "/tokens/total")};
+std::string expected(const MockGeminiUsage& u) {
+  return counts_text(kTokens, {u.prompt_tokens, u.candidates_tokens, u.cached_tokens,
+                               u.thoughts_tokens, u.tool_use_prompt_tokens, u.total()});
 }
 
 }  // namespace
@@ -157,7 +144,7 @@ TEST_CASE("the real Gemini CLI's chat file holds the calls and usage the mock se
     const std::vector<simdjson::dom::element>& lines = by_id[ids[i]];
     CHECK(lines.size() == (tools[i] ? 2u : 1u));
     for (simdjson::dom::element line : lines) {
-      CHECK(written(line) == expected(served[i].answer.usage));
+      CHECK(json_counts(line, "/tokens", kTokens) == expected(served[i].answer.usage));
       CHECK(json_str(line, "/model") == kModel);
     }
     CHECK_FALSE(json_has(lines.front(), "/toolCalls"));

@@ -49,20 +49,13 @@ std::vector<MockResponse> script(const std::string& cwd) {
   return s;
 }
 
-// A message's or step's tokens as OpenCode writes them.
-struct Tokens {
-  int64_t input = 0, output = 0, reasoning = 0, cache_write = 0, cache_read = 0, total = 0;
-  bool operator==(const Tokens&) const = default;
-};
-std::ostream& operator<<(std::ostream& os, const Tokens& t) {
-  return os << "{input " << t.input << ", output " << t.output << ", reasoning " << t.reasoning
-            << ", write " << t.cache_write << ", read " << t.cache_read << ", total " << t.total
-            << "}";
-}
+// A message's or step's tokens, as OpenCode writes them.
+const std::vector<std::string> kTokens = {"input",       "output",     "reasoning",
+                                          "cache/write", "cache/read", "total"};
 
 // input is the Messages API's input_tokens (cache reads and writes apart);
 // total the sum of all four.
-Tokens expected(const MockUsage& u) {
+std::vector<int64_t> expected(const MockUsage& u) {
   return {
       u.input_tokens,
       u.output_tokens,
@@ -77,12 +70,6 @@ double expected_cost(const MockUsage& u) {
           u.cache_read_input_tokens * kCost.cache_read +
           u.cache_creation_input_tokens * kCost.cache_write) /
          1e6;
-}
-
-Tokens written(simdjson::dom::element data) {
-  return {json_int(data, "/tokens/input"),      json_int(data, "/tokens/output"),
-          json_int(data, "/tokens/reasoning"),  json_int(data, "/tokens/cache/write"),
-          json_int(data, "/tokens/cache/read"), json_int(data, "/tokens/total")};
 }
 
 double number(simdjson::dom::element data, const char* pointer) {
@@ -148,21 +135,18 @@ TEST_CASE("the real OpenCode's database holds the calls and usage the mock serve
   CHECK(session[2] == repo.root());
   CHECK(session[3] == kTitle);
   CHECK(session[4] == "1.18.33");
-  Tokens sum;
+  std::vector<int64_t> sum(kTokens.size());
   double cost = 0;
   for (const MockServed& s : steps) {
-    const Tokens t = expected(s.response.usage);
-    sum = {sum.input + t.input,
-           sum.output + t.output,
-           0,
-           sum.cache_write + t.cache_write,
-           sum.cache_read + t.cache_read,
-           0};
+    const std::vector<int64_t> t = expected(s.response.usage);
+    for (size_t k = 0; k < sum.size(); ++k)
+      sum[k] += t[k];
     cost += expected_cost(s.response.usage);
   }
+  // session: tokens_input, _output, _reasoning, _cache_read, _cache_write
   CHECK(std::vector<std::string>(session.begin() + 5, session.begin() + 10) ==
-        std::vector<std::string>{std::to_string(sum.input), std::to_string(sum.output), "0",
-                                 std::to_string(sum.cache_read), std::to_string(sum.cache_write)});
+        std::vector<std::string>{std::to_string(sum[0]), std::to_string(sum[1]), "0",
+                                 std::to_string(sum[4]), std::to_string(sum[3])});
   CHECK(std::stod(session[10]) == Approx(cost).epsilon(1e-9));
 
   // An assistant message per step, in order, with the usage served, the
@@ -184,8 +168,9 @@ TEST_CASE("the real OpenCode's database holds the calls and usage the mock serve
     CHECK(json_str(message, "/providerID") == "mock");
     CHECK(json_str(message, "/modelID") == kModel);
     CHECK(json_str(message, "/finish") == finishes[i]);
-    CHECK(written(message) == expected(steps[i].response.usage));
-    CHECK(written(part) == expected(steps[i].response.usage));
+    const std::string want = counts_text(kTokens, expected(steps[i].response.usage));
+    CHECK(json_counts(message, "/tokens", kTokens) == want);
+    CHECK(json_counts(part, "/tokens", kTokens) == want);
     CHECK(number(message, "/cost") == Approx(expected_cost(steps[i].response.usage)));
     CHECK(number(part, "/cost") == Approx(expected_cost(steps[i].response.usage)));
   }

@@ -41,6 +41,21 @@ bool json_has(simdjson::dom::element e, std::string_view pointer) {
   return !e.at_pointer(pointer).error();
 }
 
+std::string json_counts(simdjson::dom::element e, const std::string& base,
+                        const std::vector<std::string>& names) {
+  std::vector<int64_t> values;
+  for (const std::string& name : names)
+    values.push_back(json_int(e, base + "/" + name));
+  return counts_text(names, values);
+}
+
+std::string counts_text(const std::vector<std::string>& names, const std::vector<int64_t>& values) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i)
+    out += (i ? " " : "") + names[i] + "=" + (i < values.size() ? std::to_string(values[i]) : "?");
+  return out;
+}
+
 std::string json_quote(const std::string& s) {
   std::string out;
   append_json_string(out, s);

@@ -33,6 +33,13 @@ int64_t json_int(simdjson::dom::element e, std::string_view pointer);
 std::string json_str(simdjson::dom::element e, std::string_view pointer);
 bool json_has(simdjson::dom::element e, std::string_view pointer);
 
+// Several counts at once, as "name=value name=value ...", so that one CHECK
+// compares them all and names the one that differs: the integers at
+// base + "/" + name (-1 when missing), and the same text for expected values.
+std::string json_counts(simdjson::dom::element e, const std::string& base,
+                        const std::vector<std::string>& names);
+std::string counts_text(const std::vector<std::string>& names, const std::vector<int64_t>& values);
+
 // `s` as a JSON string literal, quotes included.
 std::string json_quote(const std::string& s);
 
