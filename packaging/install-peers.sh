@@ -1,25 +1,45 @@
 #!/usr/bin/env bash
 # Installs the peer tools codepulse is measured against (ccusage, tokscale)
-# and the real Claude Code (the log writer of the real-claude-code test) from
-# npm into build/peers, each at a pinned version. Without them those tests
-# skip with a message, except under CI (CI=true), where a missing peer fails
-# this script and the tests that need it.
+# and the real assistant CLIs whose logs the tests read (Claude Code, Codex,
+# Gemini CLI, OpenCode) from npm into build/peers, each at a pinned version.
+# Without them those tests skip with a message, except under CI (CI=true),
+# where a missing or unrunnable tool fails this script and the tests that
+# need it.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dest="${1:-$root/build/peers}"
-ccusage="$dest/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage"
+modules="$dest/node_modules"
+ccusage="$modules/@ccusage/ccusage-linux-x64/bin/ccusage"
 # Claude Code's native binary. The wrapper's bin/claude.exe is a shell stub
 # until its postinstall script hard-links this file over it (npm
 # --ignore-scripts leaves the stub), so the tests run this path directly.
-claude="$dest/node_modules/@anthropic-ai/claude-code-linux-x64/claude"
-if [ -x "$ccusage" ] && [ -x "$claude" ]; then
+claude="$modules/@anthropic-ai/claude-code-linux-x64/claude"
+# Codex's native binary, from its platform package (an npm alias of
+# @openai/codex's linux-x64 build); bin/codex.js only finds and runs it.
+codex="$modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex"
+# Gemini CLI is one bundled Node script, run with node (20 or newer).
+gemini="$modules/@google/gemini-cli/bundle/gemini.js"
+# OpenCode's native binary, from its platform package.
+opencode="$modules/opencode-linux-x64/bin/opencode"
+tools=(claude codex gemini opencode)
+runs() {
+  case "$1" in
+    gemini) [ -f "$gemini" ] && node "$gemini" --version >/dev/null 2>&1 ;;
+    *) [ -x "${!1}" ] && "${!1}" --version >/dev/null 2>&1 ;;
+  esac
+}
+all_present() {
+  [ -x "$ccusage" ] || return 1
+  for t in "${tools[@]}"; do runs "$t" || return 1; done
+}
+if all_present; then
   echo "install-peers: ccusage present at $ccusage"
-  echo "install-peers: claude present at $claude"
+  for t in "${tools[@]}"; do echo "install-peers: $t present at ${!t}"; done
   exit 0
 fi
 under_ci() { [ "${CI:-}" = "true" ]; }
 if ! command -v npm >/dev/null 2>&1; then
-  echo "install-peers: npm not found; comparison and real-claude-code tests will skip" >&2
+  echo "install-peers: npm not found; comparison and real-assistant tests will skip" >&2
   if under_ci; then exit 1; fi
   exit 0
 fi
@@ -30,15 +50,21 @@ cd "$dest"
 # native binary does not use Node and runs with Node 20 installed.
 if npm install --no-audit --no-fund --silent ccusage@20.0.24 @ccusage/ccusage-linux-x64@20.0.24 \
   @tokscale/cli-linux-x64-gnu@4.17.0 \
-  @anthropic-ai/claude-code@2.1.328 @anthropic-ai/claude-code-linux-x64@2.1.328; then
-  chmod +x "$ccusage" "$claude" 2>/dev/null || true
+  @anthropic-ai/claude-code@2.1.328 @anthropic-ai/claude-code-linux-x64@2.1.328 \
+  @openai/codex@0.169.0 "@openai/codex-linux-x64@npm:@openai/codex@0.169.0-linux-x64" \
+  @google/gemini-cli@0.61.0 \
+  opencode-ai@1.18.33 opencode-linux-x64@1.18.33; then
+  chmod +x "$ccusage" "$claude" "$codex" "$opencode" 2>/dev/null || true
   echo "install-peers: ccusage installed at $ccusage"
-  echo "install-peers: claude installed at $claude"
 else
-  echo "install-peers: npm install failed; comparison and real-claude-code tests will skip" >&2
+  echo "install-peers: npm install failed; comparison and real-assistant tests will skip" >&2
   if under_ci; then exit 1; fi
 fi
-if [ ! -x "$claude" ] || ! "$claude" --version >/dev/null 2>&1; then
-  echo "install-peers: $claude does not run; the real-claude-code test will skip" >&2
-  if under_ci; then exit 1; fi
-fi
+for t in "${tools[@]}"; do
+  if runs "$t"; then
+    echo "install-peers: $t installed at ${!t}"
+  else
+    echo "install-peers: ${!t} does not run; the real-assistant tests that need $t will skip" >&2
+    if under_ci; then exit 1; fi
+  fi
+done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine and runs every test: installs packages,
-# installs the peer tools compared against (ccusage) and the real Claude Code
-# (docs/TESTING.md) when npm is available, builds and runs the suite under
+# installs the peer tools compared against (ccusage) and the real assistant
+# CLIs (Claude Code, Codex, Gemini CLI, OpenCode; docs/TESTING.md) when npm
+# is available, builds and runs the suite under
 # AddressSanitizer + UndefinedBehaviorSanitizer,
 # runs every fuzzing harness for 40 s (docs/FUZZING.md), then builds with
 # warnings as errors and runs the suite once more, with the 3-minute soak
@@ -20,6 +21,9 @@ if ! packaging/install-peers.sh "$root/build/peers"; then
 fi
 export CODEPULSE_CCUSAGE="$root/build/peers/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage"
 export CODEPULSE_CLAUDE_CODE="$root/build/peers/node_modules/@anthropic-ai/claude-code-linux-x64/claude"
+export CODEPULSE_CODEX="$root/build/peers/node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex"
+export CODEPULSE_GEMINI_CLI="$root/build/peers/node_modules/@google/gemini-cli/bundle/gemini.js"
+export CODEPULSE_OPENCODE="$root/build/peers/node_modules/opencode-linux-x64/bin/opencode"
 
 echo "== sanitizer build (ASan + UBSan) =="
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCODEPULSE_SANITIZE=ON -DCODEPULSE_WERROR=ON >/dev/null

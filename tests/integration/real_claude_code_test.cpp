@@ -9,9 +9,9 @@
 #include <map>
 #include <ostream>
 
-#include "common/json_writer.hpp"
 #include "tests/support/claude_code_run.hpp"
 #include "tests/support/git_repo.hpp"
+#include "tests/support/json_lines.hpp"
 #include "tests/support/mock_messages_api.hpp"
 #include "tests/support/skip.hpp"
 #include "tests/support/store_contents.hpp"
@@ -94,19 +94,6 @@ constexpr const char* kFinalAnswer = "CANARY_FINAL_4a7e";
 constexpr const char* kCanaries[] = {kPrompt,      kAnswer,       kFileBody,       kCommitMessage,
                                      kAgentPrompt, kSubagentFile, kSubagentAnswer, kFinalAnswer};
 
-std::string json_string(const std::string& s) {
-  std::string out;
-  codepulse::append_json_string(out, s);
-  return out;
-}
-
-// The four counts every response reports; the optional fields are left out
-// until a response sets them.
-MockUsage usage(int64_t input, int64_t output, int64_t cache_writes, int64_t cache_reads) {
-  return {input,        output,       cache_writes, cache_reads,  std::nullopt,
-          std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt};
-}
-
 // The session, in the order Claude Code asks: three main requests, the
 // subagent's two (it runs in the foreground), then the main one that ends it.
 // Every number is chosen; the cost of each request is worked out by hand in
@@ -115,9 +102,9 @@ std::vector<MockResponse> script(const std::string& repo) {
   std::vector<MockResponse> s(6);
   // M1: text and a Write; 1-hour cache writes; inference_geo "us".
   s[0].blocks = {MockBlock::text_block(std::string("Writing the notes. ") + kAnswer),
-                 MockBlock::tool_use("Write", "{\"file_path\":" + json_string(repo + "/notes.md") +
+                 MockBlock::tool_use("Write", "{\"file_path\":" + json_quote(repo + "/notes.md") +
                                                   ",\"content\":\"" + kFileBody + "\\n\"}")};
-  s[0].usage = usage(1200, 310, 2000, 15000);
+  s[0].usage = mock_usage(1200, 310, 2000, 15000);
   s[0].usage.cache_creation = MockCacheCreation{500, 1500};
   s[0].usage.inference_geo = "us";
   s[0].usage.service_tier = "standard";
@@ -125,7 +112,7 @@ std::vector<MockResponse> script(const std::string& repo) {
   s[1].blocks = {MockBlock::tool_use(
       "Bash", std::string("{\"command\":\"git add notes.md && git commit -m '") + kCommitMessage +
                   "'\",\"description\":\"Commit the notes\"}")};
-  s[1].usage = usage(900, 120, 3000, 17000);
+  s[1].usage = mock_usage(900, 120, 3000, 17000);
   // M3: text and a foreground subagent; 3 web searches.
   s[2].blocks = {MockBlock::text_block("Asking a reviewer."),
                  MockBlock::tool_use("Agent", std::string("{\"description\":\"Review the notes\","
@@ -133,24 +120,24 @@ std::vector<MockResponse> script(const std::string& repo) {
                                                   kAgentPrompt +
                                                   "\",\"subagent_type\":\"general-purpose\","
                                                   "\"run_in_background\":false}")};
-  s[2].usage = usage(700, 95, 800, 20000);
+  s[2].usage = mock_usage(700, 95, 800, 20000);
   s[2].usage.cache_creation = MockCacheCreation{800, 0};
   s[2].usage.server_tool_use = MockServerToolUse{3, 1};
   s[2].usage.inference_geo = "global";
   // S1, the subagent: text and a Write.
   s[3].blocks = {MockBlock::text_block("Noting the review."),
-                 MockBlock::tool_use("Write", "{\"file_path\":" + json_string(repo + "/review.md") +
+                 MockBlock::tool_use("Write", "{\"file_path\":" + json_quote(repo + "/review.md") +
                                                   ",\"content\":\"" + kSubagentFile + "\\n\"}")};
-  s[3].usage = usage(50, 40, 4000, 0);
+  s[3].usage = mock_usage(50, 40, 4000, 0);
   s[3].usage.cache_creation = MockCacheCreation{4000, 0};
   // S2, the subagent's answer; 1-hour cache writes.
   s[4].blocks = {MockBlock::text_block(std::string("Looks right. ") + kSubagentAnswer)};
-  s[4].usage = usage(60, 80, 300, 4000);
+  s[4].usage = mock_usage(60, 80, 300, 4000);
   s[4].usage.cache_creation = MockCacheCreation{0, 300};
   // M4: the answer; inference_geo "us", 2 web searches, two advisor calls on
   // claude-opus-5 (not part of the top-level usage).
   s[5].blocks = {MockBlock::text_block(std::string("Done. ") + kFinalAnswer)};
-  s[5].usage = usage(400, 150, 0, 24000);
+  s[5].usage = mock_usage(400, 150, 0, 24000);
   s[5].usage.cache_creation = MockCacheCreation{0, 0};
   s[5].usage.server_tool_use = MockServerToolUse{2, 0};
   s[5].usage.inference_geo = "us";
@@ -222,16 +209,8 @@ TEST_CASE("the real Claude Code's transcripts are counted and priced as the mock
   const std::vector<MockServed> served = api.served();
   CHECK(api.remaining() == 0);
   REQUIRE(served.size() == 6);
-  CHECK(requests.size() == 6);
-  for (const MockRequest& r : requests) {
-    INFO(r.method << " " << r.target << " -> " << r.status);
-    CHECK(r.method == "POST");
-    CHECK(r.target == "/v1/messages?beta=true");
-    CHECK(r.status == 200);
-    CHECK(r.api_key);
-    CHECK(r.stream);
-    CHECK(r.model == "claude-opus-5-5");
-  }
+  CHECK(requests == std::vector<MockRequest>(
+                        6, {"POST", "/v1/messages?beta=true", 200, "claude-opus-5-5", true, true}));
 
   // The transcripts: one line per content block, the default model, and
   // zeros written for the breakdown the mock left out.

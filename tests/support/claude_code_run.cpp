@@ -3,7 +3,6 @@
 #include <simdjson.h>
 
 #include <cctype>
-#include <cstdlib>
 
 namespace codepulse::test {
 namespace {
@@ -31,44 +30,17 @@ ClaudeCodeRun run_claude_code(const std::string& claude, const std::string& home
                               const std::string& cwd, const std::string& base_url,
                               const std::string& prompt,
                               const std::vector<std::string>& allowed_tools) {
-  const char* path = std::getenv("PATH");
-  // env -i: nothing of this process's environment (an ANTHROPIC_MODEL, say)
-  // reaches it; sh sets the folder and standard input.
-  std::vector<std::string> argv = {"timeout",
-                                   "300",
-                                   "env",
-                                   "-i",
-                                   std::string("PATH=") + (path ? path : "/usr/bin:/bin"),
-                                   "HOME=" + home,
-                                   "TZ=UTC",
-                                   "TMPDIR=" + home + "/tmp",
-                                   "ANTHROPIC_BASE_URL=" + base_url,
-                                   "ANTHROPIC_API_KEY=sk-ant-mock-key",
-                                   "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1",
-                                   "DISABLE_AUTOUPDATER=1",
-                                   "DISABLE_TELEMETRY=1",
-                                   "DISABLE_ERROR_REPORTING=1",
-                                   "GIT_CONFIG_NOSYSTEM=1",
-                                   "sh",
-                                   "-c",
-                                   "cd \"$0\" && exec \"$@\" < /dev/null",
-                                   cwd,
-                                   claude,
-                                   "-p",
-                                   prompt,
-                                   "--output-format",
-                                   "json",
-                                   "--allowedTools"};
-  argv.insert(argv.end(), allowed_tools.begin(), allowed_tools.end());
-  make_dirs(home + "/tmp");  // its scratch files (claude-<uid>/...), gone with `home`
+  std::vector<std::string> command = {claude,          "-p", prompt, "--output-format", "json",
+                                      "--allowedTools"};
+  command.insert(command.end(), allowed_tools.begin(), allowed_tools.end());
   ClaudeCodeRun out;
-  const auto started = std::chrono::steady_clock::now();
-  out.result = run(argv);
-  out.took = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - started);
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (!parser.parse(out.result.out).get(doc)) out.session_id = string_field(doc, "session_id");
+  static_cast<OfflineRun&>(out) =
+      run_offline(home, cwd,
+                  {"ANTHROPIC_BASE_URL=" + base_url, "ANTHROPIC_API_KEY=sk-ant-mock-key",
+                   "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1", "DISABLE_AUTOUPDATER=1",
+                   "DISABLE_TELEMETRY=1", "DISABLE_ERROR_REPORTING=1", "GIT_CONFIG_NOSYSTEM=1"},
+                  command);
+  out.session_id = output_field(out, "session_id");
   out.project_dir = home + "/.claude/projects/" + project_folder(cwd);
   return out;
 }
@@ -89,10 +61,7 @@ std::map<std::string, std::vector<std::string>> assistant_lines(const std::strin
 }
 
 std::vector<std::string> subagent_transcripts(const ClaudeCodeRun& run) {
-  std::vector<std::string> out;
-  for (const std::string& f : list_files(run.project_dir + "/" + run.session_id + "/subagents"))
-    if (f.ends_with(".jsonl")) out.push_back(f);
-  return out;
+  return files_below(run.project_dir + "/" + run.session_id + "/subagents", "/", ".jsonl");
 }
 
 }  // namespace codepulse::test

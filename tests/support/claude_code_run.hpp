@@ -3,27 +3,24 @@
 // assistant lines of its transcripts.
 #pragma once
 
-#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
 
-#include "tests/support/test_support.hpp"
+#include "tests/support/offline_run.hpp"
 
 namespace codepulse::test {
 
-struct ClaudeCodeRun {
-  CommandResult result;  // exit code; stdout: the --output-format json result
-  std::chrono::milliseconds took{0};
+// result.out: the --output-format json result.
+struct ClaudeCodeRun : OfflineRun {
   std::string session_id;   // from the result, empty when it has none
   std::string project_dir;  // $HOME/.claude/projects/<cwd as Claude Code names it>
 };
 
 // `claude -p PROMPT --output-format json --allowedTools TOOLS...` in `cwd`,
-// standard input /dev/null, in exactly this environment: PATH, HOME=home,
-// TZ=UTC, TMPDIR=home/tmp, ANTHROPIC_BASE_URL=base_url, an API key, and the variables that
-// keep it from contacting anything else (nonessential traffic, auto-update,
-// telemetry, error reporting). Killed after 5 minutes.
+// run_offline() with ANTHROPIC_BASE_URL=base_url, an API key, and the
+// variables that keep it from contacting anything else (nonessential
+// traffic, auto-update, telemetry, error reporting).
 ClaudeCodeRun run_claude_code(const std::string& claude, const std::string& home,
                               const std::string& cwd, const std::string& base_url,
                               const std::string& prompt,

@@ -1,7 +1,7 @@
-// A local stand-in for the Anthropic Messages API: an HTTP/1.1 server on
-// 127.0.0.1 (ephemeral port, own thread) that answers POST /v1/messages with
-// the responses a test scripts, streamed as server-sent events the way the
-// real API streams them, and records every request it saw and what it served.
+// A local stand-in for the Anthropic Messages API (a MockModelApi): it answers
+// POST /v1/messages with the responses a test scripts, streamed as
+// server-sent events the way the real API streams them, and records every
+// request it saw and what it served.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "tests/support/mock_model_api.hpp"
 
 namespace codepulse::test {
 
@@ -42,6 +44,9 @@ struct MockUsage {
   std::optional<std::vector<MockIteration>> iterations;
 };
 
+// The four counts every response reports, the optional fields left out.
+MockUsage mock_usage(int64_t input, int64_t output, int64_t cache_writes, int64_t cache_reads);
+
 // A content block of a response: text, or a tool call with its input.
 struct MockBlock {
   enum class Kind { kText, kToolUse };
@@ -60,15 +65,11 @@ struct MockResponse {
   std::vector<MockBlock> blocks;
   MockUsage usage;
   std::string model;  // empty: the model the request asked for
-};
-
-// Every request the server read, answered or not.
-struct MockRequest {
-  std::string method, target;  // "POST", "/v1/messages?beta=true"
-  int status = 0;              // what it was answered with
-  std::string model;           // the body's "model", when it had one
-  bool stream = false;         // the body asked for a stream
-  bool api_key = false;        // it carried x-api-key or Authorization
+  // Non-empty: served only to a request whose body contains this text, for
+  // a side request that may come at any point (OpenCode's title). A request
+  // gets the first such response it fits, else the next response in script
+  // order that has no only_for.
+  std::string only_for;
 };
 
 // What one scripted response became on the wire.
@@ -80,24 +81,12 @@ struct MockServed {
   MockResponse response;
 };
 
-class MockMessagesApi {
- public:
-  // Throws when a tool_use block's input is not a JSON object.
-  explicit MockMessagesApi(std::vector<MockResponse> script);
-  ~MockMessagesApi();
-  MockMessagesApi(const MockMessagesApi&) = delete;
-  MockMessagesApi& operator=(const MockMessagesApi&) = delete;
+// How the mock answers: POST /v1/messages (the next scripted response,
+// streamed when asked), POST /v1/messages/count_tokens (an estimate), HEAD or
+// GET /api/hello; any other path 404, in the API's error shape. A tool_use
+// block's input must be a JSON object (checked when the mock is made).
+// MockRequest::api_key: it carried x-api-key or Authorization.
 
-  int port() const;
-  std::string base_url() const;  // "http://127.0.0.1:PORT"
-
-  std::vector<MockRequest> requests() const;
-  std::vector<MockServed> served() const;
-  size_t remaining() const;  // scripted responses not served yet
-
- private:
-  struct State;
-  std::unique_ptr<State> state_;
-};
+using MockMessagesApi = MockModelApi<MockResponse, MockServed>;
 
 }  // namespace codepulse::test

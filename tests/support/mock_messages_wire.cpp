@@ -3,39 +3,15 @@
 // _delta / _stop, message_delta, message_stop), usage and errors.
 #include "tests/support/mock_messages_wire.hpp"
 
-#include <simdjson.h>
-
 #include <algorithm>
 
-#include "common/json_writer.hpp"
+#include "tests/support/mock_json_internal.hpp"
 
 namespace codepulse::test::mock_wire {
 namespace {
 
-// A JSON object written field by field; values given as JSON text go in as
-// they are.
-class Object {
- public:
-  Object& number(std::string_view k, int64_t v) { return raw(k, std::to_string(v)); }
-  Object& string(std::string_view k, std::string_view v) {
-    std::string quoted;
-    append_json_string(quoted, v);
-    return raw(k, quoted);
-  }
-  Object& raw(std::string_view k, std::string_view json) {
-    out_ += first_ ? "" : ",";
-    first_ = false;
-    append_json_string(out_, k);
-    out_ += ':';
-    out_ += json;
-    return *this;
-  }
-  std::string done() const { return out_ + "}"; }
-
- private:
-  std::string out_ = "{";
-  bool first_ = true;
-};
+using mock_json::Object;
+using mock_json::sse_event;
 
 std::string cache_creation_json(const MockCacheCreation& c) {
   return Object()
@@ -58,28 +34,6 @@ std::string iteration_json(const MockIteration& it) {
 bool has_tool_use(const MockResponse& r) {
   return std::any_of(r.blocks.begin(), r.blocks.end(),
                      [](const MockBlock& b) { return b.kind == MockBlock::Kind::kToolUse; });
-}
-
-// Up to `parts` pieces of `text`, cut only where a UTF-8 character starts
-// (each piece is sent as its own JSON string). The API streams text and a
-// tool's input JSON in such pieces.
-std::vector<std::string_view> pieces(std::string_view text, size_t parts) {
-  std::vector<std::string_view> out;
-  const size_t step = std::max<size_t>(1, text.size() / parts);
-  size_t from = 0;
-  while (from < text.size()) {
-    size_t to = std::min(text.size(), from + step);
-    while (to < text.size() && (static_cast<unsigned char>(text[to]) & 0xC0) == 0x80)
-      ++to;
-    if (out.size() + 1 == parts) to = text.size();
-    out.push_back(text.substr(from, to - from));
-    from = to;
-  }
-  return out;
-}
-
-std::string event(std::string_view name, const std::string& data) {
-  return "event: " + std::string(name) + "\ndata: " + data + "\n\n";
 }
 
 std::string block_json(const MockBlock& b, const std::string& tool_use_id, bool with_content) {
@@ -123,10 +77,10 @@ std::string usage_json(const MockUsage& u, UsageAt at) {
   if (u.inference_geo) o.string("inference_geo", *u.inference_geo);
   if (u.speed) o.string("speed", *u.speed);
   if (at == UsageAt::kFinal && u.iterations) {
-    std::string list = "[";
+    std::vector<std::string> list;
     for (const MockIteration& it : *u.iterations)
-      list += (list.size() > 1 ? "," : "") + iteration_json(it);
-    o.raw("iterations", list + "]");
+      list.push_back(iteration_json(it));
+    o.raw("iterations", mock_json::array(list));
   }
   return o.done();
 }
@@ -156,47 +110,47 @@ std::vector<std::string> message_events(const MockResponse& r, const std::string
                                 .raw("stop_sequence", "null")
                                 .raw("usage", usage_json(r.usage, UsageAt::kStart))
                                 .done();
-  out.push_back(event("message_start",
-                      Object().string("type", "message_start").raw("message", start).done()));
-  out.push_back(event("ping", R"({"type":"ping"})"));
+  out.push_back(sse_event("message_start",
+                          Object().string("type", "message_start").raw("message", start).done()));
+  out.push_back(sse_event("ping", R"({"type":"ping"})"));
   for (size_t i = 0, tool = 0; i < r.blocks.size(); ++i) {
     const MockBlock& b = r.blocks[i];
     const bool is_tool = b.kind == MockBlock::Kind::kToolUse;
     const int64_t index = static_cast<int64_t>(i);
-    out.push_back(
-        event("content_block_start",
-              Object()
-                  .string("type", "content_block_start")
-                  .number("index", index)
-                  .raw("content_block", block_json(b, is_tool ? ids.tool_use_ids[tool] : "", false))
-                  .done()));
-    std::vector<std::string_view> parts = pieces(is_tool ? b.input_json : b.text, 3);
+    out.push_back(sse_event(
+        "content_block_start",
+        Object()
+            .string("type", "content_block_start")
+            .number("index", index)
+            .raw("content_block", block_json(b, is_tool ? ids.tool_use_ids[tool] : "", false))
+            .done()));
+    std::vector<std::string_view> parts = mock_json::pieces(is_tool ? b.input_json : b.text, 3);
     if (is_tool) parts.insert(parts.begin(), std::string_view());  // the API opens with ""
     for (std::string_view part : parts) {
       const std::string delta =
           is_tool ? Object().string("type", "input_json_delta").string("partial_json", part).done()
                   : Object().string("type", "text_delta").string("text", part).done();
-      out.push_back(event("content_block_delta", Object()
-                                                     .string("type", "content_block_delta")
-                                                     .number("index", index)
-                                                     .raw("delta", delta)
-                                                     .done()));
+      out.push_back(sse_event("content_block_delta", Object()
+                                                         .string("type", "content_block_delta")
+                                                         .number("index", index)
+                                                         .raw("delta", delta)
+                                                         .done()));
     }
     out.push_back(
-        event("content_block_stop",
-              Object().string("type", "content_block_stop").number("index", index).done()));
+        sse_event("content_block_stop",
+                  Object().string("type", "content_block_stop").number("index", index).done()));
     if (is_tool) ++tool;
   }
   const std::string delta = Object()
                                 .string("stop_reason", has_tool_use(r) ? "tool_use" : "end_turn")
                                 .raw("stop_sequence", "null")
                                 .done();
-  out.push_back(event("message_delta", Object()
-                                           .string("type", "message_delta")
-                                           .raw("delta", delta)
-                                           .raw("usage", usage_json(r.usage, UsageAt::kFinal))
-                                           .done()));
-  out.push_back(event("message_stop", R"({"type":"message_stop"})"));
+  out.push_back(sse_event("message_delta", Object()
+                                               .string("type", "message_delta")
+                                               .raw("delta", delta)
+                                               .raw("usage", usage_json(r.usage, UsageAt::kFinal))
+                                               .done()));
+  out.push_back(sse_event("message_stop", R"({"type":"message_stop"})"));
   return out;
 }
 
@@ -207,13 +161,6 @@ std::string error_json(std::string_view type, std::string_view message,
       .raw("error", Object().string("type", type).string("message", message).done())
       .string("request_id", request_id)
       .done();
-}
-
-bool is_json_object(std::string_view text) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (parser.parse(simdjson::padded_string(text)).get(doc)) return false;
-  return doc.type() == simdjson::dom::element_type::OBJECT;
 }
 
 }  // namespace codepulse::test::mock_wire

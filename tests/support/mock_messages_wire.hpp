@@ -34,7 +34,4 @@ std::vector<std::string> message_events(const MockResponse& r, const std::string
 std::string error_json(std::string_view type, std::string_view message,
                        std::string_view request_id);
 
-// True when `text` is one JSON object.
-bool is_json_object(std::string_view text);
-
 }  // namespace codepulse::test::mock_wire

@@ -266,6 +266,20 @@ std::optional<std::string> claude_code_bin() {
   return peer_bin("CODEPULSE_CLAUDE_CODE", "@anthropic-ai/claude-code-linux-x64/claude");
 }
 
+std::optional<std::string> codex_bin() {
+  return peer_bin("CODEPULSE_CODEX",
+                  "@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex");
+}
+
+std::optional<std::string> gemini_cli_js() {
+  if (run({"node", "--version"}).exit_code != 0) return std::nullopt;
+  return peer_bin("CODEPULSE_GEMINI_CLI", "@google/gemini-cli/bundle/gemini.js");
+}
+
+std::optional<std::string> opencode_bin() {
+  return peer_bin("CODEPULSE_OPENCODE", "opencode-linux-x64/bin/opencode");
+}
+
 std::map<std::string, DayModelRow> parse_day_model_csv(const std::string& csv) {
   auto fields = [](const std::string& line) {
     std::vector<std::string> f;

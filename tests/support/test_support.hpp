@@ -92,5 +92,12 @@ std::optional<std::string> ccusage_bin();
 // Claude Code's native binary from $CODEPULSE_CLAUDE_CODE or known install
 // places (packaging/install-peers.sh), if any.
 std::optional<std::string> claude_code_bin();
+// Codex CLI's native binary ($CODEPULSE_CODEX or build/peers), if any.
+std::optional<std::string> codex_bin();
+// Gemini CLI's bundled script, run with node ($CODEPULSE_GEMINI_CLI or
+// build/peers), if any and node is on PATH.
+std::optional<std::string> gemini_cli_js();
+// OpenCode's native binary ($CODEPULSE_OPENCODE or build/peers), if any.
+std::optional<std::string> opencode_bin();
 
 }  // namespace codepulse::test
