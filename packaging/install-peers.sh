@@ -8,6 +8,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dest="${1:-$root/build/peers}"
+mkdir -p "$dest"
+dest="$(cd "$dest" && pwd)"  # absolute: the checks below run from inside it
 modules="$dest/node_modules"
 ccusage="$modules/@ccusage/ccusage-linux-x64/bin/ccusage"
 # Claude Code's native binary. The wrapper's bin/claude.exe is a shell stub
