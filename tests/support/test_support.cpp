@@ -34,8 +34,10 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
 }
 
 bool read_by_the_programs(std::string_view name) {
-  return name == "HOME" || name == "TZ" || name == "CLAUDE_CONFIG_DIR" ||
-         name.rfind("XDG_", 0) == 0 || name.rfind("CODEPULSE_", 0) == 0;
+  return name == "HOME" || name == "TZ" || name == "CLAUDE_CONFIG_DIR" || name == "CODEX_HOME" ||
+         name == "GEMINI_CLI_HOME" || name == "GEMINI_DATA_DIR" || name == "OPENCODE_DATA_DIR" ||
+         name == "COPILOT_OTEL_FILE_EXPORTER_PATH" || name.rfind("XDG_", 0) == 0 ||
+         name.rfind("CODEPULSE_", 0) == 0;
 }
 
 }  // namespace
