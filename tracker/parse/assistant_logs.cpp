@@ -1,12 +1,14 @@
 // The reader of each log format (assistant_log.hpp).
 #include "tracker/parse/assistant_log.hpp"
+#include "tracker/parse/codex_rollout_reader.hpp"
 
 namespace codepulse::tracker {
 
 std::unique_ptr<JsonlLogReader> make_jsonl_reader(LogFormat format) {
   switch (format) {
-    case LogFormat::kClaude:
     case LogFormat::kCodexRollout:
+      return std::make_unique<CodexRolloutReader>();
+    case LogFormat::kClaude:
     case LogFormat::kGeminiJsonl:
     case LogFormat::kGeminiJson:
     case LogFormat::kCopilotOtel:
