@@ -10,7 +10,9 @@
 #include "tests/support/json_lines.hpp"
 #include "tests/support/mock_responses_api.hpp"
 #include "tests/support/skip.hpp"
+#include "tests/support/store_contents.hpp"
 #include "tests/support/test_support.hpp"
+#include "tests/support/tracker_totals.hpp"
 
 using namespace codepulse::test;
 
@@ -151,4 +153,31 @@ TEST_CASE("the real Codex CLI's rollout holds the calls and usage the mock serve
     CHECK(json_counts(counts[i], "/payload/info/total_token_usage", kUsage) ==
           counts_text(kUsage, sum));
   }
+
+  // codepulse reads the rollout: one record per response, its tokens made
+  // disjoint (cached and cache writes out of input; reasoning kept inside
+  // output and counted beside it), and no canary in anything it keeps.
+  const std::string state = dirs.home + "/codepulse-state";
+  const auto queued = scan_and_total(
+      dirs.home, state,
+      {"--assistant", "codex", "--assistant-dir", "codex=" + dirs.home + "/.codex"}, "codex");
+  QueuedTotals want;
+  for (const MockResponsesServed& s : served) {
+    const MockResponsesUsage& u = s.answer.usage;
+    ++want.records;
+    want.input += u.input_tokens - u.cached_tokens - u.cache_write_tokens.value_or(0);
+    want.cache_read += u.cached_tokens;
+    want.cache_write += u.cache_write_tokens.value_or(0);
+    want.output += u.output_tokens;
+    want.reasoning += u.reasoning_tokens;
+  }
+  CHECK(queued == std::map<std::string, QueuedTotals>{{kModel, want}});
+  const std::string kept = folder_contents(state);
+  for (const char* canary : {kPrompt, kShellBody, kPatchBody, kAnswer})
+    CHECK(kept.find(canary) == std::string::npos);
+  // Read again: nothing new.
+  CHECK(
+      scan_and_total(dirs.home, state,
+                     {"--assistant", "codex", "--assistant-dir", "codex=" + dirs.home + "/.codex"},
+                     "codex") == queued);
 }
