@@ -85,12 +85,26 @@ Result<ScanStats> Scanner::scan_all() {
     stats.files_by_assistant.emplace_back(kClaudeCode, static_cast<int64_t>(listing.files.size()));
   for (const SourceFile& log : logs)
     stats.count_file(log.assistant);
+  auto known = store_.file_identities();
+  if (!known) return known.error();
+  // Unchanged since its last read (same file, size and time): not opened.
+  auto unchanged = [&known](const std::string& path) {
+    auto it = known->find(path);
+    struct stat st {};
+    return it != known->end() && ::stat(path.c_str(), &st) == 0 &&
+           it->second.dev == static_cast<int64_t>(st.st_dev) &&
+           it->second.ino == static_cast<int64_t>(st.st_ino) && it->second.size == st.st_size &&
+           it->second.mtime_ns == mtime_ns(st);
+  };
   for (const std::string& path : listing.files) {
     if (interrupted_ && interrupted_()) break;  // the rest is read next time
+    if (unchanged(path)) continue;
     if (auto s = scan_file(path, stats); !s) return s.error();
   }
   for (const SourceFile& log : logs) {
     if (interrupted_ && interrupted_()) break;
+    // A database changes in its -wal file too: its own step decides.
+    if (log.format != LogFormat::kOpenCodeDb && unchanged(log.path)) continue;
     if (auto s = scan_source(log, stats); !s) return s.error();
   }
   if (auto s = store_.begin(); !s) return s.error();

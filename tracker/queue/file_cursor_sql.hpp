@@ -17,6 +17,8 @@ inline constexpr const char* kUpsertFile =
     " ON CONFLICT(path) DO UPDATE SET dev=?2, ino=?3, size=?4, mtime_ns=?5, offset=?6,"
     " head_len=?7, head_hash=?8, turn_id=?9, lines=?10, malformed_lines=?11, last_error=?12,"
     " updated_ms=?13, oversized_open=?14";
+inline constexpr const char* kSelectFileIdentities =
+    "SELECT path, dev, ino, size, mtime_ns FROM tail_files";
 inline constexpr const char* kRenameFile = "UPDATE tail_files SET path = ?2 WHERE path = ?1";
 inline constexpr const char* kFilesWithProblems =
     "SELECT path, malformed_lines FROM tail_files WHERE malformed_lines > 0 ORDER BY path";

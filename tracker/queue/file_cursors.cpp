@@ -76,6 +76,20 @@ Status LocalStore::save_file_state(const FileState& f) {
       .run();
 }
 
+Result<std::unordered_map<std::string, LocalStore::FileIdentity>> LocalStore::file_identities() {
+  auto st = db_.prepare(sql_text::kSelectFileIdentities);
+  if (!st) return st.error();
+  std::unordered_map<std::string, FileIdentity> out;
+  while (true) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out.emplace(std::string(st->text(0)),
+                FileIdentity{st->int64(1), st->int64(2), st->int64(3), st->int64(4)});
+  }
+  return out;
+}
+
 Status LocalStore::rename_file(const std::string& from, const std::string& to) {
   return rename_file_.bind(1, from).bind(2, to).run();
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/hash_row_index.hpp"
@@ -90,6 +91,13 @@ class LocalStore {
   Result<std::optional<FileState>> file_by_identity(int64_t dev, int64_t ino);
   Status save_file_state(const FileState& state);
   Status rename_file(const std::string& from, const std::string& to);
+  // Every file read so far, by path: what it was when last read. A scan of
+  // every file compares each with a stat() first and skips the unchanged
+  // ones without opening them (one query instead of one per file).
+  struct FileIdentity {
+    int64_t dev = 0, ino = 0, size = 0, mtime_ns = 0;
+  };
+  Result<std::unordered_map<std::string, FileIdentity>> file_identities();
   // Per file: malformed lines seen so far.
   Result<std::vector<std::pair<std::string, int64_t>>> files_with_problems();
 
