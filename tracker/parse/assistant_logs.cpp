@@ -1,13 +1,15 @@
 // The reader of each log format (assistant_log.hpp).
 #include "tracker/parse/assistant_log.hpp"
+#include "tracker/parse/gemini_readers.hpp"
 
 namespace codepulse::tracker {
 
 std::unique_ptr<JsonlLogReader> make_jsonl_reader(LogFormat format) {
   switch (format) {
+    case LogFormat::kGeminiJsonl:
+      return make_gemini_jsonl_reader();
     case LogFormat::kClaude:
     case LogFormat::kCodexRollout:
-    case LogFormat::kGeminiJsonl:
     case LogFormat::kGeminiJson:
     case LogFormat::kCopilotOtel:
     case LogFormat::kOpenCodeDb:
@@ -19,10 +21,11 @@ std::unique_ptr<JsonlLogReader> make_jsonl_reader(LogFormat format) {
 
 std::unique_ptr<DocumentLogReader> make_document_reader(LogFormat format) {
   switch (format) {
+    case LogFormat::kGeminiJson:
+      return make_gemini_json_reader();
     case LogFormat::kClaude:
     case LogFormat::kCodexRollout:
     case LogFormat::kGeminiJsonl:
-    case LogFormat::kGeminiJson:
     case LogFormat::kCopilotOtel:
     case LogFormat::kOpenCodeDb:
     case LogFormat::kOpenCodeMessage:
