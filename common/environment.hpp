@@ -16,7 +16,7 @@ struct Environment {
   std::optional<std::string> xdg_data_home;
   std::optional<std::string> codex_home;         // CODEX_HOME: a comma-separated list
   std::optional<std::string> gemini_cli_home;    // GEMINI_CLI_HOME: holds .gemini/
-  std::optional<std::string> gemini_data_dir;    // GEMINI_DATA_DIR: a .gemini folder itself
+  std::optional<std::string> gemini_data_dir;    // GEMINI_DATA_DIR (ccusage's): .gemini/tmp folders
   std::optional<std::string> opencode_data_dir;  // OPENCODE_DATA_DIR
   std::optional<std::string> copilot_otel_file;  // COPILOT_OTEL_FILE_EXPORTER_PATH
   std::optional<std::string> tz;

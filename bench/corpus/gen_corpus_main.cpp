@@ -2,10 +2,11 @@
 //
 //   codepulse-gen-corpus --out DIR --bytes N[K|M|G] [--seed S] [--projects N] [--canary STR]
 //                        [--long-context] [--web-search] [--no-bad-lines] [--truth FILE]
-//                        [--max-read-bytes N]
+//                        [--max-read-bytes N] [--gemini]
 //
 // The tree is written to DIR/projects/...; point CLAUDE_CONFIG_DIR (or HOME=X with DIR=X/.claude)
-// at it.
+// at it. With --gemini, Gemini CLI sessions instead (tests/corpus/gemini_corpus.hpp): DIR is a
+// .gemini folder (HOME=X with DIR=X/.gemini).
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "tests/corpus/gemini_corpus.hpp"
 #include "tests/corpus/generator.hpp"
 
 namespace {
@@ -23,8 +25,11 @@ void usage(std::FILE* out) {
       "usage: codepulse-gen-corpus --out DIR --bytes N[K|M|G] [--seed S] [--projects N]\n"
       "                            [--canary STR] [--long-context] [--web-search]\n"
       "                            [--no-bad-lines] [--truth FILE] [--max-read-bytes N]\n"
+      "                            [--gemini]\n"
       "  --max-read-bytes N  cap on a tool result's size (default: 8,000 to 220,000 by\n"
-      "                      session); small caps make a corpus dense in requests\n",
+      "                      session); small caps make a corpus dense in requests\n"
+      "  --gemini            Gemini CLI sessions in DIR, a .gemini folder (--bytes, --seed,\n"
+      "                      --projects, --canary, --truth apply)\n",
       out);
 }
 
@@ -66,12 +71,57 @@ bool parse_size(std::string_view s, uint64_t& v) {
   return true;
 }
 
+// Writes the truth to `path` ("" for none); false (and says so) when it cannot.
+bool save_truth(const std::string& path, const std::string& json) {
+  if (path.empty()) return true;
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f << json;
+  f.close();
+  if (!f) std::fprintf(stderr, "codepulse-gen-corpus: cannot write %s\n", path.c_str());
+  return static_cast<bool>(f);
+}
+
+template <class ByDayModel>
+int64_t total_requests(const ByDayModel& by_day_model) {
+  int64_t requests = 0;
+  for (const auto& [key, d] : by_day_model)
+    requests += d.requests;
+  return requests;
+}
+
+// --gemini: a Gemini CLI corpus with the options that apply to it.
+int write_gemini(const codepulse::bench::CorpusOptions& opts, const std::string& truth_path) {
+  namespace gm = codepulse::bench::gemini;
+  gm::CorpusOptions g;
+  g.seed = opts.seed;
+  g.target_bytes = opts.target_bytes;
+  g.root = opts.root;
+  g.projects = opts.projects;
+  g.canary = opts.canary;
+  try {
+    const gm::CorpusTruth truth = gm::write_corpus(g);
+    if (!save_truth(truth_path, gm::truth_json(truth))) return 1;
+    const int64_t requests = total_requests(truth.by_day_model);
+    std::fprintf(stderr,
+                 "codepulse-gen-corpus: gemini: %lld files, %lld bytes, %lld sessions (%lld "
+                 "subagents, %lld legacy .json, %lld resumed), %lld requests\n",
+                 static_cast<long long>(truth.files), static_cast<long long>(truth.bytes),
+                 static_cast<long long>(truth.sessions), static_cast<long long>(truth.subagents),
+                 static_cast<long long>(truth.legacy), static_cast<long long>(truth.resumed),
+                 static_cast<long long>(requests));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "codepulse-gen-corpus: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   codepulse::bench::CorpusOptions opts;
   std::string truth_path;
-  bool have_out = false, have_bytes = false;
+  bool have_out = false, have_bytes = false, gemini = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     auto value = [&](std::string_view& out) {
@@ -122,6 +172,8 @@ int main(int argc, char** argv) {
         return 2;
       }
       opts.max_read_bytes = static_cast<int64_t>(n);
+    } else if (a == "--gemini") {
+      gemini = true;
     } else if (a == "--truth") {
       if (!value(v)) return 2;
       truth_path = std::string(v);
@@ -138,23 +190,14 @@ int main(int argc, char** argv) {
     usage(stderr);
     return 2;
   }
+  if (gemini) return write_gemini(opts, truth_path);
   try {
     const auto t0 = std::chrono::steady_clock::now();
     const codepulse::bench::CorpusTruth truth = codepulse::bench::generate_corpus(opts);
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (!truth_path.empty()) {
-      std::ofstream f(truth_path, std::ios::binary | std::ios::trunc);
-      f << codepulse::bench::truth_to_json(truth);
-      f.close();
-      if (!f) {
-        std::fprintf(stderr, "codepulse-gen-corpus: cannot write %s\n", truth_path.c_str());
-        return 1;
-      }
-    }
-    int64_t requests = 0;
-    for (const auto& [key, d] : truth.by_day_model)
-      requests += d.requests;
+    if (!save_truth(truth_path, codepulse::bench::truth_to_json(truth))) return 1;
+    const int64_t requests = total_requests(truth.by_day_model);
     std::fprintf(stderr,
                  "codepulse-gen-corpus: %lld files, %lld bytes, %lld lines (%lld usage, %lld "
                  "malformed), %lld requests in %.2fs (%.0f MiB/s)\n",

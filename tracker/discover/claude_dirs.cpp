@@ -11,26 +11,10 @@
 
 #include "common/ascii.hpp"
 #include "common/c_handles.hpp"
+#include "tracker/discover/folder_paths.hpp"
 
 namespace codepulse::tracker {
 namespace {
-
-bool is_dir(const std::string& p) {
-  struct stat st {};
-  return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-std::string expand_home(const std::string& p, const std::string& home) {
-  if (p == "~") return home;
-  if (p.rfind("~/", 0) == 0) return home + p.substr(1);
-  return p;
-}
-
-std::string strip_trailing_slash(std::string p) {
-  while (p.size() > 1 && p.back() == '/')
-    p.pop_back();
-  return p;
-}
 
 // A config root holds projects/; an entry naming projects/ itself is accepted.
 std::string projects_of(const std::string& root) {
@@ -179,15 +163,8 @@ std::vector<std::string> candidate_projects_dirs(const Environment& env,
     return out;
   }
   if (env.claude_config_dir) {
-    std::string list = *env.claude_config_dir;
-    size_t pos = 0;
-    while (pos <= list.size()) {
-      size_t comma = list.find(',', pos);
-      if (comma == std::string::npos) comma = list.size();
-      const std::string entry(trim(list.substr(pos, comma - pos), " \t\r\n"));
-      pos = comma + 1;
-      if (!entry.empty()) add(entry);
-    }
+    for (const std::string& entry : split_folder_list(*env.claude_config_dir))
+      add(entry);
     return out;
   }
   // ~/.config/claude was used by Claude Code 1.0.28-1.0.4x only, and only when

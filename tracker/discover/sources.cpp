@@ -11,22 +11,23 @@
 #include "common/ascii.hpp"
 #include "common/c_handles.hpp"
 #include "common/record/assistant.hpp"
+#include "tracker/discover/folder_paths.hpp"
 
 namespace codepulse::tracker {
 namespace {
 
 constexpr int kMaxDepth = 32;  // as deep as a Claude Code scan reads
 
-std::string strip_slash(std::string p) {
-  while (p.size() > 1 && p.back() == '/')
-    p.pop_back();
-  return p;
-}
-
-std::string expand(const std::string& p, const std::string& home) {
-  if (p == "~") return home;
-  if (p.rfind("~/", 0) == 0) return home + p.substr(1);
-  return p;
+// The folder of Gemini CLI's projects' folders, given as itself (ccusage's
+// GEMINI_DATA_DIR), as a .gemini folder, or as the home holding .gemini. A
+// folder not there yet is taken as itself.
+std::string gemini_tmp_root(const std::string& dir) {
+  if (is_dir(dir + "/.gemini/tmp")) return dir + "/.gemini/tmp";
+  // dir/tmp is the project folder of a project named "tmp" when dir is the
+  // tmp folder itself.
+  const bool project_named_tmp = is_dir(dir + "/tmp/chats") || is_file(dir + "/tmp/.project_root");
+  if (is_dir(dir + "/tmp") && !project_named_tmp) return dir + "/tmp";
+  return dir;
 }
 
 std::string_view name_of(std::string_view path) {
@@ -95,6 +96,17 @@ bool opencode_descends(std::string_view below) {
          below.rfind("storage/message/", 0) == 0;
 }
 
+// Folders below a Gemini CLI tmp folder that hold logs: <project>,
+// <project>/chats and a subagent's chats/<parent session> (not a project's
+// tool outputs, plans or task lists).
+bool gemini_descends(std::string_view below) {
+  const size_t slash = below.find('/');
+  if (slash == std::string_view::npos) return true;
+  std::string_view rest = below.substr(slash + 1);
+  if (rest.substr(0, rest.find('/')) != "chats") return false;
+  return std::count(rest.begin(), rest.end(), '/') <= 1;
+}
+
 }  // namespace
 
 const char* log_format_name(LogFormat f) {
@@ -128,7 +140,7 @@ bool is_log_name(std::string_view name) {
 }
 
 void Sources::add_root(std::string_view assistant, std::string path) {
-  path = strip_slash(std::move(path));
+  path = strip_trailing_slash(std::move(path));
   for (const SourceRoot& r : roots_)
     if (r.assistant == assistant && r.path == path) return;
   roots_.push_back({assistant, std::move(path)});
@@ -147,18 +159,12 @@ Status SourceSelection::check() const {
 }
 
 void Sources::add_given(std::string_view assistant, const std::string& given) {
-  const std::string path = strip_slash(given);
-  auto is_dir = [](const std::string& p) {
-    struct stat st {};
-    return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-  };
+  const std::string path = strip_trailing_slash(given);
   if (assistant == kCodex && (is_dir(path + "/sessions") || is_dir(path + "/archived_sessions"))) {
     add_root(assistant, path + "/sessions");
     add_root(assistant, path + "/archived_sessions");
-  } else if (assistant == kGeminiCli && is_dir(path + "/.gemini/tmp")) {
-    add_root(assistant, path + "/.gemini/tmp");
-  } else if (assistant == kGeminiCli && is_dir(path + "/tmp")) {
-    add_root(assistant, path + "/tmp");
+  } else if (assistant == kGeminiCli) {
+    add_root(assistant, gemini_tmp_root(path));
   } else {
     add_root(assistant, path);
   }
@@ -180,7 +186,7 @@ Result<Sources> Sources::find(const Environment& env, const SourceSelection& sel
                         "': not an assistant read from there (claude-code's folders are "
                         "claude_dirs)");
     if (!selection.wants(*known)) continue;
-    s.add_given(*known, expand(entry.substr(eq + 1), env.home));
+    s.add_given(*known, expand_home(entry.substr(eq + 1), env.home));
     given.push_back(*known);
   }
   auto wants = [&](std::string_view a) {
@@ -190,29 +196,27 @@ Result<Sources> Sources::find(const Environment& env, const SourceSelection& sel
   if (wants(kCodex)) {
     std::vector<std::string> homes;
     if (env.codex_home) {
-      std::string list = *env.codex_home;
-      size_t pos = 0;
-      while (pos <= list.size()) {
-        size_t comma = list.find(',', pos);
-        if (comma == std::string::npos) comma = list.size();
-        const std::string entry(trim(list.substr(pos, comma - pos), " \t\r\n"));
-        pos = comma + 1;
-        if (!entry.empty()) homes.push_back(expand(entry, home));
-      }
+      for (const std::string& h : split_folder_list(*env.codex_home))
+        homes.push_back(expand_home(h, home));
     }
     if (homes.empty()) homes.push_back(home + "/.codex");
     for (const std::string& h : homes) {
-      s.add_root(kCodex, strip_slash(h) + "/sessions");
-      s.add_root(kCodex, strip_slash(h) + "/archived_sessions");
+      s.add_root(kCodex, strip_trailing_slash(h) + "/sessions");
+      s.add_root(kCodex, strip_trailing_slash(h) + "/archived_sessions");
     }
   }
   if (wants(kGeminiCli)) {
-    if (env.gemini_data_dir) s.add_root(kGeminiCli, expand(*env.gemini_data_dir, home) + "/tmp");
-    const std::string base = env.gemini_cli_home ? expand(*env.gemini_cli_home, home) : home;
+    // ccusage's GEMINI_DATA_DIR: a list of folders holding the projects'
+    // folders, as ~/.gemini/tmp does.
+    if (env.gemini_data_dir) {
+      for (const std::string& dir : split_folder_list(*env.gemini_data_dir))
+        s.add_root(kGeminiCli, gemini_tmp_root(strip_trailing_slash(expand_home(dir, home))));
+    }
+    const std::string base = env.gemini_cli_home ? expand_home(*env.gemini_cli_home, home) : home;
     s.add_root(kGeminiCli, base + "/.gemini/tmp");
   }
   if (wants(kOpenCode)) {
-    if (env.opencode_data_dir) s.add_root(kOpenCode, expand(*env.opencode_data_dir, home));
+    if (env.opencode_data_dir) s.add_root(kOpenCode, expand_home(*env.opencode_data_dir, home));
     const std::string data = env.xdg_data_home && (*env.xdg_data_home)[0] == '/'
                                  ? *env.xdg_data_home
                                  : home + "/.local/share";
@@ -221,7 +225,7 @@ Result<Sources> Sources::find(const Environment& env, const SourceSelection& sel
   if (wants(kCopilotCli)) {
     s.add_root(kCopilotCli, home + "/.copilot/otel");
     if (env.copilot_otel_file) {
-      const std::string file = expand(*env.copilot_otel_file, home);
+      const std::string file = expand_home(*env.copilot_otel_file, home);
       const size_t slash = file.rfind('/');
       if (slash != std::string::npos && slash > 0) {
         s.add_root(kCopilotCli, file.substr(0, slash));
@@ -276,6 +280,7 @@ bool Sources::descend(const std::string& folder) const {
   const SourceRoot* root = root_of(folder, below);
   if (!root) return true;
   if (root->assistant == kOpenCode) return opencode_descends(below);
+  if (root->assistant == kGeminiCli) return gemini_descends(below);
   if (root->assistant == kCopilotCli) return false;
   return true;
 }

@@ -88,6 +88,10 @@ void Scanner::take_log_line(FileRead& read, std::string_view line, size_t capaci
     case LogLineKind::kRequests:
       for (const RequestLine& request : log_requests_)
         queue_request(read, request);
+      // A line that restates several requests, some of which could not be read.
+      if (!r.error.empty())
+        report_bad_line(read, end_offset - static_cast<int64_t>(line.size()) - 1,
+                        "invalid usage line: " + r.error);
       break;
     case LogLineKind::kMalformed:
     case LogLineKind::kInvalid:
@@ -160,6 +164,11 @@ Status Scanner::process_document(int fd, const SourceFile& file, FileState& stat
                                                                        : "invalid document: ") +
                                         r.error + " (read again when it next changes)"});
     return {};
+  }
+  if (!r.error.empty()) {
+    // Its requests are stored; the entries that could not be read are not.
+    ++stats.malformed_lines;
+    problems_.push_back({file.path, "invalid entry in the document: " + r.error});
   }
   if (auto s = store_.begin(); !s) return s;
   if (auto s = store_.savepoint(); !s) return s;

@@ -28,7 +28,10 @@ enum class LogLineKind {
 
 struct LogLineResult {
   LogLineKind kind = LogLineKind::kIgnored;
-  std::string error;  // for kMalformed / kInvalid: what is wrong (never line content)
+  // For kMalformed / kInvalid: what is wrong (never line content). For
+  // kRequests: what is wrong with the entries of the line that gave none
+  // (a line restating several requests), reported beside those stored.
+  std::string error;
 };
 
 // A reader of an appended JSONL log (Codex rollouts, Gemini CLI .jsonl

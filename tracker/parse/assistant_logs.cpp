@@ -1,6 +1,7 @@
 // The reader of each log format (assistant_log.hpp).
 #include "tracker/parse/assistant_log.hpp"
 #include "tracker/parse/codex_rollout_reader.hpp"
+#include "tracker/parse/gemini_readers.hpp"
 
 namespace codepulse::tracker {
 
@@ -8,8 +9,9 @@ std::unique_ptr<JsonlLogReader> make_jsonl_reader(LogFormat format) {
   switch (format) {
     case LogFormat::kCodexRollout:
       return std::make_unique<CodexRolloutReader>();
-    case LogFormat::kClaude:
     case LogFormat::kGeminiJsonl:
+      return make_gemini_jsonl_reader();
+    case LogFormat::kClaude:
     case LogFormat::kGeminiJson:
     case LogFormat::kCopilotOtel:
     case LogFormat::kOpenCodeDb:
@@ -21,10 +23,11 @@ std::unique_ptr<JsonlLogReader> make_jsonl_reader(LogFormat format) {
 
 std::unique_ptr<DocumentLogReader> make_document_reader(LogFormat format) {
   switch (format) {
+    case LogFormat::kGeminiJson:
+      return make_gemini_json_reader();
     case LogFormat::kClaude:
     case LogFormat::kCodexRollout:
     case LogFormat::kGeminiJsonl:
-    case LogFormat::kGeminiJson:
     case LogFormat::kCopilotOtel:
     case LogFormat::kOpenCodeDb:
     case LogFormat::kOpenCodeMessage:

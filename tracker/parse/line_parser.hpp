@@ -25,9 +25,11 @@ struct ToolCall {
   std::string file_path;  // as written in the log; local only, stripped by strip/
   ToolKind kind = ToolKind::kOther;
   // Lines the call itself adds and removes (a patch given as the call's
-  // input, as Codex's apply_patch): known without waiting for its result.
+  // input, as Codex's apply_patch, or a result logged with the call, as
+  // Gemini CLI's): known without waiting for its result.
   bool counted = false;
   int64_t lines_added = 0, lines_removed = 0;
+  std::string commit_sha;  // counted: the sha a git commit printed, if any
 };
 
 // A request's usage as logged: what pricing needs (common/pricing/pricer.hpp).
