@@ -11,7 +11,9 @@
 #include "tests/support/json_lines.hpp"
 #include "tests/support/mock_gemini_api.hpp"
 #include "tests/support/skip.hpp"
+#include "tests/support/store_contents.hpp"
 #include "tests/support/test_support.hpp"
+#include "tests/support/tracker_totals.hpp"
 
 using namespace codepulse::test;
 
@@ -159,4 +161,26 @@ TEST_CASE("the real Gemini CLI's chat file holds the calls and usage the mock se
   CHECK(json_str(by_id[ids[1]].back(), "/toolCalls/0/args/command") ==
         std::string("printf ") + kShellBody + " > shell.txt");
   CHECK(json_str(by_id[ids[2]].front(), "/content") == std::string("Done. ") + kAnswer);
+
+  // codepulse reads the chat file: one record per response, input without
+  // its cached part but with the tool-use prompt, thoughts inside output,
+  // and no canary in anything it keeps.
+  const std::string state = dirs.home + "/codepulse-state";
+  const std::vector<std::string> args = {"--assistant", "gemini-cli", "--assistant-dir",
+                                         "gemini-cli=" + dirs.home + "/.gemini"};
+  const auto queued = scan_and_total(dirs.home, state, args, "gemini-cli");
+  QueuedTotals want;
+  for (const MockGeminiServed& s : served) {
+    const MockGeminiUsage& u = s.answer.usage;
+    ++want.records;
+    want.input += u.prompt_tokens - u.cached_tokens + u.tool_use_prompt_tokens;
+    want.cache_read += u.cached_tokens;
+    want.output += u.candidates_tokens + u.thoughts_tokens;
+    want.reasoning += u.thoughts_tokens;
+  }
+  CHECK(queued == std::map<std::string, QueuedTotals>{{kModel, want}});
+  const std::string kept = folder_contents(state);
+  for (const char* canary : {kPrompt, kFileBody, kShellBody, kAnswer})
+    CHECK(kept.find(canary) == std::string::npos);
+  CHECK(scan_and_total(dirs.home, state, args, "gemini-cli") == queued);
 }

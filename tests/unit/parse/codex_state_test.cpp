@@ -20,7 +20,8 @@ CodexState full_state() {
                  .kind = ToolKind::kChange,
                  .counted = true,
                  .lines_added = 12,
-                 .lines_removed = 3};
+                 .lines_removed = 3,
+                 .commit_sha = ""};
   ToolCall commit = patch;
   commit.id = "call_2";
   commit.name = "exec_command";
