@@ -20,6 +20,7 @@ if ! packaging/install-peers.sh "$root/build/peers"; then
 fi
 export CODEPULSE_CCUSAGE="$root/build/peers/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage"
 export CODEPULSE_CLAUDE_CODE="$root/build/peers/node_modules/@anthropic-ai/claude-code-linux-x64/claude"
+export CODEPULSE_COPILOT_CLI="$root/build/peers/node_modules/@github/copilot-linux-x64/copilot"
 
 echo "== sanitizer build (ASan + UBSan) =="
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCODEPULSE_SANITIZE=ON -DCODEPULSE_WERROR=ON >/dev/null

@@ -35,7 +35,8 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
 
 bool read_by_the_programs(std::string_view name) {
   return name == "HOME" || name == "TZ" || name == "CLAUDE_CONFIG_DIR" ||
-         name.rfind("XDG_", 0) == 0 || name.rfind("CODEPULSE_", 0) == 0;
+         name.rfind("XDG_", 0) == 0 || name.rfind("CODEPULSE_", 0) == 0 ||
+         name.rfind("COPILOT_", 0) == 0;
 }
 
 }  // namespace
@@ -264,6 +265,10 @@ std::optional<std::string> ccusage_bin() {
 
 std::optional<std::string> claude_code_bin() {
   return peer_bin("CODEPULSE_CLAUDE_CODE", "@anthropic-ai/claude-code-linux-x64/claude");
+}
+
+std::optional<std::string> copilot_cli_bin() {
+  return peer_bin("CODEPULSE_COPILOT_CLI", "@github/copilot-linux-x64/copilot");
 }
 
 std::map<std::string, DayModelRow> parse_day_model_csv(const std::string& csv) {
