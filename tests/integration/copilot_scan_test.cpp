@@ -121,6 +121,8 @@ TEST_CASE("copilot-cli: scan --assistant-dir reads exact totals, incrementally",
   REQUIRE(first.exit_code == 0);
   CHECK(first.err.find("copilot-otel-1.jsonl") != std::string::npos);  // the broken line
   CHECK(first.err.find("without gen_ai.usage") != std::string::npos);
+  CHECK(first.err.find("notes.jsonl") != std::string::npos);  // another tool's file
+  CHECK(first.err.find("not an OpenTelemetry span") != std::string::npos);
   auto rows = tracker_report_rows(state);
   check_report_row(rows, "2026-12-05|claude-sonnet-4.5", 3, 3400, 160, 30, 2200);
   check_report_row(rows, "2026-12-06|gpt-5.4", 2, 1900, 390, 0, 4000);
@@ -158,11 +160,18 @@ TEST_CASE("copilot-cli: the file named by COPILOT_OTEL_FILE_EXPORTER_PATH, creat
   const std::vector<std::string> env = {"HOME=" + (dir / "home"),
                                         "COPILOT_HOME=" + (dir / "cphome"),
                                         "COPILOT_OTEL_FILE_EXPORTER_PATH=" + file};
-  const std::vector<std::string> scan = {tracker_bin(), "scan",        "--state",
-                                         state,         "--assistant", "copilot-cli"};
+  const std::vector<std::string> scan = {tracker_bin(), "scan",        "--state",          state,
+                                         "--assistant", "copilot-cli", "--max-line-bytes", "64KiB"};
   REQUIRE(run(scan, env).exit_code == 0);
-  write_file(file, day2_turns());
-  REQUIRE(run(scan, env).exit_code == 0);
+  // A span longer than the line limit (a large captured prompt): reported
+  // with its path, the lines around it kept.
+  CopilotChatSpan big = chat("66666666666666666666666666666666", "c9", "msg_big", 9, 9, 0, 0);
+  write_file(file,
+             copilot_chat_line(big, kCanary + std::string(100'000, 'x')) + "\n" + day2_turns());
+  auto second = run(scan, env);
+  REQUIRE(second.exit_code == 0);
+  CHECK(second.err.find("copilot-otel.jsonl") != std::string::npos);
+  CHECK(second.err.find("longer than") != std::string::npos);
   auto rows = tracker_report_rows(state);
   check_report_row(rows, "2026-12-06|gpt-5.4", 2, 1900, 390, 0, 4000);
   CHECK(rows.size() == 1);
@@ -193,7 +202,7 @@ TEST_CASE("copilot-cli: an export in ~/.copilot/otel takes its repository from s
   check_no_canary(state);
 }
 
-TEST_CASE("copilot-cli: ccusage 20.0.24 reads the same export; differences as documented",
+TEST_CASE("copilot-cli: ccusage 20.0.24 reads the same export, with the documented differences",
           "[integration][copilot][ccusage]") {
   const auto ccusage = ccusage_bin();
   if (!ccusage) CODEPULSE_SKIP("ccusage not installed (packaging/install-peers.sh)");

@@ -353,6 +353,9 @@ const char* read_top(od::object top, std::vector<CopilotSpan>& out, std::string&
       std::string type;
       read_string(v, type);
       if (type != "span") {
+        // Copilot CLI writes spans and metrics; OpenTelemetry files may hold
+        // log records too. Another type is another tool's line.
+        if (type != "metric" && type != "log") error = "not an OpenTelemetry span or metric line";
         other = true;
         return nullptr;
       }
@@ -373,7 +376,8 @@ const char* read_top(od::object top, std::vector<CopilotSpan>& out, std::string&
     return nullptr;
   }
   if (!is_span && s.span_id.empty() && s.trace_id.empty()) {
-    other = true;  // no span: {} or a record of another kind
+    error = "not an OpenTelemetry span or metric line";
+    other = true;
     return nullptr;
   }
   is_span = true;

@@ -76,7 +76,7 @@ TEST_CASE("copilot reader: a chat span is one request, cache parts taken out of 
   CHECK(q.cwd.empty());  // spans carry no folder, and /x has no session-state
 }
 
-TEST_CASE("copilot reader: reasoning is part of output; ids fall back to trace:span",
+TEST_CASE("copilot reader: reasoning is part of output, ids fall back to trace:span",
           "[parse][copilot]") {
   Feed f;
   REQUIRE(f.reader.begin_file("/x/otel.jsonl", ""));
@@ -198,7 +198,9 @@ TEST_CASE("copilot reader: metrics, other records and bad lines", "[parse][copil
   CHECK_FALSE(f.reader.wants(test::copilot_metric_line()));
   CHECK(f.line(R"({"type":"log","attributes":{"gen_ai.usage.input_tokens":5}})").kind ==
         LogLineKind::kIgnored);
-  CHECK(f.line(R"({"gen_ai.x":1})").kind == LogLineKind::kIgnored);
+  // Another tool's lines: reported.
+  CHECK(f.line(R"({"gen_ai.x":1})").kind == LogLineKind::kInvalid);
+  CHECK(f.line(R"({"type":"assistant","message":{}})").kind == LogLineKind::kInvalid);
   const std::string good = test::copilot_chat_line(chat("c1", "msg_01", 100, 10, 0, 0), kCanary);
   CHECK(f.line(good.substr(0, good.size() / 2)).kind == LogLineKind::kMalformed);
   CHECK(f.line(good + " x").kind == LogLineKind::kMalformed);
