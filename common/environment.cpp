@@ -33,6 +33,7 @@ Environment Environment::from_process() {
   e.gemini_data_dir = env("GEMINI_DATA_DIR");
   e.opencode_data_dir = env("OPENCODE_DATA_DIR");
   e.copilot_otel_file = env("COPILOT_OTEL_FILE_EXPORTER_PATH");
+  e.copilot_home = env("COPILOT_HOME");
   return e;
 }
 

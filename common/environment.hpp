@@ -19,6 +19,7 @@ struct Environment {
   std::optional<std::string> gemini_data_dir;    // GEMINI_DATA_DIR (ccusage's): .gemini/tmp folders
   std::optional<std::string> opencode_data_dir;  // OPENCODE_DATA_DIR
   std::optional<std::string> copilot_otel_file;  // COPILOT_OTEL_FILE_EXPORTER_PATH
+  std::optional<std::string> copilot_home;       // COPILOT_HOME: replaces ~/.copilot
   std::optional<std::string> tz;
 
   static Environment from_process();

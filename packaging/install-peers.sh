@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the peer tools codepulse is measured against (ccusage, tokscale)
 # and the real assistant CLIs whose logs the tests read (Claude Code, Codex,
-# Gemini CLI, OpenCode) from npm into build/peers, each at a pinned version.
-# Without them those tests skip with a message, except under CI (CI=true),
-# where a missing or unrunnable tool fails this script and the tests that
-# need it.
+# Gemini CLI, OpenCode, GitHub Copilot CLI) from npm into build/peers, each at
+# a pinned version. Without them those tests skip with a message, except under
+# CI (CI=true), where a missing or unrunnable tool fails this script and the
+# tests that need it.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dest="${1:-$root/build/peers}"
@@ -23,7 +23,10 @@ codex="$modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/cod
 gemini="$modules/@google/gemini-cli/bundle/gemini.js"
 # OpenCode's native binary, from its platform package.
 opencode="$modules/opencode-linux-x64/bin/opencode"
-tools=(claude codex gemini opencode)
+# Copilot CLI's native binary; it runs without GitHub sign-in in its BYOK
+# offline mode (COPILOT_OFFLINE=true, COPILOT_PROVIDER_BASE_URL).
+copilot="$modules/@github/copilot-linux-x64/copilot"
+tools=(claude codex gemini opencode copilot)
 runs() {
   case "$1" in
     gemini) [ -f "$gemini" ] && node "$gemini" --version >/dev/null 2>&1 ;;
@@ -55,8 +58,9 @@ if npm install --no-audit --no-fund --silent ccusage@20.0.24 @ccusage/ccusage-li
   @anthropic-ai/claude-code@2.1.328 @anthropic-ai/claude-code-linux-x64@2.1.328 \
   @openai/codex@0.169.0 "@openai/codex-linux-x64@npm:@openai/codex@0.169.0-linux-x64" \
   @google/gemini-cli@0.61.0 \
-  opencode-ai@1.18.33 opencode-linux-x64@1.18.33; then
-  chmod +x "$ccusage" "$claude" "$codex" "$opencode" 2>/dev/null || true
+  opencode-ai@1.18.33 opencode-linux-x64@1.18.33 \
+  @github/copilot-linux-x64@1.0.102; then
+  chmod +x "$ccusage" "$claude" "$codex" "$opencode" "$copilot" 2>/dev/null || true
   echo "install-peers: ccusage installed at $ccusage"
 else
   echo "install-peers: npm install failed; comparison and real-assistant tests will skip" >&2

@@ -24,6 +24,7 @@ export CODEPULSE_CLAUDE_CODE="$root/build/peers/node_modules/@anthropic-ai/claud
 export CODEPULSE_CODEX="$root/build/peers/node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex"
 export CODEPULSE_GEMINI_CLI="$root/build/peers/node_modules/@google/gemini-cli/bundle/gemini.js"
 export CODEPULSE_OPENCODE="$root/build/peers/node_modules/opencode-linux-x64/bin/opencode"
+export CODEPULSE_COPILOT_CLI="$root/build/peers/node_modules/@github/copilot-linux-x64/copilot"
 
 echo "== sanitizer build (ASan + UBSan) =="
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCODEPULSE_SANITIZE=ON -DCODEPULSE_WERROR=ON >/dev/null

@@ -1,30 +1,18 @@
 // Generated corpora with a known answer: every day x model total equals the
 // generator's truth (and ccusage's, when installed); nothing of the canary
 // text reaches the store.
-#include <simdjson.h>
-
 #include <catch2/catch.hpp>
 #include <map>
 
 #include "tests/corpus/generator.hpp"
 #include "tests/support/log_lines.hpp"
+#include "tests/support/report_rows.hpp"
 #include "tests/support/skip.hpp"
 #include "tests/support/store_contents.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace codepulse::test;
 namespace bench = codepulse::bench;
-
-namespace {
-
-std::map<std::string, DayModelRow> report_rows(const std::string& state) {
-  auto r = run(
-      {tracker_bin(), "report", "--state", state, "--group-by", "date,model", "--format", "csv"});
-  REQUIRE(r.exit_code == 0);
-  return parse_day_model_csv(r.out);
-}
-
-}  // namespace
 
 TEST_CASE("a generated corpus totals exactly its truth per day and model", "[corpus][scan]") {
   TempDir dir;
@@ -37,7 +25,7 @@ TEST_CASE("a generated corpus totals exactly its truth per day and model", "[cor
   auto scan =
       run({tracker_bin(), "scan", "--claude-dir", o.root, "--state", state, "--json", "--quiet"});
   REQUIRE(scan.exit_code == 0);
-  const auto rows = report_rows(state);
+  const auto rows = tracker_report_rows(state);
   REQUIRE(rows.size() == truth.by_day_model.size());
   for (const auto& [key, want] : truth.by_day_model) {
     INFO(key);
@@ -55,7 +43,7 @@ TEST_CASE("a generated corpus totals exactly its truth per day and model", "[cor
   REQUIRE(again.exit_code == 0);
   CHECK(again.out.find("\"bytes_read\":0,") != std::string::npos);
   CHECK(again.out.find("\"records_new\":0,") != std::string::npos);
-  CHECK(report_rows(state).size() == rows.size());
+  CHECK(tracker_report_rows(state).size() == rows.size());
 }
 
 TEST_CASE("a generated corpus equals ccusage per day and model, cost to the cent",
@@ -72,37 +60,11 @@ TEST_CASE("a generated corpus equals ccusage per day and model, cost to the cent
   bench::generate_corpus(o);
   auto cc = run({*ccusage, "daily", "--json", "--offline"}, {"HOME=" + home.path(), "TZ=UTC"});
   REQUIRE(cc.exit_code == 0);
-  simdjson::dom::parser parser;
-  simdjson::padded_string json(cc.out);
-  simdjson::dom::element root;
-  REQUIRE_FALSE(parser.parse(json).get(root));
-  std::map<std::string, DayModelRow> expected;
-  simdjson::dom::array days;
-  REQUIRE_FALSE(root["daily"].get_array().get(days));
-  for (auto day : days) {
-    std::string_view date;
-    REQUIRE_FALSE(day["period"].get_string().get(date));
-    simdjson::dom::array models;
-    REQUIRE_FALSE(day["modelBreakdowns"].get_array().get(models));
-    for (auto m : models) {
-      std::string_view name;
-      REQUIRE_FALSE(m["modelName"].get_string().get(name));
-      DayModelRow& r = expected[std::string(date) + "|" + std::string(name)];
-      REQUIRE_FALSE(m["inputTokens"].get_int64().get(r.input));
-      REQUIRE_FALSE(m["outputTokens"].get_int64().get(r.output));
-      REQUIRE_FALSE(m["cacheCreationTokens"].get_int64().get(r.cache_create));
-      REQUIRE_FALSE(m["cacheReadTokens"].get_int64().get(r.cache_read));
-      double cost = 0;
-      REQUIRE_FALSE(m["cost"].get_double().get(cost));
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.2f", cost);
-      r.cost_cents = buf;
-    }
-  }
+  const auto expected = parse_ccusage_daily(cc.out);
   const std::string state = home / "state";
   auto scan = run({tracker_bin(), "scan", "--state", state, "--quiet"}, {"HOME=" + home.path()});
   REQUIRE(scan.exit_code == 0);
-  const auto rows = report_rows(state);
+  const auto rows = tracker_report_rows(state);
   REQUIRE(rows.size() == expected.size());
   for (const auto& [key, want] : expected) {
     INFO(key);

@@ -36,7 +36,7 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
 bool read_by_the_programs(std::string_view name) {
   return name == "HOME" || name == "TZ" || name == "CLAUDE_CONFIG_DIR" || name == "CODEX_HOME" ||
          name == "GEMINI_CLI_HOME" || name == "GEMINI_DATA_DIR" || name == "OPENCODE_DATA_DIR" ||
-         name == "COPILOT_OTEL_FILE_EXPORTER_PATH" || name.rfind("XDG_", 0) == 0 ||
+         name.rfind("COPILOT_", 0) == 0 || name.rfind("XDG_", 0) == 0 ||
          name.rfind("CODEPULSE_", 0) == 0;
 }
 
@@ -280,6 +280,10 @@ std::optional<std::string> gemini_cli_js() {
 
 std::optional<std::string> opencode_bin() {
   return peer_bin("CODEPULSE_OPENCODE", "opencode-linux-x64/bin/opencode");
+}
+
+std::optional<std::string> copilot_cli_bin() {
+  return peer_bin("CODEPULSE_COPILOT_CLI", "@github/copilot-linux-x64/copilot");
 }
 
 std::map<std::string, DayModelRow> parse_day_model_csv(const std::string& csv) {

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <set>
+#include <vector>
 
 #include "common/ascii.hpp"
 #include "common/c_handles.hpp"
@@ -70,10 +71,36 @@ std::optional<LogFormat> opencode_format(std::string_view below) {
   return std::nullopt;
 }
 
+// Claude Desktop agent mode: <org>/<account>/[agent/]local_<id>/.claude/projects/**
+// hold the transcripts. The rest of a session folder (uploads/, outputs/:
+// the user's own files; .claude/backups, debug/) and the app's state beside
+// the sessions (rpm/, debug/, skills-plugin/) are not entered.
+bool desktop_descends(std::string_view below) {
+  std::vector<std::string_view> parts;
+  size_t pos = 0;
+  while (pos <= below.size()) {
+    size_t slash = below.find('/', pos);
+    if (slash == std::string_view::npos) slash = below.size();
+    parts.push_back(below.substr(pos, slash - pos));
+    pos = slash + 1;
+  }
+  size_t i = 2;  // past <org>/<account>
+  if (parts.size() <= i) return true;
+  if (parts[i] == "agent") ++i;
+  if (parts.size() <= i) return true;
+  if (parts[i].rfind("local_", 0) != 0) return false;
+  if (parts.size() == i + 1) return true;
+  if (parts[i + 1] != ".claude") return false;
+  return parts.size() == i + 2 || parts[i + 2] == "projects";
+}
+
 // Claude Desktop agent mode: Claude Code transcripts in each session's own
 // .claude/projects folder; its audit.jsonl is not one.
 std::optional<LogFormat> desktop_format(std::string_view below) {
-  if (below.find("/.claude/projects/") == std::string_view::npos) return std::nullopt;
+  const size_t dir = below.rfind('/');
+  if (below.find("/.claude/projects/") == std::string_view::npos ||
+      !desktop_descends(below.substr(0, dir)))
+    return std::nullopt;
   if (!is_transcript_name(std::string(name_of(below)))) return std::nullopt;
   if (name_of(below) == "audit.jsonl") return std::nullopt;
   return LogFormat::kClaude;
@@ -84,7 +111,8 @@ std::optional<LogFormat> format_in(std::string_view assistant, std::string_view 
   if (assistant == kGeminiCli) return gemini_format(below);
   if (assistant == kOpenCode) return opencode_format(below);
   if (assistant == kCopilotCli)
-    return ends_with(below, ".jsonl") ? std::optional(LogFormat::kCopilotOtel) : std::nullopt;
+    return ends_with(name_of(below), ".jsonl") ? std::optional(LogFormat::kCopilotOtel)
+                                               : std::nullopt;
   if (assistant == kClaudeDesktop) return desktop_format(below);
   return std::nullopt;
 }
@@ -141,9 +169,31 @@ bool is_log_name(std::string_view name) {
 
 void Sources::add_root(std::string_view assistant, std::string path) {
   path = strip_trailing_slash(std::move(path));
+  if (assistant == kCopilotCli &&
+      std::find(copilot_folders_.begin(), copilot_folders_.end(), path) == copilot_folders_.end())
+    copilot_folders_.push_back(path);
   for (const SourceRoot& r : roots_)
     if (r.assistant == assistant && r.path == path) return;
   roots_.push_back({assistant, std::move(path)});
+}
+
+void Sources::add_copilot_file(std::string path) {
+  path = strip_trailing_slash(std::move(path));
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == path.size()) return;
+  if (std::find(copilot_files_.begin(), copilot_files_.end(), path) == copilot_files_.end())
+    copilot_files_.push_back(path);
+  const std::string folder = path.substr(0, slash);
+  for (const SourceRoot& r : roots_)
+    if (r.assistant == kCopilotCli && r.path == folder) return;
+  roots_.push_back({kCopilotCli, folder});
+}
+
+bool Sources::in_copilot_folder(const std::string& path) const {
+  for (const std::string& f : copilot_folders_)
+    if (path.size() > f.size() + 1 && path.compare(0, f.size(), f) == 0 && path[f.size()] == '/')
+      return true;
+  return false;
 }
 
 Status SourceSelection::check() const {
@@ -160,7 +210,11 @@ Status SourceSelection::check() const {
 
 void Sources::add_given(std::string_view assistant, const std::string& given) {
   const std::string path = strip_trailing_slash(given);
-  if (assistant == kCodex && (is_dir(path + "/sessions") || is_dir(path + "/archived_sessions"))) {
+  struct stat st {};
+  if (assistant == kCopilotCli && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+    add_copilot_file(path);
+  } else if (assistant == kCodex &&
+             (is_dir(path + "/sessions") || is_dir(path + "/archived_sessions"))) {
     add_root(assistant, path + "/sessions");
     add_root(assistant, path + "/archived_sessions");
   } else if (assistant == kGeminiCli) {
@@ -193,6 +247,11 @@ Result<Sources> Sources::find(const Environment& env, const SourceSelection& sel
     return selection.wants(a) && std::find(given.begin(), given.end(), a) == given.end();
   };
   const std::string& home = env.home;
+  // Copilot CLI's own folder, also for exports given explicitly.
+  if (selection.wants(kCopilotCli))
+    s.copilot_home_ = env.copilot_home && (*env.copilot_home)[0] == '/'
+                          ? strip_trailing_slash(*env.copilot_home)
+                          : home + "/.copilot";
   if (wants(kCodex)) {
     std::vector<std::string> homes;
     if (env.codex_home) {
@@ -223,15 +282,13 @@ Result<Sources> Sources::find(const Environment& env, const SourceSelection& sel
     s.add_root(kOpenCode, data + "/opencode");
   }
   if (wants(kCopilotCli)) {
+    // ~/.copilot/otel (and $COPILOT_HOME/otel) is where ccusage's docs put
+    // the exports; Copilot CLI writes only to COPILOT_OTEL_FILE_EXPORTER_PATH
+    // and has no default file.
     s.add_root(kCopilotCli, home + "/.copilot/otel");
-    if (env.copilot_otel_file) {
-      const std::string file = expand_home(*env.copilot_otel_file, home);
-      const size_t slash = file.rfind('/');
-      if (slash != std::string::npos && slash > 0) {
-        s.add_root(kCopilotCli, file.substr(0, slash));
-        s.copilot_files_.push_back(file);
-      }
-    }
+    s.add_root(kCopilotCli, s.copilot_home_ + "/otel");
+    if (env.copilot_otel_file && !env.copilot_otel_file->empty())
+      s.add_copilot_file(expand_home(*env.copilot_otel_file, home));
   }
   if (wants(kClaudeDesktop)) {
     const std::string config = env.xdg_config_home && (*env.xdg_config_home)[0] == '/'
@@ -260,16 +317,15 @@ std::optional<SourceFile> Sources::classify(const std::string& path) const {
   std::string_view below;
   const SourceRoot* root = root_of(path, below);
   if (!root) return std::nullopt;
-  if (root->assistant == kCopilotCli && below.find('/') != std::string_view::npos)
-    return std::nullopt;  // the export folder's own files only
-  auto format = format_in(root->assistant, below);
-  if (!format) {
-    // The exporter's file may have any name.
-    if (root->assistant == kCopilotCli &&
-        std::find(copilot_files_.begin(), copilot_files_.end(), path) != copilot_files_.end())
+  if (root->assistant == kCopilotCli) {
+    // The exporter's file may have any name; beside it, only a folder read
+    // whole (~/.copilot/otel and below) has other exports.
+    if (std::find(copilot_files_.begin(), copilot_files_.end(), path) != copilot_files_.end())
       return SourceFile{path, root->assistant, LogFormat::kCopilotOtel};
-    return std::nullopt;
+    if (!in_copilot_folder(path)) return std::nullopt;
   }
+  auto format = format_in(root->assistant, below);
+  if (!format) return std::nullopt;
   if (root->assistant == kOpenCode && ends_with(path, "-wal"))
     return SourceFile{path.substr(0, path.size() - 4), root->assistant, *format};
   return SourceFile{path, root->assistant, *format};
@@ -281,7 +337,8 @@ bool Sources::descend(const std::string& folder) const {
   if (!root) return true;
   if (root->assistant == kOpenCode) return opencode_descends(below);
   if (root->assistant == kGeminiCli) return gemini_descends(below);
-  if (root->assistant == kCopilotCli) return false;
+  if (root->assistant == kCopilotCli) return in_copilot_folder(folder);
+  if (root->assistant == kClaudeDesktop) return desktop_descends(below);
   return true;
 }
 

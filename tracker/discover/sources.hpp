@@ -55,7 +55,7 @@ class Sources {
   // The folders of every selected assistant but Claude Code, from the
   // environment (CODEX_HOME, GEMINI_CLI_HOME, GEMINI_DATA_DIR,
   // XDG_DATA_HOME, OPENCODE_DATA_DIR, COPILOT_OTEL_FILE_EXPORTER_PATH,
-  // XDG_CONFIG_HOME) and the usual places below the home folder.
+  // COPILOT_HOME, XDG_CONFIG_HOME) and the usual places below the home folder.
   // `explicit_dirs` ("codex=/some/folder") replace the discovery of their
   // assistant; an unknown assistant or a malformed entry is an error.
   static Result<Sources> find(const Environment& env, const SourceSelection& selection,
@@ -64,8 +64,15 @@ class Sources {
   // CODEX_HOME for codex, a .gemini folder for gemini-cli is accepted too).
   void add_root(std::string_view assistant, std::string path);
   void add_given(std::string_view assistant, const std::string& path);
+  // One Copilot CLI export file (COPILOT_OTEL_FILE_EXPORTER_PATH, or a file
+  // given as copilot-cli's folder): its folder is watched for it, and no
+  // other file there is read.
+  void add_copilot_file(std::string path);
 
   const std::vector<SourceRoot>& roots() const { return roots_; }
+  // Copilot CLI's own folder (COPILOT_HOME or ~/.copilot), where its
+  // session-state/<session>/workspace.yaml tells a session's folder.
+  const std::string& copilot_home() const { return copilot_home_; }
   // The log `path` is, or nullopt when it is none of these assistants'
   // (a file an assistant keeps for itself, a backup copy, a temporary
   // file). An OpenCode database's -wal file stands for the database.
@@ -79,8 +86,12 @@ class Sources {
 
  private:
   const SourceRoot* root_of(const std::string& path, std::string_view& below) const;
+  // Whether `path` is below a folder read whole as Copilot CLI exports.
+  bool in_copilot_folder(const std::string& path) const;
   std::vector<SourceRoot> roots_;
-  std::vector<std::string> copilot_files_;  // COPILOT_OTEL_FILE_EXPORTER_PATH
+  std::vector<std::string> copilot_files_;    // COPILOT_OTEL_FILE_EXPORTER_PATH
+  std::vector<std::string> copilot_folders_;  // folders read whole (~/.copilot/otel)
+  std::string copilot_home_;
 };
 
 // A file name any watched assistant writes its logs under (the watcher's

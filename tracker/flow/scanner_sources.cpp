@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "tracker/flow/scanner.hpp"
+#include "tracker/parse/copilot_otel_reader.hpp"
 
 namespace codepulse::tracker {
 
@@ -46,6 +47,8 @@ JsonlLogReader* Scanner::jsonl_reader(LogFormat format) {
     if (f == format) return reader.get();
   auto made = make_jsonl_reader(format);
   if (!made) return nullptr;
+  if (format == LogFormat::kCopilotOtel)
+    static_cast<CopilotOtelReader&>(*made).set_copilot_home(options_.sources.copilot_home());
   jsonl_readers_.emplace_back(format, std::move(made));
   return jsonl_readers_.back().second.get();
 }
