@@ -71,7 +71,7 @@ TEST_CASE("Codex rollouts total exactly their truth per day and model", "[codex]
   CHECK(c.sql("SELECT count(*) FROM usage_records") == requests);
 }
 
-TEST_CASE("appended Codex lines are read once; a response split across reads keeps its calls",
+TEST_CASE("appended Codex lines are read once, a response split across reads keeps its calls",
           "[codex][scan]") {
   CodexHome c;
   const RolloutWriter w = session(uuid7(kT0, 1));
@@ -97,7 +97,7 @@ TEST_CASE("appended Codex lines are read once; a response split across reads kee
   CHECK(c.sql("SELECT sum(output) FROM usage_records") == 165);
 }
 
-TEST_CASE("a rollout moved to archived_sessions is not read again; an archived copy is skipped",
+TEST_CASE("a rollout moved to archived_sessions is not read again, an archived copy is skipped",
           "[codex][scan]") {
   CodexHome c;
   const RolloutWriter a = session(uuid7(kT0, 2));

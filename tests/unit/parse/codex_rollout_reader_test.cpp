@@ -156,7 +156,7 @@ TEST_CASE("a token_count row written late is skipped, a reset counts its last us
   CHECK(input == a.input + b.input + c.input + reset.input + c.input);
 }
 
-TEST_CASE("token_usage_record lines count; token_count rows then only move the totals",
+TEST_CASE("token_usage_record lines count, token_count rows then only move the totals",
           "[parse][codex]") {
   // A rollout an older Codex began (token_count rows only) and 0.169 went on with.
   RolloutWriter old(kCodexThread, legacy());
@@ -259,7 +259,7 @@ TEST_CASE("a spawned subagent's requests are a sidechain of its parent's session
   CHECK(h.requests[0].git_branch == "feat/x");
 }
 
-TEST_CASE("the model is turn_context's, else thread_settings_applied's; aliases by day",
+TEST_CASE("the model is turn_context's, else thread_settings_applied's, aliases by day",
           "[parse][codex]") {
   const std::string meta =
       R"({"timestamp":"2026-12-05T02:28:54.288Z","type":"session_meta","payload":{"id":")" +

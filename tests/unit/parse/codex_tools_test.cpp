@@ -113,7 +113,7 @@ TEST_CASE("an apply_patch is its files, each with its added and removed lines", 
   CHECK(shell[3].lines_removed == 2);
 }
 
-TEST_CASE("other tools keep their name; view_image reads its path", "[parse][codex]") {
+TEST_CASE("other tools keep their name, view_image reads its path", "[parse][codex]") {
   auto image = calls("function_call", "view_image", R"({"path":"/w/shot.png"})");
   REQUIRE(image.size() == 1);
   CHECK(image[0].kind == ToolKind::kRead);

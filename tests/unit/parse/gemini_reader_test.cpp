@@ -246,7 +246,7 @@ TEST_CASE("gemini: the tokens rule", "[parse][gemini]") {
   CHECK(gemini_tokens(m).input == 15);
 }
 
-TEST_CASE("gemini: a checkpoint restates messages under their ids; a rewind bills nothing back",
+TEST_CASE("gemini: a checkpoint restates messages under their ids, a rewind bills nothing back",
           "[parse][gemini]") {
   Feed f;
   f.line(header());
