@@ -9,13 +9,6 @@ bytes=$(du -sb "$corpus/.claude/projects" | cut -f1)
 echo "corpus: $corpus/.claude/projects ($bytes bytes)"
 cat $(find "$corpus/.claude/projects" -type f) > /dev/null   # warm the page cache: all runs read from memory
 
-measure() {  # label, command...: prints CPU seconds (user+sys), elapsed, peak RSS
-  local label="$1"; shift
-  /usr/bin/time -f "%U %S %e %M" -o "$work/time.txt" "$@" > "$work/out.txt" 2>/dev/null
-  read -r user sys elapsed rss < "$work/time.txt"
-  printf "%-34s cpu %6.2f s (user %.2f + sys %.2f)  elapsed %6.2f s  peak RSS %4d MiB\n" \
-    "$label" "$(awk "BEGIN{print $user + $sys}")" "$user" "$sys" "$elapsed" "$((rss / 1024))"
-}
 
 for run in 1 2 3; do
   rm -rf "$work/state"

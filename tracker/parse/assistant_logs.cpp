@@ -1,5 +1,6 @@
 // The reader of each log format (assistant_log.hpp).
 #include "tracker/parse/assistant_log.hpp"
+#include "tracker/parse/opencode_message_file.hpp"
 
 namespace codepulse::tracker {
 
@@ -25,8 +26,9 @@ std::unique_ptr<DocumentLogReader> make_document_reader(LogFormat format) {
     case LogFormat::kGeminiJson:
     case LogFormat::kCopilotOtel:
     case LogFormat::kOpenCodeDb:
-    case LogFormat::kOpenCodeMessage:
       break;
+    case LogFormat::kOpenCodeMessage:
+      return make_opencode_message_reader();
   }
   return nullptr;
 }

@@ -28,6 +28,7 @@ struct ToolCall {
   // input, as Codex's apply_patch): known without waiting for its result.
   bool counted = false;
   int64_t lines_added = 0, lines_removed = 0;
+  std::string commit_sha;  // a counted git commit's, when the call shows it
 };
 
 // A request's usage as logged: what pricing needs (common/pricing/pricer.hpp).

@@ -179,6 +179,7 @@ UsageRecord RecordBuilder::build(const RequestLine& line, const std::string& tur
       t.result_seen = true;
       t.lines_added = call.lines_added;
       t.lines_removed = call.lines_removed;
+      t.commit_sha = call.commit_sha;
     }
     r.tools.push_back(std::move(t));
   }
