@@ -56,10 +56,9 @@ std::string_view Statement::text(int col) const {
   return {reinterpret_cast<const char*>(p), static_cast<size_t>(n)};
 }
 
-Result<Database> Database::open(const std::string& path, bool create) {
+Result<Database> Database::open_with(const std::string& path, int flags, int busy_timeout_ms) {
   sqlite3* raw = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   Database db;
   db.db_.reset(raw);
   db.path_ = path;
@@ -67,9 +66,17 @@ Result<Database> Database::open(const std::string& path, bool create) {
     return make_error("cannot open database " + path + ": " +
                       (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
   }
-  sqlite3_busy_timeout(raw, kBusyTimeoutMs);
+  sqlite3_busy_timeout(raw, busy_timeout_ms);
   sqlite3_extended_result_codes(raw, 1);
   return db;
+}
+
+Result<Database> Database::open(const std::string& path, bool create) {
+  return open_with(path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), kBusyTimeoutMs);
+}
+
+Result<Database> Database::open_read_only(const std::string& path, int busy_timeout_ms) {
+  return open_with(path, SQLITE_OPEN_READONLY, busy_timeout_ms);
 }
 
 Status Database::exec(const char* sql) {

@@ -49,6 +49,11 @@ class Database {
   static constexpr int kBusyTimeoutMs = 5000;
   // Opens (creating when asked) the database file; sets a busy timeout.
   static Result<Database> open(const std::string& path, bool create = true);
+  // Opens another program's database only to read it while that program
+  // writes: SQLITE_OPEN_READONLY (never created, written or checkpointed;
+  // not immutable, so its -wal is read too), waiting up to busy_timeout_ms
+  // for a lock.
+  static Result<Database> open_read_only(const std::string& path, int busy_timeout_ms);
   // 0: a locked database answers SQLITE_BUSY at once.
   void set_busy_timeout(int ms) { sqlite3_busy_timeout(db_.get(), ms); }
 
@@ -63,6 +68,7 @@ class Database {
   Result<int64_t> scalar(const char* sql);
 
  private:
+  static Result<Database> open_with(const std::string& path, int flags, int busy_timeout_ms);
   std::unique_ptr<sqlite3, FnDeleter<sqlite3_close_v2>> db_;
   std::string path_;
 };

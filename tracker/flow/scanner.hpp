@@ -19,6 +19,7 @@
 #include "tracker/discover/sources.hpp"
 #include "tracker/parse/assistant_log.hpp"
 #include "tracker/parse/line_classifier.hpp"
+#include "tracker/parse/opencode_database.hpp"
 #include "tracker/queue/local_store.hpp"
 #include "tracker/queue/write_batch.hpp"
 #include "tracker/strip/record_builder.hpp"
@@ -174,7 +175,8 @@ class Scanner {
   std::vector<std::pair<LogFormat, std::unique_ptr<JsonlLogReader>>> jsonl_readers_;
   std::vector<std::pair<LogFormat, std::unique_ptr<DocumentLogReader>>> document_readers_;
   std::vector<RequestLine> log_requests_;
-  bool quiet_resets_ = false;  // resume_point: a rewrite is not reported
+  opencode::DatabaseReader opencode_db_;  // OpenCode's databases (scanner_database.cpp)
+  bool quiet_resets_ = false;             // resume_point: a rewrite is not reported
   std::vector<Problem> problems_;
   std::unordered_set<std::string> noted_roots_;  // repositories already in the store
 };

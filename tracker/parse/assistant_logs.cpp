@@ -3,6 +3,7 @@
 #include "tracker/parse/codex_rollout_reader.hpp"
 #include "tracker/parse/copilot_otel_reader.hpp"
 #include "tracker/parse/gemini_readers.hpp"
+#include "tracker/parse/opencode_message_file.hpp"
 
 namespace codepulse::tracker {
 
@@ -32,8 +33,9 @@ std::unique_ptr<DocumentLogReader> make_document_reader(LogFormat format) {
     case LogFormat::kGeminiJsonl:
     case LogFormat::kCopilotOtel:
     case LogFormat::kOpenCodeDb:
-    case LogFormat::kOpenCodeMessage:
       break;
+    case LogFormat::kOpenCodeMessage:
+      return make_opencode_message_reader();
   }
   return nullptr;
 }

@@ -45,6 +45,15 @@ inline void read_bool(od::value v, bool& out) {
   if (!v.get_bool().get(b)) out = b;
 }
 
+// The lines of a text: its newlines, plus one for an unterminated last line.
+inline int64_t count_lines(std::string_view text) {
+  if (text.empty()) return 0;
+  int64_t n = 0;
+  for (char c : text)
+    n += (c == '\n');
+  return text.back() == '\n' ? n : n + 1;
+}
+
 // The key and value of the field an object iteration is at; false when
 // either is a broken token (the value is then not read).
 inline bool read_field(simdjson::simdjson_result<od::field>& field, od::raw_json_string& key,

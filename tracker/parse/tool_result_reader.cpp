@@ -13,14 +13,6 @@ using namespace parse_internal;
 
 namespace {
 
-int64_t count_lines(std::string_view text) {
-  if (text.empty()) return 0;
-  int64_t n = 0;
-  for (char c : text)
-    n += (c == '\n');
-  return text.back() == '\n' ? n : n + 1;
-}
-
 // structuredPatch: the hunks' lines are counted by their first character,
 // never read further. False on a broken hunk field.
 bool count_patch_lines(od::array hunks, ToolResultFields& r) {
