@@ -14,7 +14,9 @@
 #include "tests/support/opencode_run.hpp"
 #include "tests/support/skip.hpp"
 #include "tests/support/sqlite_query.hpp"
+#include "tests/support/store_contents.hpp"
 #include "tests/support/test_support.hpp"
+#include "tests/support/tracker_totals.hpp"
 
 using namespace codepulse::test;
 
@@ -190,4 +192,26 @@ TEST_CASE("the real OpenCode's database holds the calls and usage the mock serve
                       "WHERE json_extract(m.data, '$.role') = 'user'");
   REQUIRE(user_text.size() == 1);
   CHECK(user_text[0][0].find(kPrompt) != std::string::npos);
+
+  // codepulse reads the database in place: one record per step (the title
+  // request is billed but stored nowhere, so it is not counted), the
+  // Messages API's disjoint buckets as served, and no canary kept.
+  const std::string state = dirs.home + "/codepulse-state";
+  const std::vector<std::string> args = {"--assistant", "opencode", "--assistant-dir",
+                                         "opencode=" + run.data_dir};
+  const auto queued = scan_and_total(dirs.home, state, args, "opencode");
+  QueuedTotals want;
+  for (const MockServed& s : steps) {
+    const MockUsage& u = s.response.usage;
+    ++want.records;
+    want.input += u.input_tokens;
+    want.output += u.output_tokens;
+    want.cache_write += u.cache_creation_input_tokens;
+    want.cache_read += u.cache_read_input_tokens;
+  }
+  CHECK(queued == std::map<std::string, QueuedTotals>{{kModel, want}});
+  const std::string kept = folder_contents(state);
+  for (const char* canary : {kTitle, kPrompt, kFileBody, kShellBody, kAnswer})
+    CHECK(kept.find(canary) == std::string::npos);
+  CHECK(scan_and_total(dirs.home, state, args, "opencode") == queued);
 }
