@@ -175,7 +175,7 @@ TEST_CASE("scan of an OpenCode database its writer is filling counts each call o
   REQUIRE(failed.empty());
   REQUIRE(f.scan().exit_code == 0);
   INFO("scans while it was written: " << scans);
-  const DayModelRow& row = f.report().at("2026-12-05|claude-sonnet-4-5");
+  const DayModelRow row = f.report().at("2026-12-05|claude-sonnet-4-5");
   CHECK(row.requests == kTurns);
   CHECK(row.input == int64_t{kTurns} * (kTurns + 1) / 2);
 }
@@ -355,7 +355,7 @@ TEST_CASE("a scan of an OpenCode database killed midway loses and doubles nothin
     p.wait(kPatienceMs);
   }
   REQUIRE(f.scan().exit_code == 0);
-  const DayModelRow& row = f.report().at("2026-12-05|claude-sonnet-4-5");
+  const DayModelRow row = f.report().at("2026-12-05|claude-sonnet-4-5");
   CHECK(row.requests == kTurns);
   CHECK(row.input == int64_t{kTurns} * (kTurns + 1) / 2);
 }
