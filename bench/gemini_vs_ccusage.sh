@@ -4,13 +4,11 @@
 # Usage: bench/gemini_vs_ccusage.sh [SIZE, default 1G] [SEED, default 1]
 # Needs a Release build in build/ and ccusage (packaging/install-peers.sh).
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
+source "$(dirname "$0")/tools_env.sh"   # root, tracker, ccusage, measure
 size="${1:-1G}"
 seed="${2:-1}"
 work="${BENCH_DIR:-/tmp/codepulse-bench}"
-tracker="$root/build/bin/codepulse-tracker"
 gen="$root/build/bin/codepulse-gen-corpus"
-ccusage="${CODEPULSE_CCUSAGE:-$root/build/peers/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage}"
 corpus="$work/gemini-$size-$seed"
 if [ ! -d "$corpus/.gemini/tmp" ]; then
   rm -rf "$corpus"
@@ -20,8 +18,6 @@ bytes=$(du -sb "$corpus/.gemini/tmp" | cut -f1)
 files=$(find "$corpus/.gemini/tmp" -type f -name '*.json*' | wc -l)
 echo "corpus: $corpus/.gemini ($bytes bytes in $files session files)"
 cat $(find "$corpus/.gemini/tmp" -type f) > /dev/null   # warm the page cache: all runs read from memory
-
-source "$(dirname "$0")/measure.sh"
 
 scan=("$tracker" scan --assistant gemini-cli --assistant-dir "gemini-cli=$corpus/.gemini"
       --state "$work/gemini-state" --quiet)

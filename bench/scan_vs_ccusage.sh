@@ -9,8 +9,6 @@ bytes=$(du -sb "$corpus/.claude/projects" | cut -f1)
 echo "corpus: $corpus/.claude/projects ($bytes bytes)"
 cat $(find "$corpus/.claude/projects" -type f) > /dev/null   # warm the page cache: all runs read from memory
 
-source "$(dirname "$0")/measure.sh"
-
 for run in 1 2 3; do
   rm -rf "$work/state"
   measure "codepulse scan (cold) #$run" "$tracker" scan --claude-dir "$corpus/.claude" --state "$work/state" --quiet
