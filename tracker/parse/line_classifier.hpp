@@ -17,8 +17,8 @@ enum class LineClass : uint8_t {
   kBroken,     // torn or garbage
 };
 
-// Pure and allocation-free: it may run on memory that can vanish (a mapped
-// file that shrinks), see tail/line_reader.cpp.
+// Pure and allocation-free: it runs on every line the reader sees
+// (tail/line_reader.hpp), most of which are skipped.
 LineClass classify_line(std::string_view line, const PendingTools& pending);
 const char* line_class_error(LineClass c);
 

@@ -1,13 +1,10 @@
 // tail: reads the complete lines of a file from an offset, in bounded memory.
 //
-// Large unread stretches are memory-mapped instead of copied through read():
-// most bytes of a Claude Code log (tool results) are only looked at by the
-// classifier and never copied. Lines the classifier keeps are copied out with
-// simdjson padding, so nothing downstream touches the mapping. A file that
-// shrinks while mapped raises SIGBUS; a guard turns that into an error.
+// Bytes come in through pread() into one buffer kept across files; lines are
+// handed over in place, with simdjson padding after them. (Memory-mapping the
+// files was slower on virtual machines, where page faults and unmapping cost
+// more than the copy: docs/BENCHMARKS.md, "How the scan got here".)
 #pragma once
-
-#include <setjmp.h>
 
 #include <cstdint>
 #include <functional>
@@ -20,9 +17,8 @@
 namespace codepulse::tracker {
 
 struct TailLimits {
-  size_t chunk_bytes = 1 << 20;       // one read() on the copying path
+  size_t chunk_bytes = 1 << 20;       // one read()
   size_t max_line_bytes = 64u << 20;  // longer lines are skipped and reported
-  size_t map_min_bytes = 64u << 10;   // map when at least this much is unread
 };
 
 // A classifier's answer: keep the line (it is handed to on_line), or skip it
@@ -33,8 +29,8 @@ struct LineVerdict {
 };
 
 struct LineReaderCallbacks {
-  // Must be pure and allocation-free, and must not keep `line`: it may point
-  // into a mapping that disappears.
+  // Must be pure and allocation-free, and must not keep `line`: the buffer is
+  // refilled.
   std::function<LineVerdict(std::string_view line)> classify;
   // A kept line (without '\n'); bytes up to line.data() + capacity are
   // readable. `end_offset` is the file offset just after the newline.
@@ -67,25 +63,8 @@ class LineReader {
                            const LineReaderCallbacks& cb, bool resume_oversized = false);
 
  private:
-  Result<ReadOutcome> read_any(int fd, int64_t offset, const std::string& path,
-                               const LineReaderCallbacks& cb, bool resume_oversized);
-  Result<ReadOutcome> read_copying(int fd, int64_t offset, const std::string& path,
-                                   const LineReaderCallbacks& cb, bool resume_oversized);
-  Result<ReadOutcome> read_mapped(int fd, int64_t offset, int64_t size, const std::string& path,
-                                  const LineReaderCallbacks& cb, bool resume_oversized,
-                                  bool& mapped);
-
-  struct MappedScan {
-    const char* base = nullptr;
-    const char* end = nullptr;
-    const char* pos = nullptr;
-    const char* released = nullptr;  // pages below this were given back
-    int64_t aligned = 0;
-    bool resume_oversized = false;
-    ReadOutcome out;
-  };
-  [[gnu::noinline]] void scan_mapped(MappedScan& m, sigjmp_buf& jump,
-                                     const LineReaderCallbacks& cb);
+  Result<ReadOutcome> read_lines(int fd, int64_t offset, const std::string& path,
+                                 const LineReaderCallbacks& cb, bool resume_oversized);
 
   TailLimits limits_;
   std::vector<char> buf_;  // kept across files: no allocation per file

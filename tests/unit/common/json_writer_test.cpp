@@ -10,7 +10,7 @@ using namespace codepulse;
 
 namespace {
 
-std::string quoted(std::string_view s) {
+std::string escaped(std::string_view s) {
   std::string out;
   append_json_string(out, s);
   return out;
@@ -19,15 +19,15 @@ std::string quoted(std::string_view s) {
 }  // namespace
 
 TEST_CASE("JSON strings: plain text whole, everything else escaped", "[json]") {
-  CHECK(quoted("") == R"("")");
-  CHECK(quoted("cost_per_session_nanos") == R"("cost_per_session_nanos")");
-  CHECK(quoted(R"(a"b\c)") == R"("a\"b\\c")");
-  CHECK(quoted("line\nnext\ttab\r\b\f") == R"("line\nnext\ttab\r\b\f")");
-  CHECK(quoted(std::string("nul\0x", 5)) == R"("nul\u0000x")");
-  CHECK(quoted("\x1f\x7f~ ") == R"("\u001f\u007f~ ")");
-  CHECK(quoted("caf\xc3\xa9 \xe2\x82\xac") == "\"caf\xc3\xa9 \xe2\x82\xac\"");
-  CHECK(quoted("bad \xff byte") == R"("bad \ufffd byte")");
-  CHECK(quoted("cut \xe2\x82") == R"("cut \ufffd\ufffd")");
+  CHECK(escaped("") == R"("")");
+  CHECK(escaped("cost_per_session_nanos") == R"("cost_per_session_nanos")");
+  CHECK(escaped(R"(a"b\c)") == R"("a\"b\\c")");
+  CHECK(escaped("line\nnext\ttab\r\b\f") == R"("line\nnext\ttab\r\b\f")");
+  CHECK(escaped(std::string("nul\0x", 5)) == R"("nul\u0000x")");
+  CHECK(escaped("\x1f\x7f~ ") == R"("\u001f\u007f~ ")");
+  CHECK(escaped("caf\xc3\xa9 \xe2\x82\xac") == "\"caf\xc3\xa9 \xe2\x82\xac\"");
+  CHECK(escaped("bad \xff byte") == R"("bad \ufffd byte")");
+  CHECK(escaped("cut \xe2\x82") == R"("cut \ufffd\ufffd")");
 }
 
 TEST_CASE("the writer places commas and colons", "[json]") {

@@ -55,21 +55,20 @@ std::string sample_log() {
 
 }  // namespace
 
-TEST_CASE("mapped and copying reads hand over the same lines", "[tail]") {
+TEST_CASE("reads in small and large chunks hand over the same lines", "[tail]") {
   TempDir dir;
   const std::string path = dir / "log.jsonl";
   codepulse::test::write_file(path, sample_log());
-  for (const size_t map_min : {size_t{1}, size_t{1} << 40}) {
+  for (const size_t chunk : {size_t{4096}, size_t{1} << 20}) {
     TailLimits limits;
     limits.max_line_bytes = 4096;
-    limits.chunk_bytes = 4096;  // many refills on the copying path
-    limits.map_min_bytes = map_min;
+    limits.chunk_bytes = chunk;  // 4 KiB: many refills
     LineReader reader(limits);
     UniqueFd fd(::open(path.c_str(), O_RDONLY));
     Collected c;
     auto out = reader.read(fd.get(), 0, path, collect(c));
     REQUIRE(out);
-    INFO("map_min_bytes " << map_min);
+    INFO("chunk_bytes " << chunk);
     CHECK(c.kept.size() == 1668);
     CHECK(c.kept.front().rfind("keep 0", 0) == 0);
     CHECK(c.kept.back() == "keep last");
@@ -85,16 +84,14 @@ TEST_CASE("mapped and copying reads hand over the same lines", "[tail]") {
   }
 }
 
-TEST_CASE("a file that shrinks while mapped is an error, not a crash", "[tail]") {
+TEST_CASE("a file that shrinks while it is read is an error", "[tail]") {
   TempDir dir;
   const std::string path = dir / "log.jsonl";
   std::string log;
   for (int i = 0; i < 20000; ++i)
     log += "keep " + std::string(500, 'y') + "\n";
   codepulse::test::write_file(path, log);
-  TailLimits limits;
-  limits.map_min_bytes = 1;
-  LineReader reader(limits);
+  LineReader reader(TailLimits{});
   UniqueFd fd(::open(path.c_str(), O_RDONLY));
   LineReaderCallbacks cb;
   int lines = 0;
@@ -122,13 +119,12 @@ TEST_CASE("an oversized line still being written is reported once and skipped ac
           "[tail]") {
   TempDir dir;
   const std::string path = dir / "log.jsonl";
-  for (const size_t map_min : {size_t{1}, size_t{1} << 40}) {
-    INFO("map_min_bytes " << map_min);
+  for (const size_t chunk : {size_t{4096}, size_t{1} << 20}) {
+    INFO("chunk_bytes " << chunk);
     codepulse::test::write_file(path, "keep a\n" + std::string(10000, 'L'));
     TailLimits limits;
     limits.max_line_bytes = 4096;
-    limits.chunk_bytes = 4096;
-    limits.map_min_bytes = map_min;
+    limits.chunk_bytes = chunk;
     LineReader reader(limits);
     Collected c;
     UniqueFd fd(::open(path.c_str(), O_RDONLY));
@@ -148,4 +144,23 @@ TEST_CASE("an oversized line still being written is reported once and skipped ac
     CHECK(c.kept.back() == "keep b");
     CHECK(second->bytes_read <= 5000 + 8);  // only the new bytes were read
   }
+}
+
+TEST_CASE("a line of hundreds of chunks is handed over whole", "[tail]") {
+  // 40 MiB read 64 KiB at a time: the buffer grows and keeps what it holds.
+  TempDir dir;
+  const std::string path = dir / "log.jsonl";
+  const std::string long_line = "keep " + std::string(40u << 20, 'x');
+  codepulse::test::write_file(path, "keep a\n" + long_line + "\nkeep c\n");
+  TailLimits limits;
+  limits.chunk_bytes = 64u << 10;
+  LineReader reader(limits);
+  UniqueFd fd(::open(path.c_str(), O_RDONLY));
+  Collected c;
+  auto out = reader.read(fd.get(), 0, path, collect(c));
+  REQUIRE(out);
+  REQUIRE(c.kept.size() == 3);
+  CHECK(c.kept[1] == long_line);
+  CHECK(c.kept[2] == "keep c");
+  CHECK(out->consumed_offset == static_cast<int64_t>(7 + long_line.size() + 1 + 7));
 }
