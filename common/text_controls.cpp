@@ -1,3 +1,4 @@
+// Finding control characters in UTF-8 text (text_controls.hpp).
 #include "common/text_controls.hpp"
 
 namespace codepulse {

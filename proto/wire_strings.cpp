@@ -1,3 +1,4 @@
+// The control-character rule for batch strings (wire_strings.hpp).
 #include "proto/wire_strings.hpp"
 
 #include <cstdio>

@@ -1,3 +1,4 @@
+// An RFC 4180 reader for the CSV sink tests (csv_cells.hpp).
 #include "tests/support/csv_cells.hpp"
 
 #include <stdexcept>

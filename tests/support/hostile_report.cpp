@@ -1,3 +1,4 @@
+// The hostile strings and the report made of them (hostile_report.hpp).
 #include "tests/support/hostile_report.hpp"
 
 #include <cstdio>
