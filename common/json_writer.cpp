@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "common/text_controls.hpp"
 #include "common/utf8.hpp"
 
 namespace codepulse {
@@ -30,6 +31,13 @@ void append_json_string(std::string& out, std::string_view s) {
       if (n == 0) {
         out += "\\ufffd";
         ++i;
+      } else if (starts_with_c1(s.substr(i)) || starts_with_bidi_control(s.substr(i))) {
+        // Valid JSON either way; escaped, the text is also safe to print.
+        const char32_t cp = utf8_code_point(s.substr(i), n);
+        out += "\\u";
+        for (int shift = 12; shift >= 0; shift -= 4)
+          out.push_back(kHex[(cp >> shift) & 15]);
+        i += n;
       } else {
         out.append(s.data() + i, n);
         i += n;

@@ -31,6 +31,14 @@ size_t utf8_sequence_length(std::string_view s) {
   return n;
 }
 
+char32_t utf8_code_point(std::string_view s, size_t n) {
+  const auto b = [&s](size_t i) { return static_cast<char32_t>(static_cast<unsigned char>(s[i])); };
+  if (n == 1) return b(0);
+  if (n == 2) return (b(0) & 0x1F) << 6 | (b(1) & 0x3F);
+  if (n == 3) return (b(0) & 0x0F) << 12 | (b(1) & 0x3F) << 6 | (b(2) & 0x3F);
+  return (b(0) & 0x07) << 18 | (b(1) & 0x3F) << 12 | (b(2) & 0x3F) << 6 | (b(3) & 0x3F);
+}
+
 std::string replace_invalid_utf8(std::string_view s) {
   std::string out(s);
   size_t i = 0;

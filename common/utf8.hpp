@@ -11,6 +11,10 @@ namespace codepulse {
 // (overlong forms, surrogates and code points above U+10FFFF are invalid).
 size_t utf8_sequence_length(std::string_view s);
 
+// The code point of the valid sequence of n bytes (utf8_sequence_length)
+// at the start of s.
+char32_t utf8_code_point(std::string_view s, size_t n);
+
 // A copy of s with every invalid byte replaced by '?'; same length.
 std::string replace_invalid_utf8(std::string_view s);
 

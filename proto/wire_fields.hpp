@@ -8,12 +8,16 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+
+#include "proto/wire_strings.hpp"
 
 namespace codepulse::proto::detail {
 
 namespace dom = simdjson::dom;
 
-// Reads one field; absent optional fields keep their default.
+// Reads one field; absent optional fields keep their default. A string
+// holding a control character is refused (wire_strings.hpp).
 class Fields {
  public:
   explicit Fields(dom::object o) : o_(o) {}
@@ -24,6 +28,10 @@ class Fields {
     std::string_view s;
     if (e.get_string().get(s)) return wrong(key, "a string", why);
     if (s.size() > max_len) return wrong(key, "at most " + std::to_string(max_len) + " bytes", why);
+    if (std::string problem = string_problem(key, s); !problem.empty()) {
+      why = std::move(problem);
+      return false;
+    }
     out.assign(s);
     return true;
   }

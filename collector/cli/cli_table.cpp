@@ -2,9 +2,18 @@
 
 #include <algorithm>
 
+#include "common/report/output_sinks.hpp"
+
 namespace codepulse::collector {
 
-std::string render_text_table(const std::vector<std::vector<std::string>>& rows) {
+std::string render_text_table(const std::vector<std::vector<std::string>>& raw) {
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(raw.size());
+  for (const auto& row : raw) {
+    rows.emplace_back();
+    for (const std::string& cell : row)
+      rows.back().push_back(report::terminal_text(cell));
+  }
   std::vector<size_t> widths;
   for (const auto& row : rows) {
     if (widths.size() < row.size()) widths.resize(row.size(), 0);

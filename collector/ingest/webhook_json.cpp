@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/text_controls.hpp"
 #include "common/time.hpp"
 
 namespace codepulse::collector::webhook_json {
@@ -16,9 +17,7 @@ Result<simdjson::dom::element> parse_object(simdjson::dom::parser& parser, std::
 }
 
 bool plain(std::string_view s, size_t max) {
-  return s.size() <= max && std::none_of(s.begin(), s.end(), [](char c) {
-           return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-         });
+  return s.size() <= max && find_control_character(s) == std::string_view::npos;
 }
 
 std::string_view text_of(simdjson::dom::element e, const char* key) {

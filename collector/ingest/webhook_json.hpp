@@ -20,7 +20,8 @@ constexpr size_t kMaxName = 256;  // logins, branch names, emails, ids
 // The body as a JSON object, parsed by `parser` (which must outlive it).
 Result<simdjson::dom::element> parse_object(simdjson::dom::parser& parser, std::string_view body);
 
-// At most `max` bytes and no control characters.
+// At most `max` bytes and no control characters (C0, DEL, C1:
+// common/text_controls.hpp), the rule batches follow too.
 bool plain(std::string_view s, size_t max = kMaxName);
 // The string at `key`, "" when absent or not a string.
 std::string_view text_of(simdjson::dom::element e, const char* key);

@@ -1,7 +1,8 @@
 // The table report: an indented tree for people, with aligned columns, money
 // in cents on the chosen cost basis and counts with thousands separators. A
 // node without any priced record shows "unpriced", one partly priced a "*";
-// the unpriced models are listed below the total.
+// the unpriced models are listed below the total. Keys and model names are
+// shown through terminal_text (output_sinks.hpp).
 #include <algorithm>
 #include <cstdio>
 #include <optional>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "common/pricing/usd.hpp"
+#include "common/report/output_sinks.hpp"
 #include "common/report/render_internal.hpp"
 
 namespace codepulse::report {
@@ -39,7 +41,8 @@ std::string money_cell(const Metrics& m, std::optional<int64_t> nanos, bool& par
 // "3 requests of model M unpriced (12,345 tokens)"
 std::string unpriced_line(int64_t requests, const std::string& model, int64_t tokens) {
   return with_thousands(requests) + (requests == 1 ? " request" : " requests") + " of model " +
-         model + " unpriced (" + with_thousands(tokens) + (tokens == 1 ? " token)" : " tokens)");
+         terminal_text(model) + " unpriced (" + with_thousands(tokens) +
+         (tokens == 1 ? " token)" : " tokens)");
 }
 
 size_t display_width(std::string_view s) {
@@ -71,7 +74,7 @@ std::string render_table(const Report& r) {
   std::vector<Line> lines;
   auto visit = [&](auto&& self, const ReportNode& n, size_t level) -> void {
     for (const ReportNode* c : ordered(r, n, level)) {
-      lines.push_back({std::string(level * 2, ' ') + c->key, &c->metrics});
+      lines.push_back({std::string(level * 2, ' ') + terminal_text(c->key), &c->metrics});
       if (level + 1 < r.query.group_by.size()) self(self, *c, level + 1);
     }
   };

@@ -6,6 +6,7 @@
 
 #include "common/json_writer.hpp"
 #include "common/log/logger.hpp"
+#include "common/report/output_sinks.hpp"
 #include "common/report/report.hpp"
 #include "common/time.hpp"
 #include "tracker/cli/commands.hpp"
@@ -18,6 +19,7 @@
 
 namespace codepulse::tracker {
 
+using report::terminal_text;
 using report::with_thousands;
 namespace {
 
@@ -181,7 +183,7 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
                   static_cast<long long>(daemon->files), age(now - daemon->last_round_ms).c_str());
     std::puts(".");
     if (daemon && !daemon->watcher_note.empty())
-      std::printf("  polling because: %s\n", daemon->watcher_note.c_str());
+      std::printf("  polling because: %s\n", terminal_text(daemon->watcher_note).c_str());
   } else {
     std::puts("codepulse-tracker is not running.");
   }
@@ -195,15 +197,16 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
               with_thousands(q->evicted_unshipped).c_str(), with_thousands(q->expired).c_str());
   if (pid && daemon && daemon->ship) {
     const ShipStatus& h = *daemon->ship;
-    std::printf("Shipping to %s: %s records in %s batches since start", h.collector.c_str(),
-                with_thousands(h.records_shipped).c_str(),
+    std::printf("Shipping to %s: %s records in %s batches since start",
+                terminal_text(h.collector).c_str(), with_thousands(h.records_shipped).c_str(),
                 with_thousands(h.batches_shipped).c_str());
     if (h.last_success_ms)
       std::printf(", last success %s ago", age(now - h.last_success_ms).c_str());
     std::puts(".");
     if (h.failures > 0)
       std::printf("  failing (%lld attempts, next in %s): %s\n", static_cast<long long>(h.failures),
-                  age(std::max<int64_t>(0, h.next_attempt_ms - now)).c_str(), h.last_error.c_str());
+                  age(std::max<int64_t>(0, h.next_attempt_ms - now)).c_str(),
+                  terminal_text(h.last_error).c_str());
   } else if (pid && daemon) {
     std::puts("Not shipping: no collector configured (records stay in the local queue).");
   }
@@ -215,11 +218,11 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
         with_thousands(q->quarantined).c_str());
   if (daemon && !daemon->last_error.empty())
     std::printf("Last error (%s ago): %s\n", age(now - daemon->last_error_ms).c_str(),
-                daemon->last_error.c_str());
+                terminal_text(daemon->last_error).c_str());
   if (!problems->empty()) {
     std::puts("Files with malformed lines:");
     for (const auto& [path, n] : *problems)
-      std::printf("  %6s  %s\n", with_thousands(n).c_str(), path.c_str());
+      std::printf("  %6s  %s\n", with_thousands(n).c_str(), terminal_text(path).c_str());
   }
   return kExitOk;
 }

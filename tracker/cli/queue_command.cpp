@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/json_writer.hpp"
+#include "common/report/output_sinks.hpp"
 #include "common/report/report.hpp"
 #include "common/time.hpp"
 #include "proto/wire_batch.hpp"
@@ -20,6 +21,7 @@
 
 namespace codepulse::tracker {
 
+using report::terminal_text;
 using report::with_thousands;
 namespace {
 
@@ -57,32 +59,34 @@ int print_quarantine(LocalStore& store, size_t limit, bool json) {
   }
   for (const auto& e : *entries)
     std::printf("%s %s r%lld batch %s %s: %s\n", format_iso8601_utc_ms(e.at_ms).c_str(),
-                e.record_uid.c_str(), static_cast<long long>(e.revision), e.batch_id.c_str(),
+                terminal_text(e.record_uid).c_str(), static_cast<long long>(e.revision),
+                terminal_text(e.batch_id).c_str(),
                 e.http_status ? ("HTTP " + std::to_string(e.http_status)).c_str() : "rejected",
-                e.reason.c_str());
+                terminal_text(e.reason).c_str());
   return kExitOk;
 }
 
 // One line per commit, then one per file and per reworked (commit, path):
-// everything the batch says about it.
+// everything the batch says about it. Strings are shown through terminal_text.
 void print_commit(const CommitRecord& c) {
   std::string parents;
   for (const auto& p : c.parents)
     parents += (parents.empty() ? "" : " ") + p.substr(0, 12);
   std::printf("  commit %s %s %s branch %s author %s committer %s at %s parents [%s]%s%s%s\n",
-              c.sha.substr(0, 12).c_str(), format_iso8601_utc_ms(c.committer_ms).c_str(),
-              c.repo.c_str(), c.branch.c_str(), c.author_email.c_str(), c.committer_email.c_str(),
-              format_iso8601_utc_ms(c.author_ms).c_str(), parents.c_str(),
-              c.task_keys.empty() ? "" : " tasks ", c.task_keys.c_str(),
-              c.ai_coauthor ? " ai-coauthor" : "");
+              terminal_text(c.sha.substr(0, 12)).c_str(),
+              format_iso8601_utc_ms(c.committer_ms).c_str(), terminal_text(c.repo).c_str(),
+              terminal_text(c.branch).c_str(), terminal_text(c.author_email).c_str(),
+              terminal_text(c.committer_email).c_str(), format_iso8601_utc_ms(c.author_ms).c_str(),
+              terminal_text(parents).c_str(), c.task_keys.empty() ? "" : " tasks ",
+              terminal_text(c.task_keys).c_str(), c.ai_coauthor ? " ai-coauthor" : "");
   for (const CommitFile& f : c.files)
-    std::printf("    file %s %s\n", f.path.c_str(),
+    std::printf("    file %s %s\n", terminal_text(f.path).c_str(),
                 f.binary
                     ? "binary"
                     : ("+" + std::to_string(f.added) + " -" + std::to_string(f.removed)).c_str());
   for (const ReworkedLines& r : c.reworked)
     std::printf("    reworked %lld lines of %s in %s\n", static_cast<long long>(r.lines),
-                r.original_sha.substr(0, 12).c_str(), r.path.c_str());
+                terminal_text(r.original_sha.substr(0, 12)).c_str(), terminal_text(r.path).c_str());
 }
 
 }  // namespace
@@ -187,8 +191,9 @@ int run_queue_command(const Environment& env, const std::vector<std::string>& ar
   std::printf(
       "Next batch %s: %zu records and %zu commits from device %s, author %s (%zu bytes "
       "compressed).\n",
-      decoded->header.batch_id.c_str(), decoded->records.size(), decoded->commits.size(),
-      decoded->header.device_id.c_str(), decoded->header.author.c_str(), bytes->size());
+      terminal_text(decoded->header.batch_id).c_str(), decoded->records.size(),
+      decoded->commits.size(), terminal_text(decoded->header.device_id).c_str(),
+      terminal_text(decoded->header.author).c_str(), bytes->size());
   for (const auto& w : decoded->records) {
     const UsageRecord& r = w.usage;
     std::string files;
@@ -196,11 +201,11 @@ int run_queue_command(const Environment& env, const std::vector<std::string>& ar
       if (!t.path.empty()) files += (files.empty() ? "" : ", ") + t.path;
     std::printf("  %s r%lld %s %-28s in %s out %s cache %s/%s %s%s%s\n",
                 format_iso8601_utc_ms(r.timestamp_ms).c_str(), static_cast<long long>(w.revision),
-                w.record_uid.substr(0, 12).c_str(), r.model.c_str(),
+                terminal_text(w.record_uid.substr(0, 12)).c_str(), terminal_text(r.model).c_str(),
                 with_thousands(r.input).c_str(), with_thousands(r.output).c_str(),
                 with_thousands(r.cache_create_5m + r.cache_create_1h).c_str(),
-                with_thousands(r.cache_read).c_str(), r.repo.c_str(), files.empty() ? "" : " ",
-                files.c_str());
+                with_thousands(r.cache_read).c_str(), terminal_text(r.repo).c_str(),
+                files.empty() ? "" : " ", terminal_text(files).c_str());
   }
   for (const CommitRecord& c : decoded->commits)
     print_commit(c);

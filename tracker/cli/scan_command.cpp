@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "common/json_writer.hpp"
+#include "common/report/output_sinks.hpp"
 #include "common/report/report.hpp"
 #include "common/time.hpp"
 #include "tracker/cli/commands.hpp"
@@ -12,6 +13,7 @@
 
 namespace codepulse::tracker {
 
+using report::terminal_text;
 using report::with_thousands;
 
 int run_scan_command(const Environment& env, const std::vector<std::string>& argv) {
@@ -46,7 +48,8 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
   auto stats = scanner.scan_all();
   if (!args->has("quiet")) {
     for (const auto& p : scanner.problems())
-      std::fprintf(stderr, "codepulse-tracker: %s: %s\n", p.path.c_str(), p.message.c_str());
+      std::fprintf(stderr, "codepulse-tracker: %s: %s\n", terminal_text(p.path).c_str(),
+                   terminal_text(p.message).c_str());
   }
   if (!stats) return fail(stats.error().message);
   const ScanStats& s = *stats;
@@ -55,7 +58,7 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
   if (!git) return fail(git.error().message);
   if (!args->has("quiet")) {
     for (const auto& p : git->problems)
-      std::fprintf(stderr, "codepulse-tracker: git: %s\n", p.c_str());
+      std::fprintf(stderr, "codepulse-tracker: git: %s\n", terminal_text(p).c_str());
   }
   if (args->has("json")) {
     std::string out;

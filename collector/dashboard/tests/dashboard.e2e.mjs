@@ -615,6 +615,55 @@ try {
     assert.deepEqual(problems.splice(0).filter((p) => !/status of 400/.test(p)), []);
   });
 
+  // Strings at the door and in the sinks (docs/SECURITY.md, "Output to people").
+  await step('a control character is refused at the door; markup and formulas show as text, open, and are defused in both CSVs', async () => {
+    const HOSTILE = '=HYPERLINK("https://evil.example","x"),<img src=x onerror=alert(1)> a&b=c+d%20 \u00e9';
+    const hostile = (n, repo, branch) => ({
+      uid: `${'e'.repeat(31)}${n}`, revision: 1, timestamp: '2026-11-20T16:00:00.000Z',
+      session_id: 'e2e-hostile-session', model: 'claude-opus-4-6', input_tokens: 1000, output_tokens: 1000,
+      cache_write_5m_tokens: 0, cache_write_1h_tokens: 0, cache_read_tokens: 0, repo, branch, task_keys: '', tools: [] });
+    const records = [hostile(1, HOSTILE, '-2+3'), hostile(2, 'github.com/acme/nul', 'main\u0000x')];
+    const answer = await postBatch(c, {
+      format_version: 1, tracker_version: '0.1.0', device_id: 'e2e1'.repeat(8), author: 'dev@acme.example',
+      batch_id: 'e2e-hostile-batch', record_count: records.length, created: '2026-11-20T16:30:00.000Z', records });
+    assert.equal(answer.records_new, 1, JSON.stringify(answer));
+    assert.equal(answer.rejected, 1, JSON.stringify(answer));
+    assert.equal(answer.rejections[0].index, 1);
+    assert.match(answer.rejections[0].reason, /^field 'branch' holds the control character U\+0000 at byte 4/);
+    const only = `/v1/report?group_by=repo&where=${encodeURIComponent(`repo=${HOSTILE}`)}&format=json`;
+    for (let i = 0; i < 100 && (await apiGet(c, only)).totals.records !== 1; ++i)
+      await new Promise((res) => setTimeout(res, 100));
+    assert.equal((await apiGet(c, only)).rows[0].key, HOSTILE);
+
+    // The explorer, filtered to it, nested Repo -> Branch: its key is text, and it opens.
+    const at = (view) => {
+      const q = new URLSearchParams({ view, nest: 'repo,branch', by: 'repo', metric: 'cost_usd' });
+      q.append('where', `repo=${HOSTILE}`);
+      return `${c.url}/?${q}`;
+    };
+    await page.goto(at('explorer'));
+    await page.waitForSelector('table.tree tbody tr[data-depth="0"]');
+    assert.deepEqual((await rowsAt(0)).map((r) => r.path), [[HOSTILE]]);
+    assert.equal(await page.$('table.tree img'), null, 'no element is made from a key');
+    assert.ok((await page.textContent('table.tree tbody')).includes(HOSTILE));
+    await page.click('table.tree tbody tr[data-depth="0"] button.toggle');
+    await page.waitForSelector('table.tree tbody tr[data-depth="1"]');
+    assert.deepEqual((await rowsAt(1)).map((r) => r.path), [[HOSTILE, '-2+3']]);
+    const quoted = `"'${HOSTILE.replace(/"/g, '""')}"`;
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
+    const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
+    assert.equal(csv.length, 3, csv.join('\n'));
+    assert.ok(csv[1].startsWith(`${quoted},,`), csv[1]);
+    assert.ok(csv[2].startsWith(`${quoted},'-2+3,`), csv[2]);
+
+    // The spend view splits by repository with the same where, and defuses its header.
+    await page.goto(at('spend'));
+    await page.waitForSelector('#spend-chart canvas');
+    const [spend] = await Promise.all([page.waitForEvent('download'), page.click('#spend-csv')]);
+    const lines = readFileSync(await spend.path(), 'utf8').trim().split('\n');
+    assert.equal(lines[0], `day,${quoted}`);
+  });
+
   await step('logging out ends the session', async () => {
     await page.click('#logout');
     await page.waitForSelector('#token');

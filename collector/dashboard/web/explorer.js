@@ -29,6 +29,8 @@ const OUTCOME_COLUMNS = [
 ];
 
 const shownValue = (v) => (v === null || v === undefined ? '' : String(v));
+// A number stays a number in the CSV (csv.js writes text cells differently).
+const csvValue = (v) => (v === null || v === undefined ? '' : v);
 
 function indent(depth) {
   const span = h('span', { class: 'indent' });
@@ -313,7 +315,7 @@ export function explorerView(initial, update) {
     const rows = visible().map((n) => {
       const s = share(n);
       return [...state.nest.map((_, i) => (i < n.path.length ? n.path[i] : '')),
-        shownValue(n.m[valueKey]), s === null ? '' : s.toFixed(4), ...columns.map((c) => shownValue(n.m[c.key]))];
+        csvValue(n.m[valueKey]), s === null ? '' : Number(s.toFixed(4)), ...columns.map((c) => csvValue(n.m[c.key]))];
     });
     download(`codepulse-${state.nest.join('-')}-${valueKey}.csv`, toCsv(header, rows));
   };

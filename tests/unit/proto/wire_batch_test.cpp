@@ -4,6 +4,7 @@
 
 #include "common/zstd_codec.hpp"
 #include "tests/support/record_fields.hpp"
+#include "tests/support/wire_header.hpp"
 
 using namespace codepulse;
 using namespace codepulse::proto;
@@ -79,14 +80,7 @@ WireRecord full_sample(int i) {
 }
 
 BatchHeader header(size_t n) {
-  BatchHeader h;
-  h.tracker_version = "0.1.0";
-  h.device_id = "0123456789abcdef0123456789abcdef";
-  h.author = "dev@acme.example";
-  h.batch_id = "b-1";
-  h.record_count = static_cast<int64_t>(n);
-  h.created_ms = 1770912400000;
-  return h;
+  return test::sample_header(n);
 }
 
 }  // namespace
@@ -157,7 +151,9 @@ TEST_CASE("an assistant that is not a name, or reasoning above output, is refuse
   CHECK(d->records[0].usage.assistant == "claude-code");
   REQUIRE(d->rejected.size() == 3);
   CHECK(d->rejected[0].reason.find("field 'assistant' must be an assistant name") == 0);
-  CHECK(d->rejected[1].reason.find("field 'assistant' must be an assistant name") == 0);
+  // A control character is refused before the name rule (wire_strings.hpp).
+  CHECK(d->rejected[1].reason.find("field 'assistant' holds the control character U+001B at byte "
+                                   "10") == 0);
   CHECK(d->rejected[2].reason ==
         "field 'reasoning_tokens' is 300, more than output_tokens (reasoning is a part of the "
         "output)");

@@ -121,7 +121,7 @@ TEST_CASE("outcomes divide the chosen cost and say when it is partly priced", "[
   CHECK(table.find("2 requests of model gateway-model-x unpriced (3,000 tokens)") !=
         std::string::npos);
   const std::string csv = render_csv(*org);
-  CHECK(csv.find("\nbbbbbbb22222,2000,0,0,0,2000,,,,,1,1,") != std::string::npos);
+  CHECK(csv.find("\nbbbbbbb22222,2000,0,0,0,2000,,,,,false,1,1,") != std::string::npos);
 }
 
 TEST_CASE("durations come as hours and as seconds to the millisecond", "[outcomes][cost]") {

@@ -213,13 +213,14 @@ TEST_CASE("unpriced usage is listed per model and never shown as $0", "[report][
   }
   SECTION("CSV: empty costs with the unpriced count beside") {
     const std::string csv = render_csv(r);
-    CHECK(csv.rfind("model,repo,input,output,cache_create,cache_read,total_tokens,cost_usd,"
-                    "list_cost_usd,cost_nanos,list_cost_nanos,unpriced_records,records,",
-                    0) == 0);
-    CHECK(csv.find("\ngateway-model-x,github.com/acme/api,3000,1500,0,0,4500,,,,,3,3,") !=
+    CHECK(csv.rfind(
+              "model,repo,input,output,cache_create,cache_read,total_tokens,cost_usd,"
+              "list_cost_usd,cost_nanos,list_cost_nanos,cost_complete,unpriced_records,records,",
+              0) == 0);
+    CHECK(csv.find("\ngateway-model-x,github.com/acme/api,3000,1500,0,0,4500,,,,,false,3,3,") !=
           std::string::npos);
     CHECK(csv.find("\nclaude-opus-4-6,github.com/acme/api,200000,0,0,0,200000,0.500000,1.000000,"
-                   "500000000,1000000000,0,1,") != std::string::npos);
+                   "500000000,1000000000,true,0,1,") != std::string::npos);
   }
   SECTION("table: 'unpriced' cells, a mark on partial costs, one line per model") {
     const std::string table = render_table(r);
