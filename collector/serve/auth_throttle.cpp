@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "common/hashing.hpp"
+
 namespace codepulse::collector {
 
 std::string_view token_prefix(std::string_view token) {
@@ -54,8 +56,9 @@ std::string AuthThrottle::failed(std::string_view address, std::string_view pref
            std::to_string(addresses_[std::string(address)].failures) + " failures)";
   if (!prefix.empty()) {
     if (const int64_t wait = count(prefixes_, prefix, limits_.free_per_prefix, now_ms); wait > 0)
-      line += std::string(line.empty() ? "" : "; ") + "token prefix " + std::string(prefix) +
-              "... waits " + std::to_string(wait / 1000) + " s (" +
+      line += std::string(line.empty() ? "" : "; ") +
+              "tokens beginning like sha256:" + sha256_hex(prefix).substr(0, 12) + " wait " +
+              std::to_string(wait / 1000) + " s (" +
               std::to_string(prefixes_[std::string(prefix)].failures) + " failures)";
   }
   return line.empty() ? line : "failed authentication: " + line;
