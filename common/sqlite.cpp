@@ -56,9 +56,10 @@ std::string_view Statement::text(int col) const {
   return {reinterpret_cast<const char*>(p), static_cast<size_t>(n)};
 }
 
-Result<Database> Database::open_with(const std::string& path, int flags, int busy_timeout_ms) {
+Result<Database> Database::open_with(const std::string& path, int flags, int busy_timeout_ms,
+                                     const char* vfs) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, vfs);
   Database db;
   db.db_.reset(raw);
   db.path_ = path;
@@ -71,8 +72,9 @@ Result<Database> Database::open_with(const std::string& path, int flags, int bus
   return db;
 }
 
-Result<Database> Database::open(const std::string& path, bool create) {
-  return open_with(path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), kBusyTimeoutMs);
+Result<Database> Database::open(const std::string& path, bool create, const char* vfs) {
+  return open_with(path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), kBusyTimeoutMs,
+                   vfs);
 }
 
 Result<Database> Database::open_read_only(const std::string& path, int busy_timeout_ms) {

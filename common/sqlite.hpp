@@ -48,7 +48,9 @@ class Database {
   // How long a statement waits for another connection's lock by default.
   static constexpr int kBusyTimeoutMs = 5000;
   // Opens (creating when asked) the database file; sets a busy timeout.
-  static Result<Database> open(const std::string& path, bool create = true);
+  // `vfs`: a registered SQLite VFS by name; null for the default one.
+  static Result<Database> open(const std::string& path, bool create = true,
+                               const char* vfs = nullptr);
   // Opens another program's database only to read it while that program
   // writes: SQLITE_OPEN_READONLY (never created, written or checkpointed;
   // not immutable, so its -wal is read too), waiting up to busy_timeout_ms
@@ -68,7 +70,8 @@ class Database {
   Result<int64_t> scalar(const char* sql);
 
  private:
-  static Result<Database> open_with(const std::string& path, int flags, int busy_timeout_ms);
+  static Result<Database> open_with(const std::string& path, int flags, int busy_timeout_ms,
+                                    const char* vfs = nullptr);
   std::unique_ptr<sqlite3, FnDeleter<sqlite3_close_v2>> db_;
   std::string path_;
 };

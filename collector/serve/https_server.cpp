@@ -28,8 +28,12 @@
 #include <variant>
 #include <vector>
 
+#include "collector/serve/auth_throttle.hpp"
 #include "collector/serve/batch_routes.hpp"
+#include "collector/serve/connection_slots.hpp"
+#include "collector/serve/dashboard_origins.hpp"
 #include "collector/serve/endpoints.hpp"
+#include "collector/serve/fault_log.hpp"
 #include "collector/serve/listen_address.hpp"
 #include "collector/serve/routes.hpp"
 #include "collector/serve/viewer_routes.hpp"
@@ -52,10 +56,37 @@ constexpr size_t kHeaderLimit = 16 * 1024;
 
 // One client connection; touched only on its strand.
 struct Connection {
-  Connection(tcp::socket socket, ssl::context& tls) : stream(std::move(socket), tls) {}
+  Connection(tcp::socket socket, ssl::context& tls, uint64_t id_, std::string address_)
+      : stream(std::move(socket), tls), id(id_), address(std::move(address_)) {}
   Stream stream;
-  bool busy = false;  // between a request header and its reply
+  const uint64_t id;
+  const std::string address;  // the client's IP address
+  bool busy = false;          // between a request header and its reply
+  bool proven = false;        // it carried an authenticated request
+  bool evicted = false;       // its slot went to a newer connection: close, no TLS goodbye
 };
+
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+      .count();
+}
+
+// Routes that check credentials: their 401s count as failed authentication.
+bool checks_credentials(const RouteMatch& route) {
+  return route.kind == RouteMatch::Kind::kFound && route.route->access != Access::kAnyone &&
+         route.route->access != Access::kWebhookSecret;
+}
+
+HttpReply throttled(int64_t wait_s) {
+  HttpReply r{429,
+              error_json(429,
+                         "too many failed authentications from this address or with this "
+                         "token; retry in " +
+                             std::to_string(wait_s) + " s"),
+              wait_s};
+  r.close = true;  // the body, if any, is not read
+  return r;
+}
 
 // "Sun, 22 Nov 2026 13:15:01 GMT": trackers check their clock against it.
 std::string http_date_now() {
@@ -109,13 +140,19 @@ class HttpsServer::Impl {
         log_(log),
         tls_(ssl::context::tls_server),
         signals_(io_, SIGINT, SIGTERM),
-        endpoints_(options, store, log, std::move(pricing)) {}
+        endpoints_(options, store, log, std::move(pricing)),
+        slots_({options.max_connections, options.max_connections_per_address,
+                options.reserved_connections}) {}
 
   Status open() {
     tls_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
                      ssl::context::single_dh_use);
     SSL_CTX_set_min_proto_version(tls_.native_handle(), TLS1_2_VERSION);
+    SSL_CTX_set_options(tls_.native_handle(), SSL_OP_CIPHER_SERVER_PREFERENCE);
+    if (SSL_CTX_set_cipher_list(tls_.native_handle(), options_.tls12_ciphers.c_str()) != 1)
+      return make_error("tls12_ciphers \"" + options_.tls12_ciphers +
+                        "\" names no cipher suite OpenSSL knows");
     boost::system::error_code ec;
     tls_.use_certificate_chain_file(options_.tls_cert, ec);
     if (ec)
@@ -143,6 +180,9 @@ class HttpsServer::Impl {
     if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
     if (ec) return make_error("cannot listen on " + options_.listen + ": " + ec.message());
     port_ = acceptor_.local_endpoint().port();
+    auto origins = dashboard_origins(options_.public_url, options_.tls_cert, port_);
+    if (!origins) return origins.error();
+    endpoints_.viewers().allow_origins(std::move(origins).value());
     return {};
   }
 
@@ -224,16 +264,25 @@ class HttpsServer::Impl {
         co_await pause.async_wait(kTuple);
         continue;
       }
-      if (open_connections_.load() >= options_.max_connections) {
+      boost::system::error_code addr_ec;
+      const auto remote = socket.remote_endpoint(addr_ec);
+      const std::string address = addr_ec ? "?" : remote.address().to_string();
+      const uint64_t id = ++next_id_;
+      const auto admission = slots_.open(id, address, steady_ms());
+      if (admission.verdict != ConnectionSlots::Verdict::kAccept) {
         metrics().connection_refused();
-        log_.warn("accept", "connection limit of " + std::to_string(options_.max_connections) +
-                                " reached; refusing a connection");
+        refused_log(admission.verdict == ConnectionSlots::Verdict::kRefuseAddress
+                        ? "client " + address + " holds " +
+                              std::to_string(options_.max_connections_per_address) +
+                              " unauthenticated connections already"
+                        : "every one of the " + std::to_string(options_.max_connections) +
+                              " connection slots is busy with a request");
         boost::system::error_code ignored;
         socket.close(ignored);
         continue;
       }
-      auto c = std::make_shared<Connection>(std::move(socket), tls_);
-      const uint64_t id = ++next_id_;
+      if (admission.evict != 0) evict(admission.evict);
+      auto c = std::make_shared<Connection>(std::move(socket), tls_, id, address);
       {
         std::lock_guard lock(connections_mu_);
         connections_[id] = c;
@@ -253,6 +302,7 @@ class HttpsServer::Impl {
           std::lock_guard lock(connections_mu_);
           connections_.erase(id);
         }
+        slots_.close(id);
         metrics().connection_closed();
         --open_connections_;
       });
@@ -266,10 +316,14 @@ class HttpsServer::Impl {
     res.set(http::field::server, std::string("codepulse-collector/") + kVersion);
     res.set(http::field::content_type, content_type);
     res.set(http::field::date, http_date_now());
-    if (reply.retry_after_s > 0)
-      res.set(http::field::retry_after, std::to_string(reply.retry_after_s));
+    // Every 503 and 429 says when to come back, whichever handler made it.
+    int64_t retry_after = reply.retry_after_s;
+    if (retry_after <= 0 && (reply.status == 503 || reply.status == 429)) retry_after = 5;
+    if (retry_after > 0) res.set(http::field::retry_after, std::to_string(retry_after));
     if (reply.authenticate) res.set(http::field::www_authenticate, "Bearer realm=\"codepulse\"");
     res.set("X-Content-Type-Options", "nosniff");
+    // HTTPS only, always: browsers that saw the dashboard never try plain HTTP.
+    res.set(http::field::strict_transport_security, "max-age=31536000");
     for (const auto& [name, value] : headers)
       res.set(name, value);
     res.keep_alive(keep_alive && !reply.close && !stopping_);
@@ -289,14 +343,17 @@ class HttpsServer::Impl {
     const Router& router = collector_router();
     beast::flat_buffer buffer;
     bool first = true;
-    while (!stopping_) {
+    while (!stopping_ && !c->evicted) {
       c->busy = false;
+      slots_.set_idle(c->id, true, steady_ms());
       http::request_parser<http::string_body> parser;
       parser.header_limit(kHeaderLimit);
       // Beast checks Content-Length against this while parsing the header.
       parser.body_limit(endpoints_.batches().limits().max_body_bytes);
       tcp_layer.expires_after(
-          std::chrono::milliseconds(first ? options_.header_timeout_ms : options_.idle_timeout_ms));
+          std::chrono::milliseconds(first       ? options_.header_timeout_ms
+                                    : c->proven ? options_.idle_timeout_ms
+                                                : options_.unauthenticated_idle_timeout_ms));
       first = false;
       auto [ec, n] = co_await http::async_read_header(c->stream, buffer, parser, kTuple);
       if (ec == http::error::body_limit) {
@@ -319,6 +376,7 @@ class HttpsServer::Impl {
         break;
       }
       c->busy = true;
+      slots_.set_idle(c->id, false, steady_ms());
       const auto started = Clock::now();
       auto& req = parser.get();
       const RouteMatch route = router.match(req.method_string(), req.target());
@@ -337,19 +395,32 @@ class HttpsServer::Impl {
       }
       RouteReply reply;
       bool stored = false;
+      const bool guarded = checks_credentials(route);
+      std::string prefix(token_prefix(presented_token(req[http::field::authorization])));
+      const int64_t wait_s = guarded ? throttle_.wait_s(c->address, prefix, steady_ms()) : 0;
       if (route.kind != RouteMatch::Kind::kFound) {
         reply.http = refusal(route);
+      } else if (wait_s > 0) {
+        reply.http = throttled(wait_s);
       } else if (route.route->handler == Handler::kBatches) {
         stored = co_await handle_batch(c, buffer, parser, reply.http);
       } else if (auto [ec2, m] = co_await http::async_read(c->stream, buffer, parser, kTuple);
                  ec2) {
         break;
+      } else if (const int64_t login_wait = login_throttled(c->address, req, prefix);
+                 login_wait > 0) {
+        reply.http = throttled(login_wait);
       } else if (route.route->handler == Handler::kReport) {
         co_await handle_report(req, reply);
       } else {
         reply = endpoints_.answer(route.route->handler, route_request(req));
       }
+      if (guarded && wait_s == 0) note_authentication(c, prefix, path, reply.http.status);
       metrics().request(path, reply.http.status);
+      faults_.observe(std::string(req.method_string()) + " " + path, reply.http,
+                      route.kind == RouteMatch::Kind::kFound &&
+                          route.route->handler != Handler::kDashboard &&
+                          route.route->handler != Handler::kMetrics);
       if (stored)
         metrics().batch_latency().observe(
             std::chrono::duration<double>(Clock::now() - started).count());
@@ -360,8 +431,59 @@ class HttpsServer::Impl {
       if (!ok || reply.http.close || !keep) break;
     }
     c->busy = false;
+    if (c->evicted) co_return;  // closed without a TLS goodbye: the slot is someone else's
     tcp_layer.expires_after(std::chrono::seconds(2));
     co_await c->stream.async_shutdown(kTuple);
+  }
+
+  // POST /v1/session after its body was read: the wait of the token in the
+  // body (which becomes `prefix`); 0 for any other request.
+  int64_t login_throttled(const std::string& address, const Request& req, std::string& prefix) {
+    if (req.method() != http::verb::post || req.target() != "/v1/session") return 0;
+    auto token = login_token(req.body());
+    if (!token) return 0;
+    prefix = std::string(token_prefix(*token));
+    return throttle_.wait_s(address, prefix, steady_ms());
+  }
+
+  // After a request to a route that checks credentials: a 401 counts against
+  // the address and the token's prefix; a success proves the connection.
+  void note_authentication(const std::shared_ptr<Connection>& c, const std::string& prefix,
+                           const std::string& path, int status) {
+    if (status == 401) {
+      const std::string line = throttle_.failed(c->address, prefix, steady_ms());
+      if (!line.empty()) log_.warn("auth", line + " (last: " + path + ")");
+    } else if (status < 400) {
+      throttle_.succeeded(prefix, steady_ms());
+      if (!c->proven) {
+        c->proven = true;
+        slots_.prove(c->id);
+      }
+    }
+  }
+
+  // Closes an idle connection whose slot a new one took.
+  void evict(uint64_t id) {
+    std::shared_ptr<Connection> victim;
+    {
+      std::lock_guard lock(connections_mu_);
+      if (auto it = connections_.find(id); it != connections_.end()) victim = it->second.lock();
+    }
+    if (!victim) return;
+    net::post(victim->stream.get_executor(), [victim] {
+      victim->evicted = true;  // a busy one finishes its request first
+      boost::system::error_code ignored;
+      if (!victim->busy) beast::get_lowest_layer(victim->stream).socket().cancel(ignored);
+    });
+  }
+
+  // At most one line every 10 s about refused connections (a flood would
+  // otherwise fill the log); the metrics count each one.
+  void refused_log(const std::string& why) {
+    const int64_t now = steady_ms();
+    int64_t last = last_refusal_log_ms_.load();
+    if (now - last < 10'000 || !last_refusal_log_ms_.compare_exchange_strong(last, now)) return;
+    log_.warn("accept", "refusing connections: " + why);
   }
 
   // After a reply sent before the request body was read (401, 413, 429...):
@@ -443,6 +565,10 @@ class HttpsServer::Impl {
   tcp::acceptor acceptor_{accept_strand_};
   net::signal_set signals_;
   Endpoints endpoints_;
+  FaultLog faults_{log_};
+  ConnectionSlots slots_;
+  AuthThrottle throttle_;
+  std::atomic<int64_t> last_refusal_log_ms_{-100'000};
   uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
   std::atomic<size_t> open_connections_{0};

@@ -1,5 +1,7 @@
-// The collector's HTTPS server: TLS 1.2+, keep-alive, timeouts against slow
-// clients, a connection limit, and graceful shutdown on SIGTERM/SIGINT.
+// The collector's HTTPS server: TLS 1.2+ (AEAD suites), keep-alive, timeouts
+// against slow clients, connection slots shared fairly (connection_slots.hpp),
+// backoff after failed authentication (auth_throttle.hpp), and graceful
+// shutdown on SIGTERM/SIGINT.
 // Routes: the table in routes.hpp (batches, reports, sessions, the dashboard,
 // webhooks, health and metrics; `serve --help` lists it), answered by the
 // *_routes.cpp handlers. Boost.Beast stays inside https_server.cpp.
@@ -16,16 +18,30 @@
 
 namespace codepulse::collector {
 
+// ECDHE key exchange with AES-GCM or ChaCha20-Poly1305 only.
+inline constexpr const char* kAeadCiphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
 struct ServerOptions {
-  std::string listen = "127.0.0.1:8443";  // HOST:PORT; port 0 picks a free port
-  std::string tls_cert;                   // PEM chain file
-  std::string tls_key;                    // PEM private key file
-  int threads = 0;                        // network threads; 0 = one per core
-  int64_t header_timeout_ms = 10'000;     // TLS handshake, or a request header
-  int64_t body_timeout_ms = 60'000;       // a whole request body
-  int64_t idle_timeout_ms = 75'000;       // keep-alive wait for the next request
-  int64_t shutdown_grace_ms = 30'000;     // in-flight requests get this long
+  std::string listen = "127.0.0.1:8443";             // HOST:PORT; port 0 picks a free port
+  std::string tls_cert;                              // PEM chain file
+  std::string tls_key;                               // PEM private key file
+  int threads = 0;                                   // network threads; 0 = one per core
+  int64_t header_timeout_ms = 10'000;                // TLS handshake, or a request header
+  int64_t body_timeout_ms = 60'000;                  // a whole request body
+  int64_t idle_timeout_ms = 75'000;                  // keep-alive wait for the next request
+  int64_t unauthenticated_idle_timeout_ms = 10'000;  // the same before an authenticated request
+  int64_t shutdown_grace_ms = 30'000;                // in-flight requests get this long
   size_t max_connections = 1024;
+  size_t max_connections_per_address = 32;  // unauthenticated ones from one client address
+  size_t reserved_connections = 64;         // slots unauthenticated connections cannot hold
+  // TLS 1.2 suites (OpenSSL syntax); TLS 1.3's are all AEAD.
+  std::string tls12_ciphers = kAeadCiphers;
+  // The dashboard's origin, e.g. https://codepulse.example.org:8443; empty:
+  // https://NAME:PORT for each name of the certificate and the listen port.
+  std::string public_url;
   size_t report_max_nodes = 2'000'000;       // GET /v1/report: larger trees get a 422
   report::LeverageWeights leverage_weights;  // reports' leverage score
   std::string jira_webhook_secret;           // empty: POST /v1/webhooks/jira is off

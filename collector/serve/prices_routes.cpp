@@ -154,7 +154,8 @@ RouteReply admin_prices(int handler, PriceRoutes& routes, const RouteRequest& re
     return error_reply(403, std::string("the prices' admin API needs an admin token; this is a ") +
                                 role_name(viewer.token.role) + " token");
   if (request.method != "GET")
-    if (auto refused = refuse_cross_site(viewer, web)) return {std::move(*refused)};
+    if (auto refused = refuse_cross_site(viewer, web, routes.viewers.origins()))
+      return {std::move(*refused)};
   const std::string& by = viewer.token.author;
   switch (handler) {
     case Handler::kAdminPrices: {

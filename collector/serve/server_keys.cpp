@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "collector/serve/dashboard_origins.hpp"
 #include "collector/serve/server_config.hpp"
 #include "common/log/log_keys.hpp"
 #include "common/report/leverage.hpp"
@@ -84,6 +85,13 @@ const ConfigKeys& server_config_keys() {
        .help = "keep-alive: how long an idle connection waits for its next request",
        .min = 100,
        .max = 3'600'000},
+      {.name = "unauthenticated_idle_timeout",
+       .type = T::kDuration,
+       .default_value = "10s",
+       .help = "keep-alive wait of a connection that has not yet carried an authenticated "
+               "request",
+       .min = 100,
+       .max = 3'600'000},
       {.name = "shutdown_grace",
        .type = T::kDuration,
        .default_value = "30s",
@@ -96,6 +104,31 @@ const ConfigKeys& server_config_keys() {
        .help = "open connections at most; more are closed at once",
        .min = 1,
        .max = 1'000'000},
+      {.name = "max_connections_per_address",
+       .type = T::kInt,
+       .default_value = "32",
+       .help = "unauthenticated connections one client address may hold; more are closed at "
+               "once (authenticated ones do not count, so trackers behind one NAT are fine)",
+       .min = 1,
+       .max = 1'000'000},
+      {.name = "reserved_connections",
+       .type = T::kInt,
+       .default_value = "64",
+       .help = "connection slots unauthenticated connections cannot hold (at most a quarter "
+               "of max_connections); a new connection takes the slot of the one idle longest",
+       .min = 0,
+       .max = 1'000'000},
+      {.name = "tls12_ciphers",
+       .type = T::kString,
+       .default_value = kAeadCiphers,
+       .help = "TLS 1.2 cipher suites, OpenSSL syntax (TLS 1.3 suites are all AEAD); the "
+               "default: ECDHE with AES-GCM or ChaCha20-Poly1305 only"},
+      {.name = "public_url",
+       .type = T::kString,
+       .default_value = "",
+       .help = "the dashboard's URL as browsers see it (https://HOST[:PORT]); logins and "
+               "session changes must come from its origin. Empty: https://NAME:PORT for each "
+               "name of the certificate and the listen port"},
       {.name = "report_max_nodes",
        .type = T::kInt,
        .default_value = "2000000",
@@ -180,8 +213,16 @@ Result<ServerOptions> server_options(const Config& c) {
   o.header_timeout_ms = c.num("header_timeout");
   o.body_timeout_ms = c.num("body_timeout");
   o.idle_timeout_ms = c.num("idle_timeout");
+  o.unauthenticated_idle_timeout_ms = c.num("unauthenticated_idle_timeout");
   o.shutdown_grace_ms = c.num("shutdown_grace");
   o.max_connections = static_cast<size_t>(c.num("max_connections"));
+  o.max_connections_per_address = static_cast<size_t>(c.num("max_connections_per_address"));
+  o.reserved_connections = static_cast<size_t>(c.num("reserved_connections"));
+  o.tls12_ciphers = c.str("tls12_ciphers");
+  o.public_url = c.str("public_url");
+  if (!o.public_url.empty()) {
+    if (auto origin = origin_of_url(o.public_url); !origin) return origin.error();
+  }
   o.report_max_nodes = static_cast<size_t>(c.num("report_max_nodes"));
   o.jira_epic_link_field = c.str("jira_epic_link_field");
   auto weights = report::parse_leverage_weights(c.str("leverage_weights"));

@@ -3,6 +3,8 @@
 #include <openssl/crypto.h>
 #include <simdjson.h>
 
+#include <algorithm>
+
 #include "common/json_writer.hpp"
 
 namespace codepulse::collector {
@@ -36,8 +38,9 @@ std::string session_json(const TokenInfo& token, const std::string& csrf,
   return body;
 }
 
-// The "token" string of a login body, or what is wrong with the body.
-Result<std::string> token_of_body(std::string_view body) {
+}  // namespace
+
+Result<std::string> login_token(std::string_view body) {
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
   if (parser.parse(simdjson::padded_string(body)).get(doc))
@@ -48,10 +51,9 @@ Result<std::string> token_of_body(std::string_view body) {
   return std::string(token);
 }
 
-}  // namespace
-
-bool same_origin(const WebRequest& r) {
-  if (!r.origin.empty() && r.origin != "https://" + std::string(r.host)) return false;
+bool same_origin(const WebRequest& r, const std::vector<std::string>& origins) {
+  if (!r.origin.empty() && std::find(origins.begin(), origins.end(), r.origin) == origins.end())
+    return false;
   if (!r.sec_fetch_site.empty() && r.sec_fetch_site != "same-origin" && r.sec_fetch_site != "none")
     return false;
   return true;
@@ -93,13 +95,13 @@ std::variant<HttpReply, Viewer> ViewerAccess::identify(const WebRequest& r, bool
 }
 
 WebReply ViewerAccess::login(const WebRequest& r) {
-  if (!same_origin(r))
+  if (!same_origin(r, origins_))
     return {{403, error_json(403,
                              "log in from the dashboard's own page (cross-site request "
                              "refused)")}};
   if (r.content_type.substr(0, 16) != "application/json")
     return {{415, error_json(415, "send the login as Content-Type: application/json")}};
-  auto token = token_of_body(r.body);
+  auto token = login_token(r.body);
   if (!token) return {{400, error_json(400, token.error().message)}};
   auto info = store_.authenticate(*token);
   if (!info)
@@ -118,9 +120,11 @@ WebReply ViewerAccess::login(const WebRequest& r) {
   return reply;
 }
 
-std::optional<HttpReply> refuse_cross_site(const Viewer& v, const WebRequest& r) {
+std::optional<HttpReply> refuse_cross_site(const Viewer& v, const WebRequest& r,
+                                           const std::vector<std::string>& origins) {
   if (v.session_id.empty()) return std::nullopt;
-  if (!same_origin(r)) return HttpReply{403, error_json(403, "cross-site request refused")};
+  if (!same_origin(r, origins))
+    return HttpReply{403, error_json(403, "cross-site request refused")};
   if (!equal_secret(r.csrf, v.csrf))
     return HttpReply{403,
                      error_json(403, std::string("missing or wrong ") + kCsrfHeader + " header")};
@@ -128,13 +132,13 @@ std::optional<HttpReply> refuse_cross_site(const Viewer& v, const WebRequest& r)
 }
 
 WebReply ViewerAccess::logout(const WebRequest& r) {
-  if (!same_origin(r)) return {{403, error_json(403, "cross-site request refused")}};
+  if (!same_origin(r, origins_)) return {{403, error_json(403, "cross-site request refused")}};
   auto who = identify(r, false);
   if (auto* reply = std::get_if<HttpReply>(&who)) return {std::move(*reply)};
   const Viewer& v = std::get<Viewer>(who);
   if (v.session_id.empty())
     return {{400, error_json(400, "no dashboard session to end (a bearer token has none)")}};
-  if (auto refused = refuse_cross_site(v, r)) return {std::move(*refused)};
+  if (auto refused = refuse_cross_site(v, r, origins_)) return {std::move(*refused)};
   sessions_.end(v.session_id);
   WebReply reply{{200, "{\"status\":\"logged out\"}"}};
   reply.headers.emplace_back("Set-Cookie", session_cookie("", 0));

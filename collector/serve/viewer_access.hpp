@@ -56,19 +56,28 @@ class ViewerAccess {
   WebReply logout(const WebRequest& r);
   // GET /v1/session: who is logged in, and the CSRF value again (after a reload).
   WebReply current(const WebRequest& r);
+  // The origins the dashboard is served from (dashboard_origins.hpp); set
+  // before serving.
+  void allow_origins(std::vector<std::string> origins) { origins_ = std::move(origins); }
+  const std::vector<std::string>& origins() const { return origins_; }
 
  private:
   Store& store_;
   SessionStore& sessions_;
   Clock clock_;
+  std::vector<std::string> origins_;
 };
 
 // False when the browser says the request comes from another site: an Origin
-// other than https://<Host>, or Sec-Fetch-Site other than same-origin/none.
-bool same_origin(const WebRequest& r);
-// A state-changing request of a dashboard session must come from the same
-// origin and carry the session's CSRF header: the refusal (403) when it does
-// not, nullopt when it may go on (always for a bearer token).
-std::optional<HttpReply> refuse_cross_site(const Viewer& v, const WebRequest& r);
+// not among `origins` (the dashboard's, never derived from the request's
+// Host), or Sec-Fetch-Site other than same-origin/none.
+bool same_origin(const WebRequest& r, const std::vector<std::string>& origins);
+// A state-changing request of a dashboard session must come from one of the
+// dashboard's origins and carry the session's CSRF header: the refusal (403)
+// when it does not, nullopt when it may go on (always for a bearer token).
+std::optional<HttpReply> refuse_cross_site(const Viewer& v, const WebRequest& r,
+                                           const std::vector<std::string>& origins);
+// The "token" string of a login body, or what is wrong with the body.
+Result<std::string> login_token(std::string_view body);
 
 }  // namespace codepulse::collector

@@ -365,7 +365,8 @@ TEST_CASE("load_commits reads a range with its files, reworked lines and their r
   CHECK(none->rework_of_commits.empty());
 }
 
-TEST_CASE("a schema 4 store migrates to the current schema and keeps its data", "[collector][commits]") {
+TEST_CASE("a schema 4 store migrates to the current schema and keeps its data",
+          "[collector][commits]") {
   TempDir dir;
   CODEPULSE_STORE_TARGET(target, dir);
   const std::string& db = target.db;

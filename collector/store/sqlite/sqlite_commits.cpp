@@ -71,6 +71,7 @@ Result<bool> SqliteStore::store_commit(const std::string& author, const std::str
 }
 
 Result<report::CommitFacts> SqliteStore::load_commits(int64_t since_ms, int64_t until_ms) {
+  if (auto s = heal(); !s) return s.error();
   std::lock_guard lock(report_mu_);
   if (auto s = open_report_db(); !s) return s.error();
   CommitFactsBuilder facts;

@@ -7,6 +7,7 @@
 namespace codepulse::collector::sqlite_store {
 
 Result<std::vector<DeviceActivity>> SqliteStore::device_activity(size_t limit) {
+  if (auto s = heal(); !s) return s.error();
   std::lock_guard lock(reader_mu_);
   auto st = reader_.prepare(sql_text::kSelectDeviceActivity);
   if (!st) return st.error();

@@ -16,6 +16,8 @@ namespace codepulse::collector::sqlite_store {
 
 std::vector<Result<IngestResult>> SqliteStore::ingest_many(
     const std::vector<IngestRequest>& requests) {
+  if (auto s = heal(); !s)
+    return std::vector<Result<IngestResult>>(requests.size(), Result<IngestResult>(s.error()));
   std::vector<Result<IngestResult>> out;
   out.reserve(requests.size());
   std::lock_guard lock(mu_);

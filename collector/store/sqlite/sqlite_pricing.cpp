@@ -53,11 +53,13 @@ Result<PricingRows> load_pricing_rows(sql::Database& db) {
 }
 
 Result<PricingRows> SqliteStore::load_pricing() {
+  if (auto s = heal(); !s) return s.error();
   std::lock_guard lock(reader_mu_);
   return load_pricing_rows(reader_);
 }
 
 Result<PricingVersion> SqliteStore::pricing_version() {
+  if (auto s = heal(); !s) return s.error();
   std::lock_guard lock(reader_mu_);
   PricingVersion v;
   auto s = each_row(reader_, price_sql::kSelectPricingVersion, nullptr, [&](const RowView& r) {
@@ -69,6 +71,7 @@ Result<PricingVersion> SqliteStore::pricing_version() {
 
 Result<int64_t> SqliteStore::import_price_book(const PriceBook& book, const std::string& by,
                                                int64_t at_ms, const std::string& note) {
+  if (auto s = heal(); !s) return s.error();
   const std::string body = book.to_json();
   std::lock_guard lock(mu_);
   int64_t id = 0;
@@ -88,6 +91,7 @@ Result<int64_t> SqliteStore::import_price_book(const PriceBook& book, const std:
 }
 
 Result<int64_t> SqliteStore::add_price_override(const RateOverride& o) {
+  if (auto s = heal(); !s) return s.error();
   std::lock_guard lock(mu_);
   auto txn = sql::Transaction::begin(db_);
   if (!txn) return txn.error();
@@ -105,6 +109,7 @@ Result<int64_t> SqliteStore::add_price_override(const RateOverride& o) {
 }
 
 Status SqliteStore::remove_price_override(int64_t id, const std::string& by, int64_t at_ms) {
+  if (auto s = heal(); !s) return s;
   std::lock_guard lock(mu_);
   auto st = db_.prepare(price_sql::kRemoveOverride);
   if (!st) return st.error();
@@ -119,6 +124,7 @@ Status SqliteStore::remove_price_override(int64_t id, const std::string& by, int
 }
 
 Result<std::vector<PriceChange>> SqliteStore::price_history() {
+  if (auto s = heal(); !s) return s.error();
   std::lock_guard lock(reader_mu_);
   std::vector<StoredBook> books;
   std::vector<StoredOverride> overrides;
@@ -136,6 +142,7 @@ Result<std::vector<PriceChange>> SqliteStore::price_history() {
 Result<std::vector<UnpricedModel>> SqliteStore::unpriced_models(const Pricer& pricer,
                                                                 int64_t since_ms,
                                                                 int64_t until_ms) {
+  if (auto s = heal(); !s) return s.error();
   std::lock_guard lock(report_mu_);
   if (auto s = open_report_db(); !s) return s.error();
   sql::Database& db = *report_db_;

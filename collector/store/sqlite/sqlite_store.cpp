@@ -1,12 +1,13 @@
 // The embedded SQLite store: opening it (the file private from its first byte,
-// three connections, the schema migrated), its prepared statements, the uid
-// index rebuilt at open, and its sizes.
+// three connections on the guarded VFS, the schema migrated), its prepared
+// statements, the uid index rebuilt at open, and its sizes.
 #include <fcntl.h>
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
 
+#include "collector/store/sqlite/sqlite_guarded_vfs.hpp"
 #include "collector/store/sqlite/sqlite_schema.hpp"
 #include "collector/store/sqlite/sqlite_sql.hpp"
 #include "collector/store/sqlite/sqlite_store_internal.hpp"
@@ -31,15 +32,35 @@ int64_t uid_key(std::string_view uid) {
   return static_cast<int64_t>(fnv1a64(uid));
 }
 
-SqliteStore::SqliteStore(sql::Database db, sql::Database reader, sql::Database checkpoint)
-    : db_(std::move(db)),
-      reader_(std::move(reader)),
-      checkpointer_(std::make_unique<Checkpointer>(std::move(checkpoint))) {
-  sqlite3_wal_hook(db_.handle(), &on_wal_commit, checkpointer_.get());
+Result<sql::Database> open_guarded(const std::string& path) {
+  return sql::Database::open(path, /*create=*/false, kGuardedVfs);
 }
 
 SqliteStore::~SqliteStore() {
-  sqlite3_wal_hook(db_.handle(), nullptr, nullptr);
+  if (db_.handle()) sqlite3_wal_hook(db_.handle(), nullptr, nullptr);
+}
+
+Status SqliteStore::open_connections() {
+  const StorageFaults at = storage_faults();
+  auto db = open_guarded(path_);
+  if (!db) return db.error();
+  if (auto s = db->exec(sql_text::kPragmas); !s) return s.error();
+  if (sqlite3_create_function(db->handle(), "codepulse_uid_key", 1,
+                              SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &sql_uid_key, nullptr,
+                              nullptr) != SQLITE_OK)
+    return make_error(path_ + ": cannot register codepulse_uid_key");
+  auto reader = open_guarded(path_);
+  if (!reader) return reader.error();
+  if (auto s = reader->exec(sql_text::kReaderPragmas); !s) return s.error();
+  auto checkpoint = open_guarded(path_);
+  if (!checkpoint) return checkpoint.error();
+  db_ = std::move(db).value();
+  reader_ = std::move(reader).value();
+  checkpointer_ = std::make_unique<Checkpointer>(std::move(checkpoint).value());
+  sqlite3_wal_hook(db_.handle(), &on_wal_commit, checkpointer_.get());
+  opened_sigbus_ = at.sigbus;
+  opened_io_ = at.io;
+  return {};
 }
 
 Status SqliteStore::migrate() {
@@ -51,9 +72,8 @@ Status SqliteStore::migrate() {
                       std::to_string(sql_text::kSchemaVersion) + ")");
   // Each step in its own transaction: an interrupted upgrade resumes where it stopped.
   const char* const steps[sql_text::kSchemaVersion] = {
-      sql_text::kMigration1, sql_text::kMigration2, sql_text::kMigration3,
-      sql_text::kMigration4, sql_text::kMigration5, sql_text::kMigration6,
-      sql_text::kMigration7, sql_text::kMigration8};
+      sql_text::kMigration1, sql_text::kMigration2, sql_text::kMigration3, sql_text::kMigration4,
+      sql_text::kMigration5, sql_text::kMigration6, sql_text::kMigration7, sql_text::kMigration8};
   for (int64_t v = *version; v < sql_text::kSchemaVersion; ++v) {
     auto txn = sql::Transaction::begin(db_);
     if (!txn) return txn.error();
@@ -79,43 +99,60 @@ Status SqliteStore::load_uid_index() {
   return {};
 }
 
+std::vector<sql::Statement*> SqliteStore::statements() {
+  return {&insert_token_,
+          &select_token_,
+          &select_tokens_,
+          &revoke_token_,
+          &select_batch_,
+          &select_rejections_,
+          &insert_batch_,
+          &insert_rejection_,
+          &select_commit_rejections_,
+          &insert_commit_rejection_,
+          &insert_commit_,
+          &insert_commit_file_,
+          &insert_commit_rework_,
+          &select_identity_,
+          &insert_record_,
+          &replace_record_,
+          &select_usage_fact_,
+          &reader_select_token_};
+}
+
 Status SqliteStore::prepare_all() {
-  struct Item {
-    sql::Statement* st;
-    std::string_view text;
-  };
-  const Item items[] = {{&insert_token_, sql_text::kInsertToken},
-                        {&select_token_, sql_text::kSelectTokenByHash},
-                        {&select_tokens_, sql_text::kSelectTokens},
-                        {&revoke_token_, sql_text::kRevokeToken},
-                        {&select_batch_, sql_text::kSelectBatch},
-                        {&select_rejections_, sql_text::kSelectBatchRejections},
-                        {&insert_batch_, sql_text::kInsertBatch},
-                        {&insert_rejection_, sql_text::kInsertBatchRejection},
-                        {&select_commit_rejections_, sql_text::kSelectCommitRejections},
-                        {&insert_commit_rejection_, sql_text::kInsertCommitRejection},
-                        {&insert_commit_, sql_text::kInsertCommit},
-                        {&insert_commit_file_, sql_text::kInsertCommitFile},
-                        {&insert_commit_rework_, sql_text::kInsertCommitRework},
-                        {&select_identity_, sql_text::kSelectIdentity},
-                        {&insert_record_, sql_text::insert_record_sql()},
-                        {&replace_record_, sql_text::replace_record_sql()}};
-  for (const auto& item : items) {
-    auto st = db_.prepare(item.text);
+  const std::string fact =
+      std::string("SELECT ") + report::kUsageFactColumns + " FROM usage_records WHERE id = ?1";
+  // In the order of statements(); the last one is the reader's.
+  const std::string_view texts[] = {sql_text::kInsertToken,
+                                    sql_text::kSelectTokenByHash,
+                                    sql_text::kSelectTokens,
+                                    sql_text::kRevokeToken,
+                                    sql_text::kSelectBatch,
+                                    sql_text::kSelectBatchRejections,
+                                    sql_text::kInsertBatch,
+                                    sql_text::kInsertBatchRejection,
+                                    sql_text::kSelectCommitRejections,
+                                    sql_text::kInsertCommitRejection,
+                                    sql_text::kInsertCommit,
+                                    sql_text::kInsertCommitFile,
+                                    sql_text::kInsertCommitRework,
+                                    sql_text::kSelectIdentity,
+                                    sql_text::insert_record_sql(),
+                                    sql_text::replace_record_sql(),
+                                    fact,
+                                    sql_text::kSelectTokenByHash};
+  const auto targets = statements();
+  for (size_t i = 0; i < targets.size(); ++i) {
+    auto st = (i + 1 == targets.size() ? reader_ : db_).prepare(texts[i]);
     if (!st) return st.error();
-    *item.st = std::move(st).value();
+    *targets[i] = std::move(st).value();
   }
-  auto fact = db_.prepare(std::string("SELECT ") + report::kUsageFactColumns +
-                          " FROM usage_records WHERE id = ?1");
-  if (!fact) return fact.error();
-  select_usage_fact_ = std::move(fact).value();
-  auto st = reader_.prepare(sql_text::kSelectTokenByHash);
-  if (!st) return st.error();
-  reader_select_token_ = std::move(st).value();
   return {};
 }
 
 Result<int64_t> SqliteStore::record_count() {
+  if (auto s = heal(); !s) return s.error();
   std::lock_guard lock(reader_mu_);
   return reader_.scalar(sql_text::kCountRecords);
 }
@@ -124,7 +161,7 @@ Result<int64_t> SqliteStore::size_bytes() {
   int64_t total = 0;
   for (const char* suffix : {"", "-wal"}) {
     struct stat st {};
-    if (::stat((db_.path() + suffix).c_str(), &st) == 0) total += st.st_size;
+    if (::stat((path_ + suffix).c_str(), &st) == 0) total += st.st_size;
   }
   return total;
 }
@@ -139,20 +176,9 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
     if (!fd.valid())
       return make_error("cannot create database " + path + ": " + std::strerror(errno));
   }
-  auto db = sql::Database::open(path);
-  if (!db) return db.error();
-  if (auto s = db->exec(sql_text::kPragmas); !s) return s.error();
-  if (sqlite3_create_function(db->handle(), "codepulse_uid_key", 1,
-                              SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
-                              &sqlite_store::sql_uid_key, nullptr, nullptr) != SQLITE_OK)
-    return make_error(path + ": cannot register codepulse_uid_key");
-  auto reader = sql::Database::open(path, /*create=*/false);
-  if (!reader) return reader.error();
-  if (auto s = reader->exec(sql_text::kReaderPragmas); !s) return s.error();
-  auto checkpoint = sql::Database::open(path, /*create=*/false);
-  if (!checkpoint) return checkpoint.error();
-  auto store = std::make_unique<sqlite_store::SqliteStore>(
-      std::move(db).value(), std::move(reader).value(), std::move(checkpoint).value());
+  if (auto s = sqlite_store::register_guarded_vfs(); !s) return s.error();
+  auto store = std::make_unique<sqlite_store::SqliteStore>(path);
+  if (auto s = store->open_connections(); !s) return s.error();
   if (auto s = store->migrate(); !s) return s.error();
   if (auto s = store->prepare_all(); !s) return s.error();
   if (auto s = store->load_uid_index(); !s) return s.error();

@@ -51,13 +51,19 @@ class StatementRow final : public RowView {
 // second row visit; the uid text decides.
 int64_t uid_key(std::string_view uid);
 
+// A connection to the store's file on the guarded VFS; never creates it.
+Result<sql::Database> open_guarded(const std::string& path);
+
 // One connection writes, prepared statements reused, one transaction per
 // group of batches, WAL synced on every commit (sqlite_schema.hpp).
 class SqliteStore final : public Store {
  public:
-  SqliteStore(sql::Database db, sql::Database reader, sql::Database checkpoint);
+  explicit SqliteStore(std::string path) : path_(std::move(path)) {}
   ~SqliteStore() override;
 
+  // The writer, the reader and the checkpointer's connections, on the
+  // guarded VFS (sqlite_guarded_vfs.hpp).
+  Status open_connections();
   Status migrate();
   Status prepare_all();
   Status load_uid_index();
@@ -78,10 +84,12 @@ class SqliteStore final : public Store {
   Result<report::CommitFacts> load_commits(int64_t since_ms, int64_t until_ms) override;
   Result<int64_t> upsert_tasks(const std::vector<TaskRecord>& tasks) override;
   Result<WebhookOutcome> apply_webhook(const WebhookDelivery& delivery) override {
+    if (auto s = heal(); !s) return s.error();
     std::lock_guard lock(mu_);
     return sqlite_webhooks::apply(db_, delivery);
   }
   Result<std::vector<report::PullRequestFact>> load_pull_requests() override {
+    if (auto s = heal(); !s) return s.error();
     std::lock_guard lock(report_mu_);
     if (auto s = open_report_db(); !s) return s.error();
     return sqlite_webhooks::load_pull_requests(*report_db_);
@@ -100,6 +108,15 @@ class SqliteStore final : public Store {
                                                      int64_t until_ms) override;
 
  private:
+  // After a storage fault (storage_faults() changed since the connections
+  // were opened, or the last reopening failed): closes every connection and
+  // opens them again, at most once a second (sqlite_reopen.cpp). Called
+  // first by every member that reads or writes, with no lock held.
+  Status heal();
+  void close_connections();  // with mu_, reader_mu_ and report_mu_ held
+  // Every prepared statement of the writer and the reader.
+  std::vector<sql::Statement*> statements();
+
   // One batch inside the open transaction.
   Result<IngestResult> ingest_one(const std::string& author, const proto::DecodedBatch& batch);
   Result<std::optional<IngestResult>> stored_outcome(const std::string& author,
@@ -112,6 +129,11 @@ class SqliteStore final : public Store {
   Status save_outcome(const std::string& author, const proto::DecodedBatch& batch,
                       const IngestResult& r, int64_t now_ms);
 
+  std::string path_;
+  std::mutex heal_mu_;                                     // one reopening at a time
+  std::atomic<bool> healthy_{true};                        // false after a reopening failed
+  std::atomic<uint64_t> opened_sigbus_{0}, opened_io_{0};  // storage_faults() when opened
+  int64_t last_heal_ms_ = 0;                               // with heal_mu_ held
   std::mutex mu_;  // the writing connection: calls serialize
   sql::Database db_;
   std::mutex reader_mu_;  // authentication and sizes: never waits for a commit (WAL)

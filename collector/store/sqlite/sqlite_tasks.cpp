@@ -7,12 +7,14 @@
 namespace codepulse::collector::sqlite_store {
 
 Result<report::EpicMap> SqliteStore::load_epics() {
+  if (auto s = heal(); !s) return s.error();
   std::lock_guard lock(report_mu_);
   if (auto s = open_report_db(); !s) return s.error();
   return report::load_epics(*report_db_);
 }
 
 Result<int64_t> SqliteStore::upsert_tasks(const std::vector<TaskRecord>& tasks) {
+  if (auto s = heal(); !s) return s.error();
   std::lock_guard lock(mu_);
   auto txn = sql::Transaction::begin(db_);
   if (!txn) return txn.error();

@@ -11,6 +11,7 @@ namespace codepulse::collector::sqlite_store {
 
 Result<std::string> SqliteStore::create_token(const std::string& author, Role role,
                                               const std::string& label) {
+  if (auto s = heal(); !s) return s.error();
   if (auto s = check_token_fields(author, label); !s) return s.error();
   auto token = new_token();
   if (!token) return token.error();
@@ -27,6 +28,7 @@ Result<std::string> SqliteStore::create_token(const std::string& author, Role ro
 }
 
 Result<std::optional<TokenInfo>> SqliteStore::authenticate(std::string_view token) {
+  if (auto s = heal(); !s) return s.error();
   std::optional<TokenInfo> out;
   if (!plausible_token(token)) return out;
   const std::string hash = sha256_hex(token);
@@ -43,6 +45,7 @@ Result<std::optional<TokenInfo>> SqliteStore::authenticate(std::string_view toke
 }
 
 Result<std::vector<TokenInfo>> SqliteStore::list_tokens() {
+  if (auto s = heal(); !s) return s.error();
   std::vector<TokenInfo> out;
   std::lock_guard lock(mu_);
   ResetGuard guard(select_tokens_);
@@ -58,6 +61,7 @@ Result<std::vector<TokenInfo>> SqliteStore::list_tokens() {
 }
 
 Status SqliteStore::revoke_token(int64_t id) {
+  if (auto s = heal(); !s) return s;
   std::lock_guard lock(mu_);
   if (auto s = revoke_token_.bind(1, id).bind(2, now_utc_ms()).run(); !s) return s;
   if (db_.changes() == 0) return make_error("no token with id " + std::to_string(id));

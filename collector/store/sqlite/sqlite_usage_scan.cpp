@@ -11,7 +11,8 @@
 namespace codepulse::collector::sqlite_store {
 
 Status SqliteStore::follow_usage(const UsageScan& scan, UsageListener listener) {
-  auto conn = sql::Database::open(db_.path(), /*create=*/false);
+  if (auto s = heal(); !s) return s;
+  auto conn = open_guarded(path_);
   if (!conn) return conn.error();
   if (auto s = conn->exec(sql_text::kReaderPragmas); !s) return s;
   if (auto s = conn->exec("BEGIN"); !s) return s;
@@ -38,7 +39,7 @@ void SqliteStore::unfollow_usage() {
 
 Status SqliteStore::open_report_db() {
   if (report_db_) return {};
-  auto conn = sql::Database::open(db_.path(), /*create=*/false);
+  auto conn = open_guarded(path_);
   if (!conn) return conn.error();
   if (auto s = conn->exec(sql_text::kReaderPragmas); !s) return s;
   report_db_.emplace(std::move(conn).value());
@@ -47,6 +48,7 @@ Status SqliteStore::open_report_db() {
 
 Status SqliteStore::read_usage(int64_t since_ms, int64_t until_ms, bool with_tools,
                                report::EpicMap& epics, const UsageScan& scan) {
+  if (auto s = heal(); !s) return s;
   std::lock_guard lock(report_mu_);
   if (auto s = open_report_db(); !s) return s;
   // One snapshot for the epics and the records, even while ingest goes on.
