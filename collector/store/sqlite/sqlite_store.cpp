@@ -53,7 +53,7 @@ Status SqliteStore::migrate() {
   const char* const steps[sql_text::kSchemaVersion] = {
       sql_text::kMigration1, sql_text::kMigration2, sql_text::kMigration3,
       sql_text::kMigration4, sql_text::kMigration5, sql_text::kMigration6,
-      sql_text::kMigration7, sql_text::kMigration8};
+      sql_text::kMigration7, sql_text::kMigration8, sql_text::kMigration9};
   for (int64_t v = *version; v < sql_text::kSchemaVersion; ++v) {
     auto txn = sql::Transaction::begin(db_);
     if (!txn) return txn.error();
@@ -97,6 +97,11 @@ Status SqliteStore::prepare_all() {
                         {&insert_commit_, sql_text::kInsertCommit},
                         {&insert_commit_file_, sql_text::kInsertCommitFile},
                         {&insert_commit_rework_, sql_text::kInsertCommitRework},
+                        {&select_commit_copy_, sql_text::kSelectCommitCopy},
+                        {&select_pushed_author_, sql_text::kSelectPushedAuthor},
+                        {&delete_commit_files_, sql_text::kDeleteCommitFiles},
+                        {&delete_commit_reworks_, sql_text::kDeleteCommitReworks},
+                        {&delete_commit_, sql_text::kDeleteCommit},
                         {&select_identity_, sql_text::kSelectIdentity},
                         {&insert_record_, sql_text::insert_record_sql()},
                         {&replace_record_, sql_text::replace_record_sql()}};
