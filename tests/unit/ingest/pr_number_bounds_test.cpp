@@ -35,7 +35,8 @@ TEST_CASE("pull request numbers beyond 32 bits are refused", "[collector][webhoo
   const std::string max = std::to_string(webhook_json::kMaxPullRequestNumber);
   const std::string github = fixture("github/pull_request_closed.json");
   const std::string bitbucket = fixture("bitbucket/pullrequest_created.json");
-  for (const std::string n : {max, std::string("2147483648"), std::string("9223372036854775807")}) {
+  for (const std::string& n :
+       {max, std::string("2147483648"), std::string("9223372036854775807")}) {
     INFO(n);
     auto g =
         parse_github_webhook("pull_request", with_number(github, "\"pull_request\"", "number", n));

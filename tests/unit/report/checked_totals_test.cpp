@@ -18,14 +18,15 @@ namespace {
 constexpr int64_t kT0 = 1'770'912'000'000;  // 2026-02-12T16:00:00Z, a quarter hour
 constexpr int64_t kMax = proto::kMaxTokensPerField;
 
-// Output at ten million dollars per million tokens: 10^10 nano-dollars a
-// token, so one record of the most output a record may claim (10^8 tokens)
-// costs 10^18, and ten of them pass the int64 range (9.2 * 10^18).
+// Every rate at the most a price book allows ($1,000,000 per million
+// tokens: 10^9 nano-dollars a token), so one record of the most tokens a
+// record may claim (10^8 in each of five counts) costs 5 * 10^17, eighteen
+// of them 9 * 10^18, and the nineteenth passes the int64 range (9.22 * 10^18).
 std::shared_ptr<const Pricer> dear_prices() {
   return test::pricer_of(
       R"({"format": 2, "revision": "dear-1", "models": [{"family": "claude-dear-1",
-      "periods": [{"input": 0, "output": 10000000, "cache_write_5m": 0, "cache_write_1h": 0,
-                   "cache_read": 0}]}]})");
+      "periods": [{"input": 1000000, "output": 1000000, "cache_write_5m": 1000000,
+                   "cache_write_1h": 1000000, "cache_read": 1000000}]}]})");
 }
 
 UsageFact worst_fact(int64_t i, const std::string& model, bool same_turn) {
@@ -76,7 +77,7 @@ TEST_CASE("the worst legal records give exact totals or an error, never a wrappe
   const bool same_turn = GENERATE(false, true);  // one group, or one group per record
   UsageCube cube(dear_prices());
   __extension__ __int128 exact = 0;
-  for (int64_t i = 0; i < 9; ++i) {
+  for (int64_t i = 0; i < 18; ++i) {
     const UsageFact f = worst_fact(i, "claude-dear-1", same_turn);
     exact += *cube.pricer().price(f.to_price()).org_nanos;
     cube.add(f);
@@ -85,10 +86,10 @@ TEST_CASE("the worst legal records give exact totals or an error, never a wrappe
   auto fits = cube.query(by_author(), {}, strategy);
   REQUIRE(fits);
   CHECK(fits->root.metrics.cost_nanos == 9'000'000'000'000'000'000);
-  CHECK(fits->root.metrics.output == 9 * kMax);
+  CHECK(fits->root.metrics.output == 18 * kMax);
 
-  // The tenth passes the int64 range: the report is refused, not wrapped.
-  cube.add(worst_fact(9, "claude-dear-1", same_turn));
+  // The nineteenth passes the int64 range: the report is refused, not wrapped.
+  cube.add(worst_fact(18, "claude-dear-1", same_turn));
   auto over = cube.query(by_author(), {}, strategy);
   REQUIRE_FALSE(over);
   CHECK(over.error().message.find("64-bit range") != std::string::npos);
