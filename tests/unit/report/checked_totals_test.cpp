@@ -68,6 +68,12 @@ TEST_CASE("checked sums saturate and say so", "[report][overflow]") {
   acc = 5;
   CHECK(add_checked(acc, -7));
   CHECK(acc == -2);
+  // A node's total tokens saturate too (a query refuses such a node).
+  Metrics m;
+  m.input = m.cache_read = INT64_MAX / 2 + 1;
+  CHECK(m.total_tokens() == INT64_MAX);
+  m.cache_read = 7;
+  CHECK(m.total_tokens() == INT64_MAX / 2 + 8);
 }
 
 TEST_CASE("the worst legal records give exact totals or an error, never a wrapped one",
