@@ -150,8 +150,8 @@ bool read_record(dom::object o, WireRecord& wr, std::string& why) {
     return false;
   }
   r.timestamp_ms = *ms;
-  if (wr.revision < 1) {
-    why = "field 'revision' must be at least 1";
+  if (wr.revision < 1 || wr.revision > kMaxRevision) {
+    why = "field 'revision' must be from 1 to " + std::to_string(kMaxRevision);
     return false;
   }
   int64_t cost = 0;

@@ -64,8 +64,11 @@ struct DecodeLimits {
 // when summed over billions of records.
 inline constexpr int64_t kMaxTokensPerField = 100'000'000;
 inline constexpr int64_t kMaxCostNanos = 1'000'000'000'000'000;  // one million dollars
-inline constexpr int64_t kMaxWebSearches = 100'000;  // also web fetches
+inline constexpr int64_t kMaxWebSearches = 100'000;              // also web fetches
 inline constexpr int64_t kMaxIteration = 10'000;
+// A record's revision grows by one per replacement on the laptop (a later
+// streaming snapshot, a tool result): a billion is never reached.
+inline constexpr int64_t kMaxRevision = 1'000'000'000;
 inline constexpr size_t kMaxFilesPerCommit = 100'000;
 inline constexpr int64_t kMaxLinesPerFile = 1'000'000'000;
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "collector/ingest/batch_limits.hpp"
 #include "common/ascii.hpp"
 #include "common/json_writer.hpp"
 #include "common/time.hpp"
@@ -109,6 +110,8 @@ std::variant<HttpReply, std::shared_ptr<IngestJob>> BatchEndpoint::prepare(
     return refuse(too_big ? BatchOutcome::kTooLarge : BatchOutcome::kBad, too_big ? 413 : 400,
                   "batch refused: " + decoded.error().message);
   }
+  if (auto over = over_batch_limits(*decoded))
+    return refuse(BatchOutcome::kTooLarge, 413, "batch refused: " + *over);
   const auto key = trim(idempotency_key);
   if (!key.empty() && key != decoded->header.batch_id)
     return refuse(BatchOutcome::kBad, 400,

@@ -102,8 +102,9 @@ Status read_side(element pr, const char* side, std::string& branch, std::string*
 Status read_pull_request(element pr, std::string_view action, bool with_state,
                          PullRequestUpdate& out) {
   int64_t id = 0;
-  if (pr["id"].get_int64().get(id) || id <= 0)
-    return make_error("pullrequest.id is missing or not a positive integer");
+  if (pr["id"].get_int64().get(id) || id <= 0 || id > webhook_json::kMaxPullRequestNumber)
+    return make_error("pullrequest.id is missing or not an integer from 1 to " +
+                      std::to_string(webhook_json::kMaxPullRequestNumber));
   out.number = id;
   if (auto s =
           read_account(pr, "author", "uuid", "bitbucket:", "pullrequest.author.uuid", out.author);

@@ -47,8 +47,10 @@ Status read_push(element doc, WebhookEvent& out) {
 Status read_pull_request(element pr, const std::string& action, bool with_state,
                          PullRequestUpdate& out) {
   int64_t number = 0;
-  if (pr["number"].get_int64().get(number) || number <= 0)
-    return make_error("pull_request.number is missing or not a positive integer");
+  if (pr["number"].get_int64().get(number) || number <= 0 ||
+      number > webhook_json::kMaxPullRequestNumber)
+    return make_error("pull_request.number is missing or not an integer from 1 to " +
+                      std::to_string(webhook_json::kMaxPullRequestNumber));
   out.number = number;
   if (auto s = read_account(pr, "user", "login", "github:", "pull_request.user.login", out.author);
       !s)

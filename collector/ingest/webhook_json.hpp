@@ -16,6 +16,9 @@
 namespace codepulse::collector::webhook_json {
 
 constexpr size_t kMaxName = 256;  // logins, branch names, emails, ids
+// Pull request numbers (GitHub's number, Bitbucket's id) are 32-bit at both
+// vendors: anything larger is not a pull request of theirs.
+constexpr int64_t kMaxPullRequestNumber = 2'147'483'647;
 
 // The body as a JSON object, parsed by `parser` (which must outlive it).
 Result<simdjson::dom::element> parse_object(simdjson::dom::parser& parser, std::string_view body);

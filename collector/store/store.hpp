@@ -124,10 +124,11 @@ class Store {
   // higher revision -> replaced; lower -> stale (the stored one is kept).
   // Records the decoder rejected (DecodedBatch::rejected) are counted as
   // rejected with their reasons; so is a record with an empty uid.
-  // Commits (DecodedBatch::commits) are keyed by (repo, sha) across authors:
-  // the first sender's copy is kept (with its author, device and time), any
-  // later copy is a duplicate; the decoder's rejected_commits, and a commit
-  // without repo or sha, are commit rejections.
+  // Commits (DecodedBatch::commits) are keyed by (repo, sha) across authors;
+  // a commit the token's author neither wrote nor committed is refused, and
+  // of two copies the more trusted one is kept (commit_trust.hpp), any other
+  // is a duplicate; the decoder's rejected_commits, and a commit without
+  // repo or sha, are commit rejections.
   Result<IngestResult> ingest(const std::string& author_from_token,
                               const proto::DecodedBatch& batch) {
     auto results = ingest_many({IngestRequest{author_from_token, &batch}});

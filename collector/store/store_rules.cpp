@@ -146,7 +146,7 @@ Status walk_batch(
 }
 
 Status walk_commits(const proto::DecodedBatch& batch, IngestResult& result,
-                    const std::function<Result<bool>(const CommitRecord&)>& store) {
+                    const std::function<Result<CommitStored>(const CommitRecord&)>& store) {
   std::vector<size_t> rejected_at;
   for (const proto::Rejection& r : batch.rejected_commits) {
     result.commit_rejections.push_back({r.index, r.uid, r.reason});
@@ -161,9 +161,19 @@ Status walk_commits(const proto::DecodedBatch& batch, IngestResult& result,
            c.repo.empty() ? "field 'repo' must not be empty" : "field 'sha' must not be empty"});
       continue;
     }
-    auto is_new = store(c);
-    if (!is_new) return is_new.error();
-    ++(*is_new ? result.commits_new : result.commits_duplicate);
+    auto stored = store(c);
+    if (!stored) return stored.error();
+    switch (stored->kind) {
+      case CommitStored::kStored:
+        ++result.commits_new;
+        break;
+      case CommitStored::kDuplicate:
+        ++result.commits_duplicate;
+        break;
+      case CommitStored::kRefused:
+        result.commit_rejections.push_back({index, c.sha, stored->reason});
+        break;
+    }
   }
   std::stable_sort(
       result.commit_rejections.begin(), result.commit_rejections.end(),

@@ -31,13 +31,21 @@ Status walk_batch(
     const proto::DecodedBatch& batch, IngestResult& result,
     const std::function<Result<RecordOutcome::Kind>(const proto::WireRecord&)>& store);
 
+// What a store did with a tracker's commit (commit_trust.hpp decides):
+// stored (new, or in place of a less trusted copy), a duplicate of the copy
+// it keeps, or refused, with the reason for the batch's answer.
+struct CommitStored {
+  enum Kind { kStored, kDuplicate, kRefused } kind = kStored;
+  std::string reason;  // kRefused
+};
+
 // Walks a decoded batch's commits the same way: `result` gets the decoder's
 // commit rejections (and a commit without repo or sha), and `store` is called
-// with each other commit in batch order; it returns true when the commit is
-// new, false when its (repo, sha) was stored before (by anyone, or earlier in
-// this batch). An error stops the walk. The rejections end up sorted by
-// position.
+// with each other commit in batch order; kStored counts as new, kDuplicate
+// as a duplicate (stored before by anyone, or earlier in this batch), and
+// kRefused as a rejection. An error stops the walk. The rejections end up
+// sorted by position.
 Status walk_commits(const proto::DecodedBatch& batch, IngestResult& result,
-                    const std::function<Result<bool>(const CommitRecord&)>& store);
+                    const std::function<Result<CommitStored>(const CommitRecord&)>& store);
 
 }  // namespace codepulse::collector

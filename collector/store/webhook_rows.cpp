@@ -10,8 +10,16 @@ Params delivery(const WebhookDelivery& d) {
   return {d.source, d.delivery_id, d.event.event, d.received_ms};
 }
 
-Params pushed_commit(const WebhookEvent& e, const PushedCommit& c) {
-  return {e.repo, c.branch, c.sha, c.time_ms, c.author_email, e.pusher};
+Params pushed_commit(const WebhookDelivery& d, const PushedCommit& c) {
+  return {d.event.repo, c.branch, c.sha, c.time_ms, c.author_email, d.event.pusher, d.source};
+}
+
+Params contradicted_copy(const WebhookEvent& e, const PushedCommit& c) {
+  return {e.repo, c.sha, c.author_email};
+}
+
+Params pushed_author(const WebhookDelivery& d, const PushedCommit& c) {
+  return {d.event.repo, c.sha, c.author_email, c.time_ms, d.source};
 }
 
 Params review(const WebhookEvent& e) {
@@ -37,9 +45,15 @@ Result<WebhookOutcome> write_delivery(const WebhookDelivery& d, const Runner& ru
   }
   const WebhookEvent& e = d.event;
   for (const PushedCommit& c : e.commits) {
-    auto added = run(Write::kPushedCommit, pushed_commit(e, c));
+    auto added = run(Write::kPushedCommit, pushed_commit(d, c));
     if (!added) return added.error();
     out.commits_new += *added;
+    if (c.author_email.empty()) continue;  // says nothing of the author
+    for (const Write w : {Write::kDropContradictedFiles, Write::kDropContradictedReworks,
+                          Write::kDropContradictedCommit})
+      if (auto dropped = run(w, contradicted_copy(e, c)); !dropped) return dropped.error();
+    if (auto adopted = run(Write::kAdoptPushedAuthor, pushed_author(d, c)); !adopted)
+      return adopted.error();
   }
   if (e.kind == WebhookEvent::kPullRequest || e.kind == WebhookEvent::kReview) {
     auto written = run(Write::kPullRequest, pull_request(e));

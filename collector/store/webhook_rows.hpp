@@ -24,7 +24,20 @@ using Value = std::variant<int64_t, std::string_view>;  // views into the delive
 using Params = std::vector<Value>;
 
 // The statements one delivery runs, each store's SQL for them, in this order.
-enum class Write { kClaimDelivery, kPushedCommit, kPullRequest, kReview };
+// A pushed commit naming its author is followed by the four that make a
+// tracker's copy of it agree (commit_trust.hpp): drop a copy naming another
+// author (its files, reworks, then the commit), then give the copy left the
+// push's author, time and source.
+enum class Write {
+  kClaimDelivery,
+  kPushedCommit,
+  kDropContradictedFiles,
+  kDropContradictedReworks,
+  kDropContradictedCommit,
+  kAdoptPushedAuthor,
+  kPullRequest,
+  kReview
+};
 // Runs a statement with its parameters; returns the rows it changed.
 using Runner = std::function<Result<int64_t>(Write, const Params&)>;
 
@@ -35,8 +48,12 @@ Result<WebhookOutcome> write_delivery(const WebhookDelivery& d, const Runner& ru
 
 // kClaimDelivery: source, delivery_id, event, received_ms.
 Params delivery(const WebhookDelivery& d);
-// kInsertPushedCommit: repo, branch, sha, time_ms, author_email, pusher.
-Params pushed_commit(const WebhookEvent& e, const PushedCommit& c);
+// kInsertPushedCommit: repo, branch, sha, time_ms, author_email, pusher, source.
+Params pushed_commit(const WebhookDelivery& d, const PushedCommit& c);
+// kDropContradicted*: repo, sha, author_email.
+Params contradicted_copy(const WebhookEvent& e, const PushedCommit& c);
+// kAdoptPushedAuthor: repo, sha, author_email, time_ms, source.
+Params pushed_author(const WebhookDelivery& d, const PushedCommit& c);
 // kInsertReview: repo, number, reviewer, time_ms, state.
 Params review(const WebhookEvent& e);
 // kUpsertPullRequest: repo, number, author, head_branch, base_branch,

@@ -35,12 +35,7 @@ void CubeQuery::hash_shares(const Lane& L, uint32_t gid, const UsageCube::Group&
 void CubeQuery::add_to(uint32_t node_id, const Share& s, uint32_t g, const UsageCube::Group& group,
                        int64_t day) {
   Node& n = nodes_[node_id];
-  n.input += s.m[0];
-  n.output += s.m[1];
-  n.cache_create += s.m[2];
-  n.cache_read += s.m[3];
-  n.cost += s.m[4];
-  n.list_cost += s.m[5];
+  add_sums(n, s.m);
   if (n.last_group == g) return;  // this group's records are counted once per node
   n.last_group = g;
   n.records += group.records;

@@ -121,6 +121,16 @@ Result<Report> CubeQuery::run() {
     const size_t n = returned_nodes();
     if (n > q_.max_nodes) return too_many_nodes(n, q_.max_nodes);
   }
+  // A node's sums, and its total tokens (Metrics::total_tokens), must fit.
+  const auto overflowed = [](const Node& n) {
+    int64_t total = n.input;
+    return n.overflow || !add_checked(total, n.output) || !add_checked(total, n.cache_create) ||
+           !add_checked(total, n.cache_read);
+  };
+  if (c_.overflow_ || std::any_of(nodes_.begin(), nodes_.end(), overflowed))
+    return make_error(
+        "a total of this report passes the 64-bit range (over 9.2e18 tokens or nano-dollars: "
+        "$9.2 billion) and cannot be shown exactly; report a shorter range or fewer authors");
   report.root = materialize();
   report.unpriced = unpriced_models();
   return report;

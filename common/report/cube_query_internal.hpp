@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/checked_sum.hpp"
 #include "common/report/attribution.hpp"
 #include "common/report/node_index.hpp"
 #include "common/report/usage_cube.hpp"
@@ -19,6 +20,20 @@
 namespace codepulse::report {
 
 inline constexpr uint32_t kNone = UINT32_MAX;
+
+// Adds the kShareSums sums (input, output, cache writes, cache reads, cost,
+// list cost) to `n`'s: a sum that would pass the int64 range saturates and
+// marks `n`, and a query with such a node fails instead of wrapping.
+template <class Node>
+void add_sums(Node& n, const int64_t (&m)[kShareSums]) {
+  bool ok = add_checked(n.input, m[0]);
+  ok &= add_checked(n.output, m[1]);
+  ok &= add_checked(n.cache_create, m[2]);
+  ok &= add_checked(n.cache_read, m[3]);
+  ok &= add_checked(n.cost, m[4]);
+  ok &= add_checked(n.list_cost, m[5]);
+  if (!ok) n.overflow = true;
+}
 
 // A query's working memory, kept by the cube between queries: big reports
 // reuse it instead of faulting fresh pages in every time.
@@ -33,6 +48,7 @@ struct QueryScratch {
     int32_t day_a = INT32_MIN, day_b = INT32_MIN;  // the first two days
     uint32_t day_bits = kNone;                     // from the third day: a bitmap in day_pool_
     bool others = false;                           // the fold of a --top cut
+    bool overflow = false;  // a sum passed the int64 range (add_sums): the query fails
   };
   // One cache line: the sweep reads rows in key order, one miss each.
   struct alignas(64) Row {

@@ -117,12 +117,7 @@ void CubeQuery::sort_keys() {
 // A node's share of a row, at `depth` (1 = the first level); `marks`
 // are the part's session and day markers.
 void CubeQuery::add_row(Node& n, uint32_t id, size_t depth, const Row& r, SweepPart& part) const {
-  n.input += r.m[0];
-  n.output += r.m[1];
-  n.cache_create += r.m[2];
-  n.cache_read += r.m[3];
-  n.cost += r.m[4];
-  n.list_cost += r.m[5];
+  add_sums(n, r.m);
   if ((r.rep >> kinds_[depth]) & 1) {
     n.records += r.records;
     if (r.unpriced) n.unpriced += r.records;
@@ -182,12 +177,7 @@ void CubeQuery::root_pass() {
   Node& root = nodes_[0];
   std::vector<uint8_t> sessions(session_count_, 0), days(day_count_, 0);
   for (const Row& r : rows_) {
-    root.input += r.m[0];
-    root.output += r.m[1];
-    root.cache_create += r.m[2];
-    root.cache_read += r.m[3];
-    root.cost += r.m[4];
-    root.list_cost += r.m[5];
+    add_sums(root, r.m);
     if ((r.rep >> kinds_[0]) & 1) {
       root.records += r.records;
       if (r.unpriced) root.unpriced += r.records;

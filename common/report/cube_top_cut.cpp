@@ -44,12 +44,10 @@ void CubeQuery::cut_top() {
       o.others = true;
       for (size_t i = q_.top; i < kids.size(); ++i) {
         const Node& d = nodes_[kids[i]];
-        o.input += d.input;
-        o.output += d.output;
-        o.cache_create += d.cache_create;
-        o.cache_read += d.cache_read;
-        o.cost += d.cost;
-        o.list_cost += d.list_cost;
+        const int64_t sums[kShareSums] = {d.input,      d.output, d.cache_create,
+                                          d.cache_read, d.cost,   d.list_cost};
+        add_sums(o, sums);
+        o.overflow = o.overflow || d.overflow;
         // Distinct counts of a union are not known after the fact: the sum
         // is an upper bound for records; sessions and days at least the max.
         o.records += d.records;

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "common/ascii.hpp"
+#include "common/checked_sum.hpp"
 #include "common/report/attribution.hpp"
 #include "common/report/outcome_overlay.hpp"
 #include "common/report/report_cut.hpp"
@@ -71,6 +72,7 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
   };
 
   Overlay overlay(q);
+  bool overflow = false;  // a checked sum saturated
   // Commits of the range.
   std::unordered_map<std::string, std::vector<const ReworkFact*>> rework_of;
   for (const ReworkFact& r : data.commits.rework_of_commits)
@@ -123,27 +125,30 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
     const bool ai = c.ai_coauthor || !sessions_of_commit[i].empty();
     const auto rw = rework_of.find(c.repo + "\x1f" + c.sha);
     overlay.add(std::move(v), [&](Outcomes& o, const std::string* file) {
+      // Checked sums: a total past the int64 range fails the report (below).
       int64_t added = 0, removed = 0, reworked = 0, refactoring = 0;
+      bool ok = true;
       for (const CommitFile& f : c.files)
         if (!file || f.path == *file) {
-          added += f.added;
-          removed += f.removed;
+          ok &= add_checked(added, f.added);
+          ok &= add_checked(removed, f.removed);
         }
       if (rw != rework_of.end())
         for (const ReworkFact* r : rw->second)
-          if (!file || r->path == *file) reworked += r->lines;
+          if (!file || r->path == *file) ok &= add_checked(reworked, r->lines);
       for (const ReworkedLines& r : c.reworked)
-        if (!file || r.path == *file) refactoring += r.lines;
+        if (!file || r.path == *file) ok &= add_checked(refactoring, r.lines);
       o.commits += 1;
-      o.lines_added += added;
-      o.lines_removed += removed;
-      o.reworked_lines += reworked;
-      o.refactoring_lines += refactoring;
+      ok &= add_checked(o.lines_added, added);
+      ok &= add_checked(o.lines_removed, removed);
+      ok &= add_checked(o.reworked_lines, reworked);
+      ok &= add_checked(o.refactoring_lines, refactoring);
       if (ai) {
         o.ai_commits += 1;
-        o.ai_lines_added += added;
-        o.ai_reworked_lines += reworked;
+        ok &= add_checked(o.ai_lines_added, added);
+        ok &= add_checked(o.ai_reworked_lines, reworked);
       }
+      if (!ok) overflow = true;
     });
   }
   // Pull requests: merged in the range, or opened in it and not merged.
@@ -189,6 +194,10 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
       }
     });
   }
+  if (overflow)
+    return make_error(
+        "a line total of this report passes the 64-bit range and cannot be shown exactly; "
+        "report a shorter range or fewer repositories");
   graft(report->root, overlay.tree(), 0);
   if (q.top > 0) cut_top(report->root, q);
   if (q.max_nodes > 0) {

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/checked_sum.hpp"
 #include "common/pricing/pricer.hpp"
 #include "common/result.hpp"
 #include "common/sqlite.hpp"
@@ -104,7 +105,14 @@ struct Metrics {
   int64_t skill_calls = 0, mcp_calls = 0;
   Outcomes outcomes;
 
-  int64_t total_tokens() const { return input + output + cache_create + cache_read; }
+  // Saturated at INT64_MAX, never wrapped (a query refuses a node whose
+  // total does not fit: cube_query.cpp).
+  int64_t total_tokens() const {
+    int64_t t = input;
+    return add_checked(t, output) && add_checked(t, cache_create) && add_checked(t, cache_read)
+               ? t
+               : INT64_MAX;
+  }
   // The cost on basis `b`: the sum over the priced records.
   int64_t cost(CostBasis b) const { return b == CostBasis::kList ? list_cost_nanos : cost_nanos; }
   // Every record of the node is unpriced: it has no cost at all (not $0).

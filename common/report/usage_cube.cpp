@@ -269,12 +269,26 @@ void UsageCube::add(const UsageFact& f, int sign) {
     if (tool.name == "Skill" || tool.name.rfind("skill:", 0) == 0) g.skills += sign;
     if (tool.name.rfind("mcp:", 0) == 0) g.mcp += sign;
   }
-  g.input += sign * f.input;
-  g.output += sign * f.output;
-  g.cache_create += sign * f.cache_create;
-  g.cache_read += sign * f.cache_read;
-  g.cost_nanos += sign * priced.org_nanos.value_or(0);
-  g.list_cost_nanos += sign * priced.list_nanos.value_or(0);
+  // Folding out subtracts what was added; a sum that would leave the int64
+  // range saturates and marks the cube (queries then fail, never wrap).
+  auto fold = [sign](int64_t& acc, int64_t v) {
+    int64_t next = 0;
+    const bool wrapped =
+        sign > 0 ? __builtin_add_overflow(acc, v, &next) : __builtin_sub_overflow(acc, v, &next);
+    if (!wrapped) {
+      acc = next;
+      return true;
+    }
+    acc = (sign > 0) == (v >= 0) ? INT64_MAX : INT64_MIN;
+    return false;
+  };
+  bool ok = fold(g.input, f.input);
+  ok &= fold(g.output, f.output);
+  ok &= fold(g.cache_create, f.cache_create);
+  ok &= fold(g.cache_read, f.cache_read);
+  ok &= fold(g.cost_nanos, priced.org_nanos.value_or(0));
+  ok &= fold(g.list_cost_nanos, priced.list_nanos.value_or(0));
+  if (!ok) overflow_ = true;
   g.records += sign;
   if (!key.priced) g.unpriced += sign;
   records_ += sign;

@@ -175,6 +175,9 @@ class UsageCube {
   // thread at a time, like add()).
   mutable std::unique_ptr<QueryScratch> scratch_;
   int64_t records_ = 0;
+  // A group's sum passed the int64 range (saturated, not wrapped): every
+  // query fails from then on rather than show a wrong total.
+  bool overflow_ = false;
   std::shared_ptr<const Pricer> pricer_;
 };
 

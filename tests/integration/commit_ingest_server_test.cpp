@@ -120,12 +120,21 @@ TEST_CASE("a tracker's commits over HTTPS: counted in the answer, stored once",
   CHECK(field(again, "commits_rejected") == 1);
   check_rejection(again);
 
-  // A teammate's tracker read commit a too.
+  // A teammate's tracker read commit a too: not its author's, so refused
+  // alone, with the reason (commit_identity_test.cpp has the rules).
   Answer theirs;
   post_batch(c, mate, body("m1", {commit(a)}), theirs);
+  CHECK(field(theirs, "records_new") == 1);
   CHECK(field(theirs, "commits_new") == 0);
-  CHECK(field(theirs, "commits_duplicate") == 1);
-  CHECK(field(theirs, "commits_rejected") == 0);
+  CHECK(field(theirs, "commits_duplicate") == 0);
+  CHECK(field(theirs, "commits_rejected") == 1);
+  CHECK(theirs.text.find("neither its author nor its committer") != std::string::npos);
+
+  // The author's tracker read it again (another branch): a duplicate.
+  Answer mine;
+  post_batch(c, dev, body("d2", {commit(a)}), mine);
+  CHECK(field(mine, "commits_new") == 0);
+  CHECK(field(mine, "commits_duplicate") == 1);
 
   // A batch without commits is answered as it always was.
   Answer plain;
@@ -146,7 +155,7 @@ TEST_CASE("a tracker's commits over HTTPS: counted in the answer, stored once",
   const std::string metrics = body_of(client.read_response(kPatienceMs));
   for (const char* line : {"codepulse_commits_total{outcome=\"new\"} 2",
                            "codepulse_commits_total{outcome=\"duplicate\"} 1",
-                           "codepulse_commits_total{outcome=\"rejected\"} 1"})
+                           "codepulse_commits_total{outcome=\"rejected\"} 2"})
     CHECK(metrics.find(line) != std::string::npos);
   c.stop();
 }

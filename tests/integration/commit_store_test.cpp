@@ -160,7 +160,7 @@ TEST_CASE("commits are stored beside the records, with who sent them", "[collect
         "2|2");
 }
 
-TEST_CASE("a commit sent again, by anyone, is a duplicate and changes nothing",
+TEST_CASE("a commit sent again is a duplicate and changes nothing; a teammate's copy is refused",
           "[collector][commits]") {
   TempDir dir;
   CODEPULSE_STORE_TARGET(target, dir);
@@ -169,15 +169,21 @@ TEST_CASE("a commit sent again, by anyone, is a duplicate and changes nothing",
   const CommitRecord a = commit('a', kT0);
   CHECK(ingest(*store, batch("b1", {}, {a})).commits_new == 1);
 
-  // A teammate's tracker read the same commit on another branch.
+  // A teammate's tracker read the same commit on another branch: not its
+  // author's commit, so refused (commit_identity_test.cpp has the rules).
   CommitRecord again = a;
   again.branch = "main";
   again.files.push_back({"src/extra.cpp", 1, 0, false});
   const auto mate = ingest(*store, batch("m1", {}, {again}, "device-of-mate"), kMate);
   CHECK(mate.commits_new == 0);
-  CHECK(mate.commits_duplicate == 1);
+  CHECK(mate.commits_duplicate == 0);
+  CHECK(mate.commits_rejected == 1);
   CHECK(test::db_text(db, "SELECT sent_by || '|' || device_id || '|' || branch FROM commits") ==
         std::string(kDev) + "|device-of-dev|feature/PROJ-7");
+  CHECK(count(db, "commit_files") == "2");
+  // The same tracker again, on another branch: a duplicate.
+  const auto resent = ingest(*store, batch("b1-again", {}, {again}));
+  CHECK(resent.commits_duplicate == 1);
   CHECK(count(db, "commit_files") == "2");
 
   // The same commit twice in one batch, beside a new one.
@@ -298,6 +304,7 @@ TEST_CASE("load_commits reads a range with its files, reworked lines and their r
   d.files = {{"src/main.cpp", 1, 1, false}};
   d.reworked = {{a.sha, "src/main.cpp", 1}};
   CommitRecord b = commit('b', kT0 + 30 * kHour);
+  b.author_email = kMate;  // the teammate's own commit
   b.reworked = {{a.sha, "src/main.cpp", 4}, {c.sha, "old.cpp", 2}, {a.sha, "docs/logo.png", 1}};
   ingest(*store, batch("b1", {}, {c, a, d}));
   ingest(*store, batch("m1", {}, {b}, "device-of-mate"), kMate);  // later, by a teammate
@@ -414,7 +421,7 @@ TEST_CASE("a schema 4 store migrates to the current schema and keeps its data",
 
   auto store = opened(db);
   CHECK(test::db_text(db, target.postgres() ? "SELECT max(version) FROM codepulse_schema"
-                                            : "PRAGMA user_version") == "8");
+                                            : "PRAGMA user_version") == "9");
   CHECK(*store->record_count() == 1);
   auto epics = store->load_epics();
   REQUIRE(epics);

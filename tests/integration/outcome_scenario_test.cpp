@@ -10,10 +10,14 @@
 #include <ctime>
 
 #include "collector/ingest/webhook_signature.hpp"
+#include "common/record/object_names.hpp"
+#include "common/sqlite.hpp"
+#include "proto/wire_batch.hpp"
 #include "tests/support/collector_fixture.hpp"
 #include "tests/support/git_repo.hpp"
 #include "tests/support/log_lines.hpp"
 #include "tests/support/tls_peer.hpp"
+#include "tracker/queue/commit_store.hpp"
 
 using namespace codepulse;
 using namespace codepulse::test;
@@ -253,6 +257,51 @@ TEST_CASE("issue 6's scenario: spend next to commits, PRs, rework and leverage b
     INFO(flush.out << flush.err);
     REQUIRE(flush.exit_code == 0);
     CHECK(collector.record_count() == 7);
+  }
+  // T is Tea's: Dev's tracker may not send it (the collector refused it; a
+  // tracker sends only its own author's commits). Tea's tracker sends it:
+  // the commit as Dev's tracker read it, under Tea's token.
+  {
+    auto queued = sql::Database::open(state + "/tracker.db");
+    REQUIRE(queued);
+    auto st = queued->prepare(
+        "SELECT repo, parents, author_email, committer_email, author_ms, committer_ms, branch,"
+        " task_keys, ai_coauthor, files, reworked, quarantined FROM git_commits WHERE sha = ?1");
+    REQUIRE(st);
+    st->bind(1, t);
+    auto row = st->step();
+    REQUIRE(row);
+    REQUIRE(*row);
+    CHECK(st->int64(11) == 1);  // quarantined with the collector's reason
+    CommitRecord tc;
+    tc.repo = st->text(0);
+    tc.sha = t;
+    tc.parents = split_object_names(st->text(1));
+    tc.author_email = st->text(2);
+    tc.committer_email = st->text(3);
+    tc.author_ms = st->int64(4);
+    tc.committer_ms = st->int64(5);
+    tc.branch = st->text(6);
+    tc.task_keys = st->text(7);
+    tc.ai_coauthor = st->int64(8) != 0;
+    auto files = tracker::decode_commit_files(st->text(9));
+    auto reworked = tracker::decode_reworked(st->text(10));
+    REQUIRE(files);
+    REQUIRE(reworked);
+    tc.files = *files;
+    tc.reworked = *reworked;
+    proto::BatchHeader h;
+    h.tracker_version = "0.2.0";
+    h.device_id = "device-of-tea";
+    h.batch_id = "tea-1";
+    h.created_ms = at_ms(D + 1, 16);
+    const std::string tea_token = collector.token_of(collector.token_file("tea@acme.example"));
+    const Reply shipped =
+        send(collector, "POST", "/v1/batches", {"Authorization: Bearer " + tea_token},
+             proto::encode_json(h, {}, {tc}));
+    INFO(shipped.body);
+    REQUIRE(shipped.status == 200);
+    CHECK(shipped.has("\"commits_new\":1"));
   }
 
   // --- Webhooks -----------------------------------------------------------

@@ -489,7 +489,9 @@ TEST_CASE("queued commits travel with the records and are marked shipped after t
           "[shipping][git]") {
   TempDir dir;
   CollectorFixture c(dir / "collector");
-  const std::string token = c.token_file("dev@example.org");
+  // The token's author wrote the commits (GitRepoBuilder's default identity):
+  // a tracker sends only its own author's commits.
+  const std::string token = c.token_file("dev@acme.example");
   c.start();
   GitRepoBuilder repo(dir / "app");
   const int64_t today = (::time(nullptr) - GitRepoBuilder::kEpochS) / 86'400;

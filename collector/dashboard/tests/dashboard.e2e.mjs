@@ -92,13 +92,19 @@ const seedOutcomes = async () => {
     commit(SHA.c1, '10:20:30', 'dev@acme.example', true, [['src/app.cpp', 100, 20]]),
     commit(SHA.c2, '11:30:00', 'dev@acme.example', false, [['src/app.cpp', 20, 10]],
       [{ original_sha: SHA.c1, path: 'src/app.cpp', lines: 5 }]),
-    commit(SHA.c3, '12:00:00', 'pat@acme.example', false, [['docs/notes.md', 50, 0]], [], 'main'),
   ];
   const answer = await postBatch(c, {
     format_version: 1, tracker_version: '0.1.0', device_id: 'e2e0'.repeat(8), author: 'dev@acme.example',
     batch_id: 'e2e-outcomes-batch', record_count: records.length, created: '2026-11-20T13:00:00.000Z', records,
     commit_count: commits.length, commits });
   assert.equal(answer.commits_rejected || 0, 0, JSON.stringify(answer));
+  // Pat's commit comes from Pat's tracker: a tracker sends only its own author's commits.
+  const patCommits = [commit(SHA.c3, '12:00:00', 'pat@acme.example', false, [['docs/notes.md', 50, 0]], [], 'main')];
+  const patAnswer = await postBatch(c, {
+    format_version: 1, tracker_version: '0.1.0', device_id: 'e2e1'.repeat(8), author: 'pat@acme.example',
+    batch_id: 'e2e-outcomes-pat', record_count: 0, created: '2026-11-20T13:00:00.000Z', records: [],
+    commit_count: patCommits.length, commits: patCommits }, c.patTracker);
+  assert.equal(patAnswer.commits_new, 1, JSON.stringify(patAnswer));
   const repository = { id: 7001, name: 'outcomes-demo', full_name: 'acme/outcomes-demo', private: true };
   const dev = { login: 'dev', id: 1 };
   await postGithub(c, 'push', 'e2e-push-1', {

@@ -40,7 +40,9 @@ function run(bin, args) {
 }
 
 // A collector on 127.0.0.1:<free port> serving `db` (made by `makeDb(path)`
-// when given), with a viewer and a tracker token; with `githubSecret`, its
+// when given), with a viewer and a tracker token (dev@acme.example's), and a
+// tracker token of pat@acme.example (a tracker sends only its own author's
+// commits: docs/SECURITY.md); with `githubSecret`, its
 // POST /v1/webhooks/github takes deliveries signed with it (postGithub).
 export async function startCollector({ collector, db, makeDb, dir, githubSecret }) {
   dir = dir || mkdtempSync(join(tmpdir(), 'codepulse-dash-'));
@@ -51,6 +53,7 @@ export async function startCollector({ collector, db, makeDb, dir, githubSecret 
     run(collector, ['token', 'create', '--db', store, '--author', author, '--role', role]).trim().split('\n').pop().trim();
   const viewer = token('lead@acme.example', 'viewer');
   const tracker = token('dev@acme.example', 'tracker');
+  const patTracker = token('pat@acme.example', 'tracker');
   const extra = [];
   if (githubSecret) {
     writeFileSync(join(dir, 'github.secret'), `${githubSecret}\n`, { mode: 0o600 });
@@ -73,7 +76,7 @@ export async function startCollector({ collector, db, makeDb, dir, githubSecret 
   if (!port || !/report cube ready/.test(log)) throw new Error(`the collector did not get ready: ${log}`);
   const ca = readFileSync(join(dir, 'pki/ca.pem'));
   return {
-    dir, store, viewer, tracker, port, ca, githubSecret,
+    dir, store, viewer, tracker, patTracker, port, ca, githubSecret,
     url: `https://localhost:${port}`,
     log: () => log,
     stop: () => new Promise((resolve) => {

@@ -1,6 +1,7 @@
 #include "collector/store/postgres/pg_commits.hpp"
 
 #include <map>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -89,33 +90,101 @@ std::pair<const char*, const char*> read_statement(CommitRead read) {
 
 }  // namespace
 
-Result<std::vector<bool>> insert_commits(pg::Connection& conn, const std::string& author,
-                                         const std::string& device_id,
-                                         const std::vector<const CommitRecord*>& sent,
-                                         int64_t now_ms) {
-  std::vector<bool> is_new(sent.size(), false);
+Result<std::vector<CommitStored>> insert_commits(pg::Connection& conn, const std::string& author,
+                                                 const std::string& device_id,
+                                                 const std::vector<const CommitRecord*>& sent,
+                                                 int64_t now_ms) {
+  using Key = std::pair<std::string, std::string>;
+  std::vector<CommitStored> out(sent.size(), CommitStored{CommitStored::kDuplicate, ""});
+  if (sent.empty()) return out;
   // Only the first copy of each (repo, sha) is sent, in key order, so two
   // collectors storing the same commits wait for each other in one order.
-  std::map<std::pair<std::string_view, std::string_view>, size_t> first;
+  std::map<Key, size_t> first;
   for (size_t i = 0; i < sent.size(); ++i)
-    first.emplace(std::make_pair(std::string_view(sent[i]->repo), std::string_view(sent[i]->sha)),
-                  i);
+    first.emplace(Key(sent[i]->repo, sent[i]->sha), i);
+  pg::TextArray repos, shas;
+  for (const auto& [key, i] : first) {
+    repos.add(key.first);
+    shas.add(key.second);
+  }
+  pg::Params keys;
+  keys.add(repos.str()).add(shas.str());
+  // What is stored of these commits, and what signed pushes said of them.
+  std::map<Key, StoredCopy> stored;
+  std::map<Key, PushedAuthor> pushed;
+  auto copies = conn.run("codepulse_select_commit_copies", pg_sql::kSelectCommitCopies, keys);
+  if (!copies) return copies.error();
+  for (int r = 0; r < copies->size(); ++r)
+    stored[Key(copies->text(r, 0), copies->text(r, 1))] = {
+        std::string(copies->text(r, 2)), static_cast<CommitTrust>(copies->int64(r, 3))};
+  auto pushes = conn.run("codepulse_select_pushed_authors", pg_sql::kSelectPushedAuthors, keys);
+  if (!pushes) return pushes.error();
+  for (int r = 0; r < pushes->size(); ++r)
+    pushed[Key(pushes->text(r, 0), pushes->text(r, 1))] = {
+        std::string(pushes->text(r, 2)), pushes->int64(r, 3), std::string(pushes->text(r, 4))};
+
+  const Identities sender = identities_of(author);
+  std::map<Key, std::pair<size_t, CommitDecision>> chosen;  // to store
+  pg::TextArray replaced_repos, replaced_shas;
+  bool any_replaced = false;
+  for (const auto& [key, i] : first) {
+    const auto s = stored.find(key);
+    const auto p = pushed.find(key);
+    const auto push = p == pushed.end() ? std::nullopt : std::optional<PushedAuthor>(p->second);
+    CommitDecision d = decide_commit(
+        *sent[i], sender, s == stored.end() ? std::nullopt : std::optional<StoredCopy>(s->second),
+        push);
+    if (d.kind == CommitDecision::kRefuse) out[i] = {CommitStored::kRefused, d.reason};
+    if (d.kind == CommitDecision::kReplace) {
+      replaced_repos.add(key.first);
+      replaced_shas.add(key.second);
+      any_replaced = true;
+    }
+    if (d.kind == CommitDecision::kInsert || d.kind == CommitDecision::kReplace)
+      chosen.emplace(key, std::make_pair(i, std::move(d)));
+  }
+  // A refused commit repeated later in the batch is refused there too.
+  for (size_t i = 0; i < sent.size(); ++i) {
+    const size_t at = first.at(Key(sent[i]->repo, sent[i]->sha));
+    if (at != i && out[at].kind == CommitStored::kRefused) out[i] = out[at];
+  }
+  if (any_replaced) {
+    pg::Params replaced;
+    replaced.add(replaced_repos.str()).add(replaced_shas.str());
+    const std::pair<const char*, const char*> deletes[] = {
+        {"codepulse_delete_commit_files", pg_sql::kDeleteCommitFiles},
+        {"codepulse_delete_commit_reworks", pg_sql::kDeleteCommitReworks},
+        {"codepulse_delete_commits", pg_sql::kDeleteCommits}};
+    for (const auto& [name, sql] : deletes)
+      if (auto r = conn.run(name, sql, replaced); !r) return r.error();
+  }
+
   pg::Params prefix;
   prefix.add(author).add(device_id).add(now_ms);
-  ArrayInsert insert(conn, "codepulse_insert_new_commits", pg_sql::kInsertNewCommits, kCommitValues,
-                     prefix);
+  ArrayInsert insert(conn, "codepulse_insert_new_commits", pg_sql::kInsertNewCommits,
+                     kCommitValues + 2, prefix);
+  std::vector<CommitRecord> to_store;  // capped, with a push's author
+  to_store.reserve(chosen.size());
+  std::map<Key, size_t> stored_at;  // key -> index in to_store
   std::vector<const CommitRecord*> inserted;
   auto note = [&](const pg::Rows& rows) {
     for (int r = 0; r < rows.size(); ++r) {
-      const auto at = first.find({rows.text(r, 0), rows.text(r, 1)});
-      if (at == first.end()) continue;
-      is_new[at->second] = true;
-      inserted.push_back(sent[at->second]);
+      const Key key(rows.text(r, 0), rows.text(r, 1));
+      const auto at = chosen.find(key);
+      if (at == chosen.end()) continue;
+      out[at->second.first] = {CommitStored::kStored, ""};
+      inserted.push_back(&to_store[stored_at.at(key)]);
     }
   };
-  for (const auto& [key, i] : first) {
-    const CommitRecord& c = *sent[i];
+  for (const auto& [key, choice] : chosen) {
+    const auto p = pushed.find(key);
+    const auto push = p == pushed.end() ? std::nullopt : std::optional<PushedAuthor>(p->second);
+    stored_at[key] = to_store.size();
+    to_store.push_back(commit_to_store(*sent[choice.first], push));
+    const CommitRecord& c = to_store.back();
     for_each_commit_value(c, join_object_names(c.parents), add_to(insert));
+    insert[kCommitValues].add(push ? push->source : tracker_source(author));
+    insert[kCommitValues + 1].add(static_cast<int64_t>(choice.second.trust));
     auto rows = insert.end_row();
     if (!rows) return rows.error();
     note(*rows);
@@ -124,7 +193,7 @@ Result<std::vector<bool>> insert_commits(pg::Connection& conn, const std::string
   if (!rows) return rows.error();
   note(*rows);
   if (auto s = insert_parts(conn, inserted); !s) return s.error();
-  return is_new;
+  return out;
 }
 
 Status read_commits(pg::Connection& conn, int64_t since_ms, int64_t until_ms,

@@ -6,18 +6,21 @@
 #include <vector>
 
 #include "collector/store/commit_rows.hpp"
+#include "collector/store/commit_trust.hpp"
 #include "collector/store/postgres/pg_connection.hpp"
+#include "collector/store/store_rules.hpp"
 
 namespace codepulse::collector::pg_store {
 
-// Inserts the commits of `sent` not stored yet (by anyone), each with its
-// files and reworked lines, inside the caller's open transaction. Returns,
-// for each commit of `sent`, whether it is new (false: stored before, or
-// earlier in `sent`). `author` is the sender (from the token).
-Result<std::vector<bool>> insert_commits(pg::Connection& conn, const std::string& author,
-                                         const std::string& device_id,
-                                         const std::vector<const CommitRecord*>& sent,
-                                         int64_t now_ms);
+// Stores the commits of `sent` as commit_trust.hpp decides, each new copy
+// with its files and reworked lines, inside the caller's open transaction.
+// Returns what became of each commit of `sent` (a repeat later in `sent` is
+// a duplicate, or refused like its first copy). `author` is the sender (from
+// the token).
+Result<std::vector<CommitStored>> insert_commits(pg::Connection& conn, const std::string& author,
+                                                 const std::string& device_id,
+                                                 const std::vector<const CommitRecord*>& sent,
+                                                 int64_t now_ms);
 
 // load_commits' reads of [since_ms, until_ms) into `facts`, inside the
 // caller's open (snapshot) transaction.

@@ -125,11 +125,11 @@ Result<IngestResult> PostgresStore::ingest_one(const std::string& author,
   std::vector<const CommitRecord*> sent;
   for (const CommitRecord& c : batch.commits)
     if (!c.repo.empty() && !c.sha.empty()) sent.push_back(&c);
-  auto is_new = pg_store::insert_commits(writer_, author, h.device_id, sent, now);
-  if (!is_new) return is_new.error();
+  auto stored = pg_store::insert_commits(writer_, author, h.device_id, sent, now);
+  if (!stored) return stored.error();
   next = 0;
-  walked = walk_commits(batch, result,
-                        [&](const CommitRecord&) { return Result<bool>((*is_new)[next++]); });
+  walked = walk_commits(
+      batch, result, [&](const CommitRecord&) { return Result<CommitStored>((*stored)[next++]); });
   if (!walked) return walked.error();
   if (auto s = save_outcome(author, batch, result); !s) return s.error();
   return result;

@@ -12,7 +12,7 @@
 
 namespace codepulse::collector::pg_sql {
 
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 // Two collectors starting at once: one migrates, the other waits.
 inline constexpr const char* kLockSchema =
@@ -293,6 +293,20 @@ ALTER TABLE usage_records
 ALTER TABLE usage_retractions
   ADD COLUMN assistant text NOT NULL DEFAULT 'claude-code';
 INSERT INTO codepulse_schema (version) VALUES (8);
+)sql";
+
+// Version 9: commits bound to their author, as in the SQLite store
+// (sqlite_schema.hpp, kMigration9).
+inline constexpr const char* kMigrationTo9 = R"sql(
+ALTER TABLE commits
+  ADD COLUMN source text NOT NULL DEFAULT '',
+  ADD COLUMN trust integer NOT NULL DEFAULT 0;
+UPDATE commits SET source = 'tracker:' || sent_by;
+ALTER TABLE pushed_commits ADD COLUMN source text NOT NULL DEFAULT '';
+UPDATE pushed_commits SET source = CASE WHEN repo LIKE 'bitbucket.org/%' THEN 'bitbucket'
+  ELSE 'github' END;
+CREATE INDEX pushed_commits_sha ON pushed_commits(repo, sha);
+INSERT INTO codepulse_schema (version) VALUES (9);
 )sql";
 
 }  // namespace codepulse::collector::pg_sql

@@ -57,19 +57,45 @@ inline constexpr const char* kInsertCommitRejection =
     " VALUES ($1, $2, $3::bigint, $4, $5)";
 
 // Commits, set-based ($1 sent_by, $2 device id, $3 received_ms, then one
-// array per column). The first copy of (repo, sha) wins: a commit another
-// transaction is inserting waits for it, then is skipped. Returns the
-// commits inserted; files and reworked lines go in for those only.
+// array per column, source and trust last). One copy of (repo, sha), the
+// most trusted one sent (commit_trust.hpp): the store reads the stored
+// copies (locked) and what signed pushes said of the batch's commits,
+// deletes the copies it replaces, then inserts. A commit another
+// transaction is inserting waits for it, then is skipped (a duplicate).
+// Returns the commits inserted; files and reworked lines go in for those only.
 inline constexpr const char* kInsertNewCommits = R"sql(
 INSERT INTO commits (sent_by, device_id, received_ms, repo, sha, parents, author_email,
   committer_email, author_ms, committer_ms, branch, task_keys, ai_coauthor, lines_added,
-  lines_removed)
+  lines_removed, source, trust)
 SELECT $1::text, $2::text, $3::bigint, t.*
 FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[],
-  $10::bigint[], $11::text[], $12::text[], $13::integer[], $14::bigint[], $15::bigint[]) AS t
+  $10::bigint[], $11::text[], $12::text[], $13::integer[], $14::bigint[], $15::bigint[],
+  $16::text[], $17::integer[]) AS t
 ON CONFLICT (repo, sha) DO NOTHING
 RETURNING repo, sha
 )sql";
+inline constexpr const char* kSelectCommitCopies = R"sql(
+SELECT c.repo, c.sha, c.sent_by, c.trust
+FROM commits c JOIN unnest($1::text[], $2::text[]) AS k(repo, sha)
+  ON c.repo = k.repo AND c.sha = k.sha
+ORDER BY c.repo, c.sha FOR UPDATE OF c
+)sql";
+inline constexpr const char* kSelectPushedAuthors = R"sql(
+SELECT DISTINCT ON (p.repo, p.sha) p.repo, p.sha, p.author_email, p.time_ms, p.source
+FROM pushed_commits p JOIN unnest($1::text[], $2::text[]) AS k(repo, sha)
+  ON p.repo = k.repo AND p.sha = k.sha
+WHERE p.author_email <> ''
+ORDER BY p.repo, p.sha, p.time_ms, p.branch
+)sql";
+inline constexpr const char* kDeleteCommitFiles =
+    "DELETE FROM commit_files f USING unnest($1::text[], $2::text[]) AS k(repo, sha)"
+    " WHERE f.repo = k.repo AND f.sha = k.sha";
+inline constexpr const char* kDeleteCommitReworks =
+    "DELETE FROM commit_reworks w USING unnest($1::text[], $2::text[]) AS k(repo, sha)"
+    " WHERE w.repo = k.repo AND w.sha = k.sha";
+inline constexpr const char* kDeleteCommits =
+    "DELETE FROM commits c USING unnest($1::text[], $2::text[]) AS k(repo, sha)"
+    " WHERE c.repo = k.repo AND c.sha = k.sha";
 inline constexpr const char* kInsertCommitFiles = R"sql(
 INSERT INTO commit_files (repo, sha, idx, path, added, removed, is_binary)
 SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[],
@@ -171,8 +197,21 @@ inline constexpr const char* kClaimDelivery =
     "INSERT INTO webhook_deliveries (source, delivery_id, event, received_ms)"
     " VALUES ($1, $2, $3, $4::bigint) ON CONFLICT (source, delivery_id) DO NOTHING";
 inline constexpr const char* kInsertPushedCommit =
-    "INSERT INTO pushed_commits (repo, branch, sha, time_ms, author_email, pusher)"
-    " VALUES ($1, $2, $3, $4::bigint, $5, $6) ON CONFLICT (repo, branch, sha) DO NOTHING";
+    "INSERT INTO pushed_commits (repo, branch, sha, time_ms, author_email, pusher, source)"
+    " VALUES ($1, $2, $3, $4::bigint, $5, $6, $7) ON CONFLICT (repo, branch, sha) DO NOTHING";
+// A push naming a commit's author, as in the SQLite store (sqlite_sql.hpp).
+inline constexpr const char* kDropContradictedFiles =
+    "DELETE FROM commit_files WHERE repo = $1 AND sha = $2 AND EXISTS (SELECT 1 FROM commits c"
+    " WHERE c.repo = $1 AND c.sha = $2 AND lower(trim(c.author_email)) <> lower(trim($3)))";
+inline constexpr const char* kDropContradictedReworks =
+    "DELETE FROM commit_reworks WHERE repo = $1 AND sha = $2 AND EXISTS (SELECT 1 FROM commits c"
+    " WHERE c.repo = $1 AND c.sha = $2 AND lower(trim(c.author_email)) <> lower(trim($3)))";
+inline constexpr const char* kDropContradictedCommit =
+    "DELETE FROM commits WHERE repo = $1 AND sha = $2 AND"
+    " lower(trim(author_email)) <> lower(trim($3))";
+inline constexpr const char* kAdoptPushedAuthor =
+    "UPDATE commits SET author_email = $3, author_ms = $4::bigint, source = $5"
+    " WHERE repo = $1 AND sha = $2";
 inline constexpr const char* kInsertReview =
     "INSERT INTO pr_reviews (repo, number, reviewer, time_ms, state)"
     " VALUES ($1, $2::bigint, $3, $4::bigint, $5)"

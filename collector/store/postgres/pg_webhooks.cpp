@@ -18,6 +18,14 @@ std::pair<const char*, const char*> statement_of(webhook_rows::Write w) {
       return {"codepulse_claim_delivery", pg_sql::kClaimDelivery};
     case webhook_rows::Write::kPushedCommit:
       return {"codepulse_insert_pushed_commit", pg_sql::kInsertPushedCommit};
+    case webhook_rows::Write::kDropContradictedFiles:
+      return {"codepulse_drop_contradicted_files", pg_sql::kDropContradictedFiles};
+    case webhook_rows::Write::kDropContradictedReworks:
+      return {"codepulse_drop_contradicted_reworks", pg_sql::kDropContradictedReworks};
+    case webhook_rows::Write::kDropContradictedCommit:
+      return {"codepulse_drop_contradicted_commit", pg_sql::kDropContradictedCommit};
+    case webhook_rows::Write::kAdoptPushedAuthor:
+      return {"codepulse_adopt_pushed_author", pg_sql::kAdoptPushedAuthor};
     case webhook_rows::Write::kPullRequest:
       return {"codepulse_upsert_pull_request", pg_sql::kUpsertPullRequest.c_str()};
     case webhook_rows::Write::kReview:

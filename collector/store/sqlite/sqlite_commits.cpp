@@ -1,6 +1,7 @@
 // Commits in the SQLite store: a commit with its files and reworked lines
 // written inside a batch's transaction, and load_commits' four reads.
 #include "collector/store/commit_rows.hpp"
+#include "collector/store/commit_trust.hpp"
 #include "collector/store/sqlite/sqlite_sql.hpp"
 #include "collector/store/sqlite/sqlite_store_internal.hpp"
 
@@ -46,17 +47,55 @@ auto bind_to(sql::Statement& st) {
 
 }  // namespace
 
-Result<bool> SqliteStore::store_commit(const std::string& author, const std::string& device_id,
-                                       const CommitRecord& c, int64_t now_ms) {
+Result<std::optional<PushedAuthor>> SqliteStore::pushed_author(const CommitRecord& c) {
+  ResetGuard guard(select_pushed_author_);
+  select_pushed_author_.bind(1, c.repo).bind(2, c.sha);
+  auto row = select_pushed_author_.step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<PushedAuthor>();
+  return std::optional<PushedAuthor>(PushedAuthor{std::string(select_pushed_author_.text(0)),
+                                                  select_pushed_author_.int64(1),
+                                                  std::string(select_pushed_author_.text(2))});
+}
+
+Result<std::optional<StoredCopy>> SqliteStore::stored_copy(const CommitRecord& c) {
+  ResetGuard guard(select_commit_copy_);
+  select_commit_copy_.bind(1, c.repo).bind(2, c.sha);
+  auto row = select_commit_copy_.step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<StoredCopy>();
+  return std::optional<StoredCopy>(
+      StoredCopy{std::string(select_commit_copy_.text(0)),
+                 static_cast<CommitTrust>(select_commit_copy_.int64(1))});
+}
+
+Result<CommitStored> SqliteStore::store_commit(const std::string& author,
+                                               const std::string& device_id,
+                                               const CommitRecord& sent, int64_t now_ms) {
+  auto pushed = pushed_author(sent);
+  if (!pushed) return pushed.error();
+  auto stored = stored_copy(sent);
+  if (!stored) return stored.error();
+  const CommitDecision d = decide_commit(sent, identities_of(author), *stored, *pushed);
+  if (d.kind == CommitDecision::kRefuse) return CommitStored{CommitStored::kRefused, d.reason};
+  if (d.kind == CommitDecision::kDuplicate) return CommitStored{CommitStored::kDuplicate, ""};
+  if (d.kind == CommitDecision::kReplace) {
+    for (sql::Statement* st : {&delete_commit_files_, &delete_commit_reworks_, &delete_commit_})
+      if (auto s = st->bind(1, sent.repo).bind(2, sent.sha).run(); !s) return s.error();
+  }
+  const CommitRecord c = commit_to_store(sent, *pushed);
   const std::string parents = join_object_names(c.parents);  // bound below: lives until run()
+  const std::string source = *pushed ? (*pushed)->source : tracker_source(author);
   for_each_commit_value(c, parents, bind_to(insert_commit_));
   constexpr int kSender = static_cast<int>(kCommitValues) + 1;
   auto s = insert_commit_.bind(kSender, author)
                .bind(kSender + 1, device_id)
                .bind(kSender + 2, now_ms)
+               .bind(kSender + 3, source)
+               .bind(kSender + 4, static_cast<int64_t>(d.trust))
                .run();
   if (!s) return s.error();
-  if (db_.changes() == 0) return false;  // stored before: the first copy stays
+  if (db_.changes() == 0) return CommitStored{CommitStored::kDuplicate, ""};
   for (size_t i = 0; i < c.files.size(); ++i) {
     for_each_commit_file_value(c, i, bind_to(insert_commit_file_));
     s = insert_commit_file_.run();
@@ -67,7 +106,7 @@ Result<bool> SqliteStore::store_commit(const std::string& author, const std::str
     s = insert_commit_rework_.run();
     if (!s) return s.error();
   }
-  return true;
+  return CommitStored{CommitStored::kStored, ""};
 }
 
 Result<report::CommitFacts> SqliteStore::load_commits(int64_t since_ms, int64_t until_ms) {

@@ -5,7 +5,7 @@
 
 namespace codepulse::collector::sql_text {
 
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 // A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
 inline constexpr const char* kPragmas =
@@ -324,6 +324,23 @@ inline constexpr const char* kMigration8 = R"sql(
 ALTER TABLE usage_records ADD COLUMN assistant TEXT NOT NULL DEFAULT 'claude-code';
 ALTER TABLE usage_records ADD COLUMN reasoning INTEGER NOT NULL DEFAULT 0;
 PRAGMA user_version = 8;
+)sql";
+
+// Migration 9: commits bound to their author (collector/store/commit_trust.hpp).
+// source: who said the commit's author and author time ('tracker:<author>',
+// or 'github' / 'bitbucket' once a signed push named them; the files, lines,
+// rework and flags are always sent_by's). trust: 2 sent by its author's
+// tracker, 1 by its committer's, 0 stored before this rule (replaced by the
+// first copy its author or committer sends). A push keeps its source.
+inline constexpr const char* kMigration9 = R"sql(
+ALTER TABLE commits ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE commits ADD COLUMN trust INTEGER NOT NULL DEFAULT 0;
+UPDATE commits SET source = 'tracker:' || sent_by;
+ALTER TABLE pushed_commits ADD COLUMN source TEXT NOT NULL DEFAULT '';
+UPDATE pushed_commits SET source = CASE WHEN repo LIKE 'bitbucket.org/%' THEN 'bitbucket'
+  ELSE 'github' END;
+CREATE INDEX pushed_commits_sha ON pushed_commits(repo, sha);
+PRAGMA user_version = 9;
 )sql";
 
 }  // namespace codepulse::collector::sql_text

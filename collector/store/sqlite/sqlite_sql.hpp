@@ -50,14 +50,26 @@ inline constexpr const char* kInsertCommitRejection =
     "INSERT INTO collector_commit_rejections (author, batch_id, idx, sha, reason)"
     " VALUES (?1, ?2, ?3, ?4, ?5)";
 
-// Commits: the first copy of (repo, sha) wins; a later one changes nothing
-// (no row changed = a duplicate). Files and reworks go in with a new commit.
+// Commits: one copy of (repo, sha), the most trusted one sent
+// (commit_trust.hpp): the store reads the stored copy and what a signed push
+// said of the commit, then inserts, replaces (deleting the old copy's rows
+// first) or keeps what it has. Files and reworks go in with the copy.
 inline constexpr const char* kInsertCommit =
     "INSERT INTO commits (repo, sha, parents, author_email, committer_email, author_ms,"
     " committer_ms, branch, task_keys, ai_coauthor, lines_added, lines_removed, sent_by,"
-    " device_id, received_ms)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+    " device_id, received_ms, source, trust)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
     " ON CONFLICT (repo, sha) DO NOTHING";
+inline constexpr const char* kSelectCommitCopy =
+    "SELECT sent_by, trust FROM commits WHERE repo = ?1 AND sha = ?2";
+inline constexpr const char* kSelectPushedAuthor =
+    "SELECT author_email, time_ms, source FROM pushed_commits"
+    " WHERE repo = ?1 AND sha = ?2 AND author_email <> '' ORDER BY time_ms, branch LIMIT 1";
+inline constexpr const char* kDeleteCommitFiles =
+    "DELETE FROM commit_files WHERE repo = ?1 AND sha = ?2";
+inline constexpr const char* kDeleteCommitReworks =
+    "DELETE FROM commit_reworks WHERE repo = ?1 AND sha = ?2";
+inline constexpr const char* kDeleteCommit = "DELETE FROM commits WHERE repo = ?1 AND sha = ?2";
 inline constexpr const char* kInsertCommitFile =
     "INSERT INTO commit_files (repo, sha, idx, path, added, removed, is_binary)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
@@ -119,8 +131,24 @@ inline constexpr const char* kClaimDelivery =
     "INSERT INTO webhook_deliveries (source, delivery_id, event, received_ms)"
     " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source, delivery_id) DO NOTHING";
 inline constexpr const char* kInsertPushedCommit =
-    "INSERT INTO pushed_commits (repo, branch, sha, time_ms, author_email, pusher)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (repo, branch, sha) DO NOTHING";
+    "INSERT INTO pushed_commits (repo, branch, sha, time_ms, author_email, pusher, source)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (repo, branch, sha) DO NOTHING";
+// A push naming a commit's author (webhook_rows::Write): a tracker's copy
+// naming another author is dropped (?1 repo, ?2 sha, ?3 the push's author
+// email), and a copy that agrees takes the push's author, time and source
+// (?3, ?4, ?5).
+inline constexpr const char* kDropContradictedFiles =
+    "DELETE FROM commit_files WHERE repo = ?1 AND sha = ?2 AND EXISTS (SELECT 1 FROM commits c"
+    " WHERE c.repo = ?1 AND c.sha = ?2 AND lower(trim(c.author_email)) <> lower(trim(?3)))";
+inline constexpr const char* kDropContradictedReworks =
+    "DELETE FROM commit_reworks WHERE repo = ?1 AND sha = ?2 AND EXISTS (SELECT 1 FROM commits c"
+    " WHERE c.repo = ?1 AND c.sha = ?2 AND lower(trim(c.author_email)) <> lower(trim(?3)))";
+inline constexpr const char* kDropContradictedCommit =
+    "DELETE FROM commits WHERE repo = ?1 AND sha = ?2 AND"
+    " lower(trim(author_email)) <> lower(trim(?3))";
+inline constexpr const char* kAdoptPushedAuthor =
+    "UPDATE commits SET author_email = ?3, author_ms = ?4, source = ?5 WHERE repo = ?1 AND sha = "
+    "?2";
 inline constexpr const char* kInsertReview =
     "INSERT INTO pr_reviews (repo, number, reviewer, time_ms, state) VALUES (?1, ?2, ?3, ?4, ?5)"
     " ON CONFLICT (repo, number, reviewer, time_ms) DO NOTHING";

@@ -73,7 +73,8 @@ Status SqliteStore::migrate() {
   // Each step in its own transaction: an interrupted upgrade resumes where it stopped.
   const char* const steps[sql_text::kSchemaVersion] = {
       sql_text::kMigration1, sql_text::kMigration2, sql_text::kMigration3, sql_text::kMigration4,
-      sql_text::kMigration5, sql_text::kMigration6, sql_text::kMigration7, sql_text::kMigration8};
+      sql_text::kMigration5, sql_text::kMigration6, sql_text::kMigration7, sql_text::kMigration8,
+      sql_text::kMigration9};
   for (int64_t v = *version; v < sql_text::kSchemaVersion; ++v) {
     auto txn = sql::Transaction::begin(db_);
     if (!txn) return txn.error();
@@ -113,6 +114,11 @@ std::vector<sql::Statement*> SqliteStore::statements() {
           &insert_commit_,
           &insert_commit_file_,
           &insert_commit_rework_,
+          &select_commit_copy_,
+          &select_pushed_author_,
+          &delete_commit_files_,
+          &delete_commit_reworks_,
+          &delete_commit_,
           &select_identity_,
           &insert_record_,
           &replace_record_,
@@ -137,6 +143,11 @@ Status SqliteStore::prepare_all() {
                                     sql_text::kInsertCommit,
                                     sql_text::kInsertCommitFile,
                                     sql_text::kInsertCommitRework,
+                                    sql_text::kSelectCommitCopy,
+                                    sql_text::kSelectPushedAuthor,
+                                    sql_text::kDeleteCommitFiles,
+                                    sql_text::kDeleteCommitReworks,
+                                    sql_text::kDeleteCommit,
                                     sql_text::kSelectIdentity,
                                     sql_text::insert_record_sql(),
                                     sql_text::replace_record_sql(),

@@ -13,10 +13,12 @@
 #include <utility>
 #include <vector>
 
+#include "collector/store/commit_trust.hpp"
 #include "collector/store/row_view.hpp"
 #include "collector/store/sqlite/sqlite_checkpointer.hpp"
 #include "collector/store/sqlite/sqlite_webhooks.hpp"
 #include "collector/store/store.hpp"
+#include "collector/store/store_rules.hpp"
 #include "common/hash_row_index.hpp"
 #include "common/sqlite.hpp"
 
@@ -123,9 +125,11 @@ class SqliteStore final : public Store {
                                                      const std::string& batch_id);
   Result<RecordOutcome::Kind> store_record(const std::string& author, const std::string& device_id,
                                            const proto::WireRecord& wr, int64_t now_ms);
-  // True when the commit is new; false when (repo, sha) is stored already.
-  Result<bool> store_commit(const std::string& author, const std::string& device_id,
-                            const CommitRecord& c, int64_t now_ms);
+  // Stores, replaces or keeps the copy of the commit (commit_trust.hpp).
+  Result<CommitStored> store_commit(const std::string& author, const std::string& device_id,
+                                    const CommitRecord& sent, int64_t now_ms);
+  Result<std::optional<PushedAuthor>> pushed_author(const CommitRecord& c);
+  Result<std::optional<StoredCopy>> stored_copy(const CommitRecord& c);
   Status save_outcome(const std::string& author, const proto::DecodedBatch& batch,
                       const IngestResult& r, int64_t now_ms);
 
@@ -156,6 +160,8 @@ class SqliteStore final : public Store {
   sql::Statement select_identity_, insert_record_, replace_record_, select_usage_fact_;
   sql::Statement select_commit_rejections_, insert_commit_rejection_;
   sql::Statement insert_commit_, insert_commit_file_, insert_commit_rework_;
+  sql::Statement select_commit_copy_, select_pushed_author_;
+  sql::Statement delete_commit_files_, delete_commit_reworks_, delete_commit_;
 };
 
 }  // namespace codepulse::collector::sqlite_store

@@ -22,6 +22,14 @@ const char* sql_of(webhook_rows::Write w) {
       return sql_text::kClaimDelivery;
     case webhook_rows::Write::kPushedCommit:
       return sql_text::kInsertPushedCommit;
+    case webhook_rows::Write::kDropContradictedFiles:
+      return sql_text::kDropContradictedFiles;
+    case webhook_rows::Write::kDropContradictedReworks:
+      return sql_text::kDropContradictedReworks;
+    case webhook_rows::Write::kDropContradictedCommit:
+      return sql_text::kDropContradictedCommit;
+    case webhook_rows::Write::kAdoptPushedAuthor:
+      return sql_text::kAdoptPushedAuthor;
     case webhook_rows::Write::kPullRequest:
       return sql_text::kUpsertPullRequest.c_str();
     case webhook_rows::Write::kReview:

@@ -38,10 +38,10 @@ std::string batch_json(const std::string& batch_id, int records, int commits = 0
   out += "]";
   if (commits > 0) {
     out += R"(,"commit_count":)" + std::to_string(commits) + R"(,"commits":[)";
-    for (int i = 0; i < commits; ++i)
+    for (int i = 0; i < commits; ++i)  // the tracker token's author's commits
       out += std::string(i > 0 ? "," : "") + R"({"sha":")" + std::string(kSha).substr(i) +
-             R"(","repo":"github.com/acme/api","author_time":")" + kJan1 +
-             R"(","committer_time":")" + kJan1 + R"("})";
+             R"(","repo":"github.com/acme/api","author_email":"dev@example.org","author_time":")" +
+             kJan1 + R"(","committer_time":")" + kJan1 + R"("})";
     out += "]";
   }
   return out + "}";

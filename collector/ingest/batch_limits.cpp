@@ -1,0 +1,40 @@
+#include "collector/ingest/batch_limits.hpp"
+
+#include <map>
+
+#include "common/time.hpp"
+
+namespace codepulse::collector {
+namespace {
+
+constexpr int64_t kDayMs = 86'400'000;
+
+}  // namespace
+
+// Each count is at most proto::kMaxTokensPerField (10^8) and a batch holds at
+// most DecodeLimits::max_records (10^5) records: the sums below stay under
+// 5 * 10^13 and cannot overflow.
+int64_t record_tokens(const UsageRecord& r) {
+  return r.input + r.output + r.cache_create_5m + r.cache_create_1h + r.cache_read;
+}
+
+std::optional<std::string> over_batch_limits(const proto::DecodedBatch& batch) {
+  int64_t total = 0;
+  std::map<int64_t, int64_t> by_day;
+  for (const proto::WireRecord& wr : batch.records) {
+    const int64_t tokens = record_tokens(wr.usage);
+    total += tokens;
+    by_day[wr.usage.timestamp_ms / kDayMs] += tokens;  // after 2023: not negative
+  }
+  if (total > kMaxBatchTokens)
+    return "its records hold " + std::to_string(total) + " tokens, over the limit of " +
+           std::to_string(kMaxBatchTokens) + " per batch; send smaller batches";
+  for (const auto& [day, tokens] : by_day)
+    if (tokens > kMaxAuthorDayTokens)
+      return "its records of " + format_iso8601_utc_ms(day * kDayMs).substr(0, 10) + " hold " +
+             std::to_string(tokens) + " tokens, over the limit of " +
+             std::to_string(kMaxAuthorDayTokens) + " per author and UTC day";
+  return std::nullopt;
+}
+
+}  // namespace codepulse::collector

@@ -1,0 +1,96 @@
+#include "collector/store/commit_trust.hpp"
+
+#include <algorithm>
+
+#include "common/ascii.hpp"
+
+namespace codepulse::collector {
+namespace {
+
+std::string normal(std::string_view email) {
+  return ascii_lower(trim(email));
+}
+
+// Lowers `v` to what is left of `budget` and takes it from the budget.
+int64_t take(int64_t v, int64_t& budget) {
+  const int64_t kept = std::clamp<int64_t>(v, 0, budget);
+  budget -= kept;
+  return kept;
+}
+
+}  // namespace
+
+Identities::Identities(std::vector<std::string> emails) {
+  for (const std::string& e : emails)
+    if (const std::string n = normal(e); !n.empty()) lowered_.push_back(n);
+}
+
+bool Identities::has(std::string_view email) const {
+  const std::string n = normal(email);
+  return !n.empty() && std::find(lowered_.begin(), lowered_.end(), n) != lowered_.end();
+}
+
+Identities identities_of(const std::string& author) {
+  return Identities({author});
+}
+
+std::string tracker_source(const std::string& author) {
+  return "tracker:" + author;
+}
+
+CommitDecision decide_commit(const CommitRecord& c, const Identities& sender,
+                             const std::optional<StoredCopy>& stored,
+                             const std::optional<PushedAuthor>& pushed) {
+  CommitDecision d;
+  if (pushed && normal(pushed->email) != normal(c.author_email)) {
+    d.reason = "commit " + c.sha + ": the signed " + pushed->source +
+               " push names another author; only its author's or committer's tracker may send "
+               "it, with that author";
+    return d;
+  }
+  if (sender.has(c.author_email)) {
+    d.trust = CommitTrust::kAuthor;
+  } else if (sender.has(c.committer_email)) {
+    d.trust = CommitTrust::kCommitter;
+  } else {
+    d.reason = "commit " + c.sha +
+               ": neither its author nor its committer is this token's author; a tracker sends "
+               "only its own author's commits";
+    return d;
+  }
+  if (!stored) {
+    d.kind = CommitDecision::kInsert;
+    return d;
+  }
+  // A push may have named the author since the copy was stored: a copy not
+  // from that author is then a committer's at best.
+  CommitTrust held = stored->trust;
+  if (pushed && !identities_of(stored->sent_by).has(pushed->email))
+    held = std::min(held, CommitTrust::kCommitter);
+  d.kind = d.trust > held ? CommitDecision::kReplace : CommitDecision::kDuplicate;
+  return d;
+}
+
+CommitRecord capped_commit(const CommitRecord& c) {
+  CommitRecord out = c;
+  int64_t added = kMaxTrackerCommitLines, removed = kMaxTrackerCommitLines;
+  for (CommitFile& f : out.files) {
+    f.added = take(f.added, added);
+    f.removed = take(f.removed, removed);
+  }
+  int64_t reworked = kMaxTrackerCommitLines;
+  for (ReworkedLines& r : out.reworked)
+    r.lines = take(r.lines, reworked);
+  return out;
+}
+
+CommitRecord commit_to_store(const CommitRecord& c, const std::optional<PushedAuthor>& pushed) {
+  CommitRecord out = capped_commit(c);
+  if (pushed) {
+    out.author_email = pushed->email;
+    out.author_ms = pushed->time_ms;
+  }
+  return out;
+}
+
+}  // namespace codepulse::collector
