@@ -87,7 +87,7 @@ WebhookDelivery push_of(const std::string& id, const std::string& author_email, 
 
 }  // namespace
 
-TEST_CASE("a forged commit naming another developer is refused; the real one is stored",
+TEST_CASE("a forged commit naming another developer is refused, the real one stored",
           "[collector][commits][identity]") {
   TempDir dir;
   CODEPULSE_STORE_TARGET(target, dir);

@@ -160,7 +160,7 @@ TEST_CASE("commits are stored beside the records, with who sent them", "[collect
         "2|2");
 }
 
-TEST_CASE("a commit sent again is a duplicate and changes nothing; a teammate's copy is refused",
+TEST_CASE("a commit sent again is a duplicate and changes nothing, a teammate's copy is refused",
           "[collector][commits]") {
   TempDir dir;
   CODEPULSE_STORE_TARGET(target, dir);
