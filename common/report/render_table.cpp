@@ -40,9 +40,8 @@ std::string money_cell(const Metrics& m, std::optional<int64_t> nanos, bool& par
 
 // "3 requests of model M unpriced (12,345 tokens)"
 std::string unpriced_line(int64_t requests, const std::string& model, int64_t tokens) {
-  return with_thousands(requests) + (requests == 1 ? " request" : " requests") + " of model " +
-         terminal_text(model) + " unpriced (" + with_thousands(tokens) +
-         (tokens == 1 ? " token)" : " tokens)");
+  return counted(requests, "request") + " of model " + terminal_text(model) + " unpriced (" +
+         counted(tokens, "token") + ")";
 }
 
 size_t display_width(std::string_view s) {
@@ -64,6 +63,13 @@ std::string with_thousands(int64_t v) {
   }
   if (v < 0) out.insert(out.begin(), '-');
   return out;
+}
+
+std::string counted(int64_t n, std::string_view noun, std::string_view plural) {
+  std::string out = with_thousands(n) + " ";
+  if (n == 1) return out.append(noun);
+  if (plural.empty()) return out.append(noun).append("s");
+  return out.append(plural);
 }
 
 std::string render_table(const Report& r) {

@@ -301,4 +301,8 @@ std::string date_key_at(int64_t ts_ms, const TimeZone& tz, Granularity g);
 // "1,234,567"
 std::string with_thousands(int64_t v);
 
+// "1 record", "2,500 records": a count with thousands separators and its noun,
+// singular for exactly one (`plural` is the noun with an "s" unless given).
+std::string counted(int64_t n, std::string_view noun, std::string_view plural = {});
+
 }  // namespace codepulse::report

@@ -157,7 +157,7 @@ TEST_CASE("reports nest dimensions in every format with days in a time zone", "[
   write_file(dir / "logs/p/s.jsonl", log);
   auto scan = run({tracker_bin(), "scan", "--claude-dir", dir / "logs", "--state", dir / "st"});
   REQUIRE(scan.exit_code == 0);
-  CHECK(scan.err.find("1 records use models without a known price") != std::string::npos);
+  CHECK(scan.err.find("1 record uses models without a known price") != std::string::npos);
 
   auto utc = run({tracker_bin(), "report", "--state", dir / "st", "--format", "csv"});
   CHECK(utc.out.rfind("date,model,input,output,cache_create,cache_read,total_tokens,cost_usd,"

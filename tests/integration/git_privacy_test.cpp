@@ -100,7 +100,7 @@ TEST_CASE("scan queues the commits of session repositories and no canary leaves 
 
   auto show = run({tracker_bin(), "queue", "show", "--state", state});
   REQUIRE(show.exit_code == 0);
-  CHECK(show.out.find("1 records and 2 commits") != std::string::npos);
+  CHECK(show.out.find("1 record and 2 commits") != std::string::npos);
   CHECK(show.out.find("commit " + r.second.substr(0, 12)) != std::string::npos);
   CHECK(show.out.find("reworked 2 lines of " + r.first.substr(0, 12) + " in src/main.cpp") !=
         std::string::npos);

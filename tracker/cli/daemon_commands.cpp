@@ -19,6 +19,7 @@
 
 namespace codepulse::tracker {
 
+using report::counted;
 using report::terminal_text;
 using report::with_thousands;
 namespace {
@@ -28,7 +29,7 @@ std::string age(int64_t ms) {
   if (s < 120) return std::to_string(s) + " s";
   if (s < 7200) return std::to_string(s / 60) + " min";
   if (s < 172800) return std::to_string(s / 3600) + " h";
-  return std::to_string(s / 86400) + " days";
+  return report::counted(s / 86400, "day");
 }
 
 // The price book in force: the running daemon's, else the one a scan or a
@@ -178,9 +179,9 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
   if (pid) {
     std::printf("codepulse-tracker is running (pid %ld)", *pid);
     if (daemon)
-      std::printf(", watching %lld folders with %s, %lld files known, last round %s ago",
-                  static_cast<long long>(daemon->watched_folders), daemon->watcher.c_str(),
-                  static_cast<long long>(daemon->files), age(now - daemon->last_round_ms).c_str());
+      std::printf(", watching %s with %s, %s known, last round %s ago",
+                  counted(daemon->watched_folders, "folder").c_str(), daemon->watcher.c_str(),
+                  counted(daemon->files, "file").c_str(), age(now - daemon->last_round_ms).c_str());
     std::puts(".");
     if (daemon && !daemon->watcher_note.empty())
       std::printf("  polling because: %s\n", terminal_text(daemon->watcher_note).c_str());
@@ -191,20 +192,21 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
               with_thousands(q->unshipped).c_str());
   if (q->oldest_unshipped_ms)
     std::printf(", oldest %s old", age(now - *q->oldest_unshipped_ms).c_str());
-  std::printf("); store uses %s bytes.\n", with_thousands(q->used_bytes).c_str());
-  std::printf("Evictions: %s shipped, %s unshipped; %s shipped records expired.\n",
+  std::printf("); store uses %s.\n", counted(q->used_bytes, "byte").c_str());
+  std::printf("Evictions: %s shipped, %s unshipped; %s expired.\n",
               with_thousands(q->evicted_shipped).c_str(),
-              with_thousands(q->evicted_unshipped).c_str(), with_thousands(q->expired).c_str());
+              with_thousands(q->evicted_unshipped).c_str(),
+              counted(q->expired, "shipped record").c_str());
   if (pid && daemon && daemon->ship) {
     const ShipStatus& h = *daemon->ship;
-    std::printf("Shipping to %s: %s records in %s batches since start",
-                terminal_text(h.collector).c_str(), with_thousands(h.records_shipped).c_str(),
-                with_thousands(h.batches_shipped).c_str());
+    std::printf("Shipping to %s: %s in %s since start", terminal_text(h.collector).c_str(),
+                counted(h.records_shipped, "record").c_str(),
+                counted(h.batches_shipped, "batch", "batches").c_str());
     if (h.last_success_ms)
       std::printf(", last success %s ago", age(now - h.last_success_ms).c_str());
     std::puts(".");
     if (h.failures > 0)
-      std::printf("  failing (%lld attempts, next in %s): %s\n", static_cast<long long>(h.failures),
+      std::printf("  failing (%s, next in %s): %s\n", counted(h.failures, "attempt").c_str(),
                   age(std::max<int64_t>(0, h.next_attempt_ms - now)).c_str(),
                   terminal_text(h.last_error).c_str());
   } else if (pid && daemon) {
@@ -213,9 +215,9 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
   std::puts(price_book_line(prices, now).c_str());
   if (q->quarantined > 0)
     std::printf(
-        "Quarantined: %s records the collector refused; see 'codepulse-tracker queue "
+        "Quarantined: %s the collector refused; see 'codepulse-tracker queue "
         "quarantine', resend with 'queue release'.\n",
-        with_thousands(q->quarantined).c_str());
+        counted(q->quarantined, "record").c_str());
   if (daemon && !daemon->last_error.empty())
     std::printf("Last error (%s ago): %s\n", age(now - daemon->last_error_ms).c_str(),
                 terminal_text(daemon->last_error).c_str());

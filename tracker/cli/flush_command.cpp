@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "common/report/report.hpp"
 #include "common/time.hpp"
 #include "tracker/cli/commands.hpp"
 #include "tracker/cli/options.hpp"
@@ -42,10 +43,10 @@ int flush_through_daemon(const std::string& state_dir, long pid, int64_t timeout
           "the running tracker is not shipping: " +
           (st->last_error.empty() ? std::string("no collector is configured") : st->last_error));
     if (st && st->ship && st->ship->failures > 0 && st->ship->last_error_ms >= asked)
-      return fail(std::to_string(q->unshipped) +
-                  " records not shipped yet; the tracker keeps retrying: " + st->ship->last_error);
+      return fail(report::counted(q->unshipped, "record") +
+                  " not shipped yet; the tracker keeps retrying: " + st->ship->last_error);
     if (now_utc_ms() - asked > timeout_ms)
-      return fail("timed out with " + std::to_string(q->unshipped) + " records still queued");
+      return fail("timed out with " + report::counted(q->unshipped, "record") + " still queued");
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 }
@@ -105,12 +106,12 @@ int run_flush_command(const Environment& env, const std::vector<std::string>& ar
   shipper.ship_now();
   io.run_for(std::chrono::milliseconds(timeout_ms));
   const ShipStatus& h = shipper.status();
-  if (!drained) return fail("timed out; " + std::to_string(h.records_shipped) + " records shipped");
+  if (!drained)
+    return fail("timed out; " + report::counted(h.records_shipped, "record") + " shipped");
   if (!error.empty())
-    return fail(std::to_string(h.records_shipped) + " records shipped, then: " + error);
-  std::printf("Shipped %lld records in %lld batches to %s.\n",
-              static_cast<long long>(h.records_shipped), static_cast<long long>(h.batches_shipped),
-              h.collector.c_str());
+    return fail(report::counted(h.records_shipped, "record") + " shipped, then: " + error);
+  std::printf("Shipped %s in %s to %s.\n", report::counted(h.records_shipped, "record").c_str(),
+              report::counted(h.batches_shipped, "batch", "batches").c_str(), h.collector.c_str());
   return kExitOk;
 }
 

@@ -21,6 +21,7 @@
 
 namespace codepulse::tracker {
 
+using report::counted;
 using report::terminal_text;
 using report::with_thousands;
 namespace {
@@ -85,7 +86,7 @@ void print_commit(const CommitRecord& c) {
                     ? "binary"
                     : ("+" + std::to_string(f.added) + " -" + std::to_string(f.removed)).c_str());
   for (const ReworkedLines& r : c.reworked)
-    std::printf("    reworked %lld lines of %s in %s\n", static_cast<long long>(r.lines),
+    std::printf("    reworked %s of %s in %s\n", counted(r.lines, "line").c_str(),
                 terminal_text(r.original_sha.substr(0, 12)).c_str(), terminal_text(r.path).c_str());
 }
 
@@ -147,8 +148,8 @@ int run_queue_command(const Environment& env, const std::vector<std::string>& ar
     if (!n) return fail(n.error().message);
     auto commits = CommitStore(store->database()).release_quarantine();
     if (!commits) return fail(commits.error().message);
-    std::printf("Released %lld quarantined records and %lld commits; they are shipped again.\n",
-                static_cast<long long>(*n), static_cast<long long>(*commits));
+    std::printf("Released %s and %s; they are shipped again.\n",
+                counted(*n, "quarantined record").c_str(), counted(*commits, "commit").c_str());
     *n += *commits;
     if (const auto pid = InstanceLock::holder(state_dir); pid && *n > 0)
       ::kill(static_cast<pid_t>(*pid), SIGUSR1);  // the running daemon ships them now
@@ -168,17 +169,19 @@ int run_queue_command(const Environment& env, const std::vector<std::string>& ar
     if (!out) return fail("cannot write " + path);
     std::ofstream how(path + ".README", std::ios::trunc);
     how << "This file holds the exact bytes codepulse-tracker would send as its next batch\n"
-        << "(" << records.size() << " records, " << batch->commits.size() << " commits, "
-        << bytes->size() << " bytes, zstd-compressed JSON).\n"
+        << "(" << counted(static_cast<int64_t>(records.size()), "record") << ", "
+        << counted(static_cast<int64_t>(batch->commits.size()), "commit") << ", "
+        << counted(static_cast<int64_t>(bytes->size()), "byte") << ", zstd-compressed JSON).\n"
         << "Decode it with either of:\n"
         << "  zstd -dc " << path << "\n"
         << "  codepulse-tracker queue decode " << path << "\n"
         << "The format is described in proto/README.md of the codepulse sources.\n";
     if (!how) return fail("cannot write " + path + ".README");
-    std::printf(
-        "Wrote %zu records and %zu commits (%zu bytes) to %s; see %s.README to decode "
-        "them.\n",
-        records.size(), batch->commits.size(), bytes->size(), path.c_str(), path.c_str());
+    std::printf("Wrote %s and %s (%s) to %s; see %s.README to decode them.\n",
+                counted(static_cast<int64_t>(records.size()), "record").c_str(),
+                counted(static_cast<int64_t>(batch->commits.size()), "commit").c_str(),
+                counted(static_cast<int64_t>(bytes->size()), "byte").c_str(), path.c_str(),
+                path.c_str());
     return kExitOk;
   }
   // show: decompress and decode what would be sent, and print that.
@@ -188,12 +191,23 @@ int run_queue_command(const Environment& env, const std::vector<std::string>& ar
     std::puts(proto::encode_json(decoded->header, decoded->records, decoded->commits).c_str());
     return kExitOk;
   }
-  std::printf(
-      "Next batch %s: %zu records and %zu commits from device %s, author %s (%zu bytes "
-      "compressed).\n",
-      terminal_text(decoded->header.batch_id).c_str(), decoded->records.size(),
-      decoded->commits.size(), terminal_text(decoded->header.device_id).c_str(),
-      terminal_text(decoded->header.author).c_str(), bytes->size());
+  if (decoded->records.empty() && decoded->commits.empty()) {
+    // Nothing to send: say so, and whose records this tracker queues.
+    const auto settings = scan_settings(*config, env);
+    const std::string author = settings ? settings->strip.author : std::string();
+    std::printf("The queue is empty: nothing waits to be sent (device %s, author %s).\n",
+                terminal_text(decoded->header.device_id).c_str(),
+                author.empty() ? "not set: no 'author' in the configuration and no git user.email"
+                               : terminal_text(author).c_str());
+    return kExitOk;
+  }
+  std::printf("Next batch %s: %s and %s from device %s, author %s (%s compressed).\n",
+              terminal_text(decoded->header.batch_id).c_str(),
+              counted(static_cast<int64_t>(decoded->records.size()), "record").c_str(),
+              counted(static_cast<int64_t>(decoded->commits.size()), "commit").c_str(),
+              terminal_text(decoded->header.device_id).c_str(),
+              terminal_text(decoded->header.author).c_str(),
+              counted(static_cast<int64_t>(bytes->size()), "byte").c_str());
   for (const auto& w : decoded->records) {
     const UsageRecord& r = w.usage;
     std::string files;

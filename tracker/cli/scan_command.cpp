@@ -13,6 +13,7 @@
 
 namespace codepulse::tracker {
 
+using report::counted;
 using report::terminal_text;
 using report::with_thousands;
 
@@ -92,13 +93,12 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
         s.advisor_records_new > 0
             ? " (" + with_thousands(s.advisor_records_new) + " of them advisor calls)"
             : std::string();
-    std::printf(
-        "Scanned %s files (%s bytes, %s lines): %s new records%s, %s duplicates, %s malformed "
-        "lines, %s skipped files.\n",
-        with_thousands(s.files).c_str(), with_thousands(s.bytes_read).c_str(),
-        with_thousands(s.lines).c_str(), with_thousands(s.records_new).c_str(), advisors.c_str(),
-        with_thousands(s.duplicates).c_str(), with_thousands(s.malformed_lines).c_str(),
-        with_thousands(s.skipped_files).c_str());
+    std::printf("Scanned %s (%s, %s): %s%s, %s, %s, %s.\n", counted(s.files, "file").c_str(),
+                counted(s.bytes_read, "byte").c_str(), counted(s.lines, "line").c_str(),
+                counted(s.records_new, "new record").c_str(), advisors.c_str(),
+                counted(s.duplicates, "duplicate").c_str(),
+                counted(s.malformed_lines, "malformed line").c_str(),
+                counted(s.skipped_files, "skipped file").c_str());
     if (s.files_by_assistant.size() > 1 ||
         (s.files_by_assistant.size() == 1 && s.files_by_assistant[0].first != "claude-code")) {
       std::string by;
@@ -107,8 +107,8 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
       std::printf("Files by assistant: %s.\n", by.c_str());
     }
     if (git->repos + git->repos_failed > 0)
-      std::printf("Read %s repositories: %s new commits.\n", with_thousands(git->repos).c_str(),
-                  with_thousands(git->commits_new).c_str());
+      std::printf("Read %s: %s.\n", counted(git->repos, "repository", "repositories").c_str(),
+                  counted(git->commits_new, "new commit").c_str());
     if (options->projects_dirs.empty() && s.files == 0)
       std::puts(
           "No assistant logs found (Claude Code: ~/.claude, ~/.config/claude; the others: "
@@ -116,9 +116,10 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
   }
   if (s.unpriced_records > 0)
     std::fprintf(stderr,
-                 "codepulse-tracker: warning: %lld records use models without a known price; "
+                 "codepulse-tracker: warning: %s %s models without a known price; "
                  "stored with cost null (add them with --prices FILE)\n",
-                 static_cast<long long>(s.unpriced_records));
+                 counted(s.unpriced_records, "record").c_str(),
+                 s.unpriced_records == 1 ? "uses" : "use");
   return kExitOk;
 }
 

@@ -11,6 +11,9 @@
 // three requests of a model the book does not price must be listed as
 // unpriced in every view, never shown as $0.00, and the cost basis toggle
 // (organisation rates or list prices) must reach the API and the shared link.
+// The spend chart is checked as drawn at a day, a week, a quarter and a year
+// of data (its axis ticks from the chart's data-layout, its bars from the
+// canvas's pixels), and a share label must keep clear of its bar.
 // No request leaves the collector's origin and the page logs no error (CSP
 // violations included).
 //   node dashboard.e2e.mjs --collector BIN --bench BIN [--screenshots DIR]
@@ -406,6 +409,131 @@ try {
     await page.selectOption('#metric', 'cost_usd');
   });
 
+  // The spend chart as drawn (docs/DASHBOARD.md, "Chart axes"): the chart
+  // writes its plot area and every tick label (text, position, box) to
+  // data-layout; the bars are read back from the canvas's pixels.
+  const DAY = 86400e3;
+  const spendAt = async (since, until, gran, by = 'model') => {
+    await page.goto(`${c.url}/?view=spend&metric=cost_usd&by=${by}&gran=${gran}&since=${since}&until=${until}`);
+    await page.waitForFunction(() => document.querySelector('#spend-chart')?.dataset.layout);
+    return page.$eval('#spend-chart', (el) => JSON.parse(el.dataset.layout));
+  };
+  // Pixels in a series colour: how many, how many outside the plot area or
+  // within 2 px of a tick label, and the x extent of each run of bar columns.
+  const barPixels = (layout) => page.$eval('#spend-chart canvas', (canvas, L) => {
+    const rgb = L.colors.map((hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join());
+    const { data, width, height } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    const boxes = [...L.x, ...L.y].map((t) => t.box);
+    const out = { count: 0, outside: 0, onLabels: 0, columns: [] };
+    const columns = new Set();
+    for (let py = 0; py < height; ++py)
+      for (let px = 0; px < width; ++px) {
+        const o = (py * width + px) * 4;
+        if (!rgb.includes(`${data[o]},${data[o + 1]},${data[o + 2]}`)) continue;
+        const x = px / L.ratio, y = py / L.ratio;
+        out.count += 1;
+        columns.add(px);
+        const p = L.plot;
+        if (x < p.left || x > p.left + p.width || y < p.top || y > p.top + p.height) out.outside += 1;
+        if (boxes.some((b) => x >= b.left - 2 && x <= b.right + 2 && y >= b.top - 2 && y <= b.bottom + 2)) out.onLabels += 1;
+      }
+    let run = null;
+    for (const px of [...columns].sort((a, b) => a - b)) {
+      if (run && px === run.right + 1) run.right = px;
+      else out.columns.push(run = { left: px, right: px });
+    }
+    out.columns = out.columns.map((r) => ({ left: r.left / L.ratio, right: (r.right + 1) / L.ratio }));
+    return out;
+  }, layout);
+  // The range a chart must span: the periods holding since and until, whole.
+  const monday = (ms) => ms - ((new Date(ms).getUTCDay() + 6) % 7) * DAY;
+  const spanOf = (since, until, gran) => {
+    const a = Date.parse(`${since}T00:00:00Z`), b = Date.parse(`${until}T00:00:00Z`);
+    if (gran === 'week') return [monday(a), monday(b) + 7 * DAY];
+    if (gran === 'month') {
+      const s = new Date(a), u = new Date(b);
+      return [Date.UTC(s.getUTCFullYear(), s.getUTCMonth(), 1), Date.UTC(u.getUTCFullYear(), u.getUTCMonth() + 1, 1)];
+    }
+    return [a, b + DAY];
+  };
+  const checkChart = async (name, since, until, gran, firstTick, { by = 'model', ticks } = {}) => {
+    const L = await spendAt(since, until, gran, by);
+    const [min, max] = spanOf(since, until, gran);
+    assert.deepEqual([L.range.min, L.range.max], [min, max], `${name}: the x axis spans exactly ${since} to ${until}`);
+    const texts = L.x.map((t) => t.text);
+    assert.equal(texts[0], firstTick, `${name}: the first period is labelled`);
+    if (ticks) assert.deepEqual(texts, ticks, name);
+    assert.equal(new Set(texts).size, texts.length, `${name}: distinct x labels ${texts}`);
+    for (const t of L.x) {
+      assert.ok(t.at > min && t.at < max, `${name}: tick ${t.text} inside the range`);
+      assert.ok(t.pos > L.plot.left && t.pos < L.plot.left + L.plot.width, `${name}: tick ${t.text} inside the plot`);
+    }
+    for (let i = 1; i < L.x.length; ++i)
+      assert.ok(L.x[i].box.left - L.x[i - 1].box.right >= 8, `${name}: x labels ${L.x[i - 1].text} and ${L.x[i].text} apart`);
+    // Value ticks: distinct texts on one rounded step (1, 2, 2.5 or 5 × 10^k) from $0.
+    const ys = L.y.map((t) => t.text);
+    assert.equal(new Set(ys).size, ys.length, `${name}: distinct y labels ${ys}`);
+    assert.ok(ys.length >= 2 && /^\$0(\.0+)?$/.test(ys[0]), `${name}: y labels from $0: ${ys}`);
+    const step = L.y[1].at - L.y[0].at;
+    const mantissa = step / 10 ** Math.floor(Math.log10(step) + 1e-9);
+    assert.ok([1, 2, 2.5, 5].some((m) => Math.abs(m - mantissa) < 1e-6), `${name}: a rounded step ${step}`);
+    L.y.forEach((t, i) => assert.ok(Math.abs(t.at - i * step) < step * 1e-6, `${name}: y tick ${t.text} on the step`));
+    for (let i = 1; i < L.y.length; ++i) assert.ok(L.y[i - 1].box.top - L.y[i].box.bottom >= 2, `${name}: y labels apart`);
+    // Bars: drawn, all inside the plot area, none touching a label.
+    const px = await barPixels(L);
+    assert.ok(px.count > 0, `${name}: bars drawn`);
+    assert.equal(px.outside, 0, `${name}: bar pixels outside the plot area`);
+    assert.equal(px.onLabels, 0, `${name}: bar pixels on or touching a tick label`);
+    // One bar per period with a priced cost, as the API counts them.
+    const periods = await apiGet(c, `/v1/report?group_by=date&granularity=${gran}&since=${since}&until=${until}&format=json`);
+    const bars = periods.rows.filter((r) => r.cost_usd > 0).length;
+    assert.ok(bars > 0, `${name}: usage in the range`);
+    assert.equal(px.columns.length, bars, `${name}: ${bars} bars`);
+    // The legend names "(others)" only when the collector left series out.
+    const top = await apiGet(c, `/v1/report?group_by=${by}&top=8&since=${since}&until=${until}&format=json`);
+    const legend = await page.$$eval('#spend-chart .u-legend .u-series .u-label', (ls) => ls.map((l) => l.textContent));
+    assert.equal(legend.includes('(others)'), top.rows.some((r) => r.others), `${name}: legend ${legend}`);
+    assert.equal(legend.length - 1, top.rows.length, `${name}: one legend entry per series: ${legend}`);
+    await shot(`spend-${name}`);
+    return { L, px };
+  };
+
+  await step('the spend chart at a day, a week, a quarter and a year: axes span the range, ticks are distinct and round, bars clear of labels', async () => {
+    const back = page.url();  // the view the later steps go on from
+    await checkChart('day', '2026-06-15', '2026-06-15', 'day', 'Jun 15', { ticks: ['Jun 15'] });
+    await checkChart('week', '2026-06-08', '2026-06-14', 'day', 'Jun 8', {
+      ticks: ['Jun 8', 'Jun 9', 'Jun 10', 'Jun 11', 'Jun 12', 'Jun 13', 'Jun 14'] });
+    await checkChart('quarter', '2026-04-01', '2026-06-30', 'week', 'Mar 30');
+    await checkChart('year', '2025-11-01', '2026-10-31', 'month', 'Nov 2025');
+    // The pilot's week: one day with usage (the seeded 2026-11-20) of seven;
+    // one bar, under its own day's tick, the axis still the whole week.
+    const { L, px } = await checkChart('week-one-day', '2026-11-16', '2026-11-22', 'day', 'Nov 16', {
+      ticks: ['Nov 16', 'Nov 17', 'Nov 18', 'Nov 19', 'Nov 20', 'Nov 21', 'Nov 22'] });
+    const bar = px.columns[0], tick = L.x.find((t) => t.text === 'Nov 20');
+    assert.ok(Math.abs((bar.left + bar.right) / 2 - tick.pos) <= 1.5, `the bar (${bar.left}-${bar.right}) sits on Nov 20 (${tick.pos})`);
+    // Fifty repositories: the eight largest and "(others)".
+    await checkChart('quarter-by-repo', '2026-04-01', '2026-06-30', 'week', 'Mar 30', { by: 'repo' });
+    await page.goto(back);
+    await page.waitForFunction(() => document.querySelector('#spend-chart')?.dataset.layout);
+  });
+
+  await step('a share label keeps clear of its bar, "100.0%" included', async () => {
+    const back = page.url();
+    await page.goto(`${c.url}/?view=explorer&nest=repo,author&where=${encodeURIComponent(`repo=${DEMO}`)}`);
+    await page.waitForSelector('table.tree tbody tr[data-depth="0"]');
+    const gaps = await page.$$eval('table.tree tbody td.share', (tds) => tds.map((td) => {
+      const bar = td.querySelector('meter').getBoundingClientRect(), pct = td.querySelector('.pct').getBoundingClientRect();
+      const range = document.createRange();
+      range.selectNodeContents(td.querySelector('.pct'));
+      const text = range.getBoundingClientRect();
+      return { text: td.querySelector('.pct').textContent, gap: Math.min(pct.left, text.left) - bar.right };
+    }));
+    assert.deepEqual(gaps.map((g) => g.text), ['100.0%']);
+    for (const g of gaps) assert.ok(g.gap >= 6, `"${g.text}" is ${g.gap} px from its bar`);
+    await page.goto(back);
+    await page.waitForFunction(() => document.querySelector('#spend-chart')?.dataset.layout);
+  });
+
   // The hand count of the seeded repository (see seedOutcomes), by author.
   const W = { lines_added: 1, lines_removed: 0.875, refactoring: 0.75, skills: 1, mcp: 0.875 };
   const leverageOf = (added, removed, refactoring, skills, mcp, usd) =>
@@ -527,6 +655,10 @@ try {
     assert.match(await page.textContent('#leverage-formula'),
       /lines added × 1 \+ lines removed × 0\.875 \+ refactoring lines × 0\.75 \+ Skill calls × 1 \+ MCP calls × 0\.875\) ÷ cost in dollars/);
     assert.equal(await page.textContent('#card-cost-per-pr .card-value'), '$4.00');
+    // Counts of one read in the singular.
+    assert.equal(await page.textContent('#card-cost-per-day .card-detail'), '1 day with usage');
+    assert.equal(await page.textContent('#card-cost-per-session .card-detail'), '$4.00 over 1 session');
+    assert.equal(await page.textContent('#card-cost-per-pr .card-detail'), '1 merged of 1 pull request');
     assert.match(await page.textContent('#card-cycle'), /4\.66 h.*p75 4\.66 h; coding 0\.66 h, pickup 2\.00 h, review 2\.00 h/s);
     assert.equal(await page.$('#no-prs'), null, 'no "no pull requests" note with a merged one');
     assert.match(await page.textContent('#links-help'), /strong: also the same author's commits/);

@@ -10,7 +10,7 @@ import { costSelect, dateRange, filterBar, granularitySelect, linksSelect, metri
 import { download, toCsv } from './csv.js';
 import { h, notice } from './dom.js';
 import {
-  NA, UNPRICED, allUnpriced, costKey, dimensionLabel, formatInt, formatMetric, formatPercent, formatUsd, isMoney,
+  NA, UNPRICED, allUnpriced, costKey, count, dimensionLabel, formatInt, formatMetric, formatPercent, formatUsd, isMoney,
   metricInfo, naReason, needsOutcomes,
 } from './format.js';
 import { nestingEditor } from './nesting.js';
@@ -285,10 +285,8 @@ export function explorerView(initial, update) {
     const cost = root.m[costKey('cost_usd', state.cost)];
     const costText = cost === null || cost === undefined ? UNPRICED
       : `${formatUsd(cost)}${root.m.cost_complete === false ? ' (priced usage only)' : ''}`;
-    const parts = [costText, `${formatInt(root.m.total_tokens || 0)} tokens`,
-      `${formatInt(root.m.records || 0)} records`];
-    if (outcomes) parts.splice(1, 2, `${formatInt(root.m.commits || 0)} commits`,
-      `${formatInt(root.m.merged_prs || 0)} merged PRs`);
+    const parts = [costText, count(root.m.total_tokens || 0, 'token'), count(root.m.records || 0, 'record')];
+    if (outcomes) parts.splice(1, 2, count(root.m.commits || 0, 'commit'), count(root.m.merged_prs || 0, 'merged PR'));
     if (!['cost_usd', 'total_tokens', 'records', 'commits', 'merged_prs'].includes(metric.id))
       parts.unshift(`${metricLabel}: ${formatMetric(metric.id, root.m[valueKey])}`);
     totalsLine.textContent = `Total: ${parts.join(' · ')}`;

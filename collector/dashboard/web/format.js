@@ -9,6 +9,8 @@ const dollars = new Intl.NumberFormat('en-US', {
 });
 
 export const formatInt = (n) => integer.format(n);
+// "1 day", "2 days", "1,500 tokens": a count and its noun, singular for one.
+export const count = (n, one, many = `${one}s`) => `${formatInt(n)} ${n === 1 ? one : many}`;
 export const formatUsd = (v) => dollars.format(v);
 export const formatPercent = (v) => `${(v * 100).toFixed(1)}%`;
 const decimal = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -32,8 +34,7 @@ export const isMoney = (id) => MONEY.has(id);
 export const allUnpriced = (n) => n.unpriced_records > 0 && n.unpriced_records >= n.records;
 // "3 requests of model glm-4.6 unpriced (4,500 tokens)"
 export const unpricedLine = (u) =>
-  `${formatInt(u.requests)} ${u.requests === 1 ? 'request' : 'requests'} of model ${u.model} unpriced ` +
-  `(${formatInt(u.tokens)} ${u.tokens === 1 ? 'token' : 'tokens'})`;
+  `${count(u.requests, 'request')} of model ${u.model} unpriced (${count(u.tokens, 'token')})`;
 
 export const METRICS = [
   { id: 'cost_usd', label: 'Cost', kind: 'usd', additive: true },
@@ -119,5 +120,5 @@ export function ago(ms, now = Date.now()) {
   if (s < 60) return `${s} s ago`;
   if (s < 3600) return `${Math.round(s / 60)} min ago`;
   if (s < 86400) return `${Math.round(s / 3600)} h ago`;
-  return `${formatInt(Math.round(s / 86400))} days ago`;
+  return `${count(Math.round(s / 86400), 'day')} ago`;
 }

@@ -11,7 +11,7 @@ import { advice, report } from './api.js';
 import { costSelect, dateRange, filterBar, granularitySelect, linksSelect } from './controls.js';
 import { h, notice } from './dom.js';
 import {
-  DIMENSIONS, NA, UNPRICED, allUnpriced, costKey, dimensionLabel, formatHours, formatInt, formatPercent, formatScore,
+  DIMENSIONS, NA, UNPRICED, allUnpriced, costKey, count, dimensionLabel, formatHours, formatInt, formatPercent, formatScore,
   formatUsd, isMoney, naReason,
 } from './format.js';
 import { unpricedNotice } from './unpriced.js';
@@ -143,22 +143,22 @@ export function outcomesView(state, update) {
           : null,
         h('div', { class: 'cards', id: 'outcome-cards' },
           card('Cost per commit', cardValue('cost_per_commit', t, formatUsd),
-            `${costText} over ${formatInt(t.commits)} commits, ${formatInt(t.ai_commits)} of them AI`, 'card-cost-per-commit'),
+            `${costText} over ${count(t.commits, 'commit')}, ${formatInt(t.ai_commits)} of them AI`, 'card-cost-per-commit'),
           card('Cost per merged PR', cardValue('cost_per_merged_pr', t, formatUsd),
-            `${formatInt(t.merged_prs)} merged of ${formatInt(t.prs)} pull requests`, 'card-cost-per-pr'),
+            `${formatInt(t.merged_prs)} merged of ${count(t.prs, 'pull request')}`, 'card-cost-per-pr'),
           card('PR cycle time (median)', cardValue('pr_cycle_time_hours', t, formatHours),
             `p75 ${t.pr_cycle_time_hours_p75 === null ? NA : formatHours(t.pr_cycle_time_hours_p75)}; ` +
             [phase('coding_hours', 'coding'), phase('pickup_hours', 'pickup'), phase('review_hours', 'review')].join(', '),
             'card-cycle'),
           card('Rework rate', cardValue('rework_rate', t, formatPercent),
-            `${formatInt(t.reworked_lines)} of ${formatInt(t.lines_added)} added lines reworked; AI ` +
+            `${formatInt(t.reworked_lines)} of ${count(t.lines_added, 'added line')} reworked; AI ` +
             `${t.rework_rate_ai === null ? NA : formatPercent(t.rework_rate_ai)}, other ` +
             `${t.rework_rate_other === null ? NA : formatPercent(t.rework_rate_other)}`, 'card-rework'),
           card('Leverage', cardValue('leverage', t, formatScore), 'weighted lines and tool calls per dollar (below)', 'card-leverage'),
-          card('Cost per session', cardValue('cost_per_session', t, formatUsd), `${costText} over ${formatInt(t.sessions)} sessions`),
-          card('Cost per active day', cardValue('cost_per_active_day', t, formatUsd), `${formatInt(t.active_days)} days with usage`),
+          card('Cost per session', cardValue('cost_per_session', t, formatUsd), `${costText} over ${count(t.sessions, 'session')}`, 'card-cost-per-session'),
+          card('Cost per active day', cardValue('cost_per_active_day', t, formatUsd), `${count(t.active_days, 'day')} with usage`, 'card-cost-per-day'),
           card('Cache hit ratio', formatPercent(t.cache_hit_ratio),
-            `${formatInt(t.cache_read)} cache-read tokens of ${formatInt(inputSide(t))} input-side tokens`)),
+            `${count(t.cache_read, 'cache-read token')} of ${count(inputSide(t), 'input-side token')}`)),
         t.commits === 0
           ? notice('empty', 'No commits in this range.',
             'Trackers send the commits of the repositories their sessions ran in (git_metadata, on by default); ' +

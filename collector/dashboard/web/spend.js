@@ -3,10 +3,14 @@
 // to the collector: the top keys, the totals per period, and those keys per
 // period; "others" is the difference, so the stack adds up to the total.
 // Cost is on the chosen basis; usage without a price has no bar (its cost is
-// unknown, not $0) and is listed above the chart.
+// unknown, not $0) and is listed above the chart. The time axis spans the
+// chosen range (every period, with usage or not), the value axis rounded
+// steps (chart_axes.js); "others" shows only when series were left out.
 import uPlot from 'uplot';
 
 import { advice, report } from './api.js';
+import { periodLabel, periodsOfRange, timeTicks, valueTicks, yearsOf } from './chart_axes.js';
+import { describeChart } from './chart_layout.js';
 import { costSelect, dateRange, filterBar, granularitySelect, metricSelect } from './controls.js';
 import { download, toCsv } from './csv.js';
 import { h, notice } from './dom.js';
@@ -15,6 +19,26 @@ import { unpricedNotice } from './unpriced.js';
 
 const COLORS = ['#2f6fdf', '#e8833a', '#3aa35b', '#c8423f', '#8a5cc7', '#8c6d46', '#d36fb0', '#6b7280', '#b9bec7'];
 const SERIES = 8;
+const FONT_PX = 12;
+const TICK_PX = 6;  // tick marks
+const AXIS_GAP = 6;  // between a tick mark and its label
+const bars = uPlot.paths.bars({ size: [0.8, 60] });
+const capital = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+
+// A tick label: money with as many decimals as the step needs (at least
+// cents, none for whole dollars), other metrics as whole or decimal numbers.
+function axisValue(kind, v, decimals) {
+  const digits = kind === 'usd' ? (decimals === 0 ? 0 : Math.max(2, decimals)) : decimals;
+  return new Intl.NumberFormat('en-US', { style: kind === 'usd' ? 'currency' : 'decimal', currency: 'USD',
+    minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+}
+
+// The width in CSS pixels of a text in `font`.
+function measurer(font) {
+  const ctx = document.createElement('canvas').getContext('2d');
+  ctx.font = font;
+  return (text) => ctx.measureText(text).width;
+}
 
 export function spendView(state, update) {
   const metric = metricInfo(state.metric);
@@ -55,13 +79,14 @@ export function spendView(state, update) {
       for (const p of split.rows)
         for (const c of p.children || [])
           if (values.has(c.key)) values.get(c.key)[index.get(p.key)] = c[key];
-      // An unpriced part (null) has no bar: it adds nothing to the priced total.
-      const rest = periods.map((_, i) => (totals.rows[i][key] || 0) - keys.reduce((s, k) => s + (values.get(k)[i] || 0), 0));
       const allKeys = [...keys];
-      // Sums of decimal costs differ in the last bits: "others" only when real.
-      if (rest.some((v, i) => v > 1e-6 * Math.max(1, totals.rows[i][key] || 0))) {
+      // "(others)" only when the collector left series out (more than shown),
+      // never from the rounding of the parts: the difference to each total.
+      // An unpriced part (null) has no bar: it adds nothing to the priced total.
+      if (top.rows.some((r) => r.others)) {
         allKeys.push('(others)');
-        values.set('(others)', rest.map((v) => Math.max(0, v)));
+        values.set('(others)', periods.map((_, i) => Math.max(0,
+          (totals.rows[i][key] || 0) - keys.reduce((s, k) => s + (values.get(k)[i] || 0), 0))));
       }
       shown = { periods, keys: allKeys, values };
       status.replaceChildren();
@@ -72,26 +97,57 @@ export function spendView(state, update) {
     }
   };
 
-  const draw = (periods, keys, values) => {
-    // x: the start of each period in seconds (uPlot's time axis).
-    const xs = periods.map((p) => periodStart(p, state.gran));
+  const draw = (dataKeys, keys, values) => {
+    // Every period of the chosen range, with or without usage: the x scale
+    // runs from the first one's start to the last one's end, each bar in the
+    // middle of its period (seconds, as uPlot counts).
+    const periods = periodsOfRange(state.since, state.until, dataKeys, state.gran);
+    const at = new Map(dataKeys.map((k, i) => [k, i]));
+    const xs = periods.map((p) => (p.start + p.end) / 2000);
     const stacked = [];
     let acc = periods.map(() => 0);
     for (const k of keys) {
-      acc = acc.map((v, i) => v + (values.get(k)[i] || 0));
-      stacked.push(acc);
+      acc = acc.map((v, i) => v + (at.has(periods[i].key) ? values.get(k)[at.get(periods[i].key)] || 0 : 0));
+      stacked.push(acc.map((v, i) => (at.has(periods[i].key) ? v : null)));
     }
+    const max = Math.max(0, ...acc);
     // Drawn top of the stack first, so each lower band paints over it; the
     // legend lists them in the same order, top of the stack first.
     const order = keys.map((_, i) => i).reverse();
-    const bars = uPlot.paths.bars({ size: [0.8, 60] });
+    const height = 360;
+    const y = valueTicks(max, Math.max(2, Math.floor((height - 60) / 50)), metric.kind === 'int');
+    const yText = y.ticks.map((t) => axisValue(metric.kind, t, y.decimals));
+    const font = `${FONT_PX}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
+    const measure = measurer(font);
+    let xTicks = [];
     const opts = {
-      width: Math.max(320, chartBox.clientWidth || 900),
-      height: 360,
-      scales: { x: { time: true }, y: { range: (u, min, max) => [0, max * 1.05 || 1] } },
-      axes: [{}, { values: (u, ticks) => ticks.map((t) => formatMetric(metric.id, t)), size: 90 }],
+      width: Math.max(320, (chartBox.clientWidth || 916) - 16),
+      height,
+      legend: { live: true },
+      scales: {
+        x: { time: false, range: () => [periods[0].start / 1000, periods[periods.length - 1].end / 1000] },
+        y: { range: () => [0, y.top] },
+      },
+      axes: [
+        {
+          font, label: `${capital(state.gran)} (UTC), ${yearsOf(periods)}`, labelFont: font, gap: AXIS_GAP,
+          ticks: { size: TICK_PX }, grid: { show: false },
+          splits: (u) => {
+            const widest = Math.max(...periods.map((p) => measure(periodLabel(p.start, state.gran))));
+            xTicks = timeTicks(periods, state.gran, u.bbox.width / uPlot.pxRatio, widest);
+            return xTicks.map((t) => t.at / 1000);
+          },
+          values: () => xTicks.map((t) => t.text),
+        },
+        {
+          font, gap: AXIS_GAP, ticks: { size: TICK_PX },
+          size: () => Math.ceil(Math.max(...yText.map(measure))) + TICK_PX + AXIS_GAP + 8,
+          splits: () => y.ticks,
+          values: () => yText,
+        },
+      ],
       series: [
-        { label: state.gran, value: (u, v, si, i) => (i == null ? '' : periods[i]) },
+        { label: state.gran, value: (u, v, si, i) => (i == null ? '' : periods[i].key) },
         ...order.map((k) => ({
           label: keys[k],
           fill: COLORS[k % COLORS.length],
@@ -99,12 +155,14 @@ export function spendView(state, update) {
           paths: bars,
           points: { show: false },
           value: (u, v, si, i) => {
-            if (i == null) return '';
-            const x = values.get(keys[k])[i];
+            if (i == null || !at.has(periods[i].key)) return '';
+            const x = values.get(keys[k])[at.get(periods[i].key)];
             return x === null || x === undefined ? UNPRICED : formatMetric(metric.id, x);
           },
         })),
       ],
+      hooks: { draw: [(u) => describeChart(u, chartBox, { x: xTicks, y: y.ticks.map((t, i) => ({ at: t, text: yText[i] })),
+        font, fontPx: FONT_PX, tickPx: TICK_PX, gapPx: AXIS_GAP, colors: order.map((k) => COLORS[k % COLORS.length]) })] },
     };
     chartBox.replaceChildren();
     new uPlot(opts, [xs, ...order.map((k) => stacked[k])], chartBox);
@@ -131,18 +189,3 @@ export function spendView(state, update) {
   return el;
 }
 
-// "2026-03-01", "2026-W09" or "2026-03" -> seconds at the period's start (UTC).
-export function periodStart(key, gran) {
-  if (gran === 'week') {
-    const [y, w] = key.split('-W').map(Number);
-    const jan4 = Date.UTC(y, 0, 4);
-    const monday = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86400e3;
-    return (monday + (w - 1) * 7 * 86400e3) / 1000;
-  }
-  if (gran === 'month') {
-    const [y, m] = key.split('-').map(Number);
-    return Date.UTC(y, m - 1, 1) / 1000;
-  }
-  const [y, m, d] = key.split('-').map(Number);
-  return Date.UTC(y, m - 1, d) / 1000;
-}
