@@ -276,7 +276,11 @@ void UsageCube::add(const UsageFact& f, int sign) {
   g.cost_nanos += sign * priced.org_nanos.value_or(0);
   g.list_cost_nanos += sign * priced.list_nanos.value_or(0);
   g.records += sign;
-  if (!key.priced) g.unpriced += sign;
+  if (!key.priced) {
+    g.unpriced += sign;
+    unpriced_records_ += sign;
+    if ((unpriced_by_model_[key.model] += sign) == 0) unpriced_by_model_.erase(key.model);
+  }
   records_ += sign;
 }
 
