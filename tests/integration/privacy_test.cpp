@@ -298,7 +298,7 @@ TEST_CASE("PRIVACY.md lists every table of the tracker's local store", "[privacy
   auto scan = run({tracker_bin(), "scan", "--claude-dir", dir / "claude", "--state", dir / "state"},
                   {"HOME=" + dir.path()});
   REQUIRE(scan.exit_code == 0);
-  auto db = codepulse::Database::open_read_only(dir / "state/tracker.db", 1000);
+  auto db = codepulse::sql::Database::open_read_only(dir / "state/tracker.db", 1000);
   REQUIRE(db);
   auto names = db->prepare("SELECT name FROM sqlite_master WHERE type = 'table'");
   REQUIRE(names);
