@@ -1,7 +1,10 @@
-// codepulse-collector serve: the HTTPS ingest server, until SIGTERM/SIGINT.
+// codepulse-collector serve: the HTTPS ingest server, until SIGTERM/SIGINT;
+// SIGHUP reopens the log file and reloads log_level.
+#include <csignal>
 #include <cstdio>
 
 #include "collector/cli/commands.hpp"
+#include "collector/serve/hangup_reload.hpp"
 #include "collector/serve/routes.hpp"
 #include "collector/serve/server_config.hpp"
 #include "common/cli/args.hpp"
@@ -16,6 +19,9 @@ int run_serve_command(const std::vector<std::string>& argv) {
       {"help", false, false, "show this help", "VALUE"}};
   for (auto& f : config_flags(server_config_keys()))
     specs.push_back(std::move(f));
+  // A SIGHUP before the server listens (store migrations can take a while)
+  // is ignored, not fatal; the server handles the later ones.
+  std::signal(SIGHUP, SIG_IGN);
   auto args = Args::parse(argv, specs);
   if (!args) return fail(args.error().message, kExitUsage);
   if (args->has("help")) {
@@ -25,7 +31,9 @@ int run_serve_command(const std::vector<std::string>& argv) {
         format_help("Usage: codepulse-collector serve --db PATH|URI --tls-cert FILE --tls-key FILE "
                     "[--listen HOST:PORT] [OPTIONS]\n\n"
                     "Serves the endpoints below over HTTPS until SIGTERM or SIGINT, then finishes "
-                    "the\nrequests in flight and exits.\n\n"
+                    "the\nrequests in flight and exits. SIGHUP reopens log_file (after logrotate "
+                    "moved it)\nand applies a changed log_level; other settings need a "
+                    "restart.\n\n"
                     "Endpoints (method, path, who may call it, what it is):\n" +
                         endpoints,
                     specs)
@@ -37,8 +45,10 @@ int run_serve_command(const std::vector<std::string>& argv) {
   auto overrides = config_overrides(*args, server_config_keys());
   if (!overrides) return fail(overrides.error().message, kExitUsage);
   const Environment env = Environment::from_process();
-  auto config = Config::load(args->get("config"), *overrides, env, server_config_keys(),
-                             "codepulse-collector serve");
+  auto load = [file = args->get("config"), overrides = *overrides, env] {
+    return Config::load(file, overrides, env, server_config_keys(), "codepulse-collector serve");
+  };
+  auto config = load();
   if (!config) return fail(config.error().message, kExitUsage);
   if (args->has("print-config")) {
     std::fputs(config->render().c_str(), stdout);
@@ -54,6 +64,7 @@ int run_serve_command(const std::vector<std::string>& argv) {
   if (!store) return fail(store.error().message);
   auto server = HttpsServer::create(*options, **store, *log);
   if (!server) return fail(server.error().message);
+  (*server)->on_hangup(HangupReload(load, *config, *log));
   (*server)->run();
   return kExitOk;
 }

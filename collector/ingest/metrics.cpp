@@ -66,6 +66,7 @@ void Histogram::render(std::string& out, const std::string& name, const std::str
 }
 
 void Metrics::request(const std::string& path, int status) {
+  if (status >= 100 && status < 600) ++classes_[static_cast<size_t>(status / 100)];
   std::lock_guard lock(mu_);
   ++requests_[{path, status}];
 }
@@ -95,6 +96,11 @@ std::string Metrics::render(int64_t store_bytes, int64_t records_stored, size_t 
       out += "codepulse_http_requests_total{path=\"" + key.first + "\",code=\"" +
              std::to_string(key.second) + "\"} " + std::to_string(n) + "\n";
   }
+  header(out, "codepulse_http_responses_total", "counter",
+         "HTTP responses by class of status (2xx, 3xx, 4xx, 5xx).");
+  for (size_t c = 2; c < classes_.size(); ++c)
+    out += "codepulse_http_responses_total{class=\"" + std::to_string(c) + "xx\"} " +
+           std::to_string(classes_[c].load()) + "\n";
   header(out, "codepulse_batches_total", "counter", "Batches received, by outcome.");
   for (size_t i = 0; i < batches_.size(); ++i)
     out += std::string("codepulse_batches_total{outcome=\"") +

@@ -60,6 +60,9 @@ class Metrics {
  private:
   mutable std::mutex mu_;
   std::map<std::pair<std::string, int>, uint64_t> requests_;
+  // By class of status: 1xx-5xx (index 1-5), each shown from the start so an
+  // alert on 5xx matches a series before the first error.
+  std::array<std::atomic<uint64_t>, 6> classes_{};
   std::array<std::atomic<uint64_t>, static_cast<size_t>(BatchOutcome::kCount)> batches_{};
   std::atomic<uint64_t> new_{0}, duplicate_{0}, replaced_{0}, stale_{0}, rejected_{0};
   std::atomic<uint64_t> commits_new_{0}, commits_duplicate_{0}, commits_rejected_{0};

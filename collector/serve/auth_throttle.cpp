@@ -11,6 +11,16 @@ std::string_view token_prefix(std::string_view token) {
   return token.substr(0, kTokenPrefixChars);
 }
 
+std::string shown_token_start(std::string_view token) {
+  std::string shown;
+  for (char c : token.substr(0, kShownTokenChars)) {
+    const bool token_char = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                            (c >= '0' && c <= '9') || c == '_' || c == '-';
+    shown.push_back(token_char ? c : '?');
+  }
+  return shown + "...";
+}
+
 std::string_view presented_token(std::string_view authorization) {
   constexpr std::string_view kBearer = "Bearer ";
   if (authorization.size() <= kBearer.size() || authorization.substr(0, kBearer.size()) != kBearer)

@@ -60,6 +60,11 @@ class AuthThrottle {
 
 // The part of a token the throttle keys on.
 std::string_view token_prefix(std::string_view token);
+// The start of a token as a log line may show it: its first
+// kShownTokenChars characters ("cpt_" and 4 of its 43 random ones, far too
+// few to use), any character a token cannot hold shown as '?', then "...".
+inline constexpr size_t kShownTokenChars = 8;
+std::string shown_token_start(std::string_view token);
 // The token of an "Authorization: Bearer TOKEN" value; "" for anything else.
 std::string_view presented_token(std::string_view authorization);
 

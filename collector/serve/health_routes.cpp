@@ -58,6 +58,12 @@ std::string metrics_text(Store& store, const Metrics& metrics, const IngestQueue
   gauge("codepulse_report_cube_groups", "Groups (turn, quarter hour, dimensions) in the cube.",
         cube.groups);
   gauge("codepulse_report_cube_bytes", "Approximate memory of the report cube.", cube.memory_bytes);
+  gauge("codepulse_unpriced_records",
+        "Records no price covers at their time (their cost counts as 0), from the report cube.",
+        cube.unpriced_records);
+  gauge("codepulse_unpriced_models",
+        "Models with unpriced records (prices unpriced names them), from the report cube.",
+        cube.unpriced_models);
   gauge("codepulse_report_cube_build_ms", "Time the cube took to build at start.", cube.build_ms);
   gauge("codepulse_report_cube_repricing", "1 while a cube is built with changed prices.",
         cube.repricing ? 1 : 0);

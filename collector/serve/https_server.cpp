@@ -22,6 +22,7 @@
 #include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <ctime>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -139,7 +140,7 @@ class HttpsServer::Impl {
       : options_(options),
         log_(log),
         tls_(ssl::context::tls_server),
-        signals_(io_, SIGINT, SIGTERM),
+        signals_(io_, SIGINT, SIGTERM, SIGHUP),
         endpoints_(options, store, log, std::move(pricing)),
         slots_({options.max_connections, options.max_connections_per_address,
                 options.reserved_connections}) {}
@@ -194,12 +195,7 @@ class HttpsServer::Impl {
               "listening on https://" +
                   (address.find(':') != std::string::npos ? "[" + address + "]" : address) + ":" +
                   std::to_string(port_) + " (codepulse-collector " + kVersion + ")");
-    signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
-      if (ec) return;
-      log_.info("lifecycle", std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
-                                 ", finishing the requests in flight");
-      stop();
-    });
+    wait_for_signal();
     net::co_spawn(accept_strand_, accept_loop(), net::detached);
     int threads = options_.threads > 0 ? options_.threads
                                        : static_cast<int>(std::thread::hardware_concurrency());
@@ -214,12 +210,33 @@ class HttpsServer::Impl {
     log_.info("lifecycle", "stopped");
   }
 
+  void set_on_hangup(std::function<void()> f) { on_hangup_ = std::move(f); }
+
   // The acceptor is only touched on its strand.
   void stop() {
     net::post(accept_strand_, [this] { begin_shutdown(); });
   }
 
  private:
+  // SIGTERM and SIGINT stop; SIGHUP reopens the log file (logrotate), runs
+  // the hangup handler (the configuration's reloadable settings) and waits on.
+  void wait_for_signal() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+      if (ec) return;
+      if (sig == SIGHUP) {
+        if (auto s = log_.reopen(); !s)
+          log_.error("lifecycle", "SIGHUP: " + s.error().message + "; writing to the old one");
+        log_.info("lifecycle", "received SIGHUP: log file reopened");
+        if (on_hangup_) on_hangup_();
+        wait_for_signal();
+        return;
+      }
+      log_.info("lifecycle", std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
+                                 ", finishing the requests in flight");
+      stop();
+    });
+  }
+
   void begin_shutdown() {
     if (stopping_.exchange(true)) return;
     boost::system::error_code ignored;
@@ -451,8 +468,18 @@ class HttpsServer::Impl {
   void note_authentication(const std::shared_ptr<Connection>& c, const std::string& prefix,
                            const std::string& path, int status) {
     if (status == 401) {
+      // Each rejected token, by its first characters and the address; a
+      // wait that begins or grows is added (kind "auth": never crowded out
+      // by a flood of plain rejections).
       const std::string line = throttle_.failed(c->address, prefix, steady_ms());
-      if (!line.empty()) log_.warn("auth", line + " (last: " + path + ")");
+      const std::string rejected = prefix.empty()
+                                       ? std::string()
+                                       : "rejected a token beginning " + shown_token_start(prefix) +
+                                             " from " + c->address + " (" + path + ")";
+      if (!line.empty())
+        log_.warn("auth", line + (rejected.empty() ? " (last: " + path + ")" : "; " + rejected));
+      else if (!rejected.empty())
+        log_.warn("auth-rejected", rejected);
     } else if (status < 400) {
       throttle_.succeeded(prefix, steady_ms());
       if (!c->proven) {
@@ -564,6 +591,7 @@ class HttpsServer::Impl {
   net::strand<net::io_context::executor_type> accept_strand_{net::make_strand(io_)};
   tcp::acceptor acceptor_{accept_strand_};
   net::signal_set signals_;
+  std::function<void()> on_hangup_;
   Endpoints endpoints_;
   FaultLog faults_{log_};
   ConnectionSlots slots_;
@@ -599,6 +627,10 @@ void HttpsServer::run() {
 
 void HttpsServer::stop() {
   impl_->stop();
+}
+
+void HttpsServer::on_hangup(std::function<void()> handler) {
+  impl_->set_on_hangup(std::move(handler));
 }
 
 }  // namespace codepulse::collector

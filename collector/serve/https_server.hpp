@@ -1,13 +1,14 @@
 // The collector's HTTPS server: TLS 1.2+ (AEAD suites), keep-alive, timeouts
 // against slow clients, connection slots shared fairly (connection_slots.hpp),
-// backoff after failed authentication (auth_throttle.hpp), and graceful
-// shutdown on SIGTERM/SIGINT.
+// backoff after failed authentication (auth_throttle.hpp), graceful
+// shutdown on SIGTERM/SIGINT, and the log file reopened on SIGHUP.
 // Routes: the table in routes.hpp (batches, reports, sessions, the dashboard,
 // webhooks, health and metrics; `serve --help` lists it), answered by the
 // *_routes.cpp handlers. Boost.Beast stays inside https_server.cpp.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -67,6 +68,9 @@ class HttpsServer {
   void run();
   // Thread-safe; begins the same graceful shutdown.
   void stop();
+  // Runs on a network thread after each SIGHUP, once the log file is
+  // reopened. Set before run().
+  void on_hangup(std::function<void()> handler);
 
   class Impl;
 

@@ -112,6 +112,8 @@ void ReportRunner::set_live_stats(const report::UsageCube& cube, int64_t build_m
   stats_.pricing_digest = cube.pricer().fingerprint();
   stats_.records = cube.record_count();
   stats_.groups = static_cast<int64_t>(cube.group_count());
+  stats_.unpriced_records = cube.unpriced_count();
+  stats_.unpriced_models = static_cast<int64_t>(cube.unpriced_model_count());
   if (built_once_) {
     ++stats_.reprices;
     stats_.reprice_ms = build_ms;
@@ -147,6 +149,8 @@ void ReportRunner::apply_changes(report::UsageCube& cube) {
   std::lock_guard lock(mu_);
   stats_.records = cube.record_count();
   stats_.groups = static_cast<int64_t>(cube.group_count());
+  stats_.unpriced_records = cube.unpriced_count();
+  stats_.unpriced_models = static_cast<int64_t>(cube.unpriced_model_count());
   if (bytes) stats_.memory_bytes = *bytes;
 }
 

@@ -49,6 +49,7 @@ inline constexpr int64_t kPricingPollMs = 1000;
 struct CubeStats {
   bool ready = false;
   int64_t records = 0, groups = 0, memory_bytes = 0;
+  int64_t unpriced_records = 0, unpriced_models = 0;  // no price at the records' times
   int64_t build_ms = 0;
   // The prices of the live cube: the book's revision and Pricer::fingerprint.
   std::string pricing, pricing_digest;

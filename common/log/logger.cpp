@@ -17,6 +17,10 @@ constexpr EnumName<LogLevel> kLevelNames[] = {{LogLevel::kError, "error"},
                                               {LogLevel::kInfo, "info"},
                                               {LogLevel::kDebug, "debug"}};
 
+int open_log_file(const std::string& path) {
+  return ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+}
+
 }  // namespace
 
 Result<LogLevel> parse_log_level(std::string_view t) {
@@ -26,14 +30,25 @@ Result<LogLevel> parse_log_level(std::string_view t) {
 
 Result<Logger> Logger::open(const std::string& path, LogLevel level, int64_t per_minute) {
   Logger l;
-  l.level_ = level;
+  l.set_level(level);
   l.per_minute_ = per_minute > 0 ? per_minute : 1;
+  l.path_ = path;
   if (!path.empty()) {
-    l.fd_.reset(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
+    l.fd_.reset(open_log_file(path));
     if (!l.fd_.valid())
       return make_error("cannot open log file " + path + ": " + std::strerror(errno));
   }
   return l;
+}
+
+Status Logger::reopen() {
+  if (path_.empty()) return {};
+  UniqueFd fresh(open_log_file(path_));
+  if (!fresh.valid())
+    return make_error("cannot open log file " + path_ + " again: " + std::strerror(errno));
+  std::lock_guard lock(shared_->mu);  // a line being written finishes in the old file
+  fd_ = std::move(fresh);
+  return {};
 }
 
 void Logger::write_line(LogLevel level, std::string_view message) {
@@ -55,8 +70,8 @@ void Logger::write_line(LogLevel level, std::string_view message) {
 }
 
 void Logger::log(LogLevel level, std::string_view kind, std::string_view message) {
-  if (level > level_) return;
-  std::lock_guard lock(*mu_);
+  if (level > this->level()) return;
+  std::lock_guard lock(shared_->mu);
   const int64_t now = now_utc_ms();
   auto it = windows_.find(kind);
   if (it == windows_.end()) it = windows_.emplace(std::string(kind), Window{now, 0, 0}).first;

@@ -290,7 +290,11 @@ void UsageCube::add(const UsageFact& f, int sign) {
   ok &= fold(g.list_cost_nanos, priced.list_nanos.value_or(0));
   if (!ok) overflow_ = true;
   g.records += sign;
-  if (!key.priced) g.unpriced += sign;
+  if (!key.priced) {
+    g.unpriced += sign;
+    unpriced_records_ += sign;
+    if ((unpriced_by_model_[key.model] += sign) == 0) unpriced_by_model_.erase(key.model);
+  }
   records_ += sign;
 }
 

@@ -106,6 +106,9 @@ class UsageCube {
   size_t group_count() const { return groups_.size(); }
   size_t turn_count() const { return turns_.size(); }
   int64_t record_count() const { return records_; }
+  // Records no price covers (at their time), and their distinct models.
+  int64_t unpriced_count() const { return unpriced_records_; }
+  size_t unpriced_model_count() const { return unpriced_by_model_.size(); }
   size_t memory_bytes() const;
 
  private:
@@ -178,6 +181,8 @@ class UsageCube {
   // A group's sum passed the int64 range (saturated, not wrapped): every
   // query fails from then on rather than show a wrong total.
   bool overflow_ = false;
+  int64_t unpriced_records_ = 0;
+  std::unordered_map<uint32_t, int64_t> unpriced_by_model_;  // model id -> unpriced records
   std::shared_ptr<const Pricer> pricer_;
 };
 

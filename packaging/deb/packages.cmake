@@ -9,12 +9,21 @@ install(FILES ${CMAKE_SOURCE_DIR}/packaging/systemd/codepulse-tracker.service
         DESTINATION lib/systemd/user COMPONENT tracker)
 install(FILES ${CMAKE_SOURCE_DIR}/packaging/tracker.toml.example
         DESTINATION share/codepulse COMPONENT tracker)
+install(FILES ${CMAKE_SOURCE_DIR}/packaging/logrotate/codepulse-tracker.example
+        DESTINATION share/codepulse RENAME tracker-logrotate.conf.example COMPONENT tracker)
 install(FILES ${CMAKE_SOURCE_DIR}/docs/PRIVACY.md ${CMAKE_SOURCE_DIR}/docs/CLI.md
         DESTINATION share/doc/codepulse-tracker COMPONENT tracker)
+# The wire format, which `queue export` points to.
+install(FILES ${CMAKE_SOURCE_DIR}/proto/README.md
+        DESTINATION share/doc/codepulse-tracker/proto COMPONENT tracker)
 
 install(FILES ${CMAKE_SOURCE_DIR}/packaging/systemd/codepulse-collector.service
         DESTINATION lib/systemd/system COMPONENT collector)
 install(FILES ${DEB_DIR}/collector.conf DESTINATION /etc/codepulse COMPONENT collector)
+install(FILES ${CMAKE_SOURCE_DIR}/packaging/logrotate/codepulse-collector
+        DESTINATION /etc/logrotate.d COMPONENT collector)
+install(FILES ${CMAKE_SOURCE_DIR}/proto/README.md
+        DESTINATION share/doc/codepulse-collector/proto COMPONENT collector)
 install(FILES ${CMAKE_SOURCE_DIR}/docs/OPERATIONS.md ${CMAKE_SOURCE_DIR}/docs/COLLECTOR.md
               ${CMAKE_SOURCE_DIR}/docs/SCALING.md ${CMAKE_SOURCE_DIR}/docs/CLI.md
         DESTINATION share/doc/codepulse-collector COMPONENT collector)
@@ -39,6 +48,8 @@ set(CPACK_DEBIAN_TRACKER_PACKAGE_NAME codepulse-tracker)
 set(CPACK_COMPONENT_TRACKER_DESCRIPTION
     "Claude Code usage tracker\nReads Claude Code session logs on a developer's machine, keeps token counts,\ncost and metadata (never prompts, answers, tool input or output, or code) in a\nlocal queue, and ships them to a codepulse collector over HTTPS. Runs as a\nsystemd user service.")
 set(CPACK_DEBIAN_TRACKER_PACKAGE_DEPENDS "${CODEPULSE_DEB_COMMON_DEPENDS}")
+set(CPACK_DEBIAN_TRACKER_PACKAGE_CONTROL_EXTRA ${DEB_DIR}/tracker/postinst)
+set(CPACK_DEBIAN_TRACKER_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 
 set(CPACK_DEBIAN_COLLECTOR_PACKAGE_NAME codepulse-collector)
 set(CPACK_COMPONENT_COLLECTOR_DESCRIPTION

@@ -88,12 +88,16 @@ TEST_CASE("cpack makes Debian packages that install and start the collector", "[
   const std::string tracker_files = run({"dpkg-deb", "--contents", tracker_deb}).out;
   for (const char* path :
        {"./usr/bin/codepulse-tracker", "./usr/lib/systemd/user/codepulse-tracker.service",
-        "./usr/share/codepulse/tracker.toml.example"})
+        "./usr/share/codepulse/tracker.toml.example",
+        "./usr/share/codepulse/tracker-logrotate.conf.example",
+        "./usr/share/doc/codepulse-tracker/proto/README.md"})
     CHECK(tracker_files.find(path) != std::string::npos);
   const std::string collector_files = run({"dpkg-deb", "--contents", collector_deb}).out;
   for (const char* path :
        {"./usr/bin/codepulse-collector", "./usr/lib/systemd/system/codepulse-collector.service",
-        "./etc/codepulse/collector.conf", "./usr/share/doc/codepulse-collector/OPERATIONS.md"})
+        "./etc/codepulse/collector.conf", "./etc/logrotate.d/codepulse-collector",
+        "./usr/share/doc/codepulse-collector/OPERATIONS.md",
+        "./usr/share/doc/codepulse-collector/proto/README.md"})
     CHECK(collector_files.find(path) != std::string::npos);
   CHECK(collector_files.find("-rwxr-xr-x root/root") != std::string::npos);
 
@@ -105,7 +109,11 @@ TEST_CASE("cpack makes Debian packages that install and start the collector", "[
   CHECK(run({"sh", "-n", dir / "control/postinst"}).exit_code == 0);
   CHECK(run({"sh", "-n", dir / "control/prerm"}).exit_code == 0);
   CHECK(run({"sh", "-n", dir / "control/postrm"}).exit_code == 0);
-  CHECK(read_file(dir / "control/conffiles") == "/etc/codepulse/collector.conf\n");
+  CHECK(read_file(dir / "control/conffiles") ==
+        "/etc/codepulse/collector.conf\n/etc/logrotate.d/codepulse-collector\n");
+  // The tracker's postinst restarts running user services on an upgrade.
+  REQUIRE(run({"dpkg-deb", "-e", tracker_deb, dir / "tracker-control"}).exit_code == 0);
+  CHECK(run({"sh", "-n", dir / "tracker-control/postinst"}).exit_code == 0);
 
   // Unpack the collector and start it as its unit does, the paths moved into the root.
   const std::string root = dir / "root";

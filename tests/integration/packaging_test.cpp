@@ -16,6 +16,11 @@ TEST_CASE("the systemd user unit passes systemd-analyze verify", "[packaging]") 
   REQUIRE(unit.find("ExecStart=/usr/bin/codepulse-tracker run") != std::string::npos);
   for (const char* limit : {"MemoryMax=", "CPUQuota=", "Nice="})
     CHECK(unit.find(limit) != std::string::npos);
+  // A fresh user has no state folder yet: made first, and its absence is no error.
+  CHECK(unit.find("\nReadWritePaths=-%h/.local/state/codepulse\n") != std::string::npos);
+  CHECK(unit.find("\nExecStartPre=+/bin/mkdir -p -m 0700 %h/.local/state/codepulse\n") !=
+        std::string::npos);
+  CHECK(unit.find("\nExecReload=/bin/kill -HUP $MAINPID\n") != std::string::npos);
   // Verify against the binary just built (the installed path does not exist here).
   const std::string from = "/usr/bin/codepulse-tracker";
   unit.replace(unit.find(from), from.size(), tracker_bin());
@@ -56,7 +61,8 @@ TEST_CASE("the collector's system unit passes systemd-analyze verify", "[packagi
        {"User=codepulse",
         "ExecStart=/usr/bin/codepulse-collector serve --config "
         "/etc/codepulse/collector.conf",
-        "ProtectSystem=strict", "ReadWritePaths=/var/lib/codepulse", "NoNewPrivileges=yes"})
+        "ProtectSystem=strict", "ReadWritePaths=/var/lib/codepulse -/var/log/codepulse",
+        "LogsDirectory=codepulse", "ExecReload=/bin/kill -HUP $MAINPID", "NoNewPrivileges=yes"})
     CHECK(unit.find(line) != std::string::npos);
   const std::string from = "/usr/bin/codepulse-collector";
   unit.replace(unit.find(from), from.size(), collector_bin());

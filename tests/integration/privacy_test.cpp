@@ -291,3 +291,24 @@ TEST_CASE("no canary in an advisor iteration or an inference_geo reaches the que
   CHECK(show.out.find("\"claude-opus-5\"") != std::string::npos);
   CHECK(show.out.find("\"iteration\":2") != std::string::npos);
 }
+
+TEST_CASE("PRIVACY.md lists every table of the tracker's local store", "[privacy][docs]") {
+  TempDir dir;
+  write_file(dir / "claude/projects/p/s.jsonl", "");
+  auto scan = run({tracker_bin(), "scan", "--claude-dir", dir / "claude", "--state", dir / "state"},
+                  {"HOME=" + dir.path()});
+  REQUIRE(scan.exit_code == 0);
+  auto db = codepulse::sql::Database::open_read_only(dir / "state/tracker.db", 1000);
+  REQUIRE(db);
+  auto names = db->prepare("SELECT name FROM sqlite_master WHERE type = 'table'");
+  REQUIRE(names);
+  const std::string doc = read_file(source_dir() + "/docs/PRIVACY.md");
+  int tables = 0;
+  for (auto more = names->step(); more && *more; more = names->step()) {
+    ++tables;
+    const std::string name(names->text(0));
+    INFO(name);
+    CHECK(doc.find("| `" + name + "` |") != std::string::npos);
+  }
+  CHECK(tables >= 8);
+}

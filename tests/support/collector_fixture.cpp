@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <stdexcept>
@@ -41,9 +42,14 @@ void CollectorFixture::start(const std::vector<std::string>& extra_args, int por
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   process_ = std::make_unique<Process>(argv, std::vector<std::string>{},
                                        dir_ + "/serve-" + std::to_string(++starts_), fsize_limit);
-  // The port from "listening on https://127.0.0.1:PORT".
+  // The port from "listening on https://127.0.0.1:PORT", on stderr or in
+  // the --log-file given.
   const std::string marker = "listening on https://127.0.0.1:";
-  auto port_in = [&](const std::string& err) {
+  const auto log_flag = std::find(extra_args.begin(), extra_args.end(), "--log-file");
+  const std::string log_file =
+      log_flag != extra_args.end() && log_flag + 1 != extra_args.end() ? *(log_flag + 1) : "";
+  auto port_in = [&](const std::string& stderr_text) {
+    const std::string err = stderr_text + (log_file.empty() ? "" : read_file(log_file));
     const auto at = err.find(marker);
     if (at == std::string::npos) return 0;
     const auto digits = err.substr(at + marker.size(), 5);

@@ -22,7 +22,8 @@ class CollectorFixture {
                             const std::vector<std::string>& ip_addresses = {"127.0.0.1"});
   ~CollectorFixture();
 
-  // Starts `serve`; port 0 = a free one. Waits until it listens.
+  // Starts `serve`; port 0 = a free one. Waits until it listens (as its
+  // stderr says, or the --log-file among extra_args).
   // fsize_limit >= 0: no file of the collector may grow past it (a full
   // disk; process().allow_file_size() gives the space back).
   void start(const std::vector<std::string>& extra_args = {}, int port = 0,

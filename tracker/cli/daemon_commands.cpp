@@ -63,12 +63,12 @@ std::string price_book_line(const PriceBookStatus& p, int64_t now) {
 
 int run_daemon_command(const Environment& env, const std::vector<std::string>& argv) {
   const auto specs = with_config_flags({{"help", false, false, "show this help"}});
-  const auto args =
-      parse_command(kProgram, argv, specs,
-                    "Usage: codepulse-tracker run [--config FILE] [OPTIONS]\n\n"
-                    "Runs in the foreground as the background service: watches the Claude Code "
-                    "folders and stores what is new within a second. SIGTERM/SIGINT stop it, "
-                    "SIGHUP reloads the configuration.");
+  const auto args = parse_command(
+      kProgram, argv, specs,
+      "Usage: codepulse-tracker run [--config FILE] [OPTIONS]\n\n"
+      "Runs in the foreground as the background service: watches the Claude Code "
+      "folders and stores what is new within a second. SIGTERM/SIGINT stop it, "
+      "SIGHUP reopens log_file (after logrotate moved it) and reloads the configuration.");
   if (!args) return args.exit_code();
   if (!args->positional().empty())
     return fail("run takes no arguments: " + args->positional()[0], kExitUsage);

@@ -30,6 +30,8 @@ const char* kTopUsage =
     "  status       whether the service runs, what it watches, the local queue\n"
     "  report       tokens and cost from the local store, grouped by any dimensions\n"
     "  queue show   exactly what the next batch would send (also: queue export FILE)\n"
+    "  queue decode the JSON of a batch file 'queue export' wrote (queue decode FILE)\n"
+    "  queue quarantine  records the collector refused, and why (queue release: send again)\n"
     "  flush        ship the queue to the collector now\n"
     "  doctor       check folders, configuration, and the way to the collector\n"
     "  config show  the effective configuration and where each value came from\n"

@@ -175,7 +175,8 @@ int run_queue_command(const Environment& env, const std::vector<std::string>& ar
         << "Decode it with either of:\n"
         << "  zstd -dc " << path << "\n"
         << "  codepulse-tracker queue decode " << path << "\n"
-        << "The format is described in proto/README.md of the codepulse sources.\n";
+        << "The format is described in proto/README.md: installed with the package as\n"
+        << "/usr/share/doc/codepulse-tracker/proto/README.md, and in the codepulse sources.\n";
     if (!how) return fail("cannot write " + path + ".README");
     std::printf("Wrote %s and %s (%s) to %s; see %s.README to decode them.\n",
                 counted(static_cast<int64_t>(records.size()), "record").c_str(),

@@ -226,6 +226,10 @@ class Service {
   }
 
   void reload() {
+    // First, so that what follows lands in the new file after logrotate.
+    if (auto s = log_.reopen(); !s)
+      log_.error("lifecycle", "SIGHUP: " + s.error().message + "; writing to the old one");
+    if (!log_.path().empty()) log_.info("lifecycle", "SIGHUP: log file reopened");
     auto fresh =
         reload_ ? reload_() : Result<DaemonOptions>(make_error("no configuration to reload"));
     if (!fresh) {
@@ -250,7 +254,8 @@ class Service {
                        s.error().message);
     }
     log_.info("config",
-              "SIGHUP: prices_file, log_file and log_rate_limit take effect after a restart");
+              "SIGHUP: prices_file, a new log_file path and log_rate_limit take effect after a "
+              "restart");
     if (refresh_) refresh_->check_soon();  // the price book is checked with the next batch
     round({}, true);
     start_shipper();

@@ -28,6 +28,20 @@ std::string error_text(const std::string& body) {
   return first_line(body);
 }
 
+// "1 record", "2 records", "2 batches".
+std::string counted(int64_t n, const std::string& noun) {
+  if (n == 1) return "1 " + noun;
+  return std::to_string(n) + " " + noun + (noun.back() == 'h' ? "es" : "s");
+}
+
+// "42 s", "3 min 5 s", "2 h 10 min".
+std::string describe_duration(int64_t ms) {
+  const int64_t s = std::max<int64_t>(ms, 0) / 1000;
+  if (s < 60) return std::to_string(s) + " s";
+  if (s < 3600) return std::to_string(s / 60) + " min " + std::to_string(s % 60) + " s";
+  return std::to_string(s / 3600) + " h " + std::to_string(s % 3600 / 60) + " min";
+}
+
 }  // namespace
 
 Shipper::Shipper(boost::asio::io_context& io, LocalStore& store, ShipOptions options, Logger& log)
@@ -206,6 +220,7 @@ void Shipper::on_response(OutgoingBatch batch, Result<HttpResponse> response) {
       retry_later(s.error().message, -1);
       return;
     }
+    if (status_.failures > 0) note_recovery();
     status_.failures = 0;
     status_.last_success_ms = now_utc_ms();
     ++status_.batches_shipped;
@@ -362,7 +377,22 @@ Status Shipper::quarantine(const OutgoingBatch& batch, int status, const std::st
   return {};
 }
 
+// Once per outage, at its first success: how long shipping failed, and
+// what is still waiting.
+void Shipper::note_recovery() {
+  const int64_t down_ms = now_utc_ms() - failing_since_ms_;
+  std::string line = "shipping recovered after " + describe_duration(down_ms) + " of failures (" +
+                     counted(status_.failures, "failed attempt") + ")";
+  if (auto q = store_.queue_stats(); q) {
+    const auto per_batch = static_cast<int64_t>(std::max<size_t>(limit_, 1));
+    line += "; " + counted(q->unshipped, "record") + " pending, " +
+            counted((q->unshipped + per_batch - 1) / per_batch, "batch") + " to send";
+  }
+  log_.info("ship", line);
+}
+
 void Shipper::retry_later(const std::string& why, int64_t retry_after_s) {
+  if (status_.failures == 0) failing_since_ms_ = now_utc_ms();
   ++status_.failures;
   const int shift = static_cast<int>(std::min<int64_t>(status_.failures - 1, 30));
   const int64_t ceiling =

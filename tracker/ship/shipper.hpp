@@ -7,7 +7,9 @@
 // collector's receipt for the batch is retried;
 // 400/422 quarantines the batch (kept, logged, shown in `status`, released by
 // `queue release`); other answers (404, 405, a proxy's page) mean a wrong
-// collector URL and are retried like network errors. With a PriceRefresh it
+// collector URL and are retried like network errors. The first success
+// after failures logs one line: how long shipping failed and what is
+// pending. With a PriceRefresh it
 // also keeps the price book current (price_refresh.hpp), on the same
 // connection, between batches.
 // Runs on the daemon's io_context, between rounds, never beside one.
@@ -77,6 +79,7 @@ class Shipper {
   void arm_refresh_timer();
   void on_response(OutgoingBatch batch, Result<HttpResponse> response);
   void retry_later(const std::string& why, int64_t retry_after_s);
+  void note_recovery();
   Status quarantine(const OutgoingBatch& batch, int status, const std::string& reason);
   Status apply_success(const OutgoingBatch& batch, const HttpResponse& response);
   void changed();
@@ -91,7 +94,8 @@ class Shipper {
   std::mt19937_64 rng_;
   ShipStatus status_;
   size_t limit_;
-  int64_t pending_ = 0;  // records queued since the last fetch
+  int64_t pending_ = 0;           // records queued since the last fetch
+  int64_t failing_since_ms_ = 0;  // the first failure of the current outage
   bool in_flight_ = false, lingering_ = false, backing_off_ = false, flushing_ = false;
   bool stopped_ = false;
   // Callbacks still queued on the io_context when the shipper is destroyed

@@ -49,3 +49,13 @@ TEST_CASE("a bearer token is read from its Authorization header", "[serve][auth]
   CHECK(presented_token("Bearer ").empty());
   CHECK(token_prefix("cpt_0123456789abcdef") == "cpt_01234567");
 }
+
+TEST_CASE("a log line shows only the first characters of a token, and only token characters",
+          "[serve][auth][log]") {
+  CHECK(shown_token_start("cpt_AbCdEfGhIjKlMnOp") == "cpt_AbCd...");
+  CHECK(shown_token_start("cpt_") == "cpt_...");
+  // Control characters and spaces in a presented token never reach the log.
+  CHECK(shown_token_start("cp\x1b[2J\n x") == "cp??2J??...");
+  CHECK(shown_token_start(token_prefix("cpt_0123456789abcdefghijklmnop")).size() ==
+        kShownTokenChars + 3);
+}

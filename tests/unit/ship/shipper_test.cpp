@@ -263,3 +263,39 @@ TEST_CASE("a collector's 413 halves the batches until everything fits",
   CHECK(bench.log_text().find("sending batches of at most 50 records") != std::string::npos);
   c.stop();
 }
+
+TEST_CASE("shipping that recovers after failures logs it once, with the time down and what waits",
+          "[shipping][unit][log]") {
+  ShipBench bench;
+  bench.queue_requests(5);
+  CollectorFixture c(bench.dir() / "collector");
+  const std::string good = c.token_of(c.token_file("dev@example.org"));
+  c.start();
+  const std::string token = private_token_file(bench.dir() / "token", "cpt_not-a-token");
+  Shipper shipper(bench.io(), bench.store(), bench.options(c.port(), c.ca(), token), bench.log());
+  CHECK(bench.ship_now(shipper).find("401") != std::string::npos);
+  CHECK(bench.log_text().find("recovered") == std::string::npos);
+
+  // The token file is read again at every attempt: the next one succeeds.
+  write_file(token, good);
+  std::string error = "timeout";
+  shipper.set_on_drained([&](const std::string& e) {
+    error = e;
+    bench.io().stop();
+  });
+  shipper.ship_now();
+  bench.io().restart();
+  bench.io().run_for(std::chrono::seconds(30));
+  CHECK(error.empty());
+  CHECK(c.record_count() == 5);
+  const std::string log = bench.log_text();
+  INFO(log);
+  const auto at = log.find("shipping recovered after ");
+  REQUIRE(at != std::string::npos);
+  CHECK(log.find("shipping recovered", at + 1) == std::string::npos);  // once
+  const std::string line = log.substr(at, log.find('\n', at) - at);
+  // After the first batch of two: three records, two batches.
+  CHECK(line.find(" s of failures (1 failed attempt); 3 records pending, 2 batches to send") !=
+        std::string::npos);
+  c.stop();
+}
