@@ -72,9 +72,9 @@ Status SqliteStore::migrate() {
                       std::to_string(sql_text::kSchemaVersion) + ")");
   // Each step in its own transaction: an interrupted upgrade resumes where it stopped.
   const char* const steps[sql_text::kSchemaVersion] = {
-      sql_text::kMigration1, sql_text::kMigration2, sql_text::kMigration3, sql_text::kMigration4,
-      sql_text::kMigration5, sql_text::kMigration6, sql_text::kMigration7, sql_text::kMigration8,
-      sql_text::kMigration9};
+      sql_text::kMigration1, sql_text::kMigration2, sql_text::kMigration3,
+      sql_text::kMigration4, sql_text::kMigration5, sql_text::kMigration6,
+      sql_text::kMigration7, sql_text::kMigration8, sql_text::kMigration9};
   for (int64_t v = *version; v < sql_text::kSchemaVersion; ++v) {
     auto txn = sql::Transaction::begin(db_);
     if (!txn) return txn.error();
