@@ -81,7 +81,8 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
         .field("git_repos_excluded", git->repos_excluded)
         .field("git_repos_failed", git->repos_failed)
         .field("commits_new", git->commits_new)
-        .field("commits_known", git->commits_known);
+        .field("commits_known", git->commits_known)
+        .field("commits_by_others", git->commits_by_others);
     w.key("files_by_assistant").begin_object();
     for (const auto& [assistant, n] : s.files_by_assistant)
       w.field(assistant, n);
@@ -106,9 +107,14 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
         by += (by.empty() ? "" : ", ") + std::string(assistant) + " " + with_thousands(n);
       std::printf("Files by assistant: %s.\n", by.c_str());
     }
-    if (git->repos + git->repos_failed > 0)
-      std::printf("Read %s repositories: %s new commits.\n", with_thousands(git->repos).c_str(),
+    if (git->repos + git->repos_failed > 0) {
+      std::printf("Read %s repositories: %s new commits", with_thousands(git->repos).c_str(),
                   with_thousands(git->commits_new).c_str());
+      if (git->commits_by_others > 0)
+        std::printf(", %s commits by others not sent",
+                    with_thousands(git->commits_by_others).c_str());
+      std::puts(".");
+    }
     if (options->projects_dirs.empty() && s.files == 0)
       std::puts(
           "No assistant logs found (Claude Code: ~/.claude, ~/.config/claude; the others: "
