@@ -17,9 +17,7 @@
 
 using namespace codepulse;
 using namespace codepulse::tracker;
-using codepulse::test::GitPerson;
-using codepulse::test::GitRepoBuilder;
-using codepulse::test::TempDir;
+using namespace codepulse::test;
 
 namespace {
 
