@@ -1,5 +1,7 @@
-// Finding control characters in UTF-8 text (text_controls.hpp).
+// Finding and replacing control characters in UTF-8 text (text_controls.hpp).
 #include "common/text_controls.hpp"
+
+#include "common/utf8.hpp"
 
 namespace codepulse {
 
@@ -9,6 +11,32 @@ size_t find_control_character(std::string_view s) {
     if (is_c0_or_del(c) || starts_with_c1(s.substr(i))) return i;
   }
   return std::string_view::npos;
+}
+
+std::string replace_control_characters(std::string_view s) {
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+  std::string out;
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (is_c0_or_del(c))
+        out += kReplacement;
+      else
+        out.push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    const size_t n = utf8_sequence_length(s.substr(i));
+    if (n == 0 || starts_with_c1(s.substr(i))) {
+      out += kReplacement;
+      i += n == 0 ? 1 : n;
+      continue;
+    }
+    out.append(s, i, n);
+    i += n;
+  }
+  return out;
 }
 
 }  // namespace codepulse

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace codepulse {
@@ -31,5 +32,11 @@ inline bool starts_with_bidi_control(std::string_view s) {
 
 // The byte offset of the first control character in `s`, or npos.
 size_t find_control_character(std::string_view s);
+
+// `s` with every control character (C0, DEL, C1) and every byte of invalid
+// UTF-8 replaced by U+FFFD, the replacement character: what a tracker sends
+// instead of a string the collector would refuse (proto/README.md,
+// "Strings"). Anything else, the bidirectional controls included, is kept.
+std::string replace_control_characters(std::string_view s);
 
 }  // namespace codepulse

@@ -83,9 +83,11 @@ TEST_CASE("the daemon reads the commits of session repositories on its git threa
   GitRepoBuilder repo(d.dir / "app");
   const int64_t today = (::time(nullptr) - GitRepoBuilder::kEpochS) / 86'400;
   repo.write("a.txt", "one\ntwo\n");
-  repo.commit("PROJ-5 first", today - 2);
+  // The daemon's author (--author dev@x) wrote them: it queues only its own.
+  const GitPerson dev{"Dev", "dev@x"};
+  repo.commit("PROJ-5 first", today - 2, 0, dev);
   repo.write("a.txt", "one\n");
-  repo.commit("second", today - 1);
+  repo.commit("second", today - 1, 0, dev);
   AssistantSpec s;
   s.cwd = repo.root();
   write_file(d.logs + "/p/s.jsonl", assistant_line(s) + "\n");

@@ -25,7 +25,10 @@ class ScanFixture {
     REQUIRE(CommitStore(store_.database()).note_repo(repo_root, identity));
   }
 
+  // The tracker's identity is GitRepoBuilder's default committer unless set.
   GitScanStats scan(int64_t now_day, GitScanOptions options = {}) {
+    if (options.identities.empty() && !options.repo_user_email)
+      options.identities = {"dev@acme.example"};
     GitScan scan(store_.database(), std::move(options));
     auto stats = scan.run(GitRepoBuilder::day_ms(now_day));
     REQUIRE(stats);

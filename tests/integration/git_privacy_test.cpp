@@ -50,8 +50,9 @@ struct CanaryRepo {
 
   CommandResult scan(const std::vector<std::string>& extra = {},
                      const std::vector<std::string>& env = {}) const {
-    std::vector<std::string> argv = {tracker_bin(), "scan",        "--claude-dir", dir / "claude",
-                                     "--state",     dir / "state", "--json"};
+    std::vector<std::string> argv = {tracker_bin(),  "scan",     "--claude-dir",
+                                     dir / "claude", "--state",  dir / "state",
+                                     "--json",       "--author", "dev@acme.example"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return run(argv, env);
   }

@@ -245,24 +245,42 @@ TEST_CASE("issue 6's scenario: spend next to commits, PRs, rework and leverage b
 
   const std::string state = dir / "state";
   {
-    const CommandResult scan =
-        run({tracker_bin(), "scan", "--claude-dir", dir / "claude", "--state", state, "--json"});
+    const CommandResult scan = run({tracker_bin(), "scan", "--claude-dir", dir / "claude",
+                                    "--state", state, "--json", "--author", "dev@acme.example"});
     INFO(scan.out << scan.err);
     REQUIRE(scan.exit_code == 0);
     CHECK(scan.out.find("\"records_new\":7") != std::string::npos);
-    CHECK(scan.out.find("\"commits_new\":5") != std::string::npos);
+    // Tea's commit T is not Dev's to send: counted, never queued.
+    CHECK(scan.out.find("\"commits_new\":4") != std::string::npos);
+    CHECK(scan.out.find("\"commits_by_others\":1") != std::string::npos);
     const CommandResult flush =
         run({tracker_bin(), "flush", "--state", state, "--collector", collector.url(), "--ca-file",
              collector.ca(), "--token-file", token, "--timeout", "30"});
     INFO(flush.out << flush.err);
     REQUIRE(flush.exit_code == 0);
     CHECK(collector.record_count() == 7);
+    auto db = sql::Database::open(state + "/tracker.db");
+    REQUIRE(db);
+    const auto quarantined = db->scalar("SELECT count(*) FROM git_commits WHERE quarantined = 1");
+    const auto shipped = db->scalar("SELECT count(*) FROM git_commits WHERE shipped = 1");
+    REQUIRE(quarantined);
+    REQUIRE(shipped);
+    CHECK(*quarantined == 0);  // nothing refused: only Dev's own commits were sent
+    CHECK(*shipped == 4);
   }
-  // T is Tea's: Dev's tracker may not send it (the collector refused it; a
-  // tracker sends only its own author's commits). Tea's tracker sends it:
-  // the commit as Dev's tracker read it, under Tea's token.
+  // T is Tea's: Dev's tracker did not queue it (a tracker sends only its own
+  // author's commits). Tea's tracker sends it: the commit as a tracker with
+  // Tea's identity read it (it queues T alone), under Tea's token.
   {
-    auto queued = sql::Database::open(state + "/tracker.db");
+    const std::string tea_state = dir / "tea-state";
+    const CommandResult tea_scan =
+        run({tracker_bin(), "scan", "--claude-dir", dir / "claude", "--state", tea_state, "--json",
+             "--author", "tea@acme.example"});
+    INFO(tea_scan.out << tea_scan.err);
+    REQUIRE(tea_scan.exit_code == 0);
+    CHECK(tea_scan.out.find("\"commits_new\":1") != std::string::npos);
+    CHECK(tea_scan.out.find("\"commits_by_others\":4") != std::string::npos);
+    auto queued = sql::Database::open(tea_state + "/tracker.db");
     REQUIRE(queued);
     auto st = queued->prepare(
         "SELECT repo, parents, author_email, committer_email, author_ms, committer_ms, branch,"
@@ -272,7 +290,7 @@ TEST_CASE("issue 6's scenario: spend next to commits, PRs, rework and leverage b
     auto row = st->step();
     REQUIRE(row);
     REQUIRE(*row);
-    CHECK(st->int64(11) == 1);  // quarantined with the collector's reason
+    CHECK(st->int64(11) == 0);  // queued, not quarantined
     CommitRecord tc;
     tc.repo = st->text(0);
     tc.sha = t;

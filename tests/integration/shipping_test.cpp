@@ -503,7 +503,8 @@ TEST_CASE("queued commits travel with the records and are marked shipped after t
   a.cwd = repo.root();
   write_file(dir / "claude/projects/-app/s.jsonl", assistant_line(a) + "\n");
   const std::string state = dir / "state";
-  REQUIRE(run({tracker_bin(), "scan", "--claude-dir", dir / "claude", "--state", state, "--quiet"})
+  REQUIRE(run({tracker_bin(), "scan", "--claude-dir", dir / "claude", "--state", state, "--quiet",
+               "--author", "dev@acme.example"})
               .exit_code == 0);
   const std::string db = state + "/tracker.db";
   auto unshipped_commits = [&] {

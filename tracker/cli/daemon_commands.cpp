@@ -14,6 +14,7 @@
 #include "tracker/daemon/daemon.hpp"
 #include "tracker/daemon/instance_lock.hpp"
 #include "tracker/daemon/status_file.hpp"
+#include "tracker/queue/commit_store.hpp"
 #include "tracker/queue/local_store.hpp"
 #include "tracker/ship/ship_status.hpp"
 
@@ -121,6 +122,8 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
   if (!q) return fail(q.error().message);
   auto problems = store->files_with_problems();
   if (!problems) return fail(problems.error().message);
+  auto commits = CommitStore(store->database()).stats();
+  if (!commits) return fail(commits.error().message);
   const int64_t now = now_utc_ms();
   const PriceBookStatus prices = price_book_status(*config, daemon, pid.has_value());
   if (args->has("json")) {
@@ -146,6 +149,14 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
         .field("expired", q->expired)
         .field("quarantined", q->quarantined)
         .field("last_error", daemon ? daemon->last_error : std::string());
+    w.key("commits")
+        .begin_object()
+        .field("queued", commits->commits)
+        .field("unshipped", commits->unshipped)
+        .field("quarantined", commits->quarantined)
+        .field("by_others_not_sent", commits->by_others)
+        .field("not_ours_dropped", commits->not_ours_dropped)
+        .end_object();
     w.key("prices")
         .begin_object()
         .field("revision", prices.revision)
@@ -213,6 +224,16 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
     std::puts("Not shipping: no collector configured (records stay in the local queue).");
   }
   std::puts(price_book_line(prices, now).c_str());
+  if (commits->commits + commits->by_others + commits->not_ours_dropped > 0) {
+    std::printf("Commits: %s queued (%s unshipped, %s quarantined)",
+                with_thousands(commits->commits).c_str(),
+                with_thousands(commits->unshipped).c_str(),
+                with_thousands(commits->quarantined).c_str());
+    if (commits->by_others + commits->not_ours_dropped > 0)
+      std::printf("; %s by others not sent",
+                  counted(commits->by_others + commits->not_ours_dropped, "commit").c_str());
+    std::puts(".");
+  }
   if (q->quarantined > 0)
     std::printf(
         "Quarantined: %s the collector refused; see 'codepulse-tracker queue "

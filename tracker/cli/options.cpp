@@ -110,6 +110,14 @@ GitScanOptions git_scan_options(const Config& c, const ScanOptions& scan) {
   g.exclude = c.list("git_exclude");
   g.interval_ms = c.num("git_scan_interval");
   g.hash_key = scan.strip.hash_key;
+  // The configured author, else each repository's user.email (else the
+  // global one, which the records carry).
+  if (c.is_set("author")) {
+    g.identities.push_back(c.str("author"));
+  } else {
+    g.repo_user_email = true;
+    g.global_user_email = scan.strip.author;
+  }
   return g;
 }
 

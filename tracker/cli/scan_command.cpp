@@ -82,7 +82,8 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
         .field("git_repos_excluded", git->repos_excluded)
         .field("git_repos_failed", git->repos_failed)
         .field("commits_new", git->commits_new)
-        .field("commits_known", git->commits_known);
+        .field("commits_known", git->commits_known)
+        .field("commits_by_others", git->commits_by_others);
     w.key("files_by_assistant").begin_object();
     for (const auto& [assistant, n] : s.files_by_assistant)
       w.field(assistant, n);
@@ -106,9 +107,13 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
         by += (by.empty() ? "" : ", ") + std::string(assistant) + " " + with_thousands(n);
       std::printf("Files by assistant: %s.\n", by.c_str());
     }
-    if (git->repos + git->repos_failed > 0)
-      std::printf("Read %s: %s.\n", counted(git->repos, "repository", "repositories").c_str(),
+    if (git->repos + git->repos_failed > 0) {
+      std::printf("Read %s: %s", counted(git->repos, "repository", "repositories").c_str(),
                   counted(git->commits_new, "new commit").c_str());
+      if (git->commits_by_others > 0)
+        std::printf(", %s by others not sent", counted(git->commits_by_others, "commit").c_str());
+      std::puts(".");
+    }
     if (options->projects_dirs.empty() && s.files == 0)
       std::puts(
           "No assistant logs found (Claude Code: ~/.claude, ~/.config/claude; the others: "

@@ -61,6 +61,10 @@ void GitScanService::pass(sql::Database& db, const std::stop_token& stop) {
                          std::to_string(stats->repos) + " repositories");
     if (on_queued_) on_queued_(stats->commits_new);
   }
+  if (stats->commits_by_others > 0)
+    log_.info("git", std::to_string(stats->commits_by_others) +
+                         " new commits by others not sent (neither their author nor their "
+                         "committer is this tracker's)");
 }
 
 }  // namespace codepulse::tracker

@@ -5,6 +5,8 @@
 #include <algorithm>
 
 #include "common/record/keyed_value.hpp"
+#include "common/text_controls.hpp"
+#include "tracker/git/commit_identity.hpp"
 #include "tracker/git/commit_log.hpp"
 #include "tracker/git/repo_filter.hpp"
 #include "tracker/git/rework_counter.hpp"
@@ -20,13 +22,19 @@ bool is_directory(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-// Paths and the branch as the store keeps them (keyed hashes when configured).
-void apply_hash_key(const std::optional<std::string>& key, CommitRecord& c) {
-  c.branch = keyed_value(key, c.branch);
+// The strings as the store keeps and the collector takes them: paths and the
+// branch as keyed hashes when configured, every control character and byte of
+// invalid UTF-8 replaced by U+FFFD (the records' rule, record_builder.cpp).
+void prepare_to_queue(const std::optional<std::string>& key, CommitRecord& c) {
+  const auto sendable = [](std::string_view s) { return replace_control_characters(s); };
+  c.branch = sendable(keyed_value(key, c.branch));
+  c.author_email = sendable(c.author_email);
+  c.committer_email = sendable(c.committer_email);
+  c.task_keys = sendable(c.task_keys);
   for (CommitFile& f : c.files)
-    f.path = keyed_value(key, f.path);
+    f.path = sendable(keyed_value(key, f.path));
   for (ReworkedLines& r : c.reworked)
-    r.path = keyed_value(key, r.path);
+    r.path = sendable(keyed_value(key, r.path));
 }
 
 }  // namespace
@@ -83,8 +91,24 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
   }
   auto known = store.tips(root);
   if (!known) return known.error();
+  if (*tips == *known) {
+    ++stats.repos;
+    return {};
+  }
+  // Whose commits these are: known before the log is read, or it is not read
+  // (the tips stay, so the commits are read once an identity is set).
+  CommitIdentities mine(options_.identities);
+  if (options_.repo_user_email) {
+    auto email = read_repo_user_email(git_, root);
+    mine.add(email ? *email : options_.global_user_email);
+  }
+  if (mine.empty()) {
+    problem(
+        "no identity to tell the tracker's commits from others': set `author` or git's "
+        "user.email; its commits are not read");
+    return {};
+  }
   ++stats.repos;
-  if (*tips == *known) return {};
   LogRange range;
   range.since_s = (now_ms - options_.history_days * kDayMs) / 1000;
   range.known_tips = *known;
@@ -95,21 +119,27 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
   }
 
   std::vector<CommitRecord> fresh;
+  int64_t by_others = 0;
+  const std::string repo = replace_control_characters(identity);
   for (CommitRecord& c : *commits) {
     if (cancelled_ && cancelled_()) return {};  // tips not advanced: read again next time
-    auto seen = store.has_commit(identity, c.sha);
+    if (!mine.owns(c)) {
+      ++by_others;  // a teammate's: the collector takes it from their tracker only
+      continue;
+    }
+    auto seen = store.has_commit(repo, c.sha);
     if (!seen) return seen.error();
     if (*seen) {
       ++stats.commits_known;
       continue;
     }
-    c.repo = identity;
+    c.repo = repo;
     auto reworked = count_rework(git_, root, c, options_.rework_window_days * kDayMs);
     if (reworked)
       c.reworked = std::move(reworked).value();
     else
       problem("rework of " + c.sha + " not counted: " + reworked.error().message);
-    apply_hash_key(options_.hash_key, c);
+    prepare_to_queue(options_.hash_key, c);
     fresh.push_back(std::move(c));
   }
   auto txn = sql::Transaction::begin(db_);
@@ -119,8 +149,11 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
     if (!added) return added.error();
     if (*added) ++stats.commits_new;
   }
+  if (auto s = store.count_by_others(by_others); !s) return s;
   if (auto s = store.set_tips(root, *tips); !s) return s;
-  return txn->commit();
+  if (auto s = txn->commit(); !s) return s;
+  stats.commits_by_others += by_others;
+  return {};
 }
 
 }  // namespace codepulse::tracker

@@ -1,7 +1,8 @@
 // One pass of git metadata reading over every repository sessions ran in:
 // new commits on all local branches (the last git_history_days on the first
 // pass, then only commits not read before), each with its rework, queued in
-// the local store once per (repository, sha). `codepulse-tracker scan` runs it
+// the local store once per (repository, sha) when it is the tracker's
+// author's; teammates' commits are counted, not queued. `codepulse-tracker scan` runs it
 // once; the daemon every git_scan_interval, on its own thread and connection.
 #pragma once
 
@@ -23,6 +24,15 @@ struct GitScanOptions {
   std::vector<std::string> include, exclude;  // repo_filter.hpp
   int64_t interval_ms = 300'000;              // the daemon's pause between passes
   std::optional<std::string> hash_key;        // paths and branches as keyed hashes
+  // Whose commits are queued (tracker/git/commit_identity.hpp): those whose
+  // author or committer is one of `identities` (the configured author, the
+  // author the collector named at enrolment) or, when `repo_user_email`, the
+  // user.email of the repository (else `global_user_email`). Others' commits
+  // are counted, never queued; with no identity at all a repository is not
+  // read (a problem) until one is known.
+  std::vector<std::string> identities;
+  bool repo_user_email = false;
+  std::string global_user_email;
   GitLimits limits;
   bool operator==(const GitScanOptions&) const = default;
 };
@@ -33,6 +43,7 @@ struct GitScanStats {
   int64_t repos_failed = 0;           // gone, not a repository any more, or git failed
   int64_t commits_new = 0;            // queued by this pass
   int64_t commits_known = 0;          // read again, already queued before
+  int64_t commits_by_others = 0;      // read, neither author nor committer is the tracker's
   std::vector<std::string> problems;  // one line each, naming the repository
 };
 

@@ -32,6 +32,14 @@ inline constexpr const char* kCommitStats =
     " coalesce(sum(quarantined), 0) FROM git_commits";
 inline constexpr const char* kDeleteExpiredCommits =
     "DELETE FROM git_commits WHERE shipped = 1 AND created_ms < ?1";
+inline constexpr const char* kDeleteCommit = "DELETE FROM git_commits WHERE id = ?1";
+// Commits never queued or dropped from the queue for not being the tracker's
+// author's: counters in tracker_meta (added with outbox_sql.hpp's kAddCounter).
+inline constexpr const char* kCommitsByOthers = "commits_by_others";
+inline constexpr const char* kCommitsNotOursDropped = "commits_not_ours_dropped";
+inline constexpr const char* kSelectCommitCounters =
+    "SELECT key, CAST(value AS INTEGER) FROM tracker_meta WHERE key IN"
+    " ('commits_by_others', 'commits_not_ours_dropped')";
 inline constexpr const char* kReleaseCommitQuarantine =
     "UPDATE git_commits SET quarantined = 0 WHERE quarantined = 1";
 

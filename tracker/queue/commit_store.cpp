@@ -8,6 +8,7 @@
 #include "common/time.hpp"
 #include "proto/commit_lists.hpp"
 #include "tracker/queue/commit_sql.hpp"
+#include "tracker/queue/outbox_sql.hpp"
 #include "tracker/queue/store_statements.hpp"
 
 namespace codepulse::tracker {
@@ -187,6 +188,23 @@ Result<int64_t> CommitStore::release_quarantine() {
   return int64_t{db_.changes()};
 }
 
+Status CommitStore::add_counter(const char* key, int64_t n) {
+  if (n == 0) return {};
+  auto st = db_.prepare(sql_text::kAddCounter);
+  if (!st) return st.error();
+  const std::string value = std::to_string(n);
+  return st->bind(1, std::string_view(key)).bind(2, value).run();
+}
+
+Status CommitStore::count_by_others(int64_t n) {
+  return add_counter(sql_text::kCommitsByOthers, n);
+}
+
+Status CommitStore::drop_not_ours(const std::vector<int64_t>& ids) {
+  if (auto s = run_for_ids(sql_text::kDeleteCommit, ids); !s) return s;
+  return add_counter(sql_text::kCommitsNotOursDropped, static_cast<int64_t>(ids.size()));
+}
+
 Result<CommitQueueStats> CommitStore::stats() {
   CommitQueueStats out;
   auto st = db_.prepare(sql_text::kCommitStats);
@@ -198,6 +216,14 @@ Result<CommitQueueStats> CommitStore::stats() {
     out.unshipped = st->int64(1);
     out.quarantined = st->int64(2);
   }
+  auto counters = db_.prepare(sql_text::kSelectCommitCounters);
+  if (!counters) return counters.error();
+  auto s = each_row(*counters, [&]() -> Status {
+    const std::string_view key = counters->text(0);
+    (key == sql_text::kCommitsByOthers ? out.by_others : out.not_ours_dropped) = counters->int64(1);
+    return {};
+  });
+  if (!s) return s.error();
   return out;
 }
 

@@ -26,6 +26,10 @@ struct QueuedCommit {
 
 struct CommitQueueStats {
   int64_t commits = 0, unshipped = 0, quarantined = 0;
+  // Never queued: neither author nor committer is one of the tracker's
+  // identities (counted by the git scan), and queued before that rule but
+  // refused by the collector for it, then dropped (counted by the shipper).
+  int64_t by_others = 0, not_ours_dropped = 0;
 };
 
 class CommitStore {
@@ -47,12 +51,18 @@ class CommitStore {
   // The collector refused the batch that held them: not sent again until released.
   Status quarantine(const std::vector<int64_t>& ids);
   Result<int64_t> release_quarantine();
+  // Adds `n` to the count of teammates' commits read and not queued.
+  Status count_by_others(int64_t n);
+  // The collector refused them as not the tracker's author's: they leave the
+  // queue (not quarantined: never the tracker's to send), counted.
+  Status drop_not_ours(const std::vector<int64_t>& ids);
   Result<CommitQueueStats> stats();
   // Shipped commits queued before cutoff_ms; returns how many went.
   Result<int64_t> expire(int64_t cutoff_ms);
 
  private:
   Status run_for_ids(const char* sql, const std::vector<int64_t>& ids);
+  Status add_counter(const char* key, int64_t n);
   sql::Database& db_;
 };
 

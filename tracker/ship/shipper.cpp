@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "common/time.hpp"
+#include "proto/commit_refusals.hpp"
 #include "tracker/queue/commit_store.hpp"
 #include "tracker/ship/token_file.hpp"
 
@@ -315,26 +316,39 @@ Status Shipper::apply_success(const OutgoingBatch& batch, const HttpResponse& re
     if (!is_rejected[i])
       shipped.push_back(
           {batch.local_ids[i], batch.records[i].revision, batch.records[i].record_uid});
-  // Commits the collector rejected (optional "commit_rejections", by index).
-  std::vector<bool> commit_rejected(batch.commits.size(), false);
+  // Commits the collector rejected (optional "commit_rejections", by index):
+  // quarantined, except those refused as not this tracker's author's, which
+  // leave the queue (queued before the tracker sent only its own).
+  enum class CommitFate { kShipped, kRefused, kNotOurs };
+  std::vector<CommitFate> fate(batch.commits.size(), CommitFate::kShipped);
+  std::string not_ours_reason;
   simdjson::dom::array commit_list;
   if (!doc["commit_rejections"].get_array().get(commit_list)) {
     for (simdjson::dom::element e : commit_list) {
       int64_t index = -1;
-      if (!e["index"].get_int64().get(index) && index >= 0 &&
-          static_cast<size_t>(index) < batch.commits.size())
-        commit_rejected[static_cast<size_t>(index)] = true;
+      std::string_view reason;
+      if (e["index"].get_int64().get(index) || index < 0 ||
+          static_cast<size_t>(index) >= batch.commits.size())
+        continue;
+      const bool not_ours =
+          !e["reason"].get_string().get(reason) && proto::is_identity_refusal(reason);
+      if (not_ours && not_ours_reason.empty()) not_ours_reason = std::string(reason);
+      fate[static_cast<size_t>(index)] = not_ours ? CommitFate::kNotOurs : CommitFate::kRefused;
     }
   }
-  std::vector<int64_t> commits_shipped, commits_refused;
+  std::vector<int64_t> commits_shipped, commits_refused, commits_not_ours;
   for (size_t i = 0; i < batch.commits.size(); ++i)
-    (commit_rejected[i] ? commits_refused : commits_shipped).push_back(batch.commit_ids[i]);
+    (fate[i] == CommitFate::kShipped   ? commits_shipped
+     : fate[i] == CommitFate::kRefused ? commits_refused
+                                       : commits_not_ours)
+        .push_back(batch.commit_ids[i]);
   if (auto s = store_.begin(); !s) return s;
   CommitStore commits(store_.database());
   Status s = store_.mark_shipped(shipped);
   if (s && !rejected.empty()) s = store_.quarantine(rejected);
   if (s) s = commits.mark_shipped(commits_shipped);
   if (s) s = commits.quarantine(commits_refused);
+  if (s) s = commits.drop_not_ours(commits_not_ours);
   if (!s) {
     store_.rollback();
     return s;
@@ -343,6 +357,11 @@ Status Shipper::apply_success(const OutgoingBatch& batch, const HttpResponse& re
   if (!commits_refused.empty())
     log_.error("ship", "the collector rejected " + std::to_string(commits_refused.size()) +
                            " commits of batch " + batch.header.batch_id + "; they are quarantined");
+  if (!commits_not_ours.empty())
+    log_.info("ship", std::to_string(commits_not_ours.size()) + " commits of batch " +
+                          batch.header.batch_id +
+                          " are not this tracker's author's; dropped from the queue (first: " +
+                          not_ours_reason + ")");
   if (!rejected.empty()) {
     status_.records_quarantined += static_cast<int64_t>(rejected.size());
     log_.error("ship", "the collector rejected " + std::to_string(rejected.size()) +

@@ -6,6 +6,7 @@
 #include "common/pricing/record_pricing.hpp"
 #include "common/record/assistant.hpp"
 #include "common/task_keys.hpp"
+#include "common/text_controls.hpp"
 
 namespace codepulse::tracker {
 namespace {
@@ -101,7 +102,7 @@ UsageRecord RecordBuilder::build_advisor(const UsageRecord& parent, const Adviso
       "advisor:" +
       std::to_string(call.index);
   r.iteration = call.index + 1;
-  r.model = call.model;
+  r.model = replace_control_characters(call.model);
   r.input = call.input;
   r.output = call.output;
   r.cache_create_5m = call.cache_write_5m;
@@ -117,8 +118,6 @@ UsageRecord RecordBuilder::build_advisor(const UsageRecord& parent, const Adviso
 UsageRecord RecordBuilder::build(const RequestLine& line, const std::string& turn_id) {
   UsageRecord r;
   r.assistant.assign(line.assistant);
-  r.message_id = line.message_id;
-  r.request_id = line.request_id;
   if (line.assistant != kClaudeCode && line.assistant != kClaudeDesktop) {
     // The other readers name a unique id for every request.
     r.dedupe_key.assign(line.assistant);
@@ -138,11 +137,17 @@ UsageRecord RecordBuilder::build(const RequestLine& line, const std::string& tur
                                      ? line.session_id + "\x1f" + std::to_string(line.timestamp_ms)
                                      : line.line_uuid);
   }
+  // Every string sent is free of control characters and invalid UTF-8
+  // (replaced by U+FFFD), which the collector refuses (proto/README.md,
+  // "Strings"); the local dedupe key keeps the ids as logged.
+  const auto sendable = [](std::string_view s) { return replace_control_characters(s); };
+  r.message_id = sendable(line.message_id);
+  r.request_id = sendable(line.request_id);
   r.timestamp_ms = line.timestamp_ms;
-  r.session_id = line.session_id;
+  r.session_id = sendable(line.session_id);
   r.sidechain = line.sidechain;
-  r.agent_id = line.agent_id;
-  r.model = line.model;
+  r.agent_id = sendable(line.agent_id);
+  r.model = sendable(line.model);
   r.input = line.tokens.input;
   r.output = line.tokens.output;
   r.cache_create_5m = line.tokens.cache_write_5m;
@@ -152,25 +157,25 @@ UsageRecord RecordBuilder::build(const RequestLine& line, const std::string& tur
   r.web_search_requests = line.tokens.web_search_requests;
   r.web_fetch_requests = line.tokens.web_fetch_requests;
   r.fast = line.tokens.fast;
-  r.inference_geo = line.tokens.inference_geo;
+  r.inference_geo = sendable(line.tokens.inference_geo);
   price(r);
-  r.cc_version = line.cc_version;
-  r.author = options_.author;
+  r.cc_version = sendable(line.cc_version);
+  r.author = sendable(options_.author);
   if (!line.cwd.empty()) {
-    r.repo = repos_.resolve(line.cwd).identity;
+    r.repo = sendable(repos_.resolve(line.cwd).identity);
   } else {
     r.repo = "local/(unknown)";
   }
-  r.task_keys = find_task_keys(line.git_branch);
-  r.branch = keyed(line.git_branch);
-  r.turn_id = turn_id;
+  r.task_keys = sendable(find_task_keys(line.git_branch));
+  r.branch = sendable(keyed(line.git_branch));
+  r.turn_id = sendable(turn_id);
   r.tools.reserve(line.tools.size());
   for (const ToolCall& call : line.tools) {
     ToolUse t;
-    t.tool_use_id = call.id;
-    t.name = call.name;
+    t.tool_use_id = sendable(call.id);
+    t.name = sendable(call.name);
     if (call.kind == ToolKind::kRead || call.kind == ToolKind::kChange) {
-      t.path = relative_path(call.file_path, line.cwd);
+      t.path = sendable(relative_path(call.file_path, line.cwd));
       if (!t.path.empty())
         t.action = call.kind == ToolKind::kRead ? FileAction::kRead : FileAction::kChange;
     }
@@ -179,7 +184,7 @@ UsageRecord RecordBuilder::build(const RequestLine& line, const std::string& tur
       t.result_seen = true;
       t.lines_added = call.lines_added;
       t.lines_removed = call.lines_removed;
-      t.commit_sha = call.commit_sha;
+      t.commit_sha = sendable(call.commit_sha);
     }
     r.tools.push_back(std::move(t));
   }
