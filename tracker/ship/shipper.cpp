@@ -8,6 +8,7 @@
 
 #include "common/time.hpp"
 #include "tracker/queue/commit_store.hpp"
+#include "tracker/ship/generation_answer.hpp"
 #include "tracker/ship/token_file.hpp"
 
 namespace codepulse::tracker {
@@ -38,6 +39,7 @@ Shipper::Shipper(boost::asio::io_context& io, LocalStore& store, ShipOptions opt
       linger_(io),
       backoff_(io),
       refresh_timer_(io),
+      generation_timer_(io),
       rng_(std::random_device{}()),
       limit_(options_.batch_max_records) {
   status_.collector = options_.endpoint.display();
@@ -66,6 +68,7 @@ void Shipper::stop() {
   linger_.cancel();
   backoff_.cancel();
   refresh_timer_.cancel();
+  generation_timer_.cancel();
   if (client_) client_->close();
 }
 
@@ -92,6 +95,7 @@ void Shipper::records_queued(int64_t count) {
 void Shipper::ship_now() {
   if (stopped_) return;
   flushing_ = true;
+  next_generation_ms_ = 0;  // a flush also asks whether the collector was restored
   linger_.cancel();
   lingering_ = false;
   if (backing_off_) {
@@ -158,6 +162,10 @@ void Shipper::send() {
   }
   pending_ = 0;
   if (batch->size() == 0) {
+    if (generation_due()) {
+      check_generation();
+      return;
+    }
     if (flushing_) {
       flushing_ = false;
       if (on_drained_) on_drained_("");
@@ -314,17 +322,30 @@ Status Shipper::apply_success(const OutgoingBatch& batch, const HttpResponse& re
   std::vector<int64_t> commits_shipped, commits_refused;
   for (size_t i = 0; i < batch.commits.size(); ++i)
     (commit_rejected[i] ? commits_refused : commits_shipped).push_back(batch.commit_ids[i]);
+  const auto seen = generation_in(doc);
   if (auto s = store_.begin(); !s) return s;
   CommitStore commits(store_.database());
   Status s = store_.mark_shipped(shipped);
   if (s && !rejected.empty()) s = store_.quarantine(rejected);
   if (s) s = commits.mark_shipped(commits_shipped);
   if (s) s = commits.quarantine(commits_refused);
+  // After the marks: what this batch just shipped is sent again too when
+  // the collector turns out to be restored (a duplicate costs nothing).
+  GenerationChange change;
+  if (s && seen) {
+    auto adopted = adopt_collector_generation(store_, *seen);
+    if (adopted)
+      change = std::move(adopted).value();
+    else
+      s = adopted.error();
+  }
   if (!s) {
     store_.rollback();
     return s;
   }
   if (auto c = store_.commit(); !c) return c;
+  if (seen) next_generation_ms_ = now_utc_ms() + options_.generation_check_ms;  // just learnt
+  generation_adopted(change);
   if (!commits_refused.empty())
     log_.error("ship", "the collector rejected " + std::to_string(commits_refused.size()) +
                            " commits of batch " + batch.header.batch_id + "; they are quarantined");

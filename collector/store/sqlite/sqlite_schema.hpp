@@ -5,7 +5,7 @@
 
 namespace codepulse::collector::sql_text {
 
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 10;
 
 // A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
 inline constexpr const char* kPragmas =
@@ -324,6 +324,22 @@ inline constexpr const char* kMigration8 = R"sql(
 ALTER TABLE usage_records ADD COLUMN assistant TEXT NOT NULL DEFAULT 'claude-code';
 ALTER TABLE usage_records ADD COLUMN reasoning INTEGER NOT NULL DEFAULT 0;
 PRAGMA user_version = 8;
+)sql";
+
+// Migration 10: the store generation (store.hpp, StoreGeneration): one row,
+// a random id made here and made anew when the database is restored from a
+// backup. (Version 9 is another change's; this one does not depend on it.)
+inline constexpr const char* kMigration10 = R"sql(
+CREATE TABLE store_generation (
+  one         INTEGER PRIMARY KEY CHECK (one = 1),
+  generation  TEXT NOT NULL,
+  since_ms    INTEGER NOT NULL,
+  backup_ms   INTEGER,
+  backup_copy INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO store_generation (one, generation, since_ms) VALUES (1, lower(hex(randomblob(16))),
+  CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+PRAGMA user_version = 10;
 )sql";
 
 }  // namespace codepulse::collector::sql_text
