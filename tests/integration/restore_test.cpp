@@ -57,7 +57,10 @@ void add_requests(const std::string& log, const std::string& cwd, int first, int
     a.cwd = cwd;
     lines += assistant_line(a) + "\n";
   }
-  append_file(log, lines);
+  if (first == 0)
+    write_file(log, lines);  // and its folders
+  else
+    append_file(log, lines);
 }
 
 }  // namespace
