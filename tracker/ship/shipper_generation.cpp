@@ -63,6 +63,14 @@ void Shipper::check_generation() {
           now_utc_ms() + std::min(kGenerationRetryMs, options_.generation_check_ms);
     }
     arm_generation_timer();
+    // Records queued meanwhile wait for batch_max_age as usual; a flush, or
+    // what a new generation put back, goes at once.
+    if (pending_ > 0 && !flushing_) {
+      const int64_t again = pending_;
+      pending_ = 0;
+      records_queued(again);
+      return;
+    }
     send();
   });
 }
