@@ -37,6 +37,8 @@ const char* kTopUsage =
     "  token list     the tokens: id, author, role, created, revoked, label\n"
     "  token revoke   refuse a token from now on\n"
     "  prices         the price book and organisation rates, their history (prices --help)\n"
+    "  backup         an online copy of a SQLite store; restoring it heals the trackers' data\n"
+    "  restored       a new store generation after restoring any other backup\n"
     "\n"
     "Run 'codepulse-collector COMMAND --help' for a command's options; every command\n"
     "also takes --version. Errors are one line on standard error that says what to do.\n"
@@ -64,5 +66,7 @@ int main(int argc, char** argv) {
   if (command == "cert") return run_cert_command(args);
   if (command == "prices") return run_prices_command(args);
   if (command == "leverage") return run_leverage_command(args);
+  if (command == "backup") return run_backup_command(args);
+  if (command == "restored") return run_restored_command(args);
   return fail("unknown command '" + command + "' (see --help)", kExitUsage);
 }

@@ -26,6 +26,10 @@ int run_report_command(const std::vector<std::string>& args);
 int run_leverage_command(const std::vector<std::string>& args);
 // cert create | fingerprint
 int run_cert_command(const std::vector<std::string>& args);
+// backup: an online copy of a SQLite store with a generation of its own
+int run_backup_command(const std::vector<std::string>& args);
+// restored: a new store generation for a database restored from a backup
+int run_restored_command(const std::vector<std::string>& args);
 // prices list | show | history | unpriced | import | override
 int run_prices_command(const std::vector<std::string>& args);
 

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "collector/ingest/batch_limits.hpp"
+#include "collector/ingest/store_generation.hpp"
 #include "common/ascii.hpp"
 #include "common/json_writer.hpp"
 #include "common/time.hpp"
@@ -170,6 +171,7 @@ HttpReply BatchEndpoint::finish(const IngestJob& job) {
           .end_object();
     w.end_array();
   }
+  if (!generation_.id.empty()) write_generation_fields(w, generation_);
   w.end_object();
   return r;
 }

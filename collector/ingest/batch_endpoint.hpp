@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 
 #include "collector/http/reply.hpp"
@@ -51,6 +52,10 @@ class BatchEndpoint {
   HttpReply finish(const IngestJob& job);
 
   const IngestLimits& limits() const { return limits_; }
+  // The store generation every answer carries (store_generation.hpp); set
+  // once, before the first batch.
+  void set_generation(StoreGeneration generation) { generation_ = std::move(generation); }
+  const StoreGeneration& generation() const { return generation_; }
 
  private:
   HttpReply refuse(BatchOutcome outcome, int status, const std::string& message);
@@ -59,6 +64,7 @@ class BatchEndpoint {
   RateLimiter& limiter_;
   Metrics& metrics_;
   IngestLimits limits_;
+  StoreGeneration generation_;
 };
 
 // The token of an "Authorization: Bearer <token>" header: who it is, or the

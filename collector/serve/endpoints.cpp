@@ -10,7 +10,7 @@
 namespace codepulse::collector {
 
 Endpoints::Endpoints(const ServerOptions& options, Store& store, Logger& log,
-                     std::unique_ptr<PricingState> pricing)
+                     std::unique_ptr<PricingState> pricing, StoreGeneration generation)
     : store_(store),
       limiter_(options.limits.rate_per_s, options.limits.burst),
       queue_(store),
@@ -20,12 +20,16 @@ Endpoints::Endpoints(const ServerOptions& options, Store& store, Logger& log,
       viewers_(store, sessions_, now_utc_ms),
       jira_(store, options.jira_webhook_secret, options.jira_epic_link_field),
       github_(store, github_webhook_source(), options.github_webhook_secret),
-      bitbucket_(store, bitbucket_webhook_source(), options.bitbucket_webhook_secret) {}
+      bitbucket_(store, bitbucket_webhook_source(), options.bitbucket_webhook_secret) {
+  batches_.set_generation(std::move(generation));
+}
 
 RouteReply Endpoints::answer(int handler, const RouteRequest& request) {
   switch (handler) {
     case Handler::kWhoami:
       return {whoami(viewers_, request)};
+    case Handler::kGeneration:
+      return {generation(viewers_, batches_.generation(), request)};
     case Handler::kSession:
       return session(viewers_, request);
     case Handler::kJiraWebhook:

@@ -23,7 +23,7 @@ namespace codepulse::collector {
 class Endpoints {
  public:
   Endpoints(const ServerOptions& options, Store& store, Logger& log,
-            std::unique_ptr<PricingState> pricing);
+            std::unique_ptr<PricingState> pricing, StoreGeneration generation);
 
   // The reply of a route whose handler (routes.hpp: Handler) answers at once;
   // every one but kBatches and kReport.

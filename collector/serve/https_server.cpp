@@ -29,6 +29,7 @@
 #include <variant>
 #include <vector>
 
+#include "collector/ingest/store_generation.hpp"
 #include "collector/serve/auth_throttle.hpp"
 #include "collector/serve/batch_routes.hpp"
 #include "collector/serve/connection_slots.hpp"
@@ -136,12 +137,12 @@ RouteRequest route_request(const Request& req) {
 class HttpsServer::Impl {
  public:
   Impl(const ServerOptions& options, Store& store, Logger& log,
-       std::unique_ptr<PricingState> pricing)
+       std::unique_ptr<PricingState> pricing, StoreGeneration generation)
       : options_(options),
         log_(log),
         tls_(ssl::context::tls_server),
         signals_(io_, SIGINT, SIGTERM, SIGHUP),
-        endpoints_(options, store, log, std::move(pricing)),
+        endpoints_(options, store, log, std::move(pricing), std::move(generation)),
         slots_({options.max_connections, options.max_connections_per_address,
                 options.reserved_connections}) {}
 
@@ -612,7 +613,10 @@ Result<std::unique_ptr<HttpsServer>> HttpsServer::create(const ServerOptions& op
                                                          Logger& log) {
   auto pricing = PricingState::open(store);
   if (!pricing) return pricing.error();
-  auto impl = std::make_unique<Impl>(options, store, log, std::move(pricing).value());
+  auto generation = serving_generation(store, log);
+  if (!generation) return generation.error();
+  auto impl = std::make_unique<Impl>(options, store, log, std::move(pricing).value(),
+                                     std::move(generation).value());
   if (auto s = impl->open(); !s) return s.error();
   return std::unique_ptr<HttpsServer>(new HttpsServer(std::move(impl)));
 }

@@ -78,6 +78,12 @@ const Router& collector_router() {
        .handler = Handler::kPrices,
        .summary = "the price book in force, with its digest as ETag (trackers price with it)"},
       {.method = "GET",
+       .path = "/v1/generation",
+       .access = Access::kAnyToken,
+       .body_limit = kSmallBodyLimit,
+       .handler = Handler::kGeneration,
+       .summary = "the store generation (new after a restore) and the backup's time, for trackers"},
+      {.method = "GET",
        .path = "/v1/admin/prices",
        .access = Access::kAdmin,
        .body_limit = kSmallBodyLimit,
@@ -151,7 +157,8 @@ HttpReply refusal(const RouteMatch& match) {
     reply = {404, error_json(404,
                              "no such endpoint; the collector serves the dashboard at /, "
                              "POST /v1/batches, GET /v1/report, GET /v1/whoami, "
-                             "/v1/session, GET /v1/health, GET /v1/prices, /v1/admin/prices, "
+                             "/v1/session, GET /v1/health, GET /v1/prices, GET /v1/generation, "
+                             "/v1/admin/prices, "
                              "POST /v1/webhooks/jira, "
                              "/v1/webhooks/github and /v1/webhooks/bitbucket, GET /healthz and "
                              "GET /metrics")};

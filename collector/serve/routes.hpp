@@ -32,6 +32,7 @@ struct Handler {
     kAdminImportBook,
     kAdminAddOverride,
     kAdminRemoveOverride,
+    kGeneration,
   };
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "collector/http/query_string.hpp"
+#include "collector/ingest/store_generation.hpp"
 #include "collector/serve/dashboard_assets.hpp"
 #include "common/json_writer.hpp"
 #include "common/report/report.hpp"
@@ -57,6 +58,13 @@ HttpReply whoami(ViewerAccess& viewers, const RouteRequest& request) {
       .field("token_id", token.id)
       .end_object();
   return {200, body};
+}
+
+HttpReply generation(ViewerAccess& viewers, const StoreGeneration& generation,
+                     const RouteRequest& request) {
+  auto who = viewers.identify(web_request(request), false);
+  if (auto* r = std::get_if<HttpReply>(&who)) return std::move(*r);
+  return {200, generation_json(generation)};
 }
 
 RouteReply session(ViewerAccess& viewers, const RouteRequest& request) {

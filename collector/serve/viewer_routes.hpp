@@ -23,6 +23,9 @@ RouteReply report_reply(ReportJob& job);
 
 // Who a token belongs to: `codepulse-tracker doctor` checks its token here.
 HttpReply whoami(ViewerAccess& viewers, const RouteRequest& request);
+// GET /v1/generation: the store generation the server serves with, to any token.
+HttpReply generation(ViewerAccess& viewers, const StoreGeneration& generation,
+                     const RouteRequest& request);
 // POST logs in, GET says who is logged in, DELETE logs out; other methods 405.
 RouteReply session(ViewerAccess& viewers, const RouteRequest& request);
 // GET / and GET /assets/NAME.

@@ -102,6 +102,18 @@ struct TaskRecord {
   bool deleted = false;
 };
 
+// The store's generation (docs/OPERATIONS.md, "Backups"): a random id made
+// with the database and made anew whenever the database is put back from a
+// backup. Trackers remember the id they last saw; another id tells them the
+// collector may have lost what they shipped since backup_ms, and they send
+// it again (records and commits are stored once, so nothing doubles).
+struct StoreGeneration {
+  std::string id;                    // 32 lowercase hex digits
+  int64_t since_ms = 0;              // when this id was made
+  std::optional<int64_t> backup_ms;  // the backup this store was restored from, when known
+  bool backup_copy = false;          // a copy `backup` made and nothing served yet
+};
+
 using UsageScan = std::function<bool(const report::UsageFact&)>;  // false: stop
 using UsageListener = std::function<void(std::vector<UsageChange>&&)>;
 
@@ -214,6 +226,13 @@ class Store {
   // price for at the records' times, from one snapshot (find_unpriced).
   virtual Result<std::vector<UnpricedModel>> unpriced_models(const Pricer& pricer, int64_t since_ms,
                                                              int64_t until_ms) = 0;
+
+  // The generation in force (made by the schema migration).
+  virtual Result<StoreGeneration> generation() = 0;
+  // A new id from now on: the database was restored from a backup taken at
+  // backup_ms (nullopt: unknown, trackers send all they hold). Clears
+  // backup_copy. Returns the new generation.
+  virtual Result<StoreGeneration> renew_generation(std::optional<int64_t> backup_ms) = 0;
 
   virtual Result<int64_t> record_count() = 0;
   // Bytes the store occupies (database and write-ahead log), for /metrics.

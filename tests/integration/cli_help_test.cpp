@@ -42,6 +42,8 @@ std::vector<Program> programs() {
            {{"serve"},
             {"report"},
             {"leverage"},
+            {"backup"},
+            {"restored"},
             {"cert"},
             {"cert", "create"},
             {"cert", "fingerprint"},

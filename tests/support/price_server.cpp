@@ -26,7 +26,7 @@ void PriceServer::serve(Serve mode) {
 std::vector<PeerRequest> PriceServer::gets() {
   std::vector<PeerRequest> out;
   for (PeerRequest& r : peer_.requests())
-    if (r.method == "GET") out.push_back(std::move(r));
+    if (r.method == "GET" && r.target == "/v1/prices") out.push_back(std::move(r));
   return out;
 }
 

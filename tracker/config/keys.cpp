@@ -81,7 +81,8 @@ const std::vector<ConfigKey>& tracker_config_keys() {
       {.name = "retention_days",
        .type = T::kInt,
        .default_value = "90",
-       .help = "keep shipped records this many days for local reports",
+       .help = "keep shipped records and commits this many days, for local reports and to "
+               "send again to a collector restored from a backup",
        .min = 1,
        .max = 3650},
       {.name = "collector",

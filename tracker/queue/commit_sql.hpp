@@ -24,7 +24,8 @@ inline constexpr const char* kSelectUnshippedCommits =
     " task_keys, ai_coauthor, files, reworked FROM git_commits"
     " WHERE shipped = 0 AND quarantined = 0 ORDER BY id LIMIT ?1";
 inline constexpr const char* kMarkCommitShipped =
-    "UPDATE git_commits SET shipped = 1 WHERE id = ?1";
+    "UPDATE git_commits SET shipped = 1,"
+    " shipped_ms = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) WHERE id = ?1";
 inline constexpr const char* kQuarantineCommit =
     "UPDATE git_commits SET quarantined = 1 WHERE id = ?1";
 inline constexpr const char* kCommitStats =

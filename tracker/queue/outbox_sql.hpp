@@ -14,9 +14,11 @@ namespace codepulse::tracker::sql_text {
 // kUnshippedFirstListed on; ?1 is the limit.
 inline constexpr int kUnshippedFirstListed = 6;
 const std::string& select_unshipped();
-// After the collector's 2xx: this revision (or a later one) is on the collector.
+// After the collector's 2xx: this revision (or a later one) is on the collector,
+// as of now (shipped_ms, in ms since the epoch).
 inline constexpr const char* kMarkShipped =
-    "UPDATE usage_records SET shipped_revision = max(shipped_revision, ?2)"
+    "UPDATE usage_records SET shipped_revision = max(shipped_revision, ?2),"
+    " shipped_ms = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
     " WHERE id = ?1 AND record_uid = ?3";
 
 inline constexpr const char* kQuarantine =

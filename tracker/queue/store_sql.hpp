@@ -6,7 +6,7 @@
 
 namespace codepulse::tracker::sql_text {
 
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 // page_size applies to a new database only (16 KiB: a quarter of the page
 // reads and writes of 4 KiB pages for the same rows; records are ~600 bytes).
@@ -178,6 +178,20 @@ ALTER TABLE usage_records ADD COLUMN iteration INTEGER NOT NULL DEFAULT 0;
 inline constexpr const char* kMigration6 = R"sql(
 ALTER TABLE usage_records ADD COLUMN assistant TEXT NOT NULL DEFAULT 'claude-code';
 ALTER TABLE usage_records ADD COLUMN reasoning INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+// Migration 7: when each record revision and commit was last acknowledged,
+// so that after the collector is restored from a backup what it acknowledged
+// since the backup is sent again (collector_generation.hpp). What was shipped
+// before this migration counts as shipped at it: sent again after a restore
+// from any earlier backup, never lost.
+inline constexpr const char* kMigration7 = R"sql(
+ALTER TABLE usage_records ADD COLUMN shipped_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE git_commits ADD COLUMN shipped_ms INTEGER NOT NULL DEFAULT 0;
+UPDATE usage_records SET shipped_ms = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
+  WHERE shipped_revision > 0;
+UPDATE git_commits SET shipped_ms = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
+  WHERE shipped = 1;
 )sql";
 
 }  // namespace codepulse::tracker::sql_text

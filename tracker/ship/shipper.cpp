@@ -9,6 +9,7 @@
 #include "common/time.hpp"
 #include "proto/commit_refusals.hpp"
 #include "tracker/queue/commit_store.hpp"
+#include "tracker/ship/generation_answer.hpp"
 #include "tracker/ship/token_file.hpp"
 
 namespace codepulse::tracker {
@@ -53,6 +54,7 @@ Shipper::Shipper(boost::asio::io_context& io, LocalStore& store, ShipOptions opt
       linger_(io),
       backoff_(io),
       refresh_timer_(io),
+      generation_timer_(io),
       rng_(std::random_device{}()),
       limit_(options_.batch_max_records) {
   status_.collector = options_.endpoint.display();
@@ -81,6 +83,7 @@ void Shipper::stop() {
   linger_.cancel();
   backoff_.cancel();
   refresh_timer_.cancel();
+  generation_timer_.cancel();
   if (client_) client_->close();
 }
 
@@ -107,6 +110,7 @@ void Shipper::records_queued(int64_t count) {
 void Shipper::ship_now() {
   if (stopped_) return;
   flushing_ = true;
+  next_generation_ms_ = 0;  // a flush also asks whether the collector was restored
   linger_.cancel();
   lingering_ = false;
   if (backing_off_) {
@@ -173,6 +177,10 @@ void Shipper::send() {
   }
   pending_ = 0;
   if (batch->size() == 0) {
+    if (generation_due()) {
+      check_generation();
+      return;
+    }
     if (flushing_) {
       flushing_ = false;
       if (on_drained_) on_drained_("");
@@ -342,6 +350,7 @@ Status Shipper::apply_success(const OutgoingBatch& batch, const HttpResponse& re
      : fate[i] == CommitFate::kRefused ? commits_refused
                                        : commits_not_ours)
         .push_back(batch.commit_ids[i]);
+  const auto seen = generation_in(doc);
   if (auto s = store_.begin(); !s) return s;
   CommitStore commits(store_.database());
   Status s = store_.mark_shipped(shipped);
@@ -349,11 +358,23 @@ Status Shipper::apply_success(const OutgoingBatch& batch, const HttpResponse& re
   if (s) s = commits.mark_shipped(commits_shipped);
   if (s) s = commits.quarantine(commits_refused);
   if (s) s = commits.drop_not_ours(commits_not_ours);
+  // After the marks: what this batch just shipped is sent again too when
+  // the collector turns out to be restored (a duplicate costs nothing).
+  GenerationChange change;
+  if (s && seen) {
+    auto adopted = adopt_collector_generation(store_, *seen);
+    if (adopted)
+      change = std::move(adopted).value();
+    else
+      s = adopted.error();
+  }
   if (!s) {
     store_.rollback();
     return s;
   }
   if (auto c = store_.commit(); !c) return c;
+  if (seen) next_generation_ms_ = now_utc_ms() + options_.generation_check_ms;  // just learnt
+  generation_adopted(change);
   if (!commits_refused.empty())
     log_.error("ship", "the collector rejected " + std::to_string(commits_refused.size()) +
                            " commits of batch " + batch.header.batch_id + "; they are quarantined");

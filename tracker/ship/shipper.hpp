@@ -11,7 +11,11 @@
 // after failures logs one line: how long shipping failed and what is
 // pending. With a PriceRefresh it
 // also keeps the price book current (price_refresh.hpp), on the same
-// connection, between batches.
+// connection, between batches. It remembers the collector's store generation
+// from every answer, and asks for it (GET /v1/generation) when the queue is
+// empty: at start, after ship_now, then every generation_check_ms. A new
+// generation (the collector was restored from a backup) puts what was shipped
+// since the backup back in the queue (queue/collector_generation.hpp).
 // Runs on the daemon's io_context, between rounds, never beside one.
 #pragma once
 
@@ -24,6 +28,7 @@
 #include <string>
 
 #include "common/log/logger.hpp"
+#include "tracker/queue/collector_generation.hpp"
 #include "tracker/queue/local_store.hpp"
 #include "tracker/ship/batch_builder.hpp"
 #include "tracker/ship/https_client.hpp"
@@ -41,6 +46,7 @@ struct ShipOptions {
   int64_t backoff_first_ms = 1000;
   int64_t backoff_max_ms = 300'000;
   int64_t timeout_ms = 30'000;
+  int64_t generation_check_ms = 900'000;  // an idle queue asks this often
   bool operator==(const ShipOptions&) const = default;
 };
 
@@ -77,6 +83,12 @@ class Shipper {
   void net_post_send();  // send() from the io_context, not from this stack
   void refresh_prices();
   void arm_refresh_timer();
+  // The store generation (shipper_generation.cpp): asked with an empty queue
+  // when due; adopted from any answer that carries one.
+  bool generation_due() const;
+  void check_generation();
+  void arm_generation_timer();
+  void generation_adopted(const GenerationChange& change);
   void on_response(OutgoingBatch batch, Result<HttpResponse> response);
   void retry_later(const std::string& why, int64_t retry_after_s);
   void note_recovery();
@@ -89,7 +101,8 @@ class Shipper {
   ShipOptions options_;
   Logger& log_;
   std::unique_ptr<HttpsClient> client_;
-  boost::asio::steady_timer linger_, backoff_, refresh_timer_;
+  boost::asio::steady_timer linger_, backoff_, refresh_timer_, generation_timer_;
+  int64_t next_generation_ms_ = 0;  // the first check is due at once
   PriceRefresh* refresh_ = nullptr;
   std::mt19937_64 rng_;
   ShipStatus status_;

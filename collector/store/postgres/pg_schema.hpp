@@ -12,7 +12,7 @@
 
 namespace codepulse::collector::pg_sql {
 
-inline constexpr int kSchemaVersion = 9;
+inline constexpr int kSchemaVersion = 10;
 
 // Two collectors starting at once: one migrates, the other waits.
 inline constexpr const char* kLockSchema =
@@ -307,6 +307,22 @@ UPDATE pushed_commits SET source = CASE WHEN repo LIKE 'bitbucket.org/%' THEN 'b
   ELSE 'github' END;
 CREATE INDEX pushed_commits_sha ON pushed_commits(repo, sha);
 INSERT INTO codepulse_schema (version) VALUES (9);
+)sql";
+
+// Version 10: the store generation, as in the SQLite store
+// (sqlite_schema.hpp, kMigration10). 
+inline constexpr const char* kMigrationTo10 = R"sql(
+CREATE TABLE store_generation (
+  one         smallint PRIMARY KEY CHECK (one = 1),
+  generation  text NOT NULL,
+  since_ms    bigint NOT NULL,
+  backup_ms   bigint,
+  backup_copy integer NOT NULL DEFAULT 0
+);
+INSERT INTO store_generation (one, generation, since_ms) VALUES (1,
+  replace(gen_random_uuid()::text, '-', ''),
+  (extract(epoch FROM clock_timestamp()) * 1000)::bigint);
+INSERT INTO codepulse_schema (version) VALUES (10);
 )sql";
 
 }  // namespace codepulse::collector::pg_sql

@@ -73,6 +73,9 @@ class PostgresStore final : public Store {
   }
   Result<std::vector<DeviceActivity>> device_activity(size_t limit) override;
   Result<int64_t> record_count() override;
+  // The generation: pg_generation.cpp.
+  Result<StoreGeneration> generation() override;
+  Result<StoreGeneration> renew_generation(std::optional<int64_t> backup_ms) override;
   Result<int64_t> size_bytes() override;
   // Prices: pg_pricing.cpp.
   Result<PricingRows> load_pricing() override;

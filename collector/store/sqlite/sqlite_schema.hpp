@@ -5,7 +5,7 @@
 
 namespace codepulse::collector::sql_text {
 
-inline constexpr int kSchemaVersion = 9;
+inline constexpr int kSchemaVersion = 10;
 
 // A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
 inline constexpr const char* kPragmas =
@@ -341,6 +341,22 @@ UPDATE pushed_commits SET source = CASE WHEN repo LIKE 'bitbucket.org/%' THEN 'b
   ELSE 'github' END;
 CREATE INDEX pushed_commits_sha ON pushed_commits(repo, sha);
 PRAGMA user_version = 9;
+)sql";
+
+// Migration 10: the store generation (store.hpp, StoreGeneration): one row,
+// a random id made here and made anew when the database is restored from a
+// backup.
+inline constexpr const char* kMigration10 = R"sql(
+CREATE TABLE store_generation (
+  one         INTEGER PRIMARY KEY CHECK (one = 1),
+  generation  TEXT NOT NULL,
+  since_ms    INTEGER NOT NULL,
+  backup_ms   INTEGER,
+  backup_copy INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO store_generation (one, generation, since_ms) VALUES (1, lower(hex(randomblob(16))),
+  CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+PRAGMA user_version = 10;
 )sql";
 
 }  // namespace codepulse::collector::sql_text

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "collector/store/sqlite/sqlite_guarded_vfs.hpp"
 #include "collector/store/sqlite/sqlite_schema.hpp"
@@ -71,18 +72,21 @@ Status SqliteStore::migrate() {
                       ", newer than this collector supports (" +
                       std::to_string(sql_text::kSchemaVersion) + ")");
   // Each step in its own transaction: an interrupted upgrade resumes where it stopped.
-  const char* const steps[sql_text::kSchemaVersion] = {
-      sql_text::kMigration1, sql_text::kMigration2, sql_text::kMigration3,
-      sql_text::kMigration4, sql_text::kMigration5, sql_text::kMigration6,
-      sql_text::kMigration7, sql_text::kMigration8, sql_text::kMigration9};
-  for (int64_t v = *version; v < sql_text::kSchemaVersion; ++v) {
+  // Each text sets the version it migrates to.
+  const std::pair<int64_t, const char*> steps[] = {
+      {1, sql_text::kMigration1}, {2, sql_text::kMigration2}, {3, sql_text::kMigration3},
+      {4, sql_text::kMigration4}, {5, sql_text::kMigration5}, {6, sql_text::kMigration6},
+      {7, sql_text::kMigration7}, {8, sql_text::kMigration8}, {9, sql_text::kMigration9},
+      {10, sql_text::kMigration10}};
+  for (const auto& [to, text] : steps) {
+    if (*version >= to) continue;
     auto txn = sql::Transaction::begin(db_);
     if (!txn) return txn.error();
-    auto s = db_.exec(steps[v]);
+    auto s = db_.exec(text);
     if (s) s = txn->commit();
     if (!s)
-      return make_error(db_.path() + ": migrating to schema version " + std::to_string(v + 1) +
-                        ": " + s.error().message);
+      return make_error(db_.path() + ": migrating to schema version " + std::to_string(to) + ": " +
+                        s.error().message);
   }
   return {};
 }

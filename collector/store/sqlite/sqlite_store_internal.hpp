@@ -98,6 +98,9 @@ class SqliteStore final : public Store {
   }
   Result<int64_t> record_count() override;
   Result<std::vector<DeviceActivity>> device_activity(size_t limit) override;
+  // The generation: sqlite_generation.cpp.
+  Result<StoreGeneration> generation() override;
+  Result<StoreGeneration> renew_generation(std::optional<int64_t> backup_ms) override;
   // Prices: sqlite_pricing.cpp.
   Result<PricingRows> load_pricing() override;
   Result<PricingVersion> pricing_version() override;

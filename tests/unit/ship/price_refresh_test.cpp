@@ -54,9 +54,13 @@ TEST_CASE("the tracker fetches the collector's price book, saves it and prices w
   const PeerRequest get = server.gets()[0];
   CHECK(get.header("If-None-Match") == "\"" + PriceBook::builtin()->digest() + "\"");
   CHECK(get.header("Authorization") == "Bearer tok-123");
-  // The batch went after the check, on the same shipper.
+  // The batch went after the check, on the same shipper (then, the queue
+  // empty, the store generation was asked for: GET /v1/generation).
   CHECK(bench.stats().unshipped == 0);
-  CHECK(server.requests().size() == 2);
+  const auto sent = server.requests();
+  REQUIRE(sent.size() == 3);
+  CHECK(sent[1].method == "POST");
+  CHECK(sent[2].target == "/v1/generation");
   CHECK(adopted == std::vector<std::string>{"collector-2026-12-05"});
   CHECK(refresh.book()->digest() == server.book().digest());
   CHECK(refresh.status().origin == "collector");
