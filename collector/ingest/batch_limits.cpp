@@ -11,13 +11,8 @@ constexpr int64_t kDayMs = 86'400'000;
 
 }  // namespace
 
-// Each count is at most proto::kMaxTokensPerField (10^8) and a batch holds at
-// most DecodeLimits::max_records (10^5) records: the sums below stay under
-// 5 * 10^13 and cannot overflow.
-int64_t record_tokens(const UsageRecord& r) {
-  return r.input + r.output + r.cache_create_5m + r.cache_create_1h + r.cache_read;
-}
-
+// A batch holds at most DecodeLimits::max_records (10^5) records of under
+// 10^9 tokens each (record_tokens): the sums below cannot overflow.
 std::optional<std::string> over_batch_limits(const proto::DecodedBatch& batch) {
   int64_t total = 0;
   std::map<int64_t, int64_t> by_day;

@@ -9,17 +9,15 @@
 #include <optional>
 #include <string>
 
+#include "collector/store/author_day_limit.hpp"
 #include "proto/wire_batch.hpp"
 
 namespace codepulse::collector {
 
-// A heavy user's day is under 10^9 tokens (cache reads included); a backlog
-// of weeks sent at once stays far under the batch limit.
-inline constexpr int64_t kMaxBatchTokens = 100'000'000'000;     // 10^11
-inline constexpr int64_t kMaxAuthorDayTokens = 10'000'000'000;  // 10^10, per UTC day
-
-// The tokens of a record: input, output, both cache writes and cache reads.
-int64_t record_tokens(const UsageRecord& r);
+// A backlog of weeks sent at once stays far under the batch limit. The
+// limit per author and UTC day (kMaxAuthorDayTokens) is the store's too,
+// across batches (author_day_limit.hpp).
+inline constexpr int64_t kMaxBatchTokens = 100'000'000'000;  // 10^11
 
 // Why the batch is over a limit (for a 413: the tracker halves the batch and
 // sends again), or nullopt.

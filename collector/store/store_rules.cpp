@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "collector/store/batch_positions.hpp"
 #include "common/enum_names.hpp"
 
 namespace codepulse::collector {
@@ -37,27 +38,6 @@ bool has_control_chars(std::string_view s) {
   return std::any_of(s.begin(), s.end(),
                      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
-
-// The position each accepted item held in the batch as sent: the decoder
-// keeps accepted items in order, so item i sits at the i-th position it did
-// not reject.
-class Positions {
- public:
-  explicit Positions(std::vector<size_t> rejected) : rejected_(std::move(rejected)) {
-    std::sort(rejected_.begin(), rejected_.end());
-  }
-  size_t next() {
-    while (next_rejected_ < rejected_.size() && rejected_[next_rejected_] <= position_) {
-      if (rejected_[next_rejected_] == position_) ++position_;
-      ++next_rejected_;
-    }
-    return position_++;
-  }
-
- private:
-  std::vector<size_t> rejected_;
-  size_t position_ = 0, next_rejected_ = 0;
-};
 
 }  // namespace
 

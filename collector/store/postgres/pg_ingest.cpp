@@ -12,6 +12,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "collector/store/author_day_limit.hpp"
 #include "collector/store/postgres/pg_commits.hpp"
 #include "collector/store/postgres/pg_sql.hpp"
 #include "collector/store/postgres/pg_store_internal.hpp"
@@ -113,26 +114,48 @@ Result<IngestResult> PostgresStore::ingest_one(const std::string& author,
     if (!*seen) return make_error("batch " + h.batch_id + " is claimed but has no outcome");
     return std::move(**seen);
   }
-  auto kinds = store_records(author, batch, now);
+  auto limited = limit_author_days(batch, [&](int64_t day_ms, const auto* excluding) {
+    return day_tokens(author, day_ms, excluding);
+  });
+  if (!limited) return limited.error();
+  const proto::DecodedBatch& kept = *limited ? **limited : batch;
+  auto kinds = store_records(author, kept, now);
   if (!kinds) return kinds.error();
   IngestResult result;
   size_t next = 0;
-  auto walked = walk_batch(batch, result, [&](const proto::WireRecord&) {
+  auto walked = walk_batch(kept, result, [&](const proto::WireRecord&) {
     return Result<RecordOutcome::Kind>((*kinds)[next++]);
   });
   if (!walked) return walked.error();
   // Commits without repo or sha are rejected by walk_commits and never sent.
   std::vector<const CommitRecord*> sent;
-  for (const CommitRecord& c : batch.commits)
+  for (const CommitRecord& c : kept.commits)
     if (!c.repo.empty() && !c.sha.empty()) sent.push_back(&c);
   auto stored = pg_store::insert_commits(writer_, author, h.device_id, sent, now);
   if (!stored) return stored.error();
   next = 0;
   walked = walk_commits(
-      batch, result, [&](const CommitRecord&) { return Result<CommitStored>((*stored)[next++]); });
+      kept, result, [&](const CommitRecord&) { return Result<CommitStored>((*stored)[next++]); });
   if (!walked) return walked.error();
   if (auto s = save_outcome(author, batch, result); !s) return s.error();
   return result;
+}
+
+Result<int64_t> PostgresStore::day_tokens(const std::string& author, int64_t day_ms,
+                                          const std::vector<std::string>* excluding) {
+  pg::Params p;
+  p.add(author).add(day_ms);
+  if (excluding) {
+    pg::TextArray uids;
+    for (const std::string& uid : *excluding)
+      uids.add(uid);
+    p.add(uids.str());
+  }
+  auto rows = excluding
+                  ? writer_.run("codepulse_sum_author_day_except", pg_sql::kSumAuthorDayExcept, p)
+                  : writer_.run("codepulse_sum_author_day", pg_sql::kSumAuthorDay, p);
+  if (!rows) return rows.error();
+  return rows->size() > 0 ? rows->int64(0, 0) : 0;
 }
 
 Status PostgresStore::save_outcome(const std::string& author, const proto::DecodedBatch& batch,

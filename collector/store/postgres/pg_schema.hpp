@@ -12,7 +12,7 @@
 
 namespace codepulse::collector::pg_sql {
 
-inline constexpr int kSchemaVersion = 10;
+inline constexpr int kSchemaVersion = 11;
 
 // Two collectors starting at once: one migrates, the other waits.
 inline constexpr const char* kLockSchema =
@@ -323,6 +323,13 @@ INSERT INTO store_generation (one, generation, since_ms) VALUES (1,
   replace(gen_random_uuid()::text, '-', ''),
   (extract(epoch FROM clock_timestamp()) * 1000)::bigint);
 INSERT INTO codepulse_schema (version) VALUES (10);
+)sql";
+
+// Version 11: an author's records by time, as in the SQLite store
+// (sqlite_schema.hpp, kMigration11).
+inline constexpr const char* kMigrationTo11 = R"sql(
+CREATE INDEX usage_records_author_ts ON usage_records (author, ts_ms);
+INSERT INTO codepulse_schema (version) VALUES (11);
 )sql";
 
 }  // namespace codepulse::collector::pg_sql

@@ -96,6 +96,9 @@ class PostgresStore final : public Store {
   Result<std::optional<IngestResult>> stored_outcome(const std::string& author,
                                                      const std::string& batch_id);
   // The records of a batch, pipelined; outcomes in batch order.
+  // What the store holds of an author's UTC day (author_day_limit.hpp).
+  Result<int64_t> day_tokens(const std::string& author, int64_t day_ms,
+                             const std::vector<std::string>* excluding);
   Result<std::vector<RecordOutcome::Kind>> store_records(const std::string& author,
                                                          const proto::DecodedBatch& batch,
                                                          int64_t now_ms);

@@ -3,10 +3,12 @@
 // a resent batch gets the same reply.
 #include <iterator>
 
+#include "collector/store/author_day_limit.hpp"
 #include "collector/store/sqlite/sqlite_sql.hpp"
 #include "collector/store/sqlite/sqlite_store_internal.hpp"
 #include "collector/store/store_rules.hpp"
 #include "collector/store/stored_rows.hpp"
+#include "common/json_writer.hpp"
 #include "common/record/usage_sqlite.hpp"
 #include "common/report/usage_source.hpp"
 #include "common/time.hpp"
@@ -86,13 +88,18 @@ Result<IngestResult> SqliteStore::ingest_one(const std::string& author,
   auto seen = stored_outcome(author, h.batch_id);
   if (!seen) return seen.error();
   if (*seen) return std::move(**seen);  // nothing written
+  auto limited = limit_author_days(batch, [&](int64_t day_ms, const auto* excluding) {
+    return day_tokens(author, day_ms, excluding);
+  });
+  if (!limited) return limited.error();
+  const proto::DecodedBatch& kept = *limited ? **limited : batch;
   IngestResult result;
   const int64_t now = now_utc_ms();
-  auto walked = walk_batch(batch, result, [&](const proto::WireRecord& wr) {
+  auto walked = walk_batch(kept, result, [&](const proto::WireRecord& wr) {
     return store_record(author, h.device_id, wr, now);
   });
   if (!walked) return walked.error();
-  walked = walk_commits(batch, result, [&](const CommitRecord& c) {
+  walked = walk_commits(kept, result, [&](const CommitRecord& c) {
     return store_commit(author, h.device_id, c, now);
   });
   if (!walked) return walked.error();
@@ -126,6 +133,25 @@ Result<std::optional<IngestResult>> SqliteStore::stored_outcome(const std::strin
     }
   }
   return out;
+}
+
+Result<int64_t> SqliteStore::day_tokens(const std::string& author, int64_t day_ms,
+                                        const std::vector<std::string>* excluding) {
+  sql::Statement& st = excluding ? sum_author_day_except_ : sum_author_day_;
+  ResetGuard guard(st);
+  std::string uids;
+  if (excluding) {
+    JsonWriter w(uids);
+    w.begin_array();
+    for (const std::string& uid : *excluding)
+      w.value(uid);
+    w.end_array();
+    st.bind(3, uids);
+  }
+  st.bind(1, author).bind(2, day_ms);
+  auto row = st.step();
+  if (!row) return row.error();
+  return *row ? st.int64(0) : 0;
 }
 
 Result<RecordOutcome::Kind> SqliteStore::store_record(const std::string& author,

@@ -5,7 +5,7 @@
 
 namespace codepulse::collector::sql_text {
 
-inline constexpr int kSchemaVersion = 10;
+inline constexpr int kSchemaVersion = 11;
 
 // A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
 inline constexpr const char* kPragmas =
@@ -357,6 +357,15 @@ CREATE TABLE store_generation (
 INSERT INTO store_generation (one, generation, since_ms) VALUES (1, lower(hex(randomblob(16))),
   CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
 PRAGMA user_version = 10;
+)sql";
+
+// Migration 11: an author's records by time, for the token limit per author
+// and UTC day across batches (collector/store/author_day_limit.hpp). Each
+// author's records arrive in time order, so the index grows at one end per
+// author.
+inline constexpr const char* kMigration11 = R"sql(
+CREATE INDEX usage_records_author_ts ON usage_records(author, ts_ms);
+PRAGMA user_version = 11;
 )sql";
 
 }  // namespace codepulse::collector::sql_text

@@ -74,10 +74,10 @@ Status SqliteStore::migrate() {
   // Each step in its own transaction: an interrupted upgrade resumes where it stopped.
   // Each text sets the version it migrates to.
   const std::pair<int64_t, const char*> steps[] = {
-      {1, sql_text::kMigration1}, {2, sql_text::kMigration2}, {3, sql_text::kMigration3},
-      {4, sql_text::kMigration4}, {5, sql_text::kMigration5}, {6, sql_text::kMigration6},
-      {7, sql_text::kMigration7}, {8, sql_text::kMigration8}, {9, sql_text::kMigration9},
-      {10, sql_text::kMigration10}};
+      {1, sql_text::kMigration1},   {2, sql_text::kMigration2},  {3, sql_text::kMigration3},
+      {4, sql_text::kMigration4},   {5, sql_text::kMigration5},  {6, sql_text::kMigration6},
+      {7, sql_text::kMigration7},   {8, sql_text::kMigration8},  {9, sql_text::kMigration9},
+      {10, sql_text::kMigration10}, {11, sql_text::kMigration11}};
   for (const auto& [to, text] : steps) {
     if (*version >= to) continue;
     auto txn = sql::Transaction::begin(db_);
@@ -123,6 +123,8 @@ std::vector<sql::Statement*> SqliteStore::statements() {
           &delete_commit_files_,
           &delete_commit_reworks_,
           &delete_commit_,
+          &sum_author_day_,
+          &sum_author_day_except_,
           &select_identity_,
           &insert_record_,
           &replace_record_,
@@ -152,6 +154,8 @@ Status SqliteStore::prepare_all() {
                                     sql_text::kDeleteCommitFiles,
                                     sql_text::kDeleteCommitReworks,
                                     sql_text::kDeleteCommit,
+                                    sql_text::kSumAuthorDay,
+                                    sql_text::kSumAuthorDayExcept,
                                     sql_text::kSelectIdentity,
                                     sql_text::insert_record_sql(),
                                     sql_text::replace_record_sql(),

@@ -126,6 +126,9 @@ class SqliteStore final : public Store {
   Result<IngestResult> ingest_one(const std::string& author, const proto::DecodedBatch& batch);
   Result<std::optional<IngestResult>> stored_outcome(const std::string& author,
                                                      const std::string& batch_id);
+  // What the store holds of an author's UTC day (author_day_limit.hpp).
+  Result<int64_t> day_tokens(const std::string& author, int64_t day_ms,
+                             const std::vector<std::string>* excluding);
   Result<RecordOutcome::Kind> store_record(const std::string& author, const std::string& device_id,
                                            const proto::WireRecord& wr, int64_t now_ms);
   // Stores, replaces or keeps the copy of the commit (commit_trust.hpp).
@@ -165,6 +168,7 @@ class SqliteStore final : public Store {
   sql::Statement insert_commit_, insert_commit_file_, insert_commit_rework_;
   sql::Statement select_commit_copy_, select_pushed_author_;
   sql::Statement delete_commit_files_, delete_commit_reworks_, delete_commit_;
+  sql::Statement sum_author_day_, sum_author_day_except_;
 };
 
 }  // namespace codepulse::collector::sqlite_store

@@ -1,0 +1,163 @@
+// The token limit per author and UTC day across batches (issue 22), in both
+// collector stores: records of a day that would pass 10^10 tokens with what
+// the store holds of the author's day are rejected alone, with the reason
+// and their positions; other days and other authors are stored; a record
+// sent again at a higher revision is not counted twice.
+#include "collector/store/author_day_limit.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "collector/store/store.hpp"
+#include "proto/wire_batch.hpp"
+#include "tests/support/store_targets.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace codepulse;
+using namespace codepulse::collector;
+using codepulse::test::TempDir;
+
+namespace {
+
+constexpr const char* kDev = "dev@acme.example";
+constexpr const char* kMate = "mate@acme.example";
+constexpr int64_t kT0 = 1'770'912'000'000;  // 2026-02-12T16:00:00Z
+constexpr int64_t kDayMs = 86'400'000;
+constexpr int64_t kMax = proto::kMaxTokensPerField;  // 10^8
+
+// `n` records of 10^8 cache reads at `ts_ms`, uids prefix0..prefix{n-1}.
+std::vector<proto::WireRecord> records(const std::string& prefix, int n, int64_t ts_ms,
+                                       int64_t revision = 1) {
+  std::vector<proto::WireRecord> out;
+  for (int i = 0; i < n; ++i) {
+    proto::WireRecord w;
+    w.record_uid = prefix + std::to_string(i);
+    w.revision = revision;
+    w.usage.message_id = "msg_" + w.record_uid;
+    w.usage.request_id = "req_" + w.record_uid;
+    w.usage.timestamp_ms = ts_ms;
+    w.usage.session_id = "session-1";
+    w.usage.model = "claude-opus-4-6";
+    w.usage.cache_read = kMax;
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+std::vector<proto::WireRecord> joined(std::vector<proto::WireRecord> a,
+                                      const std::vector<proto::WireRecord>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+proto::DecodedBatch batch(const std::string& batch_id, const std::vector<proto::WireRecord>& rs) {
+  proto::BatchHeader h;
+  h.tracker_version = "0.2.0";
+  h.device_id = "device-1";
+  h.batch_id = batch_id;
+  h.record_count = static_cast<int64_t>(rs.size());
+  h.created_ms = kT0;
+  auto d = proto::decode_json(proto::encode_json(h, rs, {}), {});
+  REQUIRE(d);
+  return std::move(d).value();
+}
+
+IngestResult ingest(Store& store, const proto::DecodedBatch& b, const std::string& author = kDev) {
+  auto r = store.ingest(author, b);
+  REQUIRE(r);
+  return std::move(r).value();
+}
+
+}  // namespace
+
+TEST_CASE("records past the per author-day token limit across batches are rejected alone",
+          "[collector][store][overflow]") {
+  TempDir dir;
+  CODEPULSE_STORE_TARGET(target, dir);
+  auto opened = open_store(target.db);
+  REQUIRE(opened);
+  Store& store = **opened;
+
+  // 6 * 10^9 tokens of 2026-02-12 stored.
+  const auto first = ingest(store, batch("b1", records("a", 60, kT0)));
+  CHECK(first.records_new == 60);
+
+  // 5 * 10^9 more of that day would pass 10^10: those 50 are rejected, the
+  // 3 of the next day are stored.
+  const auto second =
+      ingest(store, batch("b2", joined(joined(records("c", 2, kT0 + kDayMs), records("b", 50, kT0)),
+                                       records("n", 1, kT0 + kDayMs))));
+  CHECK(second.records_new == 3);
+  CHECK(second.rejected == 50);
+  REQUIRE(second.rejections.size() == 50);
+  CHECK(second.rejections.front().index == 2);
+  CHECK(second.rejections.back().index == 51);
+  CHECK(second.rejections.front().uid == "b0");
+  const std::string& why = second.rejections.front().reason;
+  CHECK(why.find("2026-02-12") != std::string::npos);
+  CHECK(why.find("per author and UTC day") != std::string::npos);
+  CHECK(why.find("11000000000 tokens (6000000000 stored before this batch)") != std::string::npos);
+  CHECK(*store.record_count() == 63);
+
+  // The same batch sent again gets the stored outcome.
+  const auto again =
+      ingest(store, batch("b2", joined(joined(records("c", 2, kT0 + kDayMs), records("b", 50, kT0)),
+                                       records("n", 1, kT0 + kDayMs))));
+  CHECK(again.batch_seen_before);
+  CHECK(again.rejected == 50);
+  CHECK(again.rejections[0].index == 2);
+
+  // Another author's day is their own.
+  const auto mate = ingest(store, batch("m1", records("b", 50, kT0)), kMate);
+  CHECK(mate.records_new == 50);
+  CHECK(mate.rejected == 0);
+
+  // The 60 stored records again at revision 2, with 39 new ones: 9.9 * 10^9
+  // once the replaced revisions are not counted twice, so all are stored.
+  const auto revised =
+      ingest(store, batch("b3", joined(records("a", 60, kT0, 2), records("d", 39, kT0))));
+  CHECK(revised.replaced == 60);
+  CHECK(revised.records_new == 39);
+  CHECK(revised.rejected == 0);
+  // The day now holds 9.9 * 10^9: one record more fits, two do not.
+  const auto last = ingest(store, batch("b4", records("e", 2, kT0)));
+  CHECK(last.rejected == 2);
+  const auto one = ingest(store, batch("b5", records("f", 1, kT0)));
+  CHECK(one.records_new == 1);
+  CHECK(*store.record_count() == 63 + 50 + 39 + 1);
+}
+
+TEST_CASE("limit_author_days keeps the positions of the decoder's rejections",
+          "[collector][store][overflow]") {
+  auto rs = joined(records("x", 2, kT0), records("y", 2, kT0 + kDayMs));
+  proto::BatchHeader h;
+  h.device_id = "device-1";
+  h.batch_id = "b";
+  h.created_ms = kT0;
+  std::string json = proto::encode_json(h, rs, {});
+  // The second record (position 1) unreadable: the decoder rejects it.
+  const std::string uid = "\"uid\":\"x1\"";
+  const auto at = json.find(uid);
+  REQUIRE(at != std::string::npos);
+  json.replace(at, uid.size(), "\"uid\":17");
+  auto d = proto::decode_json(json, {});
+  REQUIRE(d);
+  REQUIRE(d->rejected.size() == 1);
+  std::vector<int64_t> asked;
+  auto limited = limit_author_days(*d, [&](int64_t day_ms, const std::vector<std::string>* except) {
+    asked.push_back(day_ms);
+    if (except) CHECK(except->size() == 3);
+    // The second day is nearly full, even without the batch's own records.
+    return Result<int64_t>(day_ms == kT0 - kT0 % kDayMs ? 0 : kMaxAuthorDayTokens - kMax);
+  });
+  REQUIRE(limited);
+  REQUIRE(*limited);
+  const proto::DecodedBatch& kept = **limited;
+  REQUIRE(kept.records.size() == 1);
+  CHECK(kept.records[0].record_uid == "x0");
+  REQUIRE(kept.rejected.size() == 3);
+  CHECK(kept.rejected[1].index == 2);
+  CHECK(kept.rejected[1].uid == "y0");
+  CHECK(kept.rejected[2].index == 3);
+  // Each day summed once, and the full one again without the batch's uids.
+  CHECK(asked.size() == 3);
+}
