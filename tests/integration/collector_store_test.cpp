@@ -609,8 +609,12 @@ TEST_CASE("the write-ahead log stays bounded under sustained ingest", "[collecto
   int uid = 0;
   for (int b = 0; b < 120; ++b) {
     std::vector<proto::WireRecord> recs;
-    for (int i = 0; i < 1000; ++i)
+    for (int i = 0; i < 1000; ++i) {
       recs.push_back(rec(++uid));
+      // A heavy day's output (rec's grows with the uid: 120,000 records of
+      // it would pass the 10^10 tokens an author's day may hold).
+      recs.back().usage.output = 1'000 + i;
+    }
     auto r = store->ingest(kAuthor, batch("w" + std::to_string(b), recs));
     REQUIRE(r);
     REQUIRE(r->records_new == 1000);

@@ -69,7 +69,7 @@ TEST_CASE("a collector restored from a backup gets every record and commit back 
           "[shipping][restore][e2e]") {
   TempDir dir;
   CollectorFixture c(dir / "collector");
-  const std::string token = c.token_file("dev@example.org");
+  const std::string token = c.token_file("dev@acme.example");
   c.start();
   GitRepoBuilder repo(dir / "app");
   const int64_t today = (::time(nullptr) - GitRepoBuilder::kEpochS) / 86'400;
@@ -77,7 +77,8 @@ TEST_CASE("a collector restored from a backup gets every record and commit back 
   const std::string state = dir / "state";
   auto scan = [&] {
     auto r =
-        run({tracker_bin(), "scan", "--claude-dir", dir / "claude", "--state", state, "--quiet"});
+        run({tracker_bin(), "scan", "--claude-dir", dir / "claude", "--state", state, "--quiet",
+             "--author", "dev@acme.example"});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
   };
