@@ -11,11 +11,11 @@ namespace {
 
 constexpr int64_t kDayMs = 86'400'000;
 
-int64_t day_of(int64_t ts_ms) {
+}  // namespace
+
+int64_t utc_day_ms(int64_t ts_ms) {
   return (ts_ms >= 0 ? ts_ms : ts_ms - (kDayMs - 1)) / kDayMs * kDayMs;
 }
-
-}  // namespace
 
 // Each count is at most proto::kMaxTokensPerField (10^8): a record holds
 // under 10^9 tokens, and a batch of at most 10^5 records under 10^14.
@@ -33,7 +33,7 @@ Result<std::optional<proto::DecodedBatch>> limit_author_days(const proto::Decode
   }
   std::map<int64_t, int64_t> by_day;
   for (const auto& [uid, wr] : latest)
-    by_day[day_of(wr->usage.timestamp_ms)] += record_tokens(wr->usage);
+    by_day[utc_day_ms(wr->usage.timestamp_ms)] += record_tokens(wr->usage);
 
   std::vector<std::string> own_uids;
   std::map<int64_t, std::string> over;  // day -> why its records are refused
@@ -65,7 +65,7 @@ Result<std::optional<proto::DecodedBatch>> limit_author_days(const proto::Decode
   Positions positions(std::move(rejected_at));
   for (const proto::WireRecord& wr : batch.records) {
     const size_t index = positions.next();
-    const auto day = over.find(day_of(wr.usage.timestamp_ms));
+    const auto day = over.find(utc_day_ms(wr.usage.timestamp_ms));
     if (day == over.end())
       out.records.push_back(wr);
     else

@@ -21,6 +21,8 @@ inline constexpr int64_t kMaxAuthorDayTokens = 10'000'000'000;  // 10^10, per UT
 
 // The tokens of a record: input, output, both cache writes and cache reads.
 int64_t record_tokens(const UsageRecord& r);
+// The start of the UTC day holding ts_ms.
+int64_t utc_day_ms(int64_t ts_ms);
 
 // The tokens the store holds of the batch author's UTC day starting at
 // day_ms; without the records whose uid is in `excluding` when it is given
@@ -30,9 +32,9 @@ using StoredDayTokens =
 
 // The batch to store when some of its days are over the limit: those days'
 // records moved to its rejections at the positions they held; nullopt when
-// every day fits. Each day is one cheap sum; a day near the limit is summed
-// again without the batch's own uids, so a resent or revised record is
-// never counted twice.
+// every day fits. Each day is one row the store keeps (author_day_tokens);
+// a day near the limit is asked again without the batch's own uids, so a
+// resent or revised record is never counted twice.
 Result<std::optional<proto::DecodedBatch>> limit_author_days(const proto::DecodedBatch& batch,
                                                              const StoredDayTokens& stored);
 

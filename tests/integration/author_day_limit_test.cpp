@@ -124,6 +124,19 @@ TEST_CASE("records past the per author-day token limit across batches are reject
   const auto one = ingest(store, batch("b5", records("f", 1, kT0)));
   CHECK(one.records_new == 1);
   CHECK(*store.record_count() == 63 + 50 + 39 + 1);
+
+  // The day totals the store keeps equal a sum over its records.
+  const std::string sum =
+      "SELECT COALESCE(SUM(input + output + cache_create_5m + cache_create_1h + cache_read), 0) "
+      "FROM usage_records WHERE author = '" +
+      std::string(kDev) + "' AND ts_ms >= " + std::to_string(kT0 - kT0 % kDayMs) + " AND ts_ms < " +
+      std::to_string(kT0 - kT0 % kDayMs + kDayMs);
+  const std::string kept = "SELECT tokens FROM author_day_tokens WHERE author = '" +
+                           std::string(kDev) +
+                           "' AND day_ms = " + std::to_string(kT0 - kT0 % kDayMs);
+  CHECK(test::db_text(target.db, sum) == "10000000000");
+  CHECK(test::db_text(target.db, kept) == "10000000000");
+  CHECK(test::db_text(target.db, "SELECT COUNT(*) FROM author_day_tokens") == "3");
 }
 
 TEST_CASE("limit_author_days keeps the positions of the decoder's rejections",

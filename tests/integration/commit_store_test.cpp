@@ -423,6 +423,10 @@ TEST_CASE("a schema 4 store migrates to the current schema and keeps its data",
   CHECK(test::db_text(db, target.postgres() ? "SELECT max(version) FROM codepulse_schema"
                                             : "PRAGMA user_version") == "11");
   CHECK(*store->record_count() == 1);
+  // Schema 11 fills the day totals from the records it finds (120 tokens).
+  CHECK(test::db_text(db,
+                      "SELECT author || ' ' || day_ms || ' ' || tokens FROM "
+                      "author_day_tokens") == "dev@acme.example 1770854400000 120");
   auto epics = store->load_epics();
   REQUIRE(epics);
   CHECK(epics->at("PROJ-7") == "PROJ-1");

@@ -145,17 +145,19 @@ Result<int64_t> PostgresStore::day_tokens(const std::string& author, int64_t day
                                           const std::vector<std::string>* excluding) {
   pg::Params p;
   p.add(author).add(day_ms);
+  auto held = writer_.run("codepulse_select_author_day", pg_sql::kSelectAuthorDay, p);
+  if (!held) return held.error();
+  int64_t tokens = held->size() > 0 ? held->int64(0, 0) : 0;
   if (excluding) {
     pg::TextArray uids;
     for (const std::string& uid : *excluding)
       uids.add(uid);
     p.add(uids.str());
+    auto own = writer_.run("codepulse_sum_stored_uids_of_day", pg_sql::kSumStoredUidsOfDay, p);
+    if (!own) return own.error();
+    if (own->size() > 0) tokens -= own->int64(0, 0);
   }
-  auto rows = excluding
-                  ? writer_.run("codepulse_sum_author_day_except", pg_sql::kSumAuthorDayExcept, p)
-                  : writer_.run("codepulse_sum_author_day", pg_sql::kSumAuthorDay, p);
-  if (!rows) return rows.error();
-  return rows->size() > 0 ? rows->int64(0, 0) : 0;
+  return tokens;
 }
 
 Status PostgresStore::save_outcome(const std::string& author, const proto::DecodedBatch& batch,

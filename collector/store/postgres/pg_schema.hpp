@@ -325,10 +325,50 @@ INSERT INTO store_generation (one, generation, since_ms) VALUES (1,
 INSERT INTO codepulse_schema (version) VALUES (10);
 )sql";
 
-// Version 11: an author's records by time, as in the SQLite store
-// (sqlite_schema.hpp, kMigration11).
+// Version 11: the tokens of each author's UTC day, as in the SQLite store
+// (sqlite_schema.hpp, kMigration11), kept by statement triggers that add up
+// each statement's inserted and replaced rows.
 inline constexpr const char* kMigrationTo11 = R"sql(
-CREATE INDEX usage_records_author_ts ON usage_records (author, ts_ms);
+CREATE TABLE author_day_tokens (
+  author text NOT NULL,
+  day_ms bigint NOT NULL,
+  tokens bigint NOT NULL,
+  PRIMARY KEY (author, day_ms)
+);
+INSERT INTO author_day_tokens (author, day_ms, tokens)
+  SELECT author, ts_ms - ts_ms % 86400000,
+         SUM(input + output + cache_create_5m + cache_create_1h + cache_read)
+  FROM usage_records GROUP BY author, ts_ms - ts_ms % 86400000;
+CREATE FUNCTION codepulse_author_days_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO author_day_tokens (author, day_ms, tokens)
+  SELECT author, ts_ms - ts_ms % 86400000,
+         SUM(input + output + cache_create_5m + cache_create_1h + cache_read)
+  FROM new_rows GROUP BY 1, 2
+  ON CONFLICT (author, day_ms) DO UPDATE SET tokens = author_day_tokens.tokens + excluded.tokens;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION codepulse_author_days_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO author_day_tokens (author, day_ms, tokens)
+  SELECT author, day_ms, SUM(tokens) FROM (
+    SELECT author, ts_ms - ts_ms % 86400000 AS day_ms,
+           input + output + cache_create_5m + cache_create_1h + cache_read AS tokens
+    FROM new_rows
+    UNION ALL
+    SELECT author, ts_ms - ts_ms % 86400000,
+           -(input + output + cache_create_5m + cache_create_1h + cache_read)
+    FROM old_rows) AS changed
+  GROUP BY author, day_ms
+  ON CONFLICT (author, day_ms) DO UPDATE SET tokens = author_day_tokens.tokens + excluded.tokens;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER usage_records_days_inserted AFTER INSERT ON usage_records
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION codepulse_author_days_inserted();
+CREATE TRIGGER usage_records_days_updated AFTER UPDATE ON usage_records
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION codepulse_author_days_updated();
 INSERT INTO codepulse_schema (version) VALUES (11);
 )sql";
 

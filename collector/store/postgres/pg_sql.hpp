@@ -35,15 +35,14 @@ inline constexpr const char* kSaveBatchOutcome =
     " replaced = $5::bigint, stale = $6::bigint, rejected = $7::bigint,"
     " commit_count = $8::bigint, commits_new = $9::bigint, commits_duplicate = $10::bigint,"
     " commits_rejected = $11::bigint WHERE author = $1 AND batch_id = $2";
-// The tokens of an author's UTC day (author_day_limit.hpp), on the index
-// usage_records_author_ts; the second without the uids of a text array.
-inline constexpr const char* kSumAuthorDay =
+// The tokens of an author's UTC day (author_day_limit.hpp, version 11), and
+// those of the listed uids' stored records of that day.
+inline constexpr const char* kSelectAuthorDay =
+    "SELECT tokens FROM author_day_tokens WHERE author = $1 AND day_ms = $2";
+inline constexpr const char* kSumStoredUidsOfDay =
     "SELECT COALESCE(SUM(input + output + cache_create_5m + cache_create_1h + cache_read), 0)"
-    " FROM usage_records WHERE author = $1 AND ts_ms >= $2 AND ts_ms < $2 + 86400000";
-inline constexpr const char* kSumAuthorDayExcept =
-    "SELECT COALESCE(SUM(input + output + cache_create_5m + cache_create_1h + cache_read), 0)"
-    " FROM usage_records WHERE author = $1 AND ts_ms >= $2 AND ts_ms < $2 + 86400000"
-    " AND NOT (uid = ANY($3::text[]))";
+    " FROM usage_records WHERE author = $1 AND uid = ANY($3::text[])"
+    " AND ts_ms >= $2 AND ts_ms < $2 + 86400000";
 inline constexpr const char* kSelectBatch =
     "SELECT records_new, duplicates, replaced, stale, rejected, commits_new, commits_duplicate,"
     " commits_rejected FROM collector_batches WHERE author = $1 AND batch_id = $2";

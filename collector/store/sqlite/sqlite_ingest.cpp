@@ -8,7 +8,6 @@
 #include "collector/store/sqlite/sqlite_store_internal.hpp"
 #include "collector/store/store_rules.hpp"
 #include "collector/store/stored_rows.hpp"
-#include "common/json_writer.hpp"
 #include "common/record/usage_sqlite.hpp"
 #include "common/report/usage_source.hpp"
 #include "common/time.hpp"
@@ -95,6 +94,7 @@ Result<IngestResult> SqliteStore::ingest_one(const std::string& author,
   const proto::DecodedBatch& kept = *limited ? **limited : batch;
   IngestResult result;
   const int64_t now = now_utc_ms();
+  day_deltas_.clear();
   auto walked = walk_batch(kept, result, [&](const proto::WireRecord& wr) {
     return store_record(author, h.device_id, wr, now);
   });
@@ -103,6 +103,7 @@ Result<IngestResult> SqliteStore::ingest_one(const std::string& author,
     return store_commit(author, h.device_id, c, now);
   });
   if (!walked) return walked.error();
+  if (auto s = add_day_deltas(author); !s) return s.error();
   if (auto s = save_outcome(author, batch, result, now); !s) return s.error();
   return result;
 }
@@ -137,41 +138,64 @@ Result<std::optional<IngestResult>> SqliteStore::stored_outcome(const std::strin
 
 Result<int64_t> SqliteStore::day_tokens(const std::string& author, int64_t day_ms,
                                         const std::vector<std::string>* excluding) {
-  sql::Statement& st = excluding ? sum_author_day_except_ : sum_author_day_;
-  ResetGuard guard(st);
-  std::string uids;
-  if (excluding) {
-    JsonWriter w(uids);
-    w.begin_array();
-    for (const std::string& uid : *excluding)
-      w.value(uid);
-    w.end_array();
-    st.bind(3, uids);
+  int64_t tokens = 0;
+  {
+    ResetGuard guard(select_author_day_);
+    select_author_day_.bind(1, author).bind(2, day_ms);
+    auto row = select_author_day_.step();
+    if (!row) return row.error();
+    if (*row) tokens = select_author_day_.int64(0);
   }
-  st.bind(1, author).bind(2, day_ms);
-  auto row = st.step();
-  if (!row) return row.error();
-  return *row ? st.int64(0) : 0;
+  if (!excluding) return tokens;
+  for (const std::string& uid : *excluding) {
+    auto found = find_record(author, uid);
+    if (!found) return found.error();
+    if (!*found) continue;
+    ResetGuard guard(select_record_day_tokens_);
+    select_record_day_tokens_.bind(1, (*found)->row);
+    auto row = select_record_day_tokens_.step();
+    if (!row) return row.error();
+    if (*row && select_record_day_tokens_.int64(0) == day_ms)
+      tokens -= select_record_day_tokens_.int64(1);
+  }
+  return tokens;
+}
+
+Status SqliteStore::add_day_deltas(const std::string& author) {
+  for (const auto& [day_ms, tokens] : day_deltas_) {
+    if (tokens == 0) continue;
+    if (auto s = add_author_day_.bind(1, author).bind(2, day_ms).bind(3, tokens).run(); !s)
+      return s;
+  }
+  return {};
+}
+
+Result<std::optional<SqliteStore::StoredRow>> SqliteStore::find_record(const std::string& author,
+                                                                       const std::string& uid) {
+  candidates_.clear();
+  uids_.find(static_cast<uint64_t>(uid_key(uid)), candidates_);
+  for (const int64_t id : candidates_) {
+    ResetGuard guard(select_identity_);
+    select_identity_.bind(1, id);
+    auto found = select_identity_.step();
+    if (!found) return found.error();
+    if (*found && select_identity_.text(0) == author && select_identity_.text(1) == uid)
+      return std::optional<StoredRow>(StoredRow{id, select_identity_.int64(2)});
+  }
+  return std::optional<StoredRow>();
 }
 
 Result<RecordOutcome::Kind> SqliteStore::store_record(const std::string& author,
                                                       const std::string& device_id,
                                                       const proto::WireRecord& wr, int64_t now_ms) {
   const int64_t key = uid_key(wr.record_uid);
+  auto found = find_record(author, wr.record_uid);
+  if (!found) return found.error();
   std::optional<int64_t> stored;
   int64_t row = 0;
-  candidates_.clear();
-  uids_.find(static_cast<uint64_t>(key), candidates_);
-  for (const int64_t id : candidates_) {
-    ResetGuard guard(select_identity_);
-    select_identity_.bind(1, id);
-    auto found = select_identity_.step();
-    if (!found) return found.error();
-    if (*found && select_identity_.text(0) == author && select_identity_.text(1) == wr.record_uid) {
-      stored = select_identity_.int64(2);
-      row = id;
-      break;
-    }
+  if (*found) {
+    stored = (*found)->revision;
+    row = (*found)->row;
   }
   if (stored && wr.revision == *stored) return RecordOutcome::kDuplicate;
   if (stored && wr.revision < *stored) return RecordOutcome::kStale;
@@ -190,12 +214,20 @@ Result<RecordOutcome::Kind> SqliteStore::store_record(const std::string& author,
       .bind(param::kUidKey, key);
   if (stored) st.bind(param::kRowId, row);
   std::optional<report::UsageFact> before;
+  if (stored) {  // the replaced version's tokens leave its day
+    ResetGuard guard(select_record_day_tokens_);
+    select_record_day_tokens_.bind(1, row);
+    auto old = select_record_day_tokens_.step();
+    if (!old) return old.error();
+    if (*old) day_deltas_[select_record_day_tokens_.int64(0)] -= select_record_day_tokens_.int64(1);
+  }
+  day_deltas_[utc_day_ms(u.timestamp_ms)] += record_tokens(u);
   if (stored && listener_) {  // the version the cube must take out
     ResetGuard guard(select_usage_fact_);
     select_usage_fact_.bind(1, row);
-    auto found = select_usage_fact_.step();
-    if (!found) return found.error();
-    if (*found) {
+    auto fact = select_usage_fact_.step();
+    if (!fact) return fact.error();
+    if (*fact) {
       before.emplace();
       if (auto s = report::read_usage_fact(select_usage_fact_, true, *before); !s) return s.error();
     }

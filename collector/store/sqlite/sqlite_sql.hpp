@@ -103,15 +103,17 @@ inline constexpr const char* kSelectReworkOfCommits =
 // Records. insert_record_sql() and replace_record_sql() share their
 // parameters (record_param); the listed fields (usage_columns.hpp) take
 // kFirstField on, in the list's order.
-// The tokens of an author's UTC day (author_day_limit.hpp), on the index
-// usage_records_author_ts; the second without the uids of a JSON array.
-inline constexpr const char* kSumAuthorDay =
-    "SELECT COALESCE(SUM(input + output + cache_create_5m + cache_create_1h + cache_read), 0)"
-    " FROM usage_records WHERE author = ?1 AND ts_ms >= ?2 AND ts_ms < ?2 + 86400000";
-inline constexpr const char* kSumAuthorDayExcept =
-    "SELECT COALESCE(SUM(input + output + cache_create_5m + cache_create_1h + cache_read), 0)"
-    " FROM usage_records WHERE author = ?1 AND ts_ms >= ?2 AND ts_ms < ?2 + 86400000"
-    " AND uid NOT IN (SELECT value FROM json_each(?3))";
+// The tokens of an author's UTC day (author_day_limit.hpp, migration 11),
+// and a stored record's day and tokens.
+inline constexpr const char* kSelectAuthorDay =
+    "SELECT tokens FROM author_day_tokens WHERE author = ?1 AND day_ms = ?2";
+inline constexpr const char* kAddAuthorDay =
+    "INSERT INTO author_day_tokens (author, day_ms, tokens) VALUES (?1, ?2, ?3)"
+    " ON CONFLICT (author, day_ms) DO UPDATE SET tokens = tokens + excluded.tokens";
+inline constexpr const char* kSelectRecordDayTokens =
+    "SELECT ts_ms - ts_ms % 86400000,"
+    " input + output + cache_create_5m + cache_create_1h + cache_read"
+    " FROM usage_records WHERE id = ?1";
 inline constexpr const char* kSelectIdentity =
     "SELECT author, uid, revision FROM usage_records WHERE id = ?1";
 inline constexpr const char* kSelectUidKeys = "SELECT uid_key, id FROM usage_records";

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -129,6 +130,13 @@ class SqliteStore final : public Store {
   // What the store holds of an author's UTC day (author_day_limit.hpp).
   Result<int64_t> day_tokens(const std::string& author, int64_t day_ms,
                              const std::vector<std::string>* excluding);
+  // The row and revision of the author's record with this uid, if stored.
+  struct StoredRow {
+    int64_t row = 0, revision = 0;
+  };
+  Result<std::optional<StoredRow>> find_record(const std::string& author, const std::string& uid);
+  // Adds the current batch's day_deltas_ to author_day_tokens.
+  Status add_day_deltas(const std::string& author);
   Result<RecordOutcome::Kind> store_record(const std::string& author, const std::string& device_id,
                                            const proto::WireRecord& wr, int64_t now_ms);
   // Stores, replaces or keeps the copy of the commit (commit_trust.hpp).
@@ -168,7 +176,8 @@ class SqliteStore final : public Store {
   sql::Statement insert_commit_, insert_commit_file_, insert_commit_rework_;
   sql::Statement select_commit_copy_, select_pushed_author_;
   sql::Statement delete_commit_files_, delete_commit_reworks_, delete_commit_;
-  sql::Statement sum_author_day_, sum_author_day_except_;
+  sql::Statement select_author_day_, add_author_day_, select_record_day_tokens_;
+  std::map<int64_t, int64_t> day_deltas_;  // the current batch's tokens by UTC day
 };
 
 }  // namespace codepulse::collector::sqlite_store
