@@ -76,6 +76,9 @@ TEST_CASE("the enrol line from token create configures a tracker that ships", "[
   CHECK(read_file(home / ".config/codepulse/collector-ca.pem") == read_file(c.ca()));
   const std::string config = read_file(home / ".config/codepulse/tracker.toml");
   CHECK(config.find("collector = \"" + c.url() + "\"") != std::string::npos);
+  // The token's author becomes the tracker's identity for the git scan.
+  CHECK(config.find("author = \"dev@example.org\"") != std::string::npos);
+  CHECK(enrolled.out.find("as configured before") == std::string::npos);
 
   auto doctor = run({tracker_bin(), "doctor", "--author", "dev@example.org"}, env);
   INFO(doctor.out << doctor.err);
@@ -98,6 +101,20 @@ TEST_CASE("the enrol line from token create configures a tracker that ships", "[
   const std::string config2 = read_file(home / ".config/codepulse/tracker.toml");
   CHECK(config2.find("log_level = \"debug\"") != std::string::npos);
   CHECK(config2.find("collector = ") == config2.rfind("collector = "));
+  CHECK(config2.find("author = ") == config2.rfind("author = "));
+
+  // An author configured by hand stays, and enroll says it is not the token's.
+  std::string edited = config2;
+  edited.replace(edited.find("author = \"dev@example.org\""), 26, "author = \"me@home.example\"");
+  write_file(home / ".config/codepulse/tracker.toml", edited);
+  auto third = run({"sh", "-c", "printf '%s\\n' \"$T\" | \"$@\"", "sh", line[0], line[1], line[2],
+                    line[3], line[4], line[5], "--token", "-"},
+                   {env[0], env[1], env[2], env[3], "T=" + token2});
+  INFO(third.out << third.err);
+  CHECK(third.exit_code == 0);
+  CHECK(third.out.find("me@home.example, as configured before") != std::string::npos);
+  CHECK(read_file(home / ".config/codepulse/tracker.toml").find("author = \"me@home.example\"") !=
+        std::string::npos);
   c.stop();
 }
 

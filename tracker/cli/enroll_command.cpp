@@ -14,6 +14,7 @@
 #include "common/tls/pki.hpp"
 #include "tracker/cli/commands.hpp"
 #include "tracker/cli/options.hpp"
+#include "tracker/config/keys.hpp"
 #include "tracker/enroll/enrolment.hpp"
 #include "tracker/enroll/presented_chain.hpp"
 #include "tracker/ship/https_client.hpp"
@@ -31,7 +32,8 @@ const char* kEnrollUsage =
     "otherwise); without it the system's trusted CAs are used. Checks the token with the\n"
     "collector (GET /v1/whoami), then writes the token file (mode\n"
     "600), collector-ca.pem and the collector keys of the configuration file (other keys\n"
-    "are kept). '--token -' reads the token from standard input.";
+    "are kept), and the token's author as `author` unless one is set. '--token -' reads\n"
+    "the token from standard input.";
 
 // "sha256:AB:CD..." -> "abcd...", or "" when it is not 64 hex digits.
 std::string normalize_sha256(std::string text) {
@@ -130,7 +132,7 @@ int run_enroll_command(const Environment& env, const std::vector<std::string>& a
     return fail("--token TOKEN is required: the token 'token create' printed (see --help)",
                 kExitUsage);
 
-  Enrolment e{url, token, std::nullopt};
+  Enrolment e{url, token, std::nullopt, {}};
   std::string pin;
   if (auto given = args->get("ca-sha256")) {
     pin = normalize_sha256(*given);
@@ -142,6 +144,7 @@ int run_enroll_command(const Environment& env, const std::vector<std::string>& a
   }
   auto author = check_token(*endpoint, e.ca_pem, token);
   if (!author) return fail(author.error().message);
+  e.author = *author;
   const std::string base = env.xdg_config_home ? *env.xdg_config_home : env.home + "/.config";
   const auto files =
       enrolment_files(args->get("config").value_or(base + "/codepulse/tracker.toml"));
@@ -152,6 +155,14 @@ int run_enroll_command(const Environment& env, const std::vector<std::string>& a
   if (e.ca_pem)
     std::printf("  collector CA   %s (SHA-256 %s)\n", files.ca_file.c_str(), pin.c_str());
   std::printf("  configuration  %s\n", files.config_file.c_str());
+  // An `author` set before enrolling stays; say when it is not the token's.
+  if (auto c = Config::load(files.config_file, {}, env, tracker_config_keys(), kTrackerProgram); c)
+    if (const std::string set = c->str("author"); set != *author)
+      std::printf(
+          "  author         %s, as configured before: the git scan reads that identity's\n"
+          "                 commits, and the collector takes only %s's (edit `author`\n"
+          "                 in the configuration to change it)\n",
+          set.empty() ? "(none: git user.email)" : set.c_str(), author->c_str());
   std::printf(
       "Check the way to the collector: codepulse-tracker doctor\n"
       "Start the service:              systemctl --user enable --now codepulse-tracker\n");

@@ -70,9 +70,11 @@ EnrolmentFiles enrolment_files(const std::string& config_file) {
 std::string enrolled_config_text(const std::string& old_text, const Enrolment& e,
                                  const EnrolmentFiles& files) {
   std::string out;
+  bool has_author = false;
   std::istringstream in(old_text);
   for (std::string line; std::getline(in, line);) {
     const std::string key = key_of(line);
+    has_author = has_author || key == "author";
     bool managed = false;
     for (const char* k : kManagedKeys)
       managed = managed || key == k;
@@ -86,6 +88,7 @@ std::string enrolled_config_text(const std::string& old_text, const Enrolment& e
   out += "collector = \"" + e.collector_url + "\"\n";
   out += "token_file = \"" + files.token_file + "\"\n";
   if (e.ca_pem) out += "ca_file = \"" + files.ca_file + "\"\n";
+  if (!has_author && !e.author.empty() && plain(e.author)) out += "author = \"" + e.author + "\"\n";
   return out;
 }
 

@@ -17,6 +17,10 @@ struct Enrolment {
   std::string collector_url;
   std::string token;
   std::optional<std::string> ca_pem;  // nullopt: the system's trusted CAs
+  // The token's author (GET /v1/whoami): written as `author` unless the
+  // configuration already names one, so the git scan reads this author's
+  // commits (tracker/git/commit_identity.hpp).
+  std::string author;
 };
 
 struct EnrolmentFiles {
