@@ -235,7 +235,6 @@ void Shipper::on_response(OutgoingBatch batch, Result<HttpResponse> response) {
     ++status_.batches_shipped;
     status_.records_shipped += static_cast<int64_t>(batch.records.size());
     changed();
-    status_.commits_shipped += static_cast<int64_t>(batch.commits.size());
     const bool full = batch.size() >= limit_;
     if (full || flushing_) {
       net_post_send();
@@ -373,6 +372,8 @@ Status Shipper::apply_success(const OutgoingBatch& batch, const HttpResponse& re
     return s;
   }
   if (auto c = store_.commit(); !c) return c;
+  // Only commits the collector took: not the refused or not-ours ones.
+  status_.commits_shipped += static_cast<int64_t>(commits_shipped.size());
   if (seen) next_generation_ms_ = now_utc_ms() + options_.generation_check_ms;  // just learnt
   generation_adopted(change);
   if (!commits_refused.empty())

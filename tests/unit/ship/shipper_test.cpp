@@ -13,12 +13,15 @@
 #include <set>
 
 #include "common/hashing.hpp"
+#include "common/time.hpp"
 #include "common/zstd_codec.hpp"
 #include "proto/wire_batch.hpp"
 #include "tests/support/collector_fixture.hpp"
 #include "tests/support/ship_bench.hpp"
+#include "tests/support/store_targets.hpp"
 #include "tests/support/test_support.hpp"
 #include "tests/support/tls_peer.hpp"
+#include "tracker/queue/commit_store.hpp"
 
 using namespace codepulse;
 using namespace codepulse::tracker;
@@ -173,6 +176,33 @@ TEST_CASE("a record the collector rejects is quarantined alone, with its reason"
   CHECK(shipper.status().records_quarantined == 1);
   CHECK(shipper.status().failures == 0);
   CHECK(bench.log_text().find("rejected 1 records") != std::string::npos);
+  c.stop();
+}
+
+TEST_CASE("only the commits the collector took count as shipped", "[shipping][unit][identity]") {
+  ShipBench bench;
+  bench.queue({request(1)});
+  // The author's commit, and a teammate's that an older tracker queued.
+  for (const char* email : {"dev@example.org", "pat@example.org"}) {
+    CommitRecord commit;
+    commit.repo = "local/app";
+    commit.sha = std::string(40, email[0] == 'd' ? 'a' : 'b');
+    commit.author_email = commit.committer_email = email;
+    commit.author_ms = commit.committer_ms = now_utc_ms() - 86'400'000;
+    commit.branch = "main";
+    REQUIRE(CommitStore(bench.store().database()).add(commit));
+  }
+  CollectorFixture c(bench.dir() / "collector");
+  const std::string token = c.token_file("dev@example.org");
+  c.start();
+  ShipOptions options = bench.options(c.port(), c.ca(), token);
+  options.batch_max_records = 10;
+  Shipper shipper(bench.io(), bench.store(), options, bench.log());
+
+  CHECK(bench.ship_now(shipper) == "");
+  CHECK(test::db_text(c.db(), "SELECT count(*) FROM commits") == "1");
+  CHECK(shipper.status().commits_shipped == 1);
+  CHECK(shipper.status().records_shipped == 1);
   c.stop();
 }
 
