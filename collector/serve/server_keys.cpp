@@ -1,16 +1,10 @@
 // Every configuration key of `codepulse-collector serve`: a TOML file
 // (--config) may set any of them; each is also a flag.
-#include <sys/stat.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
-
 #include "collector/serve/dashboard_origins.hpp"
 #include "collector/serve/server_config.hpp"
 #include "common/log/log_keys.hpp"
 #include "common/report/leverage.hpp"
+#include "common/secret_file.hpp"
 
 namespace codepulse::collector {
 
@@ -166,32 +160,11 @@ const ConfigKeys& server_config_keys() {
 
 namespace {
 
-// A webhook secret: a private file (not readable by group or others) of at
-// least 16 characters; surrounding white space is dropped. `key` names the
-// setting in errors.
-Result<std::string> read_secret_file(const std::string& key, const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0)
-    return make_error(key + " " + path + ": " + std::strerror(errno));
-  if ((st.st_mode & 077) != 0)
-    return make_error(key + " " + path + " is readable by others; run chmod 600 " + path);
-  std::ifstream in(path);
-  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) return make_error("cannot read " + key + " " + path);
-  const auto first = secret.find_first_not_of(" \t\r\n");
-  const auto last = secret.find_last_not_of(" \t\r\n");
-  secret = first == std::string::npos ? "" : secret.substr(first, last - first + 1);
-  if (secret.size() < 16 || secret.size() > 256)
-    return make_error(key + " " + path +
-                      " must hold a secret of 16 to 256 characters (e.g. openssl rand -hex 32)");
-  return secret;
-}
-
 // The secret the setting `key` names, or "" when it names no file.
 Status load_secret(const Config& c, const std::string& key, std::string& secret) {
   const std::string file = c.str(key);
   if (file.empty()) return {};
-  auto read = read_secret_file(key, file);
+  auto read = read_secret_file(key, file, 16, 256, " (e.g. openssl rand -hex 32)");
   if (!read) return read.error();
   secret = std::move(read).value();
   return {};

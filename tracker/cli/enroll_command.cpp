@@ -16,7 +16,7 @@
 #include "tracker/cli/options.hpp"
 #include "tracker/enroll/enrolment.hpp"
 #include "tracker/enroll/presented_chain.hpp"
-#include "tracker/ship/https_client.hpp"
+#include "tracker/ship/collector_url.hpp"
 
 namespace codepulse::tracker {
 namespace {
