@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -47,6 +48,18 @@ class StatementRow final : public RowView {
 
  private:
   const sql::Statement& st_;
+};
+
+// Runs `sql` with `bind` (may be empty) and hands each row to `row`
+// (sqlite_pricing.cpp).
+Status each_row(sql::Database& db, std::string_view sql,
+                const std::function<void(sql::Statement&)>& bind,
+                const std::function<void(const RowView&)>& row);
+
+// Ends a read transaction on every path.
+struct EndRead {
+  sql::Database& db;
+  ~EndRead() { (void)db.exec("COMMIT"); }
 };
 
 // The lookup key of a record uid: 64 bits of FNV-1a. Collisions only cost a
@@ -111,6 +124,16 @@ class SqliteStore final : public Store {
   Result<std::vector<PriceChange>> price_history() override;
   Result<std::vector<UnpricedModel>> unpriced_models(const Pricer& pricer, int64_t since_ms,
                                                      int64_t until_ms) override;
+
+  // Provider usage: sqlite_providers.cpp.
+  Status replace_provider_days(const std::vector<ProviderDay>& days,
+                               const std::optional<ProviderCursor>& cursor,
+                               const std::string& origin, int64_t at_ms) override;
+  Result<std::vector<ProviderUsageRow>> load_provider_rows(const std::string& since_day,
+                                                           const std::string& until_day) override;
+  Result<std::vector<ProviderDayInfo>> load_provider_days(const std::string& since_day,
+                                                          const std::string& until_day) override;
+  Result<std::optional<ProviderCursor>> provider_cursor(ProviderSource source) override;
 
  private:
   // After a storage fault (storage_faults() changed since the connections
