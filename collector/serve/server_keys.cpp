@@ -152,6 +152,48 @@ const ConfigKeys& server_config_keys() {
        .type = T::kString,
        .default_value = "customfield_10014",
        .help = "the Epic Link custom field, used when an issue has no epic as its parent"},
+      {.name = "anthropic_admin_key_file",
+       .type = T::kPath,
+       .default_value = "",
+       .help = "file (mode 0600) holding an Anthropic Admin API key (sk-ant-admin...): the "
+               "collector polls the organisation's usage, cost and Claude Code reports for "
+               "reconcile; empty = not polled"},
+      {.name = "anthropic_base_url",
+       .type = T::kString,
+       .default_value = "https://api.anthropic.com",
+       .help = "where Anthropic's Admin API is (https only)"},
+      {.name = "anthropic_poll_minutes",
+       .type = T::kInt,
+       .default_value = "60",
+       .help = "minutes between two polls of Anthropic's reports",
+       .min = 1,
+       .max = 10'080},
+      {.name = "openai_admin_key_file",
+       .type = T::kPath,
+       .default_value = "",
+       .help = "file (mode 0600) holding an OpenAI admin key: the collector polls the "
+               "organisation's usage (completions) and costs for reconcile; empty = not polled"},
+      {.name = "openai_base_url",
+       .type = T::kString,
+       .default_value = "https://api.openai.com",
+       .help = "where OpenAI's organization API is (https only)"},
+      {.name = "openai_poll_minutes",
+       .type = T::kInt,
+       .default_value = "60",
+       .help = "minutes between two polls of OpenAI's usage and costs",
+       .min = 1,
+       .max = 10'080},
+      {.name = "provider_ca_file",
+       .type = T::kPath,
+       .default_value = "",
+       .help = "CA certificates (PEM) the providers' APIs are checked against; empty = the "
+               "system's"},
+      {.name = "provider_history_days",
+       .type = T::kInt,
+       .default_value = "31",
+       .help = "how many days back the first poll of a provider's report starts",
+       .min = 1,
+       .max = 366},
       log_level_key(),
       log_file_key(),
   };
@@ -211,6 +253,20 @@ Result<ServerOptions> server_options(const Config& c) {
   o.limits.max_records = static_cast<size_t>(c.num("max_records"));
   o.limits.rate_per_s = static_cast<double>(c.num("rate_limit"));
   o.limits.burst = static_cast<double>(c.num("rate_burst"));
+  return o;
+}
+
+Result<ProviderOptions> provider_options(const Config& c) {
+  ProviderOptions o;
+  for (auto [name, settings] :
+       {std::pair{"anthropic", &o.anthropic}, std::pair{"openai", &o.openai}}) {
+    const std::string prefix = name;
+    if (!c.is_set(prefix + "_admin_key_file")) continue;
+    *settings = ProviderSettings{c.str(prefix + "_admin_key_file"), c.str(prefix + "_base_url"),
+                                 c.num(prefix + "_poll_minutes") * 60'000};
+  }
+  o.ca_file = c.str("provider_ca_file");
+  o.history_days = c.num("provider_history_days");
   return o;
 }
 
