@@ -80,28 +80,6 @@ Status read_cost_result(const Node& r, ProviderUsageRow& row) {
   return {};
 }
 
-Status read_buckets(ProviderSource source, const Node& page, ProviderPage& out) {
-  auto buckets = array_field(page, "data");
-  if (!buckets) return buckets.error();
-  for (const Node& b : *buckets) {
-    auto day = bucket_day(b);
-    if (!day) return day.error();
-    out.days.push_back(*day);
-    auto results = array_field(b, "results");
-    if (!results) return results.error();
-    for (const Node& r : *results) {
-      ProviderUsageRow row;
-      row.source = source;
-      row.day = *day;
-      auto s = source == ProviderSource::kAnthropicCost ? read_cost_result(r, row)
-                                                        : read_message_result(r, row);
-      if (!s) return s;
-      out.rows.push_back(std::move(row));
-    }
-  }
-  return {};
-}
-
 // "user:<email>" or "key:<api key name>".
 Result<std::string> actor_of(const Node& record) {
   auto actor = object_field(record, "actor");
@@ -167,8 +145,12 @@ Status read_claude_code(const Node& page, ProviderPage& out) {
 Result<ProviderPage> parse_anthropic_page(ProviderSource source, const Node& page) {
   ProviderPage out;
   if (auto s = read_paging(page, out); !s) return s.error();
-  auto s = source == ProviderSource::kAnthropicClaudeCode ? read_claude_code(page, out)
-                                                          : read_buckets(source, page, out);
+  auto s = source == ProviderSource::kAnthropicClaudeCode
+               ? read_claude_code(page, out)
+               : read_buckets(source, page, bucket_day,
+                              source == ProviderSource::kAnthropicCost ? read_cost_result
+                                                                       : read_message_result,
+                              out);
   if (!s) return s.error();
   return out;
 }

@@ -76,24 +76,10 @@ Status read_costs_result(const Node& r, ProviderUsageRow& row) {
 Result<ProviderPage> parse_openai_page(ProviderSource source, const Node& page) {
   ProviderPage out;
   if (auto s = read_paging(page, out); !s) return s.error();
-  auto buckets = array_field(page, "data");
-  if (!buckets) return buckets.error();
-  for (const Node& b : *buckets) {
-    auto day = bucket_day(b);
-    if (!day) return day.error();
-    out.days.push_back(*day);
-    auto results = array_field(b, "results");
-    if (!results) return results.error();
-    for (const Node& r : *results) {
-      ProviderUsageRow row;
-      row.source = source;
-      row.day = *day;
-      auto s = source == ProviderSource::kOpenaiCosts ? read_costs_result(r, row)
-                                                      : read_completions_result(r, row);
-      if (!s) return s.error();
-      out.rows.push_back(std::move(row));
-    }
-  }
+  auto s = read_buckets(
+      source, page, bucket_day,
+      source == ProviderSource::kOpenaiCosts ? read_costs_result : read_completions_result, out);
+  if (!s) return s.error();
   return out;
 }
 

@@ -197,6 +197,27 @@ Status read_paging(const Node& page, ProviderPage& out) {
   return {};
 }
 
+Status read_buckets(ProviderSource source, const Node& page, BucketDay day_of, ReadResult read,
+                    ProviderPage& out) {
+  auto buckets = array_field(page, "data");
+  if (!buckets) return buckets.error();
+  for (const Node& b : *buckets) {
+    auto day = day_of(b);
+    if (!day) return day.error();
+    out.days.push_back(*day);
+    auto results = array_field(b, "results");
+    if (!results) return results.error();
+    for (const Node& r : *results) {
+      ProviderUsageRow row;
+      row.source = source;
+      row.day = *day;
+      if (auto s = read(r, row); !s) return s;
+      out.rows.push_back(std::move(row));
+    }
+  }
+  return {};
+}
+
 Status require_usd(const Node& n, const char* key) {
   auto currency = text_field(n, key);
   if (!currency) return currency.error();

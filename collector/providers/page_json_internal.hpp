@@ -58,6 +58,13 @@ Status read_paging(const Node& page, ProviderPage& out);
 // The currency of an amount must be US dollars (any case).
 Status require_usd(const Node& n, const char* key);
 
+// The buckets of a page ("data"): each bucket's day (`day_of`) and each of
+// its "results" read by `read` into a row of `source` and that day.
+using BucketDay = Result<std::string> (*)(const Node& bucket);
+using ReadResult = Status (*)(const Node& result, ProviderUsageRow& row);
+Status read_buckets(ProviderSource source, const Node& page, BucketDay day_of, ReadResult read,
+                    ProviderPage& out);
+
 Result<ProviderPage> parse_anthropic_page(ProviderSource source, const Node& page);
 Result<ProviderPage> parse_openai_page(ProviderSource source, const Node& page);
 

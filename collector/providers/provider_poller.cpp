@@ -34,6 +34,24 @@ std::string resume_day(const std::string& last, const std::string& today) {
   return std::min(next_day(last), previous_day(today));
 }
 
+enum class Next { kMore, kDone, kFailed };
+
+// A page's rows into `builder`; whether another page follows (its cursor not
+// one seen before), or why the poll stops.
+Next add_page(DayBuilder& builder, const ProviderPage& page, std::set<std::string>& tokens,
+              PollResult& result, const std::string& what) {
+  if (auto s = builder.add(page); !s) {
+    result.error = s.error().message;
+    return Next::kFailed;
+  }
+  if (!page.has_more) return Next::kDone;
+  if (!tokens.insert(page.next_page).second || result.pages >= kMaxPages) {
+    result.error = what + ": the next_page cursor repeats an earlier one";
+    return Next::kFailed;
+  }
+  return Next::kMore;
+}
+
 std::string describe(const PollResult& r) {
   std::string out = std::string(provider_of(r.source)) + " " + source_name(r.source) + ": " +
                     std::to_string(r.days) + " day(s) stored";
@@ -138,6 +156,23 @@ bool ProviderPoller::store_days(std::vector<ProviderDay> days, PollResult& resul
   return true;
 }
 
+std::optional<ProviderPage> ProviderPoller::fetch_page(Provider& p, PollResult& result,
+                                                       const std::string& target,
+                                                       const std::string& what) {
+  auto body = p.fetcher->get(target, what);
+  if (!body) {
+    result.error = body.error().message;
+    return std::nullopt;
+  }
+  ++result.pages;
+  auto page = parse_provider_page(result.source, *body, what);
+  if (!page) {
+    result.error = page.error().message;
+    return std::nullopt;
+  }
+  return std::move(page).value();
+}
+
 void ProviderPoller::poll_buckets(Provider& p, PollResult& result, const std::string& start,
                                   const std::string& today, int64_t now_ms) {
   const std::string end = next_day(today);
@@ -148,17 +183,8 @@ void ProviderPoller::poll_buckets(Provider& p, PollResult& result, const std::st
   std::string token;
   while (true) {
     const std::string what = name + " page " + std::to_string(result.pages + 1);
-    auto body = p.fetcher->get(provider_target(result.source, start, end, token), what);
-    if (!body) {
-      result.error = body.error().message;
-      return;
-    }
-    ++result.pages;
-    auto page = parse_provider_page(result.source, *body, what);
-    if (!page) {
-      result.error = page.error().message;
-      return;
-    }
+    auto page = fetch_page(p, result, provider_target(result.source, start, end, token), what);
+    if (!page) return;
     for (const std::string& day : page->days) {
       if (day < start || day >= end) {
         result.error = what + ": a bucket of " + day + ", outside the days asked for (" + start +
@@ -167,15 +193,9 @@ void ProviderPoller::poll_buckets(Provider& p, PollResult& result, const std::st
       }
       seen.insert(day);
     }
-    if (auto s = builder.add(*page); !s) {
-      result.error = s.error().message;
-      return;
-    }
-    if (!page->has_more) break;
-    if (!tokens.insert(page->next_page).second || result.pages >= kMaxPages) {
-      result.error = what + ": the next_page cursor repeats an earlier one";
-      return;
-    }
+    const Next next = add_page(builder, *page, tokens, result, what);
+    if (next == Next::kFailed) return;
+    if (next == Next::kDone) break;
     // The last day of a page may go on in the next one: it waits for it.
     if (!store_days(builder.take_before(builder.last_day()), result, today, now_ms)) return;
     token = page->next_page;
@@ -197,31 +217,17 @@ void ProviderPoller::poll_days(Provider& p, PollResult& result, const std::strin
     std::string token;
     while (true) {
       const std::string what = name + " " + day + " page " + std::to_string(tokens.size() + 1);
-      auto body = p.fetcher->get(provider_target(result.source, day, next_day(day), token), what);
-      if (!body) {
-        result.error = body.error().message;
-        return;
-      }
-      ++result.pages;
-      auto page = parse_provider_page(result.source, *body, what);
-      if (!page) {
-        result.error = page.error().message;
-        return;
-      }
+      auto page =
+          fetch_page(p, result, provider_target(result.source, day, next_day(day), token), what);
+      if (!page) return;
       for (const ProviderUsageRow& row : page->rows)
         if (row.day != day) {
           result.error = what + ": a record of " + row.day + ", not of the day asked for";
           return;
         }
-      if (auto s = builder.add(*page); !s) {
-        result.error = s.error().message;
-        return;
-      }
-      if (!page->has_more) break;
-      if (!tokens.insert(page->next_page).second || result.pages >= kMaxPages) {
-        result.error = what + ": the next_page cursor repeats an earlier one";
-        return;
-      }
+      const Next next = add_page(builder, *page, tokens, result, what);
+      if (next == Next::kFailed) return;
+      if (next == Next::kDone) break;
       token = page->next_page;
     }
     if (!store_days(builder.take_all(), result, today, now_ms)) return;

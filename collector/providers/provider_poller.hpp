@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "collector/providers/provider_fetch.hpp"
+#include "collector/providers/provider_page.hpp"
 #include "collector/store/store.hpp"
 #include "common/log/logger.hpp"
 
@@ -78,6 +79,9 @@ class ProviderPoller {
   };
   ProviderPoller(Store& store, const ProviderOptions& options, Logger& log);
   Provider* provider_for(ProviderSource source);
+  // One page, fetched and read; nullopt (result.error says why) when either failed.
+  std::optional<ProviderPage> fetch_page(Provider& p, PollResult& result, const std::string& target,
+                                         const std::string& what);
   // The sources with daily buckets, and the Claude Code report (one day a request).
   void poll_buckets(Provider& p, PollResult& result, const std::string& start,
                     const std::string& today, int64_t now_ms);

@@ -124,9 +124,7 @@ Result<Reconciliation> reconcile_month(Store& store, const std::string& month,
   if (!range) return make_error("month '" + month + "': expected YYYY-MM, e.g. 2026-11");
   Reconciliation out{month, range->first, range->second, {}, ""};
   if (!pricer) {
-    auto rows = store.load_pricing();
-    if (!rows) return rows.error();
-    auto loaded = pricer_of(*rows);
+    auto loaded = store_pricer(store);
     if (!loaded) return loaded.error();
     pricer = std::move(loaded).value();
   }

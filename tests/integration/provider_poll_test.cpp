@@ -156,6 +156,16 @@ std::vector<ProviderUsageRow> stored(Store& store) {
   return std::move(rows).value();
 }
 
+// One poll of all five sources, each without an error.
+void poll_everything(ProviderPoller& poller) {
+  const auto results = poller.poll_once(kNow);
+  REQUIRE(results.size() == 5);
+  for (const PollResult& r : results) {
+    INFO(source_name(r.source) << ": " << r.error);
+    CHECK(r.error.empty());
+  }
+}
+
 std::string first_target(MockProviderApi& api, const std::string& path) {
   for (const PeerRequest& r : api.requests())
     if (r.target.rfind(path, 0) == 0) return r.target;
@@ -172,12 +182,7 @@ TEST_CASE("the poller imports every provider's usage and cost as documented, twi
   Bench bench(dir);
   auto poller = bench.poller(*store, bench.options());
   for (int round = 0; round < 2; ++round) {
-    const auto results = poller->poll_once(kNow);
-    REQUIRE(results.size() == 5);
-    for (const PollResult& r : results) {
-      INFO(source_name(r.source) << ": " << r.error);
-      CHECK(r.error.empty());
-    }
+    poll_everything(*poller);
     auto want = truth();
     sort_provider_rows(want);
     CHECK(stored(*store) == want);
@@ -276,8 +281,7 @@ TEST_CASE(
   auto store = opened(target.db);
   Bench bench(dir);
   auto poller = bench.poller(*store, bench.options());
-  for (const PollResult& r : poller->poll_once(kNow))
-    REQUIRE(r.error.empty());
+  poll_everything(*poller);
   auto good = truth();
   sort_provider_rows(good);
 
@@ -325,8 +329,7 @@ TEST_CASE("the admin key is in no log line, error or database, and a wrong one i
   }
   auto poller = bench.poller(*store, bench.options());
   bench.anthropic.script({ProviderFault::kServerError, ProviderFault::kRateLimited});
-  for (const PollResult& r : poller->poll_once(kNow))
-    CHECK(r.error.empty());
+  poll_everything(*poller);
   // The keys went in headers, never in a URL.
   for (auto* api : {&bench.anthropic, &bench.openai})
     for (const PeerRequest& r : api->requests()) {

@@ -28,17 +28,21 @@ pg::Params row_params(const ProviderUsageRow& r) {
   return p;
 }
 
-// The rows `sql` selects for [since, until) (or for the provider and source
-// named so), read into `out`.
+// The rows `sql` selects for [first, second) (or for the provider and source
+// named so), on a pooled connection.
 template <class T>
-Status read_rows(pg::Connection& conn, const char* sql, const std::string& first,
-                 const std::string& second, Result<T> (*read)(const RowView&),
-                 std::vector<T>& out) {
+Result<std::vector<T>> pooled_rows(pg::Pool& pool, const char* sql, const std::string& first,
+                                   const std::string& second, Result<T> (*read)(const RowView&)) {
+  auto conn = pool.lease();
+  if (!conn) return conn.error();
   pg::Params p;
   p.add(first).add(second);
+  std::vector<T> out;
   Status failed;
-  auto s = each_row(conn, sql, p, rows_into(out, read, failed));
-  return s ? failed : s;
+  auto s = each_row(**conn, sql, p, rows_into(out, read, failed));
+  if (!s) return s.error();
+  if (!failed) return failed.error();
+  return out;
 }
 
 }  // namespace
@@ -85,35 +89,22 @@ Status PostgresStore::replace_provider_days(const std::vector<ProviderDay>& days
 
 Result<std::vector<ProviderUsageRow>> PostgresStore::load_provider_rows(
     const std::string& since_day, const std::string& until_day) {
-  auto conn = pool_.lease();
-  if (!conn) return conn.error();
-  std::vector<ProviderUsageRow> out;
-  auto s =
-      read_rows(**conn, provider_sql::kSelectRows, since_day, until_day, read_provider_row, out);
-  if (!s) return s.error();
-  sort_provider_rows(out);
-  return out;
+  auto rows =
+      pooled_rows(pool_, provider_sql::kSelectRows, since_day, until_day, read_provider_row);
+  if (rows) sort_provider_rows(*rows);
+  return rows;
 }
 
 Result<std::vector<ProviderDayInfo>> PostgresStore::load_provider_days(
     const std::string& since_day, const std::string& until_day) {
-  auto conn = pool_.lease();
-  if (!conn) return conn.error();
-  std::vector<ProviderDayInfo> out;
-  auto s =
-      read_rows(**conn, provider_sql::kSelectDays, since_day, until_day, read_provider_day, out);
-  if (!s) return s.error();
-  return out;
+  return pooled_rows(pool_, provider_sql::kSelectDays, since_day, until_day, read_provider_day);
 }
 
 Result<std::optional<ProviderCursor>> PostgresStore::provider_cursor(ProviderSource source) {
-  auto conn = pool_.lease();
-  if (!conn) return conn.error();
-  std::vector<ProviderCursor> out;
-  auto s = read_rows(**conn, provider_sql::kSelectCursor, provider_of(source), source_name(source),
-                     read_provider_cursor, out);
-  if (!s) return s.error();
-  return first_cursor(out);
+  auto rows = pooled_rows(pool_, provider_sql::kSelectCursor, provider_of(source),
+                          source_name(source), read_provider_cursor);
+  if (!rows) return rows.error();
+  return first_cursor(*rows);
 }
 
 }  // namespace codepulse::collector::pg_store

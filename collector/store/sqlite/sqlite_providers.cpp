@@ -26,19 +26,6 @@ Status bind_row(sql::Statement& st, const ProviderUsageRow& r) {
   return st.run();
 }
 
-// The rows `sql` selects for [since, until) (or for the provider and source
-// named so), read into `out`.
-template <class T>
-Status read_rows(sql::Database& db, const char* sql, const std::string& first,
-                 const std::string& second, Result<T> (*read)(const RowView&),
-                 std::vector<T>& out) {
-  Status failed;
-  auto s = each_row(
-      db, sql, [&](sql::Statement& st) { st.bind(1, first).bind(2, second); },
-      rows_into(out, read, failed));
-  return s ? failed : s;
-}
-
 }  // namespace
 
 Status SqliteStore::replace_provider_days(const std::vector<ProviderDay>& days,
@@ -92,37 +79,39 @@ Status SqliteStore::replace_provider_days(const std::vector<ProviderDay>& days,
   return txn->commit();
 }
 
-Result<std::vector<ProviderUsageRow>> SqliteStore::load_provider_rows(
-    const std::string& since_day, const std::string& until_day) {
+template <class T>
+Result<std::vector<T>> SqliteStore::reader_rows(const char* sql, const std::string& first,
+                                                const std::string& second,
+                                                Result<T> (*read)(const RowView&)) {
   if (auto s = heal(); !s) return s.error();
   std::lock_guard lock(reader_mu_);
-  std::vector<ProviderUsageRow> out;
-  auto s =
-      read_rows(reader_, provider_sql::kSelectRows, since_day, until_day, read_provider_row, out);
+  std::vector<T> out;
+  Status failed;
+  auto s = each_row(
+      reader_, sql, [&](sql::Statement& st) { st.bind(1, first).bind(2, second); },
+      rows_into(out, read, failed));
   if (!s) return s.error();
-  sort_provider_rows(out);
+  if (!failed) return failed.error();
   return out;
+}
+
+Result<std::vector<ProviderUsageRow>> SqliteStore::load_provider_rows(
+    const std::string& since_day, const std::string& until_day) {
+  auto rows = reader_rows(provider_sql::kSelectRows, since_day, until_day, read_provider_row);
+  if (rows) sort_provider_rows(*rows);
+  return rows;
 }
 
 Result<std::vector<ProviderDayInfo>> SqliteStore::load_provider_days(const std::string& since_day,
                                                                      const std::string& until_day) {
-  if (auto s = heal(); !s) return s.error();
-  std::lock_guard lock(reader_mu_);
-  std::vector<ProviderDayInfo> out;
-  auto s =
-      read_rows(reader_, provider_sql::kSelectDays, since_day, until_day, read_provider_day, out);
-  if (!s) return s.error();
-  return out;
+  return reader_rows(provider_sql::kSelectDays, since_day, until_day, read_provider_day);
 }
 
 Result<std::optional<ProviderCursor>> SqliteStore::provider_cursor(ProviderSource source) {
-  if (auto s = heal(); !s) return s.error();
-  std::lock_guard lock(reader_mu_);
-  std::vector<ProviderCursor> out;
-  auto s = read_rows(reader_, provider_sql::kSelectCursor, provider_of(source), source_name(source),
-                     read_provider_cursor, out);
-  if (!s) return s.error();
-  return first_cursor(out);
+  auto rows = reader_rows(provider_sql::kSelectCursor, provider_of(source), source_name(source),
+                          read_provider_cursor);
+  if (!rows) return rows.error();
+  return first_cursor(*rows);
 }
 
 }  // namespace codepulse::collector::sqlite_store

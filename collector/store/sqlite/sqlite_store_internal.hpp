@@ -136,6 +136,11 @@ class SqliteStore final : public Store {
   Result<std::optional<ProviderCursor>> provider_cursor(ProviderSource source) override;
 
  private:
+  // The rows `sql` selects with `first` and `second` bound, on the reader,
+  // each read by `read` (sqlite_providers.cpp).
+  template <class T>
+  Result<std::vector<T>> reader_rows(const char* sql, const std::string& first,
+                                     const std::string& second, Result<T> (*read)(const RowView&));
   // After a storage fault (storage_faults() changed since the connections
   // were opened, or the last reopening failed): closes every connection and
   // opens them again, at most once a second (sqlite_reopen.cpp). Called
