@@ -159,6 +159,13 @@ bool ProviderPoller::store_days(std::vector<ProviderDay> days, PollResult& resul
 std::optional<ProviderPage> ProviderPoller::fetch_page(Provider& p, PollResult& result,
                                                        const std::string& target,
                                                        const std::string& what) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) {
+      result.error = what + ": not fetched, the poller stops";
+      return std::nullopt;
+    }
+  }
   auto body = p.fetcher->get(target, what);
   if (!body) {
     result.error = body.error().message;

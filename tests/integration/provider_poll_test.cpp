@@ -380,3 +380,52 @@ TEST_CASE("an admin key file others may read, or holding a space, is refused say
         "anthropic_base_url 'http://localhost:1' must start with https:// (the admin key is only "
         "sent encrypted)");
 }
+
+TEST_CASE("serve polls the providers it has keys for, shows no key, refuses a key others may read",
+          "[collector][providers]") {
+  TempDir dir;
+  Bench bench(dir);
+  CollectorFixture collector(dir / "collector");
+  const ProviderOptions o = bench.options();
+  const std::vector<std::string> args = {"--anthropic-admin-key-file", o.anthropic->admin_key_file,
+                                         "--anthropic-base-url",       bench.anthropic.base_url(),
+                                         "--openai-admin-key-file",    o.openai->admin_key_file,
+                                         "--openai-base-url",          bench.openai.base_url(),
+                                         "--provider-ca-file",         bench.pki.ca(),
+                                         "--provider-history-days",    "60"};
+  std::vector<std::string> print = {collector_bin(), "serve", "--print-config"};
+  print.insert(print.end(), args.begin(), args.end());
+  const auto printed = run(print);
+  REQUIRE(printed.exit_code == 0);
+  CHECK(printed.out.find("anthropic_admin_key_file = \"" + o.anthropic->admin_key_file + "\"") !=
+        std::string::npos);
+  CHECK(printed.out.find(kAnthropicKey) == std::string::npos);
+  CHECK(printed.out.find(kOpenaiKey) == std::string::npos);
+
+  // Started, it polls at once: every row of the providers' truth arrives.
+  collector.start(args);
+  auto want = truth();
+  sort_provider_rows(want);
+  std::vector<ProviderUsageRow> got;
+  const bool arrived = eventually(kPatienceMs, [&] {
+    auto store = open_store(collector.db());
+    if (!store) return false;
+    auto rows = (*store)->load_provider_rows("2026-10-01", "2026-12-01");
+    got = rows ? *rows : std::vector<ProviderUsageRow>{};
+    return got == want;
+  });
+  CHECK(arrived);
+  collector.stop();
+  CHECK(collector.process().err().find(kAnthropicKey) == std::string::npos);
+
+  ::chmod(o.anthropic->admin_key_file.c_str(), 0644);
+  std::vector<std::string> serve = {collector_bin(), "serve",        "--db",
+                                    collector.db(),  "--tls-cert",   collector.cert(),
+                                    "--tls-key",     collector.key()};
+  serve.insert(serve.end(), args.begin(), args.end());
+  const auto refused = run(serve);
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err == "codepulse-collector: anthropic_admin_key_file " +
+                           o.anthropic->admin_key_file + " is readable by others; run chmod 600 " +
+                           o.anthropic->admin_key_file + "\n");
+}
