@@ -37,6 +37,8 @@ const char* kTopUsage =
     "  token list     the tokens: id, author, role, created, revoked, label\n"
     "  token revoke   refuse a token from now on\n"
     "  prices         the price book and organisation rates, their history (prices --help)\n"
+    "  reconcile      a month next to the providers' usage and cost: differences, explained\n"
+    "  import-usage   a provider's usage or cost export (JSON or CSV), for reconcile\n"
     "  backup         an online copy of a SQLite store; restoring it heals the trackers' data\n"
     "  restored       a new store generation after restoring any other backup\n"
     "\n"
@@ -68,5 +70,7 @@ int main(int argc, char** argv) {
   if (command == "leverage") return run_leverage_command(args);
   if (command == "backup") return run_backup_command(args);
   if (command == "restored") return run_restored_command(args);
+  if (command == "reconcile") return run_reconcile_command(args);
+  if (command == "import-usage") return run_import_usage_command(args);
   return fail("unknown command '" + command + "' (see --help)", kExitUsage);
 }

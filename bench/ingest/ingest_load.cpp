@@ -14,7 +14,7 @@
 
 #include "common/hashing.hpp"
 #include "proto/wire_batch.hpp"
-#include "tracker/ship/https_client.hpp"
+#include "tracker/ship/collector_url.hpp"
 
 using namespace codepulse;
 
@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> bodies;
     std::vector<std::string> ids;
     size_t next = 0;
-    std::unique_ptr<tracker::HttpsClient> client;
+    std::unique_ptr<HttpsClient> client;
     std::chrono::steady_clock::time_point sent, due;
     std::unique_ptr<boost::asio::steady_timer> pace;
   };
@@ -158,14 +158,14 @@ int main(int argc, char** argv) {
   std::string first_failure;
   std::function<void(Tracker&)> send_next = [&](Tracker& tr) {
     if (tr.next >= tr.bodies.size()) return;
-    tracker::HttpRequest req;
+    HttpRequest req;
     req.target = "/v1/batches";
     req.headers = {{"Authorization", "Bearer " + tr.token},
                    {"Content-Encoding", "zstd"},
                    {"Idempotency-Key", tr.ids[tr.next]}};
     req.body = tr.bodies[tr.next];
     tr.sent = std::chrono::steady_clock::now();
-    tr.client->send(std::move(req), [&](Result<tracker::HttpResponse> r) {
+    tr.client->send(std::move(req), [&](Result<HttpResponse> r) {
       latencies_ms.push_back(
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - tr.sent)
               .count());
@@ -186,7 +186,7 @@ int main(int argc, char** argv) {
     });
   };
   for (auto& tr : trackers) {
-    auto c = tracker::HttpsClient::create(io, *endpoint, {o.ca_file, ""}, std::chrono::seconds(60));
+    auto c = HttpsClient::create(io, *endpoint, {o.ca_file, ""}, std::chrono::seconds(60));
     if (!c) {
       std::fprintf(stderr, "%s\n", c.error().message.c_str());
       return 1;

@@ -30,6 +30,10 @@ int run_cert_command(const std::vector<std::string>& args);
 int run_backup_command(const std::vector<std::string>& args);
 // restored: a new store generation for a database restored from a backup
 int run_restored_command(const std::vector<std::string>& args);
+// reconcile: a month of codepulse next to the providers' imported usage and cost
+int run_reconcile_command(const std::vector<std::string>& args);
+// import-usage: a provider's usage or cost export into the store
+int run_import_usage_command(const std::vector<std::string>& args);
 // prices list | show | history | unpriced | import | override
 int run_prices_command(const std::vector<std::string>& args);
 

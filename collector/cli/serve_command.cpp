@@ -62,10 +62,20 @@ int run_serve_command(const std::vector<std::string>& argv) {
   if (!log) return fail(log.error().message);
   auto store = open_store(config->str("db"));
   if (!store) return fail(store.error().message);
+  auto providers = provider_options(*config);
+  if (!providers) return fail(providers.error().message, kExitUsage);
+  std::unique_ptr<ProviderPoller> poller;
+  if (providers->any()) {
+    auto made = ProviderPoller::create(**store, *providers, *log);
+    if (!made) return fail(made.error().message, kExitUsage);
+    poller = std::move(made).value();
+  }
   auto server = HttpsServer::create(*options, **store, *log);
   if (!server) return fail(server.error().message);
   (*server)->on_hangup(HangupReload(load, *config, *log));
+  if (poller) poller->start();
   (*server)->run();
+  if (poller) poller->stop();
   return kExitOk;
 }
 

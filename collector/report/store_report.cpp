@@ -17,12 +17,16 @@ report::OutcomeReader outcome_reader(Store& store) {
   };
 }
 
+Result<std::shared_ptr<const Pricer>> store_pricer(Store& store) {
+  auto rows = store.load_pricing();
+  if (!rows) return rows.error();
+  return pricer_of(*rows);
+}
+
 Result<report::Report> build_report(Store& store, const report::ReportQuery& query,
                                     std::shared_ptr<const Pricer> pricer) {
   if (!pricer) {
-    auto rows = store.load_pricing();
-    if (!rows) return rows.error();
-    auto loaded = pricer_of(*rows);
+    auto loaded = store_pricer(store);
     if (!loaded) return loaded.error();
     pricer = std::move(loaded).value();
   }

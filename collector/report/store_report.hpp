@@ -12,6 +12,9 @@
 
 namespace codepulse::collector {
 
+// The Pricer of the store's pricing in force (its book and active overrides).
+Result<std::shared_ptr<const Pricer>> store_pricer(Store& store);
+
 // A report of the records `store` holds (report::build_report over its
 // read_usage: one snapshot, the asked range only), with the store's commits
 // and pull requests when the query asks for outcomes. Priced with `pricer`,

@@ -2,6 +2,7 @@
 // translation into ServerOptions.
 #pragma once
 
+#include "collector/providers/provider_poller.hpp"
 #include "collector/serve/https_server.hpp"
 #include "common/config/config.hpp"
 
@@ -10,5 +11,8 @@ namespace codepulse::collector {
 const ConfigKeys& server_config_keys();
 // Requires db, tls_cert and tls_key.
 Result<ServerOptions> server_options(const Config& c);
+// The providers' pollers (anthropic_*, openai_*, provider_*); a provider is
+// polled when its admin key file is set.
+Result<ProviderOptions> provider_options(const Config& c);
 
 }  // namespace codepulse::collector

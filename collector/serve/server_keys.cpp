@@ -1,16 +1,10 @@
 // Every configuration key of `codepulse-collector serve`: a TOML file
 // (--config) may set any of them; each is also a flag.
-#include <sys/stat.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
-
 #include "collector/serve/dashboard_origins.hpp"
 #include "collector/serve/server_config.hpp"
 #include "common/log/log_keys.hpp"
 #include "common/report/leverage.hpp"
+#include "common/secret_file.hpp"
 
 namespace codepulse::collector {
 
@@ -158,6 +152,48 @@ const ConfigKeys& server_config_keys() {
        .type = T::kString,
        .default_value = "customfield_10014",
        .help = "the Epic Link custom field, used when an issue has no epic as its parent"},
+      {.name = "anthropic_admin_key_file",
+       .type = T::kPath,
+       .default_value = "",
+       .help = "file (mode 0600) holding an Anthropic Admin API key (sk-ant-admin...): the "
+               "collector polls the organisation's usage, cost and Claude Code reports for "
+               "reconcile; empty = not polled"},
+      {.name = "anthropic_base_url",
+       .type = T::kString,
+       .default_value = "https://api.anthropic.com",
+       .help = "where Anthropic's Admin API is (https only)"},
+      {.name = "anthropic_poll_minutes",
+       .type = T::kInt,
+       .default_value = "60",
+       .help = "minutes between two polls of Anthropic's reports",
+       .min = 1,
+       .max = 10'080},
+      {.name = "openai_admin_key_file",
+       .type = T::kPath,
+       .default_value = "",
+       .help = "file (mode 0600) holding an OpenAI admin key: the collector polls the "
+               "organisation's usage (completions) and costs for reconcile; empty = not polled"},
+      {.name = "openai_base_url",
+       .type = T::kString,
+       .default_value = "https://api.openai.com",
+       .help = "where OpenAI's organization API is (https only)"},
+      {.name = "openai_poll_minutes",
+       .type = T::kInt,
+       .default_value = "60",
+       .help = "minutes between two polls of OpenAI's usage and costs",
+       .min = 1,
+       .max = 10'080},
+      {.name = "provider_ca_file",
+       .type = T::kPath,
+       .default_value = "",
+       .help = "CA certificates (PEM) the providers' APIs are checked against; empty = the "
+               "system's"},
+      {.name = "provider_history_days",
+       .type = T::kInt,
+       .default_value = "31",
+       .help = "how many days back the first poll of a provider's report starts",
+       .min = 1,
+       .max = 366},
       log_level_key(),
       log_file_key(),
   };
@@ -166,32 +202,11 @@ const ConfigKeys& server_config_keys() {
 
 namespace {
 
-// A webhook secret: a private file (not readable by group or others) of at
-// least 16 characters; surrounding white space is dropped. `key` names the
-// setting in errors.
-Result<std::string> read_secret_file(const std::string& key, const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0)
-    return make_error(key + " " + path + ": " + std::strerror(errno));
-  if ((st.st_mode & 077) != 0)
-    return make_error(key + " " + path + " is readable by others; run chmod 600 " + path);
-  std::ifstream in(path);
-  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) return make_error("cannot read " + key + " " + path);
-  const auto first = secret.find_first_not_of(" \t\r\n");
-  const auto last = secret.find_last_not_of(" \t\r\n");
-  secret = first == std::string::npos ? "" : secret.substr(first, last - first + 1);
-  if (secret.size() < 16 || secret.size() > 256)
-    return make_error(key + " " + path +
-                      " must hold a secret of 16 to 256 characters (e.g. openssl rand -hex 32)");
-  return secret;
-}
-
 // The secret the setting `key` names, or "" when it names no file.
 Status load_secret(const Config& c, const std::string& key, std::string& secret) {
   const std::string file = c.str(key);
   if (file.empty()) return {};
-  auto read = read_secret_file(key, file);
+  auto read = read_secret_file(key, file, 16, 256, " (e.g. openssl rand -hex 32)");
   if (!read) return read.error();
   secret = std::move(read).value();
   return {};
@@ -238,6 +253,20 @@ Result<ServerOptions> server_options(const Config& c) {
   o.limits.max_records = static_cast<size_t>(c.num("max_records"));
   o.limits.rate_per_s = static_cast<double>(c.num("rate_limit"));
   o.limits.burst = static_cast<double>(c.num("rate_burst"));
+  return o;
+}
+
+Result<ProviderOptions> provider_options(const Config& c) {
+  ProviderOptions o;
+  for (auto [name, settings] :
+       {std::pair{"anthropic", &o.anthropic}, std::pair{"openai", &o.openai}}) {
+    const std::string prefix = name;
+    if (!c.is_set(prefix + "_admin_key_file")) continue;
+    *settings = ProviderSettings{c.str(prefix + "_admin_key_file"), c.str(prefix + "_base_url"),
+                                 c.num(prefix + "_poll_minutes") * 60'000};
+  }
+  o.ca_file = c.str("provider_ca_file");
+  o.history_days = c.num("provider_history_days");
   return o;
 }
 

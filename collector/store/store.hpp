@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "collector/store/price_rows.hpp"
+#include "collector/store/provider_rows.hpp"
 #include "collector/store/webhook_event.hpp"
 #include "common/report/outcome_facts.hpp"
 #include "common/report/report.hpp"
@@ -226,6 +227,24 @@ class Store {
   // price for at the records' times, from one snapshot (find_unpriced).
   virtual Result<std::vector<UnpricedModel>> unpriced_models(const Pricer& pricer, int64_t since_ms,
                                                              int64_t until_ms) = 0;
+
+  // Provider usage and cost, imported (provider_rows.hpp). In ONE durable
+  // transaction: each day (checked with check_provider_day first) replaces
+  // every row stored for its source and day, and is recorded as covered by
+  // `origin` at `at_ms`; then the cursor, when given, is set. Any error
+  // changes nothing.
+  virtual Status replace_provider_days(const std::vector<ProviderDay>& days,
+                                       const std::optional<ProviderCursor>& cursor,
+                                       const std::string& origin, int64_t at_ms) = 0;
+  // The rows and the covered days of the days in [since_day, until_day)
+  // ("YYYY-MM-DD"), from one snapshot, each sorted by day, provider, source
+  // and key.
+  virtual Result<std::vector<ProviderUsageRow>> load_provider_rows(
+      const std::string& since_day, const std::string& until_day) = 0;
+  virtual Result<std::vector<ProviderDayInfo>> load_provider_days(const std::string& since_day,
+                                                                  const std::string& until_day) = 0;
+  // Where `source`'s polling resumes; nullopt before its first import.
+  virtual Result<std::optional<ProviderCursor>> provider_cursor(ProviderSource source) = 0;
 
   // The generation in force (made by the schema migration).
   virtual Result<StoreGeneration> generation() = 0;

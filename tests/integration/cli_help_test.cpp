@@ -59,7 +59,9 @@ std::vector<Program> programs() {
             {"prices", "import"},
             {"prices", "override"},
             {"prices", "override", "add"},
-            {"prices", "override", "remove"}}}};
+            {"prices", "override", "remove"},
+            {"reconcile"},
+            {"import-usage"}}}};
 }
 
 std::vector<std::string> with(std::vector<std::string> words, const std::string& last) {

@@ -14,7 +14,7 @@
 #include "tracker/cli/options.hpp"
 #include "tracker/discover/claude_dirs.hpp"
 #include "tracker/discover/sources.hpp"
-#include "tracker/ship/https_client.hpp"
+#include "tracker/ship/collector_url.hpp"
 #include "tracker/ship/token_file.hpp"
 
 namespace codepulse::tracker {

@@ -17,7 +17,7 @@
 #include "tracker/config/keys.hpp"
 #include "tracker/enroll/enrolment.hpp"
 #include "tracker/enroll/presented_chain.hpp"
-#include "tracker/ship/https_client.hpp"
+#include "tracker/ship/collector_url.hpp"
 
 namespace codepulse::tracker {
 namespace {

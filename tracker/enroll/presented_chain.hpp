@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "common/result.hpp"
-#include "tracker/ship/https_client.hpp"
+#include "tracker/ship/collector_url.hpp"
 
 namespace codepulse::tracker {
 

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "tracker/queue/collector_generation.hpp"
-#include "tracker/ship/https_client.hpp"
+#include "tracker/ship/collector_url.hpp"
 
 namespace codepulse::tracker {
 

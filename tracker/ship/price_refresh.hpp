@@ -15,7 +15,7 @@
 #include "common/log/logger.hpp"
 #include "common/pricing/price_book.hpp"
 #include "common/result.hpp"
-#include "tracker/ship/https_client.hpp"
+#include "tracker/ship/collector_url.hpp"
 #include "tracker/ship/price_book_file.hpp"
 
 namespace codepulse::tracker {

@@ -31,7 +31,7 @@
 #include "tracker/queue/collector_generation.hpp"
 #include "tracker/queue/local_store.hpp"
 #include "tracker/ship/batch_builder.hpp"
-#include "tracker/ship/https_client.hpp"
+#include "tracker/ship/collector_url.hpp"
 #include "tracker/ship/price_refresh.hpp"
 #include "tracker/ship/ship_status.hpp"
 

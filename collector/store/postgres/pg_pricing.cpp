@@ -8,9 +8,6 @@
 #include "collector/store/stored_rows.hpp"
 
 namespace codepulse::collector::pg_store {
-namespace {
-
-// Runs `sql` and hands each row to `row`.
 Status each_row(pg::Connection& conn, const std::string& sql, const pg::Params& params,
                 const std::function<void(const RowView&)>& row) {
   auto rows = conn.query(sql, params);
@@ -19,17 +16,6 @@ Status each_row(pg::Connection& conn, const std::string& sql, const pg::Params& 
     row(ResultRow(*rows, i));
   return {};
 }
-
-// `read` inside one read-only snapshot on `conn`.
-template <class Read>
-Status in_snapshot(pg::Connection& conn, Read read) {
-  if (auto s = conn.exec(pg_sql::kBeginSnapshot); !s) return s;
-  Status s = read();
-  (void)conn.exec(s ? "COMMIT" : "ROLLBACK");
-  return s;
-}
-
-}  // namespace
 
 Result<PricingRows> PostgresStore::load_pricing() {
   auto conn = pool_.lease();

@@ -12,7 +12,7 @@
 
 namespace codepulse::collector::pg_sql {
 
-inline constexpr int kSchemaVersion = 11;
+inline constexpr int kSchemaVersion = 12;
 
 // Two collectors starting at once: one migrates, the other waits.
 inline constexpr const char* kLockSchema =
@@ -310,7 +310,7 @@ INSERT INTO codepulse_schema (version) VALUES (9);
 )sql";
 
 // Version 10: the store generation, as in the SQLite store
-// (sqlite_schema.hpp, kMigration10). 
+// (sqlite_schema.hpp, kMigration10).
 inline constexpr const char* kMigrationTo10 = R"sql(
 CREATE TABLE store_generation (
   one         smallint PRIMARY KEY CHECK (one = 1),
@@ -370,6 +370,48 @@ CREATE TRIGGER usage_records_days_updated AFTER UPDATE ON usage_records
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION codepulse_author_days_updated();
 INSERT INTO codepulse_schema (version) VALUES (11);
+)sql";
+
+// Version 12: provider usage and cost, imported (SQLite's migration 12).
+inline constexpr const char* kMigrationTo12 = R"sql(
+CREATE TABLE provider_usage (
+  provider       text NOT NULL,
+  source         text NOT NULL,
+  day            text NOT NULL,
+  model          text NOT NULL,
+  workspace      text NOT NULL,
+  api_key        text NOT NULL,
+  line_item      text NOT NULL,
+  uncached_input bigint NOT NULL,
+  cache_write_5m bigint NOT NULL,
+  cache_write_1h bigint NOT NULL,
+  cache_read     bigint NOT NULL,
+  output         bigint NOT NULL,
+  web_search     bigint NOT NULL,
+  requests       bigint NOT NULL,
+  cost_nanos     bigint,
+  PRIMARY KEY (provider, source, day, model, workspace, api_key, line_item)
+);
+CREATE INDEX provider_usage_day ON provider_usage(day);
+
+CREATE TABLE provider_days (
+  provider    text NOT NULL,
+  source      text NOT NULL,
+  day         text NOT NULL,
+  imported_ms bigint NOT NULL,
+  origin      text NOT NULL,
+  row_count   bigint NOT NULL,
+  PRIMARY KEY (provider, source, day)
+);
+
+CREATE TABLE provider_cursors (
+  provider   text NOT NULL,
+  source     text NOT NULL,
+  next_day   text NOT NULL,
+  updated_ms bigint NOT NULL,
+  PRIMARY KEY (provider, source)
+);
+INSERT INTO codepulse_schema (version) VALUES (12);
 )sql";
 
 }  // namespace codepulse::collector::pg_sql

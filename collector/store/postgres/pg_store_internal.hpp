@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "collector/store/postgres/pg_connection.hpp"
 #include "collector/store/postgres/pg_pool.hpp"
+#include "collector/store/postgres/pg_sql.hpp"
 #include "collector/store/postgres/pg_webhooks.hpp"
 #include "collector/store/postgres/usage_follower.hpp"
 #include "collector/store/row_view.hpp"
@@ -32,6 +34,19 @@ class ResultRow final : public RowView {
   const pg::Rows& rows_;
   int row_;
 };
+
+// Runs `sql` and hands each row to `row` (pg_pricing.cpp).
+Status each_row(pg::Connection& conn, const std::string& sql, const pg::Params& params,
+                const std::function<void(const RowView&)>& row);
+
+// `read` inside one read-only snapshot on `conn`.
+template <class Read>
+Status in_snapshot(pg::Connection& conn, Read read) {
+  if (auto s = conn.exec(pg_sql::kBeginSnapshot); !s) return s;
+  Status s = read();
+  (void)conn.exec(s ? "COMMIT" : "ROLLBACK");
+  return s;
+}
 
 // The task epics (task_epics with an epic) into `epics`.
 Status read_epics(pg::Connection& conn, report::EpicMap& epics);
@@ -87,6 +102,16 @@ class PostgresStore final : public Store {
   Result<std::vector<PriceChange>> price_history() override;
   Result<std::vector<UnpricedModel>> unpriced_models(const Pricer& pricer, int64_t since_ms,
                                                      int64_t until_ms) override;
+
+  // Provider usage: pg_providers.cpp.
+  Status replace_provider_days(const std::vector<ProviderDay>& days,
+                               const std::optional<ProviderCursor>& cursor,
+                               const std::string& origin, int64_t at_ms) override;
+  Result<std::vector<ProviderUsageRow>> load_provider_rows(const std::string& since_day,
+                                                           const std::string& until_day) override;
+  Result<std::vector<ProviderDayInfo>> load_provider_days(const std::string& since_day,
+                                                          const std::string& until_day) override;
+  Result<std::optional<ProviderCursor>> provider_cursor(ProviderSource source) override;
 
  private:
   // One attempt at the whole group, in one transaction.

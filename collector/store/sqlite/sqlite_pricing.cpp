@@ -11,9 +11,6 @@
 #include "collector/store/stored_rows.hpp"
 
 namespace codepulse::collector::sqlite_store {
-namespace {
-
-// Runs `sql` with `bind` and hands each row to `row`.
 Status each_row(sql::Database& db, std::string_view sql,
                 const std::function<void(sql::Statement&)>& bind,
                 const std::function<void(const RowView&)>& row) {
@@ -27,14 +24,6 @@ Status each_row(sql::Database& db, std::string_view sql,
     row(StatementRow(*st));
   }
 }
-
-// Ends a read transaction on every path.
-struct EndRead {
-  sql::Database& db;
-  ~EndRead() { (void)db.exec("COMMIT"); }
-};
-
-}  // namespace
 
 Result<PricingRows> load_pricing_rows(sql::Database& db) {
   PricingRows rows;

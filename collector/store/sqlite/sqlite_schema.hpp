@@ -5,7 +5,7 @@
 
 namespace codepulse::collector::sql_text {
 
-inline constexpr int kSchemaVersion = 11;
+inline constexpr int kSchemaVersion = 12;
 
 // A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
 inline constexpr const char* kPragmas =
@@ -376,6 +376,52 @@ INSERT INTO author_day_tokens (author, day_ms, tokens)
          SUM(input + output + cache_create_5m + cache_create_1h + cache_read)
   FROM usage_records GROUP BY author, ts_ms - ts_ms % 86400000;
 PRAGMA user_version = 11;
+)sql";
+
+// Migration 12: provider usage and cost, imported (collector/store/
+// provider_rows.hpp, docs/PROVIDER_IMPORT.md): rows per (provider, source,
+// UTC day, model, workspace, API key, line item), the days an import
+// covered (a day is replaced whole), and where each source's polling
+// resumes. (Schema 11 is main's usage_records_author_ts index.)
+inline constexpr const char* kMigration12 = R"sql(
+CREATE TABLE provider_usage (
+  provider       TEXT NOT NULL,
+  source         TEXT NOT NULL,
+  day            TEXT NOT NULL,
+  model          TEXT NOT NULL,
+  workspace      TEXT NOT NULL,
+  api_key        TEXT NOT NULL,
+  line_item      TEXT NOT NULL,
+  uncached_input INTEGER NOT NULL,
+  cache_write_5m INTEGER NOT NULL,
+  cache_write_1h INTEGER NOT NULL,
+  cache_read     INTEGER NOT NULL,
+  output         INTEGER NOT NULL,
+  web_search     INTEGER NOT NULL,
+  requests       INTEGER NOT NULL,
+  cost_nanos     INTEGER,
+  PRIMARY KEY (provider, source, day, model, workspace, api_key, line_item)
+);
+CREATE INDEX provider_usage_day ON provider_usage(day);
+
+CREATE TABLE provider_days (
+  provider    TEXT NOT NULL,
+  source      TEXT NOT NULL,
+  day         TEXT NOT NULL,
+  imported_ms INTEGER NOT NULL,
+  origin      TEXT NOT NULL,
+  row_count   INTEGER NOT NULL,
+  PRIMARY KEY (provider, source, day)
+);
+
+CREATE TABLE provider_cursors (
+  provider   TEXT NOT NULL,
+  source     TEXT NOT NULL,
+  next_day   TEXT NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  PRIMARY KEY (provider, source)
+);
+PRAGMA user_version = 12;
 )sql";
 
 }  // namespace codepulse::collector::sql_text

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -48,6 +49,18 @@ class StatementRow final : public RowView {
 
  private:
   const sql::Statement& st_;
+};
+
+// Runs `sql` with `bind` (may be empty) and hands each row to `row`
+// (sqlite_pricing.cpp).
+Status each_row(sql::Database& db, std::string_view sql,
+                const std::function<void(sql::Statement&)>& bind,
+                const std::function<void(const RowView&)>& row);
+
+// Ends a read transaction on every path.
+struct EndRead {
+  sql::Database& db;
+  ~EndRead() { (void)db.exec("COMMIT"); }
 };
 
 // The lookup key of a record uid: 64 bits of FNV-1a. Collisions only cost a
@@ -113,7 +126,22 @@ class SqliteStore final : public Store {
   Result<std::vector<UnpricedModel>> unpriced_models(const Pricer& pricer, int64_t since_ms,
                                                      int64_t until_ms) override;
 
+  // Provider usage: sqlite_providers.cpp.
+  Status replace_provider_days(const std::vector<ProviderDay>& days,
+                               const std::optional<ProviderCursor>& cursor,
+                               const std::string& origin, int64_t at_ms) override;
+  Result<std::vector<ProviderUsageRow>> load_provider_rows(const std::string& since_day,
+                                                           const std::string& until_day) override;
+  Result<std::vector<ProviderDayInfo>> load_provider_days(const std::string& since_day,
+                                                          const std::string& until_day) override;
+  Result<std::optional<ProviderCursor>> provider_cursor(ProviderSource source) override;
+
  private:
+  // The rows `sql` selects with `first` and `second` bound, on the reader,
+  // each read by `read` (sqlite_providers.cpp).
+  template <class T>
+  Result<std::vector<T>> reader_rows(const char* sql, const std::string& first,
+                                     const std::string& second, Result<T> (*read)(const RowView&));
   // After a storage fault (storage_faults() changed since the connections
   // were opened, or the last reopening failed): closes every connection and
   // opens them again, at most once a second (sqlite_reopen.cpp). Called

@@ -40,12 +40,14 @@ constexpr Module kModules[] = {
     {"tracker/flow/", 7},
     {"tracker/daemon/", 8},
     {"tracker/cli/", 9},
-    // The collector: store <- its backends; http <- ingest <- report <- serve <- cli.
+    // The collector: store <- its backends; http <- ingest <- report <- serve <- cli;
+    // providers (polled or imported usage and cost) beside ingest, on the store.
     {"collector/store/", 2},
     {"collector/store/sqlite/", 3},
     {"collector/store/postgres/", 3},
     {"collector/http/", 3},
     {"collector/ingest/", 4},
+    {"collector/providers/", 4},
     {"collector/report/", 5},
     {"collector/dashboard/", 5},
     {"collector/serve/", 6},

@@ -1,4 +1,5 @@
-// The tracker's HTTPS client for the collector: TLS 1.2+, certificate and
+// The HTTPS client both programs use (the tracker to reach its collector, the
+// collector to poll the providers' usage APIs): TLS 1.2+, certificate and
 // host-name verification always on (system store or a CA file), an optional
 // pinned certificate fingerprint, keep-alive, and a deadline on every step.
 // Boost.Beast stays inside https_client.cpp.
@@ -18,18 +19,22 @@ namespace boost::asio {
 class io_context;
 }
 
-namespace codepulse::tracker {
+namespace codepulse {
 
-struct CollectorEndpoint {
-  std::string host;             // name or IP literal (without brackets)
-  std::string port;             // default 443
-  std::string base_path;        // "" or "/prefix" (no trailing slash)
-  std::string display() const;  // host:port
-  bool operator==(const CollectorEndpoint&) const = default;
+struct HttpsEndpoint {
+  std::string host;                 // name or IP literal (without brackets)
+  std::string port;                 // default 443
+  std::string base_path;            // "" or "/prefix" (no trailing slash)
+  std::string agent = "codepulse";  // the User-Agent's product name (the version follows)
+  std::string display() const;      // host:port
+  bool operator==(const HttpsEndpoint&) const = default;
 };
 
-// https://HOST[:PORT][/PREFIX]; anything but https is refused.
-Result<CollectorEndpoint> parse_collector_url(const std::string& url);
+// https://HOST[:PORT][/PREFIX]; anything but https is refused. `what` names
+// the URL in errors ("collector URL"); `why_https` says why only https will
+// do, in parentheses after the refusal.
+Result<HttpsEndpoint> parse_https_url(const std::string& url, const std::string& what,
+                                      const std::string& why_https);
 
 struct ClientTls {
   std::string ca_file;     // empty: the system's trusted CAs
@@ -58,7 +63,7 @@ class HttpsClient {
 
   // Loads the CA file now, so a bad path is reported at start.
   static Result<std::unique_ptr<HttpsClient>> create(boost::asio::io_context& io,
-                                                     CollectorEndpoint endpoint, ClientTls tls,
+                                                     HttpsEndpoint endpoint, ClientTls tls,
                                                      std::chrono::milliseconds timeout);
   ~HttpsClient();
   HttpsClient(const HttpsClient&) = delete;
@@ -77,8 +82,8 @@ class HttpsClient {
   std::shared_ptr<Impl> impl_;
 };
 
-// A request on a private io_context, for commands (flush, doctor).
-Result<HttpResponse> send_blocking(const CollectorEndpoint& endpoint, const ClientTls& tls,
+// A request on a private io_context, for commands (flush, doctor) and pollers.
+Result<HttpResponse> send_blocking(const HttpsEndpoint& endpoint, const ClientTls& tls,
                                    std::chrono::milliseconds timeout, HttpRequest request);
 
 // One line per step, for `doctor`: what was checked and what was found.
@@ -87,7 +92,7 @@ struct ProbeStep {
   bool ok = false;
   std::string detail;
 };
-std::vector<ProbeStep> probe_connection(const CollectorEndpoint& endpoint, const ClientTls& tls,
+std::vector<ProbeStep> probe_connection(const HttpsEndpoint& endpoint, const ClientTls& tls,
                                         std::chrono::milliseconds timeout);
 
-}  // namespace codepulse::tracker
+}  // namespace codepulse

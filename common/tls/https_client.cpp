@@ -1,4 +1,6 @@
-#include "tracker/ship/https_client.hpp"
+// The HTTPS client (https_client.hpp): Boost.Beast over OpenSSL, one
+// connection kept alive, each step with its own deadline and error text.
+#include "common/tls/https_client.hpp"
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -21,7 +23,7 @@
 #include "common/ascii.hpp"
 #include "common/version.hpp"
 
-namespace codepulse::tracker {
+namespace codepulse {
 namespace {
 
 namespace net = boost::asio;
@@ -74,17 +76,17 @@ std::string peer_summary(SSL* ssl) {
 
 }  // namespace
 
-std::string CollectorEndpoint::display() const {
+std::string HttpsEndpoint::display() const {
   return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + port;
 }
 
-Result<CollectorEndpoint> parse_collector_url(const std::string& url) {
+Result<HttpsEndpoint> parse_https_url(const std::string& url, const std::string& what,
+                                      const std::string& why_https) {
   const std::string scheme = "https://";
   if (url.rfind(scheme, 0) != 0)
-    return make_error("collector URL '" + url +
-                      "' must start with https:// (records are only sent encrypted)");
+    return make_error(what + " '" + url + "' must start with https:// (" + why_https + ")");
   std::string rest = url.substr(scheme.size());
-  CollectorEndpoint e;
+  HttpsEndpoint e;
   const auto slash = rest.find('/');
   if (slash != std::string::npos) {
     e.base_path = rest.substr(slash);
@@ -94,11 +96,11 @@ Result<CollectorEndpoint> parse_collector_url(const std::string& url) {
   }
   if (!rest.empty() && rest.front() == '[') {
     const auto close = rest.find(']');
-    if (close == std::string::npos) return make_error("collector URL '" + url + "': bad IPv6 host");
+    if (close == std::string::npos) return make_error(what + " '" + url + "': bad IPv6 host");
     e.host = rest.substr(1, close - 1);
     rest = rest.substr(close + 1);
     if (!rest.empty() && rest.front() != ':')
-      return make_error("collector URL '" + url + "': expected ':' after the IPv6 host");
+      return make_error(what + " '" + url + "': expected ':' after the IPv6 host");
     e.port = rest.empty() ? "" : rest.substr(1);
   } else {
     const auto colon = rest.rfind(':');
@@ -110,13 +112,13 @@ Result<CollectorEndpoint> parse_collector_url(const std::string& url) {
   const auto [p, ec] = std::from_chars(e.port.data(), e.port.data() + e.port.size(), port);
   if (e.host.empty() || ec != std::errc() || p != e.port.data() + e.port.size() || port < 1 ||
       port > 65535)
-    return make_error("collector URL '" + url + "': expected https://HOST[:PORT]");
+    return make_error(what + " '" + url + "': expected https://HOST[:PORT]");
   return e;
 }
 
 class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
  public:
-  Impl(net::io_context& io, CollectorEndpoint endpoint, ClientTls tls,
+  Impl(net::io_context& io, HttpsEndpoint endpoint, ClientTls tls,
        std::chrono::milliseconds timeout)
       : io_(io),
         endpoint_(std::move(endpoint)),
@@ -281,7 +283,7 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
           request.method == "GET" ? http::verb::get : http::verb::post,
           endpoint_.base_path + request.target, 11};
       req.set(http::field::host, host_header());
-      req.set(http::field::user_agent, std::string("codepulse-tracker/") + kVersion);
+      req.set(http::field::user_agent, endpoint_.agent + "/" + kVersion);
       for (const auto& [k, v] : request.headers)
         req.set(k, v);
       req.body() = request.body;
@@ -332,7 +334,7 @@ class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   net::io_context& io_;
-  CollectorEndpoint endpoint_;
+  HttpsEndpoint endpoint_;
   ClientTls tls_;
   std::chrono::milliseconds timeout_;
   ssl::context ctx_;
@@ -346,7 +348,7 @@ HttpsClient::~HttpsClient() {
 }
 
 Result<std::unique_ptr<HttpsClient>> HttpsClient::create(net::io_context& io,
-                                                         CollectorEndpoint endpoint, ClientTls tls,
+                                                         HttpsEndpoint endpoint, ClientTls tls,
                                                          std::chrono::milliseconds timeout) {
   auto impl = std::make_shared<Impl>(io, std::move(endpoint), std::move(tls), timeout);
   if (auto s = impl->init(); !s) return s.error();
@@ -361,7 +363,7 @@ void HttpsClient::close() {
   impl_->close();
 }
 
-Result<HttpResponse> send_blocking(const CollectorEndpoint& endpoint, const ClientTls& tls,
+Result<HttpResponse> send_blocking(const HttpsEndpoint& endpoint, const ClientTls& tls,
                                    std::chrono::milliseconds timeout, HttpRequest request) {
   net::io_context io;
   auto client = HttpsClient::create(io, endpoint, tls, timeout);
@@ -373,7 +375,7 @@ Result<HttpResponse> send_blocking(const CollectorEndpoint& endpoint, const Clie
   return std::move(*out);
 }
 
-std::vector<ProbeStep> probe_connection(const CollectorEndpoint& endpoint, const ClientTls& tls,
+std::vector<ProbeStep> probe_connection(const HttpsEndpoint& endpoint, const ClientTls& tls,
                                         std::chrono::milliseconds timeout) {
   std::vector<ProbeStep> steps;
   net::io_context io;
@@ -393,4 +395,4 @@ std::vector<ProbeStep> probe_connection(const CollectorEndpoint& endpoint, const
   return steps;
 }
 
-}  // namespace codepulse::tracker
+}  // namespace codepulse
