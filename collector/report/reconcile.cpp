@@ -25,8 +25,8 @@ ProviderSource cost_source(const std::string& provider) {
 }
 
 bool add_tokens(ReconcileTokens& into, const ReconcileTokens& t) {
-  return add_checked(into.input, t.input) & add_checked(into.cache_write, t.cache_write) &
-         add_checked(into.cache_read, t.cache_read) & add_checked(into.output, t.output);
+  return add_checked(into.input, t.input) && add_checked(into.cache_write, t.cache_write) &&
+         add_checked(into.cache_read, t.cache_read) && add_checked(into.output, t.output);
 }
 
 ReconcileTokens tokens_of(const ProviderUsageRow& r) {
