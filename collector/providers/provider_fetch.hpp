@@ -10,7 +10,7 @@
 
 #include "collector/store/provider_rows.hpp"
 #include "common/result.hpp"
-#include "common/tls/https_client.hpp"
+#include "common/net/https_client.hpp"
 
 namespace codepulse::collector {
 

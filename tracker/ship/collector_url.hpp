@@ -1,11 +1,11 @@
 // The collector's URL as the tracker takes it: https only, parsed into the
-// endpoint the shared HTTPS client (common/tls/https_client.hpp) connects to.
+// endpoint the shared HTTPS client (common/net/https_client.hpp) connects to.
 #pragma once
 
 #include <string>
 
 #include "common/result.hpp"
-#include "common/tls/https_client.hpp"
+#include "common/net/https_client.hpp"
 
 namespace codepulse::tracker {
 

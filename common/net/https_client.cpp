@@ -1,6 +1,6 @@
 // The HTTPS client (https_client.hpp): Boost.Beast over OpenSSL, one
 // connection kept alive, each step with its own deadline and error text.
-#include "common/tls/https_client.hpp"
+#include "common/net/https_client.hpp"
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
