@@ -157,8 +157,9 @@ deadline=$(( $(date +%s) + 300 ))
 while [ "$(date +%s)" -lt "$deadline" ]; do
   left=0
   for i in $(seq 0 $((trackers - 1))); do
+    # Records and commits both have an "unshipped" count: all must be 0.
     n=$("$bin/codepulse-tracker" status --state "$work/t$i/state" --json 2>/dev/null \
-      | grep -o '"unshipped":[0-9]*' | grep -o '[0-9]*$' || echo 1)
+      | grep -o '"unshipped":[0-9]*' | awk -F: '{s += $2} END {print NR ? s : 1}' || echo 1)
     left=$((left + ${n:-1}))
   done
   if [ "$left" -eq 0 ]; then drained=1; break; fi
