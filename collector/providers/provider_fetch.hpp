@@ -9,8 +9,8 @@
 #include <string>
 
 #include "collector/store/provider_rows.hpp"
-#include "common/result.hpp"
 #include "common/net/https_client.hpp"
+#include "common/result.hpp"
 
 namespace codepulse::collector {
 

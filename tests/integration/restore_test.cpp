@@ -76,9 +76,8 @@ TEST_CASE("a collector restored from a backup gets every record and commit back 
   const std::string log = dir / "claude/projects/-app/s.jsonl";
   const std::string state = dir / "state";
   auto scan = [&] {
-    auto r =
-        run({tracker_bin(), "scan", "--claude-dir", dir / "claude", "--state", state, "--quiet",
-             "--author", "dev@acme.example"});
+    auto r = run({tracker_bin(), "scan", "--claude-dir", dir / "claude", "--state", state,
+                  "--quiet", "--author", "dev@acme.example"});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
   };

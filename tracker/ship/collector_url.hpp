@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "common/result.hpp"
 #include "common/net/https_client.hpp"
+#include "common/result.hpp"
 
 namespace codepulse::tracker {
 
