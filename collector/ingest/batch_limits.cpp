@@ -5,11 +5,6 @@
 #include "common/time.hpp"
 
 namespace codepulse::collector {
-namespace {
-
-constexpr int64_t kDayMs = 86'400'000;
-
-}  // namespace
 
 // A batch holds at most DecodeLimits::max_records (10^5) records of under
 // 10^9 tokens each (record_tokens): the sums below cannot overflow.
@@ -19,14 +14,14 @@ std::optional<std::string> over_batch_limits(const proto::DecodedBatch& batch) {
   for (const proto::WireRecord& wr : batch.records) {
     const int64_t tokens = record_tokens(wr.usage);
     total += tokens;
-    by_day[wr.usage.timestamp_ms / kDayMs] += tokens;  // after 2023: not negative
+    by_day[utc_day_ms(wr.usage.timestamp_ms)] += tokens;
   }
   if (total > kMaxBatchTokens)
     return "its records hold " + std::to_string(total) + " tokens, over the limit of " +
            std::to_string(kMaxBatchTokens) + " per batch; send smaller batches";
   for (const auto& [day, tokens] : by_day)
     if (tokens > kMaxAuthorDayTokens)
-      return "its records of " + format_iso8601_utc_ms(day * kDayMs).substr(0, 10) + " hold " +
+      return "its records of " + format_iso8601_utc_ms(day).substr(0, 10) + " hold " +
              std::to_string(tokens) + " tokens, over the limit of " +
              std::to_string(kMaxAuthorDayTokens) + " per author and UTC day";
   return std::nullopt;
