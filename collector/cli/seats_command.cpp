@@ -35,37 +35,11 @@ const char* kSeatsUsage =
     "  end     set the last day a seat is held\n"
     "  remove  delete a seat entered by mistake (a seat that ended: use end)";
 
-struct Opened {
-  Args args;
-  std::unique_ptr<Store> store;
-  bool json = false;
-};
-
-std::optional<Opened> open(const std::vector<std::string>& argv, std::vector<FlagSpec> own,
-                           const std::string& usage, size_t positionals, bool must_exist,
-                           int& code) {
-  auto args = parse_command(kProgram, argv, prices_flags(std::move(own)), usage);
-  if (!args) {
-    code = args.exit_code();
-    return std::nullopt;
-  }
-  if (args->positional().size() != positionals) {
-    code = fail(positionals == 0 ? "unexpected argument '" + args->positional()[0] + "'"
-                                 : "give exactly one seat ID (see --help)",
-                kExitUsage);
-    return std::nullopt;
-  }
-  const auto json = wants_json(*args);
-  if (!json) {
-    code = kExitUsage;
-    return std::nullopt;
-  }
-  auto store = open_prices_store(*args, must_exist);
-  if (!store) {
-    code = fail(store.error().message);
-    return std::nullopt;
-  }
-  return Opened{*args, std::move(store).value(), *json};
+std::optional<StoreCommand> open(const std::vector<std::string>& argv, std::vector<FlagSpec> own,
+                                 const std::string& usage, size_t positionals, bool must_exist,
+                                 int& code) {
+  return open_store_command(argv, std::move(own), usage, positionals,
+                            "give exactly one seat ID (see --help)", must_exist, code);
 }
 
 std::optional<int64_t> seat_id(const std::string& text) {

@@ -297,7 +297,8 @@ Result<Report> build_report(const UsageReader& read, const ReportQuery& query,
 // The same, from a SQLite store's usage_records (the tracker's or the
 // collector's; the collector's optional task_epics table names epics).
 Result<Report> build_report(sql::Database& db, const ReportQuery& query,
-                            std::shared_ptr<const Pricer> pricer = nullptr);
+                            std::shared_ptr<const Pricer> pricer = nullptr,
+                            const SeatContext* seats = nullptr);
 
 // Output formats: "table", "json", "csv".
 std::string render(const Report& r, std::string_view format);

@@ -96,7 +96,7 @@ Result<Report> build_report(const UsageReader& read, const ReportQuery& q,
 }
 
 Result<Report> build_report(sql::Database& db, const ReportQuery& q,
-                            std::shared_ptr<const Pricer> pricer) {
+                            std::shared_ptr<const Pricer> pricer, const SeatContext* seats) {
   return build_report(
       [&db](int64_t since, int64_t until, bool with_tools, EpicMap& epics,
             const std::function<bool(const UsageFact&)>& fn) -> Status {
@@ -111,7 +111,7 @@ Result<Report> build_report(sql::Database& db, const ReportQuery& q,
         epics = std::move(loaded).value();
         return scan_usage(db, since, until, with_tools, fn);
       },
-      q, {}, std::move(pricer));
+      q, {}, std::move(pricer), seats);
 }
 
 }  // namespace codepulse::report

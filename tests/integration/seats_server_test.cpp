@@ -6,6 +6,7 @@
 
 #include "tests/support/collector_fixture.hpp"
 #include "tests/support/price_fixtures.hpp"
+#include "tests/support/seat_fixtures.hpp"
 #include "tests/support/store_targets.hpp"
 #include "tests/support/tls_peer.hpp"
 
@@ -20,19 +21,6 @@ std::string totals_field(const std::string& json, const std::string& key) {
   if (totals == std::string::npos || at == std::string::npos) return "";
   const size_t start = at + key.size() + 3;
   return json.substr(start, json.find_first_of(",}", at) - start);
-}
-
-proto::WireRecord record(const std::string& uid, int64_t ts_ms, int64_t input) {
-  proto::WireRecord w;
-  w.record_uid = uid;
-  w.usage.message_id = "msg_" + uid;
-  w.usage.request_id = "req_" + uid;
-  w.usage.timestamp_ms = ts_ms;
-  w.usage.session_id = "session-" + uid;
-  w.usage.model = "claude-opus-4-6";  // $5 per million input tokens
-  w.usage.input = input;
-  w.usage.repo = "github.com/acme/api";
-  return w;
 }
 
 }  // namespace
@@ -90,9 +78,10 @@ TEST_CASE("the seats' admin API adds, ends and removes seats, and reports follow
 
   // 1M input tokens of Opus on 2026-11-05 ($5 at list prices) carry the
   // whole $200 seat.
-  auto shipped = https_call(c.port(), c.ca(), "POST", "/v1/batches",
-                            {"Authorization: Bearer " + tracker, "Content-Encoding: zstd"},
-                            batch_body("b1", {record("r1", 1'793'872'800'000, 1'000'000)}));
+  auto shipped = https_call(
+      c.port(), c.ca(), "POST", "/v1/batches",
+      {"Authorization: Bearer " + tracker, "Content-Encoding: zstd"},
+      batch_body("b1", {input_record("r1", 1'793'872'800'000, 1'000'000, "github.com/acme/api")}));
   REQUIRE(shipped.status == 200);
   const std::string nov = "/v1/report?group_by=author&since=2026-11-01&until=2026-11-30";
   std::string body;

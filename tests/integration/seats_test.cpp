@@ -8,6 +8,7 @@
 #include "collector/store/store.hpp"
 #include "tests/support/collector_fixture.hpp"
 #include "tests/support/price_fixtures.hpp"
+#include "tests/support/seat_fixtures.hpp"
 #include "tests/support/store_targets.hpp"
 
 using namespace codepulse;
@@ -15,22 +16,6 @@ using namespace codepulse::collector;
 using namespace codepulse::test;
 
 namespace {
-
-constexpr int64_t kDollar = 1'000'000'000;
-
-SeatRow seat(const std::string& plan, const std::string& who, const std::string& start,
-             const std::string& end = "", int64_t dollars = 200) {
-  SeatRow s;
-  s.plan = plan;
-  s.assistant = "claude-code";
-  s.assignee = who;
-  s.monthly_nanos = dollars * kDollar;
-  s.start_day = start;
-  s.end_day = end;
-  s.created_by = "finance";
-  s.created_ms = 1'795'000'000'000;
-  return s;
-}
 
 std::string refused(Store& store, const SeatRow& s) {
   auto id = store.add_seat(s);
@@ -44,20 +29,6 @@ CommandResult collector(const std::vector<std::string>& args) {
   return run(argv);
 }
 
-proto::WireRecord record(const std::string& uid, int64_t ts_ms, int64_t input,
-                         const std::string& repo) {
-  proto::WireRecord w;
-  w.record_uid = uid;
-  w.usage.message_id = "msg_" + uid;
-  w.usage.request_id = "req_" + uid;
-  w.usage.timestamp_ms = ts_ms;
-  w.usage.session_id = "session-" + uid;
-  w.usage.model = "claude-opus-4-6";  // $5 per million input tokens
-  w.usage.input = input;
-  w.usage.repo = repo;
-  return w;
-}
-
 }  // namespace
 
 TEST_CASE("seats are stored, listed, ended and removed; overlaps and bad input are refused",
@@ -68,20 +39,24 @@ TEST_CASE("seats are stored, listed, ended and removed; overlaps and bad input a
   REQUIRE(opened);
   Store& store = **opened;
 
-  auto first = store.add_seat(seat("claude-max-20x", "Alice@Acme.example", "2026-11-01"));
+  auto first = store.add_seat(
+      seat_row("claude-max-20x", "claude-code", "Alice@Acme.example", 200, "2026-11-01"));
   REQUIRE(first);
   CHECK(*first == 1);
   // Same assignee (any case) and plan on a common day: refused, naming the seat.
-  CHECK(refused(store, seat("claude-max-20x", "alice@acme.example", "2026-12-01")) ==
+  CHECK(refused(store, seat_row("claude-max-20x", "claude-code", "alice@acme.example", 200,
+                                "2026-12-01")) ==
         "alice@acme.example already holds a claude-max-20x seat on these dates: seat 1 "
         "(claude-max-20x of alice@acme.example, 2026-11-01 to open); end it first (seats end) or "
         "pick other dates");
   // Another plan may overlap; the same plan after the first ends may not
   // until it is ended.
-  auto team = store.add_seat(seat("claude-team-premium", "alice@acme.example", "2026-11-10"));
+  auto team = store.add_seat(
+      seat_row("claude-team-premium", "claude-code", "alice@acme.example", 200, "2026-11-10"));
   REQUIRE(team);
   REQUIRE(store.end_seat(1, "2026-11-30"));
-  auto next = store.add_seat(seat("claude-max-20x", "alice@acme.example", "2026-12-01"));
+  auto next = store.add_seat(
+      seat_row("claude-max-20x", "claude-code", "alice@acme.example", 200, "2026-12-01"));
   REQUIRE(next);
   // Ending seat 1 later again would overlap seat 3.
   auto longer = store.end_seat(1, "2026-12-05");
@@ -89,14 +64,17 @@ TEST_CASE("seats are stored, listed, ended and removed; overlaps and bad input a
   CHECK(longer.error().message.find("seat 3 (claude-max-20x of alice@acme.example, 2026-12-01 "
                                     "to open)") != std::string::npos);
 
-  CHECK(refused(store, seat("claude-max-5x", "bob@acme.example", "2026-02-30")) ==
+  CHECK(refused(store,
+                seat_row("claude-max-5x", "claude-code", "bob@acme.example", 200, "2026-02-30")) ==
         "the start date must be a date (YYYY-MM-DD), got '2026-02-30'");
-  CHECK(refused(store, seat("claude-max-5x", "bob@acme.example", "2026-11-10", "2026-11-09")) ==
+  CHECK(refused(store, seat_row("claude-max-5x", "claude-code", "bob@acme.example", 200,
+                                "2026-11-10", "2026-11-09")) ==
         "the end date 2026-11-09 is before the start date 2026-11-10");
-  SeatRow negative = seat("claude-max-5x", "bob@acme.example", "2026-11-01");
+  SeatRow negative =
+      seat_row("claude-max-5x", "claude-code", "bob@acme.example", 200, "2026-11-01");
   negative.monthly_nanos = -1;
   CHECK(refused(store, negative) == "the monthly price must be 0 or more");
-  CHECK(refused(store, seat("claude-max-5x", "bob", "2026-11-01"))
+  CHECK(refused(store, seat_row("claude-max-5x", "claude-code", "bob", 200, "2026-11-01"))
             .rfind("a seat's assignee must be the holder's email", 0) == 0);
   CHECK(store.end_seat(99, "2026-11-30").error().message ==
         "no seat 99 (codepulse-collector seats list shows them)");
@@ -115,7 +93,7 @@ TEST_CASE("seats are stored, listed, ended and removed; overlaps and bad input a
   CHECK(seats->size() == 2);
 
   CHECK(parse_seat_price("39.99").value() == 39'990'000'000);
-  CHECK(parse_seat_price("$200").value() == 200 * kDollar);
+  CHECK(parse_seat_price("$200").value() == 200 * kDollarNanos);
   CHECK(parse_seat_price("-5").error().message == "the monthly price must be 0 or more, got '-5'");
   CHECK_FALSE(parse_seat_price("12,5"));
   CHECK_FALSE(parse_seat_price("1000001"));
@@ -130,13 +108,13 @@ TEST_CASE("seats through the CLI, and a report's effective cost spreads them",
     REQUIRE(store);
     // November 2026: alice 3M input in api on the 5th ($15) and 1M in web
     // on the 25th ($5); carol (no seat) 2M in web on the 10th ($10).
-    REQUIRE(
-        (*store)->ingest("alice@acme.example",
-                         decoded_batch("b1", {record("a1", 1'793'872'800'000, 3'000'000, "api"),
-                                              record("a2", 1'795'600'800'000, 1'000'000, "web")})));
-    REQUIRE(
-        (*store)->ingest("carol@acme.example",
-                         decoded_batch("b2", {record("c1", 1'794'304'800'000, 2'000'000, "web")})));
+    REQUIRE((*store)->ingest(
+        "alice@acme.example",
+        decoded_batch("b1", {input_record("a1", 1'793'872'800'000, 3'000'000, "api"),
+                             input_record("a2", 1'795'600'800'000, 1'000'000, "web")})));
+    REQUIRE((*store)->ingest(
+        "carol@acme.example",
+        decoded_batch("b2", {input_record("c1", 1'794'304'800'000, 2'000'000, "web")})));
   }
   auto added = collector({"seats", "add", "--plan", "claude-max-20x", "--assistant", "claude-code",
                           "--assignee", "alice@acme.example", "--price", "200", "--start",
@@ -151,7 +129,7 @@ TEST_CASE("seats through the CLI, and a report's effective cost spreads them",
                             "claude-code", "--assignee", "ALICE@acme.example", "--price", "100",
                             "--start", "2026-11-15", "--db", target.db});
   CHECK(overlap.exit_code == 1);
-  CHECK(overlap.err.find("seat not added: ALICE@acme.example already holds a claude-max-20x seat "
+  CHECK(overlap.err.find("seat not added: alice@acme.example already holds a claude-max-20x seat "
                          "on these dates: seat 1") != std::string::npos);
   auto negative =
       collector({"seats", "add", "--plan", "p", "--assistant", "claude-code", "--assignee",

@@ -1,5 +1,7 @@
 // The SQLite store's seats: each change worked out from every stored seat
 // and written in one transaction on the writer; reads on the reader.
+#include "collector/store/sqlite/sqlite_seats.hpp"
+
 #include "collector/store/seat_sql.hpp"
 #include "collector/store/sqlite/sqlite_store_internal.hpp"
 
@@ -35,6 +37,14 @@ Status write_seat(sql::Database& db, const char* sql, const SeatRow& s, bool ins
 }
 
 }  // namespace
+
+Result<std::vector<SeatRow>> load_seat_rows(sql::Database& db) {
+  auto exists =
+      db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'seats'");
+  if (!exists) return exists.error();
+  if (*exists == 0) return std::vector<SeatRow>{};
+  return all_seats(db);
+}
 
 Result<int64_t> SqliteStore::add_seat(const SeatRow& s) {
   if (auto ok = heal(); !ok) return ok.error();
