@@ -74,7 +74,8 @@ Result<Report> build_report(const UsageReader& read, const ReportQuery& q,
     if (f.ts_ms >= margin_from && f.ts_ms < margin_to) cube.add_turn_files(f);
     if (spread && context.charges->holds_any(f.author)) {
       const PricedUsage priced = cube.pricer().price(f.to_price());
-      const std::string_view assistant = f.assistant.empty() ? "claude-code" : f.assistant;
+      std::string_view assistant = f.assistant;  // the cube's name for none
+      if (assistant.empty()) assistant = "claude-code";
       if (priced.list_nanos)
         add_checked(context.outside_list_nanos[seat_key(f.author, assistant,
                                                         month_index(floor_div(f.ts_ms, kDayMs)))],

@@ -35,9 +35,9 @@ TEST_CASE("the seats' admin API adds, ends and removes seats, and reports follow
   const std::string viewer = c.token_of(c.token_file("lead@acme.example", "viewer"));
   const std::string tracker = c.token_of(c.token_file("dev@acme.example"));
   c.start();
-  auto call = [&](const std::string& token, const std::string& method, const std::string& target,
+  auto call = [&](const std::string& token, const std::string& method, const std::string& path,
                   const std::string& body = "") {
-    return https_call(c.port(), c.ca(), method, target,
+    return https_call(c.port(), c.ca(), method, path,
                       {"Authorization: Bearer " + token, "Content-Type: application/json"}, body);
   };
 

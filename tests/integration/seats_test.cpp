@@ -23,7 +23,7 @@ std::string refused(Store& store, const SeatRow& s) {
   return id.error().message;
 }
 
-CommandResult collector(const std::vector<std::string>& args) {
+CommandResult run_collector(const std::vector<std::string>& args) {
   std::vector<std::string> argv = {collector_bin()};
   argv.insert(argv.end(), args.begin(), args.end());
   return run(argv);
@@ -116,27 +116,27 @@ TEST_CASE("seats through the CLI, and a report's effective cost spreads them",
         "carol@acme.example",
         decoded_batch("b2", {input_record("c1", 1'794'304'800'000, 2'000'000, "web")})));
   }
-  auto added = collector({"seats", "add", "--plan", "claude-max-20x", "--assistant", "claude-code",
-                          "--assignee", "alice@acme.example", "--price", "200", "--start",
-                          "2026-10-01", "--db", target.db});
+  auto added = run_collector({"seats", "add", "--plan", "claude-max-20x", "--assistant",
+                              "claude-code", "--assignee", "alice@acme.example", "--price", "200",
+                              "--start", "2026-10-01", "--db", target.db});
   REQUIRE(added.exit_code == 0);
   CHECK(added.out.find("seat 1 added: claude-max-20x of alice@acme.example") != std::string::npos);
-  auto idle = collector({"seats", "add", "--plan", "copilot-business", "--assistant", "copilot",
-                         "--assignee", "dave@acme.example", "--price", "19", "--start",
-                         "2026-11-01", "--note", "trial", "--db", target.db});
+  auto idle = run_collector({"seats", "add", "--plan", "copilot-business", "--assistant", "copilot",
+                             "--assignee", "dave@acme.example", "--price", "19", "--start",
+                             "2026-11-01", "--note", "trial", "--db", target.db});
   REQUIRE(idle.exit_code == 0);
-  auto overlap = collector({"seats", "add", "--plan", "claude-max-20x", "--assistant",
-                            "claude-code", "--assignee", "ALICE@acme.example", "--price", "100",
-                            "--start", "2026-11-15", "--db", target.db});
+  auto overlap = run_collector({"seats", "add", "--plan", "claude-max-20x", "--assistant",
+                                "claude-code", "--assignee", "ALICE@acme.example", "--price", "100",
+                                "--start", "2026-11-15", "--db", target.db});
   CHECK(overlap.exit_code == 1);
   CHECK(overlap.err.find("seat not added: alice@acme.example already holds a claude-max-20x seat "
                          "on these dates: seat 1") != std::string::npos);
-  auto negative =
-      collector({"seats", "add", "--plan", "p", "--assistant", "claude-code", "--assignee",
-                 "x@acme.example", "--price", "-3", "--start", "2026-11-01", "--db", target.db});
+  auto negative = run_collector({"seats", "add", "--plan", "p", "--assistant", "claude-code",
+                                 "--assignee", "x@acme.example", "--price", "-3", "--start",
+                                 "2026-11-01", "--db", target.db});
   CHECK(negative.exit_code == 2);
   CHECK(negative.err.find("--price: the monthly price must be 0 or more") != std::string::npos);
-  auto list = collector({"seats", "list", "--format", "json", "--db", target.db});
+  auto list = run_collector({"seats", "list", "--format", "json", "--db", target.db});
   REQUIRE(list.exit_code == 0);
   CHECK(list.out.find("\"id\":2,\"plan\":\"copilot-business\",\"assistant\":\"copilot\","
                       "\"assignee\":\"dave@acme.example\",\"monthly_usd\":19.00,"
@@ -145,8 +145,8 @@ TEST_CASE("seats through the CLI, and a report's effective cost spreads them",
 
   // alice's $200 over her $20 of list cost: api $150, web $50; carol keeps
   // her $10; dave's $19 copilot seat is idle.
-  auto report = collector({"report", "--db", target.db, "--since", "2026-11-01", "--until",
-                           "2026-12-01", "--group-by", "author,repo", "--format", "json"});
+  auto report = run_collector({"report", "--db", target.db, "--since", "2026-11-01", "--until",
+                               "2026-11-30", "--group-by", "author,repo", "--format", "json"});
   REQUIRE(report.exit_code == 0);
   CHECK(report.out.find("\"totals\":{") != std::string::npos);
   CHECK(report.out.find("\"effective_cost_nanos\":210000000000") != std::string::npos);
@@ -157,22 +157,22 @@ TEST_CASE("seats through the CLI, and a report's effective cost spreads them",
                         "\"month\":\"2026-11\",\"charge_usd\":19.000000,"
                         "\"charge_nanos\":19000000000}]") != std::string::npos);
   auto csv =
-      collector({"report", "--db", target.db, "--since", "2026-11-20", "--until", "2026-12-01",
-                 "--group-by", "author", "--format", "csv", "--cost", "effective"});
+      run_collector({"report", "--db", target.db, "--since", "2026-11-20", "--until", "2026-11-30",
+                     "--group-by", "author", "--format", "csv", "--cost", "effective"});
   REQUIRE(csv.exit_code == 0);
   // From the 20th only alice's web usage: still $50 of her seat.
   CHECK(csv.out.find("alice@acme.example,") != std::string::npos);
   CHECK(csv.out.find(",50.000000,") != std::string::npos);
 
-  auto ended = collector({"seats", "end", "1", "--on", "2026-11-15", "--db", target.db});
+  auto ended = run_collector({"seats", "end", "1", "--on", "2026-11-15", "--db", target.db});
   REQUIRE(ended.exit_code == 0);
   // Held 15 of 30 days: $100 over the same $20.
-  report = collector({"report", "--db", target.db, "--since", "2026-11-01", "--until", "2026-12-01",
-                      "--group-by", "author", "--format", "json"});
+  report = run_collector({"report", "--db", target.db, "--since", "2026-11-01", "--until",
+                          "2026-11-30", "--group-by", "author", "--format", "json"});
   REQUIRE(report.exit_code == 0);
   CHECK(report.out.find("\"effective_cost_nanos\":110000000000") != std::string::npos);
-  auto removed = collector({"seats", "remove", "1", "--db", target.db});
+  auto removed = run_collector({"seats", "remove", "1", "--db", target.db});
   REQUIRE(removed.exit_code == 0);
-  CHECK(collector({"seats", "remove", "1", "--db", target.db}).err.find("no seat 1") !=
+  CHECK(run_collector({"seats", "remove", "1", "--db", target.db}).err.find("no seat 1") !=
         std::string::npos);
 }

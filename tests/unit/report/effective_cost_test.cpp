@@ -125,7 +125,7 @@ TEST_CASE("seats are spread over their holders' usage by list cost, exactly, in 
   for (const UsageFact& f : november())
     cube.add(f);
   cube.set_seats(november_seats());
-  const Params nov = {{"since", "2026-11-01"}, {"until", "2026-12-01"}};
+  const Params nov = {{"since", "2026-11-01"}, {"until", "2026-11-30"}};
 
   Params by_author = nov;
   by_author.emplace_back("group_by", "author,assistant,repo");
@@ -200,7 +200,7 @@ TEST_CASE("a seat's remainder nanos go to its last part: parts add up to the cha
       seat(7, "claude-max-5x", "claude-code", "erin@acme.example", 100, day(2026, 11, 1))});
   cube.set_seats(c);
   const Report r =
-      run(cube, {{"since", "2026-11-01"}, {"until", "2026-12-01"}, {"group_by", "repo"}});
+      run(cube, {{"since", "2026-11-01"}, {"until", "2026-11-30"}, {"group_by", "repo"}});
   CHECK(r.root.metrics.effective_cost_nanos == 100 * kDollar);
   int64_t low = INT64_MAX, high = 0;
   for (const ReportNode& n : r.root.children) {
@@ -225,7 +225,7 @@ TEST_CASE("a report over part of a month spreads each seat over the whole month'
   // From the 20th: alice's web usage (the 25th) still carries $50 of her
   // $200, since her $15 on the 5th is outside the range but in the month.
   ReportQuery q =
-      query_of({{"since", "2026-11-20"}, {"until", "2026-12-01"}, {"group_by", "author"}});
+      query_of({{"since", "2026-11-20"}, {"until", "2026-11-30"}, {"group_by", "author"}});
   auto r = build_report(read, q, {}, nullptr, &seats);
   REQUIRE(r);
   CHECK(r->root.children.at("alice@acme.example").metrics.effective_cost_nanos == 50 * kDollar);
@@ -238,7 +238,7 @@ TEST_CASE("a report over part of a month spreads each seat over the whole month'
   REQUIRE(filtered);
   CHECK(filtered->idle_seats.empty());
   // Without seats, effective cost is the organisation's.
-  auto plain = build_report(read, query_of({{"since", "2026-11-01"}, {"until", "2026-12-01"}}));
+  auto plain = build_report(read, query_of({{"since", "2026-11-01"}, {"until", "2026-11-30"}}));
   REQUIRE(plain);
   CHECK(plain->root.metrics.effective_cost_nanos == plain->root.metrics.cost_nanos);
   CHECK(plain->idle_seats.empty());
@@ -269,4 +269,8 @@ TEST_CASE("cost per commit, per merged PR and leverage have effective-cost varia
   for (const char* metric : {"effective_cost_usd", "effective_cost_per_commit",
                              "effective_cost_per_merged_pr", "effective_leverage"})
     CHECK(parse_report_params({{"metric", metric}}));
+  // The outcome ratios on effective cost bring outcomes; the cost itself does not.
+  CHECK(parse_report_params({{"metric", "effective_cost_per_commit"}})->query.wants_outcomes());
+  CHECK(parse_report_params({{"metric", "effective_leverage"}})->query.wants_outcomes());
+  CHECK_FALSE(parse_report_params({{"metric", "effective_cost_usd"}})->query.wants_outcomes());
 }
