@@ -37,6 +37,8 @@ const char* kTopUsage =
     "  token list     the tokens: id, author, role, created, revoked, label\n"
     "  token revoke   refuse a token from now on\n"
     "  prices         the price book and organisation rates, their history (prices --help)\n"
+    "  seats          flat-fee seats spread over their holders' usage (seats --help)\n"
+    "  statement      a month for finance: list, organisation and effective cost, seats\n"
     "  reconcile      a month next to the providers' usage and cost: differences, explained\n"
     "  import-usage   a provider's usage or cost export (JSON or CSV), for reconcile\n"
     "  backup         an online copy of a SQLite store; restoring it heals the trackers' data\n"
@@ -67,6 +69,8 @@ int main(int argc, char** argv) {
   if (command == "report") return run_report_command(args);
   if (command == "cert") return run_cert_command(args);
   if (command == "prices") return run_prices_command(args);
+  if (command == "seats") return run_seats_command(args);
+  if (command == "statement") return run_statement_command(args);
   if (command == "leverage") return run_leverage_command(args);
   if (command == "backup") return run_backup_command(args);
   if (command == "restored") return run_restored_command(args);

@@ -36,5 +36,9 @@ int run_reconcile_command(const std::vector<std::string>& args);
 int run_import_usage_command(const std::vector<std::string>& args);
 // prices list | show | history | unpriced | import | override
 int run_prices_command(const std::vector<std::string>& args);
+// statement: a month for finance, by author, repository and model, seats and providers
+int run_statement_command(const std::vector<std::string>& args);
+// seats add | list | end | remove
+int run_seats_command(const std::vector<std::string>& args);
 
 }  // namespace codepulse::collector

@@ -25,6 +25,28 @@ std::string changed_by(const Args& args);
 // Writes `text` to standard output, with a final newline.
 void print_out(const std::string& text);
 
+// A subcommand on the store: its flags parsed (prices_flags and `own`),
+// exactly `positionals` arguments (else `count_error`), --format table or
+// json, the store opened (store_command.cpp); nullopt with `code` set when
+// the command ends there.
+struct StoreCommand {
+  Args args;
+  std::unique_ptr<Store> store;
+  bool json = false;
+};
+std::optional<StoreCommand> open_store_command(const std::vector<std::string>& argv,
+                                               std::vector<FlagSpec> own, const std::string& usage,
+                                               size_t positionals, const std::string& count_error,
+                                               bool must_exist, int& code);
+// A month's command (reconcile, statement): --month YYYY-MM required,
+// --format table, json or csv, no argument, the store opened.
+struct MonthCommand {
+  std::string month, format;
+  std::unique_ptr<Store> store;
+};
+std::optional<MonthCommand> open_month_command(const std::vector<std::string>& argv,
+                                               const std::string& usage, int& code);
+
 int prices_import(const std::vector<std::string>& argv);
 int prices_override(const std::vector<std::string>& argv);
 

@@ -51,32 +51,13 @@ struct Loaded {
 // `code` set when the command ends here.
 std::optional<Loaded> load(const std::vector<std::string>& argv, std::vector<FlagSpec> own,
                            const std::string& usage, size_t positionals, int& code) {
-  const auto specs = prices_flags(std::move(own));
-  auto args = parse_command(kProgram, argv, specs, usage);
-  if (!args) {
-    code = args.exit_code();
-    return std::nullopt;
-  }
-  if (args->positional().size() != positionals) {
-    code = fail(positionals == 0 ? "unexpected argument '" + args->positional()[0] + "'"
-                                 : "give exactly one MODEL (see --help)",
-                kExitUsage);
-    return std::nullopt;
-  }
-  const auto json = wants_json(*args);
-  if (!json) {
-    code = kExitUsage;
-    return std::nullopt;
-  }
+  auto opened = open_store_command(argv, std::move(own), usage, positionals,
+                                   "give exactly one MODEL (see --help)", true, code);
+  if (!opened) return std::nullopt;
   Loaded out;
-  out.args = *args;
-  out.json = *json;
-  auto store = open_prices_store(*args, true);
-  if (!store) {
-    code = fail(store.error().message);
-    return std::nullopt;
-  }
-  out.store = std::move(store).value();
+  out.args = std::move(opened->args);
+  out.json = opened->json;
+  out.store = std::move(opened->store);
   auto rows = out.store->load_pricing();
   auto pricer = rows ? pricer_of(*rows) : Result<std::shared_ptr<const Pricer>>(rows.error());
   if (!pricer) {

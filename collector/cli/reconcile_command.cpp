@@ -11,36 +11,23 @@
 namespace codepulse::collector {
 
 int run_reconcile_command(const std::vector<std::string>& argv) {
-  auto specs = prices_flags(
-      {{"month", true, false, "the month to reconcile (UTC days), e.g. 2026-11", "YYYY-MM"}});
-  for (FlagSpec& f : specs)
-    if (f.name == "format") f.help = "table (default), json or csv";
-  const auto args = parse_command(
-      kProgram, argv, specs,
+  int code = kExitOk;
+  auto c = open_month_command(
+      argv,
       "Usage: codepulse-collector reconcile --month YYYY-MM --db PATH|URI [--format "
       "table|json|csv]\n\n"
       "Per UTC day and model: codepulse's tokens and cost (the stored records, priced like\n"
       "every report) next to the provider's imported usage and cost (import-usage, or the\n"
       "poller of serve), the difference (provider minus codepulse) and what explains it where\n"
       "that is known. Under each day and model, the provider's tokens by workspace (or\n"
-      "project) and API key.");
-  if (!args) return args.exit_code();
-  if (!args->positional().empty())
-    return fail("unexpected argument '" + args->positional()[0] + "' (see --help)", kExitUsage);
-  const auto month = args->get("month");
-  if (!month) return fail("--month YYYY-MM is required (see --help)", kExitUsage);
-  if (!month_days(*month))
-    return fail("--month '" + *month + "': expected YYYY-MM, e.g. 2026-11", kExitUsage);
-  const std::string format = args->get("format").value_or("table");
-  if (format != "table" && format != "json" && format != "csv")
-    return fail("--format '" + format + "': expected table, json or csv", kExitUsage);
-  auto store = open_prices_store(*args, true);
-  if (!store) return fail(store.error().message);
-  auto r = reconcile_month(**store, *month);
+      "project) and API key.",
+      code);
+  if (!c) return code;
+  auto r = reconcile_month(*c->store, c->month);
   if (!r) return fail(r.error().message);
   const std::string out =
-      format == "table" ? render_text_table(reconciliation_table(*r)) + kQueuedOnLaptops + "\n"
-                        : render_reconciliation(*r, format);
+      c->format == "table" ? render_text_table(reconciliation_table(*r)) + kQueuedOnLaptops + "\n"
+                           : render_reconciliation(*r, c->format);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
 }

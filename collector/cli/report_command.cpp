@@ -10,6 +10,7 @@
 #include "collector/report/pricing_state.hpp"
 #include "collector/report/store_report.hpp"
 #include "collector/store/sqlite/sqlite_pricing.hpp"
+#include "collector/store/sqlite/sqlite_seats.hpp"
 #include "collector/store/store.hpp"
 #include "common/report/report_args.hpp"
 #include "common/sqlite.hpp"
@@ -35,7 +36,11 @@ Result<Priced> report_of_sqlite(const std::string& path, const report::ReportQue
   if (!rows) return rows.error();
   auto pricer = pricer_of(*rows);
   if (!pricer) return pricer.error();
-  auto r = report::build_report(*db, q, *pricer);
+  auto seats = sqlite_store::load_seat_rows(*db);
+  if (!seats) return make_error("cannot read the seats: " + seats.error().message);
+  report::SeatContext context;
+  context.charges = seat_charges(*seats);
+  auto r = report::build_report(*db, q, *pricer, &context);
   if (!r) return r.error();
   return Priced{std::move(r).value(), std::move(pricer).value()};
 }

@@ -3,6 +3,7 @@
 // exact nano-dollars); a side that is not known is null, an empty cell, "-".
 #include <string>
 
+#include "collector/report/money_json.hpp"
 #include "collector/report/reconcile.hpp"
 #include "common/json_writer.hpp"
 #include "common/pricing/usd.hpp"
@@ -34,16 +35,6 @@ void write_tokens(JsonWriter& w, const ReconcileTokens& t) {
       .field("tokens", t.total());
 }
 
-void write_cost(JsonWriter& w, const char* usd, const char* nanos, std::optional<int64_t> cost) {
-  if (cost) {
-    w.key(usd).raw_number(format_usd(*cost));
-    w.field(nanos, *cost);
-  } else {
-    w.key(usd).null();
-    w.key(nanos).null();
-  }
-}
-
 std::string render_json(const Reconciliation& r) {
   std::string out;
   JsonWriter w(out);
@@ -61,13 +52,13 @@ std::string render_json(const Reconciliation& r) {
         .field("model", row.model);
     w.key("codepulse").begin_object();
     write_tokens(w, row.codepulse);
-    write_cost(w, "cost_usd", "cost_nanos", row.codepulse_cost_nanos);
+    write_money(w, "cost_usd", "cost_nanos", row.codepulse_cost_nanos);
     w.field("records", row.records).field("unpriced_records", row.unpriced_records).end_object();
     w.key("provider");
     if (row.provider_tokens || row.provider_cost_nanos) {
       w.begin_object();
       if (row.provider_tokens) write_tokens(w, *row.provider_tokens);
-      write_cost(w, "cost_usd", "cost_nanos", row.provider_cost_nanos);
+      write_money(w, "cost_usd", "cost_nanos", row.provider_cost_nanos);
       w.key("keys").begin_array();
       for (const ReconcileKey& k : row.keys) {
         w.begin_object().field("workspace", k.workspace).field("api_key", k.api_key);
@@ -79,7 +70,7 @@ std::string render_json(const Reconciliation& r) {
       w.null();
     }
     w.field("claude_code_tokens", row.claude_code_tokens).field("token_diff", row.token_diff);
-    write_cost(w, "cost_diff_usd", "cost_diff_nanos", row.cost_diff_nanos);
+    write_money(w, "cost_diff_usd", "cost_diff_nanos", row.cost_diff_nanos);
     w.key("explanations").begin_array();
     for (const std::string& e : row.explanations)
       w.value(e);

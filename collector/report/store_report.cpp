@@ -23,8 +23,18 @@ Result<std::shared_ptr<const Pricer>> store_pricer(Store& store) {
   return pricer_of(*rows);
 }
 
+Result<report::SeatContext> store_seats(Store& store) {
+  auto seats = store.load_seats();
+  if (!seats) return make_error("cannot read the seats: " + seats.error().message);
+  report::SeatContext context;
+  context.charges = seat_charges(*seats);
+  return context;
+}
+
 Result<report::Report> build_report(Store& store, const report::ReportQuery& query,
                                     std::shared_ptr<const Pricer> pricer) {
+  auto seats = store_seats(store);
+  if (!seats) return seats.error();
   if (!pricer) {
     auto loaded = store_pricer(store);
     if (!loaded) return loaded.error();
@@ -35,7 +45,7 @@ Result<report::Report> build_report(Store& store, const report::ReportQuery& que
                const std::function<bool(const report::UsageFact&)>& fn) {
         return store.read_usage(since, until, with_tools, epics, fn);
       },
-      query, outcome_reader(store), std::move(pricer));
+      query, outcome_reader(store), std::move(pricer), &*seats);
 }
 
 std::string render_priced(const report::Report& r, std::string_view format, const Pricer& pricer) {

@@ -15,9 +15,13 @@ namespace codepulse::collector {
 // The Pricer of the store's pricing in force (its book and active overrides).
 Result<std::shared_ptr<const Pricer>> store_pricer(Store& store);
 
+// The store's seats as reports spread them (effective cost).
+Result<report::SeatContext> store_seats(Store& store);
+
 // A report of the records `store` holds (report::build_report over its
 // read_usage: one snapshot, the asked range only), with the store's commits
-// and pull requests when the query asks for outcomes. Priced with `pricer`,
+// and pull requests when the query asks for outcomes, and its seats spread
+// as effective cost. Priced with `pricer`,
 // or when none is given with the store's pricing in force.
 Result<report::Report> build_report(Store& store, const report::ReportQuery& query,
                                     std::shared_ptr<const Pricer> pricer = nullptr);

@@ -3,6 +3,7 @@
 #include "collector/serve/health_routes.hpp"
 #include "collector/serve/prices_routes.hpp"
 #include "collector/serve/routes.hpp"
+#include "collector/serve/seat_routes.hpp"
 #include "collector/serve/viewer_routes.hpp"
 #include "collector/serve/webhook_routes.hpp"
 #include "common/time.hpp"
@@ -58,6 +59,13 @@ RouteReply Endpoints::answer(int handler, const RouteRequest& request) {
     case Handler::kAdminRemoveOverride: {
       PriceRoutes routes{viewers_, store_, *pricing_, reports_};
       return admin_prices(handler, routes, request);
+    }
+    case Handler::kAdminSeats:
+    case Handler::kAdminAddSeat:
+    case Handler::kAdminEndSeat:
+    case Handler::kAdminRemoveSeat: {
+      SeatRoutes routes{viewers_, store_};
+      return admin_seats(handler, routes, request);
     }
     default:
       break;

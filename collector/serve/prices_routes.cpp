@@ -5,6 +5,7 @@
 
 #include "collector/http/query_string.hpp"
 #include "collector/report/price_views.hpp"
+#include "collector/serve/admin_access.hpp"
 #include "collector/serve/routes.hpp"
 #include "common/json_writer.hpp"
 #include "common/time.hpp"
@@ -32,13 +33,11 @@ bool etag_matches(std::string_view header, std::string_view etag) {
 }
 
 RouteReply json_reply(int status, std::string body) {
-  RouteReply reply{{status, std::move(body)}};
-  reply.headers.emplace_back("Cache-Control", "no-store");
-  return reply;
+  return admin_json(status, std::move(body));
 }
 
 RouteReply error_reply(int status, const std::string& message) {
-  return json_reply(status, error_json(status, message));
+  return admin_error(status, message);
 }
 
 // 400 for the input, 503 when the store failed.
@@ -146,17 +145,9 @@ RouteReply price_book(PriceRoutes& routes, const RouteRequest& request) {
 }
 
 RouteReply admin_prices(int handler, PriceRoutes& routes, const RouteRequest& request) {
-  const WebRequest web = web_request(request);
-  auto who = routes.viewers.identify(web, false);
-  if (auto* r = std::get_if<HttpReply>(&who)) return {std::move(*r)};
-  const Viewer& viewer = std::get<Viewer>(who);
-  if (viewer.token.role != Role::kAdmin)
-    return error_reply(403, std::string("the prices' admin API needs an admin token; this is a ") +
-                                role_name(viewer.token.role) + " token");
-  if (request.method != "GET")
-    if (auto refused = refuse_cross_site(viewer, web, routes.viewers.origins()))
-      return {std::move(*refused)};
-  const std::string& by = viewer.token.author;
+  auto caller = admin_caller(routes.viewers, request, "prices' admin API");
+  if (auto* refused = std::get_if<RouteReply>(&caller)) return std::move(*refused);
+  const std::string& by = std::get<std::string>(caller);
   switch (handler) {
     case Handler::kAdminPrices: {
       const auto pricer = routes.pricing.current();

@@ -234,9 +234,12 @@ void ReportRunner::start_rebuild(const report::UsageCube* cube, bool live) {
 
 Result<std::string> ReportRunner::answer(const report::ReportRequest& request,
                                          report::UsageCube* cube) {
+  auto seats = store_seats(store_);
+  if (!seats) return seats.error();
   if (cube && report::UsageCube::answers(request.query)) {
     auto epics = store_.load_epics();
     if (!epics) return epics.error();
+    cube->set_seats(*seats);
     auto r = report::query_cube(*cube, request.query, *epics, outcome_reader(store_));
     if (!r) return r.error();
     return render_priced(*r, request.format, cube->pricer());
@@ -249,7 +252,7 @@ Result<std::string> ReportRunner::answer(const report::ReportRequest& request,
           return !stop_scan_.load(std::memory_order_relaxed) && fn(f);
         });
       },
-      request.query, outcome_reader(store_), pricer);
+      request.query, outcome_reader(store_), pricer, &*seats);
   if (!r) return r.error();
   return render_priced(*r, request.format, *pricer);
 }

@@ -121,6 +121,32 @@ const Router& collector_router() {
        .handler = Handler::kAdminRemoveOverride,
        .summary = "remove override ID (kept in the history); every report re-priced"},
       {.method = "GET",
+       .path = "/v1/admin/seats",
+       .access = Access::kAdmin,
+       .body_limit = kSmallBodyLimit,
+       .handler = Handler::kAdminSeats,
+       .summary = "every seat: plan, assistant, assignee, monthly price, dates"},
+      {.method = "POST",
+       .path = "/v1/admin/seats",
+       .access = Access::kAdmin,
+       .body_limit = kSmallBodyLimit,
+       .handler = Handler::kAdminAddSeat,
+       .summary = "add a seat (JSON); overlaps of one assignee and plan refused"},
+      {.method = "POST",
+       .path = "/v1/admin/seats/",
+       .prefix = true,
+       .access = Access::kAdmin,
+       .body_limit = kSmallBodyLimit,
+       .handler = Handler::kAdminEndSeat,
+       .summary = "POST /v1/admin/seats/ID/end {\"end\": DAY}: the last day seat ID is held"},
+      {.method = "DELETE",
+       .path = "/v1/admin/seats/",
+       .prefix = true,
+       .access = Access::kAdmin,
+       .body_limit = kSmallBodyLimit,
+       .handler = Handler::kAdminRemoveSeat,
+       .summary = "delete seat ID (entered by mistake)"},
+      {.method = "GET",
        .path = "/",
        .access = Access::kAnyone,
        .body_limit = kSmallBodyLimit,
@@ -158,7 +184,7 @@ HttpReply refusal(const RouteMatch& match) {
                              "no such endpoint; the collector serves the dashboard at /, "
                              "POST /v1/batches, GET /v1/report, GET /v1/whoami, "
                              "/v1/session, GET /v1/health, GET /v1/prices, GET /v1/generation, "
-                             "/v1/admin/prices, "
+                             "/v1/admin/prices, /v1/admin/seats, "
                              "POST /v1/webhooks/jira, "
                              "/v1/webhooks/github and /v1/webhooks/bitbucket, GET /healthz and "
                              "GET /metrics")};

@@ -32,6 +32,10 @@ struct Handler {
     kAdminImportBook,
     kAdminAddOverride,
     kAdminRemoveOverride,
+    kAdminSeats,
+    kAdminAddSeat,
+    kAdminEndSeat,
+    kAdminRemoveSeat,
     kGeneration,
   };
 };

@@ -23,6 +23,7 @@
 
 #include "collector/store/price_rows.hpp"
 #include "collector/store/provider_rows.hpp"
+#include "collector/store/seat_rows.hpp"
 #include "collector/store/webhook_event.hpp"
 #include "common/report/outcome_facts.hpp"
 #include "common/report/report.hpp"
@@ -245,6 +246,17 @@ class Store {
                                                                   const std::string& until_day) = 0;
   // Where `source`'s polling resumes; nullopt before its first import.
   virtual Result<std::optional<ProviderCursor>> provider_cursor(ProviderSource source) = 0;
+
+  // Seats (seat_rows.hpp). Adding checks the seat against every stored seat
+  // (check_seat_among) in the transaction that stores it, the assignee
+  // lower-cased; returns its new id (s.id is not read).
+  virtual Result<int64_t> add_seat(const SeatRow& s) = 0;
+  // Sets a seat's last day, checked the same way; an unknown id is an error.
+  virtual Status end_seat(int64_t id, const std::string& end_day) = 0;
+  // Deletes a seat entered by mistake; an unknown id is an error.
+  virtual Status remove_seat(int64_t id) = 0;
+  // Every seat, by id.
+  virtual Result<std::vector<SeatRow>> load_seats() = 0;
 
   // The generation in force (made by the schema migration).
   virtual Result<StoreGeneration> generation() = 0;

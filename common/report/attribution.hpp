@@ -63,8 +63,8 @@ size_t attributed_files(const std::vector<TurnFile>& files, uint32_t no_file,
                         std::vector<int64_t>& weights);
 
 // The sums a group is split by: input, output, cache_create, cache_read,
-// cost (organisation rates) and list cost.
-inline constexpr int kShareSums = 6;
+// cost (organisation rates), list cost and effective cost (seats spread).
+inline constexpr int kShareSums = 7;
 
 // One share of a group: its task, file and commit ids, and its part of each
 // of the group's sums.

@@ -52,6 +52,7 @@ Metrics CubeQuery::metrics_of(uint32_t i) const {
   m.cache_read = n.cache_read;
   m.cost_nanos = n.cost;
   m.list_cost_nanos = n.list_cost;
+  m.effective_cost_nanos = n.effective;
   m.records = n.records;
   m.unpriced_records = n.unpriced;
   m.sessions = n.sessions;

@@ -231,7 +231,7 @@ void CubeQuery::turn_files(Lane& L, uint32_t turn) {
 }
 
 // The group's shares over the tasks and files the report asks for.
-void CubeQuery::split(Lane& L, const UsageCube::Group& g) {
+void CubeQuery::split(Lane& L, uint32_t gid, const UsageCube::Group& g) {
   const std::vector<uint32_t>* tasks = want_tasks_ ? &c_.task_set_tasks_[g.tasks] : nullptr;
   const uint32_t* fids = nullptr;
   const int64_t* weights = nullptr;
@@ -242,8 +242,9 @@ void CubeQuery::split(Lane& L, const UsageCube::Group& g) {
     weights = &L.file_weights[L.resolved[g.turn]];
     file_count = L.resolved_count[g.turn];
   }
-  const int64_t totals[kShareSums] = {g.input,      g.output,     g.cache_create,
-                                      g.cache_read, g.cost_nanos, g.list_cost_nanos};
+  const int64_t totals[kShareSums] = {
+      g.input,      g.output,          g.cache_create,      g.cache_read,
+      g.cost_nanos, g.list_cost_nanos, c_.effective_of(gid)};
   split_shares(totals, tasks ? tasks->data() : nullptr, tasks ? tasks->size() : 1, fids, weights,
                file_count, L.split_scratch, L.shares);
 }
@@ -260,7 +261,7 @@ void CubeQuery::add_group(Lane& L, uint32_t gid) {
        !allows(Dimension::kBranch, g.branch) || !allows(Dimension::kDate, info.date) ||
        !allows(Dimension::kAssistant, g.assistant)))
     return;
-  split(L, g);
+  split(L, gid, g);
   if (want_commits_) split_over_commits(session_commits_[g.session], L.split_scratch, L.shares);
   if (!g.priced) tally_unpriced(L, g);
   if (sorted_)
@@ -330,7 +331,12 @@ UsageCube& UsageCube::operator=(UsageCube&&) noexcept = default;
 Result<Report> UsageCube::query(const ReportQuery& q, const EpicMap& epics, Strategy strategy,
                                 const CommitAttribution* commits) const {
   if (!scratch_) scratch_ = std::make_unique<QueryScratch>();
-  return CubeQuery(*this, q, epics, strategy, *scratch_, commits).run();
+  refresh_effective();
+  auto r = CubeQuery(*this, q, epics, strategy, *scratch_, commits).run();
+  if (r)
+    r->idle_seats =
+        idle_seats(q.since_ms.value_or(INT64_MIN), q.until_ms.value_or(INT64_MAX), q.where);
+  return r;
 }
 
 }  // namespace codepulse::report

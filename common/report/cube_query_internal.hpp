@@ -22,7 +22,7 @@ namespace codepulse::report {
 inline constexpr uint32_t kNone = UINT32_MAX;
 
 // Adds the kShareSums sums (input, output, cache writes, cache reads, cost,
-// list cost) to `n`'s: a sum that would pass the int64 range saturates and
+// list cost, effective cost) to `n`'s: a sum that would pass the int64 range saturates and
 // marks `n`, and a query with such a node fails instead of wrapping.
 template <class Node>
 void add_sums(Node& n, const int64_t (&m)[kShareSums]) {
@@ -32,6 +32,7 @@ void add_sums(Node& n, const int64_t (&m)[kShareSums]) {
   ok &= add_checked(n.cache_read, m[3]);
   ok &= add_checked(n.cost, m[4]);
   ok &= add_checked(n.list_cost, m[5]);
+  ok &= add_checked(n.effective, m[6]);
   if (!ok) n.overflow = true;
 }
 
@@ -40,6 +41,7 @@ void add_sums(Node& n, const int64_t (&m)[kShareSums]) {
 struct QueryScratch {
   struct Node {
     int64_t input = 0, output = 0, cache_create = 0, cache_read = 0, cost = 0, list_cost = 0;
+    int64_t effective = 0;
     int64_t records = 0, unpriced = 0, skills = 0, mcp = 0;
     uint32_t last_group = kNone, last_session = kNone;
     uint32_t key = 0, parent = kNone;
@@ -50,8 +52,8 @@ struct QueryScratch {
     bool others = false;                           // the fold of a --top cut
     bool overflow = false;  // a sum passed the int64 range (add_sums): the query fails
   };
-  // One cache line: the sweep reads rows in key order, one miss each.
-  struct alignas(64) Row {
+  // Eight words: the sweep reads rows in key order.
+  struct alignas(8) Row {
     int64_t m[kShareSums];
     uint32_t records;  // of the share's group (a group is a turn's quarter hour)
     uint32_t session;
@@ -60,7 +62,7 @@ struct QueryScratch {
     uint8_t rep;           // bit k: the group's first share under projection k
     bool unpriced;         // the group's records are all unpriced (UsageCube::Group::priced)
   };
-  static_assert(sizeof(Row) == 64);
+  static_assert(sizeof(Row) == 72);
   struct Keyed {
     uint64_t key;
     uint32_t row;
@@ -134,7 +136,7 @@ class CubeQuery {
   BucketInfo compute_bucket(int64_t bucket);
   BucketInfo bucket_info(int64_t bucket);
   void turn_files(Lane& L, uint32_t turn);
-  void split(Lane& L, const UsageCube::Group& g);
+  void split(Lane& L, uint32_t gid, const UsageCube::Group& g);
   void add_group(Lane& L, uint32_t gid);
   void tally_unpriced(Lane& L, const UsageCube::Group& g) const;
   std::vector<UnpricedModel> unpriced_models() const;

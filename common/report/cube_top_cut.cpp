@@ -44,8 +44,8 @@ void CubeQuery::cut_top() {
       o.others = true;
       for (size_t i = q_.top; i < kids.size(); ++i) {
         const Node& d = nodes_[kids[i]];
-        const int64_t sums[kShareSums] = {d.input,      d.output, d.cache_create,
-                                          d.cache_read, d.cost,   d.list_cost};
+        const int64_t sums[kShareSums] = {d.input, d.output,    d.cache_create, d.cache_read,
+                                          d.cost,  d.list_cost, d.effective};
         add_sums(o, sums);
         o.overflow = o.overflow || d.overflow;
         // Distinct counts of a union are not known after the fact: the sum

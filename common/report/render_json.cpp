@@ -71,6 +71,16 @@ std::string render_json(const Report& r) {
     w.end_object();
   }
   w.end_array();
+  w.key("idle_seats").begin_array();
+  for (const IdleSeat& s : r.idle_seats) {
+    w.begin_object();
+    w.field("seat_id", s.seat_id).field("plan", s.plan).field("assistant", s.assistant);
+    w.field("assignee", s.assignee).field("month", s.month);
+    w.key("charge_usd").raw_number(optional_usd(s.charge_nanos));
+    w.field("charge_nanos", s.charge_nanos);
+    w.end_object();
+  }
+  w.end_array();
   w.key("rows").begin_array();
   for (const ReportNode* c : ordered(r, r.root, 0))
     write_node(w, r, *c, 0);

@@ -92,7 +92,9 @@ std::string render_table(const Report& r) {
   }
   const bool outcomes = r.query.wants_outcomes();
   const CostBasis basis = r.query.cost_basis;
-  const std::string cost_col = basis == CostBasis::kList ? "List cost" : "Cost";
+  const std::string cost_col = basis == CostBasis::kList        ? "List cost"
+                               : basis == CostBasis::kEffective ? "Effective cost"
+                                                                : "Cost";
   bool partial = false;  // a partly priced amount was shown
   std::vector<std::string> cols =
       outcomes ? std::vector<std::string>{cost_col,      "Commits", "AI commits", "+Lines",
@@ -200,7 +202,9 @@ std::string render_table(const Report& r) {
     out += '\n';
     if (partial)
       out += "* partly priced: the " +
-             std::string(basis == CostBasis::kList ? "list cost" : "cost") +
+             std::string(basis == CostBasis::kList        ? "list cost"
+                         : basis == CostBasis::kEffective ? "effective cost"
+                                                          : "cost") +
              " (and what is computed from it) leaves out the unpriced requests below.\n";
     int64_t listed = 0;
     for (const UnpricedModel& u : r.unpriced) {
@@ -209,6 +213,13 @@ std::string render_table(const Report& r) {
     }
     if (listed < unpriced)  // a report made without the per-model list
       out += with_thousands(unpriced - listed) + " more requests unpriced\n";
+  }
+  if (!r.idle_seats.empty()) {
+    out += '\n';
+    for (const IdleSeat& s : r.idle_seats)
+      out += "idle seat " + terminal_text(s.plan) + " of " + terminal_text(s.assignee) + " (" +
+             terminal_text(s.assistant) + ") in " + s.month + ": " + usd_cents(s.charge_nanos) +
+             " with no usage to spread over\n";
   }
   return out;
 }

@@ -17,6 +17,7 @@
 
 #include "common/checked_sum.hpp"
 #include "common/pricing/pricer.hpp"
+#include "common/report/seat_charges.hpp"
 #include "common/result.hpp"
 #include "common/sqlite.hpp"
 #include "common/tz.hpp"
@@ -49,6 +50,7 @@ enum class Metric {
   kCacheHitRatio,     // cache_read / (input + cache_create + cache_read)
   kCostPerSession,    // cost / distinct sessions
   kCostPerActiveDay,  // cost / distinct days with usage (in the report's zone)
+  kEffectiveCostUsd,  // seats spread over their holders' usage (docs/METRICS.md)
   // Outcomes (docs/METRICS.md): they make a report carry outcome metrics.
   kCommits,
   kMergedPrs,
@@ -58,17 +60,22 @@ enum class Metric {
   kPrCycleTimeHoursP75,  // 75th percentile
   kReworkRate,           // reworked lines / lines added
   kLeverage,
+  // The same outcome ratios on effective cost, whatever the report's basis.
+  kEffectiveCostPerCommit,
+  kEffectiveCostPerMergedPr,
+  kEffectiveLeverage,
 };
 enum class Granularity { kDay, kWeek, kMonth };
 // Which cost is THE cost of a report (what cost_usd sorts by, the table's
-// cost column, the outcome ratios): the organisation's rates (the default)
-// or the provider's list prices. Both are always carried.
-enum class CostBasis { kOrg, kList };
+// cost column, the outcome ratios): the organisation's rates (the default),
+// the provider's list prices, or the effective cost (seats spread over
+// their holders' usage). All three are always carried.
+enum class CostBasis { kOrg, kList, kEffective };
 
 const char* dimension_name(Dimension d);
 const char* metric_name(Metric m);
 const char* granularity_name(Granularity g);
-const char* cost_basis_name(CostBasis b);  // "org", "list"
+const char* cost_basis_name(CostBasis b);  // "org", "list", "effective"
 
 // Weights of the leverage score (docs/METRICS.md): activity per dollar.
 struct LeverageWeights {
@@ -97,6 +104,9 @@ struct Metrics {
   int64_t input = 0, output = 0, cache_create = 0, cache_read = 0;
   int64_t cost_nanos = 0;       // sum over priced records, at the organisation's rates
   int64_t list_cost_nanos = 0;  // the same records at list prices
+  // Seats' charges spread over their holders' usage, organisation cost for
+  // the rest (docs/METRICS.md, "Effective cost").
+  int64_t effective_cost_nanos = 0;
   // Distinct counts: a record split over several files counts in each.
   int64_t records = 0;
   int64_t unpriced_records = 0;  // records whose model has no price (never counted as $0)
@@ -114,7 +124,11 @@ struct Metrics {
                : INT64_MAX;
   }
   // The cost on basis `b`: the sum over the priced records.
-  int64_t cost(CostBasis b) const { return b == CostBasis::kList ? list_cost_nanos : cost_nanos; }
+  int64_t cost(CostBasis b) const {
+    return b == CostBasis::kList        ? list_cost_nanos
+           : b == CostBasis::kEffective ? effective_cost_nanos
+                                        : cost_nanos;
+  }
   // Every record of the node is unpriced: it has no cost at all (not $0).
   bool all_unpriced() const { return unpriced_records > 0 && unpriced_records >= records; }
   // No record of the node is unpriced: its cost is the whole cost.
@@ -248,13 +262,17 @@ struct Report {
   // Of root.metrics.unpriced_records: per model, most requests first (their
   // requests add up to it exactly).
   std::vector<UnpricedModel> unpriced;
+  // Seat months in the report's range whose charge found no usage to spread
+  // over (UsageCube::idle_seats): not in any node's effective cost.
+  std::vector<IdleSeat> idle_seats;
 };
 
 // Task key -> epic key, from the collector's task_epics table (absent: none).
 using EpicMap = std::unordered_map<std::string, std::string>;
 Result<EpicMap> load_epics(sql::Database& db);
 
-struct UsageFact;  // usage_cube.hpp
+struct UsageFact;    // usage_cube.hpp
+struct SeatContext;  // seat_charges.hpp
 
 // Reads, from ONE snapshot of a store, the epic of every task into `epics`,
 // then every usage record whose timestamp is in [since_ms, until_ms) into
@@ -270,13 +288,17 @@ using OutcomeReader = std::function<Result<OutcomeData>(int64_t since_ms, int64_
 // same query the collector's live cube answers (usage_cube.hpp). Outcomes,
 // when the query asks for them, come from `outcomes` (none when empty).
 // Every record is priced with `pricer` (the builtin book when null).
+// With `seats`, effective cost spreads them (the records of the range's
+// whole UTC months are read for it) and the report lists idle seats.
 Result<Report> build_report(const UsageReader& read, const ReportQuery& query,
                             const OutcomeReader& outcomes = {},
-                            std::shared_ptr<const Pricer> pricer = nullptr);
+                            std::shared_ptr<const Pricer> pricer = nullptr,
+                            const SeatContext* seats = nullptr);
 // The same, from a SQLite store's usage_records (the tracker's or the
 // collector's; the collector's optional task_epics table names epics).
 Result<Report> build_report(sql::Database& db, const ReportQuery& query,
-                            std::shared_ptr<const Pricer> pricer = nullptr);
+                            std::shared_ptr<const Pricer> pricer = nullptr,
+                            const SeatContext* seats = nullptr);
 
 // Output formats: "table", "json", "csv".
 std::string render(const Report& r, std::string_view format);
@@ -286,8 +308,9 @@ std::string render_table(const Report& r);
 
 // Report parameters by name, as the command line (--group-by ...) and the
 // JSON API (?group_by=...) give them: group_by, metric, since, until, where
-// (repeatable, DIM=VALUE), top, tz, granularity, format, cost (org or list),
-// outcomes, links. Errors name the parameter and list the valid choices.
+// (repeatable, DIM=VALUE), top, tz, granularity, format, cost (org, list or
+// effective), outcomes, links. Errors name the parameter and list the valid
+// choices.
 using Params = std::vector<std::pair<std::string, std::string>>;
 struct ReportRequest {
   ReportQuery query;

@@ -31,7 +31,8 @@ std::vector<FlagSpec> report_flags(ReportFlavour flavour) {
       {"format", true, false, "table (default), json or csv", "FORMAT"},
       {"cost", true, false,
        "the cost that sorts, cuts, fills the table and divides: org (default, the "
-       "organisation's rates) or list (list prices); json and csv carry both",
+       "organisation's rates), list (list prices) or effective (seats spread over their "
+       "holders' usage); json and csv carry all three",
        "BASIS"},
       {"help", false, false, "show this help"}};
   if (outcomes) {

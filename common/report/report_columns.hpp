@@ -19,6 +19,8 @@ template <class Cell>
 void for_each_column(const Metrics& m, const ReportQuery& q, Cell&& cell) {
   const CostBasis b = q.cost_basis;
   const auto org = m.known_cost(CostBasis::kOrg), list = m.known_cost(CostBasis::kList);
+  const auto effective = m.known_cost(CostBasis::kEffective);
+  constexpr CostBasis e = CostBasis::kEffective;
   auto money = [&cell](const char* usd, const char* nanos, std::optional<int64_t> v) {
     cell(usd, optional_usd(v));
     cell(nanos, optional_nanos(v));
@@ -31,8 +33,10 @@ void for_each_column(const Metrics& m, const ReportQuery& q, Cell&& cell) {
   // A node whose every record is unpriced has no cost: null, never 0.
   cell("cost_usd", optional_usd(org));
   cell("list_cost_usd", optional_usd(list));
+  cell("effective_cost_usd", optional_usd(effective));
   cell("cost_nanos", optional_nanos(org));
   cell("list_cost_nanos", optional_nanos(list));
+  cell("effective_cost_nanos", optional_nanos(effective));
   cell("cost_complete", m.cost_complete());
   cell("unpriced_records", m.unpriced_records);
   cell("records", m.records);
@@ -64,6 +68,9 @@ void for_each_column(const Metrics& m, const ReportQuery& q, Cell&& cell) {
   cell("merged_prs", o.merged_prs);
   money("cost_per_commit", "cost_per_commit_nanos", m.cost_per_commit_nanos(b));
   money("cost_per_merged_pr", "cost_per_merged_pr_nanos", m.cost_per_merged_pr_nanos(b));
+  money("effective_cost_per_commit", "effective_cost_per_commit_nanos", m.cost_per_commit_nanos(e));
+  money("effective_cost_per_merged_pr", "effective_cost_per_merged_pr_nanos",
+        m.cost_per_merged_pr_nanos(e));
   duration("pr_cycle_time_hours", "pr_cycle_time_seconds", o.cycle_ms, 50);
   duration("pr_cycle_time_hours_p75", "pr_cycle_time_seconds_p75", o.cycle_ms, 75);
   duration("coding_hours", "coding_seconds", o.coding_ms, 50);
@@ -75,6 +82,7 @@ void for_each_column(const Metrics& m, const ReportQuery& q, Cell&& cell) {
   cell("skill_calls", m.skill_calls);
   cell("mcp_calls", m.mcp_calls);
   cell("leverage", leverage_text(m, q.weights, b));
+  cell("effective_leverage", leverage_text(m, q.weights, e));
 }
 
 // The names for_each_column gives for `q`, in order.

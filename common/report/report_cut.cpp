@@ -35,6 +35,7 @@ void merge_metrics(Metrics& into, const Metrics& from) {
   into.cache_read += from.cache_read;
   into.cost_nanos += from.cost_nanos;
   into.list_cost_nanos += from.list_cost_nanos;
+  into.effective_cost_nanos += from.effective_cost_nanos;
   into.records += from.records;  // an upper bound of a union, as the cube's cut says
   into.unpriced_records += from.unpriced_records;
   into.skill_calls += from.skill_calls;

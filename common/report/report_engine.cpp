@@ -1,5 +1,8 @@
 // build_report: a cube of the asked range, built from a store's records, then
 // the same query the collector's live cube answers (usage_cube.hpp).
+#include <algorithm>
+
+#include "common/checked_sum.hpp"
 #include "common/report/outcome_report.hpp"
 #include "common/report/report.hpp"
 #include "common/report/usage_cube.hpp"
@@ -26,8 +29,17 @@ Result<EpicMap> load_epics(sql::Database& db) {
   return epics;
 }
 
+namespace {
+
+int64_t floor_div(int64_t a, int64_t b) {
+  return a >= 0 ? a / b : (a - b + 1) / b;
+}
+
+}  // namespace
+
 Result<Report> build_report(const UsageReader& read, const ReportQuery& q,
-                            const OutcomeReader& outcomes, std::shared_ptr<const Pricer> pricer) {
+                            const OutcomeReader& outcomes, std::shared_ptr<const Pricer> pricer,
+                            const SeatContext* seats) {
   // Outcomes need every record's tools: edited files and commits link
   // sessions to commits, Skill and MCP calls weigh in the leverage score.
   const bool want_files = q.uses(Dimension::kFile) || q.wants_outcomes();
@@ -35,18 +47,44 @@ Result<Report> build_report(const UsageReader& read, const ReportQuery& q,
   // A turn may cross the range's edges: its files are collected from its
   // records up to a day beyond them.
   constexpr int64_t kTurnMargin = 86'400'000;
-  const int64_t from = want_files && since > INT64_MIN + kTurnMargin ? since - kTurnMargin : since;
-  const int64_t to = want_files && until < INT64_MAX - kTurnMargin ? until + kTurnMargin : until;
+  const int64_t margin_from =
+      want_files && since > INT64_MIN + kTurnMargin ? since - kTurnMargin : since;
+  const int64_t margin_to =
+      want_files && until < INT64_MAX - kTurnMargin ? until + kTurnMargin : until;
+  int64_t from = margin_from, to = margin_to;
   UsageCube cube(std::move(pricer));
+  // Seats are spread over whole UTC months: the list cost of their holders'
+  // usage in the range's months but outside the range is read as well.
+  const bool spread = seats && seats->charges && !seats->charges->empty();
+  SeatContext context;
+  constexpr int64_t kDayMs = 86'400'000;
+  if (spread) {
+    context.charges = seats->charges;
+    if (since > INT64_MIN)
+      from = std::min(from, month_first_day(month_index(floor_div(since, kDayMs))) * kDayMs);
+    if (until < INT64_MAX)
+      to = std::max(to, month_first_day(month_index(floor_div(until - 1, kDayMs)) + 1) * kDayMs);
+  }
   EpicMap epics;
   auto scanned = read(from, to, want_files, epics, [&](const UsageFact& f) {
-    if (f.ts_ms >= since && f.ts_ms < until)
+    if (f.ts_ms >= since && f.ts_ms < until) {
       cube.add(f);
-    else
-      cube.add_turn_files(f);
+      return true;
+    }
+    if (f.ts_ms >= margin_from && f.ts_ms < margin_to) cube.add_turn_files(f);
+    if (spread && context.charges->holds_any(f.author)) {
+      const PricedUsage priced = cube.pricer().price(f.to_price());
+      std::string_view assistant = f.assistant;  // the cube's name for none
+      if (assistant.empty()) assistant = "claude-code";
+      if (priced.list_nanos)
+        add_checked(context.outside_list_nanos[seat_key(f.author, assistant,
+                                                        month_index(floor_div(f.ts_ms, kDayMs)))],
+                    *priced.list_nanos);
+    }
     return true;
   });
   if (!scanned) return scanned.error();
+  if (spread) cube.set_seats(std::move(context));
   // The cube holds exactly the range: its quarter hours need no cut.
   ReportQuery all = q;
   all.since_ms.reset();
@@ -54,11 +92,12 @@ Result<Report> build_report(const UsageReader& read, const ReportQuery& q,
   auto r = query_cube(cube, all, epics, outcomes, TimeRange{since, until});
   if (!r) return r.error();
   r->query = q;
+  r->idle_seats = cube.idle_seats(since, until, q.where);
   return r;
 }
 
 Result<Report> build_report(sql::Database& db, const ReportQuery& q,
-                            std::shared_ptr<const Pricer> pricer) {
+                            std::shared_ptr<const Pricer> pricer, const SeatContext* seats) {
   return build_report(
       [&db](int64_t since, int64_t until, bool with_tools, EpicMap& epics,
             const std::function<bool(const UsageFact&)>& fn) -> Status {
@@ -73,7 +112,7 @@ Result<Report> build_report(sql::Database& db, const ReportQuery& q,
         epics = std::move(loaded).value();
         return scan_usage(db, since, until, with_tools, fn);
       },
-      q, {}, std::move(pricer));
+      q, {}, std::move(pricer), seats);
 }
 
 }  // namespace codepulse::report

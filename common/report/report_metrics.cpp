@@ -49,6 +49,16 @@ int64_t Metrics::sort_value(Metric m, const LeverageWeights& w, CostBasis b) con
       return cost_per_session_nanos(b).value_or(INT64_MIN);
     case Metric::kCostPerActiveDay:
       return cost_per_active_day_nanos(b).value_or(INT64_MIN);
+    case Metric::kEffectiveCostUsd:
+      return known_cost(CostBasis::kEffective).value_or(INT64_MIN);
+    case Metric::kEffectiveCostPerCommit:
+      return cost_per_commit_nanos(CostBasis::kEffective).value_or(INT64_MIN);
+    case Metric::kEffectiveCostPerMergedPr:
+      return cost_per_merged_pr_nanos(CostBasis::kEffective).value_or(INT64_MIN);
+    case Metric::kEffectiveLeverage: {
+      const auto l = leverage(w, CostBasis::kEffective);
+      return l ? static_cast<int64_t>(*l * 1e6) : INT64_MIN;
+    }
     case Metric::kCommits:
       return outcomes.commits;
     case Metric::kMergedPrs:

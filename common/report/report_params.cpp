@@ -16,24 +16,29 @@ struct MetricName {
   Metric m;
   const char* name;
 };
-constexpr MetricName kMetrics[] = {{Metric::kInput, "input"},
-                                   {Metric::kOutput, "output"},
-                                   {Metric::kCacheCreate, "cache_create"},
-                                   {Metric::kCacheRead, "cache_read"},
-                                   {Metric::kTotalTokens, "total_tokens"},
-                                   {Metric::kCostUsd, "cost_usd"},
-                                   {Metric::kRecords, "records"},
-                                   {Metric::kCacheHitRatio, "cache_hit_ratio"},
-                                   {Metric::kCostPerSession, "cost_per_session"},
-                                   {Metric::kCostPerActiveDay, "cost_per_active_day"},
-                                   {Metric::kCommits, "commits"},
-                                   {Metric::kMergedPrs, "merged_prs"},
-                                   {Metric::kCostPerCommit, "cost_per_commit"},
-                                   {Metric::kCostPerMergedPr, "cost_per_merged_pr"},
-                                   {Metric::kPrCycleTimeHours, "pr_cycle_time_hours"},
-                                   {Metric::kPrCycleTimeHoursP75, "pr_cycle_time_hours_p75"},
-                                   {Metric::kReworkRate, "rework_rate"},
-                                   {Metric::kLeverage, "leverage"}};
+constexpr MetricName kMetrics[] = {
+    {Metric::kInput, "input"},
+    {Metric::kOutput, "output"},
+    {Metric::kCacheCreate, "cache_create"},
+    {Metric::kCacheRead, "cache_read"},
+    {Metric::kTotalTokens, "total_tokens"},
+    {Metric::kCostUsd, "cost_usd"},
+    {Metric::kRecords, "records"},
+    {Metric::kCacheHitRatio, "cache_hit_ratio"},
+    {Metric::kCostPerSession, "cost_per_session"},
+    {Metric::kCostPerActiveDay, "cost_per_active_day"},
+    {Metric::kEffectiveCostUsd, "effective_cost_usd"},
+    {Metric::kCommits, "commits"},
+    {Metric::kMergedPrs, "merged_prs"},
+    {Metric::kCostPerCommit, "cost_per_commit"},
+    {Metric::kCostPerMergedPr, "cost_per_merged_pr"},
+    {Metric::kPrCycleTimeHours, "pr_cycle_time_hours"},
+    {Metric::kPrCycleTimeHoursP75, "pr_cycle_time_hours_p75"},
+    {Metric::kReworkRate, "rework_rate"},
+    {Metric::kLeverage, "leverage"},
+    {Metric::kEffectiveCostPerCommit, "effective_cost_per_commit"},
+    {Metric::kEffectiveCostPerMergedPr, "effective_cost_per_merged_pr"},
+    {Metric::kEffectiveLeverage, "effective_leverage"}};
 
 struct DimensionName {
   Dimension d;
@@ -95,8 +100,8 @@ constexpr EnumName<Granularity> kGranularityNames[] = {
 }  // namespace
 
 namespace {
-constexpr EnumName<CostBasis> kCostBasisNames[] = {{CostBasis::kOrg, "org"},
-                                                   {CostBasis::kList, "list"}};
+constexpr EnumName<CostBasis> kCostBasisNames[] = {
+    {CostBasis::kOrg, "org"}, {CostBasis::kList, "list"}, {CostBasis::kEffective, "effective"}};
 }  // namespace
 
 // The names are literals: data() ends with a NUL.
@@ -173,7 +178,7 @@ Result<ReportRequest> parse_report_params(const Params& params) {
       if (auto b = value_named(kCostBasisNames, value))
         q.cost_basis = *b;
       else
-        return make_error("cost: expected org or list, got " + shown(value));
+        return make_error("cost: expected org, list or effective, got " + shown(value));
     } else if (name == "format") {
       if (value != "table" && value != "json" && value != "csv")
         return make_error("format: expected table, json or csv, got " + shown(value));

@@ -296,6 +296,7 @@ void UsageCube::add(const UsageFact& f, int sign) {
     if ((unpriced_by_model_[key.model] += sign) == 0) unpriced_by_model_.erase(key.model);
   }
   records_ += sign;
+  effective_stale_ = true;
 }
 
 size_t UsageCube::memory_bytes() const {

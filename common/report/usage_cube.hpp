@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +23,7 @@
 #include "common/record/usage_record.hpp"
 #include "common/report/attribution.hpp"
 #include "common/report/report.hpp"
+#include "common/report/seat_charges.hpp"
 #include "common/report/session_links.hpp"
 
 namespace codepulse::report {
@@ -102,6 +104,19 @@ class UsageCube {
   // What session-commit linking needs of every session with usage.
   std::vector<SessionActivity> session_activity() const;
 
+  // Seats (seat_charges.hpp): a report's effective cost spreads each seat's
+  // monthly charge over its holder's usage of its assistant that month, by
+  // list cost; usage no seat covers keeps its organisation cost. No seats:
+  // the effective cost is the organisation's.
+  void set_seats(SeatContext seats);
+  const SeatContext& seats() const { return seats_; }
+  // The seat months overlapping [since_ms, until_ms) (UTC months) whose
+  // charge found no priced usage to spread over, by seat then month; those
+  // of the authors and assistants `where` names (none under a filter on
+  // another dimension: an idle seat has no repository, model, task...).
+  std::vector<IdleSeat> idle_seats(int64_t since_ms, int64_t until_ms,
+                                   const std::vector<Filter>& where = {}) const;
+
   const Pricer& pricer() const { return *pricer_; }
   size_t group_count() const { return groups_.size(); }
   size_t turn_count() const { return turns_.size(); }
@@ -145,6 +160,12 @@ class UsageCube {
   void grow_index();
 
   uint16_t assistant_of(const UsageFact& f);
+  // Effective cost per group (cube_effective.cpp): computed before a query
+  // when seats are set and the cube changed since.
+  void refresh_effective() const;
+  int64_t effective_of(uint32_t gid) const {
+    return effective_.empty() ? groups_[gid].cost_nanos : effective_[gid];
+  }
   Dictionary authors_, sessions_, models_, repos_, branches_, task_sets_, tasks_, files_,
       assistants_;
   std::vector<std::vector<uint32_t>> task_set_tasks_;  // task set id -> task ids
@@ -184,6 +205,11 @@ class UsageCube {
   int64_t unpriced_records_ = 0;
   std::unordered_map<uint32_t, int64_t> unpriced_by_model_;  // model id -> unpriced records
   std::shared_ptr<const Pricer> pricer_;
+  SeatContext seats_;
+  mutable std::vector<int64_t> effective_;  // by group; empty: no seats
+  mutable bool effective_stale_ = true;
+  // seat_key -> the list cost its charges were spread over (0: idle).
+  mutable std::map<std::string, int64_t, std::less<>> seat_list_;
 };
 
 }  // namespace codepulse::report

@@ -60,6 +60,12 @@ std::vector<Program> programs() {
             {"prices", "override"},
             {"prices", "override", "add"},
             {"prices", "override", "remove"},
+            {"seats"},
+            {"seats", "add"},
+            {"seats", "list"},
+            {"seats", "end"},
+            {"seats", "remove"},
+            {"statement"},
             {"reconcile"},
             {"import-usage"}}}};
 }

@@ -160,13 +160,15 @@ TEST_CASE("reports nest dimensions in every format with days in a time zone", "[
   CHECK(scan.err.find("1 record uses models without a known price") != std::string::npos);
 
   auto utc = run({tracker_bin(), "report", "--state", dir / "st", "--format", "csv"});
-  CHECK(utc.out.rfind("date,model,input,output,cache_create,cache_read,total_tokens,cost_usd,"
-                      "list_cost_usd,cost_nanos,list_cost_nanos,cost_complete,unpriced_records,"
-                      "records,cache_hit_ratio,sessions,active_days,cost_per_session,"
-                      "cost_per_session_nanos,cost_per_active_day,cost_per_active_day_nanos\n",
-                      0) == 0);
+  CHECK(utc.out.rfind(
+            "date,model,input,output,cache_create,cache_read,total_tokens,cost_usd,"
+            "list_cost_usd,effective_cost_usd,cost_nanos,list_cost_nanos,effective_cost_nanos,"
+            "cost_complete,unpriced_records,"
+            "records,cache_hit_ratio,sessions,active_days,cost_per_session,"
+            "cost_per_session_nanos,cost_per_active_day,cost_per_active_day_nanos\n",
+            0) == 0);
   // The unpriced model's costs are empty, never 0, with its unpriced record beside.
-  CHECK(utc.out.find("2026-03-30,gateway-model-x,3,10,100,1000,1113,,,,,false,1,1,") !=
+  CHECK(utc.out.find("2026-03-30,gateway-model-x,3,10,100,1000,1113,,,,,,,false,1,1,") !=
         std::string::npos);
   CHECK(utc.out.find("2026-03-28,claude-opus-4-6,6,20,200,2000,2226,") != std::string::npos);
   auto berlin = run(

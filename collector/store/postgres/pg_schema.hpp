@@ -12,7 +12,7 @@
 
 namespace codepulse::collector::pg_sql {
 
-inline constexpr int kSchemaVersion = 12;
+inline constexpr int kSchemaVersion = 13;
 
 // Two collectors starting at once: one migrates, the other waits.
 inline constexpr const char* kLockSchema =
@@ -412,6 +412,24 @@ CREATE TABLE provider_cursors (
   PRIMARY KEY (provider, source)
 );
 INSERT INTO codepulse_schema (version) VALUES (12);
+)sql";
+
+// Version 13: seats (SQLite's migration 13).
+inline constexpr const char* kMigrationTo13 = R"sql(
+CREATE TABLE seats (
+  id            bigint PRIMARY KEY,
+  plan          text NOT NULL,
+  assistant     text NOT NULL,
+  assignee      text NOT NULL,
+  monthly_nanos bigint NOT NULL CHECK (monthly_nanos >= 0),
+  start_day     text NOT NULL,
+  end_day       text NOT NULL,
+  note          text NOT NULL,
+  created_by    text NOT NULL,
+  created_ms    bigint NOT NULL
+);
+CREATE INDEX seats_assignee ON seats(assignee);
+INSERT INTO codepulse_schema (version) VALUES (13);
 )sql";
 
 }  // namespace codepulse::collector::pg_sql

@@ -39,10 +39,10 @@ Status PostgresStore::migrate() {
                         ", newer than this collector supports (" +
                         std::to_string(pg_sql::kSchemaVersion) + ")");
     const std::pair<int64_t, const char*> steps[] = {
-        {3, pg_sql::kMigrationTo3},  {4, pg_sql::kMigrationTo4},   {5, pg_sql::kMigrationTo5},
-        {6, pg_sql::kMigrationTo6},  {7, pg_sql::kMigrationTo7},   {8, pg_sql::kMigrationTo8},
-        {9, pg_sql::kMigrationTo9},  {10, pg_sql::kMigrationTo10}, {11, pg_sql::kMigrationTo11},
-        {12, pg_sql::kMigrationTo12}};
+        {3, pg_sql::kMigrationTo3},   {4, pg_sql::kMigrationTo4},   {5, pg_sql::kMigrationTo5},
+        {6, pg_sql::kMigrationTo6},   {7, pg_sql::kMigrationTo7},   {8, pg_sql::kMigrationTo8},
+        {9, pg_sql::kMigrationTo9},   {10, pg_sql::kMigrationTo10}, {11, pg_sql::kMigrationTo11},
+        {12, pg_sql::kMigrationTo12}, {13, pg_sql::kMigrationTo13}};
     for (const auto& [to, sql] : steps) {
       if (v >= to) continue;
       if (auto s = writer_.exec(sql); !s)

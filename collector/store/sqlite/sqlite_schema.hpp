@@ -5,7 +5,7 @@
 
 namespace codepulse::collector::sql_text {
 
-inline constexpr int kSchemaVersion = 12;
+inline constexpr int kSchemaVersion = 13;
 
 // A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
 inline constexpr const char* kPragmas =
@@ -422,6 +422,27 @@ CREATE TABLE provider_cursors (
   PRIMARY KEY (provider, source)
 );
 PRAGMA user_version = 12;
+)sql";
+
+// Migration 13: seats, flat-fee subscriptions whose monthly price reports
+// spread over their holders' usage as effective cost (collector/store/
+// seat_rows.hpp, docs/METRICS.md). Days are "YYYY-MM-DD" (UTC); end_day ''
+// while the seat is held.
+inline constexpr const char* kMigration13 = R"sql(
+CREATE TABLE seats (
+  id            INTEGER PRIMARY KEY,
+  plan          TEXT NOT NULL,
+  assistant     TEXT NOT NULL,
+  assignee      TEXT NOT NULL,
+  monthly_nanos INTEGER NOT NULL CHECK (monthly_nanos >= 0),
+  start_day     TEXT NOT NULL,
+  end_day       TEXT NOT NULL,
+  note          TEXT NOT NULL,
+  created_by    TEXT NOT NULL,
+  created_ms    INTEGER NOT NULL
+);
+CREATE INDEX seats_assignee ON seats(assignee);
+PRAGMA user_version = 13;
 )sql";
 
 }  // namespace codepulse::collector::sql_text

@@ -126,6 +126,11 @@ class SqliteStore final : public Store {
   Result<std::vector<UnpricedModel>> unpriced_models(const Pricer& pricer, int64_t since_ms,
                                                      int64_t until_ms) override;
 
+  // Seats: sqlite_seats.cpp.
+  Result<int64_t> add_seat(const SeatRow& s) override;
+  Status end_seat(int64_t id, const std::string& end_day) override;
+  Status remove_seat(int64_t id) override;
+  Result<std::vector<SeatRow>> load_seats() override;
   // Provider usage: sqlite_providers.cpp.
   Status replace_provider_days(const std::vector<ProviderDay>& days,
                                const std::optional<ProviderCursor>& cursor,

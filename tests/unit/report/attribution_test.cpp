@@ -160,7 +160,8 @@ TEST_CASE("a group is split over tasks evenly, then each task's share over files
           "[report][attribution]") {
   SplitScratch scratch;
   std::vector<Share> shares;
-  const int64_t totals[kShareSums] = {1001, 10, 3, 0, 4000, 5003};  // ..., cost, list cost
+  // ..., cost, list cost, effective cost
+  const int64_t totals[kShareSums] = {1001, 10, 3, 0, 4000, 5003, 4100};
 
   SECTION("neither tasks nor files: one share of everything") {
     split_shares(totals, nullptr, 1, nullptr, nullptr, 1, scratch, shares);
@@ -168,7 +169,7 @@ TEST_CASE("a group is split over tasks evenly, then each task's share over files
     CHECK(shares[0].task == 0);
     CHECK(shares[0].file == 0);
     CHECK(std::vector<int64_t>(shares[0].m, shares[0].m + kShareSums) ==
-          std::vector<int64_t>{1001, 10, 3, 0, 4000, 5003});
+          std::vector<int64_t>{1001, 10, 3, 0, 4000, 5003, 4100});
   }
   SECTION("two tasks and two files weighing 30 and 10") {
     const uint32_t tasks[] = {7, 8};
@@ -217,7 +218,7 @@ TEST_CASE("each share is split evenly over its session's commits", "[report][att
   std::vector<Share> shares(2);
   shares[0].task = 1;
   shares[0].file = 2;
-  const int64_t first[kShareSums] = {10, 3, 0, 1, 7, 8};
+  const int64_t first[kShareSums] = {10, 3, 0, 1, 7, 8, 9};
   std::copy(std::begin(first), std::end(first), shares[0].m);
   shares[1].task = 3;
   shares[1].file = 4;

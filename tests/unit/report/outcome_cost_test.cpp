@@ -96,10 +96,12 @@ TEST_CASE("outcomes divide the chosen cost and say when it is partly priced", "[
   CHECK(org->unpriced == std::vector<UnpricedModel>{{"gateway-model-x", 2, 3000}});
 
   const std::string json = render_json(*org);
-  CHECK(json.find(R"({"key":"aaaaaaa11111","input":401000,"output":0,"cache_create":0,)"
-                  R"("cache_read":0,"total_tokens":401000,"cost_usd":1.000000,)"
-                  R"("list_cost_usd":2.000000,"cost_nanos":1000000000,)"
-                  R"("list_cost_nanos":2000000000,"cost_complete":false,)") != std::string::npos);
+  CHECK(
+      json.find(R"({"key":"aaaaaaa11111","input":401000,"output":0,"cache_create":0,)"
+                R"("cache_read":0,"total_tokens":401000,"cost_usd":1.000000,)"
+                R"("list_cost_usd":2.000000,"effective_cost_usd":1.000000,"cost_nanos":1000000000,)"
+                R"("list_cost_nanos":2000000000,"effective_cost_nanos":1000000000,)"
+                R"("cost_complete":false,)") != std::string::npos);
   CHECK(json.find(R"("cost_per_commit":1.000000,"cost_per_commit_nanos":1000000000,)") !=
         std::string::npos);
   CHECK(json.find(R"("cost_per_commit":null,"cost_per_commit_nanos":null,)") != std::string::npos);
@@ -121,7 +123,7 @@ TEST_CASE("outcomes divide the chosen cost and say when it is partly priced", "[
   CHECK(table.find("2 requests of model gateway-model-x unpriced (3,000 tokens)") !=
         std::string::npos);
   const std::string csv = render_csv(*org);
-  CHECK(csv.find("\nbbbbbbb22222,2000,0,0,0,2000,,,,,false,1,1,") != std::string::npos);
+  CHECK(csv.find("\nbbbbbbb22222,2000,0,0,0,2000,,,,,,,false,1,1,") != std::string::npos);
 }
 
 TEST_CASE("durations come as hours and as seconds to the millisecond", "[outcomes][cost]") {

@@ -169,7 +169,9 @@ TEST_CASE("the cost basis, --cost list or org, picks the cost that sorts, cuts a
   CHECK(list_json.find(R"("cost_basis":"list")") != std::string::npos);
   CHECK(org_json.find(R"("totals":{"input":604500,"output":2000,"cache_create":0,"cache_read":0,)"
                       R"("total_tokens":606500,"cost_usd":2.100000,"list_cost_usd":1.400000,)"
+                      R"("effective_cost_usd":2.100000,)"
                       R"("cost_nanos":2100000000,"list_cost_nanos":1400000000,)"
+                      R"("effective_cost_nanos":2100000000,)"
                       R"("cost_complete":false,"unpriced_records":4,"records":6,)") !=
         std::string::npos);
   CHECK(org_json.find(R"("cost_per_session":0.700000,"cost_per_session_nanos":700000000)") !=
@@ -201,26 +203,30 @@ TEST_CASE("unpriced usage is listed per model and never shown as $0", "[report][
                     R"({"model":"glm-4.6","requests":1,"tokens":2000}])") != std::string::npos);
     CHECK(json.find(R"({"key":"gateway-model-x","input":3000,"output":1500,"cache_create":0,)"
                     R"("cache_read":0,"total_tokens":4500,"cost_usd":null,"list_cost_usd":null,)"
-                    R"("cost_nanos":null,"list_cost_nanos":null,"cost_complete":false,)"
+                    R"("effective_cost_usd":null,)"
+                    R"("cost_nanos":null,"list_cost_nanos":null,"effective_cost_nanos":null,)"
+                    R"("cost_complete":false,)"
                     R"("unpriced_records":3,"records":3,)") != std::string::npos);
     CHECK(json.find(R"("cost_per_session":null,"cost_per_session_nanos":null)") !=
           std::string::npos);
-    CHECK(json.find(R"({"key":"claude-opus-4-6","input":200000,"output":0,"cache_create":0,)"
-                    R"("cache_read":0,"total_tokens":200000,"cost_usd":0.500000,)"
-                    R"("list_cost_usd":1.000000,"cost_nanos":500000000,)"
-                    R"("list_cost_nanos":1000000000,"cost_complete":true,"unpriced_records":0,)") !=
-          std::string::npos);
+    CHECK(json.find(
+              R"({"key":"claude-opus-4-6","input":200000,"output":0,"cache_create":0,)"
+              R"("cache_read":0,"total_tokens":200000,"cost_usd":0.500000,)"
+              R"("list_cost_usd":1.000000,"effective_cost_usd":0.500000,"cost_nanos":500000000,)"
+              R"("list_cost_nanos":1000000000,"effective_cost_nanos":500000000,)"
+              R"("cost_complete":true,"unpriced_records":0,)") != std::string::npos);
   }
   SECTION("CSV: empty costs with the unpriced count beside") {
     const std::string csv = render_csv(r);
     CHECK(csv.rfind(
               "model,repo,input,output,cache_create,cache_read,total_tokens,cost_usd,"
-              "list_cost_usd,cost_nanos,list_cost_nanos,cost_complete,unpriced_records,records,",
+              "list_cost_usd,effective_cost_usd,cost_nanos,list_cost_nanos,effective_cost_nanos,"
+              "cost_complete,unpriced_records,records,",
               0) == 0);
-    CHECK(csv.find("\ngateway-model-x,github.com/acme/api,3000,1500,0,0,4500,,,,,false,3,3,") !=
+    CHECK(csv.find("\ngateway-model-x,github.com/acme/api,3000,1500,0,0,4500,,,,,,,false,3,3,") !=
           std::string::npos);
     CHECK(csv.find("\nclaude-opus-4-6,github.com/acme/api,200000,0,0,0,200000,0.500000,1.000000,"
-                   "500000000,1000000000,true,0,1,") != std::string::npos);
+                   "0.500000,500000000,1000000000,500000000,true,0,1,") != std::string::npos);
   }
   SECTION("table: 'unpriced' cells, a mark on partial costs, one line per model") {
     const std::string table = render_table(r);
@@ -274,7 +280,8 @@ TEST_CASE("a split record's unpriced tokens follow its shares", "[report][cost]"
   }
 }
 
-TEST_CASE("cost=, --cost: org or list, anything else refused", "[report][cost][params]") {
+TEST_CASE("cost=, --cost: org, list or effective, anything else refused",
+          "[report][cost][params]") {
   auto org = parse_report_params({{"cost", "org"}});
   REQUIRE(org);
   CHECK(org->query.cost_basis == CostBasis::kOrg);
@@ -282,9 +289,12 @@ TEST_CASE("cost=, --cost: org or list, anything else refused", "[report][cost][p
   REQUIRE(list);
   CHECK(list->query.cost_basis == CostBasis::kList);
   CHECK(parse_report_params({})->query.cost_basis == CostBasis::kOrg);
+  auto effective = parse_report_params({{"cost", "effective"}});
+  REQUIRE(effective);
+  CHECK(effective->query.cost_basis == CostBasis::kEffective);
   auto bad = parse_report_params({{"cost", "retail"}});
   REQUIRE_FALSE(bad);
-  CHECK(bad.error().message == "cost: expected org or list, got 'retail'");
+  CHECK(bad.error().message == "cost: expected org, list or effective, got 'retail'");
 
   auto flags = report_flags();
   REQUIRE(
@@ -296,5 +306,5 @@ TEST_CASE("cost=, --cost: org or list, anything else refused", "[report][cost][p
   CHECK(request->query.cost_basis == CostBasis::kList);
   auto refused = parse_report_args(*Args::parse({"--cost", "x"}, flags));
   REQUIRE_FALSE(refused);
-  CHECK(refused.error().message == "--cost: expected org or list, got 'x'");
+  CHECK(refused.error().message == "--cost: expected org, list or effective, got 'x'");
 }

@@ -50,7 +50,11 @@ TEST_CASE("the route table holds every endpoint the collector serves",
       {"GET", "/v1/admin/prices/unpriced"},
       {"POST", "/v1/admin/prices/book"},
       {"POST", "/v1/admin/prices/overrides"},
-      {"DELETE", "/v1/admin/prices/overrides/12"}};
+      {"DELETE", "/v1/admin/prices/overrides/12"},
+      {"GET", "/v1/admin/seats"},
+      {"POST", "/v1/admin/seats"},
+      {"POST", "/v1/admin/seats/3/end"},
+      {"DELETE", "/v1/admin/seats/3"}};
   for (const auto& [method, path] : endpoints) {
     INFO(method << " " << path);
     CHECK(match(method, path).kind == RouteMatch::Kind::kFound);

@@ -1,0 +1,32 @@
+// The admin APIs' caller check and replies (admin_access.hpp).
+#include "collector/serve/admin_access.hpp"
+
+namespace codepulse::collector {
+
+std::variant<std::string, RouteReply> admin_caller(ViewerAccess& viewers,
+                                                   const RouteRequest& request,
+                                                   std::string_view api) {
+  const WebRequest web = web_request(request);
+  auto who = viewers.identify(web, false);
+  if (auto* r = std::get_if<HttpReply>(&who)) return RouteReply{std::move(*r)};
+  const Viewer& viewer = std::get<Viewer>(who);
+  if (viewer.token.role != Role::kAdmin)
+    return admin_error(403, "the " + std::string(api) + " needs an admin token; this is a " +
+                                role_name(viewer.token.role) + " token");
+  if (request.method != "GET")
+    if (auto refused = refuse_cross_site(viewer, web, viewers.origins()))
+      return RouteReply{std::move(*refused)};
+  return viewer.token.author;
+}
+
+RouteReply admin_json(int status, std::string body) {
+  RouteReply reply{{status, std::move(body)}};
+  reply.headers.emplace_back("Cache-Control", "no-store");
+  return reply;
+}
+
+RouteReply admin_error(int status, const std::string& message) {
+  return admin_json(status, error_json(status, message));
+}
+
+}  // namespace codepulse::collector
