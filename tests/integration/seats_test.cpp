@@ -31,7 +31,7 @@ CommandResult run_collector(const std::vector<std::string>& args) {
 
 }  // namespace
 
-TEST_CASE("seats are stored, listed, ended and removed; overlaps and bad input are refused",
+TEST_CASE("seats are stored, listed, ended and removed, and overlaps and bad input are refused",
           "[collector][seats]") {
   TempDir dir;
   CODEPULSE_STORE_TARGET(target, dir);
