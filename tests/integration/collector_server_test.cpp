@@ -499,7 +499,7 @@ Reply post_from_thread(CollectorFixture& c, const std::string& token, const std:
 }  // namespace
 
 TEST_CASE("two collectors on one PostgreSQL store every batch once, the highest revision winning",
-          "[collector][server][postgres]") {
+          "[collector][server][postgres][release]") {
   PgServer* pg = PgServer::shared();
   if (!pg) CODEPULSE_SKIP(PgServer::why());
   TempDir dir;

@@ -602,7 +602,7 @@ TEST_CASE("a group commit stores several batches, each all or nothing", "[collec
   CHECK(*store->record_count() == 3);
 }
 
-TEST_CASE("the write-ahead log stays bounded under sustained ingest", "[collector]") {
+TEST_CASE("the write-ahead log stays bounded under sustained ingest", "[collector][release]") {
   TempDir dir;
   const std::string db = dir / "collector.db";
   auto store = opened(db);

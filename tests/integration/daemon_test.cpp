@@ -155,7 +155,8 @@ TEST_CASE("bad configuration stops start-up naming file, line and key", "[daemon
   CHECK(r.err.find(cfg + ":2: unknown key 'queue_max_byte'") != std::string::npos);
 }
 
-TEST_CASE("kill -9 at random moments neither loses nor duplicates a record", "[daemon][crash]") {
+TEST_CASE("kill -9 at random moments neither loses nor duplicates a record",
+          "[daemon][crash][release]") {
   Daemon d;
   std::mt19937 rng(12345);
   const int files = 3;

@@ -48,7 +48,8 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
 
 }  // namespace
 
-TEST_CASE("cpack makes Debian packages that install and start the collector", "[packaging][deb]") {
+TEST_CASE("cpack makes Debian packages that install and start the collector",
+          "[packaging][deb][release]") {
   if (!have("dpkg-deb") || !have("objdump") || !have("gcc") || !have(CODEPULSE_CPACK)) {
     CODEPULSE_SKIP(
         "dpkg-deb, objdump or cpack is not installed (apt-get install dpkg binutils cmake)");

@@ -106,7 +106,7 @@ int64_t status_int(const std::string& json, const char* key) {
 }  // namespace
 
 TEST_CASE("generated logs reach the collector through the daemon with exact totals",
-          "[shipping][e2e]") {
+          "[shipping][e2e][release]") {
   TempDir dir;
   CODEPULSE_STORE_TARGET(target, dir);
   CollectorFixture c(dir / "collector");
@@ -146,7 +146,7 @@ TEST_CASE("generated logs reach the collector through the daemon with exact tota
 }
 
 TEST_CASE("a collector that is down, then killed mid-batch, loses and doubles nothing",
-          "[shipping][faults]") {
+          "[shipping][faults][release]") {
   TempDir dir;
   CODEPULSE_STORE_TARGET(target, dir);
   CollectorFixture c(dir / "collector");
@@ -302,7 +302,7 @@ TEST_CASE("records the collector rejects are quarantined, listed, and can be rel
   c.stop();
 }
 
-TEST_CASE("no canary reaches the wire or the collector", "[shipping][privacy]") {
+TEST_CASE("no canary reaches the wire or the collector", "[shipping][privacy][release]") {
   TempDir dir;
   CODEPULSE_STORE_TARGET(store, dir);
   const std::string canary = "CANARY-7f3e9b-SECRET";
@@ -443,7 +443,7 @@ TEST_CASE("SIGHUP while a batch is in flight replaces the shipper safely", "[shi
 }
 
 TEST_CASE("a network that drops, delays, resets, truncates, corrupts and stalls loses nothing",
-          "[shipping][faults][proxy]") {
+          "[shipping][faults][proxy][release]") {
   TempDir dir;
   CollectorFixture c(dir / "collector");
   const std::string token = c.token_file("dev@example.org");
