@@ -54,7 +54,8 @@ std::string render_json(const Reconciliation& r) {
     write_tokens(w, row.codepulse);
     write_money(w, "cost_usd", "cost_nanos", row.codepulse_cost_nanos);
     w.field("records", row.records).field("unpriced_records", row.unpriced_records).end_object();
-    w.key("provider");
+    // The provider's reports of the day and model ("provider" is its name).
+    w.key("provider_report");
     if (row.provider_tokens || row.provider_cost_nanos) {
       w.begin_object();
       if (row.provider_tokens) write_tokens(w, *row.provider_tokens);

@@ -35,6 +35,7 @@ class Endpoints {
   ReportRunner& reports() { return reports_; }
   PricingState& pricing() { return *pricing_; }
   ViewerAccess& viewers() { return viewers_; }
+  Store& store() { return store_; }
 
   // Stores every accepted batch, then ends the writer and report threads.
   void stop();

@@ -36,6 +36,7 @@
 #include "collector/serve/dashboard_origins.hpp"
 #include "collector/serve/endpoints.hpp"
 #include "collector/serve/fault_log.hpp"
+#include "collector/serve/finance_routes.hpp"
 #include "collector/serve/listen_address.hpp"
 #include "collector/serve/routes.hpp"
 #include "collector/serve/viewer_routes.hpp"
@@ -430,6 +431,9 @@ class HttpsServer::Impl {
         reply.http = throttled(login_wait);
       } else if (route.route->handler == Handler::kReport) {
         co_await handle_report(req, reply);
+      } else if (route.route->handler == Handler::kReconcile ||
+                 route.route->handler == Handler::kStatement) {
+        co_await handle_finance(route.route->handler, req, reply);
       } else {
         reply = endpoints_.answer(route.route->handler, route_request(req));
       }
@@ -581,6 +585,19 @@ class HttpsServer::Impl {
     auto job = std::get<std::shared_ptr<ReportJob>>(std::move(started));
     co_await async_report(endpoints_.reports(), job, net::use_awaitable);
     reply = report_reply(*job);
+  }
+
+  // GET /v1/reconcile and /v1/statement: checked here, run on the report thread.
+  net::awaitable<void> handle_finance(int handler, const Request& req, RouteReply& reply) {
+    auto started =
+        start_finance(handler, endpoints_.viewers(), endpoints_.store(), route_request(req));
+    if (auto* r = std::get_if<HttpReply>(&started)) {
+      reply.http = std::move(*r);
+      co_return;
+    }
+    auto finance = std::get<FinanceJob>(std::move(started));
+    co_await async_report(endpoints_.reports(), finance.job, net::use_awaitable);
+    reply = finance_reply(finance);
   }
 
   Metrics& metrics() { return endpoints_.metrics(); }

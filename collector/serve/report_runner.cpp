@@ -310,8 +310,12 @@ void ReportRunner::run() {
     if (!job) continue;
     job->request.query.max_nodes = max_nodes_;
     job->request.query.weights = weights_;
-    job->rendered =
-        behind ? Result<std::string>(*behind) : answer(job->request, live ? cube.get() : nullptr);
+    if (behind)
+      job->rendered = Result<std::string>(*behind);
+    else if (job->run)
+      job->rendered = job->run();
+    else
+      job->rendered = answer(job->request, live ? cube.get() : nullptr);
     auto done = std::move(job->done);
     job->done = nullptr;
     if (done) done();

@@ -39,6 +39,9 @@ inline constexpr const char* kStoreUnavailable = "the store is unavailable";
 
 struct ReportJob {
   report::ReportRequest request;
+  // When set, the report thread runs this instead of `request` (a finance
+  // view: finance_routes.hpp), after the same check that the store is read.
+  std::function<Result<std::string>()> run;
   std::optional<Result<std::string>> rendered;  // set before `done` runs
   std::function<void()> done;                   // runs on the report thread
 };

@@ -1,5 +1,7 @@
 #include "collector/serve/route_io.hpp"
 
+#include "collector/http/query_string.hpp"
+
 namespace codepulse::collector {
 
 WebRequest web_request(const RouteRequest& request) {
@@ -14,6 +16,12 @@ WebRequest web_request(const RouteRequest& request) {
   w.content_type = request.header("Content-Type");
   w.body = request.body;
   return w;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> query_params(const RouteRequest& request) {
+  const auto q = request.target.find('?');
+  return parse_query_string(q == std::string_view::npos ? std::string_view()
+                                                        : request.target.substr(q + 1));
 }
 
 }  // namespace codepulse::collector

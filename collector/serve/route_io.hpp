@@ -5,6 +5,8 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "collector/http/reply.hpp"
 #include "collector/serve/viewer_access.hpp"
@@ -27,5 +29,8 @@ struct RouteReply {
 
 // The parts of a request the dashboard's access rules read.
 WebRequest web_request(const RouteRequest& request);
+// The target's query string as (name, value) pairs (http/query_string.hpp);
+// none without a '?'.
+Result<std::vector<std::pair<std::string, std::string>>> query_params(const RouteRequest& request);
 
 }  // namespace codepulse::collector

@@ -19,6 +19,20 @@ const Router& collector_router() {
        .handler = Handler::kReport,
        .summary = "a report tree, as 'codepulse-collector report' gives it (?group_by=...)"},
       {.method = "GET",
+       .path = "/v1/reconcile",
+       .access = Access::kReader,
+       .body_limit = kSmallBodyLimit,
+       .handler = Handler::kReconcile,
+       .summary = "a month against the providers' imported usage and cost (?month=YYYY-MM, "
+                  "format=json|csv), as 'codepulse-collector reconcile' gives it"},
+      {.method = "GET",
+       .path = "/v1/statement",
+       .access = Access::kReader,
+       .body_limit = kSmallBodyLimit,
+       .handler = Handler::kStatement,
+       .summary = "the monthly statement for finance (?month=YYYY-MM, format=json|csv), as "
+                  "'codepulse-collector statement' gives it"},
+      {.method = "GET",
        .path = "/v1/whoami",
        .any_method = true,
        .access = Access::kAnyToken,
@@ -180,14 +194,16 @@ HttpReply refusal(const RouteMatch& match) {
   if (match.kind == RouteMatch::Kind::kWrongMethod) {
     reply = {405, error_json(405, "use " + match.allowed + " for " + match.label)};
   } else {
-    reply = {404, error_json(404,
-                             "no such endpoint; the collector serves the dashboard at /, "
-                             "POST /v1/batches, GET /v1/report, GET /v1/whoami, "
-                             "/v1/session, GET /v1/health, GET /v1/prices, GET /v1/generation, "
-                             "/v1/admin/prices, /v1/admin/seats, "
-                             "POST /v1/webhooks/jira, "
-                             "/v1/webhooks/github and /v1/webhooks/bitbucket, GET /healthz and "
-                             "GET /metrics")};
+    reply = {404,
+             error_json(404,
+                        "no such endpoint; the collector serves the dashboard at /, "
+                        "POST /v1/batches, GET /v1/report, GET /v1/reconcile, GET /v1/statement, "
+                        "GET /v1/whoami, "
+                        "/v1/session, GET /v1/health, GET /v1/prices, GET /v1/generation, "
+                        "/v1/admin/prices, /v1/admin/seats, "
+                        "POST /v1/webhooks/jira, "
+                        "/v1/webhooks/github and /v1/webhooks/bitbucket, GET /healthz and "
+                        "GET /metrics")};
   }
   reply.close = true;
   return reply;

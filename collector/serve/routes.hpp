@@ -37,6 +37,8 @@ struct Handler {
     kAdminEndSeat,
     kAdminRemoveSeat,
     kGeneration,
+    kReconcile,
+    kStatement,
   };
 };
 

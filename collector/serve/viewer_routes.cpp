@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "collector/http/query_string.hpp"
 #include "collector/ingest/store_generation.hpp"
 #include "collector/serve/dashboard_assets.hpp"
 #include "common/json_writer.hpp"
@@ -14,10 +13,7 @@ std::variant<HttpReply, std::shared_ptr<ReportJob>> start_report(ViewerAccess& v
                                                                  const RouteRequest& request) {
   auto who = viewers.identify(web_request(request), true);
   if (auto* r = std::get_if<HttpReply>(&who)) return std::move(*r);
-  const std::string_view target = request.target;
-  const auto q = target.find('?');
-  auto pairs =
-      parse_query_string(q == std::string_view::npos ? std::string_view() : target.substr(q + 1));
+  auto pairs = query_params(request);
   if (!pairs) return HttpReply{400, error_json(400, pairs.error().message)};
   report::Params params(pairs->begin(), pairs->end());
   if (std::none_of(params.begin(), params.end(), [](const auto& p) { return p.first == "format"; }))

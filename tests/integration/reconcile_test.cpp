@@ -150,7 +150,8 @@ TEST_CASE("reconcile puts a month of records next to the provider's usage and co
   CHECK(json.out.find(
             "\"model\":\"claude-sonnet-4-5\",\"codepulse\":{\"input\":1000,\"cache_write\":0,"
             "\"cache_read\":0,\"output\":500,\"tokens\":1500,\"cost_usd\":0.010500,"
-            "\"cost_nanos\":10500000,\"records\":1,\"unpriced_records\":0},\"provider\":{\"input\":"
+            "\"cost_nanos\":10500000,\"records\":1,\"unpriced_records\":0},\"provider_report\":{"
+            "\"input\":"
             "5000,\"cache_write\":0,\"cache_read\":0,\"output\":1500,\"tokens\":6500,\"cost_usd\":"
             "0.037500,\"cost_nanos\":37500000,\"keys\":[{\"workspace\":\"wrkspc_A\",\"api_key\":"
             "\"apikey_1\",") != std::string::npos);

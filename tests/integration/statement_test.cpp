@@ -32,19 +32,8 @@ TEST_CASE("statement: a month by author, repository and model, seats and the pro
         "carol@acme.example",
         decoded_batch("b2", {input_record("c1", 1'794'304'800'000, 2'000'000, "web"),
                              input_record("c2", 1'794'304'900'000, 500, "web", kGatewayModel)})));
-    REQUIRE(store.add_seat(
-        seat_row("claude-max-20x", "claude-code", "alice@acme.example", 200, "2026-10-01")));
-    REQUIRE(store.add_seat(
-        seat_row("copilot-business", "copilot", "dave@acme.example", 19, "2026-10-01")));
     // Anthropic's cost report of the 5th: $32 of Opus.
-    ProviderUsageRow cost;
-    cost.source = ProviderSource::kAnthropicCost;
-    cost.day = "2026-11-05";
-    cost.model = "claude-opus-4-6";
-    cost.line_item = "Claude Opus 4.6 Usage - Input Tokens";
-    cost.cost_nanos = 32 * kDollarNanos;
-    REQUIRE(store.replace_provider_days({{ProviderSource::kAnthropicCost, "2026-11-05", {cost}}},
-                                        std::nullopt, "file cost.json", 1'795'000'000'000));
+    REQUIRE(add_seats_and_opus_cost(store));
   }
   auto run_statement = [&](const std::string& format) {
     return run({collector_bin(), "statement", "--month", "2026-11", "--db", target.db, "--format",

@@ -32,4 +32,23 @@ collector::SeatRow seat_row(const std::string& plan, const std::string& assistan
   return s;
 }
 
+bool add_seats_and_opus_cost(collector::Store& store) {
+  using collector::ProviderSource;
+  if (!store.add_seat(
+          seat_row("claude-max-20x", "claude-code", "alice@acme.example", 200, "2026-10-01")))
+    return false;
+  if (!store.add_seat(
+          seat_row("copilot-business", "copilot", "dave@acme.example", 19, "2026-10-01")))
+    return false;
+  collector::ProviderUsageRow cost;
+  cost.source = ProviderSource::kAnthropicCost;
+  cost.day = "2026-11-05";
+  cost.model = "claude-opus-4-6";
+  cost.line_item = "Claude Opus 4.6 Usage - Input Tokens";
+  cost.cost_nanos = 32 * kDollarNanos;
+  return static_cast<bool>(
+      store.replace_provider_days({{ProviderSource::kAnthropicCost, "2026-11-05", {cost}}},
+                                  std::nullopt, "file cost.json", 1'795'000'000'000));
+}
+
 }  // namespace codepulse::test

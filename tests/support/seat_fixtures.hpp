@@ -7,6 +7,7 @@
 #include <string>
 
 #include "collector/store/seat_rows.hpp"
+#include "collector/store/store.hpp"
 #include "proto/wire_batch.hpp"
 
 namespace codepulse::test {
@@ -22,5 +23,10 @@ proto::WireRecord input_record(const std::string& uid, int64_t ts_ms, int64_t in
 collector::SeatRow seat_row(const std::string& plan, const std::string& assistant,
                             const std::string& who, int64_t dollars, const std::string& start,
                             const std::string& end = "");
+
+// alice@acme.example's $200 Claude Max seat and dave@acme.example's $19
+// Copilot one (both from 2026-10-01), and Anthropic's cost report of
+// 2026-11-05: $32 of Opus. False when the store refuses one of them.
+bool add_seats_and_opus_cost(collector::Store& store);
 
 }  // namespace codepulse::test

@@ -14,12 +14,15 @@
 // The spend chart is checked as drawn at a day, a week, a quarter and a year
 // of data (its axis ticks from the chart's data-layout, its bars from the
 // canvas's pixels), and a share label must keep clear of its bar.
+// With a provider's usage and cost imported and two seats added (the CLI on
+// the served store), Reconcile and Statement must show the API's numbers and
+// the ones worked out by hand, unknown sides as "–", and download the API's CSV.
 // No request leaves the collector's origin and the page logs no error (CSP
 // violations included).
 //   node dashboard.e2e.mjs --collector BIN --bench BIN [--screenshots DIR]
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 import { apiGet, launch, loadPlaywright, postBatch, postGithub, startCollector } from './harness.mjs';
 
@@ -751,6 +754,118 @@ try {
     assert.match(await page.textContent('.notice-error'), /since must be before until.*Change the settings above/s);
     // The browser logs the 400 itself; nothing else may be logged.
     assert.deepEqual(problems.splice(0).filter((p) => !/status of 400/.test(p)), []);
+  });
+
+  // The finance views (issue 24): Anthropic's usage and cost of 2026-11-20
+  // imported from a CSV, and two seats, added with the CLI on the served
+  // store. dev's two Opus records of the 20th (1,000 input + 4,000 cache
+  // read each, 59,720 and 99,720 output: 169,440 tokens, $4.00) are billed
+  // under dev's key with $10.00 of cost, and a CI key used 50,000 input
+  // tokens more; dev holds a $200 Claude Max seat, pat an idle $19 Copilot one.
+  const seedFinance = () => {
+    const csv = `${c.dir}/anthropic-2026-11.csv`;
+    writeFileSync(csv, 'date,model,workspace,api_key,uncached_input_tokens,cache_read_tokens,output_tokens,cost_usd\n' +
+      '2026-11-20,claude-opus-4-6,wrkspc_laptops,apikey_dev,2000,8000,159440,10.00\n' +
+      '2026-11-20,claude-opus-4-6,wrkspc_ci,apikey_ci,50000,0,0,\n');
+    const cli = (...args) => execFileSync(collector, [...args, '--db', c.store], { encoding: 'utf8' });
+    cli('import-usage', '--provider', 'anthropic', '--file', csv);
+    cli('seats', 'add', '--plan', 'claude-max-20x', '--assistant', 'claude-code', '--assignee', 'dev@acme.example',
+      '--price', '200', '--start', '2026-11-01');
+    cli('seats', 'add', '--plan', 'copilot-business', '--assistant', 'copilot', '--assignee', 'pat@acme.example',
+      '--price', '19', '--start', '2026-11-01');
+  };
+  // The text of every cell of a table's body rows.
+  const cells = (selector) => page.$$eval(`${selector} tbody tr`, (trs) =>
+    trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+  const usd = (v) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(v);
+
+  await step('Reconcile shows codepulse next to the provider per day and model, unknown sides as "–"', async () => {
+    seedFinance();
+    const api = await apiGet(c, '/v1/reconcile?month=2026-11');
+    await page.goto(`${c.url}/?view=reconcile&month=2026-12`);
+    await page.waitForSelector('#reconcile-table, .notice-empty');
+    await page.fill('#month', '2026-11');
+    await page.dispatchEvent('#month', 'change');
+    await page.waitForFunction(() => /of 2026-11/.test(document.querySelector('main h2').textContent));
+    await page.waitForSelector('#reconcile-table');
+    assert.match(page.url(), /view=reconcile/);
+    assert.match(page.url(), /month=2026-11/);
+    const opus = api.rows.find((r) => r.date === '2026-11-20' && r.model === 'claude-opus-4-6');
+    assert.ok(opus, JSON.stringify(api.rows));
+    assert.equal(opus.provider, 'anthropic');
+    assert.equal(opus.codepulse.tokens, 169_440);
+    assert.equal(opus.codepulse.cost_nanos, 4_000_000_000);
+    assert.equal(opus.provider_report.tokens, 219_440);
+    assert.equal(opus.provider_report.cost_nanos, 10_000_000_000);
+    assert.equal(opus.token_diff, 50_000);
+    assert.equal(opus.cost_diff_nanos, 6_000_000_000);
+    const rows = await cells('#reconcile-table');
+    const shown = rows.find((r) => r[0] === '2026-11-20' && r[2] === 'claude-opus-4-6');
+    assert.deepEqual(shown, ['2026-11-20', 'anthropic', 'claude-opus-4-6', '169,440', '219,440', '+50,000',
+      '$4.00', '$10.00', '+$6.00',
+      'never touched a laptop (CI, API apps), or records still on laptops\' queues (unknown)']);
+    // Under it, the provider's tokens by workspace and key.
+    const at = rows.indexOf(shown);
+    assert.deepEqual(rows.slice(at + 1, at + 3).map((r) => [r[2], r[4]]),
+      [['wrkspc_ci / apikey_ci', '50,000'], ['wrkspc_laptops / apikey_dev', '169,440']]);
+    // The gateway model: no provider, no price; its unknown sides are "–", never 0.
+    const gateway = rows.find((r) => r[2] === UNPRICED_MODEL);
+    assert.deepEqual(gateway.slice(1, 9), ['(none)', UNPRICED_MODEL, '4,500', '–', '–', 'unpriced', '–', '–']);
+    assert.match(gateway[9], /no provider import covers this model; codepulse has no price for this model \(3 records\)/);
+    assert.equal(rows.filter((r) => r[0] !== '').length, api.rows.length, 'one row per day and model');
+    assert.match(await page.textContent('#queued-note'), /queues: unknown/);
+    assert.match(await page.textContent('#reconcile-totals'), /codepulse \$4\.00 of priced usage; the providers \$10\.00 over 1 day of imported cost/);
+    await shot('reconcile');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#reconcile-csv')]);
+    assert.equal(download.suggestedFilename(), 'codepulse-reconcile-2026-11.csv');
+    const lines = readFileSync(await download.path(), 'utf8').trim().split('\n');
+    assert.match(lines[0], /^row,date,provider,model,workspace,api_key,codepulse_input,/);
+    assert.ok(lines.includes('key,2026-11-20,anthropic,claude-opus-4-6,wrkspc_ci,apikey_ci,,,,,,,,,50000,0,0,0,50000,,,,,'),
+      lines.join('\n'));
+  });
+
+  await step('the Statement shows the month by author, repository and model, the providers and the idle seats', async () => {
+    const api = await apiGet(c, '/v1/statement?month=2026-11');
+    await page.click('nav a[data-view="statement"]');
+    await page.waitForSelector('#statement-authors');
+    assert.match(page.url(), /view=statement/);
+    assert.match(page.url(), /month=2026-11/, 'the month is kept across views');
+    assert.match(await page.textContent('main h2'), /Statement of 2026-11/);
+    // Worked out by hand: dev's $4.00 of list cost carries the whole $200
+    // seat; pat's $19 seat has no usage and stays idle, spread onto nobody.
+    assert.equal(api.total.list_cost_nanos, 4_000_000_000);
+    assert.equal(api.total.effective_cost_nanos, 200_000_000_000);
+    assert.equal(api.seats.charges_nanos, 219_000_000_000);
+    assert.equal(api.seats.idle_nanos, 19_000_000_000);
+    assert.equal(await page.textContent('#card-list .card-value'), '$4.00');
+    assert.equal(await page.textContent('#card-org .card-value'), usd(api.total.cost_usd));
+    assert.equal(await page.textContent('#card-effective .card-value'), '$200.00');
+    assert.match(await page.textContent('#card-seats'), /\$219\.00.*of which idle: \$19\.00/s);
+    const lines = (list) => list.map((l) => [l.key, String(l.records), String(l.unpriced_records),
+      l.list_cost_usd === null ? 'unpriced' : usd(l.list_cost_usd), l.cost_usd === null ? 'unpriced' : usd(l.cost_usd),
+      l.effective_cost_usd === null ? 'unpriced' : usd(l.effective_cost_usd)]);
+    assert.deepEqual(await cells('#statement-authors'), lines(api.by_author));
+    assert.deepEqual(await cells('#statement-repos'), lines(api.by_repo));
+    assert.deepEqual(await cells('#statement-models'), lines(api.by_model));
+    assert.deepEqual((await cells('#statement-models')).find((r) => r[0] === 'claude-opus-4-6'),
+      ['claude-opus-4-6', '2', '0', '$4.00', '$4.00', '$200.00']);
+    assert.deepEqual((await cells('#statement-models')).find((r) => r[0] === UNPRICED_MODEL),
+      [UNPRICED_MODEL, '3', '3', 'unpriced', 'unpriced', 'unpriced']);
+    assert.deepEqual(await cells('#statement-providers'), [['anthropic', '$4.00', '$10.00', '+$6.00', '1']]);
+    assert.deepEqual(await cells('#statement-idle'), [['2', 'copilot-business', 'copilot', 'pat@acme.example', '$19.00']]);
+    assert.ok((await page.textContent('#unpriced')).includes(UNPRICED_LINE), UNPRICED_LINE);
+    assert.match(await page.textContent('#queued-note'), /queues: unknown/);
+    await shot('statement');
+    if (shots) await page.screenshot({ path: `${shots}/statement-full.png`, fullPage: true });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#statement-csv')]);
+    assert.equal(download.suggestedFilename(), 'codepulse-statement-2026-11.csv');
+    const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
+    assert.equal(csv[0], 'section,key,records,unpriced_records,list_cost_usd,cost_usd,effective_cost_usd,' +
+      'list_cost_nanos,cost_nanos,effective_cost_nanos,provider_cost_usd,provider_cost_nanos,diff_usd,diff_nanos,note');
+    assert.ok(csv.includes('provider,anthropic,,,,4.000000,,,4000000000,,10.000000,10000000000,6.000000,6000000000,' +
+      '1 day(s) of the provider\'s cost imported'), csv.join('\n'));
+    assert.ok(csv.includes('idle_seat,copilot-business of pat@acme.example (copilot),,,,,19.000000,,,19000000000,,,,,seat 2'),
+      csv.join('\n'));
   });
 
   // Strings at the door and in the sinks (docs/SECURITY.md, "Output to people").

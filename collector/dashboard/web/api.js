@@ -11,8 +11,9 @@ export class ApiError extends Error {
 
 let csrf = '';
 
-export async function api(path, { method = 'GET', body } = {}) {
-  const headers = { Accept: 'application/json' };
+// One request; its body as text, or an ApiError with the collector's message.
+async function send(path, { method = 'GET', body, accept = 'application/json' } = {}) {
+  const headers = { Accept: accept };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET') headers['X-Codepulse-CSRF'] = csrf;
   let res;
@@ -28,15 +29,35 @@ export async function api(path, { method = 'GET', body } = {}) {
     throw new ApiError(0, `cannot reach the collector (${e.message}); check that it is running`);
   }
   const text = await res.text();
-  let data = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    data = null;
+  if (!res.ok) {
+    let data = null;
+    try {
+      data = text ? JSON.parse(text) : null;
+    } catch {
+      data = null;
+    }
+    throw new ApiError(res.status, (data && data.error) || `${res.status} ${res.statusText}`);
   }
-  if (!res.ok) throw new ApiError(res.status, (data && data.error) || `${res.status} ${res.statusText}`);
-  return data;
+  return text;
 }
+
+export async function api(path, options = {}) {
+  const text = await send(path, options);
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+// A CSV the collector makes (GET /v1/reconcile or /v1/statement with format=csv), as text.
+export function apiCsv(path) {
+  return send(path, { accept: 'text/csv' });
+}
+
+// GET /v1/reconcile or /v1/statement of a month ("2026-11"): JSON, or the CSV's path.
+export const financePath = (view, month, format = 'json') =>
+  `/v1/${view}?${new URLSearchParams({ month, format })}`;
 
 export async function currentSession() {
   const s = await api('/v1/session');

@@ -1,4 +1,5 @@
-// The settings shared by the report views: dates, filters, metric, cost basis.
+// The settings shared by the report views: dates, filters, metric, cost basis,
+// and the month of the finance views.
 import { h } from './dom.js';
 import { DIMENSIONS, METRICS, dimensionLabel } from './format.js';
 
@@ -75,4 +76,14 @@ export function filterBar(state, update) {
           onclick: () => update({ where: state.where.filter((_, j) => j !== i), open: [] }) }, '×'));
     }),
     dim, value, h('button', { type: 'submit' }, 'Add filter'));
+}
+
+// The month a finance view shows: the URL's, else the current UTC month.
+export const shownMonth = (state) =>
+  (/^\d{4}-(0[1-9]|1[0-2])$/.test(state.month) ? state.month : new Date().toISOString().slice(0, 7));
+
+export function monthPicker(state, update) {
+  return h('label', {}, 'Month ',
+    h('input', { type: 'month', id: 'month', value: shownMonth(state), required: true,
+      onchange: (e) => { if (e.target.value) update({ month: e.target.value }); } }));
 }

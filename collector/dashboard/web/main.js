@@ -1,4 +1,4 @@
-// The dashboard: log in, then one of four views, all state in the URL.
+// The dashboard: log in, then one of six views, all state in the URL.
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 
@@ -7,13 +7,17 @@ import { h, notice } from './dom.js';
 import { explorerView } from './explorer.js';
 import { healthView } from './health.js';
 import { outcomesView } from './outcomes.js';
+import { reconcileView } from './reconcile.js';
 import { spendView } from './spend.js';
+import { statementView } from './statement.js';
 import { readState, writeState } from './view_state.js';
 
 const VIEWS = [
   { id: 'explorer', label: 'Cost explorer', make: explorerView },
   { id: 'spend', label: 'Spend over time', make: spendView },
   { id: 'outcomes', label: 'Outcomes', make: outcomesView },
+  { id: 'reconcile', label: 'Reconcile', make: reconcileView },
+  { id: 'statement', label: 'Statement', make: statementView },
   { id: 'health', label: 'Health', make: healthView },
 ];
 

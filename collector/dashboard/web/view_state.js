@@ -1,6 +1,7 @@
 // The whole view lives in the URL's query string, so a link shows a colleague
 // exactly what you see: the view, nesting, metric, dates, filters, top-N,
-// sorting, the session-commit links counted, the cost basis and the expanded rows.
+// sorting, the session-commit links counted, the cost basis, the expanded rows
+// and the month of the finance views.
 
 const DEFAULTS = {
   view: 'explorer',
@@ -18,6 +19,7 @@ const DEFAULTS = {
   oby: 'author',
   links: 'strong',
   cost: 'org',
+  month: '',
 };
 
 export function readState(search = location.search) {
@@ -25,7 +27,7 @@ export function readState(search = location.search) {
   const s = structuredClone(DEFAULTS);
   if (q.get('view')) s.view = q.get('view');
   if (q.get('nest') !== null) s.nest = q.get('nest').split(',').filter(Boolean);
-  for (const k of ['metric', 'since', 'until', 'gran', 'sort', 'dir', 'by', 'oby', 'links', 'cost'])
+  for (const k of ['metric', 'since', 'until', 'gran', 'sort', 'dir', 'by', 'oby', 'links', 'cost', 'month'])
     if (q.get(k) !== null) s[k] = q.get(k);
   if (q.get('top') !== null) s.top = Math.max(1, Math.min(1000, Number(q.get('top')) || DEFAULTS.top));
   s.where = q.getAll('where');
@@ -56,6 +58,7 @@ export function writeState(s, { push = false } = {}) {
   q.set('oby', s.oby);
   q.set('links', s.links);
   q.set('cost', s.cost);
+  if (s.month) q.set('month', s.month);
   for (const p of s.open) q.append('open', JSON.stringify(p));
   const url = `${location.pathname}?${q}`;
   if (url === `${location.pathname}${location.search}`) return;

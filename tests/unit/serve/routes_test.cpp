@@ -31,6 +31,8 @@ TEST_CASE("the route table holds every endpoint the collector serves",
   const std::vector<std::pair<std::string, std::string>> endpoints = {
       {"POST", "/v1/batches"},
       {"GET", "/v1/report"},
+      {"GET", "/v1/reconcile"},
+      {"GET", "/v1/statement"},
       {"GET", "/v1/whoami"},
       {"POST", "/v1/session"},
       {"GET", "/v1/session"},
