@@ -39,6 +39,7 @@ const char* kTopUsage =
     "  prices         the price book and organisation rates, their history (prices --help)\n"
     "  seats          flat-fee seats spread over their holders' usage (seats --help)\n"
     "  statement      a month for finance: list, organisation and effective cost, seats\n"
+    "  export focus   a month of AI assistant spend as a FinOps FOCUS 1.2 CSV\n"
     "  reconcile      a month next to the providers' usage and cost: differences, explained\n"
     "  import-usage   a provider's usage or cost export (JSON or CSV), for reconcile\n"
     "  backup         an online copy of a SQLite store; restoring it heals the trackers' data\n"
@@ -74,6 +75,7 @@ int main(int argc, char** argv) {
   if (command == "leverage") return run_leverage_command(args);
   if (command == "backup") return run_backup_command(args);
   if (command == "restored") return run_restored_command(args);
+  if (command == "export") return run_export_command(args);
   if (command == "reconcile") return run_reconcile_command(args);
   if (command == "import-usage") return run_import_usage_command(args);
   return fail("unknown command '" + command + "' (see --help)", kExitUsage);

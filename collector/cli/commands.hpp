@@ -40,5 +40,7 @@ int run_prices_command(const std::vector<std::string>& args);
 int run_statement_command(const std::vector<std::string>& args);
 // seats add | list | end | remove
 int run_seats_command(const std::vector<std::string>& args);
+// export focus: a month of AI assistant spend as a FinOps FOCUS 1.2 CSV
+int run_export_command(const std::vector<std::string>& args);
 
 }  // namespace codepulse::collector

@@ -99,6 +99,17 @@ std::optional<std::pair<std::string, std::string>> month_days(std::string_view m
   return std::pair{first, next};
 }
 
+Result<MonthQuery> month_query(std::string_view month, report::CostBasis basis) {
+  const auto range = month_days(month);
+  if (!range)
+    return make_error("month '" + std::string(month) + "': expected YYYY-MM, e.g. 2026-11");
+  MonthQuery out{range->first, range->second, {}};
+  out.query.since_ms = day_start_ms(out.since_day);
+  out.query.until_ms = day_start_ms(out.until_day);
+  out.query.cost_basis = basis;
+  return out;
+}
+
 std::string reconcile_provider(std::string_view model) {
   const ModelId id = parse_model_id(model);
   if (id.endpoint != EndpointKind::kAnthropic) return endpoint_name(id.endpoint);
@@ -120,19 +131,17 @@ std::string reconcile_model(std::string_view model) {
 
 Result<Reconciliation> reconcile_month(Store& store, const std::string& month,
                                        std::shared_ptr<const Pricer> pricer) {
-  const auto range = month_days(month);
-  if (!range) return make_error("month '" + month + "': expected YYYY-MM, e.g. 2026-11");
-  Reconciliation out{month, range->first, range->second, {}, ""};
+  auto span = month_query(month, report::CostBasis::kOrg);
+  if (!span) return span.error();
+  Reconciliation out{month, span->since_day, span->until_day, {}, ""};
   if (!pricer) {
     auto loaded = store_pricer(store);
     if (!loaded) return loaded.error();
     pricer = std::move(loaded).value();
   }
   out.pricing = pricer->book().revision();
-  report::ReportQuery q;
+  report::ReportQuery q = span->query;
   q.group_by = {report::Dimension::kDate, report::Dimension::kModel};
-  q.since_ms = day_start_ms(out.since_day);
-  q.until_ms = day_start_ms(out.until_day);
   auto report = build_report(store, q, pricer);
   if (!report) return report.error();
 

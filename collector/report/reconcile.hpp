@@ -14,6 +14,7 @@
 
 #include "collector/store/store.hpp"
 #include "common/pricing/pricer.hpp"
+#include "common/report/report.hpp"
 
 namespace codepulse::collector {
 
@@ -56,6 +57,15 @@ struct Reconciliation {
 
 // "YYYY-MM" -> its first day and the next month's; nullopt otherwise.
 std::optional<std::pair<std::string, std::string>> month_days(std::string_view month);
+
+// A month's UTC days [since_day, until_day) and the report query over them
+// (no grouping set; cost basis as given); the error says what a month looks
+// like ("month '2026-13': expected YYYY-MM, e.g. 2026-11").
+struct MonthQuery {
+  std::string since_day, until_day;
+  report::ReportQuery query;
+};
+Result<MonthQuery> month_query(std::string_view month, report::CostBasis basis);
 
 // The reconciliation of `month` ("2026-11") from `store`, codepulse's side
 // priced with `pricer` (none: the store's pricing in force).

@@ -27,22 +27,19 @@ StatementLine line_of(const std::string& key, const report::Metrics& m) {
 }  // namespace
 
 Result<Statement> statement_month(Store& store, const std::string& month) {
-  const auto range = month_days(month);
-  if (!range) return make_error("month '" + month + "': expected YYYY-MM, e.g. 2026-11");
+  auto span = month_query(month, report::CostBasis::kEffective);
+  if (!span) return span.error();
   Statement out;
   out.month = month;
-  out.since_day = range->first;
-  out.until_day = range->second;
+  out.since_day = span->since_day;
+  out.until_day = span->until_day;
   auto pricer = store_pricer(store);
   if (!pricer) return pricer.error();
   out.pricing = (*pricer)->book().revision();
   auto seats = store_seats(store);
   if (!seats) return seats.error();
 
-  report::ReportQuery q;
-  q.since_ms = day_start_ms(out.since_day);
-  q.until_ms = day_start_ms(out.until_day);
-  q.cost_basis = report::CostBasis::kEffective;
+  report::ReportQuery q = span->query;
   using report::Dimension;
   const std::pair<Dimension, std::vector<StatementLine>*> parts[] = {
       {Dimension::kAuthor, &out.by_author},

@@ -1,6 +1,8 @@
 // The admin APIs' caller check and replies (admin_access.hpp).
 #include "collector/serve/admin_access.hpp"
 
+#include "collector/http/query_string.hpp"
+
 namespace codepulse::collector {
 
 std::variant<std::string, RouteReply> admin_caller(ViewerAccess& viewers,
@@ -27,6 +29,20 @@ RouteReply admin_json(int status, std::string body) {
 
 RouteReply admin_error(int status, const std::string& message) {
   return admin_json(status, error_json(status, message));
+}
+
+std::optional<std::string> query_value(const RouteRequest& request, std::string_view name,
+                                       std::string& error) {
+  const auto q = request.target.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  auto pairs = parse_query_string(request.target.substr(q + 1));
+  if (!pairs) {
+    error = pairs.error().message;
+    return std::nullopt;
+  }
+  for (const auto& [k, v] : *pairs)
+    if (k == name) return v;
+  return std::nullopt;
 }
 
 }  // namespace codepulse::collector

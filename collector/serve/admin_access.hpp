@@ -1,8 +1,10 @@
 // What every admin API (prices, seats) does first: the caller must be an
 // admin token or an admin's session (whose changes need its CSRF header and
-// an allowed origin); and the JSON replies those APIs answer with.
+// an allowed origin); the JSON replies those APIs answer with, and their
+// query parameters.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -23,5 +25,10 @@ std::variant<std::string, RouteReply> admin_caller(ViewerAccess& viewers,
 RouteReply admin_json(int status, std::string body);
 // error_json(status, message), the same way.
 RouteReply admin_error(int status, const std::string& message);
+
+// The value of query parameter `name` in the request's target; nullopt when
+// absent, or when the query string is malformed (then `error` says why).
+std::optional<std::string> query_value(const RouteRequest& request, std::string_view name,
+                                       std::string& error);
 
 }  // namespace codepulse::collector

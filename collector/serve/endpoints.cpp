@@ -1,5 +1,6 @@
 #include "collector/serve/endpoints.hpp"
 
+#include "collector/serve/export_routes.hpp"
 #include "collector/serve/health_routes.hpp"
 #include "collector/serve/prices_routes.hpp"
 #include "collector/serve/routes.hpp"
@@ -18,6 +19,7 @@ Endpoints::Endpoints(const ServerOptions& options, Store& store, Logger& log,
       batches_(store, limiter_, metrics_, options.limits),
       pricing_(std::move(pricing)),
       reports_(store, *pricing_, log, options.report_max_nodes, options.leverage_weights),
+      report_max_nodes_(options.report_max_nodes),
       viewers_(store, sessions_, now_utc_ms),
       jira_(store, options.jira_webhook_secret, options.jira_epic_link_field),
       github_(store, github_webhook_source(), options.github_webhook_secret),
@@ -66,6 +68,10 @@ RouteReply Endpoints::answer(int handler, const RouteRequest& request) {
     case Handler::kAdminRemoveSeat: {
       SeatRoutes routes{viewers_, store_};
       return admin_seats(handler, routes, request);
+    }
+    case Handler::kAdminExportFocus: {
+      ExportRoutes routes{viewers_, store_, report_max_nodes_};
+      return admin_export_focus(routes, request);
     }
     default:
       break;

@@ -48,6 +48,7 @@ class Endpoints {
   BatchEndpoint batches_;
   std::unique_ptr<PricingState> pricing_;
   ReportRunner reports_;
+  size_t report_max_nodes_;
   SessionStore sessions_;
   ViewerAccess viewers_;
   JiraEndpoint jira_;

@@ -3,7 +3,6 @@
 
 #include <charconv>
 
-#include "collector/http/query_string.hpp"
 #include "collector/report/price_views.hpp"
 #include "collector/serve/admin_access.hpp"
 #include "collector/serve/routes.hpp"
@@ -44,20 +43,6 @@ RouteReply error_reply(int status, const std::string& message) {
 RouteReply change_error(const std::string& message) {
   const bool store = message.rfind(kPricesNotStored, 0) == 0;
   return error_reply(store ? 503 : 400, message);
-}
-
-std::optional<std::string> query_value(const RouteRequest& request, std::string_view name,
-                                       std::string& error) {
-  const auto q = request.target.find('?');
-  if (q == std::string_view::npos) return std::nullopt;
-  auto pairs = parse_query_string(request.target.substr(q + 1));
-  if (!pairs) {
-    error = pairs.error().message;
-    return std::nullopt;
-  }
-  for (const auto& [k, v] : *pairs)
-    if (k == name) return v;
-  return std::nullopt;
 }
 
 // The prices' JSON object with "reports": the prices of the cube reports

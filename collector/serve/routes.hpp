@@ -36,6 +36,7 @@ struct Handler {
     kAdminAddSeat,
     kAdminEndSeat,
     kAdminRemoveSeat,
+    kAdminExportFocus,
     kGeneration,
     kReconcile,
     kStatement,

@@ -66,6 +66,8 @@ std::vector<Program> programs() {
             {"seats", "end"},
             {"seats", "remove"},
             {"statement"},
+            {"export"},
+            {"export", "focus"},
             {"reconcile"},
             {"import-usage"}}}};
 }

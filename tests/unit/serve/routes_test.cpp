@@ -56,7 +56,8 @@ TEST_CASE("the route table holds every endpoint the collector serves",
       {"GET", "/v1/admin/seats"},
       {"POST", "/v1/admin/seats"},
       {"POST", "/v1/admin/seats/3/end"},
-      {"DELETE", "/v1/admin/seats/3"}};
+      {"DELETE", "/v1/admin/seats/3"},
+      {"GET", "/v1/admin/export/focus"}};
   for (const auto& [method, path] : endpoints) {
     INFO(method << " " << path);
     CHECK(match(method, path).kind == RouteMatch::Kind::kFound);
