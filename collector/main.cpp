@@ -41,6 +41,7 @@ const char* kTopUsage =
     "  statement      a month for finance: list, organisation and effective cost, seats\n"
     "  reconcile      a month next to the providers' usage and cost: differences, explained\n"
     "  import-usage   a provider's usage or cost export (JSON or CSV), for reconcile\n"
+    "  alerts         the alert outbox; a test alert to a receiver (alerts --help)\n"
     "  backup         an online copy of a SQLite store; restoring it heals the trackers' data\n"
     "  restored       a new store generation after restoring any other backup\n"
     "\n"
@@ -76,5 +77,6 @@ int main(int argc, char** argv) {
   if (command == "restored") return run_restored_command(args);
   if (command == "reconcile") return run_reconcile_command(args);
   if (command == "import-usage") return run_import_usage_command(args);
+  if (command == "alerts") return run_alerts_command(args);
   return fail("unknown command '" + command + "' (see --help)", kExitUsage);
 }
