@@ -91,7 +91,8 @@ int list(const std::vector<std::string>& argv) {
 int test(const std::vector<std::string>& argv) {
   std::vector<FlagSpec> specs = {
       {"receiver", true, false, "the receiver: slack, teams or webhook", "NAME"},
-      {"config", true, false, "the serve configuration file (TOML) naming the receivers", "FILE"}};
+      {"config", true, false, "the serve configuration file (TOML) naming the receivers", "FILE"},
+      {"help", false, false, "show this help", "VALUE"}};
   for (auto& f : config_flags(server_config_keys()))
     specs.push_back(std::move(f));
   auto args = parse_command(

@@ -67,7 +67,10 @@ std::vector<Program> programs() {
             {"seats", "remove"},
             {"statement"},
             {"reconcile"},
-            {"import-usage"}}}};
+            {"import-usage"},
+            {"alerts"},
+            {"alerts", "list"},
+            {"alerts", "test"}}}};
 }
 
 std::vector<std::string> with(std::vector<std::string> words, const std::string& last) {
