@@ -42,6 +42,7 @@ const char* kTopUsage =
     "  export focus   a month of AI assistant spend as a FinOps FOCUS 1.2 CSV\n"
     "  reconcile      a month next to the providers' usage and cost: differences, explained\n"
     "  import-usage   a provider's usage or cost export (JSON or CSV), for reconcile\n"
+    "  alerts         the alert outbox; a test alert to a receiver (alerts --help)\n"
     "  backup         an online copy of a SQLite store; restoring it heals the trackers' data\n"
     "  restored       a new store generation after restoring any other backup\n"
     "\n"
@@ -78,5 +79,6 @@ int main(int argc, char** argv) {
   if (command == "export") return run_export_command(args);
   if (command == "reconcile") return run_reconcile_command(args);
   if (command == "import-usage") return run_import_usage_command(args);
+  if (command == "alerts") return run_alerts_command(args);
   return fail("unknown command '" + command + "' (see --help)", kExitUsage);
 }

@@ -38,6 +38,8 @@ int run_import_usage_command(const std::vector<std::string>& args);
 int run_prices_command(const std::vector<std::string>& args);
 // statement: a month for finance, by author, repository and model, seats and providers
 int run_statement_command(const std::vector<std::string>& args);
+// alerts list | test: the alert outbox, a test alert to a receiver
+int run_alerts_command(const std::vector<std::string>& args);
 // seats add | list | end | remove
 int run_seats_command(const std::vector<std::string>& args);
 // export focus: a month of AI assistant spend as a FinOps FOCUS 1.2 CSV

@@ -70,12 +70,27 @@ int run_serve_command(const std::vector<std::string>& argv) {
     if (!made) return fail(made.error().message, kExitUsage);
     poller = std::move(made).value();
   }
+  auto alerts = alert_options(*config);
+  if (!alerts) return fail(alerts.error().message, kExitUsage);
+  std::unique_ptr<AlertDispatcher> dispatcher;
+  if (alerts->settings.any()) {
+    auto receivers = load_receivers(alerts->settings);
+    if (!receivers) return fail(receivers.error().message, kExitUsage);
+    dispatcher = std::make_unique<AlertDispatcher>(**store, std::move(receivers).value(),
+                                                   alerts->settings, *log);
+    if (alerts->gap.any()) {
+      watch_reconcile_gaps(*dispatcher, **store, alerts->gap, alerts->gap_check_ms);
+      if (poller) poller->set_on_polled([d = dispatcher.get()] { d->request_check(); });
+    }
+  }
   auto server = HttpsServer::create(*options, **store, *log);
   if (!server) return fail(server.error().message);
   (*server)->on_hangup(HangupReload(load, *config, *log));
   if (poller) poller->start();
+  if (dispatcher) dispatcher->start();
   (*server)->run();
   if (poller) poller->stop();
+  if (dispatcher) dispatcher->stop();
   return kExitOk;
 }
 

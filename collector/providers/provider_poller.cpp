@@ -101,6 +101,10 @@ void ProviderPoller::set_sleep(ProviderSleep sleep) {
   sleep_ = std::move(sleep);
 }
 
+void ProviderPoller::set_on_polled(std::function<void()> on_polled) {
+  on_polled_ = std::move(on_polled);
+}
+
 ProviderPoller::Provider* ProviderPoller::provider_for(ProviderSource source) {
   for (Provider& p : providers_)
     if (p.name == provider_of(source)) return &p;
@@ -275,6 +279,7 @@ void ProviderPoller::run() {
             poll_source(source, now);
           }
         p.next_poll_ms = now + p.settings.poll_interval_ms;
+        if (on_polled_) on_polled_();
       }
       next = std::min(next, p.next_poll_ms);
     }

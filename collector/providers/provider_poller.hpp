@@ -9,6 +9,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -60,6 +61,9 @@ class ProviderPoller {
 
   // Replaces the waits between retries (tests). Set before polling.
   void set_sleep(ProviderSleep sleep);
+  // Called on the poller's thread after each poll of a provider (e.g. to
+  // check the reconcile gap at once). Set before start().
+  void set_on_polled(std::function<void()> on_polled);
 
   // Every source of every configured provider, once, as of `now_ms`.
   std::vector<PollResult> poll_once(int64_t now_ms);
@@ -98,6 +102,7 @@ class ProviderPoller {
   Logger& log_;
   std::vector<Provider> providers_;
   ProviderSleep sleep_;
+  std::function<void()> on_polled_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;

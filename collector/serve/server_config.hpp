@@ -2,6 +2,8 @@
 // translation into ServerOptions.
 #pragma once
 
+#include "collector/alert/alert_receivers.hpp"
+#include "collector/alert/reconcile_gap.hpp"
 #include "collector/providers/provider_poller.hpp"
 #include "collector/serve/https_server.hpp"
 #include "common/config/config.hpp"
@@ -14,5 +16,13 @@ Result<ServerOptions> server_options(const Config& c);
 // The providers' pollers (anthropic_*, openai_*, provider_*); a provider is
 // polled when its admin key file is set.
 Result<ProviderOptions> provider_options(const Config& c);
+
+// The alert receivers and sources (alert_*, reconcile_gap_*): docs/ALERTS.md.
+struct AlertOptions {
+  AlertSettings settings;
+  GapThreshold gap;
+  int64_t gap_check_ms = 3'600'000;
+};
+Result<AlertOptions> alert_options(const Config& c);
 
 }  // namespace codepulse::collector

@@ -1,10 +1,14 @@
 // Every configuration key of `codepulse-collector serve`: a TOML file
 // (--config) may set any of them; each is also a flag.
+#include <algorithm>
+
 #include "collector/serve/dashboard_origins.hpp"
 #include "collector/serve/server_config.hpp"
+#include "collector/store/seat_rows.hpp"
 #include "common/log/log_keys.hpp"
 #include "common/report/leverage.hpp"
 #include "common/secret_file.hpp"
+#include "common/text_controls.hpp"
 
 namespace codepulse::collector {
 
@@ -194,6 +198,83 @@ const ConfigKeys& server_config_keys() {
        .help = "how many days back the first poll of a provider's report starts",
        .min = 1,
        .max = 366},
+      {.name = "alert_slack_url_file",
+       .type = T::kPath,
+       .default_value = "",
+       .help = "file (mode 0600) holding a Slack incoming webhook URL alerts are posted to "
+               "(docs/ALERTS.md); empty = no Slack receiver"},
+      {.name = "alert_teams_url_file",
+       .type = T::kPath,
+       .default_value = "",
+       .help = "file (mode 0600) holding a Microsoft Teams incoming (or Workflows) webhook URL "
+               "alerts are posted to; empty = no Teams receiver"},
+      {.name = "alert_webhook_url",
+       .type = T::kString,
+       .default_value = "",
+       .help = "an HTTPS URL alerts are posted to as JSON signed with HMAC-SHA256 "
+               "(X-Codepulse-Signature, docs/ALERTS.md); empty = none"},
+      {.name = "alert_webhook_secret_file",
+       .type = T::kPath,
+       .default_value = "",
+       .help = "file (mode 0600) holding the secret that signs alert_webhook_url's bodies "
+               "(32 to 256 characters)"},
+      {.name = "alert_ca_file",
+       .type = T::kPath,
+       .default_value = "",
+       .help = "CA certificates (PEM) the alert receivers are checked against; empty = the "
+               "system's"},
+      {.name = "alert_timeout",
+       .type = T::kDuration,
+       .default_value = "10s",
+       .help = "how long each step of a request to an alert receiver may take (a receiver "
+               "that never answers is retried)",
+       .min = 10,
+       .max = 120'000},
+      {.name = "alert_retry_base",
+       .type = T::kDuration,
+       .default_value = "30s",
+       .help = "the wait after an alert's first failed delivery; doubled after each (with "
+               "jitter)",
+       .min = 1,
+       .max = 3'600'000},
+      {.name = "alert_retry_max",
+       .type = T::kDuration,
+       .default_value = "1h",
+       .help = "the longest wait between two attempts of one alert",
+       .min = 1,
+       .max = 86'400'000},
+      {.name = "alert_max_attempts",
+       .type = T::kInt,
+       .default_value = "10",
+       .help = "attempts of one alert to one receiver before it is marked failed",
+       .min = 1,
+       .max = 100},
+      {.name = "alert_poll",
+       .type = T::kDuration,
+       .default_value = "5s",
+       .help = "how often the alert outbox is looked at for alerts due (another collector's "
+               "included)",
+       .min = 10,
+       .max = 3'600'000},
+      {.name = "reconcile_gap_alert_usd",
+       .type = T::kString,
+       .default_value = "",
+       .help = "alert once per month and provider when the provider's cost and codepulse's "
+               "differ by at least this many dollars (reconcile); empty = off"},
+      {.name = "reconcile_gap_alert_percent",
+       .type = T::kInt,
+       .default_value = "0",
+       .help = "alert when the gap is at least this percent of the provider's cost (with "
+               "reconcile_gap_alert_usd: both must be passed); 0 = off",
+       .min = 0,
+       .max = 1000},
+      {.name = "reconcile_gap_check_minutes",
+       .type = T::kInt,
+       .default_value = "60",
+       .help = "minutes between two checks of this and last month's reconcile gap (also "
+               "checked after each poll of the providers)",
+       .min = 1,
+       .max = 10'080},
       log_level_key(),
       log_file_key(),
   };
@@ -267,6 +348,37 @@ Result<ProviderOptions> provider_options(const Config& c) {
   }
   o.ca_file = c.str("provider_ca_file");
   o.history_days = c.num("provider_history_days");
+  return o;
+}
+
+Result<AlertOptions> alert_options(const Config& c) {
+  AlertOptions o;
+  AlertSettings& s = o.settings;
+  s.slack_url_file = c.str("alert_slack_url_file");
+  s.teams_url_file = c.str("alert_teams_url_file");
+  s.webhook_url = c.str("alert_webhook_url");
+  s.webhook_secret_file = c.str("alert_webhook_secret_file");
+  s.ca_file = c.str("alert_ca_file");
+  s.timeout_ms = c.num("alert_timeout");
+  s.retry_base_ms = c.num("alert_retry_base");
+  s.retry_max_ms = std::max(c.num("alert_retry_max"), s.retry_base_ms);
+  s.max_attempts = c.num("alert_max_attempts");
+  s.poll_ms = c.num("alert_poll");
+  if (const std::string usd = c.str("reconcile_gap_alert_usd"); !usd.empty()) {
+    auto nanos = parse_seat_price(usd);
+    if (!nanos || *nanos == 0)
+      return make_error(
+          "reconcile_gap_alert_usd: expected dollars above 0 like 100 or 12.50 "
+          "(at most $1,000,000), got '" +
+          replace_control_characters(usd) + "'");
+    o.gap.nanos = *nanos;
+  }
+  if (const int64_t pct = c.num("reconcile_gap_alert_percent"); pct > 0) o.gap.percent = pct;
+  o.gap_check_ms = c.num("reconcile_gap_check_minutes") * 60'000;
+  if (o.gap.any() && !s.any())
+    return make_error(
+        "reconcile_gap_alert_usd or reconcile_gap_alert_percent is set but no alert receiver is: "
+        "set alert_slack_url_file, alert_teams_url_file or alert_webhook_url");
   return o;
 }
 

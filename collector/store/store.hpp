@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collector/store/alert_rows.hpp"
 #include "collector/store/price_rows.hpp"
 #include "collector/store/provider_rows.hpp"
 #include "collector/store/seat_rows.hpp"
@@ -257,6 +258,28 @@ class Store {
   virtual Status remove_seat(int64_t id) = 0;
   // Every seat, by id.
   virtual Result<std::vector<SeatRow>> load_seats() = 0;
+
+  // The alert outbox (alert_rows.hpp, docs/ALERTS.md). Enqueues `alert`
+  // once for each receiver, insert-if-absent by (dedupe key, receiver): an
+  // alert enqueued before, by this or another collector, changes nothing.
+  // Returns how many rows were new.
+  virtual Result<int64_t> enqueue_alert(const AlertMessage& alert,
+                                        const std::vector<std::string>& receivers) = 0;
+  // Claims up to `limit` pending rows of `receivers` whose turn has come
+  // (next_attempt_ms <= now_ms) and that no live lease holds: each is leased
+  // to `owner` until now_ms + lease_ms by a compare-and-set, so of several
+  // collectors exactly one gets a row. A lease that runs out (its holder
+  // died) frees the row for the next claim. Returns the rows claimed.
+  virtual Result<std::vector<AlertDelivery>> claim_alerts(const std::string& owner,
+                                                          const std::vector<std::string>& receivers,
+                                                          int64_t now_ms, int64_t lease_ms,
+                                                          size_t limit) = 0;
+  // Ends `owner`'s lease of a row with `finish`; false (nothing changed)
+  // when the lease is no longer `owner`'s.
+  virtual Result<bool> finish_alert(const std::string& dedupe_key, const std::string& receiver,
+                                    const std::string& owner, const AlertFinish& finish) = 0;
+  // The outbox, newest alert first, at most `limit` rows.
+  virtual Result<std::vector<AlertDelivery>> list_alerts(size_t limit) = 0;
 
   // The generation in force (made by the schema migration).
   virtual Result<StoreGeneration> generation() = 0;

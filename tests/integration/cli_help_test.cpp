@@ -69,7 +69,10 @@ std::vector<Program> programs() {
             {"export"},
             {"export", "focus"},
             {"reconcile"},
-            {"import-usage"}}}};
+            {"import-usage"},
+            {"alerts"},
+            {"alerts", "list"},
+            {"alerts", "test"}}}};
 }
 
 std::vector<std::string> with(std::vector<std::string> words, const std::string& last) {

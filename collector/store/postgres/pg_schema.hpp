@@ -12,7 +12,7 @@
 
 namespace codepulse::collector::pg_sql {
 
-inline constexpr int kSchemaVersion = 13;
+inline constexpr int kSchemaVersion = 14;
 
 // Two collectors starting at once: one migrates, the other waits.
 inline constexpr const char* kLockSchema =
@@ -430,6 +430,31 @@ CREATE TABLE seats (
 );
 CREATE INDEX seats_assignee ON seats(assignee);
 INSERT INTO codepulse_schema (version) VALUES (13);
+)sql";
+
+// Version 14: the alert outbox (SQLite's migration 14).
+inline constexpr const char* kMigrationTo14 = R"sql(
+CREATE TABLE alert_outbox (
+  dedupe_key      text NOT NULL,
+  receiver        text NOT NULL,
+  source          text NOT NULL,
+  title           text NOT NULL,
+  body            text NOT NULL,
+  details         text NOT NULL,
+  created_ms      bigint NOT NULL,
+  state           text NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+  attempts        bigint NOT NULL DEFAULT 0,
+  next_attempt_ms bigint NOT NULL,
+  lease_owner     text NOT NULL DEFAULT '',
+  lease_until_ms  bigint NOT NULL DEFAULT 0,
+  last_error      text NOT NULL DEFAULT '',
+  last_status     bigint NOT NULL DEFAULT 0,
+  finished_ms     bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (dedupe_key, receiver)
+);
+CREATE INDEX alert_outbox_due ON alert_outbox(state, next_attempt_ms);
+CREATE INDEX alert_outbox_created ON alert_outbox(created_ms);
+INSERT INTO codepulse_schema (version) VALUES (14);
 )sql";
 
 }  // namespace codepulse::collector::pg_sql

@@ -5,7 +5,7 @@
 
 namespace codepulse::collector::sql_text {
 
-inline constexpr int kSchemaVersion = 13;
+inline constexpr int kSchemaVersion = 14;
 
 // A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
 inline constexpr const char* kPragmas =
@@ -443,6 +443,34 @@ CREATE TABLE seats (
 );
 CREATE INDEX seats_assignee ON seats(assignee);
 PRAGMA user_version = 13;
+)sql";
+
+// Migration 14: the alert outbox (collector/store/alert_rows.hpp, docs/
+// ALERTS.md): one row per alert and receiver, keyed by the alert's dedupe
+// key so that each crossing is enqueued once; its delivery state, attempts,
+// the next attempt's time and the lease of the collector sending it.
+inline constexpr const char* kMigration14 = R"sql(
+CREATE TABLE alert_outbox (
+  dedupe_key      TEXT NOT NULL,
+  receiver        TEXT NOT NULL,
+  source          TEXT NOT NULL,
+  title           TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  details         TEXT NOT NULL,
+  created_ms      INTEGER NOT NULL,
+  state           TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL,
+  lease_owner     TEXT NOT NULL DEFAULT '',
+  lease_until_ms  INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT NOT NULL DEFAULT '',
+  last_status     INTEGER NOT NULL DEFAULT 0,
+  finished_ms     INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (dedupe_key, receiver)
+);
+CREATE INDEX alert_outbox_due ON alert_outbox(state, next_attempt_ms);
+CREATE INDEX alert_outbox_created ON alert_outbox(created_ms);
+PRAGMA user_version = 14;
 )sql";
 
 }  // namespace codepulse::collector::sql_text

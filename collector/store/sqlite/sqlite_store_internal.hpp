@@ -126,6 +126,16 @@ class SqliteStore final : public Store {
   Result<std::vector<UnpricedModel>> unpriced_models(const Pricer& pricer, int64_t since_ms,
                                                      int64_t until_ms) override;
 
+  // Alerts: sqlite_alerts.cpp.
+  Result<int64_t> enqueue_alert(const AlertMessage& alert,
+                                const std::vector<std::string>& receivers) override;
+  Result<std::vector<AlertDelivery>> claim_alerts(const std::string& owner,
+                                                  const std::vector<std::string>& receivers,
+                                                  int64_t now_ms, int64_t lease_ms,
+                                                  size_t limit) override;
+  Result<bool> finish_alert(const std::string& dedupe_key, const std::string& receiver,
+                            const std::string& owner, const AlertFinish& finish) override;
+  Result<std::vector<AlertDelivery>> list_alerts(size_t limit) override;
   // Seats: sqlite_seats.cpp.
   Result<int64_t> add_seat(const SeatRow& s) override;
   Status end_seat(int64_t id, const std::string& end_day) override;

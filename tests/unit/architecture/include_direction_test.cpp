@@ -40,7 +40,7 @@ constexpr Module kModules[] = {
     {"tracker/flow/", 7},
     {"tracker/daemon/", 8},
     {"tracker/cli/", 9},
-    // The collector: store <- its backends; http <- ingest <- report <- serve <- cli;
+    // The collector: store <- its backends; http <- ingest <- report <- alert <- serve <- cli;
     // providers (polled or imported usage and cost) beside ingest, on the store.
     {"collector/store/", 2},
     {"collector/store/sqlite/", 3},
@@ -50,9 +50,10 @@ constexpr Module kModules[] = {
     {"collector/providers/", 4},
     {"collector/report/", 5},
     {"collector/dashboard/", 5},
-    {"collector/serve/", 6},
-    {"collector/cli/", 7},
-    {"collector/main.cpp", 8},
+    {"collector/alert/", 6},
+    {"collector/serve/", 7},
+    {"collector/cli/", 8},
+    {"collector/main.cpp", 9},
 };
 
 std::optional<Module> module_of(std::string_view path) {
