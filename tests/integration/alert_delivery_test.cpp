@@ -164,7 +164,7 @@ TEST_CASE("an alert is retried with backoff through 500s and delivered exactly o
   CHECK_FALSE(signature_verifies(tampered));
 }
 
-TEST_CASE("410 Gone disables the receiver with a clear error; a silent receiver times out",
+TEST_CASE("410 Gone disables the receiver with a clear error, and a silent receiver times out",
           "[collector][alert]") {
   TempDir dir;
   CODEPULSE_STORE_TARGET(target, dir);

@@ -95,7 +95,8 @@ TEST_CASE("the Teams body is a message with one Adaptive Card", "[alert]") {
   CHECK(blocks.at(1)["wrap"].get_bool().value());
 }
 
-TEST_CASE("the webhook body carries the alert and its details; the signature verifies", "[alert]") {
+TEST_CASE("the webhook body carries the alert and its details, and the signature verifies",
+          "[alert]") {
   AlertReceiver r;
   r.name = "webhook";
   r.kind = ReceiverKind::kWebhook;
