@@ -212,7 +212,7 @@ TEST_CASE("410 Gone disables the receiver with a clear error, and a silent recei
 }
 
 TEST_CASE(
-    "a restart mid-retry delivers once; a claim whose collector died is retried after its "
+    "a restart mid-retry delivers once, and a claim whose collector died is retried after its "
     "lease",
     "[collector][alert]") {
   TempDir dir;
