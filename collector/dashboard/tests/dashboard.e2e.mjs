@@ -245,7 +245,7 @@ try {
     assert.match(await page.textContent('#totals'), /priced usage only/);
   });
 
-  await step('the cost basis toggle asks for list prices and is kept in the shared link', async () => {
+  await step('the cost basis toggle asks for list prices or the effective cost and is kept in the shared link', async () => {
     const asked = [];
     const count = (r) => { if (r.url().includes('/v1/report')) asked.push(r.url()); };
     page.on('request', count);
@@ -263,8 +263,17 @@ try {
     await other.waitForSelector('table.tree tbody tr[data-depth="0"]');
     assert.equal(await other.inputValue('#cost'), 'list');
     await other.close();
+    // The effective cost: the seats spread over their holders' usage, the
+    // report's effective_cost_usd, and asked for as cost=effective.
+    await page.selectOption('#cost', 'effective');
+    await page.waitForFunction(() => /Effective cost/.test(document.querySelector('table.tree thead').textContent));
+    await page.waitForSelector('table.tree tbody tr[data-depth="0"]');
+    assert.match(page.url(), /cost=effective/);
+    const effective = await apiGet(c, '/v1/report?group_by=model,repo,author&metric=cost_usd&top=25&cost=effective&format=json');
+    assert.equal(effective.cost_basis, 'effective');
+    sameAsApi(await rowsAt(0), effective.rows, 'effective_cost_usd');
     await page.selectOption('#cost', 'org');
-    await page.waitForFunction(() => !/List cost/.test(document.querySelector('table.tree thead').textContent));
+    await page.waitForFunction(() => !/List cost|Effective cost/.test(document.querySelector('table.tree thead').textContent));
     assert.match(page.url(), /cost=org/);
   });
 

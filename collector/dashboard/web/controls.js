@@ -34,12 +34,15 @@ export function linksSelect(state, update) {
       `${links.id}: ${links.text}`));
 }
 
-// Which cost counts: the organisation's rates or list prices (`cost` of the API).
+// Which cost counts: the organisation's rates, list prices or the effective
+// cost with the seats spread (`cost` of the API).
 export function costSelect(state, update) {
   return h('label', {}, 'Cost at ',
     h('select', { id: 'cost', onchange: (e) => update({ cost: e.target.value, open: [] }) },
-      h('option', { value: 'org', selected: state.cost !== 'list' }, 'organisation rates'),
-      h('option', { value: 'list', selected: state.cost === 'list' }, 'list prices')));
+      h('option', { value: 'org', selected: state.cost !== 'list' && state.cost !== 'effective' },
+        'organisation rates'),
+      h('option', { value: 'list', selected: state.cost === 'list' }, 'list prices'),
+      h('option', { value: 'effective', selected: state.cost === 'effective' }, 'effective cost (seats spread)')));
 }
 
 export function dateRange(state, update) {

@@ -11,7 +11,7 @@ import { download, toCsv } from './csv.js';
 import { h, notice } from './dom.js';
 import {
   NA, UNPRICED, allUnpriced, costKey, count, dimensionLabel, formatInt, formatMetric, formatPercent, formatUsd, isMoney,
-  metricInfo, naReason, needsOutcomes,
+  metricInfo, metricLabelOn, naReason, needsOutcomes,
 } from './format.js';
 import { nestingEditor } from './nesting.js';
 import { unpricedNotice } from './unpriced.js';
@@ -62,10 +62,10 @@ export function explorerView(initial, update) {
   const status = h('div', { class: 'status', 'aria-live': 'polite' });
   const columns = (outcomes ? OUTCOME_COLUMNS : EXTRA_COLUMNS).filter((c) => c.id !== metric.id)
     .map((c) => ({ ...c, key: costKey(c.id, state.cost),
-      label: c.id === 'cost_usd' && state.cost === 'list' ? 'List cost' : c.label }));
+      label: metricLabelOn(c, state.cost) }));
   // The report field the metric reads (list_cost_usd for Cost at list prices).
   const valueKey = costKey(metric.id, state.cost);
-  const metricLabel = metric.id === 'cost_usd' && state.cost === 'list' ? 'List cost' : metric.label;
+  const metricLabel = metricLabelOn(metric, state.cost);
   const unpricedBox = h('div', { class: 'unpriced-box' });
 
   // The filters of a node's children: the user's, and the node's path (a path

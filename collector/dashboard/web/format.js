@@ -21,13 +21,21 @@ export const NA = '–';
 // What a cost cell of usage without any price shows: never $0.00.
 export const UNPRICED = 'unpriced';
 
-// The report field of a metric on a cost basis ("org" or "list"): the JSON's
-// cost_usd is the organisation's cost, list_cost_usd the list price; every
-// other money field is already on the basis the report was asked for.
-export const costKey = (id, basis) => (id === 'cost_usd' && basis === 'list' ? 'list_cost_usd' : id);
+// The report field of a metric on a cost basis ("org", "list" or "effective"):
+// the JSON's cost_usd is the organisation's cost, list_cost_usd the list
+// price, effective_cost_usd the effective cost (seats spread over their
+// holders' usage, docs/METRICS.md); every other money field is already on the
+// basis the report was asked for.
+const BASIS_KEY = { list: 'list_cost_usd', effective: 'effective_cost_usd' };
+export const costKey = (id, basis) => (id === 'cost_usd' && BASIS_KEY[basis] ? BASIS_KEY[basis] : id);
+// What the cost of a basis is called in headers and totals.
+const BASIS_LABEL = { list: 'List cost', effective: 'Effective cost' };
+export const costLabel = (basis) => BASIS_LABEL[basis] || 'Cost';
+// A metric's label on a cost basis: "Cost" becomes "List cost" or "Effective cost".
+export const metricLabelOn = (metric, basis) => (metric.id === 'cost_usd' ? costLabel(basis) : metric.label);
 // The fields that are money (or computed from it), null when a node's every
 // record is unpriced.
-const MONEY = new Set(['cost_usd', 'list_cost_usd', 'cost_per_session', 'cost_per_active_day', 'cost_per_commit',
+const MONEY = new Set(['cost_usd', 'list_cost_usd', 'effective_cost_usd', 'cost_per_session', 'cost_per_active_day', 'cost_per_commit',
   'cost_per_merged_pr', 'reworked_cost_usd', 'leverage']);
 export const isMoney = (id) => MONEY.has(id);
 // A report node whose records are all unpriced: it has no cost.

@@ -11,7 +11,7 @@ import { advice, report } from './api.js';
 import { costSelect, dateRange, filterBar, granularitySelect, linksSelect } from './controls.js';
 import { h, notice } from './dom.js';
 import {
-  DIMENSIONS, NA, UNPRICED, allUnpriced, costKey, count, dimensionLabel, formatHours, formatInt, formatPercent, formatScore,
+  DIMENSIONS, NA, UNPRICED, allUnpriced, costKey, costLabel, count, dimensionLabel, formatHours, formatInt, formatPercent, formatScore,
   formatUsd, isMoney, naReason,
 } from './format.js';
 import { unpricedNotice } from './unpriced.js';
@@ -124,9 +124,9 @@ export function outcomesView(state, update) {
       }
       const t = r.totals;
       // Cost columns read the chosen basis (list_cost_usd at list prices).
-      const costLabel = state.cost === 'list' ? 'List cost' : 'Cost';
+      const costName = costLabel(state.cost);
       const onBasis = (cols) => cols.map((c) => (c.id === 'cost_usd'
-        ? { ...c, key: costKey('cost_usd', state.cost), label: costLabel } : c));
+        ? { ...c, key: costKey('cost_usd', state.cost), label: costName } : c));
       const cost = t[costKey('cost_usd', state.cost)];
       const costText = cost === null || cost === undefined ? UNPRICED : `${formatUsd(cost)}${t.cost_complete === false ? '*' : ''}`;
       const weights = weightsOf(r.leverage_weights);

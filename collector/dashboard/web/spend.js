@@ -14,7 +14,7 @@ import { describeChart } from './chart_layout.js';
 import { costSelect, dateRange, filterBar, granularitySelect, metricSelect } from './controls.js';
 import { download, toCsv } from './csv.js';
 import { h, notice } from './dom.js';
-import { DIMENSIONS, UNPRICED, costKey, dimensionLabel, formatMetric, metricInfo } from './format.js';
+import { DIMENSIONS, UNPRICED, costKey, dimensionLabel, formatMetric, metricInfo, metricLabelOn } from './format.js';
 import { unpricedNotice } from './unpriced.js';
 
 const COLORS = ['#2f6fdf', '#e8833a', '#3aa35b', '#c8423f', '#8a5cc7', '#8c6d46', '#d36fb0', '#6b7280', '#b9bec7'];
@@ -45,7 +45,7 @@ export function spendView(state, update) {
   const chartBox = h('div', { class: 'chart', id: 'spend-chart' });
   const unpricedBox = h('div', { class: 'unpriced-box' });
   const key = costKey(metric.id, state.cost);  // the report field charted
-  const label = metric.id === 'cost_usd' && state.cost === 'list' ? 'List cost' : metric.label;
+  const label = metricLabelOn(metric, state.cost);
   const status = h('div', { class: 'status', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Loading…'));
   const by = DIMENSIONS.some((d) => d.id === state.by && d.id !== 'date') ? state.by : 'model';
   let shown = null;  // {periods, keys, values[key][i]} for the CSV
