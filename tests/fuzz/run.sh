@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses with clang (ASan + UBSan) into build-fuzz and
-# runs each for SECONDS (default 60), starting from the committed corpus
+# runs each for SECONDS (default 60), JOBS harnesses at once (default: one
+# per core; each harness is single-threaded), starting from the committed corpus
 # tests/fuzz/corpus/<harness> (copied to a fresh working folder, so a run
 # depends only on the seed and the commit). A crash, leak, sanitizer report,
 # broken invariant or timeout fails the run: the input is saved under
@@ -34,9 +35,13 @@ cmake --build build-fuzz -j"$jobs" --target fuzz
 
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 mkdir -p build-fuzz/artifacts
-for t in "${targets[@]}"; do
-  committed="tests/fuzz/corpus/$t"
-  work="build-fuzz/corpus/$t"
+# One harness: fuzz for $seconds from the committed corpus, then merge what
+# reaches new code. Its output goes to build-fuzz/summary_$t.txt; it returns
+# non-zero on a finding or a failed merge.
+fuzz_one() {
+  local t="$1"
+  local committed="tests/fuzz/corpus/$t"
+  local work="build-fuzz/corpus/$t"
   rm -rf "$work"
   mkdir -p "$work" "$committed"
   cp "$committed"/* "$work"/ 2>/dev/null || true
@@ -53,18 +58,38 @@ for t in "${targets[@]}"; do
       echo "replay: build-fuzz/bin/fuzz_$t $a"
       echo "  (from the base64: base64 -d > input <<< '...'; build-fuzz/bin/fuzz_$t input)"
     done
-    exit 1
+    return 1
   fi
   grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb|^#[0-9]+ +DONE" "build-fuzz/fuzz_$t.log" || true
   if [ "${FUZZ_MERGE:-1}" != 0 ]; then
-    small="build-fuzz/corpus/$t.small"
+    local small="build-fuzz/corpus/$t.small"
     rm -rf "$small"
     mkdir -p "$small"
     find "$work" -type f -size -$(( ${FUZZ_MERGE_MAX_BYTES:-4096} + 1 ))c -exec cp {} "$small"/ \;
+    local before
     before=$(ls "$committed" | wc -l)
     "build-fuzz/bin/fuzz_$t" -merge=1 -use_counters=0 -max_len=65536 -timeout=10 \
       -rss_limit_mb=2048 "$committed" "$small" > "build-fuzz/merge_$t.log" 2>&1 ||
-      { tail -n 30 "build-fuzz/merge_$t.log"; echo "fuzz_$t: merge FAILED"; exit 1; }
+      { tail -n 30 "build-fuzz/merge_$t.log"; echo "fuzz_$t: merge FAILED"; return 1; }
     echo "corpus: $(ls "$work" | wc -l) inputs in the run; $(( $(ls "$committed" | wc -l) - before )) that reach new code merged into $committed"
   fi
+}
+
+# The harnesses are single-threaded: run $jobs at once, each on its own
+# corpus, and print each one's summary as it ends.
+failed=0
+declare -A running=()
+reap_one() {
+  local st=0 pid=""
+  wait -n -p pid || st=$?
+  [ "$st" = 0 ] || failed=1
+  cat "build-fuzz/summary_${running[$pid]}.txt"
+  unset "running[$pid]"
+}
+for t in "${targets[@]}"; do
+  while [ "${#running[@]}" -ge "$jobs" ]; do reap_one; done
+  fuzz_one "$t" > "build-fuzz/summary_$t.txt" 2>&1 &
+  running[$!]="$t"
 done
+while [ "${#running[@]}" -gt 0 ]; do reap_one; done
+[ "$failed" = 0 ] || { echo "fuzzing FAILED (seed $seed): FUZZ_SEED=$seed tests/fuzz/run.sh $seconds ${targets[*]}"; exit 1; }
