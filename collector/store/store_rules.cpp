@@ -42,8 +42,10 @@ bool has_control_chars(std::string_view s) {
 }  // namespace
 
 namespace {
-constexpr EnumName<Role> kRoleNames[] = {
-    {Role::kTracker, "tracker"}, {Role::kViewer, "viewer"}, {Role::kAdmin, "admin"}};
+constexpr EnumName<Role> kRoleNames[] = {{Role::kTracker, "tracker"},
+                                         {Role::kViewer, "viewer"},
+                                         {Role::kAdmin, "admin"},
+                                         {Role::kFinance, "finance"}};
 }  // namespace
 
 // The names are literals: data() ends with a NUL.
