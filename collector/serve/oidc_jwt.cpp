@@ -11,15 +11,12 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <array>
 
 #include "common/c_handles.hpp"
 
 namespace codepulse::collector {
 namespace {
 
-constexpr std::string_view kAlphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr size_t kMaxTokenBytes = 16 * 1024;
 constexpr int kMinRsaBits = 2048;
 
@@ -137,44 +134,6 @@ Result<int64_t> time_claim(simdjson::dom::element doc, const char* name) {
 }
 
 }  // namespace
-
-std::string base64url_encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() * 4 + 2) / 3);
-  uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : bytes) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kAlphabet[(acc >> bits) & 0x3f]);
-    }
-  }
-  if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 0x3f]);
-  return out;
-}
-
-Result<std::string> base64url_decode(std::string_view text) {
-  while (!text.empty() && text.back() == '=')
-    text.remove_suffix(1);
-  if (text.size() % 4 == 1) return make_error("bad base64url length");
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    const auto at = kAlphabet.find(c);
-    if (at == std::string_view::npos) return make_error("a character outside base64url");
-    acc = (acc << 6) | static_cast<uint32_t>(at);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  return out;
-}
 
 Result<std::vector<Jwk>> parse_jwks(std::string_view json) {
   simdjson::dom::parser parser;

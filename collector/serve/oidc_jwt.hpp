@@ -1,4 +1,4 @@
-// OpenID Connect ID tokens: base64url, a JWT's parts, the provider's JSON Web
+// OpenID Connect ID tokens: a JWT's parts, the provider's JSON Web
 // Keys as OpenSSL keys, the RS256/ES256 signature check and the claim checks
 // (iss, aud, azp, exp, iat, nonce, email, groups). No network here.
 #pragma once
@@ -11,13 +11,10 @@
 #include <string_view>
 #include <vector>
 
+#include "common/base64url.hpp"
 #include "common/result.hpp"
 
 namespace codepulse::collector {
-
-std::string base64url_encode(std::string_view bytes);
-// Unpadded base64url (padding tolerated); anything else is an error.
-Result<std::string> base64url_decode(std::string_view text);
 
 using PublicKey = std::shared_ptr<EVP_PKEY>;
 

@@ -9,12 +9,10 @@
 #include <stdexcept>
 #include <vector>
 
-#include "collector/serve/oidc_jwt.hpp"
+#include "common/base64url.hpp"
 
 namespace codepulse::test {
 namespace {
-
-using collector::base64url_encode;
 
 std::string bn_param(EVP_PKEY* key, const char* name, size_t pad = 0) {
   BIGNUM* bn = nullptr;

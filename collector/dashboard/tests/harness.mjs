@@ -35,6 +35,18 @@ export function launch(pw) {
   });
 }
 
+// Named test steps: run(name, fn) awaits fn and prints "ok N - name";
+// `passed` counts them.
+export function steps() {
+  const s = { passed: 0 };
+  s.run = async (name, fn) => {
+    await fn();
+    s.passed += 1;
+    console.log(`ok ${s.passed} - ${name}`);
+  };
+  return s;
+}
+
 function run(bin, args) {
   return execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }

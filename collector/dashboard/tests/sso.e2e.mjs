@@ -14,7 +14,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { launch, loadPlaywright, startCollector } from './harness.mjs';
+import { launch, loadPlaywright, startCollector, steps } from './harness.mjs';
 import { freePort, startFakeProvider, startOidcProvider } from './oidc_provider.mjs';
 
 const arg = (name) => {
@@ -62,12 +62,8 @@ const fakePort = await freePort();
 let real;
 let other;
 const browser = await launch(pw);
-let passed = 0;
-const step = async (name, fn) => {
-  await fn();
-  passed += 1;
-  console.log(`ok ${passed} - ${name}`);
-};
+const progress = steps();
+const step = progress.run;
 
 try {
   real = await withSso(idp.issuer, realPort);
@@ -162,12 +158,12 @@ try {
     assert.equal(await sessionCookie(), undefined);
   });
 
-  console.log(`${passed} passed, 0 failed`);
+  console.log(`${progress.passed} passed, 0 failed`);
 } catch (e) {
   console.error(e);
   if (real) console.error(`collector (oidc-provider) log:\n${real.log()}`);
   if (other) console.error(`collector (fake provider) log:\n${other.log()}`);
-  console.log(`${passed} passed, 1 failed`);
+  console.log(`${progress.passed} passed, 1 failed`);
   process.exitCode = 1;
 } finally {
   await browser.close();

@@ -2,7 +2,8 @@
 // to discovery, the JWKS and the token endpoint) and a SQLite store: PKCE
 // and the authorization URL, the state taken once (a replay is refused), the
 // nonce bound to its login, sessions kept in the store and ended at logout,
-// and a provider that is down or answers garbage.
+// and a provider that is down or answers garbage. The store part runs on
+// SQLite and PostgreSQL.
 #include "collector/serve/oidc_login.hpp"
 
 #include <openssl/evp.h>
@@ -12,6 +13,7 @@
 #include "collector/serve/sso_routes.hpp"
 #include "common/hashing.hpp"
 #include "tests/support/oidc_signer.hpp"
+#include "tests/support/store_targets.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace codepulse;
@@ -87,8 +89,7 @@ std::string challenge_of(const std::string& verifier) {
 
 }  // namespace
 
-TEST_CASE("single sign-on: login, session in the store, replayed state refused, logout",
-          "[sso][oidc]") {
+TEST_CASE("single sign-on: login with PKCE, the replayed state refused", "[sso][oidc]") {
   test::TempDir dir;
   auto store = open_store(dir / "c.db");
   REQUIRE(store);
@@ -120,9 +121,30 @@ TEST_CASE("single sign-on: login, session in the store, replayed state refused, 
   REQUIRE(std::holds_alternative<SsoRefusal>(again));
   CHECK(std::get<SsoRefusal>(again).status == 401);
   CHECK_THAT(std::get<SsoRefusal>(again).message, Catch::Contains("already used"));
+}
+
+TEST_CASE("single sign-on: sessions and logins live in the store, taken once, ended at logout",
+          "[sso][oidc][store]") {
+  test::TempDir dir;
+  CODEPULSE_STORE_TARGET(target, dir);
+  auto store = open_store(target.db);
+  REQUIRE(store);
+  // A login is taken once; logins older than the purge time go as another is added.
+  REQUIRE((*store)->add_sso_login({"h1", "nonce-1", "verifier-1", 1000}, 0));
+  auto taken = (*store)->take_sso_login("h1");
+  REQUIRE(taken);
+  REQUIRE(*taken);
+  CHECK((*taken)->nonce == "nonce-1");
+  CHECK((*taken)->verifier == "verifier-1");
+  CHECK(!*(*store)->take_sso_login("h1"));
+  REQUIRE((*store)->add_sso_login({"h2", "n", "v", 1000}, 0));
+  REQUIRE((*store)->add_sso_login({"h3", "n", "v", 5000}, 2000));
+  CHECK(!*(*store)->take_sso_login("h2"));
+  CHECK(*(*store)->take_sso_login("h3"));
 
   // A session in the store, found by the hash of the cookie's id, ended by logout.
-  RouteReply opened = open_sso_session(**store, std::get<SsoIdentity>(who), 1000, 60'000);
+  RouteReply opened =
+      open_sso_session(**store, SsoIdentity{"lead@acme.example", Role::kAdmin}, 1000, 60'000);
   CHECK(opened.http.status == 302);
   std::string cookie;
   for (const auto& [k, v] : opened.headers)
