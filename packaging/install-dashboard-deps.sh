@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the dashboard's Node.js packages (esbuild, uPlot, playwright-core)
+# Installs the dashboard's Node.js packages (esbuild, uPlot, playwright-core, oidc-provider)
 # into collector/dashboard/node_modules, exactly as package-lock.json pins
 # them. Needed to rebuild the bundle (npm run build) and for the browser test;
 # building and running the collector need neither Node.js nor these.

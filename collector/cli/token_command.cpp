@@ -101,7 +101,8 @@ int token_create(const std::vector<std::string>& argv) {
   const std::string author = args->get("author").value_or("");
   if (author.empty()) return fail("--author EMAIL is required (see --help)", kExitUsage);
   const auto role = parse_role(args->get("role").value_or("tracker"));
-  if (!role) return fail("--role must be tracker, viewer or admin", kExitUsage);
+  if (!role || *role == Role::kFinance)
+    return fail("--role must be tracker, viewer or admin", kExitUsage);
   const std::string label = args->get("label").value_or("");
   const auto url = args->get("url");
   if (args->has("ca-file") && !url) return fail("--ca-file needs --url (see --help)", kExitUsage);

@@ -43,7 +43,8 @@ constexpr EnumName<Access> kAccessNames[] = {
     {Access::kLoginToken, "viewer or admin token in the body"},
     {Access::kSessionCsrf, "session and its CSRF header"},
     {Access::kWebhookSecret, "the webhook's secret"},
-    {Access::kAdmin, "admin token, or admin session"}};
+    {Access::kAdmin, "admin token, or admin session"},
+    {Access::kSsoCallback, "state from the OpenID provider"}};
 
 // The names are literals: data() ends with a NUL.
 const char* access_name(Access access) {

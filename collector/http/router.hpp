@@ -22,6 +22,7 @@ enum class Access {
   kSessionCsrf,    // a dashboard session and its CSRF header
   kWebhookSecret,  // the webhook's shared secret (or a signature made with it)
   kAdmin,          // an admin token, or an admin's session (changes: with its CSRF header)
+  kSsoCallback,    // a login's state and code, as the OpenID provider sends the browser back
 };
 
 // "anyone", "tracker or admin token", ...: what the help shows.

@@ -5,6 +5,7 @@
 #include "collector/serve/prices_routes.hpp"
 #include "collector/serve/routes.hpp"
 #include "collector/serve/seat_routes.hpp"
+#include "collector/serve/sso_routes.hpp"
 #include "collector/serve/viewer_routes.hpp"
 #include "collector/serve/webhook_routes.hpp"
 #include "common/time.hpp"
@@ -25,6 +26,8 @@ Endpoints::Endpoints(const ServerOptions& options, Store& store, Logger& log,
       github_(store, github_webhook_source(), options.github_webhook_secret),
       bitbucket_(store, bitbucket_webhook_source(), options.bitbucket_webhook_secret) {
   batches_.set_generation(std::move(generation));
+  if (options.oidc.enabled())
+    oidc_ = std::make_unique<OidcLogin>(options.oidc, store, oidc_https(options.oidc), now_utc_ms);
 }
 
 RouteReply Endpoints::answer(int handler, const RouteRequest& request) {
@@ -68,6 +71,13 @@ RouteReply Endpoints::answer(int handler, const RouteRequest& request) {
     case Handler::kAdminRemoveSeat: {
       SeatRoutes routes{viewers_, store_};
       return admin_seats(handler, routes, request);
+    }
+    case Handler::kSsoStatus:
+    case Handler::kSsoLogin:
+    case Handler::kSsoCallback:
+    case Handler::kSsoLogout: {
+      SsoRoutes routes{oidc_.get(), viewers_, store_};
+      return sso_route(handler, routes, request);
     }
     case Handler::kAdminExportFocus: {
       ExportRoutes routes{viewers_, store_, report_max_nodes_};

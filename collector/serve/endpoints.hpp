@@ -13,6 +13,7 @@
 #include "collector/ingest/repo_webhook_endpoint.hpp"
 #include "collector/report/pricing_state.hpp"
 #include "collector/serve/https_server.hpp"
+#include "collector/serve/oidc_login.hpp"
 #include "collector/serve/report_runner.hpp"
 #include "collector/serve/route_io.hpp"
 #include "collector/serve/session_store.hpp"
@@ -51,6 +52,7 @@ class Endpoints {
   size_t report_max_nodes_;
   SessionStore sessions_;
   ViewerAccess viewers_;
+  std::unique_ptr<OidcLogin> oidc_;  // null when single sign-on is off
   JiraEndpoint jira_;
   RepoWebhookEndpoint github_, bitbucket_;
 };

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "collector/ingest/batch_endpoint.hpp"
+#include "collector/serve/oidc_settings.hpp"
 #include "collector/store/store.hpp"
 #include "common/log/logger.hpp"
 #include "common/result.hpp"
@@ -50,6 +51,7 @@ struct ServerOptions {
   std::string github_webhook_secret;     // empty: POST /v1/webhooks/github is off
   std::string bitbucket_webhook_secret;  // empty: POST /v1/webhooks/bitbucket is off
   IngestLimits limits;
+  OidcSettings oidc;  // single sign-on for the dashboard; off without an issuer
 };
 
 class HttpsServer {

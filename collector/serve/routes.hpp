@@ -40,6 +40,10 @@ struct Handler {
     kGeneration,
     kReconcile,
     kStatement,
+    kSsoStatus,
+    kSsoLogin,
+    kSsoCallback,
+    kSsoLogout,
   };
 };
 

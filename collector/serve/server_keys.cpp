@@ -152,6 +152,60 @@ const ConfigKeys& server_config_keys() {
        .default_value = "",
        .help = "file (mode 0600) holding the secret of the Bitbucket Cloud webhook (it signs "
                "each body: X-Hub-Signature); empty = POST /v1/webhooks/bitbucket is off"},
+      {.name = "oidc_issuer",
+       .type = T::kString,
+       .default_value = "",
+       .help = "single sign-on: the OpenID provider's issuer URL (https://...; its "
+               "/.well-known/openid-configuration is read); empty = off (docs/SSO.md)"},
+      {.name = "oidc_client_id",
+       .type = T::kString,
+       .default_value = "",
+       .help = "single sign-on: this collector's client id at the provider"},
+      {.name = "oidc_client_secret_file",
+       .type = T::kPath,
+       .default_value = "",
+       .help = "file (mode 0600) holding the client secret; empty = a public client (PKCE only)"},
+      {.name = "oidc_redirect_url",
+       .type = T::kString,
+       .default_value = "",
+       .help = "single sign-on: https://HOST[:PORT]/v1/sso/callback, as registered at the "
+               "provider"},
+      {.name = "oidc_ca_file",
+       .type = T::kPath,
+       .default_value = "",
+       .help = "CA certificates (PEM) the provider is checked against; empty = the system's"},
+      {.name = "oidc_scopes",
+       .type = T::kStringList,
+       .default_value = "openid,email,profile",
+       .help = "scopes asked for (openid and an email claim are required; add groups where the "
+               "provider needs it)",
+       .value_name = "SCOPES"},
+      {.name = "oidc_groups_claim",
+       .type = T::kString,
+       .default_value = "groups",
+       .help = "the ID token claim listing the user's groups"},
+      {.name = "oidc_admin_groups",
+       .type = T::kStringList,
+       .default_value = "",
+       .help = "groups whose members get the admin role",
+       .value_name = "GROUPS"},
+      {.name = "oidc_finance_groups",
+       .type = T::kStringList,
+       .default_value = "",
+       .help = "groups whose members get the finance role (others: viewer)",
+       .value_name = "GROUPS"},
+      {.name = "oidc_clock_skew",
+       .type = T::kDuration,
+       .default_value = "60s",
+       .help = "how far the provider's clock may be off (the ID token's exp and iat)",
+       .min = 0,
+       .max = 600'000},
+      {.name = "oidc_session",
+       .type = T::kDuration,
+       .default_value = "8h",
+       .help = "how long a single sign-on session lasts after login",
+       .min = 60'000,
+       .max = 30LL * 24 * 3'600'000},
       {.name = "jira_epic_link_field",
        .type = T::kString,
        .default_value = "customfield_10014",
@@ -293,6 +347,38 @@ Status load_secret(const Config& c, const std::string& key, std::string& secret)
   return {};
 }
 
+Result<OidcSettings> oidc_settings(const Config& c) {
+  OidcSettings o;
+  o.issuer = c.str("oidc_issuer");
+  if (o.issuer.empty()) return o;
+  o.client_id = c.str("oidc_client_id");
+  o.redirect_url = c.str("oidc_redirect_url");
+  o.ca_file = c.str("oidc_ca_file");
+  o.scopes = c.list("oidc_scopes");
+  o.groups_claim = c.str("oidc_groups_claim");
+  o.admin_groups = c.list("oidc_admin_groups");
+  o.finance_groups = c.list("oidc_finance_groups");
+  o.clock_skew_ms = c.num("oidc_clock_skew");
+  o.session_ms = c.num("oidc_session");
+  if (o.issuer.rfind("https://", 0) != 0)
+    return make_error("oidc_issuer must be an https:// URL, got '" +
+                      replace_control_characters(o.issuer) + "'");
+  if (o.client_id.empty()) return make_error("oidc_issuer is set: set oidc_client_id too");
+  if (o.redirect_url.rfind("https://", 0) != 0)
+    return make_error(
+        "oidc_issuer is set: set oidc_redirect_url to https://HOST[:PORT]/v1/sso/callback");
+  if (std::find(o.scopes.begin(), o.scopes.end(), "openid") == o.scopes.end())
+    return make_error("oidc_scopes must include openid");
+  if (o.groups_claim.empty()) return make_error("oidc_groups_claim must not be empty");
+  if (!c.str("oidc_client_secret_file").empty()) {
+    auto read = read_secret_file("oidc_client_secret_file", c.str("oidc_client_secret_file"), 8,
+                                 1024, " (the client secret the provider gave)");
+    if (!read) return read.error();
+    o.client_secret = std::move(read).value();
+  }
+  return o;
+}
+
 }  // namespace
 
 Result<ServerOptions> server_options(const Config& c) {
@@ -329,6 +415,9 @@ Result<ServerOptions> server_options(const Config& c) {
                              std::pair{"bitbucket_secret_file", &o.bitbucket_webhook_secret}}) {
     if (auto s = load_secret(c, key, *secret); !s) return s.error();
   }
+  auto oidc = oidc_settings(c);
+  if (!oidc) return oidc.error();
+  o.oidc = std::move(oidc).value();
   o.limits.max_body_bytes = static_cast<size_t>(c.num("max_body_bytes"));
   o.limits.max_decompressed_bytes = static_cast<size_t>(c.num("max_decompressed_bytes"));
   o.limits.max_records = static_cast<size_t>(c.num("max_records"));

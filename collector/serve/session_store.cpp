@@ -7,18 +7,12 @@
 #include "common/ascii.hpp"
 
 namespace codepulse::collector {
-namespace {
-
-constexpr size_t kRandomBytes = 32;
-
 Result<std::string> random_hex() {
-  unsigned char raw[kRandomBytes];
+  unsigned char raw[32];
   if (RAND_bytes(raw, sizeof raw) != 1)
     return make_error("cannot get random bytes for a dashboard session");
   return hex_encode(raw, sizeof raw);
 }
-
-}  // namespace
 
 bool SessionStore::expired(const Session& s, int64_t now_ms) const {
   return now_ms - s.last_used_ms >= limits_.idle_ms || now_ms - s.created_ms >= limits_.lifetime_ms;

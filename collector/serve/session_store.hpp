@@ -58,6 +58,8 @@ class SessionStore {
   std::unordered_map<std::string, Session> sessions_;
 };
 
+// 32 random bytes as hex: a session id or CSRF value.
+Result<std::string> random_hex();
 // The value of cookie `name` in a Cookie header ("a=1; b=2"), or "".
 std::string_view cookie_value(std::string_view cookie_header, std::string_view name);
 

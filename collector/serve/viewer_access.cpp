@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "common/hashing.hpp"
 #include "common/json_writer.hpp"
 
 namespace codepulse::collector {
@@ -14,11 +15,6 @@ constexpr size_t kMaxTokenChars = 256;
 
 HttpReply unauthorized(const std::string& message) {
   return HttpReply{401, error_json(401, message), 0, false, false};
-}
-
-std::string session_cookie(const std::string& id, int64_t max_age_s) {
-  return std::string(kSessionCookie) + "=" + id + "; Path=/; Secure; HttpOnly; SameSite=Strict; " +
-         "Max-Age=" + std::to_string(max_age_s);
 }
 
 bool equal_secret(std::string_view a, std::string_view b) {
@@ -38,7 +34,31 @@ std::string session_json(const TokenInfo& token, const std::string& csrf,
   return body;
 }
 
+// The single sign-on session `id` (sso_sessions in the store), or the refusal.
+std::variant<HttpReply, Viewer> sso_viewer(Store& store, std::string_view id, int64_t now_ms) {
+  auto session = store.find_sso_session(sha256_hex(id), now_ms);
+  if (!session)
+    return HttpReply{
+        503, error_json(503, "cannot check the session now: " + session.error().message), 1};
+  if (!*session) return unauthorized("the session has ended; sign in again");
+  auto role = parse_role((*session)->role);
+  if (!role || *role == Role::kTracker) return unauthorized("the session has no dashboard role");
+  Viewer v;
+  v.token.author = (*session)->email;
+  v.token.role = *role;
+  v.token.created_ms = (*session)->created_ms;
+  v.token.label = "single sign-on";
+  v.session_id = std::string(id);
+  v.csrf = (*session)->csrf;
+  return v;
+}
+
 }  // namespace
+
+std::string session_cookie(const std::string& id, int64_t max_age_s) {
+  return std::string(kSessionCookie) + "=" + id + "; Path=/; Secure; HttpOnly; SameSite=Strict; " +
+         "Max-Age=" + std::to_string(max_age_s);
+}
 
 Result<std::string> login_token(std::string_view body) {
   simdjson::dom::parser parser;
@@ -69,6 +89,10 @@ std::variant<HttpReply, Viewer> ViewerAccess::identify(const WebRequest& r, bool
     auto who = authenticate_bearer(store_, r.authorization);
     if (auto* reply = std::get_if<HttpReply>(&who)) return std::move(*reply);
     viewer.token = std::get<TokenInfo>(std::move(who));
+  } else if (id.starts_with(kSsoSessionPrefix)) {
+    auto sso = sso_viewer(store_, id, clock_());
+    if (auto* reply = std::get_if<HttpReply>(&sso)) return std::move(*reply);
+    viewer = std::get<Viewer>(std::move(sso));
   } else {
     auto session = sessions_.use(id, clock_());
     if (!session) return unauthorized("the session has ended; log in again");
@@ -139,7 +163,12 @@ WebReply ViewerAccess::logout(const WebRequest& r) {
   if (v.session_id.empty())
     return {{400, error_json(400, "no dashboard session to end (a bearer token has none)")}};
   if (auto refused = refuse_cross_site(v, r, origins_)) return {std::move(*refused)};
-  sessions_.end(v.session_id);
+  if (v.session_id.starts_with(kSsoSessionPrefix)) {
+    if (auto s = store_.end_sso_session(sha256_hex(v.session_id)); !s)
+      return {{503, error_json(503, "cannot end the session now: " + s.error().message), 1}};
+  } else {
+    sessions_.end(v.session_id);
+  }
   WebReply reply{{200, "{\"status\":\"logged out\"}"}};
   reply.headers.emplace_back("Set-Cookie", session_cookie("", 0));
   reply.headers.emplace_back("Cache-Control", "no-store");

@@ -20,6 +20,9 @@ namespace codepulse::collector {
 
 inline constexpr const char* kSessionCookie = "__Host-codepulse_session";
 inline constexpr const char* kCsrfHeader = "X-Codepulse-CSRF";
+// A single sign-on session's id starts so (sso_sessions.hpp); it lives in the
+// store, a token session's in memory.
+inline constexpr std::string_view kSsoSessionPrefix = "sso_";
 
 // The parts of an HTTP request these rules read.
 struct WebRequest {
@@ -37,7 +40,7 @@ struct WebReply {
 };
 
 struct Viewer {
-  TokenInfo token;
+  TokenInfo token;         // for a single sign-on session: its email as author, its role, id 0
   std::string session_id;  // empty for a bearer token
   std::string csrf;        // the session's CSRF value
 };
@@ -77,6 +80,8 @@ bool same_origin(const WebRequest& r, const std::vector<std::string>& origins);
 // when it does not, nullopt when it may go on (always for a bearer token).
 std::optional<HttpReply> refuse_cross_site(const Viewer& v, const WebRequest& r,
                                            const std::vector<std::string>& origins);
+// The Set-Cookie value of the session cookie; Max-Age 0 deletes it.
+std::string session_cookie(const std::string& id, int64_t max_age_s);
 // The "token" string of a login body, or what is wrong with the body.
 Result<std::string> login_token(std::string_view body);
 

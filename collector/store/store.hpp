@@ -25,6 +25,7 @@
 #include "collector/store/price_rows.hpp"
 #include "collector/store/provider_rows.hpp"
 #include "collector/store/seat_rows.hpp"
+#include "collector/store/sso_rows.hpp"
 #include "collector/store/webhook_event.hpp"
 #include "common/report/outcome_facts.hpp"
 #include "common/report/report.hpp"
@@ -34,9 +35,11 @@
 
 namespace codepulse::collector {
 
-enum class Role { kTracker, kViewer, kAdmin };
+// kFinance is a role of single sign-on sessions only (groups mapped by
+// oidc_finance_groups); it reads what a viewer reads. Tokens are never finance.
+enum class Role { kTracker, kViewer, kAdmin, kFinance };
 
-// "tracker", "viewer", "admin"; parse_role is the inverse (nullopt otherwise).
+// "tracker", "viewer", "admin", "finance"; parse_role is the inverse (nullopt otherwise).
 const char* role_name(Role role);
 std::optional<Role> parse_role(std::string_view name);
 
@@ -258,6 +261,20 @@ class Store {
   virtual Status remove_seat(int64_t id) = 0;
   // Every seat, by id.
   virtual Result<std::vector<SeatRow>> load_seats() = 0;
+
+  // Single sign-on (sso_rows.hpp). A login begun at the OpenID provider;
+  // logins begun before `purge_before_ms` are deleted meanwhile.
+  virtual Status add_sso_login(const SsoLogin& login, int64_t purge_before_ms) = 0;
+  // The login with this state hash, deleted as it is read (nullopt when
+  // unknown or already taken: a replay).
+  virtual Result<std::optional<SsoLogin>> take_sso_login(const std::string& state_hash) = 0;
+  // A session opened by a login; expired sessions are deleted meanwhile.
+  virtual Status add_sso_session(const SsoSession& session) = 0;
+  // The session with this id hash unless it expired by `now_ms`.
+  virtual Result<std::optional<SsoSession>> find_sso_session(const std::string& id_hash,
+                                                             int64_t now_ms) = 0;
+  // Logs out; an unknown id is not an error.
+  virtual Status end_sso_session(const std::string& id_hash) = 0;
 
   // The alert outbox (alert_rows.hpp, docs/ALERTS.md). Enqueues `alert`
   // once for each receiver, insert-if-absent by (dedupe key, receiver): an

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "collector/store/batch_positions.hpp"
+#include "common/base64url.hpp"
 #include "common/enum_names.hpp"
 
 namespace codepulse::collector {
@@ -16,24 +17,6 @@ constexpr size_t kMaxTokenLength = 256;
 constexpr size_t kMaxAuthorLength = 320;
 constexpr size_t kMaxLabelLength = 200;
 
-std::string base64url(const unsigned char* data, size_t n) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (size_t i = 0; i < n; ++i) {
-    acc = (acc << 8) | data[i];
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kAlphabet[(acc >> bits) & 63]);
-    }
-  }
-  if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 63]);
-  return out;
-}
-
 bool has_control_chars(std::string_view s) {
   return std::any_of(s.begin(), s.end(),
                      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
@@ -42,8 +25,10 @@ bool has_control_chars(std::string_view s) {
 }  // namespace
 
 namespace {
-constexpr EnumName<Role> kRoleNames[] = {
-    {Role::kTracker, "tracker"}, {Role::kViewer, "viewer"}, {Role::kAdmin, "admin"}};
+constexpr EnumName<Role> kRoleNames[] = {{Role::kTracker, "tracker"},
+                                         {Role::kViewer, "viewer"},
+                                         {Role::kAdmin, "admin"},
+                                         {Role::kFinance, "finance"}};
 }  // namespace
 
 // The names are literals: data() ends with a NUL.
@@ -58,7 +43,8 @@ std::optional<Role> parse_role(std::string_view name) {
 Result<std::string> new_token() {
   unsigned char raw[kTokenRandomBytes];
   if (RAND_bytes(raw, sizeof raw) != 1) return make_error("cannot get random bytes for a token");
-  return std::string(kTokenPrefix) + base64url(raw, sizeof raw);
+  return std::string(kTokenPrefix) +
+         base64url_encode(std::string_view(reinterpret_cast<const char*>(raw), sizeof raw));
 }
 
 Status check_token_fields(const std::string& author, const std::string& label) {

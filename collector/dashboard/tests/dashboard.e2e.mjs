@@ -24,7 +24,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 
-import { apiGet, launch, loadPlaywright, postBatch, postGithub, startCollector } from './harness.mjs';
+import { apiGet, launch, loadPlaywright, postBatch, postGithub, startCollector, steps } from './harness.mjs';
 
 const arg = (name) => {
   const i = process.argv.indexOf(name);
@@ -145,12 +145,8 @@ const seedOutcomes = async () => {
 };
 await seedOutcomes();
 const browser = await launch(pw);
-let passed = 0;
-const step = async (name, fn) => {
-  await fn();
-  passed += 1;
-  console.log(`ok ${passed} - ${name}`);
-};
+const progress = steps();
+const step = progress.run;
 
 try {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, acceptDownloads: true,
@@ -934,11 +930,11 @@ try {
   });
 
   assert.deepEqual(expectedRefusals(), [], 'no page errors, CSP violations or foreign requests');
-  console.log(`${passed} passed, 0 failed`);
+  console.log(`${progress.passed} passed, 0 failed`);
 } catch (e) {
   console.error(e);
   console.error(`collector log:\n${c.log()}`);
-  console.log(`${passed} passed, 1 failed`);
+  console.log(`${progress.passed} passed, 1 failed`);
   process.exitCode = 1;
 } finally {
   await browser.close();

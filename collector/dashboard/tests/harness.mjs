@@ -35,6 +35,18 @@ export function launch(pw) {
   });
 }
 
+// Named test steps: run(name, fn) awaits fn and prints "ok N - name";
+// `passed` counts them.
+export function steps() {
+  const s = { passed: 0 };
+  s.run = async (name, fn) => {
+    await fn();
+    s.passed += 1;
+    console.log(`ok ${s.passed} - ${name}`);
+  };
+  return s;
+}
+
 function run(bin, args) {
   return execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
@@ -44,7 +56,8 @@ function run(bin, args) {
 // tracker token of pat@acme.example (a tracker sends only its own author's
 // commits: docs/SECURITY.md); with `githubSecret`, its
 // POST /v1/webhooks/github takes deliveries signed with it (postGithub).
-export async function startCollector({ collector, db, makeDb, dir, githubSecret }) {
+// `args` are more `serve` flags (the single sign-on test's oidc_* settings).
+export async function startCollector({ collector, db, makeDb, dir, githubSecret, listen = '127.0.0.1:0', args = [] }) {
   dir = dir || mkdtempSync(join(tmpdir(), 'codepulse-dash-'));
   const store = db || join(dir, 'collector.db');
   if (makeDb) makeDb(store);
@@ -59,8 +72,8 @@ export async function startCollector({ collector, db, makeDb, dir, githubSecret 
     writeFileSync(join(dir, 'github.secret'), `${githubSecret}\n`, { mode: 0o600 });
     extra.push('--github-secret-file', join(dir, 'github.secret'));
   }
-  const child = spawn(collector, ['serve', '--listen', '127.0.0.1:0', '--db', store,
-    '--tls-cert', join(dir, 'pki/server.pem'), '--tls-key', join(dir, 'pki/server-key.pem'), ...extra],
+  const child = spawn(collector, ['serve', '--listen', listen, '--db', store,
+    '--tls-cert', join(dir, 'pki/server.pem'), '--tls-key', join(dir, 'pki/server-key.pem'), ...extra, ...args],
   { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (d) => { log += d; });

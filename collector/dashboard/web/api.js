@@ -71,6 +71,15 @@ export async function login(token) {
   return s;
 }
 
+// GET /v1/sso: {enabled, login}; single sign-on is offered when enabled.
+export async function ssoStatus() {
+  try {
+    return await api('/v1/sso');
+  } catch {
+    return { enabled: false };
+  }
+}
+
 export async function logout() {
   await api('/v1/session', { method: 'DELETE' });
   csrf = '';

@@ -2,7 +2,7 @@
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 
-import { ApiError, advice, currentSession, login, logout } from './api.js';
+import { ApiError, advice, currentSession, login, logout, ssoStatus } from './api.js';
 import { h, notice } from './dom.js';
 import { explorerView } from './explorer.js';
 import { healthView } from './health.js';
@@ -78,6 +78,13 @@ function renderLogin(message) {
   h('button', { type: 'submit', id: 'login' }, 'Log in'), error);
   app.replaceChildren(form);
   token.focus();
+  ssoStatus().then((sso) => {
+    if (!sso || !sso.enabled || !form.isConnected) return;
+    // A plain navigation: the provider sends the browser back to /v1/sso/callback.
+    form.insertBefore(h('p', { class: 'sso' },
+      h('a', { id: 'sso-login', class: 'button', href: sso.login || '/v1/sso/login' }, 'Sign in with SSO'),
+      h('span', { class: 'muted' }, ' or log in with a token below')), form.children[1]);
+  });
 }
 
 window.addEventListener('popstate', () => {

@@ -12,7 +12,7 @@
 
 namespace codepulse::collector::pg_sql {
 
-inline constexpr int kSchemaVersion = 14;
+inline constexpr int kSchemaVersion = 17;
 
 // Two collectors starting at once: one migrates, the other waits.
 inline constexpr const char* kLockSchema =
@@ -455,6 +455,27 @@ CREATE TABLE alert_outbox (
 CREATE INDEX alert_outbox_due ON alert_outbox(state, next_attempt_ms);
 CREATE INDEX alert_outbox_created ON alert_outbox(created_ms);
 INSERT INTO codepulse_schema (version) VALUES (14);
+)sql";
+
+// Version 17: single sign-on logins and sessions (SQLite's migration 17).
+inline constexpr const char* kMigrationTo17 = R"sql(
+CREATE TABLE sso_logins (
+  state_hash text PRIMARY KEY,
+  nonce      text NOT NULL,
+  verifier   text NOT NULL,
+  created_ms bigint NOT NULL
+);
+CREATE INDEX sso_logins_created ON sso_logins(created_ms);
+CREATE TABLE sso_sessions (
+  id_hash    text PRIMARY KEY,
+  email      text NOT NULL,
+  role       text NOT NULL CHECK (role IN ('viewer', 'finance', 'admin')),
+  csrf       text NOT NULL,
+  created_ms bigint NOT NULL,
+  expires_ms bigint NOT NULL
+);
+CREATE INDEX sso_sessions_expires ON sso_sessions(expires_ms);
+INSERT INTO codepulse_schema (version) VALUES (17);
 )sql";
 
 }  // namespace codepulse::collector::pg_sql

@@ -5,7 +5,7 @@
 
 namespace codepulse::collector::sql_text {
 
-inline constexpr int kSchemaVersion = 14;
+inline constexpr int kSchemaVersion = 17;
 
 // A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
 inline constexpr const char* kPragmas =
@@ -471,6 +471,29 @@ CREATE TABLE alert_outbox (
 CREATE INDEX alert_outbox_due ON alert_outbox(state, next_attempt_ms);
 CREATE INDEX alert_outbox_created ON alert_outbox(created_ms);
 PRAGMA user_version = 14;
+)sql";
+
+// Migration 17: single sign-on (collector/store/sso_rows.hpp, docs/SSO.md):
+// logins under way at the OpenID provider, taken once, and the dashboard
+// sessions they open, shared by every collector of the store.
+inline constexpr const char* kMigration17 = R"sql(
+CREATE TABLE sso_logins (
+  state_hash TEXT PRIMARY KEY,
+  nonce      TEXT NOT NULL,
+  verifier   TEXT NOT NULL,
+  created_ms INTEGER NOT NULL
+);
+CREATE INDEX sso_logins_created ON sso_logins(created_ms);
+CREATE TABLE sso_sessions (
+  id_hash    TEXT PRIMARY KEY,
+  email      TEXT NOT NULL,
+  role       TEXT NOT NULL CHECK (role IN ('viewer', 'finance', 'admin')),
+  csrf       TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  expires_ms INTEGER NOT NULL
+);
+CREATE INDEX sso_sessions_expires ON sso_sessions(expires_ms);
+PRAGMA user_version = 17;
 )sql";
 
 }  // namespace codepulse::collector::sql_text

@@ -141,6 +141,13 @@ class SqliteStore final : public Store {
   Status end_seat(int64_t id, const std::string& end_day) override;
   Status remove_seat(int64_t id) override;
   Result<std::vector<SeatRow>> load_seats() override;
+  // Single sign-on: sqlite_sso.cpp.
+  Status add_sso_login(const SsoLogin& login, int64_t purge_before_ms) override;
+  Result<std::optional<SsoLogin>> take_sso_login(const std::string& state_hash) override;
+  Status add_sso_session(const SsoSession& session) override;
+  Result<std::optional<SsoSession>> find_sso_session(const std::string& id_hash,
+                                                     int64_t now_ms) override;
+  Status end_sso_session(const std::string& id_hash) override;
   // Provider usage: sqlite_providers.cpp.
   Status replace_provider_days(const std::vector<ProviderDay>& days,
                                const std::optional<ProviderCursor>& cursor,
