@@ -12,6 +12,7 @@
 #include "collector/ingest/rate_limiter.hpp"
 #include "collector/ingest/repo_webhook_endpoint.hpp"
 #include "collector/report/pricing_state.hpp"
+#include "collector/serve/budget_refresher.hpp"
 #include "collector/serve/https_server.hpp"
 #include "collector/serve/report_runner.hpp"
 #include "collector/serve/route_io.hpp"
@@ -36,6 +37,8 @@ class Endpoints {
   PricingState& pricing() { return *pricing_; }
   ViewerAccess& viewers() { return viewers_; }
   Store& store() { return store_; }
+  BudgetBoard& budgets() { return budgets_; }
+  BudgetRefresher& budget_refresher() { return refresher_; }
 
   // Stores every accepted batch, then ends the writer and report threads.
   void stop();
@@ -53,6 +56,8 @@ class Endpoints {
   ViewerAccess viewers_;
   JiraEndpoint jira_;
   RepoWebhookEndpoint github_, bitbucket_;
+  BudgetBoard budgets_;
+  BudgetRefresher refresher_;
 };
 
 }  // namespace codepulse::collector

@@ -50,6 +50,8 @@ struct ServerOptions {
   std::string github_webhook_secret;     // empty: POST /v1/webhooks/github is off
   std::string bitbucket_webhook_secret;  // empty: POST /v1/webhooks/bitbucket is off
   IngestLimits limits;
+  int64_t budget_refresh_ms = 60'000;  // budgets' state for batches and /metrics (BudgetRefresher)
+  size_t budget_metrics_top = 10;      // repositories and models /metrics names; the rest "other"
 };
 
 class HttpsServer {

@@ -40,6 +40,11 @@ struct Handler {
     kGeneration,
     kReconcile,
     kStatement,
+    kBudgets,
+    kAdminBudgets,
+    kAdminAddBudget,
+    kAdminRemoveBudget,
+    kAdminOverrideBudget,
   };
 };
 

@@ -60,7 +60,8 @@ export async function startCollector({ collector, db, makeDb, dir, githubSecret 
     extra.push('--github-secret-file', join(dir, 'github.secret'));
   }
   const child = spawn(collector, ['serve', '--listen', '127.0.0.1:0', '--db', store,
-    '--tls-cert', join(dir, 'pki/server.pem'), '--tls-key', join(dir, 'pki/server-key.pem'), ...extra],
+    '--tls-cert', join(dir, 'pki/server.pem'), '--tls-key', join(dir, 'pki/server-key.pem'),
+    '--budget-refresh', '1s', ...extra],
   { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (d) => { log += d; });

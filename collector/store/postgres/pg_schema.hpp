@@ -12,7 +12,7 @@
 
 namespace codepulse::collector::pg_sql {
 
-inline constexpr int kSchemaVersion = 14;
+inline constexpr int kSchemaVersion = 16;
 
 // Two collectors starting at once: one migrates, the other waits.
 inline constexpr const char* kLockSchema =
@@ -455,6 +455,35 @@ CREATE TABLE alert_outbox (
 CREATE INDEX alert_outbox_due ON alert_outbox(state, next_attempt_ms);
 CREATE INDEX alert_outbox_created ON alert_outbox(created_ms);
 INSERT INTO codepulse_schema (version) VALUES (14);
+)sql";
+
+// Version 16: budgets and their overrides (SQLite's migration 16).
+inline constexpr const char* kMigrationTo16 = R"sql(
+CREATE TABLE budgets (
+  id           bigint PRIMARY KEY,
+  scope        text NOT NULL,
+  value        text NOT NULL,
+  period       text NOT NULL CHECK (period IN ('month', 'week')),
+  basis        text NOT NULL CHECK (basis IN ('org', 'list', 'effective')),
+  limit_nanos  bigint NOT NULL CHECK (limit_nanos > 0),
+  warn_percent bigint NOT NULL,
+  enforce      bigint NOT NULL,
+  start_day    text NOT NULL,
+  end_day      text NOT NULL,
+  note         text NOT NULL,
+  created_by   text NOT NULL,
+  created_ms   bigint NOT NULL
+);
+CREATE TABLE budget_overrides (
+  id         bigint PRIMARY KEY,
+  budget_id  bigint NOT NULL,
+  until_ms   bigint NOT NULL,
+  reason     text NOT NULL,
+  created_by text NOT NULL,
+  created_ms bigint NOT NULL
+);
+CREATE INDEX budget_overrides_budget ON budget_overrides(budget_id);
+INSERT INTO codepulse_schema (version) VALUES (16);
 )sql";
 
 }  // namespace codepulse::collector::pg_sql
