@@ -31,12 +31,12 @@ void write_batch_budgets(JsonWriter& w, const IngestJob& job,
                          const std::shared_ptr<const BudgetSnapshot>& snapshot) {
   w.key("budgets").begin_array();
   if (snapshot && !snapshot->statuses.empty()) {
-    std::set<std::string> authors{job.author}, repos;
-    for (const auto& r : job.batch.records) {
-      if (!r.usage.author.empty()) authors.insert(r.usage.author);
+    // The batch's records are stored as the token's author's, whatever they
+    // say: that is the person whose budgets apply.
+    std::set<std::string> repos;
+    for (const auto& r : job.batch.records)
       if (!r.usage.repo.empty()) repos.insert(r.usage.repo);
-    }
-    for (const BudgetStatus* s : budgets_for_tracker(snapshot->statuses, authors, repos))
+    for (const BudgetStatus* s : budgets_for_tracker(snapshot->statuses, {job.author}, repos))
       write_budget_status(w, *s);
   }
   w.end_array();

@@ -30,8 +30,9 @@ class BudgetBoard {
 };
 
 // The acknowledgement's "budgets" array (docs/BUDGETS.md "Trackers"): the
-// budgets of `snapshot` that apply to `job`'s caller, its records' authors
-// and their repositories; empty before the first refresh.
+// budgets of `snapshot` that apply to `job`'s caller (the author its
+// records are stored under) and its records' repositories; empty before the
+// first refresh.
 void write_batch_budgets(JsonWriter& w, const IngestJob& job,
                          const std::shared_ptr<const BudgetSnapshot>& snapshot);
 
