@@ -52,8 +52,12 @@ Result<BudgetRow> posted_budget(simdjson::dom::element doc, bool& allow_unseen) 
   for (auto [key, out] :
        {std::pair{"scope", &b.scope}, std::pair{"value", &b.value}, std::pair{"period", &b.period},
         std::pair{"basis", &b.basis}, std::pair{"start", &b.start_day},
-        std::pair{"end", &b.end_day}, std::pair{"note", &b.note}})
-    if (auto ok = webhook_json::read_text(doc, key, key, *out); !ok) return ok.error();
+        std::pair{"end", &b.end_day}, std::pair{"note", &b.note}}) {
+    // Absent fields keep their defaults (month, org, today).
+    std::string text;
+    if (auto ok = webhook_json::read_text(doc, key, key, text); !ok) return ok.error();
+    if (!text.empty()) *out = std::move(text);
+  }
   if (b.scope.empty())
     return make_error("scope: required (org, person, repo, epic, model, assistant)");
   auto text = webhook_json::read_dollars(doc, "amount_usd", "US dollars a period, e.g. \"500\"");
