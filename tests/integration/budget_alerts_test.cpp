@@ -77,8 +77,10 @@ TEST_CASE("each budget crossing is enqueued once, across checks and collectors",
       added += *store->enqueue_alert(m, {"webhook"});
   }
   CHECK(added == 3);
+  auto rows = a->list_alerts(100);
+  REQUIRE(rows);
   std::set<std::string> keys;
-  for (const AlertDelivery& d : *a->list_alerts(100))
+  for (const AlertDelivery& d : *rows)
     keys.insert(d.alert.dedupe_key);
   CHECK(keys == std::set<std::string>{"budget:1:" + period + ":warn",
                                       "budget:1:" + period + ":over",
