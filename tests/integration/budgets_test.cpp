@@ -69,12 +69,6 @@ std::string refused(Store& store, const BudgetRow& b) {
   return id.error().message;
 }
 
-CommandResult run_collector(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {collector_bin()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return run(argv);
-}
-
 }  // namespace
 
 TEST_CASE("budgets are stored, overridden and removed, and overlaps are refused",
