@@ -24,6 +24,8 @@ Result<std::unique_ptr<Store>> open_prices_store(const Args& args, bool must_exi
 std::string changed_by(const Args& args);
 // Writes `text` to standard output, with a final newline.
 void print_out(const std::string& text);
+// An id given on the command line: a whole number of 1 or more.
+std::optional<int64_t> positive_id(const std::string& text);
 
 // A subcommand on the store: its flags parsed (prices_flags and `own`),
 // exactly `positionals` arguments (else `count_error`), --format table or

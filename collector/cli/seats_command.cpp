@@ -3,7 +3,6 @@
 // effective cost (docs/METRICS.md, "Effective cost"). Every change is
 // checked by the store (overlaps, dates, price) and nothing is stored on an
 // error.
-#include <charconv>
 #include <cstdio>
 
 #include "collector/cli/cli_table.hpp"
@@ -40,13 +39,6 @@ std::optional<StoreCommand> open(const std::vector<std::string>& argv, std::vect
                                  int& code) {
   return open_store_command(argv, std::move(own), usage, positionals,
                             "give exactly one seat ID (see --help)", must_exist, code);
-}
-
-std::optional<int64_t> seat_id(const std::string& text) {
-  int64_t id = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id < 1) return std::nullopt;
-  return id;
 }
 
 int add(const std::vector<std::string>& argv) {
@@ -121,7 +113,7 @@ int end(const std::vector<std::string>& argv) {
                 "Sets the last day a seat is held; its month is pro-rated by days.",
                 1, true, code);
   if (!o) return code;
-  const auto id = seat_id(o->args.positional()[0]);
+  const auto id = positive_id(o->args.positional()[0]);
   if (!id) return fail("seat ID must be a positive number (see seats list)", kExitUsage);
   const auto on = o->args.get("on");
   if (!on) return fail("--on YYYY-MM-DD is required (see --help)", kExitUsage);
@@ -139,7 +131,7 @@ int remove(const std::vector<std::string>& argv) {
                 "was held and ended keeps its months: use seats end.",
                 1, true, code);
   if (!o) return code;
-  const auto id = seat_id(o->args.positional()[0]);
+  const auto id = positive_id(o->args.positional()[0]);
   if (!id) return fail("seat ID must be a positive number (see seats list)", kExitUsage);
   if (auto s = o->store->remove_seat(*id); !s)
     return fail("seat not removed: " + s.error().message);

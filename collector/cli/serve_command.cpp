@@ -78,6 +78,7 @@ int run_serve_command(const std::vector<std::string>& argv) {
     if (!receivers) return fail(receivers.error().message, kExitUsage);
     dispatcher = std::make_unique<AlertDispatcher>(**store, std::move(receivers).value(),
                                                    alerts->settings, *log);
+    watch_budgets(*dispatcher, **store, alerts->budget_check_ms);
     if (alerts->gap.any()) {
       watch_reconcile_gaps(*dispatcher, **store, alerts->gap, alerts->gap_check_ms);
       if (poller) poller->set_on_polled([d = dispatcher.get()] { d->request_check(); });

@@ -1,10 +1,19 @@
 // The first steps of the commands that work on the store (prices_cli.hpp):
 // flags parsed, arguments counted, --format checked, the store opened.
+#include <charconv>
+
 #include "collector/cli/commands.hpp"
 #include "collector/cli/prices_cli.hpp"
 #include "collector/report/reconcile.hpp"
 
 namespace codepulse::collector {
+
+std::optional<int64_t> positive_id(const std::string& text) {
+  int64_t id = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id < 1) return std::nullopt;
+  return id;
+}
 
 std::optional<StoreCommand> open_store_command(const std::vector<std::string>& argv,
                                                std::vector<FlagSpec> own, const std::string& usage,

@@ -172,6 +172,7 @@ HttpReply BatchEndpoint::finish(const IngestJob& job) {
     w.end_array();
   }
   if (!generation_.id.empty()) write_generation_fields(w, generation_);
+  if (budgets_) write_batch_budgets(w, job, budgets_->snapshot());
   w.end_object();
   return r;
 }

@@ -13,6 +13,7 @@
 #include <variant>
 
 #include "collector/http/reply.hpp"
+#include "collector/ingest/budget_board.hpp"
 #include "collector/ingest/ingest_queue.hpp"
 #include "collector/ingest/metrics.hpp"
 #include "collector/ingest/rate_limiter.hpp"
@@ -56,6 +57,10 @@ class BatchEndpoint {
   // once, before the first batch.
   void set_generation(StoreGeneration generation) { generation_ = std::move(generation); }
   const StoreGeneration& generation() const { return generation_; }
+  // The budgets whose state each acknowledgement carries ("budgets": the
+  // ones that apply to the batch's authors and repositories); set once,
+  // before the first batch. Without it the answer has no "budgets".
+  void set_budgets(const BudgetBoard* board) { budgets_ = board; }
 
  private:
   HttpReply refuse(BatchOutcome outcome, int status, const std::string& message);
@@ -65,6 +70,7 @@ class BatchEndpoint {
   Metrics& metrics_;
   IngestLimits limits_;
   StoreGeneration generation_;
+  const BudgetBoard* budgets_ = nullptr;
 };
 
 // The token of an "Authorization: Bearer <token>" header: who it is, or the

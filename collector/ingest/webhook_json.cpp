@@ -46,6 +46,16 @@ Status read_text(simdjson::dom::element e, const char* key, const std::string& w
   return {};
 }
 
+Result<std::string> read_dollars(simdjson::dom::element e, const char* key,
+                                 const std::string& absent) {
+  auto v = e[key];
+  if (v.error()) return make_error(std::string(key) + ": required (" + absent + ")");
+  std::string_view as_text;
+  if (!v.get(as_text)) return std::string(as_text);
+  if (v.is_number()) return std::string(simdjson::minify(v.value()));
+  return make_error(std::string(key) + ": expected US dollars as a string or a number");
+}
+
 Status read_sha(simdjson::dom::element e, const char* key, const std::string& what, bool full,
                 std::string& out) {
   const std::string_view value = text_of(e, key);

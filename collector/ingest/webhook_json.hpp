@@ -38,6 +38,10 @@ Result<std::string> plain_text(std::string_view value, const std::string& what,
 // A plain string; absent: "".
 Status read_text(simdjson::dom::element e, const char* key, const std::string& what,
                  std::string& out);
+// An amount in US dollars at `key`, as a string ("39.99") or a number (its
+// exact decimal text); absent: "KEY: required (`absent`)".
+Result<std::string> read_dollars(simdjson::dom::element e, const char* key,
+                                 const std::string& absent);
 // A commit SHA, lower-cased: `full`, exactly 40 hex digits (required);
 // otherwise 7 to 40 (Bitbucket abbreviates), or absent: "".
 Status read_sha(simdjson::dom::element e, const char* key, const std::string& what, bool full,

@@ -1,5 +1,6 @@
 #include "collector/serve/endpoints.hpp"
 
+#include "collector/serve/budget_routes.hpp"
 #include "collector/serve/export_routes.hpp"
 #include "collector/serve/health_routes.hpp"
 #include "collector/serve/prices_routes.hpp"
@@ -24,10 +25,13 @@ Endpoints::Endpoints(const ServerOptions& options, Store& store, Logger& log,
       viewers_(store, sessions_, now_utc_ms),
       jira_(store, options.jira_webhook_secret, options.jira_epic_link_field),
       github_(store, github_webhook_source(), options.github_webhook_secret),
-      bitbucket_(store, bitbucket_webhook_source(), options.bitbucket_webhook_secret) {
+      bitbucket_(store, bitbucket_webhook_source(), options.bitbucket_webhook_secret),
+      refresher_(store, budgets_, log, options.budget_refresh_ms, options.budget_metrics_top) {
   batches_.set_generation(std::move(generation));
   if (options.oidc.enabled())
     oidc_ = std::make_unique<OidcLogin>(options.oidc, store, oidc_https(options.oidc), now_utc_ms);
+  batches_.set_budgets(&budgets_);
+  refresher_.start();
 }
 
 RouteReply Endpoints::answer(int handler, const RouteRequest& request) {
@@ -49,7 +53,8 @@ RouteReply Endpoints::answer(int handler, const RouteRequest& request) {
     case Handler::kHealthz:
       return {healthz(store_)};
     case Handler::kMetrics:
-      return {{200, metrics_text(store_, metrics_, queue_, reports_)}, "text/plain; version=0.0.4"};
+      return {{200, metrics_text(store_, metrics_, queue_, reports_, budgets_)},
+              "text/plain; version=0.0.4"};
     case Handler::kDashboard:
       return dashboard(request);
     case Handler::kPrices: {
@@ -79,6 +84,14 @@ RouteReply Endpoints::answer(int handler, const RouteRequest& request) {
       SsoRoutes routes{oidc_.get(), viewers_, store_};
       return sso_route(handler, routes, request);
     }
+    case Handler::kBudgets:
+    case Handler::kAdminBudgets:
+    case Handler::kAdminAddBudget:
+    case Handler::kAdminRemoveBudget:
+    case Handler::kAdminOverrideBudget: {
+      BudgetRoutes routes{viewers_, store_, budgets_, refresher_};
+      return budget_routes(handler, routes, request);
+    }
     case Handler::kAdminExportFocus: {
       ExportRoutes routes{viewers_, store_, report_max_nodes_};
       return admin_export_focus(routes, request);
@@ -90,6 +103,7 @@ RouteReply Endpoints::answer(int handler, const RouteRequest& request) {
 }
 
 void Endpoints::stop() {
+  refresher_.stop();
   queue_.stop();
   reports_.stop();
 }

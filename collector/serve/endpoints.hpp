@@ -12,6 +12,7 @@
 #include "collector/ingest/rate_limiter.hpp"
 #include "collector/ingest/repo_webhook_endpoint.hpp"
 #include "collector/report/pricing_state.hpp"
+#include "collector/serve/budget_refresher.hpp"
 #include "collector/serve/https_server.hpp"
 #include "collector/serve/oidc_login.hpp"
 #include "collector/serve/report_runner.hpp"
@@ -37,6 +38,8 @@ class Endpoints {
   PricingState& pricing() { return *pricing_; }
   ViewerAccess& viewers() { return viewers_; }
   Store& store() { return store_; }
+  BudgetBoard& budgets() { return budgets_; }
+  BudgetRefresher& budget_refresher() { return refresher_; }
 
   // Stores every accepted batch, then ends the writer and report threads.
   void stop();
@@ -55,6 +58,8 @@ class Endpoints {
   std::unique_ptr<OidcLogin> oidc_;  // null when single sign-on is off
   JiraEndpoint jira_;
   RepoWebhookEndpoint github_, bitbucket_;
+  BudgetBoard budgets_;
+  BudgetRefresher refresher_;
 };
 
 }  // namespace codepulse::collector

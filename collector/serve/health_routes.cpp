@@ -1,5 +1,6 @@
 #include "collector/serve/health_routes.hpp"
 
+#include "collector/ingest/budget_metrics.hpp"
 #include "collector/serve/health_view.hpp"
 #include "common/json_writer.hpp"
 #include "common/time.hpp"
@@ -42,7 +43,7 @@ HttpReply healthz(Store& store) {
 }
 
 std::string metrics_text(Store& store, const Metrics& metrics, const IngestQueue& queue,
-                         const ReportRunner& reports) {
+                         const ReportRunner& reports, const BudgetBoard& budgets) {
   auto size = store.size_bytes();
   auto count = store.record_count();
   std::string out = metrics.render(size ? *size : -1, count ? *count : -1, queue.depth());
@@ -71,6 +72,7 @@ std::string metrics_text(Store& store, const Metrics& metrics, const IngestQueue
         cube.reprices);
   gauge("codepulse_report_cube_reprice_ms", "Time the last re-priced cube took to build.",
         cube.reprice_ms);
+  out += budget_metrics_text(budgets.snapshot().get());
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "collector/ingest/budget_board.hpp"
 #include "collector/ingest/ingest_queue.hpp"
 #include "collector/ingest/metrics.hpp"
 #include "collector/serve/report_runner.hpp"
@@ -18,7 +19,8 @@ HttpReply health(ViewerAccess& viewers, Store& store, const Metrics& metrics,
                  const IngestQueue& queue, const RouteRequest& request);
 // {"status":"ok","version","records"}, or 503 when the store cannot be read.
 HttpReply healthz(Store& store);
+// With the budgets' series of `budgets`' last snapshot (budget_metrics.hpp).
 std::string metrics_text(Store& store, const Metrics& metrics, const IngestQueue& queue,
-                         const ReportRunner& reports);
+                         const ReportRunner& reports, const BudgetBoard& budgets);
 
 }  // namespace codepulse::collector

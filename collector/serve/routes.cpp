@@ -185,6 +185,40 @@ const Router& collector_router() {
        .handler = Handler::kAdminRemoveSeat,
        .summary = "delete seat ID (entered by mistake)"},
       {.method = "GET",
+       .path = "/v1/budgets",
+       .access = Access::kReader,
+       .body_limit = kSmallBodyLimit,
+       .handler = Handler::kBudgets,
+       .summary = "every budget's state this period: spent, forecast, percent, ok|warn|over|"
+                  "forecast_over"},
+      {.method = "GET",
+       .path = "/v1/admin/budgets",
+       .access = Access::kAdmin,
+       .body_limit = kSmallBodyLimit,
+       .handler = Handler::kAdminBudgets,
+       .summary = "every budget: scope, value, period, basis, amount, dates, overrides"},
+      {.method = "POST",
+       .path = "/v1/admin/budgets",
+       .access = Access::kAdmin,
+       .body_limit = kSmallBodyLimit,
+       .handler = Handler::kAdminAddBudget,
+       .summary = "add a budget (JSON); unknown scopes, unseen values and overlaps refused"},
+      {.method = "POST",
+       .path = "/v1/admin/budgets/",
+       .prefix = true,
+       .access = Access::kAdmin,
+       .body_limit = kSmallBodyLimit,
+       .handler = Handler::kAdminOverrideBudget,
+       .summary = "POST /v1/admin/budgets/ID/override {\"until\", \"reason\"}: lift "
+                  "enforcement until then"},
+      {.method = "DELETE",
+       .path = "/v1/admin/budgets/",
+       .prefix = true,
+       .access = Access::kAdmin,
+       .body_limit = kSmallBodyLimit,
+       .handler = Handler::kAdminRemoveBudget,
+       .summary = "delete budget ID and its overrides"},
+      {.method = "GET",
        .path = "/v1/admin/export/focus",
        .access = Access::kAdmin,
        .body_limit = kSmallBodyLimit,
@@ -230,7 +264,8 @@ HttpReply refusal(const RouteMatch& match) {
                         "POST /v1/batches, GET /v1/report, GET /v1/reconcile, GET /v1/statement, "
                         "GET /v1/whoami, "
                         "/v1/session, GET /v1/health, GET /v1/prices, GET /v1/generation, "
-                        "/v1/admin/prices, /v1/admin/seats, "
+                        "GET /v1/budgets, "
+                        "/v1/admin/prices, /v1/admin/seats, /v1/admin/budgets, "
                         "POST /v1/webhooks/jira, "
                         "/v1/webhooks/github and /v1/webhooks/bitbucket, GET /healthz and "
                         "GET /metrics")};

@@ -44,6 +44,11 @@ struct Handler {
     kSsoLogin,
     kSsoCallback,
     kSsoLogout,
+    kBudgets,
+    kAdminBudgets,
+    kAdminAddBudget,
+    kAdminRemoveBudget,
+    kAdminOverrideBudget,
   };
 };
 

@@ -65,18 +65,9 @@ Result<SeatRow> posted_seat(std::string_view body) {
     if (note.get(text)) return make_error("note: expected a string");
     s.note = std::string(text);
   }
-  // The price as text ("39.99") or a number, read as its exact decimal text.
-  auto price = (*doc)["monthly_usd"];
-  if (price.error()) return make_error("monthly_usd: required (US dollars a month, e.g. \"200\")");
-  std::string text;
-  std::string_view as_text;
-  if (!price.get(as_text))
-    text = std::string(as_text);
-  else if (price.is_number())
-    text = simdjson::minify(price.value());
-  else
-    return make_error("monthly_usd: expected US dollars as a string or a number");
-  auto nanos = parse_seat_price(text);
+  auto text = webhook_json::read_dollars(*doc, "monthly_usd", "US dollars a month, e.g. \"200\"");
+  if (!text) return text.error();
+  auto nanos = parse_seat_price(*text);
   if (!nanos) return make_error("monthly_usd: " + nanos.error().message);
   s.monthly_nanos = *nanos;
   return s;

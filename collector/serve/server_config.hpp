@@ -3,6 +3,7 @@
 #pragma once
 
 #include "collector/alert/alert_receivers.hpp"
+#include "collector/alert/budget_alerts.hpp"
 #include "collector/alert/reconcile_gap.hpp"
 #include "collector/providers/provider_poller.hpp"
 #include "collector/serve/https_server.hpp"
@@ -22,6 +23,7 @@ struct AlertOptions {
   AlertSettings settings;
   GapThreshold gap;
   int64_t gap_check_ms = 3'600'000;
+  int64_t budget_check_ms = 300'000;  // budget threshold crossings (budget_alerts.hpp)
 };
 Result<AlertOptions> alert_options(const Config& c);
 

@@ -329,6 +329,27 @@ const ConfigKeys& server_config_keys() {
                "checked after each poll of the providers)",
        .min = 1,
        .max = 10'080},
+      {.name = "budget_refresh",
+       .type = T::kDuration,
+       .default_value = "60s",
+       .help = "how often the budgets' state (spend, forecast, state) is worked out for batch "
+               "acknowledgements, GET /v1/budgets and /metrics (docs/BUDGETS.md)",
+       .min = 1000,
+       .max = 86'400'000},
+      {.name = "budget_check_minutes",
+       .type = T::kInt,
+       .default_value = "5",
+       .help = "minutes between two checks of the budgets for threshold crossings to alert "
+               "(with alert receivers set)",
+       .min = 1,
+       .max = 1440},
+      {.name = "budget_metrics_top",
+       .type = T::kInt,
+       .default_value = "10",
+       .help = "repositories and models /metrics shows this month's spend of; the rest are "
+               "summed as other",
+       .min = 1,
+       .max = 100},
       log_level_key(),
       log_file_key(),
   };
@@ -406,6 +427,8 @@ Result<ServerOptions> server_options(const Config& c) {
     if (auto origin = origin_of_url(o.public_url); !origin) return origin.error();
   }
   o.report_max_nodes = static_cast<size_t>(c.num("report_max_nodes"));
+  o.budget_refresh_ms = c.num("budget_refresh");
+  o.budget_metrics_top = static_cast<size_t>(c.num("budget_metrics_top"));
   o.jira_epic_link_field = c.str("jira_epic_link_field");
   auto weights = report::parse_leverage_weights(c.str("leverage_weights"));
   if (!weights) return weights.error();
@@ -464,6 +487,7 @@ Result<AlertOptions> alert_options(const Config& c) {
   }
   if (const int64_t pct = c.num("reconcile_gap_alert_percent"); pct > 0) o.gap.percent = pct;
   o.gap_check_ms = c.num("reconcile_gap_check_minutes") * 60'000;
+  o.budget_check_ms = c.num("budget_check_minutes") * 60'000;
   if (o.gap.any() && !s.any())
     return make_error(
         "reconcile_gap_alert_usd or reconcile_gap_alert_percent is set but no alert receiver is: "

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "collector/store/alert_rows.hpp"
+#include "collector/store/budget_rows.hpp"
 #include "collector/store/price_rows.hpp"
 #include "collector/store/provider_rows.hpp"
 #include "collector/store/seat_rows.hpp"
@@ -275,6 +276,19 @@ class Store {
                                                              int64_t now_ms) = 0;
   // Logs out; an unknown id is not an error.
   virtual Status end_sso_session(const std::string& id_hash) = 0;
+  // Budgets (budget_rows.hpp, docs/BUDGETS.md). Adding checks the budget
+  // against every stored budget (check_budget_among: overlaps refused) in the
+  // transaction that stores it; returns its new id (b.id is not read).
+  virtual Result<int64_t> add_budget(const BudgetRow& b) = 0;
+  // Deletes a budget and its overrides; an unknown id is an error.
+  virtual Status remove_budget(int64_t id) = 0;
+  // Every budget, by id.
+  virtual Result<std::vector<BudgetRow>> load_budgets() = 0;
+  // Stores an override of a budget (override_to_add checks it as of
+  // `now_ms`); returns its id.
+  virtual Result<int64_t> add_budget_override(const BudgetOverride& o, int64_t now_ms) = 0;
+  // Every override, by id (the ones past their end too).
+  virtual Result<std::vector<BudgetOverride>> load_budget_overrides() = 0;
 
   // The alert outbox (alert_rows.hpp, docs/ALERTS.md). Enqueues `alert`
   // once for each receiver, insert-if-absent by (dedupe key, receiver): an

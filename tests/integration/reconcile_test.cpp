@@ -55,12 +55,6 @@ ProviderUsageRow cost(const std::string& model, const std::string& line, int64_t
   return r;
 }
 
-CommandResult run_collector(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {collector_bin()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return run(argv);
-}
-
 // The expected CSV: every number below is worked out in the comments of the
 // test case.
 const char* kExpectedCsv =

@@ -23,12 +23,6 @@ std::string refused(Store& store, const SeatRow& s) {
   return id.error().message;
 }
 
-CommandResult run_collector(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {collector_bin()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return run(argv);
-}
-
 }  // namespace
 
 TEST_CASE("seats are stored, listed, ended and removed, and overlaps and bad input are refused",

@@ -16,6 +16,12 @@ std::string collector_bin() {
   return CODEPULSE_COLLECTOR_BIN;
 }
 
+CommandResult run_collector(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {collector_bin()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run(argv);
+}
+
 CollectorFixture::CollectorFixture(const std::string& dir,
                                    const std::vector<std::string>& dns_names,
                                    const std::vector<std::string>& ip_addresses)

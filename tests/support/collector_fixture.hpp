@@ -12,6 +12,8 @@
 namespace codepulse::test {
 
 std::string collector_bin();
+// Runs codepulse-collector with `args` and waits for it.
+CommandResult run_collector(const std::vector<std::string>& args);
 
 class CollectorFixture {
  public:

@@ -873,6 +873,33 @@ try {
       csv.join('\n'));
   });
 
+  // Budgets (issue 26): an org budget and an enforced weekly one of dev's,
+  // added with the CLI on the served store; the view shows what GET
+  // /v1/budgets says once the collector has worked their state out.
+  await step('the Budgets view shows each budget\'s spend, limit, percent, forecast and state as the API does', async () => {
+    const cli = (...args) => execFileSync(collector, [...args, '--db', c.store], { encoding: 'utf8' });
+    cli('budgets', 'add', '--scope', 'org', '--amount', '5000', '--start', '2026-01-01');
+    cli('budgets', 'add', '--scope', 'person', '--value', 'dev@acme.example', '--amount', '0.01',
+      '--period', 'week', '--enforce', '--start', '2026-01-01');
+    let api = { budgets: [] };
+    for (let i = 0; i < 100 && api.budgets.length !== 2; ++i) {
+      await new Promise((res) => setTimeout(res, 100));
+      api = await apiGet(c, '/v1/budgets');
+    }
+    assert.equal(api.budgets.length, 2, JSON.stringify(api));
+    await page.goto(`${c.url}/?view=budgets`);
+    await page.waitForSelector('#budgets-table tbody tr');
+    assert.match(page.url(), /view=budgets/);
+    const rows = await cells('#budgets-table');
+    assert.deepEqual(rows.map((r) => [r[0], r[1], r[3], r[4], r[5], r[6], r[7], r[9]]),
+      api.budgets.map((b) => [b.id, b.scope === 'org' ? 'organisation' : `${b.scope} ${b.value}`, b.basis,
+        usd(b.spent_usd), usd(b.limit_usd), `${b.percent.toFixed(2)} %`, usd(b.forecast_usd), b.override_until || '']));
+    assert.equal(rows[1][5], '$0.01');
+    const states = await page.$$eval('#budgets-table tbody tr', (trs) => trs.map((tr) => tr.dataset.state));
+    assert.deepEqual(states, api.budgets.map((b) => b.state));
+    await shot('budgets');
+  });
+
   // Strings at the door and in the sinks (docs/SECURITY.md, "Output to people").
   await step('a control character is refused at the door; markup and formulas show as text, open, and are defused in both CSVs', async () => {
     const HOSTILE = '=HYPERLINK("https://evil.example","x"),<img src=x onerror=alert(1)> a&b=c+d%20 \u00e9';

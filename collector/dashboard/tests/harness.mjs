@@ -73,7 +73,8 @@ export async function startCollector({ collector, db, makeDb, dir, githubSecret,
     extra.push('--github-secret-file', join(dir, 'github.secret'));
   }
   const child = spawn(collector, ['serve', '--listen', listen, '--db', store,
-    '--tls-cert', join(dir, 'pki/server.pem'), '--tls-key', join(dir, 'pki/server-key.pem'), ...extra, ...args],
+    '--tls-cert', join(dir, 'pki/server.pem'), '--tls-key', join(dir, 'pki/server-key.pem'),
+    '--budget-refresh', '1s', ...extra, ...args],
   { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (d) => { log += d; });

@@ -1,9 +1,10 @@
-// The dashboard: log in, then one of six views, all state in the URL.
+// The dashboard: log in, then one of seven views, all state in the URL.
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 
 import { ApiError, advice, currentSession, login, logout, ssoStatus } from './api.js';
 import { h, notice } from './dom.js';
+import { budgetsView } from './budgets.js';
 import { explorerView } from './explorer.js';
 import { healthView } from './health.js';
 import { outcomesView } from './outcomes.js';
@@ -18,6 +19,7 @@ const VIEWS = [
   { id: 'outcomes', label: 'Outcomes', make: outcomesView },
   { id: 'reconcile', label: 'Reconcile', make: reconcileView },
   { id: 'statement', label: 'Statement', make: statementView },
+  { id: 'budgets', label: 'Budgets', make: budgetsView },
   { id: 'health', label: 'Health', make: healthView },
 ];
 

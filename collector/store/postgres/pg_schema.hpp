@@ -457,6 +457,33 @@ CREATE INDEX alert_outbox_created ON alert_outbox(created_ms);
 INSERT INTO codepulse_schema (version) VALUES (14);
 )sql";
 
+// Version 16: budgets and their overrides (SQLite's migration 16).
+inline constexpr const char* kMigrationTo16 = R"sql(
+CREATE TABLE budgets (
+  id           bigint PRIMARY KEY,
+  scope        text NOT NULL,
+  value        text NOT NULL,
+  period       text NOT NULL CHECK (period IN ('month', 'week')),
+  basis        text NOT NULL CHECK (basis IN ('org', 'list', 'effective')),
+  limit_nanos  bigint NOT NULL CHECK (limit_nanos > 0),
+  warn_percent bigint NOT NULL,
+  enforce      bigint NOT NULL,
+  start_day    text NOT NULL,
+  end_day      text NOT NULL,
+  note         text NOT NULL,
+  created_by   text NOT NULL,
+  created_ms   bigint NOT NULL
+);
+CREATE TABLE budget_overrides (
+  id         bigint PRIMARY KEY,
+  budget_id  bigint NOT NULL,
+  until_ms   bigint NOT NULL,
+  reason     text NOT NULL,
+  created_by text NOT NULL,
+  created_ms bigint NOT NULL
+);
+CREATE INDEX budget_overrides_budget ON budget_overrides(budget_id);
+INSERT INTO codepulse_schema (version) VALUES (16);
 // Version 17: single sign-on logins and sessions (SQLite's migration 17).
 inline constexpr const char* kMigrationTo17 = R"sql(
 CREATE TABLE sso_logins (

@@ -473,6 +473,36 @@ CREATE INDEX alert_outbox_created ON alert_outbox(created_ms);
 PRAGMA user_version = 14;
 )sql";
 
+// Migration 16: budgets (collector/store/budget_rows.hpp, docs/BUDGETS.md):
+// an amount per month or ISO week for a scope (a dimension and its value),
+// and admins' time-limited overrides of them. Days are "YYYY-MM-DD" (UTC);
+// end_day '' while open. (15 is left to the people directory.)
+inline constexpr const char* kMigration16 = R"sql(
+CREATE TABLE budgets (
+  id           INTEGER PRIMARY KEY,
+  scope        TEXT NOT NULL,
+  value        TEXT NOT NULL,
+  period       TEXT NOT NULL CHECK (period IN ('month', 'week')),
+  basis        TEXT NOT NULL CHECK (basis IN ('org', 'list', 'effective')),
+  limit_nanos  INTEGER NOT NULL CHECK (limit_nanos > 0),
+  warn_percent INTEGER NOT NULL,
+  enforce      INTEGER NOT NULL,
+  start_day    TEXT NOT NULL,
+  end_day      TEXT NOT NULL,
+  note         TEXT NOT NULL,
+  created_by   TEXT NOT NULL,
+  created_ms   INTEGER NOT NULL
+);
+CREATE TABLE budget_overrides (
+  id         INTEGER PRIMARY KEY,
+  budget_id  INTEGER NOT NULL,
+  until_ms   INTEGER NOT NULL,
+  reason     TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_ms INTEGER NOT NULL
+);
+CREATE INDEX budget_overrides_budget ON budget_overrides(budget_id);
+PRAGMA user_version = 16;
 // Migration 17: single sign-on (collector/store/sso_rows.hpp, docs/SSO.md):
 // logins under way at the OpenID provider, taken once, and the dashboard
 // sessions they open, shared by every collector of the store.

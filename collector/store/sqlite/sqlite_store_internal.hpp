@@ -136,6 +136,12 @@ class SqliteStore final : public Store {
   Result<bool> finish_alert(const std::string& dedupe_key, const std::string& receiver,
                             const std::string& owner, const AlertFinish& finish) override;
   Result<std::vector<AlertDelivery>> list_alerts(size_t limit) override;
+  // Budgets: sqlite_budgets.cpp.
+  Result<int64_t> add_budget(const BudgetRow& b) override;
+  Status remove_budget(int64_t id) override;
+  Result<std::vector<BudgetRow>> load_budgets() override;
+  Result<int64_t> add_budget_override(const BudgetOverride& o, int64_t now_ms) override;
+  Result<std::vector<BudgetOverride>> load_budget_overrides() override;
   // Seats: sqlite_seats.cpp.
   Result<int64_t> add_seat(const SeatRow& s) override;
   Status end_seat(int64_t id, const std::string& end_day) override;

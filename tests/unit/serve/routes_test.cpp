@@ -61,6 +61,11 @@ TEST_CASE("the route table holds every endpoint the collector serves",
       {"POST", "/v1/admin/seats"},
       {"POST", "/v1/admin/seats/3/end"},
       {"DELETE", "/v1/admin/seats/3"},
+      {"GET", "/v1/budgets"},
+      {"GET", "/v1/admin/budgets"},
+      {"POST", "/v1/admin/budgets"},
+      {"POST", "/v1/admin/budgets/3/override"},
+      {"DELETE", "/v1/admin/budgets/3"},
       {"GET", "/v1/admin/export/focus"}};
   for (const auto& [method, path] : endpoints) {
     INFO(method << " " << path);
