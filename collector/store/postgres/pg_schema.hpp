@@ -484,6 +484,8 @@ CREATE TABLE budget_overrides (
 );
 CREATE INDEX budget_overrides_budget ON budget_overrides(budget_id);
 INSERT INTO codepulse_schema (version) VALUES (16);
+)sql";
+
 // Version 17: single sign-on logins and sessions (SQLite's migration 17).
 inline constexpr const char* kMigrationTo17 = R"sql(
 CREATE TABLE sso_logins (

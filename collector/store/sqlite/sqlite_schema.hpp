@@ -503,6 +503,8 @@ CREATE TABLE budget_overrides (
 );
 CREATE INDEX budget_overrides_budget ON budget_overrides(budget_id);
 PRAGMA user_version = 16;
+)sql";
+
 // Migration 17: single sign-on (collector/store/sso_rows.hpp, docs/SSO.md):
 // logins under way at the OpenID provider, taken once, and the dashboard
 // sessions they open, shared by every collector of the store.
