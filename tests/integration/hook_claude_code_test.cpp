@@ -5,9 +5,13 @@
 // an over + enforce state blocks the prompt (the mock gets no request for
 // it) and the transcript shows why. The state file is written directly.
 // Also the command by itself: its answers on standard input and its latency.
+#include <simdjson.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <sstream>
+#include <utility>
 #include <vector>
 
 #include "common/time.hpp"
@@ -28,6 +32,24 @@ std::string transcripts(const ClaudeCodeRun& r) {
   for (const std::string& f : files_below(r.project_dir, "/", ".jsonl"))
     all += read_file(f);
   return all;
+}
+
+// The hook messages Claude Code kept in a transcript: (event, text) of each
+// hook_system_message attachment.
+std::vector<std::pair<std::string, std::string>> hook_messages(const std::string& transcript) {
+  std::vector<std::pair<std::string, std::string>> out;
+  simdjson::dom::parser parser;
+  std::istringstream in(transcript);
+  for (std::string line; std::getline(in, line);) {
+    simdjson::dom::element doc;
+    std::string_view type, event, content;
+    if (parser.parse(line).get(doc) || doc["attachment"]["type"].get_string().get(type) ||
+        type != "hook_system_message" || doc["attachment"]["hookEvent"].get_string().get(event) ||
+        doc["attachment"]["content"].get_string().get(content))
+      continue;
+    out.emplace_back(std::string(event), std::string(content));
+  }
+  return out;
 }
 
 size_t message_posts(const MockMessagesApi& api) {
@@ -87,10 +109,14 @@ TEST_CASE(
     const std::string t = transcripts(r);
     INFO(t);
     // Fired on both events: each put the warning in the transcript.
-    const std::string warning = "codepulse: the team budget platform";
-    CHECK(t.find(warning) != std::string::npos);
-    CHECK(t.find("SessionStart") != std::string::npos);
-    CHECK(t.find("UserPromptSubmit") != std::string::npos);
+    const auto messages = hook_messages(t);
+    REQUIRE(messages.size() == 2);
+    CHECK(messages[0].first == "SessionStart");
+    CHECK(messages[1].first == "UserPromptSubmit");
+    for (const auto& m : messages)
+      CHECK(
+          m.second.starts_with("codepulse: the team budget platform (month 2026-12-01 to "
+                               "2026-12-31, effective cost): $412.30 of $500.00 spent (82 %)"));
   }
 
   SECTION("over + enforce: the prompt is blocked before it reaches the API") {
@@ -105,11 +131,25 @@ TEST_CASE(
     INFO(r.result.out << r.result.err);
     CHECK(message_posts(api) == 0);
     CHECK(api.remaining() == 1);
+    CHECK(r.result.exit_code == 0);
+    // What claude -p answers: the block and its reason, not the mock's text.
+    const std::string result = output_field(r, "result");
+    CHECK(
+        result.starts_with("UserPromptSubmit operation blocked by hook:\ncodepulse: this "
+                           "prompt is blocked"));
+    CHECK(result.find("Ask Dana in #finops.") != std::string::npos);
+    CHECK(result.find("time-limited override") != std::string::npos);
+    CHECK(r.result.out.find("This must not be served.") == std::string::npos);
+    // The transcript keeps the block as a system line, and the session
+    // start's warning that prompts will be blocked.
     const std::string t = transcripts(r);
     INFO(t);
-    CHECK(t.find("this prompt is blocked") != std::string::npos);
-    CHECK(t.find("Ask Dana in #finops") != std::string::npos);
-    CHECK(r.result.out.find("This must not be served.") == std::string::npos);
+    CHECK(t.find("\"content\":\"UserPromptSubmit operation blocked by hook:\\ncodepulse: this "
+                 "prompt is blocked") != std::string::npos);
+    const auto messages = hook_messages(t);
+    REQUIRE(messages.size() == 1);
+    CHECK(messages[0].first == "SessionStart");
+    CHECK(messages[0].second.find("New prompts will be blocked") != std::string::npos);
   }
 
   auto removed = run({tracker_bin(), "hook", "uninstall"}, {"HOME=" + dirs.home});

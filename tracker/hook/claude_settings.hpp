@@ -43,7 +43,8 @@ struct SettingsChange {
 
 // Reads `path` (missing: {}), applies the change, and when it changes
 // anything writes the old text to <path>.codepulse-backup and the new one over
-// the file (same mode; 0600 for a new file; the folder made when missing).
+// the file (same mode; 0644 for a new file, which holds only the hook; the folder
+// made when missing).
 Result<SettingsChange> install_hook(const std::string& path, const std::string& command);
 Result<SettingsChange> uninstall_hook(const std::string& path);
 

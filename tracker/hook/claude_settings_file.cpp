@@ -28,7 +28,7 @@ Result<SettingsChange> change_file(const std::string& given, Edit edit) {
   SettingsChange change;
   change.path = resolved(given);
   std::string old;
-  mode_t mode = 0600;
+  mode_t mode = 0644;  // a new file holds only the hook (managed settings must be readable)
   struct stat st {};
   const bool exists = ::stat(change.path.c_str(), &st) == 0;
   if (exists) {

@@ -1,5 +1,5 @@
 // The hook's decision: which budgets warn, which block a prompt, and the
-// JSON Claude Code reads (hookSpecificOutput, systemMessage, decision).
+// JSON Claude Code reads (systemMessage, decision and reason).
 #include "tracker/hook/hook_decision.hpp"
 
 #include <simdjson.h>
@@ -115,14 +115,9 @@ HookAnswer answer_hook(std::string_view input, const Result<BudgetState>& state,
                        " New prompts will be blocked until an admin raises "
                        "the budget or grants a time-limited override.");
   if (warnings.empty()) return {};
-  const std::string text = joined(warnings);
-  w.begin_object().field("systemMessage", text);
-  w.key("hookSpecificOutput")
-      .begin_object()
-      .field("hookEventName", event)
-      .field("additionalContext", text)
-      .end_object()
-      .end_object();
+  // Shown to the user and kept in the transcript; not added to the model's
+  // context, where it would cost tokens on every prompt.
+  w.begin_object().field("systemMessage", joined(warnings)).end_object();
   return {0, out + "\n", ""};
 }
 

@@ -189,13 +189,14 @@ TEST_CASE("install and uninstall on a file: backup, mode, symbolic link, CLAUDE_
   CHECK(removed->changed);
   CHECK(meaning(read_file(real)) == meaning(kTheirs));
 
-  // A new file: made with its folder, 0600, no backup.
+  // A new file: made with its folder, 0644 (it holds only the hook, and a
+  // managed settings file must be readable by every user), no backup.
   const std::string fresh = dir / "new/.claude/settings.json";
   auto made = install_hook(fresh, kCommand);
   REQUIRE(made);
   CHECK(made->backup.empty());
   REQUIRE(::stat(fresh.c_str(), &st) == 0);
-  CHECK((st.st_mode & 0777) == 0600);
+  CHECK((st.st_mode & 0777) == 0644);
   // Broken JSON: an error naming the file, the file unchanged.
   write_file(fresh, "{ not json");
   auto broken = install_hook(fresh, kCommand);

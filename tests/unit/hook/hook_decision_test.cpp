@@ -42,10 +42,6 @@ struct Output {
     std::string_view v;
     return doc[key].get_string().get(v) ? "" : std::string(v);
   }
-  std::string specific(const char* key) {
-    std::string_view v;
-    return doc["hookSpecificOutput"][key].get_string().get(v) ? "" : std::string(v);
-  }
 };
 
 }  // namespace
@@ -73,9 +69,8 @@ TEST_CASE("the hook warns at warn and forecast_over, to the user and the transcr
                             "2026-12-31, effective cost): $412.30 of $500.00 spent (82 %), "
                             "forecast $610.00 by 2026-12-31. Team platform: $500 a month."));
       CHECK(o.text("decision").empty());
-      CHECK(o.specific("additionalContext") == shown);
-      CHECK(o.specific("hookEventName") ==
-            (std::string(input) == kPrompt ? "UserPromptSubmit" : "SessionStart"));
+      // Not in the model's context: only shown and kept in the transcript.
+      CHECK(o.doc["hookSpecificOutput"].error() == simdjson::NO_SUCH_FIELD);
     }
   }
 }
