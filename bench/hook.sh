@@ -14,7 +14,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 python3 - "$bin/codepulse-tracker" "$work" "$runs" <<'PY'
-import json, os, statistics, subprocess, sys, time
+import json, os, resource, subprocess, sys, time
 tracker, work, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 env = {"PATH": "/usr/bin:/bin", "HOME": work, "CLAUDE_PROJECT_DIR": work}
 
@@ -41,23 +41,28 @@ cases = [("no budget state", [], prompt("hi"), None),
          ("blocked, 1 MiB prompt on stdin", [budget("over", True)], prompt("x" * (1 << 20)), "block"),
          ("256 budgets at warn", [budget("warn", False, i) for i in range(256)], prompt("hi"),
           "systemMessage")]
-print(f"{runs} runs per case; milliseconds from spawn to exit")
-print(f"{'case':40} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>6}")
+print(f"{runs} runs per case; wall: milliseconds from spawn to exit; cpu: the hook's user + system time")
+print(f"{'case':36} {'wall p50':>8} {'p95':>6} {'p99':>6} {'max':>6} {'cpu p50':>8} {'p99':>6}")
 for n, (name, budgets, stdin, expect) in enumerate(cases):
     state = os.path.join(work, f"state{n}")
     if budgets:
         write_state(state, budgets)
     else:
         os.makedirs(state, exist_ok=True)
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
+        c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         r = subprocess.run([tracker, "hook", "--state", state], input=stdin,
                            capture_output=True, env=env)
         times.append((time.perf_counter() - t0) * 1000)
+        c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append((c1.ru_utime - c0.ru_utime + c1.ru_stime - c0.ru_stime) * 1000)
         assert r.returncode == 0, r.stderr
         assert expect is None or expect.encode() in r.stdout, r.stdout[:200]
     times.sort()
-    q = lambda p: times[min(len(times) - 1, int(p * len(times)))]
-    print(f"{name:40} {q(0.5):6.2f} {q(0.95):6.2f} {q(0.99):6.2f} {times[-1]:6.2f}")
+    cpu.sort()
+    q = lambda v, p: v[min(len(v) - 1, int(p * len(v)))]
+    print(f"{name:36} {q(times, 0.5):8.2f} {q(times, 0.95):6.2f} {q(times, 0.99):6.2f} "
+          f"{times[-1]:6.2f} {q(cpu, 0.5):8.2f} {q(cpu, 0.99):6.2f}")
 PY
