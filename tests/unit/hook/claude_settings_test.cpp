@@ -5,6 +5,7 @@
 // and a file that is not a settings object is left alone.
 #include "tracker/hook/claude_settings.hpp"
 
+#include <simdjson.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,20 +22,21 @@ namespace {
 const std::string kCommand = "'/opt/codepulse/bin/codepulse-tracker' hook";
 
 // A user's settings with hooks of their own on the same and other events.
-const char* kTheirs = R"({
+const char* kTheirs = R"json({
   "model": "opus",
   "env": {"FOO": "1", "BIG": 12345678901234, "PI": 3.25},
-  "permissions": {"allow": ["Bash(npm run test:*)"], "deny": []
-}
-, "hooks" : {
-  "UserPromptSubmit" :
-      [ {"hooks" : [ {"type" : "command", "command" : "~/bin/prompt-guard.sh", "timeout" : 3} ]} ],
-  "PreToolUse" :
-      [ {"matcher" : "Bash", "hooks" : [ {"type" : "command", "command" : "lint-bash"} ]} ]
-},
-            "statusLine" : {"type" : "command", "command" : "echo \"hi\\u00e9\""},
-                           "unicode" : "caf\u00e9 \ud83d\ude00"
-})";
+  "permissions": {"allow": ["Bash(npm run test:*)"], "deny": []},
+  "hooks": {
+    "UserPromptSubmit": [
+      {"hooks": [{"type": "command", "command": "~/bin/prompt-guard.sh", "timeout": 3}]}
+    ],
+    "PreToolUse": [
+      {"matcher": "Bash", "hooks": [{"type": "command", "command": "lint-bash"}]}
+    ]
+  },
+  "statusLine": {"type": "command", "command": "echo \"hi\\u00e9\""},
+  "unicode": "caf\u00e9 \ud83d\ude00"
+})json";
 
 // The document as parsed JSON, printed canonically (minified, keys in order).
 std::string meaning(const std::string& text) {
