@@ -105,8 +105,8 @@ HookAnswer answer_hook(std::string_view input, const Result<BudgetState>& state,
         "up.\n" +
         joined(blocking) +
         "\nTo get more: ask a codepulse admin to raise the budget or to grant you a time-limited "
-        "override; the tracker receives it from the collector within minutes, then prompts go "
-        "through again.";
+        "override. The tracker learns of it at its next exchange with the collector "
+        "('codepulse-tracker flush' asks at once); then prompts go through again.";
     w.begin_object().field("decision", "block").field("reason", reason).end_object();
     return {0, out + "\n", ""};
   }
