@@ -196,8 +196,8 @@ TEST_CASE("codepulse-tracker hook answers from the state file and never fails Cl
 TEST_CASE("codepulse-tracker hook answers within 50 ms", "[integration][hook][latency]") {
   TempDir dir;
   const std::string state = dir / "state";
+  make_dirs(state);
   REQUIRE(tracker::write_budget_state(state, budget_state(now_utc_ms(), {budget("warn")})));
-  write_file(dir / "hook-input.json", kPromptInput);
   std::vector<double> ms;
   for (int i = 0; i < 20; ++i) {
     const auto start = std::chrono::steady_clock::now();
