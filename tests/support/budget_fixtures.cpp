@@ -15,7 +15,7 @@ tracker::BudgetStanding budget(const std::string& state, bool enforce, const std
   b.limit_usd = 500.0;
   b.spent_usd = state == "over" ? 512.5 : state == "ok" ? 100.0 : 412.3;
   b.forecast_usd = state == "ok" ? 300.0 : 610.0;
-  b.percent = b.spent_usd / b.limit_usd * 100;
+  b.percent = state == "over" ? 102.5 : state == "ok" ? 20.0 : 82.46;  // as the collector rounds
   b.state = state;
   b.enforce = enforce;
   b.message = message;
