@@ -9,7 +9,7 @@ bin="${1:?usage: gen-cli-doc.sh BIN_DIR [--check]}"
 mode="${2:-write}"
 
 # Every command and subcommand, as words after the program name.
-tracker_commands=("" "scan" "run" "status" "report" "queue" "flush" "doctor" "config" "enroll")
+tracker_commands=("" "scan" "run" "status" "report" "queue" "flush" "doctor" "config" "enroll" "hook")
 collector_commands=("" "serve" "report" "leverage" "cert" "token" "token create" "token list" "token revoke"
   "prices" "prices list" "prices show" "prices history" "prices unpriced" "prices import"
   "prices override" "prices override add" "prices override remove" "backup" "restored"

@@ -34,8 +34,9 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
 }
 
 bool read_by_the_programs(std::string_view name) {
-  return name == "HOME" || name == "TZ" || name == "CLAUDE_CONFIG_DIR" || name == "CODEX_HOME" ||
-         name == "GEMINI_CLI_HOME" || name == "GEMINI_DATA_DIR" || name == "OPENCODE_DATA_DIR" ||
+  return name == "HOME" || name == "TZ" || name == "CLAUDE_CONFIG_DIR" ||
+         name == "CLAUDE_PROJECT_DIR" || name == "CODEX_HOME" || name == "GEMINI_CLI_HOME" ||
+         name == "GEMINI_DATA_DIR" || name == "OPENCODE_DATA_DIR" ||
          name.rfind("COPILOT_", 0) == 0 || name.rfind("XDG_", 0) == 0 ||
          name.rfind("CODEPULSE_", 0) == 0;
 }

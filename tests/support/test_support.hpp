@@ -35,9 +35,9 @@ struct CommandResult {
   std::string out, err;
 };
 // The environment a spawned program gets: this process's, without what the
-// programs read from it (HOME, TZ, CLAUDE_CONFIG_DIR, the other assistants' folders, every XDG_*,
-// CODEPULSE_* and COPILOT_*), so the caller's settings never reach a test; HOME=/nonexistent and
-// TZ=UTC instead; then `env`'s "K=V" entries, which win.
+// programs read from it (HOME, TZ, CLAUDE_CONFIG_DIR, CLAUDE_PROJECT_DIR, the other assistants'
+// folders, every XDG_*, CODEPULSE_* and COPILOT_*), so the caller's settings never reach a test;
+// HOME=/nonexistent and TZ=UTC instead; then `env`'s "K=V" entries, which win.
 std::vector<std::string> test_environment(const std::vector<std::string>& env);
 
 // Runs argv (no shell) in test_environment(env).

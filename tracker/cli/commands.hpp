@@ -24,5 +24,6 @@ int run_config_command(const Environment& env, const std::vector<std::string>& a
 int run_flush_command(const Environment& env, const std::vector<std::string>& args);
 int run_doctor_command(const Environment& env, const std::vector<std::string>& args);
 int run_enroll_command(const Environment& env, const std::vector<std::string>& args);
+int run_hook_command(const Environment& env, const std::vector<std::string>& args);
 
 }  // namespace codepulse::tracker

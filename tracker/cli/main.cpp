@@ -36,6 +36,7 @@ const char* kTopUsage =
     "  doctor       check folders, configuration, and the way to the collector\n"
     "  config show  the effective configuration and where each value came from\n"
     "  enroll       configure the collector from the line 'collector token create' prints\n"
+    "  hook         the Claude Code hook: budget warnings and blocks (hook install, uninstall)\n"
     "\n"
     "Run 'codepulse-tracker COMMAND --help' for a command's options; every command also\n"
     "takes --version. Errors are one line on standard error that says what to do.\n"
@@ -73,5 +74,6 @@ int main(int argc, char** argv) {
   if (command == "flush") return run_flush_command(env, args);
   if (command == "doctor") return run_doctor_command(env, args);
   if (command == "enroll") return run_enroll_command(env, args);
+  if (command == "hook") return run_hook_command(env, args);
   return fail("unknown command '" + command + "' (see --help)", kExitUsage);
 }

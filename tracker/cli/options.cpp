@@ -176,6 +176,7 @@ Result<std::optional<ShipOptions>> ship_options(const Config& c) {
   o.backoff_max_ms = c.num("ship_backoff_max");
   o.backoff_first_ms = std::min<int64_t>(1000, o.backoff_max_ms);
   o.timeout_ms = c.num("ship_timeout");
+  o.state_dir = c.str("state_dir");
   out = std::move(o);
   return out;
 }

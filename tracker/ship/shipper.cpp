@@ -372,6 +372,7 @@ Status Shipper::apply_success(const OutgoingBatch& batch, const HttpResponse& re
     return s;
   }
   if (auto c = store_.commit(); !c) return c;
+  take_budgets(doc);
   // Only commits the collector took: not the refused or not-ours ones.
   status_.commits_shipped += static_cast<int64_t>(commits_shipped.size());
   if (seen) next_generation_ms_ = now_utc_ms() + options_.generation_check_ms;  // just learnt

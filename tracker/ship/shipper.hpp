@@ -16,8 +16,12 @@
 // empty: at start, after ship_now, then every generation_check_ms. A new
 // generation (the collector was restored from a backup) puts what was shipped
 // since the backup back in the queue (queue/collector_generation.hpp).
+// The "budgets" of every receipt are kept in <state>/budgets.json
+// (budget_state.hpp) for the Claude Code hook.
 // Runs on the daemon's io_context, between rounds, never beside one.
 #pragma once
+
+#include <simdjson.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -47,6 +51,7 @@ struct ShipOptions {
   int64_t backoff_max_ms = 300'000;
   int64_t timeout_ms = 30'000;
   int64_t generation_check_ms = 900'000;  // an idle queue asks this often
+  std::string state_dir;                  // budgets.json is written here; "" writes none
   bool operator==(const ShipOptions&) const = default;
 };
 
@@ -94,6 +99,9 @@ class Shipper {
   void note_recovery();
   Status quarantine(const OutgoingBatch& batch, int status, const std::string& reason);
   Status apply_success(const OutgoingBatch& batch, const HttpResponse& response);
+  // The receipt's "budgets" to <state>/budgets.json (shipper_budgets.cpp);
+  // never fails the batch.
+  void take_budgets(simdjson::dom::element receipt);
   void changed();
 
   boost::asio::io_context& io_;
@@ -111,6 +119,7 @@ class Shipper {
   int64_t failing_since_ms_ = 0;  // the first failure of the current outage
   bool in_flight_ = false, lingering_ = false, backing_off_ = false, flushing_ = false;
   bool stopped_ = false;
+  std::string budgets_problem_;  // the last one logged, so it is logged once
   // Callbacks still queued on the io_context when the shipper is destroyed
   // (a SIGHUP replaces it) find this false and do nothing.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

@@ -56,6 +56,11 @@ void Shipper::check_generation() {
       why = c.error().message;
     } else {
       generation_adopted(*change);
+      // A collector with budgets may state them here too: an idle tracker
+      // (or a blocked one) learns of an override without shipping a batch.
+      simdjson::dom::parser parser;
+      simdjson::dom::element doc;
+      if (!parser.parse(r->body).get(doc)) take_budgets(doc);
     }
     if (!why.empty()) {
       log_.warn("ship", "cannot learn the collector's store generation: " + why);

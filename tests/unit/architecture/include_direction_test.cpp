@@ -26,7 +26,7 @@ constexpr Module kModules[] = {
     {"proto/", 1},
     // The tracker, in data-flow order: discover -> watch -> tail -> parse ->
     // strip -> queue -> ship; git metadata beside parse; flow wires the steps,
-    // daemon runs them, cli is the program.
+    // daemon runs them, hook answers Claude Code's hooks, cli is the program.
     {"tracker/config/", 2},
     {"tracker/discover/", 2},
     {"tracker/watch/", 3},
@@ -39,6 +39,7 @@ constexpr Module kModules[] = {
     {"tracker/enroll/", 7},
     {"tracker/flow/", 7},
     {"tracker/daemon/", 8},
+    {"tracker/hook/", 8},
     {"tracker/cli/", 9},
     // The collector: store <- its backends; http <- ingest <- report <- alert <- serve <- cli;
     // providers (polled or imported usage and cost) beside ingest, on the store.
