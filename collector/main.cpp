@@ -38,6 +38,7 @@ const char* kTopUsage =
     "  token revoke   refuse a token from now on\n"
     "  prices         the price book and organisation rates, their history (prices --help)\n"
     "  seats          flat-fee seats spread over their holders' usage (seats --help)\n"
+    "  people         the people directory: persons, teams, levels (people --help)\n"
     "  statement      a month for finance: list, organisation and effective cost, seats\n"
     "  export focus   a month of AI assistant spend as a FinOps FOCUS 1.2 CSV\n"
     "  reconcile      a month next to the providers' usage and cost: differences, explained\n"
@@ -72,6 +73,7 @@ int main(int argc, char** argv) {
   if (command == "cert") return run_cert_command(args);
   if (command == "prices") return run_prices_command(args);
   if (command == "seats") return run_seats_command(args);
+  if (command == "people") return run_people_command(args);
   if (command == "statement") return run_statement_command(args);
   if (command == "leverage") return run_leverage_command(args);
   if (command == "backup") return run_backup_command(args);

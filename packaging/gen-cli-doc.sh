@@ -13,7 +13,8 @@ tracker_commands=("" "scan" "run" "status" "report" "queue" "flush" "doctor" "co
 collector_commands=("" "serve" "report" "leverage" "cert" "token" "token create" "token list" "token revoke"
   "prices" "prices list" "prices show" "prices history" "prices unpriced" "prices import"
   "prices override" "prices override add" "prices override remove" "backup" "restored"
-  "seats" "seats add" "seats list" "seats end" "seats remove" "statement" "export" "export focus"
+  "seats" "seats add" "seats list" "seats end" "seats remove" "people" "people import"
+  "people list" "people show" "people unmapped" "people levels" "statement" "export" "export focus"
   "reconcile" "import-usage" "alerts" "alerts list" "alerts test")
 
 # The help text as the program prints it, in an environment without this

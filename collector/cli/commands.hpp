@@ -42,6 +42,8 @@ int run_statement_command(const std::vector<std::string>& args);
 int run_alerts_command(const std::vector<std::string>& args);
 // seats add | list | end | remove
 int run_seats_command(const std::vector<std::string>& args);
+// people import | list | show | unmapped | levels set: the people directory
+int run_people_command(const std::vector<std::string>& args);
 // export focus: a month of AI assistant spend as a FinOps FOCUS 1.2 CSV
 int run_export_command(const std::vector<std::string>& args);
 

@@ -2,6 +2,7 @@
 
 #include "collector/serve/export_routes.hpp"
 #include "collector/serve/health_routes.hpp"
+#include "collector/serve/people_routes.hpp"
 #include "collector/serve/prices_routes.hpp"
 #include "collector/serve/routes.hpp"
 #include "collector/serve/seat_routes.hpp"
@@ -68,6 +69,12 @@ RouteReply Endpoints::answer(int handler, const RouteRequest& request) {
     case Handler::kAdminRemoveSeat: {
       SeatRoutes routes{viewers_, store_};
       return admin_seats(handler, routes, request);
+    }
+    case Handler::kAdminPeople:
+    case Handler::kAdminPutPeople:
+    case Handler::kAdminUnmappedPeople: {
+      PeopleRoutes routes{viewers_, store_};
+      return admin_people(handler, routes, request);
     }
     case Handler::kAdminExportFocus: {
       ExportRoutes routes{viewers_, store_, report_max_nodes_};

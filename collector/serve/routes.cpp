@@ -161,6 +161,24 @@ const Router& collector_router() {
        .handler = Handler::kAdminRemoveSeat,
        .summary = "delete seat ID (entered by mistake)"},
       {.method = "GET",
+       .path = "/v1/admin/people",
+       .access = Access::kAdmin,
+       .body_limit = kSmallBodyLimit,
+       .handler = Handler::kAdminPeople,
+       .summary = "the people directory: people, aliases, teams, dated memberships and levels"},
+      {.method = "PUT",
+       .path = "/v1/admin/people",
+       .access = Access::kAdmin,
+       .body_limit = kPriceBookBodyLimit,
+       .handler = Handler::kAdminPutPeople,
+       .summary = "replace the whole people directory (JSON); all or nothing"},
+      {.method = "GET",
+       .path = "/v1/admin/people/unmapped",
+       .access = Access::kAdmin,
+       .body_limit = kSmallBodyLimit,
+       .handler = Handler::kAdminUnmappedPeople,
+       .summary = "authors of records or commits that map to no person, with their spend"},
+      {.method = "GET",
        .path = "/v1/admin/export/focus",
        .access = Access::kAdmin,
        .body_limit = kSmallBodyLimit,
@@ -206,7 +224,7 @@ HttpReply refusal(const RouteMatch& match) {
                         "POST /v1/batches, GET /v1/report, GET /v1/reconcile, GET /v1/statement, "
                         "GET /v1/whoami, "
                         "/v1/session, GET /v1/health, GET /v1/prices, GET /v1/generation, "
-                        "/v1/admin/prices, /v1/admin/seats, "
+                        "/v1/admin/prices, /v1/admin/seats, /v1/admin/people, "
                         "POST /v1/webhooks/jira, "
                         "/v1/webhooks/github and /v1/webhooks/bitbucket, GET /healthz and "
                         "GET /metrics")};

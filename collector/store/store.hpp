@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "collector/store/alert_rows.hpp"
+#include "collector/store/people_rows.hpp"
 #include "collector/store/price_rows.hpp"
 #include "collector/store/provider_rows.hpp"
 #include "collector/store/seat_rows.hpp"
@@ -118,6 +119,9 @@ struct StoreGeneration {
 };
 
 using UsageScan = std::function<bool(const report::UsageFact&)>;  // false: stop
+// An edit of the whole people directory (Store::edit_people); an error
+// leaves the store as it was.
+using PeopleEdit = std::function<Status(PeopleRows&)>;
 using UsageListener = std::function<void(std::vector<UsageChange>&&)>;
 
 class Store {
@@ -258,6 +262,19 @@ class Store {
   virtual Status remove_seat(int64_t id) = 0;
   // Every seat, by id.
   virtual Result<std::vector<SeatRow>> load_seats() = 0;
+
+  // The people directory (people_rows.hpp, docs/PEOPLE.md). The whole
+  // directory, normalized (normalize_people), from one snapshot; empty in a
+  // store from before schema version 15.
+  virtual Result<PeopleRows> load_people() = 0;
+  // In ONE transaction (PostgreSQL: the people tables locked against
+  // another collector meanwhile): reads the directory, runs `edit` on it,
+  // normalizes and checks the result (check_people) and stores it whole.
+  // Any error (the edit's or the check's) changes nothing. The CSV import,
+  // the admin API and SCIM all write through here, with the edits of
+  // people_rows.hpp (upsert_person, deactivate_person, upsert_team) or a
+  // replacement of the whole.
+  virtual Status edit_people(const PeopleEdit& edit) = 0;
 
   // The alert outbox (alert_rows.hpp, docs/ALERTS.md). Enqueues `alert`
   // once for each receiver, insert-if-absent by (dedupe key, receiver): an

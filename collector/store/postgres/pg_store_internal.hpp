@@ -118,6 +118,9 @@ class PostgresStore final : public Store {
   Status end_seat(int64_t id, const std::string& end_day) override;
   Status remove_seat(int64_t id) override;
   Result<std::vector<SeatRow>> load_seats() override;
+  // People: pg_people.cpp.
+  Result<PeopleRows> load_people() override;
+  Status edit_people(const PeopleEdit& edit) override;
   // Provider usage: pg_providers.cpp.
   Status replace_provider_days(const std::vector<ProviderDay>& days,
                                const std::optional<ProviderCursor>& cursor,

@@ -141,6 +141,9 @@ class SqliteStore final : public Store {
   Status end_seat(int64_t id, const std::string& end_day) override;
   Status remove_seat(int64_t id) override;
   Result<std::vector<SeatRow>> load_seats() override;
+  // People: sqlite_people.cpp.
+  Result<PeopleRows> load_people() override;
+  Status edit_people(const PeopleEdit& edit) override;
   // Provider usage: sqlite_providers.cpp.
   Status replace_provider_days(const std::vector<ProviderDay>& days,
                                const std::optional<ProviderCursor>& cursor,
