@@ -5,7 +5,6 @@
 // a person's emails, a team move splits spend at its day exactly, and
 // unknown authors land in "(no team)" with every total the ungrouped one.
 #include <catch2/catch.hpp>
-#include <fstream>
 
 #include "collector/store/store.hpp"
 #include "tests/support/collector_fixture.hpp"
@@ -29,10 +28,6 @@ CommandResult run_collector(const std::vector<std::string>& args) {
   std::vector<std::string> argv = {collector_bin()};
   argv.insert(argv.end(), args.begin(), args.end());
   return run(argv);
-}
-
-void write_file(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
 }
 
 // alice moves from api (platform) at L2 to web (product) at L3 on the 15th;
@@ -188,7 +183,7 @@ TEST_CASE("people import is atomic, and reports group by person, team, group, or
     REQUIRE((*store)->ingest("bob@acme.example",
                              decoded_batch("b3", {input_record("b1", kNov12, 4'000'000, "api")})));
   }
-  const std::string csv = (dir / "people.csv").string();
+  const std::string csv = dir / "people.csv";
   write_file(csv, kGoodCsv);
   // No level list yet: L2 is unknown, at the first line naming it.
   auto early = run_collector({"people", "import", csv, "--db", target.db});
@@ -208,7 +203,7 @@ TEST_CASE("people import is atomic, and reports group by person, team, group, or
   // A bad row anywhere: FILE:LINE, and the directory is as it was.
   auto listed = run_collector({"people", "list", "--format", "json", "--db", target.db});
   REQUIRE(listed.exit_code == 0);
-  const std::string bad = (dir / "bad.csv").string();
+  const std::string bad = dir / "bad.csv";
   write_file(bad, std::string(kGoodCsv) + "dave@acme.example,Dave,,,ops,,,,2026-02-30,\n");
   auto refused = run_collector({"people", "import", bad, "--db", target.db});
   CHECK(refused.exit_code == 1);
