@@ -15,6 +15,7 @@ collector_commands=("" "serve" "report" "leverage" "cert" "token" "token create"
   "prices override" "prices override add" "prices override remove" "backup" "restored"
   "seats" "seats add" "seats list" "seats end" "seats remove"
   "budgets" "budgets add" "budgets list" "budgets remove" "budgets status" "budgets override"
+  "people" "people import" "people list" "people show" "people unmapped" "people levels"
   "statement" "export" "export focus"
   "reconcile" "import-usage" "alerts" "alerts list" "alerts test")
 

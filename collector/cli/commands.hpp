@@ -44,6 +44,8 @@ int run_alerts_command(const std::vector<std::string>& args);
 int run_seats_command(const std::vector<std::string>& args);
 // budgets add | list | remove | status | override
 int run_budgets_command(const std::vector<std::string>& args);
+// people import | list | show | unmapped | levels set: the people directory
+int run_people_command(const std::vector<std::string>& args);
 // export focus: a month of AI assistant spend as a FinOps FOCUS 1.2 CSV
 int run_export_command(const std::vector<std::string>& args);
 

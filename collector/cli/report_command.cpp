@@ -9,6 +9,7 @@
 #include "collector/cli/commands.hpp"
 #include "collector/report/pricing_state.hpp"
 #include "collector/report/store_report.hpp"
+#include "collector/store/sqlite/sqlite_people.hpp"
 #include "collector/store/sqlite/sqlite_pricing.hpp"
 #include "collector/store/sqlite/sqlite_seats.hpp"
 #include "collector/store/store.hpp"
@@ -40,7 +41,9 @@ Result<Priced> report_of_sqlite(const std::string& path, const report::ReportQue
   if (!seats) return make_error("cannot read the seats: " + seats.error().message);
   report::SeatContext context;
   context.charges = seat_charges(*seats);
-  auto r = report::build_report(*db, q, *pricer, &context);
+  auto people = sqlite_store::load_people_rows(*db);
+  if (!people) return make_error("cannot read the people directory: " + people.error().message);
+  auto r = report::build_report(*db, q, *pricer, &context, people_timeline(*people));
   if (!r) return r.error();
   return Priced{std::move(r).value(), std::move(pricer).value()};
 }

@@ -5,6 +5,7 @@
 
 #include "collector/providers/page_json_internal.hpp"
 #include "collector/providers/usage_file.hpp"
+#include "common/csv_cells.hpp"
 
 namespace codepulse::collector {
 namespace {
@@ -26,36 +27,6 @@ enum Column {
   kColumnCount
 };
 
-// The cells of the line starting at `pos` (moved past it); quoted cells may
-// hold commas, doubled quotes and line breaks.
-Result<std::vector<std::string>> next_line(std::string_view text, size_t& pos, size_t line) {
-  std::vector<std::string> cells(1);
-  bool quoted = false;
-  while (pos < text.size()) {
-    const char c = text[pos++];
-    if (quoted) {
-      if (c != '"') {
-        cells.back().push_back(c);
-      } else if (pos < text.size() && text[pos] == '"') {
-        cells.back().push_back('"');
-        ++pos;
-      } else {
-        quoted = false;
-      }
-    } else if (c == '"' && cells.back().empty()) {
-      quoted = true;
-    } else if (c == ',') {
-      cells.emplace_back();
-    } else if (c == '\n') {
-      break;
-    } else if (c != '\r') {
-      cells.back().push_back(c);
-    }
-  }
-  if (quoted) return make_error("line " + std::to_string(line) + ": a quoted cell is not closed");
-  return cells;
-}
-
 Result<int64_t> count_of(const std::string& cell, const std::string& where) {
   if (cell.empty()) return int64_t{0};
   if (!std::all_of(cell.begin(), cell.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
@@ -70,7 +41,7 @@ Result<std::vector<ProviderDay>> read_usage_csv(const std::string& provider,
                                                 const std::string& name, std::string_view text) {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a byte-order mark
   size_t pos = 0, line = 1;
-  auto header = next_line(text, pos, line);
+  auto header = next_csv_line(text, pos, line);
   if (!header) return make_error(name + ": " + header.error().message);
   std::vector<int> index(kColumnCount, -1);  // column -> cell
   for (size_t i = 0; i < header->size(); ++i) {
@@ -93,7 +64,7 @@ Result<std::vector<ProviderDay>> read_usage_csv(const std::string& provider,
   ProviderPage usage, costs;
   while (pos < text.size()) {
     ++line;
-    auto cells = next_line(text, pos, line);
+    auto cells = next_csv_line(text, pos, line);
     if (!cells) return make_error(name + ": " + cells.error().message);
     if (cells->size() == 1 && (*cells)[0].empty()) continue;  // a blank line
     const std::string where = name + ": line " + std::to_string(line);

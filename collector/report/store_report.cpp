@@ -31,10 +31,18 @@ Result<report::SeatContext> store_seats(Store& store) {
   return context;
 }
 
+Result<std::shared_ptr<const report::PeopleTimeline>> store_people(Store& store) {
+  auto people = store.load_people();
+  if (!people) return make_error("cannot read the people directory: " + people.error().message);
+  return people_timeline(*people);
+}
+
 Result<report::Report> build_report(Store& store, const report::ReportQuery& query,
                                     std::shared_ptr<const Pricer> pricer) {
   auto seats = store_seats(store);
   if (!seats) return seats.error();
+  auto people = store_people(store);
+  if (!people) return people.error();
   if (!pricer) {
     auto loaded = store_pricer(store);
     if (!loaded) return loaded.error();
@@ -45,7 +53,7 @@ Result<report::Report> build_report(Store& store, const report::ReportQuery& que
                const std::function<bool(const report::UsageFact&)>& fn) {
         return store.read_usage(since, until, with_tools, epics, fn);
       },
-      query, outcome_reader(store), std::move(pricer), &*seats);
+      query, outcome_reader(store), std::move(pricer), &*seats, std::move(people).value());
 }
 
 std::string render_priced(const report::Report& r, std::string_view format, const Pricer& pricer) {

@@ -18,10 +18,14 @@ Result<std::shared_ptr<const Pricer>> store_pricer(Store& store);
 // The store's seats as reports spread them (effective cost).
 Result<report::SeatContext> store_seats(Store& store);
 
+// The store's people directory as reports group by it (people_rows.hpp).
+Result<std::shared_ptr<const report::PeopleTimeline>> store_people(Store& store);
+
 // A report of the records `store` holds (report::build_report over its
 // read_usage: one snapshot, the asked range only), with the store's commits
 // and pull requests when the query asks for outcomes, and its seats spread
-// as effective cost. Priced with `pricer`,
+// as effective cost, its people directory answering the people
+// dimensions. Priced with `pricer`,
 // or when none is given with the store's pricing in force.
 Result<report::Report> build_report(Store& store, const report::ReportQuery& query,
                                     std::shared_ptr<const Pricer> pricer = nullptr);

@@ -3,6 +3,7 @@
 #include "collector/serve/budget_routes.hpp"
 #include "collector/serve/export_routes.hpp"
 #include "collector/serve/health_routes.hpp"
+#include "collector/serve/people_routes.hpp"
 #include "collector/serve/prices_routes.hpp"
 #include "collector/serve/routes.hpp"
 #include "collector/serve/seat_routes.hpp"
@@ -91,6 +92,12 @@ RouteReply Endpoints::answer(int handler, const RouteRequest& request) {
     case Handler::kAdminOverrideBudget: {
       BudgetRoutes routes{viewers_, store_, budgets_, refresher_};
       return budget_routes(handler, routes, request);
+    }
+    case Handler::kAdminPeople:
+    case Handler::kAdminPutPeople:
+    case Handler::kAdminUnmappedPeople: {
+      PeopleRoutes routes{viewers_, store_};
+      return admin_people(handler, routes, request);
     }
     case Handler::kAdminExportFocus: {
       ExportRoutes routes{viewers_, store_, report_max_nodes_};

@@ -236,10 +236,15 @@ Result<std::string> ReportRunner::answer(const report::ReportRequest& request,
                                          report::UsageCube* cube) {
   auto seats = store_seats(store_);
   if (!seats) return seats.error();
+  // The directory is read for every report, like the seats: a change (the
+  // import, the admin API, another collector) re-groups the next report.
+  auto people = store_people(store_);
+  if (!people) return people.error();
   if (cube && report::UsageCube::answers(request.query)) {
     auto epics = store_.load_epics();
     if (!epics) return epics.error();
     cube->set_seats(*seats);
+    cube->set_people(*people);
     auto r = report::query_cube(*cube, request.query, *epics, outcome_reader(store_));
     if (!r) return r.error();
     return render_priced(*r, request.format, cube->pricer());
@@ -252,7 +257,7 @@ Result<std::string> ReportRunner::answer(const report::ReportRequest& request,
           return !stop_scan_.load(std::memory_order_relaxed) && fn(f);
         });
       },
-      request.query, outcome_reader(store_), pricer, &*seats);
+      request.query, outcome_reader(store_), pricer, &*seats, *people);
   if (!r) return r.error();
   return render_priced(*r, request.format, *pricer);
 }

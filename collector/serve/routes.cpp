@@ -219,6 +219,24 @@ const Router& collector_router() {
        .handler = Handler::kAdminRemoveBudget,
        .summary = "delete budget ID and its overrides"},
       {.method = "GET",
+       .path = "/v1/admin/people",
+       .access = Access::kAdmin,
+       .body_limit = kSmallBodyLimit,
+       .handler = Handler::kAdminPeople,
+       .summary = "the people directory: people, aliases, teams, dated memberships and levels"},
+      {.method = "PUT",
+       .path = "/v1/admin/people",
+       .access = Access::kAdmin,
+       .body_limit = kPriceBookBodyLimit,
+       .handler = Handler::kAdminPutPeople,
+       .summary = "replace the whole people directory (JSON); all or nothing"},
+      {.method = "GET",
+       .path = "/v1/admin/people/unmapped",
+       .access = Access::kAdmin,
+       .body_limit = kSmallBodyLimit,
+       .handler = Handler::kAdminUnmappedPeople,
+       .summary = "authors of records or commits that map to no person, with their spend"},
+      {.method = "GET",
        .path = "/v1/admin/export/focus",
        .access = Access::kAdmin,
        .body_limit = kSmallBodyLimit,
@@ -265,7 +283,7 @@ HttpReply refusal(const RouteMatch& match) {
                         "GET /v1/whoami, "
                         "/v1/session, GET /v1/health, GET /v1/prices, GET /v1/generation, "
                         "GET /v1/budgets, "
-                        "/v1/admin/prices, /v1/admin/seats, /v1/admin/budgets, "
+                        "/v1/admin/prices, /v1/admin/seats, /v1/admin/budgets, /v1/admin/people, "
                         "POST /v1/webhooks/jira, "
                         "/v1/webhooks/github and /v1/webhooks/bitbucket, GET /healthz and "
                         "GET /metrics")};

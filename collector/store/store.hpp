@@ -23,6 +23,7 @@
 
 #include "collector/store/alert_rows.hpp"
 #include "collector/store/budget_rows.hpp"
+#include "collector/store/people_rows.hpp"
 #include "collector/store/price_rows.hpp"
 #include "collector/store/provider_rows.hpp"
 #include "collector/store/seat_rows.hpp"
@@ -122,6 +123,9 @@ struct StoreGeneration {
 };
 
 using UsageScan = std::function<bool(const report::UsageFact&)>;  // false: stop
+// An edit of the whole people directory (Store::edit_people); an error
+// leaves the store as it was.
+using PeopleEdit = std::function<Status(PeopleRows&)>;
 using UsageListener = std::function<void(std::vector<UsageChange>&&)>;
 
 class Store {
@@ -289,6 +293,18 @@ class Store {
   virtual Result<int64_t> add_budget_override(const BudgetOverride& o, int64_t now_ms) = 0;
   // Every override, by id (the ones past their end too).
   virtual Result<std::vector<BudgetOverride>> load_budget_overrides() = 0;
+  // The people directory (people_rows.hpp, docs/PEOPLE.md). The whole
+  // directory, normalized (normalize_people), from one snapshot; empty in a
+  // store from before schema version 15.
+  virtual Result<PeopleRows> load_people() = 0;
+  // In ONE transaction (PostgreSQL: the people tables locked against
+  // another collector meanwhile): reads the directory, runs `edit` on it,
+  // normalizes and checks the result (check_people) and stores it whole.
+  // Any error (the edit's or the check's) changes nothing. The CSV import,
+  // the admin API and SCIM all write through here, with the edits of
+  // people_rows.hpp (upsert_person, deactivate_person, upsert_team) or a
+  // replacement of the whole.
+  virtual Status edit_people(const PeopleEdit& edit) = 0;
 
   // The alert outbox (alert_rows.hpp, docs/ALERTS.md). Enqueues `alert`
   // once for each receiver, insert-if-absent by (dedupe key, receiver): an

@@ -12,7 +12,7 @@ const std::string& CubeQuery::key_name(size_t level, uint32_t key) const {
 }
 
 // The dictionary of a dimension's values: the cube's, or this query's for
-// dates and epics.
+// dates, epics, commits and the people dimensions.
 const Dictionary& CubeQuery::names(Dimension d) const {
   switch (d) {
     case Dimension::kModel:
@@ -39,6 +39,16 @@ const Dictionary& CubeQuery::names(Dimension d) const {
       return pr_names_;
     case Dimension::kAssistant:
       return c_.assistants_;
+    case Dimension::kPerson:
+      return person_names_;
+    case Dimension::kTeam:
+      return team_names_;
+    case Dimension::kGroup:
+      return group_names_;
+    case Dimension::kOrg:
+      return org_names_;
+    case Dimension::kLevel:
+      return level_names_;
   }
   return c_.models_;
 }

@@ -37,6 +37,7 @@ CubeQuery::CubeQuery(const UsageCube& cube, const ReportQuery& q, const EpicMap&
   want_tasks_ = want_files_ || q.uses(Dimension::kTask) || q.uses(Dimension::kEpic);
   if (q.uses(Dimension::kEpic)) prepare_epics(epics);
   if (q.uses(Dimension::kCommit) || q.uses(Dimension::kPr)) prepare_commits(commits);
+  prepare_people();
   since_ = q.since_ms.value_or(INT64_MIN);
   until_ = q.until_ms.value_or(INT64_MAX);
   // Quarter hours -> dates: a flat table over the buckets a report can meet.
@@ -197,6 +198,7 @@ void CubeQuery::prepare_filters() {
       share_filters_ = true;
     else
       group_filters_ = true;
+    if (people_dimension(f.dimension)) people_filters_ = true;
     if (id) allowed.push_back(*id);
   }
 }
@@ -259,7 +261,7 @@ void CubeQuery::add_group(Lane& L, uint32_t gid) {
       (!allows(Dimension::kModel, g.model) || !allows(Dimension::kRepo, g.repo) ||
        !allows(Dimension::kAuthor, g.author) || !allows(Dimension::kSession, g.session) ||
        !allows(Dimension::kBranch, g.branch) || !allows(Dimension::kDate, info.date) ||
-       !allows(Dimension::kAssistant, g.assistant)))
+       !allows(Dimension::kAssistant, g.assistant) || (people_filters_ && !people_allowed(g))))
     return;
   split(L, gid, g);
   if (want_commits_) split_over_commits(session_commits_[g.session], L.split_scratch, L.shares);

@@ -182,9 +182,22 @@ class CubeQuery {
         return commit_pr_[s.commit];
       case Dimension::kAssistant:
         return g.assistant;
+      case Dimension::kPerson:
+      case Dimension::kTeam:
+      case Dimension::kGroup:
+      case Dimension::kOrg:
+      case Dimension::kLevel:
+        return people_key(d, g);
     }
     return 0;
   }
+
+  // --- The people dimensions (cube_people.cpp) -----------------------------
+  // Each cube author's person, and this query's ids of every person, team
+  // (its group and org) and level: id 0 of each is "(no ...)".
+  void prepare_people();
+  uint32_t people_key(Dimension d, const UsageCube::Group& g) const;
+  bool people_allowed(const UsageCube::Group& g) const;
 
   // --- The hashing path (cube_hash.cpp) -----------------------------------
   void hash_shares(const Lane& L, uint32_t gid, const UsageCube::Group& g, const BucketInfo& info);
@@ -219,6 +232,10 @@ class CubeQuery {
   bool want_files_ = false, want_tasks_ = false;
   int64_t since_ = 0, until_ = 0;
   Dictionary epic_names_, date_names_, commit_names_, pr_names_;
+  Dictionary person_names_, team_names_, group_names_, org_names_, level_names_;
+  bool want_people_ = false, people_filters_ = false;
+  std::vector<uint32_t> author_person_;  // cube author id -> timeline person (kNone: no one)
+  std::vector<uint32_t> person_ids_, team_ids_, group_ids_, org_ids_, level_ids_;
   bool want_commits_ = false;
   std::vector<std::vector<uint32_t>> session_commits_;  // cube session id -> commit ids
   std::vector<uint32_t> commit_pr_;                     // commit id -> pr id

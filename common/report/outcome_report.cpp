@@ -71,6 +71,17 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
     return it != known_authors.end() ? it->second : low;
   };
 
+  // The people dimensions of an author (an email, or a login for a pull
+  // request without one) on the UTC day of `ms`.
+  const PeopleTimeline empty_people;
+  const PeopleTimeline& people = cube.people() ? *cube.people() : empty_people;
+  auto people_of = [&people](std::vector<Values>& v, const std::string& author, int64_t ms) {
+    const int64_t day = (ms >= 0 ? ms : ms - 86'399'999) / 86'400'000;
+    for (Dimension d : {Dimension::kPerson, Dimension::kTeam, Dimension::kGroup, Dimension::kOrg,
+                        Dimension::kLevel})
+      v[static_cast<size_t>(d)] = {people.key(d, author, day)};
+  };
+
   Overlay overlay(q);
   bool overflow = false;  // a checked sum saturated
   // Commits of the range.
@@ -122,6 +133,7 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
     v[static_cast<size_t>(Dimension::kCommit)] = {commit_key(c.sha)};
     v[static_cast<size_t>(Dimension::kPr)] = {pr != pr_of.end() ? pr_key(prs[pr->second])
                                                                 : std::string(kNoPr)};
+    people_of(v, c.author_email, c.committer_ms);
     const bool ai = c.ai_coauthor || !sessions_of_commit[i].empty();
     const auto rw = rework_of.find(c.repo + "\x1f" + c.sha);
     overlay.add(std::move(v), [&](Outcomes& o, const std::string* file) {
@@ -177,6 +189,7 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
                                                                          : pr.head_branch};
     v[static_cast<size_t>(Dimension::kCommit)] = or_default(pr_commit_keys[p], kNoCommit);
     v[static_cast<size_t>(Dimension::kPr)] = {pr_key(pr)};
+    people_of(v, !pr.author_email.empty() ? pr.author_email : pr.author, when);
     const int64_t opened = pr.opened_ms;
     const int64_t ready = pr.ready_ms > 0 ? pr.ready_ms : opened;
     const bool coded = first_commit > 0 && first_commit <= opened;

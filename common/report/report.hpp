@@ -37,8 +37,16 @@ enum class Dimension {
   kCommit,     // the commits a session is linked to (docs/METRICS.md)
   kPr,         // the pull requests of those commits
   kAssistant,  // claude-code, codex, gemini-cli, ... (common/record/assistant.hpp)
+  // The people directory's (people_timeline.hpp): the author's person, and
+  // that person's team, the team's group and organisation, and level on the
+  // record's UTC day.
+  kPerson,
+  kTeam,
+  kGroup,
+  kOrg,
+  kLevel,
 };
-inline constexpr size_t kDimensionCount = 12;
+inline constexpr size_t kDimensionCount = 17;
 enum class Metric {
   kInput,
   kOutput,
@@ -271,8 +279,9 @@ struct Report {
 using EpicMap = std::unordered_map<std::string, std::string>;
 Result<EpicMap> load_epics(sql::Database& db);
 
-struct UsageFact;    // usage_cube.hpp
-struct SeatContext;  // seat_charges.hpp
+struct UsageFact;      // usage_cube.hpp
+struct SeatContext;    // seat_charges.hpp
+class PeopleTimeline;  // people_timeline.hpp
 
 // Reads, from ONE snapshot of a store, the epic of every task into `epics`,
 // then every usage record whose timestamp is in [since_ms, until_ms) into
@@ -290,15 +299,18 @@ using OutcomeReader = std::function<Result<OutcomeData>(int64_t since_ms, int64_
 // Every record is priced with `pricer` (the builtin book when null).
 // With `seats`, effective cost spreads them (the records of the range's
 // whole UTC months are read for it) and the report lists idle seats.
+// `people` answers the people dimensions (none: every record is "(no person)").
 Result<Report> build_report(const UsageReader& read, const ReportQuery& query,
                             const OutcomeReader& outcomes = {},
                             std::shared_ptr<const Pricer> pricer = nullptr,
-                            const SeatContext* seats = nullptr);
+                            const SeatContext* seats = nullptr,
+                            std::shared_ptr<const PeopleTimeline> people = nullptr);
 // The same, from a SQLite store's usage_records (the tracker's or the
 // collector's; the collector's optional task_epics table names epics).
 Result<Report> build_report(sql::Database& db, const ReportQuery& query,
                             std::shared_ptr<const Pricer> pricer = nullptr,
-                            const SeatContext* seats = nullptr);
+                            const SeatContext* seats = nullptr,
+                            std::shared_ptr<const PeopleTimeline> people = nullptr);
 
 // Output formats: "table", "json", "csv".
 std::string render(const Report& r, std::string_view format);

@@ -10,7 +10,9 @@ std::vector<FlagSpec> report_flags(ReportFlavour flavour) {
       {"group-by", true, false,
        std::string("dimensions, nested in order: model, repo, file, author, task, epic, date, "
                    "session, branch") +
-           (outcomes ? ", commit, pr" : "") + " (default date,model)",
+           (outcomes ? ", commit, pr, person, team, group, org, level (people: docs/PEOPLE.md)"
+                     : "") +
+           " (default date,model)",
        "D1,D2"},
       {"metric", true, false,
        std::string("sort every level by this metric, largest first: input, output, "

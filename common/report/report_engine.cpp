@@ -39,7 +39,8 @@ int64_t floor_div(int64_t a, int64_t b) {
 
 Result<Report> build_report(const UsageReader& read, const ReportQuery& q,
                             const OutcomeReader& outcomes, std::shared_ptr<const Pricer> pricer,
-                            const SeatContext* seats) {
+                            const SeatContext* seats,
+                            std::shared_ptr<const PeopleTimeline> people) {
   // Outcomes need every record's tools: edited files and commits link
   // sessions to commits, Skill and MCP calls weigh in the leverage score.
   const bool want_files = q.uses(Dimension::kFile) || q.wants_outcomes();
@@ -53,6 +54,7 @@ Result<Report> build_report(const UsageReader& read, const ReportQuery& q,
       want_files && until < INT64_MAX - kTurnMargin ? until + kTurnMargin : until;
   int64_t from = margin_from, to = margin_to;
   UsageCube cube(std::move(pricer));
+  cube.set_people(std::move(people));
   // Seats are spread over whole UTC months: the list cost of their holders'
   // usage in the range's months but outside the range is read as well.
   const bool spread = seats && seats->charges && !seats->charges->empty();
@@ -97,7 +99,8 @@ Result<Report> build_report(const UsageReader& read, const ReportQuery& q,
 }
 
 Result<Report> build_report(sql::Database& db, const ReportQuery& q,
-                            std::shared_ptr<const Pricer> pricer, const SeatContext* seats) {
+                            std::shared_ptr<const Pricer> pricer, const SeatContext* seats,
+                            std::shared_ptr<const PeopleTimeline> people) {
   return build_report(
       [&db](int64_t since, int64_t until, bool with_tools, EpicMap& epics,
             const std::function<bool(const UsageFact&)>& fn) -> Status {
@@ -112,7 +115,7 @@ Result<Report> build_report(sql::Database& db, const ReportQuery& q,
         epics = std::move(loaded).value();
         return scan_usage(db, since, until, with_tools, fn);
       },
-      q, {}, std::move(pricer), seats);
+      q, {}, std::move(pricer), seats, std::move(people));
 }
 
 }  // namespace codepulse::report

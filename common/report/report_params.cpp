@@ -50,7 +50,10 @@ constexpr DimensionName kDimensions[] = {
     {Dimension::kTask, "task"},     {Dimension::kEpic, "epic"},
     {Dimension::kDate, "date"},     {Dimension::kSession, "session"},
     {Dimension::kBranch, "branch"}, {Dimension::kCommit, "commit"},
-    {Dimension::kPr, "pr"},         {Dimension::kAssistant, "assistant"}};
+    {Dimension::kPr, "pr"},         {Dimension::kAssistant, "assistant"},
+    {Dimension::kPerson, "person"}, {Dimension::kTeam, "team"},
+    {Dimension::kGroup, "group"},   {Dimension::kOrg, "org"},
+    {Dimension::kLevel, "level"}};
 
 std::string dimension_list() {
   std::string out;

@@ -22,6 +22,7 @@
 #include "common/pricing/pricer.hpp"
 #include "common/record/usage_record.hpp"
 #include "common/report/attribution.hpp"
+#include "common/report/people_timeline.hpp"
 #include "common/report/report.hpp"
 #include "common/report/seat_charges.hpp"
 #include "common/report/session_links.hpp"
@@ -117,6 +118,13 @@ class UsageCube {
   std::vector<IdleSeat> idle_seats(int64_t since_ms, int64_t until_ms,
                                    const std::vector<Filter>& where = {}) const;
 
+  // The people directory (people_timeline.hpp) answering the person, team,
+  // group, org and level dimensions at query time, from each group's author
+  // and UTC day: changing it re-groups every later report, nothing is
+  // re-folded. None: every record is "(no person)", "(no team)"...
+  void set_people(std::shared_ptr<const PeopleTimeline> people) { people_ = std::move(people); }
+  const PeopleTimeline* people() const { return people_.get(); }
+
   const Pricer& pricer() const { return *pricer_; }
   size_t group_count() const { return groups_.size(); }
   size_t turn_count() const { return turns_.size(); }
@@ -206,6 +214,7 @@ class UsageCube {
   std::unordered_map<uint32_t, int64_t> unpriced_by_model_;  // model id -> unpriced records
   std::shared_ptr<const Pricer> pricer_;
   SeatContext seats_;
+  std::shared_ptr<const PeopleTimeline> people_;
   mutable std::vector<int64_t> effective_;  // by group; empty: no seats
   mutable bool effective_stale_ = true;
   // seat_key -> the list cost its charges were spread over (0: idle).

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "common/report/outcome_report.hpp"
+#include "common/report/people_timeline.hpp"
 #include "common/report/usage_cube.hpp"
 
 namespace codepulse::test {
@@ -47,6 +48,16 @@ const std::vector<std::string>& hostile_strings() {
 
 Result<Report> hostile_report(const ReportQuery& q) {
   UsageCube cube;
+  // Each hostile author is a person of that name, in a team, group and
+  // organisation of that name, at a level of that name.
+  auto people = std::make_shared<PeopleTimeline>();
+  for (const std::string& s : hostile_strings()) {
+    const uint32_t p = people->add_person(s);
+    people->add_alias(s, p);
+    people->add_membership(p, {INT64_MIN, INT64_MAX, people->add_team({s, s, s})});
+    people->add_level_span(p, {INT64_MIN, INT64_MAX, people->add_level(s)});
+  }
+  cube.set_people(people);
   OutcomeData data;
   EpicMap epics;
   const auto& strings = hostile_strings();

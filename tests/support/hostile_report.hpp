@@ -19,7 +19,8 @@ const std::vector<std::string>& hostile_strings();
 // hostile string s, whose model (every other session), repository, branch,
 // file, author, session id, task keys, assistant, the epic of its task, its
 // commit's repository, branch, author, file and task keys, and its pull
-// request's repository, branch, author and task keys are all s.
+// request's repository, branch, author and task keys are all s; the
+// author is a person of name s, in team, group and org s at level s.
 Result<report::Report> hostile_report(const report::ReportQuery& q);
 
 }  // namespace codepulse::test

@@ -457,6 +457,45 @@ CREATE INDEX alert_outbox_created ON alert_outbox(created_ms);
 INSERT INTO codepulse_schema (version) VALUES (14);
 )sql";
 
+// Version 15: the people directory (SQLite's migration 15).
+inline constexpr const char* kMigrationTo15 = R"sql(
+CREATE TABLE people (
+  id           bigint PRIMARY KEY,
+  display_name text NOT NULL,
+  email        text NOT NULL UNIQUE,
+  role         text NOT NULL,
+  start_day    text NOT NULL,
+  end_day      text NOT NULL,
+  active       bigint NOT NULL
+);
+CREATE TABLE people_aliases (
+  alias     text PRIMARY KEY,
+  person_id bigint NOT NULL REFERENCES people(id)
+);
+CREATE TABLE people_teams (
+  name   text PRIMARY KEY,
+  kind   text NOT NULL CHECK (kind IN ('org', 'group', 'team')),
+  parent text NOT NULL
+);
+CREATE TABLE people_memberships (
+  person_id bigint NOT NULL REFERENCES people(id),
+  team      text NOT NULL,
+  from_day  text NOT NULL,
+  to_day    text NOT NULL
+);
+CREATE TABLE people_levels (
+  person_id bigint NOT NULL REFERENCES people(id),
+  level     text NOT NULL,
+  from_day  text NOT NULL,
+  to_day    text NOT NULL
+);
+CREATE TABLE people_level_order (
+  position bigint PRIMARY KEY,
+  name     text NOT NULL UNIQUE
+);
+INSERT INTO codepulse_schema (version) VALUES (15);
+)sql";
+
 // Version 16: budgets and their overrides (SQLite's migration 16).
 inline constexpr const char* kMigrationTo16 = R"sql(
 CREATE TABLE budgets (

@@ -131,6 +131,9 @@ class PostgresStore final : public Store {
   Result<std::optional<SsoSession>> find_sso_session(const std::string& id_hash,
                                                      int64_t now_ms) override;
   Status end_sso_session(const std::string& id_hash) override;
+  // People: pg_people.cpp.
+  Result<PeopleRows> load_people() override;
+  Status edit_people(const PeopleEdit& edit) override;
   // Provider usage: pg_providers.cpp.
   Status replace_provider_days(const std::vector<ProviderDay>& days,
                                const std::optional<ProviderCursor>& cursor,

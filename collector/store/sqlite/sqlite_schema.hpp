@@ -473,6 +473,48 @@ CREATE INDEX alert_outbox_created ON alert_outbox(created_ms);
 PRAGMA user_version = 14;
 )sql";
 
+// Migration 15: the people directory (collector/store/people_rows.hpp,
+// docs/PEOPLE.md): people, their aliases (lower-cased, each one person's),
+// the team hierarchy, effective-dated memberships and levels, and the
+// ordered level list. Days are "YYYY-MM-DD" (UTC), '' for open.
+inline constexpr const char* kMigration15 = R"sql(
+CREATE TABLE people (
+  id           INTEGER PRIMARY KEY,
+  display_name TEXT NOT NULL,
+  email        TEXT NOT NULL UNIQUE,
+  role         TEXT NOT NULL,
+  start_day    TEXT NOT NULL,
+  end_day      TEXT NOT NULL,
+  active       INTEGER NOT NULL
+);
+CREATE TABLE people_aliases (
+  alias     TEXT PRIMARY KEY,
+  person_id INTEGER NOT NULL REFERENCES people(id)
+);
+CREATE TABLE people_teams (
+  name   TEXT PRIMARY KEY,
+  kind   TEXT NOT NULL CHECK (kind IN ('org', 'group', 'team')),
+  parent TEXT NOT NULL
+);
+CREATE TABLE people_memberships (
+  person_id INTEGER NOT NULL REFERENCES people(id),
+  team      TEXT NOT NULL,
+  from_day  TEXT NOT NULL,
+  to_day    TEXT NOT NULL
+);
+CREATE TABLE people_levels (
+  person_id INTEGER NOT NULL REFERENCES people(id),
+  level     TEXT NOT NULL,
+  from_day  TEXT NOT NULL,
+  to_day    TEXT NOT NULL
+);
+CREATE TABLE people_level_order (
+  position INTEGER PRIMARY KEY,
+  name     TEXT NOT NULL UNIQUE
+);
+PRAGMA user_version = 15;
+)sql";
+
 // Migration 16: budgets (collector/store/budget_rows.hpp, docs/BUDGETS.md):
 // an amount per month or ISO week for a scope (a dimension and its value),
 // and admins' time-limited overrides of them. Days are "YYYY-MM-DD" (UTC);

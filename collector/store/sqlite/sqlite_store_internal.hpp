@@ -154,6 +154,9 @@ class SqliteStore final : public Store {
   Result<std::optional<SsoSession>> find_sso_session(const std::string& id_hash,
                                                      int64_t now_ms) override;
   Status end_sso_session(const std::string& id_hash) override;
+  // People: sqlite_people.cpp.
+  Result<PeopleRows> load_people() override;
+  Status edit_people(const PeopleEdit& edit) override;
   // Provider usage: sqlite_providers.cpp.
   Status replace_provider_days(const std::vector<ProviderDay>& days,
                                const std::optional<ProviderCursor>& cursor,

@@ -144,6 +144,11 @@ TEST_CASE(
       {Dimension::kCommit},
       {Dimension::kPr},
       {Dimension::kAssistant},
+      {Dimension::kPerson},
+      {Dimension::kTeam},
+      {Dimension::kGroup},
+      {Dimension::kOrg},
+      {Dimension::kLevel},
       {Dimension::kRepo, Dimension::kBranch, Dimension::kFile},
       {Dimension::kEpic, Dimension::kTask, Dimension::kAuthor}};
   for (const auto& dims : kinds) {
@@ -190,7 +195,8 @@ TEST_CASE(
     std::set<std::string> keys;
     collect_keys(json_rows, keys);
     if (dims.front() == Dimension::kRepo || dims.front() == Dimension::kSession ||
-        dims.front() == Dimension::kAuthor || dims.front() == Dimension::kBranch) {
+        dims.front() == Dimension::kAuthor || dims.front() == Dimension::kBranch ||
+        dims.front() == Dimension::kPerson || dims.front() == Dimension::kTeam) {
       for (const std::string& s : hostile_strings()) {
         const std::string expected_key = s == replace_invalid_utf8(s) ? s : "";
         if (!expected_key.empty()) CHECK(keys.count(expected_key) == 1);

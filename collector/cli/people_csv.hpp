@@ -1,0 +1,27 @@
+// The people directory's CSV (docs/PEOPLE.md): one row per person and
+// period, read into a whole directory. Every row is checked before anything
+// is stored; an error names the file and line.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "collector/store/people_rows.hpp"
+#include "common/result.hpp"
+
+namespace codepulse::collector {
+
+// The columns, in any order, named by the header; email is required.
+inline constexpr const char* kPeopleCsvColumns[] = {"email", "name",   "aliases", "role",  "start",
+                                                    "end",   "active", "team",    "group", "org",
+                                                    "level", "from",   "to"};
+
+// The directory the CSV `text` describes, with `level_order` as its level
+// list (levels are not set by the file). Errors are "NAME:LINE: what is
+// wrong"; a rule of the whole directory (check_people) is reported at the
+// first line that breaks it.
+Result<PeopleRows> read_people_csv(const std::string& name, std::string_view text,
+                                   const std::vector<std::string>& level_order);
+
+}  // namespace codepulse::collector
