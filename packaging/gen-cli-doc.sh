@@ -14,7 +14,7 @@ collector_commands=("" "serve" "report" "leverage" "cert" "token" "token create"
   "prices" "prices list" "prices show" "prices history" "prices unpriced" "prices import"
   "prices override" "prices override add" "prices override remove" "backup" "restored"
   "seats" "seats add" "seats list" "seats end" "seats remove" "statement" "export" "export focus"
-  "reconcile" "import-usage" "alerts" "alerts list" "alerts test")
+  "reconcile" "import-usage" "alerts" "alerts list" "alerts test" "waste" "anomalies")
 
 # The help text as the program prints it, in an environment without this
 # machine's paths.

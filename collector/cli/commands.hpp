@@ -42,6 +42,10 @@ int run_statement_command(const std::vector<std::string>& args);
 int run_alerts_command(const std::vector<std::string>& args);
 // seats add | list | end | remove
 int run_seats_command(const std::vector<std::string>& args);
+// waste: the waste ledger, per rule and in total, by any report dimensions
+int run_waste_command(const std::vector<std::string>& args);
+// anomalies: spend that stands out against its own history, explained
+int run_anomalies_command(const std::vector<std::string>& args);
 // export focus: a month of AI assistant spend as a FinOps FOCUS 1.2 CSV
 int run_export_command(const std::vector<std::string>& args);
 

@@ -40,6 +40,8 @@ struct Handler {
     kGeneration,
     kReconcile,
     kStatement,
+    kWaste,
+    kAnomalies,
   };
 };
 
