@@ -37,7 +37,7 @@ std::string cli(std::vector<std::string> args) {
 TEST_CASE("the waste ledger and the anomalies over HTTP equal the CLI's, for readers only",
           "[collector][waste][anomalies][server]") {
   TempDir dir;
-  const std::string db = (dir / "collector.db").string();
+  const std::string db = dir / "collector.db";
   {
     auto store = open_store(db);
     REQUIRE(store);

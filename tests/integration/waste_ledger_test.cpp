@@ -162,7 +162,7 @@ TEST_CASE("the waste ledger splits repeated reads by file and keeps the error fl
 TEST_CASE("codepulse-collector waste prints every rule and the total as JSON, CSV and a table",
           "[collector][waste][cli]") {
   TempDir dir;
-  const std::string db = (dir / "collector.db").string();
+  const std::string db = dir / "collector.db";
   {
     auto store = open_store(db);
     REQUIRE(store);
