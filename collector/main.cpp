@@ -42,6 +42,8 @@ const char* kTopUsage =
     "  people         the people directory: persons, teams, levels (people --help)\n"
     "  statement      a month for finance: list, organisation and effective cost, seats\n"
     "  export focus   a month of AI assistant spend as a FinOps FOCUS 1.2 CSV\n"
+    "  waste          spend that never reached the product, per rule (docs/WASTE.md)\n"
+    "  anomalies      spend that stands out against its own history, explained\n"
     "  reconcile      a month next to the providers' usage and cost: differences, explained\n"
     "  import-usage   a provider's usage or cost export (JSON or CSV), for reconcile\n"
     "  alerts         the alert outbox; a test alert to a receiver (alerts --help)\n"
@@ -84,5 +86,7 @@ int main(int argc, char** argv) {
   if (command == "reconcile") return run_reconcile_command(args);
   if (command == "import-usage") return run_import_usage_command(args);
   if (command == "alerts") return run_alerts_command(args);
+  if (command == "waste") return run_waste_command(args);
+  if (command == "anomalies") return run_anomalies_command(args);
   return fail("unknown command '" + command + "' (see --help)", kExitUsage);
 }

@@ -20,8 +20,9 @@ std::string encode_tools(const std::vector<ToolUse>& tools) {
         .field("seen", int64_t{t.result_seen})
         .field("added", t.lines_added)
         .field("removed", t.lines_removed)
-        .field("sha", t.commit_sha)
-        .end_object();
+        .field("sha", t.commit_sha);
+    if (t.error) w.field("error", int64_t{1});  // absent: no failure seen
+    w.end_object();
   }
   w.end_array();
   return out;
@@ -38,7 +39,7 @@ Result<std::vector<ToolUse>> decode_tools(std::string_view json) {
   for (simdjson::dom::element e : arr) {
     ToolUse t;
     std::string_view s;
-    int64_t action = 0, commit = 0, seen = 0;
+    int64_t action = 0, commit = 0, seen = 0, error = 0;
     if (e["id"].get_string().get(s)) return make_error("stored tool call without id");
     t.tool_use_id = std::string(s);
     if (!e["name"].get_string().get(s)) t.name = std::string(s);
@@ -51,6 +52,7 @@ Result<std::vector<ToolUse>> decode_tools(std::string_view json) {
     if (action == 1 || action == 2) t.action = static_cast<FileAction>(action);
     t.git_commit = commit != 0;
     t.result_seen = seen != 0;
+    if (!e["error"].get_int64().get(error)) t.error = error != 0;
     tools.push_back(std::move(t));
   }
   return tools;
@@ -70,6 +72,7 @@ bool merge_tools(std::vector<ToolUse>& into, const std::vector<ToolUse>& from) {
       same->lines_added = t.lines_added;
       same->lines_removed = t.lines_removed;
       same->commit_sha = t.commit_sha;
+      same->error = t.error;
       changed = true;
     }
   }

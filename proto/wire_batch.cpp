@@ -67,8 +67,10 @@ void write_record(JsonWriter& w, const WireRecord& wr) {
         .field("result_seen", t.result_seen)
         .field("lines_added", t.lines_added)
         .field("lines_removed", t.lines_removed)
-        .field("commit_sha", t.commit_sha)
-        .end_object();
+        .field("commit_sha", t.commit_sha);
+    // Only a failure is sent: absent means false, to and from older programs.
+    if (t.error) w.field("error", true);
+    w.end_object();
   }
   w.end_array().end_object();
 }
@@ -196,7 +198,7 @@ bool read_record(dom::object o, WireRecord& wr, std::string& why) {
           !tf.flag("result_seen", t.result_seen, why) ||
           !tf.count("lines_added", t.lines_added, false, why) ||
           !tf.count("lines_removed", t.lines_removed, false, why) ||
-          !tf.str("commit_sha", t.commit_sha, false, why, 64)) {
+          !tf.str("commit_sha", t.commit_sha, false, why, 64) || !tf.flag("error", t.error, why)) {
         why = where + why;
         return false;
       }

@@ -208,6 +208,21 @@ void AlertDispatcher::add_check(std::string name, std::function<Status(int64_t)>
   checks_.push_back(Check{std::move(name), std::move(check), interval_ms, 0});
 }
 
+void AlertDispatcher::add_source(std::string name,
+                                 std::function<Result<std::vector<AlertMessage>>(int64_t)> source,
+                                 int64_t interval_ms) {
+  add_check(
+      std::move(name),
+      [this, source = std::move(source)](int64_t now_ms) -> Status {
+        auto alerts = source(now_ms);
+        if (!alerts) return alerts.error();
+        for (const AlertMessage& a : *alerts)
+          if (auto added = enqueue(a); !added) return added.error();
+        return {};
+      },
+      interval_ms);
+}
+
 void AlertDispatcher::request_check() {
   {
     std::lock_guard lock(mu_);

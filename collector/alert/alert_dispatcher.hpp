@@ -66,6 +66,10 @@ class AlertDispatcher {
   // request_check() asks (alert sources: it enqueues what it finds).
   void add_check(std::string name, std::function<Status(int64_t now_ms)> check,
                  int64_t interval_ms);
+  // A check that enqueues every alert `source` finds (an alert source).
+  void add_source(std::string name,
+                  std::function<Result<std::vector<AlertMessage>>(int64_t now_ms)> source,
+                  int64_t interval_ms);
   void request_check();
 
   void start();

@@ -145,16 +145,9 @@ Result<std::vector<AlertMessage>> reconcile_gap_alerts(Store& store, const GapTh
 
 void watch_reconcile_gaps(AlertDispatcher& d, Store& store, const GapThreshold& t,
                           int64_t interval_ms) {
-  d.add_check(
+  d.add_source(
       "reconcile gap",
-      [&d, &store, t](int64_t now_ms) -> Status {
-        auto alerts = reconcile_gap_alerts(store, t, now_ms);
-        if (!alerts) return alerts.error();
-        for (const AlertMessage& a : *alerts)
-          if (auto added = d.enqueue(a); !added) return added.error();
-        return {};
-      },
-      interval_ms);
+      [&store, t](int64_t now_ms) { return reconcile_gap_alerts(store, t, now_ms); }, interval_ms);
 }
 
 }  // namespace codepulse::collector

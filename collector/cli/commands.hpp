@@ -46,6 +46,10 @@ int run_seats_command(const std::vector<std::string>& args);
 int run_budgets_command(const std::vector<std::string>& args);
 // people import | list | show | unmapped | levels set: the people directory
 int run_people_command(const std::vector<std::string>& args);
+// waste: the waste ledger, per rule and in total, by any report dimensions
+int run_waste_command(const std::vector<std::string>& args);
+// anomalies: spend that stands out against its own history, explained
+int run_anomalies_command(const std::vector<std::string>& args);
 // export focus: a month of AI assistant spend as a FinOps FOCUS 1.2 CSV
 int run_export_command(const std::vector<std::string>& args);
 

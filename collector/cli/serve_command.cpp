@@ -83,6 +83,8 @@ int run_serve_command(const std::vector<std::string>& argv) {
       watch_reconcile_gaps(*dispatcher, **store, alerts->gap, alerts->gap_check_ms);
       if (poller) poller->set_on_polled([d = dispatcher.get()] { d->request_check(); });
     }
+    if (alerts->anomaly_check_ms > 0)
+      watch_anomalies(*dispatcher, **store, alerts->anomalies, alerts->anomaly_check_ms);
   }
   auto server = HttpsServer::create(*options, **store, *log);
   if (!server) return fail(server.error().message);

@@ -37,6 +37,7 @@
 #include "collector/serve/endpoints.hpp"
 #include "collector/serve/fault_log.hpp"
 #include "collector/serve/finance_routes.hpp"
+#include "collector/serve/insight_routes.hpp"
 #include "collector/serve/listen_address.hpp"
 #include "collector/serve/routes.hpp"
 #include "collector/serve/viewer_routes.hpp"
@@ -432,7 +433,9 @@ class HttpsServer::Impl {
       } else if (route.route->handler == Handler::kReport) {
         co_await handle_report(req, reply);
       } else if (route.route->handler == Handler::kReconcile ||
-                 route.route->handler == Handler::kStatement) {
+                 route.route->handler == Handler::kStatement ||
+                 route.route->handler == Handler::kWaste ||
+                 route.route->handler == Handler::kAnomalies) {
         co_await handle_finance(route.route->handler, req, reply);
       } else {
         reply = endpoints_.answer(route.route->handler, route_request(req));
@@ -587,10 +590,13 @@ class HttpsServer::Impl {
     reply = report_reply(*job);
   }
 
-  // GET /v1/reconcile and /v1/statement: checked here, run on the report thread.
+  // GET /v1/reconcile, /v1/statement, /v1/waste and /v1/anomalies: checked here,
+  // run on the report thread.
   net::awaitable<void> handle_finance(int handler, const Request& req, RouteReply& reply) {
     auto started =
-        start_finance(handler, endpoints_.viewers(), endpoints_.store(), route_request(req));
+        handler == Handler::kWaste || handler == Handler::kAnomalies
+            ? start_insight(handler, endpoints_.viewers(), endpoints_.store(), route_request(req))
+            : start_finance(handler, endpoints_.viewers(), endpoints_.store(), route_request(req));
     if (auto* r = std::get_if<HttpReply>(&started)) {
       reply.http = std::move(*r);
       co_return;

@@ -33,6 +33,20 @@ const Router& collector_router() {
        .summary = "the monthly statement for finance (?month=YYYY-MM, format=json|csv), as "
                   "'codepulse-collector statement' gives it"},
       {.method = "GET",
+       .path = "/v1/waste",
+       .access = Access::kReader,
+       .body_limit = kSmallBodyLimit,
+       .handler = Handler::kWaste,
+       .summary = "the waste ledger per rule and in total, as 'codepulse-collector waste' gives "
+                  "it (/v1/report's parameters, format=json|csv)"},
+      {.method = "GET",
+       .path = "/v1/anomalies",
+       .access = Access::kReader,
+       .body_limit = kSmallBodyLimit,
+       .handler = Handler::kAnomalies,
+       .summary = "anomalies, each explained, as 'codepulse-collector anomalies' gives them "
+                  "(?since=...&until=...&format=json|csv)"},
+      {.method = "GET",
        .path = "/v1/whoami",
        .any_method = true,
        .access = Access::kAnyToken,
@@ -280,6 +294,7 @@ HttpReply refusal(const RouteMatch& match) {
              error_json(404,
                         "no such endpoint; the collector serves the dashboard at /, "
                         "POST /v1/batches, GET /v1/report, GET /v1/reconcile, GET /v1/statement, "
+                        "GET /v1/waste, GET /v1/anomalies, "
                         "GET /v1/whoami, "
                         "/v1/session, GET /v1/health, GET /v1/prices, GET /v1/generation, "
                         "GET /v1/budgets, "

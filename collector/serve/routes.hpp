@@ -52,6 +52,8 @@ struct Handler {
     kAdminAddBudget,
     kAdminRemoveBudget,
     kAdminOverrideBudget,
+    kWaste,
+    kAnomalies,
   };
 };
 

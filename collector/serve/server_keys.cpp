@@ -350,6 +350,26 @@ const ConfigKeys& server_config_keys() {
                "summed as other",
        .min = 1,
        .max = 100},
+      {.name = "anomaly_check_minutes",
+       .type = T::kInt,
+       .default_value = "60",
+       .help = "minutes between two looks for anomalies of yesterday and today, each alerted "
+               "once when an alert receiver is set (docs/ANOMALIES.md); 0 = off",
+       .min = 0,
+       .max = 10'080},
+      {.name = "anomaly_k",
+       .type = T::kInt,
+       .default_value = "3",
+       .help = "an author's day or session is an anomaly above this many times their trailing "
+               "median",
+       .min = 2,
+       .max = 1000},
+      {.name = "anomaly_burst_per_minute",
+       .type = T::kInt,
+       .default_value = "30",
+       .help = "more requests than this from one session within 60 seconds is a burst",
+       .min = 1,
+       .max = 100'000},
       log_level_key(),
       log_file_key(),
   };
@@ -488,6 +508,9 @@ Result<AlertOptions> alert_options(const Config& c) {
   if (const int64_t pct = c.num("reconcile_gap_alert_percent"); pct > 0) o.gap.percent = pct;
   o.gap_check_ms = c.num("reconcile_gap_check_minutes") * 60'000;
   o.budget_check_ms = c.num("budget_check_minutes") * 60'000;
+  o.anomaly_check_ms = c.num("anomaly_check_minutes") * 60'000;
+  o.anomalies.k = c.num("anomaly_k");
+  o.anomalies.burst_per_minute = c.num("anomaly_burst_per_minute");
   if (o.gap.any() && !s.any())
     return make_error(
         "reconcile_gap_alert_usd or reconcile_gap_alert_percent is set but no alert receiver is: "

@@ -22,6 +22,9 @@ struct ToolUse {
   bool result_seen = false;
   int64_t lines_added = 0, lines_removed = 0;
   std::string commit_sha;
+  // The result said the call failed (Claude Code's tool_result is_error):
+  // the flag only, never the error's text. False when no result was seen.
+  bool error = false;
 
   bool wants_result() const { return git_commit || action == FileAction::kChange; }
 };

@@ -19,7 +19,7 @@ constexpr const char* kCanaries[] = {
     "CANARY-PATCH-1d8a",       "CANARY-SUMMARY-9e4f",     "CANARY-QUEUE-3a6d",
     "CANARY-LASTPROMPT-7b2c",  "CANARY-SYSTEM-5e9a",      "CANARY-HOOKCMD-0c7f",
     "CANARY-AGENTPROMPT-8d3e", "CANARY-HOMEDIR-2f5b",     "CANARY-TITLE-6a8c",
-    "CANARY-STDOUT-4b1d",      "CANARY-OUTSIDEPATH-9c2a",
+    "CANARY-STDOUT-4b1d",      "CANARY-OUTSIDEPATH-9c2a", "CANARY-ERRORTEXT-3e7b",
 };
 
 std::string canary_logs() {
@@ -66,6 +66,12 @@ std::string canary_logs() {
   a.tool_json =
       tool_use_block("toolu_c4", "Read", R"({"file_path":"/etc/CANARY-OUTSIDEPATH-9c2a/x.conf"})");
   log += assistant_line(a) + "\n";
+  // The Read fails: only the flag is kept, never the error's text.
+  std::string failed = tool_result_line("toolu_c4", "CANARY-ERRORTEXT-3e7b",
+                                        R"("Error: CANARY-ERRORTEXT-3e7b")", "u-c4");
+  failed.replace(failed.find(R"("type":"tool_result")"), 20,
+                 R"("type":"tool_result","is_error":true)");
+  log += failed + "\n";
   log += R"({"type":"summary","summary":"CANARY-SUMMARY-9e4f","leafUuid":"x"})"
          "\n";
   log +=
@@ -133,6 +139,7 @@ TEST_CASE("no canary reaches the store or a report", "[privacy]") {
   REQUIRE(decoded.exit_code == 0);
   CHECK(decoded.out.find("\"record_count\":5") != std::string::npos);
   CHECK(decoded.out.find("\"src/main.cpp\"") != std::string::npos);
+  CHECK(decoded.out.find("\"error\":true") != std::string::npos);
   expect_no_canary("queue export (decompressed)", decoded.out);
   // What is kept instead: the repo-relative path and the commit sha.
   auto csv =

@@ -265,6 +265,39 @@ TEST_CASE("tool results attach line counts and commit shas to their request", "[
   CHECK(f.sql_int("SELECT count(*) FROM pending_results") == 0);
 }
 
+TEST_CASE("a failed call of any tool is flagged on its request, the error text never kept",
+          "[scan]") {
+  Fixture f;
+  AssistantSpec bash = spec("msg_b", 20);
+  bash.tool_json = codepulse::test::tool_use_block("toolu_b", "Bash", R"({"command":"make"})");
+  AssistantSpec read = spec("msg_r", 20);
+  read.tool_json = codepulse::test::tool_use_block("toolu_r", "Read",
+                                                   R"({"file_path":"/home/dev/src/app/a.cpp"})");
+  const std::string path = f.file("p/s.jsonl");
+  codepulse::test::write_file(path, assistant_line(bash) + "\n" + assistant_line(read) + "\n");
+  f.scan();  // the results arrive in a later run: the calls wait for them
+  CHECK(f.sql_int("SELECT count(*) FROM pending_results") == 2);
+  std::string failed = codepulse::test::tool_result_line("toolu_b", "SECRET_ERROR_TEXT",
+                                                         R"("Error: SECRET_ERROR_TEXT")", "bbbb-1");
+  const std::string block = R"("type":"tool_result")";
+  failed.replace(failed.find(block), block.size(), block + R"(,"is_error":true)");
+  codepulse::test::append_file(
+      path, failed + "\n" +
+                codepulse::test::tool_result_line("toolu_r", "1: int main", R"({"type":"text"})",
+                                                  "bbbb-2") +
+                "\n");
+  const ScanStats s = f.scan();
+  CHECK(s.tool_results == 2);
+  auto tool_int = [&](const std::string& what, const std::string& where) {
+    return f.sql_int("SELECT " + what + " FROM usage_records r, json_each(r.tools) t WHERE " +
+                     where);
+  };
+  CHECK(tool_int("t.value->>'error'", "t.value->>'id' = 'toolu_b'") == 1);
+  CHECK(tool_int("count(*)", "t.value->>'id' = 'toolu_r' AND t.value->>'error' IS NULL") == 1);
+  CHECK(f.sql_int("SELECT count(*) FROM pending_results") == 0);
+  CHECK(f.sql_int("SELECT count(*) FROM usage_records WHERE tools LIKE '%SECRET%'") == 0);
+}
+
 TEST_CASE("bad input is counted and reported with its path, losing no valid record",
           "[scan][bad-input]") {
   Fixture f;

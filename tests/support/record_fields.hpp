@@ -15,13 +15,13 @@ namespace codepulse::test {
 
 inline auto fields_of(const ToolUse& t) {
   const auto& [tool_use_id, name, path, action, git_commit, result_seen, lines_added, lines_removed,
-               commit_sha] = t;
+               commit_sha, error] = t;
   return std::tie(tool_use_id, name, path, action, git_commit, result_seen, lines_added,
-                  lines_removed, commit_sha);
+                  lines_removed, commit_sha, error);
 }
-inline constexpr std::array kToolFieldNames = {"tool_use_id", "name",          "path",
-                                               "action",      "git_commit",    "result_seen",
-                                               "lines_added", "lines_removed", "commit_sha"};
+inline constexpr std::array kToolFieldNames = {
+    "tool_use_id", "name",        "path",          "action",     "git_commit",
+    "result_seen", "lines_added", "lines_removed", "commit_sha", "error"};
 
 // Every field but `tools`, which expect_same_record compares one by one.
 inline auto fields_of(const UsageRecord& r) {

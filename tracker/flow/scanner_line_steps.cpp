@@ -67,14 +67,15 @@ void Scanner::take_line(FileRead& read, std::string_view line, size_t capacity,
 // A request: stripped into a record for the batch, and each advisor call it
 // made into a record of its own (keyed by the request's key and the call's
 // index, so a re-read or a later snapshot of the line meets the same keys);
-// the calls whose results are counted (changes, git commits) now wait for them.
+// every call now waits for its result: counts of changes and git commits,
+// whether any call failed.
 void Scanner::queue_request(FileRead& read, const RequestLine& request) {
   const bool claude_lines = read.format == LogFormat::kClaude;
   UsageRecord rec = builder_.build(request, claude_lines ? read.turn : request.turn_id);
   if (claude_lines) rec.assistant.assign(read.assistant);
   for (const ToolUse& t : rec.tools) {
-    if (t.wants_result() && !t.result_seen)
-      (*pending_)[t.tool_use_id] = t.git_commit ? ToolKind::kGitCommit : ToolKind::kChange;
+    const ToolKind kind = awaited_kind(t, claude_lines);
+    if (kind != ToolKind::kOther) (*pending_)[t.tool_use_id] = kind;
   }
   for (const AdvisorCall& call : request.advisors) {
     if (batch_.add(builder_.build_advisor(rec, call))) ++read.stats.duplicates;

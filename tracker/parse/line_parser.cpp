@@ -99,8 +99,8 @@ void read_tool_use_result(od::value v, const PendingTools& pending, LineFields& 
     f.result_kind = answered_kind(f.msg, pending, f.result_kind);
   }
   od::object tr;
-  if (f.result_kind != ToolKind::kOther && !v.get_object().get(tr))
-    read_tool_result(tr, f.result_kind, f.result);
+  const bool counted = f.result_kind == ToolKind::kChange || f.result_kind == ToolKind::kGitCommit;
+  if (counted && !v.get_object().get(tr)) read_tool_result(tr, f.result_kind, f.result);
 }
 
 // Every top-level field; the envelope's ids go straight into `r`. Returns
@@ -247,6 +247,7 @@ LineKind finish_tool_result(LineFields& f, const PendingTools& pending, ParsedLi
     t.lines_removed = result.has_patch ? result.removed : 0;
   }
   t.commit_sha = std::move(f.result.commit_sha);
+  t.error = msg.tool_result_error;
   return LineKind::kToolResult;
 }
 

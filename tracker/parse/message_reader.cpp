@@ -47,6 +47,7 @@ void read_content_block(od::object block, MessageFields& m) {
   std::string_view type;
   std::string tool_use_id;
   std::string id, name;
+  bool is_error = false;  // a tool_result's flag; its content is never read
   ToolInputFields input;
   for (auto field : block) {
     od::raw_json_string key;
@@ -67,6 +68,8 @@ void read_content_block(od::object block, MessageFields& m) {
         type = "other";
     } else if (key == "tool_use_id") {
       read_string(v, tool_use_id);
+    } else if (key == "is_error") {
+      if (v.get_bool().get(is_error)) is_error = false;
     } else if (key == "id") {
       read_string(v, id);
     } else if (key == "name") {
@@ -82,6 +85,7 @@ void read_content_block(od::object block, MessageFields& m) {
   }
   if (type == "tool_result" && !tool_use_id.empty()) {
     m.tool_result_ids.push_back(std::move(tool_use_id));
+    if (is_error) m.tool_result_error = true;
   } else if (type == "tool_use" && !id.empty() && !name.empty()) {
     ToolCall call;
     call.id = std::move(id);

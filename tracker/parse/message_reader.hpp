@@ -21,6 +21,7 @@ struct MessageFields {
   bool has_text_block = false;
   std::vector<ToolCall> tools;
   std::vector<std::string> tool_result_ids;
+  bool tool_result_error = false;  // a tool_result block said is_error: true
   bool ok = true;
 };
 

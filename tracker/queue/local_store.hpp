@@ -168,7 +168,8 @@ class LocalStore {
                    const KeyHashes& h);
   Result<std::optional<Existing>> find_existing(const UsageRecord& r, const KeyHashes& h);
   Result<std::optional<Existing>> load_by_id(int64_t id, std::string* key, std::string* message);
-  Status note_pending(const std::vector<ToolUse>& tools, int64_t record_id);
+  Status note_pending(const std::vector<ToolUse>& tools, std::string_view assistant,
+                      int64_t record_id);
 
   sql::Database db_;
   bool in_txn_ = false;

@@ -117,11 +117,13 @@ Result<std::optional<LocalStore::Existing>> LocalStore::find_existing(const Usag
   return found;
 }
 
-Status LocalStore::note_pending(const std::vector<ToolUse>& tools, int64_t record_id) {
+Status LocalStore::note_pending(const std::vector<ToolUse>& tools, std::string_view assistant,
+                                int64_t record_id) {
+  const bool failures_logged = logs_failures(assistant);
   for (const ToolUse& t : tools) {
-    if (!t.wants_result() || t.result_seen) continue;
-    const int64_t kind =
-        static_cast<int64_t>(t.git_commit ? ToolKind::kGitCommit : ToolKind::kChange);
+    const ToolKind awaited = awaited_kind(t, failures_logged);
+    if (awaited == ToolKind::kOther) continue;
+    const auto kind = static_cast<int64_t>(awaited);
     if (auto s = insert_pending_.bind(1, t.tool_use_id)
                      .bind(2, record_id)
                      .bind(3, kind)
@@ -151,7 +153,7 @@ Result<UpsertOutcome> LocalStore::upsert(const UsageRecord& r) {
         if (auto s = end_bulk_load(); !s) return s.error();
       }
     }
-    if (auto s = note_pending(r.tools, id); !s) return s.error();
+    if (auto s = note_pending(r.tools, r.assistant, id); !s) return s.error();
     return UpsertOutcome::kInserted;
   }
   Existing& e = **existing;
@@ -170,7 +172,7 @@ Result<UpsertOutcome> LocalStore::upsert(const UsageRecord& r) {
       bulk_keys_.insert(h.key, e.id);
       if (!r.message_id.empty()) bulk_messages_.insert(h.message, e.id);
     }
-    if (auto s = note_pending(tools, e.id); !s) return s.error();
+    if (auto s = note_pending(tools, r.assistant, e.id); !s) return s.error();
     return UpsertOutcome::kReplaced;
   }
   // The stored copy stays; tool calls seen only in this copy still join it.
@@ -178,7 +180,7 @@ Result<UpsertOutcome> LocalStore::upsert(const UsageRecord& r) {
     const std::string json = encode_tools(tools);
     if (auto s = update_tools_.bind(1, e.id).bind(2, json).bind(3, now_utc_ms()).run(); !s)
       return s.error();
-    if (auto s = note_pending(tools, e.id); !s) return s.error();
+    if (auto s = note_pending(tools, r.assistant, e.id); !s) return s.error();
   }
   return UpsertOutcome::kKept;
 }
@@ -204,6 +206,7 @@ Status LocalStore::apply_tool_result(const ToolResultLine& t) {
       tool.lines_added = t.lines_added;
       tool.lines_removed = t.lines_removed;
       tool.commit_sha = t.commit_sha;
+      tool.error = t.error;
       const std::string json = encode_tools(*tools);
       if (auto s = update_tools_.bind(1, *record_id).bind(2, json).bind(3, now_utc_ms()).run(); !s)
         return s;

@@ -104,6 +104,7 @@ bool WriteBatch::apply_result(const ToolResultLine& result) {
     t.lines_added = result.lines_added;
     t.lines_removed = result.lines_removed;
     if (!result.commit_sha.empty()) t.commit_sha = result.commit_sha;
+    t.error = result.error;
     return true;
   }
   return false;

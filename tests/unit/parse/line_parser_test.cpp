@@ -244,6 +244,37 @@ TEST_CASE("tool results of tracked tools give line counts and commit shas", "[pa
             .kind == LineKind::kIgnored);
 }
 
+TEST_CASE("a failed tool call's result gives the is_error flag, never its text", "[parse]") {
+  Harness h;
+  h.pending["toolu_b"] = ToolKind::kAnswered;
+  h.pending["toolu_ok"] = ToolKind::kAnswered;
+  h.pending["toolu_e"] = ToolKind::kChange;
+  std::string failed = codepulse::test::tool_result_line("toolu_b", "SECRET: permission denied",
+                                                         R"("Error: SECRET: permission denied")");
+  const std::string block = R"("type":"tool_result")";
+  failed.replace(failed.find(block), block.size(), block + R"(,"is_error":true)");
+  const ParsedLine& p = h.parse(failed);
+  REQUIRE(p.kind == LineKind::kToolResult);
+  CHECK(p.result.tool_use_id == "toolu_b");
+  CHECK(p.result.error);
+  CHECK(p.result.lines_added == 0);
+  CHECK(p.result.commit_sha.empty());
+
+  const ParsedLine& ok =
+      h.parse(codepulse::test::tool_result_line("toolu_ok", "fine", R"({"stdout":"SECRET"})"));
+  REQUIRE(ok.kind == LineKind::kToolResult);
+  CHECK_FALSE(ok.result.error);
+
+  // A failed edit: the flag, and nothing counted.
+  std::string edit = codepulse::test::tool_result_line("toolu_e", "Error: String not found",
+                                                       R"("Error: String not found")");
+  edit.replace(edit.find(block), block.size(), block + R"(,"is_error":true)");
+  const ParsedLine& e = h.parse(edit);
+  REQUIRE(e.kind == LineKind::kToolResult);
+  CHECK(e.result.error);
+  CHECK_FALSE(e.result.has_counts);
+}
+
 TEST_CASE("user prompts start turns, meta and tool results do not", "[parse]") {
   Harness h;
   const ParsedLine& p = h.parse(codepulse::test::user_prompt_line("uuid-prompt-1", "Fix the bug"));

@@ -76,6 +76,12 @@ WireRecord full_sample(int i) {
   commit.lines_removed = 4;
   commit.commit_sha = "1a2b3c4";
   r.tools.push_back(commit);
+  ToolUse failed;
+  failed.tool_use_id = "toolu_01Fail" + std::to_string(i);
+  failed.name = "Bash";
+  failed.result_seen = true;
+  failed.error = true;
+  r.tools.push_back(failed);
   return w;
 }
 
@@ -122,6 +128,31 @@ TEST_CASE("unknown fields from a newer tracker are ignored", "[proto]") {
   auto d = decode_json(json, {});
   REQUIRE(d);
   CHECK(d->records.size() == 1);
+}
+
+TEST_CASE("a tool call's failure travels as a flag only, absent meaning none", "[proto]") {
+  WireRecord w = sample(1);
+  w.usage.tools[0].error = true;
+  std::string json = encode_json(header(1), {w});
+  // Only a failure is written: an older collector ignores the field.
+  REQUIRE(json.find(R"("error":true)") != std::string::npos);
+  auto d = decode_json(json, {});
+  REQUIRE(d);
+  REQUIRE(d->records.size() == 1);
+  CHECK(d->records[0].usage.tools.at(0).error);
+  // A call that did not fail has no field; an older tracker never sends it.
+  const std::string plain = encode_json(header(1), {sample(1)});
+  CHECK(plain.find(R"("error")") == std::string::npos);
+  auto older = decode_json(plain, {});
+  REQUIRE(older);
+  CHECK_FALSE(older->records.at(0).usage.tools.at(0).error);
+  // Not a flag: the record is rejected, with the field named.
+  json.replace(json.find(R"("error":true)"), 12, R"("error":"boom")");
+  auto bad = decode_json(json, {});
+  REQUIRE(bad);
+  CHECK(bad->records.empty());
+  REQUIRE(bad->rejected.size() == 1);
+  CHECK(bad->rejected[0].reason.find("error") != std::string::npos);
 }
 
 TEST_CASE("a record of an older tracker, without assistant, is Claude Code's", "[proto]") {

@@ -1,0 +1,65 @@
+// The waste ledger and the anomalies over HTTP (insight_routes.hpp).
+#include "collector/serve/insight_routes.hpp"
+
+#include "collector/report/anomaly_report.hpp"
+#include "collector/report/insight_options.hpp"
+#include "collector/report/waste_report.hpp"
+#include "collector/serve/routes.hpp"
+#include "common/time.hpp"
+
+namespace codepulse::collector {
+
+std::variant<HttpReply, FinanceJob> start_insight(int handler, ViewerAccess& viewers, Store& store,
+                                                  const RouteRequest& request) {
+  auto who = viewers.identify(web_request(request), true);
+  if (auto* r = std::get_if<HttpReply>(&who)) return std::move(*r);
+  auto pairs = query_params(request);
+  if (!pairs) return HttpReply{400, error_json(400, pairs.error().message)};
+  const bool waste = handler == Handler::kWaste;
+  WasteOptions waste_options;
+  AnomalyOptions anomaly_options;
+  report::Params params{{"format", "json"}};
+  for (const auto& [name, value] : *pairs) {
+    auto taken = waste ? set_waste_option(waste_options, name, value)
+                       : set_anomaly_option(anomaly_options, name, value);
+    if (!taken) return HttpReply{400, error_json(400, taken.error().message)};
+    if (*taken) continue;
+    if (!waste && name != "since" && name != "until" && name != "format")
+      return HttpReply{400, error_json(400, "unknown parameter '" + name +
+                                                "'; use since, until, format and the "
+                                                "settings of docs/ANOMALIES.md")};
+    if (name == "format")
+      params.front().second = value;
+    else
+      params.emplace_back(name, value);
+  }
+  auto parsed = report::parse_report_params(params);
+  if (!parsed) return HttpReply{400, error_json(400, parsed.error().message)};
+  if (parsed->format != "json" && parsed->format != "csv")
+    return HttpReply{400, error_json(400, "format '" + parsed->format + "': expected json or csv")};
+  FinanceJob out;
+  out.format = parsed->format;
+  out.what = waste ? "waste ledger" : "anomaly search";
+  out.filename = waste ? "codepulse-waste.csv" : "codepulse-anomalies.csv";
+  out.job = std::make_shared<ReportJob>();
+  if (waste) {
+    out.job->run = [&store, q = parsed->query, waste_options,
+                    format = parsed->format]() -> Result<std::string> {
+      auto ledger = waste_ledger(store, q, waste_options, now_utc_ms());
+      if (!ledger) return ledger.error();
+      return render_waste(*ledger, format);
+    };
+  } else {
+    out.job->run = [&store, q = parsed->query, anomaly_options,
+                    format = parsed->format]() -> Result<std::string> {
+      const int64_t until = q.until_ms.value_or(now_utc_ms());
+      const int64_t since = q.since_ms.value_or(until - 7 * 86'400'000LL);
+      auto found = store_anomalies(store, since, until, anomaly_options);
+      if (!found) return found.error();
+      return render_anomalies(*found, format);
+    };
+  }
+  return out;
+}
+
+}  // namespace codepulse::collector
