@@ -24,12 +24,6 @@ constexpr int64_t kNov12 = 1'794'474'000'000;       // 2026-11-12 09:00 UTC
 constexpr int64_t kNov14Late = 1'794'700'200'000;   // 2026-11-14 23:50 UTC
 constexpr int64_t kNov15Early = 1'794'701'400'000;  // 2026-11-15 00:10 UTC
 
-CommandResult run_collector(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {collector_bin()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return run(argv);
-}
-
 // alice moves from api (platform) at L2 to web (product) at L3 on the 15th;
 // a.smith@ is her alias; carol is in api with no level.
 const char* kGoodCsv =
