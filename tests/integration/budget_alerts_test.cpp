@@ -106,7 +106,9 @@ TEST_CASE("serve alerts each budget crossing once, through a 500 and a restart",
                                          "--alert-retry-base",
                                          "200ms",
                                          "--alert-poll",
-                                         "100ms"};
+                                         "100ms",
+                                         "--anomaly-check-minutes",
+                                         "0"};
   collector.start(args);
   CHECK(eventually(kPatienceMs, [&] { return receiver.delivered() == 3; }));
   collector.stop();
@@ -143,7 +145,9 @@ TEST_CASE("a receiver answering 410 or never answering: a clear error, no alert 
                                    "--alert-ca-file",
                                    collector.ca(),
                                    "--alert-poll",
-                                   "100ms"};
+                                   "100ms",
+                                   "--anomaly-check-minutes",
+                                   "0"};
   collector.start(args);
   CHECK(eventually(kPatienceMs, [&] { return receiver.requests().size() == 1; }));
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));
@@ -185,7 +189,8 @@ TEST_CASE("a receiver answering 410 or never answering: a clear error, no alert 
   }
   quiet.start({"--alert-webhook-url", silent.url("/codepulse"), "--alert-webhook-secret-file",
                private_file(dir2 / "secret", std::string(40, 'k')), "--alert-timeout", "300ms",
-               "--alert-retry-base", "60s", "--alert-poll", "100ms"});
+               "--alert-retry-base", "60s", "--alert-poll", "100ms", "--anomaly-check-minutes",
+               "0"});
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
   quiet.stop();
   auto s = opened(quiet.db());
