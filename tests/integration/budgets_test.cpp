@@ -134,7 +134,7 @@ TEST_CASE("budgets are stored, overridden and removed, and overlaps are refused"
   CHECK(store.load_budgets()->size() == 2);
 }
 
-TEST_CASE("a budget's spend is report's number for its scope; forecast and state by hand",
+TEST_CASE("a budget's spend is report's number for its scope, with forecast and state by hand",
           "[collector][budgets]") {
   TempDir dir;
   CODEPULSE_STORE_TARGET(target, dir);

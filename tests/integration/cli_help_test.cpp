@@ -36,7 +36,10 @@ std::vector<Program> programs() {
             {"doctor"},
             {"config"},
             {"config", "show"},
-            {"enroll"}}},
+            {"enroll"},
+            {"hook"},
+            {"hook", "install"},
+            {"hook", "uninstall"}}},
           {collector_bin(),
            "codepulse-collector",
            {{"serve"},
@@ -72,7 +75,21 @@ std::vector<Program> programs() {
             {"import-usage"},
             {"alerts"},
             {"alerts", "list"},
-            {"alerts", "test"}}}};
+            {"alerts", "test"},
+            {"budgets"},
+            {"budgets", "add"},
+            {"budgets", "list"},
+            {"budgets", "remove"},
+            {"budgets", "status"},
+            {"budgets", "override"},
+            {"people"},
+            {"people", "import"},
+            {"people", "list"},
+            {"people", "show"},
+            {"people", "unmapped"},
+            {"people", "levels"},
+            {"waste"},
+            {"anomalies"}}}};
 }
 
 std::vector<std::string> with(std::vector<std::string> words, const std::string& last) {

@@ -68,6 +68,9 @@ TEST_CASE("the route table holds every endpoint the collector serves",
       {"POST", "/v1/admin/budgets"},
       {"POST", "/v1/admin/budgets/3/override"},
       {"DELETE", "/v1/admin/budgets/3"},
+      {"GET", "/v1/admin/people"},
+      {"PUT", "/v1/admin/people"},
+      {"GET", "/v1/admin/people/unmapped"},
       {"GET", "/v1/admin/export/focus"}};
   for (const auto& [method, path] : endpoints) {
     INFO(method << " " << path);
