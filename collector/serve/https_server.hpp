@@ -51,7 +51,7 @@ struct ServerOptions {
   std::string github_webhook_secret;     // empty: POST /v1/webhooks/github is off
   std::string bitbucket_webhook_secret;  // empty: POST /v1/webhooks/bitbucket is off
   IngestLimits limits;
-  OidcSettings oidc;  // single sign-on for the dashboard; off without an issuer
+  OidcSettings oidc;                   // single sign-on for the dashboard; off without an issuer
   int64_t budget_refresh_ms = 60'000;  // budgets' state for batches and /metrics (BudgetRefresher)
   size_t budget_metrics_top = 10;      // repositories and models /metrics names; the rest "other"
 };

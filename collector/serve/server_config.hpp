@@ -3,8 +3,8 @@
 #pragma once
 
 #include "collector/alert/alert_receivers.hpp"
-#include "collector/alert/budget_alerts.hpp"
 #include "collector/alert/anomaly_alerts.hpp"
+#include "collector/alert/budget_alerts.hpp"
 #include "collector/alert/reconcile_gap.hpp"
 #include "collector/providers/provider_poller.hpp"
 #include "collector/serve/https_server.hpp"
