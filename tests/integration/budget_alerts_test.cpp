@@ -121,8 +121,9 @@ TEST_CASE("serve alerts each budget crossing once, through a 500 and a restart",
   CHECK(keys_sent(receiver) == std::set<std::string>{"budget:1:" + period + ":warn",
                                                      "budget:1:" + period + ":over",
                                                      "budget:1:" + period + ":forecast_over"});
-  const auto& last = receiver.requests().back();
-  CHECK(last.body.find("\"source\":\"budget\"") != std::string::npos);
+  const auto sent = receiver.requests();
+  REQUIRE_FALSE(sent.empty());
+  CHECK(sent.back().body.find("\"source\":\"budget\"") != std::string::npos);
   const auto listed =
       run({collector_bin(), "alerts", "list", "--db", collector.db(), "--format", "json"});
   CHECK(listed.out.find("\"state\":\"pending\"") == std::string::npos);
