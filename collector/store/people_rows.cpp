@@ -80,8 +80,8 @@ Status check_teams(const std::vector<TeamRow>& teams) {
       return bad("team '" + t.name + "': a name must be plain text of 1 to 200 bytes");
     if (!by_name.emplace(ascii_lower(t.name), &t).second)
       return bad("team '" + t.name + "' is listed twice");
-    if (t.id <= 0 || !ids.insert(t.id).second)
-      return bad("team '" + t.name + "': id " + std::to_string(t.id) + " is missing or taken");
+    if (t.id < 0 || (t.id > 0 && !ids.insert(t.id).second))
+      return bad("team '" + t.name + "': id " + std::to_string(t.id) + " is taken");
     if (!plain(t.external_id, kMaxPeopleName))
       return bad("team '" + t.name + "': externalId must be plain text of at most 200 bytes");
   }
@@ -134,11 +134,7 @@ void normalize_people(PeopleRows& d) {
             [](const PersonRow& a, const PersonRow& b) { return a.id < b.id; });
   std::sort(d.teams.begin(), d.teams.end(),
             [](const TeamRow& a, const TeamRow& b) { return a.name < b.name; });
-  int64_t next = 1;
-  for (const TeamRow& t : d.teams)
-    next = std::max(next, t.id + 1);
-  for (TeamRow& t : d.teams)
-    if (t.id <= 0) t.id = next++;
+
   for (auto* periods : {&d.memberships, &d.levels})
     std::sort(periods->begin(), periods->end(), [](const PeriodRow& a, const PeriodRow& b) {
       if (a.person_id != b.person_id) return a.person_id < b.person_id;
@@ -213,6 +209,14 @@ const PersonRow* find_person(const PeopleRows& d, std::string_view email_or_alia
 
 const std::string& scim_user_name(const PersonRow& p) {
   return p.user_name.empty() ? p.email : p.user_name;
+}
+
+void assign_team_ids(PeopleRows& d) {
+  int64_t next = 1;
+  for (const TeamRow& t : d.teams)
+    next = std::max(next, t.id + 1);
+  for (TeamRow& t : d.teams)
+    if (t.id <= 0) t.id = next++;
 }
 
 void keep_scim_ids(const PeopleRows& before, PeopleRows& after) {

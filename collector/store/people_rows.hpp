@@ -43,7 +43,7 @@ struct TeamRow {
   TeamKind kind = TeamKind::kTeam;
   std::string parent;  // "" for a root; an org's parent is "", a group's an org or group,
                        // a team's a group, org or team
-  int64_t id = 0;      // stable (a SCIM group's id); 0 = normalize_people gives the next
+  int64_t id = 0;      // stable (a SCIM group's id); 0 = the store gives the next (assign_team_ids)
   std::string external_id;  // SCIM's externalId, or ""
   bool retired = false;     // deleted by SCIM: kept for its members' history, listed no more
   bool operator==(const TeamRow&) const = default;
@@ -71,8 +71,7 @@ inline constexpr size_t kMaxPeopleName = 200;
 inline constexpr size_t kMaxPeopleLevels = 64;
 
 // Puts the directory in the stored form: emails, aliases and names of teams
-// compared lower-cased, aliases sorted, every list sorted as PeopleRows says;
-// a node without an id (0) gets the next free one.
+// compared lower-cased, aliases sorted, every list sorted as PeopleRows says.
 void normalize_people(PeopleRows& d);
 // Every rule (docs/PEOPLE.md): names plain and short; real days, each end on
 // or after its start; unique person ids and primary emails; an alias (or a
@@ -106,6 +105,9 @@ const std::string& scim_user_name(const PersonRow& p);
 // their userName and externalId (a whole-directory replacement keeps SCIM's
 // references).
 void keep_scim_ids(const PeopleRows& before, PeopleRows& after);
+// Gives each node without an id (0) the next free one (Store::edit_people,
+// after keep_scim_ids).
+void assign_team_ids(PeopleRows& d);
 
 // The store's rows, as read_* read them (people_sql.hpp's column orders).
 Result<PersonRow> read_person(const RowView& row);  // without aliases
