@@ -11,15 +11,7 @@
 namespace codepulse::collector {
 namespace {
 
-struct Line {
-  size_t number = 0;
-  std::map<std::string, std::string> cells;  // column -> cell (trimmed)
-  const std::string& operator[](const char* column) const {
-    static const std::string kEmpty;
-    const auto it = cells.find(column);
-    return it == cells.end() ? kEmpty : it->second;
-  }
-};
+using Line = PeopleLine;
 
 std::string trimmed(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
@@ -157,6 +149,17 @@ Result<PeopleRows> read_people_csv(const std::string& name, std::string_view tex
       l.cells[columns[i]] = trimmed((*cells)[i]);
     lines.push_back(std::move(l));
   }
+  return read_people_lines(name, lines, level_order);
+}
+
+const std::string& PeopleLine::operator[](const char* column) const {
+  static const std::string kEmpty;
+  const auto it = cells.find(column);
+  return it == cells.end() ? kEmpty : it->second;
+}
+
+Result<PeopleRows> read_people_lines(const std::string& name, const std::vector<PeopleLine>& lines,
+                                     const std::vector<std::string>& level_order) {
   auto at = [&name](size_t line, const std::string& what) {
     return make_error(name + ":" + std::to_string(line) + ": " + what);
   };
