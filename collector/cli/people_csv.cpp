@@ -36,7 +36,11 @@ Status place(std::map<std::string, TeamRow>& nodes, const std::string& name, Tea
              const std::string& parent) {
   if (name.empty()) return {};
   const std::string key = ascii_lower(name);
-  auto [it, fresh] = nodes.emplace(key, TeamRow{name, kind, parent});
+  TeamRow node;
+  node.name = name;
+  node.kind = kind;
+  node.parent = parent;
+  auto [it, fresh] = nodes.emplace(key, std::move(node));
   if (fresh) return {};
   if (it->second.kind != kind)
     return make_error("'" + name + "' is a " + team_kind_name(it->second.kind) +

@@ -25,12 +25,7 @@ ScimValue one_schema(std::string_view urn) {
 ScimValue list(std::vector<ScimValue> items) {
   ScimValue r = ScimValue::object();
   r.set("schemas", one_schema(kScimListResponse));
-  r.set("totalResults", [&] {
-    ScimValue n;
-    n.kind = ScimValue::Kind::kNumber;
-    n.number = static_cast<double>(items.size());
-    return n;
-  }());
+  r.set("totalResults", ScimValue::number_of(static_cast<double>(items.size())));
   ScimValue resources = ScimValue::array();
   resources.items = std::move(items);
   r.set("Resources", std::move(resources));
@@ -91,14 +86,11 @@ ScimValue scim_service_provider_config() {
   r.set("documentationUri", s("https://github.com/codepulse/codepulse/blob/main/docs/SCIM.md"));
   r.set("patch", supported(true));
   ScimValue bulk = supported(false);
-  bulk.set("maxOperations", ScimValue{ScimValue::Kind::kNumber});
-  bulk.set("maxPayloadSize", ScimValue{ScimValue::Kind::kNumber});
+  bulk.set("maxOperations", ScimValue::number_of(0));
+  bulk.set("maxPayloadSize", ScimValue::number_of(0));
   r.set("bulk", std::move(bulk));
   ScimValue filter = supported(true);
-  ScimValue max;
-  max.kind = ScimValue::Kind::kNumber;
-  max.number = 1000;
-  filter.set("maxResults", max);
+  filter.set("maxResults", ScimValue::number_of(1000));
   r.set("filter", std::move(filter));
   r.set("changePassword", supported(false));
   r.set("sort", supported(false));

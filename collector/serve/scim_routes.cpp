@@ -88,10 +88,7 @@ std::optional<ScimError> same_id(const ScimValue& body, int64_t id) {
 }
 
 ScimValue number(int64_t n) {
-  ScimValue v;
-  v.kind = ScimValue::Kind::kNumber;
-  v.number = static_cast<double>(n);
-  return v;
+  return ScimValue::number_of(static_cast<double>(n));
 }
 
 struct ListParams {

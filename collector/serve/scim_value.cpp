@@ -66,6 +66,13 @@ ScimValue ScimValue::boolean_of(bool b) {
   return v;
 }
 
+ScimValue ScimValue::number_of(double n) {
+  ScimValue v;
+  v.kind = Kind::kNumber;
+  v.number = n;
+  return v;
+}
+
 ScimValue ScimValue::object() {
   ScimValue v;
   v.kind = Kind::kObject;

@@ -26,6 +26,7 @@ struct ScimValue {
 
   static ScimValue string(std::string s);
   static ScimValue boolean_of(bool b);
+  static ScimValue number_of(double n);
   static ScimValue object();
   static ScimValue array();
 
