@@ -58,9 +58,9 @@ int run(const std::vector<std::string>& argv, bool exporting) {
   if (!db) return fail("--db PATH is required (see --help)", kExitUsage);
   const std::string format = args->get("format").value_or(exporting ? "csv" : "table");
   if (format != "json" && format != "csv" && (exporting || format != "table"))
-    return fail(std::string("--format must be ") +
-                    (exporting ? "csv or json" : "table, json or csv"),
-                kExitUsage);
+    return fail(
+        std::string("--format must be ") + (exporting ? "csv or json" : "table, json or csv"),
+        kExitUsage);
   auto query = audit_query(args->get("since"), args->get("until"), args->get("actor"));
   if (!query) return fail(query.error().message, kExitUsage);
   struct stat st {};
@@ -74,7 +74,8 @@ int run(const std::vector<std::string>& argv, bool exporting) {
   } else if (format == "csv") {
     std::fputs(audit_csv(*events).c_str(), stdout);
   } else {
-    std::vector<std::vector<std::string>> rows = {{"ID", "AT", "ACTOR", "ACTION", "TARGET", "DETAIL"}};
+    std::vector<std::vector<std::string>> rows = {
+        {"ID", "AT", "ACTOR", "ACTION", "TARGET", "DETAIL"}};
     for (const AuditEvent& e : *events)
       rows.push_back({std::to_string(e.id), format_iso8601_utc_ms(e.at_ms), e.actor, e.action,
                       e.target, e.detail});

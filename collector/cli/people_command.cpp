@@ -72,9 +72,9 @@ int import(const std::vector<std::string>& argv) {
       });
       !s)
     return fail("nothing imported: " + s.error().message);
-  audit_cli(*o->store, "people.import", path,
-            std::to_string(d->people.size()) + " people, " + std::to_string(d->teams.size()) +
-                " nodes");
+  audit_cli(
+      *o->store, "people.import", path,
+      std::to_string(d->people.size()) + " people, " + std::to_string(d->teams.size()) + " nodes");
   print_out("imported " + std::to_string(d->people.size()) + " people, " +
             std::to_string(d->teams.size()) + " teams and groups, " +
             std::to_string(d->memberships.size()) + " memberships, " +

@@ -182,8 +182,7 @@ class Reader {
     if (lines_.empty()) return at_line(1, "the file is empty (expected 'people:')").error();
     auto root = block(lines_[0].indent);
     if (!root) return root;
-    if (i_ < lines_.size())
-      return at_line(lines_[i_].number, "unexpected indentation").error();
+    if (i_ < lines_.size()) return at_line(lines_[i_].number, "unexpected indentation").error();
     return root;
   }
 
@@ -242,8 +241,9 @@ class Reader {
         n.map.emplace_back(*key, std::move(child).value());
         continue;
       }
-      const bool nested = i_ < lines_.size() && (lines_[i_].indent > indent ||
-                                                 (lines_[i_].indent == indent && is_item(lines_[i_])));
+      const bool nested =
+          i_ < lines_.size() &&
+          (lines_[i_].indent > indent || (lines_[i_].indent == indent && is_item(lines_[i_])));
       if (!nested) {
         YamlNode empty;
         empty.line = l.number;
@@ -265,7 +265,8 @@ class Reader {
   size_t i_ = 0;
 };
 
-constexpr const char* kPersonKeys[] = {"email", "name", "aliases", "role", "start", "end", "active"};
+constexpr const char* kPersonKeys[] = {"email", "name", "aliases", "role",
+                                       "start", "end",  "active"};
 constexpr const char* kPeriodKeys[] = {"team", "group", "org", "level", "from", "to"};
 
 bool one_of(const std::string& key, const char* const* begin, const char* const* end) {
@@ -314,8 +315,8 @@ Status person_lines(const YamlNode& person, std::vector<PeopleLine>& out) {
         period.number = p.line;
         for (const auto& [pkey, pv] : p.map) {
           if (!one_of(pkey, std::begin(kPeriodKeys), std::end(kPeriodKeys)))
-            return at_line(p.line, "unknown period key '" + pkey +
-                                       "' (team, group, org, level, from, to)");
+            return at_line(p.line,
+                           "unknown period key '" + pkey + "' (team, group, org, level, from, to)");
           if (auto s = cell(pkey, pv, period); !s) return s;
         }
         periods.push_back(std::move(period));

@@ -26,8 +26,9 @@ const char* kTokenUsage =
     "\n"
     "API tokens. A tracker token writes records for its author only; viewer and admin\n"
     "tokens are for reports and administration; a scim token is for an identity\n"
-    "provider's SCIM provisioning (docs/SCIM.md) and opens nothing else. 'create' prints the new token once, as\n"
-    "the last line of its output; the database keeps only a SHA-256 hash of it.\n"
+    "provider's SCIM provisioning (docs/SCIM.md) and opens nothing else. 'create'\n"
+    "prints the new token once, as the last line of its output; the database keeps\n"
+    "only a SHA-256 hash of it.\n"
     "\n"
     "Run 'codepulse-collector token SUBCOMMAND --help' for its options.";
 

@@ -1,12 +1,12 @@
 #include "collector/serve/endpoints.hpp"
 
+#include "collector/serve/audit_routes.hpp"
 #include "collector/serve/budget_routes.hpp"
 #include "collector/serve/export_routes.hpp"
 #include "collector/serve/health_routes.hpp"
 #include "collector/serve/people_routes.hpp"
 #include "collector/serve/prices_routes.hpp"
 #include "collector/serve/routes.hpp"
-#include "collector/serve/audit_routes.hpp"
 #include "collector/serve/scim_routes.hpp"
 #include "collector/serve/seat_routes.hpp"
 #include "collector/serve/sso_routes.hpp"

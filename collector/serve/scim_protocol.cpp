@@ -106,8 +106,7 @@ std::optional<ScimError> apply_op(const std::string& op, const std::optional<Pat
     }
     return std::nullopt;
   }
-  if (op != "remove" && !value)
-    return bad("invalidValue", "an " + op + " operation needs a value");
+  if (op != "remove" && !value) return bad("invalidValue", "an " + op + " operation needs a value");
   ScimValue& in = container(resource, *path);
   if (path->filter) {
     ScimValue* list = in.find(path->attr);

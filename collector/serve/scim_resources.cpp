@@ -201,7 +201,8 @@ std::variant<int64_t, ScimError> put_user(PeopleRows& d, int64_t id, const ScimV
   // The emails: the primary one (or the work one, or the first) is the
   // person's email; the others are aliases.
   std::vector<std::pair<std::string, int>> emails;  // value, rank (lower first)
-  if (const ScimValue* list = resource.find("emails"); list && list->kind != ScimValue::Kind::kNull) {
+  if (const ScimValue* list = resource.find("emails");
+      list && list->kind != ScimValue::Kind::kNull) {
     if (!list->is_array()) return invalid("'emails' must be an array");
     for (size_t i = 0; i < list->items.size(); ++i) {
       const ScimValue& e = list->items[i];
@@ -210,9 +211,9 @@ std::variant<int64_t, ScimError> put_user(PeopleRows& d, int64_t id, const ScimV
         return invalid("emails[" + std::to_string(i) + "]: needs a 'value' string");
       const ScimValue* primary = e.find("primary");
       const ScimValue* type = e.find("type");
-      const bool is_primary = primary && ((primary->kind == ScimValue::Kind::kBool &&
-                                           primary->boolean) ||
-                                          (primary->is_string() && iequals(primary->text, "true")));
+      const bool is_primary =
+          primary && ((primary->kind == ScimValue::Kind::kBool && primary->boolean) ||
+                      (primary->is_string() && iequals(primary->text, "true")));
       const bool is_work = type && type->is_string() && iequals(type->text, "work");
       emails.emplace_back(ascii_lower(value->text), is_primary ? 0 : is_work ? 1 : 2);
     }
@@ -227,10 +228,9 @@ std::variant<int64_t, ScimError> put_user(PeopleRows& d, int64_t id, const ScimV
   p.user_name = iequals(*user_name, p.email) ? "" : *user_name;
   p.external_id = external.value_or("");
   p.role = title.value_or("");
-  p.display_name = display ? *display
-                   : formatted
-                       ? *formatted
-                       : std::string(trim(given.value_or("") + " " + family.value_or("")));
+  p.display_name = display     ? *display
+                   : formatted ? *formatted
+                               : std::string(trim(given.value_or("") + " " + family.value_or("")));
 
   // Aliases: codepulse's logins (or the stored ones when not given), the
   // other emails, the userName, and a previous primary email (history).
@@ -238,7 +238,8 @@ std::variant<int64_t, ScimError> put_user(PeopleRows& d, int64_t id, const ScimV
   const ScimValue* ext = resource.find(kScimCodepulseUser);
   const ScimValue* logins = ext && ext->is_object() ? ext->find("aliases") : nullptr;
   if (logins && logins->kind != ScimValue::Kind::kNull) {
-    if (!logins->is_array()) return invalid("'" + std::string(kScimCodepulseUser) + ":aliases' must be an array");
+    if (!logins->is_array())
+      return invalid("'" + std::string(kScimCodepulseUser) + ":aliases' must be an array");
     for (const ScimValue& l : logins->items) {
       if (!l.is_string() || l.text.empty())
         return invalid("'" + std::string(kScimCodepulseUser) + ":aliases' must hold strings");

@@ -38,8 +38,7 @@ std::variant<std::string, ScimError> scim_caller(Store& store, const RouteReques
   // Every stored hash is compared, in constant time, whichever matches.
   const TokenInfo* found = nullptr;
   for (const auto& [info, stored] : *tokens)
-    if (stored.size() == hash.size() &&
-        CRYPTO_memcmp(stored.data(), hash.data(), hash.size()) == 0)
+    if (stored.size() == hash.size() && CRYPTO_memcmp(stored.data(), hash.data(), hash.size()) == 0)
       found = &info;
   if (!found)
     return ScimError{401, "",
@@ -60,8 +59,8 @@ std::optional<ScimError> commit(Store& store, const Change& change) {
     normalize_people(checked);
     if (auto ok = check_people(checked); !ok) {
       const bool taken = ok.error().message.find("is already") != std::string::npos;
-      refused = ScimError{taken ? 409 : 400, taken ? "uniqueness" : "invalidValue",
-                          ok.error().message};
+      refused =
+          ScimError{taken ? 409 : 400, taken ? "uniqueness" : "invalidValue", ok.error().message};
       return ok;
     }
     return {};
@@ -82,8 +81,9 @@ std::variant<ScimValue, ScimError> body_of(const RouteRequest& request) {
 std::optional<ScimError> same_id(const ScimValue& body, int64_t id) {
   const ScimValue* given = body.find("id");
   if (given && given->is_string() && scim_id(given->text) != id)
-    return ScimError{400, "mutability", "'id' is given by the server and cannot change (" +
-                                            given->text + " is not " + std::to_string(id) + ")"};
+    return ScimError{400, "mutability",
+                     "'id' is given by the server and cannot change (" + given->text + " is not " +
+                         std::to_string(id) + ")"};
   return std::nullopt;
 }
 
@@ -131,8 +131,8 @@ ScimValue list_response(std::vector<ScimValue> all, const ListParams& p) {
   r.set("schemas", std::move(schemas));
   r.set("totalResults", number(static_cast<int64_t>(all.size())));
   ScimValue page = ScimValue::array();
-  for (int64_t i = p.start - 1; i < static_cast<int64_t>(all.size()) &&
-                                static_cast<int64_t>(page.items.size()) < p.count;
+  for (int64_t i = p.start - 1;
+       i < static_cast<int64_t>(all.size()) && static_cast<int64_t>(page.items.size()) < p.count;
        ++i)
     page.items.push_back(std::move(all[static_cast<size_t>(i)]));
   r.set("startIndex", number(p.start));
@@ -205,7 +205,8 @@ class ScimHandler {
 
   RouteReply users(std::string_view id_text) {
     const int64_t id = id_text.empty() ? 0 : scim_id(id_text);
-    if (!id_text.empty() && id == 0) return error(not_found("no user with id '" + std::string(id_text) + "'"));
+    if (!id_text.empty() && id == 0)
+      return error(not_found("no user with id '" + std::string(id_text) + "'"));
     const std::string_view m = request_.method;
     if (m == "GET" && id == 0) return list_users();
     if (m == "GET") return show_user(id, 200);
@@ -218,7 +219,8 @@ class ScimHandler {
 
   RouteReply groups(std::string_view id_text) {
     const int64_t id = id_text.empty() ? 0 : scim_id(id_text);
-    if (!id_text.empty() && id == 0) return error(not_found("no group with id '" + std::string(id_text) + "'"));
+    if (!id_text.empty() && id == 0)
+      return error(not_found("no group with id '" + std::string(id_text) + "'"));
     const std::string_view m = request_.method;
     if (m == "GET" && id == 0) return list_groups();
     if (m == "GET") return show_group(id, 200, true);
@@ -311,9 +313,9 @@ class ScimHandler {
       } else if (const ScimValue* u = b.find("userName"); u && u->is_string()) {
         for (const PersonRow& p : d.people)
           if (iequals(scim_user_name(p), u->text))
-            return ScimError{409, "uniqueness",
-                             "a user with userName '" + u->text + "' exists (id " +
-                                 std::to_string(p.id) + ")"};
+            return ScimError{
+                409, "uniqueness",
+                "a user with userName '" + u->text + "' exists (id " + std::to_string(p.id) + ")"};
       }
       auto put = put_user(d, id, resource, today_);
       if (auto* e = std::get_if<ScimError>(&put)) return *e;
@@ -323,7 +325,9 @@ class ScimHandler {
     });
     if (refused) return error(*refused);
     audit("scim.user." + how, "user " + std::to_string(stored) + " (" + email + ")",
-          how == "patch" ? patch_summary(b) : request_.method == "POST" ? "created" : "replaced");
+          how == "patch"              ? patch_summary(b)
+          : request_.method == "POST" ? "created"
+                                      : "replaced");
     return show_user(stored, id == 0 ? 201 : 200);
   }
 
@@ -374,7 +378,9 @@ class ScimHandler {
     });
     if (refused) return error(*refused);
     audit("scim.group." + how, "group " + std::to_string(stored) + " (" + name + ")",
-          how == "patch" ? patch_summary(b) : request_.method == "POST" ? "created" : "replaced");
+          how == "patch"              ? patch_summary(b)
+          : request_.method == "POST" ? "created"
+                                      : "replaced");
     return show_group(stored, id == 0 ? 201 : 200, true);
   }
 
@@ -433,9 +439,9 @@ RouteReply scim_route(ScimRoutes& routes, const RouteRequest& request) {
         return scim_reply(200, item);
     return scim_error_reply(not_found("no " + std::string(kind) + " '" + std::string(id) + "'"));
   }
-  return scim_error_reply(not_found(
-      "no such SCIM endpoint; use /scim/v2/Users, /Groups, /ServiceProviderConfig, "
-      "/ResourceTypes or /Schemas"));
+  return scim_error_reply(
+      not_found("no such SCIM endpoint; use /scim/v2/Users, /Groups, /ServiceProviderConfig, "
+                "/ResourceTypes or /Schemas"));
 }
 
 }  // namespace codepulse::collector

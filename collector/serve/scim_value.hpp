@@ -21,7 +21,7 @@ struct ScimValue {
   bool boolean = false;
   double number = 0;
   std::string text;
-  std::vector<ScimValue> items;                             // kArray
+  std::vector<ScimValue> items;                           // kArray
   std::vector<std::pair<std::string, ScimValue>> fields;  // kObject, in order
 
   static ScimValue string(std::string s);

@@ -18,7 +18,6 @@ Result<int64_t> bound(const std::string& text, bool until) {
   return until && text.size() <= 10 ? *ms + kDayMs : *ms;
 }
 
-
 std::string clean(std::string_view s) {
   std::string out = replace_control_characters(replace_invalid_utf8(s));
   if (out.size() > kMaxAuditField) {

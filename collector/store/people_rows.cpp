@@ -158,12 +158,13 @@ Status check_people(const PeopleRows& d) {
       return bad(who + ": the name and role must be plain text of at most 200 bytes");
     if (!plain(p.user_name, kMaxPeopleName) || p.user_name.find(' ') != std::string::npos ||
         !plain(p.external_id, kMaxPeopleName))
-      return bad(who + ": userName must be one plain word, externalId plain text, of at most "
-                       "200 bytes");
+      return bad(who +
+                 ": userName must be one plain word, externalId plain text, of at most "
+                 "200 bytes");
     const auto [named, fresh_name] = user_names.emplace(ascii_lower(scim_user_name(p)), &p);
     if (!fresh_name)
-      return bad(who + ": userName '" + scim_user_name(p) + "' is already " +
-                 named->second->email + "'s");
+      return bad(who + ": userName '" + scim_user_name(p) + "' is already " + named->second->email +
+                 "'s");
     if (auto s = check_day(p.start_day, who + "'s start"); !s) return s;
     if (auto s = check_day(p.end_day, who + "'s end"); !s) return s;
     if (day_or(p.end_day, INT64_MAX) < day_or(p.start_day, INT64_MIN))

@@ -22,8 +22,8 @@
 #include <vector>
 
 #include "collector/store/alert_rows.hpp"
-#include "collector/store/budget_rows.hpp"
 #include "collector/store/audit_rows.hpp"
+#include "collector/store/budget_rows.hpp"
 #include "collector/store/people_rows.hpp"
 #include "collector/store/price_rows.hpp"
 #include "collector/store/provider_rows.hpp"

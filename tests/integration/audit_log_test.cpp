@@ -58,11 +58,16 @@ TEST_CASE("the audit log keeps each event once, for admins only, and exports wha
   INFO(csv);
   CHECK(count_of(csv, ",token.create,") == 3);
   CHECK(count_of(csv, ",token.revoke,token 3,") == 1);
-  CHECK(count_of(csv, ",lead@acme.example (viewer token 2),report.view,GET /v1/report?group_by=date&since=2026-11-01,") == 1);
-  CHECK(count_of(csv, ",report.export,GET /v1/report?group_by=model&since=2026-11-01&format=csv,") == 1);
+  CHECK(count_of(csv,
+                 ",lead@acme.example (viewer token 2),report.view,GET "
+                 "/v1/report?group_by=date&since=2026-11-01,") == 1);
+  CHECK(count_of(csv,
+                 ",report.export,GET /v1/report?group_by=model&since=2026-11-01&format=csv,") == 1);
   CHECK(count_of(csv, "report.") == 2);
-  CHECK(count_of(csv, ",admin@acme.example (admin token 1),people.replace,PUT /v1/admin/people,") == 1);
-  for (const std::string& token : {admin, viewer, tracker}) CHECK(csv.find(token) == std::string::npos);
+  CHECK(count_of(csv, ",admin@acme.example (admin token 1),people.replace,PUT /v1/admin/people,") ==
+        1);
+  for (const std::string& token : {admin, viewer, tracker})
+    CHECK(csv.find(token) == std::string::npos);
 
   // The export equals the list, and the API answers the same events.
   auto exported = run_collector({"audit", "export", "--db", c.db()});
@@ -79,8 +84,8 @@ TEST_CASE("the audit log keeps each event once, for admins only, and exports wha
   CHECK(api.body + "\n" == list_json.out);
   CHECK(count_of(api.body, "\"action\":") == 2);
   // Reading the log is itself kept.
-  CHECK(run_collector({"audit", "list", "--db", c.db(), "--format", "csv", "--actor",
-                       "admin@acme.example"})
+  CHECK(run_collector(
+            {"audit", "list", "--db", c.db(), "--format", "csv", "--actor", "admin@acme.example"})
             .out.find(",audit.view,GET /v1/admin/audit?actor=lead%40acme.example,") !=
         std::string::npos);
 

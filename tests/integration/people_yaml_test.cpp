@@ -58,24 +58,28 @@ TEST_CASE("people import reads YAML as it reads CSV, and refuses bad YAML at its
   auto imported = run_collector({"people", "import", yaml, "--db", target.db});
   INFO(imported.err);
   REQUIRE(imported.exit_code == 0);
-  CHECK(imported.out.find("imported 2 people, 5 teams and groups, 3 memberships, 2 level periods") !=
-        std::string::npos);
+  CHECK(
+      imported.out.find("imported 2 people, 5 teams and groups, 3 memberships, 2 level periods") !=
+      std::string::npos);
   CHECK(run_collector({"people", "list", "--format", "json", "--db", target.db}).out == from_csv);
 
   const std::string bad = dir / "bad.yml";
   const std::pair<std::string, std::string> cases[] = {
-      {std::string(kYaml) + "  - email: dave@acme.example\n    periods:\n      - {team: ops, from: 2026-02-30}\n",
+      {std::string(kYaml) +
+           "  - email: dave@acme.example\n    periods:\n      - {team: ops, from: 2026-02-30}\n",
        ":22: from: '2026-02-30' is not a day (YYYY-MM-DD)"},
       {std::string(kYaml) + "  - email: erin@acme.example\n    aliases: [Alice-GH]\n",
        ":20: person erin@acme.example: 'alice-gh' is already alice@acme.example's"},
       {std::string(kYaml) + "  - email: x@acme.example\n    nickname: X\n",
        ":20: unknown person key 'nickname'"},
       {std::string(kYaml) + "  - name: No Mail\n", ":20: email: required"},
-      {"people:\n  - email: &a x@acme.example\n", ":2: '&a x@acme.example': anchors, aliases, tags"},
+      {"people:\n  - email: &a x@acme.example\n",
+       ":2: '&a x@acme.example': anchors, aliases, tags"},
       {"people:\n\t- email: x@acme.example\n", ":2: a tab in the indentation"},
       {"people:\n  - email: x@acme.example\n     name: X\n", ":3: unexpected indentation"},
       {"staff:\n  - email: x@acme.example\n", ":1: unknown key 'staff'"},
-      {"people:\n  - email: x@acme.example\n    periods: [{team: a}\n", ":3: '[{team: a}': a flow collection must end on its line"},
+      {"people:\n  - email: x@acme.example\n    periods: [{team: a}\n",
+       ":3: '[{team: a}': a flow collection must end on its line"},
   };
   for (const auto& [text, error] : cases) {
     write_file(bad, text);

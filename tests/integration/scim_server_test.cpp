@@ -50,14 +50,13 @@ struct Scim {
 
 // The directory before SCIM: dev@acme.example in team api (group platform,
 // org acme) since January.
-const char* kDirectory =
-    R"({"levels":["L1","L2"],)"
-    R"("teams":[{"name":"acme","kind":"org","parent":""},)"
-    R"({"name":"platform","kind":"group","parent":"acme"},)"
-    R"({"name":"api","kind":"team","parent":"platform"}],)"
-    R"("people":[{"name":"Dev","email":"dev@acme.example",)"
-    R"("teams":[{"team":"api","from":"2026-01-01","to":null}],)"
-    R"("levels":[{"level":"L1","from":"2026-01-01","to":null}]}]})";
+const char* kDirectory = R"({"levels":["L1","L2"],)"
+                         R"("teams":[{"name":"acme","kind":"org","parent":""},)"
+                         R"({"name":"platform","kind":"group","parent":"acme"},)"
+                         R"({"name":"api","kind":"team","parent":"platform"}],)"
+                         R"("people":[{"name":"Dev","email":"dev@acme.example",)"
+                         R"("teams":[{"team":"api","from":"2026-01-01","to":null}],)"
+                         R"("levels":[{"level":"L1","from":"2026-01-01","to":null}]}]})";
 
 }  // namespace
 
@@ -97,8 +96,9 @@ TEST_CASE("SCIM as Okta pushes it: users, groups, a move today and a deactivatio
   }));
 
   // Okta looks the user up by userName, then creates the one it does not find.
-  auto found = scim("GET", "/Users?filter=userName%20eq%20%22DEV%40acme.example%22&startIndex=1"
-                           "&count=100");
+  auto found = scim("GET",
+                    "/Users?filter=userName%20eq%20%22DEV%40acme.example%22&startIndex=1"
+                    "&count=100");
   INFO(found.body);
   CHECK(found.status == 200);
   CHECK(found.has("Content-Type: application/scim+json"));
@@ -106,14 +106,14 @@ TEST_CASE("SCIM as Okta pushes it: users, groups, a move today and a deactivatio
         std::string::npos);
   const std::string dev = id_of(found.body.substr(found.body.find("Resources")));
   CHECK(dev == "1");
-  CHECK(scim("GET", "/Users?filter=userName%20eq%20%22new%40acme.example%22").body.find(
-            R"("totalResults":0)") != std::string::npos);
-  auto created = scim(
-      "POST", "/Users",
-      std::string(R"({"schemas":[)") + kUser +
-          R"(],"userName":"new@acme.example","name":{"givenName":"New","familyName":"Hire"},)"
-          R"("emails":[{"primary":true,"value":"new@acme.example","type":"work"}],)"
-          R"("active":true,"password":"never-stored"})");
+  CHECK(scim("GET", "/Users?filter=userName%20eq%20%22new%40acme.example%22")
+            .body.find(R"("totalResults":0)") != std::string::npos);
+  auto created =
+      scim("POST", "/Users",
+           std::string(R"({"schemas":[)") + kUser +
+               R"(],"userName":"new@acme.example","name":{"givenName":"New","familyName":"Hire"},)"
+               R"("emails":[{"primary":true,"value":"new@acme.example","type":"work"}],)"
+               R"("active":true,"password":"never-stored"})");
   INFO(created.body);
   REQUIRE(created.status == 201);
   const std::string hire = id_of(created.body);
@@ -122,8 +122,9 @@ TEST_CASE("SCIM as Okta pushes it: users, groups, a move today and a deactivatio
   CHECK(created.body.find("never-stored") == std::string::npos);
 
   // A group pushed, dev added to it today: dev moves from api to web.
-  auto group = scim("POST", "/Groups",
-                    std::string(R"({"schemas":[)") + kGroup + R"(],"displayName":"web","members":[]})");
+  auto group =
+      scim("POST", "/Groups",
+           std::string(R"({"schemas":[)") + kGroup + R"(],"displayName":"web","members":[]})");
   INFO(group.body);
   REQUIRE(group.status == 201);
   const std::string web = id_of(group.body);
@@ -142,24 +143,25 @@ TEST_CASE("SCIM as Okta pushes it: users, groups, a move today and a deactivatio
                     "\"}") != std::string::npos);
   CHECK(people.find(R"({"team":"web","from":")" + day(midnight) + R"(","to":null})") !=
         std::string::npos);
-  CHECK(scim("GET", "/Users/" + dev).body.find(R"("groups":[{"value":")" + web +
-                                                R"(","display":"web")") != std::string::npos);
+  CHECK(scim("GET", "/Users/" + dev)
+            .body.find(R"("groups":[{"value":")" + web + R"(","display":"web")") !=
+        std::string::npos);
 
   // Deactivation as Okta sends it: a replace without a path.
-  auto off = scim("PATCH", "/Users/" + hire,
-                  patch(R"([{"op":"replace","value":{"active":false}}])"));
+  auto off =
+      scim("PATCH", "/Users/" + hire, patch(R"([{"op":"replace","value":{"active":false}}])"));
   INFO(off.body);
   CHECK(off.status == 200);
   CHECK(off.body.find(R"("active":false)") != std::string::npos);
-  CHECK(call(admin, "GET", "/v1/admin/people").body.find(
-            R"("email":"new@acme.example","role":"","start":null,"end":")" + day(midnight) +
-            R"(","active":false)") != std::string::npos);
+  CHECK(call(admin, "GET", "/v1/admin/people")
+            .body.find(R"("email":"new@acme.example","role":"","start":null,"end":")" +
+                       day(midnight) + R"(","active":false)") != std::string::npos);
 
   // A rename (PUT, as Okta pushes a group's new name) regroups today's spend.
-  auto renamed = scim("PUT", "/Groups/" + web,
-                      std::string(R"({"schemas":[)") + kGroup + R"(],"id":")" + web +
-                          R"(","displayName":"web-platform","members":[{"value":")" + dev +
-                          R"("}]})");
+  auto renamed =
+      scim("PUT", "/Groups/" + web,
+           std::string(R"({"schemas":[)") + kGroup + R"(],"id":")" + web +
+               R"(","displayName":"web-platform","members":[{"value":")" + dev + R"("}]})");
   INFO(renamed.body);
   CHECK(renamed.status == 200);
   CHECK(call(viewer, "GET", by_team).body.find("\nweb-platform,3000000,") != std::string::npos);
@@ -171,15 +173,15 @@ TEST_CASE("SCIM as Okta pushes it: users, groups, a move today and a deactivatio
   CHECK(report.find("\napi,2000000,") != std::string::npos);
   CHECK(report.find("\n(no team),3000000,") != std::string::npos);
   CHECK(call(viewer, "GET",
-             "/v1/report?group_by=person&since=" + day(midnight - kDayMs) + "&until=" +
-                 day(midnight) + "&format=csv")
+             "/v1/report?group_by=person&since=" + day(midnight - kDayMs) +
+                 "&until=" + day(midnight) + "&format=csv")
             .body.find("\ndev@acme.example,5000000,") != std::string::npos);
 
   // Each change is in the audit log once, under the SCIM token's name.
   const std::string audit = call(admin, "GET", "/v1/admin/audit?actor=scim%20okta&format=csv").body;
   INFO(audit);
-  for (const char* action : {",scim.user.create,", ",scim.group.create,", ",scim.user.patch,",
-                             ",scim.group.replace,"}) {
+  for (const char* action :
+       {",scim.user.create,", ",scim.group.create,", ",scim.user.patch,", ",scim.group.replace,"}) {
     const size_t at = audit.find(action);
     CHECK(at != std::string::npos);
     CHECK(audit.find(action, at + 1) == std::string::npos);
@@ -213,9 +215,10 @@ TEST_CASE("SCIM as Entra ID pushes it: externalId, capitalised ops, filtered pat
 
   auto changed = scim(
       "PATCH", "/Users/" + ada,
-      patch(R"([{"op":"Replace","path":"displayName","value":"Ada L."},)"
-            R"({"op":"Add","path":"emails[type eq \"work\"].value","value":"ada.l@contoso.example"},)"
-            R"({"op":"Replace","path":"urn:codepulse:scim:schemas:2.0:User:aliases","value":["ada-gh"]}])"));
+      patch(
+          R"([{"op":"Replace","path":"displayName","value":"Ada L."},)"
+          R"({"op":"Add","path":"emails[type eq \"work\"].value","value":"ada.l@contoso.example"},)"
+          R"({"op":"Replace","path":"urn:codepulse:scim:schemas:2.0:User:aliases","value":["ada-gh"]}])"));
   INFO(changed.body);
   REQUIRE(changed.status == 200);
   CHECK(changed.body.find(R"("userName":"ada@contoso.example")") != std::string::npos);
@@ -234,7 +237,8 @@ TEST_CASE("SCIM as Entra ID pushes it: externalId, capitalised ops, filtered pat
   CHECK(scim("PATCH", "/Groups/" + research,
              patch(R"([{"op":"Add","path":"members","value":[{"value":")" + ada + R"("}]}])"))
             .status == 200);
-  auto listed = scim("GET", "/Groups?filter=displayName%20eq%20%22research%22&excludedAttributes=members");
+  auto listed =
+      scim("GET", "/Groups?filter=displayName%20eq%20%22research%22&excludedAttributes=members");
   INFO(listed.body);
   CHECK(listed.body.find(R"("totalResults":1)") != std::string::npos);
   CHECK(listed.body.find("\"members\"") == std::string::npos);
@@ -254,7 +258,8 @@ TEST_CASE("SCIM as Entra ID pushes it: externalId, capitalised ops, filtered pat
   CHECK(gone.status == 204);
   auto missing = scim("GET", "/Groups/" + research);
   CHECK(missing.status == 404);
-  CHECK(missing.body.find(R"("schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"404")") !=
+  CHECK(missing.body.find(
+            R"("schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"404")") !=
         std::string::npos);
   CHECK(scim("DELETE", "/Users/" + ada).status == 204);
   CHECK(scim("GET", "/Users/" + ada).body.find(R"("active":false)") != std::string::npos);
@@ -289,9 +294,13 @@ TEST_CASE("bad SCIM requests get SCIM's errors and change nothing, and SCIM toke
            R"(","urn:codepulse:scim:schemas:2.0:Group":{"kind":"group","parent":")" + parent +
            R"("}})";
   };
-  const std::string a = id_of(scim("POST", "/Users", user("a@acme.example",
-                                                           R"(,"emails":[{"value":"a@acme.example","primary":true},{"value":"a.alias@acme.example"}])"))
-                                  .body);
+  const std::string a = id_of(
+      scim(
+          "POST", "/Users",
+          user(
+              "a@acme.example",
+              R"(,"emails":[{"value":"a@acme.example","primary":true},{"value":"a.alias@acme.example"}])"))
+          .body);
   REQUIRE(a == "1");
   const std::string g1 = id_of(scim("POST", "/Groups", group("g1", "")).body);
   const std::string g2 = id_of(scim("POST", "/Groups", group("g2", g1)).body);
@@ -304,7 +313,8 @@ TEST_CASE("bad SCIM requests get SCIM's errors and change nothing, and SCIM toke
     std::string scim_type, detail;
   };
   const std::vector<Bad> bad = {
-      {"POST", "/Users", R"({"schemas":["urn:example:params:scim:schemas:Employee"],"userName":"x@acme.example"})",
+      {"POST", "/Users",
+       R"({"schemas":["urn:example:params:scim:schemas:Employee"],"userName":"x@acme.example"})",
        400, "invalidValue", "unknown schema 'urn:example:params:scim:schemas:Employee'"},
       {"POST", "/Users", R"({"userName":"x@acme.example"})", 400, "invalidValue",
        "'schemas' is required"},
@@ -315,8 +325,8 @@ TEST_CASE("bad SCIM requests get SCIM's errors and change nothing, and SCIM toke
       {"POST", "/Users", user("A@acme.example"), 409, "uniqueness",
        "a user with userName 'A@acme.example' exists (id 1)"},
       {"POST", "/Users",
-       user("b@acme.example", R"(,"emails":[{"value":"a.alias@acme.example","type":"work"}])"),
-       409, "uniqueness", "'a.alias@acme.example' is already the email, alias or userName of user 1"},
+       user("b@acme.example", R"(,"emails":[{"value":"a.alias@acme.example","type":"work"}])"), 409,
+       "uniqueness", "'a.alias@acme.example' is already the email, alias or userName of user 1"},
       {"PUT", "/Groups/" + g1, group("g1", g2), 400, "invalidValue", "its parents make a cycle"},
       {"POST", "/Groups", group("g3", "999"), 400, "invalidValue", "'parent' names no group"},
       {"POST", "/Groups", group("G1", ""), 409, "uniqueness", "a group named 'g1' exists"},
@@ -331,13 +341,14 @@ TEST_CASE("bad SCIM requests get SCIM's errors and change nothing, and SCIM toke
       {"GET", "/Users?filter=title%20eq%20%22x%22", "", 400, "invalidFilter",
        "cannot filter Users by 'title'"},
       {"GET", "/Users?count=ten", "", 400, "invalidValue", "count must be a whole number"},
-      {"PATCH", "/Users/" + a, patch(R"([{"op":"replace","value":{"id":"7"}}])"), 400,
-       "mutability", "'id' is given by the server and cannot change"},
+      {"PATCH", "/Users/" + a, patch(R"([{"op":"replace","value":{"id":"7"}}])"), 400, "mutability",
+       "'id' is given by the server and cannot change"},
       {"PATCH", "/Users/" + a, patch(R"([{"op":"move","path":"title","value":"x"}])"), 400,
        "invalidSyntax", "Operations[0]: unknown op 'move'"},
       {"PATCH", "/Users/" + a, patch(R"([{"op":"remove"}])"), 400, "noTarget",
        "a remove operation needs a path"},
-      {"PATCH", "/Users/" + a, R"({"Operations":[]})", 400, "invalidValue", "'schemas' is required"},
+      {"PATCH", "/Users/" + a, R"({"Operations":[]})", 400, "invalidValue",
+       "'schemas' is required"},
       {"PATCH", "/Users/" + a, patch(R"([{"op":"replace","path":"active","value":"maybe"}])"), 400,
        "invalidValue", "'active' must be true or false"},
       // All or nothing: the first operation is good, the second names no user.
@@ -360,21 +371,23 @@ TEST_CASE("bad SCIM requests get SCIM's errors and change nothing, and SCIM toke
   CHECK(admin_call("GET", "/v1/admin/people").body == before);
 
   // Tokens: only a SCIM token opens SCIM, and it opens nothing else.
-  auto with_admin = https_call(c.port(), c.ca(), "GET", "/scim/v2/Users",
-                               {"Authorization: Bearer " + admin});
+  auto with_admin =
+      https_call(c.port(), c.ca(), "GET", "/scim/v2/Users", {"Authorization: Bearer " + admin});
   CHECK(with_admin.status == 401);
   CHECK(with_admin.body.find("unknown or revoked SCIM token") != std::string::npos);
   CHECK(https_call(c.port(), c.ca(), "GET", "/scim/v2/Users").status == 401);
   for (const char* path : {"/v1/report?group_by=date", "/v1/admin/people", "/v1/whoami"})
-    CHECK(https_call(c.port(), c.ca(), "GET", path, {"Authorization: Bearer " + scim.token})
-              .status == 401);
+    CHECK(
+        https_call(c.port(), c.ca(), "GET", path, {"Authorization: Bearer " + scim.token}).status ==
+        401);
   auto tokens = run_collector({"token", "list", "--db", c.db(), "--json"});
   REQUIRE(tokens.exit_code == 0);
   CHECK(tokens.out.find(R"("author":"okta","role":"scim")") != std::string::npos);
   const size_t okta = tokens.out.find(R"("author":"okta")");
-  const std::string okta_id = tokens.out.substr(tokens.out.rfind("\"id\":", okta) + 5,
-                                                tokens.out.find(',', tokens.out.rfind("\"id\":", okta)) -
-                                                    tokens.out.rfind("\"id\":", okta) - 5);
+  const std::string okta_id =
+      tokens.out.substr(tokens.out.rfind("\"id\":", okta) + 5,
+                        tokens.out.find(',', tokens.out.rfind("\"id\":", okta)) -
+                            tokens.out.rfind("\"id\":", okta) - 5);
   REQUIRE(run_collector({"token", "revoke", "--db", c.db(), "--id", okta_id}).exit_code == 0);
   CHECK(scim("GET", "/Users").status == 401);
 }
