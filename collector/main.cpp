@@ -40,6 +40,7 @@ const char* kTopUsage =
     "  seats          flat-fee seats spread over their holders' usage (seats --help)\n"
     "  budgets        amounts per month or week, their state and overrides (budgets --help)\n"
     "  people         the people directory: persons, teams, levels (people --help)\n"
+    "  audit          the audit log: views, exports, changes, logins (audit --help)\n"
     "  statement      a month for finance: list, organisation and effective cost, seats\n"
     "  export focus   a month of AI assistant spend as a FinOps FOCUS 1.2 CSV\n"
     "  waste          spend that never reached the product, per rule (docs/WASTE.md)\n"
@@ -78,6 +79,7 @@ int main(int argc, char** argv) {
   if (command == "seats") return run_seats_command(args);
   if (command == "budgets") return run_budgets_command(args);
   if (command == "people") return run_people_command(args);
+  if (command == "audit") return run_audit_command(args);
   if (command == "statement") return run_statement_command(args);
   if (command == "leverage") return run_leverage_command(args);
   if (command == "backup") return run_backup_command(args);

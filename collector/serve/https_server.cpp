@@ -441,6 +441,8 @@ class HttpsServer::Impl {
         reply = endpoints_.answer(route.route->handler, route_request(req));
       }
       if (guarded && wait_s == 0) note_authentication(c, prefix, path, reply.http.status);
+      if (route.kind == RouteMatch::Kind::kFound && reply.http.status / 100 == 2)
+        endpoints_.audit(route.route->handler, route_request(req), reply);
       metrics().request(path, reply.http.status);
       faults_.observe(std::string(req.method_string()) + " " + path, reply.http,
                       route.kind == RouteMatch::Kind::kFound &&

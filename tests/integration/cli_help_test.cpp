@@ -88,6 +88,9 @@ std::vector<Program> programs() {
             {"people", "show"},
             {"people", "unmapped"},
             {"people", "levels"},
+            {"audit"},
+            {"audit", "list"},
+            {"audit", "export"},
             {"waste"},
             {"anomalies"}}}};
 }
