@@ -16,14 +16,20 @@ ScimValue from_element(simdjson::dom::element e) {
   switch (e.type()) {
     case simdjson::dom::element_type::OBJECT:
       v.kind = ScimValue::Kind::kObject;
-      for (auto field : e.get_object().value_unsafe())
-        v.fields.emplace_back(std::string(field.key), from_element(field.value));
-      break;
+      {
+        const simdjson::dom::object object = e.get_object().value_unsafe();
+        for (auto field : object)
+          v.fields.emplace_back(std::string(field.key), from_element(field.value));
+        break;
+      }
     case simdjson::dom::element_type::ARRAY:
       v.kind = ScimValue::Kind::kArray;
-      for (auto item : e.get_array().value_unsafe())
-        v.items.push_back(from_element(item));
-      break;
+      {
+        const simdjson::dom::array array = e.get_array().value_unsafe();
+        for (auto item : array)
+          v.items.push_back(from_element(item));
+        break;
+      }
     case simdjson::dom::element_type::STRING:
       v.kind = ScimValue::Kind::kString;
       v.text = std::string(e.get_string().value_unsafe());

@@ -44,7 +44,7 @@ struct TeamRow {
   std::string parent;  // "" for a root; an org's parent is "", a group's an org or group,
                        // a team's a group, org or team
   int64_t id = 0;      // stable (a SCIM group's id); 0 = the store gives the next (assign_team_ids)
-  std::string external_id;  // SCIM's externalId, or ""
+  std::string external_id{};  // SCIM's externalId, or ""
   bool retired = false;     // deleted by SCIM: kept for its members' history, listed no more
   bool operator==(const TeamRow&) const = default;
 };
