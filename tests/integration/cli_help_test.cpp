@@ -89,7 +89,9 @@ std::vector<Program> programs() {
             {"people", "unmapped"},
             {"people", "levels"},
             {"waste"},
-            {"anomalies"}}}};
+            {"anomalies"},
+            {"digest"},
+            {"digest", "show"}}}};
 }
 
 std::vector<std::string> with(std::vector<std::string> words, const std::string& last) {
