@@ -36,7 +36,7 @@ std::string label_of(int64_t monday) {
   const CivilDate thursday = civil_from_days(monday + 3);
   const int64_t jan1 = days_from_civil({thursday.year, 1, 1});
   const int64_t week = (monday + 3 - jan1) / 7 + 1;
-  char buf[16];
+  char buf[48];
   std::snprintf(buf, sizeof buf, "%04d-W%02lld", thursday.year, static_cast<long long>(week));
   return buf;
 }
