@@ -130,7 +130,8 @@ const ConfigKeys& server_config_keys() {
       {.name = "report_max_nodes",
        .type = T::kInt,
        .default_value = "2000000",
-       .help = "GET /v1/report: a report returning more nodes gets a 422 (use top or filters)",
+       .help = "GET /v1/report and each report of GET /v1/waste: one returning more nodes gets "
+               "a 422 (use top or filters)",
        .min = 1,
        .max = 1'000'000'000},
       {.name = "leverage_weights",

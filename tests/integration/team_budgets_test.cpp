@@ -5,6 +5,7 @@
 // /v1/generation; no report runs without a budget; /v1/waste capped by
 // report_max_nodes.
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "collector/report/budget_state.hpp"
 #include "collector/report/team_scope.hpp"
