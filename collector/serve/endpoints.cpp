@@ -42,7 +42,7 @@ RouteReply Endpoints::answer(int handler, const RouteRequest& request) {
     case Handler::kWhoami:
       return {whoami(viewers_, request)};
     case Handler::kGeneration:
-      return {generation(viewers_, batches_.generation(), request)};
+      return {generation(viewers_, batches_.generation(), budgets_, request)};
     case Handler::kSession:
       return session(viewers_, request);
     case Handler::kJiraWebhook:

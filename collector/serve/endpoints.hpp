@@ -42,6 +42,7 @@ class Endpoints {
   ViewerAccess& viewers() { return viewers_; }
   Store& store() { return store_; }
   BudgetBoard& budgets() { return budgets_; }
+  size_t report_max_nodes() const { return report_max_nodes_; }
   BudgetRefresher& budget_refresher() { return refresher_; }
 
   // Stores every accepted batch, then ends the writer and report threads.

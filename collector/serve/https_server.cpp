@@ -597,7 +597,8 @@ class HttpsServer::Impl {
   net::awaitable<void> handle_finance(int handler, const Request& req, RouteReply& reply) {
     auto started =
         handler == Handler::kWaste || handler == Handler::kAnomalies
-            ? start_insight(handler, endpoints_.viewers(), endpoints_.store(), route_request(req))
+            ? start_insight(handler, endpoints_.viewers(), endpoints_.store(), route_request(req),
+                            endpoints_.report_max_nodes())
             : start_finance(handler, endpoints_.viewers(), endpoints_.store(), route_request(req));
     if (auto* r = std::get_if<HttpReply>(&started)) {
       reply.http = std::move(*r);

@@ -92,7 +92,9 @@ std::vector<Program> programs() {
             {"audit", "list"},
             {"audit", "export"},
             {"waste"},
-            {"anomalies"}}}};
+            {"anomalies"},
+            {"digest"},
+            {"digest", "show"}}}};
 }
 
 std::vector<std::string> with(std::vector<std::string> words, const std::string& last) {

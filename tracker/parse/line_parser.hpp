@@ -30,6 +30,9 @@ struct ToolCall {
   bool counted = false;
   int64_t lines_added = 0, lines_removed = 0;
   std::string commit_sha;  // counted: the sha a git commit printed, if any
+  // The log says the call failed, with the call itself (Gemini CLI's status
+  // "error", OpenCode's state "error"): ToolUse::error, the flag only.
+  bool failed = false;
 };
 
 // A request's usage as logged: what pricing needs (common/pricing/pricer.hpp).
