@@ -5,7 +5,7 @@
 
 namespace codepulse::collector::sql_text {
 
-inline constexpr int kSchemaVersion = 17;
+inline constexpr int kSchemaVersion = 21;
 
 // A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
 inline constexpr const char* kPragmas =
@@ -568,6 +568,19 @@ CREATE TABLE sso_sessions (
 );
 CREATE INDEX sso_sessions_expires ON sso_sessions(expires_ms);
 PRAGMA user_version = 17;
+)sql";
+
+// Migration 21: line provenance (docs/PROVENANCE.md). Per file, the added
+// lines the tracker scored and of them the AI-written ones; per commit their
+// sums (commits.lines_added stays git's count of every added line). Only
+// counts: the lines and their fingerprints never leave the laptop.
+inline constexpr const char* kMigration21 = R"sql(
+ALTER TABLE commit_files ADD COLUMN lines_added INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE commit_files ADD COLUMN ai_lines_added INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE commits ADD COLUMN scored_lines_added INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE commits ADD COLUMN ai_lines_added INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE commits ADD COLUMN on_default_branch INTEGER NOT NULL DEFAULT 0;
+PRAGMA user_version = 21;
 )sql";
 
 }  // namespace codepulse::collector::sql_text
