@@ -72,6 +72,9 @@ enum class Metric {
   kEffectiveCostPerCommit,
   kEffectiveCostPerMergedPr,
   kEffectiveLeverage,
+  // Line provenance (docs/PROVENANCE.md).
+  kAiLineShare,            // AI-written lines / scored added lines
+  kCostPerAcceptedAiLine,  // cost / AI-written lines in commits on the default branch
 };
 enum class Granularity { kDay, kWeek, kMonth };
 // Which cost is THE cost of a report (what cost_usd sorts by, the table's

@@ -468,6 +468,14 @@ TEST_CASE("AI share of added lines and cost per accepted AI line, by file and re
   CHECK(files.at("src/b.cpp").metrics.outcomes.accepted_ai_lines == 6);
   CHECK(*files.at("README.md").metrics.ai_line_share() == 0.0);
 
+  CHECK(all.sort_value(Metric::kAiLineShare) == static_cast<int64_t>(18.0 / 133.0 * 1e9));
+  CHECK(all.sort_value(Metric::kCostPerAcceptedAiLine) == kDollar);
+  // Both are metrics a report is sorted by, and they bring outcomes.
+  for (const char* metric : {"ai_line_share", "cost_per_accepted_ai_line"}) {
+    auto request = parse_report_params({{"metric", metric}});
+    REQUIRE(request);
+    CHECK(request->query.wants_outcomes());
+  }
   // Without scored lines there is no share, without accepted lines no cost.
   auto plain = run(grouped({Dimension::kRepo}));
   REQUIRE(plain);
