@@ -360,10 +360,10 @@ TEST_CASE("the line key is private, made once, and a bad one is refused by name"
   REQUIRE(again);
   CHECK(*again == *key);
   ::chmod((dir / "line.key").c_str(), 0644);
-  auto open = load_line_key(dir.path());
-  REQUIRE_FALSE(open);
-  CHECK(open.error().message.find(dir / "line.key") != std::string::npos);
-  CHECK(open.error().message.find("readable by others") != std::string::npos);
+  auto readable = load_line_key(dir.path());
+  REQUIRE_FALSE(readable);
+  CHECK(readable.error().message.find(dir / "line.key") != std::string::npos);
+  CHECK(readable.error().message.find("readable by others") != std::string::npos);
   write_file(dir / "line.key", std::string(64, 'z'));
   ::chmod((dir / "line.key").c_str(), 0600);
   auto bad = load_line_key(dir.path());
