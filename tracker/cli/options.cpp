@@ -127,9 +127,8 @@ GitScanOptions git_scan_options(const Config& c, const ScanOptions& scan) {
 
 std::string line_provenance_key(const Config& c, const std::string& state_dir) {
   if (!c.flag("line_provenance") || !c.flag("git_metadata")) return {};
-  auto key = LocalStore::prepare_state_dir(state_dir)
-                 ? load_line_key(state_dir)
-                 : Result<std::string>(make_error("cannot make the state folder " + state_dir));
+  const Status ready = LocalStore::prepare_state_dir(state_dir);
+  auto key = ready ? load_line_key(state_dir) : Result<std::string>(ready.error());
   if (key) return *key;
   std::fprintf(stderr,
                "codepulse-tracker: warning: line provenance off (AI lines of commits are not "
