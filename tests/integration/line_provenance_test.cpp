@@ -87,7 +87,7 @@ std::ostream& operator<<(std::ostream& os, const Counts& c) {
 
 // Per path, and "*" for the commit.
 std::map<std::string, Counts> counts_of(const CommitRecord& c) {
-  std::map<std::string, Counts> out;
+  std::map<std::string, Counts> out = {{"*", Counts{}}};
   for (const CommitFile& f : c.files) {
     out[f.path] = {f.lines_added, f.ai_lines_added};
     out["*"].scored += f.lines_added;
