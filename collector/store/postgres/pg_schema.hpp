@@ -12,7 +12,7 @@
 
 namespace codepulse::collector::pg_sql {
 
-inline constexpr int kSchemaVersion = 18;
+inline constexpr int kSchemaVersion = 21;
 
 // Two collectors starting at once: one migrates, the other waits.
 inline constexpr const char* kLockSchema =
@@ -570,6 +570,14 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_at ON audit_log(at_ms);
 INSERT INTO codepulse_schema (version) VALUES (18);
+// Version 21: line provenance counts per file and commit (SQLite's migration 21).
+inline constexpr const char* kMigrationTo21 = R"sql(
+ALTER TABLE commit_files ADD COLUMN lines_added bigint NOT NULL DEFAULT 0;
+ALTER TABLE commit_files ADD COLUMN ai_lines_added bigint NOT NULL DEFAULT 0;
+ALTER TABLE commits ADD COLUMN scored_lines_added bigint NOT NULL DEFAULT 0;
+ALTER TABLE commits ADD COLUMN ai_lines_added bigint NOT NULL DEFAULT 0;
+ALTER TABLE commits ADD COLUMN on_default_branch integer NOT NULL DEFAULT 0;
+INSERT INTO codepulse_schema (version) VALUES (21);
 )sql";
 
 }  // namespace codepulse::collector::pg_sql

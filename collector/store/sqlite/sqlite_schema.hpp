@@ -5,7 +5,7 @@
 
 namespace codepulse::collector::sql_text {
 
-inline constexpr int kSchemaVersion = 18;
+inline constexpr int kSchemaVersion = 21;
 
 // A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
 inline constexpr const char* kPragmas =
@@ -605,6 +605,17 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_at ON audit_log(at_ms);
 PRAGMA user_version = 18;
+// Migration 21: line provenance (docs/PROVENANCE.md). Per file, the added
+// lines the tracker scored and of them the AI-written ones; per commit their
+// sums (commits.lines_added stays git's count of every added line). Only
+// counts: the lines and their fingerprints never leave the laptop.
+inline constexpr const char* kMigration21 = R"sql(
+ALTER TABLE commit_files ADD COLUMN lines_added INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE commit_files ADD COLUMN ai_lines_added INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE commits ADD COLUMN scored_lines_added INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE commits ADD COLUMN ai_lines_added INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE commits ADD COLUMN on_default_branch INTEGER NOT NULL DEFAULT 0;
+PRAGMA user_version = 21;
 )sql";
 
 }  // namespace codepulse::collector::sql_text
