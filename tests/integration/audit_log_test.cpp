@@ -31,6 +31,7 @@ TEST_CASE("the audit log keeps each event once, for admins only, and exports wha
   const std::string admin = c.token_of(c.token_file("admin@acme.example", "admin"));
   const std::string viewer = c.token_of(c.token_file("lead@acme.example", "viewer"));
   const std::string tracker = c.token_of(c.token_file("dev@acme.example"));
+  c.token_file("leaver@acme.example");  // token 4, revoked below
   c.start();
   auto call = [&](const std::string& token, const std::string& method, const std::string& path,
                   const std::string& body = "") {
@@ -45,7 +46,7 @@ TEST_CASE("the audit log keeps each event once, for admins only, and exports wha
   REQUIRE(call(admin, "PUT", "/v1/admin/people",
                R"({"teams":[{"name":"api","kind":"team","parent":""}],"people":[]})")
               .status == 200);
-  REQUIRE(run_collector({"token", "revoke", "--db", c.db(), "--id", "3"}).exit_code == 0);
+  REQUIRE(run_collector({"token", "revoke", "--db", c.db(), "--id", "4"}).exit_code == 0);
 
   for (const std::string& token : {viewer, tracker}) {
     auto refused = call(token, "GET", "/v1/admin/audit");
@@ -56,8 +57,8 @@ TEST_CASE("the audit log keeps each event once, for admins only, and exports wha
   REQUIRE(listed.exit_code == 0);
   const std::string& csv = listed.out;
   INFO(csv);
-  CHECK(count_of(csv, ",token.create,") == 3);
-  CHECK(count_of(csv, ",token.revoke,token 3,") == 1);
+  CHECK(count_of(csv, ",token.create,") == 4);
+  CHECK(count_of(csv, ",token.revoke,token 4,") == 1);
   CHECK(count_of(csv,
                  ",lead@acme.example (viewer token 2),report.view,GET "
                  "/v1/report?group_by=date&since=2026-11-01,") == 1);

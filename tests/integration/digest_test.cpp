@@ -220,7 +220,7 @@ TEST_CASE("the weekly digest of each team and of the organisation, worked out by
 TEST_CASE("digest show prints a team's digest as a table and as JSON, bad input refused",
           "[collector][digest][cli]") {
   TempDir dir;
-  const std::string db = (dir / "collector.db").string();
+  const std::string db = dir / "collector.db";
   {
     auto opened = open_store(db);
     REQUIRE(opened);

@@ -127,7 +127,7 @@ TEST_CASE("a team budget counts a person who moves mid-month to each team on its
 
 TEST_CASE("the budget refresh runs no report while no budget is in force", "[collector][budgets]") {
   TempDir dir;
-  auto opened = open_store((dir / "collector.db").string());
+  auto opened = open_store(dir / "collector.db");
   REQUIRE(opened);
   Store& store = **opened;
   const int64_t now = now_utc_ms();

@@ -36,7 +36,7 @@ struct ToolCall {
   bool failed = false;
   // A change's written lines as keyed fingerprints (docs/PROVENANCE.md):
   // kept in the laptop's line store, never in a record (strip/ drops them).
-  std::vector<int64_t> written_lines;
+  std::vector<int64_t> written_lines{};
 };
 
 // A request's usage as logged: what pricing needs (common/pricing/pricer.hpp).

@@ -570,6 +570,8 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_at ON audit_log(at_ms);
 INSERT INTO codepulse_schema (version) VALUES (18);
+)sql";
+
 // Version 21: line provenance counts per file and commit (SQLite's migration 21).
 inline constexpr const char* kMigrationTo21 = R"sql(
 ALTER TABLE commit_files ADD COLUMN lines_added bigint NOT NULL DEFAULT 0;

@@ -605,6 +605,8 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_at ON audit_log(at_ms);
 PRAGMA user_version = 18;
+)sql";
+
 // Migration 21: line provenance (docs/PROVENANCE.md). Per file, the added
 // lines the tracker scored and of them the AI-written ones; per commit their
 // sums (commits.lines_added stays git's count of every added line). Only
