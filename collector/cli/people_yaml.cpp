@@ -208,7 +208,7 @@ class Reader {
         } else if (key_colon(rest) != std::string_view::npos && rest.front() != '{' &&
                    rest.front() != '[' && rest.front() != '"' && rest.front() != '\'') {
           // "- key: value": a mapping whose keys line up after "- ".
-          l.indent = indent + (l.text.size() - l.text.find(rest));
+          l.indent = indent + l.text.find_first_not_of(' ', 2);
           l.text = rest;
           auto child = block(l.indent);
           if (!child) return child;
