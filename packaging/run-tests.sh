@@ -15,12 +15,12 @@ cd "$root"
 jobs="${JOBS:-$(nproc)}"
 
 packaging/install-deps.sh
-packaging/install-dashboard-deps.sh
-if ! packaging/install-peers.sh "$root/build/peers"; then
-  # Under CI nothing may be skipped (tests/support/skip.hpp): a missing peer stops the run.
-  if [ "${CI:-}" = "true" ]; then echo "run-tests: peers not installed under CI=true" >&2; exit 1; fi
-  echo "run-tests: peers not installed; comparison tests will skip"
-fi
+mkdir -p build-logs
+# The npm downloads (the dashboard's browser test packages, the peers and
+# the real assistant CLIs) run while the sanitizer build compiles.
+( packaging/install-dashboard-deps.sh && packaging/install-peers.sh "$root/build/peers" ) \
+  > build-logs/npm.log 2>&1 &
+npm_pid=$!
 export CODEPULSE_CCUSAGE="$root/build/peers/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage"
 export CODEPULSE_CLAUDE_CODE="$root/build/peers/node_modules/@anthropic-ai/claude-code-linux-x64/claude"
 export CODEPULSE_CODEX="$root/build/peers/node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex"
@@ -42,15 +42,51 @@ echo "== sanitizer build (ASan + UBSan) =="
 # warning of GCC 12 under the sanitizers is off in this build (CMakeLists.txt).
 cmake -S . -B build-asan $(generator build-asan) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCODEPULSE_SANITIZE=ON -DCODEPULSE_WERROR=ON >/dev/null
 cmake --build build-asan -j"$jobs"
+
+if ! wait "$npm_pid"; then
+  cat build-logs/npm.log
+  # Under CI nothing may be skipped (tests/support/skip.hpp): a missing peer stops the run.
+  if [ "${CI:-}" = "true" ]; then echo "run-tests: peers not installed under CI=true" >&2; exit 1; fi
+  echo "run-tests: peers not installed; comparison tests will skip"
+fi
+
+# The other two builds (the fuzzing harnesses with clang, then the Release
+# stage) compile at the lowest priority while the sanitized suite runs: the
+# suite waits on servers, child processes and the network for much of its
+# time, and a niced compiler takes only the CPU it leaves (docs/TESTING.md).
+echo "== fuzzing and Release builds, in the background at nice 19 (build-logs/background.log) =="
+(
+  renice -n 19 -p "$BASHPID" >/dev/null
+  set -e
+  start=$SECONDS
+  tests/fuzz/run.sh --build-only
+  echo "background: fuzzing build done after $((SECONDS - start)) s"
+  # Only what the Release stage runs is built (the target release_stage: the
+  # programs, the corpus generator and a test binary of the files with
+  # [release] cases).
+  cmake -S . -B build $(generator build) -DCMAKE_BUILD_TYPE=Release -DCODEPULSE_WERROR=ON >/dev/null
+  cmake --build build -j"$jobs" --target release_stage
+  echo "background: Release build done after $((SECONDS - start)) s"
+) > build-logs/background.log 2>&1 &
+background_pid=$!
+
+echo "== sanitized suite =="
+suite_status=0
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 600 -LE 'soak|packaging|release'
+  ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 600 -LE 'soak|packaging|release' ||
+  suite_status=$?
+suite_end=$SECONDS
+if ! wait "$background_pid"; then
+  tail -n 80 build-logs/background.log
+  echo "run-tests: the fuzzing or Release build failed (build-logs/background.log)" >&2
+  exit 1
+fi
+grep '^background:' build-logs/background.log
+echo "background builds finished $((SECONDS - suite_end)) s after the suite"
+[ "$suite_status" = 0 ] || { echo "run-tests: the sanitized suite failed" >&2; exit "$suite_status"; }
 
 echo "== fuzzing (libFuzzer, clang, ASan + UBSan; ${FUZZ_SECONDS:-30} s per harness) =="
 tests/fuzz/run.sh "${FUZZ_SECONDS:-30}"
 
-echo "== release build =="
-# Only what this stage runs is built (the target release_stage: the programs,
-# the corpus generator and a test binary of the files with [release] cases).
-cmake -S . -B build $(generator build) -DCMAKE_BUILD_TYPE=Release -DCODEPULSE_WERROR=ON >/dev/null
-cmake --build build -j"$jobs" --target release_stage
+echo "== release stage =="
 ctest --test-dir build --output-on-failure -j"$jobs" --timeout 900 -L 'soak|packaging|release'

@@ -16,9 +16,12 @@
 # FUZZ_MERGE=0 leaves tests/fuzz/corpus as it is.
 # docs/FUZZING.md has the longer runs and how to replay a CI failure.
 # Usage: tests/fuzz/run.sh [SECONDS=60] [TARGET...]
+#        tests/fuzz/run.sh --build-only   (configure and build the harnesses, run none)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
+build_only=0
+if [ "${1:-}" = "--build-only" ]; then build_only=1; shift; fi
 seconds="${1:-60}"
 shift || true
 targets=("$@")
@@ -27,13 +30,14 @@ jobs="${JOBS:-$(nproc)}"
 seed="${FUZZ_SEED:-0}"
 # libFuzzer takes 0 as "pick one" and would not say which: pick it here.
 [ "$seed" != 0 ] || seed=$(( $(od -An -N4 -tu4 /dev/urandom | tr -d ' ') % 2147483646 + 1 ))
-echo "fuzz seed $seed: FUZZ_SEED=$seed tests/fuzz/run.sh $seconds ${targets[*]} runs with this seed again"
+[ "$build_only" = 1 ] || echo "fuzz seed $seed: FUZZ_SEED=$seed tests/fuzz/run.sh $seconds ${targets[*]} runs with this seed again"
 
 generator=()  # Ninja for a new build folder, as in packaging/run-tests.sh
 if [ ! -f build-fuzz/CMakeCache.txt ] && command -v ninja >/dev/null 2>&1; then generator=(-G Ninja); fi
 CXX=clang++ cmake -S . -B build-fuzz "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCODEPULSE_FUZZ=ON \
   -DCODEPULSE_BUILD_TESTS=OFF -DCODEPULSE_WERROR=ON >/dev/null
 cmake --build build-fuzz -j"$jobs" --target fuzz
+[ "$build_only" = 0 ] || exit 0
 
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 mkdir -p build-fuzz/artifacts

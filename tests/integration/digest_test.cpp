@@ -255,6 +255,48 @@ TEST_CASE("digest show prints a team's digest as a table and as JSON, bad input 
         "people list shows the teams)\n");
 }
 
+TEST_CASE("digest show refuses a bad format, top and time zone, and serve bad digest settings",
+          "[collector][digest][cli]") {
+  TempDir dir;
+  CollectorFixture c(dir.path());
+  const std::string zone_error =
+      "time zone 'Mars/Olympus': cannot open /usr/share/zoneinfo/Mars/Olympus: No such file or "
+      "directory\n";
+  // digest show: each bad flag names itself and what it expected (exit 2).
+  const auto format = run({collector_bin(), "digest", "show", "--db", c.db(), "--format", "xml"});
+  CHECK(format.exit_code == 2);
+  CHECK(format.err == "codepulse-collector: --format: expected table or json, got 'xml'\n");
+  const auto top = run({collector_bin(), "digest", "show", "--db", c.db(), "--top", "0"});
+  CHECK(top.exit_code == 2);
+  CHECK(top.err == "codepulse-collector: --top: expected a number from 1 to 100, got '0'\n");
+  const auto tz = run({collector_bin(), "digest", "show", "--db", c.db(), "--tz", "Mars/Olympus"});
+  CHECK(tz.exit_code == 2);
+  CHECK(tz.err == "codepulse-collector: --tz: " + zone_error);
+
+  // serve: a digest setting it cannot use stops it before it listens.
+  const std::vector<std::string> serve = {collector_bin(), "serve",      "--db",      c.db(),
+                                          "--tls-cert",    c.cert(),     "--tls-key", c.key(),
+                                          "--listen",      "127.0.0.1:0"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = serve;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run(args);
+  };
+  const auto zone = with({"--org-tz", "Mars/Olympus"});
+  CHECK(zone.exit_code == 2);
+  CHECK(zone.err == "codepulse-collector: org_tz: " + zone_error);
+  const auto weekday = with({"--digest-weekday", "someday"});
+  CHECK(weekday.exit_code == 2);
+  CHECK(weekday.err ==
+        "codepulse-collector: --digest-weekday: key 'digest_weekday': expected one of off, monday, "
+        "tuesday, wednesday, thursday, friday, saturday, sunday, got \"someday\"\n");
+  const auto hour = with({"--digest-hour", "24"});
+  CHECK(hour.exit_code == 2);
+  CHECK(hour.err ==
+        "codepulse-collector: --digest-hour: key 'digest_hour': expected an integer (0 to 23), got "
+        "\"24\"\n");
+}
+
 TEST_CASE("serve sends each team's weekly digest once, through a 500 and a restart",
           "[collector][digest][alert]") {
   TempDir dir;

@@ -235,6 +235,31 @@ TEST_CASE("tool paths are made relative to the repository root", "[strip]") {
   CHECK_FALSE(r.tools[6].wants_result());
 }
 
+TEST_CASE("a call the log says failed is a tool use with its error and result seen", "[strip]") {
+  // Gemini CLI's status "error" and OpenCode's state "error" come with the
+  // call itself (ToolCall::failed): the record's tool use carries the error
+  // flag, and its result counts as seen, so nothing waits for a result line.
+  TempDir t;
+  make_repo(t / "app", "git@github.com:acme/app.git");
+  RecordBuilder builder({"", std::nullopt}, test_prices());
+  RequestLine line = request_in(t / "app");
+  ToolCall failed_edit = call("replace", ToolKind::kChange, t / "app/src/a.ts");
+  failed_edit.failed = true;
+  ToolCall failed_shell = call("run_shell_command", ToolKind::kOther, "");
+  failed_shell.failed = true;
+  line.tools = {failed_edit, call("read_file", ToolKind::kRead, t / "app/src/a.ts"), failed_shell};
+  const UsageRecord r = builder.build(line, "");
+  REQUIRE(r.tools.size() == 3);
+  CHECK(r.tools[0].error);
+  CHECK(r.tools[0].result_seen);
+  CHECK(r.tools[0].path == "src/a.ts");
+  CHECK_FALSE(r.tools[1].error);
+  CHECK_FALSE(r.tools[1].result_seen);
+  CHECK(r.tools[2].error);
+  CHECK(r.tools[2].result_seen);
+  CHECK(r.tools[2].name == "run_shell_command");
+}
+
 TEST_CASE("tool paths come from the parsed tool_use block", "[strip]") {
   TempDir t;
   make_repo(t / "svc", "https://gitlab.example.com/group/svc.git");
