@@ -4,11 +4,12 @@
 # CLIs (Claude Code, Codex, Gemini CLI, OpenCode; docs/TESTING.md) when npm
 # is available, builds and runs the suite under
 # AddressSanitizer + UndefinedBehaviorSanitizer,
-# runs every fuzzing harness for 30 s (docs/FUZZING.md), then builds with
-# warnings as errors and runs, in that Release build, what ships end to end:
-# the packaging tests, the cases tagged [release] and the 3-minute soak (its
-# summary comes last). docs/TESTING.md says why the Release stage is not the
-# whole suite again.
+# runs every fuzzing harness for 30 s (docs/FUZZING.md), then runs, in a
+# Release build with warnings as errors, what ships end to end: the packaging
+# tests, the cases tagged [release] and the 3-minute soak (its summary comes
+# last). The fuzzing and Release builds compile at nice 19 while the sanitized
+# suite runs. docs/TESTING.md says why the Release stage is not the whole
+# suite again, and where the time goes.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
