@@ -1,6 +1,7 @@
 #include "collector/store/commit_trust.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "common/ascii.hpp"
 
@@ -34,13 +35,23 @@ Identities identities_of(const std::string& author) {
   return Identities({author});
 }
 
+Identities identities_of(const std::string& author, std::vector<std::string> directory) {
+  directory.push_back(author);
+  return Identities(std::move(directory));
+}
+
+std::string directory_key(std::string_view author) {
+  return normal(author);
+}
+
 std::string tracker_source(const std::string& author) {
   return "tracker:" + author;
 }
 
 CommitDecision decide_commit(const CommitRecord& c, const Identities& sender,
                              const std::optional<StoredCopy>& stored,
-                             const std::optional<PushedAuthor>& pushed) {
+                             const std::optional<PushedAuthor>& pushed,
+                             const Identities* stored_sender) {
   CommitDecision d;
   if (pushed && normal(pushed->email) != normal(c.author_email)) {
     d.reason = "commit " + c.sha + ": the signed " + pushed->source +
@@ -65,7 +76,8 @@ CommitDecision decide_commit(const CommitRecord& c, const Identities& sender,
   // A push may have named the author since the copy was stored: a copy not
   // from that author is then a committer's at best.
   CommitTrust held = stored->trust;
-  if (pushed && !identities_of(stored->sent_by).has(pushed->email))
+  if (pushed &&
+      !(stored_sender ? *stored_sender : identities_of(stored->sent_by)).has(pushed->email))
     held = std::min(held, CommitTrust::kCommitter);
   d.kind = d.trust > held ? CommitDecision::kReplace : CommitDecision::kDuplicate;
   return d;

@@ -15,8 +15,9 @@
 namespace codepulse::collector {
 
 // The identities (emails) a token's author commits under, compared without
-// regard to ASCII case. Today only the token's author; the people directory
-// will add the aliases an admin maps to it.
+// regard to ASCII case: the author, and when the people directory has a
+// person with that email or alias, that person's primary email and every
+// alias an admin (or SCIM) mapped to them (docs/PEOPLE.md).
 class Identities {
  public:
   explicit Identities(std::vector<std::string> emails);
@@ -26,6 +27,10 @@ class Identities {
   std::vector<std::string> lowered_;
 };
 Identities identities_of(const std::string& author);
+// The author and the emails the store's directory gives for it (each store
+// reads them with people_sql::kSelectIdentities, bound to directory_key).
+Identities identities_of(const std::string& author, std::vector<std::string> directory);
+std::string directory_key(std::string_view author);  // trimmed, ASCII lower-cased
 
 // How far a stored copy is trusted (the commits table's trust column):
 // 0 stored before identity binding (any permitted copy replaces it), 1 sent
@@ -51,9 +56,13 @@ struct CommitDecision {
   CommitTrust trust = CommitTrust::kLegacy;  // of the copy to store (kInsert, kReplace)
   std::string reason;                        // kRefuse: for the batch's answer
 };
+// stored_sender: the identities of the stored copy's sender (its sent_by
+// with the directory's emails for it), needed when a push is known; without
+// it, the sender's own email only.
 CommitDecision decide_commit(const CommitRecord& c, const Identities& sender,
                              const std::optional<StoredCopy>& stored,
-                             const std::optional<PushedAuthor>& pushed);
+                             const std::optional<PushedAuthor>& pushed,
+                             const Identities* stored_sender = nullptr);
 
 // "tracker:<author>": the source column of a copy whose author facts came
 // from a tracker (a push's facts say "github" or "bitbucket").

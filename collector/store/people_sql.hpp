@@ -22,6 +22,15 @@ inline constexpr const char* kSelectLevels =
 inline constexpr const char* kSelectLevelOrder =
     "SELECT position, name FROM people_level_order ORDER BY position";
 
+// Every email of the person whose primary email or alias is $1 (lower-cased:
+// directory_key): who a token's author also commits as (commit_trust.hpp).
+// No row when the directory does not know $1.
+inline constexpr const char* kSelectIdentities =
+    "SELECT email FROM people WHERE id IN (SELECT id FROM people WHERE email = $1"
+    " UNION SELECT person_id FROM people_aliases WHERE alias = $1)"
+    " UNION SELECT alias FROM people_aliases WHERE person_id IN (SELECT id FROM people"
+    " WHERE email = $1 UNION SELECT person_id FROM people_aliases WHERE alias = $1)";
+
 // Emptied in this order, filled in the reverse.
 inline constexpr const char* kClear[] = {
     "DELETE FROM people_levels",  "DELETE FROM people_memberships",

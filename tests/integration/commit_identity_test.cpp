@@ -127,6 +127,54 @@ TEST_CASE("a forged commit naming another developer is refused, the real one sto
   CHECK(resent.commit_rejections[0].reason == attack.commit_rejections[0].reason);
 }
 
+TEST_CASE("a commit under an alias the directory maps to the token's author is the author's own",
+          "[collector][commits][identity][people]") {
+  TempDir dir;
+  CODEPULSE_STORE_TARGET(target, dir);
+  auto store = opened(target.db);
+  // Bob's token is bob@acme.example; he also commits from a laptop whose git
+  // says Bob@Home.example, and as bob+ci@acme.example.
+  const std::string home = "Bob@Home.example";
+  CommitRecord from_home = commit_by(home, home, 4);
+  const auto before = ingest(*store, kVictim, batch("before", {from_home}));
+  CHECK(before.commits_rejected == 1);
+  CHECK(copies(target.db) == "0");
+
+  REQUIRE(store->edit_people([](PeopleRows& d) -> Status {
+    PersonRow bob;
+    bob.display_name = "Bob";
+    bob.email = "bob@acme.example";
+    bob.aliases = {"bob@home.example", "bob+ci@acme.example"};
+    PersonRow eve;
+    eve.display_name = "Eve";
+    eve.email = "eve@acme.example";
+    eve.aliases = {"eve@home.example"};
+    for (PersonRow p : {bob, eve})
+      if (auto id = upsert_person(d, std::move(p)); !id) return id.error();
+    return {};
+  }));
+  // The alias is Bob's: his own commit, kept at author trust.
+  const auto after = ingest(*store, kVictim, batch("after", {from_home}));
+  CHECK(after.commits_new == 1);
+  CHECK(after.commits_rejected == 0);
+  CHECK(stored(target.db) == home + "|0|4|" + kVictim + "|tracker:" + kVictim + "|2");
+
+  // A token whose author is itself an alias gets the primary email and the
+  // other aliases too; another person's alias stays someone else's.
+  CommitRecord ci = commit_by(kVictim, "bob+ci@acme.example", 2);
+  ci.sha = std::string(40, 'c');
+  CommitRecord eves = commit_by("eve@home.example", "eve@home.example", 2);
+  eves.sha = std::string(40, 'd');
+  const auto as_alias = ingest(*store, "BOB+CI@acme.example", batch("alias", {ci, eves}));
+  CHECK(as_alias.commits_new == 1);
+  CHECK(as_alias.commits_rejected == 1);
+  REQUIRE(as_alias.commit_rejections.size() == 1);
+  CHECK(as_alias.commit_rejections[0].sha == eves.sha);
+  CHECK(as_alias.commit_rejections[0].reason.find("neither its author nor its committer") !=
+        std::string::npos);
+  CHECK(test::db_text(target.db, "SELECT trust FROM commits WHERE sha = '" + ci.sha + "'") == "2");
+}
+
 TEST_CASE("the author's copy of a commit outranks its committer's, whatever the order",
           "[collector][commits][identity]") {
   TempDir dir;
@@ -227,6 +275,16 @@ TEST_CASE("commit trust: identities, decisions and the line cap",
   CHECK(decide_commit(c, identities_of(kAttacker),
                       StoredCopy{"x@acme.example", CommitTrust::kLegacy}, std::nullopt)
             .kind == CommitDecision::kReplace);
+  // A push naming the author's alias: the stored copy from the author's own
+  // token keeps author trust when its sender's directory emails hold the
+  // alias, and is a committer's copy at best when they do not.
+  CommitRecord aliased = commit_by("bob@home.example", kAttacker, 1);
+  const PushedAuthor push{"bob@home.example", kT0, "github"};
+  const StoredCopy bobs{kVictim, CommitTrust::kAuthor};
+  const Identities bob_home = identities_of(kVictim, {"bob@home.example"});
+  CHECK(decide_commit(aliased, bob_home, bobs, push, &bob_home).kind == CommitDecision::kDuplicate);
+  CHECK(decide_commit(aliased, bob_home, bobs, push).kind == CommitDecision::kReplace);
+  CHECK(directory_key(" Bob@ACME.example ") == "bob@acme.example");
 
   CommitRecord big = c;
   big.files = {{"a", 900'000, 0, false}, {"b", 900'000, INT64_MAX, false}, {"c", 5, 5, false}};

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <utility>
 
+#include "collector/store/people_sql.hpp"
 #include "collector/store/postgres/pg_sql.hpp"
 #include "collector/store/postgres/pg_store_internal.hpp"
 
@@ -123,7 +124,20 @@ Result<std::vector<CommitStored>> insert_commits(pg::Connection& conn, const std
     pushed[Key(pushes->text(r, 0), pushes->text(r, 1))] = {
         std::string(pushes->text(r, 2)), pushes->int64(r, 3), std::string(pushes->text(r, 4))};
 
-  const Identities sender = identities_of(author);
+  // Who the author commits as, from the people directory (commit_trust.hpp).
+  auto identities = [&conn](const std::string& who) -> Result<Identities> {
+    pg::Params key;
+    key.add(directory_key(who));
+    auto rows = conn.run("codepulse_select_identities", people_sql::kSelectIdentities, key);
+    if (!rows) return rows.error();
+    std::vector<std::string> emails;
+    for (int r = 0; r < rows->size(); ++r)
+      emails.emplace_back(rows->text(r, 0));
+    return identities_of(who, std::move(emails));
+  };
+  auto sender_identities = identities(author);
+  if (!sender_identities) return sender_identities.error();
+  const Identities& sender = *sender_identities;
   std::map<Key, std::pair<size_t, CommitDecision>> chosen;  // to store
   pg::TextArray replaced_repos, replaced_shas;
   bool any_replaced = false;
@@ -131,9 +145,15 @@ Result<std::vector<CommitStored>> insert_commits(pg::Connection& conn, const std
     const auto s = stored.find(key);
     const auto p = pushed.find(key);
     const auto push = p == pushed.end() ? std::nullopt : std::optional<PushedAuthor>(p->second);
+    std::optional<Identities> stored_sender;  // only a push makes it matter
+    if (s != stored.end() && push) {
+      auto held = identities(s->second.sent_by);
+      if (!held) return held.error();
+      stored_sender = std::move(held).value();
+    }
     CommitDecision d = decide_commit(
         *sent[i], sender, s == stored.end() ? std::nullopt : std::optional<StoredCopy>(s->second),
-        push);
+        push, stored_sender ? &*stored_sender : nullptr);
     if (d.kind == CommitDecision::kRefuse) out[i] = {CommitStored::kRefused, d.reason};
     if (d.kind == CommitDecision::kReplace) {
       replaced_repos.add(key.first);

@@ -2,6 +2,7 @@
 // written inside a batch's transaction, and load_commits' four reads.
 #include "collector/store/commit_rows.hpp"
 #include "collector/store/commit_trust.hpp"
+#include "collector/store/people_sql.hpp"
 #include "collector/store/sqlite/sqlite_sql.hpp"
 #include "collector/store/sqlite/sqlite_store_internal.hpp"
 
@@ -20,6 +21,23 @@ const char* commit_read_sql(CommitRead read) {
       return sql_text::kSelectReworkOfCommits;
   }
   return "";
+}
+
+// Who `author` commits as: the author and, from the people directory, the
+// emails of the person it is (commit_trust.hpp).
+Result<Identities> identities_in(sql::Database& db, const std::string& author) {
+  auto st = db.prepare(people_sql::kSelectIdentities);
+  if (!st) return st.error();
+  const std::string key = directory_key(author);  // bound: lives until the last step()
+  st->bind(1, key);
+  std::vector<std::string> emails;
+  while (true) {
+    auto more = st->step();
+    if (!more) return more.error();
+    if (!*more) break;
+    emails.emplace_back(st->text(0));
+  }
+  return identities_of(author, std::move(emails));
 }
 
 // load_commits' reads of [since_ms, until_ms) into `facts`.
@@ -76,7 +94,16 @@ Result<CommitStored> SqliteStore::store_commit(const std::string& author,
   if (!pushed) return pushed.error();
   auto stored = stored_copy(sent);
   if (!stored) return stored.error();
-  const CommitDecision d = decide_commit(sent, identities_of(author), *stored, *pushed);
+  auto sender = identities_in(db_, author);
+  if (!sender) return sender.error();
+  std::optional<Identities> stored_sender;  // only a push makes it matter
+  if (*stored && *pushed) {
+    auto s = identities_in(db_, (*stored)->sent_by);
+    if (!s) return s.error();
+    stored_sender = std::move(s).value();
+  }
+  const CommitDecision d =
+      decide_commit(sent, *sender, *stored, *pushed, stored_sender ? &*stored_sender : nullptr);
   if (d.kind == CommitDecision::kRefuse) return CommitStored{CommitStored::kRefused, d.reason};
   if (d.kind == CommitDecision::kDuplicate) return CommitStored{CommitStored::kDuplicate, ""};
   if (d.kind == CommitDecision::kReplace) {
