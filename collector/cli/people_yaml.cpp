@@ -14,8 +14,16 @@ struct YamlNode {
   enum class Kind { kScalar, kMap, kSeq } kind = Kind::kScalar;
   size_t line = 0;
   std::string scalar;
-  std::vector<std::pair<std::string, YamlNode>> map;
+  struct Entry;  // a key and its node
+  std::vector<Entry> map;
   std::vector<YamlNode> seq;
+};
+
+// Defined after YamlNode: a member of the type being defined must be complete
+// where the standard library's pair needs it (clang with libstdc++).
+struct YamlNode::Entry {
+  std::string key;
+  YamlNode node;
 };
 
 struct SourceLine {
@@ -164,7 +172,7 @@ Result<YamlNode> inline_value(std::string_view s, size_t line) {
       YamlNode child;
       child.line = line;
       child.scalar = *value;
-      n.map.emplace_back(*key, std::move(child));
+      n.map.push_back({*key, std::move(child)});
     }
     return n;
   }
@@ -238,7 +246,7 @@ class Reader {
       if (!value.empty()) {
         auto child = inline_value(value, l.number);
         if (!child) return child;
-        n.map.emplace_back(*key, std::move(child).value());
+        n.map.push_back({*key, std::move(child).value()});
         continue;
       }
       const bool nested =
@@ -247,14 +255,14 @@ class Reader {
       if (!nested) {
         YamlNode empty;
         empty.line = l.number;
-        n.map.emplace_back(*key, std::move(empty));
+        n.map.push_back({*key, std::move(empty)});
         continue;
       }
       auto child = block(lines_[i_].indent);
       if (!child) return child;
       YamlNode value_node = std::move(child).value();
       value_node.line = l.number;  // errors about a key's value name the key's line
-      n.map.emplace_back(*key, std::move(value_node));
+      n.map.push_back({*key, std::move(value_node)});
     }
     if (i_ < lines_.size() && lines_[i_].indent > indent)
       return at_line(lines_[i_].number, "unexpected indentation").error();

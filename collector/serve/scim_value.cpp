@@ -19,7 +19,7 @@ ScimValue from_element(simdjson::dom::element e) {
       {
         const simdjson::dom::object object = e.get_object().value_unsafe();
         for (auto field : object)
-          v.fields.emplace_back(std::string(field.key), from_element(field.value));
+          v.fields.push_back({std::string(field.key), from_element(field.value)});
         break;
       }
     case simdjson::dom::element_type::ARRAY:
@@ -106,12 +106,12 @@ ScimValue* ScimValue::find(std::string_view key) {
 ScimValue& ScimValue::set(std::string_view key, ScimValue v) {
   kind = Kind::kObject;
   if (ScimValue* old = find(key)) return *old = std::move(v);
-  fields.emplace_back(std::string(key), std::move(v));
-  return fields.back().second;
+  fields.push_back({std::string(key), std::move(v)});
+  return fields.back().value;
 }
 
 void ScimValue::erase(std::string_view key) {
-  std::erase_if(fields, [key](const auto& f) { return iequals(f.first, key); });
+  std::erase_if(fields, [key](const auto& f) { return iequals(f.key, key); });
 }
 
 Result<ScimValue> parse_scim_value(std::string_view body) {

@@ -21,8 +21,9 @@ struct ScimValue {
   bool boolean = false;
   double number = 0;
   std::string text;
-  std::vector<ScimValue> items;                           // kArray
-  std::vector<std::pair<std::string, ScimValue>> fields;  // kObject, in order
+  std::vector<ScimValue> items;  // kArray
+  struct Field;                  // a name and its value
+  std::vector<Field> fields;     // kObject, in order
 
   static ScimValue string(std::string s);
   static ScimValue boolean_of(bool b);
@@ -39,6 +40,13 @@ struct ScimValue {
   // Sets (replaces) field `key`; returns it.
   ScimValue& set(std::string_view key, ScimValue v);
   void erase(std::string_view key);
+};
+
+// Defined after ScimValue: a member of the type being defined must be
+// complete where the standard library's pair needs it (clang with libstdc++).
+struct ScimValue::Field {
+  std::string key;
+  ScimValue value;
 };
 
 // The body as JSON (an error names the position and what is wrong).
