@@ -37,13 +37,21 @@ std::variant<HttpReply, FinanceJob> start_finance(int handler, ViewerAccess& vie
     return bad_request("format '" + format + "': expected json or csv");
 
   const bool reconcile = handler == Handler::kReconcile;
+  // The statement and the reconciliation are the organisation's invoice
+  // against its usage: a part of it cannot be reconciled (docs/ACCESS.md).
+  const report::ReportAccess access = viewers.access(std::get<Viewer>(who));
+  if (auto refused =
+          refuse_partial_scope(access, reconcile ? "the reconciliation" : "the monthly statement"))
+    return std::move(*refused);
   FinanceJob out;
   out.format = format;
   out.what = reconcile ? "reconciliation" : "statement";
   out.filename =
       std::string("codepulse-") + (reconcile ? "reconcile-" : "statement-") + *month + ".csv";
   out.job = std::make_shared<ReportJob>();
-  out.job->run = [&store, reconcile, m = *month, format]() -> Result<std::string> {
+  out.job->access = access;
+  out.job->run = [&store, reconcile, m = *month,
+                  format](const report::ReportAccess&) -> Result<std::string> {
     if (reconcile) {
       auto r = reconcile_month(store, m);
       if (!r) return r.error();

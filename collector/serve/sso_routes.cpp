@@ -69,7 +69,7 @@ RouteReply open_sso_session(Store& store, const SsoIdentity& who, int64_t now_ms
   if (!id || !csrf) return {{503, error_json(503, "cannot get random bytes for a session"), 1}};
   const std::string session_id = std::string(kSsoSessionPrefix) + *id;
   SsoSession row{sha256_hex(session_id), who.email, role_name(who.role), *csrf, now_ms,
-                 now_ms + session_ms};
+                 now_ms + session_ms,    who.scope};
   if (auto s = store.add_sso_session(row); !s)
     return {{503, error_json(503, "cannot store the session: " + s.error().message), 1}};
   RouteReply r = redirect("/");

@@ -28,6 +28,7 @@ std::string session_json(const TokenInfo& token, const std::string& csrf,
   w.begin_object()
       .field("author", token.author)
       .field("role", role_name(token.role))
+      .field("scope", token.scope)
       .field("csrf", csrf)
       .field("expires_ms", expires_ms)
       .end_object();
@@ -48,6 +49,7 @@ std::variant<HttpReply, Viewer> sso_viewer(Store& store, std::string_view id, in
   v.token.role = *role;
   v.token.created_ms = (*session)->created_ms;
   v.token.label = "single sign-on";
+  v.token.scope = (*session)->scope;
   v.session_id = std::string(id);
   v.csrf = (*session)->csrf;
   return v;
@@ -77,6 +79,32 @@ bool same_origin(const WebRequest& r, const std::vector<std::string>& origins) {
   if (!r.sec_fetch_site.empty() && r.sec_fetch_site != "same-origin" && r.sec_fetch_site != "none")
     return false;
   return true;
+}
+
+std::optional<HttpReply> refuse_partial_scope(const report::ReportAccess& access,
+                                              std::string_view what) {
+  if (access.scope.whole()) return std::nullopt;
+  return HttpReply{
+      403, error_json(403, std::string(what) + " covers the whole organisation; your scope is " +
+                               access.scope.text() +
+                               " (ask an admin for an organisation-wide token or "
+                               "role)")};
+}
+
+report::ReportAccess ViewerAccess::access(const Viewer& v) const {
+  report::ReportAccess a;
+  if (auto scope = report::parse_access_scope(v.token.scope)) {
+    a.scope = std::move(scope).value();
+  } else {
+    a.scope.kind = report::AccessScope::Kind::kSelf;
+    a.scope.node_kind = "self";
+    a.scope.name = v.token.author;
+  }
+  // Admins and finance see individuals; a self scope is one's own usage.
+  if (v.token.role == Role::kViewer && a.scope.kind != report::AccessScope::Kind::kSelf &&
+      min_group_size_ > 1)
+    a.min_group_size = min_group_size_;
+  return a;
 }
 
 ViewerAccess::ViewerAccess(Store& store, SessionStore& sessions, Clock clock)

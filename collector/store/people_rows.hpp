@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "collector/store/row_view.hpp"
+#include "common/report/access_scope.hpp"
 #include "common/report/people_timeline.hpp"
 #include "common/result.hpp"
 
@@ -93,6 +94,12 @@ Status deactivate_person(PeopleRows& d, int64_t id, const std::string& end_day);
 Status upsert_team(PeopleRows& d, const TeamRow& t);
 // The person whose primary email or alias is `email_or_alias` (any case).
 const PersonRow* find_person(const PeopleRows& d, std::string_view email_or_alias);
+
+// A scope of access (docs/ACCESS.md) checked against the directory: a node
+// scope names a node of that kind ("team:api" a team, "group:platform" a
+// group, "org:acme" an organisation). The error names the scope and what
+// the directory has instead.
+Status check_access_scope(const report::AccessScope& scope, const PeopleRows& d);
 
 // The store's rows, as read_* read them (people_sql.hpp's column orders).
 Result<PersonRow> read_person(const RowView& row);  // without aliases

@@ -12,7 +12,7 @@
 
 namespace codepulse::collector::pg_sql {
 
-inline constexpr int kSchemaVersion = 17;
+inline constexpr int kSchemaVersion = 19;
 
 // Two collectors starting at once: one migrates, the other waits.
 inline constexpr const char* kLockSchema =
@@ -544,6 +544,15 @@ CREATE TABLE sso_sessions (
 );
 CREATE INDEX sso_sessions_expires ON sso_sessions(expires_ms);
 INSERT INTO codepulse_schema (version) VALUES (17);
+)sql";
+
+// Version 19: scopes of access, as in the SQLite store (sqlite_schema.hpp,
+// kMigration19).
+inline constexpr const char* kMigrationTo19 = R"sql(
+ALTER TABLE collector_tokens ADD COLUMN scope text NOT NULL DEFAULT 'org';
+DELETE FROM sso_sessions;
+ALTER TABLE sso_sessions ADD COLUMN scope text NOT NULL DEFAULT 'org';
+INSERT INTO codepulse_schema (version) VALUES (19);
 )sql";
 
 }  // namespace codepulse::collector::pg_sql

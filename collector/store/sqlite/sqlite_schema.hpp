@@ -5,7 +5,7 @@
 
 namespace codepulse::collector::sql_text {
 
-inline constexpr int kSchemaVersion = 17;
+inline constexpr int kSchemaVersion = 19;
 
 // A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
 inline constexpr const char* kPragmas =
@@ -568,6 +568,18 @@ CREATE TABLE sso_sessions (
 );
 CREATE INDEX sso_sessions_expires ON sso_sessions(expires_ms);
 PRAGMA user_version = 17;
+)sql";
+
+// Migration 19: scopes of access (docs/ACCESS.md): each dashboard token's
+// and single sign-on session's scope ("org", "team:NAME", "group:NAME",
+// "org:NAME", "self:EMAIL"). Tokens made before keep the whole
+// organisation; sessions opened before end (their holders sign in again and
+// get the scope their groups map to). (18 is left to another change.)
+inline constexpr const char* kMigration19 = R"sql(
+ALTER TABLE collector_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'org';
+DELETE FROM sso_sessions;
+ALTER TABLE sso_sessions ADD COLUMN scope TEXT NOT NULL DEFAULT 'org';
+PRAGMA user_version = 19;
 )sql";
 
 }  // namespace codepulse::collector::sql_text
