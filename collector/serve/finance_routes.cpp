@@ -4,6 +4,7 @@
 #include "collector/report/reconcile.hpp"
 #include "collector/report/statement.hpp"
 #include "collector/serve/routes.hpp"
+#include "common/report/privacy_floor.hpp"
 
 namespace codepulse::collector {
 namespace {
@@ -74,6 +75,8 @@ RouteReply finance_reply(FinanceJob& finance) {
     const std::string& why = job.rendered->error().message;
     if (why.rfind(kStoreUnavailable, 0) == 0)
       reply.http = {503, error_json(503, why), 5};
+    else if (why.rfind(report::kBelowFloor, 0) == 0)
+      reply.http = {403, error_json(403, why)};
     else
       reply.http = {500, error_json(500, "the " + finance.what + " failed: " + why)};
     return reply;

@@ -83,8 +83,9 @@ TEST_CASE("scoped tokens see only their scope in every report, export and dashbo
   // Scopes are checked against the directory when the token is made.
   auto unknown = make_token(target.db, "lead@acme.example", "viewer", "team:nope");
   CHECK(unknown.exit_code != 0);
-  CHECK(holds(unknown.err, "--scope: scope 'team:nope': the people directory has no team named "
-                           "'nope'"));
+  CHECK(holds(unknown.err,
+              "--scope: scope 'team:nope': the people directory has no team named "
+              "'nope'"));
   auto wrong_kind = make_token(target.db, "lead@acme.example", "viewer", "group:api");
   CHECK(wrong_kind.exit_code != 0);
   CHECK(holds(wrong_kind.err, "'api' is a team; use team:api"));
@@ -122,9 +123,8 @@ TEST_CASE("scoped tokens see only their scope in every report, export and dashbo
 
   const std::string range = "since=2026-11-01&until=2026-11-30";
   const std::string by_person = "/v1/report?group_by=person,date&" + range + "&format=csv";
-  REQUIRE(eventually(kPatienceMs, [&] {
-    return holds(call(admin, "GET", by_person).body, "stranger");
-  }));
+  REQUIRE(eventually(kPatienceMs,
+                     [&] { return holds(call(admin, "GET", by_person).body, "stranger"); }));
 
   SECTION("API JSON and CSV answer within the scope, split at a team move") {
     // An admin scoped to api sees individuals: dev on the 14th only, ann;
@@ -227,8 +227,8 @@ TEST_CASE("scoped tokens see only their scope in every report, export and dashbo
     const std::string teams = call(org_viewer, "GET", "/v1/report?group_by=team&" + range).body;
     CHECK(totals_of(teams) == totals_of(exact));
     // A filter leaving one person is refused.
-    auto one = call(org_viewer, "GET",
-                    "/v1/report?group_by=date&where=person=ann@acme.example&" + range);
+    auto one =
+        call(org_viewer, "GET", "/v1/report?group_by=date&where=person=ann@acme.example&" + range);
     CHECK(one.status == 403);
     CHECK(holds(one.body, "below the privacy floor"));
   }

@@ -3,9 +3,10 @@
 // scope follows each person's team on the record's UTC day, and the privacy
 // floor merges rows of too few people into "(others)" with every total
 // exact to the nano-dollar.
+#include "common/report/access_scope.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "common/report/access_scope.hpp"
 #include "common/report/outcome_report.hpp"
 #include "common/report/people_timeline.hpp"
 #include "common/report/privacy_floor.hpp"
@@ -112,8 +113,7 @@ TEST_CASE("scopes parse from their text and refuse bad forms", "[report][access]
   CHECK(scope_of("team:api").text() == "team:api");
   CHECK(scope_of("group:platform").node_kind == "group");
   CHECK(scope_of("self:Ann@Acme.example").text() == "self:ann@acme.example");
-  for (const auto& [bad, why] :
-       std::vector<std::pair<std::string, std::string>>{
+  for (const auto& [bad, why] : std::vector<std::pair<std::string, std::string>>{
            {"everyone", "expected org, team:NAME, group:NAME, org:NAME or self:EMAIL"},
            {"team:", "the name after ':' is empty"},
            {"squad:api", "unknown kind 'squad'"},
@@ -137,8 +137,7 @@ TEST_CASE("a scoped report holds only the records of people inside its scope on 
     CHECK(self.root.metrics.input == 6'000'000);
     CHECK(keys(self.root) == std::vector<std::string>{"DEV-GH", "dev@acme.example"});
     // An author no one claims sees their own records only.
-    CHECK(query(cube, "author", "self:bob@acme.example", strategy).root.metrics.input ==
-          6'000'000);
+    CHECK(query(cube, "author", "self:bob@acme.example", strategy).root.metrics.input == 6'000'000);
     // The api team: dev until the 14th, ann; never dev's 15th, sam or bob.
     const Report api = query(cube, "person,date", "team:api", strategy);
     CHECK(api.root.metrics.input == 7'000'000);
