@@ -166,9 +166,10 @@ TEST_CASE("scoped tokens see only their scope in every report, export and dashbo
   }
 
   SECTION("the waste ledger, anomalies and budgets answer within the scope") {
-    for (const std::string& format : {"json", "csv"}) {
-      for (const std::string& path : {"/v1/waste?" + range + "&group_by=author&format=" + format,
-                                      "/v1/anomalies?" + range + "&format=" + format}) {
+    for (const char* format : {"json", "csv"}) {
+      for (const std::string& path :
+           {"/v1/waste?" + range + "&group_by=author&format=" + std::string(format),
+            "/v1/anomalies?" + range + "&format=" + std::string(format)}) {
         auto r = call(api_viewer, "GET", path);
         INFO(path << " -> " << r.body);
         CHECK(r.status == 200);

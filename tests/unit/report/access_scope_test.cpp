@@ -5,6 +5,7 @@
 // exact to the nano-dollar.
 #include "common/report/access_scope.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "common/report/outcome_report.hpp"
