@@ -58,9 +58,10 @@ Result<std::vector<Anomaly>> store_anomalies(Store& store, int64_t since_ms, int
   std::erase_if(commits->commits, [&scope](const CommitRecord& c) {
     return !scope.allows(c.author_email, report::utc_day_of(c.committer_ms));
   });
-  auto found = find_anomalies(facts, commits->commits, since_ms, until_ms, *pricer, o);
-  if (found && access.min_group_size > 1)
-    std::erase_if(*found, [](const Anomaly& a) { return a.kind != "no_commit_repo"; });
+  std::vector<Anomaly> found =
+      find_anomalies(facts, commits->commits, since_ms, until_ms, *pricer, o);
+  if (access.min_group_size > 1)
+    std::erase_if(found, [](const Anomaly& a) { return a.kind != "no_commit_repo"; });
   return found;
 }
 
