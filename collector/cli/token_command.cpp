@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdio>
 
+#include "collector/cli/cli_audit.hpp"
 #include "collector/cli/cli_table.hpp"
 #include "collector/cli/commands.hpp"
 #include "collector/store/people_rows.hpp"
@@ -25,8 +26,10 @@ const char* kTokenUsage =
     "       codepulse-collector token revoke --db PATH --id N\n"
     "\n"
     "API tokens. A tracker token writes records for its author only; viewer and admin\n"
-    "tokens are for reports and administration. 'create' prints the new token once, as\n"
-    "the last line of its output; the database keeps only a SHA-256 hash of it.\n"
+    "tokens are for reports and administration; a scim token is for an identity\n"
+    "provider's SCIM provisioning (docs/SCIM.md) and opens nothing else. 'create'\n"
+    "prints the new token once, as the last line of its output; the database keeps\n"
+    "only a SHA-256 hash of it.\n"
     "\n"
     "Run 'codepulse-collector token SUBCOMMAND --help' for its options.";
 
@@ -81,7 +84,10 @@ int token_create(const std::vector<std::string>& argv) {
   const std::vector<FlagSpec> specs = {
       kDb,
       {"author", true, false, "whose records the token writes (an email address)", "EMAIL"},
-      {"role", true, false, "tracker (default), viewer or admin", "ROLE"},
+      {"role", true, false,
+       "tracker (default), viewer, admin, or scim (an identity provider's SCIM provisioning "
+       "only; --author names the provider, e.g. okta)",
+       "ROLE"},
       {"scope", true, false,
        "what a viewer or admin token may see (docs/ACCESS.md): org (default), team:NAME, "
        "group:NAME, org:NAME (a subtree of the people directory) or self (the author's own "
@@ -108,11 +114,12 @@ int token_create(const std::vector<std::string>& argv) {
   if (author.empty()) return fail("--author EMAIL is required (see --help)", kExitUsage);
   const auto role = parse_role(args->get("role").value_or("tracker"));
   if (!role || *role == Role::kFinance)
-    return fail("--role must be tracker, viewer or admin", kExitUsage);
+    return fail("--role must be tracker, viewer, admin or scim", kExitUsage);
   const std::string label = args->get("label").value_or("");
   const auto scope_text = args->get("scope");
-  if (scope_text && *role == Role::kTracker)
-    return fail("--scope is for viewer and admin tokens (a tracker token reads no reports)",
+  if (scope_text && (*role == Role::kTracker || *role == Role::kScim))
+    return fail(std::string("--scope is for viewer and admin tokens (a ") + role_name(*role) +
+                    " token reads no reports)",
                 kExitUsage);
   report::AccessScope scope;
   if (scope_text) {
@@ -151,6 +158,10 @@ int token_create(const std::vector<std::string>& argv) {
   if (!token) return fail(token.error().message);
   std::string note = label.empty() ? "" : " (" + label + ")";
   if (!scope.whole()) note += ", scope " + scope.text();
+  audit_cli(**store, "token.create", author,
+            std::string("a ") + role_name(*role) + " token" +
+                (label.empty() ? "" : " labelled '" + label + "'") +
+                (scope.whole() ? "" : " with scope " + scope.text()));
   if (!enrol.empty())
     std::printf(
         "On the developer's machine, this one line configures the tracker:\n%s --token %s\n",
@@ -225,6 +236,7 @@ int token_revoke(const std::vector<std::string>& argv) {
   auto store = open_existing(*args->get("db"));
   if (!store) return fail(store.error().message);
   if (auto s = (*store)->revoke_token(id); !s) return fail(s.error().message);
+  audit_cli(**store, "token.revoke", "token " + std::to_string(id), "revoked");
   std::printf("Revoked token %lld.\n", static_cast<long long>(id));
   return kExitOk;
 }

@@ -5,6 +5,7 @@
 #include "collector/report/statement.hpp"
 #include "collector/serve/routes.hpp"
 #include "common/report/privacy_floor.hpp"
+#include "common/report/report.hpp"
 
 namespace codepulse::collector {
 namespace {
@@ -77,6 +78,8 @@ RouteReply finance_reply(FinanceJob& finance) {
       reply.http = {503, error_json(503, why), 5};
     else if (why.rfind(report::kBelowFloor, 0) == 0)
       reply.http = {403, error_json(403, why)};
+    else if (why.rfind(report::kTooManyNodes, 0) == 0)
+      reply.http = {422, error_json(422, why)};
     else
       reply.http = {500, error_json(500, "the " + finance.what + " failed: " + why)};
     return reply;

@@ -441,6 +441,8 @@ class HttpsServer::Impl {
         reply = endpoints_.answer(route.route->handler, route_request(req));
       }
       if (guarded && wait_s == 0) note_authentication(c, prefix, path, reply.http.status);
+      if (route.kind == RouteMatch::Kind::kFound && reply.http.status / 100 == 2)
+        endpoints_.audit(route.route->handler, route_request(req), reply);
       metrics().request(path, reply.http.status);
       faults_.observe(std::string(req.method_string()) + " " + path, reply.http,
                       route.kind == RouteMatch::Kind::kFound &&
@@ -595,7 +597,8 @@ class HttpsServer::Impl {
   net::awaitable<void> handle_finance(int handler, const Request& req, RouteReply& reply) {
     auto started =
         handler == Handler::kWaste || handler == Handler::kAnomalies
-            ? start_insight(handler, endpoints_.viewers(), endpoints_.store(), route_request(req))
+            ? start_insight(handler, endpoints_.viewers(), endpoints_.store(), route_request(req),
+                            endpoints_.report_max_nodes())
             : start_finance(handler, endpoints_.viewers(), endpoints_.store(), route_request(req));
     if (auto* r = std::get_if<HttpReply>(&started)) {
       reply.http = std::move(*r);

@@ -10,7 +10,7 @@
 namespace codepulse::collector {
 
 std::variant<HttpReply, FinanceJob> start_insight(int handler, ViewerAccess& viewers, Store& store,
-                                                  const RouteRequest& request) {
+                                                  const RouteRequest& request, size_t max_nodes) {
   auto who = viewers.identify(web_request(request), true);
   if (auto* r = std::get_if<HttpReply>(&who)) return std::move(*r);
   auto pairs = query_params(request);
@@ -44,6 +44,7 @@ std::variant<HttpReply, FinanceJob> start_insight(int handler, ViewerAccess& vie
   out.job = std::make_shared<ReportJob>();
   out.job->access = viewers.access(std::get<Viewer>(who));
   if (waste) {
+    parsed->query.max_nodes = max_nodes;
     out.job->run = [&store, q = parsed->query, waste_options, format = parsed->format](
                        const report::ReportAccess& access) -> Result<std::string> {
       report::ReportQuery scoped = q;

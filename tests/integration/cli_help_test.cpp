@@ -88,8 +88,13 @@ std::vector<Program> programs() {
             {"people", "show"},
             {"people", "unmapped"},
             {"people", "levels"},
+            {"audit"},
+            {"audit", "list"},
+            {"audit", "export"},
             {"waste"},
-            {"anomalies"}}}};
+            {"anomalies"},
+            {"digest"},
+            {"digest", "show"}}}};
 }
 
 std::vector<std::string> with(std::vector<std::string> words, const std::string& last) {
