@@ -71,6 +71,7 @@ class ViewerAccess {
   // (a viewer scoped beyond themselves). A scope the store holds that does
   // not parse gives the caller's own usage only.
   report::ReportAccess access(const Viewer& v) const;
+  report::ReportAccess access(const TokenInfo& token) const;
 
  private:
   Store& store_;

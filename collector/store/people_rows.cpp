@@ -378,6 +378,10 @@ Status check_access_scope(const report::AccessScope& scope, const PeopleRows& d)
   const std::string wanted = ascii_lower(scope.name);
   for (const TeamRow& n : d.teams) {
     if (ascii_lower(n.name) != wanted) continue;
+    if (n.retired)
+      return make_error("scope '" + scope.text() + "': '" + n.name +
+                        "' was deleted by SCIM (it is kept only for its past members' history); "
+                        "name a node the identity provider still pushes");
     const std::string kind = team_kind_name(n.kind);
     if (kind != scope.node_kind)
       return make_error("scope '" + scope.text() + "': '" + n.name + "' is " +

@@ -6,6 +6,7 @@
 // creation, and the privacy floor keeps every total exact.
 #include <catch2/catch.hpp>
 
+#include "common/time.hpp"
 #include "tests/support/collector_fixture.hpp"
 #include "tests/support/price_fixtures.hpp"
 #include "tests/support/seat_fixtures.hpp"
@@ -57,6 +58,27 @@ std::string totals_of(const std::string& json) {
 
 bool holds(const std::string& body, const std::string& what) {
   return body.find(what) != std::string::npos;
+}
+
+// The first "id" of a SCIM resource's body.
+std::string scim_id(const std::string& body) {
+  const size_t at = body.find("\"id\":\"");
+  if (at == std::string::npos) return "";
+  return body.substr(at + 6, body.find('"', at + 6) - at - 6);
+}
+
+std::string scim_user(const std::string& email) {
+  return R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":")" + email +
+         R"(","emails":[{"primary":true,"value":")" + email + R"(","type":"work"}],"active":true})";
+}
+
+std::string scim_group(const std::string& name, const std::vector<std::string>& members) {
+  std::string out =
+      R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":")" + name +
+      R"(","members":[)";
+  for (size_t i = 0; i < members.size(); ++i)
+    out += (i ? "," : "") + std::string(R"({"value":")") + members[i] + "\"}";
+  return out + "]}";
 }
 
 }  // namespace
@@ -233,4 +255,101 @@ TEST_CASE("scoped tokens see only their scope in every report, export and dashbo
     CHECK(one.status == 403);
     CHECK(holds(one.body, "below the privacy floor"));
   }
+}
+
+TEST_CASE("scopes hold the people and teams SCIM provisions, and follow its changes",
+          "[collector][access][scim][server]") {
+  TempDir dir;
+  CODEPULSE_STORE_TARGET(target, dir);
+  CollectorFixture c(dir / "collector");
+  c.use_db(target.db);
+  const std::string admin = c.token_of(c.token_file("admin@acme.example", "admin"));
+  const std::string pay1 = c.token_of(c.token_file("pay1@acme.example"));
+  const std::string pay2 = c.token_of(c.token_file("pay2@acme.example"));
+  const std::string srch = c.token_of(c.token_file("srch@acme.example"));
+  const std::string scim_token = c.token_of(c.token_file("okta", "scim"));
+  c.start();
+  auto call = [&](const std::string& token, const std::string& method, const std::string& path,
+                  const std::string& body = "") {
+    return https_call(c.port(), c.ca(), method, path,
+                      {"Authorization: Bearer " + token, "Content-Type: application/json"}, body);
+  };
+  auto scim = [&](const std::string& method, const std::string& path,
+                  const std::string& body = "") {
+    return https_call(
+        c.port(), c.ca(), method, "/scim/v2" + path,
+        {"Authorization: Bearer " + scim_token, "Content-Type: application/scim+json"}, body);
+  };
+
+  // Okta provisions three people and two teams: Payments (pay1, pay2) and
+  // Search (srch).
+  std::vector<std::string> ids;
+  for (const char* email : {"pay1@acme.example", "pay2@acme.example", "srch@acme.example"}) {
+    auto r = scim("POST", "/Users", scim_user(email));
+    INFO(r.body);
+    REQUIRE(r.status == 201);
+    ids.push_back(scim_id(r.body));
+  }
+  auto payments = scim("POST", "/Groups", scim_group("Payments", {ids[0], ids[1]}));
+  INFO(payments.body);
+  REQUIRE(payments.status == 201);
+  auto search = scim("POST", "/Groups", scim_group("Search", {ids[2]}));
+  REQUIRE(search.status == 201);
+
+  // A scope names a SCIM group like any node; one SCIM does not have is refused.
+  auto made = make_token(target.db, "lead@acme.example", "viewer", "team:Payments");
+  INFO(made.err);
+  REQUIRE(made.exit_code == 0);
+  const std::string payments_viewer = last_line(made.out);
+  made = make_token(target.db, "pay2@acme.example", "viewer", "self");
+  REQUIRE(made.exit_code == 0);
+  const std::string pay2_self = last_line(made.out);
+  auto unknown = make_token(target.db, "lead@acme.example", "viewer", "team:Billing");
+  CHECK(unknown.exit_code != 0);
+  CHECK(holds(unknown.err, "no team named 'Billing'"));
+
+  // Each spends today: pay1 2M input tokens, pay2 3M, srch 4M.
+  const int64_t now = now_utc_ms();
+  auto send = [&](const std::string& token, const std::string& id, int64_t input) {
+    return https_call(c.port(), c.ca(), "POST", "/v1/batches",
+                      {"Authorization: Bearer " + token, "Content-Encoding: zstd"},
+                      batch_body(id, {input_record("r-" + id, now, input, "pay")}))
+        .status;
+  };
+  REQUIRE(send(pay1, "p1", 2'000'000) == 200);
+  REQUIRE(send(pay2, "p2", 3'000'000) == 200);
+  REQUIRE(send(srch, "s1", 4'000'000) == 200);
+  const std::string today = format_date(civil_from_days(now / 86'400'000));
+  const std::string by_person =
+      "/v1/report?group_by=person&since=" + today + "&until=" + today + "&format=csv";
+  REQUIRE(
+      eventually(kPatienceMs, [&] { return holds(call(admin, "GET", by_person).body, "srch@"); }));
+
+  const std::string team_csv = call(payments_viewer, "GET", by_person).body;
+  INFO(team_csv);
+  CHECK(holds(team_csv, "pay1@acme.example,2000000,"));
+  CHECK(holds(team_csv, "pay2@acme.example,3000000,"));
+  CHECK_FALSE(holds(team_csv, "srch@"));
+  const std::string self_csv = call(pay2_self, "GET", by_person).body;
+  CHECK(holds(self_csv, "pay2@acme.example,3000000,"));
+  CHECK_FALSE(holds(self_csv, "pay1@"));
+  CHECK_FALSE(holds(self_csv, "srch@"));
+
+  // Okta moves srch into Payments (a member added to a second team moves
+  // there from today): the Payments viewer now sees today's spend of srch.
+  auto moved = scim("PATCH", "/Groups/" + scim_id(payments.body),
+                    R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],)"
+                    R"("Operations":[{"op":"add","path":"members","value":[{"value":")" +
+                        ids[2] + R"("}]}]})");
+  INFO(moved.body);
+  REQUIRE(moved.status == 200);
+  REQUIRE(eventually(kPatienceMs, [&] {
+    return holds(call(payments_viewer, "GET", by_person).body, "srch@acme.example,4000000,");
+  }));
+
+  // A deleted (retired) SCIM group is no scope for a new token.
+  REQUIRE(scim("DELETE", "/Groups/" + scim_id(search.body)).status == 204);
+  auto retired = make_token(target.db, "lead@acme.example", "viewer", "team:Search");
+  CHECK(retired.exit_code != 0);
+  CHECK(holds(retired.err, "was deleted by SCIM"));
 }

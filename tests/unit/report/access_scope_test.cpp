@@ -206,3 +206,109 @@ TEST_CASE("the privacy floor refuses a filtered report of fewer people than the 
   CHECK(r.error().message.rfind(kBelowFloor, 0) == 0);
   CHECK(r.error().message.find("the filters leave 1 person") != std::string::npos);
 }
+
+TEST_CASE("a scoped report's outcomes and line provenance hold only its people's commits",
+          "[report][access][provenance]") {
+  const UsageCube cube = cube_of_facts();
+  // dev commits on the 14th (in api) and on the 15th (in web, under their
+  // alias), ann on the 14th, sam on the 15th, bob (no one in the
+  // directory) on the 10th; every commit on the default branch, each with
+  // its own scored and AI-written lines. ann's pull request merges on the
+  // 14th, sam's on the 15th.
+  auto commit = [](const std::string& sha, const std::string& author, int64_t ts,
+                   const std::string& path, int64_t scored, int64_t ai) {
+    CommitRecord c;
+    c.repo = "github.com/acme/api";
+    c.sha = std::string(40, sha[0]);
+    c.author_email = author;
+    c.committer_email = author;
+    c.author_ms = ts;
+    c.committer_ms = ts;
+    c.branch = "main";
+    c.on_default_branch = true;
+    CommitFile f{path, scored + 1, 0};
+    f.lines_added = scored;
+    f.ai_lines_added = ai;
+    c.files = {f};
+    return c;
+  };
+  OutcomeData data;
+  data.commits.commits = {
+      commit("a", "dev@acme.example", kNov14Late, "src/dev14.cpp", 10, 4),
+      commit("b", "dev-gh", kNov15Early, "src/dev15.cpp", 20, 5),
+      commit("c", "ann@acme.example", kNov14Late, "src/ann.cpp", 30, 6),
+      commit("d", "sam@acme.example", kNov15Early, "src/sam.cpp", 40, 7),
+      commit("e", "bob@acme.example", kNov10, "src/bob.cpp", 50, 8),
+  };
+  auto pr = [](int number, const std::string& email, int64_t merged) {
+    PullRequestFact p;
+    p.repo = "github.com/acme/api";
+    p.number = number;
+    p.author = "github:" + email.substr(0, 3);
+    p.author_email = email;
+    p.head_branch = "feature/x" + std::to_string(number);
+    p.base_branch = "main";
+    p.state = PullRequestFact::State::kMerged;
+    p.opened_ms = merged - 3'600'000;
+    p.merged_ms = merged;
+    return p;
+  };
+  data.pull_requests = {pr(1, "ann@acme.example", kNov14Late),
+                        pr(2, "sam@acme.example", kNov15Early)};
+  auto run = [&](const std::string& group_by, const std::string& scope, size_t floor = 0) {
+    auto request = parse_report_params({{"group_by", group_by},
+                                        {"metric", "ai_line_share"},
+                                        {"since", "2026-11-01"},
+                                        {"until", "2026-11-30"}});
+    REQUIRE(request);
+    request->query.outcomes = true;
+    request->query.scope = scope_of(scope);
+    request->query.min_group_size = floor;
+    auto r = query_cube(cube, request->query, {},
+                        [&data](int64_t, int64_t) -> Result<OutcomeData> { return data; });
+    REQUIRE(r);
+    return std::move(r).value();
+  };
+
+  const Report org = run("file", "org");
+  CHECK(org.root.metrics.outcomes.commits == 5);
+  CHECK(org.root.metrics.outcomes.scored_lines_added == 150);
+  CHECK(org.root.metrics.outcomes.ai_written_lines == 30);
+  CHECK(org.root.metrics.outcomes.merged_prs == 2);
+
+  // team:api: dev's commit of the 14th and ann's; ann's pull request only.
+  const Report api = run("file", "team:api");
+  const Outcomes& a = api.root.metrics.outcomes;
+  CHECK(a.commits == 2);
+  CHECK(a.scored_lines_added == 40);
+  CHECK(a.ai_written_lines == 10);
+  CHECK(a.accepted_ai_lines == 10);
+  CHECK(a.merged_prs == 1);
+  REQUIRE(api.root.metrics.ai_line_share());
+  CHECK(*api.root.metrics.ai_line_share() == Approx(10.0 / 40.0));
+  std::vector<std::string> files;
+  for (const std::string& k : keys(api.root))
+    if (k.rfind("src/", 0) == 0) files.push_back(k);
+  CHECK(files == std::vector<std::string>{"src/ann.cpp", "src/dev14.cpp"});
+
+  // group:product: dev from the 15th (their alias) and sam.
+  const Report product = run("author", "group:product");
+  CHECK(product.root.metrics.outcomes.scored_lines_added == 60);
+  CHECK(product.root.metrics.outcomes.ai_written_lines == 12);
+  CHECK(product.root.metrics.outcomes.merged_prs == 1);
+  for (const std::string& k : keys(product.root))
+    CHECK((k == "dev-gh" || k == "dev@acme.example" || k == "sam@acme.example"));
+
+  // self: dev's two commits under both emails, no one else's.
+  const Report self = run("file", "self:dev@acme.example");
+  CHECK(self.root.metrics.outcomes.scored_lines_added == 30);
+  CHECK(self.root.metrics.outcomes.ai_written_lines == 9);
+  CHECK(self.root.metrics.outcomes.merged_prs == 0);
+
+  // Under the privacy floor the line counts stay exact in total.
+  const Report floored = run("person", "org", 2);
+  CHECK(floored.root.metrics.outcomes.scored_lines_added == 150);
+  CHECK(floored.root.metrics.outcomes.ai_written_lines == 30);
+  for (const ReportNode& n : floored.root.children)
+    CHECK(n.key == "(others)");
+}
