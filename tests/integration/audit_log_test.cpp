@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
+#include "common/time.hpp"
 #include "tests/support/collector_fixture.hpp"
 #include "tests/support/price_fixtures.hpp"
 #include "tests/support/store_targets.hpp"
@@ -125,8 +126,8 @@ TEST_CASE("the CLI's changes to prices, seats, budgets and levels are in the aud
   ok({"seats", "end", "1", "--on", "2026-11-30"});
   ok({"seats", "remove", "1"});
   ok({"budgets", "add", "--scope", "org", "--amount", "500", "--enforce", "--start", "2026-11-01"});
-  ok({"budgets", "override", "--budget", "1", "--until", "2026-12-06T00:00:00Z", "--reason",
-      "release week"});
+  const std::string tomorrow = format_iso8601_utc_ms(now_utc_ms() / 1000 * 1000 + 86'400'000);
+  ok({"budgets", "override", "--budget", "1", "--until", tomorrow, "--reason", "release week"});
   ok({"budgets", "remove", "1"});
   ok({"people", "levels", "set", "L1,L2,L3"});
   // A refused change is not kept.
