@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdio>
 
+#include "collector/cli/cli_audit.hpp"
 #include "collector/cli/cli_table.hpp"
 #include "collector/cli/commands.hpp"
 #include "collector/cli/prices_cli.hpp"
@@ -108,6 +109,9 @@ int add(const std::vector<std::string>& argv) {
     return fail("budget not added: " + ok.error().message);
   auto id = o->store->add_budget(b);
   if (!id) return fail("budget not added: " + id.error().message);
+  b.id = *id;
+  audit_cli(*o->store, "budgets.add", "budget " + std::to_string(*id),
+            budget_name(b) + (b.enforce ? ", enforced" : "") + " (by " + b.created_by + ")");
   if (o->json) {
     auto budgets = o->store->load_budgets();
     if (!budgets) return fail(budgets.error().message);
@@ -115,7 +119,6 @@ int add(const std::vector<std::string>& argv) {
       if (r.id == *id) print_out(budget_json(r, {}, now_utc_ms()));
     return kExitOk;
   }
-  b.id = *id;
   print_out(budget_name(b) + " added" + (b.enforce ? ", enforced" : ""));
   return kExitOk;
 }
@@ -149,6 +152,8 @@ int remove(const std::vector<std::string>& argv) {
   if (!id) return fail("budget ID must be a positive number (see budgets list)", kExitUsage);
   if (auto s = o->store->remove_budget(*id); !s)
     return fail("budget not removed: " + s.error().message);
+  audit_cli(*o->store, "budgets.remove", "budget " + std::to_string(*id),
+            "removed with its overrides");
   print_out("budget " + std::to_string(*id) + " removed");
   return kExitOk;
 }
@@ -204,6 +209,9 @@ int override_budget(const std::vector<std::string>& argv) {
   ov.created_ms = now_utc_ms();
   auto added = o->store->add_budget_override(ov, ov.created_ms);
   if (!added) return fail("override not added: " + added.error().message);
+  audit_cli(*o->store, "budgets.override", "budget " + std::to_string(*id),
+            "override " + std::to_string(*added) + " until " + iso_seconds(*until) + ": " +
+                ov.reason + " (by " + ov.created_by + ")");
   print_out("override " + std::to_string(*added) + " of budget " + std::to_string(*id) + " until " +
             iso_seconds(*until));
   return kExitOk;

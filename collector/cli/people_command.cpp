@@ -165,6 +165,7 @@ int levels(const std::vector<std::string>& argv) {
       });
       !s)
     return fail("levels not set: " + s.error().message);
+  audit_cli(*o->store, "people.levels", "levels", o->args.positional()[1]);
   print_out("levels: " + o->args.positional()[1]);
   return kExitOk;
 }

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "collector/cli/cli_audit.hpp"
 #include "collector/cli/commands.hpp"
 #include "collector/cli/prices_cli.hpp"
 #include "collector/report/price_views.hpp"
@@ -132,6 +133,8 @@ int override_add(const std::vector<std::string>& argv) {
   std::string summary;
   for (const RateOverride& o : (*state)->current()->overrides())
     if (o.id == *id) summary = override_summary(o);
+  audit_cli(*store, "prices.override.add", "override " + std::to_string(*id),
+            summary + " (by " + changed_by(*args) + ")");
   report_change(*json, "added", *id, **state,
                 "Added price override " + std::to_string(*id) + ": " + summary + ".");
   return kExitOk;
@@ -155,6 +158,8 @@ int override_remove(const std::vector<std::string>& argv) {
   auto state = open_state(*args, store);
   if (!state) return fail(state.error().message);
   if (auto s = (*state)->remove_override(id, changed_by(*args)); !s) return fail(s.error().message);
+  audit_cli(*store, "prices.override.remove", "override " + std::to_string(id),
+            "ended (by " + changed_by(*args) + ")");
   report_change(*json, "removed", id, **state,
                 "Removed price override " + std::to_string(id) + ".");
   return kExitOk;
@@ -188,6 +193,9 @@ int prices_import(const std::vector<std::string>& argv) {
       (*state)->import_book(text.str(), path, changed_by(*args), args->get("note").value_or(""));
   if (!id) return fail(id.error().message + " (the book in force is unchanged)");
   const PriceBook& book = (*state)->current()->book();
+  audit_cli(*store, "prices.import", path,
+            "book " + book.revision() + " (digest " + book.digest().substr(0, 12) + ") as import " +
+                std::to_string(*id) + " (by " + changed_by(*args) + ")");
   report_change(*json, "imported", *id, **state,
                 "Imported price book " + book.revision() + " (digest " +
                     book.digest().substr(0, 12) + ") from " + path + " as import " +

@@ -5,6 +5,7 @@
 // error.
 #include <cstdio>
 
+#include "collector/cli/cli_audit.hpp"
 #include "collector/cli/cli_table.hpp"
 #include "collector/cli/commands.hpp"
 #include "collector/cli/prices_cli.hpp"
@@ -80,6 +81,10 @@ int add(const std::vector<std::string>& argv) {
   s.created_ms = now_utc_ms();
   auto id = o->store->add_seat(s);
   if (!id) return fail("seat not added: " + id.error().message);
+  audit_cli(*o->store, "seats.add", "seat " + std::to_string(*id),
+            s.plan + " of " + s.assignee + " for " + s.assistant + ", $" +
+                format_usd(s.monthly_nanos, 2) + " a month from " + s.start_day +
+                (s.end_day.empty() ? "" : " to " + s.end_day) + " (by " + s.created_by + ")");
   if (o->json) {
     auto seats = o->store->load_seats();
     if (!seats) return fail(seats.error().message);
@@ -119,6 +124,7 @@ int end(const std::vector<std::string>& argv) {
   if (!on) return fail("--on YYYY-MM-DD is required (see --help)", kExitUsage);
   if (auto s = o->store->end_seat(*id, *on); !s)
     return fail("seat not ended: " + s.error().message);
+  audit_cli(*o->store, "seats.end", "seat " + std::to_string(*id), "last day " + *on);
   print_out("seat " + std::to_string(*id) + " ends on " + *on);
   return kExitOk;
 }
@@ -135,6 +141,7 @@ int remove(const std::vector<std::string>& argv) {
   if (!id) return fail("seat ID must be a positive number (see seats list)", kExitUsage);
   if (auto s = o->store->remove_seat(*id); !s)
     return fail("seat not removed: " + s.error().message);
+  audit_cli(*o->store, "seats.remove", "seat " + std::to_string(*id), "removed");
   print_out("seat " + std::to_string(*id) + " removed");
   return kExitOk;
 }

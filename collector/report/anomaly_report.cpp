@@ -25,7 +25,8 @@ std::string value_text(const Anomaly& a, int64_t v) {
 
 Result<std::vector<Anomaly>> store_anomalies(Store& store, int64_t since_ms, int64_t until_ms,
                                              const AnomalyOptions& o,
-                                             std::shared_ptr<const Pricer> pricer) {
+                                             std::shared_ptr<const Pricer> pricer,
+                                             const report::ReportAccess& access) {
   if (!pricer) {
     auto loaded = store_pricer(store);
     if (!loaded) return loaded.error();
@@ -35,18 +36,33 @@ Result<std::vector<Anomaly>> store_anomalies(Store& store, int64_t since_ms, int
   // week before for the main model of the range's first week.
   const int64_t history = (o.trailing_days + 8) * kDayMs;
   const int64_t from = since_ms > INT64_MIN + history ? since_ms - history : INT64_MIN;
+  std::shared_ptr<const report::PeopleTimeline> people;
+  if (!access.scope.whole()) {
+    auto loaded = store_people(store);
+    if (!loaded) return loaded.error();
+    people = std::move(loaded).value();
+  }
+  const report::ScopeMatcher scope(access.scope, people.get());
   std::vector<report::UsageFact> facts;
   report::EpicMap epics;
   if (auto s = store.read_usage(from, until_ms, false, epics,
-                                [&facts](const report::UsageFact& f) {
-                                  facts.push_back(f);
+                                [&facts, &scope](const report::UsageFact& f) {
+                                  if (scope.allows(f.author, report::utc_day_of(f.ts_ms)))
+                                    facts.push_back(f);
                                   return true;
                                 });
       !s)
     return s.error();
   auto commits = store.load_commits(since_ms, until_ms);
   if (!commits) return commits.error();
-  return find_anomalies(facts, commits->commits, since_ms, until_ms, *pricer, o);
+  std::erase_if(commits->commits, [&scope](const CommitRecord& c) {
+    return !scope.allows(c.author_email, report::utc_day_of(c.committer_ms));
+  });
+  std::vector<Anomaly> found =
+      find_anomalies(facts, commits->commits, since_ms, until_ms, *pricer, o);
+  if (access.min_group_size > 1)
+    std::erase_if(found, [](const Anomaly& a) { return a.kind != "no_commit_repo"; });
+  return found;
 }
 
 std::string render_anomalies(const std::vector<Anomaly>& anomalies, std::string_view format) {

@@ -47,9 +47,9 @@ Result<WasteLedger> waste_ledger(Store& store, const report::ReportQuery& query,
     if (!loaded) return loaded.error();
     pricer = std::move(loaded).value();
   }
-  // The people directory answers the people dimensions (team, person, …) in
-  // each of the ledger's reports; without it every rule's spend was in
-  // "(no team)".
+  // The people directory answers the people dimensions (team, person, …) and
+  // the caller's scope (query.scope) in each of the ledger's reports; without
+  // it every rule's spend was in "(no team)".
   auto people = store_people(store);
   if (!people) return people.error();
   const int64_t since = query.since_ms.value_or(INT64_MIN);

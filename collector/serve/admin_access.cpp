@@ -15,6 +15,10 @@ std::variant<std::string, RouteReply> admin_caller(ViewerAccess& viewers,
   if (viewer.token.role != Role::kAdmin)
     return admin_error(403, "the " + std::string(api) + " needs an admin token; this is a " +
                                 role_name(viewer.token.role) + " token");
+  // An admin scoped to part of the organisation reads reports of that
+  // part; the admin APIs act on the whole organisation.
+  if (auto refused = refuse_partial_scope(viewers.access(viewer), "the " + std::string(api)))
+    return admin_json(refused->status, std::move(refused->body));
   if (request.method != "GET")
     if (auto refused = refuse_cross_site(viewer, web, viewers.origins()))
       return RouteReply{std::move(*refused)};

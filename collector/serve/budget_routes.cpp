@@ -6,9 +6,12 @@
 #include "collector/ingest/webhook_json.hpp"
 #include "collector/report/budget_state.hpp"
 #include "collector/report/budget_views.hpp"
+#include "collector/report/store_report.hpp"
 #include "collector/serve/admin_access.hpp"
 #include "collector/serve/routes.hpp"
+#include "common/ascii.hpp"
 #include "common/json_writer.hpp"
+#include "common/report/people_timeline.hpp"
 #include "common/time.hpp"
 
 namespace codepulse::collector {
@@ -138,6 +141,37 @@ RouteReply add_override(BudgetRoutes& routes, const RouteRequest& request, const
   return admin_json(200, std::move(out));
 }
 
+// The budgets a caller of `access` may see (docs/ACCESS.md): all of them
+// organisation-wide; else a person's budget when that person is inside the
+// scope today (and no privacy floor hides individuals), a team's when the
+// team is inside a team or group scope. Budgets of the whole organisation,
+// a repository, a model... are organisation-wide.
+Result<std::vector<BudgetStatus>> visible_budgets(std::vector<BudgetStatus> all,
+                                                  const report::ReportAccess& access,
+                                                  Store& store) {
+  if (access.scope.whole()) return all;
+  auto people = store_people(store);
+  if (!people) return people.error();
+  const report::ScopeMatcher scope(access.scope, people->get());
+  const int64_t today = report::utc_day_of(now_utc_ms());
+  const std::string node = ascii_lower(access.scope.name);
+  auto team_inside = [&](const std::string& team) {
+    if (access.scope.kind != report::AccessScope::Kind::kNode) return false;
+    for (const report::PeopleTimeline::Team& t : (*people)->teams())
+      if (ascii_lower(t.name) == ascii_lower(team))
+        for (const std::string& up : t.path)
+          if (ascii_lower(up) == node) return true;
+    return false;
+  };
+  std::erase_if(all, [&](const BudgetStatus& s) {
+    if (s.budget.scope == "person")
+      return access.min_group_size > 1 || !scope.allows(s.budget.value, today);
+    if (s.budget.scope == "team") return !team_inside(s.budget.value);
+    return true;
+  });
+  return all;
+}
+
 }  // namespace
 
 RouteReply budget_routes(int handler, BudgetRoutes& routes, const RouteRequest& request) {
@@ -150,7 +184,13 @@ RouteReply budget_routes(int handler, BudgetRoutes& routes, const RouteRequest& 
       return {{503, error_json(503, "the budgets' state is not worked out yet" +
                                         (why.empty() ? std::string() : ": " + why))}};
     }
-    return {{200, budget_statuses_json(snap->statuses, snap->computed_ms)}};
+    auto visible =
+        visible_budgets(snap->statuses, routes.viewers.access(std::get<Viewer>(who)), routes.store);
+    if (!visible)
+      return {{503,
+               error_json(503, "cannot read the people directory now: " + visible.error().message),
+               1}};
+    return {{200, budget_statuses_json(*visible, snap->computed_ms)}};
   }
   auto caller = admin_caller(routes.viewers, request, "budgets' admin API");
   if (auto* no = std::get_if<RouteReply>(&caller)) return std::move(*no);

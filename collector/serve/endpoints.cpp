@@ -34,6 +34,7 @@ Endpoints::Endpoints(const ServerOptions& options, Store& store, Logger& log,
   if (options.oidc.enabled())
     oidc_ = std::make_unique<OidcLogin>(options.oidc, store, oidc_https(options.oidc), now_utc_ms);
   batches_.set_budgets(&budgets_);
+  viewers_.set_min_group_size(options.min_group_size);
   refresher_.start();
 }
 

@@ -4,6 +4,7 @@
 #include "collector/report/reconcile.hpp"
 #include "collector/report/statement.hpp"
 #include "collector/serve/routes.hpp"
+#include "common/report/privacy_floor.hpp"
 #include "common/report/report.hpp"
 
 namespace codepulse::collector {
@@ -38,13 +39,21 @@ std::variant<HttpReply, FinanceJob> start_finance(int handler, ViewerAccess& vie
     return bad_request("format '" + format + "': expected json or csv");
 
   const bool reconcile = handler == Handler::kReconcile;
+  // The statement and the reconciliation are the organisation's invoice
+  // against its usage: a part of it cannot be reconciled (docs/ACCESS.md).
+  const report::ReportAccess access = viewers.access(std::get<Viewer>(who));
+  if (auto refused =
+          refuse_partial_scope(access, reconcile ? "the reconciliation" : "the monthly statement"))
+    return std::move(*refused);
   FinanceJob out;
   out.format = format;
   out.what = reconcile ? "reconciliation" : "statement";
   out.filename =
       std::string("codepulse-") + (reconcile ? "reconcile-" : "statement-") + *month + ".csv";
   out.job = std::make_shared<ReportJob>();
-  out.job->run = [&store, reconcile, m = *month, format]() -> Result<std::string> {
+  out.job->access = access;
+  out.job->run = [&store, reconcile, m = *month,
+                  format](const report::ReportAccess&) -> Result<std::string> {
     if (reconcile) {
       auto r = reconcile_month(store, m);
       if (!r) return r.error();
@@ -67,6 +76,8 @@ RouteReply finance_reply(FinanceJob& finance) {
     const std::string& why = job.rendered->error().message;
     if (why.rfind(kStoreUnavailable, 0) == 0)
       reply.http = {503, error_json(503, why), 5};
+    else if (why.rfind(report::kBelowFloor, 0) == 0)
+      reply.http = {403, error_json(403, why)};
     else if (why.rfind(report::kTooManyNodes, 0) == 0)
       reply.http = {422, error_json(422, why)};
     else

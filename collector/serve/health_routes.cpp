@@ -17,6 +17,10 @@ HttpReply health(ViewerAccess& viewers, Store& store, const Metrics& metrics,
                  const IngestQueue& queue, const RouteRequest& request) {
   auto who = viewers.identify(web_request(request), true);
   if (auto* r = std::get_if<HttpReply>(&who)) return std::move(*r);
+  // Every device and its author: an organisation-wide view.
+  if (auto refused =
+          refuse_partial_scope(viewers.access(std::get<Viewer>(who)), "the trackers' health"))
+    return std::move(*refused);
   HealthInputs in;
   auto devices = store.device_activity(kHealthDevices);
   if (!devices)

@@ -42,20 +42,24 @@ std::variant<HttpReply, FinanceJob> start_insight(int handler, ViewerAccess& vie
   out.what = waste ? "waste ledger" : "anomaly search";
   out.filename = waste ? "codepulse-waste.csv" : "codepulse-anomalies.csv";
   out.job = std::make_shared<ReportJob>();
+  out.job->access = viewers.access(std::get<Viewer>(who));
   if (waste) {
     parsed->query.max_nodes = max_nodes;
-    out.job->run = [&store, q = parsed->query, waste_options,
-                    format = parsed->format]() -> Result<std::string> {
-      auto ledger = waste_ledger(store, q, waste_options, now_utc_ms());
+    out.job->run = [&store, q = parsed->query, waste_options, format = parsed->format](
+                       const report::ReportAccess& access) -> Result<std::string> {
+      report::ReportQuery scoped = q;
+      scoped.scope = access.scope;
+      scoped.min_group_size = access.min_group_size;
+      auto ledger = waste_ledger(store, scoped, waste_options, now_utc_ms());
       if (!ledger) return ledger.error();
       return render_waste(*ledger, format);
     };
   } else {
-    out.job->run = [&store, q = parsed->query, anomaly_options,
-                    format = parsed->format]() -> Result<std::string> {
+    out.job->run = [&store, q = parsed->query, anomaly_options, format = parsed->format](
+                       const report::ReportAccess& access) -> Result<std::string> {
       const int64_t until = q.until_ms.value_or(now_utc_ms());
       const int64_t since = q.since_ms.value_or(until - 7 * 86'400'000LL);
-      auto found = store_anomalies(store, since, until, anomaly_options);
+      auto found = store_anomalies(store, since, until, anomaly_options, nullptr, access);
       if (!found) return found.error();
       return render_anomalies(*found, format);
     };

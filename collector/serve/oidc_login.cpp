@@ -125,6 +125,14 @@ Role role_for_groups(const std::vector<std::string>& groups, const OidcSettings&
   return Role::kViewer;
 }
 
+std::string scope_for_groups(const std::vector<std::string>& groups, Role role,
+                             const std::string& email, const OidcSettings& settings) {
+  if (role == Role::kAdmin || role == Role::kFinance) return "org";
+  for (const auto& [group, scope] : settings.scope_groups)
+    if (std::find(groups.begin(), groups.end(), group) != groups.end()) return scope;
+  return "self:" + email;
+}
+
 OidcLogin::OidcLogin(OidcSettings settings, Store& store, OidcHttp http, Clock clock)
     : settings_(std::move(settings)),
       store_(store),
@@ -229,7 +237,9 @@ std::variant<SsoRefusal, SsoIdentity> OidcLogin::finish(std::string_view code,
                    settings_.groups_claim, now / 1000,          settings_.clock_skew_ms / 1000};
   auto claims = verify_id_token(*id_token, jwks_, rules, now);
   if (!claims) return SsoRefusal{401, "ID token refused: " + claims.error().message};
-  return SsoIdentity{ascii_lower(claims->email), role_for_groups(claims->groups, settings_)};
+  const std::string email = ascii_lower(claims->email);
+  const Role role = role_for_groups(claims->groups, settings_);
+  return SsoIdentity{email, role, scope_for_groups(claims->groups, role, email, settings_)};
 }
 
 }  // namespace codepulse::collector

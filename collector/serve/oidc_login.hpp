@@ -39,9 +39,16 @@ Result<IdentityClaims> verify_id_token(std::string_view token, JwksCache& keys,
 // finance_groups, else viewer.
 Role role_for_groups(const std::vector<std::string>& groups, const OidcSettings& settings);
 
+// The scope of access (docs/ACCESS.md) of a user of `role` in `groups`:
+// "org" for an admin or finance, else the scope of the first of
+// settings.scope_groups the user is in, else "self:EMAIL".
+std::string scope_for_groups(const std::vector<std::string>& groups, Role role,
+                             const std::string& email, const OidcSettings& settings);
+
 struct SsoIdentity {
   std::string email;  // lower-cased
   Role role = Role::kViewer;
+  std::string scope = "org";
 };
 
 // Why a callback was refused: its HTTP status (400 bad request, 401 refused

@@ -18,6 +18,10 @@ struct OidcSettings {
   std::vector<std::string> scopes = {"openid", "email", "profile"};
   std::string groups_claim = "groups";
   std::vector<std::string> admin_groups, finance_groups;  // any other member is a viewer
+  // A viewer's scope of access (docs/ACCESS.md): the first (group, scope)
+  // whose group the user is in; none: only their own usage ("self:EMAIL").
+  // Admins and finance are organisation-wide.
+  std::vector<std::pair<std::string, std::string>> scope_groups;
   int64_t clock_skew_ms = 60'000;
   int64_t session_ms = 8 * 3600 * 1000;  // a session lasts this long after login
   int64_t login_ms = 10 * 60 * 1000;     // the provider must send the browser back within this

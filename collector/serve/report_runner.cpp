@@ -315,10 +315,16 @@ void ReportRunner::run() {
     if (!job) continue;
     job->request.query.max_nodes = max_nodes_;
     job->request.query.weights = weights_;
+    if (job->access) {
+      job->request.query.scope = job->access->scope;
+      job->request.query.min_group_size = job->access->min_group_size;
+    }
     if (behind)
       job->rendered = Result<std::string>(*behind);
+    else if (!job->access)
+      job->rendered = Result<std::string>(make_error("the report has no caller's scope"));
     else if (job->run)
-      job->rendered = job->run();
+      job->rendered = job->run(*job->access);
     else
       job->rendered = answer(job->request, live ? cube.get() : nullptr);
     auto done = std::move(job->done);

@@ -39,9 +39,13 @@ inline constexpr const char* kStoreUnavailable = "the store is unavailable";
 
 struct ReportJob {
   report::ReportRequest request;
+  // What the caller may see (ViewerAccess::access): required. The report
+  // thread sets it on `request` and passes it to `run`; a job without it is
+  // refused, so no route answers beyond its caller's scope by forgetting it.
+  std::optional<report::ReportAccess> access;
   // When set, the report thread runs this instead of `request` (a finance
   // view: finance_routes.hpp), after the same check that the store is read.
-  std::function<Result<std::string>()> run;
+  std::function<Result<std::string>(const report::ReportAccess&)> run;
   std::optional<Result<std::string>> rendered;  // set before `done` runs
   std::function<void()> done;                   // runs on the report thread
 };

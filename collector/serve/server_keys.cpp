@@ -6,6 +6,7 @@
 #include "collector/serve/server_config.hpp"
 #include "collector/store/seat_rows.hpp"
 #include "common/log/log_keys.hpp"
+#include "common/report/access_scope.hpp"
 #include "common/report/leverage.hpp"
 #include "common/secret_file.hpp"
 #include "common/text_controls.hpp"
@@ -134,6 +135,13 @@ const ConfigKeys& server_config_keys() {
                "a 422 (use top or filters)",
        .min = 1,
        .max = 1'000'000'000},
+      {.name = "min_group_size",
+       .type = T::kInt,
+       .default_value = "0",
+       .help = "privacy floor: for viewers scoped beyond themselves, report rows of fewer than "
+               "this many people merge into (others) (0: off; docs/ACCESS.md)",
+       .min = 0,
+       .max = 1000},
       {.name = "leverage_weights",
        .type = T::kString,
        .default_value = "lines_added=1,lines_removed=0.875,refactoring=0.75,skills=1,mcp=0.875",
@@ -195,6 +203,12 @@ const ConfigKeys& server_config_keys() {
        .default_value = "",
        .help = "groups whose members get the finance role (others: viewer)",
        .value_name = "GROUPS"},
+      {.name = "oidc_scope_groups",
+       .type = T::kStringList,
+       .default_value = "",
+       .help = "a viewer's scope of access by group, GROUP=SCOPE each (SCOPE: org, team:NAME, "
+               "group:NAME or org:NAME; the first group the user is in; none: self)",
+       .value_name = "MAPPINGS"},
       {.name = "oidc_clock_skew",
        .type = T::kDuration,
        .default_value = "60s",
@@ -418,6 +432,19 @@ Result<OidcSettings> oidc_settings(const Config& c) {
   o.groups_claim = c.str("oidc_groups_claim");
   o.admin_groups = c.list("oidc_admin_groups");
   o.finance_groups = c.list("oidc_finance_groups");
+  for (const std::string& m : c.list("oidc_scope_groups")) {
+    const size_t eq = m.rfind('=');
+    if (eq == std::string::npos || eq == 0)
+      return make_error("oidc_scope_groups: '" + replace_control_characters(m) +
+                        "': expected GROUP=SCOPE, e.g. eng-api=team:api");
+    auto scope = report::parse_access_scope(std::string_view(m).substr(eq + 1));
+    if (!scope) return make_error("oidc_scope_groups: '" + m + "': " + scope.error().message);
+    if (scope->kind == report::AccessScope::Kind::kSelf)
+      return make_error("oidc_scope_groups: '" + m +
+                        "': a group cannot map to one person's usage; leave it out (unmapped "
+                        "viewers see their own usage)");
+    o.scope_groups.emplace_back(m.substr(0, eq), scope->text());
+  }
   o.clock_skew_ms = c.num("oidc_clock_skew");
   o.session_ms = c.num("oidc_session");
   if (o.issuer.rfind("https://", 0) != 0)
@@ -466,6 +493,7 @@ Result<ServerOptions> server_options(const Config& c) {
     if (auto origin = origin_of_url(o.public_url); !origin) return origin.error();
   }
   o.report_max_nodes = static_cast<size_t>(c.num("report_max_nodes"));
+  o.min_group_size = static_cast<size_t>(c.num("min_group_size"));
   o.budget_refresh_ms = c.num("budget_refresh");
   o.budget_metrics_top = static_cast<size_t>(c.num("budget_metrics_top"));
   o.jira_epic_link_field = c.str("jira_epic_link_field");

@@ -69,12 +69,13 @@ RouteReply open_sso_session(Store& store, const SsoIdentity& who, int64_t now_ms
   if (!id || !csrf) return {{503, error_json(503, "cannot get random bytes for a session"), 1}};
   const std::string session_id = std::string(kSsoSessionPrefix) + *id;
   SsoSession row{sha256_hex(session_id), who.email, role_name(who.role), *csrf, now_ms,
-                 now_ms + session_ms};
+                 now_ms + session_ms,    who.scope};
   if (auto s = store.add_sso_session(row); !s)
     return {{503, error_json(503, "cannot store the session: " + s.error().message), 1}};
   // The audit log names who logged in, never the session id.
   (void)store.append_audit(AuditEvent{0, now_ms, who.email + " (sso)", "sso.login", who.email,
-                                      std::string("a ") + role_name(who.role) + " session"});
+                                      std::string("a ") + role_name(who.role) + " session" +
+                                          (who.scope == "org" ? "" : " with scope " + who.scope)});
   RouteReply r = redirect("/");
   r.headers.emplace_back("Set-Cookie", session_cookie(session_id, session_ms / 1000));
   return r;

@@ -21,13 +21,17 @@ bool equal_secret(std::string_view a, std::string_view b) {
   return a.size() == b.size() && !a.empty() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+// `min_group_size`: the privacy floor the caller's reports are under (0:
+// none), so the dashboard can say why rows read "(others)".
 std::string session_json(const TokenInfo& token, const std::string& csrf,
-                         std::optional<int64_t> expires_ms) {
+                         std::optional<int64_t> expires_ms, size_t min_group_size) {
   std::string body;
   JsonWriter w(body);
   w.begin_object()
       .field("author", token.author)
       .field("role", role_name(token.role))
+      .field("scope", token.scope)
+      .field("min_group_size", static_cast<int64_t>(min_group_size))
       .field("csrf", csrf)
       .field("expires_ms", expires_ms)
       .end_object();
@@ -48,6 +52,7 @@ std::variant<HttpReply, Viewer> sso_viewer(Store& store, std::string_view id, in
   v.token.role = *role;
   v.token.created_ms = (*session)->created_ms;
   v.token.label = "single sign-on";
+  v.token.scope = (*session)->scope;
   v.session_id = std::string(id);
   v.csrf = (*session)->csrf;
   return v;
@@ -77,6 +82,36 @@ bool same_origin(const WebRequest& r, const std::vector<std::string>& origins) {
   if (!r.sec_fetch_site.empty() && r.sec_fetch_site != "same-origin" && r.sec_fetch_site != "none")
     return false;
   return true;
+}
+
+std::optional<HttpReply> refuse_partial_scope(const report::ReportAccess& access,
+                                              std::string_view what) {
+  if (access.scope.whole()) return std::nullopt;
+  return HttpReply{
+      403, error_json(403, std::string(what) + " covers the whole organisation; your scope is " +
+                               access.scope.text() +
+                               " (ask an admin for an organisation-wide token or "
+                               "role)")};
+}
+
+report::ReportAccess ViewerAccess::access(const Viewer& v) const {
+  return access(v.token);
+}
+
+report::ReportAccess ViewerAccess::access(const TokenInfo& token) const {
+  report::ReportAccess a;
+  if (auto scope = report::parse_access_scope(token.scope)) {
+    a.scope = std::move(scope).value();
+  } else {
+    a.scope.kind = report::AccessScope::Kind::kSelf;
+    a.scope.node_kind = "self";
+    a.scope.name = token.author;
+  }
+  // Admins and finance see individuals; a self scope is one's own usage.
+  if (token.role == Role::kViewer && a.scope.kind != report::AccessScope::Kind::kSelf &&
+      min_group_size_ > 1)
+    a.min_group_size = min_group_size_;
+  return a;
 }
 
 ViewerAccess::ViewerAccess(Store& store, SessionStore& sessions, Clock clock)
@@ -137,7 +172,8 @@ WebReply ViewerAccess::login(const WebRequest& r) {
                              "token (codepulse-collector token create --role viewer)")}};
   auto session = sessions_.create(*token, clock_());
   if (!session) return {{503, error_json(503, session.error().message), 1}};
-  WebReply reply{{200, session_json(**info, session->csrf, session->expires_ms)}};
+  WebReply reply{{200, session_json(**info, session->csrf, session->expires_ms,
+                                    access(**info).min_group_size)}};
   reply.headers.emplace_back("Set-Cookie",
                              session_cookie(session->id, sessions_.limits().lifetime_ms / 1000));
   reply.headers.emplace_back("Cache-Control", "no-store");
@@ -179,7 +215,7 @@ WebReply ViewerAccess::current(const WebRequest& r) {
   auto who = identify(r, true);
   if (auto* reply = std::get_if<HttpReply>(&who)) return {std::move(*reply)};
   const Viewer& v = std::get<Viewer>(who);
-  WebReply reply{{200, session_json(v.token, v.csrf, std::nullopt)}};
+  WebReply reply{{200, session_json(v.token, v.csrf, std::nullopt, access(v).min_group_size)}};
   reply.headers.emplace_back("Cache-Control", "no-store");
   return reply;
 }

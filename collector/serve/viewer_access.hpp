@@ -15,6 +15,7 @@
 #include "collector/ingest/batch_endpoint.hpp"
 #include "collector/serve/session_store.hpp"
 #include "collector/store/store.hpp"
+#include "common/report/access_scope.hpp"
 
 namespace codepulse::collector {
 
@@ -63,13 +64,28 @@ class ViewerAccess {
   // before serving.
   void allow_origins(std::vector<std::string> origins) { origins_ = std::move(origins); }
   const std::vector<std::string>& origins() const { return origins_; }
+  // The privacy floor (min_group_size; 0: off), set before serving.
+  void set_min_group_size(size_t k) { min_group_size_ = k; }
+  // What `v` may see (docs/ACCESS.md): the scope of its token or session,
+  // and the privacy floor when its role and scope may not see individuals
+  // (a viewer scoped beyond themselves). A scope the store holds that does
+  // not parse gives the caller's own usage only.
+  report::ReportAccess access(const Viewer& v) const;
+  report::ReportAccess access(const TokenInfo& token) const;
 
  private:
   Store& store_;
   SessionStore& sessions_;
   Clock clock_;
   std::vector<std::string> origins_;
+  size_t min_group_size_ = 0;
 };
+
+// The refusal (403) of a caller whose scope is not the whole organisation,
+// for what only an organisation-wide caller may read (`what`: "the
+// statement", ...); nullopt for an organisation-wide caller.
+std::optional<HttpReply> refuse_partial_scope(const report::ReportAccess& access,
+                                              std::string_view what);
 
 // False when the browser says the request comes from another site: an Origin
 // not among `origins` (the dashboard's, never derived from the request's

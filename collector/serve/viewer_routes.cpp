@@ -6,6 +6,7 @@
 #include "collector/ingest/store_generation.hpp"
 #include "collector/serve/dashboard_assets.hpp"
 #include "common/json_writer.hpp"
+#include "common/report/privacy_floor.hpp"
 #include "common/report/report.hpp"
 
 namespace codepulse::collector {
@@ -23,6 +24,7 @@ std::variant<HttpReply, std::shared_ptr<ReportJob>> start_report(ViewerAccess& v
   if (!parsed) return HttpReply{400, error_json(400, parsed.error().message)};
   auto job = std::make_shared<ReportJob>();
   job->request = std::move(parsed).value();
+  job->access = viewers.access(std::get<Viewer>(who));
   return job;
 }
 
@@ -32,6 +34,7 @@ RouteReply report_reply(ReportJob& job) {
   if (!*job.rendered) {
     const std::string& why = job.rendered->error().message;
     if (why.rfind(report::kTooManyNodes, 0) == 0) return {{422, error_json(422, why)}};
+    if (why.rfind(report::kBelowFloor, 0) == 0) return {{403, error_json(403, why)}};
     if (why.rfind(kStoreUnavailable, 0) == 0) return {{503, error_json(503, why), 5}};
     return {{500, error_json(500, "the report failed: " + why)}};
   }
@@ -52,6 +55,7 @@ HttpReply whoami(ViewerAccess& viewers, const RouteRequest& request) {
   w.begin_object()
       .field("author", token.author)
       .field("role", role_name(token.role))
+      .field("scope", token.scope)
       .field("token_id", token.id)
       .end_object();
   return {200, body};

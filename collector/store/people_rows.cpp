@@ -345,6 +345,7 @@ std::shared_ptr<const report::PeopleTimeline> people_timeline(const PeopleRows& 
     for (const TeamRow* up = &n; up && seen.insert(ascii_lower(up->name)).second;) {
       if (up->kind == TeamKind::kGroup && team.group.empty()) team.group = up->name;
       if (up->kind == TeamKind::kOrg && team.org.empty()) team.org = up->name;
+      team.path.push_back(up->name);
       const auto next = by_name.find(ascii_lower(up->parent));
       up = up->parent.empty() || next == by_name.end() ? nullptr : next->second;
     }
@@ -370,6 +371,29 @@ std::shared_ptr<const report::PeopleTimeline> people_timeline(const PeopleRows& 
       t->add_level_span(p->second, span(r, level->second));
   }
   return t;
+}
+
+Status check_access_scope(const report::AccessScope& scope, const PeopleRows& d) {
+  if (scope.kind != report::AccessScope::Kind::kNode) return {};
+  const std::string wanted = ascii_lower(scope.name);
+  for (const TeamRow& n : d.teams) {
+    if (ascii_lower(n.name) != wanted) continue;
+    if (n.retired)
+      return make_error("scope '" + scope.text() + "': '" + n.name +
+                        "' was deleted by SCIM (it is kept only for its past members' history); "
+                        "name a node the identity provider still pushes");
+    const std::string kind = team_kind_name(n.kind);
+    if (kind != scope.node_kind)
+      return make_error("scope '" + scope.text() + "': '" + n.name + "' is " +
+                        (kind == "org" ? "an organisation" : "a " + kind) + "; use " + kind + ":" +
+                        n.name);
+    return {};
+  }
+  return make_error("scope '" + scope.text() + "': the people directory has no " +
+                    (scope.node_kind == "org" ? std::string("organisation") : scope.node_kind) +
+                    " named '" + scope.name +
+                    "' (codepulse-collector people list shows the teams; import them with "
+                    "'people import')");
 }
 
 }  // namespace codepulse::collector

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "collector/store/row_view.hpp"
+#include "common/report/access_scope.hpp"
 #include "common/report/people_timeline.hpp"
 #include "common/result.hpp"
 
@@ -45,7 +46,7 @@ struct TeamRow {
                        // a team's a group, org or team
   int64_t id = 0;      // stable (a SCIM group's id); 0 = the store gives the next (assign_team_ids)
   std::string external_id{};  // SCIM's externalId, or ""
-  bool retired = false;     // deleted by SCIM: kept for its members' history, listed no more
+  bool retired = false;       // deleted by SCIM: kept for its members' history, listed no more
   bool operator==(const TeamRow&) const = default;
 };
 
@@ -108,6 +109,12 @@ void keep_scim_ids(const PeopleRows& before, PeopleRows& after);
 // Gives each node without an id (0) the next free one (Store::edit_people,
 // after keep_scim_ids).
 void assign_team_ids(PeopleRows& d);
+
+// A scope of access (docs/ACCESS.md) checked against the directory: a node
+// scope names a node of that kind ("team:api" a team, "group:platform" a
+// group, "org:acme" an organisation). The error names the scope and what
+// the directory has instead; a node SCIM deleted (retired) is refused.
+Status check_access_scope(const report::AccessScope& scope, const PeopleRows& d);
 
 // The store's rows, as read_* read them (people_sql.hpp's column orders).
 Result<PersonRow> read_person(const RowView& row);  // without aliases

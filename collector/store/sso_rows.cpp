@@ -21,6 +21,7 @@ Result<SsoSession> read_sso_session(const RowView& row) {
   s.csrf = std::string(row.text(3));
   s.created_ms = row.int64(4);
   s.expires_ms = row.int64(5);
+  s.scope = std::string(row.text(6));
   if (s.email.empty() || s.csrf.empty()) return make_error("a stored SSO session without email");
   return s;
 }

@@ -28,6 +28,7 @@ struct SsoSession {
   std::string csrf;     // must come back in X-Codepulse-CSRF on state-changing requests
   int64_t created_ms = 0;
   int64_t expires_ms = 0;
+  std::string scope = "org";  // the scope of access its groups map to (docs/ACCESS.md)
 };
 
 // Rows as sso_sql.hpp selects them.

@@ -15,10 +15,10 @@ inline constexpr const char* kTakeLogin =
 inline constexpr const char* kPurgeLogins = "DELETE FROM sso_logins WHERE created_ms < $1";
 
 inline constexpr const char* kInsertSession =
-    "INSERT INTO sso_sessions (id_hash, email, role, csrf, created_ms, expires_ms)"
-    " VALUES ($1, $2, $3, $4, $5, $6)";
+    "INSERT INTO sso_sessions (id_hash, email, role, csrf, created_ms, expires_ms, scope)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7)";
 inline constexpr const char* kSelectSession =
-    "SELECT id_hash, email, role, csrf, created_ms, expires_ms FROM sso_sessions"
+    "SELECT id_hash, email, role, csrf, created_ms, expires_ms, scope FROM sso_sessions"
     " WHERE id_hash = $1 AND expires_ms > $2";
 inline constexpr const char* kDeleteSession = "DELETE FROM sso_sessions WHERE id_hash = $1";
 inline constexpr const char* kPurgeSessions = "DELETE FROM sso_sessions WHERE expires_ms <= $1";

@@ -56,6 +56,9 @@ struct TokenInfo {
   int64_t created_ms = 0;
   std::optional<int64_t> revoked_ms;
   std::string label;
+  // The scope of access (common/report/access_scope.hpp, docs/ACCESS.md):
+  // "org" unless the token was made with another.
+  std::string scope = "org";
 };
 
 struct RecordOutcome {
@@ -164,8 +167,11 @@ class Store {
 
   // Tokens: only a SHA-256 hash of a token is stored. create_token returns the
   // plain token ("cpt_" + 43 base64url characters), which is shown once.
+  // `scope`: the token's scope of access as text ("org", "team:NAME", ...),
+  // checked by the caller against the people directory.
   virtual Result<std::string> create_token(const std::string& author, Role role,
-                                           const std::string& label) = 0;
+                                           const std::string& label,
+                                           const std::string& scope = "org") = 0;
   // nullopt: unknown or revoked token, or a SCIM token (Role::kScim).
   virtual Result<std::optional<TokenInfo>> authenticate(std::string_view token) = 0;
   // The live (unrevoked) SCIM tokens with their SHA-256 hashes (hex), by id:

@@ -14,6 +14,7 @@ Result<TokenInfo> read_token(const RowView& row) {
   t.created_ms = row.int64(3);
   t.revoked_ms = row.opt_int64(4);
   t.label = std::string(row.text(5));
+  t.scope = std::string(row.text(6));
   return t;
 }
 

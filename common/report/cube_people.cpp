@@ -57,4 +57,28 @@ bool CubeQuery::people_allowed(const UsageCube::Group& g) const {
   return true;
 }
 
+void CubeQuery::prepare_scope() {
+  if (q_.scope.whole()) return;
+  const PeopleTimeline* people = c_.people_.get();
+  scope_.emplace(q_.scope, people);
+  if (!scope_->by_day()) {
+    author_in_scope_.assign(c_.authors_.size(), 0);
+    for (uint32_t a = 0; a < c_.authors_.size(); ++a)
+      author_in_scope_[a] = scope_->allows(c_.authors_.name(a), 0) ? 1 : 0;
+    return;
+  }
+  scope_person_.assign(c_.authors_.size(), kNone);
+  if (!people) return;
+  for (uint32_t a = 0; a < c_.authors_.size(); ++a)
+    if (const auto p = people->person_of(c_.authors_.name(a))) scope_person_[a] = *p;
+}
+
+bool CubeQuery::in_scope(const UsageCube::Group& g) const {
+  if (!scope_->by_day())
+    return g.author < author_in_scope_.size() && author_in_scope_[g.author] != 0;
+  if (g.author >= scope_person_.size() || scope_person_[g.author] == kNone) return false;
+  return scope_->allows_person(scope_person_[g.author], {},
+                               floor_div(g.bucket * kBucketMs, 86'400'000));
+}
+
 }  // namespace codepulse::report

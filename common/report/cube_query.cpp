@@ -38,6 +38,7 @@ CubeQuery::CubeQuery(const UsageCube& cube, const ReportQuery& q, const EpicMap&
   if (q.uses(Dimension::kEpic)) prepare_epics(epics);
   if (q.uses(Dimension::kCommit) || q.uses(Dimension::kPr)) prepare_commits(commits);
   prepare_people();
+  prepare_scope();
   since_ = q.since_ms.value_or(INT64_MIN);
   until_ = q.until_ms.value_or(INT64_MAX);
   // Quarter hours -> dates: a flat table over the buckets a report can meet.
@@ -256,6 +257,8 @@ void CubeQuery::add_group(Lane& L, uint32_t gid) {
   if (g.records <= 0) return;  // emptied by replacements
   const int64_t start = g.bucket * kBucketMs;
   if (start < since_ || start >= until_) return;
+  // Outside the caller's scope: never in any node, the root included.
+  if (scope_ && !in_scope(g)) return;
   const BucketInfo info = bucket_info(g.bucket);
   if (group_filters_ &&
       (!allows(Dimension::kModel, g.model) || !allows(Dimension::kRepo, g.repo) ||
@@ -336,8 +339,9 @@ Result<Report> UsageCube::query(const ReportQuery& q, const EpicMap& epics, Stra
   refresh_effective();
   auto r = CubeQuery(*this, q, epics, strategy, *scratch_, commits).run();
   if (r)
-    r->idle_seats =
-        idle_seats(q.since_ms.value_or(INT64_MIN), q.until_ms.value_or(INT64_MAX), q.where);
+    r->idle_seats = scoped_idle_seats(
+        idle_seats(q.since_ms.value_or(INT64_MIN), q.until_ms.value_or(INT64_MAX), q.where), q,
+        people_.get());
   return r;
 }
 

@@ -198,6 +198,11 @@ class CubeQuery {
   void prepare_people();
   uint32_t people_key(Dimension d, const UsageCube::Group& g) const;
   bool people_allowed(const UsageCube::Group& g) const;
+  // The caller's scope (access_scope.hpp): per cube author, whether it is
+  // in (a self scope) or its person (a node scope, checked on the group's
+  // UTC day).
+  void prepare_scope();
+  bool in_scope(const UsageCube::Group& g) const;
 
   // --- The hashing path (cube_hash.cpp) -----------------------------------
   void hash_shares(const Lane& L, uint32_t gid, const UsageCube::Group& g, const BucketInfo& info);
@@ -236,6 +241,9 @@ class CubeQuery {
   bool want_people_ = false, people_filters_ = false;
   std::vector<uint32_t> author_person_;  // cube author id -> timeline person (kNone: no one)
   std::vector<uint32_t> person_ids_, team_ids_, group_ids_, org_ids_, level_ids_;
+  std::optional<ScopeMatcher> scope_;     // engaged unless the scope is the whole organisation
+  std::vector<uint8_t> author_in_scope_;  // a self scope: cube author id -> in
+  std::vector<uint32_t> scope_person_;    // a node scope: cube author id -> person (kNone)
   bool want_commits_ = false;
   std::vector<std::vector<uint32_t>> session_commits_;  // cube session id -> commit ids
   std::vector<uint32_t> commit_pr_;                     // commit id -> pr id

@@ -11,6 +11,7 @@
 #include "common/checked_sum.hpp"
 #include "common/report/attribution.hpp"
 #include "common/report/outcome_overlay.hpp"
+#include "common/report/privacy_floor.hpp"
 #include "common/report/report_cut.hpp"
 
 namespace codepulse::report {
@@ -18,11 +19,10 @@ namespace {
 
 constexpr const char* kNoSession = "(no session)";
 
-}  // namespace
-
-Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const EpicMap& epics,
-                          const OutcomeReader& read_outcomes, std::optional<TimeRange> range,
-                          const LinkWindows& windows) {
+// The report of the query as asked, within its scope (no privacy floor).
+Result<Report> query_exact(const UsageCube& cube, const ReportQuery& q, const EpicMap& epics,
+                           const OutcomeReader& read_outcomes, std::optional<TimeRange> range,
+                           const LinkWindows& windows) {
   if (!q.wants_outcomes()) return cube.query(q, epics);
   const int64_t since = range ? range->since_ms : q.since_ms.value_or(INT64_MIN);
   const int64_t until = range ? range->until_ms : q.until_ms.value_or(INT64_MAX);
@@ -82,6 +82,9 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
       v[static_cast<size_t>(d)] = {people.key(d, author, day)};
   };
 
+  // The caller's scope: commits and pull requests of people outside it
+  // never enter (their authors on the day they were made or merged).
+  const ScopeMatcher scope(q.scope, cube.people());
   Overlay overlay(q);
   bool overflow = false;  // a checked sum saturated
   // Commits of the range.
@@ -115,6 +118,7 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
         pr_commits_first[p] = c.author_ms;
     }
     if (c.committer_ms < since || c.committer_ms >= until) continue;
+    if (!scope.allows(c.author_email, utc_day_of(c.committer_ms))) continue;
     std::vector<Values> v(kDimensionCount);
     const Values tasks = attributed_tasks(c.task_keys);
     v[static_cast<size_t>(Dimension::kModel)] = or_default(linked_models, kNoSession);
@@ -174,6 +178,8 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
     const bool merged = pr.state == PullRequestFact::State::kMerged && pr.merged_ms > 0;
     const int64_t when = merged ? pr.merged_ms : pr.opened_ms;
     if (when <= 0 || when < since || when >= until) continue;
+    if (!scope.allows(!pr.author_email.empty() ? pr.author_email : pr.author, utc_day_of(when)))
+      continue;
     int64_t first_commit = pr.first_commit_ms;
     const int64_t tracked = pr_commits_first[p];
     if (tracked > 0 && (first_commit <= 0 || tracked < first_commit)) first_commit = tracked;
@@ -224,6 +230,35 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
   }
   report->query = q;
   return report;
+}
+
+}  // namespace
+
+Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const EpicMap& epics,
+                          const OutcomeReader& read_outcomes, std::optional<TimeRange> range,
+                          const LinkWindows& windows) {
+  if (q.min_group_size <= 1) return query_exact(cube, q, epics, read_outcomes, range, windows);
+  // The privacy floor counts each row's people on a hidden author level,
+  // then cuts and counts the floored tree as asked.
+  ReportQuery inner = q;
+  inner.group_by.push_back(Dimension::kAuthor);
+  inner.top = 0;
+  inner.max_nodes = 0;
+  inner.min_group_size = 0;
+  auto r = query_exact(cube, inner, epics, read_outcomes, range, windows);
+  if (!r) return r.error();
+  if (auto s = apply_privacy_floor(r->root, q.group_by.size(), q.min_group_size, cube.people(),
+                                   !q.where.empty());
+      !s)
+    return s.error();
+  if (q.top > 0) cut_top(r->root, q);
+  if (q.max_nodes > 0) {
+    const size_t n = count_nodes(r->root);
+    if (n > q.max_nodes) return too_many_nodes(n, q.max_nodes);
+  }
+  r->query = q;
+  r->idle_seats = scoped_idle_seats(std::move(r->idle_seats), q, cube.people());
+  return r;
 }
 
 }  // namespace codepulse::report

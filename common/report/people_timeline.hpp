@@ -33,6 +33,9 @@ class PeopleTimeline {
  public:
   struct Team {
     std::string name, group, org;  // group and org: "" when none
+    // The node's name and every node's above it, nearest first (scopes of
+    // access: access_scope.hpp).
+    std::vector<std::string> path = {};
   };
   // Days are counted from 1970-01-01 (UTC); `to_day` is the last day (inclusive).
   struct Span {

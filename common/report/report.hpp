@@ -17,6 +17,7 @@
 
 #include "common/checked_sum.hpp"
 #include "common/pricing/pricer.hpp"
+#include "common/report/access_scope.hpp"
 #include "common/report/seat_charges.hpp"
 #include "common/result.hpp"
 #include "common/sqlite.hpp"
@@ -259,6 +260,10 @@ struct ReportQuery {
   enum class Links { kExact, kStrong, kWeak } links = Links::kStrong;
   LeverageWeights weights;
   CostBasis cost_basis = CostBasis::kOrg;
+  // Set by the collector from the caller, never by a request's parameters
+  // (access_scope.hpp): what the caller may see, and the privacy floor.
+  AccessScope scope;
+  size_t min_group_size = 0;
 
   // True when the report groups or filters by `d`.
   bool uses(Dimension d) const;

@@ -31,6 +31,8 @@ void merge_outcomes(Outcomes& into, const Outcomes& from) {
     to->insert(to->end(), src->begin(), src->end());
 }
 
+}  // namespace
+
 void merge_metrics(Metrics& into, const Metrics& from) {
   into.input += from.input;
   into.output += from.output;
@@ -47,8 +49,6 @@ void merge_metrics(Metrics& into, const Metrics& from) {
   into.active_days = std::max(into.active_days, from.active_days);
   merge_outcomes(into.outcomes, from.outcomes);
 }
-
-}  // namespace
 
 void cut_top(ReportNode& node, const ReportQuery& q) {
   const Metric m = q.sort_by.value_or(Metric::kCostUsd);

@@ -14,6 +14,9 @@ namespace codepulse::report {
 // key is already called that).
 inline constexpr const char* kOthers = "(others)";
 
+// Adds `from`'s metrics into `into`'s as a fold does: sums exact, distinct
+// counts (records, sessions, days) bounds of the union.
+void merge_metrics(Metrics& into, const Metrics& from);
 // Every node of `node`'s tree keeps its q.top largest children by the sort
 // metric (ties by key); the rest fold into one "(others)" leaf, so sums hold.
 void cut_top(ReportNode& node, const ReportQuery& q);

@@ -94,7 +94,7 @@ Result<Report> build_report(const UsageReader& read, const ReportQuery& q,
   auto r = query_cube(cube, all, epics, outcomes, TimeRange{since, until});
   if (!r) return r.error();
   r->query = q;
-  r->idle_seats = cube.idle_seats(since, until, q.where);
+  r->idle_seats = scoped_idle_seats(cube.idle_seats(since, until, q.where), q, cube.people());
   return r;
 }
 

@@ -221,4 +221,10 @@ class UsageCube {
   mutable std::map<std::string, int64_t, std::less<>> seat_list_;
 };
 
+// `seats` less those whose holder is outside q.scope on the month's first
+// day; under a privacy floor (q.min_group_size > 1) each holder is shown as
+// "(others)" (access_scope.hpp).
+std::vector<IdleSeat> scoped_idle_seats(std::vector<IdleSeat> seats, const ReportQuery& q,
+                                        const PeopleTimeline* people);
+
 }  // namespace codepulse::report

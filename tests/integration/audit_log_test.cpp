@@ -2,9 +2,14 @@
 // event lands once (a report viewed, a CSV exported, the people directory
 // replaced, tokens created and revoked), never with a token's value; only
 // admins read it; `audit export` equals `audit list` and GET /v1/admin/audit.
+// Changes made with the CLI on the server's machine (prices, seats, budgets,
+// levels) are kept too, their actor the account that ran the command.
 #include <catch2/catch.hpp>
+#include <fstream>
 
+#include "common/time.hpp"
 #include "tests/support/collector_fixture.hpp"
+#include "tests/support/price_fixtures.hpp"
 #include "tests/support/store_targets.hpp"
 #include "tests/support/tls_peer.hpp"
 
@@ -97,4 +102,46 @@ TEST_CASE("the audit log keeps each event once, for admins only, and exports wha
         std::string::npos);
   CHECK(call(admin, "GET", "/v1/admin/audit?format=xml").status == 400);
   CHECK(call(admin, "GET", "/v1/admin/audit?since=2026-12-02&until=2026-12-01").status == 400);
+}
+
+TEST_CASE("the CLI's changes to prices, seats, budgets and levels are in the audit log",
+          "[collector][audit]") {
+  TempDir dir;
+  CODEPULSE_STORE_TARGET(target, dir);
+  const std::string& db = target.db;
+  auto ok = [&](std::vector<std::string> argv) {
+    argv.insert(argv.end(), {"--db", db});
+    auto r = run_collector(argv);
+    INFO(argv[0] << " " << argv[1] << ": " << r.err);
+    REQUIRE(r.exit_code == 0);
+    return r;
+  };
+  const std::string book = dir / "book.json";
+  std::ofstream(book) << book_with("2026-12-01", {kGatewayFamily});
+  ok({"prices", "import", book, "--by", "finance@acme.example"});
+  ok({"prices", "override", "add", "--family", "claude-opus-*", "--percent", "-15"});
+  ok({"prices", "override", "remove", "1"});
+  ok({"seats", "add", "--plan", "claude-max-20x", "--assistant", "claude-code", "--assignee",
+      "alice@acme.example", "--price", "200", "--start", "2026-10-01"});
+  ok({"seats", "end", "1", "--on", "2026-11-30"});
+  ok({"seats", "remove", "1"});
+  ok({"budgets", "add", "--scope", "org", "--amount", "500", "--enforce", "--start", "2026-11-01"});
+  const std::string tomorrow = format_iso8601_utc_ms(now_utc_ms() / 1000 * 1000 + 86'400'000);
+  ok({"budgets", "override", "--budget", "1", "--until", tomorrow, "--reason", "release week"});
+  ok({"budgets", "remove", "1"});
+  ok({"people", "levels", "set", "L1,L2,L3"});
+  // A refused change is not kept.
+  CHECK(run_collector({"seats", "end", "7", "--on", "2026-11-30", "--db", db}).exit_code != 0);
+
+  const std::string csv = ok({"audit", "list", "--format", "csv"}).out;
+  INFO(csv);
+  for (const char* kept : {",prices.import,", ",prices.override.add,override 1,",
+                           ",prices.override.remove,override 1,", ",seats.add,seat 1,",
+                           ",seats.end,seat 1,last day 2026-11-30", ",seats.remove,seat 1,",
+                           ",budgets.add,budget 1,", ",budgets.override,budget 1,",
+                           ",budgets.remove,budget 1,", ",people.levels,levels,\"L1,L2,L3\""})
+    CHECK(count_of(csv, kept) == 1);
+  CHECK(count_of(csv, ",cli (") == 10);
+  CHECK(count_of(csv, "seat 7") == 0);
+  CHECK(csv.find("(by finance@acme.example)") != std::string::npos);
 }

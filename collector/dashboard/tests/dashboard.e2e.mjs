@@ -23,6 +23,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { apiGet, launch, loadPlaywright, postBatch, postGithub, startCollector, steps } from './harness.mjs';
 
@@ -184,6 +185,7 @@ try {
     await page.click('#login');
     await page.waitForSelector('table.tree tbody tr[data-depth="0"]');
     assert.match(await page.textContent('.who'), /lead@acme\.example \(viewer\)/);
+    assert.equal((await page.textContent('#scope-banner')).trim(), 'viewer · whole organisation');
     const [cookie] = (await context.cookies()).filter((k) => k.name === '__Host-codepulse_session');
     assert.ok(cookie, 'session cookie set');
     assert.equal(cookie.httpOnly, true);
@@ -954,6 +956,58 @@ try {
     await page.waitForSelector('#token');
     await page.goto(`${c.url}/?view=explorer`);
     await page.waitForSelector('#token');
+  });
+
+  await step('a team-scoped viewer sees its role and scope, only the views it may, and no row outside its team', async () => {
+    // The directory: the two authors of least spend form the team payments,
+    // every other author the team search (both under the organisation acme).
+    const all = await apiGet(c, '/v1/report?group_by=author&top=1000&metric=cost_usd&format=json');
+    const authors = all.rows.map((r) => r.key).filter((k) => /^[^,;"\s]+@[^,;"\s]+$/.test(k));
+    assert.ok(authors.length >= 3, `authors: ${authors}`);
+    const payments = authors.slice(-2);
+    const csvPath = join(c.dir, 'people.csv');
+    writeFileSync(csvPath, ['email,team,org', ...authors.map((a) =>
+      `${a},${payments.includes(a) ? 'payments' : 'search'},acme`)].join('\n') + '\n');
+    execFileSync(collector, ['people', 'import', csvPath, '--db', c.store]);
+    const scoped = execFileSync(collector, ['token', 'create', '--db', c.store, '--author',
+      'lead-payments@acme.example', '--role', 'viewer', '--scope', 'team:payments'], { encoding: 'utf8' })
+      .trim().split('\n').pop().trim();
+    // The API within the scope: the team's authors only.
+    const inScope = await apiGet(c, '/v1/report?group_by=author&top=1000&format=json', scoped);
+    const keys = inScope.rows.map((r) => r.key).sort();
+    assert.deepEqual(keys, [...payments].sort());
+
+    const ctx = await browser.newContext({ ignoreHTTPSErrors: true, acceptDownloads: true,
+      viewport: { width: 1280, height: 860 } });
+    const p = await ctx.newPage();
+    const errors = [];
+    p.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+    p.on('console', (m) => { if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) errors.push(m.text()); });
+    // A link to an organisation-wide view falls back to the explorer.
+    const q = new URLSearchParams({ view: 'statement', nest: 'author', metric: 'cost_usd', top: '1000' });
+    await p.goto(`${c.url}/?${q}`);
+    await p.fill('#token', scoped);
+    await p.click('#login');
+    await p.waitForSelector('table.tree tbody tr[data-depth="0"]');
+    assert.equal((await p.textContent('#scope-banner')).trim(), 'viewer · team payments');
+    assert.equal(await p.getAttribute('#scope-banner', 'data-scope'), 'team:payments');
+    const offered = await p.$$eval('header.top nav a', (as) => as.map((a) => a.dataset.view));
+    assert.deepEqual(offered, ['explorer', 'spend', 'outcomes', 'budgets']);
+    const shown = await p.$$eval('table.tree tbody tr[data-depth="0"]', (trs) => trs.map((tr) => JSON.parse(tr.dataset.path)[0]));
+    assert.deepEqual([...shown].sort(), [...payments].sort());
+    for (const outside of authors.filter((a) => !payments.includes(a)))
+      assert.ok(!(await p.textContent('main')).includes(outside), `${outside} is outside the scope`);
+    // The explorer's CSV holds the same rows, and the spend view's split by author too.
+    const [download] = await Promise.all([p.waitForEvent('download'), p.click('#csv')]);
+    const csvRows = readFileSync(await download.path(), 'utf8').trim().split('\n').slice(1);
+    assert.deepEqual(csvRows.map((l) => l.split(',')[0]).sort(), [...payments].sort());
+    await p.goto(`${c.url}/?${new URLSearchParams({ view: 'spend', by: 'author' })}`);
+    await p.waitForSelector('#spend-chart canvas');
+    const [spend] = await Promise.all([p.waitForEvent('download'), p.click('#spend-csv')]);
+    const header = readFileSync(await spend.path(), 'utf8').split('\n')[0].split(',').slice(1);
+    for (const a of header) assert.ok(payments.includes(a) || a === '(others)', `spend column ${a}`);
+    assert.deepEqual(errors, []);
+    await ctx.close();
   });
 
   assert.deepEqual(expectedRefusals(), [], 'no page errors, CSP violations or foreign requests');

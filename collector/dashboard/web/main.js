@@ -23,6 +23,25 @@ const VIEWS = [
   { id: 'health', label: 'Health', make: healthView },
 ];
 
+// Views that cover the whole organisation: the collector refuses them (403) to
+// a caller scoped to a team, a group or oneself, so they are not offered.
+const ORG_WIDE = new Set(['reconcile', 'statement', 'health']);
+
+// The caller's scope (docs/ACCESS.md) in words: "team Payments", "only your
+// own usage", "whole organisation".
+function scopeLabel(scope) {
+  if (!scope || scope === 'org') return 'whole organisation';
+  const i = scope.indexOf(':');
+  const kind = i < 0 ? scope : scope.slice(0, i);
+  const name = i < 0 ? '' : scope.slice(i + 1);
+  if (kind === 'self') return 'only your own usage';
+  if (kind === 'org') return `organisation ${name}`;
+  return `${kind} ${name}`;
+}
+
+const wholeOrg = (w) => !w.scope || w.scope === 'org';
+const offered = (w) => VIEWS.filter((v) => wholeOrg(w) || !ORG_WIDE.has(v.id));
+
 const app = document.getElementById('app');
 let who = null;
 let state = readState();
@@ -35,17 +54,23 @@ function update(patch, { silent = false } = {}) {
 
 function render() {
   if (!who) return renderLogin();
-  const view = VIEWS.find((v) => v.id === state.view) || VIEWS[0];
+  const views = offered(who);
+  const view = views.find((v) => v.id === state.view) || views[0];
   document.title = `${view.label} · codepulse`;
+  const floor = who.min_group_size > 1
+    ? ` · rows of fewer than ${who.min_group_size} people merged into (others)` : '';
   app.replaceChildren(
     h('header', { class: 'top' },
       h('span', { class: 'brand' }, 'codepulse'),
-      h('nav', { 'aria-label': 'Views' }, VIEWS.map((v) => h('a', {
+      h('nav', { 'aria-label': 'Views' }, views.map((v) => h('a', {
         href: '#', class: v.id === view.id ? 'active' : null, 'aria-current': v.id === view.id ? 'page' : null,
         dataset: { view: v.id },
         onclick: (e) => { e.preventDefault(); update({ view: v.id }); },
       }, v.label))),
       h('span', { class: 'who' }, `${who.author} (${who.role})`),
+      h('span', { class: 'scope', id: 'scope-banner', dataset: { scope: who.scope || 'org' },
+        title: 'What you may see: reports, exports and views answer within this scope only' },
+      `${who.role} · ${scopeLabel(who.scope)}${floor}`),
       h('button', { type: 'button', id: 'logout', onclick: async () => {
         try { await logout(); } catch { /* the session is gone either way */ }
         who = null;

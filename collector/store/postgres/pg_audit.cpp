@@ -38,17 +38,17 @@ Result<std::vector<std::pair<TokenInfo, std::string>>> PostgresStore::scim_token
   if (!conn) return conn.error();
   std::vector<std::pair<TokenInfo, std::string>> out;
   Status failed;
-  auto s = each_row(
-      **conn,
-      "SELECT id, author, role, created_ms, revoked_ms, label, token_hash FROM collector_tokens"
-      " WHERE role = 'scim' AND revoked_ms IS NULL ORDER BY id",
-      {}, [&](const RowView& row) {
-        auto info = read_token(row);
-        if (!info)
-          failed = info.error();
-        else
-          out.emplace_back(std::move(info).value(), std::string(row.text(6)));
-      });
+  auto s = each_row(**conn,
+                    "SELECT id, author, role, created_ms, revoked_ms, label, scope, token_hash"
+                    " FROM collector_tokens"
+                    " WHERE role = 'scim' AND revoked_ms IS NULL ORDER BY id",
+                    {}, [&](const RowView& row) {
+                      auto info = read_token(row);
+                      if (!info)
+                        failed = info.error();
+                      else
+                        out.emplace_back(std::move(info).value(), std::string(row.text(7)));
+                    });
   if (s) s = failed;
   if (!s) return s.error();
   return out;

@@ -12,7 +12,7 @@
 
 namespace codepulse::collector::pg_sql {
 
-inline constexpr int kSchemaVersion = 21;
+inline constexpr int kSchemaVersion = 23;
 
 // Two collectors starting at once: one migrates, the other waits.
 inline constexpr const char* kLockSchema =
@@ -580,6 +580,15 @@ ALTER TABLE commits ADD COLUMN scored_lines_added bigint NOT NULL DEFAULT 0;
 ALTER TABLE commits ADD COLUMN ai_lines_added bigint NOT NULL DEFAULT 0;
 ALTER TABLE commits ADD COLUMN on_default_branch integer NOT NULL DEFAULT 0;
 INSERT INTO codepulse_schema (version) VALUES (21);
+)sql";
+
+// Version 23: scopes of access, as in the SQLite store (sqlite_schema.hpp,
+// kMigration23).
+inline constexpr const char* kMigrationTo23 = R"sql(
+ALTER TABLE collector_tokens ADD COLUMN scope text NOT NULL DEFAULT 'org';
+DELETE FROM sso_sessions;
+ALTER TABLE sso_sessions ADD COLUMN scope text NOT NULL DEFAULT 'org';
+INSERT INTO codepulse_schema (version) VALUES (23);
 )sql";
 
 }  // namespace codepulse::collector::pg_sql

@@ -12,13 +12,14 @@ namespace codepulse::collector::pg_sql {
 
 // Tokens.
 inline constexpr const char* kInsertToken =
-    "INSERT INTO collector_tokens (token_hash, author, role, label, created_ms)"
-    " VALUES ($1, $2, $3, $4, $5::bigint)";
+    "INSERT INTO collector_tokens (token_hash, author, role, label, created_ms, scope)"
+    " VALUES ($1, $2, $3, $4, $5::bigint, $6)";
 inline constexpr const char* kSelectTokenByHash =
-    "SELECT id, author, role, created_ms, revoked_ms, label FROM collector_tokens"
+    "SELECT id, author, role, created_ms, revoked_ms, label, scope FROM collector_tokens"
     " WHERE token_hash = $1";
 inline constexpr const char* kSelectTokens =
-    "SELECT id, author, role, created_ms, revoked_ms, label FROM collector_tokens ORDER BY id";
+    "SELECT id, author, role, created_ms, revoked_ms, label, scope FROM collector_tokens"
+    " ORDER BY id";
 inline constexpr const char* kRevokeToken =
     "UPDATE collector_tokens SET revoked_ms = coalesce(revoked_ms, $2::bigint)"
     " WHERE id = $1::bigint";

@@ -58,7 +58,8 @@ Status PostgresStore::add_sso_session(const SsoSession& session) {
       .add(session.role)
       .add(session.csrf)
       .add(session.created_ms)
-      .add(session.expires_ms);
+      .add(session.expires_ms)
+      .add(session.scope);
   auto r = (*conn)->query(sso_sql::kInsertSession, p);
   return r ? Status{} : Status(r.error());
 }

@@ -10,12 +10,18 @@
 namespace codepulse::collector::pg_store {
 
 Result<std::string> PostgresStore::create_token(const std::string& author, Role role,
-                                                const std::string& label) {
+                                                const std::string& label,
+                                                const std::string& scope) {
   if (auto s = check_token_fields(author, label); !s) return s.error();
   auto token = new_token();
   if (!token) return token.error();
   pg::Params p;
-  p.add(sha256_hex(*token)).add(author).add(role_name(role)).add(label).add(now_utc_ms());
+  p.add(sha256_hex(*token))
+      .add(author)
+      .add(role_name(role))
+      .add(label)
+      .add(now_utc_ms())
+      .add(scope);
   auto conn = pool_.lease();
   if (!conn) return conn.error();
   if (auto s = (*conn)->run("codepulse_insert_token", pg_sql::kInsertToken, p); !s)

@@ -39,17 +39,17 @@ Result<std::vector<std::pair<TokenInfo, std::string>>> SqliteStore::scim_tokens(
   std::vector<std::pair<TokenInfo, std::string>> out;
   Status failed;
   std::lock_guard lock(reader_mu_);
-  auto s = each_row(
-      reader_,
-      "SELECT id, author, role, created_ms, revoked_ms, label, token_hash FROM collector_tokens"
-      " WHERE role = 'scim' AND revoked_ms IS NULL ORDER BY id",
-      nullptr, [&](const RowView& row) {
-        auto info = read_token(row);
-        if (!info)
-          failed = info.error();
-        else
-          out.emplace_back(std::move(info).value(), std::string(row.text(6)));
-      });
+  auto s = each_row(reader_,
+                    "SELECT id, author, role, created_ms, revoked_ms, label, scope, token_hash"
+                    " FROM collector_tokens"
+                    " WHERE role = 'scim' AND revoked_ms IS NULL ORDER BY id",
+                    nullptr, [&](const RowView& row) {
+                      auto info = read_token(row);
+                      if (!info)
+                        failed = info.error();
+                      else
+                        out.emplace_back(std::move(info).value(), std::string(row.text(7)));
+                    });
   if (s) s = failed;
   if (!s) return s.error();
   return out;

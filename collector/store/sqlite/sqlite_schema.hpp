@@ -5,7 +5,7 @@
 
 namespace codepulse::collector::sql_text {
 
-inline constexpr int kSchemaVersion = 21;
+inline constexpr int kSchemaVersion = 23;
 
 // A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
 inline constexpr const char* kPragmas =
@@ -618,6 +618,18 @@ ALTER TABLE commits ADD COLUMN scored_lines_added INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE commits ADD COLUMN ai_lines_added INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE commits ADD COLUMN on_default_branch INTEGER NOT NULL DEFAULT 0;
 PRAGMA user_version = 21;
+)sql";
+
+// Migration 23: scopes of access (docs/ACCESS.md): each dashboard token's
+// and single sign-on session's scope ("org", "team:NAME", "group:NAME",
+// "org:NAME", "self:EMAIL"). Tokens made before keep the whole
+// organisation; sessions opened before end (their holders sign in again and
+// get the scope their groups map to).
+inline constexpr const char* kMigration23 = R"sql(
+ALTER TABLE collector_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'org';
+DELETE FROM sso_sessions;
+ALTER TABLE sso_sessions ADD COLUMN scope TEXT NOT NULL DEFAULT 'org';
+PRAGMA user_version = 23;
 )sql";
 
 }  // namespace codepulse::collector::sql_text

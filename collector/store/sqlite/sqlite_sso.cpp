@@ -61,6 +61,7 @@ Status SqliteStore::add_sso_session(const SsoSession& session) {
                .bind(4, session.csrf)
                .bind(5, session.created_ms)
                .bind(6, session.expires_ms)
+               .bind(7, session.scope)
                .run();
   if (done) done = txn->commit();
   return done;

@@ -87,8 +87,8 @@ class SqliteStore final : public Store {
   std::vector<Result<IngestResult>> ingest_many(
       const std::vector<IngestRequest>& requests) override;
   Result<int64_t> size_bytes() override;
-  Result<std::string> create_token(const std::string& author, Role role,
-                                   const std::string& label) override;
+  Result<std::string> create_token(const std::string& author, Role role, const std::string& label,
+                                   const std::string& scope = "org") override;
   Result<std::optional<TokenInfo>> authenticate(std::string_view token) override;
   Result<std::vector<TokenInfo>> list_tokens() override;
   Result<std::vector<std::pair<TokenInfo, std::string>>> scim_tokens() override;

@@ -10,7 +10,7 @@
 namespace codepulse::collector::sqlite_store {
 
 Result<std::string> SqliteStore::create_token(const std::string& author, Role role,
-                                              const std::string& label) {
+                                              const std::string& label, const std::string& scope) {
   if (auto s = heal(); !s) return s.error();
   if (auto s = check_token_fields(author, label); !s) return s.error();
   auto token = new_token();
@@ -22,6 +22,7 @@ Result<std::string> SqliteStore::create_token(const std::string& author, Role ro
                .bind(3, std::string_view(role_name(role)))
                .bind(4, label)
                .bind(5, now_utc_ms())
+               .bind(6, scope)
                .run();
   if (!s) return s.error();
   return token;
