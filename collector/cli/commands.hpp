@@ -50,6 +50,8 @@ int run_people_command(const std::vector<std::string>& args);
 int run_waste_command(const std::vector<std::string>& args);
 // anomalies: spend that stands out against its own history, explained
 int run_anomalies_command(const std::vector<std::string>& args);
+// deployments list | stats: deployments, failures and the delivery metrics
+int run_deployments_command(const std::vector<std::string>& args);
 // export focus: a month of AI assistant spend as a FinOps FOCUS 1.2 CSV
 int run_export_command(const std::vector<std::string>& args);
 

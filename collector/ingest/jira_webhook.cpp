@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "collector/ingest/webhook_json.hpp"
+#include "common/ascii.hpp"
 
 namespace codepulse::collector {
 namespace {
@@ -33,6 +34,25 @@ bool is_jira_key(std::string_view key) {
   return std::all_of(key.begin() + static_cast<std::ptrdiff_t>(dash) + 1, key.end(),
                      [](char c) { return c >= '0' && c <= '9'; });
 }
+
+namespace {
+
+// Jira's times: "2026-03-04T08:00:00.000+0000" (an offset without a colon).
+Status jira_time(simdjson::dom::element fields, const char* key, bool required, int64_t& out) {
+  std::string_view text = text_of(fields, key);
+  const std::string what = std::string("issue.fields.") + key;
+  if (text.empty()) return required ? make_error(what + ": required for an Incident") : Status();
+  std::string t(text.substr(0, 64));
+  if (t.size() > 5 && (t[t.size() - 5] == '+' || t[t.size() - 5] == '-') &&
+      t.find(':', t.size() - 5) == std::string::npos)
+    t.insert(t.size() - 2, ":");
+  auto ms = webhook_json::parse_time(t);
+  if (!ms) return make_error(what + " is not a time: '" + t + "'");
+  out = *ms;
+  return {};
+}
+
+}  // namespace
 
 Result<JiraEvent> parse_jira_webhook(std::string_view body, std::string_view epic_link_field) {
   simdjson::dom::parser parser;
@@ -81,6 +101,14 @@ Result<JiraEvent> parse_jira_webhook(std::string_view body, std::string_view epi
   if (deleted) {
     out.task.deleted = true;  // a deleted issue keeps no epic
     return out;
+  }
+  if (ascii_lower(out.task.issue_type) == "incident") {
+    out.incident = true;
+    out.incident_times.id = out.task.key;
+    if (auto s = jira_time(fields, "created", true, out.incident_times.started_ms); !s)
+      return s.error();
+    if (auto s = jira_time(fields, "resolutiondate", false, out.incident_times.resolved_ms); !s)
+      return s.error();
   }
   simdjson::dom::element parent;
   std::string_view epic;

@@ -23,6 +23,10 @@ struct JiraEvent {
   std::string event;  // the webhookEvent as sent
   bool used = false;  // false: an event codepulse does not need (ignored)
   TaskRecord task;    // when used
+  // An issue of type Incident (docs/DELIVERY.md): its id is the key, its
+  // start fields.created, its resolution fields.resolutiondate (0 while open).
+  bool incident = false;
+  IncidentUpdate incident_times;
 };
 
 // Parses a webhook body; errors say what is wrong with it (for a 400).

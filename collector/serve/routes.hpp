@@ -54,6 +54,10 @@ struct Handler {
     kAdminOverrideBudget,
     kWaste,
     kAnomalies,
+    kDeployments,
+    kIncidents,
+    kDeploymentStats,
+    kDeploymentList,
   };
 };
 

@@ -23,6 +23,7 @@
 
 #include "collector/store/alert_rows.hpp"
 #include "collector/store/budget_rows.hpp"
+#include "collector/store/delivery_rows.hpp"
 #include "collector/store/people_rows.hpp"
 #include "collector/store/price_rows.hpp"
 #include "collector/store/provider_rows.hpp"
@@ -210,6 +211,9 @@ class Store {
   // Every pull request the webhooks described, by repo and number, each field
   // of PullRequestFact filled as webhook_rows::FactBuilder says.
   virtual Result<std::vector<report::PullRequestFact>> load_pull_requests() = 0;
+  // From ONE snapshot: every deployment, incident and pushed commit
+  // (delivery_rows.hpp), for the delivery metrics (docs/DELIVERY.md).
+  virtual Result<DeliveryRows> load_delivery() = 0;
 
   // Every device that has sent a batch, the most recently heard from first,
   // at most `limit` of them.

@@ -20,6 +20,10 @@ constexpr const char* kNoSession = "(no session)";
 
 }  // namespace
 
+bool is_merge_commit(const CommitRecord& c) {
+  return c.parents.size() > 1 || ascii_lower(c.committer_email) == "noreply@github.com";
+}
+
 Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const EpicMap& epics,
                           const OutcomeReader& read_outcomes, std::optional<TimeRange> range,
                           const LinkWindows& windows) {
@@ -115,6 +119,10 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
         pr_commits_first[p] = c.author_ms;
     }
     if (c.committer_ms < since || c.committer_ms >= until) continue;
+    const bool pushed_only = i < data.commits.pushed_only.size() && data.commits.pushed_only[i];
+    const bool merge = is_merge_commit(c) ||
+                       (i < data.commits.pushed_merge.size() && data.commits.pushed_merge[i]);
+    if (!q.count_merge_commits && merge) continue;
     std::vector<Values> v(kDimensionCount);
     const Values tasks = attributed_tasks(c.task_keys);
     v[static_cast<size_t>(Dimension::kModel)] = or_default(linked_models, kNoSession);
@@ -122,8 +130,10 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
     v[static_cast<size_t>(Dimension::kRepo)] = {c.repo};
     for (const CommitFile& f : c.files)
       add_unique(v[static_cast<size_t>(Dimension::kFile)], f.path);
-    v[static_cast<size_t>(Dimension::kFile)] =
-        or_default(std::move(v[static_cast<size_t>(Dimension::kFile)]), kNoFile);
+    // A merge commit counted changed no file of its own: under no file at all.
+    if (!merge)
+      v[static_cast<size_t>(Dimension::kFile)] =
+          or_default(std::move(v[static_cast<size_t>(Dimension::kFile)]), kNoFile);
     v[static_cast<size_t>(Dimension::kAuthor)] = {author_of(c.author_email)};
     v[static_cast<size_t>(Dimension::kTask)] = tasks;
     v[static_cast<size_t>(Dimension::kEpic)] = epics_of(tasks);
@@ -135,6 +145,7 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
                                                                 : std::string(kNoPr)};
     people_of(v, c.author_email, c.committer_ms);
     const bool ai = c.ai_coauthor || !sessions_of_commit[i].empty();
+    const bool ai_unknown = pushed_only && !ai;
     const auto rw = rework_of.find(c.repo + "\x1f" + c.sha);
     overlay.add(std::move(v), [&](Outcomes& o, const std::string* file) {
       // Checked sums: a total past the int64 range fails the report (below).
@@ -155,6 +166,7 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
       ok &= add_checked(o.lines_removed, removed);
       ok &= add_checked(o.reworked_lines, reworked);
       ok &= add_checked(o.refactoring_lines, refactoring);
+      if (ai_unknown) o.ai_unknown_commits += 1;
       if (ai) {
         o.ai_commits += 1;
         ok &= add_checked(o.ai_lines_added, added);

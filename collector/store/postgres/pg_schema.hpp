@@ -12,7 +12,7 @@
 
 namespace codepulse::collector::pg_sql {
 
-inline constexpr int kSchemaVersion = 17;
+inline constexpr int kSchemaVersion = 22;
 
 // Two collectors starting at once: one migrates, the other waits.
 inline constexpr const char* kLockSchema =
@@ -544,6 +544,42 @@ CREATE TABLE sso_sessions (
 );
 CREATE INDEX sso_sessions_expires ON sso_sessions(expires_ms);
 INSERT INTO codepulse_schema (version) VALUES (17);
+)sql";
+
+// Version 22 (SQLite's migration 22): deliveries (docs/DELIVERY.md): what a push's message said
+// (merge, revert, hotfix: flags and a SHA only, never the message) and the
+// commit before each pushed commit; deployments and incidents.
+inline constexpr const char* kMigrationTo22 = R"sql(
+ALTER TABLE pushed_commits ADD COLUMN parent_sha text NOT NULL DEFAULT '';
+ALTER TABLE pushed_commits ADD COLUMN is_merge bigint NOT NULL DEFAULT 0;
+ALTER TABLE pushed_commits ADD COLUMN reverts_sha text NOT NULL DEFAULT '';
+ALTER TABLE pushed_commits ADD COLUMN hotfix bigint NOT NULL DEFAULT 0;
+ALTER TABLE pushed_commits ADD COLUMN pushed_ms bigint NOT NULL DEFAULT 0;
+CREATE TABLE deployments (
+  source       text NOT NULL,
+  id           text NOT NULL,
+  repo         text NOT NULL,
+  environment  text NOT NULL,
+  sha          text NOT NULL,
+  ref          text NOT NULL,
+  production   bigint NOT NULL,
+  created_ms   bigint NOT NULL,
+  state        text NOT NULL,
+  state_ms     bigint NOT NULL,
+  success_ms   bigint NOT NULL,
+  failure_ms   bigint NOT NULL,
+  PRIMARY KEY (source, id)
+);
+CREATE TABLE incidents (
+  source       text NOT NULL,
+  id           text NOT NULL,
+  repo         text NOT NULL,
+  environment  text NOT NULL,
+  started_ms   bigint NOT NULL,
+  resolved_ms  bigint NOT NULL,
+  PRIMARY KEY (source, id)
+);
+INSERT INTO codepulse_schema (version) VALUES (22);
 )sql";
 
 }  // namespace codepulse::collector::pg_sql

@@ -5,7 +5,7 @@
 
 namespace codepulse::collector::sql_text {
 
-inline constexpr int kSchemaVersion = 17;
+inline constexpr int kSchemaVersion = 22;
 
 // A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
 inline constexpr const char* kPragmas =
@@ -568,6 +568,42 @@ CREATE TABLE sso_sessions (
 );
 CREATE INDEX sso_sessions_expires ON sso_sessions(expires_ms);
 PRAGMA user_version = 17;
+)sql";
+
+// Migration 22: deliveries (docs/DELIVERY.md): what a push's message said
+// (merge, revert, hotfix: flags and a SHA only, never the message) and the
+// commit before each pushed commit; deployments and incidents.
+inline constexpr const char* kMigration22 = R"sql(
+ALTER TABLE pushed_commits ADD COLUMN parent_sha TEXT NOT NULL DEFAULT '';
+ALTER TABLE pushed_commits ADD COLUMN is_merge INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pushed_commits ADD COLUMN reverts_sha TEXT NOT NULL DEFAULT '';
+ALTER TABLE pushed_commits ADD COLUMN hotfix INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pushed_commits ADD COLUMN pushed_ms INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE deployments (
+  source       TEXT NOT NULL,
+  id           TEXT NOT NULL,
+  repo         TEXT NOT NULL,
+  environment  TEXT NOT NULL,
+  sha          TEXT NOT NULL,
+  ref          TEXT NOT NULL,
+  production   INTEGER NOT NULL,
+  created_ms   INTEGER NOT NULL,
+  state        TEXT NOT NULL,
+  state_ms     INTEGER NOT NULL,
+  success_ms   INTEGER NOT NULL,
+  failure_ms   INTEGER NOT NULL,
+  PRIMARY KEY (source, id)
+) WITHOUT ROWID;
+CREATE TABLE incidents (
+  source       TEXT NOT NULL,
+  id           TEXT NOT NULL,
+  repo         TEXT NOT NULL,
+  environment  TEXT NOT NULL,
+  started_ms   INTEGER NOT NULL,
+  resolved_ms  INTEGER NOT NULL,
+  PRIMARY KEY (source, id)
+) WITHOUT ROWID;
+PRAGMA user_version = 22;
 )sql";
 
 }  // namespace codepulse::collector::sql_text

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "collector/store/delivery_sql.hpp"
 #include "collector/store/webhook_sql.hpp"
 #include "common/record/usage_columns.hpp"
 
@@ -142,8 +143,10 @@ inline constexpr const char* kClaimDelivery =
     "INSERT INTO webhook_deliveries (source, delivery_id, event, received_ms)"
     " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source, delivery_id) DO NOTHING";
 inline constexpr const char* kInsertPushedCommit =
-    "INSERT INTO pushed_commits (repo, branch, sha, time_ms, author_email, pusher, source)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (repo, branch, sha) DO NOTHING";
+    "INSERT INTO pushed_commits (repo, branch, sha, time_ms, author_email, pusher, source,"
+    " parent_sha, is_merge, reverts_sha, hotfix, pushed_ms)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+    " ON CONFLICT (repo, branch, sha) DO NOTHING";
 // A push naming a commit's author (webhook_rows::Write): a tracker's copy
 // naming another author is dropped (?1 repo, ?2 sha, ?3 the push's author
 // email), and a copy that agrees takes the push's author, time and source
@@ -167,5 +170,11 @@ inline const std::string kUpsertPullRequest =
     std::string(webhook_sql::kInsertPullRequest) +
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)" +
     webhook_sql::kMergePullRequest;
+inline const std::string kUpsertDeployment =
+    std::string(delivery_sql::kInsertDeployment) +
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)" + delivery_sql::kMergeDeployment;
+inline const std::string kUpsertIncident = std::string(delivery_sql::kInsertIncident) +
+                                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)" +
+                                           delivery_sql::kMergeIncident;
 
 }  // namespace codepulse::collector::sql_text
