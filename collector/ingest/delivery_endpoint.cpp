@@ -26,8 +26,10 @@ Status required_text(element e, const char* key, const std::string& what, std::s
 // "HOST/owner/name", lower-cased, as webhooks name repositories.
 Status read_repo(element e, bool required, std::string& out) {
   if (auto s = read_text(e, "repo", "repo", out); !s) return s;
-  if (out.empty())
-    return required ? make_error("repo: required (\"github.com/OWNER/NAME\")") : Status();
+  if (out.empty()) {
+    if (required) return make_error("repo: required (\"github.com/OWNER/NAME\")");
+    return {};
+  }
   out = ascii_lower(out);
   if (std::count(out.begin(), out.end(), '/') < 2 || out.front() == '/' || out.back() == '/')
     return make_error("repo '" + out + "' is not HOST/OWNER/NAME (\"github.com/acme/api\")");

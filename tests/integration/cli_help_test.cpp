@@ -89,7 +89,10 @@ std::vector<Program> programs() {
             {"people", "unmapped"},
             {"people", "levels"},
             {"waste"},
-            {"anomalies"}}}};
+            {"anomalies"},
+            {"deployments"},
+            {"deployments", "list"},
+            {"deployments", "stats"}}}};
 }
 
 std::vector<std::string> with(std::vector<std::string> words, const std::string& last) {
