@@ -40,11 +40,13 @@ const char* kTopUsage =
     "  seats          flat-fee seats spread over their holders' usage (seats --help)\n"
     "  budgets        amounts per month or week, their state and overrides (budgets --help)\n"
     "  people         the people directory: persons, teams, levels (people --help)\n"
+    "  audit          the audit log: views, exports, changes, logins (audit --help)\n"
     "  statement      a month for finance: list, organisation and effective cost, seats\n"
     "  export focus   a month of AI assistant spend as a FinOps FOCUS 1.2 CSV\n"
     "  waste          spend that never reached the product, per rule (docs/WASTE.md)\n"
     "  anomalies      spend that stands out against its own history, explained\n"
     "  deployments    deployments, failures, DORA metrics AI vs other (deployments --help)\n"
+    "  digest show    the weekly digest of a team or the organisation (digest --help)\n"
     "  reconcile      a month next to the providers' usage and cost: differences, explained\n"
     "  import-usage   a provider's usage or cost export (JSON or CSV), for reconcile\n"
     "  alerts         the alert outbox; a test alert to a receiver (alerts --help)\n"
@@ -79,6 +81,7 @@ int main(int argc, char** argv) {
   if (command == "seats") return run_seats_command(args);
   if (command == "budgets") return run_budgets_command(args);
   if (command == "people") return run_people_command(args);
+  if (command == "audit") return run_audit_command(args);
   if (command == "statement") return run_statement_command(args);
   if (command == "leverage") return run_leverage_command(args);
   if (command == "backup") return run_backup_command(args);
@@ -90,5 +93,6 @@ int main(int argc, char** argv) {
   if (command == "waste") return run_waste_command(args);
   if (command == "anomalies") return run_anomalies_command(args);
   if (command == "deployments") return run_deployments_command(args);
+  if (command == "digest") return run_digest_command(args);
   return fail("unknown command '" + command + "' (see --help)", kExitUsage);
 }

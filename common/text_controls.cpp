@@ -15,8 +15,17 @@ size_t find_control_character(std::string_view s) {
 
 std::string replace_control_characters(std::string_view s) {
   static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-  std::string out;
+  // Printable ASCII, what ids, models and paths nearly always are, is copied
+  // whole; the byte-by-byte pass starts at the first byte that needs a look.
   size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c >= 0x7f) break;
+    ++i;
+  }
+  std::string out(s.substr(0, i));
+  if (i == s.size()) return out;
+  out.reserve(s.size() + 8);
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {

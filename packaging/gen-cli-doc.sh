@@ -17,7 +17,7 @@ collector_commands=("" "serve" "report" "leverage" "cert" "token" "token create"
   "budgets" "budgets add" "budgets list" "budgets remove" "budgets status" "budgets override"
   "people" "people import" "people list" "people show" "people unmapped" "people levels"
   "statement" "export" "export focus"
-  "reconcile" "import-usage" "alerts" "alerts list" "alerts test" "waste" "anomalies")
+  "reconcile" "import-usage" "alerts" "alerts list" "alerts test" "waste" "anomalies" "digest" "digest show")
 
 # The help text as the program prints it, in an environment without this
 # machine's paths.

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential g++ cmake pkg-config git ca-certificates
+  build-essential g++ cmake ninja-build pkg-config git ca-certificates
   libboost1.81-dev libssl-dev libsimdjson-dev libsqlite3-dev libzstd-dev catch2
   libtomlplusplus-dev libpq-dev postgresql
   sqlite3 tzdata time curl systemd binutils dpkg

@@ -5,13 +5,17 @@ namespace codepulse::proto {
 
 void write_commit_files(JsonWriter& w, const std::vector<CommitFile>& files) {
   w.begin_array();
-  for (const CommitFile& f : files)
+  for (const CommitFile& f : files) {
     w.begin_object()
         .field("path", f.path)
         .field("added", f.added)
         .field("removed", f.removed)
-        .field("binary", f.binary)
-        .end_object();
+        .field("binary", f.binary);
+    // Line provenance counts, only for a file the tracker scored.
+    if (f.lines_added > 0)
+      w.field("lines_added", f.lines_added).field("ai_lines_added", f.ai_lines_added);
+    w.end_object();
+  }
   w.end_array();
 }
 

@@ -10,7 +10,8 @@
 
 namespace codepulse::proto {
 
-// [{"path", "added", "removed", "binary"}, ...]
+// [{"path", "added", "removed", "binary"[, "lines_added", "ai_lines_added"]}, ...]
+// (the provenance counts only for a scored file: lines_added > 0)
 void write_commit_files(JsonWriter& w, const std::vector<CommitFile>& files);
 // [{"original_sha", "path", "lines"}, ...]
 void write_reworked_lines(JsonWriter& w, const std::vector<ReworkedLines>& reworked);

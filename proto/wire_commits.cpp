@@ -57,6 +57,18 @@ bool read_files(dom::object o, CommitRecord& c, std::string& why) {
             std::to_string(kMaxLinesPerFile);
       return false;
     }
+    // Line provenance (docs/PROVENANCE.md): optional counts, the AI's a part
+    // of the scored lines.
+    if (!ff.count("lines_added", file.lines_added, false, why) ||
+        !ff.count("ai_lines_added", file.ai_lines_added, false, why)) {
+      why = where + why;
+      return false;
+    }
+    if (file.lines_added > kMaxLinesPerFile || file.ai_lines_added > file.lines_added) {
+      why = where + "needs 'ai_lines_added' no more than 'lines_added', and 'lines_added' up to " +
+            std::to_string(kMaxLinesPerFile);
+      return false;
+    }
     c.files.push_back(std::move(file));
   }
   return true;
@@ -108,7 +120,8 @@ bool read_commit(dom::object o, CommitRecord& c, const DecodeLimits& limits, std
       !read_time(f, "committer_time", c.committer_ms, limits, why) ||
       !f.str("branch", c.branch, false, why, 512) ||
       !f.str("task_keys", c.task_keys, false, why, 1024) ||
-      !f.flag("ai_coauthor", c.ai_coauthor, why))
+      !f.flag("ai_coauthor", c.ai_coauthor, why) ||
+      !f.flag("default_branch", c.on_default_branch, why))
     return false;
   if (c.repo.empty()) {
     why = "field 'repo' must not be empty";
@@ -143,6 +156,7 @@ void write_commit(JsonWriter& w, const CommitRecord& c) {
       .field("branch", c.branch)
       .field("task_keys", c.task_keys)
       .field("ai_coauthor", c.ai_coauthor);
+  if (c.on_default_branch) w.field("default_branch", true);
   w.key("files");
   write_commit_files(w, c.files);
   w.key("reworked");

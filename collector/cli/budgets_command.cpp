@@ -53,7 +53,7 @@ int add(const std::vector<std::string>& argv) {
   int code = kExitOk;
   auto o = open(
       argv,
-      {{"scope", true, false, "org, person, repo, epic, model or assistant", "SCOPE"},
+      {{"scope", true, false, "org, person, team, repo, epic, model or assistant", "SCOPE"},
        {"value", true, false,
         "the scope's value as reports name it: an author's email, a repository, ... (none "
         "for org)",

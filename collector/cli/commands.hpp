@@ -52,6 +52,10 @@ int run_waste_command(const std::vector<std::string>& args);
 int run_anomalies_command(const std::vector<std::string>& args);
 // deployments list | stats: deployments, failures and the delivery metrics
 int run_deployments_command(const std::vector<std::string>& args);
+// audit list | export: the audit log
+int run_audit_command(const std::vector<std::string>& args);
+// digest show: the weekly digest of a team or of the organisation
+int run_digest_command(const std::vector<std::string>& args);
 // export focus: a month of AI assistant spend as a FinOps FOCUS 1.2 CSV
 int run_export_command(const std::vector<std::string>& args);
 

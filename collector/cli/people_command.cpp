@@ -7,9 +7,11 @@
 #include <iterator>
 #include <sstream>
 
+#include "collector/cli/cli_audit.hpp"
 #include "collector/cli/cli_table.hpp"
 #include "collector/cli/commands.hpp"
 #include "collector/cli/people_csv.hpp"
+#include "collector/cli/people_yaml.hpp"
 #include "collector/cli/prices_cli.hpp"
 #include "collector/report/people_views.hpp"
 #include "common/time.hpp"
@@ -18,7 +20,7 @@ namespace codepulse::collector {
 namespace {
 
 const char* kPeopleUsage =
-    "Usage: codepulse-collector people import FILE.csv --db PATH|URI\n"
+    "Usage: codepulse-collector people import FILE.csv|FILE.yaml --db PATH|URI\n"
     "       codepulse-collector people list [--format table|json] --db PATH|URI\n"
     "       codepulse-collector people show EMAIL [--format table|json] --db PATH|URI\n"
     "       codepulse-collector people unmapped [--format table|json] --db PATH|URI\n"
@@ -28,7 +30,7 @@ const char* kPeopleUsage =
     "the hierarchy organisation > group > team and their seniority level, each dated.\n"
     "Reports group by person, team, group, org and level (docs/PEOPLE.md).\n"
     "\n"
-    "  import    replace the directory with a CSV's (all or nothing)\n"
+    "  import    replace the directory with a CSV's or YAML's (all or nothing)\n"
     "  list      every person with their team and level today\n"
     "  show      one person (by email or alias) with their history\n"
     "  unmapped  authors of records or commits that are no one's alias, with their spend\n"
@@ -47,8 +49,9 @@ std::string today() {
 int import(const std::vector<std::string>& argv) {
   int code = kExitOk;
   auto o = open(argv,
-                "Usage: codepulse-collector people import FILE.csv --db PATH|URI\n\n"
-                "Replaces the people, teams, memberships and levels with the file's (the level\n"
+                "Usage: codepulse-collector people import FILE.csv|FILE.yaml --db PATH|URI\n\n"
+                "Replaces the people, teams, memberships and levels with the file's: CSV, or\n"
+                "YAML for a name ending in .yaml or .yml (docs/PEOPLE.md) (the level\n"
                 "list stays: set it first with people levels set). Every row is checked first;\n"
                 "a bad row is reported as FILE:LINE and nothing is stored.",
                 1, false, code);
@@ -59,7 +62,9 @@ int import(const std::vector<std::string>& argv) {
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto stored = o->store->load_people();
   if (!stored) return fail("cannot read the people directory: " + stored.error().message);
-  auto d = read_people_csv(path, text, stored->level_order);
+  const bool yaml = path.ends_with(".yaml") || path.ends_with(".yml");
+  auto d = yaml ? read_people_yaml(path, text, stored->level_order)
+                : read_people_csv(path, text, stored->level_order);
   if (!d) return fail(d.error().message + " (nothing imported)");
   if (auto s = o->store->edit_people([&](PeopleRows& rows) {
         rows = *d;
@@ -67,6 +72,9 @@ int import(const std::vector<std::string>& argv) {
       });
       !s)
     return fail("nothing imported: " + s.error().message);
+  audit_cli(
+      *o->store, "people.import", path,
+      std::to_string(d->people.size()) + " people, " + std::to_string(d->teams.size()) + " nodes");
   print_out("imported " + std::to_string(d->people.size()) + " people, " +
             std::to_string(d->teams.size()) + " teams and groups, " +
             std::to_string(d->memberships.size()) + " memberships, " +

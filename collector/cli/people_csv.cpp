@@ -11,15 +11,7 @@
 namespace codepulse::collector {
 namespace {
 
-struct Line {
-  size_t number = 0;
-  std::map<std::string, std::string> cells;  // column -> cell (trimmed)
-  const std::string& operator[](const char* column) const {
-    static const std::string kEmpty;
-    const auto it = cells.find(column);
-    return it == cells.end() ? kEmpty : it->second;
-  }
-};
+using Line = PeopleLine;
 
 std::string trimmed(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
@@ -44,7 +36,11 @@ Status place(std::map<std::string, TeamRow>& nodes, const std::string& name, Tea
              const std::string& parent) {
   if (name.empty()) return {};
   const std::string key = ascii_lower(name);
-  auto [it, fresh] = nodes.emplace(key, TeamRow{name, kind, parent});
+  TeamRow node;
+  node.name = name;
+  node.kind = kind;
+  node.parent = parent;
+  auto [it, fresh] = nodes.emplace(key, std::move(node));
   if (fresh) return {};
   if (it->second.kind != kind)
     return make_error("'" + name + "' is a " + team_kind_name(it->second.kind) +
@@ -157,6 +153,17 @@ Result<PeopleRows> read_people_csv(const std::string& name, std::string_view tex
       l.cells[columns[i]] = trimmed((*cells)[i]);
     lines.push_back(std::move(l));
   }
+  return read_people_lines(name, lines, level_order);
+}
+
+const std::string& PeopleLine::operator[](const char* column) const {
+  static const std::string kEmpty;
+  const auto it = cells.find(column);
+  return it == cells.end() ? kEmpty : it->second;
+}
+
+Result<PeopleRows> read_people_lines(const std::string& name, const std::vector<PeopleLine>& lines,
+                                     const std::vector<std::string>& level_order) {
   auto at = [&name](size_t line, const std::string& what) {
     return make_error(name + ":" + std::to_string(line) + ": " + what);
   };

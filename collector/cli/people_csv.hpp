@@ -3,6 +3,7 @@
 // is stored; an error names the file and line.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,5 +24,18 @@ inline constexpr const char* kPeopleCsvColumns[] = {"email", "name",   "aliases"
 // first line that breaks it.
 Result<PeopleRows> read_people_csv(const std::string& name, std::string_view text,
                                    const std::vector<std::string>& level_order);
+
+// One row of the people file, whatever its format (the YAML reader,
+// people_yaml.hpp, makes them too): its line number and its cells by column
+// (kPeopleCsvColumns; trimmed, "" when absent).
+struct PeopleLine {
+  size_t number = 0;
+  std::map<std::string, std::string> cells;
+  const std::string& operator[](const char* column) const;
+};
+// The directory `lines` describe, with the rules and errors of
+// read_people_csv ("NAME:LINE: what is wrong").
+Result<PeopleRows> read_people_lines(const std::string& name, const std::vector<PeopleLine>& lines,
+                                     const std::vector<std::string>& level_order);
 
 }  // namespace codepulse::collector

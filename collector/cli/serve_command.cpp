@@ -85,6 +85,7 @@ int run_serve_command(const std::vector<std::string>& argv) {
     }
     if (alerts->anomaly_check_ms > 0)
       watch_anomalies(*dispatcher, **store, alerts->anomalies, alerts->anomaly_check_ms);
+    if (alerts->digest) watch_digests(*dispatcher, **store, *alerts->digest, kDigestCheckMs);
   }
   auto server = HttpsServer::create(*options, **store, *log);
   if (!server) return fail(server.error().message);

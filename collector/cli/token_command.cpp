@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdio>
 
+#include "collector/cli/cli_audit.hpp"
 #include "collector/cli/cli_table.hpp"
 #include "collector/cli/commands.hpp"
 #include "collector/store/store.hpp"
@@ -24,8 +25,10 @@ const char* kTokenUsage =
     "       codepulse-collector token revoke --db PATH --id N\n"
     "\n"
     "API tokens. A tracker token writes records for its author only; viewer and admin\n"
-    "tokens are for reports and administration. 'create' prints the new token once, as\n"
-    "the last line of its output; the database keeps only a SHA-256 hash of it.\n"
+    "tokens are for reports and administration; a scim token is for an identity\n"
+    "provider's SCIM provisioning (docs/SCIM.md) and opens nothing else. 'create'\n"
+    "prints the new token once, as the last line of its output; the database keeps\n"
+    "only a SHA-256 hash of it.\n"
     "\n"
     "Run 'codepulse-collector token SUBCOMMAND --help' for its options.";
 
@@ -80,7 +83,10 @@ int token_create(const std::vector<std::string>& argv) {
   const std::vector<FlagSpec> specs = {
       kDb,
       {"author", true, false, "whose records the token writes (an email address)", "EMAIL"},
-      {"role", true, false, "tracker (default), viewer or admin", "ROLE"},
+      {"role", true, false,
+       "tracker (default), viewer, admin, or scim (an identity provider's SCIM provisioning "
+       "only; --author names the provider, e.g. okta)",
+       "ROLE"},
       {"label", true, false, "a note shown by 'token list', e.g. the machine", "TEXT"},
       {"url", true, false,
        "the collector's URL as trackers reach it: also print the tracker's enrol command", "URL"},
@@ -102,7 +108,7 @@ int token_create(const std::vector<std::string>& argv) {
   if (author.empty()) return fail("--author EMAIL is required (see --help)", kExitUsage);
   const auto role = parse_role(args->get("role").value_or("tracker"));
   if (!role || *role == Role::kFinance)
-    return fail("--role must be tracker, viewer or admin", kExitUsage);
+    return fail("--role must be tracker, viewer, admin or scim", kExitUsage);
   const std::string label = args->get("label").value_or("");
   const auto url = args->get("url");
   if (args->has("ca-file") && !url) return fail("--ca-file needs --url (see --help)", kExitUsage);
@@ -124,6 +130,9 @@ int token_create(const std::vector<std::string>& argv) {
   if (!store) return fail(store.error().message);
   auto token = (*store)->create_token(author, *role, label);
   if (!token) return fail(token.error().message);
+  audit_cli(**store, "token.create", author,
+            std::string("a ") + role_name(*role) + " token" +
+                (label.empty() ? "" : " labelled '" + label + "'"));
   const std::string note = label.empty() ? "" : " (" + label + ")";
   if (!enrol.empty())
     std::printf(
@@ -197,6 +206,7 @@ int token_revoke(const std::vector<std::string>& argv) {
   auto store = open_existing(*args->get("db"));
   if (!store) return fail(store.error().message);
   if (auto s = (*store)->revoke_token(id); !s) return fail(s.error().message);
+  audit_cli(**store, "token.revoke", "token " + std::to_string(id), "revoked");
   std::printf("Revoked token %lld.\n", static_cast<long long>(id));
   return kExitOk;
 }

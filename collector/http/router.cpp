@@ -44,7 +44,8 @@ constexpr EnumName<Access> kAccessNames[] = {
     {Access::kSessionCsrf, "session and its CSRF header"},
     {Access::kWebhookSecret, "the webhook's secret"},
     {Access::kAdmin, "admin token, or admin session"},
-    {Access::kSsoCallback, "state from the OpenID provider"}};
+    {Access::kSsoCallback, "state from the OpenID provider"},
+    {Access::kScimToken, "SCIM token"}};
 
 // The names are literals: data() ends with a NUL.
 const char* access_name(Access access) {

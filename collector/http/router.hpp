@@ -23,6 +23,7 @@ enum class Access {
   kWebhookSecret,  // the webhook's shared secret (or a signature made with it)
   kAdmin,          // an admin token, or an admin's session (changes: with its CSRF header)
   kSsoCallback,    // a login's state and code, as the OpenID provider sends the browser back
+  kScimToken,      // a SCIM token (token create --role scim); no other token
 };
 
 // "anyone", "tracker or admin token", ...: what the help shows.

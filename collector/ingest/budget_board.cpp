@@ -42,4 +42,13 @@ void write_batch_budgets(JsonWriter& w, const IngestJob& job,
   w.end_array();
 }
 
+void write_author_budgets(JsonWriter& w, const std::string& author,
+                          const std::shared_ptr<const BudgetSnapshot>& snapshot) {
+  w.key("budgets").begin_array();
+  if (snapshot)
+    for (const BudgetStatus* s : budgets_for_tracker(snapshot->statuses, {author}, {}, true))
+      write_budget_status(w, *s);
+  w.end_array();
+}
+
 }  // namespace codepulse::collector

@@ -36,4 +36,12 @@ class BudgetBoard {
 void write_batch_budgets(JsonWriter& w, const IngestJob& job,
                          const std::shared_ptr<const BudgetSnapshot>& snapshot);
 
+// The "budgets" array of an answer that names no repository (GET
+// /v1/generation, docs/BUDGETS.md "Trackers"): the budgets of `snapshot` that
+// apply to `author` — the organisation's, the person's, their teams' today
+// and those of the repositories they spent in this period; empty before the
+// first refresh.
+void write_author_budgets(JsonWriter& w, const std::string& author,
+                          const std::shared_ptr<const BudgetSnapshot>& snapshot);
+
 }  // namespace codepulse::collector

@@ -71,6 +71,7 @@ void author_days(const std::vector<Priced>& records, int64_t since, int64_t unti
       Anomaly a;
       a.kind = "author_day";
       a.subject = author;
+      a.authors = {author};
       a.day = day_text(day);
       a.value = nanos;
       a.baseline = m;
@@ -115,6 +116,7 @@ void author_sessions(const std::vector<Priced>& records, int64_t since, int64_t 
     Anomaly a;
     a.kind = "author_session";
     a.subject = s.author + " " + id;
+    a.authors = {s.author};
     a.day = day_text(day_index(s.first_ms));
     a.value = s.nanos;
     a.baseline = m;
@@ -169,6 +171,7 @@ void pricier_models(const std::vector<Priced>& records, int64_t since, int64_t u
       Anomaly a;
       a.kind = "pricier_model";
       a.subject = who.first + " " + who.second;
+      a.authors = {who.first};
       a.day = day_text(monday);
       a.value = *now_price;
       a.baseline = *then_price;
@@ -191,6 +194,7 @@ void repos_without_commits(const std::vector<Priced>& records,
     if (c.committer_ms >= since && c.committer_ms < until) committed.insert(c.repo);
   struct Spend {
     int64_t nanos = 0, last_ms = INT64_MIN, records = 0;
+    std::set<std::string> authors;
   };
   std::map<std::string, Spend> repos;
   for (const Priced& p : records) {
@@ -199,12 +203,14 @@ void repos_without_commits(const std::vector<Priced>& records,
     s.nanos += p.nanos;
     s.last_ms = std::max(s.last_ms, p.fact->ts_ms);
     ++s.records;
+    s.authors.insert(p.fact->author);
   }
   for (const auto& [repo, s] : repos) {
     if (committed.count(repo) || s.nanos <= 0) continue;
     Anomaly a;
     a.kind = "no_commit_repo";
     a.subject = repo;
+    a.authors.assign(s.authors.begin(), s.authors.end());
     a.day = day_text(day_index(s.last_ms));
     a.value = s.nanos;
     a.explanation = repo + ": " + usd(s.nanos) + " over " + report::counted(s.records, "request") +
@@ -219,9 +225,12 @@ void repos_without_commits(const std::vector<Priced>& records,
 void bursts(const std::vector<Priced>& records, int64_t since, int64_t until,
             const AnomalyOptions& o, std::vector<Anomaly>& out) {
   std::map<std::string, std::vector<int64_t>> times_of;
+  std::map<std::string, std::string> author_of;
   for (const Priced& p : records)
-    if (!p.fact->session.empty() && p.fact->ts_ms >= since && p.fact->ts_ms < until)
+    if (!p.fact->session.empty() && p.fact->ts_ms >= since && p.fact->ts_ms < until) {
       times_of[p.fact->session].push_back(p.fact->ts_ms);
+      author_of[p.fact->session] = p.fact->author;
+    }
   for (auto& [session, ts] : times_of) {
     std::sort(ts.begin(), ts.end());
     std::map<int64_t, std::pair<int64_t, int64_t>> busiest;  // day -> (count, window start)
@@ -238,6 +247,7 @@ void bursts(const std::vector<Priced>& records, int64_t since, int64_t until,
       Anomaly a;
       a.kind = "request_burst";
       a.subject = session;
+      a.authors = {author_of[session]};
       a.day = day_text(day);
       a.value = b.first;
       a.baseline = o.burst_per_minute;

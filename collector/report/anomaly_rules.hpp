@@ -29,6 +29,7 @@ struct Anomaly {
   int64_t value = 0;     // the spend (nano-dollars), or requests for a burst
   int64_t baseline = 0;  // what it was compared with, in the same unit
   std::string explanation;
+  std::vector<std::string> authors;  // whose spend it is about (a repository's: every author's)
   std::string dedupe_key() const { return kind + ":" + subject + ":" + day; }
 };
 

@@ -6,8 +6,10 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "collector/report/store_report.hpp"
+#include "collector/report/team_scope.hpp"
 #include "collector/store/provider_rows.hpp"
 #include "common/ascii.hpp"
 #include "common/time.hpp"
@@ -36,7 +38,8 @@ std::optional<report::Dimension> dimension_of(const std::string& scope) {
   if (scope == "epic") return report::Dimension::kEpic;
   if (scope == "model") return report::Dimension::kModel;
   if (scope == "assistant") return report::Dimension::kAssistant;
-  return std::nullopt;  // org (and team, refused before it is stored)
+  if (scope == "team") return report::Dimension::kTeam;
+  return std::nullopt;  // org
 }
 
 report::CostBasis basis_of(const std::string& basis) {
@@ -89,13 +92,17 @@ int64_t sum_days(const DayCosts& days, report::CostBasis b, int64_t first, int64
   return total;
 }
 
-// The days of `table` for a budget's value (a person's in any case).
-DayCosts days_of(const SpendTable& table, const BudgetRow& b) {
+// The days of `table` for a budget's value (a person's in any case; a
+// team's: the days of every node of `subtree`, lower-cased).
+DayCosts days_of(const SpendTable& table, const BudgetRow& b,
+                 const std::set<std::string>& subtree) {
   DayCosts out;
   for (const auto& [key, days] : table) {
-    if (b.scope == "org" ? !key.empty()
-                         : (b.scope == "person" ? !iequals(key, b.value) : key != b.value))
-      continue;
+    const bool mine = b.scope == "org"      ? key.empty()
+                      : b.scope == "person" ? iequals(key, b.value)
+                      : b.scope == "team"   ? subtree.count(ascii_lower(key)) > 0
+                                            : key == b.value;
+    if (!mine) continue;
     for (const auto& [day, costs] : days)
       for (size_t i = 0; i < 3; ++i)
         out[day][i] += costs[i];
@@ -198,33 +205,73 @@ int64_t budget_forecast(int64_t spent_nanos, const BudgetPeriod& p, int64_t now_
          static_cast<int64_t>(std::llround(static_cast<double>(spent_nanos) / elapsed * left));
 }
 
-Result<std::vector<BudgetStatus>> budget_statuses(Store& store, int64_t now_ms) {
+Result<std::vector<BudgetStatus>> budget_statuses(Store& store, int64_t now_ms,
+                                                  size_t* reports_run) {
   auto budgets = store.load_budgets();
   if (!budgets) return budgets.error();
-  auto overrides = store.load_budget_overrides();
-  if (!overrides) return overrides.error();
   const int64_t today = now_ms / kDayMs;
   const std::string today_text = day_text(today);
+  std::vector<const BudgetRow*> live;
+  for (const BudgetRow& b : *budgets)
+    if (in_force(b, today_text)) live.push_back(&b);
+  std::vector<BudgetStatus> out;
+  if (live.empty()) return out;  // nothing to work out: no report runs
+  auto overrides = store.load_budget_overrides();
+  if (!overrides) return overrides.error();
   // One report per scope dimension, over the trailing days and every
   // budget's current period.
   int64_t first = today - kTrailingDays, last = today;
-  std::map<std::string, SpendTable> by_scope;
-  std::vector<const BudgetRow*> live;
-  for (const BudgetRow& b : *budgets) {
-    if (!in_force(b, today_text)) continue;
-    live.push_back(&b);
-    const BudgetPeriod p = budget_period(b.period, today_text);
+  bool teams = false, repos = false;
+  for (const BudgetRow* b : live) {
+    const BudgetPeriod p = budget_period(b->period, today_text);
     first = std::min(first, day_number(p.start));
     last = std::max(last, day_number(p.end));
+    teams |= b->scope == "team";
+    repos |= b->scope == "repo";
   }
-  std::vector<BudgetStatus> out;
+  PeopleRows people;
+  if (teams) {
+    auto loaded = store.load_people();
+    if (!loaded) return loaded.error();
+    people = std::move(loaded).value();
+  }
+  auto run = [&](std::optional<report::Dimension> dim) {
+    if (reports_run) ++*reports_run;
+    return spend_by_day(store, dim, first, last);
+  };
+  // Repository budgets apply to the trackers of the authors who spent in
+  // the repository this period: (repo, author) -> days.
+  std::map<std::string, std::map<std::string, std::set<int64_t>>> repo_authors;
+  if (repos) {
+    report::ReportQuery q;
+    q.group_by = {report::Dimension::kRepo, report::Dimension::kAuthor, report::Dimension::kDate};
+    q.since_ms = first * kDayMs;
+    q.until_ms = (last + 1) * kDayMs;
+    if (reports_run) ++*reports_run;
+    auto r = build_report(store, q);
+    if (!r) return r.error();
+    for (const report::ReportNode& repo : r->root.children)
+      for (const report::ReportNode& author : repo.children)
+        for (const report::ReportNode& d : author.children)
+          if (valid_day(d.key))
+            repo_authors[repo.key][ascii_lower(author.key)].insert(day_number(d.key));
+  }
+  std::map<std::string, SpendTable> by_scope;
   for (const BudgetRow* b : live) {
     if (!by_scope.count(b->scope)) {
-      auto table = spend_by_day(store, dimension_of(b->scope), first, last);
+      auto table = run(dimension_of(b->scope));
       if (!table) return table.error();
       by_scope[b->scope] = std::move(table).value();
     }
-    out.push_back(status_of(*b, days_of(by_scope[b->scope], *b), now_ms, *overrides));
+    const std::set<std::string> subtree =
+        b->scope == "team" ? team_subtree(people, b->value) : std::set<std::string>{};
+    BudgetStatus s = status_of(*b, days_of(by_scope[b->scope], *b, subtree), now_ms, *overrides);
+    if (b->scope == "team") s.tracker_authors = team_authors_on(people, subtree, today_text);
+    if (b->scope == "repo")
+      for (const auto& [author, days] : repo_authors[b->value])
+        if (days.lower_bound(day_number(s.period_start)) != days.end())
+          s.tracker_authors.insert(author);
+    out.push_back(std::move(s));
   }
   return out;
 }
@@ -232,13 +279,17 @@ Result<std::vector<BudgetStatus>> budget_statuses(Store& store, int64_t now_ms) 
 Result<BudgetSnapshot> budget_snapshot(Store& store, int64_t now_ms, size_t top) {
   BudgetSnapshot snap;
   snap.computed_ms = now_ms;
-  auto statuses = budget_statuses(store, now_ms);
+  auto statuses = budget_statuses(store, now_ms, &snap.reports_run);
   if (!statuses) return statuses.error();
   snap.statuses = std::move(statuses).value();
+  // Without a budget in force there is nothing to show: the month's spend
+  // by repository and model is worked out with the budgets only.
+  if (snap.statuses.empty()) return snap;
   const BudgetPeriod month = budget_period("month", day_text(now_ms / kDayMs));
   const int64_t first = day_number(month.start), last = day_number(month.end);
   for (auto [dim, into] : {std::pair{report::Dimension::kRepo, &snap.repo_spend},
                            std::pair{report::Dimension::kModel, &snap.model_spend}}) {
+    ++snap.reports_run;
     auto table = spend_by_day(store, dim, first, last);
     if (!table) return table.error();
     *into = top_spend(*table, first, last, top);
@@ -247,6 +298,11 @@ Result<BudgetSnapshot> budget_snapshot(Store& store, int64_t now_ms, size_t top)
 }
 
 Result<bool> budget_value_seen(Store& store, const std::string& scope, const std::string& value) {
+  if (scope == "team") {
+    auto people = store.load_people();
+    if (!people) return people.error();
+    return !team_subtree(*people, value).empty();
+  }
   const auto dim = dimension_of(scope);
   if (!dim) return true;
   report::ReportQuery q;

@@ -4,6 +4,7 @@
 // spend by repository and model that /metrics shows.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -39,14 +40,19 @@ int64_t budget_forecast(int64_t spent_nanos, const BudgetPeriod& p, int64_t now_
                         const DayWeights& w);
 
 // The state of every budget in force today (its dates hold today), by id.
-Result<std::vector<BudgetStatus>> budget_statuses(Store& store, int64_t now_ms);
+// A team budget counts the records whose author was, on the record's UTC
+// day, in a node of the team's subtree (people directory). Without a
+// budget in force nothing is read; `reports_run` counts the reports run.
+Result<std::vector<BudgetStatus>> budget_statuses(Store& store, int64_t now_ms,
+                                                  size_t* reports_run = nullptr);
 
 // The budgets' states and this UTC month's spend (BudgetSnapshot), the
 // `top` largest repositories and models kept and the rest summed as "other".
 Result<BudgetSnapshot> budget_snapshot(Store& store, int64_t now_ms, size_t top);
 
 // Whether any record ever had `value` in the scope's dimension (any case
-// for a person); org is always seen. Used to refuse a budget on a value
+// for a person; a team: whether the people directory has the node, any
+// case); org is always seen. Used to refuse a budget on a value
 // never seen unless asked for (--allow-unseen, "allow_unseen").
 Result<bool> budget_value_seen(Store& store, const std::string& scope, const std::string& value);
 

@@ -116,6 +116,11 @@ std::vector<std::vector<std::string>> budget_status_table(
 }
 
 std::string unseen_budget_value(const BudgetRow& b) {
+  if (b.scope == "team")
+    return "the people directory has no team, group or organisation '" + b.value +
+           "'; check the spelling (codepulse-collector people list shows the teams), or add "
+           "the budget anyway with --allow-unseen (\"allow_unseen\": true in the API): it "
+           "counts nothing until the directory has the team";
   return "no record has " + b.scope + " '" + b.value +
          "' yet; check the spelling (codepulse-collector report --group-by " +
          (b.scope == "person" ? std::string("author") : b.scope) +

@@ -47,6 +47,11 @@ Result<WasteLedger> waste_ledger(Store& store, const report::ReportQuery& query,
     if (!loaded) return loaded.error();
     pricer = std::move(loaded).value();
   }
+  // The people directory answers the people dimensions (team, person, …) in
+  // each of the ledger's reports; without it every rule's spend was in
+  // "(no team)".
+  auto people = store_people(store);
+  if (!people) return people.error();
   const int64_t since = query.since_ms.value_or(INT64_MIN);
   const int64_t until = query.until_ms.value_or(INT64_MAX);
   std::vector<report::UsageFact> facts;
@@ -77,7 +82,7 @@ Result<WasteLedger> waste_ledger(Store& store, const report::ReportQuery& query,
     std::vector<report::UsageFact> wasted;
     for (size_t i = 0; i < facts.size(); ++i)
       if (auto s = share(i)) wasted.push_back(scaled_fact(facts[i], *s));
-    auto r = report::build_report(replay(wasted, epics), query, outcomes, pricer);
+    auto r = report::build_report(replay(wasted, epics), query, outcomes, pricer, nullptr, *people);
     if (!r) return r.error();
     into = std::move(r).value();
     return {};

@@ -1,11 +1,13 @@
 #include "collector/serve/endpoints.hpp"
 
+#include "collector/serve/audit_routes.hpp"
 #include "collector/serve/budget_routes.hpp"
 #include "collector/serve/export_routes.hpp"
 #include "collector/serve/health_routes.hpp"
 #include "collector/serve/people_routes.hpp"
 #include "collector/serve/prices_routes.hpp"
 #include "collector/serve/routes.hpp"
+#include "collector/serve/scim_routes.hpp"
 #include "collector/serve/seat_routes.hpp"
 #include "collector/serve/sso_routes.hpp"
 #include "collector/serve/viewer_routes.hpp"
@@ -52,7 +54,7 @@ RouteReply Endpoints::answer(int handler, const RouteRequest& request) {
     case Handler::kWhoami:
       return {whoami(viewers_, request)};
     case Handler::kGeneration:
-      return {generation(viewers_, batches_.generation(), request)};
+      return {generation(viewers_, batches_.generation(), budgets_, request)};
     case Handler::kSession:
       return session(viewers_, request);
     case Handler::kJiraWebhook:
@@ -115,6 +117,12 @@ RouteReply Endpoints::answer(int handler, const RouteRequest& request) {
       PeopleRoutes routes{viewers_, store_};
       return admin_people(handler, routes, request);
     }
+    case Handler::kScim: {
+      ScimRoutes routes{store_, now_utc_ms};
+      return scim_route(routes, request);
+    }
+    case Handler::kAdminAudit:
+      return admin_audit(viewers_, store_, request);
     case Handler::kAdminExportFocus: {
       ExportRoutes routes{viewers_, store_, report_max_nodes_};
       return admin_export_focus(routes, request);
@@ -123,6 +131,10 @@ RouteReply Endpoints::answer(int handler, const RouteRequest& request) {
       break;
   }
   return {{500, error_json(500, "no handler answers this route at once")}};
+}
+
+void Endpoints::audit(int handler, const RouteRequest& request, const RouteReply& reply) {
+  audit_request(viewers_, store_, handler, request, reply, now_utc_ms());
 }
 
 void Endpoints::stop() {

@@ -31,6 +31,9 @@ class Endpoints {
   // The reply of a route whose handler (routes.hpp: Handler) answers at once;
   // every one but kBatches and kReport.
   RouteReply answer(int handler, const RouteRequest& request);
+  // Records the request in the audit log when it is a view, an export or an
+  // admin change (audit_routes.hpp).
+  void audit(int handler, const RouteRequest& request, const RouteReply& reply);
 
   Metrics& metrics() { return metrics_; }
   IngestQueue& queue() { return queue_; }
@@ -40,6 +43,7 @@ class Endpoints {
   ViewerAccess& viewers() { return viewers_; }
   Store& store() { return store_; }
   BudgetBoard& budgets() { return budgets_; }
+  size_t report_max_nodes() const { return report_max_nodes_; }
   BudgetRefresher& budget_refresher() { return refresher_; }
 
   // Stores every accepted batch, then ends the writer and report threads.

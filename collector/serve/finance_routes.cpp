@@ -4,6 +4,7 @@
 #include "collector/report/reconcile.hpp"
 #include "collector/report/statement.hpp"
 #include "collector/serve/routes.hpp"
+#include "common/report/report.hpp"
 
 namespace codepulse::collector {
 namespace {
@@ -66,6 +67,8 @@ RouteReply finance_reply(FinanceJob& finance) {
     const std::string& why = job.rendered->error().message;
     if (why.rfind(kStoreUnavailable, 0) == 0)
       reply.http = {503, error_json(503, why), 5};
+    else if (why.rfind(report::kTooManyNodes, 0) == 0)
+      reply.http = {422, error_json(422, why)};
     else
       reply.http = {500, error_json(500, "the " + finance.what + " failed: " + why)};
     return reply;

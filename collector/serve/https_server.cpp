@@ -444,6 +444,8 @@ class HttpsServer::Impl {
         reply = endpoints_.answer(route.route->handler, route_request(req));
       }
       if (guarded && wait_s == 0) note_authentication(c, prefix, path, reply.http.status);
+      if (route.kind == RouteMatch::Kind::kFound && reply.http.status / 100 == 2)
+        endpoints_.audit(route.route->handler, route_request(req), reply);
       metrics().request(path, reply.http.status);
       faults_.observe(std::string(req.method_string()) + " " + path, reply.http,
                       route.kind == RouteMatch::Kind::kFound &&
@@ -598,7 +600,8 @@ class HttpsServer::Impl {
   net::awaitable<void> handle_finance(int handler, const Request& req, RouteReply& reply) {
     auto started =
         handler == Handler::kWaste || handler == Handler::kAnomalies
-            ? start_insight(handler, endpoints_.viewers(), endpoints_.store(), route_request(req))
+            ? start_insight(handler, endpoints_.viewers(), endpoints_.store(), route_request(req),
+                            endpoints_.report_max_nodes())
         : handler == Handler::kDeploymentStats || handler == Handler::kDeploymentList
             ? start_delivery(handler, endpoints_.viewers(), endpoints_.store(), options_.delivery,
                              route_request(req))

@@ -10,7 +10,7 @@
 namespace codepulse::collector {
 
 std::variant<HttpReply, FinanceJob> start_insight(int handler, ViewerAccess& viewers, Store& store,
-                                                  const RouteRequest& request) {
+                                                  const RouteRequest& request, size_t max_nodes) {
   auto who = viewers.identify(web_request(request), true);
   if (auto* r = std::get_if<HttpReply>(&who)) return std::move(*r);
   auto pairs = query_params(request);
@@ -43,6 +43,7 @@ std::variant<HttpReply, FinanceJob> start_insight(int handler, ViewerAccess& vie
   out.filename = waste ? "codepulse-waste.csv" : "codepulse-anomalies.csv";
   out.job = std::make_shared<ReportJob>();
   if (waste) {
+    parsed->query.max_nodes = max_nodes;
     out.job->run = [&store, q = parsed->query, waste_options,
                     format = parsed->format]() -> Result<std::string> {
       auto ledger = waste_ledger(store, q, waste_options, now_utc_ms());

@@ -277,6 +277,21 @@ const Router& collector_router() {
        .handler = Handler::kAdminUnmappedPeople,
        .summary = "authors of records or commits that map to no person, with their spend"},
       {.method = "GET",
+       .path = "/v1/admin/audit",
+       .access = Access::kAdmin,
+       .body_limit = kSmallBodyLimit,
+       .handler = Handler::kAdminAudit,
+       .summary = "the audit log (?since=...&until=...&actor=...&format=json|csv)"},
+      {.method = "GET",
+       .path = "/scim/v2/",
+       .prefix = true,
+       .any_method = true,
+       .access = Access::kScimToken,
+       .body_limit = kWebhookBodyLimit,
+       .handler = Handler::kScim,
+       .summary = "SCIM 2.0 provisioning: /Users, /Groups (GET, POST, PUT, PATCH, DELETE), "
+                  "/ServiceProviderConfig, /ResourceTypes, /Schemas"},
+      {.method = "GET",
        .path = "/v1/admin/export/focus",
        .access = Access::kAdmin,
        .body_limit = kSmallBodyLimit,
@@ -325,6 +340,7 @@ HttpReply refusal(const RouteMatch& match) {
                         "/v1/session, GET /v1/health, GET /v1/prices, GET /v1/generation, "
                         "GET /v1/budgets, "
                         "/v1/admin/prices, /v1/admin/seats, /v1/admin/budgets, /v1/admin/people, "
+                        "GET /v1/admin/audit, /scim/v2/, "
                         "POST /v1/webhooks/jira, "
                         "/v1/webhooks/github and /v1/webhooks/bitbucket, GET /healthz and "
                         "GET /metrics")};

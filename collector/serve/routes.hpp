@@ -54,6 +54,8 @@ struct Handler {
     kAdminOverrideBudget,
     kWaste,
     kAnomalies,
+    kScim,
+    kAdminAudit,
     kDeployments,
     kIncidents,
     kDeploymentStats,

@@ -5,6 +5,7 @@
 #include "collector/alert/alert_receivers.hpp"
 #include "collector/alert/anomaly_alerts.hpp"
 #include "collector/alert/budget_alerts.hpp"
+#include "collector/alert/digest_alerts.hpp"
 #include "collector/alert/reconcile_gap.hpp"
 #include "collector/providers/provider_poller.hpp"
 #include "collector/serve/https_server.hpp"
@@ -19,7 +20,8 @@ Result<ServerOptions> server_options(const Config& c);
 // polled when its admin key file is set.
 Result<ProviderOptions> provider_options(const Config& c);
 
-// The alert receivers and sources (alert_*, reconcile_gap_*, anomaly_*): docs/ALERTS.md.
+// The alert receivers and sources (alert_*, reconcile_gap_*, anomaly_*, digest_*,
+// org_tz): docs/ALERTS.md.
 struct AlertOptions {
   AlertSettings settings;
   GapThreshold gap;
@@ -27,6 +29,7 @@ struct AlertOptions {
   int64_t budget_check_ms = 300'000;  // budget threshold crossings (budget_alerts.hpp)
   AnomalyOptions anomalies;
   int64_t anomaly_check_ms = 3'600'000;  // 0: no anomaly alerts
+  std::optional<DigestSchedule> digest;  // digest_weekday, digest_hour, org_tz; none: off
 };
 Result<AlertOptions> alert_options(const Config& c);
 

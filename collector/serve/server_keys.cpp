@@ -132,7 +132,8 @@ const ConfigKeys& server_config_keys() {
       {.name = "report_max_nodes",
        .type = T::kInt,
        .default_value = "2000000",
-       .help = "GET /v1/report: a report returning more nodes gets a 422 (use top or filters)",
+       .help = "GET /v1/report and each report of GET /v1/waste: one returning more nodes gets "
+               "a 422 (use top or filters)",
        .min = 1,
        .max = 1'000'000'000},
       {.name = "leverage_weights",
@@ -398,6 +399,24 @@ const ConfigKeys& server_config_keys() {
        .help = "more requests than this from one session within 60 seconds is a burst",
        .min = 1,
        .max = 100'000},
+      {.name = "org_tz",
+       .type = T::kString,
+       .default_value = "UTC",
+       .help = "the organisation's time zone (IANA, e.g. Europe/Berlin): the weeks of the weekly "
+               "digest and the hour it is sent at"},
+      {.name = "digest_weekday",
+       .type = T::kEnum,
+       .default_value = "monday",
+       .help = "the weekday the weekly digest of the week before is sent on (with an alert "
+               "receiver set; docs/ALERTS.md); off = no digest",
+       .choices = {"off", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                   "sunday"}},
+      {.name = "digest_hour",
+       .type = T::kInt,
+       .default_value = "9",
+       .help = "the hour (0 to 23, in org_tz) the weekly digest is sent from",
+       .min = 0,
+       .max = 23},
       log_level_key(),
       log_file_key(),
   };
@@ -548,6 +567,16 @@ Result<AlertOptions> alert_options(const Config& c) {
   o.anomaly_check_ms = c.num("anomaly_check_minutes") * 60'000;
   o.anomalies.k = c.num("anomaly_k");
   o.anomalies.burst_per_minute = c.num("anomaly_burst_per_minute");
+  if (const std::string day = c.str("digest_weekday"); day != "off") {
+    DigestSchedule d;
+    d.weekday = parse_weekday(day).value_or(0);
+    d.hour = static_cast<int>(c.num("digest_hour"));
+    auto tz = TimeZone::load(c.str("org_tz"));
+    if (!tz) return make_error("org_tz: " + tz.error().message);
+    d.tz = std::move(tz).value();
+    d.options.anomalies = o.anomalies;
+    o.digest = std::move(d);
+  }
   if (o.gap.any() && !s.any())
     return make_error(
         "reconcile_gap_alert_usd or reconcile_gap_alert_percent is set but no alert receiver is: "

@@ -72,6 +72,9 @@ RouteReply open_sso_session(Store& store, const SsoIdentity& who, int64_t now_ms
                  now_ms + session_ms};
   if (auto s = store.add_sso_session(row); !s)
     return {{503, error_json(503, "cannot store the session: " + s.error().message), 1}};
+  // The audit log names who logged in, never the session id.
+  (void)store.append_audit(AuditEvent{0, now_ms, who.email + " (sso)", "sso.login", who.email,
+                                      std::string("a ") + role_name(who.role) + " session"});
   RouteReply r = redirect("/");
   r.headers.emplace_back("Set-Cookie", session_cookie(session_id, session_ms / 1000));
   return r;

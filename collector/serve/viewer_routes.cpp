@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "collector/ingest/budget_board.hpp"
 #include "collector/ingest/store_generation.hpp"
 #include "collector/serve/dashboard_assets.hpp"
 #include "common/json_writer.hpp"
@@ -57,10 +58,16 @@ HttpReply whoami(ViewerAccess& viewers, const RouteRequest& request) {
 }
 
 HttpReply generation(ViewerAccess& viewers, const StoreGeneration& generation,
-                     const RouteRequest& request) {
+                     const BudgetBoard& budgets, const RouteRequest& request) {
   auto who = viewers.identify(web_request(request), false);
   if (auto* r = std::get_if<HttpReply>(&who)) return std::move(*r);
-  return {200, generation_json(generation)};
+  std::string body;
+  JsonWriter w(body);
+  w.begin_object();
+  write_generation_fields(w, generation);
+  write_author_budgets(w, std::get<Viewer>(who).token.author, budgets.snapshot());
+  w.end_object();
+  return {200, body};
 }
 
 RouteReply session(ViewerAccess& viewers, const RouteRequest& request) {

@@ -12,6 +12,8 @@
 
 namespace codepulse::collector {
 
+class BudgetBoard;
+
 // GET /v1/report?group_by=...&metric=...: the report engine's tree, for viewer
 // and admin tokens, with the same parameters and errors as the CLI. A reply
 // (401, 403, 400), or the job to run on the ReportRunner.
@@ -23,9 +25,11 @@ RouteReply report_reply(ReportJob& job);
 
 // Who a token belongs to: `codepulse-tracker doctor` checks its token here.
 HttpReply whoami(ViewerAccess& viewers, const RouteRequest& request);
-// GET /v1/generation: the store generation the server serves with, to any token.
+// GET /v1/generation: the store generation the server serves with, to any
+// token, and "budgets": the budgets that apply to the token's author
+// (write_author_budgets), as a batch acknowledgement carries them.
 HttpReply generation(ViewerAccess& viewers, const StoreGeneration& generation,
-                     const RouteRequest& request);
+                     const BudgetBoard& budgets, const RouteRequest& request);
 // POST logs in, GET says who is logged in, DELETE logs out; other methods 405.
 RouteReply session(ViewerAccess& viewers, const RouteRequest& request);
 // GET / and GET /assets/NAME.

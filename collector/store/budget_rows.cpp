@@ -54,18 +54,16 @@ Status check_budget(const BudgetRow& b) {
   const auto& scopes = budget_scope_names();
   if (std::find(scopes.begin(), scopes.end(), b.scope) == scopes.end())
     return make_error("unknown budget scope " + shown(b.scope) +
-                      "; use org, person, repo, epic, model or assistant");
-  if (b.scope == "team")
-    return make_error(
-        "team budgets need the people directory (teams), which this collector does not have "
-        "yet; budget each person or the repository instead");
+                      "; use org, person, team, repo, epic, model or assistant");
   if (b.scope == "org" && !b.value.empty())
     return make_error("an org budget takes no value (it covers the whole organisation), got " +
                       shown(b.value));
   if (b.scope != "org" && !plain(b.value, kMaxBudgetValue))
     return make_error("a " + b.scope + " budget needs its value (" +
                       (b.scope == "person" ? std::string("the author's email")
-                                           : "the " + b.scope + " as reports name it") +
+                       : b.scope == "team"
+                           ? std::string("a team, group or organisation of the people directory")
+                           : "the " + b.scope + " as reports name it") +
                       ") of at most 512 bytes, without control characters");
   if (b.scope == "person" && b.value.find('@') == std::string::npos)
     return make_error("a person budget's value must be the author's email, got " + shown(b.value));

@@ -49,8 +49,8 @@ inline constexpr size_t kMaxBudgetValue = 512;
 inline constexpr size_t kMaxBudgetNote = 1000;
 inline constexpr size_t kMaxOverrideReason = 500;
 
-// Every scope a budget may name, in the order they are documented; "team"
-// among them, refused by check_budget until the people directory exists.
+// Every scope a budget may name, in the order they are documented ("team":
+// a node of the people directory and its subtree).
 const std::vector<std::string>& budget_scope_names();
 
 // "500", "99.50", "$1200": dollars above 0, at most $1,000,000, as

@@ -93,7 +93,8 @@ void write_budget_status(JsonWriter& w, const BudgetStatus& s) {
 
 std::vector<const BudgetStatus*> budgets_for_tracker(const std::vector<BudgetStatus>& all,
                                                      const std::set<std::string>& authors,
-                                                     const std::set<std::string>& repos) {
+                                                     const std::set<std::string>& repos,
+                                                     bool repos_spent) {
   std::vector<const BudgetStatus*> out;
   for (const BudgetStatus& s : all) {
     const BudgetRow& b = s.budget;
@@ -101,6 +102,9 @@ std::vector<const BudgetStatus*> budgets_for_tracker(const std::vector<BudgetSta
     if (b.scope == "person")
       for (const std::string& a : authors)
         applies |= iequals(a, b.value);
+    if (b.scope == "team" || (b.scope == "repo" && repos_spent))
+      for (const std::string& a : authors)
+        applies |= s.tracker_authors.count(ascii_lower(a)) > 0;
     if (applies) out.push_back(&s);
   }
   return out;

@@ -25,6 +25,11 @@ struct BudgetStatus {
   std::string state;                         // "ok", "warn", "over", "forecast_over"
   std::optional<int64_t> override_until_ms;  // an override in force until then
   std::string message;                       // one line for the developer
+  // The authors (lower-cased emails and aliases) a team budget applies to
+  // on a tracker: the people of the team's subtree today; a repository
+  // budget's: the authors with spend in the repository this period (for
+  // answers that name no repository: GET /v1/generation).
+  std::set<std::string> tracker_authors;
   bool operator==(const BudgetStatus&) const = default;
 };
 
@@ -36,6 +41,7 @@ struct BudgetSnapshot {
   std::vector<BudgetStatus> statuses;
   std::vector<std::pair<std::string, int64_t>> repo_spend, model_spend;
   int64_t computed_ms = 0;
+  size_t reports_run = 0;  // reports the refresh ran (none without a budget in force)
 };
 
 // The state of spent and forecast against the limit: over at 100 % spent,
@@ -56,10 +62,12 @@ std::string budget_message(const BudgetStatus& s);
 void write_budget_status(JsonWriter& w, const BudgetStatus& s);
 
 // The budgets that apply to a tracker whose batch holds records of
-// `authors` in `repos`: the organisation's, the persons' (any case) and
-// the repositories'.
+// `authors` in `repos`: the organisation's, the persons' (any case), the
+// repositories' (`repos`, and with `repos_spent`, those an author spent in
+// this period) and the teams' an author is in today (any case).
 std::vector<const BudgetStatus*> budgets_for_tracker(const std::vector<BudgetStatus>& all,
                                                      const std::set<std::string>& authors,
-                                                     const std::set<std::string>& repos);
+                                                     const std::set<std::string>& repos,
+                                                     bool repos_spent = false);
 
 }  // namespace codepulse::collector

@@ -7,6 +7,8 @@ CommitTotals commit_totals(const CommitRecord& c) {
   for (const CommitFile& f : c.files) {
     t.added += f.added;
     t.removed += f.removed;
+    t.scored_lines_added += f.lines_added;
+    t.ai_lines_added += f.ai_lines_added;
   }
   return t;
 }
@@ -39,6 +41,7 @@ void CommitFactsBuilder::add_commit(const RowView& row) {
   c.branch = row.text(7);
   c.task_keys = row.text(8);
   c.ai_coauthor = row.int64(9) != 0;
+  c.on_default_branch = row.int64(10) != 0;
   at_.emplace(std::make_pair(c.repo, c.sha), facts_.commits.size());
   facts_.commits.push_back(std::move(c));
 }
@@ -59,6 +62,8 @@ Status CommitFactsBuilder::add_file(const RowView& row) {
   f.added = row.int64(3);
   f.removed = row.int64(4);
   f.binary = row.int64(5) != 0;
+  f.lines_added = row.int64(6);
+  f.ai_lines_added = row.int64(7);
   (*c)->files.push_back(std::move(f));
   return {};
 }

@@ -25,6 +25,9 @@ namespace codepulse::collector {
 // What the commit row holds besides the record's own fields.
 struct CommitTotals {
   int64_t added = 0, removed = 0;  // over its files
+  // Line provenance over its files (docs/PROVENANCE.md): the added lines the
+  // tracker scored, and of them the AI's.
+  int64_t scored_lines_added = 0, ai_lines_added = 0;
 };
 CommitTotals commit_totals(const CommitRecord& c);
 
@@ -36,10 +39,12 @@ CommitTotals commit_totals(const CommitRecord& c);
 // device_id, received_ms) are each store's own.
 // - commits: repo, sha, parents (`parents`, join_object_names' text, which must
 //   outlive a SQLite binding), author_email, committer_email, author_ms,
-//   committer_ms, branch, task_keys, ai_coauthor, lines_added, lines_removed
-// - commit_files, for c.files[i]: repo, sha, idx, path, added, removed, is_binary
+//   committer_ms, branch, task_keys, ai_coauthor, lines_added, lines_removed,
+//   scored_lines_added, ai_lines_added, on_default_branch
+// - commit_files, for c.files[i]: repo, sha, idx, path, added, removed, is_binary,
+//   lines_added, ai_lines_added
 // - commit_reworks, for c.reworked[i]: repo, sha, idx, original_sha, path, lines
-inline constexpr size_t kCommitValues = 12, kCommitFileValues = 7, kCommitReworkValues = 6;
+inline constexpr size_t kCommitValues = 15, kCommitFileValues = 9, kCommitReworkValues = 6;
 template <class Fn>
 void for_each_commit_value(const CommitRecord& c, const std::string& parents, Fn&& fn);
 template <class Fn>
@@ -50,8 +55,10 @@ void for_each_commit_rework_value(const CommitRecord& c, size_t i, Fn&& fn);
 // load_commits' four reads of a range, in the order they are made, and the
 // columns each selects:
 // - kCommits: repo, sha, parents, author_email, committer_email, author_ms,
-//   committer_ms, branch, task_keys, ai_coauthor (in the order the facts keep)
-// - kFiles: repo, sha, path, added, removed, is_binary (in the order sent)
+//   committer_ms, branch, task_keys, ai_coauthor, on_default_branch (in the
+//   order the facts keep)
+// - kFiles: repo, sha, path, added, removed, is_binary, lines_added,
+//   ai_lines_added (in the order sent)
 // - kReworked: repo, sha (the reworking commit), original_sha, path, lines
 // - kReworkOf: repo, original_sha, path, sha (the reworking commit), its
 //   committer_ms, lines
@@ -84,6 +91,9 @@ void for_each_commit_value(const CommitRecord& c, const std::string& parents, Fn
   for_each_commit_field(c, parents, fn);
   fn(kCommitFieldCount, totals.added);
   fn(kCommitFieldCount + 1, totals.removed);
+  fn(kCommitFieldCount + 2, totals.scored_lines_added);
+  fn(kCommitFieldCount + 3, totals.ai_lines_added);
+  fn(kCommitFieldCount + 4, int64_t{c.on_default_branch});
 }
 
 template <class Fn>
@@ -97,6 +107,8 @@ void for_each_commit_file_value(const CommitRecord& c, size_t i, Fn&& fn) {
   fn(col++, f.added);
   fn(col++, f.removed);
   fn(col++, int64_t{f.binary});
+  fn(col++, f.lines_added);
+  fn(col++, f.ai_lines_added);
 }
 
 template <class Fn>

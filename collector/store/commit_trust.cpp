@@ -77,6 +77,9 @@ CommitRecord capped_commit(const CommitRecord& c) {
   for (CommitFile& f : out.files) {
     f.added = take(f.added, added);
     f.removed = take(f.removed, removed);
+    // Provenance counts stay within the capped count of added lines.
+    f.lines_added = std::min(f.lines_added, f.added);
+    f.ai_lines_added = std::min(f.ai_lines_added, f.lines_added);
   }
   int64_t reworked = kMaxTrackerCommitLines;
   for (ReworkedLines& r : out.reworked)

@@ -50,13 +50,14 @@ Status write_people_with(const PeopleRows& d, const PeopleExec& exec) {
         !s)
       return s;
   for (const TeamRow& t : d.teams)
-    if (auto s =
-            exec(people_sql::kInsertTeam, {t.name, std::string(team_kind_name(t.kind)), t.parent});
+    if (auto s = exec(people_sql::kInsertTeam, {t.name, std::string(team_kind_name(t.kind)),
+                                                t.parent, t.id, t.external_id, int64_t{t.retired}});
         !s)
       return s;
   for (const PersonRow& p : d.people) {
-    if (auto s = exec(people_sql::kInsertPerson, {p.id, p.display_name, p.email, p.role,
-                                                  p.start_day, p.end_day, int64_t{p.active}});
+    if (auto s = exec(people_sql::kInsertPerson,
+                      {p.id, p.display_name, p.email, p.role, p.start_day, p.end_day,
+                       int64_t{p.active}, p.user_name, p.external_id});
         !s)
       return s;
     for (const std::string& a : p.aliases)

@@ -74,11 +74,16 @@ Status check_periods(const std::vector<PeriodRow>& periods,
 
 Status check_teams(const std::vector<TeamRow>& teams) {
   std::map<std::string, const TeamRow*> by_name;
+  std::set<int64_t> ids;
   for (const TeamRow& t : teams) {
     if (t.name.empty() || !plain(t.name, kMaxPeopleName))
       return bad("team '" + t.name + "': a name must be plain text of 1 to 200 bytes");
     if (!by_name.emplace(ascii_lower(t.name), &t).second)
       return bad("team '" + t.name + "' is listed twice");
+    if (t.id < 0 || (t.id > 0 && !ids.insert(t.id).second))
+      return bad("team '" + t.name + "': id " + std::to_string(t.id) + " is taken");
+    if (!plain(t.external_id, kMaxPeopleName))
+      return bad("team '" + t.name + "': externalId must be plain text of at most 200 bytes");
   }
   for (const TeamRow& t : teams) {
     if (t.parent.empty()) continue;
@@ -129,6 +134,7 @@ void normalize_people(PeopleRows& d) {
             [](const PersonRow& a, const PersonRow& b) { return a.id < b.id; });
   std::sort(d.teams.begin(), d.teams.end(),
             [](const TeamRow& a, const TeamRow& b) { return a.name < b.name; });
+
   for (auto* periods : {&d.memberships, &d.levels})
     std::sort(periods->begin(), periods->end(), [](const PeriodRow& a, const PeriodRow& b) {
       if (a.person_id != b.person_id) return a.person_id < b.person_id;
@@ -139,6 +145,7 @@ void normalize_people(PeopleRows& d) {
 Status check_people(const PeopleRows& d) {
   std::map<int64_t, const PersonRow*> by_id;
   std::map<std::string, const PersonRow*> owner;  // every email and alias
+  std::map<std::string, const PersonRow*> user_names;
   for (const PersonRow& p : d.people) {
     const std::string who = "person " + (p.email.empty() ? std::to_string(p.id) : p.email);
     if (p.id <= 0) return bad(who + ": no id");
@@ -149,6 +156,15 @@ Status check_people(const PeopleRows& d) {
       return bad(who + ": the primary email must be one plain word of at most 200 bytes");
     if (!plain(p.display_name, kMaxPeopleName) || !plain(p.role, kMaxPeopleName))
       return bad(who + ": the name and role must be plain text of at most 200 bytes");
+    if (!plain(p.user_name, kMaxPeopleName) || p.user_name.find(' ') != std::string::npos ||
+        !plain(p.external_id, kMaxPeopleName))
+      return bad(who +
+                 ": userName must be one plain word, externalId plain text, of at most "
+                 "200 bytes");
+    const auto [named, fresh_name] = user_names.emplace(ascii_lower(scim_user_name(p)), &p);
+    if (!fresh_name)
+      return bad(who + ": userName '" + scim_user_name(p) + "' is already " + named->second->email +
+                 "'s");
     if (auto s = check_day(p.start_day, who + "'s start"); !s) return s;
     if (auto s = check_day(p.end_day, who + "'s end"); !s) return s;
     if (day_or(p.end_day, INT64_MAX) < day_or(p.start_day, INT64_MIN))
@@ -190,6 +206,37 @@ const PersonRow* find_person(const PeopleRows& d, std::string_view email_or_alia
     if (p.email == low || std::find(p.aliases.begin(), p.aliases.end(), low) != p.aliases.end())
       return &p;
   return nullptr;
+}
+
+const std::string& scim_user_name(const PersonRow& p) {
+  return p.user_name.empty() ? p.email : p.user_name;
+}
+
+void assign_team_ids(PeopleRows& d) {
+  int64_t next = 1;
+  for (const TeamRow& t : d.teams)
+    next = std::max(next, t.id + 1);
+  for (TeamRow& t : d.teams)
+    if (t.id <= 0) t.id = next++;
+}
+
+void keep_scim_ids(const PeopleRows& before, PeopleRows& after) {
+  for (TeamRow& t : after.teams) {
+    if (t.id > 0) continue;
+    for (const TeamRow& o : before.teams)
+      if (ascii_lower(o.name) == ascii_lower(t.name)) {
+        t.id = o.id;
+        if (t.external_id.empty()) t.external_id = o.external_id;
+      }
+  }
+  for (PersonRow& p : after.people) {
+    if (!p.user_name.empty() || !p.external_id.empty()) continue;
+    for (const PersonRow& o : before.people)
+      if (o.email == ascii_lower(p.email)) {
+        p.user_name = o.user_name;
+        p.external_id = o.external_id;
+      }
+  }
 }
 
 Result<int64_t> upsert_person(PeopleRows& d, PersonRow p,
@@ -256,6 +303,8 @@ Result<PersonRow> read_person(const RowView& row) {
   p.start_day = std::string(row.text(4));
   p.end_day = std::string(row.text(5));
   p.active = row.int64(6) != 0;
+  p.user_name = std::string(row.text(7));
+  p.external_id = std::string(row.text(8));
   return p;
 }
 
@@ -264,6 +313,9 @@ TeamRow read_team(const RowView& row) {
   t.name = std::string(row.text(0));
   t.kind = parse_team_kind(row.text(1)).value_or(TeamKind::kTeam);
   t.parent = std::string(row.text(2));
+  t.id = row.int64(3);
+  t.external_id = std::string(row.text(4));
+  t.retired = row.int64(5) != 0;
   return t;
 }
 

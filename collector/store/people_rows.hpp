@@ -28,6 +28,8 @@ struct PersonRow {
   std::string end_day;               // the last day, or ""
   bool active = true;                // false: deactivated (kept for history)
   std::vector<std::string> aliases;  // other emails and logins, lower-cased (not the primary)
+  std::string user_name;             // SCIM's userName ("" = the primary email), unique (any case)
+  std::string external_id;           // SCIM's externalId (the identity provider's), or ""
   bool operator==(const PersonRow&) const = default;
 };
 
@@ -41,6 +43,9 @@ struct TeamRow {
   TeamKind kind = TeamKind::kTeam;
   std::string parent;  // "" for a root; an org's parent is "", a group's an org or group,
                        // a team's a group, org or team
+  int64_t id = 0;      // stable (a SCIM group's id); 0 = the store gives the next (assign_team_ids)
+  std::string external_id{};  // SCIM's externalId, or ""
+  bool retired = false;     // deleted by SCIM: kept for its members' history, listed no more
   bool operator==(const TeamRow&) const = default;
 };
 
@@ -93,6 +98,16 @@ Status deactivate_person(PeopleRows& d, int64_t id, const std::string& end_day);
 Status upsert_team(PeopleRows& d, const TeamRow& t);
 // The person whose primary email or alias is `email_or_alias` (any case).
 const PersonRow* find_person(const PeopleRows& d, std::string_view email_or_alias);
+// A person's SCIM userName: user_name, or the primary email when it is "".
+const std::string& scim_user_name(const PersonRow& p);
+// Carries ids of `before` into `after` where `after` has none: a node of the
+// same name keeps its id and externalId, a person of the same primary email
+// their userName and externalId (a whole-directory replacement keeps SCIM's
+// references).
+void keep_scim_ids(const PeopleRows& before, PeopleRows& after);
+// Gives each node without an id (0) the next free one (Store::edit_people,
+// after keep_scim_ids).
+void assign_team_ids(PeopleRows& d);
 
 // The store's rows, as read_* read them (people_sql.hpp's column orders).
 Result<PersonRow> read_person(const RowView& row);  // without aliases

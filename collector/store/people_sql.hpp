@@ -1,4 +1,4 @@
-// The SQL of the people directory's tables (migration 15 in
+// The SQL of the people directory's tables (migrations 15 and 18 in
 // sqlite_schema.hpp and pg_schema.hpp makes them), read and written alike by
 // SQLite and PostgreSQL. Every change rewrites the whole directory in one
 // transaction (Store::edit_people). Parameters are $1, $2, ...
@@ -8,11 +8,12 @@ namespace codepulse::collector::people_sql {
 
 // Rows as read_person, read_team and read_period read them.
 inline constexpr const char* kSelectPeople =
-    "SELECT id, display_name, email, role, start_day, end_day, active FROM people ORDER BY id";
+    "SELECT id, display_name, email, role, start_day, end_day, active, user_name, external_id"
+    " FROM people ORDER BY id";
 inline constexpr const char* kSelectAliases =
     "SELECT person_id, alias FROM people_aliases ORDER BY person_id, alias";
 inline constexpr const char* kSelectTeams =
-    "SELECT name, kind, parent FROM people_teams ORDER BY name";
+    "SELECT name, kind, parent, id, external_id, retired FROM people_teams ORDER BY name";
 inline constexpr const char* kSelectMemberships =
     "SELECT person_id, team, from_day, to_day FROM people_memberships ORDER BY person_id, "
     "from_day";
@@ -28,12 +29,13 @@ inline constexpr const char* kClear[] = {
     "DELETE FROM people_teams",   "DELETE FROM people_level_order"};
 
 inline constexpr const char* kInsertPerson =
-    "INSERT INTO people (id, display_name, email, role, start_day, end_day, active)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    "INSERT INTO people (id, display_name, email, role, start_day, end_day, active, user_name,"
+    " external_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 inline constexpr const char* kInsertAlias =
     "INSERT INTO people_aliases (alias, person_id) VALUES ($1, $2)";
 inline constexpr const char* kInsertTeam =
-    "INSERT INTO people_teams (name, kind, parent) VALUES ($1, $2, $3)";
+    "INSERT INTO people_teams (name, kind, parent, id, external_id, retired)"
+    " VALUES ($1, $2, $3, $4, $5, $6)";
 inline constexpr const char* kInsertMembership =
     "INSERT INTO people_memberships (person_id, team, from_day, to_day) VALUES ($1, $2, $3, $4)";
 inline constexpr const char* kInsertLevel =

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "collector/store/alert_rows.hpp"
+#include "collector/store/audit_rows.hpp"
 #include "collector/store/budget_rows.hpp"
 #include "collector/store/delivery_rows.hpp"
 #include "collector/store/people_rows.hpp"
@@ -40,7 +41,10 @@ namespace codepulse::collector {
 
 // kFinance is a role of single sign-on sessions only (groups mapped by
 // oidc_finance_groups); it reads what a viewer reads. Tokens are never finance.
-enum class Role { kTracker, kViewer, kAdmin, kFinance };
+// kScim is a token kind of its own (docs/SCIM.md): authenticate() never
+// returns one, so it opens no other route; only scim_tokens() lists them for
+// the SCIM endpoints.
+enum class Role { kTracker, kViewer, kAdmin, kFinance, kScim };
 
 // "tracker", "viewer", "admin", "finance"; parse_role is the inverse (nullopt otherwise).
 const char* role_name(Role role);
@@ -163,8 +167,11 @@ class Store {
   // plain token ("cpt_" + 43 base64url characters), which is shown once.
   virtual Result<std::string> create_token(const std::string& author, Role role,
                                            const std::string& label) = 0;
-  // nullopt: unknown or revoked token.
+  // nullopt: unknown or revoked token, or a SCIM token (Role::kScim).
   virtual Result<std::optional<TokenInfo>> authenticate(std::string_view token) = 0;
+  // The live (unrevoked) SCIM tokens with their SHA-256 hashes (hex), by id:
+  // the SCIM endpoints compare a caller's hash with each in constant time.
+  virtual Result<std::vector<std::pair<TokenInfo, std::string>>> scim_tokens() = 0;
   virtual Result<std::vector<TokenInfo>> list_tokens() = 0;  // by id
   // Revoking a revoked token keeps its first revocation time; an unknown id
   // is an error.
@@ -309,6 +316,12 @@ class Store {
   // people_rows.hpp (upsert_person, deactivate_person, upsert_team) or a
   // replacement of the whole.
   virtual Status edit_people(const PeopleEdit& edit) = 0;
+
+  // The audit log (audit_rows.hpp, docs/SECURITY.md "Audit log"): appends
+  // one event (its id is not read; at_ms as given), and lists the events of
+  // `query`, oldest first.
+  virtual Status append_audit(const AuditEvent& event) = 0;
+  virtual Result<std::vector<AuditEvent>> list_audit(const AuditQuery& query) = 0;
 
   // The alert outbox (alert_rows.hpp, docs/ALERTS.md). Enqueues `alert`
   // once for each receiver, insert-if-absent by (dedupe key, receiver): an

@@ -28,7 +28,8 @@ namespace {
 constexpr EnumName<Role> kRoleNames[] = {{Role::kTracker, "tracker"},
                                          {Role::kViewer, "viewer"},
                                          {Role::kAdmin, "admin"},
-                                         {Role::kFinance, "finance"}};
+                                         {Role::kFinance, "finance"},
+                                         {Role::kScim, "scim"}};
 }  // namespace
 
 // The names are literals: data() ends with a NUL.

@@ -13,6 +13,11 @@ struct CommitFile {
   std::string path;  // repository-relative (or "h:<hmac>" when keyed hashing is on)
   int64_t added = 0, removed = 0;
   bool binary = false;  // git reports no line counts for a binary file
+  // Line provenance (docs/PROVENANCE.md), counted on the laptop: of the added
+  // lines, those scored (non-trivial, in a scored text file) and of them
+  // those an assistant wrote, matched by keyed fingerprint. 0 and 0 when the
+  // tracker did not score the file.
+  int64_t lines_added = 0, ai_lines_added = 0;
 };
 
 // Lines an earlier commit wrote that this commit deleted or rewrote, within
@@ -32,6 +37,9 @@ struct CommitRecord {
   std::string branch;        // a local branch holding it when first read (may be a keyed hash)
   std::string task_keys;     // comma-separated task keys found in the message; only the keys
   bool ai_coauthor = false;  // the message has a Co-Authored-By trailer of an AI assistant
+  // On the default branch's first-parent chain when read: its lines are
+  // accepted (docs/PROVENANCE.md, "Cost per accepted AI line").
+  bool on_default_branch = false;
   std::vector<CommitFile> files;
   std::vector<ReworkedLines> reworked;  // earlier commits' lines this one reworked
 };

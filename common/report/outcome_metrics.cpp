@@ -43,6 +43,15 @@ std::optional<double> Metrics::other_rework_rate() const {
                outcomes.lines_added - outcomes.ai_lines_added);
 }
 
+std::optional<double> Metrics::ai_line_share() const {
+  return ratio(outcomes.ai_written_lines, outcomes.scored_lines_added);
+}
+
+std::optional<int64_t> Metrics::cost_per_accepted_ai_line_nanos(CostBasis b) const {
+  if (outcomes.accepted_ai_lines <= 0 || all_unpriced()) return std::nullopt;
+  return cost(b) / outcomes.accepted_ai_lines;
+}
+
 std::optional<double> Metrics::leverage(const LeverageWeights& w, CostBasis b) const {
   LeverageInputs in;
   in.lines_added = outcomes.lines_added;

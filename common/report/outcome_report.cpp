@@ -149,12 +149,14 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
     const auto rw = rework_of.find(c.repo + "\x1f" + c.sha);
     overlay.add(std::move(v), [&](Outcomes& o, const std::string* file) {
       // Checked sums: a total past the int64 range fails the report (below).
-      int64_t added = 0, removed = 0, reworked = 0, refactoring = 0;
+      int64_t added = 0, removed = 0, reworked = 0, refactoring = 0, scored = 0, ai_lines = 0;
       bool ok = true;
       for (const CommitFile& f : c.files)
         if (!file || f.path == *file) {
           ok &= add_checked(added, f.added);
           ok &= add_checked(removed, f.removed);
+          ok &= add_checked(scored, f.lines_added);
+          ok &= add_checked(ai_lines, f.ai_lines_added);
         }
       if (rw != rework_of.end())
         for (const ReworkFact* r : rw->second)
@@ -166,6 +168,9 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
       ok &= add_checked(o.lines_removed, removed);
       ok &= add_checked(o.reworked_lines, reworked);
       ok &= add_checked(o.refactoring_lines, refactoring);
+      ok &= add_checked(o.scored_lines_added, scored);
+      ok &= add_checked(o.ai_written_lines, ai_lines);
+      if (c.on_default_branch) ok &= add_checked(o.accepted_ai_lines, ai_lines);
       if (ai_unknown) o.ai_unknown_commits += 1;
       if (ai) {
         o.ai_commits += 1;

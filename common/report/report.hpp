@@ -72,6 +72,9 @@ enum class Metric {
   kEffectiveCostPerCommit,
   kEffectiveCostPerMergedPr,
   kEffectiveLeverage,
+  // Line provenance (docs/PROVENANCE.md).
+  kAiLineShare,            // AI-written lines / scored added lines
+  kCostPerAcceptedAiLine,  // cost / AI-written lines in commits on the default branch
 };
 enum class Granularity { kDay, kWeek, kMonth };
 // Which cost is THE cost of a report (what cost_usd sorts by, the table's
@@ -102,6 +105,10 @@ struct Outcomes {
   int64_t reworked_lines = 0;  // of the lines added, those later commits reworked
   int64_t ai_lines_added = 0, ai_reworked_lines = 0;  // the same, AI commits only
   int64_t refactoring_lines = 0;  // lines of earlier commits these commits reworked
+  // Line provenance (docs/PROVENANCE.md): the added lines the tracker scored,
+  // those of them an assistant wrote, and those in commits on the default
+  // branch (accepted).
+  int64_t scored_lines_added = 0, ai_written_lines = 0, accepted_ai_lines = 0;
   int64_t prs = 0, merged_prs = 0;
   // Per merged PR, in ms: total (first commit or opening -> merge) and phases.
   std::vector<int64_t> cycle_ms, coding_ms, pickup_ms, review_ms;
@@ -160,6 +167,10 @@ struct Metrics {
   std::optional<int64_t> reworked_cost_nanos(CostBasis b = CostBasis::kOrg) const;
   std::optional<double> ai_rework_rate() const;
   std::optional<double> other_rework_rate() const;
+  // ai_written_lines / scored_lines_added; none without scored lines.
+  std::optional<double> ai_line_share() const;
+  // Spend per accepted AI line; none without one, or with every record unpriced.
+  std::optional<int64_t> cost_per_accepted_ai_line_nanos(CostBasis b = CostBasis::kOrg) const;
   std::optional<double> leverage(const LeverageWeights& w, CostBasis b = CostBasis::kOrg) const;
   // The value sorted on: tokens and nanos as they are, ratios scaled by 1e9;
   // a ratio or a cost without a value (all records unpriced) sorts last. `w`

@@ -65,6 +65,12 @@ void for_each_column(const Metrics& m, const ReportQuery& q, Cell&& cell) {
   cell("rework_rate_ai", optional_ratio(m.ai_rework_rate()));
   cell("rework_rate_other", optional_ratio(m.other_rework_rate()));
   money("reworked_cost_usd", "reworked_cost_nanos", m.reworked_cost_nanos(b));
+  cell("scored_lines_added", o.scored_lines_added);
+  cell("ai_written_lines", o.ai_written_lines);
+  cell("ai_line_share", optional_ratio(m.ai_line_share()));
+  cell("accepted_ai_lines", o.accepted_ai_lines);
+  money("cost_per_accepted_ai_line", "cost_per_accepted_ai_line_nanos",
+        m.cost_per_accepted_ai_line_nanos(b));
   cell("prs", o.prs);
   cell("merged_prs", o.merged_prs);
   money("cost_per_commit", "cost_per_commit_nanos", m.cost_per_commit_nanos(b));

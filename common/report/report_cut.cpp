@@ -21,6 +21,9 @@ void merge_outcomes(Outcomes& into, const Outcomes& from) {
   into.ai_lines_added += from.ai_lines_added;
   into.ai_reworked_lines += from.ai_reworked_lines;
   into.refactoring_lines += from.refactoring_lines;
+  into.scored_lines_added += from.scored_lines_added;
+  into.ai_written_lines += from.ai_written_lines;
+  into.accepted_ai_lines += from.accepted_ai_lines;
   into.prs += from.prs;
   into.merged_prs += from.merged_prs;
   for (auto [to, src] :

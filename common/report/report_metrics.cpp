@@ -81,6 +81,12 @@ int64_t Metrics::sort_value(Metric m, const LeverageWeights& w, CostBasis b) con
       const auto l = leverage(w, b);
       return l ? static_cast<int64_t>(*l * 1e6) : INT64_MIN;
     }
+    case Metric::kAiLineShare: {
+      const auto r = ai_line_share();
+      return r ? static_cast<int64_t>(*r * 1e9) : INT64_MIN;
+    }
+    case Metric::kCostPerAcceptedAiLine:
+      return cost_per_accepted_ai_line_nanos(b).value_or(INT64_MIN);
   }
   return 0;
 }

@@ -38,7 +38,9 @@ constexpr MetricName kMetrics[] = {
     {Metric::kLeverage, "leverage"},
     {Metric::kEffectiveCostPerCommit, "effective_cost_per_commit"},
     {Metric::kEffectiveCostPerMergedPr, "effective_cost_per_merged_pr"},
-    {Metric::kEffectiveLeverage, "effective_leverage"}};
+    {Metric::kEffectiveLeverage, "effective_leverage"},
+    {Metric::kAiLineShare, "ai_line_share"},
+    {Metric::kCostPerAcceptedAiLine, "cost_per_accepted_ai_line"}};
 
 struct DimensionName {
   Dimension d;

@@ -29,7 +29,9 @@ seed="${FUZZ_SEED:-0}"
 [ "$seed" != 0 ] || seed=$(( $(od -An -N4 -tu4 /dev/urandom | tr -d ' ') % 2147483646 + 1 ))
 echo "fuzz seed $seed: FUZZ_SEED=$seed tests/fuzz/run.sh $seconds ${targets[*]} runs with this seed again"
 
-CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCODEPULSE_FUZZ=ON \
+generator=()  # Ninja for a new build folder, as in packaging/run-tests.sh
+if [ ! -f build-fuzz/CMakeCache.txt ] && command -v ninja >/dev/null 2>&1; then generator=(-G Ninja); fi
+CXX=clang++ cmake -S . -B build-fuzz "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCODEPULSE_FUZZ=ON \
   -DCODEPULSE_BUILD_TESTS=OFF -DCODEPULSE_WERROR=ON >/dev/null
 cmake --build build-fuzz -j"$jobs" --target fuzz
 

@@ -63,7 +63,7 @@ TEST_CASE("the budgets' API, the batch acknowledgement's budgets and their metri
                       R"("created_by":"admin@acme.example",)") == 0);
   const std::vector<std::tuple<std::string, int, std::string>> refused = {
       {R"({"scope":"galaxy","value":"x","amount_usd":"5"})", 400,
-       "unknown budget scope 'galaxy'; use org, person, repo, epic, model or assistant"},
+       "unknown budget scope 'galaxy'; use org, person, team, repo, epic, model or assistant"},
       {R"({"scope":"person","value":"carol@acme.example","amount_usd":"5"})", 400,
        "no record has person 'carol@acme.example' yet"},
       {R"({"scope":"repo","value":"github.com/acme/api","amount_usd":"0"})", 400,

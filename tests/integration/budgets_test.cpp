@@ -234,7 +234,7 @@ TEST_CASE("budgets add, list, status, override and remove from the command line"
   const std::vector<std::pair<std::vector<std::string>, std::string>> bad = {
       {{"--scope", "galaxy", "--value", "x", "--amount", "5"},
        "codepulse-collector: budget not added: unknown budget scope 'galaxy'; use org, person, "
-       "repo, epic, model or assistant\n"},
+       "team, repo, epic, model or assistant\n"},
       {{"--scope", "person", "--value", "carol@acme.example", "--amount", "5"},
        "codepulse-collector: budget not added: no record has person 'carol@acme.example' yet; "
        "check the spelling (codepulse-collector report --group-by author lists them), or add "

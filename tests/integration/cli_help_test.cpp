@@ -88,8 +88,13 @@ std::vector<Program> programs() {
             {"people", "show"},
             {"people", "unmapped"},
             {"people", "levels"},
+            {"audit"},
+            {"audit", "list"},
+            {"audit", "export"},
             {"waste"},
             {"anomalies"},
+            {"digest"},
+            {"digest", "show"},
             {"deployments"},
             {"deployments", "list"},
             {"deployments", "stats"}}}};

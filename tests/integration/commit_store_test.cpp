@@ -445,3 +445,40 @@ TEST_CASE("a schema 4 store migrates to the current schema and keeps its data",
   REQUIRE(facts);
   CHECK(facts->commits.size() == 1);
 }
+
+TEST_CASE("line provenance counts are stored per file and commit and read back",
+          "[collector][commits][provenance]") {
+  TempDir dir;
+  CODEPULSE_STORE_TARGET(target, dir);
+  const std::string& db = target.db;
+  auto store = opened(db);
+  CommitRecord a = commit('a', kT0);
+  a.files[0].lines_added = 9;  // src/main.cpp: 9 of its 10 added lines scored
+  a.files[0].ai_lines_added = 6;
+  a.on_default_branch = true;
+  const CommitRecord b = commit('b', kT0 + kHour);  // an older tracker's: no counts
+  CHECK(ingest(*store, batch("b1", {}, {a, b})).commits_new == 2);
+  CHECK(test::db_text(db,
+                      "SELECT lines_added || '|' || ai_lines_added FROM commit_files"
+                      " WHERE sha = '" +
+                          a.sha + "' AND idx = 0") == "9|6");
+  CHECK(test::db_text(db,
+                      "SELECT scored_lines_added || '|' || ai_lines_added || '|' ||"
+                      " on_default_branch || '|' || lines_added FROM commits WHERE sha = '" +
+                          a.sha + "'") == "9|6|1|10");
+  CHECK(test::db_text(db,
+                      "SELECT scored_lines_added || '|' || ai_lines_added || '|' ||"
+                      " on_default_branch FROM commits WHERE sha = '" +
+                          b.sha + "'") == "0|0|0");
+  auto facts = store->load_commits(kT0 - kHour, kT0 + 24 * kHour);
+  REQUIRE(facts);
+  REQUIRE(facts->commits.size() == 2);
+  const CommitRecord& got = facts->commits[0];
+  CHECK(got.sha == a.sha);
+  CHECK(got.on_default_branch);
+  REQUIRE(got.files.size() == 2);
+  CHECK(got.files[0].lines_added == 9);
+  CHECK(got.files[0].ai_lines_added == 6);
+  CHECK(got.files[1].lines_added == 0);
+  CHECK_FALSE(facts->commits[1].on_default_branch);
+}

@@ -64,6 +64,13 @@ PeopleRows small_directory() {
   return d;
 }
 
+// What was stored, with the team ids the store gives (SCIM's group ids) left
+// out: this file's directories name teams by name only.
+PeopleRows without_team_ids(PeopleRows d) {
+  for (TeamRow& t : d.teams) t.id = 0;
+  return d;
+}
+
 }  // namespace
 
 TEST_CASE("the people directory is stored whole and its rules refuse bad changes atomically",
@@ -83,14 +90,14 @@ TEST_CASE("the people directory is stored whole and its rules refuse bad changes
   }));
   auto stored = store.load_people();
   REQUIRE(stored);
-  CHECK(*stored == small_directory());
+  CHECK(without_team_ids(*stored) == small_directory());
 
   auto refused = [&](const PeopleEdit& edit) {
     auto s = store.edit_people(edit);
     REQUIRE_FALSE(s);
     auto after = store.load_people();
     REQUIRE(after);
-    CHECK(*after == small_directory());  // nothing changed
+    CHECK(without_team_ids(*after) == small_directory());  // nothing changed
     return s.error().message;
   };
   // Groups under each other: a cycle.

@@ -10,6 +10,8 @@
 #include "tracker/discover/claude_dirs.hpp"
 #include "tracker/discover/sources.hpp"
 #include "tracker/git/git_config.hpp"
+#include "tracker/queue/line_key.hpp"
+#include "tracker/queue/local_store.hpp"
 
 namespace codepulse::tracker {
 namespace {
@@ -110,6 +112,8 @@ GitScanOptions git_scan_options(const Config& c, const ScanOptions& scan) {
   g.exclude = c.list("git_exclude");
   g.interval_ms = c.num("git_scan_interval");
   g.hash_key = scan.strip.hash_key;
+  g.line_key = scan.line_key;
+  g.line_days = c.num("line_provenance_days");
   // The configured author, else each repository's user.email (else the
   // global one, which the records carry).
   if (c.is_set("author")) {
@@ -119,6 +123,18 @@ GitScanOptions git_scan_options(const Config& c, const ScanOptions& scan) {
     g.global_user_email = scan.strip.author;
   }
   return g;
+}
+
+std::string line_provenance_key(const Config& c, const std::string& state_dir) {
+  if (!c.flag("line_provenance") || !c.flag("git_metadata")) return {};
+  const Status ready = LocalStore::prepare_state_dir(state_dir);
+  auto key = ready ? load_line_key(state_dir) : Result<std::string>(ready.error());
+  if (key) return *key;
+  std::fprintf(stderr,
+               "codepulse-tracker: warning: line provenance off (AI lines of commits are not "
+               "counted): %s\n",
+               key.error().message.c_str());
+  return {};
 }
 
 Result<DaemonOptions> daemon_options(const Config& c, const Environment& env) {
@@ -135,6 +151,7 @@ Result<DaemonOptions> daemon_options(const Config& c, const Environment& env) {
   for (const SourceRoot& r : d.scan.sources.roots())
     d.watch_roots.push_back(r.path);
   d.scan.commit_every_bytes = 32 << 20;  // a killed daemon redoes at most this much
+  d.scan.line_key = line_provenance_key(c, d.state_dir);
   d.git = git_scan_options(c, d.scan);
   const std::string mode = c.str("watcher");
   d.watch.mode = mode == "inotify" ? WatchOptions::Mode::kInotify

@@ -33,6 +33,10 @@ Result<ScanOptions> scan_options(const Config& c, const Environment& env);
 Result<ScanOptions> scan_settings(const Config& c, const Environment& env);
 // git_metadata and the git_* keys; paths and branches hashed like usage records'.
 GitScanOptions git_scan_options(const Config& c, const ScanOptions& scan);
+// The laptop's line key (tracker/queue/line_key.hpp) when line provenance
+// is on (line_provenance and git_metadata), made on first use; empty, with a
+// warning on stderr, when it cannot be read or made.
+std::string line_provenance_key(const Config& c, const std::string& state_dir);
 Result<DaemonOptions> daemon_options(const Config& c, const Environment& env);
 // nullopt when no collector is configured (records are only queued).
 Result<std::optional<ShipOptions>> ship_options(const Config& c);

@@ -44,6 +44,7 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
     return fail(lock.error().message + " (a running daemon already keeps the store up to date)");
   auto store = LocalStore::open(state_dir);
   if (!store) return fail(store.error().message);
+  options->line_key = line_provenance_key(*config, state_dir);
 
   Scanner scanner(*store, *prices, *options);
   auto stats = scanner.scan_all();

@@ -20,6 +20,7 @@
 #include "tracker/discover/claude_dirs.hpp"
 #include "tracker/queue/commit_store.hpp"
 #include "tracker/queue/local_store.hpp"
+#include "tracker/ship/shipper.hpp"
 
 namespace codepulse::tracker {
 namespace {

@@ -14,7 +14,7 @@
 #include "tracker/flow/git_scan.hpp"
 #include "tracker/flow/scanner.hpp"
 #include "tracker/ship/price_book_file.hpp"
-#include "tracker/ship/shipper.hpp"
+#include "tracker/ship/ship_options.hpp"
 #include "tracker/watch/watcher.hpp"
 
 namespace codepulse::tracker {

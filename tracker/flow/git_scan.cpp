@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "common/record/keyed_value.hpp"
 #include "common/text_controls.hpp"
@@ -11,6 +12,7 @@
 #include "tracker/git/repo_filter.hpp"
 #include "tracker/git/rework_counter.hpp"
 #include "tracker/queue/commit_store.hpp"
+#include "tracker/queue/line_store.hpp"
 
 namespace codepulse::tracker {
 namespace {
@@ -43,12 +45,22 @@ GitScan::GitScan(sql::Database& db, GitScanOptions options, CancelFn cancelled)
     : db_(db),
       options_(std::move(options)),
       cancelled_(std::move(cancelled)),
-      git_(options_.limits, cancelled_) {}
+      git_(options_.limits, cancelled_) {
+  if (!options_.line_key.empty())
+    fingerprinter_ = std::make_unique<LineFingerprinter>(options_.line_key);
+}
 
 Result<GitScanStats> GitScan::run(int64_t now_ms) {
   GitScanStats stats;
   if (!options_.enabled) return stats;
   CommitStore store(db_);
+  if (fingerprinter_) {
+    // Written lines older than the window can no longer be matched.
+    auto gone =
+        LineStore(db_).expire(now_ms - options_.line_days * kDayMs, options_.max_line_prints);
+    if (!gone) return gone.error();
+    stats.line_prints_expired = *gone;
+  }
   auto repos = store.repos();
   if (!repos) return repos.error();
   if (repos->empty()) return stats;
@@ -139,6 +151,13 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
       c.reworked = std::move(reworked).value();
     else
       problem("rework of " + c.sha + " not counted: " + reworked.error().message);
+    if (fingerprinter_) {
+      auto scored = score_lines(root, c);
+      if (!scored)
+        problem("lines of " + c.sha + " not matched: " + scored.error().message);
+      else if (*scored)
+        ++stats.commits_scored;
+    }
     prepare_to_queue(options_.hash_key, c);
     fresh.push_back(std::move(c));
   }
@@ -154,6 +173,38 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
   if (auto s = txn->commit(); !s) return s;
   stats.commits_by_others += by_others;
   return {};
+}
+
+// Each added line is an assistant's when the line store holds it, written
+// before the commit: a line the assistants wrote n times matches at most n
+// of the commit's added copies (docs/PROVENANCE.md, "Matching").
+Result<bool> GitScan::score_lines(const std::string& root, CommitRecord& c) {
+  if (!scores_commit(c, options_.line_limits)) return false;
+  auto prints = read_added_lines(git_, root, c, *fingerprinter_, options_.line_limits);
+  if (!prints) return prints.error();
+  LineStore lines(db_);
+  // Git's times are whole seconds: a write in the commit's second is before it.
+  const int64_t at_ms = c.committer_ms + 999;
+  std::unordered_map<int64_t, std::pair<int64_t, int64_t>> seen;  // print -> (writes, matched)
+  for (CommitFile& f : c.files) {
+    f.lines_added = f.ai_lines_added = 0;
+    auto it = prints->find(f.path);
+    if (it == prints->end()) continue;
+    for (const int64_t p : it->second) {
+      auto [at, fresh] = seen.try_emplace(p, 0, 0);
+      if (fresh) {
+        auto writes = lines.writes_before(p, at_ms);
+        if (!writes) return writes.error();
+        at->second.first = *writes;
+      }
+      ++f.lines_added;
+      if (at->second.second < at->second.first) {
+        ++at->second.second;
+        ++f.ai_lines_added;
+      }
+    }
+  }
+  return true;
 }
 
 }  // namespace codepulse::tracker

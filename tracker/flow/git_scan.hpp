@@ -7,12 +7,15 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/line_fingerprint.hpp"
 #include "common/result.hpp"
 #include "common/sqlite.hpp"
+#include "tracker/git/added_lines.hpp"
 #include "tracker/git/git_process.hpp"
 
 namespace codepulse::tracker {
@@ -34,6 +37,13 @@ struct GitScanOptions {
   bool repo_user_email = false;
   std::string global_user_email;
   GitLimits limits;
+  // Line provenance (docs/PROVENANCE.md): the laptop's line key (empty = off),
+  // how long written lines are kept to match commits, the store's cap and
+  // the bounds on what one commit's matching reads.
+  std::string line_key;
+  int64_t line_days = 90;
+  int64_t max_line_prints = 2'000'000;
+  AddedLineLimits line_limits;
   bool operator==(const GitScanOptions&) const = default;
 };
 
@@ -44,6 +54,8 @@ struct GitScanStats {
   int64_t commits_new = 0;            // queued by this pass
   int64_t commits_known = 0;          // read again, already queued before
   int64_t commits_by_others = 0;      // read, neither author nor committer is the tracker's
+  int64_t commits_scored = 0;         // of commits_new: their added lines matched
+  int64_t line_prints_expired = 0;    // written lines past line_days (or the cap) dropped
   std::vector<std::string> problems;  // one line each, naming the repository
 };
 
@@ -60,11 +72,15 @@ class GitScan {
  private:
   Status scan_repo(const std::string& root, const std::string& identity, int64_t now_ms,
                    GitScanStats& stats);
+  // Fills the commit's files' lines_added and ai_lines_added; false when it
+  // was not scored.
+  Result<bool> score_lines(const std::string& root, CommitRecord& c);
 
   sql::Database& db_;
   GitScanOptions options_;
   CancelFn cancelled_;
   GitRunner git_;
+  std::unique_ptr<LineFingerprinter> fingerprinter_;  // line provenance on
 };
 
 }  // namespace codepulse::tracker

@@ -51,7 +51,13 @@ Scanner::Scanner(LocalStore& store, std::shared_ptr<const Pricer> prices, ScanOp
     : store_(store),
       options_(std::move(options)),
       builder_(options_.strip, std::move(prices)),
-      reader_(options_.limits) {}
+      lines_(store.database()),
+      reader_(options_.limits) {
+  if (!options_.line_key.empty()) {
+    fingerprinter_ = std::make_unique<LineFingerprinter>(options_.line_key);
+    parser_.set_fingerprinter(fingerprinter_.get());
+  }
+}
 
 void Scanner::report(const std::string& path, std::string message, size_t& count) {
   ++count;

@@ -13,6 +13,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/line_fingerprint.hpp"
 #include "common/pricing/pricer.hpp"
 #include "common/result.hpp"
 #include "tracker/discover/claude_dirs.hpp"
@@ -20,6 +21,7 @@
 #include "tracker/parse/assistant_log.hpp"
 #include "tracker/parse/line_classifier.hpp"
 #include "tracker/parse/opencode_database.hpp"
+#include "tracker/queue/line_store.hpp"
 #include "tracker/queue/local_store.hpp"
 #include "tracker/queue/write_batch.hpp"
 #include "tracker/strip/record_builder.hpp"
@@ -32,15 +34,16 @@ struct ScanStats {
   int64_t bytes_read = 0;
   int64_t lines = 0;
   int64_t records_new = 0;
-  int64_t advisor_records_new = 0;  // of records_new: advisor calls (usage.iterations)
-  int64_t records_updated = 0;      // a later, larger snapshot replaced a stored one
-  int64_t duplicates = 0;           // usage lines that matched a stored request
-  int64_t malformed_lines = 0;      // broken JSON, invalid usage lines, oversized lines
-  int64_t synthetic_lines = 0;      // <synthetic> and API-error notices (never counted)
-  int64_t skipped_files = 0;        // unreadable files and folders, folders named *.jsonl
-  int64_t files_reset = 0;          // truncated, replaced or rewritten: read again from the start
-  int64_t unpriced_records = 0;     // models without a price: stored with cost null
-  int64_t tool_results = 0;         // patch counts and commit shas attached to tool calls
+  int64_t advisor_records_new = 0;    // of records_new: advisor calls (usage.iterations)
+  int64_t records_updated = 0;        // a later, larger snapshot replaced a stored one
+  int64_t duplicates = 0;             // usage lines that matched a stored request
+  int64_t malformed_lines = 0;        // broken JSON, invalid usage lines, oversized lines
+  int64_t synthetic_lines = 0;        // <synthetic> and API-error notices (never counted)
+  int64_t skipped_files = 0;          // unreadable files and folders, folders named *.jsonl
+  int64_t files_reset = 0;            // truncated, replaced or rewritten: read again from the start
+  int64_t unpriced_records = 0;       // models without a price: stored with cost null
+  int64_t tool_results = 0;           // patch counts and commit shas attached to tool calls
+  int64_t changes_fingerprinted = 0;  // changing tool calls whose lines went to the line store
   // Logs found per assistant (scan_all), in common/record/assistant.hpp's order.
   std::vector<std::pair<std::string_view, int64_t>> files_by_assistant;
   void count_file(std::string_view assistant);
@@ -59,6 +62,10 @@ struct ScanOptions {
   // Keep the root folder of each repository sessions ran in (git_repos), for
   // the git scan; the only absolute paths the store then holds (git_metadata).
   bool remember_repos = false;
+  // Line provenance (docs/PROVENANCE.md): the laptop's line key
+  // (tracker/provenance/line_key.hpp); empty = off. The lines changes write
+  // are fingerprinted under it into the line store, never into a record.
+  std::string line_key;
 };
 
 class Scanner {
@@ -166,6 +173,8 @@ class Scanner {
   ScanOptions options_;
   RecordBuilder builder_;
   LineParser parser_;
+  std::unique_ptr<LineFingerprinter> fingerprinter_;  // line provenance on
+  LineStore lines_;
   LineReader reader_;
   WriteBatch batch_;
   bool (*interrupted_)() = nullptr;

@@ -77,6 +77,23 @@ void Scanner::queue_request(FileRead& read, const RequestLine& request) {
     const ToolKind kind = awaited_kind(t, claude_lines);
     if (kind != ToolKind::kOther) (*pending_)[t.tool_use_id] = kind;
   }
+  // Line provenance: the lines each change wrote, once per call, in the
+  // transaction of the records (only their keyed fingerprints).
+  for (const ToolCall& call : request.tools) {
+    if (call.written_lines.empty()) continue;
+    LineWrite w;
+    w.call_id = call.id;
+    w.session_id = request.session_id;
+    w.request_id = request.request_id.empty() ? request.message_id : request.request_id;
+    w.written_ms = request.timestamp_ms;
+    w.prints = &call.written_lines;
+    auto added = lines_.add(w);
+    if (!added) {
+      read.status = added.error();
+      return;
+    }
+    if (*added) ++read.stats.changes_fingerprinted;
+  }
   for (const AdvisorCall& call : request.advisors) {
     if (batch_.add(builder_.build_advisor(rec, call))) ++read.stats.duplicates;
   }

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "tracker/flow/scanner.hpp"
+#include "tracker/parse/codex_rollout_reader.hpp"
 #include "tracker/parse/copilot_otel_reader.hpp"
 
 namespace codepulse::tracker {
@@ -49,6 +50,8 @@ JsonlLogReader* Scanner::jsonl_reader(LogFormat format) {
   if (!made) return nullptr;
   if (format == LogFormat::kCopilotOtel)
     static_cast<CopilotOtelReader&>(*made).set_copilot_home(options_.sources.copilot_home());
+  if (format == LogFormat::kCodexRollout)
+    static_cast<CodexRolloutReader&>(*made).set_fingerprinter(fingerprinter_.get());
   jsonl_readers_.emplace_back(format, std::move(made));
   return jsonl_readers_.back().second.get();
 }

@@ -166,7 +166,10 @@ Status name_by_default_branch(const GitRunner& git, const std::string& repo_root
   });
   if (!s) return s;
   for (CommitRecord& c : commits)
-    if (on_default.count(c.sha) > 0) c.branch = *name;
+    if (on_default.count(c.sha) > 0) {
+      c.branch = *name;
+      c.on_default_branch = true;
+    }
   return {};
 }
 

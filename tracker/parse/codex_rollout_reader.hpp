@@ -29,6 +29,8 @@ class CodexRolloutReader : public JsonlLogReader {
   bool wants(std::string_view line) const override;
   LogLineResult parse(std::string_view line, size_t capacity,
                       std::vector<RequestLine>& out) override;
+  // Line provenance: apply_patch's added lines fingerprinted with `fp`.
+  void set_fingerprinter(LineFingerprinter* fp) { tools_.set_fingerprinter(fp); }
 
  private:
   LogLineResult parse_document(const char* data, size_t len, size_t capacity,

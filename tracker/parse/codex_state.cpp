@@ -59,6 +59,7 @@ class Cursor {
 };
 
 constexpr int64_t kMaxCount = INT64_MAX / 4;
+constexpr int64_t kMaxCarriedWrittenLines = 1'000'000;  // per call
 
 }  // namespace
 
@@ -84,6 +85,13 @@ std::string encode_codex_state(const CodexState& s) {
     put_int(out, c.counted ? 1 : 0);
     put_int(out, c.lines_added);
     put_int(out, c.lines_removed);
+  }
+  // Line provenance: each call's written lines' fingerprints (a state
+  // carried by an older tracker ends before them).
+  for (const ToolCall& c : s.tools) {
+    put_int(out, static_cast<int64_t>(c.written_lines.size()));
+    for (const int64_t p : c.written_lines)
+      put_int(out, p);
   }
   return out;
 }
@@ -114,6 +122,14 @@ bool decode_codex_state(std::string_view text, CodexState& s) {
         !c.num(call.lines_removed, 0, kMaxCount))
       return false;
     call.kind = static_cast<ToolKind>(kind);
+  }
+  if (c.done()) return true;
+  for (ToolCall& call : s.tools) {
+    int64_t lines = 0;
+    if (!c.num(lines, 0, kMaxCarriedWrittenLines)) return false;
+    call.written_lines.resize(static_cast<size_t>(lines));
+    for (int64_t& p : call.written_lines)
+      if (!c.num(p, INT64_MIN, INT64_MAX)) return false;
   }
   return c.done();
 }

@@ -77,7 +77,7 @@ ToolCall call_of(std::string_view id, std::string_view name, ToolKind kind) {
 }  // namespace
 
 void add_codex_patch_calls(std::string_view patch, std::string_view call_id,
-                           std::vector<ToolCall>& out) {
+                           std::vector<ToolCall>& out, LineFingerprinter* fp) {
   ToolCall* file = nullptr;
   size_t files = 0;
   while (!patch.empty()) {
@@ -97,7 +97,12 @@ void add_codex_patch_calls(std::string_view patch, std::string_view call_id,
     } else if (starts_with(line, "***")) {
       continue;  // Begin Patch, End Patch, End of File
     } else if (file && !line.empty()) {
-      if (line[0] == '+') ++file->lines_added;
+      if (line[0] == '+') {
+        ++file->lines_added;
+        if (fp != nullptr) {
+          if (auto print = fp->fingerprint(line.substr(1))) file->written_lines.push_back(*print);
+        }
+      }
       if (line[0] == '-') ++file->lines_removed;
       continue;
     } else {
@@ -120,7 +125,7 @@ void add_codex_patch_calls(std::string_view patch, std::string_view call_id,
 void CodexToolReader::add(const CodexCallItem& item, std::vector<ToolCall>& out) {
   if (item.call_id.empty()) return;
   if (item.type == "custom_tool_call") {
-    if (item.name == "apply_patch") return add_codex_patch_calls(item.text, item.call_id, out);
+    if (item.name == "apply_patch") return add_codex_patch_calls(item.text, item.call_id, out, fp_);
     out.push_back(call_of(item.call_id, item.name, ToolKind::kOther));
     return;
   }
@@ -137,11 +142,11 @@ void CodexToolReader::add(const CodexCallItem& item, std::vector<ToolCall>& out)
   }
   const std::string_view name = item.type == "local_shell_call" ? "local_shell" : item.name;
   if (name == "apply_patch" && !args.patch.empty())
-    return add_codex_patch_calls(args.patch, item.call_id, out);
+    return add_codex_patch_calls(args.patch, item.call_id, out, fp_);
   for (std::string_view word : args.command) {
     // A patch given to the shell (`apply_patch <<'EOF' ...`): Codex applies it.
     if (const size_t at = word.find(kBeginPatch); at != std::string_view::npos)
-      return add_codex_patch_calls(word.substr(at), item.call_id, out);
+      return add_codex_patch_calls(word.substr(at), item.call_id, out, fp_);
   }
   if (!args.command.empty()) {
     out.push_back(call_of(item.call_id, name,

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/line_fingerprint.hpp"
 #include "tracker/parse/line_parser.hpp"
 
 namespace codepulse::tracker {
@@ -27,8 +28,12 @@ class CodexToolReader {
  public:
   // Appends what the call shows to `out` (nothing without a call id).
   void add(const CodexCallItem& item, std::vector<ToolCall>& out);
+  // apply_patch's added lines are fingerprinted with `fp` (line provenance,
+  // docs/PROVENANCE.md); null leaves them empty.
+  void set_fingerprinter(LineFingerprinter* fp) { fp_ = fp; }
 
  private:
+  LineFingerprinter* fp_ = nullptr;
   simdjson::ondemand::parser parser_;
   std::string buf_;
 };
@@ -36,8 +41,9 @@ class CodexToolReader {
 // The calls of one apply_patch: one per file ("*** Add File:", "*** Update
 // File:", "*** Delete File:", renamed by "*** Move to:"), each counted with
 // its '+' and '-' lines. The first keeps `call_id`, the n-th (n > 1) is
-// "<call_id>#n".
+// "<call_id>#n". With `fp`, the '+' lines of each file are fingerprinted
+// into its written_lines (the text is dropped).
 void add_codex_patch_calls(std::string_view patch, std::string_view call_id,
-                           std::vector<ToolCall>& out);
+                           std::vector<ToolCall>& out, LineFingerprinter* fp = nullptr);
 
 }  // namespace codepulse::tracker

@@ -103,6 +103,7 @@ void add_tool_call(ToolCallFields& f, std::vector<ToolCall>& out) {
   ToolCall call;
   call.id = std::move(f.id);
   call.name = f.name;
+  call.failed = f.status == "error";  // "cancelled" (by the user) is no failure
   if (f.name == "write_file" || f.name == "replace" || f.name == "edit") {
     call.kind = ToolKind::kChange;
     call.file_path = std::move(f.path);

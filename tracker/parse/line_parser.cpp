@@ -304,6 +304,8 @@ LineKind LineParser::parse_document(const char* data, size_t len, size_t capacit
   }
   out_.request = RequestLine{};
   LineFields fields;
+  fields.msg.fingerprinter = fingerprinter_;
+  fields.progress.msg.fingerprinter = fingerprinter_;
   if (const char* broken = read_line(top, pending, out_.request, fields)) {
     out_.error = broken;
     return LineKind::kMalformed;

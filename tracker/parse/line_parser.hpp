@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/line_fingerprint.hpp"
 #include "common/record/tool_result.hpp"
 
 namespace codepulse::tracker {
@@ -30,6 +31,12 @@ struct ToolCall {
   bool counted = false;
   int64_t lines_added = 0, lines_removed = 0;
   std::string commit_sha;  // counted: the sha a git commit printed, if any
+  // The log says the call failed, with the call itself (Gemini CLI's status
+  // "error", OpenCode's state "error"): ToolUse::error, the flag only.
+  bool failed = false;
+  // A change's written lines as keyed fingerprints (docs/PROVENANCE.md):
+  // kept in the laptop's line store, never in a record (strip/ drops them).
+  std::vector<int64_t> written_lines{};
 };
 
 // A request's usage as logged: what pricing needs (common/pricing/pricer.hpp).
@@ -91,6 +98,9 @@ class LineParser {
   // excludes the newline; bytes up to line.data() + capacity must be readable
   // (capacity >= line.size() + simdjson::SIMDJSON_PADDING).
   const ParsedLine& parse(std::string_view line, size_t capacity, const PendingTools& pending);
+  // Changes' written lines are fingerprinted with `fp` (owned by the caller,
+  // outliving the parser); null (the default) leaves them empty.
+  void set_fingerprinter(LineFingerprinter* fp) { fingerprinter_ = fp; }
 
  private:
   LineKind parse_document(const char* data, size_t len, size_t capacity,
@@ -98,6 +108,7 @@ class LineParser {
   ParsedLine out_;
   simdjson::ondemand::parser parser_;
   std::string repaired_;  // a copy with invalid UTF-8 replaced, when needed
+  LineFingerprinter* fingerprinter_ = nullptr;
 };
 
 }  // namespace codepulse::tracker

@@ -4,7 +4,9 @@
 
 #include <string_view>
 #include <utility>
+#include <vector>
 
+#include "common/line_fingerprint.hpp"
 #include "tracker/parse/git_commit_command.hpp"
 #include "tracker/parse/json_values_internal.hpp"
 #include "tracker/parse/tool_names.hpp"
@@ -16,19 +18,57 @@ using namespace parse_internal;
 namespace {
 
 // What a tool_use block's input holds that we keep: a file path, a skill
-// name, and whether a command is a git commit (the command is not kept).
+// name, whether a command is a git commit (the command is not kept), and the
+// keyed fingerprints of the lines a change wrote (line provenance,
+// docs/PROVENANCE.md: the text is fingerprinted as it is read and dropped).
 struct ToolInputFields {
   std::string skill, path;
   bool git_commit = false;
+  std::vector<int64_t> before, after;  // old_string; new_string, content, new_source
+  std::vector<int64_t> edited;         // MultiEdit's edits, each new less old
 };
 
+// Fingerprints a string field's lines into `out` (nothing without a fingerprinter).
+void fingerprint_field(od::value v, LineFingerprinter* fp, std::vector<int64_t>& out) {
+  std::string_view text;
+  if (fp != nullptr && !v.get_string().get(text)) fingerprint_text(*fp, text, out);
+}
+
+// MultiEdit's input.edits: [{old_string, new_string, ...}].
+void read_edits(od::value v, LineFingerprinter* fp, ToolInputFields& in) {
+  od::array edits;
+  if (fp == nullptr || v.get_array().get(edits)) return;
+  for (auto e : edits) {
+    od::object edit;
+    if (e.get_object().get(edit)) continue;
+    std::vector<int64_t> before, after;
+    for (auto field : edit) {
+      od::raw_json_string key;
+      od::value ev;
+      if (!read_field(field, key, ev)) return;
+      if (key == "old_string")
+        fingerprint_field(ev, fp, before);
+      else if (key == "new_string")
+        fingerprint_field(ev, fp, after);
+    }
+    for (int64_t h : lines_written(std::move(before), std::move(after)))
+      in.edited.push_back(h);
+  }
+}
+
 // A tool_use block's input. False on a broken field.
-bool read_tool_input(od::object input, ToolInputFields& in) {
+bool read_tool_input(od::object input, LineFingerprinter* fp, ToolInputFields& in) {
   for (auto field : input) {
     od::raw_json_string key;
     od::value v;
     if (!read_field(field, key, v)) return false;
-    if (key == "file_path" || key == "notebook_path") {
+    if (key == "old_string") {
+      fingerprint_field(v, fp, in.before);
+    } else if (key == "new_string" || key == "content" || key == "new_source") {
+      fingerprint_field(v, fp, in.after);
+    } else if (key == "edits") {
+      read_edits(v, fp, in);
+    } else if (key == "file_path" || key == "notebook_path") {
       read_string(v, in.path);
     } else if (key == "skill") {
       read_string(v, in.skill);
@@ -77,7 +117,10 @@ void read_content_block(od::object block, MessageFields& m) {
     } else if (key == "input") {
       od::object obj;
       if (v.get_object().get(obj)) continue;
-      if (!read_tool_input(obj, input)) {
+      // A tool named before its input and not a change: no lines to fingerprint.
+      LineFingerprinter* fp =
+          name.empty() || tool_kind(name) == ToolKind::kChange ? m.fingerprinter : nullptr;
+      if (!read_tool_input(obj, fp, input)) {
         m.ok = false;
         return;
       }
@@ -92,6 +135,10 @@ void read_content_block(od::object block, MessageFields& m) {
     call.kind = tool_kind(name);
     if (name == "Bash" && input.git_commit) call.kind = ToolKind::kGitCommit;
     if (call.kind == ToolKind::kRead || call.kind == ToolKind::kChange) call.file_path = input.path;
+    if (call.kind == ToolKind::kChange) {
+      call.written_lines = lines_written(std::move(input.before), std::move(input.after));
+      call.written_lines.insert(call.written_lines.end(), input.edited.begin(), input.edited.end());
+    }
     call.name = tool_count_name(name, input.skill);
     m.tools.push_back(std::move(call));
   }

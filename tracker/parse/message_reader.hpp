@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/line_fingerprint.hpp"
 #include "tracker/parse/line_parser.hpp"
 #include "tracker/parse/usage_reader.hpp"
 
@@ -23,6 +24,8 @@ struct MessageFields {
   std::vector<std::string> tool_result_ids;
   bool tool_result_error = false;  // a tool_result block said is_error: true
   bool ok = true;
+  // Fingerprints the lines changing tools write (null: line provenance off).
+  LineFingerprinter* fingerprinter = nullptr;
 };
 
 // Reads every field of a message object; m.ok is false when it is broken.

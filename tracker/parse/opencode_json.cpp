@@ -357,6 +357,7 @@ void JsonReader::tool_calls(const std::string& tool, const std::string& call_id,
     for (ToolCall& f : files) {
       f.name = tool;
       f.counted = p.finished;
+      f.failed = state.status == "error";
       if (!completed) f.lines_added = f.lines_removed = 0;  // a failed patch changed nothing
       p.calls.push_back(std::move(f));
     }
@@ -365,6 +366,7 @@ void JsonReader::tool_calls(const std::string& tool, const std::string& call_id,
   ToolCall call;
   call.id = call_id;
   call.name = tool;
+  call.failed = state.status == "error";
   if (tool == "bash" && in.git_commit) {
     call.kind = ToolKind::kGitCommit;
     call.counted = p.finished;

@@ -17,11 +17,11 @@ inline constexpr const char* kHasCommit =
     "SELECT count(*) FROM git_commits WHERE repo = ?1 AND sha = ?2";
 inline constexpr const char* kInsertCommit =
     "INSERT OR IGNORE INTO git_commits (repo, sha, parents, author_email, committer_email,"
-    " author_ms, committer_ms, branch, task_keys, ai_coauthor, files, reworked, created_ms)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+    " author_ms, committer_ms, branch, task_keys, ai_coauthor, files, reworked, created_ms,"
+    " on_default_branch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 inline constexpr const char* kSelectUnshippedCommits =
     "SELECT id, repo, sha, parents, author_email, committer_email, author_ms, committer_ms, branch,"
-    " task_keys, ai_coauthor, files, reworked FROM git_commits"
+    " task_keys, ai_coauthor, files, reworked, on_default_branch FROM git_commits"
     " WHERE shipped = 0 AND quarantined = 0 ORDER BY id LIMIT ?1";
 inline constexpr const char* kMarkCommitShipped =
     "UPDATE git_commits SET shipped = 1,"

@@ -47,6 +47,10 @@ Result<std::vector<CommitFile>> decode_commit_files(std::string_view json) {
         e["removed"].get_int64().get(f.removed) || e["binary"].get_bool().get(f.binary))
       return make_error("a stored commit file lacks a field");
     f.path = std::string(path);
+    // Provenance counts: absent for a file not scored (and in rows queued
+    // before line provenance).
+    if (e["lines_added"].get_int64().get(f.lines_added)) f.lines_added = 0;
+    if (e["ai_lines_added"].get_int64().get(f.ai_lines_added)) f.ai_lines_added = 0;
     files.push_back(std::move(f));
     return {};
   });
@@ -137,7 +141,12 @@ Result<bool> CommitStore::add(const CommitRecord& c) {
   const std::string files = encode_commit_files(c.files);
   const std::string reworked = encode_reworked(c.reworked);
   bind_commit_fields(*st, 1, c, parents);
-  if (auto s = st->bind(11, files).bind(12, reworked).bind(13, now_utc_ms()).run(); !s)
+  if (auto s = st->bind(11, files)
+                   .bind(12, reworked)
+                   .bind(13, now_utc_ms())
+                   .bind(14, int64_t{c.on_default_branch})
+                   .run();
+      !s)
     return s.error();
   return db_.changes() > 0;
 }
@@ -159,6 +168,7 @@ Result<std::vector<QueuedCommit>> CommitStore::unshipped(size_t limit) {
     if (!reworked)
       return make_error(db_.path() + ": commit " + c.sha + ": " + reworked.error().message);
     c.reworked = std::move(reworked).value();
+    c.on_default_branch = st->int64(13) != 0;
     out.push_back(std::move(q));
     return {};
   });

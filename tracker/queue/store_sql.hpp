@@ -6,7 +6,7 @@
 
 namespace codepulse::tracker::sql_text {
 
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 // page_size applies to a new database only (16 KiB: a quarter of the page
 // reads and writes of 4 KiB pages for the same rows; records are ~600 bytes).
@@ -192,6 +192,29 @@ UPDATE usage_records SET shipped_ms = CAST((julianday('now') - 2440587.5) * 8640
   WHERE shipped_revision > 0;
 UPDATE git_commits SET shipped_ms = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
   WHERE shipped = 1;
+)sql";
+
+// Migration 8: line provenance (docs/PROVENANCE.md). The keyed fingerprints
+// of the lines assistants' changes wrote (never their text), how often each
+// was written, when first and last, and by which session and request last;
+// and the tool calls already taken, so a log read again adds nothing.
+// line_store_sql.hpp holds the statements.
+inline constexpr const char* kMigration8 = R"sql(
+CREATE TABLE line_prints (
+  print      INTEGER PRIMARY KEY,
+  writes     INTEGER NOT NULL,
+  first_ms   INTEGER NOT NULL,
+  last_ms    INTEGER NOT NULL,
+  session_id TEXT NOT NULL,
+  request_id TEXT NOT NULL
+);
+CREATE INDEX line_prints_last ON line_prints(last_ms);
+CREATE TABLE line_calls (
+  call_id    TEXT PRIMARY KEY,
+  written_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX line_calls_written ON line_calls(written_ms);
+ALTER TABLE git_commits ADD COLUMN on_default_branch INTEGER NOT NULL DEFAULT 0;
 )sql";
 
 }  // namespace codepulse::tracker::sql_text

@@ -35,25 +35,11 @@
 #include "tracker/queue/collector_generation.hpp"
 #include "tracker/queue/local_store.hpp"
 #include "tracker/ship/batch_builder.hpp"
-#include "tracker/ship/collector_url.hpp"
 #include "tracker/ship/price_refresh.hpp"
+#include "tracker/ship/ship_options.hpp"
 #include "tracker/ship/ship_status.hpp"
 
 namespace codepulse::tracker {
-
-struct ShipOptions {
-  CollectorEndpoint endpoint;
-  ClientTls tls;
-  std::string token_file;
-  size_t batch_max_records = 5000;
-  int64_t batch_max_age_ms = 1000;
-  int64_t backoff_first_ms = 1000;
-  int64_t backoff_max_ms = 300'000;
-  int64_t timeout_ms = 30'000;
-  int64_t generation_check_ms = 900'000;  // an idle queue asks this often
-  std::string state_dir;                  // budgets.json is written here; "" writes none
-  bool operator==(const ShipOptions&) const = default;
-};
 
 class Shipper {
  public:

@@ -186,6 +186,10 @@ UsageRecord RecordBuilder::build(const RequestLine& line, const std::string& tur
       t.lines_removed = call.lines_removed;
       t.commit_sha = sendable(call.commit_sha);
     }
+    if (call.failed) {
+      t.result_seen = true;  // the failure is the call's result, logged with it
+      t.error = true;
+    }
     r.tools.push_back(std::move(t));
   }
   return r;

@@ -56,7 +56,10 @@ Status PostgresStore::edit_people(const PeopleEdit& edit) {
     auto stored = read_all(writer_);
     if (!stored) return stored.error();
     PeopleRows d = std::move(stored).value();
+    const PeopleRows before = d;
     if (auto s = edit(d); !s) return s;
+    keep_scim_ids(before, d);
+    assign_team_ids(d);
     normalize_people(d);
     if (auto s = check_people(d); !s) return s;
     if (auto s = write_all(writer_, d); !s) return s;

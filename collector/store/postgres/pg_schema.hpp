@@ -546,6 +546,42 @@ CREATE INDEX sso_sessions_expires ON sso_sessions(expires_ms);
 INSERT INTO codepulse_schema (version) VALUES (17);
 )sql";
 
+// Version 18: SCIM's token kind, user names, external ids and node ids, and
+// the audit log (SQLite's migration 18).
+inline constexpr const char* kMigrationTo18 = R"sql(
+ALTER TABLE collector_tokens DROP CONSTRAINT IF EXISTS collector_tokens_role_check;
+ALTER TABLE collector_tokens ADD CONSTRAINT collector_tokens_role_check
+  CHECK (role IN ('tracker', 'viewer', 'admin', 'scim'));
+ALTER TABLE people ADD COLUMN user_name text NOT NULL DEFAULT '';
+ALTER TABLE people ADD COLUMN external_id text NOT NULL DEFAULT '';
+ALTER TABLE people_teams ADD COLUMN id bigint NOT NULL DEFAULT 0;
+ALTER TABLE people_teams ADD COLUMN external_id text NOT NULL DEFAULT '';
+ALTER TABLE people_teams ADD COLUMN retired integer NOT NULL DEFAULT 0;
+UPDATE people_teams SET id = n.rank FROM
+  (SELECT name, row_number() OVER (ORDER BY name) AS rank FROM people_teams) n
+  WHERE people_teams.name = n.name;
+CREATE TABLE audit_log (
+  id     bigserial PRIMARY KEY,
+  at_ms  bigint NOT NULL,
+  actor  text NOT NULL,
+  action text NOT NULL,
+  target text NOT NULL,
+  detail text NOT NULL
+);
+CREATE INDEX audit_log_at ON audit_log(at_ms);
+INSERT INTO codepulse_schema (version) VALUES (18);
+)sql";
+
+// Version 21: line provenance counts per file and commit (SQLite's migration 21).
+inline constexpr const char* kMigrationTo21 = R"sql(
+ALTER TABLE commit_files ADD COLUMN lines_added bigint NOT NULL DEFAULT 0;
+ALTER TABLE commit_files ADD COLUMN ai_lines_added bigint NOT NULL DEFAULT 0;
+ALTER TABLE commits ADD COLUMN scored_lines_added bigint NOT NULL DEFAULT 0;
+ALTER TABLE commits ADD COLUMN ai_lines_added bigint NOT NULL DEFAULT 0;
+ALTER TABLE commits ADD COLUMN on_default_branch integer NOT NULL DEFAULT 0;
+INSERT INTO codepulse_schema (version) VALUES (21);
+)sql";
+
 // Version 22 (SQLite's migration 22): deliveries (docs/DELIVERY.md): what a push's message said
 // (merge, revert, hotfix: flags and a SHA only, never the message) and the
 // commit before each pushed commit; deployments and incidents.

@@ -75,11 +75,11 @@ inline constexpr const char* kInsertCommitRejection =
 inline constexpr const char* kInsertNewCommits = R"sql(
 INSERT INTO commits (sent_by, device_id, received_ms, repo, sha, parents, author_email,
   committer_email, author_ms, committer_ms, branch, task_keys, ai_coauthor, lines_added,
-  lines_removed, source, trust)
+  lines_removed, scored_lines_added, ai_lines_added, on_default_branch, source, trust)
 SELECT $1::text, $2::text, $3::bigint, t.*
 FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[],
   $10::bigint[], $11::text[], $12::text[], $13::integer[], $14::bigint[], $15::bigint[],
-  $16::text[], $17::integer[]) AS t
+  $16::bigint[], $17::bigint[], $18::integer[], $19::text[], $20::integer[]) AS t
 ON CONFLICT (repo, sha) DO NOTHING
 RETURNING repo, sha
 )sql";
@@ -106,9 +106,10 @@ inline constexpr const char* kDeleteCommits =
     "DELETE FROM commits c USING unnest($1::text[], $2::text[]) AS k(repo, sha)"
     " WHERE c.repo = k.repo AND c.sha = k.sha";
 inline constexpr const char* kInsertCommitFiles = R"sql(
-INSERT INTO commit_files (repo, sha, idx, path, added, removed, is_binary)
+INSERT INTO commit_files (repo, sha, idx, path, added, removed, is_binary, lines_added,
+  ai_lines_added)
 SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[],
-  $6::bigint[], $7::integer[])
+  $6::bigint[], $7::integer[], $8::bigint[], $9::bigint[])
 )sql";
 inline constexpr const char* kInsertCommitReworks = R"sql(
 INSERT INTO commit_reworks (repo, sha, idx, original_sha, path, lines)
@@ -118,12 +119,12 @@ SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[
 // load_commits, as in the SQLite store (commit_rows.hpp lists the columns).
 inline constexpr const char* kSelectCommits =
     "SELECT repo, sha, parents, author_email, committer_email, author_ms, committer_ms, branch,"
-    " task_keys, ai_coauthor FROM commits"
+    " task_keys, ai_coauthor, on_default_branch FROM commits"
     " WHERE committer_ms >= $1::bigint AND committer_ms < $2::bigint"
     " ORDER BY committer_ms, sha, repo";
 inline constexpr const char* kSelectCommitFiles =
-    "SELECT f.repo, f.sha, f.path, f.added, f.removed, f.is_binary"
-    " FROM commits c JOIN commit_files f ON f.repo = c.repo AND f.sha = c.sha"
+    "SELECT f.repo, f.sha, f.path, f.added, f.removed, f.is_binary, f.lines_added,"
+    " f.ai_lines_added FROM commits c JOIN commit_files f ON f.repo = c.repo AND f.sha = c.sha"
     " WHERE c.committer_ms >= $1::bigint AND c.committer_ms < $2::bigint"
     " ORDER BY f.repo, f.sha, f.idx";
 inline constexpr const char* kSelectCommitReworked =

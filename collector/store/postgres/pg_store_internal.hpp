@@ -66,6 +66,7 @@ class PostgresStore final : public Store {
                                    const std::string& label) override;
   Result<std::optional<TokenInfo>> authenticate(std::string_view token) override;
   Result<std::vector<TokenInfo>> list_tokens() override;
+  Result<std::vector<std::pair<TokenInfo, std::string>>> scim_tokens() override;
   Status revoke_token(int64_t id) override;
   Status follow_usage(const UsageScan& scan, UsageListener listener) override {
     return follower_.start(scan, std::move(listener));
@@ -139,6 +140,8 @@ class PostgresStore final : public Store {
   // People: pg_people.cpp.
   Result<PeopleRows> load_people() override;
   Status edit_people(const PeopleEdit& edit) override;
+  Status append_audit(const AuditEvent& event) override;
+  Result<std::vector<AuditEvent>> list_audit(const AuditQuery& query) override;
   // Provider usage: pg_providers.cpp.
   Status replace_provider_days(const std::vector<ProviderDay>& days,
                                const std::optional<ProviderCursor>& cursor,

@@ -35,7 +35,8 @@ Result<std::optional<TokenInfo>> PostgresStore::authenticate(std::string_view to
   if (rows->size() == 0) return out;
   auto info = read_token(ResultRow(*rows, 0));
   if (!info) return info.error();
-  if (!info->revoked_ms) out = std::move(info).value();
+  // A SCIM token opens the SCIM endpoints only (scim_tokens()).
+  if (!info->revoked_ms && info->role != Role::kScim) out = std::move(info).value();
   return out;
 }
 

@@ -570,6 +570,56 @@ CREATE INDEX sso_sessions_expires ON sso_sessions(expires_ms);
 PRAGMA user_version = 17;
 )sql";
 
+// Migration 18: SCIM provisioning and the audit log (docs/SCIM.md,
+// docs/SECURITY.md "Audit log"): a token kind of its own ('scim'); each
+// person's SCIM userName and externalId; each hierarchy node's stable id
+// (a SCIM group's id, given by the store) and externalId; and the audit
+// log, one row per event.
+inline constexpr const char* kMigration18 = R"sql(
+CREATE TABLE collector_tokens_18 (
+  id          INTEGER PRIMARY KEY,
+  token_hash  TEXT NOT NULL UNIQUE,
+  author      TEXT NOT NULL,
+  role        TEXT NOT NULL CHECK (role IN ('tracker', 'viewer', 'admin', 'scim')),
+  label       TEXT NOT NULL DEFAULT '',
+  created_ms  INTEGER NOT NULL,
+  revoked_ms  INTEGER
+);
+INSERT INTO collector_tokens_18 (id, token_hash, author, role, label, created_ms, revoked_ms)
+  SELECT id, token_hash, author, role, label, created_ms, revoked_ms FROM collector_tokens;
+DROP TABLE collector_tokens;
+ALTER TABLE collector_tokens_18 RENAME TO collector_tokens;
+ALTER TABLE people ADD COLUMN user_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE people ADD COLUMN external_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE people_teams ADD COLUMN id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE people_teams ADD COLUMN external_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE people_teams ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;
+UPDATE people_teams SET id = (SELECT count(*) FROM people_teams t WHERE t.name <= people_teams.name);
+CREATE TABLE audit_log (
+  id     INTEGER PRIMARY KEY,
+  at_ms  INTEGER NOT NULL,
+  actor  TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX audit_log_at ON audit_log(at_ms);
+PRAGMA user_version = 18;
+)sql";
+
+// Migration 21: line provenance (docs/PROVENANCE.md). Per file, the added
+// lines the tracker scored and of them the AI-written ones; per commit their
+// sums (commits.lines_added stays git's count of every added line). Only
+// counts: the lines and their fingerprints never leave the laptop.
+inline constexpr const char* kMigration21 = R"sql(
+ALTER TABLE commit_files ADD COLUMN lines_added INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE commit_files ADD COLUMN ai_lines_added INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE commits ADD COLUMN scored_lines_added INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE commits ADD COLUMN ai_lines_added INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE commits ADD COLUMN on_default_branch INTEGER NOT NULL DEFAULT 0;
+PRAGMA user_version = 21;
+)sql";
+
 // Migration 22: deliveries (docs/DELIVERY.md): what a push's message said
 // (merge, revert, hotfix: flags and a SHA only, never the message) and the
 // commit before each pushed commit; deployments and incidents.

@@ -57,9 +57,10 @@ inline constexpr const char* kInsertCommitRejection =
 // first) or keeps what it has. Files and reworks go in with the copy.
 inline constexpr const char* kInsertCommit =
     "INSERT INTO commits (repo, sha, parents, author_email, committer_email, author_ms,"
-    " committer_ms, branch, task_keys, ai_coauthor, lines_added, lines_removed, sent_by,"
-    " device_id, received_ms, source, trust)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+    " committer_ms, branch, task_keys, ai_coauthor, lines_added, lines_removed,"
+    " scored_lines_added, ai_lines_added, on_default_branch, sent_by, device_id, received_ms,"
+    " source, trust) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+    " ?16, ?17, ?18, ?19, ?20)"
     " ON CONFLICT (repo, sha) DO NOTHING";
 inline constexpr const char* kSelectCommitCopy =
     "SELECT sent_by, trust FROM commits WHERE repo = ?1 AND sha = ?2";
@@ -72,8 +73,8 @@ inline constexpr const char* kDeleteCommitReworks =
     "DELETE FROM commit_reworks WHERE repo = ?1 AND sha = ?2";
 inline constexpr const char* kDeleteCommit = "DELETE FROM commits WHERE repo = ?1 AND sha = ?2";
 inline constexpr const char* kInsertCommitFile =
-    "INSERT INTO commit_files (repo, sha, idx, path, added, removed, is_binary)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "INSERT INTO commit_files (repo, sha, idx, path, added, removed, is_binary, lines_added,"
+    " ai_lines_added) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 inline constexpr const char* kInsertCommitRework =
     "INSERT INTO commit_reworks (repo, sha, idx, original_sha, path, lines)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
@@ -83,11 +84,12 @@ inline constexpr const char* kInsertCommitRework =
 // lists each read's columns).
 inline constexpr const char* kSelectCommits =
     "SELECT repo, sha, parents, author_email, committer_email, author_ms, committer_ms, branch,"
-    " task_keys, ai_coauthor FROM commits WHERE committer_ms >= ?1 AND committer_ms < ?2"
+    " task_keys, ai_coauthor, on_default_branch FROM commits"
+    " WHERE committer_ms >= ?1 AND committer_ms < ?2"
     " ORDER BY committer_ms, sha, repo";
 inline constexpr const char* kSelectCommitFiles =
-    "SELECT f.repo, f.sha, f.path, f.added, f.removed, f.is_binary"
-    " FROM commits c JOIN commit_files f ON f.repo = c.repo AND f.sha = c.sha"
+    "SELECT f.repo, f.sha, f.path, f.added, f.removed, f.is_binary, f.lines_added,"
+    " f.ai_lines_added FROM commits c JOIN commit_files f ON f.repo = c.repo AND f.sha = c.sha"
     " WHERE c.committer_ms >= ?1 AND c.committer_ms < ?2 ORDER BY f.repo, f.sha, f.idx";
 inline constexpr const char* kSelectCommitReworked =
     "SELECT w.repo, w.sha, w.original_sha, w.path, w.lines"

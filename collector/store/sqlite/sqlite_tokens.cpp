@@ -40,7 +40,8 @@ Result<std::optional<TokenInfo>> SqliteStore::authenticate(std::string_view toke
   if (!*row) return out;
   auto info = read_token(StatementRow(reader_select_token_));
   if (!info) return info.error();
-  if (!info->revoked_ms) out = std::move(info).value();
+  // A SCIM token opens the SCIM endpoints only (scim_tokens()).
+  if (!info->revoked_ms && info->role != Role::kScim) out = std::move(info).value();
   return out;
 }
 

@@ -202,10 +202,11 @@ TEST_CASE("bad budgets are refused with a clear error", "[collector][budgets]") 
         std::string::npos);
 
   CHECK(check_budget(budget("galaxy", "x", 5)).error().message ==
-        "unknown budget scope 'galaxy'; use org, person, repo, epic, model or assistant");
-  CHECK(check_budget(budget("team", "platform", 5))
+        "unknown budget scope 'galaxy'; use org, person, team, repo, epic, model or assistant");
+  CHECK(check_budget(budget("team", "platform", 5)));
+  CHECK(check_budget(budget("team", "", 5))
             .error()
-            .message.rfind("team budgets need the people directory", 0) == 0);
+            .message.rfind("a team budget needs its value", 0) == 0);
   CHECK(check_budget(budget("org", "acme", 5))
             .error()
             .message.rfind("an org budget takes no value", 0) == 0);

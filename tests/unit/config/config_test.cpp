@@ -168,7 +168,8 @@ TEST_CASE("every problem in a file is reported, in file order", "[config]") {
             "debounce, poll_interval, queue_max_bytes, retention_days, collector, "
             "ca_file, token_file, collector_pin_sha256, batch_max_records, batch_max_age, "
             "ship_backoff_max, ship_timeout, git_metadata, git_history_days, "
-            "rework_window_days, git_include, git_exclude, git_scan_interval, log_level, "
+            "rework_window_days, line_provenance, line_provenance_days, git_include, git_exclude, "
+            "git_scan_interval, log_level, "
             "log_file, log_rate_limit)");
 }
 

@@ -313,6 +313,7 @@ TEST_CASE("gemini: tool calls keep paths, commits and counts, never arguments", 
   gl::ToolCall read = tool(gl::ToolCall::Kind::kReadFile, "c5", "/w/c.txt", "CANARY_C");
   gl::ToolCall search = tool(gl::ToolCall::Kind::kOther, "c6", "", "CANARY_Q");
   search.name = "google_web_search";
+  search.status = "cancelled";  // stopped by the user: no failure
   m.calls = {replace, commit, ls, failed, read, search};
   f.line(gl::gemini_json(m));
   REQUIRE(f.out.size() == 1);
@@ -326,6 +327,11 @@ TEST_CASE("gemini: tool calls keep paths, commits and counts, never arguments", 
   CHECK((t[4].kind == ToolKind::kRead && t[4].file_path == "/w/c.txt" && !t[4].counted));
   CHECK((t[5].name == "google_web_search" && t[5].kind == ToolKind::kOther &&
          t[5].file_path.empty()));
+  // Gemini CLI's status "error" is the call's failure (ToolUse::error): the
+  // waste ledger's tool-error loops see it; success and cancelled are none.
+  CHECK(t[3].failed);
+  for (size_t i : {0, 1, 2, 4, 5})
+    CHECK_FALSE(t[i].failed);
   for (const ToolCall& c : t) {
     CHECK(c.file_path.find("CANARY") == std::string::npos);
     CHECK(c.name.find("CANARY") == std::string::npos);

@@ -221,6 +221,8 @@ TEST_CASE("OpenCode tool parts give the file, the change's lines and a commit",
     CHECK(p.calls[0].lines_added == 0);
     CHECK(p.calls[1].file_path == "old.c");
     CHECK(p.calls[1].counted);
+    // State "error": each call failed (ToolUse::error, the waste ledger's tool-error loops).
+    CHECK((p.calls[0].failed && p.calls[1].failed));
   }
   SECTION("a tool still running is not finished") {
     PartFields p;
@@ -240,5 +242,17 @@ TEST_CASE("OpenCode tool parts give the file, the change's lines and a commit",
     CHECK(c.name == "glob");
     CHECK(c.kind == ToolKind::kOther);
     CHECK(c.file_path.empty());
+    CHECK_FALSE(c.failed);
+  }
+  SECTION("a tool that failed: the flag, never the error's text") {
+    PartFields p;
+    REQUIRE(
+        json.part(
+            R"({"type":"tool","tool":"bash","callID":"b","state":{"status":"error","input":{"command":"make"},"error":"CANARY exit 2"}})",
+            p) == nullptr);
+    const ToolCall c = only_call(p);
+    CHECK(c.failed);
+    CHECK(c.name == "bash");
+    CHECK(c.file_path.find("CANARY") == std::string::npos);
   }
 }

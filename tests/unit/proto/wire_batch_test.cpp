@@ -334,3 +334,54 @@ TEST_CASE("a bad commit is rejected alone, a bad commits array fails the batch",
   CHECK(decode_json(json, few).error().message.find("commits exceed the limit") !=
         std::string::npos);
 }
+
+TEST_CASE("line provenance counts travel per file, only for a scored file, and are checked",
+          "[proto][commits][provenance]") {
+  const std::string sha = "abcdef0123456789abcdef0123456789abcdef01";
+  CommitRecord sent = sample_commit(sha);
+  sent.files[0].lines_added = 10;
+  sent.files[0].ai_lines_added = 7;
+  sent.on_default_branch = true;
+  const std::string json = encode_json(header(1), {sample(1)}, {sent});
+  CHECK(json.find(R"("lines_added":10,"ai_lines_added":7)") != std::string::npos);
+  CHECK(json.find(R"("default_branch":true)") != std::string::npos);
+  // The binary file was not scored: no counts for it.
+  CHECK(json.find(R"("binary":true})") != std::string::npos);
+  auto d = decode_json(json, {});
+  REQUIRE(d);
+  REQUIRE(d->commits.size() == 1);
+  const CommitRecord& c = d->commits[0];
+  CHECK(c.on_default_branch);
+  CHECK(c.files[0].lines_added == 10);
+  CHECK(c.files[0].ai_lines_added == 7);
+  CHECK(c.files[1].lines_added == 0);
+  CHECK(c.files[1].ai_lines_added == 0);
+  // A commit of an older tracker has neither: not scored, not on the default branch.
+  auto old = decode_json(encode_json(header(1), {sample(1)}, {sample_commit(sha)}), {});
+  REQUIRE(old);
+  CHECK_FALSE(old->commits[0].on_default_branch);
+  CHECK(old->commits[0].files[0].lines_added == 0);
+
+  // More AI lines than lines, a negative count: the commit is rejected alone.
+  std::string more = json;
+  more.replace(more.find(R"("ai_lines_added":7)"), 18, R"("ai_lines_added":11)");
+  auto m = decode_json(more, {});
+  REQUIRE(m);
+  REQUIRE(m->rejected_commits.size() == 1);
+  CHECK(m->rejected_commits[0].reason ==
+        "files[0]: needs 'ai_lines_added' no more than 'lines_added', and 'lines_added' up to "
+        "1000000000");
+  std::string negative = json;
+  negative.replace(negative.find(R"("lines_added":10)"), 16, R"("lines_added":-1)");
+  auto n = decode_json(negative, {});
+  REQUIRE(n);
+  REQUIRE(n->rejected_commits.size() == 1);
+  CHECK(n->rejected_commits[0].reason ==
+        "files[0]: field 'lines_added' must be a non-negative integer");
+  std::string flag = json;
+  flag.replace(flag.find(R"("default_branch":true)"), 21, R"("default_branch":"yes")");
+  auto f = decode_json(flag, {});
+  REQUIRE(f);
+  REQUIRE(f->rejected_commits.size() == 1);
+  CHECK(f->rejected_commits[0].reason.find("default_branch") != std::string::npos);
+}

@@ -427,3 +427,58 @@ TEST_CASE("a pull request some push named commits of takes no others by branch",
   REQUIRE(b);
   CHECK(b->root.children.at("github.com/acme/api#7").metrics.outcomes.commits == 1);
 }
+
+TEST_CASE("AI share of added lines and cost per accepted AI line, by file and repository",
+          "[outcomes][provenance]") {
+  OutcomeData d = scenario_outcomes();
+  auto& commits = d.commits.commits;
+  // A on the feature branch: 12 of its 18 scored lines the assistant's; B
+  // and C on the default branch: 6 of 10 and 0 of 5; D: 0 of 100 (scored,
+  // someone else's). B has a file the tracker did not score.
+  commits[0].files[0].lines_added = 18;
+  commits[0].files[0].ai_lines_added = 12;
+  commits[1].files[1].lines_added = 10;
+  commits[1].files[1].ai_lines_added = 6;
+  commits[1].on_default_branch = true;
+  commits[2].files[0].lines_added = 5;
+  commits[2].on_default_branch = true;
+  commits[3].files[0].lines_added = 100;
+  commits[3].on_default_branch = true;
+
+  auto r = run(grouped({Dimension::kRepo}), d);
+  REQUIRE(r);
+  const Metrics& all = r->root.metrics;
+  CHECK(all.outcomes.scored_lines_added == 133);
+  CHECK(all.outcomes.ai_written_lines == 18);
+  CHECK(all.outcomes.accepted_ai_lines == 6);  // B's: A is not on the default branch
+  REQUIRE(all.ai_line_share());
+  CHECK(*all.ai_line_share() == Approx(18.0 / 133.0));
+  // $6 of spend over 6 accepted AI lines.
+  CHECK(all.cost_per_accepted_ai_line_nanos() == kDollar);
+  const Metrics& repo = r->root.children.at("github.com/acme/api").metrics;
+  CHECK(repo.outcomes.ai_written_lines == 18);
+
+  auto by_file = run(grouped({Dimension::kFile}), d);
+  REQUIRE(by_file);
+  const auto& files = by_file->root.children;
+  CHECK(files.at("src/a.cpp").metrics.outcomes.scored_lines_added == 18);
+  CHECK(files.at("src/a.cpp").metrics.outcomes.ai_written_lines == 12);
+  CHECK(files.at("src/a.cpp").metrics.outcomes.accepted_ai_lines == 0);
+  CHECK(*files.at("src/b.cpp").metrics.ai_line_share() == Approx(0.6));
+  CHECK(files.at("src/b.cpp").metrics.outcomes.accepted_ai_lines == 6);
+  CHECK(*files.at("README.md").metrics.ai_line_share() == 0.0);
+
+  CHECK(all.sort_value(Metric::kAiLineShare) == static_cast<int64_t>(18.0 / 133.0 * 1e9));
+  CHECK(all.sort_value(Metric::kCostPerAcceptedAiLine) == kDollar);
+  // Both are metrics a report is sorted by, and they bring outcomes.
+  for (const char* metric : {"ai_line_share", "cost_per_accepted_ai_line"}) {
+    auto request = parse_report_params({{"metric", metric}});
+    REQUIRE(request);
+    CHECK(request->query.wants_outcomes());
+  }
+  // Without scored lines there is no share, without accepted lines no cost.
+  auto plain = run(grouped({Dimension::kRepo}));
+  REQUIRE(plain);
+  CHECK_FALSE(plain->root.metrics.ai_line_share());
+  CHECK_FALSE(plain->root.metrics.cost_per_accepted_ai_line_nanos());
+}

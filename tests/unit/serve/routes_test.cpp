@@ -75,6 +75,8 @@ TEST_CASE("the route table holds every endpoint the collector serves",
       {"GET", "/v1/admin/people"},
       {"PUT", "/v1/admin/people"},
       {"GET", "/v1/admin/people/unmapped"},
+      {"GET", "/v1/admin/audit"},
+      {"GET", "/scim/v2/Users"},
       {"GET", "/v1/admin/export/focus"}};
   for (const auto& [method, path] : endpoints) {
     INFO(method << " " << path);

@@ -1,0 +1,69 @@
+// Line provenance (docs/PROVENANCE.md): the keyed fingerprint of one line of
+// source, the same whether the line is read from an assistant's tool call or
+// from a commit's diff. Only the fingerprint is ever kept, and only on the
+// laptop; the text is looked at here and dropped.
+//
+// Normalisation, in order: a trailing "\r" is dropped (CRLF and LF lines
+// match); leading and trailing spaces and tabs are trimmed; every run of
+// spaces and tabs inside becomes one space. A line that is then empty, or
+// made only of brackets, braces, parentheses, semicolons and commas
+// ("}", "});", "]", ","), is trivial: never fingerprinted, never counted.
+// A line longer than kMaxFingerprintedLine bytes after normalisation
+// (minified or generated text) is not fingerprinted either.
+#pragma once
+
+#include <openssl/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace codepulse {
+
+inline constexpr size_t kMaxFingerprintedLine = 4096;
+inline constexpr size_t kLineKeyBytes = 32;
+
+// The normalised line into `out`; false when the line is trivial or too long.
+bool normalise_line(std::string_view line, std::string& out);
+
+// HMAC-SHA-256 under the laptop's line key, cut to its first 64 bits (the
+// store's integer key): over a million fingerprints the chance that a given
+// commit line collides with any of them is about 5e-14.
+class LineFingerprinter {
+ public:
+  // `key`: the raw secret bytes (tracker/provenance/line_key.hpp).
+  explicit LineFingerprinter(std::string_view key);
+  LineFingerprinter(const LineFingerprinter&) = delete;
+  LineFingerprinter& operator=(const LineFingerprinter&) = delete;
+
+  // The fingerprint of `line` (raw, normalised here), or nullopt when it is
+  // trivial or too long.
+  std::optional<int64_t> fingerprint(std::string_view line);
+  // The fingerprint of a line already normalised.
+  int64_t of_normalised(std::string_view normalised);
+
+ private:
+  struct CtxFree {
+    void operator()(EVP_MD_CTX* p) const;
+  };
+  struct MdFree {
+    void operator()(EVP_MD* p) const;
+  };
+  std::unique_ptr<EVP_MD, MdFree> md_;
+  // HMAC's two keyed states, hashed once; each line starts from a copy.
+  std::unique_ptr<EVP_MD_CTX, CtxFree> inner_, outer_, work_;
+  std::string normalised_;
+};
+
+// The fingerprints of every non-trivial line of `text` (split at "\n"),
+// appended to `out` in order.
+void fingerprint_text(LineFingerprinter& fp, std::string_view text, std::vector<int64_t>& out);
+
+// The lines an edit wrote: `after` less `before`, as multisets (a line the
+// edit kept, present on both sides, was not written by it). Sorted.
+std::vector<int64_t> lines_written(std::vector<int64_t> before, std::vector<int64_t> after);
+
+}  // namespace codepulse

@@ -1,0 +1,110 @@
+#include "tracker/git/added_lines.hpp"
+
+#include <algorithm>
+
+#include "tracker/git/patch_ranges.hpp"
+
+namespace codepulse::tracker {
+namespace {
+
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.substr(0, p.size()) == p;
+}
+
+// "+++ b/path" (or git's quoted form) to "path"; "" for /dev/null.
+std::string new_path(std::string_view header) {
+  std::string path = unquote_git_path(header);
+  if (path == "/dev/null") return {};
+  if (starts_with(path, "b/")) path.erase(0, 2);
+  return path;
+}
+
+}  // namespace
+
+bool scores_commit(const CommitRecord& commit, const AddedLineLimits& limits) {
+  if (commit.parents.size() > 1) return false;
+  int64_t added = 0;
+  for (const CommitFile& f : commit.files)
+    if (!f.binary) added += f.added;
+  return added > 0 && added <= limits.max_commit_lines;
+}
+
+AddedLineReader::AddedLineReader(LineFingerprinter& fp, std::vector<std::string> skipped_paths)
+    : fp_(fp), skipped_(std::move(skipped_paths)) {
+  std::sort(skipped_.begin(), skipped_.end());
+}
+
+Status AddedLineReader::feed(std::string_view line, bool cut) {
+  if (starts_with(line, "diff --git ")) {
+    in_hunk_ = false;
+    file_ = nullptr;
+    return {};
+  }
+  if (!in_hunk_) {
+    if (starts_with(line, "+++ ")) {
+      const std::string path = new_path(line.substr(4));
+      if (cut) return make_error("a file name longer than git's record limit");
+      file_ = path.empty() || std::binary_search(skipped_.begin(), skipped_.end(), path)
+                  ? nullptr
+                  : &prints_[path];
+    } else if (starts_with(line, "@@")) {
+      in_hunk_ = true;
+    }
+    return {};
+  }
+  if (line.empty()) return {};
+  switch (line[0]) {
+    case '@':
+      return {};
+    case '+':
+      if (file_ != nullptr && !cut) {
+        if (auto p = fp_.fingerprint(line.substr(1))) file_->push_back(*p);
+      }
+      return {};
+    case '-':
+    case ' ':
+    case '\\':  // "\ No newline at end of file"
+      return {};
+    default:
+      // A line outside any hunk: the next file's extended header (index,
+      // mode, rename, Binary files ... differ) before its "diff --git".
+      in_hunk_ = false;
+      return {};
+  }
+}
+
+Result<AddedLinePrints> read_added_lines(const GitRunner& git, const std::string& repo_root,
+                                         const CommitRecord& commit, LineFingerprinter& fp,
+                                         const AddedLineLimits& limits) {
+  if (!scores_commit(commit, limits)) return AddedLinePrints{};
+  std::vector<std::string> skipped;
+  for (const CommitFile& f : commit.files)
+    if (f.binary || f.added > limits.max_file_lines) skipped.push_back(f.path);
+  AddedLineReader reader(fp, std::move(skipped));
+  const std::vector<std::string> args = {"diff-tree",
+                                         "-r",
+                                         "-p",
+                                         "--root",
+                                         "--unified=0",
+                                         "-M",
+                                         "--ignore-cr-at-eol",
+                                         "--no-color",
+                                         "--no-ext-diff",
+                                         "--no-textconv",
+                                         "--src-prefix=a/",
+                                         "--dst-prefix=b/",
+                                         "--no-commit-id",
+                                         commit.sha};
+  if (auto s = git.run(repo_root, args, '\n',
+                       [&](std::string_view line, bool cut) -> Status {
+                         if (auto r = reader.feed(line, cut); !r)
+                           return make_error("`git diff-tree` in " + repo_root + " for " +
+                                             commit.sha + ": " + r.error().message);
+                         return {};
+                       });
+      !s)
+    return s.error();
+  return reader.take();
+}
+
+}  // namespace codepulse::tracker
