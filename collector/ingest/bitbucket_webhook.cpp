@@ -43,6 +43,8 @@ Result<PushedCommit> read_commit(element c, const std::string& branch, const Mes
   out.merge = facts.merge;
   out.reverts_sha = facts.reverts_sha;
   out.hotfix = facts.hotfix;
+  out.task_keys = facts.task_keys;
+  out.fixes_sha = facts.fixes_sha;
   return out;
 }
 

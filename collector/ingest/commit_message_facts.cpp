@@ -1,6 +1,7 @@
 #include "collector/ingest/commit_message_facts.hpp"
 
 #include "common/ascii.hpp"
+#include "common/task_keys.hpp"
 
 namespace codepulse::collector {
 namespace {
@@ -19,6 +20,32 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
     s.remove_suffix(1);
   return s;
+}
+
+// The hex digits at the start of `s` (at most 40); "" when fewer than 7.
+std::string sha_at(std::string_view s) {
+  size_t n = 0;
+  while (n < s.size() && n < 40 && hex(s[n]))
+    ++n;
+  if (n < 7 || (n < s.size() && (hex(s[n]) || s[n] == '-' || s[n] == '_'))) return "";
+  return ascii_lower(s.substr(0, n));
+}
+
+// The SHA of the first "Fixes: <sha>" line (the key matched without case).
+std::string fixes_trailer(std::string_view message) {
+  size_t at = 0;
+  while (at < message.size()) {
+    const size_t nl = message.find('\n', at);
+    std::string_view line =
+        trim(message.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at));
+    if (line.size() > 6 && ascii_lower(line.substr(0, 6)) == "fixes:") {
+      std::string sha = sha_at(trim(line.substr(6)));
+      if (!sha.empty()) return sha;
+    }
+    if (nl == std::string_view::npos) break;
+    at = nl + 1;
+  }
+  return "";
 }
 
 }  // namespace
@@ -61,6 +88,8 @@ MessageFacts read_message(std::string_view message, std::string_view committer_e
     const size_t n = end - at - kReverts.size();
     if (n >= 7) out.reverts_sha = ascii_lower(message.substr(at + kReverts.size(), n));
   }
+  out.fixes_sha = fixes_trailer(message);
+  out.task_keys = find_task_keys(message);
   const std::string text(message);
   for (const std::regex& r : rules.hotfix)
     if (std::regex_search(text, r, std::regex_constants::match_any)) {

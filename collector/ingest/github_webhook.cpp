@@ -53,6 +53,8 @@ Status read_push(element doc, const MessageRules& rules, WebhookEvent& out) {
     commit.merge = facts.merge;
     commit.reverts_sha = facts.reverts_sha;
     commit.hotfix = facts.hotfix;
+    commit.task_keys = facts.task_keys;
+    commit.fixes_sha = facts.fixes_sha;
     commit.parent_sha = parent;
     parent = commit.sha;
     out.commits.push_back(std::move(commit));

@@ -37,7 +37,7 @@ HttpReply JiraEndpoint::handle(std::string_view target, std::string_view secret_
     return {401, error_json(401,
                             "wrong or missing webhook secret (the 'secret' URL parameter or the "
                             "X-Codepulse-Secret header)")};
-  auto event = parse_jira_webhook(body, epic_link_field_);
+  auto event = parse_jira_webhook(body, epic_link_field_, story_points_field_);
   if (!event) return {400, error_json(400, "bad Jira webhook: " + event.error().message)};
   std::string out;
   JsonWriter w(out);

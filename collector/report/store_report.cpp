@@ -26,6 +26,7 @@ Status add_pushed_only(Store& store, int64_t since, int64_t until, report::Commi
     c.author_email = p.author_email;
     c.author_ms = c.committer_ms = p.time_ms;
     c.branch = p.branch;
+    c.task_keys = p.task_keys;  // the keys its message named
     facts.commits.push_back(std::move(c));
     facts.pushed_only.push_back(true);
     facts.pushed_merge.push_back(p.merge);

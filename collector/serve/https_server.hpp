@@ -49,6 +49,7 @@ struct ServerOptions {
   report::LeverageWeights leverage_weights;  // reports' leverage score
   std::string jira_webhook_secret;           // empty: POST /v1/webhooks/jira is off
   std::string jira_epic_link_field = "customfield_10014";
+  std::string jira_story_points_field = "customfield_10016";
   std::string github_webhook_secret;     // empty: POST /v1/webhooks/github is off
   std::string bitbucket_webhook_secret;  // empty: POST /v1/webhooks/bitbucket is off
   DeliverySettings delivery;             // deployments, incidents (docs/DELIVERY.md)

@@ -239,6 +239,11 @@ const ConfigKeys& server_config_keys() {
        .type = T::kString,
        .default_value = "customfield_10014",
        .help = "the Epic Link custom field, used when an issue has no epic as its parent"},
+      {.name = "jira_story_points_field",
+       .type = T::kString,
+       .default_value = "customfield_10016",
+       .help = "the custom field holding an issue's story points (task classes, "
+               "docs/DELIVERY.md); empty = none read"},
       {.name = "anthropic_admin_key_file",
        .type = T::kPath,
        .default_value = "",
@@ -497,6 +502,7 @@ Result<ServerOptions> server_options(const Config& c) {
   o.budget_refresh_ms = c.num("budget_refresh");
   o.budget_metrics_top = static_cast<size_t>(c.num("budget_metrics_top"));
   o.jira_epic_link_field = c.str("jira_epic_link_field");
+  o.jira_story_points_field = c.str("jira_story_points_field");
   auto weights = report::parse_leverage_weights(c.str("leverage_weights"));
   if (!weights) return weights.error();
   o.leverage_weights = *weights;

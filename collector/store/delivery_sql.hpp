@@ -58,8 +58,14 @@ FROM incidents ORDER BY source, id
 )sql";
 inline constexpr const char* kSelectPushedCommits = R"sql(
 SELECT repo, branch, sha, time_ms, author_email, parent_sha, is_merge, reverts_sha, hotfix,
-  pushed_ms
+  pushed_ms, task_keys, fixes_sha
 FROM pushed_commits ORDER BY repo, pushed_ms, sha, branch
+)sql";
+// Every task Jira described (delivery_rows.hpp, task_of), by key.
+inline constexpr const char* kSelectTasks = R"sql(
+SELECT task_key, epic_key, updated_ms, issue_type, status, deleted, labels, components,
+  story_points_milli, priority, created_ms, resolved_ms, caused_by, causes
+FROM task_epics ORDER BY task_key
 )sql";
 
 }  // namespace codepulse::collector::delivery_sql

@@ -106,15 +106,6 @@ struct DeviceActivity {
   int64_t batches_with_rejections = 0;
 };
 
-// A task (a Jira issue) as the last event about it described it.
-struct TaskRecord {
-  std::string key;
-  std::string epic;  // "" = no epic (also once the issue is deleted)
-  std::string issue_type, status;
-  int64_t updated_ms = 0;  // the event's time
-  bool deleted = false;
-};
-
 // The store's generation (docs/OPERATIONS.md, "Backups"): a random id made
 // with the database and made anew whenever the database is put back from a
 // backup. Trackers remember the id they last saw; another id tells them the

@@ -26,6 +26,8 @@ struct PushedCommit {
   std::string reverts_sha;  // "This reverts commit <sha>": the commit it reverts
   bool hotfix = false;      // the message matched a hotfix pattern (hotfix_message_patterns)
   int64_t pushed_ms = 0;    // when the push was received (set by the store's caller)
+  std::string task_keys;    // the task keys the message names, comma-separated (find_task_keys)
+  std::string fixes_sha;    // a "Fixes: <sha>" trailer: the commit it fixes (7 to 40 hex digits)
 };
 
 // A deployment as one event describes it (docs/DELIVERY.md). GitHub's

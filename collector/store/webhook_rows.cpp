@@ -11,9 +11,9 @@ Params delivery(const WebhookDelivery& d) {
 }
 
 Params pushed_commit(const WebhookDelivery& d, const PushedCommit& c) {
-  return {d.event.repo,      c.branch,     c.sha,        c.time_ms,        c.author_email,
-          d.event.pusher,    d.source,     c.parent_sha, int64_t{c.merge}, c.reverts_sha,
-          int64_t{c.hotfix}, d.received_ms};
+  return {d.event.repo,      c.branch,      c.sha,        c.time_ms,        c.author_email,
+          d.event.pusher,    d.source,      c.parent_sha, int64_t{c.merge}, c.reverts_sha,
+          int64_t{c.hotfix}, d.received_ms, c.task_keys,  c.fixes_sha};
 }
 
 Params deployment(const WebhookDelivery& d) {

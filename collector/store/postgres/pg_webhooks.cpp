@@ -124,6 +124,10 @@ Result<DeliveryRows> load_delivery(pg::Connection& conn) {
     if (!pushed) return pushed.error();
     for (int i = 0; i < pushed->size(); ++i)
       out.pushed.push_back(delivery_rows::pushed_of(RowOf{*pushed, i}));
+    auto tasks = conn.run("codepulse_select_tasks", delivery_sql::kSelectTasks, {});
+    if (!tasks) return tasks.error();
+    for (int i = 0; i < tasks->size(); ++i)
+      out.tasks.push_back(delivery_rows::task_of(RowOf{*tasks, i}));
     return out;
   };
   auto out = read();

@@ -178,3 +178,75 @@ TEST_CASE("Jira issues of type Incident are incidents, their times as Jira write
   REQUIRE(story);
   CHECK_FALSE(story->incident);
 }
+
+TEST_CASE("commit messages: the task keys they name and the commit a Fixes trailer names",
+          "[delivery][ingest][bugs]") {
+  auto rules = parse_message_rules("");
+  REQUIRE(rules);
+  const auto fix = read_message(
+      "BUG-11: guard the total\n\nSee PROJ-7 too.\nFixes: 0D1A26E67D8F (\"Add receipts\")\n"
+      "Fixes: 1111111111111111111111111111111111111111\n",
+      "dev@acme.example", 1, *rules);
+  CHECK(fix.task_keys == "BUG-11,PROJ-7");
+  CHECK(fix.fixes_sha == "0d1a26e67d8f");  // the first, lower-cased
+  CHECK(fix.reverts_sha.empty());
+  // Not a commit: too short, a task key, not on a line of its own, a word.
+  CHECK(read_message("x\n\nFixes: 12ab34", "", 1, *rules).fixes_sha.empty());
+  CHECK(read_message("x\n\nFixes: BUG-11", "", 1, *rules).fixes_sha.empty());
+  CHECK(read_message("x\n\nThis Fixes: 0d1a26e67d8f", "", 1, *rules).fixes_sha.empty());
+  CHECK(read_message("x\n\nFixes: deadbeefcafe-ish", "", 1, *rules).fixes_sha.empty());
+  CHECK(read_message("x\r\n\r\nfixes:\t0d1a26e6\r\n", "", 1, *rules).fixes_sha == "0d1a26e6");
+  CHECK(read_message("no keys here", "", 1, *rules).task_keys.empty());
+}
+
+TEST_CASE("Jira issues: labels, components, story points, priority, times and cause links",
+          "[delivery][ingest][jira][bugs]") {
+  auto e = parse_jira_webhook(
+      R"({"timestamp": 1772618400000, "webhookEvent": "jira:issue_updated", "issue": {"key": "PROJ-812", "fields": {"issuetype": {"name": "Story"}, "status": {"name": "Done"}, "labels": ["backend", "backend", "q1"], "components": [{"id": "1", "name": "billing"}, {"id": "2", "name": "api"}], "priority": {"id": "3", "name": "Medium"}, "customfield_10016": 3, "customfield_10026": 8, "created": "2026-03-01T10:00:00.000+0000", "resolutiondate": null, "issuelinks": [{"type": {"name": "Problem/Incident", "inward": "is caused by", "outward": "causes"}, "outwardIssue": {"key": "BUG-4"}}, {"type": {"name": "Problem/Incident", "inward": "is caused by", "outward": "causes"}, "inwardIssue": {"key": "PROJ-700"}}, {"type": {"name": "Blocks", "inward": "is blocked by", "outward": "blocks"}, "outwardIssue": {"key": "PROJ-9"}}]}}})",
+      "customfield_10014");
+  REQUIRE(e);
+  const TaskRecord& t = e->task;
+  CHECK(t.labels == std::vector<std::string>{"backend", "q1"});  // once each
+  CHECK(t.components == std::vector<std::string>{"billing", "api"});
+  CHECK(t.priority == "Medium");
+  CHECK(t.story_points_milli == 3000);  // customfield_10016 by default
+  CHECK(t.created_ms == at("2026-03-01T10:00:00Z"));
+  CHECK(t.resolved_ms == 0);
+  CHECK(t.causes == std::vector<std::string>{"BUG-4"});
+  CHECK(t.caused_by == std::vector<std::string>{"PROJ-700"});
+  // Another site's field; none at all.
+  auto other = parse_jira_webhook(
+      R"({"timestamp": 1, "webhookEvent": "jira:issue_updated", "issue": {"key": "PROJ-1", "fields": {"customfield_10026": 0.5, "customfield_10016": null}}})",
+      "customfield_10014", "customfield_10026");
+  REQUIRE(other);
+  CHECK(other->task.story_points_milli == 500);
+  auto none = parse_jira_webhook(
+      R"({"timestamp": 1, "webhookEvent": "jira:issue_updated", "issue": {"key": "PROJ-1", "fields": {"customfield_10016": null}}})",
+      "customfield_10014");
+  REQUIRE(none);
+  CHECK(none->task.story_points_milli == -1);
+  CHECK(none->task.labels.empty());
+
+  // Bad ones, each named.
+  auto bad = [](const std::string& fields) {
+    auto r = parse_jira_webhook(
+        R"({"timestamp": 1, "webhookEvent": "jira:issue_updated", "issue": {"key": "PROJ-1", "fields": )" +
+            fields + "}}",
+        "customfield_10014");
+    REQUIRE_FALSE(r);
+    return r.error().message;
+  };
+  CHECK(bad(R"({"labels": "backend"})") == "issue.fields.labels is not an array");
+  CHECK(bad(R"({"labels": ["ok", 7]})") == "issue.fields.labels[1] is not a string");
+  CHECK(bad(R"({"components": [{"id": "1"}]})") ==
+        "issue.fields.components[0] is not a plain name");
+  CHECK(bad(R"({"customfield_10016": "three"})") ==
+        "issue.fields.customfield_10016 (story points) is not a number from 0 to 100000");
+  CHECK(bad(R"({"customfield_10016": -1})").find("story points") != std::string::npos);
+  CHECK(bad(R"({"created": "yesterday"})") == "issue.fields.created is not a time: 'yesterday'");
+  CHECK(
+      bad(R"({"issuelinks": [{"type": {"inward": "is caused by"}, "inwardIssue": {"key": "x"}}]})") ==
+      "issue.fields.issuelinks[0].inwardIssue.key is missing or not a Jira key like PROJ-123");
+  CHECK(bad(R"({"issuelinks": [{"type": {"name": "Blocks"}}]})") ==
+        "issue.fields.issuelinks[0] has neither inwardIssue nor outwardIssue");
+}
