@@ -1,12 +1,14 @@
-// codepulse-collector deployments list | stats: the delivery metrics
+// codepulse-collector deployments list | stats | bugs: the delivery metrics
 // (docs/DELIVERY.md) from the store: each deployment with the commits it
 // shipped and whether it failed, or per environment deployment frequency,
 // lead time for changes, change failure rate, time to restore and AI cost per
-// deployment, AI vs other.
+// deployment, AI vs other; or the bugs of the range's commits, per 1,000 AI
+// lines against other lines.
 #include <cstdio>
 
 #include "collector/cli/commands.hpp"
 #include "collector/cli/insight_cli.hpp"
+#include "collector/report/bug_report.hpp"
 #include "collector/report/delivery_report.hpp"
 #include "common/report/report.hpp"
 #include "common/time.hpp"
@@ -15,7 +17,7 @@ namespace codepulse::collector {
 namespace {
 
 const char* kDeploymentsUsage =
-    "Usage: codepulse-collector deployments list|stats --db PATH|URI [--since WHEN]\n"
+    "Usage: codepulse-collector deployments list|stats|bugs --db PATH|URI [--since WHEN]\n"
     "           [--until WHEN] [--format table|json] [RULES]\n"
     "\n"
     "Deployments (GitHub deployments and releases, POST /v1/deployments), the commits\n"
@@ -24,7 +26,58 @@ const char* kDeploymentsUsage =
     "\n"
     "  list    each deployment of the range: environment, commits, AI, failed and why\n"
     "  stats   per environment: deployments per day, lead time (median, p90), change\n"
-    "          failure rate, time to restore, AI cost per deployment; AI vs other";
+    "          failure rate, time to restore, AI cost per deployment; AI vs other\n"
+    "  bugs    Jira bugs of the range's commits (issue links, fix commits): bugs per\n"
+    "          1,000 AI-written lines against other lines";
+
+// The range of --since and --until (default: the 30 days before now).
+Result<std::pair<int64_t, int64_t>> range_of(const Args& args) {
+  report::Params params{{"format", "json"}};
+  if (auto v = args.get("since")) params.emplace_back("since", *v);
+  if (auto v = args.get("until")) params.emplace_back("until", *v);
+  auto request = report::parse_report_params(params);
+  if (!request) return request.error();
+  const int64_t until = request->query.until_ms.value_or(now_utc_ms());
+  const int64_t since = request->query.since_ms.value_or(until - 30 * 86'400'000LL);
+  return std::make_pair(since, until);
+}
+
+int run_bugs(const std::vector<std::string>& argv) {
+  std::vector<FlagSpec> specs{
+      db_flag(),
+      {"since", true, false, "commits from this day or time, like report (default: 30 days ago)",
+       "WHEN"},
+      {"until", true, false, "commits before this day or time (default: now)", "WHEN"},
+      {"format", true, false, "table or json (default table)", "FORMAT"},
+      {"help", false, false, "show this help", "VALUE"},
+  };
+  const auto args = parse_command(
+      kProgram, argv, specs,
+      "Usage: codepulse-collector deployments bugs --db PATH|URI [--since WHEN] [--until WHEN]\n"
+      "           [--format table|json]\n\n"
+      "The Jira bugs introduced by the commits of the range (committer time): a bug's\n"
+      "commits are those naming an issue linked as its cause (\"is caused by\") and those\n"
+      "its fix commits revert or name in a \"Fixes: <sha>\" trailer. Each bug is split\n"
+      "between AI and other by the AI-written and other scored lines of its commits;\n"
+      "bugs per 1,000 AI lines against bugs per 1,000 other lines (docs/DELIVERY.md).");
+  if (!args) return args.exit_code();
+  if (!args->positional().empty())
+    return fail("unexpected argument '" + args->positional()[0] + "' (see --help)", kExitUsage);
+  const auto path = args->get("db");
+  if (!path) return fail("--db PATH is required (see --help)", kExitUsage);
+  const std::string format = args->get("format").value_or("table");
+  if (format != "table" && format != "json")
+    return fail("--format: expected table or json, got '" + format + "'", kExitUsage);
+  auto range = range_of(*args);
+  if (!range) return fail(range.error().message, kExitUsage);
+  auto store = open_store(*path);
+  if (!store) return fail(store.error().message);
+  auto r = bug_report(**store, range->first, range->second);
+  if (!r) return fail(r.error().message);
+  std::string out = format == "json" ? bug_report_json(*r) + "\n" : bug_report_table(*r);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitOk;
+}
 
 int run(const std::string& sub, const std::vector<std::string>& argv) {
   const bool stats = sub == "stats";
@@ -63,13 +116,9 @@ int run(const std::string& sub, const std::vector<std::string>& argv) {
   const std::string format = args->get("format").value_or("table");
   if (format != "table" && format != "json")
     return fail("--format: expected table or json, got '" + format + "'", kExitUsage);
-  report::Params params{{"format", "json"}};
-  if (auto v = args->get("since")) params.emplace_back("since", *v);
-  if (auto v = args->get("until")) params.emplace_back("until", *v);
-  auto request = report::parse_report_params(params);
-  if (!request) return fail(request.error().message, kExitUsage);
-  const int64_t until = request->query.until_ms.value_or(now_utc_ms());
-  const int64_t since = request->query.since_ms.value_or(until - 30 * 86'400'000LL);
+  auto range = range_of(*args);
+  if (!range) return fail(range.error().message, kExitUsage);
+  const auto [since, until] = *range;
   DeliverySettings settings;
   if (auto v = args->get("production")) settings.production_environments = *v;
   if (auto v = args->get("hotfix-branches")) settings.hotfix_branch_patterns = *v;
@@ -99,10 +148,11 @@ int run_deployments_command(const std::vector<std::string>& args) {
     std::puts(kDeploymentsUsage);
     return sub.empty() ? kExitUsage : kExitOk;
   }
-  if (sub != "list" && sub != "stats")
-    return fail("unknown deployments command '" + sub + "' (list or stats; see --help)",
+  if (sub != "list" && sub != "stats" && sub != "bugs")
+    return fail("unknown deployments command '" + sub + "' (list, stats or bugs; see --help)",
                 kExitUsage);
-  return run(sub, std::vector<std::string>(args.begin() + 1, args.end()));
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  return sub == "bugs" ? run_bugs(rest) : run(sub, rest);
 }
 
 }  // namespace codepulse::collector

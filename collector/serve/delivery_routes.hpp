@@ -1,5 +1,6 @@
-// GET /v1/deployments/stats and GET /v1/deployments (docs/DELIVERY.md): the
-// delivery metrics per environment and the deployments of a range, for
+// GET /v1/deployments/stats, GET /v1/deployments and GET /v1/deployments/bugs
+// (docs/DELIVERY.md): the delivery metrics per environment, the deployments
+// of a range and the bug rates of its commits, for
 // viewer and admin tokens, run on the report thread and answered like the
 // finance views (finance_routes.hpp).
 #pragma once

@@ -438,7 +438,9 @@ class HttpsServer::Impl {
                  route.route->handler == Handler::kWaste ||
                  route.route->handler == Handler::kAnomalies ||
                  route.route->handler == Handler::kDeploymentStats ||
-                 route.route->handler == Handler::kDeploymentList) {
+                 route.route->handler == Handler::kDeploymentList ||
+                 route.route->handler == Handler::kDeploymentBugs ||
+                 route.route->handler == Handler::kTaskClasses) {
         co_await handle_finance(route.route->handler, req, reply);
       } else {
         reply = endpoints_.answer(route.route->handler, route_request(req));
@@ -602,7 +604,8 @@ class HttpsServer::Impl {
         handler == Handler::kWaste || handler == Handler::kAnomalies
             ? start_insight(handler, endpoints_.viewers(), endpoints_.store(), route_request(req),
                             endpoints_.report_max_nodes())
-        : handler == Handler::kDeploymentStats || handler == Handler::kDeploymentList
+        : handler == Handler::kDeploymentStats || handler == Handler::kDeploymentList ||
+                handler == Handler::kDeploymentBugs || handler == Handler::kTaskClasses
             ? start_delivery(handler, endpoints_.viewers(), endpoints_.store(), options_.delivery,
                              route_request(req))
             : start_finance(handler, endpoints_.viewers(), endpoints_.store(), route_request(req));

@@ -60,6 +60,8 @@ struct Handler {
     kIncidents,
     kDeploymentStats,
     kDeploymentList,
+    kDeploymentBugs,
+    kTaskClasses,
   };
 };
 

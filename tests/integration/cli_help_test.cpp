@@ -97,7 +97,10 @@ std::vector<Program> programs() {
             {"digest", "show"},
             {"deployments"},
             {"deployments", "list"},
-            {"deployments", "stats"}}}};
+            {"deployments", "stats"},
+            {"deployments", "bugs"},
+            {"tasks"},
+            {"tasks", "classes"}}}};
 }
 
 std::vector<std::string> with(std::vector<std::string> words, const std::string& last) {
