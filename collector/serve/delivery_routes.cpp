@@ -1,6 +1,7 @@
 // The delivery metrics over HTTP (delivery_routes.hpp).
 #include "collector/serve/delivery_routes.hpp"
 
+#include <cmath>
 #include <cstdlib>
 
 #include "collector/report/bug_report.hpp"
@@ -31,9 +32,10 @@ std::variant<HttpReply, FinanceJob> start_task_classes(
     } else if (name == "outlier" || name == "min_tasks") {
       char* end = nullptr;
       const double v = std::strtod(value.c_str(), &end);
-      const bool whole = v == static_cast<double>(static_cast<int64_t>(v));
-      if (value.empty() || end != value.c_str() + value.size() ||
-          !(name == "outlier" ? v >= 1 && v <= 1000 : whole && v >= 1 && v <= 1'000'000))
+      const bool factor = name == "outlier";
+      const bool in_range = factor ? v >= 1 && v <= 1000 : v >= 1 && v <= 1'000'000;
+      if (value.empty() || end != value.c_str() + value.size() || !in_range ||
+          (!factor && v != std::floor(v)))
         return bad(
             name + ": expected " +
             (name == "outlier" ? "a number from 1 to 1000" : "a whole number from 1 to 1000000") +
