@@ -21,13 +21,14 @@ struct TaskRecord {
   int64_t updated_ms = 0;  // the event's time
   bool deleted = false;
   // Its class (docs/DELIVERY.md, "Task classes"): as Jira lists them.
-  std::vector<std::string> labels, components;
+  // (Initialized here so that older brace-initializations stay complete.)
+  std::vector<std::string> labels{}, components{};
   int64_t story_points_milli = -1;          // story points x 1000; -1: none given
-  std::string priority;                     // "" when none
+  std::string priority{};                   // "" when none
   int64_t created_ms = 0, resolved_ms = 0;  // 0: not given, not resolved
   // Its issue links of the "is caused by" kind (docs/DELIVERY.md, "Bugs"):
   // the issues that caused this one, and those this one caused.
-  std::vector<std::string> caused_by, causes;
+  std::vector<std::string> caused_by{}, causes{};
 };
 
 struct DeploymentRow {

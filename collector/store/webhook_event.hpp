@@ -19,15 +19,15 @@ struct PushedCommit {
   int64_t time_ms = 0;       // its author date, ms UTC
   std::string author_email;  // "" when the vendor did not say
   // Read from the message in memory, which is then dropped (docs/DELIVERY.md):
-  std::string parent_sha;   // the commit before it in the push (the push's "before" for
-                            // the first); "" when not known
-  bool merge = false;       // a merge: more than one parent, GitHub's merge button
-                            // (committer noreply@github.com) or git's "Merge ..." message
-  std::string reverts_sha;  // "This reverts commit <sha>": the commit it reverts
-  bool hotfix = false;      // the message matched a hotfix pattern (hotfix_message_patterns)
-  int64_t pushed_ms = 0;    // when the push was received (set by the store's caller)
-  std::string task_keys;    // the task keys the message names, comma-separated (find_task_keys)
-  std::string fixes_sha;    // a "Fixes: <sha>" trailer: the commit it fixes (7 to 40 hex digits)
+  std::string parent_sha{};   // the commit before it in the push (the push's "before" for
+                              // the first); "" when not known
+  bool merge = false;         // a merge: more than one parent, GitHub's merge button
+                              // (committer noreply@github.com) or git's "Merge ..." message
+  std::string reverts_sha{};  // "This reverts commit <sha>": the commit it reverts
+  bool hotfix = false;        // the message matched a hotfix pattern (hotfix_message_patterns)
+  int64_t pushed_ms = 0;      // when the push was received (set by the store's caller)
+  std::string task_keys{};    // the task keys the message names, comma-separated (find_task_keys)
+  std::string fixes_sha{};    // a "Fixes: <sha>" trailer: the commit it fixes (7 to 40 hex digits)
 };
 
 // A deployment as one event describes it (docs/DELIVERY.md). GitHub's
