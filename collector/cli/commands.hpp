@@ -50,6 +50,10 @@ int run_people_command(const std::vector<std::string>& args);
 int run_waste_command(const std::vector<std::string>& args);
 // anomalies: spend that stands out against its own history, explained
 int run_anomalies_command(const std::vector<std::string>& args);
+// deployments list | stats: deployments, failures and the delivery metrics
+int run_deployments_command(const std::vector<std::string>& args);
+// tasks classes: cost and outcomes per task class, their distribution and outliers
+int run_tasks_command(const std::vector<std::string>& args);
 // audit list | export: the audit log
 int run_audit_command(const std::vector<std::string>& args);
 // digest show: the weekly digest of a team or of the organisation

@@ -15,7 +15,7 @@ using State = report::PullRequestFact::State;
 constexpr size_t kMaxCommits = 2048;
 
 // A commit object of a push: hash, date, author.raw "Name <email>".
-Result<PushedCommit> read_commit(element c, const std::string& branch) {
+Result<PushedCommit> read_commit(element c, const std::string& branch, const MessageRules& rules) {
   PushedCommit out;
   out.branch = branch;
   if (auto s = read_sha(c, "hash", "a pushed commit's hash", true, out.sha); !s) return s.error();
@@ -28,12 +28,30 @@ Result<PushedCommit> read_commit(element c, const std::string& branch) {
     if (!email) return email.error();
     out.author_email = std::move(email).value();
   }
+  // Bitbucket lists the parents; the message is read here and dropped.
+  size_t parents = 0;
+  simdjson::dom::array parent_list;
+  if (!c["parents"].get_array().get(parent_list)) {
+    for (element p : parent_list) {
+      if (parents++ == 0) {
+        if (auto s = read_sha(p, "hash", "a parent's hash", false, out.parent_sha); !s)
+          return s.error();
+      }
+    }
+  }
+  const MessageFacts facts = read_message(text_of(c, "message"), "", parents, rules);
+  out.merge = facts.merge;
+  out.reverts_sha = facts.reverts_sha;
+  out.hotfix = facts.hotfix;
+  out.task_keys = facts.task_keys;
+  out.fixes_sha = facts.fixes_sha;
   return out;
 }
 
 // The commits of one change of a push: those listed (at most five, newest
 // first) and the branch's new head, which a truncated list may leave out.
-Status read_change(element next, element change, std::vector<PushedCommit>& out) {
+Status read_change(element next, element change, const MessageRules& rules,
+                   std::vector<PushedCommit>& out) {
   std::string branch;
   if (auto s = read_text(next, "name", "push.changes[].new.name", branch); !s) return s;
   if (branch.empty()) return make_error("push.changes[].new.name is missing");
@@ -41,14 +59,14 @@ Status read_change(element next, element change, std::vector<PushedCommit>& out)
   if (!change["commits"].get_array().get(commits)) {
     for (element c : commits) {
       if (out.size() >= kMaxCommits) return make_error("too many commits in one push");
-      auto commit = read_commit(c, branch);
+      auto commit = read_commit(c, branch, rules);
       if (!commit) return commit.error();
       out.push_back(std::move(commit).value());
     }
   }
   auto target = object_at(next, "target", "push.changes[].new.target");
   if (!target) return target.error();
-  auto head = read_commit(*target, branch);
+  auto head = read_commit(*target, branch, rules);
   if (!head) return head.error();
   if (std::none_of(out.begin(), out.end(), [&](const PushedCommit& c) {
         return c.sha == head->sha && c.branch == head->branch;
@@ -57,7 +75,7 @@ Status read_change(element next, element change, std::vector<PushedCommit>& out)
   return {};
 }
 
-Status read_push(element doc, WebhookEvent& out) {
+Status read_push(element doc, const MessageRules& rules, WebhookEvent& out) {
   auto push = object_at(doc, "push", "field 'push'");
   if (!push) return push.error();
   simdjson::dom::array changes;
@@ -69,7 +87,7 @@ Status read_push(element doc, WebhookEvent& out) {
     if (change["new"].get(next) || !next.is_object()) continue;
     if (text_of(next, "type") != "branch") continue;  // a tag
     any_branch = true;
-    if (auto s = read_change(next, change, out.commits); !s) return s;
+    if (auto s = read_change(next, change, rules, out.commits); !s) return s;
   }
   if (!any_branch) {
     out.kind = WebhookEvent::kIgnored;
@@ -148,7 +166,8 @@ Status read_review(element doc, const std::string& key, const char* state, Webho
 
 }  // namespace
 
-Result<WebhookEvent> parse_bitbucket_webhook(std::string_view event_key, std::string_view body) {
+Result<WebhookEvent> parse_bitbucket_webhook(std::string_view event_key, std::string_view body,
+                                             const MessageRules& rules) {
   WebhookEvent out;
   if (event_key.empty() || !plain(event_key, 64))
     return make_error("the X-Event-Key header is missing");
@@ -171,7 +190,7 @@ Result<WebhookEvent> parse_bitbucket_webhook(std::string_view event_key, std::st
   out.repo = std::move(repo).value();
   if (event_key == "repo:push") {
     out.kind = WebhookEvent::kPush;
-    if (auto s = read_push(doc, out); !s) return s.error();
+    if (auto s = read_push(doc, rules, out); !s) return s.error();
     return out;
   }
   auto pr = object_at(doc, "pullrequest", "field 'pullrequest'");

@@ -11,12 +11,16 @@
 
 #include <string_view>
 
+#include "collector/ingest/commit_message_facts.hpp"
 #include "collector/store/webhook_event.hpp"
 #include "common/result.hpp"
 
 namespace codepulse::collector {
 
 // `event_key` is the X-Event-Key header. Errors say what is wrong (for a 400).
-Result<WebhookEvent> parse_bitbucket_webhook(std::string_view event_key, std::string_view body);
+// Pushed commits' messages and parents give their facts under `rules`
+// (commit_message_facts.hpp).
+Result<WebhookEvent> parse_bitbucket_webhook(std::string_view event_key, std::string_view body,
+                                             const MessageRules& rules = {});
 
 }  // namespace codepulse::collector

@@ -1,5 +1,7 @@
 #include "collector/ingest/github_webhook.hpp"
 
+#include <algorithm>
+
 #include "collector/ingest/webhook_json.hpp"
 #include "common/task_keys.hpp"
 
@@ -12,7 +14,7 @@ using State = report::PullRequestFact::State;
 
 constexpr size_t kMaxCommits = 2048;  // GitHub sends at most 2048 commits per push
 
-Status read_push(element doc, WebhookEvent& out) {
+Status read_push(element doc, const MessageRules& rules, WebhookEvent& out) {
   std::string ref;
   if (auto s = read_text(doc, "ref", "ref", ref); !s) return s;
   constexpr std::string_view kHeads = "refs/heads/";
@@ -25,6 +27,11 @@ Status read_push(element doc, WebhookEvent& out) {
     return s;
   simdjson::dom::array commits;
   if (doc["commits"].get_array().get(commits)) return make_error("field 'commits' is not an array");
+  // The commits come oldest first, each the child of the one before; the
+  // first is the child of "before" (all zeros for a new branch: none).
+  std::string parent;
+  if (auto s = read_sha(doc, "before", "before", false, parent); !s) return s;
+  if (parent.find_first_not_of('0') == std::string::npos) parent.clear();
   for (element c : commits) {
     if (out.commits.size() >= kMaxCommits) return make_error("more than 2048 commits in one push");
     PushedCommit commit;
@@ -37,6 +44,19 @@ Status read_push(element doc, WebhookEvent& out) {
       if (auto s = read_text(author, "email", "a commit author's email", commit.author_email); !s)
         return s;
     }
+    element committer;
+    std::string_view committer_email;
+    if (!c["committer"].get(committer) && committer.is_object())
+      committer_email = text_of(committer, "email");
+    // The message is read here and dropped: only its facts are kept.
+    const MessageFacts facts = read_message(text_of(c, "message"), committer_email, 0, rules);
+    commit.merge = facts.merge;
+    commit.reverts_sha = facts.reverts_sha;
+    commit.hotfix = facts.hotfix;
+    commit.task_keys = facts.task_keys;
+    commit.fixes_sha = facts.fixes_sha;
+    commit.parent_sha = parent;
+    parent = commit.sha;
     out.commits.push_back(std::move(commit));
   }
   return {};
@@ -98,6 +118,74 @@ Status read_review(element doc, WebhookEvent& out) {
   return read_time(*review, "submitted_at", "review.submitted_at", true, out.review.time_ms);
 }
 
+// The deployment object of deployment and deployment_status events.
+Status read_deployment(element d, DeploymentUpdate& out) {
+  int64_t id = 0;
+  if (d["id"].get_int64().get(id) || id <= 0)
+    return make_error("deployment.id is missing or not a positive integer");
+  out.id = std::to_string(id);
+  if (auto s = read_sha(d, "sha", "deployment.sha", true, out.sha); !s) return s;
+  if (auto s = read_text(d, "ref", "deployment.ref", out.ref); !s) return s;
+  if (auto s = read_text(d, "environment", "deployment.environment", out.environment); !s) return s;
+  if (out.environment.empty()) return make_error("deployment.environment is missing");
+  bool production = false;
+  if (!d["production_environment"].get_bool().get(production)) out.production = production;
+  return read_time(d, "created_at", "deployment.created_at", true, out.created_ms);
+}
+
+Status read_deployment_event(std::string_view event, element doc, WebhookEvent& out) {
+  auto d = object_at(doc, "deployment", "field 'deployment'");
+  if (!d) return d.error();
+  if (auto s = read_deployment(*d, out.deployment); !s) return s;
+  if (event == "deployment") return {};
+  auto status = object_at(doc, "deployment_status", "field 'deployment_status'");
+  if (!status) return status.error();
+  if (auto s = read_text(*status, "state", "deployment_status.state", out.deployment.state); !s)
+    return s;
+  static constexpr std::string_view kStates[] = {"queued",  "pending", "in_progress", "success",
+                                                 "failure", "error",   "inactive"};
+  if (std::find(std::begin(kStates), std::end(kStates), out.deployment.state) == std::end(kStates))
+    return make_error("deployment_status.state '" + out.deployment.state + "' is not one of " +
+                      "queued, pending, in_progress, success, failure, error, inactive");
+  // updated_at, else created_at: when the deployment reached this state.
+  if (auto s = read_time(*status, "updated_at", "deployment_status.updated_at", false,
+                         out.deployment.state_ms);
+      !s)
+    return s;
+  if (out.deployment.state_ms == 0) {
+    if (auto s = read_time(*status, "created_at", "deployment_status.created_at", true,
+                           out.deployment.state_ms);
+        !s)
+      return s;
+  }
+  return {};
+}
+
+// A published release: a successful deployment of its commit (target_commitish
+// when it is a SHA, else the branch it names) to release_environment.
+Status read_release(element doc, WebhookEvent& out) {
+  auto r = object_at(doc, "release", "field 'release'");
+  if (!r) return r.error();
+  int64_t id = 0;
+  if ((*r)["id"].get_int64().get(id) || id <= 0)
+    return make_error("release.id is missing or not a positive integer");
+  DeploymentUpdate& d = out.deployment;
+  d.id = "release:" + std::to_string(id);
+  std::string target;
+  if (auto s = read_text(*r, "target_commitish", "release.target_commitish", target); !s) return s;
+  if (target.size() == 40 && target.find_first_not_of("0123456789abcdef") == std::string::npos)
+    d.sha = target;
+  else
+    d.ref = target;
+  if (d.sha.empty() && d.ref.empty()) return make_error("release.target_commitish is missing");
+  if (auto s = read_time(*r, "published_at", "release.published_at", true, d.created_ms); !s)
+    return s;
+  d.environment = "release";
+  d.state = "success";
+  d.state_ms = d.created_ms;
+  return {};
+}
+
 bool used_pull_request_action(std::string_view action) {
   for (std::string_view a : {"opened", "ready_for_review", "synchronize", "edited", "closed",
                              "reopened", "converted_to_draft"})
@@ -107,7 +195,8 @@ bool used_pull_request_action(std::string_view action) {
 
 }  // namespace
 
-Result<WebhookEvent> parse_github_webhook(std::string_view event, std::string_view body) {
+Result<WebhookEvent> parse_github_webhook(std::string_view event, std::string_view body,
+                                          const MessageRules& rules) {
   WebhookEvent out;
   if (event.empty() || !plain(event, 64)) return make_error("the X-GitHub-Event header is missing");
   out.event = std::string(event);
@@ -118,7 +207,13 @@ Result<WebhookEvent> parse_github_webhook(std::string_view event, std::string_vi
   std::string action;
   if (auto s = read_text(doc, "action", "action", action); !s) return s.error();
   if (!action.empty()) out.event += "." + action;
-  if (event != "push" && event != "pull_request" && event != "pull_request_review") return out;
+  const bool deployment = event == "deployment" || event == "deployment_status";
+  const bool release = event == "release";
+  if (event != "push" && event != "pull_request" && event != "pull_request_review" && !deployment &&
+      !release)
+    return out;
+  if (deployment && action != "created") return out;
+  if (release && action != "published") return out;  // created, edited, prereleased ...
   if (event == "pull_request" && !used_pull_request_action(action)) return out;
   if (event == "pull_request_review" && action != "submitted") return out;  // edited, dismissed
   auto repo = repo_of(doc, "github.com");
@@ -126,7 +221,13 @@ Result<WebhookEvent> parse_github_webhook(std::string_view event, std::string_vi
   out.repo = std::move(repo).value();
   if (event == "push") {
     out.kind = WebhookEvent::kPush;
-    if (auto s = read_push(doc, out); !s) return s.error();
+    if (auto s = read_push(doc, rules, out); !s) return s.error();
+    return out;
+  }
+  if (deployment || release) {
+    out.kind = WebhookEvent::kDeployment;
+    if (auto s = deployment ? read_deployment_event(event, doc, out) : read_release(doc, out); !s)
+      return s.error();
     return out;
   }
   auto pr = object_at(doc, "pull_request", "field 'pull_request'");

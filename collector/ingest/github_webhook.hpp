@@ -9,12 +9,17 @@
 
 #include <string_view>
 
+#include "collector/ingest/commit_message_facts.hpp"
 #include "collector/store/webhook_event.hpp"
 #include "common/result.hpp"
 
 namespace codepulse::collector {
 
 // `event` is the X-GitHub-Event header. Errors say what is wrong (for a 400).
-Result<WebhookEvent> parse_github_webhook(std::string_view event, std::string_view body);
+// Deployments (docs/DELIVERY.md): deployment and deployment_status events
+// (action "created"), and published releases. Pushed commits' messages give
+// their facts under `rules` (commit_message_facts.hpp).
+Result<WebhookEvent> parse_github_webhook(std::string_view event, std::string_view body,
+                                          const MessageRules& rules = {});
 
 }  // namespace codepulse::collector

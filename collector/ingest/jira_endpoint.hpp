@@ -16,8 +16,12 @@ namespace codepulse::collector {
 class JiraEndpoint {
  public:
   // An empty secret turns the endpoint off (404 saying how to turn it on).
-  JiraEndpoint(Store& store, std::string secret, std::string epic_link_field)
-      : store_(store), secret_(std::move(secret)), epic_link_field_(std::move(epic_link_field)) {}
+  JiraEndpoint(Store& store, std::string secret, std::string epic_link_field,
+               std::string story_points_field)
+      : store_(store),
+        secret_(std::move(secret)),
+        epic_link_field_(std::move(epic_link_field)),
+        story_points_field_(std::move(story_points_field)) {}
 
   // `target` is the request target (path and query).
   HttpReply handle(std::string_view target, std::string_view secret_header, std::string_view body);
@@ -26,7 +30,7 @@ class JiraEndpoint {
   bool secret_matches(std::string_view target, std::string_view secret_header) const;
 
   Store& store_;
-  const std::string secret_, epic_link_field_;
+  const std::string secret_, epic_link_field_, story_points_field_;
 };
 
 }  // namespace codepulse::collector

@@ -3,8 +3,10 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "collector/ingest/webhook_json.hpp"
+#include "common/ascii.hpp"
 
 namespace codepulse::collector {
 namespace {
@@ -34,7 +36,122 @@ bool is_jira_key(std::string_view key) {
                      [](char c) { return c >= '0' && c <= '9'; });
 }
 
-Result<JiraEvent> parse_jira_webhook(std::string_view body, std::string_view epic_link_field) {
+namespace {
+
+// Jira's times: "2026-03-04T08:00:00.000+0000" (an offset without a colon).
+Status jira_time(simdjson::dom::element fields, const char* key, bool required, int64_t& out) {
+  std::string_view text = text_of(fields, key);
+  const std::string what = std::string("issue.fields.") + key;
+  if (text.empty()) return required ? make_error(what + ": required for an Incident") : Status();
+  std::string t(text.substr(0, 64));
+  if (t.size() > 5 && (t[t.size() - 5] == '+' || t[t.size() - 5] == '-') &&
+      t.find(':', t.size() - 5) == std::string::npos)
+    t.insert(t.size() - 2, ":");
+  auto ms = webhook_json::parse_time(t);
+  if (!ms) return make_error(what + " is not a time: '" + t + "'");
+  out = *ms;
+  return {};
+}
+
+constexpr size_t kMaxListItems = 200;
+
+// fields.KEY: an array of plain names (labels), or of objects whose `name` is
+// one (components); absent or null: none.
+Status read_names(simdjson::dom::element fields, const char* key, bool objects,
+                  std::vector<std::string>& out) {
+  simdjson::dom::element list;
+  if (fields[key].get(list) || list.is_null()) return {};
+  const std::string what = std::string("issue.fields.") + key;
+  simdjson::dom::array items;
+  if (list.get_array().get(items)) return make_error(what + " is not an array");
+  size_t i = 0;
+  for (simdjson::dom::element item : items) {
+    const std::string at = what + "[" + std::to_string(i++) + "]";
+    if (i > kMaxListItems)
+      return make_error(what + " has more than " + std::to_string(kMaxListItems) + " items");
+    std::string_view name;
+    if (objects) {
+      if (!item.is_object()) return make_error(at + " is not an object");
+      name = text_of(item, "name");
+    } else if (item.get_string().get(name)) {
+      return make_error(at + " is not a string");
+    }
+    if (name.empty() || !clean_name(name)) return make_error(at + " is not a plain name");
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.emplace_back(name);
+  }
+  return {};
+}
+
+// The story points at fields.FIELD: a number from 0 to 100,000, or absent or
+// null (none); thousandths are kept.
+Status read_points(simdjson::dom::element fields, std::string_view field, int64_t& milli) {
+  milli = -1;
+  if (field.empty()) return {};
+  simdjson::dom::element v;
+  if (fields[field].get(v) || v.is_null()) return {};
+  double points = 0;
+  if (v.get_double().get(points) || !std::isfinite(points) || points < 0 || points > 100'000)
+    return make_error("issue.fields." + std::string(field) +
+                      " (story points) is not a number from 0 to 100000");
+  milli = std::llround(points * 1000);
+  return {};
+}
+
+bool has_phrase(std::string_view phrase, std::string_view want, bool whole) {
+  const std::string p = ascii_lower(phrase);
+  return whole ? p == want : p.find(want) != std::string::npos;
+}
+
+// fields.issuelinks: the issues that caused this one and those it caused.
+Status read_causes(simdjson::dom::element fields, TaskRecord& task) {
+  simdjson::dom::element list;
+  if (fields["issuelinks"].get(list) || list.is_null()) return {};
+  simdjson::dom::array links;
+  if (list.get_array().get(links)) return make_error("issue.fields.issuelinks is not an array");
+  size_t i = 0;
+  for (simdjson::dom::element link : links) {
+    const std::string at = "issue.fields.issuelinks[" + std::to_string(i++) + "]";
+    if (i > 4 * kMaxListItems) return make_error("issue.fields.issuelinks has too many links");
+    simdjson::dom::element type, other;
+    if (!link.is_object() || link["type"].get(type) || !type.is_object())
+      return make_error(at + ".type is missing or not an object");
+    const bool inward = !link["inwardIssue"].get(other) && other.is_object();
+    if (!inward && (link["outwardIssue"].get(other) || !other.is_object()))
+      return make_error(at + " has neither inwardIssue nor outwardIssue");
+    const bool cause = inward ? has_phrase(text_of(type, "inward"), "caused by", false)
+                              : has_phrase(text_of(type, "outward"), "causes", true);
+    if (!cause) continue;
+    const std::string_view key = text_of(other, "key");
+    if (!is_jira_key(key))
+      return make_error(at + (inward ? ".inwardIssue" : ".outwardIssue") +
+                        ".key is missing or not a Jira key like PROJ-123");
+    std::vector<std::string>& into = inward ? task.caused_by : task.causes;
+    if (std::find(into.begin(), into.end(), key) == into.end()) into.emplace_back(key);
+  }
+  return {};
+}
+
+// What Jira says of the issue's class, times and causes (docs/DELIVERY.md).
+Status read_class(simdjson::dom::element fields, std::string_view story_points_field,
+                  TaskRecord& task) {
+  if (auto s = read_names(fields, "labels", false, task.labels); !s) return s;
+  if (auto s = read_names(fields, "components", true, task.components); !s) return s;
+  simdjson::dom::element priority;
+  if (!fields["priority"].get(priority) && priority.is_object()) {
+    const std::string_view name = text_of(priority, "name");
+    if (!clean_name(name)) return make_error("issue.fields.priority.name is not a plain name");
+    task.priority = std::string(name);
+  }
+  if (auto s = read_points(fields, story_points_field, task.story_points_milli); !s) return s;
+  if (auto s = jira_time(fields, "created", false, task.created_ms); !s) return s;
+  if (auto s = jira_time(fields, "resolutiondate", false, task.resolved_ms); !s) return s;
+  return read_causes(fields, task);
+}
+
+}  // namespace
+
+Result<JiraEvent> parse_jira_webhook(std::string_view body, std::string_view epic_link_field,
+                                     std::string_view story_points_field) {
   simdjson::dom::parser parser;
   auto parsed = webhook_json::parse_object(parser, body);
   if (!parsed) return parsed.error();
@@ -82,6 +199,15 @@ Result<JiraEvent> parse_jira_webhook(std::string_view body, std::string_view epi
     out.task.deleted = true;  // a deleted issue keeps no epic
     return out;
   }
+  if (ascii_lower(out.task.issue_type) == "incident") {
+    out.incident = true;
+    out.incident_times.id = out.task.key;
+    if (auto s = jira_time(fields, "created", true, out.incident_times.started_ms); !s)
+      return s.error();
+    if (auto s = jira_time(fields, "resolutiondate", false, out.incident_times.resolved_ms); !s)
+      return s.error();
+  }
+  if (auto s = read_class(fields, story_points_field, out.task); !s) return s.error();
   simdjson::dom::element parent;
   std::string_view epic;
   if (is_epic) {

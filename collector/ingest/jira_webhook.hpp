@@ -9,6 +9,15 @@
 // the collector's jira_epic_link_field, "customfield_10014" by default). An
 // epic's own epic is itself, so work filed under the epic key stays with it.
 // A deleted issue keeps no epic.
+//
+// Besides, for bugs and task classes (docs/DELIVERY.md): its labels,
+// components (names), priority (name), story points (the number in the
+// collector's jira_story_points_field, "customfield_10016" by default),
+// created and resolution times, and its issue links of the "is caused by"
+// kind: an entry with an inwardIssue whose link type's inward phrase says
+// "caused by" (Jira's Problem/Incident type: "is caused by") names an issue
+// that caused this one; one with an outwardIssue whose outward phrase is
+// "causes" names an issue this one caused.
 #pragma once
 
 #include <string>
@@ -23,10 +32,18 @@ struct JiraEvent {
   std::string event;  // the webhookEvent as sent
   bool used = false;  // false: an event codepulse does not need (ignored)
   TaskRecord task;    // when used
+  // An issue of type Incident (docs/DELIVERY.md): its id is the key, its
+  // start fields.created, its resolution fields.resolutiondate (0 while open).
+  bool incident = false;
+  IncidentUpdate incident_times;
 };
 
+inline constexpr const char* kDefaultStoryPointsField = "customfield_10016";
+
 // Parses a webhook body; errors say what is wrong with it (for a 400).
-Result<JiraEvent> parse_jira_webhook(std::string_view body, std::string_view epic_link_field);
+Result<JiraEvent> parse_jira_webhook(
+    std::string_view body, std::string_view epic_link_field,
+    std::string_view story_points_field = kDefaultStoryPointsField);
 
 // True for an issue key as Jira makes them: PROJECT-123.
 bool is_jira_key(std::string_view key);

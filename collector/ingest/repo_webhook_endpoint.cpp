@@ -60,7 +60,7 @@ HttpReply RepoWebhookEndpoint::handle(const RepoWebhookRequest& request, int64_t
     return {401, error_json(401, std::string("missing or wrong ") + source_.signature_header +
                                      " (sha256=<HMAC-SHA256 of the body under the secret of " +
                                      source_.secret_setting + ">)")};
-  auto event = source_.parse(request.event, request.body);
+  auto event = source_.parse(request.event, request.body, rules_);
   if (!event) return {400, error_json(400, "bad " + vendor + " webhook: " + event.error().message)};
   std::string out;
   JsonWriter w(out);
@@ -79,6 +79,7 @@ HttpReply RepoWebhookEndpoint::handle(const RepoWebhookRequest& request, int64_t
   if (!applied->duplicate) {
     w.field("commits_new", applied->commits_new).field("reviews_new", applied->reviews_new);
     if (applied->pull_request) w.field("pull_request", delivery.event.pull_request.number);
+    if (applied->deployment) w.field("deployment", delivery.event.deployment.id);
   }
   w.end_object();
   return {200, out};

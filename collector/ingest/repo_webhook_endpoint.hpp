@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "collector/ingest/batch_endpoint.hpp"
+#include "collector/ingest/commit_message_facts.hpp"
 #include "collector/store/store.hpp"
 
 namespace codepulse::collector {
@@ -23,7 +24,8 @@ struct RepoWebhookSource {
   const char* delivery_header;   // X-GitHub-Delivery, X-Request-UUID
   const char* hook_header;       // Bitbucket's X-Hook-UUID; nullptr for GitHub
   const char* signature_header;  // X-Hub-Signature-256, X-Hub-Signature
-  Result<WebhookEvent> (*parse)(std::string_view event, std::string_view body);
+  Result<WebhookEvent> (*parse)(std::string_view event, std::string_view body,
+                                const MessageRules& rules);
 };
 
 const RepoWebhookSource& github_webhook_source();
@@ -37,8 +39,10 @@ struct RepoWebhookRequest {
 class RepoWebhookEndpoint {
  public:
   // An empty secret turns the endpoint off (404 saying how to turn it on).
-  RepoWebhookEndpoint(Store& store, const RepoWebhookSource& source, std::string secret)
-      : store_(store), source_(source), secret_(std::move(secret)) {}
+  // `rules`: what makes a pushed commit a hotfix (hotfix_message_patterns).
+  RepoWebhookEndpoint(Store& store, const RepoWebhookSource& source, std::string secret,
+                      MessageRules rules = {})
+      : store_(store), source_(source), secret_(std::move(secret)), rules_(std::move(rules)) {}
 
   const RepoWebhookSource& source() const { return source_; }
   // 200 with what was stored, or {"duplicate":true}, or {"ignored":true}; 401
@@ -50,6 +54,7 @@ class RepoWebhookEndpoint {
   Store& store_;
   const RepoWebhookSource& source_;
   const std::string secret_;
+  const MessageRules rules_;
 };
 
 }  // namespace codepulse::collector

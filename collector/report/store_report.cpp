@@ -1,8 +1,54 @@
 #include "collector/report/store_report.hpp"
 
+#include <algorithm>
+#include <set>
+#include <utility>
+
 #include "common/json_writer.hpp"
 
 namespace codepulse::collector {
+
+Status add_pushed_only(Store& store, int64_t since, int64_t until, report::CommitFacts& facts) {
+  auto delivery = store.load_delivery();
+  if (!delivery) return delivery.error();
+  std::set<std::pair<std::string, std::string>> known;
+  for (const CommitRecord& c : facts.commits)
+    known.emplace(c.repo, c.sha);
+  facts.pushed_only.assign(facts.commits.size(), false);
+  facts.pushed_merge.assign(facts.commits.size(), false);
+  for (const PushedCommitRow& p : delivery->pushed) {
+    if (p.time_ms < since || p.time_ms >= until) continue;
+    if (!known.emplace(p.repo, p.sha).second) continue;  // a tracker's, or pushed to two branches
+    CommitRecord c;
+    c.repo = p.repo;
+    c.sha = p.sha;
+    if (!p.parent_sha.empty()) c.parents.push_back(p.parent_sha);
+    c.author_email = p.author_email;
+    c.author_ms = c.committer_ms = p.time_ms;
+    c.branch = p.branch;
+    c.task_keys = p.task_keys;  // the keys its message named
+    facts.commits.push_back(std::move(c));
+    facts.pushed_only.push_back(true);
+    facts.pushed_merge.push_back(p.merge);
+  }
+  // Back in load_commits' order: committer time, then sha.
+  std::vector<size_t> order(facts.commits.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const CommitRecord &x = facts.commits[a], &y = facts.commits[b];
+    return x.committer_ms != y.committer_ms ? x.committer_ms < y.committer_ms : x.sha < y.sha;
+  });
+  report::CommitFacts sorted;
+  sorted.rework_of_commits = std::move(facts.rework_of_commits);
+  for (size_t i : order) {
+    sorted.commits.push_back(std::move(facts.commits[i]));
+    sorted.pushed_only.push_back(facts.pushed_only[i]);
+    sorted.pushed_merge.push_back(facts.pushed_merge[i]);
+  }
+  facts = std::move(sorted);
+  return {};
+}
 
 report::OutcomeReader outcome_reader(Store& store) {
   return [&store](int64_t since, int64_t until) -> Result<report::OutcomeData> {
@@ -10,6 +56,7 @@ report::OutcomeReader outcome_reader(Store& store) {
     auto commits = store.load_commits(since, until);
     if (!commits) return commits.error();
     data.commits = std::move(commits).value();
+    if (auto s = add_pushed_only(store, since, until, data.commits); !s) return s.error();
     auto prs = store.load_pull_requests();
     if (!prs) return prs.error();
     data.pull_requests = std::move(prs).value();

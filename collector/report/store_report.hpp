@@ -29,7 +29,11 @@ Result<std::shared_ptr<const report::PeopleTimeline>> store_people(Store& store)
 // or when none is given with the store's pricing in force.
 Result<report::Report> build_report(Store& store, const report::ReportQuery& query,
                                     std::shared_ptr<const Pricer> pricer = nullptr);
-// The outcomes (commits, pull requests) of a range, from `store`.
+// Adds to `facts` the commits of [since, until) (their time) that only a
+// webhook's push named, no tracker (CommitFacts::pushed_only), once each.
+Status add_pushed_only(Store& store, int64_t since, int64_t until, report::CommitFacts& facts);
+// The outcomes (commits, pull requests) of a range, from `store`: the
+// trackers' commits and the commits only pushes named.
 report::OutcomeReader outcome_reader(Store& store);
 
 // report::render, with JSON saying what priced it: "pricing" (the book's

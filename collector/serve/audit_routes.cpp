@@ -26,6 +26,13 @@ std::string action_of(int handler, const RouteRequest& request) {
       return std::string("waste") + read;
     case Handler::kAnomalies:
       return std::string("anomalies") + read;
+    case Handler::kDeploymentStats:
+    case Handler::kDeploymentList:
+      return "deployments.view";
+    case Handler::kDeploymentBugs:
+      return "bugs.view";
+    case Handler::kTaskClasses:
+      return "tasks.view";
     case Handler::kAdminExportFocus:
       return "focus.export";
     case Handler::kAdminAudit:

@@ -15,6 +15,15 @@
 #include "common/time.hpp"
 
 namespace codepulse::collector {
+namespace {
+
+// server_options() checked the patterns: an error here cannot happen.
+MessageRules message_rules(const DeliverySettings& settings) {
+  auto rules = parse_message_rules(settings.hotfix_message_patterns);
+  return rules ? std::move(rules).value() : MessageRules{};
+}
+
+}  // namespace
 
 Endpoints::Endpoints(const ServerOptions& options, Store& store, Logger& log,
                      std::unique_ptr<PricingState> pricing, StoreGeneration generation)
@@ -26,9 +35,13 @@ Endpoints::Endpoints(const ServerOptions& options, Store& store, Logger& log,
       reports_(store, *pricing_, log, options.report_max_nodes, options.leverage_weights),
       report_max_nodes_(options.report_max_nodes),
       viewers_(store, sessions_, now_utc_ms),
-      jira_(store, options.jira_webhook_secret, options.jira_epic_link_field),
-      github_(store, github_webhook_source(), options.github_webhook_secret),
-      bitbucket_(store, bitbucket_webhook_source(), options.bitbucket_webhook_secret),
+      jira_(store, options.jira_webhook_secret, options.jira_epic_link_field,
+            options.jira_story_points_field),
+      github_(store, github_webhook_source(), options.github_webhook_secret,
+              message_rules(options.delivery)),
+      bitbucket_(store, bitbucket_webhook_source(), options.bitbucket_webhook_secret,
+                 message_rules(options.delivery)),
+      delivery_(store, options.delivery.secret),
       refresher_(store, budgets_, log, options.budget_refresh_ms, options.budget_metrics_top) {
   batches_.set_generation(std::move(generation));
   if (options.oidc.enabled())
@@ -52,6 +65,10 @@ RouteReply Endpoints::answer(int handler, const RouteRequest& request) {
       return {repo_webhook(github_, request)};
     case Handler::kBitbucketWebhook:
       return {repo_webhook(bitbucket_, request)};
+    case Handler::kDeployments:
+      return {deployment_webhook(delivery_, request)};
+    case Handler::kIncidents:
+      return {incident_webhook(delivery_, request)};
     case Handler::kHealth:
       return {health(viewers_, store_, metrics_, queue_, request)};
     case Handler::kHealthz:

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "collector/ingest/batch_endpoint.hpp"
+#include "collector/ingest/delivery_endpoint.hpp"
 #include "collector/ingest/ingest_queue.hpp"
 #include "collector/ingest/jira_endpoint.hpp"
 #include "collector/ingest/metrics.hpp"
@@ -62,6 +63,7 @@ class Endpoints {
   std::unique_ptr<OidcLogin> oidc_;  // null when single sign-on is off
   JiraEndpoint jira_;
   RepoWebhookEndpoint github_, bitbucket_;
+  DeliveryEndpoint delivery_;
   BudgetBoard budgets_;
   BudgetRefresher refresher_;
 };

@@ -34,6 +34,7 @@
 #include "collector/serve/batch_routes.hpp"
 #include "collector/serve/connection_slots.hpp"
 #include "collector/serve/dashboard_origins.hpp"
+#include "collector/serve/delivery_routes.hpp"
 #include "collector/serve/endpoints.hpp"
 #include "collector/serve/fault_log.hpp"
 #include "collector/serve/finance_routes.hpp"
@@ -435,7 +436,11 @@ class HttpsServer::Impl {
       } else if (route.route->handler == Handler::kReconcile ||
                  route.route->handler == Handler::kStatement ||
                  route.route->handler == Handler::kWaste ||
-                 route.route->handler == Handler::kAnomalies) {
+                 route.route->handler == Handler::kAnomalies ||
+                 route.route->handler == Handler::kDeploymentStats ||
+                 route.route->handler == Handler::kDeploymentList ||
+                 route.route->handler == Handler::kDeploymentBugs ||
+                 route.route->handler == Handler::kTaskClasses) {
         co_await handle_finance(route.route->handler, req, reply);
       } else {
         reply = endpoints_.answer(route.route->handler, route_request(req));
@@ -599,6 +604,10 @@ class HttpsServer::Impl {
         handler == Handler::kWaste || handler == Handler::kAnomalies
             ? start_insight(handler, endpoints_.viewers(), endpoints_.store(), route_request(req),
                             endpoints_.report_max_nodes())
+        : handler == Handler::kDeploymentStats || handler == Handler::kDeploymentList ||
+                handler == Handler::kDeploymentBugs || handler == Handler::kTaskClasses
+            ? start_delivery(handler, endpoints_.viewers(), endpoints_.store(), options_.delivery,
+                             route_request(req))
             : start_finance(handler, endpoints_.viewers(), endpoints_.store(), route_request(req));
     if (auto* r = std::get_if<HttpReply>(&started)) {
       reply.http = std::move(*r);

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "collector/ingest/batch_endpoint.hpp"
+#include "collector/report/delivery_settings.hpp"
 #include "collector/serve/oidc_settings.hpp"
 #include "collector/store/store.hpp"
 #include "common/log/logger.hpp"
@@ -49,8 +50,10 @@ struct ServerOptions {
   report::LeverageWeights leverage_weights;  // reports' leverage score
   std::string jira_webhook_secret;           // empty: POST /v1/webhooks/jira is off
   std::string jira_epic_link_field = "customfield_10014";
+  std::string jira_story_points_field = "customfield_10016";
   std::string github_webhook_secret;     // empty: POST /v1/webhooks/github is off
   std::string bitbucket_webhook_secret;  // empty: POST /v1/webhooks/bitbucket is off
+  DeliverySettings delivery;             // deployments, incidents (docs/DELIVERY.md)
   IngestLimits limits;
   OidcSettings oidc;                   // single sign-on for the dashboard; off without an issuer
   int64_t budget_refresh_ms = 60'000;  // budgets' state for batches and /metrics (BudgetRefresher)

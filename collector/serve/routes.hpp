@@ -56,6 +56,12 @@ struct Handler {
     kAnomalies,
     kScim,
     kAdminAudit,
+    kDeployments,
+    kIncidents,
+    kDeploymentStats,
+    kDeploymentList,
+    kDeploymentBugs,
+    kTaskClasses,
   };
 };
 

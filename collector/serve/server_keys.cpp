@@ -2,6 +2,8 @@
 // (--config) may set any of them; each is also a flag.
 #include <algorithm>
 
+#include "collector/ingest/commit_message_facts.hpp"
+#include "collector/report/delivery_report.hpp"
 #include "collector/serve/dashboard_origins.hpp"
 #include "collector/serve/server_config.hpp"
 #include "collector/store/seat_rows.hpp"
@@ -161,6 +163,32 @@ const ConfigKeys& server_config_keys() {
        .default_value = "",
        .help = "file (mode 0600) holding the secret of the Bitbucket Cloud webhook (it signs "
                "each body: X-Hub-Signature); empty = POST /v1/webhooks/bitbucket is off"},
+      {.name = "delivery_secret_file",
+       .type = T::kPath,
+       .default_value = "",
+       .help = "file (mode 0600) holding the secret deployments and incidents are signed with "
+               "(X-Codepulse-Signature); empty = POST /v1/deployments and /v1/incidents are off "
+               "(docs/DELIVERY.md)"},
+      {.name = "production_environments",
+       .type = T::kString,
+       .default_value = "production",
+       .help = "comma-separated deployment environments that are production (besides those "
+               "GitHub marks production_environment)"},
+      {.name = "hotfix_branch_patterns",
+       .type = T::kString,
+       .default_value = "hotfix/*,hotfix-*",
+       .help = "comma-separated branch globs (* and ?): a deployed commit on such a branch is a "
+               "hotfix, failing the deployment before it"},
+      {.name = "hotfix_message_patterns",
+       .type = T::kString,
+       .default_value = "^hotfix\\b,\\[hotfix\\]",
+       .help = "comma-separated regular expressions (no case): a pushed commit whose message "
+               "matches is a hotfix (read when the push arrives; the message is not kept)"},
+      {.name = "count_merge_commits",
+       .type = T::kBool,
+       .default_value = "false",
+       .help = "count merge commits in the delivery metrics' commits and lead times (reports: "
+               "merge_commits=count)"},
       {.name = "oidc_issuer",
        .type = T::kString,
        .default_value = "",
@@ -225,6 +253,11 @@ const ConfigKeys& server_config_keys() {
        .type = T::kString,
        .default_value = "customfield_10014",
        .help = "the Epic Link custom field, used when an issue has no epic as its parent"},
+      {.name = "jira_story_points_field",
+       .type = T::kString,
+       .default_value = "customfield_10016",
+       .help = "the custom field holding an issue's story points (task classes, "
+               "docs/DELIVERY.md); empty = none read"},
       {.name = "anthropic_admin_key_file",
        .type = T::kPath,
        .default_value = "",
@@ -497,6 +530,7 @@ Result<ServerOptions> server_options(const Config& c) {
   o.budget_refresh_ms = c.num("budget_refresh");
   o.budget_metrics_top = static_cast<size_t>(c.num("budget_metrics_top"));
   o.jira_epic_link_field = c.str("jira_epic_link_field");
+  o.jira_story_points_field = c.str("jira_story_points_field");
   auto weights = report::parse_leverage_weights(c.str("leverage_weights"));
   if (!weights) return weights.error();
   o.leverage_weights = *weights;
@@ -505,6 +539,15 @@ Result<ServerOptions> server_options(const Config& c) {
                              std::pair{"bitbucket_secret_file", &o.bitbucket_webhook_secret}}) {
     if (auto s = load_secret(c, key, *secret); !s) return s.error();
   }
+  if (auto s = load_secret(c, "delivery_secret_file", o.delivery.secret); !s) return s.error();
+  o.delivery.production_environments = c.str("production_environments");
+  o.delivery.hotfix_branch_patterns = c.str("hotfix_branch_patterns");
+  o.delivery.hotfix_message_patterns = c.str("hotfix_message_patterns");
+  o.delivery.count_merge_commits = c.flag("count_merge_commits");
+  if (auto globs = parse_branch_globs(o.delivery.hotfix_branch_patterns); !globs)
+    return make_error("hotfix_branch_patterns: " + globs.error().message);
+  if (auto rules = parse_message_rules(o.delivery.hotfix_message_patterns); !rules)
+    return make_error("hotfix_message_patterns: " + rules.error().message);
   auto oidc = oidc_settings(c);
   if (!oidc) return oidc.error();
   o.oidc = std::move(oidc).value();

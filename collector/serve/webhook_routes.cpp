@@ -19,4 +19,25 @@ HttpReply repo_webhook(RepoWebhookEndpoint& endpoint, const RouteRequest& reques
   return endpoint.handle(r, now_utc_ms());
 }
 
+namespace {
+
+DeliveryRequest delivery_request(const RouteRequest& request) {
+  DeliveryRequest r;
+  r.signature = request.header("X-Codepulse-Signature");
+  r.pagerduty_signature = request.header("X-PagerDuty-Signature");
+  r.secret = request.header("X-Codepulse-Secret");
+  r.body = request.body;
+  return r;
+}
+
+}  // namespace
+
+HttpReply deployment_webhook(DeliveryEndpoint& endpoint, const RouteRequest& request) {
+  return endpoint.deployment(delivery_request(request), now_utc_ms());
+}
+
+HttpReply incident_webhook(DeliveryEndpoint& endpoint, const RouteRequest& request) {
+  return endpoint.incident(delivery_request(request), now_utc_ms());
+}
+
 }  // namespace codepulse::collector

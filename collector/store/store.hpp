@@ -24,6 +24,7 @@
 #include "collector/store/alert_rows.hpp"
 #include "collector/store/audit_rows.hpp"
 #include "collector/store/budget_rows.hpp"
+#include "collector/store/delivery_rows.hpp"
 #include "collector/store/people_rows.hpp"
 #include "collector/store/price_rows.hpp"
 #include "collector/store/provider_rows.hpp"
@@ -106,15 +107,6 @@ struct DeviceActivity {
   int64_t batches = 0;
   int64_t records_sent = 0, records_new = 0, records_rejected = 0;
   int64_t batches_with_rejections = 0;
-};
-
-// A task (a Jira issue) as the last event about it described it.
-struct TaskRecord {
-  std::string key;
-  std::string epic;  // "" = no epic (also once the issue is deleted)
-  std::string issue_type, status;
-  int64_t updated_ms = 0;  // the event's time
-  bool deleted = false;
 };
 
 // The store's generation (docs/OPERATIONS.md, "Backups"): a random id made
@@ -223,6 +215,9 @@ class Store {
   // Every pull request the webhooks described, by repo and number, each field
   // of PullRequestFact filled as webhook_rows::FactBuilder says.
   virtual Result<std::vector<report::PullRequestFact>> load_pull_requests() = 0;
+  // From ONE snapshot: every deployment, incident and pushed commit
+  // (delivery_rows.hpp), for the delivery metrics (docs/DELIVERY.md).
+  virtual Result<DeliveryRows> load_delivery() = 0;
 
   // Every device that has sent a batch, the most recently heard from first,
   // at most `limit` of them.

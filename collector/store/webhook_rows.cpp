@@ -11,7 +11,32 @@ Params delivery(const WebhookDelivery& d) {
 }
 
 Params pushed_commit(const WebhookDelivery& d, const PushedCommit& c) {
-  return {d.event.repo, c.branch, c.sha, c.time_ms, c.author_email, d.event.pusher, d.source};
+  return {d.event.repo,      c.branch,      c.sha,        c.time_ms,        c.author_email,
+          d.event.pusher,    d.source,      c.parent_sha, int64_t{c.merge}, c.reverts_sha,
+          int64_t{c.hotfix}, d.received_ms, c.task_keys,  c.fixes_sha};
+}
+
+Params deployment(const WebhookDelivery& d) {
+  const DeploymentUpdate& u = d.event.deployment;
+  const bool success = u.state == "success";
+  const bool failure = u.state == "failure" || u.state == "error";
+  return {d.source,
+          u.id,
+          d.event.repo,
+          u.environment,
+          u.sha,
+          u.ref,
+          int64_t{u.production},
+          u.created_ms,
+          u.state,
+          u.state_ms,
+          success ? u.state_ms : int64_t{0},
+          failure ? u.state_ms : int64_t{0}};
+}
+
+Params incident(const WebhookDelivery& d) {
+  const IncidentUpdate& u = d.event.incident;
+  return {d.source, u.id, d.event.repo, u.environment, u.started_ms, u.resolved_ms};
 }
 
 Params contradicted_copy(const WebhookEvent& e, const PushedCommit& c) {
@@ -64,6 +89,16 @@ Result<WebhookOutcome> write_delivery(const WebhookDelivery& d, const Runner& ru
     auto added = run(Write::kReview, review(e));
     if (!added) return added.error();
     out.reviews_new += *added;
+  }
+  if (e.kind == WebhookEvent::kDeployment) {
+    auto written = run(Write::kDeployment, deployment(d));
+    if (!written) return written.error();
+    out.deployment = true;
+  }
+  if (e.kind == WebhookEvent::kIncident) {
+    auto written = run(Write::kIncident, incident(d));
+    if (!written) return written.error();
+    out.incident = true;
   }
   return out;
 }

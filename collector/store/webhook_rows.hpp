@@ -36,7 +36,9 @@ enum class Write {
   kDropContradictedCommit,
   kAdoptPushedAuthor,
   kPullRequest,
-  kReview
+  kReview,
+  kDeployment,
+  kIncident
 };
 // Runs a statement with its parameters; returns the rows it changed.
 using Runner = std::function<Result<int64_t>(Write, const Params&)>;
@@ -48,7 +50,8 @@ Result<WebhookOutcome> write_delivery(const WebhookDelivery& d, const Runner& ru
 
 // kClaimDelivery: source, delivery_id, event, received_ms.
 Params delivery(const WebhookDelivery& d);
-// kInsertPushedCommit: repo, branch, sha, time_ms, author_email, pusher, source.
+// kInsertPushedCommit: repo, branch, sha, time_ms, author_email, pusher, source,
+// parent_sha, merge, reverts_sha, hotfix, pushed_ms (the delivery's received_ms).
 Params pushed_commit(const WebhookDelivery& d, const PushedCommit& c);
 // kDropContradicted*: repo, sha, author_email.
 Params contradicted_copy(const WebhookEvent& e, const PushedCommit& c);
@@ -60,6 +63,13 @@ Params review(const WebhookEvent& e);
 // task_keys, head_sha, merge_sha, state, event_ms, opened_ms, ready_ms,
 // merged_ms, closed_ms.
 Params pull_request(const WebhookEvent& e);
+
+// kDeployment: source, id, repo, environment, sha, ref, production, created_ms,
+// state, state_ms, success_ms, failure_ms (the last two: state_ms when the
+// state is "success", or "failure"/"error"; else 0).
+Params deployment(const WebhookDelivery& d);
+// kIncident: source, id, repo, environment, started_ms, resolved_ms.
+Params incident(const WebhookDelivery& d);
 
 // "open", "merged", "closed" (the state column); parse_state is the inverse.
 const char* state_name(report::PullRequestFact::State s);

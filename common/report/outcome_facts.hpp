@@ -11,6 +11,11 @@
 
 namespace codepulse::report {
 
+// A merge commit, not an author's work (docs/METRICS.md): more than one
+// parent, or committed by GitHub's merge button (committer
+// noreply@github.com).
+bool is_merge_commit(const CommitRecord& c);
+
 // A pull request as the webhooks last described it. Times are ms UTC, 0 when
 // the event never happened (or was not seen).
 struct PullRequestFact {
@@ -45,6 +50,10 @@ struct ReworkFact {
 // by any later commit, whenever it was shipped.
 struct CommitFacts {
   std::vector<CommitRecord> commits;
+  // Parallel to `commits` (or empty: none): true for a commit only a
+  // webhook's push named, which no tracker sent: no files, AI status unknown.
+  std::vector<bool> pushed_only;
+  std::vector<bool> pushed_merge;  // the same: its push said it is a merge
   std::vector<ReworkFact> rework_of_commits;
 };
 

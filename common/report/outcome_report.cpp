@@ -19,6 +19,14 @@ namespace {
 
 constexpr const char* kNoSession = "(no session)";
 
+}  // namespace
+
+bool is_merge_commit(const CommitRecord& c) {
+  return c.parents.size() > 1 || ascii_lower(c.committer_email) == "noreply@github.com";
+}
+
+namespace {
+
 // The report of the query as asked, within its scope (no privacy floor).
 Result<Report> query_exact(const UsageCube& cube, const ReportQuery& q, const EpicMap& epics,
                            const OutcomeReader& read_outcomes, std::optional<TimeRange> range,
@@ -119,6 +127,10 @@ Result<Report> query_exact(const UsageCube& cube, const ReportQuery& q, const Ep
     }
     if (c.committer_ms < since || c.committer_ms >= until) continue;
     if (!scope.allows(c.author_email, utc_day_of(c.committer_ms))) continue;
+    const bool pushed_only = i < data.commits.pushed_only.size() && data.commits.pushed_only[i];
+    const bool merge = is_merge_commit(c) ||
+                       (i < data.commits.pushed_merge.size() && data.commits.pushed_merge[i]);
+    if (!q.count_merge_commits && merge) continue;
     std::vector<Values> v(kDimensionCount);
     const Values tasks = attributed_tasks(c.task_keys);
     v[static_cast<size_t>(Dimension::kModel)] = or_default(linked_models, kNoSession);
@@ -126,8 +138,10 @@ Result<Report> query_exact(const UsageCube& cube, const ReportQuery& q, const Ep
     v[static_cast<size_t>(Dimension::kRepo)] = {c.repo};
     for (const CommitFile& f : c.files)
       add_unique(v[static_cast<size_t>(Dimension::kFile)], f.path);
-    v[static_cast<size_t>(Dimension::kFile)] =
-        or_default(std::move(v[static_cast<size_t>(Dimension::kFile)]), kNoFile);
+    // A merge commit counted changed no file of its own: under no file at all.
+    if (!merge)
+      v[static_cast<size_t>(Dimension::kFile)] =
+          or_default(std::move(v[static_cast<size_t>(Dimension::kFile)]), kNoFile);
     v[static_cast<size_t>(Dimension::kAuthor)] = {author_of(c.author_email)};
     v[static_cast<size_t>(Dimension::kTask)] = tasks;
     v[static_cast<size_t>(Dimension::kEpic)] = epics_of(tasks);
@@ -139,6 +153,7 @@ Result<Report> query_exact(const UsageCube& cube, const ReportQuery& q, const Ep
                                                                 : std::string(kNoPr)};
     people_of(v, c.author_email, c.committer_ms);
     const bool ai = c.ai_coauthor || !sessions_of_commit[i].empty();
+    const bool ai_unknown = pushed_only && !ai;
     const auto rw = rework_of.find(c.repo + "\x1f" + c.sha);
     overlay.add(std::move(v), [&](Outcomes& o, const std::string* file) {
       // Checked sums: a total past the int64 range fails the report (below).
@@ -164,6 +179,7 @@ Result<Report> query_exact(const UsageCube& cube, const ReportQuery& q, const Ep
       ok &= add_checked(o.scored_lines_added, scored);
       ok &= add_checked(o.ai_written_lines, ai_lines);
       if (c.on_default_branch) ok &= add_checked(o.accepted_ai_lines, ai_lines);
+      if (ai_unknown) o.ai_unknown_commits += 1;
       if (ai) {
         o.ai_commits += 1;
         ok &= add_checked(o.ai_lines_added, added);

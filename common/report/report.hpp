@@ -99,6 +99,9 @@ struct LeverageWeights {
 struct Outcomes {
   int64_t commits = 0;
   int64_t ai_commits = 0;  // an AI co-author trailer or a link to a session
+  // Commits only a webhook's push named (no tracker sent them): counted in
+  // `commits`, their AI status unknown (neither AI nor not).
+  int64_t ai_unknown_commits = 0;
   int64_t lines_added = 0, lines_removed = 0;
   int64_t reworked_lines = 0;  // of the lines added, those later commits reworked
   int64_t ai_lines_added = 0, ai_reworked_lines = 0;  // the same, AI commits only
@@ -258,6 +261,9 @@ struct ReportQuery {
   // dimensions. `links` is the weakest session-commit link counted.
   bool outcomes = false;
   enum class Links { kExact, kStrong, kWeak } links = Links::kStrong;
+  // Merge commits (is_merge_commit: docs/METRICS.md) are not an author's
+  // work: left out of commits and every outcome unless this is set.
+  bool count_merge_commits = false;
   LeverageWeights weights;
   CostBasis cost_basis = CostBasis::kOrg;
   // Set by the collector from the caller, never by a request's parameters

@@ -45,6 +45,10 @@ std::vector<FlagSpec> report_flags(ReportFlavour flavour) {
           "by an outcome metric or the commit and pr dimensions"},
          {"links", true, false,
           "the weakest session-commit link counted: exact, strong (default) or weak", "LEVEL"},
+         {"merge-commits", true, false,
+          "merge commits in commits and cost per commit: exclude (default) or count "
+          "(docs/METRICS.md)",
+          "RULE"},
          {"leverage-weights", true, false,
           "leverage weights, e.g. lines_added=1,lines_removed=0.875,refactoring=0.75,"
           "skills=1,mcp=0.875 (the default)",
@@ -71,6 +75,7 @@ Result<report::ReportRequest> parse_report_args(const Args& args, ReportFlavour 
   if (flavour == ReportFlavour::kOutcomes) {
     if (args.has("outcomes")) params.emplace_back("outcomes", "true");
     if (auto v = args.get("links")) params.emplace_back("links", *v);
+    if (auto v = args.get("merge-commits")) params.emplace_back("merge_commits", *v);
   }
   auto r = report::parse_report_params(params);
   if (!r) {

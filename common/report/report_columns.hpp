@@ -56,6 +56,7 @@ void for_each_column(const Metrics& m, const ReportQuery& q, Cell&& cell) {
   };
   cell("commits", o.commits);
   cell("ai_commits", o.ai_commits);
+  cell("ai_unknown_commits", o.ai_unknown_commits);
   cell("lines_added", o.lines_added);
   cell("lines_removed", o.lines_removed);
   cell("reworked_lines", o.reworked_lines);

@@ -14,6 +14,7 @@ namespace {
 void merge_outcomes(Outcomes& into, const Outcomes& from) {
   into.commits += from.commits;
   into.ai_commits += from.ai_commits;
+  into.ai_unknown_commits += from.ai_unknown_commits;
   into.lines_added += from.lines_added;
   into.lines_removed += from.lines_removed;
   into.reworked_lines += from.reworked_lines;

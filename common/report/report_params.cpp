@@ -201,6 +201,13 @@ Result<ReportRequest> parse_report_params(const Params& params) {
         q.links = ReportQuery::Links::kWeak;
       else
         return make_error("links: expected exact, strong or weak, got " + shown(value));
+    } else if (name == "merge_commits") {
+      if (value == "exclude")
+        q.count_merge_commits = false;
+      else if (value == "count")
+        q.count_merge_commits = true;
+      else
+        return make_error("merge_commits: expected exclude or count, got " + shown(value));
     } else if (name == "since") {
       since = value;
     } else if (name == "until") {
@@ -208,7 +215,7 @@ Result<ReportRequest> parse_report_params(const Params& params) {
     } else {
       return make_error("unknown parameter " + shown(name) +
                         " (use group_by, metric, where, top, since, until, tz, granularity, "
-                        "format, cost, outcomes, links)");
+                        "format, cost, outcomes, links, merge_commits)");
     }
   }
   if (q.group_by.empty()) return make_error("group_by: no dimension given");

@@ -94,7 +94,13 @@ std::vector<Program> programs() {
             {"waste"},
             {"anomalies"},
             {"digest"},
-            {"digest", "show"}}}};
+            {"digest", "show"},
+            {"deployments"},
+            {"deployments", "list"},
+            {"deployments", "stats"},
+            {"deployments", "bugs"},
+            {"tasks"},
+            {"tasks", "classes"}}}};
 }
 
 std::vector<std::string> with(std::vector<std::string> words, const std::string& last) {

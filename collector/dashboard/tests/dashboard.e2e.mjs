@@ -951,6 +951,63 @@ try {
     assert.equal(lines[0], `day,${quoted}`);
   });
 
+  await step('Delivery shows the DORA metrics AI vs other with their definitions and the bug rates, as the API does', async () => {
+    // GitHub's deployment_status event: the seeded branch's head deployed to
+    // production at 15:30, successful at 16:00.
+    const repository = { id: 7001, name: 'outcomes-demo', full_name: 'acme/outcomes-demo', private: true };
+    const deployment = { url: 'https://api.github.com/repos/acme/outcomes-demo/deployments/42', id: 42, node_id: 'DE_42',
+      sha: SHA.c2, ref: BRANCH, task: 'deploy', payload: {}, original_environment: 'production', environment: 'production',
+      description: null, creator: { login: 'deploybot', id: 9 }, created_at: '2026-11-20T15:30:00Z',
+      updated_at: '2026-11-20T15:30:00Z', transient_environment: false, production_environment: true };
+    await postGithub(c, 'deployment_status', 'e2e-deploy-ok', { action: 'created', repository,
+      sender: { login: 'deploybot', id: 9 }, deployment,
+      deployment_status: { url: 'https://api.github.com/x', id: 420, state: 'success', creator: { login: 'deploybot' },
+        description: '', environment: 'production', target_url: '', created_at: '2026-11-20T16:00:00Z',
+        updated_at: '2026-11-20T16:00:00Z' } });
+    const range = 'since=2026-11-20&until=2026-11-20';
+    const api = await apiGet(c, `/v1/deployments/stats?${range}`);
+    const bugs = await apiGet(c, `/v1/deployments/bugs?${range}`);
+    await page.goto(`${c.url}/?view=delivery&${range}`);
+    await page.waitForSelector('table.delivery-env[data-environment="production"]');
+    assert.match(page.url(), /view=delivery/);
+    const prod = api.environments.find((e) => e.environment === 'production');
+    // By hand: one deployment in the one day of the range, none failed.
+    assert.equal(prod.all.deployments, 1);
+    assert.equal(prod.all.failed_deployments, 0);
+    assert.equal(prod.all.change_failure_rate, 0);
+    const hours = (v) => (v === null ? '–' : `${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} h`);
+    const row = (s) => [String(s.deployments), s.deployments_per_day.toFixed(2), String(s.failed_deployments),
+      s.change_failure_rate === null ? '–' : pct1(s.change_failure_rate), hours(s.lead_time_hours),
+      hours(s.lead_time_hours_p90), hours(s.time_to_restore_hours),
+      s.ai_cost_per_deployment_usd === null ? '–' : usd2(s.ai_cost_per_deployment_usd)];
+    const shown = await cells('table.delivery-env[data-environment="production"]');
+    assert.deepEqual(shown, ['all', 'ai', 'other', 'unknown'].map((k) => row(prod[k])));
+    assert.deepEqual(shown[0].slice(0, 4), ['1', '1.00', '0', '0.0%']);
+    assert.deepEqual(await page.$$eval('#delivery-definitions dt', (dts) => dts.map((d) => d.textContent)),
+      ['Deployment frequency', 'Lead time for changes', 'Change failure rate', 'Time to restore', 'AI cost per deployment']);
+    // No Jira bug yet: no rate (no AI-written line scored), never 0.
+    assert.equal(bugs.bugs, 0);
+    assert.equal(await page.textContent('#card-bugs .card-value'), '0');
+    assert.equal(await page.textContent('#card-bugs-ai .card-value'),
+      bugs.ai_bugs_per_1000_lines === null ? '–' : bugs.ai_bugs_per_1000_lines.toFixed(2));
+    assert.match(await page.textContent('#bug-list'), /No bug introduced/);
+    await shot('delivery');
+  });
+
+  await step('Task classes shows the classes and epics the API gives, and says when no task was resolved', async () => {
+    const api = await apiGet(c, '/v1/tasks/classes?since=2026-11-01&until=2026-11-30&by=type,points,component');
+    await page.click('nav a[data-view="tasks"]');
+    await page.waitForSelector('#epic-summary');
+    assert.match(page.url(), /view=tasks/);
+    assert.equal(api.tasks, 0);
+    assert.match(await page.textContent('main'), /No task resolved in this range/);
+    assert.equal(await page.textContent('#task-outliers'), 'None.');
+    await page.selectOption('#tasks-by', 'type');
+    await page.waitForFunction(() => /tby=type(&|$)/.test(location.search));
+    await page.waitForSelector('#epic-summary');
+    await shot('tasks');
+  });
+
   await step('logging out ends the session', async () => {
     await page.click('#logout');
     await page.waitForSelector('#token');

@@ -1,22 +1,26 @@
-// The dashboard: log in, then one of seven views, all state in the URL.
+// The dashboard: log in, then one of nine views, all state in the URL.
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 
 import { ApiError, advice, currentSession, login, logout, ssoStatus } from './api.js';
 import { h, notice } from './dom.js';
 import { budgetsView } from './budgets.js';
+import { deliveryView } from './delivery.js';
 import { explorerView } from './explorer.js';
 import { healthView } from './health.js';
 import { outcomesView } from './outcomes.js';
 import { reconcileView } from './reconcile.js';
 import { spendView } from './spend.js';
 import { statementView } from './statement.js';
+import { tasksView } from './tasks.js';
 import { readState, writeState } from './view_state.js';
 
 const VIEWS = [
   { id: 'explorer', label: 'Cost explorer', make: explorerView },
   { id: 'spend', label: 'Spend over time', make: spendView },
   { id: 'outcomes', label: 'Outcomes', make: outcomesView },
+  { id: 'delivery', label: 'Delivery', make: deliveryView },
+  { id: 'tasks', label: 'Task classes', make: tasksView },
   { id: 'reconcile', label: 'Reconcile', make: reconcileView },
   { id: 'statement', label: 'Statement', make: statementView },
   { id: 'budgets', label: 'Budgets', make: budgetsView },

@@ -582,6 +582,55 @@ ALTER TABLE commits ADD COLUMN on_default_branch integer NOT NULL DEFAULT 0;
 INSERT INTO codepulse_schema (version) VALUES (21);
 )sql";
 
+// Version 22 (SQLite's migration 22): deliveries (docs/DELIVERY.md): what a push's message said
+// (merge, revert, hotfix: flags and a SHA only, never the message) and the
+// commit before each pushed commit; deployments and incidents. Bugs and task
+// classes: the task keys a pushed message names and the commit its `Fixes:`
+// trailer names; what Jira says of a task's class (labels, components, story
+// points, priority), its times and its "is caused by" links.
+inline constexpr const char* kMigrationTo22 = R"sql(
+ALTER TABLE pushed_commits ADD COLUMN parent_sha text NOT NULL DEFAULT '';
+ALTER TABLE pushed_commits ADD COLUMN is_merge bigint NOT NULL DEFAULT 0;
+ALTER TABLE pushed_commits ADD COLUMN reverts_sha text NOT NULL DEFAULT '';
+ALTER TABLE pushed_commits ADD COLUMN hotfix bigint NOT NULL DEFAULT 0;
+ALTER TABLE pushed_commits ADD COLUMN pushed_ms bigint NOT NULL DEFAULT 0;
+ALTER TABLE pushed_commits ADD COLUMN task_keys text NOT NULL DEFAULT '';
+ALTER TABLE pushed_commits ADD COLUMN fixes_sha text NOT NULL DEFAULT '';
+ALTER TABLE task_epics ADD COLUMN labels text NOT NULL DEFAULT '';
+ALTER TABLE task_epics ADD COLUMN components text NOT NULL DEFAULT '';
+ALTER TABLE task_epics ADD COLUMN story_points_milli bigint NOT NULL DEFAULT -1;
+ALTER TABLE task_epics ADD COLUMN priority text NOT NULL DEFAULT '';
+ALTER TABLE task_epics ADD COLUMN created_ms bigint NOT NULL DEFAULT 0;
+ALTER TABLE task_epics ADD COLUMN resolved_ms bigint NOT NULL DEFAULT 0;
+ALTER TABLE task_epics ADD COLUMN caused_by text NOT NULL DEFAULT '';
+ALTER TABLE task_epics ADD COLUMN causes text NOT NULL DEFAULT '';
+CREATE TABLE deployments (
+  source       text NOT NULL,
+  id           text NOT NULL,
+  repo         text NOT NULL,
+  environment  text NOT NULL,
+  sha          text NOT NULL,
+  ref          text NOT NULL,
+  production   bigint NOT NULL,
+  created_ms   bigint NOT NULL,
+  state        text NOT NULL,
+  state_ms     bigint NOT NULL,
+  success_ms   bigint NOT NULL,
+  failure_ms   bigint NOT NULL,
+  PRIMARY KEY (source, id)
+);
+CREATE TABLE incidents (
+  source       text NOT NULL,
+  id           text NOT NULL,
+  repo         text NOT NULL,
+  environment  text NOT NULL,
+  started_ms   bigint NOT NULL,
+  resolved_ms  bigint NOT NULL,
+  PRIMARY KEY (source, id)
+);
+INSERT INTO codepulse_schema (version) VALUES (22);
+)sql";
+
 // Version 23: scopes of access, as in the SQLite store (sqlite_schema.hpp,
 // kMigration23).
 inline constexpr const char* kMigrationTo23 = R"sql(

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "collector/store/delivery_sql.hpp"
 #include "collector/store/webhook_sql.hpp"
 #include "common/record/usage_columns.hpp"
 
@@ -189,11 +190,17 @@ inline constexpr const char* kPruneRetractions =
 inline constexpr const char* kSelectEpics =
     "SELECT task_key, epic_key FROM task_epics WHERE epic_key <> ''";
 inline constexpr const char* kUpsertTask =
-    "INSERT INTO task_epics (task_key, epic_key, updated_ms, issue_type, status, deleted)"
-    " VALUES ($1, $2, $3::bigint, $4, $5, $6::integer)"
+    "INSERT INTO task_epics (task_key, epic_key, updated_ms, issue_type, status, deleted, labels,"
+    " components, story_points_milli, priority, created_ms, resolved_ms, caused_by, causes)"
+    " VALUES ($1, $2, $3::bigint, $4, $5, $6::integer, $7, $8, $9::bigint, $10, $11::bigint,"
+    " $12::bigint, $13, $14)"
     " ON CONFLICT (task_key) DO UPDATE SET epic_key = excluded.epic_key,"
     " updated_ms = excluded.updated_ms, issue_type = excluded.issue_type,"
-    " status = excluded.status, deleted = excluded.deleted"
+    " status = excluded.status, deleted = excluded.deleted, labels = excluded.labels,"
+    " components = excluded.components, story_points_milli = excluded.story_points_milli,"
+    " priority = excluded.priority, created_ms = excluded.created_ms,"
+    " resolved_ms = excluded.resolved_ms, caused_by = excluded.caused_by,"
+    " causes = excluded.causes"
     " WHERE excluded.updated_ms > task_epics.updated_ms";
 inline constexpr const char* kCountRecords = "SELECT count(*) FROM usage_records";
 inline constexpr const char* kDatabaseSize = "SELECT pg_database_size(current_database())";
@@ -207,8 +214,11 @@ inline constexpr const char* kClaimDelivery =
     "INSERT INTO webhook_deliveries (source, delivery_id, event, received_ms)"
     " VALUES ($1, $2, $3, $4::bigint) ON CONFLICT (source, delivery_id) DO NOTHING";
 inline constexpr const char* kInsertPushedCommit =
-    "INSERT INTO pushed_commits (repo, branch, sha, time_ms, author_email, pusher, source)"
-    " VALUES ($1, $2, $3, $4::bigint, $5, $6, $7) ON CONFLICT (repo, branch, sha) DO NOTHING";
+    "INSERT INTO pushed_commits (repo, branch, sha, time_ms, author_email, pusher, source,"
+    " parent_sha, is_merge, reverts_sha, hotfix, pushed_ms, task_keys, fixes_sha)"
+    " VALUES ($1, $2, $3, $4::bigint, $5, $6, $7, $8, $9::bigint, $10, $11::bigint, $12::bigint,"
+    " $13, $14)"
+    " ON CONFLICT (repo, branch, sha) DO NOTHING";
 // A push naming a commit's author, as in the SQLite store (sqlite_sql.hpp).
 inline constexpr const char* kDropContradictedFiles =
     "DELETE FROM commit_files WHERE repo = $1 AND sha = $2 AND EXISTS (SELECT 1 FROM commits c"
@@ -231,5 +241,13 @@ inline const std::string kUpsertPullRequest =
     "VALUES ($1, $2::bigint, $3, $4, $5, $6, $7, $8, $9, $10::bigint, $11::bigint, $12::bigint,"
     " $13::bigint, $14::bigint)" +
     webhook_sql::kMergePullRequest;
+inline const std::string kUpsertDeployment =
+    std::string(delivery_sql::kInsertDeployment) +
+    "VALUES ($1, $2, $3, $4, $5, $6, $7::bigint, $8::bigint, $9, $10::bigint, $11::bigint,"
+    " $12::bigint)" +
+    delivery_sql::kMergeDeployment;
+inline const std::string kUpsertIncident = std::string(delivery_sql::kInsertIncident) +
+                                           "VALUES ($1, $2, $3, $4, $5::bigint, $6::bigint)" +
+                                           delivery_sql::kMergeIncident;
 
 }  // namespace codepulse::collector::pg_sql

@@ -87,6 +87,11 @@ class PostgresStore final : public Store {
     if (!conn) return conn.error();
     return pg_webhooks::load_pull_requests(**conn);
   }
+  Result<DeliveryRows> load_delivery() override {
+    auto conn = pool_.lease();
+    if (!conn) return conn.error();
+    return pg_webhooks::load_delivery(**conn);
+  }
   Result<std::vector<DeviceActivity>> device_activity(size_t limit) override;
   Result<int64_t> record_count() override;
   // The generation: pg_generation.cpp.

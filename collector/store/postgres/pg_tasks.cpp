@@ -33,7 +33,15 @@ Result<int64_t> PostgresStore::upsert_tasks(const std::vector<TaskRecord>& tasks
         .add(t.updated_ms)
         .add(t.issue_type)
         .add(t.status)
-        .add(int64_t{t.deleted});
+        .add(int64_t{t.deleted})
+        .add(delivery_rows::join_list(t.labels))
+        .add(delivery_rows::join_list(t.components))
+        .add(t.story_points_milli)
+        .add(t.priority)
+        .add(t.created_ms)
+        .add(t.resolved_ms)
+        .add(delivery_rows::join_list(t.caused_by))
+        .add(delivery_rows::join_list(t.causes));
     auto done = writer_.run("codepulse_upsert_task", pg_sql::kUpsertTask, p);
     if (!done) {
       (void)writer_.exec("ROLLBACK");

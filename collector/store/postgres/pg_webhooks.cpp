@@ -30,6 +30,10 @@ std::pair<const char*, const char*> statement_of(webhook_rows::Write w) {
       return {"codepulse_upsert_pull_request", pg_sql::kUpsertPullRequest.c_str()};
     case webhook_rows::Write::kReview:
       return {"codepulse_insert_review", pg_sql::kInsertReview};
+    case webhook_rows::Write::kDeployment:
+      return {"codepulse_upsert_deployment", pg_sql::kUpsertDeployment.c_str()};
+    case webhook_rows::Write::kIncident:
+      return {"codepulse_upsert_incident", pg_sql::kUpsertIncident.c_str()};
   }
   return {"", ""};
 }
@@ -96,6 +100,35 @@ Result<std::vector<report::PullRequestFact>> load_pull_requests(pg::Connection& 
         return s.error();
     }
     return std::move(facts).finish();
+  };
+  auto out = read();
+  (void)conn.exec(out ? "COMMIT" : "ROLLBACK");
+  return out;
+}
+
+Result<DeliveryRows> load_delivery(pg::Connection& conn) {
+  if (auto s = conn.exec(pg_sql::kBeginSnapshot); !s) return s.error();
+  auto read = [&]() -> Result<DeliveryRows> {
+    DeliveryRows out;
+    auto deployments =
+        conn.run("codepulse_select_deployments", delivery_sql::kSelectDeployments, {});
+    if (!deployments) return deployments.error();
+    for (int i = 0; i < deployments->size(); ++i)
+      out.deployments.push_back(delivery_rows::deployment_of(RowOf{*deployments, i}));
+    auto incidents = conn.run("codepulse_select_incidents", delivery_sql::kSelectIncidents, {});
+    if (!incidents) return incidents.error();
+    for (int i = 0; i < incidents->size(); ++i)
+      out.incidents.push_back(delivery_rows::incident_of(RowOf{*incidents, i}));
+    auto pushed =
+        conn.run("codepulse_select_pushed_commits", delivery_sql::kSelectPushedCommits, {});
+    if (!pushed) return pushed.error();
+    for (int i = 0; i < pushed->size(); ++i)
+      out.pushed.push_back(delivery_rows::pushed_of(RowOf{*pushed, i}));
+    auto tasks = conn.run("codepulse_select_tasks", delivery_sql::kSelectTasks, {});
+    if (!tasks) return tasks.error();
+    for (int i = 0; i < tasks->size(); ++i)
+      out.tasks.push_back(delivery_rows::task_of(RowOf{*tasks, i}));
+    return out;
   };
   auto out = read();
   (void)conn.exec(out ? "COMMIT" : "ROLLBACK");

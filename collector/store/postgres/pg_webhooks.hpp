@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "collector/store/delivery_rows.hpp"
 #include "collector/store/postgres/pg_connection.hpp"
 #include "collector/store/webhook_event.hpp"
 #include "common/report/outcome_facts.hpp"
@@ -18,5 +19,8 @@ Result<WebhookOutcome> apply(pg::Connection& conn, const WebhookDelivery& delive
 
 // Every pull request, from one snapshot.
 Result<std::vector<report::PullRequestFact>> load_pull_requests(pg::Connection& conn);
+
+// Every deployment, incident and pushed commit, from one snapshot.
+Result<DeliveryRows> load_delivery(pg::Connection& conn);
 
 }  // namespace codepulse::collector::pg_webhooks

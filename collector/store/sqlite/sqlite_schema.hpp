@@ -620,6 +620,55 @@ ALTER TABLE commits ADD COLUMN on_default_branch INTEGER NOT NULL DEFAULT 0;
 PRAGMA user_version = 21;
 )sql";
 
+// Migration 22: deliveries (docs/DELIVERY.md): what a push's message said
+// (merge, revert, hotfix: flags and a SHA only, never the message) and the
+// commit before each pushed commit; deployments and incidents. Bugs and task
+// classes: the task keys a pushed message names and the commit its `Fixes:`
+// trailer names; what Jira says of a task's class (labels, components, story
+// points, priority), its times and its "is caused by" links.
+inline constexpr const char* kMigration22 = R"sql(
+ALTER TABLE pushed_commits ADD COLUMN parent_sha TEXT NOT NULL DEFAULT '';
+ALTER TABLE pushed_commits ADD COLUMN is_merge INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pushed_commits ADD COLUMN reverts_sha TEXT NOT NULL DEFAULT '';
+ALTER TABLE pushed_commits ADD COLUMN hotfix INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pushed_commits ADD COLUMN pushed_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pushed_commits ADD COLUMN task_keys TEXT NOT NULL DEFAULT '';
+ALTER TABLE pushed_commits ADD COLUMN fixes_sha TEXT NOT NULL DEFAULT '';
+ALTER TABLE task_epics ADD COLUMN labels TEXT NOT NULL DEFAULT '';
+ALTER TABLE task_epics ADD COLUMN components TEXT NOT NULL DEFAULT '';
+ALTER TABLE task_epics ADD COLUMN story_points_milli INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE task_epics ADD COLUMN priority TEXT NOT NULL DEFAULT '';
+ALTER TABLE task_epics ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE task_epics ADD COLUMN resolved_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE task_epics ADD COLUMN caused_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE task_epics ADD COLUMN causes TEXT NOT NULL DEFAULT '';
+CREATE TABLE deployments (
+  source       TEXT NOT NULL,
+  id           TEXT NOT NULL,
+  repo         TEXT NOT NULL,
+  environment  TEXT NOT NULL,
+  sha          TEXT NOT NULL,
+  ref          TEXT NOT NULL,
+  production   INTEGER NOT NULL,
+  created_ms   INTEGER NOT NULL,
+  state        TEXT NOT NULL,
+  state_ms     INTEGER NOT NULL,
+  success_ms   INTEGER NOT NULL,
+  failure_ms   INTEGER NOT NULL,
+  PRIMARY KEY (source, id)
+) WITHOUT ROWID;
+CREATE TABLE incidents (
+  source       TEXT NOT NULL,
+  id           TEXT NOT NULL,
+  repo         TEXT NOT NULL,
+  environment  TEXT NOT NULL,
+  started_ms   INTEGER NOT NULL,
+  resolved_ms  INTEGER NOT NULL,
+  PRIMARY KEY (source, id)
+) WITHOUT ROWID;
+PRAGMA user_version = 22;
+)sql";
+
 // Migration 23: scopes of access (docs/ACCESS.md): each dashboard token's
 // and single sign-on session's scope ("org", "team:NAME", "group:NAME",
 // "org:NAME", "self:EMAIL"). Tokens made before keep the whole

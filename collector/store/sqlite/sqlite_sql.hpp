@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "collector/store/delivery_sql.hpp"
 #include "collector/store/webhook_sql.hpp"
 #include "common/record/usage_columns.hpp"
 
@@ -132,11 +133,16 @@ const std::string& insert_record_sql();
 const std::string& replace_record_sql();
 inline constexpr const char* kCountRecords = "SELECT count(*) FROM usage_records";
 inline constexpr const char* kUpsertTask =
-    "INSERT INTO task_epics (task_key, epic_key, updated_ms, issue_type, status, deleted)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    "INSERT INTO task_epics (task_key, epic_key, updated_ms, issue_type, status, deleted, labels,"
+    " components, story_points_milli, priority, created_ms, resolved_ms, caused_by, causes)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
     " ON CONFLICT (task_key) DO UPDATE SET epic_key = excluded.epic_key,"
     " updated_ms = excluded.updated_ms, issue_type = excluded.issue_type,"
-    " status = excluded.status, deleted = excluded.deleted"
+    " status = excluded.status, deleted = excluded.deleted, labels = excluded.labels,"
+    " components = excluded.components, story_points_milli = excluded.story_points_milli,"
+    " priority = excluded.priority, created_ms = excluded.created_ms,"
+    " resolved_ms = excluded.resolved_ms, caused_by = excluded.caused_by,"
+    " causes = excluded.causes"
     " WHERE excluded.updated_ms > task_epics.updated_ms";
 
 // Webhooks (the merge of pull request events and the reads are in
@@ -145,8 +151,10 @@ inline constexpr const char* kClaimDelivery =
     "INSERT INTO webhook_deliveries (source, delivery_id, event, received_ms)"
     " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source, delivery_id) DO NOTHING";
 inline constexpr const char* kInsertPushedCommit =
-    "INSERT INTO pushed_commits (repo, branch, sha, time_ms, author_email, pusher, source)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (repo, branch, sha) DO NOTHING";
+    "INSERT INTO pushed_commits (repo, branch, sha, time_ms, author_email, pusher, source,"
+    " parent_sha, is_merge, reverts_sha, hotfix, pushed_ms, task_keys, fixes_sha)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+    " ON CONFLICT (repo, branch, sha) DO NOTHING";
 // A push naming a commit's author (webhook_rows::Write): a tracker's copy
 // naming another author is dropped (?1 repo, ?2 sha, ?3 the push's author
 // email), and a copy that agrees takes the push's author, time and source
@@ -170,5 +178,11 @@ inline const std::string kUpsertPullRequest =
     std::string(webhook_sql::kInsertPullRequest) +
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)" +
     webhook_sql::kMergePullRequest;
+inline const std::string kUpsertDeployment =
+    std::string(delivery_sql::kInsertDeployment) +
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)" + delivery_sql::kMergeDeployment;
+inline const std::string kUpsertIncident = std::string(delivery_sql::kInsertIncident) +
+                                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)" +
+                                           delivery_sql::kMergeIncident;
 
 }  // namespace codepulse::collector::sql_text

@@ -111,6 +111,12 @@ class SqliteStore final : public Store {
     if (auto s = open_report_db(); !s) return s.error();
     return sqlite_webhooks::load_pull_requests(*report_db_);
   }
+  Result<DeliveryRows> load_delivery() override {
+    if (auto s = heal(); !s) return s.error();
+    std::lock_guard lock(report_mu_);
+    if (auto s = open_report_db(); !s) return s.error();
+    return sqlite_webhooks::load_delivery(*report_db_);
+  }
   Result<int64_t> record_count() override;
   Result<std::vector<DeviceActivity>> device_activity(size_t limit) override;
   // The generation: sqlite_generation.cpp.

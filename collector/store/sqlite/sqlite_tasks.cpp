@@ -28,6 +28,14 @@ Result<int64_t> SqliteStore::upsert_tasks(const std::vector<TaskRecord>& tasks) 
                  .bind(4, t.issue_type)
                  .bind(5, t.status)
                  .bind(6, int64_t{t.deleted})
+                 .bind(7, delivery_rows::join_list(t.labels))
+                 .bind(8, delivery_rows::join_list(t.components))
+                 .bind(9, t.story_points_milli)
+                 .bind(10, t.priority)
+                 .bind(11, t.created_ms)
+                 .bind(12, t.resolved_ms)
+                 .bind(13, delivery_rows::join_list(t.caused_by))
+                 .bind(14, delivery_rows::join_list(t.causes))
                  .run();
     if (!s) return s.error();
     changed += db_.changes();

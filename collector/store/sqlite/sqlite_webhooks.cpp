@@ -34,6 +34,10 @@ const char* sql_of(webhook_rows::Write w) {
       return sql_text::kUpsertPullRequest.c_str();
     case webhook_rows::Write::kReview:
       return sql_text::kInsertReview;
+    case webhook_rows::Write::kDeployment:
+      return sql_text::kUpsertDeployment.c_str();
+    case webhook_rows::Write::kIncident:
+      return sql_text::kUpsertIncident.c_str();
   }
   return "";
 }
@@ -86,6 +90,33 @@ Result<std::vector<report::PullRequestFact>> load_pull_requests(sql::Database& d
   };
   auto out = read();
   (void)db.exec("COMMIT");
+  return out;
+}
+
+Result<DeliveryRows> load_delivery(sql::Database& db) {
+  if (auto s = db.exec("BEGIN"); !s) return s.error();  // one snapshot for the four reads
+  DeliveryRows out;
+  auto s = each_row(db, delivery_sql::kSelectDeployments, [&](const sql::Statement& row) {
+    out.deployments.push_back(delivery_rows::deployment_of(row));
+    return Status();
+  });
+  if (s)
+    s = each_row(db, delivery_sql::kSelectIncidents, [&](const sql::Statement& row) {
+      out.incidents.push_back(delivery_rows::incident_of(row));
+      return Status();
+    });
+  if (s)
+    s = each_row(db, delivery_sql::kSelectPushedCommits, [&](const sql::Statement& row) {
+      out.pushed.push_back(delivery_rows::pushed_of(row));
+      return Status();
+    });
+  if (s)
+    s = each_row(db, delivery_sql::kSelectTasks, [&](const sql::Statement& row) {
+      out.tasks.push_back(delivery_rows::task_of(row));
+      return Status();
+    });
+  (void)db.exec("COMMIT");
+  if (!s) return s.error();
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "collector/store/delivery_rows.hpp"
 #include "collector/store/webhook_event.hpp"
 #include "common/report/outcome_facts.hpp"
 #include "common/result.hpp"
@@ -18,5 +19,8 @@ Result<WebhookOutcome> apply(sql::Database& db, const WebhookDelivery& delivery)
 
 // Every pull request, from one snapshot (a read transaction of its own).
 Result<std::vector<report::PullRequestFact>> load_pull_requests(sql::Database& db);
+
+// Every deployment, incident and pushed commit, from one snapshot.
+Result<DeliveryRows> load_delivery(sql::Database& db);
 
 }  // namespace codepulse::collector::sqlite_webhooks

@@ -1,0 +1,102 @@
+#include "collector/ingest/commit_message_facts.hpp"
+
+#include "common/ascii.hpp"
+#include "common/task_keys.hpp"
+
+namespace codepulse::collector {
+namespace {
+
+bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+bool hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// The hex digits at the start of `s` (at most 40); "" when fewer than 7.
+std::string sha_at(std::string_view s) {
+  size_t n = 0;
+  while (n < s.size() && n < 40 && hex(s[n]))
+    ++n;
+  if (n < 7 || (n < s.size() && (hex(s[n]) || s[n] == '-' || s[n] == '_'))) return "";
+  return ascii_lower(s.substr(0, n));
+}
+
+// The SHA of the first "Fixes: <sha>" line (the key matched without case).
+std::string fixes_trailer(std::string_view message) {
+  size_t at = 0;
+  while (at < message.size()) {
+    const size_t nl = message.find('\n', at);
+    std::string_view line =
+        trim(message.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at));
+    if (line.size() > 6 && ascii_lower(line.substr(0, 6)) == "fixes:") {
+      std::string sha = sha_at(trim(line.substr(6)));
+      if (!sha.empty()) return sha;
+    }
+    if (nl == std::string_view::npos) break;
+    at = nl + 1;
+  }
+  return "";
+}
+
+}  // namespace
+
+Result<MessageRules> parse_message_rules(std::string_view patterns) {
+  MessageRules rules;
+  size_t at = 0;
+  while (at <= patterns.size()) {
+    const size_t comma = patterns.find(',', at);
+    const std::string_view one = trim(
+        patterns.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at));
+    if (!one.empty()) {
+      try {
+        rules.hotfix.emplace_back(std::string(one),
+                                  std::regex::ECMAScript | std::regex::icase | std::regex::nosubs);
+      } catch (const std::regex_error& e) {
+        return make_error("hotfix pattern '" + std::string(one) +
+                          "' is not a regular expression: " + e.what());
+      }
+    }
+    if (comma == std::string_view::npos) break;
+    at = comma + 1;
+  }
+  return rules;
+}
+
+MessageFacts read_message(std::string_view message, std::string_view committer_email,
+                          size_t parents, const MessageRules& rules) {
+  MessageFacts out;
+  const std::string committer = ascii_lower(trim(committer_email));
+  out.merge =
+      parents > 1 || committer == "noreply@github.com" || starts_with(message, "Merge branch ") ||
+      starts_with(message, "Merge pull request #") ||
+      starts_with(message, "Merge remote-tracking branch ") || starts_with(message, "Merged in ");
+  constexpr std::string_view kReverts = "This reverts commit ";
+  if (const size_t at = message.find(kReverts); at != std::string_view::npos) {
+    size_t end = at + kReverts.size();
+    while (end < message.size() && hex(message[end]) && end - at - kReverts.size() < 40)
+      ++end;
+    const size_t n = end - at - kReverts.size();
+    if (n >= 7) out.reverts_sha = ascii_lower(message.substr(at + kReverts.size(), n));
+  }
+  out.fixes_sha = fixes_trailer(message);
+  out.task_keys = find_task_keys(message);
+  const std::string text(message);
+  for (const std::regex& r : rules.hotfix)
+    if (std::regex_search(text, r, std::regex_constants::match_any)) {
+      out.hotfix = true;
+      break;
+    }
+  return out;
+}
+
+}  // namespace codepulse::collector

@@ -1,0 +1,17 @@
+// The collector's delivery settings (docs/DELIVERY.md), as its
+// configuration gives them; delivery_report.hpp reads them.
+#pragma once
+
+#include <string>
+
+namespace codepulse::collector {
+
+struct DeliverySettings {
+  std::string secret;  // delivery_secret_file's; empty: POST /v1/deployments and /v1/incidents off
+  std::string production_environments = "production";
+  std::string hotfix_branch_patterns = "hotfix/*,hotfix-*";
+  std::string hotfix_message_patterns = "^hotfix\\b,\\[hotfix\\]";
+  bool count_merge_commits = false;
+};
+
+}  // namespace codepulse::collector
