@@ -12,7 +12,7 @@
 
 namespace codepulse::collector::pg_sql {
 
-inline constexpr int kSchemaVersion = 21;
+inline constexpr int kSchemaVersion = 24;
 
 // Two collectors starting at once: one migrates, the other waits.
 inline constexpr const char* kLockSchema =
@@ -580,6 +580,20 @@ ALTER TABLE commits ADD COLUMN scored_lines_added bigint NOT NULL DEFAULT 0;
 ALTER TABLE commits ADD COLUMN ai_lines_added bigint NOT NULL DEFAULT 0;
 ALTER TABLE commits ADD COLUMN on_default_branch integer NOT NULL DEFAULT 0;
 INSERT INTO codepulse_schema (version) VALUES (21);
+)sql";
+
+// Version 24: survival and line-level rework (docs/PROVENANCE.md). Per file
+// of a commit, its scored lines still in the file on the default branch 21
+// and 90 days after it, and of them the assistants' (-1 until measured); per
+// reworked-lines entry, the assistants' lines among them (-1 unknown). Only
+// counts: the lines and their fingerprints never leave the laptop.
+inline constexpr const char* kMigrationTo24 = R"sql(
+ALTER TABLE commit_files ADD COLUMN lines_alive_21d bigint NOT NULL DEFAULT -1;
+ALTER TABLE commit_files ADD COLUMN ai_lines_alive_21d bigint NOT NULL DEFAULT -1;
+ALTER TABLE commit_files ADD COLUMN lines_alive_90d bigint NOT NULL DEFAULT -1;
+ALTER TABLE commit_files ADD COLUMN ai_lines_alive_90d bigint NOT NULL DEFAULT -1;
+ALTER TABLE commit_reworks ADD COLUMN ai_lines bigint NOT NULL DEFAULT -1;
+INSERT INTO codepulse_schema (version) VALUES (24);
 )sql";
 
 }  // namespace codepulse::collector::pg_sql

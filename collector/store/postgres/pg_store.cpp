@@ -44,7 +44,7 @@ Status PostgresStore::migrate() {
         {9, pg_sql::kMigrationTo9},   {10, pg_sql::kMigrationTo10}, {11, pg_sql::kMigrationTo11},
         {12, pg_sql::kMigrationTo12}, {13, pg_sql::kMigrationTo13}, {14, pg_sql::kMigrationTo14},
         {15, pg_sql::kMigrationTo15}, {16, pg_sql::kMigrationTo16}, {17, pg_sql::kMigrationTo17},
-        {18, pg_sql::kMigrationTo18}, {21, pg_sql::kMigrationTo21}};
+        {18, pg_sql::kMigrationTo18}, {21, pg_sql::kMigrationTo21}, {24, pg_sql::kMigrationTo24}};
     for (const auto& [to, sql] : steps) {
       if (v >= to) continue;
       if (auto s = writer_.exec(sql); !s)

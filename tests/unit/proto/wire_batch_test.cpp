@@ -385,3 +385,58 @@ TEST_CASE("line provenance counts travel per file, only for a scored file, and a
   REQUIRE(f->rejected_commits.size() == 1);
   CHECK(f->rejected_commits[0].reason.find("default_branch") != std::string::npos);
 }
+
+TEST_CASE("survival and line-level rework travel once measured, and are checked",
+          "[proto][commits][provenance][survival]") {
+  const std::string sha = "abcdef0123456789abcdef0123456789abcdef01";
+  CommitRecord sent = sample_commit(sha);
+  sent.files[0].lines_added = 10;
+  sent.files[0].ai_lines_added = 7;
+  sent.files[0].lines_alive_21d = 8;
+  sent.files[0].ai_lines_alive_21d = 6;
+  sent.reworked[0].ai_lines = 1;
+  const std::string json = encode_json(header(1), {sample(1)}, {sent});
+  CHECK(json.find(R"("lines_alive_21d":8,"ai_lines_alive_21d":6})") != std::string::npos);
+  CHECK(json.find("lines_alive_90d") == std::string::npos);  // not measured: not sent
+  CHECK(json.find(R"("lines":2,"ai_lines":1})") != std::string::npos);
+  auto d = decode_json(json, {});
+  REQUIRE(d);
+  REQUIRE(d->commits.size() == 1);
+  const CommitRecord& c = d->commits[0];
+  CHECK(c.files[0].lines_alive_21d == 8);
+  CHECK(c.files[0].ai_lines_alive_21d == 6);
+  CHECK(c.files[0].lines_alive_90d == -1);
+  CHECK(c.files[0].ai_lines_alive_90d == -1);
+  CHECK(c.files[1].lines_alive_21d == -1);
+  CHECK(c.reworked[0].ai_lines == 1);
+  // An older tracker's commit: nothing measured, rework not told.
+  auto old = decode_json(encode_json(header(1), {sample(1)}, {sample_commit(sha)}), {});
+  REQUIRE(old);
+  CHECK(old->commits[0].files[0].lines_alive_21d == -1);
+  CHECK(old->commits[0].reworked[0].ai_lines == -1);
+
+  auto rejected = [&](const std::string& from, const std::string& to) {
+    std::string bad = json;
+    bad.replace(bad.find(from), from.size(), to);
+    auto r = decode_json(bad, {});
+    REQUIRE(r);
+    REQUIRE(r->rejected_commits.size() == 1);
+    CHECK(r->commits.empty());
+    return r->rejected_commits[0].reason;
+  };
+  // More AI lines alive than AI lines written, than lines alive; more of the
+  // others' alive than they wrote; one count without the other; AI rework
+  // beyond the lines reworked; a negative count.
+  CHECK(rejected(R"("ai_lines_alive_21d":6)", R"("ai_lines_alive_21d":8)")
+            .find("files[0]: needs 'ai_lines_alive_21d' no more than") == 0);
+  CHECK(rejected(R"("lines_alive_21d":8,)", R"("lines_alive_21d":5,)")
+            .find("files[0]: needs 'ai_lines_alive_21d' no more than 'lines_alive_21d'") == 0);
+  CHECK(rejected(R"("lines_alive_21d":8,)", R"("lines_alive_21d":10,)")
+            .find("the other lines alive no more than the other lines added") != std::string::npos);
+  CHECK(rejected(R"("lines_alive_21d":8,)", "") ==
+        "files[0]: needs both 'lines_alive_21d' and 'ai_lines_alive_21d', or neither");
+  CHECK(rejected(R"("ai_lines":1)", R"("ai_lines":3)") ==
+        "reworked[0]: needs 'ai_lines' no more than 'lines'");
+  CHECK(rejected(R"("ai_lines":1)", R"("ai_lines":-1)") ==
+        "reworked[0]: field 'ai_lines' must be a non-negative integer");
+}
