@@ -45,6 +45,7 @@ const char* kTopUsage =
     "  export focus   a month of AI assistant spend as a FinOps FOCUS 1.2 CSV\n"
     "  waste          spend that never reached the product, per rule (docs/WASTE.md)\n"
     "  anomalies      spend that stands out against its own history, explained\n"
+    "  hotspots       files changed most, by most people, recently rewritten (docs/HOTSPOTS.md)\n"
     "  digest show    the weekly digest of a team or the organisation (digest --help)\n"
     "  reconcile      a month next to the providers' usage and cost: differences, explained\n"
     "  import-usage   a provider's usage or cost export (JSON or CSV), for reconcile\n"
@@ -91,6 +92,7 @@ int main(int argc, char** argv) {
   if (command == "alerts") return run_alerts_command(args);
   if (command == "waste") return run_waste_command(args);
   if (command == "anomalies") return run_anomalies_command(args);
+  if (command == "hotspots") return run_hotspots_command(args);
   if (command == "digest") return run_digest_command(args);
   return fail("unknown command '" + command + "' (see --help)", kExitUsage);
 }

@@ -50,6 +50,8 @@ int run_people_command(const std::vector<std::string>& args);
 int run_waste_command(const std::vector<std::string>& args);
 // anomalies: spend that stands out against its own history, explained
 int run_anomalies_command(const std::vector<std::string>& args);
+// hotspots: files ranked by changes, authors and recent heavy rewrites
+int run_hotspots_command(const std::vector<std::string>& args);
 // audit list | export: the audit log
 int run_audit_command(const std::vector<std::string>& args);
 // digest show: the weekly digest of a team or of the organisation

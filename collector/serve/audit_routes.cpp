@@ -26,6 +26,8 @@ std::string action_of(int handler, const RouteRequest& request) {
       return std::string("waste") + read;
     case Handler::kAnomalies:
       return std::string("anomalies") + read;
+    case Handler::kHotspots:
+      return std::string("hotspots") + read;
     case Handler::kAdminExportFocus:
       return "focus.export";
     case Handler::kAdminAudit:

@@ -435,7 +435,8 @@ class HttpsServer::Impl {
       } else if (route.route->handler == Handler::kReconcile ||
                  route.route->handler == Handler::kStatement ||
                  route.route->handler == Handler::kWaste ||
-                 route.route->handler == Handler::kAnomalies) {
+                 route.route->handler == Handler::kAnomalies ||
+                 route.route->handler == Handler::kHotspots) {
         co_await handle_finance(route.route->handler, req, reply);
       } else {
         reply = endpoints_.answer(route.route->handler, route_request(req));
@@ -596,7 +597,8 @@ class HttpsServer::Impl {
   // run on the report thread.
   net::awaitable<void> handle_finance(int handler, const Request& req, RouteReply& reply) {
     auto started =
-        handler == Handler::kWaste || handler == Handler::kAnomalies
+        handler == Handler::kWaste || handler == Handler::kAnomalies ||
+                handler == Handler::kHotspots
             ? start_insight(handler, endpoints_.viewers(), endpoints_.store(), route_request(req),
                             endpoints_.report_max_nodes())
             : start_finance(handler, endpoints_.viewers(), endpoints_.store(), route_request(req));
