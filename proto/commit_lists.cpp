@@ -14,6 +14,12 @@ void write_commit_files(JsonWriter& w, const std::vector<CommitFile>& files) {
     // Line provenance counts, only for a file the tracker scored.
     if (f.lines_added > 0)
       w.field("lines_added", f.lines_added).field("ai_lines_added", f.ai_lines_added);
+    // Duplication, only for a file with a block.
+    if (f.ai_blocks > 0 || f.other_blocks > 0)
+      w.field("ai_blocks", f.ai_blocks)
+          .field("ai_blocks_repeated", f.ai_blocks_repeated)
+          .field("other_blocks", f.other_blocks)
+          .field("other_blocks_repeated", f.other_blocks_repeated);
     // Survival, only once measured at its mark.
     if (f.lines_alive_21d >= 0)
       w.field("lines_alive_21d", f.lines_alive_21d)

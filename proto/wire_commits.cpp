@@ -97,6 +97,24 @@ bool read_files(dom::object o, CommitRecord& c, std::string& why) {
             std::to_string(kMaxLinesPerFile);
       return false;
     }
+    // Duplication: optional counts, the repeated a part of the blocks, a
+    // block at least 6 scored lines.
+    if (!ff.count("ai_blocks", file.ai_blocks, false, why) ||
+        !ff.count("ai_blocks_repeated", file.ai_blocks_repeated, false, why) ||
+        !ff.count("other_blocks", file.other_blocks, false, why) ||
+        !ff.count("other_blocks_repeated", file.other_blocks_repeated, false, why)) {
+      why = where + why;
+      return false;
+    }
+    if (file.ai_blocks_repeated > file.ai_blocks ||
+        file.other_blocks_repeated > file.other_blocks ||
+        file.ai_blocks * 6 > file.ai_lines_added ||
+        file.other_blocks * 6 > file.lines_added - file.ai_lines_added) {
+      why = where +
+            "needs each '*_blocks_repeated' no more than its '*_blocks', and blocks of at least 6 "
+            "of the scored lines of their kind";
+      return false;
+    }
     if (!read_survival(ff, file, "21d", file.lines_alive_21d, file.ai_lines_alive_21d, why) ||
         !read_survival(ff, file, "90d", file.lines_alive_90d, file.ai_lines_alive_90d, why)) {
       why = where + why;

@@ -68,6 +68,10 @@ Status CommitFactsBuilder::add_file(const RowView& row) {
   f.ai_lines_alive_21d = row.int64(9);
   f.lines_alive_90d = row.int64(10);
   f.ai_lines_alive_90d = row.int64(11);
+  f.ai_blocks = row.int64(12);
+  f.ai_blocks_repeated = row.int64(13);
+  f.other_blocks = row.int64(14);
+  f.other_blocks_repeated = row.int64(15);
   (*c)->files.push_back(std::move(f));
   return {};
 }

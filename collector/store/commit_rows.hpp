@@ -43,10 +43,11 @@ CommitTotals commit_totals(const CommitRecord& c);
 //   scored_lines_added, ai_lines_added, on_default_branch
 // - commit_files, for c.files[i]: repo, sha, idx, path, added, removed, is_binary,
 //   lines_added, ai_lines_added, lines_alive_21d, ai_lines_alive_21d,
-//   lines_alive_90d, ai_lines_alive_90d
+//   lines_alive_90d, ai_lines_alive_90d, ai_blocks, ai_blocks_repeated,
+//   other_blocks, other_blocks_repeated
 // - commit_reworks, for c.reworked[i]: repo, sha, idx, original_sha, path, lines,
 //   ai_lines
-inline constexpr size_t kCommitValues = 15, kCommitFileValues = 13, kCommitReworkValues = 7;
+inline constexpr size_t kCommitValues = 15, kCommitFileValues = 17, kCommitReworkValues = 7;
 template <class Fn>
 void for_each_commit_value(const CommitRecord& c, const std::string& parents, Fn&& fn);
 template <class Fn>
@@ -61,7 +62,8 @@ void for_each_commit_rework_value(const CommitRecord& c, size_t i, Fn&& fn);
 //   order the facts keep)
 // - kFiles: repo, sha, path, added, removed, is_binary, lines_added,
 //   ai_lines_added, lines_alive_21d, ai_lines_alive_21d, lines_alive_90d,
-//   ai_lines_alive_90d (in the order sent)
+//   ai_lines_alive_90d, ai_blocks, ai_blocks_repeated, other_blocks,
+//   other_blocks_repeated (in the order sent)
 // - kReworked: repo, sha (the reworking commit), original_sha, path, lines,
 //   ai_lines
 // - kReworkOf: repo, original_sha, path, sha (the reworking commit), its
@@ -117,6 +119,10 @@ void for_each_commit_file_value(const CommitRecord& c, size_t i, Fn&& fn) {
   fn(col++, f.ai_lines_alive_21d);
   fn(col++, f.lines_alive_90d);
   fn(col++, f.ai_lines_alive_90d);
+  fn(col++, f.ai_blocks);
+  fn(col++, f.ai_blocks_repeated);
+  fn(col++, f.other_blocks);
+  fn(col++, f.other_blocks_repeated);
 }
 
 template <class Fn>

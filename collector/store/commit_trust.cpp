@@ -80,6 +80,11 @@ CommitRecord capped_commit(const CommitRecord& c) {
     // Provenance counts stay within the capped count of added lines.
     f.lines_added = std::min(f.lines_added, f.added);
     f.ai_lines_added = std::min(f.ai_lines_added, f.lines_added);
+    // Blocks within the capped lines, the repeated within the blocks.
+    f.ai_blocks = std::min(f.ai_blocks, f.ai_lines_added / 6);
+    f.other_blocks = std::min(f.other_blocks, (f.lines_added - f.ai_lines_added) / 6);
+    f.ai_blocks_repeated = std::min(f.ai_blocks_repeated, f.ai_blocks);
+    f.other_blocks_repeated = std::min(f.other_blocks_repeated, f.other_blocks);
     // Survival within the capped counts: the AI's alive within its added,
     // the others' alive within theirs.
     for (auto [alive, ai_alive] : {std::pair{&f.lines_alive_21d, &f.ai_lines_alive_21d},

@@ -24,6 +24,12 @@ struct CommitFile {
   // that mark was measured.
   int64_t lines_alive_21d = -1, ai_lines_alive_21d = -1;
   int64_t lines_alive_90d = -1, ai_lines_alive_90d = -1;
+  // Duplication (docs/PROVENANCE.md, "Duplication"), counted on the laptop:
+  // the blocks of 6 or more consecutive scored added lines all the
+  // assistants' (or all others'), and of them those repeating code found
+  // elsewhere in the repository's tree at the commit.
+  int64_t ai_blocks = 0, ai_blocks_repeated = 0;
+  int64_t other_blocks = 0, other_blocks_repeated = 0;
 };
 
 // Lines an earlier commit wrote that this commit deleted or rewrote, within

@@ -73,6 +73,14 @@ std::optional<double> Metrics::line_rework_rate_other() const {
   return ratio(outcomes.line_reworked_other, outcomes.line_rework_other_base);
 }
 
+std::optional<double> Metrics::ai_duplication_share() const {
+  return ratio(outcomes.ai_blocks_repeated, outcomes.ai_blocks);
+}
+
+std::optional<double> Metrics::other_duplication_share() const {
+  return ratio(outcomes.other_blocks_repeated, outcomes.other_blocks);
+}
+
 std::optional<double> Metrics::leverage(const LeverageWeights& w, CostBasis b) const {
   LeverageInputs in;
   in.lines_added = outcomes.lines_added;

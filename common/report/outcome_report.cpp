@@ -160,7 +160,7 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
       ok &= add_checked(o.scored_lines_added, scored);
       ok &= add_checked(o.ai_written_lines, ai_lines);
       if (c.on_default_branch) ok &= add_checked(o.accepted_ai_lines, ai_lines);
-      // Survival, per mark, over the files measured at it.
+      // Survival, per mark, over the files measured at it; duplication.
       for (const CommitFile& f : c.files) {
         if (file && f.path != *file) continue;
         const std::pair<int64_t, int64_t> marks[] = {{f.lines_alive_21d, f.ai_lines_alive_21d},
@@ -173,6 +173,10 @@ Result<Report> query_cube(const UsageCube& cube, const ReportQuery& q, const Epi
           ok &= add_checked(o.other_lines_measured[m], f.lines_added - f.ai_lines_added);
           ok &= add_checked(o.other_lines_alive[m], alive - ai_alive);
         }
+        ok &= add_checked(o.ai_blocks, f.ai_blocks);
+        ok &= add_checked(o.ai_blocks_repeated, f.ai_blocks_repeated);
+        ok &= add_checked(o.other_blocks, f.other_blocks);
+        ok &= add_checked(o.other_blocks_repeated, f.other_blocks_repeated);
       }
       // Rework at line level, for a scored commit whose every reworked
       // entry was told at line level.

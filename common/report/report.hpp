@@ -117,6 +117,9 @@ struct Outcomes {
   // others, and of each those later reworked within the window.
   int64_t line_rework_ai_base = 0, line_rework_other_base = 0;
   int64_t line_reworked_ai = 0, line_reworked_other = 0;
+  // Duplication (docs/PROVENANCE.md): blocks of 6+ added lines, the
+  // assistants' and the others', and of each those repeating existing code.
+  int64_t ai_blocks = 0, ai_blocks_repeated = 0, other_blocks = 0, other_blocks_repeated = 0;
   int64_t prs = 0, merged_prs = 0;
   // Per merged PR, in ms: total (first commit or opening -> merge) and phases.
   std::vector<int64_t> cycle_ms, coding_ms, pickup_ms, review_ms;
@@ -187,6 +190,9 @@ struct Metrics {
   // Rework at line level: the assistants' lines reworked / written, the others'.
   std::optional<double> line_rework_rate_ai() const;
   std::optional<double> line_rework_rate_other() const;
+  // Duplication: of the assistants' (the others') blocks, the share repeating code.
+  std::optional<double> ai_duplication_share() const;
+  std::optional<double> other_duplication_share() const;
   std::optional<double> leverage(const LeverageWeights& w, CostBasis b = CostBasis::kOrg) const;
   // The value sorted on: tokens and nanos as they are, ratios scaled by 1e9;
   // a ratio or a cost without a value (all records unpriced) sorts last. `w`

@@ -82,6 +82,10 @@ void for_each_column(const Metrics& m, const ReportQuery& q, Cell&& cell) {
         m.cost_per_alive_ai_line_nanos(1, b));
   cell("line_rework_rate_ai", optional_ratio(m.line_rework_rate_ai()));
   cell("line_rework_rate_other", optional_ratio(m.line_rework_rate_other()));
+  cell("ai_blocks", o.ai_blocks);
+  cell("ai_duplication_share", optional_ratio(m.ai_duplication_share()));
+  cell("other_blocks", o.other_blocks);
+  cell("other_duplication_share", optional_ratio(m.other_duplication_share()));
   cell("prs", o.prs);
   cell("merged_prs", o.merged_prs);
   money("cost_per_commit", "cost_per_commit_nanos", m.cost_per_commit_nanos(b));

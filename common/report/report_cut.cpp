@@ -33,6 +33,10 @@ void merge_outcomes(Outcomes& into, const Outcomes& from) {
   into.line_rework_other_base += from.line_rework_other_base;
   into.line_reworked_ai += from.line_reworked_ai;
   into.line_reworked_other += from.line_reworked_other;
+  into.ai_blocks += from.ai_blocks;
+  into.ai_blocks_repeated += from.ai_blocks_repeated;
+  into.other_blocks += from.other_blocks;
+  into.other_blocks_repeated += from.other_blocks_repeated;
   into.prs += from.prs;
   into.merged_prs += from.merged_prs;
   for (auto [to, src] :

@@ -494,6 +494,9 @@ TEST_CASE("survival marks fill in from the same author's later copy, rework's AI
   a.files[0].ai_lines_added = 6;
   CommitRecord b = commit('b', kT0 + kHour);
   b.reworked = {{a.sha, "src/main.cpp", 2, 1}};
+  a.files[0].other_blocks = 0;
+  a.files[0].ai_blocks = 1;
+  a.files[0].ai_blocks_repeated = 1;
   CommitRecord c = commit('c', kT0 + 2 * kHour);
   c.files[0].lines_added = 4;
   CHECK(ingest(*store, batch("b1", {}, {a, b, c})).commits_new == 3);
@@ -534,6 +537,9 @@ TEST_CASE("survival marks fill in from the same author's later copy, rework's AI
   CHECK(f.lines_alive_90d == 4);
   CHECK(f.ai_lines_alive_90d == 2);
   CHECK(facts->commits[0].files[1].lines_alive_21d == -1);
+  CHECK(f.ai_blocks == 1);
+  CHECK(f.ai_blocks_repeated == 1);
+  CHECK(f.other_blocks == 0);
   REQUIRE(facts->commits[1].reworked.size() == 1);
   CHECK(facts->commits[1].reworked[0].ai_lines == 1);
   REQUIRE(facts->rework_of_commits.size() == 1);

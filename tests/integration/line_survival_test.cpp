@@ -413,3 +413,59 @@ TEST_CASE(
   for (const std::string& t : texts)
     CHECK(collector_bytes.find(t) == std::string::npos);
 }
+
+TEST_CASE("duplication: blocks of 6 or more lines repeating code in the repository, by hand",
+          "[provenance][duplication][git]") {
+  Laptop l;
+  const int64_t d0 = today() - 10;
+  auto& repo = l.repo();
+  const std::string root = repo.root();
+  const std::string parse =
+      "def parse_config(path):\n"
+      "    with open(path) as handle:\n"
+      "        raw = handle.read()\n"
+      "    entries = [line.split('=') for line in raw.splitlines()]\n"
+      "    pairs = {key.strip(): value.strip() for key, value in entries}\n"
+      "    validate_pairs(pairs)\n"
+      "    return pairs\n"
+      "    # end of parse_config\n";
+  repo.write("src/lib.py", parse);
+  const std::string base = repo.commit("base", d0);
+  // The assistant writes app.py: 7 lines copied from lib.py, then 6 new ones.
+  const std::string copied = parse.substr(0, parse.find("    # end"));  // lib.py's first 7 lines
+  const std::string fresh =
+      "def load_settings(folder):\n"
+      "    settings_file = folder / 'settings.ini'\n"
+      "    loaded = parse_config(settings_file)\n"
+      "    loaded.setdefault('region', 'eu-west-1')\n"
+      "    audit_log('settings loaded', folder)\n"
+      "    return loaded\n";
+  l.log(write_call("w1", root + "/src/app.py", copied + fresh, root, at_day(d0 + 1)));
+  l.scan_logs();
+  // The developer keeps both blocks apart with a line of their own, and
+  // copies six of lib.py's lines into tools.py by hand.
+  repo.write("src/app.py", copied + "# glue between the two\n" + fresh);
+  const std::string six = parse.substr(parse.find("    with open"), std::string::npos);
+  repo.write("src/tools.py", six.substr(0, six.find("    # end")));
+  repo.write("README.md", "settings\n");
+  const std::string mine = repo.commit("PROJ-9 settings", d0 + 2);
+  l.scan_git(d0 + 3);
+  auto q = l.queued();
+  struct Blocks {
+    int64_t ai = 0, ai_rep = 0, other = 0, other_rep = 0;
+    bool operator==(const Blocks&) const = default;
+  };
+  auto blocks = [](const CommitFile& f) {
+    return Blocks{f.ai_blocks, f.ai_blocks_repeated, f.other_blocks, f.other_blocks_repeated};
+  };
+  // app.py: the AI's 7 copied lines (a block repeating lib.py) and its 6
+  // new ones (a block repeating nothing); the glue line is no block.
+  CHECK(blocks(file_of(q.at(mine), "src/app.py")) == Blocks{2, 1, 0, 0});
+  // tools.py: the developer's 6 copied lines (the AI's copies were taken by
+  // app.py's lines: each written line matches once per commit).
+  CHECK(file_of(q.at(mine), "src/tools.py").ai_lines_added == 0);
+  CHECK(blocks(file_of(q.at(mine), "src/tools.py")) == Blocks{0, 0, 1, 1});
+  CHECK(blocks(file_of(q.at(mine), "README.md")) == Blocks{});
+  // lib.py in the base commit: one block of 8, found only where it is.
+  CHECK(blocks(file_of(q.at(base), "src/lib.py")) == Blocks{0, 0, 1, 0});
+}

@@ -205,11 +205,26 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
     c.repo = repo;
     std::vector<SurvivalFile> survival;
     if (fingerprinter_) {
-      auto scored = score_lines(root, c, survival);
+      std::map<std::string, AddedFileLines> blocks;
+      auto scored = score_lines(root, c, survival, blocks);
       if (!scored)
         problem("lines of " + c.sha + " not matched: " + scored.error().message);
       else if (*scored)
         ++stats.commits_scored;
+      if (scored && *scored) {
+        auto dup = count_duplicate_blocks(git_, root, c.sha, blocks, *fingerprinter_,
+                                          options_.duplication_limits);
+        if (!dup)
+          problem("duplication of " + c.sha + " not counted: " + dup.error().message);
+        else
+          for (CommitFile& f : c.files)
+            if (auto it = dup->find(f.path); it != dup->end()) {
+              f.ai_blocks = it->second.ai_blocks;
+              f.ai_blocks_repeated = it->second.ai_repeated;
+              f.other_blocks = it->second.other_blocks;
+              f.other_blocks_repeated = it->second.other_repeated;
+            }
+      }
     }
     fresh.push_back(std::move(c));
     fresh_survival.push_back(std::move(survival));
@@ -250,9 +265,11 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
 // before the commit: a line the assistants wrote n times matches at most n
 // of the commit's added copies (docs/PROVENANCE.md, "Matching").
 Result<bool> GitScan::score_lines(const std::string& root, CommitRecord& c,
-                                  std::vector<SurvivalFile>& survival) {
+                                  std::vector<SurvivalFile>& survival,
+                                  std::map<std::string, AddedFileLines>& blocks) {
   if (!scores_commit(c, options_.line_limits)) return false;
-  auto prints = read_added_lines(git_, root, c, *fingerprinter_, options_.line_limits);
+  AddedLineDetail detail;
+  auto prints = read_added_lines(git_, root, c, *fingerprinter_, options_.line_limits, &detail);
   if (!prints) return prints.error();
   LineStore lines(db_);
   // Git's times are whole seconds: a write in the commit's second is before it.
@@ -270,6 +287,10 @@ Result<bool> GitScan::score_lines(const std::string& root, CommitRecord& c,
     kept.root = root;
     kept.path = f.path;
     kept.committed_ms = c.committer_ms;
+    AddedFileLines& lines = blocks[f.path];
+    lines.prints = it->second;
+    lines.texts = std::move(detail.texts[f.path]);
+    lines.hunk_starts = std::move(detail.hunk_starts[f.path]);
     for (const int64_t p : it->second) {
       auto [at, fresh] = seen.try_emplace(p, 0, 0);
       if (fresh) {
@@ -282,8 +303,10 @@ Result<bool> GitScan::score_lines(const std::string& root, CommitRecord& c,
         ++at->second.second;
         ++f.ai_lines_added;
         kept.ai_prints.push_back(p);
+        lines.ai.push_back(true);
       } else {
         kept.other_prints.push_back(p);
+        lines.ai.push_back(false);
       }
     }
     if (f.lines_added == 0) survival.pop_back();

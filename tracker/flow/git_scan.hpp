@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include "common/result.hpp"
 #include "common/sqlite.hpp"
 #include "tracker/git/added_lines.hpp"
+#include "tracker/git/duplicate_blocks.hpp"
 #include "tracker/git/git_process.hpp"
 #include "tracker/queue/line_survival.hpp"
 
@@ -47,6 +49,7 @@ struct GitScanOptions {
   // Survival: file marks measured per pass at most (the rest the next pass).
   int64_t max_survival_files = 2'000;
   AddedLineLimits line_limits;
+  DuplicationLimits duplication_limits;
   bool operator==(const GitScanOptions&) const = default;
 };
 
@@ -80,7 +83,8 @@ class GitScan {
   // Fills the commit's files' lines_added and ai_lines_added, and `survival`
   // with their fingerprints; false when it was not scored.
   Result<bool> score_lines(const std::string& root, CommitRecord& c,
-                           std::vector<SurvivalFile>& survival);
+                           std::vector<SurvivalFile>& survival,
+                           std::map<std::string, AddedFileLines>& blocks);
   // Measures the survival marks due (docs/PROVENANCE.md, "Survival").
   Status measure_survival(int64_t now_ms, GitScanStats& stats);
 

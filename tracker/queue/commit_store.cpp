@@ -51,6 +51,12 @@ Result<std::vector<CommitFile>> decode_commit_files(std::string_view json) {
     // before line provenance).
     if (e["lines_added"].get_int64().get(f.lines_added)) f.lines_added = 0;
     if (e["ai_lines_added"].get_int64().get(f.ai_lines_added)) f.ai_lines_added = 0;
+    // Duplication: absent for a file without a block.
+    for (auto [key, target] : {std::pair{"ai_blocks", &f.ai_blocks},
+                               std::pair{"ai_blocks_repeated", &f.ai_blocks_repeated},
+                               std::pair{"other_blocks", &f.other_blocks},
+                               std::pair{"other_blocks_repeated", &f.other_blocks_repeated}})
+      if (e[key].get_int64().get(*target)) *target = 0;
     // Survival: absent until measured.
     const auto mark = [&e](const char* all, const char* ai, int64_t& alive, int64_t& ai_alive) {
       if (e[all].get_int64().get(alive) || e[ai].get_int64().get(ai_alive)) alive = ai_alive = -1;

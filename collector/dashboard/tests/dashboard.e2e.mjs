@@ -103,7 +103,8 @@ const seedOutcomes = async () => {
   // the AI's; alive at 21 days 90 (55 the AI's), at 90 days 80 (50); c2
   // reworked 5 of its lines, 4 of them the AI's.
   Object.assign(commits[0].files[0], { lines_added: 100, ai_lines_added: 60, lines_alive_21d: 90,
-    ai_lines_alive_21d: 55, lines_alive_90d: 80, ai_lines_alive_90d: 50 });
+    ai_lines_alive_21d: 55, lines_alive_90d: 80, ai_lines_alive_90d: 50,
+    ai_blocks: 4, ai_blocks_repeated: 1, other_blocks: 2, other_blocks_repeated: 1 });
   commits[1].reworked[0].ai_lines = 4;
   const answer = await postBatch(c, {
     format_version: 1, tracker_version: '0.1.0', device_id: 'e2e0'.repeat(8), author: 'dev@acme.example',
@@ -679,6 +680,9 @@ try {
     assert.equal(await page.textContent('#card-cost-per-alive-line .card-detail'), 'at 90 days $0.08');
     assert.equal(await page.textContent('#card-line-rework .card-value'), '6.7%');
     assert.equal(await page.textContent('#card-line-rework .card-detail'), 'AI lines 6.7%, other lines 2.5%');
+    assert.equal(await page.textContent('#card-duplication .card-value'), '25.0%');
+    assert.equal(await page.textContent('#card-duplication .card-detail'), 'of 4 AI blocks; other blocks 50.0%');
+    assert.match(await page.getAttribute('#card-duplication', 'title'), /6 or more consecutive added lines/);
     // Each provenance card says its rule in its tooltip.
     assert.match(await page.getAttribute('#card-survival-21', 'title'),
       /on the default branch as it stood 21 days after the commit/);

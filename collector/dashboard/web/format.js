@@ -137,6 +137,8 @@ export function naReason(id, n) {
     }
     case 'line_rework_rate_ai':
     case 'line_rework_rate_other': return 'no commit whose rework the trackers told line by line here';
+    case 'ai_duplication_share': return 'no block of 6 or more AI-written lines here';
+    case 'other_duplication_share': return 'no block of 6 or more other lines here';
     default: return 'not available';
   }
 }

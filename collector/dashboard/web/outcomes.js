@@ -64,6 +64,8 @@ const PROVENANCE = [
   usd('cost_per_ai_line_alive_90d', 'Cost / AI line alive 90 d'),
   pct('line_rework_rate_ai', 'Rework, AI lines'),
   pct('line_rework_rate_other', 'Rework, other lines'),
+  pct('ai_duplication_share', 'AI blocks repeating code'),
+  pct('other_duplication_share', 'Other blocks repeating code'),
 ];
 
 // The rules the provenance cards follow, for their tooltips.
@@ -78,6 +80,9 @@ const RULES = {
   rework: 'Rework at line level: of the lines a commit added, those a later commit deleted or rewrote within the ' +
     'rework window (21 days), the AI\'s told apart line by line; commits whose rework was not told line by line ' +
     'are left out.',
+  duplication: 'A block is 6 or more consecutive added lines all written by the AI (or all not); it repeats ' +
+    'code when 6 of its lines in a row are found elsewhere in the repository at its commit. Found on the ' +
+    'developer\'s laptop; only counts reach the collector.',
 };
 
 const USAGE = [
@@ -209,7 +214,10 @@ export function outcomesView(state, update) {
             `at 90 days ${ratioText(t.cost_per_ai_line_alive_90d, formatUsd)}`, 'card-cost-per-alive-line', RULES.cost),
           card('Rework, line by line', cardValue('line_rework_rate_ai', t, formatPercent),
             `AI lines ${ratioText(t.line_rework_rate_ai, formatPercent)}, other lines ` +
-            `${ratioText(t.line_rework_rate_other, formatPercent)}`, 'card-line-rework', RULES.rework)),
+            `${ratioText(t.line_rework_rate_other, formatPercent)}`, 'card-line-rework', RULES.rework),
+          card('AI code duplication', cardValue('ai_duplication_share', t, formatPercent),
+            `of ${count(t.ai_blocks, 'AI block')}; other blocks ${ratioText(t.other_duplication_share, formatPercent)}`,
+            'card-duplication', RULES.duplication)),
         t.commits === 0
           ? notice('empty', 'No commits in this range.',
             'Trackers send the commits of the repositories their sessions ran in (git_metadata, on by default); ' +
@@ -227,7 +235,7 @@ export function outcomesView(state, update) {
           'and the spend on rework is the cost in that proportion (an estimate).',
           by, onBasis(DELIVERY), r.rows, t),
         table('provenance-table', `Lines by ${of}`,
-          `${RULES.share} ${RULES.survival('21 or 90')} ${RULES.rework}`, by, onBasis(PROVENANCE), r.rows, t),
+          `${RULES.share} ${RULES.survival('21 or 90')} ${RULES.rework} ${RULES.duplication}`, by, onBasis(PROVENANCE), r.rows, t),
         table('leverage-table', `Leverage by ${of}`,
           h('span', { id: 'leverage-formula' }, `${formula}; weights: ${r.leverage_weights}.`), by, onBasis(LEVERAGE), r.rows, t),
         table('usage-table', `Usage by ${of}`,

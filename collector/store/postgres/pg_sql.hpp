@@ -106,10 +106,11 @@ inline constexpr const char* kDeleteCommits =
     " WHERE c.repo = k.repo AND c.sha = k.sha";
 inline constexpr const char* kInsertCommitFiles = R"sql(
 INSERT INTO commit_files (repo, sha, idx, path, added, removed, is_binary, lines_added,
-  ai_lines_added, lines_alive_21d, ai_lines_alive_21d, lines_alive_90d, ai_lines_alive_90d)
+  ai_lines_added, lines_alive_21d, ai_lines_alive_21d, lines_alive_90d, ai_lines_alive_90d,
+  ai_blocks, ai_blocks_repeated, other_blocks, other_blocks_repeated)
 SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[],
   $6::bigint[], $7::integer[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[],
-  $12::bigint[], $13::bigint[])
+  $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[], $17::bigint[])
 )sql";
 // Survival measured since a copy was stored (docs/PROVENANCE.md): a mark
 // once measured is kept; a later copy fills the marks it lacks. Only for
@@ -140,7 +141,9 @@ inline constexpr const char* kSelectCommits =
 inline constexpr const char* kSelectCommitFiles =
     "SELECT f.repo, f.sha, f.path, f.added, f.removed, f.is_binary, f.lines_added,"
     " f.ai_lines_added, f.lines_alive_21d, f.ai_lines_alive_21d, f.lines_alive_90d,"
-    " f.ai_lines_alive_90d FROM commits c JOIN commit_files f ON f.repo = c.repo AND f.sha = c.sha"
+    " f.ai_lines_alive_90d, f.ai_blocks, f.ai_blocks_repeated, f.other_blocks,"
+    " f.other_blocks_repeated FROM commits c JOIN commit_files f ON f.repo = c.repo AND f.sha = "
+    "c.sha"
     " WHERE c.committer_ms >= $1::bigint AND c.committer_ms < $2::bigint"
     " ORDER BY f.repo, f.sha, f.idx";
 inline constexpr const char* kSelectCommitReworked =

@@ -623,7 +623,8 @@ PRAGMA user_version = 21;
 // Migration 24: survival and line-level rework (docs/PROVENANCE.md). Per file
 // of a commit, its scored lines still in the file on the default branch 21
 // and 90 days after it, and of them the assistants' (-1 until measured); per
-// reworked-lines entry, the assistants' lines among them (-1 unknown). Only
+// reworked-lines entry, the assistants' lines among them (-1 unknown); per
+// file, its added blocks of 6+ lines and those repeating code (duplication). Only
 // counts: the lines and their fingerprints never leave the laptop.
 inline constexpr const char* kMigration24 = R"sql(
 ALTER TABLE commit_files ADD COLUMN lines_alive_21d INTEGER NOT NULL DEFAULT -1;
@@ -631,6 +632,10 @@ ALTER TABLE commit_files ADD COLUMN ai_lines_alive_21d INTEGER NOT NULL DEFAULT 
 ALTER TABLE commit_files ADD COLUMN lines_alive_90d INTEGER NOT NULL DEFAULT -1;
 ALTER TABLE commit_files ADD COLUMN ai_lines_alive_90d INTEGER NOT NULL DEFAULT -1;
 ALTER TABLE commit_reworks ADD COLUMN ai_lines INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE commit_files ADD COLUMN ai_blocks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE commit_files ADD COLUMN ai_blocks_repeated INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE commit_files ADD COLUMN other_blocks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE commit_files ADD COLUMN other_blocks_repeated INTEGER NOT NULL DEFAULT 0;
 PRAGMA user_version = 24;
 )sql";
 

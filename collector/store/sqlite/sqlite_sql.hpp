@@ -73,8 +73,9 @@ inline constexpr const char* kDeleteCommitReworks =
 inline constexpr const char* kDeleteCommit = "DELETE FROM commits WHERE repo = ?1 AND sha = ?2";
 inline constexpr const char* kInsertCommitFile =
     "INSERT INTO commit_files (repo, sha, idx, path, added, removed, is_binary, lines_added,"
-    " ai_lines_added, lines_alive_21d, ai_lines_alive_21d, lines_alive_90d, ai_lines_alive_90d)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+    " ai_lines_added, lines_alive_21d, ai_lines_alive_21d, lines_alive_90d, ai_lines_alive_90d,"
+    " ai_blocks, ai_blocks_repeated, other_blocks, other_blocks_repeated)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
 // Survival measured since a copy was stored (docs/PROVENANCE.md): a mark
 // once measured is kept; a later copy fills the marks it lacks.
 inline constexpr const char* kUpdateCommitFileSurvival =
@@ -99,7 +100,9 @@ inline constexpr const char* kSelectCommits =
 inline constexpr const char* kSelectCommitFiles =
     "SELECT f.repo, f.sha, f.path, f.added, f.removed, f.is_binary, f.lines_added,"
     " f.ai_lines_added, f.lines_alive_21d, f.ai_lines_alive_21d, f.lines_alive_90d,"
-    " f.ai_lines_alive_90d FROM commits c JOIN commit_files f ON f.repo = c.repo AND f.sha = c.sha"
+    " f.ai_lines_alive_90d, f.ai_blocks, f.ai_blocks_repeated, f.other_blocks,"
+    " f.other_blocks_repeated FROM commits c JOIN commit_files f ON f.repo = c.repo AND f.sha = "
+    "c.sha"
     " WHERE c.committer_ms >= ?1 AND c.committer_ms < ?2 ORDER BY f.repo, f.sha, f.idx";
 inline constexpr const char* kSelectCommitReworked =
     "SELECT w.repo, w.sha, w.original_sha, w.path, w.lines, w.ai_lines"

@@ -440,3 +440,40 @@ TEST_CASE("survival and line-level rework travel once measured, and are checked"
   CHECK(rejected(R"("ai_lines":1)", R"("ai_lines":-1)") ==
         "reworked[0]: field 'ai_lines' must be a non-negative integer");
 }
+
+TEST_CASE("duplication counts travel for a file with a block, and are checked",
+          "[proto][commits][provenance][duplication]") {
+  const std::string sha = "abcdef0123456789abcdef0123456789abcdef01";
+  CommitRecord sent = sample_commit(sha);
+  sent.files[0].lines_added = 20;
+  sent.files[0].ai_lines_added = 12;
+  sent.files[0].ai_blocks = 2;
+  sent.files[0].ai_blocks_repeated = 1;
+  sent.files[0].other_blocks = 1;
+  const std::string json = encode_json(header(1), {sample(1)}, {sent});
+  CHECK(json.find(R"("ai_blocks":2,"ai_blocks_repeated":1,"other_blocks":1,)"
+                  R"("other_blocks_repeated":0)") != std::string::npos);
+  auto d = decode_json(json, {});
+  REQUIRE(d);
+  REQUIRE(d->commits.size() == 1);
+  CHECK(d->commits[0].files[0].ai_blocks == 2);
+  CHECK(d->commits[0].files[0].ai_blocks_repeated == 1);
+  CHECK(d->commits[0].files[0].other_blocks == 1);
+  CHECK(d->commits[0].files[1].ai_blocks == 0);  // no block: no counts sent
+  CHECK(encode_json(header(1), {sample(1)}, {sample_commit(sha)}).find("blocks") ==
+        std::string::npos);
+  const std::string rule =
+      "files[0]: needs each '*_blocks_repeated' no more than its '*_blocks', and blocks of at "
+      "least 6 of the scored lines of their kind";
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {R"("ai_blocks_repeated":1)", R"("ai_blocks_repeated":3)"},
+           {R"("ai_blocks":2)", R"("ai_blocks":3)"},           // 18 lines, only 12 the AI's
+           {R"("other_blocks":1)", R"("other_blocks":2)"}}) {  // 12 lines, 8 others'
+    std::string bad = json;
+    bad.replace(bad.find(from), from.size(), to);
+    auto r = decode_json(bad, {});
+    REQUIRE(r);
+    REQUIRE(r->rejected_commits.size() == 1);
+    CHECK(r->rejected_commits[0].reason == rule);
+  }
+}

@@ -537,6 +537,23 @@ TEST_CASE("survival at 21 and 90 days and rework at line level, AI against other
   CHECK(untold->root.metrics.outcomes.line_rework_ai_base == 6);
   CHECK(untold->root.metrics.outcomes.line_rework_other_base == 9);
 
+  // Duplication: A's file 2 AI blocks (1 repeating code) and 1 other
+  // block; B's 1 AI block (repeating).
+  a.ai_blocks = 2;
+  a.ai_blocks_repeated = 1;
+  a.other_blocks = 1;
+  b.ai_blocks = 1;
+  b.ai_blocks_repeated = 1;
+  auto dup = run(grouped({Dimension::kRepo}), d);
+  REQUIRE(dup);
+  CHECK(dup->root.metrics.outcomes.ai_blocks == 3);
+  CHECK(*dup->root.metrics.ai_duplication_share() == Approx(2.0 / 3.0));
+  CHECK(*dup->root.metrics.other_duplication_share() == Approx(0.0));
+  auto dup_by_file = run(grouped({Dimension::kFile}), d);
+  REQUIRE(dup_by_file);
+  CHECK(*dup_by_file->root.children.at("src/b.cpp").metrics.ai_duplication_share() == 1.0);
+  CHECK_FALSE(dup_by_file->root.children.at("src/b.cpp").metrics.other_duplication_share());
+
   // Nothing measured: no survival, no cost per line alive.
   auto plain = run(grouped({Dimension::kRepo}));
   REQUIRE(plain);
