@@ -287,10 +287,10 @@ Result<bool> GitScan::score_lines(const std::string& root, CommitRecord& c,
     kept.root = root;
     kept.path = f.path;
     kept.committed_ms = c.committer_ms;
-    AddedFileLines& lines = blocks[f.path];
-    lines.prints = it->second;
-    lines.texts = std::move(detail.texts[f.path]);
-    lines.hunk_starts = std::move(detail.hunk_starts[f.path]);
+    AddedFileLines& file_lines = blocks[f.path];
+    file_lines.prints = it->second;
+    file_lines.texts = std::move(detail.texts[f.path]);
+    file_lines.hunk_starts = std::move(detail.hunk_starts[f.path]);
     for (const int64_t p : it->second) {
       auto [at, fresh] = seen.try_emplace(p, 0, 0);
       if (fresh) {
@@ -303,10 +303,10 @@ Result<bool> GitScan::score_lines(const std::string& root, CommitRecord& c,
         ++at->second.second;
         ++f.ai_lines_added;
         kept.ai_prints.push_back(p);
-        lines.ai.push_back(true);
+        file_lines.ai.push_back(true);
       } else {
         kept.other_prints.push_back(p);
-        lines.ai.push_back(false);
+        file_lines.ai.push_back(false);
       }
     }
     if (f.lines_added == 0) survival.pop_back();
@@ -380,15 +380,14 @@ Status GitScan::measure_survival(int64_t now_ms, GitScanStats& stats) {
         }
         if (*blob) {
           if (**blob != r.cached_blob) {
-            auto prints = blob_prints(git_, f.root, **blob, *fingerprinter_);
-            if (!prints) {
+            r.cached_blob.clear();
+            if (auto s = blob_prints(git_, f.root, **blob, *fingerprinter_, r.cached_prints); !s) {
               stats.problems.push_back(f.root + " (" + f.repo + "): survival of " + f.sha + " " +
-                                       f.path + " not measured: " + prints.error().message);
+                                       f.path + " not measured: " + s.error().message);
               failed = true;
               break;
             }
             r.cached_blob = **blob;
-            r.cached_prints = std::move(prints).value();
           }
           alive = count_alive(f.ai_prints, f.other_prints, r.cached_prints);
         }

@@ -52,7 +52,7 @@ std::vector<AddedBlock> find_blocks(const std::vector<bool>& ai,
                                     const std::vector<size_t>& hunk_starts) {
   std::vector<AddedBlock> out;
   size_t run_start = 0;
-  auto close = [&](size_t end) {
+  auto end_run = [&](size_t end) {
     if (end - run_start >= kBlockLines) out.push_back({run_start, end - run_start, ai[run_start]});
     run_start = end;
   };
@@ -63,9 +63,9 @@ std::vector<AddedBlock> find_blocks(const std::vector<bool>& ai,
       hunk = hunk || hunk_starts[next_hunk] == i;
       ++next_hunk;
     }
-    if (i > run_start && (hunk || ai[i] != ai[run_start])) close(i);
+    if (i > run_start && (hunk || ai[i] != ai[run_start])) end_run(i);
   }
-  if (!ai.empty()) close(ai.size());
+  if (!ai.empty()) end_run(ai.size());
   return out;
 }
 

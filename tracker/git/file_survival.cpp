@@ -56,9 +56,9 @@ Result<FirstParentChain> read_first_parent_chain(const GitRunner& git, const std
     int64_t t = 0;
     if (sp == std::string_view::npos || !is_hex_name(line.substr(0, sp)))
       return make_error("`git rev-list` in " + root + ": unexpected output");
-    const std::string_view time = line.substr(sp + 1);
-    auto [end, ec] = std::from_chars(time.data(), time.data() + time.size(), t);
-    if (ec != std::errc() || end != time.data() + time.size())
+    const std::string_view when = line.substr(sp + 1);
+    auto [end, ec] = std::from_chars(when.data(), when.data() + when.size(), t);
+    if (ec != std::errc() || end != when.data() + when.size())
       return make_error("`git rev-list` in " + root + ": a commit time that is not a number");
     chain.emplace_back(std::string(line.substr(0, sp)), t);
     return {};
@@ -96,16 +96,14 @@ Result<std::optional<std::string>> blob_at(const GitRunner& git, const std::stri
   return std::optional<std::string>();
 }
 
-Result<PrintCounts> blob_prints(const GitRunner& git, const std::string& root,
-                                const std::string& blob, LineFingerprinter& fp) {
-  PrintCounts counts;
-  auto s = git.run(root, {"cat-file", "blob", blob}, '\n', [&](std::string_view line, bool cut) {
+Status blob_prints(const GitRunner& git, const std::string& root, const std::string& blob,
+                   LineFingerprinter& fp, PrintCounts& counts) {
+  counts.clear();
+  return git.run(root, {"cat-file", "blob", blob}, '\n', [&](std::string_view line, bool cut) {
     if (!cut)
       if (auto p = fp.fingerprint(line)) ++counts[*p];
     return Status{};
   });
-  if (!s) return s.error();
-  return counts;
 }
 
 AliveLines count_alive(const std::vector<int64_t>& ai_prints,

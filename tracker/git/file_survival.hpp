@@ -39,10 +39,11 @@ Result<std::optional<std::string>> blob_at(const GitRunner& git, const std::stri
                                            const std::string& path);
 
 // How many times each fingerprint occurs among the blob's lines (trivial
-// lines and lines git's output cut are not counted).
+// lines and lines git's output cut are not counted), into `counts` (cleared
+// first).
 using PrintCounts = std::unordered_map<int64_t, int64_t>;
-Result<PrintCounts> blob_prints(const GitRunner& git, const std::string& root,
-                                const std::string& blob, LineFingerprinter& fp);
+Status blob_prints(const GitRunner& git, const std::string& root, const std::string& blob,
+                   LineFingerprinter& fp, PrintCounts& counts);
 
 // The commit's lines still in the file: each of the assistants' lines claims
 // one copy of its fingerprint first, then each of the others' claims one of

@@ -70,9 +70,9 @@ Result<std::vector<ReworkedLines>> count_rework(const GitRunner& git, const std:
       // classified either (their fingerprints would be consumed for nothing).
       std::map<std::pair<std::string, std::string>, std::vector<std::string>> texts;
       BlameReader reader =
-          classify ? BlameReader([&texts](const std::string& sha, const std::string& path,
-                                          std::string_view text) {
-            texts[{sha, path}].emplace_back(text);
+          classify ? BlameReader([&texts](const std::string& writer,
+                                          const std::string& written_path, std::string_view text) {
+            texts[{writer, written_path}].emplace_back(text);
           })
                    : BlameReader();
       if (auto s = git.run(repo_root, args, '\n',
