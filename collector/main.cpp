@@ -47,6 +47,7 @@ const char* kTopUsage =
     "  anomalies      spend that stands out against its own history, explained\n"
     "  deployments    deployments, failures, DORA metrics AI vs other (deployments --help)\n"
     "  tasks classes  cost and outcomes per task class: median, p75, p90, outliers\n"
+    "  hotspots       files changed most, by most people, recently rewritten (docs/HOTSPOTS.md)\n"
     "  digest show    the weekly digest of a team or the organisation (digest --help)\n"
     "  reconcile      a month next to the providers' usage and cost: differences, explained\n"
     "  import-usage   a provider's usage or cost export (JSON or CSV), for reconcile\n"
@@ -95,6 +96,7 @@ int main(int argc, char** argv) {
   if (command == "anomalies") return run_anomalies_command(args);
   if (command == "deployments") return run_deployments_command(args);
   if (command == "tasks") return run_tasks_command(args);
+  if (command == "hotspots") return run_hotspots_command(args);
   if (command == "digest") return run_digest_command(args);
   return fail("unknown command '" + command + "' (see --help)", kExitUsage);
 }

@@ -14,6 +14,19 @@ void write_commit_files(JsonWriter& w, const std::vector<CommitFile>& files) {
     // Line provenance counts, only for a file the tracker scored.
     if (f.lines_added > 0)
       w.field("lines_added", f.lines_added).field("ai_lines_added", f.ai_lines_added);
+    // Duplication, only for a file with a block.
+    if (f.ai_blocks > 0 || f.other_blocks > 0)
+      w.field("ai_blocks", f.ai_blocks)
+          .field("ai_blocks_repeated", f.ai_blocks_repeated)
+          .field("other_blocks", f.other_blocks)
+          .field("other_blocks_repeated", f.other_blocks_repeated);
+    // Survival, only once measured at its mark.
+    if (f.lines_alive_21d >= 0)
+      w.field("lines_alive_21d", f.lines_alive_21d)
+          .field("ai_lines_alive_21d", f.ai_lines_alive_21d);
+    if (f.lines_alive_90d >= 0)
+      w.field("lines_alive_90d", f.lines_alive_90d)
+          .field("ai_lines_alive_90d", f.ai_lines_alive_90d);
     w.end_object();
   }
   w.end_array();
@@ -21,12 +34,15 @@ void write_commit_files(JsonWriter& w, const std::vector<CommitFile>& files) {
 
 void write_reworked_lines(JsonWriter& w, const std::vector<ReworkedLines>& reworked) {
   w.begin_array();
-  for (const ReworkedLines& r : reworked)
+  for (const ReworkedLines& r : reworked) {
     w.begin_object()
         .field("original_sha", r.original_sha)
         .field("path", r.path)
-        .field("lines", r.lines)
-        .end_object();
+        .field("lines", r.lines);
+    // Line-level rework, only when the original commit was scored.
+    if (r.ai_lines >= 0) w.field("ai_lines", r.ai_lines);
+    w.end_object();
+  }
   w.end_array();
 }
 

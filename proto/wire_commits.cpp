@@ -30,6 +30,34 @@ bool read_time(Fields& f, const char* key, int64_t& out, const DecodeLimits& lim
   return true;
 }
 
+// Survival at one mark (docs/PROVENANCE.md, "Survival"): optional, both
+// counts or neither; the lines alive are some of the scored lines, the AI's
+// alive some of the AI's, the others' alive some of the others'.
+bool read_survival(Fields& ff, const CommitFile& file, const std::string& mark, int64_t& alive,
+                   int64_t& ai_alive, std::string& why) {
+  const std::string all_key = "lines_alive_" + mark, ai_key = "ai_lines_alive_" + mark;
+  bool has_all = false, has_ai = false;
+  if (!ff.has(all_key.c_str(), has_all, why) || !ff.has(ai_key.c_str(), has_ai, why)) return false;
+  if (!has_all && !has_ai) {
+    alive = ai_alive = -1;
+    return true;
+  }
+  if (has_all != has_ai) {
+    why = "needs both '" + all_key + "' and '" + ai_key + "', or neither";
+    return false;
+  }
+  if (!ff.count(all_key.c_str(), alive, true, why) ||
+      !ff.count(ai_key.c_str(), ai_alive, true, why))
+    return false;
+  if (ai_alive > alive || ai_alive > file.ai_lines_added ||
+      alive - ai_alive > file.lines_added - file.ai_lines_added) {
+    why = "needs '" + ai_key + "' no more than '" + all_key + "' and 'ai_lines_added', and the " +
+          "other lines alive no more than the other lines added";
+    return false;
+  }
+  return true;
+}
+
 bool read_files(dom::object o, CommitRecord& c, std::string& why) {
   dom::array files;
   if (o["files"].get_array().get(files)) return true;  // optional: a commit of no files
@@ -69,6 +97,29 @@ bool read_files(dom::object o, CommitRecord& c, std::string& why) {
             std::to_string(kMaxLinesPerFile);
       return false;
     }
+    // Duplication: optional counts, the repeated a part of the blocks, a
+    // block at least 6 scored lines.
+    if (!ff.count("ai_blocks", file.ai_blocks, false, why) ||
+        !ff.count("ai_blocks_repeated", file.ai_blocks_repeated, false, why) ||
+        !ff.count("other_blocks", file.other_blocks, false, why) ||
+        !ff.count("other_blocks_repeated", file.other_blocks_repeated, false, why)) {
+      why = where + why;
+      return false;
+    }
+    if (file.ai_blocks_repeated > file.ai_blocks ||
+        file.other_blocks_repeated > file.other_blocks ||
+        file.ai_blocks * 6 > file.ai_lines_added ||
+        file.other_blocks * 6 > file.lines_added - file.ai_lines_added) {
+      why = where +
+            "needs each '*_blocks_repeated' no more than its '*_blocks', and blocks of at least 6 "
+            "of the scored lines of their kind";
+      return false;
+    }
+    if (!read_survival(ff, file, "21d", file.lines_alive_21d, file.ai_lines_alive_21d, why) ||
+        !read_survival(ff, file, "90d", file.lines_alive_90d, file.ai_lines_alive_90d, why)) {
+      why = where + why;
+      return false;
+    }
     c.files.push_back(std::move(file));
   }
   return true;
@@ -100,6 +151,22 @@ bool read_reworked(dom::object o, CommitRecord& c, std::string& why) {
       why = where + "needs a hexadecimal 'original_sha' and 'lines' up to " +
             std::to_string(kMaxLinesPerFile);
       return false;
+    }
+    // Line-level rework: optional, the AI's a part of the lines.
+    bool has_ai = false;
+    if (!rf.has("ai_lines", has_ai, why)) {
+      why = where + why;
+      return false;
+    }
+    if (has_ai) {
+      if (!rf.count("ai_lines", r.ai_lines, true, why)) {
+        why = where + why;
+        return false;
+      }
+      if (r.ai_lines > r.lines) {
+        why = where + "needs 'ai_lines' no more than 'lines'";
+        return false;
+      }
     }
     c.reworked.push_back(std::move(r));
   }

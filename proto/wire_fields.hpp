@@ -43,6 +43,12 @@ class Fields {
     out = v;
     return true;
   }
+  // Whether the field is present (never fails; `why` is untouched).
+  bool has(const char* key, bool& out, std::string&) {
+    dom::element e;
+    out = !o_[key].get(e);
+    return true;
+  }
   bool flag(const char* key, bool& out, std::string& why) {
     dom::element e;
     if (o_[key].get(e)) return true;

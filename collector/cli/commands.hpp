@@ -54,6 +54,8 @@ int run_anomalies_command(const std::vector<std::string>& args);
 int run_deployments_command(const std::vector<std::string>& args);
 // tasks classes: cost and outcomes per task class, their distribution and outliers
 int run_tasks_command(const std::vector<std::string>& args);
+// hotspots: files ranked by changes, authors and recent heavy rewrites
+int run_hotspots_command(const std::vector<std::string>& args);
 // audit list | export: the audit log
 int run_audit_command(const std::vector<std::string>& args);
 // digest show: the weekly digest of a team or of the organisation

@@ -33,6 +33,8 @@ std::string action_of(int handler, const RouteRequest& request) {
       return "bugs.view";
     case Handler::kTaskClasses:
       return "tasks.view";
+    case Handler::kHotspots:
+      return std::string("hotspots") + read;
     case Handler::kAdminExportFocus:
       return "focus.export";
     case Handler::kAdminAudit:

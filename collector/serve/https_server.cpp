@@ -440,7 +440,8 @@ class HttpsServer::Impl {
                  route.route->handler == Handler::kDeploymentStats ||
                  route.route->handler == Handler::kDeploymentList ||
                  route.route->handler == Handler::kDeploymentBugs ||
-                 route.route->handler == Handler::kTaskClasses) {
+                 route.route->handler == Handler::kTaskClasses ||
+                 route.route->handler == Handler::kHotspots) {
         co_await handle_finance(route.route->handler, req, reply);
       } else {
         reply = endpoints_.answer(route.route->handler, route_request(req));
@@ -601,7 +602,8 @@ class HttpsServer::Impl {
   // run on the report thread.
   net::awaitable<void> handle_finance(int handler, const Request& req, RouteReply& reply) {
     auto started =
-        handler == Handler::kWaste || handler == Handler::kAnomalies
+        handler == Handler::kWaste || handler == Handler::kAnomalies ||
+                handler == Handler::kHotspots
             ? start_insight(handler, endpoints_.viewers(), endpoints_.store(), route_request(req),
                             endpoints_.report_max_nodes())
         : handler == Handler::kDeploymentStats || handler == Handler::kDeploymentList ||

@@ -2,12 +2,54 @@
 #include "collector/serve/insight_routes.hpp"
 
 #include "collector/report/anomaly_report.hpp"
+#include "collector/report/hotspots.hpp"
 #include "collector/report/insight_options.hpp"
 #include "collector/report/waste_report.hpp"
 #include "collector/serve/routes.hpp"
 #include "common/time.hpp"
 
 namespace codepulse::collector {
+namespace {
+
+// GET /v1/hotspots: since, until, format and the settings of docs/HOTSPOTS.md.
+std::variant<HttpReply, FinanceJob> start_hotspots(
+    Store& store, const std::vector<std::pair<std::string, std::string>>& pairs) {
+  HotspotOptions options;
+  report::Params params{{"format", "json"}};
+  for (const auto& [name, value] : pairs) {
+    auto taken = set_hotspot_option(options, name, value);
+    if (!taken) return HttpReply{400, error_json(400, taken.error().message)};
+    if (*taken) continue;
+    if (name != "since" && name != "until" && name != "format")
+      return HttpReply{400, error_json(400, "unknown parameter '" + name +
+                                                "'; use since, until, format and the "
+                                                "settings of docs/HOTSPOTS.md")};
+    if (name == "format")
+      params.front().second = value;
+    else
+      params.emplace_back(name, value);
+  }
+  auto parsed = report::parse_report_params(params);
+  if (!parsed) return HttpReply{400, error_json(400, parsed.error().message)};
+  if (parsed->format != "json" && parsed->format != "csv")
+    return HttpReply{400, error_json(400, "format '" + parsed->format + "': expected json or csv")};
+  FinanceJob out;
+  out.format = parsed->format;
+  out.what = "hotspots";
+  out.filename = "codepulse-hotspots.csv";
+  out.job = std::make_shared<ReportJob>();
+  out.job->run = [&store, q = parsed->query, options,
+                  format = parsed->format]() -> Result<std::string> {
+    const int64_t until = q.until_ms.value_or(now_utc_ms());
+    const int64_t since = q.since_ms.value_or(until - 90 * 86'400'000LL);
+    auto spots = store_hotspots(store, since, until, options);
+    if (!spots) return spots.error();
+    return render_hotspots(*spots, options, format);
+  };
+  return out;
+}
+
+}  // namespace
 
 std::variant<HttpReply, FinanceJob> start_insight(int handler, ViewerAccess& viewers, Store& store,
                                                   const RouteRequest& request, size_t max_nodes) {
@@ -15,6 +57,7 @@ std::variant<HttpReply, FinanceJob> start_insight(int handler, ViewerAccess& vie
   if (auto* r = std::get_if<HttpReply>(&who)) return std::move(*r);
   auto pairs = query_params(request);
   if (!pairs) return HttpReply{400, error_json(400, pairs.error().message)};
+  if (handler == Handler::kHotspots) return start_hotspots(store, *pairs);
   const bool waste = handler == Handler::kWaste;
   WasteOptions waste_options;
   AnomalyOptions anomaly_options;

@@ -47,6 +47,14 @@ const Router& collector_router() {
        .summary = "anomalies, each explained, as 'codepulse-collector anomalies' gives them "
                   "(?since=...&until=...&format=json|csv)"},
       {.method = "GET",
+       .path = "/v1/hotspots",
+       .access = Access::kReader,
+       .body_limit = kSmallBodyLimit,
+       .handler = Handler::kHotspots,
+       .summary = "files ranked by changes, authors and recent heavy rewrites, as "
+                  "'codepulse-collector hotspots' gives them (?since=...&until=...&repo=...&"
+                  "format=json|csv)"},
+      {.method = "GET",
        .path = "/v1/whoami",
        .any_method = true,
        .access = Access::kAnyToken,

@@ -54,6 +54,7 @@ struct Handler {
     kAdminOverrideBudget,
     kWaste,
     kAnomalies,
+    kHotspots,
     kScim,
     kAdminAudit,
     kDeployments,

@@ -64,6 +64,14 @@ Status CommitFactsBuilder::add_file(const RowView& row) {
   f.binary = row.int64(5) != 0;
   f.lines_added = row.int64(6);
   f.ai_lines_added = row.int64(7);
+  f.lines_alive_21d = row.int64(8);
+  f.ai_lines_alive_21d = row.int64(9);
+  f.lines_alive_90d = row.int64(10);
+  f.ai_lines_alive_90d = row.int64(11);
+  f.ai_blocks = row.int64(12);
+  f.ai_blocks_repeated = row.int64(13);
+  f.other_blocks = row.int64(14);
+  f.other_blocks_repeated = row.int64(15);
   (*c)->files.push_back(std::move(f));
   return {};
 }
@@ -75,6 +83,7 @@ Status CommitFactsBuilder::add_reworked(const RowView& row) {
   r.original_sha = row.text(2);
   r.path = row.text(3);
   r.lines = row.int64(4);
+  r.ai_lines = row.int64(5);
   (*c)->reworked.push_back(std::move(r));
   return {};
 }
@@ -87,6 +96,7 @@ void CommitFactsBuilder::add_rework_of(const RowView& row) {
   f.reworking_sha = row.text(3);
   f.reworking_ms = row.int64(4);
   f.lines = row.int64(5);
+  f.ai_lines = row.int64(6);
   facts_.rework_of_commits.push_back(std::move(f));
 }
 

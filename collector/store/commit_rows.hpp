@@ -42,9 +42,12 @@ CommitTotals commit_totals(const CommitRecord& c);
 //   committer_ms, branch, task_keys, ai_coauthor, lines_added, lines_removed,
 //   scored_lines_added, ai_lines_added, on_default_branch
 // - commit_files, for c.files[i]: repo, sha, idx, path, added, removed, is_binary,
-//   lines_added, ai_lines_added
-// - commit_reworks, for c.reworked[i]: repo, sha, idx, original_sha, path, lines
-inline constexpr size_t kCommitValues = 15, kCommitFileValues = 9, kCommitReworkValues = 6;
+//   lines_added, ai_lines_added, lines_alive_21d, ai_lines_alive_21d,
+//   lines_alive_90d, ai_lines_alive_90d, ai_blocks, ai_blocks_repeated,
+//   other_blocks, other_blocks_repeated
+// - commit_reworks, for c.reworked[i]: repo, sha, idx, original_sha, path, lines,
+//   ai_lines
+inline constexpr size_t kCommitValues = 15, kCommitFileValues = 17, kCommitReworkValues = 7;
 template <class Fn>
 void for_each_commit_value(const CommitRecord& c, const std::string& parents, Fn&& fn);
 template <class Fn>
@@ -58,10 +61,13 @@ void for_each_commit_rework_value(const CommitRecord& c, size_t i, Fn&& fn);
 //   committer_ms, branch, task_keys, ai_coauthor, on_default_branch (in the
 //   order the facts keep)
 // - kFiles: repo, sha, path, added, removed, is_binary, lines_added,
-//   ai_lines_added (in the order sent)
-// - kReworked: repo, sha (the reworking commit), original_sha, path, lines
+//   ai_lines_added, lines_alive_21d, ai_lines_alive_21d, lines_alive_90d,
+//   ai_lines_alive_90d, ai_blocks, ai_blocks_repeated, other_blocks,
+//   other_blocks_repeated (in the order sent)
+// - kReworked: repo, sha (the reworking commit), original_sha, path, lines,
+//   ai_lines
 // - kReworkOf: repo, original_sha, path, sha (the reworking commit), its
-//   committer_ms, lines
+//   committer_ms, lines, ai_lines
 enum class CommitRead { kCommits, kFiles, kReworked, kReworkOf };
 inline constexpr CommitRead kCommitReads[] = {CommitRead::kCommits, CommitRead::kFiles,
                                               CommitRead::kReworked, CommitRead::kReworkOf};
@@ -109,6 +115,14 @@ void for_each_commit_file_value(const CommitRecord& c, size_t i, Fn&& fn) {
   fn(col++, int64_t{f.binary});
   fn(col++, f.lines_added);
   fn(col++, f.ai_lines_added);
+  fn(col++, f.lines_alive_21d);
+  fn(col++, f.ai_lines_alive_21d);
+  fn(col++, f.lines_alive_90d);
+  fn(col++, f.ai_lines_alive_90d);
+  fn(col++, f.ai_blocks);
+  fn(col++, f.ai_blocks_repeated);
+  fn(col++, f.other_blocks);
+  fn(col++, f.other_blocks_repeated);
 }
 
 template <class Fn>
@@ -121,6 +135,7 @@ void for_each_commit_rework_value(const CommitRecord& c, size_t i, Fn&& fn) {
   fn(col++, std::string_view(r.original_sha));
   fn(col++, std::string_view(r.path));
   fn(col++, r.lines);
+  fn(col++, r.ai_lines);
 }
 
 }  // namespace codepulse::collector

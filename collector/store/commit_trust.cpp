@@ -92,11 +92,33 @@ CommitRecord capped_commit(const CommitRecord& c) {
     // Provenance counts stay within the capped count of added lines.
     f.lines_added = std::min(f.lines_added, f.added);
     f.ai_lines_added = std::min(f.ai_lines_added, f.lines_added);
+    // Blocks within the capped lines, the repeated within the blocks.
+    f.ai_blocks = std::min(f.ai_blocks, f.ai_lines_added / 6);
+    f.other_blocks = std::min(f.other_blocks, (f.lines_added - f.ai_lines_added) / 6);
+    f.ai_blocks_repeated = std::min(f.ai_blocks_repeated, f.ai_blocks);
+    f.other_blocks_repeated = std::min(f.other_blocks_repeated, f.other_blocks);
+    // Survival within the capped counts: the AI's alive within its added,
+    // the others' alive within theirs.
+    for (auto [alive, ai_alive] : {std::pair{&f.lines_alive_21d, &f.ai_lines_alive_21d},
+                                   std::pair{&f.lines_alive_90d, &f.ai_lines_alive_90d}}) {
+      if (*alive < 0) continue;
+      *ai_alive = std::clamp<int64_t>(*ai_alive, 0, f.ai_lines_added);
+      *alive =
+          *ai_alive + std::clamp<int64_t>(*alive - *ai_alive, 0, f.lines_added - f.ai_lines_added);
+    }
   }
   int64_t reworked = kMaxTrackerCommitLines;
-  for (ReworkedLines& r : out.reworked)
+  for (ReworkedLines& r : out.reworked) {
     r.lines = take(r.lines, reworked);
+    if (r.ai_lines > r.lines) r.ai_lines = r.lines;
+  }
   return out;
+}
+
+bool carries_survival(const CommitRecord& c) {
+  return std::any_of(c.files.begin(), c.files.end(), [](const CommitFile& f) {
+    return f.lines_alive_21d >= 0 || f.lines_alive_90d >= 0;
+  });
 }
 
 CommitRecord commit_to_store(const CommitRecord& c, const std::optional<PushedAuthor>& pushed) {

@@ -74,6 +74,9 @@ std::string tracker_source(const std::string& author);
 inline constexpr int64_t kMaxTrackerCommitLines = 1'000'000;
 CommitRecord capped_commit(const CommitRecord& c);
 
+// Whether any file of the commit carries a measured survival mark.
+bool carries_survival(const CommitRecord& c);
+
 // The commit as stored: capped, with the push's author and time when a
 // signed push named them.
 CommitRecord commit_to_store(const CommitRecord& c, const std::optional<PushedAuthor>& pushed);

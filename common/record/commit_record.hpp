@@ -18,6 +18,18 @@ struct CommitFile {
   // those an assistant wrote, matched by keyed fingerprint. 0 and 0 when the
   // tracker did not score the file.
   int64_t lines_added = 0, ai_lines_added = 0;
+  // Survival (docs/PROVENANCE.md, "Survival"), counted on the laptop: of the
+  // scored added lines, those still in the file on the default branch as it
+  // stood 21 and 90 days after the commit, and of them the AI's. -1 until
+  // that mark was measured.
+  int64_t lines_alive_21d = -1, ai_lines_alive_21d = -1;
+  int64_t lines_alive_90d = -1, ai_lines_alive_90d = -1;
+  // Duplication (docs/PROVENANCE.md, "Duplication"), counted on the laptop:
+  // the blocks of 6 or more consecutive scored added lines all the
+  // assistants' (or all others'), and of them those repeating code found
+  // elsewhere in the repository's tree at the commit.
+  int64_t ai_blocks = 0, ai_blocks_repeated = 0;
+  int64_t other_blocks = 0, other_blocks_repeated = 0;
 };
 
 // Lines an earlier commit wrote that this commit deleted or rewrote, within
@@ -26,6 +38,10 @@ struct ReworkedLines {
   std::string original_sha;  // the commit that wrote the lines
   std::string path;          // the file, as the original commit named it
   int64_t lines = 0;
+  // Line-level rework (docs/PROVENANCE.md, "Rework at line level"): of
+  // `lines`, those the original commit's assistants wrote (matched by keyed
+  // fingerprint on the laptop); -1 when the original commit was not scored.
+  int64_t ai_lines = -1;
 };
 
 struct CommitRecord {

@@ -43,6 +43,7 @@ struct ReworkFact {
   std::string reworking_sha;
   int64_t reworking_ms = 0;  // the reworking commit's committer time
   int64_t lines = 0;
+  int64_t ai_lines = -1;  // of lines, the assistants' (line level); -1 unknown
 };
 
 // The commits of a report's range (committer time in [since, until)), each

@@ -52,6 +52,35 @@ std::optional<int64_t> Metrics::cost_per_accepted_ai_line_nanos(CostBasis b) con
   return cost(b) / outcomes.accepted_ai_lines;
 }
 
+std::optional<double> Metrics::ai_survival(int m) const {
+  return ratio(outcomes.ai_lines_alive[m], outcomes.ai_lines_measured[m]);
+}
+
+std::optional<double> Metrics::other_survival(int m) const {
+  return ratio(outcomes.other_lines_alive[m], outcomes.other_lines_measured[m]);
+}
+
+std::optional<int64_t> Metrics::cost_per_alive_ai_line_nanos(int m, CostBasis b) const {
+  if (outcomes.ai_lines_alive[m] <= 0 || all_unpriced()) return std::nullopt;
+  return cost(b) / outcomes.ai_lines_alive[m];
+}
+
+std::optional<double> Metrics::line_rework_rate_ai() const {
+  return ratio(outcomes.line_reworked_ai, outcomes.line_rework_ai_base);
+}
+
+std::optional<double> Metrics::line_rework_rate_other() const {
+  return ratio(outcomes.line_reworked_other, outcomes.line_rework_other_base);
+}
+
+std::optional<double> Metrics::ai_duplication_share() const {
+  return ratio(outcomes.ai_blocks_repeated, outcomes.ai_blocks);
+}
+
+std::optional<double> Metrics::other_duplication_share() const {
+  return ratio(outcomes.other_blocks_repeated, outcomes.other_blocks);
+}
+
 std::optional<double> Metrics::leverage(const LeverageWeights& w, CostBasis b) const {
   LeverageInputs in;
   in.lines_added = outcomes.lines_added;

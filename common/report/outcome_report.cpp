@@ -180,6 +180,46 @@ Result<Report> query_exact(const UsageCube& cube, const ReportQuery& q, const Ep
       ok &= add_checked(o.ai_written_lines, ai_lines);
       if (c.on_default_branch) ok &= add_checked(o.accepted_ai_lines, ai_lines);
       if (ai_unknown) o.ai_unknown_commits += 1;
+      // Survival, per mark, over the files measured at it; duplication.
+      for (const CommitFile& f : c.files) {
+        if (file && f.path != *file) continue;
+        const std::pair<int64_t, int64_t> marks[] = {{f.lines_alive_21d, f.ai_lines_alive_21d},
+                                                     {f.lines_alive_90d, f.ai_lines_alive_90d}};
+        for (size_t m = 0; m < 2; ++m) {
+          const auto [alive, ai_alive] = marks[m];
+          if (alive < 0 || f.lines_added <= 0) continue;
+          ok &= add_checked(o.ai_lines_measured[m], f.ai_lines_added);
+          ok &= add_checked(o.ai_lines_alive[m], ai_alive);
+          ok &= add_checked(o.other_lines_measured[m], f.lines_added - f.ai_lines_added);
+          ok &= add_checked(o.other_lines_alive[m], alive - ai_alive);
+        }
+        ok &= add_checked(o.ai_blocks, f.ai_blocks);
+        ok &= add_checked(o.ai_blocks_repeated, f.ai_blocks_repeated);
+        ok &= add_checked(o.other_blocks, f.other_blocks);
+        ok &= add_checked(o.other_blocks_repeated, f.other_blocks_repeated);
+      }
+      // Rework at line level, for a scored commit whose every reworked
+      // entry was told at line level.
+      if (scored > 0) {
+        int64_t line_ai = 0, line_other = 0;
+        bool told = true;
+        if (rw != rework_of.end())
+          for (const ReworkFact* r : rw->second) {
+            if (file && r->path != *file) continue;
+            if (r->ai_lines < 0) {
+              told = false;
+              break;
+            }
+            ok &= add_checked(line_ai, r->ai_lines);
+            ok &= add_checked(line_other, r->lines - r->ai_lines);
+          }
+        if (told) {
+          ok &= add_checked(o.line_rework_ai_base, ai_lines);
+          ok &= add_checked(o.line_rework_other_base, scored - ai_lines);
+          ok &= add_checked(o.line_reworked_ai, line_ai);
+          ok &= add_checked(o.line_reworked_other, line_other);
+        }
+      }
       if (ai) {
         o.ai_commits += 1;
         ok &= add_checked(o.ai_lines_added, added);

@@ -4,6 +4,7 @@
 // indented table, a JSON tree or flat CSV.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -110,6 +111,19 @@ struct Outcomes {
   // those of them an assistant wrote, and those in commits on the default
   // branch (accepted).
   int64_t scored_lines_added = 0, ai_written_lines = 0, accepted_ai_lines = 0;
+  // Survival (docs/PROVENANCE.md, "Survival"), per mark ([0] 21 days, [1] 90
+  // days), over the files measured at it: the assistants' scored lines and
+  // of them those alive, the others' and of them those alive.
+  std::array<int64_t, 2> ai_lines_measured{}, ai_lines_alive{};
+  std::array<int64_t, 2> other_lines_measured{}, other_lines_alive{};
+  // Rework at line level (docs/PROVENANCE.md), over scored commits whose
+  // rework was told at line level: their lines the assistants wrote and the
+  // others, and of each those later reworked within the window.
+  int64_t line_rework_ai_base = 0, line_rework_other_base = 0;
+  int64_t line_reworked_ai = 0, line_reworked_other = 0;
+  // Duplication (docs/PROVENANCE.md): blocks of 6+ added lines, the
+  // assistants' and the others', and of each those repeating existing code.
+  int64_t ai_blocks = 0, ai_blocks_repeated = 0, other_blocks = 0, other_blocks_repeated = 0;
   int64_t prs = 0, merged_prs = 0;
   // Per merged PR, in ms: total (first commit or opening -> merge) and phases.
   std::vector<int64_t> cycle_ms, coding_ms, pickup_ms, review_ms;
@@ -172,6 +186,17 @@ struct Metrics {
   std::optional<double> ai_line_share() const;
   // Spend per accepted AI line; none without one, or with every record unpriced.
   std::optional<int64_t> cost_per_accepted_ai_line_nanos(CostBasis b = CostBasis::kOrg) const;
+  // Survival at mark m (0: 21 days, 1: 90 days): the share of the
+  // assistants' lines alive, of the others', and spend per AI line alive.
+  std::optional<double> ai_survival(int m) const;
+  std::optional<double> other_survival(int m) const;
+  std::optional<int64_t> cost_per_alive_ai_line_nanos(int m, CostBasis b = CostBasis::kOrg) const;
+  // Rework at line level: the assistants' lines reworked / written, the others'.
+  std::optional<double> line_rework_rate_ai() const;
+  std::optional<double> line_rework_rate_other() const;
+  // Duplication: of the assistants' (the others') blocks, the share repeating code.
+  std::optional<double> ai_duplication_share() const;
+  std::optional<double> other_duplication_share() const;
   std::optional<double> leverage(const LeverageWeights& w, CostBasis b = CostBasis::kOrg) const;
   // The value sorted on: tokens and nanos as they are, ratios scaled by 1e9;
   // a ratio or a cost without a value (all records unpriced) sorts last. `w`

@@ -71,6 +71,22 @@ void for_each_column(const Metrics& m, const ReportQuery& q, Cell&& cell) {
   cell("accepted_ai_lines", o.accepted_ai_lines);
   money("cost_per_accepted_ai_line", "cost_per_accepted_ai_line_nanos",
         m.cost_per_accepted_ai_line_nanos(b));
+  cell("ai_lines_alive_21d", o.ai_lines_alive[0]);
+  cell("ai_survival_21d", optional_ratio(m.ai_survival(0)));
+  cell("other_survival_21d", optional_ratio(m.other_survival(0)));
+  money("cost_per_ai_line_alive_21d", "cost_per_ai_line_alive_21d_nanos",
+        m.cost_per_alive_ai_line_nanos(0, b));
+  cell("ai_lines_alive_90d", o.ai_lines_alive[1]);
+  cell("ai_survival_90d", optional_ratio(m.ai_survival(1)));
+  cell("other_survival_90d", optional_ratio(m.other_survival(1)));
+  money("cost_per_ai_line_alive_90d", "cost_per_ai_line_alive_90d_nanos",
+        m.cost_per_alive_ai_line_nanos(1, b));
+  cell("line_rework_rate_ai", optional_ratio(m.line_rework_rate_ai()));
+  cell("line_rework_rate_other", optional_ratio(m.line_rework_rate_other()));
+  cell("ai_blocks", o.ai_blocks);
+  cell("ai_duplication_share", optional_ratio(m.ai_duplication_share()));
+  cell("other_blocks", o.other_blocks);
+  cell("other_duplication_share", optional_ratio(m.other_duplication_share()));
   cell("prs", o.prs);
   cell("merged_prs", o.merged_prs);
   money("cost_per_commit", "cost_per_commit_nanos", m.cost_per_commit_nanos(b));

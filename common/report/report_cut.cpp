@@ -24,6 +24,20 @@ void merge_outcomes(Outcomes& into, const Outcomes& from) {
   into.scored_lines_added += from.scored_lines_added;
   into.ai_written_lines += from.ai_written_lines;
   into.accepted_ai_lines += from.accepted_ai_lines;
+  for (size_t m = 0; m < 2; ++m) {
+    into.ai_lines_measured[m] += from.ai_lines_measured[m];
+    into.ai_lines_alive[m] += from.ai_lines_alive[m];
+    into.other_lines_measured[m] += from.other_lines_measured[m];
+    into.other_lines_alive[m] += from.other_lines_alive[m];
+  }
+  into.line_rework_ai_base += from.line_rework_ai_base;
+  into.line_rework_other_base += from.line_rework_other_base;
+  into.line_reworked_ai += from.line_reworked_ai;
+  into.line_reworked_other += from.line_reworked_other;
+  into.ai_blocks += from.ai_blocks;
+  into.ai_blocks_repeated += from.ai_blocks_repeated;
+  into.other_blocks += from.other_blocks;
+  into.other_blocks_repeated += from.other_blocks_repeated;
   into.prs += from.prs;
   into.merged_prs += from.merged_prs;
   for (auto [to, src] :

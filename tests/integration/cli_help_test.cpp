@@ -93,6 +93,7 @@ std::vector<Program> programs() {
             {"audit", "export"},
             {"waste"},
             {"anomalies"},
+            {"hotspots"},
             {"digest"},
             {"digest", "show"},
             {"deployments"},

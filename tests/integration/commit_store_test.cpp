@@ -421,7 +421,7 @@ TEST_CASE("a schema 4 store migrates to the current schema and keeps its data",
 
   auto store = opened(db);
   CHECK(test::db_text(db, target.postgres() ? "SELECT max(version) FROM codepulse_schema"
-                                            : "PRAGMA user_version") == "23");
+                                            : "PRAGMA user_version") == "24");
   CHECK(test::db_text(db, "SELECT count(*) FROM alert_outbox") == "0");  // schema 14
   CHECK(test::db_text(db, "SELECT count(*) FROM budgets") == "0");       // schema 16
   CHECK(*store->record_count() == 1);
@@ -481,4 +481,67 @@ TEST_CASE("line provenance counts are stored per file and commit and read back",
   CHECK(got.files[0].ai_lines_added == 6);
   CHECK(got.files[1].lines_added == 0);
   CHECK_FALSE(facts->commits[1].on_default_branch);
+}
+
+TEST_CASE("survival marks fill in from the same author's later copy, rework's AI lines kept",
+          "[collector][commits][provenance][survival]") {
+  TempDir dir;
+  CODEPULSE_STORE_TARGET(target, dir);
+  const std::string& db = target.db;
+  auto store = opened(db);
+  CommitRecord a = commit('a', kT0);
+  a.files[0].lines_added = 9;
+  a.files[0].ai_lines_added = 6;
+  CommitRecord b = commit('b', kT0 + kHour);
+  b.reworked = {{a.sha, "src/main.cpp", 2, 1}};
+  a.files[0].other_blocks = 0;
+  a.files[0].ai_blocks = 1;
+  a.files[0].ai_blocks_repeated = 1;
+  CommitRecord c = commit('c', kT0 + 2 * kHour);
+  c.files[0].lines_added = 4;
+  CHECK(ingest(*store, batch("b1", {}, {a, b, c})).commits_new == 3);
+  const std::string alive_a =
+      "SELECT lines_alive_21d || '|' || ai_lines_alive_21d || '|' ||"
+      " lines_alive_90d || '|' || ai_lines_alive_90d FROM commit_files"
+      " WHERE sha = '" +
+      a.sha + "' AND idx = 0";
+  CHECK(test::db_text(db, alive_a) == "-1|-1|-1|-1");
+  CHECK(test::db_text(db, "SELECT lines || '|' || ai_lines FROM commit_reworks") == "2|1");
+
+  // The 21-day mark, sent with the commit again: a duplicate that fills it.
+  a.files[0].lines_alive_21d = 7;
+  a.files[0].ai_lines_alive_21d = 5;
+  CHECK(ingest(*store, batch("b2", {}, {a})).commits_duplicate == 1);
+  CHECK(test::db_text(db, alive_a) == "7|5|-1|-1");
+  // The 90-day mark: filled; the 21-day mark once stored is kept.
+  a.files[0].lines_alive_21d = 3;
+  a.files[0].ai_lines_alive_21d = 3;
+  a.files[0].lines_alive_90d = 4;
+  a.files[0].ai_lines_alive_90d = 2;
+  CHECK(ingest(*store, batch("b3", {}, {a})).commits_duplicate == 1);
+  CHECK(test::db_text(db, alive_a) == "7|5|4|2");
+  // The committer's copy (another sender) changes nothing of the author's.
+  c.files[0].lines_alive_21d = 4;
+  c.files[0].ai_lines_alive_21d = 0;
+  CHECK(ingest(*store, batch("b4", {}, {c}, "device-of-ci"), "ci@acme.example").commits_duplicate ==
+        1);
+  CHECK(test::db_text(db, "SELECT lines_alive_21d FROM commit_files WHERE sha = '" + c.sha +
+                              "' AND idx = 0") == "-1");
+
+  auto facts = store->load_commits(kT0 - kHour, kT0 + 24 * kHour);
+  REQUIRE(facts);
+  REQUIRE(facts->commits.size() == 3);
+  const CommitFile& f = facts->commits[0].files[0];
+  CHECK(f.lines_alive_21d == 7);
+  CHECK(f.ai_lines_alive_21d == 5);
+  CHECK(f.lines_alive_90d == 4);
+  CHECK(f.ai_lines_alive_90d == 2);
+  CHECK(facts->commits[0].files[1].lines_alive_21d == -1);
+  CHECK(f.ai_blocks == 1);
+  CHECK(f.ai_blocks_repeated == 1);
+  CHECK(f.other_blocks == 0);
+  REQUIRE(facts->commits[1].reworked.size() == 1);
+  CHECK(facts->commits[1].reworked[0].ai_lines == 1);
+  REQUIRE(facts->rework_of_commits.size() == 1);
+  CHECK(facts->rework_of_commits[0].ai_lines == 1);
 }

@@ -3,12 +3,14 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <map>
 #include <unordered_map>
 
 #include "common/record/keyed_value.hpp"
 #include "common/text_controls.hpp"
 #include "tracker/git/commit_identity.hpp"
 #include "tracker/git/commit_log.hpp"
+#include "tracker/git/file_survival.hpp"
 #include "tracker/git/repo_filter.hpp"
 #include "tracker/git/rework_counter.hpp"
 #include "tracker/queue/commit_store.hpp"
@@ -39,6 +41,54 @@ void prepare_to_queue(const std::optional<std::string>& key, CommitRecord& c) {
     r.path = sendable(keyed_value(key, r.path));
 }
 
+// Line-level rework (docs/PROVENANCE.md): a reworked line is the assistants'
+// when the original commit's file holds its fingerprint among the lines the
+// assistants wrote; each such fingerprint is taken once. The original commit
+// is known when the tracker scored it: in this pass, or before (the survival
+// table keeps its fingerprints past the rework window).
+class AiLineClassifier final : public ReworkClassifier {
+ public:
+  AiLineClassifier(sql::Database& db, LineFingerprinter& fp, std::string repo,
+                   const std::vector<std::vector<SurvivalFile>>& fresh)
+      : db_(db), fp_(fp), repo_(std::move(repo)), fresh_(fresh) {}
+
+  std::optional<bool> is_ai(const std::string& sha, const std::string& path,
+                            std::string_view text) override {
+    const std::string key = sha + '\x1f' + path;
+    auto it = left_.find(key);
+    if (it == left_.end()) it = left_.emplace(key, ai_prints_of(sha, path)).first;
+    if (!it->second) return std::nullopt;
+    const std::optional<int64_t> p = fp_.fingerprint(text);
+    if (!p) return false;  // a trivial line is never the assistants'
+    auto at = it->second->find(*p);
+    if (at == it->second->end() || at->second == 0) return false;
+    --at->second;
+    return true;
+  }
+
+ private:
+  std::optional<PrintCounts> ai_prints_of(const std::string& sha, const std::string& path) {
+    auto counted = [](const std::vector<int64_t>& prints) {
+      PrintCounts out;
+      for (const int64_t p : prints)
+        ++out[p];
+      return out;
+    };
+    for (const auto& files : fresh_)
+      for (const SurvivalFile& f : files)
+        if (f.sha == sha && f.path == path) return counted(f.ai_prints);
+    auto stored = LineSurvival(db_).of_commit(repo_, sha, path);
+    if (!stored || stored->empty()) return std::nullopt;  // not scored, or a store error
+    return counted(stored->front().ai_prints);
+  }
+
+  sql::Database& db_;
+  LineFingerprinter& fp_;
+  std::string repo_;
+  const std::vector<std::vector<SurvivalFile>>& fresh_;
+  std::unordered_map<std::string, std::optional<PrintCounts>> left_;
+};
+
 }  // namespace
 
 GitScan::GitScan(sql::Database& db, GitScanOptions options, CancelFn cancelled)
@@ -60,6 +110,10 @@ Result<GitScanStats> GitScan::run(int64_t now_ms) {
         LineStore(db_).expire(now_ms - options_.line_days * kDayMs, options_.max_line_prints);
     if (!gone) return gone.error();
     stats.line_prints_expired = *gone;
+    // A file whose marks could not be measured in time (its repository
+    // gone, no default branch) is dropped a month after its last mark.
+    auto dropped = LineSurvival(db_).expire(now_ms - 120 * kDayMs);
+    if (!dropped) return dropped.error();
   }
   auto repos = store.repos();
   if (!repos) return repos.error();
@@ -86,6 +140,8 @@ Result<GitScanStats> GitScan::run(int64_t now_ms) {
     if (auto s = scan_repo(repo.root, repo.identity, now_ms, stats); !s) return s.error();
     if (stats.problems.size() > before) ++stats.repos_failed;
   }
+  if (fingerprinter_ && !(cancelled_ && cancelled_()))
+    if (auto s = measure_survival(now_ms, stats); !s) return s.error();
   return stats;
 }
 
@@ -131,6 +187,7 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
   }
 
   std::vector<CommitRecord> fresh;
+  std::vector<std::vector<SurvivalFile>> fresh_survival;  // parallel to fresh
   int64_t by_others = 0;
   const std::string repo = replace_control_characters(identity);
   for (CommitRecord& c : *commits) {
@@ -146,27 +203,56 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
       continue;
     }
     c.repo = repo;
-    auto reworked = count_rework(git_, root, c, options_.rework_window_days * kDayMs);
-    if (reworked)
-      c.reworked = std::move(reworked).value();
-    else
-      problem("rework of " + c.sha + " not counted: " + reworked.error().message);
+    std::vector<SurvivalFile> survival;
     if (fingerprinter_) {
-      auto scored = score_lines(root, c);
+      std::map<std::string, AddedFileLines> blocks;
+      auto scored = score_lines(root, c, survival, blocks);
       if (!scored)
         problem("lines of " + c.sha + " not matched: " + scored.error().message);
       else if (*scored)
         ++stats.commits_scored;
+      if (scored && *scored) {
+        auto dup = count_duplicate_blocks(git_, root, c.sha, blocks, *fingerprinter_,
+                                          options_.duplication_limits);
+        if (!dup)
+          problem("duplication of " + c.sha + " not counted: " + dup.error().message);
+        else
+          for (CommitFile& f : c.files)
+            if (auto it = dup->find(f.path); it != dup->end()) {
+              f.ai_blocks = it->second.ai_blocks;
+              f.ai_blocks_repeated = it->second.ai_repeated;
+              f.other_blocks = it->second.other_blocks;
+              f.other_blocks_repeated = it->second.other_repeated;
+            }
+      }
     }
-    prepare_to_queue(options_.hash_key, c);
     fresh.push_back(std::move(c));
+    fresh_survival.push_back(std::move(survival));
+  }
+  // Rework after scoring: a commit reworking lines of an older one read in
+  // this pass finds that one's fingerprints.
+  std::optional<AiLineClassifier> classifier;
+  if (fingerprinter_) classifier.emplace(db_, *fingerprinter_, repo, fresh_survival);
+  for (CommitRecord& c : fresh) {
+    if (cancelled_ && cancelled_()) return {};
+    auto reworked = count_rework(git_, root, c, options_.rework_window_days * kDayMs,
+                                 classifier ? &*classifier : nullptr);
+    if (reworked)
+      c.reworked = std::move(reworked).value();
+    else
+      problem("rework of " + c.sha + " not counted: " + reworked.error().message);
+    prepare_to_queue(options_.hash_key, c);
   }
   auto txn = sql::Transaction::begin(db_);
   if (!txn) return txn.error();
-  for (const CommitRecord& c : fresh) {
-    auto added = store.add(c);
+  LineSurvival survival(db_);
+  for (size_t i = 0; i < fresh.size(); ++i) {
+    auto added = store.add(fresh[i]);
     if (!added) return added.error();
-    if (*added) ++stats.commits_new;
+    if (!*added) continue;
+    ++stats.commits_new;
+    for (const SurvivalFile& f : fresh_survival[i])
+      if (auto s = survival.add(f); !s) return s;
   }
   if (auto s = store.count_by_others(by_others); !s) return s;
   if (auto s = store.set_tips(root, *tips); !s) return s;
@@ -178,18 +264,33 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
 // Each added line is an assistant's when the line store holds it, written
 // before the commit: a line the assistants wrote n times matches at most n
 // of the commit's added copies (docs/PROVENANCE.md, "Matching").
-Result<bool> GitScan::score_lines(const std::string& root, CommitRecord& c) {
+Result<bool> GitScan::score_lines(const std::string& root, CommitRecord& c,
+                                  std::vector<SurvivalFile>& survival,
+                                  std::map<std::string, AddedFileLines>& blocks) {
   if (!scores_commit(c, options_.line_limits)) return false;
-  auto prints = read_added_lines(git_, root, c, *fingerprinter_, options_.line_limits);
+  AddedLineDetail detail;
+  auto prints = read_added_lines(git_, root, c, *fingerprinter_, options_.line_limits, &detail);
   if (!prints) return prints.error();
   LineStore lines(db_);
   // Git's times are whole seconds: a write in the commit's second is before it.
   const int64_t at_ms = c.committer_ms + 999;
   std::unordered_map<int64_t, std::pair<int64_t, int64_t>> seen;  // print -> (writes, matched)
-  for (CommitFile& f : c.files) {
+  for (size_t idx = 0; idx < c.files.size(); ++idx) {
+    CommitFile& f = c.files[idx];
     f.lines_added = f.ai_lines_added = 0;
     auto it = prints->find(f.path);
     if (it == prints->end()) continue;
+    SurvivalFile& kept = survival.emplace_back();
+    kept.repo = c.repo;
+    kept.sha = c.sha;
+    kept.idx = static_cast<int64_t>(idx);
+    kept.root = root;
+    kept.path = f.path;
+    kept.committed_ms = c.committer_ms;
+    AddedFileLines& file_lines = blocks[f.path];
+    file_lines.prints = it->second;
+    file_lines.texts = std::move(detail.texts[f.path]);
+    file_lines.hunk_starts = std::move(detail.hunk_starts[f.path]);
     for (const int64_t p : it->second) {
       auto [at, fresh] = seen.try_emplace(p, 0, 0);
       if (fresh) {
@@ -201,10 +302,107 @@ Result<bool> GitScan::score_lines(const std::string& root, CommitRecord& c) {
       if (at->second.second < at->second.first) {
         ++at->second.second;
         ++f.ai_lines_added;
+        kept.ai_prints.push_back(p);
+        file_lines.ai.push_back(true);
+      } else {
+        kept.other_prints.push_back(p);
+        file_lines.ai.push_back(false);
       }
     }
+    if (f.lines_added == 0) survival.pop_back();
   }
   return true;
+}
+
+// Each due mark of a file: the default branch as it stood at the mark, the
+// file there (followed through a rename), and the commit's lines it still
+// holds by content (docs/PROVENANCE.md, "Survival"). One file's failure is a
+// problem naming it; the mark is tried again next pass.
+Status GitScan::measure_survival(int64_t now_ms, GitScanStats& stats) {
+  LineSurvival survival(db_);
+  const auto limit = static_cast<size_t>(std::max<int64_t>(1, options_.max_survival_files));
+  auto due = survival.due(now_ms, limit + 1);
+  if (!due) return due.error();
+  if (due->size() > limit) {
+    stats.survival_pending = 1;  // at least one left for the next pass
+    due->resize(limit);
+  }
+  struct RootState {
+    bool usable = false;
+    FirstParentChain chain;
+    std::string cached_blob;
+    PrintCounts cached_prints;
+  };
+  std::map<std::string, RootState> roots;
+  CommitStore store(db_);
+  for (SurvivalFile& f : *due) {
+    if (cancelled_ && cancelled_()) return {};
+    if (!repo_selected(f.repo, f.root, options_.include, options_.exclude)) continue;
+    auto [at, fresh] = roots.try_emplace(f.root);
+    RootState& r = at->second;
+    if (fresh) {
+      if (!is_directory(f.root)) continue;  // gone: expired after the last mark
+      auto name = default_branch(git_, f.root);
+      if (!name || name->empty()) {
+        stats.problems.push_back(
+            f.root + " (" + f.repo + "): survival not measured: " +
+            (name ? "no default branch (main, master or origin/HEAD's)" : name.error().message));
+        continue;
+      }
+      // Back to the oldest commit due in this pass (the list is oldest first).
+      auto chain = read_first_parent_chain(git_, f.root, "refs/heads/" + *name,
+                                           f.committed_ms / 1000 - 86'400);
+      if (!chain) {
+        stats.problems.push_back(f.root + " (" + f.repo +
+                                 "): survival not measured: " + chain.error().message);
+        continue;
+      }
+      r.chain = std::move(chain).value();
+      r.usable = true;
+    }
+    if (!r.usable) continue;
+    int marks = f.marks;
+    auto txn = sql::Transaction::begin(db_);
+    if (!txn) return txn.error();
+    bool failed = false;
+    for (const int days : kSurvivalMarks) {
+      const int64_t mark_ms = f.committed_ms + days * kDayMs;
+      if ((marks & mark_bit(days)) != 0 || mark_ms > now_ms) continue;
+      AliveLines alive;
+      const std::string rev = commit_at(r.chain, mark_ms / 1000);
+      if (!rev.empty()) {
+        auto blob = blob_at(git_, f.root, f.sha, rev, f.path);
+        if (!blob) {
+          stats.problems.push_back(f.root + " (" + f.repo + "): survival of " + f.sha + " " +
+                                   f.path + " not measured: " + blob.error().message);
+          failed = true;
+          break;
+        }
+        if (*blob) {
+          if (**blob != r.cached_blob) {
+            r.cached_blob.clear();
+            if (auto s = blob_prints(git_, f.root, **blob, *fingerprinter_, r.cached_prints); !s) {
+              stats.problems.push_back(f.root + " (" + f.repo + "): survival of " + f.sha + " " +
+                                       f.path + " not measured: " + s.error().message);
+              failed = true;
+              break;
+            }
+            r.cached_blob = **blob;
+          }
+          alive = count_alive(f.ai_prints, f.other_prints, r.cached_prints);
+        }
+      }
+      auto set = store.set_survival(f.repo, f.sha, static_cast<size_t>(f.idx), days, alive.lines,
+                                    alive.ai);
+      if (!set) return set.error();
+      marks |= mark_bit(days);
+      ++stats.survival_measured;
+    }
+    if (failed) continue;  // the transaction rolls back: measured again next pass
+    if (auto s = survival.set_measured(f.repo, f.sha, f.idx, marks); !s) return s;
+    if (auto s = txn->commit(); !s) return s;
+  }
+  return {};
 }
 
 }  // namespace codepulse::tracker

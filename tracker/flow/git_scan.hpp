@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,7 +17,9 @@
 #include "common/result.hpp"
 #include "common/sqlite.hpp"
 #include "tracker/git/added_lines.hpp"
+#include "tracker/git/duplicate_blocks.hpp"
 #include "tracker/git/git_process.hpp"
+#include "tracker/queue/line_survival.hpp"
 
 namespace codepulse::tracker {
 
@@ -43,7 +46,10 @@ struct GitScanOptions {
   std::string line_key;
   int64_t line_days = 90;
   int64_t max_line_prints = 2'000'000;
+  // Survival: file marks measured per pass at most (the rest the next pass).
+  int64_t max_survival_files = 2'000;
   AddedLineLimits line_limits;
+  DuplicationLimits duplication_limits;
   bool operator==(const GitScanOptions&) const = default;
 };
 
@@ -56,6 +62,8 @@ struct GitScanStats {
   int64_t commits_by_others = 0;      // read, neither author nor committer is the tracker's
   int64_t commits_scored = 0;         // of commits_new: their added lines matched
   int64_t line_prints_expired = 0;    // written lines past line_days (or the cap) dropped
+  int64_t survival_measured = 0;      // file marks measured (docs/PROVENANCE.md, "Survival")
+  int64_t survival_pending = 0;       // file marks due and left for the next pass
   std::vector<std::string> problems;  // one line each, naming the repository
 };
 
@@ -72,9 +80,13 @@ class GitScan {
  private:
   Status scan_repo(const std::string& root, const std::string& identity, int64_t now_ms,
                    GitScanStats& stats);
-  // Fills the commit's files' lines_added and ai_lines_added; false when it
-  // was not scored.
-  Result<bool> score_lines(const std::string& root, CommitRecord& c);
+  // Fills the commit's files' lines_added and ai_lines_added, and `survival`
+  // with their fingerprints; false when it was not scored.
+  Result<bool> score_lines(const std::string& root, CommitRecord& c,
+                           std::vector<SurvivalFile>& survival,
+                           std::map<std::string, AddedFileLines>& blocks);
+  // Measures the survival marks due (docs/PROVENANCE.md, "Survival").
+  Status measure_survival(int64_t now_ms, GitScanStats& stats);
 
   sql::Database& db_;
   GitScanOptions options_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/ascii.hpp"
 #include "tracker/git/patch_ranges.hpp"
 
 namespace codepulse::tracker {
@@ -29,9 +30,14 @@ bool scores_commit(const CommitRecord& commit, const AddedLineLimits& limits) {
   return added > 0 && added <= limits.max_commit_lines;
 }
 
-AddedLineReader::AddedLineReader(LineFingerprinter& fp, std::vector<std::string> skipped_paths)
-    : fp_(fp), skipped_(std::move(skipped_paths)) {
+AddedLineReader::AddedLineReader(LineFingerprinter& fp, std::vector<std::string> skipped_paths,
+                                 AddedLineDetail* detail)
+    : fp_(fp), skipped_(std::move(skipped_paths)), detail_(detail) {
   std::sort(skipped_.begin(), skipped_.end());
+}
+
+void AddedLineReader::hunk_starts() {
+  if (detail_ != nullptr && file_ != nullptr) detail_->hunk_starts[path_].push_back(file_->size());
 }
 
 Status AddedLineReader::feed(std::string_view line, bool cut) {
@@ -47,18 +53,24 @@ Status AddedLineReader::feed(std::string_view line, bool cut) {
       file_ = path.empty() || std::binary_search(skipped_.begin(), skipped_.end(), path)
                   ? nullptr
                   : &prints_[path];
+      if (detail_ != nullptr) path_ = path;
     } else if (starts_with(line, "@@")) {
       in_hunk_ = true;
+      hunk_starts();
     }
     return {};
   }
   if (line.empty()) return {};
   switch (line[0]) {
     case '@':
+      hunk_starts();
       return {};
     case '+':
       if (file_ != nullptr && !cut) {
-        if (auto p = fp_.fingerprint(line.substr(1))) file_->push_back(*p);
+        if (auto p = fp_.fingerprint(line.substr(1))) {
+          file_->push_back(*p);
+          if (detail_ != nullptr) detail_->texts[path_].emplace_back(trim(line.substr(1), " \t\r"));
+        }
       }
       return {};
     case '-':
@@ -75,12 +87,12 @@ Status AddedLineReader::feed(std::string_view line, bool cut) {
 
 Result<AddedLinePrints> read_added_lines(const GitRunner& git, const std::string& repo_root,
                                          const CommitRecord& commit, LineFingerprinter& fp,
-                                         const AddedLineLimits& limits) {
+                                         const AddedLineLimits& limits, AddedLineDetail* detail) {
   if (!scores_commit(commit, limits)) return AddedLinePrints{};
   std::vector<std::string> skipped;
   for (const CommitFile& f : commit.files)
     if (f.binary || f.added > limits.max_file_lines) skipped.push_back(f.path);
-  AddedLineReader reader(fp, std::move(skipped));
+  AddedLineReader reader(fp, std::move(skipped), detail);
   const std::vector<std::string> args = {"diff-tree",
                                          "-r",
                                          "-p",

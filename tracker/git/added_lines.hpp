@@ -29,6 +29,15 @@ struct AddedLineLimits {
 // long), in order. A file absent from the map had none, or was not scored.
 using AddedLinePrints = std::map<std::string, std::vector<int64_t>>;
 
+// What duplication (docs/PROVENANCE.md, "Duplication") needs besides the
+// fingerprints, per file: each scored line's text, trimmed (kept on the
+// laptop only while one commit is scored), and where each hunk starts (an
+// index into the file's fingerprints).
+struct AddedLineDetail {
+  std::map<std::string, std::vector<std::string>> texts;
+  std::map<std::string, std::vector<size_t>> hunk_starts;
+};
+
 // Whether `commit` is scored at all: one parent or none (a merge's lines are
 // its parents' commits'), and at most max_commit_lines added text lines.
 bool scores_commit(const CommitRecord& commit, const AddedLineLimits& limits);
@@ -38,12 +47,14 @@ bool scores_commit(const CommitRecord& commit, const AddedLineLimits& limits);
 // git's output cut. Paths are the commit's (a renamed file's new name).
 Result<AddedLinePrints> read_added_lines(const GitRunner& git, const std::string& repo_root,
                                          const CommitRecord& commit, LineFingerprinter& fp,
-                                         const AddedLineLimits& limits);
+                                         const AddedLineLimits& limits,
+                                         AddedLineDetail* detail = nullptr);
 
 // The patch reader on its own (fed `git diff-tree -p` output line by line).
 class AddedLineReader {
  public:
-  AddedLineReader(LineFingerprinter& fp, std::vector<std::string> skipped_paths);
+  AddedLineReader(LineFingerprinter& fp, std::vector<std::string> skipped_paths,
+                  AddedLineDetail* detail = nullptr);
   Status feed(std::string_view line, bool cut);
   AddedLinePrints take() { return std::move(prints_); }
 
@@ -53,6 +64,9 @@ class AddedLineReader {
   AddedLinePrints prints_;
   std::vector<int64_t>* file_ = nullptr;  // the current file's, null when not scored
   bool in_hunk_ = false;
+  AddedLineDetail* detail_ = nullptr;
+  std::string path_;  // the current file's, when detail_
+  void hunk_starts();
 };
 
 }  // namespace codepulse::tracker

@@ -22,6 +22,8 @@ Status BlameReader::feed(std::string_view line, bool cut) {
     if (expect_header_ || current_.empty()) return make_error("a line of text without a header");
     if (filename_.empty()) return make_error("a line without its file name");
     ++commits_[current_].lines_by_path[filename_];
+    // A text git cut is not given: it cannot be matched.
+    if (on_line_ && !cut) on_line_(current_, filename_, line.substr(1));
     expect_header_ = true;
     return {};
   }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -20,8 +21,15 @@ struct BlamedLines {
   std::map<std::string, int64_t> lines_by_path;  // as that commit named the file
 };
 
+// Called with each blamed line's text (writing commit, its path for the
+// file) before the text is dropped: line-level rework fingerprints it.
+using BlamedLineFn =
+    std::function<void(const std::string& sha, const std::string& path, std::string_view text)>;
+
 class BlameReader {
  public:
+  BlameReader() = default;
+  explicit BlameReader(BlamedLineFn on_line) : on_line_(std::move(on_line)) {}
   Status feed(std::string_view line, bool cut);
   // Per writing commit (full object name).
   std::map<std::string, BlamedLines>& result() { return commits_; }
@@ -32,6 +40,7 @@ class BlameReader {
   std::string filename_;                        // its file name in that commit
   std::map<std::string, std::string> path_of_;  // last file name given per commit
   bool expect_header_ = true;
+  BlamedLineFn on_line_;
 };
 
 }  // namespace codepulse::tracker

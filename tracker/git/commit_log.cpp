@@ -116,10 +116,6 @@ class CommitLogParser {
 
 }  // namespace
 
-namespace {
-
-// The repository's default branch when it exists locally: the branch
-// origin/HEAD names, else main, else master; "" when none.
 Result<std::string> default_branch(const GitRunner& git, const std::string& repo_root) {
   std::vector<std::string> refs;  // "refs/heads/NAME" and "refs/remotes/origin/HEAD NAME"
   auto s = git.run(
@@ -142,8 +138,6 @@ Result<std::string> default_branch(const GitRunner& git, const std::string& repo
     if (local(name)) return std::string(name);
   return std::string();
 }
-
-}  // namespace
 
 Status name_by_default_branch(const GitRunner& git, const std::string& repo_root,
                               const LogRange& range, std::vector<CommitRecord>& commits) {

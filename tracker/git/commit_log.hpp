@@ -19,6 +19,10 @@ struct LogRange {
   std::vector<std::string> known_tips;  // commits reachable from these are not read
 };
 
+// The repository's default branch when it exists locally: the branch
+// origin/HEAD names, else main, else master; "" when none.
+Result<std::string> default_branch(const GitRunner& git, const std::string& repo_root);
+
 // Commits reachable from a local branch and not from a known tip, newest
 // first. `repo` is left empty; paths are repository-relative and plain (the
 // caller applies keyed hashing); `branch` is the default branch (origin/HEAD's,

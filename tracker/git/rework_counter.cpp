@@ -46,7 +46,8 @@ Result<RemovedRanges> removed_ranges(const GitRunner& git, const std::string& ro
 }  // namespace
 
 Result<std::vector<ReworkedLines>> count_rework(const GitRunner& git, const std::string& repo_root,
-                                                const CommitRecord& commit, int64_t window_ms) {
+                                                const CommitRecord& commit, int64_t window_ms,
+                                                ReworkClassifier* classify) {
   std::vector<ReworkedLines> out;
   if (commit.parents.size() != 1 || !removes_text_lines(commit)) return out;
   const std::string& parent = commit.parents.front();
@@ -54,6 +55,8 @@ Result<std::vector<ReworkedLines>> count_rework(const GitRunner& git, const std:
   if (!ranges) return ranges.error();
   const int64_t cutoff_s = (commit.committer_ms - window_ms) / 1000;
   std::map<std::pair<std::string, std::string>, int64_t> counts;  // (sha, path) -> lines
+  // (sha, path) -> the assistants' lines among them, -1 once one is unknown.
+  std::map<std::pair<std::string, std::string>, int64_t> ai_counts;
   for (const auto& [path, list] : *ranges) {
     for (size_t first = 0; first < list.size(); first += kRangesPerBlame) {
       // --since bounds blame's walk: older lines land on the boundary commit.
@@ -63,7 +66,15 @@ Result<std::vector<ReworkedLines>> count_rework(const GitRunner& git, const std:
       for (size_t i = first; i < last; ++i)
         args.push_back("-L" + std::to_string(list[i].start) + ",+" + std::to_string(list[i].count));
       args.insert(args.end(), {parent, "--", path});
-      BlameReader reader;
+      // Blamed lines before the window are not rework: they are not
+      // classified either (their fingerprints would be consumed for nothing).
+      std::map<std::pair<std::string, std::string>, std::vector<std::string>> texts;
+      BlameReader reader =
+          classify ? BlameReader([&texts](const std::string& writer,
+                                          const std::string& written_path, std::string_view text) {
+            texts[{writer, written_path}].emplace_back(text);
+          })
+                   : BlameReader();
       if (auto s = git.run(repo_root, args, '\n',
                            [&](std::string_view line, bool cut) -> Status {
                              if (auto r = reader.feed(line, cut); !r)
@@ -75,13 +86,27 @@ Result<std::vector<ReworkedLines>> count_rework(const GitRunner& git, const std:
         return s.error();
       for (const auto& [sha, blamed] : reader.result()) {
         if (blamed.boundary || blamed.committer_s < cutoff_s) continue;
-        for (const auto& [original_path, n] : blamed.lines_by_path)
+        for (const auto& [original_path, n] : blamed.lines_by_path) {
           counts[{sha, original_path}] += n;
+          if (!classify) continue;
+          int64_t& ai = ai_counts[{sha, original_path}];
+          for (const std::string& text : texts[{sha, original_path}]) {
+            const std::optional<bool> is_ai = classify->is_ai(sha, original_path, text);
+            if (!is_ai)
+              ai = -1;
+            else if (*is_ai && ai >= 0)
+              ++ai;
+          }
+          // A line git cut was counted but not given: its kind is unknown.
+          if (static_cast<int64_t>(texts[{sha, original_path}].size()) != n) ai = -1;
+        }
       }
     }
   }
-  for (auto& [key, n] : counts)
-    out.push_back(ReworkedLines{key.first, key.second, n});
+  for (auto& [key, n] : counts) {
+    const auto ai = ai_counts.find(key);
+    out.push_back(ReworkedLines{key.first, key.second, n, ai == ai_counts.end() ? -1 : ai->second});
+  }
   return out;
 }
 

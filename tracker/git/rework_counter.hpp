@@ -6,7 +6,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/record/commit_record.hpp"
@@ -15,9 +17,23 @@
 
 namespace codepulse::tracker {
 
+// Tells a reworked line the original commit's assistants wrote from one they
+// did not (line-level rework, docs/PROVENANCE.md): given the writing commit,
+// its path and the line's text, true or false, or nullopt when that commit's
+// file was not scored.
+class ReworkClassifier {
+ public:
+  virtual ~ReworkClassifier() = default;
+  virtual std::optional<bool> is_ai(const std::string& sha, const std::string& path,
+                                    std::string_view text) = 0;
+};
+
 // Empty for a merge, a root commit and a commit that removed no text line.
-// Paths are plain; the caller applies keyed hashing.
+// Paths are plain; the caller applies keyed hashing. With a classifier, each
+// entry's ai_lines counts the assistants' lines (-1 when any of its lines
+// could not be told).
 Result<std::vector<ReworkedLines>> count_rework(const GitRunner& git, const std::string& repo_root,
-                                                const CommitRecord& commit, int64_t window_ms);
+                                                const CommitRecord& commit, int64_t window_ms,
+                                                ReworkClassifier* classify = nullptr);
 
 }  // namespace codepulse::tracker

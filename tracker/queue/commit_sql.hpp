@@ -31,8 +31,15 @@ inline constexpr const char* kQuarantineCommit =
 inline constexpr const char* kCommitStats =
     "SELECT count(*), coalesce(sum(shipped = 0 AND quarantined = 0), 0),"
     " coalesce(sum(quarantined), 0) FROM git_commits";
+// A commit whose survival is still to be measured (line_survival,
+// migration 9) stays: its files are sent again at each mark.
 inline constexpr const char* kDeleteExpiredCommits =
-    "DELETE FROM git_commits WHERE shipped = 1 AND created_ms < ?1";
+    "DELETE FROM git_commits WHERE shipped = 1 AND created_ms < ?1 AND NOT EXISTS"
+    " (SELECT 1 FROM line_survival s WHERE s.repo = git_commits.repo AND s.sha = git_commits.sha)";
+inline constexpr const char* kSelectQueuedFiles =
+    "SELECT files FROM git_commits WHERE repo = ?1 AND sha = ?2";
+inline constexpr const char* kRequeueFiles =
+    "UPDATE git_commits SET files = ?3, shipped = 0 WHERE repo = ?1 AND sha = ?2";
 inline constexpr const char* kDeleteCommit = "DELETE FROM git_commits WHERE id = ?1";
 // Commits never queued or dropped from the queue for not being the tracker's
 // author's: counters in tracker_meta (added with outbox_sql.hpp's kAddCounter).

@@ -51,6 +51,18 @@ Result<std::vector<CommitFile>> decode_commit_files(std::string_view json) {
     // before line provenance).
     if (e["lines_added"].get_int64().get(f.lines_added)) f.lines_added = 0;
     if (e["ai_lines_added"].get_int64().get(f.ai_lines_added)) f.ai_lines_added = 0;
+    // Duplication: absent for a file without a block.
+    for (auto [key, target] : {std::pair{"ai_blocks", &f.ai_blocks},
+                               std::pair{"ai_blocks_repeated", &f.ai_blocks_repeated},
+                               std::pair{"other_blocks", &f.other_blocks},
+                               std::pair{"other_blocks_repeated", &f.other_blocks_repeated}})
+      if (e[key].get_int64().get(*target)) *target = 0;
+    // Survival: absent until measured.
+    const auto mark = [&e](const char* all, const char* ai, int64_t& alive, int64_t& ai_alive) {
+      if (e[all].get_int64().get(alive) || e[ai].get_int64().get(ai_alive)) alive = ai_alive = -1;
+    };
+    mark("lines_alive_21d", "ai_lines_alive_21d", f.lines_alive_21d, f.ai_lines_alive_21d);
+    mark("lines_alive_90d", "ai_lines_alive_90d", f.lines_alive_90d, f.ai_lines_alive_90d);
     files.push_back(std::move(f));
     return {};
   });
@@ -73,6 +85,7 @@ Result<std::vector<ReworkedLines>> decode_reworked(std::string_view json) {
     if (e["original_sha"].get_string().get(sha) || e["path"].get_string().get(path) ||
         e["lines"].get_int64().get(r.lines))
       return make_error("a stored reworked-lines entry lacks a field");
+    if (e["ai_lines"].get_int64().get(r.ai_lines)) r.ai_lines = -1;
     r.original_sha = std::string(sha);
     r.path = std::string(path);
     out.push_back(std::move(r));
@@ -235,6 +248,27 @@ Result<CommitQueueStats> CommitStore::stats() {
   });
   if (!s) return s.error();
   return out;
+}
+
+Result<bool> CommitStore::set_survival(const std::string& repo, const std::string& sha, size_t idx,
+                                       int days, int64_t lines_alive, int64_t ai_lines_alive) {
+  auto select = db_.prepare(sql_text::kSelectQueuedFiles);
+  if (!select) return select.error();
+  select->bind(1, repo).bind(2, sha);
+  auto row = select->step();
+  if (!row) return row.error();
+  if (!*row) return false;
+  auto files = decode_commit_files(select->text(0));
+  if (!files) return make_error(db_.path() + ": commit " + sha + ": " + files.error().message);
+  if (idx >= files->size()) return false;
+  CommitFile& f = (*files)[idx];
+  (days == 21 ? f.lines_alive_21d : f.lines_alive_90d) = lines_alive;
+  (days == 21 ? f.ai_lines_alive_21d : f.ai_lines_alive_90d) = ai_lines_alive;
+  const std::string json = encode_commit_files(*files);
+  auto update = db_.prepare(sql_text::kRequeueFiles);
+  if (!update) return update.error();
+  if (auto s = update->bind(1, repo).bind(2, sha).bind(3, json).run(); !s) return s.error();
+  return true;
 }
 
 Result<int64_t> CommitStore::expire(int64_t cutoff_ms) {

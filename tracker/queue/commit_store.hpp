@@ -57,7 +57,13 @@ class CommitStore {
   // queue (not quarantined: never the tracker's to send), counted.
   Status drop_not_ours(const std::vector<int64_t>& ids);
   Result<CommitQueueStats> stats();
-  // Shipped commits queued before cutoff_ms; returns how many went.
+  // Survival of the commit's file `idx` at a mark (21 or 90 days): written
+  // into its queued files and the commit queued again, to be sent with it.
+  // False when the commit is no longer queued (or has no such file).
+  Result<bool> set_survival(const std::string& repo, const std::string& sha, size_t idx, int days,
+                            int64_t lines_alive, int64_t ai_lines_alive);
+  // Shipped commits queued before cutoff_ms, unless their survival is still
+  // to be measured; returns how many went.
   Result<int64_t> expire(int64_t cutoff_ms);
 
  private:

@@ -151,7 +151,7 @@ Status LocalStore::migrate() {
   const std::pair<int, const char*> steps[] = {
       {2, sql_text::kMigration2}, {3, sql_text::kMigration3}, {4, sql_text::kMigration4},
       {5, sql_text::kMigration5}, {6, sql_text::kMigration6}, {7, sql_text::kMigration7},
-      {8, sql_text::kMigration8}};
+      {8, sql_text::kMigration8}, {9, sql_text::kMigration9}};
   for (const auto& [to, text] : steps) {
     if (*version >= to) continue;
     auto txn = sql::Transaction::begin(db_);

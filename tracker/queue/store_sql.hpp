@@ -6,7 +6,7 @@
 
 namespace codepulse::tracker::sql_text {
 
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 // page_size applies to a new database only (16 KiB: a quarter of the page
 // reads and writes of 4 KiB pages for the same rows; records are ~600 bytes).
@@ -215,6 +215,28 @@ CREATE TABLE line_calls (
 ) WITHOUT ROWID;
 CREATE INDEX line_calls_written ON line_calls(written_ms);
 ALTER TABLE git_commits ADD COLUMN on_default_branch INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+// Migration 9: survival of the lines the tracker's commits added
+// (docs/PROVENANCE.md, "Survival"). Per scored file of a queued commit, the
+// keyed fingerprints of its scored added lines, the assistants' and the
+// others' apart (packed 8-byte integers, never text), until the file's lines
+// alive were measured at both marks; `marks` holds the marks measured (1: 21
+// days, 2: 90 days). line_survival_sql.hpp holds the statements.
+inline constexpr const char* kMigration9 = R"sql(
+CREATE TABLE line_survival (
+  repo         TEXT NOT NULL,
+  sha          TEXT NOT NULL,
+  idx          INTEGER NOT NULL,
+  root         TEXT NOT NULL,
+  path         TEXT NOT NULL,
+  committed_ms INTEGER NOT NULL,
+  ai_prints    BLOB NOT NULL,
+  other_prints BLOB NOT NULL,
+  marks        INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (repo, sha, idx)
+) WITHOUT ROWID;
+CREATE INDEX line_survival_due ON line_survival(committed_ms) WHERE marks < 3;
 )sql";
 
 }  // namespace codepulse::tracker::sql_text

@@ -32,8 +32,15 @@ Result<OutgoingBatch> next_batch(LocalStore& store, size_t limit) {
     ids += '\n' + r.record_uid + ':' + std::to_string(r.revision);
     if (h.author.empty()) h.author = r.usage.author;
   }
-  for (const auto& c : b.commits)
+  for (const auto& c : b.commits) {
     ids += "\ncommit:" + c.repo + ':' + c.sha;
+    // A commit sent again with a survival mark measured (docs/PROVENANCE.md)
+    // is a new batch, not the one the collector already answered.
+    int64_t marks = 0;
+    for (const CommitFile& f : c.files)
+      marks += (f.lines_alive_21d >= 0 ? 1 : 0) + (f.lines_alive_90d >= 0 ? 1 : 0);
+    if (marks > 0) ids += ":alive:" + std::to_string(marks);
+  }
   h.batch_id = sha256_hex(ids).substr(0, 32);
   return b;
 }

@@ -100,6 +100,13 @@ const seedOutcomes = async () => {
     commit(SHA.c2, '11:30:00', 'dev@acme.example', false, [['src/app.cpp', 20, 10]],
       [{ original_sha: SHA.c1, path: 'src/app.cpp', lines: 5 }]),
   ];
+  // Line provenance of c1's file (docs/PROVENANCE.md): 100 lines scored, 60
+  // the AI's; alive at 21 days 90 (55 the AI's), at 90 days 80 (50); c2
+  // reworked 5 of its lines, 4 of them the AI's.
+  Object.assign(commits[0].files[0], { lines_added: 100, ai_lines_added: 60, lines_alive_21d: 90,
+    ai_lines_alive_21d: 55, lines_alive_90d: 80, ai_lines_alive_90d: 50,
+    ai_blocks: 4, ai_blocks_repeated: 1, other_blocks: 2, other_blocks_repeated: 1 });
+  commits[1].reworked[0].ai_lines = 4;
   const answer = await postBatch(c, {
     format_version: 1, tracker_version: '0.1.0', device_id: 'e2e0'.repeat(8), author: 'dev@acme.example',
     batch_id: 'e2e-outcomes-batch', record_count: records.length, created: '2026-11-20T13:00:00.000Z', records,
@@ -662,6 +669,35 @@ try {
     assert.equal(await page.textContent('#card-cost-per-commit .card-value'), '$1.33');
     assert.equal(await page.textContent('#card-leverage .card-value'), '50.47');
     assert.match(await page.textContent('#card-rework'), /5 of 170 added lines reworked; AI 4\.2%, other 0\.0%/);
+    // Line provenance, by hand (seedOutcomes): 60 of 100 scored lines the AI's, none on the default branch;
+    // alive at 21 days 55 of 60 AI lines and 35 of 40 others, at 90 days 50 and 30; $4 over 55 and 50
+    // AI lines alive; rework line by line 4 of 60 AI lines, 1 of 40 others.
+    assert.equal(await page.textContent('#card-ai-share .card-value'), '60.0%');
+    assert.equal(await page.textContent('#card-ai-share .card-detail'), '60 of 100 scored lines; 0 accepted, – each');
+    assert.equal(await page.textContent('#card-survival-21 .card-value'), '91.7%');
+    assert.equal(await page.textContent('#card-survival-21 .card-detail'), '55 AI lines alive; other lines 87.5%');
+    assert.equal(await page.textContent('#card-survival-90 .card-value'), '83.3%');
+    assert.equal(await page.textContent('#card-survival-90 .card-detail'), '50 AI lines alive; other lines 75.0%');
+    assert.equal(await page.textContent('#card-cost-per-alive-line .card-value'), '$0.07');
+    assert.equal(await page.textContent('#card-cost-per-alive-line .card-detail'), 'at 90 days $0.08');
+    assert.equal(await page.textContent('#card-line-rework .card-value'), '6.7%');
+    assert.equal(await page.textContent('#card-line-rework .card-detail'), 'AI lines 6.7%, other lines 2.5%');
+    assert.equal(await page.textContent('#card-duplication .card-value'), '25.0%');
+    assert.equal(await page.textContent('#card-duplication .card-detail'), 'of 4 AI blocks; other blocks 50.0%');
+    assert.match(await page.getAttribute('#card-duplication', 'title'), /6 or more consecutive added lines/);
+    // Each provenance card says its rule in its tooltip.
+    assert.match(await page.getAttribute('#card-survival-21', 'title'),
+      /on the default branch as it stood 21 days after the commit/);
+    assert.match(await page.getAttribute('#card-survival-90', 'title'), /as it stood 90 days after the commit/);
+    assert.match(await page.getAttribute('#card-ai-share', 'title'), /a line the developer edited afterwards is the developer's/);
+    assert.match(await page.getAttribute('#card-line-rework', 'title'), /within the rework window/);
+    assert.match(await page.getAttribute('#card-cost-per-alive-line', 'title'), /still alive 21 \(and 90\) days/);
+    const lines = await cellsOf('provenance-table');
+    assert.equal(lines.total.ai_survival_21d.text, '91.7%');
+    assert.equal(lines.total.line_rework_rate_other.text, '2.5%');
+    assert.equal(lines['dev@acme.example'].cost_per_ai_line_alive_90d.text, '$0.08');
+    assert.equal(lines['pat@acme.example'].ai_survival_21d.text, '–');
+    assert.match(lines['pat@acme.example'].ai_survival_21d.title, /no scored lines measured 21 days after their commit/);
     assert.match(await page.textContent('#leverage-formula'),
       /lines added × 1 \+ lines removed × 0\.875 \+ refactoring lines × 0\.75 \+ Skill calls × 1 \+ MCP calls × 0\.875\) ÷ cost in dollars/);
     assert.equal(await page.textContent('#card-cost-per-pr .card-value'), '$4.00');

@@ -36,7 +36,8 @@ export const metricLabelOn = (metric, basis) => (metric.id === 'cost_usd' ? cost
 // The fields that are money (or computed from it), null when a node's every
 // record is unpriced.
 const MONEY = new Set(['cost_usd', 'list_cost_usd', 'effective_cost_usd', 'cost_per_session', 'cost_per_active_day', 'cost_per_commit',
-  'cost_per_merged_pr', 'reworked_cost_usd', 'leverage']);
+  'cost_per_merged_pr', 'reworked_cost_usd', 'leverage', 'cost_per_accepted_ai_line', 'cost_per_ai_line_alive_21d',
+  'cost_per_ai_line_alive_90d']);
 export const isMoney = (id) => MONEY.has(id);
 // A report node whose records are all unpriced: it has no cost.
 export const allUnpriced = (n) => n.unpriced_records > 0 && n.unpriced_records >= n.records;
@@ -123,6 +124,21 @@ export function naReason(id, n) {
     case 'rework_rate_other':
       return n.commits > n.ai_commits ? 'no lines added by other commits' : 'no commits without AI here';
     case 'leverage': return 'no spend here';
+    case 'ai_line_share': return 'no added lines scored by line provenance here';
+    case 'cost_per_accepted_ai_line': return 'no AI-written lines on the default branch here';
+    case 'ai_survival_21d':
+    case 'ai_survival_90d':
+    case 'other_survival_21d':
+    case 'other_survival_90d':
+    case 'cost_per_ai_line_alive_21d':
+    case 'cost_per_ai_line_alive_90d': {
+      const days = id.endsWith('90d') ? 90 : 21;
+      return `no scored lines measured ${days} days after their commit here (a mark is measured once it has passed)`;
+    }
+    case 'line_rework_rate_ai':
+    case 'line_rework_rate_other': return 'no commit whose rework the trackers told line by line here';
+    case 'ai_duplication_share': return 'no block of 6 or more AI-written lines here';
+    case 'other_duplication_share': return 'no block of 6 or more other lines here';
     default: return 'not available';
   }
 }

@@ -49,6 +49,42 @@ const LEVERAGE = [
   { id: 'leverage', label: 'Leverage', format: formatScore },
 ];
 
+// Line provenance (docs/PROVENANCE.md): which lines the assistants wrote,
+// whether they lasted, and their rework line by line.
+const PROVENANCE = [
+  int('scored_lines_added', 'Lines scored'),
+  pct('ai_line_share', 'AI share of lines'),
+  int('accepted_ai_lines', 'AI lines accepted'),
+  usd('cost_per_accepted_ai_line', 'Cost / accepted AI line'),
+  pct('ai_survival_21d', 'AI alive 21 d'),
+  pct('other_survival_21d', 'Other alive 21 d'),
+  pct('ai_survival_90d', 'AI alive 90 d'),
+  pct('other_survival_90d', 'Other alive 90 d'),
+  usd('cost_per_ai_line_alive_21d', 'Cost / AI line alive 21 d'),
+  usd('cost_per_ai_line_alive_90d', 'Cost / AI line alive 90 d'),
+  pct('line_rework_rate_ai', 'Rework, AI lines'),
+  pct('line_rework_rate_other', 'Rework, other lines'),
+  pct('ai_duplication_share', 'AI blocks repeating code'),
+  pct('other_duplication_share', 'Other blocks repeating code'),
+];
+
+// The rules the provenance cards follow, for their tooltips.
+const RULES = {
+  share: 'A line is the AI\'s when an assistant wrote it (same text, whitespace aside) before the commit that ' +
+    'added it; a line the developer edited afterwards is the developer\'s. Accepted: in a commit on the default ' +
+    'branch. Blank and brace-only lines are not counted.',
+  survival: (days) => `Alive at ${days} days: of the lines a commit added, those the file still holds, by content, ` +
+    `on the default branch as it stood ${days} days after the commit (a rename is followed). Measured on the ` +
+    'developer\'s laptop; only counts reach the collector.',
+  cost: 'The spend of the rows shown divided by the AI-written lines still alive 21 (and 90) days after their commit.',
+  rework: 'Rework at line level: of the lines a commit added, those a later commit deleted or rewrote within the ' +
+    'rework window (21 days), the AI\'s told apart line by line; commits whose rework was not told line by line ' +
+    'are left out.',
+  duplication: 'A block is 6 or more consecutive added lines all written by the AI (or all not); it repeats ' +
+    'code when 6 of its lines in a row are found elsewhere in the repository at its commit. Found on the ' +
+    'developer\'s laptop; only counts reach the collector.',
+};
+
 const USAGE = [
   usd('cost_usd', 'Cost'),
   int('sessions', 'Sessions'),
@@ -96,10 +132,15 @@ function table(id, caption, about, by, cols, rows, totals, extra) {
     h('tfoot', {}, row(totals, true))))];
 }
 
-function card(title, value, detail, id) {
-  return h('div', { class: 'card', id }, h('div', { class: 'card-title' }, title),
+// A card; `rule`, when given, is how its number is counted, as its tooltip.
+function card(title, value, detail, id, rule) {
+  return h('div', { class: 'card', id, title: rule || null, dataset: rule ? { rule: '' } : {} },
+    h('div', { class: 'card-title' }, title),
     h('div', { class: 'card-value' }, value), h('div', { class: 'card-detail muted' }, detail));
 }
+
+// A number of a card's detail, "–" when there is none.
+const ratioText = (v, format) => (v === null || v === undefined ? NA : format(v));
 
 // A card's value: "–" (or "unpriced") with the reason as its tooltip when there is none.
 function cardValue(id, n, format) {
@@ -158,7 +199,25 @@ export function outcomesView(state, update) {
           card('Cost per session', cardValue('cost_per_session', t, formatUsd), `${costText} over ${count(t.sessions, 'session')}`, 'card-cost-per-session'),
           card('Cost per active day', cardValue('cost_per_active_day', t, formatUsd), `${count(t.active_days, 'day')} with usage`, 'card-cost-per-day'),
           card('Cache hit ratio', formatPercent(t.cache_hit_ratio),
-            `${count(t.cache_read, 'cache-read token')} of ${count(inputSide(t), 'input-side token')}`)),
+            `${count(t.cache_read, 'cache-read token')} of ${count(inputSide(t), 'input-side token')}`),
+          card('AI share of lines', cardValue('ai_line_share', t, formatPercent),
+            `${formatInt(t.ai_written_lines)} of ${count(t.scored_lines_added, 'scored line')}; ` +
+            `${formatInt(t.accepted_ai_lines)} accepted, ${ratioText(t.cost_per_accepted_ai_line, formatUsd)} each`,
+            'card-ai-share', RULES.share),
+          card('AI lines alive at 21 days', cardValue('ai_survival_21d', t, formatPercent),
+            `${count(t.ai_lines_alive_21d, 'AI line')} alive; other lines ${ratioText(t.other_survival_21d, formatPercent)}`,
+            'card-survival-21', RULES.survival(21)),
+          card('AI lines alive at 90 days', cardValue('ai_survival_90d', t, formatPercent),
+            `${count(t.ai_lines_alive_90d, 'AI line')} alive; other lines ${ratioText(t.other_survival_90d, formatPercent)}`,
+            'card-survival-90', RULES.survival(90)),
+          card('Cost per AI line alive (21 d)', cardValue('cost_per_ai_line_alive_21d', t, formatUsd),
+            `at 90 days ${ratioText(t.cost_per_ai_line_alive_90d, formatUsd)}`, 'card-cost-per-alive-line', RULES.cost),
+          card('Rework, line by line', cardValue('line_rework_rate_ai', t, formatPercent),
+            `AI lines ${ratioText(t.line_rework_rate_ai, formatPercent)}, other lines ` +
+            `${ratioText(t.line_rework_rate_other, formatPercent)}`, 'card-line-rework', RULES.rework),
+          card('AI code duplication', cardValue('ai_duplication_share', t, formatPercent),
+            `of ${count(t.ai_blocks, 'AI block')}; other blocks ${ratioText(t.other_duplication_share, formatPercent)}`,
+            'card-duplication', RULES.duplication)),
         t.commits === 0
           ? notice('empty', 'No commits in this range.',
             'Trackers send the commits of the repositories their sessions ran in (git_metadata, on by default); ' +
@@ -175,6 +234,8 @@ export function outcomesView(state, update) {
           'rework is the share of added lines that later commits rewrote or deleted within the rework window, ' +
           'and the spend on rework is the cost in that proportion (an estimate).',
           by, onBasis(DELIVERY), r.rows, t),
+        table('provenance-table', `Lines by ${of}`,
+          `${RULES.share} ${RULES.survival('21 or 90')} ${RULES.rework} ${RULES.duplication}`, by, onBasis(PROVENANCE), r.rows, t),
         table('leverage-table', `Leverage by ${of}`,
           h('span', { id: 'leverage-formula' }, `${formula}; weights: ${r.leverage_weights}.`), by, onBasis(LEVERAGE), r.rows, t),
         table('usage-table', `Usage by ${of}`,

@@ -75,6 +75,36 @@ Status insert_parts(pg::Connection& conn, const std::vector<const CommitRecord*>
   return {};
 }
 
+// Survival measured since the same author's copy was stored
+// (docs/PROVENANCE.md, "Survival"): the marks a stored file lacks are filled.
+Status update_survival(pg::Connection& conn, const std::string& author,
+                       const std::vector<const CommitRecord*>& sent,
+                       const std::vector<size_t>& which) {
+  if (which.empty()) return {};
+  std::vector<pg::TextArray> cols(7);
+  for (const size_t i : which) {
+    const CommitRecord c = capped_commit(*sent[i]);
+    for (size_t k = 0; k < c.files.size(); ++k) {
+      const CommitFile& f = c.files[k];
+      if (f.lines_alive_21d < 0 && f.lines_alive_90d < 0) continue;
+      cols[0].add(c.repo);
+      cols[1].add(c.sha);
+      cols[2].add(static_cast<int64_t>(k));
+      cols[3].add(f.lines_alive_21d);
+      cols[4].add(f.ai_lines_alive_21d);
+      cols[5].add(f.lines_alive_90d);
+      cols[6].add(f.ai_lines_alive_90d);
+    }
+  }
+  pg::Params p;
+  for (pg::TextArray& col : cols)
+    p.add(col.str());
+  p.add(author);
+  auto r = conn.run("codepulse_update_commit_file_survival", pg_sql::kUpdateCommitFileSurvival, p);
+  if (!r) return r.error();
+  return {};
+}
+
 std::pair<const char*, const char*> read_statement(CommitRead read) {
   switch (read) {
     case CommitRead::kCommits:
@@ -141,6 +171,7 @@ Result<std::vector<CommitStored>> insert_commits(pg::Connection& conn, const std
   std::map<Key, std::pair<size_t, CommitDecision>> chosen;  // to store
   pg::TextArray replaced_repos, replaced_shas;
   bool any_replaced = false;
+  std::vector<size_t> with_survival;  // duplicates carrying survival marks
   for (const auto& [key, i] : first) {
     const auto s = stored.find(key);
     const auto p = pushed.find(key);
@@ -160,9 +191,12 @@ Result<std::vector<CommitStored>> insert_commits(pg::Connection& conn, const std
       replaced_shas.add(key.second);
       any_replaced = true;
     }
+    if (d.kind == CommitDecision::kDuplicate && carries_survival(*sent[i]))
+      with_survival.push_back(i);
     if (d.kind == CommitDecision::kInsert || d.kind == CommitDecision::kReplace)
       chosen.emplace(key, std::make_pair(i, std::move(d)));
   }
+  if (auto s = update_survival(conn, author, sent, with_survival); !s) return s.error();
   // A refused commit repeated later in the batch is refused there too.
   for (size_t i = 0; i < sent.size(); ++i) {
     const size_t at = first.at(Key(sent[i]->repo, sent[i]->sha));

@@ -12,7 +12,7 @@
 
 namespace codepulse::collector::pg_sql {
 
-inline constexpr int kSchemaVersion = 23;
+inline constexpr int kSchemaVersion = 24;
 
 // Two collectors starting at once: one migrates, the other waits.
 inline constexpr const char* kLockSchema =
@@ -638,6 +638,25 @@ ALTER TABLE collector_tokens ADD COLUMN scope text NOT NULL DEFAULT 'org';
 DELETE FROM sso_sessions;
 ALTER TABLE sso_sessions ADD COLUMN scope text NOT NULL DEFAULT 'org';
 INSERT INTO codepulse_schema (version) VALUES (23);
+)sql";
+
+// Version 24: survival and line-level rework (docs/PROVENANCE.md). Per file
+// of a commit, its scored lines still in the file on the default branch 21
+// and 90 days after it, and of them the assistants' (-1 until measured); per
+// reworked-lines entry, the assistants' lines among them (-1 unknown); per
+// file, its added blocks of 6+ lines and those repeating code (duplication). Only
+// counts: the lines and their fingerprints never leave the laptop.
+inline constexpr const char* kMigrationTo24 = R"sql(
+ALTER TABLE commit_files ADD COLUMN lines_alive_21d bigint NOT NULL DEFAULT -1;
+ALTER TABLE commit_files ADD COLUMN ai_lines_alive_21d bigint NOT NULL DEFAULT -1;
+ALTER TABLE commit_files ADD COLUMN lines_alive_90d bigint NOT NULL DEFAULT -1;
+ALTER TABLE commit_files ADD COLUMN ai_lines_alive_90d bigint NOT NULL DEFAULT -1;
+ALTER TABLE commit_reworks ADD COLUMN ai_lines bigint NOT NULL DEFAULT -1;
+ALTER TABLE commit_files ADD COLUMN ai_blocks bigint NOT NULL DEFAULT 0;
+ALTER TABLE commit_files ADD COLUMN ai_blocks_repeated bigint NOT NULL DEFAULT 0;
+ALTER TABLE commit_files ADD COLUMN other_blocks bigint NOT NULL DEFAULT 0;
+ALTER TABLE commit_files ADD COLUMN other_blocks_repeated bigint NOT NULL DEFAULT 0;
+INSERT INTO codepulse_schema (version) VALUES (24);
 )sql";
 
 }  // namespace codepulse::collector::pg_sql

@@ -108,13 +108,30 @@ inline constexpr const char* kDeleteCommits =
     " WHERE c.repo = k.repo AND c.sha = k.sha";
 inline constexpr const char* kInsertCommitFiles = R"sql(
 INSERT INTO commit_files (repo, sha, idx, path, added, removed, is_binary, lines_added,
-  ai_lines_added)
+  ai_lines_added, lines_alive_21d, ai_lines_alive_21d, lines_alive_90d, ai_lines_alive_90d,
+  ai_blocks, ai_blocks_repeated, other_blocks, other_blocks_repeated)
 SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[],
-  $6::bigint[], $7::integer[], $8::bigint[], $9::bigint[])
+  $6::bigint[], $7::integer[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[],
+  $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[], $17::bigint[])
+)sql";
+// Survival measured since a copy was stored (docs/PROVENANCE.md): a mark
+// once measured is kept; a later copy fills the marks it lacks. Only for
+// copies the same author sent ($8).
+inline constexpr const char* kUpdateCommitFileSurvival = R"sql(
+UPDATE commit_files f SET
+  lines_alive_21d = CASE WHEN f.lines_alive_21d < 0 THEN t.a21 ELSE f.lines_alive_21d END,
+  ai_lines_alive_21d = CASE WHEN f.lines_alive_21d < 0 THEN t.i21 ELSE f.ai_lines_alive_21d END,
+  lines_alive_90d = CASE WHEN f.lines_alive_90d < 0 THEN t.a90 ELSE f.lines_alive_90d END,
+  ai_lines_alive_90d = CASE WHEN f.lines_alive_90d < 0 THEN t.i90 ELSE f.ai_lines_alive_90d END
+FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[],
+  $7::bigint[]) AS t(repo, sha, idx, a21, i21, a90, i90), commits c
+WHERE f.repo = t.repo AND f.sha = t.sha AND f.idx = t.idx AND f.lines_added > 0
+  AND c.repo = t.repo AND c.sha = t.sha AND c.sent_by = $8::text
 )sql";
 inline constexpr const char* kInsertCommitReworks = R"sql(
-INSERT INTO commit_reworks (repo, sha, idx, original_sha, path, lines)
-SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[])
+INSERT INTO commit_reworks (repo, sha, idx, original_sha, path, lines, ai_lines)
+SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[],
+  $7::bigint[])
 )sql";
 
 // load_commits, as in the SQLite store (commit_rows.hpp lists the columns).
@@ -125,16 +142,19 @@ inline constexpr const char* kSelectCommits =
     " ORDER BY committer_ms, sha, repo";
 inline constexpr const char* kSelectCommitFiles =
     "SELECT f.repo, f.sha, f.path, f.added, f.removed, f.is_binary, f.lines_added,"
-    " f.ai_lines_added FROM commits c JOIN commit_files f ON f.repo = c.repo AND f.sha = c.sha"
+    " f.ai_lines_added, f.lines_alive_21d, f.ai_lines_alive_21d, f.lines_alive_90d,"
+    " f.ai_lines_alive_90d, f.ai_blocks, f.ai_blocks_repeated, f.other_blocks,"
+    " f.other_blocks_repeated FROM commits c JOIN commit_files f ON f.repo = c.repo AND f.sha = "
+    "c.sha"
     " WHERE c.committer_ms >= $1::bigint AND c.committer_ms < $2::bigint"
     " ORDER BY f.repo, f.sha, f.idx";
 inline constexpr const char* kSelectCommitReworked =
-    "SELECT w.repo, w.sha, w.original_sha, w.path, w.lines"
+    "SELECT w.repo, w.sha, w.original_sha, w.path, w.lines, w.ai_lines"
     " FROM commits c JOIN commit_reworks w ON w.repo = c.repo AND w.sha = c.sha"
     " WHERE c.committer_ms >= $1::bigint AND c.committer_ms < $2::bigint"
     " ORDER BY w.repo, w.sha, w.idx";
 inline constexpr const char* kSelectReworkOfCommits =
-    "SELECT w.repo, w.original_sha, w.path, w.sha, r.committer_ms, w.lines"
+    "SELECT w.repo, w.original_sha, w.path, w.sha, r.committer_ms, w.lines, w.ai_lines"
     " FROM commits o"
     " JOIN commit_reworks w ON w.repo = o.repo AND w.original_sha = o.sha"
     " JOIN commits r ON r.repo = w.repo AND r.sha = w.sha"

@@ -105,7 +105,27 @@ Result<CommitStored> SqliteStore::store_commit(const std::string& author,
   const CommitDecision d =
       decide_commit(sent, *sender, *stored, *pushed, stored_sender ? &*stored_sender : nullptr);
   if (d.kind == CommitDecision::kRefuse) return CommitStored{CommitStored::kRefused, d.reason};
-  if (d.kind == CommitDecision::kDuplicate) return CommitStored{CommitStored::kDuplicate, ""};
+  if (d.kind == CommitDecision::kDuplicate) {
+    // The same author's copy again, with survival measured since
+    // (docs/PROVENANCE.md, "Survival"): the marks it lacks are filled in.
+    if (*stored && (*stored)->sent_by == author && carries_survival(sent)) {
+      const CommitRecord c = capped_commit(sent);
+      for (size_t i = 0; i < c.files.size(); ++i) {
+        const CommitFile& f = c.files[i];
+        if (f.lines_alive_21d < 0 && f.lines_alive_90d < 0) continue;
+        auto s = update_commit_file_survival_.bind(1, c.repo)
+                     .bind(2, c.sha)
+                     .bind(3, static_cast<int64_t>(i))
+                     .bind(4, f.lines_alive_21d)
+                     .bind(5, f.ai_lines_alive_21d)
+                     .bind(6, f.lines_alive_90d)
+                     .bind(7, f.ai_lines_alive_90d)
+                     .run();
+        if (!s) return s.error();
+      }
+    }
+    return CommitStored{CommitStored::kDuplicate, ""};
+  }
   if (d.kind == CommitDecision::kReplace) {
     for (sql::Statement* st : {&delete_commit_files_, &delete_commit_reworks_, &delete_commit_})
       if (auto s = st->bind(1, sent.repo).bind(2, sent.sha).run(); !s) return s.error();

@@ -5,7 +5,7 @@
 
 namespace codepulse::collector::sql_text {
 
-inline constexpr int kSchemaVersion = 23;
+inline constexpr int kSchemaVersion = 24;
 
 // A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
 inline constexpr const char* kPragmas =
@@ -679,6 +679,25 @@ ALTER TABLE collector_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'org';
 DELETE FROM sso_sessions;
 ALTER TABLE sso_sessions ADD COLUMN scope TEXT NOT NULL DEFAULT 'org';
 PRAGMA user_version = 23;
+)sql";
+
+// Migration 24: survival and line-level rework (docs/PROVENANCE.md). Per file
+// of a commit, its scored lines still in the file on the default branch 21
+// and 90 days after it, and of them the assistants' (-1 until measured); per
+// reworked-lines entry, the assistants' lines among them (-1 unknown); per
+// file, its added blocks of 6+ lines and those repeating code (duplication). Only
+// counts: the lines and their fingerprints never leave the laptop.
+inline constexpr const char* kMigration24 = R"sql(
+ALTER TABLE commit_files ADD COLUMN lines_alive_21d INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE commit_files ADD COLUMN ai_lines_alive_21d INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE commit_files ADD COLUMN lines_alive_90d INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE commit_files ADD COLUMN ai_lines_alive_90d INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE commit_reworks ADD COLUMN ai_lines INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE commit_files ADD COLUMN ai_blocks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE commit_files ADD COLUMN ai_blocks_repeated INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE commit_files ADD COLUMN other_blocks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE commit_files ADD COLUMN other_blocks_repeated INTEGER NOT NULL DEFAULT 0;
+PRAGMA user_version = 24;
 )sql";
 
 }  // namespace codepulse::collector::sql_text

@@ -75,10 +75,21 @@ inline constexpr const char* kDeleteCommitReworks =
 inline constexpr const char* kDeleteCommit = "DELETE FROM commits WHERE repo = ?1 AND sha = ?2";
 inline constexpr const char* kInsertCommitFile =
     "INSERT INTO commit_files (repo, sha, idx, path, added, removed, is_binary, lines_added,"
-    " ai_lines_added) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    " ai_lines_added, lines_alive_21d, ai_lines_alive_21d, lines_alive_90d, ai_lines_alive_90d,"
+    " ai_blocks, ai_blocks_repeated, other_blocks, other_blocks_repeated)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+// Survival measured since a copy was stored (docs/PROVENANCE.md): a mark
+// once measured is kept; a later copy fills the marks it lacks.
+inline constexpr const char* kUpdateCommitFileSurvival =
+    "UPDATE commit_files SET"
+    " lines_alive_21d = CASE WHEN lines_alive_21d < 0 THEN ?4 ELSE lines_alive_21d END,"
+    " ai_lines_alive_21d = CASE WHEN lines_alive_21d < 0 THEN ?5 ELSE ai_lines_alive_21d END,"
+    " lines_alive_90d = CASE WHEN lines_alive_90d < 0 THEN ?6 ELSE lines_alive_90d END,"
+    " ai_lines_alive_90d = CASE WHEN lines_alive_90d < 0 THEN ?7 ELSE ai_lines_alive_90d END"
+    " WHERE repo = ?1 AND sha = ?2 AND idx = ?3 AND lines_added > 0";
 inline constexpr const char* kInsertCommitRework =
-    "INSERT INTO commit_reworks (repo, sha, idx, original_sha, path, lines)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    "INSERT INTO commit_reworks (repo, sha, idx, original_sha, path, lines, ai_lines)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
 // load_commits: the commits of [?1, ?2) by committer time, their files and
 // reworked lines, and the rework of them by any commit (commit_rows.hpp
@@ -90,14 +101,17 @@ inline constexpr const char* kSelectCommits =
     " ORDER BY committer_ms, sha, repo";
 inline constexpr const char* kSelectCommitFiles =
     "SELECT f.repo, f.sha, f.path, f.added, f.removed, f.is_binary, f.lines_added,"
-    " f.ai_lines_added FROM commits c JOIN commit_files f ON f.repo = c.repo AND f.sha = c.sha"
+    " f.ai_lines_added, f.lines_alive_21d, f.ai_lines_alive_21d, f.lines_alive_90d,"
+    " f.ai_lines_alive_90d, f.ai_blocks, f.ai_blocks_repeated, f.other_blocks,"
+    " f.other_blocks_repeated FROM commits c JOIN commit_files f ON f.repo = c.repo AND f.sha = "
+    "c.sha"
     " WHERE c.committer_ms >= ?1 AND c.committer_ms < ?2 ORDER BY f.repo, f.sha, f.idx";
 inline constexpr const char* kSelectCommitReworked =
-    "SELECT w.repo, w.sha, w.original_sha, w.path, w.lines"
+    "SELECT w.repo, w.sha, w.original_sha, w.path, w.lines, w.ai_lines"
     " FROM commits c JOIN commit_reworks w ON w.repo = c.repo AND w.sha = c.sha"
     " WHERE c.committer_ms >= ?1 AND c.committer_ms < ?2 ORDER BY w.repo, w.sha, w.idx";
 inline constexpr const char* kSelectReworkOfCommits =
-    "SELECT w.repo, w.original_sha, w.path, w.sha, r.committer_ms, w.lines"
+    "SELECT w.repo, w.original_sha, w.path, w.sha, r.committer_ms, w.lines, w.ai_lines"
     " FROM commits o"
     " JOIN commit_reworks w ON w.repo = o.repo AND w.original_sha = o.sha"
     " JOIN commits r ON r.repo = w.repo AND r.sha = w.sha"

@@ -80,7 +80,8 @@ Status SqliteStore::migrate() {
       {10, sql_text::kMigration10}, {11, sql_text::kMigration11}, {12, sql_text::kMigration12},
       {13, sql_text::kMigration13}, {14, sql_text::kMigration14}, {15, sql_text::kMigration15},
       {16, sql_text::kMigration16}, {17, sql_text::kMigration17}, {18, sql_text::kMigration18},
-      {21, sql_text::kMigration21}, {22, sql_text::kMigration22}, {23, sql_text::kMigration23}};
+      {21, sql_text::kMigration21}, {22, sql_text::kMigration22}, {23, sql_text::kMigration23},
+      {24, sql_text::kMigration24}};
   for (const auto& [to, text] : steps) {
     if (*version >= to) continue;
     auto txn = sql::Transaction::begin(db_);
@@ -126,6 +127,7 @@ std::vector<sql::Statement*> SqliteStore::statements() {
           &delete_commit_files_,
           &delete_commit_reworks_,
           &delete_commit_,
+          &update_commit_file_survival_,
           &select_author_day_,
           &add_author_day_,
           &select_record_day_tokens_,
@@ -158,6 +160,7 @@ Status SqliteStore::prepare_all() {
                                     sql_text::kDeleteCommitFiles,
                                     sql_text::kDeleteCommitReworks,
                                     sql_text::kDeleteCommit,
+                                    sql_text::kUpdateCommitFileSurvival,
                                     sql_text::kSelectAuthorDay,
                                     sql_text::kAddAuthorDay,
                                     sql_text::kSelectRecordDayTokens,

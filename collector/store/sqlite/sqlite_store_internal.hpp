@@ -244,6 +244,7 @@ class SqliteStore final : public Store {
   sql::Statement insert_commit_, insert_commit_file_, insert_commit_rework_;
   sql::Statement select_commit_copy_, select_pushed_author_;
   sql::Statement delete_commit_files_, delete_commit_reworks_, delete_commit_;
+  sql::Statement update_commit_file_survival_;
   sql::Statement select_author_day_, add_author_day_, select_record_day_tokens_;
   std::map<int64_t, int64_t> day_deltas_;  // the current batch's tokens by UTC day
 };

@@ -385,3 +385,95 @@ TEST_CASE("line provenance counts travel per file, only for a scored file, and a
   REQUIRE(f->rejected_commits.size() == 1);
   CHECK(f->rejected_commits[0].reason.find("default_branch") != std::string::npos);
 }
+
+TEST_CASE("survival and line-level rework travel once measured, and are checked",
+          "[proto][commits][provenance][survival]") {
+  const std::string sha = "abcdef0123456789abcdef0123456789abcdef01";
+  CommitRecord sent = sample_commit(sha);
+  sent.files[0].lines_added = 10;
+  sent.files[0].ai_lines_added = 7;
+  sent.files[0].lines_alive_21d = 8;
+  sent.files[0].ai_lines_alive_21d = 6;
+  sent.reworked[0].ai_lines = 1;
+  const std::string json = encode_json(header(1), {sample(1)}, {sent});
+  CHECK(json.find(R"("lines_alive_21d":8,"ai_lines_alive_21d":6})") != std::string::npos);
+  CHECK(json.find("lines_alive_90d") == std::string::npos);  // not measured: not sent
+  CHECK(json.find(R"("lines":2,"ai_lines":1})") != std::string::npos);
+  auto d = decode_json(json, {});
+  REQUIRE(d);
+  REQUIRE(d->commits.size() == 1);
+  const CommitRecord& c = d->commits[0];
+  CHECK(c.files[0].lines_alive_21d == 8);
+  CHECK(c.files[0].ai_lines_alive_21d == 6);
+  CHECK(c.files[0].lines_alive_90d == -1);
+  CHECK(c.files[0].ai_lines_alive_90d == -1);
+  CHECK(c.files[1].lines_alive_21d == -1);
+  CHECK(c.reworked[0].ai_lines == 1);
+  // An older tracker's commit: nothing measured, rework not told.
+  auto old = decode_json(encode_json(header(1), {sample(1)}, {sample_commit(sha)}), {});
+  REQUIRE(old);
+  CHECK(old->commits[0].files[0].lines_alive_21d == -1);
+  CHECK(old->commits[0].reworked[0].ai_lines == -1);
+
+  auto rejected = [&](const std::string& from, const std::string& to) {
+    std::string bad = json;
+    bad.replace(bad.find(from), from.size(), to);
+    auto r = decode_json(bad, {});
+    REQUIRE(r);
+    REQUIRE(r->rejected_commits.size() == 1);
+    CHECK(r->commits.empty());
+    return r->rejected_commits[0].reason;
+  };
+  // More AI lines alive than AI lines written, than lines alive; more of the
+  // others' alive than they wrote; one count without the other; AI rework
+  // beyond the lines reworked; a negative count.
+  CHECK(rejected(R"("ai_lines_alive_21d":6)", R"("ai_lines_alive_21d":8)")
+            .find("files[0]: needs 'ai_lines_alive_21d' no more than") == 0);
+  CHECK(rejected(R"("lines_alive_21d":8,)", R"("lines_alive_21d":5,)")
+            .find("files[0]: needs 'ai_lines_alive_21d' no more than 'lines_alive_21d'") == 0);
+  CHECK(rejected(R"("lines_alive_21d":8,)", R"("lines_alive_21d":10,)")
+            .find("the other lines alive no more than the other lines added") != std::string::npos);
+  CHECK(rejected(R"("lines_alive_21d":8,)", "") ==
+        "files[0]: needs both 'lines_alive_21d' and 'ai_lines_alive_21d', or neither");
+  CHECK(rejected(R"("ai_lines":1)", R"("ai_lines":3)") ==
+        "reworked[0]: needs 'ai_lines' no more than 'lines'");
+  CHECK(rejected(R"("ai_lines":1)", R"("ai_lines":-1)") ==
+        "reworked[0]: field 'ai_lines' must be a non-negative integer");
+}
+
+TEST_CASE("duplication counts travel for a file with a block, and are checked",
+          "[proto][commits][provenance][duplication]") {
+  const std::string sha = "abcdef0123456789abcdef0123456789abcdef01";
+  CommitRecord sent = sample_commit(sha);
+  sent.files[0].lines_added = 20;
+  sent.files[0].ai_lines_added = 12;
+  sent.files[0].ai_blocks = 2;
+  sent.files[0].ai_blocks_repeated = 1;
+  sent.files[0].other_blocks = 1;
+  const std::string json = encode_json(header(1), {sample(1)}, {sent});
+  CHECK(json.find(R"("ai_blocks":2,"ai_blocks_repeated":1,"other_blocks":1,)"
+                  R"("other_blocks_repeated":0)") != std::string::npos);
+  auto d = decode_json(json, {});
+  REQUIRE(d);
+  REQUIRE(d->commits.size() == 1);
+  CHECK(d->commits[0].files[0].ai_blocks == 2);
+  CHECK(d->commits[0].files[0].ai_blocks_repeated == 1);
+  CHECK(d->commits[0].files[0].other_blocks == 1);
+  CHECK(d->commits[0].files[1].ai_blocks == 0);  // no block: no counts sent
+  CHECK(encode_json(header(1), {sample(1)}, {sample_commit(sha)}).find("blocks") ==
+        std::string::npos);
+  const std::string rule =
+      "files[0]: needs each '*_blocks_repeated' no more than its '*_blocks', and blocks of at "
+      "least 6 of the scored lines of their kind";
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {R"("ai_blocks_repeated":1)", R"("ai_blocks_repeated":3)"},
+           {R"("ai_blocks":2)", R"("ai_blocks":3)"},           // 18 lines, only 12 the AI's
+           {R"("other_blocks":1)", R"("other_blocks":2)"}}) {  // 12 lines, 8 others'
+    std::string bad = json;
+    bad.replace(bad.find(from), from.size(), to);
+    auto r = decode_json(bad, {});
+    REQUIRE(r);
+    REQUIRE(r->rejected_commits.size() == 1);
+    CHECK(r->rejected_commits[0].reason == rule);
+  }
+}

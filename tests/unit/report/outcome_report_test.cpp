@@ -482,3 +482,81 @@ TEST_CASE("AI share of added lines and cost per accepted AI line, by file and re
   CHECK_FALSE(plain->root.metrics.ai_line_share());
   CHECK_FALSE(plain->root.metrics.cost_per_accepted_ai_line_nanos());
 }
+
+TEST_CASE("survival at 21 and 90 days and rework at line level, AI against other lines",
+          "[outcomes][provenance][survival]") {
+  OutcomeData d = scenario_outcomes();
+  auto& commits = d.commits.commits;
+  // A: 12 of 18 scored lines the AI's; at 21 days 15 alive (10 AI), at 90
+  // days 9 (6 AI). B: 6 of 10, all alive at 21 days, 90 not measured yet.
+  // C: 0 of 5, not measured. B reworked 4 of A's lines, 3 of them the AI's.
+  CommitFile& a = commits[0].files[0];
+  a.lines_added = 18;
+  a.ai_lines_added = 12;
+  a.lines_alive_21d = 15;
+  a.ai_lines_alive_21d = 10;
+  a.lines_alive_90d = 9;
+  a.ai_lines_alive_90d = 6;
+  CommitFile& b = commits[1].files[1];
+  b.lines_added = 10;
+  b.ai_lines_added = 6;
+  b.lines_alive_21d = 10;
+  b.ai_lines_alive_21d = 6;
+  commits[2].files[0].lines_added = 5;
+  d.commits.rework_of_commits[0].ai_lines = 3;
+
+  auto r = run(grouped({Dimension::kRepo}), d);
+  REQUIRE(r);
+  const Metrics& all = r->root.metrics;
+  CHECK(all.outcomes.ai_lines_measured[0] == 18);
+  CHECK(all.outcomes.ai_lines_alive[0] == 16);
+  CHECK(*all.ai_survival(0) == Approx(16.0 / 18.0));
+  CHECK(*all.other_survival(0) == Approx(9.0 / 10.0));
+  CHECK(*all.ai_survival(1) == Approx(0.5));
+  CHECK(*all.other_survival(1) == Approx(0.5));
+  // $6 of spend over 16 AI lines alive at 21 days, over 6 at 90.
+  CHECK(all.cost_per_alive_ai_line_nanos(0) == 6 * kDollar / 16);
+  CHECK(all.cost_per_alive_ai_line_nanos(1) == kDollar);
+  // Line level: 3 of the 18 AI lines of scored commits reworked, 1 of the
+  // 15 others (A's 6, B's 4, C's 5).
+  CHECK(*all.line_rework_rate_ai() == Approx(3.0 / 18.0));
+  CHECK(*all.line_rework_rate_other() == Approx(1.0 / 15.0));
+
+  auto by_file = run(grouped({Dimension::kFile}), d);
+  REQUIRE(by_file);
+  const Metrics& fa = by_file->root.children.at("src/a.cpp").metrics;
+  CHECK(*fa.ai_survival(0) == Approx(10.0 / 12.0));
+  CHECK(*fa.other_survival(1) == Approx(3.0 / 6.0));
+  CHECK_FALSE(by_file->root.children.at("README.md").metrics.ai_survival(0));
+
+  // A rework entry not told at line level leaves its commit out of both rates.
+  d.commits.rework_of_commits[0].ai_lines = -1;
+  auto untold = run(grouped({Dimension::kRepo}), d);
+  REQUIRE(untold);
+  CHECK(*untold->root.metrics.line_rework_rate_ai() == Approx(0.0));
+  CHECK(untold->root.metrics.outcomes.line_rework_ai_base == 6);
+  CHECK(untold->root.metrics.outcomes.line_rework_other_base == 9);
+
+  // Duplication: A's file 2 AI blocks (1 repeating code) and 1 other
+  // block; B's 1 AI block (repeating).
+  a.ai_blocks = 2;
+  a.ai_blocks_repeated = 1;
+  a.other_blocks = 1;
+  b.ai_blocks = 1;
+  b.ai_blocks_repeated = 1;
+  auto dup = run(grouped({Dimension::kRepo}), d);
+  REQUIRE(dup);
+  CHECK(dup->root.metrics.outcomes.ai_blocks == 3);
+  CHECK(*dup->root.metrics.ai_duplication_share() == Approx(2.0 / 3.0));
+  CHECK(*dup->root.metrics.other_duplication_share() == Approx(0.0));
+  auto dup_by_file = run(grouped({Dimension::kFile}), d);
+  REQUIRE(dup_by_file);
+  CHECK(*dup_by_file->root.children.at("src/b.cpp").metrics.ai_duplication_share() == 1.0);
+  CHECK_FALSE(dup_by_file->root.children.at("src/b.cpp").metrics.other_duplication_share());
+
+  // Nothing measured: no survival, no cost per line alive.
+  auto plain = run(grouped({Dimension::kRepo}));
+  REQUIRE(plain);
+  CHECK_FALSE(plain->root.metrics.ai_survival(0));
+  CHECK_FALSE(plain->root.metrics.cost_per_alive_ai_line_nanos(1));
+}

@@ -1,0 +1,142 @@
+#include "tracker/git/duplicate_blocks.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace codepulse::tracker {
+namespace {
+
+uint64_t window_hash(const int64_t* p) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < kBlockLines; ++i)
+    h = (h ^ static_cast<uint64_t>(p[i])) * 1099511628211ull;
+  return h;
+}
+
+// `git grep -c -z` of the block's lines at `sha`: the files holding any of
+// them, with how many of their lines do ("<sha>:<path>\0<count>").
+Result<std::vector<std::pair<int64_t, std::string>>> grep_candidates(
+    const GitRunner& git, const std::string& root, const std::string& sha,
+    const std::vector<std::string>& patterns) {
+  std::vector<std::string> args = {
+      "grep", "-F", "-I", "-c", "-z", "--no-color", "--no-recurse-submodules"};
+  for (const std::string& p : patterns) {
+    args.push_back("-e");
+    args.push_back(p);
+  }
+  args.insert(args.end(), {sha, "--"});
+  std::vector<std::pair<int64_t, std::string>> out;
+  const std::string prefix = sha + ":";
+  auto s = git.run(root, args, '\n', [&](std::string_view line, bool cut) -> Status {
+    if (cut) return {};
+    const size_t nul = line.find('\0');
+    if (nul == std::string_view::npos || line.substr(0, prefix.size()) != prefix)
+      return make_error("`git grep` in " + root + ": unexpected output");
+    int64_t n = 0;
+    const std::string_view count = line.substr(nul + 1);
+    auto [end, ec] = std::from_chars(count.data(), count.data() + count.size(), n);
+    if (ec != std::errc() || end != count.data() + count.size())
+      return make_error("`git grep` in " + root + ": a count that is not a number");
+    out.emplace_back(n, std::string(line.substr(prefix.size(), nul - prefix.size())));
+    return {};
+  });
+  // git grep exits 1 when nothing matched: no candidate, not a failure.
+  if (!s && s.error().message.find("exited with status 1") != std::string::npos) return out;
+  if (!s) return s.error();
+  return out;
+}
+
+}  // namespace
+
+std::vector<AddedBlock> find_blocks(const std::vector<bool>& ai,
+                                    const std::vector<size_t>& hunk_starts) {
+  std::vector<AddedBlock> out;
+  size_t run_start = 0;
+  auto end_run = [&](size_t end) {
+    if (end - run_start >= kBlockLines) out.push_back({run_start, end - run_start, ai[run_start]});
+    run_start = end;
+  };
+  size_t next_hunk = 0;
+  for (size_t i = 0; i < ai.size(); ++i) {
+    bool hunk = false;
+    while (next_hunk < hunk_starts.size() && hunk_starts[next_hunk] <= i) {
+      hunk = hunk || hunk_starts[next_hunk] == i;
+      ++next_hunk;
+    }
+    if (i > run_start && (hunk || ai[i] != ai[run_start])) end_run(i);
+  }
+  if (!ai.empty()) end_run(ai.size());
+  return out;
+}
+
+std::unordered_map<uint64_t, int64_t> window_counts(const std::vector<int64_t>& prints) {
+  std::unordered_map<uint64_t, int64_t> out;
+  for (size_t i = 0; i + kBlockLines <= prints.size(); ++i)
+    ++out[window_hash(&prints[i])];
+  return out;
+}
+
+Result<std::map<std::string, BlockCounts>> count_duplicate_blocks(
+    const GitRunner& git, const std::string& root, const std::string& sha,
+    const std::map<std::string, AddedFileLines>& files, LineFingerprinter& fp,
+    const DuplicationLimits& limits) {
+  std::map<std::string, BlockCounts> out;
+  std::map<std::string, std::unordered_map<uint64_t, int64_t>> read;  // path -> its windows
+  auto windows_of =
+      [&](const std::string& path) -> Result<const std::unordered_map<uint64_t, int64_t>*> {
+    if (auto it = read.find(path); it != read.end()) return &it->second;
+    if (read.size() >= limits.max_files_read) return nullptr;
+    std::vector<int64_t> prints;
+    auto s = git.run(root, {"cat-file", "blob", sha + ":" + path}, '\n',
+                     [&](std::string_view line, bool cut) {
+                       if (!cut)
+                         if (auto p = fp.fingerprint(line)) prints.push_back(*p);
+                       return Status{};
+                     });
+    if (!s) return s.error();
+    return &(read[path] = window_counts(prints));
+  };
+  size_t blocks_seen = 0;
+  for (const auto& [path, lines] : files) {
+    for (const AddedBlock& b : find_blocks(lines.ai, lines.hunk_starts)) {
+      if (blocks_seen++ >= limits.max_blocks) return out;
+      BlockCounts& counts = out[path];
+      (b.ai ? counts.ai_blocks : counts.other_blocks) += 1;
+      // The block's windows, and how often it holds each itself.
+      const std::vector<int64_t> block(lines.prints.begin() + b.first,
+                                       lines.prints.begin() + b.first + b.count);
+      const auto own = window_counts(block);
+      // The files worth reading: the block's own, then those holding most of its lines.
+      std::vector<std::string> patterns;
+      for (size_t i = b.first; i < b.first + b.count && patterns.size() < limits.max_patterns; ++i)
+        if (i < lines.texts.size() &&
+            std::find(patterns.begin(), patterns.end(), lines.texts[i]) == patterns.end())
+          patterns.push_back(lines.texts[i]);
+      auto found = grep_candidates(git, root, sha, patterns);
+      if (!found) return found.error();
+      std::sort(found->begin(), found->end(), [](const auto& a, const auto& c) {
+        return a.first > c.first || (a.first == c.first && a.second < c.second);
+      });
+      std::vector<std::string> candidates = {path};
+      for (const auto& [n, p] : *found)
+        if (p != path && candidates.size() <= limits.candidates_per_block) candidates.push_back(p);
+      bool repeated = false;
+      for (const std::string& candidate : candidates) {
+        auto windows = windows_of(candidate);
+        if (!windows) return windows.error();
+        if (*windows == nullptr) break;  // the reading budget is spent
+        for (const auto& [w, n] : own) {
+          const auto at = (*windows)->find(w);
+          const int64_t there = at == (*windows)->end() ? 0 : at->second;
+          // In its own file the block's copies are expected; anywhere else, any copy repeats it.
+          if (there > (candidate == path ? n : 0)) repeated = true;
+        }
+        if (repeated) break;
+      }
+      if (repeated) (b.ai ? counts.ai_repeated : counts.other_repeated) += 1;
+    }
+  }
+  return out;
+}
+
+}  // namespace codepulse::tracker
