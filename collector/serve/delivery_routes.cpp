@@ -18,7 +18,8 @@ namespace {
 // GET /v1/tasks/classes: since, until (default: the 90 days before now), by,
 // outlier, min_tasks.
 std::variant<HttpReply, FinanceJob> start_task_classes(
-    Store& store, const std::vector<std::pair<std::string, std::string>>& pairs) {
+    Store& store, const std::vector<std::pair<std::string, std::string>>& pairs,
+    const report::ReportAccess& access) {
   report::Params params{{"format", "json"}};
   TaskClassOptions o;
   auto bad = [](const std::string& m) { return HttpReply{400, error_json(400, m)}; };
@@ -57,7 +58,8 @@ std::variant<HttpReply, FinanceJob> start_task_classes(
   out.what = "task classes";
   out.filename = "codepulse-task-classes.json";
   out.job = std::make_shared<ReportJob>();
-  out.job->run = [&store, o]() -> Result<std::string> {
+  out.job->access = access;
+  out.job->run = [&store, o](const report::ReportAccess&) -> Result<std::string> {
     auto r = task_class_report(store, o);
     if (!r) return r.error();
     return task_class_json(*r);
@@ -74,7 +76,12 @@ std::variant<HttpReply, FinanceJob> start_delivery(int handler, ViewerAccess& vi
   if (auto* r = std::get_if<HttpReply>(&who)) return std::move(*r);
   auto pairs = query_params(request);
   if (!pairs) return HttpReply{400, error_json(400, pairs.error().message)};
-  if (handler == Handler::kTaskClasses) return start_task_classes(store, *pairs);
+  // Deployments, failures, bugs and task classes are the organisation's:
+  // for organisation-wide callers only (docs/ACCESS.md).
+  const report::ReportAccess access = viewers.access(std::get<Viewer>(who));
+  if (auto refused = refuse_partial_scope(access, "the delivery metrics"))
+    return std::move(*refused);
+  if (handler == Handler::kTaskClasses) return start_task_classes(store, *pairs, access);
   report::Params params{{"format", "json"}};
   for (const auto& [name, value] : *pairs) {
     if (name != "since" && name != "until")
@@ -94,7 +101,8 @@ std::variant<HttpReply, FinanceJob> start_delivery(int handler, ViewerAccess& vi
     out.what = "bug rates";
     out.filename = "codepulse-bugs.json";
     out.job = std::make_shared<ReportJob>();
-    out.job->run = [&store, since, until]() -> Result<std::string> {
+    out.job->access = access;
+    out.job->run = [&store, since, until](const report::ReportAccess&) -> Result<std::string> {
       auto r = bug_report(store, since, until);
       if (!r) return r.error();
       return bug_report_json(*r);
@@ -104,7 +112,9 @@ std::variant<HttpReply, FinanceJob> start_delivery(int handler, ViewerAccess& vi
   out.what = stats ? "delivery metrics" : "deployment list";
   out.filename = "codepulse-deployments.json";
   out.job = std::make_shared<ReportJob>();
-  out.job->run = [&store, o = std::move(options).value(), stats]() -> Result<std::string> {
+  out.job->access = access;
+  out.job->run = [&store, o = std::move(options).value(),
+                  stats](const report::ReportAccess&) -> Result<std::string> {
     auto r = delivery_report(store, o);
     if (!r) return r.error();
     return stats ? delivery_stats_json(*r) : delivery_list_json(*r);

@@ -13,7 +13,8 @@ namespace {
 
 // GET /v1/hotspots: since, until, format and the settings of docs/HOTSPOTS.md.
 std::variant<HttpReply, FinanceJob> start_hotspots(
-    Store& store, const std::vector<std::pair<std::string, std::string>>& pairs) {
+    Store& store, const std::vector<std::pair<std::string, std::string>>& pairs,
+    const report::ReportAccess& access) {
   HotspotOptions options;
   report::Params params{{"format", "json"}};
   for (const auto& [name, value] : pairs) {
@@ -38,8 +39,9 @@ std::variant<HttpReply, FinanceJob> start_hotspots(
   out.what = "hotspots";
   out.filename = "codepulse-hotspots.csv";
   out.job = std::make_shared<ReportJob>();
+  out.job->access = access;
   out.job->run = [&store, q = parsed->query, options,
-                  format = parsed->format]() -> Result<std::string> {
+                  format = parsed->format](const report::ReportAccess&) -> Result<std::string> {
     const int64_t until = q.until_ms.value_or(now_utc_ms());
     const int64_t since = q.since_ms.value_or(until - 90 * 86'400'000LL);
     auto spots = store_hotspots(store, since, until, options);
@@ -57,7 +59,13 @@ std::variant<HttpReply, FinanceJob> start_insight(int handler, ViewerAccess& vie
   if (auto* r = std::get_if<HttpReply>(&who)) return std::move(*r);
   auto pairs = query_params(request);
   if (!pairs) return HttpReply{400, error_json(400, pairs.error().message)};
-  if (handler == Handler::kHotspots) return start_hotspots(store, *pairs);
+  if (handler == Handler::kHotspots) {
+    // Files and their authors across the organisation: for organisation-wide
+    // callers only (docs/ACCESS.md).
+    const report::ReportAccess access = viewers.access(std::get<Viewer>(who));
+    if (auto refused = refuse_partial_scope(access, "the hotspots")) return std::move(*refused);
+    return start_hotspots(store, *pairs, access);
+  }
   const bool waste = handler == Handler::kWaste;
   WasteOptions waste_options;
   AnomalyOptions anomaly_options;

@@ -112,8 +112,12 @@ simdjson::dom::element parse(simdjson::dom::parser& p, const std::string& body) 
 // The split `name` of environment `env` in a stats answer.
 simdjson::dom::element split(simdjson::dom::element stats, const std::string& env,
                              const char* name) {
-  for (simdjson::dom::element e : stats["environments"].get_array().value())
-    if (std::string_view(e["environment"].get_string().value()) == env) return e[name].value();
+  simdjson::dom::array environments;
+  REQUIRE_FALSE(stats["environments"].get_array().get(environments));
+  for (simdjson::dom::element e : environments) {
+    std::string_view named;
+    if (!e["environment"].get_string().get(named) && named == env) return e[name].value();
+  }
   FAIL("no environment " << env);
   return stats;
 }

@@ -29,7 +29,7 @@ const VIEWS = [
 
 // Views that cover the whole organisation: the collector refuses them (403) to
 // a caller scoped to a team, a group or oneself, so they are not offered.
-const ORG_WIDE = new Set(['reconcile', 'statement', 'health']);
+const ORG_WIDE = new Set(['reconcile', 'statement', 'health', 'delivery', 'tasks']);
 
 // The caller's scope (docs/ACCESS.md) in words: "team Payments", "only your
 // own usage", "whole organisation".
