@@ -150,6 +150,16 @@ TEST_CASE("scoped tokens see only their scope in every report, export and dashbo
   const std::string by_author = "/v1/report?group_by=author&" + range + "&format=csv";
   REQUIRE(eventually(kPatienceMs,
                      [&] { return holds(call(admin, "GET", by_author).body, "stranger@"); }));
+  // What belongs to the organisation (delivery, task classes, hotspots): 403
+  // to a partial scope, answered to an organisation-wide caller.
+  for (const char* path :
+       {"/v1/deployments/stats", "/v1/deployments/bugs", "/v1/tasks/classes", "/v1/hotspots"}) {
+    INFO(path);
+    const auto refused = call(api_viewer, "GET", path);
+    CHECK(refused.status == 403);
+    CHECK(holds(refused.body, "team:api"));
+    CHECK(call(org_viewer, "GET", path).status == 200);
+  }
 
   SECTION("API JSON and CSV answer within the scope, split at a team move") {
     // An admin scoped to api sees individuals: dev on the 14th only, ann;
