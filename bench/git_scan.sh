@@ -4,12 +4,15 @@
 # each rewriting a few lines of earlier commits (so rework is counted), read
 # by `codepulse-tracker scan` once from nothing (the 90-day history, rework of
 # every commit) and once more with nothing new.
-#   bench/git_scan.sh [COMMITS] [FILES]      (default 3000 commits, 200 files)
+#   bench/git_scan.sh [COMMITS] [FILES] [off]   (default 3000 commits, 200 files;
+#   "off": with line_provenance off, to see what matching the lines adds)
 # BENCH_BIN: the folder holding codepulse-tracker (default build/bin).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 commits="${1:-3000}"
 files="${2:-200}"
+provenance=true
+[ "${3:-}" = off ] && provenance=false
 bin="${BENCH_BIN:-$root/build/bin}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -61,6 +64,7 @@ printf '%s\n' "{\"parentUuid\":null,\"isSidechain\":false,\"userType\":\"externa
 run() {
   /usr/bin/time -f "%e s wall, %U s user, %S s system, %M KiB peak RSS" \
     "$bin/codepulse-tracker" scan --claude-dir "$work/claude" --state "$work/state" --json \
+    --set "line_provenance=$provenance" \
     > "$work/$1.json" 2> "$work/$1.time"
   python3 - "$work/$1.json" "$1" "$(tail -1 "$work/$1.time")" <<'PY'
 import json, sys

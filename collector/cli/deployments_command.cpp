@@ -95,6 +95,9 @@ int run(const std::string& sub, const std::vector<std::string>& argv) {
        "comma-separated hotfix branch globs (default: hotfix/*,hotfix-*), as "
        "hotfix_branch_patterns",
        "GLOBS"},
+      {"hotfix-labels", true, false,
+       "comma-separated pull request labels naming a hotfix (default: hotfix), as hotfix_labels",
+       "LABELS"},
       {"merge-commits", true, false, "exclude (default) or count merge commits", "RULE"},
       {"help", false, false, "show this help", "VALUE"},
   };
@@ -122,6 +125,7 @@ int run(const std::string& sub, const std::vector<std::string>& argv) {
   DeliverySettings settings;
   if (auto v = args->get("production")) settings.production_environments = *v;
   if (auto v = args->get("hotfix-branches")) settings.hotfix_branch_patterns = *v;
+  if (auto v = args->get("hotfix-labels")) settings.hotfix_labels = *v;
   if (auto v = args->get("merge-commits")) {
     if (*v != "exclude" && *v != "count")
       return fail("--merge-commits: expected exclude or count, got '" + *v + "'", kExitUsage);

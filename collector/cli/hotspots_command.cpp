@@ -40,6 +40,7 @@ int run_hotspots_command(const std::vector<std::string>& argv) {
                                   });
       !s)
     return fail(s.error().message, kExitUsage);
+  if (auto s = check_hotspot_options(options); !s) return fail(s.error().message, kExitUsage);
   report::Params params{{"format", args->get("format").value_or("table")}};
   if (auto v = args->get("since")) params.emplace_back("since", *v);
   if (auto v = args->get("until")) params.emplace_back("until", *v);

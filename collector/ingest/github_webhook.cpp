@@ -93,6 +93,22 @@ Status read_pull_request(element pr, const std::string& action, bool with_state,
   if (pr["draft"].get_bool().get(draft)) draft = false;
   if (auto s = read_time(pr, "updated_at", "pull_request.updated_at", true, out.event_ms); !s)
     return s;
+  // Its labels: only their names, the first 32 (hotfix_labels: docs/DELIVERY.md).
+  simdjson::dom::array labels;
+  if (!pr["labels"].get(labels)) {
+    std::string names;
+    size_t kept = 0;
+    for (element label : labels) {
+      std::string name;
+      if (auto s = read_text(label, "name", "pull_request.labels[].name", name); !s) return s;
+      if (name.empty() || kept == 32) continue;
+      ++kept;
+      if (!names.empty()) names += '\n';
+      names += name;
+    }
+    out.labels = std::move(names);
+    out.labels_ms = out.event_ms;
+  }
   if (auto s = read_time(pr, "closed_at", "pull_request.closed_at", false, out.closed_ms); !s)
     return s;
   if (auto s = read_time(pr, "merged_at", "pull_request.merged_at", false, out.merged_ms); !s)

@@ -105,6 +105,8 @@ Result<DeliveryOptions> delivery_options(const DeliverySettings& settings, int64
   auto globs = parse_branch_globs(settings.hotfix_branch_patterns);
   if (!globs) return globs.error();
   o.hotfix_branches = std::move(globs).value();
+  for (const std::string& label : parse_environments(settings.hotfix_labels))
+    o.hotfix_labels.insert(ascii_lower(label));
   o.count_merge_commits = settings.count_merge_commits;
   o.since_ms = since_ms;
   o.until_ms = until_ms;
@@ -149,6 +151,17 @@ DeliveryReport build_delivery(const DeliveryRows& rows, const report::CommitFact
     n.hotfix = n.hotfix || p.hotfix;
     if (n.reverts.empty()) n.reverts = p.reverts_sha;
     n.branches.push_back(p.branch);
+  }
+  // A merged pull request labelled as a hotfix: its head and merge commits.
+  for (const LabelledPullRequestRow& pr : rows.labelled) {
+    const bool hotfix = std::any_of(pr.labels.begin(), pr.labels.end(), [&](const std::string& l) {
+      return options.hotfix_labels.count(ascii_lower(l)) > 0;
+    });
+    if (!hotfix) continue;
+    for (const std::string* sha : {&pr.head_sha, &pr.merge_sha}) {
+      auto it = sha->empty() ? nodes.end() : nodes.find(key_of(pr.repo, *sha));
+      if (it != nodes.end()) it->second.hotfix = true;
+    }
   }
   auto full_sha = [&](const std::string& repo, const std::string& abbrev) -> std::string {
     if (abbrev.size() == 40) return abbrev;

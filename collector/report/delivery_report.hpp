@@ -26,6 +26,7 @@ namespace codepulse::collector {
 struct DeliveryOptions {
   std::set<std::string> production;         // production environments (besides the senders' flag)
   std::vector<std::regex> hotfix_branches;  // a commit on a matching branch is a hotfix
+  std::set<std::string> hotfix_labels;      // lower-cased: a pull request's label naming a hotfix
   bool count_merge_commits = false;
   int64_t since_ms = 0, until_ms = 0;  // deployments whose time is in [since, until)
 };

@@ -11,6 +11,9 @@ struct DeliverySettings {
   std::string production_environments = "production";
   std::string hotfix_branch_patterns = "hotfix/*,hotfix-*";
   std::string hotfix_message_patterns = "^hotfix\\b,\\[hotfix\\]";
+  // Comma-separated pull request labels (no case): a merged pull request
+  // with one ships a hotfix (its head and merge commits).
+  std::string hotfix_labels = "hotfix";
   bool count_merge_commits = false;
 };
 

@@ -10,6 +10,8 @@
 #include "common/ascii.hpp"
 #include "common/json_writer.hpp"
 #include "common/report/output_sinks.hpp"
+#include "common/report/people_timeline.hpp"
+#include "common/report/privacy_floor.hpp"
 #include "common/text_controls.hpp"
 #include "common/time.hpp"
 
@@ -43,15 +45,33 @@ std::string share(int64_t part, int64_t whole) {
   return buf;
 }
 
+// Whether `name` is a node of the directory (any case).
+bool has_node(const report::PeopleTimeline& people, const std::string& name) {
+  for (const auto& team : people.teams())
+    for (const std::string& up : team.path)
+      if (iequals(up, name)) return true;
+  return false;
+}
+
+// Who an author is, for counting people: their person's key, else the email.
+std::string people_key(const report::PeopleTimeline& people, std::string_view email) {
+  const std::string_view trimmed = trim(email);
+  if (const auto person = people.person_of(trimmed)) return "#" + std::to_string(*person);
+  return ascii_lower(trimmed);
+}
+
 }  // namespace
 
 std::vector<Hotspot> rank_hotspots(const report::CommitFacts& facts, int64_t since_ms,
                                    int64_t until_ms, const HotspotOptions& o,
-                                   const FileSpend& spend) {
+                                   const FileSpend& spend, const CommitFilter& keep) {
   std::map<std::pair<std::string, std::string>, Tally> files;
   const int64_t recent_from = until_ms - o.recent_days * kDayMs;
+  const auto counted = [&](const CommitRecord& c) {
+    return c.committer_ms >= since_ms && c.committer_ms < until_ms && (!keep || keep(c));
+  };
   for (const CommitRecord& c : facts.commits) {
-    if (c.committer_ms < since_ms || c.committer_ms >= until_ms) continue;
+    if (!counted(c)) continue;
     if (!o.repo.empty() && c.repo != o.repo) continue;
     if (c.parents.size() > 1) continue;
     for (const CommitFile& f : c.files) {
@@ -72,7 +92,7 @@ std::vector<Hotspot> rank_hotspots(const report::CommitFacts& facts, int64_t sin
   // Rework of the lines the range's commits added, by the file they were added in.
   std::set<std::pair<std::string, std::string>> in_range;  // (repo, sha)
   for (const CommitRecord& c : facts.commits)
-    if (c.committer_ms >= since_ms && c.committer_ms < until_ms) in_range.emplace(c.repo, c.sha);
+    if (counted(c)) in_range.emplace(c.repo, c.sha);
   for (const report::ReworkFact& r : facts.rework_of_commits) {
     if (in_range.count({r.repo, r.original_sha}) == 0) continue;
     auto it = files.find({r.repo, r.path});
@@ -102,20 +122,63 @@ std::vector<Hotspot> rank_hotspots(const report::CommitFacts& facts, int64_t sin
 }
 
 Result<std::vector<Hotspot>> store_hotspots(Store& store, int64_t since_ms, int64_t until_ms,
-                                            const HotspotOptions& o) {
+                                            const HotspotOptions& o,
+                                            const report::ReportAccess& access) {
+  if (auto s = check_hotspot_options(o); !s) return s.error();
+  // The filter is a scope (access_scope.hpp): the report's spend and the
+  // commits are both cut by it, each on its own day.
+  report::AccessScope filter;
+  std::shared_ptr<const report::PeopleTimeline> people;
+  if (!o.team.empty() || !o.person.empty()) {
+    auto loaded = store_people(store);
+    if (!loaded) return loaded.error();
+    people = std::move(loaded).value();
+    if (!o.team.empty()) {
+      if (!has_node(*people, o.team))
+        return make_error(std::string(kNoSuchNode) + ": '" + replace_control_characters(o.team) +
+                          "' is no team, group or org of the people directory "
+                          "(codepulse-collector people list shows them)");
+      filter = report::AccessScope{report::AccessScope::Kind::kNode, "team", o.team};
+    } else {
+      if (access.min_group_size > 1)
+        return make_error(std::string(report::kBelowFloor) +
+                          ": the person filter leaves 1 person, fewer than this collector's "
+                          "min_group_size (" +
+                          std::to_string(access.min_group_size) + ")");
+      filter = report::AccessScope{report::AccessScope::Kind::kSelf, "self", o.person};
+    }
+  }
+  const report::ScopeMatcher matcher(filter, people.get());
+  CommitFilter keep;
+  if (!filter.whole())
+    keep = [&matcher](const CommitRecord& c) {
+      return matcher.allows(trim(c.author_email), report::utc_day_of(c.committer_ms));
+    };
   auto facts = store.load_commits(since_ms, until_ms);
   if (!facts) return facts.error();
+  if (!o.team.empty() && access.min_group_size > 1) {
+    std::set<std::string> who;
+    for (const CommitRecord& c : facts->commits)
+      if (c.committer_ms >= since_ms && c.committer_ms < until_ms && keep(c))
+        who.insert(people_key(*people, c.author_email));
+    if (who.size() < access.min_group_size)
+      return make_error(std::string(report::kBelowFloor) + ": the team filter leaves " +
+                        std::to_string(who.size()) + (who.size() == 1 ? " person" : " people") +
+                        " with commits, fewer than this collector's min_group_size (" +
+                        std::to_string(access.min_group_size) + "); widen it");
+  }
   report::ReportQuery q;
   q.since_ms = since_ms;
   q.until_ms = until_ms;
   q.group_by = {report::Dimension::kRepo, report::Dimension::kFile};
+  q.scope = filter;
   auto spent = build_report(store, q);
   if (!spent) return spent.error();
   FileSpend spend;
   for (const report::ReportNode& repo : spent->root.children)
     for (const report::ReportNode& file : repo.children)
       spend[{repo.key, file.key}] = file.metrics.cost(report::CostBasis::kOrg);
-  return rank_hotspots(*facts, since_ms, until_ms, o, spend);
+  return rank_hotspots(*facts, since_ms, until_ms, o, spend, keep);
 }
 
 const std::vector<std::pair<std::string, std::string>>& hotspot_option_names() {
@@ -124,16 +187,27 @@ const std::vector<std::pair<std::string, std::string>>& hotspot_option_names() {
       {"heavy_rewrite_lines", "lines of a file one commit must remove to rewrite it heavily (50)"},
       {"limit", "files listed, 0 for all (20)"},
       {"repo", "only this repository's files (all)"},
+      {"team", "only the commits and spend of the people in this team, group or org (all)"},
+      {"person", "only the commits and spend of this person, by any of their emails (all)"},
   };
   return names;
 }
 
+Status check_hotspot_options(const HotspotOptions& o) {
+  if (!o.team.empty() && !o.person.empty())
+    return make_error("team and person: give one of them, not both");
+  return {};
+}
+
 Result<bool> set_hotspot_option(HotspotOptions& o, std::string_view name, std::string_view value) {
   const std::string n = underscored(name);
-  if (n == "repo") {
-    if (value.empty() || value.size() > 512)
-      return make_error(std::string(name) + ": expected a repository name");
-    o.repo = std::string(value);
+  if (n == "repo" || n == "team" || n == "person") {
+    if (value.empty() || value.size() > 512 || replace_control_characters(value) != value)
+      return make_error(std::string(name) + ": expected " +
+                        (n == "repo"   ? "a repository name"
+                         : n == "team" ? "the name of a team, group or org"
+                                       : "a person's email"));
+    (n == "repo" ? o.repo : n == "team" ? o.team : o.person) = std::string(value);
     return true;
   }
   int64_t* target = nullptr;
@@ -176,6 +250,8 @@ std::string render_hotspots(const std::vector<Hotspot>& spots, const HotspotOpti
         .field("heavy_rewrite_lines", o.heavy_rewrite_lines)
         .field("limit", o.limit)
         .field("repo", o.repo)
+        .field("team", o.team)
+        .field("person", o.person)
         .end_object();
     w.field("scoring", std::string_view(kScoring));
     w.key("files").begin_array();

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "collector/store/store.hpp"
+#include "common/report/access_scope.hpp"
 #include "common/report/outcome_facts.hpp"
 #include "common/result.hpp"
 
@@ -26,6 +28,10 @@ struct HotspotOptions {
   int64_t heavy_rewrite_lines = 50;
   int64_t limit = 20;  // files listed, 0 = all
   std::string repo;    // only this repository's files ("" = all)
+  // Only the commits (and the spend) of the people in this node of the
+  // people directory (a team, group or org, with the nodes below it) on
+  // the commit's day, or of this person (any of their emails). One at most.
+  std::string team, person;
 };
 
 struct Hotspot {
@@ -50,14 +56,28 @@ using FileSpend = std::map<std::pair<std::string, std::string>, int64_t>;
 // The files changed by the commits of [since_ms, until_ms), ranked by score,
 // then changes, then lines changed, then repo and path; at most o.limit.
 // A merge (more than one parent) changes no file.
+// `keep`: the commits counted (all when empty); o.team and o.person are
+// applied by store_hotspots through it.
+using CommitFilter = std::function<bool(const CommitRecord&)>;
 std::vector<Hotspot> rank_hotspots(const report::CommitFacts& facts, int64_t since_ms,
                                    int64_t until_ms, const HotspotOptions& o,
-                                   const FileSpend& spend = {});
+                                   const FileSpend& spend = {}, const CommitFilter& keep = {});
 
 // rank_hotspots over the store's commits, with the spend of the store's
-// report grouped by repository and file.
+// report grouped by repository and file; o.team or o.person resolved with
+// the store's people directory (an unknown node is an error). Under
+// `access`'s privacy floor a person filter, or a team filter whose commits
+// stand for fewer people than the floor, is refused (report::kBelowFloor).
 Result<std::vector<Hotspot>> store_hotspots(Store& store, int64_t since_ms, int64_t until_ms,
-                                            const HotspotOptions& o);
+                                            const HotspotOptions& o,
+                                            const report::ReportAccess& access = {});
+
+// The start of store_hotspots' error for a team filter naming no node of
+// the people directory (a bad request, not a failure).
+inline constexpr const char* kNoSuchNode = "no such team";
+
+// The settings together: an error when both team and person are set.
+Status check_hotspot_options(const HotspotOptions& o);
 
 // The settings by name (dashes or underscores): recent_days, heavy_rewrite_lines,
 // limit, repo. True when the name is one of them; an error for a bad value.

@@ -1,6 +1,7 @@
 // The finance views over HTTP (finance_routes.hpp).
 #include "collector/serve/finance_routes.hpp"
 
+#include "collector/report/hotspots.hpp"
 #include "collector/report/reconcile.hpp"
 #include "collector/report/statement.hpp"
 #include "collector/serve/routes.hpp"
@@ -78,6 +79,8 @@ RouteReply finance_reply(FinanceJob& finance) {
       reply.http = {503, error_json(503, why), 5};
     else if (why.rfind(report::kBelowFloor, 0) == 0)
       reply.http = {403, error_json(403, why)};
+    else if (why.rfind(kNoSuchNode, 0) == 0)
+      reply.http = {400, error_json(400, why)};
     else if (why.rfind(report::kTooManyNodes, 0) == 0)
       reply.http = {422, error_json(422, why)};
     else

@@ -30,6 +30,8 @@ std::variant<HttpReply, FinanceJob> start_hotspots(
     else
       params.emplace_back(name, value);
   }
+  if (auto s = check_hotspot_options(options); !s)
+    return HttpReply{400, error_json(400, s.error().message)};
   auto parsed = report::parse_report_params(params);
   if (!parsed) return HttpReply{400, error_json(400, parsed.error().message)};
   if (parsed->format != "json" && parsed->format != "csv")
@@ -40,11 +42,11 @@ std::variant<HttpReply, FinanceJob> start_hotspots(
   out.filename = "codepulse-hotspots.csv";
   out.job = std::make_shared<ReportJob>();
   out.job->access = access;
-  out.job->run = [&store, q = parsed->query, options,
-                  format = parsed->format](const report::ReportAccess&) -> Result<std::string> {
+  out.job->run = [&store, q = parsed->query, options, format = parsed->format](
+                     const report::ReportAccess& caller) -> Result<std::string> {
     const int64_t until = q.until_ms.value_or(now_utc_ms());
     const int64_t since = q.since_ms.value_or(until - 90 * 86'400'000LL);
-    auto spots = store_hotspots(store, since, until, options);
+    auto spots = store_hotspots(store, since, until, options, caller);
     if (!spots) return spots.error();
     return render_hotspots(*spots, options, format);
   };

@@ -53,7 +53,7 @@ const Router& collector_router() {
        .handler = Handler::kHotspots,
        .summary = "files ranked by changes, authors and recent heavy rewrites, as "
                   "'codepulse-collector hotspots' gives them (?since=...&until=...&repo=...&"
-                  "format=json|csv)"},
+                  "team=...|person=...&format=json|csv)"},
       {.method = "GET",
        .path = "/v1/whoami",
        .any_method = true,

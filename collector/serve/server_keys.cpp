@@ -184,6 +184,11 @@ const ConfigKeys& server_config_keys() {
        .default_value = "^hotfix\\b,\\[hotfix\\]",
        .help = "comma-separated regular expressions (no case): a pushed commit whose message "
                "matches is a hotfix (read when the push arrives; the message is not kept)"},
+      {.name = "hotfix_labels",
+       .type = T::kString,
+       .default_value = "hotfix",
+       .help = "comma-separated pull request labels (no case): a merged pull request with one "
+               "ships a hotfix, failing the deployment before the one that ships it"},
       {.name = "count_merge_commits",
        .type = T::kBool,
        .default_value = "false",
@@ -456,6 +461,23 @@ Status load_secret(const Config& c, const std::string& key, std::string& secret)
 
 Result<OidcSettings> oidc_settings(const Config& c) {
   OidcSettings o;
+  // The mappings are checked whether or not single sign-on is on, so a
+  // mistake is found when it is made, not on the day SSO is switched on.
+  for (const std::string& m : c.list("oidc_scope_groups")) {
+    const size_t eq = m.rfind('=');
+    if (eq == std::string::npos || eq == 0)
+      return make_error("oidc_scope_groups: '" + replace_control_characters(m) +
+                        "': expected GROUP=SCOPE, e.g. eng-api=team:api");
+    auto scope = report::parse_access_scope(std::string_view(m).substr(eq + 1));
+    if (!scope)
+      return make_error("oidc_scope_groups: '" + replace_control_characters(m) +
+                        "': " + scope.error().message);
+    if (scope->kind == report::AccessScope::Kind::kSelf)
+      return make_error("oidc_scope_groups: '" + replace_control_characters(m) +
+                        "': a group cannot map to one person's usage; leave it out (unmapped "
+                        "viewers see their own usage)");
+    o.scope_groups.emplace_back(m.substr(0, eq), scope->text());
+  }
   o.issuer = c.str("oidc_issuer");
   if (o.issuer.empty()) return o;
   o.client_id = c.str("oidc_client_id");
@@ -465,19 +487,6 @@ Result<OidcSettings> oidc_settings(const Config& c) {
   o.groups_claim = c.str("oidc_groups_claim");
   o.admin_groups = c.list("oidc_admin_groups");
   o.finance_groups = c.list("oidc_finance_groups");
-  for (const std::string& m : c.list("oidc_scope_groups")) {
-    const size_t eq = m.rfind('=');
-    if (eq == std::string::npos || eq == 0)
-      return make_error("oidc_scope_groups: '" + replace_control_characters(m) +
-                        "': expected GROUP=SCOPE, e.g. eng-api=team:api");
-    auto scope = report::parse_access_scope(std::string_view(m).substr(eq + 1));
-    if (!scope) return make_error("oidc_scope_groups: '" + m + "': " + scope.error().message);
-    if (scope->kind == report::AccessScope::Kind::kSelf)
-      return make_error("oidc_scope_groups: '" + m +
-                        "': a group cannot map to one person's usage; leave it out (unmapped "
-                        "viewers see their own usage)");
-    o.scope_groups.emplace_back(m.substr(0, eq), scope->text());
-  }
   o.clock_skew_ms = c.num("oidc_clock_skew");
   o.session_ms = c.num("oidc_session");
   if (o.issuer.rfind("https://", 0) != 0)
@@ -543,6 +552,7 @@ Result<ServerOptions> server_options(const Config& c) {
   o.delivery.production_environments = c.str("production_environments");
   o.delivery.hotfix_branch_patterns = c.str("hotfix_branch_patterns");
   o.delivery.hotfix_message_patterns = c.str("hotfix_message_patterns");
+  o.delivery.hotfix_labels = c.str("hotfix_labels");
   o.delivery.count_merge_commits = c.flag("count_merge_commits");
   if (auto globs = parse_branch_globs(o.delivery.hotfix_branch_patterns); !globs)
     return make_error("hotfix_branch_patterns: " + globs.error().message);

@@ -57,11 +57,18 @@ struct PushedCommitRow {
   std::string fixes_sha;  // its "Fixes: <sha>" trailer's commit
 };
 
+// A pull request with labels (GitHub's): its head and merge commits.
+struct LabelledPullRequestRow {
+  std::string repo, head_sha, merge_sha;
+  std::vector<std::string> labels;
+};
+
 struct DeliveryRows {
   std::vector<DeploymentRow> deployments;
   std::vector<IncidentRow> incidents;
   std::vector<PushedCommitRow> pushed;
-  std::vector<TaskRecord> tasks;  // by key
+  std::vector<LabelledPullRequestRow> labelled;  // merged pull requests with labels
+  std::vector<TaskRecord> tasks;                 // by key
 };
 
 namespace delivery_rows {
@@ -132,6 +139,12 @@ IncidentRow incident_of(const Row& row) {
           std::string(row.text(3)),
           row.int64(4),
           row.int64(5)};
+}
+
+template <class Row>
+LabelledPullRequestRow labelled_of(const Row& row) {
+  return {std::string(row.text(0)), std::string(row.text(1)), std::string(row.text(2)),
+          split_list(row.text(3))};
 }
 
 template <class Row>

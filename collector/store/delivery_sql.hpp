@@ -61,6 +61,11 @@ SELECT repo, branch, sha, time_ms, author_email, parent_sha, is_merge, reverts_s
   pushed_ms, task_keys, fixes_sha
 FROM pushed_commits ORDER BY repo, pushed_ms, sha, branch
 )sql";
+// Merged pull requests with labels (delivery_rows.hpp, labelled_of).
+inline constexpr const char* kSelectLabelledPullRequests = R"sql(
+SELECT repo, head_sha, merge_sha, labels FROM pull_requests
+WHERE state = 'merged' AND labels <> '' ORDER BY repo, number
+)sql";
 // Every task Jira described (delivery_rows.hpp, task_of), by key.
 inline constexpr const char* kSelectTasks = R"sql(
 SELECT task_key, epic_key, updated_ms, issue_type, status, deleted, labels, components,

@@ -1,6 +1,7 @@
 // Reading and writing the whole people directory (people_io.hpp).
 #include "collector/store/people_io.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "collector/store/people_sql.hpp"
@@ -70,6 +71,25 @@ Status write_people_with(const PeopleRows& d, const PeopleExec& exec) {
   for (const PeriodRow& l : d.levels)
     if (auto s = exec(people_sql::kInsertLevel, {l.person_id, l.value, l.from_day, l.to_day}); !s)
       return s;
+  return {};
+}
+
+Status follow_team_renames_with(const PeopleRows& before, const PeopleRows& after,
+                                const PeopleExec& exec) {
+  for (const TeamRow& old_team : before.teams) {
+    if (old_team.id <= 0) continue;
+    const auto renamed = std::find_if(
+        after.teams.begin(), after.teams.end(),
+        [&](const TeamRow& t) { return t.id == old_team.id && t.name != old_team.name; });
+    if (renamed == after.teams.end()) continue;
+    for (const char* kind : {"team:", "group:", "org:"}) {
+      const std::string from = kind + old_team.name;
+      const std::string to = kind + renamed->name;
+      for (const char* sql : {people_sql::kRenameTokenScope, people_sql::kRenameSessionScope})
+        if (auto s = exec(sql, {to, from}); !s) return s;
+    }
+    if (auto s = exec(people_sql::kRenameTeamBudgets, {renamed->name, old_team.name}); !s) return s;
+  }
   return {};
 }
 

@@ -27,5 +27,12 @@ using PeopleExec = std::function<Status(const char* sql, const std::vector<Peopl
 Result<PeopleRows> read_people_with(const PeopleQuery& query);
 // Empties the people tables and writes `d` (normalized and checked before).
 Status write_people_with(const PeopleRows& d, const PeopleExec& exec);
+// What names a node of the hierarchy outside the directory follows its
+// renames from `before` to `after` (a node keeping its id under another
+// name, as SCIM renames a group): tokens' and single sign-on sessions'
+// scopes ("team:OLD" becomes "team:NEW", any case; also group: and org:)
+// and team budgets. Run in the transaction that writes `after`.
+Status follow_team_renames_with(const PeopleRows& before, const PeopleRows& after,
+                                const PeopleExec& exec);
 
 }  // namespace codepulse::collector

@@ -31,6 +31,17 @@ inline constexpr const char* kSelectIdentities =
     " UNION SELECT alias FROM people_aliases WHERE person_id IN (SELECT id FROM people"
     " WHERE email = $1 UNION SELECT person_id FROM people_aliases WHERE alias = $1)";
 
+// A node renamed (the same id, another name): the scopes of access and
+// budgets that named it by its old name ($2) name it by the new one ($1).
+// Scopes compare in any case, as the directory's names do (ASCII). SQLite
+// numbers $-parameters in the order they first appear: $1 comes first.
+inline constexpr const char* kRenameTokenScope =
+    "UPDATE collector_tokens SET scope = $1 WHERE lower(scope) = lower($2)";
+inline constexpr const char* kRenameSessionScope =
+    "UPDATE sso_sessions SET scope = $1 WHERE lower(scope) = lower($2)";
+inline constexpr const char* kRenameTeamBudgets =
+    "UPDATE budgets SET value = $1 WHERE scope = 'team' AND lower(value) = lower($2)";
+
 // Emptied in this order, filled in the reverse.
 inline constexpr const char* kClear[] = {
     "DELETE FROM people_levels",  "DELETE FROM people_memberships",

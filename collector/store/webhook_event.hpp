@@ -72,6 +72,10 @@ struct PullRequestUpdate {
   int64_t opened_ms = 0;
   int64_t ready_ms = 0;  // it was out of draft at this time; 0: a draft, or not known
   int64_t merged_ms = 0, closed_ms = 0;
+  // Its labels' names, newline-separated, as of labels_ms (the event's
+  // time); labels_ms 0: the event does not say (a review, Bitbucket).
+  std::string labels;
+  int64_t labels_ms = 0;
 };
 
 struct PullRequestReview {

@@ -57,7 +57,8 @@ Params pull_request(const WebhookEvent& e) {
           p.head_branch, p.base_branch, p.task_keys,
           p.head_sha,    p.merge_sha,   std::string_view(state_name(p.state)),
           p.event_ms,    p.opened_ms,   p.ready_ms,
-          p.merged_ms,   p.closed_ms};
+          p.merged_ms,   p.closed_ms,   p.labels,
+          p.labels_ms};
 }
 
 Result<WebhookOutcome> write_delivery(const WebhookDelivery& d, const Runner& run) {

@@ -61,7 +61,7 @@ Params pushed_author(const WebhookDelivery& d, const PushedCommit& c);
 Params review(const WebhookEvent& e);
 // kUpsertPullRequest: repo, number, author, head_branch, base_branch,
 // task_keys, head_sha, merge_sha, state, event_ms, opened_ms, ready_ms,
-// merged_ms, closed_ms.
+// merged_ms, closed_ms, labels, labels_ms.
 Params pull_request(const WebhookEvent& e);
 
 // kDeployment: source, id, repo, environment, sha, ref, production, created_ms,

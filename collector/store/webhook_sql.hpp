@@ -8,13 +8,15 @@ namespace codepulse::collector::webhook_sql {
 // The columns in the order webhook_rows::pull_request() gives them.
 inline constexpr const char* kInsertPullRequest =
     "INSERT INTO pull_requests AS p (repo, number, author, head_branch, base_branch, task_keys,"
-    " head_sha, merge_sha, state, event_ms, opened_ms, ready_ms, merged_ms, closed_ms) ";
+    " head_sha, merge_sha, state, event_ms, opened_ms, ready_ms, merged_ms, closed_ms, labels,"
+    " labels_ms) ";
 
 // How an event merges into the row of its pull request, so that events
 // applied in any order give the same row: the later event (event_ms) says
 // the state, branches, keys and head, but a merge is final and its time and
 // SHA never move; the earliest opening and leaving draft seen win; an event
-// that does not say a field (0 or '') leaves it as it is.
+// that does not say a field (0 or '') leaves it as it is. Labels are the
+// latest labelling event's (labels_ms: 0 for an event that does not say).
 inline constexpr const char* kMergePullRequest = R"sql(
 ON CONFLICT (repo, number) DO UPDATE SET
   author = CASE WHEN excluded.author <> '' AND (p.author = '' OR excluded.event_ms >= p.event_ms)
@@ -44,6 +46,10 @@ ON CONFLICT (repo, number) DO UPDATE SET
               THEN excluded.opened_ms ELSE p.opened_ms END,
   ready_ms = CASE WHEN p.ready_ms = 0 OR (excluded.ready_ms > 0 AND excluded.ready_ms < p.ready_ms)
              THEN excluded.ready_ms ELSE p.ready_ms END,
+  labels = CASE WHEN excluded.labels_ms > 0 AND excluded.labels_ms >= p.labels_ms
+           THEN excluded.labels ELSE p.labels END,
+  labels_ms = CASE WHEN excluded.labels_ms > p.labels_ms THEN excluded.labels_ms
+              ELSE p.labels_ms END,
   event_ms = CASE WHEN excluded.event_ms > p.event_ms THEN excluded.event_ms ELSE p.event_ms END
 )sql";
 

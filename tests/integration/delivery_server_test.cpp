@@ -103,6 +103,28 @@ std::string pagerduty(const std::string& event_id, const std::string& type,
          "\"summary\": \"api\"}, \"urgency\": \"high\"}}}";
 }
 
+// The delivery signing secret, and a collector started with it for GitHub's
+// webhooks and POST /v1/deployments and /v1/incidents.
+const std::string kSecret = "delivery-s3cret-0123456789";
+void start_signed(CollectorFixture& c, const TempDir& dir) {
+  for (const char* name : {"github.secret", "delivery.secret"}) {
+    write_file(dir / name, kSecret + "\n");
+    ::chmod((dir / name).c_str(), 0600);
+  }
+  c.start({"--github-secret-file", dir / "github.secret", "--delivery-secret-file",
+           dir / "delivery.secret"});
+}
+
+// A GitHub event signed with kSecret, delivery id `id`.
+HttpsResponse github_event(const CollectorFixture& c, const std::string& id,
+                           const std::string& event, const std::string& body) {
+  return https_call(c.port(), c.ca(), "POST", "/v1/webhooks/github",
+                    {"X-GitHub-Event: " + event, "X-GitHub-Delivery: " + id,
+                     "X-Hub-Signature-256: " + collector::hub_signature(kSecret, body),
+                     "Content-Type: application/json"},
+                    body);
+}
+
 simdjson::dom::element parse(simdjson::dom::parser& p, const std::string& body) {
   simdjson::dom::element e;
   REQUIRE_FALSE(p.parse(body).get(e));
@@ -172,21 +194,11 @@ TEST_CASE("delivery metrics from pushes, deployments, a revert, a hotfix and an 
   CollectorFixture c(dir / "collector");
   c.use_db(db);
   const std::string viewer = c.token_of(c.token_file("lead@acme.example", "viewer"));
-  const std::string secret = "delivery-s3cret-0123456789";
-  for (const char* name : {"github.secret", "delivery.secret"}) {
-    write_file(dir / name, secret + "\n");
-    ::chmod((dir / name).c_str(), 0600);
-  }
-  c.start({"--github-secret-file", dir / "github.secret", "--delivery-secret-file",
-           dir / "delivery.secret"});
+  const std::string& secret = kSecret;
+  start_signed(c, dir);
   int delivery = 0;
   auto github = [&](const std::string& event, const std::string& body) {
-    return https_call(
-        c.port(), c.ca(), "POST", "/v1/webhooks/github",
-        {"X-GitHub-Event: " + event, "X-GitHub-Delivery: d-" + std::to_string(++delivery),
-         "X-Hub-Signature-256: " + collector::hub_signature(secret, body),
-         "Content-Type: application/json"},
-        body);
+    return github_event(c, "d-" + std::to_string(++delivery), event, body);
   };
   auto post = [&](const std::string& path, const std::string& body, const std::string& key) {
     return https_call(c.port(), c.ca(), "POST", path,
@@ -399,4 +411,106 @@ TEST_CASE("delivery metrics from pushes, deployments, a revert, a hotfix and an 
     // The merge changed no file of its own: not under "(no file)".
     CHECK(counted->root.children.at("(no file)").metrics.outcomes.commits == 3);
   }
+}
+
+namespace {
+
+// GitHub's pull_request event: PR #9 from fix-totals (head `head`), merged
+// as `merge` at 12:30 when `merged`, with `labels` (names), updated at `updated`.
+std::string github_pull_request(const std::string& action, const std::string& head,
+                                const std::string& merge, bool merged,
+                                const std::vector<std::string>& labels,
+                                const std::string& updated) {
+  std::string names;
+  for (const std::string& l : labels)
+    names += std::string(names.empty() ? "" : ", ") + "{\"id\": 1, \"name\": \"" + l +
+             "\", \"color\": \"d73a4a\", \"default\": false}";
+  const std::string when = merged ? "\"2026-03-02T12:30:00Z\"" : "null";
+  return "{\"action\": \"" + action + "\", \"number\": 9, \"pull_request\": {\"number\": 9, " +
+         "\"state\": \"" + (merged ? "closed" : "open") +
+         "\", \"title\": \"Correct totals\", \"user\": {\"login\": \"dev\", \"id\": 7}, "
+         "\"created_at\": \"2026-03-02T11:45:00Z\", \"updated_at\": \"" +
+         updated + "\", \"closed_at\": " + when + ", \"merged_at\": " + when +
+         ", \"merge_commit_sha\": " + (merged ? "\"" + merge + "\"" : "null") +
+         ", \"draft\": false, \"labels\": [" + names + "], \"head\": {\"ref\": \"fix-totals\", " +
+         "\"sha\": \"" + head + "\"}, \"base\": {\"ref\": \"main\", \"sha\": \"" + kA +
+         "\"}, \"merged\": " + (merged ? "true" : "false") +
+         "}, \"repository\": {\"id\": 1, \"name\": \"API\", \"full_name\": \"Acme/API\"}, "
+         "\"sender\": {\"login\": \"dev\", \"id\": 7}}";
+}
+
+}  // namespace
+
+TEST_CASE("a pull request labelled hotfix fails the deployment before the one that ships it",
+          "[collector][server][delivery]") {
+  TempDir dir;
+  CODEPULSE_STORE_TARGET(store, dir);
+  const std::string db = store.postgres() ? store.db : std::string(dir / "collector.db");
+  CollectorFixture c(dir / "collector");
+  c.use_db(db);
+  const std::string viewer = c.token_of(c.token_file("lead@acme.example", "viewer"));
+  start_signed(c, dir);
+  int delivery = 0;
+  auto github = [&](const std::string& event, const std::string& body) {
+    auto r = github_event(c, "l-" + std::to_string(++delivery), event, body);
+    INFO(r.body);
+    return r.status;
+  };
+  auto deploy = [&](const std::string& id, const std::string& sha, const std::string& when) {
+    const std::string body = generic(id, "production", sha, "success", when);
+    return https_call(c.port(), c.ca(), "POST", "/v1/deployments",
+                      {"X-Codepulse-Signature: " + collector::hub_signature(kSecret, body),
+                       "Content-Type: application/json"},
+                      body)
+        .status;
+  };
+
+  // A on main, deployed at 11:00 (DA). B on the branch fix-totals; the pull
+  // request squash-merged as C on main at 12:30, labelled "Hotfix" (any
+  // case); DC ships C at 13:00: DA failed (hotfix), restored in 2 h.
+  REQUIRE(github("push", github_push("main", std::string(40, '0'),
+                                     {{kA, "Add search", "2026-03-02T10:00:00Z"}})) == 200);
+  REQUIRE(deploy("ci-a", kA, "2026-03-02T11:00:00Z") == 200);
+  REQUIRE(github("push", github_push("fix-totals", kA,
+                                     {{kB, "Correct totals", "2026-03-02T11:40:00Z"}})) == 200);
+  REQUIRE(github("pull_request", github_pull_request("closed", kB, kC, true, {"Hotfix", "bug"},
+                                                     "2026-03-02T12:31:00Z")) == 200);
+  // An older event arriving late (its labels before the hotfix label was
+  // added) changes nothing: the latest event's labels stand.
+  REQUIRE(github("pull_request",
+                 github_pull_request("opened", kB, "", false, {}, "2026-03-02T11:45:00Z")) == 200);
+  CHECK(db_text(db, "SELECT labels FROM pull_requests WHERE number = 9") == "Hotfix\nbug");
+  REQUIRE(github("push",
+                 github_push("main", kA, {{kC, "Correct totals (#9)", "2026-03-02T12:30:00Z"}})) ==
+          200);
+  REQUIRE(deploy("ci-c", kC, "2026-03-02T13:00:00Z") == 200);
+
+  auto r = https_call(c.port(), c.ca(), "GET", "/v1/deployments?since=2026-03-01&until=2026-03-04",
+                      {"Authorization: Bearer " + viewer});
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+  simdjson::dom::parser p;
+  std::map<std::string, simdjson::dom::element> by_id;
+  const auto list = parse(p, r.body)["deployments"].get_array().value();
+  for (simdjson::dom::element d : list)
+    by_id[std::string(d["id"].get_string().value())] = d;
+  REQUIRE(by_id.size() == 2);
+  REQUIRE(by_id["ci-a"]["causes"].get_array().value().size() == 1);
+  CHECK(std::string_view(
+            by_id["ci-a"]["causes"].get_array().value().at(0).value().get_string().value()) ==
+        "hotfix");
+  CHECK(num(by_id["ci-a"], "time_to_restore_hours") == Approx(2.0));
+  CHECK(by_id["ci-c"]["causes"].get_array().value().size() == 0);
+
+  // Other labels name hotfixes: the same history has none.
+  const CommandResult other =
+      run({collector_bin(), "deployments", "list", "--db", db, "--since", "2026-03-01", "--until",
+           "2026-03-04", "--hotfix-labels", "urgent,sev1", "--format", "json"});
+  INFO(other.err);
+  REQUIRE(other.exit_code == 0);
+  CHECK(other.out.find("\"hotfix\"") == std::string::npos);
+  const CommandResult same = run({collector_bin(), "deployments", "list", "--db", db, "--since",
+                                  "2026-03-01", "--until", "2026-03-04", "--format", "json"});
+  REQUIRE(same.exit_code == 0);
+  CHECK(same.out.find("\"hotfix\"") != std::string::npos);
 }

@@ -136,4 +136,49 @@ TEST_CASE("hotspots of a scripted repository, by hand, from the CLI and over HTT
   CHECK(bad.body.find("heavy_rewrite_lines: expected a whole number from 1 to 1000000") !=
         std::string::npos);
   CHECK(get(viewer, "/v1/hotspots?colour=red").status == 400);
+
+  // By team and by person (the people directory: dev in api, mate in web,
+  // both under platform). Only dev's commits for team api: core.py d0 and
+  // d0+22 (2 changes, 1 author, no heavy rewrite: 2), 61 lines added and 1
+  // removed, d0's lines reworked 2 + 53 = 55 (rework counts the lines the
+  // kept commits added, whoever reworked them); util.py 2; README 1.
+  const std::string people = dir / "people.csv";
+  write_file(people,
+             "email,name,aliases,role,team,group,org,level,from,to\n"
+             "dev@acme.example,Dev,,engineer,api,platform,acme,,,\n"
+             "mate@acme.example,Mate,mate@users.noreply.example,engineer,web,platform,acme,,,\n");
+  cli({"people", "import", people, "--db", c.db()});
+  const std::string team =
+      cli({"hotspots", "--db", c.db(), "--since", since, "--team", "api", "--format", "json"});
+  INFO(team);
+  CHECK(team.find(R"("team":"api","person":"")") != std::string::npos);
+  CHECK(team.find(R"("path":"src/core.py","score":2,"changes":2,"authors":1,"heavy_rewrites":0,)"
+                  R"("lines_added":61,"lines_removed":1,)") != std::string::npos);
+  CHECK(team.find(R"("reworked_lines":55,)") != std::string::npos);
+  CHECK(team.find(R"("path":"src/util.py","score":2,)") != std::string::npos);
+  // mate by email: core.py d0+5 and d0+20, the heavy rewrite 10 days ago:
+  // 2 + 5 = 7; 42 added, 57 removed; reworked 2 of d0+5's and 1 of d0+20's.
+  const std::string person = cli({"hotspots", "--db", c.db(), "--since", since, "--person",
+                                  "MATE@acme.example", "--format", "json"});
+  INFO(person);
+  CHECK(person.find(R"("path":"src/core.py","score":7,"changes":2,"authors":1,"heavy_rewrites":1,)"
+                    R"("lines_added":42,"lines_removed":57,)") != std::string::npos);
+  CHECK(person.find(R"("reworked_lines":3,)") != std::string::npos);
+  CHECK(person.find("util.py") == std::string::npos);
+  CHECK(person.find("README.md") == std::string::npos);
+  // The group holds both: the same files as no filter.
+  CHECK(get(viewer, "/v1/hotspots?since=" + since + "&team=platform").body ==
+        cli({"hotspots", "--db", c.db(), "--since", since, "--team", "platform", "--format",
+             "json"}));
+  CHECK(get(viewer, "/v1/hotspots?since=" + since + "&team=platform").body.find(
+            R"("path":"src/core.py","score":11,)") != std::string::npos);
+  auto unknown = get(viewer, "/v1/hotspots?team=search");
+  CHECK(unknown.status == 400);
+  CHECK(unknown.body.find("no such team: 'search' is no team, group or org") !=
+        std::string::npos);
+  CHECK(get(viewer, "/v1/hotspots?team=api&person=dev@acme.example").status == 400);
+  auto both = run({collector_bin(), "hotspots", "--db", c.db(), "--team", "api", "--person",
+                   "dev@acme.example"});
+  CHECK(both.exit_code == 2);
+  CHECK(both.err.find("team and person: give one of them") != std::string::npos);
 }

@@ -360,6 +360,24 @@ TEST_CASE("scopes hold the people and teams SCIM provisions, and follow its chan
     return holds(call(payments_viewer, "GET", by_person).body, "srch@acme.example,4000000,");
   }));
 
+  // Okta renames Payments (a PATCH of displayName, the group's id kept): the
+  // scope follows the node, not its old name, so the viewer keeps its team.
+  auto renamed = scim("PATCH", "/Groups/" + scim_id(payments.body),
+                      R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],)"
+                      R"("Operations":[{"op":"replace","path":"displayName",)"
+                      R"("value":"Payments Core"}]})");
+  INFO(renamed.body);
+  REQUIRE(renamed.status == 200);
+  CHECK(db_text(target.db,
+                "SELECT scope FROM collector_tokens WHERE author = "
+                "'lead@acme.example'") == "team:Payments Core");
+  const std::string after_rename = call(payments_viewer, "GET", by_person).body;
+  INFO(after_rename);
+  CHECK(holds(after_rename, "pay1@acme.example,2000000,"));
+  CHECK(holds(after_rename, "srch@acme.example,4000000,"));
+  auto old_name = make_token(target.db, "lead@acme.example", "viewer", "team:Payments");
+  CHECK(old_name.exit_code != 0);
+
   // A deleted (retired) SCIM group is no scope for a new token.
   REQUIRE(scim("DELETE", "/Groups/" + scim_id(search.body)).status == 204);
   auto retired = make_token(target.db, "lead@acme.example", "viewer", "team:Search");

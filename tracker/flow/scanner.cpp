@@ -56,6 +56,7 @@ Scanner::Scanner(LocalStore& store, std::shared_ptr<const Pricer> prices, ScanOp
   if (!options_.line_key.empty()) {
     fingerprinter_ = std::make_unique<LineFingerprinter>(options_.line_key);
     parser_.set_fingerprinter(fingerprinter_.get());
+    opencode_db_.set_fingerprinter(fingerprinter_.get());
   }
 }
 

@@ -50,8 +50,7 @@ JsonlLogReader* Scanner::jsonl_reader(LogFormat format) {
   if (!made) return nullptr;
   if (format == LogFormat::kCopilotOtel)
     static_cast<CopilotOtelReader&>(*made).set_copilot_home(options_.sources.copilot_home());
-  if (format == LogFormat::kCodexRollout)
-    static_cast<CodexRolloutReader&>(*made).set_fingerprinter(fingerprinter_.get());
+  made->set_fingerprinter(fingerprinter_.get());
   jsonl_readers_.emplace_back(format, std::move(made));
   return jsonl_readers_.back().second.get();
 }
@@ -61,6 +60,7 @@ DocumentLogReader* Scanner::document_reader(LogFormat format) {
     if (f == format) return reader.get();
   auto made = make_document_reader(format);
   if (!made) return nullptr;
+  made->set_fingerprinter(fingerprinter_.get());
   document_readers_.emplace_back(format, std::move(made));
   return document_readers_.back().second.get();
 }

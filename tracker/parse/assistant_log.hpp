@@ -56,6 +56,10 @@ class JsonlLogReader {
   // readable (capacity >= line.size() + simdjson::SIMDJSON_PADDING).
   virtual LogLineResult parse(std::string_view line, size_t capacity,
                               std::vector<RequestLine>& out) = 0;
+  // Line provenance (docs/PROVENANCE.md): a reader of an assistant whose
+  // changes carry their text fingerprints the lines they write with `fp`
+  // (nullptr: off); the others have nothing to fingerprint.
+  virtual void set_fingerprinter(LineFingerprinter* /*fp*/) {}
 };
 
 // A reader of a log that is one JSON document rewritten in place (Gemini
@@ -70,6 +74,8 @@ class DocumentLogReader {
   // offset and reads it on its next change.
   virtual LogLineResult parse_document(const std::string& path, std::string_view text,
                                        size_t capacity, std::vector<RequestLine>& out) = 0;
+  // As JsonlLogReader::set_fingerprinter.
+  virtual void set_fingerprinter(LineFingerprinter* /*fp*/) {}
 };
 
 // The reader of a format (nullptr for kClaude, read by LineParser, and for

@@ -30,7 +30,7 @@ class CodexRolloutReader : public JsonlLogReader {
   LogLineResult parse(std::string_view line, size_t capacity,
                       std::vector<RequestLine>& out) override;
   // Line provenance: apply_patch's added lines fingerprinted with `fp`.
-  void set_fingerprinter(LineFingerprinter* fp) { tools_.set_fingerprinter(fp); }
+  void set_fingerprinter(LineFingerprinter* fp) override { tools_.set_fingerprinter(fp); }
 
  private:
   LogLineResult parse_document(const char* data, size_t len, size_t capacity,

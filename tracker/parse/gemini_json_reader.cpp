@@ -15,6 +15,7 @@ class GeminiJsonReader final : public DocumentLogReader {
   LogLineResult parse_document(const std::string& path, std::string_view text, size_t capacity,
                                std::vector<RequestLine>& out) override {
     GeminiRecord r;
+    r.fingerprinter = fingerprinter_;
     std::string error;
     if (!parse_gemini_json(parser_, repaired_, text, capacity, r, error))
       return {LogLineKind::kMalformed, std::move(error)};
@@ -25,8 +26,10 @@ class GeminiJsonReader final : public DocumentLogReader {
     session.begin(path, projects_.cwd_of(split_gemini_chat_path(path).project_dir));
     return session.take(r, out);
   }
+  void set_fingerprinter(LineFingerprinter* fp) override { fingerprinter_ = fp; }
 
  private:
+  LineFingerprinter* fingerprinter_ = nullptr;
   simdjson::ondemand::parser parser_;
   std::string repaired_;
   GeminiProjects projects_;

@@ -59,6 +59,7 @@ class GeminiJsonlReader final : public JsonlLogReader {
     const bool first = session_.at_start();
     session_.started();
     GeminiRecord r;
+    r.fingerprinter = fingerprinter_;
     std::string error;
     if (!parse_gemini_json(parser_, repaired_, line, capacity, r, error))
       return {LogLineKind::kMalformed, std::move(error)};
@@ -69,8 +70,10 @@ class GeminiJsonlReader final : public JsonlLogReader {
               "another tool?"};
     return result;
   }
+  void set_fingerprinter(LineFingerprinter* fp) override { fingerprinter_ = fp; }
 
  private:
+  LineFingerprinter* fingerprinter_ = nullptr;
   GeminiSession session_;
   GeminiProjects projects_;
   simdjson::ondemand::parser parser_;

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <utility>
 
+#include "common/line_fingerprint.hpp"
 #include "common/time.hpp"
 #include "tracker/parse/git_commit_command.hpp"
 #include "tracker/parse/json_values_internal.hpp"
@@ -27,7 +28,16 @@ struct ToolCallFields {
   bool git_commit = false;
   bool has_counts = false;
   int64_t added = 0, removed = 0;
+  // Line provenance: the fingerprints of replace's old_string (before) and
+  // of write_file's content or replace's new_string (after).
+  std::vector<int64_t> before, after;
 };
+
+// Fingerprints a string argument's lines into `out` (nothing without a fingerprinter).
+void fingerprint_arg(od::value v, LineFingerprinter* fp, std::vector<int64_t>& out) {
+  std::string_view text;
+  if (fp != nullptr && !v.get_string().get(text)) fingerprint_text(*fp, text, out);
+}
 
 // A path, not a glob pattern.
 bool is_literal_path(std::string_view s) {
@@ -35,13 +45,19 @@ bool is_literal_path(std::string_view s) {
 }
 
 // args: file_path (write_file, replace, read_file), command
-// (run_shell_command), include (read_many_files). False on a broken field.
-bool read_args(od::object args, ToolCallFields& t) {
+// (run_shell_command), include (read_many_files), and with a fingerprinter
+// content (write_file), old_string and new_string (replace). False on a
+// broken field.
+bool read_args(od::object args, ToolCallFields& t, LineFingerprinter* fp) {
   for (auto field : args) {
     od::raw_json_string key;
     od::value v;
     if (!read_field(field, key, v)) return false;
-    if (key == "file_path") {
+    if (key == "content" || key == "new_string") {
+      fingerprint_arg(v, fp, t.after);
+    } else if (key == "old_string") {
+      fingerprint_arg(v, fp, t.before);
+    } else if (key == "file_path") {
       read_string(v, t.path);
     } else if (key == "command") {
       std::string_view cmd;  // only whether it is a git commit is kept
@@ -112,6 +128,8 @@ void add_tool_call(ToolCallFields& f, std::vector<ToolCall>& out) {
       call.lines_added = f.added;
       call.lines_removed = f.removed;
     }
+    // A change that failed or was cancelled wrote nothing.
+    if (succeeded) call.written_lines = lines_written(std::move(f.before), std::move(f.after));
   } else if (f.name == "read_file") {
     call.kind = ToolKind::kRead;
     call.file_path = std::move(f.path);
@@ -135,7 +153,7 @@ void add_tool_call(ToolCallFields& f, std::vector<ToolCall>& out) {
 }
 
 // One toolCalls entry. False on a broken field.
-bool read_tool_call(od::object entry, std::vector<ToolCall>& out) {
+bool read_tool_call(od::object entry, std::vector<ToolCall>& out, LineFingerprinter* fp) {
   ToolCallFields f;
   for (auto field : entry) {
     od::raw_json_string key;
@@ -149,7 +167,7 @@ bool read_tool_call(od::object entry, std::vector<ToolCall>& out) {
       read_string(v, f.status);
     } else if (key == "args") {
       od::object args;
-      if (!v.get_object().get(args) && !read_args(args, f)) return false;
+      if (!v.get_object().get(args) && !read_args(args, f, fp)) return false;
     } else if (key == "resultDisplay") {
       if (!read_result_display(v, f)) return false;
     }
@@ -225,7 +243,8 @@ bool content_has_text(od::value v, bool& text) {
 }
 
 // A field of a message; false when it is broken.
-bool read_message_field(od::raw_json_string key, od::value v, GeminiMessage& m, bool& text) {
+bool read_message_field(od::raw_json_string key, od::value v, GeminiMessage& m, bool& text,
+                        LineFingerprinter* fp) {
   if (key == "id") {
     read_string(v, m.id);
   } else if (key == "timestamp") {
@@ -255,14 +274,14 @@ bool read_message_field(od::raw_json_string key, od::value v, GeminiMessage& m, 
       od::object call;
       if (c.error()) return false;
       if (c.get_object().get(call)) continue;
-      if (!read_tool_call(call, m.tools)) return false;
+      if (!read_tool_call(call, m.tools, fp)) return false;
     }
   }
   return true;
 }
 
 // A messages array; what is broken, or nullptr.
-const char* read_messages(od::value v, std::vector<GeminiMessage>& out) {
+const char* read_messages(od::value v, std::vector<GeminiMessage>& out, LineFingerprinter* fp) {
   od::array list;
   if (v.get_array().get(list)) return nullptr;
   for (auto entry : list) {
@@ -274,7 +293,7 @@ const char* read_messages(od::value v, std::vector<GeminiMessage>& out) {
     for (auto field : obj) {
       od::raw_json_string key;
       od::value v2;
-      if (!read_field(field, key, v2) || !read_message_field(key, v2, m, text))
+      if (!read_field(field, key, v2) || !read_message_field(key, v2, m, text, fp))
         return "broken message in a messages array";
     }
     m.prompt = text && m.type == GeminiMessage::Type::kUser;
@@ -294,7 +313,7 @@ const char* read_set(od::object set, GeminiRecord& r) {
     if (key == "sessionId") {
       read_string(v, r.session_id);
     } else if (key == "messages") {
-      if (const char* broken = read_messages(v, r.restated)) return broken;
+      if (const char* broken = read_messages(v, r.restated, r.fingerprinter)) return broken;
     }
   }
   return nullptr;
@@ -315,7 +334,7 @@ const char* read_gemini_record(od::object top, GeminiRecord& r) {
       std::string_view kind;
       if (!v.get_string().get(kind)) r.subagent = kind == "subagent";
     } else if (key == "messages") {
-      if (const char* broken = read_messages(v, r.restated)) return broken;
+      if (const char* broken = read_messages(v, r.restated, r.fingerprinter)) return broken;
     } else if (key == "$set") {
       od::object set;
       r.set = true;
@@ -323,7 +342,7 @@ const char* read_gemini_record(od::object top, GeminiRecord& r) {
       if (const char* broken = read_set(set, r)) return broken;
     } else {
       if (key == "id") r.message = true;
-      if (!read_message_field(key, v, r.msg, text)) return "broken message";
+      if (!read_message_field(key, v, r.msg, text, r.fingerprinter)) return "broken message";
     }
   }
   r.msg.prompt = text && r.msg.type == GeminiMessage::Type::kUser;

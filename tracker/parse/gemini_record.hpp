@@ -1,8 +1,8 @@
 // parse: one record of a Gemini CLI session (a line of session-*.jsonl, or
 // the whole legacy session-*.json) reduced to the fields we keep: ids,
 // timestamps, the model, token counts and tool calls (paths, whether a
-// command is a git commit). Texts, thoughts, tool arguments and outputs are
-// skipped unread.
+// command is a git commit, the fingerprints of the lines a change wrote).
+// Texts, thoughts, tool outputs and the other arguments are skipped unread.
 #pragma once
 
 #include <simdjson.h>
@@ -43,6 +43,10 @@ struct GeminiRecord {
   bool subagent = false;   // the header's kind is "subagent"
   GeminiMessage msg;
   std::vector<GeminiMessage> restated;  // a header's or a $set's messages, in order
+  // Set before reading: line provenance's fingerprinter (nullptr: off). A
+  // change's written lines (write_file's content, replace's new_string less
+  // its old_string) are fingerprinted as they are read; the text is not kept.
+  LineFingerprinter* fingerprinter = nullptr;
 };
 
 // Reads a top-level object. Returns what is broken, or nullptr.

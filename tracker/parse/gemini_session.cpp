@@ -47,7 +47,9 @@ bool parse_gemini_json(od::parser& parser, std::string& repaired, std::string_vi
     repaired = replace_invalid_utf8(text);
     const size_t len = repaired.size();
     repaired.append(simdjson::SIMDJSON_PADDING, ' ');
+    LineFingerprinter* fp = r.fingerprinter;
     r = GeminiRecord{};
+    r.fingerprinter = fp;
     broken = read_object(parser, repaired.data(), len, repaired.size(), r, utf8);
     if (repaired.capacity() > kKeepParserBytes) std::string().swap(repaired);
   }

@@ -68,6 +68,9 @@ class DatabaseReader {
   // OpenCode database) leaves `cursor` as it was.
   Status read(const std::string& path, Cursor& cursor, const Sink& sink,
               const std::function<void(const std::string&)>& bad_row, DatabaseRead& stats);
+  // Line provenance: the lines the calls of its parts wrote are
+  // fingerprinted with `fp` (JsonReader::set_fingerprinter).
+  void set_fingerprinter(LineFingerprinter* fp) { json_.set_fingerprinter(fp); }
 
  private:
   struct Pass;

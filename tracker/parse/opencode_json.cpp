@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "common/line_fingerprint.hpp"
 #include "tracker/parse/git_commit_command.hpp"
 #include "tracker/parse/json_values_internal.hpp"
 
@@ -127,7 +128,8 @@ const char* read_state(od::value value, ToolState& s) {
 
 // "*** Add File: a", "*** Update File: b", "*** Delete File: c" and their +/-
 // lines: the files of a patch given as text, and what it adds and removes.
-void read_patch_text(std::string_view text, const std::string& id, std::vector<ToolCall>& out) {
+void read_patch_text(std::string_view text, const std::string& id, std::vector<ToolCall>& out,
+                     LineFingerprinter* fp, std::vector<int64_t>& added) {
   static constexpr std::string_view kMarkers[] = {
       "*** Add File: ", "*** Update File: ", "*** Delete File: "};
   ToolCall* current = nullptr;
@@ -150,9 +152,20 @@ void read_patch_text(std::string_view text, const std::string& id, std::vector<T
       current = &out.back();
     }
     if (marker || !current || line.rfind("***", 0) == 0) continue;
-    if (!line.empty() && line[0] == '+') ++current->lines_added;
+    if (!line.empty() && line[0] == '+') {
+      ++current->lines_added;
+      if (fp != nullptr) {
+        if (auto print = fp->fingerprint(line.substr(1))) added.push_back(*print);
+      }
+    }
     if (!line.empty() && line[0] == '-') ++current->lines_removed;
   }
+}
+
+// A string field's lines into `out` (nothing without a fingerprinter).
+void fingerprint_string(od::value v, LineFingerprinter* fp, std::vector<int64_t>& out) {
+  std::string_view text;
+  if (fp != nullptr && !v.get_string().get(text)) fingerprint_text(*fp, text, out);
 }
 
 }  // namespace
@@ -302,8 +315,27 @@ void JsonReader::read_input(const std::string& tool, const std::string& call_id,
       in.git_commit = is_git_commit_command(text);
     } else if (key == "content" && tool == "write" && !v.get_string().get(text)) {
       in.content_lines = count_lines(text);
+      if (fp_ != nullptr) fingerprint_text(*fp_, text, in.after);
     } else if (key == "patchText" && !v.get_string().get(text)) {
-      read_patch_text(text, call_id, in.patch_files);
+      read_patch_text(text, call_id, in.patch_files, fp_, in.after);
+    } else if (key == "oldString") {
+      fingerprint_string(v, fp_, in.before);
+    } else if (key == "newString") {
+      fingerprint_string(v, fp_, in.after);
+    } else if (key == "edits" && tool == "multiedit" && fp_ != nullptr) {
+      od::array edits;
+      if (v.get_array().get(edits)) return;
+      for (auto e : edits) {
+        od::value edit;
+        if (e.get(edit)) continue;
+        std::vector<int64_t> before, after;
+        each_field(edit, [&](od::raw_json_string k, od::value ev) {
+          if (k == "oldString") fingerprint_string(ev, fp_, before);
+          if (k == "newString") fingerprint_string(ev, fp_, after);
+        });
+        for (int64_t print : lines_written(std::move(before), std::move(after)))
+          in.edited.push_back(print);
+      }
     }
   });
 }
@@ -361,6 +393,10 @@ void JsonReader::tool_calls(const std::string& tool, const std::string& call_id,
       if (!completed) f.lines_added = f.lines_removed = 0;  // a failed patch changed nothing
       p.calls.push_back(std::move(f));
     }
+    // The patch's added lines, once, on its first file's call (the line
+    // store matches by content, whatever the file).
+    if (completed && !files.empty() && !in.after.empty())
+      p.calls[p.calls.size() - files.size()].written_lines = std::move(in.after);
     if (!p.calls.empty()) return;
   }
   ToolCall call;
@@ -382,6 +418,10 @@ void JsonReader::tool_calls(const std::string& tool, const std::string& call_id,
     if (completed && tool != "write" && done.counted) {
       call.lines_added = done.added;
       call.lines_removed = done.removed;
+    }
+    if (completed) {  // a failed or running call wrote nothing (yet)
+      call.written_lines = lines_written(std::move(in.before), std::move(in.after));
+      call.written_lines.insert(call.written_lines.end(), in.edited.begin(), in.edited.end());
     }
   }
   if (call.kind != ToolKind::kOther) call.file_path = std::move(in.file_path);

@@ -65,6 +65,10 @@ class JsonReader {
   // Each returns nullptr, or what is broken (never JSON content).
   const char* message(std::string_view json, MessageFields& out);
   const char* part(std::string_view json, PartFields& out);
+  // Line provenance (docs/PROVENANCE.md): the lines a completed edit,
+  // multiedit, write or patch call wrote are fingerprinted with `fp` as its
+  // input is read (nullptr: off); the text is not kept.
+  void set_fingerprinter(LineFingerprinter* fp) { fp_ = fp; }
 
  private:
   struct ToolInput {
@@ -72,6 +76,9 @@ class JsonReader {
     bool git_commit = false;
     int64_t content_lines = 0;
     std::vector<ToolCall> patch_files;
+    // Fingerprints: oldString; newString, content or a patch's + lines;
+    // multiedit's edits, each new less old.
+    std::vector<int64_t> before, after, edited;
   };
   struct ToolMetadata {
     bool created = false, counted = false;
@@ -87,6 +94,7 @@ class JsonReader {
   void read_metadata(const std::string& call_id, std::string_view raw, ToolMetadata& m);
   void tool_calls(const std::string& tool, const std::string& call_id, const ToolState& state,
                   PartFields& p);
+  LineFingerprinter* fp_ = nullptr;
   simdjson::ondemand::parser parser_;
   simdjson::ondemand::parser inner_;  // a tool's input and metadata, read after its name
   simdjson::ondemand::document inner_doc_;

@@ -1044,6 +1044,30 @@ try {
     await shot('tasks');
   });
 
+  await step('Hotspots ranks the files as the API does; an unknown team is refused with the reason', async () => {
+    const range = 'since=2026-11-01&until=2026-11-30';
+    const api = await apiGet(c, `/v1/hotspots?limit=50&${range}`);
+    await page.goto(`${c.url}/?view=hotspots&${range}`);
+    await page.waitForSelector('#hotspots-scoring');
+    assert.match(page.url(), /view=hotspots/);
+    assert.ok(api.files.length > 0, 'the seeded repository changed files in November');
+    const rows = await page.$$eval('#hotspots-table tbody tr', (trs) => trs.map((tr) =>
+      [tr.dataset.path, ...[...tr.querySelectorAll('td')].slice(0, 4).map((td) => td.textContent)]));
+    assert.deepEqual(rows, api.files.map((f) => [f.path, String(f.score), String(f.changes), String(f.authors),
+      String(f.heavy_rewrites)]));
+    assert.equal(await page.textContent('#hotspots-scoring'), api.scoring);
+    await page.fill('#hotspots-team', 'no-such-team');
+    await page.click('form.hotspots-team button[type="submit"]');
+    await page.waitForFunction(() => /hteam=no-such-team/.test(location.search));
+    await page.waitForSelector('.notice');
+    assert.match(await page.textContent('main'), /no such team: 'no-such-team'/);
+    assert.deepEqual(problems.splice(0).filter((p) => !/status of 400/.test(p)), []);
+    await page.fill('#hotspots-team', '');
+    await page.click('form.hotspots-team button[type="submit"]');
+    await page.waitForSelector('#hotspots-table');
+    await shot('hotspots');
+  });
+
   await step('logging out ends the session', async () => {
     await page.click('#logout');
     await page.waitForSelector('#token');
@@ -1085,7 +1109,7 @@ try {
     assert.equal((await p.textContent('#scope-banner')).trim(), 'viewer · team payments');
     assert.equal(await p.getAttribute('#scope-banner', 'data-scope'), 'team:payments');
     const offered = await p.$$eval('header.top nav a', (as) => as.map((a) => a.dataset.view));
-    assert.deepEqual(offered, ['explorer', 'spend', 'outcomes', 'budgets']);
+    assert.deepEqual(offered, ['explorer', 'spend', 'outcomes', 'budgets']);  // no Hotspots either
     const shown = await p.$$eval('table.tree tbody tr[data-depth="0"]', (trs) => trs.map((tr) => JSON.parse(tr.dataset.path)[0]));
     assert.deepEqual([...shown].sort(), [...payments].sort());
     for (const outside of authors.filter((a) => !payments.includes(a)))

@@ -1,4 +1,4 @@
-// The dashboard: log in, then one of nine views, all state in the URL.
+// The dashboard: log in, then one of ten views, all state in the URL.
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 
@@ -8,6 +8,7 @@ import { budgetsView } from './budgets.js';
 import { deliveryView } from './delivery.js';
 import { explorerView } from './explorer.js';
 import { healthView } from './health.js';
+import { hotspotsView } from './hotspots.js';
 import { outcomesView } from './outcomes.js';
 import { reconcileView } from './reconcile.js';
 import { spendView } from './spend.js';
@@ -21,6 +22,7 @@ const VIEWS = [
   { id: 'outcomes', label: 'Outcomes', make: outcomesView },
   { id: 'delivery', label: 'Delivery', make: deliveryView },
   { id: 'tasks', label: 'Task classes', make: tasksView },
+  { id: 'hotspots', label: 'Hotspots', make: hotspotsView },
   { id: 'reconcile', label: 'Reconcile', make: reconcileView },
   { id: 'statement', label: 'Statement', make: statementView },
   { id: 'budgets', label: 'Budgets', make: budgetsView },
@@ -29,7 +31,7 @@ const VIEWS = [
 
 // Views that cover the whole organisation: the collector refuses them (403) to
 // a caller scoped to a team, a group or oneself, so they are not offered.
-const ORG_WIDE = new Set(['reconcile', 'statement', 'health', 'delivery', 'tasks']);
+const ORG_WIDE = new Set(['reconcile', 'statement', 'health', 'delivery', 'tasks', 'hotspots']);
 
 // The caller's scope (docs/ACCESS.md) in words: "team Payments", "only your
 // own usage", "whole organisation".

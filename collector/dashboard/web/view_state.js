@@ -18,6 +18,7 @@ const DEFAULTS = {
   by: 'model',
   oby: 'author',
   tby: 'type,points,component',
+  hteam: '',
   links: 'strong',
   cost: 'org',
   month: '',
@@ -28,7 +29,7 @@ export function readState(search = location.search) {
   const s = structuredClone(DEFAULTS);
   if (q.get('view')) s.view = q.get('view');
   if (q.get('nest') !== null) s.nest = q.get('nest').split(',').filter(Boolean);
-  for (const k of ['metric', 'since', 'until', 'gran', 'sort', 'dir', 'by', 'oby', 'tby', 'links', 'cost', 'month'])
+  for (const k of ['metric', 'since', 'until', 'gran', 'sort', 'dir', 'by', 'oby', 'tby', 'hteam', 'links', 'cost', 'month'])
     if (q.get(k) !== null) s[k] = q.get(k);
   if (q.get('top') !== null) s.top = Math.max(1, Math.min(1000, Number(q.get('top')) || DEFAULTS.top));
   s.where = q.getAll('where');
@@ -58,6 +59,7 @@ export function writeState(s, { push = false } = {}) {
   q.set('by', s.by);
   q.set('oby', s.oby);
   q.set('tby', s.tby);
+  if (s.hteam) q.set('hteam', s.hteam);
   q.set('links', s.links);
   q.set('cost', s.cost);
   if (s.month) q.set('month', s.month);

@@ -14,8 +14,8 @@ Result<PeopleRows> read_all(pg::Connection& conn) {
   });
 }
 
-Status write_all(pg::Connection& conn, const PeopleRows& d) {
-  return write_people_with(d, [&conn](const char* sql, const std::vector<PeopleValue>& params) {
+PeopleExec exec_on(pg::Connection& conn) {
+  return [&conn](const char* sql, const std::vector<PeopleValue>& params) {
     pg::Params p;
     for (const PeopleValue& v : params) {
       if (const auto* n = std::get_if<int64_t>(&v))
@@ -25,7 +25,7 @@ Status write_all(pg::Connection& conn, const PeopleRows& d) {
     }
     auto r = conn.query(sql, p);
     return r ? Status{} : Status(r.error());
-  });
+  };
 }
 
 }  // namespace
@@ -62,7 +62,8 @@ Status PostgresStore::edit_people(const PeopleEdit& edit) {
     assign_team_ids(d);
     normalize_people(d);
     if (auto s = check_people(d); !s) return s;
-    if (auto s = write_all(writer_, d); !s) return s;
+    if (auto s = write_people_with(d, exec_on(writer_)); !s) return s;
+    if (auto s = follow_team_renames_with(before, d, exec_on(writer_)); !s) return s;
     return writer_.exec("COMMIT");
   };
   auto s = run();

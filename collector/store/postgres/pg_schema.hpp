@@ -12,7 +12,7 @@
 
 namespace codepulse::collector::pg_sql {
 
-inline constexpr int kSchemaVersion = 24;
+inline constexpr int kSchemaVersion = 25;
 
 // Two collectors starting at once: one migrates, the other waits.
 inline constexpr const char* kLockSchema =
@@ -657,6 +657,13 @@ ALTER TABLE commit_files ADD COLUMN ai_blocks_repeated bigint NOT NULL DEFAULT 0
 ALTER TABLE commit_files ADD COLUMN other_blocks bigint NOT NULL DEFAULT 0;
 ALTER TABLE commit_files ADD COLUMN other_blocks_repeated bigint NOT NULL DEFAULT 0;
 INSERT INTO codepulse_schema (version) VALUES (24);
+)sql";
+
+// Version 25: pull requests' labels (sqlite_schema.hpp, kMigration25).
+inline constexpr const char* kMigrationTo25 = R"sql(
+ALTER TABLE pull_requests ADD COLUMN labels text NOT NULL DEFAULT '';
+ALTER TABLE pull_requests ADD COLUMN labels_ms bigint NOT NULL DEFAULT 0;
+INSERT INTO codepulse_schema (version) VALUES (25);
 )sql";
 
 }  // namespace codepulse::collector::pg_sql

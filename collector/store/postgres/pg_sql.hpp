@@ -259,7 +259,7 @@ inline constexpr const char* kInsertReview =
 inline const std::string kUpsertPullRequest =
     std::string(webhook_sql::kInsertPullRequest) +
     "VALUES ($1, $2::bigint, $3, $4, $5, $6, $7, $8, $9, $10::bigint, $11::bigint, $12::bigint,"
-    " $13::bigint, $14::bigint)" +
+    " $13::bigint, $14::bigint, $15, $16::bigint)" +
     webhook_sql::kMergePullRequest;
 inline const std::string kUpsertDeployment =
     std::string(delivery_sql::kInsertDeployment) +

@@ -124,6 +124,11 @@ Result<DeliveryRows> load_delivery(pg::Connection& conn) {
     if (!pushed) return pushed.error();
     for (int i = 0; i < pushed->size(); ++i)
       out.pushed.push_back(delivery_rows::pushed_of(RowOf{*pushed, i}));
+    auto labelled =
+        conn.run("codepulse_select_labelled_prs", delivery_sql::kSelectLabelledPullRequests, {});
+    if (!labelled) return labelled.error();
+    for (int i = 0; i < labelled->size(); ++i)
+      out.labelled.push_back(delivery_rows::labelled_of(RowOf{*labelled, i}));
     auto tasks = conn.run("codepulse_select_tasks", delivery_sql::kSelectTasks, {});
     if (!tasks) return tasks.error();
     for (int i = 0; i < tasks->size(); ++i)

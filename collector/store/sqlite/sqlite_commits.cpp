@@ -23,23 +23,6 @@ const char* commit_read_sql(CommitRead read) {
   return "";
 }
 
-// Who `author` commits as: the author and, from the people directory, the
-// emails of the person it is (commit_trust.hpp).
-Result<Identities> identities_in(sql::Database& db, const std::string& author) {
-  auto st = db.prepare(people_sql::kSelectIdentities);
-  if (!st) return st.error();
-  const std::string key = directory_key(author);  // bound: lives until the last step()
-  st->bind(1, key);
-  std::vector<std::string> emails;
-  while (true) {
-    auto more = st->step();
-    if (!more) return more.error();
-    if (!*more) break;
-    emails.emplace_back(st->text(0));
-  }
-  return identities_of(author, std::move(emails));
-}
-
 // load_commits' reads of [since_ms, until_ms) into `facts`.
 Status read_commit_rows(sql::Database& db, int64_t since_ms, int64_t until_ms,
                         CommitFactsBuilder& facts) {
@@ -87,23 +70,36 @@ Result<std::optional<StoredCopy>> SqliteStore::stored_copy(const CommitRecord& c
                  static_cast<CommitTrust>(select_commit_copy_.int64(1))});
 }
 
-Result<CommitStored> SqliteStore::store_commit(const std::string& author,
+Result<Identities> SqliteStore::identities(const std::string& author) {
+  auto st = db_.prepare(people_sql::kSelectIdentities);
+  if (!st) return st.error();
+  const std::string key = directory_key(author);  // bound: lives until the last step()
+  st->bind(1, key);
+  std::vector<std::string> emails;
+  while (true) {
+    auto more = st->step();
+    if (!more) return more.error();
+    if (!*more) break;
+    emails.emplace_back(st->text(0));
+  }
+  return identities_of(author, std::move(emails));
+}
+
+Result<CommitStored> SqliteStore::store_commit(const std::string& author, const Identities& sender,
                                                const std::string& device_id,
                                                const CommitRecord& sent, int64_t now_ms) {
   auto pushed = pushed_author(sent);
   if (!pushed) return pushed.error();
   auto stored = stored_copy(sent);
   if (!stored) return stored.error();
-  auto sender = identities_in(db_, author);
-  if (!sender) return sender.error();
   std::optional<Identities> stored_sender;  // only a push makes it matter
   if (*stored && *pushed) {
-    auto s = identities_in(db_, (*stored)->sent_by);
+    auto s = identities((*stored)->sent_by);
     if (!s) return s.error();
     stored_sender = std::move(s).value();
   }
   const CommitDecision d =
-      decide_commit(sent, *sender, *stored, *pushed, stored_sender ? &*stored_sender : nullptr);
+      decide_commit(sent, sender, *stored, *pushed, stored_sender ? &*stored_sender : nullptr);
   if (d.kind == CommitDecision::kRefuse) return CommitStored{CommitStored::kRefused, d.reason};
   if (d.kind == CommitDecision::kDuplicate) {
     // The same author's copy again, with survival measured since

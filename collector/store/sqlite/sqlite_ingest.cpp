@@ -99,8 +99,14 @@ Result<IngestResult> SqliteStore::ingest_one(const std::string& author,
     return store_record(author, h.device_id, wr, now);
   });
   if (!walked) return walked.error();
-  walked = walk_commits(kept, result, [&](const CommitRecord& c) {
-    return store_commit(author, h.device_id, c, now);
+  std::optional<Identities> sender;  // read once, at the batch's first commit
+  walked = walk_commits(kept, result, [&](const CommitRecord& c) -> Result<CommitStored> {
+    if (!sender) {
+      auto read = identities(author);
+      if (!read) return read.error();
+      sender = std::move(read).value();
+    }
+    return store_commit(author, *sender, h.device_id, c, now);
   });
   if (!walked) return walked.error();
   if (auto s = add_day_deltas(author); !s) return s.error();

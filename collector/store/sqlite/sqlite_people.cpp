@@ -15,8 +15,8 @@ Result<PeopleRows> read_all(sql::Database& db) {
   });
 }
 
-Status write_all(sql::Database& db, const PeopleRows& d) {
-  return write_people_with(d, [&db](const char* sql, const std::vector<PeopleValue>& params) {
+PeopleExec exec_on(sql::Database& db) {
+  return [&db](const char* sql, const std::vector<PeopleValue>& params) {
     auto st = db.prepare(sql);
     if (!st) return Status(st.error());
     for (size_t i = 0; i < params.size(); ++i) {
@@ -27,7 +27,7 @@ Status write_all(sql::Database& db, const PeopleRows& d) {
         st->bind(at, std::get<std::string>(params[i]));
     }
     return st->run();
-  });
+  };
 }
 
 }  // namespace
@@ -62,7 +62,8 @@ Status SqliteStore::edit_people(const PeopleEdit& edit) {
   assign_team_ids(d);
   normalize_people(d);
   if (auto s = check_people(d); !s) return s;
-  if (auto s = write_all(db_, d); !s) return s;
+  if (auto s = write_people_with(d, exec_on(db_)); !s) return s;
+  if (auto s = follow_team_renames_with(before, d, exec_on(db_)); !s) return s;
   return txn->commit();
 }
 

@@ -5,7 +5,7 @@
 
 namespace codepulse::collector::sql_text {
 
-inline constexpr int kSchemaVersion = 24;
+inline constexpr int kSchemaVersion = 25;
 
 // A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
 inline constexpr const char* kPragmas =
@@ -698,6 +698,15 @@ ALTER TABLE commit_files ADD COLUMN ai_blocks_repeated INTEGER NOT NULL DEFAULT 
 ALTER TABLE commit_files ADD COLUMN other_blocks INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE commit_files ADD COLUMN other_blocks_repeated INTEGER NOT NULL DEFAULT 0;
 PRAGMA user_version = 24;
+)sql";
+
+// Migration 25: pull requests' labels (docs/DELIVERY.md, "hotfix_labels"):
+// the names GitHub's latest event said (newline-separated) and that event's
+// time, so events merge in any order.
+inline constexpr const char* kMigration25 = R"sql(
+ALTER TABLE pull_requests ADD COLUMN labels TEXT NOT NULL DEFAULT '';
+ALTER TABLE pull_requests ADD COLUMN labels_ms INTEGER NOT NULL DEFAULT 0;
+PRAGMA user_version = 25;
 )sql";
 
 }  // namespace codepulse::collector::sql_text

@@ -190,7 +190,7 @@ inline constexpr const char* kInsertReview =
     " ON CONFLICT (repo, number, reviewer, time_ms) DO NOTHING";
 inline const std::string kUpsertPullRequest =
     std::string(webhook_sql::kInsertPullRequest) +
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)" +
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)" +
     webhook_sql::kMergePullRequest;
 inline const std::string kUpsertDeployment =
     std::string(delivery_sql::kInsertDeployment) +

@@ -207,9 +207,14 @@ class SqliteStore final : public Store {
   Status add_day_deltas(const std::string& author);
   Result<RecordOutcome::Kind> store_record(const std::string& author, const std::string& device_id,
                                            const proto::WireRecord& wr, int64_t now_ms);
-  // Stores, replaces or keeps the copy of the commit (commit_trust.hpp).
-  Result<CommitStored> store_commit(const std::string& author, const std::string& device_id,
-                                    const CommitRecord& sent, int64_t now_ms);
+  // Stores, replaces or keeps the copy of the commit (commit_trust.hpp);
+  // `sender`: who `author` commits as, read once per batch (identities).
+  Result<CommitStored> store_commit(const std::string& author, const Identities& sender,
+                                    const std::string& device_id, const CommitRecord& sent,
+                                    int64_t now_ms);
+  // Who `author` commits as: the author and, from the people directory, the
+  // emails of the person it is (commit_trust.hpp).
+  Result<Identities> identities(const std::string& author);
   Result<std::optional<PushedAuthor>> pushed_author(const CommitRecord& c);
   Result<std::optional<StoredCopy>> stored_copy(const CommitRecord& c);
   Status save_outcome(const std::string& author, const proto::DecodedBatch& batch,

@@ -94,7 +94,7 @@ Result<std::vector<report::PullRequestFact>> load_pull_requests(sql::Database& d
 }
 
 Result<DeliveryRows> load_delivery(sql::Database& db) {
-  if (auto s = db.exec("BEGIN"); !s) return s.error();  // one snapshot for the four reads
+  if (auto s = db.exec("BEGIN"); !s) return s.error();  // one snapshot for the five reads
   DeliveryRows out;
   auto s = each_row(db, delivery_sql::kSelectDeployments, [&](const sql::Statement& row) {
     out.deployments.push_back(delivery_rows::deployment_of(row));
@@ -108,6 +108,11 @@ Result<DeliveryRows> load_delivery(sql::Database& db) {
   if (s)
     s = each_row(db, delivery_sql::kSelectPushedCommits, [&](const sql::Statement& row) {
       out.pushed.push_back(delivery_rows::pushed_of(row));
+      return Status();
+    });
+  if (s)
+    s = each_row(db, delivery_sql::kSelectLabelledPullRequests, [&](const sql::Statement& row) {
+      out.labelled.push_back(delivery_rows::labelled_of(row));
       return Status();
     });
   if (s)

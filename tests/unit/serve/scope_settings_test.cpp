@@ -14,14 +14,15 @@ using codepulse::test::TempDir;
 
 namespace {
 
-Result<ServerOptions> scope_options(const TempDir& dir, std::vector<ConfigOverride> extra) {
-  std::vector<ConfigOverride> o = {
-      {"db", dir / "c.db", "--db"},
-      {"tls_cert", dir / "c.pem", "--tls-cert"},
-      {"tls_key", dir / "k.pem", "--tls-key"},
-      {"oidc_issuer", "https://idp.example", "--set"},
-      {"oidc_client_id", "cp", "--set"},
-      {"oidc_redirect_url", "https://cp.example/v1/sso/callback", "--set"}};
+Result<ServerOptions> scope_options(const TempDir& dir, std::vector<ConfigOverride> extra,
+                                    bool sso = true) {
+  std::vector<ConfigOverride> o = {{"db", dir / "c.db", "--db"},
+                                   {"tls_cert", dir / "c.pem", "--tls-cert"},
+                                   {"tls_key", dir / "k.pem", "--tls-key"}};
+  if (sso)
+    o.insert(o.end(), {{"oidc_issuer", "https://idp.example", "--set"},
+                       {"oidc_client_id", "cp", "--set"},
+                       {"oidc_redirect_url", "https://cp.example/v1/sso/callback", "--set"}});
   o.insert(o.end(), extra.begin(), extra.end());
   Environment env;
   env.home = dir.path();
@@ -53,11 +54,15 @@ TEST_CASE("oidc_scope_groups and min_group_size are read, and bad mappings refus
        std::vector<Pair>{{"eng", "'eng': expected GROUP=SCOPE, e.g. eng-api=team:api"},
                          {"eng=squad:x", "unknown kind 'squad'"},
                          {"eng=self:a@acme.example", "a group cannot map to one person's usage"}}) {
-    auto bad = scope_options(dir, {{"oidc_scope_groups", value, "--set"}});
-    REQUIRE_FALSE(bad);
-    INFO(bad.error().message);
-    CHECK(bad.error().message.find("oidc_scope_groups") != std::string::npos);
-    CHECK(bad.error().message.find(why) != std::string::npos);
+    // Refused with single sign-on on, and with it off too: the mistake is
+    // reported when it is made, not the day SSO is switched on.
+    for (bool sso : {true, false}) {
+      auto bad = scope_options(dir, {{"oidc_scope_groups", value, "--set"}}, sso);
+      REQUIRE_FALSE(bad);
+      INFO(bad.error().message);
+      CHECK(bad.error().message.find("oidc_scope_groups") != std::string::npos);
+      CHECK(bad.error().message.find(why) != std::string::npos);
+    }
   }
 }
 
