@@ -7,7 +7,7 @@ size="${1:-1G}"
 seed="${2:-1}"
 cap="${3:-}"
 work="${BENCH_DIR:-/tmp/codepulse-bench}"
-gen="$root/build/bin/codepulse-gen-corpus"
+gen="${BENCH_BIN:-$root/build/bin}/codepulse-gen-corpus"
 corpus="$work/corpus-$size-$seed${cap:+-cap$cap}"
 if [ ! -d "$corpus/.claude/projects" ]; then
   rm -rf "$corpus"

@@ -64,7 +64,7 @@ printf '%s\n' "{\"parentUuid\":null,\"isSidechain\":false,\"userType\":\"externa
 run() {
   /usr/bin/time -f "%e s wall, %U s user, %S s system, %M KiB peak RSS" \
     "$bin/codepulse-tracker" scan --claude-dir "$work/claude" --state "$work/state" --json \
-    --set "line_provenance=$provenance" \
+    --set "line_provenance=$provenance" --author dev@acme.example \
     > "$work/$1.json" 2> "$work/$1.time"
   python3 - "$work/$1.json" "$1" "$(tail -1 "$work/$1.time")" <<'PY'
 import json, sys

@@ -116,10 +116,11 @@ class Laptop {
     write_file(dir_ / "claude/projects/-app/session.jsonl", log_);
   }
 
-  ScanStats scan_logs() {
+  ScanStats scan_logs(int64_t line_days = 0) {
     auto store = LocalStore::open(state());
     REQUIRE(store);
     ScanOptions o;
+    o.line_days = line_days;
     o.projects_dirs = {dir_ / "claude/projects"};
     o.strip.author = "dev@acme.example";
     o.remember_repos = true;
@@ -470,4 +471,21 @@ TEST_CASE(
       read_file_if_exists(c.db()) + read_file_if_exists(c.db() + "-wal");
   for (const std::string& t : texts)
     CHECK(collector_bytes.find(t) == std::string::npos);
+}
+
+TEST_CASE("a cold scan stores no written line the git pass would expire before matching it",
+          "[provenance]") {
+  Laptop l;
+  const std::string root = l.repo().root();
+  // One Write 100 days ago, one 10 days ago; lines are kept 90 days.
+  l.log(tool_call_line("old1", "Write", write_input(root + "/src/old.py", "OLD_LINE = 1\n"), root,
+                       at_day(today() - 100), "req_old1"));
+  l.log(tool_call_line("new1", "Write", write_input(root + "/src/new.py", "NEW_LINE = 2\n"), root,
+                       at_day(today() - 10), "req_new1"));
+  const ScanStats stats = l.scan_logs(90);
+  CHECK(stats.changes_fingerprinted == 1);
+  CHECK(db_text(l.state() + "/tracker.db", "SELECT count(*) FROM line_calls") == "1");
+  CHECK(db_text(l.state() + "/tracker.db", "SELECT count(*) FROM line_prints") == "1");
+  // Both requests are still counted as usage.
+  CHECK(db_text(l.state() + "/tracker.db", "SELECT count(*) FROM usage_records") == "2");
 }

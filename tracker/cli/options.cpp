@@ -152,6 +152,7 @@ Result<DaemonOptions> daemon_options(const Config& c, const Environment& env) {
     d.watch_roots.push_back(r.path);
   d.scan.commit_every_bytes = 32 << 20;  // a killed daemon redoes at most this much
   d.scan.line_key = line_provenance_key(c, d.state_dir);
+  d.scan.line_days = c.num("line_provenance_days");
   d.git = git_scan_options(c, d.scan);
   const std::string mode = c.str("watcher");
   d.watch.mode = mode == "inotify" ? WatchOptions::Mode::kInotify

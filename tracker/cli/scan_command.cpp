@@ -45,6 +45,7 @@ int run_scan_command(const Environment& env, const std::vector<std::string>& arg
   auto store = LocalStore::open(state_dir);
   if (!store) return fail(store.error().message);
   options->line_key = line_provenance_key(*config, state_dir);
+  options->line_days = config->num("line_provenance_days");
 
   Scanner scanner(*store, *prices, *options);
   auto stats = scanner.scan_all();

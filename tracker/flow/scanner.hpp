@@ -66,6 +66,10 @@ struct ScanOptions {
   // (tracker/provenance/line_key.hpp); empty = off. The lines changes write
   // are fingerprinted under it into the line store, never into a record.
   std::string line_key;
+  // Writes older than this many days before now are not stored: the git
+  // pass expires them (line_provenance_days) before it matches a commit, so
+  // a cold scan of months of logs stores only what can still match. 0: all.
+  int64_t line_days = 0;
 };
 
 class Scanner {

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "common/time.hpp"
 #include "tracker/flow/scanner.hpp"
 
 namespace codepulse::tracker {
@@ -78,9 +79,12 @@ void Scanner::queue_request(FileRead& read, const RequestLine& request) {
     if (kind != ToolKind::kOther) (*pending_)[t.tool_use_id] = kind;
   }
   // Line provenance: the lines each change wrote, once per call, in the
-  // transaction of the records (only their keyed fingerprints).
+  // transaction of the records (only their keyed fingerprints); not those
+  // the git pass would expire before matching them.
+  const bool too_old = options_.line_days > 0 &&
+                       request.timestamp_ms < now_utc_ms() - options_.line_days * 86'400'000;
   for (const ToolCall& call : request.tools) {
-    if (call.written_lines.empty()) continue;
+    if (call.written_lines.empty() || too_old) continue;
     LineWrite w;
     w.call_id = call.id;
     w.session_id = request.session_id;
