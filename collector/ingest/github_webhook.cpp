@@ -93,7 +93,9 @@ Status read_pull_request(element pr, const std::string& action, bool with_state,
   if (pr["draft"].get_bool().get(draft)) draft = false;
   if (auto s = read_time(pr, "updated_at", "pull_request.updated_at", true, out.event_ms); !s)
     return s;
-  // Its labels: only their names, the first 32 (hotfix_labels: docs/DELIVERY.md).
+  // Its labels: only their names, the first kMaxLabels (hotfix_labels:
+  // docs/DELIVERY.md).
+  constexpr size_t kMaxLabels = 32;
   simdjson::dom::array labels;
   if (!pr["labels"].get(labels)) {
     std::string names;
@@ -101,7 +103,7 @@ Status read_pull_request(element pr, const std::string& action, bool with_state,
     for (element label : labels) {
       std::string name;
       if (auto s = read_text(label, "name", "pull_request.labels[].name", name); !s) return s;
-      if (name.empty() || kept == 32) continue;
+      if (name.empty() || kept == kMaxLabels) continue;
       ++kept;
       if (!names.empty()) names += '\n';
       names += name;

@@ -33,12 +33,6 @@ struct ToolCallFields {
   std::vector<int64_t> before, after;
 };
 
-// Fingerprints a string argument's lines into `out` (nothing without a fingerprinter).
-void fingerprint_arg(od::value v, LineFingerprinter* fp, std::vector<int64_t>& out) {
-  std::string_view text;
-  if (fp != nullptr && !v.get_string().get(text)) fingerprint_text(*fp, text, out);
-}
-
 // A path, not a glob pattern.
 bool is_literal_path(std::string_view s) {
   return !s.empty() && s.find_first_of("*?[{") == std::string_view::npos;
@@ -54,9 +48,9 @@ bool read_args(od::object args, ToolCallFields& t, LineFingerprinter* fp) {
     od::value v;
     if (!read_field(field, key, v)) return false;
     if (key == "content" || key == "new_string") {
-      fingerprint_arg(v, fp, t.after);
+      fingerprint_string(v, fp, t.after);
     } else if (key == "old_string") {
-      fingerprint_arg(v, fp, t.before);
+      fingerprint_string(v, fp, t.before);
     } else if (key == "file_path") {
       read_string(v, t.path);
     } else if (key == "command") {

@@ -1,6 +1,6 @@
 // parse: reading one simdjson on-demand value or object field, shared by the
 // readers of a line's nested objects (message_reader, tool_result_reader,
-// line_parser).
+// line_parser) and of the other assistants' records.
 #pragma once
 
 #include <simdjson.h>
@@ -8,6 +8,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "common/line_fingerprint.hpp"
 
 namespace codepulse::tracker::parse_internal {
 
@@ -30,6 +33,13 @@ inline bool read_nullable_count(od::value v, int64_t& out) {
   bool null = false;
   if (v.is_null().get(null)) return false;
   return null || read_count(v, out);
+}
+
+// Line provenance: a string value's lines, fingerprinted into `out`
+// (nothing without a fingerprinter, or when it is no string).
+inline void fingerprint_string(od::value v, LineFingerprinter* fp, std::vector<int64_t>& out) {
+  std::string_view text;
+  if (fp != nullptr && !v.get_string().get(text)) fingerprint_text(*fp, text, out);
 }
 
 inline bool read_string(od::value v, std::string& out) {

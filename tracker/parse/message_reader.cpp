@@ -28,12 +28,6 @@ struct ToolInputFields {
   std::vector<int64_t> edited;         // MultiEdit's edits, each new less old
 };
 
-// Fingerprints a string field's lines into `out` (nothing without a fingerprinter).
-void fingerprint_field(od::value v, LineFingerprinter* fp, std::vector<int64_t>& out) {
-  std::string_view text;
-  if (fp != nullptr && !v.get_string().get(text)) fingerprint_text(*fp, text, out);
-}
-
 // MultiEdit's input.edits: [{old_string, new_string, ...}].
 void read_edits(od::value v, LineFingerprinter* fp, ToolInputFields& in) {
   od::array edits;
@@ -47,9 +41,9 @@ void read_edits(od::value v, LineFingerprinter* fp, ToolInputFields& in) {
       od::value ev;
       if (!read_field(field, key, ev)) return;
       if (key == "old_string")
-        fingerprint_field(ev, fp, before);
+        fingerprint_string(ev, fp, before);
       else if (key == "new_string")
-        fingerprint_field(ev, fp, after);
+        fingerprint_string(ev, fp, after);
     }
     for (int64_t h : lines_written(std::move(before), std::move(after)))
       in.edited.push_back(h);
@@ -63,9 +57,9 @@ bool read_tool_input(od::object input, LineFingerprinter* fp, ToolInputFields& i
     od::value v;
     if (!read_field(field, key, v)) return false;
     if (key == "old_string") {
-      fingerprint_field(v, fp, in.before);
+      fingerprint_string(v, fp, in.before);
     } else if (key == "new_string" || key == "content" || key == "new_source") {
-      fingerprint_field(v, fp, in.after);
+      fingerprint_string(v, fp, in.after);
     } else if (key == "edits") {
       read_edits(v, fp, in);
     } else if (key == "file_path" || key == "notebook_path") {

@@ -162,12 +162,6 @@ void read_patch_text(std::string_view text, const std::string& id, std::vector<T
   }
 }
 
-// A string field's lines into `out` (nothing without a fingerprinter).
-void fingerprint_string(od::value v, LineFingerprinter* fp, std::vector<int64_t>& out) {
-  std::string_view text;
-  if (fp != nullptr && !v.get_string().get(text)) fingerprint_text(*fp, text, out);
-}
-
 }  // namespace
 
 TokenCounts to_counts(const Tokens& t) {
