@@ -252,6 +252,7 @@ Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
     // An I/O error on one file: its uncommitted part is undone; report, go on.
     // Tool calls resolved during the undone part are pending again.
     pending_.reset();
+    lines_.drop_staged();
     if (auto s = store_.rollback_to_savepoint(); !s) {
       abort();
       return s;
@@ -294,18 +295,25 @@ Status Scanner::finish_file(FileRead& read, int fd, const ReadOutcome& outcome) 
     problems_.push_back({read.path, std::to_string(read.problems - options_.max_problems_per_file) +
                                         " more problems in this file"});
   Status saved = store_.save_file_state(state);
-  if (saved) saved = store_.release_savepoint();
+  if (saved) saved = release_savepoint();
   if (!saved) {
-    store_.rollback();
+    abort();
     return saved;
   }
   if (uncommitted_bytes_ >= options_.commit_every_bytes) return commit();
   return {};
 }
 
+// The file's savepoint released: the line provenance it staged is kept.
+Status Scanner::release_savepoint() {
+  if (auto s = store_.release_savepoint(); !s) return s;
+  return lines_.keep_staged();
+}
+
 void Scanner::abort() {
   batch_ = WriteBatch();
   pending_.reset();
+  lines_.drop_all();
   uncommitted_bytes_ = 0;
   store_.rollback();
 }
@@ -322,9 +330,12 @@ Status Scanner::note_repos() {
 
 Status Scanner::commit() {
   uncommitted_bytes_ = 0;
-  if (auto s = note_repos(); !s) {
+  Status written = note_repos();
+  if (written) written = lines_.write_kept();
+  if (!written) {
+    lines_.drop_all();
     store_.rollback();
-    return s;
+    return written;
   }
   if (auto s = store_.commit(); !s) return s;
   for (const auto& [root, identity] : builder_.repo_roots())

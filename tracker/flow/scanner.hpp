@@ -166,6 +166,7 @@ class Scanner {
   void report_bad_line(FileRead& read, int64_t start_offset, std::string what);
   void advance(FileRead& read, int64_t end_offset);
   Status commit_progress(FileRead& read, int64_t end_offset);
+  Status release_savepoint();
 
   void report(const std::string& path, std::string message, size_t& count_for_file);
   Status flush(ScanStats& stats);

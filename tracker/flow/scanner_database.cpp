@@ -110,7 +110,7 @@ Status Scanner::scan_database(const SourceFile& file, ScanStats& stats) {
     ++stats.skipped_files;
     problems_.push_back(
         {file.path, outcome.error().message + " (read again when it next changes)"});
-    return store_.release_savepoint();
+    return release_savepoint();
   }
   cursor.wal_size = wal.size;
   cursor.wal_mtime_ns = wal.mtime_ns;
@@ -124,7 +124,7 @@ Status Scanner::scan_database(const SourceFile& file, ScanStats& stats) {
   state.oversized_open = false;
   state.turn_id = cursor.encode();
   Status saved = store_.save_file_state(state);
-  if (saved) saved = store_.release_savepoint();
+  if (saved) saved = release_savepoint();
   if (!saved) {
     abort();
     return saved;

@@ -176,7 +176,7 @@ Status Scanner::commit_progress(FileRead& read, int64_t end_offset) {
   read.state.size = end_offset;
   if (auto s = flush(read.stats); !s) return s;
   if (auto s = store_.save_file_state(read.state); !s) return s;
-  if (auto s = store_.release_savepoint(); !s) return s;
+  if (auto s = release_savepoint(); !s) return s;
   if (auto s = commit(); !s) return s;
   if (auto s = store_.begin(); !s) return s;
   return store_.savepoint();

@@ -1,6 +1,6 @@
 #include "tracker/queue/line_store.hpp"
 
-#include <map>
+#include <algorithm>
 
 #include "tracker/queue/line_store_sql.hpp"
 
@@ -26,23 +26,75 @@ Result<bool> LineStore::add(const LineWrite& write) {
   if (auto s = (*call)->bind(1, write.call_id).bind(2, write.written_ms).run(); !s)
     return s.error();
   if (db_.changes() == 0) return false;
-  std::map<int64_t, int64_t> counts;  // a line written twice by one call counts twice
+  writers_.push_back({std::string(write.session_id), std::string(write.request_id)});
+  // A line written twice by one call counts twice: one entry each, summed
+  // when written.
   for (const int64_t p : *write.prints)
-    ++counts[p];
+    held_.push_back({p, write.written_ms, write.written_ms, 1, writers_.size() - 1});
+  return true;
+}
+
+Status LineStore::keep_staged() {
+  kept_ = held_.size();
+  kept_writers_ = writers_.size();
+  if (kept_ >= kMaxHeld) return write_kept();
+  return {};
+}
+
+void LineStore::drop_staged() {
+  held_.resize(kept_);
+  writers_.resize(kept_writers_);
+}
+
+void LineStore::drop_all() {
+  held_.clear();
+  writers_.clear();
+  kept_ = kept_writers_ = 0;
+}
+
+// In print order, each print once: the writes summed, the first and last
+// times, and the writer of the latest write (of equal times, the one taken
+// last, as if written one by one).
+Status LineStore::write_kept() {
+  if (kept_ == 0) return {};
+  std::stable_sort(held_.begin(), held_.begin() + static_cast<std::ptrdiff_t>(kept_),
+                   [](const Held& a, const Held& b) { return a.print < b.print; });
   auto add = prepared(db_, add_print_, sql_text::kAddLinePrint);
   if (!add) return add.error();
-  for (const auto& [print, n] : counts) {
+  for (size_t i = 0; i < kept_;) {
+    Held sum = held_[i];
+    size_t j = i + 1;
+    for (; j < kept_ && held_[j].print == sum.print; ++j) {
+      const Held& h = held_[j];
+      sum.writes += h.writes;
+      sum.first_ms = std::min(sum.first_ms, h.first_ms);
+      if (h.last_ms >= sum.last_ms) {
+        sum.last_ms = h.last_ms;
+        sum.writer = h.writer;
+      }
+    }
+    i = j;
+    const Writer& w = writers_[sum.writer];
     if (auto s = (*add)
-                     ->bind(1, print)
-                     .bind(2, n)
-                     .bind(3, write.written_ms)
-                     .bind(4, write.session_id)
-                     .bind(5, write.request_id)
+                     ->bind(1, sum.print)
+                     .bind(2, sum.writes)
+                     .bind(3, sum.first_ms)
+                     .bind(4, sum.last_ms)
+                     .bind(5, w.session_id)
+                     .bind(6, w.request_id)
                      .run();
         !s)
-      return s.error();
+      return s;
   }
-  return true;
+  held_.erase(held_.begin(), held_.begin() + static_cast<std::ptrdiff_t>(kept_));
+  kept_ = 0;
+  // Staged entries keep pointing at their writers: the writers go only when
+  // nothing is staged.
+  if (held_.empty()) {
+    writers_.clear();
+    kept_writers_ = 0;
+  }
+  return {};
 }
 
 Result<int64_t> LineStore::writes_before(int64_t print, int64_t at_ms) {

@@ -9,7 +9,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "common/result.hpp"
@@ -33,13 +32,28 @@ struct LineStoreStats {
   int64_t prints = 0, calls = 0;
 };
 
+// The lines of calls taken but not yet written, held in memory so that they
+// meet the table in print order, each print once (a cold scan writes
+// hundreds of thousands of lines: in arrival order every one lands on a
+// random page of the table). Those of the open savepoint are "staged"; those
+// of released savepoints are "kept" until written.
 class LineStore {
  public:
   explicit LineStore(sql::Database& db) : db_(db) {}
 
-  // Adds the call's lines once: false when the call was taken before (a log
-  // read again, a subagent's progress copy), which adds nothing.
+  // Takes the call once (its row is written now, in the open savepoint) and
+  // stages its lines: false when the call was taken before (a log read
+  // again, a subagent's progress copy), which adds nothing.
   Result<bool> add(const LineWrite& write);
+  // The open savepoint was released: its lines are kept, and written once
+  // kMaxHeld are held. Call outside any savepoint.
+  Status keep_staged();
+  // The open savepoint was rolled back: its lines are forgotten.
+  void drop_staged();
+  // The transaction was rolled back: every line held is forgotten.
+  void drop_all();
+  // Writes every kept line (before the transaction commits).
+  Status write_kept();
   // How many times the assistants wrote the line before `at_ms` (0: never,
   // or first only after it).
   Result<int64_t> writes_before(int64_t print, int64_t at_ms);
@@ -52,7 +66,20 @@ class LineStore {
   Result<LineStoreStats> stats();
 
  private:
+  struct Held {
+    int64_t print, first_ms, last_ms;
+    int64_t writes;
+    size_t writer;  // into writers_
+  };
+  struct Writer {
+    std::string session_id, request_id;
+  };
+  static constexpr size_t kMaxHeld = 1 << 16;
+
   sql::Database& db_;
+  std::vector<Held> held_;  // kept first, then staged
+  std::vector<Writer> writers_;
+  size_t kept_ = 0, kept_writers_ = 0;
   // Prepared on first use.
   std::optional<sql::Statement> insert_call_, add_print_, select_print_;
 };

@@ -8,10 +8,10 @@ inline constexpr const char* kInsertLineCall =
 // Every value on the right of SET is the row's before the update.
 inline constexpr const char* kAddLinePrint =
     "INSERT INTO line_prints (print, writes, first_ms, last_ms, session_id, request_id)"
-    " VALUES (?1, ?2, ?3, ?3, ?4, ?5) ON CONFLICT (print) DO UPDATE SET"
-    " writes = writes + ?2, first_ms = min(first_ms, ?3), last_ms = max(last_ms, ?3),"
-    " session_id = CASE WHEN ?3 >= last_ms THEN ?4 ELSE session_id END,"
-    " request_id = CASE WHEN ?3 >= last_ms THEN ?5 ELSE request_id END";
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (print) DO UPDATE SET"
+    " writes = writes + ?2, first_ms = min(first_ms, ?3), last_ms = max(last_ms, ?4),"
+    " session_id = CASE WHEN ?4 >= last_ms THEN ?5 ELSE session_id END,"
+    " request_id = CASE WHEN ?4 >= last_ms THEN ?6 ELSE request_id END";
 inline constexpr const char* kSelectLinePrint =
     "SELECT writes FROM line_prints WHERE print = ?1 AND first_ms <= ?2";
 inline constexpr const char* kSelectLineWriter =
