@@ -11,6 +11,7 @@
 #include "tracker/git/commit_identity.hpp"
 #include "tracker/git/commit_log.hpp"
 #include "tracker/git/file_survival.hpp"
+#include "tracker/git/git_objects.hpp"
 #include "tracker/git/repo_filter.hpp"
 #include "tracker/git/rework_counter.hpp"
 #include "tracker/queue/commit_store.hpp"
@@ -188,6 +189,10 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
 
   std::vector<CommitRecord> fresh;
   std::vector<std::vector<SurvivalFile>> fresh_survival;  // parallel to fresh
+  // Each commit's diffs and blobs through three git children for the pass.
+  GitObjects objects(git_, root);
+  GitDiffs added_diffs(git_, root, added_line_diff_options());
+  GitDiffs removed_diffs(git_, root, removed_range_diff_options());
   int64_t by_others = 0;
   const std::string repo = replace_control_characters(identity);
   for (CommitRecord& c : *commits) {
@@ -206,13 +211,13 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
     std::vector<SurvivalFile> survival;
     if (fingerprinter_) {
       std::map<std::string, AddedFileLines> blocks;
-      auto scored = score_lines(root, c, survival, blocks);
+      auto scored = score_lines(added_diffs, root, c, survival, blocks);
       if (!scored)
         problem("lines of " + c.sha + " not matched: " + scored.error().message);
       else if (*scored)
         ++stats.commits_scored;
       if (scored && *scored) {
-        auto dup = count_duplicate_blocks(git_, root, c.sha, blocks, *fingerprinter_,
+        auto dup = count_duplicate_blocks(git_, objects, root, c.sha, blocks, *fingerprinter_,
                                           options_.duplication_limits);
         if (!dup)
           problem("duplication of " + c.sha + " not counted: " + dup.error().message);
@@ -235,7 +240,7 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
   if (fingerprinter_) classifier.emplace(db_, *fingerprinter_, repo, fresh_survival);
   for (CommitRecord& c : fresh) {
     if (cancelled_ && cancelled_()) return {};
-    auto reworked = count_rework(git_, root, c, options_.rework_window_days * kDayMs,
+    auto reworked = count_rework(git_, removed_diffs, root, c, options_.rework_window_days * kDayMs,
                                  classifier ? &*classifier : nullptr);
     if (reworked)
       c.reworked = std::move(reworked).value();
@@ -264,12 +269,12 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
 // Each added line is an assistant's when the line store holds it, written
 // before the commit: a line the assistants wrote n times matches at most n
 // of the commit's added copies (docs/PROVENANCE.md, "Matching").
-Result<bool> GitScan::score_lines(const std::string& root, CommitRecord& c,
+Result<bool> GitScan::score_lines(GitDiffs& diffs, const std::string& root, CommitRecord& c,
                                   std::vector<SurvivalFile>& survival,
                                   std::map<std::string, AddedFileLines>& blocks) {
   if (!scores_commit(c, options_.line_limits)) return false;
   AddedLineDetail detail;
-  auto prints = read_added_lines(git_, root, c, *fingerprinter_, options_.line_limits, &detail);
+  auto prints = read_added_lines(diffs, c, *fingerprinter_, options_.line_limits, &detail);
   if (!prints) return prints.error();
   LineStore lines(db_);
   // Git's times are whole seconds: a write in the commit's second is before it.
@@ -334,6 +339,7 @@ Status GitScan::measure_survival(int64_t now_ms, GitScanStats& stats) {
     PrintCounts cached_prints;
   };
   std::map<std::string, RootState> roots;
+  std::map<std::string, GitObjects> objects;  // per repository
   CommitStore store(db_);
   for (SurvivalFile& f : *due) {
     if (cancelled_ && cancelled_()) return {};
@@ -371,7 +377,8 @@ Status GitScan::measure_survival(int64_t now_ms, GitScanStats& stats) {
       AliveLines alive;
       const std::string rev = commit_at(r.chain, mark_ms / 1000);
       if (!rev.empty()) {
-        auto blob = blob_at(git_, f.root, f.sha, rev, f.path);
+        GitObjects& repo_objects = objects.try_emplace(f.root, git_, f.root).first->second;
+        auto blob = blob_at(git_, repo_objects, f.root, f.sha, rev, f.path);
         if (!blob) {
           stats.problems.push_back(f.root + " (" + f.repo + "): survival of " + f.sha + " " +
                                    f.path + " not measured: " + blob.error().message);
@@ -381,7 +388,7 @@ Status GitScan::measure_survival(int64_t now_ms, GitScanStats& stats) {
         if (*blob) {
           if (**blob != r.cached_blob) {
             r.cached_blob.clear();
-            if (auto s = blob_prints(git_, f.root, **blob, *fingerprinter_, r.cached_prints); !s) {
+            if (auto s = blob_prints(repo_objects, **blob, *fingerprinter_, r.cached_prints); !s) {
               stats.problems.push_back(f.root + " (" + f.repo + "): survival of " + f.sha + " " +
                                        f.path + " not measured: " + s.error().message);
               failed = true;

@@ -82,7 +82,7 @@ class GitScan {
                    GitScanStats& stats);
   // Fills the commit's files' lines_added and ai_lines_added, and `survival`
   // with their fingerprints; false when it was not scored.
-  Result<bool> score_lines(const std::string& root, CommitRecord& c,
+  Result<bool> score_lines(GitDiffs& diffs, const std::string& root, CommitRecord& c,
                            std::vector<SurvivalFile>& survival,
                            std::map<std::string, AddedFileLines>& blocks);
   // Measures the survival marks due (docs/PROVENANCE.md, "Survival").

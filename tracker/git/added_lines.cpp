@@ -85,35 +85,23 @@ Status AddedLineReader::feed(std::string_view line, bool cut) {
   }
 }
 
-Result<AddedLinePrints> read_added_lines(const GitRunner& git, const std::string& repo_root,
-                                         const CommitRecord& commit, LineFingerprinter& fp,
-                                         const AddedLineLimits& limits, AddedLineDetail* detail) {
+std::vector<std::string> added_line_diff_options() {
+  // A root commit's lines are added too; a line whose only change is CRLF is not.
+  std::vector<std::string> options = zero_context_patch_options();
+  options.insert(options.end(), {"--root", "--ignore-cr-at-eol"});
+  return options;
+}
+
+Result<AddedLinePrints> read_added_lines(GitDiffs& diffs, const CommitRecord& commit,
+                                         LineFingerprinter& fp, const AddedLineLimits& limits,
+                                         AddedLineDetail* detail) {
   if (!scores_commit(commit, limits)) return AddedLinePrints{};
   std::vector<std::string> skipped;
   for (const CommitFile& f : commit.files)
     if (f.binary || f.added > limits.max_file_lines) skipped.push_back(f.path);
   AddedLineReader reader(fp, std::move(skipped), detail);
-  const std::vector<std::string> args = {"diff-tree",
-                                         "-r",
-                                         "-p",
-                                         "--root",
-                                         "--unified=0",
-                                         "-M",
-                                         "--ignore-cr-at-eol",
-                                         "--no-color",
-                                         "--no-ext-diff",
-                                         "--no-textconv",
-                                         "--src-prefix=a/",
-                                         "--dst-prefix=b/",
-                                         "--no-commit-id",
-                                         commit.sha};
-  if (auto s = git.run(repo_root, args, '\n',
-                       [&](std::string_view line, bool cut) -> Status {
-                         if (auto r = reader.feed(line, cut); !r)
-                           return make_error("`git diff-tree` in " + repo_root + " for " +
-                                             commit.sha + ": " + r.error().message);
-                         return {};
-                       });
+  if (auto s = diffs.diff(commit.sha, "",
+                          [&](std::string_view line, bool cut) { return reader.feed(line, cut); });
       !s)
     return s.error();
   return reader.take();

@@ -14,6 +14,7 @@
 #include "common/line_fingerprint.hpp"
 #include "common/record/commit_record.hpp"
 #include "common/result.hpp"
+#include "tracker/git/git_diffs.hpp"
 #include "tracker/git/git_process.hpp"
 
 namespace codepulse::tracker {
@@ -42,12 +43,15 @@ struct AddedLineDetail {
 // its parents' commits'), and at most max_commit_lines added text lines.
 bool scores_commit(const CommitRecord& commit, const AddedLineLimits& limits);
 
+// The options of the diffs read_added_lines reads (a GitDiffs made with
+// them serves a whole pass).
+std::vector<std::string> added_line_diff_options();
+
 // Streams one commit's patch. Binary files carry no lines; a file over
 // max_file_lines (by git's count in `commit.files`) is skipped, as is a line
 // git's output cut. Paths are the commit's (a renamed file's new name).
-Result<AddedLinePrints> read_added_lines(const GitRunner& git, const std::string& repo_root,
-                                         const CommitRecord& commit, LineFingerprinter& fp,
-                                         const AddedLineLimits& limits,
+Result<AddedLinePrints> read_added_lines(GitDiffs& diffs, const CommitRecord& commit,
+                                         LineFingerprinter& fp, const AddedLineLimits& limits,
                                          AddedLineDetail* detail = nullptr);
 
 // The patch reader on its own (fed `git diff-tree -p` output line by line).

@@ -77,7 +77,7 @@ std::unordered_map<uint64_t, int64_t> window_counts(const std::vector<int64_t>& 
 }
 
 Result<std::map<std::string, BlockCounts>> count_duplicate_blocks(
-    const GitRunner& git, const std::string& root, const std::string& sha,
+    const GitRunner& git, GitObjects& objects, const std::string& root, const std::string& sha,
     const std::map<std::string, AddedFileLines>& files, LineFingerprinter& fp,
     const DuplicationLimits& limits) {
   std::map<std::string, BlockCounts> out;
@@ -87,13 +87,13 @@ Result<std::map<std::string, BlockCounts>> count_duplicate_blocks(
     if (auto it = read.find(path); it != read.end()) return &it->second;
     if (read.size() >= limits.max_files_read) return nullptr;
     std::vector<int64_t> prints;
-    auto s = git.run(root, {"cat-file", "blob", sha + ":" + path}, '\n',
-                     [&](std::string_view line, bool cut) {
-                       if (!cut)
-                         if (auto p = fp.fingerprint(line)) prints.push_back(*p);
-                       return Status{};
-                     });
+    auto s = objects.read_blob(sha + ":" + path, [&](std::string_view line, bool cut) {
+      if (!cut)
+        if (auto p = fp.fingerprint(line)) prints.push_back(*p);
+      return Status{};
+    });
     if (!s) return s.error();
+    if (!*s) return make_error(path + " is not in " + sha);
     return &(read[path] = window_counts(prints));
   };
   size_t blocks_seen = 0;

@@ -14,6 +14,7 @@
 
 #include "common/line_fingerprint.hpp"
 #include "common/result.hpp"
+#include "tracker/git/git_objects.hpp"
 #include "tracker/git/git_process.hpp"
 
 namespace codepulse::tracker {
@@ -60,7 +61,7 @@ std::unordered_map<uint64_t, int64_t> window_counts(const std::vector<int64_t>& 
 // one of its windows occurs in the commit's tree more often than the block
 // itself holds it (elsewhere in its file, or in another file).
 Result<std::map<std::string, BlockCounts>> count_duplicate_blocks(
-    const GitRunner& git, const std::string& root, const std::string& sha,
+    const GitRunner& git, GitObjects& objects, const std::string& root, const std::string& sha,
     const std::map<std::string, AddedFileLines>& files, LineFingerprinter& fp,
     const DuplicationLimits& limits = {});
 

@@ -12,34 +12,15 @@ bool is_hex_name(std::string_view s) {
   return true;
 }
 
-// The path as a literal pathspec: no glob or magic in a file's name applies.
-std::string literal(const std::string& path) {
-  return ":(literal)" + path;
-}
-
-// `git ls-tree` of one path: the blob's object name, nullopt when absent or
-// not a regular file ("<mode> <type> <object>\t<path>").
-Result<std::optional<std::string>> ls_blob(const GitRunner& git, const std::string& root,
-                                           const std::string& rev, const std::string& path) {
-  std::optional<std::string> blob;
-  auto s = git.run(root, {"ls-tree", "-z", "--full-tree", rev, "--", literal(path)}, '\0',
-                   [&](std::string_view entry, bool) -> Status {
-                     const size_t tab = entry.find('\t');
-                     if (tab == std::string_view::npos)
-                       return make_error("`git ls-tree` in " + root + ": unexpected output");
-                     if (entry.substr(tab + 1) != path) return {};
-                     const std::string_view head = entry.substr(0, tab);
-                     const size_t a = head.find(' '), b = head.rfind(' ');
-                     if (a == std::string_view::npos || a == b)
-                       return make_error("`git ls-tree` in " + root + ": unexpected output");
-                     const std::string_view mode = head.substr(0, a);
-                     const std::string_view object = head.substr(b + 1);
-                     if ((mode == "100644" || mode == "100755") && is_hex_name(object))
-                       blob = std::string(object);
-                     return {};
-                   });
-  if (!s) return s.error();
-  return blob;
+// The blob `path` names in `rev`, nullopt when absent or not a file (a
+// folder, a submodule). A path that became a symbolic link reads as its
+// link's text, which holds none of the commit's lines: counted as gone.
+Result<std::optional<std::string>> path_blob(GitObjects& objects, const std::string& rev,
+                                             const std::string& path) {
+  auto found = objects.info(rev + ":" + path);
+  if (!found) return found.error();
+  if (!*found || (*found)->type != "blob") return std::optional<std::string>();
+  return std::optional<std::string>((*found)->name);
 }
 
 }  // namespace
@@ -73,10 +54,10 @@ std::string commit_at(const FirstParentChain& chain, int64_t at_s) {
   return {};
 }
 
-Result<std::optional<std::string>> blob_at(const GitRunner& git, const std::string& root,
-                                           const std::string& since, const std::string& rev,
-                                           const std::string& path) {
-  auto blob = ls_blob(git, root, rev, path);
+Result<std::optional<std::string>> blob_at(const GitRunner& git, GitObjects& objects,
+                                           const std::string& root, const std::string& since,
+                                           const std::string& rev, const std::string& path) {
+  auto blob = path_blob(objects, rev, path);
   if (!blob || *blob) return blob;
   // Gone from its path: renamed since the commit?
   std::vector<std::string> fields;
@@ -92,18 +73,21 @@ Result<std::optional<std::string>> blob_at(const GitRunner& git, const std::stri
   // "R<score>", old path, new path, repeated.
   for (size_t i = 0; i + 2 < fields.size(); i += 3)
     if (fields[i].starts_with('R') && fields[i + 1] == path)
-      return ls_blob(git, root, rev, fields[i + 2]);
+      return path_blob(objects, rev, fields[i + 2]);
   return std::optional<std::string>();
 }
 
-Status blob_prints(const GitRunner& git, const std::string& root, const std::string& blob,
-                   LineFingerprinter& fp, PrintCounts& counts) {
+Status blob_prints(GitObjects& objects, const std::string& blob, LineFingerprinter& fp,
+                   PrintCounts& counts) {
   counts.clear();
-  return git.run(root, {"cat-file", "blob", blob}, '\n', [&](std::string_view line, bool cut) {
+  auto read = objects.read_blob(blob, [&](std::string_view line, bool cut) {
     if (!cut)
       if (auto p = fp.fingerprint(line)) ++counts[*p];
     return Status{};
   });
+  if (!read) return read.error();
+  if (!*read) return make_error("blob " + blob + " is missing from the repository");
+  return {};
 }
 
 AliveLines count_alive(const std::vector<int64_t>& ai_prints,

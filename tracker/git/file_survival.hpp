@@ -15,6 +15,7 @@
 
 #include "common/line_fingerprint.hpp"
 #include "common/result.hpp"
+#include "tracker/git/git_objects.hpp"
 #include "tracker/git/git_process.hpp"
 
 namespace codepulse::tracker {
@@ -34,16 +35,16 @@ std::string commit_at(const FirstParentChain& chain, int64_t at_s);
 // The blob `path` names in `rev`; when `path` is not there, the file git's
 // rename detection finds it became between `since` and `rev`. nullopt when
 // the file is gone (deleted, or not a regular file any more).
-Result<std::optional<std::string>> blob_at(const GitRunner& git, const std::string& root,
-                                           const std::string& since, const std::string& rev,
-                                           const std::string& path);
+Result<std::optional<std::string>> blob_at(const GitRunner& git, GitObjects& objects,
+                                           const std::string& root, const std::string& since,
+                                           const std::string& rev, const std::string& path);
 
 // How many times each fingerprint occurs among the blob's lines (trivial
 // lines and lines git's output cut are not counted), into `counts` (cleared
 // first).
 using PrintCounts = std::unordered_map<int64_t, int64_t>;
-Status blob_prints(const GitRunner& git, const std::string& root, const std::string& blob,
-                   LineFingerprinter& fp, PrintCounts& counts);
+Status blob_prints(GitObjects& objects, const std::string& blob, LineFingerprinter& fp,
+                   PrintCounts& counts);
 
 // The commit's lines still in the file: each of the assistants' lines claims
 // one copy of its fingerprint first, then each of the others' claims one of

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -15,17 +16,12 @@
 #include <utility>
 
 #include "common/c_handles.hpp"
+#include "tracker/git/record_splitter.hpp"
 
 extern char** environ;
 
 namespace codepulse::tracker {
 namespace {
-
-int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // Options before the subcommand: output that does not depend on the user's
 // configuration, and nothing that runs other programs (signature checks,
@@ -109,45 +105,13 @@ class SpawnAttributes {
   bool ok_ = false;
 };
 
-// Splits the byte stream into records, cutting long ones.
-class RecordSplitter {
- public:
-  RecordSplitter(char delimiter, size_t max_bytes, const GitRecordFn& fn)
-      : delimiter_(delimiter), max_(max_bytes), fn_(fn) {}
-
-  Status feed(std::string_view data) {
-    while (!data.empty()) {
-      const size_t end = data.find(delimiter_);
-      const std::string_view part = end == std::string_view::npos ? data : data.substr(0, end);
-      const size_t room = max_ - std::min(max_, record_.size());
-      record_.append(part.substr(0, room));
-      cut_ = cut_ || part.size() > room;
-      if (end == std::string_view::npos) return {};
-      if (auto s = emit(); !s) return s;
-      data.remove_prefix(end + 1);
-    }
-    return {};
-  }
-  Status finish() {
-    if (record_.empty() && !cut_) return {};
-    return emit();
-  }
-
- private:
-  Status emit() {
-    Status s = fn_(record_, cut_);
-    record_.clear();
-    cut_ = false;
-    return s;
-  }
-  char delimiter_;
-  size_t max_;
-  const GitRecordFn& fn_;
-  std::string record_;
-  bool cut_ = false;
-};
-
 }  // namespace
+
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 ChildProcess::ChildProcess(ChildProcess&& other) noexcept : pid_(std::exchange(other.pid_, -1)) {}
 
@@ -165,6 +129,7 @@ ChildProcess::~ChildProcess() {
 
 std::optional<int> ChildProcess::wait_until(int64_t deadline_ms) {
   if (pid_ < 0) return 0;
+  int pause_us = 100;
   for (;;) {
     int status = 0;
     const pid_t r = ::waitpid(pid_, &status, WNOHANG);
@@ -177,7 +142,9 @@ std::optional<int> ChildProcess::wait_until(int64_t deadline_ms) {
       return std::nullopt;
     }
     if (steady_ms() >= deadline_ms) return std::nullopt;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    // A child that closed its output is about to exit: look again soon.
+    std::this_thread::sleep_for(std::chrono::microseconds(pause_us));
+    pause_us = std::min(pause_us * 2, 5'000);
   }
 }
 
@@ -202,8 +169,9 @@ std::vector<std::string> git_environment(char* const* environ_in) {
   return env;
 }
 
-Status GitRunner::run(const std::string& repo_root, const std::vector<std::string>& args,
-                      char delimiter, const GitRecordFn& on_record) const {
+Result<ChildProcess> GitRunner::spawn(const std::string& repo_root,
+                                      const std::vector<std::string>& args, int stdin_fd,
+                                      int stdout_fd) const {
   const std::string what = describe(args, repo_root);
   std::vector<std::string> argv = {"git", "-C", repo_root};
   argv.insert(argv.end(), fixed_options().begin(), fixed_options().end());
@@ -217,22 +185,32 @@ Status GitRunner::run(const std::string& repo_root, const std::vector<std::strin
   for (auto& e : env)
     cenv.push_back(e.data());
   cenv.push_back(nullptr);
-
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0)
-    return make_error(what + ": cannot make a pipe: " + std::strerror(errno));
-  UniqueFd read_end(fds[0]), write_end(fds[1]);
   SpawnActions actions;
   SpawnAttributes attributes;
   if (!actions.ok() || !attributes.ok()) return make_error(what + ": cannot prepare the child");
-  ::posix_spawn_file_actions_addopen(actions.get(), 0, "/dev/null", O_RDONLY, 0);
-  ::posix_spawn_file_actions_adddup2(actions.get(), write_end.get(), 1);
+  if (stdin_fd < 0)
+    ::posix_spawn_file_actions_addopen(actions.get(), 0, "/dev/null", O_RDONLY, 0);
+  else
+    ::posix_spawn_file_actions_adddup2(actions.get(), stdin_fd, 0);
+  ::posix_spawn_file_actions_adddup2(actions.get(), stdout_fd, 1);
   ::posix_spawn_file_actions_addopen(actions.get(), 2, "/dev/null", O_WRONLY, 0);
   pid_t pid = -1;
   const int rc =
       ::posix_spawnp(&pid, "git", actions.get(), attributes.get(), cargv.data(), cenv.data());
   if (rc != 0) return make_error(what + ": cannot run git: " + std::strerror(rc));
-  ChildProcess child(pid);
+  return ChildProcess(pid);
+}
+
+Status GitRunner::run(const std::string& repo_root, const std::vector<std::string>& args,
+                      char delimiter, const GitRecordFn& on_record) const {
+  const std::string what = describe(args, repo_root);
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0)
+    return make_error(what + ": cannot make a pipe: " + std::strerror(errno));
+  UniqueFd read_end(fds[0]), write_end(fds[1]);
+  auto spawned = spawn(repo_root, args, -1, write_end.get());
+  if (!spawned) return spawned.error();
+  ChildProcess child = std::move(spawned).value();
   write_end.reset();
 
   const int64_t deadline = steady_ms() + limits_.timeout_ms;

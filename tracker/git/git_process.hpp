@@ -46,7 +46,8 @@ class ChildProcess {
   // Waits until the child exits or deadline_ms (steady clock) passes; the
   // wait status, or nullopt on timeout (the child is then still running).
   std::optional<int> wait_until(int64_t deadline_ms);
-  void kill();  // SIGKILL and reap
+  void kill();                                // SIGKILL and reap
+  bool running() const { return pid_ >= 0; }  // started, not yet reaped
 
  private:
   pid_t pid_ = -1;
@@ -64,12 +65,22 @@ class GitRunner {
   Status run(const std::string& repo_root, const std::vector<std::string>& args, char delimiter,
              const GitRecordFn& on_record) const;
 
+  // Starts `git -C repo_root <fixed options> args...` with stdin from
+  // stdin_fd (-1: /dev/null), stdout into stdout_fd and stderr on /dev/null
+  // (for a long-lived child such as `git cat-file --batch`, git_objects.hpp).
+  Result<ChildProcess> spawn(const std::string& repo_root, const std::vector<std::string>& args,
+                             int stdin_fd, int stdout_fd) const;
+
   const GitLimits& limits() const { return limits_; }
+  bool cancelled() const { return cancelled_ && cancelled_(); }
 
  private:
   GitLimits limits_;
   CancelFn cancelled_;
 };
+
+// The steady clock in milliseconds: deadlines of git's children.
+int64_t steady_ms();
 
 // The environment git runs with: the caller's minus every GIT_* and locale
 // variable, plus LC_ALL=C and the settings that keep git quiet and local.

@@ -16,28 +16,11 @@ bool removes_text_lines(const CommitRecord& c) {
                      [](const CommitFile& f) { return !f.binary && f.removed > 0; });
 }
 
-Result<RemovedRanges> removed_ranges(const GitRunner& git, const std::string& root,
-                                     const std::string& parent, const std::string& sha) {
+Result<RemovedRanges> removed_ranges(GitDiffs& diffs, const std::string& parent,
+                                     const std::string& sha) {
   PatchRangeReader reader;
-  const std::vector<std::string> args = {"diff-tree",
-                                         "-r",
-                                         "-p",
-                                         "--unified=0",
-                                         "-M",
-                                         "--no-color",
-                                         "--no-ext-diff",
-                                         "--no-textconv",
-                                         "--src-prefix=a/",
-                                         "--dst-prefix=b/",
-                                         parent,
-                                         sha};
-  if (auto s = git.run(root, args, '\n',
-                       [&](std::string_view line, bool cut) -> Status {
-                         if (auto r = reader.feed(line, cut); !r)
-                           return make_error("`git diff-tree` in " + root + " for " + sha + ": " +
-                                             r.error().message);
-                         return {};
-                       });
+  if (auto s = diffs.diff(sha, parent,
+                          [&](std::string_view line, bool cut) { return reader.feed(line, cut); });
       !s)
     return s.error();
   return reader.finish();
@@ -45,13 +28,18 @@ Result<RemovedRanges> removed_ranges(const GitRunner& git, const std::string& ro
 
 }  // namespace
 
-Result<std::vector<ReworkedLines>> count_rework(const GitRunner& git, const std::string& repo_root,
+std::vector<std::string> removed_range_diff_options() {
+  return zero_context_patch_options();
+}
+
+Result<std::vector<ReworkedLines>> count_rework(const GitRunner& git, GitDiffs& diffs,
+                                                const std::string& repo_root,
                                                 const CommitRecord& commit, int64_t window_ms,
                                                 ReworkClassifier* classify) {
   std::vector<ReworkedLines> out;
   if (commit.parents.size() != 1 || !removes_text_lines(commit)) return out;
   const std::string& parent = commit.parents.front();
-  auto ranges = removed_ranges(git, repo_root, parent, commit.sha);
+  auto ranges = removed_ranges(diffs, parent, commit.sha);
   if (!ranges) return ranges.error();
   const int64_t cutoff_s = (commit.committer_ms - window_ms) / 1000;
   std::map<std::pair<std::string, std::string>, int64_t> counts;  // (sha, path) -> lines

@@ -13,6 +13,7 @@
 
 #include "common/record/commit_record.hpp"
 #include "common/result.hpp"
+#include "tracker/git/git_diffs.hpp"
 #include "tracker/git/git_process.hpp"
 
 namespace codepulse::tracker {
@@ -32,7 +33,14 @@ class ReworkClassifier {
 // Paths are plain; the caller applies keyed hashing. With a classifier, each
 // entry's ai_lines counts the assistants' lines (-1 when any of its lines
 // could not be told).
-Result<std::vector<ReworkedLines>> count_rework(const GitRunner& git, const std::string& repo_root,
+// The options of the diffs count_rework reads (a GitDiffs made with them
+// serves a whole pass).
+std::vector<std::string> removed_range_diff_options();
+
+// `diffs`: a GitDiffs made with removed_range_diff_options(); blame runs
+// through `git`, a process per file.
+Result<std::vector<ReworkedLines>> count_rework(const GitRunner& git, GitDiffs& diffs,
+                                                const std::string& repo_root,
                                                 const CommitRecord& commit, int64_t window_ms,
                                                 ReworkClassifier* classify = nullptr);
 
