@@ -238,10 +238,22 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
   // this pass finds that one's fingerprints.
   std::optional<AiLineClassifier> classifier;
   if (fingerprinter_) classifier.emplace(db_, *fingerprinter_, repo, fresh_survival);
+  const int64_t window_ms = options_.rework_window_days * kDayMs;
+  // One log of what changed inside the window, so that a file nothing
+  // changed in it is not blamed (without it, every file is).
+  std::optional<FileTouches> touches;
+  if (!fresh.empty()) {
+    int64_t oldest_ms = fresh.front().committer_ms;
+    for (const CommitRecord& c : fresh)
+      oldest_ms = std::min(oldest_ms, c.committer_ms);
+    if (auto t = FileTouches::read(git_, root, (oldest_ms - window_ms) / 1000))
+      touches = std::move(t).value();
+  }
   for (CommitRecord& c : fresh) {
     if (cancelled_ && cancelled_()) return {};
-    auto reworked = count_rework(git_, removed_diffs, root, c, options_.rework_window_days * kDayMs,
-                                 classifier ? &*classifier : nullptr);
+    auto reworked =
+        count_rework(git_, removed_diffs, root, c, window_ms, classifier ? &*classifier : nullptr,
+                     touches ? &*touches : nullptr);
     if (reworked)
       c.reworked = std::move(reworked).value();
     else

@@ -35,7 +35,8 @@ std::vector<std::string> removed_range_diff_options() {
 Result<std::vector<ReworkedLines>> count_rework(const GitRunner& git, GitDiffs& diffs,
                                                 const std::string& repo_root,
                                                 const CommitRecord& commit, int64_t window_ms,
-                                                ReworkClassifier* classify) {
+                                                ReworkClassifier* classify,
+                                                const FileTouches* touches) {
   std::vector<ReworkedLines> out;
   if (commit.parents.size() != 1 || !removes_text_lines(commit)) return out;
   const std::string& parent = commit.parents.front();
@@ -46,6 +47,8 @@ Result<std::vector<ReworkedLines>> count_rework(const GitRunner& git, GitDiffs& 
   // (sha, path) -> the assistants' lines among them, -1 once one is unknown.
   std::map<std::pair<std::string, std::string>, int64_t> ai_counts;
   for (const auto& [path, list] : *ranges) {
+    // Nothing changed the file inside the window: its lost lines are older.
+    if (touches && !touches->changed_since(path, cutoff_s, commit.sha)) continue;
     for (size_t first = 0; first < list.size(); first += kRangesPerBlame) {
       // --since bounds blame's walk: older lines land on the boundary commit.
       std::vector<std::string> args = {"blame", "--porcelain", "--root",

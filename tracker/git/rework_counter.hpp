@@ -13,6 +13,7 @@
 
 #include "common/record/commit_record.hpp"
 #include "common/result.hpp"
+#include "tracker/git/file_touches.hpp"
 #include "tracker/git/git_diffs.hpp"
 #include "tracker/git/git_process.hpp"
 
@@ -38,10 +39,12 @@ class ReworkClassifier {
 std::vector<std::string> removed_range_diff_options();
 
 // `diffs`: a GitDiffs made with removed_range_diff_options(); blame runs
-// through `git`, a process per file.
+// through `git`, a process per file, except for a file `touches` says no
+// other commit changed inside the window.
 Result<std::vector<ReworkedLines>> count_rework(const GitRunner& git, GitDiffs& diffs,
                                                 const std::string& repo_root,
                                                 const CommitRecord& commit, int64_t window_ms,
-                                                ReworkClassifier* classify = nullptr);
+                                                ReworkClassifier* classify = nullptr,
+                                                const FileTouches* touches = nullptr);
 
 }  // namespace codepulse::tracker

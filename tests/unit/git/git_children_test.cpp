@@ -3,8 +3,6 @@
 // repository; what a name resolves to, lines cut past the record limit, a
 // name the batch protocol cannot carry, a child stopped between requests,
 // and patches equal to what a git process each gives.
-#include "tracker/git/git_objects.hpp"
-
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
@@ -12,7 +10,9 @@
 
 #include "tests/support/git_repo.hpp"
 #include "tests/support/test_support.hpp"
+#include "tracker/git/file_touches.hpp"
 #include "tracker/git/git_diffs.hpp"
+#include "tracker/git/git_objects.hpp"
 
 using namespace codepulse;
 using namespace codepulse::tracker;
@@ -209,4 +209,50 @@ TEST_CASE("git diffs: one diff-tree child answers commit after commit as a proce
   REQUIRE_FALSE(stopped);
   CHECK(patch_of(diffs, second) == second_patch);
   CHECK(diffs.processes() == 2);
+}
+
+TEST_CASE(
+    "file touches: one log says which files changed inside a window, and when to blame anyway",
+    "[git]") {
+  TempDir dir;
+  GitRepoBuilder repo(dir.path() + "/repo");
+  repo.write("old.txt", "a\n");
+  repo.write("hot.txt", "b\n");
+  const std::string first = repo.commit("first", 1);
+  repo.write("hot.txt", "b2\n");
+  // Two paths git lists in this order, the second starting with a newline.
+  repo.write("\tfirst.txt", "t\n");
+  repo.write("\nsecond.txt", "n\n");
+  const std::string second = repo.commit("second", 20);
+  repo.write("hot.txt", "b3\n");
+  const std::string third = repo.commit("third", 30);
+  const int64_t day_s = 86'400, epoch = GitRepoBuilder::kEpochS;
+
+  GitRunner git;
+  auto touches = FileTouches::read(git, repo.root(), epoch + 10 * day_s);
+  REQUIRE(touches);
+  CHECK_FALSE(touches->reliable());  // a path that reads like a commit's first: blame everything
+  CHECK(touches->changed_since("old.txt", epoch + 10 * day_s, third));
+
+  repo.write("other.txt", "o\n");
+  const std::string fourth = repo.commit("fourth", 31);
+  auto since_25 = FileTouches::read(git, repo.root(), epoch + 25 * day_s);
+  REQUIRE(since_25);
+  REQUIRE(since_25->reliable());
+  // old.txt: nothing since day 1, so nothing it loses can be rework.
+  CHECK_FALSE(since_25->changed_since("old.txt", epoch + 25 * day_s, fourth));
+  // hot.txt changed on day 30 by `third`: a commit after it blames it...
+  CHECK(since_25->changed_since("hot.txt", epoch + 25 * day_s, fourth));
+  // ...but `third` itself is no change before it.
+  CHECK_FALSE(since_25->changed_since("hot.txt", epoch + 25 * day_s, third));
+  CHECK_FALSE(since_25->changed_since("hot.txt", epoch + 31 * day_s, fourth));  // later window
+  // Before what the log reaches back to: unknown, so changed.
+  CHECK(since_25->changed_since("old.txt", epoch + 5 * day_s, fourth));
+  // Past the bound of changes kept: every file counts as changed.
+  auto bounded = FileTouches::read(git, repo.root(), epoch, 2);
+  REQUIRE(bounded);
+  CHECK_FALSE(bounded->reliable());
+  CHECK(bounded->changed_since("old.txt", epoch + 25 * day_s, fourth));
+  (void)first;
+  (void)second;
 }
