@@ -164,6 +164,46 @@ Status read_review(element doc, const std::string& key, const char* state, Webho
   return read_time(*review, "date", key + ".date", true, out.review.time_ms);
 }
 
+// A build status (repo:commit_status_created or _updated) whose name or key
+// a deploy status rule matches: a deployment of its commit to the rule's
+// environment, one per commit and status key, its state the status's.
+Status read_commit_status(element doc, const MessageRules& rules, WebhookEvent& out) {
+  auto status = object_at(doc, "commit_status", "field 'commit_status'");
+  if (!status) return status.error();
+  std::string key, name, state;
+  if (auto s = read_text(*status, "key", "commit_status.key", key); !s) return s;
+  if (key.empty()) return make_error("commit_status.key is missing");
+  if (auto s = read_text(*status, "name", "commit_status.name", name); !s) return s;
+  const DeployStatusRule* rule = deploy_rule_of(rules.deploy_statuses, name, key);
+  if (rule == nullptr) return {};  // a build or a test run, not a deployment
+  DeploymentUpdate& d = out.deployment;
+  auto commit = object_at(*status, "commit", "commit_status.commit");
+  if (!commit) return commit.error();
+  if (auto s = read_sha(*commit, "hash", "commit_status.commit.hash", true, d.sha); !s) return s;
+  if (auto s = read_text(*status, "refname", "commit_status.refname", d.ref); !s) return s;
+  if (auto s = read_text(*status, "state", "commit_status.state", state); !s) return s;
+  static constexpr std::pair<std::string_view, const char*> kStates[] = {
+      {"INPROGRESS", "in_progress"},
+      {"SUCCESSFUL", "success"},
+      {"FAILED", "failure"},
+      {"STOPPED", "error"}};
+  for (const auto& [bitbucket, ours] : kStates)
+    if (state == bitbucket) d.state = ours;
+  if (d.state.empty())
+    return make_error("commit_status.state '" + state +
+                      "' is not one of INPROGRESS, SUCCESSFUL, FAILED, STOPPED");
+  if (auto s = read_time(*status, "created_on", "commit_status.created_on", true, d.created_ms); !s)
+    return s;
+  // updated_on, else created_on: when the status reached this state.
+  if (auto s = read_time(*status, "updated_on", "commit_status.updated_on", false, d.state_ms); !s)
+    return s;
+  if (d.state_ms == 0) d.state_ms = d.created_ms;
+  d.id = "status:" + key + "@" + d.sha;
+  d.environment = rule->environment;
+  out.kind = WebhookEvent::kDeployment;
+  return {};
+}
+
 }  // namespace
 
 Result<WebhookEvent> parse_bitbucket_webhook(std::string_view event_key, std::string_view body,
@@ -184,13 +224,19 @@ Result<WebhookEvent> parse_bitbucket_webhook(std::string_view event_key, std::st
                                                                           : nullptr;
   const bool pr_event =
       action == "created" || action == "updated" || action == "fulfilled" || action == "rejected";
-  if (event_key != "repo:push" && !pr_event && !review_key) return out;
+  const bool status_event =
+      event_key == "repo:commit_status_created" || event_key == "repo:commit_status_updated";
+  if (event_key != "repo:push" && !pr_event && !review_key && !status_event) return out;
   auto repo = repo_of(doc, "bitbucket.org");
   if (!repo) return repo.error();
   out.repo = std::move(repo).value();
   if (event_key == "repo:push") {
     out.kind = WebhookEvent::kPush;
     if (auto s = read_push(doc, rules, out); !s) return s.error();
+    return out;
+  }
+  if (status_event) {
+    if (auto s = read_commit_status(doc, rules, out); !s) return s.error();
     return out;
   }
   auto pr = object_at(doc, "pullrequest", "field 'pullrequest'");

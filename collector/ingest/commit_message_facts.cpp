@@ -1,5 +1,7 @@
 #include "collector/ingest/commit_message_facts.hpp"
 
+#include <functional>
+
 #include "common/ascii.hpp"
 #include "common/task_keys.hpp"
 
@@ -50,26 +52,76 @@ std::string fixes_trailer(std::string_view message) {
 
 }  // namespace
 
-Result<MessageRules> parse_message_rules(std::string_view patterns) {
-  MessageRules rules;
+namespace {
+
+// The non-empty trimmed items of a comma-separated list, in order; the first
+// error `take` returns stops the walk.
+Status each_item(std::string_view list, const std::function<Status(std::string_view)>& take) {
   size_t at = 0;
-  while (at <= patterns.size()) {
-    const size_t comma = patterns.find(',', at);
+  while (at <= list.size()) {
+    const size_t comma = list.find(',', at);
     const std::string_view one = trim(
-        patterns.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at));
-    if (!one.empty()) {
-      try {
-        rules.hotfix.emplace_back(std::string(one),
-                                  std::regex::ECMAScript | std::regex::icase | std::regex::nosubs);
-      } catch (const std::regex_error& e) {
-        return make_error("hotfix pattern '" + std::string(one) +
-                          "' is not a regular expression: " + e.what());
-      }
-    }
+        list.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at));
+    if (!one.empty())
+      if (auto s = take(one); !s) return s;
     if (comma == std::string_view::npos) break;
     at = comma + 1;
   }
+  return {};
+}
+
+// An ECMAScript regular expression matched without case; an error names
+// what it was for.
+Result<std::regex> no_case_regex(std::string_view pattern, const std::string& what) {
+  try {
+    return std::regex(std::string(pattern),
+                      std::regex::ECMAScript | std::regex::icase | std::regex::nosubs);
+  } catch (const std::regex_error& e) {
+    return make_error(what + " is not a regular expression: " + e.what());
+  }
+}
+
+}  // namespace
+
+Result<MessageRules> parse_message_rules(std::string_view patterns) {
+  MessageRules rules;
+  auto s = each_item(patterns, [&](std::string_view one) -> Status {
+    auto re = no_case_regex(one, "hotfix pattern '" + std::string(one) + "'");
+    if (!re) return re.error();
+    rules.hotfix.push_back(std::move(re).value());
+    return {};
+  });
+  if (!s) return s.error();
   return rules;
+}
+
+Result<std::vector<DeployStatusRule>> parse_deploy_status_rules(std::string_view rules) {
+  std::vector<DeployStatusRule> out;
+  auto s = each_item(rules, [&](std::string_view one) -> Status {
+    const size_t eq = one.find('=');
+    const std::string_view env = eq == std::string_view::npos ? "" : trim(one.substr(0, eq));
+    const std::string_view pattern = eq == std::string_view::npos ? "" : trim(one.substr(eq + 1));
+    if (env.empty() || pattern.empty() || env.size() > 64 ||
+        env.find_first_of(" \t\"\\") != std::string_view::npos)
+      return make_error("deploy status rule '" + std::string(one) +
+                        "' is not ENVIRONMENT=PATTERN (an environment name of at most 64 "
+                        "characters, without spaces)");
+    auto re = no_case_regex(pattern, "deploy status rule '" + std::string(one) + "': the pattern");
+    if (!re) return re.error();
+    out.push_back({std::string(env), std::move(re).value()});
+    return {};
+  });
+  if (!s) return s.error();
+  return out;
+}
+
+const DeployStatusRule* deploy_rule_of(const std::vector<DeployStatusRule>& rules,
+                                       std::string_view name, std::string_view key) {
+  for (const DeployStatusRule& r : rules)
+    if (std::regex_search(name.begin(), name.end(), r.pattern) ||
+        std::regex_search(key.begin(), key.end(), r.pattern))
+      return &r;
+  return nullptr;
 }
 
 MessageFacts read_message(std::string_view message, std::string_view committer_email,

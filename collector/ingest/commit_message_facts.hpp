@@ -15,8 +15,18 @@
 
 namespace codepulse::collector {
 
+// A build status that reports a deployment (Bitbucket's commit statuses):
+// its name or its key matches `pattern` (no case).
+struct DeployStatusRule {
+  std::string environment;
+  std::regex pattern;
+};
+
+// What the webhooks' parsers read from free text as it arrives, before the
+// text is dropped: commit messages and build status names.
 struct MessageRules {
-  std::vector<std::regex> hotfix;  // a message matching any of them is a hotfix
+  std::vector<std::regex> hotfix;                 // a message matching any of them is a hotfix
+  std::vector<DeployStatusRule> deploy_statuses;  // the first that matches names the environment
 };
 
 // Comma-separated ECMAScript regular expressions, matched without case
@@ -25,6 +35,17 @@ struct MessageRules {
 Result<MessageRules> parse_message_rules(std::string_view patterns);
 // The default of hotfix_message_patterns.
 inline constexpr const char* kDefaultHotfixMessagePatterns = "^hotfix\\b,\\[hotfix\\]";
+
+// Comma-separated "ENVIRONMENT=PATTERN" pairs, PATTERN an ECMAScript regular
+// expression matched without case anywhere in a build status's name or key
+// ("" = none); an error names the pair that is not one.
+Result<std::vector<DeployStatusRule>> parse_deploy_status_rules(std::string_view rules);
+// The default of bitbucket_deploy_statuses: "Deploy to production",
+// "deploy-prod", "Pipeline #12: deploy to prod-eu" ...
+inline constexpr const char* kDefaultDeployStatusRules = "production=deploy.*prod";
+// The rule the status's name or key meets first, or nullptr.
+const DeployStatusRule* deploy_rule_of(const std::vector<DeployStatusRule>& rules,
+                                       std::string_view name, std::string_view key);
 
 struct MessageFacts {
   bool merge = false;

@@ -14,6 +14,9 @@ struct DeliverySettings {
   // Comma-separated pull request labels (no case): a merged pull request
   // with one ships a hotfix (its head and merge commits).
   std::string hotfix_labels = "hotfix";
+  // Comma-separated ENVIRONMENT=PATTERN: a Bitbucket build status whose
+  // name or key matches PATTERN (no case) is a deployment to ENVIRONMENT.
+  std::string bitbucket_deploy_statuses = "production=deploy.*prod";
   bool count_merge_commits = false;
 };
 

@@ -20,7 +20,10 @@ namespace {
 // server_options() checked the patterns: an error here cannot happen.
 MessageRules message_rules(const DeliverySettings& settings) {
   auto rules = parse_message_rules(settings.hotfix_message_patterns);
-  return rules ? std::move(rules).value() : MessageRules{};
+  MessageRules out = rules ? std::move(rules).value() : MessageRules{};
+  if (auto deploys = parse_deploy_status_rules(settings.bitbucket_deploy_statuses))
+    out.deploy_statuses = std::move(deploys).value();
+  return out;
 }
 
 }  // namespace

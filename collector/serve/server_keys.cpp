@@ -189,6 +189,12 @@ const ConfigKeys& server_config_keys() {
        .default_value = "hotfix",
        .help = "comma-separated pull request labels (no case): a merged pull request with one "
                "ships a hotfix, failing the deployment before the one that ships it"},
+      {.name = "bitbucket_deploy_statuses",
+       .type = T::kString,
+       .default_value = "production=deploy.*prod",
+       .help = "comma-separated ENVIRONMENT=PATTERN (regular expressions, no case): a Bitbucket "
+               "build status whose name or key matches is a deployment of its commit to "
+               "ENVIRONMENT (read when the status arrives)"},
       {.name = "count_merge_commits",
        .type = T::kBool,
        .default_value = "false",
@@ -553,11 +559,14 @@ Result<ServerOptions> server_options(const Config& c) {
   o.delivery.hotfix_branch_patterns = c.str("hotfix_branch_patterns");
   o.delivery.hotfix_message_patterns = c.str("hotfix_message_patterns");
   o.delivery.hotfix_labels = c.str("hotfix_labels");
+  o.delivery.bitbucket_deploy_statuses = c.str("bitbucket_deploy_statuses");
   o.delivery.count_merge_commits = c.flag("count_merge_commits");
   if (auto globs = parse_branch_globs(o.delivery.hotfix_branch_patterns); !globs)
     return make_error("hotfix_branch_patterns: " + globs.error().message);
   if (auto rules = parse_message_rules(o.delivery.hotfix_message_patterns); !rules)
     return make_error("hotfix_message_patterns: " + rules.error().message);
+  if (auto rules = parse_deploy_status_rules(o.delivery.bitbucket_deploy_statuses); !rules)
+    return make_error("bitbucket_deploy_statuses: " + rules.error().message);
   auto oidc = oidc_settings(c);
   if (!oidc) return oidc.error();
   o.oidc = std::move(oidc).value();

@@ -22,12 +22,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)collector::hub_signature_valid(signature, "fuzz-secret-0123456789", body);
   expect(collector::hub_signature_valid(collector::hub_signature("k", body), "k", body),
          "a signature made for the body is valid");
+  static const collector::MessageRules rules = [] {
+    collector::MessageRules r;
+    r.deploy_statuses =
+        collector::parse_deploy_status_rules(collector::kDefaultDeployStatusRules).value();
+    return r;
+  }();
   for (std::string_view key :
        {"repo:push", "pullrequest:created", "pullrequest:updated", "pullrequest:fulfilled",
         "pullrequest:rejected", "pullrequest:approved", "pullrequest:unapproved",
-        "pullrequest:changes_request_created"}) {
-    const auto e = fuzz::check_parse([&] { return collector::parse_bitbucket_webhook(key, body); },
-                                     "bitbucket.org/");
+        "pullrequest:changes_request_created", "repo:commit_status_created",
+        "repo:commit_status_updated"}) {
+    const auto e = fuzz::check_parse(
+        [&] { return collector::parse_bitbucket_webhook(key, body, rules); }, "bitbucket.org/");
+    expect(e.kind != collector::WebhookEvent::kDeployment ||
+               (e.deployment.environment == "production" && e.deployment.sha.size() == 40),
+           "a deployment from a build status names its rule's environment and a full commit");
     expect(e.kind != collector::WebhookEvent::kReview || fuzz::known_review_state(e.review.state),
            "a review has one of the four states");
   }

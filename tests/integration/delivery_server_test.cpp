@@ -514,3 +514,87 @@ TEST_CASE("a pull request labelled hotfix fails the deployment before the one th
   REQUIRE(same.exit_code == 0);
   CHECK(same.out.find("\"hotfix\"") != std::string::npos);
 }
+
+TEST_CASE("Bitbucket build statuses a deploy rule names are deployments, end to end",
+          "[collector][server][delivery][bitbucket]") {
+  TempDir dir;
+  CODEPULSE_STORE_TARGET(store, dir);
+  const std::string db = store.postgres() ? store.db : std::string(dir / "collector.db");
+  CollectorFixture c(dir / "collector");
+  c.use_db(db);
+  const std::string viewer = c.token_of(c.token_file("lead@acme.example", "viewer"));
+  write_file(dir / "bitbucket.secret", kSecret + "\n");
+  ::chmod((dir / "bitbucket.secret").c_str(), 0600);
+  c.start({"--bitbucket-secret-file", dir / "bitbucket.secret"});
+  int delivery = 0;
+  auto bitbucket = [&](const std::string& key, const std::string& body) {
+    auto r = https_call(c.port(), c.ca(), "POST", "/v1/webhooks/bitbucket",
+                        {"X-Event-Key: " + key, "X-Request-UUID: bb-" + std::to_string(++delivery),
+                         "X-Hub-Signature: " + collector::hub_signature(kSecret, body),
+                         "Content-Type: application/json"},
+                        body);
+    INFO(r.body);
+    return r.status;
+  };
+  auto fixture = [](const std::string& name) {
+    return read_file(std::string(CODEPULSE_SOURCE_DIR) + "/tests/fixtures/bitbucket/" + name);
+  };
+  auto replaced = [](std::string text, const std::string& from, const std::string& to) {
+    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+      text.replace(at, from.size(), to);
+    return text;
+  };
+  const std::string c1 = "3f1c0ffee5a1b2c3d4e5f60718293a4b5c6d7e8f",
+                    c2 = "5a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d";
+  // The push: C1 (09:00) and C2 (11:00) on 2026-01-05. Pipeline #217
+  // deploys C2: in progress at 12:00, successful at 12:06. A unit-test
+  // status on C2 is no deployment. Pipeline #218 deploys C2 again at 14:00
+  // and fails.
+  auto dated = [&](const std::string& file) {
+    return replaced(replaced(fixture(file), "2026-03-02T11:00:04", "2026-01-05T12:00:04"),
+                    "2026-03-02T11:06:41", "2026-01-05T12:06:41");
+  };
+  REQUIRE(bitbucket("repo:push", fixture("repo_push.json")) == 200);
+  REQUIRE(bitbucket("repo:commit_status_created", dated("repo_commit_status_created.json")) == 200);
+  REQUIRE(bitbucket("repo:commit_status_updated", dated("repo_commit_status_updated.json")) == 200);
+  REQUIRE(bitbucket("repo:commit_status_created",
+                    replaced(replaced(dated("repo_commit_status_created.json"),
+                                      ": deploy to production", ": unit tests"),
+                             "{9d2f7a10", "{1111aaaa")) == 200);
+  const std::string failed =
+      replaced(replaced(replaced(replaced(dated("repo_commit_status_updated.json"), "#217", "#218"),
+                                 "{9d2f7a10", "{2222bbbb"),
+                        "2026-01-05T12:", "2026-01-05T14:"),
+               "\"SUCCESSFUL\"", "\"FAILED\"");
+  REQUIRE(bitbucket("repo:commit_status_updated", failed) == 200);
+  // A redelivery of the success changes nothing.
+  const std::string success = dated("repo_commit_status_updated.json");
+  auto again = https_call(c.port(), c.ca(), "POST", "/v1/webhooks/bitbucket",
+                          {"X-Event-Key: repo:commit_status_updated", "X-Request-UUID: bb-3",
+                           "X-Hub-Signature: " + collector::hub_signature(kSecret, success),
+                           "Content-Type: application/json"},
+                          success);
+  CHECK(again.body.find("\"duplicate\":true") != std::string::npos);
+  CHECK(db_text(db, "SELECT count(*) FROM deployments") == "2");
+
+  auto r = https_call(c.port(), c.ca(), "GET", "/v1/deployments?since=2026-01-01&until=2026-01-07",
+                      {"Authorization: Bearer " + viewer});
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+  simdjson::dom::parser p;
+  std::map<std::string, simdjson::dom::element> by_id;
+  const simdjson::dom::array list = parse(p, r.body)["deployments"].get_array().value();
+  for (simdjson::dom::element d : list)
+    by_id[std::string(d["id"].get_string().value())] = d;
+  REQUIRE(by_id.size() == 2);
+  const std::string first = "status:{9d2f7a10-4c3b-4e8a-b1d2-5e6f7a8b9c0d}@" + c2;
+  const std::string second = "status:{2222bbbb-4c3b-4e8a-b1d2-5e6f7a8b9c0d}@" + c2;
+  REQUIRE(by_id.count(first) == 1);
+  REQUIRE(by_id.count(second) == 1);
+  CHECK(std::string_view(by_id[first]["environment"].get_string().value()) == "production");
+  CHECK(std::string_view(by_id[first]["outcome"].get_string().value()) == "success");
+  CHECK(by_id[first]["commits"].get_array().value().size() == 2);  // C1 and C2, by ancestry
+  CHECK(std::string_view(by_id[second]["outcome"].get_string().value()) == "failure");
+  CHECK(by_id[second]["commits"].get_array().value().size() == 0);  // shipped before
+  (void)c1;
+}

@@ -210,3 +210,99 @@ TEST_CASE("other Bitbucket events are ignored, bad bodies are refused with the r
           edited(fixture("pullrequest_approved.json"), "\"date\": \"2026", "\"date\": \"20x6"),
           "approval.date");
 }
+
+TEST_CASE("a build status a deploy rule names is a deployment of its commit, states mapped",
+          "[bitbucket][delivery]") {
+  MessageRules rules;
+  auto deploys = parse_deploy_status_rules(kDefaultDeployStatusRules);
+  REQUIRE(deploys);
+  rules.deploy_statuses = std::move(deploys).value();
+
+  auto created = parse_bitbucket_webhook("repo:commit_status_created",
+                                         fixture("repo_commit_status_created.json"), rules);
+  REQUIRE(created);
+  CHECK(created->kind == WebhookEvent::kDeployment);
+  CHECK(created->repo == "bitbucket.org/acme/payments");
+  const DeploymentUpdate& d = created->deployment;
+  CHECK(d.environment == "production");
+  CHECK(d.sha == kC2);
+  CHECK(d.ref == "main");
+  CHECK(d.id == std::string("status:{9d2f7a10-4c3b-4e8a-b1d2-5e6f7a8b9c0d}@") + kC2);
+  CHECK(d.state == "in_progress");
+  CHECK(d.created_ms == 1'772'449'204'118);  // 2026-03-02T11:00:04.118Z
+  CHECK(d.state_ms == 1'772'449'204'118);
+
+  // The same status, updated: the same deployment, now successful.
+  auto updated = parse_bitbucket_webhook("repo:commit_status_updated",
+                                         fixture("repo_commit_status_updated.json"), rules);
+  REQUIRE(updated);
+  CHECK(updated->deployment.id == d.id);
+  CHECK(updated->deployment.state == "success");
+  CHECK(updated->deployment.state_ms == 1'772'449'601'532);  // 11:06:41.532
+  CHECK(updated->deployment.created_ms == d.created_ms);
+  for (const auto& [bitbucket, ours] :
+       {std::pair{"FAILED", "failure"}, std::pair{"STOPPED", "error"}}) {
+    auto e = parse_bitbucket_webhook("repo:commit_status_updated",
+                                     edited(fixture("repo_commit_status_updated.json"),
+                                            "\"SUCCESSFUL\"", std::string("\"") + bitbucket + "\""),
+                                     rules);
+    REQUIRE(e);
+    CHECK(e->deployment.state == ours);
+  }
+
+  // A status no rule names (a build, a test run) is read and left alone; no
+  // rule at all (bitbucket_deploy_statuses = "") reads none.
+  const std::string build =
+      edited(fixture("repo_commit_status_created.json"), ": deploy to production", ": unit tests");
+  auto plain_build = parse_bitbucket_webhook("repo:commit_status_created", build, rules);
+  REQUIRE(plain_build);
+  CHECK(plain_build->kind == WebhookEvent::kIgnored);
+  auto no_rules = parse_bitbucket_webhook("repo:commit_status_created",
+                                          fixture("repo_commit_status_created.json"));
+  REQUIRE(no_rules);
+  CHECK(no_rules->kind == WebhookEvent::kIgnored);
+  // The key alone may name it; the first matching rule gives the environment.
+  auto keyed = parse_deploy_status_rules("staging=^stage-, production=prod");
+  REQUIRE(keyed);
+  MessageRules by_key;
+  by_key.deploy_statuses = std::move(keyed).value();
+  auto staged = parse_bitbucket_webhook(
+      "repo:commit_status_created",
+      edited(build, "{9d2f7a10-4c3b-4e8a-b1d2-5e6f7a8b9c0d}", "stage-eu-prod"), by_key);
+  REQUIRE(staged);
+  CHECK(staged->kind == WebhookEvent::kDeployment);
+  CHECK(staged->deployment.environment == "staging");
+
+  // Bad statuses: the field named.
+  for (const auto& [from, to, named] :
+       {std::tuple{"\"SUCCESSFUL\"", "\"DONE\"", "commit_status.state 'DONE'"},
+        std::tuple{"\"hash\": \"5a1b", "\"hash\": \"zz1b", "commit_status.commit.hash"},
+        std::tuple{"\"created_on\"", "\"made_on\"", "commit_status.created_on"},
+        std::tuple{"\"key\": \"{9d2f", "\"clave\": \"{9d2f", "commit_status.key is missing"}}) {
+    auto bad = parse_bitbucket_webhook("repo:commit_status_updated",
+                                       edited(fixture("repo_commit_status_updated.json"), from, to),
+                                       rules);
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().message.find(named) != std::string::npos);
+  }
+}
+
+TEST_CASE("deploy status rules: ENVIRONMENT=PATTERN pairs, bad ones refused by name",
+          "[bitbucket][delivery]") {
+  auto none = parse_deploy_status_rules("");
+  REQUIRE(none);
+  CHECK(none->empty());
+  auto two = parse_deploy_status_rules(" production = deploy.*prod , qa=^qa-");
+  REQUIRE(two);
+  REQUIRE(two->size() == 2);
+  CHECK((*two)[1].environment == "qa");
+  CHECK(deploy_rule_of(*two, "Deploy to PROD", "") == &(*two)[0]);
+  CHECK(deploy_rule_of(*two, "build", "qa-7") == &(*two)[1]);
+  CHECK(deploy_rule_of(*two, "build", "key") == nullptr);
+  for (const char* bad : {"production", "=deploy", "production=", "prod env=deploy",
+                          "production=deploy(", "production=[x"}) {
+    auto r = parse_deploy_status_rules(bad);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message.find("deploy status rule") != std::string::npos);
+  }
+}
