@@ -42,6 +42,12 @@ struct Commit {
   int64_t scored = 0, ai = 0;
   std::vector<std::string> keys;  // task keys its message names
   std::string reverts, fixes;     // abbreviated SHAs its pushed message named
+  // The commits whose lines it rewrote or deleted: the tracker's blame of
+  // its removed lines (its reworked entries, within the rework window).
+  std::vector<std::string> blamed;
+  bool names(const std::string& key) const {
+    return std::find(keys.begin(), keys.end(), key) != keys.end();
+  }
 };
 
 class Commits {
@@ -58,6 +64,9 @@ class Commits {
       }
       for (std::string& k : keys_of(c.task_keys))
         add_key(x, std::move(k));
+      for (const ReworkedLines& r : c.reworked)
+        if (std::find(x.blamed.begin(), x.blamed.end(), r.original_sha) == x.blamed.end())
+          x.blamed.push_back(r.original_sha);
     }
     for (const PushedCommitRow& p : pushed) {
       Commit& x = at(p.repo, p.sha);
@@ -183,6 +192,13 @@ BugReport build_bug_report(const DeliveryRows& rows, const report::CommitFacts& 
         found.emplace(key_of(c->repo, c->sha), "reverted by " + short_sha(fix->sha));
       if (const Commit* c = commits.by_prefix(fix->repo, fix->fixes))
         found.emplace(key_of(c->repo, c->sha), "Fixes: in " + short_sha(fix->sha));
+      // The lines the fix changed, blamed on the laptop; a commit naming the
+      // bug itself is an earlier part of the fix, not its cause.
+      for (const std::string& original : fix->blamed) {
+        const Commit* c = commits.find(key_of(fix->repo, original));
+        if (c && !c->names(t.key))
+          found.emplace(key_of(c->repo, c->sha), "blamed in " + short_sha(fix->sha));
+      }
     }
     BugView v;
     v.key = t.key;

@@ -259,3 +259,57 @@ TEST_CASE("bugs per 1,000 AI lines against other lines, from issue links and fix
   CHECK(after->bugs_unlinked == 2);
   CHECK(after->bugs_ai == Approx(1.0));
 }
+
+TEST_CASE("a fix commit's blamed lines name the commits that introduced its bug",
+          "[delivery][bugs]") {
+  TempDir dir;
+  CODEPULSE_STORE_TARGET(target, dir);
+  auto opened = open_store(target.db);
+  REQUIRE(opened);
+  Store& store = **opened;
+
+  // X (PROJ-5: 20 scored lines, 15 AI) and Y (PROJ-6: 10, none AI) on 2
+  // March. F1 names BUG-21 and rewrote 3 of X's lines and 1 of Y's (the
+  // tracker's blame of its removed lines: its reworked entries); F2 names
+  // BUG-21 too and rewrote a line of F1 (part of the fix, not its cause). Z
+  // names no bug and rewrote X's lines (no fix). F3 names BUG-22 and rewrote
+  // lines of a commit no tracker or push sent.
+  CommitRecord x = commit('1', "2026-03-02T09:00:00Z", "PROJ-5", 20, 15);
+  CommitRecord y = commit('2', "2026-03-02T10:00:00Z", "PROJ-6", 10, 0);
+  CommitRecord f1 = commit('3', "2026-03-02T14:00:00Z", "BUG-21", 4, 0);
+  f1.reworked = {{sha_of('1'), "src/1.py", 3, 2}, {sha_of('2'), "src/2.py", 1, 0}};
+  CommitRecord f2 = commit('4', "2026-03-02T15:00:00Z", "BUG-21", 2, 0);
+  f2.reworked = {{sha_of('3'), "src/3.py", 1, 0}};
+  CommitRecord z = commit('5', "2026-03-02T16:00:00Z", "", 6, 6);
+  z.reworked = {{sha_of('1'), "src/1.py", 2, 2}};
+  CommitRecord f3 = commit('6', "2026-03-02T17:00:00Z", "BUG-22", 1, 0);
+  f3.reworked = {{sha_of('8'), "src/8.py", 1, -1}};
+  auto ingested = store.ingest(kDev, batch({x, y, f1, f2, z, f3}));
+  REQUIRE(ingested);
+  CHECK(ingested->commits_new == 6);
+  const int64_t day = at("2026-03-03T09:00:00Z");
+  REQUIRE(store.upsert_tasks({task("BUG-21", "Bug", day), task("BUG-22", "Bug", day)}));
+
+  auto r = bug_report(store, at("2026-03-01T00:00:00Z"), at("2026-03-08T00:00:00Z"));
+  REQUIRE(r);
+  // BUG-21: X and Y, blamed in F1 (not F1, blamed in F2: it names the bug);
+  // their lines 15 AI and 5 + 10 other: 0.5 and 0.5. BUG-22: its only
+  // blamed commit is unknown, so it is unlinked.
+  CHECK(r->bugs == 1);
+  CHECK(r->bugs_unlinked == 1);
+  CHECK(r->bugs_ai == Approx(0.5));
+  CHECK(r->bugs_other == Approx(0.5));
+  REQUIRE(r->bugs_list.size() == 1);
+  CHECK(r->bugs_list[0].key == "BUG-21");
+  REQUIRE(r->bugs_list[0].commits.size() == 2);
+  CHECK(r->bugs_list[0].commits[0].sha == sha_of('1'));
+  CHECK(r->bugs_list[0].commits[1].sha == sha_of('2'));
+  for (const auto& c : r->bugs_list[0].commits)
+    CHECK(c.via == "blamed in " + sha_of('3').substr(0, 12));
+  REQUIRE(r->bugs_list[0].ai_share);
+  CHECK(*r->bugs_list[0].ai_share == Approx(0.5));
+  // The rates: AI lines of the range 15 + 6 = 21; other 5 + 10 + 4 + 2 + 1 = 22.
+  CHECK(r->ai_lines == 21);
+  CHECK(r->other_lines == 22);
+  CHECK(*r->ai_per_1000() == Approx(500.0 / 21));
+}
