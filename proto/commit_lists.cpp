@@ -32,7 +32,8 @@ void write_commit_files(JsonWriter& w, const std::vector<CommitFile>& files) {
   w.end_array();
 }
 
-void write_reworked_lines(JsonWriter& w, const std::vector<ReworkedLines>& reworked) {
+void write_reworked_lines(JsonWriter& w, const std::vector<ReworkedLines>& reworked,
+                          const char* mark) {
   w.begin_array();
   for (const ReworkedLines& r : reworked) {
     w.begin_object()
@@ -41,6 +42,7 @@ void write_reworked_lines(JsonWriter& w, const std::vector<ReworkedLines>& rewor
         .field("lines", r.lines);
     // Line-level rework, only when the original commit was scored.
     if (r.ai_lines >= 0) w.field("ai_lines", r.ai_lines);
+    if (mark) w.field(mark, true);
     w.end_object();
   }
   w.end_array();

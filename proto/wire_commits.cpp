@@ -125,16 +125,19 @@ bool read_files(dom::object o, CommitRecord& c, std::string& why) {
   return true;
 }
 
-bool read_reworked(dom::object o, CommitRecord& c, std::string& why) {
+// "reworked" or "fix_blame": entries of the same shape.
+bool read_reworked(dom::object o, const char* field, std::vector<ReworkedLines>& into,
+                   std::string& why) {
   dom::array items;
-  if (o["reworked"].get_array().get(items)) return true;  // optional
+  if (o[field].get_array().get(items)) return true;  // optional
   if (items.size() > kMaxFilesPerCommit) {
-    why = "field 'reworked' holds more than " + std::to_string(kMaxFilesPerCommit) + " entries";
+    why = std::string("field '") + field + "' holds more than " +
+          std::to_string(kMaxFilesPerCommit) + " entries";
     return false;
   }
   size_t i = 0;
   for (dom::element re : items) {
-    const std::string where = "reworked[" + std::to_string(i++) + "]: ";
+    const std::string where = std::string(field) + "[" + std::to_string(i++) + "]: ";
     dom::object ro;
     if (re.get_object().get(ro)) {
       why = where + "must be an object";
@@ -168,7 +171,7 @@ bool read_reworked(dom::object o, CommitRecord& c, std::string& why) {
         return false;
       }
     }
-    c.reworked.push_back(std::move(r));
+    into.push_back(std::move(r));
   }
   return true;
 }
@@ -205,7 +208,8 @@ bool read_commit(dom::object o, CommitRecord& c, const DecodeLimits& limits, std
       c.parents.emplace_back(p);
     }
   }
-  return read_files(o, c, why) && read_reworked(o, c, why);
+  return read_files(o, c, why) && read_reworked(o, "reworked", c.reworked, why) &&
+         read_reworked(o, "fix_blame", c.fix_blame, why);
 }
 
 }  // namespace
@@ -228,6 +232,10 @@ void write_commit(JsonWriter& w, const CommitRecord& c) {
   write_commit_files(w, c.files);
   w.key("reworked");
   write_reworked_lines(w, c.reworked);
+  if (!c.fix_blame.empty()) {
+    w.key("fix_blame");
+    write_reworked_lines(w, c.fix_blame);
+  }
   w.end_object();
 }
 

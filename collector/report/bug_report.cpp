@@ -43,7 +43,8 @@ struct Commit {
   std::vector<std::string> keys;  // task keys its message names
   std::string reverts, fixes;     // abbreviated SHAs its pushed message named
   // The commits whose lines it rewrote or deleted: the tracker's blame of
-  // its removed lines (its reworked entries, within the rework window).
+  // its removed lines (its reworked entries, within the rework window, and
+  // its fix blame past it).
   std::vector<std::string> blamed;
   bool names(const std::string& key) const {
     return std::find(keys.begin(), keys.end(), key) != keys.end();
@@ -64,9 +65,10 @@ class Commits {
       }
       for (std::string& k : keys_of(c.task_keys))
         add_key(x, std::move(k));
-      for (const ReworkedLines& r : c.reworked)
-        if (std::find(x.blamed.begin(), x.blamed.end(), r.original_sha) == x.blamed.end())
-          x.blamed.push_back(r.original_sha);
+      for (const auto* list : {&c.reworked, &c.fix_blame})
+        for (const ReworkedLines& r : *list)
+          if (std::find(x.blamed.begin(), x.blamed.end(), r.original_sha) == x.blamed.end())
+            x.blamed.push_back(r.original_sha);
     }
     for (const PushedCommitRow& p : pushed) {
       Commit& x = at(p.repo, p.sha);

@@ -84,7 +84,7 @@ Status CommitFactsBuilder::add_reworked(const RowView& row) {
   r.path = row.text(3);
   r.lines = row.int64(4);
   r.ai_lines = row.int64(5);
-  (*c)->reworked.push_back(std::move(r));
+  (row.int64(6) == kFixBlameRow ? (*c)->fix_blame : (*c)->reworked).push_back(std::move(r));
   return {};
 }
 

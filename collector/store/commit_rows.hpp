@@ -45,9 +45,14 @@ CommitTotals commit_totals(const CommitRecord& c);
 //   lines_added, ai_lines_added, lines_alive_21d, ai_lines_alive_21d,
 //   lines_alive_90d, ai_lines_alive_90d, ai_blocks, ai_blocks_repeated,
 //   other_blocks, other_blocks_repeated
-// - commit_reworks, for c.reworked[i]: repo, sha, idx, original_sha, path, lines,
-//   ai_lines
-inline constexpr size_t kCommitValues = 15, kCommitFileValues = 17, kCommitReworkValues = 7;
+// - commit_reworks, for row i of commit_rework_rows(c) (c.reworked, then
+//   c.fix_blame): repo, sha, idx, original_sha, path, lines, ai_lines, kind
+//   (kReworkRow or kFixBlameRow)
+inline constexpr size_t kCommitValues = 15, kCommitFileValues = 17, kCommitReworkValues = 8;
+inline constexpr int64_t kReworkRow = 0, kFixBlameRow = 1;
+inline size_t commit_rework_rows(const CommitRecord& c) {
+  return c.reworked.size() + c.fix_blame.size();
+}
 template <class Fn>
 void for_each_commit_value(const CommitRecord& c, const std::string& parents, Fn&& fn);
 template <class Fn>
@@ -65,9 +70,9 @@ void for_each_commit_rework_value(const CommitRecord& c, size_t i, Fn&& fn);
 //   ai_lines_alive_90d, ai_blocks, ai_blocks_repeated, other_blocks,
 //   other_blocks_repeated (in the order sent)
 // - kReworked: repo, sha (the reworking commit), original_sha, path, lines,
-//   ai_lines
+//   ai_lines, kind (rework or fix blame)
 // - kReworkOf: repo, original_sha, path, sha (the reworking commit), its
-//   committer_ms, lines, ai_lines
+//   committer_ms, lines, ai_lines (rework rows only)
 enum class CommitRead { kCommits, kFiles, kReworked, kReworkOf };
 inline constexpr CommitRead kCommitReads[] = {CommitRead::kCommits, CommitRead::kFiles,
                                               CommitRead::kReworked, CommitRead::kReworkOf};
@@ -127,7 +132,8 @@ void for_each_commit_file_value(const CommitRecord& c, size_t i, Fn&& fn) {
 
 template <class Fn>
 void for_each_commit_rework_value(const CommitRecord& c, size_t i, Fn&& fn) {
-  const ReworkedLines& r = c.reworked[i];
+  const bool rework = i < c.reworked.size();
+  const ReworkedLines& r = rework ? c.reworked[i] : c.fix_blame[i - c.reworked.size()];
   size_t col = 0;
   fn(col++, std::string_view(c.repo));
   fn(col++, std::string_view(c.sha));
@@ -136,6 +142,7 @@ void for_each_commit_rework_value(const CommitRecord& c, size_t i, Fn&& fn) {
   fn(col++, std::string_view(r.path));
   fn(col++, r.lines);
   fn(col++, r.ai_lines);
+  fn(col++, rework ? kReworkRow : kFixBlameRow);
 }
 
 }  // namespace codepulse::collector

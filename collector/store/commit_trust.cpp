@@ -112,6 +112,11 @@ CommitRecord capped_commit(const CommitRecord& c) {
     r.lines = take(r.lines, reworked);
     if (r.ai_lines > r.lines) r.ai_lines = r.lines;
   }
+  int64_t blamed = kMaxTrackerCommitLines;
+  for (ReworkedLines& r : out.fix_blame) {
+    r.lines = take(r.lines, blamed);
+    r.ai_lines = -1;
+  }
   return out;
 }
 

@@ -58,6 +58,10 @@ struct CommitRecord {
   bool on_default_branch = false;
   std::vector<CommitFile> files;
   std::vector<ReworkedLines> reworked;  // earlier commits' lines this one reworked
+  // A commit naming a task key (a fix, maybe): the commits whose lines it
+  // rewrote or deleted that are older than the rework window, blamed back
+  // to fix_blame_days (docs/DELIVERY.md, "Bugs"); ai_lines is -1. Not rework.
+  std::vector<ReworkedLines> fix_blame;
 };
 
 }  // namespace codepulse

@@ -284,11 +284,43 @@ TEST_CASE("a fix commit's blamed lines name the commits that introduced its bug"
   z.reworked = {{sha_of('1'), "src/1.py", 2, 2}};
   CommitRecord f3 = commit('6', "2026-03-02T17:00:00Z", "BUG-22", 1, 0);
   f3.reworked = {{sha_of('8'), "src/8.py", 1, -1}};
-  auto ingested = store.ingest(kDev, batch({x, y, f1, f2, z, f3}));
+  // W (February, 8 lines, 8 AI); F4 names BUG-23 and rewrote 2 of W's lines,
+  // older than the rework window: its fix blame, not rework.
+  CommitRecord w = commit('7', "2026-02-01T09:00:00Z", "PROJ-7", 8, 8);
+  CommitRecord f4 = commit('9', "2026-03-02T18:00:00Z", "BUG-23", 1, 0);
+  f4.fix_blame = {{sha_of('7'), "src/7.py", 2, -1}};
+  auto ingested = store.ingest(kDev, batch({x, y, f1, f2, z, f3, w, f4}));
   REQUIRE(ingested);
-  CHECK(ingested->commits_new == 6);
+  CHECK(ingested->commits_new == 8);
   const int64_t day = at("2026-03-03T09:00:00Z");
-  REQUIRE(store.upsert_tasks({task("BUG-21", "Bug", day), task("BUG-22", "Bug", day)}));
+  REQUIRE(store.upsert_tasks(
+      {task("BUG-21", "Bug", day), task("BUG-22", "Bug", day), task("BUG-23", "Bug", day)}));
+
+  // The store keeps F4's fix blame apart from rework: W was not reworked.
+  auto facts = store.load_commits(INT64_MIN, INT64_MAX);
+  REQUIRE(facts);
+  for (const CommitRecord& c : facts->commits) {
+    if (c.sha == sha_of('9')) {
+      CHECK(c.reworked.empty());
+      REQUIRE(c.fix_blame.size() == 1);
+      CHECK(c.fix_blame[0].original_sha == sha_of('7'));
+      CHECK(c.fix_blame[0].lines == 2);
+    } else {
+      CHECK(c.fix_blame.empty());
+    }
+  }
+  for (const report::ReworkFact& r : facts->rework_of_commits)
+    CHECK(r.original_sha != sha_of('7'));
+
+  // BUG-23: W, blamed in F4 past the rework window; it was written in February.
+  auto feb = bug_report(store, at("2026-02-01T00:00:00Z"), at("2026-03-01T00:00:00Z"));
+  REQUIRE(feb);
+  CHECK(feb->bugs == 1);
+  REQUIRE(feb->bugs_list.size() == 1);
+  CHECK(feb->bugs_list[0].key == "BUG-23");
+  REQUIRE(feb->bugs_list[0].commits.size() == 1);
+  CHECK(feb->bugs_list[0].commits[0].via == "blamed in " + sha_of('9').substr(0, 12));
+  CHECK(feb->bugs_ai == Approx(1.0));
 
   auto r = bug_report(store, at("2026-03-01T00:00:00Z"), at("2026-03-08T00:00:00Z"));
   REQUIRE(r);
@@ -308,8 +340,8 @@ TEST_CASE("a fix commit's blamed lines name the commits that introduced its bug"
     CHECK(c.via == "blamed in " + sha_of('3').substr(0, 12));
   REQUIRE(r->bugs_list[0].ai_share);
   CHECK(*r->bugs_list[0].ai_share == Approx(0.5));
-  // The rates: AI lines of the range 15 + 6 = 21; other 5 + 10 + 4 + 2 + 1 = 22.
+  // The rates: AI lines of the range 15 + 6 = 21; other 5 + 10 + 4 + 2 + 1 + 1 = 23.
   CHECK(r->ai_lines == 21);
-  CHECK(r->other_lines == 22);
+  CHECK(r->other_lines == 23);
   CHECK(*r->ai_per_1000() == Approx(500.0 / 21));
 }

@@ -401,3 +401,71 @@ TEST_CASE("history shared with main is main's, whichever branch git reaches it f
   CHECK(commits[on_main].branch == "main");
   CHECK(commits[feature].branch == "feature/PROJ-9");
 }
+
+TEST_CASE("a commit naming a task key blames lines past the rework window, back to fix_blame_days",
+          "[git][bugs]") {
+  TempDir dir;
+  GitRepoBuilder repo(dir / "app");
+  std::string f = GitRepoBuilder::numbered_lines("a", 10);
+  repo.write("f.txt", f);
+  const std::string a = repo.commit("add f", 0);
+  f = with_line(f, 1, "b1");
+  repo.write("f.txt", f);
+  const std::string b = repo.commit("PROJ-1: rewrite a1", 5);
+  // C, day 40, names BUG-7: rewrites a2 (40 days old) and b1 (35 days old),
+  // both past the 21-day rework window.
+  f = with_line(with_line(f, 1, "c1"), 2, "c2");
+  repo.write("f.txt", f);
+  const std::string c = repo.commit("BUG-7: fix the totals", 40);
+  // D, day 45, names nothing: rewrites a3, no fix blame.
+  f = with_line(f, 3, "d3");
+  repo.write("f.txt", f);
+  const std::string d = repo.commit("cleanup", 45);
+
+  auto fix_blame_of = [](const CommitRecord& commit) {
+    std::vector<std::string> out;
+    for (const auto& r : commit.fix_blame)
+      out.push_back(r.original_sha + ":" + r.path + "=" + std::to_string(r.lines));
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  ScanFixture fx(repo.root());
+  fx.scan(50);
+  auto commits = fx.commits();
+  REQUIRE(commits.size() == 4);
+  CHECK(rework_of(commits[b]) == std::vector<std::string>{rw(a, "f.txt", 1)});
+  CHECK(commits[b].fix_blame.empty());  // a1 was 5 days old: rework, not fix blame
+  CHECK(rework_of(commits[c]).empty());
+  std::vector<std::string> blamed = {rw(a, "f.txt", 1), rw(b, "f.txt", 1)};
+  std::sort(blamed.begin(), blamed.end());
+  CHECK(fix_blame_of(commits[c]) == blamed);
+  CHECK(commits[d].fix_blame.empty());
+  CHECK(rework_of(commits[d]).empty());
+  for (const auto& r : commits[c].fix_blame)
+    CHECK(r.ai_lines == -1);
+
+  // E, day 130, names BUG-8: rewrites a4, 130 days old, past fix_blame_days (90).
+  f = with_line(f, 4, "e4");
+  repo.write("f.txt", f);
+  const std::string e = repo.commit("BUG-8: and a4", 130);
+  fx.scan(135);
+  auto later = fx.commits();
+  REQUIRE(later.count(e) == 1);
+  CHECK(later[e].fix_blame.empty());
+
+  // fix_blame_days = 0: no fix blame; with a hash key the paths are hashed.
+  ScanFixture off(repo.root());
+  GitScanOptions none;
+  none.fix_blame_days = 0;
+  off.scan(50, none);
+  CHECK(off.commits()[c].fix_blame.empty());
+  ScanFixture hashed(repo.root());
+  GitScanOptions keyed;
+  keyed.hash_key = std::string("0123456789abcdef0123");
+  hashed.scan(50, keyed);
+  const CommitRecord hc = hashed.commits()[c];
+  REQUIRE(hc.fix_blame.size() == 2);
+  for (const auto& r : hc.fix_blame)
+    CHECK(r.path.starts_with("h:"));
+  CHECK(test::folder_contents(hashed.state_dir()).find("f.txt") == std::string::npos);
+}

@@ -303,11 +303,9 @@ TEST_CASE("issue 6's scenario: spend next to commits, PRs, rework and leverage b
     tc.task_keys = st->text(7);
     tc.ai_coauthor = st->int64(8) != 0;
     auto files = tracker::decode_commit_files(st->text(9));
-    auto reworked = tracker::decode_reworked(st->text(10));
     REQUIRE(files);
-    REQUIRE(reworked);
+    REQUIRE(tracker::decode_reworked(st->text(10), tc));
     tc.files = *files;
-    tc.reworked = *reworked;
     proto::BatchHeader h;
     h.tracker_version = "0.2.0";
     h.device_id = "device-of-tea";

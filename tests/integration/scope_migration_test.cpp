@@ -15,7 +15,7 @@ using namespace codepulse::test;
 
 namespace {
 
-// Takes a current store back to schema 22: the columns migrations 23 to 25
+// Takes a current store back to schema 22: the columns migrations 23 to 26
 // added are dropped and the version set back, so opening it runs them again.
 void back_to_schema_22(const StoreTarget& target) {
   std::string sql =
@@ -23,7 +23,8 @@ void back_to_schema_22(const StoreTarget& target) {
       "ALTER TABLE pull_requests DROP COLUMN labels_ms;"
       "ALTER TABLE collector_tokens DROP COLUMN scope;"
       "ALTER TABLE sso_sessions DROP COLUMN scope;"
-      "ALTER TABLE commit_reworks DROP COLUMN ai_lines;";
+      "ALTER TABLE commit_reworks DROP COLUMN ai_lines;"
+      "ALTER TABLE commit_reworks DROP COLUMN kind;";
   for (const char* column :
        {"lines_alive_21d", "ai_lines_alive_21d", "lines_alive_90d", "ai_lines_alive_90d",
         "ai_blocks", "ai_blocks_repeated", "other_blocks", "other_blocks_repeated"})
@@ -76,7 +77,7 @@ TEST_CASE(
 
   auto store = open_store(target.db);
   REQUIRE(store);
-  CHECK(schema_version(target) == "25");
+  CHECK(schema_version(target) == "26");
   // The session opened before scopes is gone: its holder signs in again.
   CHECK(db_text(target.db, "SELECT count(*) FROM sso_sessions") == "0");
   auto found = (*store)->find_sso_session(std::string(64, 'a'), 2'000);

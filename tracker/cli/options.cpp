@@ -108,6 +108,7 @@ GitScanOptions git_scan_options(const Config& c, const ScanOptions& scan) {
   g.enabled = c.flag("git_metadata");
   g.history_days = c.num("git_history_days");
   g.rework_window_days = c.num("rework_window_days");
+  g.fix_blame_days = c.num("fix_blame_days");
   g.include = c.list("git_include");
   g.exclude = c.list("git_exclude");
   g.interval_ms = c.num("git_scan_interval");

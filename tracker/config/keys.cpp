@@ -139,6 +139,14 @@ const std::vector<ConfigKey>& tracker_config_keys() {
        .help = "how far back the first read of a repository goes, in days of commit time",
        .min = 1,
        .max = 3650},
+      {.name = "fix_blame_days",
+       .type = T::kInt,
+       .default_value = "90",
+       .help = "a commit naming a task key: which commits wrote the lines it deleted or "
+               "rewrote, blamed back this many days (past the rework window; only commit names "
+               "and counts are sent, for the bug rate); 0 = not past the rework window",
+       .min = 0,
+       .max = 3650},
       {.name = "rework_window_days",
        .type = T::kInt,
        .default_value = "21",

@@ -40,6 +40,8 @@ void prepare_to_queue(const std::optional<std::string>& key, CommitRecord& c) {
     f.path = sendable(keyed_value(key, f.path));
   for (ReworkedLines& r : c.reworked)
     r.path = sendable(keyed_value(key, r.path));
+  for (ReworkedLines& r : c.fix_blame)
+    r.path = sendable(keyed_value(key, r.path));
 }
 
 // Line-level rework (docs/PROVENANCE.md): a reworked line is the assistants'
@@ -238,26 +240,30 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
   // this pass finds that one's fingerprints.
   std::optional<AiLineClassifier> classifier;
   if (fingerprinter_) classifier.emplace(db_, *fingerprinter_, repo, fresh_survival);
-  const int64_t window_ms = options_.rework_window_days * kDayMs;
-  // One log of what changed inside the window, so that a file nothing
-  // changed in it is not blamed (without it, every file is).
+  ReworkWindows windows;
+  windows.rework_ms = options_.rework_window_days * kDayMs;
+  windows.fix_ms = options_.fix_blame_days * kDayMs;
+  // One log of what changed inside the windows, so that a file nothing
+  // changed in them is not blamed (without it, every file is).
   std::optional<FileTouches> touches;
   if (!fresh.empty()) {
     int64_t oldest_ms = fresh.front().committer_ms;
     for (const CommitRecord& c : fresh)
       oldest_ms = std::min(oldest_ms, c.committer_ms);
-    if (auto t = FileTouches::read(git_, root, (oldest_ms - window_ms) / 1000))
+    if (auto t = FileTouches::read(
+            git_, root, (oldest_ms - std::max(windows.rework_ms, windows.fix_ms)) / 1000))
       touches = std::move(t).value();
   }
   for (CommitRecord& c : fresh) {
     if (cancelled_ && cancelled_()) return {};
-    auto reworked =
-        count_rework(git_, removed_diffs, root, c, window_ms, classifier ? &*classifier : nullptr,
-                     touches ? &*touches : nullptr);
-    if (reworked)
-      c.reworked = std::move(reworked).value();
-    else
-      problem("rework of " + c.sha + " not counted: " + reworked.error().message);
+    auto blamed = count_rework(git_, removed_diffs, root, c, windows,
+                               classifier ? &*classifier : nullptr, touches ? &*touches : nullptr);
+    if (blamed) {
+      c.reworked = std::move(blamed->reworked);
+      c.fix_blame = std::move(blamed->fix_blame);
+    } else {
+      problem("rework of " + c.sha + " not counted: " + blamed.error().message);
+    }
     prepare_to_queue(options_.hash_key, c);
   }
   auto txn = sql::Transaction::begin(db_);

@@ -27,6 +27,9 @@ struct GitScanOptions {
   bool enabled = true;
   int64_t history_days = 90;
   int64_t rework_window_days = 21;
+  // A commit naming a task key: the commits that wrote the lines it removed,
+  // older than the rework window, blamed back this far (0: not at all).
+  int64_t fix_blame_days = 90;
   std::vector<std::string> include, exclude;  // repo_filter.hpp
   int64_t interval_ms = 300'000;              // the daemon's pause between passes
   std::optional<std::string> hash_key;        // paths and branches as keyed hashes

@@ -32,27 +32,30 @@ std::vector<std::string> removed_range_diff_options() {
   return zero_context_patch_options();
 }
 
-Result<std::vector<ReworkedLines>> count_rework(const GitRunner& git, GitDiffs& diffs,
-                                                const std::string& repo_root,
-                                                const CommitRecord& commit, int64_t window_ms,
-                                                ReworkClassifier* classify,
-                                                const FileTouches* touches) {
-  std::vector<ReworkedLines> out;
+Result<CommitBlame> count_rework(const GitRunner& git, GitDiffs& diffs,
+                                 const std::string& repo_root, const CommitRecord& commit,
+                                 const ReworkWindows& windows, ReworkClassifier* classify,
+                                 const FileTouches* touches) {
+  CommitBlame out;
   if (commit.parents.size() != 1 || !removes_text_lines(commit)) return out;
   const std::string& parent = commit.parents.front();
   auto ranges = removed_ranges(diffs, parent, commit.sha);
   if (!ranges) return ranges.error();
-  const int64_t cutoff_s = (commit.committer_ms - window_ms) / 1000;
+  const int64_t cutoff_s = (commit.committer_ms - windows.rework_ms) / 1000;
+  // How far back blame reaches: the fix window for a commit naming a task key.
+  const bool fix = !commit.task_keys.empty() && windows.fix_ms > windows.rework_ms;
+  const int64_t since_s = fix ? (commit.committer_ms - windows.fix_ms) / 1000 : cutoff_s;
   std::map<std::pair<std::string, std::string>, int64_t> counts;  // (sha, path) -> lines
+  std::map<std::pair<std::string, std::string>, int64_t> fix_counts;
   // (sha, path) -> the assistants' lines among them, -1 once one is unknown.
   std::map<std::pair<std::string, std::string>, int64_t> ai_counts;
   for (const auto& [path, list] : *ranges) {
     // Nothing changed the file inside the window: its lost lines are older.
-    if (touches && !touches->changed_since(path, cutoff_s, commit.sha)) continue;
+    if (touches && !touches->changed_since(path, since_s, commit.sha)) continue;
     for (size_t first = 0; first < list.size(); first += kRangesPerBlame) {
       // --since bounds blame's walk: older lines land on the boundary commit.
       std::vector<std::string> args = {"blame", "--porcelain", "--root",
-                                       "--since=@" + std::to_string(cutoff_s)};
+                                       "--since=@" + std::to_string(since_s)};
       const size_t last = std::min(list.size(), first + kRangesPerBlame);
       for (size_t i = first; i < last; ++i)
         args.push_back("-L" + std::to_string(list[i].start) + ",+" + std::to_string(list[i].count));
@@ -76,7 +79,12 @@ Result<std::vector<ReworkedLines>> count_rework(const GitRunner& git, GitDiffs& 
           !s)
         return s.error();
       for (const auto& [sha, blamed] : reader.result()) {
-        if (blamed.boundary || blamed.committer_s < cutoff_s) continue;
+        if (blamed.boundary || blamed.committer_s < since_s) continue;
+        if (blamed.committer_s < cutoff_s) {  // before the rework window: the fix's blame
+          for (const auto& [original_path, n] : blamed.lines_by_path)
+            fix_counts[{sha, original_path}] += n;
+          continue;
+        }
         for (const auto& [original_path, n] : blamed.lines_by_path) {
           counts[{sha, original_path}] += n;
           if (!classify) continue;
@@ -96,8 +104,11 @@ Result<std::vector<ReworkedLines>> count_rework(const GitRunner& git, GitDiffs& 
   }
   for (auto& [key, n] : counts) {
     const auto ai = ai_counts.find(key);
-    out.push_back(ReworkedLines{key.first, key.second, n, ai == ai_counts.end() ? -1 : ai->second});
+    out.reworked.push_back(
+        ReworkedLines{key.first, key.second, n, ai == ai_counts.end() ? -1 : ai->second});
   }
+  for (auto& [key, n] : fix_counts)
+    out.fix_blame.push_back(ReworkedLines{key.first, key.second, n, -1});
   return out;
 }
 

@@ -30,21 +30,33 @@ class ReworkClassifier {
                                     std::string_view text) = 0;
 };
 
-// Empty for a merge, a root commit and a commit that removed no text line.
-// Paths are plain; the caller applies keyed hashing. With a classifier, each
-// entry's ai_lines counts the assistants' lines (-1 when any of its lines
-// could not be told).
 // The options of the diffs count_rework reads (a GitDiffs made with them
 // serves a whole pass).
 std::vector<std::string> removed_range_diff_options();
 
-// `diffs`: a GitDiffs made with removed_range_diff_options(); blame runs
-// through `git`, a process per file, except for a file `touches` says no
-// other commit changed inside the window.
-Result<std::vector<ReworkedLines>> count_rework(const GitRunner& git, GitDiffs& diffs,
-                                                const std::string& repo_root,
-                                                const CommitRecord& commit, int64_t window_ms,
-                                                ReworkClassifier* classify = nullptr,
-                                                const FileTouches* touches = nullptr);
+struct ReworkWindows {
+  int64_t rework_ms = 0;  // a removed line written less than this before the commit is rework
+  // A commit naming a task key (it may fix a bug): its removed lines written
+  // before the rework window but less than this before the commit are its
+  // fix blame (docs/DELIVERY.md, "Bugs"); 0 or not past rework_ms: none.
+  int64_t fix_ms = 0;
+};
+
+struct CommitBlame {
+  std::vector<ReworkedLines> reworked, fix_blame;
+};
+
+// Which earlier commits wrote the lines `commit` removed: `git blame` of its
+// parent, a process per file, except for a file `touches` says no other
+// commit changed inside the window. Empty for a merge, a root commit and a
+// commit that removed no text line. Paths are plain; the caller applies
+// keyed hashing. With a classifier, each reworked entry's ai_lines counts the
+// assistants' lines (-1 when any of its lines could not be told); fix-blame
+// entries are not classified. `diffs`: a GitDiffs made with
+// removed_range_diff_options().
+Result<CommitBlame> count_rework(const GitRunner& git, GitDiffs& diffs,
+                                 const std::string& repo_root, const CommitRecord& commit,
+                                 const ReworkWindows& windows, ReworkClassifier* classify = nullptr,
+                                 const FileTouches* touches = nullptr);
 
 }  // namespace codepulse::tracker

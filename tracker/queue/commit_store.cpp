@@ -70,15 +70,20 @@ Result<std::vector<CommitFile>> decode_commit_files(std::string_view json) {
   return files;
 }
 
-std::string encode_reworked(const std::vector<ReworkedLines>& reworked) {
-  std::string out;
-  JsonWriter w(out);
-  proto::write_reworked_lines(w, reworked);
-  return out;
+std::string encode_reworked(const std::vector<ReworkedLines>& reworked,
+                            const std::vector<ReworkedLines>& fix_blame) {
+  std::string rework, fix;
+  JsonWriter r(rework), f(fix);
+  proto::write_reworked_lines(r, reworked);
+  if (fix_blame.empty()) return rework;
+  proto::write_reworked_lines(f, fix_blame, "fix");
+  // One array: the reworked entries, then the fix-blame ones (marked).
+  if (reworked.empty()) return fix;
+  rework.pop_back();
+  return rework + "," + fix.substr(1);
 }
 
-Result<std::vector<ReworkedLines>> decode_reworked(std::string_view json) {
-  std::vector<ReworkedLines> out;
+Status decode_reworked(std::string_view json, CommitRecord& c) {
   auto s = each_object(json, "reworked lines", [&](simdjson::dom::element e) -> Status {
     ReworkedLines r;
     std::string_view sha, path;
@@ -88,11 +93,13 @@ Result<std::vector<ReworkedLines>> decode_reworked(std::string_view json) {
     if (e["ai_lines"].get_int64().get(r.ai_lines)) r.ai_lines = -1;
     r.original_sha = std::string(sha);
     r.path = std::string(path);
-    out.push_back(std::move(r));
+    bool fix = false;
+    if (e["fix"].get_bool().get(fix)) fix = false;
+    (fix ? c.fix_blame : c.reworked).push_back(std::move(r));
     return {};
   });
   if (!s) return s.error();
-  return out;
+  return {};
 }
 
 Status CommitStore::note_repo(const std::string& root, const std::string& identity) {
@@ -152,7 +159,7 @@ Result<bool> CommitStore::add(const CommitRecord& c) {
   if (!st) return st.error();
   const std::string parents = join_object_names(c.parents);
   const std::string files = encode_commit_files(c.files);
-  const std::string reworked = encode_reworked(c.reworked);
+  const std::string reworked = encode_reworked(c.reworked, c.fix_blame);
   bind_commit_fields(*st, 1, c, parents);
   if (auto s = st->bind(11, files)
                    .bind(12, reworked)
@@ -177,10 +184,8 @@ Result<std::vector<QueuedCommit>> CommitStore::unshipped(size_t limit) {
     auto files = decode_commit_files(st->text(11));
     if (!files) return make_error(db_.path() + ": commit " + c.sha + ": " + files.error().message);
     c.files = std::move(files).value();
-    auto reworked = decode_reworked(st->text(12));
-    if (!reworked)
+    if (auto reworked = decode_reworked(st->text(12), c); !reworked)
       return make_error(db_.path() + ": commit " + c.sha + ": " + reworked.error().message);
-    c.reworked = std::move(reworked).value();
     c.on_default_branch = st->int64(13) != 0;
     out.push_back(std::move(q));
     return {};

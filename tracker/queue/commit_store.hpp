@@ -75,7 +75,10 @@ class CommitStore {
 // The JSON arrays the store keeps files and reworked lines in.
 std::string encode_commit_files(const std::vector<CommitFile>& files);
 Result<std::vector<CommitFile>> decode_commit_files(std::string_view json);
-std::string encode_reworked(const std::vector<ReworkedLines>& reworked);
-Result<std::vector<ReworkedLines>> decode_reworked(std::string_view json);
+// Reworked and fix-blame entries in one array, the latter marked "fix": true.
+std::string encode_reworked(const std::vector<ReworkedLines>& reworked,
+                            const std::vector<ReworkedLines>& fix_blame = {});
+// Into c.reworked and c.fix_blame.
+Status decode_reworked(std::string_view json, CommitRecord& c);
 
 }  // namespace codepulse::tracker

@@ -65,7 +65,7 @@ Status insert_parts(pg::Connection& conn, const std::vector<const CommitRecord*>
       for_each_commit_file_value(*c, i, add_to(files));
       if (auto r = files.end_row(); !r) return r.error();
     }
-    for (size_t i = 0; i < c->reworked.size(); ++i) {
+    for (size_t i = 0; i < commit_rework_rows(*c); ++i) {
       for_each_commit_rework_value(*c, i, add_to(reworks));
       if (auto r = reworks.end_row(); !r) return r.error();
     }

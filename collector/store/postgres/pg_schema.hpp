@@ -12,7 +12,7 @@
 
 namespace codepulse::collector::pg_sql {
 
-inline constexpr int kSchemaVersion = 25;
+inline constexpr int kSchemaVersion = 26;
 
 // Two collectors starting at once: one migrates, the other waits.
 inline constexpr const char* kLockSchema =
@@ -664,6 +664,12 @@ inline constexpr const char* kMigrationTo25 = R"sql(
 ALTER TABLE pull_requests ADD COLUMN labels text NOT NULL DEFAULT '';
 ALTER TABLE pull_requests ADD COLUMN labels_ms bigint NOT NULL DEFAULT 0;
 INSERT INTO codepulse_schema (version) VALUES (25);
+)sql";
+
+// Migration 26: a commit's fix blame, as in the SQLite store.
+inline constexpr const char* kMigrationTo26 = R"sql(
+ALTER TABLE commit_reworks ADD COLUMN kind bigint NOT NULL DEFAULT 0;
+INSERT INTO codepulse_schema (version) VALUES (26);
 )sql";
 
 }  // namespace codepulse::collector::pg_sql

@@ -129,9 +129,9 @@ WHERE f.repo = t.repo AND f.sha = t.sha AND f.idx = t.idx AND f.lines_added > 0
   AND c.repo = t.repo AND c.sha = t.sha AND c.sent_by = $8::text
 )sql";
 inline constexpr const char* kInsertCommitReworks = R"sql(
-INSERT INTO commit_reworks (repo, sha, idx, original_sha, path, lines, ai_lines)
+INSERT INTO commit_reworks (repo, sha, idx, original_sha, path, lines, ai_lines, kind)
 SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[],
-  $7::bigint[])
+  $7::bigint[], $8::bigint[])
 )sql";
 
 // load_commits, as in the SQLite store (commit_rows.hpp lists the columns).
@@ -149,7 +149,7 @@ inline constexpr const char* kSelectCommitFiles =
     " WHERE c.committer_ms >= $1::bigint AND c.committer_ms < $2::bigint"
     " ORDER BY f.repo, f.sha, f.idx";
 inline constexpr const char* kSelectCommitReworked =
-    "SELECT w.repo, w.sha, w.original_sha, w.path, w.lines, w.ai_lines"
+    "SELECT w.repo, w.sha, w.original_sha, w.path, w.lines, w.ai_lines, w.kind"
     " FROM commits c JOIN commit_reworks w ON w.repo = c.repo AND w.sha = c.sha"
     " WHERE c.committer_ms >= $1::bigint AND c.committer_ms < $2::bigint"
     " ORDER BY w.repo, w.sha, w.idx";
@@ -158,7 +158,7 @@ inline constexpr const char* kSelectReworkOfCommits =
     " FROM commits o"
     " JOIN commit_reworks w ON w.repo = o.repo AND w.original_sha = o.sha"
     " JOIN commits r ON r.repo = w.repo AND r.sha = w.sha"
-    " WHERE o.committer_ms >= $1::bigint AND o.committer_ms < $2::bigint"
+    " WHERE o.committer_ms >= $1::bigint AND o.committer_ms < $2::bigint AND w.kind = 0"
     " ORDER BY o.committer_ms, o.sha, r.committer_ms, w.sha, w.idx";
 
 // Records. upsert_record_sql() takes one record, in one statement: inserts

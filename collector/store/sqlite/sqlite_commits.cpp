@@ -144,7 +144,7 @@ Result<CommitStored> SqliteStore::store_commit(const std::string& author, const 
     s = insert_commit_file_.run();
     if (!s) return s.error();
   }
-  for (size_t i = 0; i < c.reworked.size(); ++i) {
+  for (size_t i = 0; i < commit_rework_rows(c); ++i) {
     for_each_commit_rework_value(c, i, bind_to(insert_commit_rework_));
     s = insert_commit_rework_.run();
     if (!s) return s.error();

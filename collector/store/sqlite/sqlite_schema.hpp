@@ -5,7 +5,7 @@
 
 namespace codepulse::collector::sql_text {
 
-inline constexpr int kSchemaVersion = 25;
+inline constexpr int kSchemaVersion = 26;
 
 // A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
 inline constexpr const char* kPragmas =
@@ -707,6 +707,14 @@ inline constexpr const char* kMigration25 = R"sql(
 ALTER TABLE pull_requests ADD COLUMN labels TEXT NOT NULL DEFAULT '';
 ALTER TABLE pull_requests ADD COLUMN labels_ms INTEGER NOT NULL DEFAULT 0;
 PRAGMA user_version = 25;
+)sql";
+
+// Migration 26: a commit's fix blame (docs/DELIVERY.md, "Bugs"): rows of
+// commit_reworks of kind 1 are the commits whose lines a commit naming a
+// task key removed past the rework window; rework reads only kind 0.
+inline constexpr const char* kMigration26 = R"sql(
+ALTER TABLE commit_reworks ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;
+PRAGMA user_version = 26;
 )sql";
 
 }  // namespace codepulse::collector::sql_text

@@ -88,8 +88,8 @@ inline constexpr const char* kUpdateCommitFileSurvival =
     " ai_lines_alive_90d = CASE WHEN lines_alive_90d < 0 THEN ?7 ELSE ai_lines_alive_90d END"
     " WHERE repo = ?1 AND sha = ?2 AND idx = ?3 AND lines_added > 0";
 inline constexpr const char* kInsertCommitRework =
-    "INSERT INTO commit_reworks (repo, sha, idx, original_sha, path, lines, ai_lines)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "INSERT INTO commit_reworks (repo, sha, idx, original_sha, path, lines, ai_lines, kind)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
 // load_commits: the commits of [?1, ?2) by committer time, their files and
 // reworked lines, and the rework of them by any commit (commit_rows.hpp
@@ -107,7 +107,7 @@ inline constexpr const char* kSelectCommitFiles =
     "c.sha"
     " WHERE c.committer_ms >= ?1 AND c.committer_ms < ?2 ORDER BY f.repo, f.sha, f.idx";
 inline constexpr const char* kSelectCommitReworked =
-    "SELECT w.repo, w.sha, w.original_sha, w.path, w.lines, w.ai_lines"
+    "SELECT w.repo, w.sha, w.original_sha, w.path, w.lines, w.ai_lines, w.kind"
     " FROM commits c JOIN commit_reworks w ON w.repo = c.repo AND w.sha = c.sha"
     " WHERE c.committer_ms >= ?1 AND c.committer_ms < ?2 ORDER BY w.repo, w.sha, w.idx";
 inline constexpr const char* kSelectReworkOfCommits =
@@ -115,7 +115,7 @@ inline constexpr const char* kSelectReworkOfCommits =
     " FROM commits o"
     " JOIN commit_reworks w ON w.repo = o.repo AND w.original_sha = o.sha"
     " JOIN commits r ON r.repo = w.repo AND r.sha = w.sha"
-    " WHERE o.committer_ms >= ?1 AND o.committer_ms < ?2"
+    " WHERE o.committer_ms >= ?1 AND o.committer_ms < ?2 AND w.kind = 0"
     " ORDER BY o.committer_ms, o.sha, r.committer_ms, w.sha, w.idx";
 
 // Records. insert_record_sql() and replace_record_sql() share their

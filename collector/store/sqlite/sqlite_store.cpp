@@ -81,7 +81,7 @@ Status SqliteStore::migrate() {
       {13, sql_text::kMigration13}, {14, sql_text::kMigration14}, {15, sql_text::kMigration15},
       {16, sql_text::kMigration16}, {17, sql_text::kMigration17}, {18, sql_text::kMigration18},
       {21, sql_text::kMigration21}, {22, sql_text::kMigration22}, {23, sql_text::kMigration23},
-      {24, sql_text::kMigration24}, {25, sql_text::kMigration25}};
+      {24, sql_text::kMigration24}, {25, sql_text::kMigration25}, {26, sql_text::kMigration26}};
   for (const auto& [to, text] : steps) {
     if (*version >= to) continue;
     auto txn = sql::Transaction::begin(db_);
