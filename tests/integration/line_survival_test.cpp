@@ -94,7 +94,8 @@ class Laptop {
     Scanner s(*store, Pricer::builtin(), o);
     REQUIRE(s.scan_all());
   }
-  GitScanStats scan_git(int64_t now_day, int64_t max_files = 2'000) {
+  GitScanStats scan_git(int64_t now_day, int64_t max_files = 2'000,
+                        size_t max_grep_hits = DuplicationLimits{}.max_grep_hits) {
     auto store = LocalStore::open(state());
     REQUIRE(store);
     REQUIRE(CommitStore(store->database()).note_repo(repo_.root(), "local/app"));
@@ -102,6 +103,7 @@ class Laptop {
     o.identities = {"dev@acme.example"};
     o.line_key = key_;
     o.max_survival_files = max_files;
+    o.duplication_limits.max_grep_hits = max_grep_hits;
     auto stats = GitScan(store->database(), o).run(GitRepoBuilder::day_ms(now_day));
     REQUIRE(stats);
     for (const auto& p : stats->problems)
@@ -416,56 +418,64 @@ TEST_CASE(
 
 TEST_CASE("duplication: blocks of 6 or more lines repeating code in the repository, by hand",
           "[provenance][duplication][git]") {
-  Laptop l;
-  const int64_t d0 = today() - 10;
-  auto& repo = l.repo();
-  const std::string root = repo.root();
-  const std::string parse =
-      "def parse_config(path):\n"
-      "    with open(path) as handle:\n"
-      "        raw = handle.read()\n"
-      "    entries = [line.split('=') for line in raw.splitlines()]\n"
-      "    pairs = {key.strip(): value.strip() for key, value in entries}\n"
-      "    validate_pairs(pairs)\n"
-      "    return pairs\n"
-      "    # end of parse_config\n";
-  repo.write("src/lib.py", parse);
-  const std::string base = repo.commit("base", d0);
-  // The assistant writes app.py: 7 lines copied from lib.py, then 6 new ones.
-  const std::string copied = parse.substr(0, parse.find("    # end"));  // lib.py's first 7 lines
-  const std::string fresh =
-      "def load_settings(folder):\n"
-      "    settings_file = folder / 'settings.ini'\n"
-      "    loaded = parse_config(settings_file)\n"
-      "    loaded.setdefault('region', 'eu-west-1')\n"
-      "    audit_log('settings loaded', folder)\n"
-      "    return loaded\n";
-  l.log(write_call("w1", root + "/src/app.py", copied + fresh, root, at_day(d0 + 1)));
-  l.scan_logs();
-  // The developer keeps both blocks apart with a line of their own, and
-  // copies six of lib.py's lines into tools.py by hand.
-  repo.write("src/app.py", copied + "# glue between the two\n" + fresh);
-  const std::string six = parse.substr(parse.find("    with open"), std::string::npos);
-  repo.write("src/tools.py", six.substr(0, six.find("    # end")));
-  repo.write("README.md", "settings\n");
-  const std::string mine = repo.commit("PROJ-9 settings", d0 + 2);
-  l.scan_git(d0 + 3);
-  auto q = l.queued();
-  struct Blocks {
-    int64_t ai = 0, ai_rep = 0, other = 0, other_rep = 0;
-    bool operator==(const Blocks&) const = default;
-  };
-  auto blocks = [](const CommitFile& f) {
-    return Blocks{f.ai_blocks, f.ai_blocks_repeated, f.other_blocks, f.other_blocks_repeated};
-  };
-  // app.py: the AI's 7 copied lines (a block repeating lib.py) and its 6
-  // new ones (a block repeating nothing); the glue line is no block.
-  CHECK(blocks(file_of(q.at(mine), "src/app.py")) == Blocks{2, 1, 0, 0});
-  // tools.py: the developer's 6 copied lines (the AI's copies were taken by
-  // app.py's lines: each written line matches once per commit).
-  CHECK(file_of(q.at(mine), "src/tools.py").ai_lines_added == 0);
-  CHECK(blocks(file_of(q.at(mine), "src/tools.py")) == Blocks{0, 0, 1, 1});
-  CHECK(blocks(file_of(q.at(mine), "README.md")) == Blocks{});
-  // lib.py in the base commit: one block of 8, found only where it is.
-  CHECK(blocks(file_of(q.at(base), "src/lib.py")) == Blocks{0, 0, 1, 0});
+  // The same counts from one git grep of all blocks, with a file whose name
+  // holds a newline among git's answers, and with each block asking on its
+  // own (past max_grep_hits).
+  for (const int variant : {0, 1, 2}) {
+    INFO("variant (0: one grep, 1: a newline in a name, 2: a grep per block): " << variant);
+    const bool odd_name = variant == 1;
+    Laptop l;
+    const int64_t d0 = today() - 10;
+    auto& repo = l.repo();
+    const std::string root = repo.root();
+    const std::string parse =
+        "def parse_config(path):\n"
+        "    with open(path) as handle:\n"
+        "        raw = handle.read()\n"
+        "    entries = [line.split('=') for line in raw.splitlines()]\n"
+        "    pairs = {key.strip(): value.strip() for key, value in entries}\n"
+        "    validate_pairs(pairs)\n"
+        "    return pairs\n"
+        "    # end of parse_config\n";
+    repo.write("src/lib.py", parse);
+    if (odd_name) repo.write("notes\nodd.txt", "        raw = handle.read()\n");
+    const std::string base = repo.commit("base", d0);
+    // The assistant writes app.py: 7 lines copied from lib.py, then 6 new ones.
+    const std::string copied = parse.substr(0, parse.find("    # end"));  // lib.py's first 7 lines
+    const std::string fresh =
+        "def load_settings(folder):\n"
+        "    settings_file = folder / 'settings.ini'\n"
+        "    loaded = parse_config(settings_file)\n"
+        "    loaded.setdefault('region', 'eu-west-1')\n"
+        "    audit_log('settings loaded', folder)\n"
+        "    return loaded\n";
+    l.log(write_call("w1", root + "/src/app.py", copied + fresh, root, at_day(d0 + 1)));
+    l.scan_logs();
+    // The developer keeps both blocks apart with a line of their own, and
+    // copies six of lib.py's lines into tools.py by hand.
+    repo.write("src/app.py", copied + "# glue between the two\n" + fresh);
+    const std::string six = parse.substr(parse.find("    with open"), std::string::npos);
+    repo.write("src/tools.py", six.substr(0, six.find("    # end")));
+    repo.write("README.md", "settings\n");
+    const std::string mine = repo.commit("PROJ-9 settings", d0 + 2);
+    l.scan_git(d0 + 3, 2'000, variant == 2 ? 1 : DuplicationLimits{}.max_grep_hits);
+    auto q = l.queued();
+    struct Blocks {
+      int64_t ai = 0, ai_rep = 0, other = 0, other_rep = 0;
+      bool operator==(const Blocks&) const = default;
+    };
+    auto blocks = [](const CommitFile& f) {
+      return Blocks{f.ai_blocks, f.ai_blocks_repeated, f.other_blocks, f.other_blocks_repeated};
+    };
+    // app.py: the AI's 7 copied lines (a block repeating lib.py) and its 6
+    // new ones (a block repeating nothing); the glue line is no block.
+    CHECK(blocks(file_of(q.at(mine), "src/app.py")) == Blocks{2, 1, 0, 0});
+    // tools.py: the developer's 6 copied lines (the AI's copies were taken by
+    // app.py's lines: each written line matches once per commit).
+    CHECK(file_of(q.at(mine), "src/tools.py").ai_lines_added == 0);
+    CHECK(blocks(file_of(q.at(mine), "src/tools.py")) == Blocks{0, 0, 1, 1});
+    CHECK(blocks(file_of(q.at(mine), "README.md")) == Blocks{});
+    // lib.py in the base commit: one block of 8, found only where it is.
+    CHECK(blocks(file_of(q.at(base), "src/lib.py")) == Blocks{0, 0, 1, 0});
+  }
 }

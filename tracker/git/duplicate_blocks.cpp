@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
+#include <unordered_map>
 
 namespace codepulse::tracker {
 namespace {
@@ -27,10 +29,18 @@ Result<std::vector<std::pair<int64_t, std::string>>> grep_candidates(
   args.insert(args.end(), {sha, "--"});
   std::vector<std::pair<int64_t, std::string>> out;
   const std::string prefix = sha + ":";
-  auto s = git.run(root, args, '\n', [&](std::string_view line, bool cut) -> Status {
+  std::string joined;  // a path holding a newline comes in several records
+  auto s = git.run(root, args, '\n', [&](std::string_view part, bool cut) -> Status {
     if (cut) return {};
+    if (part.find('\0') == std::string_view::npos) {
+      joined.append(part).push_back('\n');
+      return {};
+    }
+    const std::string record = joined + std::string(part);
+    joined.clear();
+    const std::string_view line = record;
     const size_t nul = line.find('\0');
-    if (nul == std::string_view::npos || line.substr(0, prefix.size()) != prefix)
+    if (line.substr(0, prefix.size()) != prefix)
       return make_error("`git grep` in " + root + ": unexpected output");
     int64_t n = 0;
     const std::string_view count = line.substr(nul + 1);
@@ -43,6 +53,87 @@ Result<std::vector<std::pair<int64_t, std::string>>> grep_candidates(
   // git grep exits 1 when nothing matched: no candidate, not a failure.
   if (!s && s.error().message.find("exited with status 1") != std::string::npos) return out;
   if (!s) return s.error();
+  return out;
+}
+
+// Where the commit's blocks' lines occur at `sha`: one `git grep -o -n` of
+// all of them ("<sha>:<path>\0<line>\0<matched text>"), a few when the
+// command line would grow long. Per path and line number, the patterns git
+// matched there (leftmost, not overlapping). nullopt when a line was cut or
+// past `max_hits` matches: then each block asks git grep -c on its own.
+constexpr size_t kPatternsPerGrep = 256, kPatternBytesPerGrep = 64 * 1024;
+using LineHits = std::unordered_map<std::string, std::map<int64_t, std::vector<size_t>>>;
+
+Result<std::optional<LineHits>> grep_all(const GitRunner& git, const std::string& root,
+                                         const std::string& sha,
+                                         const std::vector<std::string>& patterns,
+                                         size_t max_hits) {
+  LineHits hits;
+  std::unordered_map<std::string_view, size_t> index;
+  for (size_t i = 0; i < patterns.size(); ++i)
+    index.emplace(patterns[i], i);
+  const std::string prefix = sha + ":";
+  size_t count = 0;
+  bool unsure = false;
+  for (size_t first = 0; first < patterns.size();) {
+    std::vector<std::string> args = {"grep", "-F", "-I",         "-n",
+                                     "-o",   "-z", "--no-color", "--no-recurse-submodules"};
+    size_t bytes = 0, last = first;
+    for (; last < patterns.size() && last - first < kPatternsPerGrep &&
+           (last == first || bytes + patterns[last].size() <= kPatternBytesPerGrep);
+         ++last) {
+      bytes += patterns[last].size();
+      args.push_back("-e");
+      args.push_back(patterns[last]);
+    }
+    first = last;
+    args.insert(args.end(), {sha, "--"});
+    std::string joined;  // a path holding a newline comes in several records
+    auto s = git.run(root, args, '\n', [&](std::string_view part, bool cut) -> Status {
+      if (!cut && part.find('\0') == std::string_view::npos) {
+        joined.append(part).push_back('\n');
+        return {};
+      }
+      const std::string record = joined + std::string(part);
+      joined.clear();
+      const std::string_view line = record;
+      const size_t a = line.find('\0');
+      const size_t b = a == std::string_view::npos ? a : line.find('\0', a + 1);
+      int64_t number = 0;
+      const std::string_view n = b == std::string_view::npos ? "" : line.substr(a + 1, b - a - 1);
+      auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), number);
+      const auto matched =
+          b == std::string_view::npos ? index.end() : index.find(line.substr(b + 1));
+      if (cut || line.substr(0, prefix.size()) != prefix || ec != std::errc() ||
+          end != n.data() + n.size() || matched == index.end() || ++count > max_hits) {
+        unsure = true;
+        return make_error("stop");
+      }
+      hits[std::string(line.substr(prefix.size(), a - prefix.size()))][number].push_back(
+          matched->second);
+      return {};
+    });
+    if (unsure) return std::optional<LineHits>();
+    // git grep exits 1 when nothing matched: no candidate, not a failure.
+    if (!s && s.error().message.find("exited with status 1") == std::string::npos) return s.error();
+  }
+  return std::optional<LineHits>(std::move(hits));
+}
+
+// The files holding any of `mine` (pattern numbers), with how many of their
+// lines do, from one grep of every block.
+std::vector<std::pair<int64_t, std::string>> candidates_of(const LineHits& hits,
+                                                           const std::vector<size_t>& mine) {
+  std::vector<std::pair<int64_t, std::string>> out;
+  for (const auto& [path, lines] : hits) {
+    int64_t n = 0;
+    for (const auto& [number, matched] : lines)
+      if (std::any_of(matched.begin(), matched.end(), [&](size_t m) {
+            return std::find(mine.begin(), mine.end(), m) != mine.end();
+          }))
+        ++n;
+    if (n > 0) out.emplace_back(n, path);
+  }
   return out;
 }
 
@@ -96,45 +187,79 @@ Result<std::map<std::string, BlockCounts>> count_duplicate_blocks(
     if (!*s) return make_error(path + " is not in " + sha);
     return &(read[path] = window_counts(prints));
   };
-  size_t blocks_seen = 0;
+  // The blocks first, each with its lines' texts; then one grep for all.
+  struct Block {
+    const std::string* path;
+    const AddedFileLines* lines;
+    AddedBlock b;
+    std::vector<size_t> patterns;  // into `patterns`
+  };
+  std::vector<Block> blocks;
+  std::vector<std::string> patterns;
+  std::unordered_map<std::string, size_t> pattern_at;
   for (const auto& [path, lines] : files) {
     for (const AddedBlock& b : find_blocks(lines.ai, lines.hunk_starts)) {
-      if (blocks_seen++ >= limits.max_blocks) return out;
-      BlockCounts& counts = out[path];
-      (b.ai ? counts.ai_blocks : counts.other_blocks) += 1;
-      // The block's windows, and how often it holds each itself.
-      const std::vector<int64_t> block(lines.prints.begin() + b.first,
-                                       lines.prints.begin() + b.first + b.count);
-      const auto own = window_counts(block);
-      // The files worth reading: the block's own, then those holding most of its lines.
-      std::vector<std::string> patterns;
-      for (size_t i = b.first; i < b.first + b.count && patterns.size() < limits.max_patterns; ++i)
-        if (i < lines.texts.size() &&
-            std::find(patterns.begin(), patterns.end(), lines.texts[i]) == patterns.end())
-          patterns.push_back(lines.texts[i]);
-      auto found = grep_candidates(git, root, sha, patterns);
-      if (!found) return found.error();
-      std::sort(found->begin(), found->end(), [](const auto& a, const auto& c) {
-        return a.first > c.first || (a.first == c.first && a.second < c.second);
-      });
-      std::vector<std::string> candidates = {path};
-      for (const auto& [n, p] : *found)
-        if (p != path && candidates.size() <= limits.candidates_per_block) candidates.push_back(p);
-      bool repeated = false;
-      for (const std::string& candidate : candidates) {
-        auto windows = windows_of(candidate);
-        if (!windows) return windows.error();
-        if (*windows == nullptr) break;  // the reading budget is spent
-        for (const auto& [w, n] : own) {
-          const auto at = (*windows)->find(w);
-          const int64_t there = at == (*windows)->end() ? 0 : at->second;
-          // In its own file the block's copies are expected; anywhere else, any copy repeats it.
-          if (there > (candidate == path ? n : 0)) repeated = true;
-        }
-        if (repeated) break;
+      if (blocks.size() >= limits.max_blocks) break;
+      Block& block = blocks.emplace_back(Block{&path, &lines, b, {}});
+      for (size_t i = b.first; i < b.first + b.count && block.patterns.size() < limits.max_patterns;
+           ++i) {
+        if (i >= lines.texts.size()) continue;
+        auto [at, fresh] = pattern_at.try_emplace(lines.texts[i], patterns.size());
+        if (fresh) patterns.push_back(lines.texts[i]);
+        if (std::find(block.patterns.begin(), block.patterns.end(), at->second) ==
+            block.patterns.end())
+          block.patterns.push_back(at->second);
       }
-      if (repeated) (b.ai ? counts.ai_repeated : counts.other_repeated) += 1;
     }
+  }
+  std::optional<LineHits> hits;
+  if (!blocks.empty()) {
+    auto all = grep_all(git, root, sha, patterns, limits.max_grep_hits);
+    if (!all) return all.error();
+    hits = std::move(all).value();
+  }
+  for (const Block& block : blocks) {
+    const std::string& path = *block.path;
+    const AddedFileLines& lines = *block.lines;
+    const AddedBlock& b = block.b;
+    BlockCounts& counts = out[path];
+    (b.ai ? counts.ai_blocks : counts.other_blocks) += 1;
+    // The block's windows, and how often it holds each itself.
+    const std::vector<int64_t> own_prints(lines.prints.begin() + b.first,
+                                          lines.prints.begin() + b.first + b.count);
+    const auto own = window_counts(own_prints);
+    // The files worth reading: the block's own, then those holding most of its lines.
+    std::vector<std::pair<int64_t, std::string>> found;
+    if (hits) {
+      found = candidates_of(*hits, block.patterns);
+    } else {
+      std::vector<std::string> texts;
+      for (const size_t p : block.patterns)
+        texts.push_back(patterns[p]);
+      auto one = grep_candidates(git, root, sha, texts);
+      if (!one) return one.error();
+      found = std::move(one).value();
+    }
+    std::sort(found.begin(), found.end(), [](const auto& a, const auto& c) {
+      return a.first > c.first || (a.first == c.first && a.second < c.second);
+    });
+    std::vector<std::string> candidates = {path};
+    for (const auto& [n, p] : found)
+      if (p != path && candidates.size() <= limits.candidates_per_block) candidates.push_back(p);
+    bool repeated = false;
+    for (const std::string& candidate : candidates) {
+      auto windows = windows_of(candidate);
+      if (!windows) return windows.error();
+      if (*windows == nullptr) break;  // the reading budget is spent
+      for (const auto& [w, n] : own) {
+        const auto at = (*windows)->find(w);
+        const int64_t there = at == (*windows)->end() ? 0 : at->second;
+        // In its own file the block's copies are expected; anywhere else, any copy repeats it.
+        if (there > (candidate == path ? n : 0)) repeated = true;
+      }
+      if (repeated) break;
+    }
+    if (repeated) (b.ai ? counts.ai_repeated : counts.other_repeated) += 1;
   }
   return out;
 }

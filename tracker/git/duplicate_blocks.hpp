@@ -26,6 +26,9 @@ struct DuplicationLimits {
   size_t max_files_read = 64;       // candidate files read per commit
   size_t candidates_per_block = 8;  // the files holding most of a block's lines
   size_t max_patterns = 32;         // a block's lines given to git grep
+  // Matches read from the one git grep of a commit's blocks; past it, each
+  // block asks git grep for its candidates on its own.
+  size_t max_grep_hits = 200'000;
   bool operator==(const DuplicationLimits&) const = default;
 };
 

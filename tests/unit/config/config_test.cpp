@@ -161,16 +161,18 @@ TEST_CASE("sections and nested tables are rejected", "[config]") {
 TEST_CASE("every problem in a file is reported, in file order", "[config]") {
   TempDir dir;
   const std::string p = config_file(dir, "watcher = \"fs\"\nauthor = \"a\"\nbogus_key = 1\n");
-  CHECK(load_error(p) ==
-        p + ":1: key 'watcher': expected one of auto, inotify, poll, got \"fs\"\n" + p +
-            ":3: unknown key 'bogus_key' (known keys: claude_dirs, assistants, assistant_dirs, "
-            "state_dir, author, hash_key_file, prices_file, max_line_bytes, watcher, "
-            "debounce, poll_interval, queue_max_bytes, retention_days, collector, "
-            "ca_file, token_file, collector_pin_sha256, batch_max_records, batch_max_age, "
-            "ship_backoff_max, ship_timeout, git_metadata, git_history_days, "
-            "rework_window_days, line_provenance, line_provenance_days, git_include, git_exclude, "
-            "git_scan_interval, log_level, "
-            "log_file, log_rate_limit)");
+  CHECK(
+      load_error(p) ==
+      p + ":1: key 'watcher': expected one of auto, inotify, poll, got \"fs\"\n" + p +
+          ":3: unknown key 'bogus_key' (known keys: claude_dirs, assistants, assistant_dirs, "
+          "state_dir, author, hash_key_file, prices_file, max_line_bytes, watcher, "
+          "debounce, poll_interval, queue_max_bytes, retention_days, collector, "
+          "ca_file, token_file, collector_pin_sha256, batch_max_records, batch_max_age, "
+          "ship_backoff_max, ship_timeout, git_metadata, git_history_days, "
+          "fix_blame_days, rework_window_days, line_provenance, line_provenance_days, git_include, "
+          "git_exclude, "
+          "git_scan_interval, log_level, "
+          "log_file, log_rate_limit)");
 }
 
 TEST_CASE("the command line beats the file, and a key's own flag beats --set", "[config]") {

@@ -24,10 +24,11 @@ struct Call {
 };
 
 bool add(LineStore& lines, const Call& c) {
+  const std::string request = c.session + "/req";  // outlives the write's view of it
   LineWrite w;
   w.call_id = c.id;
   w.session_id = c.session;
-  w.request_id = c.session + "/req";
+  w.request_id = request;
   w.written_ms = c.at_ms;
   w.prints = &c.prints;
   auto added = lines.add(w);
