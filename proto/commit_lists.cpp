@@ -32,9 +32,8 @@ void write_commit_files(JsonWriter& w, const std::vector<CommitFile>& files) {
   w.end_array();
 }
 
-void write_reworked_lines(JsonWriter& w, const std::vector<ReworkedLines>& reworked,
-                          const char* mark) {
-  w.begin_array();
+void write_reworked_entries(JsonWriter& w, const std::vector<ReworkedLines>& reworked,
+                            const char* mark) {
   for (const ReworkedLines& r : reworked) {
     w.begin_object()
         .field("original_sha", r.original_sha)
@@ -45,6 +44,11 @@ void write_reworked_lines(JsonWriter& w, const std::vector<ReworkedLines>& rewor
     if (mark) w.field(mark, true);
     w.end_object();
   }
+}
+
+void write_reworked_lines(JsonWriter& w, const std::vector<ReworkedLines>& reworked) {
+  w.begin_array();
+  write_reworked_entries(w, reworked);
   w.end_array();
 }
 

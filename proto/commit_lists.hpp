@@ -14,9 +14,11 @@ namespace codepulse::proto {
 // (the provenance counts only for a scored file: lines_added > 0)
 void write_commit_files(JsonWriter& w, const std::vector<CommitFile>& files);
 // [{"original_sha", "path", "lines"}, ...]
-// `mark` names a flag set true on every entry (the tracker's store keeps
-// reworked and fix-blame entries in one array); nullptr: none.
-void write_reworked_lines(JsonWriter& w, const std::vector<ReworkedLines>& reworked,
-                          const char* mark = nullptr);
+void write_reworked_lines(JsonWriter& w, const std::vector<ReworkedLines>& reworked);
+// The entries alone, inside an array the caller opened; `mark` names a flag
+// set true on each (the tracker's store keeps reworked and fix-blame entries
+// in one array); nullptr: none.
+void write_reworked_entries(JsonWriter& w, const std::vector<ReworkedLines>& reworked,
+                            const char* mark = nullptr);
 
 }  // namespace codepulse::proto

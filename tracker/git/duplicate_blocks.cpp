@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <optional>
 #include <unordered_map>
 
@@ -15,43 +16,64 @@ uint64_t window_hash(const int64_t* p) {
   return h;
 }
 
-// `git grep -c -z` of the block's lines at `sha`: the files holding any of
-// them, with how many of their lines do ("<sha>:<path>\0<count>").
-Result<std::vector<std::pair<int64_t, std::string>>> grep_candidates(
-    const GitRunner& git, const std::string& root, const std::string& sha,
-    const std::vector<std::string>& patterns) {
-  std::vector<std::string> args = {
-      "grep", "-F", "-I", "-c", "-z", "--no-color", "--no-recurse-submodules"};
-  for (const std::string& p : patterns) {
-    args.push_back("-e");
-    args.push_back(p);
-  }
+// `git grep <options> <sha> --` (options ending with the -e patterns): each
+// answer after its "<sha>:", with git's cut flag; the records of a path
+// holding a newline are joined back into one answer. git's exit status 1
+// (nothing matched) is no error.
+Status each_grep_answer(const GitRunner& git, const std::string& root, const std::string& sha,
+                        std::vector<std::string> args,
+                        const std::function<Status(std::string_view, bool)>& take) {
+  args.insert(args.begin(), "grep");
   args.insert(args.end(), {sha, "--"});
-  std::vector<std::pair<int64_t, std::string>> out;
   const std::string prefix = sha + ":";
-  std::string joined;  // a path holding a newline comes in several records
+  std::string joined;
   auto s = git.run(root, args, '\n', [&](std::string_view part, bool cut) -> Status {
-    if (cut) return {};
-    if (part.find('\0') == std::string_view::npos) {
+    if (!cut && part.find('\0') == std::string_view::npos) {
       joined.append(part).push_back('\n');
       return {};
     }
     const std::string record = joined + std::string(part);
     joined.clear();
-    const std::string_view line = record;
-    const size_t nul = line.find('\0');
-    if (line.substr(0, prefix.size()) != prefix)
+    if (record.compare(0, prefix.size(), prefix) != 0)
       return make_error("`git grep` in " + root + ": unexpected output");
-    int64_t n = 0;
-    const std::string_view count = line.substr(nul + 1);
-    auto [end, ec] = std::from_chars(count.data(), count.data() + count.size(), n);
-    if (ec != std::errc() || end != count.data() + count.size())
-      return make_error("`git grep` in " + root + ": a count that is not a number");
-    out.emplace_back(n, std::string(line.substr(prefix.size(), nul - prefix.size())));
-    return {};
+    return take(std::string_view(record).substr(prefix.size()), cut);
   });
-  // git grep exits 1 when nothing matched: no candidate, not a failure.
-  if (!s && s.error().message.find("exited with status 1") != std::string::npos) return out;
+  if (!s && s.error().message.find("exited with status 1") != std::string::npos) return {};
+  return s;
+}
+
+std::vector<std::string> grep_options(std::initializer_list<const char*> options,
+                                      const std::vector<std::string>& patterns, size_t first,
+                                      size_t last) {
+  std::vector<std::string> args(options.begin(), options.end());
+  for (size_t i = first; i < last; ++i) {
+    args.push_back("-e");
+    args.push_back(patterns[i]);
+  }
+  return args;
+}
+
+// `git grep -c -z` of the block's lines at `sha`: the files holding any of
+// them, with how many of their lines do ("<path>\0<count>").
+Result<std::vector<std::pair<int64_t, std::string>>> grep_candidates(
+    const GitRunner& git, const std::string& root, const std::string& sha,
+    const std::vector<std::string>& patterns) {
+  std::vector<std::pair<int64_t, std::string>> out;
+  const auto options =
+      grep_options({"-F", "-I", "-c", "-z", "--no-color", "--no-recurse-submodules"}, patterns, 0,
+                   patterns.size());
+  auto s =
+      each_grep_answer(git, root, sha, options, [&](std::string_view line, bool cut) -> Status {
+        if (cut) return Status{};
+        const size_t nul = line.find('\0');
+        int64_t n = 0;
+        const std::string_view count = line.substr(nul + 1);
+        auto [end, ec] = std::from_chars(count.data(), count.data() + count.size(), n);
+        if (ec != std::errc() || end != count.data() + count.size())
+          return make_error("`git grep` in " + root + ": a count that is not a number");
+        out.emplace_back(n, std::string(line.substr(0, nul)));
+        return Status{};
+      });
   if (!s) return s.error();
   return out;
 }
@@ -72,50 +94,38 @@ Result<std::optional<LineHits>> grep_all(const GitRunner& git, const std::string
   std::unordered_map<std::string_view, size_t> index;
   for (size_t i = 0; i < patterns.size(); ++i)
     index.emplace(patterns[i], i);
-  const std::string prefix = sha + ":";
   size_t count = 0;
   bool unsure = false;
   for (size_t first = 0; first < patterns.size();) {
-    std::vector<std::string> args = {"grep", "-F", "-I",         "-n",
-                                     "-o",   "-z", "--no-color", "--no-recurse-submodules"};
     size_t bytes = 0, last = first;
     for (; last < patterns.size() && last - first < kPatternsPerGrep &&
            (last == first || bytes + patterns[last].size() <= kPatternBytesPerGrep);
-         ++last) {
+         ++last)
       bytes += patterns[last].size();
-      args.push_back("-e");
-      args.push_back(patterns[last]);
-    }
+    const auto options =
+        grep_options({"-F", "-I", "-n", "-o", "-z", "--no-color", "--no-recurse-submodules"},
+                     patterns, first, last);
     first = last;
-    args.insert(args.end(), {sha, "--"});
-    std::string joined;  // a path holding a newline comes in several records
-    auto s = git.run(root, args, '\n', [&](std::string_view part, bool cut) -> Status {
-      if (!cut && part.find('\0') == std::string_view::npos) {
-        joined.append(part).push_back('\n');
-        return {};
-      }
-      const std::string record = joined + std::string(part);
-      joined.clear();
-      const std::string_view line = record;
-      const size_t a = line.find('\0');
-      const size_t b = a == std::string_view::npos ? a : line.find('\0', a + 1);
-      int64_t number = 0;
-      const std::string_view n = b == std::string_view::npos ? "" : line.substr(a + 1, b - a - 1);
-      auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), number);
-      const auto matched =
-          b == std::string_view::npos ? index.end() : index.find(line.substr(b + 1));
-      if (cut || line.substr(0, prefix.size()) != prefix || ec != std::errc() ||
-          end != n.data() + n.size() || matched == index.end() || ++count > max_hits) {
-        unsure = true;
-        return make_error("stop");
-      }
-      hits[std::string(line.substr(prefix.size(), a - prefix.size()))][number].push_back(
-          matched->second);
-      return {};
-    });
+    auto s =
+        each_grep_answer(git, root, sha, options, [&](std::string_view line, bool cut) -> Status {
+          const size_t a = line.find('\0');
+          const size_t b = a == std::string_view::npos ? a : line.find('\0', a + 1);
+          int64_t number = 0;
+          const std::string_view n =
+              b == std::string_view::npos ? "" : line.substr(a + 1, b - a - 1);
+          auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), number);
+          const auto matched =
+              b == std::string_view::npos ? index.end() : index.find(line.substr(b + 1));
+          if (cut || ec != std::errc() || end != n.data() + n.size() || matched == index.end() ||
+              ++count > max_hits) {
+            unsure = true;
+            return make_error("stop");
+          }
+          hits[std::string(line.substr(0, a))][number].push_back(matched->second);
+          return Status{};
+        });
     if (unsure) return std::optional<LineHits>();
-    // git grep exits 1 when nothing matched: no candidate, not a failure.
-    if (!s && s.error().message.find("exited with status 1") == std::string::npos) return s.error();
+    if (!s) return s.error();
   }
   return std::optional<LineHits>(std::move(hits));
 }

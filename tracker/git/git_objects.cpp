@@ -68,18 +68,24 @@ Result<std::optional<GitObjectInfo>> GitObjects::info(const std::string& spec) {
     found = std::move(got);
     return found;
   }
+  return ask(check_, spec);
+}
+
+// The header `child` answers `spec` with; nullopt when it names nothing. A
+// failure stops the child (the next request starts another).
+Result<std::optional<GitObjectInfo>> GitObjects::ask(GitChild& child, const std::string& spec) {
   std::string header;
-  Status asked = check_.send(spec + "\n");
-  if (asked) asked = check_.read_line(header);
+  Status asked = child.send(spec + "\n");
+  if (asked) asked = child.read_line(header);
   if (!asked) {
-    check_.stop();
+    child.stop();
     return asked.error();
   }
   if (names_nothing(header, spec)) return std::optional<GitObjectInfo>();
   GitObjectInfo got;
   if (!parse_header(header, got)) {
-    check_.stop();
-    return make_error(check_.what() + ": unexpected output");
+    child.stop();
+    return make_error(child.what() + ": unexpected output");
   }
   return std::optional<GitObjectInfo>(std::move(got));
 }
@@ -97,19 +103,10 @@ Result<bool> GitObjects::read_blob(const std::string& spec, const GitRecordFn& o
       return s.error();
     return true;
   }
-  std::string header;
-  Status asked = batch_.send(spec + "\n");
-  if (asked) asked = batch_.read_line(header);
-  if (!asked) {
-    batch_.stop();
-    return asked.error();
-  }
-  if (names_nothing(header, spec)) return false;
-  GitObjectInfo got;
-  if (!parse_header(header, got)) {
-    batch_.stop();
-    return make_error(batch_.what() + ": unexpected output");
-  }
+  auto answer = ask(batch_, spec);
+  if (!answer) return answer.error();
+  if (!*answer) return false;
+  const GitObjectInfo& got = **answer;
   const bool blob = got.type == "blob";
   RecordSplitter splitter('\n', git_.limits().max_record_bytes, on_line);
   Status s = batch_.read_exact(got.size, [&](std::string_view part) -> Status {

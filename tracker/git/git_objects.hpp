@@ -42,6 +42,8 @@ class GitObjects {
   int64_t processes() const { return batch_.processes() + check_.processes() + single_; }
 
  private:
+  Result<std::optional<GitObjectInfo>> ask(GitChild& child, const std::string& spec);
+
   const GitRunner& git_;
   std::string root_;
   GitChild batch_, check_;

@@ -72,15 +72,14 @@ Result<std::vector<CommitFile>> decode_commit_files(std::string_view json) {
 
 std::string encode_reworked(const std::vector<ReworkedLines>& reworked,
                             const std::vector<ReworkedLines>& fix_blame) {
-  std::string rework, fix;
-  JsonWriter r(rework), f(fix);
-  proto::write_reworked_lines(r, reworked);
-  if (fix_blame.empty()) return rework;
-  proto::write_reworked_lines(f, fix_blame, "fix");
   // One array: the reworked entries, then the fix-blame ones (marked).
-  if (reworked.empty()) return fix;
-  rework.pop_back();
-  return rework + "," + fix.substr(1);
+  std::string out;
+  JsonWriter w(out);
+  w.begin_array();
+  proto::write_reworked_entries(w, reworked);
+  proto::write_reworked_entries(w, fix_blame, "fix");
+  w.end_array();
+  return out;
 }
 
 Status decode_reworked(std::string_view json, CommitRecord& c) {
