@@ -58,4 +58,15 @@ std::string replace_invalid_utf8(std::string_view s) {
   return out;
 }
 
+std::string excerpt(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return std::string(s);
+  size_t cut = max_bytes < 3 ? 0 : max_bytes - 3;
+  // Back off over continuation bytes (10xxxxxx) to a character's start.
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
+    --cut;
+  std::string out(s.substr(0, cut));
+  out += "...";
+  return out;
+}
+
 }  // namespace codepulse

@@ -9,6 +9,7 @@
 #include "common/json_writer.hpp"
 #include "common/pricing/model_id.hpp"
 #include "common/pricing/price_book.hpp"
+#include "common/utf8.hpp"
 
 namespace codepulse {
 
@@ -75,7 +76,7 @@ Status PriceBookReader::known_keys(dom::object obj, std::initializer_list<std::s
                                    const std::string& where) {
   for (auto field : obj) {
     if (std::find(keys.begin(), keys.end(), field.key) == keys.end())
-      return make_error(where + ": unknown key '" + std::string(field.key) + "'");
+      return make_error(where + ": unknown key '" + excerpt(field.key) + "'");
   }
   return {};
 }
@@ -113,7 +114,7 @@ Result<std::vector<NamedMultiplier>> PriceBookReader::multipliers(dom::object ob
                                                                   const std::string& where) {
   std::vector<NamedMultiplier> out;
   for (auto field : obj) {
-    const std::string at = where + "." + std::string(field.key);
+    const std::string at = where + "." + excerpt(field.key);
     if (field.key.empty()) return make_error(where + ": empty key");
     auto v = number(field.value, at);
     if (!v) return v.error();
@@ -134,10 +135,10 @@ Status PriceBookReader::times(dom::object obj, const std::string& where, int64_t
       return make_error(where + "." + key + ": expected an ISO 8601 time or date");
     const auto ms = parse_effective_time(text);
     if (!ms)
-      return make_error(where + "." + key + ": '" + std::string(text) +
+      return make_error(where + "." + key + ": '" + excerpt(text) +
                         "' is not an ISO 8601 time with Z or an offset, or a date");
     if (*ms % (15 * 60'000) != 0)
-      return make_error(where + "." + key + ": '" + std::string(text) +
+      return make_error(where + "." + key + ": '" + excerpt(text) +
                         "' is not on a quarter hour (reports group usage by quarter hour)");
     (key[0] == 'f' ? from : until) = *ms;
     if (key[0] == 'u') has_until = true;
@@ -223,10 +224,10 @@ Result<ModelEntry> PriceBookReader::model(dom::object obj, const std::string& wh
     return make_error(where + ": missing string key 'family'");
   m.family = normalize_model_id(family);
   if (m.family != family)
-    return make_error(where + ": family '" + std::string(family) + "' is not normalised (write '" +
-                      m.family + "')");
+    return make_error(where + ": family '" + excerpt(family) + "' is not normalised (write '" +
+                      excerpt(m.family) + "')");
   // From here on, errors name the family too.
-  const std::string named = where + " (" + m.family + ")";
+  const std::string named = where + " (" + excerpt(m.family) + ")";
   std::string_view provider = "anthropic";
   if (dom::element el; !obj["provider"].get(el) && el.get_string().get(provider))
     return make_error(named + ".provider: expected a string");
@@ -344,7 +345,7 @@ Result<PriceBook> PriceBookReader::read(std::string_view json) {
     names.push_back(entry->family);
     for (const auto& name : names)
       if (book.find_family(name))
-        return make_error(at + " (" + entry->family + "): '" + name +
+        return make_error(at + " (" + excerpt(entry->family) + "): '" + excerpt(name) +
                           "' is already priced by an earlier entry");
     book.models_.push_back(std::move(*entry));
   }

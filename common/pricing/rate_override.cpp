@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "common/json_writer.hpp"
+#include "common/utf8.hpp"
 
 namespace codepulse {
 
@@ -97,7 +98,7 @@ Result<RateOverride> parse_rate_override(std::string_view json, const std::strin
     bool known = false;
     for (auto k : kKeys)
       known |= field.key == k;
-    if (!known) return make_error(where + ": unknown key '" + std::string(field.key) + "'");
+    if (!known) return make_error(where + ": unknown key '" + excerpt(field.key) + "'");
   }
   RateOverride o;
   std::string_view text;
@@ -110,7 +111,7 @@ Result<RateOverride> parse_rate_override(std::string_view json, const std::strin
   } else if (text == "family") {
     o.scope = RateOverride::Scope::kFamily;
   } else {
-    return make_error(where + ".scope: '" + std::string(text) + "' is not all, endpoint or family");
+    return make_error(where + ".scope: '" + excerpt(text) + "' is not all, endpoint or family");
   }
   if (!obj["match"].get_string().get(text)) o.match = std::string(text);
   if (o.scope != RateOverride::Scope::kAll && o.match.empty())
@@ -152,7 +153,7 @@ Result<RateOverride> parse_rate_override(std::string_view json, const std::strin
       bool known = false;
       for (const auto& f : kFields)
         known |= field.key == f.key;
-      if (!known) return make_error(where + ".rates: unknown key '" + std::string(field.key) + "'");
+      if (!known) return make_error(where + ".rates: unknown key '" + excerpt(field.key) + "'");
     }
     for (const auto& f : kFields) {
       auto v = number_at(ro, f.key, where + ".rates");
@@ -203,14 +204,15 @@ Status check_rate_override(const RateOverride& o, const PriceBook& book) {
   const std::string name = "override" + (o.id ? " " + std::to_string(o.id) : std::string());
   if (o.scope == RateOverride::Scope::kEndpoint && o.match != "anthropic" && o.match != "bedrock" &&
       o.match != "vertex")
-    return make_error(name + ": endpoint '" + o.match + "' is not anthropic, bedrock or vertex");
+    return make_error(name + ": endpoint '" + excerpt(o.match) +
+                      "' is not anthropic, bedrock or vertex");
   if (o.scope == RateOverride::Scope::kFamily) {
     bool any = false;
     for (const auto& m : book.models())
       any |= glob_match(o.match, m.family);
     if (!any)
-      return make_error(name + ": the pattern '" + o.match + "' matches no model family of book " +
-                        book.revision());
+      return make_error(name + ": the pattern '" + excerpt(o.match) +
+                        "' matches no model family of book " + excerpt(book.revision()));
   }
   return {};
 }

@@ -125,6 +125,41 @@ TEST_CASE("a bad book is refused, naming the entry", "[pricing]") {
   }
 }
 
+TEST_CASE("an error quotes at most 64 bytes of a key or value, cut at a character", "[pricing]") {
+  // Found by fuzz_price_book: an unknown key of 700 bytes made a 700-byte
+  // error. What the file says is quoted in part; the message stays short.
+  const std::string longer(700, 'k');
+  const std::string rates = std::string(kRates);
+  const std::string books[] = {
+      book_with("", "\"" + longer + "\": 1, "),
+      book_with(R"({"family": ")" + longer + R"(", "periods": []})"),
+      book_with(R"({"family": "m1", "periods": [{"from": ")" + longer + "\", " + rates + "}]}"),
+      book_with(R"({"family": "m1", "periods": [{"speed_multipliers": {")" + longer + R"(": 0}, )" +
+                rates + "}]}"),
+  };
+  for (const auto& json : books) {
+    const std::string why = refusal(json);
+    INFO(why);
+    CHECK(why.size() < 300);
+    CHECK(why.find(std::string(61, 'k') + "...") != std::string::npos);
+    CHECK(why.find(std::string(62, 'k')) == std::string::npos);
+  }
+  auto o = parse_rate_override(R"({"scope": ")" + longer + R"(", "percent": 5})", "override");
+  REQUIRE_FALSE(o);
+  CHECK(o.error().message.size() < 120);
+  // Cut before a character, never inside one: "é" is two bytes.
+  std::string accents;
+  for (int i = 0; i < 100; ++i)
+    accents += "\u00e9";
+  const std::string why = refusal(book_with("", "\"" + accents + "\": 1, "));
+  CHECK(why.find("unknown key '" + [] {
+    std::string s;
+    for (int i = 0; i < 30; ++i)
+      s += "\xc3\xa9";
+    return s + "...'";
+  }()) != std::string::npos);
+}
+
 TEST_CASE("a bad override is refused, naming it", "[pricing]") {
   const auto book = PriceBook::builtin();
   struct Case {
