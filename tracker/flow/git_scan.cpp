@@ -12,6 +12,7 @@
 #include "tracker/git/commit_log.hpp"
 #include "tracker/git/file_survival.hpp"
 #include "tracker/git/git_objects.hpp"
+#include "tracker/git/pass_blame.hpp"
 #include "tracker/git/repo_filter.hpp"
 #include "tracker/git/rework_counter.hpp"
 #include "tracker/queue/commit_store.hpp"
@@ -197,8 +198,12 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
   GitDiffs removed_diffs(git_, root, removed_range_diff_options());
   int64_t by_others = 0;
   const std::string repo = replace_control_characters(identity);
+  // Every commit of the log, anyone's, for the replay of blame (pass_blame.hpp).
+  std::vector<ReplayCommit> log;
+  log.reserve(commits->size());
   for (CommitRecord& c : *commits) {
     if (cancelled_ && cancelled_()) return {};  // tips not advanced: read again next time
+    log.push_back(ReplayCommit{c.sha, c.parents, c.committer_ms, !c.task_keys.empty(), false});
     if (!mine.owns(c)) {
       ++by_others;  // a teammate's: the collector takes it from their tracker only
       continue;
@@ -233,6 +238,7 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
             }
       }
     }
+    log.back().wanted = true;
     fresh.push_back(std::move(c));
     fresh_survival.push_back(std::move(survival));
   }
@@ -254,10 +260,23 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
             git_, root, (oldest_ms - std::max(windows.rework_ms, windows.fix_ms)) / 1000))
       touches = std::move(t).value();
   }
+  // The whole log replayed once; a commit the replay could not place is
+  // blamed by git file by file, as before.
+  PassBlameResult replayed;
+  if (!fresh.empty()) {
+    GitDiffs replay_diffs(git_, root, replay_diff_options());
+    auto r = replay_rework(git_, replay_diffs, root, log, windows,
+                           classifier ? &*classifier : nullptr, touches ? &*touches : nullptr);
+    if (!r) return {};  // cancelled: tips not advanced, read again next time
+    replayed = std::move(r).value();
+  }
   for (CommitRecord& c : fresh) {
     if (cancelled_ && cancelled_()) return {};
-    auto blamed = count_rework(git_, removed_diffs, root, c, windows,
-                               classifier ? &*classifier : nullptr, touches ? &*touches : nullptr);
+    auto it = replayed.blamed.find(c.sha);
+    auto blamed = it != replayed.blamed.end() ? Result<CommitBlame>(std::move(it->second))
+                                              : count_rework(git_, removed_diffs, root, c, windows,
+                                                             classifier ? &*classifier : nullptr,
+                                                             touches ? &*touches : nullptr);
     if (blamed) {
       c.reworked = std::move(blamed->reworked);
       c.fix_blame = std::move(blamed->fix_blame);

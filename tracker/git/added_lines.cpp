@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "common/ascii.hpp"
-#include "tracker/git/patch_ranges.hpp"
+#include "tracker/git/git_path.hpp"
 
 namespace codepulse::tracker {
 namespace {

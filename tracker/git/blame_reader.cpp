@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "tracker/git/patch_ranges.hpp"
+#include "tracker/git/git_path.hpp"
 
 namespace codepulse::tracker {
 namespace {
@@ -22,8 +22,7 @@ Status BlameReader::feed(std::string_view line, bool cut) {
     if (expect_header_ || current_.empty()) return make_error("a line of text without a header");
     if (filename_.empty()) return make_error("a line without its file name");
     ++commits_[current_].lines_by_path[filename_];
-    // A text git cut is not given: it cannot be matched.
-    if (on_line_ && !cut) on_line_(current_, filename_, line.substr(1));
+    if (on_line_) on_line_(current_, filename_, final_line_, cut ? "" : line.substr(1), cut);
     expect_header_ = true;
     return {};
   }
@@ -33,6 +32,16 @@ Status BlameReader::feed(std::string_view line, bool cut) {
     const std::string_view sha = line.substr(0, sp);
     if ((sha.size() != 40 && sha.size() != 64) || !std::all_of(sha.begin(), sha.end(), is_hex))
       return make_error("a line header without an object name");
+    // "<orig line> <final line>[ <group size>]" follow the name.
+    const std::string_view rest = sp == std::string_view::npos ? "" : line.substr(sp + 1);
+    const size_t sp2 = rest.find(' ');
+    const std::string_view final_line =
+        sp2 == std::string_view::npos ? ""
+                                      : rest.substr(sp2 + 1, rest.find(' ', sp2 + 1) - sp2 - 1);
+    auto [end, ec] =
+        std::from_chars(final_line.data(), final_line.data() + final_line.size(), final_line_);
+    if (final_line.empty() || ec != std::errc() || end != final_line.data() + final_line.size())
+      return make_error("a line header without its line numbers");
     if (sha != current_) {
       current_ = std::string(sha);
       commits_.try_emplace(current_);

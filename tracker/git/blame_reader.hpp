@@ -21,10 +21,12 @@ struct BlamedLines {
   std::map<std::string, int64_t> lines_by_path;  // as that commit named the file
 };
 
-// Called with each blamed line's text (writing commit, its path for the
-// file) before the text is dropped: line-level rework fingerprints it.
-using BlamedLineFn =
-    std::function<void(const std::string& sha, const std::string& path, std::string_view text)>;
+// Called with each blamed line (writing commit, its path for the file, its
+// line number in the blamed version, its text; the text is empty when git
+// cut it) before the text is dropped: line-level rework fingerprints it,
+// the pass's replay (pass_blame.hpp) places it.
+using BlamedLineFn = std::function<void(const std::string& sha, const std::string& path,
+                                        int64_t final_line, std::string_view text, bool cut)>;
 
 class BlameReader {
  public:
@@ -38,6 +40,7 @@ class BlameReader {
   std::map<std::string, BlamedLines> commits_;
   std::string current_;                         // commit of the line being described
   std::string filename_;                        // its file name in that commit
+  int64_t final_line_ = 0;                      // the line's number in the blamed version
   std::map<std::string, std::string> path_of_;  // last file name given per commit
   bool expect_header_ = true;
   BlamedLineFn on_line_;

@@ -6,9 +6,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/record/commit_record.hpp"
@@ -44,6 +46,26 @@ struct ReworkWindows {
 
 struct CommitBlame {
   std::vector<ReworkedLines> reworked, fix_blame;
+};
+
+// A commit's blamed lines summed per (writing commit, path) into a
+// CommitBlame: the one tally both ways of blaming (a `git blame` per file,
+// the pass's replay) use.
+class ReworkTally {
+ public:
+  explicit ReworkTally(ReworkClassifier* classify) : classify_(classify) {}
+  // n reworked lines `sha` wrote in `path`; `texts`: the ones git gave (a
+  // line git cut is missing, which makes the assistants' share unknown).
+  void add_rework(const std::string& sha, const std::string& path, int64_t n,
+                  const std::vector<std::string>& texts);
+  void add_fix_blame(const std::string& sha, const std::string& path, int64_t n);
+  CommitBlame finish() const;
+
+ private:
+  using Key = std::pair<std::string, std::string>;
+  ReworkClassifier* classify_;
+  std::map<Key, int64_t> counts_, fix_counts_;
+  std::map<Key, int64_t> ai_counts_;  // the assistants' lines, -1 once one is unknown
 };
 
 // Which earlier commits wrote the lines `commit` removed: `git blame` of its
