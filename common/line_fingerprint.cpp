@@ -1,12 +1,16 @@
 #include "common/line_fingerprint.hpp"
 
+// SHA-256's low-level state (deprecated in OpenSSL 3, kept there): copying
+// it is a plain struct copy, where copying an EVP_MD_CTX allocates through
+// the provider, which cost more than the two hashes of a short line.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include <algorithm>
 #include <array>
 #include <cstring>
 #include <iterator>
-#include <new>
 #include <stdexcept>
 
 namespace codepulse {
@@ -17,8 +21,22 @@ bool is_space(char c) {
 }
 
 bool is_punctuation_only(std::string_view s) {
-  for (const char c : s)
-    if (std::strchr("{}[]();, ", c) == nullptr || c == '\0') return false;
+  for (const char c : s) {
+    switch (c) {
+      case '{':
+      case '}':
+      case '[':
+      case ']':
+      case '(':
+      case ')':
+      case ';':
+      case ',':
+      case ' ':
+        continue;
+      default:
+        return false;
+    }
+  }
   return true;
 }
 
@@ -34,39 +52,41 @@ bool normalise_line(std::string_view line, std::string& out) {
   while (!line.empty() && (is_space(line.back()) || line.back() == '\r'))
     line.remove_suffix(1);
   if (line.empty()) return false;
-  bool in_space = false;
-  for (const char c : line) {
-    if (is_space(c)) {
-      in_space = true;
-      continue;
-    }
-    if (in_space) out.push_back(' ');
-    in_space = false;
-    out.push_back(c);
+  // Runs of non-blank bytes copied whole; each run of blanks between them
+  // becomes one space (none is left at either end).
+  size_t i = 0;
+  while (i < line.size()) {
+    size_t j = i;
+    while (j < line.size() && !is_space(line[j]))
+      ++j;
+    out.append(line.data() + i, j - i);
     if (out.size() > kMaxFingerprintedLine) return false;
+    if (j == line.size()) break;
+    while (j < line.size() && is_space(line[j]))
+      ++j;
+    out.push_back(' ');
+    i = j;
   }
   return !is_punctuation_only(out);
 }
 
-void LineFingerprinter::CtxFree::operator()(EVP_MD_CTX* p) const {
-  EVP_MD_CTX_free(p);
-}
-void LineFingerprinter::MdFree::operator()(EVP_MD* p) const {
-  EVP_MD_free(p);
+struct LineFingerprinter::KeyedStates {
+  SHA256_CTX inner, outer;
+};
+
+void LineFingerprinter::StatesFree::operator()(KeyedStates* p) const {
+  OPENSSL_cleanse(p, sizeof *p);  // the states stand for the key
+  delete p;
 }
 
-LineFingerprinter::LineFingerprinter(std::string_view key)
-    : md_(EVP_MD_fetch(nullptr, "SHA256", nullptr)),
-      inner_(EVP_MD_CTX_new()),
-      outer_(EVP_MD_CTX_new()),
-      work_(EVP_MD_CTX_new()) {
-  if (!md_ || !inner_ || !outer_ || !work_) throw std::bad_alloc();
+LineFingerprinter::LineFingerprinter(std::string_view key) : states_(new KeyedStates) {
   // HMAC (RFC 2104): a key longer than a block is hashed first; the padded
   // key XOR ipad and XOR opad start the inner and outer hashes.
   std::array<unsigned char, kBlock> k{};
   if (key.size() > kBlock) {
     unsigned int len = 0;
-    EVP_Digest(key.data(), key.size(), k.data(), &len, md_.get(), nullptr);
+    if (EVP_Digest(key.data(), key.size(), k.data(), &len, EVP_sha256(), nullptr) != 1)
+      throw std::runtime_error("SHA-256 is not available for line fingerprints");
   } else {
     std::memcpy(k.data(), key.data(), key.size());
   }
@@ -75,22 +95,24 @@ LineFingerprinter::LineFingerprinter(std::string_view key)
     ipad[i] = static_cast<unsigned char>(k[i] ^ 0x36);
     opad[i] = static_cast<unsigned char>(k[i] ^ 0x5c);
   }
-  if (EVP_DigestInit_ex2(inner_.get(), md_.get(), nullptr) != 1 ||
-      EVP_DigestUpdate(inner_.get(), ipad.data(), ipad.size()) != 1 ||
-      EVP_DigestInit_ex2(outer_.get(), md_.get(), nullptr) != 1 ||
-      EVP_DigestUpdate(outer_.get(), opad.data(), opad.size()) != 1)
+  if (SHA256_Init(&states_->inner) != 1 ||
+      SHA256_Update(&states_->inner, ipad.data(), ipad.size()) != 1 ||
+      SHA256_Init(&states_->outer) != 1 ||
+      SHA256_Update(&states_->outer, opad.data(), opad.size()) != 1)
     throw std::runtime_error("SHA-256 is not available for line fingerprints");
+  OPENSSL_cleanse(k.data(), k.size());
+  OPENSSL_cleanse(ipad.data(), ipad.size());
+  OPENSSL_cleanse(opad.data(), opad.size());
 }
 
 int64_t LineFingerprinter::of_normalised(std::string_view normalised) {
-  unsigned char inner[EVP_MAX_MD_SIZE], mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_MD_CTX_copy_ex(work_.get(), inner_.get());
-  EVP_DigestUpdate(work_.get(), normalised.data(), normalised.size());
-  EVP_DigestFinal_ex(work_.get(), inner, &len);
-  EVP_MD_CTX_copy_ex(work_.get(), outer_.get());
-  EVP_DigestUpdate(work_.get(), inner, len);
-  EVP_DigestFinal_ex(work_.get(), mac, &len);
+  unsigned char inner[SHA256_DIGEST_LENGTH], mac[SHA256_DIGEST_LENGTH];
+  SHA256_CTX work = states_->inner;
+  SHA256_Update(&work, normalised.data(), normalised.size());
+  SHA256_Final(inner, &work);
+  work = states_->outer;
+  SHA256_Update(&work, inner, sizeof inner);
+  SHA256_Final(mac, &work);
   uint64_t v = 0;
   for (size_t i = 0; i < 8; ++i)
     v = (v << 8) | mac[i];

@@ -12,8 +12,6 @@
 // (minified or generated text) is not fingerprinted either.
 #pragma once
 
-#include <openssl/types.h>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -46,15 +44,13 @@ class LineFingerprinter {
   int64_t of_normalised(std::string_view normalised);
 
  private:
-  struct CtxFree {
-    void operator()(EVP_MD_CTX* p) const;
+  // HMAC's two keyed SHA-256 states, hashed once; each line starts from a
+  // copy of each (a plain copy of the state, no allocation).
+  struct KeyedStates;
+  struct StatesFree {
+    void operator()(KeyedStates* p) const;
   };
-  struct MdFree {
-    void operator()(EVP_MD* p) const;
-  };
-  std::unique_ptr<EVP_MD, MdFree> md_;
-  // HMAC's two keyed states, hashed once; each line starts from a copy.
-  std::unique_ptr<EVP_MD_CTX, CtxFree> inner_, outer_, work_;
+  std::unique_ptr<KeyedStates, StatesFree> states_;
   std::string normalised_;
 };
 
