@@ -95,7 +95,8 @@ class Laptop {
     REQUIRE(s.scan_all());
   }
   GitScanStats scan_git(int64_t now_day, int64_t max_files = 2'000,
-                        size_t max_grep_hits = DuplicationLimits{}.max_grep_hits) {
+                        size_t max_grep_hits = DuplicationLimits{}.max_grep_hits,
+                        size_t tree_windows_from = DuplicationLimits{}.tree_windows_from) {
     auto store = LocalStore::open(state());
     REQUIRE(store);
     REQUIRE(CommitStore(store->database()).note_repo(repo_.root(), "local/app"));
@@ -104,6 +105,7 @@ class Laptop {
     o.line_key = key_;
     o.max_survival_files = max_files;
     o.duplication_limits.max_grep_hits = max_grep_hits;
+    o.duplication_limits.tree_windows_from = tree_windows_from;
     auto stats = GitScan(store->database(), o).run(GitRepoBuilder::day_ms(now_day));
     REQUIRE(stats);
     for (const auto& p : stats->problems)
@@ -419,10 +421,12 @@ TEST_CASE(
 TEST_CASE("duplication: blocks of 6 or more lines repeating code in the repository, by hand",
           "[provenance][duplication][git]") {
   // The same counts from one git grep of all blocks, with a file whose name
-  // holds a newline among git's answers, and with each block asking on its
-  // own (past max_grep_hits).
-  for (const int variant : {0, 1, 2}) {
-    INFO("variant (0: one grep, 1: a newline in a name, 2: a grep per block): " << variant);
+  // holds a newline among git's answers, with each block asking on its
+  // own (past max_grep_hits), and from the windows of each commit's tree
+  // (as a pass of 64 commits or more counts them).
+  for (const int variant : {0, 1, 2, 3}) {
+    INFO("variant (0: one grep, 1: a newline in a name, 2: a grep per block, 3: tree windows): "
+         << variant);
     const bool odd_name = variant == 1;
     Laptop l;
     const int64_t d0 = today() - 10;
@@ -458,7 +462,8 @@ TEST_CASE("duplication: blocks of 6 or more lines repeating code in the reposito
     repo.write("src/tools.py", six.substr(0, six.find("    # end")));
     repo.write("README.md", "settings\n");
     const std::string mine = repo.commit("PROJ-9 settings", d0 + 2);
-    l.scan_git(d0 + 3, 2'000, variant == 2 ? 1 : DuplicationLimits{}.max_grep_hits);
+    l.scan_git(d0 + 3, 2'000, variant == 2 ? 1 : DuplicationLimits{}.max_grep_hits,
+               variant == 3 ? 0 : DuplicationLimits{}.tree_windows_from);
     auto q = l.queued();
     struct Blocks {
       int64_t ai = 0, ai_rep = 0, other = 0, other_rep = 0;

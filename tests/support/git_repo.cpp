@@ -22,6 +22,19 @@ std::string GitRepoBuilder::numbered_lines(const std::string& prefix, int n) {
   return out;
 }
 
+std::vector<std::string> GitRepoBuilder::lines_at(const std::string& rev,
+                                                  const std::string& path) const {
+  const std::string text = git({"show", rev + ":" + path});
+  std::vector<std::string> out;
+  for (size_t at = 0; at < text.size();) {
+    const size_t nl = text.find('\n', at);
+    out.push_back(text.substr(at, nl - at));
+    if (nl == std::string::npos) break;
+    at = nl + 1;
+  }
+  return out;
+}
+
 std::string GitRepoBuilder::git(const std::vector<std::string>& args, int64_t day, int64_t second,
                                 const GitPerson& who) const {
   std::vector<std::string> argv = {"git", "-C", root_};

@@ -31,6 +31,8 @@ class GitRepoBuilder {
   // throws with git's stderr when it fails.
   std::string git(const std::vector<std::string>& args, int64_t day = 0, int64_t second = 0,
                   const GitPerson& who = {}) const;
+  // The lines of `path` at `rev` ("HEAD", a branch, a commit), without their newlines.
+  std::vector<std::string> lines_at(const std::string& rev, const std::string& path) const;
   // Stages everything and commits at `second` seconds into `day`; returns the
   // new commit's sha.
   std::string commit(const std::string& message, int64_t day, int64_t second = 0,

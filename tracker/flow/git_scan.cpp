@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "common/record/keyed_value.hpp"
 #include "common/text_controls.hpp"
@@ -15,6 +16,7 @@
 #include "tracker/git/pass_blame.hpp"
 #include "tracker/git/repo_filter.hpp"
 #include "tracker/git/rework_counter.hpp"
+#include "tracker/git/tree_windows.hpp"
 #include "tracker/queue/commit_store.hpp"
 #include "tracker/queue/line_store.hpp"
 
@@ -22,6 +24,16 @@ namespace codepulse::tracker {
 namespace {
 
 constexpr int64_t kDayMs = 86'400'000;
+
+void set_block_counts(const std::map<std::string, BlockCounts>& dup, CommitRecord& c) {
+  for (CommitFile& f : c.files)
+    if (auto it = dup.find(f.path); it != dup.end()) {
+      f.ai_blocks = it->second.ai_blocks;
+      f.ai_blocks_repeated = it->second.ai_repeated;
+      f.other_blocks = it->second.other_blocks;
+      f.other_blocks_repeated = it->second.other_repeated;
+    }
+}
 
 bool is_directory(const std::string& path) {
   struct stat st {};
@@ -198,6 +210,10 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
   GitDiffs removed_diffs(git_, root, removed_range_diff_options());
   int64_t by_others = 0;
   const std::string repo = replace_control_characters(identity);
+  const bool by_tree_windows =
+      fingerprinter_ && commits->size() >= options_.duplication_limits.tree_windows_from;
+  std::unordered_set<uint64_t> wanted_windows;
+  std::map<size_t, std::map<std::string, AddedFileLines>> pending_blocks;  // by index into fresh
   // Every commit of the log, anyone's, for the replay of blame (pass_blame.hpp).
   std::vector<ReplayCommit> log;
   log.reserve(commits->size());
@@ -223,24 +239,47 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
         problem("lines of " + c.sha + " not matched: " + scored.error().message);
       else if (*scored)
         ++stats.commits_scored;
-      if (scored && *scored) {
+      if (scored && *scored && by_tree_windows) {
+        // Counted after the loop, for every commit at once; the texts are not needed.
+        const bool any_block = std::any_of(blocks.begin(), blocks.end(), [](const auto& f) {
+          return !find_blocks(f.second.ai, f.second.hunk_starts).empty();
+        });
+        if (any_block) {
+          add_block_windows(blocks, options_.duplication_limits, wanted_windows);
+          for (auto& [path, lines] : blocks)
+            lines.texts.clear();
+          pending_blocks.emplace(fresh.size(), std::move(blocks));
+        }
+      } else if (scored && *scored) {
         auto dup = count_duplicate_blocks(git_, objects, root, c.sha, blocks, *fingerprinter_,
                                           options_.duplication_limits);
         if (!dup)
           problem("duplication of " + c.sha + " not counted: " + dup.error().message);
         else
-          for (CommitFile& f : c.files)
-            if (auto it = dup->find(f.path); it != dup->end()) {
-              f.ai_blocks = it->second.ai_blocks;
-              f.ai_blocks_repeated = it->second.ai_repeated;
-              f.other_blocks = it->second.other_blocks;
-              f.other_blocks_repeated = it->second.other_repeated;
-            }
+          set_block_counts(*dup, c);
       }
     }
     log.back().wanted = true;
     fresh.push_back(std::move(c));
     fresh_survival.push_back(std::move(survival));
+  }
+  if (!pending_blocks.empty()) {
+    std::unordered_map<size_t, size_t> fresh_of_log;  // log index -> fresh index
+    for (size_t i = 0, j = 0; i < log.size(); ++i)
+      if (log[i].wanted) fresh_of_log.emplace(i, j++);
+    TreeWindows trees(git_, objects, root, *fingerprinter_, std::move(wanted_windows));
+    auto walked = trees.walk(log, [&](size_t at, const WindowCounts& counts) {
+      auto f = fresh_of_log.find(at);
+      if (f == fresh_of_log.end()) return;
+      auto blocks = pending_blocks.find(f->second);
+      if (blocks == pending_blocks.end()) return;
+      set_block_counts(count_blocks_in_tree(blocks->second, options_.duplication_limits, counts),
+                       fresh[f->second]);
+      pending_blocks.erase(blocks);
+    });
+    if (!walked)
+      problem("duplication of " + std::to_string(pending_blocks.size()) +
+              " commits not counted: " + walked.error().message);
   }
   // Rework after scoring: a commit reworking lines of an older one read in
   // this pass finds that one's fingerprints.

@@ -177,6 +177,39 @@ std::unordered_map<uint64_t, int64_t> window_counts(const std::vector<int64_t>& 
   return out;
 }
 
+void add_block_windows(const std::map<std::string, AddedFileLines>& files,
+                       const DuplicationLimits& limits, std::unordered_set<uint64_t>& out) {
+  size_t blocks = 0;
+  for (const auto& [path, lines] : files)
+    for (const AddedBlock& b : find_blocks(lines.ai, lines.hunk_starts)) {
+      if (blocks++ >= limits.max_blocks) return;
+      for (size_t i = b.first; i + kBlockLines <= b.first + b.count; ++i)
+        out.insert(window_hash(&lines.prints[i]));
+    }
+}
+
+std::map<std::string, BlockCounts> count_blocks_in_tree(
+    const std::map<std::string, AddedFileLines>& files, const DuplicationLimits& limits,
+    const std::unordered_map<uint64_t, int64_t>& tree_windows) {
+  std::map<std::string, BlockCounts> out;
+  size_t blocks = 0;
+  for (const auto& [path, lines] : files)
+    for (const AddedBlock& b : find_blocks(lines.ai, lines.hunk_starts)) {
+      if (blocks++ >= limits.max_blocks) return out;
+      BlockCounts& counts = out[path];
+      (b.ai ? counts.ai_blocks : counts.other_blocks) += 1;
+      const std::vector<int64_t> own_prints(lines.prints.begin() + b.first,
+                                            lines.prints.begin() + b.first + b.count);
+      bool repeated = false;
+      for (const auto& [w, n] : window_counts(own_prints)) {
+        const auto at = tree_windows.find(w);
+        if (at != tree_windows.end() && at->second > n) repeated = true;
+      }
+      if (repeated) (b.ai ? counts.ai_repeated : counts.other_repeated) += 1;
+    }
+  return out;
+}
+
 Result<std::map<std::string, BlockCounts>> count_duplicate_blocks(
     const GitRunner& git, GitObjects& objects, const std::string& root, const std::string& sha,
     const std::map<std::string, AddedFileLines>& files, LineFingerprinter& fp,

@@ -10,6 +10,7 @@
 #include <map>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "common/line_fingerprint.hpp"
@@ -29,6 +30,10 @@ struct DuplicationLimits {
   // Matches read from the one git grep of a commit's blocks; past it, each
   // block asks git grep for its candidates on its own.
   size_t max_grep_hits = 200'000;
+  // From this many commits in a pass, windows are counted in each commit's
+  // tree from the pass's own diffs (tree_windows.hpp), the first tree read
+  // whole once, instead of a `git grep` per commit.
+  size_t tree_windows_from = 64;
   bool operator==(const DuplicationLimits&) const = default;
 };
 
@@ -59,6 +64,18 @@ struct BlockCounts {
 // The windows of 6 consecutive fingerprints of `prints`, each hashed to one
 // number, with how often each occurs.
 std::unordered_map<uint64_t, int64_t> window_counts(const std::vector<int64_t>& prints);
+
+// The windows of every block count_duplicate_blocks would judge in `files`
+// (at most limits.max_blocks), added to `out`.
+void add_block_windows(const std::map<std::string, AddedFileLines>& files,
+                       const DuplicationLimits& limits, std::unordered_set<uint64_t>& out);
+
+// Per file path, its blocks and those repeating code, given how often each
+// of their windows occurs in the commit's whole tree (tree_windows.hpp):
+// the same rule as count_duplicate_blocks, with no reading budget.
+std::map<std::string, BlockCounts> count_blocks_in_tree(
+    const std::map<std::string, AddedFileLines>& files, const DuplicationLimits& limits,
+    const std::unordered_map<uint64_t, int64_t>& tree_windows);
 
 // Per file path, its blocks and those repeating code: a block repeats when
 // one of its windows occurs in the commit's tree more often than the block

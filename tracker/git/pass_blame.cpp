@@ -4,7 +4,6 @@
 #include <deque>
 #include <map>
 #include <optional>
-#include <unordered_set>
 
 #include "tracker/git/blame_reader.hpp"
 #include "tracker/git/patch_deltas.hpp"
@@ -272,32 +271,11 @@ Result<CommitBlame> Replay::commit(const ReplayCommit& c, bool sole_child_of_par
 
 }  // namespace
 
-std::vector<std::string> replay_diff_options() {
-  std::vector<std::string> options = zero_context_patch_options();
-  options.insert(options.end(), {"--root", "--full-index"});
-  return options;
-}
-
-Result<PassBlameResult> replay_rework(const GitRunner& git, GitDiffs& diffs,
-                                      const std::string& repo_root,
-                                      const std::vector<ReplayCommit>& log,
-                                      const ReworkWindows& windows, ReworkClassifier* classify,
-                                      const FileTouches* touches, size_t max_kept_runs) {
-  PassBlameResult out;
-  // Parents first: a depth-first walk from the oldest of the log (it is newest first).
+std::vector<size_t> parents_first(const std::vector<ReplayCommit>& log) {
   std::unordered_map<std::string, size_t> index;
-  std::unordered_map<std::string, int> children;  // within the log
-  int64_t earliest_since_s = INT64_MAX;
-  for (size_t i = 0; i < log.size(); ++i) {
+  for (size_t i = 0; i < log.size(); ++i)
     index.emplace(log[i].sha, i);
-    if (log[i].wanted) {
-      const int64_t reach = std::max(windows.rework_ms, log[i].names_task ? windows.fix_ms : 0);
-      earliest_since_s = std::min(earliest_since_s, (log[i].committer_ms - reach) / 1000);
-    }
-  }
-  for (const ReplayCommit& c : log)
-    for (const std::string& p : c.parents)
-      if (index.count(p)) ++children[p];
+  // A depth-first walk from the oldest of the log.
   std::vector<size_t> order;
   std::vector<char> state(log.size(), 0);  // 0 new, 1 open, 2 done
   for (size_t start = log.size(); start-- > 0;) {
@@ -320,12 +298,46 @@ Result<PassBlameResult> replay_rework(const GitRunner& git, GitDiffs& diffs,
       stack.pop_back();
     }
   }
+  return order;
+}
+
+std::unordered_map<std::string, int> children_in(const std::vector<ReplayCommit>& log) {
+  std::unordered_map<std::string, int> out;
+  for (const ReplayCommit& c : log)
+    out.try_emplace(c.sha, 0);
+  for (const ReplayCommit& c : log)
+    for (const std::string& p : c.parents)
+      if (auto it = out.find(p); it != out.end()) ++it->second;
+  return out;
+}
+
+std::vector<std::string> replay_diff_options() {
+  std::vector<std::string> options = zero_context_patch_options();
+  options.insert(options.end(), {"--root", "--full-index"});
+  return options;
+}
+
+Result<PassBlameResult> replay_rework(const GitRunner& git, GitDiffs& diffs,
+                                      const std::string& repo_root,
+                                      const std::vector<ReplayCommit>& log,
+                                      const ReworkWindows& windows, ReworkClassifier* classify,
+                                      const FileTouches* touches, size_t max_kept_runs) {
+  PassBlameResult out;
+  int64_t earliest_since_s = INT64_MAX;
+  for (const ReplayCommit& c : log) {
+    if (c.wanted) {
+      const int64_t reach = std::max(windows.rework_ms, c.names_task ? windows.fix_ms : 0);
+      earliest_since_s = std::min(earliest_since_s, (c.committer_ms - reach) / 1000);
+    }
+  }
+  const auto children = children_in(log);
   Replay replay(git, diffs, repo_root, windows, classify, touches,
                 earliest_since_s == INT64_MAX ? 0 : earliest_since_s, max_kept_runs);
-  for (const size_t i : order) {
+  for (const size_t i : parents_first(log)) {
     const ReplayCommit& c = log[i];
-    const bool sole =
-        c.parents.size() == 1 && index.count(c.parents.front()) && children[c.parents.front()] == 1;
+    // Its parent's versions are needed by no other commit of the log.
+    const auto parent = c.parents.size() == 1 ? children.find(c.parents.front()) : children.end();
+    const bool sole = parent != children.end() && parent->second == 1;
     auto blamed = replay.commit(c, sole);
     if (!blamed) {
       if (c.wanted) out.failed.emplace_back(c.sha, blamed.error().message);

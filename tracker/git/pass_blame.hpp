@@ -37,6 +37,13 @@ struct ReplayCommit {
   bool wanted = false;      // its rework is counted
 };
 
+// Indexes into `log` (newest first, as git log gives it), parents before
+// their children, oldest first otherwise.
+std::vector<size_t> parents_first(const std::vector<ReplayCommit>& log);
+
+// How many commits of `log` name each commit as a parent.
+std::unordered_map<std::string, int> children_in(const std::vector<ReplayCommit>& log);
+
 // The options of the patches the replay reads (a GitDiffs made with them).
 std::vector<std::string> replay_diff_options();
 

@@ -106,15 +106,8 @@ TEST_CASE("the pass's replay names the writers git blame names, commit by commit
   repo.commit("initial", 0);
   // The model of the files, read back from what git holds at HEAD.
   const auto sync = [&]() {
-    for (const auto& n : names) {
-      const std::string text = repo.git({"show", "HEAD:" + n});
-      files[n].clear();
-      for (size_t at = 0; at < text.size();) {
-        const size_t nl = text.find('\n', at);
-        files[n].push_back(text.substr(at, nl - at));
-        at = nl + 1;
-      }
-    }
+    for (const auto& n : names)
+      files[n] = repo.lines_at("HEAD", n);
   };
   const GitPerson other{"Other", "other@acme.example"};
   // Edits to one or two files: rewrite, insert, delete; some lines the
