@@ -10,8 +10,8 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <iterator>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace codepulse {
 namespace {
@@ -124,21 +124,40 @@ std::optional<int64_t> LineFingerprinter::fingerprint(std::string_view line) {
   return of_normalised(normalised_);
 }
 
-void fingerprint_text(LineFingerprinter& fp, std::string_view text, std::vector<int64_t>& out) {
+void WrittenLines::add(std::string_view text, std::string& side) {
   while (!text.empty()) {
     const size_t eol = text.find('\n');
-    if (auto h = fp.fingerprint(text.substr(0, eol))) out.push_back(*h);
+    if (normalise_line(text.substr(0, eol), scratch_)) side.append(scratch_).push_back('\n');
     if (eol == std::string_view::npos) break;
     text.remove_prefix(eol + 1);
   }
 }
 
-std::vector<int64_t> lines_written(std::vector<int64_t> before, std::vector<int64_t> after) {
-  std::sort(before.begin(), before.end());
-  std::sort(after.begin(), after.end());
+std::vector<int64_t> WrittenLines::written(LineFingerprinter& fp) {
+  const auto each_line = [](std::string_view lines, auto&& fn) {
+    while (!lines.empty()) {
+      const size_t eol = lines.find('\n');
+      fn(lines.substr(0, eol));
+      lines.remove_prefix(eol + 1);
+    }
+  };
   std::vector<int64_t> out;
-  std::set_difference(after.begin(), after.end(), before.begin(), before.end(),
-                      std::back_inserter(out));
+  if (before_.empty()) {
+    each_line(after_, [&](std::string_view line) { out.push_back(fp.of_normalised(line)); });
+  } else {
+    std::unordered_map<std::string_view, int64_t> kept;  // old lines not yet matched
+    each_line(before_, [&](std::string_view line) { ++kept[line]; });
+    each_line(after_, [&](std::string_view line) {
+      auto it = kept.find(line);
+      if (it != kept.end() && it->second > 0)
+        --it->second;
+      else
+        out.push_back(fp.of_normalised(line));
+    });
+  }
+  std::sort(out.begin(), out.end());
+  before_.clear();
+  after_.clear();
   return out;
 }
 

@@ -54,12 +54,22 @@ class LineFingerprinter {
   std::string normalised_;
 };
 
-// The fingerprints of every non-trivial line of `text` (split at "\n"),
-// appended to `out` in order.
-void fingerprint_text(LineFingerprinter& fp, std::string_view text, std::vector<int64_t>& out);
+// The lines a change wrote, fingerprinted: the normalised lines of its new
+// texts less those of its old texts, as multisets (a line the edit kept,
+// present on both sides, was not written by it). Only the written lines are
+// hashed: an edit's old text and the lines it kept are normalised and
+// compared, never hashed. The texts are dropped when written() is asked.
+class WrittenLines {
+ public:
+  void add_before(std::string_view text) { add(text, before_); }
+  void add_after(std::string_view text) { add(text, after_); }
+  // The fingerprints of the written lines, sorted; empties this.
+  std::vector<int64_t> written(LineFingerprinter& fp);
 
-// The lines an edit wrote: `after` less `before`, as multisets (a line the
-// edit kept, present on both sides, was not written by it). Sorted.
-std::vector<int64_t> lines_written(std::vector<int64_t> before, std::vector<int64_t> after);
+ private:
+  void add(std::string_view text, std::string& side);
+  std::string before_, after_;  // normalised lines, each ending in '\n'
+  std::string scratch_;
+};
 
 }  // namespace codepulse

@@ -28,9 +28,9 @@ struct ToolCallFields {
   bool git_commit = false;
   bool has_counts = false;
   int64_t added = 0, removed = 0;
-  // Line provenance: the fingerprints of replace's old_string (before) and
-  // of write_file's content or replace's new_string (after).
-  std::vector<int64_t> before, after;
+  // Line provenance: replace's old_string (before) and write_file's
+  // content or replace's new_string (after).
+  WrittenLines change;
 };
 
 // A path, not a glob pattern.
@@ -48,9 +48,9 @@ bool read_args(od::object args, ToolCallFields& t, LineFingerprinter* fp) {
     od::value v;
     if (!read_field(field, key, v)) return false;
     if (key == "content" || key == "new_string") {
-      fingerprint_string(v, fp, t.after);
+      read_after(v, fp, t.change);
     } else if (key == "old_string") {
-      fingerprint_string(v, fp, t.before);
+      read_before(v, fp, t.change);
     } else if (key == "file_path") {
       read_string(v, t.path);
     } else if (key == "command") {
@@ -107,7 +107,7 @@ bool read_result_display(od::value v, ToolCallFields& t) {
 // One toolCalls entry becomes ToolCalls. Gemini CLI records a call once it
 // has completed (status success, error or cancelled), its result with it:
 // a change or commit is counted from that result at once.
-void add_tool_call(ToolCallFields& f, std::vector<ToolCall>& out) {
+void add_tool_call(ToolCallFields& f, std::vector<ToolCall>& out, LineFingerprinter* fp) {
   if (f.id.empty() || f.name.empty()) return;
   const bool succeeded = f.status == "success";
   ToolCall call;
@@ -123,7 +123,7 @@ void add_tool_call(ToolCallFields& f, std::vector<ToolCall>& out) {
       call.lines_removed = f.removed;
     }
     // A change that failed or was cancelled wrote nothing.
-    if (succeeded) call.written_lines = lines_written(std::move(f.before), std::move(f.after));
+    if (succeeded && fp != nullptr) call.written_lines = f.change.written(*fp);
   } else if (f.name == "read_file") {
     call.kind = ToolKind::kRead;
     call.file_path = std::move(f.path);
@@ -166,7 +166,7 @@ bool read_tool_call(od::object entry, std::vector<ToolCall>& out, LineFingerprin
       if (!read_result_display(v, f)) return false;
     }
   }
-  add_tool_call(f, out);
+  add_tool_call(f, out, fp);
   return true;
 }
 

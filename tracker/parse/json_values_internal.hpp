@@ -35,11 +35,15 @@ inline bool read_nullable_count(od::value v, int64_t& out) {
   return null || read_count(v, out);
 }
 
-// Line provenance: a string value's lines, fingerprinted into `out`
+// Line provenance: a string value's lines as a change's old or new text
 // (nothing without a fingerprinter, or when it is no string).
-inline void fingerprint_string(od::value v, LineFingerprinter* fp, std::vector<int64_t>& out) {
+inline void read_before(od::value v, const LineFingerprinter* fp, WrittenLines& change) {
   std::string_view text;
-  if (fp != nullptr && !v.get_string().get(text)) fingerprint_text(*fp, text, out);
+  if (fp != nullptr && !v.get_string().get(text)) change.add_before(text);
+}
+inline void read_after(od::value v, const LineFingerprinter* fp, WrittenLines& change) {
+  std::string_view text;
+  if (fp != nullptr && !v.get_string().get(text)) change.add_after(text);
 }
 
 inline bool read_string(od::value v, std::string& out) {

@@ -24,8 +24,8 @@ namespace {
 struct ToolInputFields {
   std::string skill, path;
   bool git_commit = false;
-  std::vector<int64_t> before, after;  // old_string; new_string, content, new_source
-  std::vector<int64_t> edited;         // MultiEdit's edits, each new less old
+  WrittenLines change;          // old_string; new_string, content, new_source
+  std::vector<int64_t> edited;  // MultiEdit's edits, each new less old
 };
 
 // MultiEdit's input.edits: [{old_string, new_string, ...}].
@@ -35,17 +35,17 @@ void read_edits(od::value v, LineFingerprinter* fp, ToolInputFields& in) {
   for (auto e : edits) {
     od::object edit;
     if (e.get_object().get(edit)) continue;
-    std::vector<int64_t> before, after;
+    WrittenLines one;
     for (auto field : edit) {
       od::raw_json_string key;
       od::value ev;
       if (!read_field(field, key, ev)) return;
       if (key == "old_string")
-        fingerprint_string(ev, fp, before);
+        read_before(ev, fp, one);
       else if (key == "new_string")
-        fingerprint_string(ev, fp, after);
+        read_after(ev, fp, one);
     }
-    for (int64_t h : lines_written(std::move(before), std::move(after)))
+    for (int64_t h : one.written(*fp))
       in.edited.push_back(h);
   }
 }
@@ -57,9 +57,9 @@ bool read_tool_input(od::object input, LineFingerprinter* fp, ToolInputFields& i
     od::value v;
     if (!read_field(field, key, v)) return false;
     if (key == "old_string") {
-      fingerprint_string(v, fp, in.before);
+      read_before(v, fp, in.change);
     } else if (key == "new_string" || key == "content" || key == "new_source") {
-      fingerprint_string(v, fp, in.after);
+      read_after(v, fp, in.change);
     } else if (key == "edits") {
       read_edits(v, fp, in);
     } else if (key == "file_path" || key == "notebook_path") {
@@ -130,7 +130,7 @@ void read_content_block(od::object block, MessageFields& m) {
     if (name == "Bash" && input.git_commit) call.kind = ToolKind::kGitCommit;
     if (call.kind == ToolKind::kRead || call.kind == ToolKind::kChange) call.file_path = input.path;
     if (call.kind == ToolKind::kChange) {
-      call.written_lines = lines_written(std::move(input.before), std::move(input.after));
+      if (m.fingerprinter != nullptr) call.written_lines = input.change.written(*m.fingerprinter);
       call.written_lines.insert(call.written_lines.end(), input.edited.begin(), input.edited.end());
     }
     call.name = tool_count_name(name, input.skill);

@@ -309,25 +309,25 @@ void JsonReader::read_input(const std::string& tool, const std::string& call_id,
       in.git_commit = is_git_commit_command(text);
     } else if (key == "content" && tool == "write" && !v.get_string().get(text)) {
       in.content_lines = count_lines(text);
-      if (fp_ != nullptr) fingerprint_text(*fp_, text, in.after);
+      if (fp_ != nullptr) in.change.add_after(text);
     } else if (key == "patchText" && !v.get_string().get(text)) {
-      read_patch_text(text, call_id, in.patch_files, fp_, in.after);
+      read_patch_text(text, call_id, in.patch_files, fp_, in.patch_added);
     } else if (key == "oldString") {
-      fingerprint_string(v, fp_, in.before);
+      read_before(v, fp_, in.change);
     } else if (key == "newString") {
-      fingerprint_string(v, fp_, in.after);
+      read_after(v, fp_, in.change);
     } else if (key == "edits" && tool == "multiedit" && fp_ != nullptr) {
       od::array edits;
       if (v.get_array().get(edits)) return;
       for (auto e : edits) {
         od::value edit;
         if (e.get(edit)) continue;
-        std::vector<int64_t> before, after;
+        WrittenLines one;
         each_field(edit, [&](od::raw_json_string k, od::value ev) {
-          if (k == "oldString") fingerprint_string(ev, fp_, before);
-          if (k == "newString") fingerprint_string(ev, fp_, after);
+          if (k == "oldString") read_before(ev, fp_, one);
+          if (k == "newString") read_after(ev, fp_, one);
         });
-        for (int64_t print : lines_written(std::move(before), std::move(after)))
+        for (int64_t print : one.written(*fp_))
           in.edited.push_back(print);
       }
     }
@@ -389,8 +389,8 @@ void JsonReader::tool_calls(const std::string& tool, const std::string& call_id,
     }
     // The patch's added lines, once, on its first file's call (the line
     // store matches by content, whatever the file).
-    if (completed && !files.empty() && !in.after.empty())
-      p.calls[p.calls.size() - files.size()].written_lines = std::move(in.after);
+    if (completed && !files.empty() && !in.patch_added.empty())
+      p.calls[p.calls.size() - files.size()].written_lines = std::move(in.patch_added);
     if (!p.calls.empty()) return;
   }
   ToolCall call;
@@ -414,7 +414,7 @@ void JsonReader::tool_calls(const std::string& tool, const std::string& call_id,
       call.lines_removed = done.removed;
     }
     if (completed) {  // a failed or running call wrote nothing (yet)
-      call.written_lines = lines_written(std::move(in.before), std::move(in.after));
+      if (fp_ != nullptr) call.written_lines = in.change.written(*fp_);
       call.written_lines.insert(call.written_lines.end(), in.edited.begin(), in.edited.end());
     }
   }

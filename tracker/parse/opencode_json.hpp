@@ -76,9 +76,10 @@ class JsonReader {
     bool git_commit = false;
     int64_t content_lines = 0;
     std::vector<ToolCall> patch_files;
-    // Fingerprints: oldString; newString, content or a patch's + lines;
-    // multiedit's edits, each new less old.
-    std::vector<int64_t> before, after, edited;
+    // Line provenance: oldString; newString or content. The fingerprints of
+    // a patch's + lines; multiedit's edits, each new less old.
+    WrittenLines change;
+    std::vector<int64_t> patch_added, edited;
   };
   struct ToolMetadata {
     bool created = false, counted = false;

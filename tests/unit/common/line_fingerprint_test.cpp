@@ -58,20 +58,29 @@ TEST_CASE("a fingerprint is HMAC-SHA-256 of the normalised line under the key, i
 TEST_CASE("an edit wrote the lines of its new text that its old text did not have",
           "[provenance]") {
   LineFingerprinter fp(kKey);
-  std::vector<int64_t> before, after;
-  fingerprint_text(fp, "def total(items):\n    return sum(items)\n", before);
-  fingerprint_text(fp,
-                   "def total(items):\n    # the sum of the prices\n    return sum(items)\n"
-                   "    return sum(items)\n\n}\n",
-                   after);
-  REQUIRE(before.size() == 2);
-  REQUIRE(after.size() == 4);  // the blank line and the lone brace are not fingerprinted
-  const std::vector<int64_t> written = lines_written(before, after);
+  WrittenLines edit;
+  edit.add_before("def total(items):\n    return sum(items)\n");
+  // CRLF and other spacing match the old lines; the blank line and the lone
+  // brace are never fingerprinted.
+  edit.add_after(
+      "def  total(items):\r\n    # the sum of the prices\n    return sum(items)\n"
+      "    return sum(items)\n\n}\n");
+  const std::vector<int64_t> written = edit.written(fp);
   // The comment, and the second copy of the return (the first was kept).
-  REQUIRE(written.size() == 2);
   std::vector<int64_t> expected = {*fp.fingerprint("# the sum of the prices"),
                                    *fp.fingerprint("return sum(items)")};
   std::sort(expected.begin(), expected.end());
   CHECK(written == expected);
-  CHECK(lines_written(after, before).empty());
+  // Asked again, nothing is left; the other way round, nothing was written.
+  CHECK(edit.written(fp).empty());
+  WrittenLines undo;
+  undo.add_before("a = 1\nb = 2\n");
+  undo.add_after("b = 2\n");
+  CHECK(undo.written(fp).empty());
+  // Several texts on a side add up (a MultiEdit's edits, a Write's content).
+  WrittenLines two;
+  two.add_after("x = 1\n");
+  two.add_after("x = 1");
+  two.add_before("x = 1\n");
+  CHECK(two.written(fp) == std::vector<int64_t>{*fp.fingerprint("x = 1")});
 }
