@@ -213,7 +213,9 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
   const bool by_tree_windows =
       fingerprinter_ && commits->size() >= options_.duplication_limits.tree_windows_from;
   std::unordered_set<uint64_t> wanted_windows;
-  std::map<size_t, std::map<std::string, AddedFileLines>> pending_blocks;  // by index into fresh
+  // Blocks counted after the loop, by index into `log`: the commit's index into `fresh`, its files.
+  std::unordered_map<size_t, std::pair<size_t, std::map<std::string, AddedFileLines>>>
+      pending_blocks;
   // Every commit of the log, anyone's, for the replay of blame (pass_blame.hpp).
   std::vector<ReplayCommit> log;
   log.reserve(commits->size());
@@ -241,14 +243,10 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
         ++stats.commits_scored;
       if (scored && *scored && by_tree_windows) {
         // Counted after the loop, for every commit at once; the texts are not needed.
-        const bool any_block = std::any_of(blocks.begin(), blocks.end(), [](const auto& f) {
-          return !find_blocks(f.second.ai, f.second.hunk_starts).empty();
-        });
-        if (any_block) {
-          add_block_windows(blocks, options_.duplication_limits, wanted_windows);
+        if (add_block_windows(blocks, options_.duplication_limits, wanted_windows)) {
           for (auto& [path, lines] : blocks)
             lines.texts.clear();
-          pending_blocks.emplace(fresh.size(), std::move(blocks));
+          pending_blocks.try_emplace(log.size() - 1, fresh.size(), std::move(blocks));
         }
       } else if (scored && *scored) {
         auto dup = count_duplicate_blocks(git_, objects, root, c.sha, blocks, *fingerprinter_,
@@ -264,18 +262,14 @@ Status GitScan::scan_repo(const std::string& root, const std::string& identity, 
     fresh_survival.push_back(std::move(survival));
   }
   if (!pending_blocks.empty()) {
-    std::unordered_map<size_t, size_t> fresh_of_log;  // log index -> fresh index
-    for (size_t i = 0, j = 0; i < log.size(); ++i)
-      if (log[i].wanted) fresh_of_log.emplace(i, j++);
     TreeWindows trees(git_, objects, root, *fingerprinter_, std::move(wanted_windows));
     auto walked = trees.walk(log, [&](size_t at, const WindowCounts& counts) {
-      auto f = fresh_of_log.find(at);
-      if (f == fresh_of_log.end()) return;
-      auto blocks = pending_blocks.find(f->second);
-      if (blocks == pending_blocks.end()) return;
-      set_block_counts(count_blocks_in_tree(blocks->second, options_.duplication_limits, counts),
-                       fresh[f->second]);
-      pending_blocks.erase(blocks);
+      auto pending = pending_blocks.find(at);
+      if (pending == pending_blocks.end()) return;
+      const auto& [fresh_index, files] = pending->second;
+      set_block_counts(count_blocks_in_tree(files, options_.duplication_limits, counts),
+                       fresh[fresh_index]);
+      pending_blocks.erase(pending);
     });
     if (!walked)
       problem("duplication of " + std::to_string(pending_blocks.size()) +

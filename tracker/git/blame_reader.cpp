@@ -1,18 +1,11 @@
 #include "tracker/git/blame_reader.hpp"
 
-#include <algorithm>
 #include <charconv>
 
+#include "common/record/object_names.hpp"
 #include "tracker/git/git_path.hpp"
 
 namespace codepulse::tracker {
-namespace {
-
-bool is_hex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-}
-
-}  // namespace
 
 // Per line: "<sha> <orig line> <final line>[ <group size>]", then (the first
 // time a commit appears) its "key value" lines and "filename <path>", then
@@ -30,8 +23,7 @@ Status BlameReader::feed(std::string_view line, bool cut) {
   if (expect_header_) {
     const size_t sp = line.find(' ');
     const std::string_view sha = line.substr(0, sp);
-    if ((sha.size() != 40 && sha.size() != 64) || !std::all_of(sha.begin(), sha.end(), is_hex))
-      return make_error("a line header without an object name");
+    if (!is_object_name(sha)) return make_error("a line header without an object name");
     // "<orig line> <final line>[ <group size>]" follow the name.
     const std::string_view rest = sp == std::string_view::npos ? "" : line.substr(sp + 1);
     const size_t sp2 = rest.find(' ');

@@ -25,12 +25,6 @@ std::optional<int64_t> parse_count(std::string_view s) {
   return n;
 }
 
-bool is_object_name(std::string_view s) {
-  if (s.size() != 40 && s.size() != 64) return false;
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
 // `git log -z --numstat` output: a header record per commit (the format
 // above), then one record per file: "ADDED\tREMOVED\tPATH", or for a rename
 // "ADDED\tREMOVED\t" followed by two records, the old and the new path. The

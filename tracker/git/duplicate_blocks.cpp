@@ -177,15 +177,16 @@ std::unordered_map<uint64_t, int64_t> window_counts(const std::vector<int64_t>& 
   return out;
 }
 
-void add_block_windows(const std::map<std::string, AddedFileLines>& files,
+bool add_block_windows(const std::map<std::string, AddedFileLines>& files,
                        const DuplicationLimits& limits, std::unordered_set<uint64_t>& out) {
   size_t blocks = 0;
   for (const auto& [path, lines] : files)
     for (const AddedBlock& b : find_blocks(lines.ai, lines.hunk_starts)) {
-      if (blocks++ >= limits.max_blocks) return;
+      if (blocks++ >= limits.max_blocks) return true;
       for (size_t i = b.first; i + kBlockLines <= b.first + b.count; ++i)
         out.insert(window_hash(&lines.prints[i]));
     }
+  return blocks > 0;
 }
 
 std::map<std::string, BlockCounts> count_blocks_in_tree(

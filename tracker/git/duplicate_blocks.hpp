@@ -66,8 +66,9 @@ struct BlockCounts {
 std::unordered_map<uint64_t, int64_t> window_counts(const std::vector<int64_t>& prints);
 
 // The windows of every block count_duplicate_blocks would judge in `files`
-// (at most limits.max_blocks), added to `out`.
-void add_block_windows(const std::map<std::string, AddedFileLines>& files,
+// (at most limits.max_blocks), added to `out`; false when `files` holds no
+// block.
+bool add_block_windows(const std::map<std::string, AddedFileLines>& files,
                        const DuplicationLimits& limits, std::unordered_set<uint64_t>& out);
 
 // Per file path, its blocks and those repeating code, given how often each

@@ -2,15 +2,10 @@
 
 #include <charconv>
 
+#include "common/record/object_names.hpp"
+
 namespace codepulse::tracker {
 namespace {
-
-bool is_hex_name(std::string_view s) {
-  if (s.size() != 40 && s.size() != 64) return false;
-  for (const char c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
 
 // The blob `path` names in `rev`, nullopt when absent or not a file (a
 // folder, a submodule). A path that became a symbolic link reads as its
@@ -35,7 +30,7 @@ Result<FirstParentChain> read_first_parent_chain(const GitRunner& git, const std
   auto s = git.run(root, args, '\n', [&](std::string_view line, bool) -> Status {
     const size_t sp = line.find(' ');
     int64_t t = 0;
-    if (sp == std::string_view::npos || !is_hex_name(line.substr(0, sp)))
+    if (sp == std::string_view::npos || !is_object_name(line.substr(0, sp)))
       return make_error("`git rev-list` in " + root + ": unexpected output");
     const std::string_view when = line.substr(sp + 1);
     auto [end, ec] = std::from_chars(when.data(), when.data() + when.size(), t);

@@ -1,5 +1,6 @@
 #include "tracker/git/git_diffs.hpp"
 
+#include "common/record/object_names.hpp"
 #include "tracker/git/record_splitter.hpp"
 
 namespace codepulse::tracker {
@@ -7,13 +8,6 @@ namespace {
 
 // Names no object (not hexadecimal), so diff-tree echoes it as it is.
 constexpr std::string_view kEnd = "#codepulse-end-of-patch";
-
-bool full_name(const std::string& s) {
-  if (s.size() != 40 && s.size() != 64) return false;
-  for (const char c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
 
 std::vector<std::string> with_stdin(std::vector<std::string> options) {
   options.insert(options.begin(), {"diff-tree", "--stdin"});
@@ -40,7 +34,7 @@ GitDiffs::GitDiffs(const GitRunner& git, std::string repo_root, std::vector<std:
 
 Status GitDiffs::diff(const std::string& commit, const std::string& parent,
                       const GitRecordFn& on_line) {
-  if (!full_name(commit) || (!parent.empty() && !full_name(parent)))
+  if (!is_object_name(commit) || (!parent.empty() && !is_object_name(parent)))
     return make_error(child_.what() + ": not a full object name: " + commit + " " + parent);
   std::string request = commit;
   if (!parent.empty()) request += " " + parent;

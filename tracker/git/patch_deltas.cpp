@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "common/record/object_names.hpp"
 #include "tracker/git/git_path.hpp"
 
 namespace codepulse::tracker {
@@ -27,17 +28,6 @@ std::string header_path(std::string_view name) {
   if (name.ends_with('\t')) name.remove_suffix(1);  // git's marker after a name with spaces
   const std::string path = unquote_git_path(name);
   return path.size() > 2 && path[1] == '/' ? path.substr(2) : std::string();
-}
-
-bool is_object_name(std::string_view s) {
-  if (s.size() != 40 && s.size() != 64) return false;
-  for (const char c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
-
-bool all_zero(std::string_view s) {
-  return s.find_first_not_of('0') == std::string_view::npos;
 }
 
 }  // namespace
@@ -74,8 +64,8 @@ Status PatchDeltaReader::feed(std::string_view line, bool cut) {
     const std::string_view before = ids.substr(0, dots), after = ids.substr(dots + 2);
     if (!is_object_name(before) || !is_object_name(after))
       return make_error("an index line without full object names");
-    f.old_blob = all_zero(before) ? "" : std::string(before);
-    f.new_blob = all_zero(after) ? "" : std::string(after);
+    f.old_blob = is_null_object(before) ? "" : std::string(before);
+    f.new_blob = is_null_object(after) ? "" : std::string(after);
   } else if (line.starts_with("rename from ")) {
     f.old_path = unquote_git_path(line.substr(12));
   } else if (line.starts_with("rename to ")) {

@@ -1,5 +1,6 @@
 #include "tracker/git/tree_windows.hpp"
 
+#include "common/record/object_names.hpp"
 #include "tracker/git/duplicate_blocks.hpp"
 #include "tracker/git/git_diffs.hpp"
 
@@ -9,10 +10,6 @@ namespace {
 // A regular file's mode (a symbolic link or a submodule holds no code).
 bool regular_file(std::string_view mode) {
   return mode == "100644" || mode == "100755";
-}
-
-bool null_object(std::string_view name) {
-  return name.find_first_not_of('0') == std::string_view::npos;
 }
 
 // The space-separated fields of `s`.
@@ -113,8 +110,8 @@ Status TreeWindows::walk(const std::vector<ReplayCommit>& log, const TreeCountsF
       if (cut || !line.starts_with(':')) return make_error("unexpected output");
       const auto f = fields(line.substr(1, line.find('\t') - 1));
       if (f.size() != 5) return make_error("unexpected output");
-      if (regular_file(f[0]) && !null_object(f[2])) changes.emplace_back(f[2], -1);
-      if (regular_file(f[1]) && !null_object(f[3])) changes.emplace_back(f[3], 1);
+      if (regular_file(f[0]) && !is_null_object(f[2])) changes.emplace_back(f[2], -1);
+      if (regular_file(f[1]) && !is_null_object(f[3])) changes.emplace_back(f[3], 1);
       return Status{};
     });
     if (!s) return make_error("the changes of " + c.sha + ": " + s.error().message);
