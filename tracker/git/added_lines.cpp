@@ -12,14 +12,6 @@ bool starts_with(std::string_view s, std::string_view p) {
   return s.substr(0, p.size()) == p;
 }
 
-// "+++ b/path" (or git's quoted form) to "path"; "" for /dev/null.
-std::string new_path(std::string_view header) {
-  std::string path = unquote_git_path(header);
-  if (path == "/dev/null") return {};
-  if (starts_with(path, "b/")) path.erase(0, 2);
-  return path;
-}
-
 }  // namespace
 
 bool scores_commit(const CommitRecord& commit, const AddedLineLimits& limits) {
@@ -48,7 +40,7 @@ Status AddedLineReader::feed(std::string_view line, bool cut) {
   }
   if (!in_hunk_) {
     if (starts_with(line, "+++ ")) {
-      const std::string path = new_path(line.substr(4));
+      const std::string path = patch_header_path(line.substr(4));
       if (cut) return make_error("a file name longer than git's record limit");
       file_ = path.empty() || std::binary_search(skipped_.begin(), skipped_.end(), path)
                   ? nullptr

@@ -47,4 +47,10 @@ std::string unquote_git_path(std::string_view text) {
   return out;
 }
 
+std::string patch_header_path(std::string_view header) {
+  if (header.ends_with('\t')) header.remove_suffix(1);
+  const std::string path = unquote_git_path(header);
+  return path.size() > 2 && path[1] == '/' ? path.substr(2) : std::string();
+}
+
 }  // namespace codepulse::tracker

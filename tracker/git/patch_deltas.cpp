@@ -23,13 +23,6 @@ bool parse_range(std::string_view s, int64_t& start, int64_t& count) {
   return start >= 0 && count >= 0;
 }
 
-// "--- a/path" / "+++ b/path" (or git's quoted form) to "path"; "" for /dev/null.
-std::string header_path(std::string_view name) {
-  if (name.ends_with('\t')) name.remove_suffix(1);  // git's marker after a name with spaces
-  const std::string path = unquote_git_path(name);
-  return path.size() > 2 && path[1] == '/' ? path.substr(2) : std::string();
-}
-
 }  // namespace
 
 Status PatchDeltaReader::feed(std::string_view line, bool cut) {
@@ -71,9 +64,9 @@ Status PatchDeltaReader::feed(std::string_view line, bool cut) {
   } else if (line.starts_with("rename to ")) {
     f.new_path = unquote_git_path(line.substr(10));
   } else if (line.starts_with("--- ")) {
-    f.old_path = header_path(line.substr(4));
+    f.old_path = patch_header_path(line.substr(4));
   } else if (line.starts_with("+++ ")) {
-    f.new_path = header_path(line.substr(4));
+    f.new_path = patch_header_path(line.substr(4));
   } else if (line.starts_with("Binary files ")) {
     f.binary = true;
   } else if (line.starts_with("@@ -")) {

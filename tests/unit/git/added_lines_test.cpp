@@ -66,8 +66,15 @@ TEST_CASE("the added lines of each file are fingerprinted, removed and trivial l
       "+++ \"b/tab\\there.txt\"",
       "@@ -0,0 +1,1 @@",
       "+quoted",
+      // git writes a tab after a name holding a space.
+      "diff --git a/with space.txt b/with space.txt",
+      "--- a/with space.txt\t",
+      "+++ b/with space.txt\t",
+      "@@ -1,0 +2,1 @@",
+      "+spaced",
   });
-  REQUIRE(got.size() == 3);
+  REQUIRE(got.size() == 4);
+  CHECK(got.at("with space.txt") == std::vector<int64_t>{print("spaced")});
   CHECK(got.at("src/app.py") == std::vector<int64_t>{print("new = 2"), print("++counter")});
   CHECK(got.at("new name.txt") == std::vector<int64_t>{print("added after the rename")});
   CHECK(got.at("tab\there.txt") == std::vector<int64_t>{print("quoted")});
