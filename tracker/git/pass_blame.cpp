@@ -96,10 +96,13 @@ LineRuns Replay::runs_of(const std::string& blob, const std::string& commit,
 
 void Replay::keep(const std::string& blob, LineRuns runs) {
   if (blob.empty()) return;
-  forget(blob);
+  auto [it, fresh] = versions_.try_emplace(blob);
+  if (fresh)
+    kept_order_.push_back(blob);  // a version kept again keeps its place
+  else
+    kept_runs_ -= it->second.size();
   kept_runs_ += runs.size();
-  versions_[blob] = std::move(runs);
-  kept_order_.push_back(blob);
+  it->second = std::move(runs);
   while (kept_runs_ > max_kept_runs_ && !kept_order_.empty()) {
     forget(kept_order_.front());
     kept_order_.pop_front();
