@@ -17,13 +17,15 @@ namespace {
 
 const char* kTasksUsage =
     "Usage: codepulse-collector tasks classes --db PATH|URI [--since WHEN] [--until WHEN]\n"
-    "           [--by LIST] [--outlier FACTOR] [--min-tasks N] [--format table|json]\n"
+    "           [--by LIST] [--outlier FACTOR] [--min-tasks N] [--production LIST]\n"
+    "           [--merge-commits RULE] [--format table|json]\n"
     "\n"
     "Task classes (docs/DELIVERY.md): the Jira tasks resolved in a range, each with its\n"
     "whole AI spend, grouped by what Jira says of them.\n"
     "\n"
     "  classes  per class: tasks, cost median, p75 and p90, commits, merged pull\n"
-    "           requests, bugs caused, cycle time; the outliers; epics the same way";
+    "           requests, bugs caused, cycle time, rework rate, lead time to\n"
+    "           production; the outliers; epics the same way";
 
 // A number from `text`, or an error naming the flag.
 Result<double> number(const std::string& flag, const std::string& text, double min, double max) {
@@ -49,17 +51,24 @@ int run_classes(const std::vector<std::string>& argv) {
        "a task costing this many times its class's median or more is an outlier (default 3)",
        "FACTOR"},
       {"min-tasks", true, false, "classes with fewer tasks name no outlier (default 3)", "N"},
+      {"production", true, false,
+       "comma-separated production environments for lead times (default: production), as "
+       "production_environments",
+       "LIST"},
+      {"merge-commits", true, false, "exclude (default) or count merge commits", "RULE"},
       {"format", true, false, "table or json (default table)", "FORMAT"},
       {"help", false, false, "show this help", "VALUE"},
   };
   const auto args = parse_command(
       kProgram, argv, specs,
       "Usage: codepulse-collector tasks classes --db PATH|URI [--since WHEN] [--until WHEN]\n"
-      "           [--by LIST] [--outlier FACTOR] [--min-tasks N] [--format table|json]\n\n"
+      "           [--by LIST] [--outlier FACTOR] [--min-tasks N] [--production LIST]\n"
+      "           [--merge-commits RULE] [--format table|json]\n\n"
       "The Jira tasks resolved in the range, each with its whole AI spend, per class:\n"
       "tasks, cost median, p75 and p90, commits, merged pull requests, bugs they caused,\n"
-      "median cycle time (created to resolved); the tasks costing --outlier times their\n"
-      "class's median or more; the epics resolved in the range compared the same way.");
+      "median cycle time (created to resolved), rework rate, median lead time to production;\n"
+      "the tasks costing --outlier times their class's median or more; the epics resolved\n"
+      "in the range compared the same way.");
   if (!args) return args.exit_code();
   if (!args->positional().empty())
     return fail("unexpected argument '" + args->positional()[0] + "' (see --help)", kExitUsage);
@@ -93,9 +102,16 @@ int run_classes(const std::vector<std::string>& argv) {
                   kExitUsage);
     options.min_tasks = static_cast<int64_t>(*n);
   }
+  DeliverySettings delivery;
+  if (auto v = args->get("production")) delivery.production_environments = *v;
+  if (auto v = args->get("merge-commits")) {
+    if (*v != "exclude" && *v != "count")
+      return fail("--merge-commits: expected exclude or count, got '" + *v + "'", kExitUsage);
+    delivery.count_merge_commits = *v == "count";
+  }
   auto store = open_store(*path);
   if (!store) return fail(store.error().message);
-  auto r = task_class_report(**store, options);
+  auto r = task_class_report(**store, options, delivery);
   if (!r) return fail(r.error().message);
   std::string out = format == "json" ? task_class_json(*r) + "\n" : task_class_table(*r);
   std::fwrite(out.data(), 1, out.size(), stdout);

@@ -12,6 +12,7 @@
 #include "common/ascii.hpp"
 #include "common/json_writer.hpp"
 #include "common/pricing/usd.hpp"
+#include "common/report/attribution.hpp"
 #include "common/time.hpp"
 
 namespace codepulse::collector {
@@ -155,17 +156,24 @@ TaskClassReport build_task_classes(const std::vector<TaskRecord>& tasks,
     });
     TaskClass c;
     c.values = values;
-    std::vector<int64_t> costs, cycles;
+    std::vector<int64_t> costs, cycles, leads;
     for (const TaskCost* t : list) {
       c.tasks.push_back(t->key);
       costs.push_back(t->cost_nanos);
       c.commits += t->commits;
       c.merged_prs += t->merged_prs;
       c.bugs += t->bugs;
+      c.lines_added += t->lines_added;
+      c.reworked_lines += t->reworked_lines;
+      leads.insert(leads.end(), t->lead_ms.begin(), t->lead_ms.end());
       if (t->cycle_ms > 0) cycles.push_back(t->cycle_ms);
     }
     c.cost = distribution(costs);
     c.cycle_median_ms = percentile_ms(cycles, 50);
+    if (c.lines_added > 0)
+      c.rework_rate = static_cast<double>(c.reworked_lines) / static_cast<double>(c.lines_added);
+    c.shipped_commits = static_cast<int64_t>(leads.size());
+    c.lead_median_ms = percentile_ms(leads, 50);
     add_outliers(list, c.cost, class_name(c), o, out.outliers);
     out.classes.push_back(std::move(c));
   }
@@ -185,14 +193,54 @@ TaskClassReport build_task_classes(const std::vector<TaskRecord>& tasks,
   return out;
 }
 
-Result<TaskClassReport> task_class_report(Store& store, const TaskClassOptions& options) {
+namespace {
+
+// Per task key, the lead times of the commits naming it that a successful
+// production deployment shipped (docs/DELIVERY.md: each commit is shipped to
+// an environment once; to several production environments, the first).
+Result<std::unordered_map<std::string, std::vector<int64_t>>> lead_times_by_task(
+    Store& store, const DeliveryRows& rows, const DeliverySettings& settings) {
+  auto options = delivery_options(settings, 0, INT64_MAX);
+  if (!options) return options.error();
+  auto delivery = delivery_report(store, *options);
+  if (!delivery) return delivery.error();
+  std::unordered_map<std::string, int64_t> lead_of;  // sha -> lead
+  for (const DeploymentView& v : delivery->deployments) {
+    if (!v.production || v.outcome != "success") continue;
+    for (const DeployedCommit& c : v.commits) {
+      auto [it, fresh] = lead_of.emplace(c.sha, v.at_ms - c.time_ms);
+      if (!fresh) it->second = std::min(it->second, v.at_ms - c.time_ms);
+    }
+  }
+  auto commits = store.load_commits(INT64_MIN, INT64_MAX);
+  if (!commits) return commits.error();
+  std::unordered_map<std::string, std::vector<int64_t>> out;
+  std::set<std::string> seen;  // a commit from a tracker and a push counts once
+  auto add = [&](const std::string& sha, const std::string& keys) {
+    auto lead = lead_of.find(sha);
+    if (lead == lead_of.end() || !seen.insert(sha).second) return;
+    for (const std::string& task : report::attributed_tasks(keys))
+      out[task].push_back(lead->second);
+  };
+  for (const CommitRecord& c : commits->commits)
+    add(c.sha, c.task_keys);
+  for (const PushedCommitRow& p : rows.pushed)
+    add(p.sha, p.task_keys);
+  return out;
+}
+
+}  // namespace
+
+Result<TaskClassReport> task_class_report(Store& store, const TaskClassOptions& options,
+                                          const DeliverySettings& delivery) {
   auto rows = store.load_delivery();
   if (!rows) return rows.error();
   // The whole store's spend and outcomes by task and by epic.
-  auto costs = [&store](report::Dimension d) -> Result<std::vector<TaskCost>> {
+  auto costs = [&store, &delivery](report::Dimension d) -> Result<std::vector<TaskCost>> {
     report::ReportQuery q;
     q.group_by = {d};
     q.outcomes = true;
+    q.count_merge_commits = delivery.count_merge_commits;
     auto r = build_report(store, q);
     if (!r) return r.error();
     std::vector<TaskCost> out;
@@ -202,6 +250,8 @@ Result<TaskClassReport> task_class_report(Store& store, const TaskClassOptions& 
       c.cost_nanos = n.metrics.cost(q.cost_basis);
       c.commits = n.metrics.outcomes.commits;
       c.merged_prs = n.metrics.outcomes.merged_prs;
+      c.lines_added = n.metrics.outcomes.lines_added;
+      c.reworked_lines = n.metrics.outcomes.reworked_lines;
       out.push_back(std::move(c));
     }
     return out;
@@ -210,6 +260,8 @@ Result<TaskClassReport> task_class_report(Store& store, const TaskClassOptions& 
   if (!by_task) return by_task.error();
   auto by_epic = costs(report::Dimension::kEpic);
   if (!by_epic) return by_epic.error();
+  auto leads = lead_times_by_task(store, *rows, delivery);
+  if (!leads) return leads.error();
   // The bugs each task caused (docs/DELIVERY.md, "Bugs": cause links from
   // either side).
   std::unordered_map<std::string, std::set<std::string>> bugs_of;
@@ -223,16 +275,27 @@ Result<TaskClassReport> task_class_report(Store& store, const TaskClassOptions& 
     for (const std::string& b : t.causes)
       if (bugs.count(b)) bugs_of[t.key].insert(b);
   }
+  std::set<std::string> have;
   for (TaskCost& c : *by_task) {
+    have.insert(c.key);
     auto it = bugs_of.find(c.key);
     if (it != bugs_of.end()) c.bugs = static_cast<int64_t>(it->second.size());
+    auto lead = leads->find(c.key);
+    if (lead != leads->end()) c.lead_ms = lead->second;
   }
+  // Tasks the report by task has no node for (no spend, no commit it counts).
   for (const auto& [task, list] : bugs_of)
-    if (std::none_of(by_task->begin(), by_task->end(),
-                     [&](const TaskCost& c) { return c.key == task; })) {
+    if (have.insert(task).second) {
       TaskCost c;
       c.key = task;
       c.bugs = static_cast<int64_t>(list.size());
+      by_task->push_back(std::move(c));
+    }
+  for (const auto& [task, list] : *leads)
+    if (have.insert(task).second) {
+      TaskCost c;
+      c.key = task;
+      c.lead_ms = list;
       by_task->push_back(std::move(c));
     }
   return build_task_classes(rows->tasks, *by_task, *by_epic, options);
@@ -246,6 +309,13 @@ void write_distribution(JsonWriter& w, const CostDistribution& d) {
   write_money(w, "median_usd", "median_nanos", d.median_nanos);
   write_money(w, "p75_usd", "p75_nanos", d.p75_nanos);
   write_money(w, "p90_usd", "p90_nanos", d.p90_nanos);
+}
+
+void write_hours(JsonWriter& w, const char* name, const std::optional<int64_t>& ms) {
+  if (ms)
+    w.field(name, static_cast<double>(*ms) / 3'600'000.0);
+  else
+    w.key(name).null();
 }
 
 void write_outliers(JsonWriter& w, const char* name, const std::vector<CostOutlier>& v) {
@@ -292,10 +362,14 @@ std::string task_class_json(const TaskClassReport& r) {
     w.end_object();
     write_distribution(w, c.cost);
     w.field("commits", c.commits).field("merged_prs", c.merged_prs).field("bugs", c.bugs);
-    if (c.cycle_median_ms)
-      w.field("cycle_time_hours", static_cast<double>(*c.cycle_median_ms) / 3'600'000.0);
+    write_hours(w, "cycle_time_hours", c.cycle_median_ms);
+    w.field("lines_added", c.lines_added).field("reworked_lines", c.reworked_lines);
+    if (c.rework_rate)
+      w.field("rework_rate", *c.rework_rate);
     else
-      w.key("cycle_time_hours").null();
+      w.key("rework_rate").null();
+    w.field("shipped_commits", c.shipped_commits);
+    write_hours(w, "lead_time_hours", c.lead_median_ms);
     w.key("keys").begin_array();
     for (const std::string& k : c.tasks)
       w.value(k);
@@ -309,7 +383,11 @@ std::string task_class_json(const TaskClassReport& r) {
   for (const TaskCost& e : r.epics) {
     w.begin_object().field("key", e.key);
     write_money(w, "cost_usd", "cost_nanos", e.cost_nanos);
-    w.field("commits", e.commits).field("merged_prs", e.merged_prs).end_object();
+    w.field("commits", e.commits)
+        .field("merged_prs", e.merged_prs)
+        .field("lines_added", e.lines_added)
+        .field("reworked_lines", e.reworked_lines)
+        .end_object();
   }
   w.end_array();
   write_outliers(w, "outliers", r.epic_outliers);
@@ -320,14 +398,19 @@ std::string task_class_json(const TaskClassReport& r) {
 std::string task_class_table(const TaskClassReport& r) {
   std::string out =
       "class                                     tasks  median     p75        p90    "
-      "    commits  PRs  bugs\n";
+      "    commits  PRs  bugs  rework  lead time\n";
   char line[512];
   for (const TaskClass& c : r.classes) {
-    std::snprintf(line, sizeof line, "%-41s %5lld  %-9s  %-9s  %-9s  %7lld  %3lld  %4lld\n",
-                  class_name(c).c_str(), static_cast<long long>(c.cost.count),
-                  usd(c.cost.median_nanos).c_str(), usd(c.cost.p75_nanos).c_str(),
-                  usd(c.cost.p90_nanos).c_str(), static_cast<long long>(c.commits),
-                  static_cast<long long>(c.merged_prs), static_cast<long long>(c.bugs));
+    char rework[16] = "-", lead[32] = "-";
+    if (c.rework_rate) std::snprintf(rework, sizeof rework, "%.1f%%", *c.rework_rate * 100.0);
+    if (c.lead_median_ms)
+      std::snprintf(lead, sizeof lead, "%.1f h", static_cast<double>(*c.lead_median_ms) / 3.6e6);
+    std::snprintf(
+        line, sizeof line, "%-41s %5lld  %-9s  %-9s  %-9s  %7lld  %3lld  %4lld  %6s  %s\n",
+        class_name(c).c_str(), static_cast<long long>(c.cost.count),
+        usd(c.cost.median_nanos).c_str(), usd(c.cost.p75_nanos).c_str(),
+        usd(c.cost.p90_nanos).c_str(), static_cast<long long>(c.commits),
+        static_cast<long long>(c.merged_prs), static_cast<long long>(c.bugs), rework, lead);
     out += line;
   }
   if (r.classes.empty()) out += "(no task resolved in the range)\n";

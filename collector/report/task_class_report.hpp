@@ -2,9 +2,12 @@
 // of similar tasks side by side. A class is a combination of what Jira says
 // of a task (issue type, story points, component, label, priority; which of
 // them: `by`); each class gives its tasks' cost distribution (median, p75,
-// p90), commits, merged pull requests, bugs they caused and cycle time
-// (created to resolved), and the tasks costing `outlier_factor` times their
-// class's median or more ("PROJ-812 cost 4.1x the median of its class").
+// p90), commits, merged pull requests, bugs they caused, cycle time (created
+// to resolved), rework (the share of their commits' added lines later
+// commits reworked) and lead time to production (each of their commits to
+// the production deployment that shipped it), and the tasks costing
+// `outlier_factor` times their class's median or more ("PROJ-812 cost 4.1x
+// the median of its class").
 // Epics are compared the same way, with each other.
 //
 // The tasks of a range: those Jira resolved in it (resolutiondate), each with
@@ -19,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collector/report/delivery_settings.hpp"
 #include "collector/store/store.hpp"
 #include "common/result.hpp"
 
@@ -40,6 +44,10 @@ struct TaskCost {
   int64_t cost_nanos = 0;
   int64_t commits = 0, merged_prs = 0, bugs = 0;
   int64_t cycle_ms = 0;  // created to resolved; 0 when Jira gave no creation time
+  int64_t lines_added = 0, reworked_lines = 0;  // its commits' (the report's outcomes)
+  // Per commit naming it that a successful production deployment shipped:
+  // that deployment's time minus the commit's (docs/DELIVERY.md, "Lead time").
+  std::vector<int64_t> lead_ms;
 };
 
 struct CostDistribution {
@@ -53,6 +61,10 @@ struct TaskClass {
   CostDistribution cost;
   int64_t commits = 0, merged_prs = 0, bugs = 0;
   std::optional<int64_t> cycle_median_ms;
+  int64_t lines_added = 0, reworked_lines = 0;
+  std::optional<double> rework_rate;  // reworked / added; nullopt without added lines
+  int64_t shipped_commits = 0;        // commits with a lead time
+  std::optional<int64_t> lead_median_ms;
 };
 
 struct CostOutlier {
@@ -84,7 +96,10 @@ TaskClassReport build_task_classes(const std::vector<TaskRecord>& tasks,
                                    const std::vector<TaskCost>& epic_costs,
                                    const TaskClassOptions& options);
 
-Result<TaskClassReport> task_class_report(Store& store, const TaskClassOptions& options);
+// Lead times come from the delivery report over all time with `delivery`'s
+// production environments and merge-commit rule.
+Result<TaskClassReport> task_class_report(Store& store, const TaskClassOptions& options,
+                                          const DeliverySettings& delivery);
 
 std::string task_class_json(const TaskClassReport& r);
 std::string task_class_table(const TaskClassReport& r);

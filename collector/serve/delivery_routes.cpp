@@ -18,7 +18,8 @@ namespace {
 // GET /v1/tasks/classes: since, until (default: the 90 days before now), by,
 // outlier, min_tasks.
 std::variant<HttpReply, FinanceJob> start_task_classes(
-    Store& store, const std::vector<std::pair<std::string, std::string>>& pairs,
+    Store& store, const DeliverySettings& settings,
+    const std::vector<std::pair<std::string, std::string>>& pairs,
     const report::ReportAccess& access) {
   report::Params params{{"format", "json"}};
   TaskClassOptions o;
@@ -59,8 +60,8 @@ std::variant<HttpReply, FinanceJob> start_task_classes(
   out.filename = "codepulse-task-classes.json";
   out.job = std::make_shared<ReportJob>();
   out.job->access = access;
-  out.job->run = [&store, o](const report::ReportAccess&) -> Result<std::string> {
-    auto r = task_class_report(store, o);
+  out.job->run = [&store, o, settings](const report::ReportAccess&) -> Result<std::string> {
+    auto r = task_class_report(store, o, settings);
     if (!r) return r.error();
     return task_class_json(*r);
   };
@@ -81,7 +82,7 @@ std::variant<HttpReply, FinanceJob> start_delivery(int handler, ViewerAccess& vi
   const report::ReportAccess access = viewers.access(std::get<Viewer>(who));
   if (auto refused = refuse_partial_scope(access, "the delivery metrics"))
     return std::move(*refused);
-  if (handler == Handler::kTaskClasses) return start_task_classes(store, *pairs, access);
+  if (handler == Handler::kTaskClasses) return start_task_classes(store, settings, *pairs, access);
   report::Params params{{"format", "json"}};
   for (const auto& [name, value] : *pairs) {
     if (name != "since" && name != "until")

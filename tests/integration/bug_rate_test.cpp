@@ -10,7 +10,7 @@
 #include "collector/report/bug_report.hpp"
 #include "collector/store/store.hpp"
 #include "common/time.hpp"
-#include "proto/wire_batch.hpp"
+#include "tests/support/commit_batch.hpp"
 #include "tests/support/store_targets.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -54,17 +54,7 @@ CommitRecord commit(char digit, const char* iso, const std::string& keys, int64_
 }
 
 proto::DecodedBatch batch(const std::vector<CommitRecord>& commits) {
-  proto::BatchHeader h;
-  h.tracker_version = "0.3.0";
-  h.device_id = "device-of-dev";
-  h.author = kDev;
-  h.batch_id = "b1";
-  h.record_count = 0;
-  h.created_ms = at("2026-03-02T18:00:00Z");
-  auto d = proto::decode_json(proto::encode_json(h, {}, commits), {});
-  REQUIRE(d);
-  REQUIRE(d->rejected_commits.empty());
-  return std::move(d).value();
+  return test::commit_batch({.author = kDev, .created_ms = at("2026-03-02T18:00:00Z")}, commits);
 }
 
 // A pushed commit as the GitHub parser makes it: the message read, then dropped.

@@ -25,7 +25,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { apiGet, launch, loadPlaywright, postBatch, postGithub, startCollector, steps } from './harness.mjs';
+import { apiGet, launch, loadPlaywright, postBatch, postGithub, postJira, startCollector, steps } from './harness.mjs';
 
 const arg = (name) => {
   const i = process.argv.indexOf(name);
@@ -44,6 +44,7 @@ const c = await startCollector({
   collector,
   makeDb: (db) => execFileSync(bench, ['generate', '--db', db, '--records', '20000', '--seed', '7']),
   githubSecret: 'e2e-github-secret-0123456789',
+  jiraSecret: 'e2e-jira-secret-0123456789',
 });
 
 // One session of dev@acme.example (the tracker token's author) in a repository
@@ -1031,13 +1032,36 @@ try {
   });
 
   await step('Task classes shows the classes and epics the API gives, and says when no task was resolved', async () => {
-    const api = await apiGet(c, '/v1/tasks/classes?since=2026-11-01&until=2026-11-30&by=type,points,component');
-    await page.click('nav a[data-view="tasks"]');
+    const empty = await apiGet(c, '/v1/tasks/classes?since=2026-10-01&until=2026-10-31&by=type,points,component');
+    assert.equal(empty.tasks, 0);
+    await page.goto(`${c.url}/?view=tasks&since=2026-10-01&until=2026-10-31`);
     await page.waitForSelector('#epic-summary');
     assert.match(page.url(), /view=tasks/);
-    assert.equal(api.tasks, 0);
     assert.match(await page.textContent('main'), /No task resolved in this range/);
     assert.equal(await page.textContent('#task-outliers'), 'None.');
+    // Jira resolves DEMO-1, a 2-point story: its commits c1, c2 and c3 (all
+    // name it), c2 reworking 5 of c1's lines: 5 of 170 lines added; c2 went
+    // to production at 16:00 (the delivery step; its tracker names no parent,
+    // so it ships alone): lead 4 h 30 min.
+    await postJira(c, { timestamp: Date.parse('2026-11-21T09:00:00Z'), webhookEvent: 'jira:issue_updated',
+      issue: { key: 'DEMO-1', fields: { issuetype: { name: 'Story' }, status: { name: 'Done' },
+        components: [{ id: '1', name: 'dashboard' }], customfield_10016: 2,
+        created: '2026-11-19T09:00:00.000+0000', resolutiondate: '2026-11-21T09:00:00.000+0000' } } });
+    const range = 'since=2026-11-01&until=2026-11-30';
+    const api = await apiGet(c, `/v1/tasks/classes?${range}&by=type,points,component`);
+    assert.equal(api.tasks, 1);
+    const story = api.classes[0];
+    assert.deepEqual(story.class, { type: 'Story', points: '2 points', component: 'dashboard' });
+    assert.equal(story.commits, 3);
+    assert.equal(story.lines_added, 170);
+    assert.equal(story.reworked_lines, 5);
+    assert.equal(story.shipped_commits, 1);
+    assert.equal(story.lead_time_hours, 4.5);
+    await page.goto(`${c.url}/?view=tasks&${range}`);
+    await page.waitForSelector('#task-classes tbody tr');
+    const shown = await cells('#task-classes');
+    assert.deepEqual(shown, [['Story', '2 points', 'dashboard', '1', usd2(story.median_usd), usd2(story.p75_usd),
+      usd2(story.p90_usd), usd2(story.cost_usd), '3', String(story.merged_prs), '0', '48.00 h', '2.9%', '4.50 h']]);
     await page.selectOption('#tasks-by', 'type');
     await page.waitForFunction(() => /tby=type(&|$)/.test(location.search));
     await page.waitForSelector('#epic-summary');

@@ -57,7 +57,7 @@ function run(bin, args) {
 // commits: docs/SECURITY.md); with `githubSecret`, its
 // POST /v1/webhooks/github takes deliveries signed with it (postGithub).
 // `args` are more `serve` flags (the single sign-on test's oidc_* settings).
-export async function startCollector({ collector, db, makeDb, dir, githubSecret, listen = '127.0.0.1:0', args = [] }) {
+export async function startCollector({ collector, db, makeDb, dir, githubSecret, jiraSecret, listen = '127.0.0.1:0', args = [] }) {
   dir = dir || mkdtempSync(join(tmpdir(), 'codepulse-dash-'));
   const store = db || join(dir, 'collector.db');
   if (makeDb) makeDb(store);
@@ -71,6 +71,10 @@ export async function startCollector({ collector, db, makeDb, dir, githubSecret,
   if (githubSecret) {
     writeFileSync(join(dir, 'github.secret'), `${githubSecret}\n`, { mode: 0o600 });
     extra.push('--github-secret-file', join(dir, 'github.secret'));
+  }
+  if (jiraSecret) {
+    writeFileSync(join(dir, 'jira.secret'), `${jiraSecret}\n`, { mode: 0o600 });
+    extra.push('--jira-secret-file', join(dir, 'jira.secret'));
   }
   const child = spawn(collector, ['serve', '--listen', listen, '--db', store,
     '--tls-cert', join(dir, 'pki/server.pem'), '--tls-key', join(dir, 'pki/server-key.pem'),
@@ -90,7 +94,7 @@ export async function startCollector({ collector, db, makeDb, dir, githubSecret,
   if (!port || !/report cube ready/.test(log)) throw new Error(`the collector did not get ready: ${log}`);
   const ca = readFileSync(join(dir, 'pki/ca.pem'));
   return {
-    dir, store, viewer, tracker, patTracker, port, ca, githubSecret,
+    dir, store, viewer, tracker, patTracker, port, ca, githubSecret, jiraSecret,
     url: `https://localhost:${port}`,
     log: () => log,
     stop: () => new Promise((resolve) => {
@@ -133,6 +137,13 @@ export function postGithub(c, event, delivery, payload) {
   return send(c, '/v1/webhooks/github', body, {
     'Content-Type': 'application/json', 'X-GitHub-Event': event, 'X-GitHub-Delivery': delivery,
     'X-Hub-Signature-256': signature });
+}
+
+// One Jira Cloud issue event, with the secret in its header as
+// docs/COLLECTOR.md allows.
+export function postJira(c, payload) {
+  return send(c, '/v1/webhooks/jira', Buffer.from(JSON.stringify(payload)), {
+    'Content-Type': 'application/json', 'X-Codepulse-Secret': c.jiraSecret });
 }
 
 function post(c, path, batch, token) {

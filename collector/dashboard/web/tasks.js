@@ -1,12 +1,13 @@
 // Task classes: similar tasks side by side (docs/DELIVERY.md, "Task
 // classes", GET /v1/tasks/classes): per class of issue type, story points and
 // component (or what "Class by" picks), the AI cost distribution (median,
-// p75, p90), commits, merged pull requests, bugs caused and cycle time; the
-// tasks far above their class's median; the epics compared with each other.
+// p75, p90), commits, merged pull requests, bugs caused, cycle time, rework
+// rate and lead time to production; the tasks far above their class's
+// median; the epics compared with each other.
 import { advice, api } from './api.js';
 import { dateRange } from './controls.js';
 import { h, notice } from './dom.js';
-import { NA, formatHours, formatInt, formatUsd } from './format.js';
+import { NA, count, formatHours, formatInt, formatPercent, formatUsd } from './format.js';
 
 const BY = [
   ['type,points,component', 'type, points, component'],
@@ -31,7 +32,7 @@ function classTable(r) {
     return notice('empty', 'No task resolved in this range.',
       'Task classes come from the Jira webhook (issue type, story points, components, labels, priority) of tasks Jira resolved.');
   const heads = [...r.by.map((b) => b[0].toUpperCase() + b.slice(1)), 'Tasks', 'Median', 'p75', 'p90', 'Total',
-    'Commits', 'Merged PRs', 'Bugs', 'Cycle time'];
+    'Commits', 'Merged PRs', 'Bugs', 'Cycle time', 'Rework', 'Lead time'];
   return h('div', { class: 'scroll', tabindex: 0 },
     h('table', { class: 'grid', id: 'task-classes' },
       h('thead', {}, h('tr', {}, heads.map((c, i) => h('th', { scope: 'col', class: i >= r.by.length ? 'num' : null }, c)))),
@@ -45,7 +46,11 @@ function classTable(r) {
         h('td', { class: 'num' }, formatInt(c.commits)),
         h('td', { class: 'num' }, formatInt(c.merged_prs)),
         h('td', { class: 'num' }, formatInt(c.bugs)),
-        h('td', { class: 'num' }, or(c.cycle_time_hours, formatHours)))))));
+        h('td', { class: 'num' }, or(c.cycle_time_hours, formatHours)),
+        h('td', { class: 'num', title: `${formatInt(c.reworked_lines)} of ${formatInt(c.lines_added)} lines added reworked` },
+          or(c.rework_rate, formatPercent)),
+        h('td', { class: 'num', title: `median of ${count(c.shipped_commits, 'commit')} shipped to production` },
+          or(c.lead_time_hours, formatHours)))))));
 }
 
 export function tasksView(state, update) {

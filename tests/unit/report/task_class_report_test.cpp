@@ -63,11 +63,22 @@ TEST_CASE("task classes: cost median, p75, p90 and outliers per class, epics com
     e.resolved_ms = at("2026-03-10T00:00:00Z");
     tasks.push_back(e);
   }
-  const std::vector<TaskCost> costs{
-      cost("PROJ-1", 2 * kUsd, 3, 1), cost("PROJ-2", 3 * kUsd, 2),
-      cost("PROJ-3", 4 * kUsd, 1),    cost("PROJ-812", 14'350'000'000, 9),
-      cost("PROJ-5", 1 * kUsd),       cost("PROJ-6", 50 * kUsd),
-      cost("PROJ-7", 50 * kUsd)};
+  std::vector<TaskCost> costs{cost("PROJ-1", 2 * kUsd, 3, 1), cost("PROJ-2", 3 * kUsd, 2),
+                              cost("PROJ-3", 4 * kUsd, 1),    cost("PROJ-812", 14'350'000'000, 9),
+                              cost("PROJ-5", 1 * kUsd),       cost("PROJ-6", 50 * kUsd),
+                              cost("PROJ-7", 50 * kUsd)};
+  // Rework and lead times: PROJ-1 80 lines, 20 reworked, commits shipped at
+  // 2 h and 10 h; PROJ-812 120 lines, 10 reworked, one at 30 h; PROJ-6
+  // (outside the range) would change both.
+  costs[0].lines_added = 80;
+  costs[0].reworked_lines = 20;
+  costs[0].lead_ms = {2 * 3'600'000LL, 10 * 3'600'000LL};
+  costs[3].lines_added = 120;
+  costs[3].reworked_lines = 10;
+  costs[3].lead_ms = {30 * 3'600'000LL};
+  costs[5].lines_added = 1000;
+  costs[5].reworked_lines = 1000;
+  costs[5].lead_ms = {1};
   const std::vector<TaskCost> epics{cost("PROJ-100", 10 * kUsd), cost("PROJ-101", 20 * kUsd),
                                     cost("PROJ-102", 30 * kUsd), cost("PROJ-103", 100 * kUsd)};
   TaskClassOptions o;
@@ -90,9 +101,19 @@ TEST_CASE("task classes: cost median, p75, p90 and outliers per class, epics com
   CHECK(billing.bugs == 1);
   REQUIRE(billing.cycle_median_ms);
   CHECK(*billing.cycle_median_ms == 48 * 3'600'000LL);
+  CHECK(billing.lines_added == 200);
+  CHECK(billing.reworked_lines == 30);
+  REQUIRE(billing.rework_rate);
+  CHECK(*billing.rework_rate == Approx(0.15));
+  CHECK(billing.shipped_commits == 3);
+  REQUIRE(billing.lead_median_ms);
+  CHECK(*billing.lead_median_ms == 10 * 3'600'000LL);  // of 2, 10 and 30 h
   CHECK(class_name(five) == "Story, 5 points, api");
   CHECK(five.cost.count == 1);
   CHECK_FALSE(five.cycle_median_ms);
+  CHECK_FALSE(five.rework_rate);  // no line added
+  CHECK(five.shipped_commits == 0);
+  CHECK_FALSE(five.lead_median_ms);
   // PROJ-812: 14.35 / 3.5 = 4.1 times its class's median; the one-task class
   // names no outlier.
   REQUIRE(r.outliers.size() == 1);
