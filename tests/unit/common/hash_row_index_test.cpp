@@ -21,6 +21,19 @@ TEST_CASE("the uid index finds every row under a key across growth", "[collector
   rows.clear();
   index.find(3, rows);  // never inserted
   CHECK(rows.empty());
+  // Cleared, it starts small again and grows as before.
+  index.clear();
+  CHECK(index.size() == 0);
+  rows.clear();
+  index.find(7919, rows);
+  CHECK(rows.empty());
+  for (int64_t i = 1; i <= 100; ++i)
+    index.insert(static_cast<uint64_t>(i) * 31, i);
+  for (int64_t i = 1; i <= 100; ++i) {
+    rows.clear();
+    index.find(static_cast<uint64_t>(i) * 31, rows);
+    REQUIRE(rows == std::vector<int64_t>{i});
+  }
 }
 
 TEST_CASE("the uid index keeps rows that share a key, and removes one alone", "[collector][unit]") {
