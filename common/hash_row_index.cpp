@@ -3,59 +3,90 @@
 namespace codepulse {
 
 void HashRowIndex::grow() {
-  std::vector<uint64_t> keys = std::move(keys_);
-  std::vector<int64_t> rows = std::move(rows_);
+  std::vector<uint64_t> old = std::move(slots_);
   // Sized for the live entries: a table full of removed ones is rebuilt
   // without them rather than doubled. Small at first: the tracker clears
   // a write batch's two indexes after every file, most of a few entries
   // (a 16 KiB table zeroed each time was 4 % of a Codex cold scan).
+  const size_t live = count_ - wide_.size();
   size_t capacity = 16;
-  while (capacity < (count_ + 1) * 2)
+  int bits = 4;
+  while (capacity < (live + 1) * 2) {
     capacity *= 2;
-  keys_.assign(capacity, 0);
-  rows_.assign(capacity, -1);
-  count_ = used_ = 0;
-  for (size_t i = 0; i < keys.size(); ++i)
-    if (keys[i] != 0 && rows[i] >= 0) insert(keys[i], rows[i]);
+    ++bits;
+  }
+  slots_.assign(capacity, 0);
+  shift_ = 64 - bits;
+  used_ = 0;
+  for (const uint64_t s : old)
+    if (s != 0 && static_cast<uint32_t>(s) != kRemoved)
+      place(static_cast<uint32_t>(s >> 32), static_cast<uint32_t>(s));
 }
 
-void HashRowIndex::insert(uint64_t key, int64_t row) {
-  if ((used_ + 1) * 4 > keys_.size() * 3) grow();  // load factor 0.75
-  const uint64_t k = slot_key(key);
-  const size_t mask = keys_.size() - 1;
-  size_t i = (k * 0x9E3779B97F4A7C15ull) & mask;
-  while (keys_[i] != 0)
+void HashRowIndex::place(uint32_t tag, uint32_t row) {
+  const size_t mask = slots_.size() - 1;
+  size_t i = home(tag);
+  while (slots_[i] != 0)
     i = (i + 1) & mask;
-  keys_[i] = k;
-  rows_[i] = row;
-  ++count_;
+  slots_[i] = uint64_t{tag} << 32 | row;
   ++used_;
 }
 
-void HashRowIndex::find(uint64_t key, std::vector<int64_t>& out) const {
-  if (keys_.empty()) return;
-  const uint64_t k = slot_key(key);
-  const size_t mask = keys_.size() - 1;
-  for (size_t i = (k * 0x9E3779B97F4A7C15ull) & mask; keys_[i] != 0; i = (i + 1) & mask)
-    if (keys_[i] == k && rows_[i] >= 0) out.push_back(rows_[i]);
+void HashRowIndex::insert(uint64_t key, int64_t row) {
+  ++count_;
+  if (!fits(row)) {
+    wide_.emplace(key, row);
+    return;
+  }
+  if ((used_ + 1) * 4 > slots_.size() * 3) grow();  // load factor 0.75
+  place(tag_of(key), static_cast<uint32_t>(row));
 }
 
-void HashRowIndex::erase(uint64_t key, int64_t row) {
-  if (keys_.empty()) return;
-  const uint64_t k = slot_key(key);
-  const size_t mask = keys_.size() - 1;
-  for (size_t i = (k * 0x9E3779B97F4A7C15ull) & mask; keys_[i] != 0; i = (i + 1) & mask) {
-    if (keys_[i] == k && rows_[i] == row) {
-      rows_[i] = -1;  // a tombstone keeps later entries of the probe chain reachable
-      --count_;
-      return;
+void HashRowIndex::find(uint64_t key, std::vector<int64_t>& out) const {
+  if (!slots_.empty()) {
+    const uint32_t tag = tag_of(key);
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = home(tag); slots_[i] != 0; i = (i + 1) & mask) {
+      const uint64_t s = slots_[i];
+      if (static_cast<uint32_t>(s >> 32) == tag && static_cast<uint32_t>(s) != kRemoved)
+        out.push_back(static_cast<uint32_t>(s));
     }
+  }
+  if (!wide_.empty()) {
+    const auto [from, to] = wide_.equal_range(key);
+    for (auto it = from; it != to; ++it)
+      out.push_back(it->second);
   }
 }
 
+void HashRowIndex::erase(uint64_t key, int64_t row) {
+  if (!fits(row)) {
+    const auto [from, to] = wide_.equal_range(key);
+    for (auto it = from; it != to; ++it)
+      if (it->second == row) {
+        wide_.erase(it);
+        --count_;
+        return;
+      }
+    return;
+  }
+  if (slots_.empty()) return;
+  const uint32_t tag = tag_of(key);
+  const uint64_t wanted = uint64_t{tag} << 32 | static_cast<uint32_t>(row);
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = home(tag); slots_[i] != 0; i = (i + 1) & mask)
+    if (slots_[i] == wanted) {
+      // A removed slot keeps later entries of the probe chain reachable.
+      slots_[i] = uint64_t{tag} << 32 | kRemoved;
+      --count_;
+      return;
+    }
+}
+
 void HashRowIndex::clear() {
-  keys_.clear();
-  rows_.clear();
+  slots_.clear();
+  wide_.clear();
+  shift_ = 64;
   count_ = used_ = 0;
 }
 

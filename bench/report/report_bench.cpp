@@ -1,8 +1,8 @@
 // codepulse-bench-report: the report speed benchmark of docs/BENCHMARKS.md.
 //
-//   generate --db F [--records N] [--seed S]
-//       a collector store with N records (default 10 million) from 200
-//       authors, 50 repos, 5,000 files, 2,000 tasks in 100 epics, over the
+//   generate --db F [--records N] [--authors A] [--seed S]
+//       a collector store with N records (default 10 million) from A
+//       authors (default 200), 50 repos, 5,000 files, 2,000 tasks in 100 epics, over the
 //       year before 2026-11-01, written through the store's own ingest.
 //   query --db F [--rounds K] [--ingest-rate R]
 //       builds the live report cube the collector builds at start, then times
@@ -138,34 +138,35 @@ std::string author_name(int a) {
   return "dev" + std::to_string(a) + "@acme.example";
 }
 
-int generate(const std::string& db, int64_t total, uint64_t seed) {
+int generate(const std::string& db, int64_t total, int authors, uint64_t seed) {
   auto store = collector::open_store(db);
   if (!store) {
     std::fprintf(stderr, "generate: %s\n", store.error().message.c_str());
     return 1;
   }
   std::vector<Generator> gens;
-  for (int a = 0; a < kAuthors; ++a)
+  for (int a = 0; a < authors; ++a)
     gens.emplace_back(seed * 1000 + static_cast<uint64_t>(a), kStart, kEnd);
   const auto t0 = Clock::now();
   int64_t written = 0, batch_no = 0;
+  size_t next = 0;  // the next author to write a batch
   while (written < total) {
-    // One group commit: a batch of about 1,000 records from every author.
+    // One group commit: a batch of about 1,000 records from each of up to
+    // 200 authors in turn.
     std::vector<proto::DecodedBatch> batches;
-    for (int a = 0; a < kAuthors && written < total; ++a) {
+    std::vector<std::string> names;
+    for (int k = 0; k < std::min(authors, kAuthors) && written < total; ++k) {
+      const size_t a = next++ % gens.size();
       std::vector<proto::WireRecord> recs;
       while (recs.size() < 1000)
-        gens[static_cast<size_t>(a)].session(a, recs);
+        gens[a].session(static_cast<int>(a), recs);
       written += static_cast<int64_t>(recs.size());
       batches.push_back(batch_of(std::move(recs), "gen-" + std::to_string(++batch_no)));
+      names.push_back(author_name(static_cast<int>(a)));
     }
     std::vector<collector::IngestRequest> requests;
-    std::vector<std::string> authors;
-    authors.reserve(batches.size());
-    for (size_t i = 0; i < batches.size(); ++i) {
-      authors.push_back(author_name(static_cast<int>(i)));
-      requests.push_back({authors.back(), &batches[i]});
-    }
+    for (size_t i = 0; i < batches.size(); ++i)
+      requests.push_back({names[i], &batches[i]});
     for (auto& r : (*store)->ingest_many(requests))
       if (!r) {
         std::fprintf(stderr, "generate: %s\n", r.error().message.c_str());
@@ -275,10 +276,14 @@ int query(const std::string& db, int rounds, int64_t ingest_rate, const std::str
     std::fprintf(stderr, "query: %s\n", followed.error().message.c_str());
     return 1;
   }
-  const double build_ms = ms_since(t0);
-  std::printf("cube: %lld records, %zu groups, %zu turns, %zu MiB, built in %.0f ms\n\n",
-              static_cast<long long>(cube.record_count()), cube.group_count(), cube.turn_count(),
-              cube.memory_bytes() >> 20, build_ms);
+  const auto c0 = Clock::now();
+  cube.compact();
+  const double compact_ms = ms_since(c0), build_ms = ms_since(t0);
+  std::printf(
+      "cube: %lld records, %zu groups, %zu turns, %zu MiB, built in %.0f ms (%.0f of them "
+      "compacting)\n\n",
+      static_cast<long long>(cube.record_count()), cube.group_count(), cube.turn_count(),
+      cube.memory_bytes() >> 20, build_ms, compact_ms);
 
   // Ingest going on: batches of 1,000 new records from rotating authors, in
   // the last days of the data set, paced to `ingest_rate`.
@@ -376,8 +381,9 @@ int query(const std::string& db, int rounds, int64_t ingest_rate, const std::str
   all.push_back({"outcomes, 90 days: repo,pr (spend split by commit)",
                  {{"group_by", "repo,pr"}, {"since", since90}, {"until", until}}});
   std::printf(
-      "| report | nodes | engine ms (min / median / max) | JSON ms (median) | JSON MiB |\n");
-  std::printf("|---|---:|---:|---:|---:|\n");
+      "| report | nodes | engine ms (min / median / max) | JSON ms (median) | JSON MiB | "
+      "working memory MiB |\n");
+  std::printf("|---|---:|---:|---:|---:|---:|\n");
   const auto q0 = Clock::now();
   for (const Bench& b : all) {
     if (!only.empty() && std::string(b.name).find(only) == std::string::npos) continue;
@@ -411,9 +417,9 @@ int query(const std::string& db, int rounds, int64_t ingest_rate, const std::str
     }
     std::sort(engine.begin(), engine.end());
     std::sort(render.begin(), render.end());
-    std::printf("| %s | %zu | %.0f / %.0f / %.0f | %.0f | %.1f |\n", b.name, nodes, engine.front(),
-                engine[engine.size() / 2], engine.back(), render[render.size() / 2],
-                static_cast<double>(bytes) / (1 << 20));
+    std::printf("| %s | %zu | %.0f / %.0f / %.0f | %.0f | %.1f | %zu |\n", b.name, nodes,
+                engine.front(), engine[engine.size() / 2], engine.back(), render[render.size() / 2],
+                static_cast<double>(bytes) / (1 << 20), cube.scratch_bytes() >> 20);
     std::fflush(stdout);
   }
   const double query_s = ms_since(q0) / 1000;
@@ -427,6 +433,14 @@ int query(const std::string& db, int rounds, int64_t ingest_rate, const std::str
                 static_cast<long long>(ingest_rate));
   std::printf("cube after: %lld records, %zu MiB\n", static_cast<long long>(cube.record_count()),
               cube.memory_bytes() >> 20);
+  // The process's memory: the cube, the store's reader and the last query's.
+  if (FILE* f = std::fopen("/proc/self/status", "r")) {
+    char line[256];
+    while (std::fgets(line, sizeof line, f))
+      if (std::strncmp(line, "VmHWM:", 6) == 0 || std::strncmp(line, "VmRSS:", 6) == 0)
+        std::printf("%s", line);
+    std::fclose(f);
+  }
   (*store)->unfollow_usage();
   return 0;
 }
@@ -436,7 +450,7 @@ int query(const std::string& db, int rounds, int64_t ingest_rate, const std::str
 int main(int argc, char** argv) {
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0) {
     std::printf(
-        "usage: codepulse-bench-report generate --db FILE [--records N] [--seed S]\n"
+        "usage: codepulse-bench-report generate --db FILE [--records N] [--authors A] [--seed S]\n"
         "       codepulse-bench-report query --db FILE [--rounds K] [--ingest-rate R]"
         " [--only TEXT]\n");
     return argc < 2 ? 2 : 0;
@@ -445,7 +459,7 @@ int main(int argc, char** argv) {
   std::string db;
   int64_t records = 10'000'000, rate = 0;
   uint64_t seed = 1;
-  int rounds = 5;
+  int rounds = 5, authors = kAuthors;
   std::string only;
   // A flag's number, or a clear error (exit 2).
   auto number = [](const std::string& flag, const std::string& value, int64_t min) {
@@ -470,6 +484,8 @@ int main(int argc, char** argv) {
       db = value;
     else if (flag == "--records")
       records = number(flag, value, 1);
+    else if (flag == "--authors")
+      authors = static_cast<int>(std::min<int64_t>(number(flag, value, 1), 100'000));
     else if (flag == "--seed")
       seed = static_cast<uint64_t>(number(flag, value, 0));
     else if (flag == "--rounds")
@@ -487,7 +503,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "--db FILE is needed (see --help)\n");
     return 2;
   }
-  if (command == "generate") return generate(db, records, seed);
+  if (command == "generate") return generate(db, records, authors, seed);
   if (command == "query") return query(db, rounds, rate, only);
   std::fprintf(stderr, "unknown command %s (generate or query)\n", command.c_str());
   return 2;

@@ -69,6 +69,7 @@ Status build_cube_from(report::UsageCube& cube, const std::function<Status(const
   }
   changed.notify_all();
   folder.join();
+  if (s) cube.compact();
   return s;
 }
 

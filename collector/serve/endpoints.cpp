@@ -37,6 +37,7 @@ Endpoints::Endpoints(const ServerOptions& options, Store& store, Logger& log,
       pricing_(std::move(pricing)),
       reports_(store, *pricing_, log, options.report_max_nodes, options.leverage_weights),
       report_max_nodes_(options.report_max_nodes),
+      export_max_nodes_(options.export_max_nodes),
       viewers_(store, sessions_, now_utc_ms),
       jira_(store, options.jira_webhook_secret, options.jira_epic_link_field,
             options.jira_story_points_field),
@@ -129,7 +130,7 @@ RouteReply Endpoints::answer(int handler, const RouteRequest& request) {
     case Handler::kAdminAudit:
       return admin_audit(viewers_, store_, request);
     case Handler::kAdminExportFocus: {
-      ExportRoutes routes{viewers_, store_, report_max_nodes_};
+      ExportRoutes routes{viewers_, store_, export_max_nodes_};
       return admin_export_focus(routes, request);
     }
     default:

@@ -58,6 +58,7 @@ class Endpoints {
   std::unique_ptr<PricingState> pricing_;
   ReportRunner reports_;
   size_t report_max_nodes_;
+  size_t export_max_nodes_;  // the FOCUS export's month report
   SessionStore sessions_;
   ViewerAccess viewers_;
   std::unique_ptr<OidcLogin> oidc_;  // null when single sign-on is off

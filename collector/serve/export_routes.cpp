@@ -1,6 +1,8 @@
 // The FOCUS export's admin route (export_routes.hpp).
 #include "collector/serve/export_routes.hpp"
 
+#include <string>
+
 #include "collector/report/focus_export.hpp"
 #include "collector/report/reconcile.hpp"
 #include "collector/serve/admin_access.hpp"
@@ -18,8 +20,12 @@ RouteReply admin_export_focus(ExportRoutes& routes, const RouteRequest& request)
     return admin_error(400, "month '" + month->substr(0, 40) + "': expected YYYY-MM, e.g. 2026-11");
   auto e = focus_month(routes.store, *month, routes.max_nodes);
   if (!e) {
-    const bool too_large = e.error().message.rfind(report::kTooManyNodes, 0) == 0;
-    return admin_error(too_large ? 422 : 503, "cannot export the month: " + e.error().message);
+    if (e.error().message.rfind(report::kTooManyNodes, 0) == 0)
+      return admin_error(422,
+                         "cannot export the month: its report has more nodes than this "
+                         "collector's export_max_nodes (" +
+                             std::to_string(routes.max_nodes) + ")");
+    return admin_error(503, "cannot export the month: " + e.error().message);
   }
   return RouteReply{HttpReply{200, render_focus_csv(*e)},
                     "text/csv; charset=utf-8",

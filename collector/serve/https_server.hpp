@@ -46,7 +46,8 @@ struct ServerOptions {
   // https://NAME:PORT for each name of the certificate and the listen port.
   std::string public_url;
   size_t min_group_size = 0;                 // the privacy floor (docs/ACCESS.md); 0: off
-  size_t report_max_nodes = 2'000'000;       // GET /v1/report: larger trees get a 422
+  size_t report_max_nodes = 200'000;         // GET /v1/report: larger trees get a 422
+  size_t export_max_nodes = 2'000'000;       // GET /v1/admin/export/focus: the month's report
   report::LeverageWeights leverage_weights;  // reports' leverage score
   std::string jira_webhook_secret;           // empty: POST /v1/webhooks/jira is off
   std::string jira_epic_link_field = "customfield_10014";

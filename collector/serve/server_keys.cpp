@@ -132,9 +132,17 @@ const ConfigKeys& server_config_keys() {
                "name of the certificate and the listen port"},
       {.name = "report_max_nodes",
        .type = T::kInt,
-       .default_value = "2000000",
+       .default_value = "200000",
        .help = "GET /v1/report and each report of GET /v1/waste: one returning more nodes gets "
-               "a 422 (use top or filters)",
+               "a 422 (use top or filters); 200,000 nodes is a JSON reply of about 100 MiB",
+       .min = 1,
+       .max = 1'000'000'000},
+      {.name = "export_max_nodes",
+       .type = T::kInt,
+       .default_value = "2000000",
+       .help = "GET /v1/admin/export/focus: a month whose report (day, assistant, model, repo, "
+               "branch, author, task, epic) has more nodes gets a 422; its CSV rows are the "
+               "report's leaves",
        .min = 1,
        .max = 1'000'000'000},
       {.name = "min_group_size",
@@ -541,6 +549,7 @@ Result<ServerOptions> server_options(const Config& c) {
     if (auto origin = origin_of_url(o.public_url); !origin) return origin.error();
   }
   o.report_max_nodes = static_cast<size_t>(c.num("report_max_nodes"));
+  o.export_max_nodes = static_cast<size_t>(c.num("export_max_nodes"));
   o.min_group_size = static_cast<size_t>(c.num("min_group_size"));
   o.budget_refresh_ms = c.num("budget_refresh");
   o.budget_metrics_top = static_cast<size_t>(c.num("budget_metrics_top"));

@@ -32,6 +32,8 @@ CubeQuery::CubeQuery(const UsageCube& cube, const ReportQuery& q, const EpicMap&
   nodes_.clear();
   rows_.clear();
   keyed_.clear();
+  second_rows_.clear();
+  second_keyed_.clear();
   want_files_ = q.uses(Dimension::kFile);
   // Files split each task's share, so tasks are split whenever files are.
   want_tasks_ = want_files_ || q.uses(Dimension::kTask) || q.uses(Dimension::kEpic);
@@ -101,16 +103,13 @@ Result<Report> CubeQuery::run() {
     size_t half = 0, count = 0;
     while (half < sessions.size() && count * 2 < groups)
       count += c_.by_session_[sessions[half++]].groups.size();
-    second_rows_.clear();
-    second_keyed_.clear();
     std::jthread other([&] { collect(lanes_[1], sessions, half, sessions.size()); });
     collect(lanes_[0], sessions, 0, half);
     other.join();
-    // One set of rows: the second lane's after the first's.
-    const auto offset = static_cast<uint32_t>(rows_.size());
-    rows_.insert(rows_.end(), second_rows_.begin(), second_rows_.end());
+    // One list of keys; the second lane's rows stay where they are (row()).
+    keyed_.reserve(keyed_.size() + second_keyed_.size());
     for (Keyed k : second_keyed_) {
-      k.row += offset;
+      k.row |= kSecondLane;
       keyed_.push_back(k);
     }
   } else {
@@ -142,9 +141,36 @@ void CubeQuery::collect(Lane& lane, const std::vector<uint32_t>& sessions, size_
                         size_t end) {
   lane.resolved.assign(want_files_ ? c_.turns_.size() : 0, kNone);
   lane.resolved_count.assign(lane.resolved.size(), 0);
+  // A session's groups lie anywhere in groups_ (they were made as records
+  // arrived, every session's interleaved), so each would be a cache miss:
+  // the group kPrefetch ahead (both of its cache lines) is asked for while
+  // this one is added. Across sessions the pipeline carries on.
+  constexpr size_t kPrefetch = 12;
+  const UsageCube::Group* groups = c_.groups_.data();
+  const auto prefetch = [groups](uint32_t gid) {
+    const char* at = reinterpret_cast<const char*>(groups + gid);
+    __builtin_prefetch(at);
+    __builtin_prefetch(at + sizeof(UsageCube::Group) - 1);
+  };
+  size_t ahead_session = begin, ahead_index = 0;
+  const auto advance = [&] {  // prefetches the next group not yet asked for
+    while (ahead_session < end) {
+      const auto& list = c_.by_session_[sessions[ahead_session]].groups;
+      if (ahead_index < list.size()) {
+        prefetch(list[ahead_index++]);
+        return;
+      }
+      ++ahead_session;
+      ahead_index = 0;
+    }
+  };
+  for (size_t k = 0; k < kPrefetch; ++k)
+    advance();
   for (size_t i = begin; i < end; ++i)
-    for (uint32_t g : c_.by_session_[sessions[i]].groups)
+    for (uint32_t g : c_.by_session_[sessions[i]].groups) {
+      advance();
       add_group(lane, g);
+    }
 }
 
 // Task -> epic id, in this query's dictionary.
@@ -332,6 +358,10 @@ UsageCube::UsageCube(std::shared_ptr<const Pricer> pricer)
 UsageCube::~UsageCube() = default;
 UsageCube::UsageCube(UsageCube&&) noexcept = default;
 UsageCube& UsageCube::operator=(UsageCube&&) noexcept = default;
+
+size_t UsageCube::scratch_bytes() const {
+  return scratch_ ? scratch_->bytes() : 0;
+}
 
 Result<Report> UsageCube::query(const ReportQuery& q, const EpicMap& epics, Strategy strategy,
                                 const CommitAttribution* commits) const {

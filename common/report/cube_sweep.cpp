@@ -136,13 +136,32 @@ void CubeQuery::add_row(Node& n, uint32_t id, size_t depth, const Row& r, SweepP
   }
 }
 
+// How many nodes below the root the sorted rows [begin, end) make: one per
+// level where a key's path leaves the previous key's.
+size_t CubeQuery::count_nodes(size_t begin, size_t end) const {
+  size_t count = 0;
+  for (size_t i = begin; i < end; ++i) {
+    if (i == begin) {
+      count += levels_;
+      continue;
+    }
+    const uint64_t key = keyed_[i].key, previous = keyed_[i - 1].key;
+    if (key == previous) continue;
+    size_t level = 0;
+    while (level < levels_ && ((key ^ previous) >> level_shift_[level] & level_mask(level)) == 0)
+      ++level;
+    count += levels_ - level;
+  }
+  return count;
+}
+
 // The nodes below the root for the sorted rows [begin, end), in pre-order,
-// into `part` (ids local to it; kNone as parent: the root).
-void CubeQuery::sweep_range(size_t begin, size_t end, SweepPart& part) const {
-  part.nodes.clear();
+// written to nodes_ from place `at` on (count_nodes() of them, made room for
+// by the caller), with `part`'s markers.
+void CubeQuery::sweep_range(size_t begin, size_t end, size_t at, SweepPart& part) {
   part.session_marks.assign(levels_ * session_count_, kNone);
   part.day_marks.assign(levels_ * day_count_, kNone);
-  std::vector<uint32_t> path(levels_ + 1, kNone);
+  std::vector<uint32_t> path(levels_ + 1, 0);  // path[0]: the root
   std::vector<uint32_t> keys(levels_, kNone);
   bool started = false;
   uint64_t previous = 0;
@@ -156,18 +175,17 @@ void CubeQuery::sweep_range(size_t begin, size_t end, SweepPart& part) const {
           ++level;
       for (; level < levels_; ++level) {
         keys[level] = static_cast<uint32_t>((k.key >> level_shift_[level]) & level_mask(level));
-        Node node;
+        Node& node = nodes_[at];  // made fresh by the caller's resize
         node.key = keys[level];
         node.parent = path[level];
-        path[level + 1] = static_cast<uint32_t>(part.nodes.size());
-        part.nodes.push_back(node);
+        path[level + 1] = static_cast<uint32_t>(at++);
       }
       started = true;
       previous = k.key;
     }
-    const Row& r = rows_[k.row];
+    const Row& r = row(k.row);
     for (size_t depth = 1; depth <= levels_; ++depth)
-      add_row(part.nodes[path[depth]], path[depth], depth, r, part);
+      add_row(nodes_[path[depth]], path[depth], depth, r, part);
   }
 }
 
@@ -176,23 +194,24 @@ void CubeQuery::sweep_range(size_t begin, size_t end, SweepPart& part) const {
 void CubeQuery::root_pass() {
   Node& root = nodes_[0];
   std::vector<uint8_t> sessions(session_count_, 0), days(day_count_, 0);
-  for (const Row& r : rows_) {
-    add_sums(root, r.m);
-    if ((r.rep >> kinds_[0]) & 1) {
-      root.records += r.records;
-      if (r.unpriced) root.unpriced += r.records;
-      root.skills += r.skills;
-      root.mcp += r.mcp;
+  for (const std::vector<Row>* rows : {&rows_, &second_rows_})
+    for (const Row& r : *rows) {
+      add_sums(root, r.m);
+      if ((r.rep >> kinds_[0]) & 1) {
+        root.records += r.records;
+        if (r.unpriced) root.unpriced += r.records;
+        root.skills += r.skills;
+        root.mcp += r.mcp;
+      }
+      if (!sessions[r.session]) {
+        sessions[r.session] = 1;
+        ++root.sessions;
+      }
+      if (!days[r.day]) {
+        days[r.day] = 1;
+        ++root.days;
+      }
     }
-    if (!sessions[r.session]) {
-      sessions[r.session] = 1;
-      ++root.sessions;
-    }
-    if (!days[r.day]) {
-      days[r.day] = 1;
-      ++root.days;
-    }
-  }
 }
 
 void CubeQuery::sweep() {
@@ -215,25 +234,20 @@ void CubeQuery::sweep() {
     split = (n / 2 - lo <= hi - n / 2) ? lo : hi;
     if (split == 0) split = hi;
   }
-  SweepPart& a = parts_[0];
-  SweepPart& b = parts_[1];
-  b.nodes.clear();
+  // Each half's nodes are counted first, so both are made in place in one
+  // array of the exact size: the first half's after the root, the second's
+  // after them (no array grows while it is filled, none is copied).
+  const size_t base = nodes_.size();  // 1: the root
+  const size_t in_first = count_nodes(0, split);
+  nodes_.resize(base + in_first + count_nodes(split, n));
   if (split < n) {
-    std::jthread second([&] { sweep_range(split, n, b); });
+    std::jthread second([&] { sweep_range(split, n, base + in_first, parts_[1]); });
     root_pass();
-    sweep_range(0, split, a);
+    sweep_range(0, split, base, parts_[0]);
     second.join();
   } else {
     root_pass();
-    sweep_range(0, n, a);
-  }
-  // Into one array: the root, then each part (ids shifted, parents too).
-  for (SweepPart* part : {&a, &b}) {
-    const auto offset = static_cast<uint32_t>(nodes_.size());
-    for (Node node : part->nodes) {
-      node.parent = node.parent == kNone ? 0 : node.parent + offset;
-      nodes_.push_back(node);
-    }
+    sweep_range(0, n, base, parts_[0]);
   }
 }
 

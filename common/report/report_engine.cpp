@@ -86,6 +86,7 @@ Result<Report> build_report(const UsageReader& read, const ReportQuery& q,
     return true;
   });
   if (!scanned) return scanned.error();
+  cube.compact();
   if (spread) cube.set_seats(std::move(context));
   // The cube holds exactly the range: its quarter hours need no cut.
   ReportQuery all = q;

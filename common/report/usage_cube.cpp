@@ -100,6 +100,43 @@ uint32_t UsageCube::group_of(const Group& key) {
   return id;
 }
 
+void UsageCube::compact() {
+  // old_of[p]: the group that goes to place p. Every group is in exactly
+  // one session's list (group_of).
+  std::vector<uint32_t> old_of;
+  old_of.reserve(groups_.size());
+  for (SessionGroups& sg : by_session_)
+    for (uint32_t& gid : sg.groups) {
+      old_of.push_back(gid);
+      gid = static_cast<uint32_t>(old_of.size() - 1);
+    }
+  if (old_of.size() != groups_.size()) return;  // cannot happen; leaves the order alone
+  // In place, cycle by cycle (no second copy of the groups).
+  std::vector<bool> placed(groups_.size(), false);
+  for (size_t start = 0; start < groups_.size(); ++start) {
+    if (placed[start] || old_of[start] == start) continue;
+    Group held = groups_[start];
+    size_t at = start;
+    while (true) {
+      placed[at] = true;
+      const size_t from = old_of[at];
+      if (from == start) {
+        groups_[at] = held;
+        break;
+      }
+      groups_[at] = groups_[from];
+      at = from;
+    }
+  }
+  std::vector<uint32_t> new_of(groups_.size());
+  for (size_t p = 0; p < old_of.size(); ++p)
+    new_of[old_of[p]] = static_cast<uint32_t>(p);
+  for (uint32_t& slot : index_)
+    if (slot != kEmpty) slot = new_of[slot];
+  effective_.clear();
+  effective_stale_ = true;
+}
+
 uint32_t UsageCube::turn_of(const UsageFact& f) {
   // A turn is one author's (a turn id from another token never mixes in); a
   // record without a turn id is a turn of its own. The key hashes the

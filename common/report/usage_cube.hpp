@@ -86,6 +86,13 @@ class UsageCube {
   // Only the files of the record's turn: a record just outside a report's
   // range still tells which files its turn changed.
   void add_turn_files(const UsageFact& f);
+  // Puts each session's groups next to each other, sessions in the order
+  // they were first seen (a group's place otherwise is when its first
+  // record arrived, every session's interleaved): a report reads a session's
+  // groups one after another, so they stream from memory instead of each
+  // being a cache miss. Called once the cube is built; groups added later go
+  // at the end as before. Nothing a report answers changes.
+  void compact();
 
   // The report over the groups whose quarter hour starts in [since, until).
   // answers() is false when a bound is not on a quarter hour: such a report
@@ -133,6 +140,8 @@ class UsageCube {
   int64_t unpriced_count() const { return unpriced_records_; }
   size_t unpriced_model_count() const { return unpriced_by_model_.size(); }
   size_t memory_bytes() const;
+  // The working memory the last query left for the next one to reuse.
+  size_t scratch_bytes() const;
 
  private:
   friend class CubeQuery;
@@ -146,9 +155,11 @@ class UsageCube {
     bool priced = true;
     int64_t input = 0, output = 0, cache_create = 0, cache_read = 0;
     int64_t cost_nanos = 0, list_cost_nanos = 0;  // at organisation rates, at list prices
-    int64_t records = 0, unpriced = 0;            // unpriced: records when !priced, else 0
-    int64_t skills = 0, mcp = 0;                  // tool calls
+    // Counts of one turn's quarter hour: 32 bits keep the group at 104 bytes.
+    int32_t records = 0, unpriced = 0;  // unpriced: records when !priced, else 0
+    int32_t skills = 0, mcp = 0;        // tool calls
   };
+  static_assert(sizeof(Group) == 104);
   struct Turn {
     std::vector<TurnFile> files;  // attribution.hpp
   };

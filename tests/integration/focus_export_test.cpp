@@ -364,4 +364,16 @@ TEST_CASE("GET /v1/admin/export/focus answers the CLI's CSV to admins only",
   CHECK(missing.status == 400);
   CHECK(missing.body.find("month: required") != std::string::npos);
   c.stop();
+
+  // The export has its own bound (the month's report is 8 levels deep):
+  // report_max_nodes does not cut it, export_max_nodes does.
+  c.start({"--report-max-nodes", "1"});
+  CHECK(get(admin, "/v1/admin/export/focus?month=2026-11").body == cli.out);
+  c.stop();
+  c.start({"--export-max-nodes", "3"});
+  const auto big = get(admin, "/v1/admin/export/focus?month=2026-11");
+  CHECK(big.status == 422);
+  CHECK(big.body.find("more nodes than this collector's export_max_nodes (3)") !=
+        std::string::npos);
+  c.stop();
 }

@@ -2,7 +2,9 @@
 // across growth, shared hashes and removals.
 #include "common/hash_row_index.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <vector>
 
 using codepulse::HashRowIndex;
 
@@ -76,4 +78,52 @@ TEST_CASE("the hash row index stays correct through many removals and reinsertio
     CHECK(rows[0] % 97 == static_cast<int64_t>(key - 1000));
     CHECK(rows[0] >= 200'000 - 97);
   }
+}
+
+TEST_CASE("the row index keeps row ids outside 32 bits, and keys that share a tag",
+          "[collector][unit]") {
+  HashRowIndex index;
+  // Rows a slot cannot hold go to the side table and are found, kept and
+  // removed like the others, across growth.
+  const int64_t big = int64_t{1} << 40;
+  index.insert(5, big);
+  index.insert(5, -7);
+  index.insert(5, 0xFFFF'FFFF);  // the removed marker's value: the side table too
+  for (int64_t i = 1; i <= 1000; ++i)
+    index.insert(static_cast<uint64_t>(i) * 104729, i);
+  std::vector<int64_t> rows;
+  index.find(5, rows);
+  std::sort(rows.begin(), rows.end());
+  CHECK(rows == std::vector<int64_t>{-7, 0xFFFF'FFFF, big});
+  CHECK(index.size() == 1003);
+  index.erase(5, big);
+  rows.clear();
+  index.find(5, rows);
+  std::sort(rows.begin(), rows.end());
+  CHECK(rows == std::vector<int64_t>{-7, 0xFFFF'FFFF});
+  CHECK(index.size() == 1002);
+
+  // Two keys whose products with the multiplier differ by one share their
+  // high 32 bits (the tag): a lookup of either returns both rows, and
+  // removing one pair leaves the other.
+  const uint64_t golden = 0x9E37'79B9'7F4A'7C15ull;
+  uint64_t inverse = golden;  // Newton's iteration for golden^-1 mod 2^64
+  for (int i = 0; i < 6; ++i)
+    inverse *= 2 - golden * inverse;
+  REQUIRE(golden * inverse == 1);
+  const uint64_t a = 0x1234'5678'0000'0000ull * inverse, b = a + inverse;
+  REQUIRE(a != b);
+  index.insert(a, 11);
+  index.insert(b, 12);
+  rows.clear();
+  index.find(a, rows);
+  std::sort(rows.begin(), rows.end());
+  CHECK(rows == std::vector<int64_t>{11, 12});
+  index.erase(b, 12);
+  rows.clear();
+  index.find(a, rows);
+  CHECK(rows == std::vector<int64_t>{11});
+  rows.clear();
+  index.find(b, rows);
+  CHECK(rows == std::vector<int64_t>{11});  // a candidate: callers compare the key text
 }
