@@ -213,8 +213,11 @@ report::OutcomeData generated_outcomes(const report::UsageCube& cube) {
     CommitRecord c;
     c.repo = s.repo;
     char sha[41];
-    std::snprintf(sha, sizeof sha, "%016llx%024llx", static_cast<unsigned long long>(++n),
-                  static_cast<unsigned long long>(rng()));
+    // Random first: reports key commits by their first 12 digits, as real
+    // SHAs differ there (a counter first gave 65,536 commits one key, and
+    // one pull request all of them).
+    std::snprintf(sha, sizeof sha, "%016llx%024llx", static_cast<unsigned long long>(rng()),
+                  static_cast<unsigned long long>(++n));
     c.sha = sha;
     c.author_email = c.committer_email = s.author;
     c.author_ms = c.committer_ms = s.last_ms + 1'800'000;

@@ -193,18 +193,28 @@ std::unordered_map<std::string, size_t> commit_prs(const std::vector<CommitRecor
     for (const std::string* sha : {&prs[p].merge_sha, &prs[p].head_sha})
       if (!sha->empty()) named[commit_key(*sha)].push_back(p);
   }
+  // The pull requests a commit's branch may name, by repository and head
+  // branch, in their order (those a push named commits of take no others).
+  const auto branch_key = [](const std::string& repo, const std::string& branch) {
+    return repo + '\x1f' + branch;
+  };
+  std::unordered_map<std::string, std::vector<size_t>> by_branch;
+  for (size_t p = 0; p < prs.size(); ++p)
+    if (!prs[p].head_branch.empty() && !pushed[p])
+      by_branch[branch_key(prs[p].repo, prs[p].head_branch)].push_back(p);
   for (const CommitRecord& c : commits) {
     auto it = named.find(commit_key(c.sha));
     if (it != named.end()) {
       out.emplace(c.sha, it->second.front());
       continue;
     }
+    const auto candidates = by_branch.find(branch_key(c.repo, c.branch));
+    if (candidates == by_branch.end()) continue;
     std::optional<size_t> best;
     int64_t best_end = INT64_MAX;
-    for (size_t p = 0; p < prs.size(); ++p) {
+    for (const size_t p : candidates->second) {
       const PullRequestFact& pr = prs[p];
-      if (pr.repo != c.repo || pr.head_branch.empty() || pr.head_branch != c.branch || pushed[p])
-        continue;
+      if (pr.repo != c.repo || pr.head_branch != c.branch) continue;  // a key with \x1f in it
       const int64_t end = pr.merged_ms > 0   ? pr.merged_ms
                           : pr.closed_ms > 0 ? pr.closed_ms
                                              : INT64_MAX;

@@ -46,7 +46,12 @@ Result<Report> query_exact(const UsageCube& cube, const ReportQuery& q, const Ep
   const std::vector<PullRequestFact>& prs = data.pull_requests;
 
   // Links, then the attribution the cube splits spend by.
-  const std::vector<SessionActivity> sessions = cube.session_activity();
+  // Only sessions that can link to a commit read (committed in [since,
+  // until + margin)): a session links by time to commits from its start
+  // to `margin` after its end, and by a reported SHA at any time.
+  const std::vector<SessionActivity> sessions =
+      cube.session_activity(since > INT64_MIN + margin ? since - margin : INT64_MIN,
+                            until < INT64_MAX - margin ? until + margin : INT64_MAX);
   const std::vector<SessionCommitLink> links = link_sessions(sessions, commits, q.links, windows);
   const auto pr_of = commit_prs(commits, prs);
   const CommitAttribution attribution = attribute_commits(sessions, commits, links, prs, pr_of);
@@ -70,8 +75,8 @@ Result<Report> query_exact(const UsageCube& cube, const ReportQuery& q, const Ep
   // Git emails are compared without case: a commit's author is shown as the
   // collector knows the person (a token's author), else in lower case.
   std::unordered_map<std::string, std::string> known_authors;
-  for (const SessionActivity& s : sessions)
-    known_authors.emplace(ascii_lower(s.author), s.author);
+  for (const std::string& author : cube.session_authors())
+    known_authors.emplace(ascii_lower(author), author);
   auto author_of = [&known_authors](const std::string& email) -> std::string {
     if (email.empty()) return kUnknownAuthor;
     std::string low = ascii_lower(email);

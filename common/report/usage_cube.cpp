@@ -224,12 +224,25 @@ void UsageCube::fold_session(SessionInfo& s, const UsageFact& f, const Group& ke
   }
 }
 
-std::vector<SessionActivity> UsageCube::session_activity() const {
+std::vector<std::string> UsageCube::session_authors() const {
+  std::vector<std::string> out;
+  std::vector<bool> seen(authors_.size(), false);
+  for (const SessionInfo& s : session_info_) {
+    if (s.first_ms == INT64_MAX || s.author >= seen.size() || seen[s.author]) continue;
+    seen[s.author] = true;
+    out.push_back(authors_.name(s.author));
+  }
+  return out;
+}
+
+std::vector<SessionActivity> UsageCube::session_activity(int64_t from_ms, int64_t to_ms) const {
   std::vector<SessionActivity> out;
-  out.reserve(session_info_.size());
+  std::vector<uint32_t> models;
+  std::vector<uint16_t> assistants;
   for (size_t id = 0; id < session_info_.size(); ++id) {
     const SessionInfo& s = session_info_[id];
     if (s.first_ms == INT64_MAX) continue;
+    if ((s.last_ms < from_ms || s.first_ms > to_ms) && s.commit_shas.empty()) continue;
     SessionActivity a;
     a.session = sessions_.name(static_cast<uint32_t>(id));
     a.author = authors_.name(s.author);
@@ -246,17 +259,23 @@ std::vector<SessionActivity> UsageCube::session_activity() const {
       a.edited_files.push_back(files_.name(file));
     std::sort(a.edited_files.begin(), a.edited_files.end());
     a.commit_shas = s.commit_shas;
+    // Distinct ids first (a session has a few models over dozens of
+    // groups), then their names.
+    models.clear();
+    assistants.clear();
     if (id < by_session_.size())
       for (uint32_t g : by_session_[id].groups) {
         const Group& group = groups_[g];
         if (group.records <= 0) continue;
-        const std::string& model = models_.name(group.model);
-        if (std::find(a.models.begin(), a.models.end(), model) == a.models.end())
-          a.models.push_back(model);
-        const std::string& assistant = assistants_.name(group.assistant);
-        if (std::find(a.assistants.begin(), a.assistants.end(), assistant) == a.assistants.end())
-          a.assistants.push_back(assistant);
+        if (std::find(models.begin(), models.end(), group.model) == models.end())
+          models.push_back(group.model);
+        if (std::find(assistants.begin(), assistants.end(), group.assistant) == assistants.end())
+          assistants.push_back(group.assistant);
       }
+    for (uint32_t m : models)
+      a.models.push_back(models_.name(m));
+    for (uint16_t as : assistants)
+      a.assistants.push_back(assistants_.name(as));
     std::sort(a.models.begin(), a.models.end());
     std::sort(a.assistants.begin(), a.assistants.end());
     out.push_back(std::move(a));

@@ -109,8 +109,14 @@ class UsageCube {
                        Strategy strategy = Strategy::kAuto,
                        const CommitAttribution* commits = nullptr) const;
 
-  // What session-commit linking needs of every session with usage.
-  std::vector<SessionActivity> session_activity() const;
+  // What session-commit linking needs of the sessions with usage active in
+  // [from_ms, to_ms] (the first request at or before to_ms, the last at or
+  // after from_ms), and of every session that reported a commit (an exact
+  // link ignores time). By default every session with usage.
+  std::vector<SessionActivity> session_activity(int64_t from_ms = INT64_MIN,
+                                                int64_t to_ms = INT64_MAX) const;
+  // The authors of the sessions with usage, each once, in session order.
+  std::vector<std::string> session_authors() const;
 
   // Seats (seat_charges.hpp): a report's effective cost spreads each seat's
   // monthly charge over its holder's usage of its assistant that month, by

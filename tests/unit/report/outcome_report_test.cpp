@@ -211,6 +211,41 @@ TEST_CASE("sessions link to commits by the documented rules", "[outcomes][links]
   CHECK(link_confidence(ReportQuery::Links::kWeak) < link_confidence(ReportQuery::Links::kStrong));
 }
 
+TEST_CASE("a report reads the sessions that can link to its commits, a SHA from long before too",
+          "[outcomes][links]") {
+  UsageCube cube = scenario_cube();
+  cube.add(fact(4, "S3", kT0 - 100 * kHour, 1, "main", ""));  // days before, no commit
+  const auto names = [](const std::vector<SessionActivity>& sessions) {
+    std::vector<std::string> out;
+    for (const SessionActivity& a : sessions)
+      out.push_back(a.session);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  using Names = std::vector<std::string>;
+  CHECK(names(cube.session_activity()) == Names{"S1", "S2", "S3"});
+  // Active in the window: S2; S1 (before it) reported a commit, so it stays.
+  CHECK(names(cube.session_activity(kT0 + 3 * kHour / 2, INT64_MAX)) == Names{"S1", "S2"});
+  CHECK(names(cube.session_activity(kT0 - 100 * kHour, kT0 - 99 * kHour)) == Names{"S1", "S3"});
+  CHECK(cube.session_authors() == Names{"dev@acme.example"});
+
+  // Commit A, rebased with its committer date kept, lands 30 days after S1
+  // reported it: a report of that day still links it to S1 exactly.
+  const int64_t day = kT0 - 8 * kHour + 30 * 24 * kHour;
+  OutcomeData d;
+  d.commits.commits = {commit(kShaA, day + 10 * kHour, "dev@acme.example", "feature/PROJ-1",
+                              {{"src/a.cpp", 20, 2}})};
+  ReportQuery q = grouped({Dimension::kSession});
+  q.since_ms = day;
+  q.until_ms = day + 24 * kHour;
+  auto r = query_cube(cube, q, {}, [&d](int64_t, int64_t) { return Result<OutcomeData>(d); });
+  REQUIRE(r);
+  REQUIRE(r->root.children.count("S1") == 1);
+  CHECK(r->root.children.at("S1").metrics.outcomes.commits == 1);
+  CHECK(r->root.children.at("S1").metrics.outcomes.ai_commits == 1);
+  CHECK(r->root.children.size() == 1);
+}
+
 TEST_CASE("spend by commit is split over the links and never counted twice", "[outcomes]") {
   auto r = run(grouped({Dimension::kCommit}));
   REQUIRE(r);
