@@ -4,7 +4,7 @@
 //       a collector store with N records (default 10 million) from A
 //       authors (default 200), 50 repos, 5,000 files, 2,000 tasks in 100 epics, over the
 //       year before 2026-11-01, written through the store's own ingest.
-//   query --db F [--rounds K] [--ingest-rate R]
+//   query --db F [--rounds K] [--ingest-rate R] [--seats 1]
 //       builds the live report cube the collector builds at start, then times
 //       each benchmark report K times (engine and JSON rendering apart) while
 //       another thread ingests R new records per second through the store,
@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <random>
 #include <string>
 #include <thread>
@@ -25,6 +26,7 @@
 #include "collector/store/store.hpp"
 #include "common/report/outcome_report.hpp"
 #include "common/report/report.hpp"
+#include "common/report/seat_charges.hpp"
 #include "common/report/usage_cube.hpp"
 #include "common/sqlite.hpp"
 
@@ -255,7 +257,8 @@ report::OutcomeData generated_outcomes(const report::UsageCube& cube) {
   return d;
 }
 
-int query(const std::string& db, int rounds, int64_t ingest_rate, const std::string& only) {
+int query(const std::string& db, int rounds, int64_t ingest_rate, const std::string& only,
+          bool seats) {
   auto store = collector::open_store(db);
   if (!store) {
     std::fprintf(stderr, "query: %s\n", store.error().message.c_str());
@@ -287,6 +290,17 @@ int query(const std::string& db, int rounds, int64_t ingest_rate, const std::str
       "compacting)\n\n",
       static_cast<long long>(cube.record_count()), cube.group_count(), cube.turn_count(),
       cube.memory_bytes() >> 20, build_ms, compact_ms);
+  if (seats) {  // a $200 Claude Code seat for every author, all year
+    std::vector<report::SeatTerm> terms;
+    for (int a = 0; a < kAuthors; ++a)
+      terms.push_back({.id = a + 1,
+                       .plan = "claude-max-20x",
+                       .assistant = "claude-code",
+                       .assignee = author_name(a),
+                       .monthly_nanos = 200'000'000'000});
+    cube.set_seats({std::make_shared<report::SeatCharges>(std::move(terms)), {}});
+    std::printf("seats: %d, one per author\n\n", kAuthors);
+  }
 
   // Ingest going on: batches of 1,000 new records from rotating authors, in
   // the last days of the data set, paced to `ingest_rate`.
@@ -455,7 +469,7 @@ int main(int argc, char** argv) {
     std::printf(
         "usage: codepulse-bench-report generate --db FILE [--records N] [--authors A] [--seed S]\n"
         "       codepulse-bench-report query --db FILE [--rounds K] [--ingest-rate R]"
-        " [--only TEXT]\n");
+        " [--only TEXT] [--seats 1]\n");
     return argc < 2 ? 2 : 0;
   }
   const std::string command = argv[1];
@@ -464,6 +478,7 @@ int main(int argc, char** argv) {
   uint64_t seed = 1;
   int rounds = 5, authors = kAuthors;
   std::string only;
+  bool seats = false;
   // A flag's number, or a clear error (exit 2).
   auto number = [](const std::string& flag, const std::string& value, int64_t min) {
     char* end = nullptr;
@@ -493,6 +508,8 @@ int main(int argc, char** argv) {
       seed = static_cast<uint64_t>(number(flag, value, 0));
     else if (flag == "--rounds")
       rounds = static_cast<int>(std::min<int64_t>(number(flag, value, 1), 1000));
+    else if (flag == "--seats")
+      seats = value == "1";
     else if (flag == "--only")
       only = value;
     else if (flag == "--ingest-rate")
@@ -507,7 +524,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (command == "generate") return generate(db, records, authors, seed);
-  if (command == "query") return query(db, rounds, rate, only);
+  if (command == "query") return query(db, rounds, rate, only, seats);
   std::fprintf(stderr, "unknown command %s (generate or query)\n", command.c_str());
   return 2;
 }
