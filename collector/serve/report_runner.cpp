@@ -138,6 +138,9 @@ void ReportRunner::apply_changes(report::UsageCube& cube) {
     if (c.before) cube.add(*c.before, -1);
     if (c.after) cube.add(*c.after);
   }
+  // Groups made since the start lie in arrival order again; once they are
+  // a tenth of the cube, it is compacted (130 ms at 3.4 million groups).
+  if (cube.compaction_due()) cube.compact();
   // The memory walk visits every turn: at most once a second, and outside
   // the lock the store's listener takes at every commit.
   const auto now = Clock::now();

@@ -103,6 +103,11 @@ uint32_t UsageCube::group_of(const Group& key) {
 void UsageCube::compact() {
   // old_of[p]: the group that goes to place p. Every group is in exactly
   // one session's list (group_of).
+  compacted_groups_ = groups_.size();
+  size_t listed = 0;
+  for (const SessionGroups& sg : by_session_)
+    listed += sg.groups.size();
+  if (listed != groups_.size()) return;  // cannot happen; leaves the order alone
   std::vector<uint32_t> old_of;
   old_of.reserve(groups_.size());
   for (SessionGroups& sg : by_session_)
@@ -110,7 +115,6 @@ void UsageCube::compact() {
       old_of.push_back(gid);
       gid = static_cast<uint32_t>(old_of.size() - 1);
     }
-  if (old_of.size() != groups_.size()) return;  // cannot happen; leaves the order alone
   // In place, cycle by cycle (no second copy of the groups).
   std::vector<bool> placed(groups_.size(), false);
   for (size_t start = 0; start < groups_.size(); ++start) {

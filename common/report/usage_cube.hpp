@@ -93,6 +93,13 @@ class UsageCube {
   // being a cache miss. Called once the cube is built; groups added later go
   // at the end as before. Nothing a report answers changes.
   void compact();
+  // Whether the groups added since the last compact() are a tenth of all,
+  // and there are at least `min_groups`: a collector that runs for months
+  // compacts again, so recent sessions' groups lie together too.
+  bool compaction_due(size_t min_groups = 100'000) const {
+    return groups_.size() >= min_groups &&
+           (groups_.size() - compacted_groups_) * 10 >= groups_.size();
+  }
 
   // The report over the groups whose quarter hour starts in [since, until).
   // answers() is false when a bound is not on a quarter hour: such a report
@@ -219,6 +226,7 @@ class UsageCube {
     std::vector<std::string> commit_shas;
   };
   std::vector<SessionInfo> session_info_;
+  size_t compacted_groups_ = 0;  // groups_.size() at the last compact()
   int64_t min_bucket_ = INT64_MAX, max_bucket_ = INT64_MIN;
   // The working memory of the last query, for the next (queries run on one
   // thread at a time, like add()).

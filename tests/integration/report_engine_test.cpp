@@ -490,7 +490,12 @@ TEST_CASE("hashing and sorting aggregate to the same report", "[report][property
   };
   fill(cube);
   fill(packed);
+  // Due when a tenth of the groups came after the last compaction (all of
+  // them, never compacted) and there are at least as many as asked.
+  CHECK(packed.compaction_due(1));
+  CHECK_FALSE(packed.compaction_due(packed.group_count() + 1));
   packed.compact();
+  CHECK_FALSE(packed.compaction_due(1));
   auto epics = report::load_epics(*conn);
   REQUIRE(epics);
   const std::vector<std::string> dims = {"model", "repo", "file",    "author", "task",
@@ -551,6 +556,7 @@ TEST_CASE("hashing and sorting aggregate to the same report", "[report][property
     CHECK(report::render_json(packed.query(request->query, *epics).value()) == want);
   }
   CHECK(packed.group_count() == cube.group_count());
+  CHECK_FALSE(packed.compaction_due(1));  // no group is new
 }
 
 TEST_CASE("records without a turn id stay their own turns, across authors", "[report]") {
