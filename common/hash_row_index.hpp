@@ -30,8 +30,6 @@ class HashRowIndex {
   void erase(uint64_t key, int64_t row);
   size_t size() const { return count_; }
   void clear();
-  // The memory the table holds.
-  size_t bytes() const { return slots_.capacity() * sizeof(uint64_t) + wide_.size() * 48; }
 
  private:
   static constexpr uint32_t kRemoved = 0xFFFF'FFFFu;  // a slot's row once erased

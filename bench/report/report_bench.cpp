@@ -509,7 +509,7 @@ int main(int argc, char** argv) {
     else if (flag == "--rounds")
       rounds = static_cast<int>(std::min<int64_t>(number(flag, value, 1), 1000));
     else if (flag == "--seats")
-      seats = value == "1";
+      seats = number(flag, value, 0) != 0;
     else if (flag == "--only")
       only = value;
     else if (flag == "--ingest-rate")

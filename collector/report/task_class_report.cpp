@@ -198,22 +198,21 @@ namespace {
 // Per task key, the lead times of the commits naming it that a successful
 // production deployment shipped (docs/DELIVERY.md: each commit is shipped to
 // an environment once; to several production environments, the first).
+// Lead times need no spend: the deployments are built without it.
 Result<std::unordered_map<std::string, std::vector<int64_t>>> lead_times_by_task(
-    Store& store, const DeliveryRows& rows, const DeliverySettings& settings) {
+    const DeliveryRows& rows, const report::CommitFacts& commits,
+    const DeliverySettings& settings) {
   auto options = delivery_options(settings, 0, INT64_MAX);
   if (!options) return options.error();
-  auto delivery = delivery_report(store, *options);
-  if (!delivery) return delivery.error();
+  const DeliveryReport delivery = build_delivery(rows, commits, {}, *options);
   std::unordered_map<std::string, int64_t> lead_of;  // sha -> lead
-  for (const DeploymentView& v : delivery->deployments) {
+  for (const DeploymentView& v : delivery.deployments) {
     if (!v.production || v.outcome != "success") continue;
     for (const DeployedCommit& c : v.commits) {
       auto [it, fresh] = lead_of.emplace(c.sha, v.at_ms - c.time_ms);
       if (!fresh) it->second = std::min(it->second, v.at_ms - c.time_ms);
     }
   }
-  auto commits = store.load_commits(INT64_MIN, INT64_MAX);
-  if (!commits) return commits.error();
   std::unordered_map<std::string, std::vector<int64_t>> out;
   std::set<std::string> seen;  // a commit from a tracker and a push counts once
   auto add = [&](const std::string& sha, const std::string& keys) {
@@ -222,7 +221,7 @@ Result<std::unordered_map<std::string, std::vector<int64_t>>> lead_times_by_task
     for (const std::string& task : report::attributed_tasks(keys))
       out[task].push_back(lead->second);
   };
-  for (const CommitRecord& c : commits->commits)
+  for (const CommitRecord& c : commits.commits)
     add(c.sha, c.task_keys);
   for (const PushedCommitRow& p : rows.pushed)
     add(p.sha, p.task_keys);
@@ -260,7 +259,9 @@ Result<TaskClassReport> task_class_report(Store& store, const TaskClassOptions& 
   if (!by_task) return by_task.error();
   auto by_epic = costs(report::Dimension::kEpic);
   if (!by_epic) return by_epic.error();
-  auto leads = lead_times_by_task(store, *rows, delivery);
+  auto commits = store.load_commits(INT64_MIN, INT64_MAX);
+  if (!commits) return commits.error();
+  auto leads = lead_times_by_task(*rows, *commits, delivery);
   if (!leads) return leads.error();
   // The bugs each task caused (docs/DELIVERY.md, "Bugs": cause links from
   // either side).

@@ -141,10 +141,10 @@ void CubeQuery::collect(Lane& lane, const std::vector<uint32_t>& sessions, size_
                         size_t end) {
   lane.resolved.assign(want_files_ ? c_.turns_.size() : 0, kNone);
   lane.resolved_count.assign(lane.resolved.size(), 0);
-  // A session's groups lie anywhere in groups_ (they were made as records
-  // arrived, every session's interleaved), so each would be a cache miss:
-  // the group kPrefetch ahead (both of its cache lines) is asked for while
-  // this one is added. Across sessions the pipeline carries on.
+  // Groups made since the last compaction lie where their first record put
+  // them, every session's interleaved, so each would be a cache miss: the
+  // group kPrefetch ahead (both of its cache lines) is asked for while this
+  // one is added. Across sessions the pipeline carries on.
   constexpr size_t kPrefetch = 12;
   const UsageCube::Group* groups = c_.groups_.data();
   const auto prefetch = [groups](uint32_t gid) {

@@ -115,28 +115,26 @@ void UsageCube::compact() {
       old_of.push_back(gid);
       gid = static_cast<uint32_t>(old_of.size() - 1);
     }
-  // In place, cycle by cycle (no second copy of the groups).
-  std::vector<bool> placed(groups_.size(), false);
-  for (size_t start = 0; start < groups_.size(); ++start) {
-    if (placed[start] || old_of[start] == start) continue;
-    Group held = groups_[start];
-    size_t at = start;
-    while (true) {
-      placed[at] = true;
-      const size_t from = old_of[at];
-      if (from == start) {
-        groups_[at] = held;
-        break;
-      }
-      groups_[at] = groups_[from];
-      at = from;
-    }
-  }
   std::vector<uint32_t> new_of(groups_.size());
   for (size_t p = 0; p < old_of.size(); ++p)
     new_of[old_of[p]] = static_cast<uint32_t>(p);
   for (uint32_t& slot : index_)
     if (slot != kEmpty) slot = new_of[slot];
+  // In place, cycle by cycle (no second copy of the groups); a place
+  // filled points to itself.
+  for (size_t start = 0; start < groups_.size(); ++start) {
+    if (old_of[start] == start) continue;
+    const Group held = groups_[start];
+    size_t at = start;
+    while (old_of[at] != start) {
+      const size_t from = old_of[at];
+      groups_[at] = groups_[from];
+      old_of[at] = static_cast<uint32_t>(at);
+      at = from;
+    }
+    groups_[at] = held;
+    old_of[at] = static_cast<uint32_t>(at);
+  }
   effective_.clear();
   effective_stale_ = true;
 }
