@@ -34,6 +34,7 @@ class Statement {
   int64_t int64(int col) const { return sqlite3_column_int64(stmt_.get(), col); }
   bool is_null(int col) const { return sqlite3_column_type(stmt_.get(), col) == SQLITE_NULL; }
   std::string_view text(int col) const;
+  int columns() const { return sqlite3_column_count(stmt_.get()); }
   std::optional<int64_t> opt_int64(int col) const {
     return is_null(col) ? std::nullopt : std::optional<int64_t>(int64(col));
   }

@@ -96,6 +96,7 @@ Result<ScanOptions> scan_settings(const Config& c, const Environment& env) {
   }
   o.limits.max_line_bytes = static_cast<size_t>(c.num("max_line_bytes"));
   o.remember_repos = c.flag("git_metadata");
+  o.parallel = c.flag("parallel_scan");
   o.sources_selection.assistants = c.list("assistants");
   auto sources = Sources::find(env, o.sources_selection, c.list("assistant_dirs"));
   if (!sources) return sources.error();

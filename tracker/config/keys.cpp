@@ -56,6 +56,11 @@ const std::vector<ConfigKey>& tracker_config_keys() {
        .help = "skip longer transcript lines, reporting them",
        .min = 1024,
        .max = int64_t{1} << 31},
+      {.name = "parallel_scan",
+       .type = T::kBool,
+       .default_value = "true",
+       .help = "a full scan reads and parses transcripts on a second thread while the first "
+               "writes the local store"},
       {.name = "watcher",
        .type = T::kEnum,
        .default_value = "auto",

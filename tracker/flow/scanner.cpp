@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "common/c_handles.hpp"
 #include "common/hashing.hpp"
@@ -17,6 +18,7 @@ namespace codepulse::tracker {
 namespace {
 
 constexpr int64_t kHeadBytes = 1024;
+using RepoRoots = std::unordered_map<std::string, std::string>;
 
 int64_t mtime_ns(const struct stat& st) {
   return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
@@ -103,10 +105,16 @@ Result<ScanStats> Scanner::scan_all() {
            it->second.ino == static_cast<int64_t>(st.st_ino) && it->second.size == st.st_size &&
            it->second.mtime_ns == mtime_ns(st);
   };
-  for (const std::string& path : listing.files) {
-    if (interrupted_ && interrupted_()) break;  // the rest is read next time
-    if (unchanged(path)) continue;
-    if (auto s = scan_file(path, stats); !s) return s.error();
+  std::vector<const std::string*> changed;
+  for (const std::string& path : listing.files)
+    if (!unchanged(path)) changed.push_back(&path);
+  if (options_.parallel && changed.size() >= 2) {
+    if (auto s = scan_parallel(changed, stats); !s) return s.error();
+  } else {
+    for (const std::string* path : changed) {
+      if (interrupted_ && interrupted_()) break;  // the rest is read next time
+      if (auto s = scan_file(*path, stats); !s) return s.error();
+    }
   }
   for (const SourceFile& log : logs) {
     if (interrupted_ && interrupted_()) break;
@@ -117,7 +125,7 @@ Result<ScanStats> Scanner::scan_all() {
   if (auto s = store_.begin(); !s) return s.error();
   if (auto s = store_.end_bulk_load(); !s) return s.error();
   if (auto s = commit(); !s) return s.error();
-  stats.unpriced_records = builder_.unknown_model_records();
+  stats.unpriced_records = builder_.unknown_model_records() + worker_unknown_models_;
   return stats;
 }
 
@@ -243,11 +251,16 @@ Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
   auto outcome =
       reader_.read(fd, state.offset, path, log_reader ? log_steps(read) : line_steps(read),
                    state.oversized_open);
-  if (read.status) read.status = flush(stats);
+  return end_read(read, fd, std::move(outcome));
+}
+
+Status Scanner::end_read(FileRead& read, int fd, Result<ReadOutcome> outcome) {
+  if (read.status) read.status = flush(read.stats);
   if (!read.status) {
     abort();
-    return make_error("storing records from " + path + ": " + read.status.error().message);
+    return make_error("storing records from " + read.path + ": " + read.status.error().message);
   }
+  if (outcome && !read.io_error.empty()) outcome = make_error(read.io_error);
   if (!outcome) {
     // An I/O error on one file: its uncommitted part is undone; report, go on.
     // Tool calls resolved during the undone part are pending again.
@@ -257,8 +270,8 @@ Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
       abort();
       return s;
     }
-    ++stats.skipped_files;
-    problems_.push_back({path, outcome.error().message});
+    ++read.stats.skipped_files;
+    problems_.push_back({read.path, outcome.error().message});
     return {};
   }
   return finish_file(read, fd, *outcome);
@@ -321,10 +334,11 @@ void Scanner::abort() {
 Status Scanner::note_repos() {
   if (!options_.remember_repos) return {};
   CommitStore commits(store_.database());
-  for (const auto& [root, identity] : builder_.repo_roots()) {
-    if (noted_roots_.count(root)) continue;
-    if (auto s = commits.note_repo(root, identity); !s) return s;
-  }
+  for (const RepoRoots* roots : {&builder_.repo_roots(), &std::as_const(worker_roots_)})
+    for (const auto& [root, identity] : *roots) {
+      if (noted_roots_.count(root)) continue;
+      if (auto s = commits.note_repo(root, identity); !s) return s;
+    }
   return {};
 }
 
@@ -338,8 +352,9 @@ Status Scanner::commit() {
     return written;
   }
   if (auto s = store_.commit(); !s) return s;
-  for (const auto& [root, identity] : builder_.repo_roots())
-    noted_roots_.insert(root);
+  for (const RepoRoots* roots : {&builder_.repo_roots(), &std::as_const(worker_roots_)})
+    for (const auto& [root, identity] : *roots)
+      noted_roots_.insert(root);
   return {};
 }
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "common/result.hpp"
 #include "tracker/discover/claude_dirs.hpp"
 #include "tracker/discover/sources.hpp"
+#include "tracker/flow/scan_reader.hpp"
 #include "tracker/parse/assistant_log.hpp"
 #include "tracker/parse/line_classifier.hpp"
 #include "tracker/parse/opencode_database.hpp"
@@ -70,6 +72,11 @@ struct ScanOptions {
   // pass expires them (line_provenance_days) before it matches a commit, so
   // a cold scan of months of logs stores only what can still match. 0: all.
   int64_t line_days = 0;
+  // A full scan of two Claude Code transcripts or more reads, parses and
+  // strips them on a second thread while this one writes
+  // (flow/scan_reader.hpp); false: all on this thread.
+  bool parallel = false;
+  size_t parallel_chunk_requests = 512;  // requests handed over at once (tests: fewer)
 };
 
 class Scanner {
@@ -125,6 +132,9 @@ class Scanner {
     Status status;
     // Tells whether an unterminated last line is complete.
     simdjson::dom::parser validator;
+    // Reading a line again failed (scanner_parallel.cpp): the file's
+    // uncommitted part is undone as for any read error.
+    std::string io_error;
 
     void count_line() {
       ++stats.lines;
@@ -153,12 +163,27 @@ class Scanner {
   Status scan_database(const SourceFile& file, ScanStats& stats);
   DocumentLogReader* document_reader(LogFormat format);
   Status load_pending_tools();
+  // After a file's lines: its records stored and its progress saved, or
+  // its uncommitted part undone on a read error.
+  Status end_read(FileRead& read, int fd, Result<ReadOutcome> outcome);
   Status finish_file(FileRead& read, int fd, const ReadOutcome& outcome);
+
+  // The full scan's Claude Code transcripts read by a ScanReader
+  // (scanner_parallel.cpp), and what this thread does with its chunks.
+  Status scan_parallel(const std::vector<const std::string*>& paths, ScanStats& stats);
+  void replay(FileRead& read, int fd, const ScanChunk& chunk, const ScanEvent& event);
+  void take_deferred(FileRead& read, int fd, const std::string& tool_use_id,
+                     const ScanEvent& event);
 
   // Steps of each line, called by the line reader (line_steps binds them).
   LineReaderCallbacks line_steps(FileRead& read);
   void take_line(FileRead& read, std::string_view line, size_t capacity, int64_t end_offset);
   void queue_request(FileRead& read, const RequestLine& request);
+  // A request's record into the batch, with its advisor calls' records; its
+  // calls now wait for their results; its changes' lines to the line store.
+  void queue_record(FileRead& read, UsageRecord&& record, std::vector<UsageRecord>&& advisors,
+                    const std::vector<ToolCall>& calls, std::string_view session_id,
+                    std::string_view request_key, int64_t timestamp_ms);
   Status apply_tool_result(const ToolResultLine& result, ScanStats& stats);
   void skip_line(FileRead& read, LineClass c, int64_t start_offset, int64_t end_offset);
   void report_oversized(FileRead& read, int64_t start_offset);
@@ -193,6 +218,11 @@ class Scanner {
   bool quiet_resets_ = false;             // resume_point: a rewrite is not reported
   std::vector<Problem> problems_;
   std::unordered_set<std::string> noted_roots_;  // repositories already in the store
+  // Found by scan workers (their own builders): roots -> identity, and
+  // records they could not price.
+  std::unordered_map<std::string, std::string> worker_roots_;
+  int64_t worker_unknown_models_ = 0;
+  std::string reread_;  // a deferred line read again, padded
 };
 
 }  // namespace codepulse::tracker

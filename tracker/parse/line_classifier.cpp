@@ -32,6 +32,13 @@ std::string_view find_tool_use_id(std::string_view window) {
 }  // namespace
 
 LineClass classify_line(std::string_view line, const PendingTools& pending) {
+  std::string_view unanswered;
+  return classify_line(line, pending, unanswered);
+}
+
+LineClass classify_line(std::string_view line, const PendingTools& pending,
+                        std::string_view& unanswered) {
+  unanswered = {};
   strip_line_blanks(line);
   if (line.empty()) return LineClass::kSkip;
   if (line.front() != '{') return LineClass::kNotObject;
@@ -43,6 +50,7 @@ LineClass classify_line(std::string_view line, const PendingTools& pending) {
   if (const std::string_view tid = find_tool_use_id(head); !tid.empty()) {
     // A tool result: needed only for tools whose result we track.
     if (pending.find(tid) != pending.end()) return LineClass::kParse;
+    unanswered = tid;
   } else if ((!small && has_marker(line, "\"usage\"")) || has_marker(head, "\"user\"")) {
     return LineClass::kParse;  // a request, or maybe a prompt that starts a turn
   }

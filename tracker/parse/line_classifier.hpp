@@ -20,6 +20,13 @@ enum class LineClass : uint8_t {
 // Pure and allocation-free: it runs on every line the reader sees
 // (tail/line_reader.hpp), most of which are skipped.
 LineClass classify_line(std::string_view line, const PendingTools& pending);
+// The same, and when the verdict hung on `pending` alone (a tool result whose
+// tool_use_id it does not hold), that id in `unanswered`, a view into `line`;
+// empty otherwise. A reader that sees only part of the pending calls (one
+// file of a scan read in parallel) leaves such a line to the one that sees
+// them all (flow/scan_workers.hpp).
+LineClass classify_line(std::string_view line, const PendingTools& pending,
+                        std::string_view& unanswered);
 const char* line_class_error(LineClass c);
 
 // Removes the blanks around a line (trailing '\r', ' ', '\t'; leading ' ',

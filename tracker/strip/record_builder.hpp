@@ -37,6 +37,7 @@ class RecordBuilder {
   // Records built from here on are priced with `prices` (a refreshed book).
   void set_pricer(std::shared_ptr<const Pricer> prices) { prices_ = std::move(prices); }
   const Pricer& pricer() const { return *prices_; }
+  const std::shared_ptr<const Pricer>& prices() const { return prices_; }
   // Repo-relative path of a file a tool touched (see docs/PRIVACY.md).
   std::string relative_path(std::string_view file_path, const std::string& cwd);
 

@@ -165,7 +165,7 @@ TEST_CASE("every problem in a file is reported, in file order", "[config]") {
       load_error(p) ==
       p + ":1: key 'watcher': expected one of auto, inotify, poll, got \"fs\"\n" + p +
           ":3: unknown key 'bogus_key' (known keys: claude_dirs, assistants, assistant_dirs, "
-          "state_dir, author, hash_key_file, prices_file, max_line_bytes, watcher, "
+          "state_dir, author, hash_key_file, prices_file, max_line_bytes, parallel_scan, watcher, "
           "debounce, poll_interval, queue_max_bytes, retention_days, collector, "
           "ca_file, token_file, collector_pin_sha256, batch_max_records, batch_max_age, "
           "ship_backoff_max, ship_timeout, git_metadata, git_history_days, "
