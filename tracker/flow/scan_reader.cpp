@@ -1,8 +1,10 @@
 #include "tracker/flow/scan_reader.hpp"
 
+#include <pthread.h>
 #include <simdjson.h>
 
-#include <unordered_set>
+#include "common/text_controls.hpp"
+#include "tracker/strip/record_builder.hpp"
 
 namespace codepulse::tracker {
 namespace {
@@ -13,14 +15,11 @@ constexpr uint8_t kDeferredFlag = 0x80;
 
 }  // namespace
 
-// The thread's line reader, parser and record builder, and the file it is on.
+// The thread's line reader and parser, and the file it is on.
 class ScanReader::Worker {
  public:
   Worker(ScanReader& owner, const ScanReaderOptions& options)
-      : owner_(owner),
-        options_(options),
-        reader_(options.limits),
-        builder_(options.strip, options.prices) {
+      : owner_(owner), options_(options), reader_(options.limits) {
     if (!options.line_key.empty()) {
       fingerprinter_ = std::make_unique<LineFingerprinter>(options.line_key);
       parser_.set_fingerprinter(fingerprinter_.get());
@@ -47,7 +46,6 @@ class ScanReader::Worker {
   // over as they fill; false when the writer stopped.
   bool read_file(const ScanJob& job) {
     pending_.clear();
-    turn_ = job.turn;
     last_end_ = job.offset;
     chunk_.pieces.push_back({chunk_.events.size(), 0, std::nullopt});
     auto outcome = reader_.read(job.fd, job.offset, job.path, steps_, job.resume_oversized);
@@ -102,17 +100,16 @@ class ScanReader::Worker {
       case LineKind::kToolResult: {
         pending_.erase(p.result.tool_use_id);
         ScanEvent& e = add(ScanEvent::Kind::kToolResult);
-        e.index = static_cast<uint32_t>(chunk_.results.size());
+        e.index = chunk_.results_used;
         e.end = end;
-        chunk_.results.push_back(p.result);
+        ScanChunk::next(chunk_.results, chunk_.results_used) = p.result;
         break;
       }
       case LineKind::kPrompt: {
-        turn_ = p.prompt_uuid;
         ScanEvent& e = add(ScanEvent::Kind::kPrompt);
-        e.index = static_cast<uint32_t>(chunk_.texts.size());
+        e.index = chunk_.texts_used;
         e.end = end;
-        chunk_.texts.push_back(p.prompt_uuid);
+        ScanChunk::next(chunk_.texts, chunk_.texts_used) = p.prompt_uuid;
         break;
       }
       case LineKind::kMalformed:
@@ -157,46 +154,36 @@ class ScanReader::Worker {
     return true;
   }
 
+  // A request goes to the writer as parsed; its calls now wait for their
+  // results in this file, keyed and kinded as the record will have them.
   void request(const RequestLine& line, int64_t end) {
-    ScannedRequest s;
-    s.record = builder_.build(line, turn_);
-    s.record.assistant.assign(line.assistant);
-    for (const ToolUse& t : s.record.tools) {
-      const ToolKind kind = awaited_kind(t, true);
-      if (kind != ToolKind::kOther) pending_[t.tool_use_id] = kind;
-    }
-    for (const AdvisorCall& call : line.advisors)
-      s.advisors.push_back(builder_.build_advisor(s.record, call));
-    for (const ToolCall& call : line.tools)
-      if (!call.written_lines.empty()) s.changes.push_back(call);
-    if (!s.changes.empty()) {
-      s.session_id = line.session_id;
-      s.request_key = line.request_id.empty() ? line.message_id : line.request_id;
-      s.timestamp_ms = line.timestamp_ms;
+    for (const ToolCall& call : line.tools) {
+      const ToolKind kind = awaited_call_kind(call, line.cwd);
+      if (kind != ToolKind::kOther) pending_[replace_control_characters(call.id)] = kind;
     }
     ScanEvent& e = add(ScanEvent::Kind::kRequest);
-    e.index = static_cast<uint32_t>(chunk_.requests.size());
+    e.index = chunk_.requests_used;
     e.end = end;
-    chunk_.requests.push_back(std::move(s));
+    ScanChunk::next(chunk_.requests, chunk_.requests_used) = line;
   }
 
   void defer(std::string_view tool_use_id, uint8_t code, int64_t start, int64_t length,
              int64_t end) {
     ScanEvent& e = add(ScanEvent::Kind::kDeferred);
     e.code = code;
-    e.index = static_cast<uint32_t>(chunk_.texts.size());
+    e.index = chunk_.texts_used;
     e.start = start;
     e.length = static_cast<uint32_t>(length);
     e.end = end;
-    chunk_.texts.emplace_back(tool_use_id);
+    ScanChunk::next(chunk_.texts, chunk_.texts_used) = tool_use_id;
   }
 
   void problem(int64_t start, int64_t end, std::string what) {
     ScanEvent& e = add(ScanEvent::Kind::kProblem);
-    e.index = static_cast<uint32_t>(chunk_.texts.size());
+    e.index = chunk_.texts_used;
     e.start = start;
     e.end = end;
-    chunk_.texts.push_back(std::move(what));
+    ScanChunk::next(chunk_.texts, chunk_.texts_used) = std::move(what);
   }
 
   // Lines that carry nothing join the run before them.
@@ -217,22 +204,20 @@ class ScanReader::Worker {
   }
 
   void after_event() {
-    if (chunk_.requests.size() >= options_.chunk_requests ||
+    if (chunk_.requests_used >= options_.chunk_requests ||
         chunk_.events.size() >= options_.chunk_events)
       hand_over();
   }
 
-  // The chunk goes to the writer; the file being read goes on in a new one.
+  // The chunk goes to the writer; the file being read goes on in the next.
   void hand_over() {
     if (stopped_) return;
     const bool open_piece = !chunk_.pieces.empty() && !chunk_.pieces.back().outcome;
     if (open_piece) chunk_.pieces.back().last = chunk_.events.size();
-    for (const auto& [root, identity] : builder_.repo_roots())
-      if (sent_roots_.insert(root).second) chunk_.repo_roots.emplace_back(root, identity);
-    chunk_.unknown_models = builder_.unknown_model_records() - sent_unknown_;
-    sent_unknown_ = builder_.unknown_model_records();
-    if (!owner_.put(std::move(chunk_))) stopped_ = true;
-    chunk_ = ScanChunk();
+    ScanChunk refill;
+    if (!owner_.put(std::move(chunk_), refill)) stopped_ = true;
+    chunk_ = std::move(refill);
+    chunk_.reset();
     if (open_piece) chunk_.pieces.push_back({0, 0, std::nullopt});
   }
 
@@ -240,25 +225,23 @@ class ScanReader::Worker {
   const ScanReaderOptions& options_;
   LineReader reader_;
   LineParser parser_;
-  RecordBuilder builder_;
   std::unique_ptr<LineFingerprinter> fingerprinter_;
   LineReaderCallbacks steps_;
   simdjson::dom::parser validator_;
   // The file being read.
   PendingTools pending_;  // calls this file made that wait for their result
-  std::string turn_;
   int64_t last_end_ = 0;
   std::string_view unanswered_;
   ScanChunk chunk_;
   bool stopped_ = false;
-  // What earlier chunks already told the writer.
-  std::unordered_set<std::string> sent_roots_;
-  int64_t sent_unknown_ = 0;
 };
 
 ScanReader::ScanReader(ScanReaderOptions options) : options_(std::move(options)) {
   worker_ = std::make_unique<Worker>(*this, options_);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "scan-reader");  // as top and perf show it
+    run();
+  });
 }
 
 ScanReader::~ScanReader() {
@@ -319,9 +302,13 @@ void ScanReader::run() {
   }
 }
 
-bool ScanReader::put(ScanChunk&& chunk) {
-  std::deque<ScanChunk> spent;  // destroyed here, after the lock is let go
+bool ScanReader::put(ScanChunk&& chunk, ScanChunk& refill) {
+  std::deque<ScanChunk> spent;  // more than one: destroyed here, after the lock is let go
   std::unique_lock lock(mu_);
+  if (!spent_.empty()) {
+    refill = std::move(spent_.front());
+    spent_.pop_front();
+  }
   spent.swap(spent_);
   if (chunks_.size() >= options_.max_chunks) {
     reader_blocked_ = true;

@@ -1,9 +1,9 @@
-// A full scan on two cores: a reader thread reads, classifies, parses and
-// strips Claude Code transcripts into records while the scanner's own thread
-// writes what it made to the store, file by file in listing order
-// (scanner_parallel.cpp). The store, the batch, the pending tool calls and
-// every count stay with the writing thread; the reader sees one file at a
-// time.
+// A full scan on two cores: a reader thread reads, classifies and parses
+// Claude Code transcripts while the scanner's own thread strips what it
+// parsed into records and writes them to the store, file by file in listing
+// order (scanner_parallel.cpp). The store, the record builder, the batch,
+// the pending tool calls and every count stay with the writing thread; the
+// reader sees one file at a time.
 //
 // The reader knows the tool calls of the file it is reading. A tool result
 // answering any other call (one made in another file, or before this scan)
@@ -16,8 +16,8 @@
 // one), and each side sleeps until the other has made a few chunks or room
 // for them: handing over line by line or file by file cost more in thread
 // wake-ups than the second core gave. Memory is freed by the thread that
-// allocated it: the writer copies what it keeps out of a chunk and gives the
-// chunk back to be destroyed by the reader. (Freeing the reader's strings
+// allocated it: the writer gives each chunk back, and the reader refills it,
+// its parsed lines' strings reused in place. (Freeing the reader's strings
 // on the writer's thread made the two contend for the reader's malloc arena:
 // 22,000 futex sleeps and a third more CPU in a 1 GiB scan.)
 #pragma once
@@ -34,13 +34,10 @@
 #include <vector>
 
 #include "common/line_fingerprint.hpp"
-#include "common/pricing/pricer.hpp"
 #include "common/record/tool_result.hpp"
-#include "common/record/usage_record.hpp"
 #include "common/result.hpp"
 #include "tracker/parse/line_classifier.hpp"
 #include "tracker/parse/line_parser.hpp"
-#include "tracker/strip/record_builder.hpp"
 #include "tracker/tail/line_reader.hpp"
 
 namespace codepulse::tracker {
@@ -68,16 +65,6 @@ struct ScanEvent {
   int64_t end = 0;  // file offset just after the line (and its newline)
 };
 
-// A request stripped into its record, with what the writer does with it.
-struct ScannedRequest {
-  UsageRecord record;
-  std::vector<UsageRecord> advisors;  // built from record and the advisor calls
-  // Calls whose written lines go to the line store (line provenance).
-  std::vector<ToolCall> changes;
-  std::string session_id, request_key;
-  int64_t timestamp_ms = 0;
-};
-
 // The events of one file in a chunk: events [first, last); `outcome` is set
 // when the file ends here.
 struct ScanPiece {
@@ -86,16 +73,26 @@ struct ScanPiece {
 };
 
 // What the reader hands over at once: pieces of one or more files, in order.
+// Only the first *_used elements of requests, results and texts are this
+// chunk's; the rest are kept for their buffers when the chunk is refilled.
 struct ScanChunk {
   std::vector<ScanPiece> pieces;
   std::vector<ScanEvent> events;
-  std::vector<ScannedRequest> requests;
+  std::vector<RequestLine> requests;
   std::vector<ToolResultLine> results;
   std::vector<std::string> texts;
-  // Repositories first found while building these records (root ->
-  // identity), and records without a price.
-  std::vector<std::pair<std::string, std::string>> repo_roots;
-  int64_t unknown_models = 0;
+  uint32_t requests_used = 0, results_used = 0, texts_used = 0;
+
+  template <typename T>
+  static T& next(std::vector<T>& items, uint32_t& used) {
+    if (used == items.size()) items.emplace_back();
+    return items[used++];
+  }
+  void reset() {
+    pieces.clear();
+    events.clear();
+    requests_used = results_used = texts_used = 0;
+  }
 };
 
 // One file to read: where from, and the turn its next request belongs to.
@@ -104,12 +101,9 @@ struct ScanJob {
   std::string path;
   int64_t offset = 0;
   bool resume_oversized = false;
-  std::string turn;
 };
 
 struct ScanReaderOptions {
-  StripOptions strip;
-  std::shared_ptr<const Pricer> prices;
   TailLimits limits;
   std::string line_key;         // line provenance; empty = off
   size_t chunk_requests = 512;  // a chunk is handed over at this many requests,
@@ -139,7 +133,8 @@ class ScanReader {
  private:
   class Worker;
   void run();
-  bool put(ScanChunk&& chunk);  // false when stopping
+  // Hands `chunk` over and gives back one to refill; false when stopping.
+  bool put(ScanChunk&& chunk, ScanChunk& refill);
 
   ScanReaderOptions options_;
   std::mutex mu_;

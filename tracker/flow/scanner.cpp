@@ -18,7 +18,6 @@ namespace codepulse::tracker {
 namespace {
 
 constexpr int64_t kHeadBytes = 1024;
-using RepoRoots = std::unordered_map<std::string, std::string>;
 
 int64_t mtime_ns(const struct stat& st) {
   return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
@@ -125,7 +124,7 @@ Result<ScanStats> Scanner::scan_all() {
   if (auto s = store_.begin(); !s) return s.error();
   if (auto s = store_.end_bulk_load(); !s) return s.error();
   if (auto s = commit(); !s) return s.error();
-  stats.unpriced_records = builder_.unknown_model_records() + worker_unknown_models_;
+  stats.unpriced_records = builder_.unknown_model_records();
   return stats;
 }
 
@@ -334,11 +333,10 @@ void Scanner::abort() {
 Status Scanner::note_repos() {
   if (!options_.remember_repos) return {};
   CommitStore commits(store_.database());
-  for (const RepoRoots* roots : {&builder_.repo_roots(), &std::as_const(worker_roots_)})
-    for (const auto& [root, identity] : *roots) {
-      if (noted_roots_.count(root)) continue;
-      if (auto s = commits.note_repo(root, identity); !s) return s;
-    }
+  for (const auto& [root, identity] : builder_.repo_roots()) {
+    if (noted_roots_.count(root)) continue;
+    if (auto s = commits.note_repo(root, identity); !s) return s;
+  }
   return {};
 }
 
@@ -352,9 +350,8 @@ Status Scanner::commit() {
     return written;
   }
   if (auto s = store_.commit(); !s) return s;
-  for (const RepoRoots* roots : {&builder_.repo_roots(), &std::as_const(worker_roots_)})
-    for (const auto& [root, identity] : *roots)
-      noted_roots_.insert(root);
+  for (const auto& [root, identity] : builder_.repo_roots())
+    noted_roots_.insert(root);
   return {};
 }
 

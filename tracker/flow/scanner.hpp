@@ -218,11 +218,7 @@ class Scanner {
   bool quiet_resets_ = false;             // resume_point: a rewrite is not reported
   std::vector<Problem> problems_;
   std::unordered_set<std::string> noted_roots_;  // repositories already in the store
-  // Found by scan workers (their own builders): roots -> identity, and
-  // records they could not price.
-  std::unordered_map<std::string, std::string> worker_roots_;
-  int64_t worker_unknown_models_ = 0;
-  std::string reread_;  // a deferred line read again, padded
+  std::string reread_;                           // a deferred line read again, padded
 };
 
 }  // namespace codepulse::tracker

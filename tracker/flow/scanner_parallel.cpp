@@ -17,8 +17,6 @@ namespace codepulse::tracker {
 
 Status Scanner::scan_parallel(const std::vector<const std::string*>& paths, ScanStats& stats) {
   ScanReaderOptions o;
-  o.strip = options_.strip;
-  o.prices = builder_.prices();
   o.limits = options_.limits;
   o.line_key = options_.line_key;
   o.chunk_requests = options_.parallel_chunk_requests;
@@ -48,7 +46,6 @@ Status Scanner::scan_parallel(const std::vector<const std::string*>& paths, Scan
       job.path = path;
       job.offset = file.state.offset;
       job.resume_oversized = file.state.oversized_open;
-      job.turn = file.state.turn_id;
       opened.push_back(std::move(file));
     }
     reader.add(std::move(jobs));
@@ -59,10 +56,7 @@ Status Scanner::scan_parallel(const std::vector<const std::string*>& paths, Scan
   std::optional<FileRead> read;  // the file being written
   while (!opened.empty()) {
     ScanChunk chunk = reader.take();
-    // What is kept is copied: the chunk goes back to the reader's thread.
-    for (const auto& [root, identity] : chunk.repo_roots)
-      worker_roots_.emplace(root, identity);
-    worker_unknown_models_ += chunk.unknown_models;
+    // Nothing of the chunk is kept: it goes back to the reader's thread.
     for (ScanPiece& piece : chunk.pieces) {
       Opened& file = opened.front();
       if (!read) {
@@ -96,13 +90,10 @@ Status Scanner::scan_parallel(const std::vector<const std::string*>& paths, Scan
 void Scanner::replay(FileRead& read, int fd, const ScanChunk& chunk, const ScanEvent& event) {
   using Kind = ScanEvent::Kind;
   switch (event.kind) {
-    case Kind::kRequest: {
+    case Kind::kRequest:
       read.count_line();
-      const ScannedRequest& r = chunk.requests[event.index];
-      queue_record(read, UsageRecord(r.record), std::vector<UsageRecord>(r.advisors), r.changes,
-                   r.session_id, r.request_key, r.timestamp_ms);
+      queue_request(read, chunk.requests[event.index]);
       break;
-    }
     case Kind::kToolResult:
       read.count_line();
       if (auto s = apply_tool_result(chunk.results[event.index], read.stats); !s) {

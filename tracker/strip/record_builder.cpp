@@ -32,6 +32,18 @@ bool is_absolute_anywhere(std::string_view p) {
 
 }  // namespace
 
+ToolKind awaited_call_kind(const ToolCall& call, std::string_view cwd) {
+  if (call.counted || call.failed) return ToolKind::kOther;  // its result is logged with it
+  if (call.kind == ToolKind::kGitCommit) return ToolKind::kGitCommit;
+  if (call.kind != ToolKind::kChange || call.file_path.empty()) return ToolKind::kAnswered;
+  // relative_path() is empty (no action) only for a relative path that
+  // normalises to nothing under a cwd that is not absolute.
+  const bool placed = (!cwd.empty() && cwd.front() == '/') ||
+                      is_absolute_anywhere(call.file_path) ||
+                      normalize_path(call.file_path, "/").size() > 1;
+  return placed ? ToolKind::kChange : ToolKind::kAnswered;
+}
+
 std::string normalize_path(std::string_view path, std::string_view base) {
   std::string joined;
   if (!path.empty() && path.front() == '/') {

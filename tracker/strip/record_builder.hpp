@@ -37,7 +37,6 @@ class RecordBuilder {
   // Records built from here on are priced with `prices` (a refreshed book).
   void set_pricer(std::shared_ptr<const Pricer> prices) { prices_ = std::move(prices); }
   const Pricer& pricer() const { return *prices_; }
-  const std::shared_ptr<const Pricer>& prices() const { return prices_; }
   // Repo-relative path of a file a tool touched (see docs/PRIVACY.md).
   std::string relative_path(std::string_view file_path, const std::string& cwd);
 
@@ -53,6 +52,13 @@ class RecordBuilder {
   RepoResolver repos_;
   int64_t unknown_models_ = 0;
 };
+
+// What a Claude Code tool call waits for: awaited_kind(t, true) of the
+// ToolUse `t` that build() makes of `call` for a request run in `cwd`,
+// known without building it (a scan's reader thread tracks its file's
+// pending calls this way; tests/unit/strip/record_builder_test.cpp holds the
+// two equal). Its key is replace_control_characters(call.id), as t's.
+ToolKind awaited_call_kind(const ToolCall& call, std::string_view cwd);
 
 // Lexically normalized absolute path ("a/./b/../c" -> "a/c"); relative input
 // is joined to base first.

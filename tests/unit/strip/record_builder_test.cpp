@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "common/hashing.hpp"
+#include "common/text_controls.hpp"
 #include "tests/support/log_lines.hpp"
 #include "tests/support/test_prices.hpp"
 #include "tests/support/test_support.hpp"
@@ -350,4 +351,34 @@ TEST_CASE("normalize_path resolves dots against a base", "[strip]") {
   CHECK(normalize_path("/x//y/./z/..", "/ignored") == "/x/y");
   CHECK(normalize_path("../../..", "/one") == "/");
   CHECK(normalize_path("", "/base/dir/") == "/base/dir");
+}
+
+TEST_CASE("a call's awaited kind is known without building its record", "[strip]") {
+  TempDir t;
+  make_repo(t / "app", "https://github.com/acme/app.git");
+  for (const std::optional<std::string>& key :
+       {std::optional<std::string>(), std::optional<std::string>("k")}) {
+    RecordBuilder builder({"dev@acme.example", key}, test_prices());
+    for (const std::string& cwd : {t / "app", t.path(), std::string(), std::string("rel/dir")}) {
+      RequestLine line = request_in(cwd);
+      for (const char* path :
+           {"", "src/a.ts", "/etc/passwd", ".", "a/..", "./", "../x", "C:\\x", "\\\\srv\\x", "//"})
+        for (ToolKind kind :
+             {ToolKind::kChange, ToolKind::kRead, ToolKind::kGitCommit, ToolKind::kOther})
+          line.tools.push_back(call("T" + std::to_string(line.tools.size()), kind, path));
+      line.tools.push_back(call("counted", ToolKind::kChange, "src/b.ts"));
+      line.tools.back().counted = true;
+      line.tools.push_back(call("failed", ToolKind::kGitCommit, ""));
+      line.tools.back().failed = true;
+      line.tools.push_back(call("ctl", ToolKind::kChange, "src/c.ts"));
+      line.tools.back().id = "toolu_\x01x";
+      const UsageRecord r = builder.build(line, "turn");
+      REQUIRE(r.tools.size() == line.tools.size());
+      for (size_t i = 0; i < r.tools.size(); ++i) {
+        INFO(cwd << " " << line.tools[i].file_path << " " << static_cast<int>(line.tools[i].kind));
+        CHECK(awaited_call_kind(line.tools[i], line.cwd) == awaited_kind(r.tools[i], true));
+        CHECK(replace_control_characters(line.tools[i].id) == r.tools[i].tool_use_id);
+      }
+    }
+  }
 }
