@@ -21,6 +21,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "collector/store/store.hpp"
@@ -377,12 +378,21 @@ int query(const std::string& db, int rounds, int64_t ingest_rate, const std::str
   const report::OutcomeData outcomes = generated_outcomes(cube);
   std::printf("outcomes: %zu commits, %zu merged pull requests\n\n",
               outcomes.commits.commits.size(), outcomes.pull_requests.size());
+  // As the stores' load_commits: the range's commits and the rework done
+  // to them (facts whose original commit is in the range); every pull
+  // request, as load_pull_requests.
+  std::unordered_map<std::string, int64_t> committed_ms;
+  for (const CommitRecord& c : outcomes.commits.commits)
+    committed_ms.emplace(c.sha, c.committer_ms);
   const report::OutcomeReader read_outcomes =
-      [&outcomes](int64_t from, int64_t to) -> Result<report::OutcomeData> {
+      [&outcomes, &committed_ms](int64_t from, int64_t to) -> Result<report::OutcomeData> {
     report::OutcomeData d;
     for (const CommitRecord& c : outcomes.commits.commits)
       if (c.committer_ms >= from && c.committer_ms < to) d.commits.commits.push_back(c);
-    d.commits.rework_of_commits = outcomes.commits.rework_of_commits;
+    for (const report::ReworkFact& r : outcomes.commits.rework_of_commits) {
+      const int64_t original_ms = committed_ms.at(r.original_sha);
+      if (original_ms >= from && original_ms < to) d.commits.rework_of_commits.push_back(r);
+    }
     d.pull_requests = outcomes.pull_requests;
     return d;
   };

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <iterator>
 #include <optional>
+#include <string_view>
+#include <unordered_set>
 
 #include "common/report/usage_cube.hpp"
 
@@ -182,16 +184,28 @@ std::string commit_key(const std::string& sha) {
 // commits a push named, where there are any.
 std::unordered_map<std::string, size_t> commit_prs(const std::vector<CommitRecord>& commits,
                                                    const std::vector<PullRequestFact>& prs) {
-  std::unordered_map<std::string, size_t> out;                 // full sha -> pr index
-  std::unordered_map<std::string, std::vector<size_t>> named;  // 12-digit key -> prs
-  std::vector<bool> pushed(prs.size(), false);                 // a push named commits of it
+  std::unordered_map<std::string, size_t> out;  // full sha -> pr index
+  // The 12-digit keys of the commits asked about, and for each the first
+  // pull request that names it (every pull request is read: a report's
+  // commits are a few of them). Views into `commits` and `prs`.
+  const auto key_of = [](const std::string& sha) { return std::string_view(sha).substr(0, 12); };
+  std::unordered_set<std::string_view> wanted;
+  wanted.reserve(commits.size());
+  for (const CommitRecord& c : commits)
+    wanted.insert(key_of(c.sha));
+  std::unordered_map<std::string_view, size_t> named;
+  std::vector<bool> pushed(prs.size(), false);  // a push named commits of it
+  const auto name = [&](const std::string& sha, size_t p) {
+    const std::string_view key = key_of(sha);
+    if (wanted.count(key)) named.emplace(key, p);  // the first to name it stays
+  };
   for (size_t p = 0; p < prs.size(); ++p) {
     for (const std::string& sha : prs[p].commit_shas) {
-      named[commit_key(sha)].push_back(p);
+      name(sha, p);
       if (sha != prs[p].head_sha && sha != prs[p].merge_sha) pushed[p] = true;
     }
     for (const std::string* sha : {&prs[p].merge_sha, &prs[p].head_sha})
-      if (!sha->empty()) named[commit_key(*sha)].push_back(p);
+      if (!sha->empty()) name(*sha, p);
   }
   // The pull requests a commit's branch may name, by repository and head
   // branch, in their order (those a push named commits of take no others).
@@ -203,9 +217,9 @@ std::unordered_map<std::string, size_t> commit_prs(const std::vector<CommitRecor
     if (!prs[p].head_branch.empty() && !pushed[p])
       by_branch[branch_key(prs[p].repo, prs[p].head_branch)].push_back(p);
   for (const CommitRecord& c : commits) {
-    auto it = named.find(commit_key(c.sha));
+    auto it = named.find(key_of(c.sha));
     if (it != named.end()) {
-      out.emplace(c.sha, it->second.front());
+      out.emplace(c.sha, it->second);
       continue;
     }
     const auto candidates = by_branch.find(branch_key(c.repo, c.branch));

@@ -101,9 +101,12 @@ Result<Report> query_exact(const UsageCube& cube, const ReportQuery& q, const Ep
   Overlay overlay(q);
   bool overflow = false;  // a checked sum saturated
   // Commits of the range.
-  std::unordered_map<std::string, std::vector<const ReworkFact*>> rework_of;
+  // Rework done to a commit, by its sha (views into `data`); the repository
+  // is compared at each commit.
+  std::unordered_map<std::string_view, std::vector<const ReworkFact*>> rework_of;
   for (const ReworkFact& r : data.commits.rework_of_commits)
-    rework_of[r.repo + "\x1f" + r.original_sha].push_back(&r);
+    rework_of[r.original_sha].push_back(&r);
+  std::vector<const ReworkFact*> rw;                     // the commit's own
   std::vector<int64_t> pr_commits_first(prs.size(), 0);  // earliest author time of its commits
   std::vector<Values> pr_commit_keys(prs.size()), pr_sessions(prs.size()), pr_models(prs.size()),
       pr_assistants(prs.size());
@@ -159,7 +162,10 @@ Result<Report> query_exact(const UsageCube& cube, const ReportQuery& q, const Ep
     people_of(v, c.author_email, c.committer_ms);
     const bool ai = c.ai_coauthor || !sessions_of_commit[i].empty();
     const bool ai_unknown = pushed_only && !ai;
-    const auto rw = rework_of.find(c.repo + "\x1f" + c.sha);
+    rw.clear();
+    if (auto it = rework_of.find(c.sha); it != rework_of.end())
+      for (const ReworkFact* r : it->second)
+        if (r->repo == c.repo) rw.push_back(r);
     overlay.add(std::move(v), [&](Outcomes& o, const std::string* file) {
       // Checked sums: a total past the int64 range fails the report (below).
       int64_t added = 0, removed = 0, reworked = 0, refactoring = 0, scored = 0, ai_lines = 0;
@@ -171,9 +177,8 @@ Result<Report> query_exact(const UsageCube& cube, const ReportQuery& q, const Ep
           ok &= add_checked(scored, f.lines_added);
           ok &= add_checked(ai_lines, f.ai_lines_added);
         }
-      if (rw != rework_of.end())
-        for (const ReworkFact* r : rw->second)
-          if (!file || r->path == *file) ok &= add_checked(reworked, r->lines);
+      for (const ReworkFact* r : rw)
+        if (!file || r->path == *file) ok &= add_checked(reworked, r->lines);
       for (const ReworkedLines& r : c.reworked)
         if (!file || r.path == *file) ok &= add_checked(refactoring, r.lines);
       o.commits += 1;
@@ -208,16 +213,15 @@ Result<Report> query_exact(const UsageCube& cube, const ReportQuery& q, const Ep
       if (scored > 0) {
         int64_t line_ai = 0, line_other = 0;
         bool told = true;
-        if (rw != rework_of.end())
-          for (const ReworkFact* r : rw->second) {
-            if (file && r->path != *file) continue;
-            if (r->ai_lines < 0) {
-              told = false;
-              break;
-            }
-            ok &= add_checked(line_ai, r->ai_lines);
-            ok &= add_checked(line_other, r->lines - r->ai_lines);
+        for (const ReworkFact* r : rw) {
+          if (file && r->path != *file) continue;
+          if (r->ai_lines < 0) {
+            told = false;
+            break;
           }
+          ok &= add_checked(line_ai, r->ai_lines);
+          ok &= add_checked(line_other, r->lines - r->ai_lines);
+        }
         if (told) {
           ok &= add_checked(o.line_rework_ai_base, ai_lines);
           ok &= add_checked(o.line_rework_other_base, scored - ai_lines);

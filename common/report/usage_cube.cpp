@@ -224,6 +224,11 @@ void UsageCube::fold_session(SessionInfo& s, const UsageFact& f, const Group& ke
     s.first_edit_ms = std::min(s.first_edit_ms, f.ts_ms);
     s.last_edit_ms = std::max(s.last_edit_ms, f.ts_ms);
   }
+  auto use = std::find_if(s.uses.begin(), s.uses.end(), [&key](const SessionInfo::Uses& u) {
+    return u.model == key.model && u.assistant == key.assistant;
+  });
+  if (use == s.uses.end()) use = s.uses.insert(s.uses.end(), {key.model, key.assistant, 0});
+  use->records += sign;
 }
 
 std::vector<std::string> UsageCube::session_authors() const {
@@ -261,19 +266,16 @@ std::vector<SessionActivity> UsageCube::session_activity(int64_t from_ms, int64_
       a.edited_files.push_back(files_.name(file));
     std::sort(a.edited_files.begin(), a.edited_files.end());
     a.commit_shas = s.commit_shas;
-    // Distinct ids first (a session has a few models over dozens of
-    // groups), then their names.
+    // Distinct ids first, then their names.
     models.clear();
     assistants.clear();
-    if (id < by_session_.size())
-      for (uint32_t g : by_session_[id].groups) {
-        const Group& group = groups_[g];
-        if (group.records <= 0) continue;
-        if (std::find(models.begin(), models.end(), group.model) == models.end())
-          models.push_back(group.model);
-        if (std::find(assistants.begin(), assistants.end(), group.assistant) == assistants.end())
-          assistants.push_back(group.assistant);
-      }
+    for (const SessionInfo::Uses& u : s.uses) {
+      if (u.records <= 0) continue;
+      if (std::find(models.begin(), models.end(), u.model) == models.end())
+        models.push_back(u.model);
+      if (std::find(assistants.begin(), assistants.end(), u.assistant) == assistants.end())
+        assistants.push_back(u.assistant);
+    }
     for (uint32_t m : models)
       a.models.push_back(models_.name(m));
     for (uint16_t as : assistants)

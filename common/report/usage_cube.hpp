@@ -224,6 +224,14 @@ class UsageCube {
     int64_t latest_ms = INT64_MIN;  // of the record that set author, repo and branch
     std::vector<std::pair<uint32_t, int32_t>> edited;  // file id, change calls
     std::vector<std::string> commit_shas;
+    // Its records by model and assistant (session_activity names those
+    // with records, without reading the session's groups).
+    struct Uses {
+      uint32_t model = 0;
+      uint16_t assistant = 0;
+      int32_t records = 0;
+    };
+    std::vector<Uses> uses;
   };
   std::vector<SessionInfo> session_info_;
   size_t compacted_groups_ = 0;  // groups_.size() at the last compact()

@@ -133,3 +133,30 @@ TEST_CASE("a fact without an assistant is Claude Code's", "[report][assistant]")
   REQUIRE(sessions.size() == 1);
   CHECK(sessions[0].assistants == std::vector<std::string>{"claude-code"});
 }
+
+TEST_CASE("a session names the models and assistants of the records it still has",
+          "[report][assistant]") {
+  UsageCube cube;
+  UsageFact opus = fact(2, "claude-code", "claude-opus-4-6", 100, 10);
+  UsageFact sonnet = fact(4, "claude-code", "claude-sonnet-4-5", 100, 10);
+  UsageFact codex = fact(6, "codex", "gpt-5.5", 100, 10);
+  codex.session = opus.session;  // one session, two assistants
+  for (const UsageFact* f : {&opus, &sonnet, &codex})
+    cube.add(*f);
+  cube.add(sonnet);
+  auto only = [&cube] {
+    const auto sessions = cube.session_activity();
+    REQUIRE(sessions.size() == 1);
+    return sessions[0];
+  };
+  CHECK(only().models ==
+        std::vector<std::string>{"claude-opus-4-6", "claude-sonnet-4-5", "gpt-5.5"});
+  CHECK(only().assistants == std::vector<std::string>{"claude-code", "codex"});
+  cube.add(sonnet, -1);  // one of sonnet's two records folded out: still there
+  CHECK(only().models ==
+        std::vector<std::string>{"claude-opus-4-6", "claude-sonnet-4-5", "gpt-5.5"});
+  cube.add(sonnet, -1);
+  cube.add(codex, -1);  // replaced by a later copy, say: gone with its assistant
+  CHECK(only().models == std::vector<std::string>{"claude-opus-4-6"});
+  CHECK(only().assistants == std::vector<std::string>{"claude-code"});
+}
