@@ -5,6 +5,7 @@
 // earlier scan, the last line without its newline), with bad, oversized and
 // torn lines, line provenance on, and chunks cut after every request.
 #include <algorithm>
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <map>
 #include <string>
@@ -236,4 +237,48 @@ TEST_CASE("a scan read on a second thread stores what a one-thread scan stores",
   append_file(app + "a3.jsonl", "sage\":1}\n" + assistant_line(request("msg_a3_late")) + "\n");
   append_file(app + "a1.jsonl", assistant_line(request("msg_a1_late")) + "\n");
   require_same(scan(both, state_one.path(), false), scan(both, state_two.path(), true));
+}
+
+namespace {
+
+// Says stop from the third question on (Scanner::set_interrupt takes a
+// plain function).
+std::atomic<int> interrupt_questions{0};
+bool interrupt_after_two() {
+  return ++interrupt_questions > 2;
+}
+
+}  // namespace
+
+TEST_CASE("a scan on two threads stopped between files reads the rest next time",
+          "[scan][parallel]") {
+  TempDir dir;
+  bench::CorpusOptions corpus;
+  corpus.seed = 5;
+  corpus.target_bytes = 2u << 20;
+  corpus.root = dir / "generated";
+  bench::generate_corpus(corpus);
+  const std::vector<std::string> projects = {corpus.root + "/projects"};
+  TempDir whole, stopped;
+  const Outcome one = scan(projects, whole.path(), false);
+  {
+    auto store = LocalStore::open(stopped.path());
+    REQUIRE(store);
+    ScanOptions o;
+    o.projects_dirs = projects;
+    o.strip.author = "dev@example.com";
+    o.line_key = std::string(32, 'k');
+    o.limits.max_line_bytes = 64 * 1024;
+    o.parallel = true;
+    o.parallel_chunk_requests = 1;
+    Scanner scanner(*store, Pricer::builtin(), o);
+    interrupt_questions = 0;
+    scanner.set_interrupt(&interrupt_after_two);
+    auto stats = scanner.scan_all();
+    REQUIRE(stats);
+    CHECK(stats->records_new > 0);  // the first files are in
+    CHECK(dump_store(*store) != one.rows);
+  }
+  const Outcome rest = scan(projects, stopped.path(), true);
+  CHECK(rest.rows == one.rows);
 }

@@ -40,6 +40,8 @@ class ScanReader::Worker {
     steps_.on_unterminated = [this](std::string_view tail, size_t capacity) {
       return take_unterminated(tail, capacity);
     };
+    // The writer gave up: the rest of the file is not read.
+    steps_.stop = [this] { return stopped_ || owner_.stopping_.load(std::memory_order_relaxed); };
   }
 
   // Reads a file to its end into the chunk being filled, handing chunks

@@ -49,6 +49,7 @@ Result<ReadOutcome> LineReader::read_lines(int fd, int64_t offset, const std::st
       return make_error("read " + path + " at byte " + std::to_string(file_pos) + ": " +
                         std::strerror(errno));
     if (n == 0) break;
+    if (cb.stop && cb.stop()) return make_error("read " + path + ": stopped");
     file_pos += n;
     out.bytes_read += n;
     len += static_cast<size_t>(n);

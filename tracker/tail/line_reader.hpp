@@ -43,6 +43,9 @@ struct LineReaderCallbacks {
   // The bytes after the last newline at end of file (a padded copy). Return
   // true when they form a complete line (it is then consumed).
   std::function<bool(std::string_view tail, size_t capacity)> on_unterminated;
+  // Optional, asked after each read(): true ends reading there, as an error
+  // that says so (a caller giving up on the file).
+  std::function<bool()> stop;
 };
 
 struct ReadOutcome {
