@@ -90,10 +90,7 @@ std::string stats_text(const ScanStats& s) {
          std::to_string(s.tool_results) + " changes " + std::to_string(s.changes_fingerprinted);
 }
 
-// Scans `projects` into the store in `state`, on one thread or two.
-Outcome scan(const std::vector<std::string>& projects, const std::string& state, bool parallel) {
-  auto store = LocalStore::open(state);
-  REQUIRE(store);
+ScanOptions scan_options(const std::vector<std::string>& projects, bool parallel) {
   ScanOptions o;
   o.projects_dirs = projects;
   o.strip.author = "dev@example.com";
@@ -101,7 +98,14 @@ Outcome scan(const std::vector<std::string>& projects, const std::string& state,
   o.limits.max_line_bytes = 64 * 1024;
   o.parallel = parallel;
   o.parallel_chunk_requests = 1;  // a chunk per request: every hand-over path taken
-  Scanner scanner(*store, Pricer::builtin(), o);
+  return o;
+}
+
+// Scans `projects` into the store in `state`, on one thread or two.
+Outcome scan(const std::vector<std::string>& projects, const std::string& state, bool parallel) {
+  auto store = LocalStore::open(state);
+  REQUIRE(store);
+  Scanner scanner(*store, Pricer::builtin(), scan_options(projects, parallel));
   auto stats = scanner.scan_all();
   REQUIRE(stats);
   Outcome out;
@@ -264,14 +268,7 @@ TEST_CASE("a scan on two threads stopped between files reads the rest next time"
   {
     auto store = LocalStore::open(stopped.path());
     REQUIRE(store);
-    ScanOptions o;
-    o.projects_dirs = projects;
-    o.strip.author = "dev@example.com";
-    o.line_key = std::string(32, 'k');
-    o.limits.max_line_bytes = 64 * 1024;
-    o.parallel = true;
-    o.parallel_chunk_requests = 1;
-    Scanner scanner(*store, Pricer::builtin(), o);
+    Scanner scanner(*store, Pricer::builtin(), scan_options(projects, true));
     interrupt_questions = 0;
     scanner.set_interrupt(&interrupt_after_two);
     auto stats = scanner.scan_all();
