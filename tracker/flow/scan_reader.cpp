@@ -23,6 +23,7 @@ class ScanReader::Worker {
     if (!options.line_key.empty()) {
       fingerprinter_ = std::make_unique<LineFingerprinter>(options.line_key);
       parser_.set_fingerprinter(fingerprinter_.get());
+      parser_.set_fingerprint_since(options.fingerprint_since);
     }
     steps_.classify = [this](std::string_view line) { return classify(line); };
     steps_.on_line = [this](std::string_view line, size_t capacity, int64_t end) {

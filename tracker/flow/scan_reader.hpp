@@ -106,12 +106,13 @@ struct ScanJob {
 
 struct ScanReaderOptions {
   TailLimits limits;
-  std::string line_key;         // line provenance; empty = off
-  size_t chunk_requests = 512;  // a chunk is handed over at this many requests,
-  size_t chunk_events = 8192;   // events,
-  size_t chunk_pieces = 256;    // or files
-  size_t max_chunks = 8;        // the reader waits while this many are not taken
-  size_t wake_writer_at = 2;    // a waiting writer is woken at this many
+  std::string line_key;                   // line provenance; empty = off
+  int64_t fingerprint_since = INT64_MIN;  // LineParser::set_fingerprint_since
+  size_t chunk_requests = 512;            // a chunk is handed over at this many requests,
+  size_t chunk_events = 8192;             // events,
+  size_t chunk_pieces = 256;              // or files
+  size_t max_chunks = 8;                  // the reader waits while this many are not taken
+  size_t wake_writer_at = 2;              // a waiting writer is woken at this many
 };
 
 class ScanReader {

@@ -12,6 +12,7 @@
 #include "common/c_handles.hpp"
 #include "common/hashing.hpp"
 #include "common/record/assistant.hpp"
+#include "common/time.hpp"
 #include "tracker/queue/commit_store.hpp"
 
 namespace codepulse::tracker {
@@ -75,8 +76,15 @@ void ScanStats::count_file(std::string_view assistant) {
   files_by_assistant.emplace_back(assistant, 1);
 }
 
+// Claude Code lines older than the written lines a scan keeps are parsed
+// without fingerprinting their changes (earlier than now is always safe).
+int64_t Scanner::fingerprint_since() const {
+  return options_.line_days > 0 ? now_utc_ms() - options_.line_days * 86'400'000 : INT64_MIN;
+}
+
 Result<ScanStats> Scanner::scan_all() {
   ScanStats stats;
+  parser_.set_fingerprint_since(fingerprint_since());
   Listing listing = list_transcripts(options_.projects_dirs);
   for (auto& p : listing.problems) {
     ++stats.skipped_files;
@@ -129,6 +137,7 @@ Result<ScanStats> Scanner::scan_all() {
 }
 
 Status Scanner::scan_file(const std::string& path, ScanStats& stats) {
+  parser_.set_fingerprint_since(fingerprint_since());
   UniqueFd fd;
   FileState state;
   bool go = false;

@@ -163,6 +163,7 @@ class Scanner {
   Status scan_database(const SourceFile& file, ScanStats& stats);
   DocumentLogReader* document_reader(LogFormat format);
   Status load_pending_tools();
+  int64_t fingerprint_since() const;
   // After a file's lines: its records stored and its progress saved, or
   // its uncommitted part undone on a read error.
   Status end_read(FileRead& read, int fd, Result<ReadOutcome> outcome);

@@ -19,6 +19,7 @@ Status Scanner::scan_parallel(const std::vector<const std::string*>& paths, Scan
   ScanReaderOptions o;
   o.limits = options_.limits;
   o.line_key = options_.line_key;
+  o.fingerprint_since = fingerprint_since();
   o.chunk_requests = options_.parallel_chunk_requests;
   o.chunk_events = 16 * options_.parallel_chunk_requests;
   ScanReader reader(std::move(o));

@@ -1,5 +1,7 @@
 #include "tracker/parse/line_parser.hpp"
 
+#include <optional>
+
 #include "common/time.hpp"
 #include "common/utf8.hpp"
 #include "tracker/parse/json_values_internal.hpp"
@@ -268,14 +270,46 @@ LineKind kind_of_line(LineFields& f, const PendingTools& pending, ParsedLine& ou
   return LineKind::kIgnored;
 }
 
+// The time of the last "timestamp" key in the line's last bytes, where
+// Claude Code writes a line's own; nullopt when there is none there.
+std::optional<int64_t> trailing_timestamp(std::string_view line) {
+  static constexpr std::string_view kKey = "\"timestamp\":";
+  constexpr size_t kTail = 512;
+  const std::string_view tail = line.substr(line.size() > kTail ? line.size() - kTail : 0);
+  const size_t key = tail.rfind(kKey);
+  if (key == std::string_view::npos) return std::nullopt;
+  size_t open = key + kKey.size();
+  while (open < tail.size() && tail[open] == ' ')
+    ++open;
+  if (open >= tail.size() || tail[open] != '"') return std::nullopt;
+  const size_t close = tail.find('"', open + 1);
+  if (close == std::string_view::npos) return std::nullopt;
+  return parse_iso8601_utc_ms(tail.substr(open + 1, close - open - 1));
+}
+
 }  // namespace
 
 const ParsedLine& LineParser::parse(std::string_view line, size_t capacity,
                                     const PendingTools& pending) {
+  capacity -= strip_line_blanks(line);
+  // A line older than the lines kept: parsed without fingerprints, unless
+  // its request's own time turns out to differ from the one guessed here.
+  std::optional<int64_t> old;
+  if (fingerprinter_ != nullptr && fingerprint_since_ != INT64_MIN) {
+    old = trailing_timestamp(line);
+    if (old && *old >= fingerprint_since_) old.reset();
+  }
+  parse_line(line, capacity, pending, old ? nullptr : fingerprinter_);
+  if (old && out_.kind == LineKind::kRequest && out_.request.timestamp_ms != *old)
+    parse_line(line, capacity, pending, fingerprinter_);
+  return out_;
+}
+
+void LineParser::parse_line(std::string_view line, size_t capacity, const PendingTools& pending,
+                            LineFingerprinter* fp) {
   out_.error.clear();
   out_.prompt_uuid.clear();
-  capacity -= strip_line_blanks(line);
-  out_.kind = parse_document(line.data(), line.size(), capacity, pending);
+  out_.kind = parse_document(line.data(), line.size(), capacity, pending, fp);
   // One huge line must not keep its buffers for the life of the daemon.
   if (parser_.capacity() > (8u << 20)) parser_ = simdjson::ondemand::parser{};
   if (out_.kind == LineKind::kMalformed && out_.error == "invalid UTF-8") {
@@ -285,13 +319,12 @@ const ParsedLine& LineParser::parse(std::string_view line, size_t capacity,
     const size_t len = repaired_.size();
     repaired_.append(simdjson::SIMDJSON_PADDING, ' ');
     out_.error.clear();
-    out_.kind = parse_document(repaired_.data(), len, repaired_.size(), pending);
+    out_.kind = parse_document(repaired_.data(), len, repaired_.size(), pending, fp);
   }
-  return out_;
 }
 
 LineKind LineParser::parse_document(const char* data, size_t len, size_t capacity,
-                                    const PendingTools& pending) {
+                                    const PendingTools& pending, LineFingerprinter* fp) {
   od::document doc;
   if (auto err = parser_.iterate(data, len, capacity).get(doc); err) {
     out_.error = err == simdjson::UTF8_ERROR ? "invalid UTF-8" : simdjson::error_message(err);
@@ -304,8 +337,8 @@ LineKind LineParser::parse_document(const char* data, size_t len, size_t capacit
   }
   out_.request = RequestLine{};
   LineFields fields;
-  fields.msg.fingerprinter = fingerprinter_;
-  fields.progress.msg.fingerprinter = fingerprinter_;
+  fields.msg.fingerprinter = fp;
+  fields.progress.msg.fingerprinter = fp;
   if (const char* broken = read_line(top, pending, out_.request, fields)) {
     out_.error = broken;
     return LineKind::kMalformed;

@@ -101,14 +101,21 @@ class LineParser {
   // Changes' written lines are fingerprinted with `fp` (owned by the caller,
   // outliving the parser); null (the default) leaves them empty.
   void set_fingerprinter(LineFingerprinter* fp) { fingerprinter_ = fp; }
+  // Requests logged before `ms` keep no written lines (a scan does not store
+  // lines older than line_provenance_days): their changes are not
+  // fingerprinted at all. Their requests are otherwise parsed as before.
+  void set_fingerprint_since(int64_t ms) { fingerprint_since_ = ms; }
 
  private:
+  void parse_line(std::string_view line, size_t capacity, const PendingTools& pending,
+                  LineFingerprinter* fp);
   LineKind parse_document(const char* data, size_t len, size_t capacity,
-                          const PendingTools& pending);
+                          const PendingTools& pending, LineFingerprinter* fp);
   ParsedLine out_;
   simdjson::ondemand::parser parser_;
   std::string repaired_;  // a copy with invalid UTF-8 replaced, when needed
   LineFingerprinter* fingerprinter_ = nullptr;
+  int64_t fingerprint_since_ = INT64_MIN;
 };
 
 }  // namespace codepulse::tracker

@@ -4,6 +4,7 @@
 // call whose usage comes in a later pass.
 #include <catch2/catch.hpp>
 
+#include "common/time.hpp"
 #include "tests/support/log_lines.hpp"
 #include "tracker/parse/codex_state.hpp"
 #include "tracker/parse/codex_tools.hpp"
@@ -108,4 +109,34 @@ TEST_CASE("Codex's apply_patch: the added lines of each file, carried across pas
   CHECK(back.tools[0].written_lines.empty());
   // A broken count is refused, not guessed.
   CHECK_FALSE(decode_codex_state(text + "x,", back));
+}
+
+TEST_CASE("a request older than the lines a scan keeps is not fingerprinted", "[provenance]") {
+  LineFingerprinter fp(kKey);
+  const int64_t logged = *parse_iso8601_utc_ms("2026-02-12T16:05:13.088Z");  // AssistantSpec's
+  auto written = [&](const std::string& raw, int64_t since) {
+    std::string line = raw;
+    const size_t len = line.size();
+    line.append(simdjson::SIMDJSON_PADDING, ' ');
+    LineParser parser;
+    parser.set_fingerprinter(&fp);
+    parser.set_fingerprint_since(since);
+    const ParsedLine& p = parser.parse(std::string_view(line.data(), len), line.size(), {});
+    REQUIRE(p.kind == LineKind::kRequest);
+    CHECK(p.request.timestamp_ms == logged);
+    REQUIRE(p.request.tools.size() == 1);
+    return sorted(p.request.tools[0].written_lines);
+  };
+  test::AssistantSpec a;
+  a.tool_json = test::tool_use_block("toolu_1", "Write",
+                                     R"({"file_path":"/r/a.py","content":"x = 1\ny = 2\n"})");
+  const std::string line = test::assistant_line(a);
+  CHECK(written(line, logged + 1).empty());                       // older: skipped
+  CHECK(written(line, logged) == prints({"x = 1", "y = 2"}));     // not older: kept
+  CHECK(written(line, INT64_MIN) == prints({"x = 1", "y = 2"}));  // no limit
+  // A later "timestamp" key that is not the line's own (here: an old one
+  // after it) is found out by the parse, and the line is read again.
+  std::string misleading = line;
+  misleading.insert(misleading.size() - 1, R"(,"x":{"timestamp":"2001-01-01T00:00:00Z"})");
+  CHECK(written(misleading, logged) == prints({"x = 1", "y = 2"}));
 }
