@@ -3,7 +3,9 @@
 #include <pthread.h>
 #include <simdjson.h>
 
+#include "common/line_fingerprint.hpp"
 #include "common/text_controls.hpp"
+#include "tracker/parse/line_classifier.hpp"
 #include "tracker/strip/record_builder.hpp"
 
 namespace codepulse::tracker {

@@ -31,13 +31,10 @@
 #include <optional>
 #include <string>
 #include <thread>
-#include <utility>
 #include <vector>
 
-#include "common/line_fingerprint.hpp"
 #include "common/record/tool_result.hpp"
 #include "common/result.hpp"
-#include "tracker/parse/line_classifier.hpp"
 #include "tracker/parse/line_parser.hpp"
 #include "tracker/tail/line_reader.hpp"
 

@@ -7,7 +7,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <utility>
 
 #include "common/c_handles.hpp"
 #include "common/hashing.hpp"
@@ -84,7 +83,6 @@ int64_t Scanner::fingerprint_since() const {
 
 Result<ScanStats> Scanner::scan_all() {
   ScanStats stats;
-  parser_.set_fingerprint_since(fingerprint_since());
   Listing listing = list_transcripts(options_.projects_dirs);
   for (auto& p : listing.problems) {
     ++stats.skipped_files;

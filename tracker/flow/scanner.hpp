@@ -10,7 +10,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -180,11 +179,6 @@ class Scanner {
   LineReaderCallbacks line_steps(FileRead& read);
   void take_line(FileRead& read, std::string_view line, size_t capacity, int64_t end_offset);
   void queue_request(FileRead& read, const RequestLine& request);
-  // A request's record into the batch, with its advisor calls' records; its
-  // calls now wait for their results; its changes' lines to the line store.
-  void queue_record(FileRead& read, UsageRecord&& record, std::vector<UsageRecord>&& advisors,
-                    const std::vector<ToolCall>& calls, std::string_view session_id,
-                    std::string_view request_key, int64_t timestamp_ms);
   Status apply_tool_result(const ToolResultLine& result, ScanStats& stats);
   void skip_line(FileRead& read, LineClass c, int64_t start_offset, int64_t end_offset);
   void report_oversized(FileRead& read, int64_t start_offset);

@@ -74,18 +74,6 @@ void Scanner::queue_request(FileRead& read, const RequestLine& request) {
   const bool claude_lines = read.format == LogFormat::kClaude;
   UsageRecord rec = builder_.build(request, claude_lines ? read.turn : request.turn_id);
   if (claude_lines) rec.assistant.assign(read.assistant);
-  std::vector<UsageRecord> advisors;
-  for (const AdvisorCall& call : request.advisors)
-    advisors.push_back(builder_.build_advisor(rec, call));
-  queue_record(read, std::move(rec), std::move(advisors), request.tools, request.session_id,
-               request.request_id.empty() ? request.message_id : request.request_id,
-               request.timestamp_ms);
-}
-
-void Scanner::queue_record(FileRead& read, UsageRecord&& rec, std::vector<UsageRecord>&& advisors,
-                           const std::vector<ToolCall>& calls, std::string_view session_id,
-                           std::string_view request_key, int64_t timestamp_ms) {
-  const bool claude_lines = read.format == LogFormat::kClaude;
   for (const ToolUse& t : rec.tools) {
     const ToolKind kind = awaited_kind(t, claude_lines);
     if (kind != ToolKind::kOther) (*pending_)[t.tool_use_id] = kind;
@@ -93,15 +81,15 @@ void Scanner::queue_record(FileRead& read, UsageRecord&& rec, std::vector<UsageR
   // Line provenance: the lines each change wrote, once per call, in the
   // transaction of the records (only their keyed fingerprints); not those
   // the git pass would expire before matching them.
-  const bool too_old =
-      options_.line_days > 0 && timestamp_ms < now_utc_ms() - options_.line_days * 86'400'000;
-  for (const ToolCall& call : calls) {
+  const bool too_old = options_.line_days > 0 &&
+                       request.timestamp_ms < now_utc_ms() - options_.line_days * 86'400'000;
+  for (const ToolCall& call : request.tools) {
     if (call.written_lines.empty() || too_old) continue;
     LineWrite w;
     w.call_id = call.id;
-    w.session_id = session_id;
-    w.request_id = request_key;
-    w.written_ms = timestamp_ms;
+    w.session_id = request.session_id;
+    w.request_id = request.request_id.empty() ? request.message_id : request.request_id;
+    w.written_ms = request.timestamp_ms;
     w.prints = &call.written_lines;
     auto added = lines_.add(w);
     if (!added) {
@@ -110,8 +98,8 @@ void Scanner::queue_record(FileRead& read, UsageRecord&& rec, std::vector<UsageR
     }
     if (*added) ++read.stats.changes_fingerprinted;
   }
-  for (UsageRecord& advisor : advisors) {
-    if (batch_.add(std::move(advisor))) ++read.stats.duplicates;
+  for (const AdvisorCall& call : request.advisors) {
+    if (batch_.add(builder_.build_advisor(rec, call))) ++read.stats.duplicates;
   }
   if (batch_.add(std::move(rec))) ++read.stats.duplicates;
 }

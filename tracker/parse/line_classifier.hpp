@@ -24,7 +24,7 @@ LineClass classify_line(std::string_view line, const PendingTools& pending);
 // tool_use_id it does not hold), that id in `unanswered`, a view into `line`;
 // empty otherwise. A reader that sees only part of the pending calls (one
 // file of a scan read in parallel) leaves such a line to the one that sees
-// them all (flow/scan_workers.hpp).
+// them all (flow/scan_reader.hpp).
 LineClass classify_line(std::string_view line, const PendingTools& pending,
                         std::string_view& unanswered);
 const char* line_class_error(LineClass c);
