@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "collector/cli/commands.hpp"
+#include "common/sqlite_library.hpp"
 #include "common/version.hpp"
 
 namespace codepulse::collector {
@@ -71,6 +72,7 @@ int main(int argc, char** argv) {
     return args.empty() ? kExitUsage : kExitOk;
   }
   if (args[0] == "--version") return print_version();
+  (void)sql::configure_library();  // before any database opens
   const std::string command = args[0];
   args.erase(args.begin());
   // Every command and subcommand answers --version.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/environment.hpp"
+#include "common/sqlite_library.hpp"
 #include "common/version.hpp"
 #include "tracker/cli/commands.hpp"
 
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
     std::printf("codepulse-tracker %s\n", codepulse::kVersion);
     return kExitOk;
   }
+  (void)sql::configure_library();  // before any database opens
   const codepulse::Environment env = codepulse::Environment::from_process();
   const std::string command = args[0];
   args.erase(args.begin());
