@@ -2,29 +2,51 @@
 
 #include <simdjson.h>
 
+#include <charconv>
+
 #include "common/json_writer.hpp"
 
 namespace codepulse {
 
+namespace {
+
+void append_int(std::string& out, int64_t v) {
+  char buf[24];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+}
+
+}  // namespace
+
+// Written straight, keys as literals: a cold scan encodes every record's
+// calls, and the general JsonWriter (a separator state per container, each
+// key escaped) was 3% of it. The bytes are the same.
 std::string encode_tools(const std::vector<ToolUse>& tools) {
   std::string out;
-  JsonWriter w(out);
-  w.begin_array();
+  out.reserve(2 + tools.size() * 144);
+  out.push_back('[');
   for (const ToolUse& t : tools) {
-    w.begin_object()
-        .field("id", t.tool_use_id)
-        .field("name", t.name)
-        .field("path", t.path)
-        .field("action", int64_t{t.action ? static_cast<int64_t>(*t.action) : 0})
-        .field("commit", int64_t{t.git_commit})
-        .field("seen", int64_t{t.result_seen})
-        .field("added", t.lines_added)
-        .field("removed", t.lines_removed)
-        .field("sha", t.commit_sha);
-    if (t.error) w.field("error", int64_t{1});  // absent: no failure seen
-    w.end_object();
+    if (out.size() > 1) out.push_back(',');
+    out.append("{\"id\":");
+    append_json_string(out, t.tool_use_id);
+    out.append(",\"name\":");
+    append_json_string(out, t.name);
+    out.append(",\"path\":");
+    append_json_string(out, t.path);
+    out.append(",\"action\":");
+    append_int(out, t.action ? static_cast<int64_t>(*t.action) : 0);
+    out.append(t.git_commit ? ",\"commit\":1" : ",\"commit\":0");
+    out.append(t.result_seen ? ",\"seen\":1" : ",\"seen\":0");
+    out.append(",\"added\":");
+    append_int(out, t.lines_added);
+    out.append(",\"removed\":");
+    append_int(out, t.lines_removed);
+    out.append(",\"sha\":");
+    append_json_string(out, t.commit_sha);
+    if (t.error) out.append(",\"error\":1");  // absent: no failure seen
+    out.push_back('}');
   }
-  w.end_array();
+  out.push_back(']');
   return out;
 }
 

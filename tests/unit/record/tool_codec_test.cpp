@@ -1,0 +1,62 @@
+// The stored form of a record's tool calls (common/tool_codec.hpp): exact
+// bytes, since both stores and the report engine read them, and a round trip.
+#include "common/tool_codec.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+using codepulse::decode_tools;
+using codepulse::encode_tools;
+using codepulse::FileAction;
+using codepulse::ToolUse;
+
+TEST_CASE("encode_tools writes the stored form byte for byte", "[tool_codec]") {
+  CHECK(encode_tools({}) == "[]");
+
+  ToolUse edit;
+  edit.tool_use_id = "toolu_01";
+  edit.name = "Edit";
+  edit.path = "src/a \"b\"\\c\t.cpp";
+  edit.action = FileAction::kChange;
+  edit.result_seen = true;
+  edit.lines_added = 12;
+  edit.lines_removed = 3;
+  ToolUse commit;
+  commit.tool_use_id = "toolu_02";
+  commit.name = "Bash";
+  commit.git_commit = true;
+  commit.result_seen = true;
+  commit.commit_sha = "0123abcd";
+  commit.error = true;
+  ToolUse read;
+  read.tool_use_id = "call_é";
+  read.name = "mcp:fs/read";
+  read.path = "docs/ü.md";
+  read.action = FileAction::kRead;
+  read.lines_added = -1;  // never written so, but kept as given
+
+  CHECK(encode_tools({edit}) ==
+        R"([{"id":"toolu_01","name":"Edit","path":"src/a \"b\"\\c\t.cpp","action":2,)"
+        R"("commit":0,"seen":1,"added":12,"removed":3,"sha":""}])");
+  CHECK(encode_tools({edit, commit, read}) ==
+        R"([{"id":"toolu_01","name":"Edit","path":"src/a \"b\"\\c\t.cpp","action":2,)"
+        R"("commit":0,"seen":1,"added":12,"removed":3,"sha":""},)"
+        R"({"id":"toolu_02","name":"Bash","path":"","action":0,"commit":1,"seen":1,"added":0,)"
+        R"("removed":0,"sha":"0123abcd","error":1},)"
+        R"({"id":"call_é","name":"mcp:fs/read","path":"docs/ü.md","action":1,"commit":0,)"
+        R"("seen":0,"added":-1,"removed":0,"sha":""}])");
+
+  auto back = decode_tools(encode_tools({edit, commit, read}));
+  REQUIRE(back);
+  REQUIRE(back->size() == 3);
+  CHECK((*back)[0].path == edit.path);
+  CHECK((*back)[0].action == FileAction::kChange);
+  CHECK((*back)[0].lines_added == 12);
+  CHECK((*back)[1].git_commit);
+  CHECK((*back)[1].error);
+  CHECK((*back)[1].commit_sha == "0123abcd");
+  CHECK_FALSE((*back)[2].action != FileAction::kRead);
+  CHECK_FALSE((*back)[2].result_seen);
+  CHECK((*back)[2].tool_use_id == "call_é");
+}
