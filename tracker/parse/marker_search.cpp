@@ -2,33 +2,39 @@
 
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
 #endif
 
 namespace codepulse::tracker {
 namespace {
 
-size_t find_plain(std::string_view hay, std::string_view needle, size_t from) {
-  if (needle.empty()) return from <= hay.size() ? from : std::string_view::npos;
-  if (hay.size() < needle.size() || from > hay.size() - needle.size())
-    return std::string_view::npos;
-  const void* hit = memmem(hay.data() + from, hay.size() - from, needle.data(), needle.size());
-  return hit ? static_cast<size_t>(static_cast<const char*>(hit) - hay.data())
-             : std::string_view::npos;
+// From `from` on, one position at a time: short needles, short haystacks,
+// and the last positions the vector loops leave.
+size_t find_scalar(std::string_view hay, std::string_view needle, size_t from) {
+  const size_t k = needle.size();
+  if (k == 0) return from <= hay.size() ? from : std::string_view::npos;
+  if (hay.size() < k) return std::string_view::npos;
+  for (size_t i = from; i + k <= hay.size(); ++i) {
+    if (hay[i] == needle.front() && std::memcmp(hay.data() + i, needle.data(), k) == 0) return i;
+  }
+  return std::string_view::npos;
 }
 
 }  // namespace
 
-// Two bytes of the needle are compared at 16 positions at once, and only
-// where both match is the whole needle compared. The two bytes are the second
-// and the second-to-last: markers start and end with a quote, the commonest
-// byte in JSON, while their letters are rare at a fixed distance apart. This
-// runs at several bytes per cycle where memmem goes about one at a time.
-size_t find_marker(std::string_view hay, std::string_view needle) {
-#if defined(__SSE2__)
+namespace marker_search_internal {
+
+// Two bytes of the needle are compared at 16 (or 32) positions at once, and
+// only where both match is the whole needle compared. The two bytes are the
+// second and the second-to-last: markers start and end with a quote, the
+// commonest byte in JSON, while their letters are rare at a fixed distance
+// apart. This runs at several bytes per cycle where memmem goes about one at
+// a time.
+size_t find_marker_sse2(std::string_view hay, std::string_view needle) {
+#if defined(__x86_64__)
   const size_t k = needle.size();
-  if (k < 4 || hay.size() < k) return find_plain(hay, needle, 0);
+  if (k < 4 || hay.size() < k + 16) return find_scalar(hay, needle, 0);
   const size_t a = 1, b = k - 2;
   const __m128i va = _mm_set1_epi8(needle[a]);
   const __m128i vb = _mm_set1_epi8(needle[b]);
@@ -46,10 +52,56 @@ size_t find_marker(std::string_view hay, std::string_view needle) {
       mask &= mask - 1;
     }
   }
-  return find_plain(hay, needle, i);
+  return find_scalar(hay, needle, i);
 #else
-  return find_plain(hay, needle, 0);
+  return find_scalar(hay, needle, 0);
 #endif
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) size_t find_marker_avx2(std::string_view hay,
+                                                        std::string_view needle) {
+  const size_t k = needle.size();
+  if (k < 4 || hay.size() < k + 32) return find_marker_sse2(hay, needle);
+  const size_t a = 1, b = k - 2;
+  const __m256i va = _mm256_set1_epi8(needle[a]);
+  const __m256i vb = _mm256_set1_epi8(needle[b]);
+  const char* p = hay.data();
+  const size_t last_start = hay.size() - k;
+  size_t i = 0;
+  for (; i + 32 <= last_start + 1; i += 32) {
+    const __m256i ca = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + a));
+    const __m256i cb = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + b));
+    auto mask = static_cast<unsigned>(_mm256_movemask_epi8(
+        _mm256_and_si256(_mm256_cmpeq_epi8(ca, va), _mm256_cmpeq_epi8(cb, vb))));
+    while (mask != 0) {
+      const auto bit = static_cast<size_t>(__builtin_ctz(mask));
+      if (std::memcmp(p + i + bit, needle.data(), k) == 0) return i + bit;
+      mask &= mask - 1;
+    }
+  }
+  return find_scalar(hay, needle, i);
+}
+#endif
+
+bool has_avx2() {
+#if defined(__x86_64__)
+  return __builtin_cpu_supports("avx2") != 0;
+#else
+  return false;
+#endif
+}
+
+}  // namespace marker_search_internal
+
+size_t find_marker(std::string_view hay, std::string_view needle) {
+  using namespace marker_search_internal;
+#if defined(__x86_64__)
+  // Which loop this CPU runs, decided once (a constant after that).
+  static const bool avx2 = has_avx2();
+  if (avx2) return find_marker_avx2(hay, needle);
+#endif
+  return find_marker_sse2(hay, needle);
 }
 
 }  // namespace codepulse::tracker

@@ -12,6 +12,15 @@ namespace codepulse::tracker {
 // works; needles of 4 bytes or more take the vectorised path.
 size_t find_marker(std::string_view hay, std::string_view needle);
 
+// The loops find_marker chooses between, by what the CPU has; for tests.
+namespace marker_search_internal {
+size_t find_marker_sse2(std::string_view hay, std::string_view needle);
+#if defined(__x86_64__)
+size_t find_marker_avx2(std::string_view hay, std::string_view needle);
+#endif
+bool has_avx2();
+}  // namespace marker_search_internal
+
 inline bool has_marker(std::string_view hay, std::string_view needle) {
   return find_marker(hay, needle) != std::string_view::npos;
 }

@@ -3,47 +3,83 @@
 #include <catch2/catch.hpp>
 #include <random>
 #include <string>
+#include <vector>
 
-using codepulse::tracker::find_marker;
+namespace {
+
+using Finder = size_t (*)(std::string_view, std::string_view);
+struct Loop {
+  const char* name;
+  Finder find;
+};
+
+// find_marker as dispatched, and each loop it chooses between that this CPU
+// can run.
+std::vector<Loop> loops() {
+  namespace in = codepulse::tracker::marker_search_internal;
+  std::vector<Loop> all = {{"dispatched", codepulse::tracker::find_marker},
+                           {"sse2", in::find_marker_sse2}};
+#if defined(__x86_64__)
+  if (in::has_avx2())
+    all.push_back({"avx2", in::find_marker_avx2});
+  else
+    WARN("this CPU has no AVX2: its loop is not tested here");
+#endif
+  return all;
+}
+
+}  // namespace
 
 TEST_CASE("find_marker agrees with string_view::find at every position and length", "[parse]") {
-  const std::string needles[] = {"\"usage\"", "\"user\"", "\"tool_use_id\":", "ab", "x", "",
-                                 "\"u\"",     "usag"};
-  for (const std::string& needle : needles) {
-    for (size_t len = 0; len < 80; ++len) {
-      for (size_t at = 0; at + needle.size() <= len; ++at) {
-        std::string hay(len, '"');  // quotes everywhere: the commonest JSON byte
-        hay.replace(at, needle.size(), needle);
-        INFO("needle " << needle << " len " << len << " at " << at);
-        CHECK(find_marker(hay, needle) == std::string_view(hay).find(needle));
+  for (const Loop& loop : loops()) {
+    INFO("loop " << loop.name);
+    const Finder find_marker = loop.find;
+    const std::string needles[] = {"\"usage\"", "\"user\"", "\"tool_use_id\":", "ab", "x", "",
+                                   "\"u\"",     "usag"};
+    for (const std::string& needle : needles) {
+      for (size_t len = 0; len < 112; ++len) {
+        for (size_t at = 0; at + needle.size() <= len; ++at) {
+          std::string hay(len, '"');  // quotes everywhere: the commonest JSON byte
+          hay.replace(at, needle.size(), needle);
+          INFO("needle " << needle << " len " << len << " at " << at);
+          CHECK(find_marker(hay, needle) == std::string_view(hay).find(needle));
+        }
+        std::string none(len, 'u');
+        CHECK(find_marker(none, needle) == std::string_view(none).find(needle));
       }
-      std::string none(len, 'u');
-      CHECK(find_marker(none, needle) == std::string_view(none).find(needle));
     }
   }
 }
 
 TEST_CASE("find_marker finds the first of several matches and near-misses", "[parse]") {
-  // Near-misses share the two compared bytes but not the rest.
-  const std::string hay = std::string(37, ' ') + "\"usxge\" \"uXage\" \"usage\":{} \"usage\"";
-  CHECK(find_marker(hay, "\"usage\"") == hay.find("\"usage\""));
-  CHECK(find_marker(hay.substr(0, hay.find("\"usage\"") + 6), "\"usage\"") ==
-        std::string_view::npos);  // cut one byte short of the end
+  for (const Loop& loop : loops()) {
+    INFO("loop " << loop.name);
+    const Finder find_marker = loop.find;
+    // Near-misses share the two compared bytes but not the rest.
+    const std::string hay = std::string(37, ' ') + "\"usxge\" \"uXage\" \"usage\":{} \"usage\"";
+    CHECK(find_marker(hay, "\"usage\"") == hay.find("\"usage\""));
+    CHECK(find_marker(hay.substr(0, hay.find("\"usage\"") + 6), "\"usage\"") ==
+          std::string_view::npos);  // cut one byte short of the end
+  }
 }
 
 TEST_CASE("find_marker matches string_view::find on random JSON-like text", "[parse]") {
-  std::mt19937 rng(7);
-  const std::string alphabet = "\"usage:{}_toldi ,";
-  std::uniform_int_distribution<size_t> pick(0, alphabet.size() - 1);
-  std::uniform_int_distribution<size_t> length(0, 600);
-  const std::string needles[] = {"\"usage\"", "\"user\"", "\"tool_use_id\":", "\"id\""};
-  for (int round = 0; round < 3000; ++round) {
-    std::string hay(length(rng), ' ');
-    for (char& c : hay)
-      c = alphabet[pick(rng)];
-    for (const std::string& needle : needles) {
-      INFO("round " << round << " needle " << needle);
-      REQUIRE(find_marker(hay, needle) == std::string_view(hay).find(needle));
+  for (const Loop& loop : loops()) {
+    INFO("loop " << loop.name);
+    const Finder find_marker = loop.find;
+    std::mt19937 rng(7);
+    const std::string alphabet = "\"usage:{}_toldi ,";
+    std::uniform_int_distribution<size_t> pick(0, alphabet.size() - 1);
+    std::uniform_int_distribution<size_t> length(0, 600);
+    const std::string needles[] = {"\"usage\"", "\"user\"", "\"tool_use_id\":", "\"id\""};
+    for (int round = 0; round < 3000; ++round) {
+      std::string hay(length(rng), ' ');
+      for (char& c : hay)
+        c = alphabet[pick(rng)];
+      for (const std::string& needle : needles) {
+        INFO("round " << round << " needle " << needle);
+        REQUIRE(find_marker(hay, needle) == std::string_view(hay).find(needle));
+      }
     }
   }
 }
