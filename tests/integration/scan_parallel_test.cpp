@@ -279,3 +279,76 @@ TEST_CASE("a scan on two threads stopped between files reads the rest next time"
   const Outcome rest = scan(projects, stopped.path(), true);
   CHECK(rest.rows == one.rows);
 }
+
+namespace {
+
+// Truncates shrink_path when the writer is about to start the second file
+// (the reader, one chunk ahead, has read it whole by then).
+std::string shrink_path;
+std::atomic<int> shrink_questions{0};
+bool shrink_second_file() {
+  if (++shrink_questions == 2) REQUIRE(::truncate(shrink_path.c_str(), 0) == 0);
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a read error undoes only its file's part, whether or not that file had written to the "
+    "store",
+    "[scan][parallel][faults]") {
+  // b.jsonl answers a call a.jsonl made; the writer reads that result again
+  // from b.jsonl, which has shrunk to nothing by then: a read error. With a
+  // batch of one record, b's records meet the store before the error (the
+  // file's savepoint is opened and rolled back); with the default batch
+  // nothing of b is written before it (no savepoint: its batch is dropped).
+  const size_t batch = GENERATE(size_t{1}, size_t{20000});
+  INFO("records per batch " << batch);
+  TempDir dir;
+  const std::string projects = dir / "projects";
+  codepulse::test::make_dirs(projects + "/p");
+  const std::string a = codepulse::test::assistant_line(request("a1", edit_call("toolu_x", "f.c")));
+  const std::string b = codepulse::test::assistant_line(request("b1")) + "\n" +
+                        codepulse::test::assistant_line(request("b2")) + "\n" +
+                        patch_result("toolu_x", "res-x") + "\n" +
+                        codepulse::test::assistant_line(request("b3")) + "\n";
+  codepulse::test::write_file(projects + "/p/a.jsonl", a + "\n");
+  codepulse::test::write_file(projects + "/p/b.jsonl", b);
+
+  const std::string state = dir / "state";
+  {
+    auto store = LocalStore::open(state);
+    REQUIRE(store);
+    ScanOptions o = scan_options({projects}, true);
+    o.parallel_chunk_requests = 512;  // both files in one chunk, read before any is written
+    o.max_batch_records = batch;
+    Scanner scanner(*store, Pricer::builtin(), o);
+    shrink_path = projects + "/p/b.jsonl";
+    shrink_questions = 0;
+    scanner.set_interrupt(&shrink_second_file);
+    auto stats = scanner.scan_all();
+    REQUIRE(stats);
+    CHECK(stats->skipped_files == 1);
+    CHECK(stats->records_new == (batch == 1 ? 3 : 1));  // b1 and b2 were written, then undone
+    REQUIRE(scanner.problems().size() == 1);
+    CHECK(scanner.problems()[0].path == shrink_path);
+    CHECK(scanner.problems()[0].message.find("shrank") != std::string::npos);
+    auto count = [&](const char* sql) {
+      auto n = store->database().scalar(sql);
+      REQUIRE(n);
+      return *n;
+    };
+    CHECK(count("SELECT count(*) FROM usage_records") == 1);  // a1 only
+    CHECK(count("SELECT count(*) FROM pending_results WHERE tool_use_id = 'toolu_x'") == 1);
+    CHECK(count("SELECT count(*) FROM tail_files WHERE path LIKE '%b.jsonl'") == 0);
+  }
+  // b.jsonl written again: read whole, its result answers a1's call, and the
+  // store is what a scan that never met the error makes.
+  codepulse::test::write_file(projects + "/p/b.jsonl", b);
+  const Outcome after = scan({projects}, state, true);
+  TempDir clean;
+  const Outcome never = scan({projects}, clean.path(), false);
+  CHECK(after.rows == never.rows);
+  CHECK(after.rows.find("toolu_x") != std::string::npos);
+  CHECK(after.rows.find("== pending_results (0 rows)") != std::string::npos);
+}

@@ -223,9 +223,10 @@ bool Scanner::resume_point(const FileState& known, int fd, const struct stat& st
   return true;
 }
 
-// The file's new lines, in one transaction with a savepoint: on a store
-// failure everything uncommitted is undone; on an I/O error only this file's
-// uncommitted part is.
+// The file's new lines, in one transaction: on a store failure everything
+// uncommitted is undone; on an I/O error only this file's uncommitted part
+// is (its records not yet written are dropped, and what it wrote before
+// reading ended is rolled back to its savepoint: guard_file).
 Status Scanner::process_lines(int fd, const std::string& path, FileState& state, ScanStats& stats,
                               const SourceFile* source) {
   if (auto s = load_pending_tools(); !s) return s;
@@ -247,8 +248,8 @@ Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
     }
   }
   if (auto s = store_.begin(); !s) return s;
-  if (auto s = store_.savepoint(); !s) return s;
   FileRead read(path, state, stats);
+  read.undo_on_error = true;
   if (source) {
     read.assistant = source->assistant;
     read.format = source->format;
@@ -261,24 +262,29 @@ Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
 }
 
 Status Scanner::end_read(FileRead& read, int fd, Result<ReadOutcome> outcome) {
-  if (read.status) read.status = flush(read.stats);
-  if (!read.status) {
-    abort();
-    return make_error("storing records from " + read.path + ": " + read.status.error().message);
-  }
   if (outcome && !read.io_error.empty()) outcome = make_error(read.io_error);
-  if (!outcome) {
-    // An I/O error on one file: its uncommitted part is undone; report, go on.
+  if (read.status && !outcome) {
+    // An I/O error on one file: its uncommitted part is undone (the records
+    // not yet written dropped, what was written rolled back); report, go on.
     // Tool calls resolved during the undone part are pending again.
+    batch_ = WriteBatch();
     pending_.reset();
     lines_.drop_staged();
-    if (auto s = store_.rollback_to_savepoint(); !s) {
-      abort();
-      return s;
+    if (read.savepoint) {
+      read.savepoint = false;
+      if (auto s = store_.rollback_to_savepoint(); !s) {
+        abort();
+        return s;
+      }
     }
     ++read.stats.skipped_files;
     problems_.push_back({read.path, outcome.error().message});
     return {};
+  }
+  if (read.status) read.status = flush(read.stats);
+  if (!read.status) {
+    abort();
+    return make_error("storing records from " + read.path + ": " + read.status.error().message);
   }
   return finish_file(read, fd, *outcome);
 }
@@ -314,7 +320,7 @@ Status Scanner::finish_file(FileRead& read, int fd, const ReadOutcome& outcome) 
     problems_.push_back({read.path, std::to_string(read.problems - options_.max_problems_per_file) +
                                         " more problems in this file"});
   Status saved = store_.save_file_state(state);
-  if (saved) saved = release_savepoint();
+  if (saved) saved = keep_file_part(read);
   if (!saved) {
     abort();
     return saved;
@@ -323,9 +329,18 @@ Status Scanner::finish_file(FileRead& read, int fd, const ReadOutcome& outcome) 
   return {};
 }
 
-// The file's savepoint released: the line provenance it staged is kept.
-Status Scanner::release_savepoint() {
-  if (auto s = store_.release_savepoint(); !s) return s;
+Status Scanner::guard_file(FileRead& read) {
+  if (!read.undo_on_error || read.savepoint) return {};
+  if (auto s = store_.savepoint(); !s) return s;
+  read.savepoint = true;
+  return {};
+}
+
+Status Scanner::keep_file_part(FileRead& read) {
+  if (read.savepoint) {
+    read.savepoint = false;
+    if (auto s = store_.release_savepoint(); !s) return s;
+  }
   return lines_.keep_staged();
 }
 

@@ -134,6 +134,12 @@ class Scanner {
     // Reading a line again failed (scanner_parallel.cpp): the file's
     // uncommitted part is undone as for any read error.
     std::string io_error;
+    // A read error undoes this file's uncommitted part (appended logs read
+    // line by line; a database or a whole document keeps what it read).
+    bool undo_on_error = false;
+    // A savepoint is open for this file: opened before the first write to the
+    // store while reading may still fail (guard_file).
+    bool savepoint = false;
 
     void count_line() {
       ++stats.lines;
@@ -179,14 +185,21 @@ class Scanner {
   LineReaderCallbacks line_steps(FileRead& read);
   void take_line(FileRead& read, std::string_view line, size_t capacity, int64_t end_offset);
   void queue_request(FileRead& read, const RequestLine& request);
-  Status apply_tool_result(const ToolResultLine& result, ScanStats& stats);
+  Status apply_tool_result(FileRead& read, const ToolResultLine& result);
   void skip_line(FileRead& read, LineClass c, int64_t start_offset, int64_t end_offset);
   void report_oversized(FileRead& read, int64_t start_offset);
   bool take_unterminated(FileRead& read, std::string_view tail, size_t capacity);
   void report_bad_line(FileRead& read, int64_t start_offset, std::string what);
   void advance(FileRead& read, int64_t end_offset);
   Status commit_progress(FileRead& read, int64_t end_offset);
-  Status release_savepoint();
+  // Before a write to the store while the file's reading may still fail:
+  // opens the file's savepoint (once), so that a read error undoes only
+  // this file's part. A file whose records are written only once it has
+  // been read needs none (a savepoint copies each page it first touches).
+  Status guard_file(FileRead& read);
+  // The file's part so far is kept: its savepoint, if open, released, and
+  // the line provenance it staged kept.
+  Status keep_file_part(FileRead& read);
 
   void report(const std::string& path, std::string message, size_t& count_for_file);
   Status flush(ScanStats& stats);

@@ -76,7 +76,6 @@ Status Scanner::scan_database(const SourceFile& file, ScanStats& stats) {
   if (*known) state = **known;
   state.path = file.path;
   if (auto s = store_.begin(); !s) return s;
-  if (auto s = store_.savepoint(); !s) return s;
   FileRead read(file.path, state, stats);
   read.assistant = file.assistant;
   read.format = file.format;
@@ -110,7 +109,7 @@ Status Scanner::scan_database(const SourceFile& file, ScanStats& stats) {
     ++stats.skipped_files;
     problems_.push_back(
         {file.path, outcome.error().message + " (read again when it next changes)"});
-    return release_savepoint();
+    return keep_file_part(read);
   }
   cursor.wal_size = wal.size;
   cursor.wal_mtime_ns = wal.mtime_ns;
@@ -124,7 +123,7 @@ Status Scanner::scan_database(const SourceFile& file, ScanStats& stats) {
   state.oversized_open = false;
   state.turn_id = cursor.encode();
   Status saved = store_.save_file_state(state);
-  if (saved) saved = release_savepoint();
+  if (saved) saved = keep_file_part(read);
   if (!saved) {
     abort();
     return saved;

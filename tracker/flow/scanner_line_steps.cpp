@@ -42,7 +42,7 @@ void Scanner::take_line(FileRead& read, std::string_view line, size_t capacity,
       queue_request(read, p.request);
       break;
     case LineKind::kToolResult:
-      if (auto s = apply_tool_result(p.result, read.stats); !s) {
+      if (auto s = apply_tool_result(read, p.result); !s) {
         read.status = s;
         return;
       }
@@ -85,6 +85,10 @@ void Scanner::queue_request(FileRead& read, const RequestLine& request) {
                        request.timestamp_ms < now_utc_ms() - options_.line_days * 86'400'000;
   for (const ToolCall& call : request.tools) {
     if (call.written_lines.empty() || too_old) continue;
+    if (auto s = guard_file(read); !s) {  // the call's row is written now
+      read.status = s;
+      return;
+    }
     LineWrite w;
     w.call_id = call.id;
     w.session_id = request.session_id;
@@ -106,12 +110,13 @@ void Scanner::queue_request(FileRead& read, const RequestLine& request) {
 
 // A tool's result: folded into the record that made the call, in the batch
 // or already stored.
-Status Scanner::apply_tool_result(const ToolResultLine& result, ScanStats& stats) {
+Status Scanner::apply_tool_result(FileRead& read, const ToolResultLine& result) {
   if (!batch_.apply_result(result)) {
+    if (auto s = guard_file(read); !s) return s;
     if (auto s = store_.apply_tool_result(result); !s) return s;
   }
   pending_->erase(result.tool_use_id);
-  ++stats.tool_results;
+  ++read.stats.tool_results;
   return {};
 }
 
@@ -157,7 +162,9 @@ void Scanner::advance(FileRead& read, int64_t end_offset) {
   uncommitted_bytes_ += end_offset - read.last_end;
   read.last_end = end_offset;
   if (batch_.size() >= options_.max_batch_records) {
-    if (auto s = flush(read.stats); !s) {
+    Status s = guard_file(read);
+    if (s) s = flush(read.stats);
+    if (!s) {
       read.status = s;
       return;
     }
@@ -168,7 +175,7 @@ void Scanner::advance(FileRead& read, int64_t end_offset) {
 }
 
 // Offsets commit with the records they produced: the file's state up to
-// end_offset, then a new transaction and savepoint for the rest of it.
+// end_offset, then a new transaction for the rest of it.
 Status Scanner::commit_progress(FileRead& read, int64_t end_offset) {
   read.state.offset = end_offset;
   if (read.reader) read.turn = read.reader->carried();
@@ -176,10 +183,9 @@ Status Scanner::commit_progress(FileRead& read, int64_t end_offset) {
   read.state.size = end_offset;
   if (auto s = flush(read.stats); !s) return s;
   if (auto s = store_.save_file_state(read.state); !s) return s;
-  if (auto s = release_savepoint(); !s) return s;
+  if (auto s = keep_file_part(read); !s) return s;
   if (auto s = commit(); !s) return s;
-  if (auto s = store_.begin(); !s) return s;
-  return store_.savepoint();
+  return store_.begin();
 }
 
 }  // namespace codepulse::tracker

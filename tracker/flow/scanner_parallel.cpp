@@ -2,7 +2,7 @@
 // parses and strips them; this thread opens each file (where reading resumes
 // comes from the store), then replays what the workers made of its lines,
 // in order, through the same steps a one-thread scan takes: the batch, the
-// pending tool calls, the line store, the savepoint and the commits.
+// pending tool calls, the line store, the file's savepoint and the commits.
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -80,8 +80,8 @@ Status Scanner::scan_parallel(const std::vector<const std::string*>& paths, Scan
         if (interrupted_ && interrupted_()) return {};  // the rest is read next time
         if (auto s = load_pending_tools(); !s) return s;
         if (auto s = store_.begin(); !s) return s;
-        if (auto s = store_.savepoint(); !s) return s;
         read.emplace(file.state.path, file.state, stats);
+        read->undo_on_error = true;
       }
       for (size_t i = piece.first; i < piece.last; ++i) {
         if (!read->status || !read->io_error.empty()) break;
@@ -113,7 +113,7 @@ void Scanner::replay(FileRead& read, int fd, const ScanChunk& chunk, const ScanE
       break;
     case Kind::kToolResult:
       read.count_line();
-      if (auto s = apply_tool_result(chunk.results[event.index], read.stats); !s) {
+      if (auto s = apply_tool_result(read, chunk.results[event.index]); !s) {
         read.status = s;
         return;
       }

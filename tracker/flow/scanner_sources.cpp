@@ -177,7 +177,6 @@ Status Scanner::process_document(int fd, const SourceFile& file, FileState& stat
     problems_.push_back({file.path, "invalid entry in the document: " + r.error});
   }
   if (auto s = store_.begin(); !s) return s;
-  if (auto s = store_.savepoint(); !s) return s;
   FileRead read(file.path, state, stats);
   read.assistant = file.assistant;
   read.format = file.format;
