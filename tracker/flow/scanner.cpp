@@ -75,8 +75,9 @@ void ScanStats::count_file(std::string_view assistant) {
   files_by_assistant.emplace_back(assistant, 1);
 }
 
-// Claude Code lines older than the written lines a scan keeps are parsed
-// without fingerprinting their changes (earlier than now is always safe).
+// Claude Code lines (and Codex calls) older than the written lines a scan
+// keeps are parsed without fingerprinting their changes (earlier than now is
+// always safe).
 int64_t Scanner::fingerprint_since() const {
   return options_.line_days > 0 ? now_utc_ms() - options_.line_days * 86'400'000 : INT64_MIN;
 }
@@ -233,6 +234,7 @@ Status Scanner::process_lines(int fd, const std::string& path, FileState& state,
   JsonlLogReader* log_reader = nullptr;
   if (source && source->format != LogFormat::kClaude) {
     log_reader = jsonl_reader(source->format);
+    log_reader->set_fingerprint_since(fingerprint_since());
     if (!log_reader->begin_file(path, state.turn_id)) {
       // What was carried cannot be used: the file is read again from its
       // start (its records meet their stored copies).

@@ -60,6 +60,10 @@ class JsonlLogReader {
   // changes carry their text fingerprints the lines they write with `fp`
   // (nullptr: off); the others have nothing to fingerprint.
   virtual void set_fingerprinter(LineFingerprinter* /*fp*/) {}
+  // Changes made before `ms` need no fingerprints (a scan drops the written
+  // lines of requests older than line_provenance_days): a reader may skip
+  // them. Set before each file; INT64_MIN: fingerprint every change.
+  virtual void set_fingerprint_since(int64_t /*ms*/) {}
 };
 
 // A reader of a log that is one JSON document rewritten in place (Gemini

@@ -152,7 +152,7 @@ LogLineResult CodexRolloutReader::apply(const CodexLineFields& f, std::vector<Re
   } else if (type == "response_item" && !state_.replay &&
              (what == "function_call" || what == "custom_tool_call" ||
               what == "local_shell_call")) {
-    tools_.add(f.call, state_.tools);
+    tools_.add(f.call, state_.tools, ts);
     if (state_.tools.size() > kMaxCodexPendingTools) state_.tools.resize(kMaxCodexPendingTools);
   }
   return {};

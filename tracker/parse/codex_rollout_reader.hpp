@@ -31,6 +31,7 @@ class CodexRolloutReader : public JsonlLogReader {
                       std::vector<RequestLine>& out) override;
   // Line provenance: apply_patch's added lines fingerprinted with `fp`.
   void set_fingerprinter(LineFingerprinter* fp) override { tools_.set_fingerprinter(fp); }
+  void set_fingerprint_since(int64_t ms) override { tools_.set_fingerprint_since(ms); }
 
  private:
   LogLineResult parse_document(const char* data, size_t len, size_t capacity,

@@ -122,10 +122,15 @@ void add_codex_patch_calls(std::string_view patch, std::string_view call_id,
   }
 }
 
-void CodexToolReader::add(const CodexCallItem& item, std::vector<ToolCall>& out) {
+void CodexToolReader::add(const CodexCallItem& item, std::vector<ToolCall>& out, int64_t at_ms) {
   if (item.call_id.empty()) return;
+  // A response lasts seconds, never an hour: a call that much older than the
+  // limit joins a request older than it too.
+  constexpr int64_t kCallToRequestMs = 3'600'000;
+  LineFingerprinter* fp = fp_;
+  if (at_ms != 0 && since_ != INT64_MIN && at_ms < since_ - kCallToRequestMs) fp = nullptr;
   if (item.type == "custom_tool_call") {
-    if (item.name == "apply_patch") return add_codex_patch_calls(item.text, item.call_id, out, fp_);
+    if (item.name == "apply_patch") return add_codex_patch_calls(item.text, item.call_id, out, fp);
     out.push_back(call_of(item.call_id, item.name, ToolKind::kOther));
     return;
   }
@@ -142,11 +147,11 @@ void CodexToolReader::add(const CodexCallItem& item, std::vector<ToolCall>& out)
   }
   const std::string_view name = item.type == "local_shell_call" ? "local_shell" : item.name;
   if (name == "apply_patch" && !args.patch.empty())
-    return add_codex_patch_calls(args.patch, item.call_id, out, fp_);
+    return add_codex_patch_calls(args.patch, item.call_id, out, fp);
   for (std::string_view word : args.command) {
     // A patch given to the shell (`apply_patch <<'EOF' ...`): Codex applies it.
     if (const size_t at = word.find(kBeginPatch); at != std::string_view::npos)
-      return add_codex_patch_calls(word.substr(at), item.call_id, out, fp_);
+      return add_codex_patch_calls(word.substr(at), item.call_id, out, fp);
   }
   if (!args.command.empty()) {
     out.push_back(call_of(item.call_id, name,

@@ -7,6 +7,7 @@
 
 #include <simdjson.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,14 +27,20 @@ struct CodexCallItem {
 
 class CodexToolReader {
  public:
-  // Appends what the call shows to `out` (nothing without a call id).
-  void add(const CodexCallItem& item, std::vector<ToolCall>& out);
+  // Appends what the call shows to `out` (nothing without a call id);
+  // `at_ms` is the time of the call's line (0: unknown).
+  void add(const CodexCallItem& item, std::vector<ToolCall>& out, int64_t at_ms = 0);
   // apply_patch's added lines are fingerprinted with `fp` (line provenance,
   // docs/PROVENANCE.md); null leaves them empty.
   void set_fingerprinter(LineFingerprinter* fp) { fp_ = fp; }
+  // Calls made over an hour before `ms` are not fingerprinted: the request
+  // they join (the response that made them, counted at its end) is older than
+  // the written lines a scan keeps. INT64_MIN: every call is.
+  void set_fingerprint_since(int64_t ms) { since_ = ms; }
 
  private:
   LineFingerprinter* fp_ = nullptr;
+  int64_t since_ = INT64_MIN;
   simdjson::ondemand::parser parser_;
   std::string buf_;
 };

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/line_fingerprint.hpp"
 #include "tests/corpus/json_text.hpp"
 
 using namespace codepulse;
@@ -128,4 +129,29 @@ TEST_CASE("other tools keep their name, view_image reads its path", "[parse][cod
   REQUIRE(broken.size() == 1);
   CHECK(broken[0].kind == ToolKind::kOther);
   CHECK(calls("custom_tool_call", std::string(300, 'n'), "x")[0].name.size() == 128);
+}
+
+TEST_CASE("a patch made over an hour before the provenance limit is counted, not fingerprinted",
+          "[parse][codex][provenance]") {
+  const std::string patch =
+      "*** Begin Patch\n*** Add File: src/a.c\n+int a = 1;\n+int b = 2;\n*** End Patch\n";
+  LineFingerprinter fp(std::string(32, 'k'));
+  CodexToolReader reader;
+  reader.set_fingerprinter(&fp);
+  const int64_t since = 1'790'000'000'000;
+  reader.set_fingerprint_since(since);
+  const auto at = [&](int64_t ms) {
+    std::vector<ToolCall> out;
+    reader.add({"custom_tool_call", "apply_patch", "call_1", patch, {}}, out, ms);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].lines_added == 2);  // counted whatever its age
+    CHECK(out[0].file_path == "src/a.c");
+    return out[0].written_lines.size();
+  };
+  CHECK(at(since - 3'600'001) == 0);  // its request is older than the limit
+  CHECK(at(since - 3'600'000) == 2);  // could join a request within it
+  CHECK(at(since + 1) == 2);
+  CHECK(at(0) == 2);  // time unknown: fingerprinted
+  reader.set_fingerprint_since(INT64_MIN);
+  CHECK(at(1) == 2);  // no limit
 }
