@@ -74,6 +74,12 @@ void Scanner::queue_request(FileRead& read, const RequestLine& request) {
   const bool claude_lines = read.format == LogFormat::kClaude;
   UsageRecord rec = builder_.build(request, claude_lines ? read.turn : request.turn_id);
   if (claude_lines) rec.assistant.assign(read.assistant);
+  // Loaded here too: a database or a whole document read first (or after a
+  // read error reset them) has not loaded them.
+  if (auto s = load_pending_tools(); !s) {
+    read.status = s;
+    return;
+  }
   for (const ToolUse& t : rec.tools) {
     const ToolKind kind = awaited_kind(t, claude_lines);
     if (kind != ToolKind::kOther) (*pending_)[t.tool_use_id] = kind;

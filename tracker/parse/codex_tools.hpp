@@ -33,9 +33,12 @@ class CodexToolReader {
   // apply_patch's added lines are fingerprinted with `fp` (line provenance,
   // docs/PROVENANCE.md); null leaves them empty.
   void set_fingerprinter(LineFingerprinter* fp) { fp_ = fp; }
-  // Calls made over an hour before `ms` are not fingerprinted: the request
-  // they join (the response that made them, counted at its end) is older than
-  // the written lines a scan keeps. INT64_MIN: every call is.
+  // Calls made over an hour before `ms` are not fingerprinted: their lines
+  // were written then, before the written lines a scan keeps. A call joins
+  // the next request counted, nearly always the response that made it,
+  // seconds later; one an interrupted response left can join a later one
+  // (after `codex resume`), whose time its lines were kept under before.
+  // INT64_MIN: every call is fingerprinted.
   void set_fingerprint_since(int64_t ms) { since_ = ms; }
 
  private:

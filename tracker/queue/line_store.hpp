@@ -35,20 +35,22 @@ struct LineStoreStats {
 // The lines of calls taken but not yet written, held in memory so that they
 // meet the table in print order, each print once (a cold scan writes
 // hundreds of thousands of lines: in arrival order every one lands on a
-// random page of the table). Those of the open savepoint are "staged"; those
-// of released savepoints are "kept" until written.
+// random page of the table). Those of the file being read are "staged" (a
+// file that may still be undone has its savepoint open by then); those of
+// files done are "kept" until written.
 class LineStore {
  public:
   explicit LineStore(sql::Database& db) : db_(db) {}
 
-  // Takes the call once (its row is written now, in the open savepoint) and
+  // Takes the call once (its row is written now, in the file's savepoint
+  // when it has one) and
   // stages its lines: false when the call was taken before (a log read
   // again, a subagent's progress copy), which adds nothing.
   Result<bool> add(const LineWrite& write);
-  // The open savepoint was released: its lines are kept, and written once
-  // kMaxHeld are held. Call outside any savepoint.
+  // The file's part was kept (its savepoint, if any, released): its lines
+  // are kept, and written once kMaxHeld are held. Call outside any savepoint.
   Status keep_staged();
-  // The open savepoint was rolled back: its lines are forgotten.
+  // The file's part was undone: its lines are forgotten.
   void drop_staged();
   // The transaction was rolled back: every line held is forgotten.
   void drop_all();

@@ -111,3 +111,41 @@ TEST_CASE("a stored record comes back from the queue with every field, also when
   want.tools.insert(want.tools.end(), second.tools.begin(), second.tools.end());
   CHECK(spelled(queued->front().usage, uid, queued->front().revision) == spelled(want, uid, 2));
 }
+
+TEST_CASE("the lookup indexes stay when the bulk load ended inside what is rolled back",
+          "[queue][store]") {
+  const char* const kIndexes =
+      "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('usage_records_key',"
+      " 'usage_records_message', 'usage_records_ts', 'usage_records_unshipped')";
+  const bool to_savepoint = GENERATE(true, false);
+  INFO((to_savepoint ? "rolled back to the file's savepoint" : "transaction rolled back"));
+  TempDir dir;
+  auto store = LocalStore::open(dir.path());  // empty: filled without its indexes
+  REQUIRE(store);
+  auto count = [&]() {
+    auto n = store->database().scalar(kIndexes);
+    REQUIRE(n);
+    return *n;
+  };
+  CHECK(count() == 0);
+  REQUIRE(store->begin());
+  REQUIRE(store->upsert(full_record(1, 10)));
+  REQUIRE(store->savepoint());
+  REQUIRE(store->end_bulk_load());  // as when the 200,000th record is stored
+  CHECK(count() == 4);
+  if (to_savepoint) {
+    REQUIRE(store->rollback_to_savepoint());
+    CHECK(count() == 4);
+    REQUIRE(store->commit());
+  } else {
+    store->rollback();
+  }
+  CHECK(count() == 4);
+  auto plan = store->database().prepare(
+      "EXPLAIN QUERY PLAN SELECT id FROM usage_records WHERE key_hash = 1");
+  REQUIRE(plan);
+  auto row = plan->step();
+  REQUIRE(row);
+  REQUIRE(*row);
+  CHECK(std::string(plan->text(3)).find("usage_records_key") != std::string::npos);
+}
