@@ -88,18 +88,24 @@ CREATE TABLE pending_results (
 )sql";
 
 // Lookup indexes on 64-bit hashes of the dedupe key and message id (the text
-// is compared on lookup). An empty store is filled without them and they are
-// built once at the end, which is several times faster than growing them.
+// is compared on lookup), on record times, and on when provenance lines and
+// calls were written (for expiry). An empty store is filled without them and
+// they are built once at the end, which is several times faster than growing
+// them (the line one: 7% of a cold Gemini CLI scan, whose recent writes keep
+// 200,600 lines).
 inline constexpr const char* kCreateIndexes =
     "CREATE INDEX IF NOT EXISTS usage_records_key ON usage_records(key_hash);"
     "CREATE INDEX IF NOT EXISTS usage_records_message ON usage_records(message_hash)"
     " WHERE message_hash <> 0;"
     "CREATE INDEX IF NOT EXISTS usage_records_ts ON usage_records(ts_ms);"
     "CREATE INDEX IF NOT EXISTS usage_records_unshipped ON usage_records(ts_ms, id)"
-    " WHERE shipped_revision < revision AND quarantined_revision < revision;";
+    " WHERE shipped_revision < revision AND quarantined_revision < revision;"
+    "CREATE INDEX IF NOT EXISTS line_prints_last ON line_prints(last_ms);"
+    "CREATE INDEX IF NOT EXISTS line_calls_written ON line_calls(written_ms);";
 inline constexpr const char* kDropIndexes =
     "DROP INDEX IF EXISTS usage_records_key; DROP INDEX IF EXISTS usage_records_message;"
-    "DROP INDEX IF EXISTS usage_records_ts; DROP INDEX IF EXISTS usage_records_unshipped;";
+    "DROP INDEX IF EXISTS usage_records_ts; DROP INDEX IF EXISTS usage_records_unshipped;"
+    "DROP INDEX IF EXISTS line_prints_last; DROP INDEX IF EXISTS line_calls_written;";
 
 // Migration 2: a file whose reading ended inside an oversized line.
 inline constexpr const char* kMigration2 =
