@@ -75,6 +75,7 @@ Status Scanner::scan_database(const SourceFile& file, ScanStats& stats) {
   FileState state;
   if (*known) state = **known;
   state.path = file.path;
+  if (auto s = load_pending_tools(); !s) return s;  // as every file's first step
   if (auto s = store_.begin(); !s) return s;
   FileRead read(file.path, state, stats);
   read.assistant = file.assistant;

@@ -6,7 +6,6 @@
 #include <string>
 #include <utility>
 
-#include "common/time.hpp"
 #include "tracker/flow/scanner.hpp"
 
 namespace codepulse::tracker {
@@ -74,12 +73,6 @@ void Scanner::queue_request(FileRead& read, const RequestLine& request) {
   const bool claude_lines = read.format == LogFormat::kClaude;
   UsageRecord rec = builder_.build(request, claude_lines ? read.turn : request.turn_id);
   if (claude_lines) rec.assistant.assign(read.assistant);
-  // Loaded here too: a database or a whole document read first (or after a
-  // read error reset them) has not loaded them.
-  if (auto s = load_pending_tools(); !s) {
-    read.status = s;
-    return;
-  }
   for (const ToolUse& t : rec.tools) {
     const ToolKind kind = awaited_kind(t, claude_lines);
     if (kind != ToolKind::kOther) (*pending_)[t.tool_use_id] = kind;
@@ -87,8 +80,7 @@ void Scanner::queue_request(FileRead& read, const RequestLine& request) {
   // Line provenance: the lines each change wrote, once per call, in the
   // transaction of the records (only their keyed fingerprints); not those
   // the git pass would expire before matching them.
-  const bool too_old = options_.line_days > 0 &&
-                       request.timestamp_ms < now_utc_ms() - options_.line_days * 86'400'000;
+  const bool too_old = request.timestamp_ms < fingerprint_since();
   for (const ToolCall& call : request.tools) {
     if (call.written_lines.empty() || too_old) continue;
     if (auto s = guard_file(read); !s) {  // the call's row is written now

@@ -176,6 +176,7 @@ Status Scanner::process_document(int fd, const SourceFile& file, FileState& stat
     ++stats.malformed_lines;
     problems_.push_back({file.path, "invalid entry in the document: " + r.error});
   }
+  if (auto s = load_pending_tools(); !s) return s;  // as every file's first step
   if (auto s = store_.begin(); !s) return s;
   FileRead read(file.path, state, stats);
   read.assistant = file.assistant;

@@ -43,9 +43,8 @@ class LineStore {
   explicit LineStore(sql::Database& db) : db_(db) {}
 
   // Takes the call once (its row is written now, in the file's savepoint
-  // when it has one) and
-  // stages its lines: false when the call was taken before (a log read
-  // again, a subagent's progress copy), which adds nothing.
+  // when it has one) and stages its lines: false when the call was taken
+  // before (a log read again, a subagent's progress copy), which adds nothing.
   Result<bool> add(const LineWrite& write);
   // The file's part was kept (its savepoint, if any, released): its lines
   // are kept, and written once kMaxHeld are held. Call outside any savepoint.

@@ -129,8 +129,8 @@ Result<LocalStore> LocalStore::open_recovering(const std::string& state_dir,
   return open(state_dir);
 }
 
-// Every step the store lacks, in one transaction (one commit: a new store
-// took nine, each synced to disk twice, 50 ms of a first scan's wall time).
+// Every step the store lacks, in one transaction: one commit where a new
+// store took nine, each synced to disk.
 Status LocalStore::migrate() {
   auto version = db_.scalar("PRAGMA user_version");
   if (!version) return version.error();
