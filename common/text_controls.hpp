@@ -30,6 +30,10 @@ inline bool starts_with_bidi_control(std::string_view s) {
   return (b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE) || (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9);
 }
 
+// How many bytes `s` starts with that are printable ASCII (0x20 to 0x7e),
+// what ids, models and paths nearly always are.
+size_t plain_ascii_prefix(std::string_view s);
+
 // The byte offset of the first control character in `s`, or npos.
 size_t find_control_character(std::string_view s);
 

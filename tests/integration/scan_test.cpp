@@ -34,6 +34,20 @@ AssistantSpec spec_sidechain(const std::string& id, long long output, const std:
   return s;
 }
 
+// A subagent's request with one Edit call, toolu_se.
+AssistantSpec subagent_edit() {
+  AssistantSpec s = spec_sidechain("msg_se", 20, "req_msg_se");
+  s.tool_json = codepulse::test::tool_use_block(
+      "toolu_se", "Edit",
+      R"({"file_path":"/home/dev/src/app/src/main.cpp","old_string":"a","new_string":"b"})");
+  return s;
+}
+
+// `what` over the stored tool calls (t) of records (r) `where` it holds.
+int64_t tool_int(Fixture& f, const std::string& what, const std::string& where) {
+  return f.sql_int("SELECT " + what + " FROM usage_records r, json_each(r.tools) t WHERE " + where);
+}
+
 }  // namespace
 
 TEST_CASE("a second scan reads nothing old again", "[scan]") {
@@ -253,15 +267,90 @@ TEST_CASE("tool results attach line counts and commit shas to their request", "[
                 "\n");
   const ScanStats s = f.scan();
   CHECK(s.tool_results == 2);
-  auto tool_int = [&](const std::string& what, const std::string& where) {
-    return f.sql_int("SELECT " + what + " FROM usage_records r, json_each(r.tools) t WHERE " +
-                     where);
-  };
-  CHECK(tool_int("t.value->>'added'", "t.value->>'id' = 'toolu_e'") == 2);
-  CHECK(tool_int("t.value->>'removed'", "t.value->>'id' = 'toolu_e'") == 1);
-  CHECK(tool_int("count(*)", "t.value->>'path' = 'src/main.cpp' AND t.value->>'action' = 2") == 1);
-  CHECK(tool_int("count(*)", "t.value->>'sha' = '1a2b3c4'") == 1);
+  CHECK(tool_int(f, "t.value->>'added'", "t.value->>'id' = 'toolu_e'") == 2);
+  CHECK(tool_int(f, "t.value->>'removed'", "t.value->>'id' = 'toolu_e'") == 1);
+  CHECK(tool_int(f, "count(*)", "t.value->>'path' = 'src/main.cpp' AND t.value->>'action' = 2") ==
+        1);
+  CHECK(tool_int(f, "count(*)", "t.value->>'sha' = '1a2b3c4'") == 1);
   CHECK(f.sql_int("SELECT count(*) FROM usage_records WHERE turn_id='turn-1'") == 2);
+  CHECK(f.sql_int("SELECT count(*) FROM pending_results") == 0);
+}
+
+TEST_CASE(
+    "a subagent's tool results streamed into its parent answer its calls, with or "
+    "without its own file",
+    "[scan]") {
+  const bool with_file = GENERATE(false, true);
+  INFO((with_file ? "the subagent's file is there" : "only the parent's copies"));
+  Fixture f;
+  const AssistantSpec edit = subagent_edit();
+  AssistantSpec bash = spec("msg_sb", 20);
+  bash.sidechain = true;
+  bash.tool_json = codepulse::test::tool_use_block("toolu_sb", "Bash", R"({"command":"make"})");
+  const std::string patch =
+      R"({"filePath":"/x","structuredPatch":[{"lines":["+SECRET_A","+SECRET_B","-SECRET_C"]}]})";
+  using codepulse::test::agent_progress_line;
+  using codepulse::test::agent_progress_result_line;
+  codepulse::test::write_file(
+      f.file("p/s.jsonl"),
+      agent_progress_line(edit, "a1") + "\n" +
+          agent_progress_result_line("toolu_se", "SECRET_OK", patch, "a1") + "\n" +
+          agent_progress_line(bash, "a1") + "\n" +
+          agent_progress_result_line("toolu_sb", "SECRET_ERROR", R"("Error: SECRET_ERROR")", "a1",
+                                     /*is_error=*/true) +
+          "\n");
+  if (with_file) {
+    std::string failed = codepulse::test::tool_result_line("toolu_sb", "SECRET_ERROR",
+                                                           R"("Error: SECRET_ERROR")", "bbbb-2");
+    const std::string block = R"("type":"tool_result")";
+    failed.replace(failed.find(block), block.size(), block + R"(,"is_error":true)");
+    codepulse::test::write_file(
+        f.file("p/s/subagents/agent-a1.jsonl"),
+        assistant_line(edit) + "\n" +
+            codepulse::test::tool_result_line("toolu_se", "SECRET_OK", patch, "bbbb-1") + "\n" +
+            assistant_line(bash) + "\n" + failed + "\n");
+  }
+  const ScanStats s = f.scan();
+  CHECK(s.records_new == 2);
+  CHECK(s.tool_results == (with_file ? 4 : 2));
+  CHECK(tool_int(f, "t.value->>'added'", "t.value->>'id' = 'toolu_se'") == 2);
+  CHECK(tool_int(f, "t.value->>'removed'", "t.value->>'id' = 'toolu_se'") == 1);
+  CHECK(tool_int(f, "t.value->>'error'", "t.value->>'id' = 'toolu_sb'") == 1);
+  CHECK(tool_int(f, "count(*)", "t.value->>'seen' = 1") == 2);
+  // Nothing waits: no call is left pending (each once written and never
+  // removed, when the subagent's file answered it after the parent's copy).
+  CHECK(f.sql_int("SELECT count(*) FROM pending_results") == 0);
+  CHECK(f.sql_int("SELECT count(*) FROM usage_records WHERE tools LIKE '%SECRET%'") == 0);
+}
+
+TEST_CASE("a call answered only in another copy of its request is not left pending", "[scan]") {
+  // The parent streams the subagent's request but not the result; the
+  // subagent's own file has both. Read in either order, the record gets
+  // the result and nothing waits.
+  const bool parent_first = GENERATE(true, false);
+  INFO((parent_first ? "the parent's copy read first" : "the subagent's file read first"));
+  Fixture f;
+  const AssistantSpec edit = subagent_edit();
+  const std::string parent = f.file("p/s.jsonl");
+  const std::string own = f.file("p/s/subagents/agent-a1.jsonl");
+  const std::string own_lines =
+      assistant_line(edit) + "\n" +
+      codepulse::test::tool_result_line(
+          "toolu_se", "ok", R"({"filePath":"/x","structuredPatch":[{"lines":["+a","+b","-c"]}]})") +
+      "\n";
+  if (parent_first) {
+    codepulse::test::write_file(parent, codepulse::test::agent_progress_line(edit, "a1") + "\n");
+    f.scan();
+    CHECK(f.sql_int("SELECT count(*) FROM pending_results") == 1);
+    codepulse::test::write_file(own, own_lines);
+  } else {
+    codepulse::test::write_file(own, own_lines);
+    f.scan();
+    codepulse::test::write_file(parent, codepulse::test::agent_progress_line(edit, "a1") + "\n");
+  }
+  f.scan();
+  CHECK(f.sql_int("SELECT count(*) FROM usage_records") == 1);
+  CHECK(f.sql_int("SELECT t.value->>'added' FROM usage_records r, json_each(r.tools) t") == 2);
   CHECK(f.sql_int("SELECT count(*) FROM pending_results") == 0);
 }
 
@@ -288,12 +377,8 @@ TEST_CASE("a failed call of any tool is flagged on its request, the error text n
                 "\n");
   const ScanStats s = f.scan();
   CHECK(s.tool_results == 2);
-  auto tool_int = [&](const std::string& what, const std::string& where) {
-    return f.sql_int("SELECT " + what + " FROM usage_records r, json_each(r.tools) t WHERE " +
-                     where);
-  };
-  CHECK(tool_int("t.value->>'error'", "t.value->>'id' = 'toolu_b'") == 1);
-  CHECK(tool_int("count(*)", "t.value->>'id' = 'toolu_r' AND t.value->>'error' IS NULL") == 1);
+  CHECK(tool_int(f, "t.value->>'error'", "t.value->>'id' = 'toolu_b'") == 1);
+  CHECK(tool_int(f, "count(*)", "t.value->>'id' = 'toolu_r' AND t.value->>'error' IS NULL") == 1);
   CHECK(f.sql_int("SELECT count(*) FROM pending_results") == 0);
   CHECK(f.sql_int("SELECT count(*) FROM usage_records WHERE tools LIKE '%SECRET%'") == 0);
 }

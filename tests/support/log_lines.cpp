@@ -100,6 +100,22 @@ std::string agent_progress_line(const AssistantSpec& s, const std::string& agent
          s.uuid + R"(","timestamp":")" + s.timestamp + "\"}";
 }
 
+std::string agent_progress_result_line(const std::string& tool_id, const std::string& result_text,
+                                       const std::string& tool_use_result_json,
+                                       const std::string& agent_id, bool is_error) {
+  const std::string sub =
+      R"({"type":"user","message":{"role":"user","content":[{"tool_use_id":")" + tool_id +
+      R"(","type":"tool_result","content":")" + json_escape(result_text) + "\"" +
+      (is_error ? R"(,"is_error":true)" : "") + R"(}]},"uuid":"sub-result-)" + tool_id +
+      R"(","timestamp":"2026-02-12T16:05:20.000Z","toolUseResult":)" + tool_use_result_json + "}";
+  return R"({"parentUuid":null,"isSidechain":false,"userType":"external","cwd":"/home/dev/src/app","sessionId":"11111111-1111-4111-8111-111111111111","version":"2.1.39","gitBranch":"main","type":"progress","data":{"message":)" +
+         sub +
+         R"(,"normalizedMessages":[],"type":"agent_progress","prompt":"the agent's prompt","agentId":")" +
+         agent_id +
+         R"("},"toolUseID":"agent_msg","parentToolUseID":"toolu_p","uuid":"progress-result-)" +
+         tool_id + R"(","timestamp":"2026-02-12T16:05:20.001Z"})";
+}
+
 std::string user_prompt_line(const std::string& uuid, const std::string& text,
                              const std::string& session, const std::string& cwd) {
   return R"({"parentUuid":null,"isSidechain":false,"userType":"external","cwd":")" +

@@ -51,5 +51,11 @@ std::string tool_use_block(const std::string& id, const std::string& name,
 std::string tool_result_line(const std::string& tool_id, const std::string& result_text,
                              const std::string& tool_use_result_json,
                              const std::string& uuid = "bbbbbbbb-0000-4000-8000-000000000001");
+// The same tool result streamed into the parent session as a subagent's
+// agent_progress line (data.message holds the subagent's user line, with
+// toolUseResult after its message); `is_error` flags the tool_result block.
+std::string agent_progress_result_line(const std::string& tool_id, const std::string& result_text,
+                                       const std::string& tool_use_result_json,
+                                       const std::string& agent_id, bool is_error = false);
 
 }  // namespace codepulse::test

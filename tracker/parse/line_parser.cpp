@@ -21,66 +21,13 @@ namespace {
 // and data (agent_progress, below).
 
 // ---------------------------------------------------------------------------
-// data (an agent_progress line: a subagent's request streamed into the parent)
+// A tool result: a user line's, or a subagent's streamed into the parent.
 
-struct ProgressFields {
-  std::string type;      // data.type
-  std::string agent_id;  // data.agentId
-  std::string timestamp, request_id;
-  MessageFields msg;  // data.message.message
-};
-
-// data.message, the subagent's line: {type, timestamp, message, requestId,
-// uuid}. Returns what is broken, or nullptr.
-const char* read_progress_line(od::object line, ProgressFields& p) {
-  for (auto field : line) {
-    od::raw_json_string key;
-    od::value v;
-    if (!read_field(field, key, v)) return "broken data.message object";
-    if (key == "timestamp") {
-      read_string(v, p.timestamp);
-    } else if (key == "requestId") {
-      read_string(v, p.request_id);
-    } else if (key == "message") {
-      od::object m;
-      if (!v.get_object().get(m)) read_message(m, p.msg);
-      if (!p.msg.ok) return "broken data.message.message object";
-    }
-  }
-  return nullptr;
-}
-
-// Returns what is broken, or nullptr.
-const char* read_progress_data(od::object data, ProgressFields& p) {
-  for (auto field : data) {
-    od::raw_json_string key;
-    od::value v;
-    if (!read_field(field, key, v)) return "broken data object";
-    if (key == "type") {
-      read_string(v, p.type);
-    } else if (key == "agentId") {
-      read_string(v, p.agent_id);
-    } else if (key == "message") {
-      od::object line;
-      if (v.get_object().get(line)) continue;
-      if (const char* broken = read_progress_line(line, p)) return broken;
-    }
-    // data.prompt and data.normalizedMessages hold prompt text: never read.
-  }
-  return nullptr;
-}
-
-// ---------------------------------------------------------------------------
-// The line's top-level object.
-
-struct LineFields {
-  std::string type, timestamp, uuid;
-  bool is_meta = false, is_compact_summary = false;
-  MessageFields msg;
-  ProgressFields progress;
+// What a line answering a tool call says of it beside its message.
+struct AnswerFields {
   ToolResultFields result;
-  bool result_kind_checked = false;
-  ToolKind result_kind = ToolKind::kOther;  // of the tool this line answers, if we wait for it
+  bool kind_checked = false;
+  ToolKind kind = ToolKind::kOther;  // of the tool the line answers, if we wait for it
 };
 
 // The kind of the pending tool the line's single tool_result block answers,
@@ -95,15 +42,85 @@ ToolKind answered_kind(const MessageFields& msg, const PendingTools& pending, To
 
 // toolUseResult is read only for a tool we wait for, known from the message
 // read before it.
-void read_tool_use_result(od::value v, const PendingTools& pending, LineFields& f) {
-  if (!f.result_kind_checked) {
-    f.result_kind_checked = true;
-    f.result_kind = answered_kind(f.msg, pending, f.result_kind);
+void read_tool_use_result(od::value v, const PendingTools& pending, const MessageFields& msg,
+                          AnswerFields& a) {
+  if (!a.kind_checked) {
+    a.kind_checked = true;
+    a.kind = answered_kind(msg, pending, a.kind);
   }
   od::object tr;
-  const bool counted = f.result_kind == ToolKind::kChange || f.result_kind == ToolKind::kGitCommit;
-  if (counted && !v.get_object().get(tr)) read_tool_result(tr, f.result_kind, f.result);
+  const bool counted = a.kind == ToolKind::kChange || a.kind == ToolKind::kGitCommit;
+  if (counted && !v.get_object().get(tr)) read_tool_result(tr, a.kind, a.result);
 }
+
+// ---------------------------------------------------------------------------
+// data (an agent_progress line: a subagent's line streamed into the parent:
+// one of its requests, or the result of one of its tool calls)
+
+struct ProgressFields {
+  std::string type;       // data.type
+  std::string agent_id;   // data.agentId
+  std::string line_type;  // data.message.type
+  std::string timestamp, request_id;
+  MessageFields msg;  // data.message.message
+  AnswerFields answer;
+};
+
+// data.message, the subagent's line: {type, timestamp, message, requestId,
+// uuid} for a request; {type, message, uuid, timestamp, toolUseResult} for
+// a tool result. Returns what is broken, or nullptr.
+const char* read_progress_line(od::object line, const PendingTools& pending, ProgressFields& p) {
+  for (auto field : line) {
+    od::raw_json_string key;
+    od::value v;
+    if (!read_field(field, key, v)) return "broken data.message object";
+    if (key == "type") {
+      read_string(v, p.line_type);
+    } else if (key == "timestamp") {
+      read_string(v, p.timestamp);
+    } else if (key == "requestId") {
+      read_string(v, p.request_id);
+    } else if (key == "message") {
+      od::object m;
+      if (!v.get_object().get(m)) read_message(m, p.msg);
+      if (!p.msg.ok) return "broken data.message.message object";
+    } else if (key == "toolUseResult") {
+      read_tool_use_result(v, pending, p.msg, p.answer);
+    }
+  }
+  return nullptr;
+}
+
+// Returns what is broken, or nullptr.
+const char* read_progress_data(od::object data, const PendingTools& pending, ProgressFields& p) {
+  for (auto field : data) {
+    od::raw_json_string key;
+    od::value v;
+    if (!read_field(field, key, v)) return "broken data object";
+    if (key == "type") {
+      read_string(v, p.type);
+    } else if (key == "agentId") {
+      read_string(v, p.agent_id);
+    } else if (key == "message") {
+      od::object line;
+      if (v.get_object().get(line)) continue;
+      if (const char* broken = read_progress_line(line, pending, p)) return broken;
+    }
+    // data.prompt and data.normalizedMessages hold prompt text: never read.
+  }
+  return nullptr;
+}
+
+// ---------------------------------------------------------------------------
+// The line's top-level object.
+
+struct LineFields {
+  std::string type, timestamp, uuid;
+  bool is_meta = false, is_compact_summary = false;
+  MessageFields msg;
+  ProgressFields progress;
+  AnswerFields answer;
+};
 
 // Every top-level field; the envelope's ids go straight into `r`. Returns
 // what is broken, or nullptr.
@@ -146,9 +163,9 @@ const char* read_line(od::object top, const PendingTools& pending, RequestLine& 
     } else if (key == "data") {
       od::object d;
       if (v.get_object().get(d)) continue;
-      if (const char* broken = read_progress_data(d, f.progress)) return broken;
+      if (const char* broken = read_progress_data(d, pending, f.progress)) return broken;
     } else if (key == "toolUseResult") {
-      read_tool_use_result(v, pending, f);
+      read_tool_use_result(v, pending, f.msg, f.answer);
     }
   }
   return nullptr;
@@ -230,9 +247,9 @@ LineKind finish_request(LineFields& f, bool from_progress, ParsedLine& out) {
 }
 
 // The result of a tool we wait for, or nothing we need.
-LineKind finish_tool_result(LineFields& f, const PendingTools& pending, ParsedLine& out) {
-  const MessageFields& msg = f.msg;
-  ToolKind kind = f.result_kind;
+LineKind finish_tool_result(const MessageFields& msg, AnswerFields& a, const PendingTools& pending,
+                            ParsedLine& out) {
+  ToolKind kind = a.kind;
   if (kind == ToolKind::kOther) {
     // No toolUseResult object (an error text, or none): the call is still
     // answered, with nothing to count.
@@ -242,13 +259,13 @@ LineKind finish_tool_result(LineFields& f, const PendingTools& pending, ParsedLi
   ToolResultLine& t = out.result;
   t = ToolResultLine{};
   t.tool_use_id = msg.tool_result_ids.front();
-  const ToolResultFields& result = f.result;
+  const ToolResultFields& result = a.result;
   if (kind == ToolKind::kChange && result.present) {
     t.has_counts = true;
     t.lines_added = result.has_patch ? result.added : (result.is_create ? result.create_lines : 0);
     t.lines_removed = result.has_patch ? result.removed : 0;
   }
-  t.commit_sha = std::move(f.result.commit_sha);
+  t.commit_sha = std::move(a.result.commit_sha);
   t.error = msg.tool_result_error;
   return LineKind::kToolResult;
 }
@@ -259,8 +276,14 @@ LineKind kind_of_line(LineFields& f, const PendingTools& pending, ParsedLine& ou
   const bool assistant_request =
       (f.type == "assistant" || (f.type.empty() && f.msg.usage.present)) && f.msg.usage.present;
   if (assistant_request || progress_request) return finish_request(f, progress_request, out);
+  if (f.type == "progress" && f.progress.type == "agent_progress" &&
+      f.progress.line_type == "user" && !f.progress.msg.tool_result_ids.empty()) {
+    // A subagent's tool result: it answers the call of a request streamed
+    // before it (whether or not the subagent's own file is there).
+    return finish_tool_result(f.progress.msg, f.progress.answer, pending, out);
+  }
   if (f.type == "user" || f.msg.role == "user") {
-    if (!f.msg.tool_result_ids.empty()) return finish_tool_result(f, pending, out);
+    if (!f.msg.tool_result_ids.empty()) return finish_tool_result(f.msg, f.answer, pending, out);
     if (f.type == "user" && !f.is_meta && !f.is_compact_summary &&
         (f.msg.content_is_string || f.msg.has_text_block) && !f.uuid.empty()) {
       out.prompt_uuid = std::move(f.uuid);

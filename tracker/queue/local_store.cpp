@@ -130,7 +130,7 @@ Result<LocalStore> LocalStore::open_recovering(const std::string& state_dir,
 }
 
 // Every step the store lacks, in one transaction: one commit where a new
-// store took nine, each synced to disk.
+// store took ten, each synced to disk.
 Status LocalStore::migrate() {
   auto version = db_.scalar("PRAGMA user_version");
   if (!version) return version.error();
@@ -157,7 +157,7 @@ Status LocalStore::migrate() {
   const std::pair<int, const char*> steps[] = {
       {2, sql_text::kMigration2}, {3, sql_text::kMigration3}, {4, sql_text::kMigration4},
       {5, sql_text::kMigration5}, {6, sql_text::kMigration6}, {7, sql_text::kMigration7},
-      {8, sql_text::kMigration8}, {9, sql_text::kMigration9}};
+      {8, sql_text::kMigration8}, {9, sql_text::kMigration9}, {10, sql_text::kMigration10}};
   for (const auto& [to, text] : steps) {
     if (*version >= to) continue;
     if (auto s = db_.exec(text); !s) return s.error();
@@ -176,8 +176,7 @@ Status LocalStore::prepare_all() {
 Status LocalStore::end_bulk_load() {
   if (!bulk_) return {};
   bulk_ = false;
-  bulk_keys_ = {};
-  bulk_messages_ = {};
+  bulk_lookup_ = {};
   candidates_ = {};
   return db_.exec(sql_text::kCreateIndexes);
 }

@@ -164,6 +164,10 @@ class LocalStore {
     uint64_t key = 0, message = 0;
   };
   static KeyHashes hashes_of(const UsageRecord& r);
+  // What a record is looked up by: its message id's hash, or its dedupe
+  // key's when it has no message id. The message id is part of the dedupe
+  // key, so every copy of a record has the same.
+  static uint64_t lookup_hash(const KeyHashes& h) { return h.message != 0 ? h.message : h.key; }
   void bind_record(sql::Statement& st, const UsageRecord& r, const std::string& tools_json,
                    const KeyHashes& h);
   Result<std::optional<Existing>> find_existing(const UsageRecord& r, const KeyHashes& h);
@@ -173,7 +177,8 @@ class LocalStore {
 
   sql::Database db_;
   bool in_txn_ = false;
-  // Bulk load into an empty store: dedupe key and message id hashes -> row ids.
+  // Bulk load into an empty store: records are looked up in memory
+  // (bulk_lookup_) and the lookup indexes are built at its end.
   bool bulk_ = false;
   // An empty store is filled with a rollback journal instead of the WAL: new
   // pages then go to the database once, where the WAL writes them twice (log,
@@ -184,11 +189,13 @@ class LocalStore {
   // keeps it crash-safe; true when it is in force. Another connection can keep
   // the mode as it is (SQLITE_BUSY); without `wait` that is answered at once.
   bool try_journal_mode(std::string_view mode, bool wait);
-  HashRowIndex bulk_keys_, bulk_messages_;
-  std::vector<int64_t> candidates_;  // scratch for index lookups
-  Sha256Hasher sha256_;              // record uids
+  // Bulk load: lookup_hash() of each stored record -> its row id.
+  HashRowIndex bulk_lookup_;
+  std::vector<int64_t> candidates_;    // scratch for index lookups
+  std::vector<std::string> answered_;  // scratch: tool calls a merge answers
+  Sha256Hasher sha256_;                // record uids
   sql::Statement select_file_, select_file_identity_, upsert_file_, rename_file_;
-  sql::Statement select_key_, select_message_, select_id_, insert_record_, replace_record_;
+  sql::Statement select_message_, select_no_message_, select_id_, insert_record_, replace_record_;
   sql::Statement update_tools_, insert_pending_, select_pending_, select_pending_record_,
       delete_pending_;
 };

@@ -8,16 +8,20 @@
 
 namespace codepulse::tracker::sql_text {
 
-inline constexpr const char* kSelectByKey =
-    "SELECT id, sidechain, input + output + cache_create_5m + cache_create_1h + cache_read, fast,"
-    " tools FROM usage_records WHERE key_hash = ?1 AND dedupe_key = ?2";
-// A sidechain replay shares message.id with the original but not requestId
-// (a request's advisor calls share it too: only the same iteration matches).
+// Every record that a record with this dedupe key could be: those with its
+// message id (a sidechain replay shares message.id with the original but not
+// requestId; a request's advisor calls share it too), or, for a record
+// without a message id, those with its dedupe key's hash. The message id is
+// part of the dedupe key, so one index answers both lookups
+// (LocalStore::find_existing picks among the rows).
 inline constexpr const char* kSelectByMessage =
     "SELECT id, sidechain, input + output + cache_create_5m + cache_create_1h + cache_read, fast,"
-    " tools FROM usage_records WHERE message_hash = ?1 AND message_hash <> 0 AND message_id = ?2"
-    " AND dedupe_key <> ?3 AND iteration = ?5"
-    " AND (sidechain = 1 OR ?4 = 1) ORDER BY sidechain ASC, id ASC LIMIT 1";
+    " tools, dedupe_key, message_id, iteration FROM usage_records"
+    " WHERE message_hash = ?1 AND message_hash <> 0";
+inline constexpr const char* kSelectByKeyWithoutMessage =
+    "SELECT id, sidechain, input + output + cache_create_5m + cache_create_1h + cache_read, fast,"
+    " tools, dedupe_key, message_id, iteration FROM usage_records"
+    " WHERE key_hash = ?1 AND message_hash = 0";
 inline constexpr const char* kSelectById =
     "SELECT id, sidechain, input + output + cache_create_5m + cache_create_1h + cache_read, fast,"
     " tools, dedupe_key, message_id, iteration FROM usage_records WHERE id = ?1";

@@ -16,8 +16,8 @@ constexpr size_t kBulkLimit = 200'000;  // rows looked up in memory before index
 }  // namespace
 
 Status LocalStore::prepare_record_statements() {
-  return prepare_statements(db_, {{&select_key_, sql_text::kSelectByKey},
-                                  {&select_message_, sql_text::kSelectByMessage},
+  return prepare_statements(db_, {{&select_message_, sql_text::kSelectByMessage},
+                                  {&select_no_message_, sql_text::kSelectByKeyWithoutMessage},
                                   {&select_id_, sql_text::kSelectById},
                                   {&insert_record_, sql_text::insert_record()},
                                   {&replace_record_, sql_text::replace_record()},
@@ -69,52 +69,54 @@ Result<std::optional<LocalStore::Existing>> LocalStore::load_by_id(int64_t id, s
 
 Result<std::optional<LocalStore::Existing>> LocalStore::find_existing(const UsageRecord& r,
                                                                       const KeyHashes& h) {
-  std::optional<Existing> found;
+  // Among the records with this lookup hash: the one with this dedupe key;
+  // else ccusage's sidechain fallback, a record with the same message id and
+  // advisor call where either side is a sidechain, main-session rows first,
+  // then the oldest.
+  std::optional<Existing> fallback;
+  std::string key, message;
+  // True when `e` is the record with this dedupe key (the lookup ends).
+  auto consider = [&](const Existing& e) {
+    if (key == r.dedupe_key) return true;
+    if (r.message_id.empty() || message != r.message_id) return false;
+    if (e.iteration != r.iteration) return false;  // another advisor call of the request
+    if (!e.sidechain && !r.sidechain) return false;
+    if (!fallback || (fallback->sidechain && !e.sidechain) ||
+        (fallback->sidechain == e.sidechain && e.id < fallback->id))
+      fallback = e;
+    return false;
+  };
   if (bulk_) {
-    std::string key, message;
     candidates_.clear();
-    bulk_keys_.find(h.key, candidates_);
-    for (const int64_t id : candidates_) {
-      auto row = load_by_id(id, &key, nullptr);
-      if (!row) return row.error();
-      if (*row && key == r.dedupe_key) return row;
-    }
-    if (r.message_id.empty()) return found;
-    candidates_.clear();
-    bulk_messages_.find(h.message, candidates_);
+    bulk_lookup_.find(lookup_hash(h), candidates_);
     for (const int64_t id : candidates_) {
       auto row = load_by_id(id, &key, &message);
       if (!row) return row.error();
-      if (!*row || message != r.message_id || key == r.dedupe_key) continue;
-      if ((*row)->iteration != r.iteration) continue;  // another advisor call of the request
-      if (!(*row)->sidechain && !r.sidechain) continue;
-      // Same order as the indexed query: main-session rows first, then oldest.
-      if (!found || (found->sidechain && !(*row)->sidechain) ||
-          (found->sidechain == (*row)->sidechain && (*row)->id < found->id))
-        found = std::move(*row);
+      if (!*row) continue;
+      if (consider(**row)) return row;
     }
-    return found;
+    return fallback;
   }
-  auto read = [&](sql::Statement& st) -> Status {
+  sql::Statement& st = h.message != 0 ? select_message_ : select_no_message_;
+  st.bind(1, static_cast<int64_t>(lookup_hash(h)));
+  while (true) {
     auto row = st.step();
-    if (row && *row)
-      found = Existing{st.int64(0),      st.int64(1) != 0,        st.int64(2),
-                       st.int64(3) != 0, std::string(st.text(4)), 0};
-    st.reset();
-    if (!row) return row.error();
-    return {};
-  };
-  select_key_.bind(1, static_cast<int64_t>(h.key)).bind(2, r.dedupe_key);
-  if (auto s = read(select_key_); !s) return s.error();
-  if (!found && !r.message_id.empty()) {
-    select_message_.bind(1, static_cast<int64_t>(h.message))
-        .bind(2, r.message_id)
-        .bind(3, r.dedupe_key)
-        .bind(4, int64_t{r.sidechain})
-        .bind(5, r.iteration);
-    if (auto s = read(select_message_); !s) return s.error();
+    if (!row) {
+      st.reset();
+      return row.error();
+    }
+    if (!*row) break;
+    Existing e{st.int64(0),      st.int64(1) != 0,        st.int64(2),
+               st.int64(3) != 0, std::string(st.text(4)), st.int64(7)};
+    key.assign(st.text(5));
+    message.assign(st.text(6));
+    if (consider(e)) {
+      st.reset();
+      return std::optional<Existing>(std::move(e));
+    }
   }
-  return found;
+  st.reset();
+  return fallback;
 }
 
 Status LocalStore::note_pending(const std::vector<ToolUse>& tools, std::string_view assistant,
@@ -147,9 +149,8 @@ Result<UpsertOutcome> LocalStore::upsert(const UsageRecord& r) {
     if (auto s = insert_record_.run(); !s) return s.error();
     const int64_t id = db_.last_insert_rowid();
     if (bulk_) {
-      bulk_keys_.insert(h.key, id);
-      if (!r.message_id.empty()) bulk_messages_.insert(h.message, id);
-      if (bulk_keys_.size() >= kBulkLimit) {
+      bulk_lookup_.insert(lookup_hash(h), id);
+      if (bulk_lookup_.size() >= kBulkLimit) {
         if (auto s = end_bulk_load(); !s) return s.error();
       }
     }
@@ -162,16 +163,24 @@ Result<UpsertOutcome> LocalStore::upsert(const UsageRecord& r) {
     return make_error(db_.path() + ": record " + std::to_string(e.id) + ": " +
                       stored_tools.error().message);
   std::vector<ToolUse> tools = std::move(stored_tools).value();
+  // Calls the stored copy still waits for that this copy comes with the
+  // result of (read in another file: a subagent's own, say): they wait no more.
+  answered_.clear();
+  for (const ToolUse& t : r.tools) {
+    if (!t.result_seen) continue;
+    for (const ToolUse& mine : tools)
+      if (mine.tool_use_id == t.tool_use_id && !mine.result_seen)
+        answered_.push_back(t.tool_use_id);
+  }
+  for (const std::string& id : answered_)
+    if (auto s = delete_pending_.bind(1, id).run(); !s) return s.error();
   const bool tools_changed = merge_tools(tools, r.tools);
   if (candidate_wins(e.sidechain, e.total, e.fast, r)) {
     const std::string json = encode_tools(tools);
     replace_record_.bind(1, e.id);
     bind_record(replace_record_, r, json, h);
     if (auto s = replace_record_.run(); !s) return s.error();
-    if (bulk_) {
-      bulk_keys_.insert(h.key, e.id);
-      if (!r.message_id.empty()) bulk_messages_.insert(h.message, e.id);
-    }
+    // (Its lookup hash is the one it was found by: bulk_lookup_ holds it.)
     if (auto s = note_pending(tools, r.assistant, e.id); !s) return s.error();
     return UpsertOutcome::kReplaced;
   }

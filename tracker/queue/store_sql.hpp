@@ -6,7 +6,7 @@
 
 namespace codepulse::tracker::sql_text {
 
-inline constexpr int kSchemaVersion = 9;
+inline constexpr int kSchemaVersion = 10;
 
 // page_size applies to a new database only (16 KiB: a quarter of the page
 // reads and writes of 4 KiB pages for the same rows; records are ~600 bytes).
@@ -87,23 +87,23 @@ CREATE TABLE pending_results (
 ) WITHOUT ROWID;
 )sql";
 
-// Lookup indexes on 64-bit hashes of the dedupe key and message id (the text
-// is compared on lookup), on record times, and on when provenance lines and
-// calls were written (for expiry). An empty store is filled without them and
-// they are built once at the end, which is several times faster than growing
-// them (the line one: 7% of a cold Gemini CLI scan, whose recent writes keep
-// 200,600 lines).
+// Lookup indexes on 64-bit hashes of the message id, or of the dedupe key
+// for records without one (the text is compared on lookup), on record times, and on when provenance
+// lines and calls were written (for expiry). An empty store is filled without them and they are
+// built once at the end, which is several times faster than growing them (the line one: 7% of a
+// cold Gemini CLI scan, whose recent writes keep 200,600 lines).
 inline constexpr const char* kCreateIndexes =
-    "CREATE INDEX IF NOT EXISTS usage_records_key ON usage_records(key_hash);"
     "CREATE INDEX IF NOT EXISTS usage_records_message ON usage_records(message_hash)"
     " WHERE message_hash <> 0;"
+    "CREATE INDEX IF NOT EXISTS usage_records_no_message ON usage_records(key_hash)"
+    " WHERE message_hash = 0;"
     "CREATE INDEX IF NOT EXISTS usage_records_ts ON usage_records(ts_ms);"
     "CREATE INDEX IF NOT EXISTS usage_records_unshipped ON usage_records(ts_ms, id)"
     " WHERE shipped_revision < revision AND quarantined_revision < revision;"
     "CREATE INDEX IF NOT EXISTS line_prints_last ON line_prints(last_ms);"
     "CREATE INDEX IF NOT EXISTS line_calls_written ON line_calls(written_ms);";
 inline constexpr const char* kDropIndexes =
-    "DROP INDEX IF EXISTS usage_records_key; DROP INDEX IF EXISTS usage_records_message;"
+    "DROP INDEX IF EXISTS usage_records_message; DROP INDEX IF EXISTS usage_records_no_message;"
     "DROP INDEX IF EXISTS usage_records_ts; DROP INDEX IF EXISTS usage_records_unshipped;"
     "DROP INDEX IF EXISTS line_prints_last; DROP INDEX IF EXISTS line_calls_written;";
 
@@ -244,5 +244,10 @@ CREATE TABLE line_survival (
 ) WITHOUT ROWID;
 CREATE INDEX line_survival_due ON line_survival(committed_ms) WHERE marks < 3;
 )sql";
+
+// Migration 10: records are looked up by message id, or by dedupe key only
+// when they have no message id (record_sql.hpp): the index on every dedupe
+// key goes (the one of records without a message id is in kCreateIndexes).
+inline constexpr const char* kMigration10 = "DROP INDEX IF EXISTS usage_records_key;";
 
 }  // namespace codepulse::tracker::sql_text

@@ -79,6 +79,36 @@ TEST_CASE("agent_progress lines carry a subagent request", "[parse]") {
   CHECK(p.request.tools[0].file_path == "/w/a.txt");
 }
 
+TEST_CASE("agent_progress lines carry a subagent's tool results, counts and failures", "[parse]") {
+  Harness h;
+  h.pending["toolu_edit"] = ToolKind::kChange;
+  h.pending["toolu_read"] = ToolKind::kAnswered;
+  // As Claude Code 2.1.38/39 streams them: data.message is the subagent's
+  // user line, with toolUseResult after its message.
+  const std::string edit =
+      R"({"parentUuid":"p","isSidechain":false,"cwd":"/w","sessionId":"s1","version":"2.1.39","type":"progress","data":{"message":{"type":"user","message":{"role":"user","content":[{"tool_use_id":"toolu_edit","type":"tool_result","content":"SECRET file text"}]},"uuid":"u","timestamp":"2026-02-10T21:58:18.000Z","toolUseResult":{"filePath":"/w/a.txt","oldString":"SECRET","newString":"SECRET2","originalFile":"SECRET","structuredPatch":[{"oldStart":1,"oldLines":1,"newStart":1,"newLines":2,"lines":["-SECRET","+SECRET2","+more"]}],"userModified":false}},"normalizedMessages":[],"type":"agent_progress","prompt":"SECRET PROMPT","agentId":"afb92ff"},"toolUseID":"agent_msg","parentToolUseID":"toolu_p","uuid":"u2","timestamp":"2026-02-10T21:58:18.001Z"})";
+  const ParsedLine& e = h.parse(edit);
+  REQUIRE(e.kind == LineKind::kToolResult);
+  CHECK(e.result.tool_use_id == "toolu_edit");
+  CHECK(e.result.has_counts);
+  CHECK(e.result.lines_added == 2);
+  CHECK(e.result.lines_removed == 1);
+  CHECK_FALSE(e.result.error);
+
+  const std::string failed =
+      R"({"parentUuid":"p","isSidechain":false,"cwd":"/w","sessionId":"s1","version":"2.1.39","type":"progress","data":{"message":{"type":"user","message":{"role":"user","content":[{"type":"tool_result","content":"SECRET: no such file","is_error":true,"tool_use_id":"toolu_read"}]},"uuid":"u","timestamp":"2026-02-10T21:58:19.000Z","toolUseResult":"Error: SECRET"},"normalizedMessages":[],"type":"agent_progress","prompt":"SECRET PROMPT","agentId":"afb92ff"},"uuid":"u3","timestamp":"2026-02-10T21:58:19.001Z"})";
+  const ParsedLine& f = h.parse(failed);
+  REQUIRE(f.kind == LineKind::kToolResult);
+  CHECK(f.result.tool_use_id == "toolu_read");
+  CHECK(f.result.error);
+  CHECK_FALSE(f.result.has_counts);
+
+  // A result nobody waits for is passed over, as a user line's is.
+  std::string other = failed;
+  other.replace(other.find("toolu_read"), 10, "toolu_gone");
+  CHECK(h.parse(other).kind == LineKind::kIgnored);
+}
+
 TEST_CASE("hook progress lines and other bookkeeping lines are ignored", "[parse]") {
   Harness h;
   CHECK(

@@ -6,6 +6,7 @@
 #include "proto/wire_batch.hpp"
 #include "tests/support/test_support.hpp"
 #include "tracker/queue/local_store.hpp"
+#include "tracker/queue/record_sql.hpp"
 
 using namespace codepulse;
 using namespace codepulse::tracker;
@@ -115,8 +116,9 @@ TEST_CASE("a stored record comes back from the queue with every field, also when
 TEST_CASE("the lookup indexes stay when the bulk load ended inside what is rolled back",
           "[queue][store]") {
   const char* const kIndexes =
-      "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('usage_records_key',"
-      " 'usage_records_message', 'usage_records_ts', 'usage_records_unshipped',"
+      "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ("
+      "'usage_records_no_message', 'usage_records_message', 'usage_records_ts',"
+      " 'usage_records_unshipped',"
       " 'line_prints_last', 'line_calls_written')";
   const bool to_savepoint = GENERATE(true, false);
   INFO((to_savepoint ? "rolled back to the file's savepoint" : "transaction rolled back"));
@@ -142,11 +144,62 @@ TEST_CASE("the lookup indexes stay when the bulk load ended inside what is rolle
     store->rollback();
   }
   CHECK(count() == 6);
-  auto plan = store->database().prepare(
-      "EXPLAIN QUERY PLAN SELECT id FROM usage_records WHERE key_hash = 1");
-  REQUIRE(plan);
-  auto row = plan->step();
-  REQUIRE(row);
-  REQUIRE(*row);
-  CHECK(std::string(plan->text(3)).find("usage_records_key") != std::string::npos);
+  // Both lookups of the dedupe rule use their index.
+  for (const auto& [query, index] :
+       {std::pair{sql_text::kSelectByMessage, "usage_records_message"},
+        std::pair{sql_text::kSelectByKeyWithoutMessage, "usage_records_no_message"}}) {
+    auto plan = store->database().prepare(std::string("EXPLAIN QUERY PLAN ") + query);
+    REQUIRE(plan);
+    auto row = plan->step();
+    REQUIRE(row);
+    REQUIRE(*row);
+    INFO(query);
+    CHECK(std::string(plan->text(3)).find(index) != std::string::npos);
+  }
+}
+
+TEST_CASE(
+    "a store made before lookups by message id loses its dedupe key index and finds its "
+    "records",
+    "[queue][store]") {
+  TempDir dir;
+  UsageRecord no_message = full_record(2, 40);
+  no_message.message_id.clear();
+  no_message.dedupe_key = "noid\x1fline-uuid-2";
+  {
+    auto store = LocalStore::open(dir.path());
+    REQUIRE(store);
+    REQUIRE(store->begin());
+    REQUIRE(store->upsert(full_record(1, 10)));
+    REQUIRE(store->upsert(no_message));
+    REQUIRE(store->commit());
+  }
+  {
+    // As schema 9 left it: every dedupe key indexed.
+    auto db = sql::Database::open(dir.path() + "/tracker.db");
+    REQUIRE(db);
+    REQUIRE(
+        db->exec("CREATE INDEX usage_records_key ON usage_records(key_hash);"
+                 "PRAGMA user_version = 9;"));
+  }
+  auto store = LocalStore::open(dir.path());
+  REQUIRE(store);
+  CHECK(*store->database().scalar("PRAGMA user_version") == 10);
+  CHECK(*store->database().scalar("SELECT count(*) FROM sqlite_master WHERE name = "
+                                  "'usage_records_key'") == 0);
+  CHECK(*store->database().scalar("SELECT count(*) FROM sqlite_master WHERE name IN "
+                                  "('usage_records_message', 'usage_records_no_message')") == 2);
+  REQUIRE(store->begin());
+  auto again = store->upsert(full_record(1, 10));
+  REQUIRE(again);
+  CHECK(*again == UpsertOutcome::kKept);
+  auto bigger = store->upsert(full_record(1, 11));
+  REQUIRE(bigger);
+  CHECK(*bigger == UpsertOutcome::kReplaced);
+  no_message.input += 1;
+  auto other = store->upsert(no_message);
+  REQUIRE(other);
+  CHECK(*other == UpsertOutcome::kReplaced);
+  REQUIRE(store->commit());
+  CHECK(*store->record_count() == 2);
 }

@@ -286,3 +286,84 @@ TEST_CASE("a write batch stores what applying each line to the store in order st
     CHECK(flatten(stored(*batched)) == flatten(stored(*direct)));
   }
 }
+
+TEST_CASE("a store finds records the same way in its bulk load as by its lookup indexes",
+          "[queue][unit][property]") {
+  for (uint64_t seed = 1; seed <= 30; ++seed) {
+    INFO("seed " << seed);
+    std::mt19937_64 rng(seed);
+    auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
+    // Snapshots of a few requests: sidechain replays (same message id,
+    // another request id), advisor calls (same message id, another
+    // iteration), and lines without a message id (keyed by their uuid).
+    std::vector<UsageRecord> lines;
+    for (int i = 0; i < 80; ++i) {
+      const std::string m = std::to_string(pick(5));
+      UsageRecord r;
+      switch (pick(6)) {
+        case 0:
+          r = request("msg_" + m, "req_" + m + "_side", 1 + pick(100), /*sidechain=*/true);
+          break;
+        case 1: {
+          r = request("msg_" + m, "req_" + m, 1 + pick(100), pick(2) == 0);
+          r.iteration = 1 + pick(2);
+          r.dedupe_key +=
+              "\x1f"
+              "advisor:" +
+              std::to_string(r.iteration - 1);
+          break;
+        }
+        case 2:
+          r = request("", "", 1 + pick(100));
+          r.dedupe_key = "noid\x1fline-" + m;
+          break;
+        default:
+          r = request("msg_" + m, "req_" + m, 1 + pick(100));
+      }
+      r.timestamp_ms += i;
+      if (pick(3) == 0) r.tools.push_back(edit("toolu_" + std::to_string(i)));
+      lines.push_back(std::move(r));
+    }
+
+    TempDir dir;
+    auto bulk = LocalStore::open(dir / "bulk");          // empty: looked up in memory
+    auto indexed = LocalStore::open(dir / "indexed");    // its indexes built before the first
+    auto switched = LocalStore::open(dir / "switched");  // built halfway
+    REQUIRE(bulk);
+    REQUIRE(indexed);
+    REQUIRE(switched);
+    REQUIRE(indexed->end_bulk_load());
+    std::vector<UpsertOutcome> by_bulk, by_index, by_switch;
+    for (LocalStore* s : {&*bulk, &*indexed, &*switched})
+      REQUIRE(s->begin());
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (i == lines.size() / 2) REQUIRE(switched->end_bulk_load());
+      auto a = bulk->upsert(lines[i]);
+      auto b = indexed->upsert(lines[i]);
+      auto c = switched->upsert(lines[i]);
+      REQUIRE(a);
+      REQUIRE(b);
+      REQUIRE(c);
+      by_bulk.push_back(*a);
+      by_index.push_back(*b);
+      by_switch.push_back(*c);
+    }
+    for (LocalStore* s : {&*bulk, &*indexed, &*switched})
+      REQUIRE(s->commit());
+    CHECK(by_index == by_bulk);
+    CHECK(by_switch == by_bulk);
+    // Every field, the uid and the revision equal.
+    auto spelled = [](std::vector<proto::WireRecord> records) {
+      std::string out;
+      for (auto& w : records)
+        out += w.usage.dedupe_key + " " + proto::encode_json(proto::BatchHeader{}, {w}) + "\n";
+      return out;
+    };
+    const std::string want = spelled(stored(*bulk));
+    CHECK(spelled(stored(*indexed)) == want);
+    CHECK(spelled(stored(*switched)) == want);
+    // Each request stored once per advisor call, a replay joining its
+    // main-session copy: fewer rows than lines.
+    CHECK(stored(*bulk).size() < lines.size());
+  }
+}

@@ -36,6 +36,39 @@ TEST_CASE("replace_control_characters puts U+FFFD for C0, DEL, C1 and invalid UT
     CHECK(find_control_character(replace_control_characters(s)) == std::string::npos);
 }
 
+TEST_CASE("the printable prefix is found eight bytes at a time, each byte value at each place",
+          "[strings][strip]") {
+  // The byte-by-byte rule the word-at-a-time search must agree with.
+  const auto prefix_by_byte = [](std::string_view s) {
+    size_t i = 0;
+    while (i < s.size() && static_cast<unsigned char>(s[i]) >= 0x20 &&
+           static_cast<unsigned char>(s[i]) < 0x7f)
+      ++i;
+    return i;
+  };
+  for (size_t length : {1, 7, 8, 9, 15, 16, 17, 31, 40}) {
+    for (size_t at = 0; at < length; ++at) {
+      for (int value = 0; value < 256; ++value) {
+        // Neighbours at the edges of the range, where a carry or borrow
+        // would cross into the byte at `at`.
+        for (const char fill : {' ', '~', 'a'}) {
+          std::string s(length, fill);
+          s[at] = static_cast<char>(value);
+          INFO("length " << length << ", byte " << value << " at " << at);
+          REQUIRE(plain_ascii_prefix(s) == prefix_by_byte(s));
+        }
+      }
+    }
+  }
+  // A second byte outside after the first: the first still ends the prefix.
+  CHECK(plain_ascii_prefix(std::string("abc\x1f\x7f\xff\x00zzzzzzzzz", 16)) == 3);
+  CHECK(plain_ascii_prefix("0123456789abcdef") == 16);
+  CHECK(plain_ascii_prefix("") == 0);
+  CHECK(find_control_character(std::string("0123456789abcdefgh\x01", 19)) == 18);
+  CHECK(find_control_character("0123456789abcdefgh\xc2\x85") == 18);
+  CHECK(find_control_character("0123456789abcdefgh\xc3\xa9") == std::string::npos);
+}
+
 TEST_CASE("a record built from strings with control characters passes the door whole",
           "[strings][strip]") {
   test::TempDir dir;
