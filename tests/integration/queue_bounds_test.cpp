@@ -84,4 +84,30 @@ TEST_CASE("the queue drops expired shipped records, then the oldest shipped, the
     CHECK(q->evicted_shipped == 1000);
     CHECK(q->evicted_unshipped == b->evicted_unshipped);
   }
+  SECTION("records the collector refused go with the unshipped ones, oldest first") {
+    // Every third unshipped record is quarantined.
+    REQUIRE(store->database().exec(
+        "UPDATE usage_records SET quarantined_revision = revision WHERE shipped_revision < "
+        "revision AND id % 3 = 0"));
+    const int64_t quarantined = count(*store, "quarantined_revision >= revision");
+    REQUIRE(quarantined == 667);
+    auto q0 = store->queue_stats();
+    REQUIRE(q0);
+    REQUIRE(store->begin());
+    auto b = store->enforce_bounds(q0->used_bytes / 2, 0);
+    REQUIRE(b);
+    REQUIRE(store->commit());
+    CHECK(b->evicted_shipped == 1000);
+    CHECK(b->evicted_unshipped > 0);
+    // The oldest of both kinds went: what is left is the newest records,
+    // with the quarantined ones among them still every third.
+    auto oldest = store->database().scalar("SELECT min(ts_ms) FROM usage_records");
+    REQUIRE(oldest);
+    CHECK(*oldest == 1'000 * day + (1000 + b->evicted_unshipped) * 1000);
+    CHECK(count(*store, "1") == 2000 - b->evicted_unshipped);
+    CHECK(count(*store, "quarantined_revision >= revision") <
+          quarantined - b->evicted_unshipped / 3 + 2);
+    CHECK(count(*store, "quarantined_revision >= revision") >
+          quarantined - b->evicted_unshipped / 3 - 2);
+  }
 }

@@ -56,8 +56,16 @@ inline constexpr const char* kDeleteExpired =
 inline constexpr const char* kEvictOldestShipped =
     "DELETE FROM usage_records WHERE id IN (SELECT id FROM usage_records"
     " WHERE shipped_revision >= revision ORDER BY ts_ms LIMIT ?1)";
+// Once no shipped record is left, every record is unshipped or quarantined:
+// the oldest of both, each found through its own index.
 inline constexpr const char* kEvictOldestUnshipped =
-    "DELETE FROM usage_records WHERE id IN (SELECT id FROM usage_records ORDER BY ts_ms LIMIT ?1)";
+    "DELETE FROM usage_records WHERE id IN (SELECT id FROM ("
+    "SELECT * FROM (SELECT id, ts_ms FROM usage_records"
+    " WHERE shipped_revision < revision AND quarantined_revision < revision"
+    " ORDER BY ts_ms, id LIMIT ?1)"
+    " UNION ALL SELECT * FROM (SELECT id, ts_ms FROM usage_records"
+    " WHERE shipped_revision < revision AND quarantined_revision >= revision"
+    " ORDER BY ts_ms LIMIT ?1)) ORDER BY ts_ms LIMIT ?1)";
 inline constexpr const char* kDeleteOrphanQuarantine =
     "DELETE FROM ship_quarantine WHERE record_id NOT IN (SELECT id FROM usage_records)";
 inline constexpr const char* kDeleteOrphanPending =
