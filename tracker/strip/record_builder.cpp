@@ -96,6 +96,11 @@ std::string RecordBuilder::relative_path(std::string_view file_path, const std::
   return keyed(*rel);
 }
 
+RecordBuilder::RecordBuilder(StripOptions options, std::shared_ptr<const Pricer> prices)
+    : options_(std::move(options)),
+      prices_(std::move(prices)),
+      author_(replace_control_characters(options_.author)) {}
+
 void RecordBuilder::price(UsageRecord& r) {
   const PricedUsage cost = prices_->price(to_price(r));
   r.cost_nanos = cost.list_nanos;
@@ -156,10 +161,11 @@ UsageRecord RecordBuilder::build(const RequestLine& line, const std::string& tur
   r.message_id = sendable(line.message_id);
   r.request_id = sendable(line.request_id);
   r.timestamp_ms = line.timestamp_ms;
-  r.session_id = sendable(line.session_id);
+  // A session's requests mostly repeat the rest: each is made once per run.
+  r.session_id = remembered(session_, line.session_id, sendable);
   r.sidechain = line.sidechain;
-  r.agent_id = sendable(line.agent_id);
-  r.model = sendable(line.model);
+  r.agent_id = remembered(agent_, line.agent_id, sendable);
+  r.model = remembered(model_, line.model, sendable);
   r.input = line.tokens.input;
   r.output = line.tokens.output;
   r.cache_create_5m = line.tokens.cache_write_5m;
@@ -169,18 +175,21 @@ UsageRecord RecordBuilder::build(const RequestLine& line, const std::string& tur
   r.web_search_requests = line.tokens.web_search_requests;
   r.web_fetch_requests = line.tokens.web_fetch_requests;
   r.fast = line.tokens.fast;
-  r.inference_geo = sendable(line.tokens.inference_geo);
+  r.inference_geo = remembered(geo_, line.tokens.inference_geo, sendable);
   price(r);
-  r.cc_version = sendable(line.cc_version);
-  r.author = sendable(options_.author);
-  if (!line.cwd.empty()) {
-    r.repo = sendable(repos_.resolve(line.cwd).identity);
-  } else {
-    r.repo = "local/(unknown)";
-  }
-  r.task_keys = sendable(find_task_keys(line.git_branch));
-  r.branch = sendable(keyed(line.git_branch));
-  r.turn_id = sendable(turn_id);
+  r.cc_version = remembered(version_, line.cc_version, sendable);
+  r.author = author_;
+  r.repo = remembered(repo_, line.cwd, [this](std::string_view cwd) {
+    if (cwd.empty()) return std::string("local/(unknown)");
+    return replace_control_characters(repos_.resolve(std::string(cwd)).identity);
+  });
+  r.task_keys = remembered(task_keys_, line.git_branch, [](std::string_view b) {
+    return replace_control_characters(find_task_keys(b));
+  });
+  r.branch = remembered(branch_, line.git_branch, [this](std::string_view b) {
+    return replace_control_characters(keyed(b));
+  });
+  r.turn_id = remembered(turn_, turn_id, sendable);
   r.tools.reserve(line.tools.size());
   for (const ToolCall& call : line.tools) {
     ToolUse t;

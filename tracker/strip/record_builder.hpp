@@ -25,8 +25,7 @@ struct StripOptions {
 
 class RecordBuilder {
  public:
-  RecordBuilder(StripOptions options, std::shared_ptr<const Pricer> prices)
-      : options_(std::move(options)), prices_(std::move(prices)) {}
+  RecordBuilder(StripOptions options, std::shared_ptr<const Pricer> prices);
 
   UsageRecord build(const RequestLine& line, const std::string& turn_id);
   // The record of one advisor call of `parent`'s request (line.advisors):
@@ -47,9 +46,28 @@ class RecordBuilder {
  private:
   std::string keyed(std::string_view value) const;
   void price(UsageRecord& r);
+
+  // What was made of a field's last raw value: the requests of a session
+  // repeat their session, version, place, branch and turn.
+  struct Remembered {
+    bool set = false;
+    std::string raw, made;
+  };
+  template <typename Make>
+  static const std::string& remembered(Remembered& m, std::string_view raw, Make make) {
+    if (!m.set || m.raw != raw) {
+      m.made = make(raw);
+      m.raw.assign(raw);
+      m.set = true;
+    }
+    return m.made;
+  }
+
   StripOptions options_;
   std::shared_ptr<const Pricer> prices_;
   RepoResolver repos_;
+  std::string author_;  // options_.author, as sent
+  Remembered session_, agent_, model_, geo_, version_, repo_, task_keys_, branch_, turn_;
   int64_t unknown_models_ = 0;
 };
 

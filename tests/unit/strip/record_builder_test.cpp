@@ -128,6 +128,66 @@ TEST_CASE("a record holds the allowlisted facts of the request", "[strip]") {
   CHECK(builder.unknown_model_records() == 0);
 }
 
+TEST_CASE("one builder makes each record as a fresh builder would, its fields changing or not",
+          "[strip]") {
+  TempDir dir;
+  make_repo(dir / "api", "git@github.com:acme/api.git");
+  make_repo(dir / "web", "https://github.com/acme/web.git");
+  // Runs of requests that share a session, version, place, branch and turn,
+  // then change one or more of them, and come back to earlier ones.
+  struct Step {
+    std::string session, version, cwd, branch, turn, model, geo;
+  };
+  const std::vector<Step> steps = {
+      {"s1", "2.1.39", dir / "api", "main", "t1", "claude-test-1", ""},
+      {"s1", "2.1.39", dir / "api", "main", "t1", "claude-test-1", ""},
+      {"s1", "2.1.39", dir / "api", "feature/PROJ-7", "t2", "claude-test-1", R"("us")"},
+      {"s2", "2.1.40", dir / "web", "feature/PROJ-7", "t2", "claude-other", R"("us")"},
+      {"s2\x01", "2.1.40", "", "fix/ABC-1", "t3\x02", "claude-test-1", ""},
+      {"s1", "2.1.39", dir / "api", "main", "t1", "claude-test-1", ""},
+      {"s1", "2.1.39", dir / "web", "main", "", "claude-test-1", R"("eu")"},
+  };
+  RecordBuilder reused({"dev\x1b@acme.example", std::nullopt}, test_prices());
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const Step& st = steps[i];
+    AssistantSpec s;
+    s.message_id = "msg_" + std::to_string(i);
+    s.model = st.model;
+    s.session_id = test::json_escape(st.session);
+    s.cwd = st.cwd;
+    s.branch = st.branch;
+    s.inference_geo_json = st.geo;
+    std::string line = test::assistant_line(s);
+    const std::string version = R"("version":"2.1.39")";
+    line.replace(line.find(version), version.size(), R"("version":")" + st.version + "\"");
+    const RequestLine request = parse_request(line);
+    RecordBuilder fresh({"dev\x1b@acme.example", std::nullopt}, test_prices());
+    const UsageRecord want = fresh.build(request, st.turn);
+    const UsageRecord got = reused.build(request, st.turn);
+    INFO("step " << i);
+    CHECK(got.session_id == want.session_id);
+    CHECK(got.cc_version == want.cc_version);
+    CHECK(got.repo == want.repo);
+    CHECK(got.branch == want.branch);
+    CHECK(got.task_keys == want.task_keys);
+    CHECK(got.turn_id == want.turn_id);
+    CHECK(got.model == want.model);
+    CHECK(got.inference_geo == want.inference_geo);
+    CHECK(got.author == want.author);
+    CHECK(got.cost_nanos == want.cost_nanos);
+  }
+  // And the values are the right ones, not only equal.
+  RecordBuilder check({"dev\x1b@acme.example", std::nullopt}, test_prices());
+  AssistantSpec s;
+  s.cwd = dir / "web";
+  s.branch = "feature/PROJ-7";
+  const UsageRecord r = check.build(parse_request(test::assistant_line(s)), "t\x02");
+  CHECK(r.repo == "github.com/acme/web");
+  CHECK(r.task_keys == "PROJ-7");
+  CHECK(r.turn_id == "t\xEF\xBF\xBD");
+  CHECK(r.author == "dev\xEF\xBF\xBD@acme.example");
+}
+
 TEST_CASE("a request over the threshold is priced at the long-context tier", "[strip]") {
   RequestLine line = request_in("");
   line.tokens = TokenCounts{};
