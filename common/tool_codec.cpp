@@ -80,6 +80,12 @@ Result<std::vector<ToolUse>> decode_tools(std::string_view json) {
   return tools;
 }
 
+bool result_adds_to(const ToolUse& t, int64_t added, int64_t removed, std::string_view sha) {
+  if (!t.result_seen) return true;
+  const bool counted = t.lines_added != 0 || t.lines_removed != 0 || !t.commit_sha.empty();
+  return !counted && (added != 0 || removed != 0 || !sha.empty());
+}
+
 bool merge_tools(std::vector<ToolUse>& into, const std::vector<ToolUse>& from) {
   bool changed = false;
   for (const ToolUse& t : from) {
@@ -89,7 +95,8 @@ bool merge_tools(std::vector<ToolUse>& into, const std::vector<ToolUse>& from) {
     if (!same) {
       into.push_back(t);
       changed = true;
-    } else if (t.result_seen && !same->result_seen) {
+    } else if (t.result_seen &&
+               result_adds_to(*same, t.lines_added, t.lines_removed, t.commit_sha)) {
       same->result_seen = true;
       same->lines_added = t.lines_added;
       same->lines_removed = t.lines_removed;

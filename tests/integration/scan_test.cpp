@@ -43,6 +43,15 @@ AssistantSpec subagent_edit() {
   return s;
 }
 
+// The subagent's own file for `edit`: the request, then its result (+2 -1).
+std::string subagent_edit_lines(const AssistantSpec& edit) {
+  return assistant_line(edit) + "\n" +
+         codepulse::test::tool_result_line(
+             "toolu_se", "ok",
+             R"({"filePath":"/x","structuredPatch":[{"lines":["+a","+b","-c"]}]})") +
+         "\n";
+}
+
 // `what` over the stored tool calls (t) of records (r) `where` it holds.
 int64_t tool_int(Fixture& f, const std::string& what, const std::string& where) {
   return f.sql_int("SELECT " + what + " FROM usage_records r, json_each(r.tools) t WHERE " + where);
@@ -333,11 +342,7 @@ TEST_CASE("a call answered only in another copy of its request is not left pendi
   const AssistantSpec edit = subagent_edit();
   const std::string parent = f.file("p/s.jsonl");
   const std::string own = f.file("p/s/subagents/agent-a1.jsonl");
-  const std::string own_lines =
-      assistant_line(edit) + "\n" +
-      codepulse::test::tool_result_line(
-          "toolu_se", "ok", R"({"filePath":"/x","structuredPatch":[{"lines":["+a","+b","-c"]}]})") +
-      "\n";
+  const std::string own_lines = subagent_edit_lines(edit);
   if (parent_first) {
     codepulse::test::write_file(parent, codepulse::test::agent_progress_line(edit, "a1") + "\n");
     f.scan();
@@ -351,6 +356,34 @@ TEST_CASE("a call answered only in another copy of its request is not left pendi
   f.scan();
   CHECK(f.sql_int("SELECT count(*) FROM usage_records") == 1);
   CHECK(f.sql_int("SELECT t.value->>'added' FROM usage_records r, json_each(r.tools) t") == 2);
+  CHECK(f.sql_int("SELECT count(*) FROM pending_results") == 0);
+}
+
+TEST_CASE("a subagent's edit counted in its own file is not undone by the parent's bare copy",
+          "[scan]") {
+  // The parent's copy of the result carries no toolUseResult; the
+  // subagent's own file has the patch. Both are read in one scan, and
+  // again in two.
+  const bool one_scan = GENERATE(true, false);
+  INFO((one_scan ? "one scan" : "the subagent's file in a later scan"));
+  Fixture f;
+  const AssistantSpec edit = subagent_edit();
+  codepulse::test::write_file(
+      f.file("p/s.jsonl"),
+      codepulse::test::agent_progress_line(edit, "a1") + "\n" +
+          codepulse::test::agent_progress_result_line("toolu_se", "ok", R"("ok")", "a1") + "\n");
+  const std::string own_lines = subagent_edit_lines(edit);
+  if (one_scan) {
+    codepulse::test::write_file(f.file("p/s/subagents/agent-a1.jsonl"), own_lines);
+  } else {
+    f.scan();
+    CHECK(tool_int(f, "t.value->>'seen'", "t.value->>'id' = 'toolu_se'") == 1);
+    CHECK(tool_int(f, "t.value->>'added'", "t.value->>'id' = 'toolu_se'") == 0);
+    codepulse::test::write_file(f.file("p/s/subagents/agent-a1.jsonl"), own_lines);
+  }
+  f.scan();
+  CHECK(tool_int(f, "t.value->>'added'", "t.value->>'id' = 'toolu_se'") == 2);
+  CHECK(tool_int(f, "t.value->>'removed'", "t.value->>'id' = 'toolu_se'") == 1);
   CHECK(f.sql_int("SELECT count(*) FROM pending_results") == 0);
 }
 

@@ -197,7 +197,7 @@ class LocalStore {
   sql::Statement select_file_, select_file_identity_, upsert_file_, rename_file_;
   sql::Statement select_message_, select_no_message_, select_id_, insert_record_, replace_record_;
   sql::Statement update_tools_, insert_pending_, select_pending_, select_pending_record_,
-      delete_pending_;
+      delete_pending_, delete_record_pending_;
 };
 
 }  // namespace codepulse::tracker

@@ -44,5 +44,8 @@ inline constexpr const char* kSelectPending = "SELECT tool_use_id, kind FROM pen
 inline constexpr const char* kSelectPendingRecord =
     "SELECT record_id FROM pending_results WHERE tool_use_id = ?1";
 inline constexpr const char* kDeletePending = "DELETE FROM pending_results WHERE tool_use_id = ?1";
+// The call's wait for this record only (another record may wait on the same id).
+inline constexpr const char* kDeleteRecordPending =
+    "DELETE FROM pending_results WHERE tool_use_id = ?1 AND record_id = ?2";
 
 }  // namespace codepulse::tracker::sql_text

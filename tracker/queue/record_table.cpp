@@ -25,7 +25,8 @@ Status LocalStore::prepare_record_statements() {
                                   {&insert_pending_, sql_text::kInsertPending},
                                   {&select_pending_, sql_text::kSelectPending},
                                   {&select_pending_record_, sql_text::kSelectPendingRecord},
-                                  {&delete_pending_, sql_text::kDeletePending}});
+                                  {&delete_pending_, sql_text::kDeletePending},
+                                  {&delete_record_pending_, sql_text::kDeleteRecordPending}});
 }
 
 LocalStore::KeyHashes LocalStore::hashes_of(const UsageRecord& r) {
@@ -173,7 +174,7 @@ Result<UpsertOutcome> LocalStore::upsert(const UsageRecord& r) {
         answered_.push_back(t.tool_use_id);
   }
   for (const std::string& id : answered_)
-    if (auto s = delete_pending_.bind(1, id).run(); !s) return s.error();
+    if (auto s = delete_record_pending_.bind(1, id).bind(2, e.id).run(); !s) return s.error();
   const bool tools_changed = merge_tools(tools, r.tools);
   if (candidate_wins(e.sidechain, e.total, e.fast, r)) {
     const std::string json = encode_tools(tools);
@@ -210,7 +211,9 @@ Status LocalStore::apply_tool_result(const ToolResultLine& t) {
       return make_error(db_.path() + ": record " + std::to_string(*record_id) + ": " +
                         tools.error().message);
     for (ToolUse& tool : *tools) {
-      if (tool.tool_use_id != t.tool_use_id || tool.result_seen) continue;
+      if (tool.tool_use_id != t.tool_use_id ||
+          !result_adds_to(tool, t.lines_added, t.lines_removed, t.commit_sha))
+        continue;
       tool.result_seen = true;
       tool.lines_added = t.lines_added;
       tool.lines_removed = t.lines_removed;

@@ -3,6 +3,8 @@
 #include <functional>
 #include <string_view>
 
+#include "common/tool_codec.hpp"
+
 namespace codepulse::tracker {
 namespace {
 
@@ -100,6 +102,10 @@ bool WriteBatch::apply_result(const ToolResultLine& result) {
     const auto [record, tool] = tool_refs_[static_cast<size_t>(ref)];
     ToolUse& t = records_[record].tools[tool];
     if (t.tool_use_id != result.tool_use_id) continue;
+    // A second result of the call (its subagent's own file after the
+    // parent's copy) keeps the first unless it counts what the first did not.
+    if (!result_adds_to(t, result.lines_added, result.lines_removed, result.commit_sha))
+      return true;
     t.result_seen = true;
     t.lines_added = result.lines_added;
     t.lines_removed = result.lines_removed;

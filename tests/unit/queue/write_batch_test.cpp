@@ -367,3 +367,34 @@ TEST_CASE("a store finds records the same way in its bulk load as by its lookup 
     CHECK(stored(*bulk).size() < lines.size());
   }
 }
+
+TEST_CASE("a write batch keeps a call's first result unless a second counts what it did not",
+          "[queue][unit]") {
+  WriteBatch batch;
+  UsageRecord r = request("msg_1", "req_1", 10);
+  r.tools.push_back(edit("toolu_1"));
+  r.tools.push_back(edit("toolu_2"));
+  batch.add(std::move(r));
+  ToolResultLine bare = result("toolu_1", 0, 0);  // the parent's copy, no toolUseResult
+  bare.has_counts = false;
+  CHECK(batch.apply_result(bare));
+  CHECK(batch.apply_result(result("toolu_1", 4, 2)));  // the subagent's own file
+  CHECK(batch.apply_result(result("toolu_2", 7, 1)));
+  ToolResultLine failed = result("toolu_2", 0, 0);
+  failed.error = true;
+  CHECK(batch.apply_result(failed));  // answered already, with counts: kept
+  TempDir dir;
+  auto store = LocalStore::open(dir / "s");
+  REQUIRE(store);
+  REQUIRE(store->begin());
+  REQUIRE(batch.flush(*store));
+  REQUIRE(store->commit());
+  const auto records = stored(*store);
+  REQUIRE(records.size() == 1);
+  const auto& tools = records[0].usage.tools;
+  REQUIRE(tools.size() == 2);
+  CHECK(tools[0].lines_added == 4);
+  CHECK(tools[0].lines_removed == 2);
+  CHECK(tools[1].lines_added == 7);
+  CHECK_FALSE(tools[1].error);
+}

@@ -9,6 +9,8 @@
 using codepulse::decode_tools;
 using codepulse::encode_tools;
 using codepulse::FileAction;
+using codepulse::merge_tools;
+using codepulse::result_adds_to;
 using codepulse::ToolUse;
 
 TEST_CASE("encode_tools writes the stored form byte for byte", "[tool_codec]") {
@@ -59,4 +61,36 @@ TEST_CASE("encode_tools writes the stored form byte for byte", "[tool_codec]") {
   CHECK_FALSE((*back)[2].action != FileAction::kRead);
   CHECK_FALSE((*back)[2].result_seen);
   CHECK((*back)[2].tool_use_id == "call_é");
+}
+
+TEST_CASE("a call's second result is taken only when it counts what the first did not",
+          "[tool_codec]") {
+  ToolUse edit;
+  edit.tool_use_id = "toolu_e";
+  edit.name = "Edit";
+  edit.action = FileAction::kChange;
+  ToolUse bare = edit;  // answered, nothing counted (a copy without toolUseResult)
+  bare.result_seen = true;
+  ToolUse counted = edit;
+  counted.result_seen = true;
+  counted.lines_added = 3;
+  counted.lines_removed = 1;
+  ToolUse failed = bare;
+  failed.error = true;
+
+  CHECK(result_adds_to(edit, 0, 0, ""));  // no result yet: any is taken
+  CHECK(result_adds_to(bare, 3, 1, ""));
+  CHECK(result_adds_to(bare, 0, 0, "abc1234"));
+  CHECK_FALSE(result_adds_to(bare, 0, 0, ""));
+  CHECK_FALSE(result_adds_to(counted, 5, 5, ""));  // the first counted result stays
+  CHECK_FALSE(result_adds_to(counted, 0, 0, ""));
+
+  std::vector<ToolUse> into = {bare};
+  CHECK(merge_tools(into, {counted}));
+  CHECK(into[0].lines_added == 3);
+  CHECK(into[0].lines_removed == 1);
+  CHECK_FALSE(merge_tools(into, {bare}));  // never counted back to nothing
+  CHECK(into[0].lines_added == 3);
+  CHECK_FALSE(merge_tools(into, {failed}));
+  CHECK_FALSE(into[0].error);
 }
