@@ -172,6 +172,7 @@ class LocalStore {
                    const KeyHashes& h);
   Result<std::optional<Existing>> find_existing(const UsageRecord& r, const KeyHashes& h);
   Result<std::optional<Existing>> load_by_id(int64_t id, std::string* key, std::string* message);
+  static Existing existing_of(const sql::Statement& st, std::string* key, std::string* message);
   Status note_pending(const std::vector<ToolUse>& tools, std::string_view assistant,
                       int64_t record_id);
 

@@ -52,17 +52,22 @@ bool LocalStore::candidate_wins(bool existing_sidechain, int64_t existing_total,
   return c.fast && !existing_fast;
 }
 
+// A row of kSelectById, kSelectByMessage or kSelectByKeyWithoutMessage (the
+// same columns); its dedupe key and message id into `key` and `message`.
+LocalStore::Existing LocalStore::existing_of(const sql::Statement& st, std::string* key,
+                                             std::string* message) {
+  if (key) key->assign(st.text(5));
+  if (message) message->assign(st.text(6));
+  return Existing{st.int64(0),      st.int64(1) != 0,        st.int64(2),
+                  st.int64(3) != 0, std::string(st.text(4)), st.int64(7)};
+}
+
 Result<std::optional<LocalStore::Existing>> LocalStore::load_by_id(int64_t id, std::string* key,
                                                                    std::string* message) {
   select_id_.bind(1, id);
   auto row = select_id_.step();
   std::optional<Existing> out;
-  if (row && *row) {
-    out = Existing{select_id_.int64(0),      select_id_.int64(1) != 0,        select_id_.int64(2),
-                   select_id_.int64(3) != 0, std::string(select_id_.text(4)), select_id_.int64(7)};
-    if (key) *key = std::string(select_id_.text(5));
-    if (message) *message = std::string(select_id_.text(6));
-  }
+  if (row && *row) out = existing_of(select_id_, key, message);
   select_id_.reset();
   if (!row) return row.error();
   return out;
@@ -107,10 +112,7 @@ Result<std::optional<LocalStore::Existing>> LocalStore::find_existing(const Usag
       return row.error();
     }
     if (!*row) break;
-    Existing e{st.int64(0),      st.int64(1) != 0,        st.int64(2),
-               st.int64(3) != 0, std::string(st.text(4)), st.int64(7)};
-    key.assign(st.text(5));
-    message.assign(st.text(6));
+    Existing e = existing_of(st, &key, &message);
     if (consider(e)) {
       st.reset();
       return std::optional<Existing>(std::move(e));
