@@ -308,13 +308,15 @@ void ScanReader::run() {
 }
 
 bool ScanReader::put(ScanChunk&& chunk, ScanChunk& refill) {
-  std::deque<ScanChunk> spent;  // more than one: destroyed here, after the lock is let go
   std::unique_lock lock(mu_);
+  // One given back is refilled; the others wait for the next hand-overs (no
+  // more chunks exist than were ever handed over at once; those left when
+  // the reader goes idle are freed then). Destroying them here and making
+  // new ones freed and made again every string of their requests.
   if (!spent_.empty()) {
     refill = std::move(spent_.front());
     spent_.pop_front();
   }
-  spent.swap(spent_);
   if (chunks_.size() >= options_.max_chunks) {
     reader_blocked_ = true;
     if (writer_waiting_) writer_cv_.notify_all();

@@ -141,7 +141,7 @@ class ScanReader {
   std::condition_variable writer_cv_;  // chunks made, or the reader idle
   std::deque<ScanJob> jobs_;
   std::deque<ScanChunk> chunks_;
-  std::deque<ScanChunk> spent_;  // given back, to be destroyed by the reader
+  std::deque<ScanChunk> spent_;  // given back: refilled, or freed by the reader when idle
   bool closed_ = false;
   std::atomic<bool> stopping_{false};  // also read, without the lock, by the reader's steps
   bool reader_idle_ = false;           // waiting for files (or ended)

@@ -185,6 +185,12 @@ class Scanner {
   LineReaderCallbacks line_steps(FileRead& read);
   void take_line(FileRead& read, std::string_view line, size_t capacity, int64_t end_offset);
   void queue_request(FileRead& read, const RequestLine& request);
+  // A copy of a request the batch holds and that would not replace it: only
+  // its tool calls join; true when `request` was such a copy.
+  bool queue_copy(FileRead& read, const RequestLine& request);
+  // The lines each of the request's changes wrote (line provenance); false
+  // when that failed (read.status says why).
+  bool fingerprint_writes(FileRead& read, const RequestLine& request);
   Status apply_tool_result(FileRead& read, const ToolResultLine& result);
   void skip_line(FileRead& read, LineClass c, int64_t start_offset, int64_t end_offset);
   void report_oversized(FileRead& read, int64_t start_offset);
@@ -215,6 +221,8 @@ class Scanner {
   LineStore lines_;
   LineReader reader_;
   WriteBatch batch_;
+  std::string copy_key_;             // scratch of queue_copy
+  std::vector<ToolUse> copy_tools_;  // scratch of queue_copy
   bool (*interrupted_)() = nullptr;
   int64_t uncommitted_bytes_ = 0;
   std::optional<PendingTools> pending_;  // loaded on first need

@@ -70,6 +70,7 @@ void Scanner::take_line(FileRead& read, std::string_view line, size_t capacity,
 // every call now waits for its result: counts of changes and git commits,
 // whether any call failed.
 void Scanner::queue_request(FileRead& read, const RequestLine& request) {
+  if (queue_copy(read, request)) return;
   const bool claude_lines = read.format == LogFormat::kClaude;
   UsageRecord rec = builder_.build(request, claude_lines ? read.turn : request.turn_id);
   if (claude_lines) rec.assistant.assign(read.assistant);
@@ -77,6 +78,39 @@ void Scanner::queue_request(FileRead& read, const RequestLine& request) {
     const ToolKind kind = awaited_kind(t, claude_lines);
     if (kind != ToolKind::kOther) (*pending_)[t.tool_use_id] = kind;
   }
+  if (!fingerprint_writes(read, request)) return;
+  for (const AdvisorCall& call : request.advisors) {
+    if (batch_.add(builder_.build_advisor(rec, call))) ++read.stats.duplicates;
+  }
+  if (batch_.add(std::move(rec))) ++read.stats.duplicates;
+}
+
+bool Scanner::queue_copy(FileRead& read, const RequestLine& request) {
+  // Streaming writes a request once per content block, each copy with the
+  // request's usage: most copies only add tool calls to the one buffered, so
+  // the rest of a record is not built for them. (Advisor calls and copies
+  // that would win go the whole way, as WriteBatch::add takes them.)
+  if (!request.advisors.empty()) return false;
+  RecordBuilder::dedupe_key(request, copy_key_);
+  const int64_t at = batch_.find(copy_key_);
+  if (at < 0) return false;
+  const TokenCounts& k = request.tokens;
+  const int64_t total = k.input + k.output + k.cache_write_5m + k.cache_write_1h + k.cache_read;
+  const auto index = static_cast<size_t>(at);
+  if (batch_.would_replace(index, request.sidechain, total, k.fast)) return false;
+  const bool claude_lines = read.format == LogFormat::kClaude;
+  builder_.build_tools(request, copy_tools_);
+  for (const ToolUse& t : copy_tools_) {
+    const ToolKind kind = awaited_kind(t, claude_lines);
+    if (kind != ToolKind::kOther) (*pending_)[t.tool_use_id] = kind;
+  }
+  if (!fingerprint_writes(read, request)) return true;
+  batch_.add_tools(index, std::move(copy_tools_));
+  ++read.stats.duplicates;
+  return true;
+}
+
+bool Scanner::fingerprint_writes(FileRead& read, const RequestLine& request) {
   // Line provenance: the lines each change wrote, once per call, in the
   // transaction of the records (only their keyed fingerprints); not those
   // the git pass would expire before matching them.
@@ -85,7 +119,7 @@ void Scanner::queue_request(FileRead& read, const RequestLine& request) {
     if (call.written_lines.empty() || too_old) continue;
     if (auto s = guard_file(read); !s) {  // the call's row is written now
       read.status = s;
-      return;
+      return false;
     }
     LineWrite w;
     w.call_id = call.id;
@@ -96,14 +130,11 @@ void Scanner::queue_request(FileRead& read, const RequestLine& request) {
     auto added = lines_.add(w);
     if (!added) {
       read.status = added.error();
-      return;
+      return false;
     }
     if (*added) ++read.stats.changes_fingerprinted;
   }
-  for (const AdvisorCall& call : request.advisors) {
-    if (batch_.add(builder_.build_advisor(rec, call))) ++read.stats.duplicates;
-  }
-  if (batch_.add(std::move(rec))) ++read.stats.duplicates;
+  return true;
 }
 
 // A tool's result: folded into the record that made the call, in the batch

@@ -109,6 +109,8 @@ class LocalStore {
   // sidechain replay; then the larger token total; then the one with speed.
   static bool candidate_wins(bool existing_sidechain, int64_t existing_total, bool existing_fast,
                              const UsageRecord& candidate);
+  static bool candidate_wins(bool existing_sidechain, int64_t existing_total, bool existing_fast,
+                             bool sidechain, int64_t total, bool fast);
   // Lines added/removed or a commit sha for a tool call stored earlier.
   Status apply_tool_result(const ToolResultLine& result);
   Status load_pending_tools(PendingTools& out);

@@ -47,9 +47,15 @@ void LocalStore::bind_record(sql::Statement& st, const UsageRecord& r,
 
 bool LocalStore::candidate_wins(bool existing_sidechain, int64_t existing_total, bool existing_fast,
                                 const UsageRecord& c) {
-  if (existing_sidechain != c.sidechain) return !c.sidechain;
-  if (c.token_total() != existing_total) return c.token_total() > existing_total;
-  return c.fast && !existing_fast;
+  return candidate_wins(existing_sidechain, existing_total, existing_fast, c.sidechain,
+                        c.token_total(), c.fast);
+}
+
+bool LocalStore::candidate_wins(bool existing_sidechain, int64_t existing_total, bool existing_fast,
+                                bool sidechain, int64_t total, bool fast) {
+  if (existing_sidechain != sidechain) return !sidechain;
+  if (total != existing_total) return total > existing_total;
+  return fast && !existing_fast;
 }
 
 // A row of kSelectById, kSelectByMessage or kSelectByKeyWithoutMessage (the

@@ -65,10 +65,20 @@ void WriteBatch::merge_into(size_t index, UsageRecord&& other) {
     kept.tools = std::move(tools);
     if (!same_key) by_key_.insert(hash_of(kept.dedupe_key), static_cast<int64_t>(index));
   }
-  for (ToolUse& t : incoming) {  // each tool call id once
+  add_tools(index, std::move(incoming));
+}
+
+bool WriteBatch::would_replace(size_t index, bool sidechain, int64_t token_total, bool fast) const {
+  const UsageRecord& kept = records_[index];
+  return LocalStore::candidate_wins(kept.sidechain, kept.token_total(), kept.fast, sidechain,
+                                    token_total, fast);
+}
+
+void WriteBatch::add_tools(size_t index, std::vector<ToolUse>&& tools) {
+  for (ToolUse& t : tools) {  // each tool call id once
     if (has_tool(t.tool_use_id)) continue;
-    kept.tools.push_back(std::move(t));
-    add_tool(index, kept.tools.size() - 1);
+    records_[index].tools.push_back(std::move(t));
+    add_tool(index, records_[index].tools.size() - 1);
   }
 }
 

@@ -29,6 +29,13 @@ class WriteBatch {
   // Attaches a tool result to a buffered tool call; false if none is buffered.
   bool apply_result(const ToolResultLine& result);
   size_t size() const { return records_.size(); }
+  // The buffered copy of the request with this dedupe key, or -1.
+  int64_t find(const std::string& dedupe_key) { return find_key(dedupe_key); }
+  // Whether a copy of buffered record `index` with these facts would take its
+  // place (LocalStore::candidate_wins); one that would not adds only its
+  // tool calls, through add_tools.
+  bool would_replace(size_t index, bool sidechain, int64_t token_total, bool fast) const;
+  void add_tools(size_t index, std::vector<ToolUse>&& tools);
   // Writes every buffered record to the store (inside the caller's
   // transaction) and empties the batch.
   Result<FlushCounts> flush(LocalStore& store);

@@ -45,32 +45,27 @@ ToolKind awaited_call_kind(const ToolCall& call, std::string_view cwd) {
 }
 
 std::string normalize_path(std::string_view path, std::string_view base) {
-  std::string joined;
-  if (!path.empty() && path.front() == '/') {
-    joined.assign(path);
-  } else {
-    joined.assign(base);
-    joined.push_back('/');
-    joined.append(path);
-  }
-  std::vector<std::string_view> parts;
-  std::string_view rest = joined;
-  while (!rest.empty()) {
-    const size_t slash = rest.find('/');
-    const std::string_view part = rest.substr(0, slash);
-    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
-    if (part.empty() || part == ".") continue;
-    if (part == "..") {
-      if (!parts.empty()) parts.pop_back();
-      continue;
-    }
-    parts.push_back(part);
-  }
+  // Segment by segment into `out` (base's first unless path is absolute):
+  // "." and empty ones dropped, ".." takes back the last one kept.
   std::string out;
-  for (auto p : parts) {
-    out.push_back('/');
-    out.append(p);
-  }
+  out.reserve(base.size() + path.size() + 1);
+  const auto take = [&out](std::string_view rest) {
+    while (!rest.empty()) {
+      const size_t slash = rest.find('/');
+      const std::string_view part = rest.substr(0, slash);
+      rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+      if (part.empty() || part == ".") continue;
+      if (part == "..") {
+        const size_t last = out.rfind('/');
+        out.resize(last == std::string::npos ? 0 : last);
+        continue;
+      }
+      out.push_back('/');
+      out.append(part);
+    }
+  };
+  if (path.empty() || path.front() != '/') take(base);
+  take(path);
   return out.empty() ? "/" : out;
 }
 
@@ -132,28 +127,38 @@ UsageRecord RecordBuilder::build_advisor(const UsageRecord& parent, const Adviso
   return r;
 }
 
-UsageRecord RecordBuilder::build(const RequestLine& line, const std::string& turn_id) {
-  UsageRecord r;
-  r.assistant.assign(line.assistant);
+void RecordBuilder::dedupe_key(const RequestLine& line, std::string& key) {
+  key.clear();
   if (line.assistant != kClaudeCode && line.assistant != kClaudeDesktop) {
     // The other readers name a unique id for every request.
-    r.dedupe_key.assign(line.assistant);
-    r.dedupe_key.push_back('\x1f');
-    r.dedupe_key.append(line.message_id);
+    key.assign(line.assistant);
+    key.push_back('\x1f');
+    key.append(line.message_id);
   } else if (!line.message_id.empty()) {
-    r.dedupe_key = line.message_id;
+    key.assign(line.message_id);
     if (!line.request_id.empty()) {
-      r.dedupe_key.push_back('\x1f');
-      r.dedupe_key.append(line.request_id);
+      key.push_back('\x1f');
+      key.append(line.request_id);
     }
   } else {
     // No message id: never deduplicated with other lines, but a re-read of the
     // same line must not count twice, so the line's own uuid (or its facts) is
     // the key.
-    r.dedupe_key = "noid\x1f" + (line.line_uuid.empty()
-                                     ? line.session_id + "\x1f" + std::to_string(line.timestamp_ms)
-                                     : line.line_uuid);
+    key.assign("noid\x1f");
+    if (line.line_uuid.empty()) {
+      key.append(line.session_id);
+      key.push_back('\x1f');
+      key.append(std::to_string(line.timestamp_ms));
+    } else {
+      key.append(line.line_uuid);
+    }
   }
+}
+
+UsageRecord RecordBuilder::build(const RequestLine& line, const std::string& turn_id) {
+  UsageRecord r;
+  r.assistant.assign(line.assistant);
+  dedupe_key(line, r.dedupe_key);
   // Every string sent is free of control characters and invalid UTF-8
   // (replaced by U+FFFD), which the collector refuses (proto/README.md,
   // "Strings"); the local dedupe key keeps the ids as logged.
@@ -190,7 +195,14 @@ UsageRecord RecordBuilder::build(const RequestLine& line, const std::string& tur
     return replace_control_characters(keyed(b));
   });
   r.turn_id = remembered(turn_, turn_id, sendable);
-  r.tools.reserve(line.tools.size());
+  build_tools(line, r.tools);
+  return r;
+}
+
+void RecordBuilder::build_tools(const RequestLine& line, std::vector<ToolUse>& tools) {
+  const auto sendable = [](std::string_view s) { return replace_control_characters(s); };
+  tools.clear();
+  tools.reserve(line.tools.size());
   for (const ToolCall& call : line.tools) {
     ToolUse t;
     t.tool_use_id = sendable(call.id);
@@ -211,9 +223,8 @@ UsageRecord RecordBuilder::build(const RequestLine& line, const std::string& tur
       t.result_seen = true;  // the failure is the call's result, logged with it
       t.error = true;
     }
-    r.tools.push_back(std::move(t));
+    tools.push_back(std::move(t));
   }
-  return r;
 }
 
 }  // namespace codepulse::tracker

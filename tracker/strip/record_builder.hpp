@@ -28,6 +28,10 @@ class RecordBuilder {
   RecordBuilder(StripOptions options, std::shared_ptr<const Pricer> prices);
 
   UsageRecord build(const RequestLine& line, const std::string& turn_id);
+  // Parts of build(): the request's dedupe key (as logged: its ids are not
+  // made sendable) and its tool calls, for a copy of a request already built.
+  static void dedupe_key(const RequestLine& line, std::string& key);
+  void build_tools(const RequestLine& line, std::vector<ToolUse>& tools);
   // The record of one advisor call of `parent`'s request (line.advisors):
   // the parent's ids, time, session, place and turn under the advisor's
   // model and tokens, keyed "<parent key>\x1fadvisor:<index>". Advisor calls

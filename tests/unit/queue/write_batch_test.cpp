@@ -9,6 +9,7 @@
 #include <optional>
 #include <random>
 
+#include "common/tool_codec.hpp"
 #include "proto/wire_batch.hpp"
 #include "tests/support/test_support.hpp"
 #include "tracker/queue/local_store.hpp"
@@ -397,4 +398,53 @@ TEST_CASE("a write batch keeps a call's first result unless a second counts what
   CHECK(tools[0].lines_removed == 2);
   CHECK(tools[1].lines_added == 7);
   CHECK_FALSE(tools[1].error);
+}
+
+TEST_CASE("a copy a write batch would not replace its record with adds only its tool calls",
+          "[queue][unit]") {
+  // The scanner's short way for a request's streamed copies: when
+  // would_replace() says no, add_tools() must leave what add() would.
+  const auto first = [] {
+    UsageRecord r = request("msg_1", "req_1", 40);
+    r.tools = {edit("toolu_a")};
+    return r;
+  };
+  const auto copy = [] {
+    UsageRecord r = request("msg_1", "req_1", 40);
+    r.agent_id = "the copy";
+    r.tools = {edit("toolu_a"), edit("toolu_b")};
+    r.tools[0].path = "the copy's";
+    return r;
+  };
+  WriteBatch whole, tools_only;
+  CHECK_FALSE(whole.add(first()));
+  CHECK_FALSE(tools_only.add(first()));
+  const int64_t at = tools_only.find("msg_1\x1freq_1");
+  REQUIRE(at == 0);
+  CHECK(tools_only.find("msg_1\x1freq_2") == -1);
+  // Equal totals keep the first copy; more tokens, speed, or a main-session
+  // copy over a sidechain one take its place.
+  CHECK_FALSE(tools_only.would_replace(0, false, 41, false));
+  CHECK(tools_only.would_replace(0, false, 42, false));
+  CHECK(tools_only.would_replace(0, false, 41, true));
+  CHECK_FALSE(tools_only.would_replace(0, true, 1000, true));
+  CHECK(whole.add(copy()));
+  tools_only.add_tools(0, std::move(copy().tools));
+
+  TempDir dir;
+  auto a = LocalStore::open(dir / "a");
+  auto b = LocalStore::open(dir / "b");
+  REQUIRE(a);
+  REQUIRE(b);
+  flush(whole, *a);
+  flush(tools_only, *b);
+  const auto left = stored(*a);
+  const auto right = stored(*b);
+  REQUIRE(left.size() == 1);
+  REQUIRE(right.size() == 1);
+  CHECK(right[0].usage.agent_id.empty());
+  CHECK(tool_ids(right[0].usage) == std::vector<std::string>{"toolu_a", "toolu_b"});
+  CHECK(right[0].usage.tools[0].path == "src/main.cpp");
+  CHECK(encode_tools(left[0].usage.tools) == encode_tools(right[0].usage.tools));
+  CHECK(left[0].usage.agent_id == right[0].usage.agent_id);
 }

@@ -411,6 +411,11 @@ TEST_CASE("normalize_path resolves dots against a base", "[strip]") {
   CHECK(normalize_path("/x//y/./z/..", "/ignored") == "/x/y");
   CHECK(normalize_path("../../..", "/one") == "/");
   CHECK(normalize_path("", "/base/dir/") == "/base/dir");
+  CHECK(normalize_path("../x/./y/", "/a/b") == "/a/x/y");
+  CHECK(normalize_path("..//../c", "/a/b") == "/c");
+  CHECK(normalize_path("/", "/base") == "/");
+  CHECK(normalize_path("a/b", "") == "/a/b");
+  CHECK(normalize_path("./a", "rel/dir") == "/rel/dir/a");
 }
 
 TEST_CASE("a call's awaited kind is known without building its record", "[strip]") {
