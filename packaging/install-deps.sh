@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential g++ cmake ninja-build pkg-config git ca-certificates
   libboost1.81-dev libssl-dev libsimdjson-dev libsqlite3-dev libzstd-dev catch2
+  libmimalloc-dev
   libtomlplusplus-dev libpq-dev postgresql
   sqlite3 tzdata time curl systemd binutils dpkg
   clang libclang-rt-14-dev

@@ -43,11 +43,12 @@ set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://example.invalid/codepulse")
 
 set(CODEPULSE_DEB_COMMON_DEPENDS
     "libc6 (>= 2.36), libgcc-s1 (>= 3.0), libstdc++6 (>= 12), libsimdjson14 (>= 3.0.1), libsqlite3-0 (>= 3.35), libssl3 (>= 3.0.0), libzstd1 (>= 1.5)")
+set(CODEPULSE_DEB_TRACKER_DEPENDS "${CODEPULSE_DEB_COMMON_DEPENDS}, libmimalloc2.0 (>= 2.0)")
 
 set(CPACK_DEBIAN_TRACKER_PACKAGE_NAME codepulse-tracker)
 set(CPACK_COMPONENT_TRACKER_DESCRIPTION
     "Claude Code usage tracker\nReads Claude Code session logs on a developer's machine, keeps token counts,\ncost and metadata (never prompts, answers, tool input or output, or code) in a\nlocal queue, and ships them to a codepulse collector over HTTPS. Runs as a\nsystemd user service.")
-set(CPACK_DEBIAN_TRACKER_PACKAGE_DEPENDS "${CODEPULSE_DEB_COMMON_DEPENDS}")
+set(CPACK_DEBIAN_TRACKER_PACKAGE_DEPENDS "${CODEPULSE_DEB_TRACKER_DEPENDS}")
 set(CPACK_DEBIAN_TRACKER_PACKAGE_CONTROL_EXTRA ${DEB_DIR}/tracker/postinst)
 set(CPACK_DEBIAN_TRACKER_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 
