@@ -45,6 +45,13 @@ ToolKind awaited_call_kind(const ToolCall& call, std::string_view cwd) {
 }
 
 std::string normalize_path(std::string_view path, std::string_view base) {
+  // Most paths are absolute and normal already: no "." or ".." segment, no
+  // empty one (but a trailing slash, dropped).
+  constexpr auto npos = std::string_view::npos;
+  if (!path.empty() && path.front() == '/' && path.find("/.") == npos && path.find("//") == npos) {
+    if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+    return std::string(path);
+  }
   // Segment by segment into `out` (base's first unless path is absolute):
   // "." and empty ones dropped, ".." takes back the last one kept.
   std::string out;

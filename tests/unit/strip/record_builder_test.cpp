@@ -416,6 +416,13 @@ TEST_CASE("normalize_path resolves dots against a base", "[strip]") {
   CHECK(normalize_path("/", "/base") == "/");
   CHECK(normalize_path("a/b", "") == "/a/b");
   CHECK(normalize_path("./a", "rel/dir") == "/rel/dir/a");
+  // Absolute and normal already, or nearly: the short way and the long agree.
+  CHECK(normalize_path("/srv/app/src/main.cpp", "/x") == "/srv/app/src/main.cpp");
+  CHECK(normalize_path("/srv/app/", "/x") == "/srv/app");
+  CHECK(normalize_path("/srv/.hidden/a", "/x") == "/srv/.hidden/a");
+  CHECK(normalize_path("/srv/app/.", "/x") == "/srv/app");
+  CHECK(normalize_path("/srv//app", "/x") == "/srv/app");
+  CHECK(normalize_path("/srv/app//", "/x") == "/srv/app");
 }
 
 TEST_CASE("a call's awaited kind is known without building its record", "[strip]") {
