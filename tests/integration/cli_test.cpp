@@ -4,7 +4,6 @@
 
 #include <catch2/catch.hpp>
 
-#include "common/version.hpp"
 #include "tests/support/log_lines.hpp"
 #include "tests/support/store_contents.hpp"
 #include "tests/support/test_support.hpp"
@@ -225,19 +224,4 @@ TEST_CASE("bad flags and values get one clear line and exit code 2", "[cli]") {
   CHECK(no_store.err.find("run 'codepulse-tracker scan' first") != std::string::npos);
   CHECK(run({tracker_bin(), "--version"}).out.rfind("codepulse-tracker ", 0) == 0);
   CHECK(run({tracker_bin(), "scan", "--help"}).exit_code == 0);
-}
-
-TEST_CASE("the tracker says which allocator and SQLite it runs with", "[cli]") {
-  // A Release build links mimalloc (CMakeLists.txt); its malloc must be the
-  // one every allocation goes through, not merely a library on the list.
-  auto info = run({tracker_bin(), "--build-info"});
-  REQUIRE(info.exit_code == 0);
-  CHECK(info.out.rfind(std::string("codepulse-tracker ") + codepulse::kVersion + "\n", 0) == 0);
-  if (CODEPULSE_TRACKER_MIMALLOC) {
-    CHECK(info.out.find("\nallocator  mimalloc 2.") != std::string::npos);
-    CHECK(info.out.find("linked, but") == std::string::npos);
-  } else {
-    CHECK(info.out.find("\nallocator  the C library's malloc\n") != std::string::npos);
-  }
-  CHECK(info.out.find("\nsqlite     3.") != std::string::npos);
 }
