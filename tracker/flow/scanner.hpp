@@ -188,6 +188,8 @@ class Scanner {
   // A copy of a request the batch holds and that would not replace it: only
   // its tool calls join; true when `request` was such a copy.
   bool queue_copy(FileRead& read, const RequestLine& request);
+  // The calls whose results are still to come now wait for them.
+  void await_results(const std::vector<ToolUse>& tools, bool claude_lines);
   // The lines each of the request's changes wrote (line provenance); false
   // when that failed (read.status says why).
   bool fingerprint_writes(FileRead& read, const RequestLine& request);

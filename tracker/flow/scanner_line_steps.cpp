@@ -74,10 +74,7 @@ void Scanner::queue_request(FileRead& read, const RequestLine& request) {
   const bool claude_lines = read.format == LogFormat::kClaude;
   UsageRecord rec = builder_.build(request, claude_lines ? read.turn : request.turn_id);
   if (claude_lines) rec.assistant.assign(read.assistant);
-  for (const ToolUse& t : rec.tools) {
-    const ToolKind kind = awaited_kind(t, claude_lines);
-    if (kind != ToolKind::kOther) (*pending_)[t.tool_use_id] = kind;
-  }
+  await_results(rec.tools, claude_lines);
   if (!fingerprint_writes(read, request)) return;
   for (const AdvisorCall& call : request.advisors) {
     if (batch_.add(builder_.build_advisor(rec, call))) ++read.stats.duplicates;
@@ -92,22 +89,24 @@ bool Scanner::queue_copy(FileRead& read, const RequestLine& request) {
   // that would win go the whole way, as WriteBatch::add takes them.)
   if (!request.advisors.empty()) return false;
   RecordBuilder::dedupe_key(request, copy_key_);
-  const int64_t at = batch_.find(copy_key_);
+  const int64_t at = batch_.find_key(copy_key_);
   if (at < 0) return false;
-  const TokenCounts& k = request.tokens;
-  const int64_t total = k.input + k.output + k.cache_write_5m + k.cache_write_1h + k.cache_read;
   const auto index = static_cast<size_t>(at);
-  if (batch_.would_replace(index, request.sidechain, total, k.fast)) return false;
-  const bool claude_lines = read.format == LogFormat::kClaude;
+  if (batch_.would_replace(index, request.sidechain, request.tokens.total(), request.tokens.fast))
+    return false;
   builder_.build_tools(request, copy_tools_);
-  for (const ToolUse& t : copy_tools_) {
-    const ToolKind kind = awaited_kind(t, claude_lines);
-    if (kind != ToolKind::kOther) (*pending_)[t.tool_use_id] = kind;
-  }
+  await_results(copy_tools_, read.format == LogFormat::kClaude);
   if (!fingerprint_writes(read, request)) return true;
   batch_.add_tools(index, std::move(copy_tools_));
   ++read.stats.duplicates;
   return true;
+}
+
+void Scanner::await_results(const std::vector<ToolUse>& tools, bool claude_lines) {
+  for (const ToolUse& t : tools) {
+    const ToolKind kind = awaited_kind(t, claude_lines);
+    if (kind != ToolKind::kOther) (*pending_)[t.tool_use_id] = kind;
+  }
 }
 
 bool Scanner::fingerprint_writes(FileRead& read, const RequestLine& request) {

@@ -48,6 +48,8 @@ struct TokenCounts {
   int64_t web_search_requests = 0, web_fetch_requests = 0;
   bool fast = false;
   std::string inference_geo;
+  // The token_total() of the record built from these.
+  int64_t total() const { return input + output + cache_write_5m + cache_write_1h + cache_read; }
 };
 
 // An advisor call the request made (a usage.iterations entry of type

@@ -248,11 +248,10 @@ CREATE INDEX line_survival_due ON line_survival(committed_ms) WHERE marks < 3;
 
 // Migration 10: records are looked up by message id, or by dedupe key only
 // when they have no message id (record_sql.hpp, the second index here), and
-// record times are
-// indexed by queue state: shipped (retention and eviction), unshipped (the
-// ship order, in kCreateIndexes) and quarantined (eviction), which split
-// every record between them. The indexes on every dedupe key and on every
-// record's time go.
+// record times are indexed by queue state: shipped (retention and eviction),
+// unshipped (the ship order, in kCreateIndexes) and quarantined (eviction),
+// which split every record between them. The indexes on every dedupe key and
+// on every record's time go.
 inline constexpr const char* kMigration10 = R"sql(
 DROP INDEX IF EXISTS usage_records_key;
 DROP INDEX IF EXISTS usage_records_ts;

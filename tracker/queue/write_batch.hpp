@@ -29,8 +29,8 @@ class WriteBatch {
   // Attaches a tool result to a buffered tool call; false if none is buffered.
   bool apply_result(const ToolResultLine& result);
   size_t size() const { return records_.size(); }
-  // The buffered copy of the request with this dedupe key, or -1.
-  int64_t find(const std::string& dedupe_key) { return find_key(dedupe_key); }
+  // The buffered record with this dedupe key, or -1.
+  int64_t find_key(const std::string& key);
   // Whether a copy of buffered record `index` with these facts would take its
   // place (LocalStore::candidate_wins); one that would not adds only its
   // tool calls, through add_tools.
@@ -42,8 +42,7 @@ class WriteBatch {
 
  private:
   void merge_into(size_t index, UsageRecord&& other);
-  // The buffered record with this dedupe key / message id and iteration, or -1.
-  int64_t find_key(const std::string& key);
+  // The buffered record with this message id and iteration, or -1.
   int64_t find_message(const std::string& message_id, int64_t iteration);
   bool has_tool(const std::string& tool_use_id);
   void add_tool(size_t record, size_t tool);

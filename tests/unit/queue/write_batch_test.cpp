@@ -419,9 +419,9 @@ TEST_CASE("a copy a write batch would not replace its record with adds only its 
   WriteBatch whole, tools_only;
   CHECK_FALSE(whole.add(first()));
   CHECK_FALSE(tools_only.add(first()));
-  const int64_t at = tools_only.find("msg_1\x1freq_1");
+  const int64_t at = tools_only.find_key("msg_1\x1freq_1");
   REQUIRE(at == 0);
-  CHECK(tools_only.find("msg_1\x1freq_2") == -1);
+  CHECK(tools_only.find_key("msg_1\x1freq_2") == -1);
   // Equal totals keep the first copy; more tokens, speed, or a main-session
   // copy over a sidechain one take its place.
   CHECK_FALSE(tools_only.would_replace(0, false, 41, false));
