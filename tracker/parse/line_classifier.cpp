@@ -46,7 +46,7 @@ LineClass classify_line(std::string_view line, const PendingTools& pending,
   const std::string_view head = line.substr(0, kHeadWindow);
   const std::string_view tail = small ? line : line.substr(line.size() - kTailWindow);
   // Usage first: a request line is never skipped for what else it holds.
-  if (has_marker(tail, "\"usage\"")) return LineClass::kParse;
+  if (has_marker_near_end(tail, "\"usage\"")) return LineClass::kParse;
   if (const std::string_view tid = find_tool_use_id(head); !tid.empty()) {
     // A tool result: needed only for tools whose result we track.
     if (pending.find(tid) != pending.end()) return LineClass::kParse;
