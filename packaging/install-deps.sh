@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libssl-dev libsimdjson-dev libsqlite3-dev libzstd-dev catch2
   libmimalloc-dev
   libtomlplusplus-dev libpq-dev postgresql
+  clickhouse-server
   sqlite3 tzdata time curl systemd binutils dpkg
   clang libclang-rt-14-dev
   chromium

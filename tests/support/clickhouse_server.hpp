@@ -1,0 +1,54 @@
+// A real ClickHouse server for tests: Debian's clickhouse-server, its config,
+// data and logs in a temporary directory, HTTP on a free loopback port (and
+// the native TCP port only for cluster members, which Distributed tables
+// need). It dies with the test process.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace codepulse::test {
+
+class ClickHouseServer {
+ public:
+  // The test process's server, started on first use; nullptr when this
+  // machine has no clickhouse-server (why() says so).
+  static ClickHouseServer* shared();
+  static std::string why();
+
+  // A server of its own, e.g. a shard; `cluster_tcp_ports` (with its own
+  // among them) makes a cluster named "codepulse_test" of one shard per
+  // port. Throws when it cannot start.
+  static std::unique_ptr<ClickHouseServer> start_new(std::vector<int> cluster_tcp_ports = {},
+                                                     int tcp_port = 0);
+
+  ~ClickHouseServer();
+  ClickHouseServer(const ClickHouseServer&) = delete;
+  ClickHouseServer& operator=(const ClickHouseServer&) = delete;
+
+  // A database name not used before on this server, as a clickhouse:// URL.
+  std::string create_database_url();
+  std::string url(const std::string& database) const;
+  int http_port() const { return http_port_; }
+  int tcp_port() const { return tcp_port_; }
+
+  // For outage tests: stop (SIGTERM, waits for the exit) and start again on
+  // the same ports and data.
+  void stop();
+  void start();
+
+ private:
+  explicit ClickHouseServer(std::string dir);
+  void write_config(const std::vector<int>& cluster_tcp_ports);
+
+  std::string dir_;
+  int http_port_ = 0, tcp_port_ = 0;
+  int pid_ = -1;
+  int databases_ = 0;
+};
+
+// A free TCP port on 127.0.0.1 (bound and released: free a moment ago).
+int free_loopback_port();
+
+}  // namespace codepulse::test
