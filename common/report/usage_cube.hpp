@@ -32,6 +32,7 @@ namespace codepulse::report {
 // One usage record as reports see it.
 struct UsageFact {
   int64_t record_id = 0;  // the store's row id: the turn of a record without turn_id
+  int64_t revision = 0;   // the stored version's (0 where a reader does not ask)
   std::string author;     // "" reads as "(unknown)"
   std::string session, model /* "-fast" appended for fast mode */, repo, branch, task_keys, turn_id;
   std::string assistant{"claude-code"};

@@ -25,6 +25,7 @@ Status read_usage_fact(const sql::Statement& st, bool with_tools, UsageFact& f) 
   f.web_fetch = st.int64(16);
   f.inference_geo.assign(st.text(17));
   f.assistant.assign(st.text(18));
+  f.revision = st.int64(20);
   f.tools.clear();
   if (!with_tools) return {};
   auto tools = decode_tools(st.text(19));

@@ -16,7 +16,7 @@ namespace codepulse::report {
 inline constexpr const char* kUsageFactColumns =
     "id, author, session_id, model, fast, repo, branch, task_keys, turn_id, ts_ms, input,"
     " output, cache_create_5m + cache_create_1h, cache_read, cache_create_1h, web_search,"
-    " web_fetch, inference_geo, assistant, tools";
+    " web_fetch, inference_geo, assistant, tools, revision";
 
 // The fact of the row `st` stands on (selected with kUsageFactColumns).
 // Without `with_tools` its tools are left empty.

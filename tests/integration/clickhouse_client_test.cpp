@@ -10,21 +10,11 @@
 using namespace codepulse::collector::analytics;
 using codepulse::test::ClickHouseServer;
 
-namespace {
-
-ClickHouseTarget target_of(const std::string& url) {
-  auto t = parse_clickhouse_url(url);
-  REQUIRE(t);
-  return *t;
-}
-
-}  // namespace
-
 TEST_CASE("the ClickHouse client creates, inserts and reads on a real server",
           "[analytics][clickhouse]") {
   ClickHouseServer* server = ClickHouseServer::shared();
   if (!server) CODEPULSE_SKIP(ClickHouseServer::why());
-  ClickHouseClient client(target_of(server->create_database_url()));
+  ClickHouseClient client(codepulse::test::clickhouse_target(server->create_database_url()));
   REQUIRE(client.ping());
   auto version = client.server_version();
   REQUIRE(version);
@@ -56,7 +46,7 @@ TEST_CASE("ClickHouse errors name the server, the statement and the server's rea
           "[analytics][clickhouse]") {
   ClickHouseServer* server = ClickHouseServer::shared();
   if (!server) CODEPULSE_SKIP(ClickHouseServer::why());
-  ClickHouseClient client(target_of(server->create_database_url()));
+  ClickHouseClient client(codepulse::test::clickhouse_target(server->create_database_url()));
   REQUIRE(client.execute("CREATE DATABASE IF NOT EXISTS " + client.target().database, {}, false));
 
   auto missing = client.execute("SELECT * FROM no_such_table");
@@ -107,7 +97,8 @@ TEST_CASE("the ClickHouse client reconnects after its server was restarted",
           "[analytics][clickhouse]") {
   if (!ClickHouseServer::why().empty()) CODEPULSE_SKIP(ClickHouseServer::why());
   auto server = ClickHouseServer::start_new();
-  ClickHouseClient client(target_of(server->url("restarts")), {std::chrono::milliseconds(5000)});
+  ClickHouseClient client(codepulse::test::clickhouse_target(server->url("restarts")),
+                          {std::chrono::milliseconds(5000)});
   REQUIRE(client.execute("SELECT 1", {}, false));
   server->stop();
   auto down = client.execute("SELECT 1", {}, false);

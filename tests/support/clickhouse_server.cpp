@@ -49,6 +49,12 @@ int free_loopback_port() {
   return port;
 }
 
+collector::analytics::ClickHouseTarget clickhouse_target(const std::string& url) {
+  auto t = collector::analytics::parse_clickhouse_url(url);
+  if (!t) throw std::runtime_error("clickhouse_target: " + t.error().message);
+  return *t;
+}
+
 std::string ClickHouseServer::why() {
   return server_binary().empty()
              ? "no clickhouse-server on this machine (apt-get install clickhouse-server); "

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "collector/analytics/clickhouse_client.hpp"
+
 namespace codepulse::test {
 
 class ClickHouseServer {
@@ -50,5 +52,8 @@ class ClickHouseServer {
 
 // A free TCP port on 127.0.0.1 (bound and released: free a moment ago).
 int free_loopback_port();
+
+// The target of a clickhouse:// URL; throws when it does not parse.
+collector::analytics::ClickHouseTarget clickhouse_target(const std::string& url);
 
 }  // namespace codepulse::test

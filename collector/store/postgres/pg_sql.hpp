@@ -187,11 +187,12 @@ inline constexpr int kTools = kFirstField + static_cast<int>(kUsageColumnCount);
 }  // namespace new_records_param
 const std::string& insert_new_records_sql();
 
-// The report engine's columns (report::kUsageFactColumns) of a retraction.
+// The report engine's columns (report::kUsageFactColumns) of a retraction
+// (whose revision no reader asks: 0).
 inline constexpr const char* kRetractionFactColumns =
     "record_id, author, session_id, model, fast, repo, branch, task_keys, turn_id, ts_ms, input,"
     " output, cache_create_5m + cache_create_1h, cache_read, cache_create_1h, web_search,"
-    " web_fetch, inference_geo, assistant, tools";
+    " web_fetch, inference_geo, assistant, tools, 0";
 
 // Followers (usage_follower.cpp). $1 is the snapshot a follower saw last.
 inline constexpr const char* kBeginSnapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";

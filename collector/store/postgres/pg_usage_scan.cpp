@@ -30,6 +30,7 @@ Status read_fact(const pg::Rows& rows, int row, bool with_tools, report::UsageFa
   f.web_fetch = rows.int64(row, 16);
   f.inference_geo.assign(rows.text(row, 17));
   f.assistant.assign(rows.text(row, 18));
+  f.revision = rows.int64(row, 20);
   f.tools.clear();
   if (!with_tools) return {};
   auto tools = decode_tools(rows.text(row, 19));

@@ -42,10 +42,12 @@ constexpr Module kModules[] = {
     {"tracker/hook/", 8},
     {"tracker/cli/", 9},
     // The collector: store <- its backends; http <- ingest <- report <- alert <- serve <- cli;
-    // providers (polled or imported usage and cost) beside ingest, on the store.
+    // providers (polled or imported usage and cost) beside ingest, on the store;
+    // analytics (ClickHouse) beside the store's backends.
     {"collector/store/", 2},
     {"collector/store/sqlite/", 3},
     {"collector/store/postgres/", 3},
+    {"collector/analytics/", 3},  // the ClickHouse analytics store, on the store
     {"collector/http/", 3},
     {"collector/ingest/", 4},
     {"collector/providers/", 4},

@@ -1,0 +1,255 @@
+#include "collector/analytics/usage_export.hpp"
+
+#include <charconv>
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include "common/json_writer.hpp"
+#include "common/time.hpp"
+#include "common/tool_codec.hpp"
+
+namespace codepulse::collector::analytics {
+namespace {
+
+constexpr int64_t kDayMs = 86'400'000;
+
+int64_t day_of(int64_t ts_ms) {
+  return (ts_ms >= 0 ? ts_ms / kDayMs : (ts_ms - kDayMs + 1) / kDayMs) * kDayMs;
+}
+
+std::string date_text(int64_t day_ms) {
+  return format_date(civil_from_days(day_ms / kDayMs));
+}
+
+// "2026-02-12" -> its UTC midnight in ms.
+std::optional<int64_t> parse_date(std::string_view s) {
+  CivilDate d;
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  const auto num = [&s](size_t at, size_t len, auto& out) {
+    return std::from_chars(s.data() + at, s.data() + at + len, out).ec == std::errc();
+  };
+  if (!num(0, 4, d.year) || !num(5, 2, d.month) || !num(8, 2, d.day)) return std::nullopt;
+  return days_from_civil(d) * kDayMs;
+}
+
+void append_field(std::string& out, std::string_view key, int64_t v) {
+  out.push_back('"');
+  out.append(key);
+  out.append("\":");
+  char buf[24];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+  out.push_back(',');
+}
+
+void append_field(std::string& out, std::string_view key, std::string_view v) {
+  out.push_back('"');
+  out.append(key);
+  out.append("\":");
+  append_json_string(out, v);
+  out.push_back(',');
+}
+
+// One JSONEachRow line. 64-bit numbers go bare (18.16 reads both forms).
+void append_row(std::string& out, const report::UsageFact& f, uint64_t version,
+                const PricedUsage& priced) {
+  out.push_back('{');
+  append_field(out, "day", date_text(day_of(f.ts_ms)));
+  append_field(out, "author", f.author);
+  append_field(out, "record_id", f.record_id);
+  out.append("\"version\":");
+  out.append(std::to_string(version));
+  out.push_back(',');
+  append_field(out, "ts_ms", f.ts_ms);
+  append_field(out, "session", f.session);
+  append_field(out, "model", f.model);
+  append_field(out, "repo", f.repo);
+  append_field(out, "branch", f.branch);
+  append_field(out, "task_keys", f.task_keys);
+  append_field(out, "turn_id", f.turn_id);
+  append_field(out, "assistant", f.assistant);
+  append_field(out, "input", f.input);
+  append_field(out, "output", f.output);
+  append_field(out, "cache_create", f.cache_create);
+  append_field(out, "cache_create_1h", f.cache_create_1h);
+  append_field(out, "cache_read", f.cache_read);
+  append_field(out, "web_search", f.web_search);
+  append_field(out, "web_fetch", f.web_fetch);
+  append_field(out, "fast", f.fast ? 1 : 0);
+  append_field(out, "inference_geo", f.inference_geo);
+  append_field(out, "priced", priced.list_nanos.has_value() ? 1 : 0);
+  append_field(out, "cost_nanos", priced.org_nanos.value_or(0));
+  append_field(out, "list_cost_nanos", priced.list_nanos.value_or(0));
+  out.append("\"tools\":");
+  append_json_string(out, encode_tools(f.tools));
+  out.append("}\n");
+}
+
+}  // namespace
+
+std::string sql_literal(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\\' || c == '\'') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('\'');
+  return out;
+}
+
+UsageExporter::UsageExporter(ClickHouseClient& ch, Store& store,
+                             std::shared_ptr<const Pricer> pricer, size_t rows_per_insert)
+    : ch_(ch), store_(store), pricer_(std::move(pricer)), rows_per_insert_(rows_per_insert) {}
+
+uint64_t UsageExporter::version_of(int64_t revision) const {
+  return (static_cast<uint64_t>(revision) << kGenerationBits) | generation_;
+}
+
+Status UsageExporter::prepare() {
+  const std::string fp = sql_literal(pricer_->fingerprint());
+  auto found = ch_.execute(
+      "SELECT min(generation), count() FROM pricing_generations WHERE "
+      "fingerprint = " +
+      fp + " FORMAT TabSeparated");
+  if (!found) return found.error();
+  uint32_t gen = 0, count = 0;
+  {
+    const char* p = found->data();
+    const char* end = p + found->size();
+    auto r = std::from_chars(p, end, gen);
+    if (r.ec == std::errc() && r.ptr < end) std::from_chars(r.ptr + 1, end, count);
+  }
+  if (count > 0) {
+    generation_ = gen;
+    return {};
+  }
+  auto last = ch_.execute("SELECT max(generation) FROM pricing_generations FORMAT TabSeparated");
+  if (!last) return last.error();
+  uint32_t max_gen = 0;
+  std::from_chars(last->data(), last->data() + last->size(), max_gen);
+  if (max_gen + 1 >= (1u << kGenerationBits))
+    return make_error("ClickHouse at " + ch_.target().display() +
+                      ": pricing generations are used up (a million price changes)");
+  generation_ = max_gen + 1;
+  std::string row;
+  row += std::to_string(generation_) + "\t";
+  for (char c : pricer_->fingerprint()) {
+    if (c == '\\' || c == '\t' || c == '\n') row.push_back('\\');
+    row.push_back(c == '\t' ? 't' : c == '\n' ? 'n' : c);
+  }
+  row += "\t" + std::to_string(now_utc_ms()) + "\n";
+  return ch_.insert("pricing_generations", "TabSeparated", row);
+}
+
+Result<int64_t> UsageExporter::export_range(int64_t since_ms, int64_t until_ms) {
+  std::string rows;
+  size_t pending = 0;
+  int64_t sent = 0;
+  Status failed;
+  report::EpicMap epics;
+  auto flush = [&]() -> bool {
+    if (pending == 0) return true;
+    if (auto s = ch_.insert("usage_facts", "JSONEachRow", rows); !s) {
+      failed = s;
+      return false;
+    }
+    sent += static_cast<int64_t>(pending);
+    rows.clear();
+    pending = 0;
+    return true;
+  };
+  auto scanned = store_.read_usage(
+      since_ms, until_ms, /*with_tools=*/true, epics, [&](const report::UsageFact& f) {
+        append_row(rows, f, version_of(f.revision), pricer_->price(f.to_price()));
+        return ++pending < rows_per_insert_ || flush();
+      });
+  if (!failed) return failed.error();
+  if (!scanned) return scanned.error();
+  if (!flush()) return failed.error();
+  return sent;
+}
+
+Result<std::vector<DayDifference>> UsageExporter::compare_days(int64_t since_ms, int64_t until_ms) {
+  const int64_t first = day_of(since_ms);
+  const int64_t last = day_of(until_ms - 1) + kDayMs;  // exclusive
+  std::map<int64_t, DayDifference> days;
+  report::EpicMap epics;
+  auto scanned = store_.read_usage(first, last, false, epics, [&](const report::UsageFact& f) {
+    DayDifference& d = days[day_of(f.ts_ms)];
+    d.store_records += 1;
+    d.store_versions += version_of(f.revision);
+    return true;
+  });
+  if (!scanned) return scanned.error();
+  auto rows = ch_.execute(
+      "SELECT toString(day), count(), sum(version) FROM usage_facts FINAL WHERE day >= toDate(" +
+      sql_literal(date_text(first)) + ") AND day < toDate(" + sql_literal(date_text(last)) +
+      ") GROUP BY day FORMAT TabSeparated");
+  if (!rows) return rows.error();
+  std::string_view rest = *rows;
+  while (!rest.empty()) {
+    const size_t nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    const size_t t1 = line.find('\t'), t2 = line.find('\t', t1 + 1);
+    auto day = parse_date(line.substr(0, t1));
+    int64_t count = 0;
+    uint64_t versions = 0;
+    if (!day || t2 == std::string_view::npos ||
+        std::from_chars(line.data() + t1 + 1, line.data() + t2, count).ec != std::errc() ||
+        std::from_chars(line.data() + t2 + 1, line.data() + line.size(), versions).ec !=
+            std::errc())
+      return make_error("ClickHouse at " + ch_.target().display() +
+                        ": an unreadable row of the day comparison: '" + std::string(line) + "'");
+    DayDifference& d = days[*day];
+    d.analytics_records = count;
+    d.analytics_versions = versions;
+  }
+  std::vector<DayDifference> out;
+  for (auto& [day, d] : days) {
+    if (d.store_records == d.analytics_records && d.store_versions == d.analytics_versions)
+      continue;
+    d.day_ms = day;
+    out.push_back(d);
+  }
+  return out;
+}
+
+Status UsageExporter::clear_day(int64_t day_ms) {
+  const std::string date = sql_literal(date_text(day_ms));
+  if (auto s = ch_.execute("ALTER TABLE usage_facts DELETE WHERE day = toDate(" + date + ")"); !s)
+    return s.error();
+  // Mutations run in the background (18.16 cannot wait for them): poll.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+  while (true) {
+    auto left = ch_.execute("SELECT count() FROM system.mutations WHERE database = " +
+                            sql_literal(ch_.target().database) +
+                            " AND table = 'usage_facts' AND is_done = 0 FORMAT TabSeparated");
+    if (!left) return left.error();
+    if (left->rfind("0", 0) == 0) return {};
+    if (std::chrono::steady_clock::now() > deadline)
+      return make_error("ClickHouse at " + ch_.target().display() + ": deleting the rows of " +
+                        date_text(day_ms) + " did not finish within 10 minutes");
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+Result<HealOutcome> UsageExporter::heal(int64_t since_ms, int64_t until_ms) {
+  auto days = compare_days(since_ms, until_ms);
+  if (!days) return days.error();
+  HealOutcome out;
+  for (const DayDifference& d : *days) {
+    if (d.analytics_records > d.store_records) {
+      if (auto s = clear_day(d.day_ms); !s) return s.error();
+      ++out.days_cleared;
+    }
+    auto sent = export_range(d.day_ms, d.day_ms + kDayMs);
+    if (!sent) return sent.error();
+    out.rows_sent += *sent;
+  }
+  out.days = std::move(*days);
+  return out;
+}
+
+}  // namespace codepulse::collector::analytics

@@ -1,0 +1,80 @@
+// analytics: usage records from the system of record (SQLite or
+// PostgreSQL) into ClickHouse's usage_facts (clickhouse_schema.hpp), priced
+// with the collector's price book, and the check that keeps them equal.
+//
+// Exactly once in effect: a record's row is keyed by its store row id and
+// UTC day, and carries version = revision << 20 | pricing generation, so a
+// row sent twice, or replayed after an outage, or an older version arriving
+// after a newer, leaves one row per record under FINAL: the newest version
+// priced with the newest prices. compare_days() finds the days where
+// ClickHouse and the store disagree (a lost insert, a crash between two
+// inserts, rows of a store restored from an older backup, new prices), and
+// heal() sends those days again, deleting a day's rows first where
+// ClickHouse holds more records than the store.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "collector/analytics/clickhouse_client.hpp"
+#include "collector/store/store.hpp"
+#include "common/pricing/pricer.hpp"
+#include "common/result.hpp"
+
+namespace codepulse::collector::analytics {
+
+// Pricing generations are numbered below 2^20 (a million price changes).
+inline constexpr int kGenerationBits = 20;
+
+struct DayDifference {
+  int64_t day_ms = 0;  // the UTC day's start
+  int64_t store_records = 0, analytics_records = 0;
+  uint64_t store_versions = 0, analytics_versions = 0;  // sums of the rows' versions
+};
+
+struct HealOutcome {
+  std::vector<DayDifference> days;  // the days that differed, and were sent again
+  int64_t rows_sent = 0;
+  int64_t days_cleared = 0;  // days deleted before sending (ClickHouse had extra records)
+};
+
+class UsageExporter {
+ public:
+  UsageExporter(ClickHouseClient& ch, Store& store, std::shared_ptr<const Pricer> pricer,
+                size_t rows_per_insert = 50'000);
+
+  // Finds the pricing generation of this exporter's prices (by the Pricer's
+  // fingerprint), numbering a new one after the last when they are new.
+  // Call once, after ensure_schema().
+  Status prepare();
+  uint32_t generation() const { return generation_; }
+
+  // Sends every record whose timestamp is in [since_ms, until_ms); returns
+  // how many rows were sent. An insert that fails leaves the rows sent
+  // before it in place (compare_days finds the rest).
+  Result<int64_t> export_range(int64_t since_ms, int64_t until_ms);
+
+  // The UTC days overlapping [since_ms, until_ms) whose records ClickHouse
+  // (under FINAL) does not hold exactly as the store and the current prices
+  // would send them.
+  Result<std::vector<DayDifference>> compare_days(int64_t since_ms, int64_t until_ms);
+
+  // compare_days(), then each differing day sent again.
+  Result<HealOutcome> heal(int64_t since_ms, int64_t until_ms);
+
+ private:
+  uint64_t version_of(int64_t revision) const;
+  Status clear_day(int64_t day_ms);
+
+  ClickHouseClient& ch_;
+  Store& store_;
+  std::shared_ptr<const Pricer> pricer_;
+  size_t rows_per_insert_;
+  uint32_t generation_ = 0;
+};
+
+// A string as a ClickHouse SQL literal: quoted, backslash and quote escaped.
+std::string sql_literal(std::string_view s);
+
+}  // namespace codepulse::collector::analytics
