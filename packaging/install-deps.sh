@@ -33,3 +33,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 else
   echo "install-deps: all packages present"
 fi
+
+# The tests start ClickHouse servers of their own, on free loopback ports; a
+# system instance this script just installed (Debian's package starts one) is
+# stopped and disabled so it does not hold memory and CPU beside them. One
+# that was installed before is left as it is.
+if [[ " ${missing[*]:-} " == *" clickhouse-server "* ]] && command -v systemctl >/dev/null 2>&1; then
+  ${SUDO:-} systemctl disable --now clickhouse-server >/dev/null 2>&1 || true
+fi
