@@ -5,7 +5,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -14,6 +13,7 @@
 #include <charconv>
 #include <optional>
 
+#include "common/url_encoding.hpp"
 #include "common/version.hpp"
 
 namespace codepulse::collector::analytics {
@@ -24,45 +24,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
-
-bool unreserved(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '_' || c == '.' || c == '~';
-}
-
-std::string percent_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    if (unreserved(c)) {
-      out.push_back(c);
-    } else {
-      const auto b = static_cast<unsigned char>(c);
-      out.push_back('%');
-      out.push_back(kHex[b >> 4]);
-      out.push_back(kHex[b & 15]);
-    }
-  }
-  return out;
-}
-
-std::optional<std::string> percent_decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out.push_back(s[i]);
-      continue;
-    }
-    unsigned v = 0;
-    if (i + 2 >= s.size()) return std::nullopt;
-    const auto [p, ec] = std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
-    if (ec != std::errc() || p != s.data() + i + 3) return std::nullopt;
-    out.push_back(static_cast<char>(v));
-    i += 2;
-  }
-  return out;
-}
 
 // The first line of a statement, shortened: what an error says was run.
 std::string what_ran(std::string_view sql) {
@@ -325,9 +286,9 @@ std::string url_with(const ClickHouseTarget& t, bool database, const Settings& s
   const auto add = [&](std::string_view k, std::string_view v) {
     if (!first) url.push_back('&');
     first = false;
-    url += percent_encode(k);
+    url += url_encode(k);
     url.push_back('=');
-    url += percent_encode(v);
+    url += url_encode(v);
   };
   if (database) add("database", t.database);
   if (!query.empty()) add("query", query);
@@ -359,10 +320,10 @@ Result<std::string> ClickHouseClient::execute(std::string_view sql, const Settin
 }
 
 Status ClickHouseClient::insert(std::string_view table, std::string_view format,
-                                std::string_view rows, const Settings& settings) {
+                                std::string_view rows) {
   const std::string query = "INSERT INTO " + std::string(table) + " FORMAT " + std::string(format);
   auto reply =
-      impl_->request(http::verb::post, url_with(target_, true, settings, query), std::string(rows));
+      impl_->request(http::verb::post, url_with(target_, true, {}, query), std::string(rows));
   if (!reply) return failure(target_, query, reply.error().message);
   if (reply->status != 200) {
     const ServerError e = parse_server_error(reply->body);

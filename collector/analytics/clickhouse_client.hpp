@@ -63,8 +63,7 @@ class ClickHouseClient {
   Result<std::string> execute(std::string_view sql, const Settings& settings = {},
                               bool database = true);
   // INSERT INTO `table` FORMAT `format`, with `rows` as the data.
-  Status insert(std::string_view table, std::string_view format, std::string_view rows,
-                const Settings& settings = {});
+  Status insert(std::string_view table, std::string_view format, std::string_view rows);
   // The server's version ("18.16.1"), from SELECT version().
   Result<std::string> server_version();
   // GET /ping answers "Ok.".

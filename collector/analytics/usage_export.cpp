@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <concepts>
 #include <map>
 #include <thread>
 
@@ -22,18 +23,8 @@ std::string date_text(int64_t day_ms) {
   return format_date(civil_from_days(day_ms / kDayMs));
 }
 
-// "2026-02-12" -> its UTC midnight in ms.
-std::optional<int64_t> parse_date(std::string_view s) {
-  CivilDate d;
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-  const auto num = [&s](size_t at, size_t len, auto& out) {
-    return std::from_chars(s.data() + at, s.data() + at + len, out).ec == std::errc();
-  };
-  if (!num(0, 4, d.year) || !num(5, 2, d.month) || !num(8, 2, d.day)) return std::nullopt;
-  return days_from_civil(d) * kDayMs;
-}
-
-void append_field(std::string& out, std::string_view key, int64_t v) {
+template <std::integral Int>
+void append_field(std::string& out, std::string_view key, Int v) {
   out.push_back('"');
   out.append(key);
   out.append("\":");
@@ -58,9 +49,7 @@ void append_row(std::string& out, const report::UsageFact& f, uint64_t version,
   append_field(out, "day", date_text(day_of(f.ts_ms)));
   append_field(out, "author", f.author);
   append_field(out, "record_id", f.record_id);
-  out.append("\"version\":");
-  out.append(std::to_string(version));
-  out.push_back(',');
+  append_field(out, "version", version);
   append_field(out, "ts_ms", f.ts_ms);
   append_field(out, "session", f.session);
   append_field(out, "model", f.model);
@@ -76,9 +65,9 @@ void append_row(std::string& out, const report::UsageFact& f, uint64_t version,
   append_field(out, "cache_read", f.cache_read);
   append_field(out, "web_search", f.web_search);
   append_field(out, "web_fetch", f.web_fetch);
-  append_field(out, "fast", f.fast ? 1 : 0);
+  append_field(out, "fast", int64_t{f.fast ? 1 : 0});
   append_field(out, "inference_geo", f.inference_geo);
-  append_field(out, "priced", priced.list_nanos.has_value() ? 1 : 0);
+  append_field(out, "priced", int64_t{priced.list_nanos.has_value() ? 1 : 0});
   append_field(out, "cost_nanos", priced.org_nanos.value_or(0));
   append_field(out, "list_cost_nanos", priced.list_nanos.value_or(0));
   out.append("\"tools\":");
@@ -193,7 +182,7 @@ Result<std::vector<DayDifference>> UsageExporter::compare_days(int64_t since_ms,
     std::string_view line = rest.substr(0, nl);
     rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
     const size_t t1 = line.find('\t'), t2 = line.find('\t', t1 + 1);
-    auto day = parse_date(line.substr(0, t1));
+    auto day = parse_date_bound_ms(line.substr(0, t1), 0);
     int64_t count = 0;
     uint64_t versions = 0;
     if (!day || t2 == std::string_view::npos ||

@@ -21,23 +21,6 @@ std::string query(const std::vector<std::pair<std::string, std::string>>& params
 
 }  // namespace
 
-std::string url_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 15]);
-    }
-  }
-  return out;
-}
-
 std::string provider_target(ProviderSource source, const std::string& from_day,
                             const std::string& until_day, const std::string& page) {
   std::vector<std::pair<std::string, std::string>> q;

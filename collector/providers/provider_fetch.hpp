@@ -11,6 +11,7 @@
 #include "collector/store/provider_rows.hpp"
 #include "common/net/https_client.hpp"
 #include "common/result.hpp"
+#include "common/url_encoding.hpp"
 
 namespace codepulse::collector {
 
@@ -20,9 +21,6 @@ namespace codepulse::collector {
 // the first). The Claude Code report takes one day: from_day.
 std::string provider_target(ProviderSource source, const std::string& from_day,
                             const std::string& until_day, const std::string& page);
-
-// `s` percent-encoded for a URL query (RFC 3986 unreserved characters kept).
-std::string url_encode(std::string_view s);
 
 struct RetryPolicy {
   int max_attempts = 5;

@@ -70,14 +70,12 @@ ClickHouseServer* ClickHouseServer::shared() {
   return server.get();
 }
 
-std::unique_ptr<ClickHouseServer> ClickHouseServer::start_new(std::vector<int> cluster_tcp_ports,
-                                                              int tcp_port) {
+std::unique_ptr<ClickHouseServer> ClickHouseServer::start_new() {
   char tmpl[] = "/tmp/codepulse-ch-XXXXXX";
   if (!::mkdtemp(tmpl)) throw std::runtime_error("clickhouse_server: mkdtemp failed");
   std::unique_ptr<ClickHouseServer> s(new ClickHouseServer(tmpl));
   s->http_port_ = free_loopback_port();
-  s->tcp_port_ = tcp_port;
-  s->write_config(cluster_tcp_ports);
+  s->write_config();
   s->start();
   return s;
 }
@@ -90,15 +88,7 @@ ClickHouseServer::~ClickHouseServer() {
   std::filesystem::remove_all(dir_, ec);
 }
 
-void ClickHouseServer::write_config(const std::vector<int>& cluster_tcp_ports) {
-  std::string cluster;
-  if (!cluster_tcp_ports.empty()) {
-    cluster = "  <remote_servers><codepulse_test>\n";
-    for (int p : cluster_tcp_ports)
-      cluster += "    <shard><replica><host>127.0.0.1</host><port>" + std::to_string(p) +
-                 "</port></replica></shard>\n";
-    cluster += "  </codepulse_test></remote_servers>\n";
-  }
+void ClickHouseServer::write_config() {
   write_file(dir_ + "/config.xml",
              "<?xml version=\"1.0\"?>\n<yandex>\n"
              "  <logger><level>warning</level><log>" +
@@ -106,14 +96,12 @@ void ClickHouseServer::write_config(const std::vector<int>& cluster_tcp_ports) {
                  "/log/server.err.log</errorlog></logger>\n"
                  "  <listen_host>127.0.0.1</listen_host>\n"
                  "  <http_port>" +
-                 std::to_string(http_port_) + "</http_port>\n" +
-                 (tcp_port_ ? "  <tcp_port>" + std::to_string(tcp_port_) + "</tcp_port>\n" : "") +
-                 "  <path>" + dir_ + "/data/</path>\n  <tmp_path>" + dir_ +
+                 std::to_string(http_port_) + "</http_port>\n" + "  <path>" + dir_ +
+                 "/data/</path>\n  <tmp_path>" + dir_ +
                  "/tmp/</tmp_path>\n"
                  "  <timezone>UTC</timezone>\n"
                  "  <mark_cache_size>67108864</mark_cache_size>\n"
-                 "  <max_concurrent_queries>50</max_concurrent_queries>\n" +
-                 cluster +
+                 "  <max_concurrent_queries>50</max_concurrent_queries>\n"
                  "  <profiles><default/></profiles>\n"
                  "  <users><default><password></password><networks><ip>127.0.0.1</ip>"
                  "</networks><profile>default</profile><quota>default</quota></default>"

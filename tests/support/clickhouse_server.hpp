@@ -1,12 +1,10 @@
 // A real ClickHouse server for tests: Debian's clickhouse-server, its config,
-// data and logs in a temporary directory, HTTP on a free loopback port (and
-// the native TCP port only for cluster members, which Distributed tables
-// need). It dies with the test process.
+// data and logs in a temporary directory, HTTP on a free loopback port (no
+// native TCP port). It dies with the test process.
 #pragma once
 
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "collector/analytics/clickhouse_client.hpp"
 
@@ -19,11 +17,8 @@ class ClickHouseServer {
   static ClickHouseServer* shared();
   static std::string why();
 
-  // A server of its own, e.g. a shard; `cluster_tcp_ports` (with its own
-  // among them) makes a cluster named "codepulse_test" of one shard per
-  // port. Throws when it cannot start.
-  static std::unique_ptr<ClickHouseServer> start_new(std::vector<int> cluster_tcp_ports = {},
-                                                     int tcp_port = 0);
+  // A server of its own (to stop and start); throws when it cannot start.
+  static std::unique_ptr<ClickHouseServer> start_new();
 
   ~ClickHouseServer();
   ClickHouseServer(const ClickHouseServer&) = delete;
@@ -33,7 +28,6 @@ class ClickHouseServer {
   std::string create_database_url();
   std::string url(const std::string& database) const;
   int http_port() const { return http_port_; }
-  int tcp_port() const { return tcp_port_; }
 
   // For outage tests: stop (SIGTERM, waits for the exit) and start again on
   // the same ports and data.
@@ -42,10 +36,10 @@ class ClickHouseServer {
 
  private:
   explicit ClickHouseServer(std::string dir);
-  void write_config(const std::vector<int>& cluster_tcp_ports);
+  void write_config();
 
   std::string dir_;
-  int http_port_ = 0, tcp_port_ = 0;
+  int http_port_ = 0;
   int pid_ = -1;
   int databases_ = 0;
 };
