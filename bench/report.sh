@@ -8,6 +8,10 @@
 # AUTHORS sets how many authors the generated store has (a 1,000-developer
 # year is about 50 million records: bench/report.sh 50000000 1000 3 2 1000).
 # At the end: the collector's peak and current RSS.
+# ANALYTICS=1 serves the reports from a ClickHouse server the script starts
+# (bench/clickhouse_server.sh, data in $BENCH_DIR/clickhouse, made anew):
+# the collector loads it from the store at start (the load rate is in its
+# log) and builds no cube; ClickHouse's disk bytes per record are printed.
 # Usage: bench/report.sh [RECORDS=10000000] [RATE=1000] [ROUNDS=5] [TRACKERS=4] [AUTHORS=200]
 set -eu
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -27,19 +31,28 @@ for i in $(seq 0 $((trackers - 1))); do
   "$bin/codepulse-collector" token create --db "$work/run/collector.db" \
     --author "dev$i@acme.example" | tail -1 > "$work/run/token$i"
 done
+analytics=()
+ready='report cube ready'
+if [ "${ANALYTICS:-0}" = 1 ]; then
+  . "$root/bench/clickhouse_server.sh"
+  rm -rf "$work/clickhouse"
+  chport="$(clickhouse_server "$work/clickhouse")"
+  analytics=(--analytics "clickhouse://127.0.0.1:$chport/codepulse")
+  ready='analytics ready'
+fi
 "$bin/codepulse-collector" serve --listen 127.0.0.1:0 --db "$work/run/collector.db" \
   --tls-cert "$work/run/pki/server.pem" --tls-key "$work/run/pki/server-key.pem" \
-  2> "$work/run/collector.log" &
+  ${analytics[@]+"${analytics[@]}"} 2> "$work/run/collector.log" &
 pid=$!
-trap 'kill -TERM $pid 2>/dev/null || true' EXIT
+trap 'kill -TERM $pid 2>/dev/null || true; [ -f "$work/clickhouse/pid" ] && kill "$(cat "$work/clickhouse/pid")" 2>/dev/null || true' EXIT
 port=""
-for _ in $(seq 600); do
+for _ in $(seq 3600); do
   sleep 0.5
   port=$(grep -o 'listening on https://127.0.0.1:[0-9]*' "$work/run/collector.log" | grep -o '[0-9]*$' || true)
-  [ -n "$port" ] && grep -q 'report cube ready' "$work/run/collector.log" && break
+  [ -n "$port" ] && grep -q "$ready" "$work/run/collector.log" && break
 done
 [ -n "$port" ] || { echo "collector did not start"; cat "$work/run/collector.log"; exit 1; }
-grep 'report cube ready' "$work/run/collector.log" | sed 's/.*info //'
+grep "$ready" "$work/run/collector.log" | sed 's/.*info //'
 url="https://localhost:$port"
 # Ingest going on meanwhile: enough batches to outlast the reports.
 # Each tracker sends a batch about every 2 s (a tracker's 1 s linger, and then
@@ -85,5 +98,13 @@ kill -KILL "$ingest" 2>/dev/null || true
 wait "$ingest" 2>/dev/null || true
 echo
 echo "collector: $(grep -E '^(VmHWM|VmRSS)' /proc/$pid/status | tr -s ' \t\n' ' ')"
-echo "ingested meanwhile: $(curl -s --cacert "$work/run/pki/ca.pem" "$url/metrics" |
-  grep -E '^codepulse_report_cube_records' | awk '{print $2}') records in the cube"
+if [ "${ANALYTICS:-0}" = 1 ]; then
+  metrics="$(curl -s --cacert "$work/run/pki/ca.pem" "$url/metrics")"
+  echo "analytics: $(echo "$metrics" | grep -E '^codepulse_analytics_(rows_sent|report_answers|store_answers) ' | tr '\n' ' ')"
+  rows="$(curl -s "http://127.0.0.1:$chport/?query=SELECT%20count()%20FROM%20codepulse.usage_facts%20FINAL")"
+  bytes="$(curl -s "http://127.0.0.1:$chport/?query=SELECT%20sum(bytes_on_disk)%20FROM%20system.parts%20WHERE%20active%20AND%20table%3D'usage_facts'")"
+  echo "ClickHouse: $rows records, $bytes bytes on disk ($(awk -v b="$bytes" -v r="$rows" 'BEGIN {printf "%.1f", b / r}') bytes per record)"
+else
+  echo "ingested meanwhile: $(curl -s --cacert "$work/run/pki/ca.pem" "$url/metrics" |
+    grep -E '^codepulse_report_cube_records' | awk '{print $2}') records in the cube"
+fi

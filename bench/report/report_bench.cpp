@@ -299,7 +299,7 @@ int query(const std::string& db, int rounds, int64_t ingest_rate, const std::str
                        .assistant = "claude-code",
                        .assignee = author_name(a),
                        .monthly_nanos = 200'000'000'000});
-    cube.set_seats({std::make_shared<report::SeatCharges>(std::move(terms)), {}});
+    cube.set_seats({std::make_shared<report::SeatCharges>(std::move(terms)), {}, {}});
     std::printf("seats: %d, one per author\n\n", kAuthors);
   }
 

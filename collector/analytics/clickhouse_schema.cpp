@@ -39,7 +39,9 @@ CREATE TABLE IF NOT EXISTS usage_facts (
   priced          UInt8,
   cost_nanos      Int64,
   list_cost_nanos Int64,
-  tools           String
+  tools           String,
+  skills          UInt32,
+  mcp             UInt32
 ) ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(day)
 ORDER BY (day, record_id)

@@ -70,6 +70,9 @@ void append_row(std::string& out, const report::UsageFact& f, uint64_t version,
   append_field(out, "priced", int64_t{priced.list_nanos.has_value() ? 1 : 0});
   append_field(out, "cost_nanos", priced.org_nanos.value_or(0));
   append_field(out, "list_cost_nanos", priced.list_nanos.value_or(0));
+  const report::ToolCallCounts calls = report::tool_call_counts(f.tools);
+  append_field(out, "skills", calls.skills);
+  append_field(out, "mcp", calls.mcp);
   out.append("\"tools\":");
   append_json_string(out, encode_tools(f.tools));
   out.append("}\n");
@@ -156,6 +159,22 @@ Result<int64_t> UsageExporter::export_range(int64_t since_ms, int64_t until_ms) 
   if (!failed) return failed.error();
   if (!scanned) return scanned.error();
   if (!flush()) return failed.error();
+  return sent;
+}
+
+Result<int64_t> UsageExporter::send(const std::vector<report::UsageFact>& facts) {
+  std::string rows;
+  size_t pending = 0;
+  int64_t sent = 0;
+  for (size_t i = 0; i < facts.size(); ++i) {
+    const report::UsageFact& f = facts[i];
+    append_row(rows, f, version_of(f.revision), pricer_->price(f.to_price()));
+    if (++pending < rows_per_insert_ && i + 1 < facts.size()) continue;
+    if (auto s = ch_.insert("usage_facts", "JSONEachRow", rows); !s) return s.error();
+    sent += static_cast<int64_t>(pending);
+    rows.clear();
+    pending = 0;
+  }
   return sent;
 }
 

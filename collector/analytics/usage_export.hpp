@@ -55,6 +55,13 @@ class UsageExporter {
   // before it in place (compare_days finds the rest).
   Result<int64_t> export_range(int64_t since_ms, int64_t until_ms);
 
+  // Sends these records (a commit's new and replaced ones), rows_per_insert
+  // to an insert; returns how many rows were sent.
+  Result<int64_t> send(const std::vector<report::UsageFact>& facts);
+
+  const Pricer& pricer() const { return *pricer_; }
+  std::shared_ptr<const Pricer> shared_pricer() const { return pricer_; }
+
   // The UTC days overlapping [since_ms, until_ms) whose records ClickHouse
   // (under FINAL) does not hold exactly as the store and the current prices
   // would send them.

@@ -76,6 +76,33 @@ std::string metrics_text(Store& store, const Metrics& metrics, const IngestQueue
         cube.reprices);
   gauge("codepulse_report_cube_reprice_ms", "Time the last re-priced cube took to build.",
         cube.reprice_ms);
+  if (const auto a = reports.analytics_stats()) {
+    gauge("codepulse_analytics_ready",
+          "1 once ClickHouse was compared with the store after start (reports answer from it).",
+          a->ready ? 1 : 0);
+    gauge("codepulse_analytics_reachable", "1 when the last request to ClickHouse succeeded.",
+          a->reachable ? 1 : 0);
+    gauge("codepulse_analytics_generation", "The pricing generation of the rows sent.",
+          a->generation);
+    gauge("codepulse_analytics_rows_sent", "Rows sent to ClickHouse since start.", a->rows_sent);
+    gauge("codepulse_analytics_pending_records", "Committed records not yet sent to ClickHouse.",
+          a->pending_records);
+    gauge("codepulse_analytics_pending_days",
+          "UTC days to compare and send again (ClickHouse was down, or records left the store).",
+          a->pending_days);
+    gauge("codepulse_analytics_heals", "Comparisons of every day with the store since start.",
+          a->heals);
+    gauge("codepulse_analytics_days_healed", "Days found different and sent again since start.",
+          a->days_healed);
+    gauge("codepulse_analytics_last_heal_ms", "Time the last comparison of every day took.",
+          a->last_heal_ms);
+    gauge("codepulse_analytics_report_answers", "Reports answered from ClickHouse since start.",
+          reports.analytics_answers());
+    gauge("codepulse_analytics_store_answers",
+          "Reports ClickHouse's groups could not answer (files, outcomes, re-pricing), answered "
+          "from the store since start.",
+          reports.store_answers());
+  }
   out += budget_metrics_text(budgets.snapshot().get());
   return out;
 }

@@ -10,8 +10,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "collector/analytics/clickhouse_client.hpp"
 #include "collector/ingest/batch_endpoint.hpp"
 #include "collector/report/delivery_settings.hpp"
 #include "collector/serve/oidc_settings.hpp"
@@ -45,9 +47,11 @@ struct ServerOptions {
   // The dashboard's origin, e.g. https://codepulse.example.org:8443; empty:
   // https://NAME:PORT for each name of the certificate and the listen port.
   std::string public_url;
-  size_t min_group_size = 0;                 // the privacy floor (docs/ACCESS.md); 0: off
-  size_t report_max_nodes = 200'000;         // GET /v1/report: larger trees get a 422
-  size_t export_max_nodes = 2'000'000;       // GET /v1/admin/export/focus: the month's report
+  size_t min_group_size = 0;            // the privacy floor (docs/ACCESS.md); 0: off
+  size_t report_max_nodes = 200'000;    // GET /v1/report: larger trees get a 422
+  size_t export_max_nodes = 2'000'000;  // GET /v1/admin/export/focus: the month's report
+  // Reports from ClickHouse instead of the in-memory cube (docs/CLICKHOUSE.md).
+  std::optional<analytics::ClickHouseTarget> analytics_store;
   report::LeverageWeights leverage_weights;  // reports' leverage score
   std::string jira_webhook_secret;           // empty: POST /v1/webhooks/jira is off
   std::string jira_epic_link_field = "customfield_10014";

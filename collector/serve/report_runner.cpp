@@ -2,9 +2,11 @@
 
 #include <chrono>
 
+#include "collector/analytics/clickhouse_report.hpp"
 #include "collector/report/cube_build.hpp"
 #include "collector/report/store_report.hpp"
 #include "common/report/outcome_report.hpp"
+#include "common/report/privacy_floor.hpp"
 
 namespace codepulse::collector {
 namespace {
@@ -26,13 +28,18 @@ void append(std::vector<UsageChange>& to, std::vector<UsageChange>&& from) {
 }  // namespace
 
 ReportRunner::ReportRunner(Store& store, PricingState& pricing, Logger& log, size_t max_nodes,
-                           report::LeverageWeights weights, size_t max_queued)
+                           report::LeverageWeights weights, size_t max_queued,
+                           std::optional<analytics::ClickHouseTarget> analytics_store)
     : store_(store),
       pricing_(pricing),
       log_(log),
       max_nodes_(max_nodes),
       weights_(weights),
       max_queued_(max_queued),
+      feed_(analytics_store ? std::make_unique<AnalyticsFeed>(store, pricing, log, *analytics_store)
+                            : nullptr),
+      report_ch_(analytics_store ? std::make_unique<analytics::ClickHouseClient>(*analytics_store)
+                                 : nullptr),
       worker_([this] { run(); }) {
   pricing_.on_change([this](const std::shared_ptr<const Pricer>&) {
     {
@@ -62,6 +69,11 @@ CubeStats ReportRunner::stats() const {
   return stats_;
 }
 
+std::optional<AnalyticsStats> ReportRunner::analytics_stats() const {
+  if (!feed_) return std::nullopt;
+  return feed_->stats();
+}
+
 void ReportRunner::stop() {
   std::deque<std::shared_ptr<ReportJob>> dropped;
   {
@@ -72,6 +84,7 @@ void ReportRunner::stop() {
   // A scan running now is cut short (its reply says it failed).
   stop_scan_ = true;
   wake_.notify_one();
+  if (feed_) feed_->stop();    // a report waiting for it returns
   for (auto& job : dropped) {  // no result: their replies say 503
     auto done = std::move(job->done);
     job->done = nullptr;
@@ -265,7 +278,103 @@ Result<std::string> ReportRunner::answer(const report::ReportRequest& request,
   return render_priced(*r, request.format, *pricer);
 }
 
+Result<std::string> ReportRunner::answer_analytics(const report::ReportRequest& request) {
+  if (analytics::groups_answer(request.query)) {
+    auto seats = store_seats(store_);
+    if (!seats) return seats.error();
+    auto people = store_people(store_);
+    if (!people) return people.error();
+    auto position = feed_->catch_up();
+    if (!position) return position.error();
+    auto epics = store_.load_epics();
+    if (!epics) return epics.error();
+    auto grouped = analytics::grouped_report(*report_ch_, request.query, *epics, position->pricer,
+                                             position->generation, &*seats, *people);
+    if (!grouped) {
+      const std::string& why = grouped.error().message;
+      if (why.rfind(report::kTooManyNodes, 0) == 0 || why.rfind(report::kBelowFloor, 0) == 0)
+        return grouped.error();
+      return make_error(std::string(kStoreUnavailable) + ": " + why);
+    }
+    if (grouped->report) {
+      ++analytics_answers_;
+      return render_priced(*grouped->report, request.format, *position->pricer);
+    }
+    log_.info("reports", "answered from the store: " + grouped->stale_reason);
+  }
+  ++store_answers_;
+  return answer(request, nullptr);
+}
+
+void ReportRunner::dispatch(
+    ReportJob& job, const std::optional<Error>& behind,
+    const std::function<Result<std::string>(const report::ReportRequest&)>& answer_fn) {
+  job.request.query.max_nodes = max_nodes_;
+  job.request.query.weights = weights_;
+  if (job.access) {
+    job.request.query.scope = job.access->scope;
+    job.request.query.min_group_size = job.access->min_group_size;
+  }
+  if (behind)
+    job.rendered = Result<std::string>(*behind);
+  else if (!job.access)
+    job.rendered = Result<std::string>(make_error("the report has no caller's scope"));
+  else if (job.run)
+    job.rendered = job.run(*job.access);
+  else
+    job.rendered = answer_fn(job.request);
+  auto done = std::move(job.done);
+  job.done = nullptr;
+  if (done) done();
+}
+
+std::shared_ptr<ReportJob> ReportRunner::next_job(std::chrono::steady_clock::time_point& next_poll,
+                                                  bool& stop) {
+  std::shared_ptr<ReportJob> job;
+  {
+    std::unique_lock lock(mu_);
+    wake_.wait_until(lock, next_poll, [this] {
+      return stopping_ || !jobs_.empty() || !changes_.empty() || rebuild_done_ || prices_changed_;
+    });
+    if (stopping_ && jobs_.empty()) {
+      stop = true;
+      return nullptr;
+    }
+    prices_changed_ = false;
+    if (!jobs_.empty()) {
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+  }
+  if (Clock::now() >= next_poll) {
+    // Another process's change (a collector on the same database, the CLI).
+    if (auto changed = pricing_.refresh(); !changed)
+      log_.warn("reports", "cannot check the prices: " + changed.error().message);
+    next_poll = Clock::now() + std::chrono::milliseconds(kPricingPollMs);
+  }
+  return job;
+}
+
+void ReportRunner::run_analytics() {
+  if (auto s = feed_->start(); !s)
+    log_.error("analytics", "cannot follow the store's commits (" + s.error().message +
+                                "): reports answer 503 until the collector restarts");
+  auto next_poll = Clock::now() + std::chrono::milliseconds(kPricingPollMs);
+  while (true) {
+    bool stop = false;
+    std::shared_ptr<ReportJob> job = next_job(next_poll, stop);
+    if (stop) return;
+    if (!job) continue;
+    dispatch(*job, std::nullopt,
+             [this](const report::ReportRequest& r) { return answer_analytics(r); });
+  }
+}
+
 void ReportRunner::run() {
+  if (feed_) {
+    run_analytics();
+    return;
+  }
   auto cube = std::make_unique<report::UsageCube>(pricing_.current());
   const auto start = Clock::now();
   bool live = false;
@@ -281,25 +390,9 @@ void ReportRunner::run() {
   }
   auto next_poll = Clock::now() + std::chrono::milliseconds(kPricingPollMs);
   while (true) {
-    std::shared_ptr<ReportJob> job;
-    {
-      std::unique_lock lock(mu_);
-      wake_.wait_until(lock, next_poll, [this] {
-        return stopping_ || !jobs_.empty() || !changes_.empty() || rebuild_done_ || prices_changed_;
-      });
-      if (stopping_ && jobs_.empty()) return;
-      prices_changed_ = false;
-      if (!jobs_.empty()) {
-        job = std::move(jobs_.front());
-        jobs_.pop_front();
-      }
-    }
-    if (Clock::now() >= next_poll) {
-      // Another process's change (a collector on the same database, the CLI).
-      if (auto changed = pricing_.refresh(); !changed)
-        log_.warn("reports", "cannot check the prices: " + changed.error().message);
-      next_poll = Clock::now() + std::chrono::milliseconds(kPricingPollMs);
-    }
+    bool stop = false;
+    std::shared_ptr<ReportJob> job = next_job(next_poll, stop);
+    if (stop) return;
     swap_in_rebuilt(cube, live);
     start_rebuild(cube.get(), live);
     std::optional<Error> behind;
@@ -316,23 +409,9 @@ void ReportRunner::run() {
       changes_.clear();
     }
     if (!job) continue;
-    job->request.query.max_nodes = max_nodes_;
-    job->request.query.weights = weights_;
-    if (job->access) {
-      job->request.query.scope = job->access->scope;
-      job->request.query.min_group_size = job->access->min_group_size;
-    }
-    if (behind)
-      job->rendered = Result<std::string>(*behind);
-    else if (!job->access)
-      job->rendered = Result<std::string>(make_error("the report has no caller's scope"));
-    else if (job->run)
-      job->rendered = job->run(*job->access);
-    else
-      job->rendered = answer(job->request, live ? cube.get() : nullptr);
-    auto done = std::move(job->done);
-    job->done = nullptr;
-    if (done) done();
+    dispatch(*job, behind, [&](const report::ReportRequest& r) {
+      return answer(r, live ? cube.get() : nullptr);
+    });
   }
 }
 

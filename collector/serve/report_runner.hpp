@@ -12,6 +12,13 @@
 // from the old cube (and say which prices answered), and the new one takes
 // over when it is complete. Changes made by another process are noticed by
 // polling the store every kPricingPollMs.
+//
+// With an analytics store (ClickHouse, docs/CLICKHOUSE.md) no cube is built:
+// an AnalyticsFeed keeps ClickHouse equal to the store, and each report
+// asks it to catch up, then answers from ClickHouse's groups
+// (collector/analytics/clickhouse_report.hpp); reports the groups cannot
+// answer (files, outcomes, ranges off the quarter hour, a range being
+// re-priced) read the store's records of their range.
 #pragma once
 
 #include <atomic>
@@ -26,7 +33,9 @@
 #include <thread>
 #include <vector>
 
+#include "collector/analytics/clickhouse_client.hpp"
 #include "collector/report/pricing_state.hpp"
+#include "collector/serve/analytics_feed.hpp"
 #include "collector/store/store.hpp"
 #include "common/log/logger.hpp"
 #include "common/report/report.hpp"
@@ -69,8 +78,10 @@ class ReportRunner {
  public:
   // `max_nodes`: reports that would return more nodes fail (0: no limit).
   // `pricing` must outlive the runner.
+  // `analytics_store`: answer from this ClickHouse instead of a cube.
   ReportRunner(Store& store, PricingState& pricing, Logger& log, size_t max_nodes,
-               report::LeverageWeights weights = {}, size_t max_queued = 8);
+               report::LeverageWeights weights = {}, size_t max_queued = 8,
+               std::optional<analytics::ClickHouseTarget> analytics_store = std::nullopt);
   ~ReportRunner();
   ReportRunner(const ReportRunner&) = delete;
   ReportRunner& operator=(const ReportRunner&) = delete;
@@ -79,9 +90,25 @@ class ReportRunner {
   bool submit(std::shared_ptr<ReportJob> job);
   void stop();
   CubeStats stats() const;
+  // nullopt without an analytics store.
+  std::optional<AnalyticsStats> analytics_stats() const;
+  // Reports answered from ClickHouse's groups, and those the store answered
+  // instead, since start (with an analytics store).
+  int64_t analytics_answers() const { return analytics_answers_.load(); }
+  int64_t store_answers() const { return store_answers_.load(); }
 
  private:
   void run();
+  void run_analytics();
+  // Waits for a job, a commit, a rebuilt cube, a price change or the price
+  // poll's time, and polls the prices when due; the job, or null. `stop`:
+  // the runner is stopping and no job is left.
+  std::shared_ptr<ReportJob> next_job(std::chrono::steady_clock::time_point& next_poll, bool& stop);
+  // Sets the collector's limits and the caller's scope on `job`, runs it
+  // (its own `run`, or `answer`) and calls its `done`.
+  void dispatch(ReportJob& job, const std::optional<Error>& behind,
+                const std::function<Result<std::string>(const report::ReportRequest&)>& answer);
+  Result<std::string> answer_analytics(const report::ReportRequest& request);
   // The listener of the store's commits for the cube of generation `gen`.
   UsageListener listener(uint64_t gen);
   // Builds `cube` from a new snapshot and follows the store from there.
@@ -122,7 +149,11 @@ class ReportRunner {
   bool built_once_ = false;
   std::thread rebuilder_;
   std::chrono::steady_clock::time_point memory_measured_{};  // report thread only
-  std::thread worker_;
+  // With an analytics store: the feed, and the report thread's own client.
+  std::unique_ptr<AnalyticsFeed> feed_;
+  std::unique_ptr<analytics::ClickHouseClient> report_ch_;
+  std::atomic<int64_t> analytics_answers_{0}, store_answers_{0};
+  std::thread worker_;  // last: it starts in the constructor
 };
 
 }  // namespace codepulse::collector

@@ -2,6 +2,7 @@
 // (--config) may set any of them; each is also a flag.
 #include <algorithm>
 
+#include "collector/analytics/clickhouse_client.hpp"
 #include "collector/ingest/commit_message_facts.hpp"
 #include "collector/report/delivery_report.hpp"
 #include "collector/serve/dashboard_origins.hpp"
@@ -137,6 +138,16 @@ const ConfigKeys& server_config_keys() {
                "a 422 (use top or filters); 200,000 nodes is a JSON reply of about 100 MiB",
        .min = 1,
        .max = 1'000'000'000},
+      {.name = "analytics",
+       .type = T::kString,
+       .default_value = "",
+       .help = "clickhouse://[USER@]HOST[:PORT][/DB]: answer reports from this ClickHouse (the "
+               "collector keeps it equal to the store) instead of an in-memory cube; empty: the "
+               "cube (docs/CLICKHOUSE.md)"},
+      {.name = "analytics_password_file",
+       .type = T::kPath,
+       .default_value = "",
+       .help = "a file holding the ClickHouse user's password (read at start)"},
       {.name = "export_max_nodes",
        .type = T::kInt,
        .default_value = "2000000",
@@ -550,6 +561,18 @@ Result<ServerOptions> server_options(const Config& c) {
   }
   o.report_max_nodes = static_cast<size_t>(c.num("report_max_nodes"));
   o.export_max_nodes = static_cast<size_t>(c.num("export_max_nodes"));
+  if (!c.str("analytics").empty()) {
+    auto target = analytics::parse_clickhouse_url(c.str("analytics"));
+    if (!target) return make_error("analytics: " + target.error().message);
+    if (const std::string file = c.str("analytics_password_file"); !file.empty()) {
+      auto password = read_secret_file("analytics_password_file", file, 1, 1024, "");
+      if (!password) return password.error();
+      target->password = std::move(password).value();
+    }
+    o.analytics_store = std::move(target).value();
+  } else if (!c.str("analytics_password_file").empty()) {
+    return make_error("analytics_password_file is set without analytics (a clickhouse:// URL)");
+  }
   o.min_group_size = static_cast<size_t>(c.num("min_group_size"));
   o.budget_refresh_ms = c.num("budget_refresh");
   o.budget_metrics_top = static_cast<size_t>(c.num("budget_metrics_top"));

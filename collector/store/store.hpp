@@ -182,6 +182,8 @@ class Store {
   // a new snapshot (a re-price builds a new cube so), every commit before that
   // snapshot going to the old listener and every later one to the new; when
   // the scan fails nothing is followed any more. unfollow_usage() ends it.
+  // An empty `scan` reads nothing: the follow starts at the snapshot (the
+  // analytics export, which finds what it lacks by comparing days).
   virtual Status follow_usage(const UsageScan& scan, UsageListener listener) = 0;
   virtual void unfollow_usage() = 0;
   // Brings the follower up to date with the commits of other writers (several

@@ -34,7 +34,8 @@ void UsageCube::set_seats(SeatContext seats) {
   const auto terms = [](const SeatContext& c) {
     return c.charges ? c.charges->seats() : std::vector<SeatTerm>{};
   };
-  if (seats.outside_list_nanos == seats_.outside_list_nanos && terms(seats) == terms(seats_)) {
+  if (seats.outside_list_nanos == seats_.outside_list_nanos &&
+      seats.outside_before_nanos == seats_.outside_before_nanos && terms(seats) == terms(seats_)) {
     seats_.charges = std::move(seats.charges);
     return;
   }
@@ -84,22 +85,47 @@ void UsageCube::refresh_effective() const {
   }
   for (const auto& [key, list] : seats_.outside_list_nanos)
     seat_list_.try_emplace(key, list);
-  // Pass 2, in group order: each group gets the growth of floor(charge x
-  // spread / list), so a key's parts add up to its charge exactly once all
-  // of its list cost is spread (outside usage gets the last part).
+  // Pass 2: each key's groups in time order (a quarter hour's by their
+  // names), each getting the growth of floor(charge x spread / list), so a
+  // key's parts add up to its charge exactly once all of its list cost is
+  // spread. The order does not depend on when groups arrived, and usage
+  // outside the cube is spread before (earlier) and after (later) its
+  // groups: a cube of a report's range gives every group the same part as
+  // the collector's cube of every record.
+  std::vector<std::vector<uint32_t>> members(keys.size());
   effective_.assign(groups_.size(), 0);
   for (uint32_t gid = 0; gid < groups_.size(); ++gid) {
-    const Group& g = groups_[gid];
-    if (key_of[gid] == UINT32_MAX) {
-      effective_[gid] = g.cost_nanos;
-      continue;
+    if (key_of[gid] == UINT32_MAX)
+      effective_[gid] = groups_[gid].cost_nanos;
+    else
+      members[key_of[gid]].push_back(gid);
+  }
+  auto earlier = [this](uint32_t x, uint32_t y) {
+    const Group& a = groups_[x];
+    const Group& b = groups_[y];
+    if (a.bucket != b.bucket) return a.bucket < b.bucket;
+    const std::pair<const Dictionary*, uint32_t Group::*> names[] = {{&sessions_, &Group::session},
+                                                                     {&models_, &Group::model},
+                                                                     {&repos_, &Group::repo},
+                                                                     {&branches_, &Group::branch},
+                                                                     {&task_sets_, &Group::tasks}};
+    for (const auto& [dict, field] : names)
+      if (const int c = dict->name(a.*field).compare(dict->name(b.*field)); c != 0) return c < 0;
+    return turn_hashes_[a.turn] < turn_hashes_[b.turn];
+  };
+  for (size_t i = 0; i < keys.size(); ++i) {
+    SeatKey& k = keys[i];
+    if (k.charge < 0 || k.list <= 0) continue;
+    if (auto before = seats_.outside_before_nanos.find(k.key);
+        before != seats_.outside_before_nanos.end())
+      k.spread = before->second;
+    std::sort(members[i].begin(), members[i].end(), earlier);
+    for (uint32_t gid : members[i]) {
+      const Wide before = Wide{k.charge} * k.spread / k.list;
+      k.spread += groups_[gid].list_cost_nanos;
+      const Wide after = Wide{k.charge} * k.spread / k.list;
+      effective_[gid] = static_cast<int64_t>(after - before);
     }
-    SeatKey& k = keys[key_of[gid]];
-    if (k.list <= 0) continue;
-    const Wide before = Wide{k.charge} * k.spread / k.list;
-    k.spread += g.list_cost_nanos;
-    const Wide after = Wide{k.charge} * k.spread / k.list;
-    effective_[gid] = static_cast<int64_t>(after - before);
   }
   effective_stale_ = false;
 }

@@ -78,10 +78,12 @@ Result<Report> build_report(const UsageReader& read, const ReportQuery& q,
       const PricedUsage priced = cube.pricer().price(f.to_price());
       std::string_view assistant = f.assistant;  // the cube's name for none
       if (assistant.empty()) assistant = "claude-code";
-      if (priced.list_nanos)
-        add_checked(context.outside_list_nanos[seat_key(f.author, assistant,
-                                                        month_index(floor_div(f.ts_ms, kDayMs)))],
-                    *priced.list_nanos);
+      if (priced.list_nanos) {
+        const std::string key =
+            seat_key(f.author, assistant, month_index(floor_div(f.ts_ms, kDayMs)));
+        add_checked(context.outside_list_nanos[key], *priced.list_nanos);
+        if (f.ts_ms < since) add_checked(context.outside_before_nanos[key], *priced.list_nanos);
+      }
     }
     return true;
   });

@@ -79,6 +79,10 @@ std::string seat_key(std::string_view author, std::string_view assistant, int64_
 struct SeatContext {
   std::shared_ptr<const SeatCharges> charges;
   std::map<std::string, int64_t, std::less<>> outside_list_nanos;
+  // Of that, the list cost of usage before every record the cube holds (a
+  // report's range): spread first, so each group's part is the same as in a
+  // cube holding the whole month (cube_effective.cpp).
+  std::map<std::string, int64_t, std::less<>> outside_before_nanos;
 };
 
 }  // namespace codepulse::report

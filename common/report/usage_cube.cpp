@@ -139,27 +139,32 @@ void UsageCube::compact() {
   effective_stale_ = true;
 }
 
-uint32_t UsageCube::turn_of(const UsageFact& f) {
+uint32_t UsageCube::turn_of(std::string_view author_name, std::string_view turn_id,
+                            int64_t record_id) {
   // A turn is one author's (a turn id from another token never mixes in); a
   // record without a turn id is a turn of its own. The key hashes the
   // author's name and the turn id (or the record id) into 64 bits, the same
   // in every cube: two of 10 million turns collide with odds of about 3 in
   // a million, and a collision only merges two turns' file lists.
-  const std::string_view author = f.author.empty() ? std::string_view(kUnknownAuthor) : f.author;
+  const std::string_view author =
+      author_name.empty() ? std::string_view(kUnknownAuthor) : author_name;
   uint64_t h = fnv1a64(author);
-  if (f.turn_id.empty()) {
+  if (turn_id.empty()) {
     h = fnv1a64("\x1e", h);
-    h = finalize(h ^ finalize(static_cast<uint64_t>(f.record_id) + 0x632be59bd9b4e019ULL));
+    h = finalize(h ^ finalize(static_cast<uint64_t>(record_id) + 0x632be59bd9b4e019ULL));
   } else {
-    h = finalize(fnv1a64(f.turn_id, fnv1a64("\x1f", h)));
+    h = finalize(fnv1a64(turn_id, fnv1a64("\x1f", h)));
   }
   auto [it, added] = turn_ids_.emplace(h, static_cast<uint32_t>(turns_.size()));
-  if (added) turns_.emplace_back();
+  if (added) {
+    turns_.emplace_back();
+    turn_hashes_.push_back(h);
+  }
   return it->second;
 }
 
-uint32_t UsageCube::author_of(const UsageFact& f) {
-  return authors_.intern(f.author.empty() ? std::string_view(kUnknownAuthor) : f.author);
+uint32_t UsageCube::author_of(std::string_view author) {
+  return authors_.intern(author.empty() ? std::string_view(kUnknownAuthor) : author);
 }
 
 bool UsageCube::fold_tools(uint32_t turn_id, const std::vector<ToolUse>& tools, int sign,
@@ -205,16 +210,26 @@ UsageCube::SessionInfo& UsageCube::session_info(uint32_t session) {
   return session_info_[session];
 }
 
-void UsageCube::fold_session(SessionInfo& s, const UsageFact& f, const Group& key, int sign,
-                             bool edited) {
-  s.first_ms = std::min(s.first_ms, f.ts_ms);
-  s.last_ms = std::max(s.last_ms, f.ts_ms);
-  if (f.ts_ms >= s.latest_ms) {
-    s.latest_ms = f.ts_ms;
+void UsageCube::fold_session_use(SessionInfo& s, int64_t first_ms, int64_t last_ms,
+                                 const Group& key, int32_t records) {
+  s.first_ms = std::min(s.first_ms, first_ms);
+  s.last_ms = std::max(s.last_ms, last_ms);
+  if (last_ms >= s.latest_ms) {
+    s.latest_ms = last_ms;
     s.author = key.author;
     s.repo = key.repo;
     s.branch = key.branch;
   }
+  auto use = std::find_if(s.uses.begin(), s.uses.end(), [&key](const SessionInfo::Uses& u) {
+    return u.model == key.model && u.assistant == key.assistant;
+  });
+  if (use == s.uses.end()) use = s.uses.insert(s.uses.end(), {key.model, key.assistant, 0});
+  use->records += records;
+}
+
+void UsageCube::fold_session(SessionInfo& s, const UsageFact& f, const Group& key, int sign,
+                             bool edited) {
+  fold_session_use(s, f.ts_ms, f.ts_ms, key, sign);
   for (const ToolUse& tool : f.tools)
     if (tool.git_commit && !tool.commit_sha.empty() && sign > 0 &&
         std::find(s.commit_shas.begin(), s.commit_shas.end(), tool.commit_sha) ==
@@ -224,11 +239,6 @@ void UsageCube::fold_session(SessionInfo& s, const UsageFact& f, const Group& ke
     s.first_edit_ms = std::min(s.first_edit_ms, f.ts_ms);
     s.last_edit_ms = std::max(s.last_edit_ms, f.ts_ms);
   }
-  auto use = std::find_if(s.uses.begin(), s.uses.end(), [&key](const SessionInfo::Uses& u) {
-    return u.model == key.model && u.assistant == key.assistant;
-  });
-  if (use == s.uses.end()) use = s.uses.insert(s.uses.end(), {key.model, key.assistant, 0});
-  use->records += sign;
 }
 
 std::vector<std::string> UsageCube::session_authors() const {
@@ -289,9 +299,9 @@ std::vector<SessionActivity> UsageCube::session_activity(int64_t from_ms, int64_
 
 // The assistant's id. Past 65,535 distinct names (no tracker writes more
 // than a handful) the rest share one "(other)" value.
-uint16_t UsageCube::assistant_of(const UsageFact& f) {
+uint16_t UsageCube::assistant_of(std::string_view assistant) {
   constexpr uint32_t kMax = UINT16_MAX;
-  std::string_view name = f.assistant.empty() ? std::string_view("claude-code") : f.assistant;
+  std::string_view name = assistant.empty() ? std::string_view("claude-code") : assistant;
   auto known = assistants_.find(name);
   if (!known && assistants_.size() >= kMax) name = "(other)";
   const uint32_t id = known ? *known : assistants_.intern(name);
@@ -302,33 +312,30 @@ void UsageCube::add_turn_files(const UsageFact& f) {
   fold_tools(turn_of(f), f.tools, 1);
 }
 
-void UsageCube::add(const UsageFact& f, int sign) {
-  Group key;
-  key.bucket = bucket_of(f.ts_ms);
-  key.author = author_of(f);
-  key.session = sessions_.intern(f.session);
-  key.model = models_.intern(f.model);
-  key.assistant = assistant_of(f);
-  key.repo = repos_.intern(f.repo);
-  key.branch = branches_.intern(f.branch.empty() ? std::string_view(kNoBranch) : f.branch);
-  key.tasks = task_sets_.intern(f.task_keys);
-  if (key.tasks == task_set_tasks_.size()) {  // a new set: its task ids
+ToolCallCounts tool_call_counts(const std::vector<ToolUse>& tools) {
+  ToolCallCounts c;
+  for (const ToolUse& tool : tools) {
+    if (tool.name == "Skill" || tool.name.rfind("skill:", 0) == 0) ++c.skills;
+    if (tool.name.rfind("mcp:", 0) == 0) ++c.mcp;
+  }
+  return c;
+}
+
+uint32_t UsageCube::tasks_of(std::string_view task_keys) {
+  const uint32_t id = task_sets_.intern(task_keys);
+  if (id == task_set_tasks_.size()) {  // a new set: its task ids
     std::vector<uint32_t> ids;
-    for (const std::string& task : attributed_tasks(f.task_keys))
+    for (const std::string& task : attributed_tasks(task_keys))
       ids.push_back(tasks_.intern(task));
     task_set_tasks_.push_back(std::move(ids));
   }
-  key.turn = turn_of(f);
-  const PricedUsage priced = pricer_->price(f.to_price());
-  key.priced = priced.list_nanos.has_value();  // list and organisation prices exist together
-  SessionInfo& session = session_info(key.session);
-  const bool edited = fold_tools(key.turn, f.tools, sign, &session);
-  fold_session(session, f, key, sign, edited);
-  Group& g = groups_[group_of(key)];
-  for (const ToolUse& tool : f.tools) {
-    if (tool.name == "Skill" || tool.name.rfind("skill:", 0) == 0) g.skills += sign;
-    if (tool.name.rfind("mcp:", 0) == 0) g.mcp += sign;
-  }
+  return id;
+}
+
+void UsageCube::fold_sums(uint32_t gid, int sign, int64_t input, int64_t output,
+                          int64_t cache_create, int64_t cache_read, int64_t cost,
+                          int64_t list_cost) {
+  Group& g = groups_[gid];
   // Folding out subtracts what was added; a sum that would leave the int64
   // range saturates and marks the cube (queries then fail, never wrap).
   auto fold = [sign](int64_t& acc, int64_t v) {
@@ -342,13 +349,39 @@ void UsageCube::add(const UsageFact& f, int sign) {
     acc = (sign > 0) == (v >= 0) ? INT64_MAX : INT64_MIN;
     return false;
   };
-  bool ok = fold(g.input, f.input);
-  ok &= fold(g.output, f.output);
-  ok &= fold(g.cache_create, f.cache_create);
-  ok &= fold(g.cache_read, f.cache_read);
-  ok &= fold(g.cost_nanos, priced.org_nanos.value_or(0));
-  ok &= fold(g.list_cost_nanos, priced.list_nanos.value_or(0));
+  bool ok = fold(g.input, input);
+  ok &= fold(g.output, output);
+  ok &= fold(g.cache_create, cache_create);
+  ok &= fold(g.cache_read, cache_read);
+  ok &= fold(g.cost_nanos, cost);
+  ok &= fold(g.list_cost_nanos, list_cost);
   if (!ok) overflow_ = true;
+  effective_stale_ = true;
+}
+
+void UsageCube::add(const UsageFact& f, int sign) {
+  Group key;
+  key.bucket = bucket_of(f.ts_ms);
+  key.author = author_of(f);
+  key.session = sessions_.intern(f.session);
+  key.model = models_.intern(f.model);
+  key.assistant = assistant_of(f);
+  key.repo = repos_.intern(f.repo);
+  key.branch = branches_.intern(f.branch.empty() ? std::string_view(kNoBranch) : f.branch);
+  key.tasks = tasks_of(f.task_keys);
+  key.turn = turn_of(f);
+  const PricedUsage priced = pricer_->price(f.to_price());
+  key.priced = priced.list_nanos.has_value();  // list and organisation prices exist together
+  SessionInfo& session = session_info(key.session);
+  const bool edited = fold_tools(key.turn, f.tools, sign, &session);
+  fold_session(session, f, key, sign, edited);
+  const uint32_t gid = group_of(key);
+  Group& g = groups_[gid];
+  const ToolCallCounts calls = tool_call_counts(f.tools);
+  g.skills += sign * static_cast<int32_t>(calls.skills);
+  g.mcp += sign * static_cast<int32_t>(calls.mcp);
+  fold_sums(gid, sign, f.input, f.output, f.cache_create, f.cache_read,
+            priced.org_nanos.value_or(0), priced.list_nanos.value_or(0));
   g.records += sign;
   if (!key.priced) {
     g.unpriced += sign;
@@ -356,14 +389,47 @@ void UsageCube::add(const UsageFact& f, int sign) {
     if ((unpriced_by_model_[key.model] += sign) == 0) unpriced_by_model_.erase(key.model);
   }
   records_ += sign;
-  effective_stale_ = true;
+}
+
+void UsageCube::add_group(const GroupFact& in) {
+  Group key;
+  key.bucket = bucket_of(in.bucket_ms);
+  key.author = author_of(in.author);
+  key.session = sessions_.intern(in.session);
+  key.model = models_.intern(in.model);
+  key.assistant = assistant_of(in.assistant);
+  key.repo = repos_.intern(in.repo);
+  key.branch = branches_.intern(in.branch.empty() ? std::string_view(kNoBranch) : in.branch);
+  key.tasks = tasks_of(in.task_keys);
+  key.turn = turn_of(in.author, in.turn_id, in.record_id);
+  key.priced = in.priced;
+  // The session, as fold_session() keeps it from the records (no edits or
+  // commits: those come from tool calls).
+  const auto count = [](int64_t v) {
+    return static_cast<int32_t>(std::clamp<int64_t>(v, 0, INT32_MAX));
+  };
+  fold_session_use(session_info(key.session), in.first_ms, in.last_ms, key, count(in.records));
+  const uint32_t gid = group_of(key);
+  Group& g = groups_[gid];
+  g.skills += count(in.skills);
+  g.mcp += count(in.mcp);
+  fold_sums(gid, 1, in.input, in.output, in.cache_create, in.cache_read,
+            in.priced ? in.cost_nanos : 0, in.priced ? in.list_cost_nanos : 0);
+  g.records += count(in.records);
+  if (!key.priced) {
+    g.unpriced += count(in.records);
+    unpriced_records_ += in.records;
+    unpriced_by_model_[key.model] += in.records;
+  }
+  records_ += in.records;
 }
 
 size_t UsageCube::memory_bytes() const {
   size_t bytes = groups_.capacity() * sizeof(Group) + index_.capacity() * sizeof(uint32_t) +
                  groups_.size() * sizeof(uint32_t) +
                  by_session_.capacity() * sizeof(SessionGroups) + turns_.capacity() * sizeof(Turn) +
-                 turn_ids_.size() * 32 + session_info_.capacity() * sizeof(SessionInfo);
+                 turn_ids_.size() * 32 + turn_hashes_.capacity() * sizeof(uint64_t) +
+                 session_info_.capacity() * sizeof(SessionInfo);
   for (const Turn& t : turns_)
     bytes += t.files.capacity() * sizeof(TurnFile);
   const Dictionary* dicts[] = {&authors_,   &sessions_, &models_, &repos_,     &branches_,

@@ -50,6 +50,29 @@ struct UsageFact {
   UsageToPrice to_price() const;
 };
 
+// The Skill and MCP calls among a record's tool calls (the cube's counts,
+// and what the analytics store keeps per record).
+struct ToolCallCounts {
+  int64_t skills = 0, mcp = 0;
+};
+ToolCallCounts tool_call_counts(const std::vector<ToolUse>& tools);
+
+// A group as an analytics store summed it (collector/analytics/): the
+// records of one quarter hour sharing every key of a cube group, their
+// costs priced already. `turn_id` and `record_id` name the turn as a
+// UsageFact's do; a store that left turns out of its key (a report that
+// splits nothing by turn) passes one turn for all.
+struct GroupFact {
+  int64_t bucket_ms = 0;  // the quarter hour's start
+  std::string author, session, model, repo, branch, task_keys, assistant, turn_id;
+  int64_t record_id = 0;
+  bool priced = true;
+  int64_t input = 0, output = 0, cache_create = 0, cache_read = 0;
+  int64_t cost_nanos = 0, list_cost_nanos = 0;  // 0 when !priced
+  int64_t records = 0, skills = 0, mcp = 0;
+  int64_t first_ms = 0, last_ms = 0;  // the first and last record's times
+};
+
 // Strings to dense ids and back; ids are stable for the dictionary's life.
 class Dictionary {
  public:
@@ -84,6 +107,11 @@ class UsageCube {
   // Folds a record in (sign +1) or out (-1, with exactly the values it was
   // folded in with: a replaced record's old version).
   void add(const UsageFact& f, int sign = 1);
+  // A group summed elsewhere (an analytics store), folded in like the
+  // records it sums, except their tool calls: its turn gets no files and its
+  // session no edits or commits, so reports that split by file or link
+  // outcomes need add().
+  void add_group(const GroupFact& g);
   // Only the files of the record's turn: a record just outside a report's
   // range still tells which files its turn changed.
   void add_turn_files(const UsageFact& f);
@@ -178,8 +206,16 @@ class UsageCube {
     std::vector<TurnFile> files;  // attribution.hpp
   };
 
-  uint32_t turn_of(const UsageFact& f);
-  uint32_t author_of(const UsageFact& f);
+  uint32_t turn_of(std::string_view author, std::string_view turn_id, int64_t record_id);
+  uint32_t turn_of(const UsageFact& f) { return turn_of(f.author, f.turn_id, f.record_id); }
+  uint32_t author_of(std::string_view author);
+  uint32_t author_of(const UsageFact& f) { return author_of(f.author); }
+  uint16_t assistant_of(std::string_view assistant);
+  uint32_t tasks_of(std::string_view task_keys);
+  // Adds a fold's sums to group `gid` (sign -1 subtracts); a sum leaving the
+  // int64 range saturates and marks the cube.
+  void fold_sums(uint32_t gid, int sign, int64_t input, int64_t output, int64_t cache_create,
+                 int64_t cache_read, int64_t cost, int64_t list_cost);
   struct SessionInfo;
   // The turn's files, and the session's edited files when `session` is
   // given; true when a tool changed a file.
@@ -187,12 +223,15 @@ class UsageCube {
                   SessionInfo* session = nullptr);
   SessionInfo& session_info(uint32_t session);
   void fold_session(SessionInfo& s, const UsageFact& f, const Group& key, int sign, bool edited);
+  // The session's times, and its records of the group's model and assistant.
+  void fold_session_use(SessionInfo& s, int64_t first_ms, int64_t last_ms, const Group& key,
+                        int32_t records);
   uint32_t group_of(const Group& key);
   size_t group_hash(const Group& g) const;
   static bool same_key(const Group& a, const Group& b);
   void grow_index();
 
-  uint16_t assistant_of(const UsageFact& f);
+  uint16_t assistant_of(const UsageFact& f) { return assistant_of(f.assistant); }
   // Effective cost per group (cube_effective.cpp): computed before a query
   // when seats are set and the cube changed since.
   void refresh_effective() const;
@@ -204,6 +243,7 @@ class UsageCube {
   std::vector<std::vector<uint32_t>> task_set_tasks_;  // task set id -> task ids
   uint32_t no_file_ = 0;
   std::unordered_map<uint64_t, uint32_t> turn_ids_;  // 64-bit hash of (author, turn) -> turn
+  std::vector<uint64_t> turn_hashes_;                // turn -> that hash
   std::vector<Turn> turns_;
   std::vector<Group> groups_;
   std::vector<uint32_t> index_;  // open addressing over groups_; kEmpty when free

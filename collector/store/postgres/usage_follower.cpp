@@ -59,7 +59,7 @@ Status UsageFollower::start(const UsageScan& scan, UsageListener listener) {
   }
   const std::string select =
       std::string("SELECT ") + report::kUsageFactColumns + " FROM usage_records";
-  auto scanned = scan_facts(scan_conn, select, {}, /*with_tools=*/true, scan);
+  auto scanned = scan ? scan_facts(scan_conn, select, {}, /*with_tools=*/true, scan) : Status{};
   if (scanned) scanned = scan_conn.exec("COMMIT");
   if (!scanned) {
     std::lock_guard lock(mu_);

@@ -25,7 +25,8 @@ Status SqliteStore::follow_usage(const UsageScan& scan, UsageListener listener) 
     listener_ = std::move(listener);
   }
   scanning_ = true;
-  auto s = report::scan_usage(*conn, INT64_MIN, INT64_MAX, /*with_tools=*/true, scan);
+  auto s =
+      scan ? report::scan_usage(*conn, INT64_MIN, INT64_MAX, /*with_tools=*/true, scan) : Status{};
   scanning_ = false;
   (void)conn->exec("COMMIT");
   if (!s) unfollow_usage();

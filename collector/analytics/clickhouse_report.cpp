@@ -1,0 +1,309 @@
+#include "collector/analytics/clickhouse_report.hpp"
+
+#include <charconv>
+
+#include "collector/analytics/usage_export.hpp"
+#include "common/checked_sum.hpp"
+#include "common/report/outcome_report.hpp"
+#include "common/report/usage_cube.hpp"
+#include "common/time.hpp"
+
+namespace codepulse::collector::analytics {
+namespace {
+
+using report::Dimension;
+
+constexpr int64_t kDayMs = 86'400'000;
+constexpr uint64_t kGenerationMask = (uint64_t{1} << kGenerationBits) - 1;
+
+int64_t floor_div(int64_t a, int64_t b) {
+  return a >= 0 ? a / b : (a - b + 1) / b;
+}
+
+std::string date_literal(int64_t ms) {
+  return "toDate(" + sql_literal(format_date(civil_from_days(floor_div(ms, kDayMs)))) + ")";
+}
+
+// The rows of [since, until): the day bounds let ClickHouse skip whole
+// partitions and key ranges, the times cut the first and last day.
+std::string range_condition(int64_t since, int64_t until) {
+  std::string w = "1";
+  if (since > INT64_MIN)
+    w += " AND day >= " + date_literal(since) + " AND ts_ms >= " + std::to_string(since);
+  if (until < INT64_MAX)
+    w += " AND day <= " + date_literal(until - 1) + " AND ts_ms < " + std::to_string(until);
+  return w;
+}
+
+// `column IN (...)` for a filter on a dimension kept verbatim in a column;
+// `empty_as` is the name the cube gives the empty value ("(unknown)"...).
+void push_filter(std::string& where, const report::ReportQuery& q, Dimension d,
+                 std::string_view column, std::string_view empty_as = {}) {
+  std::string values;
+  for (const report::Filter& f : q.where) {
+    if (f.dimension != d) continue;
+    if (!values.empty()) values += ", ";
+    values += sql_literal(f.value);
+    if (!empty_as.empty() && f.value == empty_as) values += ", ''";
+  }
+  if (!values.empty()) where += " AND " + std::string(column) + " IN (" + values + ")";
+}
+
+Error unreadable(const ClickHouseClient& ch, std::string_view what, std::string_view line) {
+  return make_error("ClickHouse at " + ch.target().display() + ": an unreadable row of " +
+                    std::string(what) + ": '" + std::string(line.substr(0, 200)) + "'");
+}
+
+template <class Int>
+bool parse_int(const std::string& s, Int& out) {
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && end == s.data() + s.size();
+}
+
+// Calls `fn` with each line of a TabSeparated reply; false from `fn` stops.
+template <class Fn>
+bool each_line(std::string_view reply, Fn&& fn) {
+  while (!reply.empty()) {
+    const size_t nl = reply.find('\n');
+    const std::string_view line = reply.substr(0, nl);
+    reply = nl == std::string_view::npos ? std::string_view() : reply.substr(nl + 1);
+    if (!fn(line)) return false;
+  }
+  return true;
+}
+
+// What the groups' query returns, in order.
+enum GroupColumn {
+  kBucket,
+  kAuthor,
+  kSession,
+  kModel,
+  kRepo,
+  kBranch,
+  kTaskKeys,
+  kAssistant,
+  kPriced,
+  kTurnId,
+  kRecordId,
+  kInput,
+  kOutput,
+  kCacheCreate,
+  kCacheRead,
+  kCost,
+  kListCost,
+  kRecords,
+  kSkills,
+  kMcp,
+  kFirst,
+  kLast,
+  kGenMin,
+  kGenMax,
+  kGroupColumns,
+};
+
+}  // namespace
+
+bool split_tsv_line(std::string_view line, size_t expected, std::vector<std::string>& fields) {
+  fields.resize(expected);
+  size_t n = 0;
+  fields[0].clear();
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '\t') {
+      if (++n >= expected) return false;
+      fields[n].clear();
+      continue;
+    }
+    if (c != '\\' || i + 1 == line.size()) {
+      fields[n].push_back(c);
+      continue;
+    }
+    const char e = line[++i];
+    switch (e) {
+      case 'n':
+        fields[n].push_back('\n');
+        break;
+      case 't':
+        fields[n].push_back('\t');
+        break;
+      case 'r':
+        fields[n].push_back('\r');
+        break;
+      case 'b':
+        fields[n].push_back('\b');
+        break;
+      case 'f':
+        fields[n].push_back('\f');
+        break;
+      case '0':
+        fields[n].push_back('\0');
+        break;
+      default:  // \\ \' and any other escaped character stand for themselves
+        fields[n].push_back(e);
+    }
+  }
+  return n + 1 == expected;
+}
+
+bool groups_answer(const report::ReportQuery& q) {
+  return report::UsageCube::answers(q) && !q.uses(Dimension::kFile) && !q.wants_outcomes();
+}
+
+Result<GroupedReport> grouped_report(ClickHouseClient& ch, const report::ReportQuery& q,
+                                     const report::EpicMap& epics,
+                                     std::shared_ptr<const Pricer> pricer, uint32_t generation,
+                                     const report::SeatContext* seats,
+                                     std::shared_ptr<const report::PeopleTimeline> people) {
+  if (!groups_answer(q))
+    return make_error(
+        "ClickHouse's groups cannot answer this report (files, outcomes or a "
+        "range off the quarter hour)");
+  const int64_t since = q.since_ms.value_or(INT64_MIN), until = q.until_ms.value_or(INT64_MAX);
+  const bool spread = seats && seats->charges && !seats->charges->empty();
+  // Splits apportion each group on its own (tasks, and seats spread over
+  // groups by list cost): those need the cube's groups exactly, one per turn.
+  const bool by_turn = spread || q.uses(Dimension::kTask) || q.uses(Dimension::kEpic);
+  const std::string turn_columns =
+      by_turn ? "turn_id, if(turn_id = '', record_id, 0)" : "'', toInt64(0)";
+  std::string where = range_condition(since, until);
+  // Filters cut what ClickHouse sends; seats spread over all of a holder's
+  // usage, so with seats every group of the range is needed.
+  if (!spread) {
+    push_filter(where, q, Dimension::kModel, "model");
+    push_filter(where, q, Dimension::kRepo, "repo");
+    push_filter(where, q, Dimension::kSession, "session");
+    push_filter(where, q, Dimension::kBranch, "branch", report::kNoBranch);
+    push_filter(where, q, Dimension::kAuthor, "author", report::kUnknownAuthor);
+    push_filter(where, q, Dimension::kAssistant, "assistant", "claude-code");
+  }
+  const std::string sql =
+      "SELECT intDiv(ts_ms, 900000) AS b, author, session, model, repo, branch, task_keys, "
+      "assistant, priced, " +
+      turn_columns +
+      ", sum(input), sum(output), sum(cache_create), sum(cache_read), sum(cost_nanos), "
+      "sum(list_cost_nanos), count(), sum(skills), sum(mcp), min(ts_ms), max(ts_ms), "
+      "min(bitAnd(version, " +
+      std::to_string(kGenerationMask) + ")), max(bitAnd(version, " +
+      std::to_string(kGenerationMask) + ")) FROM usage_facts FINAL WHERE " + where +
+      " GROUP BY b, author, session, model, repo, branch, task_keys, assistant, priced" +
+      (by_turn ? ", turn_id, if(turn_id = '', record_id, 0)" : "") + " FORMAT TabSeparated";
+  auto reply = ch.execute(sql);
+  if (!reply) return reply.error();
+
+  GroupedReport out;
+  out.reply_bytes = static_cast<int64_t>(reply->size());
+  report::UsageCube cube(pricer);
+  cube.set_people(std::move(people));
+  std::vector<std::string> f;
+  report::GroupFact g;
+  std::optional<Error> bad;
+  each_line(*reply, [&](std::string_view line) {
+    int64_t bucket = 0;
+    int priced = 0;
+    uint64_t gen_min = 0, gen_max = 0;
+    if (!split_tsv_line(line, kGroupColumns, f) || !parse_int(f[kBucket], bucket) ||
+        !parse_int(f[kPriced], priced) || !parse_int(f[kRecordId], g.record_id) ||
+        !parse_int(f[kInput], g.input) || !parse_int(f[kOutput], g.output) ||
+        !parse_int(f[kCacheCreate], g.cache_create) || !parse_int(f[kCacheRead], g.cache_read) ||
+        !parse_int(f[kCost], g.cost_nanos) || !parse_int(f[kListCost], g.list_cost_nanos) ||
+        !parse_int(f[kRecords], g.records) || !parse_int(f[kSkills], g.skills) ||
+        !parse_int(f[kMcp], g.mcp) || !parse_int(f[kFirst], g.first_ms) ||
+        !parse_int(f[kLast], g.last_ms) || !parse_int(f[kGenMin], gen_min) ||
+        !parse_int(f[kGenMax], gen_max)) {
+      bad = unreadable(ch, "the report's groups", line);
+      return false;
+    }
+    if (gen_min != generation || gen_max != generation) {
+      out.stale_reason = "ClickHouse holds rows of pricing generation " +
+                         std::to_string(gen_min == generation ? gen_max : gen_min) +
+                         " in the range, not yet re-priced to generation " +
+                         std::to_string(generation);
+      return false;
+    }
+    g.bucket_ms = bucket * report::kBucketMs;
+    g.author = std::move(f[kAuthor]);
+    g.session = std::move(f[kSession]);
+    g.model = std::move(f[kModel]);
+    g.repo = std::move(f[kRepo]);
+    g.branch = std::move(f[kBranch]);
+    g.task_keys = std::move(f[kTaskKeys]);
+    g.assistant = std::move(f[kAssistant]);
+    g.turn_id = std::move(f[kTurnId]);
+    g.priced = priced != 0;
+    cube.add_group(g);
+    ++out.groups;
+    return true;
+  });
+  if (bad) return *bad;
+  if (!out.stale_reason.empty()) return out;
+  reply->clear();
+  reply->shrink_to_fit();
+
+  // Seats are spread over whole UTC months: their holders' list cost in the
+  // range's months but outside the range counts too (as build_report reads it).
+  report::SeatContext context;
+  if (spread) {
+    context.charges = seats->charges;
+    int64_t from = since, to = until;
+    if (since > INT64_MIN)
+      from = report::month_first_day(report::month_index(floor_div(since, kDayMs))) * kDayMs;
+    if (until < INT64_MAX)
+      to = report::month_first_day(report::month_index(floor_div(until - 1, kDayMs)) + 1) * kDayMs;
+    std::string outside;
+    if (from < since) outside = "(" + range_condition(from, since) + ")";
+    if (to > until) outside += (outside.empty() ? "(" : " OR (") + range_condition(until, to) + ")";
+    if (!outside.empty()) {
+      auto rows = ch.execute(
+          "SELECT author, assistant, toString(toStartOfMonth(day)), sum(list_cost_nanos), "
+          "min(bitAnd(version, " +
+          std::to_string(kGenerationMask) + ")), max(bitAnd(version, " +
+          std::to_string(kGenerationMask) + ")), ts_ms < " + std::to_string(since) +
+          " AS before FROM usage_facts FINAL WHERE priced = 1 AND (" + outside +
+          ") GROUP BY author, assistant, toStartOfMonth(day), before FORMAT TabSeparated");
+      if (!rows) return rows.error();
+      each_line(*rows, [&](std::string_view line) {
+        int64_t list = 0;
+        uint64_t gen_min = 0, gen_max = 0;
+        int before = 0;
+        std::optional<int64_t> month_day;
+        if (split_tsv_line(line, 7, f)) month_day = parse_date_bound_ms(f[2], 0);
+        if (!month_day || !parse_int(f[3], list) || !parse_int(f[4], gen_min) ||
+            !parse_int(f[5], gen_max) || !parse_int(f[6], before)) {
+          bad = unreadable(ch, "the seat holders' months", line);
+          return false;
+        }
+        if (gen_min != generation || gen_max != generation) {
+          out.stale_reason =
+              "ClickHouse holds rows of another pricing generation in the "
+              "seats' months, not yet re-priced to generation " +
+              std::to_string(generation);
+          return false;
+        }
+        if (!context.charges->holds_any(f[0])) return true;
+        const std::string_view assistant = f[1].empty() ? std::string_view("claude-code") : f[1];
+        const std::string key =
+            report::seat_key(f[0], assistant, report::month_index(floor_div(*month_day, kDayMs)));
+        add_checked(context.outside_list_nanos[key], list);
+        if (before) add_checked(context.outside_before_nanos[key], list);
+        return true;
+      });
+      if (bad) return *bad;
+      if (!out.stale_reason.empty()) return out;
+    }
+  }
+  cube.compact();
+  if (spread) cube.set_seats(std::move(context));
+  // The cube holds exactly the range: its quarter hours need no cut.
+  report::ReportQuery all = q;
+  all.since_ms.reset();
+  all.until_ms.reset();
+  auto r = report::query_cube(cube, all, epics, {}, report::TimeRange{since, until});
+  if (!r) return r.error();
+  r->query = q;
+  r->idle_seats =
+      report::scoped_idle_seats(cube.idle_seats(since, until, q.where), q, cube.people());
+  out.report = std::move(*r);
+  return out;
+}
+
+}  // namespace codepulse::collector::analytics

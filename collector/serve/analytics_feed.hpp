@@ -1,0 +1,110 @@
+// The collector's side of the analytics store (docs/CLICKHOUSE.md): keeps
+// ClickHouse's usage_facts equal to the store, on a thread of its own.
+//
+// It follows the store's commits (Store::follow_usage, without reading the
+// store whole) and sends each commit's new and replaced records; at start,
+// every hour, and after ClickHouse comes back, it compares every day with
+// the store and sends the days that differ (UsageExporter::heal). New prices
+// make a new pricing generation and every day is sent again. While
+// ClickHouse is down, ingest goes on: what could not be sent is remembered
+// as its days (a bounded set, never the records) and healed later.
+//
+// Reports (report_runner.hpp) ask catch_up() first: it returns once every
+// commit made before the call is in ClickHouse, or fails with the reason.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "collector/analytics/clickhouse_client.hpp"
+#include "collector/analytics/usage_export.hpp"
+#include "collector/report/pricing_state.hpp"
+#include "collector/store/store.hpp"
+#include "common/log/logger.hpp"
+
+namespace codepulse::collector {
+
+struct AnalyticsFeedOptions {
+  std::chrono::milliseconds heal_interval{3'600'000};
+  std::chrono::milliseconds retry_max{30'000};  // between attempts while ClickHouse is down
+  size_t max_pending = 200'000;                 // records held; past it, their days
+  size_t rows_per_insert = 50'000;
+};
+
+// What the feed has done, for /metrics and the health view.
+struct AnalyticsStats {
+  bool ready = false;      // connected, and the first comparison with the store done
+  bool reachable = false;  // the last attempt to talk to ClickHouse succeeded
+  std::string last_error;  // of the last failed attempt
+  uint32_t generation = 0;
+  int64_t rows_sent = 0, heals = 0, days_healed = 0;
+  int64_t pending_records = 0, pending_days = 0;
+  int64_t last_heal_ms = 0;  // how long the last full comparison took
+};
+
+class AnalyticsFeed {
+ public:
+  AnalyticsFeed(Store& store, PricingState& pricing, Logger& log,
+                analytics::ClickHouseTarget target, AnalyticsFeedOptions options = {});
+  ~AnalyticsFeed();
+  AnalyticsFeed(const AnalyticsFeed&) = delete;
+  AnalyticsFeed& operator=(const AnalyticsFeed&) = delete;
+
+  // Follows the store and starts the thread (which connects and heals).
+  Status start();
+  void stop();
+
+  // What reports read ClickHouse with: the pricing generation of the rows
+  // and the prices that made it.
+  struct Position {
+    uint32_t generation = 0;
+    std::shared_ptr<const Pricer> pricer;
+  };
+  // Once every commit made before the call (by any collector on the store)
+  // is in ClickHouse: the position. An error (starting with
+  // kStoreUnavailable) when ClickHouse cannot be reached, is still being
+  // compared with the store at start, or does not catch up within `wait`.
+  Result<Position> catch_up(std::chrono::milliseconds wait = std::chrono::milliseconds(30'000));
+
+  AnalyticsStats stats() const;
+  const analytics::ClickHouseTarget& target() const { return target_; }
+
+ private:
+  void run();
+  void on_commit(std::vector<UsageChange>&& changes);
+  // One pass of the thread's loop, on a connected exporter; false on a
+  // ClickHouse failure (the reason is recorded).
+  bool connect();
+  bool send_pending();
+  bool heal_pending_days();
+  bool heal_all();
+  void failed(const Error& e);
+
+  Store& store_;
+  PricingState& pricing_;
+  Logger& log_;
+  const analytics::ClickHouseTarget target_;
+  const AnalyticsFeedOptions options_;
+  analytics::ClickHouseClient ch_;  // the thread's
+  std::unique_ptr<analytics::UsageExporter> exporter_;
+
+  mutable std::mutex mu_;
+  std::condition_variable wake_, caught_up_;
+  std::vector<report::UsageFact> pending_;
+  std::set<int64_t> pending_days_;  // UTC day starts to heal
+  uint64_t committed_ = 0;          // commits seen (on_commit calls with changes)
+  uint64_t sent_ = 0;               // of those, sent (or healed) into ClickHouse
+  bool stopping_ = false, following_ = false;
+  AnalyticsStats stats_;
+  std::shared_ptr<const Pricer> position_pricer_;
+  std::thread thread_;
+};
+
+}  // namespace codepulse::collector

@@ -1,0 +1,306 @@
+// Reports from a real ClickHouse server equal the live cube's, to the
+// nano-dollar and byte for byte as JSON: random nestings of every dimension
+// the groups answer, filters, --top, ranges on quarter hours, time zones,
+// granularities, cost bases, seats and a people directory; and a range that
+// is being re-priced is left to the store.
+#include "collector/analytics/clickhouse_report.hpp"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <random>
+
+#include "collector/analytics/clickhouse_schema.hpp"
+#include "collector/analytics/usage_export.hpp"
+#include "collector/store/store.hpp"
+#include "common/report/outcome_report.hpp"
+#include "common/report/usage_cube.hpp"
+#include "proto/wire_batch.hpp"
+#include "tests/support/clickhouse_server.hpp"
+#include "tests/support/insight_records.hpp"
+#include "tests/support/price_fixtures.hpp"
+#include "tests/support/skip.hpp"
+#include "tests/support/test_prices.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace codepulse;
+using namespace codepulse::collector::analytics;
+using codepulse::test::ClickHouseServer;
+using codepulse::test::TempDir;
+
+namespace {
+
+constexpr int64_t kDay = 86'400'000;
+constexpr int64_t kT0 = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
+
+// Several hundred records over three months: models (one unpriced, some in
+// fast mode), assistants, repos, branches (some none), 0-3 task keys, turns
+// (some records without a turn id), Skill and MCP calls, five authors;
+// and a burst of one session.
+std::map<std::string, std::vector<proto::WireRecord>> dataset(uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
+  const char* models[] = {"claude-opus-4-6", "claude-sonnet-4-5-20250929",
+                          "claude-haiku-4-5-20251001", "gateway-model-x"};
+  const char* assistants[] = {"claude-code", "claude-code", "codex", "gemini-cli"};
+  std::map<std::string, std::vector<proto::WireRecord>> out;
+  for (int i = 0; i < 600; ++i) {
+    proto::WireRecord w;
+    w.record_uid = "u" + std::to_string(i);
+    UsageRecord& r = w.usage;
+    r.timestamp_ms = kT0 + pick(90) * kDay + pick(static_cast<int>(kDay));
+    r.session_id = "s" + std::to_string(pick(25));
+    r.turn_id = pick(6) == 0 ? "" : "t" + std::to_string(i / 4);
+    r.assistant = assistants[pick(4)];
+    r.model = models[pick(4)];
+    r.input = pick(5000);
+    r.output = pick(20000);
+    r.cache_create_5m = pick(90000);
+    r.cache_create_1h = pick(4) == 0 ? pick(5000) : 0;
+    r.cache_read = pick(900000);
+    r.inference_geo = pick(4) == 0 ? "us" : "global";
+    r.fast = r.model == std::string("claude-opus-4-6") && pick(5) == 0;
+    r.web_search_requests = pick(6) == 0 ? pick(3) : 0;
+    r.repo = "github.com/acme/r" + std::to_string(pick(4));
+    r.branch = pick(4) == 0 ? "" : pick(2) ? "main" : "feature/x";
+    const int tasks = pick(4);
+    for (int t = 0; t < tasks; ++t)
+      r.task_keys += (t ? "," : "") + std::string("PROJ-") + std::to_string(pick(6));
+    for (int t = pick(3); t > 0; --t) {
+      const char* names[] = {"Skill", "mcp:github:search", "Bash"};
+      r.tools.push_back(
+          test::tool_call("toolu_" + std::to_string(i) + "_" + std::to_string(t), names[pick(3)]));
+    }
+    out["dev" + std::to_string(pick(5)) + "@acme.example"].push_back(std::move(w));
+  }
+  // A burst: 200 requests of one session in 33 minutes, a turn every four.
+  for (int i = 600; i < 800; ++i) {
+    proto::WireRecord w;
+    w.record_uid = "u" + std::to_string(i);
+    UsageRecord& r = w.usage;
+    r.timestamp_ms = kT0 + 10 * kDay + (i - 600) * 10'000;
+    r.session_id = "burst";
+    r.turn_id = "tb" + std::to_string(i / 4);
+    r.model = "claude-opus-4-6";
+    r.input = 10 + i;
+    r.output = 100;
+    r.repo = "github.com/acme/r0";
+    r.branch = "main";
+    out["dev0@acme.example"].push_back(std::move(w));
+  }
+  return out;
+}
+
+// dev0 and dev1 are people of two teams (dev1 moves on 2026-02-15), with
+// levels; dev2 and the rest are in no directory.
+std::shared_ptr<report::PeopleTimeline> directory() {
+  auto t = std::make_shared<report::PeopleTimeline>();
+  const int64_t feb15 = (kT0 + 45 * kDay) / kDay;
+  const uint32_t a = t->add_person("dev0@acme.example");
+  t->add_alias("dev0@acme.example", a);
+  const uint32_t b = t->add_person("dev1@acme.example");
+  t->add_alias("dev1@acme.example", b);
+  const uint32_t api = t->add_team({"api", "platform", "acme"});
+  const uint32_t web = t->add_team({"web", "product", "acme"});
+  const uint32_t l2 = t->add_level("L2");
+  t->add_membership(a, {INT64_MIN, INT64_MAX, api});
+  t->add_membership(b, {INT64_MIN, feb15 - 1, api});
+  t->add_membership(b, {feb15, INT64_MAX, web});
+  t->add_level_span(a, {INT64_MIN, INT64_MAX, l2});
+  return t;
+}
+
+// Seats for dev0 (Claude Code, all three months) and dev3 (Codex, from
+// February on), and one nobody uses.
+report::SeatContext seats() {
+  const int64_t jan1 = kT0 / kDay;
+  report::SeatContext c;
+  c.charges = std::make_shared<const report::SeatCharges>(std::vector<report::SeatTerm>{
+      {1, "claude-max-20x", "claude-code", "dev0@acme.example", 200'000'000'000, jan1},
+      {2, "chatgpt-business", "codex", "dev3@acme.example", 30'000'000'000, jan1 + 31},
+      {3, "claude-team", "claude-code", "idle@acme.example", 25'000'000'000, jan1}});
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("reports from ClickHouse's groups equal the live cube's, byte for byte",
+          "[analytics][clickhouse][report]") {
+  ClickHouseServer* server = ClickHouseServer::shared();
+  if (!server) CODEPULSE_SKIP(ClickHouseServer::why());
+  TempDir dir;
+  auto store = collector::open_store(dir / "collector.db");
+  REQUIRE(store);
+  for (auto& [author, recs] : dataset(11))
+    REQUIRE((*store)->ingest(author, test::decoded_batch("b-" + author, recs)));
+  ClickHouseClient ch(codepulse::test::clickhouse_target(server->create_database_url()));
+  REQUIRE(ensure_schema(ch));
+  const auto pricer = Pricer::builtin();
+  UsageExporter exporter(ch, **store, pricer, /*rows_per_insert=*/128);
+  REQUIRE(exporter.prepare());
+  auto sent = exporter.export_range(INT64_MIN, INT64_MAX);
+  REQUIRE(sent);
+  CHECK(*sent == 800);
+
+  // The live cube, as the collector keeps it: every record, seats and people.
+  const auto people = directory();
+  const report::SeatContext seat_context = seats();
+  report::UsageCube live(pricer);
+  report::EpicMap epics = {{"PROJ-1", "PROJ-100"}, {"PROJ-2", "PROJ-100"}, {"PROJ-3", "PROJ-200"}};
+  {
+    report::EpicMap ignored;
+    REQUIRE(
+        (*store)->read_usage(INT64_MIN, INT64_MAX, true, ignored, [&](const report::UsageFact& f) {
+          live.add(f);
+          return true;
+        }));
+  }
+  live.compact();
+  live.set_people(people);
+
+  const std::vector<std::string> dims = {"model", "repo",    "author", "task",      "epic",
+                                         "date",  "session", "branch", "assistant", "person",
+                                         "team",  "group",   "org",    "level"};
+  const std::vector<std::string> filters = {"task=PROJ-1",
+                                            "epic=PROJ-100",
+                                            "model=claude-opus-4-6",
+                                            "repo=github.com/acme/r1",
+                                            "branch=(no branch)",
+                                            "author=dev2@acme.example",
+                                            "assistant=claude-code",
+                                            "team=api",
+                                            "session=s3",
+                                            "model=claude-opus-4-6-fast",
+                                            "level=L2",
+                                            "person=(no person)"};
+  const std::vector<std::pair<std::string, std::string>> ranges = {
+      {"2026-02-01", ""},
+      {"2026-01-10T10:15:00Z", "2026-03-02T23:45:00Z"},
+      {"", "2026-02-20"},
+      {"2026-01-20", "2026-01-27"}};
+  const char* zones[] = {"UTC", "Asia/Kathmandu", "America/New_York"};
+  const char* metrics[] = {"cost_usd",           "records",
+                           "cost_per_session",   "cache_hit_ratio",
+                           "effective_cost_usd", "cost_per_active_day"};
+  std::mt19937_64 rng(5);
+  int answered = 0, with_turns = 0;
+  for (int round = 0; round < 60; ++round) {
+    std::vector<std::string> order = dims;
+    std::shuffle(order.begin(), order.end(), rng);
+    order.resize(1 + rng() % 5);
+    std::string group_by;
+    for (const auto& d : order)
+      group_by += (group_by.empty() ? "" : ",") + d;
+    report::Params params = {{"group_by", group_by}};
+    if (round % 2 == 1) params.emplace_back("where", filters[rng() % filters.size()]);
+    if (round % 5 == 2) params.emplace_back("where", filters[rng() % filters.size()]);
+    if (round % 3 == 2) params.emplace_back("top", std::to_string(1 + rng() % 3));
+    if (round % 4 != 0) {
+      const auto& [since, until] = ranges[rng() % ranges.size()];
+      if (!since.empty()) params.emplace_back("since", since);
+      if (!until.empty()) params.emplace_back("until", until);
+    }
+    params.emplace_back("tz", zones[round % 3]);
+    if (round % 7 == 3) params.emplace_back("granularity", round % 2 ? "week" : "month");
+    if (round % 6 == 5) params.emplace_back("cost", round % 4 == 1 ? "list" : "effective");
+    if (round % 4 == 1) params.emplace_back("metric", metrics[rng() % 6]);
+    const bool with_seats = round % 3 != 1;
+    std::string described;
+    for (const auto& [k, v] : params)
+      described += k + "=" + v + " ";
+    INFO("round " << round << ": " << described << (with_seats ? "with seats" : "no seats"));
+    auto request = report::parse_report_params(params);
+    REQUIRE(request);
+    REQUIRE(groups_answer(request->query));
+
+    live.set_seats(with_seats ? seat_context : report::SeatContext{});
+    auto want = report::query_cube(live, request->query, epics, {});
+    REQUIRE(want);
+    auto got = grouped_report(ch, request->query, epics, pricer, exporter.generation(),
+                              with_seats ? &seat_context : nullptr, people);
+    REQUIRE(got);
+    REQUIRE(got->stale_reason.empty());
+    REQUIRE(got->report);
+    CHECK(report::render_json(*got->report) == report::render_json(*want));
+    if (report::render_json(*got->report) != report::render_json(*want)) {
+      std::ofstream("/tmp/got" + std::to_string(round) + ".json")
+          << report::render_json(*got->report);
+      std::ofstream("/tmp/want" + std::to_string(round) + ".json") << report::render_json(*want);
+    }
+    CHECK(got->report->root.metrics.cost_nanos == want->root.metrics.cost_nanos);
+    CHECK(got->report->root.metrics.effective_cost_nanos ==
+          want->root.metrics.effective_cost_nanos);
+    CHECK(got->groups > 0);
+    ++answered;
+    with_turns += request->query.uses(report::Dimension::kTask) || with_seats;
+  }
+  CHECK(answered == 60);
+  CHECK(with_turns > 10);
+
+  SECTION("without a split, ClickHouse sends fewer groups than the cube holds") {
+    auto request = report::parse_report_params({{"group_by", "date,model"}});
+    REQUIRE(request);
+    auto got = grouped_report(ch, request->query, epics, pricer, exporter.generation());
+    REQUIRE(got);
+    REQUIRE(got->report);
+    CHECK(got->groups < static_cast<int64_t>(live.group_count()));
+    CHECK(got->report->root.metrics.records == 800);
+    auto split = report::parse_report_params({{"group_by", "task,model"}});
+    REQUIRE(split);
+    auto by_turn = grouped_report(ch, split->query, epics, pricer, exporter.generation());
+    REQUIRE(by_turn);
+    CHECK(by_turn->groups == static_cast<int64_t>(live.group_count()));
+  }
+
+  SECTION("a range being re-priced is not answered from ClickHouse") {
+    // New prices: generation 2, and only January re-sent so far.
+    const auto dearer = test::pricer_of(R"({
+      "format": 2, "revision": "dearer",
+      "models": [{"family": "claude-opus-4-6", "periods": [{"input": 99, "output": 99,
+                  "cache_write_5m": 99, "cache_write_1h": 99, "cache_read": 9}]}]})");
+    UsageExporter next(ch, **store, dearer);
+    REQUIRE(next.prepare());
+    REQUIRE(next.generation() == 2);
+    REQUIRE(next.export_range(kT0, kT0 + 31 * kDay));
+    auto january = report::parse_report_params(
+        {{"group_by", "model"}, {"since", "2026-01-01"}, {"until", "2026-01-31"}});  // inclusive
+    REQUIRE(january);
+    auto fresh = grouped_report(ch, january->query, epics, dearer, 2);
+    REQUIRE(fresh);
+    INFO(fresh->stale_reason);
+    REQUIRE(fresh->report);
+    auto whole = report::parse_report_params({{"group_by", "model"}});
+    REQUIRE(whole);
+    auto mixed = grouped_report(ch, whole->query, epics, dearer, 2);
+    REQUIRE(mixed);
+    CHECK_FALSE(mixed->report);
+    CHECK_THAT(mixed->stale_reason, Catch::Contains("pricing generation 1"));
+  }
+
+  SECTION("reports that need tool calls or raw records are not the groups'") {
+    for (report::Params p :
+         {report::Params{{"group_by", "file"}}, report::Params{{"group_by", "commit"}},
+          report::Params{{"group_by", "model"}, {"outcomes", "true"}},
+          report::Params{{"group_by", "model"}, {"since", "2026-01-10T10:07:00Z"}}}) {
+      auto request = report::parse_report_params(p);
+      REQUIRE(request);
+      CHECK_FALSE(groups_answer(request->query));
+      auto refused = grouped_report(ch, request->query, epics, pricer, 1);
+      REQUIRE_FALSE(refused);
+    }
+  }
+}
+
+TEST_CASE("TabSeparated lines split into fields with ClickHouse's escapes undone", "[analytics]") {
+  std::vector<std::string> f;
+  REQUIRE(split_tsv_line("a\\tb\tc\\\\d\t\\'e\\n", 3, f));
+  CHECK(f[0] == "a\tb");
+  CHECK(f[1] == "c\\d");
+  CHECK(f[2] == "'e\n");
+  REQUIRE(split_tsv_line("\t\t", 3, f));
+  CHECK(f[0].empty());
+  CHECK(f[2].empty());
+  CHECK_FALSE(split_tsv_line("a\tb", 3, f));
+  CHECK_FALSE(split_tsv_line("a\tb\tc\td", 3, f));
+  REQUIRE(split_tsv_line("x\\0y\\rz", 1, f));
+  CHECK(f[0] == std::string("x\0y\rz", 5));
+}
