@@ -16,6 +16,12 @@ using report::Dimension;
 constexpr int64_t kDayMs = 86'400'000;
 constexpr uint64_t kGenerationMask = (uint64_t{1} << kGenerationBits) - 1;
 
+// The lowest and highest pricing generation of a group's rows, as columns.
+std::string generation_columns() {
+  const std::string mask = std::to_string(kGenerationMask);
+  return "min(bitAnd(version, " + mask + ")), max(bitAnd(version, " + mask + "))";
+}
+
 int64_t floor_div(int64_t a, int64_t b) {
   return a >= 0 ? a / b : (a - b + 1) / b;
 }
@@ -163,8 +169,8 @@ Result<GroupedReport> grouped_report(ClickHouseClient& ch, const report::ReportQ
   // Splits apportion each group on its own (tasks, and seats spread over
   // groups by list cost): those need the cube's groups exactly, one per turn.
   const bool by_turn = spread || q.uses(Dimension::kTask) || q.uses(Dimension::kEpic);
-  const std::string turn_columns =
-      by_turn ? "turn_id, if(turn_id = '', record_id, 0)" : "'', toInt64(0)";
+  const std::string turn_key = "turn_id, if(turn_id = '', record_id, 0)";
+  const std::string turn_columns = by_turn ? turn_key : "'', toInt64(0)";
   std::string where = range_condition(since, until);
   // Filters cut what ClickHouse sends; seats spread over all of a holder's
   // usage, so with seats every group of the range is needed.
@@ -181,17 +187,14 @@ Result<GroupedReport> grouped_report(ClickHouseClient& ch, const report::ReportQ
       "assistant, priced, " +
       turn_columns +
       ", sum(input), sum(output), sum(cache_create), sum(cache_read), sum(cost_nanos), "
-      "sum(list_cost_nanos), count(), sum(skills), sum(mcp), min(ts_ms), max(ts_ms), "
-      "min(bitAnd(version, " +
-      std::to_string(kGenerationMask) + ")), max(bitAnd(version, " +
-      std::to_string(kGenerationMask) + ")) FROM usage_facts FINAL WHERE " + where +
+      "sum(list_cost_nanos), count(), sum(skills), sum(mcp), min(ts_ms), max(ts_ms), " +
+      generation_columns() + " FROM usage_facts FINAL WHERE " + where +
       " GROUP BY b, author, session, model, repo, branch, task_keys, assistant, priced" +
-      (by_turn ? ", turn_id, if(turn_id = '', record_id, 0)" : "") + " FORMAT TabSeparated";
+      (by_turn ? ", " + turn_key : "") + " FORMAT TabSeparated";
   auto reply = ch.execute(sql);
   if (!reply) return reply.error();
 
   GroupedReport out;
-  out.reply_bytes = static_cast<int64_t>(reply->size());
   report::UsageCube cube(pricer);
   cube.set_people(std::move(people));
   std::vector<std::string> f;
@@ -254,10 +257,8 @@ Result<GroupedReport> grouped_report(ClickHouseClient& ch, const report::ReportQ
     if (to > until) outside += (outside.empty() ? "(" : " OR (") + range_condition(until, to) + ")";
     if (!outside.empty()) {
       auto rows = ch.execute(
-          "SELECT author, assistant, toString(toStartOfMonth(day)), sum(list_cost_nanos), "
-          "min(bitAnd(version, " +
-          std::to_string(kGenerationMask) + ")), max(bitAnd(version, " +
-          std::to_string(kGenerationMask) + ")), ts_ms < " + std::to_string(since) +
+          "SELECT author, assistant, toString(toStartOfMonth(day)), sum(list_cost_nanos), " +
+          generation_columns() + ", ts_ms < " + std::to_string(since == INT64_MIN ? 0 : since) +
           " AS before FROM usage_facts FINAL WHERE priced = 1 AND (" + outside +
           ") GROUP BY author, assistant, toStartOfMonth(day), before FORMAT TabSeparated");
       if (!rows) return rows.error();

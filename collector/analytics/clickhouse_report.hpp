@@ -33,7 +33,6 @@ struct GroupedReport {
   // another pricing generation (the caller answers from the store).
   std::optional<report::Report> report;
   int64_t groups = 0;        // groups ClickHouse returned
-  int64_t reply_bytes = 0;   // the size of its reply
   std::string stale_reason;  // why `report` is unset
 };
 

@@ -6,7 +6,6 @@
 #include "collector/report/cube_build.hpp"
 #include "collector/report/store_report.hpp"
 #include "common/report/outcome_report.hpp"
-#include "common/report/privacy_floor.hpp"
 
 namespace codepulse::collector {
 namespace {
@@ -265,6 +264,12 @@ Result<std::string> ReportRunner::answer(const report::ReportRequest& request,
     if (!r) return r.error();
     return render_priced(*r, request.format, cube->pricer());
   }
+  return answer_from_store(request, *seats, *people);
+}
+
+Result<std::string> ReportRunner::answer_from_store(
+    const report::ReportRequest& request, const report::SeatContext& seats,
+    const std::shared_ptr<const report::PeopleTimeline>& people) {
   auto pricer = pricing_.current();
   auto r = report::build_report(
       [this](int64_t since, int64_t until, bool with_tools, report::EpicMap& epics,
@@ -273,17 +278,17 @@ Result<std::string> ReportRunner::answer(const report::ReportRequest& request,
           return !stop_scan_.load(std::memory_order_relaxed) && fn(f);
         });
       },
-      request.query, outcome_reader(store_), pricer, &*seats, *people);
+      request.query, outcome_reader(store_), pricer, &seats, people);
   if (!r) return r.error();
   return render_priced(*r, request.format, *pricer);
 }
 
 Result<std::string> ReportRunner::answer_analytics(const report::ReportRequest& request) {
+  auto seats = store_seats(store_);
+  if (!seats) return seats.error();
+  auto people = store_people(store_);
+  if (!people) return people.error();
   if (analytics::groups_answer(request.query)) {
-    auto seats = store_seats(store_);
-    if (!seats) return seats.error();
-    auto people = store_people(store_);
-    if (!people) return people.error();
     auto position = feed_->catch_up();
     if (!position) return position.error();
     auto epics = store_.load_epics();
@@ -291,9 +296,10 @@ Result<std::string> ReportRunner::answer_analytics(const report::ReportRequest& 
     auto grouped = analytics::grouped_report(*report_ch_, request.query, *epics, position->pricer,
                                              position->generation, &*seats, *people);
     if (!grouped) {
+      // ClickHouse's own failures (unreachable, refused, a reply too big)
+      // are a 503; the query's (too many nodes, the privacy floor) are its.
       const std::string& why = grouped.error().message;
-      if (why.rfind(report::kTooManyNodes, 0) == 0 || why.rfind(report::kBelowFloor, 0) == 0)
-        return grouped.error();
+      if (why.rfind("ClickHouse at ", 0) != 0) return grouped.error();
       return make_error(std::string(kStoreUnavailable) + ": " + why);
     }
     if (grouped->report) {
@@ -303,7 +309,7 @@ Result<std::string> ReportRunner::answer_analytics(const report::ReportRequest& 
     log_.info("reports", "answered from the store: " + grouped->stale_reason);
   }
   ++store_answers_;
-  return answer(request, nullptr);
+  return answer_from_store(request, *seats, *people);
 }
 
 void ReportRunner::dispatch(

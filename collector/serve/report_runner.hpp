@@ -122,6 +122,10 @@ class ReportRunner {
   void rebuild(std::shared_ptr<const Pricer> pricer, uint64_t gen);
   void set_live_stats(const report::UsageCube& cube, int64_t build_ms);
   Result<std::string> answer(const report::ReportRequest& request, report::UsageCube* cube);
+  // The report from the store's records of its range.
+  Result<std::string> answer_from_store(
+      const report::ReportRequest& request, const report::SeatContext& seats,
+      const std::shared_ptr<const report::PeopleTimeline>& people);
 
   Store& store_;
   PricingState& pricing_;
