@@ -2,7 +2,9 @@
 
 #include <charconv>
 
+#include "collector/analytics/tsv_reply.hpp"
 #include "collector/analytics/usage_export.hpp"
+#include "collector/analytics/usage_rollup.hpp"
 #include "common/checked_sum.hpp"
 #include "common/report/outcome_report.hpp"
 #include "common/report/usage_cube.hpp"
@@ -60,24 +62,6 @@ Error unreadable(const ClickHouseClient& ch, std::string_view what, std::string_
                     std::string(what) + ": '" + std::string(line.substr(0, 200)) + "'");
 }
 
-template <class Int>
-bool parse_int(const std::string& s, Int& out) {
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && end == s.data() + s.size();
-}
-
-// Calls `fn` with each line of a TabSeparated reply; false from `fn` stops.
-template <class Fn>
-bool each_line(std::string_view reply, Fn&& fn) {
-  while (!reply.empty()) {
-    const size_t nl = reply.find('\n');
-    const std::string_view line = reply.substr(0, nl);
-    reply = nl == std::string_view::npos ? std::string_view() : reply.substr(nl + 1);
-    if (!fn(line)) return false;
-  }
-  return true;
-}
-
 // What the groups' query returns, in order.
 enum GroupColumn {
   kBucket,
@@ -107,49 +91,54 @@ enum GroupColumn {
   kGroupColumns,
 };
 
-}  // namespace
-
-bool split_tsv_line(std::string_view line, size_t expected, std::vector<std::string>& fields) {
-  fields.resize(expected);
-  size_t n = 0;
-  fields[0].clear();
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (c == '\t') {
-      if (++n >= expected) return false;
-      fields[n].clear();
-      continue;
-    }
-    if (c != '\\' || i + 1 == line.size()) {
-      fields[n].push_back(c);
-      continue;
-    }
-    const char e = line[++i];
-    switch (e) {
-      case 'n':
-        fields[n].push_back('\n');
-        break;
-      case 't':
-        fields[n].push_back('\t');
-        break;
-      case 'r':
-        fields[n].push_back('\r');
-        break;
-      case 'b':
-        fields[n].push_back('\b');
-        break;
-      case 'f':
-        fields[n].push_back('\f');
-        break;
-      case '0':
-        fields[n].push_back('\0');
-        break;
-      default:  // \\ \' and any other escaped character stand for themselves
-        fields[n].push_back(e);
-    }
-  }
-  return n + 1 == expected;
+// The report's groups by turn, from every record of the range under FINAL.
+Result<std::string> turn_groups(ClickHouseClient& ch, int64_t since, int64_t until,
+                                const std::string& filters) {
+  const std::string turn_key = "turn_id, if(turn_id = '', record_id, 0)";
+  return ch.execute(
+      "SELECT intDiv(ts_ms, 900000) AS b, author, session, model, repo, branch, task_keys, "
+      "assistant, priced, " +
+      turn_key +
+      ", sum(input), sum(output), sum(cache_create), sum(cache_read), sum(cost_nanos), "
+      "sum(list_cost_nanos), count(), sum(skills), sum(mcp), min(ts_ms), max(ts_ms), " +
+      generation_columns() + " FROM usage_facts FINAL WHERE " + range_condition(since, until) +
+      " AND " + filters + " GROUP BY b, author, session, model, repo, branch, task_keys, " +
+      "assistant, priced, " + turn_key + " FORMAT TabSeparated");
 }
+
+// The UTC days a range touches: [first, end) in ms, unbounded as INT64_MIN/MAX.
+std::pair<int64_t, int64_t> range_days(int64_t since, int64_t until) {
+  return {since > INT64_MIN ? floor_div(since, kDayMs) * kDayMs : INT64_MIN,
+          until < INT64_MAX ? (floor_div(until - 1, kDayMs) + 1) * kDayMs : INT64_MAX};
+}
+
+// The report's groups without turns: clean days from their rollups, dirty
+// days from their records, asked again when a rollup read was replaced
+// while the query ran.
+Result<std::string> rollup_groups(ClickHouseClient& ch, int64_t since, int64_t until,
+                                  const std::string& filters) {
+  const auto [first_day, end_day] = range_days(since, until);
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto days = day_states(ch, first_day, end_day);
+    if (!days) return days.error();
+    auto reply = ch.execute(
+        "SELECT b, author, session, model, repo, branch, task_keys, assistant, priced, '', "
+        "toInt64(0), sum(input), sum(output), sum(cache_create), sum(cache_read), "
+        "sum(cost_nanos), sum(list_cost_nanos), sum(records), sum(skills), sum(mcp), "
+        "min(first_ms), max(last_ms), min(gen_min), max(gen_max) FROM " +
+        group_rows(*days, since, until, filters) +
+        " GROUP BY b, author, session, model, repo, branch, task_keys, assistant, priced FORMAT "
+        "TabSeparated");
+    if (!reply) return reply.error();
+    auto same = epochs_unchanged(ch, *days, first_day, end_day);
+    if (!same) return same.error();
+    if (*same) return reply;
+  }
+  return make_error("ClickHouse at " + ch.target().display() +
+                    ": the range's rollups were replaced during each of three tries");
+}
+
+}  // namespace
 
 bool groups_answer(const report::ReportQuery& q) {
   return report::UsageCube::answers(q) && !q.uses(Dimension::kFile) && !q.wants_outcomes();
@@ -169,29 +158,19 @@ Result<GroupedReport> grouped_report(ClickHouseClient& ch, const report::ReportQ
   // Splits apportion each group on its own (tasks, and seats spread over
   // groups by list cost): those need the cube's groups exactly, one per turn.
   const bool by_turn = spread || q.uses(Dimension::kTask) || q.uses(Dimension::kEpic);
-  const std::string turn_key = "turn_id, if(turn_id = '', record_id, 0)";
-  const std::string turn_columns = by_turn ? turn_key : "'', toInt64(0)";
-  std::string where = range_condition(since, until);
   // Filters cut what ClickHouse sends; seats spread over all of a holder's
   // usage, so with seats every group of the range is needed.
+  std::string filters = "1";
   if (!spread) {
-    push_filter(where, q, Dimension::kModel, "model");
-    push_filter(where, q, Dimension::kRepo, "repo");
-    push_filter(where, q, Dimension::kSession, "session");
-    push_filter(where, q, Dimension::kBranch, "branch", report::kNoBranch);
-    push_filter(where, q, Dimension::kAuthor, "author", report::kUnknownAuthor);
-    push_filter(where, q, Dimension::kAssistant, "assistant", "claude-code");
+    push_filter(filters, q, Dimension::kModel, "model");
+    push_filter(filters, q, Dimension::kRepo, "repo");
+    push_filter(filters, q, Dimension::kSession, "session");
+    push_filter(filters, q, Dimension::kBranch, "branch", report::kNoBranch);
+    push_filter(filters, q, Dimension::kAuthor, "author", report::kUnknownAuthor);
+    push_filter(filters, q, Dimension::kAssistant, "assistant", "claude-code");
   }
-  const std::string sql =
-      "SELECT intDiv(ts_ms, 900000) AS b, author, session, model, repo, branch, task_keys, "
-      "assistant, priced, " +
-      turn_columns +
-      ", sum(input), sum(output), sum(cache_create), sum(cache_read), sum(cost_nanos), "
-      "sum(list_cost_nanos), count(), sum(skills), sum(mcp), min(ts_ms), max(ts_ms), " +
-      generation_columns() + " FROM usage_facts FINAL WHERE " + where +
-      " GROUP BY b, author, session, model, repo, branch, task_keys, assistant, priced" +
-      (by_turn ? ", " + turn_key : "") + " FORMAT TabSeparated";
-  auto reply = ch.execute(sql);
+  auto reply =
+      by_turn ? turn_groups(ch, since, until, filters) : rollup_groups(ch, since, until, filters);
   if (!reply) return reply.error();
 
   GroupedReport out;

@@ -45,9 +45,4 @@ Result<GroupedReport> grouped_report(
     const report::SeatContext* seats = nullptr,
     std::shared_ptr<const report::PeopleTimeline> people = nullptr);
 
-// One line of a TabSeparated reply split into its fields, escapes undone
-// ("\t", "\n", "\\", "\'", "\0", ...). False when the line has not
-// `expected` fields.
-bool split_tsv_line(std::string_view line, size_t expected, std::vector<std::string>& fields);
-
 }  // namespace codepulse::collector::analytics

@@ -53,6 +53,52 @@ constexpr const char* kPricingGenerations =
     "CREATE TABLE IF NOT EXISTS pricing_generations (generation UInt32, fingerprint String, "
     "applied_ms Int64) ENGINE = Log";
 
+// Version 2: the day rollups (usage_rollup.hpp). Plain MergeTree: rows of
+// an epoch stay until the collector deletes them, never merged away
+// underneath a report reading them.
+constexpr const char* kUsageRollup = R"sql(
+CREATE TABLE IF NOT EXISTS usage_rollup (
+  day             Date,
+  epoch           UInt64,
+  bucket          Int64,
+  author          String,
+  session         String,
+  model           String,
+  repo            String,
+  branch          String,
+  task_keys       String,
+  assistant       String,
+  priced          UInt8,
+  input           Int64,
+  output          Int64,
+  cache_create    Int64,
+  cache_read      Int64,
+  cost_nanos      Int64,
+  list_cost_nanos Int64,
+  records         UInt64,
+  versions        UInt64,
+  skills          UInt64,
+  mcp             UInt64,
+  first_ms        Int64,
+  last_ms         Int64,
+  gen_min         UInt64,
+  gen_max         UInt64
+) ENGINE = MergeTree
+PARTITION BY toYYYYMM(day)
+ORDER BY (day, epoch, bucket, author)
+)sql";
+
+// Each day's epochs; the largest is current (merges keep only it).
+constexpr const char* kRollupEpochs =
+    "CREATE TABLE IF NOT EXISTS rollup_epochs (day Date, epoch UInt64) "
+    "ENGINE = ReplacingMergeTree(epoch) ORDER BY day";
+
+// Each day's marks, the server's second of a change to its facts (merges
+// keep the latest).
+constexpr const char* kRollupDirty =
+    "CREATE TABLE IF NOT EXISTS rollup_dirty (day Date, marked UInt32) "
+    "ENGINE = ReplacingMergeTree(marked) ORDER BY day";
+
 }  // namespace
 
 Result<uint32_t> schema_version(ClickHouseClient& ch) {
@@ -88,8 +134,16 @@ Status ensure_schema(ClickHouseClient& ch) {
                       std::to_string(*have) + ", newer than this collector's " +
                       std::to_string(kClickHouseSchemaVersion) +
                       ": upgrade the collector (nothing was written)");
-  for (const char* ddl : {kUsageFacts, kPricingGenerations})
+  for (const char* ddl :
+       {kUsageFacts, kPricingGenerations, kUsageRollup, kRollupEpochs, kRollupDirty})
     if (auto t = ch.execute(ddl); !t) return t.error();
+  if (*have < 2) {
+    // Facts written before the rollups existed: every day of them dirty.
+    if (auto m = ch.execute(
+            "INSERT INTO rollup_dirty SELECT day, toUInt32(now()) FROM usage_facts GROUP BY day");
+        !m)
+      return m.error();
+  }
   if (*have < kClickHouseSchemaVersion) {
     if (auto s = ch.insert(
             "codepulse_schema", "TabSeparated",

@@ -6,6 +6,7 @@
 #include <map>
 #include <thread>
 
+#include "collector/analytics/usage_rollup.hpp"
 #include "common/json_writer.hpp"
 #include "common/time.hpp"
 #include "common/tool_codec.hpp"
@@ -136,24 +137,27 @@ Status UsageExporter::prepare() {
 
 Result<int64_t> UsageExporter::export_range(int64_t since_ms, int64_t until_ms) {
   std::string rows;
+  std::vector<int64_t> days;
   size_t pending = 0;
   int64_t sent = 0;
   Status failed;
   report::EpicMap epics;
   auto flush = [&]() -> bool {
     if (pending == 0) return true;
-    if (auto s = ch_.insert("usage_facts", "JSONEachRow", rows); !s) {
+    if (auto s = insert_facts(rows, days); !s) {
       failed = s;
       return false;
     }
     sent += static_cast<int64_t>(pending);
     rows.clear();
+    days.clear();
     pending = 0;
     return true;
   };
   auto scanned = store_.read_usage(
       since_ms, until_ms, /*with_tools=*/true, epics, [&](const report::UsageFact& f) {
         append_row(rows, f, version_of(f.revision), pricer_->price(f.to_price()));
+        if (days.empty() || days.back() != day_of(f.ts_ms)) days.push_back(day_of(f.ts_ms));
         return ++pending < rows_per_insert_ || flush();
       });
   if (!failed) return failed.error();
@@ -164,18 +168,27 @@ Result<int64_t> UsageExporter::export_range(int64_t since_ms, int64_t until_ms) 
 
 Result<int64_t> UsageExporter::send(const std::vector<report::UsageFact>& facts) {
   std::string rows;
+  std::vector<int64_t> days;
   size_t pending = 0;
   int64_t sent = 0;
   for (size_t i = 0; i < facts.size(); ++i) {
     const report::UsageFact& f = facts[i];
     append_row(rows, f, version_of(f.revision), pricer_->price(f.to_price()));
+    days.push_back(day_of(f.ts_ms));
     if (++pending < rows_per_insert_ && i + 1 < facts.size()) continue;
-    if (auto s = ch_.insert("usage_facts", "JSONEachRow", rows); !s) return s.error();
+    if (auto s = insert_facts(rows, days); !s) return s.error();
     sent += static_cast<int64_t>(pending);
     rows.clear();
+    days.clear();
     pending = 0;
   }
   return sent;
+}
+
+Status UsageExporter::insert_facts(const std::string& rows, const std::vector<int64_t>& days) {
+  if (auto s = ch_.insert("usage_facts", "JSONEachRow", rows); !s) return s;
+  // After the rows: a rollup begun before this mark read them or is stale.
+  return mark_days_dirty(ch_, days);
 }
 
 Result<std::vector<DayDifference>> UsageExporter::compare_days(int64_t since_ms, int64_t until_ms) {
@@ -235,7 +248,7 @@ Status UsageExporter::clear_day(int64_t day_ms) {
                             sql_literal(ch_.target().database) +
                             " AND table = 'usage_facts' AND is_done = 0 FORMAT TabSeparated");
     if (!left) return left.error();
-    if (left->rfind("0", 0) == 0) return {};
+    if (left->rfind("0", 0) == 0) return mark_days_dirty(ch_, {day_ms});
     if (std::chrono::steady_clock::now() > deadline)
       return make_error("ClickHouse at " + ch_.target().display() + ": deleting the rows of " +
                         date_text(day_ms) + " did not finish within 10 minutes");

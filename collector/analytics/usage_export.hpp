@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "collector/analytics/clickhouse_client.hpp"
@@ -72,6 +73,9 @@ class UsageExporter {
 
  private:
   uint64_t version_of(int64_t revision) const;
+  // Inserts JSONEachRow rows of usage_facts, then marks their days' rollups
+  // out of date.
+  Status insert_facts(const std::string& rows, const std::vector<int64_t>& days);
   Status clear_day(int64_t day_ms);
 
   ClickHouseClient& ch_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "collector/analytics/clickhouse_schema.hpp"
+#include "collector/analytics/usage_rollup.hpp"
 #include "collector/serve/report_runner.hpp"
 #include "common/time.hpp"
 
@@ -134,6 +135,21 @@ bool AnalyticsFeed::heal_all() {
     failed(healed.error());
     return false;
   }
+  // The rollups of the facts just compared: a day whose rollup differs from
+  // its facts (a crash between the facts and their mark) is rolled again.
+  auto mended = analytics::verify_rollups(ch_);
+  if (!mended) {
+    failed(mended.error());
+    return false;
+  }
+  if (!mended->empty())
+    log_.warn("analytics", "ClickHouse at " + target_.display() + ": " +
+                               std::to_string(mended->size()) +
+                               " days' rollups differed from their records; rolling them again");
+  if (auto g = analytics::collect_rollup_garbage(ch_, options_.rollup_keep); !g) {
+    failed(g.error());
+    return false;
+  }
   const int64_t took = elapsed_ms(start);
   if (!healed->days.empty())
     log_.info("analytics",
@@ -151,7 +167,40 @@ bool AnalyticsFeed::heal_all() {
   stats_.days_healed += static_cast<int64_t>(healed->days.size());
   stats_.rows_sent += healed->rows_sent;
   stats_.last_heal_ms = took;
+  stats_.rollups_mended += static_cast<int64_t>(mended->size());
   caught_up_.notify_all();
+  return true;
+}
+
+bool AnalyticsFeed::roll_quiet_days() {
+  const auto start = Clock::now();
+  size_t dirty = 0;
+  auto days = analytics::days_to_roll(ch_, options_.rollup_quiet, 64, &dirty);
+  if (!days) {
+    failed(days.error());
+    return false;
+  }
+  {
+    std::lock_guard lock(mu_);
+    stats_.dirty_days = static_cast<int64_t>(dirty);
+  }
+  for (int64_t day : *days) {
+    {
+      std::lock_guard lock(mu_);
+      // Commits first: reports wait for them, not for rollups.
+      if (stopping_ || !pending_.empty() || !pending_days_.empty()) return true;
+    }
+    if (auto e = analytics::roll_day(ch_, day); !e) {
+      failed(e.error());
+      return false;
+    }
+    {
+      std::lock_guard lock(mu_);
+      stats_.rollups += 1;
+      stats_.dirty_days = std::max<int64_t>(0, stats_.dirty_days - 1);
+    }
+    if (elapsed_ms(start) > 2'000) break;
+  }
   return true;
 }
 
@@ -223,6 +272,7 @@ void AnalyticsFeed::run() {
       next_heal = Clock::now() + options_.heal_interval;
     }
     if (ok && connected) ok = send_pending();
+    if (ok && connected) ok = roll_quiet_days();
     if (!ok) connected = false;
     std::unique_lock lock(mu_);
     if (stopping_) return;

@@ -7,7 +7,10 @@
 // the store and sends the days that differ (UsageExporter::heal). New prices
 // make a new pricing generation and every day is sent again. While
 // ClickHouse is down, ingest goes on: what could not be sent is remembered
-// as its days (a bounded set, never the records) and healed later.
+// as its days (a bounded set, never the records) and healed later. Days
+// whose facts have been quiet for a while are rolled up for reports
+// (usage_rollup.hpp); the hourly comparison checks the rollups too and
+// deletes the superseded ones.
 //
 // Reports (report_runner.hpp) ask catch_up() first: it returns once every
 // commit made before the call is in ClickHouse, or fails with the reason.
@@ -36,6 +39,11 @@ struct AnalyticsFeedOptions {
   std::chrono::milliseconds retry_max{30'000};  // between attempts while ClickHouse is down
   size_t max_pending = 200'000;                 // records held; past it, their days
   size_t rows_per_insert = 50'000;
+  // A dirty day is rolled up once its facts have not changed for this long
+  // (usage_rollup.hpp); superseded rollups are deleted this long after
+  // they began.
+  std::chrono::seconds rollup_quiet{30};
+  std::chrono::seconds rollup_keep{600};
 };
 
 // What the feed has done, for /metrics and the health view.
@@ -46,7 +54,10 @@ struct AnalyticsStats {
   uint32_t generation = 0;
   int64_t rows_sent = 0, heals = 0, days_healed = 0;
   int64_t pending_records = 0, pending_days = 0;
-  int64_t last_heal_ms = 0;  // how long the last full comparison took
+  int64_t last_heal_ms = 0;    // how long the last full comparison took
+  int64_t rollups = 0;         // days rolled up
+  int64_t dirty_days = -1;     // days read from records (-1: not known yet)
+  int64_t rollups_mended = 0;  // clean days whose rollup differed from their facts
 };
 
 class AnalyticsFeed {
@@ -85,6 +96,8 @@ class AnalyticsFeed {
   bool send_pending();
   bool heal_pending_days();
   bool heal_all();
+  // Rolls up the quiet dirty days, for at most about two seconds.
+  bool roll_quiet_days();
   void failed(const Error& e);
 
   Store& store_;

@@ -96,6 +96,12 @@ std::string metrics_text(Store& store, const Metrics& metrics, const IngestQueue
           a->days_healed);
     gauge("codepulse_analytics_last_heal_ms", "Time the last comparison of every day took.",
           a->last_heal_ms);
+    gauge("codepulse_analytics_rollups", "Days rolled up for reports since start.", a->rollups);
+    gauge("codepulse_analytics_dirty_days",
+          "Days reports read from their records: changed since their last rollup.", a->dirty_days);
+    gauge("codepulse_analytics_rollups_mended",
+          "Days whose rollup was found to differ from their records, since start.",
+          a->rollups_mended);
     gauge("codepulse_analytics_report_answers", "Reports answered from ClickHouse since start.",
           reports.analytics_answers());
     gauge("codepulse_analytics_store_answers",

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <thread>
 
+#include "collector/analytics/usage_rollup.hpp"
 #include "collector/store/store.hpp"
 #include "tests/support/clickhouse_server.hpp"
 #include "tests/support/insight_records.hpp"
@@ -67,6 +68,7 @@ TEST_CASE("the analytics feed sends commits, holds days while ClickHouse is down
   REQUIRE(log);
   AnalyticsFeedOptions options;
   options.max_pending = 5;
+  options.rollup_quiet = std::chrono::seconds(1);
   AnalyticsFeed feed(**store, **pricing, *log, target, options);
   REQUIRE(feed.start());
   auto position = feed.catch_up();
@@ -109,6 +111,12 @@ TEST_CASE("the analytics feed sends commits, holds days while ClickHouse is down
   CHECK(after.pending_records == 0);
   CHECK(after.reachable);
   CHECK(after.heals >= 2);  // at start, and after it came back
+  // Quiet for a second (the test's setting), every day is rolled up.
+  REQUIRE(eventually([&] {
+    auto states = analytics::day_states(ch, INT64_MIN, INT64_MAX);
+    return states && states->dirty.empty() && states->clean.size() == 4;
+  }));
+  CHECK(feed.stats().rollups >= 4);
   feed.stop();
   // Stopped, it refuses rather than wait.
   CHECK_FALSE(feed.catch_up());

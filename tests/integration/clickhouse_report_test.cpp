@@ -1,8 +1,9 @@
 // Reports from a real ClickHouse server equal the live cube's, to the
 // nano-dollar and byte for byte as JSON: random nestings of every dimension
 // the groups answer, filters, --top, ranges on quarter hours, time zones,
-// granularities, cost bases, seats and a people directory; and a range that
-// is being re-priced is left to the store.
+// granularities, cost bases, seats and a people directory, over days read
+// from their rollups and days read from their records; and a range that is
+// being re-priced is left to the store.
 #include "collector/analytics/clickhouse_report.hpp"
 
 #include <catch2/catch.hpp>
@@ -10,7 +11,9 @@
 #include <random>
 
 #include "collector/analytics/clickhouse_schema.hpp"
+#include "collector/analytics/tsv_reply.hpp"
 #include "collector/analytics/usage_export.hpp"
+#include "collector/analytics/usage_rollup.hpp"
 #include "collector/store/store.hpp"
 #include "common/report/outcome_report.hpp"
 #include "common/report/usage_cube.hpp"
@@ -140,6 +143,19 @@ TEST_CASE("reports from ClickHouse's groups equal the live cube's, byte for byte
   auto sent = exporter.export_range(INT64_MIN, INT64_MAX);
   REQUIRE(sent);
   CHECK(*sent == 800);
+  // Every other day rolled up: reports read rollups and records together.
+  {
+    auto before = day_states(ch, INT64_MIN, INT64_MAX);
+    REQUIRE(before);
+    CHECK(before->clean.empty());
+    REQUIRE(before->dirty.size() > 40);
+    for (size_t i = 0; i < before->dirty.size(); i += 2)
+      REQUIRE(roll_day(ch, before->dirty[i]));
+    auto after = day_states(ch, INT64_MIN, INT64_MAX);
+    REQUIRE(after);
+    CHECK(after->clean.size() == (before->dirty.size() + 1) / 2);
+    CHECK(after->dirty.size() == before->dirty.size() / 2);
+  }
 
   // The live cube, as the collector keeps it: every record, seats and people.
   const auto people = directory();

@@ -1,0 +1,301 @@
+#include "collector/analytics/usage_rollup.hpp"
+
+#include <map>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "collector/analytics/tsv_reply.hpp"
+#include "collector/analytics/usage_export.hpp"
+#include "common/time.hpp"
+
+namespace codepulse::collector::analytics {
+namespace {
+
+constexpr int64_t kDayMs = 86'400'000;
+constexpr int64_t kQuarterHourMs = 900'000;
+constexpr uint64_t kGenerationMask = (uint64_t{1} << kGenerationBits) - 1;
+
+int64_t floor_div(int64_t a, int64_t b) {
+  return a >= 0 ? a / b : (a - b + 1) / b;
+}
+
+std::string date_of(int64_t day_ms) {
+  return "toDate(" + sql_literal(format_date(civil_from_days(floor_div(day_ms, kDayMs)))) + ")";
+}
+
+Error unreadable(const ClickHouseClient& ch, std::string_view what, std::string_view line) {
+  return make_error("ClickHouse at " + ch.target().display() + ": an unreadable row of " +
+                    std::string(what) + ": '" + std::string(line.substr(0, 200)) + "'");
+}
+
+// The day of a "YYYY-MM-DD" field, as its start in ms.
+bool parse_day(std::string_view s, int64_t& day_ms) {
+  auto d = parse_date_bound_ms(s, 0);
+  if (!d) return false;
+  day_ms = *d;
+  return true;
+}
+
+uint64_t epoch_second(uint64_t epoch) {
+  return epoch >> kEpochRandomBits;
+}
+
+// The group key of a rollup row and of a fact summed into one.
+constexpr const char* kGroupKey =
+    "day, bucket, author, session, model, repo, branch, task_keys, assistant, priced";
+
+// Each day's last mark and current epoch (0: none) in [first, end).
+Result<std::map<int64_t, std::pair<uint64_t, uint64_t>>> marks_and_epochs(ClickHouseClient& ch,
+                                                                          int64_t first_day_ms,
+                                                                          int64_t end_day_ms) {
+  std::string range = "1";
+  if (first_day_ms > INT64_MIN) range += " AND day >= " + date_of(first_day_ms);
+  if (end_day_ms < INT64_MAX) range += " AND day < " + date_of(end_day_ms);
+  auto reply = ch.execute(
+      "SELECT toString(day), max(m), max(e) FROM (SELECT day, toUInt64(max(marked)) AS m, "
+      "toUInt64(0) AS e FROM rollup_dirty WHERE " +
+      range +
+      " GROUP BY day UNION ALL SELECT day, toUInt64(0) AS m, max(epoch) AS e FROM "
+      "rollup_epochs WHERE " +
+      range + " GROUP BY day) GROUP BY day ORDER BY day FORMAT TabSeparated");
+  if (!reply) return reply.error();
+  std::map<int64_t, std::pair<uint64_t, uint64_t>> out;
+  std::vector<std::string> f;
+  std::optional<Error> bad;
+  each_line(*reply, [&](std::string_view line) {
+    int64_t day = 0;
+    uint64_t mark = 0, epoch = 0;
+    if (!split_tsv_line(line, 3, f) || !parse_day(f[0], day) || !parse_int(f[1], mark) ||
+        !parse_int(f[2], epoch)) {
+      bad = unreadable(ch, "the rollups' days", line);
+      return false;
+    }
+    out[day] = {mark, epoch};
+    return true;
+  });
+  if (bad) return *bad;
+  return out;
+}
+
+bool is_clean(uint64_t mark, uint64_t epoch) {
+  return epoch != 0 && mark < epoch_second(epoch);
+}
+
+}  // namespace
+
+Status mark_days_dirty(ClickHouseClient& ch, const std::vector<int64_t>& day_ms) {
+  if (day_ms.empty()) return {};
+  std::string days;
+  for (int64_t d : std::set<int64_t>(day_ms.begin(), day_ms.end()))
+    days += (days.empty() ? "" : ", ") + date_of(d);
+  // The server's clock, as the epochs': marks and epochs compare on one clock.
+  auto r = ch.execute("INSERT INTO rollup_dirty SELECT arrayJoin([" + days +
+                      "]) AS day, toUInt32(now()) AS marked");
+  if (!r) return r.error();
+  return {};
+}
+
+Result<DayStates> day_states(ClickHouseClient& ch, int64_t first_day_ms, int64_t end_day_ms) {
+  auto days = marks_and_epochs(ch, first_day_ms, end_day_ms);
+  if (!days) return days.error();
+  DayStates out;
+  for (const auto& [day, me] : *days) {
+    if (is_clean(me.first, me.second))
+      out.clean.emplace_back(day, me.second);
+    else
+      out.dirty.push_back(day);
+  }
+  return out;
+}
+
+Result<bool> epochs_unchanged(ClickHouseClient& ch, const DayStates& before, int64_t first_day_ms,
+                              int64_t end_day_ms) {
+  if (before.clean.empty()) return true;
+  auto now = marks_and_epochs(ch, first_day_ms, end_day_ms);
+  if (!now) return now.error();
+  for (const auto& [day, epoch] : before.clean) {
+    auto it = now->find(day);
+    if (it == now->end() || it->second.second != epoch) return false;
+  }
+  return true;
+}
+
+Result<std::vector<int64_t>> days_to_roll(ClickHouseClient& ch, std::chrono::seconds quiet,
+                                          size_t limit, size_t* dirty) {
+  auto now = ch.execute("SELECT toUInt32(now()) FORMAT TabSeparated");
+  if (!now) return now.error();
+  uint64_t now_s = 0;
+  if (!parse_int(std::string_view(*now).substr(0, now->find('\n')), now_s))
+    return unreadable(ch, "the server's clock", *now);
+  auto days = marks_and_epochs(ch, INT64_MIN, INT64_MAX);
+  if (!days) return days.error();
+  std::vector<int64_t> out;
+  size_t all = 0;
+  for (const auto& [day, me] : *days) {
+    if (is_clean(me.first, me.second)) continue;
+    ++all;
+    if (out.size() < limit && me.first + static_cast<uint64_t>(quiet.count()) <= now_s)
+      out.push_back(day);
+  }
+  if (dirty) *dirty = all;
+  return out;
+}
+
+Result<uint64_t> roll_day(ClickHouseClient& ch, int64_t day_ms) {
+  // The epoch's second is taken before the facts are read, and after the
+  // day's last mark's second: a mark of the same second as the epoch would
+  // leave the day dirty, so a day marked this second waits for the next.
+  uint64_t second = 0;
+  for (int attempt = 0;; ++attempt) {
+    auto now =
+        ch.execute("SELECT toUInt32(now()), toUInt32(max(marked)) FROM rollup_dirty WHERE day = " +
+                   date_of(day_ms) + " FORMAT TabSeparated");
+    if (!now) return now.error();
+    std::vector<std::string> f;
+    uint64_t last_mark = 0;
+    if (!split_tsv_line(std::string_view(*now).substr(0, now->find('\n')), 2, f) ||
+        !parse_int(f[0], second) || !parse_int(f[1], last_mark))
+      return unreadable(ch, "the server's clock", *now);
+    if (second > last_mark || attempt == 8) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  std::random_device random;
+  const uint64_t epoch =
+      (second << kEpochRandomBits) | (random() & ((uint64_t{1} << kEpochRandomBits) - 1));
+  const std::string mask = std::to_string(kGenerationMask);
+  const std::string e = std::to_string(epoch);
+  auto rows = ch.execute(
+      "INSERT INTO usage_rollup SELECT day, toUInt64(" + e + ") AS epoch, intDiv(ts_ms, " +
+      std::to_string(kQuarterHourMs) +
+      ") AS bucket, author, session, model, repo, branch, task_keys, assistant, priced, "
+      "sum(input), sum(output), sum(cache_create), sum(cache_read), sum(cost_nanos), "
+      "sum(list_cost_nanos), count(), sum(version), toUInt64(sum(skills)), toUInt64(sum(mcp)), "
+      "min(ts_ms), max(ts_ms), min(bitAnd(version, " +
+      mask + ")), max(bitAnd(version, " + mask +
+      ")) FROM usage_facts FINAL WHERE day = " + date_of(day_ms) + " GROUP BY " + kGroupKey);
+  if (!rows) return rows.error();
+  // Current from here: the rows are all in before the epoch names them.
+  auto named =
+      ch.execute("INSERT INTO rollup_epochs SELECT " + date_of(day_ms) + ", toUInt64(" + e + ")");
+  if (!named) return named.error();
+  return epoch;
+}
+
+Result<int64_t> collect_rollup_garbage(ClickHouseClient& ch, std::chrono::seconds keep) {
+  auto current = marks_and_epochs(ch, INT64_MIN, INT64_MAX);
+  if (!current) return current.error();
+  auto now = ch.execute("SELECT toUInt32(now()) FORMAT TabSeparated");
+  if (!now) return now.error();
+  uint64_t now_s = 0;
+  if (!parse_int(std::string_view(*now).substr(0, now->find('\n')), now_s))
+    return unreadable(ch, "the server's clock", *now);
+  auto held = ch.execute(
+      "SELECT toString(day), epoch FROM usage_rollup GROUP BY day, epoch FORMAT TabSeparated");
+  if (!held) return held.error();
+  std::string pairs;
+  int64_t count = 0;
+  std::vector<std::string> f;
+  std::optional<Error> bad;
+  each_line(*held, [&](std::string_view line) {
+    int64_t day = 0;
+    uint64_t epoch = 0;
+    if (!split_tsv_line(line, 2, f) || !parse_day(f[0], day) || !parse_int(f[1], epoch)) {
+      bad = unreadable(ch, "the rollups' epochs", line);
+      return false;
+    }
+    auto it = current->find(day);
+    if (it != current->end() && it->second.second == epoch) return true;
+    // Not current: superseded, or a roll that never named its epoch (a
+    // crash, or one still running: hence `keep`).
+    if (epoch_second(epoch) + static_cast<uint64_t>(keep.count()) > now_s) return true;
+    pairs +=
+        (pairs.empty() ? "(" : ", (") + date_of(day) + ", toUInt64(" + std::to_string(epoch) + "))";
+    ++count;
+    return true;
+  });
+  if (bad) return *bad;
+  if (count == 0) return int64_t{0};
+  // A mutation, run in the background; reports reading the rows check
+  // their epochs afterwards.
+  auto r = ch.execute("ALTER TABLE usage_rollup DELETE WHERE (day, epoch) IN (" + pairs + ")");
+  if (!r) return r.error();
+  return count;
+}
+
+Result<std::vector<int64_t>> verify_rollups(ClickHouseClient& ch) {
+  auto states = day_states(ch, INT64_MIN, INT64_MAX);
+  if (!states) return states.error();
+  std::vector<int64_t> differ;
+  if (states->clean.empty()) return differ;
+  std::string pairs;
+  for (const auto& [day, epoch] : states->clean)
+    pairs +=
+        (pairs.empty() ? "(" : ", (") + date_of(day) + ", toUInt64(" + std::to_string(epoch) + "))";
+  auto reply = ch.execute(
+      "SELECT toString(day), max(side) FROM (SELECT day, sum(records) AS rr, toUInt64(0) AS fr, "
+      "sum(versions) AS rv, toUInt64(0) AS fv, toUInt8(1) AS side FROM usage_rollup WHERE "
+      "(day, epoch) IN (" +
+      pairs +
+      ") GROUP BY day UNION ALL SELECT day, toUInt64(0) AS rr, count() AS fr, toUInt64(0) AS rv, "
+      "sum(version) AS fv, toUInt8(0) AS side FROM usage_facts FINAL GROUP BY day) GROUP BY day "
+      "HAVING max(side) = 1 AND (sum(rr) != sum(fr) OR sum(rv) != sum(fv)) FORMAT TabSeparated");
+  if (!reply) return reply.error();
+  std::vector<std::string> f;
+  std::optional<Error> bad;
+  each_line(*reply, [&](std::string_view line) {
+    int64_t day = 0;
+    if (!split_tsv_line(line, 2, f) || !parse_day(f[0], day)) {
+      bad = unreadable(ch, "the rollups' comparison", line);
+      return false;
+    }
+    differ.push_back(day);
+    return true;
+  });
+  if (bad) return *bad;
+  if (auto s = mark_days_dirty(ch, differ); !s) return s.error();
+  return differ;
+}
+
+std::string group_rows(const DayStates& days, int64_t since_ms, int64_t until_ms,
+                       const std::string& where) {
+  const std::string mask = std::to_string(kGenerationMask);
+  std::string parts;
+  if (!days.clean.empty()) {
+    std::string pairs;
+    for (const auto& [day, epoch] : days.clean)
+      pairs += (pairs.empty() ? "(" : ", (") + date_of(day) + ", toUInt64(" +
+               std::to_string(epoch) + "))";
+    std::string range;
+    if (since_ms > INT64_MIN)
+      range += " AND bucket >= " + std::to_string(floor_div(since_ms, kQuarterHourMs));
+    if (until_ms < INT64_MAX)
+      range += " AND bucket < " + std::to_string(floor_div(until_ms, kQuarterHourMs));
+    parts +=
+        "SELECT bucket AS b, author, session, model, repo, branch, task_keys, assistant, priced, "
+        "input, output, cache_create, cache_read, cost_nanos, list_cost_nanos, records, skills, "
+        "mcp, first_ms, last_ms, gen_min, gen_max FROM usage_rollup WHERE (day, epoch) IN (" +
+        pairs + ")" + range + " AND " + where;
+  }
+  std::string dirty;
+  for (int64_t day : days.dirty)
+    dirty += (dirty.empty() ? "" : ", ") + date_of(day);
+  if (!dirty.empty() || parts.empty()) {
+    std::string range;
+    if (since_ms > INT64_MIN) range += " AND ts_ms >= " + std::to_string(since_ms);
+    if (until_ms < INT64_MAX) range += " AND ts_ms < " + std::to_string(until_ms);
+    if (!parts.empty()) parts += " UNION ALL ";
+    parts += "SELECT intDiv(ts_ms, " + std::to_string(kQuarterHourMs) +
+             ") AS b, author, session, model, repo, branch, task_keys, assistant, priced, input, "
+             "output, cache_create, cache_read, cost_nanos, list_cost_nanos, toUInt64(1) AS "
+             "records, toUInt64(skills) AS skills, toUInt64(mcp) AS mcp, ts_ms AS first_ms, ts_ms "
+             "AS last_ms, bitAnd(version, " +
+             mask + ") AS gen_min, bitAnd(version, " + mask +
+             ") AS gen_max FROM usage_facts FINAL WHERE " +
+             (dirty.empty() ? std::string("0") : "day IN (" + dirty + ")") + range + " AND " +
+             where;
+  }
+  return "(" + parts + ")";
+}
+
+}  // namespace codepulse::collector::analytics

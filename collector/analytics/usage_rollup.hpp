@@ -1,0 +1,85 @@
+// analytics: the day rollups reports read instead of every record
+// (docs/CLICKHOUSE.md, "Rollups").
+//
+// usage_rollup holds, per UTC day, usage_facts summed into the report
+// cube's groups (quarter hour, author, session, model, repo, branch, task
+// keys, assistant, priced): about an eighth of the rows, and no FINAL to
+// read them. A day's rollup is made whole by one INSERT ... SELECT under
+// FINAL and tagged with an epoch, (the server's second when it began) << 20
+// | a random number; rollup_epochs names each day's current epoch (the
+// largest: of two begun in one second either, as both began after the same
+// marks), written after the rows, so a rollup appears at once or not at
+// all. Every change to a day's facts writes a mark in rollup_dirty after
+// the facts are in (the server's second). A day is clean when its current
+// epoch began after its last mark: the facts it read then held every change
+// marked before. Reports read clean days from their rollup and dirty days
+// from usage_facts under FINAL, with the days' states read once, so a day
+// is counted from exactly one of the two. Superseded epochs are deleted
+// later; a report checks its days' epochs again after its query and asks
+// again if one changed underneath it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "collector/analytics/clickhouse_client.hpp"
+#include "common/result.hpp"
+
+namespace codepulse::collector::analytics {
+
+// An epoch's low bits are random: two collectors rolling the same day in
+// the same second make different epochs.
+inline constexpr int kEpochRandomBits = 20;
+
+// Marks the days' rollups out of date (UTC day starts in ms). Call after
+// the days' facts changed: a mark written before the change could let a
+// rollup begun in between pass as current.
+Status mark_days_dirty(ClickHouseClient& ch, const std::vector<int64_t>& day_ms);
+
+// The days of [first_day_ms, end_day_ms) that have usage: rolled up and
+// current (with their epoch), or dirty.
+struct DayStates {
+  std::vector<std::pair<int64_t, uint64_t>> clean;  // day start, current epoch
+  std::vector<int64_t> dirty;
+};
+Result<DayStates> day_states(ClickHouseClient& ch, int64_t first_day_ms, int64_t end_day_ms);
+
+// Whether every clean day of `before` still has the epoch it had (a report
+// read its rows meanwhile; a newer epoch may have let them be deleted).
+Result<bool> epochs_unchanged(ClickHouseClient& ch, const DayStates& before, int64_t first_day_ms,
+                              int64_t end_day_ms);
+
+// Dirty days whose last mark is at least `quiet` old, oldest day first, at
+// most `limit`; `dirty`, when given, gets the number of all dirty days.
+Result<std::vector<int64_t>> days_to_roll(ClickHouseClient& ch, std::chrono::seconds quiet,
+                                          size_t limit, size_t* dirty = nullptr);
+
+// Rolls one day up again from its facts; returns the new epoch.
+Result<uint64_t> roll_day(ClickHouseClient& ch, int64_t day_ms);
+
+// Deletes the rows of epochs that are no longer current and began more
+// than `keep` ago (reports still reading them check and ask again); returns
+// how many (day, epoch) pairs were deleted.
+Result<int64_t> collect_rollup_garbage(ClickHouseClient& ch, std::chrono::seconds keep);
+
+// Compares every clean day's rollup with its facts under FINAL (records and
+// the sum of their versions) and marks the days that differ dirty (a crash
+// between a day's facts and its mark); returns them.
+Result<std::vector<int64_t>> verify_rollups(ClickHouseClient& ch);
+
+// The columns of group_rows(), in order: b (the quarter hour), author,
+// session, model, repo, branch, task_keys, assistant, priced, input,
+// output, cache_create, cache_read, cost_nanos, list_cost_nanos, records,
+// skills, mcp, first_ms, last_ms, gen_min, gen_max.
+//
+// A subquery of [since_ms, until_ms) (quarter-hour bounds, INT64_MIN/MAX
+// for none): clean days' rollup rows and dirty days' facts, one row per
+// record. `where` is more condition on columns both have (model, repo,
+// session, branch, author, assistant, task_keys, priced).
+std::string group_rows(const DayStates& days, int64_t since_ms, int64_t until_ms,
+                       const std::string& where);
+
+}  // namespace codepulse::collector::analytics

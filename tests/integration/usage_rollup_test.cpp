@@ -1,0 +1,220 @@
+// The day rollups against a real ClickHouse server: a day is read from its
+// rollup once rolled and from its records once they change again, never
+// from both; replaced rollups are deleted; a day whose records changed with
+// no mark (a crash between the two) is found and rolled again; a database of
+// schema 1 is upgraded with every day dirty.
+#include "collector/analytics/usage_rollup.hpp"
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
+
+#include "collector/analytics/clickhouse_schema.hpp"
+#include "collector/analytics/tsv_reply.hpp"
+#include "collector/analytics/usage_export.hpp"
+#include "collector/store/store.hpp"
+#include "tests/support/clickhouse_server.hpp"
+#include "tests/support/insight_records.hpp"
+#include "tests/support/skip.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace codepulse;
+using namespace codepulse::collector::analytics;
+using codepulse::test::ClickHouseServer;
+using codepulse::test::TempDir;
+
+namespace {
+
+constexpr int64_t kDay = 86'400'000;
+constexpr int64_t kT0 = 1'770'940'800'000;  // 2026-02-13T00:00:00Z
+
+// `n` records from `first` on, over four days, a second apart within a day.
+std::vector<proto::WireRecord> records(int first, int n) {
+  std::vector<proto::WireRecord> out;
+  for (int i = first; i < first + n; ++i)
+    out.push_back(test::thousand_token_record(
+        "uid-" + std::to_string(i), kT0 + (i % 4) * kDay + i * 1000,
+        "session-" + std::to_string(i % 3), "claude-test-1", "github.com/acme/api"));
+  return out;
+}
+
+std::string one_line(ClickHouseClient& ch, const std::string& sql) {
+  auto text = ch.execute(sql + " FORMAT TabSeparated");
+  REQUIRE(text);
+  return text->substr(0, text->find('\n'));
+}
+
+// Records, input tokens and cost as reports read them, and as the records say.
+std::string report_totals(ClickHouseClient& ch) {
+  auto days = day_states(ch, INT64_MIN, INT64_MAX);
+  REQUIRE(days);
+  return one_line(ch, "SELECT sum(records), sum(input), sum(cost_nanos) FROM " +
+                          group_rows(*days, INT64_MIN, INT64_MAX, "1"));
+}
+std::string fact_totals(ClickHouseClient& ch) {
+  return one_line(ch, "SELECT count(), sum(input), sum(cost_nanos) FROM usage_facts FINAL");
+}
+
+void wait_for_mutations(ClickHouseClient& ch) {
+  for (int i = 0; i < 600; ++i) {
+    if (one_line(ch, "SELECT count() FROM system.mutations WHERE database = " +
+                         sql_literal(ch.target().database) + " AND is_done = 0") == "0")
+      return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  FAIL("ClickHouse's mutations did not finish within 30 s");
+}
+
+}  // namespace
+
+TEST_CASE("a day is read from its rollup once rolled and from its records once they change",
+          "[analytics][clickhouse]") {
+  ClickHouseServer* server = ClickHouseServer::shared();
+  if (!server) CODEPULSE_SKIP(ClickHouseServer::why());
+  TempDir dir;
+  auto store = collector::open_store(dir / "collector.db");
+  REQUIRE(store);
+  REQUIRE((*store)->ingest("dev@acme.example", test::decoded_batch("b0", records(0, 400))));
+  ClickHouseClient ch(codepulse::test::clickhouse_target(server->create_database_url()));
+  REQUIRE(ensure_schema(ch));
+  UsageExporter exporter(ch, **store, test::flat_test_prices());
+  REQUIRE(exporter.prepare());
+  REQUIRE(exporter.export_range(INT64_MIN, INT64_MAX));
+
+  auto fresh = day_states(ch, INT64_MIN, INT64_MAX);
+  REQUIRE(fresh);
+  CHECK(fresh->clean.empty());
+  REQUIRE(fresh->dirty.size() == 4);
+  CHECK(report_totals(ch) == "400\t400000\t400000000");
+  CHECK(report_totals(ch) == fact_totals(ch));
+
+  // A quiet period of an hour: nothing is quiet yet; of none: every day.
+  auto quiet = days_to_roll(ch, std::chrono::hours(1), 64);
+  REQUIRE(quiet);
+  CHECK(quiet->empty());
+  auto due = days_to_roll(ch, std::chrono::seconds(0), 64);
+  REQUIRE(due);
+  CHECK(*due == fresh->dirty);
+  for (int64_t day : *due)
+    REQUIRE(roll_day(ch, day));
+  auto rolled = day_states(ch, INT64_MIN, INT64_MAX);
+  REQUIRE(rolled);
+  CHECK(rolled->dirty.empty());
+  REQUIRE(rolled->clean.size() == 4);
+  CHECK(report_totals(ch) == "400\t400000\t400000000");
+  // Fewer rows than records: a quarter hour's records of a session are one row.
+  CHECK(std::stoll(one_line(ch, "SELECT count() FROM usage_rollup")) < 400);
+  auto none = days_to_roll(ch, std::chrono::seconds(0), 64);
+  REQUIRE(none);
+  CHECK(none->empty());
+
+  // New records of the second day: that day is dirty, read from records.
+  REQUIRE((*store)->ingest("dev@acme.example", test::decoded_batch("b1", records(401, 1))));
+  REQUIRE((*store)->ingest("dev@acme.example", test::decoded_batch("b2", records(405, 1))));
+  REQUIRE(exporter.export_range(kT0 + kDay, kT0 + 2 * kDay));
+  auto changed = day_states(ch, INT64_MIN, INT64_MAX);
+  REQUIRE(changed);
+  CHECK(changed->dirty == std::vector<int64_t>{kT0 + kDay});
+  CHECK(changed->clean.size() == 3);
+  CHECK(report_totals(ch) == "402\t402000\t402000000");
+
+  // Rolled again, the day's earlier rollup is replaced: a report that read
+  // it learns so, and asks again.
+  REQUIRE(roll_day(ch, kT0 + kDay));
+  auto before = day_states(ch, INT64_MIN, INT64_MAX);
+  REQUIRE(before);
+  CHECK(before->clean.size() == 4);
+  auto same = epochs_unchanged(ch, before.value(), INT64_MIN, INT64_MAX);
+  REQUIRE(same);
+  CHECK(*same);
+  // (Epochs of one second order at random: the next second's is newer.)
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  REQUIRE(roll_day(ch, kT0 + kDay));
+  auto replaced = epochs_unchanged(ch, before.value(), INT64_MIN, INT64_MAX);
+  REQUIRE(replaced);
+  CHECK_FALSE(*replaced);
+  CHECK(report_totals(ch) == "402\t402000\t402000000");
+
+  // Two superseded rollups of the second day: kept while young, deleted after.
+  auto young = collect_rollup_garbage(ch, std::chrono::hours(1));
+  REQUIRE(young);
+  CHECK(*young == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  auto old = collect_rollup_garbage(ch, std::chrono::seconds(0));
+  REQUIRE(old);
+  CHECK(*old == 2);
+  wait_for_mutations(ch);
+  CHECK(one_line(ch, "SELECT uniqExact(day, epoch) FROM usage_rollup") == "4");
+  CHECK(report_totals(ch) == "402\t402000\t402000000");
+  CHECK(report_totals(ch) == fact_totals(ch));
+}
+
+TEST_CASE("a day whose records changed without a mark is found and rolled again",
+          "[analytics][clickhouse]") {
+  ClickHouseServer* server = ClickHouseServer::shared();
+  if (!server) CODEPULSE_SKIP(ClickHouseServer::why());
+  TempDir dir;
+  auto store = collector::open_store(dir / "collector.db");
+  REQUIRE(store);
+  REQUIRE((*store)->ingest("dev@acme.example", test::decoded_batch("b0", records(0, 40))));
+  ClickHouseClient ch(codepulse::test::clickhouse_target(server->create_database_url()));
+  REQUIRE(ensure_schema(ch));
+  UsageExporter exporter(ch, **store, test::flat_test_prices());
+  REQUIRE(exporter.prepare());
+  REQUIRE(exporter.export_range(INT64_MIN, INT64_MAX));
+  auto due = days_to_roll(ch, std::chrono::seconds(0), 64);
+  REQUIRE(due);
+  for (int64_t day : *due)
+    REQUIRE(roll_day(ch, day));
+  auto verified = verify_rollups(ch);
+  REQUIRE(verified);
+  CHECK(verified->empty());
+
+  // A collector that stopped between a day's records and its mark.
+  REQUIRE(ch.insert("usage_facts", "JSONEachRow",
+                    R"({"day":"2026-02-15","author":"dev@acme.example","record_id":9999,)"
+                    R"("version":1048577,"ts_ms":1771113600000,"input":1000,"priced":1,)"
+                    R"("cost_nanos":1000000,"list_cost_nanos":1000000})"
+                    "\n"));
+  CHECK(report_totals(ch) != fact_totals(ch));
+  auto found = verify_rollups(ch);
+  REQUIRE(found);
+  CHECK(*found == std::vector<int64_t>{kT0 + 2 * kDay});
+  auto states = day_states(ch, INT64_MIN, INT64_MAX);
+  REQUIRE(states);
+  CHECK(states->dirty == std::vector<int64_t>{kT0 + 2 * kDay});
+  CHECK(report_totals(ch) == "41\t41000\t41000000");
+  CHECK(report_totals(ch) == fact_totals(ch));
+}
+
+TEST_CASE("a ClickHouse database of schema 1 is upgraded with every day of its records dirty",
+          "[analytics][clickhouse]") {
+  ClickHouseServer* server = ClickHouseServer::shared();
+  if (!server) CODEPULSE_SKIP(ClickHouseServer::why());
+  TempDir dir;
+  auto store = collector::open_store(dir / "collector.db");
+  REQUIRE(store);
+  REQUIRE((*store)->ingest("dev@acme.example", test::decoded_batch("b0", records(0, 10))));
+  ClickHouseClient ch(codepulse::test::clickhouse_target(server->create_database_url()));
+  REQUIRE(ensure_schema(ch));
+  UsageExporter exporter(ch, **store, test::flat_test_prices());
+  REQUIRE(exporter.prepare());
+  REQUIRE(exporter.export_range(INT64_MIN, INT64_MAX));
+  // What a collector of schema 1 left: records, and none of the rollups' tables.
+  for (const char* t : {"usage_rollup", "rollup_epochs", "rollup_dirty", "codepulse_schema"})
+    REQUIRE(ch.execute(std::string("DROP TABLE ") + t));
+  REQUIRE(
+      ch.execute("CREATE TABLE codepulse_schema (version UInt32, applied_ms Int64) ENGINE = "
+                 "Log"));
+  REQUIRE(ch.insert("codepulse_schema", "TabSeparated", "1\t0\n"));
+
+  REQUIRE(ensure_schema(ch));
+  auto version = schema_version(ch);
+  REQUIRE(version);
+  CHECK(*version == 2);
+  auto states = day_states(ch, INT64_MIN, INT64_MAX);
+  REQUIRE(states);
+  CHECK(states->clean.empty());
+  CHECK(states->dirty.size() == 4);
+  CHECK(report_totals(ch) == "10\t10000\t10000000");
+}
