@@ -65,21 +65,32 @@ void wait_for_mutations(ClickHouseClient& ch) {
   FAIL("ClickHouse's mutations did not finish within 30 s");
 }
 
+// A store of `n` records (records(0, n)), all of them sent to a new database.
+struct Exported {
+  Exported(ClickHouseServer& server, int n)
+      : store(collector::open_store(dir / "collector.db")),
+        ch(codepulse::test::clickhouse_target(server.create_database_url())) {
+    REQUIRE(store);
+    REQUIRE((*store)->ingest("dev@acme.example", test::decoded_batch("b0", records(0, n))));
+    REQUIRE(ensure_schema(ch));
+    exporter = std::make_unique<UsageExporter>(ch, **store, test::flat_test_prices());
+    REQUIRE(exporter->prepare());
+    REQUIRE(exporter->export_range(INT64_MIN, INT64_MAX));
+  }
+  TempDir dir;
+  Result<std::unique_ptr<collector::Store>> store;
+  ClickHouseClient ch;
+  std::unique_ptr<UsageExporter> exporter;
+};
+
 }  // namespace
 
 TEST_CASE("a day is read from its rollup once rolled and from its records once they change",
           "[analytics][clickhouse]") {
   ClickHouseServer* server = ClickHouseServer::shared();
   if (!server) CODEPULSE_SKIP(ClickHouseServer::why());
-  TempDir dir;
-  auto store = collector::open_store(dir / "collector.db");
-  REQUIRE(store);
-  REQUIRE((*store)->ingest("dev@acme.example", test::decoded_batch("b0", records(0, 400))));
-  ClickHouseClient ch(codepulse::test::clickhouse_target(server->create_database_url()));
-  REQUIRE(ensure_schema(ch));
-  UsageExporter exporter(ch, **store, test::flat_test_prices());
-  REQUIRE(exporter.prepare());
-  REQUIRE(exporter.export_range(INT64_MIN, INT64_MAX));
+  Exported x(*server, 400);
+  ClickHouseClient& ch = x.ch;
 
   auto fresh = day_states(ch, INT64_MIN, INT64_MAX);
   REQUIRE(fresh);
@@ -109,9 +120,9 @@ TEST_CASE("a day is read from its rollup once rolled and from its records once t
   CHECK(none->empty());
 
   // New records of the second day: that day is dirty, read from records.
-  REQUIRE((*store)->ingest("dev@acme.example", test::decoded_batch("b1", records(401, 1))));
-  REQUIRE((*store)->ingest("dev@acme.example", test::decoded_batch("b2", records(405, 1))));
-  REQUIRE(exporter.export_range(kT0 + kDay, kT0 + 2 * kDay));
+  REQUIRE((*x.store)->ingest("dev@acme.example", test::decoded_batch("b1", records(401, 1))));
+  REQUIRE((*x.store)->ingest("dev@acme.example", test::decoded_batch("b2", records(405, 1))));
+  REQUIRE(x.exporter->export_range(kT0 + kDay, kT0 + 2 * kDay));
   auto changed = day_states(ch, INT64_MIN, INT64_MAX);
   REQUIRE(changed);
   CHECK(changed->dirty == std::vector<int64_t>{kT0 + kDay});
@@ -153,15 +164,8 @@ TEST_CASE("a day whose records changed without a mark is found and rolled again"
           "[analytics][clickhouse]") {
   ClickHouseServer* server = ClickHouseServer::shared();
   if (!server) CODEPULSE_SKIP(ClickHouseServer::why());
-  TempDir dir;
-  auto store = collector::open_store(dir / "collector.db");
-  REQUIRE(store);
-  REQUIRE((*store)->ingest("dev@acme.example", test::decoded_batch("b0", records(0, 40))));
-  ClickHouseClient ch(codepulse::test::clickhouse_target(server->create_database_url()));
-  REQUIRE(ensure_schema(ch));
-  UsageExporter exporter(ch, **store, test::flat_test_prices());
-  REQUIRE(exporter.prepare());
-  REQUIRE(exporter.export_range(INT64_MIN, INT64_MAX));
+  Exported x(*server, 40);
+  ClickHouseClient& ch = x.ch;
   auto due = days_to_roll(ch, std::chrono::seconds(0), 64);
   REQUIRE(due);
   for (int64_t day : *due)
@@ -191,15 +195,8 @@ TEST_CASE("a ClickHouse database of schema 1 is upgraded with every day of its r
           "[analytics][clickhouse]") {
   ClickHouseServer* server = ClickHouseServer::shared();
   if (!server) CODEPULSE_SKIP(ClickHouseServer::why());
-  TempDir dir;
-  auto store = collector::open_store(dir / "collector.db");
-  REQUIRE(store);
-  REQUIRE((*store)->ingest("dev@acme.example", test::decoded_batch("b0", records(0, 10))));
-  ClickHouseClient ch(codepulse::test::clickhouse_target(server->create_database_url()));
-  REQUIRE(ensure_schema(ch));
-  UsageExporter exporter(ch, **store, test::flat_test_prices());
-  REQUIRE(exporter.prepare());
-  REQUIRE(exporter.export_range(INT64_MIN, INT64_MAX));
+  Exported x(*server, 10);
+  ClickHouseClient& ch = x.ch;
   // What a collector of schema 1 left: records, and none of the rollups' tables.
   for (const char* t : {"usage_rollup", "rollup_epochs", "rollup_dirty", "codepulse_schema"})
     REQUIRE(ch.execute(std::string("DROP TABLE ") + t));
