@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "collector/analytics/report_sql.hpp"
 #include "collector/analytics/tsv_reply.hpp"
 #include "collector/analytics/usage_export.hpp"
 #include "collector/analytics/usage_rollup.hpp"
@@ -41,20 +42,6 @@ std::string range_condition(int64_t since, int64_t until) {
   if (until < INT64_MAX)
     w += " AND day <= " + date_literal(until - 1) + " AND ts_ms < " + std::to_string(until);
   return w;
-}
-
-// `column IN (...)` for a filter on a dimension kept verbatim in a column;
-// `empty_as` is the name the cube gives the empty value ("(unknown)"...).
-void push_filter(std::string& where, const report::ReportQuery& q, Dimension d,
-                 std::string_view column, std::string_view empty_as = {}) {
-  std::string values;
-  for (const report::Filter& f : q.where) {
-    if (f.dimension != d) continue;
-    if (!values.empty()) values += ", ";
-    values += sql_literal(f.value);
-    if (!empty_as.empty() && f.value == empty_as) values += ", ''";
-  }
-  if (!values.empty()) where += " AND " + std::string(column) + " IN (" + values + ")";
 }
 
 Error unreadable(const ClickHouseClient& ch, std::string_view what, std::string_view line) {
@@ -106,36 +93,19 @@ Result<std::string> turn_groups(ClickHouseClient& ch, int64_t since, int64_t unt
       "assistant, priced, " + turn_key + " FORMAT TabSeparated");
 }
 
-// The UTC days a range touches: [first, end) in ms, unbounded as INT64_MIN/MAX.
-std::pair<int64_t, int64_t> range_days(int64_t since, int64_t until) {
-  return {since > INT64_MIN ? floor_div(since, kDayMs) * kDayMs : INT64_MIN,
-          until < INT64_MAX ? (floor_div(until - 1, kDayMs) + 1) * kDayMs : INT64_MAX};
-}
-
 // The report's groups without turns: clean days from their rollups, dirty
-// days from their records, asked again when a rollup read was replaced
-// while the query ran.
+// days from their records.
 Result<std::string> rollup_groups(ClickHouseClient& ch, int64_t since, int64_t until,
                                   const std::string& filters) {
-  const auto [first_day, end_day] = range_days(since, until);
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    auto days = day_states(ch, first_day, end_day);
-    if (!days) return days.error();
-    auto reply = ch.execute(
-        "SELECT b, author, session, model, repo, branch, task_keys, assistant, priced, '', "
-        "toInt64(0), sum(input), sum(output), sum(cache_create), sum(cache_read), "
-        "sum(cost_nanos), sum(list_cost_nanos), sum(records), sum(skills), sum(mcp), "
-        "min(first_ms), max(last_ms), min(gen_min), max(gen_max) FROM " +
-        group_rows(*days, since, until, filters) +
-        " GROUP BY b, author, session, model, repo, branch, task_keys, assistant, priced FORMAT "
-        "TabSeparated");
-    if (!reply) return reply.error();
-    auto same = epochs_unchanged(ch, *days, first_day, end_day);
-    if (!same) return same.error();
-    if (*same) return reply;
-  }
-  return make_error("ClickHouse at " + ch.target().display() +
-                    ": the range's rollups were replaced during each of three tries");
+  return query_rollups(ch, since, until, [&](const DayStates& days) {
+    return "SELECT b, author, session, model, repo, branch, task_keys, assistant, priced, '', "
+           "toInt64(0), sum(input), sum(output), sum(cache_create), sum(cache_read), "
+           "sum(cost_nanos), sum(list_cost_nanos), sum(records), sum(skills), sum(mcp), "
+           "min(first_ms), max(last_ms), min(gen_min), max(gen_max) FROM " +
+           group_rows(days, since, until, filters) +
+           " GROUP BY b, author, session, model, repo, branch, task_keys, assistant, priced "
+           "FORMAT TabSeparated";
+  });
 }
 
 }  // namespace
@@ -160,15 +130,7 @@ Result<GroupedReport> grouped_report(ClickHouseClient& ch, const report::ReportQ
   const bool by_turn = spread || q.uses(Dimension::kTask) || q.uses(Dimension::kEpic);
   // Filters cut what ClickHouse sends; seats spread over all of a holder's
   // usage, so with seats every group of the range is needed.
-  std::string filters = "1";
-  if (!spread) {
-    push_filter(filters, q, Dimension::kModel, "model");
-    push_filter(filters, q, Dimension::kRepo, "repo");
-    push_filter(filters, q, Dimension::kSession, "session");
-    push_filter(filters, q, Dimension::kBranch, "branch", report::kNoBranch);
-    push_filter(filters, q, Dimension::kAuthor, "author", report::kUnknownAuthor);
-    push_filter(filters, q, Dimension::kAssistant, "assistant", "claude-code");
-  }
+  const std::string filters = spread ? "1" : column_filters(q);
   auto reply =
       by_turn ? turn_groups(ch, since, until, filters) : rollup_groups(ch, since, until, filters);
   if (!reply) return reply.error();

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "collector/analytics/clickhouse_levels.hpp"
 #include "collector/analytics/clickhouse_report.hpp"
 #include "collector/report/cube_build.hpp"
 #include "collector/report/store_report.hpp"
@@ -291,17 +292,29 @@ Result<std::string> ReportRunner::answer_analytics(const report::ReportRequest& 
   if (analytics::groups_answer(request.query)) {
     auto position = feed_->catch_up();
     if (!position) return position.error();
+    // ClickHouse's failures (unreachable, refused, a reply too big) are a
+    // 503; the query's (too many nodes, the privacy floor) are its own.
+    auto unavailable = [](const Error& e) -> Error {
+      if (e.message.rfind("ClickHouse at ", 0) != 0) return e;
+      return make_error(std::string(kStoreUnavailable) + ": " + e.message);
+    };
+    const bool spread = seats->charges && !seats->charges->empty();
+    if (analytics::levels_answer(request.query, spread)) {
+      auto whole = analytics::level_report(*report_ch_, request.query, position->generation);
+      if (!whole) return unavailable(whole.error());
+      if (whole->report) {
+        ++analytics_answers_;
+        return render_priced(*whole->report, request.format, *position->pricer);
+      }
+      log_.info("reports", "answered from the store: " + whole->stale_reason);
+      ++store_answers_;
+      return answer_from_store(request, *seats, *people);
+    }
     auto epics = store_.load_epics();
     if (!epics) return epics.error();
     auto grouped = analytics::grouped_report(*report_ch_, request.query, *epics, position->pricer,
                                              position->generation, &*seats, *people);
-    if (!grouped) {
-      // ClickHouse's own failures (unreachable, refused, a reply too big)
-      // are a 503; the query's (too many nodes, the privacy floor) are its.
-      const std::string& why = grouped.error().message;
-      if (why.rfind("ClickHouse at ", 0) != 0) return grouped.error();
-      return make_error(std::string(kStoreUnavailable) + ": " + why);
-    }
+    if (!grouped) return unavailable(grouped.error());
     if (grouped->report) {
       ++analytics_answers_;
       return render_priced(*grouped->report, request.format, *position->pricer);

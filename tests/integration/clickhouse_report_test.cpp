@@ -10,6 +10,7 @@
 #include <fstream>
 #include <random>
 
+#include "collector/analytics/clickhouse_levels.hpp"
 #include "collector/analytics/clickhouse_schema.hpp"
 #include "collector/analytics/tsv_reply.hpp"
 #include "collector/analytics/usage_export.hpp"
@@ -251,6 +252,86 @@ TEST_CASE("reports from ClickHouse's groups equal the live cube's, byte for byte
   }
   CHECK(answered == 60);
   CHECK(with_turns > 10);
+
+  SECTION("reports of columns and dates ClickHouse answers whole, equal to the live cube's") {
+    live.set_seats(report::SeatContext{});
+    const std::vector<std::string> columns = {"model",   "repo",   "author",   "date",
+                                              "session", "branch", "assistant"};
+    const std::vector<std::string> column_filters = {
+        "model=claude-opus-4-6", "repo=github.com/acme/r1",
+        "branch=(no branch)",    "author=dev2@acme.example",
+        "assistant=claude-code", "session=s3",
+        "model=gateway-model-x", "branch=main",
+        "assistant=codex"};
+    const char* orders[] = {"cost_usd", "records", "cost_per_session", "cost_per_active_day",
+                            "total_tokens"};
+    int whole = 0, unpriced = 0, cut = 0;
+    for (int round = 0; round < 80; ++round) {
+      std::vector<std::string> order = columns;
+      std::shuffle(order.begin(), order.end(), rng);
+      order.resize(round % 9 == 8 ? 0 : 1 + rng() % 4);
+      std::string group_by;
+      for (const auto& d : order)
+        group_by += (group_by.empty() ? "" : ",") + d;
+      report::Params params;
+      if (!group_by.empty()) params.emplace_back("group_by", group_by);
+      if (round % 2 == 1)
+        params.emplace_back("where", column_filters[rng() % column_filters.size()]);
+      if (round % 5 == 2)
+        params.emplace_back("where", column_filters[rng() % column_filters.size()]);
+      if (round % 3 == 2) params.emplace_back("top", std::to_string(1 + rng() % 3));
+      if (round % 4 != 0) {
+        const auto& [since, until] = ranges[rng() % ranges.size()];
+        if (!since.empty()) params.emplace_back("since", since);
+        if (!until.empty()) params.emplace_back("until", until);
+      }
+      params.emplace_back("tz", zones[round % 3]);
+      if (round % 7 == 3 || round % 7 == 5)
+        params.emplace_back("granularity", round % 2 ? "week" : "month");
+      if (round % 6 == 5) params.emplace_back("cost", round % 4 == 1 ? "list" : "effective");
+      if (round % 4 == 1) params.emplace_back("metric", orders[rng() % 5]);
+      std::string described;
+      for (const auto& [k, v] : params)
+        described += k + "=" + v + " ";
+      INFO("round " << round << ": " << described);
+      auto request = report::parse_report_params(params);
+      REQUIRE(request);
+      request->query.max_nodes = 100'000;
+      REQUIRE(levels_answer(request->query, false));
+      CHECK_FALSE(levels_answer(request->query, true));  // seats need the groups
+      auto want = report::query_cube(live, request->query, epics, {});
+      REQUIRE(want);
+      auto got = level_report(ch, request->query, exporter.generation());
+      REQUIRE(got);
+      REQUIRE(got->stale_reason.empty());
+      REQUIRE(got->report);
+      const std::string got_json = report::render_json(*got->report);
+      CHECK(got_json == report::render_json(*want));
+      if (got_json != report::render_json(*want)) {
+        std::ofstream("/tmp/levels-got" + std::to_string(round) + ".json") << got_json;
+        std::ofstream("/tmp/levels-want" + std::to_string(round) + ".json")
+            << report::render_json(*want);
+      }
+      ++whole;
+      unpriced += !want->unpriced.empty();
+      cut += request->query.top > 0;
+    }
+    CHECK(whole == 80);
+    CHECK(unpriced > 20);
+    CHECK(cut > 20);
+    // Not whole: splits, people, seats, a floor or a narrower scope.
+    for (report::Params p : {report::Params{{"group_by", "task"}},
+                             report::Params{{"group_by", "model"}, {"where", "team=api"}},
+                             report::Params{{"group_by", "team,model"}}}) {
+      auto request = report::parse_report_params(p);
+      REQUIRE(request);
+      CHECK_FALSE(levels_answer(request->query, false));
+    }
+    auto floored = report::parse_report_params({{"group_by", "model"}});
+    REQUIRE(floored);
+    floored->query.min_group_size = 3;
+    CHECK_FALSE(levels_answer(floored->query, false));
+  }
 
   SECTION("without a split, ClickHouse sends fewer groups than the cube holds") {
     auto request = report::parse_report_params({{"group_by", "date,model"}});

@@ -1,0 +1,286 @@
+#include "collector/analytics/clickhouse_levels.hpp"
+
+#include <algorithm>
+
+#include "collector/analytics/clickhouse_report.hpp"
+#include "collector/analytics/report_sql.hpp"
+#include "collector/analytics/tsv_reply.hpp"
+#include "collector/analytics/usage_export.hpp"
+#include "collector/analytics/usage_rollup.hpp"
+#include "common/report/date_keys.hpp"
+#include "common/report/report_cut.hpp"
+
+namespace codepulse::collector::analytics {
+namespace {
+
+using report::Dimension;
+
+constexpr int64_t kDayMs = 86'400'000;
+constexpr int64_t kDaySeconds = 86'400;
+constexpr int64_t kBucketSeconds = 900;
+
+bool column_dimension(Dimension d) {
+  switch (d) {
+    case Dimension::kModel:
+    case Dimension::kRepo:
+    case Dimension::kAuthor:
+    case Dimension::kSession:
+    case Dimension::kBranch:
+    case Dimension::kAssistant:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The zone's offset (seconds east of UTC) at the instant `s` (SQL, in
+// seconds), over [first, end): a constant, or a multiIf of its transitions.
+std::string offset_expression(const TimeZone& tz, int64_t first, int64_t end,
+                              const std::string& s) {
+  std::string cases;
+  int32_t offset = tz.offset_at(first);
+  // Six-hour steps find every change (zones change at most twice a day),
+  // then a bisection its exact second.
+  constexpr int64_t kStep = 6 * 3600;
+  for (int64_t t = first; t < end;) {
+    const int64_t next = std::min(end, t + kStep);
+    const int32_t later = tz.offset_at(next);
+    if (later == offset) {
+      t = next;
+      continue;
+    }
+    int64_t lo = t, hi = next;  // offset at lo, another at hi
+    while (hi - lo > 1) {
+      const int64_t mid = lo + (hi - lo) / 2;
+      (tz.offset_at(mid) == offset ? lo : hi) = mid;
+    }
+    cases += s + " < " + std::to_string(hi) + ", " + std::to_string(offset) + ", ";
+    offset = tz.offset_at(hi);
+    t = hi;
+  }
+  if (cases.empty()) return std::to_string(offset);
+  return "multiIf(" + cases + std::to_string(offset) + ")";
+}
+
+// The local day (days since 1970-01-01) of each row's quarter hour over
+// [first, end) (seconds), as the cube reckons it: date_keys.hpp's local_day
+// of the quarter hour's start.
+std::string local_day_expression(const TimeZone& tz, int64_t first, int64_t end) {
+  const std::string s = "(b * " + std::to_string(kBucketSeconds) + ")";
+  return "intDiv(" + s + " + " + offset_expression(tz, first, end, s) + ", " +
+         std::to_string(kDaySeconds) + ")";
+}
+
+// A level's key as SQL: a string that starts with '.', so a level WITH
+// ROLLUP folded (the empty string) is told from a real empty value.
+std::string key_expression(Dimension d, report::Granularity g, const std::string& day) {
+  auto dotted = [](const std::string& e) { return "concat('.', " + e + ")"; };
+  switch (d) {
+    case Dimension::kModel:
+      return dotted("model");
+    case Dimension::kRepo:
+      return dotted("repo");
+    case Dimension::kSession:
+      return dotted("session");
+    case Dimension::kAuthor:
+      return dotted("if(author = '', " + sql_literal(report::kUnknownAuthor) + ", author)");
+    case Dimension::kBranch:
+      return dotted("if(branch = '', " + sql_literal(report::kNoBranch) + ", branch)");
+    case Dimension::kAssistant:
+      return dotted("if(assistant = '', 'claude-code', assistant)");
+    default:  // kDate: the day, the week's Monday or the month's first day
+      if (g == report::Granularity::kWeek)
+        return dotted("toString(" + day + " - modulo(" + day + " + 3, 7))");
+      if (g == report::Granularity::kMonth)
+        return dotted("toString(toUInt16(toStartOfMonth(toDate(" + day + "))))");
+      return dotted("toString(" + day + ")");
+  }
+}
+
+// The columns after the keys, in order.
+enum MetricColumn {
+  kInput,
+  kOutput,
+  kCacheCreate,
+  kCacheRead,
+  kCost,
+  kListCost,
+  kRecords,
+  kUnpriced,
+  kSessions,
+  kDays,
+  kSkills,
+  kMcp,
+  kGenMin,
+  kGenMax,
+  kMetricColumns,
+};
+
+std::string metric_columns(const std::string& day) {
+  return "sum(input), sum(output), sum(cache_create), sum(cache_read), sum(cost_nanos), "
+         "sum(list_cost_nanos), sum(records), sum(if(priced = 0, records, 0)), "
+         "uniqExact(session), uniqExact(" +
+         day + "), sum(skills), sum(mcp), min(gen_min), max(gen_max)";
+}
+
+Error unreadable(const ClickHouseClient& ch, std::string_view line) {
+  return make_error("ClickHouse at " + ch.target().display() +
+                    ": an unreadable row of the report's nodes: '" +
+                    std::string(line.substr(0, 200)) + "'");
+}
+
+struct Row {
+  std::vector<std::string> keys;  // the path from the root, without the dots
+  report::Metrics metrics;
+};
+
+// The report tree of rows sorted by path (a node before its children).
+void build_tree(std::vector<Row>& rows, report::ReportNode& root) {
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.keys < b.keys; });
+  std::vector<report::ReportNode*> path{&root};
+  for (Row& r : rows) {
+    if (r.keys.empty()) {
+      root.metrics = r.metrics;
+      continue;
+    }
+    path.resize(r.keys.size());
+    report::ReportNode node;
+    node.key = std::move(r.keys.back());
+    node.metrics = r.metrics;
+    path.push_back(&path.back()->children.add(std::move(node)));
+  }
+}
+
+}  // namespace
+
+bool levels_answer(const report::ReportQuery& q, bool seats) {
+  if (seats || !groups_answer(q) || !q.scope.whole() || q.min_group_size > 1) return false;
+  for (Dimension d : q.group_by)
+    if (!column_dimension(d) && d != Dimension::kDate) return false;
+  for (const report::Filter& f : q.where)
+    if (!column_dimension(f.dimension)) return false;
+  return true;
+}
+
+Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery& q,
+                                 uint32_t generation) {
+  if (!levels_answer(q, false))
+    return make_error("ClickHouse cannot answer this report whole (see clickhouse_levels.hpp)");
+  const int64_t since = q.since_ms.value_or(INT64_MIN), until = q.until_ms.value_or(INT64_MAX);
+  const std::string filters = column_filters(q);
+  auto reply = query_rollups(ch, since, until, [&](const DayStates& days) {
+    // The zone's offsets over the days that hold usage, a day either side.
+    int64_t first = INT64_MAX, end = INT64_MIN;
+    for (const auto& [day, epoch] : days.clean) {
+      first = std::min(first, day);
+      end = std::max(end, day + kDayMs);
+    }
+    for (int64_t day : days.dirty) {
+      first = std::min(first, day);
+      end = std::max(end, day + kDayMs);
+    }
+    if (first > end) first = end = 0;
+    const std::string day =
+        local_day_expression(q.tz, (first - kDayMs) / 1000, (end + kDayMs) / 1000);
+    std::vector<std::string> keys;
+    for (Dimension d : q.group_by)
+      keys.push_back(key_expression(d, q.granularity, day));
+    const std::string source = group_rows(days, since, until, filters);
+    // One query per depth (18.16's WITH ROLLUP may return a level's row
+    // more than once over a subquery, which distinct counts cannot add).
+    std::string sql;
+    for (size_t depth = 0; depth <= keys.size(); ++depth) {
+      std::string columns, group;
+      for (size_t i = 0; i < keys.size(); ++i) {
+        columns += (i < depth ? keys[i] : std::string("''")) + ", ";
+        if (i < depth) group += (group.empty() ? " GROUP BY " : ", ") + keys[i];
+      }
+      sql += "SELECT 0, '', " + columns + metric_columns(day) + " FROM " + source + group +
+             " UNION ALL ";
+    }
+    // The unpriced records' models ride along as rows of their own (marked
+    // 1, the model in the second column), read from the same rollups.
+    std::string no_keys;
+    for (size_t i = 0; i < keys.size(); ++i)
+      no_keys += "'', ";
+    return sql + "SELECT 1, model, " + no_keys + metric_columns(day) + " FROM " + source +
+           " WHERE priced = 0 GROUP BY model FORMAT TabSeparated";
+  });
+  if (!reply) return reply.error();
+
+  const size_t levels = q.group_by.size();
+  LevelReport out;
+  std::vector<Row> rows;
+  std::vector<std::string> f;
+  std::optional<Error> bad;
+  std::vector<report::UnpricedModel> unpriced;
+  each_line(*reply, [&](std::string_view line) {
+    const size_t width = 2 + levels + kMetricColumns;
+    Row r;
+    report::Metrics& m = r.metrics;
+    uint64_t gen_min = 0, gen_max = 0;
+    const std::string* c = nullptr;
+    if (split_tsv_line(line, width, f)) c = &f[2 + levels];
+    if (!c || !parse_int(c[kInput], m.input) || !parse_int(c[kOutput], m.output) ||
+        !parse_int(c[kCacheCreate], m.cache_create) || !parse_int(c[kCacheRead], m.cache_read) ||
+        !parse_int(c[kCost], m.cost_nanos) || !parse_int(c[kListCost], m.list_cost_nanos) ||
+        !parse_int(c[kRecords], m.records) || !parse_int(c[kUnpriced], m.unpriced_records) ||
+        !parse_int(c[kSessions], m.sessions) || !parse_int(c[kDays], m.active_days) ||
+        !parse_int(c[kSkills], m.skill_calls) || !parse_int(c[kMcp], m.mcp_calls) ||
+        !parse_int(c[kGenMin], gen_min) || !parse_int(c[kGenMax], gen_max)) {
+      bad = unreadable(ch, line);
+      return false;
+    }
+    if (m.records == 0) return true;  // an empty range's total
+    if (gen_min != generation || gen_max != generation) {
+      out.stale_reason = "ClickHouse holds rows of pricing generation " +
+                         std::to_string(gen_min == generation ? gen_max : gen_min) +
+                         " in the range, not yet re-priced to generation " +
+                         std::to_string(generation);
+      return false;
+    }
+    if (f[0] == "1") {  // an unpriced model
+      unpriced.push_back({f[1], m.unpriced_records, m.total_tokens()});
+      return true;
+    }
+    m.effective_cost_nanos = m.cost_nanos;  // no seats to spread
+    for (size_t i = 0; i < levels && !f[2 + i].empty(); ++i)
+      r.keys.push_back(f[2 + i].substr(1));
+    rows.push_back(std::move(r));
+    return true;
+  });
+  if (bad) return *bad;
+  if (!out.stale_reason.empty()) return out;
+  reply->clear();
+  reply->shrink_to_fit();
+  out.rows = static_cast<int64_t>(rows.size());
+
+  // Dates come back as day numbers: their keys, as the cube writes them.
+  for (size_t level = 0; level < levels; ++level) {
+    if (q.group_by[level] != Dimension::kDate) continue;
+    for (Row& r : rows) {
+      if (r.keys.size() <= level) continue;
+      int64_t day = 0;
+      if (!parse_int(r.keys[level], day)) return unreadable(ch, r.keys[level]);
+      r.keys[level] = report::date_key(day, q.granularity);
+    }
+  }
+  report::Report report;
+  build_tree(rows, report.root);
+  if (q.top > 0) report::cut_top(report.root, q);
+  if (q.max_nodes > 0) {
+    const size_t n = report::count_nodes(report.root);
+    if (n > q.max_nodes) return report::too_many_nodes(n, q.max_nodes);
+  }
+  std::sort(unpriced.begin(), unpriced.end(),
+            [](const report::UnpricedModel& a, const report::UnpricedModel& b) {
+              if (a.requests != b.requests) return a.requests > b.requests;
+              return a.model < b.model;
+            });
+  report.unpriced = std::move(unpriced);
+  report.query = q;
+  out.report = std::move(report);
+  return out;
+}
+
+}  // namespace codepulse::collector::analytics

@@ -1,0 +1,45 @@
+// analytics: reports ClickHouse answers whole (docs/CLICKHOUSE.md,
+// "Reports"): every node of the tree summed in one query over the range's
+// rollups (one GROUP BY per depth of the levels), so what crosses the wire is the
+// report's nodes, not the cube's groups.
+//
+// For reports of the dimensions kept verbatim in columns — model, repo,
+// author, session, branch, assistant — and dates (days, ISO weeks and
+// months of any time zone: the zone's offsets over the range become a
+// multiIf of its transitions, as the cube's local days are its quarter
+// hours' starts), filtered on those columns, with no split (tasks, epics,
+// files, seats, people, links, outcomes) and no privacy floor or narrowed
+// scope: each node's sums, records, unpriced records, distinct sessions and
+// active days are exactly the cube's. --top and the node limit are then
+// applied to the finished tree as the cube's cut does. Everything else is
+// answered from groups (clickhouse_report.hpp).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "collector/analytics/clickhouse_client.hpp"
+#include "common/report/report.hpp"
+#include "common/result.hpp"
+
+namespace codepulse::collector::analytics {
+
+// Whether ClickHouse answers `q` whole (see above). `seats`: the
+// organisation has seat charges to spread (effective cost needs groups).
+bool levels_answer(const report::ReportQuery& q, bool seats);
+
+struct LevelReport {
+  // Unset when the range holds rows of another pricing generation (a
+  // re-pricing under way): the caller answers from the store.
+  std::optional<report::Report> report;
+  int64_t rows = 0;          // nodes ClickHouse returned, the root's included
+  std::string stale_reason;  // why `report` is unset
+};
+
+// The report `q` (levels_answer(q, false) must hold) from the rollups and
+// dirty days' records, rows priced with pricing generation `generation`.
+Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery& q,
+                                 uint32_t generation);
+
+}  // namespace codepulse::collector::analytics

@@ -1,0 +1,63 @@
+#include "collector/analytics/report_sql.hpp"
+
+#include "collector/analytics/usage_export.hpp"
+
+namespace codepulse::collector::analytics {
+namespace {
+
+constexpr int64_t kDayMs = 86'400'000;
+
+int64_t floor_div(int64_t a, int64_t b) {
+  return a >= 0 ? a / b : (a - b + 1) / b;
+}
+
+// `column IN (...)` for a filter on a dimension kept verbatim in a column;
+// `empty_as` is the name the cube gives the empty value ("(unknown)"...).
+void push_filter(std::string& where, const report::ReportQuery& q, report::Dimension d,
+                 std::string_view column, std::string_view empty_as = {}) {
+  std::string values;
+  for (const report::Filter& f : q.where) {
+    if (f.dimension != d) continue;
+    if (!values.empty()) values += ", ";
+    values += sql_literal(f.value);
+    if (!empty_as.empty() && f.value == empty_as) values += ", ''";
+  }
+  if (!values.empty()) where += " AND " + std::string(column) + " IN (" + values + ")";
+}
+
+}  // namespace
+
+std::string column_filters(const report::ReportQuery& q) {
+  using report::Dimension;
+  std::string where = "1";
+  push_filter(where, q, Dimension::kModel, "model");
+  push_filter(where, q, Dimension::kRepo, "repo");
+  push_filter(where, q, Dimension::kSession, "session");
+  push_filter(where, q, Dimension::kBranch, "branch", report::kNoBranch);
+  push_filter(where, q, Dimension::kAuthor, "author", report::kUnknownAuthor);
+  push_filter(where, q, Dimension::kAssistant, "assistant", "claude-code");
+  return where;
+}
+
+std::pair<int64_t, int64_t> range_days(int64_t since_ms, int64_t until_ms) {
+  return {since_ms > INT64_MIN ? floor_div(since_ms, kDayMs) * kDayMs : INT64_MIN,
+          until_ms < INT64_MAX ? (floor_div(until_ms - 1, kDayMs) + 1) * kDayMs : INT64_MAX};
+}
+
+Result<std::string> query_rollups(ClickHouseClient& ch, int64_t since_ms, int64_t until_ms,
+                                  const std::function<std::string(const DayStates&)>& sql) {
+  const auto [first_day, end_day] = range_days(since_ms, until_ms);
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto days = day_states(ch, first_day, end_day);
+    if (!days) return days.error();
+    auto reply = ch.execute(sql(*days));
+    if (!reply) return reply.error();
+    auto same = epochs_unchanged(ch, *days, first_day, end_day);
+    if (!same) return same.error();
+    if (*same) return reply;
+  }
+  return make_error("ClickHouse at " + ch.target().display() +
+                    ": the range's rollups were replaced during each of three tries");
+}
+
+}  // namespace codepulse::collector::analytics
