@@ -120,7 +120,7 @@ done
 kill -KILL "$ingest" 2>/dev/null || true
 wait "$ingest" 2>/dev/null || true
 echo
-echo "collector: $(grep -E '^(VmHWM|VmRSS)' /proc/$pid/status | tr -s ' \t\n' ' ')"
+echo "collector: $(grep -E '^(VmHWM|VmRSS|RssAnon|RssFile)' /proc/$pid/status | tr -s ' \t\n' ' ')"
 if [ "${ANALYTICS:-0}" = 1 ]; then
   metrics="$(curl -s --cacert "$work/run/pki/ca.pem" "$url/metrics")"
   echo "analytics: $(echo "$metrics" | grep -E '^codepulse_analytics_(rows_sent|report_answers|store_answers|rollups|dirty_days) ' | tr '\n' ' ')"
