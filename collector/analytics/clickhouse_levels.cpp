@@ -71,29 +71,27 @@ std::string local_day_expression(const TimeZone& tz, int64_t first, int64_t end)
          std::to_string(kDaySeconds) + ")";
 }
 
-// A level's key as SQL: a string that starts with '.', so a level WITH
-// ROLLUP folded (the empty string) is told from a real empty value.
+// A level's key as SQL: the cube's name of the value; dates as day numbers.
 std::string key_expression(Dimension d, report::Granularity g, const std::string& day) {
-  auto dotted = [](const std::string& e) { return "concat('.', " + e + ")"; };
   switch (d) {
     case Dimension::kModel:
-      return dotted("model");
+      return "model";
     case Dimension::kRepo:
-      return dotted("repo");
+      return "repo";
     case Dimension::kSession:
-      return dotted("session");
+      return "session";
     case Dimension::kAuthor:
-      return dotted("if(author = '', " + sql_literal(report::kUnknownAuthor) + ", author)");
+      return "if(author = '', " + sql_literal(report::kUnknownAuthor) + ", author)";
     case Dimension::kBranch:
-      return dotted("if(branch = '', " + sql_literal(report::kNoBranch) + ", branch)");
+      return "if(branch = '', " + sql_literal(report::kNoBranch) + ", branch)";
     case Dimension::kAssistant:
-      return dotted("if(assistant = '', 'claude-code', assistant)");
+      return "if(assistant = '', 'claude-code', assistant)";
     default:  // kDate: the day, the week's Monday or the month's first day
       if (g == report::Granularity::kWeek)
-        return dotted("toString(" + day + " - modulo(" + day + " + 3, 7))");
+        return "toString(" + day + " - modulo(" + day + " + 3, 7))";
       if (g == report::Granularity::kMonth)
-        return dotted("toString(toUInt16(toStartOfMonth(toDate(" + day + "))))");
-      return dotted("toString(" + day + ")");
+        return "toString(toUInt16(toStartOfMonth(toDate(" + day + "))))";
+      return "toString(" + day + ")";
   }
 }
 
@@ -195,15 +193,15 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
         columns += (i < depth ? keys[i] : std::string("''")) + ", ";
         if (i < depth) group += (group.empty() ? " GROUP BY " : ", ") + keys[i];
       }
-      sql += "SELECT 0, '', " + columns + metric_columns(day) + " FROM " + source + group +
-             " UNION ALL ";
+      sql += "SELECT toInt8(" + std::to_string(depth) + "), '', " + columns + metric_columns(day) +
+             " FROM " + source + group + " UNION ALL ";
     }
-    // The unpriced records' models ride along as rows of their own (marked
-    // 1, the model in the second column), read from the same rollups.
+    // Each row says its depth first; the unpriced records' models ride
+    // along as rows of depth -1 (the model in the second column).
     std::string no_keys;
     for (size_t i = 0; i < keys.size(); ++i)
       no_keys += "'', ";
-    return sql + "SELECT 1, model, " + no_keys + metric_columns(day) + " FROM " + source +
+    return sql + "SELECT toInt8(-1), model, " + no_keys + metric_columns(day) + " FROM " + source +
            " WHERE priced = 0 GROUP BY model FORMAT TabSeparated";
   });
   if (!reply) return reply.error();
@@ -239,13 +237,18 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
                          std::to_string(generation);
       return false;
     }
-    if (f[0] == "1") {  // an unpriced model
+    int depth = 0;
+    if (!parse_int(f[0], depth) || depth < -1 || depth > static_cast<int>(levels)) {
+      bad = unreadable(ch, line);
+      return false;
+    }
+    if (depth < 0) {  // an unpriced model
       unpriced.push_back({f[1], m.unpriced_records, m.total_tokens()});
       return true;
     }
     m.effective_cost_nanos = m.cost_nanos;  // no seats to spread
-    for (size_t i = 0; i < levels && !f[2 + i].empty(); ++i)
-      r.keys.push_back(f[2 + i].substr(1));
+    for (int i = 0; i < depth; ++i)
+      r.keys.push_back(std::move(f[2 + static_cast<size_t>(i)]));
     rows.push_back(std::move(r));
     return true;
   });
