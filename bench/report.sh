@@ -9,7 +9,7 @@
 # year is about 50 million records: bench/report.sh 50000000 1000 3 2 1000).
 # At the end: the collector's peak and current RSS.
 # ANALYTICS=1 serves the reports from a ClickHouse server the script starts
-# (bench/clickhouse_server.sh, data in $BENCH_DIR/clickhouse, made anew):
+# (packaging/clickhouse-local.sh, data in $BENCH_DIR/clickhouse, made anew):
 # the collector loads it from the store at start (the load rate is in its
 # log) and builds no cube; once every day is rolled up (the time it took is
 # printed) the reports run; ClickHouse's disk bytes per record are printed.
@@ -38,7 +38,7 @@ done
 analytics=()
 ready='report cube ready'
 if [ "${ANALYTICS:-0}" = 1 ]; then
-  . "$root/bench/clickhouse_server.sh"
+  . "$root/packaging/clickhouse-local.sh"
   [ "${KEEP_CLICKHOUSE:-0}" = 1 ] || rm -rf "$work/clickhouse"
   chport="$(clickhouse_server "$work/clickhouse")"
   analytics=(--analytics "clickhouse://127.0.0.1:$chport/codepulse")

@@ -7,7 +7,10 @@
 #                                   Code logs (or a bundled sample set when there are none),
 #                                   wait until the first batch is in, print a nested report
 #                                   and the dashboard address with a viewer token.
-#   packaging/quickstart.sh stop    end the collector and the tracker it started.
+#   packaging/quickstart.sh analytics   the same, with reports answered from a ClickHouse
+#                                   server it starts here (docs/CLICKHOUSE.md): optional;
+#                                   later runs keep it until `stop`.
+#   packaging/quickstart.sh stop    end the collector, the tracker and ClickHouse it started.
 # Run again, it reuses what exists: certificates, database, tokens, the tracker's
 # state, and the collector and tracker if they still run.
 # Everything it writes stays in build/quickstart/ (QUICKSTART_DIR); your own
@@ -44,15 +47,25 @@ case "${1:-start}" in
   stop)
     stop_one tracker
     stop_one collector
+    if alive "$work/clickhouse/pid"; then
+      kill -TERM "$(cat "$work/clickhouse/pid")"
+      echo "stopped ClickHouse (pid $(cat "$work/clickhouse/pid"))"
+      rm -f "$work/clickhouse/pid"
+    fi
+    rm -f "$work/analytics-url"
     exit 0
     ;;
   start) ;;
+  analytics)
+    mkdir -p "$work"
+    touch "$work/analytics-url"
+    ;;
   -h | --help)
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   *)
-    echo "quickstart: unknown command '$1': use 'packaging/quickstart.sh' or 'packaging/quickstart.sh stop'" >&2
+    echo "quickstart: unknown command '$1': use 'packaging/quickstart.sh', 'packaging/quickstart.sh analytics' or 'packaging/quickstart.sh stop'" >&2
     exit 2
     ;;
 esac
@@ -88,6 +101,26 @@ else
 fi
 author="${author:-quickstart@localhost}"
 
+analytics=()
+if [ -f "$work/analytics-url" ]; then
+  echo "== ClickHouse: the analytics store, on 127.0.0.1, data in $work/clickhouse =="
+  if alive "$work/clickhouse/pid"; then
+    echo "   already running (pid $(cat "$work/clickhouse/pid"))"
+  else
+    . "$root/packaging/clickhouse-local.sh"
+    chport="$(clickhouse_server "$work/clickhouse")"
+    echo "clickhouse://127.0.0.1:$chport/codepulse" > "$work/analytics-url"
+    echo "   listening on http://127.0.0.1:$chport (pid $(cat "$work/clickhouse/pid"))"
+  fi
+  analytics=(--analytics "$(cat "$work/analytics-url")")
+  # A collector started without it (or with another server) starts again.
+  # On the same port, so the enrolled tracker keeps its configuration.
+  if alive "$work/collector.pid" && [ "$(cat "$work/collector.analytics" 2>/dev/null)" != "${analytics[1]}" ]; then
+    stop_one collector | sed 's/^/   /'
+    QUICKSTART_PORT="$(cat "$work/port")"
+  fi
+fi
+
 echo "== collector: HTTPS on 127.0.0.1 with a local CA, SQLite in $db =="
 if [ ! -f "$work/pki/server.pem" ]; then
   "$bin/codepulse-collector" cert create --dir "$work/pki" | sed 's/^/   /'
@@ -99,8 +132,9 @@ else
   want="${QUICKSTART_PORT:-$(cat "$work/port" 2>/dev/null || echo 8443)}"
   setsid "$bin/codepulse-collector" serve --listen "127.0.0.1:$want" --db "$db" \
     --tls-cert "$work/pki/server.pem" --tls-key "$work/pki/server-key.pem" \
-    </dev/null >/dev/null 2>"$work/collector.log" &
+    ${analytics[@]+"${analytics[@]}"} </dev/null >/dev/null 2>"$work/collector.log" &
   echo $! > "$work/collector.pid"
+  echo "${analytics[1]:-}" > "$work/collector.analytics"
   port=""
   for _ in $(seq 150); do
     port=$(grep -o 'listening on https://127.0.0.1:[0-9]*' "$work/collector.log" | grep -o '[0-9]*$' || true)
@@ -163,11 +197,33 @@ fi
 echo
 echo "== the collector's report, nested: repository > model > day (UTC) =="
 "$bin/codepulse-collector" report --db "$db" --group-by repo,model,date --top 5
+if [ ${#analytics[@]} -gt 0 ]; then
+  echo
+  echo "== the same from ClickHouse, through the collector's API: repository > model =="
+  for _ in $(seq 600); do
+    curl -s --cacert "$work/pki/ca.pem" "$url/metrics" | grep -q '^codepulse_analytics_ready 1' && break
+    alive "$work/collector.pid" || break
+    sleep 0.2
+  done
+  curl -s --fail-with-body --cacert "$work/pki/ca.pem" \
+    -H "Authorization: Bearer $(cat "$work/viewer-token")" \
+    "$url/v1/report?group_by=repo,model&top=5&format=table" || {
+    echo "quickstart: the collector could not answer from ClickHouse; see $work/collector.log" >&2
+    exit 1
+  }
+  echo "   $(curl -s --cacert "$work/pki/ca.pem" "$url/metrics" |
+    grep -E '^codepulse_analytics_(report_answers|rows_sent|dirty_days) ' | tr '\n' ' ')"
+  echo "   health: curl -s http://127.0.0.1:${analytics[1]##*:}" | sed 's|/codepulse$|/ping|'
+fi
 echo
 echo "== dashboard =="
 echo "   open      $url/"
 echo "   token     $(cat "$work/viewer-token")   (a viewer token; also in $work/viewer-token)"
 echo "   the browser will warn about the certificate: it comes from the local CA $work/pki/ca.pem"
 echo
-echo "The collector and the tracker keep running. Stop both: packaging/quickstart.sh stop"
+if [ ${#analytics[@]} -gt 0 ]; then
+  echo "The collector, the tracker and ClickHouse keep running. Stop them: packaging/quickstart.sh stop"
+else
+  echo "The collector and the tracker keep running. Stop both: packaging/quickstart.sh stop"
+fi
 echo "Files (database, certificates, tokens, logs) are in $work."

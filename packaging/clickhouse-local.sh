@@ -1,7 +1,8 @@
-# Sourced by benchmarks: clickhouse_server DIR starts Debian's clickhouse-server
-# (packaging/install-deps.sh installs it) as this user, from a config in DIR,
-# on a free port of 127.0.0.1, and prints that port once /ping answers. Its
-# data stays in DIR/data; stop it with: kill "$(cat DIR/pid)".
+# Sourced by packaging/quickstart.sh and bench/report.sh: clickhouse_server
+# DIR starts Debian's clickhouse-server (packaging/install-deps.sh installs
+# it) as this user, from a config in DIR, on a free port of 127.0.0.1, and
+# prints that port once /ping answers. Its data stays in DIR/data; stop it
+# with: kill "$(cat DIR/pid)".
 clickhouse_server() {
   local dir="$1" bin port
   bin="$(command -v clickhouse-server || echo /usr/bin/clickhouse-server)"
@@ -26,9 +27,9 @@ clickhouse_server() {
 </yandex>
 XML
   if [ "$(basename "$bin")" = clickhouse ]; then
-    "$bin" server --config-file="$dir/config.xml" > "$dir/log/stdout.log" 2>&1 &
+    setsid "$bin" server --config-file="$dir/config.xml" < /dev/null > "$dir/log/stdout.log" 2>&1 &
   else
-    "$bin" --config-file="$dir/config.xml" > "$dir/log/stdout.log" 2>&1 &
+    setsid "$bin" --config-file="$dir/config.xml" < /dev/null > "$dir/log/stdout.log" 2>&1 &
   fi
   echo $! > "$dir/pid"
   for _ in $(seq 300); do
