@@ -5,7 +5,8 @@
 # with: kill "$(cat DIR/pid)".
 clickhouse_server() {
   local dir="$1" bin port
-  bin="$(command -v clickhouse-server || echo /usr/bin/clickhouse-server)"
+  # Debian installs it in /usr/sbin, which a user's PATH may lack.
+  bin="$(command -v clickhouse-server || echo /usr/sbin/clickhouse-server)"
   [ -x "$bin" ] || bin=/usr/bin/clickhouse
   [ -x "$bin" ] || { echo "clickhouse-server is not installed (packaging/install-deps.sh)" >&2; return 1; }
   mkdir -p "$dir/log" "$dir/data" "$dir/tmp"

@@ -46,7 +46,8 @@ grep -q 'Enrolled with' <<<"$second" && fail "enrolled again"
 # ClickHouse server the quickstart starts (the collector starts again with
 # --analytics; the tracker keeps running).
 clickhouse_pid=""
-if command -v clickhouse-server >/dev/null || [ -x /usr/bin/clickhouse ]; then
+if command -v clickhouse-server >/dev/null || [ -x /usr/sbin/clickhouse-server ] ||
+  [ -x /usr/bin/clickhouse ]; then
   third="$("$root/packaging/quickstart.sh" analytics 2>&1)" || { echo "$third"; fail "analytics run exited non-zero"; }
   echo "$third"
   grep -q '== ClickHouse: the analytics store' <<<"$third" || fail "no ClickHouse started"
