@@ -121,12 +121,6 @@ std::string metric_columns(const std::string& day) {
          day + "), sum(skills), sum(mcp), min(gen_min), max(gen_max)";
 }
 
-Error unreadable(const ClickHouseClient& ch, std::string_view line) {
-  return make_error("ClickHouse at " + ch.target().display() +
-                    ": an unreadable row of the report's nodes: '" +
-                    std::string(line.substr(0, 200)) + "'");
-}
-
 struct Row {
   std::vector<std::string> keys;  // the path from the root, without the dots
   report::Metrics metrics;
@@ -226,7 +220,7 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
         !parse_int(c[kSessions], m.sessions) || !parse_int(c[kDays], m.active_days) ||
         !parse_int(c[kSkills], m.skill_calls) || !parse_int(c[kMcp], m.mcp_calls) ||
         !parse_int(c[kGenMin], gen_min) || !parse_int(c[kGenMax], gen_max)) {
-      bad = unreadable(ch, line);
+      bad = unreadable_row(ch, "the report's nodes", line);
       return false;
     }
     if (m.records == 0) return true;  // an empty range's total
@@ -239,7 +233,7 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
     }
     int depth = 0;
     if (!parse_int(f[0], depth) || depth < -1 || depth > static_cast<int>(levels)) {
-      bad = unreadable(ch, line);
+      bad = unreadable_row(ch, "the report's nodes", line);
       return false;
     }
     if (depth < 0) {  // an unpriced model
@@ -264,7 +258,8 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
     for (Row& r : rows) {
       if (r.keys.size() <= level) continue;
       int64_t day = 0;
-      if (!parse_int(r.keys[level], day)) return unreadable(ch, r.keys[level]);
+      if (!parse_int(r.keys[level], day))
+        return unreadable_row(ch, "the report's nodes", r.keys[level]);
       r.keys[level] = report::date_key(day, q.granularity);
     }
   }

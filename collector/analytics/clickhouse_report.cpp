@@ -29,24 +29,15 @@ int64_t floor_div(int64_t a, int64_t b) {
   return a >= 0 ? a / b : (a - b + 1) / b;
 }
 
-std::string date_literal(int64_t ms) {
-  return "toDate(" + sql_literal(format_date(civil_from_days(floor_div(ms, kDayMs)))) + ")";
-}
-
 // The rows of [since, until): the day bounds let ClickHouse skip whole
 // partitions and key ranges, the times cut the first and last day.
 std::string range_condition(int64_t since, int64_t until) {
   std::string w = "1";
   if (since > INT64_MIN)
-    w += " AND day >= " + date_literal(since) + " AND ts_ms >= " + std::to_string(since);
+    w += " AND day >= " + sql_date(since) + " AND ts_ms >= " + std::to_string(since);
   if (until < INT64_MAX)
-    w += " AND day <= " + date_literal(until - 1) + " AND ts_ms < " + std::to_string(until);
+    w += " AND day <= " + sql_date(until - 1) + " AND ts_ms < " + std::to_string(until);
   return w;
-}
-
-Error unreadable(const ClickHouseClient& ch, std::string_view what, std::string_view line) {
-  return make_error("ClickHouse at " + ch.target().display() + ": an unreadable row of " +
-                    std::string(what) + ": '" + std::string(line.substr(0, 200)) + "'");
 }
 
 // What the groups' query returns, in order.
@@ -154,7 +145,7 @@ Result<GroupedReport> grouped_report(ClickHouseClient& ch, const report::ReportQ
         !parse_int(f[kMcp], g.mcp) || !parse_int(f[kFirst], g.first_ms) ||
         !parse_int(f[kLast], g.last_ms) || !parse_int(f[kGenMin], gen_min) ||
         !parse_int(f[kGenMax], gen_max)) {
-      bad = unreadable(ch, "the report's groups", line);
+      bad = unreadable_row(ch, "the report's groups", line);
       return false;
     }
     if (gen_min != generation || gen_max != generation) {
@@ -211,7 +202,7 @@ Result<GroupedReport> grouped_report(ClickHouseClient& ch, const report::ReportQ
         if (split_tsv_line(line, 7, f)) month_day = parse_date_bound_ms(f[2], 0);
         if (!month_day || !parse_int(f[3], list) || !parse_int(f[4], gen_min) ||
             !parse_int(f[5], gen_max) || !parse_int(f[6], before)) {
-          bad = unreadable(ch, "the seat holders' months", line);
+          bad = unreadable_row(ch, "the seat holders' months", line);
           return false;
         }
         if (gen_min != generation || gen_max != generation) {

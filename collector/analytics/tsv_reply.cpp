@@ -44,4 +44,9 @@ bool split_tsv_line(std::string_view line, size_t expected, std::vector<std::str
   return n + 1 == expected;
 }
 
+Error unreadable_row(const ClickHouseClient& ch, std::string_view what, std::string_view line) {
+  return make_error("ClickHouse at " + ch.target().display() + ": an unreadable row of " +
+                    std::string(what) + ": '" + std::string(line.substr(0, 200)) + "'");
+}
+
 }  // namespace codepulse::collector::analytics

@@ -8,12 +8,19 @@
 #include <system_error>
 #include <vector>
 
+#include "collector/analytics/clickhouse_client.hpp"
+#include "common/result.hpp"
+
 namespace codepulse::collector::analytics {
 
 // One line of a TabSeparated reply split into its fields, escapes undone
 // ("\t", "\n", "\\", "\'", "\0", ...). False when the line has not
 // `expected` fields.
 bool split_tsv_line(std::string_view line, size_t expected, std::vector<std::string>& fields);
+
+// The error of a reply line that does not read as `what`'s row (its first
+// 200 bytes: rows carry allowlisted fields only).
+Error unreadable_row(const ClickHouseClient& ch, std::string_view what, std::string_view line);
 
 // Calls `fn` with each line of a reply; false from `fn` stops (and is
 // returned).

@@ -91,6 +91,10 @@ std::string sql_literal(std::string_view s) {
   return out;
 }
 
+std::string sql_date(int64_t ms) {
+  return "toDate(" + sql_literal(date_text(day_of(ms))) + ")";
+}
+
 UsageExporter::UsageExporter(ClickHouseClient& ch, Store& store,
                              std::shared_ptr<const Pricer> pricer, size_t rows_per_insert)
     : ch_(ch), store_(store), pricer_(std::move(pricer)), rows_per_insert_(rows_per_insert) {}

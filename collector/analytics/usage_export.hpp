@@ -87,5 +87,7 @@ class UsageExporter {
 
 // A string as a ClickHouse SQL literal: quoted, backslash and quote escaped.
 std::string sql_literal(std::string_view s);
+// The UTC day of an instant (ms) as a ClickHouse Date: toDate('YYYY-MM-DD').
+std::string sql_date(int64_t ms);
 
 }  // namespace codepulse::collector::analytics

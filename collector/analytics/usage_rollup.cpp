@@ -12,21 +12,11 @@
 namespace codepulse::collector::analytics {
 namespace {
 
-constexpr int64_t kDayMs = 86'400'000;
 constexpr int64_t kQuarterHourMs = 900'000;
 constexpr uint64_t kGenerationMask = (uint64_t{1} << kGenerationBits) - 1;
 
 int64_t floor_div(int64_t a, int64_t b) {
   return a >= 0 ? a / b : (a - b + 1) / b;
-}
-
-std::string date_of(int64_t day_ms) {
-  return "toDate(" + sql_literal(format_date(civil_from_days(floor_div(day_ms, kDayMs)))) + ")";
-}
-
-Error unreadable(const ClickHouseClient& ch, std::string_view what, std::string_view line) {
-  return make_error("ClickHouse at " + ch.target().display() + ": an unreadable row of " +
-                    std::string(what) + ": '" + std::string(line.substr(0, 200)) + "'");
 }
 
 // The day of a "YYYY-MM-DD" field, as its start in ms.
@@ -45,37 +35,46 @@ uint64_t epoch_second(uint64_t epoch) {
 constexpr const char* kGroupKey =
     "day, bucket, author, session, model, repo, branch, task_keys, assistant, priced";
 
-// Each day's last mark and current epoch (0: none) in [first, end).
-Result<std::map<int64_t, std::pair<uint64_t, uint64_t>>> marks_and_epochs(ClickHouseClient& ch,
-                                                                          int64_t first_day_ms,
-                                                                          int64_t end_day_ms) {
+// Each day's last mark and current epoch (0: none) in [first, end), and the
+// server's clock (its second; 0 when no day has either).
+struct DayMarks {
+  std::map<int64_t, std::pair<uint64_t, uint64_t>> days;
+  uint64_t now_s = 0;
+};
+Result<DayMarks> marks_and_epochs(ClickHouseClient& ch, int64_t first_day_ms, int64_t end_day_ms) {
   std::string range = "1";
-  if (first_day_ms > INT64_MIN) range += " AND day >= " + date_of(first_day_ms);
-  if (end_day_ms < INT64_MAX) range += " AND day < " + date_of(end_day_ms);
+  if (first_day_ms > INT64_MIN) range += " AND day >= " + sql_date(first_day_ms);
+  if (end_day_ms < INT64_MAX) range += " AND day < " + sql_date(end_day_ms);
   auto reply = ch.execute(
-      "SELECT toString(day), max(m), max(e) FROM (SELECT day, toUInt64(max(marked)) AS m, "
-      "toUInt64(0) AS e FROM rollup_dirty WHERE " +
+      "SELECT toString(day), max(m), max(e), toUInt32(now()) FROM (SELECT day, "
+      "toUInt64(max(marked)) AS m, toUInt64(0) AS e FROM rollup_dirty WHERE " +
       range +
       " GROUP BY day UNION ALL SELECT day, toUInt64(0) AS m, max(epoch) AS e FROM "
       "rollup_epochs WHERE " +
       range + " GROUP BY day) GROUP BY day ORDER BY day FORMAT TabSeparated");
   if (!reply) return reply.error();
-  std::map<int64_t, std::pair<uint64_t, uint64_t>> out;
+  DayMarks out;
   std::vector<std::string> f;
   std::optional<Error> bad;
   each_line(*reply, [&](std::string_view line) {
     int64_t day = 0;
     uint64_t mark = 0, epoch = 0;
-    if (!split_tsv_line(line, 3, f) || !parse_day(f[0], day) || !parse_int(f[1], mark) ||
-        !parse_int(f[2], epoch)) {
-      bad = unreadable(ch, "the rollups' days", line);
+    if (!split_tsv_line(line, 4, f) || !parse_day(f[0], day) || !parse_int(f[1], mark) ||
+        !parse_int(f[2], epoch) || !parse_int(f[3], out.now_s)) {
+      bad = unreadable_row(ch, "the rollups' days", line);
       return false;
     }
-    out[day] = {mark, epoch};
+    out.days[day] = {mark, epoch};
     return true;
   });
   if (bad) return *bad;
   return out;
+}
+
+// "(toDate('...'), toUInt64(EPOCH)), ..." for an IN list of (day, epoch).
+void append_pair(std::string& pairs, int64_t day_ms, uint64_t epoch) {
+  pairs += (pairs.empty() ? "(" : ", (") + sql_date(day_ms) + ", toUInt64(" +
+           std::to_string(epoch) + "))";
 }
 
 bool is_clean(uint64_t mark, uint64_t epoch) {
@@ -88,7 +87,7 @@ Status mark_days_dirty(ClickHouseClient& ch, const std::vector<int64_t>& day_ms)
   if (day_ms.empty()) return {};
   std::string days;
   for (int64_t d : std::set<int64_t>(day_ms.begin(), day_ms.end()))
-    days += (days.empty() ? "" : ", ") + date_of(d);
+    days += (days.empty() ? "" : ", ") + sql_date(d);
   // The server's clock, as the epochs': marks and epochs compare on one clock.
   auto r = ch.execute("INSERT INTO rollup_dirty SELECT arrayJoin([" + days +
                       "]) AS day, toUInt32(now()) AS marked");
@@ -100,7 +99,7 @@ Result<DayStates> day_states(ClickHouseClient& ch, int64_t first_day_ms, int64_t
   auto days = marks_and_epochs(ch, first_day_ms, end_day_ms);
   if (!days) return days.error();
   DayStates out;
-  for (const auto& [day, me] : *days) {
+  for (const auto& [day, me] : days->days) {
     if (is_clean(me.first, me.second))
       out.clean.emplace_back(day, me.second);
     else
@@ -115,24 +114,20 @@ Result<bool> epochs_unchanged(ClickHouseClient& ch, const DayStates& before, int
   auto now = marks_and_epochs(ch, first_day_ms, end_day_ms);
   if (!now) return now.error();
   for (const auto& [day, epoch] : before.clean) {
-    auto it = now->find(day);
-    if (it == now->end() || it->second.second != epoch) return false;
+    auto it = now->days.find(day);
+    if (it == now->days.end() || it->second.second != epoch) return false;
   }
   return true;
 }
 
 Result<std::vector<int64_t>> days_to_roll(ClickHouseClient& ch, std::chrono::seconds quiet,
                                           size_t limit, size_t* dirty) {
-  auto now = ch.execute("SELECT toUInt32(now()) FORMAT TabSeparated");
-  if (!now) return now.error();
-  uint64_t now_s = 0;
-  if (!parse_int(std::string_view(*now).substr(0, now->find('\n')), now_s))
-    return unreadable(ch, "the server's clock", *now);
   auto days = marks_and_epochs(ch, INT64_MIN, INT64_MAX);
   if (!days) return days.error();
+  const uint64_t now_s = days->now_s;
   std::vector<int64_t> out;
   size_t all = 0;
-  for (const auto& [day, me] : *days) {
+  for (const auto& [day, me] : days->days) {
     if (is_clean(me.first, me.second)) continue;
     ++all;
     if (out.size() < limit && me.first + static_cast<uint64_t>(quiet.count()) <= now_s)
@@ -150,13 +145,13 @@ Result<uint64_t> roll_day(ClickHouseClient& ch, int64_t day_ms) {
   for (int attempt = 0;; ++attempt) {
     auto now =
         ch.execute("SELECT toUInt32(now()), toUInt32(max(marked)) FROM rollup_dirty WHERE day = " +
-                   date_of(day_ms) + " FORMAT TabSeparated");
+                   sql_date(day_ms) + " FORMAT TabSeparated");
     if (!now) return now.error();
     std::vector<std::string> f;
     uint64_t last_mark = 0;
     if (!split_tsv_line(std::string_view(*now).substr(0, now->find('\n')), 2, f) ||
         !parse_int(f[0], second) || !parse_int(f[1], last_mark))
-      return unreadable(ch, "the server's clock", *now);
+      return unreadable_row(ch, "the server's clock", *now);
     if (second > last_mark || attempt == 8) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
@@ -173,11 +168,11 @@ Result<uint64_t> roll_day(ClickHouseClient& ch, int64_t day_ms) {
       "sum(list_cost_nanos), count(), sum(version), toUInt64(sum(skills)), toUInt64(sum(mcp)), "
       "min(ts_ms), max(ts_ms), min(bitAnd(version, " +
       mask + ")), max(bitAnd(version, " + mask +
-      ")) FROM usage_facts FINAL WHERE day = " + date_of(day_ms) + " GROUP BY " + kGroupKey);
+      ")) FROM usage_facts FINAL WHERE day = " + sql_date(day_ms) + " GROUP BY " + kGroupKey);
   if (!rows) return rows.error();
   // Current from here: the rows are all in before the epoch names them.
   auto named =
-      ch.execute("INSERT INTO rollup_epochs SELECT " + date_of(day_ms) + ", toUInt64(" + e + ")");
+      ch.execute("INSERT INTO rollup_epochs SELECT " + sql_date(day_ms) + ", toUInt64(" + e + ")");
   if (!named) return named.error();
   return epoch;
 }
@@ -185,11 +180,7 @@ Result<uint64_t> roll_day(ClickHouseClient& ch, int64_t day_ms) {
 Result<int64_t> collect_rollup_garbage(ClickHouseClient& ch, std::chrono::seconds keep) {
   auto current = marks_and_epochs(ch, INT64_MIN, INT64_MAX);
   if (!current) return current.error();
-  auto now = ch.execute("SELECT toUInt32(now()) FORMAT TabSeparated");
-  if (!now) return now.error();
-  uint64_t now_s = 0;
-  if (!parse_int(std::string_view(*now).substr(0, now->find('\n')), now_s))
-    return unreadable(ch, "the server's clock", *now);
+  const uint64_t now_s = current->now_s;
   auto held = ch.execute(
       "SELECT toString(day), epoch FROM usage_rollup GROUP BY day, epoch FORMAT TabSeparated");
   if (!held) return held.error();
@@ -201,16 +192,15 @@ Result<int64_t> collect_rollup_garbage(ClickHouseClient& ch, std::chrono::second
     int64_t day = 0;
     uint64_t epoch = 0;
     if (!split_tsv_line(line, 2, f) || !parse_day(f[0], day) || !parse_int(f[1], epoch)) {
-      bad = unreadable(ch, "the rollups' epochs", line);
+      bad = unreadable_row(ch, "the rollups' epochs", line);
       return false;
     }
-    auto it = current->find(day);
-    if (it != current->end() && it->second.second == epoch) return true;
+    auto it = current->days.find(day);
+    if (it != current->days.end() && it->second.second == epoch) return true;
     // Not current: superseded, or a roll that never named its epoch (a
     // crash, or one still running: hence `keep`).
     if (epoch_second(epoch) + static_cast<uint64_t>(keep.count()) > now_s) return true;
-    pairs +=
-        (pairs.empty() ? "(" : ", (") + date_of(day) + ", toUInt64(" + std::to_string(epoch) + "))";
+    append_pair(pairs, day, epoch);
     ++count;
     return true;
   });
@@ -230,8 +220,7 @@ Result<std::vector<int64_t>> verify_rollups(ClickHouseClient& ch) {
   if (states->clean.empty()) return differ;
   std::string pairs;
   for (const auto& [day, epoch] : states->clean)
-    pairs +=
-        (pairs.empty() ? "(" : ", (") + date_of(day) + ", toUInt64(" + std::to_string(epoch) + "))";
+    append_pair(pairs, day, epoch);
   auto reply = ch.execute(
       "SELECT toString(day), max(side) FROM (SELECT day, sum(records) AS rr, toUInt64(0) AS fr, "
       "sum(versions) AS rv, toUInt64(0) AS fv, toUInt8(1) AS side FROM usage_rollup WHERE "
@@ -246,7 +235,7 @@ Result<std::vector<int64_t>> verify_rollups(ClickHouseClient& ch) {
   each_line(*reply, [&](std::string_view line) {
     int64_t day = 0;
     if (!split_tsv_line(line, 2, f) || !parse_day(f[0], day)) {
-      bad = unreadable(ch, "the rollups' comparison", line);
+      bad = unreadable_row(ch, "the rollups' comparison", line);
       return false;
     }
     differ.push_back(day);
@@ -264,8 +253,7 @@ std::string group_rows(const DayStates& days, int64_t since_ms, int64_t until_ms
   if (!days.clean.empty()) {
     std::string pairs;
     for (const auto& [day, epoch] : days.clean)
-      pairs += (pairs.empty() ? "(" : ", (") + date_of(day) + ", toUInt64(" +
-               std::to_string(epoch) + "))";
+      append_pair(pairs, day, epoch);
     std::string range;
     if (since_ms > INT64_MIN)
       range += " AND bucket >= " + std::to_string(floor_div(since_ms, kQuarterHourMs));
@@ -279,7 +267,7 @@ std::string group_rows(const DayStates& days, int64_t since_ms, int64_t until_ms
   }
   std::string dirty;
   for (int64_t day : days.dirty)
-    dirty += (dirty.empty() ? "" : ", ") + date_of(day);
+    dirty += (dirty.empty() ? "" : ", ") + sql_date(day);
   if (!dirty.empty() || parts.empty()) {
     std::string range;
     if (since_ms > INT64_MIN) range += " AND ts_ms >= " + std::to_string(since_ms);

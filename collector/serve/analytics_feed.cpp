@@ -168,11 +168,14 @@ bool AnalyticsFeed::heal_all() {
   stats_.rows_sent += healed->rows_sent;
   stats_.last_heal_ms = took;
   stats_.rollups_mended += static_cast<int64_t>(mended->size());
+  may_be_dirty_ = true;
   caught_up_.notify_all();
   return true;
 }
 
 bool AnalyticsFeed::roll_quiet_days() {
+  // Idle, with every day rolled: nothing to ask ClickHouse until a send.
+  if (!may_be_dirty_) return true;
   const auto start = Clock::now();
   size_t dirty = 0;
   auto days = analytics::days_to_roll(ch_, options_.rollup_quiet, 64, &dirty);
@@ -180,6 +183,7 @@ bool AnalyticsFeed::roll_quiet_days() {
     failed(days.error());
     return false;
   }
+  may_be_dirty_ = dirty > 0;
   {
     std::lock_guard lock(mu_);
     stats_.dirty_days = static_cast<int64_t>(dirty);
@@ -235,11 +239,18 @@ bool AnalyticsFeed::send_pending() {
       failed(healed.error());
       return false;
     }
+    // Marked even when nothing differed: a send whose records went in but
+    // whose mark failed left the day's rollup stale.
+    if (auto s = analytics::mark_days_dirty(ch_, {day}); !s) {
+      failed(s.error());
+      return false;
+    }
     std::lock_guard lock(mu_);
     pending_days_.erase(day);
     stats_.rows_sent += healed->rows_sent;
     stats_.days_healed += static_cast<int64_t>(healed->days.size());
   }
+  if (!batch.empty() || !days.empty()) may_be_dirty_ = true;
   std::lock_guard lock(mu_);
   sent_ = std::max(sent_, target);
   stats_.reachable = true;

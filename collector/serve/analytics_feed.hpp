@@ -107,6 +107,7 @@ class AnalyticsFeed {
   const AnalyticsFeedOptions options_;
   analytics::ClickHouseClient ch_;  // the thread's
   std::unique_ptr<analytics::UsageExporter> exporter_;
+  bool may_be_dirty_ = true;  // the thread's: a day may wait to be rolled up
 
   mutable std::mutex mu_;
   std::condition_variable wake_, caught_up_;

@@ -125,6 +125,27 @@ report::SeatContext seats() {
   return c;
 }
 
+// Round `round`'s filters (one or two of `filters`), --top, range (on
+// quarter hours) and time zone, added to `params`.
+void vary(report::Params& params, int round, std::mt19937_64& rng,
+          const std::vector<std::string>& filters) {
+  static const std::vector<std::pair<std::string, std::string>> ranges = {
+      {"2026-02-01", ""},
+      {"2026-01-10T10:15:00Z", "2026-03-02T23:45:00Z"},
+      {"", "2026-02-20"},
+      {"2026-01-20", "2026-01-27"}};
+  static const char* const zones[] = {"UTC", "Asia/Kathmandu", "America/New_York"};
+  if (round % 2 == 1) params.emplace_back("where", filters[rng() % filters.size()]);
+  if (round % 5 == 2) params.emplace_back("where", filters[rng() % filters.size()]);
+  if (round % 3 == 2) params.emplace_back("top", std::to_string(1 + rng() % 3));
+  if (round % 4 != 0) {
+    const auto& [since, until] = ranges[rng() % ranges.size()];
+    if (!since.empty()) params.emplace_back("since", since);
+    if (!until.empty()) params.emplace_back("until", until);
+  }
+  params.emplace_back("tz", zones[round % 3]);
+}
+
 }  // namespace
 
 TEST_CASE("reports from ClickHouse's groups equal the live cube's, byte for byte",
@@ -189,12 +210,6 @@ TEST_CASE("reports from ClickHouse's groups equal the live cube's, byte for byte
                                             "model=claude-opus-4-6-fast",
                                             "level=L2",
                                             "person=(no person)"};
-  const std::vector<std::pair<std::string, std::string>> ranges = {
-      {"2026-02-01", ""},
-      {"2026-01-10T10:15:00Z", "2026-03-02T23:45:00Z"},
-      {"", "2026-02-20"},
-      {"2026-01-20", "2026-01-27"}};
-  const char* zones[] = {"UTC", "Asia/Kathmandu", "America/New_York"};
   const char* metrics[] = {"cost_usd",           "records",
                            "cost_per_session",   "cache_hit_ratio",
                            "effective_cost_usd", "cost_per_active_day"};
@@ -208,15 +223,7 @@ TEST_CASE("reports from ClickHouse's groups equal the live cube's, byte for byte
     for (const auto& d : order)
       group_by += (group_by.empty() ? "" : ",") + d;
     report::Params params = {{"group_by", group_by}};
-    if (round % 2 == 1) params.emplace_back("where", filters[rng() % filters.size()]);
-    if (round % 5 == 2) params.emplace_back("where", filters[rng() % filters.size()]);
-    if (round % 3 == 2) params.emplace_back("top", std::to_string(1 + rng() % 3));
-    if (round % 4 != 0) {
-      const auto& [since, until] = ranges[rng() % ranges.size()];
-      if (!since.empty()) params.emplace_back("since", since);
-      if (!until.empty()) params.emplace_back("until", until);
-    }
-    params.emplace_back("tz", zones[round % 3]);
+    vary(params, round, rng, filters);
     if (round % 7 == 3) params.emplace_back("granularity", round % 2 ? "week" : "month");
     if (round % 6 == 5) params.emplace_back("cost", round % 4 == 1 ? "list" : "effective");
     if (round % 4 == 1) params.emplace_back("metric", metrics[rng() % 6]);
@@ -275,17 +282,7 @@ TEST_CASE("reports from ClickHouse's groups equal the live cube's, byte for byte
         group_by += (group_by.empty() ? "" : ",") + d;
       report::Params params;
       if (!group_by.empty()) params.emplace_back("group_by", group_by);
-      if (round % 2 == 1)
-        params.emplace_back("where", column_filters[rng() % column_filters.size()]);
-      if (round % 5 == 2)
-        params.emplace_back("where", column_filters[rng() % column_filters.size()]);
-      if (round % 3 == 2) params.emplace_back("top", std::to_string(1 + rng() % 3));
-      if (round % 4 != 0) {
-        const auto& [since, until] = ranges[rng() % ranges.size()];
-        if (!since.empty()) params.emplace_back("since", since);
-        if (!until.empty()) params.emplace_back("until", until);
-      }
-      params.emplace_back("tz", zones[round % 3]);
+      vary(params, round, rng, column_filters);
       if (round % 7 == 3 || round % 7 == 5)
         params.emplace_back("granularity", round % 2 ? "week" : "month");
       if (round % 6 == 5) params.emplace_back("cost", round % 4 == 1 ? "list" : "effective");
