@@ -3,6 +3,7 @@
 // alive between them.
 #include "collector/analytics/clickhouse_client.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -49,15 +50,99 @@ std::string ClickHouseTarget::display() const {
          database;
 }
 
+namespace {
+
+// HOST[:PORT] or [IPv6][:PORT] into `host` and `port` (kept when absent);
+// the error says what is wrong.
+std::optional<std::string> parse_host_port(std::string_view rest, std::string& host,
+                                           std::string& port_out) {
+  std::string_view port;
+  if (!rest.empty() && rest.front() == '[') {
+    const size_t close = rest.find(']');
+    if (close == std::string_view::npos) return "an IPv6 host without ']'";
+    host = std::string(rest.substr(1, close - 1));
+    rest = rest.substr(close + 1);
+    if (!rest.empty() && rest.front() != ':') return "expected ':' after the IPv6 host";
+    if (!rest.empty()) port = rest.substr(1);
+  } else {
+    const size_t colon = rest.rfind(':');
+    host = std::string(rest.substr(0, colon));
+    if (colon != std::string_view::npos) port = rest.substr(colon + 1);
+  }
+  if (host.empty()) return "no host";
+  if (!port.empty()) {
+    int p = 0;
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+    if (ec != std::errc() || end != port.data() + port.size() || p < 1 || p > 65535)
+      return "the port '" + std::string(port) + "' is not a number from 1 to 65535";
+    port_out = std::string(port);
+  }
+  return std::nullopt;
+}
+
+std::string host_port(const std::string& host, const std::string& port) {
+  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + port;
+}
+
+}  // namespace
+
+ClickHouseTarget ClickHouseTarget::shard(size_t i) const {
+  ClickHouseTarget t = *this;
+  t.cluster.clear();
+  t.shards.clear();
+  t.port = "8123";
+  // Parsed when this target was: it cannot fail here.
+  (void)parse_host_port(shards.at(i), t.host, t.port);
+  return t;
+}
+
 Result<ClickHouseTarget> parse_clickhouse_url(std::string_view url) {
   constexpr std::string_view kScheme = "clickhouse://";
   const auto bad = [](const std::string& why) {
     return make_error("analytics URL: " + why +
-                      " (expected clickhouse://[USER[:PASSWORD]@]HOST[:PORT][/DATABASE])");
+                      " (expected clickhouse://[USER[:PASSWORD]@]HOST[:PORT][/DATABASE]"
+                      "[?cluster=NAME&shard=HOST:PORT&shard=HOST:PORT...])");
   };
   if (url.substr(0, kScheme.size()) != kScheme) return bad("it must start with clickhouse://");
   std::string_view rest = url.substr(kScheme.size());
   ClickHouseTarget t;
+  // After the credentials: a password may hold a '?'.
+  const size_t at_sign = rest.rfind('@');
+  if (const size_t q = rest.find('?', at_sign == std::string_view::npos ? 0 : at_sign);
+      q != std::string_view::npos) {
+    std::string_view params = rest.substr(q + 1);
+    rest = rest.substr(0, q);
+    while (!params.empty()) {
+      const size_t amp = params.find('&');
+      const std::string_view param = params.substr(0, amp);
+      params = amp == std::string_view::npos ? std::string_view() : params.substr(amp + 1);
+      const size_t eq = param.find('=');
+      const std::string_view key = param.substr(0, eq);
+      const std::string_view value =
+          eq == std::string_view::npos ? std::string_view() : param.substr(eq + 1);
+      if (key == "cluster") {
+        if (!valid_name(value))
+          return bad("the cluster name '" + std::string(value) +
+                     "' must be letters, digits and '_' (at most 64)");
+        if (!t.cluster.empty()) return bad("cluster given twice");
+        t.cluster = std::string(value);
+      } else if (key == "shard") {
+        std::string host, port = "8123";
+        if (auto why = parse_host_port(value, host, port))
+          return bad("shard '" + std::string(value) + "': " + *why);
+        const std::string address = host_port(host, port);
+        if (std::find(t.shards.begin(), t.shards.end(), address) != t.shards.end())
+          return bad("shard " + address + " given twice");
+        t.shards.push_back(address);
+      } else {
+        return bad("an unknown parameter '" + std::string(key) + "' (cluster and shard are known)");
+      }
+    }
+    if (t.cluster.empty() != t.shards.empty())
+      return bad(t.cluster.empty()
+                     ? "shards without a cluster name"
+                     : "a cluster without its shards (shard=HOST:PORT, one per shard)");
+  }
   if (const size_t slash = rest.find('/'); slash != std::string_view::npos) {
     std::string_view db = rest.substr(slash + 1);
     rest = rest.substr(0, slash);
@@ -81,27 +166,7 @@ Result<ClickHouseTarget> parse_clickhouse_url(std::string_view url) {
     t.user = std::move(*user);
     t.password = std::move(*password);
   }
-  std::string_view port;
-  if (!rest.empty() && rest.front() == '[') {
-    const size_t close = rest.find(']');
-    if (close == std::string_view::npos) return bad("an IPv6 host without ']'");
-    t.host = std::string(rest.substr(1, close - 1));
-    rest = rest.substr(close + 1);
-    if (!rest.empty() && rest.front() != ':') return bad("expected ':' after the IPv6 host");
-    if (!rest.empty()) port = rest.substr(1);
-  } else {
-    const size_t colon = rest.rfind(':');
-    t.host = std::string(rest.substr(0, colon));
-    if (colon != std::string_view::npos) port = rest.substr(colon + 1);
-  }
-  if (t.host.empty()) return bad("no host");
-  if (!port.empty()) {
-    int p = 0;
-    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
-    if (ec != std::errc() || end != port.data() + port.size() || p < 1 || p > 65535)
-      return bad("the port '" + std::string(port) + "' is not a number from 1 to 65535");
-    t.port = std::string(port);
-  }
+  if (auto why = parse_host_port(rest, t.host, t.port)) return bad(*why);
   return t;
 }
 
@@ -307,6 +372,7 @@ Result<std::string> ClickHouseClient::execute(std::string_view sql, const Settin
                                               bool database) {
   Settings all = settings;
   all.emplace_back("wait_end_of_query", "1");
+  if (!target_.cluster.empty()) all.emplace_back("insert_distributed_sync", "1");
   auto reply =
       impl_->request(http::verb::post, url_with(target_, database, all, ""), std::string(sql));
   if (!reply) return failure(target_, what_ran(sql), reply.error().message);
@@ -322,8 +388,10 @@ Result<std::string> ClickHouseClient::execute(std::string_view sql, const Settin
 Status ClickHouseClient::insert(std::string_view table, std::string_view format,
                                 std::string_view rows) {
   const std::string query = "INSERT INTO " + std::string(table) + " FORMAT " + std::string(format);
+  Settings settings;
+  if (!target_.cluster.empty()) settings.emplace_back("insert_distributed_sync", "1");
   auto reply =
-      impl_->request(http::verb::post, url_with(target_, true, {}, query), std::string(rows));
+      impl_->request(http::verb::post, url_with(target_, true, settings, query), std::string(rows));
   if (!reply) return failure(target_, query, reply.error().message);
   if (reply->status != 200) {
     const ServerError e = parse_server_error(reply->body);

@@ -19,14 +19,26 @@
 
 namespace codepulse::collector::analytics {
 
-// Where the analytics store is: clickhouse://[USER[:PASSWORD]@]HOST[:PORT][/DATABASE].
+// Where the analytics store is:
+// clickhouse://[USER[:PASSWORD]@]HOST[:PORT][/DATABASE][?cluster=NAME&shard=HOST:PORT...].
+// With a cluster (docs/CLICKHOUSE.md, "Several servers"), usage_facts and
+// usage_rollup on HOST are Distributed tables over the cluster NAME of the
+// servers' remote_servers config; each `shard` is the HTTP address of one
+// server of each shard, where the collector creates their local tables
+// (usage_facts_local, usage_rollup_local) and runs their mutations. The
+// same user, password and database serve every server.
 struct ClickHouseTarget {
   std::string host;
   std::string port = "8123";
   std::string database = "codepulse";
   std::string user = "default";
   std::string password;
-  std::string display() const;  // host:port/database (no user or password)
+  std::string cluster;              // empty: one server holds everything
+  std::vector<std::string> shards;  // HOST:PORT, with a cluster
+  std::string display() const;      // host:port/database (no user or password)
+  // The target of shard `i`: its address, this one's user, password and
+  // database, no cluster.
+  ClickHouseTarget shard(size_t i) const;
 };
 
 // Parses the URL form above; percent-escapes in the user and password are
@@ -62,7 +74,9 @@ class ClickHouseClient {
   // `database`: run in the target's database (false for CREATE DATABASE).
   Result<std::string> execute(std::string_view sql, const Settings& settings = {},
                               bool database = true);
-  // INSERT INTO `table` FORMAT `format`, with `rows` as the data.
+  // INSERT INTO `table` FORMAT `format`, with `rows` as the data. With a
+  // cluster, inserts into Distributed tables are synchronous
+  // (insert_distributed_sync): done when every shard has its rows.
   Status insert(std::string_view table, std::string_view format, std::string_view rows);
   // The server's version ("18.16.1"), from SELECT version().
   Result<std::string> server_version();

@@ -1,8 +1,13 @@
 #include "collector/analytics/clickhouse_schema.hpp"
 
 #include <charconv>
+#include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "collector/analytics/tsv_reply.hpp"
+#include "collector/analytics/usage_export.hpp"
 #include "common/time.hpp"
 
 namespace codepulse::collector::analytics {
@@ -13,8 +18,8 @@ namespace {
 constexpr const char* kSchemaTable =
     "CREATE TABLE IF NOT EXISTS codepulse_schema (version UInt32, applied_ms Int64) ENGINE = Log";
 
-constexpr const char* kUsageFacts = R"sql(
-CREATE TABLE IF NOT EXISTS usage_facts (
+// The columns of usage_facts (and, with a cluster, usage_facts_local).
+constexpr const char* kUsageFactsColumns = R"sql((
   day             Date,
   author          String,
   record_id       Int64,
@@ -42,10 +47,9 @@ CREATE TABLE IF NOT EXISTS usage_facts (
   tools           String,
   skills          UInt32,
   mcp             UInt32
-) ENGINE = ReplacingMergeTree(version)
-PARTITION BY toYYYYMM(day)
-ORDER BY (day, record_id)
-)sql";
+))sql";
+constexpr const char* kUsageFactsEngine =
+    "ENGINE = ReplacingMergeTree(version) PARTITION BY toYYYYMM(day) ORDER BY (day, record_id)";
 
 // The pricing generations: each price book fingerprint the exporter priced
 // with, numbered in order.
@@ -56,8 +60,7 @@ constexpr const char* kPricingGenerations =
 // Version 2: the day rollups (usage_rollup.hpp). Plain MergeTree: rows of
 // an epoch stay until the collector deletes them, never merged away
 // underneath a report reading them.
-constexpr const char* kUsageRollup = R"sql(
-CREATE TABLE IF NOT EXISTS usage_rollup (
+constexpr const char* kUsageRollupColumns = R"sql((
   day             Date,
   epoch           UInt64,
   bucket          Int64,
@@ -83,10 +86,9 @@ CREATE TABLE IF NOT EXISTS usage_rollup (
   last_ms         Int64,
   gen_min         UInt64,
   gen_max         UInt64
-) ENGINE = MergeTree
-PARTITION BY toYYYYMM(day)
-ORDER BY (day, epoch, bucket, author)
-)sql";
+))sql";
+constexpr const char* kUsageRollupEngine =
+    "ENGINE = MergeTree PARTITION BY toYYYYMM(day) ORDER BY (day, epoch, bucket, author)";
 
 // Each day's epochs; the largest is current (merges keep only it).
 constexpr const char* kRollupEpochs =
@@ -98,6 +100,109 @@ constexpr const char* kRollupEpochs =
 constexpr const char* kRollupDirty =
     "CREATE TABLE IF NOT EXISTS rollup_dirty (day Date, marked UInt32) "
     "ENGINE = ReplacingMergeTree(marked) ORDER BY day";
+
+// The fact tables: one table each on one server; with a cluster, a
+// Distributed table of this name over NAME_local on each shard, sharded so
+// that every version of a record lands on the same shard (FINAL works
+// shard by shard).
+struct FactTable {
+  const char* name;
+  const char* columns;
+  const char* engine;
+  const char* sharding_key;
+};
+constexpr FactTable kFactTables[] = {
+    {"usage_facts", kUsageFactsColumns, kUsageFactsEngine, "intHash64(record_id)"},
+    {"usage_rollup", kUsageRollupColumns, kUsageRollupEngine, "cityHash64(session)"}};
+
+Status check_version(ClickHouseClient& ch) {
+  auto text = ch.server_version();
+  if (!text) return text.error();
+  auto version = parse_server_version(*text);
+  if (!version)
+    return make_error("ClickHouse at " + ch.target().display() + ": " + version.error().message);
+  if (*version < kOldestServer)
+    return make_error("ClickHouse at " + ch.target().display() + " is version " + *text +
+                      "; codepulse needs 18.16 or later");
+  return {};
+}
+
+// The fact tables the database already has, by name: their engine_full.
+Result<std::map<std::string, std::string>> fact_engines(ClickHouseClient& ch) {
+  auto reply = ch.execute("SELECT name, engine_full FROM system.tables WHERE database = " +
+                          sql_literal(ch.target().database) +
+                          " AND name IN ('usage_facts', 'usage_rollup') FORMAT TabSeparated");
+  if (!reply) return reply.error();
+  std::map<std::string, std::string> out;
+  std::vector<std::string> f;
+  std::optional<Error> bad;
+  each_line(*reply, [&](std::string_view line) {
+    if (!split_tsv_line(line, 2, f)) {
+      bad = unreadable_row(ch, "the tables' engines", line);
+      return false;
+    }
+    out[f[0]] = f[1];
+    return true;
+  });
+  if (bad) return *bad;
+  return out;
+}
+
+// Tables made for one server are not read through a cluster, nor the
+// other way round: the layout is the database's, chosen when made.
+Status check_layout(ClickHouseClient& ch) {
+  auto engines = fact_engines(ch);
+  if (!engines) return engines.error();
+  const ClickHouseTarget& t = ch.target();
+  for (const auto& [name, engine] : *engines) {
+    const bool distributed = engine.rfind("Distributed(", 0) == 0;
+    if (t.cluster.empty() && distributed)
+      return make_error("ClickHouse at " + t.display() + ": " + name + " is " + engine +
+                        ", a cluster's table; name the cluster and its shards in the analytics "
+                        "URL (?cluster=NAME&shard=HOST:PORT...)");
+    if (!t.cluster.empty() && !distributed)
+      return make_error("ClickHouse at " + t.display() + ": " + name +
+                        " was made for one server (" + engine.substr(0, engine.find(' ')) +
+                        "), not for cluster " + t.cluster +
+                        ": use another database for the cluster (the store reloads it)");
+    if (!t.cluster.empty() &&
+        engine.rfind("Distributed(" + t.cluster + ", " + t.database + ", ", 0) != 0)
+      return make_error("ClickHouse at " + t.display() + ": " + name + " is " + engine +
+                        ", not over cluster " + t.cluster + " and database " + t.database);
+  }
+  return {};
+}
+
+// With a cluster: the server knows it, with as many shards as the URL
+// names; each shard's server is new enough and has the local tables.
+Status prepare_shards(ClickHouseClient& ch) {
+  const ClickHouseTarget& t = ch.target();
+  auto reply = ch.execute("SELECT uniqExact(shard_num) FROM system.clusters WHERE cluster = " +
+                          sql_literal(t.cluster) + " FORMAT TabSeparated");
+  if (!reply) return reply.error();
+  uint64_t shards = 0;
+  if (!parse_int(std::string_view(*reply).substr(0, reply->find('\n')), shards))
+    return unreadable_row(ch, "the cluster's shards", *reply);
+  if (shards == 0)
+    return make_error("ClickHouse at " + t.display() + " has no cluster " + t.cluster +
+                      " in its remote_servers configuration");
+  if (shards != t.shards.size())
+    return make_error("ClickHouse at " + t.display() + ": cluster " + t.cluster + " has " +
+                      std::to_string(shards) + " shards; the analytics URL names " +
+                      std::to_string(t.shards.size()) + " (one shard=HOST:PORT for each)");
+  for (size_t i = 0; i < t.shards.size(); ++i) {
+    ClickHouseClient shard(t.shard(i));
+    if (auto v = check_version(shard); !v) return v;
+    if (auto db = shard.execute("CREATE DATABASE IF NOT EXISTS " + t.database, {}, false); !db)
+      return db.error();
+    for (const FactTable& table : kFactTables)
+      if (auto c = shard.execute("CREATE TABLE IF NOT EXISTS " + std::string(table.name) +
+                                 "_local " + table.columns + " " + table.engine);
+          !c)
+        return c.error();
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -116,27 +221,33 @@ Result<uint32_t> schema_version(ClickHouseClient& ch) {
 }
 
 Status ensure_schema(ClickHouseClient& ch) {
-  auto text = ch.server_version();
-  if (!text) return text.error();
-  auto version = parse_server_version(*text);
-  if (!version)
-    return make_error("ClickHouse at " + ch.target().display() + ": " + version.error().message);
-  if (*version < kOldestServer)
-    return make_error("ClickHouse at " + ch.target().display() + " is version " + *text +
-                      "; codepulse needs 18.16 or later");
-  if (auto db = ch.execute("CREATE DATABASE IF NOT EXISTS " + ch.target().database, {}, false); !db)
+  if (auto v = check_version(ch); !v) return v;
+  const ClickHouseTarget& t = ch.target();
+  if (auto db = ch.execute("CREATE DATABASE IF NOT EXISTS " + t.database, {}, false); !db)
     return db.error();
-  if (auto t = ch.execute(kSchemaTable); !t) return t.error();
+  if (auto s = ch.execute(kSchemaTable); !s) return s.error();
   auto have = schema_version(ch);
   if (!have) return have.error();
   if (*have > kClickHouseSchemaVersion)
-    return make_error("ClickHouse at " + ch.target().display() + " has codepulse schema " +
+    return make_error("ClickHouse at " + t.display() + " has codepulse schema " +
                       std::to_string(*have) + ", newer than this collector's " +
                       std::to_string(kClickHouseSchemaVersion) +
                       ": upgrade the collector (nothing was written)");
-  for (const char* ddl :
-       {kUsageFacts, kPricingGenerations, kUsageRollup, kRollupEpochs, kRollupDirty})
-    if (auto t = ch.execute(ddl); !t) return t.error();
+  if (auto layout = check_layout(ch); !layout) return layout;
+  if (!t.cluster.empty())
+    if (auto shards = prepare_shards(ch); !shards) return shards;
+  for (const FactTable& table : kFactTables) {
+    const std::string engine = t.cluster.empty()
+                                   ? std::string(table.engine)
+                                   : "ENGINE = Distributed(" + t.cluster + ", " + t.database +
+                                         ", " + table.name + "_local, " + table.sharding_key + ")";
+    if (auto c = ch.execute("CREATE TABLE IF NOT EXISTS " + std::string(table.name) + " " +
+                            table.columns + " " + engine);
+        !c)
+      return c.error();
+  }
+  for (const char* ddl : {kPricingGenerations, kRollupEpochs, kRollupDirty})
+    if (auto c = ch.execute(ddl); !c) return c.error();
   if (*have < 2) {
     // Facts written before the rollups existed: every day of them dirty.
     if (auto m = ch.execute(

@@ -4,8 +4,8 @@
 #include <chrono>
 #include <concepts>
 #include <map>
-#include <thread>
 
+#include "collector/analytics/fact_mutations.hpp"
 #include "collector/analytics/usage_rollup.hpp"
 #include "common/json_writer.hpp"
 #include "common/time.hpp"
@@ -242,22 +242,12 @@ Result<std::vector<DayDifference>> UsageExporter::compare_days(int64_t since_ms,
 }
 
 Status UsageExporter::clear_day(int64_t day_ms) {
-  const std::string date = sql_literal(date_text(day_ms));
-  if (auto s = ch_.execute("ALTER TABLE usage_facts DELETE WHERE day = toDate(" + date + ")"); !s)
-    return s.error();
-  // Mutations run in the background (18.16 cannot wait for them): poll.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
-  while (true) {
-    auto left = ch_.execute("SELECT count() FROM system.mutations WHERE database = " +
-                            sql_literal(ch_.target().database) +
-                            " AND table = 'usage_facts' AND is_done = 0 FORMAT TabSeparated");
-    if (!left) return left.error();
-    if (left->rfind("0", 0) == 0) return mark_days_dirty(ch_, {day_ms});
-    if (std::chrono::steady_clock::now() > deadline)
-      return make_error("ClickHouse at " + ch_.target().display() + ": deleting the rows of " +
-                        date_text(day_ms) + " did not finish within 10 minutes");
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  if (auto s = delete_fact_rows(ch_, "usage_facts",
+                                "day = toDate(" + sql_literal(date_text(day_ms)) + ")",
+                                std::chrono::minutes(10));
+      !s)
+    return s;
+  return mark_days_dirty(ch_, {day_ms});
 }
 
 Result<HealOutcome> UsageExporter::heal(int64_t since_ms, int64_t until_ms) {

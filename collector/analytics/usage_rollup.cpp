@@ -5,6 +5,7 @@
 #include <set>
 #include <thread>
 
+#include "collector/analytics/fact_mutations.hpp"
 #include "collector/analytics/tsv_reply.hpp"
 #include "collector/analytics/usage_export.hpp"
 #include "common/time.hpp"
@@ -141,18 +142,22 @@ Result<uint64_t> roll_day(ClickHouseClient& ch, int64_t day_ms) {
   // The epoch's second is taken before the facts are read, and after the
   // day's last mark's second: a mark of the same second as the epoch would
   // leave the day dirty, so a day marked this second waits for the next.
+  // It is after the day's current epoch's second too, so a roll replaces
+  // the one before it (same-second epochs would order at random).
   uint64_t second = 0;
   for (int attempt = 0;; ++attempt) {
-    auto now =
-        ch.execute("SELECT toUInt32(now()), toUInt32(max(marked)) FROM rollup_dirty WHERE day = " +
-                   sql_date(day_ms) + " FORMAT TabSeparated");
+    auto now = ch.execute(
+        "SELECT toUInt32(now()), toUInt32(max(marked)), toUInt64((SELECT max(epoch) FROM "
+        "rollup_epochs WHERE day = " +
+        sql_date(day_ms) + ")) FROM rollup_dirty WHERE day = " + sql_date(day_ms) +
+        " FORMAT TabSeparated");
     if (!now) return now.error();
     std::vector<std::string> f;
-    uint64_t last_mark = 0;
-    if (!split_tsv_line(std::string_view(*now).substr(0, now->find('\n')), 2, f) ||
-        !parse_int(f[0], second) || !parse_int(f[1], last_mark))
+    uint64_t last_mark = 0, current = 0;
+    if (!split_tsv_line(std::string_view(*now).substr(0, now->find('\n')), 3, f) ||
+        !parse_int(f[0], second) || !parse_int(f[1], last_mark) || !parse_int(f[2], current))
       return unreadable_row(ch, "the server's clock", *now);
-    if (second > last_mark || attempt == 8) break;
+    if ((second > last_mark && second > epoch_second(current)) || attempt == 8) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
   std::random_device random;
@@ -208,8 +213,10 @@ Result<int64_t> collect_rollup_garbage(ClickHouseClient& ch, std::chrono::second
   if (count == 0) return int64_t{0};
   // A mutation, run in the background; reports reading the rows check
   // their epochs afterwards.
-  auto r = ch.execute("ALTER TABLE usage_rollup DELETE WHERE (day, epoch) IN (" + pairs + ")");
-  if (!r) return r.error();
+  if (auto r =
+          delete_fact_rows(ch, "usage_rollup", "(day, epoch) IN (" + pairs + ")", std::nullopt);
+      !r)
+    return r.error();
   return count;
 }
 

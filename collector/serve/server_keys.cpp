@@ -141,9 +141,10 @@ const ConfigKeys& server_config_keys() {
       {.name = "analytics",
        .type = T::kString,
        .default_value = "",
-       .help = "clickhouse://[USER@]HOST[:PORT][/DB]: answer reports from this ClickHouse (the "
-               "collector keeps it equal to the store) instead of an in-memory cube; empty: the "
-               "cube (docs/CLICKHOUSE.md)"},
+       .help = "clickhouse://[USER@]HOST[:PORT][/DB][?cluster=NAME&shard=HOST:PORT...]: answer "
+               "reports from this ClickHouse (the collector keeps it equal to the store) instead "
+               "of an in-memory cube; with a cluster, over Distributed tables on its shards; "
+               "empty: the cube (docs/CLICKHOUSE.md)"},
       {.name = "analytics_password_file",
        .type = T::kPath,
        .default_value = "",

@@ -80,6 +80,32 @@ std::unique_ptr<ClickHouseServer> ClickHouseServer::start_new() {
   return s;
 }
 
+std::vector<std::unique_ptr<ClickHouseServer>> ClickHouseServer::start_cluster(
+    const std::string& name, int shards) {
+  std::vector<std::unique_ptr<ClickHouseServer>> out;
+  std::string xml = "  <remote_servers><" + name + ">";
+  for (int i = 0; i < shards; ++i) {
+    char tmpl[] = "/tmp/codepulse-ch-XXXXXX";
+    if (!::mkdtemp(tmpl)) throw std::runtime_error("clickhouse_server: mkdtemp failed");
+    auto& s = out.emplace_back(new ClickHouseServer(tmpl));
+    s->http_port_ = free_loopback_port();
+    s->tcp_port_ = free_loopback_port();
+    xml += "<shard><replica><host>127.0.0.1</host><port>" + std::to_string(s->tcp_port_) +
+           "</port></replica></shard>";
+  }
+  xml += "</" + name + "></remote_servers>\n";
+  for (auto& s : out) {
+    s->remote_servers_ = xml;
+    s->write_config();
+    s->start();
+  }
+  return out;
+}
+
+std::string ClickHouseServer::address() const {
+  return "127.0.0.1:" + std::to_string(http_port_);
+}
+
 ClickHouseServer::ClickHouseServer(std::string dir) : dir_(std::move(dir)) {}
 
 ClickHouseServer::~ClickHouseServer() {
@@ -106,7 +132,10 @@ void ClickHouseServer::write_config() {
                  "  <users><default><password></password><networks><ip>127.0.0.1</ip>"
                  "</networks><profile>default</profile><quota>default</quota></default>"
                  "</users>\n"
-                 "  <quotas><default/></quotas>\n</yandex>\n");
+                 "  <quotas><default/></quotas>\n" +
+                 (tcp_port_ ? "  <tcp_port>" + std::to_string(tcp_port_) + "</tcp_port>\n"
+                            : std::string()) +
+                 remote_servers_ + "</yandex>\n");
   make_dirs(dir_ + "/log");
 }
 

@@ -1,10 +1,11 @@
 // A real ClickHouse server for tests: Debian's clickhouse-server, its config,
 // data and logs in a temporary directory, HTTP on a free loopback port (no
-// native TCP port). It dies with the test process.
+// native TCP port but in a cluster). It dies with the test process.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "collector/analytics/clickhouse_client.hpp"
 
@@ -19,6 +20,14 @@ class ClickHouseServer {
 
   // A server of its own (to stop and start); throws when it cannot start.
   static std::unique_ptr<ClickHouseServer> start_new();
+
+  // `shards` servers of their own, each one shard of the cluster `name` in
+  // every server's remote_servers (native TCP ports on loopback for the
+  // Distributed tables); throws when one cannot start.
+  static std::vector<std::unique_ptr<ClickHouseServer>> start_cluster(const std::string& name,
+                                                                      int shards);
+  // The HTTP address, 127.0.0.1:PORT.
+  std::string address() const;
 
   ~ClickHouseServer();
   ClickHouseServer(const ClickHouseServer&) = delete;
@@ -40,6 +49,8 @@ class ClickHouseServer {
 
   std::string dir_;
   int http_port_ = 0;
+  int tcp_port_ = 0;            // 0: none
+  std::string remote_servers_;  // <remote_servers> of a cluster's server
   int pid_ = -1;
   int databases_ = 0;
 };

@@ -27,6 +27,34 @@ TEST_CASE("clickhouse URLs name host, port, database, user and password", "[anal
   CHECK(v6->host == "::1");
   CHECK(v6->port == "9000");
   CHECK(v6->display() == "[::1]:9000/codepulse");
+  CHECK(v6->cluster.empty());
+  CHECK(v6->shards.empty());
+}
+
+TEST_CASE("clickhouse URLs name a cluster and one server of each of its shards", "[analytics]") {
+  auto c = parse_clickhouse_url(
+      "clickhouse://reports:pw?x@ch-query:8123/usage?cluster=codepulse&shard=ch-1&shard=[fd00::2]:"
+      "18123");
+  REQUIRE(c);
+  CHECK(c->host == "ch-query");
+  CHECK(c->database == "usage");
+  CHECK(c->password == "pw?x");  // a '?' before the host is the password's
+  CHECK(c->cluster == "codepulse");
+  REQUIRE(c->shards == std::vector<std::string>{"ch-1:8123", "[fd00::2]:18123"});
+  const ClickHouseTarget second = c->shard(1);
+  CHECK(second.host == "fd00::2");
+  CHECK(second.port == "18123");
+  CHECK(second.database == "usage");
+  CHECK(second.user == "reports");
+  CHECK(second.password == "pw?x");
+  CHECK(second.cluster.empty());
+  CHECK(second.shards.empty());
+  CHECK(c->shard(0).port == "8123");
+  auto no_db = parse_clickhouse_url("clickhouse://ch?cluster=two&shard=a:1&shard=b:2");
+  REQUIRE(no_db);
+  CHECK(no_db->host == "ch");
+  CHECK(no_db->database == "codepulse");
+  CHECK(no_db->shards.size() == 2);
 }
 
 TEST_CASE("bad clickhouse URLs say what is wrong and never echo the password", "[analytics]") {
@@ -45,6 +73,13 @@ TEST_CASE("bad clickhouse URLs say what is wrong and never echo the password", "
       {"clickhouse://[::1", "without ']'"},
       {"clickhouse://:s3cretpw@ch", "empty user name"},
       {"clickhouse://u:s3cret%zzpw@ch", "percent-escape"},
+      {"clickhouse://u:s3cret@ch?cluster=two", "a cluster without its shards"},
+      {"clickhouse://u:s3cret@ch?shard=a:1", "shards without a cluster name"},
+      {"clickhouse://u:s3cret@ch?cluster=a-b&shard=a:1", "the cluster name 'a-b'"},
+      {"clickhouse://u:s3cret@ch?cluster=two&shard=a:0", "shard 'a:0'"},
+      {"clickhouse://u:s3cret@ch?cluster=two&shard=a&shard=a:8123", "shard a:8123 given twice"},
+      {"clickhouse://u:s3cret@ch?cluster=two&cluster=three&shard=a", "cluster given twice"},
+      {"clickhouse://u:s3cret@ch?replicas=2", "unknown parameter 'replicas'"},
   };
   for (const Case& c : cases) {
     INFO(c.url);

@@ -1,0 +1,48 @@
+// The analytics tests' data (clickhouse_report_test, clickhouse_cluster_test):
+// several hundred records over three months, a people directory, seats,
+// and one round's random report parameters.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "common/report/people_timeline.hpp"
+#include "common/report/report.hpp"
+#include "common/report/seat_charges.hpp"
+#include "proto/wire_batch.hpp"
+
+namespace codepulse::test {
+
+inline constexpr int64_t kDayMs = 86'400'000;
+inline constexpr int64_t kT0 = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
+
+// By author: models (one unpriced, some in fast mode), assistants, repos,
+// branches (some none), 0-3 task keys, turns (some records without a turn
+// id), Skill and MCP calls, five authors; and a burst of one session. 800
+// records.
+std::map<std::string, std::vector<proto::WireRecord>> analytics_dataset(uint64_t seed);
+
+// dev0 and dev1 are people of two teams (dev1 moves on 2026-02-15), with
+// levels; dev2 and the rest are in no directory.
+std::shared_ptr<report::PeopleTimeline> analytics_directory();
+
+// Seats for dev0 (Claude Code, all three months) and dev3 (Codex, from
+// February on), and one nobody uses.
+report::SeatContext analytics_seats();
+
+// Round `round`'s filters (one or two of `filters`), --top, range (on
+// quarter hours) and time zone, added to `params`.
+void vary_report(report::Params& params, int round, std::mt19937_64& rng,
+                 const std::vector<std::string>& filters);
+
+// "model,repo" of {"model", "repo"}: a group_by value.
+std::string group_by_of(const std::vector<std::string>& dims);
+
+// "k=v k=v ": the parameters, for a failing round's message.
+std::string described(const report::Params& params);
+
+}  // namespace codepulse::test
