@@ -2,7 +2,8 @@
 // (serve --analytics): batches reach ClickHouse through the store's commits,
 // reports equal the CLI's from the database byte for byte, file reports are
 // answered from the store, and with ClickHouse stopped ingest goes on while
-// reports answer 503 with the reason, until it is back and caught up.
+// reports answer 503 with the reason, until it is back and caught up; and
+// the same over a cluster of two shards (Distributed tables).
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <thread>
@@ -153,6 +154,43 @@ TEST_CASE("serve --analytics answers reports from ClickHouse, equal to the CLI's
     CHECK(healed.body == cli_report(c, "date,model"));
     CHECK(healed.body.find("\"records\":95") != std::string::npos);
   }
+  c.stop();
+}
+
+TEST_CASE("serve --analytics over a cluster of two shards answers as the CLI does",
+          "[analytics][clickhouse][cluster][collector][server]") {
+  if (!ClickHouseServer::shared()) CODEPULSE_SKIP(ClickHouseServer::why());
+  auto shards = ClickHouseServer::start_cluster("serve_pair", 2);
+  const std::string url = shards[0]->url("codepulse") +
+                          "?cluster=serve_pair&shard=" + shards[0]->address() +
+                          "&shard=" + shards[1]->address();
+  TempDir dir;
+  CollectorFixture c(dir / "collector");
+  const std::string tracker = c.token_of(c.token_file("dev@example.org"));
+  const std::string admin = c.token_of(c.token_file("boss@example.org", "admin"));
+  c.start({"--analytics", url});
+  REQUIRE(request(c, "POST", "/v1/batches", tracker, batch("b1", 0, 60)).status == 200);
+  auto first = wait_for(c, "/v1/report?group_by=date%2Cmodel&format=json", admin,
+                        [](const Reply& r) { return r.status == 200; });
+  REQUIRE(first.status == 200);
+  CHECK(first.body == cli_report(c, "date,model"));
+  CHECK(first.body.find("\"records\":60") != std::string::npos);
+  REQUIRE(request(c, "POST", "/v1/batches", tracker, batch("b2", 60, 40)).status == 200);
+  auto tasks = request(c, "GET", "/v1/report?group_by=task%2Cmodel%2Csession&format=json", admin);
+  REQUIRE(tasks.status == 200);
+  CHECK(tasks.body == cli_report(c, "task,model,session"));
+  CHECK(tasks.body.find("\"records\":100") != std::string::npos);
+  // Both shards hold records, none twice.
+  const collector::analytics::ClickHouseTarget cluster = clickhouse_target(url);
+  int64_t total = 0;
+  for (size_t i = 0; i < 2; ++i) {
+    collector::analytics::ClickHouseClient shard(cluster.shard(i));
+    auto n = shard.execute("SELECT count() FROM usage_facts_local FINAL FORMAT TabSeparated");
+    REQUIRE(n);
+    CHECK(std::stoll(*n) > 10);
+    total += std::stoll(*n);
+  }
+  CHECK(total == 100);
   c.stop();
 }
 
