@@ -15,7 +15,10 @@
 # printed) the reports run; ClickHouse's disk bytes per record are printed.
 # KEEP_CLICKHOUSE=1 keeps the ClickHouse data of the last run (the collector
 # then only compares it with the store). REPORTS=year runs only the
-# year-long reports ClickHouse answers whole.
+# year-long reports ClickHouse answers whole. SHARDS=N (with ANALYTICS=1)
+# starts N ClickHouse servers as the N shards of one cluster, the first
+# also the front (docs/CLICKHOUSE.md, "Several servers"); KEEP_CLICKHOUSE
+# does not apply to it.
 # Usage: bench/report.sh [RECORDS=10000000] [RATE=1000] [ROUNDS=5] [TRACKERS=4] [AUTHORS=200]
 set -eu
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -39,16 +42,39 @@ analytics=()
 ready='report cube ready'
 if [ "${ANALYTICS:-0}" = 1 ]; then
   . "$root/packaging/clickhouse-local.sh"
-  [ "${KEEP_CLICKHOUSE:-0}" = 1 ] || rm -rf "$work/clickhouse"
-  chport="$(clickhouse_server "$work/clickhouse")"
-  analytics=(--analytics "clickhouse://127.0.0.1:$chport/codepulse")
+  shards="${SHARDS:-1}"
+  if [ "$shards" -gt 1 ]; then
+    rm -rf "$work"/clickhouse-shard*
+    tcp=($(python3 -c "import socket
+ss=[socket.socket() for _ in range($shards)]
+[s.bind(('127.0.0.1',0)) for s in ss]
+print(' '.join(str(s.getsockname()[1]) for s in ss))"))
+    cluster="<remote_servers><bench>"
+    for p in "${tcp[@]}"; do
+      cluster+="<shard><replica><host>127.0.0.1</host><port>$p</port></replica></shard>"
+    done
+    cluster+="</bench></remote_servers>"
+    shard_params="?cluster=bench"
+    chports=()
+    for i in $(seq 0 $((shards - 1))); do
+      chports+=("$(clickhouse_server "$work/clickhouse-shard$i" "<tcp_port>${tcp[$i]}</tcp_port>$cluster")")
+      shard_params+="&shard=127.0.0.1:${chports[$i]}"
+    done
+    chport="${chports[0]}"
+    analytics=(--analytics "clickhouse://127.0.0.1:$chport/codepulse$shard_params")
+  else
+    [ "${KEEP_CLICKHOUSE:-0}" = 1 ] || rm -rf "$work/clickhouse"
+    chport="$(clickhouse_server "$work/clickhouse")"
+    chports=("$chport")
+    analytics=(--analytics "clickhouse://127.0.0.1:$chport/codepulse")
+  fi
   ready='analytics ready'
 fi
 "$bin/codepulse-collector" serve --listen 127.0.0.1:0 --db "$work/run/collector.db" \
   --tls-cert "$work/run/pki/server.pem" --tls-key "$work/run/pki/server-key.pem" \
   ${analytics[@]+"${analytics[@]}"} 2> "$work/run/collector.log" &
 pid=$!
-trap 'kill -TERM $pid 2>/dev/null || true; [ -f "$work/clickhouse/pid" ] && kill "$(cat "$work/clickhouse/pid")" 2>/dev/null || true' EXIT
+trap 'kill -TERM $pid 2>/dev/null || true; for f in "$work"/clickhouse/pid "$work"/clickhouse-shard*/pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done; true' EXIT
 port=""
 for _ in $(seq 3600); do
   sleep 0.5
@@ -125,10 +151,15 @@ if [ "${ANALYTICS:-0}" = 1 ]; then
   metrics="$(curl -s --cacert "$work/run/pki/ca.pem" "$url/metrics")"
   echo "analytics: $(echo "$metrics" | grep -E '^codepulse_analytics_(rows_sent|report_answers|store_answers|rollups|dirty_days) ' | tr '\n' ' ')"
   rows="$(curl -s "http://127.0.0.1:$chport/?query=SELECT%20count()%20FROM%20codepulse.usage_facts%20FINAL")"
-  bytes="$(curl -s "http://127.0.0.1:$chport/?query=SELECT%20sum(bytes_on_disk)%20FROM%20system.parts%20WHERE%20active%20AND%20table%3D'usage_facts'")"
-  echo "ClickHouse: $rows records, $bytes bytes on disk ($(awk -v b="$bytes" -v r="$rows" 'BEGIN {printf "%.1f", b / r}') bytes per record)"
-  rolled="$(curl -s "http://127.0.0.1:$chport/?query=SELECT%20sum(bytes_on_disk)%2C%20sum(rows)%20FROM%20system.parts%20WHERE%20active%20AND%20table%3D'usage_rollup'")"
-  echo "rollups: $(echo "$rolled" | awk '{printf "%d rows, %d bytes on disk", $2, $1}')"
+  # On every server (each shard's local tables in a cluster).
+  bytes=0; rolled_bytes=0; rolled_rows=0
+  for p in "${chports[@]}"; do
+    b="$(curl -s "http://127.0.0.1:$p/?query=SELECT%20sum(bytes_on_disk)%20FROM%20system.parts%20WHERE%20active%20AND%20table%20IN%20('usage_facts'%2C'usage_facts_local')")"
+    r="$(curl -s "http://127.0.0.1:$p/?query=SELECT%20sum(bytes_on_disk)%2C%20sum(rows)%20FROM%20system.parts%20WHERE%20active%20AND%20table%20IN%20('usage_rollup'%2C'usage_rollup_local')")"
+    bytes=$((bytes + b)); rolled_bytes=$((rolled_bytes + $(echo "$r" | cut -f1))); rolled_rows=$((rolled_rows + $(echo "$r" | cut -f2)))
+  done
+  echo "ClickHouse (${#chports[@]} server(s)): $rows records, $bytes bytes on disk ($(awk -v b="$bytes" -v r="$rows" 'BEGIN {printf "%.1f", b / r}') bytes per record)"
+  echo "rollups: $rolled_rows rows, $rolled_bytes bytes on disk"
 else
   echo "ingested meanwhile: $(curl -s --cacert "$work/run/pki/ca.pem" "$url/metrics" |
     grep -E '^codepulse_report_cube_records' | awk '{print $2}') records in the cube"

@@ -2,9 +2,11 @@
 # DIR starts Debian's clickhouse-server (packaging/install-deps.sh installs
 # it) as this user, from a config in DIR, on a free port of 127.0.0.1, and
 # prints that port once /ping answers. Its data stays in DIR/data; stop it
-# with: kill "$(cat DIR/pid)".
+# with: kill "$(cat DIR/pid)". An optional second argument is more of the
+# server's configuration (XML inside <yandex>), e.g. a tcp_port and the
+# remote_servers of a cluster (bench/report.sh SHARDS=2).
 clickhouse_server() {
-  local dir="$1" bin port
+  local dir="$1" extra="${2:-}" bin port
   # Debian installs it in /usr/sbin, which a user's PATH may lack.
   bin="$(command -v clickhouse-server || echo /usr/sbin/clickhouse-server)"
   [ -x "$bin" ] || bin=/usr/bin/clickhouse
@@ -25,6 +27,7 @@ clickhouse_server() {
   <profiles><default/></profiles>
   <users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default></users>
   <quotas><default/></quotas>
+$extra
 </yandex>
 XML
   if [ "$(basename "$bin")" = clickhouse ]; then

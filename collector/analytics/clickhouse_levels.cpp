@@ -178,18 +178,36 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
     for (Dimension d : q.group_by)
       keys.push_back(key_expression(d, q.granularity, day));
     const std::string source = group_rows(days, since, until, filters);
-    // One query per depth (18.16's WITH ROLLUP may return a level's row
-    // more than once over a subquery, which distinct counts cannot add).
-    std::string sql;
-    for (size_t depth = 0; depth <= keys.size(); ++depth) {
-      std::string columns, group;
-      for (size_t i = 0; i < keys.size(); ++i) {
-        columns += (i < depth ? keys[i] : std::string("''")) + ", ";
-        if (i < depth) group += (group.empty() ? " GROUP BY " : ", ") + keys[i];
-      }
-      sql += "SELECT toInt8(" + std::to_string(depth) + "), '', " + columns + metric_columns(day) +
-             " FROM " + source + group + " UNION ALL ";
+    // One pass over the rows: the deepest level's groups, with their
+    // distinct sessions and days as uniqExact states, then every depth from
+    // those groups (sums of sums, merged states: exact). (18.16's WITH
+    // ROLLUP may return a level's row more than once over a subquery,
+    // which distinct counts cannot add.)
+    std::string inner, group, outer_keys, outer_group = "depth", depths;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      const std::string k = "lk" + std::to_string(i);
+      inner += keys[i] + " AS " + k + ", ";
+      group += (group.empty() ? " GROUP BY " : ", ") + k;
+      const std::string masked = "if(depth > " + std::to_string(i) + ", " + k + ", '')";
+      outer_keys += masked + ", ";
+      outer_group += ", " + masked;
     }
+    for (size_t depth = 0; depth <= keys.size(); ++depth)
+      depths += (depth ? ", " : "") + std::to_string(depth);
+    inner +=
+        "sum(input) AS li, sum(output) AS lo, sum(cache_create) AS lcc, sum(cache_read) AS lcr, "
+        "sum(cost_nanos) AS lc, sum(list_cost_nanos) AS llc, sum(records) AS lr, "
+        "sum(if(priced = 0, records, 0)) AS lu, uniqExactState(session) AS ls, "
+        "uniqExactState(" +
+        day +
+        ") AS ld, sum(skills) AS lsk, sum(mcp) AS lm, min(gen_min) AS lg0, max(gen_max) AS "
+        "lg1";
+    std::string sql = "SELECT toInt8(depth), '', " + outer_keys +
+                      "sum(li), sum(lo), sum(lcc), sum(lcr), sum(lc), sum(llc), sum(lr), sum(lu), "
+                      "uniqExactMerge(ls), uniqExactMerge(ld), sum(lsk), sum(lm), min(lg0), "
+                      "max(lg1) FROM (SELECT " +
+                      inner + " FROM " + source + group + ") ARRAY JOIN [" + depths +
+                      "] AS depth GROUP BY " + outer_group + " UNION ALL ";
     // Each row says its depth first; the unpriced records' models ride
     // along as rows of depth -1 (the model in the second column).
     std::string no_keys;
