@@ -74,7 +74,7 @@ fi
   --tls-cert "$work/run/pki/server.pem" --tls-key "$work/run/pki/server-key.pem" \
   ${analytics[@]+"${analytics[@]}"} 2> "$work/run/collector.log" &
 pid=$!
-trap 'kill -TERM $pid 2>/dev/null || true; for f in "$work"/clickhouse/pid "$work"/clickhouse-shard*/pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done; true' EXIT
+trap 'kill -TERM $pid 2>/dev/null || true; for f in "$work"/clickhouse/pid "$work"/clickhouse-shard*/pid; do [ -f "$f" ] && { kill "$(cat "$f")" 2>/dev/null || true; }; done; true' EXIT
 port=""
 for _ in $(seq 3600); do
   sleep 0.5
