@@ -45,11 +45,6 @@ bool valid_name(std::string_view s) {
 
 }  // namespace
 
-std::string ClickHouseTarget::display() const {
-  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + port + "/" +
-         database;
-}
-
 namespace {
 
 // HOST[:PORT] or [IPv6][:PORT] into `host` and `port` (kept when absent);
@@ -85,6 +80,10 @@ std::string host_port(const std::string& host, const std::string& port) {
 }
 
 }  // namespace
+
+std::string ClickHouseTarget::display() const {
+  return host_port(host, port) + "/" + database;
+}
 
 ClickHouseTarget ClickHouseTarget::shard(size_t i) const {
   ClickHouseTarget t = *this;

@@ -70,10 +70,14 @@ ClickHouseServer* ClickHouseServer::shared() {
   return server.get();
 }
 
-std::unique_ptr<ClickHouseServer> ClickHouseServer::start_new() {
+std::unique_ptr<ClickHouseServer> ClickHouseServer::in_new_dir() {
   char tmpl[] = "/tmp/codepulse-ch-XXXXXX";
   if (!::mkdtemp(tmpl)) throw std::runtime_error("clickhouse_server: mkdtemp failed");
-  std::unique_ptr<ClickHouseServer> s(new ClickHouseServer(tmpl));
+  return std::unique_ptr<ClickHouseServer>(new ClickHouseServer(tmpl));
+}
+
+std::unique_ptr<ClickHouseServer> ClickHouseServer::start_new() {
+  auto s = in_new_dir();
   s->http_port_ = free_loopback_port();
   s->write_config();
   s->start();
@@ -85,9 +89,7 @@ std::vector<std::unique_ptr<ClickHouseServer>> ClickHouseServer::start_cluster(
   std::vector<std::unique_ptr<ClickHouseServer>> out;
   std::string xml = "  <remote_servers><" + name + ">";
   for (int i = 0; i < shards; ++i) {
-    char tmpl[] = "/tmp/codepulse-ch-XXXXXX";
-    if (!::mkdtemp(tmpl)) throw std::runtime_error("clickhouse_server: mkdtemp failed");
-    auto& s = out.emplace_back(new ClickHouseServer(tmpl));
+    auto& s = out.emplace_back(in_new_dir());
     s->http_port_ = free_loopback_port();
     s->tcp_port_ = free_loopback_port();
     xml += "<shard><replica><host>127.0.0.1</host><port>" + std::to_string(s->tcp_port_) +

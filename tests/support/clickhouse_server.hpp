@@ -45,6 +45,7 @@ class ClickHouseServer {
 
  private:
   explicit ClickHouseServer(std::string dir);
+  static std::unique_ptr<ClickHouseServer> in_new_dir();  // not started, no ports yet
   void write_config();
 
   std::string dir_;
