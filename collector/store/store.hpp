@@ -356,9 +356,16 @@ class Store {
   virtual Result<int64_t> size_bytes() = 0;
 };
 
+// How the SQLite store looks records up (collector/store/sqlite/sqlite_uid_index.hpp):
+// the rows kept in memory before they move to the on-disk index.
+struct SqliteStoreOptions {
+  size_t uid_memory_rows = 3'000'000;
+};
+
 // Opens the SQLite store at `path`, creating the file (mode 0600) when absent
 // and migrating its schema; refuses a schema newer than this build knows.
-Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path);
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path,
+                                                 const SqliteStoreOptions& options = {});
 
 // Opens the PostgreSQL store a libpq connection URI names
 // ("postgresql://user@host:port/db?..."), migrating its schema (one collector

@@ -30,7 +30,8 @@ void back_to_schema_22(const StoreTarget& target) {
         "ai_blocks", "ai_blocks_repeated", "other_blocks", "other_blocks_repeated"})
     sql += std::string("ALTER TABLE commit_files DROP COLUMN ") + column + ";";
   sql += target.postgres() ? "DELETE FROM codepulse_schema WHERE version >= 23;"
-                           : "PRAGMA user_version = 22;";
+                           : "DROP TABLE uid_index; DROP TABLE uid_index_state;"
+                             "PRAGMA user_version = 22;";
   db_exec(target.db, sql);
 }
 
@@ -77,7 +78,7 @@ TEST_CASE(
 
   auto store = open_store(target.db);
   REQUIRE(store);
-  CHECK(schema_version(target) == "26");
+  CHECK(schema_version(target) == (target.postgres() ? "26" : "27"));  // SQLite 27: uid index
   // The session opened before scopes is gone: its holder signs in again.
   CHECK(db_text(target.db, "SELECT count(*) FROM sso_sessions") == "0");
   auto found = (*store)->find_sso_session(std::string(64, 'a'), 2'000);

@@ -74,6 +74,10 @@ std::vector<Result<IngestResult>> SqliteStore::ingest_many(
   group_added_.clear();
   group_changes_.clear();
   batch_changes_.clear();
+  // Between two groups: the rows in memory move to the on-disk index. A
+  // failure (the disk full: the next group's commit says so) leaves them in
+  // memory and tries again a quarter of the limit later.
+  if (committed && uids_.spill_due()) (void)uids_.spill(db_);
   // A RESTART checkpoint waits for every reader to reach the newest snapshot:
   // not while the report cube's start-up scan holds an old one.
   if (!scanning_.load()) checkpointer_->restart_if_due(db_);
@@ -179,7 +183,7 @@ Status SqliteStore::add_day_deltas(const std::string& author) {
 Result<std::optional<SqliteStore::StoredRow>> SqliteStore::find_record(const std::string& author,
                                                                        const std::string& uid) {
   candidates_.clear();
-  uids_.find(static_cast<uint64_t>(uid_key(uid)), candidates_);
+  if (auto s = uids_.find(static_cast<uint64_t>(uid_key(uid)), candidates_); !s) return s.error();
   for (const int64_t id : candidates_) {
     ResetGuard guard(select_identity_);
     select_identity_.bind(1, id);

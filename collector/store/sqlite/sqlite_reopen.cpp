@@ -56,6 +56,7 @@ void SqliteStore::close_connections() {
   report_db_.reset();
   for (sql::Statement* st : statements())
     *st = sql::Statement();
+  uids_.close();
   reader_ = sql::Database();
   db_ = sql::Database();
 }

@@ -81,7 +81,8 @@ Status SqliteStore::migrate() {
       {13, sql_text::kMigration13}, {14, sql_text::kMigration14}, {15, sql_text::kMigration15},
       {16, sql_text::kMigration16}, {17, sql_text::kMigration17}, {18, sql_text::kMigration18},
       {21, sql_text::kMigration21}, {22, sql_text::kMigration22}, {23, sql_text::kMigration23},
-      {24, sql_text::kMigration24}, {25, sql_text::kMigration25}, {26, sql_text::kMigration26}};
+      {24, sql_text::kMigration24}, {25, sql_text::kMigration25}, {26, sql_text::kMigration26},
+      {27, sql_text::kMigration27}};
   for (const auto& [to, text] : steps) {
     if (*version >= to) continue;
     auto txn = sql::Transaction::begin(db_);
@@ -96,16 +97,7 @@ Status SqliteStore::migrate() {
 }
 
 Status SqliteStore::load_uid_index() {
-  auto st = db_.prepare(sql_text::kSelectUidKeys);
-  if (!st) return st.error();
-  uids_.clear();
-  while (true) {
-    auto row = st->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    uids_.insert(static_cast<uint64_t>(st->int64(0)), st->int64(1));
-  }
-  return {};
+  return uids_.load(db_);
 }
 
 std::vector<sql::Statement*> SqliteStore::statements() {
@@ -195,7 +187,8 @@ Result<int64_t> SqliteStore::size_bytes() {
 
 }  // namespace sqlite_store
 
-Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path,
+                                                 const SqliteStoreOptions& options) {
   {
     // Create the file ourselves so it is private from the first byte; SQLite
     // gives its -wal and -shm files the same mode.
@@ -204,7 +197,7 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
       return make_error("cannot create database " + path + ": " + std::strerror(errno));
   }
   if (auto s = sqlite_store::register_guarded_vfs(); !s) return s.error();
-  auto store = std::make_unique<sqlite_store::SqliteStore>(path);
+  auto store = std::make_unique<sqlite_store::SqliteStore>(path, options);
   if (auto s = store->open_connections(); !s) return s.error();
   if (auto s = store->migrate(); !s) return s.error();
   if (auto s = store->prepare_all(); !s) return s.error();

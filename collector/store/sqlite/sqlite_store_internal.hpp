@@ -18,10 +18,10 @@
 #include "collector/store/commit_trust.hpp"
 #include "collector/store/row_view.hpp"
 #include "collector/store/sqlite/sqlite_checkpointer.hpp"
+#include "collector/store/sqlite/sqlite_uid_index.hpp"
 #include "collector/store/sqlite/sqlite_webhooks.hpp"
 #include "collector/store/store.hpp"
 #include "collector/store/store_rules.hpp"
-#include "common/hash_row_index.hpp"
 #include "common/sqlite.hpp"
 
 namespace codepulse::collector::sqlite_store {
@@ -74,7 +74,8 @@ Result<sql::Database> open_guarded(const std::string& path);
 // group of batches, WAL synced on every commit (sqlite_schema.hpp).
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(std::string path) : path_(std::move(path)) {}
+  SqliteStore(std::string path, const SqliteStoreOptions& options)
+      : path_(std::move(path)), uids_(options.uid_memory_rows) {}
   ~SqliteStore() override;
 
   // The writer, the reader and the checkpointer's connections, on the
@@ -234,7 +235,7 @@ class SqliteStore final : public Store {
   std::optional<sql::Database> report_db_;
   Status open_report_db();  // with report_mu_ held
   std::unique_ptr<Checkpointer> checkpointer_;
-  HashRowIndex uids_;  // uid_key -> row ids of every stored record
+  UidIndex uids_;  // uid_key -> row ids of every stored record
   // Rows added to uids_ by the current batch and group, undone on rollback.
   std::vector<std::pair<uint64_t, int64_t>> batch_added_, group_added_;
   std::vector<int64_t> candidates_;
