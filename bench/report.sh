@@ -18,7 +18,9 @@
 # year-long reports ClickHouse answers whole. SHARDS=N (with ANALYTICS=1)
 # starts N ClickHouse servers as the N shards of one cluster, the first
 # also the front (docs/CLICKHOUSE.md, "Several servers"); KEEP_CLICKHOUSE
-# does not apply to it.
+# does not apply to it. IN_PLACE=1 serves the generated store itself
+# instead of a copy (for stores too large to copy: it keeps each run's
+# tokens and ingested records).
 # Usage: bench/report.sh [RECORDS=10000000] [RATE=1000] [ROUNDS=5] [TRACKERS=4] [AUTHORS=200]
 set -eu
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -30,12 +32,17 @@ mkdir -p "$work"
 . "$root/bench/generated_store.sh"
 db="$(generated_store "$records" "$authors")"
 rm -rf "$work/run"; mkdir -p "$work/run"
-cp "$db" "$work/run/collector.db"
+store="$work/run/collector.db"
+if [ "${IN_PLACE:-0}" = 1 ]; then
+  store="$db"  # no copy: the generated store keeps this run's tokens and records
+else
+  cp "$db" "$store"
+fi
 "$bin/codepulse-collector" cert create --dir "$work/run/pki" >/dev/null
-"$bin/codepulse-collector" token create --db "$work/run/collector.db" --author lead@acme.example \
+"$bin/codepulse-collector" token create --db "$store" --author lead@acme.example \
   --role viewer | tail -1 > "$work/run/viewer"
 for i in $(seq 0 $((trackers - 1))); do
-  "$bin/codepulse-collector" token create --db "$work/run/collector.db" \
+  "$bin/codepulse-collector" token create --db "$store" \
     --author "dev$i@acme.example" | tail -1 > "$work/run/token$i"
 done
 analytics=()
@@ -70,7 +77,7 @@ print(' '.join(str(s.getsockname()[1]) for s in ss))"))
   fi
   ready='analytics ready'
 fi
-"$bin/codepulse-collector" serve --listen 127.0.0.1:0 --db "$work/run/collector.db" \
+"$bin/codepulse-collector" serve --listen 127.0.0.1:0 --db "$store" \
   --tls-cert "$work/run/pki/server.pem" --tls-key "$work/run/pki/server-key.pem" \
   ${analytics[@]+"${analytics[@]}"} 2> "$work/run/collector.log" &
 pid=$!

@@ -164,7 +164,10 @@ int generate(const std::string& db, int64_t total, int authors, uint64_t seed) {
       while (recs.size() < 1000)
         gens[a].session(static_cast<int>(a), recs);
       written += static_cast<int64_t>(recs.size());
-      batches.push_back(batch_of(std::move(recs), "gen-" + std::to_string(++batch_no)));
+      // Seed 1's names as before; another seed's batches are new batches
+      // when it adds to an existing store.
+      const std::string prefix = seed == 1 ? "gen-" : "gen" + std::to_string(seed) + "-";
+      batches.push_back(batch_of(std::move(recs), prefix + std::to_string(++batch_no)));
       names.push_back(author_name(static_cast<int>(a)));
     }
     std::vector<collector::IngestRequest> requests;

@@ -114,11 +114,20 @@ enum MetricColumn {
   kMetricColumns,
 };
 
+// Distinct sessions by a 64-bit hash of their id: uniqExact of a String
+// keeps a 128-bit hash of each, and hashing it and keeping the set took most
+// of a whole report (at 100 million records, a year's model,repo 3.0 s by
+// hand, 1.9 s with this). Two sessions' ids share a hash with odds of about
+// n^2 / 2^65 (one in 20 million for a year's 1.3 million sessions), and then
+// only the sessions count is one less.
+constexpr const char* kSessionKey = "cityHash64(session)";
+
 std::string metric_columns(const std::string& day) {
   return "sum(input), sum(output), sum(cache_create), sum(cache_read), sum(cost_nanos), "
          "sum(list_cost_nanos), sum(records), sum(if(priced = 0, records, 0)), "
-         "uniqExact(session), uniqExact(" +
-         day + "), sum(skills), sum(mcp), min(gen_min), max(gen_max)";
+         "uniqExact(" +
+         std::string(kSessionKey) + "), uniqExact(" + day +
+         "), sum(skills), sum(mcp), min(gen_min), max(gen_max)";
 }
 
 struct Row {
@@ -197,7 +206,9 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
     inner +=
         "sum(input) AS li, sum(output) AS lo, sum(cache_create) AS lcc, sum(cache_read) AS lcr, "
         "sum(cost_nanos) AS lc, sum(list_cost_nanos) AS llc, sum(records) AS lr, "
-        "sum(if(priced = 0, records, 0)) AS lu, uniqExactState(session) AS ls, "
+        "sum(if(priced = 0, records, 0)) AS lu, uniqExactState(" +
+        std::string(kSessionKey) +
+        ") AS ls, "
         "uniqExactState(" +
         day +
         ") AS ld, sum(skills) AS lsk, sum(mcp) AS lm, min(gen_min) AS lg0, max(gen_max) AS "
@@ -213,8 +224,12 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
     std::string no_keys;
     for (size_t i = 0; i < keys.size(); ++i)
       no_keys += "'', ";
-    return sql + "SELECT toInt8(-1), model, " + no_keys + metric_columns(day) + " FROM " + source +
-           " WHERE priced = 0 GROUP BY model FORMAT TabSeparated";
+    // Their own source, filtered inside: ClickHouse then reads the priced
+    // column alone for most of the rows (0.4 s -> 0.02 s for a year at 100
+    // million records), where a filter on the whole source read it all.
+    const std::string unpriced = group_rows(days, since, until, filters + " AND priced = 0");
+    return sql + "SELECT toInt8(-1), model, " + no_keys + metric_columns(day) + " FROM " +
+           unpriced + " GROUP BY model FORMAT TabSeparated";
   });
   if (!reply) return reply.error();
 

@@ -9,6 +9,7 @@
 #include "collector/store/store.hpp"
 #include "common/sqlite.hpp"
 #include "proto/wire_batch.hpp"
+#include "tests/support/store_targets.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace codepulse;
@@ -150,7 +151,8 @@ TEST_CASE("records moved to the on-disk uid index are found again", "[collector]
   }
 }
 
-TEST_CASE("a store made before the disk tier moves its keys there once", "[collector][uid-index]") {
+TEST_CASE("a store made before the disk tier moves its keys there at its first open",
+          "[collector][uid-index]") {
   TempDir dir;
   const std::string db = dir / "collector.db";
   {
@@ -165,12 +167,12 @@ TEST_CASE("a store made before the disk tier moves its keys there once", "[colle
     REQUIRE(
         raw->exec("DROP TABLE uid_index; DROP TABLE uid_index_state; PRAGMA user_version = 26;"));
   }
-  auto store = opened(db, 1'000'000);
+  auto store = opened(db, 100);  // 500 rows after the boundary (0): too many to hold
   CHECK(test::db_text(db, "PRAGMA user_version") == "27");
   CHECK(number(db, "SELECT count(*) FROM uid_index") == 500);
   CHECK(number(db, "SELECT upto FROM uid_index_state") ==
         number(db, "SELECT max(id) FROM usage_records"));
-  // In key order, every record once.
+  // Every record once.
   CHECK(number(db, "SELECT count(DISTINCT id) FROM uid_index") == 500);
   const IngestResult again = ingest(*store, batch("b2", range(450, 550)));
   CHECK(again.duplicates == 51);
@@ -190,4 +192,36 @@ TEST_CASE("a store opened with more rows after the boundary than the limit spill
   CHECK(number(db, "SELECT upto FROM uid_index_state") == 200);
   CHECK(number(db, "SELECT count(*) FROM uid_index") == 200);
   CHECK(ingest(*store, batch("b2", range(1, 201))).duplicates == 200);
+}
+
+TEST_CASE("a spill that fails leaves the records in memory, found, and is tried again later",
+          "[collector][uid-index]") {
+  TempDir dir;
+  const std::string db = dir / "collector.db";
+  auto store = opened(db, 50);
+  // The store refuses to move the boundary, as a full disk would.
+  test::db_exec(db,
+                "CREATE TRIGGER refuse_spill BEFORE UPDATE ON uid_index_state BEGIN"
+                " SELECT RAISE(ABORT, 'refused by the test'); END");
+  CHECK(ingest(*store, batch("b1", range(1, 60))).records_new == 60);  // a spill due, refused
+  CHECK(number(db, "SELECT upto FROM uid_index_state") == 0);
+  CHECK(number(db, "SELECT count(*) FROM uid_index") == 0);  // rolled back whole
+  CHECK(ingest(*store, batch("b2", range(1, 70))).duplicates == 60);
+  test::db_exec(db, "DROP TRIGGER refuse_spill");
+  // Tried again once a quarter of the limit more is in memory (60 + 13).
+  CHECK(ingest(*store, batch("b3", range(71, 71))).records_new == 1);
+  CHECK(number(db, "SELECT upto FROM uid_index_state") == 0);
+  CHECK(ingest(*store, batch("b4", range(72, 80))).records_new == 9);
+  CHECK(number(db, "SELECT upto FROM uid_index_state") == 80);
+  CHECK(number(db, "SELECT count(*) FROM uid_index") == 80);
+  CHECK(ingest(*store, batch("b5", range(1, 80))).duplicates == 80);
+  store.reset();
+  // Refused at open too: the store opens with the rows in memory.
+  CHECK(ingest(*opened(db, 1'000'000), batch("b6", range(81, 200))).records_new == 120);
+  test::db_exec(db,
+                "CREATE TRIGGER refuse_spill BEFORE UPDATE ON uid_index_state BEGIN"
+                " SELECT RAISE(ABORT, 'refused by the test'); END");
+  auto reopened = opened(db, 50);
+  CHECK(number(db, "SELECT upto FROM uid_index_state") == 80);
+  CHECK(ingest(*reopened, batch("b7", range(1, 200))).duplicates == 200);
 }

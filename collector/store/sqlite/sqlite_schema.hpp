@@ -721,7 +721,7 @@ PRAGMA user_version = 26;
 // were found through an in-memory table of every uid_key, rebuilt at each
 // open (12 bytes a record: 600 MB at 50 million). Now the rows up to
 // `upto` are in uid_index, in key order, and only newer ones in memory. An
-// existing store's keys move there here, sorted once.
+// existing store's keys move there at its first open (upto 0: all after it).
 inline constexpr const char* kMigration27 = R"sql(
 CREATE TABLE uid_index (
   uid_key INTEGER NOT NULL,
@@ -729,8 +729,7 @@ CREATE TABLE uid_index (
   PRIMARY KEY (uid_key, id)
 ) WITHOUT ROWID;
 CREATE TABLE uid_index_state (upto INTEGER NOT NULL);
-INSERT INTO uid_index (uid_key, id) SELECT uid_key, id FROM usage_records ORDER BY uid_key, id;
-INSERT INTO uid_index_state (upto) SELECT coalesce(max(id), 0) FROM usage_records;
+INSERT INTO uid_index_state (upto) VALUES (0);
 PRAGMA user_version = 27;
 )sql";
 

@@ -12,7 +12,9 @@
 // `uid_index_state.upto`), so each page of the table is written once per
 // spill instead of once per record. At open only the rows after the boundary
 // are read. Callers compare the author and uid text of each candidate row, as
-// they did before (a key's hash may be shared).
+// they did before (a key's hash may be shared). Records are never deleted,
+// so row ids only grow and "after the boundary" is "not yet on disk"; a
+// future deletion of records must delete their uid_index rows with them.
 #pragma once
 
 #include <cstddef>
@@ -56,6 +58,10 @@ class UidIndex {
   int64_t boundary() const { return upto_; }
 
  private:
+  // Copies the rows after the boundary up to `last` into the table and
+  // moves the boundary there, in one transaction.
+  Status move_to_disk(sql::Database& db, int64_t last);
+
   size_t memory_rows_;
   size_t spill_at_;      // memory_rows_, or more after a failed spill
   HashRowIndex memory_;  // rows with id > upto_
