@@ -357,7 +357,8 @@ class Store {
 };
 
 // How the SQLite store looks records up (collector/store/sqlite/sqlite_uid_index.hpp):
-// the rows kept in memory before they move to the on-disk index.
+// the rows kept in memory before they move to the on-disk index (three
+// million: a table of 8 million slots, 64 MiB).
 struct SqliteStoreOptions {
   size_t uid_memory_rows = 3'000'000;
 };

@@ -76,6 +76,11 @@ IngestResult ingest(Store& store, const proto::DecodedBatch& b,
   return std::move(r).value();
 }
 
+// The store refuses to move the boundary, as a full disk would.
+constexpr const char* kRefuseSpills =
+    "CREATE TRIGGER refuse_spill BEFORE UPDATE ON uid_index_state BEGIN"
+    " SELECT RAISE(ABORT, 'refused by the test'); END";
+
 int64_t number(const std::string& db, const std::string& sql) {
   return std::stoll(test::db_text(db, sql));
 }
@@ -199,10 +204,7 @@ TEST_CASE("a spill that fails leaves the records in memory, found, and is tried 
   TempDir dir;
   const std::string db = dir / "collector.db";
   auto store = opened(db, 50);
-  // The store refuses to move the boundary, as a full disk would.
-  test::db_exec(db,
-                "CREATE TRIGGER refuse_spill BEFORE UPDATE ON uid_index_state BEGIN"
-                " SELECT RAISE(ABORT, 'refused by the test'); END");
+  test::db_exec(db, kRefuseSpills);
   CHECK(ingest(*store, batch("b1", range(1, 60))).records_new == 60);  // a spill due, refused
   CHECK(number(db, "SELECT upto FROM uid_index_state") == 0);
   CHECK(number(db, "SELECT count(*) FROM uid_index") == 0);  // rolled back whole
@@ -218,9 +220,7 @@ TEST_CASE("a spill that fails leaves the records in memory, found, and is tried 
   store.reset();
   // Refused at open too: the store opens with the rows in memory.
   CHECK(ingest(*opened(db, 1'000'000), batch("b6", range(81, 200))).records_new == 120);
-  test::db_exec(db,
-                "CREATE TRIGGER refuse_spill BEFORE UPDATE ON uid_index_state BEGIN"
-                " SELECT RAISE(ABORT, 'refused by the test'); END");
+  test::db_exec(db, kRefuseSpills);
   auto reopened = opened(db, 50);
   CHECK(number(db, "SELECT upto FROM uid_index_state") == 80);
   CHECK(ingest(*reopened, batch("b7", range(1, 200))).duplicates == 200);

@@ -134,7 +134,6 @@ inline constexpr const char* kSelectRecordDayTokens =
     " FROM usage_records WHERE id = ?1";
 inline constexpr const char* kSelectIdentity =
     "SELECT author, uid, revision FROM usage_records WHERE id = ?1";
-inline constexpr const char* kSelectUidKeys = "SELECT uid_key, id FROM usage_records";
 namespace record_param {
 inline constexpr int kAuthor = 1, kUid = 2, kRevision = 3, kDeviceId = 4;
 inline constexpr int kFirstField = 5;

@@ -29,11 +29,8 @@ namespace codepulse::collector::sqlite_store {
 
 class UidIndex {
  public:
-  // Three million rows: a table of 8 million slots, 64 MiB.
-  static constexpr size_t kDefaultMemoryRows = 3'000'000;
-
-  explicit UidIndex(size_t memory_rows = kDefaultMemoryRows)
-      : memory_rows_(memory_rows), spill_at_(memory_rows) {}
+  // `memory_rows`: SqliteStoreOptions::uid_memory_rows.
+  explicit UidIndex(size_t memory_rows) : memory_rows_(memory_rows), spill_at_(memory_rows) {}
 
   // Prepares the lookup on the writer's connection and reads the rows after
   // the boundary into memory (at open and after a reopening).
@@ -53,9 +50,6 @@ class UidIndex {
   // the caller's. On failure nothing moved, memory still holds them and the
   // next spill is due a quarter of the limit later.
   Status spill(sql::Database& db);
-
-  size_t memory_size() const { return memory_.size(); }
-  int64_t boundary() const { return upto_; }
 
  private:
   // Copies the rows after the boundary up to `last` into the table and
