@@ -199,14 +199,17 @@ Result<std::vector<DayDifference>> UsageExporter::compare_days(int64_t since_ms,
   const int64_t first = day_of(since_ms);
   const int64_t last = day_of(until_ms - 1) + kDayMs;  // exclusive
   std::map<int64_t, DayDifference> days;
-  report::EpicMap epics;
-  auto scanned = store_.read_usage(first, last, false, epics, [&](const report::UsageFact& f) {
-    DayDifference& d = days[day_of(f.ts_ms)];
-    d.store_records += 1;
-    d.store_versions += version_of(f.revision);
-    return true;
-  });
-  if (!scanned) return scanned.error();
+  // The store's counts are kept at ingest: no record is read. A day's sum of
+  // versions is its revisions' sum shifted, plus the generation once a record
+  // (in unsigned arithmetic, as ClickHouse sums a UInt64 column).
+  auto counted = store_.usage_days(first, last);
+  if (!counted) return counted.error();
+  for (const UsageDayCount& c : *counted) {
+    DayDifference& d = days[c.day_ms];
+    d.store_records = c.records;
+    d.store_versions = (static_cast<uint64_t>(c.revisions) << kGenerationBits) +
+                       static_cast<uint64_t>(c.records) * generation_;
+  }
   auto rows = ch_.execute(
       "SELECT toString(day), count(), sum(version) FROM usage_facts FINAL WHERE day >= toDate(" +
       sql_literal(date_text(first)) + ") AND day < toDate(" + sql_literal(date_text(last)) +

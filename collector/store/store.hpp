@@ -98,6 +98,14 @@ struct UsageChange {
   std::optional<report::UsageFact> before;
   std::optional<report::UsageFact> after;
 };
+// How many records a UTC day holds and the sum of their revisions, kept by
+// ingest (author_day_tokens): what the analytics export compares with
+// ClickHouse without reading the records.
+struct UsageDayCount {
+  int64_t day_ms = 0;  // the UTC day's start
+  int64_t records = 0;
+  int64_t revisions = 0;
+};
 // What one device's tracker has sent, from the stored batches, for the
 // dashboard's health view.
 struct DeviceActivity {
@@ -198,6 +206,9 @@ class Store {
   virtual Status read_usage(int64_t since_ms, int64_t until_ms, bool with_tools,
                             report::EpicMap& epics, const UsageScan& scan) = 0;
   virtual Result<report::EpicMap> load_epics() = 0;
+  // The UTC days whose start is in [since_ms, until_ms) that hold records,
+  // by day, each with its record count and sum of revisions.
+  virtual Result<std::vector<UsageDayCount>> usage_days(int64_t since_ms, int64_t until_ms) = 0;
   // From ONE snapshot: the commits whose committer time is in
   // [since_ms, until_ms), by committer time then sha, each with its files and
   // the lines it reworked (in the order sent), and every rework of those

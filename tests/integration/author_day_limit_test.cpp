@@ -2,7 +2,8 @@
 // collector stores: records of a day that would pass 10^10 tokens with what
 // the store holds of the author's day are rejected alone, with the reason
 // and their positions; other days and other authors are stored; a record
-// sent again at a higher revision is not counted twice.
+// sent again at a higher revision is not counted twice. The same table
+// counts each day's records and sums their revisions (Store::usage_days).
 #include "collector/store/author_day_limit.hpp"
 
 #include <catch2/catch.hpp>
@@ -173,4 +174,52 @@ TEST_CASE("limit_author_days keeps the positions of the decoder's rejections",
   CHECK(kept.rejected[2].index == 3);
   // Each day summed once, and the full one again without the batch's uids.
   CHECK(asked.size() == 3);
+}
+
+TEST_CASE("each UTC day counts its records and their revisions as ingest changes them",
+          "[collector][store][analytics]") {
+  TempDir dir;
+  CODEPULSE_STORE_TARGET(target, dir);
+  const int64_t day0 = kT0 - kT0 % kDayMs;
+  const int64_t day1 = day0 + kDayMs, day2 = day0 + 2 * kDayMs;
+  using Days = std::vector<std::tuple<int64_t, int64_t, int64_t>>;
+  auto days = [](Store& store, int64_t since, int64_t until) {
+    auto counted = store.usage_days(since, until);
+    INFO((counted ? std::string() : counted.error().message));
+    REQUIRE(counted);
+    Days out;
+    for (const UsageDayCount& c : *counted)
+      out.emplace_back(c.day_ms, c.records, c.revisions);
+    return out;
+  };
+  {
+    auto opened = open_store(target.db);
+    REQUIRE(opened);
+    Store& store = **opened;
+    CHECK(days(store, 0, day2 + kDayMs).empty());
+    ingest(store, batch("b1", joined(records("a", 3, kT0), records("b", 2, kT0 + kDayMs))));
+    ingest(store, batch("m1", records("m", 2, kT0 + 60'000, 3)), kMate);
+    CHECK(days(store, 0, day2 + kDayMs) == Days{{day0, 5, 9}, {day1, 2, 2}});
+
+    // a0 at revision 2 moved to day 2 (its old version leaves day 0), a1
+    // again at revision 1: one replaced, one duplicate.
+    auto moved = records("a", 1, kT0 + 2 * kDayMs, 2);
+    auto again = records("a", 2, kT0);
+    const IngestResult r = ingest(store, batch("b2", joined(moved, {again[1]})));
+    CHECK(r.replaced == 1);
+    CHECK(r.duplicates == 1);
+    CHECK(days(store, 0, day2 + kDayMs) == Days{{day0, 4, 8}, {day1, 2, 2}, {day2, 1, 2}});
+    // An older revision of mate's m0 is stale: nothing changes.
+    CHECK(ingest(store, batch("m2", records("m", 1, kT0 + 60'000, 2)), kMate).stale == 1);
+    CHECK(days(store, 0, day2 + kDayMs) == Days{{day0, 4, 8}, {day1, 2, 2}, {day2, 1, 2}});
+    // The same batch again changes nothing.
+    ingest(store, batch("b2", joined(moved, {again[1]})));
+    CHECK(days(store, 0, day2 + kDayMs) == Days{{day0, 4, 8}, {day1, 2, 2}, {day2, 1, 2}});
+    // Only the days whose start is in the range.
+    CHECK(days(store, day1, day2) == Days{{day1, 2, 2}});
+    CHECK(days(store, day1 + 1, day2 + 1) == Days{{day2, 1, 2}});
+  }
+  auto reopened = open_store(target.db);
+  REQUIRE(reopened);
+  CHECK(days(**reopened, 0, day2 + kDayMs) == Days{{day0, 4, 8}, {day1, 2, 2}, {day2, 1, 2}});
 }

@@ -393,7 +393,7 @@ TEST_CASE("the collector database is private and durable", "[collector]") {
   CHECK((st.st_mode & 0777) == 0600);
   if (::stat((db + "-wal").c_str(), &st) == 0) CHECK((st.st_mode & 0777) == 0600);
   CHECK(column(db, "PRAGMA journal_mode") == "wal");
-  CHECK(column(db, "PRAGMA user_version") == "27");
+  CHECK(column(db, "PRAGMA user_version") == "28");
   // Reopening an existing store works and keeps the data.
   store.reset();
   CHECK(*opened(db)->record_count() == 1);
@@ -541,8 +541,15 @@ TEST_CASE("a schema 1 store is migrated and keeps deduplicating its records", "[
       PRAGMA user_version = 1;)sql"));
   }
   auto store = opened(db);
-  CHECK(column(db, "PRAGMA user_version") == "27");
+  CHECK(column(db, "PRAGMA user_version") == "28");
   CHECK(*store->record_count() == 1);
+  // Migration 28 counted its day from the record (2026-02-12).
+  auto days = store->usage_days(0, 1'800'000'000'000);
+  REQUIRE(days);
+  REQUIRE(days->size() == 1);
+  CHECK((*days)[0].day_ms == 1'770'854'400'000);
+  CHECK((*days)[0].records == 1);
+  CHECK((*days)[0].revisions == 1);
   // The migrated record is found again: the same revision is a duplicate,
   // a higher one replaces it, a new uid is new.
   auto r = store->ingest(kAuthor, batch("b1", {rec(1), rec(2)}));

@@ -420,10 +420,8 @@ TEST_CASE("a schema 4 store migrates to the current schema and keeps its data",
   }
 
   auto store = opened(db);
-  // SQLite's 27 is its uid lookup's disk tier (PostgreSQL keeps a unique index).
-  CHECK(test::db_text(db, target.postgres()
-                              ? "SELECT max(version) FROM codepulse_schema"
-                              : "PRAGMA user_version") == (target.postgres() ? "26" : "27"));
+  CHECK(test::db_text(db, target.postgres() ? "SELECT max(version) FROM codepulse_schema"
+                                            : "PRAGMA user_version") == "28");
   CHECK(test::db_text(db, "SELECT count(*) FROM alert_outbox") == "0");  // schema 14
   CHECK(test::db_text(db, "SELECT count(*) FROM budgets") == "0");       // schema 16
   CHECK(*store->record_count() == 1);

@@ -169,11 +169,13 @@ TEST_CASE("a store made before the disk tier moves its keys there at its first o
     // Schema 26: no disk tier.
     auto raw = sql::Database::open(db);
     REQUIRE(raw);
-    REQUIRE(
-        raw->exec("DROP TABLE uid_index; DROP TABLE uid_index_state; PRAGMA user_version = 26;"));
+    REQUIRE(raw->exec(
+        "DROP TABLE uid_index; DROP TABLE uid_index_state; ALTER TABLE author_day_tokens DROP "
+        "COLUMN records; ALTER TABLE author_day_tokens DROP COLUMN revisions; PRAGMA "
+        "user_version = 26;"));
   }
   auto store = opened(db, 100);  // 500 rows after the boundary (0): too many to hold
-  CHECK(test::db_text(db, "PRAGMA user_version") == "27");
+  CHECK(test::db_text(db, "PRAGMA user_version") == "28");
   CHECK(number(db, "SELECT count(*) FROM uid_index") == 500);
   CHECK(number(db, "SELECT upto FROM uid_index_state") ==
         number(db, "SELECT max(id) FROM usage_records"));

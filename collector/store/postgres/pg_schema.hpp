@@ -12,7 +12,7 @@
 
 namespace codepulse::collector::pg_sql {
 
-inline constexpr int kSchemaVersion = 26;
+inline constexpr int kSchemaVersion = 28;
 
 // Two collectors starting at once: one migrates, the other waits.
 inline constexpr const char* kLockSchema =
@@ -670,6 +670,57 @@ INSERT INTO codepulse_schema (version) VALUES (25);
 inline constexpr const char* kMigrationTo26 = R"sql(
 ALTER TABLE commit_reworks ADD COLUMN kind bigint NOT NULL DEFAULT 0;
 INSERT INTO codepulse_schema (version) VALUES (26);
+)sql";
+
+// Version 27: nothing here. SQLite's 27 keeps its records' uid lookup on disk
+// (sqlite_uid_index.hpp); PostgreSQL's is the unique index on (author, uid).
+// Numbered so both stores' versions stay the same from here on.
+inline constexpr const char* kMigrationTo27 = R"sql(
+INSERT INTO codepulse_schema (version) VALUES (27);
+)sql";
+
+// Version 28: each author's UTC day also counts its records and sums their
+// revisions (SQLite's migration 28), kept by the same statement triggers as
+// its tokens; counted here once from the records.
+inline constexpr const char* kMigrationTo28 = R"sql(
+ALTER TABLE author_day_tokens ADD COLUMN records bigint NOT NULL DEFAULT 0;
+ALTER TABLE author_day_tokens ADD COLUMN revisions bigint NOT NULL DEFAULT 0;
+INSERT INTO author_day_tokens (author, day_ms, tokens, records, revisions)
+  SELECT author, ts_ms - ts_ms % 86400000, 0, COUNT(*), SUM(revision)
+  FROM usage_records GROUP BY author, ts_ms - ts_ms % 86400000
+  ON CONFLICT (author, day_ms) DO UPDATE SET
+    records = excluded.records, revisions = excluded.revisions;
+CREATE OR REPLACE FUNCTION codepulse_author_days_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO author_day_tokens (author, day_ms, tokens, records, revisions)
+  SELECT author, ts_ms - ts_ms % 86400000,
+         SUM(input + output + cache_create_5m + cache_create_1h + cache_read),
+         COUNT(*), SUM(revision)
+  FROM new_rows GROUP BY 1, 2
+  ON CONFLICT (author, day_ms) DO UPDATE SET tokens = author_day_tokens.tokens + excluded.tokens,
+    records = author_day_tokens.records + excluded.records,
+    revisions = author_day_tokens.revisions + excluded.revisions;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION codepulse_author_days_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO author_day_tokens (author, day_ms, tokens, records, revisions)
+  SELECT author, day_ms, SUM(tokens), SUM(records), SUM(revisions) FROM (
+    SELECT author, ts_ms - ts_ms % 86400000 AS day_ms,
+           input + output + cache_create_5m + cache_create_1h + cache_read AS tokens,
+           1 AS records, revision AS revisions
+    FROM new_rows
+    UNION ALL
+    SELECT author, ts_ms - ts_ms % 86400000,
+           -(input + output + cache_create_5m + cache_create_1h + cache_read), -1, -revision
+    FROM old_rows) AS changed
+  GROUP BY author, day_ms
+  ON CONFLICT (author, day_ms) DO UPDATE SET tokens = author_day_tokens.tokens + excluded.tokens,
+    records = author_day_tokens.records + excluded.records,
+    revisions = author_day_tokens.revisions + excluded.revisions;
+  RETURN NULL;
+END $$;
+INSERT INTO codepulse_schema (version) VALUES (28);
 )sql";
 
 }  // namespace codepulse::collector::pg_sql

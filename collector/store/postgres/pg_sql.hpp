@@ -41,6 +41,11 @@ inline constexpr const char* kSaveBatchOutcome =
 // those of the listed uids' stored records of that day.
 inline constexpr const char* kSelectAuthorDay =
     "SELECT tokens FROM author_day_tokens WHERE author = $1 AND day_ms = $2";
+// Every author's UTC days summed: records and revisions (version 28).
+inline constexpr const char* kSelectUsageDays =
+    "SELECT day_ms, SUM(records)::bigint, SUM(revisions)::bigint FROM author_day_tokens"
+    " WHERE day_ms >= $1 AND day_ms < $2 GROUP BY day_ms HAVING SUM(records) <> 0"
+    " ORDER BY day_ms";
 inline constexpr const char* kSumStoredUidsOfDay =
     "SELECT COALESCE(SUM(input + output + cache_create_5m + cache_create_1h + cache_read), 0)"
     " FROM usage_records WHERE author = $1 AND uid = ANY($3::text[])"

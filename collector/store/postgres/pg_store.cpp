@@ -46,7 +46,7 @@ Status PostgresStore::migrate() {
         {15, pg_sql::kMigrationTo15}, {16, pg_sql::kMigrationTo16}, {17, pg_sql::kMigrationTo17},
         {18, pg_sql::kMigrationTo18}, {21, pg_sql::kMigrationTo21}, {22, pg_sql::kMigrationTo22},
         {23, pg_sql::kMigrationTo23}, {24, pg_sql::kMigrationTo24}, {25, pg_sql::kMigrationTo25},
-        {26, pg_sql::kMigrationTo26}};
+        {26, pg_sql::kMigrationTo26}, {27, pg_sql::kMigrationTo27}, {28, pg_sql::kMigrationTo28}};
     for (const auto& [to, sql] : steps) {
       if (v >= to) continue;
       if (auto s = writer_.exec(sql); !s)

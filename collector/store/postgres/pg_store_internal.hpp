@@ -76,6 +76,7 @@ class PostgresStore final : public Store {
   Status read_usage(int64_t since_ms, int64_t until_ms, bool with_tools, report::EpicMap& epics,
                     const UsageScan& scan) override;
   Result<report::EpicMap> load_epics() override;
+  Result<std::vector<UsageDayCount>> usage_days(int64_t since_ms, int64_t until_ms) override;
   Result<report::CommitFacts> load_commits(int64_t since_ms, int64_t until_ms) override;
   Result<int64_t> upsert_tasks(const std::vector<TaskRecord>& tasks) override;
   Result<WebhookOutcome> apply_webhook(const WebhookDelivery& delivery) override {

@@ -1,5 +1,6 @@
 // Usage facts from PostgreSQL rows, the cursor scan over them, and the
-// store's read_usage (the epics and the records of a range in one snapshot).
+// store's read_usage (the epics and the records of a range in one snapshot),
+// and the days' counts kept at ingest.
 #include "collector/store/postgres/pg_usage_scan.hpp"
 
 #include "collector/store/postgres/pg_sql.hpp"
@@ -87,6 +88,19 @@ Status PostgresStore::read_usage(int64_t since_ms, int64_t until_ms, bool with_t
   auto s = run();
   (void)(*conn)->exec(s ? "COMMIT" : "ROLLBACK");
   return s;
+}
+
+Result<std::vector<UsageDayCount>> PostgresStore::usage_days(int64_t since_ms, int64_t until_ms) {
+  auto conn = pool_.lease();
+  if (!conn) return conn.error();
+  pg::Params range;
+  range.add(since_ms).add(until_ms);
+  auto rows = (*conn)->run("codepulse_select_usage_days", pg_sql::kSelectUsageDays, range);
+  if (!rows) return rows.error();
+  std::vector<UsageDayCount> out;
+  for (int i = 0; i < rows->size(); ++i)
+    out.push_back({rows->int64(i, 0), rows->int64(i, 1), rows->int64(i, 2)});
+  return out;
 }
 
 }  // namespace codepulse::collector::pg_store

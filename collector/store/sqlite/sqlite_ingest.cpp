@@ -172,10 +172,10 @@ Result<int64_t> SqliteStore::day_tokens(const std::string& author, int64_t day_m
 }
 
 Status SqliteStore::add_day_deltas(const std::string& author) {
-  for (const auto& [day_ms, tokens] : day_deltas_) {
-    if (tokens == 0) continue;
-    if (auto s = add_author_day_.bind(1, author).bind(2, day_ms).bind(3, tokens).run(); !s)
-      return s;
+  for (const auto& [day_ms, d] : day_deltas_) {
+    if (d.tokens == 0 && d.records == 0 && d.revisions == 0) continue;
+    add_author_day_.bind(1, author).bind(2, day_ms).bind(3, d.tokens);
+    if (auto s = add_author_day_.bind(4, d.records).bind(5, d.revisions).run(); !s) return s;
   }
   return {};
 }
@@ -229,9 +229,17 @@ Result<RecordOutcome::Kind> SqliteStore::store_record(const std::string& author,
     select_record_day_tokens_.bind(1, row);
     auto old = select_record_day_tokens_.step();
     if (!old) return old.error();
-    if (*old) day_deltas_[select_record_day_tokens_.int64(0)] -= select_record_day_tokens_.int64(1);
+    if (*old) {
+      DayDelta& d = day_deltas_[select_record_day_tokens_.int64(0)];
+      d.tokens -= select_record_day_tokens_.int64(1);
+      d.records -= 1;
+      d.revisions -= *stored;
+    }
   }
-  day_deltas_[utc_day_ms(u.timestamp_ms)] += record_tokens(u);
+  DayDelta& d = day_deltas_[utc_day_ms(u.timestamp_ms)];
+  d.tokens += record_tokens(u);
+  d.records += 1;
+  d.revisions += wr.revision;
   if (stored && listener_) {  // the version the cube must take out
     ResetGuard guard(select_usage_fact_);
     select_usage_fact_.bind(1, row);

@@ -5,7 +5,7 @@
 
 namespace codepulse::collector::sql_text {
 
-inline constexpr int kSchemaVersion = 27;
+inline constexpr int kSchemaVersion = 28;
 
 // A 2xx to a tracker means the batch is on disk: every commit syncs the WAL.
 inline constexpr const char* kPragmas =
@@ -731,6 +731,21 @@ CREATE TABLE uid_index (
 CREATE TABLE uid_index_state (upto INTEGER NOT NULL);
 INSERT INTO uid_index_state (upto) VALUES (0);
 PRAGMA user_version = 27;
+)sql";
+
+// Migration 28: each author's UTC day also counts its records and sums their
+// revisions, kept by ingest with its tokens, so the analytics export compares
+// its days with ClickHouse without reading every record (usage_export.hpp).
+// Counted here once from the records (the upgrade's one read of them).
+inline constexpr const char* kMigration28 = R"sql(
+ALTER TABLE author_day_tokens ADD COLUMN records INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE author_day_tokens ADD COLUMN revisions INTEGER NOT NULL DEFAULT 0;
+INSERT INTO author_day_tokens (author, day_ms, tokens, records, revisions)
+  SELECT author, ts_ms - ts_ms % 86400000, 0, COUNT(*), SUM(revision)
+  FROM usage_records WHERE true GROUP BY author, ts_ms - ts_ms % 86400000
+  ON CONFLICT (author, day_ms) DO UPDATE SET
+    records = excluded.records, revisions = excluded.revisions;
+PRAGMA user_version = 28;
 )sql";
 
 }  // namespace codepulse::collector::sql_text

@@ -122,16 +122,23 @@ inline constexpr const char* kSelectReworkOfCommits =
 // parameters (record_param); the listed fields (usage_columns.hpp) take
 // kFirstField on, in the list's order.
 // The tokens of an author's UTC day (author_day_limit.hpp, migration 11),
-// and a stored record's day and tokens.
+// what a batch adds to it (with its records and their revisions: migration
+// 28), a stored record's day and tokens, and every author's days summed.
 inline constexpr const char* kSelectAuthorDay =
     "SELECT tokens FROM author_day_tokens WHERE author = ?1 AND day_ms = ?2";
 inline constexpr const char* kAddAuthorDay =
-    "INSERT INTO author_day_tokens (author, day_ms, tokens) VALUES (?1, ?2, ?3)"
-    " ON CONFLICT (author, day_ms) DO UPDATE SET tokens = tokens + excluded.tokens";
+    "INSERT INTO author_day_tokens (author, day_ms, tokens, records, revisions)"
+    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (author, day_ms) DO UPDATE SET"
+    " tokens = tokens + excluded.tokens, records = records + excluded.records,"
+    " revisions = revisions + excluded.revisions";
 inline constexpr const char* kSelectRecordDayTokens =
     "SELECT ts_ms - ts_ms % 86400000,"
     " input + output + cache_create_5m + cache_create_1h + cache_read"
     " FROM usage_records WHERE id = ?1";
+inline constexpr const char* kSelectUsageDays =
+    "SELECT day_ms, SUM(records), SUM(revisions) FROM author_day_tokens"
+    " WHERE day_ms >= ?1 AND day_ms < ?2 GROUP BY day_ms HAVING SUM(records) <> 0"
+    " ORDER BY day_ms";
 inline constexpr const char* kSelectIdentity =
     "SELECT author, uid, revision FROM usage_records WHERE id = ?1";
 namespace record_param {

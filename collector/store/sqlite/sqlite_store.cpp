@@ -82,7 +82,7 @@ Status SqliteStore::migrate() {
       {16, sql_text::kMigration16}, {17, sql_text::kMigration17}, {18, sql_text::kMigration18},
       {21, sql_text::kMigration21}, {22, sql_text::kMigration22}, {23, sql_text::kMigration23},
       {24, sql_text::kMigration24}, {25, sql_text::kMigration25}, {26, sql_text::kMigration26},
-      {27, sql_text::kMigration27}};
+      {27, sql_text::kMigration27}, {28, sql_text::kMigration28}};
   for (const auto& [to, text] : steps) {
     if (*version >= to) continue;
     auto txn = sql::Transaction::begin(db_);

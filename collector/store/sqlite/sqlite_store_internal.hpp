@@ -99,6 +99,7 @@ class SqliteStore final : public Store {
   Status read_usage(int64_t since_ms, int64_t until_ms, bool with_tools, report::EpicMap& epics,
                     const UsageScan& scan) override;
   Result<report::EpicMap> load_epics() override;
+  Result<std::vector<UsageDayCount>> usage_days(int64_t since_ms, int64_t until_ms) override;
   Result<report::CommitFacts> load_commits(int64_t since_ms, int64_t until_ms) override;
   Result<int64_t> upsert_tasks(const std::vector<TaskRecord>& tasks) override;
   Result<WebhookOutcome> apply_webhook(const WebhookDelivery& delivery) override {
@@ -252,7 +253,11 @@ class SqliteStore final : public Store {
   sql::Statement delete_commit_files_, delete_commit_reworks_, delete_commit_;
   sql::Statement update_commit_file_survival_;
   sql::Statement select_author_day_, add_author_day_, select_record_day_tokens_;
-  std::map<int64_t, int64_t> day_deltas_;  // the current batch's tokens by UTC day
+  // The current batch's changes to author_day_tokens, by UTC day.
+  struct DayDelta {
+    int64_t tokens = 0, records = 0, revisions = 0;
+  };
+  std::map<int64_t, DayDelta> day_deltas_;
 };
 
 }  // namespace codepulse::collector::sqlite_store

@@ -1,6 +1,6 @@
 // The SQLite store's usage reads for reports, on their own connection: the
-// records of a range with the epics (one snapshot), and the follower of usage
-// changes (a snapshot scan, then every commit's changes).
+// records of a range with the epics (one snapshot), the follower of usage
+// changes (a snapshot scan, then every commit's changes), and the days' counts.
 #include <cstdint>
 
 #include "collector/store/sqlite/sqlite_schema.hpp"
@@ -60,6 +60,23 @@ Status SqliteStore::read_usage(int64_t since_ms, int64_t until_ms, bool with_too
   (void)report_db_->exec("COMMIT");
   if (loaded) epics = std::move(loaded).value();
   return s;
+}
+
+Result<std::vector<UsageDayCount>> SqliteStore::usage_days(int64_t since_ms, int64_t until_ms) {
+  if (auto s = heal(); !s) return s.error();
+  std::lock_guard lock(report_mu_);
+  if (auto s = open_report_db(); !s) return s.error();
+  auto st = report_db_->prepare(sql_text::kSelectUsageDays);
+  if (!st) return st.error();
+  st->bind(1, since_ms).bind(2, until_ms);
+  std::vector<UsageDayCount> out;
+  while (true) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out.push_back({st->int64(0), st->int64(1), st->int64(2)});
+  }
+  return out;
 }
 
 }  // namespace codepulse::collector::sqlite_store
