@@ -1,6 +1,9 @@
 #include "collector/analytics/clickhouse_levels.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "collector/analytics/clickhouse_report.hpp"
 #include "collector/analytics/report_sql.hpp"
@@ -16,6 +19,7 @@ namespace {
 using report::Dimension;
 
 constexpr int64_t kDayMs = 86'400'000;
+constexpr int64_t kHourMs = 3'600'000;
 constexpr int64_t kDaySeconds = 86'400;
 constexpr int64_t kBucketSeconds = 900;
 
@@ -33,12 +37,15 @@ bool column_dimension(Dimension d) {
   }
 }
 
-// The zone's offset (seconds east of UTC) at the instant `s` (SQL, in
-// seconds), over [first, end): a constant, or a multiIf of its transitions.
-std::string offset_expression(const TimeZone& tz, int64_t first, int64_t end,
-                              const std::string& s) {
-  std::string cases;
-  int32_t offset = tz.offset_at(first);
+// The zone's offsets over [first, end) (seconds): the offset at `first`,
+// then each change as (its second, the offset from then on).
+struct Offsets {
+  int32_t initial = 0;
+  std::vector<std::pair<int64_t, int32_t>> changes;
+};
+Offsets zone_offsets(const TimeZone& tz, int64_t first, int64_t end) {
+  Offsets out;
+  int32_t offset = out.initial = tz.offset_at(first);
   // Six-hour steps find every change (zones change at most twice a day),
   // then a bisection its exact second.
   constexpr int64_t kStep = 6 * 3600;
@@ -54,21 +61,40 @@ std::string offset_expression(const TimeZone& tz, int64_t first, int64_t end,
       const int64_t mid = lo + (hi - lo) / 2;
       (tz.offset_at(mid) == offset ? lo : hi) = mid;
     }
-    cases += s + " < " + std::to_string(hi) + ", " + std::to_string(offset) + ", ";
     offset = tz.offset_at(hi);
+    out.changes.emplace_back(hi, offset);
     t = hi;
   }
-  if (cases.empty()) return std::to_string(offset);
+  return out;
+}
+
+// The offset at the instant `s` (SQL, in seconds): a constant, or a
+// multiIf of the changes.
+std::string offset_expression(const Offsets& o, const std::string& s) {
+  if (o.changes.empty()) return std::to_string(o.initial);
+  std::string cases;
+  int32_t offset = o.initial;
+  for (const auto& [at, next] : o.changes) {
+    cases += s + " < " + std::to_string(at) + ", " + std::to_string(offset) + ", ";
+    offset = next;
+  }
   return "multiIf(" + cases + std::to_string(offset) + ")";
 }
 
-// The local day (days since 1970-01-01) of each row's quarter hour over
-// [first, end) (seconds), as the cube reckons it: date_keys.hpp's local_day
-// of the quarter hour's start.
-std::string local_day_expression(const TimeZone& tz, int64_t first, int64_t end) {
+// Whether every local day starts on a UTC hour: every offset, and every
+// change's instant, a whole number of hours.
+bool whole_hours(const Offsets& o) {
+  if (o.initial % 3600 != 0) return false;
+  for (const auto& [at, offset] : o.changes)
+    if (at % 3600 != 0 || offset % 3600 != 0) return false;
+  return true;
+}
+
+// The local day (days since 1970-01-01) of each row's quarter hour, as the
+// cube reckons it: date_keys.hpp's local_day of the quarter hour's start.
+std::string local_day_expression(const Offsets& o) {
   const std::string s = "(b * " + std::to_string(kBucketSeconds) + ")";
-  return "intDiv(" + s + " + " + offset_expression(tz, first, end, s) + ", " +
-         std::to_string(kDaySeconds) + ")";
+  return "intDiv(" + s + " + " + offset_expression(o, s) + ", " + std::to_string(kDaySeconds) + ")";
 }
 
 // A level's key as SQL: the cube's name of the value; dates as day numbers.
@@ -181,12 +207,18 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
       end = std::max(end, day + kDayMs);
     }
     if (first > end) first = end = 0;
-    const std::string day =
-        local_day_expression(q.tz, (first - kDayMs) / 1000, (end + kDayMs) / 1000);
+    const Offsets offsets = zone_offsets(q.tz, (first - kDayMs) / 1000, (end + kDayMs) / 1000);
+    const std::string day = local_day_expression(offsets);
+    // Hours hold the same local days as their quarter hours where the zone
+    // keeps whole hours and the range starts and ends on one.
+    const bool on_hours = (since == INT64_MIN || since % kHourMs == 0) &&
+                          (until == INT64_MAX || until % kHourMs == 0);
+    const RollupGrain grain =
+        on_hours && whole_hours(offsets) ? RollupGrain::kHour : RollupGrain::kQuarterHour;
     std::vector<std::string> keys;
     for (Dimension d : q.group_by)
       keys.push_back(key_expression(d, q.granularity, day));
-    const std::string source = group_rows(days, since, until, filters);
+    const std::string source = group_rows(days, since, until, filters, grain);
     // One pass over the rows: the deepest level's groups, with their
     // distinct sessions and days as uniqExact states, then every depth from
     // those groups (sums of sums, merged states: exact). (18.16's WITH
@@ -227,7 +259,7 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
     // Their own source, filtered inside: ClickHouse then reads the priced
     // column alone for most of the rows (0.4 s -> 0.02 s for a year at 100
     // million records), where a filter on the whole source read it all.
-    const std::string unpriced = group_rows(days, since, until, filters + " AND priced = 0");
+    const std::string unpriced = group_rows(days, since, until, filters + " AND priced = 0", grain);
     return sql + "SELECT toInt8(-1), model, " + no_keys + metric_columns(day) + " FROM " +
            unpriced + " GROUP BY model FORMAT TabSeparated";
   });

@@ -113,7 +113,11 @@ struct FactTable {
 };
 constexpr FactTable kFactTables[] = {
     {"usage_facts", kUsageFactsColumns, kUsageFactsEngine, "intHash64(record_id)"},
-    {"usage_rollup", kUsageRollupColumns, kUsageRollupEngine, "cityHash64(session)"}};
+    {"usage_rollup", kUsageRollupColumns, kUsageRollupEngine, "cityHash64(session)"},
+    // Version 3: the same by hour (usage_rollup.hpp, RollupGrain), for reports
+    // in zones whose offsets are whole hours; task_keys left empty (only the
+    // reports summed from groups read them).
+    {"usage_rollup_hour", kUsageRollupColumns, kUsageRollupEngine, "cityHash64(session)"}};
 
 Status check_version(ClickHouseClient& ch) {
   auto text = ch.server_version();
@@ -131,7 +135,8 @@ Status check_version(ClickHouseClient& ch) {
 Result<std::map<std::string, std::string>> fact_engines(ClickHouseClient& ch) {
   auto reply = ch.execute("SELECT name, engine_full FROM system.tables WHERE database = " +
                           sql_literal(ch.target().database) +
-                          " AND name IN ('usage_facts', 'usage_rollup') FORMAT TabSeparated");
+                          " AND name IN ('usage_facts', 'usage_rollup', 'usage_rollup_hour') "
+                          "FORMAT TabSeparated");
   if (!reply) return reply.error();
   std::map<std::string, std::string> out;
   std::vector<std::string> f;
@@ -248,8 +253,9 @@ Status ensure_schema(ClickHouseClient& ch) {
   }
   for (const char* ddl : {kPricingGenerations, kRollupEpochs, kRollupDirty})
     if (auto c = ch.execute(ddl); !c) return c.error();
-  if (*have < 2) {
-    // Facts written before the rollups existed: every day of them dirty.
+  if (*have < 3) {
+    // Facts written before the rollups existed, or days rolled before the
+    // hour rollups: every day of them dirty (rolled again, both grains).
     if (auto m = ch.execute(
             "INSERT INTO rollup_dirty SELECT day, toUInt32(now()) FROM usage_facts GROUP BY day");
         !m)

@@ -6,8 +6,8 @@
 // pricing generation it was priced with), so sending a row again, or an
 // older one after a newer, changes nothing a FINAL query sees. Costs are
 // materialised in integer nano-dollars with the collector's price book.
-// usage_rollup, rollup_epochs and rollup_dirty hold the day rollups reports
-// read (usage_rollup.hpp).
+// usage_rollup, usage_rollup_hour, rollup_epochs and rollup_dirty hold the
+// day rollups reports read (usage_rollup.hpp).
 // codepulse_schema says which schema the database has: a newer one than
 // this collector knows is refused rather than written to.
 #pragma once
@@ -20,7 +20,8 @@
 namespace codepulse::collector::analytics {
 
 // 1: usage_facts, pricing_generations. 2: the day rollups (usage_rollup.hpp).
-inline constexpr uint32_t kClickHouseSchemaVersion = 2;
+// 3: the day rollups by hour too (usage_rollup_hour).
+inline constexpr uint32_t kClickHouseSchemaVersion = 3;
 
 // The oldest server the SQL here was tested on (Debian 12's package).
 inline constexpr ServerVersion kOldestServer{18, 16, 0};

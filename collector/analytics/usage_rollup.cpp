@@ -32,9 +32,12 @@ uint64_t epoch_second(uint64_t epoch) {
   return epoch >> kEpochRandomBits;
 }
 
-// The group key of a rollup row and of a fact summed into one.
+// The group key of a rollup row and of a fact summed into one; of an hour's.
 constexpr const char* kGroupKey =
     "day, bucket, author, session, model, repo, branch, task_keys, assistant, priced";
+constexpr const char* kHourGroupKey =
+    "day, epoch, hour, author, session, model, repo, branch, assistant, priced";
+constexpr int64_t kHourMs = 3'600'000;
 
 // Each day's last mark and current epoch (0: none) in [first, end), and the
 // server's clock (its second; 0 when no day has either).
@@ -175,6 +178,16 @@ Result<uint64_t> roll_day(ClickHouseClient& ch, int64_t day_ms) {
       mask + ")), max(bitAnd(version, " + mask +
       ")) FROM usage_facts FINAL WHERE day = " + sql_date(day_ms) + " GROUP BY " + kGroupKey);
   if (!rows) return rows.error();
+  // The hour grain from the quarter hours just written (fewer rows than the
+  // facts, no FINAL).
+  auto hours = ch.execute(
+      "INSERT INTO usage_rollup_hour SELECT day, epoch, intDiv(bucket, 4) AS hour, author, "
+      "session, model, repo, branch, '', assistant, priced, sum(input), sum(output), "
+      "sum(cache_create), sum(cache_read), sum(cost_nanos), sum(list_cost_nanos), sum(records), "
+      "sum(versions), sum(skills), sum(mcp), min(first_ms), max(last_ms), min(gen_min), "
+      "max(gen_max) FROM usage_rollup WHERE day = " +
+      sql_date(day_ms) + " AND epoch = " + e + " GROUP BY " + kHourGroupKey);
+  if (!hours) return hours.error();
   // Current from here: the rows are all in before the epoch names them.
   auto named =
       ch.execute("INSERT INTO rollup_epochs SELECT " + sql_date(day_ms) + ", toUInt64(" + e + ")");
@@ -187,7 +200,9 @@ Result<int64_t> collect_rollup_garbage(ClickHouseClient& ch, std::chrono::second
   if (!current) return current.error();
   const uint64_t now_s = current->now_s;
   auto held = ch.execute(
-      "SELECT toString(day), epoch FROM usage_rollup GROUP BY day, epoch FORMAT TabSeparated");
+      "SELECT toString(day), epoch FROM (SELECT day, epoch FROM usage_rollup GROUP BY day, epoch "
+      "UNION ALL SELECT day, epoch FROM usage_rollup_hour GROUP BY day, epoch) GROUP BY day, "
+      "epoch FORMAT TabSeparated");
   if (!held) return held.error();
   std::string pairs;
   int64_t count = 0;
@@ -213,10 +228,9 @@ Result<int64_t> collect_rollup_garbage(ClickHouseClient& ch, std::chrono::second
   if (count == 0) return int64_t{0};
   // A mutation, run in the background; reports reading the rows check
   // their epochs afterwards.
-  if (auto r =
-          delete_fact_rows(ch, "usage_rollup", "(day, epoch) IN (" + pairs + ")", std::nullopt);
-      !r)
-    return r.error();
+  for (const char* table : {"usage_rollup", "usage_rollup_hour"})
+    if (auto r = delete_fact_rows(ch, table, "(day, epoch) IN (" + pairs + ")", std::nullopt); !r)
+      return r.error();
   return count;
 }
 
@@ -228,14 +242,26 @@ Result<std::vector<int64_t>> verify_rollups(ClickHouseClient& ch) {
   std::string pairs;
   for (const auto& [day, epoch] : states->clean)
     append_pair(pairs, day, epoch);
+  std::string clean_days;
+  for (const auto& [day, epoch] : states->clean)
+    clean_days += (clean_days.empty() ? "" : ", ") + sql_date(day);
+  // Each grain's rollup against the facts (counted once for both): a clean
+  // day differs when either grain's records or versions differ from its
+  // facts', or a grain has no rows of it.
+  std::string sides;
+  for (const char* table : {"usage_rollup", "usage_rollup_hour"})
+    sides += "SELECT day, " + sql_literal(table) +
+             " AS grain, sum(records) AS rr, toUInt64(0) AS fr, sum(versions) AS rv, toUInt64(0) "
+             "AS fv FROM " +
+             table + " WHERE (day, epoch) IN (" + pairs + ") GROUP BY day UNION ALL ";
   auto reply = ch.execute(
-      "SELECT toString(day), max(side) FROM (SELECT day, sum(records) AS rr, toUInt64(0) AS fr, "
-      "sum(versions) AS rv, toUInt64(0) AS fv, toUInt8(1) AS side FROM usage_rollup WHERE "
-      "(day, epoch) IN (" +
-      pairs +
-      ") GROUP BY day UNION ALL SELECT day, toUInt64(0) AS rr, count() AS fr, toUInt64(0) AS rv, "
-      "sum(version) AS fv, toUInt8(0) AS side FROM usage_facts FINAL GROUP BY day) GROUP BY day "
-      "HAVING max(side) = 1 AND (sum(rr) != sum(fr) OR sum(rv) != sum(fv)) FORMAT TabSeparated");
+      "SELECT toString(day), toUInt8(1) FROM (SELECT day, grain FROM (" + sides +
+      "SELECT day, arrayJoin(['usage_rollup', 'usage_rollup_hour']) AS grain, toUInt64(0) AS rr, "
+      "fr0 AS fr, toUInt64(0) AS rv, fv0 AS fv FROM (SELECT day, count() AS fr0, sum(version) AS "
+      "fv0 FROM usage_facts FINAL WHERE day IN (" +
+      clean_days +
+      ") GROUP BY day)) GROUP BY day, grain HAVING sum(rr) != sum(fr) OR sum(rv) != sum(fv)) "
+      "GROUP BY day ORDER BY day FORMAT TabSeparated");
   if (!reply) return reply.error();
   std::vector<std::string> f;
   std::optional<Error> bad;
@@ -254,8 +280,10 @@ Result<std::vector<int64_t>> verify_rollups(ClickHouseClient& ch) {
 }
 
 std::string group_rows(const DayStates& days, int64_t since_ms, int64_t until_ms,
-                       const std::string& where) {
+                       const std::string& where, RollupGrain grain) {
   const std::string mask = std::to_string(kGenerationMask);
+  const bool hours = grain == RollupGrain::kHour;
+  const int64_t bucket_ms = hours ? kHourMs : kQuarterHourMs;
   std::string parts;
   if (!days.clean.empty()) {
     std::string pairs;
@@ -263,14 +291,16 @@ std::string group_rows(const DayStates& days, int64_t since_ms, int64_t until_ms
       append_pair(pairs, day, epoch);
     std::string range;
     if (since_ms > INT64_MIN)
-      range += " AND bucket >= " + std::to_string(floor_div(since_ms, kQuarterHourMs));
+      range += " AND bucket >= " + std::to_string(floor_div(since_ms, bucket_ms));
     if (until_ms < INT64_MAX)
-      range += " AND bucket < " + std::to_string(floor_div(until_ms, kQuarterHourMs));
-    parts +=
-        "SELECT bucket AS b, author, session, model, repo, branch, task_keys, assistant, priced, "
-        "input, output, cache_create, cache_read, cost_nanos, list_cost_nanos, records, skills, "
-        "mcp, first_ms, last_ms, gen_min, gen_max FROM usage_rollup WHERE (day, epoch) IN (" +
-        pairs + ")" + range + " AND " + where;
+      range += " AND bucket < " + std::to_string(floor_div(until_ms, bucket_ms));
+    // An hour's rows as its first quarter hour's (b); their task_keys are empty.
+    parts += std::string("SELECT ") + (hours ? "bucket * 4" : "bucket") +
+             " AS b, author, session, model, repo, branch, task_keys, assistant, priced, input, "
+             "output, cache_create, cache_read, cost_nanos, list_cost_nanos, records, skills, mcp, "
+             "first_ms, last_ms, gen_min, gen_max FROM " +
+             (hours ? "usage_rollup_hour" : "usage_rollup") + " WHERE (day, epoch) IN (" + pairs +
+             ")" + range + " AND " + where;
   }
   std::string dirty;
   for (int64_t day : days.dirty)

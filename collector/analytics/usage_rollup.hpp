@@ -4,14 +4,16 @@
 // usage_rollup holds, per UTC day, usage_facts summed into the report
 // cube's groups (quarter hour, author, session, model, repo, branch, task
 // keys, assistant, priced): about an eighth of the rows, and no FINAL to
-// read them. A day's rollup is made whole by one INSERT ... SELECT under
-// FINAL and tagged with an epoch, (the server's second when it began) << 20
-// | a random number; rollup_epochs names each day's current epoch (the
-// largest: of two begun in one second either, as both began after the same
-// marks), written after the rows, so a rollup appears at once or not at
-// all. Every change to a day's facts writes a mark in rollup_dirty after
-// the facts are in (the server's second). A day is clean when its current
-// epoch began after its last mark: the facts it read then held every change
+// read them; usage_rollup_hour the same by hour, task keys left empty
+// (about half as many again), made from it in the same roll and epoch. A
+// day's rollup is made whole by one INSERT ... SELECT under FINAL and tagged
+// with an epoch, (the server's second when it began) << 20 | a random
+// number; rollup_epochs names each day's current epoch (the largest: of two
+// begun in one second either, as both began after the same marks), written
+// after the rows of both grains, so a rollup appears at once or not at all.
+// Every change to a day's facts writes a mark in rollup_dirty after the
+// facts are in (the server's second). A day is clean when its current epoch
+// began after its last mark: the facts it read then held every change
 // marked before. Reports read clean days from their rollup and dirty days
 // from usage_facts under FINAL, with the days' states read once, so a day
 // is counted from exactly one of the two. Superseded epochs are deleted
@@ -79,7 +81,14 @@ Result<std::vector<int64_t>> verify_rollups(ClickHouseClient& ch);
 // for none): clean days' rollup rows and dirty days' facts, one row per
 // record. `where` is more condition on columns both have (model, repo,
 // session, branch, author, assistant, task_keys, priced).
+//
+// kHour reads the clean days' hour rollups instead (usage_rollup_hour), each
+// hour's row as its first quarter hour's, task_keys empty: for reports that
+// neither split by task nor read a day other than by an hour's start (a
+// zone whose offsets and transitions are whole hours), over a range of
+// whole hours.
+enum class RollupGrain { kQuarterHour, kHour };
 std::string group_rows(const DayStates& days, int64_t since_ms, int64_t until_ms,
-                       const std::string& where);
+                       const std::string& where, RollupGrain grain = RollupGrain::kQuarterHour);
 
 }  // namespace codepulse::collector::analytics

@@ -1,8 +1,10 @@
 // The day rollups against a real ClickHouse server: a day is read from its
 // rollup once rolled and from its records once they change again, never
 // from both; replaced rollups are deleted; a day whose records changed with
-// no mark (a crash between the two) is found and rolled again; a database of
-// schema 1 is upgraded with every day dirty.
+// no mark (a crash between the two), or a rolled day without its hours, is
+// found and rolled again; databases of schema 1 and 2 are upgraded with
+// every day dirty. Every report total is read at both grains (quarter hours
+// and hours) and must agree.
 #include "collector/analytics/usage_rollup.hpp"
 
 #include <catch2/catch.hpp>
@@ -45,11 +47,24 @@ std::string one_line(ClickHouseClient& ch, const std::string& sql) {
 }
 
 // Records, input tokens and cost as reports read them, and as the records say.
+// Both grains must agree; the quarter hours' totals are returned.
 std::string report_totals(ClickHouseClient& ch) {
   auto days = day_states(ch, INT64_MIN, INT64_MAX);
   REQUIRE(days);
-  return one_line(ch, "SELECT sum(records), sum(input), sum(cost_nanos) FROM " +
-                          group_rows(*days, INT64_MIN, INT64_MAX, "1"));
+  const std::string quarters =
+      one_line(ch, "SELECT sum(records), sum(input), sum(cost_nanos) FROM " +
+                       group_rows(*days, INT64_MIN, INT64_MAX, "1", RollupGrain::kQuarterHour));
+  const std::string hours =
+      one_line(ch, "SELECT sum(records), sum(input), sum(cost_nanos) FROM " +
+                       group_rows(*days, INT64_MIN, INT64_MAX, "1", RollupGrain::kHour));
+  CHECK(hours == quarters);
+  // A range of whole hours, read at both grains.
+  const int64_t since = kT0 + 3'600'000, until = kT0 + 3 * kDay + 7'200'000;
+  CHECK(one_line(ch, "SELECT sum(records), sum(input) FROM " +
+                         group_rows(*days, since, until, "1", RollupGrain::kHour)) ==
+        one_line(ch, "SELECT sum(records), sum(input) FROM " +
+                         group_rows(*days, since, until, "1", RollupGrain::kQuarterHour)));
+  return quarters;
 }
 std::string fact_totals(ClickHouseClient& ch) {
   return one_line(ch, "SELECT count(), sum(input), sum(cost_nanos) FROM usage_facts FINAL");
@@ -83,6 +98,34 @@ struct Exported {
   std::unique_ptr<UsageExporter> exporter;
 };
 
+// A codepulse_schema table as an older collector made it, saying `version`.
+void says_schema(ClickHouseClient& ch, int version) {
+  REQUIRE(
+      ch.execute("CREATE TABLE codepulse_schema (version UInt32, applied_ms Int64) ENGINE = "
+                 "Log"));
+  REQUIRE(ch.insert("codepulse_schema", "TabSeparated", std::to_string(version) + "\t0\n"));
+}
+
+// ensure_schema() brings the database to schema 3 with its four days dirty.
+void upgraded_with_every_day_dirty(ClickHouseClient& ch) {
+  REQUIRE(ensure_schema(ch));
+  auto version = schema_version(ch);
+  REQUIRE(version);
+  CHECK(*version == 3);
+  auto states = day_states(ch, INT64_MIN, INT64_MAX);
+  REQUIRE(states);
+  CHECK(states->clean.empty());
+  CHECK(states->dirty.size() == 4);
+}
+
+// Rolls every dirty day up.
+void roll_all(ClickHouseClient& ch) {
+  auto due = days_to_roll(ch, std::chrono::seconds(0), 64);
+  REQUIRE(due);
+  for (int64_t day : *due)
+    REQUIRE(roll_day(ch, day));
+}
+
 }  // namespace
 
 TEST_CASE("a day is read from its rollup once rolled and from its records once they change",
@@ -113,8 +156,11 @@ TEST_CASE("a day is read from its rollup once rolled and from its records once t
   CHECK(rolled->dirty.empty());
   REQUIRE(rolled->clean.size() == 4);
   CHECK(report_totals(ch) == "400\t400000\t400000000");
-  // Fewer rows than records: a quarter hour's records of a session are one row.
-  CHECK(std::stoll(one_line(ch, "SELECT count() FROM usage_rollup")) < 400);
+  // Fewer rows than records: a quarter hour's records of a session are one
+  // row (an hour's: no more).
+  const int64_t quarter_rows = std::stoll(one_line(ch, "SELECT count() FROM usage_rollup"));
+  CHECK(quarter_rows < 400);
+  CHECK(std::stoll(one_line(ch, "SELECT count() FROM usage_rollup_hour")) <= quarter_rows);
   auto none = days_to_roll(ch, std::chrono::seconds(0), 64);
   REQUIRE(none);
   CHECK(none->empty());
@@ -156,6 +202,7 @@ TEST_CASE("a day is read from its rollup once rolled and from its records once t
   CHECK(*old == 2);
   wait_for_mutations(ch);
   CHECK(one_line(ch, "SELECT uniqExact(day, epoch) FROM usage_rollup") == "4");
+  CHECK(one_line(ch, "SELECT uniqExact(day, epoch) FROM usage_rollup_hour") == "4");
   CHECK(report_totals(ch) == "402\t402000\t402000000");
   CHECK(report_totals(ch) == fact_totals(ch));
 }
@@ -166,10 +213,7 @@ TEST_CASE("a day whose records changed without a mark is found and rolled again"
   if (!server) CODEPULSE_SKIP(ClickHouseServer::why());
   Exported x(*server, 40);
   ClickHouseClient& ch = x.ch;
-  auto due = days_to_roll(ch, std::chrono::seconds(0), 64);
-  REQUIRE(due);
-  for (int64_t day : *due)
-    REQUIRE(roll_day(ch, day));
+  roll_all(ch);
   auto verified = verify_rollups(ch);
   REQUIRE(verified);
   CHECK(verified->empty());
@@ -189,6 +233,14 @@ TEST_CASE("a day whose records changed without a mark is found and rolled again"
   CHECK(states->dirty == std::vector<int64_t>{kT0 + 2 * kDay});
   CHECK(report_totals(ch) == "41\t41000\t41000000");
   CHECK(report_totals(ch) == fact_totals(ch));
+
+  // A rolled day whose hour rows are gone (a roll stopped between its two
+  // grains, named by a collector that then crashed): found as well.
+  REQUIRE(ch.execute("ALTER TABLE usage_rollup_hour DELETE WHERE day = '2026-02-13'"));
+  wait_for_mutations(ch);
+  auto hourless = verify_rollups(ch);
+  REQUIRE(hourless);
+  CHECK(*hourless == std::vector<int64_t>{kT0});
 }
 
 TEST_CASE("a ClickHouse database of schema 1 is upgraded with every day of its records dirty",
@@ -198,20 +250,36 @@ TEST_CASE("a ClickHouse database of schema 1 is upgraded with every day of its r
   Exported x(*server, 10);
   ClickHouseClient& ch = x.ch;
   // What a collector of schema 1 left: records, and none of the rollups' tables.
-  for (const char* t : {"usage_rollup", "rollup_epochs", "rollup_dirty", "codepulse_schema"})
+  for (const char* t :
+       {"usage_rollup", "usage_rollup_hour", "rollup_epochs", "rollup_dirty", "codepulse_schema"})
     REQUIRE(ch.execute(std::string("DROP TABLE ") + t));
-  REQUIRE(
-      ch.execute("CREATE TABLE codepulse_schema (version UInt32, applied_ms Int64) ENGINE = "
-                 "Log"));
-  REQUIRE(ch.insert("codepulse_schema", "TabSeparated", "1\t0\n"));
+  says_schema(ch, 1);
 
-  REQUIRE(ensure_schema(ch));
-  auto version = schema_version(ch);
-  REQUIRE(version);
-  CHECK(*version == 2);
-  auto states = day_states(ch, INT64_MIN, INT64_MAX);
-  REQUIRE(states);
-  CHECK(states->clean.empty());
-  CHECK(states->dirty.size() == 4);
+  upgraded_with_every_day_dirty(ch);
   CHECK(report_totals(ch) == "10\t10000\t10000000");
+}
+
+TEST_CASE("a ClickHouse database of schema 2 is upgraded with every day rolled again by the hour",
+          "[analytics][clickhouse]") {
+  ClickHouseServer* server = ClickHouseServer::shared();
+  if (!server) CODEPULSE_SKIP(ClickHouseServer::why());
+  Exported x(*server, 40);
+  ClickHouseClient& ch = x.ch;
+  roll_all(ch);
+  // What a collector of schema 2 left: rolled days, no hour rollups.
+  REQUIRE(ch.execute("DROP TABLE usage_rollup_hour"));
+  REQUIRE(ch.execute("DROP TABLE codepulse_schema"));
+  says_schema(ch, 2);
+  // (The marks must come after the epochs' second to count.)
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+
+  upgraded_with_every_day_dirty(ch);
+  CHECK(report_totals(ch) == "40\t40000\t40000000");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  roll_all(ch);
+  auto rolled = day_states(ch, INT64_MIN, INT64_MAX);
+  REQUIRE(rolled);
+  CHECK(rolled->clean.size() == 4);
+  CHECK(std::stoll(one_line(ch, "SELECT count() FROM usage_rollup_hour")) > 0);
+  CHECK(report_totals(ch) == "40\t40000\t40000000");
 }

@@ -736,16 +736,19 @@ PRAGMA user_version = 27;
 // Migration 28: each author's UTC day also counts its records and sums their
 // revisions, kept by ingest with its tokens, so the analytics export compares
 // its days with ClickHouse without reading every record (usage_export.hpp).
-// Counted here once from the records (the upgrade's one read of them).
+// The counts of the records stored before are made by the migration's code
+// (sqlite_store.cpp: one read of every record, summed in memory by author and
+// day, where a GROUP BY would sort them all: 7.9 GB at 100 million records).
 inline constexpr const char* kMigration28 = R"sql(
 ALTER TABLE author_day_tokens ADD COLUMN records INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE author_day_tokens ADD COLUMN revisions INTEGER NOT NULL DEFAULT 0;
-INSERT INTO author_day_tokens (author, day_ms, tokens, records, revisions)
-  SELECT author, ts_ms - ts_ms % 86400000, 0, COUNT(*), SUM(revision)
-  FROM usage_records WHERE true GROUP BY author, ts_ms - ts_ms % 86400000
-  ON CONFLICT (author, day_ms) DO UPDATE SET
-    records = excluded.records, revisions = excluded.revisions;
 PRAGMA user_version = 28;
 )sql";
+inline constexpr const char* kSelectRecordDays =
+    "SELECT author, ts_ms - ts_ms % 86400000, revision FROM usage_records";
+inline constexpr const char* kSetAuthorDayCounts =
+    "INSERT INTO author_day_tokens (author, day_ms, tokens, records, revisions)"
+    " VALUES (?1, ?2, 0, ?3, ?4) ON CONFLICT (author, day_ms) DO UPDATE SET"
+    " records = excluded.records, revisions = excluded.revisions";
 
 }  // namespace codepulse::collector::sql_text
