@@ -24,6 +24,8 @@ struct ToolResultLine {
   bool has_counts = false;
   std::string commit_sha;  // from a git commit's "[branch sha] ..." first output line
   bool error = false;      // the tool_result block's is_error (the flag, never the text)
+
+  bool operator==(const ToolResultLine&) const = default;
 };
 
 // What the result of call `t` is awaited for: kOther when nothing (its result

@@ -1,5 +1,6 @@
 #include "tracker/parse/line_parser.hpp"
 
+#include <memory>
 #include <optional>
 
 #include "common/time.hpp"
@@ -13,6 +14,102 @@ namespace codepulse::tracker {
 
 using namespace parse_internal;
 
+// What a line answering a tool call says of it beside its message.
+struct AnswerFields {
+  ToolResultFields result;
+  bool kind_checked = false;
+  ToolKind kind = ToolKind::kOther;  // of the tool the line answers, if we wait for it
+};
+
+// data of an agent_progress line (below).
+struct ProgressFields {
+  std::string type;       // data.type
+  std::string agent_id;   // data.agentId
+  std::string line_type;  // data.message.type
+  std::string timestamp, request_id;
+  MessageFields msg;  // data.message.message
+  AnswerFields answer;
+};
+
+// Everything read of a line. One per parser, emptied for each line: its
+// strings and vectors keep their buffers (a scan reads hundreds of
+// thousands of lines), so every field is emptied in reset() below.
+struct LineFields {
+  std::string type, timestamp, uuid;
+  bool is_meta = false, is_compact_summary = false;
+  MessageFields msg;
+  ProgressFields progress;
+  AnswerFields answer;
+};
+
+namespace {
+
+void reset(ToolResultFields& r) {
+  r.present = r.is_create = r.has_patch = false;
+  r.create_lines = r.added = r.removed = 0;
+  r.commit_sha.clear();
+}
+
+void reset(UsageFields& u) {
+  static_cast<UsageCounts&>(u) = UsageCounts{};
+  u.present = u.fast = false;
+  u.web_search = u.web_fetch = 0;
+  u.inference_geo.clear();
+  u.advisors.clear();
+  u.iterations_problem.clear();
+}
+
+void reset(MessageFields& m) {
+  m.id.clear();
+  m.model.clear();
+  m.role.clear();
+  reset(m.usage);
+  m.content_is_string = m.has_text_block = m.tool_result_error = false;
+  m.tools.clear();
+  m.tool_result_ids.clear();
+  m.ok = true;
+  m.fingerprinter = nullptr;
+}
+
+void reset(AnswerFields& a) {
+  reset(a.result);
+  a.kind_checked = false;
+  a.kind = ToolKind::kOther;
+}
+
+void reset(LineFields& f) {
+  f.type.clear();
+  f.timestamp.clear();
+  f.uuid.clear();
+  f.is_meta = f.is_compact_summary = false;
+  reset(f.msg);
+  f.progress.type.clear();
+  f.progress.agent_id.clear();
+  f.progress.line_type.clear();
+  f.progress.timestamp.clear();
+  f.progress.request_id.clear();
+  reset(f.progress.msg);
+  reset(f.progress.answer);
+  reset(f.answer);
+}
+
+void reset(RequestLine& r) {
+  r.assistant = RequestLine{}.assistant;
+  for (std::string* s : {&r.message_id, &r.request_id, &r.model, &r.session_id, &r.agent_id,
+                         &r.cc_version, &r.cwd, &r.git_branch, &r.line_uuid, &r.turn_id})
+    s->clear();
+  r.timestamp_ms = 0;
+  r.sidechain = r.from_progress = r.api_error = false;
+  r.tokens.inference_geo.clear();
+  std::string geo = std::move(r.tokens.inference_geo);
+  r.tokens = TokenCounts{};
+  r.tokens.inference_geo = std::move(geo);
+  r.tools.clear();
+  r.advisors.clear();
+}
+
+}  // namespace
+
 namespace {
 
 // A line is read one nested object at a time, each by its own reader taking
@@ -22,13 +119,6 @@ namespace {
 
 // ---------------------------------------------------------------------------
 // A tool result: a user line's, or a subagent's streamed into the parent.
-
-// What a line answering a tool call says of it beside its message.
-struct AnswerFields {
-  ToolResultFields result;
-  bool kind_checked = false;
-  ToolKind kind = ToolKind::kOther;  // of the tool the line answers, if we wait for it
-};
 
 // The kind of the pending tool the line's single tool_result block answers,
 // else `kind` unchanged.
@@ -56,15 +146,6 @@ void read_tool_use_result(od::value v, const PendingTools& pending, const Messag
 // ---------------------------------------------------------------------------
 // data (an agent_progress line: a subagent's line streamed into the parent:
 // one of its requests, or the result of one of its tool calls)
-
-struct ProgressFields {
-  std::string type;       // data.type
-  std::string agent_id;   // data.agentId
-  std::string line_type;  // data.message.type
-  std::string timestamp, request_id;
-  MessageFields msg;  // data.message.message
-  AnswerFields answer;
-};
 
 // data.message, the subagent's line: {type, timestamp, message, requestId,
 // uuid} for a request; {type, message, uuid, timestamp, toolUseResult} for
@@ -113,14 +194,6 @@ const char* read_progress_data(od::object data, const PendingTools& pending, Pro
 
 // ---------------------------------------------------------------------------
 // The line's top-level object.
-
-struct LineFields {
-  std::string type, timestamp, uuid;
-  bool is_meta = false, is_compact_summary = false;
-  MessageFields msg;
-  ProgressFields progress;
-  AnswerFields answer;
-};
 
 // Every top-level field; the envelope's ids go straight into `r`. Returns
 // what is broken, or nullptr.
@@ -221,8 +294,9 @@ LineKind finish_request(LineFields& f, bool from_progress, ParsedLine& out) {
     return LineKind::kInvalid;
   }
   r.timestamp_ms = *ts;
-  r.message_id = std::move(m.id);
-  r.model = std::move(m.model);
+  // Swapped, not moved: both sides keep a buffer for the next line.
+  r.message_id.swap(m.id);
+  r.model.swap(m.model);
   r.tokens.input = u.input;
   r.tokens.output = u.output;
   r.tokens.cache_read = u.cache_read;
@@ -230,7 +304,7 @@ LineKind finish_request(LineFields& f, bool from_progress, ParsedLine& out) {
   r.tokens.web_search_requests = u.web_search;
   r.tokens.web_fetch_requests = u.web_fetch;
   r.tokens.fast = u.fast;
-  r.tokens.inference_geo = std::move(u.inference_geo);
+  r.tokens.inference_geo.swap(u.inference_geo);
   r.advisors.reserve(u.advisors.size());
   for (AdvisorFields& a : u.advisors) {
     AdvisorCall call;
@@ -242,7 +316,7 @@ LineKind finish_request(LineFields& f, bool from_progress, ParsedLine& out) {
     cache_writes(a, call.cache_write_5m, call.cache_write_1h);
     r.advisors.push_back(std::move(call));
   }
-  r.tools = std::move(m.tools);
+  r.tools.swap(m.tools);
   return LineKind::kRequest;
 }
 
@@ -286,7 +360,7 @@ LineKind kind_of_line(LineFields& f, const PendingTools& pending, ParsedLine& ou
     if (!f.msg.tool_result_ids.empty()) return finish_tool_result(f.msg, f.answer, pending, out);
     if (f.type == "user" && !f.is_meta && !f.is_compact_summary &&
         (f.msg.content_is_string || f.msg.has_text_block) && !f.uuid.empty()) {
-      out.prompt_uuid = std::move(f.uuid);
+      out.prompt_uuid.swap(f.uuid);
       return LineKind::kPrompt;
     }
   }
@@ -311,6 +385,9 @@ std::optional<int64_t> trailing_timestamp(std::string_view line) {
 }
 
 }  // namespace
+
+LineParser::LineParser() : fields_(std::make_unique<LineFields>()) {}
+LineParser::~LineParser() = default;
 
 const ParsedLine& LineParser::parse(std::string_view line, size_t capacity,
                                     const PendingTools& pending) {
@@ -358,8 +435,9 @@ LineKind LineParser::parse_document(const char* data, size_t len, size_t capacit
     out_.error = err == simdjson::UTF8_ERROR ? "invalid UTF-8" : simdjson::error_message(err);
     return LineKind::kMalformed;
   }
-  out_.request = RequestLine{};
-  LineFields fields;
+  reset(out_.request);
+  LineFields& fields = *fields_;
+  reset(fields);
   fields.msg.fingerprinter = fp;
   fields.progress.msg.fingerprinter = fp;
   if (const char* broken = read_line(top, pending, out_.request, fields)) {

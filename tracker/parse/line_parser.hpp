@@ -10,6 +10,7 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -37,6 +38,8 @@ struct ToolCall {
   // A change's written lines as keyed fingerprints (docs/PROVENANCE.md):
   // kept in the laptop's line store, never in a record (strip/ drops them).
   std::vector<int64_t> written_lines{};
+
+  bool operator==(const ToolCall&) const = default;
 };
 
 // A request's usage as logged: what pricing needs (common/pricing/pricer.hpp).
@@ -50,6 +53,8 @@ struct TokenCounts {
   std::string inference_geo;
   // The token_total() of the record built from these.
   int64_t total() const { return input + output + cache_write_5m + cache_write_1h + cache_read; }
+
+  bool operator==(const TokenCounts&) const = default;
 };
 
 // An advisor call the request made (a usage.iterations entry of type
@@ -58,6 +63,8 @@ struct AdvisorCall {
   int64_t index = 0;  // its position in usage.iterations
   std::string model;
   int64_t input = 0, output = 0, cache_write_5m = 0, cache_write_1h = 0, cache_read = 0;
+
+  bool operator==(const AdvisorCall&) const = default;
 };
 
 struct RequestLine {
@@ -74,6 +81,8 @@ struct RequestLine {
   TokenCounts tokens;
   std::vector<ToolCall> tools;
   std::vector<AdvisorCall> advisors;
+
+  bool operator==(const RequestLine&) const = default;
 };
 
 enum class LineKind {
@@ -94,8 +103,14 @@ struct ParsedLine {
   std::string error;  // for kMalformed / kInvalid: what is wrong (never line content)
 };
 
+struct LineFields;  // line_parser.cpp: what is read of a line
+
 class LineParser {
  public:
+  LineParser();
+  ~LineParser();
+  LineParser(const LineParser&) = delete;
+  LineParser& operator=(const LineParser&) = delete;
   // Parses a line classify_line() (line_classifier.hpp) marked kParse. `line`
   // excludes the newline; bytes up to line.data() + capacity must be readable
   // (capacity >= line.size() + simdjson::SIMDJSON_PADDING).
@@ -114,6 +129,7 @@ class LineParser {
   LineKind parse_document(const char* data, size_t len, size_t capacity,
                           const PendingTools& pending, LineFingerprinter* fp);
   ParsedLine out_;
+  std::unique_ptr<LineFields> fields_;  // emptied for each line, its buffers kept
   simdjson::ondemand::parser parser_;
   std::string repaired_;  // a copy with invalid UTF-8 replaced, when needed
   LineFingerprinter* fingerprinter_ = nullptr;

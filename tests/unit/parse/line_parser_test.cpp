@@ -1,9 +1,14 @@
 #include "tracker/parse/line_parser.hpp"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
 
+#include "tests/corpus/generator.hpp"
 #include "tests/support/log_lines.hpp"
 #include "tests/support/parse_harness.hpp"
+#include "tests/support/test_support.hpp"
 #include "tracker/parse/git_commit_command.hpp"
 #include "tracker/parse/line_classifier.hpp"
 
@@ -326,4 +331,70 @@ TEST_CASE("git commit detection and sha extraction", "[parse]") {
         "0123456789abcdef0123456789abcdef01234567");
   CHECK(extract_commit_sha("nothing to commit, working tree clean") == "");
   CHECK(extract_commit_sha("[main XYZ] x") == "");
+}
+
+TEST_CASE("a parser reading line after line answers each as a new parser would", "[parse]") {
+  // The parser keeps its buffers from line to line (line_parser.cpp,
+  // reset()): nothing of one line may stay in the next one's answer. Every
+  // line of a generated corpus (requests with and without tools, results,
+  // prompts, subagent progress, bad lines) against a fresh parser's answer.
+  codepulse::test::TempDir dir;
+  bench::CorpusOptions opts;
+  opts.root = dir / "claude";
+  opts.target_bytes = 1'500'000;
+  opts.seed = 7;
+  opts.include_web_search = true;
+  opts.max_read_bytes = 2'000;
+  bench::generate_corpus(opts);
+  std::vector<std::string> all;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(opts.root)) {
+    if (entry.path().extension() != ".jsonl") continue;
+    std::ifstream in(entry.path());
+    for (std::string line; std::getline(in, line);)
+      all.push_back(line);
+  }
+  // Then lines missing what the line before them had: a prompt without its
+  // uuid (not a prompt), a request without cwd, branch, version or agent.
+  const std::string ts = R"("timestamp":"2026-02-10T21:58:17.856Z")";
+  all.push_back(R"({"type":"user","uuid":"u1",)" + ts +
+                R"(,"message":{"role":"user","content":"hello"}})");
+  all.push_back(R"({"type":"assistant","cwd":"/w","gitBranch":"PROJ-1-x","version":"2.1.39",)"
+                R"("agentId":"a1","isSidechain":true,"sessionId":"s","requestId":"r1",)"
+                R"("uuid":"u2",)" +
+                ts +
+                R"(,"message":{"id":"m1","model":"claude-opus-4-6","content":[],)"
+                R"("usage":{"input_tokens":1,"output_tokens":2,"inference_geo":"us"}}})");
+  all.push_back(R"({"type":"user",)" + ts + R"(,"message":{"role":"user","content":"hello"}})");
+  all.push_back(R"({"type":"assistant","sessionId":"s","requestId":"r2",)" + ts +
+                R"(,"message":{"id":"m2","model":"claude-opus-4-6","content":[],)"
+                R"("usage":{"input_tokens":1,"output_tokens":2}}})");
+  Harness reused;
+  size_t lines = 0;
+  std::map<LineKind, size_t> kinds;
+  {
+    for (const std::string& line : all) {
+      Harness fresh;
+      fresh.pending = reused.pending;
+      const ParsedLine& want = fresh.parse(line);
+      const ParsedLine& got = reused.parse(line);
+      INFO("line " << lines);
+      // What a caller reads of each kind (ParsedLine's comments).
+      CHECK(got.kind == want.kind);
+      CHECK(got.error == want.error);
+      if (want.kind == LineKind::kRequest || want.kind == LineKind::kSynthetic ||
+          want.kind == LineKind::kInvalid)
+        CHECK(got.request == want.request);
+      if (want.kind == LineKind::kToolResult) CHECK(got.result == want.result);
+      if (want.kind == LineKind::kPrompt) CHECK(got.prompt_uuid == want.prompt_uuid);
+      ++lines;
+      ++kinds[want.kind];
+      if (want.kind == LineKind::kRequest)  // the calls whose results are read next
+        for (const ToolCall& t : want.request.tools)
+          if (t.kind != ToolKind::kOther) reused.pending[t.id] = t.kind;
+    }
+  }
+  CHECK(lines > 500);
+  for (LineKind k : {LineKind::kRequest, LineKind::kToolResult, LineKind::kPrompt,
+                     LineKind::kIgnored, LineKind::kMalformed})
+    CHECK(kinds[k] > 0);
 }
