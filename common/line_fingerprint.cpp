@@ -52,21 +52,31 @@ bool normalise_line(std::string_view line, std::string& out) {
   while (!line.empty() && (is_space(line.back()) || line.back() == '\r'))
     line.remove_suffix(1);
   if (line.empty()) return false;
-  // Runs of non-blank bytes copied whole; each run of blanks between them
-  // becomes one space (none is left at either end).
-  size_t i = 0;
-  while (i < line.size()) {
-    size_t j = i;
-    while (j < line.size() && !is_space(line[j]))
-      ++j;
-    out.append(line.data() + i, j - i);
-    if (out.size() > kMaxFingerprintedLine) return false;
-    if (j == line.size()) break;
-    while (j < line.size() && is_space(line[j]))
-      ++j;
-    out.push_back(' ');
-    i = j;
+  // Most lines have no tab and no two blanks in a row once trimmed: they
+  // are their own normal form (two searches and a copy, where the byte loop
+  // below was a sixth of a Gemini CLI scan's fingerprinting).
+  if (line.find('\t') == std::string_view::npos && line.find("  ") == std::string_view::npos) {
+    if (line.size() > kMaxFingerprintedLine) return false;
+    out.assign(line);
+    return !is_punctuation_only(out);
   }
+  // Each run of blanks between non-blank bytes becomes one space (the ends
+  // are trimmed already, so none is left at either).
+  out.resize(line.size());
+  char* const begin = out.data();
+  char* w = begin;
+  bool blank = false;
+  for (const char c : line) {
+    if (is_space(c)) {
+      blank = true;
+      continue;
+    }
+    if (blank) *w++ = ' ';
+    blank = false;
+    *w++ = c;
+  }
+  out.resize(static_cast<size_t>(w - begin));
+  if (out.size() > kMaxFingerprintedLine) return false;
   return !is_punctuation_only(out);
 }
 

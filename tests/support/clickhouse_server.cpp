@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -76,32 +77,62 @@ std::unique_ptr<ClickHouseServer> ClickHouseServer::in_new_dir() {
   return std::unique_ptr<ClickHouseServer>(new ClickHouseServer(tmpl));
 }
 
+// A port picked free can be taken by another process before the server
+// binds it (tests run two at a time), and ports picked one after another can
+// repeat: a server that exits before it answers is started again on other
+// ports, twice at most.
+namespace {
+constexpr int kStartAttempts = 3;
+bool exited_early(const std::runtime_error& e) {
+  return std::string(e.what()).find("clickhouse-server exited") != std::string::npos;
+}
+}  // namespace
+
 std::unique_ptr<ClickHouseServer> ClickHouseServer::start_new() {
-  auto s = in_new_dir();
-  s->http_port_ = free_loopback_port();
-  s->write_config();
-  s->start();
-  return s;
+  for (int attempt = 1;; ++attempt) {
+    auto s = in_new_dir();
+    s->http_port_ = free_loopback_port();
+    s->write_config();
+    try {
+      s->start();
+      return s;
+    } catch (const std::runtime_error& e) {
+      if (attempt == kStartAttempts || !exited_early(e)) throw;
+    }
+  }
 }
 
 std::vector<std::unique_ptr<ClickHouseServer>> ClickHouseServer::start_cluster(
     const std::string& name, int shards) {
-  std::vector<std::unique_ptr<ClickHouseServer>> out;
-  std::string xml = "  <remote_servers><" + name + ">";
-  for (int i = 0; i < shards; ++i) {
-    auto& s = out.emplace_back(in_new_dir());
-    s->http_port_ = free_loopback_port();
-    s->tcp_port_ = free_loopback_port();
-    xml += "<shard><replica><host>127.0.0.1</host><port>" + std::to_string(s->tcp_port_) +
-           "</port></replica></shard>";
+  for (int attempt = 1;; ++attempt) {
+    std::vector<std::unique_ptr<ClickHouseServer>> out;
+    std::set<int> taken;
+    const auto distinct_port = [&taken]() {
+      int port = free_loopback_port();
+      while (!taken.insert(port).second)
+        port = free_loopback_port();
+      return port;
+    };
+    std::string xml = "  <remote_servers><" + name + ">";
+    for (int i = 0; i < shards; ++i) {
+      auto& s = out.emplace_back(in_new_dir());
+      s->http_port_ = distinct_port();
+      s->tcp_port_ = distinct_port();
+      xml += "<shard><replica><host>127.0.0.1</host><port>" + std::to_string(s->tcp_port_) +
+             "</port></replica></shard>";
+    }
+    xml += "</" + name + "></remote_servers>\n";
+    try {
+      for (auto& s : out) {
+        s->remote_servers_ = xml;
+        s->write_config();
+        s->start();
+      }
+      return out;
+    } catch (const std::runtime_error& e) {
+      if (attempt == kStartAttempts || !exited_early(e)) throw;
+    }
   }
-  xml += "</" + name + "></remote_servers>\n";
-  for (auto& s : out) {
-    s->remote_servers_ = xml;
-    s->write_config();
-    s->start();
-  }
-  return out;
 }
 
 std::string ClickHouseServer::address() const {
