@@ -58,8 +58,12 @@ struct ScanOptions {
   TailLimits limits;
   size_t max_document_bytes = 256u << 20;  // a log read whole (Gemini CLI's .json)
   int64_t commit_every_bytes = 1 << 30;    // offsets commit with records at least this often
-  size_t max_batch_records = 20000;        // merged in memory before they meet the store
-  size_t max_problems_per_file = 5;        // further problems of a file are summarised
+  // Records merged in memory before they meet the store. 4,000 rather than
+  // 20,000: the batch's lookup tables stay in the cache (an OpenCode cold
+  // scan 5 % less CPU and 47 -> 35 MiB peak; the Claude Code, Codex and
+  // Gemini CLI scans unchanged within the noise, the same rows).
+  size_t max_batch_records = 4000;
+  size_t max_problems_per_file = 5;  // further problems of a file are summarised
   // Keep the root folder of each repository sessions ran in (git_repos), for
   // the git scan; the only absolute paths the store then holds (git_metadata).
   bool remember_repos = false;
