@@ -36,7 +36,7 @@ uint64_t epoch_second(uint64_t epoch) {
 constexpr const char* kGroupKey =
     "day, bucket, author, session, model, repo, branch, task_keys, assistant, priced";
 constexpr const char* kHourGroupKey =
-    "day, epoch, hour, author, session, model, repo, branch, assistant, priced";
+    "day, epoch, hour_bucket, author, session, model, repo, branch, assistant, priced";
 constexpr int64_t kHourMs = 3'600'000;
 
 // Each day's last mark and current epoch (0: none) in [first, end), and the
@@ -181,7 +181,7 @@ Result<uint64_t> roll_day(ClickHouseClient& ch, int64_t day_ms) {
   // The hour grain from the quarter hours just written (fewer rows than the
   // facts, no FINAL).
   auto hours = ch.execute(
-      "INSERT INTO usage_rollup_hour SELECT day, epoch, intDiv(bucket, 4) AS hour, author, "
+      "INSERT INTO usage_rollup_hour SELECT day, epoch, intDiv(bucket, 4) AS hour_bucket, author, "
       "session, model, repo, branch, '', assistant, priced, sum(input), sum(output), "
       "sum(cache_create), sum(cache_read), sum(cost_nanos), sum(list_cost_nanos), sum(records), "
       "sum(versions), sum(skills), sum(mcp), min(first_ms), max(last_ms), min(gen_min), "
