@@ -3,6 +3,7 @@
 #include <memory>
 #include <optional>
 
+#include "common/record/assistant.hpp"
 #include "common/time.hpp"
 #include "common/utf8.hpp"
 #include "tracker/parse/json_values_internal.hpp"
@@ -94,15 +95,15 @@ void reset(LineFields& f) {
 }
 
 void reset(RequestLine& r) {
-  r.assistant = RequestLine{}.assistant;
+  r.assistant = kClaudeCode;
   for (std::string* s : {&r.message_id, &r.request_id, &r.model, &r.session_id, &r.agent_id,
                          &r.cc_version, &r.cwd, &r.git_branch, &r.line_uuid, &r.turn_id})
     s->clear();
   r.timestamp_ms = 0;
   r.sidechain = r.from_progress = r.api_error = false;
-  r.tokens.inference_geo.clear();
-  std::string geo = std::move(r.tokens.inference_geo);
+  std::string geo = std::move(r.tokens.inference_geo);  // its buffer kept
   r.tokens = TokenCounts{};
+  geo.clear();
   r.tokens.inference_geo = std::move(geo);
   r.tools.clear();
   r.advisors.clear();

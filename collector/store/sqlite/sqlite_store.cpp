@@ -107,23 +107,33 @@ Status SqliteStore::migrate() {
                       ", newer than this collector supports (" +
                       std::to_string(sql_text::kSchemaVersion) + ")");
   // Each step in its own transaction: an interrupted upgrade resumes where it stopped.
-  // Each text sets the version it migrates to.
-  const std::pair<int64_t, const char*> steps[] = {
-      {1, sql_text::kMigration1},   {2, sql_text::kMigration2},   {3, sql_text::kMigration3},
-      {4, sql_text::kMigration4},   {5, sql_text::kMigration5},   {6, sql_text::kMigration6},
-      {7, sql_text::kMigration7},   {8, sql_text::kMigration8},   {9, sql_text::kMigration9},
-      {10, sql_text::kMigration10}, {11, sql_text::kMigration11}, {12, sql_text::kMigration12},
-      {13, sql_text::kMigration13}, {14, sql_text::kMigration14}, {15, sql_text::kMigration15},
-      {16, sql_text::kMigration16}, {17, sql_text::kMigration17}, {18, sql_text::kMigration18},
-      {21, sql_text::kMigration21}, {22, sql_text::kMigration22}, {23, sql_text::kMigration23},
-      {24, sql_text::kMigration24}, {25, sql_text::kMigration25}, {26, sql_text::kMigration26},
-      {27, sql_text::kMigration27}, {28, sql_text::kMigration28}};
-  for (const auto& [to, text] : steps) {
+  // Each text sets the version it migrates to; a step's code, when it has
+  // some, runs after its text in the same transaction.
+  struct Step {
+    int64_t to;
+    const char* text;
+    Status (*then)(sql::Database&) = nullptr;
+  };
+  const Step steps[] = {
+      {1, sql_text::kMigration1},   {2, sql_text::kMigration2},
+      {3, sql_text::kMigration3},   {4, sql_text::kMigration4},
+      {5, sql_text::kMigration5},   {6, sql_text::kMigration6},
+      {7, sql_text::kMigration7},   {8, sql_text::kMigration8},
+      {9, sql_text::kMigration9},   {10, sql_text::kMigration10},
+      {11, sql_text::kMigration11}, {12, sql_text::kMigration12},
+      {13, sql_text::kMigration13}, {14, sql_text::kMigration14},
+      {15, sql_text::kMigration15}, {16, sql_text::kMigration16},
+      {17, sql_text::kMigration17}, {18, sql_text::kMigration18},
+      {21, sql_text::kMigration21}, {22, sql_text::kMigration22},
+      {23, sql_text::kMigration23}, {24, sql_text::kMigration24},
+      {25, sql_text::kMigration25}, {26, sql_text::kMigration26},
+      {27, sql_text::kMigration27}, {28, sql_text::kMigration28, count_record_days}};
+  for (const auto& [to, text, then] : steps) {
     if (*version >= to) continue;
     auto txn = sql::Transaction::begin(db_);
     if (!txn) return txn.error();
     auto s = db_.exec(text);
-    if (s && to == 28) s = count_record_days(db_);
+    if (s && then) s = then(db_);
     if (s) s = txn->commit();
     if (!s)
       return make_error(db_.path() + ": migrating to schema version " + std::to_string(to) + ": " +
