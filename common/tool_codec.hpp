@@ -11,8 +11,9 @@
 
 namespace codepulse {
 
-// [{"id":"toolu_..","name":"Edit","path":"src/a.cpp","action":2,"commit":0,
-//   "seen":1,"added":3,"removed":1,"sha":""}, ...]
+// [{"id":"toolu_..","name":"Edit","path":"src/a.cpp","action":2,"seen":1,
+//   "added":3,"removed":1}, ...]: a field at its default (empty, 0) is left
+// out; decode_tools reads both that and the full form older stores hold.
 std::string encode_tools(const std::vector<ToolUse>& tools);
 Result<std::vector<ToolUse>> decode_tools(std::string_view json);
 

@@ -65,8 +65,7 @@ TEST_CASE("no text of a Codex rollout reaches the store, the queue or a report",
   expect_no_canary("the state folder", stored);
   // What is kept: the patched file's path, the tool names, the commit flag.
   CHECK(stored.find("src/app.c") != std::string::npos);
-  CHECK(stored.find("\"name\":\"exec_command\",\"path\":\"\",\"action\":0,\"commit\":1") !=
-        std::string::npos);
+  CHECK(stored.find("\"name\":\"exec_command\",\"commit\":1") != std::string::npos);
   for (const char* format : {"table", "json", "csv"}) {
     auto r = run({tracker_bin(), "report", "--state", c.state, "--group-by",
                   "model,repo,file,author,task,date,session", "--format", format},
