@@ -135,8 +135,7 @@ enum MetricColumn {
   kDays,
   kSkills,
   kMcp,
-  kGenMin,
-  kGenMax,
+  kStale,
   kMetricColumns,
 };
 
@@ -148,12 +147,18 @@ enum MetricColumn {
 // only the sessions count is one less.
 constexpr const char* kSessionKey = "cityHash64(session)";
 
-std::string metric_columns(const std::string& day) {
+// Records of the rollups (or of dirty days' records summed alike) priced
+// before the current prices.
+std::string stale_rows(const ModelGenerations& generations) {
+  return "sum(if(" + generations.stale_sql("model", "gen_min", "gen_max") + ", records, 0))";
+}
+
+std::string metric_columns(const std::string& day, const ModelGenerations& generations) {
   return "sum(input), sum(output), sum(cache_create), sum(cache_read), sum(cost_nanos), "
          "sum(list_cost_nanos), sum(records), sum(if(priced = 0, records, 0)), "
          "uniqExact(" +
-         std::string(kSessionKey) + "), uniqExact(" + day +
-         "), sum(skills), sum(mcp), min(gen_min), max(gen_max)";
+         std::string(kSessionKey) + "), uniqExact(" + day + "), sum(skills), sum(mcp), " +
+         stale_rows(generations);
 }
 
 struct Row {
@@ -190,7 +195,7 @@ bool levels_answer(const report::ReportQuery& q, bool seats) {
 }
 
 Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery& q,
-                                 uint32_t generation) {
+                                 const ModelGenerations& generations) {
   if (!levels_answer(q, false))
     return make_error("ClickHouse cannot answer this report whole (see clickhouse_levels.hpp)");
   const int64_t since = q.since_ms.value_or(INT64_MIN), until = q.until_ms.value_or(INT64_MAX);
@@ -242,13 +247,11 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
         std::string(kSessionKey) +
         ") AS ls, "
         "uniqExactState(" +
-        day +
-        ") AS ld, sum(skills) AS lsk, sum(mcp) AS lm, min(gen_min) AS lg0, max(gen_max) AS "
-        "lg1";
+        day + ") AS ld, sum(skills) AS lsk, sum(mcp) AS lm, " + stale_rows(generations) + " AS lst";
     std::string sql = "SELECT toInt8(depth), '', " + outer_keys +
                       "sum(li), sum(lo), sum(lcc), sum(lcr), sum(lc), sum(llc), sum(lr), sum(lu), "
-                      "uniqExactMerge(ls), uniqExactMerge(ld), sum(lsk), sum(lm), min(lg0), "
-                      "max(lg1) FROM (SELECT " +
+                      "uniqExactMerge(ls), uniqExactMerge(ld), sum(lsk), sum(lm), sum(lst) "
+                      "FROM (SELECT " +
                       inner + " FROM " + source + group + ") ARRAY JOIN [" + depths +
                       "] AS depth GROUP BY " + outer_group + " UNION ALL ";
     // Each row says its depth first; the unpriced records' models ride
@@ -260,8 +263,8 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
     // column alone for most of the rows (0.4 s -> 0.02 s for a year at 100
     // million records), where a filter on the whole source read it all.
     const std::string unpriced = group_rows(days, since, until, filters + " AND priced = 0", grain);
-    return sql + "SELECT toInt8(-1), model, " + no_keys + metric_columns(day) + " FROM " +
-           unpriced + " GROUP BY model FORMAT TabSeparated";
+    return sql + "SELECT toInt8(-1), model, " + no_keys + metric_columns(day, generations) +
+           " FROM " + unpriced + " GROUP BY model FORMAT TabSeparated";
   });
   if (!reply) return reply.error();
 
@@ -271,11 +274,12 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
   std::vector<std::string> f;
   std::optional<Error> bad;
   std::vector<report::UnpricedModel> unpriced;
+  int64_t stale_total = 0;  // records priced before the current prices
   each_line(*reply, [&](std::string_view line) {
     const size_t width = 2 + levels + kMetricColumns;
     Row r;
     report::Metrics& m = r.metrics;
-    uint64_t gen_min = 0, gen_max = 0;
+    int64_t stale = 0;
     const std::string* c = nullptr;
     if (split_tsv_line(line, width, f)) c = &f[2 + levels];
     if (!c || !parse_int(c[kInput], m.input) || !parse_int(c[kOutput], m.output) ||
@@ -284,17 +288,15 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
         !parse_int(c[kRecords], m.records) || !parse_int(c[kUnpriced], m.unpriced_records) ||
         !parse_int(c[kSessions], m.sessions) || !parse_int(c[kDays], m.active_days) ||
         !parse_int(c[kSkills], m.skill_calls) || !parse_int(c[kMcp], m.mcp_calls) ||
-        !parse_int(c[kGenMin], gen_min) || !parse_int(c[kGenMax], gen_max)) {
+        !parse_int(c[kStale], stale)) {
       bad = unreadable_row(ch, "the report's nodes", line);
       return false;
     }
     if (m.records == 0) return true;  // an empty range's total
-    if (gen_min != generation || gen_max != generation) {
-      out.stale_reason = "ClickHouse holds rows of pricing generation " +
-                         std::to_string(gen_min == generation ? gen_max : gen_min) +
-                         " in the range, not yet re-priced to generation " +
-                         std::to_string(generation);
-      return false;
+    if (stale > 0 || stale_total > 0) {
+      // The root's count is the range's: the largest of any row.
+      stale_total = std::max(stale_total, stale);
+      return true;
     }
     int depth = 0;
     if (!parse_int(f[0], depth) || depth < -1 || depth > static_cast<int>(levels)) {
@@ -312,7 +314,10 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
     return true;
   });
   if (bad) return *bad;
-  if (!out.stale_reason.empty()) return out;
+  if (stale_total > 0) {
+    out.stale_reason = generations.stale_reason(stale_total);
+    return out;
+  }
   reply->clear();
   reply->shrink_to_fit();
   out.rows = static_cast<int64_t>(rows.size());

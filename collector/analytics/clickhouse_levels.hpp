@@ -20,6 +20,7 @@
 #include <string>
 
 #include "collector/analytics/clickhouse_client.hpp"
+#include "collector/analytics/model_generations.hpp"
 #include "common/report/report.hpp"
 #include "common/result.hpp"
 
@@ -30,7 +31,7 @@ namespace codepulse::collector::analytics {
 bool levels_answer(const report::ReportQuery& q, bool seats);
 
 struct LevelReport {
-  // Unset when the range holds rows of another pricing generation (a
+  // Unset when the range holds rows priced before the current prices (a
   // re-pricing under way): the caller answers from the store.
   std::optional<report::Report> report;
   int64_t rows = 0;          // nodes ClickHouse returned, the root's included
@@ -38,8 +39,8 @@ struct LevelReport {
 };
 
 // The report `q` (levels_answer(q, false) must hold) from the rollups and
-// dirty days' records, rows priced with pricing generation `generation`.
+// dirty days' records; rows must carry `generations` (the exporter's).
 Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery& q,
-                                 uint32_t generation);
+                                 const ModelGenerations& generations);
 
 }  // namespace codepulse::collector::analytics

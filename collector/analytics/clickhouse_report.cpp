@@ -19,10 +19,11 @@ using report::Dimension;
 constexpr int64_t kDayMs = 86'400'000;
 constexpr uint64_t kGenerationMask = (uint64_t{1} << kGenerationBits) - 1;
 
-// The lowest and highest pricing generation of a group's rows, as columns.
-std::string generation_columns() {
-  const std::string mask = std::to_string(kGenerationMask);
-  return "min(bitAnd(version, " + mask + ")), max(bitAnd(version, " + mask + "))";
+// How many of a group's records are priced before the current prices, as a
+// column.
+std::string stale_facts(const ModelGenerations& generations) {
+  const std::string generation = "bitAnd(version, " + std::to_string(kGenerationMask) + ")";
+  return "sum(" + generations.stale_sql("model", generation, generation) + ")";
 }
 
 int64_t floor_div(int64_t a, int64_t b) {
@@ -64,14 +65,13 @@ enum GroupColumn {
   kMcp,
   kFirst,
   kLast,
-  kGenMin,
-  kGenMax,
+  kStale,
   kGroupColumns,
 };
 
 // The report's groups by turn, from every record of the range under FINAL.
 Result<std::string> turn_groups(ClickHouseClient& ch, int64_t since, int64_t until,
-                                const std::string& filters) {
+                                const std::string& filters, const ModelGenerations& generations) {
   const std::string turn_key = "turn_id, if(turn_id = '', record_id, 0)";
   return ch.execute(
       "SELECT intDiv(ts_ms, 900000) AS b, author, session, model, repo, branch, task_keys, "
@@ -79,7 +79,7 @@ Result<std::string> turn_groups(ClickHouseClient& ch, int64_t since, int64_t unt
       turn_key +
       ", sum(input), sum(output), sum(cache_create), sum(cache_read), sum(cost_nanos), "
       "sum(list_cost_nanos), count(), sum(skills), sum(mcp), min(ts_ms), max(ts_ms), " +
-      generation_columns() + " FROM usage_facts FINAL WHERE " + range_condition(since, until) +
+      stale_facts(generations) + " FROM usage_facts FINAL WHERE " + range_condition(since, until) +
       " AND " + filters + " GROUP BY b, author, session, model, repo, branch, task_keys, " +
       "assistant, priced, " + turn_key + " FORMAT TabSeparated");
 }
@@ -87,12 +87,13 @@ Result<std::string> turn_groups(ClickHouseClient& ch, int64_t since, int64_t unt
 // The report's groups without turns: clean days from their rollups, dirty
 // days from their records.
 Result<std::string> rollup_groups(ClickHouseClient& ch, int64_t since, int64_t until,
-                                  const std::string& filters) {
+                                  const std::string& filters, const ModelGenerations& generations) {
   return query_rollups(ch, since, until, [&](const DayStates& days) {
     return "SELECT b, author, session, model, repo, branch, task_keys, assistant, priced, '', "
            "toInt64(0), sum(input), sum(output), sum(cache_create), sum(cache_read), "
            "sum(cost_nanos), sum(list_cost_nanos), sum(records), sum(skills), sum(mcp), "
-           "min(first_ms), max(last_ms), min(gen_min), max(gen_max) FROM " +
+           "min(first_ms), max(last_ms), sum(if(" +
+           generations.stale_sql("model", "gen_min", "gen_max") + ", records, 0)) FROM " +
            group_rows(days, since, until, filters) +
            " GROUP BY b, author, session, model, repo, branch, task_keys, assistant, priced "
            "FORMAT TabSeparated";
@@ -107,7 +108,8 @@ bool groups_answer(const report::ReportQuery& q) {
 
 Result<GroupedReport> grouped_report(ClickHouseClient& ch, const report::ReportQuery& q,
                                      const report::EpicMap& epics,
-                                     std::shared_ptr<const Pricer> pricer, uint32_t generation,
+                                     std::shared_ptr<const Pricer> pricer,
+                                     const ModelGenerations& generations,
                                      const report::SeatContext* seats,
                                      std::shared_ptr<const report::PeopleTimeline> people) {
   if (!groups_answer(q))
@@ -122,8 +124,8 @@ Result<GroupedReport> grouped_report(ClickHouseClient& ch, const report::ReportQ
   // Filters cut what ClickHouse sends; seats spread over all of a holder's
   // usage, so with seats every group of the range is needed.
   const std::string filters = spread ? "1" : column_filters(q);
-  auto reply =
-      by_turn ? turn_groups(ch, since, until, filters) : rollup_groups(ch, since, until, filters);
+  auto reply = by_turn ? turn_groups(ch, since, until, filters, generations)
+                       : rollup_groups(ch, since, until, filters, generations);
   if (!reply) return reply.error();
 
   GroupedReport out;
@@ -132,10 +134,11 @@ Result<GroupedReport> grouped_report(ClickHouseClient& ch, const report::ReportQ
   std::vector<std::string> f;
   report::GroupFact g;
   std::optional<Error> bad;
+  int64_t stale_total = 0;  // records priced before the current prices
   each_line(*reply, [&](std::string_view line) {
     int64_t bucket = 0;
     int priced = 0;
-    uint64_t gen_min = 0, gen_max = 0;
+    int64_t stale = 0;
     if (!split_tsv_line(line, kGroupColumns, f) || !parse_int(f[kBucket], bucket) ||
         !parse_int(f[kPriced], priced) || !parse_int(f[kRecordId], g.record_id) ||
         !parse_int(f[kInput], g.input) || !parse_int(f[kOutput], g.output) ||
@@ -143,18 +146,14 @@ Result<GroupedReport> grouped_report(ClickHouseClient& ch, const report::ReportQ
         !parse_int(f[kCost], g.cost_nanos) || !parse_int(f[kListCost], g.list_cost_nanos) ||
         !parse_int(f[kRecords], g.records) || !parse_int(f[kSkills], g.skills) ||
         !parse_int(f[kMcp], g.mcp) || !parse_int(f[kFirst], g.first_ms) ||
-        !parse_int(f[kLast], g.last_ms) || !parse_int(f[kGenMin], gen_min) ||
-        !parse_int(f[kGenMax], gen_max)) {
+        !parse_int(f[kLast], g.last_ms) || !parse_int(f[kStale], stale)) {
       bad = unreadable_row(ch, "the report's groups", line);
       return false;
     }
-    if (gen_min != generation || gen_max != generation) {
-      out.stale_reason = "ClickHouse holds rows of pricing generation " +
-                         std::to_string(gen_min == generation ? gen_max : gen_min) +
-                         " in the range, not yet re-priced to generation " +
-                         std::to_string(generation);
-      return false;
-    }
+    // Summed over every group (the range's count); none added once one is
+    // stale.
+    stale_total += stale;
+    if (stale_total > 0) return true;
     g.bucket_ms = bucket * report::kBucketMs;
     g.author = std::move(f[kAuthor]);
     g.session = std::move(f[kSession]);
@@ -170,7 +169,10 @@ Result<GroupedReport> grouped_report(ClickHouseClient& ch, const report::ReportQ
     return true;
   });
   if (bad) return *bad;
-  if (!out.stale_reason.empty()) return out;
+  if (stale_total > 0) {
+    out.stale_reason = generations.stale_reason(stale_total);
+    return out;
+  }
   reply->clear();
   reply->shrink_to_fit();
 
@@ -190,26 +192,23 @@ Result<GroupedReport> grouped_report(ClickHouseClient& ch, const report::ReportQ
     if (!outside.empty()) {
       auto rows = ch.execute(
           "SELECT author, assistant, toString(toStartOfMonth(day)), sum(list_cost_nanos), " +
-          generation_columns() + ", ts_ms < " + std::to_string(since == INT64_MIN ? 0 : since) +
+          stale_facts(generations) + ", ts_ms < " + std::to_string(since == INT64_MIN ? 0 : since) +
           " AS before FROM usage_facts FINAL WHERE priced = 1 AND (" + outside +
           ") GROUP BY author, assistant, toStartOfMonth(day), before FORMAT TabSeparated");
       if (!rows) return rows.error();
       each_line(*rows, [&](std::string_view line) {
         int64_t list = 0;
-        uint64_t gen_min = 0, gen_max = 0;
+        int64_t stale = 0;
         int before = 0;
         std::optional<int64_t> month_day;
-        if (split_tsv_line(line, 7, f)) month_day = parse_date_bound_ms(f[2], 0);
-        if (!month_day || !parse_int(f[3], list) || !parse_int(f[4], gen_min) ||
-            !parse_int(f[5], gen_max) || !parse_int(f[6], before)) {
+        if (split_tsv_line(line, 6, f)) month_day = parse_date_bound_ms(f[2], 0);
+        if (!month_day || !parse_int(f[3], list) || !parse_int(f[4], stale) ||
+            !parse_int(f[5], before)) {
           bad = unreadable_row(ch, "the seat holders' months", line);
           return false;
         }
-        if (gen_min != generation || gen_max != generation) {
-          out.stale_reason =
-              "ClickHouse holds rows of another pricing generation in the "
-              "seats' months, not yet re-priced to generation " +
-              std::to_string(generation);
+        if (stale > 0) {
+          out.stale_reason = generations.stale_reason(stale) + " (in the seats' months)";
           return false;
         }
         if (!context.charges->holds_any(f[0])) return true;

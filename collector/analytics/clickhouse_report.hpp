@@ -17,6 +17,7 @@
 #include <string>
 
 #include "collector/analytics/clickhouse_client.hpp"
+#include "collector/analytics/model_generations.hpp"
 #include "common/pricing/pricer.hpp"
 #include "common/report/people_timeline.hpp"
 #include "common/report/report.hpp"
@@ -29,19 +30,19 @@ namespace codepulse::collector::analytics {
 bool groups_answer(const report::ReportQuery& q);
 
 struct GroupedReport {
-  // Set when ClickHouse answered; unset when the range holds rows of
-  // another pricing generation (the caller answers from the store).
+  // Set when ClickHouse answered; unset when the range holds rows priced
+  // before the current prices (the caller answers from the store).
   std::optional<report::Report> report;
   int64_t groups = 0;        // groups ClickHouse returned
   std::string stale_reason;  // why `report` is unset
 };
 
-// The report `q` from usage_facts, priced with `pricer` (whose generation
-// in ClickHouse is `generation`: UsageExporter::generation()). `seats` and
-// `people` as for report::build_report.
+// The report `q` from usage_facts, priced with `pricer` (whose rows in
+// ClickHouse carry `generations`: UsageExporter::generations()). `seats`
+// and `people` as for report::build_report.
 Result<GroupedReport> grouped_report(
     ClickHouseClient& ch, const report::ReportQuery& q, const report::EpicMap& epics,
-    std::shared_ptr<const Pricer> pricer, uint32_t generation,
+    std::shared_ptr<const Pricer> pricer, const ModelGenerations& generations,
     const report::SeatContext* seats = nullptr,
     std::shared_ptr<const report::PeopleTimeline> people = nullptr);
 

@@ -57,6 +57,12 @@ constexpr const char* kPricingGenerations =
     "CREATE TABLE IF NOT EXISTS pricing_generations (generation UInt32, fingerprint String, "
     "applied_ms Int64) ENGINE = Log";
 
+// Version 4: each model's prices by fingerprint (Pricer::model_fingerprint)
+// and the generation they were first used in (model_generations.hpp).
+constexpr const char* kModelGenerations =
+    "CREATE TABLE IF NOT EXISTS model_generations (model String, fingerprint String, "
+    "generation UInt32, applied_ms Int64) ENGINE = Log";
+
 // Version 2: the day rollups (usage_rollup.hpp). Plain MergeTree: rows of
 // an epoch stay until the collector deletes them, never merged away
 // underneath a report reading them.
@@ -251,7 +257,7 @@ Status ensure_schema(ClickHouseClient& ch) {
         !c)
       return c.error();
   }
-  for (const char* ddl : {kPricingGenerations, kRollupEpochs, kRollupDirty})
+  for (const char* ddl : {kPricingGenerations, kModelGenerations, kRollupEpochs, kRollupDirty})
     if (auto c = ch.execute(ddl); !c) return c.error();
   if (*have < 3) {
     // Facts written before the rollups existed, or days rolled before the

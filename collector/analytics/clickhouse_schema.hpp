@@ -20,8 +20,9 @@
 namespace codepulse::collector::analytics {
 
 // 1: usage_facts, pricing_generations. 2: the day rollups (usage_rollup.hpp).
-// 3: the day rollups by hour too (usage_rollup_hour).
-inline constexpr uint32_t kClickHouseSchemaVersion = 3;
+// 3: the day rollups by hour too (usage_rollup_hour). 4: model_generations
+// (a model's rows keep their generation while its prices stay the same).
+inline constexpr uint32_t kClickHouseSchemaVersion = 4;
 
 // The oldest server the SQL here was tested on (Debian 12's package).
 inline constexpr ServerVersion kOldestServer{18, 16, 0};

@@ -1,11 +1,14 @@
 #include "collector/analytics/usage_export.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <concepts>
 #include <map>
+#include <optional>
 
 #include "collector/analytics/fact_mutations.hpp"
+#include "collector/analytics/tsv_reply.hpp"
 #include "collector/analytics/usage_rollup.hpp"
 #include "common/json_writer.hpp"
 #include "common/time.hpp"
@@ -99,55 +102,152 @@ UsageExporter::UsageExporter(ClickHouseClient& ch, Store& store,
                              std::shared_ptr<const Pricer> pricer, size_t rows_per_insert)
     : ch_(ch), store_(store), pricer_(std::move(pricer)), rows_per_insert_(rows_per_insert) {}
 
-uint64_t UsageExporter::version_of(int64_t revision) const {
-  return (static_cast<uint64_t>(revision) << kGenerationBits) | generation_;
+uint64_t UsageExporter::version_of(const report::UsageFact& f) const {
+  return (static_cast<uint64_t>(f.revision) << kGenerationBits) | generations_->of(f.model);
 }
 
-Status UsageExporter::prepare() {
-  const std::string fp = sql_literal(pricer_->fingerprint());
-  auto found = ch_.execute(
-      "SELECT min(generation), count() FROM pricing_generations WHERE "
-      "fingerprint = " +
-      fp + " FORMAT TabSeparated");
-  if (!found) return found.error();
-  uint32_t gen = 0, count = 0;
-  {
-    const char* p = found->data();
-    const char* end = p + found->size();
-    auto r = std::from_chars(p, end, gen);
-    if (r.ec == std::errc() && r.ptr < end) std::from_chars(r.ptr + 1, end, count);
-  }
-  if (count > 0) {
-    generation_ = gen;
-    return {};
-  }
-  auto last = ch_.execute("SELECT max(generation) FROM pricing_generations FORMAT TabSeparated");
-  if (!last) return last.error();
-  uint32_t max_gen = 0;
-  std::from_chars(last->data(), last->data() + last->size(), max_gen);
-  if (max_gen + 1 >= (1u << kGenerationBits))
-    return make_error("ClickHouse at " + ch_.target().display() +
-                      ": pricing generations are used up (a million price changes)");
-  generation_ = max_gen + 1;
-  std::string row;
-  row += std::to_string(generation_) + "\t";
-  for (char c : pricer_->fingerprint()) {
+namespace {
+
+// A field for a TabSeparated insert, escaped.
+void append_tsv(std::string& row, std::string_view field) {
+  for (char c : field) {
     if (c == '\\' || c == '\t' || c == '\n') row.push_back('\\');
     row.push_back(c == '\t' ? 't' : c == '\n' ? 'n' : c);
   }
-  row += "\t" + std::to_string(now_utc_ms()) + "\n";
-  return ch_.insert("pricing_generations", "TabSeparated", row);
+}
+
+}  // namespace
+
+std::string UsageExporter::fingerprint_of(std::string_view model) const {
+  // The column holds the report's model: "-fast" appended in fast mode, so
+  // the logged id may be either; prices of both count.
+  std::string out = pricer_->model_fingerprint(model);
+  if (model.ends_with("-fast"))
+    out += "+" + pricer_->model_fingerprint(model.substr(0, model.size() - 5));
+  return out;
+}
+
+Status UsageExporter::prepare() {
+  const std::string& fingerprint = pricer_->fingerprint();
+  // The book's generation: the last one's, when these are its prices.
+  auto last = ch_.execute(
+      "SELECT generation, fingerprint FROM pricing_generations ORDER BY generation DESC LIMIT 1 "
+      "FORMAT TabSeparated");
+  if (!last) return last.error();
+  std::vector<std::string> f;
+  uint32_t last_gen = 0, book = 0;
+  if (!last->empty()) {
+    const std::string_view line(last->data(), last->find('\n'));
+    if (!split_tsv_line(line, 2, f) || !parse_int(f[0], last_gen))
+      return unreadable_row(ch_, "the last pricing generation", line);
+    if (f[1] == fingerprint) book = last_gen;
+  }
+  if (book == 0) {
+    if (last_gen + 1 >= (1u << kGenerationBits))
+      return make_error("ClickHouse at " + ch_.target().display() +
+                        ": pricing generations are used up (a million price changes)");
+    book = last_gen + 1;
+    std::string row = std::to_string(book) + "\t";
+    append_tsv(row, fingerprint);
+    row += "\t" + std::to_string(now_utc_ms()) + "\n";
+    if (auto s = ch_.insert("pricing_generations", "TabSeparated", row); !s) return s;
+  }
+  // Each model's last prices, and the models ClickHouse holds rows of.
+  struct Last {
+    std::string fingerprint;
+    uint32_t generation = 0;
+  };
+  std::map<std::string, Last, std::less<>> models;
+  auto known = ch_.execute(
+      "SELECT model, argMax(fingerprint, generation), max(generation) FROM model_generations "
+      "GROUP BY model FORMAT TabSeparated");
+  if (!known) return known.error();
+  std::optional<Error> bad;
+  each_line(*known, [&](std::string_view line) {
+    Last l;
+    if (!split_tsv_line(line, 3, f) || !parse_int(f[2], l.generation)) {
+      bad = unreadable_row(ch_, "the models' generations", line);
+      return false;
+    }
+    l.fingerprint = std::move(f[1]);
+    models[f[0]] = std::move(l);
+    return true;
+  });
+  if (bad) return *bad;
+  auto held = ch_.execute("SELECT DISTINCT model FROM usage_facts FORMAT TabSeparated");
+  if (!held) return held.error();
+  each_line(*held, [&](std::string_view line) {
+    if (!split_tsv_line(line, 1, f)) {
+      bad = unreadable_row(ch_, "the models of the records", line);
+      return false;
+    }
+    models.try_emplace(f[0]);  // without a row (written before schema 4): priced anew
+    return true;
+  });
+  if (bad) return *bad;
+  auto generations = std::make_shared<ModelGenerations>(book);
+  std::string rows;
+  const std::string now = std::to_string(now_utc_ms());
+  for (const auto& [model, l] : models) {
+    const std::string mine = fingerprint_of(model);
+    if (l.generation != 0 && l.fingerprint == mine) {
+      generations->set(model, l.generation);
+      continue;
+    }
+    append_tsv(rows, model);
+    rows.push_back('\t');
+    append_tsv(rows, mine);
+    rows += "\t" + std::to_string(book) + "\t" + now + "\n";
+  }
+  if (!rows.empty())
+    if (auto s = ch_.insert("model_generations", "TabSeparated", rows); !s) return s;
+  recorded_.clear();
+  for (const auto& [model, l] : models)
+    recorded_.insert(model);
+  generations_ = std::move(generations);
+  return {};
+}
+
+Status UsageExporter::record_models(const std::vector<std::string>& seen) {
+  std::string rows;
+  std::vector<std::string_view> added;
+  const std::string now = std::to_string(now_utc_ms());
+  for (const std::string& model : seen) {
+    if (recorded_.contains(model)) continue;
+    if (std::find(added.begin(), added.end(), model) != added.end()) continue;
+    added.push_back(model);
+    append_tsv(rows, model);
+    rows.push_back('\t');
+    append_tsv(rows, fingerprint_of(model));
+    rows += "\t" + std::to_string(generations_->of(model)) + "\t" + now + "\n";
+  }
+  if (rows.empty()) return {};
+  if (auto s = ch_.insert("model_generations", "TabSeparated", rows); !s) return s;
+  for (std::string_view model : added)
+    recorded_.emplace(model);
+  return {};
 }
 
 Result<int64_t> UsageExporter::export_range(int64_t since_ms, int64_t until_ms) {
+  return export_records(since_ms, until_ms, nullptr);
+}
+
+Result<int64_t> UsageExporter::export_records(int64_t since_ms, int64_t until_ms,
+                                              const std::set<std::string, std::less<>>* only) {
   std::string rows;
   std::vector<int64_t> days;
+  std::vector<std::string> fresh;  // models first seen, recorded before their rows go
   size_t pending = 0;
   int64_t sent = 0;
   Status failed;
   report::EpicMap epics;
   auto flush = [&]() -> bool {
     if (pending == 0) return true;
+    if (auto s = record_models(fresh); !s) {
+      failed = s;
+      return false;
+    }
+    fresh.clear();
     if (auto s = insert_facts(rows, days); !s) {
       failed = s;
       return false;
@@ -160,7 +260,9 @@ Result<int64_t> UsageExporter::export_range(int64_t since_ms, int64_t until_ms) 
   };
   auto scanned = store_.read_usage(
       since_ms, until_ms, /*with_tools=*/true, epics, [&](const report::UsageFact& f) {
-        append_row(rows, f, version_of(f.revision), pricer_->price(f.to_price()));
+        if (only && !only->contains(f.model)) return true;
+        if (!recorded_.contains(f.model)) fresh.push_back(f.model);
+        append_row(rows, f, version_of(f), pricer_->price(f.to_price()));
         if (days.empty() || days.back() != day_of(f.ts_ms)) days.push_back(day_of(f.ts_ms));
         return ++pending < rows_per_insert_ || flush();
       });
@@ -173,13 +275,17 @@ Result<int64_t> UsageExporter::export_range(int64_t since_ms, int64_t until_ms) 
 Result<int64_t> UsageExporter::send(const std::vector<report::UsageFact>& facts) {
   std::string rows;
   std::vector<int64_t> days;
+  std::vector<std::string> fresh;
   size_t pending = 0;
   int64_t sent = 0;
   for (size_t i = 0; i < facts.size(); ++i) {
     const report::UsageFact& f = facts[i];
-    append_row(rows, f, version_of(f.revision), pricer_->price(f.to_price()));
+    if (!recorded_.contains(f.model)) fresh.push_back(f.model);
+    append_row(rows, f, version_of(f), pricer_->price(f.to_price()));
     days.push_back(day_of(f.ts_ms));
     if (++pending < rows_per_insert_ && i + 1 < facts.size()) continue;
+    if (auto s = record_models(fresh); !s) return s.error();
+    fresh.clear();
     if (auto s = insert_facts(rows, days); !s) return s.error();
     sent += static_cast<int64_t>(pending);
     rows.clear();
@@ -199,47 +305,67 @@ Result<std::vector<DayDifference>> UsageExporter::compare_days(int64_t since_ms,
   const int64_t first = day_of(since_ms);
   const int64_t last = day_of(until_ms - 1) + kDayMs;  // exclusive
   std::map<int64_t, DayDifference> days;
-  // The store's counts are kept at ingest: no record is read. A day's sum of
-  // versions is its revisions' sum shifted, plus the generation once a record
-  // (in unsigned arithmetic, as ClickHouse sums a UInt64 column).
+  // The store's counts are kept at ingest: no record is read.
   auto counted = store_.usage_days(first, last);
   if (!counted) return counted.error();
   for (const UsageDayCount& c : *counted) {
     DayDifference& d = days[c.day_ms];
     d.store_records = c.records;
-    d.store_versions = (static_cast<uint64_t>(c.revisions) << kGenerationBits) +
-                       static_cast<uint64_t>(c.records) * generation_;
+    d.store_revisions = c.revisions;
   }
-  auto rows = ch_.execute(
-      "SELECT toString(day), count(), sum(version) FROM usage_facts FINAL WHERE day >= toDate(" +
-      sql_literal(date_text(first)) + ") AND day < toDate(" + sql_literal(date_text(last)) +
-      ") GROUP BY day FORMAT TabSeparated");
+  const std::string mask = std::to_string((uint64_t{1} << kGenerationBits) - 1);
+  const std::string generation = "bitAnd(version, " + mask + ")";
+  const std::string stale = generations_->stale_sql("model", generation, generation);
+  const std::string range = "day >= toDate(" + sql_literal(date_text(first)) +
+                            ") AND day < toDate(" + sql_literal(date_text(last)) + ")";
+  auto rows =
+      ch_.execute("SELECT toString(day), count(), sum(bitShiftRight(version, " +
+                  std::to_string(kGenerationBits) + ")), sum(" + stale +
+                  ") FROM usage_facts FINAL WHERE " + range + " GROUP BY day FORMAT TabSeparated");
   if (!rows) return rows.error();
-  std::string_view rest = *rows;
-  while (!rest.empty()) {
-    const size_t nl = rest.find('\n');
-    std::string_view line = rest.substr(0, nl);
-    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-    const size_t t1 = line.find('\t'), t2 = line.find('\t', t1 + 1);
-    auto day = parse_date_bound_ms(line.substr(0, t1), 0);
-    int64_t count = 0;
-    uint64_t versions = 0;
-    if (!day || t2 == std::string_view::npos ||
-        std::from_chars(line.data() + t1 + 1, line.data() + t2, count).ec != std::errc() ||
-        std::from_chars(line.data() + t2 + 1, line.data() + line.size(), versions).ec !=
-            std::errc())
-      return make_error("ClickHouse at " + ch_.target().display() +
-                        ": an unreadable row of the day comparison: '" + std::string(line) + "'");
+  std::vector<std::string> f;
+  std::optional<Error> bad;
+  bool any_stale = false;
+  each_line(*rows, [&](std::string_view line) {
+    std::optional<int64_t> day;
+    int64_t count = 0, revisions = 0, stale_rows = 0;
+    if (split_tsv_line(line, 4, f)) day = parse_date_bound_ms(f[0], 0);
+    if (!day || !parse_int(f[1], count) || !parse_int(f[2], revisions) ||
+        !parse_int(f[3], stale_rows)) {
+      bad = unreadable_row(ch_, "the day comparison", line);
+      return false;
+    }
     DayDifference& d = days[*day];
     d.analytics_records = count;
-    d.analytics_versions = versions;
+    d.analytics_revisions = revisions;
+    d.stale_rows = stale_rows;
+    any_stale = any_stale || stale_rows > 0;
+    return true;
+  });
+  if (bad) return *bad;
+  if (any_stale) {
+    // The models of the stale rows, by day: on a day whose records agree,
+    // only they are sent.
+    auto models = ch_.execute("SELECT toString(day), model FROM usage_facts FINAL WHERE " + range +
+                              " AND " + stale + " GROUP BY day, model FORMAT TabSeparated");
+    if (!models) return models.error();
+    each_line(*models, [&](std::string_view line) {
+      std::optional<int64_t> day;
+      if (split_tsv_line(line, 2, f)) day = parse_date_bound_ms(f[0], 0);
+      if (!day) {
+        bad = unreadable_row(ch_, "the re-priced models by day", line);
+        return false;
+      }
+      days[*day].stale_models.push_back(std::move(f[1]));
+      return true;
+    });
+    if (bad) return *bad;
   }
   std::vector<DayDifference> out;
   for (auto& [day, d] : days) {
-    if (d.store_records == d.analytics_records && d.store_versions == d.analytics_versions)
-      continue;
+    if (d.records_agree() && d.stale_rows == 0) continue;
     d.day_ms = day;
-    out.push_back(d);
+    out.push_back(std::move(d));
   }
   return out;
 }
@@ -262,7 +388,11 @@ Result<HealOutcome> UsageExporter::heal(int64_t since_ms, int64_t until_ms) {
       if (auto s = clear_day(d.day_ms); !s) return s.error();
       ++out.days_cleared;
     }
-    auto sent = export_range(d.day_ms, d.day_ms + kDayMs);
+    // Records that agree with the store need only their re-priced models'
+    // rows sent; the day's other rows stay as they are.
+    const std::set<std::string, std::less<>> models(d.stale_models.begin(), d.stale_models.end());
+    const bool only_models = d.records_agree() && !models.empty();
+    auto sent = export_records(d.day_ms, d.day_ms + kDayMs, only_models ? &models : nullptr);
     if (!sent) return sent.error();
     out.rows_sent += *sent;
   }

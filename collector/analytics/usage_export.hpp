@@ -11,14 +11,22 @@
 // inserts, rows of a store restored from an older backup, new prices), and
 // heal() sends those days again, deleting a day's rows first where
 // ClickHouse holds more records than the store.
+//
+// New prices re-price only what they change: a model whose prices are the
+// same (Pricer::model_fingerprint) keeps its generation and its rows
+// (model_generations.hpp); a day whose records agree with the store but
+// hold rows of changed models gets those models' rows sent again, and no
+// other.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "collector/analytics/clickhouse_client.hpp"
+#include "collector/analytics/model_generations.hpp"
 #include "collector/store/store.hpp"
 #include "common/pricing/pricer.hpp"
 #include "common/result.hpp"
@@ -31,7 +39,14 @@ inline constexpr int kGenerationBits = 20;
 struct DayDifference {
   int64_t day_ms = 0;  // the UTC day's start
   int64_t store_records = 0, analytics_records = 0;
-  uint64_t store_versions = 0, analytics_versions = 0;  // sums of the rows' versions
+  int64_t store_revisions = 0, analytics_revisions = 0;  // sums of the records' revisions
+  // ClickHouse's rows priced with prices that have changed since, and their
+  // models (read when the records agree: only those models' rows are sent).
+  int64_t stale_rows = 0;
+  std::vector<std::string> stale_models;
+  bool records_agree() const {
+    return store_records == analytics_records && store_revisions == analytics_revisions;
+  }
 };
 
 struct HealOutcome {
@@ -45,11 +60,14 @@ class UsageExporter {
   UsageExporter(ClickHouseClient& ch, Store& store, std::shared_ptr<const Pricer> pricer,
                 size_t rows_per_insert = 50'000);
 
-  // Finds the pricing generation of this exporter's prices (by the Pricer's
-  // fingerprint), numbering a new one after the last when they are new.
-  // Call once, after ensure_schema().
+  // Finds the pricing generation of this exporter's prices: the last one
+  // when its fingerprint is theirs, else a new one after it (prices put
+  // back as they were before are new again, so their rows win). Then each
+  // model's: the one it had where its prices are unchanged, else the new
+  // one (recorded in model_generations). Call once, after ensure_schema().
   Status prepare();
-  uint32_t generation() const { return generation_; }
+  uint32_t generation() const { return generations_->book(); }
+  std::shared_ptr<const ModelGenerations> generations() const { return generations_; }
 
   // Sends every record whose timestamp is in [since_ms, until_ms); returns
   // how many rows were sent. An insert that fails leaves the rows sent
@@ -65,14 +83,24 @@ class UsageExporter {
 
   // The UTC days overlapping [since_ms, until_ms) whose records ClickHouse
   // (under FINAL) does not hold exactly as the store and the current prices
-  // would send them.
+  // would send them: other records or revisions, or rows of models whose
+  // prices changed.
   Result<std::vector<DayDifference>> compare_days(int64_t since_ms, int64_t until_ms);
 
-  // compare_days(), then each differing day sent again.
+  // compare_days(), then each differing day sent again: whole where its
+  // records differ, else only its rows of the models whose prices changed.
   Result<HealOutcome> heal(int64_t since_ms, int64_t until_ms);
 
  private:
-  uint64_t version_of(int64_t revision) const;
+  uint64_t version_of(const report::UsageFact& f) const;
+  // The prices of the model column's value (Pricer::model_fingerprint).
+  std::string fingerprint_of(std::string_view model) const;
+  // Records in model_generations the models first seen since prepare() (at
+  // the current generation), before their rows are sent.
+  Status record_models(const std::vector<std::string>& models);
+  // The records of [since_ms, until_ms), those of `models` only when given.
+  Result<int64_t> export_records(int64_t since_ms, int64_t until_ms,
+                                 const std::set<std::string, std::less<>>* models);
   // Inserts JSONEachRow rows of usage_facts, then marks their days' rollups
   // out of date.
   Status insert_facts(const std::string& rows, const std::vector<int64_t>& days);
@@ -82,7 +110,8 @@ class UsageExporter {
   Store& store_;
   std::shared_ptr<const Pricer> pricer_;
   size_t rows_per_insert_;
-  uint32_t generation_ = 0;
+  std::shared_ptr<const ModelGenerations> generations_ = std::make_shared<ModelGenerations>();
+  std::set<std::string, std::less<>> recorded_;  // models with a row in model_generations
 };
 
 // A string as a ClickHouse SQL literal: quoted, backslash and quote escaped.

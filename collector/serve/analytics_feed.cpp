@@ -120,6 +120,7 @@ bool AnalyticsFeed::connect() {
     stats_.reachable = true;
     stats_.generation = exporter_->generation();
     position_pricer_ = exporter_->shared_pricer();
+    position_generations_ = exporter_->generations();
   }
   log_.info("analytics", "ClickHouse at " + target_.display() + ": schema " +
                              std::to_string(analytics::kClickHouseSchemaVersion) +
@@ -274,9 +275,11 @@ void AnalyticsFeed::run() {
       ok = connected = connect();
       if (ok) next_heal = Clock::now() + options_.heal_interval;
     } else if (pricing_.current()->fingerprint() != exporter_->pricer().fingerprint()) {
-      // New prices: a new generation, and every day priced again. Reports
-      // meanwhile see rows of two generations and read the store instead.
-      log_.info("analytics", "re-pricing every day in ClickHouse at " + target_.display());
+      // New prices: a new generation, and the rows of every model whose
+      // prices changed priced again. Reports over rows not yet re-priced
+      // read the store meanwhile.
+      log_.info("analytics",
+                "re-pricing the models whose prices changed in ClickHouse at " + target_.display());
       ok = connected = connect();
     } else if (Clock::now() >= next_heal) {
       ok = heal_all();
@@ -312,7 +315,7 @@ Result<AnalyticsFeed::Position> AnalyticsFeed::catch_up(std::chrono::millisecond
   const std::string where = "the analytics store (ClickHouse at " + target_.display() + ")";
   if (stopping_) return make_error(std::string(kStoreUnavailable) + ": the collector is stopping");
   if (stats_.ready && stats_.reachable && sent_ >= target)
-    return Position{stats_.generation, position_pricer_};
+    return Position{position_generations_, position_pricer_};
   if (!stats_.reachable && !stats_.last_error.empty())
     return make_error(std::string(kStoreUnavailable) + ": " + where +
                       " cannot be reached: " + stats_.last_error);

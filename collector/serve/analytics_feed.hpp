@@ -5,7 +5,8 @@
 // store whole) and sends each commit's new and replaced records; at start,
 // every hour, and after ClickHouse comes back, it compares every day with
 // the store and sends the days that differ (UsageExporter::heal). New prices
-// make a new pricing generation and every day is sent again. While
+// make a new pricing generation, and the rows of the models whose prices
+// changed are sent again (model_generations.hpp). While
 // ClickHouse is down, ingest goes on: what could not be sent is remembered
 // as its days (a bounded set, never the records) and healed later. Days
 // whose facts have been quiet for a while are rolled up for reports
@@ -72,10 +73,10 @@ class AnalyticsFeed {
   Status start();
   void stop();
 
-  // What reports read ClickHouse with: the pricing generation of the rows
-  // and the prices that made it.
+  // What reports read ClickHouse with: the pricing generations the rows
+  // carry and the prices that made them.
   struct Position {
-    uint32_t generation = 0;
+    std::shared_ptr<const analytics::ModelGenerations> generations;
     std::shared_ptr<const Pricer> pricer;
   };
   // Once every commit made before the call (by any collector on the store)
@@ -118,6 +119,7 @@ class AnalyticsFeed {
   bool stopping_ = false, following_ = false;
   AnalyticsStats stats_;
   std::shared_ptr<const Pricer> position_pricer_;
+  std::shared_ptr<const analytics::ModelGenerations> position_generations_;
   std::thread thread_;
 };
 

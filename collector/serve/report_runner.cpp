@@ -300,7 +300,7 @@ Result<std::string> ReportRunner::answer_analytics(const report::ReportRequest& 
     };
     const bool spread = seats->charges && !seats->charges->empty();
     if (analytics::levels_answer(request.query, spread)) {
-      auto whole = analytics::level_report(*report_ch_, request.query, position->generation);
+      auto whole = analytics::level_report(*report_ch_, request.query, *position->generations);
       if (!whole) return unavailable(whole.error());
       if (whole->report) {
         ++analytics_answers_;
@@ -313,7 +313,7 @@ Result<std::string> ReportRunner::answer_analytics(const report::ReportRequest& 
     auto epics = store_.load_epics();
     if (!epics) return epics.error();
     auto grouped = analytics::grouped_report(*report_ch_, request.query, *epics, position->pricer,
-                                             position->generation, &*seats, *people);
+                                             *position->generations, &*seats, *people);
     if (!grouped) return unavailable(grouped.error());
     if (grouped->report) {
       ++analytics_answers_;

@@ -77,6 +77,71 @@ const ModelEntry* Pricer::entry_for(std::string_view model) const {
   return resolve(model).entry;
 }
 
+namespace {
+
+// The fingerprint's text: numbers and length-prefixed strings, each ended,
+// so no two different inputs read the same.
+class FingerprintText {
+ public:
+  FingerprintText& num(int64_t v) {
+    text_ += std::to_string(v);
+    text_.push_back(';');
+    return *this;
+  }
+  FingerprintText& str(std::string_view s) {
+    num(static_cast<int64_t>(s.size()));
+    text_.append(s);
+    return *this;
+  }
+  FingerprintText& rates(const Rates& r) {
+    return num(r.input).num(r.output).num(r.cache_write_5m).num(r.cache_write_1h).num(r.cache_read);
+  }
+  FingerprintText& multipliers(const std::vector<NamedMultiplier>& list) {
+    num(static_cast<int64_t>(list.size()));
+    for (const NamedMultiplier& m : list)
+      str(m.key).num(m.ppm);
+    return *this;
+  }
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+};
+
+}  // namespace
+
+std::string Pricer::model_fingerprint(std::string_view model) const {
+  const Resolved m = resolve(model);
+  if (!m.entry) return "unpriced";
+  FingerprintText t;
+  t.str(m.entry->family).str(endpoint_name(m.endpoint)).num(m.regional ? 1 : 0);
+  t.num(static_cast<int64_t>(m.entry->periods.size()));
+  for (const PricePeriod& p : m.entry->periods) {
+    t.num(p.from_ms).num(p.until_ms).rates(p.rates);
+    t.num(p.long_context ? 1 : 0);
+    if (p.long_context) t.num(p.long_context->above_tokens).rates(p.long_context->rates);
+    t.multipliers(p.speed).multipliers(p.inference_geo);
+    t.num(m.regional ? p.regional_ppm : kOnePpm);
+  }
+  t.num(static_cast<int64_t>(book_->server_tools().size()));
+  for (const ServerToolPrice& s : book_->server_tools())
+    t.str(s.tool).num(s.nanos_each).num(s.from_ms).num(s.until_ms);
+  // The overrides that can apply to the model at some time, in the order
+  // price() stacks them (their own periods included).
+  for (const RateOverride& o : overrides_) {
+    const bool scoped =
+        o.scope == RateOverride::Scope::kAll ||
+        (o.scope == RateOverride::Scope::kEndpoint && o.match == endpoint_name(m.endpoint)) ||
+        (o.scope == RateOverride::Scope::kFamily && glob_match(o.match, m.entry->family));
+    if (!scoped) continue;
+    t.str("override").num(o.from_ms).num(o.until_ms);
+    t.num(o.multiplier_ppm ? *o.multiplier_ppm : -1);
+    t.num(o.rates ? 1 : 0);
+    if (o.rates) t.rates(*o.rates);
+  }
+  return sha256_hex(t.text());
+}
+
 PricedUsage Pricer::price(const UsageToPrice& u) const {
   PricedUsage out;
   const Resolved m = resolve(u.model);

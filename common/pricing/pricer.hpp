@@ -51,6 +51,14 @@ class Pricer {
   const std::string& fingerprint() const { return fingerprint_; }
   // The book's entry for a model id as logged, or nullptr.
   const ModelEntry* entry_for(std::string_view model) const;
+  // A digest of everything that prices requests of this model id: its
+  // family's periods (rates, long-context rule, speed, data-residency and
+  // regional multipliers), its endpoint, the server tools' prices and the
+  // overrides that can apply to it. Two pricers whose digests for a model
+  // are equal price every request of it the same, so an analytics store
+  // re-prices only the models whose digest changed. "unpriced" when the
+  // book has no entry for it.
+  std::string model_fingerprint(std::string_view model) const;
 
  private:
   struct Resolved {

@@ -73,7 +73,7 @@ TEST_CASE("the analytics feed sends commits, holds days while ClickHouse is down
   REQUIRE(feed.start());
   auto position = feed.catch_up();
   REQUIRE(eventually([&] { return static_cast<bool>(position = feed.catch_up()); }));
-  CHECK(position->generation == 1);
+  CHECK(position->generations->book() == 1);
   analytics::ClickHouseClient ch(target);
   CHECK(analytics_count(ch) == 12);
 

@@ -152,14 +152,14 @@ TEST_CASE("a Distributed table over two shards answers every report as one serve
       std::string a, b;
       if (whole) {
         REQUIRE(levels_answer(request->query, false));
-        a = json(level_report(one, request->query, one_exporter.generation()));
-        b = json(level_report(two, request->query, two_exporter.generation()));
+        a = json(level_report(one, request->query, *one_exporter.generations()));
+        b = json(level_report(two, request->query, *two_exporter.generations()));
       } else {
         REQUIRE(groups_answer(request->query));
         const report::SeatContext* s = round % 3 == 0 ? &seats : nullptr;
-        a = json(grouped_report(one, request->query, epics, pricer, one_exporter.generation(), s,
+        a = json(grouped_report(one, request->query, epics, pricer, *one_exporter.generations(), s,
                                 people));
-        b = json(grouped_report(two, request->query, epics, pricer, two_exporter.generation(), s,
+        b = json(grouped_report(two, request->query, epics, pricer, *two_exporter.generations(), s,
                                 people));
       }
       CHECK(a == b);
@@ -175,7 +175,7 @@ TEST_CASE("a Distributed table over two shards answers every report as one serve
   // One server's total: every record priced once.
   auto total = report::parse_report_params({{"group_by", "model"}});
   REQUIRE(total);
-  auto whole_two = level_report(two, total->query, two_exporter.generation());
+  auto whole_two = level_report(two, total->query, *two_exporter.generations());
   REQUIRE(whole_two);
   REQUIRE(whole_two->report);
   CHECK(whole_two->report->root.metrics.records == 800);
@@ -275,11 +275,11 @@ TEST_CASE("a Distributed table over two shards answers every report as one serve
     servers[1]->stop();
     auto request = report::parse_report_params({{"group_by", "model"}});
     REQUIRE(request);
-    auto failed = level_report(two, request->query, two_exporter.generation());
+    auto failed = level_report(two, request->query, *two_exporter.generations());
     REQUIRE_FALSE(failed);
     CHECK_THAT(failed.error().message, Catch::Contains("ClickHouse at " + cluster.display()));
     servers[1]->start();
-    auto back = level_report(two, request->query, two_exporter.generation());
+    auto back = level_report(two, request->query, *two_exporter.generations());
     REQUIRE(back);
     REQUIRE(back->report);
     CHECK(back->report->root.metrics.records == 800);

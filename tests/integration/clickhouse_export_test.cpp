@@ -80,6 +80,19 @@ Totals analytics_totals(ClickHouseClient& ch) {
   return t;
 }
 
+// A book of flat-rate families: every token of a family at `usd` per million.
+std::shared_ptr<const Pricer> flat_book(const std::string& revision,
+                                        const std::vector<std::pair<std::string, int>>& families) {
+  std::string json = R"({"format": 2, "revision": ")" + revision + R"(", "models": [)";
+  for (size_t i = 0; i < families.size(); ++i) {
+    const std::string r = std::to_string(families[i].second);
+    json += (i ? ", " : "") + std::string(R"({"family": ")") + families[i].first +
+            R"(", "periods": [{"input": )" + r + R"(, "output": )" + r + R"(, "cache_write_5m": )" +
+            r + R"(, "cache_write_1h": )" + r + R"(, "cache_read": )" + r + "}]}";
+  }
+  return test::pricer_of(json + "]}");
+}
+
 int64_t raw_rows(ClickHouseClient& ch) {
   auto text = ch.execute("SELECT count() FROM usage_facts FORMAT TabSeparated");
   REQUIRE(text);
@@ -190,28 +203,111 @@ TEST_CASE("usage records reach ClickHouse once in effect, priced to the nano-dol
     CHECK(analytics_totals(ch) == expected);
   }
 
-  SECTION("new prices make a new generation, and heal prices every day again") {
-    const auto dearer = test::pricer_of(R"({
-      "format": 2, "revision": "insight-test-2",
-      "models": [{"family": "claude-test-1", "periods": [{"input": 2, "output": 2,
-                  "cache_write_5m": 2, "cache_write_1h": 2, "cache_read": 2}]},
-                 {"family": "claude-test-big", "periods": [{"input": 10, "output": 10,
-                  "cache_write_5m": 10, "cache_write_1h": 10, "cache_read": 10}]}]})");
+  SECTION("new prices make a new generation, and heal re-prices the changed models' rows") {
+    // claude-test-1 dearer; claude-test-big at the same rates and the
+    // unknown model still unpriced, so their 180 rows are left as they are.
+    const auto dearer =
+        flat_book("insight-test-2", {{"claude-test-1", 2}, {"claude-test-big", 10}});
     UsageExporter repricer(ch, *store, dearer);
     REQUIRE(repricer.prepare());
     CHECK(repricer.generation() == 2);
+    CHECK(repricer.generations()->of("claude-test-1") == 2);
+    CHECK(repricer.generations()->of("claude-test-big") == 1);
+    CHECK(repricer.generations()->of("claude-unknown-9") == 1);
     auto healed = repricer.heal(0, kT0 + 10 * kDay);
     REQUIRE(healed);
     CHECK(healed->days.size() == 3);
+    CHECK(healed->rows_sent == 120);
+    for (const DayDifference& d : healed->days) {
+      CHECK(d.records_agree());
+      CHECK(d.stale_rows == 40);
+      CHECK(d.stale_models == std::vector<std::string>{"claude-test-1"});
+    }
     const Totals repriced = store_totals(*store, *dearer);
     CHECK(repriced.cost > expected.cost);
     CHECK(analytics_totals(ch) == repriced);
-    // The old prices' exporter finds its generation again, and its rows lose.
+    // A restart with the same prices finds every model's generation again:
+    // nothing to send.
+    UsageExporter restarted(ch, *store, dearer);
+    REQUIRE(restarted.prepare());
+    CHECK(restarted.generation() == 2);
+    CHECK(restarted.generations()->kept() == repricer.generations()->kept());
+    auto quiet = restarted.compare_days(0, kT0 + 10 * kDay);
+    REQUIRE(quiet);
+    CHECK(quiet->empty());
+    // The old prices put back are new again (generation 3): their rows win
+    // over the dearer ones.
     UsageExporter old_prices(ch, *store, pricer);
     REQUIRE(old_prices.prepare());
-    CHECK(old_prices.generation() == 1);
-    REQUIRE(old_prices.export_range(0, INT64_MAX));
-    CHECK(analytics_totals(ch) == repriced);
+    CHECK(old_prices.generation() == 3);
+    CHECK(old_prices.generations()->of("claude-test-1") == 3);
+    CHECK(old_prices.generations()->of("claude-test-big") == 1);
+    auto back = old_prices.heal(0, kT0 + 10 * kDay);
+    REQUIRE(back);
+    CHECK(back->rows_sent == 120);
+    CHECK(analytics_totals(ch) == expected);
+  }
+
+  SECTION("a database from before model generations keeps its rows when the prices are the same") {
+    // Schema 3 had no model_generations: every row carries the book's
+    // generation.
+    REQUIRE(ch.execute("DROP TABLE model_generations"));
+    REQUIRE(ensure_schema(ch));
+    UsageExporter upgraded(ch, *store, pricer);
+    REQUIRE(upgraded.prepare());
+    CHECK(upgraded.generation() == 1);
+    CHECK(upgraded.generations()->kept().empty());
+    auto same_prices = upgraded.compare_days(0, kT0 + 10 * kDay);
+    REQUIRE(same_prices);
+    CHECK(same_prices->empty());
+    auto rows = ch.execute("SELECT count() FROM model_generations FORMAT TabSeparated");
+    REQUIRE(rows);
+    CHECK(*rows == "3\n");
+    // Other prices on such a database: no model's earlier prices are known,
+    // so every row is priced again.
+    REQUIRE(ch.execute("DROP TABLE model_generations"));
+    REQUIRE(ensure_schema(ch));
+    const auto dearer =
+        flat_book("insight-test-4", {{"claude-test-1", 3}, {"claude-test-big", 10}});
+    UsageExporter repriced(ch, *store, dearer);
+    REQUIRE(repriced.prepare());
+    CHECK(repriced.generation() == 2);
+    auto healed = repriced.heal(0, kT0 + 10 * kDay);
+    REQUIRE(healed);
+    CHECK(healed->rows_sent == 300);
+    CHECK(analytics_totals(ch) == store_totals(*store, *dearer));
+  }
+
+  SECTION("a model first seen after the start is recorded with the prices it was sent at") {
+    auto later = records(1);
+    later[0].record_uid = "uid-new-model";
+    later[0].usage.message_id = "msg_uid-new-model";
+    later[0].usage.request_id = "req_uid-new-model";
+    later[0].usage.model = "claude-test-late";
+    REQUIRE(store->ingest(kAuthor, test::decoded_batch("b3", later)));
+    auto healed = exporter.heal(0, kT0 + 10 * kDay);
+    REQUIRE(healed);
+    CHECK(healed->rows_sent == 101);  // the first day, the new record with it
+    auto rows = ch.execute(
+        "SELECT model, generation FROM model_generations ORDER BY model FORMAT TabSeparated");
+    REQUIRE(rows);
+    CHECK(*rows ==
+          "claude-test-1\t1\nclaude-test-big\t1\nclaude-test-late\t1\nclaude-unknown-9\t1\n");
+    // A book that prices the late model, keeps claude-test-1 and drops
+    // claude-test-big: only the late and the big model's rows are sent.
+    const auto with_late =
+        flat_book("insight-test-3", {{"claude-test-1", 1}, {"claude-test-late", 7}});
+    UsageExporter next(ch, *store, with_late);
+    REQUIRE(next.prepare());
+    CHECK(next.generations()->of("claude-test-1") == 1);
+    CHECK(next.generations()->of("claude-test-late") == 2);
+    auto again = next.heal(0, kT0 + 10 * kDay);
+    REQUIRE(again);
+    CHECK(again->rows_sent == 121);
+    REQUIRE(again->days.size() == 3);
+    CHECK(again->days[0].stale_models ==
+          std::vector<std::string>{"claude-test-big", "claude-test-late"});
+    CHECK(analytics_totals(ch) == store_totals(*store, *with_late));
   }
 }
 

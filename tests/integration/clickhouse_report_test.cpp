@@ -22,6 +22,7 @@
 #include "tests/support/analytics_dataset.hpp"
 #include "tests/support/clickhouse_server.hpp"
 #include "tests/support/insight_records.hpp"
+#include "tests/support/org_rates.hpp"
 #include "tests/support/price_fixtures.hpp"
 #include "tests/support/skip.hpp"
 #include "tests/support/test_prices.hpp"
@@ -127,7 +128,7 @@ TEST_CASE("reports from ClickHouse's groups equal the live cube's, byte for byte
     live.set_seats(with_seats ? seat_context : report::SeatContext{});
     auto want = report::query_cube(live, request->query, epics, {});
     REQUIRE(want);
-    auto got = grouped_report(ch, request->query, epics, pricer, exporter.generation(),
+    auto got = grouped_report(ch, request->query, epics, pricer, *exporter.generations(),
                               with_seats ? &seat_context : nullptr, people);
     REQUIRE(got);
     REQUIRE(got->stale_reason.empty());
@@ -181,7 +182,7 @@ TEST_CASE("reports from ClickHouse's groups equal the live cube's, byte for byte
       CHECK_FALSE(levels_answer(request->query, true));  // seats need the groups
       auto want = report::query_cube(live, request->query, epics, {});
       REQUIRE(want);
-      auto got = level_report(ch, request->query, exporter.generation());
+      auto got = level_report(ch, request->query, *exporter.generations());
       REQUIRE(got);
       REQUIRE(got->stale_reason.empty());
       REQUIRE(got->report);
@@ -216,41 +217,107 @@ TEST_CASE("reports from ClickHouse's groups equal the live cube's, byte for byte
   SECTION("without a split, ClickHouse sends fewer groups than the cube holds") {
     auto request = report::parse_report_params({{"group_by", "date,model"}});
     REQUIRE(request);
-    auto got = grouped_report(ch, request->query, epics, pricer, exporter.generation());
+    auto got = grouped_report(ch, request->query, epics, pricer, *exporter.generations());
     REQUIRE(got);
     REQUIRE(got->report);
     CHECK(got->groups < static_cast<int64_t>(live.group_count()));
     CHECK(got->report->root.metrics.records == 800);
     auto split = report::parse_report_params({{"group_by", "task,model"}});
     REQUIRE(split);
-    auto by_turn = grouped_report(ch, split->query, epics, pricer, exporter.generation());
+    auto by_turn = grouped_report(ch, split->query, epics, pricer, *exporter.generations());
     REQUIRE(by_turn);
     CHECK(by_turn->groups == static_cast<int64_t>(live.group_count()));
   }
 
-  SECTION("a range being re-priced is not answered from ClickHouse") {
-    // New prices: generation 2, and only January re-sent so far.
-    const auto dearer = test::pricer_of(R"({
-      "format": 2, "revision": "dearer",
-      "models": [{"family": "claude-opus-4-6", "periods": [{"input": 99, "output": 99,
-                  "cache_write_5m": 99, "cache_write_1h": 99, "cache_read": 9}]}]})");
+  SECTION("new prices for one model re-price its rows only, and reports wait for them") {
+    // Opus 4.6 half again as dear; every other model priced as before.
+    const auto book = PriceBook::builtin();
+    const auto dearer = std::make_shared<const Pricer>(
+        book,
+        std::vector<RateOverride>{test::override_from(
+            R"({"id": 1, "scope": "family", "match": "claude-opus-4-6", "percent": 50})", *book)});
     UsageExporter next(ch, **store, dearer);
     REQUIRE(next.prepare());
     REQUIRE(next.generation() == 2);
-    REQUIRE(next.export_range(kT0, kT0 + 31 * kDay));
-    auto january = report::parse_report_params(
-        {{"group_by", "model"}, {"since", "2026-01-01"}, {"until", "2026-01-31"}});  // inclusive
-    REQUIRE(january);
-    auto fresh = grouped_report(ch, january->query, epics, dearer, 2);
-    REQUIRE(fresh);
-    INFO(fresh->stale_reason);
-    REQUIRE(fresh->report);
+    int64_t opus = 0;
+    report::UsageCube repriced(dearer);
+    {
+      report::EpicMap ignored;
+      REQUIRE((*store)->read_usage(INT64_MIN, INT64_MAX, true, ignored,
+                                   [&](const report::UsageFact& f) {
+                                     // fast mode's records too ("-fast")
+                                     opus += f.model.starts_with("claude-opus-4-6");
+                                     repriced.add(f);
+                                     return true;
+                                   }));
+    }
+    repriced.compact();
+    REQUIRE(opus > 50);
+    REQUIRE(opus < 700);
+    // Both of ClickHouse's ways answer `query` as `cube` does.
+    auto same_as_cube = [&](const report::UsageCube& cube, const report::ReportQuery& query,
+                            std::shared_ptr<const Pricer> prices, const ModelGenerations& gens) {
+      auto want = report::query_cube(cube, query, epics, {});
+      REQUIRE(want);
+      auto grouped = grouped_report(ch, query, epics, std::move(prices), gens);
+      REQUIRE(grouped);
+      INFO(grouped->stale_reason);
+      REQUIRE(grouped->report);
+      CHECK(report::render_json(*grouped->report) == report::render_json(*want));
+      auto whole = level_report(ch, query, gens);
+      REQUIRE(whole);
+      INFO(whole->stale_reason);
+      REQUIRE(whole->report);
+      CHECK(report::render_json(*whole->report) == report::render_json(*want));
+    };
+    // The other models' rows keep their generation: reports of them are
+    // answered from ClickHouse at once, and priced as before.
+    auto sonnet = report::parse_report_params(
+        {{"group_by", "model,repo"}, {"where", "model=claude-sonnet-4-5-20250929"}});
+    REQUIRE(sonnet);
+    same_as_cube(repriced, sonnet->query, dearer, *next.generations());
+    // Opus's rows are not yet re-priced: reports over them read the store.
     auto whole = report::parse_report_params({{"group_by", "model"}});
     REQUIRE(whole);
-    auto mixed = grouped_report(ch, whole->query, epics, dearer, 2);
+    auto mixed = grouped_report(ch, whole->query, epics, dearer, *next.generations());
     REQUIRE(mixed);
     CHECK_FALSE(mixed->report);
-    CHECK_THAT(mixed->stale_reason, Catch::Contains("pricing generation 1"));
+    CHECK_THAT(mixed->stale_reason,
+               Catch::Contains(std::to_string(opus) + " records in the range priced before the "
+                                                      "current prices (pricing generation 2)"));
+    auto mixed_whole = level_report(ch, whole->query, *next.generations());
+    REQUIRE(mixed_whole);
+    CHECK_FALSE(mixed_whole->report);
+    CHECK_THAT(mixed_whole->stale_reason,
+               Catch::Contains(std::to_string(opus) + " records in the range"));
+    // Heal sends Opus's rows and no other.
+    auto healed = next.heal(0, kT0 + 400 * kDay);
+    REQUIRE(healed);
+    CHECK(healed->rows_sent == opus);
+    CHECK(healed->days_cleared == 0);
+    bool fast_repriced = false;
+    for (const DayDifference& d : healed->days) {
+      CHECK(d.records_agree());
+      for (const std::string& m : d.stale_models) {
+        CHECK((m == "claude-opus-4-6" || m == "claude-opus-4-6-fast"));
+        fast_repriced = fast_repriced || m == "claude-opus-4-6-fast";
+      }
+    }
+    CHECK(fast_repriced);
+    auto after = next.compare_days(0, kT0 + 400 * kDay);
+    REQUIRE(after);
+    CHECK(after->empty());
+    same_as_cube(repriced, whole->query, dearer, *next.generations());
+    // The old prices again: a newer generation (their rows must win over
+    // the dearer ones), and again only Opus's rows are sent.
+    UsageExporter back(ch, **store, pricer);
+    REQUIRE(back.prepare());
+    CHECK(back.generation() == 3);
+    auto restored = back.heal(0, kT0 + 400 * kDay);
+    REQUIRE(restored);
+    CHECK(restored->rows_sent == opus);
+    live.set_seats(report::SeatContext{});
+    same_as_cube(live, whole->query, pricer, *back.generations());
   }
 
   SECTION("reports that need tool calls or raw records are not the groups'") {
@@ -261,7 +328,7 @@ TEST_CASE("reports from ClickHouse's groups equal the live cube's, byte for byte
       auto request = report::parse_report_params(p);
       REQUIRE(request);
       CHECK_FALSE(groups_answer(request->query));
-      auto refused = grouped_report(ch, request->query, epics, pricer, 1);
+      auto refused = grouped_report(ch, request->query, epics, pricer, *exporter.generations());
       REQUIRE_FALSE(refused);
     }
   }

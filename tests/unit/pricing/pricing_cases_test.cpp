@@ -327,3 +327,74 @@ TEST_CASE("absurd token counts cannot overflow a price", "[pricing]") {
   big.cache_read += 4;
   CHECK(pricer.price(big).list_nanos == int64_t{170'000'000'001'000} * 22 / 10);
 }
+
+TEST_CASE("a model's price fingerprint changes exactly when its prices can", "[pricing]") {
+  const auto book = test_book();
+  const Pricer base(book);
+  const std::string opus = base.model_fingerprint("claude-test-opus");
+  const std::string sonnet = base.model_fingerprint("claude-test-sonnet");
+  CHECK(opus.size() == 64);
+  CHECK(opus != sonnet);
+  // The same family under another logged id (a date suffix, an alias) has
+  // the same prices; another endpoint does not (regional multiplier,
+  // endpoint overrides).
+  CHECK(base.model_fingerprint("claude-test-opus-20260101") == opus);
+  CHECK(base.model_fingerprint("claude-sonnet-test") == sonnet);
+  CHECK(base.model_fingerprint("anthropic.claude-test-opus-20260101-v1:0") != opus);
+  CHECK(base.model_fingerprint("gateway-model-x") == "unpriced");
+  CHECK(Pricer(book).model_fingerprint("claude-test-opus") == opus);  // stable
+
+  auto edited = [&](std::string_view from, std::string_view to) {
+    std::string json(kBook);
+    const size_t at = json.find(from);
+    REQUIRE(at != std::string::npos);
+    json.replace(at, from.size(), to);
+    auto b = PriceBook::parse(json, "edited");
+    REQUIRE(b);
+    return std::make_shared<const PriceBook>(std::move(b).value());
+  };
+  SECTION("a rate of one family changes that family only") {
+    const Pricer p(edited(R"("input": 3, "output": 15)", R"("input": 3.5, "output": 15)"));
+    CHECK(p.model_fingerprint("claude-test-sonnet") != sonnet);
+    CHECK(p.model_fingerprint("claude-test-opus") == opus);
+  }
+  SECTION("a multiplier or a period's date changes that family") {
+    const Pricer fast(
+        edited(R"("speed_multipliers": {"fast": 2})", R"("speed_multipliers": {"fast": 2.5})"));
+    CHECK(fast.model_fingerprint("claude-test-opus") != opus);
+    CHECK(fast.model_fingerprint("claude-test-sonnet") == sonnet);
+    const Pricer dated(edited("2026-03-01T00:00:00-08:00", "2026-03-02T00:00:00-08:00"));
+    CHECK(dated.model_fingerprint("claude-test-opus") != opus);
+    CHECK(dated.model_fingerprint("claude-test-sonnet") == sonnet);
+  }
+  SECTION("a server tool's price changes every priced model") {
+    const Pricer p(edited(R"("usd_per_1000": 10)", R"("usd_per_1000": 12)"));
+    CHECK(p.model_fingerprint("claude-test-opus") != opus);
+    CHECK(p.model_fingerprint("claude-test-sonnet") != sonnet);
+    CHECK(p.model_fingerprint("gateway-model-x") == "unpriced");
+  }
+  SECTION("a model the book comes to list is priced anew") {
+    const Pricer p(edited(R"("family": "claude-test-retired")", R"("family": "gateway-model-x")"));
+    CHECK(p.model_fingerprint("gateway-model-x") != "unpriced");
+    CHECK(p.model_fingerprint("claude-test-opus") == opus);
+  }
+  SECTION("an override changes the models it can apply to") {
+    const RateOverride opus_only = override_from(
+        R"({"id": 1, "scope": "family", "match": "claude-test-op*", "percent": -15})", *book);
+    const Pricer p(book, {opus_only});
+    CHECK(p.model_fingerprint("claude-test-opus") != opus);
+    CHECK(p.model_fingerprint("claude-test-sonnet") == sonnet);
+    const RateOverride bedrock =
+        override_from(R"({"id": 2, "scope": "endpoint", "match": "bedrock", "percent": 5})", *book);
+    const Pricer on_bedrock(book, {bedrock});
+    CHECK(on_bedrock.model_fingerprint("claude-test-opus") == opus);
+    CHECK(on_bedrock.model_fingerprint("us.anthropic.claude-test-opus-v1:0") !=
+          base.model_fingerprint("us.anthropic.claude-test-opus-v1:0"));
+    const RateOverride later = override_from(
+        R"({"id": 1, "scope": "family", "match": "claude-test-op*", "percent": -15,
+            "from": "2026-05-01"})",
+        *book);
+    CHECK(Pricer(book, {later}).model_fingerprint("claude-test-opus") !=
+          p.model_fingerprint("claude-test-opus"));
+  }
+}
