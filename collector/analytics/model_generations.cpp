@@ -32,10 +32,13 @@ std::string ModelGenerations::stale_sql(std::string_view model, std::string_view
   }
   std::string out = "(";
   out.append(lo);
-  out += " != " + current + " OR ";
-  out.append(hi);
-  out += " != " + current + ")";
-  return out;
+  out += " != " + current;
+  if (hi != lo) {  // a group of rows: its lowest and highest generation
+    out += " OR ";
+    out.append(hi);
+    out += " != " + current;
+  }
+  return out + ")";
 }
 
 std::string ModelGenerations::stale_reason(int64_t records) const {

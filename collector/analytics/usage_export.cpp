@@ -233,7 +233,7 @@ Result<int64_t> UsageExporter::export_range(int64_t since_ms, int64_t until_ms) 
 }
 
 Result<int64_t> UsageExporter::export_records(int64_t since_ms, int64_t until_ms,
-                                              const std::set<std::string, std::less<>>* only) {
+                                              const std::vector<std::string>* models) {
   std::string rows;
   std::vector<int64_t> days;
   std::vector<std::string> fresh;  // models first seen, recorded before their rows go
@@ -258,14 +258,15 @@ Result<int64_t> UsageExporter::export_records(int64_t since_ms, int64_t until_ms
     pending = 0;
     return true;
   };
-  auto scanned = store_.read_usage(
-      since_ms, until_ms, /*with_tools=*/true, epics, [&](const report::UsageFact& f) {
-        if (only && !only->contains(f.model)) return true;
-        if (!recorded_.contains(f.model)) fresh.push_back(f.model);
-        append_row(rows, f, version_of(f), pricer_->price(f.to_price()));
-        if (days.empty() || days.back() != day_of(f.ts_ms)) days.push_back(day_of(f.ts_ms));
-        return ++pending < rows_per_insert_ || flush();
-      });
+  const auto add = [&](const report::UsageFact& f) {
+    if (!recorded_.contains(f.model)) fresh.push_back(f.model);
+    append_row(rows, f, version_of(f), pricer_->price(f.to_price()));
+    if (days.empty() || days.back() != day_of(f.ts_ms)) days.push_back(day_of(f.ts_ms));
+    return ++pending < rows_per_insert_ || flush();
+  };
+  // Some models only: the store picks their records out.
+  auto scanned = models ? store_.read_usage_of_models(since_ms, until_ms, *models, add)
+                        : store_.read_usage(since_ms, until_ms, /*with_tools=*/true, epics, add);
   if (!failed) return failed.error();
   if (!scanned) return scanned.error();
   if (!flush()) return failed.error();
@@ -390,9 +391,9 @@ Result<HealOutcome> UsageExporter::heal(int64_t since_ms, int64_t until_ms) {
     }
     // Records that agree with the store need only their re-priced models'
     // rows sent; the day's other rows stay as they are.
-    const std::set<std::string, std::less<>> models(d.stale_models.begin(), d.stale_models.end());
-    const bool only_models = d.records_agree() && !models.empty();
-    auto sent = export_records(d.day_ms, d.day_ms + kDayMs, only_models ? &models : nullptr);
+    const bool only_models = d.records_agree() && !d.stale_models.empty();
+    auto sent =
+        export_records(d.day_ms, d.day_ms + kDayMs, only_models ? &d.stale_models : nullptr);
     if (!sent) return sent.error();
     out.rows_sent += *sent;
   }

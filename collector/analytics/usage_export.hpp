@@ -100,7 +100,7 @@ class UsageExporter {
   Status record_models(const std::vector<std::string>& models);
   // The records of [since_ms, until_ms), those of `models` only when given.
   Result<int64_t> export_records(int64_t since_ms, int64_t until_ms,
-                                 const std::set<std::string, std::less<>>* models);
+                                 const std::vector<std::string>* models);
   // Inserts JSONEachRow rows of usage_facts, then marks their days' rollups
   // out of date.
   Status insert_facts(const std::string& rows, const std::vector<int64_t>& days);

@@ -1,5 +1,6 @@
 #include "common/report/usage_source.hpp"
 
+#include "common/json_writer.hpp"
 #include "common/tool_codec.hpp"
 
 namespace codepulse::report {
@@ -37,11 +38,25 @@ Status read_usage_fact(const sql::Statement& st, bool with_tools, UsageFact& f) 
 }
 
 Status scan_usage(sql::Database& db, int64_t since_ms, int64_t until_ms, bool with_tools,
-                  const std::function<bool(const UsageFact&)>& fn) {
-  auto st = db.prepare(std::string("SELECT ") + kUsageFactColumns +
-                       " FROM usage_records WHERE ts_ms >= ?1 AND ts_ms < ?2");
+                  const std::function<bool(const UsageFact&)>& fn,
+                  const std::vector<std::string>* models) {
+  std::string sql = std::string("SELECT ") + kUsageFactColumns +
+                    " FROM usage_records WHERE ts_ms >= ?1 AND ts_ms < ?2";
+  if (models)
+    sql += std::string(" AND ") + kReportModelSql + " IN (SELECT value FROM json_each(?3))";
+  auto st = db.prepare(sql);
   if (!st) return st.error();
   st->bind(1, since_ms).bind(2, until_ms);
+  std::string names;  // the models as a JSON array; bound: lives until the scan ends
+  if (models) {
+    names = "[";
+    for (const std::string& m : *models) {
+      if (names.size() > 1) names.push_back(',');
+      append_json_string(names, m);
+    }
+    names.push_back(']');
+    st->bind(3, names);
+  }
   UsageFact f;
   while (true) {
     auto more = st->step();

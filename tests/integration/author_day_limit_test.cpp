@@ -6,6 +6,7 @@
 // counts each day's records and sums their revisions (Store::usage_days).
 #include "collector/store/author_day_limit.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "collector/store/store.hpp"
@@ -222,4 +223,46 @@ TEST_CASE("each UTC day counts its records and their revisions as ingest changes
   auto reopened = open_store(target.db);
   REQUIRE(reopened);
   CHECK(days(**reopened, 0, day2 + kDayMs) == Days{{day0, 4, 8}, {day1, 2, 2}, {day2, 1, 2}});
+}
+
+TEST_CASE("the records of some models are read by the store alone, fast mode by its report name",
+          "[collector][store][analytics]") {
+  TempDir dir;
+  CODEPULSE_STORE_TARGET(target, dir);
+  auto opened = open_store(target.db);
+  REQUIRE(opened);
+  Store& store = **opened;
+  auto recs = joined(records("opus", 3, kT0), records("fast", 2, kT0 + 1000));
+  for (auto& r : recs) {
+    if (r.record_uid.rfind("fast", 0) == 0) r.usage.fast = true;
+    ToolUse call;  // read with the records
+    call.tool_use_id = "toolu_" + r.record_uid;
+    call.name = "Edit";
+    r.usage.tools.push_back(call);
+  }
+  auto sonnet = records("sonnet", 4, kT0 + 2000);
+  for (auto& r : sonnet)
+    r.usage.model = "claude-sonnet-4-5";
+  auto late = records("late", 1, kT0 + kDayMs);  // outside the range read
+  ingest(store, batch("b1", joined(joined(recs, sonnet), late)));
+
+  auto read = [&](const std::vector<std::string>& models) {
+    std::vector<std::string> seen;
+    auto s =
+        store.read_usage_of_models(kT0, kT0 + 3600'000, models, [&](const report::UsageFact& f) {
+          seen.push_back(f.model + "/" + std::to_string(f.tools.size()));
+          return true;
+        });
+    INFO((s ? std::string() : s.error().message));
+    REQUIRE(s);
+    std::sort(seen.begin(), seen.end());
+    return seen;
+  };
+  CHECK(read({"claude-opus-4-6"}) ==
+        std::vector<std::string>{"claude-opus-4-6/1", "claude-opus-4-6/1", "claude-opus-4-6/1"});
+  CHECK(read({"claude-opus-4-6-fast"}) ==
+        std::vector<std::string>{"claude-opus-4-6-fast/1", "claude-opus-4-6-fast/1"});
+  CHECK(read({"claude-sonnet-4-5", "claude-opus-4-6-fast"}).size() == 6);
+  CHECK(read({"it's \"quoted\""}).empty());
+  CHECK(read({}).empty());
 }
