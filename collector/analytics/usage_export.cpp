@@ -233,7 +233,7 @@ Result<int64_t> UsageExporter::export_range(int64_t since_ms, int64_t until_ms) 
 }
 
 Result<int64_t> UsageExporter::export_records(int64_t since_ms, int64_t until_ms,
-                                              const std::vector<std::string>* models) {
+                                              const std::vector<int64_t>* ids) {
   std::string rows;
   std::vector<int64_t> days;
   std::vector<std::string> fresh;  // models first seen, recorded before their rows go
@@ -264,9 +264,9 @@ Result<int64_t> UsageExporter::export_records(int64_t since_ms, int64_t until_ms
     if (days.empty() || days.back() != day_of(f.ts_ms)) days.push_back(day_of(f.ts_ms));
     return ++pending < rows_per_insert_ || flush();
   };
-  // Some models only: the store picks their records out.
-  auto scanned = models ? store_.read_usage_of_models(since_ms, until_ms, *models, add)
-                        : store_.read_usage(since_ms, until_ms, /*with_tools=*/true, epics, add);
+  // Some records only: the store reads them by id.
+  auto scanned = ids ? store_.read_usage_by_ids(*ids, add)
+                     : store_.read_usage(since_ms, until_ms, /*with_tools=*/true, epics, add);
   if (!failed) return failed.error();
   if (!scanned) return scanned.error();
   if (!flush()) return failed.error();
@@ -326,7 +326,6 @@ Result<std::vector<DayDifference>> UsageExporter::compare_days(int64_t since_ms,
   if (!rows) return rows.error();
   std::vector<std::string> f;
   std::optional<Error> bad;
-  bool any_stale = false;
   each_line(*rows, [&](std::string_view line) {
     std::optional<int64_t> day;
     int64_t count = 0, revisions = 0, stale_rows = 0;
@@ -340,28 +339,9 @@ Result<std::vector<DayDifference>> UsageExporter::compare_days(int64_t since_ms,
     d.analytics_records = count;
     d.analytics_revisions = revisions;
     d.stale_rows = stale_rows;
-    any_stale = any_stale || stale_rows > 0;
     return true;
   });
   if (bad) return *bad;
-  if (any_stale) {
-    // The models of the stale rows, by day: on a day whose records agree,
-    // only they are sent.
-    auto models = ch_.execute("SELECT toString(day), model FROM usage_facts FINAL WHERE " + range +
-                              " AND " + stale + " GROUP BY day, model FORMAT TabSeparated");
-    if (!models) return models.error();
-    each_line(*models, [&](std::string_view line) {
-      std::optional<int64_t> day;
-      if (split_tsv_line(line, 2, f)) day = parse_date_bound_ms(f[0], 0);
-      if (!day) {
-        bad = unreadable_row(ch_, "the re-priced models by day", line);
-        return false;
-      }
-      days[*day].stale_models.push_back(std::move(f[1]));
-      return true;
-    });
-    if (bad) return *bad;
-  }
   std::vector<DayDifference> out;
   for (auto& [day, d] : days) {
     if (d.records_agree() && d.stale_rows == 0) continue;
@@ -369,6 +349,29 @@ Result<std::vector<DayDifference>> UsageExporter::compare_days(int64_t since_ms,
     out.push_back(std::move(d));
   }
   return out;
+}
+
+Result<std::vector<int64_t>> UsageExporter::stale_ids(int64_t day_ms) {
+  const std::string generation =
+      "bitAnd(version, " + std::to_string((uint64_t{1} << kGenerationBits) - 1) + ")";
+  auto reply = ch_.execute("SELECT record_id FROM usage_facts FINAL WHERE day = toDate(" +
+                           sql_literal(date_text(day_ms)) + ") AND " +
+                           generations_->stale_sql("model", generation, generation) +
+                           " FORMAT TabSeparated");
+  if (!reply) return reply.error();
+  std::vector<int64_t> ids;
+  std::optional<Error> bad;
+  each_line(*reply, [&](std::string_view line) {
+    int64_t id = 0;
+    if (!parse_int(line, id)) {
+      bad = unreadable_row(ch_, "the records to re-price", line);
+      return false;
+    }
+    ids.push_back(id);
+    return true;
+  });
+  if (bad) return *bad;
+  return ids;
 }
 
 Status UsageExporter::clear_day(int64_t day_ms) {
@@ -389,11 +392,17 @@ Result<HealOutcome> UsageExporter::heal(int64_t since_ms, int64_t until_ms) {
       if (auto s = clear_day(d.day_ms); !s) return s.error();
       ++out.days_cleared;
     }
-    // Records that agree with the store need only their re-priced models'
-    // rows sent; the day's other rows stay as they are.
-    const bool only_models = d.records_agree() && !d.stale_models.empty();
-    auto sent =
-        export_records(d.day_ms, d.day_ms + kDayMs, only_models ? &d.stale_models : nullptr);
+    // Records that agree with the store need only their rows priced before
+    // the current prices sent again (ClickHouse lists them; the store reads
+    // just those); the day's other rows stay as they are.
+    std::vector<int64_t> ids;
+    const bool only_stale = d.records_agree() && d.stale_rows > 0;
+    if (only_stale) {
+      auto listed = stale_ids(d.day_ms);
+      if (!listed) return listed.error();
+      ids = std::move(listed).value();
+    }
+    auto sent = export_records(d.day_ms, d.day_ms + kDayMs, only_stale ? &ids : nullptr);
     if (!sent) return sent.error();
     out.rows_sent += *sent;
   }

@@ -15,8 +15,8 @@
 // New prices re-price only what they change: a model whose prices are the
 // same (Pricer::model_fingerprint) keeps its generation and its rows
 // (model_generations.hpp); a day whose records agree with the store but
-// hold rows of changed models gets those models' rows sent again, and no
-// other.
+// hold rows of changed models gets those rows sent again (read from the
+// store by id), and no other.
 #pragma once
 
 #include <cstdint>
@@ -40,10 +40,9 @@ struct DayDifference {
   int64_t day_ms = 0;  // the UTC day's start
   int64_t store_records = 0, analytics_records = 0;
   int64_t store_revisions = 0, analytics_revisions = 0;  // sums of the records' revisions
-  // ClickHouse's rows priced with prices that have changed since, and their
-  // models (read when the records agree: only those models' rows are sent).
+  // ClickHouse's rows priced with prices that have changed since (when the
+  // records agree, only these are sent again).
   int64_t stale_rows = 0;
-  std::vector<std::string> stale_models;
   bool records_agree() const {
     return store_records == analytics_records && store_revisions == analytics_revisions;
   }
@@ -98,9 +97,11 @@ class UsageExporter {
   // Records in model_generations the models first seen since prepare() (at
   // the current generation), before their rows are sent.
   Status record_models(const std::vector<std::string>& models);
-  // The records of [since_ms, until_ms), those of `models` only when given.
+  // The records of [since_ms, until_ms), or the records of `ids` only.
   Result<int64_t> export_records(int64_t since_ms, int64_t until_ms,
-                                 const std::vector<std::string>* models);
+                                 const std::vector<int64_t>* ids);
+  // The row ids of a UTC day's rows priced before the current prices.
+  Result<std::vector<int64_t>> stale_ids(int64_t day_ms);
   // Inserts JSONEachRow rows of usage_facts, then marks their days' rollups
   // out of date.
   Status insert_facts(const std::string& rows, const std::vector<int64_t>& days);

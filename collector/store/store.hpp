@@ -205,13 +205,10 @@ class Store {
   // into `scan` (which returns false to stop: an error).
   virtual Status read_usage(int64_t since_ms, int64_t until_ms, bool with_tools,
                             report::EpicMap& epics, const UsageScan& scan) = 0;
-  // The records of [since_ms, until_ms) whose model as reports name it
-  // (UsageFact::model: "-fast" appended in fast mode) is one of `models`,
-  // with their tool calls, filtered by the database: what the analytics
-  // store sends again when those models' prices change.
-  virtual Status read_usage_of_models(int64_t since_ms, int64_t until_ms,
-                                      const std::vector<std::string>& models,
-                                      const UsageScan& scan) = 0;
+  // The records with these row ids (UsageFact::record_id), with their tool
+  // calls, by id; ids not stored are skipped. What the analytics store sends
+  // again when their models' prices change.
+  virtual Status read_usage_by_ids(const std::vector<int64_t>& ids, const UsageScan& scan) = 0;
   virtual Result<report::EpicMap> load_epics() = 0;
   // The UTC days whose start is in [since_ms, until_ms) that hold records,
   // by day, each with its record count and sum of revisions.

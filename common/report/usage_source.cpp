@@ -1,6 +1,5 @@
 #include "common/report/usage_source.hpp"
 
-#include "common/json_writer.hpp"
 #include "common/tool_codec.hpp"
 
 namespace codepulse::report {
@@ -37,35 +36,46 @@ Status read_usage_fact(const sql::Statement& st, bool with_tools, UsageFact& f) 
   return {};
 }
 
-Status scan_usage(sql::Database& db, int64_t since_ms, int64_t until_ms, bool with_tools,
-                  const std::function<bool(const UsageFact&)>& fn,
-                  const std::vector<std::string>* models) {
-  std::string sql = std::string("SELECT ") + kUsageFactColumns +
-                    " FROM usage_records WHERE ts_ms >= ?1 AND ts_ms < ?2";
-  if (models)
-    sql += std::string(" AND ") + kReportModelSql + " IN (SELECT value FROM json_each(?3))";
-  auto st = db.prepare(sql);
-  if (!st) return st.error();
-  st->bind(1, since_ms).bind(2, until_ms);
-  std::string names;  // the models as a JSON array; bound: lives until the scan ends
-  if (models) {
-    names = "[";
-    for (const std::string& m : *models) {
-      if (names.size() > 1) names.push_back(',');
-      append_json_string(names, m);
-    }
-    names.push_back(']');
-    st->bind(3, names);
-  }
+namespace {
+
+Status scan_statement(sql::Statement& st, bool with_tools,
+                      const std::function<bool(const UsageFact&)>& fn) {
   UsageFact f;
   while (true) {
-    auto more = st->step();
+    auto more = st.step();
     if (!more) return more.error();
     if (!*more) break;
-    if (auto s = read_usage_fact(*st, with_tools, f); !s) return s;
+    if (auto s = read_usage_fact(st, with_tools, f); !s) return s;
     if (!fn(f)) return make_error("the scan of usage records was stopped");
   }
   return {};
+}
+
+}  // namespace
+
+Status scan_usage(sql::Database& db, int64_t since_ms, int64_t until_ms, bool with_tools,
+                  const std::function<bool(const UsageFact&)>& fn) {
+  auto st = db.prepare(std::string("SELECT ") + kUsageFactColumns +
+                       " FROM usage_records WHERE ts_ms >= ?1 AND ts_ms < ?2");
+  if (!st) return st.error();
+  st->bind(1, since_ms).bind(2, until_ms);
+  return scan_statement(*st, with_tools, fn);
+}
+
+Status scan_usage_ids(sql::Database& db, const std::vector<int64_t>& ids,
+                      const std::function<bool(const UsageFact&)>& fn) {
+  auto st = db.prepare(std::string("SELECT ") + kUsageFactColumns +
+                       " FROM usage_records WHERE id IN (SELECT value FROM json_each(?1)) "
+                       "ORDER BY id");
+  if (!st) return st.error();
+  std::string list = "[";  // bound: lives until the scan ends
+  for (const int64_t id : ids) {
+    if (list.size() > 1) list.push_back(',');
+    list += std::to_string(id);
+  }
+  list.push_back(']');
+  st->bind(1, list);
+  return scan_statement(*st, true, fn);
 }
 
 std::string_view UsageFact::logged_model() const {

@@ -25,15 +25,12 @@ Status read_usage_fact(const sql::Statement& st, bool with_tools, UsageFact& f);
 // Calls `fn` with every record whose timestamp is in [since, until), from
 // one statement (so one snapshot inside a transaction). The fact passed is
 // reused between calls. `fn` returns false to stop the scan (an error).
-// With `models`, only the records whose UsageFact::model is one of them.
 Status scan_usage(sql::Database& db, int64_t since_ms, int64_t until_ms, bool with_tools,
-                  const std::function<bool(const UsageFact&)>& fn,
-                  const std::vector<std::string>* models = nullptr);
+                  const std::function<bool(const UsageFact&)>& fn);
 
-// The SQL of a record's model as reports name it ("-fast" appended in fast
-// mode), for filters in either store's dialect (both spell it so).
-inline constexpr const char* kReportModelSql =
-    "(CASE WHEN fast <> 0 THEN model || '-fast' ELSE model END)";
+// The same for the records with these row ids, by id, with their tool calls.
+Status scan_usage_ids(sql::Database& db, const std::vector<int64_t>& ids,
+                      const std::function<bool(const UsageFact&)>& fn);
 
 // The fact of a record the collector stores for `author` as row `record_id`.
 UsageFact usage_fact(const UsageRecord& u, std::string_view author, int64_t record_id);

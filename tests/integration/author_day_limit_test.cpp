@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <map>
 
 #include "collector/store/store.hpp"
 #include "proto/wire_batch.hpp"
@@ -225,14 +226,14 @@ TEST_CASE("each UTC day counts its records and their revisions as ingest changes
   CHECK(days(**reopened, 0, day2 + kDayMs) == Days{{day0, 4, 8}, {day1, 2, 2}, {day2, 1, 2}});
 }
 
-TEST_CASE("the records of some models are read by the store alone, fast mode by its report name",
+TEST_CASE("records are read by their row ids, with their tool calls",
           "[collector][store][analytics]") {
   TempDir dir;
   CODEPULSE_STORE_TARGET(target, dir);
   auto opened = open_store(target.db);
   REQUIRE(opened);
   Store& store = **opened;
-  auto recs = joined(records("opus", 3, kT0), records("fast", 2, kT0 + 1000));
+  auto recs = joined(records("opus", 3, kT0), records("fast", 2, kT0 + kDayMs));
   for (auto& r : recs) {
     if (r.record_uid.rfind("fast", 0) == 0) r.usage.fast = true;
     ToolUse call;  // read with the records
@@ -240,29 +241,38 @@ TEST_CASE("the records of some models are read by the store alone, fast mode by 
     call.name = "Edit";
     r.usage.tools.push_back(call);
   }
-  auto sonnet = records("sonnet", 4, kT0 + 2000);
-  for (auto& r : sonnet)
-    r.usage.model = "claude-sonnet-4-5";
-  auto late = records("late", 1, kT0 + kDayMs);  // outside the range read
-  ingest(store, batch("b1", joined(joined(recs, sonnet), late)));
+  ingest(store, batch("b1", recs));
+  // The stored rows' ids, by model as reports name it.
+  std::map<std::string, std::vector<int64_t>> ids;
+  report::EpicMap epics;
+  REQUIRE(store.read_usage(0, kT0 + 2 * kDayMs, false, epics, [&](const report::UsageFact& f) {
+    ids[f.model].push_back(f.record_id);
+    return true;
+  }));
+  REQUIRE(ids["claude-opus-4-6"].size() == 3);
+  REQUIRE(ids["claude-opus-4-6-fast"].size() == 2);
 
-  auto read = [&](const std::vector<std::string>& models) {
+  auto read = [&](const std::vector<int64_t>& wanted) {
     std::vector<std::string> seen;
-    auto s =
-        store.read_usage_of_models(kT0, kT0 + 3600'000, models, [&](const report::UsageFact& f) {
-          seen.push_back(f.model + "/" + std::to_string(f.tools.size()));
-          return true;
-        });
+    auto s = store.read_usage_by_ids(wanted, [&](const report::UsageFact& f) {
+      seen.push_back(std::to_string(f.record_id) + " " + f.model + " " +
+                     (f.tools.empty() ? std::string() : f.tools[0].tool_use_id));
+      return true;
+    });
     INFO((s ? std::string() : s.error().message));
     REQUIRE(s);
-    std::sort(seen.begin(), seen.end());
     return seen;
   };
-  CHECK(read({"claude-opus-4-6"}) ==
-        std::vector<std::string>{"claude-opus-4-6/1", "claude-opus-4-6/1", "claude-opus-4-6/1"});
-  CHECK(read({"claude-opus-4-6-fast"}) ==
-        std::vector<std::string>{"claude-opus-4-6-fast/1", "claude-opus-4-6-fast/1"});
-  CHECK(read({"claude-sonnet-4-5", "claude-opus-4-6-fast"}).size() == 6);
-  CHECK(read({"it's \"quoted\""}).empty());
+  const int64_t fast0 = ids["claude-opus-4-6-fast"][0], opus2 = ids["claude-opus-4-6"][2];
+  // By id, across days, whatever the order asked; an id not stored is skipped.
+  const auto both = read({opus2, fast0, 999'999});
+  REQUIRE(both.size() == 2);
+  CHECK(both[0].rfind(std::to_string(std::min(fast0, opus2)) + " ", 0) == 0);
+  CHECK(std::count_if(both.begin(), both.end(), [](const std::string& s) {
+          return s.find("claude-opus-4-6-fast toolu_fast") != std::string::npos;
+        }) == 1);
+  CHECK(std::count_if(both.begin(), both.end(), [](const std::string& s) {
+          return s.find("claude-opus-4-6 toolu_opus") != std::string::npos;
+        }) == 1);
   CHECK(read({}).empty());
 }

@@ -221,7 +221,6 @@ TEST_CASE("usage records reach ClickHouse once in effect, priced to the nano-dol
     for (const DayDifference& d : healed->days) {
       CHECK(d.records_agree());
       CHECK(d.stale_rows == 40);
-      CHECK(d.stale_models == std::vector<std::string>{"claude-test-1"});
     }
     const Totals repriced = store_totals(*store, *dearer);
     CHECK(repriced.cost > expected.cost);
@@ -305,8 +304,7 @@ TEST_CASE("usage records reach ClickHouse once in effect, priced to the nano-dol
     REQUIRE(again);
     CHECK(again->rows_sent == 121);
     REQUIRE(again->days.size() == 3);
-    CHECK(again->days[0].stale_models ==
-          std::vector<std::string>{"claude-test-big", "claude-test-late"});
+    CHECK(again->days[0].stale_rows == 41);  // the big model's 40 and the late one
     CHECK(analytics_totals(ch) == store_totals(*store, *with_late));
   }
 }

@@ -76,9 +76,7 @@ class PostgresStore final : public Store {
   Status read_usage(int64_t since_ms, int64_t until_ms, bool with_tools, report::EpicMap& epics,
                     const UsageScan& scan) override;
   Result<report::EpicMap> load_epics() override;
-  Status read_usage_of_models(int64_t since_ms, int64_t until_ms,
-                              const std::vector<std::string>& models,
-                              const UsageScan& scan) override;
+  Status read_usage_by_ids(const std::vector<int64_t>& ids, const UsageScan& scan) override;
   Result<std::vector<UsageDayCount>> usage_days(int64_t since_ms, int64_t until_ms) override;
   Result<report::CommitFacts> load_commits(int64_t since_ms, int64_t until_ms) override;
   Result<int64_t> upsert_tasks(const std::vector<TaskRecord>& tasks) override;

@@ -5,7 +5,6 @@
 
 #include "collector/store/postgres/pg_sql.hpp"
 #include "collector/store/postgres/pg_store_internal.hpp"
-#include "common/json_writer.hpp"
 #include "common/report/usage_source.hpp"
 #include "common/tool_codec.hpp"
 
@@ -91,27 +90,22 @@ Status PostgresStore::read_usage(int64_t since_ms, int64_t until_ms, bool with_t
   return s;
 }
 
-Status PostgresStore::read_usage_of_models(int64_t since_ms, int64_t until_ms,
-                                           const std::vector<std::string>& models,
-                                           const UsageScan& scan) {
+Status PostgresStore::read_usage_by_ids(const std::vector<int64_t>& ids, const UsageScan& scan) {
   auto conn = pool_.lease();
   if (!conn) return conn.error();
-  std::string names = "[";
-  for (const std::string& m : models) {
-    if (names.size() > 1) names.push_back(',');
-    append_json_string(names, m);
+  std::string list = "{";  // a bigint[] in PostgreSQL's text form
+  for (const int64_t id : ids) {
+    if (list.size() > 1) list.push_back(',');
+    list += std::to_string(id);
   }
-  names.push_back(']');
+  list.push_back('}');
   if (auto s = (*conn)->exec("BEGIN"); !s) return s;
   pg::Params params;
-  params.add(since_ms).add(until_ms).add(names);
-  auto s =
-      scan_facts(**conn,
-                 std::string("SELECT ") + report::kUsageFactColumns +
-                     " FROM usage_records WHERE ts_ms >= $1::bigint AND ts_ms < $2::bigint "
-                     "AND " +
-                     report::kReportModelSql + " IN (SELECT jsonb_array_elements_text($3::jsonb))",
-                 params, true, scan);
+  params.add(list);
+  auto s = scan_facts(**conn,
+                      std::string("SELECT ") + report::kUsageFactColumns +
+                          " FROM usage_records WHERE id = ANY($1::bigint[]) ORDER BY id",
+                      params, true, scan);
   (void)(*conn)->exec(s ? "COMMIT" : "ROLLBACK");
   return s;
 }

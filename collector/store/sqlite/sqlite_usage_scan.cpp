@@ -62,13 +62,11 @@ Status SqliteStore::read_usage(int64_t since_ms, int64_t until_ms, bool with_too
   return s;
 }
 
-Status SqliteStore::read_usage_of_models(int64_t since_ms, int64_t until_ms,
-                                         const std::vector<std::string>& models,
-                                         const UsageScan& scan) {
+Status SqliteStore::read_usage_by_ids(const std::vector<int64_t>& ids, const UsageScan& scan) {
   if (auto s = heal(); !s) return s;
   std::lock_guard lock(report_mu_);
   if (auto s = open_report_db(); !s) return s;
-  return report::scan_usage(*report_db_, since_ms, until_ms, true, scan, &models);
+  return report::scan_usage_ids(*report_db_, ids, scan);
 }
 
 Result<std::vector<UsageDayCount>> SqliteStore::usage_days(int64_t since_ms, int64_t until_ms) {
