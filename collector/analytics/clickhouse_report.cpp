@@ -17,13 +17,11 @@ namespace {
 using report::Dimension;
 
 constexpr int64_t kDayMs = 86'400'000;
-constexpr uint64_t kGenerationMask = (uint64_t{1} << kGenerationBits) - 1;
 
 // How many of a group's records are priced before the current prices, as a
 // column.
 std::string stale_facts(const ModelGenerations& generations) {
-  const std::string generation = "bitAnd(version, " + std::to_string(kGenerationMask) + ")";
-  return "sum(" + generations.stale_sql("model", generation, generation) + ")";
+  return "sum(" + generations.stale_fact_sql() + ")";
 }
 
 int64_t floor_div(int64_t a, int64_t b) {

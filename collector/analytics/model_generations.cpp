@@ -41,6 +41,12 @@ std::string ModelGenerations::stale_sql(std::string_view model, std::string_view
   return out + ")";
 }
 
+std::string ModelGenerations::stale_fact_sql() const {
+  const std::string generation =
+      "bitAnd(version, " + std::to_string((uint64_t{1} << kGenerationBits) - 1) + ")";
+  return stale_sql("model", generation, generation);
+}
+
 std::string ModelGenerations::stale_reason(int64_t records) const {
   return "ClickHouse holds " + std::to_string(records) +
          " records in the range priced before the current prices (pricing generation " +

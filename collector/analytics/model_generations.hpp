@@ -35,6 +35,9 @@ class ModelGenerations {
   // expression) priced with generations from `lo` to `hi` are not all
   // priced with the current prices, else 0.
   std::string stale_sql(std::string_view model, std::string_view lo, std::string_view hi) const;
+  // The same for one row of usage_facts (its generation: the low bits of
+  // its version).
+  std::string stale_fact_sql() const;
   // Why a report over `records` such records is answered from the store
   // instead.
   std::string stale_reason(int64_t records) const;

@@ -116,6 +116,15 @@ void append_tsv(std::string& row, std::string_view field) {
   }
 }
 
+// A row of model_generations.
+void append_model_row(std::string& rows, std::string_view model, std::string_view fingerprint,
+                      uint32_t generation, const std::string& now) {
+  append_tsv(rows, model);
+  rows.push_back('\t');
+  append_tsv(rows, fingerprint);
+  rows += "\t" + std::to_string(generation) + "\t" + now + "\n";
+}
+
 }  // namespace
 
 std::string UsageExporter::fingerprint_of(std::string_view model) const {
@@ -194,10 +203,7 @@ Status UsageExporter::prepare() {
       generations->set(model, l.generation);
       continue;
     }
-    append_tsv(rows, model);
-    rows.push_back('\t');
-    append_tsv(rows, mine);
-    rows += "\t" + std::to_string(book) + "\t" + now + "\n";
+    append_model_row(rows, model, mine, book, now);
   }
   if (!rows.empty())
     if (auto s = ch_.insert("model_generations", "TabSeparated", rows); !s) return s;
@@ -208,23 +214,21 @@ Status UsageExporter::prepare() {
   return {};
 }
 
-Status UsageExporter::record_models(const std::vector<std::string>& seen) {
+void UsageExporter::note_model(const std::string& model, std::vector<std::string>& fresh) const {
+  if (!recorded_.contains(model) && std::find(fresh.begin(), fresh.end(), model) == fresh.end())
+    fresh.push_back(model);
+}
+
+Status UsageExporter::record_models(std::vector<std::string>& fresh) {
+  if (fresh.empty()) return {};
   std::string rows;
-  std::vector<std::string_view> added;
   const std::string now = std::to_string(now_utc_ms());
-  for (const std::string& model : seen) {
-    if (recorded_.contains(model)) continue;
-    if (std::find(added.begin(), added.end(), model) != added.end()) continue;
-    added.push_back(model);
-    append_tsv(rows, model);
-    rows.push_back('\t');
-    append_tsv(rows, fingerprint_of(model));
-    rows += "\t" + std::to_string(generations_->of(model)) + "\t" + now + "\n";
-  }
-  if (rows.empty()) return {};
+  for (const std::string& model : fresh)
+    append_model_row(rows, model, fingerprint_of(model), generations_->of(model), now);
   if (auto s = ch_.insert("model_generations", "TabSeparated", rows); !s) return s;
-  for (std::string_view model : added)
-    recorded_.emplace(model);
+  for (std::string& model : fresh)
+    recorded_.insert(std::move(model));
+  fresh.clear();
   return {};
 }
 
@@ -247,7 +251,6 @@ Result<int64_t> UsageExporter::export_records(int64_t since_ms, int64_t until_ms
       failed = s;
       return false;
     }
-    fresh.clear();
     if (auto s = insert_facts(rows, days); !s) {
       failed = s;
       return false;
@@ -259,7 +262,7 @@ Result<int64_t> UsageExporter::export_records(int64_t since_ms, int64_t until_ms
     return true;
   };
   const auto add = [&](const report::UsageFact& f) {
-    if (!recorded_.contains(f.model)) fresh.push_back(f.model);
+    note_model(f.model, fresh);
     append_row(rows, f, version_of(f), pricer_->price(f.to_price()));
     if (days.empty() || days.back() != day_of(f.ts_ms)) days.push_back(day_of(f.ts_ms));
     return ++pending < rows_per_insert_ || flush();
@@ -281,12 +284,11 @@ Result<int64_t> UsageExporter::send(const std::vector<report::UsageFact>& facts)
   int64_t sent = 0;
   for (size_t i = 0; i < facts.size(); ++i) {
     const report::UsageFact& f = facts[i];
-    if (!recorded_.contains(f.model)) fresh.push_back(f.model);
+    note_model(f.model, fresh);
     append_row(rows, f, version_of(f), pricer_->price(f.to_price()));
     days.push_back(day_of(f.ts_ms));
     if (++pending < rows_per_insert_ && i + 1 < facts.size()) continue;
     if (auto s = record_models(fresh); !s) return s.error();
-    fresh.clear();
     if (auto s = insert_facts(rows, days); !s) return s.error();
     sent += static_cast<int64_t>(pending);
     rows.clear();
@@ -314,14 +316,11 @@ Result<std::vector<DayDifference>> UsageExporter::compare_days(int64_t since_ms,
     d.store_records = c.records;
     d.store_revisions = c.revisions;
   }
-  const std::string mask = std::to_string((uint64_t{1} << kGenerationBits) - 1);
-  const std::string generation = "bitAnd(version, " + mask + ")";
-  const std::string stale = generations_->stale_sql("model", generation, generation);
   const std::string range = "day >= toDate(" + sql_literal(date_text(first)) +
                             ") AND day < toDate(" + sql_literal(date_text(last)) + ")";
   auto rows =
       ch_.execute("SELECT toString(day), count(), sum(bitShiftRight(version, " +
-                  std::to_string(kGenerationBits) + ")), sum(" + stale +
+                  std::to_string(kGenerationBits) + ")), sum(" + generations_->stale_fact_sql() +
                   ") FROM usage_facts FINAL WHERE " + range + " GROUP BY day FORMAT TabSeparated");
   if (!rows) return rows.error();
   std::vector<std::string> f;
@@ -352,12 +351,9 @@ Result<std::vector<DayDifference>> UsageExporter::compare_days(int64_t since_ms,
 }
 
 Result<std::vector<int64_t>> UsageExporter::stale_ids(int64_t day_ms) {
-  const std::string generation =
-      "bitAnd(version, " + std::to_string((uint64_t{1} << kGenerationBits) - 1) + ")";
   auto reply = ch_.execute("SELECT record_id FROM usage_facts FINAL WHERE day = toDate(" +
                            sql_literal(date_text(day_ms)) + ") AND " +
-                           generations_->stale_sql("model", generation, generation) +
-                           " FORMAT TabSeparated");
+                           generations_->stale_fact_sql() + " FORMAT TabSeparated");
   if (!reply) return reply.error();
   std::vector<int64_t> ids;
   std::optional<Error> bad;

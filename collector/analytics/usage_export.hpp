@@ -94,9 +94,11 @@ class UsageExporter {
   uint64_t version_of(const report::UsageFact& f) const;
   // The prices of the model column's value (Pricer::model_fingerprint).
   std::string fingerprint_of(std::string_view model) const;
-  // Records in model_generations the models first seen since prepare() (at
-  // the current generation), before their rows are sent.
-  Status record_models(const std::vector<std::string>& models);
+  // Adds `model` to `fresh` when it has no row in model_generations yet.
+  void note_model(const std::string& model, std::vector<std::string>& fresh) const;
+  // Records the `fresh` models in model_generations (at the current
+  // generation) before their rows are sent, and empties `fresh`.
+  Status record_models(std::vector<std::string>& fresh);
   // The records of [since_ms, until_ms), or the records of `ids` only.
   Result<int64_t> export_records(int64_t since_ms, int64_t until_ms,
                                  const std::vector<int64_t>* ids);

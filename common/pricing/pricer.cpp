@@ -129,11 +129,7 @@ std::string Pricer::model_fingerprint(std::string_view model) const {
   // The overrides that can apply to the model at some time, in the order
   // price() stacks them (their own periods included).
   for (const RateOverride& o : overrides_) {
-    const bool scoped =
-        o.scope == RateOverride::Scope::kAll ||
-        (o.scope == RateOverride::Scope::kEndpoint && o.match == endpoint_name(m.endpoint)) ||
-        (o.scope == RateOverride::Scope::kFamily && glob_match(o.match, m.entry->family));
-    if (!scoped) continue;
+    if (!o.covers(m.entry->family, m.endpoint)) continue;
     t.str("override").num(o.from_ms).num(o.until_ms);
     t.num(o.multiplier_ppm ? *o.multiplier_ppm : -1);
     t.num(o.rates ? 1 : 0);

@@ -45,7 +45,10 @@ const char* scope_name(RateOverride::Scope scope) {
 }
 
 bool RateOverride::applies(std::string_view family, EndpointKind endpoint, int64_t ts_ms) const {
-  if (ts_ms < from_ms || ts_ms >= until_ms) return false;
+  return ts_ms >= from_ms && ts_ms < until_ms && covers(family, endpoint);
+}
+
+bool RateOverride::covers(std::string_view family, EndpointKind endpoint) const {
   switch (scope) {
     case Scope::kAll:
       return true;

@@ -30,6 +30,8 @@ struct RateOverride {
 
   // `family` is the book's family of the request's model.
   bool applies(std::string_view family, EndpointKind endpoint, int64_t ts_ms) const;
+  // Whether its scope takes in that family and endpoint, at any time.
+  bool covers(std::string_view family, EndpointKind endpoint) const;
 };
 
 const char* scope_name(RateOverride::Scope scope);  // "all", "endpoint", "family"
