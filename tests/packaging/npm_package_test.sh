@@ -35,7 +35,10 @@ forget() {
   pids=("${kept[@]}")
 }
 cleanup() {
-  local pid alive
+  local pid alive kept=()
+  # A pid of 0 or less would signal a process group (ctest's, even): never.
+  for pid in "${pids[@]}"; do if [[ "$pid" =~ ^[1-9][0-9]*$ ]]; then kept+=("$pid"); fi; done
+  pids=("${kept[@]}")
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for _ in $(seq 50); do
     alive=""
@@ -218,7 +221,9 @@ start_run() {
       const text = require("fs").readFileSync(0, "utf8");
       const s = text ? JSON.parse(text) : {};
       if (s.running) console.log(s.pid);' || true)"
-    [ -n "$service" ] && break
+    # Only a real pid: "kill 0" would reach ctest's whole process group.
+    [[ "$service" =~ ^[1-9][0-9]*$ ]] && break
+    service=""
     sleep 0.1
   done
   [ -n "$service" ] || fail "run through the launcher did not start the service: $(cat "$1")"

@@ -114,7 +114,7 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
   struct stat st {};
   if (::stat((state_dir + "/tracker.db").c_str(), &st) != 0)
     return fail("no local store at " + state_dir + "; run 'codepulse-tracker scan' or 'run' first");
-  const auto pid = InstanceLock::holder(state_dir);
+  const auto holder = InstanceLock::holder(state_dir);
   auto daemon = read_status(state_dir);
   auto store = LocalStore::open(state_dir, /*writer=*/false);
   if (!store) return fail(store.error().message);
@@ -125,13 +125,13 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
   auto commits = CommitStore(store->database()).stats();
   if (!commits) return fail(commits.error().message);
   const int64_t now = now_utc_ms();
-  const PriceBookStatus prices = price_book_status(*config, daemon, pid.has_value());
+  const PriceBookStatus prices = price_book_status(*config, daemon, holder.has_value());
   if (args->has("json")) {
     std::string out;
     JsonWriter w(out);
-    w.begin_object().field("running", pid.has_value());
-    if (pid) w.field("pid", static_cast<int64_t>(*pid));
-    if (pid && daemon) {
+    w.begin_object().field("running", holder.has_value());
+    if (holder && holder->pid_known()) w.field("pid", static_cast<int64_t>(holder->pid));
+    if (holder && daemon) {
       w.field("watcher", daemon->watcher)
           .field("watcher_note", daemon->watcher_note)
           .field("watched_folders", daemon->watched_folders)
@@ -166,7 +166,7 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
         .field("changed", prices.changed_ms ? format_iso8601_utc_ms(prices.changed_ms) : "")
         .field("last_error", prices.last_error)
         .end_object();
-    if (pid && daemon && daemon->ship) {
+    if (holder && daemon && daemon->ship) {
       const ShipStatus& h = *daemon->ship;
       w.key("ship").begin_object();
       write_ship_counts(w, h);
@@ -187,8 +187,11 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
     std::puts(out.c_str());
     return kExitOk;
   }
-  if (pid) {
-    std::printf("codepulse-tracker is running (pid %ld)", *pid);
+  if (holder) {
+    if (holder->pid_known())
+      std::printf("codepulse-tracker is running (pid %ld)", holder->pid);
+    else
+      std::printf("codepulse-tracker is starting (its pid is not written yet)");
     if (daemon)
       std::printf(", watching %s with %s, %s known, last round %s ago",
                   counted(daemon->watched_folders, "folder").c_str(), daemon->watcher.c_str(),
@@ -208,7 +211,7 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
               with_thousands(q->evicted_shipped).c_str(),
               with_thousands(q->evicted_unshipped).c_str(),
               counted(q->expired, "shipped record").c_str());
-  if (pid && daemon && daemon->ship) {
+  if (holder && daemon && daemon->ship) {
     const ShipStatus& h = *daemon->ship;
     std::printf("Shipping to %s: %s in %s since start", terminal_text(h.collector).c_str(),
                 counted(h.records_shipped, "record").c_str(),
@@ -220,7 +223,7 @@ int run_status_command(const Environment& env, const std::vector<std::string>& a
       std::printf("  failing (%s, next in %s): %s\n", counted(h.failures, "attempt").c_str(),
                   age(std::max<int64_t>(0, h.next_attempt_ms - now)).c_str(),
                   terminal_text(h.last_error).c_str());
-  } else if (pid && daemon) {
+  } else if (holder && daemon) {
     std::puts("Not shipping: no collector configured (records stay in the local queue).");
   }
   std::puts(price_book_line(prices, now).c_str());

@@ -76,8 +76,12 @@ int run_flush_command(const Environment& env, const std::vector<std::string>& ar
   struct stat st {};
   if (::stat((state_dir + "/tracker.db").c_str(), &st) != 0)
     return fail("no local store at " + state_dir + "; run 'codepulse-tracker scan' first");
-  if (const auto pid = InstanceLock::holder(state_dir))
-    return flush_through_daemon(state_dir, *pid, timeout_ms);
+  if (const auto holder = InstanceLock::holder(state_dir)) {
+    if (!holder->pid_known())
+      return fail("a codepulse-tracker holds " + state_dir +
+                  " but has not written its pid yet (it is starting); run flush again");
+    return flush_through_daemon(state_dir, holder->pid, timeout_ms);
+  }
 
   auto ship = ship_options(*config);
   if (!ship) return fail(ship.error().message, kExitUsage);

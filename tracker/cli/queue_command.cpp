@@ -151,8 +151,9 @@ int run_queue_command(const Environment& env, const std::vector<std::string>& ar
     std::printf("Released %s and %s; they are shipped again.\n",
                 counted(*n, "quarantined record").c_str(), counted(*commits, "commit").c_str());
     *n += *commits;
-    if (const auto pid = InstanceLock::holder(state_dir); pid && *n > 0)
-      ::kill(static_cast<pid_t>(*pid), SIGUSR1);  // the running daemon ships them now
+    if (const auto holder = InstanceLock::holder(state_dir);
+        holder && holder->pid_known() && *n > 0)
+      ::kill(static_cast<pid_t>(holder->pid), SIGUSR1);  // the running daemon ships them now
     return kExitOk;
   }
   auto batch = next_batch(*store, limit);

@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <string>
+#include <thread>
 
 namespace codepulse::tracker {
 namespace {
@@ -31,7 +33,14 @@ Result<InstanceLock> InstanceLock::acquire(const std::string& state_dir) {
   const std::string path = lock_path(state_dir);
   UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
   if (!fd.valid()) return make_error("cannot open lock file " + path + ": " + std::strerror(errno));
-  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+  // holder() takes the lock shared for an instant to see whether it is free:
+  // a start that meets one of those tries again for 200 ms before giving up.
+  int locked = ::flock(fd.get(), LOCK_EX | LOCK_NB);
+  for (int tries = 0; locked != 0 && errno == EWOULDBLOCK && tries < 20; ++tries) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    locked = ::flock(fd.get(), LOCK_EX | LOCK_NB);
+  }
+  if (locked != 0) {
     if (errno == EWOULDBLOCK) {
       const auto pid = read_pid(fd.get());
       return make_error("another codepulse-tracker" +
@@ -40,18 +49,25 @@ Result<InstanceLock> InstanceLock::acquire(const std::string& state_dir) {
     }
     return make_error("cannot lock " + path + ": " + std::strerror(errno));
   }
+  // Written over the last owner's pid, then cut to length: a reader sees the
+  // old pid or the new one, never an empty file.
   const std::string pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(fd.get(), 0) != 0 ||
-      ::pwrite(fd.get(), pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size()))
+  if (::pwrite(fd.get(), pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size()) ||
+      ::ftruncate(fd.get(), static_cast<off_t>(pid.size())) != 0)
     return make_error("cannot write lock file " + path + ": " + std::strerror(errno));
   return InstanceLock(std::move(fd));
 }
 
-std::optional<long> InstanceLock::holder(const std::string& state_dir) {
+std::optional<LockHolder> InstanceLock::holder(const std::string& state_dir) {
   UniqueFd fd(::open(lock_path(state_dir).c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) return std::nullopt;
-  if (::flock(fd.get(), LOCK_SH | LOCK_NB) == 0) return std::nullopt;  // nobody holds it
-  return read_pid(fd.get()).value_or(0);
+  for (int tries = 0;; ++tries) {
+    if (::flock(fd.get(), LOCK_SH | LOCK_NB) == 0) return std::nullopt;  // nobody holds it
+    if (const auto pid = read_pid(fd.get())) return LockHolder{*pid};
+    // Locked with no pid yet: a daemon between its flock() and its pwrite().
+    if (tries == 20) return LockHolder{};
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
 }
 
 }  // namespace codepulse::tracker
