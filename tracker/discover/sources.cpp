@@ -321,14 +321,14 @@ std::optional<SourceFile> Sources::classify(const std::string& path) const {
     // The exporter's file may have any name; beside it, only a folder read
     // whole (~/.copilot/otel and below) has other exports.
     if (std::find(copilot_files_.begin(), copilot_files_.end(), path) != copilot_files_.end())
-      return SourceFile{path, root->assistant, LogFormat::kCopilotOtel};
+      return SourceFile{path, root->assistant, LogFormat::kCopilotOtel, {}};
     if (!in_copilot_folder(path)) return std::nullopt;
   }
   auto format = format_in(root->assistant, below);
   if (!format) return std::nullopt;
   if (root->assistant == kOpenCode && ends_with(path, "-wal"))
-    return SourceFile{path.substr(0, path.size() - 4), root->assistant, *format};
-  return SourceFile{path, root->assistant, *format};
+    return SourceFile{path.substr(0, path.size() - 4), root->assistant, *format, {}};
+  return SourceFile{path, root->assistant, *format, {}};
 }
 
 bool Sources::descend(const std::string& folder) const {
@@ -366,11 +366,21 @@ std::vector<SourceFile> Sources::list(std::vector<Problem>& problems) const {
         const std::string_view name = e->d_name;
         if (name == "." || name == "..") continue;
         const std::string path = p.dir + "/" + std::string(name);
+        // The entry's type from the folder itself where the file system gives
+        // it: a folder (never a link) needs no stat(), a regular file one by
+        // its name in the open folder (no walk of the whole path again).
         struct stat st {};
-        if (::stat(path.c_str(), &st) != 0) continue;
-        if (S_ISDIR(st.st_mode)) {
+        if (e->d_type == DT_DIR) {
+          st.st_mode = S_IFDIR;
+        } else if (e->d_type == DT_REG) {
+          if (::fstatat(::dirfd(d.get()), e->d_name, &st, 0) != 0) continue;
+        } else if (::stat(path.c_str(), &st) != 0) {
+          continue;
+        } else if (S_ISDIR(st.st_mode)) {
           struct stat lst {};
           if (::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
           if (p.depth + 1 > kMaxDepth) {
             problems.push_back({path, "folder nesting deeper than 32 levels; not read"});
           } else if (descend(path)) {
@@ -386,6 +396,11 @@ std::vector<SourceFile> Sources::list(std::vector<Problem>& problems) const {
           if (archived && active_rollouts.count(name)) continue;
           if (!archived) active_rollouts.insert(std::string(name));
         }
+        if (file->path == path)
+          file->seen = {
+              static_cast<int64_t>(st.st_dev), static_cast<int64_t>(st.st_ino),
+              static_cast<int64_t>(st.st_size),
+              static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
         out.push_back(std::move(*file));
       }
     }

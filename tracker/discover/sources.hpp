@@ -39,6 +39,11 @@ struct SourceFile {
   std::string path;
   std::string_view assistant;
   LogFormat format = LogFormat::kClaude;
+  // What the listing's stat() of `path` found (size -1: not taken), so a
+  // scan that finds it unchanged since its last read needs no second one.
+  struct Seen {
+    int64_t dev = 0, ino = 0, size = -1, mtime_ns = 0;
+  } seen;
 };
 
 // Which assistants to read; an empty list reads every one.

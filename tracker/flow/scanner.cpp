@@ -103,13 +103,18 @@ Result<ScanStats> Scanner::scan_all() {
   auto known = store_.file_identities();
   if (!known) return known.error();
   // Unchanged since its last read (same file, size and time): not opened.
-  auto unchanged = [&known](const std::string& path) {
+  // `seen`: what the listing's stat() found, when it took one.
+  auto unchanged = [&known](const std::string& path, SourceFile::Seen seen = {}) {
     auto it = known->find(path);
-    struct stat st {};
-    return it != known->end() && ::stat(path.c_str(), &st) == 0 &&
-           it->second.dev == static_cast<int64_t>(st.st_dev) &&
-           it->second.ino == static_cast<int64_t>(st.st_ino) && it->second.size == st.st_size &&
-           it->second.mtime_ns == mtime_ns(st);
+    if (it == known->end()) return false;
+    if (seen.size < 0) {
+      struct stat st {};
+      if (::stat(path.c_str(), &st) != 0) return false;
+      seen = {static_cast<int64_t>(st.st_dev), static_cast<int64_t>(st.st_ino),
+              static_cast<int64_t>(st.st_size), mtime_ns(st)};
+    }
+    return it->second.dev == seen.dev && it->second.ino == seen.ino &&
+           it->second.size == seen.size && it->second.mtime_ns == seen.mtime_ns;
   };
   std::vector<const std::string*> changed;
   for (const std::string& path : listing.files)
@@ -125,7 +130,7 @@ Result<ScanStats> Scanner::scan_all() {
   for (const SourceFile& log : logs) {
     if (interrupted_ && interrupted_()) break;
     // A database changes in its -wal file too: its own step decides.
-    if (log.format != LogFormat::kOpenCodeDb && unchanged(log.path)) continue;
+    if (log.format != LogFormat::kOpenCodeDb && unchanged(log.path, log.seen)) continue;
     if (auto s = scan_source(log, stats); !s) return s.error();
   }
   if (auto s = store_.begin(); !s) return s.error();

@@ -14,6 +14,7 @@
 #include "common/c_handles.hpp"
 #include "common/hashing.hpp"
 #include "common/time.hpp"
+#include "tracker/queue/record_sql.hpp"
 #include "tracker/queue/store_sql.hpp"
 
 namespace codepulse::tracker {
@@ -65,10 +66,11 @@ Result<LocalStore> LocalStore::open(const std::string& state_dir, bool writer) {
   if (writer) store.rollback_journal_ = !store.try_journal_mode("wal", /*wait=*/true);
   if (auto s = store.migrate(); !s) return s.error();
   if (auto s = store.prepare_all(); !s) return s.error();
-  auto count = store.record_count();
-  if (!count) return count.error();
   if (!writer) return store;
-  store.bulk_ = *count == 0;
+  // Empty or not: one row looked at, where count(*) read the whole table.
+  auto any = store.db_.scalar(sql_text::kAnyRecord);
+  if (!any) return any.error();
+  store.bulk_ = *any == 0;
   // Indexes exist on any non-empty store (also after a crash mid bulk load).
   if (auto s = store.db_.exec(store.bulk_ ? sql_text::kDropIndexes : sql_text::kCreateIndexes); !s)
     return s.error();

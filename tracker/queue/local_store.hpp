@@ -114,7 +114,6 @@ class LocalStore {
   // Lines added/removed or a commit sha for a tool call stored earlier.
   Status apply_tool_result(const ToolResultLine& result);
   Status load_pending_tools(PendingTools& out);
-  Result<int64_t> record_count();
 
   // The outbox (outbox.cpp).
   Result<QueueStats> queue_stats();

@@ -35,7 +35,7 @@ const std::string& insert_record();
 const std::string& replace_record();  // and revision + 1
 inline constexpr const char* kUpdateTools =
     "UPDATE usage_records SET tools = ?2, revision = revision + 1, updated_ms = ?3 WHERE id = ?1";
-inline constexpr const char* kCountRecords = "SELECT count(*) FROM usage_records";
+inline constexpr const char* kAnyRecord = "SELECT EXISTS (SELECT 1 FROM usage_records)";
 
 inline constexpr const char* kInsertPending =
     "INSERT OR REPLACE INTO pending_results (tool_use_id, record_id, kind, created_ms)"

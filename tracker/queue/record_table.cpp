@@ -251,8 +251,4 @@ Status LocalStore::load_pending_tools(PendingTools& out) {
   return {};
 }
 
-Result<int64_t> LocalStore::record_count() {
-  return db_.scalar(sql_text::kCountRecords);
-}
-
 }  // namespace codepulse::tracker

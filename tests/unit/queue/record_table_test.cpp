@@ -223,5 +223,5 @@ TEST_CASE(
   REQUIRE(other);
   CHECK(*other == UpsertOutcome::kReplaced);
   REQUIRE(store->commit());
-  CHECK(*store->record_count() == 2);
+  CHECK(store->queue_stats()->records == 2);
 }
