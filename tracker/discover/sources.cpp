@@ -342,9 +342,15 @@ bool Sources::descend(const std::string& folder) const {
   return true;
 }
 
+SourceFile::Seen SourceFile::Seen::of(const struct ::stat& st) {
+  return {static_cast<int64_t>(st.st_dev), static_cast<int64_t>(st.st_ino),
+          static_cast<int64_t>(st.st_size),
+          static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+}
+
 std::vector<SourceFile> Sources::list(std::vector<Problem>& problems) const {
   std::vector<SourceFile> out;
-  std::set<std::pair<dev_t, ino_t>> seen;
+  std::set<std::pair<dev_t, ino_t>> listed;
   // Codex: rollout names seen under sessions/, so an archived copy is skipped.
   std::set<std::string, std::less<>> active_rollouts;
   struct Pending {
@@ -391,16 +397,12 @@ std::vector<SourceFile> Sources::list(std::vector<Problem>& problems) const {
         if (!S_ISREG(st.st_mode) || ends_with(name, "-wal")) continue;
         auto file = classify(path);
         if (!file || file->assistant != root.assistant) continue;
-        if (!seen.insert({st.st_dev, st.st_ino}).second) continue;
+        if (!listed.insert({st.st_dev, st.st_ino}).second) continue;
         if (file->format == LogFormat::kCodexRollout) {
           if (archived && active_rollouts.count(name)) continue;
           if (!archived) active_rollouts.insert(std::string(name));
         }
-        if (file->path == path)
-          file->seen = {
-              static_cast<int64_t>(st.st_dev), static_cast<int64_t>(st.st_ino),
-              static_cast<int64_t>(st.st_size),
-              static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+        if (file->path == path) file->seen = SourceFile::Seen::of(st);
         out.push_back(std::move(*file));
       }
     }

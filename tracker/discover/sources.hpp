@@ -13,6 +13,8 @@
 #include "common/result.hpp"
 #include "tracker/discover/claude_dirs.hpp"
 
+struct stat;
+
 namespace codepulse::tracker {
 
 // How a log file is read.
@@ -43,6 +45,7 @@ struct SourceFile {
   // scan that finds it unchanged since its last read needs no second one.
   struct Seen {
     int64_t dev = 0, ino = 0, size = -1, mtime_ns = 0;
+    static Seen of(const struct ::stat& st);
   } seen;
 };
 

@@ -110,8 +110,7 @@ Result<ScanStats> Scanner::scan_all() {
     if (seen.size < 0) {
       struct stat st {};
       if (::stat(path.c_str(), &st) != 0) return false;
-      seen = {static_cast<int64_t>(st.st_dev), static_cast<int64_t>(st.st_ino),
-              static_cast<int64_t>(st.st_size), mtime_ns(st)};
+      seen = SourceFile::Seen::of(st);
     }
     return it->second.dev == seen.dev && it->second.ino == seen.ino &&
            it->second.size == seen.size && it->second.mtime_ns == seen.mtime_ns;
