@@ -37,6 +37,63 @@ bool column_dimension(Dimension d) {
   }
 }
 
+// Task and epic: split dimensions ClickHouse answers from the task split
+// (usage_rollup.hpp, task_rows), whose rows are the groups' shares of one
+// task each.
+bool task_dimension(Dimension d) {
+  return d == Dimension::kTask || d == Dimension::kEpic;
+}
+
+// The epic of the task `task` (SQL): the epic map as a transform; a task
+// without one (or no map) is "(no epic)".
+std::string epic_expression(const report::EpicMap& epics, const std::string& task) {
+  const std::string none = sql_literal(report::kNoEpic);
+  if (epics.empty()) return none;
+  std::string tasks, names;
+  for (const auto& [t, e] : epics) {
+    tasks += (tasks.empty() ? "" : ", ") + sql_literal(t);
+    names += (names.empty() ? "" : ", ") + sql_literal(e);
+  }
+  return "transform(" + task + ", [" + tasks + "], [" + names + "], " + none + ")";
+}
+
+// Whether the task `task` passes the report's task and epic filters (SQL).
+std::string task_allowed(const report::ReportQuery& q, const report::EpicMap& epics,
+                         const std::string& task) {
+  std::string task_values, epic_values;
+  for (const report::Filter& f : q.where) {
+    if (f.dimension == Dimension::kTask)
+      task_values += (task_values.empty() ? "" : ", ") + sql_literal(f.value);
+    if (f.dimension == Dimension::kEpic)
+      epic_values += (epic_values.empty() ? "" : ", ") + sql_literal(f.value);
+  }
+  std::string out = "1";
+  if (!task_values.empty()) out += " AND " + task + " IN (" + task_values + ")";
+  if (!epic_values.empty())
+    out += " AND " + epic_expression(epics, task) + " IN (" + epic_values + ")";
+  return out;
+}
+
+// Which of a group's task rows counts its records (and unpriced records,
+// Skill and MCP calls) in a node at `depth`, as the cube counts a group
+// once per node, at the first of its kept shares that reaches the node
+// (SQL; the row's task is kept). Under a task level every row reaches its
+// own node; under an epic level, the first kept task of the same epic;
+// else the first kept task.
+std::string counting_row(const report::ReportQuery& q, const report::EpicMap& epics, size_t depth) {
+  bool task = false, epic = false;
+  for (size_t i = 0; i < depth; ++i) {
+    task = task || q.group_by[i] == Dimension::kTask;
+    epic = epic || q.group_by[i] == Dimension::kEpic;
+  }
+  if (task) return "1";
+  const std::string allowed = task_allowed(q, epics, "t");
+  if (!epic && allowed == "1") return "task_index = 1";
+  std::string first = "t -> " + allowed;
+  if (epic) first += " AND " + epic_expression(epics, "t") + " = " + epic_expression(epics, "task");
+  return "task_index = arrayFirstIndex(" + first + ", " + task_list_sql("task_keys") + ")";
+}
+
 // The zone's offsets over [first, end) (seconds): the offset at `first`,
 // then each change as (its second, the offset from then on).
 struct Offsets {
@@ -98,8 +155,13 @@ std::string local_day_expression(const Offsets& o) {
 }
 
 // A level's key as SQL: the cube's name of the value; dates as day numbers.
-std::string key_expression(Dimension d, report::Granularity g, const std::string& day) {
+std::string key_expression(Dimension d, report::Granularity g, const std::string& day,
+                           const report::EpicMap& epics) {
   switch (d) {
+    case Dimension::kTask:
+      return "task";
+    case Dimension::kEpic:
+      return epic_expression(epics, "task");
     case Dimension::kModel:
       return "model";
     case Dimension::kRepo:
@@ -148,17 +210,21 @@ enum MetricColumn {
 constexpr const char* kSessionKey = "cityHash64(session)";
 
 // Records of the rollups (or of dirty days' records summed alike) priced
-// before the current prices.
-std::string stale_rows(const ModelGenerations& generations) {
-  return "sum(if(" + generations.stale_sql("model", "gen_min", "gen_max") + ", records, 0))";
+// before the current prices; `counted`: the rows that count their records
+// (counting_row).
+std::string stale_rows(const ModelGenerations& generations, const std::string& counted) {
+  return "sum(if((" + generations.stale_sql("model", "gen_min", "gen_max") + ") AND (" + counted +
+         "), records, 0))";
 }
 
-std::string metric_columns(const std::string& day, const ModelGenerations& generations) {
+std::string metric_columns(const std::string& day, const ModelGenerations& generations,
+                           const std::string& counted) {
+  const std::string c = "(" + counted + ")";
   return "sum(input), sum(output), sum(cache_create), sum(cache_read), sum(cost_nanos), "
-         "sum(list_cost_nanos), sum(records), sum(if(priced = 0, records, 0)), "
-         "uniqExact(" +
-         std::string(kSessionKey) + "), uniqExact(" + day + "), sum(skills), sum(mcp), " +
-         stale_rows(generations);
+         "sum(list_cost_nanos), sum(if(" +
+         c + ", records, 0)), sum(if(priced = 0 AND " + c + ", records, 0)), uniqExact(" +
+         std::string(kSessionKey) + "), uniqExact(" + day + "), sum(if(" + c +
+         ", skills, 0)), sum(if(" + c + ", mcp, 0)), " + stale_rows(generations, counted);
 }
 
 struct Row {
@@ -166,8 +232,9 @@ struct Row {
   report::Metrics metrics;
 };
 
-// The report tree of rows sorted by path (a node before its children).
-void build_tree(std::vector<Row>& rows, report::ReportNode& root) {
+// The report tree of rows sorted by path (a node before its children);
+// false when a row's parent is missing.
+bool build_tree(std::vector<Row>& rows, report::ReportNode& root) {
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.keys < b.keys; });
   std::vector<report::ReportNode*> path{&root};
   for (Row& r : rows) {
@@ -175,12 +242,16 @@ void build_tree(std::vector<Row>& rows, report::ReportNode& root) {
       root.metrics = r.metrics;
       continue;
     }
+    if (path.size() < r.keys.size()) return false;
+    for (size_t i = 1; i < r.keys.size(); ++i)
+      if (path[i]->key != r.keys[i - 1]) return false;
     path.resize(r.keys.size());
     report::ReportNode node;
     node.key = std::move(r.keys.back());
     node.metrics = r.metrics;
     path.push_back(&path.back()->children.add(std::move(node)));
   }
+  return true;
 }
 
 }  // namespace
@@ -188,18 +259,24 @@ void build_tree(std::vector<Row>& rows, report::ReportNode& root) {
 bool levels_answer(const report::ReportQuery& q, bool seats) {
   if (seats || !groups_answer(q) || !q.scope.whole() || q.min_group_size > 1) return false;
   for (Dimension d : q.group_by)
-    if (!column_dimension(d) && d != Dimension::kDate) return false;
+    if (!column_dimension(d) && !task_dimension(d) && d != Dimension::kDate) return false;
   for (const report::Filter& f : q.where)
-    if (!column_dimension(f.dimension)) return false;
+    if (!column_dimension(f.dimension) && !task_dimension(f.dimension)) return false;
   return true;
 }
 
 Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery& q,
-                                 const ModelGenerations& generations) {
+                                 const ModelGenerations& generations,
+                                 const report::EpicMap& epics) {
   if (!levels_answer(q, false))
     return make_error("ClickHouse cannot answer this report whole (see clickhouse_levels.hpp)");
   const int64_t since = q.since_ms.value_or(INT64_MIN), until = q.until_ms.value_or(INT64_MAX);
   const std::string filters = column_filters(q);
+  bool split = false;  // by task: the task split's rows
+  for (Dimension d : q.group_by)
+    split = split || task_dimension(d);
+  for (const report::Filter& f : q.where)
+    split = split || task_dimension(f.dimension);
   auto reply = query_rollups(ch, since, until, [&](const DayStates& days) {
     // The zone's offsets over the days that hold usage, a day either side.
     int64_t first = INT64_MAX, end = INT64_MIN;
@@ -219,11 +296,36 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
     const bool on_hours = (since == INT64_MIN || since % kHourMs == 0) &&
                           (until == INT64_MAX || until % kHourMs == 0);
     const RollupGrain grain =
-        on_hours && whole_hours(offsets) ? RollupGrain::kHour : RollupGrain::kQuarterHour;
+        on_hours && whole_hours(offsets) && !split ? RollupGrain::kHour : RollupGrain::kQuarterHour;
     std::vector<std::string> keys;
     for (Dimension d : q.group_by)
-      keys.push_back(key_expression(d, q.granularity, day));
-    const std::string source = group_rows(days, since, until, filters, grain);
+      keys.push_back(key_expression(d, q.granularity, day, epics));
+    // The rows: groups, or the groups' shares of their tasks, those of
+    // tasks the filters keep.
+    const auto rows_of = [&](const std::string& where) {
+      if (!split) return group_rows(days, since, until, where, grain);
+      return task_rows(days, since, until, where) + " WHERE " + task_allowed(q, epics, "task");
+    };
+    const std::string source = rows_of(filters);
+    // Which rows count their groups' records at each depth; one set of
+    // counted columns per distinct rule.
+    std::vector<std::string> rules;
+    std::vector<size_t> rule_of;
+    for (size_t depth = 0; depth <= keys.size(); ++depth) {
+      const std::string rule = split ? counting_row(q, epics, depth) : "1";
+      auto it = std::find(rules.begin(), rules.end(), rule);
+      rule_of.push_back(static_cast<size_t>(it - rules.begin()));
+      if (it == rules.end()) rules.push_back(rule);
+    }
+    // sum(<the column of each depth's rule>) over the depths.
+    const auto by_depth = [&](const std::string& column) {
+      if (rules.size() == 1) return "sum(" + column + "0)";
+      std::string cases;
+      for (size_t depth = 0; depth + 1 < rule_of.size(); ++depth)
+        cases += "depth = " + std::to_string(depth) + ", " + column +
+                 std::to_string(rule_of[depth]) + ", ";
+      return "sum(multiIf(" + cases + column + std::to_string(rule_of.back()) + "))";
+    };
     // One pass over the rows: the deepest level's groups, with their
     // distinct sessions and days as uniqExact states, then every depth from
     // those groups (sums of sums, merged states: exact). (18.16's WITH
@@ -242,17 +344,20 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
       depths += (depth ? ", " : "") + std::to_string(depth);
     inner +=
         "sum(input) AS li, sum(output) AS lo, sum(cache_create) AS lcc, sum(cache_read) AS lcr, "
-        "sum(cost_nanos) AS lc, sum(list_cost_nanos) AS llc, sum(records) AS lr, "
-        "sum(if(priced = 0, records, 0)) AS lu, uniqExactState(" +
-        std::string(kSessionKey) +
-        ") AS ls, "
-        "uniqExactState(" +
-        day + ") AS ld, sum(skills) AS lsk, sum(mcp) AS lm, " + stale_rows(generations) + " AS lst";
+        "sum(cost_nanos) AS lc, sum(list_cost_nanos) AS llc, uniqExactState(" +
+        std::string(kSessionKey) + ") AS ls, uniqExactState(" + day + ") AS ld, " +
+        stale_rows(generations, rules[rule_of[0]]) + " AS lst";
+    for (size_t r = 0; r < rules.size(); ++r) {
+      const std::string c = "(" + rules[r] + ")", n = std::to_string(r);
+      inner += ", sum(if(" + c + ", records, 0)) AS lr" + n + ", sum(if(priced = 0 AND " + c +
+               ", records, 0)) AS lu" + n + ", sum(if(" + c + ", skills, 0)) AS lsk" + n +
+               ", sum(if(" + c + ", mcp, 0)) AS lm" + n;
+    }
     std::string sql = "SELECT toInt8(depth), '', " + outer_keys +
-                      "sum(li), sum(lo), sum(lcc), sum(lcr), sum(lc), sum(llc), sum(lr), sum(lu), "
-                      "uniqExactMerge(ls), uniqExactMerge(ld), sum(lsk), sum(lm), sum(lst) "
-                      "FROM (SELECT " +
-                      inner + " FROM " + source + group + ") ARRAY JOIN [" + depths +
+                      "sum(li), sum(lo), sum(lcc), sum(lcr), sum(lc), sum(llc), " + by_depth("lr") +
+                      ", " + by_depth("lu") + ", uniqExactMerge(ls), uniqExactMerge(ld), " +
+                      by_depth("lsk") + ", " + by_depth("lm") + ", sum(lst) FROM (SELECT " + inner +
+                      " FROM " + source + group + ") ARRAY JOIN [" + depths +
                       "] AS depth GROUP BY " + outer_group + " UNION ALL ";
     // Each row says its depth first; the unpriced records' models ride
     // along as rows of depth -1 (the model in the second column).
@@ -262,9 +367,10 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
     // Their own source, filtered inside: ClickHouse then reads the priced
     // column alone for most of the rows (0.4 s -> 0.02 s for a year at 100
     // million records), where a filter on the whole source read it all.
-    const std::string unpriced = group_rows(days, since, until, filters + " AND priced = 0", grain);
-    return sql + "SELECT toInt8(-1), model, " + no_keys + metric_columns(day, generations) +
-           " FROM " + unpriced + " GROUP BY model FORMAT TabSeparated";
+    const std::string unpriced = rows_of(filters + " AND priced = 0");
+    return sql + "SELECT toInt8(-1), model, " + no_keys +
+           metric_columns(day, generations, rules[rule_of[0]]) + " FROM " + unpriced +
+           " GROUP BY model FORMAT TabSeparated";
   });
   if (!reply) return reply.error();
 
@@ -334,7 +440,9 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
     }
   }
   report::Report report;
-  build_tree(rows, report.root);
+  if (!build_tree(rows, report.root))
+    return make_error("ClickHouse at " + ch.target().display() +
+                      ": the report's nodes came back without one of their parents");
   if (q.top > 0) report::cut_top(report.root, q);
   if (q.max_nodes > 0) {
     const size_t n = report::count_nodes(report.root);

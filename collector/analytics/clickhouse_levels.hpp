@@ -7,10 +7,13 @@
 // author, session, branch, assistant — and dates (days, ISO weeks and
 // months of any time zone: the zone's offsets over the range become a
 // multiIf of its transitions, as the cube's local days are its quarter
-// hours' starts), filtered on those columns, with no split (tasks, epics,
-// files, seats, people, links, outcomes) and no privacy floor or narrowed
-// scope: each node's sums, records, unpriced records, distinct sessions and
-// active days are exactly the cube's. --top and the node limit are then
+// hours' starts), tasks and epics (from the task split, whose rows are the
+// turn groups' exact shares of each task; a group's records counted in a
+// node at the first of its kept rows that reaches it, as the cube counts
+// them), filtered on those, with no file split, seats, people, links,
+// outcomes, privacy floor or narrowed scope: each node's sums, records,
+// unpriced records, distinct sessions and active days are exactly the
+// cube's. --top and the node limit are then
 // applied to the finished tree as the cube's cut does. Everything else is
 // answered from groups (clickhouse_report.hpp).
 #pragma once
@@ -40,7 +43,8 @@ struct LevelReport {
 
 // The report `q` (levels_answer(q, false) must hold) from the rollups and
 // dirty days' records; rows must carry `generations` (the exporter's).
+// `epics`: each task's epic (the store's, as the cube is given).
 Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery& q,
-                                 const ModelGenerations& generations);
+                                 const ModelGenerations& generations, const report::EpicMap& epics);
 
 }  // namespace codepulse::collector::analytics

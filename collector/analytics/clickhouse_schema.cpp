@@ -19,7 +19,7 @@ constexpr const char* kSchemaTable =
     "CREATE TABLE IF NOT EXISTS codepulse_schema (version UInt32, applied_ms Int64) ENGINE = Log";
 
 // The columns of usage_facts (and, with a cluster, usage_facts_local).
-constexpr const char* kUsageFactsColumns = R"sql((
+constexpr const char* kUsageFactsColumns = R"sql(
   day             Date,
   author          String,
   record_id       Int64,
@@ -47,7 +47,7 @@ constexpr const char* kUsageFactsColumns = R"sql((
   tools           String,
   skills          UInt32,
   mcp             UInt32
-))sql";
+)sql";
 constexpr const char* kUsageFactsEngine =
     "ENGINE = ReplacingMergeTree(version) PARTITION BY toYYYYMM(day) ORDER BY (day, record_id)";
 
@@ -65,8 +65,9 @@ constexpr const char* kModelGenerations =
 
 // Version 2: the day rollups (usage_rollup.hpp). Plain MergeTree: rows of
 // an epoch stay until the collector deletes them, never merged away
-// underneath a report reading them.
-constexpr const char* kUsageRollupColumns = R"sql((
+// underneath a report reading them. (Without its parentheses: the task
+// split has these columns and two more.)
+constexpr const char* kUsageRollupColumns = R"sql(
   day             Date,
   epoch           UInt64,
   bucket          Int64,
@@ -92,7 +93,13 @@ constexpr const char* kUsageRollupColumns = R"sql((
   last_ms         Int64,
   gen_min         UInt64,
   gen_max         UInt64
-))sql";
+)sql";
+// Version 5: the task split (usage_rollup.hpp, task_rows): the rollup's
+// groups by turn split over their tasks, by quarter hour and task.
+constexpr const char* kTaskSplitColumns = R"sql(,
+  task_index      UInt32,
+  task            String)sql";
+
 constexpr const char* kUsageRollupEngine =
     "ENGINE = MergeTree PARTITION BY toYYYYMM(day) ORDER BY (day, epoch, bucket, author)";
 
@@ -113,17 +120,21 @@ constexpr const char* kRollupDirty =
 // shard by shard).
 struct FactTable {
   const char* name;
-  const char* columns;
+  const char* columns;  // without the parentheses
+  const char* more_columns;
   const char* engine;
   const char* sharding_key;
+  std::string definition() const { return std::string("(") + columns + more_columns + ")"; }
 };
 constexpr FactTable kFactTables[] = {
-    {"usage_facts", kUsageFactsColumns, kUsageFactsEngine, "intHash64(record_id)"},
-    {"usage_rollup", kUsageRollupColumns, kUsageRollupEngine, "cityHash64(session)"},
+    {"usage_facts", kUsageFactsColumns, "", kUsageFactsEngine, "intHash64(record_id)"},
+    {"usage_rollup", kUsageRollupColumns, "", kUsageRollupEngine, "cityHash64(session)"},
     // Version 3: the same by hour (usage_rollup.hpp, RollupGrain), for reports
     // in zones whose offsets are whole hours; task_keys left empty (only the
     // reports summed from groups read them).
-    {"usage_rollup_hour", kUsageRollupColumns, kUsageRollupEngine, "cityHash64(session)"}};
+    {"usage_rollup_hour", kUsageRollupColumns, "", kUsageRollupEngine, "cityHash64(session)"},
+    {"usage_rollup_task", kUsageRollupColumns, kTaskSplitColumns, kUsageRollupEngine,
+     "cityHash64(session)"}};
 
 Status check_version(ClickHouseClient& ch) {
   auto text = ch.server_version();
@@ -141,7 +152,8 @@ Status check_version(ClickHouseClient& ch) {
 Result<std::map<std::string, std::string>> fact_engines(ClickHouseClient& ch) {
   auto reply = ch.execute("SELECT name, engine_full FROM system.tables WHERE database = " +
                           sql_literal(ch.target().database) +
-                          " AND name IN ('usage_facts', 'usage_rollup', 'usage_rollup_hour') "
+                          " AND name IN ('usage_facts', 'usage_rollup', 'usage_rollup_hour', "
+                          "'usage_rollup_task') "
                           "FORMAT TabSeparated");
   if (!reply) return reply.error();
   std::map<std::string, std::string> out;
@@ -208,7 +220,7 @@ Status prepare_shards(ClickHouseClient& ch) {
       return db.error();
     for (const FactTable& table : kFactTables)
       if (auto c = shard.execute("CREATE TABLE IF NOT EXISTS " + std::string(table.name) +
-                                 "_local " + table.columns + " " + table.engine);
+                                 "_local " + table.definition() + " " + table.engine);
           !c)
         return c.error();
   }
@@ -253,15 +265,16 @@ Status ensure_schema(ClickHouseClient& ch) {
                                    : "ENGINE = Distributed(" + t.cluster + ", " + t.database +
                                          ", " + table.name + "_local, " + table.sharding_key + ")";
     if (auto c = ch.execute("CREATE TABLE IF NOT EXISTS " + std::string(table.name) + " " +
-                            table.columns + " " + engine);
+                            table.definition() + " " + engine);
         !c)
       return c.error();
   }
   for (const char* ddl : {kPricingGenerations, kModelGenerations, kRollupEpochs, kRollupDirty})
     if (auto c = ch.execute(ddl); !c) return c.error();
-  if (*have < 3) {
+  if (*have < 5) {
     // Facts written before the rollups existed, or days rolled before the
-    // hour rollups: every day of them dirty (rolled again, both grains).
+    // hour rollups or the task split: every day of them dirty (rolled
+    // again, every grain).
     if (auto m = ch.execute(
             "INSERT INTO rollup_dirty SELECT day, toUInt32(now()) FROM usage_facts GROUP BY day");
         !m)

@@ -6,7 +6,7 @@
 // pricing generation it was priced with), so sending a row again, or an
 // older one after a newer, changes nothing a FINAL query sees. Costs are
 // materialised in integer nano-dollars with the collector's price book.
-// usage_rollup, usage_rollup_hour, rollup_epochs and rollup_dirty hold the
+// usage_rollup, usage_rollup_hour, usage_rollup_task, rollup_epochs and rollup_dirty hold the
 // day rollups reports read (usage_rollup.hpp).
 // codepulse_schema says which schema the database has: a newer one than
 // this collector knows is refused rather than written to.
@@ -22,7 +22,8 @@ namespace codepulse::collector::analytics {
 // 1: usage_facts, pricing_generations. 2: the day rollups (usage_rollup.hpp).
 // 3: the day rollups by hour too (usage_rollup_hour). 4: model_generations
 // (a model's rows keep their generation while its prices stay the same).
-inline constexpr uint32_t kClickHouseSchemaVersion = 4;
+// 5: usage_rollup_task (the task split, for task and epic reports).
+inline constexpr uint32_t kClickHouseSchemaVersion = 5;
 
 // The oldest server the SQL here was tested on (Debian 12's package).
 inline constexpr ServerVersion kOldestServer{18, 16, 0};

@@ -1,5 +1,6 @@
 #include "collector/analytics/usage_rollup.hpp"
 
+#include <functional>
 #include <map>
 #include <random>
 #include <set>
@@ -8,6 +9,7 @@
 #include "collector/analytics/fact_mutations.hpp"
 #include "collector/analytics/tsv_reply.hpp"
 #include "collector/analytics/usage_export.hpp"
+#include "common/report/attribution.hpp"
 #include "common/time.hpp"
 
 namespace codepulse::collector::analytics {
@@ -83,6 +85,44 @@ void append_pair(std::string& pairs, int64_t day_ms, uint64_t epoch) {
 
 bool is_clean(uint64_t mark, uint64_t epoch) {
   return epoch != 0 && mark < epoch_second(epoch);
+}
+
+// The rows of usage_rollup_task, in its columns' order, from the facts
+// under FINAL that meet `where`, with `epoch` as their epoch: the cube's
+// groups (one per turn and quarter hour), each sum split evenly over the
+// group's tasks as apportion() splits it (x / n each, one more for the
+// first x % n), then summed by quarter hour, keys and task. Sums are never
+// negative (the stores refuse negative tokens and prices), so intDiv and %
+// round as apportion does.
+std::string task_split_rows(const std::string& where, const std::string& epoch) {
+  const std::string mask = std::to_string(kGenerationMask);
+  std::string shares;
+  for (const char* m :
+       {"input", "output", "cache_create", "cache_read", "cost_nanos", "list_cost_nanos"})
+    shares +=
+        std::string("sum(intDiv(g_") + m + ", n) + if(ti <= g_" + m + " % n, 1, 0)) AS " + m + ", ";
+  return "SELECT day, toUInt64(" + epoch +
+         ") AS epoch, bucket, author, session, model, repo, branch, task_keys, assistant, "
+         "priced, " +
+         shares +
+         "sum(g_records) AS records, sum(g_versions) AS versions, sum(g_skills) AS skills, "
+         "sum(g_mcp) AS mcp, min(g_first) AS first_ms, max(g_last) AS last_ms, min(g_gen_min) AS "
+         "gen_min, max(g_gen_max) AS gen_max, toUInt32(ti) AS task_index, tasks[ti] AS task "
+         "FROM (SELECT day, intDiv(ts_ms, " +
+         std::to_string(kQuarterHourMs) +
+         ") AS bucket, author, session, model, repo, branch, task_keys, assistant, priced, " +
+         task_list_sql("task_keys") +
+         " AS tasks, toInt64(length(tasks)) AS n, sum(input) AS g_input, sum(output) AS g_output, "
+         "sum(cache_create) AS g_cache_create, sum(cache_read) AS g_cache_read, sum(cost_nanos) "
+         "AS g_cost_nanos, sum(list_cost_nanos) AS g_list_cost_nanos, count() AS g_records, "
+         "sum(version) AS g_versions, toUInt64(sum(skills)) AS g_skills, toUInt64(sum(mcp)) AS "
+         "g_mcp, min(ts_ms) AS g_first, max(ts_ms) AS g_last, min(bitAnd(version, " +
+         mask + ")) AS g_gen_min, max(bitAnd(version, " + mask +
+         ")) AS g_gen_max FROM usage_facts FINAL WHERE " + where +
+         " GROUP BY day, bucket, author, session, model, repo, branch, task_keys, assistant, "
+         "priced, turn_id, if(turn_id = '', record_id, 0)) ARRAY JOIN arrayEnumerate(tasks) AS "
+         "ti GROUP BY day, bucket, author, session, model, repo, branch, task_keys, task_index, "
+         "task, assistant, priced";
 }
 
 }  // namespace
@@ -188,6 +228,10 @@ Result<uint64_t> roll_day(ClickHouseClient& ch, int64_t day_ms) {
       "max(gen_max) FROM usage_rollup WHERE day = " +
       sql_date(day_ms) + " AND epoch = " + e + " GROUP BY " + kHourGroupKey);
   if (!hours) return hours.error();
+  // The task split, from the facts again: its groups are the turns'.
+  auto tasks = ch.execute("INSERT INTO usage_rollup_task " +
+                          task_split_rows("day = " + sql_date(day_ms), e));
+  if (!tasks) return tasks.error();
   // Current from here: the rows are all in before the epoch names them.
   auto named =
       ch.execute("INSERT INTO rollup_epochs SELECT " + sql_date(day_ms) + ", toUInt64(" + e + ")");
@@ -201,8 +245,9 @@ Result<int64_t> collect_rollup_garbage(ClickHouseClient& ch, std::chrono::second
   const uint64_t now_s = current->now_s;
   auto held = ch.execute(
       "SELECT toString(day), epoch FROM (SELECT day, epoch FROM usage_rollup GROUP BY day, epoch "
-      "UNION ALL SELECT day, epoch FROM usage_rollup_hour GROUP BY day, epoch) GROUP BY day, "
-      "epoch FORMAT TabSeparated");
+      "UNION ALL SELECT day, epoch FROM usage_rollup_hour GROUP BY day, epoch UNION ALL SELECT "
+      "day, epoch FROM usage_rollup_task GROUP BY day, epoch) GROUP BY day, epoch FORMAT "
+      "TabSeparated");
   if (!held) return held.error();
   std::string pairs;
   int64_t count = 0;
@@ -228,7 +273,7 @@ Result<int64_t> collect_rollup_garbage(ClickHouseClient& ch, std::chrono::second
   if (count == 0) return int64_t{0};
   // A mutation, run in the background; reports reading the rows check
   // their epochs afterwards.
-  for (const char* table : {"usage_rollup", "usage_rollup_hour"})
+  for (const char* table : {"usage_rollup", "usage_rollup_hour", "usage_rollup_task"})
     if (auto r = delete_fact_rows(ch, table, "(day, epoch) IN (" + pairs + ")", std::nullopt); !r)
       return r.error();
   return count;
@@ -245,18 +290,23 @@ Result<std::vector<int64_t>> verify_rollups(ClickHouseClient& ch) {
   std::string clean_days;
   for (const auto& [day, epoch] : states->clean)
     clean_days += (clean_days.empty() ? "" : ", ") + sql_date(day);
-  // Each grain's rollup against the facts (counted once for both): a clean
-  // day differs when either grain's records or versions differ from its
-  // facts', or a grain has no rows of it.
+  // Each grain's rollup against the facts (counted once for all): a clean
+  // day differs when any grain's records or versions differ from its
+  // facts', or a grain has no rows of it. The task rollup's groups are
+  // counted at their first task's rows (each of a group's rows holds the
+  // whole group's).
   std::string sides;
-  for (const char* table : {"usage_rollup", "usage_rollup_hour"})
-    sides += "SELECT day, " + sql_literal(table) +
-             " AS grain, sum(records) AS rr, toUInt64(0) AS fr, sum(versions) AS rv, toUInt64(0) "
-             "AS fv FROM " +
-             table + " WHERE (day, epoch) IN (" + pairs + ") GROUP BY day UNION ALL ";
+  for (const char* table : {"usage_rollup", "usage_rollup_hour", "usage_rollup_task"}) {
+    const std::string first = std::string(table) == "usage_rollup_task" ? "task_index = 1" : "1";
+    sides += "SELECT day, " + sql_literal(table) + " AS grain, sum(if(" + first +
+             ", records, 0)) AS rr, toUInt64(0) AS fr, sum(if(" + first +
+             ", versions, 0)) AS rv, toUInt64(0) AS fv FROM " + table + " WHERE (day, epoch) IN (" +
+             pairs + ") GROUP BY day UNION ALL ";
+  }
   auto reply = ch.execute(
       "SELECT toString(day), toUInt8(1) FROM (SELECT day, grain FROM (" + sides +
-      "SELECT day, arrayJoin(['usage_rollup', 'usage_rollup_hour']) AS grain, toUInt64(0) AS rr, "
+      "SELECT day, arrayJoin(['usage_rollup', 'usage_rollup_hour', 'usage_rollup_task']) AS grain, "
+      "toUInt64(0) AS rr, "
       "fr0 AS fr, toUInt64(0) AS rv, fv0 AS fv FROM (SELECT day, count() AS fr0, sum(version) AS "
       "fv0 FROM usage_facts FINAL WHERE day IN (" +
       clean_days +
@@ -279,11 +329,18 @@ Result<std::vector<int64_t>> verify_rollups(ClickHouseClient& ch) {
   return differ;
 }
 
-std::string group_rows(const DayStates& days, int64_t since_ms, int64_t until_ms,
-                       const std::string& where, RollupGrain grain) {
-  const std::string mask = std::to_string(kGenerationMask);
-  const bool hours = grain == RollupGrain::kHour;
-  const int64_t bucket_ms = hours ? kHourMs : kQuarterHourMs;
+namespace {
+
+// "(clean days' rows UNION ALL dirty days' rows)" of [since_ms, until_ms):
+// `clean(days, range)` reads the clean days' rollup rows, given "(day,
+// epoch) IN (...)" and the range as a condition on buckets of `bucket_ms`;
+// `dirty(condition)` the dirty days' facts, given their days and the range
+// as a condition on usage_facts. With no day at all, the (empty) facts.
+std::string rows_of_days(const DayStates& days, int64_t since_ms, int64_t until_ms,
+                         int64_t bucket_ms,
+                         const std::function<std::string(const std::string& clean_days,
+                                                         const std::string& range)>& clean,
+                         const std::function<std::string(const std::string& condition)>& dirty) {
   std::string parts;
   if (!days.clean.empty()) {
     std::string pairs;
@@ -294,33 +351,72 @@ std::string group_rows(const DayStates& days, int64_t since_ms, int64_t until_ms
       range += " AND bucket >= " + std::to_string(floor_div(since_ms, bucket_ms));
     if (until_ms < INT64_MAX)
       range += " AND bucket < " + std::to_string(floor_div(until_ms, bucket_ms));
-    // An hour's rows as its first quarter hour's (b); their task_keys are empty.
-    parts += std::string("SELECT ") + (hours ? "bucket * 4" : "bucket") +
-             " AS b, author, session, model, repo, branch, task_keys, assistant, priced, input, "
-             "output, cache_create, cache_read, cost_nanos, list_cost_nanos, records, skills, mcp, "
-             "first_ms, last_ms, gen_min, gen_max FROM " +
-             (hours ? "usage_rollup_hour" : "usage_rollup") + " WHERE (day, epoch) IN (" + pairs +
-             ")" + range + " AND " + where;
+    parts += clean("(day, epoch) IN (" + pairs + ")", range);
   }
-  std::string dirty;
+  std::string dirty_days;
   for (int64_t day : days.dirty)
-    dirty += (dirty.empty() ? "" : ", ") + sql_date(day);
-  if (!dirty.empty() || parts.empty()) {
-    std::string range;
-    if (since_ms > INT64_MIN) range += " AND ts_ms >= " + std::to_string(since_ms);
-    if (until_ms < INT64_MAX) range += " AND ts_ms < " + std::to_string(until_ms);
+    dirty_days += (dirty_days.empty() ? "" : ", ") + sql_date(day);
+  if (!dirty_days.empty() || parts.empty()) {
+    std::string condition = dirty_days.empty() ? "0" : "day IN (" + dirty_days + ")";
+    if (since_ms > INT64_MIN) condition += " AND ts_ms >= " + std::to_string(since_ms);
+    if (until_ms < INT64_MAX) condition += " AND ts_ms < " + std::to_string(until_ms);
     if (!parts.empty()) parts += " UNION ALL ";
-    parts += "SELECT intDiv(ts_ms, " + std::to_string(kQuarterHourMs) +
-             ") AS b, author, session, model, repo, branch, task_keys, assistant, priced, input, "
-             "output, cache_create, cache_read, cost_nanos, list_cost_nanos, toUInt64(1) AS "
-             "records, toUInt64(skills) AS skills, toUInt64(mcp) AS mcp, ts_ms AS first_ms, ts_ms "
-             "AS last_ms, bitAnd(version, " +
-             mask + ") AS gen_min, bitAnd(version, " + mask +
-             ") AS gen_max FROM usage_facts FINAL WHERE " +
-             (dirty.empty() ? std::string("0") : "day IN (" + dirty + ")") + range + " AND " +
-             where;
+    parts += dirty(condition);
   }
   return "(" + parts + ")";
+}
+
+}  // namespace
+
+std::string group_rows(const DayStates& days, int64_t since_ms, int64_t until_ms,
+                       const std::string& where, RollupGrain grain) {
+  const std::string mask = std::to_string(kGenerationMask);
+  const bool hours = grain == RollupGrain::kHour;
+  return rows_of_days(
+      days, since_ms, until_ms, hours ? kHourMs : kQuarterHourMs,
+      [&](const std::string& clean_days, const std::string& range) {
+        // An hour's rows as its first quarter hour's (b); their task_keys are empty.
+        return std::string("SELECT ") + (hours ? "bucket * 4" : "bucket") +
+               " AS b, author, session, model, repo, branch, task_keys, assistant, priced, input, "
+               "output, cache_create, cache_read, cost_nanos, list_cost_nanos, records, skills, "
+               "mcp, first_ms, last_ms, gen_min, gen_max FROM " +
+               (hours ? "usage_rollup_hour" : "usage_rollup") + " WHERE " + clean_days + range +
+               " AND " + where;
+      },
+      [&](const std::string& condition) {
+        return "SELECT intDiv(ts_ms, " + std::to_string(kQuarterHourMs) +
+               ") AS b, author, session, model, repo, branch, task_keys, assistant, priced, "
+               "input, output, cache_create, cache_read, cost_nanos, list_cost_nanos, "
+               "toUInt64(1) AS records, toUInt64(skills) AS skills, toUInt64(mcp) AS mcp, ts_ms "
+               "AS first_ms, ts_ms AS last_ms, bitAnd(version, " +
+               mask + ") AS gen_min, bitAnd(version, " + mask +
+               ") AS gen_max FROM usage_facts FINAL WHERE " + condition + " AND " + where;
+      });
+}
+
+std::string task_list_sql(const std::string& keys) {
+  const std::string parts = "splitByChar(',', " + keys + ")";
+  const std::string distinct = "arrayFilter((x, i) -> x != '' AND indexOf(" + parts + ", x) = i, " +
+                               parts + ", arrayEnumerate(" + parts + "))";
+  return "if(empty(" + distinct + "), [" + sql_literal(report::kNoTask) + "], " + distinct + ")";
+}
+
+std::string task_rows(const DayStates& days, int64_t since_ms, int64_t until_ms,
+                      const std::string& where) {
+  constexpr const char* kColumns =
+      "bucket AS b, author, session, model, repo, branch, task_keys, task_index, task, assistant, "
+      "priced, input, output, cache_create, cache_read, cost_nanos, list_cost_nanos, records, "
+      "skills, mcp, gen_min, gen_max";
+  return rows_of_days(
+      days, since_ms, until_ms, kQuarterHourMs,
+      [&](const std::string& clean_days, const std::string& range) {
+        return std::string("SELECT ") + kColumns + " FROM usage_rollup_task WHERE " + clean_days +
+               range + " AND " + where;
+      },
+      [&](const std::string& condition) {
+        return std::string("SELECT ") + kColumns + " FROM (" +
+               task_split_rows(condition + " AND " + where, "0") + ")";
+      });
 }
 
 }  // namespace codepulse::collector::analytics

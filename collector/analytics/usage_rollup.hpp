@@ -5,7 +5,12 @@
 // cube's groups (quarter hour, author, session, model, repo, branch, task
 // keys, assistant, priced): about an eighth of the rows, and no FINAL to
 // read them; usage_rollup_hour the same by hour, task keys left empty
-// (about half as many again), made from it in the same roll and epoch. A
+// (about half as many again), made from it in the same roll and epoch;
+// usage_rollup_task the report cube's groups by turn (its exact groups)
+// split evenly over their tasks as the cube splits them (attributed_tasks,
+// apportion: each of n tasks gets x / n, the first x % n one more), then
+// summed by quarter hour, the same keys and the task's place in its set.
+// A
 // day's rollup is made whole by one INSERT ... SELECT under FINAL and tagged
 // with an epoch, (the server's second when it began) << 20 | a random
 // number; rollup_epochs names each day's current epoch (the largest: of two
@@ -90,5 +95,25 @@ Result<std::vector<int64_t>> verify_rollups(ClickHouseClient& ch);
 enum class RollupGrain { kQuarterHour, kHour };
 std::string group_rows(const DayStates& days, int64_t since_ms, int64_t until_ms,
                        const std::string& where, RollupGrain grain = RollupGrain::kQuarterHour);
+
+// The tasks of the comma-separated keys in the column `keys`, as SQL (an
+// Array(String)): each key once, in order; none: ['(no task)']. The
+// cube's attributed_tasks.
+std::string task_list_sql(const std::string& keys);
+
+// The columns of task_rows(), in order: b, author, session, model, repo,
+// branch, task_keys, task_index (1-based place of the task in
+// task_list_sql(task_keys)), task, assistant, priced, input, output,
+// cache_create, cache_read, cost_nanos, list_cost_nanos (each the sum of
+// the turn groups' shares of the task), records, skills, mcp (each the
+// sum of the whole turn groups': a task's row counts its groups' records
+// once, and a node above the task counts each group at one of its rows
+// only), gen_min, gen_max.
+//
+// A subquery of [since_ms, until_ms) (quarter-hour bounds): clean days'
+// usage_rollup_task rows and dirty days' facts split alike. `where` as for
+// group_rows (no condition on the task: the caller filters the subquery).
+std::string task_rows(const DayStates& days, int64_t since_ms, int64_t until_ms,
+                      const std::string& where);
 
 }  // namespace codepulse::collector::analytics

@@ -299,8 +299,11 @@ Result<std::string> ReportRunner::answer_analytics(const report::ReportRequest& 
       return make_error(std::string(kStoreUnavailable) + ": " + e.message);
     };
     const bool spread = seats->charges && !seats->charges->empty();
+    auto epics = store_.load_epics();
+    if (!epics) return epics.error();
     if (analytics::levels_answer(request.query, spread)) {
-      auto whole = analytics::level_report(*report_ch_, request.query, *position->generations);
+      auto whole =
+          analytics::level_report(*report_ch_, request.query, *position->generations, *epics);
       if (!whole) return unavailable(whole.error());
       if (whole->report) {
         ++analytics_answers_;
@@ -310,8 +313,6 @@ Result<std::string> ReportRunner::answer_analytics(const report::ReportRequest& 
       ++store_answers_;
       return answer_from_store(request, *seats, *people);
     }
-    auto epics = store_.load_epics();
-    if (!epics) return epics.error();
     auto grouped = analytics::grouped_report(*report_ch_, request.query, *epics, position->pricer,
                                              *position->generations, &*seats, *people);
     if (!grouped) return unavailable(grouped.error());

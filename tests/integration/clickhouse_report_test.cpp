@@ -6,6 +6,7 @@
 // being re-priced is left to the store.
 #include "collector/analytics/clickhouse_report.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <random>
@@ -149,20 +150,24 @@ TEST_CASE("reports from ClickHouse's groups equal the live cube's, byte for byte
   CHECK(answered == 60);
   CHECK(with_turns > 10);
 
-  SECTION("reports of columns and dates ClickHouse answers whole, equal to the live cube's") {
+  SECTION(
+      "reports of columns, dates, tasks and epics ClickHouse answers whole, equal to the "
+      "live cube's") {
     live.set_seats(report::SeatContext{});
-    const std::vector<std::string> columns = {"model",   "repo",   "author",   "date",
-                                              "session", "branch", "assistant"};
+    const std::vector<std::string> columns = {"model",  "repo",      "author", "date", "session",
+                                              "branch", "assistant", "task",   "epic"};
     const std::vector<std::string> column_filters = {
         "model=claude-opus-4-6", "repo=github.com/acme/r1",
         "branch=(no branch)",    "author=dev2@acme.example",
         "assistant=claude-code", "session=s3",
         "model=gateway-model-x", "branch=main",
-        "assistant=codex"};
+        "assistant=codex",       "task=PROJ-1",
+        "epic=PROJ-100",         "task=PROJ-3",
+        "epic=(no epic)",        "task=(no task)"};
     const char* orders[] = {"cost_usd", "records", "cost_per_session", "cost_per_active_day",
                             "total_tokens"};
-    int whole = 0, unpriced = 0, cut = 0;
-    for (int round = 0; round < 80; ++round) {
+    int whole = 0, unpriced = 0, cut = 0, split = 0, epic_above_task = 0;
+    for (int round = 0; round < 140; ++round) {
       std::vector<std::string> order = columns;
       std::shuffle(order.begin(), order.end(), rng);
       order.resize(round % 9 == 8 ? 0 : 1 + rng() % 4);
@@ -182,11 +187,18 @@ TEST_CASE("reports from ClickHouse's groups equal the live cube's, byte for byte
       CHECK_FALSE(levels_answer(request->query, true));  // seats need the groups
       auto want = report::query_cube(live, request->query, epics, {});
       REQUIRE(want);
-      auto got = level_report(ch, request->query, *exporter.generations());
+      auto got = level_report(ch, request->query, *exporter.generations(), epics);
       REQUIRE(got);
       REQUIRE(got->stale_reason.empty());
       REQUIRE(got->report);
       const std::string got_json = report::render_json(*got->report);
+      const auto& levels = request->query.group_by;
+      const auto at = [&levels](report::Dimension d) {
+        return std::find(levels.begin(), levels.end(), d) - levels.begin();
+      };
+      split += request->query.uses(report::Dimension::kTask) ||
+               request->query.uses(report::Dimension::kEpic);
+      epic_above_task += at(report::Dimension::kEpic) < at(report::Dimension::kTask);
       CHECK(got_json == report::render_json(*want));
       if (got_json != report::render_json(*want)) {
         std::ofstream("/tmp/levels-got" + std::to_string(round) + ".json") << got_json;
@@ -197,11 +209,13 @@ TEST_CASE("reports from ClickHouse's groups equal the live cube's, byte for byte
       unpriced += !want->unpriced.empty();
       cut += request->query.top > 0;
     }
-    CHECK(whole == 80);
-    CHECK(unpriced > 20);
-    CHECK(cut > 20);
-    // Not whole: splits, people, seats, a floor or a narrower scope.
-    for (report::Params p : {report::Params{{"group_by", "task"}},
+    CHECK(whole == 140);
+    CHECK(unpriced > 30);
+    CHECK(cut > 30);
+    CHECK(split > 50);
+    CHECK(epic_above_task > 10);
+    // Not whole: files, people, seats, a floor or a narrower scope.
+    for (report::Params p : {report::Params{{"group_by", "task,file"}},
                              report::Params{{"group_by", "model"}, {"where", "team=api"}},
                              report::Params{{"group_by", "team,model"}}}) {
       auto request = report::parse_report_params(p);
@@ -264,7 +278,7 @@ TEST_CASE("reports from ClickHouse's groups equal the live cube's, byte for byte
       INFO(grouped->stale_reason);
       REQUIRE(grouped->report);
       CHECK(report::render_json(*grouped->report) == report::render_json(*want));
-      auto whole = level_report(ch, query, gens);
+      auto whole = level_report(ch, query, gens, epics);
       REQUIRE(whole);
       INFO(whole->stale_reason);
       REQUIRE(whole->report);
@@ -285,7 +299,7 @@ TEST_CASE("reports from ClickHouse's groups equal the live cube's, byte for byte
     CHECK_THAT(mixed->stale_reason,
                Catch::Contains(std::to_string(opus) + " records in the range priced before the "
                                                       "current prices (pricing generation 2)"));
-    auto mixed_whole = level_report(ch, whole->query, *next.generations());
+    auto mixed_whole = level_report(ch, whole->query, *next.generations(), epics);
     REQUIRE(mixed_whole);
     CHECK_FALSE(mixed_whole->report);
     CHECK_THAT(mixed_whole->stale_reason,

@@ -2,9 +2,10 @@
 // rollup once rolled and from its records once they change again, never
 // from both; replaced rollups are deleted; a day whose records changed with
 // no mark (a crash between the two), or a rolled day without its hours, is
-// found and rolled again; databases of schema 1 and 2 are upgraded with
+// found and rolled again; databases of schema 1, 2 and 4 are upgraded with
 // every day dirty. Every report total is read at both grains (quarter hours
-// and hours) and must agree.
+// and hours) and from the task split (whose shares add up to the groups'),
+// and must agree.
 #include "collector/analytics/usage_rollup.hpp"
 
 #include <catch2/catch.hpp>
@@ -30,13 +31,18 @@ namespace {
 constexpr int64_t kDay = 86'400'000;
 constexpr int64_t kT0 = 1'770'940'800'000;  // 2026-02-13T00:00:00Z
 
-// `n` records from `first` on, over four days, a second apart within a day.
+// `n` records from `first` on, over four days, a second apart within a day,
+// of none, one, two or three tasks (a key named twice counts once).
 std::vector<proto::WireRecord> records(int first, int n) {
+  const char* task_keys[] = {"", "PROJ-1", "PROJ-1,PROJ-2", "PROJ-2,PROJ-3,PROJ-1",
+                             "PROJ-2,,PROJ-2"};
   std::vector<proto::WireRecord> out;
-  for (int i = first; i < first + n; ++i)
+  for (int i = first; i < first + n; ++i) {
     out.push_back(test::thousand_token_record(
         "uid-" + std::to_string(i), kT0 + (i % 4) * kDay + i * 1000,
         "session-" + std::to_string(i % 3), "claude-test-1", "github.com/acme/api"));
+    out.back().usage.task_keys = task_keys[i % 5];
+  }
   return out;
 }
 
@@ -62,6 +68,15 @@ std::string report_totals(ClickHouseClient& ch) {
   const int64_t since = kT0 + 3'600'000, until = kT0 + 3 * kDay + 7'200'000;
   CHECK(one_line(ch, "SELECT sum(records), sum(input) FROM " +
                          group_rows(*days, since, until, "1", RollupGrain::kHour)) ==
+        one_line(ch, "SELECT sum(records), sum(input) FROM " +
+                         group_rows(*days, since, until, "1", RollupGrain::kQuarterHour)));
+  // The task split: each group's records at its first task's row, its
+  // tokens and cost split to the unit over its tasks.
+  CHECK(
+      one_line(ch, "SELECT sum(if(task_index = 1, records, 0)), sum(input), sum(cost_nanos) FROM " +
+                       task_rows(*days, INT64_MIN, INT64_MAX, "1")) == quarters);
+  CHECK(one_line(ch, "SELECT sum(if(task_index = 1, records, 0)), sum(input) FROM " +
+                         task_rows(*days, since, until, "1")) ==
         one_line(ch, "SELECT sum(records), sum(input) FROM " +
                          group_rows(*days, since, until, "1", RollupGrain::kQuarterHour)));
   return quarters;
@@ -204,6 +219,7 @@ TEST_CASE("a day is read from its rollup once rolled and from its records once t
   wait_for_mutations(ch);
   CHECK(one_line(ch, "SELECT uniqExact(day, epoch) FROM usage_rollup") == "4");
   CHECK(one_line(ch, "SELECT uniqExact(day, epoch) FROM usage_rollup_hour") == "4");
+  CHECK(one_line(ch, "SELECT uniqExact(day, epoch) FROM usage_rollup_task") == "4");
   CHECK(report_totals(ch) == "402\t402000\t402000000");
   CHECK(report_totals(ch) == fact_totals(ch));
 }
@@ -242,6 +258,15 @@ TEST_CASE("a day whose records changed without a mark is found and rolled again"
   auto hourless = verify_rollups(ch);
   REQUIRE(hourless);
   CHECK(*hourless == std::vector<int64_t>{kT0});
+
+  // And one whose task split lost a group's first task (its records).
+  REQUIRE(ch.execute(
+      "ALTER TABLE usage_rollup_task DELETE WHERE day = '2026-02-16' AND task_index = 1 AND "
+      "task = 'PROJ-2'"));
+  wait_for_mutations(ch);
+  auto taskless = verify_rollups(ch);
+  REQUIRE(taskless);
+  CHECK(*taskless == std::vector<int64_t>{kT0 + 3 * kDay});
 }
 
 TEST_CASE("a ClickHouse database of schema 1 is upgraded with every day of its records dirty",
@@ -251,8 +276,8 @@ TEST_CASE("a ClickHouse database of schema 1 is upgraded with every day of its r
   Exported x(*server, 10);
   ClickHouseClient& ch = x.ch;
   // What a collector of schema 1 left: records, and none of the rollups' tables.
-  for (const char* t :
-       {"usage_rollup", "usage_rollup_hour", "rollup_epochs", "rollup_dirty", "codepulse_schema"})
+  for (const char* t : {"usage_rollup", "usage_rollup_hour", "usage_rollup_task", "rollup_epochs",
+                        "rollup_dirty", "codepulse_schema"})
     REQUIRE(ch.execute(std::string("DROP TABLE ") + t));
   says_schema(ch, 1);
 
@@ -260,21 +285,26 @@ TEST_CASE("a ClickHouse database of schema 1 is upgraded with every day of its r
   CHECK(report_totals(ch) == "10\t10000\t10000000");
 }
 
-TEST_CASE("a ClickHouse database of schema 2 is upgraded with every day rolled again by the hour",
-          "[analytics][clickhouse]") {
-  ClickHouseServer* server = ClickHouseServer::shared();
-  if (!server) CODEPULSE_SKIP(ClickHouseServer::why());
-  Exported x(*server, 40);
+namespace {
+
+// A database of 40 records rolled up as a collector of schema `version`
+// left it (without `dropped`), upgraded: every day dirty, read from its
+// records, then rolled again at every grain.
+void upgraded_and_rolled_again(ClickHouseServer& server, int version,
+                               const std::vector<std::string>& dropped) {
+  Exported x(server, 40);
   ClickHouseClient& ch = x.ch;
   roll_all(ch);
-  // What a collector of schema 2 left: rolled days, no hour rollups.
-  REQUIRE(ch.execute("DROP TABLE usage_rollup_hour"));
+  for (const std::string& table : dropped)
+    REQUIRE(ch.execute("DROP TABLE " + table));
   REQUIRE(ch.execute("DROP TABLE codepulse_schema"));
-  says_schema(ch, 2);
+  says_schema(ch, version);
   // (The marks must come after the epochs' second to count.)
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
 
   upgraded_with_every_day_dirty(ch);
+  for (const std::string& table : dropped)
+    CHECK(one_line(ch, "SELECT count() FROM " + table) == "0");
   CHECK(report_totals(ch) == "40\t40000\t40000000");
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   roll_all(ch);
@@ -282,5 +312,30 @@ TEST_CASE("a ClickHouse database of schema 2 is upgraded with every day rolled a
   REQUIRE(rolled);
   CHECK(rolled->clean.size() == 4);
   CHECK(std::stoll(one_line(ch, "SELECT count() FROM usage_rollup_hour")) > 0);
+  // Each record's group: one row per task of its set (1, 1, 2, 3, 1 over i % 5).
+  CHECK(one_line(ch, "SELECT sum(records) FROM usage_rollup_task") == "64");
   CHECK(report_totals(ch) == "40\t40000\t40000000");
+  auto verified = verify_rollups(ch);
+  REQUIRE(verified);
+  CHECK(verified->empty());
+}
+
+}  // namespace
+
+TEST_CASE("a ClickHouse database of schema 2 is upgraded with every day rolled again by the hour",
+          "[analytics][clickhouse]") {
+  ClickHouseServer* server = ClickHouseServer::shared();
+  if (!server) CODEPULSE_SKIP(ClickHouseServer::why());
+  // What a collector of schema 2 left: rolled days, no hour rollups.
+  upgraded_and_rolled_again(*server, 2, {"usage_rollup_hour", "usage_rollup_task"});
+}
+
+TEST_CASE(
+    "a ClickHouse database of schema 4 is upgraded with every day rolled again for the task "
+    "split",
+    "[analytics][clickhouse]") {
+  ClickHouseServer* server = ClickHouseServer::shared();
+  if (!server) CODEPULSE_SKIP(ClickHouseServer::why());
+  // What a collector of schema 4 left: rolled days of both grains, no task split.
+  upgraded_and_rolled_again(*server, 4, {"usage_rollup_task"});
 }
