@@ -15,7 +15,8 @@
 # printed) the reports run; ClickHouse's disk bytes per record are printed.
 # KEEP_CLICKHOUSE=1 keeps the ClickHouse data of the last run (the collector
 # then only compares it with the store). REPORTS=year runs only the
-# year-long reports ClickHouse answers whole. SHARDS=N (with ANALYTICS=1)
+# year-long reports of columns and dates, REPORTS=whole every report
+# ClickHouse answers whole (tasks and epics too). SHARDS=N (with ANALYTICS=1)
 # starts N ClickHouse servers as the N shards of one cluster, the first
 # also the front (docs/CLICKHOUSE.md, "Several servers"); KEEP_CLICKHOUSE
 # does not apply to it. IN_PLACE=1 serves the generated store itself
@@ -125,11 +126,16 @@ reports=(
   "group_by=model,repo&format=json"
   "group_by=date,model&format=json"
   "group_by=author,repo&format=json"
-  "group_by=epic,task&format=json")
+  "group_by=epic,task&format=json"
+  "group_by=task,repo,author,date&$q90&format=json"
+  "group_by=epic,task,repo,author,date&$q90&top=5&format=json")
 # REPORTS=year: only the year-long reports of columns and dates (the ones
 # ClickHouse answers whole), e.g. at 50 million records, where the file
 # reports' cubes built from the store would dominate the run.
 [ "${REPORTS:-all}" = year ] && reports=("${reports[@]:4:3}")
+# REPORTS=whole: every report ClickHouse answers whole (columns, dates,
+# tasks and epics: the year-long ones and 90 days by task without files).
+[ "${REPORTS:-all}" = whole ] && reports=("${reports[@]:4:6}")
 echo
 echo "| report (GET /v1/report?...) | reply | wall ms (min / median / max) |"
 echo "|---|---:|---:|"
@@ -167,6 +173,8 @@ if [ "${ANALYTICS:-0}" = 1 ]; then
   done
   echo "ClickHouse (${#chports[@]} server(s)): $rows records, $bytes bytes on disk ($(awk -v b="$bytes" -v r="$rows" 'BEGIN {printf "%.1f", b / r}') bytes per record)"
   echo "rollups: $rolled_rows rows, $rolled_bytes bytes on disk"
+  split="$(curl -s "http://127.0.0.1:$chport/?query=SELECT%20sum(rows)%2C%20sum(bytes_on_disk)%20FROM%20system.parts%20WHERE%20active%20AND%20table%20IN%20('usage_rollup_task'%2C'usage_rollup_task_local')")"
+  echo "task split (front's view; a cluster's is on its shards): $(echo "$split" | cut -f1) rows, $(echo "$split" | cut -f2) bytes on disk"
 else
   echo "ingested meanwhile: $(curl -s --cacert "$work/run/pki/ca.pem" "$url/metrics" |
     grep -E '^codepulse_report_cube_records' | awk '{print $2}') records in the cube"

@@ -372,6 +372,12 @@ Result<std::string> ClickHouseClient::execute(std::string_view sql, const Settin
   Settings all = settings;
   all.emplace_back("wait_end_of_query", "1");
   if (!target_.cluster.empty()) all.emplace_back("insert_distributed_sync", "1");
+  // The server parses at most max_query_size bytes of a statement (256 KiB
+  // by default): a longer one (a report's literal lists, an epic map of
+  // thousands of tasks) says its own length.
+  constexpr size_t kDefaultMaxQuerySize = 262'144;
+  if (sql.size() >= kDefaultMaxQuerySize)
+    all.emplace_back("max_query_size", std::to_string(sql.size() + 1));
   auto reply =
       impl_->request(http::verb::post, url_with(target_, database, all, ""), std::string(sql));
   if (!reply) return failure(target_, what_ran(sql), reply.error().message);

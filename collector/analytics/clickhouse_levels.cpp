@@ -44,55 +44,78 @@ bool task_dimension(Dimension d) {
   return d == Dimension::kTask || d == Dimension::kEpic;
 }
 
-// The epic of the task `task` (SQL): the epic map as a transform; a task
-// without one (or no map) is "(no epic)".
-std::string epic_expression(const report::EpicMap& epics, const std::string& task) {
-  const std::string none = sql_literal(report::kNoEpic);
-  if (epics.empty()) return none;
-  std::string tasks, names;
-  for (const auto& [t, e] : epics) {
-    tasks += (tasks.empty() ? "" : ", ") + sql_literal(t);
-    names += (names.empty() ? "" : ", ") + sql_literal(e);
+// How a report reads the task split: which columns its rows need beside
+// the split's own (task_rows), and the SQL of its task and epic filters
+// and counting rules over them.
+struct TaskSplit {
+  TaskSplit(const report::ReportQuery& q, const report::EpicMap& epics) : q_(q) {
+    for (const report::Filter& f : q.where) {
+      if (f.dimension == Dimension::kTask)
+        task_values_ += (task_values_.empty() ? "" : ", ") + sql_literal(f.value);
+      if (f.dimension == Dimension::kEpic)
+        epic_values_ += (epic_values_.empty() ? "" : ", ") + sql_literal(f.value);
+    }
+    epics_ = q.uses(Dimension::kEpic);
+    sets_ = epics_ || !task_values_.empty();
+    // The epic map written once, in the rows' subquery: a transform, a
+    // task without an epic (or no map) "(no epic)".
+    const std::string none = sql_literal(report::kNoEpic);
+    std::string tasks, names;
+    for (const auto& [t, e] : epics) {
+      tasks += (tasks.empty() ? "" : ", ") + sql_literal(t);
+      names += (names.empty() ? "" : ", ") + sql_literal(e);
+    }
+    epic_of_t_ =
+        epics.empty() ? none : "transform(t, [" + tasks + "], [" + names + "], " + none + ")";
   }
-  return "transform(" + task + ", [" + tasks + "], [" + names + "], " + none + ")";
-}
 
-// Whether the task `task` passes the report's task and epic filters (SQL).
-std::string task_allowed(const report::ReportQuery& q, const report::EpicMap& epics,
-                         const std::string& task) {
-  std::string task_values, epic_values;
-  for (const report::Filter& f : q.where) {
-    if (f.dimension == Dimension::kTask)
-      task_values += (task_values.empty() ? "" : ", ") + sql_literal(f.value);
-    if (f.dimension == Dimension::kEpic)
-      epic_values += (epic_values.empty() ? "" : ", ") + sql_literal(f.value);
+  // The task split's rows of `split_rows` (a task_rows subquery), with
+  // each row's task set (`tasks`) and the tasks' epics (`epics`, and the
+  // row's `epic`) where the report needs them, of the tasks the filters
+  // keep.
+  std::string rows(const std::string& split_rows) const {
+    std::string more;
+    if (sets_) more += ", " + task_list_sql("task_keys") + " AS tasks";
+    if (epics_)
+      more += ", arrayMap(t -> " + epic_of_t_ + ", tasks) AS epics, epics[task_index] AS epic";
+    if (more.empty()) return split_rows + " WHERE " + kept("task", "epic");
+    return "(SELECT *" + more + " FROM " + split_rows + ") WHERE " + kept("task", "epic");
   }
-  std::string out = "1";
-  if (!task_values.empty()) out += " AND " + task + " IN (" + task_values + ")";
-  if (!epic_values.empty())
-    out += " AND " + epic_expression(epics, task) + " IN (" + epic_values + ")";
-  return out;
-}
 
-// Which of a group's task rows counts its records (and unpriced records,
-// Skill and MCP calls) in a node at `depth`, as the cube counts a group
-// once per node, at the first of its kept shares that reaches the node
-// (SQL; the row's task is kept). Under a task level every row reaches its
-// own node; under an epic level, the first kept task of the same epic;
-// else the first kept task.
-std::string counting_row(const report::ReportQuery& q, const report::EpicMap& epics, size_t depth) {
-  bool task = false, epic = false;
-  for (size_t i = 0; i < depth; ++i) {
-    task = task || q.group_by[i] == Dimension::kTask;
-    epic = epic || q.group_by[i] == Dimension::kEpic;
+  // Which of a group's task rows counts its records (and unpriced records,
+  // Skill and MCP calls) in a node at `depth`, as the cube counts a group
+  // once per node, at the first of its kept shares that reaches the node
+  // (the row's task is kept). Under a task level every row reaches its
+  // own node; under an epic level, the first kept task of the same epic;
+  // else the first kept task.
+  std::string counting_row(size_t depth) const {
+    bool task = false, epic = false;
+    for (size_t i = 0; i < depth; ++i) {
+      task = task || q_.group_by[i] == Dimension::kTask;
+      epic = epic || q_.group_by[i] == Dimension::kEpic;
+    }
+    if (task) return "1";
+    if (!sets_) return "task_index = 1";
+    std::string rule = kept("t", "e");
+    if (epic) rule += " AND e = epic";
+    if (!epics_) return "task_index = arrayFirstIndex(t -> " + rule + ", tasks)";
+    return "task_index = arrayFirstIndex((t, e) -> " + rule + ", tasks, epics)";
   }
-  if (task) return "1";
-  const std::string allowed = task_allowed(q, epics, "t");
-  if (!epic && allowed == "1") return "task_index = 1";
-  std::string first = "t -> " + allowed;
-  if (epic) first += " AND " + epic_expression(epics, "t") + " = " + epic_expression(epics, "task");
-  return "task_index = arrayFirstIndex(" + first + ", " + task_list_sql("task_keys") + ")";
-}
+
+ private:
+  // Whether the task `task` of epic `epic` passes the task and epic filters.
+  std::string kept(const std::string& task, const std::string& epic) const {
+    std::string out = "1";
+    if (!task_values_.empty()) out += " AND " + task + " IN (" + task_values_ + ")";
+    if (!epic_values_.empty()) out += " AND " + epic + " IN (" + epic_values_ + ")";
+    return out;
+  }
+
+  const report::ReportQuery& q_;
+  std::string task_values_, epic_values_, epic_of_t_;
+  bool epics_ = false;  // epic is a level or a filter: rows carry their epics
+  bool sets_ = false;   // rows carry their task sets
+};
 
 // The zone's offsets over [first, end) (seconds): the offset at `first`,
 // then each change as (its second, the offset from then on).
@@ -155,13 +178,12 @@ std::string local_day_expression(const Offsets& o) {
 }
 
 // A level's key as SQL: the cube's name of the value; dates as day numbers.
-std::string key_expression(Dimension d, report::Granularity g, const std::string& day,
-                           const report::EpicMap& epics) {
+std::string key_expression(Dimension d, report::Granularity g, const std::string& day) {
   switch (d) {
     case Dimension::kTask:
       return "task";
     case Dimension::kEpic:
-      return epic_expression(epics, "task");
+      return "epic";
     case Dimension::kModel:
       return "model";
     case Dimension::kRepo:
@@ -299,12 +321,13 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
         on_hours && whole_hours(offsets) && !split ? RollupGrain::kHour : RollupGrain::kQuarterHour;
     std::vector<std::string> keys;
     for (Dimension d : q.group_by)
-      keys.push_back(key_expression(d, q.granularity, day, epics));
+      keys.push_back(key_expression(d, q.granularity, day));
     // The rows: groups, or the groups' shares of their tasks, those of
     // tasks the filters keep.
+    const TaskSplit tasks(q, epics);
     const auto rows_of = [&](const std::string& where) {
       if (!split) return group_rows(days, since, until, where, grain);
-      return task_rows(days, since, until, where) + " WHERE " + task_allowed(q, epics, "task");
+      return tasks.rows(task_rows(days, since, until, where));
     };
     const std::string source = rows_of(filters);
     // Which rows count their groups' records at each depth; one set of
@@ -312,7 +335,7 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
     std::vector<std::string> rules;
     std::vector<size_t> rule_of;
     for (size_t depth = 0; depth <= keys.size(); ++depth) {
-      const std::string rule = split ? counting_row(q, epics, depth) : "1";
+      const std::string rule = split ? tasks.counting_row(depth) : "1";
       auto it = std::find(rules.begin(), rules.end(), rule);
       rule_of.push_back(static_cast<size_t>(it - rules.begin()));
       if (it == rules.end()) rules.push_back(rule);

@@ -40,6 +40,16 @@ TEST_CASE("the ClickHouse client creates, inserts and reads on a real server",
     REQUIRE(one);
     CHECK(*one == std::to_string(i) + "\n");
   }
+
+  // A statement longer than the server's default max_query_size (256 KiB):
+  // a literal list of 40,000 values, as a large epic map makes one.
+  std::string values;
+  for (int i = 0; i < 40'000; ++i)
+    values += (i ? ", '" : "'") + std::string("TASK-") + std::to_string(i) + "'";
+  REQUIRE(values.size() > 262'144);
+  auto long_one = client.execute("SELECT length([" + values + "]) FORMAT TabSeparated");
+  REQUIRE(long_one);
+  CHECK(*long_one == "40000\n");
 }
 
 TEST_CASE("ClickHouse errors name the server, the statement and the server's reason",
