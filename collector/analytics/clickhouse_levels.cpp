@@ -318,7 +318,7 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
     const bool on_hours = (since == INT64_MIN || since % kHourMs == 0) &&
                           (until == INT64_MAX || until % kHourMs == 0);
     const RollupGrain grain =
-        on_hours && whole_hours(offsets) && !split ? RollupGrain::kHour : RollupGrain::kQuarterHour;
+        on_hours && whole_hours(offsets) ? RollupGrain::kHour : RollupGrain::kQuarterHour;
     std::vector<std::string> keys;
     for (Dimension d : q.group_by)
       keys.push_back(key_expression(d, q.granularity, day));
@@ -327,7 +327,7 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
     const TaskSplit tasks(q, epics);
     const auto rows_of = [&](const std::string& where) {
       if (!split) return group_rows(days, since, until, where, grain);
-      return tasks.rows(task_rows(days, since, until, where));
+      return tasks.rows(task_rows(days, since, until, where, grain));
     };
     const std::string source = rows_of(filters);
     // Which rows count their groups' records at each depth; one set of

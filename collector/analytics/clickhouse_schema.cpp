@@ -95,7 +95,8 @@ constexpr const char* kUsageRollupColumns = R"sql(
   gen_max         UInt64
 )sql";
 // Version 5: the task split (usage_rollup.hpp, task_rows): the rollup's
-// groups by turn split over their tasks, by quarter hour and task.
+// groups by turn split over their tasks, by quarter hour (and by hour) and
+// task.
 constexpr const char* kTaskSplitColumns = R"sql(,
   task_index      UInt32,
   task            String)sql";
@@ -134,6 +135,8 @@ constexpr FactTable kFactTables[] = {
     // reports summed from groups read them).
     {"usage_rollup_hour", kUsageRollupColumns, "", kUsageRollupEngine, "cityHash64(session)"},
     {"usage_rollup_task", kUsageRollupColumns, kTaskSplitColumns, kUsageRollupEngine,
+     "cityHash64(session)"},
+    {"usage_rollup_task_hour", kUsageRollupColumns, kTaskSplitColumns, kUsageRollupEngine,
      "cityHash64(session)"}};
 
 Status check_version(ClickHouseClient& ch) {
@@ -153,7 +156,7 @@ Result<std::map<std::string, std::string>> fact_engines(ClickHouseClient& ch) {
   auto reply = ch.execute("SELECT name, engine_full FROM system.tables WHERE database = " +
                           sql_literal(ch.target().database) +
                           " AND name IN ('usage_facts', 'usage_rollup', 'usage_rollup_hour', "
-                          "'usage_rollup_task') "
+                          "'usage_rollup_task', 'usage_rollup_task_hour') "
                           "FORMAT TabSeparated");
   if (!reply) return reply.error();
   std::map<std::string, std::string> out;

@@ -22,7 +22,8 @@ namespace codepulse::collector::analytics {
 // 1: usage_facts, pricing_generations. 2: the day rollups (usage_rollup.hpp).
 // 3: the day rollups by hour too (usage_rollup_hour). 4: model_generations
 // (a model's rows keep their generation while its prices stay the same).
-// 5: usage_rollup_task (the task split, for task and epic reports).
+// 5: usage_rollup_task and usage_rollup_task_hour (the task split, for task
+// and epic reports).
 inline constexpr uint32_t kClickHouseSchemaVersion = 5;
 
 // The oldest server the SQL here was tested on (Debian 12's package).

@@ -41,6 +41,17 @@ constexpr const char* kHourGroupKey =
     "day, epoch, hour_bucket, author, session, model, repo, branch, assistant, priced";
 constexpr int64_t kHourMs = 3'600'000;
 
+// Every table of rollup rows, each with the rows that count a group's
+// records once (the task split's rows each hold their whole group's).
+struct RollupTable {
+  const char* name;
+  const char* counted;
+};
+constexpr RollupTable kRollupTables[] = {{"usage_rollup", "1"},
+                                         {"usage_rollup_hour", "1"},
+                                         {"usage_rollup_task", "task_index = 1"},
+                                         {"usage_rollup_task_hour", "task_index = 1"}};
+
 // Each day's last mark and current epoch (0: none) in [first, end), and the
 // server's clock (its second; 0 when no day has either).
 struct DayMarks {
@@ -232,6 +243,17 @@ Result<uint64_t> roll_day(ClickHouseClient& ch, int64_t day_ms) {
   auto tasks = ch.execute("INSERT INTO usage_rollup_task " +
                           task_split_rows("day = " + sql_date(day_ms), e));
   if (!tasks) return tasks.error();
+  // And by hour, from the quarter hours' split just written (shares add up).
+  auto task_hours = ch.execute(
+      "INSERT INTO usage_rollup_task_hour SELECT day, epoch, intDiv(bucket, 4) AS hour_bucket, "
+      "author, session, model, repo, branch, task_keys, assistant, priced, sum(input), "
+      "sum(output), sum(cache_create), sum(cache_read), sum(cost_nanos), sum(list_cost_nanos), "
+      "sum(records), sum(versions), sum(skills), sum(mcp), min(first_ms), max(last_ms), "
+      "min(gen_min), max(gen_max), task_index, task FROM usage_rollup_task WHERE day = " +
+      sql_date(day_ms) + " AND epoch = " + e +
+      " GROUP BY day, epoch, hour_bucket, author, session, model, repo, branch, task_keys, "
+      "assistant, priced, task_index, task");
+  if (!task_hours) return task_hours.error();
   // Current from here: the rows are all in before the epoch names them.
   auto named =
       ch.execute("INSERT INTO rollup_epochs SELECT " + sql_date(day_ms) + ", toUInt64(" + e + ")");
@@ -243,11 +265,12 @@ Result<int64_t> collect_rollup_garbage(ClickHouseClient& ch, std::chrono::second
   auto current = marks_and_epochs(ch, INT64_MIN, INT64_MAX);
   if (!current) return current.error();
   const uint64_t now_s = current->now_s;
-  auto held = ch.execute(
-      "SELECT toString(day), epoch FROM (SELECT day, epoch FROM usage_rollup GROUP BY day, epoch "
-      "UNION ALL SELECT day, epoch FROM usage_rollup_hour GROUP BY day, epoch UNION ALL SELECT "
-      "day, epoch FROM usage_rollup_task GROUP BY day, epoch) GROUP BY day, epoch FORMAT "
-      "TabSeparated");
+  std::string tables;
+  for (const RollupTable& t : kRollupTables)
+    tables += std::string(tables.empty() ? "" : " UNION ALL ") + "SELECT day, epoch FROM " +
+              t.name + " GROUP BY day, epoch";
+  auto held = ch.execute("SELECT toString(day), epoch FROM (" + tables +
+                         ") GROUP BY day, epoch FORMAT TabSeparated");
   if (!held) return held.error();
   std::string pairs;
   int64_t count = 0;
@@ -273,8 +296,8 @@ Result<int64_t> collect_rollup_garbage(ClickHouseClient& ch, std::chrono::second
   if (count == 0) return int64_t{0};
   // A mutation, run in the background; reports reading the rows check
   // their epochs afterwards.
-  for (const char* table : {"usage_rollup", "usage_rollup_hour", "usage_rollup_task"})
-    if (auto r = delete_fact_rows(ch, table, "(day, epoch) IN (" + pairs + ")", std::nullopt); !r)
+  for (const RollupTable& t : kRollupTables)
+    if (auto r = delete_fact_rows(ch, t.name, "(day, epoch) IN (" + pairs + ")", std::nullopt); !r)
       return r.error();
   return count;
 }
@@ -295,17 +318,19 @@ Result<std::vector<int64_t>> verify_rollups(ClickHouseClient& ch) {
   // facts', or a grain has no rows of it. The task rollup's groups are
   // counted at their first task's rows (each of a group's rows holds the
   // whole group's).
-  std::string sides;
-  for (const char* table : {"usage_rollup", "usage_rollup_hour", "usage_rollup_task"}) {
-    const std::string first = std::string(table) == "usage_rollup_task" ? "task_index = 1" : "1";
-    sides += "SELECT day, " + sql_literal(table) + " AS grain, sum(if(" + first +
-             ", records, 0)) AS rr, toUInt64(0) AS fr, sum(if(" + first +
-             ", versions, 0)) AS rv, toUInt64(0) AS fv FROM " + table + " WHERE (day, epoch) IN (" +
-             pairs + ") GROUP BY day UNION ALL ";
+  std::string sides, grains;
+  for (const RollupTable& t : kRollupTables) {
+    const std::string counted = t.counted;
+    sides += "SELECT day, " + sql_literal(t.name) + " AS grain, sum(if(" + counted +
+             ", records, 0)) AS rr, toUInt64(0) AS fr, sum(if(" + counted +
+             ", versions, 0)) AS rv, toUInt64(0) AS fv FROM " + t.name +
+             " WHERE (day, epoch) IN (" + pairs + ") GROUP BY day UNION ALL ";
+    grains += (grains.empty() ? "" : ", ") + sql_literal(t.name);
   }
   auto reply = ch.execute(
       "SELECT toString(day), toUInt8(1) FROM (SELECT day, grain FROM (" + sides +
-      "SELECT day, arrayJoin(['usage_rollup', 'usage_rollup_hour', 'usage_rollup_task']) AS grain, "
+      "SELECT day, arrayJoin([" + grains +
+      "]) AS grain, "
       "toUInt64(0) AS rr, "
       "fr0 AS fr, toUInt64(0) AS rv, fv0 AS fv FROM (SELECT day, count() AS fr0, sum(version) AS "
       "fv0 FROM usage_facts FINAL WHERE day IN (" +
@@ -402,19 +427,22 @@ std::string task_list_sql(const std::string& keys) {
 }
 
 std::string task_rows(const DayStates& days, int64_t since_ms, int64_t until_ms,
-                      const std::string& where) {
+                      const std::string& where, RollupGrain grain) {
   constexpr const char* kColumns =
-      "bucket AS b, author, session, model, repo, branch, task_keys, task_index, task, assistant, "
+      " AS b, author, session, model, repo, branch, task_keys, task_index, task, assistant, "
       "priced, input, output, cache_create, cache_read, cost_nanos, list_cost_nanos, records, "
       "skills, mcp, gen_min, gen_max";
+  const bool hours = grain == RollupGrain::kHour;
   return rows_of_days(
-      days, since_ms, until_ms, kQuarterHourMs,
+      days, since_ms, until_ms, hours ? kHourMs : kQuarterHourMs,
       [&](const std::string& clean_days, const std::string& range) {
-        return std::string("SELECT ") + kColumns + " FROM usage_rollup_task WHERE " + clean_days +
+        // An hour's rows as its first quarter hour's (b).
+        return std::string("SELECT ") + (hours ? "bucket * 4" : "bucket") + kColumns + " FROM " +
+               (hours ? "usage_rollup_task_hour" : "usage_rollup_task") + " WHERE " + clean_days +
                range + " AND " + where;
       },
       [&](const std::string& condition) {
-        return std::string("SELECT ") + kColumns + " FROM (" +
+        return std::string("SELECT bucket") + kColumns + " FROM (" +
                task_split_rows(condition + " AND " + where, "0") + ")";
       });
 }

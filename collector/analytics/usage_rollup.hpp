@@ -9,7 +9,8 @@
 // usage_rollup_task the report cube's groups by turn (its exact groups)
 // split evenly over their tasks as the cube splits them (attributed_tasks,
 // apportion: each of n tasks gets x / n, the first x % n one more), then
-// summed by quarter hour, the same keys and the task's place in its set.
+// summed by quarter hour, the same keys and the task's place in its set;
+// usage_rollup_task_hour the same by hour (the shares add up).
 // A
 // day's rollup is made whole by one INSERT ... SELECT under FINAL and tagged
 // with an epoch, (the server's second when it began) << 20 | a random
@@ -113,7 +114,8 @@ std::string task_list_sql(const std::string& keys);
 // A subquery of [since_ms, until_ms) (quarter-hour bounds): clean days'
 // usage_rollup_task rows and dirty days' facts split alike. `where` as for
 // group_rows (no condition on the task: the caller filters the subquery).
+// kHour reads the clean days' usage_rollup_task_hour, as for group_rows.
 std::string task_rows(const DayStates& days, int64_t since_ms, int64_t until_ms,
-                      const std::string& where);
+                      const std::string& where, RollupGrain grain = RollupGrain::kQuarterHour);
 
 }  // namespace codepulse::collector::analytics

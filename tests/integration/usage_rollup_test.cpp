@@ -75,10 +75,14 @@ std::string report_totals(ClickHouseClient& ch) {
   CHECK(
       one_line(ch, "SELECT sum(if(task_index = 1, records, 0)), sum(input), sum(cost_nanos) FROM " +
                        task_rows(*days, INT64_MIN, INT64_MAX, "1")) == quarters);
-  CHECK(one_line(ch, "SELECT sum(if(task_index = 1, records, 0)), sum(input) FROM " +
-                         task_rows(*days, since, until, "1")) ==
-        one_line(ch, "SELECT sum(records), sum(input) FROM " +
-                         group_rows(*days, since, until, "1", RollupGrain::kQuarterHour)));
+  CHECK(one_line(ch,
+                 "SELECT sum(if(task_index = 1, records, 0)), sum(input), sum(cost_nanos) FROM " +
+                     task_rows(*days, INT64_MIN, INT64_MAX, "1", RollupGrain::kHour)) == quarters);
+  for (RollupGrain grain : {RollupGrain::kQuarterHour, RollupGrain::kHour})
+    CHECK(one_line(ch, "SELECT sum(if(task_index = 1, records, 0)), sum(input) FROM " +
+                           task_rows(*days, since, until, "1", grain)) ==
+          one_line(ch, "SELECT sum(records), sum(input) FROM " +
+                           group_rows(*days, since, until, "1", RollupGrain::kQuarterHour)));
   return quarters;
 }
 std::string fact_totals(ClickHouseClient& ch) {
@@ -220,6 +224,7 @@ TEST_CASE("a day is read from its rollup once rolled and from its records once t
   CHECK(one_line(ch, "SELECT uniqExact(day, epoch) FROM usage_rollup") == "4");
   CHECK(one_line(ch, "SELECT uniqExact(day, epoch) FROM usage_rollup_hour") == "4");
   CHECK(one_line(ch, "SELECT uniqExact(day, epoch) FROM usage_rollup_task") == "4");
+  CHECK(one_line(ch, "SELECT uniqExact(day, epoch) FROM usage_rollup_task_hour") == "4");
   CHECK(report_totals(ch) == "402\t402000\t402000000");
   CHECK(report_totals(ch) == fact_totals(ch));
 }
@@ -267,6 +272,13 @@ TEST_CASE("a day whose records changed without a mark is found and rolled again"
   auto taskless = verify_rollups(ch);
   REQUIRE(taskless);
   CHECK(*taskless == std::vector<int64_t>{kT0 + 3 * kDay});
+  // Or whose split by hour lost its rows.
+  roll_all(ch);
+  REQUIRE(ch.execute("ALTER TABLE usage_rollup_task_hour DELETE WHERE day = '2026-02-14'"));
+  wait_for_mutations(ch);
+  auto task_hourless = verify_rollups(ch);
+  REQUIRE(task_hourless);
+  CHECK(*task_hourless == std::vector<int64_t>{kT0 + kDay});
 }
 
 TEST_CASE("a ClickHouse database of schema 1 is upgraded with every day of its records dirty",
@@ -276,8 +288,9 @@ TEST_CASE("a ClickHouse database of schema 1 is upgraded with every day of its r
   Exported x(*server, 10);
   ClickHouseClient& ch = x.ch;
   // What a collector of schema 1 left: records, and none of the rollups' tables.
-  for (const char* t : {"usage_rollup", "usage_rollup_hour", "usage_rollup_task", "rollup_epochs",
-                        "rollup_dirty", "codepulse_schema"})
+  for (const char* t :
+       {"usage_rollup", "usage_rollup_hour", "usage_rollup_task", "usage_rollup_task_hour",
+        "rollup_epochs", "rollup_dirty", "codepulse_schema"})
     REQUIRE(ch.execute(std::string("DROP TABLE ") + t));
   says_schema(ch, 1);
 
@@ -314,6 +327,7 @@ void upgraded_and_rolled_again(ClickHouseServer& server, int version,
   CHECK(std::stoll(one_line(ch, "SELECT count() FROM usage_rollup_hour")) > 0);
   // Each record's group: one row per task of its set (1, 1, 2, 3, 1 over i % 5).
   CHECK(one_line(ch, "SELECT sum(records) FROM usage_rollup_task") == "64");
+  CHECK(one_line(ch, "SELECT sum(records) FROM usage_rollup_task_hour") == "64");
   CHECK(report_totals(ch) == "40\t40000\t40000000");
   auto verified = verify_rollups(ch);
   REQUIRE(verified);
@@ -327,7 +341,8 @@ TEST_CASE("a ClickHouse database of schema 2 is upgraded with every day rolled a
   ClickHouseServer* server = ClickHouseServer::shared();
   if (!server) CODEPULSE_SKIP(ClickHouseServer::why());
   // What a collector of schema 2 left: rolled days, no hour rollups.
-  upgraded_and_rolled_again(*server, 2, {"usage_rollup_hour", "usage_rollup_task"});
+  upgraded_and_rolled_again(*server, 2,
+                            {"usage_rollup_hour", "usage_rollup_task", "usage_rollup_task_hour"});
 }
 
 TEST_CASE(
@@ -337,5 +352,5 @@ TEST_CASE(
   ClickHouseServer* server = ClickHouseServer::shared();
   if (!server) CODEPULSE_SKIP(ClickHouseServer::why());
   // What a collector of schema 4 left: rolled days of both grains, no task split.
-  upgraded_and_rolled_again(*server, 4, {"usage_rollup_task"});
+  upgraded_and_rolled_again(*server, 4, {"usage_rollup_task", "usage_rollup_task_hour"});
 }
