@@ -184,6 +184,8 @@ std::string key_expression(Dimension d, report::Granularity g, const std::string
       return "task";
     case Dimension::kEpic:
       return "epic";
+    case Dimension::kFile:
+      return "file";
     case Dimension::kModel:
       return "model";
     case Dimension::kRepo:
@@ -220,6 +222,7 @@ enum MetricColumn {
   kSkills,
   kMcp,
   kStale,
+  kOversized,
   kMetricColumns,
 };
 
@@ -279,9 +282,14 @@ bool build_tree(std::vector<Row>& rows, report::ReportNode& root) {
 }  // namespace
 
 bool levels_answer(const report::ReportQuery& q, bool seats) {
-  if (seats || !groups_answer(q) || !q.scope.whole() || q.min_group_size > 1) return false;
+  if (seats || !report::UsageCube::answers(q) || q.wants_outcomes() || !q.scope.whole() ||
+      q.min_group_size > 1)
+    return false;
   for (Dimension d : q.group_by)
-    if (!column_dimension(d) && !task_dimension(d) && d != Dimension::kDate) return false;
+    if (!column_dimension(d) && !task_dimension(d) && d != Dimension::kDate &&
+        d != Dimension::kFile)
+      return false;
+  // (A file filter would need each group's list of files.)
   for (const report::Filter& f : q.where)
     if (!column_dimension(f.dimension) && !task_dimension(f.dimension)) return false;
   return true;
@@ -294,9 +302,10 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
     return make_error("ClickHouse cannot answer this report whole (see clickhouse_levels.hpp)");
   const int64_t since = q.since_ms.value_or(INT64_MIN), until = q.until_ms.value_or(INT64_MAX);
   const std::string filters = column_filters(q);
-  bool split = false;  // by task: the task split's rows
+  bool split = false;                             // by task: the task split's rows
+  const bool by_file = q.uses(Dimension::kFile);  // by task and file: the file split's
   for (Dimension d : q.group_by)
-    split = split || task_dimension(d);
+    split = split || task_dimension(d) || d == Dimension::kFile;
   for (const report::Filter& f : q.where)
     split = split || task_dimension(f.dimension);
   auto reply = query_rollups(ch, since, until, [&](const DayStates& days) {
@@ -317,8 +326,9 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
     // keeps whole hours and the range starts and ends on one.
     const bool on_hours = (since == INT64_MIN || since % kHourMs == 0) &&
                           (until == INT64_MAX || until % kHourMs == 0);
-    const RollupGrain grain =
-        on_hours && whole_hours(offsets) ? RollupGrain::kHour : RollupGrain::kQuarterHour;
+    const RollupGrain grain = on_hours && whole_hours(offsets) && !by_file
+                                  ? RollupGrain::kHour
+                                  : RollupGrain::kQuarterHour;
     std::vector<std::string> keys;
     for (Dimension d : q.group_by)
       keys.push_back(key_expression(d, q.granularity, day));
@@ -327,15 +337,25 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
     const TaskSplit tasks(q, epics);
     const auto rows_of = [&](const std::string& where) {
       if (!split) return group_rows(days, since, until, where, grain);
+      if (by_file) return tasks.rows(file_rows(days, since, until, where));
       return tasks.rows(task_rows(days, since, until, where, grain));
     };
     const std::string source = rows_of(filters);
+    // Groups whose file split could not be made exact in 64 bits.
+    const std::string oversized = by_file ? "sum(oversized)" : "toUInt64(0)";
     // Which rows count their groups' records at each depth; one set of
     // counted columns per distinct rule.
     std::vector<std::string> rules;
     std::vector<size_t> rule_of;
     for (size_t depth = 0; depth <= keys.size(); ++depth) {
-      const std::string rule = split ? tasks.counting_row(depth) : "1";
+      std::string rule = split ? tasks.counting_row(depth) : "1";
+      // A group's records count at its first file's row, or under a file
+      // level at each file's (a file's node meets the group once).
+      if (by_file) {
+        const auto above = q.group_by.begin() + static_cast<std::ptrdiff_t>(depth);
+        if (std::find(q.group_by.begin(), above, Dimension::kFile) == above)
+          rule = (rule == "1" ? "" : rule + " AND ") + "file_index = 1";
+      }
       auto it = std::find(rules.begin(), rules.end(), rule);
       rule_of.push_back(static_cast<size_t>(it - rules.begin()));
       if (it == rules.end()) rules.push_back(rule);
@@ -369,19 +389,19 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
         "sum(input) AS li, sum(output) AS lo, sum(cache_create) AS lcc, sum(cache_read) AS lcr, "
         "sum(cost_nanos) AS lc, sum(list_cost_nanos) AS llc, uniqExactState(" +
         std::string(kSessionKey) + ") AS ls, uniqExactState(" + day + ") AS ld, " +
-        stale_rows(generations, rules[rule_of[0]]) + " AS lst";
+        stale_rows(generations, rules[rule_of[0]]) + " AS lst, " + oversized + " AS lov";
     for (size_t r = 0; r < rules.size(); ++r) {
       const std::string c = "(" + rules[r] + ")", n = std::to_string(r);
       inner += ", sum(if(" + c + ", records, 0)) AS lr" + n + ", sum(if(priced = 0 AND " + c +
                ", records, 0)) AS lu" + n + ", sum(if(" + c + ", skills, 0)) AS lsk" + n +
                ", sum(if(" + c + ", mcp, 0)) AS lm" + n;
     }
-    std::string sql = "SELECT toInt8(depth), '', " + outer_keys +
-                      "sum(li), sum(lo), sum(lcc), sum(lcr), sum(lc), sum(llc), " + by_depth("lr") +
-                      ", " + by_depth("lu") + ", uniqExactMerge(ls), uniqExactMerge(ld), " +
-                      by_depth("lsk") + ", " + by_depth("lm") + ", sum(lst) FROM (SELECT " + inner +
-                      " FROM " + source + group + ") ARRAY JOIN [" + depths +
-                      "] AS depth GROUP BY " + outer_group + " UNION ALL ";
+    std::string sql =
+        "SELECT toInt8(depth), '', " + outer_keys +
+        "sum(li), sum(lo), sum(lcc), sum(lcr), sum(lc), sum(llc), " + by_depth("lr") + ", " +
+        by_depth("lu") + ", uniqExactMerge(ls), uniqExactMerge(ld), " + by_depth("lsk") + ", " +
+        by_depth("lm") + ", sum(lst), sum(lov) FROM (SELECT " + inner + " FROM " + source + group +
+        ") ARRAY JOIN [" + depths + "] AS depth GROUP BY " + outer_group + " UNION ALL ";
     // Each row says its depth first; the unpriced records' models ride
     // along as rows of depth -1 (the model in the second column).
     std::string no_keys;
@@ -392,8 +412,8 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
     // million records), where a filter on the whole source read it all.
     const std::string unpriced = rows_of(filters + " AND priced = 0");
     return sql + "SELECT toInt8(-1), model, " + no_keys +
-           metric_columns(day, generations, rules[rule_of[0]]) + " FROM " + unpriced +
-           " GROUP BY model FORMAT TabSeparated";
+           metric_columns(day, generations, rules[rule_of[0]]) + ", " + oversized + " FROM " +
+           unpriced + " GROUP BY model FORMAT TabSeparated";
   });
   if (!reply) return reply.error();
 
@@ -404,11 +424,12 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
   std::optional<Error> bad;
   std::vector<report::UnpricedModel> unpriced;
   int64_t stale_total = 0;  // records priced before the current prices
+  int64_t oversized = 0;    // groups the file split could not split exactly
   each_line(*reply, [&](std::string_view line) {
     const size_t width = 2 + levels + kMetricColumns;
     Row r;
     report::Metrics& m = r.metrics;
-    int64_t stale = 0;
+    int64_t stale = 0, over = 0;
     const std::string* c = nullptr;
     if (split_tsv_line(line, width, f)) c = &f[2 + levels];
     if (!c || !parse_int(c[kInput], m.input) || !parse_int(c[kOutput], m.output) ||
@@ -417,10 +438,11 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
         !parse_int(c[kRecords], m.records) || !parse_int(c[kUnpriced], m.unpriced_records) ||
         !parse_int(c[kSessions], m.sessions) || !parse_int(c[kDays], m.active_days) ||
         !parse_int(c[kSkills], m.skill_calls) || !parse_int(c[kMcp], m.mcp_calls) ||
-        !parse_int(c[kStale], stale)) {
+        !parse_int(c[kStale], stale) || !parse_int(c[kOversized], over)) {
       bad = unreadable_row(ch, "the report's nodes", line);
       return false;
     }
+    oversized = std::max(oversized, over);
     if (m.records == 0) return true;  // an empty range's total
     if (stale > 0 || stale_total > 0) {
       // The root's count is the range's: the largest of any row.
@@ -445,6 +467,12 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
   if (bad) return *bad;
   if (stale_total > 0) {
     out.stale_reason = generations.stale_reason(stale_total);
+    return out;
+  }
+  if (oversized > 0) {
+    out.stale_reason = "ClickHouse's file split holds " + std::to_string(oversized) +
+                       " groups in the range whose turns changed too many lines to split "
+                       "exactly in 64 bits";
     return out;
   }
   reply->clear();

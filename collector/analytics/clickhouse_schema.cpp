@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "collector/analytics/tsv_reply.hpp"
@@ -46,8 +47,21 @@ constexpr const char* kUsageFactsColumns = R"sql(
   list_cost_nanos Int64,
   tools           String,
   skills          UInt32,
-  mcp             UInt32
+  mcp             UInt32,
+  files_known     UInt8,
+  file_paths      Array(String),
+  file_changes    Array(Int64),
+  file_reads      Array(Int64),
+  file_unknown    Array(Int64),
+  file_lines      Array(Int64)
 )sql";
+// Version 5: the record's files, as a turn's files count them (usage_export's
+// append_files); added to a usage_facts of an older schema, its rows read
+// files_known = 0 until sent again.
+constexpr std::pair<const char*, const char*> kFileColumns[] = {
+    {"files_known", "UInt8"},         {"file_paths", "Array(String)"},
+    {"file_changes", "Array(Int64)"}, {"file_reads", "Array(Int64)"},
+    {"file_unknown", "Array(Int64)"}, {"file_lines", "Array(Int64)"}};
 constexpr const char* kUsageFactsEngine =
     "ENGINE = ReplacingMergeTree(version) PARTITION BY toYYYYMM(day) ORDER BY (day, record_id)";
 
@@ -96,10 +110,16 @@ constexpr const char* kUsageRollupColumns = R"sql(
 )sql";
 // Version 5: the task split (usage_rollup.hpp, task_rows): the rollup's
 // groups by turn split over their tasks, by quarter hour (and by hour) and
-// task.
+// task; and by file too (file_rows), by quarter hour.
 constexpr const char* kTaskSplitColumns = R"sql(,
   task_index      UInt32,
   task            String)sql";
+constexpr const char* kFileSplitColumns = R"sql(,
+  task_index      UInt32,
+  task            String,
+  file_index      UInt32,
+  file            String,
+  oversized       UInt64)sql";
 
 constexpr const char* kUsageRollupEngine =
     "ENGINE = MergeTree PARTITION BY toYYYYMM(day) ORDER BY (day, epoch, bucket, author)";
@@ -137,6 +157,8 @@ constexpr FactTable kFactTables[] = {
     {"usage_rollup_task", kUsageRollupColumns, kTaskSplitColumns, kUsageRollupEngine,
      "cityHash64(session)"},
     {"usage_rollup_task_hour", kUsageRollupColumns, kTaskSplitColumns, kUsageRollupEngine,
+     "cityHash64(session)"},
+    {"usage_rollup_file", kUsageRollupColumns, kFileSplitColumns, kUsageRollupEngine,
      "cityHash64(session)"}};
 
 Status check_version(ClickHouseClient& ch) {
@@ -156,7 +178,7 @@ Result<std::map<std::string, std::string>> fact_engines(ClickHouseClient& ch) {
   auto reply = ch.execute("SELECT name, engine_full FROM system.tables WHERE database = " +
                           sql_literal(ch.target().database) +
                           " AND name IN ('usage_facts', 'usage_rollup', 'usage_rollup_hour', "
-                          "'usage_rollup_task', 'usage_rollup_task_hour') "
+                          "'usage_rollup_task', 'usage_rollup_task_hour', 'usage_rollup_file') "
                           "FORMAT TabSeparated");
   if (!reply) return reply.error();
   std::map<std::string, std::string> out;
@@ -230,6 +252,27 @@ Status prepare_shards(ClickHouseClient& ch) {
   return {};
 }
 
+// Adds the file columns a usage_facts of schema 4 or older lacks (18.16 has
+// no ADD COLUMN IF NOT EXISTS: the table's columns are read first, and a
+// column another collector added meanwhile is taken as added).
+Status add_file_columns(ClickHouseClient& ch, const std::string& table) {
+  for (const auto& [name, type] : kFileColumns) {
+    const std::string has =
+        "SELECT count() FROM system.columns WHERE database = " + sql_literal(ch.target().database) +
+        " AND table = " + sql_literal(table) + " AND name = " + sql_literal(name) +
+        " FORMAT TabSeparated";
+    auto present = ch.execute(has);
+    if (!present) return present.error();
+    if (present->rfind("1", 0) == 0) continue;
+    auto added = ch.execute("ALTER TABLE " + table + " ADD COLUMN " + name + " " + type);
+    if (!added) {
+      auto now = ch.execute(has);
+      if (!now || now->rfind("1", 0) != 0) return added.error();
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<uint32_t> schema_version(ClickHouseClient& ch) {
@@ -275,9 +318,17 @@ Status ensure_schema(ClickHouseClient& ch) {
   for (const char* ddl : {kPricingGenerations, kModelGenerations, kRollupEpochs, kRollupDirty})
     if (auto c = ch.execute(ddl); !c) return c.error();
   if (*have < 5) {
+    // Facts of an older schema: the file columns, on each shard's table and
+    // the front's (their rows are sent again: fact_generation_sql).
+    if (!t.cluster.empty())
+      for (size_t i = 0; i < t.shards.size(); ++i) {
+        ClickHouseClient shard(t.shard(i));
+        if (auto a = add_file_columns(shard, "usage_facts_local"); !a) return a;
+      }
+    if (auto a = add_file_columns(ch, "usage_facts"); !a) return a;
     // Facts written before the rollups existed, or days rolled before the
-    // hour rollups or the task split: every day of them dirty (rolled
-    // again, every grain).
+    // hour rollups or the task and file splits: every day of them dirty
+    // (rolled again, every grain).
     if (auto m = ch.execute(
             "INSERT INTO rollup_dirty SELECT day, toUInt32(now()) FROM usage_facts GROUP BY day");
         !m)

@@ -23,7 +23,8 @@ namespace codepulse::collector::analytics {
 // 3: the day rollups by hour too (usage_rollup_hour). 4: model_generations
 // (a model's rows keep their generation while its prices stay the same).
 // 5: usage_rollup_task and usage_rollup_task_hour (the task split, for task
-// and epic reports).
+// and epic reports), usage_rollup_file (the task and file split) and each
+// fact's files (usage_facts' file columns; older rows are sent again).
 inline constexpr uint32_t kClickHouseSchemaVersion = 5;
 
 // The oldest server the SQL here was tested on (Debian 12's package).

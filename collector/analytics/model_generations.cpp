@@ -42,8 +42,7 @@ std::string ModelGenerations::stale_sql(std::string_view model, std::string_view
 }
 
 std::string ModelGenerations::stale_fact_sql() const {
-  const std::string generation =
-      "bitAnd(version, " + std::to_string((uint64_t{1} << kGenerationBits) - 1) + ")";
+  const std::string generation = fact_generation_sql();
   return stale_sql("model", generation, generation);
 }
 

@@ -35,8 +35,8 @@ class ModelGenerations {
   // expression) priced with generations from `lo` to `hi` are not all
   // priced with the current prices, else 0.
   std::string stale_sql(std::string_view model, std::string_view lo, std::string_view hi) const;
-  // The same for one row of usage_facts (its generation: the low bits of
-  // its version).
+  // The same for one row of usage_facts (its generation:
+  // fact_generation_sql()).
   std::string stale_fact_sql() const;
   // Why a report over `records` such records is answered from the store
   // instead.

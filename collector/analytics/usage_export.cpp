@@ -11,6 +11,7 @@
 #include "collector/analytics/tsv_reply.hpp"
 #include "collector/analytics/usage_rollup.hpp"
 #include "common/json_writer.hpp"
+#include "common/report/attribution.hpp"
 #include "common/time.hpp"
 #include "common/tool_codec.hpp"
 
@@ -46,6 +47,55 @@ void append_field(std::string& out, std::string_view key, std::string_view v) {
   out.push_back(',');
 }
 
+// `"key":[v,...],` of integers.
+void append_ints(std::string& out, std::string_view key, const std::vector<int64_t>& values) {
+  out.push_back('"');
+  out.append(key);
+  out.append("\":[");
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out.push_back(',');
+    char buf[24];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, values[i]);
+    out.append(buf, end);
+  }
+  out.append("],");
+}
+
+// The record's files as a turn's files count them (report::file_effect),
+// summed by path in the order first met: the task split by file reads each
+// turn's files from its records' (usage_rollup.hpp).
+void append_files(std::string& out, const std::vector<ToolUse>& tools) {
+  std::vector<std::string_view> paths;
+  std::vector<int64_t> changes, reads, unknown, lines;
+  for (const ToolUse& tool : tools) {
+    const report::FileEffect e = report::file_effect(tool);
+    if (!e.counts()) continue;
+    size_t i =
+        static_cast<size_t>(std::find(paths.begin(), paths.end(), tool.path) - paths.begin());
+    if (i == paths.size()) {
+      paths.push_back(tool.path);
+      changes.push_back(0);
+      reads.push_back(0);
+      unknown.push_back(0);
+      lines.push_back(0);
+    }
+    changes[i] += e.changes;
+    reads[i] += e.reads;
+    unknown[i] += e.unknown;
+    lines[i] += e.lines;
+  }
+  out.append("\"files_known\":1,\"file_paths\":[");
+  for (size_t i = 0; i < paths.size(); ++i) {
+    if (i) out.push_back(',');
+    append_json_string(out, paths[i]);
+  }
+  out.append("],");
+  append_ints(out, "file_changes", changes);
+  append_ints(out, "file_reads", reads);
+  append_ints(out, "file_unknown", unknown);
+  append_ints(out, "file_lines", lines);
+}
+
 // One JSONEachRow line. 64-bit numbers go bare (18.16 reads both forms).
 void append_row(std::string& out, const report::UsageFact& f, uint64_t version,
                 const PricedUsage& priced) {
@@ -77,12 +127,18 @@ void append_row(std::string& out, const report::UsageFact& f, uint64_t version,
   const report::ToolCallCounts calls = report::tool_call_counts(f.tools);
   append_field(out, "skills", calls.skills);
   append_field(out, "mcp", calls.mcp);
+  append_files(out, f.tools);
   out.append("\"tools\":");
   append_json_string(out, encode_tools(f.tools));
   out.append("}\n");
 }
 
 }  // namespace
+
+std::string fact_generation_sql() {
+  return "if(files_known = 0, toUInt64(0), bitAnd(version, " +
+         std::to_string((uint64_t{1} << kGenerationBits) - 1) + "))";
+}
 
 std::string sql_literal(std::string_view s) {
   std::string out = "'";

@@ -36,6 +36,11 @@ namespace codepulse::collector::analytics {
 // Pricing generations are numbered below 2^20 (a million price changes).
 inline constexpr int kGenerationBits = 20;
 
+// A usage_facts row's pricing generation as SQL: the low bits of its
+// version; 0 (never current, so the row is sent again) for a row written
+// before the facts carried their files (files_known = 0, schema 4 and older).
+std::string fact_generation_sql();
+
 struct DayDifference {
   int64_t day_ms = 0;  // the UTC day's start
   int64_t store_records = 0, analytics_records = 0;

@@ -16,7 +16,7 @@ namespace codepulse::collector::analytics {
 namespace {
 
 constexpr int64_t kQuarterHourMs = 900'000;
-constexpr uint64_t kGenerationMask = (uint64_t{1} << kGenerationBits) - 1;
+constexpr int64_t kDayMs = 86'400'000;
 
 int64_t floor_div(int64_t a, int64_t b) {
   return a >= 0 ? a / b : (a - b + 1) / b;
@@ -47,10 +47,12 @@ struct RollupTable {
   const char* name;
   const char* counted;
 };
-constexpr RollupTable kRollupTables[] = {{"usage_rollup", "1"},
-                                         {"usage_rollup_hour", "1"},
-                                         {"usage_rollup_task", "task_index = 1"},
-                                         {"usage_rollup_task_hour", "task_index = 1"}};
+constexpr RollupTable kRollupTables[] = {
+    {"usage_rollup", "1"},
+    {"usage_rollup_hour", "1"},
+    {"usage_rollup_task", "task_index = 1"},
+    {"usage_rollup_task_hour", "task_index = 1"},
+    {"usage_rollup_file", "task_index = 1 AND file_index = 1"}};
 
 // Each day's last mark and current epoch (0: none) in [first, end), and the
 // server's clock (its second; 0 when no day has either).
@@ -98,54 +100,169 @@ bool is_clean(uint64_t mark, uint64_t epoch) {
   return epoch != 0 && mark < epoch_second(epoch);
 }
 
+// The sums a split divides, as usage_facts and the rollups name them.
+constexpr const char* kSplitSums[] = {"input",      "output",     "cache_create",
+                                      "cache_read", "cost_nanos", "list_cost_nanos"};
+
+// The cube's groups (one per turn and quarter hour) of the facts under
+// FINAL that meet `where`: their keys, turn (turn_id, rid), task list
+// (`tasks`, n of them) and sums (g_input ... g_list_cost_nanos, g_records,
+// g_versions, g_skills, g_mcp, g_first, g_last, g_gen_min, g_gen_max).
+std::string turn_groups(const std::string& where) {
+  const std::string generation = fact_generation_sql();
+  std::string sums;
+  for (const char* m : kSplitSums)
+    sums += std::string("sum(") + m + ") AS g_" + m + ", ";
+  return "SELECT day, intDiv(ts_ms, " + std::to_string(kQuarterHourMs) +
+         ") AS bucket, author, session, model, repo, branch, task_keys, assistant, priced, "
+         "turn_id, if(turn_id = '', record_id, 0) AS rid, " +
+         task_list_sql("task_keys") + " AS tasks, toInt64(length(tasks)) AS n, " + sums +
+         "count() AS g_records, sum(version) AS g_versions, toUInt64(sum(skills)) AS g_skills, "
+         "toUInt64(sum(mcp)) AS g_mcp, min(ts_ms) AS g_first, max(ts_ms) AS g_last, min(" +
+         generation + ") AS g_gen_min, max(" + generation +
+         ") AS g_gen_max FROM usage_facts FINAL WHERE " + where +
+         " GROUP BY day, bucket, author, session, model, repo, branch, task_keys, assistant, "
+         "priced, turn_id, rid";
+}
+
+// A group's share of its task `ti` of sum `m`, as apportion() splits evenly:
+// x / n each, one more for the first x % n. Sums are never negative (the
+// stores refuse negative tokens and prices), so intDiv and % round as
+// apportion does.
+std::string task_share(const std::string& m) {
+  return "intDiv(g_" + m + ", n) + if(ti <= g_" + m + " % n, 1, 0)";
+}
+
+// The group sums and keys every split row carries after its shares.
+constexpr const char* kSplitTail =
+    "sum(g_records) AS records, sum(g_versions) AS versions, sum(g_skills) AS skills, "
+    "sum(g_mcp) AS mcp, min(g_first) AS first_ms, max(g_last) AS last_ms, min(g_gen_min) AS "
+    "gen_min, max(g_gen_max) AS gen_max";
+
 // The rows of usage_rollup_task, in its columns' order, from the facts
-// under FINAL that meet `where`, with `epoch` as their epoch: the cube's
-// groups (one per turn and quarter hour), each sum split evenly over the
-// group's tasks as apportion() splits it (x / n each, one more for the
-// first x % n), then summed by quarter hour, keys and task. Sums are never
-// negative (the stores refuse negative tokens and prices), so intDiv and %
-// round as apportion does.
+// under FINAL that meet `where`, with `epoch` as their epoch: each group's
+// sums split over its tasks (task_share), then summed by quarter hour,
+// keys and task.
 std::string task_split_rows(const std::string& where, const std::string& epoch) {
-  const std::string mask = std::to_string(kGenerationMask);
   std::string shares;
-  for (const char* m :
-       {"input", "output", "cache_create", "cache_read", "cost_nanos", "list_cost_nanos"})
-    shares +=
-        std::string("sum(intDiv(g_") + m + ", n) + if(ti <= g_" + m + " % n, 1, 0)) AS " + m + ", ";
+  for (const char* m : kSplitSums)
+    shares += "sum(" + task_share(m) + ") AS " + m + ", ";
   return "SELECT day, toUInt64(" + epoch +
          ") AS epoch, bucket, author, session, model, repo, branch, task_keys, assistant, "
          "priced, " +
-         shares +
-         "sum(g_records) AS records, sum(g_versions) AS versions, sum(g_skills) AS skills, "
-         "sum(g_mcp) AS mcp, min(g_first) AS first_ms, max(g_last) AS last_ms, min(g_gen_min) AS "
-         "gen_min, max(g_gen_max) AS gen_max, toUInt32(ti) AS task_index, tasks[ti] AS task "
-         "FROM (SELECT day, intDiv(ts_ms, " +
-         std::to_string(kQuarterHourMs) +
-         ") AS bucket, author, session, model, repo, branch, task_keys, assistant, priced, " +
-         task_list_sql("task_keys") +
-         " AS tasks, toInt64(length(tasks)) AS n, sum(input) AS g_input, sum(output) AS g_output, "
-         "sum(cache_create) AS g_cache_create, sum(cache_read) AS g_cache_read, sum(cost_nanos) "
-         "AS g_cost_nanos, sum(list_cost_nanos) AS g_list_cost_nanos, count() AS g_records, "
-         "sum(version) AS g_versions, toUInt64(sum(skills)) AS g_skills, toUInt64(sum(mcp)) AS "
-         "g_mcp, min(ts_ms) AS g_first, max(ts_ms) AS g_last, min(bitAnd(version, " +
-         mask + ")) AS g_gen_min, max(bitAnd(version, " + mask +
-         ")) AS g_gen_max FROM usage_facts FINAL WHERE " + where +
-         " GROUP BY day, bucket, author, session, model, repo, branch, task_keys, assistant, "
-         "priced, turn_id, if(turn_id = '', record_id, 0)) ARRAY JOIN arrayEnumerate(tasks) AS "
-         "ti GROUP BY day, bucket, author, session, model, repo, branch, task_keys, task_index, "
-         "task, assistant, priced";
+         shares + kSplitTail + ", toUInt32(ti) AS task_index, tasks[ti] AS task FROM (" +
+         turn_groups(where) +
+         ") ARRAY JOIN arrayEnumerate(tasks) AS ti GROUP BY day, bucket, author, session, model, "
+         "repo, branch, task_keys, task_index, task, assistant, priced";
+}
+
+// Weights past this sum (or a turn of as many files) could overflow the
+// 64-bit products of the file split: such a group is counted as oversized
+// and reports over it are answered from the store.
+constexpr int64_t kMaxSplitWeight = int64_t{1} << 34;
+
+// The rows of usage_rollup_file, in its columns' order, from the facts
+// under FINAL that meet `where`, with `epoch` as their epoch: each group's
+// task shares (task_share) split over its turn's files as the cube splits
+// them (attributed_files, then apportion: floor(x * w / W) each, the units
+// left to the largest remainders, earlier files first on ties; evenly when
+// no weights), the turn's files read from its records that meet `window`
+// (a day either side of the group's: docs/CLICKHOUSE.md, "The file
+// split"), then summed by quarter hour, keys, task and file. The products
+// x * w are made exact in 64 bits as q * w + (r * w) / W with x = q * W + r.
+std::string file_split_rows(const std::string& where, const std::string& window,
+                            const std::string& epoch) {
+  std::string task_shares, file_shares, sums;
+  for (const char* m : kSplitSums) {
+    const std::string t = std::string("t_") + m, x = std::string("_") + m;
+    task_shares += "toUInt64(" + task_share(m) + ") AS " + t + ", ";
+    file_shares += "intDiv(" + t + ", Ws) AS q" + x + ", " + t + " % Ws AS r" + x +
+                   ", arrayMap(w -> q" + x + " * w + intDiv(r" + x + " * w, Ws), ww) AS fl" + x +
+                   ", arrayMap(w -> (r" + x + " * w) % Ws, ww) AS rem" + x + ", " + t +
+                   " - arraySum(fl" + x + ") AS extra" + x + ", arraySort(i -> (Ws - rem" + x +
+                   "[i]) * 65536 + i, arrayEnumerate(ww)) AS order" + x + ", if(" + t +
+                   " >= 0, arrayMap(i -> fl" + x + "[i] + if(indexOf(order" + x + ", i) <= extra" +
+                   x + ", 1, 0), arrayEnumerate(ww)), emptyArrayUInt64()) AS share" + x + ", ";
+    sums += "sum(toInt64(share" + x + "[fi])) AS " + m + ", ";
+  }
+  // Each turn's files from its records, by path.
+  const std::string turn_files =
+      "SELECT author, turn_id, rid, groupArray(path) AS tf_paths, groupArray(c) AS tf_changes, "
+      "groupArray(r) AS tf_reads, groupArray(u) AS tf_unknown, groupArray(l) AS tf_lines FROM "
+      "(SELECT author, turn_id, if(turn_id = '', record_id, 0) AS rid, path, sum(pc) AS c, "
+      "sum(pr) AS r, sum(pu) AS u, sum(pl) AS l FROM usage_facts FINAL ARRAY JOIN file_paths AS "
+      "path, file_changes AS pc, file_reads AS pr, file_unknown AS pu, file_lines AS pl WHERE " +
+      window + " GROUP BY author, turn_id, rid, path) GROUP BY author, turn_id, rid";
+  // attributed_files: the changed files weighted by lines changed (evenly
+  // when a change's counts are unknown), else the read files evenly, else
+  // "(no file)"; by path.
+  const std::string files =
+      "arrayExists(c -> c > 0, tf_changes) AS has_change, if(has_change, arrayFilter((p, c) -> c "
+      "> 0, tf_paths, tf_changes), arrayFilter((p, c) -> c > 0, tf_paths, tf_reads)) AS f0, "
+      "if(has_change AND NOT arrayExists((u, c) -> c > 0 AND u > 0, tf_unknown, tf_changes), "
+      "arrayMap(l -> toUInt64(least(greatest(l, 0), 1000000000)), arrayFilter((l, c) -> c > 0, "
+      "tf_lines, tf_changes)), arrayMap(p -> toUInt64(0), f0)) AS w0, if(empty(f0), [" +
+      sql_literal(report::kNoFile) +
+      "], arraySort(f0)) AS files, if(empty(f0), [toUInt64(0)], arraySort((w, p) -> p, w0, f0)) "
+      "AS weights, arraySum(weights) AS w_sum, if(w_sum = 0, arrayMap(w -> toUInt64(1), "
+      "weights), weights) AS ww, if(w_sum = 0, toUInt64(length(weights)), w_sum) AS Ws, "
+      "toUInt64(Ws >= " +
+      std::to_string(kMaxSplitWeight) + " OR length(ww) >= 65536) AS over, ";
+  // Every level names its columns, and each share's expression names its
+  // task share outside the lambdas (`if(t_... >= 0, ...)`): 18.16 finds the
+  // columns a subquery must read from the expressions asked of it, but not
+  // through what their lambdas capture (a share asked for alone failed with
+  // "Unknown identifier: t_input").
+  std::string carried =
+      "day, bucket, author, session, model, repo, branch, task_keys, assistant, priced, "
+      "task_index, task, g_records, g_versions, g_skills, g_mcp, g_first, g_last, g_gen_min, "
+      "g_gen_max";
+  for (const char* m : kSplitSums)
+    carried += std::string(", t_") + m;
+  return "SELECT day, toUInt64(" + epoch +
+         ") AS epoch, bucket, author, session, model, repo, branch, task_keys, assistant, "
+         "priced, " +
+         sums + kSplitTail +
+         ", task_index, task, toUInt32(fi) AS file_index, files[fi] AS file, sum(over) AS "
+         "oversized FROM (SELECT " +
+         carried + ", " + files + file_shares + "1 FROM (SELECT " + carried +
+         ", tf_paths, tf_changes, tf_reads, tf_unknown, tf_lines FROM (SELECT day, bucket, "
+         "author, session, model, repo, branch, task_keys, assistant, priced, turn_id, rid, "
+         "toUInt32(ti) AS task_index, tasks[ti] AS task, " +
+         task_shares +
+         "g_records, g_versions, g_skills, g_mcp, g_first, g_last, g_gen_min, g_gen_max FROM (" +
+         turn_groups(where) + ") ARRAY JOIN arrayEnumerate(tasks) AS ti) ANY LEFT JOIN (" +
+         turn_files +
+         ") USING (author, turn_id, rid))) ARRAY JOIN arrayEnumerate(files) AS fi GROUP BY day, "
+         "bucket, author, session, model, repo, branch, task_keys, assistant, priced, "
+         "task_index, task, file_index, file";
 }
 
 }  // namespace
 
 Status mark_days_dirty(ClickHouseClient& ch, const std::vector<int64_t>& day_ms) {
   if (day_ms.empty()) return {};
-  std::string days;
-  for (int64_t d : std::set<int64_t>(day_ms.begin(), day_ms.end()))
-    days += (days.empty() ? "" : ", ") + sql_date(d);
+  // A day's file split reads its turns' files from the day either side: a
+  // change to a day changes theirs too, where they have usage (a day
+  // without any is never read, and one that gets usage later is marked
+  // then).
+  const std::set<int64_t> changed(day_ms.begin(), day_ms.end());
+  std::set<int64_t> beside;
+  for (int64_t d : changed)
+    for (int64_t n : {d - kDayMs, d + kDayMs})
+      if (!changed.count(n)) beside.insert(n);
+  const auto list = [](const std::set<int64_t>& set) {
+    std::string out;
+    for (int64_t d : set)
+      out += (out.empty() ? "" : ", ") + sql_date(d);
+    return out;
+  };
+  std::string days = "SELECT arrayJoin([" + list(changed) + "]) AS day";
+  if (!beside.empty())
+    days += " UNION ALL SELECT DISTINCT day FROM usage_facts WHERE day IN (" + list(beside) + ")";
   // The server's clock, as the epochs': marks and epochs compare on one clock.
-  auto r = ch.execute("INSERT INTO rollup_dirty SELECT arrayJoin([" + days +
-                      "]) AS day, toUInt32(now()) AS marked");
+  auto r = ch.execute("INSERT INTO rollup_dirty SELECT day, toUInt32(now()) AS marked FROM (" +
+                      days + ")");
   if (!r) return r.error();
   return {};
 }
@@ -217,7 +334,7 @@ Result<uint64_t> roll_day(ClickHouseClient& ch, int64_t day_ms) {
   std::random_device random;
   const uint64_t epoch =
       (second << kEpochRandomBits) | (random() & ((uint64_t{1} << kEpochRandomBits) - 1));
-  const std::string mask = std::to_string(kGenerationMask);
+  const std::string generation = fact_generation_sql();
   const std::string e = std::to_string(epoch);
   auto rows = ch.execute(
       "INSERT INTO usage_rollup SELECT day, toUInt64(" + e + ") AS epoch, intDiv(ts_ms, " +
@@ -225,9 +342,9 @@ Result<uint64_t> roll_day(ClickHouseClient& ch, int64_t day_ms) {
       ") AS bucket, author, session, model, repo, branch, task_keys, assistant, priced, "
       "sum(input), sum(output), sum(cache_create), sum(cache_read), sum(cost_nanos), "
       "sum(list_cost_nanos), count(), sum(version), toUInt64(sum(skills)), toUInt64(sum(mcp)), "
-      "min(ts_ms), max(ts_ms), min(bitAnd(version, " +
-      mask + ")), max(bitAnd(version, " + mask +
-      ")) FROM usage_facts FINAL WHERE day = " + sql_date(day_ms) + " GROUP BY " + kGroupKey);
+      "min(ts_ms), max(ts_ms), min(" +
+      generation + "), max(" + generation +
+      ") FROM usage_facts FINAL WHERE day = " + sql_date(day_ms) + " GROUP BY " + kGroupKey);
   if (!rows) return rows.error();
   // The hour grain from the quarter hours just written (fewer rows than the
   // facts, no FINAL).
@@ -254,6 +371,14 @@ Result<uint64_t> roll_day(ClickHouseClient& ch, int64_t day_ms) {
       " GROUP BY day, epoch, hour_bucket, author, session, model, repo, branch, task_keys, "
       "assistant, priced, task_index, task");
   if (!task_hours) return task_hours.error();
+  // The file split: the day's groups, their turns' files from the day
+  // either side too.
+  auto by_file = ch.execute("INSERT INTO usage_rollup_file " +
+                            file_split_rows("day = " + sql_date(day_ms),
+                                            "day >= " + sql_date(day_ms - kDayMs) +
+                                                " AND day <= " + sql_date(day_ms + kDayMs),
+                                            e));
+  if (!by_file) return by_file.error();
   // Current from here: the rows are all in before the epoch names them.
   auto named =
       ch.execute("INSERT INTO rollup_epochs SELECT " + sql_date(day_ms) + ", toUInt64(" + e + ")");
@@ -395,7 +520,7 @@ std::string rows_of_days(const DayStates& days, int64_t since_ms, int64_t until_
 
 std::string group_rows(const DayStates& days, int64_t since_ms, int64_t until_ms,
                        const std::string& where, RollupGrain grain) {
-  const std::string mask = std::to_string(kGenerationMask);
+  const std::string generation = fact_generation_sql();
   const bool hours = grain == RollupGrain::kHour;
   return rows_of_days(
       days, since_ms, until_ms, hours ? kHourMs : kQuarterHourMs,
@@ -413,9 +538,9 @@ std::string group_rows(const DayStates& days, int64_t since_ms, int64_t until_ms
                ") AS b, author, session, model, repo, branch, task_keys, assistant, priced, "
                "input, output, cache_create, cache_read, cost_nanos, list_cost_nanos, "
                "toUInt64(1) AS records, toUInt64(skills) AS skills, toUInt64(mcp) AS mcp, ts_ms "
-               "AS first_ms, ts_ms AS last_ms, bitAnd(version, " +
-               mask + ") AS gen_min, bitAnd(version, " + mask +
-               ") AS gen_max FROM usage_facts FINAL WHERE " + condition + " AND " + where;
+               "AS first_ms, ts_ms AS last_ms, " +
+               generation + " AS gen_min, " + generation +
+               " AS gen_max FROM usage_facts FINAL WHERE " + condition + " AND " + where;
       });
 }
 
@@ -444,6 +569,33 @@ std::string task_rows(const DayStates& days, int64_t since_ms, int64_t until_ms,
       [&](const std::string& condition) {
         return std::string("SELECT bucket") + kColumns + " FROM (" +
                task_split_rows(condition + " AND " + where, "0") + ")";
+      });
+}
+
+std::string file_rows(const DayStates& days, int64_t since_ms, int64_t until_ms,
+                      const std::string& where) {
+  constexpr const char* kColumns =
+      "bucket AS b, author, session, model, repo, branch, task_keys, task_index, task, "
+      "file_index, file, assistant, priced, input, output, cache_create, cache_read, cost_nanos, "
+      "list_cost_nanos, records, skills, mcp, gen_min, gen_max, oversized";
+  // The dirty days' turns' files from a day either side of each.
+  std::set<int64_t> window;
+  for (int64_t day : days.dirty)
+    window.insert({day - kDayMs, day, day + kDayMs});
+  std::string window_days;
+  for (int64_t day : window)
+    window_days += (window_days.empty() ? "" : ", ") + sql_date(day);
+  return rows_of_days(
+      days, since_ms, until_ms, kQuarterHourMs,
+      [&](const std::string& clean_days, const std::string& range) {
+        return std::string("SELECT ") + kColumns + " FROM usage_rollup_file WHERE " + clean_days +
+               range + " AND " + where;
+      },
+      [&](const std::string& condition) {
+        return std::string("SELECT ") + kColumns + " FROM (" +
+               file_split_rows(condition + " AND " + where,
+                               window_days.empty() ? "0" : "day IN (" + window_days + ")", "0") +
+               ")";
       });
 }
 

@@ -42,9 +42,11 @@ namespace codepulse::collector::analytics {
 // the same second make different epochs.
 inline constexpr int kEpochRandomBits = 20;
 
-// Marks the days' rollups out of date (UTC day starts in ms). Call after
-// the days' facts changed: a mark written before the change could let a
-// rollup begun in between pass as current.
+// Marks the days' rollups out of date (UTC day starts in ms), and the day
+// either side of each that has usage (its file split reads the turns'
+// files from the day beside it).
+// Call after the days' facts changed: a mark written before the change
+// could let a rollup begun in between pass as current.
 Status mark_days_dirty(ClickHouseClient& ch, const std::vector<int64_t>& day_ms);
 
 // The days of [first_day_ms, end_day_ms) that have usage: rolled up and
@@ -117,5 +119,16 @@ std::string task_list_sql(const std::string& keys);
 // kHour reads the clean days' usage_rollup_task_hour, as for group_rows.
 std::string task_rows(const DayStates& days, int64_t since_ms, int64_t until_ms,
                       const std::string& where, RollupGrain grain = RollupGrain::kQuarterHour);
+
+// The columns of task_rows() with file_index (1-based place of the file in
+// its turn's files, by path) and file after task, and oversized last (the
+// groups whose weights were too large to split exactly: reports over them
+// are answered from the store). Each row is the turn groups' shares of one
+// task and file (attributed_files, apportion), a turn's files read from its
+// records up to a day either side of the group's day (as reports from the
+// store read them a day beyond their range). Quarter hours only; `where` as
+// for task_rows.
+std::string file_rows(const DayStates& days, int64_t since_ms, int64_t until_ms,
+                      const std::string& where);
 
 }  // namespace codepulse::collector::analytics

@@ -289,7 +289,9 @@ Result<std::string> ReportRunner::answer_analytics(const report::ReportRequest& 
   if (!seats) return seats.error();
   auto people = store_people(store_);
   if (!people) return people.error();
-  if (analytics::groups_answer(request.query)) {
+  const bool spread = seats->charges && !seats->charges->empty();
+  const bool whole = analytics::levels_answer(request.query, spread);
+  if (whole || analytics::groups_answer(request.query)) {
     auto position = feed_->catch_up();
     if (!position) return position.error();
     // ClickHouse's failures (unreachable, refused, a reply too big) are a
@@ -298,18 +300,17 @@ Result<std::string> ReportRunner::answer_analytics(const report::ReportRequest& 
       if (e.message.rfind("ClickHouse at ", 0) != 0) return e;
       return make_error(std::string(kStoreUnavailable) + ": " + e.message);
     };
-    const bool spread = seats->charges && !seats->charges->empty();
     auto epics = store_.load_epics();
     if (!epics) return epics.error();
-    if (analytics::levels_answer(request.query, spread)) {
-      auto whole =
+    if (whole) {
+      auto answer =
           analytics::level_report(*report_ch_, request.query, *position->generations, *epics);
-      if (!whole) return unavailable(whole.error());
-      if (whole->report) {
+      if (!answer) return unavailable(answer.error());
+      if (answer->report) {
         ++analytics_answers_;
-        return render_priced(*whole->report, request.format, *position->pricer);
+        return render_priced(*answer->report, request.format, *position->pricer);
       }
-      log_.info("reports", "answered from the store: " + whole->stale_reason);
+      log_.info("reports", "answered from the store: " + answer->stale_reason);
       ++store_answers_;
       return answer_from_store(request, *seats, *people);
     }

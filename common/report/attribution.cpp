@@ -70,6 +70,21 @@ void apportion(int64_t total, const int64_t* weights, size_t n, int64_t* out,
     ++out[scratch[k].second];
 }
 
+FileEffect file_effect(const ToolUse& tool) {
+  constexpr int64_t kMaxLines = 1'000'000'000;  // per tool call, as trackers report them
+  FileEffect e;
+  if (tool.path.empty() || !tool.action) return e;
+  if (*tool.action == FileAction::kChange) {
+    e.changes = 1;
+    e.lines = std::clamp<int64_t>(tool.lines_added, 0, kMaxLines) +
+              std::clamp<int64_t>(tool.lines_removed, 0, kMaxLines);
+    e.unknown = tool.result_seen ? 0 : 1;
+  } else {
+    e.reads = 1;
+  }
+  return e;
+}
+
 size_t attributed_files(const std::vector<TurnFile>& files, uint32_t no_file,
                         const Dictionary& paths, std::vector<uint32_t>& ids,
                         std::vector<int64_t>& weights) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/record/commit_record.hpp"
+#include "common/record/usage_record.hpp"
 #include "common/report/outcome_facts.hpp"
 #include "common/report/report.hpp"
 #include "common/report/session_links.hpp"
@@ -53,6 +54,15 @@ struct TurnFile {
   int32_t changes = 0, reads = 0, unknown = 0;  // tool calls; unknown: no line counts seen
   int64_t lines = 0;                            // lines added + removed by the changes
 };
+
+// What one tool call adds to its file's TurnFile counts (zeros: a call
+// without a path or an action, which counts for no file).
+struct FileEffect {
+  int32_t changes = 0, reads = 0, unknown = 0;
+  int64_t lines = 0;  // each call's added and removed lines clamped to a billion
+  bool counts() const { return changes > 0 || reads > 0; }
+};
+FileEffect file_effect(const ToolUse& tool);
 
 // The files a turn's usage goes to, appended to `ids` and `weights` in path
 // order (`paths` names the file ids): what it changed, weighted by lines

@@ -10,7 +10,6 @@ namespace codepulse::report {
 namespace {
 
 constexpr uint32_t kEmpty = UINT32_MAX;
-constexpr int64_t kMaxLines = 1'000'000'000;  // per tool call, as trackers report them
 
 uint64_t mix(uint64_t h, uint64_t v) {
   h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
@@ -192,14 +191,11 @@ bool UsageCube::fold_tools(uint32_t turn_id, const std::vector<ToolUse>& tools, 
       turn.files.push_back({file, 0, 0, 0, 0});
       it = turn.files.end() - 1;
     }
-    if (*tool.action == FileAction::kChange) {
-      it->changes += sign;
-      it->lines += sign * (std::clamp<int64_t>(tool.lines_added, 0, kMaxLines) +
-                           std::clamp<int64_t>(tool.lines_removed, 0, kMaxLines));
-      if (!tool.result_seen) it->unknown += sign;
-    } else {
-      it->reads += sign;
-    }
+    const FileEffect e = file_effect(tool);
+    it->changes += sign * e.changes;
+    it->reads += sign * e.reads;
+    it->unknown += sign * e.unknown;
+    it->lines += sign * e.lines;
     if (it->changes <= 0 && it->reads <= 0) turn.files.erase(it);
   }
   return edited;

@@ -8,8 +8,12 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <random>
+#include <thread>
 
 #include "collector/analytics/clickhouse_levels.hpp"
 #include "collector/analytics/clickhouse_schema.hpp"
@@ -36,6 +40,32 @@ using codepulse::test::TempDir;
 
 namespace {
 
+// A store of `dataset`'s records, all of them sent to a new database of
+// `server`, priced with the built-in prices.
+struct ExportedStore {
+  ExportedStore(ClickHouseServer& server,
+                const std::map<std::string, std::vector<proto::WireRecord>>& dataset,
+                size_t rows_per_insert)
+      : store(collector::open_store(dir / "collector.db")),
+        ch(codepulse::test::clickhouse_target(server.create_database_url())) {
+    REQUIRE(store);
+    for (auto& [author, recs] : dataset)
+      REQUIRE((*store)->ingest(author, test::decoded_batch("b-" + author, recs)));
+    REQUIRE(ensure_schema(ch));
+    exporter = std::make_unique<UsageExporter>(ch, **store, pricer, rows_per_insert);
+    REQUIRE(exporter->prepare());
+    auto sent = exporter->export_range(INT64_MIN, INT64_MAX);
+    REQUIRE(sent);
+    rows_sent = *sent;
+  }
+  TempDir dir;
+  Result<std::unique_ptr<collector::Store>> store;
+  ClickHouseClient ch;
+  const std::shared_ptr<const Pricer> pricer = Pricer::builtin();
+  std::unique_ptr<UsageExporter> exporter;
+  int64_t rows_sent = 0;
+};
+
 using codepulse::test::analytics_dataset;
 using codepulse::test::kT0;
 constexpr int64_t kDay = codepulse::test::kDayMs;
@@ -46,27 +76,23 @@ TEST_CASE("reports from ClickHouse's groups equal the live cube's, byte for byte
           "[analytics][clickhouse][report]") {
   ClickHouseServer* server = ClickHouseServer::shared();
   if (!server) CODEPULSE_SKIP(ClickHouseServer::why());
-  TempDir dir;
-  auto store = collector::open_store(dir / "collector.db");
-  REQUIRE(store);
-  for (auto& [author, recs] : analytics_dataset(11))
-    REQUIRE((*store)->ingest(author, test::decoded_batch("b-" + author, recs)));
-  ClickHouseClient ch(codepulse::test::clickhouse_target(server->create_database_url()));
-  REQUIRE(ensure_schema(ch));
-  const auto pricer = Pricer::builtin();
-  UsageExporter exporter(ch, **store, pricer, /*rows_per_insert=*/128);
-  REQUIRE(exporter.prepare());
-  auto sent = exporter.export_range(INT64_MIN, INT64_MAX);
-  REQUIRE(sent);
-  CHECK(*sent == 800);
+  ExportedStore x(*server, analytics_dataset(11), /*rows_per_insert=*/128);
+  auto& store = x.store;
+  ClickHouseClient& ch = x.ch;
+  const auto pricer = x.pricer;
+  UsageExporter& exporter = *x.exporter;
+  CHECK(x.rows_sent == 800);
   // Every other day rolled up: reports read rollups and records together.
   {
     auto before = day_states(ch, INT64_MIN, INT64_MAX);
     REQUIRE(before);
     CHECK(before->clean.empty());
     REQUIRE(before->dirty.size() > 40);
-    for (size_t i = 0; i < before->dirty.size(); i += 2)
-      REQUIRE(roll_day(ch, before->dirty[i]));
+    for (size_t i = 0; i < before->dirty.size(); i += 2) {
+      auto rolled = roll_day(ch, before->dirty[i]);
+      INFO((rolled ? std::string() : rolled.error().message));
+      REQUIRE(rolled);
+    }
     auto after = day_states(ch, INT64_MIN, INT64_MAX);
     REQUIRE(after);
     CHECK(after->clean.size() == (before->dirty.size() + 1) / 2);
@@ -214,8 +240,8 @@ TEST_CASE("reports from ClickHouse's groups equal the live cube's, byte for byte
     CHECK(cut > 30);
     CHECK(split > 50);
     CHECK(epic_above_task > 10);
-    // Not whole: files, people, seats, a floor or a narrower scope.
-    for (report::Params p : {report::Params{{"group_by", "task,file"}},
+    // Not whole: file filters, people, seats, a floor or a narrower scope.
+    for (report::Params p : {report::Params{{"group_by", "task,file"}, {"where", "file=src/a.cpp"}},
                              report::Params{{"group_by", "model"}, {"where", "team=api"}},
                              report::Params{{"group_by", "team,model"}}}) {
       auto request = report::parse_report_params(p);
@@ -358,4 +384,150 @@ TEST_CASE("TabSeparated lines split into fields with ClickHouse's escapes undone
   CHECK_FALSE(split_tsv_line("a\tb\tc\td", 3, f));
   REQUIRE(split_tsv_line("x\\0y\\rz", 1, f));
   CHECK(f[0] == std::string("x\0y\rz", 5));
+}
+
+TEST_CASE("file reports ClickHouse answers whole equal the live cube's, byte for byte",
+          "[analytics][clickhouse][report]") {
+  ClickHouseServer* server = ClickHouseServer::shared();
+  if (!server) CODEPULSE_SKIP(ClickHouseServer::why());
+  const auto dataset = test::file_dataset(7);
+  ExportedStore x(*server, dataset, /*rows_per_insert=*/100);
+  auto& store = x.store;
+  ClickHouseClient& ch = x.ch;
+  const auto pricer = x.pricer;
+  UsageExporter& exporter = *x.exporter;
+  CHECK(x.rows_sent == 480);
+  CHECK(std::stoll(*ch.execute("SELECT count() FROM usage_facts FINAL WHERE files_known = 1 "
+                               "FORMAT TabSeparated")) == 480);
+  CHECK(std::stoll(*ch.execute("SELECT sum(length(file_paths)) FROM usage_facts FINAL "
+                               "FORMAT TabSeparated")) > 300);
+  // Every other day rolled up: reports read the file split's rows and
+  // dirty days' records split alike.
+  const auto roll_every = [&ch](size_t step) {
+    auto dirty = day_states(ch, INT64_MIN, INT64_MAX);
+    REQUIRE(dirty);
+    for (size_t i = 0; i < dirty->dirty.size(); i += step) {
+      auto rolled = roll_day(ch, dirty->dirty[i]);
+      INFO((rolled ? std::string() : rolled.error().message));
+      REQUIRE(rolled);
+    }
+  };
+  roll_every(2);
+  report::EpicMap epics = {{"PROJ-1", "PROJ-100"}, {"PROJ-2", "PROJ-100"}, {"PROJ-3", "PROJ-200"}};
+  // The live cube of every record, as the collector keeps it.
+  const auto live_cube = [&store, &pricer]() {
+    auto cube = std::make_unique<report::UsageCube>(pricer);
+    report::EpicMap ignored;
+    REQUIRE(
+        (*store)->read_usage(INT64_MIN, INT64_MAX, true, ignored, [&](const report::UsageFact& f) {
+          cube->add(f);
+          return true;
+        }));
+    cube->compact();
+    return cube;
+  };
+  auto live = live_cube();
+  const auto same_as_live = [&](const report::ReportQuery& query) {
+    auto want = report::query_cube(*live, query, epics, {});
+    REQUIRE(want);
+    auto got = level_report(ch, query, *exporter.generations(), epics);
+    REQUIRE(got);
+    INFO(got->stale_reason);
+    REQUIRE(got->report);
+    const std::string got_json = report::render_json(*got->report);
+    CHECK(got_json == report::render_json(*want));
+    if (got_json != report::render_json(*want)) {
+      std::ofstream("/tmp/file-got.json") << got_json;
+      std::ofstream("/tmp/file-want.json") << report::render_json(*want);
+    }
+    return want->root.children.size();
+  };
+
+  const std::vector<std::string> dims = {"model",  "repo",      "author", "date", "session",
+                                         "branch", "assistant", "task",   "epic"};
+  const std::vector<std::string> filters = {"model=claude-opus-4-6", "repo=github.com/acme/r1",
+                                            "branch=(no branch)",    "author=dev2@acme.example",
+                                            "task=PROJ-1",           "epic=PROJ-100",
+                                            "task=(no task)",        "model=gateway-model-x"};
+  std::mt19937_64 rng(11);
+  int files_first = 0, files_under = 0;
+  for (int round = 0; round < 60; ++round) {
+    std::vector<std::string> order = dims;
+    std::shuffle(order.begin(), order.end(), rng);
+    order.resize(rng() % 4);
+    const size_t at = rng() % (order.size() + 1);
+    order.insert(order.begin() + static_cast<std::ptrdiff_t>(at), "file");
+    report::Params params = {{"group_by", test::group_by_of(order)}};
+    test::vary_report(params, round, rng, filters);
+    if (round % 7 == 3) params.emplace_back("granularity", "week");
+    if (round % 4 == 1) params.emplace_back("metric", round % 8 == 1 ? "records" : "cost_usd");
+    INFO("round " << round << ": " << test::described(params));
+    auto request = report::parse_report_params(params);
+    REQUIRE(request);
+    request->query.max_nodes = 100'000;
+    REQUIRE(levels_answer(request->query, false));
+    CHECK_FALSE(groups_answer(request->query));  // files were the store's before
+    same_as_live(request->query);
+    files_first += at == 0;
+    files_under += at > 0;
+  }
+  CHECK(files_first > 5);
+  CHECK(files_under > 20);
+  // A file filter would need each group's files: not whole.
+  auto filtered = report::parse_report_params({{"group_by", "file"}, {"where", "file=src/a.cpp"}});
+  REQUIRE(filtered);
+  CHECK_FALSE(levels_answer(filtered->query, false));
+
+  // Every file's total over the month, against the cube: the split adds up.
+  auto by_file = report::parse_report_params({{"group_by", "file,task"}});
+  REQUIRE(by_file);
+  CHECK(same_as_live(by_file->query) > 5);
+
+  SECTION("a record that adds a file to a turn across midnight re-splits the day before") {
+    roll_every(1);  // every day rolled
+    // Turn ft7 began at 23:50 on 2026-01-05 and ran past midnight; a late
+    // record of it on 2026-01-06 edits a file the turn had not touched.
+    std::string author;
+    proto::WireRecord late;
+    for (const auto& [a, recs] : dataset)
+      for (const auto& r : recs)
+        if (r.usage.turn_id == "ft7") {
+          author = a;
+          late = r;
+        }
+    REQUIRE_FALSE(author.empty());
+    late.record_uid = "f-late";
+    late.usage.timestamp_ms = kT0 + 5 * kDay + 25 * 60'000;  // 2026-01-06 00:25
+    late.usage.tools = {test::tool_call("toolu_late", "Edit")};
+    late.usage.tools[0].path = "src/late.cpp";
+    late.usage.tools[0].action = FileAction::kChange;
+    late.usage.tools[0].result_seen = true;
+    late.usage.tools[0].lines_added = 300;
+    REQUIRE((*store)->ingest(author, test::decoded_batch("f-late", {late})));
+    REQUIRE(exporter.export_range(kT0 + 5 * kDay, kT0 + 6 * kDay));
+    auto states = day_states(ch, INT64_MIN, INT64_MAX);
+    REQUIRE(states);
+    // The day of the record, and the day either side (the turn's first
+    // records are on the day before).
+    for (int64_t day : {kT0 + 4 * kDay, kT0 + 5 * kDay, kT0 + 6 * kDay})
+      CHECK(std::find(states->dirty.begin(), states->dirty.end(), day) != states->dirty.end());
+    live = live_cube();
+    auto files_by_day = report::parse_report_params(
+        {{"group_by", "date,file"}, {"since", "2026-01-05"}, {"until", "2026-01-08"}});
+    REQUIRE(files_by_day);
+    same_as_live(files_by_day->query);
+    auto reply = report::query_cube(*live, files_by_day->query, epics, {});
+    REQUIRE(reply);
+    // The day before now has a share of src/late.cpp.
+    REQUIRE(reply->root.children.count("2026-01-05") == 1);
+    CHECK(reply->root.children.at("2026-01-05").children.count("src/late.cpp") == 1);
+    // Rolled again, the same.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    roll_every(1);
+    auto rolled = day_states(ch, INT64_MIN, INT64_MAX);
+    REQUIRE(rolled);
+    CHECK(rolled->dirty.empty());
+    same_as_live(files_by_day->query);
+    same_as_live(by_file->query);
+  }
 }

@@ -123,14 +123,18 @@ TEST_CASE("serve --analytics answers reports from ClickHouse, equal to the CLI's
   REQUIRE(tasks.status == 200);
   CHECK(tasks.body == cli_report(c, "task,model,session"));
   CHECK(tasks.body.find("\"records\":65") != std::string::npos);
-  // Files need the records' tool calls: the store answers, the same report.
+  // Files from the file split, the same report.
   auto files = request(c, "GET", "/v1/report?group_by=file&format=json", admin);
   REQUIRE(files.status == 200);
   CHECK(files.body == cli_report(c, "file"));
+  // A file filter needs each group's files: the store answers, the same report.
+  auto one_file =
+      request(c, "GET", "/v1/report?group_by=model&where=file%3D(no%20file)&format=json", admin);
+  REQUIRE(one_file.status == 200);
   auto metrics = request(c, "GET", "/metrics", admin);
   REQUIRE(metrics.status == 200);
   CHECK(gauge(metrics.body, "codepulse_analytics_ready") == 1);
-  CHECK(gauge(metrics.body, "codepulse_analytics_report_answers") == 2);
+  CHECK(gauge(metrics.body, "codepulse_analytics_report_answers") == 3);
   CHECK(gauge(metrics.body, "codepulse_analytics_store_answers") == 1);
   CHECK(gauge(metrics.body, "codepulse_analytics_rows_sent") >= 65);
   CHECK(gauge(metrics.body, "codepulse_report_cube_records") == 0);  // no cube is built

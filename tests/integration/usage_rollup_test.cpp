@@ -78,6 +78,11 @@ std::string report_totals(ClickHouseClient& ch) {
   CHECK(one_line(ch,
                  "SELECT sum(if(task_index = 1, records, 0)), sum(input), sum(cost_nanos) FROM " +
                      task_rows(*days, INT64_MIN, INT64_MAX, "1", RollupGrain::kHour)) == quarters);
+  // The file split: each group's records at its first task's and file's row.
+  CHECK(one_line(ch,
+                 "SELECT sum(if(task_index = 1 AND file_index = 1, records, 0)), sum(input), "
+                 "sum(cost_nanos) FROM " +
+                     file_rows(*days, INT64_MIN, INT64_MAX, "1")) == quarters);
   for (RollupGrain grain : {RollupGrain::kQuarterHour, RollupGrain::kHour})
     CHECK(one_line(ch, "SELECT sum(if(task_index = 1, records, 0)), sum(input) FROM " +
                            task_rows(*days, since, until, "1", grain)) ==
@@ -99,9 +104,12 @@ void wait_for_mutations(ClickHouseClient& ch) {
   FAIL("ClickHouse's mutations did not finish within 30 s");
 }
 
-// A store of `n` records (records(0, n)), all of them sent to a new database.
+void roll_all(ClickHouseClient& ch);
+
+// A store of `n` records (records(0, n)), all of them sent to a new
+// database, and every day rolled up when `rolled`.
 struct Exported {
-  Exported(ClickHouseServer& server, int n)
+  Exported(ClickHouseServer& server, int n, bool rolled = false)
       : store(collector::open_store(dir / "collector.db")),
         ch(codepulse::test::clickhouse_target(server.create_database_url())) {
     REQUIRE(store);
@@ -110,6 +118,7 @@ struct Exported {
     exporter = std::make_unique<UsageExporter>(ch, **store, test::flat_test_prices());
     REQUIRE(exporter->prepare());
     REQUIRE(exporter->export_range(INT64_MIN, INT64_MAX));
+    if (rolled) roll_all(ch);
   }
   TempDir dir;
   Result<std::unique_ptr<collector::Store>> store;
@@ -185,19 +194,20 @@ TEST_CASE("a day is read from its rollup once rolled and from its records once t
   REQUIRE(none);
   CHECK(none->empty());
 
-  // New records of the second day: that day is dirty, read from records.
+  // New records of the second day: that day is dirty, read from records,
+  // and so are the days either side (their file splits read its turns).
   REQUIRE((*x.store)->ingest("dev@acme.example", test::decoded_batch("b1", records(401, 1))));
   REQUIRE((*x.store)->ingest("dev@acme.example", test::decoded_batch("b2", records(405, 1))));
   REQUIRE(x.exporter->export_range(kT0 + kDay, kT0 + 2 * kDay));
   auto changed = day_states(ch, INT64_MIN, INT64_MAX);
   REQUIRE(changed);
-  CHECK(changed->dirty == std::vector<int64_t>{kT0 + kDay});
-  CHECK(changed->clean.size() == 3);
+  CHECK(changed->dirty == std::vector<int64_t>{kT0, kT0 + kDay, kT0 + 2 * kDay});
+  CHECK(changed->clean.size() == 1);
   CHECK(report_totals(ch) == "402\t402000\t402000000");
 
   // Rolled again, the day's earlier rollup is replaced: a report that read
   // it learns so, and asks again.
-  REQUIRE(roll_day(ch, kT0 + kDay));
+  roll_all(ch);
   auto before = day_states(ch, INT64_MIN, INT64_MAX);
   REQUIRE(before);
   CHECK(before->clean.size() == 4);
@@ -212,19 +222,21 @@ TEST_CASE("a day is read from its rollup once rolled and from its records once t
   CHECK_FALSE(*replaced);
   CHECK(report_totals(ch) == "402\t402000\t402000000");
 
-  // Two superseded rollups of the second day: kept while young, deleted after.
+  // Superseded rollups: two of the second day, one each of the days beside
+  // it; kept while young, deleted after.
   auto young = collect_rollup_garbage(ch, std::chrono::hours(1));
   REQUIRE(young);
   CHECK(*young == 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   auto old = collect_rollup_garbage(ch, std::chrono::seconds(0));
   REQUIRE(old);
-  CHECK(*old == 2);
+  CHECK(*old == 4);
   wait_for_mutations(ch);
   CHECK(one_line(ch, "SELECT uniqExact(day, epoch) FROM usage_rollup") == "4");
   CHECK(one_line(ch, "SELECT uniqExact(day, epoch) FROM usage_rollup_hour") == "4");
   CHECK(one_line(ch, "SELECT uniqExact(day, epoch) FROM usage_rollup_task") == "4");
   CHECK(one_line(ch, "SELECT uniqExact(day, epoch) FROM usage_rollup_task_hour") == "4");
+  CHECK(one_line(ch, "SELECT uniqExact(day, epoch) FROM usage_rollup_file") == "4");
   CHECK(report_totals(ch) == "402\t402000\t402000000");
   CHECK(report_totals(ch) == fact_totals(ch));
 }
@@ -233,9 +245,8 @@ TEST_CASE("a day whose records changed without a mark is found and rolled again"
           "[analytics][clickhouse]") {
   ClickHouseServer* server = ClickHouseServer::shared();
   if (!server) CODEPULSE_SKIP(ClickHouseServer::why());
-  Exported x(*server, 40);
+  Exported x(*server, 40, /*rolled=*/true);
   ClickHouseClient& ch = x.ch;
-  roll_all(ch);
   auto verified = verify_rollups(ch);
   REQUIRE(verified);
   CHECK(verified->empty());
@@ -252,7 +263,7 @@ TEST_CASE("a day whose records changed without a mark is found and rolled again"
   CHECK(*found == std::vector<int64_t>{kT0 + 2 * kDay});
   auto states = day_states(ch, INT64_MIN, INT64_MAX);
   REQUIRE(states);
-  CHECK(states->dirty == std::vector<int64_t>{kT0 + 2 * kDay});
+  CHECK(states->dirty == std::vector<int64_t>{kT0 + kDay, kT0 + 2 * kDay, kT0 + 3 * kDay});
   CHECK(report_totals(ch) == "41\t41000\t41000000");
   CHECK(report_totals(ch) == fact_totals(ch));
 
@@ -265,6 +276,7 @@ TEST_CASE("a day whose records changed without a mark is found and rolled again"
   CHECK(*hourless == std::vector<int64_t>{kT0});
 
   // And one whose task split lost a group's first task (its records).
+  roll_all(ch);
   REQUIRE(ch.execute(
       "ALTER TABLE usage_rollup_task DELETE WHERE day = '2026-02-16' AND task_index = 1 AND "
       "task = 'PROJ-2'"));
@@ -305,9 +317,8 @@ namespace {
 // records, then rolled again at every grain.
 void upgraded_and_rolled_again(ClickHouseServer& server, int version,
                                const std::vector<std::string>& dropped) {
-  Exported x(server, 40);
+  Exported x(server, 40, /*rolled=*/true);
   ClickHouseClient& ch = x.ch;
-  roll_all(ch);
   for (const std::string& table : dropped)
     REQUIRE(ch.execute("DROP TABLE " + table));
   REQUIRE(ch.execute("DROP TABLE codepulse_schema"));
@@ -353,4 +364,52 @@ TEST_CASE(
   if (!server) CODEPULSE_SKIP(ClickHouseServer::why());
   // What a collector of schema 4 left: rolled days of both grains, no task split.
   upgraded_and_rolled_again(*server, 4, {"usage_rollup_task", "usage_rollup_task_hour"});
+}
+
+TEST_CASE("facts written before they carried their files are sent again, and reports wait for them",
+          "[analytics][clickhouse]") {
+  ClickHouseServer* server = ClickHouseServer::shared();
+  if (!server) CODEPULSE_SKIP(ClickHouseServer::why());
+  Exported x(*server, 40, /*rolled=*/true);
+  ClickHouseClient& ch = x.ch;
+  // What a collector of schema 4 left: facts without their files.
+  for (const char* column :
+       {"files_known", "file_paths", "file_changes", "file_reads", "file_unknown", "file_lines"})
+    REQUIRE(ch.execute(std::string("ALTER TABLE usage_facts DROP COLUMN ") + column));
+  REQUIRE(ch.execute("DROP TABLE usage_rollup_task"));
+  REQUIRE(ch.execute("DROP TABLE usage_rollup_task_hour"));
+  REQUIRE(ch.execute("DROP TABLE usage_rollup_file"));
+  REQUIRE(ch.execute("DROP TABLE codepulse_schema"));
+  says_schema(ch, 4);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+
+  upgraded_with_every_day_dirty(ch);
+  CHECK(one_line(ch, "SELECT count() FROM usage_facts WHERE files_known = 0") == "40");
+  // Every row is stale until sent again: the comparison finds every day,
+  // and the heal sends each row (by id) with its files.
+  UsageExporter next(ch, **x.store, test::flat_test_prices());
+  REQUIRE(next.prepare());
+  const int64_t from = kT0 - kDay, to = kT0 + 5 * kDay;
+  auto differ = next.compare_days(from, to);
+  INFO((differ ? std::string() : differ.error().message));
+  REQUIRE(differ);
+  CHECK(differ->size() == 4);
+  for (const DayDifference& d : *differ) {
+    CHECK(d.records_agree());
+    CHECK(d.stale_rows == 10);
+  }
+  auto healed = next.heal(from, to);
+  REQUIRE(healed);
+  CHECK(healed->rows_sent == 40);
+  CHECK(healed->days_cleared == 0);
+  CHECK(one_line(ch, "SELECT count() FROM usage_facts FINAL WHERE files_known = 1") == "40");
+  auto again = next.compare_days(from, to);
+  REQUIRE(again);
+  CHECK(again->empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  roll_all(ch);
+  CHECK(report_totals(ch) == "40\t40000\t40000000");
+  auto verified = verify_rollups(ch);
+  REQUIRE(verified);
+  CHECK(verified->empty());
 }

@@ -63,6 +63,68 @@ std::map<std::string, std::vector<proto::WireRecord>> analytics_dataset(uint64_t
   return out;
 }
 
+std::map<std::string, std::vector<proto::WireRecord>> file_dataset(uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
+  const char* models[] = {"claude-opus-4-6", "claude-sonnet-4-5-20250929",
+                          "claude-haiku-4-5-20251001", "gateway-model-x"};
+  const char* paths[] = {"src/a.cpp",        "src/b.cpp", "src/c.hpp", "docs/README.md",
+                         "tests/a_test.cpp", "Makefile",  "src/z.cpp"};
+  std::map<std::string, std::vector<proto::WireRecord>> out;
+  int uid = 0;
+  for (int turn = 0; turn < 120; ++turn) {
+    // The turn's start: any quarter hour of a month; turn 7 at 23:50 on
+    // 2026-01-05, its records running past midnight.
+    const int64_t start = turn == 7 ? kT0 + 4 * kDay + 23 * 3'600'000 + 50 * 60'000
+                                    : kT0 + pick(30) * kDay + pick(96) * 900'000;
+    const std::string author = "dev" + std::to_string(pick(3)) + "@acme.example";
+    const std::string session = "fs" + std::to_string(pick(12));
+    const std::string model = models[pick(4)];
+    std::string task_keys;
+    for (int t = pick(4); t > 0; --t)
+      task_keys += (task_keys.empty() ? "" : ",") + std::string("PROJ-") + std::to_string(pick(5));
+    for (int k = 0; k < 4; ++k, ++uid) {
+      proto::WireRecord w;
+      w.record_uid = "f" + std::to_string(uid);
+      UsageRecord& r = w.usage;
+      r.timestamp_ms = start + k * 600'000 + pick(60'000);
+      r.session_id = session;
+      r.turn_id = turn % 10 == 9 ? "" : "ft" + std::to_string(turn);
+      r.model = model;
+      r.input = pick(4000);
+      r.output = pick(3000);
+      r.cache_create_5m = pick(20000);
+      r.cache_read = pick(200000);
+      r.repo = "github.com/acme/r" + std::to_string(pick(2));
+      r.branch = pick(3) == 0 ? "" : "main";
+      r.task_keys = task_keys;
+      for (int c = pick(4); c > 0; --c) {
+        const std::string id = "toolu_f" + std::to_string(uid) + "_" + std::to_string(c);
+        const int kind = pick(5);
+        if (kind == 0) {
+          r.tools.push_back(tool_call(id, "Bash"));
+          continue;
+        }
+        if (kind == 1) {
+          r.tools.push_back(read_call(id, paths[pick(7)]));
+          continue;
+        }
+        ToolUse t = tool_call(id, kind == 2 ? "Write" : "Edit");
+        t.path = paths[pick(7)];
+        t.action = FileAction::kChange;
+        t.result_seen = pick(6) != 0;
+        if (t.result_seen) {
+          t.lines_added = pick(400);
+          t.lines_removed = pick(3) == 0 ? 0 : pick(120);
+        }
+        r.tools.push_back(std::move(t));
+      }
+      out[author].push_back(std::move(w));
+    }
+  }
+  return out;
+}
+
 std::shared_ptr<report::PeopleTimeline> analytics_directory() {
   auto t = std::make_shared<report::PeopleTimeline>();
   const int64_t feb15 = (kT0 + 45 * kDay) / kDay;

@@ -26,6 +26,12 @@ inline constexpr int64_t kT0 = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
 // records.
 std::map<std::string, std::vector<proto::WireRecord>> analytics_dataset(uint64_t seed);
 
+// Records whose turns lie within 40 minutes (one of them across midnight
+// UTC, 2026-01-05/06) with file tool calls: edits and writes with line
+// counts (some results unseen), reads, calls without a path; 0-3 task keys,
+// four models (one unpriced), three authors, a month. 480 records.
+std::map<std::string, std::vector<proto::WireRecord>> file_dataset(uint64_t seed);
+
 // dev0 and dev1 are people of two teams (dev1 moves on 2026-02-15), with
 // levels; dev2 and the rest are in no directory.
 std::shared_ptr<report::PeopleTimeline> analytics_directory();
