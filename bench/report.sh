@@ -128,14 +128,16 @@ reports=(
   "group_by=author,repo&format=json"
   "group_by=epic,task&format=json"
   "group_by=task,repo,author,date&$q90&format=json"
-  "group_by=epic,task,repo,author,date&$q90&top=5&format=json")
+  "group_by=epic,task,repo,author,date&$q90&top=5&format=json"
+  "group_by=file,task&$q90&format=json"
+  "group_by=repo,file&format=json")
 # REPORTS=year: only the year-long reports of columns and dates (the ones
 # ClickHouse answers whole), e.g. at 50 million records, where the file
 # reports' cubes built from the store would dominate the run.
 [ "${REPORTS:-all}" = year ] && reports=("${reports[@]:4:3}")
 # REPORTS=whole: every report ClickHouse answers whole (columns, dates,
-# tasks and epics: the year-long ones and 90 days by task without files).
-[ "${REPORTS:-all}" = whole ] && reports=("${reports[@]:4:6}")
+# tasks, epics, and files in up to three levels).
+[ "${REPORTS:-all}" = whole ] && reports=("${reports[@]:4:8}")
 echo
 echo "| report (GET /v1/report?...) | reply | wall ms (min / median / max) |"
 echo "|---|---:|---:|"
