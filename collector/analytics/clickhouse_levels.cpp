@@ -311,7 +311,7 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
     return make_error("ClickHouse cannot answer this report whole (see clickhouse_levels.hpp)");
   const int64_t since = q.since_ms.value_or(INT64_MIN), until = q.until_ms.value_or(INT64_MAX);
   const std::string filters = column_filters(q);
-  bool split = false;                             // by task: the task split's rows
+  bool split = false;  // by task or file: the task (or file) split's rows
   const bool by_file = q.uses(Dimension::kFile);  // by task and file: the file split's
   for (Dimension d : q.group_by)
     split = split || task_dimension(d) || d == Dimension::kFile;

@@ -10,9 +10,10 @@
 // hours' starts), tasks and epics (from the task split, whose rows are the
 // turn groups' exact shares of each task; a group's records counted in a
 // node at the first of its kept rows that reaches it, as the cube counts
-// them), files as levels (from the file split, its rows the groups' exact
-// shares of each task and file; a group counted at its first file's row
-// unless a file level splits it), filtered on those but files, with no
+// them), files as levels of reports of up to three levels (from the file
+// split, its rows the groups' exact shares of each task and file; a group
+// counted at its first file's row unless a file level splits it), filtered
+// on those but files, with no
 // seats, people, links, outcomes, privacy floor or narrowed scope: each
 // node's sums, records, unpriced records, distinct sessions and active days
 // are exactly the cube's (for files, the cube's of a turn's records up to
