@@ -47,11 +47,12 @@ bool task_dimension(Dimension d) {
   return d == Dimension::kTask || d == Dimension::kEpic;
 }
 
-// How a report reads the task split: which columns its rows need beside
-// the split's own (task_rows), and the SQL of its task and epic filters
-// and counting rules over them.
+// How a report reads the task split (or the file split): which columns
+// its rows need beside the split's own (task_rows, file_rows), and the SQL
+// of its task and epic filters and counting rules over them.
 struct TaskSplit {
-  TaskSplit(const report::ReportQuery& q, const report::EpicMap& epics) : q_(q) {
+  TaskSplit(const report::ReportQuery& q, const report::EpicMap& epics)
+      : q_(q), files_(q.uses(Dimension::kFile)) {
     for (const report::Filter& f : q.where) {
       if (f.dimension == Dimension::kTask)
         task_values_ += (task_values_.empty() ? "" : ", ") + sql_literal(f.value);
@@ -85,24 +86,32 @@ struct TaskSplit {
     return "(SELECT *" + more + " FROM " + split_rows + ") WHERE " + kept("task", "epic");
   }
 
-  // Which of a group's task rows counts its records (and unpriced records,
+  // Which of a group's rows counts its records (and unpriced records,
   // Skill and MCP calls) in a node at `depth`, as the cube counts a group
   // once per node, at the first of its kept shares that reaches the node
   // (the row's task is kept). Under a task level every row reaches its
   // own node; under an epic level, the first kept task of the same epic;
-  // else the first kept task.
+  // else the first kept task. And of the file split's rows, under a file
+  // level each file's; else the first file's.
   std::string counting_row(size_t depth) const {
-    bool task = false, epic = false;
+    bool task = false, epic = false, file = false;
     for (size_t i = 0; i < depth; ++i) {
       task = task || q_.group_by[i] == Dimension::kTask;
       epic = epic || q_.group_by[i] == Dimension::kEpic;
+      file = file || q_.group_by[i] == Dimension::kFile;
     }
-    if (task) return "1";
-    if (!sets_) return "task_index = 1";
-    std::string rule = kept("t", "e");
-    if (epic) rule += " AND e = epic";
-    if (!epics_) return "task_index = arrayFirstIndex(t -> " + rule + ", tasks)";
-    return "task_index = arrayFirstIndex((t, e) -> " + rule + ", tasks, epics)";
+    std::string rule;
+    if (task)
+      rule = "1";
+    else if (!sets_)
+      rule = "task_index = 1";
+    else if (!epics_)
+      rule = "task_index = arrayFirstIndex(t -> " + kept("t", "e") + ", tasks)";
+    else
+      rule = "task_index = arrayFirstIndex((t, e) -> " + kept("t", "e") +
+             (epic ? " AND e = epic" : "") + ", tasks, epics)";
+    if (!files_ || file) return rule;
+    return (rule == "1" ? "" : rule + " AND ") + "file_index = 1";
   }
 
  private:
@@ -115,6 +124,7 @@ struct TaskSplit {
   }
 
   const report::ReportQuery& q_;
+  const bool files_;  // the file split's rows
   std::string task_values_, epic_values_, epic_of_t_;
   bool epics_ = false;  // epic is a level or a filter: rows carry their epics
   bool sets_ = false;   // rows carry their task sets
@@ -357,14 +367,7 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
     std::vector<std::string> rules;
     std::vector<size_t> rule_of;
     for (size_t depth = 0; depth <= keys.size(); ++depth) {
-      std::string rule = split ? tasks.counting_row(depth) : "1";
-      // A group's records count at its first file's row, or under a file
-      // level at each file's (a file's node meets the group once).
-      if (by_file) {
-        const auto above = q.group_by.begin() + static_cast<std::ptrdiff_t>(depth);
-        if (std::find(q.group_by.begin(), above, Dimension::kFile) == above)
-          rule = (rule == "1" ? "" : rule + " AND ") + "file_index = 1";
-      }
+      const std::string rule = split ? tasks.counting_row(depth) : "1";
       auto it = std::find(rules.begin(), rules.end(), rule);
       rule_of.push_back(static_cast<size_t>(it - rules.begin()));
       if (it == rules.end()) rules.push_back(rule);

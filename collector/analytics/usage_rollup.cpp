@@ -455,9 +455,8 @@ Result<std::vector<int64_t>> verify_rollups(ClickHouseClient& ch) {
   auto reply = ch.execute(
       "SELECT toString(day), toUInt8(1) FROM (SELECT day, grain FROM (" + sides +
       "SELECT day, arrayJoin([" + grains +
-      "]) AS grain, "
-      "toUInt64(0) AS rr, "
-      "fr0 AS fr, toUInt64(0) AS rv, fv0 AS fv FROM (SELECT day, count() AS fr0, sum(version) AS "
+      "]) AS grain, toUInt64(0) AS rr, fr0 AS fr, toUInt64(0) AS rv, fv0 AS fv FROM (SELECT day, "
+      "count() AS fr0, sum(version) AS "
       "fv0 FROM usage_facts FINAL WHERE day IN (" +
       clean_days +
       ") GROUP BY day)) GROUP BY day, grain HAVING sum(rr) != sum(fr) OR sum(rv) != sum(fv)) "
