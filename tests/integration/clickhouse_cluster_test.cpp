@@ -53,45 +53,62 @@ std::vector<std::unique_ptr<ClickHouseServer>>& pair_of_servers() {
   return servers;
 }
 
-}  // namespace
-
-TEST_CASE("a Distributed table over two shards answers every report as one server does",
-          "[analytics][clickhouse][cluster]") {
-  ClickHouseServer* single = ClickHouseServer::shared();
-  if (!single) CODEPULSE_SKIP(ClickHouseServer::why());
-  auto& servers = pair_of_servers();
-  static int run = 0;
-  const std::string database = "codepulse_" + std::to_string(++run);
-  const std::string shards = "&shard=" + servers[0]->address() + "&shard=" + servers[1]->address();
-  const ClickHouseTarget cluster =
-      test::clickhouse_target(servers[0]->url(database) + "?cluster=codepulse_pair" + shards);
-
+// The store, the single server's database and the cluster's, each sent
+// every record and every third day rolled up: made once for the sections
+// of the test case (each run of the case would otherwise send and roll it
+// all again; under the sanitizers that passed ten minutes). The sections
+// that change it leave it answering as before: a heal sends its day again,
+// a roll replaces its day, a stopped shard is started again.
+struct Pair {
   TempDir dir;
-  auto store = collector::open_store(dir / "collector.db");
-  REQUIRE(store);
-  for (auto& [author, recs] : test::analytics_dataset(23))
-    REQUIRE((*store)->ingest(author, test::decoded_batch("b-" + author, recs)));
-  const auto pricer = Pricer::builtin();
+  std::unique_ptr<collector::Store> store;
+  std::string shards;
+  ClickHouseTarget cluster;
+  std::unique_ptr<ClickHouseClient> one, two;
+  std::unique_ptr<UsageExporter> one_exporter, two_exporter;
+  DayStates days;
+};
 
-  ClickHouseClient one(test::clickhouse_target(single->create_database_url()));
-  ClickHouseClient two(cluster);
+Pair& prepared_pair(ClickHouseServer& single,
+                    std::vector<std::unique_ptr<ClickHouseServer>>& servers,
+                    const std::shared_ptr<const Pricer>& pricer) {
+  static std::unique_ptr<Pair> made;
+  if (made) return *made;
+  auto pair = std::make_unique<Pair>();
+  const std::string database = "codepulse_pair_db";
+  pair->shards = "&shard=" + servers[0]->address() + "&shard=" + servers[1]->address();
+  pair->cluster =
+      test::clickhouse_target(servers[0]->url(database) + "?cluster=codepulse_pair" + pair->shards);
+  auto store = collector::open_store(pair->dir / "collector.db");
+  REQUIRE(store);
+  pair->store = std::move(*store);
+  for (auto& [author, recs] : test::analytics_dataset(23))
+    REQUIRE(pair->store->ingest(author, test::decoded_batch("b-" + author, recs)));
+
+  pair->one =
+      std::make_unique<ClickHouseClient>(test::clickhouse_target(single.create_database_url()));
+  pair->two = std::make_unique<ClickHouseClient>(pair->cluster);
+  ClickHouseClient& one = *pair->one;
+  ClickHouseClient& two = *pair->two;
   REQUIRE(ensure_schema(one));
   REQUIRE(ensure_schema(two));
   REQUIRE(ensure_schema(two));  // again: nothing to do
-  UsageExporter one_exporter(one, **store, pricer, /*rows_per_insert=*/128);
-  UsageExporter two_exporter(two, **store, pricer, /*rows_per_insert=*/128);
-  REQUIRE(one_exporter.prepare());
-  REQUIRE(two_exporter.prepare());
-  auto sent_one = one_exporter.export_range(INT64_MIN, INT64_MAX);
-  auto sent_two = two_exporter.export_range(INT64_MIN, INT64_MAX);
+  pair->one_exporter =
+      std::make_unique<UsageExporter>(one, *pair->store, pricer, /*rows_per_insert=*/128);
+  pair->two_exporter =
+      std::make_unique<UsageExporter>(two, *pair->store, pricer, /*rows_per_insert=*/128);
+  REQUIRE(pair->one_exporter->prepare());
+  REQUIRE(pair->two_exporter->prepare());
+  auto sent_one = pair->one_exporter->export_range(INT64_MIN, INT64_MAX);
+  auto sent_two = pair->two_exporter->export_range(INT64_MIN, INT64_MAX);
   REQUIRE(sent_one);
   REQUIRE(sent_two);
   CHECK(*sent_one == 800);
   CHECK(*sent_two == 800);
   // Sent again: the same rows, replaced shard by shard.
-  REQUIRE(two_exporter.export_range(INT64_MIN, INT64_MAX));
+  REQUIRE(pair->two_exporter->export_range(INT64_MIN, INT64_MAX));
 
-  const auto per_shard = rows_per_shard(cluster, "usage_facts");
+  const auto per_shard = rows_per_shard(pair->cluster, "usage_facts");
   INFO("rows per shard: " << per_shard[0] << ", " << per_shard[1]);
   CHECK(per_shard[0] >= 300);  // 800 records, sharded by record id
   CHECK(per_shard[1] >= 300);
@@ -106,10 +123,32 @@ TEST_CASE("a Distributed table over two shards answers every report as one serve
     REQUIRE(roll_day(one, days->dirty[i]));
     REQUIRE(roll_day(two, days->dirty[i]));
   }
-  const auto rollup_rows = rows_per_shard(cluster, "usage_rollup");
+  const auto rollup_rows = rows_per_shard(pair->cluster, "usage_rollup");
   CHECK(rollup_rows[0] > 0);
   CHECK(rollup_rows[1] > 0);
   CHECK(rollup_rows[0] + rollup_rows[1] == count_of(one, "SELECT count() FROM usage_rollup"));
+  pair->days = std::move(*days);
+  made = std::move(pair);
+  return *made;
+}
+
+}  // namespace
+
+TEST_CASE("a Distributed table over two shards answers every report as one server does",
+          "[analytics][clickhouse][cluster]") {
+  ClickHouseServer* single = ClickHouseServer::shared();
+  if (!single) CODEPULSE_SKIP(ClickHouseServer::why());
+  auto& servers = pair_of_servers();
+  const auto pricer = Pricer::builtin();
+  Pair& pair = prepared_pair(*single, servers, pricer);
+  const std::string& shards = pair.shards;
+  const ClickHouseTarget& cluster = pair.cluster;
+  ClickHouseClient& one = *pair.one;
+  ClickHouseClient& two = *pair.two;
+  UsageExporter& one_exporter = *pair.one_exporter;
+  UsageExporter& two_exporter = *pair.two_exporter;
+  const DayStates* days = &pair.days;
+  const std::string database = "codepulse_pair_db";
 
   report::EpicMap epics = {{"PROJ-1", "PROJ-100"}, {"PROJ-2", "PROJ-100"}, {"PROJ-3", "PROJ-200"}};
   const auto people = test::analytics_directory();
