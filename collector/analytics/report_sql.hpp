@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "collector/analytics/clickhouse_client.hpp"
 #include "collector/analytics/usage_rollup.hpp"
@@ -26,10 +27,21 @@ std::string column_filters(const report::ReportQuery& q);
 // (INT64_MIN / INT64_MAX where unbounded).
 std::pair<int64_t, int64_t> range_days(int64_t since_ms, int64_t until_ms);
 
-// Runs the statement `sql(days)` makes of the range's day states, and
-// returns its reply once the rollups it read are still current afterwards
-// (three tries).
+// A query and the statements that must run before it in the same session
+// (dirty_split's), with the temporary tables they make.
+struct RollupQuery {
+  RollupQuery(std::string sql) : query(std::move(sql)) {}  // NOLINT: a query alone
+  RollupQuery(std::vector<std::string> before, std::vector<std::string> temporary, std::string sql)
+      : prelude(std::move(before)), tables(std::move(temporary)), query(std::move(sql)) {}
+  std::vector<std::string> prelude;
+  std::vector<std::string> tables;
+  std::string query;
+};
+
+// Runs the query `sql(days)` makes of the range's day states (its prelude
+// first, in a session of its own), and returns its reply once the rollups
+// it read are still current afterwards (three tries).
 Result<std::string> query_rollups(ClickHouseClient& ch, int64_t since_ms, int64_t until_ms,
-                                  const std::function<std::string(const DayStates&)>& sql);
+                                  const std::function<RollupQuery(const DayStates&)>& sql);
 
 }  // namespace codepulse::collector::analytics

@@ -485,6 +485,18 @@ namespace {
 // epoch) IN (...)" and the range as a condition on buckets of `bucket_ms`;
 // `dirty(condition)` the dirty days' facts, given their days and the range
 // as a condition on usage_facts. With no day at all, the (empty) facts.
+// The dirty days of `days` and the range [since_ms, until_ms) as a condition
+// on usage_facts ("0" and the range when no day is dirty).
+std::string dirty_condition(const DayStates& days, int64_t since_ms, int64_t until_ms) {
+  std::string dirty_days;
+  for (int64_t day : days.dirty)
+    dirty_days += (dirty_days.empty() ? "" : ", ") + sql_date(day);
+  std::string condition = dirty_days.empty() ? "0" : "day IN (" + dirty_days + ")";
+  if (since_ms > INT64_MIN) condition += " AND ts_ms >= " + std::to_string(since_ms);
+  if (until_ms < INT64_MAX) condition += " AND ts_ms < " + std::to_string(until_ms);
+  return condition;
+}
+
 std::string rows_of_days(const DayStates& days, int64_t since_ms, int64_t until_ms,
                          int64_t bucket_ms,
                          const std::function<std::string(const std::string& clean_days,
@@ -502,17 +514,44 @@ std::string rows_of_days(const DayStates& days, int64_t since_ms, int64_t until_
       range += " AND bucket < " + std::to_string(floor_div(until_ms, bucket_ms));
     parts += clean("(day, epoch) IN (" + pairs + ")", range);
   }
-  std::string dirty_days;
-  for (int64_t day : days.dirty)
-    dirty_days += (dirty_days.empty() ? "" : ", ") + sql_date(day);
-  if (!dirty_days.empty() || parts.empty()) {
-    std::string condition = dirty_days.empty() ? "0" : "day IN (" + dirty_days + ")";
-    if (since_ms > INT64_MIN) condition += " AND ts_ms >= " + std::to_string(since_ms);
-    if (until_ms < INT64_MAX) condition += " AND ts_ms < " + std::to_string(until_ms);
+  if (!days.dirty.empty() || parts.empty()) {
     if (!parts.empty()) parts += " UNION ALL ";
-    parts += dirty(condition);
+    parts += dirty(dirty_condition(days, since_ms, until_ms));
   }
   return "(" + parts + ")";
+}
+
+// The columns of task_rows() and file_rows(), as their rollups hold them.
+constexpr const char* kTaskColumns =
+    " AS b, author, session, model, repo, branch, task_keys, task_index, task, assistant, "
+    "priced, input, output, cache_create, cache_read, cost_nanos, list_cost_nanos, records, "
+    "skills, mcp, gen_min, gen_max";
+constexpr const char* kFileColumns =
+    "bucket AS b, author, session, model, repo, branch, task_keys, task_index, task, "
+    "file_index, file, assistant, priced, input, output, cache_create, cache_read, cost_nanos, "
+    "list_cost_nanos, records, skills, mcp, gen_min, gen_max, oversized";
+
+// The dirty days' task split rows of the facts that meet `condition`.
+std::string dirty_task_rows(const std::string& condition) {
+  return std::string("SELECT bucket") + kTaskColumns + " FROM (" + task_split_rows(condition, "0") +
+         ")";
+}
+
+// Where the dirty days' turns' files are read: a day either side of each.
+std::string file_window(const DayStates& days) {
+  std::set<int64_t> window;
+  for (int64_t day : days.dirty)
+    window.insert({day - kDayMs, day, day + kDayMs});
+  std::string window_days;
+  for (int64_t day : window)
+    window_days += (window_days.empty() ? "" : ", ") + sql_date(day);
+  return window_days.empty() ? "0" : "day IN (" + window_days + ")";
+}
+
+// The dirty days' file split rows of the facts that meet `condition`.
+std::string dirty_file_rows(const DayStates& days, const std::string& condition) {
+  return std::string("SELECT ") + kFileColumns + " FROM (" +
+         file_split_rows(condition, file_window(days), "0") + ")";
 }
 
 }  // namespace
@@ -551,51 +590,61 @@ std::string task_list_sql(const std::string& keys) {
 }
 
 std::string task_rows(const DayStates& days, int64_t since_ms, int64_t until_ms,
-                      const std::string& where, RollupGrain grain) {
-  constexpr const char* kColumns =
-      " AS b, author, session, model, repo, branch, task_keys, task_index, task, assistant, "
-      "priced, input, output, cache_create, cache_read, cost_nanos, list_cost_nanos, records, "
-      "skills, mcp, gen_min, gen_max";
+                      const std::string& where, RollupGrain grain, const std::string& dirty_table) {
   const bool hours = grain == RollupGrain::kHour;
   return rows_of_days(
       days, since_ms, until_ms, hours ? kHourMs : kQuarterHourMs,
       [&](const std::string& clean_days, const std::string& range) {
         // An hour's rows as its first quarter hour's (b).
-        return std::string("SELECT ") + (hours ? "bucket * 4" : "bucket") + kColumns + " FROM " +
-               (hours ? "usage_rollup_task_hour" : "usage_rollup_task") + " WHERE " + clean_days +
-               range + " AND " + where;
+        return std::string("SELECT ") + (hours ? "bucket * 4" : "bucket") + kTaskColumns +
+               " FROM " + (hours ? "usage_rollup_task_hour" : "usage_rollup_task") + " WHERE " +
+               clean_days + range + " AND " + where;
       },
       [&](const std::string& condition) {
-        return std::string("SELECT bucket") + kColumns + " FROM (" +
-               task_split_rows(condition + " AND " + where, "0") + ")";
+        if (!dirty_table.empty())
+          return std::string("SELECT bucket") + kTaskColumns + " FROM " + dirty_table + " WHERE " +
+                 where;
+        return dirty_task_rows(condition + " AND " + where);
       });
 }
 
 std::string file_rows(const DayStates& days, int64_t since_ms, int64_t until_ms,
-                      const std::string& where) {
-  constexpr const char* kColumns =
-      "bucket AS b, author, session, model, repo, branch, task_keys, task_index, task, "
-      "file_index, file, assistant, priced, input, output, cache_create, cache_read, cost_nanos, "
-      "list_cost_nanos, records, skills, mcp, gen_min, gen_max, oversized";
-  // The dirty days' turns' files from a day either side of each.
-  std::set<int64_t> window;
-  for (int64_t day : days.dirty)
-    window.insert({day - kDayMs, day, day + kDayMs});
-  std::string window_days;
-  for (int64_t day : window)
-    window_days += (window_days.empty() ? "" : ", ") + sql_date(day);
+                      const std::string& where, const std::string& dirty_table) {
   return rows_of_days(
       days, since_ms, until_ms, kQuarterHourMs,
       [&](const std::string& clean_days, const std::string& range) {
-        return std::string("SELECT ") + kColumns + " FROM usage_rollup_file WHERE " + clean_days +
-               range + " AND " + where;
+        return std::string("SELECT ") + kFileColumns + " FROM usage_rollup_file WHERE " +
+               clean_days + range + " AND " + where;
       },
       [&](const std::string& condition) {
-        return std::string("SELECT ") + kColumns + " FROM (" +
-               file_split_rows(condition + " AND " + where,
-                               window_days.empty() ? "0" : "day IN (" + window_days + ")", "0") +
-               ")";
+        if (!dirty_table.empty())
+          return std::string("SELECT ") + kFileColumns + " FROM " + dirty_table + " WHERE " + where;
+        return dirty_file_rows(days, condition + " AND " + where);
       });
+}
+
+DirtySplit dirty_split(SplitKind kind, const std::string& database, const DayStates& days,
+                       int64_t since_ms, int64_t until_ms, const std::string& where) {
+  DirtySplit out;
+  // Read where rows_of_days reads the dirty days: some day dirty, or no day
+  // at all (an empty table then).
+  if (days.dirty.empty() && !days.clean.empty()) return out;
+  out.table = "report_dirty_split";
+  const bool files = kind == SplitKind::kFile;
+  // The rollup's columns, filled as a roll fills the rollup (one level of
+  // subquery fewer than the rows read inline). A temporary table's AS
+  // SELECT reads the default database in 18.16: the rollup is named with
+  // its database (letters, digits and '_', as parse_clickhouse_url keeps
+  // them).
+  out.statements.push_back("CREATE TEMPORARY TABLE " + out.table + " AS SELECT * FROM `" +
+                           database + "`." + (files ? "usage_rollup_file" : "usage_rollup_task") +
+                           " WHERE 0");
+  if (days.dirty.empty()) return out;
+  const std::string condition = dirty_condition(days, since_ms, until_ms) + " AND " + where;
+  out.statements.push_back("INSERT INTO " + out.table + " " +
+                           (files ? file_split_rows(condition, file_window(days), "0")
+                                  : task_split_rows(condition, "0")));
+  return out;
 }
 
 }  // namespace codepulse::collector::analytics

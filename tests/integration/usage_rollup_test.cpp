@@ -4,8 +4,9 @@
 // no mark (a crash between the two), or a rolled day without its hours, is
 // found and rolled again; databases of schema 1, 2 and 4 are upgraded with
 // every day dirty. Every report total is read at both grains (quarter hours
-// and hours) and from the task split (whose shares add up to the groups'),
-// and must agree.
+// and hours) and from the task and file splits (whose shares add up to the
+// groups'), their dirty days split inline and, as whole reports read them,
+// once per query in a temporary table of its session, and must agree.
 #include "collector/analytics/usage_rollup.hpp"
 
 #include <catch2/catch.hpp>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "collector/analytics/clickhouse_schema.hpp"
+#include "collector/analytics/report_sql.hpp"
 #include "collector/analytics/tsv_reply.hpp"
 #include "collector/analytics/usage_export.hpp"
 #include "collector/store/store.hpp"
@@ -52,6 +54,35 @@ std::string one_line(ClickHouseClient& ch, const std::string& sql) {
   return text->substr(0, text->find('\n'));
 }
 
+// The first line of `select` over the task (or file) split's rows of
+// every day, the dirty days' split made once in a temporary table of the
+// query's session (dirty_split), as whole reports read them.
+std::string via_dirty_split(ClickHouseClient& ch, SplitKind kind, const std::string& select) {
+  bool made = false;
+  auto reply = query_rollups(ch, INT64_MIN, INT64_MAX, [&](const DayStates& days) {
+    DirtySplit dirty = dirty_split(kind, ch.target().database, days, INT64_MIN, INT64_MAX, "1");
+    made = !dirty.table.empty();
+    CHECK(made == !days.dirty.empty());
+    const std::string rows =
+        kind == SplitKind::kFile
+            ? file_rows(days, INT64_MIN, INT64_MAX, "1", dirty.table)
+            : task_rows(days, INT64_MIN, INT64_MAX, "1", RollupGrain::kQuarterHour, dirty.table);
+    std::vector<std::string> tables;
+    if (made) tables.push_back(dirty.table);
+    return RollupQuery(std::move(dirty.statements), std::move(tables),
+                       select + rows + " FORMAT TabSeparated");
+  });
+  INFO((reply ? std::string() : reply.error().message));
+  REQUIRE(reply);
+  if (made) {
+    // The table was the session's, and is gone with it.
+    auto gone = ch.execute("SELECT count() FROM report_dirty_split");
+    REQUIRE_FALSE(gone);
+    CHECK_THAT(gone.error().message, Catch::Contains("report_dirty_split"));
+  }
+  return reply->substr(0, reply->find('\n'));
+}
+
 // Records, input tokens and cost as reports read them, and as the records say.
 // Both grains must agree; the quarter hours' totals are returned.
 std::string report_totals(ClickHouseClient& ch) {
@@ -83,6 +114,13 @@ std::string report_totals(ClickHouseClient& ch) {
                  "SELECT sum(if(task_index = 1 AND file_index = 1, records, 0)), sum(input), "
                  "sum(cost_nanos) FROM " +
                      file_rows(*days, INT64_MIN, INT64_MAX, "1")) == quarters);
+  // Both splits with the dirty days' rows made once for the query.
+  CHECK(via_dirty_split(ch, SplitKind::kFile,
+                        "SELECT sum(if(task_index = 1 AND file_index = 1, records, 0)), "
+                        "sum(input), sum(cost_nanos) FROM ") == quarters);
+  CHECK(via_dirty_split(ch, SplitKind::kTask,
+                        "SELECT sum(if(task_index = 1, records, 0)), sum(input), "
+                        "sum(cost_nanos) FROM ") == quarters);
   for (RollupGrain grain : {RollupGrain::kQuarterHour, RollupGrain::kHour})
     CHECK(one_line(ch, "SELECT sum(if(task_index = 1, records, 0)), sum(input) FROM " +
                            task_rows(*days, since, until, "1", grain)) ==
