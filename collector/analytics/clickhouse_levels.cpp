@@ -2,6 +2,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -40,7 +45,8 @@ bool column_dimension(Dimension d) {
 // Task and epic: split dimensions ClickHouse answers from the task split
 // (usage_rollup.hpp, task_rows), whose rows are the groups' shares of one
 // task each.
-// The deepest report with a file level answered whole (see levels_answer).
+// The deepest report with a file level answered whole without --top (see
+// levels_answer).
 constexpr size_t kMaxFileLevels = 3;
 
 bool task_dimension(Dimension d) {
@@ -107,9 +113,14 @@ struct TaskSplit {
       rule = "task_index = 1";
     else if (!epics_)
       rule = "task_index = arrayFirstIndex(t -> " + kept("t", "e") + ", tasks)";
-    else
-      rule = "task_index = arrayFirstIndex((t, e) -> " + kept("t", "e") +
-             (epic ? " AND e = epic" : "") + ", tasks, epics)";
+    else if (!epic)
+      rule = "task_index = arrayFirstIndex((t, e) -> " + kept("t", "e") + ", tasks, epics)";
+    else  // The row's epic outside the lambda (18.16 reads no column a
+          // lambda captures unless a level above asks for it too); '' for
+          // a task not kept (no epic is '': the stores read none, and a task
+          // without one is "(no epic)").
+      rule = "task_index = indexOf(arrayMap((t, e) -> if(" + kept("t", "e") +
+             ", e, ''), tasks, epics), epic)";
     if (!files_ || file) return rule;
     return (rule == "1" ? "" : rule + " AND ") + "file_index = 1";
   }
@@ -303,11 +314,12 @@ bool levels_answer(const report::ReportQuery& q, bool seats) {
         d != Dimension::kFile)
       return false;
   // A file level multiplies the nodes: past three levels such a tree runs
-  // to a million nodes or more (every one sent, then cut by --top or
-  // refused by the node limit: 12-22 s and 2.9 GB at 10 million records,
-  // where the store's records answer in 5-6 s), so deeper file reports
-  // are left to the store until --top is asked level by level.
-  if (q.uses(Dimension::kFile) && q.group_by.size() > kMaxFileLevels) return false;
+  // to a million nodes or more (every one sent, then refused by the node
+  // limit: 12-22 s and 2.9 GB at 10 million records, where the store's
+  // records answer in 5-6 s), so deeper file reports are left to the store
+  // unless --top cuts them (asked level by level, only the kept parents'
+  // children are sent).
+  if (q.uses(Dimension::kFile) && q.group_by.size() > kMaxFileLevels && q.top == 0) return false;
   // (A file filter would need each group's list of files.)
   for (const report::Filter& f : q.where)
     if (!column_dimension(f.dimension) && !task_dimension(f.dimension)) return false;
@@ -327,7 +339,88 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
     split = split || task_dimension(d) || d == Dimension::kFile;
   for (const report::Filter& f : q.where)
     split = split || task_dimension(f.dimension);
+  const size_t levels = q.group_by.size();
+  // With --top over two levels or more, the tree is asked level by level:
+  // each level's nodes under the parents the cut keeps (the others' are
+  // never sent), as cut_top would keep them of the whole tree.
+  const bool stepwise = q.top > 0 && levels >= 2;
+
+  // What the replies say, gathered over the steps of one try.
+  std::vector<Row> rows;
+  std::optional<Error> bad;
+  std::vector<report::UnpricedModel> unpriced;
+  int64_t stale_total = 0;  // records priced before the current prices
+  int64_t oversized = 0;    // groups the file split could not split exactly
+  const auto read_reply = [&](const std::string& reply) -> Status {
+    std::vector<std::string> f;
+    each_line(reply, [&](std::string_view line) {
+      const size_t width = 2 + levels + kMetricColumns;
+      Row r;
+      report::Metrics& m = r.metrics;
+      int64_t stale = 0, over = 0;
+      const std::string* c = nullptr;
+      if (split_tsv_line(line, width, f)) c = &f[2 + levels];
+      if (!c || !parse_int(c[kInput], m.input) || !parse_int(c[kOutput], m.output) ||
+          !parse_int(c[kCacheCreate], m.cache_create) || !parse_int(c[kCacheRead], m.cache_read) ||
+          !parse_int(c[kCost], m.cost_nanos) || !parse_int(c[kListCost], m.list_cost_nanos) ||
+          !parse_int(c[kRecords], m.records) || !parse_int(c[kUnpriced], m.unpriced_records) ||
+          !parse_int(c[kSessions], m.sessions) || !parse_int(c[kDays], m.active_days) ||
+          !parse_int(c[kSkills], m.skill_calls) || !parse_int(c[kMcp], m.mcp_calls) ||
+          !parse_int(c[kStale], stale) || !parse_int(c[kOversized], over)) {
+        bad = unreadable_row(ch, "the report's nodes", line);
+        return false;
+      }
+      oversized = std::max(oversized, over);
+      if (m.records == 0) return true;  // an empty range's total
+      if (stale > 0 || stale_total > 0) {
+        // The root's count is the range's: the largest of any row.
+        stale_total = std::max(stale_total, stale);
+        return true;
+      }
+      int depth = 0;
+      if (!parse_int(f[0], depth) || depth < -1 || depth > static_cast<int>(levels)) {
+        bad = unreadable_row(ch, "the report's nodes", line);
+        return false;
+      }
+      if (depth < 0) {  // an unpriced model
+        unpriced.push_back({f[1], m.unpriced_records, m.total_tokens()});
+        return true;
+      }
+      m.effective_cost_nanos = m.cost_nanos;  // no seats to spread
+      for (int i = 0; i < depth; ++i)
+        r.keys.push_back(std::move(f[2 + static_cast<size_t>(i)]));
+      rows.push_back(std::move(r));
+      return true;
+    });
+    if (bad) return *bad;
+    return {};
+  };
+  // Dates come back as day numbers: their keys, as the cube writes them.
+  const auto report_keys = [&](std::vector<std::string>& keys) -> Status {
+    for (size_t level = 0; level < keys.size(); ++level) {
+      if (q.group_by[level] != Dimension::kDate) continue;
+      int64_t day = 0;
+      if (!parse_int(keys[level], day))
+        return unreadable_row(ch, "the report's nodes", keys[level]);
+      keys[level] = report::date_key(day, q.granularity);
+    }
+    return {};
+  };
+  // The tree of the rows so far, keys as the cube writes them, cut.
+  const auto cut_tree = [&](std::vector<Row> of, report::ReportNode& root) -> Status {
+    for (Row& r : of)
+      if (auto keys = report_keys(r.keys); !keys) return keys;
+    if (!build_tree(of, root))
+      return make_error("ClickHouse at " + ch.target().display() +
+                        ": the report's nodes came back without one of their parents");
+    if (q.top > 0) report::cut_top(root, q);
+    return {};
+  };
+
   auto reply = query_rollups(ch, since, until, [&](const DayStates& days) {
+    rows.clear();
+    unpriced.clear();
+    stale_total = oversized = 0;
     // The zone's offsets over the days that hold usage, a day either side.
     int64_t first = INT64_MAX, end = INT64_MIN;
     for (const auto& [day, epoch] : days.clean) {
@@ -348,143 +441,174 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
     const RollupGrain grain = on_hours && whole_hours(offsets) && !by_file
                                   ? RollupGrain::kHour
                                   : RollupGrain::kQuarterHour;
-    std::vector<std::string> keys;
+    // What the query's steps are made of (kept with the steps).
+    struct Parts {
+      std::string day, source, oversized;
+      std::vector<std::string> keys, rules;
+      std::vector<size_t> rule_of;
+    };
+    auto parts = std::make_shared<Parts>();
+    parts->day = day;
     for (Dimension d : q.group_by)
-      keys.push_back(key_expression(d, q.granularity, day));
+      parts->keys.push_back(key_expression(d, q.granularity, day));
     // The rows: groups, or the groups' shares of their tasks, those of
-    // tasks the filters keep.
+    // tasks the filters keep. The dirty days' split is made once for both
+    // parts and every step of the query (dirty_split); asked level by
+    // level, a report's dirty days' groups too, so every step reads the
+    // same records.
     const TaskSplit tasks(q, epics);
-    // The dirty days' split made once for both parts of the query.
     DirtySplit dirty;
-    if (split)
-      dirty = dirty_split(by_file ? SplitKind::kFile : SplitKind::kTask, ch.target().database, days,
-                          since, until, filters);
+    if (split || stepwise)
+      dirty = dirty_split(!split    ? SplitKind::kGroups
+                          : by_file ? SplitKind::kFile
+                                    : SplitKind::kTask,
+                          ch.target().database, days, since, until, filters);
     const auto rows_of = [&](const std::string& where) {
-      if (!split) return group_rows(days, since, until, where, grain);
+      if (!split) return group_rows(days, since, until, where, grain, dirty.table);
       if (by_file) return tasks.rows(file_rows(days, since, until, where, dirty.table));
       return tasks.rows(task_rows(days, since, until, where, grain, dirty.table));
     };
-    const std::string source = rows_of(filters);
+    parts->source = rows_of(filters);
     // Groups whose file split could not be made exact in 64 bits.
-    const std::string oversized = by_file ? "sum(oversized)" : "toUInt64(0)";
+    parts->oversized = by_file ? "sum(oversized)" : "toUInt64(0)";
     // Which rows count their groups' records at each depth; one set of
     // counted columns per distinct rule.
-    std::vector<std::string> rules;
-    std::vector<size_t> rule_of;
-    for (size_t depth = 0; depth <= keys.size(); ++depth) {
+    for (size_t depth = 0; depth <= levels; ++depth) {
       const std::string rule = split ? tasks.counting_row(depth) : "1";
-      auto it = std::find(rules.begin(), rules.end(), rule);
-      rule_of.push_back(static_cast<size_t>(it - rules.begin()));
-      if (it == rules.end()) rules.push_back(rule);
+      auto it = std::find(parts->rules.begin(), parts->rules.end(), rule);
+      parts->rule_of.push_back(static_cast<size_t>(it - parts->rules.begin()));
+      if (it == parts->rules.end()) parts->rules.push_back(rule);
     }
-    // sum(<the column of each depth's rule>) over the depths.
-    const auto by_depth = [&](const std::string& column) {
-      if (rules.size() == 1) return "sum(" + column + "0)";
-      std::string cases;
-      for (size_t depth = 0; depth + 1 < rule_of.size(); ++depth)
-        cases += "depth = " + std::to_string(depth) + ", " + column +
-                 std::to_string(rule_of[depth]) + ", ";
-      return "sum(multiIf(" + cases + column + std::to_string(rule_of.back()) + "))";
+    // The nodes of `depths` (grouped by the first `used` levels' keys) of
+    // the rows that meet `restriction` (on the keys lk0...): one pass over
+    // the rows, the deepest level's groups with their distinct sessions and
+    // days as uniqExact states, then every depth from those groups (sums
+    // of sums, merged states: exact). (18.16's WITH ROLLUP may return a
+    // level's row more than once over a subquery, which distinct counts
+    // cannot add.)
+    const auto nodes_sql = [parts, split, &generations](size_t used,
+                                                        const std::vector<size_t>& depths,
+                                                        const std::string& restriction) {
+      const Parts& p = *parts;
+      // sum(<the column of each depth's rule>) over the depths.
+      const auto by_depth = [&p](const std::string& column) {
+        if (p.rules.size() == 1) return "sum(" + column + "0)";
+        std::string cases;
+        for (size_t depth = 0; depth + 1 < p.rule_of.size(); ++depth)
+          cases += "depth = " + std::to_string(depth) + ", " + column +
+                   std::to_string(p.rule_of[depth]) + ", ";
+        return "sum(multiIf(" + cases + column + std::to_string(p.rule_of.back()) + "))";
+      };
+      std::string inner, group, outer_keys, outer_group = "depth", depth_list;
+      for (size_t i = 0; i < p.keys.size(); ++i) {
+        if (i >= used) {
+          outer_keys += "'', ";
+          continue;
+        }
+        const std::string k = "lk" + std::to_string(i);
+        inner += p.keys[i] + " AS " + k + ", ";
+        group += (group.empty() ? " GROUP BY " : ", ") + k;
+        const std::string masked = "if(depth > " + std::to_string(i) + ", " + k + ", '')";
+        outer_keys += masked + ", ";
+        outer_group += ", " + masked;
+      }
+      for (size_t depth : depths)
+        depth_list += (depth_list.empty() ? "" : ", ") + std::to_string(depth);
+      inner +=
+          "sum(input) AS li, sum(output) AS lo, sum(cache_create) AS lcc, sum(cache_read) AS "
+          "lcr, sum(cost_nanos) AS lc, sum(list_cost_nanos) AS llc, uniqExactState(" +
+          std::string(kSessionKey) + ") AS ls, uniqExactState(" + p.day + ") AS ld, " +
+          stale_rows(generations, p.rules[p.rule_of[0]]) + " AS lst, " + p.oversized + " AS lov";
+      for (size_t r = 0; r < p.rules.size(); ++r) {
+        const std::string c = "(" + p.rules[r] + ")", n = std::to_string(r);
+        inner += ", sum(if(" + c + ", records, 0)) AS lr" + n + ", sum(if(priced = 0 AND " + c +
+                 ", records, 0)) AS lu" + n + ", sum(if(" + c + ", skills, 0)) AS lsk" + n +
+                 ", sum(if(" + c + ", mcp, 0)) AS lm" + n;
+      }
+      // The task split's source ends in a WHERE of its own.
+      const std::string narrowed =
+          restriction.empty() ? "" : (split ? " AND " : " WHERE ") + restriction;
+      return "SELECT toInt8(depth), '', " + outer_keys +
+             "sum(li), sum(lo), sum(lcc), sum(lcr), sum(lc), sum(llc), " + by_depth("lr") + ", " +
+             by_depth("lu") + ", uniqExactMerge(ls), uniqExactMerge(ld), " + by_depth("lsk") +
+             ", " + by_depth("lm") + ", sum(lst), sum(lov) FROM (SELECT " + inner + " FROM " +
+             p.source + narrowed + group + ") ARRAY JOIN [" + depth_list + "] AS depth GROUP BY " +
+             outer_group;
     };
-    // One pass over the rows: the deepest level's groups, with their
-    // distinct sessions and days as uniqExact states, then every depth from
-    // those groups (sums of sums, merged states: exact). (18.16's WITH
-    // ROLLUP may return a level's row more than once over a subquery,
-    // which distinct counts cannot add.)
-    std::string inner, group, outer_keys, outer_group = "depth", depths;
-    for (size_t i = 0; i < keys.size(); ++i) {
-      const std::string k = "lk" + std::to_string(i);
-      inner += keys[i] + " AS " + k + ", ";
-      group += (group.empty() ? " GROUP BY " : ", ") + k;
-      const std::string masked = "if(depth > " + std::to_string(i) + ", " + k + ", '')";
-      outer_keys += masked + ", ";
-      outer_group += ", " + masked;
-    }
-    for (size_t depth = 0; depth <= keys.size(); ++depth)
-      depths += (depth ? ", " : "") + std::to_string(depth);
-    inner +=
-        "sum(input) AS li, sum(output) AS lo, sum(cache_create) AS lcc, sum(cache_read) AS lcr, "
-        "sum(cost_nanos) AS lc, sum(list_cost_nanos) AS llc, uniqExactState(" +
-        std::string(kSessionKey) + ") AS ls, uniqExactState(" + day + ") AS ld, " +
-        stale_rows(generations, rules[rule_of[0]]) + " AS lst, " + oversized + " AS lov";
-    for (size_t r = 0; r < rules.size(); ++r) {
-      const std::string c = "(" + rules[r] + ")", n = std::to_string(r);
-      inner += ", sum(if(" + c + ", records, 0)) AS lr" + n + ", sum(if(priced = 0 AND " + c +
-               ", records, 0)) AS lu" + n + ", sum(if(" + c + ", skills, 0)) AS lsk" + n +
-               ", sum(if(" + c + ", mcp, 0)) AS lm" + n;
-    }
-    std::string sql =
-        "SELECT toInt8(depth), '', " + outer_keys +
-        "sum(li), sum(lo), sum(lcc), sum(lcr), sum(lc), sum(llc), " + by_depth("lr") + ", " +
-        by_depth("lu") + ", uniqExactMerge(ls), uniqExactMerge(ld), " + by_depth("lsk") + ", " +
-        by_depth("lm") + ", sum(lst), sum(lov) FROM (SELECT " + inner + " FROM " + source + group +
-        ") ARRAY JOIN [" + depths + "] AS depth GROUP BY " + outer_group + " UNION ALL ";
     // Each row says its depth first; the unpriced records' models ride
-    // along as rows of depth -1 (the model in the second column).
-    std::string no_keys;
-    for (size_t i = 0; i < keys.size(); ++i)
-      no_keys += "'', ";
-    // Their own source, filtered inside: ClickHouse then reads the priced
+    // along as rows of depth -1 (the model in the second column), from
+    // their own source, filtered inside: ClickHouse then reads the priced
     // column alone for most of the rows (0.4 s -> 0.02 s for a year at 100
     // million records), where a filter on the whole source read it all.
-    const std::string unpriced = rows_of(filters + " AND priced = 0");
+    std::string no_keys;
+    for (size_t i = 0; i < levels; ++i)
+      no_keys += "'', ";
+    const std::string unpriced_models =
+        "SELECT toInt8(-1), model, " + no_keys +
+        metric_columns(day, generations, parts->rules[parts->rule_of[0]]) + ", " +
+        parts->oversized + " FROM " + rows_of(filters + " AND priced = 0") + " GROUP BY model";
+    std::vector<size_t> all_depths, first_two = {0, 1};
+    for (size_t depth = 0; depth <= levels; ++depth)
+      all_depths.push_back(depth);
     std::vector<std::string> tables;
     if (!dirty.table.empty()) tables.push_back(dirty.table);
-    return RollupQuery(std::move(dirty.statements), std::move(tables),
-                       sql + "SELECT toInt8(-1), model, " + no_keys +
-                           metric_columns(day, generations, rules[rule_of[0]]) + ", " + oversized +
-                           " FROM " + unpriced + " GROUP BY model FORMAT TabSeparated");
+    RollupQuery out(std::move(dirty.statements), std::move(tables),
+                    nodes_sql(stepwise ? 1 : levels, stepwise ? first_two : all_depths, "") +
+                        " UNION ALL " + unpriced_models + " FORMAT TabSeparated");
+    size_t asked = stepwise ? 1 : levels;  // the deepest level asked so far
+    // Each reply read; then, level by level, the next level's nodes under
+    // the parents the cut keeps. (It outlives this function: it holds the
+    // parts it needs, and refers to level_report's own state only.)
+    out.next =
+        [&read_reply, &report_keys, &cut_tree, &rows, &stale_total, &oversized, levels, asked,
+         nodes_sql](const std::string& answer) mutable -> Result<std::optional<std::string>> {
+      if (auto read = read_reply(answer); !read) return read.error();
+      if (asked >= levels || stale_total > 0 || oversized > 0 || rows.empty())
+        return std::optional<std::string>();
+      // The parents the cut keeps at the deepest level so far, by the
+      // keys ClickHouse returned.
+      std::map<std::vector<std::string>, std::vector<std::string>> returned_keys;
+      for (const Row& r : rows) {
+        if (r.keys.size() != asked) continue;
+        std::vector<std::string> shown = r.keys;
+        if (auto keys = report_keys(shown); !keys) return keys.error();
+        returned_keys.emplace(std::move(shown), r.keys);
+      }
+      report::ReportNode root;
+      if (auto cut = cut_tree(rows, root); !cut) return cut.error();
+      std::string kept;
+      std::vector<std::string> path;
+      const std::function<void(const report::ReportNode&)> walk =
+          [&](const report::ReportNode& node) {
+            for (const report::ReportNode& child : node.children) {
+              if (child.others) continue;
+              path.push_back(child.key);
+              if (path.size() < asked) {
+                walk(child);
+              } else if (auto it = returned_keys.find(path); it != returned_keys.end()) {
+                std::string tuple;
+                for (const std::string& k : it->second)
+                  tuple += (tuple.empty() ? "" : ", ") + sql_literal(k);
+                kept += (kept.empty() ? "" : ", ") + (asked > 1 ? "(" + tuple + ")" : tuple);
+              }
+              path.pop_back();
+            }
+          };
+      walk(root);
+      if (kept.empty()) return std::optional<std::string>();
+      std::string columns;
+      for (size_t i = 0; i < asked; ++i)
+        columns += (columns.empty() ? "" : ", ") + ("toString(lk" + std::to_string(i) + ")");
+      if (asked > 1) columns = "(" + columns + ")";
+      ++asked;
+      return std::optional<std::string>(nodes_sql(asked, {asked}, columns + " IN (" + kept + ")") +
+                                        " FORMAT TabSeparated");
+    };
+    return out;
   });
   if (!reply) return reply.error();
 
-  const size_t levels = q.group_by.size();
   LevelReport out;
-  std::vector<Row> rows;
-  std::vector<std::string> f;
-  std::optional<Error> bad;
-  std::vector<report::UnpricedModel> unpriced;
-  int64_t stale_total = 0;  // records priced before the current prices
-  int64_t oversized = 0;    // groups the file split could not split exactly
-  each_line(*reply, [&](std::string_view line) {
-    const size_t width = 2 + levels + kMetricColumns;
-    Row r;
-    report::Metrics& m = r.metrics;
-    int64_t stale = 0, over = 0;
-    const std::string* c = nullptr;
-    if (split_tsv_line(line, width, f)) c = &f[2 + levels];
-    if (!c || !parse_int(c[kInput], m.input) || !parse_int(c[kOutput], m.output) ||
-        !parse_int(c[kCacheCreate], m.cache_create) || !parse_int(c[kCacheRead], m.cache_read) ||
-        !parse_int(c[kCost], m.cost_nanos) || !parse_int(c[kListCost], m.list_cost_nanos) ||
-        !parse_int(c[kRecords], m.records) || !parse_int(c[kUnpriced], m.unpriced_records) ||
-        !parse_int(c[kSessions], m.sessions) || !parse_int(c[kDays], m.active_days) ||
-        !parse_int(c[kSkills], m.skill_calls) || !parse_int(c[kMcp], m.mcp_calls) ||
-        !parse_int(c[kStale], stale) || !parse_int(c[kOversized], over)) {
-      bad = unreadable_row(ch, "the report's nodes", line);
-      return false;
-    }
-    oversized = std::max(oversized, over);
-    if (m.records == 0) return true;  // an empty range's total
-    if (stale > 0 || stale_total > 0) {
-      // The root's count is the range's: the largest of any row.
-      stale_total = std::max(stale_total, stale);
-      return true;
-    }
-    int depth = 0;
-    if (!parse_int(f[0], depth) || depth < -1 || depth > static_cast<int>(levels)) {
-      bad = unreadable_row(ch, "the report's nodes", line);
-      return false;
-    }
-    if (depth < 0) {  // an unpriced model
-      unpriced.push_back({f[1], m.unpriced_records, m.total_tokens()});
-      return true;
-    }
-    m.effective_cost_nanos = m.cost_nanos;  // no seats to spread
-    for (int i = 0; i < depth; ++i)
-      r.keys.push_back(std::move(f[2 + static_cast<size_t>(i)]));
-    rows.push_back(std::move(r));
-    return true;
-  });
-  if (bad) return *bad;
   if (stale_total > 0) {
     out.stale_reason = generations.stale_reason(stale_total);
     return out;
@@ -498,23 +622,8 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
   reply->clear();
   reply->shrink_to_fit();
   out.rows = static_cast<int64_t>(rows.size());
-
-  // Dates come back as day numbers: their keys, as the cube writes them.
-  for (size_t level = 0; level < levels; ++level) {
-    if (q.group_by[level] != Dimension::kDate) continue;
-    for (Row& r : rows) {
-      if (r.keys.size() <= level) continue;
-      int64_t day = 0;
-      if (!parse_int(r.keys[level], day))
-        return unreadable_row(ch, "the report's nodes", r.keys[level]);
-      r.keys[level] = report::date_key(day, q.granularity);
-    }
-  }
   report::Report report;
-  if (!build_tree(rows, report.root))
-    return make_error("ClickHouse at " + ch.target().display() +
-                      ": the report's nodes came back without one of their parents");
-  if (q.top > 0) report::cut_top(report.root, q);
+  if (auto cut = cut_tree(std::move(rows), report.root); !cut) return cut.error();
   if (q.max_nodes > 0) {
     const size_t n = report::count_nodes(report.root);
     if (n > q.max_nodes) return report::too_many_nodes(n, q.max_nodes);

@@ -10,16 +10,19 @@
 // hours' starts), tasks and epics (from the task split, whose rows are the
 // turn groups' exact shares of each task; a group's records counted in a
 // node at the first of its kept rows that reaches it, as the cube counts
-// them), files as levels of reports of up to three levels (from the file
-// split, its rows the groups' exact shares of each task and file; a group
-// counted at its first file's row unless a file level splits it), filtered
-// on those but files, with no
-// seats, people, links, outcomes, privacy floor or narrowed scope: each
-// node's sums, records, unpriced records, distinct sessions and active days
-// are exactly the cube's (for files, the cube's of a turn's records up to
-// a day from the group's, as reports from the store read them). --top and the node limit are then
-// applied to the finished tree as the cube's cut does. Everything else is
-// answered from groups (clickhouse_report.hpp).
+// them), files as levels (from the file split, its rows the groups' exact
+// shares of each task and file; a group counted at its first file's row
+// unless a file level splits it; past three levels only with --top),
+// filtered on those but files, with no seats, people, links, outcomes,
+// privacy floor or narrowed scope: each node's sums, records, unpriced
+// records, distinct sessions and active days are exactly the cube's (for
+// files, the cube's of a turn's records up to a day from the group's, as
+// reports from the store read them). --top and the node limit are applied
+// to the finished tree as the cube's cut does; with --top over two levels
+// or more the tree is asked level by level, each level's nodes only under
+// the parents the cut keeps (one query per level, in one session over the
+// same day states and dirty days' rows). Everything else is answered from
+// groups (clickhouse_report.hpp).
 #pragma once
 
 #include <cstdint>

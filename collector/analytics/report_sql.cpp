@@ -67,6 +67,15 @@ Result<std::string> query_rollups(ClickHouseClient& ch, int64_t since_ms, int64_
     for (const std::string& statement : query.prelude)
       if (auto done = ch.execute(statement, session); !done) return done.error();
     auto reply = ch.execute(query.query, session);
+    while (reply && query.next) {
+      auto more = query.next(*reply);
+      if (!more) {
+        reply = more.error();
+        break;
+      }
+      if (!*more) break;
+      reply = ch.execute(**more, session);
+    }
     // The session's end drops its tables too, should this fail.
     for (const std::string& table : query.tables)
       (void)ch.execute("DROP TEMPORARY TABLE IF EXISTS " + table, session);

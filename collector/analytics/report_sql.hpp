@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,7 +29,10 @@ std::string column_filters(const report::ReportQuery& q);
 std::pair<int64_t, int64_t> range_days(int64_t since_ms, int64_t until_ms);
 
 // A query and the statements that must run before it in the same session
-// (dirty_split's), with the temporary tables they make.
+// (dirty_split's), with the temporary tables they make; and `next`, when
+// set, given each reply in turn: the query to run after it in the same
+// session (over the same day states), or none to stop (a report asked
+// level by level).
 struct RollupQuery {
   RollupQuery(std::string sql) : query(std::move(sql)) {}  // NOLINT: a query alone
   RollupQuery(std::vector<std::string> before, std::vector<std::string> temporary, std::string sql)
@@ -36,11 +40,13 @@ struct RollupQuery {
   std::vector<std::string> prelude;
   std::vector<std::string> tables;
   std::string query;
+  std::function<Result<std::optional<std::string>>(const std::string& reply)> next;
 };
 
 // Runs the query `sql(days)` makes of the range's day states (its prelude
-// first, in a session of its own), and returns its reply once the rollups
-// it read are still current afterwards (three tries).
+// first, in a session of its own; then its next queries), and returns its
+// (last) reply once the rollups it read are still current afterwards
+// (three tries, each from a new `sql(days)`).
 Result<std::string> query_rollups(ClickHouseClient& ch, int64_t since_ms, int64_t until_ms,
                                   const std::function<RollupQuery(const DayStates&)>& sql);
 

@@ -537,6 +537,19 @@ constexpr const char* kFileColumns =
     "file_index, file, assistant, priced, input, output, cache_create, cache_read, cost_nanos, "
     "list_cost_nanos, records, skills, mcp, gen_min, gen_max, oversized";
 
+// The dirty days' records that meet `condition`, as group_rows' rows (one
+// per record), read from `facts` (usage_facts, or it with its database).
+std::string dirty_group_rows(const std::string& facts, const std::string& condition) {
+  const std::string generation = fact_generation_sql();
+  return "SELECT intDiv(ts_ms, " + std::to_string(kQuarterHourMs) +
+         ") AS b, author, session, model, repo, branch, task_keys, assistant, priced, "
+         "input, output, cache_create, cache_read, cost_nanos, list_cost_nanos, "
+         "toUInt64(1) AS records, toUInt64(skills) AS skills, toUInt64(mcp) AS mcp, ts_ms "
+         "AS first_ms, ts_ms AS last_ms, " +
+         generation + " AS gen_min, " + generation + " AS gen_max FROM " + facts + " FINAL WHERE " +
+         condition;
+}
+
 // The dirty days' task split rows of the facts that meet `condition`.
 std::string dirty_task_rows(const std::string& condition) {
   return std::string("SELECT bucket") + kTaskColumns + " FROM (" + task_split_rows(condition, "0") +
@@ -563,8 +576,8 @@ std::string dirty_file_rows(const DayStates& days, const std::string& condition)
 }  // namespace
 
 std::string group_rows(const DayStates& days, int64_t since_ms, int64_t until_ms,
-                       const std::string& where, RollupGrain grain) {
-  const std::string generation = fact_generation_sql();
+                       const std::string& where, RollupGrain grain,
+                       const std::string& dirty_table) {
   const bool hours = grain == RollupGrain::kHour;
   return rows_of_days(
       days, since_ms, until_ms, hours ? kHourMs : kQuarterHourMs,
@@ -578,13 +591,8 @@ std::string group_rows(const DayStates& days, int64_t since_ms, int64_t until_ms
                " AND " + where;
       },
       [&](const std::string& condition) {
-        return "SELECT intDiv(ts_ms, " + std::to_string(kQuarterHourMs) +
-               ") AS b, author, session, model, repo, branch, task_keys, assistant, priced, "
-               "input, output, cache_create, cache_read, cost_nanos, list_cost_nanos, "
-               "toUInt64(1) AS records, toUInt64(skills) AS skills, toUInt64(mcp) AS mcp, ts_ms "
-               "AS first_ms, ts_ms AS last_ms, " +
-               generation + " AS gen_min, " + generation +
-               " AS gen_max FROM usage_facts FINAL WHERE " + condition + " AND " + where;
+        if (!dirty_table.empty()) return "SELECT * FROM " + dirty_table + " WHERE " + where;
+        return dirty_group_rows("usage_facts", condition + " AND " + where);
       });
 }
 
@@ -636,17 +644,25 @@ DirtySplit dirty_split(SplitKind kind, const std::string& database, const DaySta
   // at all (an empty table then).
   if (days.dirty.empty() && !days.clean.empty()) return out;
   out.table = "report_dirty_split";
-  const bool files = kind == SplitKind::kFile;
-  // The rollup's columns, filled as a roll fills the rollup (one level of
-  // subquery fewer than the rows read inline). A temporary table's AS
-  // SELECT reads the default database in 18.16: the rollup is named with
-  // its database (letters, digits and '_', as parse_clickhouse_url keeps
-  // them).
-  out.statements.push_back("CREATE TEMPORARY TABLE " + out.table + " AS SELECT * FROM `" +
-                           database + "`." + (files ? "usage_rollup_file" : "usage_rollup_task") +
-                           " WHERE 0");
-  if (days.dirty.empty()) return out;
+  // A temporary table's AS SELECT reads the default database in 18.16:
+  // what it is made like is named with its database (letters, digits and
+  // '_', as parse_clickhouse_url keeps them).
+  const std::string in = "`" + database + "`.";
   const std::string condition = dirty_condition(days, since_ms, until_ms) + " AND " + where;
+  if (kind == SplitKind::kGroups) {
+    out.statements.push_back("CREATE TEMPORARY TABLE " + out.table + " AS " +
+                             dirty_group_rows(in + "usage_facts", "0"));
+    if (!days.dirty.empty())
+      out.statements.push_back("INSERT INTO " + out.table + " " +
+                               dirty_group_rows("usage_facts", condition));
+    return out;
+  }
+  // The rollup's columns, filled as a roll fills the rollup (one level of
+  // subquery fewer than the rows read inline).
+  const bool files = kind == SplitKind::kFile;
+  out.statements.push_back("CREATE TEMPORARY TABLE " + out.table + " AS SELECT * FROM " + in +
+                           (files ? "usage_rollup_file" : "usage_rollup_task") + " WHERE 0");
+  if (days.dirty.empty()) return out;
   out.statements.push_back("INSERT INTO " + out.table + " " +
                            (files ? file_split_rows(condition, file_window(days), "0")
                                   : task_split_rows(condition, "0")));

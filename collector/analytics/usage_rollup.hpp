@@ -96,8 +96,11 @@ Result<std::vector<int64_t>> verify_rollups(ClickHouseClient& ch);
 // zone whose offsets and transitions are whole hours), over a range of
 // whole hours.
 enum class RollupGrain { kQuarterHour, kHour };
+// `dirty_table`: the dirty days' rows are read from that table
+// (dirty_split), not from usage_facts here.
 std::string group_rows(const DayStates& days, int64_t since_ms, int64_t until_ms,
-                       const std::string& where, RollupGrain grain = RollupGrain::kQuarterHour);
+                       const std::string& where, RollupGrain grain = RollupGrain::kQuarterHour,
+                       const std::string& dirty_table = {});
 
 // The tasks of the comma-separated keys in the column `keys`, as SQL (an
 // Array(String)): each key once, in order; none: ['(no task)']. The
@@ -136,10 +139,11 @@ std::string file_rows(const DayStates& days, int64_t since_ms, int64_t until_ms,
 
 // The dirty days' split rows of a report, made once: `statements` create a
 // temporary table `table` of the report's session and fill it with the
-// rows task_rows (or file_rows) would split from the dirty days' facts in
-// [since_ms, until_ms) that meet `where`; task_rows and file_rows given the
-// table read them from it, with each part's own `where` (the same filters,
-// or more). Written into each part of a report instead, the split is
+// rows task_rows (or file_rows, or group_rows: kGroups) would read from
+// the dirty days' facts in [since_ms, until_ms) that meet `where`; given
+// the table, they read them from it, with each part's own `where` (the
+// same filters, or more). So every part and step of a report reads the
+// same records. Written into each part of a report instead, the split is
 // analysed again at every level above it (18.16 analyses a subquery once
 // for its header and once to run it): a file report of two parts spent
 // 1.1-1.4 s analysing its splits, on empty tables. No table (and no
@@ -148,7 +152,7 @@ struct DirtySplit {
   std::string table;
   std::vector<std::string> statements;
 };
-enum class SplitKind { kTask, kFile };
+enum class SplitKind { kGroups, kTask, kFile };
 DirtySplit dirty_split(SplitKind kind, const std::string& database, const DayStates& days,
                        int64_t since_ms, int64_t until_ms, const std::string& where);
 

@@ -22,6 +22,7 @@
 #include "collector/analytics/usage_rollup.hpp"
 #include "collector/store/store.hpp"
 #include "common/report/outcome_report.hpp"
+#include "common/report/report_cut.hpp"
 #include "common/report/usage_cube.hpp"
 #include "proto/wire_batch.hpp"
 #include "tests/support/analytics_dataset.hpp"
@@ -431,6 +432,7 @@ TEST_CASE("file reports ClickHouse answers whole equal the live cube's, byte for
     auto want = report::query_cube(*live, query, epics, {});
     REQUIRE(want);
     auto got = level_report(ch, query, *exporter.generations(), epics);
+    INFO((got ? std::string() : got.error().message));
     REQUIRE(got);
     INFO(got->stale_reason);
     REQUIRE(got->report);
@@ -485,6 +487,40 @@ TEST_CASE("file reports ClickHouse answers whole equal the live cube's, byte for
   auto three = report::parse_report_params({{"group_by", "model,file,date"}});
   REQUIRE(three);
   CHECK(levels_answer(three->query, false));
+
+  // Deeper, with --top: asked level by level, only the kept parents'
+  // children cross the wire, and the tree is the cube's cut.
+  auto deep_top =
+      report::parse_report_params({{"group_by", "model,repo,file,author,date"}, {"top", "2"}});
+  REQUIRE(deep_top);
+  REQUIRE(levels_answer(deep_top->query, false));
+  same_as_live(deep_top->query);
+  auto uncut = report::parse_report_params({{"group_by", "model,repo,file,author,date"}});
+  REQUIRE(uncut);
+  auto all_nodes = report::query_cube(*live, uncut->query, epics, {});
+  REQUIRE(all_nodes);
+  auto stepwise = level_report(ch, deep_top->query, *exporter.generations(), epics);
+  REQUIRE(stepwise);
+  REQUIRE(stepwise->report);
+  INFO("sent " << stepwise->rows << " of " << report::count_nodes(all_nodes->root) << " nodes");
+  CHECK(stepwise->rows * 3 < static_cast<int64_t>(report::count_nodes(all_nodes->root)));
+  CHECK(stepwise->rows > static_cast<int64_t>(report::count_nodes(stepwise->report->root)) / 2);
+  for (int round = 0; round < 24; ++round) {
+    std::vector<std::string> order = dims;
+    std::shuffle(order.begin(), order.end(), rng);
+    order.resize(3 + rng() % 3);  // four to six levels, the file's among them
+    order.insert(order.begin() + static_cast<std::ptrdiff_t>(rng() % (order.size() + 1)), "file");
+    report::Params params = {{"group_by", test::group_by_of(order)},
+                             {"top", std::to_string(1 + rng() % 3)}};
+    test::vary_report(params, round * 3, rng, filters);  // (its own --top: none)
+    if (round % 3 == 1) params.emplace_back("metric", round % 2 ? "records" : "cost_usd");
+    INFO("deep round " << round << ": " << test::described(params));
+    auto request = report::parse_report_params(params);
+    REQUIRE(request);
+    request->query.max_nodes = 100'000;
+    REQUIRE(levels_answer(request->query, false));
+    same_as_live(request->query);
+  }
 
   // Every file's total over the month, against the cube: the split adds up.
   auto by_file = report::parse_report_params({{"group_by", "file,task"}});
