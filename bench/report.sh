@@ -16,7 +16,7 @@
 # KEEP_CLICKHOUSE=1 keeps the ClickHouse data of the last run (the collector
 # then only compares it with the store). REPORTS=year runs only the
 # year-long reports of columns and dates, REPORTS=whole every report
-# ClickHouse answers whole (tasks and epics too). SHARDS=N (with ANALYTICS=1)
+# ClickHouse answers whole (tasks, epics and files too). SHARDS=N (with ANALYTICS=1)
 # starts N ClickHouse servers as the N shards of one cluster, the first
 # also the front (docs/CLICKHOUSE.md, "Several servers"); KEEP_CLICKHOUSE
 # does not apply to it. IN_PLACE=1 serves the generated store itself
@@ -136,8 +136,8 @@ reports=(
 # reports' cubes built from the store would dominate the run.
 [ "${REPORTS:-all}" = year ] && reports=("${reports[@]:4:3}")
 # REPORTS=whole: every report ClickHouse answers whole (columns, dates,
-# tasks, epics, and files in up to three levels).
-[ "${REPORTS:-all}" = whole ] && reports=("${reports[@]:4:8}")
+# tasks, epics, files in up to three levels, and deeper with --top).
+[ "${REPORTS:-all}" = whole ] && reports=("${reports[@]:2:10}")
 echo
 echo "| report (GET /v1/report?...) | reply | wall ms (min / median / max) |"
 echo "|---|---:|---:|"
