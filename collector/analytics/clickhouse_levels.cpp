@@ -557,7 +557,7 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
                         " UNION ALL " + unpriced_models + " FORMAT TabSeparated");
     size_t asked = stepwise ? 1 : levels;  // the deepest level asked so far
     // Each reply read; then, level by level, the next level's nodes under
-    // the parents the cut keeps. (It outlives this function: it holds the
+    // the parents the cut keeps. (It outlives this callback: it holds the
     // parts it needs, and refers to level_report's own state only.)
     out.next =
         [&read_reply, &report_keys, &cut_tree, &rows, &stale_total, &oversized, levels, asked,

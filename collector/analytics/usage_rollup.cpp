@@ -486,11 +486,6 @@ Result<std::vector<int64_t>> verify_rollups(ClickHouseClient& ch) {
 
 namespace {
 
-// "(clean days' rows UNION ALL dirty days' rows)" of [since_ms, until_ms):
-// `clean(days, range)` reads the clean days' rollup rows, given "(day,
-// epoch) IN (...)" and the range as a condition on buckets of `bucket_ms`;
-// `dirty(condition)` the dirty days' facts, given their days and the range
-// as a condition on usage_facts. With no day at all, the (empty) facts.
 // The dirty days of `days` and the range [since_ms, until_ms) as a condition
 // on usage_facts ("0" and the range when no day is dirty).
 std::string dirty_condition(const DayStates& days, int64_t since_ms, int64_t until_ms) {
@@ -503,6 +498,11 @@ std::string dirty_condition(const DayStates& days, int64_t since_ms, int64_t unt
   return condition;
 }
 
+// "(clean days' rows UNION ALL dirty days' rows)" of [since_ms, until_ms):
+// `clean(days, range)` reads the clean days' rollup rows, given "(day,
+// epoch) IN (...)" and the range as a condition on buckets of `bucket_ms`;
+// `dirty(condition)` the dirty days' facts, given their days and the range
+// as a condition on usage_facts. With no day at all, the (empty) facts.
 std::string rows_of_days(const DayStates& days, int64_t since_ms, int64_t until_ms,
                          int64_t bucket_ms,
                          const std::function<std::string(const std::string& clean_days,
