@@ -488,6 +488,22 @@ TEST_CASE("file reports ClickHouse answers whole equal the live cube's, byte for
   REQUIRE(three);
   CHECK(levels_answer(three->query, false));
 
+  // A tree past the node limit is refused as the cube refuses it, with
+  // --top (after the cut) and without (before the tree is built).
+  for (const char* top : {"", "2"}) {
+    report::Params params = {{"group_by", "repo,file,author"}};
+    if (*top) params.emplace_back("top", top);
+    auto limited = report::parse_report_params(params);
+    REQUIRE(limited);
+    limited->query.max_nodes = 7;
+    auto want = report::query_cube(*live, limited->query, epics, {});
+    REQUIRE_FALSE(want);
+    auto got = level_report(ch, limited->query, *exporter.generations(), epics);
+    REQUIRE_FALSE(got);
+    CHECK(got.error().message == want.error().message);
+    CHECK_THAT(got.error().message, Catch::Contains("it has "));
+  }
+
   // Deeper, with --top: asked level by level, only the kept parents'
   // children cross the wire, and the tree is the cube's cut.
   auto deep_top =
