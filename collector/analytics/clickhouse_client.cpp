@@ -378,6 +378,16 @@ Result<std::string> ClickHouseClient::execute(std::string_view sql, const Settin
   constexpr size_t kDefaultMaxQuerySize = 262'144;
   if (sql.size() >= kDefaultMaxQuerySize)
     all.emplace_back("max_query_size", std::to_string(sql.size() + 1));
+  // And at most 50,000 elements of syntax (500,000 once aliases are
+  // written out): a list of tuples (a report asked level by level names
+  // its kept parents' keys so) passes that from about 32 KiB on, each
+  // element taking a byte of text or more.
+  constexpr size_t kAstElementsFromBytes = 32'768;
+  if (sql.size() >= kAstElementsFromBytes) {
+    all.emplace_back("max_ast_elements", std::to_string(std::max<size_t>(50'000, sql.size())));
+    all.emplace_back("max_expanded_ast_elements",
+                     std::to_string(std::max<size_t>(500'000, 10 * sql.size())));
+  }
   auto reply =
       impl_->request(http::verb::post, url_with(target_, database, all, ""), std::string(sql));
   if (!reply) return failure(target_, what_ran(sql), reply.error().message);

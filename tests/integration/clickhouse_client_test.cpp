@@ -50,6 +50,19 @@ TEST_CASE("the ClickHouse client creates, inserts and reads on a real server",
   auto long_one = client.execute("SELECT length([" + values + "]) FORMAT TabSeparated");
   REQUIRE(long_one);
   CHECK(*long_one == "40000\n");
+
+  // A statement of more syntax elements than the server's default 50,000,
+  // short of its default 256 KiB: a list of 15,000 pairs, as a report
+  // asked level by level names the parents its cut keeps.
+  std::string pairs;
+  for (int i = 0; i < 15'000; ++i)
+    pairs += (i ? ", (" : "(") + std::to_string(i) + ", " + std::to_string(i) + ")";
+  REQUIRE(pairs.size() < 262'144);
+  auto wide = client.execute("SELECT count() FROM (SELECT 7 AS k0, 7 AS k1) WHERE (k0, k1) IN (" +
+                             pairs + ") FORMAT TabSeparated");
+  INFO((wide ? std::string() : wide.error().message));
+  REQUIRE(wide);
+  CHECK(*wide == "1\n");
 }
 
 TEST_CASE("ClickHouse errors name the server, the statement and the server's reason",
