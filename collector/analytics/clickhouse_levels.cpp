@@ -550,9 +550,7 @@ Result<LevelReport> level_report(ClickHouseClient& ch, const report::ReportQuery
     std::vector<size_t> all_depths, first_two = {0, 1};
     for (size_t depth = 0; depth <= levels; ++depth)
       all_depths.push_back(depth);
-    std::vector<std::string> tables;
-    if (!dirty.table.empty()) tables.push_back(dirty.table);
-    RollupQuery out(std::move(dirty.statements), std::move(tables),
+    RollupQuery out(std::move(dirty),
                     nodes_sql(stepwise ? 1 : levels, stepwise ? first_two : all_depths, "") +
                         " UNION ALL " + unpriced_models + " FORMAT TabSeparated");
     size_t asked = stepwise ? 1 : levels;  // the deepest level asked so far

@@ -50,21 +50,21 @@ std::pair<int64_t, int64_t> range_days(int64_t since_ms, int64_t until_ms) {
 Result<std::string> query_rollups(ClickHouseClient& ch, int64_t since_ms, int64_t until_ms,
                                   const std::function<RollupQuery(const DayStates&)>& sql) {
   const auto [first_day, end_day] = range_days(since_ms, until_ms);
-  std::random_device random;
   for (int attempt = 0; attempt < 3; ++attempt) {
     auto days = day_states(ch, first_day, end_day);
     if (!days) return days.error();
     const RollupQuery query = sql(*days);
     Settings session;
-    if (!query.prelude.empty()) {
+    if (!query.dirty.statements.empty()) {
       // A session of this query's own: its temporary tables are no one
       // else's, and gone when it ends (a minute after its last statement,
       // or at once by the DROP below).
+      std::random_device random;
       char id[40];
       std::snprintf(id, sizeof id, "codepulse-report-%08x%08x", random(), random());
       session = {{"session_id", id}, {"session_timeout", "60"}};
     }
-    for (const std::string& statement : query.prelude)
+    for (const std::string& statement : query.dirty.statements)
       if (auto done = ch.execute(statement, session); !done) return done.error();
     auto reply = ch.execute(query.query, session);
     while (reply && query.next) {
@@ -77,8 +77,8 @@ Result<std::string> query_rollups(ClickHouseClient& ch, int64_t since_ms, int64_
       reply = ch.execute(**more, session);
     }
     // The session's end drops its tables too, should this fail.
-    for (const std::string& table : query.tables)
-      (void)ch.execute("DROP TEMPORARY TABLE IF EXISTS " + table, session);
+    if (!query.dirty.table.empty())
+      (void)ch.execute("DROP TEMPORARY TABLE IF EXISTS " + query.dirty.table, session);
     if (!reply) return reply.error();
     auto same = epochs_unchanged(ch, *days, first_day, end_day);
     if (!same) return same.error();

@@ -28,23 +28,21 @@ std::string column_filters(const report::ReportQuery& q);
 // (INT64_MIN / INT64_MAX where unbounded).
 std::pair<int64_t, int64_t> range_days(int64_t since_ms, int64_t until_ms);
 
-// A query and the statements that must run before it in the same session
-// (dirty_split's), with the temporary tables they make; and `next`, when
-// set, given each reply in turn: the query to run after it in the same
-// session (over the same day states), or none to stop (a report asked
-// level by level).
+// A query and the dirty days' table it reads (dirty_split: its statements
+// run first, in the same session, and the table is dropped after); and
+// `next`, when set, given each reply in turn: the query to run after it in
+// the same session (over the same day states), or none to stop (a report
+// asked level by level).
 struct RollupQuery {
   RollupQuery(std::string sql) : query(std::move(sql)) {}  // NOLINT: a query alone
-  RollupQuery(std::vector<std::string> before, std::vector<std::string> temporary, std::string sql)
-      : prelude(std::move(before)), tables(std::move(temporary)), query(std::move(sql)) {}
-  std::vector<std::string> prelude;
-  std::vector<std::string> tables;
+  RollupQuery(DirtySplit split, std::string sql) : dirty(std::move(split)), query(std::move(sql)) {}
+  DirtySplit dirty;
   std::string query;
   std::function<Result<std::optional<std::string>>(const std::string& reply)> next;
 };
 
-// Runs the query `sql(days)` makes of the range's day states (its prelude
-// first, in a session of its own; then its next queries), and returns its
+// Runs the query `sql(days)` makes of the range's day states (its dirty
+// days' statements first, in a session of its own; then its next queries), and returns its
 // (last) reply once the rollups it read are still current afterwards
 // (three tries, each from a new `sql(days)`).
 Result<std::string> query_rollups(ClickHouseClient& ch, int64_t since_ms, int64_t until_ms,

@@ -67,10 +67,7 @@ std::string via_dirty_split(ClickHouseClient& ch, SplitKind kind, const std::str
         kind == SplitKind::kFile
             ? file_rows(days, INT64_MIN, INT64_MAX, "1", dirty.table)
             : task_rows(days, INT64_MIN, INT64_MAX, "1", RollupGrain::kQuarterHour, dirty.table);
-    std::vector<std::string> tables;
-    if (made) tables.push_back(dirty.table);
-    return RollupQuery(std::move(dirty.statements), std::move(tables),
-                       select + rows + " FORMAT TabSeparated");
+    return RollupQuery(std::move(dirty), select + rows + " FORMAT TabSeparated");
   });
   INFO((reply ? std::string() : reply.error().message));
   REQUIRE(reply);
