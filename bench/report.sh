@@ -16,7 +16,8 @@
 # KEEP_CLICKHOUSE=1 keeps the ClickHouse data of the last run (the collector
 # then only compares it with the store). REPORTS=year runs only the
 # year-long reports of columns and dates, REPORTS=whole every report
-# ClickHouse answers whole (tasks, epics and files too). SHARDS=N (with ANALYTICS=1)
+# ClickHouse answers whole (tasks, epics and files too), REPORTS=outcomes
+# reports with outcomes. SHARDS=N (with ANALYTICS=1)
 # starts N ClickHouse servers as the N shards of one cluster, the first
 # also the front (docs/CLICKHOUSE.md, "Several servers"); KEEP_CLICKHOUSE
 # does not apply to it. IN_PLACE=1 serves the generated store itself
@@ -138,6 +139,14 @@ reports=(
 # REPORTS=whole: every report ClickHouse answers whole (columns, dates,
 # tasks, epics, files in up to three levels, and deeper with --top).
 [ "${REPORTS:-all}" = whole ] && reports=("${reports[@]:2:10}")
+# REPORTS=outcomes: reports with outcomes (commits, pull requests, links,
+# leverage), which ClickHouse answers from its groups and each session's
+# records (docs/CLICKHOUSE.md, "Outcomes").
+[ "${REPORTS:-all}" = outcomes ] && reports=(
+  "group_by=author&$q90&outcomes=true&format=json"
+  "group_by=epic,task,author&$q90&outcomes=true&format=json"
+  "group_by=repo,pr&$q90&format=json"
+  "group_by=model&outcomes=true&format=json")
 echo
 echo "| report (GET /v1/report?...) | reply | wall ms (min / median / max) |"
 echo "|---|---:|---:|"

@@ -1,8 +1,10 @@
 #include "collector/analytics/clickhouse_report.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "collector/analytics/report_sql.hpp"
+#include "collector/analytics/session_facts.hpp"
 #include "collector/analytics/tsv_reply.hpp"
 #include "collector/analytics/usage_export.hpp"
 #include "collector/analytics/usage_rollup.hpp"
@@ -26,17 +28,6 @@ std::string stale_facts(const ModelGenerations& generations) {
 
 int64_t floor_div(int64_t a, int64_t b) {
   return a >= 0 ? a / b : (a - b + 1) / b;
-}
-
-// The rows of [since, until): the day bounds let ClickHouse skip whole
-// partitions and key ranges, the times cut the first and last day.
-std::string range_condition(int64_t since, int64_t until) {
-  std::string w = "1";
-  if (since > INT64_MIN)
-    w += " AND day >= " + sql_date(since) + " AND ts_ms >= " + std::to_string(since);
-  if (until < INT64_MAX)
-    w += " AND day <= " + sql_date(until - 1) + " AND ts_ms < " + std::to_string(until);
-  return w;
 }
 
 // What the groups' query returns, in order.
@@ -77,7 +68,7 @@ Result<std::string> turn_groups(ClickHouseClient& ch, int64_t since, int64_t unt
       turn_key +
       ", sum(input), sum(output), sum(cache_create), sum(cache_read), sum(cost_nanos), "
       "sum(list_cost_nanos), count(), sum(skills), sum(mcp), min(ts_ms), max(ts_ms), " +
-      stale_facts(generations) + " FROM usage_facts FINAL WHERE " + range_condition(since, until) +
+      stale_facts(generations) + " FROM usage_facts FINAL WHERE " + fact_range(since, until) +
       " AND " + filters + " GROUP BY b, author, session, model, repo, branch, task_keys, " +
       "assistant, priced, " + turn_key + " FORMAT TabSeparated");
 }
@@ -101,7 +92,7 @@ Result<std::string> rollup_groups(ClickHouseClient& ch, int64_t since, int64_t u
 }  // namespace
 
 bool groups_answer(const report::ReportQuery& q) {
-  return report::UsageCube::answers(q) && !q.uses(Dimension::kFile) && !q.wants_outcomes();
+  return report::UsageCube::answers(q) && !q.uses(Dimension::kFile);
 }
 
 Result<GroupedReport> grouped_report(ClickHouseClient& ch, const report::ReportQuery& q,
@@ -109,16 +100,20 @@ Result<GroupedReport> grouped_report(ClickHouseClient& ch, const report::ReportQ
                                      std::shared_ptr<const Pricer> pricer,
                                      const ModelGenerations& generations,
                                      const report::SeatContext* seats,
-                                     std::shared_ptr<const report::PeopleTimeline> people) {
+                                     std::shared_ptr<const report::PeopleTimeline> people,
+                                     const report::OutcomeReader& outcomes) {
   if (!groups_answer(q))
     return make_error(
-        "ClickHouse's groups cannot answer this report (files, outcomes or a "
-        "range off the quarter hour)");
+        "ClickHouse's groups cannot answer this report (files or a range off the quarter "
+        "hour)");
   const int64_t since = q.since_ms.value_or(INT64_MIN), until = q.until_ms.value_or(INT64_MAX);
   const bool spread = seats && seats->charges && !seats->charges->empty();
   // Splits apportion each group on its own (tasks, and seats spread over
   // groups by list cost): those need the cube's groups exactly, one per turn.
-  const bool by_turn = spread || q.uses(Dimension::kTask) || q.uses(Dimension::kEpic);
+  // So do commits and pull requests (a session's groups split over its
+  // commits).
+  const bool by_turn = spread || q.uses(Dimension::kTask) || q.uses(Dimension::kEpic) ||
+                       q.uses(Dimension::kCommit) || q.uses(Dimension::kPr);
   // Filters cut what ClickHouse sends; seats spread over all of a holder's
   // usage, so with seats every group of the range is needed.
   const std::string filters = spread ? "1" : column_filters(q);
@@ -173,6 +168,20 @@ Result<GroupedReport> grouped_report(ClickHouseClient& ch, const report::ReportQ
   }
   reply->clear();
   reply->shrink_to_fit();
+  // Outcomes link sessions to commits by what all of each session's records
+  // did (its edits, files, reported commits), whatever the filters keep.
+  if (q.wants_outcomes()) {
+    const report::LinkWindows windows;  // query_cube's below
+    auto sessions =
+        session_facts(ch, since, until, std::max(windows.strong_ms, windows.weak_ms), generations);
+    if (!sessions) return sessions.error();
+    if (sessions->stale > 0) {
+      out.stale_reason = generations.stale_reason(sessions->stale);
+      return out;
+    }
+    for (const report::SessionFact& s : sessions->sessions)
+      cube.set_session(s);
+  }
 
   // Seats are spread over whole UTC months: their holders' list cost in the
   // range's months but outside the range counts too (as build_report reads it).
@@ -185,8 +194,8 @@ Result<GroupedReport> grouped_report(ClickHouseClient& ch, const report::ReportQ
     if (until < INT64_MAX)
       to = report::month_first_day(report::month_index(floor_div(until - 1, kDayMs)) + 1) * kDayMs;
     std::string outside;
-    if (from < since) outside = "(" + range_condition(from, since) + ")";
-    if (to > until) outside += (outside.empty() ? "(" : " OR (") + range_condition(until, to) + ")";
+    if (from < since) outside = "(" + fact_range(from, since) + ")";
+    if (to > until) outside += (outside.empty() ? "(" : " OR (") + fact_range(until, to) + ")";
     if (!outside.empty()) {
       auto rows = ch.execute(
           "SELECT author, assistant, toString(toStartOfMonth(day)), sum(list_cost_nanos), " +
@@ -227,7 +236,7 @@ Result<GroupedReport> grouped_report(ClickHouseClient& ch, const report::ReportQ
   report::ReportQuery all = q;
   all.since_ms.reset();
   all.until_ms.reset();
-  auto r = report::query_cube(cube, all, epics, {}, report::TimeRange{since, until});
+  auto r = report::query_cube(cube, all, epics, outcomes, report::TimeRange{since, until});
   if (!r) return r.error();
   r->query = q;
   r->idle_seats =

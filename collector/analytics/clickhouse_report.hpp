@@ -6,10 +6,14 @@
 // of those groups, made for the report and dropped after it. So every
 // nesting, filter, time zone, top-N and metric answers as the cube does.
 //
-// Not from groups: reports that split by file or carry outcomes (they need
-// every record's tool calls), and ranges off the quarter hour; and a range
-// whose rows are not all priced with the exporter's current prices (a
-// re-pricing under way). The caller answers those from the store.
+// Reports with outcomes get each session's edits and reported commits from
+// its records too (session_facts.hpp), and the commits and pull requests
+// from `outcomes` (the store's).
+//
+// Not from groups: reports that split by file (they need every record's
+// tool calls), and ranges off the quarter hour; and a range whose rows are
+// not all priced with the exporter's current prices (a re-pricing under
+// way). The caller answers those from the store.
 #pragma once
 
 #include <cstdint>
@@ -40,10 +44,12 @@ struct GroupedReport {
 // The report `q` from usage_facts, priced with `pricer` (whose rows in
 // ClickHouse carry `generations`: UsageExporter::generations()). `seats`
 // and `people` as for report::build_report.
-Result<GroupedReport> grouped_report(
-    ClickHouseClient& ch, const report::ReportQuery& q, const report::EpicMap& epics,
-    std::shared_ptr<const Pricer> pricer, const ModelGenerations& generations,
-    const report::SeatContext* seats = nullptr,
-    std::shared_ptr<const report::PeopleTimeline> people = nullptr);
+Result<GroupedReport> grouped_report(ClickHouseClient& ch, const report::ReportQuery& q,
+                                     const report::EpicMap& epics,
+                                     std::shared_ptr<const Pricer> pricer,
+                                     const ModelGenerations& generations,
+                                     const report::SeatContext* seats = nullptr,
+                                     std::shared_ptr<const report::PeopleTimeline> people = nullptr,
+                                     const report::OutcomeReader& outcomes = {});
 
 }  // namespace codepulse::collector::analytics

@@ -42,6 +42,15 @@ std::string column_filters(const report::ReportQuery& q) {
   return where;
 }
 
+std::string fact_range(int64_t since_ms, int64_t until_ms) {
+  std::string w = "1";
+  if (since_ms > INT64_MIN)
+    w += " AND day >= " + sql_date(since_ms) + " AND ts_ms >= " + std::to_string(since_ms);
+  if (until_ms < INT64_MAX)
+    w += " AND day <= " + sql_date(until_ms - 1) + " AND ts_ms < " + std::to_string(until_ms);
+  return w;
+}
+
 std::pair<int64_t, int64_t> range_days(int64_t since_ms, int64_t until_ms) {
   return {since_ms > INT64_MIN ? floor_div(since_ms, kDayMs) * kDayMs : INT64_MIN,
           until_ms < INT64_MAX ? (floor_div(until_ms - 1, kDayMs) + 1) * kDayMs : INT64_MAX};

@@ -24,6 +24,10 @@ namespace codepulse::collector::analytics {
 // branch)", "claude-code").
 std::string column_filters(const report::ReportQuery& q);
 
+// The usage_facts rows of [since, until): the day bounds let ClickHouse
+// skip whole partitions and key ranges, the times cut the first and last day.
+std::string fact_range(int64_t since_ms, int64_t until_ms);
+
 // The UTC days a range [since, until) touches, as [first, end) in ms
 // (INT64_MIN / INT64_MAX where unbounded).
 std::pair<int64_t, int64_t> range_days(int64_t since_ms, int64_t until_ms);

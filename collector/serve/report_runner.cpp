@@ -314,8 +314,9 @@ Result<std::string> ReportRunner::answer_analytics(const report::ReportRequest& 
       ++store_answers_;
       return answer_from_store(request, *seats, *people);
     }
-    auto grouped = analytics::grouped_report(*report_ch_, request.query, *epics, position->pricer,
-                                             *position->generations, &*seats, *people);
+    auto grouped =
+        analytics::grouped_report(*report_ch_, request.query, *epics, position->pricer,
+                                  *position->generations, &*seats, *people, outcome_reader(store_));
     if (!grouped) return unavailable(grouped.error());
     if (grouped->report) {
       ++analytics_answers_;

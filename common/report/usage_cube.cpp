@@ -248,6 +248,29 @@ std::vector<std::string> UsageCube::session_authors() const {
   return out;
 }
 
+void UsageCube::set_session(const SessionFact& f) {
+  SessionInfo& s = session_info(sessions_.intern(f.session));
+  s = SessionInfo{};
+  s.first_ms = f.first_ms;
+  s.last_ms = f.last_ms;
+  s.latest_ms = f.last_ms;
+  s.author = author_of(f.author);
+  s.repo = repos_.intern(f.repo);
+  s.branch = branches_.intern(f.branch.empty() ? std::string_view(kNoBranch) : f.branch);
+  if (!f.edited_files.empty()) {
+    s.first_edit_ms = f.first_edit_ms;
+    s.last_edit_ms = f.last_edit_ms;
+  }
+  for (const std::string& path : f.edited_files)
+    s.edited.emplace_back(files_.intern(path), 1);
+  s.commit_shas = f.commit_shas;
+  // session_activity() names the models and the assistants apart: each
+  // model with each assistant says the same.
+  for (const std::string& model : f.models)
+    for (const std::string& assistant : f.assistants)
+      s.uses.push_back({models_.intern(model), assistant_of(assistant), 1});
+}
+
 std::vector<SessionActivity> UsageCube::session_activity(int64_t from_ms, int64_t to_ms) const {
   std::vector<SessionActivity> out;
   std::vector<uint32_t> models;

@@ -73,6 +73,20 @@ struct GroupFact {
   int64_t first_ms = 0, last_ms = 0;  // the first and last record's times
 };
 
+// A session as its records tell it, summed elsewhere (an analytics store):
+// what add() gathers from each record and its tool calls for linking
+// sessions to commits (session_links.hpp).
+struct SessionFact {
+  std::string session;
+  std::string author, repo, branch;  // of its latest record (the highest id among ties)
+  int64_t first_ms = 0, last_ms = 0;
+  // Of its records that changed a file (unset when edited_files is empty).
+  int64_t first_edit_ms = 0, last_edit_ms = 0;
+  std::vector<std::string> edited_files;  // paths a change call named
+  std::vector<std::string> commit_shas;   // what its `git commit` calls reported
+  std::vector<std::string> models, assistants;
+};
+
 // Strings to dense ids and back; ids are stable for the dictionary's life.
 class Dictionary {
  public:
@@ -109,9 +123,14 @@ class UsageCube {
   void add(const UsageFact& f, int sign = 1);
   // A group summed elsewhere (an analytics store), folded in like the
   // records it sums, except their tool calls: its turn gets no files and its
-  // session no edits or commits, so reports that split by file or link
-  // outcomes need add().
+  // session no edits or commits, so reports that split by file need add(),
+  // and reports that link outcomes set_session() too.
   void add_group(const GroupFact& g);
+  // A session as all of its records tell it (SessionFact), replacing what
+  // the groups added so far told: after the last add_group(), a cube of
+  // groups links sessions to commits as one of records does. A session no
+  // group names (filtered out) still links.
+  void set_session(const SessionFact& s);
   // Only the files of the record's turn: a record just outside a report's
   // range still tells which files its turn changed.
   void add_turn_files(const UsageFact& f);

@@ -23,6 +23,7 @@
 #include "collector/store/store.hpp"
 #include "common/report/outcome_report.hpp"
 #include "common/report/report_cut.hpp"
+#include "common/report/session_links.hpp"
 #include "common/report/usage_cube.hpp"
 #include "proto/wire_batch.hpp"
 #include "tests/support/analytics_dataset.hpp"
@@ -358,10 +359,10 @@ TEST_CASE("reports from ClickHouse's groups equal the live cube's, byte for byte
     same_as_cube(live, whole->query, pricer, *back.generations());
   }
 
-  SECTION("reports that need tool calls or raw records are not the groups'") {
+  SECTION("reports that split by file or need raw records are not the groups'") {
     for (report::Params p :
-         {report::Params{{"group_by", "file"}}, report::Params{{"group_by", "commit"}},
-          report::Params{{"group_by", "model"}, {"outcomes", "true"}},
+         {report::Params{{"group_by", "file"}},
+          report::Params{{"group_by", "commit,file"}, {"outcomes", "true"}},
           report::Params{{"group_by", "model"}, {"since", "2026-01-10T10:07:00Z"}}}) {
       auto request = report::parse_report_params(p);
       REQUIRE(request);
@@ -370,6 +371,121 @@ TEST_CASE("reports from ClickHouse's groups equal the live cube's, byte for byte
       REQUIRE_FALSE(refused);
     }
   }
+}
+
+TEST_CASE("reports with outcomes from ClickHouse's groups equal the live cube's, byte for byte",
+          "[analytics][clickhouse][report]") {
+  ClickHouseServer* server = ClickHouseServer::shared();
+  if (!server) CODEPULSE_SKIP(ClickHouseServer::why());
+  const test::OutcomeDataset data = test::outcome_dataset(3);
+  ExportedStore x(*server, data.records, /*rows_per_insert=*/64);
+  REQUIRE(x.rows_sent > 80);
+  ClickHouseClient& ch = x.ch;
+  UsageExporter& exporter = *x.exporter;
+  // Every third day rolled up: the groups come from rollups and records.
+  {
+    auto days = day_states(ch, INT64_MIN, INT64_MAX);
+    REQUIRE(days);
+    for (size_t i = 0; i < days->dirty.size(); i += 3)
+      REQUIRE(roll_day(ch, days->dirty[i]));
+  }
+  report::UsageCube live(x.pricer);
+  {
+    report::EpicMap ignored;
+    REQUIRE((*x.store)->read_usage(INT64_MIN, INT64_MAX, true, ignored,
+                                   [&](const report::UsageFact& f) {
+                                     live.add(f);
+                                     return true;
+                                   }));
+  }
+  live.compact();
+  live.set_people(test::analytics_directory());
+  const report::EpicMap epics = {{"PROJ-1", "PROJ-100"}, {"PROJ-2", "PROJ-100"}};
+  int reads = 0;
+  const report::OutcomeReader reader = [&](int64_t since, int64_t until) {
+    ++reads;
+    return Result<report::OutcomeData>(test::outcomes_of(data.outcomes, since, until));
+  };
+  // The data links every way: reported shas (whole and cut), edits, branches.
+  {
+    const auto links = report::link_sessions(live.session_activity(), data.outcomes.commits.commits,
+                                             report::LinkLevel::kWeak);
+    int by_level[3] = {};
+    for (const report::SessionCommitLink& l : links)
+      ++by_level[static_cast<int>(l.level)];
+    CHECK(by_level[0] > 3);
+    CHECK(by_level[1] > 3);
+    CHECK(by_level[2] > 3);
+  }
+
+  const std::vector<std::string> dims = {"model",  "repo", "author",   "date",   "session",
+                                         "branch", "task", "epic",     "commit", "pr",
+                                         "person", "team", "assistant"};
+  const std::vector<std::string> filters = {"repo=github.com/acme/r1",
+                                            "author=dev1@acme.example",
+                                            "branch=main",
+                                            "task=PROJ-1",
+                                            "session=os5",
+                                            "model=claude-opus-4-6",
+                                            "team=api",
+                                            "assistant=codex"};
+  const char* metrics[] = {"commits",       "merged_prs",         "cost_per_commit",
+                           "rework_rate",   "leverage",           "pr_cycle_time_hours",
+                           "ai_line_share", "cost_per_merged_pr", "cost_usd"};
+  const char* links[] = {"exact", "strong", "weak"};
+  std::mt19937_64 rng(17);
+  int answered = 0, with_commits = 0;
+  for (int round = 0; round < 50; ++round) {
+    std::vector<std::string> order = dims;
+    std::shuffle(order.begin(), order.end(), rng);
+    order.resize(1 + rng() % 3);
+    report::Params params = {{"group_by", test::group_by_of(order)}, {"outcomes", "true"}};
+    test::vary_report(params, round, rng, filters);
+    params.emplace_back("links", links[round % 3]);
+    if (round % 2) params.emplace_back("metric", metrics[rng() % 9]);
+    if (round % 5 == 2) params.emplace_back("cost", "list");
+    INFO("round " << round << ": " << test::described(params));
+    auto request = report::parse_report_params(params);
+    REQUIRE(request);
+    REQUIRE(request->query.wants_outcomes());
+    REQUIRE(groups_answer(request->query));
+    auto want = report::query_cube(live, request->query, epics, reader);
+    REQUIRE(want);
+    reads = 0;
+    auto got = grouped_report(ch, request->query, epics, x.pricer, *exporter.generations(), nullptr,
+                              test::analytics_directory(), reader);
+    REQUIRE(got);
+    REQUIRE(got->stale_reason.empty());
+    REQUIRE(got->report);
+    CHECK(reads == 1);
+    const std::string got_json = report::render_json(*got->report);
+    CHECK(got_json == report::render_json(*want));
+    if (got_json != report::render_json(*want)) {
+      std::ofstream("/tmp/outcome-got" + std::to_string(round) + ".json") << got_json;
+      std::ofstream("/tmp/outcome-want" + std::to_string(round) + ".json")
+          << report::render_json(*want);
+    }
+    ++answered;
+    with_commits += want->root.metrics.outcomes.commits > 0;
+  }
+  CHECK(answered == 50);
+  CHECK(with_commits > 25);
+
+  // A range of its own: sessions outside it do not link, commits after it
+  // within the link window do.
+  auto ranged = report::parse_report_params({{"group_by", "author,commit"},
+                                             {"since", "2026-01-08T00:00:00Z"},
+                                             {"until", "2026-01-22T00:00:00Z"},
+                                             {"links", "weak"}});
+  REQUIRE(ranged);
+  auto want = report::query_cube(live, ranged->query, epics, reader);
+  REQUIRE(want);
+  auto got = grouped_report(ch, ranged->query, epics, x.pricer, *exporter.generations(), nullptr,
+                            test::analytics_directory(), reader);
+  REQUIRE(got);
+  REQUIRE(got->report);
+  CHECK(report::render_json(*got->report) == report::render_json(*want));
+  CHECK(want->root.metrics.outcomes.commits > 0);
 }
 
 TEST_CASE("TabSeparated lines split into fields with ClickHouse's escapes undone", "[analytics]") {

@@ -72,9 +72,12 @@ Reply request(CollectorFixture& c, const std::string& method, const std::string&
   return {status_of(res), body_of(res)};
 }
 
-std::string cli_report(CollectorFixture& c, const std::string& group_by) {
-  auto cli =
-      run({collector_bin(), "report", "--db", c.db(), "--group-by", group_by, "--format", "json"});
+std::string cli_report(CollectorFixture& c, const std::string& group_by,
+                       const std::vector<std::string>& more = {}) {
+  std::vector<std::string> args = {collector_bin(), "report", "--db",     c.db(),
+                                   "--group-by",    group_by, "--format", "json"};
+  args.insert(args.end(), more.begin(), more.end());
+  auto cli = run(args);
   REQUIRE(cli.exit_code == 0);
   return cli.out;
 }
@@ -127,6 +130,11 @@ TEST_CASE("serve --analytics answers reports from ClickHouse, equal to the CLI's
   auto files = request(c, "GET", "/v1/report?group_by=file&format=json", admin);
   REQUIRE(files.status == 200);
   CHECK(files.body == cli_report(c, "file"));
+  // Outcomes: each session's edits and commits from its records, the same report.
+  auto outcomes =
+      request(c, "GET", "/v1/report?group_by=model%2Ccommit&outcomes=true&format=json", admin);
+  REQUIRE(outcomes.status == 200);
+  CHECK(outcomes.body == cli_report(c, "model,commit", {"--outcomes"}));
   // A file filter needs each group's files: the store answers, the same report.
   auto one_file =
       request(c, "GET", "/v1/report?group_by=model&where=file%3D(no%20file)&format=json", admin);
@@ -134,7 +142,7 @@ TEST_CASE("serve --analytics answers reports from ClickHouse, equal to the CLI's
   auto metrics = request(c, "GET", "/metrics", admin);
   REQUIRE(metrics.status == 200);
   CHECK(gauge(metrics.body, "codepulse_analytics_ready") == 1);
-  CHECK(gauge(metrics.body, "codepulse_analytics_report_answers") == 3);
+  CHECK(gauge(metrics.body, "codepulse_analytics_report_answers") == 4);
   CHECK(gauge(metrics.body, "codepulse_analytics_store_answers") == 1);
   CHECK(gauge(metrics.body, "codepulse_analytics_rows_sent") >= 65);
   CHECK(gauge(metrics.body, "codepulse_report_cube_records") == 0);  // no cube is built
@@ -184,6 +192,11 @@ TEST_CASE("serve --analytics over a cluster of two shards answers as the CLI doe
   REQUIRE(tasks.status == 200);
   CHECK(tasks.body == cli_report(c, "task,model,session"));
   CHECK(tasks.body.find("\"records\":100") != std::string::npos);
+  // Outcomes read sessions over both shards (a GLOBAL IN).
+  auto outcomes =
+      request(c, "GET", "/v1/report?group_by=session%2Ccommit&outcomes=true&format=json", admin);
+  REQUIRE(outcomes.status == 200);
+  CHECK(outcomes.body == cli_report(c, "session,commit", {"--outcomes"}));
   // Both shards hold records, none twice.
   const collector::analytics::ClickHouseTarget cluster = clickhouse_target(url);
   int64_t total = 0;

@@ -1,5 +1,7 @@
 #include "tests/support/analytics_dataset.hpp"
 
+#include <algorithm>
+
 #include "tests/support/insight_records.hpp"
 
 namespace codepulse::test {
@@ -122,6 +124,190 @@ std::map<std::string, std::vector<proto::WireRecord>> file_dataset(uint64_t seed
       out[author].push_back(std::move(w));
     }
   }
+  return out;
+}
+
+OutcomeDataset outcome_dataset(uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
+  auto sha = [&] {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (int i = 0; i < 40; ++i)
+      out.push_back(kHex[pick(16)]);
+    return out;
+  };
+  constexpr int64_t kMinute = 60'000, kHour = 3'600'000;
+  const char* models[] = {"claude-opus-4-6", "claude-sonnet-4-5-20250929", "gpt-5.1-codex",
+                          "gateway-model-x"};
+  const char* paths[] = {"src/a.cpp", "src/b.cpp", "src/c.hpp", "docs/README.md",
+                         "tests/a_test.cpp"};
+  OutcomeDataset out;
+  std::vector<CommitRecord>& commits = out.outcomes.commits.commits;
+  auto add_commit = [&](const std::string& repo, const std::string& email, int64_t ms,
+                        const std::string& branch, const std::vector<std::string>& files,
+                        std::string full_sha) {
+    CommitRecord c;
+    c.repo = repo;
+    c.sha = std::move(full_sha);
+    c.author_email = pick(4) == 0 ? "Dev" + email.substr(3) : email;  // git's case, not the token's
+    c.committer_email = pick(8) == 0 ? "noreply@github.com" : c.author_email;
+    c.author_ms = ms - pick(30) * kMinute;
+    c.committer_ms = ms;
+    c.branch = branch;
+    if (pick(6) == 0) c.parents = {sha(), sha()};
+    if (branch.starts_with("feature/")) c.task_keys = branch.substr(8);
+    c.ai_coauthor = pick(3) == 0;
+    c.on_default_branch = branch == "main";
+    for (const std::string& path : files) {
+      CommitFile f;
+      f.path = path;
+      f.added = pick(200);
+      f.removed = pick(50);
+      f.lines_added = f.added / 2;
+      f.ai_lines_added = pick(2) ? f.lines_added / 2 : 0;
+      c.files.push_back(std::move(f));
+    }
+    commits.push_back(std::move(c));
+  };
+  int uid = 0;
+  for (int s = 0; s < 18; ++s) {
+    const std::string author = "dev" + std::to_string(s % 3) + "@acme.example";
+    const std::string repo = "github.com/acme/r" + std::to_string(s % 2);
+    const std::string session = "os" + std::to_string(s);
+    std::string branch = s % 4 == 3   ? ""
+                         : s % 4 == 0 ? "main"
+                                      : "feature/PROJ-" + std::to_string(s % 5);
+    const int64_t start = kT0 + pick(35) * kDayMs + (8 + pick(8)) * kHour + pick(4) * 900'000;
+    std::vector<std::string> edited;
+    int64_t ts = start, last_edit = 0;
+    const int n = 3 + pick(8);
+    for (int k = 0; k < n; ++k, ++uid) {
+      proto::WireRecord w;
+      w.record_uid = "o" + std::to_string(uid);
+      UsageRecord& r = w.usage;
+      // Session 5's fourth record at the millisecond of its third, on
+      // another branch: the later record (by id) is the session's latest.
+      if (!(s == 5 && k == 3)) ts += (5 + pick(20)) * kMinute + pick(1000);
+      if (s % 5 == 4 && k == n / 2) branch = "feature/PROJ-9";  // the session moves on
+      if (s == 5 && k == 3) branch = "feature/PROJ-7";
+      r.timestamp_ms = ts;
+      r.session_id = session;
+      r.turn_id = "ot" + std::to_string(uid / 2);
+      r.assistant = s % 6 == 1 ? "codex" : "claude-code";
+      r.model = models[pick(4)];
+      r.input = pick(5000);
+      r.output = pick(20000);
+      r.cache_create_5m = pick(90000);
+      r.cache_read = pick(900000);
+      r.repo = repo;
+      r.branch = branch;
+      if (branch.starts_with("feature/")) r.task_keys = branch.substr(8);
+      for (int c = pick(4); c > 0; --c) {
+        const std::string id = "toolu_o" + std::to_string(uid) + "_" + std::to_string(c);
+        const int kind = pick(6);
+        if (kind == 0) {
+          r.tools.push_back(read_call(id, paths[pick(5)]));
+        } else if (kind == 1) {
+          r.tools.push_back(tool_call(id, pick(2) ? "Skill" : "mcp:github:create_pull_request"));
+        } else if (kind == 2 && k > 0) {
+          // A `git commit`: its sha, whole or cut to 7 characters.
+          ToolUse t = tool_call(id, "Bash");
+          t.git_commit = true;
+          t.result_seen = true;
+          std::string full = sha();
+          t.commit_sha = pick(2) ? full : full.substr(0, 7);
+          r.tools.push_back(std::move(t));
+          add_commit(pick(10) == 0 ? "github.com/acme/r9" : repo, author, ts + pick(50) * 1000,
+                     branch, edited.empty() ? std::vector<std::string>{"src/z.cpp"} : edited,
+                     std::move(full));
+        } else {
+          ToolUse t = tool_call(id, pick(2) ? "Edit" : "Write");
+          t.path = paths[pick(5)];
+          t.action = FileAction::kChange;
+          t.result_seen = pick(5) != 0;
+          if (t.result_seen) t.lines_added = pick(300);
+          if (std::find(edited.begin(), edited.end(), t.path) == edited.end())
+            edited.push_back(t.path);
+          last_edit = ts;
+          r.tools.push_back(std::move(t));
+        }
+      }
+      out.records[author].push_back(std::move(w));
+    }
+    // Commits no call reported: a file the session changed within its edit
+    // window (strong), on its branch soon after (weak), and someone else's.
+    if (last_edit > 0 && pick(3) != 0)
+      add_commit(repo, author, last_edit + pick(6) * kHour, branch, {edited[0], "src/new.cpp"},
+                 sha());
+    if (!branch.empty() && pick(2))
+      add_commit(repo, author, ts + pick(100) * kMinute, branch, {"Makefile"}, sha());
+    if (pick(2))
+      add_commit(repo, "dev9@acme.example", ts + pick(10) * kHour, branch, {"src/a.cpp"}, sha());
+  }
+  // Commits far from every session, one a year before.
+  add_commit("github.com/acme/r0", "dev1@acme.example", kT0 + 60 * kDayMs, "main", {"x.c"}, sha());
+  add_commit("github.com/acme/r1", "dev2@acme.example", kT0 - 365 * kDayMs, "main", {"y.c"}, sha());
+  // Rework: a later commit of the same repository rewrote lines of an earlier one.
+  std::vector<report::ReworkFact>& rework = out.outcomes.commits.rework_of_commits;
+  for (size_t i = 0; i < commits.size(); ++i)
+    for (size_t j = 0; j < commits.size(); ++j) {
+      const CommitRecord& a = commits[i];
+      CommitRecord& b = commits[j];
+      if (a.repo != b.repo || a.committer_ms >= b.committer_ms || a.files.empty() || pick(5))
+        continue;
+      const int64_t lines = 1 + pick(20);
+      const int64_t ai = pick(3) == 0 ? -1 : pick(static_cast<int>(lines) + 1);
+      b.reworked.push_back({a.sha, a.files[0].path, lines, ai});
+      rework.push_back({a.repo, a.sha, a.files[0].path, b.sha, b.committer_ms, lines, ai});
+    }
+  // Pull requests of the feature branches: merged, open, closed; some name
+  // their commits, some only their branch.
+  int number = 0;
+  for (int k = 0; k < 10; ++k) {
+    report::PullRequestFact pr;
+    pr.repo = "github.com/acme/r" + std::to_string(k % 2);
+    pr.number = ++number;
+    pr.author = "github:dev" + std::to_string(k % 3);
+    pr.author_email = k % 4 == 3 ? "" : "dev" + std::to_string(k % 3) + "@acme.example";
+    pr.head_branch = k == 9 ? "feature/PROJ-9" : "feature/PROJ-" + std::to_string(k % 5);
+    pr.base_branch = "main";
+    pr.task_keys = pr.head_branch.substr(8);
+    pr.opened_ms = kT0 + pick(30) * kDayMs + pick(24) * kHour;
+    pr.ready_ms = pr.opened_ms + (pick(2) ? 0 : pick(10) * kHour);
+    pr.first_review_ms = pick(3) ? pr.ready_ms + pick(30) * kHour : 0;
+    const int state = pick(4);
+    pr.state = state == 0   ? report::PullRequestFact::State::kOpen
+               : state == 1 ? report::PullRequestFact::State::kClosed
+                            : report::PullRequestFact::State::kMerged;
+    if (pr.state == report::PullRequestFact::State::kMerged) {
+      pr.merged_ms = pr.ready_ms + (1 + pick(100)) * kHour;
+      pr.closed_ms = pr.merged_ms;
+      pr.merge_sha = sha();
+    } else if (pr.state == report::PullRequestFact::State::kClosed) {
+      pr.closed_ms = pr.opened_ms + pick(50) * kHour;
+    }
+    for (const CommitRecord& c : commits)
+      if (c.repo == pr.repo && c.branch == pr.head_branch && pick(3) != 0) {
+        if (k % 2 == 0) pr.commit_shas.push_back(c.sha);
+        pr.head_sha = c.sha;
+        if (pr.first_commit_ms == 0 || c.author_ms < pr.first_commit_ms)
+          pr.first_commit_ms = c.author_ms;
+      }
+    out.outcomes.pull_requests.push_back(std::move(pr));
+  }
+  return out;
+}
+
+report::OutcomeData outcomes_of(const report::OutcomeData& data, int64_t since, int64_t until) {
+  report::OutcomeData out;
+  for (const CommitRecord& c : data.commits.commits)
+    if (c.committer_ms >= since && c.committer_ms < until) out.commits.commits.push_back(c);
+  for (const report::ReworkFact& r : data.commits.rework_of_commits)
+    if (std::any_of(out.commits.commits.begin(), out.commits.commits.end(),
+                    [&r](const CommitRecord& c) { return c.sha == r.original_sha; }))
+      out.commits.rework_of_commits.push_back(r);
+  out.pull_requests = data.pull_requests;
   return out;
 }
 

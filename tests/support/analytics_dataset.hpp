@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/report/outcome_report.hpp"
 #include "common/report/people_timeline.hpp"
 #include "common/report/report.hpp"
 #include "common/report/seat_charges.hpp"
@@ -31,6 +32,25 @@ std::map<std::string, std::vector<proto::WireRecord>> analytics_dataset(uint64_t
 // counts (some results unseen), reads, calls without a path; 0-3 task keys,
 // four models (one unpriced), three authors, a month. 480 records.
 std::map<std::string, std::vector<proto::WireRecord>> file_dataset(uint64_t seed);
+
+// Sessions that edit files, read them and commit (`git commit` calls with
+// the sha, some cut to 7 characters), and the commits, rework and pull
+// requests they lead to: commits a session reported (exact links), commits
+// of files a session changed in its edit window (strong), commits on a
+// session's branch (weak), others' commits and commits no session is near;
+// authors' emails in other cases; pull requests merged, open and closed,
+// some naming their commits, some only their branch. Three authors, two
+// repositories, five weeks; some sessions change branch, one at the same
+// millisecond as another record.
+struct OutcomeDataset {
+  std::map<std::string, std::vector<proto::WireRecord>> records;
+  report::OutcomeData outcomes;
+};
+OutcomeDataset outcome_dataset(uint64_t seed);
+
+// What a store's outcome reader returns of `data` for [since, until): the
+// commits committed in it, the rework done to them, every pull request.
+report::OutcomeData outcomes_of(const report::OutcomeData& data, int64_t since, int64_t until);
 
 // dev0 and dev1 are people of two teams (dev1 moves on 2026-02-15), with
 // levels; dev2 and the rest are in no directory.
