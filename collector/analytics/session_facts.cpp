@@ -13,9 +13,7 @@ namespace {
 // What the query returns, in order.
 enum Column {
   kSession,
-  kAuthor,
-  kRepo,
-  kBranch,
+  kLatest,  // author, repo and branch joined by NUL
   kFirst,
   kLast,
   kFirstEdit,
@@ -56,20 +54,21 @@ Result<SessionFacts> session_facts(ClickHouseClient& ch, int64_t since_ms, int64
   // [since - margin, until + margin], or a day further out with a
   // reported commit.
   const int64_t from = widen(since_ms, -margin_ms), to = widen(until_ms, margin_ms);
-  const std::string linked = "SELECT session FROM usage_facts FINAL WHERE " +
+  const std::string linked = "SELECT session FROM usage_facts WHERE " +
                              fact_range(widen(from, -kDayMs), widen(widen(to, 1), kDayMs)) +
                              " AND ((" + fact_range(from, widen(to, 1)) +
                              ") OR position(tools, '\"sha\":') > 0)";
   // A record edited when one of its files has a change call (file_effect):
   // fold_tools' rule. The latest record by time, then id, as a scan in id
-  // order folds them. Commit shas from the tool calls that carry one. Each
-  // session whole, over all its records, as the live cube holds it.
+  // order folds them (one argMax of the three: comparing tuples is slow).
+  // Commit shas from the tool calls that carry one. Each session whole,
+  // over all its records, as the live cube holds it. (The sessions are
+  // found without FINAL: a record's older revision names its session too.)
   const std::string edited = "arrayExists(c -> c > 0, file_changes)";
-  const std::string latest = "(ts_ms, record_id)";
   auto reply = ch.execute(
-      "SELECT session, argMax(author, " + latest + "), argMax(repo, " + latest +
-      "), argMax(branch, " + latest + "), min(ts_ms), max(ts_ms), minIf(ts_ms, " + edited +
-      "), maxIf(ts_ms, " + edited +
+      "SELECT session, argMax(concat(author, '\\0', repo, '\\0', branch), (ts_ms, "
+      "record_id)), min(ts_ms), max(ts_ms), minIf(ts_ms, " +
+      edited + "), maxIf(ts_ms, " + edited +
       "), arrayStringConcat(groupUniqArrayArray(arrayFilter((p, c) -> c > 0, file_paths, "
       "file_changes)), '\\0'), arrayStringConcat(groupUniqArray(model), '\\0'), "
       "arrayStringConcat(groupUniqArray(assistant), '\\0'), "
@@ -90,10 +89,15 @@ Result<SessionFacts> session_facts(ClickHouseClient& ch, int64_t since_ms, int64
       return false;
     }
     out.stale += stale;
+    std::vector<std::string> latest = split_list(f[kLatest], true);
+    if (latest.size() != 3) {
+      bad = unreadable_row(ch, "the report's sessions", line);
+      return false;
+    }
     s.session = std::move(f[kSession]);
-    s.author = std::move(f[kAuthor]);
-    s.repo = std::move(f[kRepo]);
-    s.branch = std::move(f[kBranch]);
+    s.author = std::move(latest[0]);
+    s.repo = std::move(latest[1]);
+    s.branch = std::move(latest[2]);
     s.edited_files = split_list(f[kEditedFiles], false);
     s.models = split_list(f[kModels], true);
     s.assistants = split_list(f[kAssistants], true);
