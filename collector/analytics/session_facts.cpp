@@ -5,6 +5,7 @@
 
 #include "collector/analytics/report_sql.hpp"
 #include "collector/analytics/tsv_reply.hpp"
+#include "common/checked_sum.hpp"
 #include "common/tool_codec.hpp"
 
 namespace codepulse::collector::analytics {
@@ -45,10 +46,10 @@ std::vector<std::string> split_list(std::string_view joined, bool keep_empty) {
 Result<SessionFacts> session_facts(ClickHouseClient& ch, int64_t since_ms, int64_t until_ms,
                                    int64_t margin_ms, const ModelGenerations& generations) {
   constexpr int64_t kDayMs = 86'400'000;
+  // An open bound stays open; a bound moved past the int64 range opens.
   auto widen = [](int64_t t, int64_t by) {
-    if (t == INT64_MIN || t == INT64_MAX) return t;
-    if (by < 0) return t > INT64_MIN - by ? t + by : INT64_MIN;
-    return t < INT64_MAX - by ? t + by : INT64_MAX;
+    if (t != INT64_MIN && t != INT64_MAX) add_checked(t, by);
+    return t;
   };
   // The sessions a report links (UsageCube::session_activity): active in
   // [since - margin, until + margin], or a day further out with a
